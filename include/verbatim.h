@@ -1,0 +1,487 @@
+/*
+ * verbatim.h - the public interface of libverbatim.
+ *
+ * verbatim turns open-ended feedback (survey answers, interview transcripts, social posts) in
+ * Swedish, Danish, Hebrew and English into sentiment, themes and root-cause tables joined
+ * with numeric scores (NPS, CSAT, CES, ratings).
+ *
+ * Overview
+ * --------
+ * The simplest entry point is vb_sentiment_score(): one call, one text, one score.
+ *
+ * For real work the library has four kinds of object:
+ *
+ *   vb_model     lexicons, codebook and compiled patterns. Loaded once, immutable after
+ *                loading, shared read-only by any number of threads.
+ *   vb_analyzer  per-thread working state (stemmers, caches, scratch buffers reused from
+ *                document to document). vb_analyzer_run() analyses one document and returns a
+ *                vb_result owned by the analyzer, valid until the next run.
+ *   vb_reader    reads records (CSV, TSV, JSONL, plain text) from a stream, one at a time,
+ *                with file:line positions for every problem.
+ *   vb_agg       the aggregate of many results joined with their scores: the root-cause
+ *                table. Aggregates can be serialised, read back and merged: merging the
+ *                aggregates of the parts of a file gives exactly the aggregate of the whole.
+ *
+ * Errors: fallible functions return an int, VB_OK (0) or a negative VB_E* code; vb_strerror()
+ * gives static text. Where a position matters they fill an optional vb_error (NULL: don't
+ * care). The library never prints, never exits and never aborts on out-of-memory.
+ *
+ * Threads: the library starts no threads. A vb_model may be used by many threads at once;
+ * every other object belongs to one thread at a time.
+ */
+#ifndef VERBATIM_H
+#define VERBATIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "verbatim_version.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------------------------------- */
+/* Errors                                                                                   */
+/* ---------------------------------------------------------------------------------------- */
+
+enum {
+  VB_OK = 0,
+  VB_ENOMEM = -1,  /* out of memory */
+  VB_EINVAL = -2,  /* invalid argument */
+  VB_EUTF8 = -3,   /* invalid UTF-8 */
+  VB_EIO = -4,     /* read or write failed */
+  VB_EPARSE = -5,  /* malformed input (CSV, JSON, lexicon, codebook, state file) */
+  VB_ELANG = -6,   /* unknown or unsupported language */
+  VB_ENOTFOUND = -7, /* a named column, field or file was not found */
+  VB_ELIMIT = -8,  /* a size limit was exceeded (record, field count, pattern match) */
+  VB_EMISMATCH = -9 /* objects made with different options were combined */
+};
+
+/** Static English text for an error code; never NULL. */
+const char *vb_strerror(int code);
+
+/** Where and why something failed. Filled by functions that take a `vb_error *`. */
+typedef struct vb_error {
+  int code;          /* one of VB_E* */
+  char message[256]; /* what went wrong, without the position */
+  char file[256];    /* the file name, or "" */
+  long line;         /* 1-based line, or 0 when unknown */
+  long column;       /* 1-based byte column, or 0 when unknown */
+} vb_error;
+
+/** Returns the library version as "MAJOR.MINOR.PATCH"; a static string. */
+const char *vb_version(void);
+
+/**
+ * Allocator used by the library for all its own memory. Set it once, before any other call,
+ * with vb_set_allocator(); NULL restores malloc/realloc/free. Dependencies that allocate
+ * (PCRE2, jansson, libstemmer) use their own allocators. Not thread-safe.
+ */
+typedef struct vb_allocator {
+  void *(*malloc_fn)(size_t size, void *ctx);
+  void *(*realloc_fn)(void *ptr, size_t size, void *ctx);
+  void (*free_fn)(void *ptr, void *ctx);
+  void *ctx;
+} vb_allocator;
+void vb_set_allocator(const vb_allocator *alloc);
+
+/** Frees memory the library handed to the caller (strings from vb_agg_save() and similar). */
+void vb_free(void *ptr);
+
+/* ---------------------------------------------------------------------------------------- */
+/* Languages                                                                                */
+/* ---------------------------------------------------------------------------------------- */
+
+typedef enum vb_lang {
+  VB_LANG_UND = 0, /* undetermined */
+  VB_LANG_EN,
+  VB_LANG_SV,
+  VB_LANG_DA,
+  VB_LANG_HE,
+  VB_LANG_COUNT
+} vb_lang;
+
+/** "en", "sv", "da", "he" or "und"; a static string. */
+const char *vb_lang_code(vb_lang lang);
+/** Parses a language code (case-insensitive; "auto" and "und" give VB_LANG_UND).
+ *  Returns VB_OK, or VB_ELANG for an unknown code. */
+int vb_lang_parse(const char *code, vb_lang *out);
+
+/* ---------------------------------------------------------------------------------------- */
+/* The one-call interface                                                                   */
+/* ---------------------------------------------------------------------------------------- */
+
+/**
+ * Scores the sentiment of one UTF-8 text with the built-in lexicons: `*score` in [-1, 1].
+ * `lang` is a language code or NULL for automatic identification. Loads the built-in model
+ * on every call: convenient, not fast (use a vb_model and a vb_analyzer for many texts).
+ */
+int vb_sentiment_score(const char *text, size_t len, const char *lang, double *score);
+
+/* ---------------------------------------------------------------------------------------- */
+/* Model                                                                                    */
+/* ---------------------------------------------------------------------------------------- */
+
+typedef struct vb_model vb_model;
+
+typedef struct vb_model_options {
+  /* Folder holding lexicons/<lang>/... and lexicons/themes/; NULL: the lexicons built into
+   * the library. */
+  const char *data_dir;
+  /* Extra codebook files, applied in order after the default one (later ones add themes and
+   * override earlier ones with the same id). */
+  const char *const *codebooks;
+  size_t n_codebooks;
+  /* Non-zero: do not load the default codebook (only the files in `codebooks`). */
+  int no_default_codebook;
+  /* Extra valence files (`term TAB valence`), applied after the built-in lexicons; each
+   * entry is "LANG:PATH" (for example "sv:my-words.tsv"). */
+  const char *const *lexicons;
+  size_t n_lexicons;
+} vb_model_options;
+
+/**
+ * Loads a model. `opts` may be NULL (the built-in data). On success `*out` is a new model;
+ * release it with vb_model_free(). On failure returns a negative code and fills `err`
+ * (file and line of a bad lexicon or codebook entry).
+ */
+int vb_model_load(const vb_model_options *opts, vb_model **out, vb_error *err);
+/** Releases a model; NULL does nothing. No analyzer made from it may be used afterwards. */
+void vb_model_free(vb_model *model);
+
+/** Number of themes in the model's codebook (parents included). */
+size_t vb_model_theme_count(const vb_model *model);
+/** The id ("delivery.late"), label and parent index (-1 for a top-level theme) of theme `i`;
+ *  strings owned by the model. NULL / -1 when `i` is out of range. */
+const char *vb_model_theme_id(const vb_model *model, size_t i);
+const char *vb_model_theme_label(const vb_model *model, size_t i);
+long vb_model_theme_parent(const vb_model *model, size_t i);
+/** Index of the theme with this id, or -1. */
+long vb_model_theme_find(const vb_model *model, const char *id);
+/** Number of valence entries loaded for a language (0 for VB_LANG_UND). */
+size_t vb_model_lexicon_size(const vb_model *model, vb_lang lang);
+
+/* ---------------------------------------------------------------------------------------- */
+/* Analysis of one document                                                                 */
+/* ---------------------------------------------------------------------------------------- */
+
+typedef enum vb_token_type {
+  VB_TOK_WORD = 0,
+  VB_TOK_NUMBER,
+  VB_TOK_EMOJI,
+  VB_TOK_EMOTICON,
+  VB_TOK_URL,
+  VB_TOK_EMAIL,
+  VB_TOK_MENTION,
+  VB_TOK_HASHTAG,
+  VB_TOK_PUNCT,
+  VB_TOK_TYPE_COUNT
+} vb_token_type;
+
+/** "word", "number", "emoji", ...; a static string. */
+const char *vb_token_type_name(vb_token_type type);
+
+enum {
+  VB_TOKF_CAPS = 1,      /* written in capitals (at least two letters, all upper case) */
+  VB_TOKF_ELONGATED = 2, /* a letter or mark repeated three or more times ("sooo", "!!!") */
+  VB_TOKF_NEGATED = 4,   /* inside the scope of a negator (sentiment) */
+  VB_TOKF_COMPOUND = 8   /* matched through a compound part (themes, sentiment) */
+};
+
+/** A token: a span of the original text plus its lookup key and stem. The strings are owned
+ *  by the analyzer that produced the result and are NOT NUL-terminated. */
+typedef struct vb_token {
+  size_t start, end; /* byte offsets [start, end) into the document text */
+  const char *key;   /* normalised lookup form (NFKC, case-folded, Hebrew marks removed) */
+  size_t key_len;
+  const char *stem;  /* stem of the key (the key itself where no stemmer applies) */
+  size_t stem_len;
+  uint16_t type;     /* vb_token_type */
+  uint16_t flags;    /* VB_TOKF_* */
+  float valence;     /* lexicon valence after rules (0 when none) */
+  uint32_t sentence; /* index of the sentence holding the token */
+  uint32_t clause;   /* index of the clause holding the token */
+} vb_token;
+
+/** A sentence or clause: byte span and token range [tok_begin, tok_end). */
+typedef struct vb_span {
+  size_t start, end;
+  size_t tok_begin, tok_end;
+  double sentiment; /* score of this sentence or clause in [-1, 1] */
+} vb_span;
+
+typedef enum vb_label { VB_NEGATIVE = -1, VB_NEUTRAL = 0, VB_POSITIVE = 1 } vb_label;
+
+typedef struct vb_sentiment {
+  double score;      /* compound score in [-1, 1] */
+  double pos, neg, neu; /* shares of positive, negative and neutral weight, summing to 1 */
+  int label;         /* vb_label: score <= -0.05 negative, >= 0.05 positive */
+  int level;         /* five levels: -2 very negative .. +2 very positive */
+  int mixed;         /* non-zero when clear positive and clear negative parts are present */
+} vb_sentiment;
+
+/** One mention of a theme. */
+typedef struct vb_mention {
+  size_t theme;      /* index into the model's themes */
+  size_t start, end; /* byte span of the matched words */
+  size_t clause;     /* index of the clause holding it */
+  double sentiment;  /* sentiment of that clause (aspect sentiment) */
+} vb_mention;
+
+typedef struct vb_analyzer vb_analyzer;
+typedef struct vb_result vb_result;
+
+/**
+ * Returns a new analyzer for `model` in `*out`; release it with vb_analyzer_free(). The model
+ * must outlive the analyzer. One analyzer per thread.
+ */
+int vb_analyzer_new(const vb_model *model, vb_analyzer **out);
+/** Releases an analyzer; NULL does nothing. */
+void vb_analyzer_free(vb_analyzer *an);
+
+enum {
+  VB_RUN_TOKENS_ONLY = 1 /* tokenise, normalise and stem only: no sentiment, no themes */
+};
+
+typedef struct vb_run_options {
+  vb_lang lang;         /* the document's language, or VB_LANG_UND to identify it */
+  vb_lang lang_default; /* used when identification cannot tell (short texts) */
+  unsigned flags;       /* VB_RUN_* */
+} vb_run_options;
+
+/**
+ * Analyses one document of `len` bytes of valid UTF-8 (see vb_utf8_repair()). `opts` may be
+ * NULL (identify the language, do everything). On success `*out` points to a result owned by
+ * `an`, valid until the next call on `an`. Returns VB_EUTF8 for invalid UTF-8.
+ */
+int vb_analyzer_run(vb_analyzer *an, const char *text, size_t len, const vb_run_options *opts,
+                    const vb_result **out);
+
+vb_lang vb_result_lang(const vb_result *r);
+/** Confidence of the language decision in [0, 1] (1 when given by the caller). */
+double vb_result_lang_confidence(const vb_result *r);
+/** The document text the result refers to (owned by the caller of vb_analyzer_run). */
+const char *vb_result_text(const vb_result *r, size_t *len);
+/** Arrays owned by the analyzer, valid until its next run; the count is returned. */
+size_t vb_result_tokens(const vb_result *r, const vb_token **tokens);
+size_t vb_result_sentences(const vb_result *r, const vb_span **sentences);
+size_t vb_result_clauses(const vb_result *r, const vb_span **clauses);
+size_t vb_result_mentions(const vb_result *r, const vb_mention **mentions);
+const vb_sentiment *vb_result_sentiment(const vb_result *r);
+
+/** Stems one word (any case) for `lang` with the analyzer's stemmer. `*out` is owned by the
+ *  analyzer and valid until its next call. */
+int vb_analyzer_stem(vb_analyzer *an, vb_lang lang, const char *word, size_t len,
+                     const char **out, size_t *out_len);
+
+/** Identifies the language of a text without a full analysis; `confidence` may be NULL. */
+vb_lang vb_analyzer_langid(vb_analyzer *an, const char *text, size_t len, vb_lang lang_default,
+                           double *confidence);
+
+/* ---------------------------------------------------------------------------------------- */
+/* UTF-8 and numbers                                                                        */
+/* ---------------------------------------------------------------------------------------- */
+
+/** Returns the byte offset of the first invalid UTF-8 sequence in `s`, or `len` when all of
+ *  it is valid (overlong forms, surrogates and code points above U+10FFFF are invalid). */
+size_t vb_utf8_check(const char *s, size_t len);
+
+/**
+ * Copies `s` to `out` (capacity `cap`, at least 3 * len bytes) replacing each invalid
+ * sequence by U+FFFD. Returns the new length; `*n_bad` (may be NULL) receives the number of
+ * replacements.
+ */
+size_t vb_utf8_repair(const char *s, size_t len, char *out, size_t cap, size_t *n_bad);
+
+/**
+ * Parses a score field: surrounding blanks ignored, a decimal comma ("8,5") or point, an
+ * optional sign. Returns VB_OK and sets `*out`; VB_ENOTFOUND for an empty field (a missing
+ * score); VB_EPARSE for anything else (text, NaN, infinity, out of double range).
+ */
+int vb_parse_number(const char *s, size_t len, double *out);
+
+/* ---------------------------------------------------------------------------------------- */
+/* Reading records                                                                          */
+/* ---------------------------------------------------------------------------------------- */
+
+typedef enum vb_format {
+  VB_FORMAT_AUTO = 0, /* from the file name; on a stream: JSONL when the first byte is '{' */
+  VB_FORMAT_CSV,
+  VB_FORMAT_TSV,
+  VB_FORMAT_JSONL,
+  VB_FORMAT_TXT
+} vb_format;
+
+/** Parses "csv", "tsv", "jsonl", "ndjson", "txt"; VB_EINVAL otherwise. */
+int vb_format_parse(const char *name, vb_format *out);
+/** The format a file name implies from its extension, or VB_FORMAT_AUTO. */
+vb_format vb_format_from_name(const char *path);
+
+typedef struct vb_reader vb_reader;
+
+typedef struct vb_reader_options {
+  vb_format format;     /* VB_FORMAT_AUTO: from `name` */
+  const char *name;     /* file name for messages ("-" or NULL: "<stdin>") */
+  char delimiter;       /* CSV: 0 to detect among , ; TAB from the header line */
+  size_t max_field;     /* bytes; a longer field makes the record an error. 0: 16 MiB */
+  size_t max_fields;    /* fields per record; 0: 10,000 */
+} vb_reader_options;
+
+/** Severity of a problem reported while reading. */
+enum { VB_PROBLEM_WARNING = 1, VB_PROBLEM_ERROR = 2 };
+
+/** Called for each problem found while reading (may be NULL to ignore them). `err` holds the
+ *  file, line, column and message. */
+typedef void (*vb_problem_fn)(void *ctx, int severity, const vb_error *err);
+
+/**
+ * Returns a new reader on `fp` (read sequentially; not closed by the reader) in `*out`;
+ * release it with vb_reader_free(). Reads the header now (CSV, TSV), so that columns can be
+ * looked up; a missing or empty header is an error (VB_EPARSE, VB_EIO for a read error),
+ * an empty input gives VB_ENOTFOUND, a UTF-16 input VB_EUTF8.
+ */
+int vb_reader_new(FILE *fp, const vb_reader_options *opts, vb_problem_fn problem, void *ctx,
+                  vb_reader **out, vb_error *err);
+void vb_reader_free(vb_reader *rd);
+
+/** The format in use (after detection). */
+vb_format vb_reader_format(const vb_reader *rd);
+
+/**
+ * Declares a field the caller wants (a column name; for JSONL a key or a dotted path such as
+ * "answer.text"; for plain text only "text" exists). Returns its handle (>= 0), or
+ * VB_ENOTFOUND when a CSV/TSV header has no such column (fills `err` with the columns found).
+ */
+int vb_reader_field(vb_reader *rd, const char *name, vb_error *err);
+
+/** The header's column names (CSV/TSV); NULL for other formats. Owned by the reader. */
+size_t vb_reader_columns(const vb_reader *rd, const char *const **names);
+
+/** One record. Valid until the next vb_reader_next() on the same reader. */
+typedef struct vb_record {
+  long line;          /* the line the record starts on (1-based) */
+  long line_end;      /* the line it ends on */
+  size_t index;       /* 1-based record number */
+  int error;          /* 0, or a VB_E* code: the record could not be read properly */
+  char error_msg[160];
+  unsigned n_invalid_utf8; /* invalid sequences replaced by U+FFFD in this record */
+} vb_record;
+
+/**
+ * Reads the next record. Returns 1 with `*rec` set, 0 at the end of input, or a negative
+ * code for a read error (the input can't be read further). A record with problems is still
+ * returned (with `error` set when its fields are not to be trusted); each problem is also
+ * passed to the reader's problem function.
+ */
+int vb_reader_next(vb_reader *rd, const vb_record **rec);
+
+/** The value of field `handle` in the current record: a pointer owned by the reader (valid
+ *  until the next vb_reader_next) and its length, or NULL when the record lacks the field.
+ *  JSON numbers, booleans are given as their text; JSON null is NULL. */
+const char *vb_reader_get(const vb_reader *rd, int handle, size_t *len);
+
+/** Records read so far and problems reported (warnings, errors). */
+void vb_reader_stats(const vb_reader *rd, size_t *records, size_t *warnings, size_t *errors);
+
+/* ---------------------------------------------------------------------------------------- */
+/* Aggregation: the root-cause table                                                        */
+/* ---------------------------------------------------------------------------------------- */
+
+typedef enum vb_score_type {
+  VB_SCORE_NONE = 0, /* no score column: counts and sentiment only */
+  VB_SCORE_NPS,      /* 0-10 likelihood to recommend */
+  VB_SCORE_CSAT,     /* 1-5 satisfaction */
+  VB_SCORE_CES,      /* 1-7 agreement that it was easy */
+  VB_SCORE_RATING    /* any other numeric score (stars, 1-10 ...) */
+} vb_score_type;
+
+/** "none", "nps", "csat", "ces", "rating"; a static string. */
+const char *vb_score_type_name(vb_score_type type);
+int vb_score_type_parse(const char *name, vb_score_type *out);
+/** Guesses the score type from the smallest and largest value seen. */
+vb_score_type vb_score_type_guess(double min, double max);
+/** Non-zero when `value` lies on the scale of `type` (NPS: integer 0..10 ...). */
+int vb_score_valid(vb_score_type type, double value);
+
+typedef struct vb_agg vb_agg;
+
+/**
+ * Returns a new, empty aggregate in `*out` for the themes of `model` and scores of `type`;
+ * release it with vb_agg_free().
+ */
+int vb_agg_new(const vb_model *model, vb_score_type type, vb_agg **out);
+void vb_agg_free(vb_agg *agg);
+
+/** Adds one analysed record. `has_score` zero: the score is missing. A result that is NULL
+ *  counts the record as not analysed (an error record). */
+int vb_agg_add(vb_agg *agg, const vb_result *r, int has_score, double score);
+
+/** Sets the score type after the records were added (when it is guessed from the values
+ *  seen). VB_EINVAL when a score already added lies outside the new type's scale. */
+int vb_agg_set_score_type(vb_agg *agg, vb_score_type type);
+/** The score type of an aggregate. */
+vb_score_type vb_agg_score_type(const vb_agg *agg);
+
+/** Adds everything in `from` to `into`. Both must have the same score type and themes
+ *  (VB_EMISMATCH otherwise). */
+int vb_agg_merge(vb_agg *into, const vb_agg *from);
+
+/** Serialises the aggregate (a text format; see HACKING.md). `*buf` is new memory; release it
+ *  with vb_free(). */
+int vb_agg_save(const vb_agg *agg, char **buf, size_t *len);
+/** Reads an aggregate written by vb_agg_save() (untrusted input: every field is checked).
+ *  Returns a new aggregate in `*out`. `model` gives the themes it must match. */
+int vb_agg_load(const vb_model *model, const char *buf, size_t len, vb_agg **out,
+                vb_error *err);
+
+/** Score summary over a set of records. */
+typedef struct vb_score_summary {
+  size_t n;            /* records with a valid score */
+  double value;        /* NPS (-100..100), CSAT top-2-box %, CES mean, rating mean */
+  double ci_low, ci_high; /* 95% interval of `value` */
+  double mean;         /* mean of the raw scores */
+  double top, middle, bottom; /* NPS: promoter/passive/detractor shares; CSAT: 4-5 / 3 / 1-2;
+                                 CES: 5-7 / 4 / 1-3 (as fractions) */
+} vb_score_summary;
+
+/** One row of the theme table. */
+typedef struct vb_theme_row {
+  size_t theme;           /* index into the model's themes */
+  size_t n;               /* records mentioning the theme (or a child theme) */
+  double prevalence;      /* n / analysed records */
+  double prev_low, prev_high; /* Wilson 95% interval */
+  vb_score_summary with;  /* score among records mentioning the theme */
+  vb_score_summary without; /* among records not mentioning it */
+  double impact;          /* score(all) - score(not mentioning) */
+  double p, q;            /* significance of with vs without; q after Benjamini-Hochberg */
+  double neg_share;       /* share of the theme's mentions in negative clauses */
+  int too_few;            /* non-zero: too few scored mentions to conclude */
+} vb_theme_row;
+
+typedef struct vb_table {
+  vb_score_type type;
+  size_t records;          /* records read */
+  size_t analysed;         /* records analysed (not errors) */
+  size_t errors;           /* records that could not be analysed */
+  size_t missing_score;    /* records without a valid score */
+  size_t by_lang[VB_LANG_COUNT];
+  size_t sent_pos, sent_neg, sent_neu; /* records by sentiment label */
+  vb_score_summary score;  /* over all scored records */
+  size_t dist_n;           /* number of distribution buckets */
+  double dist_value[16];   /* bucket values (NPS 0..10, CSAT 1..5, ...) */
+  size_t dist_count[16];
+  size_t n_rows;
+  vb_theme_row *rows;      /* sorted by impact, most negative first */
+} vb_table;
+
+/** Computes the table. `*out` is new; release it with vb_table_free(). */
+int vb_agg_table(const vb_agg *agg, vb_table **out);
+void vb_table_free(vb_table *table);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VERBATIM_H */

@@ -1,0 +1,323 @@
+/*
+ * analyzer.c - one document through the pipeline: tokens, keys, language, stems, sentences
+ * and clauses, then sentiment and themes.
+ *
+ * Everything is written into buffers the analyzer owns and reuses, so analysing a document
+ * allocates nothing once the buffers have grown to the size of the largest document seen.
+ * Keys and stems go into one arena as offsets while it may still move, and become pointers
+ * in the vb_token array only at the end.
+ */
+#include "vb_analyzer.h"
+
+int vb_analyzer_new(const vb_model *model, vb_analyzer **out) {
+  if (!model || !out) return VB_EINVAL;
+  vb_analyzer *an = vb__calloc(1, sizeof *an);
+  if (!an) return VB_ENOMEM;
+  an->model = model;
+  int rc = vb__langid_new(&an->langid);
+  if (rc == VB_OK) {
+    an->md = pcre2_match_data_create(32, NULL);
+    an->mctx = pcre2_match_context_create(NULL);
+    if (!an->md || !an->mctx) rc = VB_ENOMEM;
+  }
+  if (rc == VB_OK) {
+    /* No user pattern may hang a run: bound backtracking and recursion depth. */
+    pcre2_set_match_limit(an->mctx, 1000000);
+    pcre2_set_depth_limit(an->mctx, 10000);
+    pcre2_set_heap_limit(an->mctx, 20000); /* KiB */
+  }
+  if (rc) {
+    vb_analyzer_free(an);
+    return rc;
+  }
+  *out = an;
+  return VB_OK;
+}
+
+void vb_analyzer_free(vb_analyzer *an) {
+  if (!an) return;
+  vb__free(an->toks.v);
+  vb__norm_free(&an->norm);
+  vb__buf_free(&an->arena);
+  vb__free(an->offs);
+  for (int l = 0; l < VB_LANG_COUNT; l++) vb__stemmer_free(an->stem[l]);
+  vb__langid_free(an->langid);
+  vb__free(an->lid_keys);
+  vb__free(an->lid_lens);
+  vb__free(an->matches);
+  vb__free(an->weights);
+  pcre2_match_data_free(an->md);
+  pcre2_match_context_free(an->mctx);
+  vb__buf_free(&an->scratch);
+  vb__free(an->res.tokens);
+  vb__free(an->res.sentences);
+  vb__free(an->res.clauses);
+  vb__free(an->res.mentions);
+  vb__free(an);
+}
+
+int vb__analyzer_stemmer(vb_analyzer *an, vb_lang lang, vb__stemmer **out) {
+  if (lang <= VB_LANG_UND || lang >= VB_LANG_COUNT) {
+    *out = NULL;
+    return VB_OK;
+  }
+  if (!an->stem[lang]) {
+    int rc = vb__stemmer_new(lang, an->model->he_vocab, &an->stem[lang]);
+    if (rc) return rc;
+  }
+  *out = an->stem[lang];
+  return VB_OK;
+}
+
+/* Keys for every token; word keys are also collected for language identification. */
+static int make_keys(vb_analyzer *an, const char *text) {
+  vb_result *r = &an->res;
+  an->arena.len = 0;
+  if (vb__grow(&an->offs, &an->cap_offs, an->toks.n, sizeof *an->offs)) return VB_ENOMEM;
+  for (size_t i = 0; i < an->toks.n; i++) {
+    const vb__tok *t = &an->toks.v[i];
+    size_t off = an->arena.len;
+    int rc;
+    if (t->type == VB_TOK_EMOTICON) rc = vb__buf_append(&an->arena, text + t->start, t->end - t->start);
+    else rc = vb__normalize(&an->norm, text + t->start, t->end - t->start,
+                            t->type == VB_TOK_EMOJI ? VB_NORM_EMOJI : 0, &an->arena);
+    if (rc) return rc;
+    an->offs[i].key_off = (uint32_t)off;
+    an->offs[i].key_len = (uint32_t)(an->arena.len - off);
+    an->offs[i].stem_off = an->offs[i].key_off;
+    an->offs[i].stem_len = an->offs[i].key_len;
+  }
+  (void)r;
+  return VB_OK;
+}
+
+static int identify(vb_analyzer *an, const char *text, size_t len, vb_lang dflt) {
+  size_t n = 0;
+  if (vb__grow(&an->lid_keys, &an->cap_lid, an->toks.n, sizeof *an->lid_keys)) return VB_ENOMEM;
+  size_t cap = 0;
+  if (vb__grow(&an->lid_lens, &cap, an->cap_lid, sizeof *an->lid_lens)) return VB_ENOMEM;
+  for (size_t i = 0; i < an->toks.n; i++) {
+    if (an->toks.v[i].type != VB_TOK_WORD) continue;
+    an->lid_keys[n] = an->arena.data + an->offs[i].key_off;
+    an->lid_lens[n] = an->offs[i].key_len;
+    n++;
+  }
+  an->res.lang = vb__langid_run(an->langid, text, len, an->lid_keys, an->lid_lens, n, dflt,
+                                &an->res.lang_conf);
+  return VB_OK;
+}
+
+static int stem_words(vb_analyzer *an) {
+  vb__stemmer *st;
+  int rc = vb__analyzer_stemmer(an, an->res.lang, &st);
+  if (rc || !st) return rc;
+  for (size_t i = 0; i < an->toks.n; i++) {
+    if (an->toks.v[i].type != VB_TOK_WORD) continue;
+    const char *stem;
+    size_t sl;
+    /* The key may move when the arena grows: stem from a stable copy in the stemmer cache. */
+    rc = vb__stem(st, an->arena.data + an->offs[i].key_off, an->offs[i].key_len, &stem, &sl);
+    if (rc) return rc;
+    if (sl == an->offs[i].key_len &&
+        memcmp(stem, an->arena.data + an->offs[i].key_off, sl) == 0)
+      continue; /* stem == key: share it */
+    size_t off = an->arena.len;
+    if (vb__buf_append(&an->arena, stem, sl)) return VB_ENOMEM;
+    an->offs[i].stem_off = (uint32_t)off;
+    an->offs[i].stem_len = (uint32_t)sl;
+  }
+  return VB_OK;
+}
+
+static bool ends_sentence(const char *text, const vb__tok *t) {
+  if (t->type != VB_TOK_PUNCT) return false;
+  unsigned char c = (unsigned char)text[t->start];
+  if (c == '.' || c == '!' || c == '?') return true;
+  /* … (U+2026), Hebrew sof pasuq (U+05C3) */
+  size_t n = t->end - t->start;
+  return (n == 3 && memcmp(text + t->start, "\xE2\x80\xA6", 3) == 0) ||
+         (n == 2 && memcmp(text + t->start, "\xD7\x83", 2) == 0);
+}
+
+static bool ends_clause(const char *text, const vb__tok *t) {
+  if (t->type != VB_TOK_PUNCT) return false;
+  unsigned char c = (unsigned char)text[t->start];
+  size_t n = t->end - t->start;
+  return c == ',' || c == ';' || c == ':' || c == '(' || c == ')' ||
+         (n == 3 && (memcmp(text + t->start, "\xE2\x80\x94", 3) == 0 ||    /* — */
+                     memcmp(text + t->start, "\xE2\x80\x93", 3) == 0));   /* – */
+}
+
+static bool newline_between(const char *text, size_t a, size_t b) {
+  return memchr(text + a, '\n', b - a) != NULL;
+}
+
+static int push_span(vb_span **v, size_t *n, size_t *cap, size_t start, size_t end, size_t tb,
+                     size_t te) {
+  if (vb__grow(v, cap, *n + 1, sizeof **v)) return VB_ENOMEM;
+  (*v)[(*n)++] = (vb_span){start, end, tb, te, 0.0};
+  return VB_OK;
+}
+
+/* Sentences end at . ! ? … and at line breaks; clauses also at , ; : dashes and before a
+ * contrast word of the document's language. */
+static int segment(vb_analyzer *an, const char *text) {
+  vb_result *r = &an->res;
+  r->n_sentences = r->n_clauses = 0;
+  size_t n = r->n_tokens;
+  if (n == 0) return VB_OK;
+  const vb__lexicon *lx = r->lang != VB_LANG_UND ? &an->model->lex[r->lang] : NULL;
+  size_t s_begin = 0, c_begin = 0;
+  for (size_t i = 0; i < n; i++) {
+    vb_token *t = &r->tokens[i];
+    bool last = i + 1 == n;
+    bool s_end = last || ends_sentence(text, &an->toks.v[i]) ||
+                 newline_between(text, t->end, r->tokens[i + 1].start);
+    bool c_end = s_end || ends_clause(text, &an->toks.v[i]);
+    if (!c_end && lx && r->tokens[i + 1].type == VB_TOK_WORD) {
+      const vb__lexentry *e = vb__lexicon_get(lx, r->tokens[i + 1].key, r->tokens[i + 1].key_len);
+      if (e && e->kind == VB_LEX_CONTRAST) c_end = true;
+    }
+    t->sentence = (uint32_t)r->n_sentences;
+    t->clause = (uint32_t)r->n_clauses;
+    if (c_end) {
+      if (push_span(&r->clauses, &r->n_clauses, &r->cap_clauses, r->tokens[c_begin].start,
+                    t->end, c_begin, i + 1))
+        return VB_ENOMEM;
+      c_begin = i + 1;
+    }
+    if (s_end) {
+      if (push_span(&r->sentences, &r->n_sentences, &r->cap_sentences,
+                    r->tokens[s_begin].start, t->end, s_begin, i + 1))
+        return VB_ENOMEM;
+      s_begin = i + 1;
+    }
+  }
+  return VB_OK;
+}
+
+int vb_analyzer_run(vb_analyzer *an, const char *text, size_t len, const vb_run_options *opts,
+                    const vb_result **out) {
+  if (!an || (!text && len) || !out) return VB_EINVAL;
+  if (!text) text = "";
+  if (vb_utf8_check(text, len) != len) return VB_EUTF8;
+  vb_result *r = &an->res;
+  r->text = text;
+  r->len = len;
+  r->n_tokens = r->n_sentences = r->n_clauses = r->n_mentions = 0;
+  memset(&r->sentiment, 0, sizeof r->sentiment);
+  r->sentiment.neu = 1.0;
+  vb_lang lang = opts ? opts->lang : VB_LANG_UND;
+  vb_lang dflt = opts ? opts->lang_default : VB_LANG_UND;
+  unsigned flags = opts ? opts->flags : 0;
+
+  int rc = vb__tokenize(text, len, &an->toks);
+  if (!rc) rc = make_keys(an, text);
+  if (rc) return rc;
+  if (lang != VB_LANG_UND) {
+    r->lang = lang;
+    r->lang_conf = 1.0;
+  } else if ((rc = identify(an, text, len, dflt))) {
+    return rc;
+  }
+  if ((rc = stem_words(an))) return rc;
+  if (vb__grow(&r->tokens, &r->cap_tokens, an->toks.n, sizeof *r->tokens)) return VB_ENOMEM;
+  for (size_t i = 0; i < an->toks.n; i++) {
+    const vb__tok *t = &an->toks.v[i];
+    vb_token *o = &r->tokens[i];
+    o->start = t->start;
+    o->end = t->end;
+    o->type = t->type;
+    o->flags = t->flags;
+    o->key = an->arena.data + an->offs[i].key_off;
+    o->key_len = an->offs[i].key_len;
+    o->stem = an->arena.data + an->offs[i].stem_off;
+    o->stem_len = an->offs[i].stem_len;
+    o->valence = 0;
+    o->sentence = o->clause = 0;
+  }
+  r->n_tokens = an->toks.n;
+  if ((rc = segment(an, text))) return rc;
+  if (!(flags & VB_RUN_TOKENS_ONLY)) {
+    if ((rc = vb__sentiment_run(an))) return rc;
+    if ((rc = vb__themes_run(an))) return rc;
+  }
+  *out = r;
+  return VB_OK;
+}
+
+int vb_analyzer_stem(vb_analyzer *an, vb_lang lang, const char *word, size_t len,
+                     const char **out, size_t *out_len) {
+  if (!an || !word || !out || !out_len) return VB_EINVAL;
+  if (vb_utf8_check(word, len) != len) return VB_EUTF8;
+  an->scratch.len = 0;
+  int rc = vb__normalize(&an->norm, word, len, 0, &an->scratch);
+  if (rc) return rc;
+  vb__stemmer *st;
+  if ((rc = vb__analyzer_stemmer(an, lang, &st))) return rc;
+  if (!st) {
+    *out = an->scratch.data;
+    *out_len = an->scratch.len;
+    return VB_OK;
+  }
+  return vb__stem(st, an->scratch.data, an->scratch.len, out, out_len);
+}
+
+vb_lang vb_analyzer_langid(vb_analyzer *an, const char *text, size_t len, vb_lang dflt,
+                           double *confidence) {
+  if (!an || !text || vb_utf8_check(text, len) != len) return VB_LANG_UND;
+  if (vb__tokenize(text, len, &an->toks) || make_keys(an, text) ||
+      identify(an, text, len, dflt))
+    return VB_LANG_UND;
+  if (confidence) *confidence = an->res.lang_conf;
+  return an->res.lang;
+}
+
+vb_lang vb_result_lang(const vb_result *r) { return r->lang; }
+double vb_result_lang_confidence(const vb_result *r) { return r->lang_conf; }
+const char *vb_result_text(const vb_result *r, size_t *len) {
+  if (len) *len = r->len;
+  return r->text;
+}
+size_t vb_result_tokens(const vb_result *r, const vb_token **t) {
+  *t = r->tokens;
+  return r->n_tokens;
+}
+size_t vb_result_sentences(const vb_result *r, const vb_span **s) {
+  *s = r->sentences;
+  return r->n_sentences;
+}
+size_t vb_result_clauses(const vb_result *r, const vb_span **s) {
+  *s = r->clauses;
+  return r->n_clauses;
+}
+size_t vb_result_mentions(const vb_result *r, const vb_mention **m) {
+  *m = r->mentions;
+  return r->n_mentions;
+}
+const vb_sentiment *vb_result_sentiment(const vb_result *r) { return &r->sentiment; }
+
+const char *vb_token_type_name(vb_token_type type) {
+  static const char *const names[VB_TOK_TYPE_COUNT] = {
+      "word", "number", "emoji", "emoticon", "url", "email", "mention", "hashtag", "punct"};
+  return (type >= 0 && type < VB_TOK_TYPE_COUNT) ? names[type] : "unknown";
+}
+
+int vb_sentiment_score(const char *text, size_t len, const char *lang, double *score) {
+  if (!text || !score) return VB_EINVAL;
+  vb_run_options ro = {VB_LANG_UND, VB_LANG_UND, 0};
+  if (lang && vb_lang_parse(lang, &ro.lang)) return VB_ELANG;
+  vb_model *m;
+  int rc = vb_model_load(NULL, &m, NULL);
+  if (rc) return rc;
+  vb_analyzer *an;
+  rc = vb_analyzer_new(m, &an);
+  if (rc == VB_OK) {
+    const vb_result *r;
+    rc = vb_analyzer_run(an, text, len, &ro, &r);
+    if (rc == VB_OK) *score = r->sentiment.score;
+    vb_analyzer_free(an);
+  }
+  vb_model_free(m);
+  return rc;
+}

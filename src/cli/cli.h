@@ -1,0 +1,120 @@
+/* cli.h - the command-line tool's shared pieces. The CLI sees only include/verbatim.h. */
+#ifndef VB_CLI_H
+#define VB_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "verbatim.h"
+
+/* Exit codes of the command-line contract. */
+enum { EXIT_OK = 0, EXIT_USAGE = 1, EXIT_BADINPUT = 2, EXIT_INTERNAL = 3 };
+
+/* ---- options (opts.c) ---- */
+#define OPT_MAX_REPEAT 32
+
+typedef struct opts {
+  const char *files[256];
+  int n_files;
+  const char *text, *id, *lang, *lang_col, *lang_default, *input_format, *format, *output;
+  const char *score, *score_type, *state, *data_dir;
+  const char *codebooks[OPT_MAX_REPEAT];
+  int n_codebooks;
+  const char *lexicons[OPT_MAX_REPEAT];
+  int n_lexicons;
+  char delimiter;
+  bool strict, quiet, no_default_codebook, tokens_only, id_given, text_given;
+  size_t max_field;
+} opts;
+
+/* Parses argv for `cmd`; prints a message and returns EXIT_USAGE on a bad option. `allowed`
+ * is a space-separated list of the long options the command takes. */
+int opts_parse(const char *cmd, int argc, char **argv, const char *allowed, opts *o);
+
+/* ---- output (out.c) ---- */
+typedef struct out {
+  FILE *fp;
+  char *tmp_path;   /* writing to a temporary file beside the target */
+  const char *path; /* the target, or NULL for standard output */
+  bool failed;
+} out;
+
+int out_open(out *o, const char *path);
+/* Flushes and, for a file, renames it into place. Returns EXIT_OK or EXIT_INTERNAL (with a
+ * message) when anything could not be written. */
+int out_close(out *o);
+void out_abort(out *o);
+
+/* JSON string with escapes. */
+void json_str(FILE *fp, const char *s, size_t n);
+/* A number for JSON/TSV: fixed decimals, no "-0", "null" for NaN. */
+void put_num(FILE *fp, double v, int decimals);
+/* A CSV cell, quoted when needed, with a leading ' when it would start a formula. */
+void csv_cell(FILE *fp, const char *s, size_t n, char delim);
+/* A TSV cell: TAB and newlines become spaces. */
+void tsv_cell(FILE *fp, const char *s, size_t n);
+
+/* Messages on standard error. */
+extern const char *progname;
+void msg(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+void msg_error(const vb_error *e);
+
+/* ---- model loading shared by the commands ---- */
+int load_model(const opts *o, vb_model **m);
+
+/* ---- commands ---- */
+int cmd_annotate(int argc, char **argv);
+int cmd_analyze(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
+int cmd_tokenize(int argc, char **argv);
+int cmd_stem(int argc, char **argv);
+int cmd_langid(int argc, char **argv);
+int cmd_help(int argc, char **argv);
+void usage_of(const char *cmd, FILE *fp);
+
+/* ---- the record loop shared by annotate and analyze (cmd_annotate.c) ---- */
+typedef struct job {
+  opts o;
+  const char *cmd;
+  vb_model *m;
+  vb_analyzer *an;
+  vb_agg *agg;
+  vb_run_options ro;
+  vb_score_type type;
+  bool type_given, want_scores;
+  double smin, smax;
+  bool any_score;
+  bool annotate;  /* write one result per record */
+  bool tsv;       /* annotate --format tsv */
+  out out;
+  size_t records, analysed, errors, problems, missing_score, bad_score, invalid_utf8;
+  size_t by_lang[VB_LANG_COUNT];
+  size_t bytes;
+  double t0, last_progress;
+} job;
+
+/* Parses options, loads the model, opens the output; then runs every input through. */
+int job_setup(job *j, const char *cmd, int argc, char **argv, const char *allowed);
+int job_run(job *j);
+/* Settles the score type (given or guessed) and prints the summary. */
+int job_finish_scores(job *j);
+void job_summary(const job *j);
+void job_free(job *j);
+/* Writes the aggregate state to j->o.state. */
+int job_write_state(job *j);
+
+/* ---- tables (render.c) ---- */
+typedef struct render_info {
+  const char *command_line;
+  const char *score_name;
+} render_info;
+
+/* Writes the table in a format: "table", "tsv", "csv", "json", "md". */
+int render_table(FILE *fp, const char *format, const vb_table *t, const vb_model *m,
+                 const render_info *info);
+
+#endif

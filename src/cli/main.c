@@ -1,0 +1,154 @@
+/* main.c - the verbatim command: dispatch, help and version. */
+#include <string.h>
+
+#include "cli.h"
+
+typedef struct command {
+  const char *name;
+  int (*run)(int argc, char **argv);
+  const char *summary;
+  const char *usage;
+} command;
+
+static const command commands[] = {
+    {"analyze", cmd_analyze, "the root-cause table: scores joined with themes and sentiment",
+     "usage: verbatim analyze [FILE...] [options]\n"
+     "\n"
+     "Reads feedback records, analyses each text, joins the results with a score column and\n"
+     "prints the root-cause table: the overall score (NPS, CSAT, CES or a rating) with its 95%\n"
+     "interval and distribution, then one row per theme: mentions, prevalence with its Wilson\n"
+     "interval, the score among records mentioning the theme, impact (score of all records\n"
+     "minus score of the records not mentioning it), p and q (Benjamini-Hochberg) of the\n"
+     "difference, and the share of mentions in negative clauses.\n"
+     "\n"
+     "  --score NAME          the numeric score column (NPS 0-10, CSAT 1-5, CES 1-7, rating)\n"
+     "  --score-type T        nps | csat | ces | rating (default: guessed from the values)\n"
+     "  --format F            table | tsv | csv | json | md (default: table)\n"
+     "  -o, --output FILE     write there (replaced only when complete) instead of stdout\n"
+     "  --state FILE          also write the aggregate state (see 'verbatim merge')\n"
+     "COMMON_OPTIONS"},
+    {"annotate", cmd_annotate, "sentiment and themes for every record, one result per line",
+     "usage: verbatim annotate [FILE...] [options]\n"
+     "\n"
+     "One result per input record, in input order, nothing dropped; a record that cannot be\n"
+     "analysed yields a line with an \"error\" field.\n"
+     "\n"
+     "  --format F            jsonl (default) | tsv\n"
+     "  -o, --output FILE     write there (replaced only when complete) instead of stdout\n"
+     "  --state FILE          also write the aggregate state of the records (needs --score;\n"
+     "                        combine parts with 'verbatim merge')\n"
+     "  --score NAME          the score column, for --state\n"
+     "  --score-type T        nps | csat | ces | rating, for --state\n"
+     "COMMON_OPTIONS"},
+    {"merge", cmd_merge, "combine aggregate states from split runs into one table",
+     "usage: verbatim merge PART.vbs... [--format F] [-o FILE]\n"
+     "\n"
+     "Combines the states written by 'annotate --state' or 'analyze --state' on parts of the\n"
+     "data and prints the table one run over all the records would print. States must come\n"
+     "from the same codebook and score type.\n"
+     "\n"
+     "  --format F            table | tsv | csv | json | md (default: table)\n"
+     "  -o, --output FILE     write there instead of stdout\n"
+     "  --codebook FILE, --data DIR, --no-default-codebook: as the runs that made the states\n"},
+    {"tokenize", cmd_tokenize, "split text into tokens",
+     "usage: verbatim tokenize [--lang CODE] [FILE] [--format tsv]\n"
+     "\n"
+     "Reads one document per line. Writes each token on its own line exactly as it appears,\n"
+     "and an empty line after each document. --format tsv writes the columns\n"
+     "token start end type key stem (byte offsets into the line).\n"},
+    {"stem", cmd_stem, "stem words", "usage: verbatim stem --lang CODE [FILE]\n\n"
+                                     "One word per line in, its stem on the same line out.\n"},
+    {"langid", cmd_langid, "identify the language of each line",
+     "usage: verbatim langid [FILE] [--format tsv] [--lang-default CODE]\n"
+     "\n"
+     "One document per line in; one of sv da he en und per line out. --format tsv adds the\n"
+     "confidence. Texts too short to tell give und unless --lang-default is given.\n"},
+    {"version", NULL, "print the version", "usage: verbatim version\n"},
+    {"help", cmd_help, "help on a command", "usage: verbatim help [COMMAND]\n"},
+    {NULL, NULL, NULL, NULL}};
+
+static const char common_options[] =
+    "\n"
+    "Input (see the contract in the manual page):\n"
+    "  FILE...               .csv .tsv .jsonl/.ndjson .txt; none or - reads standard input\n"
+    "  --input-format F      csv | tsv | jsonl | txt (needed on stdin unless it is JSONL)\n"
+    "  --delimiter C         CSV delimiter: , ; tab | (default: detected from the header)\n"
+    "  --text NAME           the text column or JSON field (dotted path) (default: text)\n"
+    "  --id NAME             the identifier column (default: id, else the record number)\n"
+    "  --lang CODE           sv | da | he | en | auto (default: auto)\n"
+    "  --lang-col NAME       a column holding each record's language code\n"
+    "  --lang-default CODE   language for texts too short to identify\n"
+    "  --strict              a record with invalid UTF-8 is an error, not repaired\n"
+    "  --max-field SIZE      longest field accepted (default 1M)\n"
+    "Model:\n"
+    "  --codebook FILE       an extra codebook (repeatable; later files add and override)\n"
+    "  --no-default-codebook use only the --codebook files\n"
+    "  --lexicon LANG:FILE   an extra valence list (term TAB valence) for a language\n"
+    "  --data DIR            read lexicons/ from DIR instead of the built-in ones\n"
+    "Other:\n"
+    "  -q, --quiet           no summary on standard error\n"
+    "\n"
+    "Exit status: 0 success; 1 usage error; 2 bad input (each problem reported on standard\n"
+    "error as FILE:LINE:COLUMN: message; the output is still complete); 3 internal error.\n";
+
+void usage_of(const char *cmd, FILE *fp) {
+  for (const command *c = commands; c->name; c++) {
+    if (strcmp(c->name, cmd) != 0) continue;
+    const char *u = c->usage;
+    const char *mark = strstr(u, "COMMON_OPTIONS");
+    if (mark) {
+      fwrite(u, 1, (size_t)(mark - u), fp);
+      fputs(common_options, fp);
+    } else {
+      fputs(u, fp);
+    }
+    return;
+  }
+}
+
+static void overview(FILE *fp) {
+  fprintf(fp, "verbatim %s - sentiment, themes and root-cause tables for open-ended feedback\n"
+              "in Swedish, Danish, Hebrew and English.\n\nusage: verbatim COMMAND [ARGS]\n\n"
+              "commands:\n", vb_version());
+  for (const command *c = commands; c->name; c++) fprintf(fp, "  %-10s %s\n", c->name, c->summary);
+  fprintf(fp, "\n'verbatim help COMMAND' tells more. Example:\n"
+              "  verbatim analyze corpora/sv/survey.csv --score nps\n");
+}
+
+int cmd_help(int argc, char **argv) {
+  if (argc == 0) {
+    overview(stdout);
+    return EXIT_OK;
+  }
+  for (const command *c = commands; c->name; c++)
+    if (!strcmp(c->name, argv[0])) {
+      usage_of(argv[0], stdout);
+      return EXIT_OK;
+    }
+  msg("no command '%s' (see 'verbatim help')", argv[0]);
+  return EXIT_USAGE;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    overview(stderr);
+    return EXIT_USAGE;
+  }
+  const char *cmd = argv[1];
+  if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h")) return cmd_help(0, NULL);
+  if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
+    printf("verbatim %s\n", vb_version());
+    return EXIT_OK;
+  }
+  for (const command *c = commands; c->name; c++) {
+    if (strcmp(c->name, cmd) != 0 || !c->run) continue;
+    for (int i = 2; i < argc; i++)
+      if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+        usage_of(cmd, stdout);
+        return EXIT_OK;
+      }
+    return c->run(argc - 2, argv + 2);
+  }
+  msg("unknown command '%s' (see 'verbatim help')", cmd);
+  return EXIT_USAGE;
+}

@@ -1,0 +1,122 @@
+/* opts.c - long options for every command, one table. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+typedef struct optdef {
+  const char *name;
+  int has_arg;
+} optdef;
+
+static const optdef defs[] = {
+    {"text", 1},        {"id", 1},          {"lang", 1},        {"lang-col", 1},
+    {"lang-default", 1}, {"input-format", 1}, {"delimiter", 1},  {"format", 1},
+    {"output", 1},      {"score", 1},       {"score-type", 1},  {"state", 1},
+    {"codebook", 1},    {"lexicon", 1},     {"data", 1},        {"max-field", 1},
+    {"strict", 0},      {"quiet", 0},       {"no-default-codebook", 0}, {"tokens-only", 0},
+    {NULL, 0}};
+
+static bool allowed_in(const char *allowed, const char *name) {
+  size_t n = strlen(name);
+  for (const char *p = allowed; (p = strstr(p, name)); p += n)
+    if ((p == allowed || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0')) return true;
+  return false;
+}
+
+static int set(opts *o, const char *name, const char *val, const char *cmd) {
+  if (!strcmp(name, "text")) { o->text = val; o->text_given = true; }
+  else if (!strcmp(name, "id")) { o->id = val; o->id_given = true; }
+  else if (!strcmp(name, "lang")) o->lang = val;
+  else if (!strcmp(name, "lang-col")) o->lang_col = val;
+  else if (!strcmp(name, "lang-default")) o->lang_default = val;
+  else if (!strcmp(name, "input-format")) o->input_format = val;
+  else if (!strcmp(name, "format")) o->format = val;
+  else if (!strcmp(name, "output")) o->output = val;
+  else if (!strcmp(name, "score")) o->score = val;
+  else if (!strcmp(name, "score-type")) o->score_type = val;
+  else if (!strcmp(name, "state")) o->state = val;
+  else if (!strcmp(name, "data")) o->data_dir = val;
+  else if (!strcmp(name, "codebook")) {
+    if (o->n_codebooks >= OPT_MAX_REPEAT) { msg("%s: too many --codebook options", cmd); return EXIT_USAGE; }
+    o->codebooks[o->n_codebooks++] = val;
+  } else if (!strcmp(name, "lexicon")) {
+    if (o->n_lexicons >= OPT_MAX_REPEAT) { msg("%s: too many --lexicon options", cmd); return EXIT_USAGE; }
+    o->lexicons[o->n_lexicons++] = val;
+  } else if (!strcmp(name, "delimiter")) {
+    if (!strcmp(val, "\\t") || !strcmp(val, "tab") || !strcmp(val, "TAB")) o->delimiter = '\t';
+    else if (strlen(val) == 1 && (val[0] == ',' || val[0] == ';' || val[0] == '\t' || val[0] == '|'))
+      o->delimiter = val[0];
+    else { msg("%s: --delimiter takes one of , ; tab |", cmd); return EXIT_USAGE; }
+  } else if (!strcmp(name, "max-field")) {
+    char *end;
+    unsigned long long v = strtoull(val, &end, 10);
+    if (*end == 'k' || *end == 'K') { v <<= 10; end++; }
+    else if (*end == 'm' || *end == 'M') { v <<= 20; end++; }
+    if (*end || v == 0) { msg("%s: --max-field takes a size in bytes (e.g. 4M)", cmd); return EXIT_USAGE; }
+    o->max_field = (size_t)v;
+  }
+  else if (!strcmp(name, "strict")) o->strict = true;
+  else if (!strcmp(name, "quiet")) o->quiet = true;
+  else if (!strcmp(name, "no-default-codebook")) o->no_default_codebook = true;
+  else if (!strcmp(name, "tokens-only")) o->tokens_only = true;
+  return EXIT_OK;
+}
+
+int opts_parse(const char *cmd, int argc, char **argv, const char *allowed, opts *o) {
+  memset(o, 0, sizeof *o);
+  o->text = "text";
+  o->id = "id";
+  bool only_files = false;
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i];
+    if (only_files || a[0] != '-' || !strcmp(a, "-")) {
+      if (o->n_files >= (int)(sizeof o->files / sizeof o->files[0])) {
+        msg("%s: too many input files", cmd);
+        return EXIT_USAGE;
+      }
+      o->files[o->n_files++] = a;
+      continue;
+    }
+    if (!strcmp(a, "--")) {
+      only_files = true;
+      continue;
+    }
+    if (!strcmp(a, "-o")) a = "--output";
+    else if (!strcmp(a, "-q")) a = "--quiet";
+    else if (!strcmp(a, "-f")) a = "--format";
+    if (a[1] != '-') {
+      msg("%s: unknown option '%s' (see 'verbatim help %s')", cmd, a, cmd);
+      return EXIT_USAGE;
+    }
+    const char *name = a + 2;
+    const char *eq = strchr(name, '=');
+    char nbuf[64];
+    size_t nl = eq ? (size_t)(eq - name) : strlen(name);
+    if (nl >= sizeof nbuf) nl = sizeof nbuf - 1;
+    memcpy(nbuf, name, nl);
+    nbuf[nl] = '\0';
+    const optdef *d = NULL;
+    for (const optdef *k = defs; k->name; k++)
+      if (!strcmp(k->name, nbuf)) d = k;
+    if (!d || !allowed_in(allowed, nbuf)) {
+      msg("%s: unknown option '--%s' (see 'verbatim help %s')", cmd, nbuf, cmd);
+      return EXIT_USAGE;
+    }
+    const char *val = NULL;
+    if (d->has_arg) {
+      if (eq) val = eq + 1;
+      else if (i + 1 < argc) val = argv[++i];
+      else {
+        msg("%s: option '--%s' needs a value", cmd, nbuf);
+        return EXIT_USAGE;
+      }
+    } else if (eq) {
+      msg("%s: option '--%s' takes no value", cmd, nbuf);
+      return EXIT_USAGE;
+    }
+    int rc = set(o, nbuf, val, cmd);
+    if (rc) return rc;
+  }
+  return EXIT_OK;
+}

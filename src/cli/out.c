@@ -1,0 +1,174 @@
+/* out.c - writing results: safe file replacement, JSON/CSV/TSV cells, messages. */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+const char *progname = "verbatim";
+
+void msg(const char *fmt, ...) {
+  va_list ap;
+  fprintf(stderr, "%s: ", progname);
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fputc('\n', stderr);
+}
+
+void msg_error(const vb_error *e) {
+  if (e->file[0] && e->line > 0 && e->column > 0)
+    fprintf(stderr, "%s:%ld:%ld: %s\n", e->file, e->line, e->column, e->message);
+  else if (e->file[0] && e->line > 0)
+    fprintf(stderr, "%s:%ld: %s\n", e->file, e->line, e->message);
+  else if (e->file[0])
+    fprintf(stderr, "%s: %s\n", e->file, e->message);
+  else
+    fprintf(stderr, "%s: %s\n", progname, e->message[0] ? e->message : vb_strerror(e->code));
+}
+
+int out_open(out *o, const char *path) {
+  memset(o, 0, sizeof *o);
+  if (!path || !strcmp(path, "-")) {
+    o->fp = stdout;
+    return EXIT_OK;
+  }
+  /* Write beside the target and rename at the end, so that an error never leaves a
+   * half-written file where the result should be. */
+  size_t n = strlen(path);
+  o->tmp_path = malloc(n + 32);
+  if (!o->tmp_path) return EXIT_INTERNAL;
+  snprintf(o->tmp_path, n + 32, "%s.tmp.XXXXXX", path);
+  int fd = mkstemp(o->tmp_path);
+  if (fd < 0) {
+    msg("cannot write '%s': %s", path, strerror(errno));
+    free(o->tmp_path);
+    o->tmp_path = NULL;
+    return EXIT_INTERNAL;
+  }
+  o->fp = fdopen(fd, "wb");
+  if (!o->fp) {
+    close(fd);
+    unlink(o->tmp_path);
+    free(o->tmp_path);
+    o->tmp_path = NULL;
+    return EXIT_INTERNAL;
+  }
+  o->path = path;
+  return EXIT_OK;
+}
+
+void out_abort(out *o) {
+  if (o->tmp_path) {
+    fclose(o->fp);
+    unlink(o->tmp_path);
+    free(o->tmp_path);
+    o->tmp_path = NULL;
+  }
+}
+
+int out_close(out *o) {
+  int bad = fflush(o->fp) != 0 || ferror(o->fp);
+  int err = errno;
+  if (o->tmp_path) {
+    if (fclose(o->fp) != 0) bad = 1, err = errno;
+    if (!bad && rename(o->tmp_path, o->path) != 0) bad = 1, err = errno;
+    if (bad) unlink(o->tmp_path);
+    free(o->tmp_path);
+    o->tmp_path = NULL;
+  }
+  if (bad) {
+    msg("error writing %s: %s", o->path ? o->path : "standard output", strerror(err));
+    return EXIT_INTERNAL;
+  }
+  return EXIT_OK;
+}
+
+void json_str(FILE *fp, const char *s, size_t n) {
+  static const char hex[] = "0123456789abcdef";
+  putc('"', fp);
+  size_t run = 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7F) continue;
+    fwrite(s + run, 1, i - run, fp);
+    run = i + 1;
+    switch (c) {
+    case '"': fputs("\\\"", fp); break;
+    case '\\': fputs("\\\\", fp); break;
+    case '\n': fputs("\\n", fp); break;
+    case '\r': fputs("\\r", fp); break;
+    case '\t': fputs("\\t", fp); break;
+    default:
+      fputs("\\u00", fp);
+      putc(hex[c >> 4], fp);
+      putc(hex[c & 15], fp);
+    }
+  }
+  fwrite(s + run, 1, n - run, fp);
+  putc('"', fp);
+}
+
+void put_num(FILE *fp, double v, int decimals) {
+  if (isnan(v) || isinf(v)) {
+    fputs("null", fp);
+    return;
+  }
+  char b[64];
+  snprintf(b, sizeof b, "%.*f", decimals, v);
+  /* trim trailing zeros, and "-0" */
+  char *dot = strchr(b, '.');
+  if (dot) {
+    char *e = b + strlen(b) - 1;
+    while (e > dot && *e == '0') *e-- = '\0';
+    if (e == dot) *e = '\0';
+  }
+  if (!strcmp(b, "-0")) strcpy(b, "0");
+  fputs(b, fp);
+}
+
+void csv_cell(FILE *fp, const char *s, size_t n, char delim) {
+  /* A cell starting with = + - @ TAB or CR is a formula to a spreadsheet: neutralise it. */
+  bool formula = n > 0 && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' ||
+                           s[0] == '\t' || s[0] == '\r');
+  bool quote = formula;
+  for (size_t i = 0; i < n && !quote; i++)
+    if (s[i] == '"' || s[i] == delim || s[i] == '\n' || s[i] == '\r') quote = true;
+  if (!quote) {
+    fwrite(s, 1, n, fp);
+    return;
+  }
+  putc('"', fp);
+  if (formula) putc('\'', fp);
+  for (size_t i = 0; i < n; i++) {
+    if (s[i] == '"') putc('"', fp);
+    putc(s[i], fp);
+  }
+  putc('"', fp);
+}
+
+void tsv_cell(FILE *fp, const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    char c = s[i];
+    putc((c == '\t' || c == '\n' || c == '\r') ? ' ' : c, fp);
+  }
+}
+
+int load_model(const opts *o, vb_model **m) {
+  vb_model_options mo = {0};
+  mo.data_dir = o->data_dir;
+  mo.codebooks = o->codebooks;
+  mo.n_codebooks = (size_t)o->n_codebooks;
+  mo.no_default_codebook = o->no_default_codebook;
+  mo.lexicons = o->lexicons;
+  mo.n_lexicons = (size_t)o->n_lexicons;
+  vb_error e = {0};
+  int rc = vb_model_load(&mo, m, &e);
+  if (rc == VB_OK) return EXIT_OK;
+  msg_error(&e);
+  return rc == VB_ENOMEM ? EXIT_INTERNAL : EXIT_BADINPUT;
+}

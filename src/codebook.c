@@ -1,0 +1,287 @@
+/*
+ * codebook.c - the codebook format (see lexicons/README.md): INI-like sections, one per theme,
+ * with terms per language, exclusions and PCRE2 patterns.
+ *
+ * Terms are stored as sequences of (key, stem) words and indexed by the stem of their first
+ * word, so matching a document costs one map lookup per token. Prefix terms ("refund*") are
+ * few and kept in a list scanned per token. Patterns are compiled once with JIT.
+ */
+#include <ctype.h>
+
+#include "vb_model.h"
+
+typedef struct {
+  const char *name;
+  long theme; /* current section, -1 before the first */
+} cb_ctx;
+
+static bool valid_id(const char *s) {
+  if (!*s || *s == '.') return false;
+  for (const char *p = s; *p; p++) {
+    unsigned char c = (unsigned char)*p;
+    if (c == '.') {
+      if (p[1] == '.' || p[1] == '\0') return false;
+    } else if (!(islower(c) || isdigit(c) || c == '_' || c == '-')) {
+      return false;
+    }
+  }
+  return true;
+}
+
+static long find_theme(const vb_model *m, const char *id) {
+  uint32_t i;
+  return vb__strmap_get(&m->theme_ids, id, strlen(id), &i) ? (long)i : -1;
+}
+
+/* Returns the index of theme `id`, creating it (and its missing ancestors) if needed. */
+static int get_theme(vb_model *m, const char *id, long *out) {
+  long t = find_theme(m, id);
+  if (t >= 0) {
+    *out = t;
+    return VB_OK;
+  }
+  long parent = -1;
+  const char *dot = strrchr(id, '.');
+  if (dot) {
+    char *pid = vb__strndup(id, (size_t)(dot - id));
+    if (!pid) return VB_ENOMEM;
+    int rc = get_theme(m, pid, &parent);
+    vb__free(pid);
+    if (rc) return rc;
+  }
+  if (vb__grow(&m->themes, &m->cap_themes, m->n_themes + 1, sizeof *m->themes))
+    return VB_ENOMEM;
+  vb__theme *th = &m->themes[m->n_themes];
+  memset(th, 0, sizeof *th);
+  th->id = vb__strdup(id);
+  th->label = vb__strdup(dot ? dot + 1 : id);
+  th->description = vb__strdup("");
+  if (!th->id || !th->label || !th->description) {
+    vb__free(th->id);
+    vb__free(th->label);
+    vb__free(th->description);
+    return VB_ENOMEM;
+  }
+  th->parent = parent;
+  th->depth = parent >= 0 ? m->themes[parent].depth + 1 : 0;
+  if (vb__strmap_put(&m->theme_ids, id, strlen(id), (uint32_t)m->n_themes, NULL, NULL))
+    return VB_ENOMEM;
+  *out = (long)m->n_themes++;
+  return VB_OK;
+}
+
+static int add_term(vb_model *m, vb_lang lang, uint32_t theme, char *term, int exclude,
+                    long lineno) {
+  vb__cblang *cb = &m->cb[lang];
+  vb__term t = {0};
+  t.theme = theme;
+  t.exclude = (uint8_t)exclude;
+  t.word_begin = (uint32_t)cb->n_words;
+  t.line = (uint32_t)lineno;
+  char *p = term;
+  while (*p) {
+    while (*p == ' ') p++;
+    char *q = p;
+    while (*q && *q != ' ') q++;
+    if (q == p) break;
+    size_t n = (size_t)(q - p);
+    bool star = p[n - 1] == '*';
+    if (star) {
+      if (*q != '\0' && q[strspn(q, " ")] != '\0') return VB_EPARSE; /* '*' only at the end */
+      n--;
+      t.prefix = 1;
+    }
+    if (n == 0) return VB_EPARSE;
+    size_t ko, kl, so, sl;
+    int rc = vb__model_key_stem(m, lang, p, n, &ko, &kl, &so, &sl);
+    if (rc) return rc;
+    if (vb__grow(&cb->words, &cb->cap_words, cb->n_words + 1, sizeof *cb->words))
+      return VB_ENOMEM;
+    vb__pword *w = &cb->words[cb->n_words++];
+    w->key_off = (uint32_t)cb->text.len;
+    w->key_len = (uint32_t)kl;
+    if (vb__buf_append(&cb->text, m->load_buf.data + ko, kl)) return VB_ENOMEM;
+    w->stem_off = (uint32_t)cb->text.len;
+    w->stem_len = (uint32_t)sl;
+    if (vb__buf_append(&cb->text, m->load_buf.data + so, sl)) return VB_ENOMEM;
+    t.n_words++;
+    p = q;
+  }
+  if (t.n_words == 0) return VB_OK; /* an empty item between two ';' */
+  if (vb__grow(&cb->terms, &cb->cap_terms, cb->n_terms + 1, sizeof *cb->terms)) return VB_ENOMEM;
+  uint32_t idx = (uint32_t)cb->n_terms;
+  t.next = -1;
+  if (t.prefix && t.n_words == 1) {
+    if (vb__grow(&cb->prefix_terms, &cb->cap_prefix, cb->n_prefix + 1, sizeof *cb->prefix_terms))
+      return VB_ENOMEM;
+    cb->prefix_terms[cb->n_prefix++] = idx;
+  } else {
+    const vb__pword *w0 = &cb->words[t.word_begin];
+    uint32_t *head;
+    bool found;
+    if (vb__strmap_put(&cb->first_stem, cb->text.data + w0->stem_off, w0->stem_len, idx, &found,
+                       &head))
+      return VB_ENOMEM;
+    if (found) {
+      t.next = (int32_t)*head;
+      *head = idx;
+    }
+  }
+  cb->terms[cb->n_terms++] = t;
+  if (exclude) cb->n_excludes++;
+  return VB_OK;
+}
+
+static int add_regex(vb_model *m, vb_lang lang, uint32_t theme, const char *pat,
+                     const char *name, long lineno, long col, vb_error *err) {
+  vb__cblang *cb = &m->cb[lang];
+  int ec;
+  PCRE2_SIZE off;
+  pcre2_code *code = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
+                                   PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS, &ec, &off, NULL);
+  if (!code) {
+    PCRE2_UCHAR msg[160];
+    pcre2_get_error_message(ec, msg, sizeof msg);
+    return vb__error_set(err, VB_EPARSE, name, lineno, col + (long)off,
+                         "bad pattern: %s", (const char *)msg);
+  }
+  (void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE); /* falls back to the interpreter */
+  if (vb__grow(&cb->regexes, &cb->cap_regexes, cb->n_regexes + 1, sizeof *cb->regexes)) {
+    pcre2_code_free(code);
+    return VB_ENOMEM;
+  }
+  cb->regexes[cb->n_regexes].theme = theme;
+  cb->regexes[cb->n_regexes].code = code;
+  cb->n_regexes++;
+  return VB_OK;
+}
+
+static char *trim(char *s) {
+  while (*s == ' ' || *s == '\t') s++;
+  size_t n = strlen(s);
+  while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r')) s[--n] = '\0';
+  return s;
+}
+
+static int replace_str(char **dst, const char *s) {
+  char *d = vb__strdup(s);
+  if (!d) return VB_ENOMEM;
+  vb__free(*dst);
+  *dst = d;
+  return VB_OK;
+}
+
+static int cb_line(vb_model *m, cb_ctx *ctx, char *line, long lineno, vb_error *err) {
+  char *s = trim(line);
+  if (*s == '\0' || *s == '#') return VB_OK;
+  if (*s == '[') {
+    char *e = strchr(s, ']');
+    if (!e || trim(e + 1)[0] != '\0')
+      return vb__error_set(err, VB_EPARSE, ctx->name, lineno, 1, "expected [theme.id]");
+    *e = '\0';
+    char *id = trim(s + 1);
+    if (!valid_id(id))
+      return vb__error_set(err, VB_EPARSE, ctx->name, lineno, 2,
+                           "bad theme id '%s' (lower-case letters, digits, _ and -, "
+                           "levels separated by dots)", id);
+    int rc = get_theme(m, id, &ctx->theme);
+    if (rc) return vb__error_set(err, rc, ctx->name, lineno, 0, "%s", vb_strerror(rc));
+    return VB_OK;
+  }
+  char *colon = strchr(s, ':');
+  if (!colon)
+    return vb__error_set(err, VB_EPARSE, ctx->name, lineno, 1,
+                         "expected 'key: value' or '[theme.id]'");
+  if (ctx->theme < 0)
+    return vb__error_set(err, VB_EPARSE, ctx->name, lineno, 1,
+                         "'%.*s' before the first [theme] section", (int)(colon - s), s);
+  *colon = '\0';
+  char *key = trim(s);
+  char *value = trim(colon + 1);
+  long vcol = (long)(value - line) + 1;
+  vb__theme *th = &m->themes[ctx->theme];
+  if (strcmp(key, "label") == 0) return replace_str(&th->label, value);
+  if (strcmp(key, "description") == 0) return replace_str(&th->description, value);
+  char code[8];
+  const char *sub = strchr(key, '.');
+  size_t cl = sub ? (size_t)(sub - key) : strlen(key);
+  vb_lang lang = VB_LANG_UND;
+  if (cl < sizeof code) {
+    memcpy(code, key, cl);
+    code[cl] = '\0';
+    if (vb_lang_parse(code, &lang) != VB_OK) lang = VB_LANG_UND;
+  }
+  if (lang == VB_LANG_UND || (sub && strcmp(sub, ".not") && strcmp(sub, ".re")))
+    return vb__error_set(err, VB_EPARSE, ctx->name, lineno, 1,
+                         "unknown key '%s' (label, description, en, sv, da, he, "
+                         "LANG.not, LANG.re)", key);
+  if (sub && strcmp(sub, ".re") == 0)
+    return add_regex(m, lang, (uint32_t)ctx->theme, value, ctx->name, lineno, vcol, err);
+  int exclude = sub != NULL;
+  char *item = value;
+  while (item) {
+    char *semi = strchr(item, ';');
+    if (semi) *semi = '\0';
+    char *t = trim(item);
+    int rc = add_term(m, lang, (uint32_t)ctx->theme, t, exclude, lineno);
+    if (rc == VB_EPARSE)
+      return vb__error_set(err, rc, ctx->name, lineno, (long)(t - line) + 1,
+                           "bad term '%s' ('*' may only end the last word)", t);
+    if (rc) return vb__error_set(err, rc, ctx->name, lineno, 0, "%s", vb_strerror(rc));
+    item = semi ? semi + 1 : NULL;
+  }
+  return VB_OK;
+}
+
+int vb__codebook_load(vb_model *m, const char *name, const char *data, size_t len,
+                      vb_error *err) {
+  cb_ctx ctx = {name, -1};
+  vb__buf line = {0};
+  long lineno = 0;
+  size_t i = 0;
+  int rc = VB_OK;
+  if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) i = 3;
+  if (vb_utf8_check(data, len) != len) {
+    size_t bad = vb_utf8_check(data, len);
+    long ln = 1, col = 1;
+    for (size_t k = 0; k < bad; k++) {
+      if (data[k] == '\n') { ln++; col = 1; } else col++;
+    }
+    return vb__error_set(err, VB_EUTF8, name, ln, col, "invalid UTF-8");
+  }
+  while (i < len && rc == VB_OK) {
+    size_t j = i;
+    while (j < len && data[j] != '\n') j++;
+    lineno++;
+    line.len = 0;
+    if (vb__buf_append(&line, data + i, j - i)) { rc = VB_ENOMEM; break; }
+    i = j + 1;
+    if (strlen(line.data) != line.len) {
+      rc = vb__error_set(err, VB_EPARSE, name, lineno, (long)strlen(line.data) + 1, "NUL byte");
+      break;
+    }
+    rc = cb_line(m, &ctx, line.data, lineno, err);
+  }
+  vb__buf_free(&line);
+  return rc;
+}
+
+void vb__codebook_free(vb_model *m) {
+  for (size_t i = 0; i < m->n_themes; i++) {
+    vb__free(m->themes[i].id);
+    vb__free(m->themes[i].label);
+    vb__free(m->themes[i].description);
+  }
+  vb__free(m->themes);
+  vb__strmap_free(&m->theme_ids);
+  for (int l = 0; l < VB_LANG_COUNT; l++) {
+    vb__cblang *cb = &m->cb[l];
+    for (size_t r = 0; r < cb->n_regexes; r++) pcre2_code_free(cb->regexes[r].code);
+    vb__free(cb->regexes);
+    vb__free(cb->terms);
+    vb__free(cb->words);
+    vb__free(cb->prefix_terms);
+    vb__buf_free(&cb->text);
+    vb__strmap_free(&cb->first_stem);
+  }
+}

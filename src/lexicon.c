@@ -1,0 +1,332 @@
+/*
+ * lexicon.c - loading valence lexicons, modifier lists and the emoji table.
+ *
+ * Every entry is stored under its key (the normalised surface form) and valence entries also
+ * under their stem, computed with the same stemmer as the text, because Snowball over-stems
+ * (sv dåligt -> dål) and only the same stemmer on both sides makes the stems meet. When
+ * several entries share a stem, the stem entry holds their mean valence. Multi-word entries
+ * are kept as word sequences indexed by their first word's key.
+ */
+#include <math.h>
+#include <stdlib.h>
+
+#include "vb_model.h"
+
+size_t vb__split_tabs(char *line, char **fields, size_t max) {
+  size_t n = 0;
+  char *p = line;
+  while (n < max) {
+    fields[n++] = p;
+    char *t = strchr(p, '\t');
+    if (!t) break;
+    *t = '\0';
+    p = t + 1;
+  }
+  return n;
+}
+
+static void trim(char **s) {
+  char *p = *s;
+  while (*p == ' ') p++;
+  size_t n = strlen(p);
+  while (n && (p[n - 1] == ' ' || p[n - 1] == '\r')) p[--n] = '\0';
+  *s = p;
+}
+
+/* Calls fn for each non-comment, non-blank line (NUL-terminated copy, CR removed). */
+typedef int (*line_fn)(vb_model *m, void *ctx, char *line, long lineno, vb_error *err);
+
+static int each_line(vb_model *m, const char *data, size_t len, line_fn fn, void *ctx,
+                     vb_error *err) {
+  vb__buf line = {0};
+  long lineno = 0;
+  size_t i = 0;
+  int rc = VB_OK;
+  if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) i = 3;
+  while (i < len && rc == VB_OK) {
+    size_t j = i;
+    while (j < len && data[j] != '\n') j++;
+    lineno++;
+    line.len = 0;
+    if (vb__buf_append(&line, data + i, j - i)) { rc = VB_ENOMEM; break; }
+    while (line.len && line.data[line.len - 1] == '\r') line.data[--line.len] = '\0';
+    i = j + 1;
+    char *s = line.data;
+    while (*s == ' ' || *s == '\t') s++;
+    if (*s == '\0' || *s == '#') continue;
+    if (strlen(line.data) != line.len) {
+      rc = vb__error_set(err, VB_EPARSE, NULL, lineno, 0, "NUL byte in line");
+      break;
+    }
+    rc = fn(m, ctx, line.data, lineno, err);
+  }
+  vb__buf_free(&line);
+  return rc;
+}
+
+typedef struct {
+  vb_lang lang;
+  const char *name;
+  uint16_t file;
+  int modifiers;
+} load_ctx;
+
+static int parse_value(const char *s, double lo, double hi, double *out) {
+  char *end;
+  double v = strtod(s, &end);
+  while (*end == ' ') end++;
+  if (end == s || *end != '\0' || !isfinite(v) || v < lo || v > hi) return VB_EPARSE;
+  *out = v;
+  return VB_OK;
+}
+
+static int kind_parse(const char *s, uint8_t *kind) {
+  static const struct { const char *name; uint8_t kind; } kinds[] = {
+      {"negator", VB_LEX_NEGATOR}, {"booster", VB_LEX_BOOSTER}, {"dampener", VB_LEX_DAMPENER},
+      {"contrast", VB_LEX_CONTRAST}, {"prefix", VB_LEX_PREFIX}, {"negprefix", VB_LEX_NEGPREFIX}};
+  for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+    if (strcmp(s, kinds[i].name) == 0) {
+      *kind = kinds[i].kind;
+      return VB_OK;
+    }
+  return VB_EPARSE;
+}
+
+static int add_phrase(vb_model *m, vb__lexicon *lx, vb_lang lang, const char *term,
+                      const vb__lexentry *e) {
+  /* Split on spaces; normalise and stem each word. */
+  vb__phrase ph = {0};
+  ph.word_begin = (uint32_t)lx->n_pwords;
+  ph.valence = e->valence;
+  ph.value = e->value;
+  ph.kind = e->kind;
+  ph.file = e->file;
+  ph.line = e->line;
+  const char *p = term;
+  while (*p) {
+    while (*p == ' ') p++;
+    const char *q = p;
+    while (*q && *q != ' ') q++;
+    if (q == p) break;
+    size_t ko, kl, so, sl;
+    int rc = vb__model_key_stem(m, lang, p, (size_t)(q - p), &ko, &kl, &so, &sl);
+    if (rc) return rc;
+    if (vb__grow(&lx->pwords, &lx->cap_pwords, lx->n_pwords + 1, sizeof *lx->pwords))
+      return VB_ENOMEM;
+    vb__pword *w = &lx->pwords[lx->n_pwords++];
+    w->key_off = (uint32_t)lx->phrase_text.len;
+    w->key_len = (uint32_t)kl;
+    if (vb__buf_append(&lx->phrase_text, m->load_buf.data + ko, kl)) return VB_ENOMEM;
+    w->stem_off = (uint32_t)lx->phrase_text.len;
+    w->stem_len = (uint32_t)sl;
+    if (vb__buf_append(&lx->phrase_text, m->load_buf.data + so, sl)) return VB_ENOMEM;
+    ph.n_words++;
+    p = q;
+  }
+  if (ph.n_words < 2) return VB_EPARSE;
+  const vb__pword *w0 = &lx->pwords[ph.word_begin];
+  if (vb__grow(&lx->phrases, &lx->cap_phrases, lx->n_phrases + 1, sizeof *lx->phrases))
+    return VB_ENOMEM;
+  uint32_t *head;
+  bool found;
+  int rc = vb__strmap_put(&lx->phrase_first, lx->phrase_text.data + w0->key_off, w0->key_len,
+                          (uint32_t)lx->n_phrases, &found, &head);
+  if (rc) return rc;
+  ph.next = -1;
+  if (found) {
+    /* Longer phrases first in the chain, so that the first match is the longest. */
+    int32_t *link = (int32_t *)head;
+    while (*link >= 0 && lx->phrases[*link].n_words >= ph.n_words) link = &lx->phrases[*link].next;
+    ph.next = *link;
+    *link = (int32_t)lx->n_phrases;
+  }
+  lx->phrases[lx->n_phrases++] = ph;
+  if (ph.kind == VB_LEX_VALENCE) lx->n_valence++;
+  return VB_OK;
+}
+
+static int add_entry(vb_model *m, vb_lang lang, const char *term, const vb__lexentry *e) {
+  vb__lexicon *lx = &m->lex[lang];
+  if (strchr(term, ' ')) return add_phrase(m, lx, lang, term, e);
+  size_t ko, kl, so, sl;
+  int rc = vb__model_key_stem(m, lang, term, strlen(term), &ko, &kl, &so, &sl);
+  if (rc) return rc;
+  if (kl == 0) return VB_EPARSE;
+  bool found;
+  uint32_t *slot;
+  if (e->kind == VB_LEX_PREFIX) {
+    uint32_t bits;
+    memcpy(&bits, &e->value, sizeof bits);
+    rc = vb__strmap_put(&lx->prefixes, m->load_buf.data + ko, kl, bits, &found, &slot);
+    if (rc == VB_OK) *slot = bits;
+    return rc;
+  }
+  if (vb__grow(&lx->entries, &lx->cap_entries, lx->n_entries + 2, sizeof *lx->entries))
+    return VB_ENOMEM;
+  rc = vb__strmap_put(&lx->surface, m->load_buf.data + ko, kl, (uint32_t)lx->n_entries, &found,
+                      &slot);
+  if (rc) return rc;
+  if (found) {
+    /* A later entry for the same key overrides (user files come after ours). A modifier
+     * entry and a valence entry for one word merge: "no" is a negator with no valence. */
+    vb__lexentry *old = &lx->entries[*slot];
+    if (e->kind == VB_LEX_VALENCE) {
+      old->valence = e->valence;
+      old->has_valence = 1;
+      old->file = e->file;
+      old->line = e->line;
+    } else {
+      float v = old->valence;
+      uint8_t hv = old->has_valence;
+      *old = *e;
+      old->valence = v;
+      old->has_valence = hv;
+    }
+  } else {
+    lx->entries[lx->n_entries++] = *e;
+    if (e->kind == VB_LEX_VALENCE) lx->n_valence++;
+  }
+  if (e->kind != VB_LEX_VALENCE) return VB_OK;
+  /* The stem entry: the mean valence of the entries sharing the stem. */
+  rc = vb__strmap_put(&lx->stems, m->load_buf.data + so, sl, (uint32_t)lx->n_entries, &found,
+                      &slot);
+  if (rc) return rc;
+  if (vb__grow(&lx->stem_counts, &lx->cap_stem_counts, lx->n_entries + 1,
+               sizeof *lx->stem_counts))
+    return VB_ENOMEM;
+  if (!found) {
+    lx->entries[lx->n_entries] = *e;
+    lx->stem_counts[lx->n_entries] = 1;
+    lx->n_entries++;
+  } else {
+    vb__lexentry *se = &lx->entries[*slot];
+    uint32_t c = ++lx->stem_counts[*slot];
+    se->valence += (e->valence - se->valence) / (float)c;
+  }
+  return VB_OK;
+}
+
+static int valence_line(vb_model *m, void *vctx, char *line, long lineno, vb_error *err) {
+  load_ctx *ctx = vctx;
+  char *f[4];
+  size_t n = vb__split_tabs(line, f, 4);
+  vb__lexentry e = {0};
+  e.file = ctx->file;
+  e.line = (uint32_t)lineno;
+  char *term = f[0];
+  trim(&term);
+  if (n < 2 || *term == '\0')
+    return vb__error_set(err, VB_EPARSE, ctx->name, lineno, 1,
+                         ctx->modifiers ? "expected: term TAB kind [TAB value]"
+                                        : "expected: term TAB valence");
+  trim(&f[1]);
+  if (ctx->modifiers) {
+    if (kind_parse(f[1], &e.kind))
+      return vb__error_set(err, VB_EPARSE, ctx->name, lineno, (long)(f[1] - line) + 1,
+                           "unknown modifier kind '%s' (negator, booster, dampener, contrast, "
+                           "prefix, negprefix)", f[1]);
+    double v = 0;
+    if (e.kind == VB_LEX_BOOSTER || e.kind == VB_LEX_DAMPENER || e.kind == VB_LEX_PREFIX) {
+      if (n < 3 || parse_value(f[2], -2, 2, &v))
+        return vb__error_set(err, VB_EPARSE, ctx->name, lineno, 1,
+                             "%s needs a value between -2 and 2", f[1]);
+      if (e.kind == VB_LEX_DAMPENER && v > 0) v = -v;
+    }
+    e.value = (float)v;
+  } else {
+    double v;
+    if (parse_value(f[1], -4, 4, &v))
+      return vb__error_set(err, VB_EPARSE, ctx->name, lineno, (long)(f[1] - line) + 1,
+                           "valence must be a number from -4 to 4, not '%s'", f[1]);
+    e.kind = VB_LEX_VALENCE;
+    e.valence = (float)v;
+    e.has_valence = 1;
+  }
+  int rc = add_entry(m, ctx->lang, term, &e);
+  if (rc == VB_EPARSE)
+    return vb__error_set(err, rc, ctx->name, lineno, 1, "malformed term '%s'", term);
+  if (rc) return vb__error_set(err, rc, ctx->name, lineno, 0, "%s", vb_strerror(rc));
+  return VB_OK;
+}
+
+static int load(vb_model *m, vb_lang lang, const char *name, const char *data, size_t len,
+                int modifiers, vb_error *err) {
+  load_ctx ctx = {lang, name, 0, modifiers};
+  int rc = vb__model_add_file(m, name, &ctx.file);
+  if (rc) return vb__error_set(err, rc, name, 0, 0, "%s", vb_strerror(rc));
+  rc = each_line(m, data, len, valence_line, &ctx, err);
+  if (rc && err && err->file[0] == '\0') snprintf(err->file, sizeof err->file, "%s", name);
+  return rc;
+}
+
+int vb__lexicon_load_valence(vb_model *m, vb_lang lang, const char *name, const char *data,
+                             size_t len, vb_error *err) {
+  return load(m, lang, name, data, len, 0, err);
+}
+
+int vb__lexicon_load_modifiers(vb_model *m, vb_lang lang, const char *name, const char *data,
+                               size_t len, vb_error *err) {
+  return load(m, lang, name, data, len, 1, err);
+}
+
+static int emoji_line(vb_model *m, void *vctx, char *line, long lineno, vb_error *err) {
+  load_ctx *ctx = vctx;
+  char *f[3];
+  size_t n = vb__split_tabs(line, f, 3);
+  double v;
+  if (n < 2 || parse_value(f[1], -4, 4, &v))
+    return vb__error_set(err, VB_EPARSE, ctx->name, lineno, 1,
+                         "expected: emoji TAB valence TAB name");
+  char *seq = f[0];
+  trim(&seq);
+  m->load_buf.len = 0;
+  if (vb__normalize(&m->load_norm, seq, strlen(seq), VB_NORM_EMOJI, &m->load_buf))
+    return VB_ENOMEM;
+  if (m->load_buf.len == 0)
+    return vb__error_set(err, VB_EPARSE, ctx->name, lineno, 1, "empty emoji");
+  uint32_t *slot;
+  bool found;
+  if (vb__grow(&m->emoji_valence, &m->cap_emoji, m->n_emoji + 1, sizeof *m->emoji_valence))
+    return VB_ENOMEM;
+  if (vb__strmap_put(&m->emoji, m->load_buf.data, m->load_buf.len, (uint32_t)m->n_emoji, &found,
+                     &slot))
+    return VB_ENOMEM;
+  if (found) m->emoji_valence[*slot] = (float)v;
+  else m->emoji_valence[m->n_emoji++] = (float)v;
+  return VB_OK;
+}
+
+int vb__emoji_load(vb_model *m, const char *name, const char *data, size_t len, vb_error *err) {
+  load_ctx ctx = {VB_LANG_UND, name, 0, 0};
+  return each_line(m, data, len, emoji_line, &ctx, err);
+}
+
+void vb__lexicon_free(vb__lexicon *lx) {
+  vb__strmap_free(&lx->surface);
+  vb__strmap_free(&lx->stems);
+  vb__strmap_free(&lx->prefixes);
+  vb__strmap_free(&lx->phrase_first);
+  vb__free(lx->entries);
+  vb__free(lx->phrases);
+  vb__free(lx->pwords);
+  vb__free(lx->stem_counts);
+  vb__buf_free(&lx->phrase_text);
+  memset(lx, 0, sizeof *lx);
+}
+
+const vb__lexentry *vb__lexicon_get(const vb__lexicon *lx, const char *key, size_t len) {
+  uint32_t i;
+  return vb__strmap_get(&lx->surface, key, len, &i) ? &lx->entries[i] : NULL;
+}
+
+const vb__lexentry *vb__lexicon_get_stem(const vb__lexicon *lx, const char *stem, size_t len) {
+  uint32_t i;
+  return vb__strmap_get(&lx->stems, stem, len, &i) ? &lx->entries[i] : NULL;
+}
+
+bool vb__lexicon_prefix(const vb__lexicon *lx, const char *key, size_t len, float *value) {
+  uint32_t bits;
+  if (!vb__strmap_get(&lx->prefixes, key, len, &bits)) return false;
+  memcpy(value, &bits, sizeof *value);
+  return true;
+}

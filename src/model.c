@@ -1,0 +1,309 @@
+/*
+ * model.c - loading a vb_model: the built-in (or a folder's) lexicons, emoji table and
+ * codebook, then the user's own files.
+ *
+ * Order matters in one place: the Hebrew stemmer is guarded by a vocabulary, and lexicon and
+ * codebook entries are stemmed while loading, so every Hebrew word of every file is put in the
+ * vocabulary first; otherwise a word's stem would depend on the order of the files.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "vb_embed.h"
+#include "vb_model.h"
+
+static const char *const lang_codes[VB_LANG_COUNT] = {"und", "en", "sv", "da", "he"};
+
+const char *vb_lang_code(vb_lang lang) {
+  return (lang >= 0 && lang < VB_LANG_COUNT) ? lang_codes[lang] : "und";
+}
+
+int vb_lang_parse(const char *code, vb_lang *out) {
+  if (!code) return VB_EINVAL;
+  if (vb__strieq(code, "auto")) {
+    *out = VB_LANG_UND;
+    return VB_OK;
+  }
+  for (int l = 0; l < VB_LANG_COUNT; l++)
+    if (vb__strieq(code, lang_codes[l])) {
+      *out = (vb_lang)l;
+      return VB_OK;
+    }
+  return VB_ELANG;
+}
+
+int vb__model_add_file(vb_model *m, const char *name, uint16_t *index) {
+  for (size_t i = 0; i < m->n_files; i++)
+    if (strcmp(m->files[i], name) == 0) {
+      *index = (uint16_t)i;
+      return VB_OK;
+    }
+  if (m->n_files >= UINT16_MAX) return VB_ELIMIT;
+  if (vb__grow(&m->files, &m->cap_files, m->n_files + 1, sizeof *m->files)) return VB_ENOMEM;
+  char *d = vb__strdup(name);
+  if (!d) return VB_ENOMEM;
+  m->files[m->n_files] = d;
+  *index = (uint16_t)m->n_files++;
+  return VB_OK;
+}
+
+int vb__model_key_stem(vb_model *m, vb_lang lang, const char *w, size_t len, size_t *key_off,
+                       size_t *key_len, size_t *stem_off, size_t *stem_len) {
+  m->load_buf.len = 0;
+  if (vb__normalize(&m->load_norm, w, len, 0, &m->load_buf)) return VB_ENOMEM;
+  *key_off = 0;
+  *key_len = m->load_buf.len;
+  const char *stem = m->load_buf.data;
+  size_t sl = m->load_buf.len;
+  if (m->load_stem[lang]) {
+    /* The stem lives in the stemmer; copy it after the key. */
+    char keycopy[512];
+    if (*key_len >= sizeof keycopy) return VB_EPARSE;
+    memcpy(keycopy, m->load_buf.data, *key_len);
+    int rc = vb__stem(m->load_stem[lang], keycopy, *key_len, &stem, &sl);
+    if (rc) return rc;
+  }
+  *stem_off = m->load_buf.len;
+  *stem_len = sl;
+  if (stem == m->load_buf.data) {
+    /* no stemmer: the stem is the key itself */
+    *stem_off = 0;
+    return VB_OK;
+  }
+  char tmp[512];
+  if (sl >= sizeof tmp) return VB_EPARSE;
+  memcpy(tmp, stem, sl);
+  return vb__buf_append(&m->load_buf, tmp, sl);
+}
+
+/* ---- reading data files ---- */
+
+static int read_file(const char *path, char **data, size_t *len, vb_error *err) {
+  FILE *fp = fopen(path, "rb");
+  if (!fp) return vb__error_set(err, errno == ENOENT ? VB_ENOTFOUND : VB_EIO, path, 0, 0,
+                                "cannot open: %s", strerror(errno));
+  vb__buf b = {0};
+  char chunk[65536];
+  size_t n;
+  while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0) {
+    if (vb__buf_append(&b, chunk, n)) {
+      fclose(fp);
+      vb__buf_free(&b);
+      return vb__error_set(err, VB_ENOMEM, path, 0, 0, "out of memory");
+    }
+  }
+  int bad = ferror(fp);
+  fclose(fp);
+  if (bad) {
+    vb__buf_free(&b);
+    return vb__error_set(err, VB_EIO, path, 0, 0, "read error");
+  }
+  if (!b.data && vb__buf_append(&b, "", 0)) return VB_ENOMEM;
+  *data = b.data;
+  *len = b.len;
+  return VB_OK;
+}
+
+/* A data file by its path under the source tree ("lexicons/sv/valence.tsv"): from the
+ * folder when one is given, else built in. `*owned` is non-NULL when it must be freed.
+ * VB_ENOTFOUND when absent. */
+static int data_file(const vb_model_options *o, const char *rel, const char **data,
+                     size_t *len, char **owned, char *name, size_t name_cap, vb_error *err) {
+  *owned = NULL;
+  if (o && o->data_dir) {
+    snprintf(name, name_cap, "%s/%s", o->data_dir, rel);
+    int rc = read_file(name, owned, len, err);
+    if (rc) return rc;
+    *data = *owned;
+    return VB_OK;
+  }
+  snprintf(name, name_cap, "%s", rel);
+  for (const vb__embedded_file *f = vb__embedded_files; f->path; f++)
+    if (strcmp(f->path, rel) == 0) {
+      *data = (const char *)f->data;
+      *len = f->len;
+      return VB_OK;
+    }
+  return VB_ENOTFOUND;
+}
+
+/* Puts every Hebrew word of a file into the stemmer's vocabulary. */
+static int vocab_from_text(vb_model *m, const char *data, size_t len) {
+  vb__toks toks = {0};
+  int rc = vb__tokenize(data, len, &toks);
+  for (size_t i = 0; rc == VB_OK && i < toks.n; i++) {
+    if (toks.v[i].type != VB_TOK_WORD) continue;
+    const unsigned char c = (unsigned char)data[toks.v[i].start];
+    if (c != 0xD7) continue;
+    m->load_buf.len = 0;
+    rc = vb__normalize(&m->load_norm, data + toks.v[i].start, toks.v[i].end - toks.v[i].start,
+                       0, &m->load_buf);
+    if (rc == VB_OK) rc = vb__he_vocab_add(m->he_vocab, m->load_buf.data, m->load_buf.len);
+  }
+  vb__free(toks.v);
+  return rc;
+}
+
+typedef struct {
+  const char *rel;
+  vb_lang lang;
+  int kind; /* 0 valence, 1 modifiers, 2 emoji, 3 codebook, 4 vocabulary only */
+} data_spec;
+
+static const data_spec builtin[] = {
+    {"lexicons/he/vocab.txt", VB_LANG_HE, 4},
+    {"lexicons/en/valence.tsv", VB_LANG_EN, 0}, {"lexicons/en/modifiers.tsv", VB_LANG_EN, 1},
+    {"lexicons/sv/valence.tsv", VB_LANG_SV, 0}, {"lexicons/sv/modifiers.tsv", VB_LANG_SV, 1},
+    {"lexicons/da/valence.tsv", VB_LANG_DA, 0}, {"lexicons/da/modifiers.tsv", VB_LANG_DA, 1},
+    {"lexicons/he/valence.tsv", VB_LANG_HE, 0}, {"lexicons/he/modifiers.tsv", VB_LANG_HE, 1},
+    {"lexicons/emoji.tsv", VB_LANG_UND, 2},
+    {"lexicons/themes/cx.codebook", VB_LANG_UND, 3}};
+
+static int load_one(vb_model *m, const data_spec *s, const char *name, const char *data,
+                    size_t len, vb_error *err) {
+  switch (s->kind) {
+  case 0: return vb__lexicon_load_valence(m, s->lang, name, data, len, err);
+  case 1: return vb__lexicon_load_modifiers(m, s->lang, name, data, len, err);
+  case 2: return vb__emoji_load(m, name, data, len, err);
+  case 3: return vb__codebook_load(m, name, data, len, err);
+  default: return VB_OK;
+  }
+}
+
+int vb_model_load(const vb_model_options *opts, vb_model **out, vb_error *err) {
+  if (!out) return VB_EINVAL;
+  *out = NULL;
+  vb_model *m = vb__calloc(1, sizeof *m);
+  if (!m) return vb__error_set(err, VB_ENOMEM, NULL, 0, 0, "out of memory");
+  int rc = vb__he_vocab_new(&m->he_vocab);
+  for (int l = VB_LANG_EN; rc == VB_OK && l < VB_LANG_COUNT; l++)
+    rc = vb__stemmer_new((vb_lang)l, m->he_vocab, &m->load_stem[l]);
+  if (rc) {
+    vb_model_free(m);
+    return vb__error_set(err, rc, NULL, 0, 0, "%s", vb_strerror(rc));
+  }
+
+  /* All sources, in order: built-in files, then the user's codebooks and lexicons. */
+  size_t n_builtin = sizeof builtin / sizeof builtin[0];
+  size_t n_cb = opts ? opts->n_codebooks : 0, n_lex = opts ? opts->n_lexicons : 0;
+  size_t n_src = n_builtin + n_cb + n_lex;
+  struct src {
+    data_spec spec;
+    char name[1024];
+    const char *data;
+    size_t len;
+    char *owned;
+    bool present;
+  } *src = vb__calloc(n_src, sizeof *src);
+  if (!src) {
+    vb_model_free(m);
+    return vb__error_set(err, VB_ENOMEM, NULL, 0, 0, "out of memory");
+  }
+  for (size_t i = 0; rc == VB_OK && i < n_src; i++) {
+    struct src *s = &src[i];
+    if (i < n_builtin) {
+      s->spec = builtin[i];
+      if (s->spec.kind == 3 && opts && opts->no_default_codebook) continue;
+      rc = data_file(opts, s->spec.rel, &s->data, &s->len, &s->owned, s->name, sizeof s->name,
+                     err);
+      if (rc == VB_ENOTFOUND) {
+        rc = VB_OK; /* every built-in file is optional */
+        continue;
+      }
+    } else if (i < n_builtin + n_cb) {
+      const char *path = opts->codebooks[i - n_builtin];
+      s->spec = (data_spec){path, VB_LANG_UND, 3};
+      snprintf(s->name, sizeof s->name, "%s", path);
+      rc = read_file(path, &s->owned, &s->len, err);
+      s->data = s->owned;
+    } else {
+      /* "LANG:PATH" */
+      const char *arg = opts->lexicons[i - n_builtin - n_cb];
+      const char *colon = strchr(arg, ':');
+      char code[8] = "";
+      if (colon && (size_t)(colon - arg) < sizeof code) {
+        memcpy(code, arg, (size_t)(colon - arg));
+        code[colon - arg] = '\0';
+      }
+      vb_lang lang;
+      if (!colon || vb_lang_parse(code, &lang) || lang == VB_LANG_UND) {
+        rc = vb__error_set(err, VB_EINVAL, arg, 0, 0,
+                           "a lexicon is given as LANG:FILE (LANG one of en sv da he)");
+        break;
+      }
+      s->spec = (data_spec){colon + 1, lang, 0};
+      snprintf(s->name, sizeof s->name, "%s", colon + 1);
+      rc = read_file(colon + 1, &s->owned, &s->len, err);
+      s->data = s->owned;
+    }
+    if (rc == VB_OK) s->present = true;
+  }
+  /* Pass 1: the Hebrew vocabulary. */
+  for (size_t i = 0; rc == VB_OK && i < n_src; i++)
+    if (src[i].present && (src[i].spec.lang == VB_LANG_HE || src[i].spec.kind == 3))
+      rc = vocab_from_text(m, src[i].data, src[i].len);
+  /* Pass 2: the entries. */
+  for (size_t i = 0; rc == VB_OK && i < n_src; i++)
+    if (src[i].present) rc = load_one(m, &src[i].spec, src[i].name, src[i].data, src[i].len, err);
+  for (size_t i = 0; i < n_src; i++) vb__free(src[i].owned);
+  vb__free(src);
+  for (int l = 0; l < VB_LANG_COUNT; l++) {
+    vb__stemmer_free(m->load_stem[l]);
+    m->load_stem[l] = NULL;
+    vb__free(m->lex[l].stem_counts);
+    m->lex[l].stem_counts = NULL;
+    m->lex[l].cap_stem_counts = 0;
+  }
+  vb__norm_free(&m->load_norm);
+  vb__buf_free(&m->load_buf);
+  if (rc) {
+    if (err && err->code == 0) vb__error_set(err, rc, NULL, 0, 0, "%s", vb_strerror(rc));
+    vb_model_free(m);
+    return rc;
+  }
+  *out = m;
+  return VB_OK;
+}
+
+void vb_model_free(vb_model *m) {
+  if (!m) return;
+  for (int l = 0; l < VB_LANG_COUNT; l++) {
+    vb__lexicon_free(&m->lex[l]);
+    vb__stemmer_free(m->load_stem[l]);
+  }
+  vb__strmap_free(&m->emoji);
+  vb__free(m->emoji_valence);
+  vb__codebook_free(m);
+  vb__he_vocab_free(m->he_vocab);
+  for (size_t i = 0; i < m->n_files; i++) vb__free(m->files[i]);
+  vb__free(m->files);
+  vb__norm_free(&m->load_norm);
+  vb__buf_free(&m->load_buf);
+  vb__free(m);
+}
+
+size_t vb_model_theme_count(const vb_model *m) { return m ? m->n_themes : 0; }
+
+const char *vb_model_theme_id(const vb_model *m, size_t i) {
+  return (m && i < m->n_themes) ? m->themes[i].id : NULL;
+}
+
+const char *vb_model_theme_label(const vb_model *m, size_t i) {
+  return (m && i < m->n_themes) ? m->themes[i].label : NULL;
+}
+
+long vb_model_theme_parent(const vb_model *m, size_t i) {
+  return (m && i < m->n_themes) ? m->themes[i].parent : -1;
+}
+
+long vb_model_theme_find(const vb_model *m, const char *id) {
+  uint32_t i;
+  if (!m || !id) return -1;
+  return vb__strmap_get(&m->theme_ids, id, strlen(id), &i) ? (long)i : -1;
+}
+
+size_t vb_model_lexicon_size(const vb_model *m, vb_lang lang) {
+  if (!m || lang <= VB_LANG_UND || lang >= VB_LANG_COUNT) return 0;
+  return m->lex[lang].n_valence;
+}

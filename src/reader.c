@@ -1,0 +1,859 @@
+/*
+ * reader.c - records from CSV, TSV, JSONL and plain text, with a position for every problem.
+ *
+ * Input is read in blocks and cut into physical lines (LF, CRLF or a lone CR). Each line is
+ * checked for UTF-8 and NUL bytes first, so every encoding problem is reported with its exact
+ * line and byte column whatever the format, and repaired (U+FFFD) before any parser sees it.
+ * A line longer than the record limit is skipped to its end and its record marked as an error,
+ * so a 1 GB line costs no more memory than the limit.
+ *
+ * CSV is parsed by libcsv (RFC 4180, strict mode), fed one line at a time: a record then ends
+ * exactly at the end of the line that completes it, which gives its first and last line for
+ * free. When libcsv rejects a line (a quote inside an unquoted field) the record's raw lines
+ * are parsed again in lenient mode so that the record is reported, kept and read as well as
+ * it can be. A quoted field still open at the end of the input is reported at the line where
+ * it started, and the lines it swallowed are read again as records, so that an unbalanced
+ * quote loses no record.
+ * TSV is split at TABs (no quoting, as the contract says); JSONL by jansson, one object a
+ * line, fields by key or dotted path; plain text is one record a line.
+ */
+#include <csv.h>
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "vb_internal.h"
+
+#define VB_DEFAULT_MAX_FIELD (1u << 20)
+#define VB_DEFAULT_MAX_FIELDS 10000
+#define VB_BLOCK 65536
+
+typedef struct rawline {
+  size_t off, len;
+  long lineno;
+} rawline;
+
+typedef struct cell {
+  size_t off, len;
+  bool present;
+} cell;
+
+struct vb_reader {
+  FILE *fp;
+  vb_format fmt;
+  char name[512];
+  char delim;
+  size_t max_field, max_fields, max_line;
+  vb_problem_fn problem;
+  void *ctx;
+
+  /* block reader */
+  char *blk;
+  size_t blk_len, blk_pos;
+  bool eof, read_error, pending_cr;
+  long lineno;       /* number of the line last read */
+  vb__buf line;      /* the line last read, without its terminator */
+  bool line_long;    /* it exceeded max_line and was cut */
+  size_t line_bad;   /* invalid UTF-8 sequences / NUL bytes repaired in it */
+  vb__buf fixbuf;
+
+  /* pushed-back lines (CSV recovery): read again before the input */
+  vb__buf replay;
+  rawline *replay_lines;
+  size_t n_replay, cap_replay, replay_pos;
+
+  /* header and wanted fields */
+  char **cols;
+  size_t n_cols;
+  struct { char *name; long col; } *fields;
+  size_t n_fields, cap_fields;
+
+  /* current record */
+  vb_record rec;
+  vb__buf vals;
+  cell *cells;
+  size_t n_cells, cap_cells;
+  cell *fcells; /* JSONL: one per wanted field */
+  size_t cap_fcells;
+
+  /* CSV state */
+  struct csv_parser csv;
+  bool csv_open, row_done, field_too_big, lenient;
+  vb__buf raw; /* the raw lines of the record being parsed */
+  rawline *raw_lines;
+  size_t n_raw, cap_raw;
+
+  size_t records, warnings, errors;
+};
+
+/* ---- problems ---- */
+
+static void report(vb_reader *rd, int severity, long line, long col, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
+
+static void report(vb_reader *rd, int severity, long line, long col, const char *fmt, ...) {
+  if (severity == VB_PROBLEM_ERROR) rd->errors++;
+  else rd->warnings++;
+  if (!rd->problem) return;
+  vb_error e = {0};
+  e.code = severity == VB_PROBLEM_ERROR ? VB_EPARSE : 0;
+  snprintf(e.file, sizeof e.file, "%.255s", rd->name);
+  e.line = line;
+  e.column = col;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(e.message, sizeof e.message, fmt, ap);
+  va_end(ap);
+  rd->problem(rd->ctx, severity, &e);
+}
+
+/* ---- physical lines ---- */
+
+static int fill(vb_reader *rd) {
+  if (rd->eof) return 0;
+  size_t n = fread(rd->blk, 1, VB_BLOCK, rd->fp);
+  rd->blk_len = n;
+  rd->blk_pos = 0;
+  if (n == 0) {
+    if (ferror(rd->fp)) rd->read_error = true;
+    rd->eof = true;
+  }
+  return (int)n;
+}
+
+/* Repairs the current line: invalid UTF-8 and NUL bytes become U+FFFD, each reported. */
+static int repair_line(vb_reader *rd) {
+  rd->line_bad = 0;
+  size_t len = rd->line.len;
+  const char *s = rd->line.data;
+  size_t bad_at = vb_utf8_check(s, len);
+  bool has_nul = memchr(s, '\0', len) != NULL;
+  if (bad_at == len && !has_nul) return VB_OK;
+  rd->fixbuf.len = 0;
+  if (vb__buf_reserve(&rd->fixbuf, len * 3 + 4)) return VB_ENOMEM;
+  const unsigned char *p = (const unsigned char *)s;
+  size_t i = 0, o = 0, reported = 0;
+  while (i < len) {
+    size_t adv;
+    int32_t cp = vb__utf8_decode(p + i, len - i, &adv);
+    if (cp <= 0) {
+      if (reported < 3) {
+        if (cp == 0)
+          report(rd, VB_PROBLEM_ERROR, rd->lineno, (long)i + 1, "NUL byte replaced by U+FFFD");
+        else
+          report(rd, VB_PROBLEM_ERROR, rd->lineno, (long)i + 1,
+                 "invalid UTF-8 (byte 0x%02X) replaced by U+FFFD", p[i]);
+      } else if (reported == 3) {
+        report(rd, VB_PROBLEM_WARNING, rd->lineno, (long)i + 1,
+               "more invalid bytes on this line (not reported one by one)");
+      }
+      reported++;
+      rd->line_bad++;
+      memcpy(rd->fixbuf.data + o, "\xEF\xBF\xBD", 3);
+      o += 3;
+      i++;
+      if (cp < 0)
+        while (i < len && (p[i] & 0xC0) == 0x80) i++;
+      continue;
+    }
+    memcpy(rd->fixbuf.data + o, s + i, adv);
+    o += adv;
+    i += adv;
+  }
+  rd->line.len = 0;
+  return vb__buf_append(&rd->line, rd->fixbuf.data, o);
+}
+
+/* Reads the next physical line into rd->line. Returns 1, 0 at the end, or VB_EIO. */
+static int next_line(vb_reader *rd) {
+  rd->line.len = 0;
+  rd->line_long = false;
+  if (rd->replay_pos < rd->n_replay) {
+    rawline *rl = &rd->replay_lines[rd->replay_pos++];
+    rd->lineno = rl->lineno;
+    if (vb__buf_append(&rd->line, rd->replay.data + rl->off, rl->len)) return VB_ENOMEM;
+    if (rd->replay_pos == rd->n_replay) rd->replay_pos = rd->n_replay = rd->replay.len = 0;
+    return 1;
+  }
+  bool any = false;
+  for (;;) {
+    if (rd->blk_pos >= rd->blk_len) {
+      if (fill(rd) == 0) {
+        if (rd->read_error) return VB_EIO;
+        if (!any) return 0;
+        break;
+      }
+    }
+    const char *b = rd->blk + rd->blk_pos;
+    size_t avail = rd->blk_len - rd->blk_pos;
+    if (rd->pending_cr) {
+      /* CR LF split across two blocks */
+      rd->pending_cr = false;
+      if (b[0] == '\n') {
+        rd->blk_pos++;
+        continue;
+      }
+    }
+    const char *nl = NULL;
+    for (size_t k = 0; k < avail; k++)
+      if (b[k] == '\n' || b[k] == '\r') {
+        nl = b + k;
+        break;
+      }
+    size_t take = nl ? (size_t)(nl - b) : avail;
+    any = true;
+    if (!rd->line_long) {
+      if (rd->line.len + take > rd->max_line) {
+        rd->line_long = true;
+      } else if (vb__buf_append(&rd->line, b, take)) {
+        return VB_ENOMEM;
+      }
+    }
+    rd->blk_pos += take;
+    if (nl) {
+      rd->blk_pos++;
+      if (*nl == '\r') {
+        if (rd->blk_pos < rd->blk_len) {
+          if (rd->blk[rd->blk_pos] == '\n') rd->blk_pos++;
+        } else {
+          rd->pending_cr = true;
+        }
+      }
+      break;
+    }
+  }
+  rd->lineno++;
+  if (rd->line.data == NULL && vb__buf_append(&rd->line, "", 0)) return VB_ENOMEM;
+  if (!rd->line_long && repair_line(rd)) return VB_ENOMEM;
+  return 1;
+}
+
+/* ---- cells ---- */
+
+static int cell_add(vb_reader *rd, const void *s, size_t len, bool present) {
+  if (vb__grow(&rd->cells, &rd->cap_cells, rd->n_cells + 1, sizeof *rd->cells)) return VB_ENOMEM;
+  cell *c = &rd->cells[rd->n_cells++];
+  c->off = rd->vals.len;
+  c->len = len;
+  c->present = present;
+  if (vb__buf_append(&rd->vals, s, len)) return VB_ENOMEM;
+  return vb__buf_putc(&rd->vals, '\0');
+}
+
+static void record_reset(vb_reader *rd) {
+  rd->n_cells = 0;
+  rd->vals.len = 0;
+  memset(&rd->rec, 0, sizeof rd->rec);
+}
+
+static void record_error(vb_reader *rd, int code, const char *msg) {
+  if (rd->rec.error) return;
+  rd->rec.error = code;
+  snprintf(rd->rec.error_msg, sizeof rd->rec.error_msg, "%s", msg);
+}
+
+/* ---- CSV ---- */
+
+static void csv_field_cb(void *s, size_t len, void *data) {
+  vb_reader *rd = data;
+  if (rd->n_cells >= rd->max_fields) {
+    rd->field_too_big = true;
+    return;
+  }
+  if (len > rd->max_field) {
+    rd->field_too_big = true;
+    (void)cell_add(rd, "", 0, true);
+    return;
+  }
+  (void)cell_add(rd, s ? s : "", s ? len : 0, true);
+}
+
+static void csv_row_cb(int c, void *data) {
+  (void)c;
+  vb_reader *rd = data;
+  rd->row_done = true;
+}
+
+static int csv_start(vb_reader *rd, bool lenient) {
+  if (rd->csv_open) csv_free(&rd->csv);
+  if (csv_init(&rd->csv, lenient ? CSV_APPEND_NULL : (CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL)))
+    return VB_ENOMEM;
+  csv_set_delim(&rd->csv, (unsigned char)rd->delim);
+  rd->csv_open = true;
+  rd->lenient = lenient;
+  return VB_OK;
+}
+
+static int raw_keep(vb_reader *rd) {
+  if (vb__grow(&rd->raw_lines, &rd->cap_raw, rd->n_raw + 1, sizeof *rd->raw_lines))
+    return VB_ENOMEM;
+  rd->raw_lines[rd->n_raw].off = rd->raw.len;
+  rd->raw_lines[rd->n_raw].len = rd->line.len;
+  rd->raw_lines[rd->n_raw].lineno = rd->lineno;
+  rd->n_raw++;
+  return vb__buf_append(&rd->raw, rd->line.data, rd->line.len);
+}
+
+/* Puts raw lines [from, n_raw) back in front of the input. */
+static int replay_raw(vb_reader *rd, size_t from) {
+  vb__buf nb = {0};
+  rawline *nl = NULL;
+  size_t n = 0, cap = 0;
+  for (size_t k = from; k < rd->n_raw; k++) {
+    if (vb__grow(&nl, &cap, n + 1, sizeof *nl)) goto fail;
+    nl[n].off = nb.len;
+    nl[n].len = rd->raw_lines[k].len;
+    nl[n].lineno = rd->raw_lines[k].lineno;
+    n++;
+    if (vb__buf_append(&nb, rd->raw.data + rd->raw_lines[k].off, rd->raw_lines[k].len)) goto fail;
+  }
+  /* then whatever was already waiting */
+  for (size_t k = rd->replay_pos; k < rd->n_replay; k++) {
+    if (vb__grow(&nl, &cap, n + 1, sizeof *nl)) goto fail;
+    nl[n].off = nb.len;
+    nl[n].len = rd->replay_lines[k].len;
+    nl[n].lineno = rd->replay_lines[k].lineno;
+    n++;
+    if (vb__buf_append(&nb, rd->replay.data + rd->replay_lines[k].off, rd->replay_lines[k].len))
+      goto fail;
+  }
+  vb__buf_free(&rd->replay);
+  vb__free(rd->replay_lines);
+  rd->replay = nb;
+  rd->replay_lines = nl;
+  rd->n_replay = n;
+  rd->cap_replay = cap;
+  rd->replay_pos = 0;
+  return VB_OK;
+fail:
+  vb__buf_free(&nb);
+  vb__free(nl);
+  return VB_ENOMEM;
+}
+
+/* Puts the line just read back, to be read again. */
+static int replay_raw_line(vb_reader *rd) {
+  rd->n_raw = 0;
+  rd->raw.len = 0;
+  if (raw_keep(rd)) return VB_ENOMEM;
+  int rc = replay_raw(rd, 0);
+  rd->n_raw = 0;
+  rd->raw.len = 0;
+  return rc;
+}
+
+static int csv_feed_line(vb_reader *rd) {
+  /* the terminator is part of the CSV text: inside quotes it belongs to the field */
+  if (vb__buf_putc(&rd->line, '\n')) return VB_ENOMEM;
+  size_t n = csv_parse(&rd->csv, rd->line.data, rd->line.len, csv_field_cb, csv_row_cb, rd);
+  rd->line.len--;
+  rd->line.data[rd->line.len] = '\0';
+  return n == rd->line.len + 1 ? VB_OK : VB_EPARSE;
+}
+
+/* Reads one CSV record into cells. Returns 1, 0 at the end, or a negative code. */
+static int csv_record(vb_reader *rd) {
+  rd->row_done = false;
+  rd->field_too_big = false;
+  rd->n_raw = 0;
+  rd->raw.len = 0;
+  bool reparsing = false;
+  for (;;) {
+    int rc = next_line(rd);
+    if (rc < 0) return rc;
+    if (rc == 0) {
+      /* end of input */
+      if (rd->n_raw == 0) return 0;
+      if (csv_fini(&rd->csv, csv_field_cb, csv_row_cb, rd) != 0) {
+        /* a quoted field still open: report it where it began and read the swallowed lines
+         * again as records, the first one with its quotes taken literally */
+        long start = rd->raw_lines[0].lineno;
+        report(rd, VB_PROBLEM_ERROR, start, 0,
+               "quoted field not closed before the end of the input (opened on this line)");
+        rd->n_cells = 0;
+        rd->vals.len = 0;
+        if (replay_raw(rd, 0)) return VB_ENOMEM;
+        rd->n_raw = 0;
+        rd->raw.len = 0;
+        if (csv_start(rd, true)) return VB_ENOMEM;
+        csv_set_quote(&rd->csv, '\0');
+        rd->rec.error = 0;
+        int r2 = next_line(rd);
+        if (r2 <= 0) return r2;
+        if (raw_keep(rd)) return VB_ENOMEM;
+        if (csv_feed_line(rd)) return VB_EPARSE;
+        rd->rec.line = rd->raw_lines[0].lineno;
+        csv_fini(&rd->csv, csv_field_cb, csv_row_cb, rd);
+        csv_start(rd, false);
+        record_error(rd, VB_EPARSE, "unbalanced quote: fields read with quotes as text");
+        rd->rec.line_end = rd->lineno;
+        return 1;
+      }
+      csv_start(rd, rd->lenient);
+      if (!rd->row_done) return 0;
+      rd->rec.line_end = rd->lineno;
+      return 1;
+    }
+    if (rd->n_raw == 0) rd->rec.line = rd->lineno;
+    if (rd->line_long) {
+      report(rd, VB_PROBLEM_ERROR, rd->lineno, 1, "line longer than %zu bytes skipped",
+             rd->max_line);
+      record_error(rd, VB_ELIMIT, "record too long");
+      rd->lenient = false;
+      csv_start(rd, false);
+      rd->rec.line_end = rd->lineno;
+      return 1;
+    }
+    if (rd->line_bad) rd->rec.n_invalid_utf8 += (unsigned)rd->line_bad;
+    if (raw_keep(rd)) return VB_ENOMEM;
+    if (rd->n_raw == 1 && rd->line.len == 0 && !reparsing) {
+      /* a blank line between records */
+      rd->n_raw = 0;
+      rd->raw.len = 0;
+      continue;
+    }
+    rc = csv_feed_line(rd);
+    if (rc == VB_EPARSE && !rd->lenient) {
+      /* find the column of the offending quote for the message */
+      report(rd, VB_PROBLEM_ERROR, rd->lineno, 0,
+             "stray quote: a quote inside an unquoted field or text after a closing quote");
+      rd->n_cells = 0;
+      rd->vals.len = 0;
+      if (csv_start(rd, true)) return VB_ENOMEM;
+      rd->row_done = false;
+      for (size_t k = 0; k < rd->n_raw; k++) {
+        rd->line.len = 0;
+        if (vb__buf_append(&rd->line, rd->raw.data + rd->raw_lines[k].off, rd->raw_lines[k].len))
+          return VB_ENOMEM;
+        csv_feed_line(rd);
+      }
+      reparsing = true;
+    } else if (rc) {
+      return rc;
+    }
+    if (rd->row_done) {
+      rd->rec.line_end = rd->lineno;
+      if (rd->lenient) csv_start(rd, false);
+      if (rd->field_too_big) {
+        report(rd, VB_PROBLEM_ERROR, rd->rec.line, 0,
+               "field longer than %zu bytes, or more than %zu fields (see --max-field)",
+               rd->max_field, rd->max_fields);
+        record_error(rd, VB_ELIMIT, "field too large");
+      }
+      return 1;
+    }
+  }
+}
+
+/* ---- TSV and plain text ---- */
+
+static int tsv_record(vb_reader *rd, bool txt) {
+  for (;;) {
+    int rc = next_line(rd);
+    if (rc <= 0) return rc;
+    rd->rec.line = rd->rec.line_end = rd->lineno;
+    if (rd->line_long) {
+      report(rd, VB_PROBLEM_ERROR, rd->lineno, 1, "line longer than %zu bytes skipped",
+             rd->max_line);
+      record_error(rd, VB_ELIMIT, "record too long");
+      return 1;
+    }
+    rd->rec.n_invalid_utf8 = (unsigned)rd->line_bad;
+    if (txt) return cell_add(rd, rd->line.data, rd->line.len, true) ? VB_ENOMEM : 1;
+    if (rd->line.len == 0) continue; /* blank line */
+    const char *p = rd->line.data, *end = p + rd->line.len;
+    for (;;) {
+      const char *t = memchr(p, '\t', (size_t)(end - p));
+      const char *e = t ? t : end;
+      if (rd->n_cells >= rd->max_fields) {
+        record_error(rd, VB_ELIMIT, "too many fields");
+        break;
+      }
+      if ((size_t)(e - p) > rd->max_field) {
+        report(rd, VB_PROBLEM_ERROR, rd->lineno, (long)(p - rd->line.data) + 1,
+               "field longer than %zu bytes (see --max-field)", rd->max_field);
+        record_error(rd, VB_ELIMIT, "field too large");
+        if (cell_add(rd, "", 0, true)) return VB_ENOMEM;
+      } else if (cell_add(rd, p, (size_t)(e - p), true)) {
+        return VB_ENOMEM;
+      }
+      if (!t) break;
+      p = t + 1;
+    }
+    return 1;
+  }
+}
+
+/* ---- JSONL ---- */
+
+static const json_t *json_path(const json_t *v, const char *path) {
+  char part[256];
+  while (v && *path) {
+    const char *dot = strchr(path, '.');
+    size_t n = dot ? (size_t)(dot - path) : strlen(path);
+    if (n >= sizeof part) return NULL;
+    memcpy(part, path, n);
+    part[n] = '\0';
+    if (!json_is_object(v)) return NULL;
+    const json_t *next = json_object_get(v, part);
+    if (!next && dot) {
+      /* a key that itself contains dots: "answer.text" as one key */
+      next = json_object_get(v, path);
+      if (next) return next;
+    }
+    v = next;
+    path = dot ? dot + 1 : path + n;
+  }
+  return v;
+}
+
+static int json_value_cell(vb_reader *rd, const json_t *v) {
+  char num[64];
+  if (!v || json_is_null(v)) return cell_add(rd, "", 0, false);
+  if (json_is_string(v)) return cell_add(rd, json_string_value(v), json_string_length(v), true);
+  if (json_is_integer(v)) {
+    snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+    return cell_add(rd, num, strlen(num), true);
+  }
+  if (json_is_real(v)) {
+    snprintf(num, sizeof num, "%.17g", json_real_value(v));
+    return cell_add(rd, num, strlen(num), true);
+  }
+  if (json_is_boolean(v)) {
+    const char *b = json_is_true(v) ? "true" : "false";
+    return cell_add(rd, b, strlen(b), true);
+  }
+  char *d = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+  if (!d) return VB_ENOMEM;
+  int rc = cell_add(rd, d, strlen(d), true);
+  free(d);
+  return rc;
+}
+
+static int jsonl_record(vb_reader *rd) {
+  for (;;) {
+    int rc = next_line(rd);
+    if (rc <= 0) return rc;
+    rd->rec.line = rd->rec.line_end = rd->lineno;
+    if (rd->line_long) {
+      report(rd, VB_PROBLEM_ERROR, rd->lineno, 1, "line longer than %zu bytes skipped",
+             rd->max_line);
+      record_error(rd, VB_ELIMIT, "record too long");
+      break;
+    }
+    rd->rec.n_invalid_utf8 = (unsigned)rd->line_bad;
+    const char *s = rd->line.data;
+    size_t n = rd->line.len;
+    while (n && (*s == ' ' || *s == '\t')) { s++; n--; }
+    if (n == 0) continue; /* blank line */
+    json_error_t je;
+    json_t *doc = json_loadb(s, n, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
+    if (!doc && strstr(je.text, "duplicate")) {
+      report(rd, VB_PROBLEM_ERROR, rd->lineno, je.column > 0 ? je.column : 0,
+             "%s (the last value is used)", je.text);
+      doc = json_loadb(s, n, JSON_ALLOW_NUL, &je);
+    }
+    if (!doc) {
+      report(rd, VB_PROBLEM_ERROR, rd->lineno, (long)(s - rd->line.data) + (je.column > 0 ? je.column : 1),
+             "invalid JSON: %s", je.text);
+      record_error(rd, VB_EPARSE, "invalid JSON");
+      break;
+    }
+    if (!json_is_object(doc)) {
+      report(rd, VB_PROBLEM_ERROR, rd->lineno, 1, "a JSONL record must be an object");
+      record_error(rd, VB_EPARSE, "not a JSON object");
+      json_decref(doc);
+      break;
+    }
+    for (size_t f = 0; f < rd->n_fields; f++) {
+      const json_t *v = json_path(doc, rd->fields[f].name);
+      if (json_value_cell(rd, v)) {
+        json_decref(doc);
+        return VB_ENOMEM;
+      }
+      if (rd->cells[rd->n_cells - 1].len > rd->max_field) {
+        report(rd, VB_PROBLEM_ERROR, rd->lineno, 0, "field '%s' longer than %zu bytes",
+               rd->fields[f].name, rd->max_field);
+        record_error(rd, VB_ELIMIT, "field too large");
+        rd->cells[rd->n_cells - 1].len = 0;
+      }
+    }
+    json_decref(doc);
+    return 1;
+  }
+  /* an error record: no fields */
+  for (size_t f = 0; f < rd->n_fields; f++)
+    if (cell_add(rd, "", 0, false)) return VB_ENOMEM;
+  return 1;
+}
+
+/* ---- public ---- */
+
+int vb_format_parse(const char *name, vb_format *out) {
+  static const struct { const char *n; vb_format f; } names[] = {
+      {"csv", VB_FORMAT_CSV}, {"tsv", VB_FORMAT_TSV}, {"jsonl", VB_FORMAT_JSONL},
+      {"ndjson", VB_FORMAT_JSONL}, {"txt", VB_FORMAT_TXT}, {"text", VB_FORMAT_TXT}};
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+    if (vb__strieq(name, names[i].n)) {
+      *out = names[i].f;
+      return VB_OK;
+    }
+  return VB_EINVAL;
+}
+
+vb_format vb_format_from_name(const char *path) {
+  if (!path) return VB_FORMAT_AUTO;
+  const char *dot = strrchr(path, '.');
+  const char *slash = strrchr(path, '/');
+  if (!dot || (slash && dot < slash)) return VB_FORMAT_AUTO;
+  vb_format f;
+  return vb_format_parse(dot + 1, &f) == VB_OK ? f : VB_FORMAT_AUTO;
+}
+
+static void free_header(vb_reader *rd) {
+  for (size_t i = 0; i < rd->n_cols; i++) vb__free(rd->cols[i]);
+  vb__free(rd->cols);
+  rd->cols = NULL;
+  rd->n_cols = 0;
+}
+
+void vb_reader_free(vb_reader *rd) {
+  if (!rd) return;
+  free_header(rd);
+  for (size_t i = 0; i < rd->n_fields; i++) vb__free(rd->fields[i].name);
+  vb__free(rd->fields);
+  vb__free(rd->blk);
+  vb__buf_free(&rd->line);
+  vb__buf_free(&rd->fixbuf);
+  vb__buf_free(&rd->replay);
+  vb__free(rd->replay_lines);
+  vb__buf_free(&rd->vals);
+  vb__free(rd->cells);
+  vb__free(rd->fcells);
+  vb__buf_free(&rd->raw);
+  vb__free(rd->raw_lines);
+  if (rd->csv_open) csv_free(&rd->csv);
+  vb__free(rd);
+}
+
+/* Picks the delimiter that occurs most often outside quotes in the header line. */
+static char detect_delim(const char *s, size_t n) {
+  size_t comma = 0, semi = 0, tab = 0;
+  bool q = false;
+  for (size_t i = 0; i < n; i++) {
+    if (s[i] == '"') q = !q;
+    else if (!q && s[i] == ',') comma++;
+    else if (!q && s[i] == ';') semi++;
+    else if (!q && s[i] == '\t') tab++;
+  }
+  if (tab > comma && tab > semi) return '\t';
+  if (semi > comma) return ';';
+  return ',';
+}
+
+int vb_reader_new(FILE *fp, const vb_reader_options *opts, vb_problem_fn problem, void *ctx,
+                  vb_reader **out, vb_error *err) {
+  if (!fp || !out) return VB_EINVAL;
+  *out = NULL;
+  vb_reader *rd = vb__calloc(1, sizeof *rd);
+  if (!rd) return vb__error_set(err, VB_ENOMEM, NULL, 0, 0, "out of memory");
+  rd->fp = fp;
+  rd->problem = problem;
+  rd->ctx = ctx;
+  const char *name = opts && opts->name && strcmp(opts->name, "-") ? opts->name : "<stdin>";
+  snprintf(rd->name, sizeof rd->name, "%s", name);
+  rd->fmt = opts ? opts->format : VB_FORMAT_AUTO;
+  if (rd->fmt == VB_FORMAT_AUTO) rd->fmt = vb_format_from_name(opts ? opts->name : NULL);
+  rd->delim = opts ? opts->delimiter : 0;
+  rd->max_field = opts && opts->max_field ? opts->max_field : VB_DEFAULT_MAX_FIELD;
+  rd->max_fields = opts && opts->max_fields ? opts->max_fields : VB_DEFAULT_MAX_FIELDS;
+  rd->max_line = rd->max_field + 65536;
+  rd->blk = vb__malloc(VB_BLOCK);
+  if (!rd->blk) {
+    vb_reader_free(rd);
+    return vb__error_set(err, VB_ENOMEM, rd->name, 0, 0, "out of memory");
+  }
+  /* Byte-order marks. */
+  fill(rd);
+  if (rd->read_error) {
+    vb__error_set(err, VB_EIO, name, 0, 0, "read error: %s", strerror(errno));
+    vb_reader_free(rd);
+    return VB_EIO;
+  }
+  if (rd->blk_len >= 2 && (((unsigned char)rd->blk[0] == 0xFF && (unsigned char)rd->blk[1] == 0xFE) ||
+                           ((unsigned char)rd->blk[0] == 0xFE && (unsigned char)rd->blk[1] == 0xFF))) {
+    vb__error_set(err, VB_EUTF8, name, 1, 1,
+                  "the file is UTF-16 (byte-order mark found); convert it to UTF-8, e.g. "
+                  "iconv -f UTF-16 -t UTF-8");
+    vb_reader_free(rd);
+    return VB_EUTF8;
+  }
+  if (rd->blk_len >= 3 && memcmp(rd->blk, "\xEF\xBB\xBF", 3) == 0) rd->blk_pos = 3;
+  if (rd->blk_pos >= rd->blk_len && rd->eof) {
+    vb__error_set(err, VB_ENOTFOUND, name, 1, 1, "the input is empty");
+    vb_reader_free(rd);
+    return VB_ENOTFOUND;
+  }
+  if (rd->fmt == VB_FORMAT_AUTO) {
+    size_t k = rd->blk_pos;
+    while (k < rd->blk_len && (rd->blk[k] == ' ' || rd->blk[k] == '\n' || rd->blk[k] == '\r')) k++;
+    if (k < rd->blk_len && rd->blk[k] == '{') {
+      rd->fmt = VB_FORMAT_JSONL;
+    } else {
+      vb__error_set(err, VB_EINVAL, name, 0, 0,
+                    "cannot tell the input format: give --input-format csv|tsv|jsonl|txt");
+      vb_reader_free(rd);
+      return VB_EINVAL;
+    }
+  }
+  if (rd->fmt == VB_FORMAT_CSV || rd->fmt == VB_FORMAT_TSV) {
+    /* The header: the first non-blank line. */
+    int rc;
+    do {
+      rc = next_line(rd);
+    } while (rc == 1 && rd->line.len == 0);
+    if (rc <= 0) {
+      vb__error_set(err, rc == 0 ? VB_ENOTFOUND : rc, name, 1, 1,
+                    rc == 0 ? "the input is empty" : "read error");
+      vb_reader_free(rd);
+      return rc == 0 ? VB_ENOTFOUND : rc;
+    }
+    if (rd->fmt == VB_FORMAT_TSV) rd->delim = '\t';
+    else if (!rd->delim) rd->delim = detect_delim(rd->line.data, rd->line.len);
+    if (rd->fmt == VB_FORMAT_CSV) {
+      if (csv_start(rd, false)) {
+        vb_reader_free(rd);
+        return vb__error_set(err, VB_ENOMEM, name, 0, 0, "out of memory");
+      }
+      /* re-read the header line through the CSV parser */
+      if (replay_raw_line(rd)) {
+        vb_reader_free(rd);
+        return vb__error_set(err, VB_ENOMEM, name, 0, 0, "out of memory");
+      }
+      rc = csv_record(rd);
+    } else {
+      rd->replay_pos = 0;
+      record_reset(rd);
+      if (replay_raw_line(rd)) {
+        vb_reader_free(rd);
+        return vb__error_set(err, VB_ENOMEM, name, 0, 0, "out of memory");
+      }
+      rc = tsv_record(rd, false);
+    }
+    if (rc <= 0 || rd->n_cells == 0) {
+      vb__error_set(err, VB_EPARSE, name, 1, 1, "cannot read the header line");
+      vb_reader_free(rd);
+      return VB_EPARSE;
+    }
+    rd->cols = vb__calloc(rd->n_cells, sizeof *rd->cols);
+    if (!rd->cols) {
+      vb_reader_free(rd);
+      return vb__error_set(err, VB_ENOMEM, name, 0, 0, "out of memory");
+    }
+    rd->n_cols = rd->n_cells;
+    for (size_t i = 0; i < rd->n_cells; i++) {
+      const char *c = rd->vals.data + rd->cells[i].off;
+      size_t n = rd->cells[i].len;
+      while (n && (*c == ' ')) { c++; n--; }
+      while (n && c[n - 1] == ' ') n--;
+      rd->cols[i] = vb__strndup(c, n);
+      if (!rd->cols[i]) {
+        vb_reader_free(rd);
+        return vb__error_set(err, VB_ENOMEM, name, 0, 0, "out of memory");
+      }
+      for (size_t j = 0; j < i; j++)
+        if (strcmp(rd->cols[j], rd->cols[i]) == 0)
+          report(rd, VB_PROBLEM_ERROR, rd->rec.line, 0,
+                 "duplicate column name '%s' (columns %zu and %zu): the first is used",
+                 rd->cols[i], j + 1, i + 1);
+    }
+    record_reset(rd);
+  }
+  *out = rd;
+  return VB_OK;
+}
+
+vb_format vb_reader_format(const vb_reader *rd) { return rd->fmt; }
+
+size_t vb_reader_columns(const vb_reader *rd, const char *const **names) {
+  *names = (const char *const *)rd->cols;
+  return rd->n_cols;
+}
+
+int vb_reader_field(vb_reader *rd, const char *name, vb_error *err) {
+  if (!rd || !name) return VB_EINVAL;
+  long col = -1;
+  if (rd->fmt == VB_FORMAT_CSV || rd->fmt == VB_FORMAT_TSV) {
+    for (size_t i = 0; i < rd->n_cols && col < 0; i++)
+      if (strcmp(rd->cols[i], name) == 0) col = (long)i;
+    for (size_t i = 0; i < rd->n_cols && col < 0; i++) /* then ignoring case */
+      if (vb__strieq(rd->cols[i], name)) col = (long)i;
+    if (col < 0) {
+      vb__buf list = {0};
+      for (size_t i = 0; i < rd->n_cols && list.len < 200; i++)
+        vb__buf_printf(&list, "%s'%s'", i ? ", " : "", rd->cols[i]);
+      vb__error_set(err, VB_ENOTFOUND, rd->name, 1, 0, "no column '%s'; the columns are: %s",
+                    name, list.data ? list.data : "(none)");
+      vb__buf_free(&list);
+      return VB_ENOTFOUND;
+    }
+  } else if (rd->fmt == VB_FORMAT_TXT) {
+    if (strcmp(name, "text") != 0) {
+      vb__error_set(err, VB_ENOTFOUND, rd->name, 0, 0,
+                    "plain text has only the field 'text', not '%s'", name);
+      return VB_ENOTFOUND;
+    }
+    col = 0;
+  }
+  for (size_t i = 0; i < rd->n_fields; i++)
+    if (strcmp(rd->fields[i].name, name) == 0) return (int)i;
+  if (vb__grow(&rd->fields, &rd->cap_fields, rd->n_fields + 1, sizeof *rd->fields))
+    return VB_ENOMEM;
+  char *d = vb__strdup(name);
+  if (!d) return VB_ENOMEM;
+  rd->fields[rd->n_fields].name = d;
+  rd->fields[rd->n_fields].col = rd->fmt == VB_FORMAT_JSONL ? (long)rd->n_fields : col;
+  return (int)rd->n_fields++;
+}
+
+int vb_reader_next(vb_reader *rd, const vb_record **rec) {
+  record_reset(rd);
+  int rc;
+  switch (rd->fmt) {
+  case VB_FORMAT_CSV: rc = csv_record(rd); break;
+  case VB_FORMAT_TSV: rc = tsv_record(rd, false); break;
+  case VB_FORMAT_TXT: rc = tsv_record(rd, true); break;
+  default: rc = jsonl_record(rd); break;
+  }
+  if (rc <= 0) return rc;
+  rd->records++;
+  rd->rec.index = rd->records;
+  if ((rd->fmt == VB_FORMAT_CSV || rd->fmt == VB_FORMAT_TSV) && !rd->rec.error &&
+      rd->n_cells != rd->n_cols) {
+    report(rd, VB_PROBLEM_ERROR, rd->rec.line, 0,
+           "record has %zu fields, the header has %zu", rd->n_cells, rd->n_cols);
+  }
+  *rec = &rd->rec;
+  return 1;
+}
+
+const char *vb_reader_get(const vb_reader *rd, int handle, size_t *len) {
+  if (handle < 0 || (size_t)handle >= rd->n_fields) return NULL;
+  long col = rd->fields[handle].col;
+  if (col < 0 || (size_t)col >= rd->n_cells || !rd->cells[col].present) {
+    if (len) *len = 0;
+    return NULL;
+  }
+  if (len) *len = rd->cells[col].len;
+  return rd->vals.data + rd->cells[col].off;
+}
+
+void vb_reader_stats(const vb_reader *rd, size_t *records, size_t *warnings, size_t *errors) {
+  if (records) *records = rd->records;
+  if (warnings) *warnings = rd->warnings;
+  if (errors) *errors = rd->errors;
+}

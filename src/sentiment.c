@@ -1,0 +1,310 @@
+/*
+ * sentiment.c - lexicon and rules: valence per token, then negation, boosters, caps,
+ * contrast and punctuation, scored per sentence and combined per document.
+ *
+ * The rules follow VADER's where VADER is right (its constants are documented in
+ * LANGUAGES.md) and differ where it is known to fail:
+ *  - multi-word entries and idioms are matched before single words, so "no problem",
+ *    "inga problem", "not bad" and "could be better" carry their own valence;
+ *  - Swedish and Danish put the negator after the finite verb ("jag gillar inte", "den
+ *    virker ikke"), so the word just before a negator is in its scope too;
+ *  - "not only" / "inte bara" / "ikke kun" / "לא רק" do not negate;
+ *  - negating a negative word gives a weak positive (x -0.5), not a mirror image;
+ *  - the document score is the mean of its sentences' scores (over sentences that carry
+ *    sentiment), so long texts do not saturate toward +-1;
+ *  - emoji and emoticons carry valence from the team's table.
+ */
+#include <math.h>
+
+#include "vb_analyzer.h"
+
+#define VB_BOOST_DECAY_2 0.95f
+#define VB_BOOST_DECAY_3 0.90f
+#define VB_CAPS_INCR 0.733f
+#define VB_ELONG_INCR 0.293f
+#define VB_NEG_POS -0.74f  /* a negated positive word */
+#define VB_NEG_NEG -0.5f   /* a negated negative word */
+#define VB_EXCL_INCR 0.292 /* each '!' up to four */
+#define VB_ALPHA 15.0      /* normalisation constant of S / sqrt(S^2 + alpha) */
+
+enum { K_NONE = 0, K_SKIP = 100 };
+
+static double normalise(double s) {
+  double c = s / sqrt(s * s + VB_ALPHA);
+  return c > 1 ? 1 : (c < -1 ? -1 : c);
+}
+
+static float sign(float v) { return v > 0 ? 1.0f : (v < 0 ? -1.0f : 0.0f); }
+
+static bool key_is(const vb_token *t, const char *w) {
+  size_t n = strlen(w);
+  return t->key_len == n && memcmp(t->key, w, n) == 0;
+}
+
+static bool word_eq(const vb_token *t, const vb__lexicon *lx, const vb__pword *w) {
+  const char *pt = lx->phrase_text.data;
+  return (t->key_len == w->key_len && memcmp(t->key, pt + w->key_off, w->key_len) == 0) ||
+         (t->stem_len == w->stem_len && memcmp(t->stem, pt + w->stem_off, w->stem_len) == 0);
+}
+
+/* The longest multi-word entry starting at token i, or NULL. */
+static const vb__phrase *match_phrase(const vb__lexicon *lx, const vb_token *tok, size_t n,
+                                      size_t i) {
+  uint32_t head;
+  if (!vb__strmap_get(&lx->phrase_first, tok[i].key, tok[i].key_len, &head) &&
+      !vb__strmap_get(&lx->phrase_first, tok[i].stem, tok[i].stem_len, &head))
+    return NULL;
+  for (int32_t p = (int32_t)head; p >= 0; p = lx->phrases[p].next) {
+    const vb__phrase *ph = &lx->phrases[p];
+    if (i + ph->n_words > n) continue;
+    bool ok = true;
+    for (size_t j = 0; j < ph->n_words && ok; j++) {
+      const vb_token *t = &tok[i + j];
+      ok = t->type == VB_TOK_WORD && word_eq(t, lx, &lx->pwords[ph->word_begin + j]);
+    }
+    if (ok) return ph;
+  }
+  return NULL;
+}
+
+/* An unknown Swedish/Danish/English word that is an intensifying prefix plus a known word:
+ * "jättebra", "kæmpegod", "superhelpful". */
+static const vb__lexentry *prefixed(vb_analyzer *an, const vb__lexicon *lx, const vb_token *t,
+                                    float *boost) {
+  if (t->key_len < 6) return NULL;
+  vb__stemmer *st = NULL;
+  if (vb__analyzer_stemmer(an, an->res.lang, &st)) return NULL;
+  for (size_t i = 2; i + 3 <= t->key_len; i++) {
+    if (((unsigned char)t->key[i] & 0xC0) == 0x80) continue; /* not a character boundary */
+    float strength;
+    if (!vb__lexicon_prefix(lx, t->key, i, &strength)) continue;
+    const char *rest = t->key + i;
+    size_t rl = t->key_len - i;
+    if (rest[0] == '-') { rest++; rl--; }
+    const vb__lexentry *e = vb__lexicon_get(lx, rest, rl);
+    if ((!e || !e->has_valence) && st) {
+      const char *s;
+      size_t sl;
+      if (vb__stem(st, rest, rl, &s, &sl) == VB_OK) e = vb__lexicon_get_stem(lx, s, sl);
+    }
+    if (e && e->has_valence) {
+      *boost = strength;
+      return e;
+    }
+  }
+  return NULL;
+}
+
+/* Hebrew: the word without a proclitic prefix (ו ה ב כ ל מ ש ...). */
+static const vb__lexentry *hebrew_bare(const vb__lexicon *lx, const vb_token *t) {
+  size_t lens[16];
+  size_t n = vb__he_prefixes(t->key, t->key_len, lens, 16);
+  for (size_t k = 0; k < n; k++) {
+    const vb__lexentry *e = vb__lexicon_get(lx, t->key + lens[k], t->key_len - lens[k]);
+    if (e) return e;
+  }
+  return NULL;
+}
+
+int vb__sentiment_run(vb_analyzer *an) {
+  vb_result *r = &an->res;
+  const vb_model *m = an->model;
+  size_t n = r->n_tokens;
+  vb_token *tok = r->tokens;
+  const vb__lexicon *lx = (r->lang > VB_LANG_UND && r->lang < VB_LANG_COUNT) ? &m->lex[r->lang]
+                                                                              : NULL;
+  /* weights[i]: modifier strength; kinds in the scratch buffer. */
+  if (vb__grow(&an->weights, &an->cap_weights, n + 1, sizeof *an->weights)) return VB_ENOMEM;
+  an->scratch.len = 0;
+  if (vb__buf_reserve(&an->scratch, n + 1)) return VB_ENOMEM;
+  unsigned char *kind = (unsigned char *)an->scratch.data;
+  memset(kind, 0, n + 1);
+  float *mod = an->weights;
+
+  /* Pass 1: what each token is. */
+  size_t n_words = 0, n_caps = 0;
+  for (size_t i = 0; i < n; i++) {
+    vb_token *t = &tok[i];
+    mod[i] = 0;
+    if (kind[i] == K_SKIP) continue;
+    if (t->type == VB_TOK_EMOJI || t->type == VB_TOK_EMOTICON) {
+      uint32_t ix;
+      if (vb__strmap_get(&m->emoji, t->key, t->key_len, &ix)) t->valence = m->emoji_valence[ix];
+      continue;
+    }
+    if (t->type == VB_TOK_HASHTAG && lx) {
+      /* #fail, #love: the tag's word */
+      const vb__lexentry *e = vb__lexicon_get(lx, t->key + 1, t->key_len - 1);
+      if (e && e->has_valence) t->valence = e->valence;
+      continue;
+    }
+    if (t->type != VB_TOK_WORD) continue;
+    n_words++;
+    if (t->flags & VB_TOKF_CAPS) n_caps++;
+    if (!lx) continue;
+    const vb__phrase *ph = match_phrase(lx, tok, n, i);
+    if (ph) {
+      if (ph->kind == VB_LEX_VALENCE) t->valence = ph->valence;
+      else {
+        kind[i] = ph->kind;
+        mod[i] = ph->value;
+      }
+      for (size_t j = 1; j < ph->n_words; j++) {
+        kind[i + j] = K_SKIP;
+        if (tok[i + j].flags & VB_TOKF_CAPS) t->flags |= VB_TOKF_CAPS;
+      }
+      continue;
+    }
+    const vb__lexentry *e = vb__lexicon_get(lx, t->key, t->key_len);
+    if (!e || (!e->has_valence && e->kind == VB_LEX_VALENCE)) {
+      const vb__lexentry *s = vb__lexicon_get_stem(lx, t->stem, t->stem_len);
+      if (s) e = s;
+    }
+    float boost = 0;
+    if (!e && r->lang == VB_LANG_HE) e = hebrew_bare(lx, t);
+    if (!e && r->lang != VB_LANG_HE) {
+      e = prefixed(an, lx, t, &boost);
+      if (e) t->flags |= VB_TOKF_COMPOUND;
+    }
+    if (!e) continue;
+    if (e->has_valence) t->valence = e->valence + sign(e->valence) * boost;
+    if (e->kind != VB_LEX_VALENCE) {
+      kind[i] = e->kind;
+      mod[i] = e->value;
+    }
+  }
+  bool caps_emphasis = n_caps > 0 && n_caps < n_words;
+
+  /* Pass 2: the rules, token by token, within the token's clause. */
+  for (size_t i = 0; i < n; i++) {
+    vb_token *t = &tok[i];
+    float v = t->valence;
+    if (v == 0 || kind[i] == K_SKIP) continue;
+    uint32_t clause = t->clause;
+    /* boosters and dampeners up to three words back */
+    size_t dist = 0;
+    for (size_t j = i; j-- > 0 && dist < 3;) {
+      if (tok[j].clause != clause) break;
+      if (tok[j].type != VB_TOK_WORD) continue;
+      dist++;
+      if (kind[j] == VB_LEX_BOOSTER || kind[j] == VB_LEX_DAMPENER) {
+        float d = dist == 1 ? 1.0f : dist == 2 ? VB_BOOST_DECAY_2 : VB_BOOST_DECAY_3;
+        float b = mod[j] * d * (tok[j].flags & VB_TOKF_CAPS ? 1.5f : 1.0f);
+        v += sign(v) * b * (fabsf(v) < 1 ? fabsf(v) : 1.0f) * 1.0f;
+      }
+    }
+    if (caps_emphasis && (t->flags & VB_TOKF_CAPS)) v += sign(v) * VB_CAPS_INCR;
+    if (t->flags & VB_TOKF_ELONGATED) v += sign(v) * VB_ELONG_INCR;
+    /* negation: a negator up to three words back, or (sv, da) right after the word */
+    bool negated = false;
+    dist = 0;
+    for (size_t j = i; j-- > 0 && dist < 3;) {
+      if (tok[j].clause != clause) break;
+      if (tok[j].type != VB_TOK_WORD) continue;
+      dist++;
+      if (kind[j] == VB_LEX_NEGATOR || kind[j] == VB_LEX_NEGPREFIX) {
+        /* "not only", "inte bara", "ikke kun", "לא רק" */
+        const vb_token *nx = j + 1 < n ? &tok[j + 1] : NULL;
+        if (nx && (key_is(nx, "only") || key_is(nx, "just") || key_is(nx, "bara") ||
+                   key_is(nx, "kun") || key_is(nx, "רק")))
+          continue;
+        negated = !negated;
+      }
+    }
+    if (!negated && (r->lang == VB_LANG_SV || r->lang == VB_LANG_DA)) {
+      for (size_t j = i + 1; j < n && j <= i + 2; j++) {
+        if (tok[j].clause != clause || tok[j].type != VB_TOK_WORD) break;
+        if (kind[j] == VB_LEX_NEGATOR) {
+          const vb_token *nx = j + 1 < n ? &tok[j + 1] : NULL;
+          if (nx && (key_is(nx, "bara") || key_is(nx, "kun"))) break;
+          /* "inte" negates what follows when a valence word follows it; else the verb */
+          bool later = false;
+          for (size_t k = j + 1; k < n && k <= j + 3; k++)
+            if (tok[k].clause == clause && tok[k].valence != 0) later = true;
+          if (!later) negated = true;
+          break;
+        }
+        if (tok[j].valence != 0) break;
+      }
+    }
+    if (negated) {
+      v *= v > 0 ? VB_NEG_POS : VB_NEG_NEG;
+      t->flags |= VB_TOKF_NEGATED;
+    }
+    t->valence = v;
+  }
+
+  /* Contrast: within a sentence, words before the last contrast word weigh half, words
+   * after it one and a half. */
+  for (size_t s = 0; s < r->n_sentences; s++) {
+    vb_span *sp = &r->sentences[s];
+    size_t c = SIZE_MAX;
+    for (size_t i = sp->tok_begin; i < sp->tok_end; i++)
+      if (kind[i] == VB_LEX_CONTRAST) c = i;
+    if (c == SIZE_MAX) continue;
+    for (size_t i = sp->tok_begin; i < sp->tok_end; i++) {
+      if (i < c) tok[i].valence *= 0.5f;
+      else if (i > c) tok[i].valence *= 1.5f;
+    }
+  }
+
+  /* Scores: clauses, sentences (with ! and ?), document. */
+  double pos = 0, neg = 0, neu = 0;
+  for (size_t i = 0; i < n; i++) {
+    float v = tok[i].valence;
+    if (v > 0) pos += v + 1;
+    else if (v < 0) neg += -v + 1;
+    else if (tok[i].type == VB_TOK_WORD && kind[i] != K_SKIP) neu += 1;
+  }
+  bool any_pos = false, any_neg = false;
+  for (size_t c = 0; c < r->n_clauses; c++) {
+    vb_span *sp = &r->clauses[c];
+    double sum = 0;
+    for (size_t i = sp->tok_begin; i < sp->tok_end; i++) sum += tok[i].valence;
+    sp->sentiment = normalise(sum);
+    if (sp->sentiment >= 0.3) any_pos = true;
+    if (sp->sentiment <= -0.3) any_neg = true;
+  }
+  double total = 0;
+  size_t bearing = 0;
+  for (size_t s = 0; s < r->n_sentences; s++) {
+    vb_span *sp = &r->sentences[s];
+    double sum = 0;
+    size_t excl = 0, quest = 0;
+    for (size_t i = sp->tok_begin; i < sp->tok_end; i++) {
+      sum += tok[i].valence;
+      if (tok[i].type == VB_TOK_PUNCT) {
+        for (size_t b = tok[i].start; b < tok[i].end; b++) {
+          if (r->text[b] == '!') excl++;
+          else if (r->text[b] == '?') quest++;
+        }
+      }
+    }
+    if (sum != 0) {
+      double amp = (excl > 4 ? 4 : excl) * VB_EXCL_INCR;
+      if (quest > 1) amp += quest <= 3 ? quest * 0.18 : 0.96;
+      sum += sum > 0 ? amp : -amp;
+    }
+    sp->sentiment = normalise(sum);
+    if (sum != 0) {
+      total += sp->sentiment;
+      bearing++;
+    }
+  }
+  vb_sentiment *out = &r->sentiment;
+  out->score = bearing ? total / (double)bearing : 0.0;
+  double all = pos + neg + neu;
+  if (all > 0) {
+    out->pos = pos / all;
+    out->neg = neg / all;
+    out->neu = neu / all;
+  } else {
+    out->pos = out->neg = 0;
+    out->neu = 1;
+  }
+  out->label = out->score >= 0.05 ? VB_POSITIVE : out->score <= -0.05 ? VB_NEGATIVE : VB_NEUTRAL;
+  out->level = out->score <= -0.6 ? -2 : out->score <= -0.05 ? -1 : out->score < 0.05 ? 0
+               : out->score < 0.6 ? 1 : 2;
+  out->mixed = any_pos && any_neg;
+  return VB_OK;
+}

@@ -1,0 +1,143 @@
+/*
+ * stem_he.c - a light Hebrew stemmer guarded by a vocabulary (HLS-1 in LANGUAGES.md).
+ *
+ * Hebrew glues proclitics (ו ה ב כ ל מ ש and combinations) to the front of words and inflects
+ * with suffixes. Stripping blindly destroys the words customers use most (משלוח -> לוח
+ * "board", שירות -> שיר "song"), so a split (prefix, stem, suffix) is accepted only when the
+ * stem, stem+ה or stem+ת is a known word. Among accepted splits the one that strips the most
+ * wins; a final ה or ת of a stem longer than three letters is then dropped, so that הזמנה and
+ * הזמנות both give הזמנ. Keys arrive normalised: no points, final letters folded.
+ *
+ * All Hebrew letters are two bytes in UTF-8 (U+05D0..U+05EA = D7 90..D7 AA), so lengths below
+ * are in bytes and a letter is two of them.
+ */
+#include "vb_text.h"
+
+struct vb__he_vocab {
+  vb__strmap words;
+};
+
+/* Function words never stemmed. */
+static const char *const protected_words[] = {
+    "של", "את", "עמ", "על", "כל", "לא", "אינ", "גמ", "רק", "כי", "מה", "זה", "זו", "זאת",
+    "הוא", "היא", "הממ", "הנ", "אני", "אנחנו", "אתה", "את", "אתמ", "אבל", "או", "אמ", "אז",
+    "כמו", "כבר", "עוד", "היה", "היתה", "הייתה", "היו", "יש", "אינו", "אינה", "מאוד", "למה",
+    "איפה", "מתי", "איכ", "כמה", "שלי", "שלו", "שלה", "שלנו", "שלכמ", "שלהמ", "אותי", "אותו",
+    "אותה", "אותנו", "אותמ", "לי", "לו", "לה", "לנו", "להמ", "בו", "בה", "בי", "ממני", "ממנו",
+    "אחרי", "לפני", "בלי", "ללא", "עכשיו", "פה", "שמ", "כאנ", "הכל", "כלומ", "משהו", "מישהו",
+    "כנ", "אולי", "בגלל", "למרות", "אפילו", "בכלל", "ממש", "יותר", "פחות", NULL};
+
+/* Proclitic prefixes: optional ו, then optional ש/כש/מש/לכש, then optional ב/כ/ל/מ, then
+ * optional ה (generated: every combination, longest first). */
+static const char *const he_prefixes[] = {
+    "ולכשבה", "ולכשכה", "ולכשלה", "ולכשמה", "וכשבה", "וכשכה", "וכשלה", "וכשמה", "ולכשב",
+    "ולכשה", "ולכשכ", "ולכשל", "ולכשמ", "ומשבה", "ומשכה", "ומשלה", "ומשמה", "לכשבה", "לכשכה",
+    "לכשלה", "לכשמה", "וכשב", "וכשה", "וכשכ", "וכשל", "וכשמ", "ולכש", "ומשב", "ומשה", "ומשכ",
+    "ומשל", "ומשמ", "ושבה", "ושכה", "ושלה", "ושמה", "כשבה", "כשכה", "כשלה", "כשמה", "לכשב",
+    "לכשה", "לכשכ", "לכשל", "לכשמ", "משבה", "משכה", "משלה", "משמה", "ובה", "וכה", "וכש",
+    "ולה", "ומה", "ומש", "ושב", "ושה", "ושכ", "ושל", "ושמ", "כשב", "כשה", "כשכ", "כשל", "כשמ",
+    "לכש", "משב", "משה", "משכ", "משל", "משמ", "שבה", "שכה", "שלה", "שמה", "בה", "וב", "וה",
+    "וכ", "ול", "ומ", "וש", "כה", "כש", "לה", "מה", "מש", "שב", "שה", "שכ", "של", "שמ", "ב",
+    "ה", "ו", "כ", "ל", "מ", "ש", NULL};
+
+/* Suffixes with final letters folded (ם -> מ, ן -> נ), longest first. */
+static const char *const he_suffixes[] = {
+    "ותיהמ", "ותיהנ", "ותיכמ", "ותיכנ", "ותינו", "ותיו", "ותיה", "ותיי", "יהמ", "יהנ", "יכמ",
+    "יכנ", "ינו", "יות", "ימ", "ות", "יו", "יה", "המ", "הנ", "כמ", "כנ", "נו", "תי", "תמ", "תנ",
+    "ה", "ת", "י", "ו", NULL};
+
+static bool all_hebrew(const char *s, size_t len) {
+  if (len % 2) return false;
+  for (size_t i = 0; i < len; i += 2) {
+    unsigned char a = (unsigned char)s[i], b = (unsigned char)s[i + 1];
+    if (a != 0xD7 || b < 0x90 || b > 0xAA) return false;
+  }
+  return true;
+}
+
+int vb__he_vocab_new(vb__he_vocab **out) {
+  vb__he_vocab *v = vb__calloc(1, sizeof *v);
+  if (!v) return VB_ENOMEM;
+  vb__strmap_init(&v->words);
+  *out = v;
+  return VB_OK;
+}
+
+void vb__he_vocab_free(vb__he_vocab *v) {
+  if (!v) return;
+  vb__strmap_free(&v->words);
+  vb__free(v);
+}
+
+int vb__he_vocab_add(vb__he_vocab *v, const char *key, size_t len) {
+  if (!all_hebrew(key, len)) return VB_OK;
+  return vb__strmap_put(&v->words, key, len, 0, NULL, NULL);
+}
+
+size_t vb__he_vocab_size(const vb__he_vocab *v) { return v ? vb__strmap_size(&v->words) : 0; }
+
+static bool known(const vb__he_vocab *v, const char *s, size_t len) {
+  uint32_t dummy;
+  if (vb__strmap_get(&v->words, s, len, &dummy)) return true;
+  /* stem + ה or stem + ת */
+  char tmp[256];
+  if (len + 2 > sizeof tmp) return false;
+  memcpy(tmp, s, len);
+  tmp[len] = (char)0xD7;
+  tmp[len + 1] = (char)0x94; /* ה */
+  if (vb__strmap_get(&v->words, tmp, len + 2, &dummy)) return true;
+  tmp[len + 1] = (char)0xAA; /* ת */
+  return vb__strmap_get(&v->words, tmp, len + 2, &dummy);
+}
+
+static bool is_protected(const char *s, size_t len) {
+  for (const char *const *w = protected_words; *w; w++)
+    if (strlen(*w) == len && memcmp(*w, s, len) == 0) return true;
+  return false;
+}
+
+size_t vb__he_prefixes(const char *key, size_t len, size_t *lens, size_t max) {
+  size_t n = 0;
+  if (!all_hebrew(key, len)) return 0;
+  for (const char *const *p = he_prefixes; *p && n < max; p++) {
+    size_t pl = strlen(*p);
+    if (pl + 4 <= len && memcmp(key, *p, pl) == 0) lens[n++] = pl;
+  }
+  return n;
+}
+
+int vb__he_stem(const vb__he_vocab *v, const char *key, size_t len, vb__buf *out) {
+  if (len < 6 || !all_hebrew(key, len) || is_protected(key, len) || v == NULL)
+    return vb__buf_append(out, key, len);
+  size_t best_start = 0, best_len = 0;
+  bool found = false;
+  size_t best_stripped = 0;
+  /* Candidate prefixes: the empty one and every legal one the word starts with. */
+  size_t plens[64];
+  size_t np = vb__he_prefixes(key, len, plens, 63);
+  plens[np++] = 0;
+  for (size_t a = 0; a < np; a++) {
+    size_t pl = plens[a];
+    for (const char *const *s = he_suffixes; ; s++) {
+      size_t sl = *s ? strlen(*s) : 0;
+      if (*s && (sl > len - pl || memcmp(key + len - sl, *s, sl) != 0)) continue;
+      if (len - pl - sl >= 6 && known(v, key + pl, len - pl - sl)) {
+        size_t stripped = pl + sl;
+        if (!found || stripped > best_stripped) {
+          found = true;
+          best_stripped = stripped;
+          best_start = pl;
+          best_len = len - pl - sl;
+        }
+      }
+      if (!*s) break;
+    }
+  }
+  if (!found) return vb__buf_append(out, key, len);
+  /* Drop a final ה or ת from a stem longer than three letters. */
+  if (best_len > 6) {
+    unsigned char last = (unsigned char)key[best_start + best_len - 1];
+    if (last == 0x94 || last == 0xAA) best_len -= 2;
+  }
+  return vb__buf_append(out, key + best_start, best_len);
+}

@@ -1,0 +1,198 @@
+/*
+ * themes.c - finding the codebook's themes in a document.
+ *
+ * For each word token the stem of the token selects the codebook terms whose first word has
+ * that stem; each is checked against the following tokens (stem or key per word, a prefix on
+ * the key for a final '*'). Swedish and Danish words that match nothing directly are split
+ * into two parts at every character boundary, and a part that is a one-word term (the left
+ * part with or without a linking -s-/-e-, the right part after stemming) counts as a mention
+ * flagged VB_TOKF_COMPOUND: leveransproblem, matleveransen, leveringstiden. Patterns run on the
+ * original text under PCRE2's match limits. Matches inside an exclusion phrase are dropped.
+ * Every mention carries the sentiment of its clause (aspect sentiment).
+ */
+#include "vb_analyzer.h"
+
+#define VB_PART_MIN 4 /* bytes: the shortest compound part that may match */
+
+static int add_match(vb_analyzer *an, uint32_t theme, size_t tb, size_t te, int exclude) {
+  if (vb__grow(&an->matches, &an->cap_matches, an->n_matches + 1, sizeof *an->matches))
+    return VB_ENOMEM;
+  const vb_token *tok = an->res.tokens;
+  vb__match *mt = &an->matches[an->n_matches++];
+  mt->theme = theme;
+  mt->tok_begin = (uint32_t)tb;
+  mt->tok_end = (uint32_t)te;
+  mt->start = tok[tb].start;
+  mt->end = tok[te - 1].end;
+  mt->exclude = (uint8_t)exclude;
+  return VB_OK;
+}
+
+static bool word_matches(const vb_token *t, const vb__cblang *cb, const vb__pword *w,
+                         bool prefix) {
+  const char *tx = cb->text.data;
+  if (prefix) return t->key_len >= w->key_len && memcmp(t->key, tx + w->key_off, w->key_len) == 0;
+  return (t->stem_len == w->stem_len && memcmp(t->stem, tx + w->stem_off, w->stem_len) == 0) ||
+         (t->key_len == w->key_len && memcmp(t->key, tx + w->key_off, w->key_len) == 0);
+}
+
+/* Terms starting at token i whose first word has stem s. Returns the number matched. */
+static int terms_at(vb_analyzer *an, const vb__cblang *cb, size_t i, const char *s, size_t sl,
+                    int *matched) {
+  const vb_token *tok = an->res.tokens;
+  size_t n = an->res.n_tokens;
+  uint32_t head;
+  if (!vb__strmap_get(&cb->first_stem, s, sl, &head)) return VB_OK;
+  for (int32_t k = (int32_t)head; k >= 0; k = cb->terms[k].next) {
+    const vb__term *term = &cb->terms[k];
+    size_t j = i, w = 0;
+    for (; w < term->n_words; w++, j++) {
+      while (j < n && w > 0 && tok[j].type == VB_TOK_PUNCT && tok[j].key_len == 1 &&
+             tok[j].key[0] == '-')
+        j++; /* "e-post" written "e - post" */
+      if (j >= n || tok[j].type != VB_TOK_WORD) break;
+      bool pre = term->prefix && w + 1 == term->n_words;
+      /* the first word was found by the stem map */
+      if (w > 0 && !word_matches(&tok[j], cb, &cb->words[term->word_begin + w], pre)) break;
+    }
+    if (w < term->n_words) continue;
+    int rc = add_match(an, term->theme, i, j, term->exclude);
+    if (rc) return rc;
+    (*matched)++;
+  }
+  return VB_OK;
+}
+
+/* Compound parts of an unmatched Swedish or Danish word. */
+static int compound_parts(vb_analyzer *an, const vb__cblang *cb, size_t i) {
+  const vb_token *t = &an->res.tokens[i];
+  if (t->key_len < 2 * VB_PART_MIN) return VB_OK;
+  vb__stemmer *st = NULL;
+  int rc = vb__analyzer_stemmer(an, an->res.lang, &st);
+  if (rc) return rc;
+  uint32_t seen_left = UINT32_MAX, seen_right = UINT32_MAX;
+  for (size_t cut = VB_PART_MIN; cut + VB_PART_MIN - 1 <= t->key_len; cut++) {
+    if (((unsigned char)t->key[cut] & 0xC0) == 0x80) continue;
+    uint32_t head;
+    /* left part, also without a linking s or e (leverings+tid, arbete+s+miljö) */
+    size_t ll = cut;
+    bool hit = vb__strmap_get(&cb->first_stem, t->key, ll, &head);
+    if (!hit && (t->key[cut - 1] == 's' || t->key[cut - 1] == 'e') && cut - 1 >= VB_PART_MIN)
+      hit = vb__strmap_get(&cb->first_stem, t->key, --ll, &head);
+    if (hit) {
+      for (int32_t k = (int32_t)head; k >= 0; k = cb->terms[k].next) {
+        const vb__term *term = &cb->terms[k];
+        if (term->n_words != 1 || term->theme == seen_left) continue;
+        seen_left = term->theme;
+        if ((rc = add_match(an, term->theme, i, i + 1, term->exclude))) return rc;
+      }
+    }
+    /* right part, stemmed (kundtjänsten -> tjänst is not a part: parts are >= 4 bytes) */
+    if (t->key_len - cut >= VB_PART_MIN && st) {
+      const char *s;
+      size_t sl;
+      if ((rc = vb__stem(st, t->key + cut, t->key_len - cut, &s, &sl))) return rc;
+      if (vb__strmap_get(&cb->first_stem, s, sl, &head)) {
+        for (int32_t k = (int32_t)head; k >= 0; k = cb->terms[k].next) {
+          const vb__term *term = &cb->terms[k];
+          if (term->n_words != 1 || term->theme == seen_right) continue;
+          seen_right = term->theme;
+          if ((rc = add_match(an, term->theme, i, i + 1, term->exclude))) return rc;
+        }
+      }
+    }
+  }
+  return VB_OK;
+}
+
+static size_t clause_of(const vb_result *r, size_t byte) {
+  for (size_t c = 0; c < r->n_clauses; c++)
+    if (byte < r->clauses[c].end) return c;
+  return r->n_clauses ? r->n_clauses - 1 : 0;
+}
+
+int vb__themes_run(vb_analyzer *an) {
+  vb_result *r = &an->res;
+  r->n_mentions = 0;
+  an->n_matches = 0;
+  if (r->lang <= VB_LANG_UND || r->lang >= VB_LANG_COUNT) return VB_OK;
+  const vb__cblang *cb = &an->model->cb[r->lang];
+  if (cb->n_terms == 0 && cb->n_regexes == 0) return VB_OK;
+  vb_token *tok = r->tokens;
+  int rc;
+  for (size_t i = 0; i < r->n_tokens; i++) {
+    vb_token *t = &tok[i];
+    if (t->type != VB_TOK_WORD && t->type != VB_TOK_HASHTAG) continue;
+    int matched = 0;
+    if (t->type == VB_TOK_HASHTAG) {
+      /* #delivery: the tag's word */
+      if ((rc = terms_at(an, cb, i, t->key + 1, t->key_len - 1, &matched))) return rc;
+      continue;
+    }
+    if ((rc = terms_at(an, cb, i, t->stem, t->stem_len, &matched))) return rc;
+    if (t->stem_len != t->key_len || memcmp(t->stem, t->key, t->key_len) != 0)
+      if ((rc = terms_at(an, cb, i, t->key, t->key_len, &matched))) return rc;
+    for (size_t p = 0; p < cb->n_prefix; p++) {
+      const vb__term *term = &cb->terms[cb->prefix_terms[p]];
+      if (word_matches(t, cb, &cb->words[term->word_begin], true)) {
+        if ((rc = add_match(an, term->theme, i, i + 1, term->exclude))) return rc;
+        matched++;
+      }
+    }
+    if (!matched && r->lang == VB_LANG_HE) {
+      size_t lens[16];
+      size_t np = vb__he_prefixes(t->key, t->key_len, lens, 16);
+      for (size_t k = 0; k < np && !matched; k++)
+        if ((rc = terms_at(an, cb, i, t->key + lens[k], t->key_len - lens[k], &matched)))
+          return rc;
+    }
+    if (!matched && (r->lang == VB_LANG_SV || r->lang == VB_LANG_DA)) {
+      size_t before = an->n_matches;
+      if ((rc = compound_parts(an, cb, i))) return rc;
+      if (an->n_matches > before) t->flags |= VB_TOKF_COMPOUND;
+    }
+  }
+  /* Patterns on the original text. */
+  for (size_t k = 0; k < cb->n_regexes; k++) {
+    const vb__cbregex *re = &cb->regexes[k];
+    PCRE2_SIZE off = 0;
+    while (off <= r->len) {
+      int m = pcre2_match(re->code, (PCRE2_SPTR)r->text, r->len, off, 0, an->md, an->mctx);
+      if (m < 0) break; /* no match, or a limit hit: the pattern gives up on this text */
+      PCRE2_SIZE *ov = pcre2_get_ovector_pointer(an->md);
+      if (vb__grow(&an->matches, &an->cap_matches, an->n_matches + 1, sizeof *an->matches))
+        return VB_ENOMEM;
+      vb__match *mt = &an->matches[an->n_matches++];
+      mt->theme = re->theme;
+      mt->tok_begin = mt->tok_end = 0;
+      mt->start = ov[0];
+      mt->end = ov[1];
+      mt->exclude = 0;
+      off = ov[1] > ov[0] ? ov[1] : ov[1] + 1;
+    }
+  }
+  /* Mentions: matches that are not inside an exclusion, one per theme and span. */
+  for (size_t a = 0; a < an->n_matches; a++) {
+    const vb__match *mt = &an->matches[a];
+    if (mt->exclude) continue;
+    bool drop = false;
+    for (size_t b = 0; b < an->n_matches && !drop; b++) {
+      const vb__match *x = &an->matches[b];
+      if (x->exclude && x->start <= mt->start && mt->end <= x->end) drop = true;
+    }
+    for (size_t b = 0; b < r->n_mentions && !drop; b++)
+      if (r->mentions[b].theme == mt->theme && r->mentions[b].start == mt->start &&
+          r->mentions[b].end == mt->end)
+        drop = true;
+    if (drop) continue;
+    if (vb__grow(&r->mentions, &r->cap_mentions, r->n_mentions + 1, sizeof *r->mentions))
+      return VB_ENOMEM;
+    vb_mention *me = &r->mentions[r->n_mentions++];
+    me->theme = mt->theme;
+    me->start = mt->start;
+    me->end = mt->end;
+    me->clause = clause_of(r, mt->start);
+    me->sentiment = r->n_clauses ? r->clauses[me->clause].sentiment : 0.0;
+  }
+  return VB_OK;
+}

@@ -1,0 +1,89 @@
+/* utf8.c - UTF-8 decoding, validation and repair (RFC 3629: no overlongs, no surrogates). */
+#include "vb_internal.h"
+
+int32_t vb__utf8_decode(const unsigned char *s, size_t len, size_t *adv) {
+  unsigned c = s[0];
+  *adv = 1;
+  if (c < 0x80) return (int32_t)c;
+  size_t n;
+  int32_t cp, min;
+  if (c >= 0xC2 && c <= 0xDF) { n = 2; cp = c & 0x1F; min = 0x80; }
+  else if (c >= 0xE0 && c <= 0xEF) { n = 3; cp = c & 0x0F; min = 0x800; }
+  else if (c >= 0xF0 && c <= 0xF4) { n = 4; cp = c & 0x07; min = 0x10000; }
+  else return -1;
+  if (len < n) return -1;
+  for (size_t i = 1; i < n; i++) {
+    unsigned cc = s[i];
+    if ((cc & 0xC0) != 0x80) return -1;
+    cp = (cp << 6) | (int32_t)(cc & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return -1;
+  *adv = n;
+  return cp;
+}
+
+size_t vb__utf8_encode(int32_t cp, char *out) {
+  unsigned char *o = (unsigned char *)out;
+  if (cp < 0x80) { o[0] = (unsigned char)cp; return 1; }
+  if (cp < 0x800) {
+    o[0] = (unsigned char)(0xC0 | (cp >> 6));
+    o[1] = (unsigned char)(0x80 | (cp & 0x3F));
+    return 2;
+  }
+  if (cp < 0x10000) {
+    o[0] = (unsigned char)(0xE0 | (cp >> 12));
+    o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+    o[2] = (unsigned char)(0x80 | (cp & 0x3F));
+    return 3;
+  }
+  o[0] = (unsigned char)(0xF0 | (cp >> 18));
+  o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+  o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+  o[3] = (unsigned char)(0x80 | (cp & 0x3F));
+  return 4;
+}
+
+size_t vb_utf8_check(const char *s, size_t len) {
+  const unsigned char *p = (const unsigned char *)s;
+  size_t i = 0;
+  while (i < len) {
+    /* ASCII fast path: eight bytes at a time. */
+    while (i + 8 <= len) {
+      uint64_t w;
+      memcpy(&w, p + i, 8);
+      if (w & 0x8080808080808080ULL) break;
+      i += 8;
+    }
+    if (i >= len) break;
+    if (p[i] < 0x80) { i++; continue; }
+    size_t adv;
+    if (vb__utf8_decode(p + i, len - i, &adv) < 0) return i;
+    i += adv;
+  }
+  return len;
+}
+
+size_t vb_utf8_repair(const char *s, size_t len, char *out, size_t cap, size_t *n_bad) {
+  const unsigned char *p = (const unsigned char *)s;
+  size_t i = 0, o = 0, bad = 0;
+  while (i < len) {
+    size_t adv;
+    int32_t cp = vb__utf8_decode(p + i, len - i, &adv);
+    if (cp < 0) {
+      /* One U+FFFD per maximal invalid subpart: skip continuation bytes that follow. */
+      if (o + 3 > cap) break;
+      memcpy(out + o, "\xEF\xBF\xBD", 3);
+      o += 3;
+      bad++;
+      i++;
+      while (i < len && (p[i] & 0xC0) == 0x80) i++;
+      continue;
+    }
+    if (o + adv > cap) break;
+    memcpy(out + o, s + i, adv);
+    o += adv;
+    i += adv;
+  }
+  if (n_bad) *n_bad = bad;
+  return o;
+}

@@ -1,0 +1,61 @@
+/* vb_analyzer.h - the inside of a vb_analyzer and its vb_result (analyzer.c, sentiment.c,
+ * themes.c). */
+#ifndef VB_ANALYZER_H
+#define VB_ANALYZER_H
+
+#include "vb_model.h"
+
+struct vb_result {
+  const char *text;
+  size_t len;
+  vb_lang lang;
+  double lang_conf;
+  vb_token *tokens;
+  size_t n_tokens, cap_tokens;
+  vb_span *sentences;
+  size_t n_sentences, cap_sentences;
+  vb_span *clauses;
+  size_t n_clauses, cap_clauses;
+  vb_mention *mentions;
+  size_t n_mentions, cap_mentions;
+  vb_sentiment sentiment;
+};
+
+/* A theme match found while scanning, before exclusions are applied. */
+typedef struct vb__match {
+  uint32_t theme;
+  uint32_t tok_begin, tok_end; /* token range, or byte range for patterns */
+  size_t start, end;           /* bytes */
+  uint8_t exclude;
+} vb__match;
+
+struct vb_analyzer {
+  const vb_model *model;
+  vb__toks toks;
+  vb__norm norm;
+  vb__buf arena;  /* keys and stems of the current document */
+  struct { uint32_t key_off, key_len, stem_off, stem_len; } *offs;
+  size_t cap_offs;
+  vb__stemmer *stem[VB_LANG_COUNT];
+  vb__langid *langid;
+  const char **lid_keys;
+  size_t *lid_lens;
+  size_t cap_lid;
+  vb__match *matches;
+  size_t n_matches, cap_matches;
+  float *weights; /* per-token scratch for sentiment */
+  size_t cap_weights;
+  pcre2_match_data *md;
+  pcre2_match_context *mctx;
+  vb__buf scratch;
+  vb_result res;
+};
+
+/* sentiment.c: fills tokens' valence and flags, clause and sentence scores, res.sentiment. */
+int vb__sentiment_run(vb_analyzer *an);
+/* themes.c: fills res.mentions. */
+int vb__themes_run(vb_analyzer *an);
+/* analyzer.c: the stemmer for a language, created on first use. */
+int vb__analyzer_stemmer(vb_analyzer *an, vb_lang lang, vb__stemmer **out);
+
+#endif

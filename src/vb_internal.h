@@ -1,0 +1,96 @@
+/*
+ * vb_internal.h - helpers shared by the library's modules: memory, growable buffers, a string
+ * map, error filling. Nothing here is public; names carry the vb__ prefix.
+ */
+#ifndef VB_INTERNAL_H
+#define VB_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "verbatim.h"
+
+/* ---- memory (alloc.c): every allocation of the library goes through these ---- */
+void *vb__malloc(size_t n);
+void *vb__calloc(size_t count, size_t size);
+void *vb__realloc(void *p, size_t n);
+void vb__free(void *p);
+char *vb__strndup(const char *s, size_t n);
+char *vb__strdup(const char *s);
+
+/* Grows an array `*ptr` of `*cap` elements of `size` bytes to hold at least `need`.
+ * Returns VB_OK or VB_ENOMEM (the array is then unchanged). */
+int vb__grow(void *ptr, size_t *cap, size_t need, size_t size);
+
+/* ---- growable byte buffer ---- */
+typedef struct vb__buf {
+  char *data;
+  size_t len, cap;
+} vb__buf;
+
+int vb__buf_reserve(vb__buf *b, size_t extra);
+int vb__buf_append(vb__buf *b, const void *s, size_t n);
+int vb__buf_putc(vb__buf *b, char c);
+int vb__buf_printf(vb__buf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+void vb__buf_free(vb__buf *b);
+
+/* ---- string map (strmap.c): byte string -> uint32, open addressing, keys copied ---- */
+typedef struct vb__strmap {
+  uint32_t *slots;  /* 0 empty, else entry index + 1 */
+  size_t n_slots;   /* power of two */
+  struct vb__strmap_entry {
+    uint64_t hash;
+    uint32_t key_off, key_len;
+    uint32_t value;
+  } *entries;
+  size_t n_entries, cap_entries;
+  vb__buf keys;
+} vb__strmap;
+
+uint64_t vb__hash(const void *s, size_t n);
+void vb__strmap_init(vb__strmap *m);
+void vb__strmap_free(vb__strmap *m);
+/* Inserts or finds `key`. On insertion sets the value to `value` and `*found` to false; when
+ * present leaves the value and sets `*found` true. `*slot_value` (may be NULL) gets a pointer to
+ * the stored value, valid until the next insertion. */
+int vb__strmap_put(vb__strmap *m, const char *key, size_t len, uint32_t value, bool *found,
+                   uint32_t **slot_value);
+/* Looks `key` up: returns true and sets `*value` when present. */
+bool vb__strmap_get(const vb__strmap *m, const char *key, size_t len, uint32_t *value);
+static inline size_t vb__strmap_size(const vb__strmap *m) { return m->n_entries; }
+static inline const char *vb__strmap_key(const vb__strmap *m, size_t i, size_t *len) {
+  *len = m->entries[i].key_len;
+  return m->keys.data + m->entries[i].key_off;
+}
+
+/* ---- errors (error.c) ---- */
+int vb__error_set(vb_error *err, int code, const char *file, long line, long column,
+                  const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 6, 7)))
+#endif
+    ;
+
+/* ---- UTF-8 (utf8.c) ---- */
+/* Decodes one code point at `s` (len > 0). Returns it and sets `*adv` to its byte length, or
+ * returns -1 with `*adv` = 1 for an invalid sequence. */
+int32_t vb__utf8_decode(const unsigned char *s, size_t len, size_t *adv);
+/* Encodes `cp` into `out` (4 bytes room); returns the byte length. */
+size_t vb__utf8_encode(int32_t cp, char *out);
+
+/* Small ASCII helpers that ignore the locale. */
+static inline int vb__ascii_lower(int c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
+static inline bool vb__ascii_alpha(int c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+static inline bool vb__ascii_digit(int c) { return c >= '0' && c <= '9'; }
+bool vb__strieq(const char *a, const char *b);
+
+#endif

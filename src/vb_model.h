@@ -1,0 +1,153 @@
+/*
+ * vb_model.h - the inside of a vb_model: lexicons per language, the emoji table, the
+ * codebook, and the analyzer's per-thread state. Shared by model.c, lexicon.c, codebook.c,
+ * sentiment.c, themes.c and analyzer.c.
+ */
+#ifndef VB_MODEL_H
+#define VB_MODEL_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "vb_text.h"
+
+/* Kinds of lexicon entry. */
+enum {
+  VB_LEX_VALENCE = 0,
+  VB_LEX_NEGATOR,
+  VB_LEX_BOOSTER,   /* value > 0 */
+  VB_LEX_DAMPENER,  /* value < 0 */
+  VB_LEX_CONTRAST,
+  VB_LEX_PREFIX,    /* intensifying compound prefix, value > 0 */
+  VB_LEX_NEGPREFIX  /* Hebrew negator with a proclitic */
+};
+
+typedef struct vb__lexentry {
+  float valence;
+  float value;   /* booster / dampener / prefix strength */
+  uint8_t kind;
+  uint8_t has_valence;
+  uint16_t file; /* index into vb_model.files: where the entry came from (for --explain) */
+  uint32_t line;
+} vb__lexentry;
+
+/* A multi-word entry: words [word_begin, word_begin + n_words) of `phrase_words`. */
+typedef struct vb__phrase {
+  uint32_t word_begin;
+  uint16_t n_words;
+  uint16_t file;
+  uint32_t line;
+  float valence;
+  float value;  /* modifier strength (boosters, dampeners) */
+  uint8_t kind; /* VB_LEX_* */
+  int32_t next; /* next phrase with the same first word, or -1 */
+} vb__phrase;
+
+typedef struct vb__pword {
+  uint32_t key_off, key_len;   /* into phrase_text */
+  uint32_t stem_off, stem_len; /* into phrase_text */
+} vb__pword;
+
+typedef struct vb__lexicon {
+  vb__strmap surface;    /* key -> entry index */
+  vb__strmap stems;      /* stem -> entry index (valence entries only) */
+  vb__strmap prefixes;   /* compound prefix -> strength (float bits), kept apart so that a word
+                            can be both a booster ("jätte bra") and a prefix ("jättebra") */
+  vb__lexentry *entries;
+  size_t n_entries, cap_entries;
+  vb__strmap phrase_first; /* key of the first word -> first phrase index */
+  vb__phrase *phrases;
+  size_t n_phrases, cap_phrases;
+  vb__pword *pwords;
+  size_t n_pwords, cap_pwords;
+  vb__buf phrase_text;
+  uint32_t *stem_counts; /* entries averaged into each stem entry (while loading) */
+  size_t cap_stem_counts;
+  size_t n_valence;      /* distinct valence terms (words and phrases) */
+} vb__lexicon;
+
+/* ---- codebook ---- */
+
+typedef struct vb__theme {
+  char *id, *label, *description;
+  long parent;
+  int depth;
+} vb__theme;
+
+/* One codebook term in one language. Words are stored as keys and stems. */
+typedef struct vb__term {
+  uint32_t theme;
+  uint32_t word_begin; /* into vb__cblang.words */
+  uint16_t n_words;
+  uint8_t prefix;      /* last word ends with '*': prefix match on the key */
+  uint8_t exclude;     /* an exclusion phrase, not a term */
+  int32_t next;        /* next term with the same first-word stem */
+  uint32_t line;
+} vb__term;
+
+typedef struct vb__cbregex {
+  uint32_t theme;
+  pcre2_code *code;
+} vb__cbregex;
+
+typedef struct vb__cblang {
+  vb__term *terms;
+  size_t n_terms, cap_terms;
+  vb__pword *words;
+  size_t n_words, cap_words;
+  vb__buf text;
+  vb__strmap first_stem;   /* stem of first word -> first term index (chained by next) */
+  uint32_t *prefix_terms;  /* terms whose first word is a prefix pattern */
+  size_t n_prefix, cap_prefix;
+  vb__cbregex *regexes;
+  size_t n_regexes, cap_regexes;
+  size_t n_excludes;
+} vb__cblang;
+
+struct vb_model {
+  vb__lexicon lex[VB_LANG_COUNT];
+  vb__strmap emoji;          /* key -> index into emoji_valence */
+  float *emoji_valence;
+  size_t n_emoji, cap_emoji;
+  vb__theme *themes;
+  size_t n_themes, cap_themes;
+  vb__strmap theme_ids;      /* id -> theme index */
+  vb__cblang cb[VB_LANG_COUNT];
+  vb__he_vocab *he_vocab;
+  char **files;              /* names of the files loaded, for explanations */
+  size_t n_files, cap_files;
+  /* stemmers used while loading (one thread: the loader) */
+  vb__stemmer *load_stem[VB_LANG_COUNT];
+  vb__norm load_norm;
+  vb__buf load_buf;
+};
+
+/* lexicon.c */
+int vb__lexicon_load_valence(vb_model *m, vb_lang lang, const char *name, const char *data,
+                             size_t len, vb_error *err);
+int vb__lexicon_load_modifiers(vb_model *m, vb_lang lang, const char *name, const char *data,
+                               size_t len, vb_error *err);
+int vb__emoji_load(vb_model *m, const char *name, const char *data, size_t len, vb_error *err);
+void vb__lexicon_free(vb__lexicon *lx);
+/* Looks up a valence or modifier entry by key; NULL when absent. */
+const vb__lexentry *vb__lexicon_get(const vb__lexicon *lx, const char *key, size_t len);
+/* A compound prefix ("jätte", "kæmpe"): true with its strength. */
+bool vb__lexicon_prefix(const vb__lexicon *lx, const char *key, size_t len, float *value);
+const vb__lexentry *vb__lexicon_get_stem(const vb__lexicon *lx, const char *stem, size_t len);
+
+/* codebook.c */
+int vb__codebook_load(vb_model *m, const char *name, const char *data, size_t len,
+                      vb_error *err);
+void vb__codebook_free(vb_model *m);
+
+/* model.c: helpers used while loading */
+/* Normalises and stems one word of a lexicon or codebook entry into m->load_buf; returns the
+ * offsets of key and stem in that buffer. */
+int vb__model_key_stem(vb_model *m, vb_lang lang, const char *w, size_t len, size_t *key_off,
+                       size_t *key_len, size_t *stem_off, size_t *stem_len);
+int vb__model_add_file(vb_model *m, const char *name, uint16_t *index);
+
+/* Splits `line` at TABs into at most `max` fields; returns the count. */
+size_t vb__split_tabs(char *line, char **fields, size_t max);
+
+#endif

@@ -1,0 +1,51 @@
+/*
+ * vb_stats.h - statistics for root-cause tables (stats.c). Pure functions of counts and
+ * numbers: this module knows nothing about text. Formulas and sources: METRICS.md.
+ */
+#ifndef VB_STATS_H
+#define VB_STATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* A histogram of scores: values in thousandths, sorted, with counts. */
+typedef struct vb__hist {
+  struct vb__bin {
+    int64_t value; /* score * 1000 */
+    uint64_t count;
+  } *bins;
+  size_t n, cap;
+} vb__hist;
+
+int vb__hist_add(vb__hist *h, int64_t value, uint64_t count);
+int vb__hist_merge(vb__hist *into, const vb__hist *from);
+/* out = a - b (b must be contained in a). */
+int vb__hist_sub(vb__hist *out, const vb__hist *a, const vb__hist *b);
+void vb__hist_free(vb__hist *h);
+uint64_t vb__hist_n(const vb__hist *h);
+uint64_t vb__hist_count_range(const vb__hist *h, double lo, double hi); /* lo <= v <= hi */
+void vb__hist_moments(const vb__hist *h, double *mean, double *var); /* sample variance */
+
+/* 95% two-sided normal quantile. */
+#define VB_Z95 1.959963984540054
+
+/* NPS and its adjusted-Wald 95% interval (Rocks 2016). */
+void vb__nps(uint64_t prom, uint64_t det, uint64_t n, double *nps, double *lo, double *hi);
+/* Plain standard error of an NPS (responses scored +1/0/-1), in NPS points. */
+double vb__nps_se(uint64_t prom, uint64_t det, uint64_t n);
+/* Wilson 95% interval of a proportion k/n. */
+void vb__wilson(uint64_t k, uint64_t n, double *lo, double *hi);
+/* Two-sided p of a standard normal z. */
+double vb__p_normal(double z);
+/* Two-sided p of Student's t with df degrees of freedom. */
+double vb__p_student(double t, double df);
+/* Welch's t test of two means: returns the two-sided p (1 when undefined). */
+double vb__welch_p(double m1, double v1, double n1, double m2, double v2, double n2);
+/* Two-proportion z test, two-sided p. */
+double vb__two_prop_p(uint64_t k1, uint64_t n1, uint64_t k2, uint64_t n2);
+/* Regularised incomplete beta I_x(a, b). */
+double vb__ibeta(double a, double b, double x);
+/* Benjamini-Hochberg: q values for p[0..n) (NaN entries are skipped and left NaN). */
+int vb__bh(const double *p, double *q, size_t n);
+
+#endif

@@ -1,0 +1,73 @@
+/*
+ * vb_text.h - the front of the pipeline: normalisation, tokenising, language identification
+ * and stemming. These modules know nothing about lexicons, themes or scores.
+ */
+#ifndef VB_TEXT_H
+#define VB_TEXT_H
+
+#include "vb_internal.h"
+
+/* ---- normalize.c ---- */
+typedef struct vb__norm {
+  int32_t *cps; /* scratch for the slow (utf8proc) path */
+  size_t cap;
+} vb__norm;
+
+enum { VB_NORM_EMOJI = 1 /* keep only the base code point(s) of an emoji sequence */ };
+
+/* Appends the lookup key of s[0..len) to `out`: NFKC, case-folded, Hebrew points and
+ * cantillation removed, Hebrew final letters folded, typographic apostrophes and quotes
+ * folded to ' and ". Returns VB_OK or VB_ENOMEM. */
+int vb__normalize(vb__norm *nz, const char *s, size_t len, unsigned flags, vb__buf *out);
+void vb__norm_free(vb__norm *nz);
+/* Re-finalises Hebrew letters at the end of a key (for display). */
+bool vb__is_hebrew_cp(int32_t cp);
+
+/* ---- tokenize.c ---- */
+typedef struct vb__tok {
+  uint32_t start, end;
+  uint16_t type, flags;
+} vb__tok;
+
+typedef struct vb__toks {
+  vb__tok *v;
+  size_t n, cap;
+} vb__toks;
+
+/* Splits text into tokens (appended to `out`, which is emptied first). */
+int vb__tokenize(const char *text, size_t len, vb__toks *out);
+/* Non-zero when the code point is an emoji or pictograph. */
+bool vb__is_emoji_cp(int32_t cp);
+
+/* ---- langid.c ---- */
+/* Decides among en, sv, da, he from tokens' keys. `keys[i]`/`lens[i]` are the lookup keys of
+ * word tokens; `text` is used for letter evidence. */
+typedef struct vb__langid vb__langid;
+int vb__langid_new(vb__langid **out);
+void vb__langid_free(vb__langid *li);
+vb_lang vb__langid_run(vb__langid *li, const char *text, size_t len, const char *const *keys,
+                       const size_t *lens, size_t n_words, vb_lang dflt, double *confidence);
+
+/* ---- stem.c: one interface over Snowball (sv, da, en) and the Hebrew light stemmer ---- */
+typedef struct vb__he_vocab vb__he_vocab;
+typedef struct vb__stemmer vb__stemmer;
+/* `vocab` (may be NULL) guards the Hebrew stemmer; owned by the caller (the model). */
+int vb__stemmer_new(vb_lang lang, const vb__he_vocab *vocab, vb__stemmer **out);
+void vb__stemmer_free(vb__stemmer *st);
+/* Stems a key (already normalised). `*out` is owned by the stemmer, valid until its next
+ * call. */
+int vb__stem(vb__stemmer *st, const char *key, size_t len, const char **out, size_t *out_len);
+
+/* ---- stem_he.c ---- */
+int vb__he_vocab_new(vb__he_vocab **out);
+void vb__he_vocab_free(vb__he_vocab *v);
+int vb__he_vocab_add(vb__he_vocab *v, const char *key, size_t len);
+size_t vb__he_vocab_size(const vb__he_vocab *v);
+/* Writes the stem of `key` (a normalised Hebrew word, finals folded) to `out`. */
+int vb__he_stem(const vb__he_vocab *v, const char *key, size_t len, vb__buf *out);
+/* Fills `lens` (room for `max`) with the byte lengths of the legal proclitic prefixes that
+ * `key` starts with, longest first, each leaving at least two letters; returns their count.
+ * Lexicon and theme lookups try the rest of the word after each. */
+size_t vb__he_prefixes(const char *key, size_t len, size_t *lens, size_t max);
+
+#endif
