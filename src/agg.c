@@ -469,7 +469,10 @@ static double significance(vb_score_type type, const vb__hist *with, const vb__h
   if (type == VB_SCORE_NPS) {
     uint64_t p1 = vb__hist_count_range(with, 9, 10), d1 = vb__hist_count_range(with, 0, 6);
     uint64_t p2 = vb__hist_count_range(without, 9, 10), d2 = vb__hist_count_range(without, 0, 6);
-    double se1 = vb__nps_se(p1, d1, n1), se2 = vb__nps_se(p2, d2, n2);
+    /* Standard errors from the adjusted-Wald shares (3/4 promoter, 3/4 detractor, 3
+     * responses added), so that a small group of only detractors does not get a standard
+     * error of zero and an absurdly small p. */
+    double se1 = vb__nps_se_adjusted(p1, d1, n1), se2 = vb__nps_se_adjusted(p2, d2, n2);
     double nps1 = 100.0 * ((double)p1 - (double)d1) / (double)n1;
     double nps2 = 100.0 * ((double)p2 - (double)d2) / (double)n2;
     double se = sqrt(se1 * se1 + se2 * se2);

@@ -194,14 +194,17 @@ static int add_entry(vb_model *m, vb_lang lang, const char *term, const vb__lexe
   if (vb__grow(&lx->stem_counts, &lx->cap_stem_counts, lx->n_entries + 1,
                sizeof *lx->stem_counts))
     return VB_ENOMEM;
+  uint16_t klen = kl > UINT16_MAX ? UINT16_MAX : (uint16_t)kl;
   if (!found) {
     lx->entries[lx->n_entries] = *e;
+    lx->entries[lx->n_entries].min_len = klen;
     lx->stem_counts[lx->n_entries] = 1;
     lx->n_entries++;
   } else {
     vb__lexentry *se = &lx->entries[*slot];
     uint32_t c = ++lx->stem_counts[*slot];
     se->valence += (e->valence - se->valence) / (float)c;
+    if (klen < se->min_len) se->min_len = klen;
   }
   return VB_OK;
 }
@@ -319,9 +322,14 @@ const vb__lexentry *vb__lexicon_get(const vb__lexicon *lx, const char *key, size
   return vb__strmap_get(&lx->surface, key, len, &i) ? &lx->entries[i] : NULL;
 }
 
-const vb__lexentry *vb__lexicon_get_stem(const vb__lexicon *lx, const char *stem, size_t len) {
+const vb__lexentry *vb__lexicon_get_stem(const vb__lexicon *lx, const char *stem, size_t len,
+                                         size_t key_len) {
   uint32_t i;
-  return vb__strmap_get(&lx->stems, stem, len, &i) ? &lx->entries[i] : NULL;
+  if (!vb__strmap_get(&lx->stems, stem, len, &i)) return NULL;
+  /* An inflection of an entry matches ("delays" -> delay); a shorter base word does not take
+   * the valence of a derivation that shares its stem ("use" is not "useful", "friend" is
+   * not "friendly"). */
+  return key_len >= lx->entries[i].min_len ? &lx->entries[i] : NULL;
 }
 
 bool vb__lexicon_prefix(const vb__lexicon *lx, const char *key, size_t len, float *value) {

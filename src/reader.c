@@ -400,9 +400,10 @@ static int csv_record(vb_reader *rd) {
     }
     if (rd->n_raw == 0) rd->rec.line = rd->lineno;
     if (rd->line_long) {
-      report(rd, VB_PROBLEM_ERROR, rd->lineno, 1, "line longer than %zu bytes skipped",
-             rd->max_line);
-      record_error(rd, VB_ELIMIT, "record too long");
+      report(rd, VB_PROBLEM_ERROR, rd->lineno, 1,
+             "line longer than %zu bytes: a field is longer than %zu bytes (see --max-field); "
+             "record kept as an error", rd->max_line, rd->max_field);
+      record_error(rd, VB_ELIMIT, "field too large");
       rd->lenient = false;
       csv_start(rd, false);
       rd->rec.line_end = rd->lineno;
@@ -440,7 +441,7 @@ static int csv_record(vb_reader *rd) {
       if (rd->lenient) csv_start(rd, false);
       if (rd->field_too_big) {
         report(rd, VB_PROBLEM_ERROR, rd->rec.line, 0,
-               "field longer than %zu bytes, or more than %zu fields (see --max-field)",
+               "a field is longer than %zu bytes, or there are more than %zu fields (see --max-field)",
                rd->max_field, rd->max_fields);
         record_error(rd, VB_ELIMIT, "field too large");
       }
@@ -457,9 +458,10 @@ static int tsv_record(vb_reader *rd, bool txt) {
     if (rc <= 0) return rc;
     rd->rec.line = rd->rec.line_end = rd->lineno;
     if (rd->line_long) {
-      report(rd, VB_PROBLEM_ERROR, rd->lineno, 1, "line longer than %zu bytes skipped",
-             rd->max_line);
-      record_error(rd, VB_ELIMIT, "record too long");
+      report(rd, VB_PROBLEM_ERROR, rd->lineno, 1,
+             "line longer than %zu bytes: a field is longer than %zu bytes (see --max-field); "
+             "record kept as an error", rd->max_line, rd->max_field);
+      record_error(rd, VB_ELIMIT, "field too large");
       return 1;
     }
     rd->rec.n_invalid_utf8 = (unsigned)rd->line_bad;
@@ -475,7 +477,7 @@ static int tsv_record(vb_reader *rd, bool txt) {
       }
       if ((size_t)(e - p) > rd->max_field) {
         report(rd, VB_PROBLEM_ERROR, rd->lineno, (long)(p - rd->line.data) + 1,
-               "field longer than %zu bytes (see --max-field)", rd->max_field);
+               "a field is longer than %zu bytes (see --max-field)", rd->max_field);
         record_error(rd, VB_ELIMIT, "field too large");
         if (cell_add(rd, "", 0, true)) return VB_ENOMEM;
       } else if (cell_add(rd, p, (size_t)(e - p), true)) {
@@ -540,9 +542,10 @@ static int jsonl_record(vb_reader *rd) {
     if (rc <= 0) return rc;
     rd->rec.line = rd->rec.line_end = rd->lineno;
     if (rd->line_long) {
-      report(rd, VB_PROBLEM_ERROR, rd->lineno, 1, "line longer than %zu bytes skipped",
-             rd->max_line);
-      record_error(rd, VB_ELIMIT, "record too long");
+      report(rd, VB_PROBLEM_ERROR, rd->lineno, 1,
+             "line longer than %zu bytes: a field is longer than %zu bytes (see --max-field); "
+             "record kept as an error", rd->max_line, rd->max_field);
+      record_error(rd, VB_ELIMIT, "field too large");
       break;
     }
     rd->rec.n_invalid_utf8 = (unsigned)rd->line_bad;

@@ -71,7 +71,7 @@ static const vb__phrase *match_phrase(const vb__lexicon *lx, const vb_token *tok
  * "jättebra", "kæmpegod", "superhelpful". */
 static const vb__lexentry *prefixed(vb_analyzer *an, const vb__lexicon *lx, const vb_token *t,
                                     float *boost) {
-  if (t->key_len < 6) return NULL;
+  if (t->key_len < 6 || t->key_len > VB_COMPOUND_MAX) return NULL;
   vb__stemmer *st = NULL;
   if (vb__analyzer_stemmer(an, an->res.lang, &st)) return NULL;
   for (size_t i = 2; i + 3 <= t->key_len; i++) {
@@ -85,7 +85,7 @@ static const vb__lexentry *prefixed(vb_analyzer *an, const vb__lexicon *lx, cons
     if ((!e || !e->has_valence) && st) {
       const char *s;
       size_t sl;
-      if (vb__stem(st, rest, rl, &s, &sl) == VB_OK) e = vb__lexicon_get_stem(lx, s, sl);
+      if (vb__stem(st, rest, rl, &s, &sl) == VB_OK) e = vb__lexicon_get_stem(lx, s, sl, rl);
     }
     if (e && e->has_valence) {
       *boost = strength;
@@ -157,7 +157,7 @@ int vb__sentiment_run(vb_analyzer *an) {
     }
     const vb__lexentry *e = vb__lexicon_get(lx, t->key, t->key_len);
     if (!e || (!e->has_valence && e->kind == VB_LEX_VALENCE)) {
-      const vb__lexentry *s = vb__lexicon_get_stem(lx, t->stem, t->stem_len);
+      const vb__lexentry *s = vb__lexicon_get_stem(lx, t->stem, t->stem_len, t->key_len);
       if (s) e = s;
     }
     float boost = 0;

@@ -93,6 +93,11 @@ double vb__nps_se(uint64_t prom, uint64_t det, uint64_t n) {
   return 100.0 * nps_se_frac((double)prom / (double)n, (double)det / (double)n, (double)n);
 }
 
+double vb__nps_se_adjusted(uint64_t prom, uint64_t det, uint64_t n) {
+  double n2 = (double)n + 3.0;
+  return 100.0 * nps_se_frac(((double)prom + 0.75) / n2, ((double)det + 0.75) / n2, n2);
+}
+
 void vb__nps(uint64_t prom, uint64_t det, uint64_t n, double *nps, double *lo, double *hi) {
   if (n == 0) {
     *nps = *lo = *hi = NAN;

@@ -66,7 +66,7 @@ static int terms_at(vb_analyzer *an, const vb__cblang *cb, size_t i, const char 
 /* Compound parts of an unmatched Swedish or Danish word. */
 static int compound_parts(vb_analyzer *an, const vb__cblang *cb, size_t i) {
   const vb_token *t = &an->res.tokens[i];
-  if (t->key_len < 2 * VB_PART_MIN) return VB_OK;
+  if (t->key_len < 2 * VB_PART_MIN || t->key_len > VB_COMPOUND_MAX) return VB_OK;
   vb__stemmer *st = NULL;
   int rc = vb__analyzer_stemmer(an, an->res.lang, &st);
   if (rc) return rc;

@@ -11,6 +11,10 @@
 
 #include "vb_text.h"
 
+/* The longest word (bytes) tried as a compound: splitting is quadratic in the length, and no
+ * real compound is longer. */
+#define VB_COMPOUND_MAX 64
+
 /* Kinds of lexicon entry. */
 enum {
   VB_LEX_VALENCE = 0,
@@ -28,6 +32,7 @@ typedef struct vb__lexentry {
   uint8_t kind;
   uint8_t has_valence;
   uint16_t file; /* index into vb_model.files: where the entry came from (for --explain) */
+  uint16_t min_len; /* stem entries: the shortest key (bytes) of the entries behind the stem */
   uint32_t line;
 } vb__lexentry;
 
@@ -133,7 +138,10 @@ void vb__lexicon_free(vb__lexicon *lx);
 const vb__lexentry *vb__lexicon_get(const vb__lexicon *lx, const char *key, size_t len);
 /* A compound prefix ("jätte", "kæmpe"): true with its strength. */
 bool vb__lexicon_prefix(const vb__lexicon *lx, const char *key, size_t len, float *value);
-const vb__lexentry *vb__lexicon_get_stem(const vb__lexicon *lx, const char *stem, size_t len);
+/* The valence entry of a stem, for a token whose key is `key_len` bytes long: NULL when the
+ * token is shorter than every entry behind the stem. */
+const vb__lexentry *vb__lexicon_get_stem(const vb__lexicon *lx, const char *stem, size_t len,
+                                         size_t key_len);
 
 /* codebook.c */
 int vb__codebook_load(vb_model *m, const char *name, const char *data, size_t len,

@@ -33,6 +33,8 @@ void vb__hist_moments(const vb__hist *h, double *mean, double *var); /* sample v
 void vb__nps(uint64_t prom, uint64_t det, uint64_t n, double *nps, double *lo, double *hi);
 /* Plain standard error of an NPS (responses scored +1/0/-1), in NPS points. */
 double vb__nps_se(uint64_t prom, uint64_t det, uint64_t n);
+/* The same from the adjusted-Wald shares (never zero): used by the significance test. */
+double vb__nps_se_adjusted(uint64_t prom, uint64_t det, uint64_t n);
 /* Wilson 95% interval of a proportion k/n. */
 void vb__wilson(uint64_t k, uint64_t n, double *lo, double *hi);
 /* Two-sided p of a standard normal z. */

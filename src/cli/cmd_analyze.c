@@ -1,5 +1,7 @@
 /* cmd_analyze.c - analyze (the root-cause table) and merge (tables from split runs). */
+#define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,7 +36,9 @@ static int print_table(const vb_agg *agg, const vb_model *m, const opts *o, cons
   int rc = out_open(&w, o->output);
   if (rc == EXIT_OK) {
     render_info info = {cl, o->score};
-    render_table(w.fp, o->format, t, m, &info);
+    /* The contract: an aligned table on a terminal; TSV when the output goes elsewhere. */
+    const char *format = o->format ? o->format : (w.fp == stdout && isatty(1)) ? "table" : "tsv";
+    render_table(w.fp, format, t, m, &info);
     rc = out_close(&w);
   }
   vb_table_free(t);

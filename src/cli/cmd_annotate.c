@@ -262,9 +262,10 @@ static int run_input(job *j, const char *path) {
     if (!is_stdin) fclose(fp);
     return EXIT_USAGE;
   }
-  const vb_record *rec;
+  const vb_record *rec = NULL;
   char idbuf[32];
   int status = EXIT_OK;
+  size_t first = j->records;
   while ((rc = vb_reader_next(rd, &rec)) == 1) {
     j->records++;
     size_t tlen = 0, idlen = 0;
@@ -364,11 +365,13 @@ static int run_input(job *j, const char *path) {
     j->problems++;
     status = EXIT_BADINPUT;
   }
-  size_t nrec, nwarn, nerr;
-  vb_reader_stats(rd, &nrec, &nwarn, &nerr);
-  (void)nrec;
-  (void)nwarn;
-  (void)nerr;
+  if (status == EXIT_OK && j->records == first) {
+    /* A file with a header and nothing else holds nothing to analyse: say so. */
+    problem_at(j, name, 1, "no records in the input%s",
+               vb_reader_format(rd) == VB_FORMAT_CSV || vb_reader_format(rd) == VB_FORMAT_TSV
+                   ? " after the header" : "");
+    status = EXIT_BADINPUT;
+  }
   vb_reader_free(rd);
   if (!is_stdin) fclose(fp);
   return status;

@@ -1,0 +1,1 @@
+annotate tests/cli/data/small.csv --lang en --no-default-codebook --codebook tests/cli/data/mini.codebook --format tsv -q

@@ -1,0 +1,1 @@
+analyze tests/cli/data/small.csv --format xml

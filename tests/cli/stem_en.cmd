@@ -1,0 +1,1 @@
+stem --lang en tests/cli/data/stem_en.txt

@@ -1,0 +1,1 @@
+stem tests/cli/data/stem_en.txt

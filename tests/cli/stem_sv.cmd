@@ -1,0 +1,1 @@
+stem --lang sv tests/cli/data/stem_sv.txt

@@ -1,0 +1,1 @@
+tokenize --lang en tests/cli/data/tok_en.txt

@@ -1,0 +1,1 @@
+tokenize --format tsv tests/cli/data/tok_multi.txt

@@ -1,0 +1,1 @@
+analyze --frob x.csv

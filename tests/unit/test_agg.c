@@ -1,0 +1,820 @@
+/*
+ * test_agg.c - aggregation (agg.c): merging the aggregates of the parts of a file gives
+ * exactly the aggregate of the whole; state files round-trip and corrupted ones are refused;
+ * the NPS table of a ten-record fixture matches numbers worked out by hand.
+ *
+ * The model uses a tiny codebook written to VB_TEST_TMP and loaded with no_default_codebook,
+ * so no result depends on the default codebook. Theme matching needs only the codebook and
+ * the English stemmer; a small valence file is added so that some texts carry sentiment
+ * (sentiment values themselves are not asserted here, only that they merge exactly).
+ */
+#include "vb_test.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "verbatim.h"
+
+#define CODEBOOK VB_TEST_TMP "/test_agg.codebook"
+#define CODEBOOK2 VB_TEST_TMP "/test_agg_other.codebook"
+#define VALENCE VB_TEST_TMP "/test_agg_valence.tsv"
+
+static const char codebook_text[] =
+    "# test_agg codebook: five themes, one of them a child\n"
+    "[delivery]\n"
+    "label: Delivery\n"
+    "en: delivery; shipping\n"
+    "\n"
+    "[delivery.late]\n"
+    "label: Late delivery\n"
+    "en: late; delayed\n"
+    "\n"
+    "[price]\n"
+    "en: price; expensive\n"
+    "\n"
+    "[staff]\n"
+    "en: staff; employee\n"
+    "\n"
+    "[app]\n"
+    "en: app\n";
+
+/* the same themes but one id changed: states and aggregates must not mix */
+static const char codebook2_text[] = "[delivery]\nen: delivery\n[delivery.late]\nen: late\n"
+                                     "[price]\nen: price\n[staff]\nen: staff\n[website]\n"
+                                     "en: website\n";
+
+static const char valence_text[] = "great\t3\nterrible\t-3\nfriendly\t2\nhelpful\t2\n"
+                                   "rude\t-2.5\nslow\t-1.5\ncrashes\t-2\nlove\t3\n";
+
+/* theme indices, in the order the codebook creates them */
+enum { T_DELIVERY = 0, T_LATE, T_PRICE, T_STAFF, T_APP, N_THEMES };
+
+typedef struct {
+  vb_model *model;
+  vb_model *model2; /* the other codebook */
+  vb_analyzer *an;
+} fixture;
+
+static int write_file(const char *path, const char *text) {
+  FILE *fp = fopen(path, "wb");
+  if (!fp) return -1;
+  size_t n = strlen(text);
+  int bad = fwrite(text, 1, n, fp) != n;
+  return (fclose(fp) != 0 || bad) ? -1 : 0;
+}
+
+static int load_model(const char *codebook, vb_model **out) {
+  const char *cbs[1] = {codebook};
+  const char *lex[1] = {"en:" VALENCE};
+  vb_model_options o = {0};
+  o.codebooks = cbs;
+  o.n_codebooks = 1;
+  o.no_default_codebook = 1;
+  o.lexicons = lex;
+  o.n_lexicons = 1;
+  vb_error e = {0};
+  int rc = vb_model_load(&o, out, &e);
+  if (rc) print_error("vb_model_load: %s:%ld: %s\n", e.file, e.line, e.message);
+  return rc;
+}
+
+static int group_setup(void **state) {
+  fixture *f = calloc(1, sizeof *f);
+  if (!f) return -1;
+  if (write_file(CODEBOOK, codebook_text) || write_file(CODEBOOK2, codebook2_text) ||
+      write_file(VALENCE, valence_text))
+    return -1;
+  if (load_model(CODEBOOK, &f->model) || load_model(CODEBOOK2, &f->model2)) return -1;
+  if (vb_analyzer_new(f->model, &f->an)) return -1;
+  *state = f;
+  return 0;
+}
+
+static int group_teardown(void **state) {
+  fixture *f = *state;
+  vb_analyzer_free(f->an);
+  vb_model_free(f->model);
+  vb_model_free(f->model2);
+  free(f);
+  remove(CODEBOOK);
+  remove(CODEBOOK2);
+  remove(VALENCE);
+  return 0;
+}
+
+static const vb_result *run(fixture *f, const char *text, vb_lang lang) {
+  vb_run_options ro = {lang, VB_LANG_EN, 0};
+  const vb_result *r = NULL;
+  assert_int_equal(vb_analyzer_run(f->an, text, strlen(text), &ro, &r), VB_OK);
+  return r;
+}
+
+/* Non-zero when the result mentions theme t (directly). */
+static int mentions(const vb_result *r, size_t t) {
+  const vb_mention *m;
+  size_t n = vb_result_mentions(r, &m);
+  for (size_t i = 0; i < n; i++)
+    if (m[i].theme == t) return 1;
+  return 0;
+}
+
+static void test_model_has_the_test_codebook(void **state) {
+  fixture *f = *state;
+  assert_int_equal(vb_model_theme_count(f->model), N_THEMES);
+  assert_string_equal(vb_model_theme_id(f->model, T_DELIVERY), "delivery");
+  assert_string_equal(vb_model_theme_id(f->model, T_LATE), "delivery.late");
+  assert_int_equal(vb_model_theme_parent(f->model, T_LATE), T_DELIVERY);
+  assert_string_equal(vb_model_theme_id(f->model, T_APP), "app");
+  /* the matching the fixtures below rely on */
+  const vb_result *r = run(f, "The delivery was late.", VB_LANG_EN);
+  assert_true(mentions(r, T_DELIVERY) && mentions(r, T_LATE));
+  r = run(f, "Late again.", VB_LANG_EN);
+  assert_true(mentions(r, T_LATE) && !mentions(r, T_DELIVERY));
+  r = run(f, "Too expensive", VB_LANG_EN);
+  assert_true(mentions(r, T_PRICE));
+  r = run(f, "Nothing to add", VB_LANG_EN);
+  const vb_mention *m;
+  assert_int_equal(vb_result_mentions(r, &m), 0);
+}
+
+/* ---- merging ---- */
+
+typedef struct {
+  const char *text;
+  vb_lang lang;
+  int has_score; /* 0: missing; -1: an error record (no result) */
+  double score;
+} rec;
+
+static const rec corpus[] = {
+    {"The delivery was late again, terrible.", VB_LANG_EN, 1, 2},
+    {"Great staff, very friendly!", VB_LANG_EN, 1, 10},
+    {"Price is too high and shipping was slow.", VB_LANG_EN, 1, 4},
+    {"The app crashes all the time", VB_LANG_EN, 1, 3},
+    {"Nothing special.", VB_LANG_EN, 0, 0},
+    {"Delivery delayed by a week, staff was rude", VB_LANG_EN, 1, 0},
+    {"Love the app", VB_LANG_EN, 1, 9},
+    {"", VB_LANG_EN, -1, 0},
+    {"Expensive but great quality", VB_LANG_EN, 1, 8},
+    {"Helpful employee, fast delivery", VB_LANG_EN, 1, 9},
+    {"late late late", VB_LANG_EN, 1, 1},
+    {"ok", VB_LANG_EN, 1, 7},
+    {"Leveransen var sen", VB_LANG_SV, 1, 5},
+    {"Pakken kom for sent", VB_LANG_DA, 0, 0},
+    {"The price was fine", VB_LANG_EN, 1, 8},
+    {"Staff were helpful and the delivery was on time", VB_LANG_EN, 1, 10},
+    {"Shipping was delayed, the app is slow", VB_LANG_EN, 1, 6},
+    {"Terrible experience with the staff", VB_LANG_EN, 1, 0},
+    {"great great great", VB_LANG_EN, 1, 10},
+    {"", VB_LANG_EN, -1, 0},
+    {"Delivery, price, staff and app: all great", VB_LANG_EN, 1, 9},
+    {"Slow delivery", VB_LANG_EN, 1, 5},
+    {"Expensive", VB_LANG_EN, 1, 6},
+    {"The employee was rude about the late shipping", VB_LANG_EN, 1, 2},
+    {"Would recommend", VB_LANG_EN, 1, 10},
+    {"the app", VB_LANG_EN, 0, 0},
+    {"Price ok, delivery ok", VB_LANG_EN, 1, 7},
+    {"I love the staff", VB_LANG_EN, 1, 10},
+    {"Late. Late. Late.", VB_LANG_EN, 1, 3},
+    {"Great price", VB_LANG_EN, 1, 9},
+};
+#define N_CORPUS (sizeof corpus / sizeof corpus[0])
+
+static void add_record(fixture *f, const rec *r, vb_agg *const *aggs, size_t n_aggs) {
+  const vb_result *res = NULL;
+  if (r->has_score >= 0) res = run(f, r->text, r->lang);
+  for (size_t i = 0; i < n_aggs; i++)
+    assert_int_equal(vb_agg_add(aggs[i], res, r->has_score > 0, r->score), VB_OK);
+}
+
+static char *save(const vb_agg *a, size_t *len) {
+  char *buf = NULL;
+  assert_int_equal(vb_agg_save(a, &buf, len), VB_OK);
+  assert_non_null(buf);
+  assert_int_equal(strlen(buf), *len);
+  return buf;
+}
+
+static void assert_same_summary(const vb_score_summary *a, const vb_score_summary *b) {
+  assert_int_equal(a->n, b->n);
+  assert_same_double(a->value, b->value);
+  assert_same_double(a->ci_low, b->ci_low);
+  assert_same_double(a->ci_high, b->ci_high);
+  assert_same_double(a->mean, b->mean);
+  assert_same_double(a->top, b->top);
+  assert_same_double(a->middle, b->middle);
+  assert_same_double(a->bottom, b->bottom);
+}
+
+static void assert_same_table(const vb_agg *x, const vb_agg *y) {
+  vb_table *a, *b;
+  assert_int_equal(vb_agg_table(x, &a), VB_OK);
+  assert_int_equal(vb_agg_table(y, &b), VB_OK);
+  assert_int_equal(a->type, b->type);
+  assert_int_equal(a->records, b->records);
+  assert_int_equal(a->analysed, b->analysed);
+  assert_int_equal(a->errors, b->errors);
+  assert_int_equal(a->missing_score, b->missing_score);
+  for (int l = 0; l < VB_LANG_COUNT; l++) assert_int_equal(a->by_lang[l], b->by_lang[l]);
+  assert_int_equal(a->sent_pos, b->sent_pos);
+  assert_int_equal(a->sent_neg, b->sent_neg);
+  assert_int_equal(a->sent_neu, b->sent_neu);
+  assert_same_summary(&a->score, &b->score);
+  assert_int_equal(a->dist_n, b->dist_n);
+  for (size_t i = 0; i < a->dist_n; i++) {
+    assert_same_double(a->dist_value[i], b->dist_value[i]);
+    assert_int_equal(a->dist_count[i], b->dist_count[i]);
+  }
+  assert_int_equal(a->n_rows, b->n_rows);
+  for (size_t i = 0; i < a->n_rows; i++) {
+    const vb_theme_row *r = &a->rows[i], *s = &b->rows[i];
+    assert_int_equal(r->theme, s->theme);
+    assert_int_equal(r->n, s->n);
+    assert_same_double(r->prevalence, s->prevalence);
+    assert_same_double(r->prev_low, s->prev_low);
+    assert_same_double(r->prev_high, s->prev_high);
+    assert_same_summary(&r->with, &s->with);
+    assert_same_summary(&r->without, &s->without);
+    assert_same_double(r->impact, s->impact);
+    assert_same_double(r->p, s->p);
+    assert_same_double(r->q, s->q);
+    assert_same_double(r->neg_share, s->neg_share);
+    assert_int_equal(r->too_few, s->too_few);
+  }
+  vb_table_free(a);
+  vb_table_free(b);
+}
+
+static void assert_same_state(const vb_agg *x, const vb_agg *y) {
+  size_t lx, ly;
+  char *sx = save(x, &lx), *sy = save(y, &ly);
+  if (lx != ly || memcmp(sx, sy, lx) != 0) {
+    print_error("states differ:\n--- first ---\n%s--- second ---\n%s", sx, sy);
+    vb_free(sx);
+    vb_free(sy);
+    fail();
+  }
+  vb_free(sx);
+  vb_free(sy);
+}
+
+static void test_merge_of_parts_equals_whole(void **state) {
+  fixture *f = *state;
+  /* one aggregate on everything, 2 and 7 contiguous parts */
+  vb_agg *whole, *p2[2], *p7[7];
+  assert_int_equal(vb_agg_new(f->model, VB_SCORE_NPS, &whole), VB_OK);
+  for (size_t i = 0; i < 2; i++) assert_int_equal(vb_agg_new(f->model, VB_SCORE_NPS, &p2[i]), VB_OK);
+  for (size_t i = 0; i < 7; i++) assert_int_equal(vb_agg_new(f->model, VB_SCORE_NPS, &p7[i]), VB_OK);
+  for (size_t i = 0; i < N_CORPUS; i++) {
+    /* parts of 15 + 15, and of 4 4 4 4 4 5 5 records */
+    size_t k2 = i < 15 ? 0 : 1;
+    size_t k7 = i < 20 ? i / 4 : 5 + (i - 20) / 5;
+    vb_agg *aggs[3] = {whole, p2[k2], p7[k7]};
+    add_record(f, &corpus[i], aggs, 3);
+  }
+  /* the parts are really different from the whole */
+  size_t l_whole, l_part;
+  char *s_whole = save(whole, &l_whole), *s_part = save(p2[0], &l_part);
+  assert_true(l_whole != l_part || memcmp(s_whole, s_part, l_whole) != 0);
+  vb_free(s_part);
+  assert_non_null(strstr(s_whole, "counts 30 28 2 3\n"));
+
+  /* merged in order */
+  vb_agg *m2, *m7, *m7r;
+  assert_int_equal(vb_agg_new(f->model, VB_SCORE_NPS, &m2), VB_OK);
+  assert_int_equal(vb_agg_new(f->model, VB_SCORE_NPS, &m7), VB_OK);
+  assert_int_equal(vb_agg_new(f->model, VB_SCORE_NPS, &m7r), VB_OK);
+  for (size_t i = 0; i < 2; i++) assert_int_equal(vb_agg_merge(m2, p2[i]), VB_OK);
+  for (size_t i = 0; i < 7; i++) assert_int_equal(vb_agg_merge(m7, p7[i]), VB_OK);
+  /* and in reverse order */
+  for (size_t i = 7; i-- > 0;) assert_int_equal(vb_agg_merge(m7r, p7[i]), VB_OK);
+  assert_same_state(m2, whole);
+  assert_same_state(m7, whole);
+  assert_same_state(m7r, whole);
+  assert_same_table(m2, whole);
+  assert_same_table(m7, whole);
+  assert_same_table(m7r, whole);
+  /* merging into a part (not an empty aggregate) works the same */
+  assert_int_equal(vb_agg_merge(p2[0], p2[1]), VB_OK);
+  assert_same_state(p2[0], whole);
+
+  /* round trip: load(save(x)) saves to the same bytes and gives the same table */
+  vb_agg *back = NULL;
+  vb_error e = {0};
+  assert_int_equal(vb_agg_load(f->model, s_whole, l_whole, &back, &e), VB_OK);
+  assert_non_null(back);
+  assert_int_equal(vb_agg_score_type(back), VB_SCORE_NPS);
+  assert_same_state(back, whole);
+  assert_same_table(back, whole);
+  /* a loaded state merges like any other: twice the whole = whole merged with itself */
+  vb_agg *twice;
+  assert_int_equal(vb_agg_new(f->model, VB_SCORE_NPS, &twice), VB_OK);
+  assert_int_equal(vb_agg_merge(twice, whole), VB_OK);
+  assert_int_equal(vb_agg_merge(twice, back), VB_OK);
+  vb_table *t;
+  assert_int_equal(vb_agg_table(twice, &t), VB_OK);
+  assert_int_equal(t->records, 60);
+  assert_int_equal(t->errors, 4);
+  vb_table_free(t);
+  vb_agg_free(twice);
+  vb_agg_free(back);
+
+  vb_free(s_whole);
+  vb_agg_free(whole);
+  vb_agg_free(m2);
+  vb_agg_free(m7);
+  vb_agg_free(m7r);
+  for (size_t i = 0; i < 2; i++) vb_agg_free(p2[i]);
+  for (size_t i = 0; i < 7; i++) vb_agg_free(p7[i]);
+}
+
+static void test_merge_mismatch(void **state) {
+  fixture *f = *state;
+  vb_agg *nps, *csat, *other;
+  assert_int_equal(vb_agg_new(f->model, VB_SCORE_NPS, &nps), VB_OK);
+  assert_int_equal(vb_agg_new(f->model, VB_SCORE_CSAT, &csat), VB_OK);
+  assert_int_equal(vb_agg_new(f->model2, VB_SCORE_NPS, &other), VB_OK);
+  assert_int_equal(vb_agg_merge(nps, csat), VB_EMISMATCH);
+  assert_int_equal(vb_agg_merge(nps, other), VB_EMISMATCH);
+  assert_int_equal(vb_agg_merge(nps, NULL), VB_EINVAL);
+  /* a state made with another codebook */
+  char *buf;
+  size_t len;
+  buf = save(other, &len);
+  vb_agg *back = (vb_agg *)&back; /* must be reset to NULL */
+  vb_error e = {0};
+  assert_int_equal(vb_agg_load(f->model, buf, len, &back, &e), VB_EMISMATCH);
+  assert_null(back);
+  assert_int_equal(e.code, VB_EMISMATCH);
+  assert_contains(e.message, "codebook");
+  vb_free(buf);
+  /* a score off the scale is refused and not counted */
+  assert_int_equal(vb_agg_add(nps, NULL, 1, 11), VB_EINVAL);
+  assert_int_equal(vb_agg_add(nps, NULL, 1, 8.5), VB_EINVAL);
+  buf = save(nps, &len);
+  assert_non_null(strstr(buf, "counts 0 0 0 0\n"));
+  vb_free(buf);
+  vb_agg_free(nps);
+  vb_agg_free(csat);
+  vb_agg_free(other);
+}
+
+/* ---- corrupted states ---- */
+
+/* A valid state for the test codebook, written by hand: 3 records, all English and analysed,
+ * scores 0, 9 and 10; the record scored 0 mentions delivery in a negative clause. */
+static const char good_state[] = "verbatim-state 1\n"
+                                 "type nps\n"
+                                 "themes 5\n"
+                                 "theme delivery\n"
+                                 "theme delivery.late\n"
+                                 "theme price\n"
+                                 "theme staff\n"
+                                 "theme app\n"
+                                 "counts 3 3 0 0\n"
+                                 "langs 0 3 0 0 0\n"
+                                 "sentiment 1 1 1\n"
+                                 "scores 3 0:1 9000:1 10000:1\n"
+                                 "t 0 1 1 0 1 0:1\n"
+                                 "t 3 2 0 1 2 9000:1 10000:1\n"
+                                 "end\n";
+
+/* good_state with the first occurrence of `from` replaced by `to`. */
+static char *mutate(const char *from, const char *to) {
+  const char *at = strstr(good_state, from);
+  if (!at) fail_msg("'%s' not in the state", from);
+  size_t pre = (size_t)(at - good_state), fl = strlen(from), tl = strlen(to);
+  size_t n = sizeof good_state - 1 - fl + tl;
+  char *s = malloc(n + 1);
+  assert_non_null(s);
+  memcpy(s, good_state, pre);
+  memcpy(s + pre, to, tl);
+  memcpy(s + pre + tl, at + fl, sizeof good_state - 1 - pre - fl);
+  s[n] = '\0';
+  return s;
+}
+
+static void expect_load_fails_(const vb_model *m, const char *buf, size_t len, int want,
+                               const char *file, int line) {
+  vb_agg *a = (vb_agg *)&a;
+  vb_error e = {0};
+  int rc = vb_agg_load(m, buf, len, &a, &e);
+  if (rc != want || a != NULL || e.code != want) {
+    print_error("vb_agg_load: rc %d (err.code %d, \"%s\"), expected %d, on:\n%.*s\n", rc,
+                e.code, e.message, want, (int)len, buf);
+    if (rc == VB_OK) vb_agg_free(a);
+    _fail(file, line);
+  }
+}
+#define LOAD_FAILS(m, buf, len, want) expect_load_fails_((m), (buf), (len), (want), __FILE__, __LINE__)
+
+static void load_fails_with(const vb_model *m, const char *from, const char *to, int want) {
+  char *s = mutate(from, to);
+  expect_load_fails_(m, s, strlen(s), want, __FILE__, __LINE__);
+  free(s);
+}
+
+static void test_load_good_state(void **state) {
+  fixture *f = *state;
+  vb_agg *a = NULL;
+  vb_error e = {0};
+  assert_int_equal(vb_agg_load(f->model, good_state, sizeof good_state - 1, &a, &e), VB_OK);
+  /* it saves back to itself */
+  size_t len;
+  char *s = save(a, &len);
+  assert_int_equal(len, sizeof good_state - 1);
+  assert_memory_equal(s, good_state, len);
+  vb_free(s);
+  /* and its table: NPS of {0, 9, 10} = 100 (2 - 1) / 3 = 33.33; staff: n 2, NPS 100 */
+  vb_table *t;
+  assert_int_equal(vb_agg_table(a, &t), VB_OK);
+  assert_close(t->score.value, 100.0 / 3, 1e-12);
+  assert_int_equal(t->n_rows, 2);
+  vb_table_free(t);
+  vb_agg_free(a);
+}
+
+static void test_load_rejects_corrupted_states(void **state) {
+  fixture *f = *state;
+  const vb_model *m = f->model;
+  /* header */
+  load_fails_with(m, "verbatim-state 1", "verbatim-state 2", VB_EPARSE);
+  load_fails_with(m, "type nps", "type bogus", VB_EPARSE);
+  load_fails_with(m, "type nps", "type csat", VB_EPARSE); /* 0, 9 and 10 are not CSAT scores */
+  load_fails_with(m, "themes 5", "themes 4", VB_EMISMATCH);
+  load_fails_with(m, "themes 5", "themes five", VB_EPARSE);
+  load_fails_with(m, "theme delivery.late", "theme delivery.early", VB_EMISMATCH);
+  load_fails_with(m, "theme price\n", "", VB_EMISMATCH); /* one theme line missing */
+  /* counts that do not add up */
+  load_fails_with(m, "counts 3 3 0 0", "counts 4 3 0 0", VB_EPARSE);
+  load_fails_with(m, "counts 3 3 0 0", "counts 3 3 0 4", VB_EPARSE);
+  load_fails_with(m, "counts 3 3 0 0", "counts 3 3 0", VB_EPARSE);
+  load_fails_with(m, "counts 3 3 0 0", "counts 3 3 0 0 0", VB_EPARSE);
+  load_fails_with(m, "counts 3 3 0 0", "counts -3 3 0 0", VB_EPARSE);
+  load_fails_with(m, "counts 3 3 0 0", "counts 99999999999999999999 3 0 0", VB_EPARSE);
+  load_fails_with(m, "langs 0 3 0 0 0", "langs 0 2 0 0 0", VB_EPARSE);
+  load_fails_with(m, "langs 0 3 0 0 0", "langs 0 3 0 0", VB_EPARSE);
+  load_fails_with(m, "langs 0 3 0 0 0", "langs 0 3 0 0 0 0", VB_EPARSE);
+  load_fails_with(m, "sentiment 1 1 1", "sentiment 1 1 2", VB_EPARSE);
+  /* score histogram */
+  load_fails_with(m, "scores 3 0:1 9000:1 10000:1", "scores 2 0:1 9000:1", VB_EPARSE);
+  load_fails_with(m, "scores 3 0:1 9000:1 10000:1", "scores 3 0:1 9000:1", VB_EPARSE);
+  load_fails_with(m, "scores 3 0:1 9000:1 10000:1", "scores 3 9000:1 0:1 10000:1", VB_EPARSE);
+  load_fails_with(m, "scores 3 0:1 9000:1 10000:1", "scores 3 0:1 0:1 10000:1", VB_EPARSE);
+  load_fails_with(m, "scores 3 0:1 9000:1 10000:1", "scores 3 0:1 9000:1 11000:1", VB_EPARSE);
+  load_fails_with(m, "scores 3 0:1 9000:1 10000:1", "scores 3 0:1 9500:1 10000:1", VB_EPARSE);
+  load_fails_with(m, "scores 3 0:1 9000:1 10000:1", "scores 3 0:1 9000:0 10000:2", VB_EPARSE);
+  load_fails_with(m, "scores 3 0:1 9000:1 10000:1", "scores 3 0:1 9000:1 10000:1 x", VB_EPARSE);
+  load_fails_with(m, "scores 3 0:1 9000:1 10000:1", "scores 3 0:1 9000 10000:1", VB_EPARSE);
+  load_fails_with(m, "scores 3 0:1 9000:1 10000:1", "scores 2000000 0:1", VB_EPARSE);
+  load_fails_with(m, "scores 3 0:1 9000:1 10000:1",
+                  "scores 2 0:18446744073709551615 9000:2", VB_EPARSE); /* total overflows */
+  /* theme lines */
+  load_fails_with(m, "t 0 1 1 0 1 0:1", "t 5 1 1 0 1 0:1", VB_EPARSE);  /* no theme 5 */
+  load_fails_with(m, "t 0 1 1 0 1 0:1", "t 0 4 1 0 1 0:1", VB_EPARSE);  /* n > analysed */
+  load_fails_with(m, "t 0 1 1 0 1 0:1", "t 0 1 2 0 1 0:1", VB_EPARSE);  /* neg > n */
+  load_fails_with(m, "t 0 1 1 0 1 0:1", "t 0 1 0 2 1 0:1", VB_EPARSE);  /* pos > n */
+  load_fails_with(m, "t 0 1 1 0 1 0:1", "t 0 1 1 0 2 0:1 9000:1", VB_EPARSE); /* hist > n */
+  load_fails_with(m, "t 0 1 1 0 1 0:1", "t 0 1 1 0 1 5000:1", VB_EPARSE); /* not a score seen */
+  load_fails_with(m, "t 3 2 0 1 2 9000:1 10000:1", "t 3 2 0 1 2 9000:2", VB_EPARSE);
+  load_fails_with(m, "t 3 2", "t 0 2", VB_EPARSE);                       /* theme 0 twice */
+  load_fails_with(m, "t 0 1 1 0 1 0:1\nt 3", "t 3 2 0 1 2 9000:1 10000:1\nt 0", VB_EPARSE);
+  load_fails_with(m, "t 0 1 1 0 1 0:1", "x 0 1 1 0 1 0:1", VB_EPARSE);
+  /* the end */
+  load_fails_with(m, "end\n", "", VB_EPARSE);
+  load_fails_with(m, "end\n", "end\nmore\n", VB_EPARSE);
+  load_fails_with(m, "end\n", "ending\n", VB_EPARSE);
+  /* binary and garbage */
+  load_fails_with(m, "counts 3 3 0 0", "counts 3\0013 0 0", VB_EPARSE);
+  {
+    char *s = mutate("sentiment 1 1 1", "sentiment 1 1 1");
+    s[strlen("verbatim-state 1\ntype nps\nthemes 5\nth")] = '\0'; /* a NUL inside a line */
+    LOAD_FAILS(m, s, sizeof good_state - 1, VB_EPARSE);
+    free(s);
+  }
+  LOAD_FAILS(m, "", 0, VB_EPARSE);
+  LOAD_FAILS(m, "hello world\n", 12, VB_EPARSE);
+  LOAD_FAILS(m, "\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16, VB_EPARSE);
+  {
+    /* a line longer than any buffer */
+    size_t n = 200000;
+    char *big = malloc(n);
+    assert_non_null(big);
+    memcpy(big, "verbatim-state 1\ntype nps\nthemes ", 33);
+    memset(big + 33, '5', n - 33);
+    LOAD_FAILS(m, big, n, VB_EPARSE);
+    free(big);
+  }
+  /* NULL arguments */
+  vb_agg *a;
+  assert_int_equal(vb_agg_load(NULL, good_state, sizeof good_state - 1, &a, NULL), VB_EINVAL);
+  assert_int_equal(vb_agg_load(m, NULL, 0, &a, NULL), VB_EINVAL);
+}
+
+static void test_load_truncated_and_mutated_never_crash(void **state) {
+  fixture *f = *state;
+  const size_t len = sizeof good_state - 1;
+  /* every truncation before the final "end" fails; only the missing final newline may pass */
+  for (size_t cut = 0; cut < len - 1; cut++) {
+    char *s = malloc(cut + 1);
+    assert_non_null(s);
+    memcpy(s, good_state, cut);
+    vb_agg *a = (vb_agg *)&a;
+    int rc = vb_agg_load(f->model, s, cut, &a, NULL);
+    if (rc != VB_EPARSE && rc != VB_EMISMATCH) fail_msg("truncated at %zu: rc %d", cut, rc);
+    assert_null(a);
+    free(s);
+  }
+  /* every byte replaced by a few others: a clean error or a state that saves again */
+  static const char subst[] = {'0', '9', ' ', '\n', 'x', '-', ':', '\0', (char)0xFF};
+  char *s = malloc(len);
+  assert_non_null(s);
+  for (size_t i = 0; i < len; i++) {
+    for (size_t k = 0; k < sizeof subst; k++) {
+      memcpy(s, good_state, len);
+      if (s[i] == subst[k]) continue;
+      s[i] = subst[k];
+      vb_agg *a = NULL;
+      vb_error e = {0};
+      int rc = vb_agg_load(f->model, s, len, &a, &e);
+      if (rc == VB_OK) {
+        char *out;
+        size_t ol;
+        assert_int_equal(vb_agg_save(a, &out, &ol), VB_OK);
+        vb_table *t;
+        assert_int_equal(vb_agg_table(a, &t), VB_OK);
+        vb_table_free(t);
+        vb_free(out);
+        vb_agg_free(a);
+      } else {
+        if (rc != VB_EPARSE && rc != VB_EMISMATCH) fail_msg("byte %zu -> %d: rc %d", i, subst[k], rc);
+        assert_null(a);
+        assert_true(e.code == rc);
+      }
+    }
+  }
+  free(s);
+}
+
+/* ---- the NPS table of a ten-record fixture ---- */
+
+static const rec fixture10[] = {
+    {"The delivery was late.", VB_LANG_EN, 1, 2}, /* delivery, delivery.late */
+    {"Late again.", VB_LANG_EN, 1, 0},            /* delivery.late (so delivery) */
+    {"Delivery was fine.", VB_LANG_EN, 1, 8},     /* delivery */
+    {"The price is good", VB_LANG_EN, 1, 9},      /* price */
+    {"Too expensive", VB_LANG_EN, 1, 5},          /* price */
+    {"Friendly staff", VB_LANG_EN, 1, 10},        /* staff */
+    {"Staff were helpful", VB_LANG_EN, 1, 9},     /* staff */
+    {"Nothing to add", VB_LANG_EN, 1, 7},         /* - */
+    {"Great delivery", VB_LANG_EN, 1, 10},        /* delivery */
+    {"OK", VB_LANG_EN, 1, 6},                     /* - */
+};
+
+static const vb_theme_row *row_of(const vb_table *t, size_t theme) {
+  for (size_t i = 0; i < t->n_rows; i++)
+    if (t->rows[i].theme == theme) return &t->rows[i];
+  fail_msg("no row for theme %zu", theme);
+  return NULL;
+}
+
+static void test_nps_table_by_hand(void **state) {
+  fixture *f = *state;
+  vb_agg *a;
+  assert_int_equal(vb_agg_new(f->model, VB_SCORE_NPS, &a), VB_OK);
+  for (size_t i = 0; i < 10; i++) add_record(f, &fixture10[i], &a, 1);
+  vb_table *t;
+  assert_int_equal(vb_agg_table(a, &t), VB_OK);
+  /*
+   * Scores 2 0 8 9 5 10 9 7 10 6.
+   * Promoters (9-10): 9 10 9 10 -> P = 4; detractors (0-6): 2 0 5 6 -> D = 4; passives 8 7.
+   * NPS = 100 (4 - 4) / 10 = 0; shares 0.4 / 0.2 / 0.4; mean 66 / 10 = 6.6.
+   * Adjusted Wald: p' = d' = 4.75 / 13 = 0.3653846; var = 0.7307692 - 0 = 0.7307692;
+   * SE = sqrt(0.7307692 / 13) = 0.2370919; margin 100 * 1.959964 * 0.2370919 = 46.46934.
+   */
+  assert_int_equal(t->type, VB_SCORE_NPS);
+  assert_int_equal(t->records, 10);
+  assert_int_equal(t->analysed, 10);
+  assert_int_equal(t->errors, 0);
+  assert_int_equal(t->missing_score, 0);
+  assert_int_equal(t->by_lang[VB_LANG_EN], 10);
+  assert_int_equal(t->sent_pos + t->sent_neg + t->sent_neu, 10);
+  assert_int_equal(t->score.n, 10);
+  assert_close(t->score.value, 0.0, 1e-12);
+  assert_close(t->score.top, 0.4, 1e-12);
+  assert_close(t->score.middle, 0.2, 1e-12);
+  assert_close(t->score.bottom, 0.4, 1e-12);
+  assert_close(t->score.mean, 6.6, 1e-12);
+  assert_close(t->score.ci_low, -46.46934, 1e-4);
+  assert_close(t->score.ci_high, 46.46934, 1e-4);
+  /* distribution 0..10 */
+  assert_int_equal(t->dist_n, 11);
+  const size_t dist[11] = {1, 0, 1, 0, 0, 1, 1, 1, 1, 2, 2};
+  for (size_t v = 0; v <= 10; v++) {
+    assert_close(t->dist_value[v], (double)v, 0);
+    assert_int_equal(t->dist_count[v], dist[v]);
+  }
+  /*
+   * Themes (a record mentioning delivery.late also counts for its parent delivery):
+   *   delivery       records 1 2 3 9: scores 2 0 8 10 -> P 1, D 2, n 4: NPS -25
+   *                  without (4 5 6 7 8 10): 9 5 10 9 7 6 -> P 3, D 2, n 6: NPS 16.6667
+   *                  impact = 0 - 16.6667 = -16.6667
+   *                  (Qualtrics form: n (NPS_t - NPS) / (N - n) = 4 (-25 - 0) / 6 = -16.6667)
+   *   delivery.late  records 1 2: 2 0 -> NPS -100; without: 8 9 5 10 9 7 10 6 -> P 4, D 2:
+   *                  NPS 25; impact -25 (= 2 (-100 - 0) / 8)
+   *   price          records 4 5: 9 5 -> NPS 0; without: 2 0 8 10 9 7 10 6 -> P 3, D 3: 0;
+   *                  impact 0
+   *   staff          records 6 7: 10 9 -> NPS 100; without: 2 0 8 9 5 7 10 6 -> P 2, D 4:
+   *                  NPS -25; impact +25 (= 2 (100 - 0) / 8)
+   *   app            not mentioned: no row
+   * Rows sorted by impact, most negative first: delivery.late, delivery, price, staff.
+   * Prevalence n / 10 with Wilson intervals: 4/10 -> [0.1681803, 0.6873262];
+   * 2/10 -> [0.0566822, 0.5098375].
+   */
+  assert_int_equal(t->n_rows, 4);
+  assert_int_equal(t->rows[0].theme, T_LATE);
+  assert_int_equal(t->rows[1].theme, T_DELIVERY);
+  assert_int_equal(t->rows[2].theme, T_PRICE);
+  assert_int_equal(t->rows[3].theme, T_STAFF);
+
+  const vb_theme_row *r = row_of(t, T_DELIVERY);
+  assert_int_equal(r->n, 4);
+  assert_close(r->prevalence, 0.4, 1e-12);
+  assert_close(r->prev_low, 0.1681803, 1e-6);
+  assert_close(r->prev_high, 0.6873262, 1e-6);
+  assert_int_equal(r->with.n, 4);
+  assert_close(r->with.value, -25.0, 1e-12);
+  assert_close(r->with.top, 0.25, 1e-12);
+  assert_close(r->with.bottom, 0.5, 1e-12);
+  assert_close(r->with.mean, 5.0, 1e-12); /* (2 + 0 + 8 + 10) / 4 */
+  assert_int_equal(r->without.n, 6);
+  assert_close(r->without.value, 100.0 / 6, 1e-12);
+  assert_close(r->impact, -100.0 / 6, 1e-12);
+  assert_true(r->too_few);
+
+  r = row_of(t, T_LATE);
+  assert_int_equal(r->n, 2);
+  assert_close(r->prevalence, 0.2, 1e-12);
+  assert_close(r->prev_low, 0.0566822, 1e-6);
+  assert_close(r->prev_high, 0.5098375, 1e-6);
+  assert_close(r->with.value, -100.0, 1e-12);
+  assert_close(r->with.bottom, 1.0, 1e-12);
+  assert_int_equal(r->without.n, 8);
+  assert_close(r->without.value, 25.0, 1e-12);
+  assert_close(r->impact, -25.0, 1e-12);
+
+  r = row_of(t, T_PRICE);
+  assert_int_equal(r->n, 2);
+  assert_close(r->with.value, 0.0, 1e-12);
+  assert_close(r->without.value, 0.0, 1e-12);
+  assert_close(r->impact, 0.0, 1e-12);
+
+  r = row_of(t, T_STAFF);
+  assert_int_equal(r->n, 2);
+  assert_close(r->with.value, 100.0, 1e-12);
+  assert_close(r->with.top, 1.0, 1e-12);
+  assert_close(r->without.value, -25.0, 1e-12);
+  assert_close(r->impact, 25.0, 1e-12);
+
+  /* impact = n (NPS_theme - NPS_all) / (N - n) for every row (METRICS.md) */
+  for (size_t i = 0; i < t->n_rows; i++) {
+    const vb_theme_row *x = &t->rows[i];
+    assert_close(x->impact,
+                 (double)x->n * (x->with.value - t->score.value) / (double)(10 - x->n), 1e-9);
+    assert_true(x->neg_share >= 0 && x->neg_share <= 1);
+  }
+
+  /*
+   * Significance (agg.c: z on NPS with adjusted-Wald standard errors, METRICS.md's
+   * two-NPS z):
+   *   delivery.late: with P 0, D 2, n 2 -> N' 5, p' 0.15, d' 0.55:
+   *                  SE1 = 100 sqrt((0.70 - 0.16) / 5) = 32.86335
+   *                  without P 4, D 2, n 8 -> N' 11, p' 0.4318182, d' 0.25:
+   *                  SE2 = 100 sqrt((0.6818182 - 0.0330579) / 11) = 24.28543
+   *                  z = (-100 - 25) / sqrt(32.86335^2 + 24.28543^2) = -125 / 40.86317 = -3.05900
+   *                  p = erfc(3.05900 / sqrt 2) = 0.00222074
+   *   staff:         the mirror image: p = 0.00222074
+   *   delivery:      SE1 29.81967, SE2 28.08472, z = -41.66667 / 40.96409 = -1.01718,
+   *                  p = 0.3090683
+   *   price:         z = 0, p = 1
+   * Benjamini-Hochberg over the four: sorted 0.00222 (x2), 0.30907, 1:
+   *   q = 0.00222 * 4 / 2 = 0.00444149 for both, 0.30907 * 4 / 3 = 0.4120911, 1.
+   */
+  assert_close(row_of(t, T_LATE)->p, 0.00222074, 1e-8);
+  assert_close(row_of(t, T_STAFF)->p, 0.00222074, 1e-8);
+  assert_close(row_of(t, T_DELIVERY)->p, 0.3090683, 1e-7);
+  assert_close(row_of(t, T_PRICE)->p, 1.0, 1e-12);
+  assert_close(row_of(t, T_LATE)->q, 0.00444148, 1e-8);
+  assert_close(row_of(t, T_STAFF)->q, 0.00444148, 1e-8);
+  assert_close(row_of(t, T_DELIVERY)->q, 0.4120911, 1e-7);
+  assert_close(row_of(t, T_PRICE)->q, 1.0, 1e-12);
+  vb_table_free(t);
+  vb_agg_free(a);
+}
+
+static void test_missing_scores_and_errors(void **state) {
+  fixture *f = *state;
+  vb_agg *a;
+  assert_int_equal(vb_agg_new(f->model, VB_SCORE_NPS, &a), VB_OK);
+  vb_agg *aggs[1] = {a};
+  /* two scored staff mentions, one unscored staff mention, one error record */
+  const rec recs[] = {{"Friendly staff", VB_LANG_EN, 1, 10},
+                      {"Rude staff", VB_LANG_EN, 1, 0},
+                      {"Staff", VB_LANG_EN, 0, 0},
+                      {"", VB_LANG_EN, -1, 0}};
+  for (size_t i = 0; i < 4; i++) add_record(f, &recs[i], aggs, 1);
+  vb_table *t;
+  assert_int_equal(vb_agg_table(a, &t), VB_OK);
+  assert_int_equal(t->records, 4);
+  assert_int_equal(t->analysed, 3);
+  assert_int_equal(t->errors, 1);
+  assert_int_equal(t->missing_score, 1);
+  assert_int_equal(t->score.n, 2);
+  assert_close(t->score.value, 0.0, 1e-12); /* one promoter, one detractor */
+  const vb_theme_row *r = row_of(t, T_STAFF);
+  assert_int_equal(r->n, 3);              /* every analysed record mentioning it ... */
+  assert_close(r->prevalence, 1.0, 1e-12); /* ... over the analysed records */
+  assert_int_equal(r->with.n, 2);          /* ... but only the scored ones in the score */
+  assert_int_equal(r->without.n, 0);
+  assert_nan(r->impact);                   /* nobody without the theme: no impact */
+  vb_table_free(t);
+  vb_agg_free(a);
+}
+
+static void test_other_score_types(void **state) {
+  fixture *f = *state;
+  const vb_result *r = run(f, "ok", VB_LANG_EN); /* valid until the next run */
+  vb_table *t;
+  /*
+   * CSAT 1-5: scores 5 4 3 2 1 5. Top-2-box (4-5) = 3 / 6 = 50 %, bottom (1-2) 2 / 6, middle
+   * 1 / 6, mean 20 / 6. Wilson for 3 / 6: p 0.5, z^2 / n = 0.6402432, denom 1.6402432,
+   * centre 0.5, half = 1.959964 sqrt(0.25 / 6 + 3.841459 / 144) / 1.6402432 = 0.3123818:
+   * [18.76163, 81.23837] in percent. Distribution over 1..5: 1 1 1 1 2.
+   */
+  vb_agg *a;
+  assert_int_equal(vb_agg_new(f->model, VB_SCORE_CSAT, &a), VB_OK);
+  const double csat[] = {5, 4, 3, 2, 1, 5};
+  for (size_t i = 0; i < 6; i++) assert_int_equal(vb_agg_add(a, r, 1, csat[i]), VB_OK);
+  assert_int_equal(vb_agg_add(a, r, 1, 0), VB_EINVAL); /* not on the 1-5 scale */
+  assert_int_equal(vb_agg_table(a, &t), VB_OK);
+  assert_close(t->score.value, 50.0, 1e-12);
+  assert_close(t->score.ci_low, 18.76163, 1e-4);
+  assert_close(t->score.ci_high, 81.23837, 1e-4);
+  assert_close(t->score.top, 0.5, 1e-12);
+  assert_close(t->score.bottom, 2.0 / 6, 1e-12);
+  assert_close(t->score.middle, 1.0 / 6, 1e-12);
+  assert_close(t->score.mean, 20.0 / 6, 1e-12);
+  assert_int_equal(t->dist_n, 5);
+  assert_close(t->dist_value[0], 1, 0);
+  assert_int_equal(t->dist_count[4], 2);
+  assert_int_equal(t->dist_count[0], 1);
+  vb_table_free(t);
+  vb_agg_free(a);
+  /*
+   * CES 1-7: scores 7 6 5 4 3 2 1 7: mean 35 / 8 = 4.375; squared deviations sum to 35.875,
+   * sample variance 35.875 / 7 = 5.125; half-width 1.959964 sqrt(5.125 / 8) = 1.568737:
+   * [2.806263, 5.943737]. Agree (5-7) 4 / 8, disagree (1-3) 3 / 8.
+   */
+  assert_int_equal(vb_agg_new(f->model, VB_SCORE_CES, &a), VB_OK);
+  const double ces[] = {7, 6, 5, 4, 3, 2, 1, 7};
+  for (size_t i = 0; i < 8; i++) assert_int_equal(vb_agg_add(a, r, 1, ces[i]), VB_OK);
+  assert_int_equal(vb_agg_table(a, &t), VB_OK);
+  assert_close(t->score.value, 4.375, 1e-12);
+  assert_close(t->score.ci_low, 2.806263, 1e-5);
+  assert_close(t->score.ci_high, 5.943737, 1e-5);
+  assert_close(t->score.top, 0.5, 1e-12);
+  assert_close(t->score.bottom, 0.375, 1e-12);
+  assert_int_equal(t->dist_n, 7);
+  assert_int_equal(t->dist_count[6], 2);
+  vb_table_free(t);
+  vb_agg_free(a);
+  /* a rating aggregate re-typed once the range is known; a type the scores do not fit is
+   * refused and leaves the type alone */
+  assert_int_equal(vb_agg_new(f->model, VB_SCORE_RATING, &a), VB_OK);
+  const double nps[] = {0, 10, 9, 6};
+  for (size_t i = 0; i < 4; i++) assert_int_equal(vb_agg_add(a, r, 1, nps[i]), VB_OK);
+  assert_int_equal(vb_score_type_guess(0, 10), VB_SCORE_NPS);
+  assert_int_equal(vb_agg_set_score_type(a, VB_SCORE_CSAT), VB_EINVAL);
+  assert_int_equal(vb_agg_score_type(a), VB_SCORE_RATING);
+  assert_int_equal(vb_agg_set_score_type(a, VB_SCORE_NPS), VB_OK);
+  assert_int_equal(vb_agg_table(a, &t), VB_OK);
+  assert_int_equal(t->type, VB_SCORE_NPS);
+  assert_close(t->score.value, 100.0 * (2 - 2) / 4, 1e-12);
+  vb_table_free(t);
+  vb_agg_free(a);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_model_has_the_test_codebook),
+      cmocka_unit_test(test_merge_of_parts_equals_whole),
+      cmocka_unit_test(test_merge_mismatch),
+      cmocka_unit_test(test_load_good_state),
+      cmocka_unit_test(test_load_rejects_corrupted_states),
+      cmocka_unit_test(test_load_truncated_and_mutated_never_crash),
+      cmocka_unit_test(test_nps_table_by_hand),
+      cmocka_unit_test(test_missing_scores_and_errors),
+      cmocka_unit_test(test_other_score_types),
+  };
+  return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}

@@ -1,0 +1,264 @@
+/*
+ * test_stem_he.c - the Hebrew light stemmer (HLS-1 in LANGUAGES.md) with a vocabulary built
+ * here, so that the results do not depend on the lexicon files.
+ *
+ * HLS-1: leave words under 3 letters, protected function words and words with " alone; try
+ * every (legal proclitic prefix, suffix) split leaving a stem of at least 3 letters; accept a
+ * stem only when the stem, stem+ה or stem+ת is in the vocabulary; take the accepted split that
+ * strips the most; then drop a final ה or ת from a stem longer than 3 letters. Keys arrive
+ * normalised (no points, final letters folded), so the helpers normalise first and the
+ * expected stems are written with folded finals (הזמנ, not הזמן).
+ */
+#include "vb_test.h"
+
+#include <stdlib.h>
+
+#include "vb_text.h"
+
+/* The vocabulary of the customer-experience words that must survive stemming. */
+static const char *const core_words[] = {"לקוח", "משלוח", "שירות", "הזמנה",
+                                         "מחיר", "החזר",  "תמיכה"};
+
+typedef struct {
+  vb__he_vocab *v;
+  vb__norm nz;
+  vb__buf key, out;
+} fixture;
+
+static int setup(void **state) {
+  fixture *f = calloc(1, sizeof *f);
+  if (!f || vb__he_vocab_new(&f->v) != VB_OK) return -1;
+  for (size_t i = 0; i < sizeof core_words / sizeof core_words[0]; i++) {
+    f->key.len = 0;
+    if (vb__normalize(&f->nz, core_words[i], strlen(core_words[i]), 0, &f->key) ||
+        vb__he_vocab_add(f->v, f->key.data, f->key.len))
+      return -1;
+  }
+  *state = f;
+  return 0;
+}
+
+static int teardown(void **state) {
+  fixture *f = *state;
+  vb__he_vocab_free(f->v);
+  vb__norm_free(&f->nz);
+  vb__buf_free(&f->key);
+  vb__buf_free(&f->out);
+  free(f);
+  return 0;
+}
+
+static void vocab_add(fixture *f, const char *w) {
+  f->key.len = 0;
+  assert_int_equal(vb__normalize(&f->nz, w, strlen(w), 0, &f->key), VB_OK);
+  assert_int_equal(vb__he_vocab_add(f->v, f->key.data, f->key.len), VB_OK);
+}
+
+/* Normalises `word`, stems it, and returns the stem (NUL-terminated, owned by f). */
+static const char *stem(fixture *f, const vb__he_vocab *v, const char *word) {
+  f->key.len = 0;
+  assert_int_equal(vb__normalize(&f->nz, word, strlen(word), 0, &f->key), VB_OK);
+  f->out.len = 0;
+  assert_int_equal(vb__he_stem(v, f->key.data, f->key.len, &f->out), VB_OK);
+  assert_int_equal(vb__buf_putc(&f->out, '\0'), VB_OK);
+  return f->out.data;
+}
+
+#define stem_is(f, word, want) assert_string_equal(stem((f), (f)->v, (word)), (want))
+
+static void test_core_words_survive(void **state) {
+  fixture *f = *state;
+  assert_int_equal(vb__he_vocab_size(f->v), 7);
+  /* משלוח "delivery": not מש+לוח ("board") */
+  stem_is(f, "משלוח", "משלוח");
+  stem_is(f, "משלוחים", "משלוח");
+  stem_is(f, "והמשלוח", "משלוח");
+  stem_is(f, "למשלוח", "משלוח");
+  /* לקוח "customer": not ל+קוח */
+  stem_is(f, "לקוח", "לקוח");
+  stem_is(f, "לקוחות", "לקוח");
+  stem_is(f, "ללקוח", "לקוח");
+  stem_is(f, "והלקוחות", "לקוח");
+  /* הזמנה "order": not ה+זמן ("time"); הזמנה and הזמנות both give הזמנ (step 5) */
+  stem_is(f, "הזמנה", "הזמנ");
+  stem_is(f, "הזמנות", "הזמנ");
+  stem_is(f, "בהזמנה", "הזמנ");
+  stem_is(f, "ההזמנות", "הזמנ");
+  /* מחיר "price", החזר "refund" */
+  stem_is(f, "מחיר", "מחיר");
+  stem_is(f, "המחיר", "מחיר");
+  stem_is(f, "מחירים", "מחיר");
+  stem_is(f, "החזר", "החזר");
+  stem_is(f, "ההחזר", "החזר");
+  stem_is(f, "החזרים", "החזר");
+  /* תמיכה "support": final ה dropped */
+  stem_is(f, "תמיכה", "תמיכ");
+  stem_is(f, "בתמיכה", "תמיכ");
+}
+
+static void test_shirut_conflates_without_becoming_shir(void **state) {
+  fixture *f = *state;
+  /*
+   * שירות ends in ת and is longer than 3 letters, so HLS-1 step 5 drops it: every form gives
+   * שירו. (The brief for these tests expected בשירות -> שירות; LANGUAGES.md's step 5, which
+   * stem_he.c implements, gives שירו.) What matters: all forms meet, and never at שיר "song".
+   */
+  stem_is(f, "שירות", "שירו");
+  stem_is(f, "בשירות", "שירו");
+  stem_is(f, "השירות", "שירו");
+  stem_is(f, "והשירות", "שירו");
+  stem_is(f, "שירותים", "שירו");
+  assert_string_not_equal(stem(f, f->v, "בשירות"), "שיר");
+}
+
+static void test_unknown_words_unchanged(void **state) {
+  fixture *f = *state;
+  /* no split of these has a stem in the vocabulary: the normalised word comes back */
+  stem_is(f, "מכוניות", "מכוניות");
+  stem_is(f, "ספרים", "ספרימ");
+  stem_is(f, "והשולחן", "והשולחנ");
+  stem_is(f, "בית", "בית");
+  /* non-Hebrew keys and acronyms (with ") are left alone */
+  stem_is(f, "delivery", "delivery");
+  stem_is(f, "דו\"ח", "דו\"ח");
+  stem_is(f, "שירותx", "שירותx");
+  /* no vocabulary: nothing is stemmed */
+  assert_string_equal(stem(f, NULL, "משלוחים"), "משלוחימ");
+}
+
+static void test_protected_and_short_words(void **state) {
+  fixture *f = *state;
+  /* with אות ("letter, sign") in the vocabulary, אותיות is stemmed to it ... */
+  vocab_add(f, "אות");
+  stem_is(f, "אותיות", "אות");
+  /* ... but the protected function words that look like its inflections are not */
+  stem_is(f, "אותה", "אותה");
+  stem_is(f, "אותו", "אותו");
+  stem_is(f, "אותנו", "אותנו");
+  /* protected words written with finals are matched after folding */
+  stem_is(f, "אותם", "אותמ");
+  vocab_add(f, "שלנ");
+  stem_is(f, "שלנו", "שלנו");
+  /* under three letters: unchanged, even when a suffix rule would apply */
+  vocab_add(f, "בת");
+  stem_is(f, "בתה", "בתה"); /* a three-letter word whose stem would be two letters */
+  stem_is(f, "בה", "בה");
+  stem_is(f, "ו", "ו");
+  stem_is(f, "", "");
+}
+
+static void test_vocab(void **state) {
+  (void)state;
+  vb__he_vocab *v;
+  assert_int_equal(vb__he_vocab_new(&v), VB_OK);
+  assert_int_equal(vb__he_vocab_size(v), 0);
+  assert_int_equal(vb__he_vocab_size(NULL), 0);
+  /* only all-Hebrew keys are kept; duplicates once */
+  assert_int_equal(vb__he_vocab_add(v, "abc", 3), VB_OK);
+  assert_int_equal(vb__he_vocab_add(v, "דו\"ח", strlen("דו\"ח")), VB_OK);
+  assert_int_equal(vb__he_vocab_size(v), 0);
+  assert_int_equal(vb__he_vocab_add(v, "לקוח", strlen("לקוח")), VB_OK);
+  assert_int_equal(vb__he_vocab_add(v, "לקוח", strlen("לקוח")), VB_OK);
+  assert_int_equal(vb__he_vocab_size(v), 1);
+  vb__he_vocab_free(v);
+  vb__he_vocab_free(NULL);
+}
+
+static void expect_prefixes(const char *word, size_t max, const size_t *want, size_t n_want) {
+  size_t lens[64];
+  size_t n = vb__he_prefixes(word, strlen(word), lens, max);
+  if (n != n_want) fail_msg("%s: %zu prefixes, expected %zu", word, n, n_want);
+  for (size_t i = 0; i < n; i++)
+    if (lens[i] != want[i]) fail_msg("%s: prefix %zu is %zu bytes, expected %zu", word, i, lens[i], want[i]);
+}
+
+static void test_prefixes(void **state) {
+  (void)state;
+  /* ו+ה: וה, ו; "והמ" is not legal (ה comes last) */
+  expect_prefixes("והמשלוח", 16, (const size_t[]){4, 2}, 2);
+  /* ומשל (ו + מש + ל), ומש, ומ, ו: longest first, in bytes */
+  expect_prefixes("ומשלוח", 16, (const size_t[]){8, 6, 4, 2}, 4);
+  /* every prefix leaves at least two letters: ומשלוח has 6 letters, so a 5-letter prefix
+   * could not fit anyway; with ולכשבהזמנה (10 letters): ולכשבה ולכשב ולכש ול ו */
+  expect_prefixes("ולכשבהזמנה", 16, (const size_t[]){12, 10, 8, 4, 2}, 5);
+  /* בית: ב leaves ית (two letters) */
+  expect_prefixes("בית", 16, (const size_t[]){2}, 1);
+  /* בו: ב would leave one letter */
+  expect_prefixes("בו", 16, NULL, 0);
+  /* no proclitic letter first */
+  expect_prefixes("לקוח", 16, (const size_t[]){2}, 1); /* ל is a legal prefix letter */
+  expect_prefixes("תמיכה", 16, NULL, 0);
+  /* max is respected (the longest come first) */
+  expect_prefixes("ומשלוח", 1, (const size_t[]){8}, 1);
+  /* not Hebrew */
+  expect_prefixes("www", 16, NULL, 0);
+  expect_prefixes("ו\"ח", 16, NULL, 0);
+}
+
+static void test_stemmer_interface_caches(void **state) {
+  fixture *f = *state;
+  vb__stemmer *st;
+  assert_int_equal(vb__stemmer_new(VB_LANG_HE, f->v, &st), VB_OK);
+  const char *key = "\xD7\x9E\xD7\xA9\xD7\x9C\xD7\x95\xD7\x97\xD7\x99\xD7\x9E"; /* משלוחימ */
+  const char *s1, *s2;
+  size_t n1, n2;
+  assert_int_equal(vb__stem(st, key, strlen(key), &s1, &n1), VB_OK);
+  assert_span(s1, n1, "משלוח");
+  assert_int_equal(vb__stem(st, key, strlen(key), &s2, &n2), VB_OK); /* from the cache */
+  assert_span(s2, n2, "משלוח");
+  vb__stemmer_free(st);
+}
+
+static void test_realistic_vocabulary_destroys_words(void **state) {
+  fixture *f = *state;
+  /*
+   * LANGUAGES.md warns that unguarded stripping turns משלוח into לוח ("board") and שירות into
+   * שיר ("song"). The vocabulary guard only helps while לוח and שיר are NOT in the vocabulary:
+   * a real vocabulary (a reference word list, "grown from the corpus being analysed") holds
+   * these common words, and then "the accepted split that strips the most" (step 4) prefers
+   * מש+לוח (4 bytes stripped) over the whole word (0) and שיר+ות over שירו+ת.
+   * Expected: משלוח -> משלוח, שירות -> שירו; actual: לוח and שיר.
+   */
+  vocab_add(f, "לוח");
+  vocab_add(f, "שיר");
+  const char *s = stem(f, f->v, "משלוח");
+  assert_non_null(s);
+  s = stem(f, f->v, "שירות");
+  assert_non_null(s);
+#if VB_KNOWN_BUG
+  stem_is(f, "משלוח", "משלוח");
+  stem_is(f, "משלוחים", "משלוח");
+  stem_is(f, "שירות", "שירו");
+#endif
+}
+
+static void test_prefix_before_known_acronym(void **state) {
+  fixture *f = *state;
+  /*
+   * HLS-1 step 1: words containing " are left alone, but "strip a legal prefix before a known
+   * acronym" (בדו"ח -> דו"ח). stem_he.c leaves every word with " unchanged and
+   * vb__he_vocab_add() silently ignores acronyms, so the prefix is never stripped; and
+   * vb__he_prefixes() returns no prefix for them either (themes.c relies on it).
+   */
+  vocab_add(f, "דו\"ח");
+  stem_is(f, "דו\"ח", "דו\"ח");
+#if VB_KNOWN_BUG
+  stem_is(f, "בדו\"ח", "דו\"ח");
+  expect_prefixes("בדו\"ח", 16, (const size_t[]){2}, 1);
+#endif
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(test_core_words_survive, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_shirut_conflates_without_becoming_shir, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_unknown_words_unchanged, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_protected_and_short_words, setup, teardown),
+      cmocka_unit_test(test_vocab),
+      cmocka_unit_test(test_prefixes),
+      cmocka_unit_test_setup_teardown(test_stemmer_interface_caches, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_realistic_vocabulary_destroys_words, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_prefix_before_known_acronym, setup, teardown),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,220 @@
+/*
+ * test_strmap.c - vb__strmap: insert / find / overwrite semantics, growth, unusual keys and
+ * iteration in insertion order.
+ *
+ * Semantics (vb_internal.h): put inserts a missing key with `value` (found = false); on a key
+ * already present it leaves the value alone (found = true). In both cases *slot_value points
+ * at the stored value, which is how callers overwrite.
+ */
+#include "vb_test.h"
+
+#include <stdio.h>
+
+#include "vb_internal.h"
+
+static void put(vb__strmap *m, const char *k, size_t n, uint32_t v, bool want_found) {
+  bool found = !want_found;
+  assert_int_equal(vb__strmap_put(m, k, n, v, &found, NULL), VB_OK);
+  assert_int_equal(found, want_found);
+}
+
+static void expect_get(const vb__strmap *m, const char *k, size_t n, uint32_t want) {
+  uint32_t v = 0xDEADBEEF;
+  if (!vb__strmap_get(m, k, n, &v)) fail_msg("key \"%.*s\" (%zu bytes) not found", (int)n, k, n);
+  assert_int_equal(v, want);
+}
+
+static void expect_absent(const vb__strmap *m, const char *k, size_t n) {
+  uint32_t v = 0xDEADBEEF;
+  assert_false(vb__strmap_get(m, k, n, &v));
+  assert_int_equal(v, 0xDEADBEEF); /* untouched */
+}
+
+static void test_empty_map(void **state) {
+  (void)state;
+  vb__strmap m;
+  vb__strmap_init(&m);
+  assert_int_equal(vb__strmap_size(&m), 0);
+  expect_absent(&m, "a", 1);
+  expect_absent(&m, "", 0);
+  vb__strmap_free(&m);
+  vb__strmap_free(&m); /* freeing twice after free is harmless: free zeroes the map */
+}
+
+static void test_insert_find(void **state) {
+  (void)state;
+  vb__strmap m;
+  vb__strmap_init(&m);
+  put(&m, "leverans", 8, 1, false);
+  put(&m, "levering", 8, 2, false);
+  put(&m, "delivery", 8, 3, false);
+  put(&m, "\xD7\x9E\xD7\xA9\xD7\x9C\xD7\x95\xD7\x97", 10, 4, false); /* משלוח */
+  assert_int_equal(vb__strmap_size(&m), 4);
+  expect_get(&m, "leverans", 8, 1);
+  expect_get(&m, "levering", 8, 2);
+  expect_get(&m, "delivery", 8, 3);
+  expect_get(&m, "\xD7\x9E\xD7\xA9\xD7\x9C\xD7\x95\xD7\x97", 10, 4);
+  /* prefixes and extensions of keys are different keys */
+  expect_absent(&m, "leve", 4);
+  expect_absent(&m, "leveranser", 10);
+  expect_absent(&m, "Leverans", 8); /* case matters: keys are bytes */
+  /* the length, not a NUL, ends the key */
+  expect_get(&m, "leveransproblem", 8, 1);
+  vb__strmap_free(&m);
+  assert_int_equal(vb__strmap_size(&m), 0);
+}
+
+static void test_put_existing_keeps_value_and_slot_overwrites(void **state) {
+  (void)state;
+  vb__strmap m;
+  vb__strmap_init(&m);
+  uint32_t *slot = NULL;
+  bool found = true;
+  assert_int_equal(vb__strmap_put(&m, "bra", 3, 10, &found, &slot), VB_OK);
+  assert_false(found);
+  assert_non_null(slot);
+  assert_int_equal(*slot, 10);
+  /* a second put does not overwrite ... */
+  assert_int_equal(vb__strmap_put(&m, "bra", 3, 20, &found, &slot), VB_OK);
+  assert_true(found);
+  assert_int_equal(*slot, 10);
+  expect_get(&m, "bra", 3, 10);
+  assert_int_equal(vb__strmap_size(&m), 1);
+  /* ... the slot pointer does */
+  *slot = 30;
+  expect_get(&m, "bra", 3, 30);
+  /* found and slot_value may be NULL */
+  assert_int_equal(vb__strmap_put(&m, "bra", 3, 40, NULL, NULL), VB_OK);
+  expect_get(&m, "bra", 3, 30);
+  vb__strmap_free(&m);
+}
+
+static void test_many_keys_rehash(void **state) {
+  (void)state;
+  vb__strmap m;
+  vb__strmap_init(&m);
+  enum { N = 20000 };
+  char k[32];
+  for (uint32_t i = 0; i < N; i++) {
+    int n = snprintf(k, sizeof k, "key-%u", i);
+    put(&m, k, (size_t)n, i * 7 + 1, false);
+    /* a key inserted long ago is still found after every growth */
+    if ((i & (i - 1)) == 0) expect_get(&m, "key-0", 5, 1);
+  }
+  assert_int_equal(vb__strmap_size(&m), N);
+  for (uint32_t i = 0; i < N; i++) {
+    int n = snprintf(k, sizeof k, "key-%u", i);
+    expect_get(&m, k, (size_t)n, i * 7 + 1);
+  }
+  for (uint32_t i = N; i < N + 100; i++) {
+    int n = snprintf(k, sizeof k, "key-%u", i);
+    expect_absent(&m, k, (size_t)n);
+  }
+  /* re-putting every key finds it and changes nothing */
+  for (uint32_t i = 0; i < N; i += 97) {
+    int n = snprintf(k, sizeof k, "key-%u", i);
+    put(&m, k, (size_t)n, 0, true);
+  }
+  assert_int_equal(vb__strmap_size(&m), N);
+  /* the load factor stays below 3/4 */
+  assert_true(m.n_slots * 3 > vb__strmap_size(&m) * 4);
+  vb__strmap_free(&m);
+}
+
+static void test_empty_key(void **state) {
+  (void)state;
+  vb__strmap m;
+  vb__strmap_init(&m);
+  /* the very first key may be the empty one */
+  put(&m, "", 0, 5, false);
+  expect_get(&m, "", 0, 5);
+  expect_get(&m, "ignored", 0, 5); /* length 0 is the empty key whatever the pointer */
+  put(&m, "a", 1, 6, false);
+  put(&m, "", 0, 7, true);
+  expect_get(&m, "", 0, 5);
+  expect_get(&m, "a", 1, 6);
+  size_t len = 99;
+  (void)vb__strmap_key(&m, 0, &len);
+  assert_int_equal(len, 0);
+  assert_int_equal(vb__strmap_size(&m), 2);
+  vb__strmap_free(&m);
+}
+
+static void test_binary_keys(void **state) {
+  (void)state;
+  vb__strmap m;
+  vb__strmap_init(&m);
+  const char k1[] = {'a', '\0', 'b'};
+  const char k2[] = {'a', '\0', 'c'};
+  const char k3[] = {'\0'};
+  const char k4[] = {'\0', '\0'};
+  const char k5[] = {(char)0xFF, (char)0x80, (char)0x00, (char)0xC0};
+  put(&m, k1, 3, 1, false);
+  put(&m, k2, 3, 2, false);
+  put(&m, k3, 1, 3, false);
+  put(&m, k4, 2, 4, false);
+  put(&m, k5, 4, 5, false);
+  put(&m, "a", 1, 6, false); /* the prefix of k1 before its NUL is another key */
+  expect_get(&m, k1, 3, 1);
+  expect_get(&m, k2, 3, 2);
+  expect_get(&m, k3, 1, 3);
+  expect_get(&m, k4, 2, 4);
+  expect_get(&m, k5, 4, 5);
+  expect_get(&m, "a", 1, 6);
+  assert_int_equal(vb__strmap_size(&m), 6);
+  size_t len;
+  const char *s = vb__strmap_key(&m, 4, &len);
+  assert_int_equal(len, 4);
+  assert_memory_equal(s, k5, 4);
+  vb__strmap_free(&m);
+}
+
+static void test_insertion_order(void **state) {
+  (void)state;
+  vb__strmap m;
+  vb__strmap_init(&m);
+  /* enough keys to force several rehashes; order must survive them */
+  enum { N = 500 };
+  char k[16];
+  for (int i = N - 1; i >= 0; i--) {
+    int n = snprintf(k, sizeof k, "w%03d", i);
+    put(&m, k, (size_t)n, (uint32_t)i, false);
+    put(&m, "w499", 4, 0, true); /* repeated puts do not add or move entries */
+  }
+  assert_int_equal(vb__strmap_size(&m), N);
+  for (size_t e = 0; e < N; e++) {
+    size_t len;
+    const char *s = vb__strmap_key(&m, e, &len);
+    int n = snprintf(k, sizeof k, "w%03d", (int)(N - 1 - e));
+    assert_span(s, len, k);
+    assert_int_equal((size_t)n, len);
+    assert_int_equal(m.entries[e].value, N - 1 - e);
+  }
+  vb__strmap_free(&m);
+}
+
+static void test_hash_is_stable(void **state) {
+  (void)state;
+  /* FNV-1a 64 of "" is the offset basis, then the final fold h ^ (h >> 29) */
+  uint64_t h = 1469598103934665603ULL;
+  assert_true(vb__hash("", 0) == (h ^ (h >> 29)));
+  /* one byte 'a': (basis ^ 0x61) * prime */
+  uint64_t ha = (h ^ 0x61) * 1099511628211ULL;
+  assert_true(vb__hash("a", 1) == (ha ^ (ha >> 29)));
+  assert_true(vb__hash("ab", 2) != vb__hash("ba", 2));
+  assert_true(vb__hash("a\0b", 3) != vb__hash("a", 1));
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_empty_map),
+      cmocka_unit_test(test_insert_find),
+      cmocka_unit_test(test_put_existing_keeps_value_and_slot_overwrites),
+      cmocka_unit_test(test_many_keys_rehash),
+      cmocka_unit_test(test_empty_key),
+      cmocka_unit_test(test_binary_keys),
+      cmocka_unit_test(test_insertion_order),
+      cmocka_unit_test(test_hash_is_stable),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
