@@ -92,6 +92,7 @@ typedef struct job {
   bool tsv;       /* annotate --format tsv */
   out out;
   size_t records, analysed, errors, problems, missing_score, bad_score, invalid_utf8;
+  size_t with_problems; /* records with at least one problem reported */
   size_t by_lang[VB_LANG_COUNT];
   size_t bytes;
   double t0, last_progress;

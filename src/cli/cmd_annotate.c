@@ -266,6 +266,7 @@ static int run_input(job *j, const char *path) {
   char idbuf[32];
   int status = EXIT_OK;
   size_t first = j->records;
+  size_t problems_before = j->problems;
   while ((rc = vb_reader_next(rd, &rec)) == 1) {
     j->records++;
     size_t tlen = 0, idlen = 0;
@@ -358,6 +359,8 @@ static int run_input(job *j, const char *path) {
       status = EXIT_INTERNAL;
       break;
     }
+    if (j->problems != problems_before) j->with_problems++;
+    problems_before = j->problems;
     if ((j->records & 1023) == 0) progress(j, false);
   }
   if (rc < 0 && status == EXIT_OK) {
@@ -407,8 +410,8 @@ int job_finish_scores(job *j) {
 
 void job_summary(const job *j) {
   if (j->o.quiet) return;
-  fprintf(stderr, "%s: %zu records read, %zu analysed, %zu with errors; languages:", progname,
-          j->records, j->analysed, j->errors);
+  fprintf(stderr, "%s: %zu records read, %zu analysed, %zu not analysable, %zu with problems "
+          "reported; languages:", progname, j->records, j->analysed, j->errors, j->with_problems);
   bool any = false;
   static const vb_lang order[] = {VB_LANG_SV, VB_LANG_DA, VB_LANG_HE, VB_LANG_EN, VB_LANG_UND};
   for (size_t k = 0; k < sizeof order / sizeof order[0]; k++)
@@ -420,7 +423,7 @@ void job_summary(const job *j) {
   if (j->want_scores)
     fprintf(stderr, "; scores: %zu valid, %zu missing (%zu of them unreadable or out of range)",
             j->records - j->missing_score, j->missing_score, j->bad_score);
-  if (j->problems) fprintf(stderr, "; %zu problems reported above", j->problems);
+  if (j->problems) fprintf(stderr, "; %zu problems in all (above)", j->problems);
   fputc('\n', stderr);
 }
 

@@ -8,8 +8,7 @@
 
 #include "vb_text.h"
 
-static void key_is_(const char *in, unsigned flags, const char *want, const char *file,
-                    int line) {
+static void key_is_(const char *in, unsigned flags, const char *want, const char *file, int line) {
   vb__norm nz = {0};
   vb__buf out = {0};
   int rc = vb__normalize(&nz, in, strlen(in), flags, &out);
@@ -72,9 +71,13 @@ static void test_hebrew_niqqud_and_finals(void **state) {
   key_is("\xD6\xBE", "\xD6\xBE");
   key_is("\xD7\x83", "\xD7\x83");
   /* a presentation form (U+FB2A shin with shin dot) goes through NFKC: the dot is removed */
-  key_is("\xEF\xAC\xAA" "לום", "שלומ");
+  key_is("\xEF\xAC\xAA"
+         "לום",
+         "שלומ");
   /* direction marks are dropped */
-  key_is("\xE2\x80\x8F" "שלום", "שלומ");
+  key_is("\xE2\x80\x8F"
+         "שלום",
+         "שלומ");
   assert_true(vb__is_hebrew_cp(0x05D0));
   assert_true(vb__is_hebrew_cp(0x05BE));
   assert_false(vb__is_hebrew_cp(0x0600)); /* Arabic */
@@ -83,11 +86,13 @@ static void test_hebrew_niqqud_and_finals(void **state) {
 
 static void test_quotes_and_apostrophes(void **state) {
   (void)state;
-  key_is("don\xE2\x80\x99t", "don't");   /* ’ */
-  key_is("\xE2\x80\x98" "x", "'x");      /* ‘ */
-  key_is("\xEF\xBC\x87", "'");           /* fullwidth ' */
-  key_is("צ\xD7\xB3יפס", "צ'יפס");       /* geresh ׳ */
-  key_is("צה\xD7\xB4ל", "צה\"ל");        /* gershayim ״ */
+  key_is("don\xE2\x80\x99t", "don't"); /* ’ */
+  key_is("\xE2\x80\x98"
+         "x",
+         "'x");                                   /* ‘ */
+  key_is("\xEF\xBC\x87", "'");                    /* fullwidth ' */
+  key_is("צ\xD7\xB3יפס", "צ'יפס");                /* geresh ׳ */
+  key_is("צה\xD7\xB4ל", "צה\"ל");                 /* gershayim ״ */
   key_is("\xE2\x80\x9Cok\xE2\x80\x9D", "\"ok\""); /* “ ” */
 }
 
@@ -119,8 +124,8 @@ static void test_emoji_keys(void **state) {
 static void test_emoji_zwj_sequence(void **state) {
   (void)state;
   /* normalize.c: "ZWJ sequence: its key is its first emoji". utf8proc's UTF8PROC_IGNORE drops
-   * U+200D (a default-ignorable) before the ZWJ test runs, so the key of 👨‍👩‍👧 is 👨👩👧 (the
-   * three emoji glued together), which no emoji table entry can match. */
+   * U+200D (a default-ignorable) before the ZWJ test runs, so the key of 👨‍👩‍👧 is 👨👩👧
+   * (the three emoji glued together), which no emoji table entry can match. */
   vb__norm nz = {0};
   vb__buf out = {0};
   const char *fam = "👨‍👩‍👧";
@@ -146,11 +151,13 @@ static void test_appends_to_buffer(void **state) {
   assert_span(out.data, out.len, "x|åäö|abc");
   /* the scratch buffer grows for a long slow-path token and is reused */
   char big[3 * 400 + 1];
-  for (int i = 0; i < 400; i++) memcpy(big + 3 * i, "\xEF\xBC\xA1", 3); /* Ａ */
+  for (int i = 0; i < 400; i++)
+    memcpy(big + 3 * i, "\xEF\xBC\xA1", 3); /* Ａ */
   out.len = 0;
   assert_int_equal(vb__normalize(&nz, big, 1200, 0, &out), VB_OK);
   assert_int_equal(out.len, 400);
-  for (size_t i = 0; i < out.len; i++) assert_int_equal(out.data[i], 'a');
+  for (size_t i = 0; i < out.len; i++)
+    assert_int_equal(out.data[i], 'a');
   vb__buf_free(&out);
   vb__norm_free(&nz);
   assert_null(nz.cps);

@@ -59,7 +59,7 @@ static void test_exponents(void **state) {
   expect_ok("2,5e2", 250.0);
   expect_ok("1e-3", 0.001);
   expect_ok("1e+2", 100.0);
-  expect_rc("1e309", VB_EPARSE);  /* overflows a double */
+  expect_rc("1e309", VB_EPARSE); /* overflows a double */
   expect_rc("-1e309", VB_EPARSE);
   expect_rc("1e", VB_EPARSE);
   expect_rc("e5", VB_EPARSE);
@@ -121,9 +121,9 @@ static void test_length_is_respected(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_plain_integers),       cmocka_unit_test(test_blanks_are_ignored),
+      cmocka_unit_test(test_plain_integers),          cmocka_unit_test(test_blanks_are_ignored),
       cmocka_unit_test(test_decimal_comma_and_point), cmocka_unit_test(test_exponents),
-      cmocka_unit_test(test_empty_is_not_found),   cmocka_unit_test(test_text_is_rejected),
+      cmocka_unit_test(test_empty_is_not_found),      cmocka_unit_test(test_text_is_rejected),
       cmocka_unit_test(test_length_is_respected),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

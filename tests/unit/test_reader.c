@@ -70,8 +70,8 @@ static const vb_record *next_(ctx *c, long line, long line_end, const char *file
   const vb_record *r = NULL;
   int rc = vb_reader_next(c->rd, &r);
   if (rc != 1 || r->line != line || r->line_end != line_end) {
-    print_error("vb_reader_next: rc %d, lines %ld-%ld; expected a record on lines %ld-%ld\n",
-                rc, rc == 1 ? r->line : 0, rc == 1 ? r->line_end : 0, line, line_end);
+    print_error("vb_reader_next: rc %d, lines %ld-%ld; expected a record on lines %ld-%ld\n", rc,
+                rc == 1 ? r->line : 0, rc == 1 ? r->line_end : 0, line, line_end);
     _fail(file, ln);
   }
   return r;
@@ -116,10 +116,11 @@ static const problem *find_problem_(ctx *c, long line, const char *needle, const
 static void test_csv_quoted_newlines_and_doubled_quotes(void **state) {
   (void)state;
   ctx c;
-  assert_int_equal(OPEN(&c, "id,text,score\n"
-                            "1,\"multi\nline \"\"quoted\"\"\",9\n"
-                            "2,plain,8\n"
-                            "3,\"a,b\",\n",
+  assert_int_equal(OPEN(&c,
+                        "id,text,score\n"
+                        "1,\"multi\nline \"\"quoted\"\"\",9\n"
+                        "2,plain,8\n"
+                        "3,\"a,b\",\n",
                         VB_FORMAT_CSV),
                    VB_OK);
   assert_int_equal(vb_reader_format(c.rd), VB_FORMAT_CSV);
@@ -152,9 +153,10 @@ static void test_csv_quoted_newlines_and_doubled_quotes(void **state) {
 static void test_csv_bom_and_semicolon(void **state) {
   (void)state;
   ctx c;
-  assert_int_equal(OPEN(&c, "\xEF\xBB\xBFid;text;score\n"
-                            "1;Leveransen var sen, tyvärr;8,5\n"
-                            "2;\"a;b\";7\n",
+  assert_int_equal(OPEN(&c,
+                        "\xEF\xBB\xBFid;text;score\n"
+                        "1;Leveransen var sen, tyvärr;8,5\n"
+                        "2;\"a;b\";7\n",
                         VB_FORMAT_CSV),
                    VB_OK);
   const char *const *cols;
@@ -251,9 +253,10 @@ static void test_crlf_across_block_boundary(void **state) {
 static void test_csv_stray_quote_in_unquoted_field(void **state) {
   (void)state;
   ctx c;
-  assert_int_equal(OPEN(&c, "id,text,x\n"
-                            "1,he said \"hi\" ok,3\n"
-                            "2,fine,4\n",
+  assert_int_equal(OPEN(&c,
+                        "id,text,x\n"
+                        "1,he said \"hi\" ok,3\n"
+                        "2,fine,4\n",
                         VB_FORMAT_CSV),
                    VB_OK);
   int id = field(&c, "id"), text = field(&c, "text"), x = field(&c, "x");
@@ -287,9 +290,10 @@ static void test_csv_text_after_closing_quote(void **state) {
    * module promises that a record with problems is "kept and read as well as it can be",
    * not that it eats its neighbour).
    */
-  assert_int_equal(OPEN(&c, "id,text,x\n"
-                            "1,\"abc\"def,x\n"
-                            "2,ok,y\n",
+  assert_int_equal(OPEN(&c,
+                        "id,text,x\n"
+                        "1,\"abc\"def,x\n"
+                        "2,ok,y\n",
                         VB_FORMAT_CSV),
                    VB_OK);
   int id = field(&c, "id");
@@ -310,10 +314,11 @@ static void test_csv_text_after_closing_quote(void **state) {
 static void test_csv_unterminated_quote_at_end(void **state) {
   (void)state;
   ctx c;
-  assert_int_equal(OPEN(&c, "id,text\n"
-                            "1,\"open quote\n"
-                            "2,hello\n"
-                            "3,world\n",
+  assert_int_equal(OPEN(&c,
+                        "id,text\n"
+                        "1,\"open quote\n"
+                        "2,hello\n"
+                        "3,world\n",
                         VB_FORMAT_CSV),
                    VB_OK);
   int id = field(&c, "id"), text = field(&c, "text");
@@ -350,10 +355,11 @@ static void test_csv_unterminated_quote_invalid_utf8_count(void **state) {
    * of the LAST physical line read. Here only line 4 has a bad byte; records on lines 2 and 3
    * report n_invalid_utf8 = 1 as well.
    */
-  assert_int_equal(OPEN(&c, "id,text\n"
-                            "1,\"open\n"
-                            "2,b\n"
-                            "3,\xFF\n",
+  assert_int_equal(OPEN(&c,
+                        "id,text\n"
+                        "1,\"open\n"
+                        "2,b\n"
+                        "3,\xFF\n",
                         VB_FORMAT_CSV),
                    VB_OK);
   int text = field(&c, "text");
@@ -479,10 +485,11 @@ static void test_utf16_is_refused(void **state) {
 static void test_invalid_utf8_reported_and_replaced(void **state) {
   (void)state;
   ctx c;
-  assert_int_equal(OPEN(&c, "id,text\n"
-                            "1,caf\xE9 ok\n"
-                            "2,fine\n"
-                            "3,\xFF\xFE\xFF\xFE\xFF\n",
+  assert_int_equal(OPEN(&c,
+                        "id,text\n"
+                        "1,caf\xE9 ok\n"
+                        "2,fine\n"
+                        "3,\xFF\xFE\xFF\xFE\xFF\n",
                         VB_FORMAT_CSV),
                    VB_OK);
   int text = field(&c, "text");
@@ -541,11 +548,12 @@ static void test_csv_field_longer_than_max(void **state) {
 static void test_tsv(void **state) {
   (void)state;
   ctx c;
-  assert_int_equal(OPEN(&c, "id\ttext\tscore\n"
-                            "1\thej \"då\", sa hon\t8\n"
-                            "\n"
-                            "2\tb\n"
-                            "3\tc\t9\r\n",
+  assert_int_equal(OPEN(&c,
+                        "id\ttext\tscore\n"
+                        "1\thej \"då\", sa hon\t8\n"
+                        "\n"
+                        "2\tb\n"
+                        "3\tc\t9\r\n",
                         VB_FORMAT_TSV),
                    VB_OK);
   assert_int_equal(vb_reader_format(c.rd), VB_FORMAT_TSV);
@@ -581,13 +589,14 @@ static void test_jsonl(void **state) {
   (void)state;
   ctx c;
   assert_int_equal(
-      OPEN(&c, "{\"id\":1,\"answer\":{\"text\":\"hej\",\"score\":8.5},\"n\":null,\"ok\":true}\n"
-               "{\"id\":\"2\",\"answer\":{\"text\":\"x\"},\"score\":-3}\n"
-               "\n"
-               "{bad json\n"
-               "[1,2]\n"
-               "{\"id\":5,\"id\":6,\"answer\":{\"text\":\"dup\"}}\n"
-               "  {\"id\": 7, \"answer.text\": \"a key with a dot\"}  \n",
+      OPEN(&c,
+           "{\"id\":1,\"answer\":{\"text\":\"hej\",\"score\":8.5},\"n\":null,\"ok\":true}\n"
+           "{\"id\":\"2\",\"answer\":{\"text\":\"x\"},\"score\":-3}\n"
+           "\n"
+           "{bad json\n"
+           "[1,2]\n"
+           "{\"id\":5,\"id\":6,\"answer\":{\"text\":\"dup\"}}\n"
+           "  {\"id\": 7, \"answer.text\": \"a key with a dot\"}  \n",
            VB_FORMAT_JSONL),
       VB_OK);
   const char *const *cols;
@@ -598,16 +607,16 @@ static void test_jsonl(void **state) {
       missing = field(&c, "missing");
   const vb_record *r = NEXT(&c, 1, 1);
   assert_int_equal(r->error, 0);
-  VALUE(&c, id, "1");      /* a number as its text */
-  VALUE(&c, text, "hej");  /* a dotted path */
+  VALUE(&c, id, "1");     /* a number as its text */
+  VALUE(&c, text, "hej"); /* a dotted path */
   VALUE(&c, sc, "8.5");
-  VALUE(&c, n, NULL);      /* JSON null */
+  VALUE(&c, n, NULL); /* JSON null */
   VALUE(&c, ok, "true");
   VALUE(&c, missing, NULL);
   NEXT(&c, 2, 2);
   VALUE(&c, id, "2");
   VALUE(&c, text, "x");
-  VALUE(&c, sc, NULL);     /* missing inside an object */
+  VALUE(&c, sc, NULL); /* missing inside an object */
   VALUE(&c, score, "-3");
   /* line 3 is blank; line 4 is not JSON: a record with an error and no fields */
   r = NEXT(&c, 4, 4);

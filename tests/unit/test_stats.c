@@ -26,7 +26,7 @@ static void test_nps_adjusted_wald(void **state) {
    * 0.2014563.
    *   centre = 100 (p' - d') = 29.12621
    *   var    = (p' + d') - (p' - d')^2 = 0.6941748 - 0.0848336 = 0.6093411
-   *   SE     = sqrt(0.6093411 / 103) = 0.0769153
+   *   SE     = sqrt(0.6093411 / 103) = 0.0769151
    *   margin = 100 * 1.959964 * 0.0769153 = 15.07508
    *   lo = 29.12621 - 15.07508 = 14.05113, hi = 29.12621 + 15.07508 = 44.20130
    * (mpmath: 14.0511301787616, 44.2012970057044.)
@@ -290,7 +290,8 @@ static void test_bh(void **state) {
   assert_close(q2[2], 0.5 * 5 / 3, 1e-15);
   assert_close(q2[0], 0.99, 1e-15);
   assert_close(q2[4], 0.99, 1e-15);
-  for (size_t i = 0; i < 5; i++) assert_true(q2[i] >= p2[i] && q2[i] <= 1);
+  for (size_t i = 0; i < 5; i++)
+    assert_true(q2[i] >= p2[i] && q2[i] <= 1);
 
   /* all NaN, and nothing at all */
   const double pn[2] = {NAN, NAN};
@@ -308,7 +309,8 @@ static void test_bh(void **state) {
 /* ---- histograms ---- */
 
 static void hist_of(vb__hist *h, const int *v, size_t n) {
-  for (size_t i = 0; i < n; i++) assert_int_equal(vb__hist_add(h, (int64_t)v[i] * 1000, 1), VB_OK);
+  for (size_t i = 0; i < n; i++)
+    assert_int_equal(vb__hist_add(h, (int64_t)v[i] * 1000, 1), VB_OK);
 }
 
 static void test_hist_add_sorted_and_counted(void **state) {

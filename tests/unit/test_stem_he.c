@@ -169,7 +169,8 @@ static void expect_prefixes(const char *word, size_t max, const size_t *want, si
   size_t n = vb__he_prefixes(word, strlen(word), lens, max);
   if (n != n_want) fail_msg("%s: %zu prefixes, expected %zu", word, n, n_want);
   for (size_t i = 0; i < n; i++)
-    if (lens[i] != want[i]) fail_msg("%s: prefix %zu is %zu bytes, expected %zu", word, i, lens[i], want[i]);
+    if (lens[i] != want[i])
+      fail_msg("%s: prefix %zu is %zu bytes, expected %zu", word, i, lens[i], want[i]);
 }
 
 static void test_prefixes(void **state) {

@@ -10,9 +10,17 @@
 
 #include "vb_text.h"
 
-enum { W = VB_TOK_WORD, N = VB_TOK_NUMBER, E = VB_TOK_EMOJI, EMO = VB_TOK_EMOTICON,
-       URL = VB_TOK_URL, MAIL = VB_TOK_EMAIL, AT = VB_TOK_MENTION, TAG = VB_TOK_HASHTAG,
-       P = VB_TOK_PUNCT };
+enum {
+  W = VB_TOK_WORD,
+  N = VB_TOK_NUMBER,
+  E = VB_TOK_EMOJI,
+  EMO = VB_TOK_EMOTICON,
+  URL = VB_TOK_URL,
+  MAIL = VB_TOK_EMAIL,
+  AT = VB_TOK_MENTION,
+  TAG = VB_TOK_HASHTAG,
+  P = VB_TOK_PUNCT
+};
 enum { CAPS = VB_TOKF_CAPS, LONG = VB_TOKF_ELONGATED };
 
 typedef struct {
@@ -22,7 +30,7 @@ typedef struct {
 } xtok;
 
 static const char *type_name(int t) {
-  static const char *const names[] = {"word", "number", "emoji", "emoticon", "url",
+  static const char *const names[] = {"word",  "number",  "emoji",   "emoticon", "url",
                                       "email", "mention", "hashtag", "punct"};
   return t >= 0 && t < 9 ? names[t] : "?";
 }
@@ -34,8 +42,7 @@ static void dump(const char *text, const vb__toks *t) {
                   text + t->v[i].start);
 }
 
-static void check_tokens_(const char *text, const xtok *x, size_t nx, const char *file,
-                          int line) {
+static void check_tokens_(const char *text, const xtok *x, size_t nx, const char *file, int line) {
   vb__toks t = {0};
   size_t len = strlen(text);
   if (vb__tokenize(text, len, &t) != VB_OK) {
@@ -45,7 +52,8 @@ static void check_tokens_(const char *text, const xtok *x, size_t nx, const char
   bool ok = t.n == nx;
   size_t pos = 0;
   for (size_t i = 0; ok && i < nx; i++) {
-    while (pos < len && (text[pos] == ' ' || text[pos] == '\t' || text[pos] == '\n')) pos++;
+    while (pos < len && (text[pos] == ' ' || text[pos] == '\t' || text[pos] == '\n'))
+      pos++;
     size_t sl = strlen(x[i].surface);
     if (t.v[i].start != pos || t.v[i].end != pos + sl ||
         memcmp(text + pos, x[i].surface, sl) != 0 || t.v[i].type != x[i].type ||
@@ -57,7 +65,8 @@ static void check_tokens_(const char *text, const xtok *x, size_t nx, const char
     pos += sl;
   }
   if (ok) {
-    while (pos < len && (text[pos] == ' ' || text[pos] == '\t' || text[pos] == '\n')) pos++;
+    while (pos < len && (text[pos] == ' ' || text[pos] == '\t' || text[pos] == '\n'))
+      pos++;
     if (pos != len) {
       print_error("text left over after the last expected token at %zu\n", pos);
       ok = false;
@@ -71,10 +80,10 @@ static void check_tokens_(const char *text, const xtok *x, size_t nx, const char
   }
   vb__free(t.v);
 }
-#define check_tokens(text, ...)                                                                \
-  do {                                                                                         \
-    const xtok x_[] = {__VA_ARGS__};                                                           \
-    check_tokens_((text), x_, sizeof x_ / sizeof x_[0], __FILE__, __LINE__);                   \
+#define check_tokens(text, ...)                                                                    \
+  do {                                                                                             \
+    const xtok x_[] = {__VA_ARGS__};                                                               \
+    check_tokens_((text), x_, sizeof x_ / sizeof x_[0], __FILE__, __LINE__);                       \
   } while (0)
 
 /* ---- English ---- */
@@ -86,8 +95,8 @@ static void test_english_words(void **state) {
   /* a typographic apostrophe joins too */
   check_tokens("don\xE2\x80\x99t", {"don\xE2\x80\x99t", W, 0});
   /* an apostrophe or hyphen not followed by a letter does not */
-  check_tokens("the users' view - ok", {"the", W, 0}, {"users", W, 0}, {"'", P, 0},
-               {"view", W, 0}, {"-", P, 0}, {"ok", W, 0});
+  check_tokens("the users' view - ok", {"the", W, 0}, {"users", W, 0}, {"'", P, 0}, {"view", W, 0},
+               {"-", P, 0}, {"ok", W, 0});
   /* digits glued to letters make a word */
   check_tokens("3rd 4g", {"3rd", W, 0}, {"4g", W, 0});
 }
@@ -154,8 +163,8 @@ static void test_elongation_and_caps(void **state) {
   (void)state;
   check_tokens("!!! !! ?!? ... sooooo soo", {"!!!", P, LONG}, {"!!", P, 0}, {"?!?", P, LONG},
                {"...", P, LONG}, {"sooooo", W, LONG}, {"soo", W, 0});
-  check_tokens("GREAT OK ok A I'M", {"GREAT", W, CAPS}, {"OK", W, CAPS}, {"ok", W, 0},
-               {"A", W, 0}, {"I'M", W, CAPS});
+  check_tokens("GREAT OK ok A I'M", {"GREAT", W, CAPS}, {"OK", W, CAPS}, {"ok", W, 0}, {"A", W, 0},
+               {"I'M", W, CAPS});
   check_tokens("GREAT!!!", {"GREAT", W, CAPS}, {"!!!", P, LONG});
   check_tokens("SOOOO", {"SOOOO", W, CAPS | LONG});
   /* mixed case is not caps; a digit run is not elongation */
@@ -217,7 +226,7 @@ static void test_hebrew_maqaf_and_offsets(void **state) {
   vb__toks t = {0};
   assert_int_equal(vb__tokenize(s, strlen(s), &t), VB_OK);
   assert_int_equal(t.n, 5);
-  assert_int_equal(t.v[0].start, 0);  /* המשלוח: 6 letters */
+  assert_int_equal(t.v[0].start, 0); /* המשלוח: 6 letters */
   assert_int_equal(t.v[0].end, 12);
   assert_int_equal(t.v[1].start, 13); /* איחר */
   assert_int_equal(t.v[1].end, 21);
@@ -231,7 +240,8 @@ static void test_hebrew_maqaf_and_offsets(void **state) {
   vb__free(t.v);
   t = (vb__toks){0};
   /* direction marks are blanks: RLM (3 bytes) then a word from byte 3 */
-  s = "\xE2\x80\x8F" "שלום";
+  s = "\xE2\x80\x8F"
+      "שלום";
   assert_int_equal(vb__tokenize(s, strlen(s), &t), VB_OK);
   assert_int_equal(t.n, 1);
   assert_int_equal(t.v[0].start, 3);
@@ -309,7 +319,9 @@ static void test_blanks_and_reuse(void **state) {
   assert_int_equal(vb__tokenize(" \t\r\n ", 5, &t), VB_OK);
   assert_int_equal(t.n, 0);
   /* NBSP, zero-width space and newlines separate words */
-  const char *s = "a\xC2\xA0" "b\xE2\x80\x8B" "c\nd";
+  const char *s = "a\xC2\xA0"
+                  "b\xE2\x80\x8B"
+                  "c\nd";
   assert_int_equal(vb__tokenize(s, strlen(s), &t), VB_OK);
   assert_int_equal(t.n, 4);
   assert_int_equal(t.v[1].start, 3);

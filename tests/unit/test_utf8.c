@@ -31,12 +31,12 @@ static void test_decode_valid(void **state) {
   (void)state;
   expect_decode(S("A"), 'A', 1);
   expect_decode(S("\x7F"), 0x7F, 1);
-  expect_decode(S("\xC2\x80"), 0x80, 2);     /* smallest two-byte form */
-  expect_decode(S("\xC3\xA5"), 0xE5, 2);     /* å */
-  expect_decode(S("\xC3\xB8"), 0xF8, 2);     /* ø */
-  expect_decode(S("\xD7\xA9"), 0x5E9, 2);    /* ש */
+  expect_decode(S("\xC2\x80"), 0x80, 2);  /* smallest two-byte form */
+  expect_decode(S("\xC3\xA5"), 0xE5, 2);  /* å */
+  expect_decode(S("\xC3\xB8"), 0xF8, 2);  /* ø */
+  expect_decode(S("\xD7\xA9"), 0x5E9, 2); /* ש */
   expect_decode(S("\xDF\xBF"), 0x7FF, 2);
-  expect_decode(S("\xE0\xA0\x80"), 0x800, 3); /* smallest three-byte form */
+  expect_decode(S("\xE0\xA0\x80"), 0x800, 3);  /* smallest three-byte form */
   expect_decode(S("\xE2\x82\xAC"), 0x20AC, 3); /* € */
   expect_decode(S("\xED\x9F\xBF"), 0xD7FF, 3); /* just below the surrogates */
   expect_decode(S("\xEE\x80\x80"), 0xE000, 3); /* just above them */
@@ -122,18 +122,24 @@ static void test_check_valid_languages(void **state) {
 
 static void test_check_reports_first_bad_offset(void **state) {
   (void)state;
-  assert_int_equal(vb_utf8_check(S("abc\xC0\x80" "def")), 3);
+  assert_int_equal(vb_utf8_check(S("abc\xC0\x80"
+                                   "def")),
+                   3);
   assert_int_equal(vb_utf8_check(S("\xE0\x80\x80")), 0);
   assert_int_equal(vb_utf8_check(S("x\xED\xA0\x80")), 1);
   assert_int_equal(vb_utf8_check(S("xy\xF4\x90\x80\x80")), 2);
-  assert_int_equal(vb_utf8_check(S("\x80" "abc")), 0);
+  assert_int_equal(vb_utf8_check(S("\x80"
+                                   "abc")),
+                   0);
   assert_int_equal(vb_utf8_check(S("åäö\xBF")), 6);
   /* truncated at the end */
   assert_int_equal(vb_utf8_check(S("ok \xE2\x82")), 3);
   assert_int_equal(vb_utf8_check(S("ok \xF0\x9F\x91")), 3);
   assert_int_equal(vb_utf8_check(S("ok \xC3")), 3);
   /* the first of several */
-  assert_int_equal(vb_utf8_check(S("a\xFF" "b\xFE")), 1);
+  assert_int_equal(vb_utf8_check(S("a\xFF"
+                                   "b\xFE")),
+                   1);
   /* around the eight-byte ASCII fast path: bad bytes at 7, 8, 15, 16 and 17 */
   char buf[40];
   for (size_t at = 0; at < 33; at++) {
@@ -160,9 +166,10 @@ static size_t repair(const char *s, size_t len, char *out, size_t *bad) {
 
 static void test_repair_valid_unchanged(void **state) {
   (void)state;
-  static const char *const texts[] = {
-      "Kundtjänsten var jättebra", "Kæmpe god service, æøå", "השירות היה מצוין, דו\"ח",
-      "Great 👍🏽 👨‍👩‍👧 🇸🇪 ❤️", "plain ascii text that is longer than eight bytes"};
+  static const char *const texts[] = {"Kundtjänsten var jättebra", "Kæmpe god service, æøå",
+                                      "השירות היה מצוין, דו\"ח",
+                                      "Great 👍🏽 👨‍👩‍👧 🇸🇪 ❤️",
+                                      "plain ascii text that is longer than eight bytes"};
   char out[256];
   for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
     size_t len = strlen(texts[i]), bad = 99;
@@ -186,18 +193,32 @@ static void test_repair_counts(void **state) {
   char want[64];
   /* overlong */
   snprintf(want, sizeof want, "a%sb", FFFD);
-  expect_repair(S("a\xC0\x80" "b"), want, 1);
-  expect_repair(S("a\xE0\x80\x80" "b"), want, 1);
+  expect_repair(S("a\xC0\x80"
+                  "b"),
+                want, 1);
+  expect_repair(S("a\xE0\x80\x80"
+                  "b"),
+                want, 1);
   /* surrogate */
-  expect_repair(S("a\xED\xA0\x80" "b"), want, 1);
+  expect_repair(S("a\xED\xA0\x80"
+                  "b"),
+                want, 1);
   /* above U+10FFFF */
-  expect_repair(S("a\xF4\x90\x80\x80" "b"), want, 1);
+  expect_repair(S("a\xF4\x90\x80\x80"
+                  "b"),
+                want, 1);
   /* lone continuation bytes: a run of them is one replacement */
-  expect_repair(S("a\x80" "b"), want, 1);
-  expect_repair(S("a\x80\xBF\x80" "b"), want, 1);
+  expect_repair(S("a\x80"
+                  "b"),
+                want, 1);
+  expect_repair(S("a\x80\xBF\x80"
+                  "b"),
+                want, 1);
   /* a lead byte followed by a non-continuation: the next character survives */
   snprintf(want, sizeof want, "%sA", FFFD);
-  expect_repair(S("\xC3" "A"), want, 1);
+  expect_repair(S("\xC3"
+                  "A"),
+                want, 1);
   snprintf(want, sizeof want, "%s\xE2\x82\xAC", FFFD);
   expect_repair(S("\xE2\x82\xE2\x82\xAC"), want, 1); /* truncated €, then € */
   /* truncated at the end */
@@ -225,7 +246,9 @@ static void test_repair_null_count_and_capacity(void **state) {
   (void)state;
   char out[16];
   /* n_bad may be NULL */
-  size_t n = vb_utf8_repair(S("a\xFF" "b"), out, sizeof out, NULL);
+  size_t n = vb_utf8_repair(S("a\xFF"
+                              "b"),
+                            out, sizeof out, NULL);
   assert_int_equal(n, 5);
   /* the worst case, every byte invalid and separated, fits in exactly 3 * len */
   const char worst[] = "\xFF\xFE\xFF\xFE\xFF";
@@ -234,7 +257,8 @@ static void test_repair_null_count_and_capacity(void **state) {
   n = vb_utf8_repair(worst, 5, big, sizeof big, &bad);
   assert_int_equal(n, 15);
   assert_int_equal(bad, 5);
-  for (size_t i = 0; i < 5; i++) assert_memory_equal(big + 3 * i, FFFD, 3);
+  for (size_t i = 0; i < 5; i++)
+    assert_memory_equal(big + 3 * i, FFFD, 3);
   /* a too small buffer is never overrun */
   char small[8];
   memset(small, 'Z', sizeof small);

@@ -31,7 +31,7 @@ static inline void vb_test_close(double a, double b, double tol, const char *ea,
     _fail(file, line);
   }
 }
-#define assert_close(a, b, tol)                                                                \
+#define assert_close(a, b, tol)                                                                    \
   vb_test_close((double)(a), (double)(b), (double)(tol), #a, #b, __FILE__, __LINE__)
 
 static inline void vb_test_nan(double a, const char *ea, const char *file, int line) {
@@ -50,8 +50,7 @@ static inline void vb_test_same(double a, double b, const char *ea, const char *
     _fail(file, line);
   }
 }
-#define assert_same_double(a, b)                                                               \
-  vb_test_same((double)(a), (double)(b), #a, #b, __FILE__, __LINE__)
+#define assert_same_double(a, b) vb_test_same((double)(a), (double)(b), #a, #b, __FILE__, __LINE__)
 
 /* Compares a byte span with a C string. */
 static inline void vb_test_span(const char *s, size_t n, const char *want, const char *es,
