@@ -18,7 +18,11 @@
  *      full      full analysis on the texts in memory, language given
  *      auto      full analysis on the texts in memory, language identified
  *      load      vb_model_load() with the built-in data, median of 5
- * 3. Prints one Markdown table row per measurement (best of --runs runs), then notes.
+ * 3. Prints one Markdown table row per measurement (best of --runs runs), then notes: what
+ *    the analyses found (languages identified, tokens and theme mentions per record) and how
+ *    busy the machine was meanwhile with other processes (from /proc/stat), because on a
+ *    shared machine that, more than anything in the code, moves the wall-clock numbers.
+ *    Each row also gives the CPU time of its run, which waiting for a CPU does not inflate.
  *
  * Every measurement runs in a fresh process (this program re-executed with the internal
  * option --child, or the verbatim binary), so that the peak RSS reported by wait4() belongs
@@ -91,6 +95,14 @@ static char *xstrdup(const char *s) {
 static double now(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* CPU time of this process (user + system). On a shared machine wall time also counts the
+ * time spent waiting for a CPU; CPU time does not, so both are reported. */
+static double cpu_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
@@ -512,7 +524,7 @@ static int child_file(const char *kind, const char *path) {
   uint64_t by_lang[VB_LANG_COUNT] = {0}, records = 0, errors = 0, tokens = 0, mentions = 0;
   uint64_t text_bytes = 0;
 
-  double t0 = now();
+  double t0 = now(), c0 = cpu_now();
   FILE *fp;
   int problems = 0;
   vb_reader *rd = open_reader(path, &fp, &problems);
@@ -539,10 +551,10 @@ static int child_file(const char *kind, const char *path) {
   if (rc < 0) die("%s: read error", path);
   vb_reader_free(rd);
   fclose(fp);
-  double secs = now() - t0;
+  double secs = now() - t0, cpu = cpu_now() - c0;
 
-  printf("ok %.6f %llu %llu\n", secs, (unsigned long long)records,
-         (unsigned long long)file_size(path));
+  printf("ok %.6f %llu %llu %.6f\n", secs, (unsigned long long)records,
+         (unsigned long long)file_size(path), cpu);
   if (analyse) {
     print_lang_shares("library (auto)", by_lang, records);
     printf("note library: %.1f tokens and %.3f theme mentions per record; %llu records not "
@@ -617,7 +629,7 @@ static int child_memory(const char *kind, const char *path, vb_lang lang) {
   vb_run_options ro = {VB_LANG_UND, VB_LANG_UND, 0};
   if (!strcmp(kind, "tokens")) ro.flags = VB_RUN_TOKENS_ONLY;
   uint64_t by_lang[VB_LANG_COUNT] = {0}, tokens = 0, errors = 0;
-  double t0 = now();
+  double t0 = now(), c0 = cpu_now();
   for (size_t i = 0; i < t.n; i++) {
     if (given) ro.lang = (vb_lang)t.lang[i];
     const vb_result *r;
@@ -629,9 +641,9 @@ static int child_memory(const char *kind, const char *path, vb_lang lang) {
     tokens += vb_result_tokens(r, &tk);
     by_lang[vb_result_lang(r)]++;
   }
-  double secs = now() - t0;
+  double secs = now() - t0, cpu = cpu_now() - c0;
   size_t bytes = t.n ? t.off[t.n] : 0;
-  printf("ok %.6f %zu %zu\n", secs, t.n, bytes);
+  printf("ok %.6f %zu %zu %.6f\n", secs, t.n, bytes, cpu);
   if (!strcmp(kind, "auto")) print_lang_shares("auto", by_lang, t.n);
   if (!strcmp(kind, "tokens"))
     printf("note tokens: %.1f tokens per record, %.1f bytes per token; %llu runs failed\n",
@@ -649,15 +661,17 @@ static int child_memory(const char *kind, const char *path, vb_lang lang) {
 
 /* Model load: median of 5 loads of the built-in data. */
 static int child_load(void) {
-  double s[5];
+  double s[5], c[5];
   for (int i = 0; i < 5; i++) {
-    double t0 = now();
+    double t0 = now(), c0 = cpu_now();
     vb_model *m = load_model_or_die();
     s[i] = now() - t0;
+    c[i] = cpu_now() - c0;
     vb_model_free(m);
   }
   qsort(s, 5, sizeof s[0], cmp_double);
-  printf("ok %.6f 0 0\n", s[2]);
+  qsort(c, 5, sizeof c[0], cmp_double);
+  printf("ok %.6f 0 0 %.6f\n", s[2], c[2]);
   printf("note load: 5 loads of the built-in model: %.2f / %.2f / %.2f ms (min / median / max)\n",
          s[0] * 1e3, s[2] * 1e3, s[4] * 1e3);
   return 0;
@@ -670,7 +684,7 @@ static int child_load(void) {
 typedef struct outcome {
   bool ok;
   char why[128];
-  double secs;
+  double secs, cpu; /* wall and CPU seconds */
   uint64_t records, bytes;
   double rss_mb;
   buf notes;
@@ -696,6 +710,8 @@ static void run_child(char *const argv[], int out_fd, outcome *o) {
   if (w < 0) die("wait4: %s", strerror(errno));
   o->secs = now() - t0;
   o->rss_mb = (double)ru.ru_maxrss * 1024.0 / 1e6; /* ru_maxrss is in KiB on Linux */
+  o->cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+           (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
   o->ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
   if (WIFSIGNALED(status))
     snprintf(o->why, sizeof o->why, "killed by signal %d (%s)", WTERMSIG(status),
@@ -721,10 +737,11 @@ static void run_self(const char *self, const char *kind, const char *path, const
   char line[1024];
   bool got = false;
   while (fgets(line, sizeof line, fp)) {
-    double s;
+    double s, c;
     unsigned long long r, b;
-    if (sscanf(line, "ok %lf %llu %llu", &s, &r, &b) == 3) {
+    if (sscanf(line, "ok %lf %llu %llu %lf", &s, &r, &b, &c) == 4) {
       o->secs = s; /* the child's own timed section */
+      o->cpu = c;
       o->records = r;
       o->bytes = b;
       got = true;
@@ -783,13 +800,14 @@ static bool in_list(const char *list, const char *word) {
 static void print_row(const char *label, const char *lang, const outcome *best, double rss,
                       bool is_load, int runs_ok, int runs) {
   if (!runs_ok) {
-    printf("| %s | %s | | FAILED: %s | | | |\n", label, lang, best->why);
+    printf("| %s | %s | | FAILED: %s | | | | |\n", label, lang, best->why);
     fflush(stdout);
     return;
   }
-  char secs[32], mbs[32], rps[32], mb[32];
+  char secs[32], mbs[32], rps[32], mb[32], cpu[32];
   if (is_load) {
     snprintf(secs, sizeof secs, "%.4f", best->secs);
+    snprintf(cpu, sizeof cpu, "%.4f", best->cpu);
     snprintf(mb, sizeof mb, "-");
     snprintf(mbs, sizeof mbs, "-");
     snprintf(rps, sizeof rps, "-");
@@ -797,13 +815,42 @@ static void print_row(const char *label, const char *lang, const outcome *best, 
     double in_mb = (double)best->bytes / 1e6;
     snprintf(mb, sizeof mb, "%.1f", in_mb);
     snprintf(secs, sizeof secs, "%.2f", best->secs);
+    snprintf(cpu, sizeof cpu, "%.2f", best->cpu);
     snprintf(mbs, sizeof mbs, "%.1f", best->secs > 0 ? in_mb / best->secs : 0.0);
     snprintf(rps, sizeof rps, "%.0f", best->secs > 0 ? (double)best->records / best->secs : 0.0);
   }
-  printf("| %s | %s | %s | %s | %s | %s | %.1f |", label, lang, mb, secs, mbs, rps, rss);
+  printf("| %s | %s | %s | %s | %s | %s | %.1f | %s |", label, lang, mb, secs, mbs, rps, rss, cpu);
   if (runs_ok < runs) printf(" (%d of %d runs failed)", runs - runs_ok, runs);
   printf("\n");
   fflush(stdout);
+}
+
+/* Machine-wide CPU time from the first line of /proc/stat, in seconds: busy (everything but
+ * idle and iowait) and steal (taken by the hypervisor for other guests). Zero when absent. */
+typedef struct machine_cpu {
+  double busy, steal, wall, ours;
+} machine_cpu;
+
+static void machine_cpu_read(machine_cpu *m) {
+  memset(m, 0, sizeof *m);
+  m->wall = now();
+  struct rusage ru;
+  getrusage(RUSAGE_CHILDREN, &ru);
+  m->ours = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+            (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+  getrusage(RUSAGE_SELF, &ru);
+  m->ours += (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+             (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+  FILE *fp = fopen("/proc/stat", "r");
+  if (!fp) return;
+  unsigned long long v[8] = {0};
+  if (fscanf(fp, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3],
+             &v[4], &v[5], &v[6], &v[7]) >= 4) {
+    double hz = (double)sysconf(_SC_CLK_TCK);
+    m->busy = (double)(v[0] + v[1] + v[2] + v[5] + v[6]) / hz;
+    m->steal = (double)v[7] / hz;
+  }
+  fclose(fp);
 }
 
 /* The folder holding this program (resolved), for finding ../src/verbatim. */
@@ -961,8 +1008,8 @@ int main(int argc, char **argv) {
   }
 
   if (header && !gen_only) {
-    printf("| what | language | input MB | seconds | MB/s | records/s | peak RSS MB |\n"
-           "|---|---|---:|---:|---:|---:|---:|\n");
+    printf("| what | language | input MB | seconds | MB/s | records/s | peak RSS MB | CPU s |\n"
+           "|---|---|---:|---:|---:|---:|---:|---:|\n");
     fflush(stdout);
   }
   buf notes = {0};
@@ -1004,6 +1051,8 @@ int main(int argc, char **argv) {
     }
     if (gen_only) continue;
 
+    machine_cpu mc0, mc1;
+    machine_cpu_read(&mc0);
     for (const measure *m = measures; m->key; m++) {
       if (only ? !in_list(only, m->key) : false) continue;
       bool is_load = !strcmp(m->key, "load");
@@ -1023,7 +1072,8 @@ int main(int argc, char **argv) {
         } else {
           run_self(self, m->key, path, lang, &o);
         }
-        fprintf(stderr, " %s %.2f s, %.1f MB RSS\n", o.ok ? "" : o.why, o.secs, o.rss_mb);
+        fprintf(stderr, " %s %.2f s, %.2f CPU s, %.1f MB RSS\n", o.ok ? "" : o.why, o.secs,
+                o.cpu, o.rss_mb);
         if (!o.ok) {
           if (!runs_ok) snprintf(best.why, sizeof best.why, "%s", o.why);
           continue;
@@ -1051,13 +1101,29 @@ int main(int argc, char **argv) {
       free(best.notes.p);
       free(o.notes.p);
     }
+    machine_cpu_read(&mc1);
+    {
+      double wall = mc1.wall - mc0.wall, ours = mc1.ours - mc0.ours;
+      double others = (mc1.busy - mc0.busy) - ours;
+      long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+      char line[512];
+      snprintf(line, sizeof line,
+               "- %s, machine: over the %.0f s of these rows (%ld CPUs) the benchmark used "
+               "%.0f CPU s and other processes %.0f CPU s (on average %.2f CPUs busy with "
+               "other work); steal %.0f CPU s\n",
+               lang, wall, ncpu, ours, others > 0 ? others : 0.0,
+               wall > 0 && others > 0 ? others / wall : 0.0, mc1.steal - mc0.steal);
+      buf_adds(&notes, line);
+    }
     if (generated && !keep) {
       if (unlink(path) == 0) fprintf(stderr, "vb_bench: deleted %s\n", path);
     }
   }
   if (notes.n) printf("\nNotes (from the best run of each row):\n\n%s", notes.p);
   if (!gen_only)
-    printf("\nbest of %d runs; peak RSS is the largest of the runs; MB = 10^6 bytes\n", runs);
+    printf("\nseconds: wall time of the fastest of %d runs (MB/s and records/s from it); CPU s:\n"
+           "user + system time of that same run; peak RSS: the largest of the runs;\n"
+           "MB = 10^6 bytes\n", runs);
   free(notes.p);
   free(lang_list);
   free(self);

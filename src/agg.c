@@ -390,15 +390,25 @@ int vb_agg_load(const vb_model *model, const char *buf, size_t len, vb_agg **out
     if ((rc = parse_hist(s, &t->hist, &tot))) BAD("bad theme histogram");
     if (tot > n) BAD("theme counts do not add up");
     /* every theme score must also be among all the scores */
-    vb__hist diff = {0};
     for (size_t k = 0; k < t->hist.n; k++)
       if (vb__hist_count_range(&a->hist, (double)t->hist.bins[k].value / 1000.0,
                                (double)t->hist.bins[k].value / 1000.0) < t->hist.bins[k].count)
         rc = VB_EPARSE;
-    vb__hist_free(&diff);
     if (rc) BAD("theme scores not among all scores");
   }
   if (c.p < c.end) BAD("text after 'end'");
+  /* A record that mentions a child theme counts for its parent too: a parent can never have
+   * fewer records, or miss a score, that a child has. */
+  for (size_t i = 0; i < a->n_themes; i++) {
+    long par = model->themes[i].parent;
+    if (par < 0) continue;
+    const agg_theme *ch = &a->themes[i], *pa = &a->themes[par];
+    if (ch->n > pa->n || ch->neg > pa->neg || ch->pos > pa->pos) BAD("a theme counts more than its parent");
+    for (size_t k = 0; k < ch->hist.n; k++)
+      if (vb__hist_count_range(&pa->hist, (double)ch->hist.bins[k].value / 1000.0,
+                               (double)ch->hist.bins[k].value / 1000.0) < ch->hist.bins[k].count)
+        BAD("a theme's scores are not among its parent's");
+  }
   *out = a;
   return VB_OK;
 fail:

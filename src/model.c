@@ -128,20 +128,44 @@ static int data_file(const vb_model_options *o, const char *rel, const char **da
   return VB_ENOTFOUND;
 }
 
-/* Puts every Hebrew word of a file into the stemmer's vocabulary. */
-static int vocab_from_text(vb_model *m, const char *data, size_t len) {
-  vb__toks toks = {0};
-  int rc = vb__tokenize(data, len, &toks);
-  for (size_t i = 0; rc == VB_OK && i < toks.n; i++) {
-    if (toks.v[i].type != VB_TOK_WORD) continue;
-    const unsigned char c = (unsigned char)data[toks.v[i].start];
-    if (c != 0xD7) continue;
-    m->load_buf.len = 0;
-    rc = vb__normalize(&m->load_norm, data + toks.v[i].start, toks.v[i].end - toks.v[i].start,
-                       0, &m->load_buf);
-    if (rc == VB_OK) rc = vb__he_vocab_add(m->he_vocab, m->load_buf.data, m->load_buf.len);
+/* Adds one vocabulary word (normalised) if it is a single Hebrew word. */
+static int vocab_word(vb_model *m, const char *w, size_t n) {
+  while (n && (*w == ' ' || *w == '\t')) { w++; n--; }
+  while (n && (w[n - 1] == ' ' || w[n - 1] == '\t' || w[n - 1] == '\r' || w[n - 1] == '*')) n--;
+  if (n == 0 || memchr(w, ' ', n) || (unsigned char)w[0] != 0xD7) return VB_OK;
+  m->load_buf.len = 0;
+  int rc = vb__normalize(&m->load_norm, w, n, 0, &m->load_buf);
+  return rc ? rc : vb__he_vocab_add(m->he_vocab, m->load_buf.data, m->load_buf.len);
+}
+
+/* Puts the single-word Hebrew entries of a file into the stemmer's vocabulary: the terms of
+ * lexicon lines, the `he:` terms of a codebook, the words of a word list. Words inside
+ * multi-word entries are left out: they carry proclitics (השירות היה ...), and the stemmer's
+ * vocabulary must hold dictionary forms for its longest-stem rule to work. */
+static int vocab_from_file(vb_model *m, const char *data, size_t len, int kind) {
+  int rc = VB_OK;
+  size_t i = 0;
+  while (i < len && rc == VB_OK) {
+    size_t j = i;
+    while (j < len && data[j] != '\n') j++;
+    const char *line = data + i;
+    size_t n = j - i;
+    i = j + 1;
+    if (n == 0 || line[0] == '#') continue;
+    if (kind == 3) {
+      if (n < 3 || memcmp(line, "he:", 3) != 0) continue;
+      const char *p = line + 3, *end = line + n;
+      while (p < end && rc == VB_OK) {
+        const char *semi = memchr(p, ';', (size_t)(end - p));
+        const char *q = semi ? semi : end;
+        rc = vocab_word(m, p, (size_t)(q - p));
+        p = q + 1;
+      }
+    } else {
+      const char *tab = memchr(line, '\t', n);
+      rc = vocab_word(m, line, tab ? (size_t)(tab - line) : n);
+    }
   }
-  vb__free(toks.v);
   return rc;
 }
 
@@ -241,8 +265,9 @@ int vb_model_load(const vb_model_options *opts, vb_model **out, vb_error *err) {
   }
   /* Pass 1: the Hebrew vocabulary. */
   for (size_t i = 0; rc == VB_OK && i < n_src; i++)
-    if (src[i].present && (src[i].spec.lang == VB_LANG_HE || src[i].spec.kind == 3))
-      rc = vocab_from_text(m, src[i].data, src[i].len);
+    if (src[i].present && (src[i].spec.lang == VB_LANG_HE || src[i].spec.kind == 3) &&
+        src[i].spec.kind != 2)
+      rc = vocab_from_file(m, src[i].data, src[i].len, src[i].spec.kind);
   /* Pass 2: the entries. */
   for (size_t i = 0; rc == VB_OK && i < n_src; i++)
     if (src[i].present) rc = load_one(m, &src[i].spec, src[i].name, src[i].data, src[i].len, err);

@@ -67,6 +67,14 @@ static bool is_skin_tone(int32_t cp) { return cp >= 0x1F3FB && cp <= 0x1F3FF; }
 
 int vb__normalize(vb__norm *nz, const char *s, size_t len, unsigned flags, vb__buf *out) {
   const unsigned char *p = (const unsigned char *)s;
+  if (flags & VB_NORM_EMOJI) {
+    /* A ZWJ sequence's key is its first emoji; cut before utf8proc, which drops U+200D. */
+    for (size_t k = 0; k + 2 < len; k++)
+      if (p[k] == 0xE2 && p[k + 1] == 0x80 && p[k + 2] == 0x8D) {
+        len = k;
+        break;
+      }
+  }
   if (vb__buf_reserve(out, len * 3 + 8)) return VB_ENOMEM;
   size_t mark = out->len;
   bool slow = false;

@@ -32,6 +32,7 @@
 typedef struct rawline {
   size_t off, len;
   long lineno;
+  size_t bad; /* invalid sequences repaired in it (reported when first read) */
 } rawline;
 
 typedef struct cell {
@@ -172,9 +173,11 @@ static int repair_line(vb_reader *rd) {
 static int next_line(vb_reader *rd) {
   rd->line.len = 0;
   rd->line_long = false;
+  rd->line_bad = 0;
   if (rd->replay_pos < rd->n_replay) {
     rawline *rl = &rd->replay_lines[rd->replay_pos++];
     rd->lineno = rl->lineno;
+    rd->line_bad = rl->bad;
     if (vb__buf_append(&rd->line, rd->replay.data + rl->off, rl->len)) return VB_ENOMEM;
     if (rd->replay_pos == rd->n_replay) rd->replay_pos = rd->n_replay = rd->replay.len = 0;
     return 1;
@@ -294,6 +297,7 @@ static int raw_keep(vb_reader *rd) {
   rd->raw_lines[rd->n_raw].off = rd->raw.len;
   rd->raw_lines[rd->n_raw].len = rd->line.len;
   rd->raw_lines[rd->n_raw].lineno = rd->lineno;
+  rd->raw_lines[rd->n_raw].bad = rd->line_bad;
   rd->n_raw++;
   return vb__buf_append(&rd->raw, rd->line.data, rd->line.len);
 }
@@ -308,6 +312,7 @@ static int replay_raw(vb_reader *rd, size_t from) {
     nl[n].off = nb.len;
     nl[n].len = rd->raw_lines[k].len;
     nl[n].lineno = rd->raw_lines[k].lineno;
+    nl[n].bad = rd->raw_lines[k].bad;
     n++;
     if (vb__buf_append(&nb, rd->raw.data + rd->raw_lines[k].off, rd->raw_lines[k].len)) goto fail;
   }
@@ -317,6 +322,7 @@ static int replay_raw(vb_reader *rd, size_t from) {
     nl[n].off = nb.len;
     nl[n].len = rd->replay_lines[k].len;
     nl[n].lineno = rd->replay_lines[k].lineno;
+    nl[n].bad = rd->replay_lines[k].bad;
     n++;
     if (vb__buf_append(&nb, rd->replay.data + rd->replay_lines[k].off, rd->replay_lines[k].len))
       goto fail;
@@ -346,13 +352,40 @@ static int replay_raw_line(vb_reader *rd) {
   return rc;
 }
 
-static int csv_feed_line(vb_reader *rd) {
+/* Feeds the current line (and its terminator) to libcsv. On a parse error returns VB_EPARSE
+ * and sets `*at` to the byte offset in the line where libcsv stopped. */
+static int csv_feed_line(vb_reader *rd, size_t *at) {
   /* the terminator is part of the CSV text: inside quotes it belongs to the field */
   if (vb__buf_putc(&rd->line, '\n')) return VB_ENOMEM;
   size_t n = csv_parse(&rd->csv, rd->line.data, rd->line.len, csv_field_cb, csv_row_cb, rd);
   rd->line.len--;
   rd->line.data[rd->line.len] = '\0';
+  if (at) *at = n;
   return n == rd->line.len + 1 ? VB_OK : VB_EPARSE;
+}
+
+/* The record's first raw line read again with quotes taken as text; the lines after it go
+ * back in front of the input to be read as records of their own. Used when the record is
+ * malformed (a stray quote, a quote never closed), so that nothing after it is swallowed. */
+static int csv_literal_first_line(vb_reader *rd) {
+  rd->n_cells = 0;
+  rd->vals.len = 0;
+  rd->row_done = false;
+  rd->field_too_big = false;
+  long first = rd->raw_lines[0].lineno;
+  if (replay_raw(rd, 1)) return VB_ENOMEM;
+  rd->line.len = 0;
+  if (vb__buf_append(&rd->line, rd->raw.data + rd->raw_lines[0].off, rd->raw_lines[0].len))
+    return VB_ENOMEM;
+  rd->n_raw = 1;
+  if (csv_start(rd, true)) return VB_ENOMEM;
+  csv_set_quote(&rd->csv, '\0');
+  csv_feed_line(rd, NULL);
+  csv_fini(&rd->csv, csv_field_cb, csv_row_cb, rd);
+  if (csv_start(rd, false)) return VB_ENOMEM;
+  rd->rec.line = rd->rec.line_end = first;
+  rd->rec.n_invalid_utf8 = (unsigned)rd->raw_lines[0].bad;
+  return VB_OK;
 }
 
 /* Reads one CSV record into cells. Returns 1, 0 at the end, or a negative code. */
@@ -361,7 +394,6 @@ static int csv_record(vb_reader *rd) {
   rd->field_too_big = false;
   rd->n_raw = 0;
   rd->raw.len = 0;
-  bool reparsing = false;
   for (;;) {
     int rc = next_line(rd);
     if (rc < 0) return rc;
@@ -374,23 +406,8 @@ static int csv_record(vb_reader *rd) {
         long start = rd->raw_lines[0].lineno;
         report(rd, VB_PROBLEM_ERROR, start, 0,
                "quoted field not closed before the end of the input (opened on this line)");
-        rd->n_cells = 0;
-        rd->vals.len = 0;
-        if (replay_raw(rd, 0)) return VB_ENOMEM;
-        rd->n_raw = 0;
-        rd->raw.len = 0;
-        if (csv_start(rd, true)) return VB_ENOMEM;
-        csv_set_quote(&rd->csv, '\0');
-        rd->rec.error = 0;
-        int r2 = next_line(rd);
-        if (r2 <= 0) return r2;
-        if (raw_keep(rd)) return VB_ENOMEM;
-        if (csv_feed_line(rd)) return VB_EPARSE;
-        rd->rec.line = rd->raw_lines[0].lineno;
-        csv_fini(&rd->csv, csv_field_cb, csv_row_cb, rd);
-        csv_start(rd, false);
+        if (csv_literal_first_line(rd)) return VB_ENOMEM;
         record_error(rd, VB_EPARSE, "unbalanced quote: fields read with quotes as text");
-        rd->rec.line_end = rd->lineno;
         return 1;
       }
       csv_start(rd, rd->lenient);
@@ -411,34 +428,37 @@ static int csv_record(vb_reader *rd) {
     }
     if (rd->line_bad) rd->rec.n_invalid_utf8 += (unsigned)rd->line_bad;
     if (raw_keep(rd)) return VB_ENOMEM;
-    if (rd->n_raw == 1 && rd->line.len == 0 && !reparsing) {
+    if (rd->n_raw == 1 && rd->line.len == 0) {
       /* a blank line between records */
       rd->n_raw = 0;
       rd->raw.len = 0;
       continue;
     }
-    rc = csv_feed_line(rd);
-    if (rc == VB_EPARSE && !rd->lenient) {
-      /* find the column of the offending quote for the message */
-      report(rd, VB_PROBLEM_ERROR, rd->lineno, 0,
-             "stray quote: a quote inside an unquoted field or text after a closing quote");
-      rd->n_cells = 0;
-      rd->vals.len = 0;
-      if (csv_start(rd, true)) return VB_ENOMEM;
-      rd->row_done = false;
-      for (size_t k = 0; k < rd->n_raw; k++) {
-        rd->line.len = 0;
-        if (vb__buf_append(&rd->line, rd->raw.data + rd->raw_lines[k].off, rd->raw_lines[k].len))
-          return VB_ENOMEM;
-        csv_feed_line(rd);
-      }
-      reparsing = true;
+    size_t at = 0;
+    rc = csv_feed_line(rd, &at);
+    if (rc == VB_EPARSE) {
+      /* libcsv stops just after the offending character: a quote inside an unquoted field,
+       * or text after a closing quote */
+      report(rd, VB_PROBLEM_ERROR, rd->lineno, (long)at + 1,
+             "stray quote: a quote inside an unquoted field or text after a closing quote; "
+             "the record's first line is read with quotes as text");
+      if (csv_literal_first_line(rd)) return VB_ENOMEM;
+      record_error(rd, 0, "");
+      return 1;
     } else if (rc) {
       return rc;
     }
+    if (!rd->row_done && rd->raw.len > rd->max_line) {
+      /* a quoted field that runs on and on: almost surely a quote never closed */
+      report(rd, VB_PROBLEM_ERROR, rd->raw_lines[0].lineno, 0,
+             "quoted field longer than %zu bytes (opened on this line): read with quotes as "
+             "text (see --max-field)", rd->max_line);
+      if (csv_literal_first_line(rd)) return VB_ENOMEM;
+      record_error(rd, VB_EPARSE, "unbalanced quote: fields read with quotes as text");
+      return 1;
+    }
     if (rd->row_done) {
       rd->rec.line_end = rd->lineno;
-      if (rd->lenient) csv_start(rd, false);
       if (rd->field_too_big) {
         report(rd, VB_PROBLEM_ERROR, rd->rec.line, 0,
                "a field is longer than %zu bytes, or there are more than %zu fields (see --max-field)",
@@ -522,7 +542,12 @@ static int json_value_cell(vb_reader *rd, const json_t *v) {
     return cell_add(rd, num, strlen(num), true);
   }
   if (json_is_real(v)) {
-    snprintf(num, sizeof num, "%.17g", json_real_value(v));
+    /* the shortest text that reads back as the same number: 7.3, not 7.2999999999999998 */
+    double d = json_real_value(v);
+    for (int prec = 15; prec <= 17; prec++) {
+      snprintf(num, sizeof num, "%.*g", prec, d);
+      if (strtod(num, NULL) == d) break;
+    }
     return cell_add(rd, num, strlen(num), true);
   }
   if (json_is_boolean(v)) {

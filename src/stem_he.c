@@ -4,9 +4,13 @@
  * Hebrew glues proclitics (ו ה ב כ ל מ ש and combinations) to the front of words and inflects
  * with suffixes. Stripping blindly destroys the words customers use most (משלוח -> לוח
  * "board", שירות -> שיר "song"), so a split (prefix, stem, suffix) is accepted only when the
- * stem, stem+ה or stem+ת is a known word. Among accepted splits the one that strips the most
- * wins; a final ה or ת of a stem longer than three letters is then dropped, so that הזמנה and
- * הזמנות both give הזמנ. Keys arrive normalised: no points, final letters folded.
+ * stem, stem+ה or stem+ת is a known word. Among accepted splits the one with the LONGEST stem
+ * wins (then the one that strips more): HLS-1 in LANGUAGES.md takes the split that strips the
+ * most, but with a vocabulary that knows לוח "board" and שיר "song", that rule turns משלוחים
+ * into לוח and שירות into שיר; the longest known stem keeps the word the customer wrote. A
+ * final ה or ת of a stem longer than three letters is then dropped, so that הזמנה and הזמנות
+ * both give הזמנ. Acronyms (דו"ח, צה"ל) are never cut, but a legal prefix before a known
+ * acronym is removed (בדו"ח -> דו"ח). Keys arrive normalised: no points, final letters folded.
  *
  * All Hebrew letters are two bytes in UTF-8 (U+05D0..U+05EA = D7 90..D7 AA), so lengths below
  * are in bytes and a letter is two of them.
@@ -46,14 +50,26 @@ static const char *const he_suffixes[] = {
     "יכנ", "ינו", "יות", "ימ", "ות", "יו", "יה", "המ", "הנ", "כמ", "כנ", "נו", "תי", "תמ", "תנ",
     "ה", "ת", "י", "ו", NULL};
 
-static bool all_hebrew(const char *s, size_t len) {
-  if (len % 2) return false;
-  for (size_t i = 0; i < len; i += 2) {
+/* Hebrew letters only; with `quotes`, also a gershayim (") inside (an acronym). */
+static bool hebrew_word(const char *s, size_t len, bool quotes, bool *has_quote) {
+  bool q = false;
+  size_t i = 0;
+  while (i < len) {
+    if (s[i] == '"' && quotes && i > 0 && i + 1 < len) {
+      q = true;
+      i++;
+      continue;
+    }
+    if (i + 1 >= len) return false;
     unsigned char a = (unsigned char)s[i], b = (unsigned char)s[i + 1];
     if (a != 0xD7 || b < 0x90 || b > 0xAA) return false;
+    i += 2;
   }
-  return true;
+  if (has_quote) *has_quote = q;
+  return len > 0;
 }
+
+static bool all_hebrew(const char *s, size_t len) { return hebrew_word(s, len, false, NULL); }
 
 int vb__he_vocab_new(vb__he_vocab **out) {
   vb__he_vocab *v = vb__calloc(1, sizeof *v);
@@ -70,7 +86,7 @@ void vb__he_vocab_free(vb__he_vocab *v) {
 }
 
 int vb__he_vocab_add(vb__he_vocab *v, const char *key, size_t len) {
-  if (!all_hebrew(key, len)) return VB_OK;
+  if (!hebrew_word(key, len, true, NULL)) return VB_OK;
   return vb__strmap_put(&v->words, key, len, 0, NULL, NULL);
 }
 
@@ -98,7 +114,7 @@ static bool is_protected(const char *s, size_t len) {
 
 size_t vb__he_prefixes(const char *key, size_t len, size_t *lens, size_t max) {
   size_t n = 0;
-  if (!all_hebrew(key, len)) return 0;
+  if (!hebrew_word(key, len, true, NULL)) return 0;
   for (const char *const *p = he_prefixes; *p && n < max; p++) {
     size_t pl = strlen(*p);
     if (pl + 4 <= len && memcmp(key, *p, pl) == 0) lens[n++] = pl;
@@ -107,6 +123,17 @@ size_t vb__he_prefixes(const char *key, size_t len, size_t *lens, size_t max) {
 }
 
 int vb__he_stem(const vb__he_vocab *v, const char *key, size_t len, vb__buf *out) {
+  bool acronym = false;
+  if (v && hebrew_word(key, len, true, &acronym) && acronym) {
+    /* an acronym: only a legal prefix before a known acronym comes off */
+    uint32_t dummy;
+    size_t plens[64];
+    size_t np = vb__he_prefixes(key, len, plens, 64);
+    for (size_t a = 0; a < np; a++)
+      if (vb__strmap_get(&v->words, key + plens[a], len - plens[a], &dummy))
+        return vb__buf_append(out, key + plens[a], len - plens[a]);
+    return vb__buf_append(out, key, len);
+  }
   if (len < 6 || !all_hebrew(key, len) || is_protected(key, len) || v == NULL)
     return vb__buf_append(out, key, len);
   size_t best_start = 0, best_len = 0;
@@ -122,8 +149,8 @@ int vb__he_stem(const vb__he_vocab *v, const char *key, size_t len, vb__buf *out
       size_t sl = *s ? strlen(*s) : 0;
       if (*s && (sl > len - pl || memcmp(key + len - sl, *s, sl) != 0)) continue;
       if (len - pl - sl >= 6 && known(v, key + pl, len - pl - sl)) {
-        size_t stripped = pl + sl;
-        if (!found || stripped > best_stripped) {
+        size_t stripped = pl + sl, stem_len = len - pl - sl;
+        if (!found || stem_len > best_len || (stem_len == best_len && stripped > best_stripped)) {
           found = true;
           best_stripped = stripped;
           best_start = pl;

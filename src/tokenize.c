@@ -139,13 +139,15 @@ static const char *const emoticons[] = {
     ">:-(", ">:(", ":'-(", ":'(", ":'-)", ":')", ":-))", ":-)", ":-(", ":-D", ":-P", ":-p",
     ":-/", ":-|", ":-O", ":-o", ":-*", ":-S", ":-$", ";-)", ";-(", "</3", "<3", "^_^", "^^",
     "-_-", "T_T", ":))", ":((", ":)", ":(", ":D", ":P", ":p", ":/", ":|", ":O", ":o", ":*",
-    ":S", ":$", ":@", ":]", ":[", ";)", ";(", ";D", "=)", "=(", "=D", "xD", "XD", "8-)", "B-)",
-    ":3", "D:", NULL};
+    ":S", ":$", ":@", ":]", ":[", ";)", ";(", ";D", "=)", "=(", "=D", "xD", "XD", ":3", NULL};
 
 static size_t match_emoticon(const scan *s, size_t i) {
   /* Must start after a space or the start, and end before a space, punctuation or the end. */
-  if (i > 0 && !(is_space(s->p[i - 1]) || s->p[i - 1] == '(' || s->p[i - 1] == '"')) {
-    if (s->p[i] != '<') return 0;
+  if (i > 0) {
+    /* the previous byte of a multi-byte character (à, נ) is never a space */
+    unsigned char prev = s->p[i - 1];
+    bool boundary = prev < 0x80 && (is_space(prev) || prev == '(' || prev == '"');
+    if (!boundary && s->p[i] != '<') return 0;
   }
   for (const char *const *e = emoticons; *e; e++) {
     size_t n = strlen(*e);
@@ -194,6 +196,17 @@ static size_t match_emoji(const scan *s, size_t i) {
     break;
   }
   return j - i;
+}
+
+/* A keycap: a digit, # or * followed by VS16 (optional) and U+20E3. */
+static size_t match_keycap(const scan *s, size_t i) {
+  size_t j = i + 1, adv;
+  int32_t c = cp_at(s, j, &adv);
+  if (c == 0xFE0F) {
+    j += adv;
+    c = cp_at(s, j, &adv);
+  }
+  return c == 0x20E3 ? j + adv - i : 0;
 }
 
 /* A number: digits with single inner separators followed by digits ("8,5", "24/7", "2-3",
@@ -292,7 +305,9 @@ int vb__tokenize(const char *text, size_t len, vb__toks *out) {
     uint16_t flags = 0;
     int type;
     unsigned char c = s.p[i];
-    if ((c == 'h' || c == 'w' || c == 'W') && (n = match_url(&s, i))) type = VB_TOK_URL;
+    if ((vb__ascii_digit(c) || c == '#' || c == '*') && (n = match_keycap(&s, i)))
+      type = VB_TOK_EMOJI;
+    else if ((c == 'h' || c == 'w' || c == 'W') && (n = match_url(&s, i))) type = VB_TOK_URL;
     else if (c == '@' && (n = match_tag(&s, i))) type = VB_TOK_MENTION;
     else if (c == '#' && (n = match_tag(&s, i)) && !vb__ascii_digit(s.p[i + 1])) type = VB_TOK_HASHTAG;
     else if (c < 0x80 && (vb__ascii_alpha(c) || vb__ascii_digit(c)) && (n = match_email(&s, i)))

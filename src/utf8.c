@@ -70,7 +70,8 @@ size_t vb_utf8_repair(const char *s, size_t len, char *out, size_t cap, size_t *
     size_t adv;
     int32_t cp = vb__utf8_decode(p + i, len - i, &adv);
     if (cp < 0) {
-      /* One U+FFFD per maximal invalid subpart: skip continuation bytes that follow. */
+      /* One U+FFFD per invalid lead byte together with the continuation bytes after it (so
+       * C0 80 and ED A0 80 each become one U+FFFD). */
       if (o + 3 > cap) break;
       memcpy(out + o, "\xEF\xBF\xBD", 3);
       o += 3;

@@ -41,7 +41,8 @@ void vb__wilson(uint64_t k, uint64_t n, double *lo, double *hi);
 double vb__p_normal(double z);
 /* Two-sided p of Student's t with df degrees of freedom. */
 double vb__p_student(double t, double df);
-/* Welch's t test of two means: returns the two-sided p (1 when undefined). */
+/* Welch's t test of two means: returns the two-sided p (NaN when undefined: fewer than two
+ * values on a side; Benjamini-Hochberg skips NaN). */
 double vb__welch_p(double m1, double v1, double n1, double m2, double v2, double n2);
 /* Two-proportion z test, two-sided p. */
 double vb__two_prop_p(uint64_t k1, uint64_t n1, uint64_t k2, uint64_t n2);

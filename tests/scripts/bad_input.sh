@@ -24,7 +24,7 @@ printf 'id,text\n1,fine\n2,"never closed\n3,next record\n4,last one\n' >untermin
 check unterminated_quote 2 4 "unterminated.csv:3:1: quoted field not closed" -- $A unterminated.csv
 
 printf 'id,text\n1,a "quoted" word\n2,ok\n' >stray.csv
-check stray_quote 2 2 "stray.csv:2:1: stray quote" -- $A stray.csv
+check stray_quote 2 2 "stray.csv:2:5: stray quote" -- $A stray.csv
 
 printf 'id,text\n1,fine\n' >nocol.csv
 check missing_column 2 0 "no column 'comment'; the columns are: 'id', 'text'" -- $A nocol.csv --text comment
