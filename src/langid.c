@@ -2,15 +2,28 @@
  * langid.c - language identification among Swedish, Danish, Hebrew and English.
  *
  * Hebrew is decided by script: a text whose letters are mostly Hebrew is Hebrew, even one word
- * long. Among sv, da and en the evidence is (1) distinguishing function words, each worth one
- * vote for the languages it belongs to, and (2) letters: ä ö (Swedish) against æ ø (Danish),
- * and å (both Nordic languages). A short text with too little evidence gets the caller's
- * default language or "und" rather than a guess. The word lists are the team's own.
+ * long. Among sv, da and en three kinds of evidence are added up: (1) frequent words, each
+ * worth one vote shared among the languages it belongs to (the lists are the team's own),
+ * (2) letters: ä ö (Swedish) against æ ø (Danish), and å (both Nordic languages), and (3) the
+ * character n-gram ranking of libexttextcat (Cavnar-Trenkle "out of place" distance against
+ * its sv, da and en fingerprints only), worth up to two votes by how clear its margin is. A
+ * text with too little evidence gets the caller's default language or "und" rather than a
+ * guess. Without the fingerprint files (libexttextcat-data) the first two still work.
  */
+#include <stdio.h>
+
+#include <libexttextcat/fingerprint.h>
+
 #include "vb_text.h"
+
+#ifndef VB_TEXTCAT_DIR
+#define VB_TEXTCAT_DIR "/usr/share/libexttextcat"
+#endif
 
 struct vb__langid {
   vb__strmap words; /* key -> bit mask of languages (1 << vb_lang) */
+  void *fp[VB_LANG_COUNT]; /* libexttextcat fingerprints for en, sv, da (NULL if absent) */
+  void *unknown;            /* the fingerprint of the text being identified */
 };
 
 /* Frequent words, each listed for every language it is a word of. */
@@ -22,7 +35,19 @@ static const char *const en_words[] = {
     "i'm", "didn't", "doesn't", "can't", "won't", "never", "again", "about", "which", "than",
     "or", "if", "been", "after", "still", "only", "really", "good", "great", "bad", "service",
     "delivery", "order", "customer", "time", "thanks", "thank", "please", "too", "why", "how",
-    "waiting", "days", "one", "out", "up", "now", "even", "because", "should", "could", NULL};
+    "waiting", "days", "one", "out", "up", "now", "even", "because", "should", "could",
+    "he", "she", "his", "her", "him", "them", "these", "those", "who", "whom", "whose", "where",
+    "there's", "here", "any", "some", "more", "most", "other", "into", "over", "under", "by",
+    "as", "also", "such", "being", "does", "doing", "done", "make", "made", "much", "many",
+    "well", "way", "said", "say", "says", "like", "know", "think", "see", "going", "want",
+    "need", "use", "used", "new", "first", "last", "long", "little", "own", "same", "while",
+    "through", "both", "each", "few", "every", "between", "another", "around", "without",
+    "again", "ever", "yet", "though", "although", "however", "people", "year", "years",
+    "day", "thing", "things", "something", "nothing", "anything", "everything", "really",
+    "thanks", "i've", "you're", "isn't", "wasn't", "we're", "they're", "that's", "what's",
+    "let", "us", "off", "down", "before", "until", "since", "about", "which", "than", "then",
+    "would", "might", "must", "shall", "may", "got", "get", "gets", "getting", "am", "an",
+    "does", "delivered", "parcel", "never", "ordered", "received", "refund", "phone", NULL};
 static const char *const sv_words[] = {
     "och", "att", "det", "är", "som", "på", "jag", "inte", "för", "med", "har", "en", "ett",
     "av", "till", "den", "var", "de", "om", "så", "men", "mycket", "bra", "kan", "vi", "ni",
@@ -31,7 +56,19 @@ static const char *const sv_words[] = {
     "något", "några", "ingen", "inget", "inga", "aldrig", "alltid", "mer", "än", "dem", "sig",
     "mig", "dig", "oss", "er", "hon", "han", "hej", "tack", "kunde", "ska", "väldigt", "jätte",
     "sen", "dock", "ju", "väl", "också", "leverans", "beställning", "kundtjänst", "paket",
-    "dag", "dagar", "veckor", "gång", "bättre", "sämre", "dåligt", "dålig", "snabbt", NULL};
+    "dag", "dagar", "veckor", "gång", "bättre", "sämre", "dåligt", "dålig", "snabbt",
+    "kom", "kommer", "komma", "kunna", "ville", "vill", "måste", "borde", "göra", "gjorde",
+    "gjort", "gör", "säger", "sa", "sade", "tycker", "tyckte", "tror", "vet", "visste", "hela",
+    "helt", "alla", "allt", "andra", "annat", "samma", "egen", "eget", "nya", "nytt", "ny",
+    "stor", "stort", "stora", "liten", "litet", "lite", "små", "många", "mycket", "mest",
+    "bästa", "bäst", "även", "utan", "under", "över", "mellan", "genom", "mot", "hos", "åt",
+    "vid", "ut", "upp", "in", "ner", "fram", "bort", "igen", "redan", "ännu", "än", "sedan",
+    "innan", "medan", "eftersom", "därför", "trots", "kanske", "nog", "ganska", "riktigt",
+    "verkligen", "jättebra", "toppen", "okej", "funkar", "fungerar", "fungerade", "beställde",
+    "fick", "kund", "kunder", "personalen", "priset", "priser", "appen", "sidan", "tid",
+    "väntade", "vänta", "svar", "svarade", "leveransen", "levererades", "trevlig", "trevliga",
+    "smidigt", "dyrt", "dyr", "billigt", "bättre", "hej", "tack", "ingenting", "någon",
+    "något", "vilken", "vilket", "vilka", "varför", "också", "ja", "nej", "nåt", "typ", NULL};
 static const char *const da_words[] = {
     "og", "at", "det", "er", "som", "på", "jeg", "ikke", "for", "med", "har", "en", "et",
     "af", "til", "den", "var", "de", "om", "så", "men", "meget", "godt", "god", "kan", "vi",
@@ -40,7 +77,19 @@ static const char *const da_words[] = {
     "noget", "nogle", "ingen", "intet", "aldrig", "altid", "mere", "end", "dem", "sig", "mig",
     "dig", "os", "hun", "han", "hej", "tak", "kunne", "skal", "rigtig", "virkelig", "dog",
     "jo", "vel", "levering", "bestilling", "kundeservice", "pakke", "dage", "uger", "gang",
-    "bedre", "dårlig", "dårligt", "hurtigt", "hurtig", "ved", "mit", "også", "men", NULL};
+    "bedre", "dårlig", "dårligt", "hurtigt", "hurtig", "ved", "mit", "også", "men",
+    "kom", "kommer", "komme", "ville", "vil", "må", "burde", "gøre", "gjorde", "gjort",
+    "gør", "siger", "sagde", "synes", "syntes", "tror", "ved", "vidste", "hele", "helt",
+    "alle", "alt", "andre", "andet", "samme", "egen", "eget", "nye", "nyt", "ny", "stor",
+    "stort", "store", "lille", "lidt", "små", "mange", "meget", "mest", "bedste", "bedst",
+    "også", "uden", "under", "over", "mellem", "gennem", "mod", "hos", "ud", "op", "ind",
+    "ned", "frem", "væk", "igen", "allerede", "endnu", "siden", "inden", "mens", "fordi",
+    "derfor", "trods", "måske", "nok", "ret", "virkelig", "super", "okay", "fungerer",
+    "fungerede", "bestilte", "fik", "kunde", "kunder", "personalet", "prisen", "priser",
+    "appen", "siden", "tid", "ventede", "vente", "svar", "svarede", "leveringen", "leveret",
+    "venlig", "venlige", "nemt", "nem", "dyrt", "dyr", "billigt", "hej", "tak", "ingenting",
+    "nogen", "noget", "hvilken", "hvilket", "hvilke", "hvorfor", "ja", "nej", "sgu", "bare",
+    "jeres", "jer", "vores", "deres", "hans", "hendes", "dens", "dets", "kr", NULL};
 
 int vb__langid_new(vb__langid **out) {
   vb__langid *li = vb__calloc(1, sizeof *li);
@@ -60,6 +109,17 @@ int vb__langid_new(vb__langid **out) {
       *v |= 1u << lists[l].lang;
     }
   }
+  /* libexttextcat's fingerprints for our three Latin-script languages only */
+  static const struct { const char *file; vb_lang lang; } fps[] = {
+      {"en.lm", VB_LANG_EN}, {"sv.lm", VB_LANG_SV}, {"da.lm", VB_LANG_DA}};
+  for (size_t f = 0; f < sizeof fps / sizeof fps[0]; f++) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", VB_TEXTCAT_DIR, fps[f].file);
+    void *fp = fp_Init(fps[f].file);
+    if (fp && fp_Read(fp, path, 400)) li->fp[fps[f].lang] = fp;
+    else if (fp) fp_Done(fp);
+  }
+  li->unknown = fp_Init(NULL);
   *out = li;
   return VB_OK;
 }
@@ -67,6 +127,9 @@ int vb__langid_new(vb__langid **out) {
 void vb__langid_free(vb__langid *li) {
   if (!li) return;
   vb__strmap_free(&li->words);
+  for (int l = 0; l < VB_LANG_COUNT; l++)
+    if (li->fp[l]) fp_Done(li->fp[l]);
+  if (li->unknown) fp_Done(li->unknown);
   vb__free(li);
 }
 
@@ -112,6 +175,30 @@ vb_lang vb__langid_run(vb__langid *li, const char *text, size_t len, const char 
     for (int l = VB_LANG_EN; l < VB_LANG_COUNT; l++)
       if (mask & (1u << l)) score[l] += 1.0 / k;
   }
+  /* n-gram ranking: up to two votes for the nearest fingerprint, by the margin to the next */
+  if (li->unknown && li->fp[VB_LANG_EN] && latin >= 6 && len < (1u << 30) &&
+      fp_Create(li->unknown, text, (uint4)(len > 4096 ? 4096 : len), 400)) {
+    int best_d = -1, second_d = -1;
+    vb_lang nearest = VB_LANG_UND;
+    for (int l = VB_LANG_EN; l <= VB_LANG_DA; l++) {
+      if (!li->fp[l]) continue;
+      int d = fp_Compare(li->fp[l], li->unknown, 1 << 30);
+      if (best_d < 0 || d < best_d) {
+        second_d = best_d;
+        best_d = d;
+        nearest = (vb_lang)l;
+      } else if (second_d < 0 || d < second_d) {
+        second_d = d;
+      }
+    }
+    if (nearest != VB_LANG_UND && best_d > 0 && second_d > best_d) {
+      double margin = (double)(second_d - best_d) / (double)best_d;
+      double votes = 2.0 * (margin >= 0.1 ? 1.0 : margin / 0.1);
+      /* a short text's n-grams are few: trust them less */
+      if (latin < 20) votes *= 0.5;
+      score[nearest] += votes;
+    }
+  }
   vb_lang best = VB_LANG_UND;
   double top = 0, second = 0, total = 0;
   for (int l = VB_LANG_EN; l <= VB_LANG_DA; l++) {
@@ -124,13 +211,12 @@ vb_lang vb__langid_run(vb__langid *li, const char *text, size_t len, const char 
       second = score[l];
     }
   }
-  /* Too little evidence: fewer than about two distinguishing words' worth, or a tie. */
-  if (top < 1.5 || top - second < 0.5) {
-    if (confidence) *confidence = total > 0 ? top / total : 0;
+  if (confidence) *confidence = total > 0 ? top / total : 0;
+  /* Too little evidence: under one vote, or no clear winner (half a vote apart). */
+  if (top < 1.0 || top - second < 0.5) {
     if (dflt != VB_LANG_UND) return dflt;
-    return (top >= 1.0 && top > second && n_words <= 3) ? best : VB_LANG_UND;
+    return VB_LANG_UND;
   }
   (void)known;
-  if (confidence) *confidence = top / total;
   return best;
 }
