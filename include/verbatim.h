@@ -242,8 +242,38 @@ int vb_analyzer_new(const vb_model *model, vb_analyzer **out);
 void vb_analyzer_free(vb_analyzer *an);
 
 enum {
-  VB_RUN_TOKENS_ONLY = 1 /* tokenise, normalise and stem only: no sentiment, no themes */
+  VB_RUN_TOKENS_ONLY = 1, /* tokenise, normalise and stem only: no sentiment, no themes */
+  VB_RUN_EXPLAIN = 2      /* record why the sentiment is what it is (vb_result_explain) */
 };
+
+/** The rules that make a sentiment score, in the order they apply to a token:
+ *  valence = ((base + prefix + boosters + caps + elongation) x negation) x contrast;
+ *  a sentence's sum of valences gets the punctuation amount added (in its direction), is
+ *  normalised as S / sqrt(S^2 + 15), and the document score is the mean over the sentences
+ *  whose sum is not zero. */
+typedef enum vb_explain_kind {
+  VB_EXPLAIN_ENTRY = 0,  /* a lexicon word: value = its valence; source/line = the entry */
+  VB_EXPLAIN_STEM,       /* a lexicon entry matched through the token's stem */
+  VB_EXPLAIN_PHRASE,     /* a multi-word entry over tokens [token, token_end) */
+  VB_EXPLAIN_EMOJI,      /* an emoji or emoticon: value = its valence */
+  VB_EXPLAIN_PREFIX,     /* an intensifying compound prefix (jättebra): value = added */
+  VB_EXPLAIN_BOOSTER,    /* a booster or dampener `other` tokens away: value = added */
+  VB_EXPLAIN_CAPS,       /* capitals for emphasis: value = added */
+  VB_EXPLAIN_ELONGATION, /* "sooo": value = added */
+  VB_EXPLAIN_NEGATION,   /* in the scope of negator token `other`: value = the multiplier */
+  VB_EXPLAIN_CONTRAST,   /* before/after contrast token `other`: value = the multiplier */
+  VB_EXPLAIN_PUNCT       /* ! and ? of sentence `token`: value = added to the sentence sum */
+} vb_explain_kind;
+
+typedef struct vb_explain {
+  int kind;              /* vb_explain_kind */
+  size_t token;          /* the token (the sentence for VB_EXPLAIN_PUNCT) */
+  size_t token_end;      /* one past the last token (phrases), else token + 1 */
+  size_t other;          /* the modifying token (booster, negator, contrast word) */
+  double value;
+  const char *source;    /* file of the lexicon entry (owned by the model), or NULL */
+  long line;             /* its line, or 0 */
+} vb_explain;
 
 typedef struct vb_run_options {
   vb_lang lang;         /* the document's language, or VB_LANG_UND to identify it */
@@ -270,6 +300,9 @@ size_t vb_result_sentences(const vb_result *r, const vb_span **sentences);
 size_t vb_result_clauses(const vb_result *r, const vb_span **clauses);
 size_t vb_result_mentions(const vb_result *r, const vb_mention **mentions);
 const vb_sentiment *vb_result_sentiment(const vb_result *r);
+/** The explanation of the sentiment (when run with VB_RUN_EXPLAIN, else 0 items), in the
+ *  order the rules applied. Owned by the analyzer, valid until its next run. */
+size_t vb_result_explain(const vb_result *r, const vb_explain **items);
 
 /** Stems one word (any case) for `lang` with the analyzer's stemmer. `*out` is owned by the
  *  analyzer and valid until its next call. */

@@ -53,6 +53,7 @@ void vb_analyzer_free(vb_analyzer *an) {
   vb__free(an->res.sentences);
   vb__free(an->res.clauses);
   vb__free(an->res.mentions);
+  vb__free(an->res.explain);
   vb__free(an);
 }
 
@@ -204,12 +205,13 @@ int vb_analyzer_run(vb_analyzer *an, const char *text, size_t len, const vb_run_
   vb_result *r = &an->res;
   r->text = text;
   r->len = len;
-  r->n_tokens = r->n_sentences = r->n_clauses = r->n_mentions = 0;
+  r->n_tokens = r->n_sentences = r->n_clauses = r->n_mentions = r->n_explain = 0;
   memset(&r->sentiment, 0, sizeof r->sentiment);
   r->sentiment.neu = 1.0;
   vb_lang lang = opts ? opts->lang : VB_LANG_UND;
   vb_lang dflt = opts ? opts->lang_default : VB_LANG_UND;
   unsigned flags = opts ? opts->flags : 0;
+  r->explaining = (flags & VB_RUN_EXPLAIN) != 0;
 
   int rc = vb__tokenize(text, len, &an->toks);
   if (!rc) rc = make_keys(an, text);
@@ -296,6 +298,10 @@ size_t vb_result_mentions(const vb_result *r, const vb_mention **m) {
   return r->n_mentions;
 }
 const vb_sentiment *vb_result_sentiment(const vb_result *r) { return &r->sentiment; }
+size_t vb_result_explain(const vb_result *r, const vb_explain **items) {
+  *items = r->explain;
+  return r->n_explain;
+}
 
 const char *vb_token_type_name(vb_token_type type) {
   static const char *const names[VB_TOK_TYPE_COUNT] = {

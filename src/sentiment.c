@@ -95,6 +95,31 @@ static const vb__lexentry *prefixed(vb_analyzer *an, const vb__lexicon *lx, cons
   return NULL;
 }
 
+/* An elongated word ("sloooow", "braaaa", "מעולהההה"): its letters repeated three times or
+ * more are collapsed to one, then to two ("goood" -> "god", then "good"), and looked up. */
+static const vb__lexentry *unelongated(const vb__lexicon *lx, const vb_token *t) {
+  char one[96], two[96];
+  size_t n1 = 0, n2 = 0;
+  if (t->key_len >= sizeof one) return NULL;
+  for (size_t i = 0; i < t->key_len;) {
+    size_t c = 1; /* bytes of this character */
+    unsigned char b = (unsigned char)t->key[i];
+    if (b >= 0xF0) c = 4;
+    else if (b >= 0xE0) c = 3;
+    else if (b >= 0xC0) c = 2;
+    if (i + c > t->key_len) return NULL;
+    size_t run = 1;
+    while (i + (run + 1) * c <= t->key_len && memcmp(t->key + i, t->key + i + run * c, c) == 0) run++;
+    size_t keep2 = run >= 3 ? 2 : run, keep1 = run >= 3 ? 1 : run;
+    for (size_t k = 0; k < keep1; k++, n1 += c) memcpy(one + n1, t->key + i, c);
+    for (size_t k = 0; k < keep2; k++, n2 += c) memcpy(two + n2, t->key + i, c);
+    i += run * c;
+  }
+  const vb__lexentry *e = vb__lexicon_get(lx, one, n1);
+  if (!e || !e->has_valence) e = vb__lexicon_get(lx, two, n2);
+  return e && e->has_valence ? e : NULL;
+}
+
 /* Hebrew: the word without a proclitic prefix (ו ה ב כ ל מ ש ...). */
 static const vb__lexentry *hebrew_bare(const vb__lexicon *lx, const vb_token *t) {
   size_t lens[16];
@@ -104,6 +129,37 @@ static const vb__lexentry *hebrew_bare(const vb__lexicon *lx, const vb_token *t)
     if (e) return e;
   }
   return NULL;
+}
+
+/* Records one step of the explanation (only when the caller asked for it). */
+static int explain(vb_analyzer *an, int kind, size_t token, size_t token_end, size_t other,
+                   double value, const vb__lexentry *e, uint16_t file, uint32_t line) {
+  vb_result *r = &an->res;
+  if (!r->explaining) return VB_OK;
+  if (vb__grow(&r->explain, &r->cap_explain, r->n_explain + 1, sizeof *r->explain))
+    return VB_ENOMEM;
+  vb_explain *x = &r->explain[r->n_explain++];
+  x->kind = kind;
+  x->token = token;
+  x->token_end = token_end;
+  x->other = other;
+  x->value = value;
+  x->source = NULL;
+  x->line = 0;
+  if (e) {
+    file = e->file;
+    line = e->line;
+  }
+  if (line && file < an->model->n_files) {
+    x->source = an->model->files[file];
+    x->line = (long)line;
+  }
+  return VB_OK;
+}
+
+static bool skips_negation(const vb_token *nx) {
+  return nx && (key_is(nx, "only") || key_is(nx, "just") || key_is(nx, "bara") ||
+                key_is(nx, "kun") || key_is(nx, "רק"));
 }
 
 int vb__sentiment_run(vb_analyzer *an) {
@@ -120,6 +176,7 @@ int vb__sentiment_run(vb_analyzer *an) {
   unsigned char *kind = (unsigned char *)an->scratch.data;
   memset(kind, 0, n + 1);
   float *mod = an->weights;
+  int rc;
 
   /* Pass 1: what each token is. */
   size_t n_words = 0, n_caps = 0;
@@ -129,13 +186,19 @@ int vb__sentiment_run(vb_analyzer *an) {
     if (kind[i] == K_SKIP) continue;
     if (t->type == VB_TOK_EMOJI || t->type == VB_TOK_EMOTICON) {
       uint32_t ix;
-      if (vb__strmap_get(&m->emoji, t->key, t->key_len, &ix)) t->valence = m->emoji_valence[ix];
+      if (vb__strmap_get(&m->emoji, t->key, t->key_len, &ix) && m->emoji_valence[ix] != 0) {
+        t->valence = m->emoji_valence[ix];
+        if ((rc = explain(an, VB_EXPLAIN_EMOJI, i, i + 1, i, t->valence, NULL, 0, 0))) return rc;
+      }
       continue;
     }
     if (t->type == VB_TOK_HASHTAG && lx) {
       /* #fail, #love: the tag's word */
       const vb__lexentry *e = vb__lexicon_get(lx, t->key + 1, t->key_len - 1);
-      if (e && e->has_valence) t->valence = e->valence;
+      if (e && e->has_valence) {
+        t->valence = e->valence;
+        if ((rc = explain(an, VB_EXPLAIN_ENTRY, i, i + 1, i, e->valence, e, 0, 0))) return rc;
+      }
       continue;
     }
     if (t->type != VB_TOK_WORD) continue;
@@ -144,8 +207,12 @@ int vb__sentiment_run(vb_analyzer *an) {
     if (!lx) continue;
     const vb__phrase *ph = match_phrase(lx, tok, n, i);
     if (ph) {
-      if (ph->kind == VB_LEX_VALENCE) t->valence = ph->valence;
-      else {
+      if (ph->kind == VB_LEX_VALENCE) {
+        t->valence = ph->valence;
+        if ((rc = explain(an, VB_EXPLAIN_PHRASE, i, i + ph->n_words, i, ph->valence, NULL,
+                          ph->file, ph->line)))
+          return rc;
+      } else {
         kind[i] = ph->kind;
         mod[i] = ph->value;
       }
@@ -155,19 +222,30 @@ int vb__sentiment_run(vb_analyzer *an) {
       }
       continue;
     }
+    int how = VB_EXPLAIN_ENTRY;
     const vb__lexentry *e = vb__lexicon_get(lx, t->key, t->key_len);
     if (!e || (!e->has_valence && e->kind == VB_LEX_VALENCE)) {
-      const vb__lexentry *s = vb__lexicon_get_stem(lx, t->stem, t->stem_len, t->key_len);
-      if (s) e = s;
+      const vb__lexentry *st = vb__lexicon_get_stem(lx, t->stem, t->stem_len, t->key_len);
+      if (st) {
+        e = st;
+        how = VB_EXPLAIN_STEM;
+      }
     }
     float boost = 0;
+    if (!e && (t->flags & VB_TOKF_ELONGATED)) e = unelongated(lx, t);
     if (!e && r->lang == VB_LANG_HE) e = hebrew_bare(lx, t);
     if (!e && r->lang != VB_LANG_HE) {
       e = prefixed(an, lx, t, &boost);
       if (e) t->flags |= VB_TOKF_COMPOUND;
     }
     if (!e) continue;
-    if (e->has_valence) t->valence = e->valence + sign(e->valence) * boost;
+    if (e->has_valence) {
+      t->valence = e->valence + sign(e->valence) * boost;
+      if ((rc = explain(an, how, i, i + 1, i, e->valence, e, 0, 0))) return rc;
+      if (boost != 0 &&
+          (rc = explain(an, VB_EXPLAIN_PREFIX, i, i + 1, i, sign(e->valence) * boost, NULL, 0, 0)))
+        return rc;
+    }
     if (e->kind != VB_LEX_VALENCE) {
       kind[i] = e->kind;
       mod[i] = e->value;
@@ -181,7 +259,8 @@ int vb__sentiment_run(vb_analyzer *an) {
     float v = t->valence;
     if (v == 0 || kind[i] == K_SKIP) continue;
     uint32_t clause = t->clause;
-    /* boosters and dampeners up to three words back */
+    /* boosters and dampeners up to three words back; in Hebrew also the word right after
+     * (טעים מאוד, גרוע נורא: Hebrew puts the intensifier after the adjective) */
     size_t dist = 0;
     for (size_t j = i; j-- > 0 && dist < 3;) {
       if (tok[j].clause != clause) break;
@@ -190,46 +269,64 @@ int vb__sentiment_run(vb_analyzer *an) {
       if (kind[j] == VB_LEX_BOOSTER || kind[j] == VB_LEX_DAMPENER) {
         float d = dist == 1 ? 1.0f : dist == 2 ? VB_BOOST_DECAY_2 : VB_BOOST_DECAY_3;
         float b = mod[j] * d * (tok[j].flags & VB_TOKF_CAPS ? 1.5f : 1.0f);
-        v += sign(v) * b * (fabsf(v) < 1 ? fabsf(v) : 1.0f) * 1.0f;
+        float add = sign(v) * b * (fabsf(v) < 1 ? fabsf(v) : 1.0f);
+        v += add;
+        if ((rc = explain(an, VB_EXPLAIN_BOOSTER, i, i + 1, j, add, NULL, 0, 0))) return rc;
       }
     }
-    if (caps_emphasis && (t->flags & VB_TOKF_CAPS)) v += sign(v) * VB_CAPS_INCR;
-    if (t->flags & VB_TOKF_ELONGATED) v += sign(v) * VB_ELONG_INCR;
+    if (r->lang == VB_LANG_HE && i + 1 < n && tok[i + 1].clause == clause &&
+        (kind[i + 1] == VB_LEX_BOOSTER || kind[i + 1] == VB_LEX_DAMPENER)) {
+      float add = sign(v) * mod[i + 1] * (fabsf(v) < 1 ? fabsf(v) : 1.0f);
+      v += add;
+      if ((rc = explain(an, VB_EXPLAIN_BOOSTER, i, i + 1, i + 1, add, NULL, 0, 0))) return rc;
+    }
+    if (caps_emphasis && (t->flags & VB_TOKF_CAPS)) {
+      float add = sign(v) * VB_CAPS_INCR;
+      v += add;
+      if ((rc = explain(an, VB_EXPLAIN_CAPS, i, i + 1, i, add, NULL, 0, 0))) return rc;
+    }
+    if (t->flags & VB_TOKF_ELONGATED) {
+      float add = sign(v) * VB_ELONG_INCR;
+      v += add;
+      if ((rc = explain(an, VB_EXPLAIN_ELONGATION, i, i + 1, i, add, NULL, 0, 0))) return rc;
+    }
     /* negation: a negator up to three words back, or (sv, da) right after the word */
-    bool negated = false;
+    size_t negator = SIZE_MAX;
+    int flips = 0;
     dist = 0;
     for (size_t j = i; j-- > 0 && dist < 3;) {
       if (tok[j].clause != clause) break;
       if (tok[j].type != VB_TOK_WORD) continue;
       dist++;
-      if (kind[j] == VB_LEX_NEGATOR || kind[j] == VB_LEX_NEGPREFIX) {
-        /* "not only", "inte bara", "ikke kun", "לא רק" */
-        const vb_token *nx = j + 1 < n ? &tok[j + 1] : NULL;
-        if (nx && (key_is(nx, "only") || key_is(nx, "just") || key_is(nx, "bara") ||
-                   key_is(nx, "kun") || key_is(nx, "רק")))
-          continue;
-        negated = !negated;
+      if ((kind[j] == VB_LEX_NEGATOR || kind[j] == VB_LEX_NEGPREFIX) &&
+          !skips_negation(j + 1 < n ? &tok[j + 1] : NULL)) {
+        flips++;
+        negator = j;
       }
     }
-    if (!negated && (r->lang == VB_LANG_SV || r->lang == VB_LANG_DA)) {
+    if (flips == 0 && (r->lang == VB_LANG_SV || r->lang == VB_LANG_DA)) {
       for (size_t j = i + 1; j < n && j <= i + 2; j++) {
         if (tok[j].clause != clause || tok[j].type != VB_TOK_WORD) break;
         if (kind[j] == VB_LEX_NEGATOR) {
-          const vb_token *nx = j + 1 < n ? &tok[j + 1] : NULL;
-          if (nx && (key_is(nx, "bara") || key_is(nx, "kun"))) break;
+          if (skips_negation(j + 1 < n ? &tok[j + 1] : NULL)) break;
           /* "inte" negates what follows when a valence word follows it; else the verb */
           bool later = false;
           for (size_t k = j + 1; k < n && k <= j + 3; k++)
             if (tok[k].clause == clause && tok[k].valence != 0) later = true;
-          if (!later) negated = true;
+          if (!later) {
+            flips = 1;
+            negator = j;
+          }
           break;
         }
         if (tok[j].valence != 0) break;
       }
     }
-    if (negated) {
-      v *= v > 0 ? VB_NEG_POS : VB_NEG_NEG;
+    if (flips % 2 == 1) {
+      float mult = v > 0 ? VB_NEG_POS : VB_NEG_NEG;
+      v *= mult;
       t->flags |= VB_TOKF_NEGATED;
+      if ((rc = explain(an, VB_EXPLAIN_NEGATION, i, i + 1, negator, mult, NULL, 0, 0))) return rc;
     }
     t->valence = v;
   }
@@ -243,8 +340,10 @@ int vb__sentiment_run(vb_analyzer *an) {
       if (kind[i] == VB_LEX_CONTRAST) c = i;
     if (c == SIZE_MAX) continue;
     for (size_t i = sp->tok_begin; i < sp->tok_end; i++) {
-      if (i < c) tok[i].valence *= 0.5f;
-      else if (i > c) tok[i].valence *= 1.5f;
+      if (i == c || tok[i].valence == 0) continue;
+      float mult = i < c ? 0.5f : 1.5f;
+      tok[i].valence *= mult;
+      if ((rc = explain(an, VB_EXPLAIN_CONTRAST, i, i + 1, c, mult, NULL, 0, 0))) return rc;
     }
   }
 
@@ -281,9 +380,13 @@ int vb__sentiment_run(vb_analyzer *an) {
       }
     }
     if (sum != 0) {
-      double amp = (excl > 4 ? 4 : excl) * VB_EXCL_INCR;
-      if (quest > 1) amp += quest <= 3 ? quest * 0.18 : 0.96;
-      sum += sum > 0 ? amp : -amp;
+      double amp = (double)(excl > 4 ? 4 : excl) * VB_EXCL_INCR;
+      if (quest > 1) amp += quest <= 3 ? (double)quest * 0.18 : 0.96;
+      if (amp != 0) {
+        double add = sum > 0 ? amp : -amp;
+        sum += add;
+        if ((rc = explain(an, VB_EXPLAIN_PUNCT, s, s + 1, s, add, NULL, 0, 0))) return rc;
+      }
     }
     sp->sentiment = normalise(sum);
     if (sum != 0) {

@@ -19,6 +19,9 @@ struct vb_result {
   vb_mention *mentions;
   size_t n_mentions, cap_mentions;
   vb_sentiment sentiment;
+  vb_explain *explain;
+  size_t n_explain, cap_explain;
+  bool explaining;
 };
 
 /* A theme match found while scanning, before exclusions are applied. */

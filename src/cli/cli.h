@@ -23,7 +23,7 @@ typedef struct opts {
   const char *lexicons[OPT_MAX_REPEAT];
   int n_lexicons;
   char delimiter;
-  bool strict, quiet, no_default_codebook, tokens_only, id_given, text_given;
+  bool strict, quiet, no_default_codebook, tokens_only, id_given, text_given, explain;
   size_t max_field;
 } opts;
 

@@ -121,6 +121,79 @@ static const char *label_name(int label) {
   return label < 0 ? "negative" : label > 0 ? "positive" : "neutral";
 }
 
+static const char *explain_rule(int kind) {
+  static const char *const names[] = {"entry", "stem", "phrase", "emoji", "prefix", "booster",
+                                      "caps", "elongation", "negation", "contrast", "punct"};
+  return (kind >= 0 && kind <= VB_EXPLAIN_PUNCT) ? names[kind] : "unknown";
+}
+
+/* "explain": every token that carries valence with the steps that made it, every sentence
+ * with its sum, punctuation and score, and the document score as their mean. */
+static void write_explain(FILE *fp, const vb_result *r) {
+  const vb_explain *x;
+  size_t nx = vb_result_explain(r, &x);
+  const vb_token *t;
+  vb_result_tokens(r, &t);
+  const vb_span *sp;
+  size_t ns = vb_result_sentences(r, &sp);
+  size_t tl;
+  const char *text = vb_result_text(r, &tl);
+  fputs(", \"explain\": {\"tokens\": [", fp);
+  bool first = true;
+  for (size_t k = 0; k < nx; k++) {
+    if (x[k].kind == VB_EXPLAIN_PUNCT) continue;
+    bool seen = false;
+    for (size_t q = 0; q < k && !seen; q++)
+      seen = x[q].kind != VB_EXPLAIN_PUNCT && x[q].token == x[k].token;
+    if (seen) continue;
+    size_t i = x[k].token;
+    size_t end = x[k].token_end > i ? x[k].token_end : i + 1;
+    fprintf(fp, "%s{\"token\": %zu, \"text\": ", first ? "" : ", ", i);
+    first = false;
+    json_str(fp, text + t[i].start, t[end - 1].end - t[i].start);
+    fprintf(fp, ", \"sentence\": %u, \"valence\": ", t[i].sentence);
+    put_num(fp, t[i].valence, 6);
+    fputs(", \"steps\": [", fp);
+    bool fs = true;
+    for (size_t q = k; q < nx; q++) {
+      if (x[q].kind == VB_EXPLAIN_PUNCT || x[q].token != i) continue;
+      fprintf(fp, "%s{\"rule\": \"%s\", \"value\": ", fs ? "" : ", ", explain_rule(x[q].kind));
+      fs = false;
+      put_num(fp, x[q].value, 6);
+      if (x[q].kind == VB_EXPLAIN_BOOSTER || x[q].kind == VB_EXPLAIN_NEGATION ||
+          x[q].kind == VB_EXPLAIN_CONTRAST) {
+        fputs(", \"by\": ", fp);
+        json_str(fp, text + t[x[q].other].start, t[x[q].other].end - t[x[q].other].start);
+      }
+      if (x[q].source) {
+        fputs(", \"source\": ", fp);
+        json_str(fp, x[q].source, strlen(x[q].source));
+        fprintf(fp, ", \"line\": %ld", x[q].line);
+      }
+      fputc('}', fp);
+    }
+    fputs("]}", fp);
+  }
+  fputs("], \"sentences\": [", fp);
+  for (size_t s = 0; s < ns; s++) {
+    double sum = 0, punct = 0;
+    for (size_t i = sp[s].tok_begin; i < sp[s].tok_end; i++) sum += t[i].valence;
+    for (size_t k = 0; k < nx; k++)
+      if (x[k].kind == VB_EXPLAIN_PUNCT && x[k].token == s) punct += x[k].value;
+    fprintf(fp, "%s{\"start\": %zu, \"end\": %zu, \"sum\": ", s ? ", " : "", sp[s].start,
+            sp[s].end);
+    put_num(fp, sum, 6);
+    fputs(", \"punct\": ", fp);
+    put_num(fp, punct, 6);
+    fputs(", \"score\": ", fp);
+    put_num(fp, sp[s].sentiment, 6);
+    fputc('}', fp);
+  }
+  fputs("], \"rule\": \"valence = ((entry + prefix + boosters + caps + elongation) x negation) "
+        "x contrast; sentence score = S / sqrt(S^2 + 15) with S = sum + punct; document = "
+        "mean of the sentences with S != 0\"}", fp);
+}
+
 static void write_result(job *j, const char *id, size_t idlen, const vb_result *r) {
   FILE *fp = j->out.fp;
   const vb_sentiment *s = vb_result_sentiment(r);
@@ -183,7 +256,9 @@ static void write_result(job *j, const char *id, size_t idlen, const vb_result *
     }
     fputs("]}", fp);
   }
-  fputs("]}\n", fp);
+  fputc(']', fp);
+  if (j->o.explain) write_explain(fp, r);
+  fputs("}\n", fp);
 }
 
 /* One input: a file or standard input. */
@@ -449,7 +524,12 @@ int cmd_annotate(int argc, char **argv) {
   int rc = job_setup(&j, "annotate", argc, argv,
                      "text id lang lang-col lang-default input-format delimiter format output "
                      "score score-type state codebook lexicon data max-field strict quiet "
-                     "no-default-codebook");
+                     "no-default-codebook explain");
+  if (rc == EXIT_OK && j.o.explain) j.ro.flags |= VB_RUN_EXPLAIN;
+  if (rc == EXIT_OK && j.o.explain && j.o.format && strcmp(j.o.format, "jsonl")) {
+    msg("annotate: --explain needs the jsonl format");
+    rc = EXIT_USAGE;
+  }
   if (rc == EXIT_OK && j.o.format && strcmp(j.o.format, "jsonl") && strcmp(j.o.format, "tsv")) {
     msg("annotate: --format takes jsonl or tsv");
     rc = EXIT_USAGE;

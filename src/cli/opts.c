@@ -14,7 +14,7 @@ static const optdef defs[] = {
     {"lang-default", 1}, {"input-format", 1}, {"delimiter", 1},  {"format", 1},
     {"output", 1},      {"score", 1},       {"score-type", 1},  {"state", 1},
     {"codebook", 1},    {"lexicon", 1},     {"data", 1},        {"max-field", 1},
-    {"strict", 0},      {"quiet", 0},       {"no-default-codebook", 0}, {"tokens-only", 0},
+    {"strict", 0},      {"quiet", 0},       {"no-default-codebook", 0}, {"tokens-only", 0}, {"explain", 0},
     {NULL, 0}};
 
 static bool allowed_in(const char *allowed, const char *name) {
@@ -60,6 +60,7 @@ static int set(opts *o, const char *name, const char *val, const char *cmd) {
   else if (!strcmp(name, "quiet")) o->quiet = true;
   else if (!strcmp(name, "no-default-codebook")) o->no_default_codebook = true;
   else if (!strcmp(name, "tokens-only")) o->tokens_only = true;
+  else if (!strcmp(name, "explain")) o->explain = true;
   return EXIT_OK;
 }
 

@@ -1,0 +1,1 @@
+stem --lang da tests/golden/stems/da.words

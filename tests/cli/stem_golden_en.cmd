@@ -1,0 +1,1 @@
+stem --lang en tests/golden/stems/en.words

@@ -1,0 +1,1 @@
+stem --lang he tests/golden/stems/he.words

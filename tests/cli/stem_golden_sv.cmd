@@ -1,0 +1,1 @@
+stem --lang sv tests/golden/stems/sv.words

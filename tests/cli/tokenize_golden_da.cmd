@@ -1,0 +1,1 @@
+tokenize --lang da --format tsv tests/golden/tokenize/da.txt

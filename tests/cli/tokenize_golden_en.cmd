@@ -1,0 +1,1 @@
+tokenize --lang en --format tsv tests/golden/tokenize/en.txt

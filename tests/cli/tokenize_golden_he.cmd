@@ -1,0 +1,1 @@
+tokenize --lang he --format tsv tests/golden/tokenize/he.txt

@@ -1,0 +1,1 @@
+tokenize --lang sv --format tsv tests/golden/tokenize/sv.txt
