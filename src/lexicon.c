@@ -338,3 +338,118 @@ bool vb__lexicon_prefix(const vb__lexicon *lx, const char *key, size_t len, floa
   memcpy(value, &bits, sizeof *value);
   return true;
 }
+
+/* ---- importing lexicons users own ---- */
+
+/* Splits off the next field of `line` at `sep`; NULL when none is left. */
+static char *next_field(char **line, char sep) {
+  char *p = *line;
+  if (!p) return NULL;
+  char *q = strchr(p, sep);
+  if (q) {
+    *q = '\0';
+    *line = q + 1;
+  } else {
+    *line = NULL;
+  }
+  return p;
+}
+
+static bool is_int(const char *s, long *v) {
+  char *end;
+  while (*s == ' ') s++;
+  long x = strtol(s, &end, 10);
+  while (*end == ' ' || *end == '\r') end++;
+  if (end == s || *end) return false;
+  *v = x;
+  return true;
+}
+
+int vb__lexicon_detect_format(const char *data, size_t len) {
+  bool any_tab = false, any_comma_only = false, all_int = true, has5 = false, vader = false;
+  size_t lines = 0;
+  for (size_t i = 0; i < len && lines < 2000;) {
+    size_t j = i;
+    while (j < len && data[j] != '\n') j++;
+    char buf[512];
+    size_t n = j - i < sizeof buf - 1 ? j - i : sizeof buf - 1;
+    memcpy(buf, data + i, n);
+    buf[n] = '\0';
+    i = j + 1;
+    if (n == 0 || buf[0] == '#') continue;
+    lines++;
+    char *tab = strchr(buf, '\t');
+    if (tab) {
+      any_tab = true;
+      if (strchr(tab + 1, '\t') && strchr(buf, '[')) vader = true;
+      char *rest = tab + 1;
+      char *val = next_field(&rest, '\t');
+      long v;
+      if (!is_int(val, &v)) all_int = false;
+      else if (v == 5 || v == -5) has5 = true;
+    } else if (strchr(buf, ',')) {
+      any_comma_only = true;
+    }
+  }
+  if (vader) return VB_LEXFMT_VADER;
+  if (!any_tab && any_comma_only) return VB_LEXFMT_SENTIDA;
+  if (any_tab && all_int && has5) return VB_LEXFMT_AFINN;
+  return VB_LEXFMT_TSV;
+}
+
+int vb__lexicon_convert(int format, const char *name, const char *data, size_t len,
+                        vb__buf *out, vb_error *err) {
+  long lineno = 0;
+  vb__buf line = {0};
+  int rc = VB_OK;
+  for (size_t i = 0; i < len && rc == VB_OK;) {
+    size_t j = i;
+    while (j < len && data[j] != '\n') j++;
+    lineno++;
+    line.len = 0;
+    if (vb__buf_append(&line, data + i, j - i)) { rc = VB_ENOMEM; break; }
+    while (line.len && line.data[line.len - 1] == '\r') line.data[--line.len] = '\0';
+    i = j + 1;
+    char *p = line.data;
+    if (line.len == 0 || p[0] == '#') {
+      rc = vb__buf_putc(out, '\n'); /* keep the line numbers */
+      continue;
+    }
+    char *term, *val;
+    double v;
+    char *end;
+    if (format == VB_LEXFMT_SENTIDA) {
+      /* word,score (a header line "word,score" is skipped); scores -5..+5 */
+      char *rest = p;
+      term = next_field(&rest, ',');
+      val = next_field(&rest, ',');
+      if (term && *term == '"') {
+        term++;
+        size_t tl = strlen(term);
+        if (tl && term[tl - 1] == '"') term[tl - 1] = '\0';
+      }
+    } else {
+      char *rest = p;
+      term = next_field(&rest, '\t');
+      val = next_field(&rest, '\t');
+    }
+    if (!term || !val || (v = strtod(val, &end), end == val)) {
+      if (lineno == 1 && format == VB_LEXFMT_SENTIDA) { /* a header */
+        rc = vb__buf_putc(out, '\n');
+        continue;
+      }
+      rc = vb__error_set(err, VB_EPARSE, name, lineno, 1, "expected %s",
+                         format == VB_LEXFMT_SENTIDA ? "word,score"
+                         : format == VB_LEXFMT_VADER ? "token TAB mean TAB sd TAB ratings"
+                                                     : "word TAB score");
+      break;
+    }
+    /* AFINN and Sentida rate on -5..+5; ours (and VADER's) is -4..+4 */
+    if (format == VB_LEXFMT_AFINN || format == VB_LEXFMT_SENTIDA) v *= 0.8;
+    if (v > 4) v = 4;
+    if (v < -4) v = -4;
+    rc = vb__buf_printf(out, "%s\t%.2f\n", term, v);
+  }
+  vb__buf_free(&line);
+  return rc;
+}

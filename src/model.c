@@ -172,17 +172,18 @@ static int vocab_from_file(vb_model *m, const char *data, size_t len, int kind) 
 typedef struct {
   const char *rel;
   vb_lang lang;
-  int kind; /* 0 valence, 1 modifiers, 2 emoji, 3 codebook, 4 vocabulary only */
+  int kind;   /* 0 valence, 1 modifiers, 2 emoji, 3 codebook, 4 vocabulary only */
+  int format; /* valence files given by the user: VB_LEXFMT_* */
 } data_spec;
 
 static const data_spec builtin[] = {
-    {"lexicons/he/vocab.txt", VB_LANG_HE, 4},
-    {"lexicons/en/valence.tsv", VB_LANG_EN, 0}, {"lexicons/en/modifiers.tsv", VB_LANG_EN, 1},
-    {"lexicons/sv/valence.tsv", VB_LANG_SV, 0}, {"lexicons/sv/modifiers.tsv", VB_LANG_SV, 1},
-    {"lexicons/da/valence.tsv", VB_LANG_DA, 0}, {"lexicons/da/modifiers.tsv", VB_LANG_DA, 1},
-    {"lexicons/he/valence.tsv", VB_LANG_HE, 0}, {"lexicons/he/modifiers.tsv", VB_LANG_HE, 1},
-    {"lexicons/emoji.tsv", VB_LANG_UND, 2},
-    {"lexicons/themes/cx.codebook", VB_LANG_UND, 3}};
+    {"lexicons/he/vocab.txt", VB_LANG_HE, 4, 0},
+    {"lexicons/en/valence.tsv", VB_LANG_EN, 0, 0}, {"lexicons/en/modifiers.tsv", VB_LANG_EN, 1, 0},
+    {"lexicons/sv/valence.tsv", VB_LANG_SV, 0, 0}, {"lexicons/sv/modifiers.tsv", VB_LANG_SV, 1, 0},
+    {"lexicons/da/valence.tsv", VB_LANG_DA, 0, 0}, {"lexicons/da/modifiers.tsv", VB_LANG_DA, 1, 0},
+    {"lexicons/he/valence.tsv", VB_LANG_HE, 0, 0}, {"lexicons/he/modifiers.tsv", VB_LANG_HE, 1, 0},
+    {"lexicons/emoji.tsv", VB_LANG_UND, 2, 0},
+    {"lexicons/themes/cx.codebook", VB_LANG_UND, 3, 0}};
 
 static int load_one(vb_model *m, const data_spec *s, const char *name, const char *data,
                     size_t len, vb_error *err) {
@@ -237,12 +238,12 @@ int vb_model_load(const vb_model_options *opts, vb_model **out, vb_error *err) {
       }
     } else if (i < n_builtin + n_cb) {
       const char *path = opts->codebooks[i - n_builtin];
-      s->spec = (data_spec){path, VB_LANG_UND, 3};
+      s->spec = (data_spec){path, VB_LANG_UND, 3, 0};
       snprintf(s->name, sizeof s->name, "%s", path);
       rc = read_file(path, &s->owned, &s->len, err);
       s->data = s->owned;
     } else {
-      /* "LANG:PATH" */
+      /* "LANG:PATH" or "LANG:FORMAT:PATH" */
       const char *arg = opts->lexicons[i - n_builtin - n_cb];
       const char *colon = strchr(arg, ':');
       char code[8] = "";
@@ -253,12 +254,34 @@ int vb_model_load(const vb_model_options *opts, vb_model **out, vb_error *err) {
       vb_lang lang;
       if (!colon || vb_lang_parse(code, &lang) || lang == VB_LANG_UND) {
         rc = vb__error_set(err, VB_EINVAL, arg, 0, 0,
-                           "a lexicon is given as LANG:FILE (LANG one of en sv da he)");
+                           "a lexicon is given as LANG:FILE or LANG:FORMAT:FILE (LANG one of "
+                           "en sv da he; FORMAT tsv, vader, afinn or sentida)");
         break;
       }
-      s->spec = (data_spec){colon + 1, lang, 0};
-      snprintf(s->name, sizeof s->name, "%s", colon + 1);
-      rc = read_file(colon + 1, &s->owned, &s->len, err);
+      const char *path = colon + 1;
+      int format = VB_LEXFMT_AUTO;
+      static const struct { const char *name; int fmt; } fmts[] = {
+          {"tsv:", VB_LEXFMT_TSV}, {"vader:", VB_LEXFMT_VADER}, {"afinn:", VB_LEXFMT_AFINN},
+          {"sentida:", VB_LEXFMT_SENTIDA}, {"auto:", VB_LEXFMT_AUTO}};
+      for (size_t f = 0; f < sizeof fmts / sizeof fmts[0]; f++)
+        if (strncmp(path, fmts[f].name, strlen(fmts[f].name)) == 0) {
+          format = fmts[f].fmt;
+          path += strlen(fmts[f].name);
+        }
+      s->spec = (data_spec){path, lang, 0, format};
+      snprintf(s->name, sizeof s->name, "%s", path);
+      rc = read_file(path, &s->owned, &s->len, err);
+      if (rc == VB_OK) {
+        if (format == VB_LEXFMT_AUTO) format = vb__lexicon_detect_format(s->owned, s->len);
+        if (format != VB_LEXFMT_TSV) {
+          vb__buf conv = {0};
+          rc = vb__lexicon_convert(format, path, s->owned, s->len, &conv, err);
+          vb__free(s->owned);
+          s->owned = conv.data;
+          s->len = conv.len;
+          if (!s->owned && rc == VB_OK) rc = vb__buf_append(&conv, "", 0), s->owned = conv.data;
+        }
+      }
       s->data = s->owned;
     }
     if (rc == VB_OK) s->present = true;

@@ -143,6 +143,13 @@ bool vb__lexicon_prefix(const vb__lexicon *lx, const char *key, size_t len, floa
 const vb__lexentry *vb__lexicon_get_stem(const vb__lexicon *lx, const char *stem, size_t len,
                                          size_t key_len);
 
+/* Lexicon file formats users can import (lexicons/README.md). */
+enum { VB_LEXFMT_AUTO = 0, VB_LEXFMT_TSV, VB_LEXFMT_VADER, VB_LEXFMT_AFINN, VB_LEXFMT_SENTIDA };
+int vb__lexicon_detect_format(const char *data, size_t len);
+/* Rewrites a lexicon of another format as `term TAB valence` lines, one per input line. */
+int vb__lexicon_convert(int format, const char *name, const char *data, size_t len,
+                        vb__buf *out, vb_error *err);
+
 /* codebook.c */
 int vb__codebook_load(vb_model *m, const char *name, const char *data, size_t len,
                       vb_error *err);

@@ -1,0 +1,1 @@
+annotate --input-format txt --lang en --explain -q --no-default-codebook --lexicon en:tests/golden/import/afinn.txt tests/golden/import/sentence.txt
