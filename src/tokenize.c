@@ -230,6 +230,62 @@ static size_t match_number(const scan *s, size_t i, bool *is_word) {
   return j - i;
 }
 
+/* Single-segment abbreviations written with a final dot, in our four languages' Latin
+ * script (the team's list; lower case), leaving out words that also end sentences as words
+ * ("no.", "maj.", "sun."). Multi-segment ones (t.ex., bl.a., f.eks., U.S.,
+ * e.g.) are recognised by their shape instead. */
+static const char *const abbreviations[] = {
+    "dr", "mr", "mrs", "ms", "jr", "sr", "st", "inc", "ltd", "corp", "etc", "vs", "approx", "dept",
+    "kr", "ca", "osv", "dvs", "evt", "inkl", "ekskl", "exkl", "nr", "stk", "kl", "resp", "ang",
+    "tel", "tlf", "pga", "bl", "hr", "frk", "prof", "mdr", "mrd", "tkr", "jfr", "mht", "iflg",
+    "ifm", "vha", "mv", "mm", "fx", NULL};
+
+static bool is_abbreviation(const unsigned char *w, size_t n) {
+  char low[16];
+  if (n == 0 || n >= sizeof low) return false;
+  for (size_t i = 0; i < n; i++) low[i] = (char)vb__ascii_lower(w[i]);
+  low[n] = '\0';
+  for (const char *const *a = abbreviations; *a; a++)
+    if (strcmp(*a, low) == 0) return true;
+  return false;
+}
+
+/* Top-level domains that make "lumo.se" one token. */
+static const char *const tlds[] = {"se", "dk", "com", "net", "org", "il", "co", "uk", "io", "nu",
+                                   "no", "fi", "de", "eu", "info", "app", NULL};
+
+/* After a word ending at j: an abbreviation's dots (t.ex., U.S., e.g., Dr.) or a domain
+ * (lumo.se, www-less). Returns the new end. */
+static size_t extend_dotted(const scan *s, size_t start, size_t j) {
+  if (j >= s->len || s->p[j] != '.') return j;
+  /* multi-segment: letters(1-3) '.' letters(1-3) '.' ... (each segment short) */
+  size_t k = start, segs = 0;
+  bool shape = true;
+  while (k < s->len) {
+    size_t a = k;
+    while (k < s->len && vb__ascii_alpha(s->p[k])) k++;
+    size_t n = k - a;
+    if (n == 0 || n > 3) { shape = false; break; }
+    if (k >= s->len || s->p[k] != '.') { shape = false; break; }
+    k++;
+    segs++;
+    if (k >= s->len || !vb__ascii_alpha(s->p[k])) break;
+  }
+  if (shape && segs >= 2) return k;
+  /* one word and a dot: a known abbreviation */
+  bool ascii = true;
+  for (size_t q = start; q < j; q++) ascii = ascii && vb__ascii_alpha(s->p[q]);
+  if (ascii && is_abbreviation(s->p + start, j - start)) return j + 1;
+  /* a domain: word '.' tld, followed by neither a letter nor a digit */
+  for (const char *const *t = tlds; *t; t++) {
+    size_t n = strlen(*t);
+    if (j + 1 + n <= s->len && memcmp(s->p + j + 1, *t, n) == 0 &&
+        (j + 1 + n == s->len || !(vb__ascii_alpha(s->p[j + 1 + n]) || vb__ascii_digit(s->p[j + 1 + n]))))
+      return j + 1 + n;
+  }
+  return j;
+}
+
 /* A word: letters, marks and digits, with inner apostrophes, hyphens and Hebrew gershayim
  * when a letter follows them. Sets VB_TOKF_CAPS / VB_TOKF_ELONGATED. */
 static size_t match_word(const scan *s, size_t i, uint16_t *flags) {
@@ -251,11 +307,11 @@ static size_t match_word(const scan *s, size_t i, uint16_t *flags) {
     }
     /* Inner joiners: keep them when a letter follows. */
     if (cp == '\'' || cp == 0x2019 || cp == '-' || cp == 0x2010 || cp == '"' || cp == 0x05F4 ||
-        cp == 0x05F3 || cp == '_') {
+        cp == 0x05F3 || cp == '_' || cp == 0x201D) {
       size_t a2;
       int32_t next = cp_at(s, j + adv, &a2);
       bool next_letter = next >= 0 && is_letter(next);
-      if (cp == '"' || cp == 0x05F4) {
+      if (cp == '"' || cp == 0x05F4 || cp == 0x201D) {
         /* gershayim: only between two Hebrew letters (צה"ל, דו"ח) */
         if (!(is_hebrew_letter(prev) && is_hebrew_letter(next))) break;
       } else if (!next_letter) {
@@ -327,6 +383,12 @@ int vb__tokenize(const char *text, size_t len, vb__toks *out) {
     } else if (is_letter(cp)) {
       n = match_word(&s, i, &flags);
       type = VB_TOK_WORD;
+      size_t e = extend_dotted(&s, i, i + n);
+      if (e > i + n) {
+        bool domain = s.p[e - 1] != '.';
+        n = e - i;
+        if (domain) type = VB_TOK_URL;
+      }
     } else {
       /* Punctuation: a run of the same mark is one token ("!!!", "...", "?!?"). */
       n = adv;
@@ -335,6 +397,8 @@ int vb__tokenize(const char *text, size_t len, vb__toks *out) {
         while (i + n < len && (s.p[i + n] == '!' || s.p[i + n] == '?' ||
                                (c == '.' && s.p[i + n] == '.'))) n++;
         if (n >= 3) flags |= VB_TOKF_ELONGATED;
+      } else if (c == '-') {
+        while (i + n < len && s.p[i + n] == '-') n++; /* "--" as a dash */
       }
     }
     if (n == 0) n = adv ? adv : 1; /* cannot happen; never loop forever */
