@@ -249,8 +249,8 @@ enum {
 /** The rules that make a sentiment score, in the order they apply to a token:
  *  valence = ((base + prefix + boosters + caps + elongation) x negation) x contrast;
  *  a sentence's sum of valences gets the punctuation amount added (in its direction), is
- *  normalised as S / sqrt(S^2 + 15), and the document score is the mean over the sentences
- *  whose sum is not zero. */
+ *  normalised as S / sqrt(S^2 + 15) for the sentence's score; the document score is the same
+ *  normalisation of (the sum of the sentences' S) / sqrt(k), k the sentences with S != 0. */
 typedef enum vb_explain_kind {
   VB_EXPLAIN_ENTRY = 0,  /* a lexicon word: value = its valence; source/line = the entry */
   VB_EXPLAIN_STEM,       /* a lexicon entry matched through the token's stem */

@@ -79,7 +79,11 @@ static int make_keys(vb_analyzer *an, const char *text) {
     const vb__tok *t = &an->toks.v[i];
     size_t off = an->arena.len;
     int rc;
-    if (t->type == VB_TOK_EMOTICON) rc = vb__buf_append(&an->arena, text + t->start, t->end - t->start);
+    if (t->type == VB_TOK_EMOTICON && text[t->start] == '&') {
+      /* "&lt;3" is "<3" */
+      rc = vb__buf_putc(&an->arena, '<');
+      if (!rc) rc = vb__buf_append(&an->arena, text + t->start + 4, t->end - t->start - 4);
+    } else if (t->type == VB_TOK_EMOTICON) rc = vb__buf_append(&an->arena, text + t->start, t->end - t->start);
     else rc = vb__normalize(&an->norm, text + t->start, t->end - t->start,
                             t->type == VB_TOK_EMOJI ? VB_NORM_EMOJI : 0, &an->arena);
     if (rc) return rc;

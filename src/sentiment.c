@@ -10,8 +10,8 @@
  *    virker ikke"), so the word just before a negator is in its scope too;
  *  - "not only" / "inte bara" / "ikke kun" / "לא רק" do not negate;
  *  - negating a negative word gives a weak positive (x -0.5), not a mirror image;
- *  - the document score is the mean of its sentences' scores (over sentences that carry
- *    sentiment), so long texts do not saturate toward +-1;
+ *  - sentences are scored one by one and the document combines their sums divided by the
+ *    square root of their number, so long texts do not saturate toward +-1;
  *  - emoji and emoticons carry valence from the team's table.
  */
 #include <math.h>
@@ -118,6 +118,33 @@ static const vb__lexentry *unelongated(const vb__lexicon *lx, const vb_token *t)
   const vb__lexentry *e = vb__lexicon_get(lx, one, n1);
   if (!e || !e->has_valence) e = vb__lexicon_get(lx, two, n2);
   return e && e->has_valence ? e : NULL;
+}
+
+/* English comparatives and superlatives that Snowball leaves alone: funniest -> funny,
+ * greatest -> great, nicer -> nice, bigger -> big. */
+static const vb__lexentry *degree_base(const vb__lexicon *lx, const vb_token *t) {
+  const char *k = t->key;
+  size_t n = t->key_len;
+  char b[64];
+  size_t sl = 0;
+  if (n < 5 || n >= sizeof b) return NULL;
+  if (n > 4 && memcmp(k + n - 3, "est", 3) == 0) sl = 3;
+  else if (n > 3 && memcmp(k + n - 2, "er", 2) == 0) sl = 2;
+  if (!sl) return NULL;
+  size_t m = n - sl;
+  memcpy(b, k, m);
+  const vb__lexentry *e;
+  if (b[m - 1] == 'i') { /* funni+est -> funny */
+    b[m - 1] = 'y';
+    if ((e = vb__lexicon_get(lx, b, m)) && e->has_valence) return e;
+    return NULL;
+  }
+  if ((e = vb__lexicon_get(lx, b, m)) && e->has_valence) return e;   /* great+est */
+  b[m] = 'e';
+  if ((e = vb__lexicon_get(lx, b, m + 1)) && e->has_valence) return e; /* nic+est -> nice */
+  if (m > 2 && b[m - 1] == b[m - 2] && (e = vb__lexicon_get(lx, b, m - 1)) && e->has_valence)
+    return e; /* bigg+er -> big */
+  return NULL;
 }
 
 /* Hebrew: the word without a proclitic prefix (ו ה ב כ ל מ ש ...). */
@@ -233,6 +260,7 @@ int vb__sentiment_run(vb_analyzer *an) {
     }
     float boost = 0;
     if (!e && (t->flags & VB_TOKF_ELONGATED)) e = unelongated(lx, t);
+    if (!e && r->lang == VB_LANG_EN) e = degree_base(lx, t);
     if (!e && r->lang == VB_LANG_HE) e = hebrew_bare(lx, t);
     if (!e && r->lang != VB_LANG_HE) {
       e = prefixed(an, lx, t, &boost);
@@ -252,6 +280,29 @@ int vb__sentiment_run(vb_analyzer *an) {
     }
   }
   bool caps_emphasis = n_caps > 0 && n_caps < n_words;
+
+  /* A word that is both an intensifier and a sentiment word ("damn", "fucking", "sjukt")
+   * only intensifies when a sentiment word follows it ("damn good"); alone it keeps its own
+   * valence ("damn it"). */
+  for (size_t i = 0; i < n; i++) {
+    if ((kind[i] != VB_LEX_BOOSTER && kind[i] != VB_LEX_DAMPENER) || tok[i].valence == 0) continue;
+    for (size_t j = i + 1; j < n && j <= i + 2; j++) {
+      if (tok[j].type != VB_TOK_WORD || tok[j].clause != tok[i].clause) break;
+      if (tok[j].valence != 0 && kind[j] != VB_LEX_BOOSTER) {
+        tok[i].valence = 0;
+        if (r->explaining) {
+          /* drop the entry step recorded for it */
+          for (size_t q = r->n_explain; q-- > 0;)
+            if (r->explain[q].token == i) {
+              memmove(&r->explain[q], &r->explain[q + 1],
+                      (r->n_explain - q - 1) * sizeof *r->explain);
+              r->n_explain--;
+            }
+        }
+        break;
+      }
+    }
+  }
 
   /* Pass 2: the rules, token by token, within the token's clause. */
   for (size_t i = 0; i < n; i++) {
@@ -294,8 +345,11 @@ int vb__sentiment_run(vb_analyzer *an) {
     size_t negator = SIZE_MAX;
     int flips = 0;
     dist = 0;
-    for (size_t j = i; j-- > 0 && dist < 3;) {
+    /* only words are negated ("no cheque :(" does not make the emoticon positive), and an
+     * emoji or emoticon ends the scope */
+    for (size_t j = i; t->type == VB_TOK_WORD && j-- > 0 && dist < 3;) {
       if (tok[j].clause != clause) break;
+      if (tok[j].type == VB_TOK_EMOJI || tok[j].type == VB_TOK_EMOTICON) break;
       if (tok[j].type != VB_TOK_WORD) continue;
       dist++;
       if ((kind[j] == VB_LEX_NEGATOR || kind[j] == VB_LEX_NEGPREFIX) &&
@@ -304,7 +358,7 @@ int vb__sentiment_run(vb_analyzer *an) {
         negator = j;
       }
     }
-    if (flips == 0 && (r->lang == VB_LANG_SV || r->lang == VB_LANG_DA)) {
+    if (flips == 0 && t->type == VB_TOK_WORD && (r->lang == VB_LANG_SV || r->lang == VB_LANG_DA)) {
       for (size_t j = i + 1; j < n && j <= i + 2; j++) {
         if (tok[j].clause != clause || tok[j].type != VB_TOK_WORD) break;
         if (kind[j] == VB_LEX_NEGATOR) {
@@ -364,7 +418,7 @@ int vb__sentiment_run(vb_analyzer *an) {
     if (sp->sentiment >= 0.3) any_pos = true;
     if (sp->sentiment <= -0.3) any_neg = true;
   }
-  double total = 0;
+  double total = 0; /* the sentences' sums (with punctuation) */
   size_t bearing = 0;
   for (size_t s = 0; s < r->n_sentences; s++) {
     vb_span *sp = &r->sentences[s];
@@ -390,12 +444,16 @@ int vb__sentiment_run(vb_analyzer *an) {
     }
     sp->sentiment = normalise(sum);
     if (sum != 0) {
-      total += sp->sentiment;
+      total += sum;
       bearing++;
     }
   }
+  /* The document: the sentences' sums added and divided by the square root of how many carry
+   * sentiment, then normalised. k sentences that agree score like one sentence sqrt(k) times
+   * as strong: agreement counts, but a long text does not run to +-1 as a plain sum does
+   * (VADER's saturation), and one strong sentence among neutral ones keeps its strength. */
   vb_sentiment *out = &r->sentiment;
-  out->score = bearing ? total / (double)bearing : 0.0;
+  out->score = bearing ? normalise(total / sqrt((double)bearing)) : 0.0;
   double all = pos + neg + neu;
   if (all > 0) {
     out->pos = pos / all;

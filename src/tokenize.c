@@ -139,11 +139,12 @@ static const char *const emoticons[] = {
     ">:-(", ">:(", ":'-(", ":'(", ":'-)", ":')", ":-))", ":-)", ":-(", ":-D", ":-P", ":-p",
     ":-/", ":-|", ":-O", ":-o", ":-*", ":-S", ":-$", ";-)", ";-(", "</3", "<3", "^_^", "^^",
     "-_-", "T_T", ":))", ":((", ":)", ":(", ":D", ":P", ":p", ":/", ":|", ":O", ":o", ":*",
-    ":S", ":$", ":@", ":]", ":[", ";)", ";(", ";D", "=)", "=(", "=D", "xD", "XD", ":3", NULL};
+    ":S", ":$", ":@", ":]", ":[", ";)", ";(", ";D", "=)", "=(", "=D", "xD", "XD", ":3",
+    "&lt;/3", "&lt;3", NULL}; /* the last two: HTML-escaped hearts, common in scraped posts */
 
 static size_t match_emoticon(const scan *s, size_t i) {
   /* Must start after a space or the start, and end before a space, punctuation or the end. */
-  if (i > 0) {
+  if (i > 0 && s->p[i] != '&') {
     /* the previous byte of a multi-byte character (à, נ) is never a space */
     unsigned char prev = s->p[i - 1];
     bool boundary = prev < 0x80 && (is_space(prev) || prev == '(' || prev == '"');
@@ -161,6 +162,16 @@ static size_t match_emoticon(const scan *s, size_t i) {
       }
       return n;
     }
+  }
+  return 0;
+}
+
+/* An HTML entity left in scraped text (&amp; &lt; &gt; &quot; &#39;): one punctuation token. */
+static size_t match_entity(const scan *s, size_t i) {
+  static const char *const ents[] = {"&amp;", "&lt;", "&gt;", "&quot;", "&#39;", "&apos;", "&nbsp;", NULL};
+  for (const char *const *e = ents; *e; e++) {
+    size_t n = strlen(*e);
+    if (n <= s->len - i && memcmp(s->p + i, *e, n) == 0) return n;
   }
   return 0;
 }
@@ -370,6 +381,7 @@ int vb__tokenize(const char *text, size_t len, vb__toks *out) {
       type = VB_TOK_EMAIL;
     else if (c < 0x80 && !vb__ascii_alpha(c) && !vb__ascii_digit(c) && (n = match_emoticon(&s, i)))
       type = VB_TOK_EMOTICON;
+    else if (c == '&' && (n = match_entity(&s, i))) type = VB_TOK_PUNCT;
     else if ((c == 'x' || c == 'X') && (n = match_emoticon(&s, i))) type = VB_TOK_EMOTICON;
     else if (cp >= 0x80 && (n = match_emoji(&s, i))) type = VB_TOK_EMOJI;
     else if (is_digit(cp)) {

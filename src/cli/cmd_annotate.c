@@ -191,7 +191,7 @@ static void write_explain(FILE *fp, const vb_result *r) {
   }
   fputs("], \"rule\": \"valence = ((entry + prefix + boosters + caps + elongation) x negation) "
         "x contrast; sentence score = S / sqrt(S^2 + 15) with S = sum + punct; document = "
-        "mean of the sentences with S != 0\"}", fp);
+        "the same of (sum of S) / sqrt(k), k = sentences with S != 0\"}", fp);
 }
 
 static void write_result(job *j, const char *id, size_t idlen, const vb_result *r) {

@@ -34,16 +34,18 @@ for path in sorted(glob.glob(work + "/*.jsonl")):
             if abs(v - tok["valence"]) > 1e-3:
                 print(f"FAIL {path}:{rec['id']} token {tok['text']}: steps give {v}, valence {tok['valence']}")
                 ok = False
-        scores = []
+        norm = lambda S: max(-1.0, min(1.0, S / math.sqrt(S * S + 15)))
+        total, k = 0.0, 0
         for s in ex["sentences"]:
             S = s["sum"] + s["punct"]
-            c = max(-1.0, min(1.0, S / math.sqrt(S * S + 15)))
+            c = norm(S)
             if abs(c - s["score"]) > 1e-3:
                 print(f"FAIL {path}:{rec['id']}: sentence score {s['score']} != {c}")
                 ok = False
             if s["sum"] != 0:
-                scores.append(c)
-        doc = sum(scores) / len(scores) if scores else 0.0
+                total += S
+                k += 1
+        doc = norm(total / math.sqrt(k)) if k else 0.0
         if abs(doc - rec["sentiment"]["score"]) > 1e-3:
             print(f"FAIL {path}:{rec['id']}: document score {rec['sentiment']['score']} != {doc}")
             ok = False
