@@ -178,7 +178,8 @@ typedef struct {
 
 static const data_spec builtin[] = {
     {"lexicons/he/vocab.txt", VB_LANG_HE, 4, 0},
-    {"lexicons/en/valence.tsv", VB_LANG_EN, 0, 0}, {"lexicons/en/modifiers.tsv", VB_LANG_EN, 1, 0},
+    {"lexicons/en/valence.tsv", VB_LANG_EN, 0, 0}, {"lexicons/en/valence-social.tsv", VB_LANG_EN, 0, 0},
+    {"lexicons/en/modifiers.tsv", VB_LANG_EN, 1, 0},
     {"lexicons/sv/valence.tsv", VB_LANG_SV, 0, 0}, {"lexicons/sv/modifiers.tsv", VB_LANG_SV, 1, 0},
     {"lexicons/da/valence.tsv", VB_LANG_DA, 0, 0}, {"lexicons/da/modifiers.tsv", VB_LANG_DA, 1, 0},
     {"lexicons/he/valence.tsv", VB_LANG_HE, 0, 0}, {"lexicons/he/modifiers.tsv", VB_LANG_HE, 1, 0},

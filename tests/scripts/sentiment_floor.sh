@@ -1,0 +1,17 @@
+#!/bin/sh
+# The sentiment regression floor: when the evaluation corpora are beside the checkout
+# (../shared/corpora), every number of docs/sentiment-eval.md must still be reached within
+# 0.02. Skipped (77) where the corpora are absent.  BINARY SOURCE_DIR WORK_DIR
+bin=$1 src=$2 work=$3
+corpora="$src/../shared/corpora"
+if [ ! -d "$corpora" ]; then
+  echo "skipped: no evaluation corpora at $corpora"
+  exit 77
+fi
+command -v python3 >/dev/null || { echo "skipped: no python3"; exit 77; }
+python3 "$src/tools/eval_sentiment.py" --verbatim "$bin" --corpora "$corpora" \
+  --check "$src/docs/sentiment-eval.md" >"$work.log" 2>&1
+rc=$?
+grep -iE "regress|below|fail|ok|check" "$work.log" | tail -20
+[ $rc = 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
+exit $rc
