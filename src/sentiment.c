@@ -147,13 +147,15 @@ static const vb__lexentry *degree_base(const vb__lexicon *lx, const vb_token *t)
   return NULL;
 }
 
-/* Hebrew: the word without a proclitic prefix (ו ה ב כ ל מ ש ...). */
+/* Hebrew: the word without a proclitic prefix (ו ה ב כ ל מ ש ...). Only sentiment words are
+ * found this way: a negator with a proclitic must be listed as such (negprefix: ולא, שלא), so
+ * that מלא ("full") is never read as מ + לא. */
 static const vb__lexentry *hebrew_bare(const vb__lexicon *lx, const vb_token *t) {
   size_t lens[16];
   size_t n = vb__he_prefixes(t->key, t->key_len, lens, 16);
   for (size_t k = 0; k < n; k++) {
     const vb__lexentry *e = vb__lexicon_get(lx, t->key + lens[k], t->key_len - lens[k]);
-    if (e) return e;
+    if (e && e->has_valence) return e;
   }
   return NULL;
 }
