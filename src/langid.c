@@ -175,8 +175,20 @@ vb_lang vb__langid_run(vb__langid *li, const char *text, size_t len, const char 
     for (int l = VB_LANG_EN; l < VB_LANG_COUNT; l++)
       if (mask & (1u << l)) score[l] += 1.0 / k;
   }
-  /* n-gram ranking: up to two votes for the nearest fingerprint, by the margin to the next */
-  if (li->unknown && li->fp[VB_LANG_EN] && latin >= 6 && len < (1u << 30) &&
+  /* n-gram ranking: up to two votes for the nearest fingerprint, by the margin to the next.
+   * It costs more than everything else here (a fingerprint is built and sorted per text), so
+   * it runs only when words and letters have not already decided clearly. */
+  double top0 = 0, second0 = 0;
+  for (int l = VB_LANG_EN; l <= VB_LANG_DA; l++) {
+    if (score[l] > top0) {
+      second0 = top0;
+      top0 = score[l];
+    } else if (score[l] > second0) {
+      second0 = score[l];
+    }
+  }
+  bool clear = top0 >= 3.0 && top0 - second0 >= 2.0;
+  if (!clear && li->unknown && li->fp[VB_LANG_EN] && latin >= 6 && len < (1u << 30) &&
       fp_Create(li->unknown, text, (uint4)(len > 4096 ? 4096 : len), 400)) {
     int best_d = -1, second_d = -1;
     vb_lang nearest = VB_LANG_UND;

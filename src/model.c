@@ -295,6 +295,7 @@ int vb_model_load(const vb_model_options *opts, vb_model **out, vb_error *err) {
   /* Pass 2: the entries. */
   for (size_t i = 0; rc == VB_OK && i < n_src; i++)
     if (src[i].present) rc = load_one(m, &src[i].spec, src[i].name, src[i].data, src[i].len, err);
+  if (rc == VB_OK) rc = vb__codebook_finish(m);
   for (size_t i = 0; i < n_src; i++) vb__free(src[i].owned);
   vb__free(src);
   for (int l = 0; l < VB_LANG_COUNT; l++) {

@@ -10,6 +10,8 @@
  * original text under PCRE2's match limits. Matches inside an exclusion phrase are dropped.
  * Every mention carries the sentiment of its clause (aspect sentiment).
  */
+#include <stdlib.h>
+
 #include "vb_analyzer.h"
 
 #define VB_PART_MIN 4 /* bytes: the shortest compound part that may match */
@@ -152,18 +154,28 @@ int vb__themes_run(vb_analyzer *an) {
       if (an->n_matches > before) t->flags |= VB_TOKF_COMPOUND;
     }
   }
-  /* Patterns on the original text. */
-  for (size_t k = 0; k < cb->n_regexes; k++) {
-    const vb__cbregex *re = &cb->regexes[k];
+  /* Patterns on the original text: the combined alternation when there is one. */
+  size_t n_pat = cb->combined ? 1 : cb->n_regexes;
+  for (size_t k = 0; k < n_pat; k++) {
+    const pcre2_code *code = cb->combined ? cb->combined : cb->regexes[k].code;
     PCRE2_SIZE off = 0;
     while (off <= r->len) {
-      int m = pcre2_match(re->code, (PCRE2_SPTR)r->text, r->len, off, 0, an->md, an->mctx);
+      int m = pcre2_match(code, (PCRE2_SPTR)r->text, r->len, off, 0, an->md, an->mctx);
       if (m < 0) break; /* no match, or a limit hit: the pattern gives up on this text */
       PCRE2_SIZE *ov = pcre2_get_ovector_pointer(an->md);
+      uint32_t theme = 0;
+      if (cb->combined) {
+        PCRE2_SPTR mark = pcre2_get_mark(an->md);
+        size_t idx = mark ? (size_t)strtoul((const char *)mark, NULL, 10) : SIZE_MAX;
+        if (idx >= cb->n_regexes) break;
+        theme = cb->regexes[idx].theme;
+      } else {
+        theme = cb->regexes[k].theme;
+      }
       if (vb__grow(&an->matches, &an->cap_matches, an->n_matches + 1, sizeof *an->matches))
         return VB_ENOMEM;
       vb__match *mt = &an->matches[an->n_matches++];
-      mt->theme = re->theme;
+      mt->theme = theme;
       mt->tok_begin = mt->tok_end = 0;
       mt->start = ov[0];
       mt->end = ov[1];

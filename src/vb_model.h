@@ -93,6 +93,7 @@ typedef struct vb__term {
 typedef struct vb__cbregex {
   uint32_t theme;
   pcre2_code *code;
+  char *source;
 } vb__cbregex;
 
 typedef struct vb__cblang {
@@ -106,6 +107,7 @@ typedef struct vb__cblang {
   size_t n_prefix, cap_prefix;
   vb__cbregex *regexes;
   size_t n_regexes, cap_regexes;
+  pcre2_code *combined; /* all the patterns as one alternation, (*MARK:k) naming each */
   size_t n_excludes;
 } vb__cblang;
 
@@ -154,6 +156,8 @@ int vb__lexicon_convert(int format, const char *name, const char *data, size_t l
 int vb__codebook_load(vb_model *m, const char *name, const char *data, size_t len,
                       vb_error *err);
 void vb__codebook_free(vb_model *m);
+/* After every codebook is loaded: builds each language's combined pattern. */
+int vb__codebook_finish(vb_model *m);
 
 /* model.c: helpers used while loading */
 /* Normalises and stems one word of a lexicon or codebook entry into m->load_buf; returns the
