@@ -287,10 +287,11 @@ int vb_model_load(const vb_model_options *opts, vb_model **out, vb_error *err) {
     }
     if (rc == VB_OK) s->present = true;
   }
-  /* Pass 1: the Hebrew vocabulary. */
+  /* Pass 1: the Hebrew vocabulary, from the word lists only (lexicons/he/vocab.txt): the
+   * lexicons and codebooks hold inflected forms (ביטלו, זמינים) that would be kept whole or win
+   * a wrong split; their words are found by the prefix fallback of lookups instead. */
   for (size_t i = 0; rc == VB_OK && i < n_src; i++)
-    if (src[i].present && (src[i].spec.lang == VB_LANG_HE || src[i].spec.kind == 3) &&
-        src[i].spec.kind != 2)
+    if (src[i].present && src[i].spec.kind == 4)
       rc = vocab_from_file(m, src[i].data, src[i].len, src[i].spec.kind);
   /* Pass 2: the entries. */
   for (size_t i = 0; rc == VB_OK && i < n_src; i++)

@@ -138,7 +138,6 @@ int vb__he_stem(const vb__he_vocab *v, const char *key, size_t len, vb__buf *out
     return vb__buf_append(out, key, len);
   size_t best_start = 0, best_len = 0;
   bool found = false;
-  size_t best_stripped = 0;
   /* Candidate prefixes: the empty one and every legal one the word starts with. */
   size_t plens[64];
   size_t np = vb__he_prefixes(key, len, plens, 63);
@@ -149,10 +148,10 @@ int vb__he_stem(const vb__he_vocab *v, const char *key, size_t len, vb__buf *out
       size_t sl = *s ? strlen(*s) : 0;
       if (*s && (sl > len - pl || memcmp(key + len - sl, *s, sl) != 0)) continue;
       if (len - pl - sl >= 6 && known(v, key + pl, len - pl - sl)) {
-        size_t stripped = pl + sl, stem_len = len - pl - sl;
-        if (!found || stem_len > best_len || (stem_len == best_len && stripped > best_stripped)) {
+        size_t stem_len = len - pl - sl;
+        /* the longest known stem; on a tie the shorter prefix (שלחנו is שלח+נו, not ש+לחנו) */
+        if (!found || stem_len > best_len || (stem_len == best_len && pl < best_start)) {
           found = true;
-          best_stripped = stripped;
           best_start = pl;
           best_len = len - pl - sl;
         }

@@ -4,7 +4,7 @@
 # printed; the test fails when the share of matching labels in any language is below the
 # floor (see tests/golden/sentiment/README.md).  BINARY SOURCE_DIR WORK_DIR
 bin=$1 src=$2 work=$3
-floor=${VB_SENTIMENT_FLOOR:-0.90}
+floor=${VB_SENTIMENT_FLOOR:-0.95}
 rm -rf "$work" && mkdir -p "$work" || exit 99
 for lang in en sv da he; do
   "$bin" annotate --input-format tsv --text text --lang $lang -q --no-default-codebook \
