@@ -247,7 +247,7 @@ enum {
 };
 
 /** The rules that make a sentiment score, in the order they apply to a token:
- *  valence = ((base + prefix + boosters + caps + elongation) x negation) x contrast;
+ *  valence = ((base + prefix + boosters + caps + elongation) x negation) x contrast x question;
  *  a sentence's sum of valences gets the punctuation amount added (in its direction), is
  *  normalised as S / sqrt(S^2 + 15) for the sentence's score; the document score is the same
  *  normalisation of (the sum of the sentences' S) / sqrt(k), k the sentences with S != 0. */
@@ -262,7 +262,8 @@ typedef enum vb_explain_kind {
   VB_EXPLAIN_ELONGATION, /* "sooo": value = added */
   VB_EXPLAIN_NEGATION,   /* in the scope of negator token `other`: value = the multiplier */
   VB_EXPLAIN_CONTRAST,   /* before/after contrast token `other`: value = the multiplier */
-  VB_EXPLAIN_PUNCT       /* ! and ? of sentence `token`: value = added to the sentence sum */
+  VB_EXPLAIN_PUNCT,      /* ! and ? of sentence `token`: value = added to the sentence sum */
+  VB_EXPLAIN_QUESTION    /* in a choice question ("Which is better, A or B?"): value = 0 */
 } vb_explain_kind;
 
 typedef struct vb_explain {

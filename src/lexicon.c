@@ -195,16 +195,22 @@ static int add_entry(vb_model *m, vb_lang lang, const char *term, const vb__lexe
                sizeof *lx->stem_counts))
     return VB_ENOMEM;
   uint16_t klen = kl > UINT16_MAX ? UINT16_MAX : (uint16_t)kl;
+  uint32_t koff = (uint32_t)lx->stem_keys.len;
+  if (vb__buf_append(&lx->stem_keys, m->load_buf.data + ko, kl)) return VB_ENOMEM;
   if (!found) {
     lx->entries[lx->n_entries] = *e;
     lx->entries[lx->n_entries].min_len = klen;
+    lx->entries[lx->n_entries].min_key = koff;
     lx->stem_counts[lx->n_entries] = 1;
     lx->n_entries++;
   } else {
     vb__lexentry *se = &lx->entries[*slot];
     uint32_t c = ++lx->stem_counts[*slot];
     se->valence += (e->valence - se->valence) / (float)c;
-    if (klen < se->min_len) se->min_len = klen;
+    if (klen < se->min_len) {
+      se->min_len = klen;
+      se->min_key = koff;
+    }
   }
   return VB_OK;
 }
@@ -309,6 +315,7 @@ void vb__lexicon_free(vb__lexicon *lx) {
   vb__strmap_free(&lx->stems);
   vb__strmap_free(&lx->prefixes);
   vb__strmap_free(&lx->phrase_first);
+  vb__buf_free(&lx->stem_keys);
   vb__free(lx->entries);
   vb__free(lx->phrases);
   vb__free(lx->pwords);
@@ -323,13 +330,20 @@ const vb__lexentry *vb__lexicon_get(const vb__lexicon *lx, const char *key, size
 }
 
 const vb__lexentry *vb__lexicon_get_stem(const vb__lexicon *lx, const char *stem, size_t len,
-                                         size_t key_len) {
+                                         const char *key, size_t key_len) {
   uint32_t i;
   if (!vb__strmap_get(&lx->stems, stem, len, &i)) return NULL;
-  /* An inflection of an entry matches ("delays" -> delay); a shorter base word does not take
-   * the valence of a derivation that shares its stem ("use" is not "useful", "friend" is
-   * not "friendly"). */
-  return key_len >= lx->entries[i].min_len ? &lx->entries[i] : NULL;
+  /* An inflection of an entry matches ("delays" -> delay, "disappointing" -> disappointed);
+   * a shorter base word does not take the valence of a derivation that shares its stem ("use"
+   * is not "useful", "friend" is not "friendly"), and a different word that Snowball or the
+   * Hebrew stemmer happens to cut to the same stem must also begin like the entry
+   * (skickades is not skicklig, הכול is not שכול): all but its last two bytes shared. */
+  const vb__lexentry *e = &lx->entries[i];
+  if (key_len < e->min_len) return NULL;
+  size_t need = e->min_len > 2 ? e->min_len - 2u : e->min_len;
+  if (vb__common_prefix(key, key_len, lx->stem_keys.data + e->min_key, e->min_len) < need)
+    return NULL;
+  return e;
 }
 
 bool vb__lexicon_prefix(const vb__lexicon *lx, const char *key, size_t len, float *value) {

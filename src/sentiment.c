@@ -41,10 +41,15 @@ static bool key_is(const vb_token *t, const char *w) {
   return t->key_len == n && memcmp(t->key, w, n) == 0;
 }
 
+/* A token is a phrase's word when the keys are equal, or the stems are and the token begins
+ * like the word (so ההזמנה is not הזמן in "חבל על הזמן", though both stem to הזמנ). */
 static bool word_eq(const vb_token *t, const vb__lexicon *lx, const vb__pword *w) {
   const char *pt = lx->phrase_text.data;
-  return (t->key_len == w->key_len && memcmp(t->key, pt + w->key_off, w->key_len) == 0) ||
-         (t->stem_len == w->stem_len && memcmp(t->stem, pt + w->stem_off, w->stem_len) == 0);
+  if (t->key_len == w->key_len && memcmp(t->key, pt + w->key_off, w->key_len) == 0) return true;
+  if (t->stem_len != w->stem_len || memcmp(t->stem, pt + w->stem_off, w->stem_len) != 0)
+    return false;
+  size_t need = w->key_len > 2 ? w->key_len - 2u : w->key_len;
+  return vb__common_prefix(t->key, t->key_len, pt + w->key_off, w->key_len) >= need;
 }
 
 /* The longest multi-word entry starting at token i, or NULL. */
@@ -85,7 +90,7 @@ static const vb__lexentry *prefixed(vb_analyzer *an, const vb__lexicon *lx, cons
     if ((!e || !e->has_valence) && st) {
       const char *s;
       size_t sl;
-      if (vb__stem(st, rest, rl, &s, &sl) == VB_OK) e = vb__lexicon_get_stem(lx, s, sl, rl);
+      if (vb__stem(st, rest, rl, &s, &sl) == VB_OK) e = vb__lexicon_get_stem(lx, s, sl, rest, rl);
     }
     if (e && e->has_valence) {
       *boost = strength;
@@ -186,6 +191,45 @@ static int explain(vb_analyzer *an, int kind, size_t token, size_t token_end, si
   return VB_OK;
 }
 
+/* Verbs of opinion that carry a negation into the clause after them ("I don't think it was
+ * good" = "I think it was not good"): the team's list. */
+static bool is_belief_verb(const vb_token *t) {
+  static const char *const verbs[] = {
+      "think", "believe", "feel", "find", "reckon", "suppose", "consider", "expect",
+      "tycker", "tyckte", "tror", "trodde", "anser", "tänker", "känner", "upplever", "tycks",
+      "synes", "syntes", "mener", "mente", "føler", "oplever", "finder",
+      "חושב", "חושבת", "חושבים", "חושבות", "מאמין", "מאמינה", "מאמינים", "מרגיש", "מרגישה",
+      "חשבתי", "הרגשתי", NULL};
+  for (const char *const *v = verbs; *v; v++)
+    if (key_is(t, *v)) return true;
+  return false;
+}
+
+/* "Which one is better, the blue or the black?": a question that asks for a choice voices no
+ * opinion. True for a sentence ending in ? that opens with a choice word, or with a "what"
+ * and holds an "or". */
+static bool choice_question(const vb_result *r, const vb_span *sp) {
+  const vb_token *tok = r->tokens;
+  size_t first = SIZE_MAX, last = SIZE_MAX;
+  for (size_t i = sp->tok_begin; i < sp->tok_end; i++) {
+    if (tok[i].type == VB_TOK_WORD && first == SIZE_MAX) first = i;
+    last = i;
+  }
+  if (first == SIZE_MAX || tok[last].type != VB_TOK_PUNCT || r->text[tok[last].start] != '?')
+    return false;
+  static const char *const which[] = {"which", "vilken", "vilket", "vilka", "hvilken", "hvilket",
+                                      "hvilke", "איזה", "איזו", "אילו", NULL};
+  for (const char *const *w = which; *w; w++)
+    if (key_is(&tok[first], *w)) return true;
+  static const char *const what[] = {"what", "vad", "hvad", "מה", NULL};
+  static const char *const ors[] = {"or", "eller", "או", NULL};
+  bool wh = false, or = false;
+  for (const char *const *w = what; *w; w++) wh = wh || key_is(&tok[first], *w);
+  for (size_t i = first; wh && i < sp->tok_end; i++)
+    for (const char *const *o = ors; *o; o++) or = or || key_is(&tok[i], *o);
+  return wh && or;
+}
+
 static bool skips_negation(const vb_token *nx) {
   return nx && (key_is(nx, "only") || key_is(nx, "just") || key_is(nx, "bara") ||
                 key_is(nx, "kun") || key_is(nx, "רק"));
@@ -254,7 +298,7 @@ int vb__sentiment_run(vb_analyzer *an) {
     int how = VB_EXPLAIN_ENTRY;
     const vb__lexentry *e = vb__lexicon_get(lx, t->key, t->key_len);
     if (!e || (!e->has_valence && e->kind == VB_LEX_VALENCE)) {
-      const vb__lexentry *st = vb__lexicon_get_stem(lx, t->stem, t->stem_len, t->key_len);
+      const vb__lexentry *st = vb__lexicon_get_stem(lx, t->stem, t->stem_len, t->key, t->key_len);
       if (st) {
         e = st;
         how = VB_EXPLAIN_STEM;
@@ -378,6 +422,27 @@ int vb__sentiment_run(vb_analyzer *an) {
         if (tok[j].valence != 0) break;
       }
     }
+    if (flips == 0 && t->type == VB_TOK_WORD) {
+      /* neg-raising: a negated verb of opinion earlier in the sentence ("don't think",
+       * "tycker inte", "synes ikke", "לא חושב") negates what the clause after it says */
+      size_t sb = r->sentences[t->sentence].tok_begin;
+      for (size_t j = i; j-- > sb;) {
+        if (!is_belief_verb(&tok[j])) continue;
+        size_t neg = SIZE_MAX;
+        if (j > sb && (kind[j - 1] == VB_LEX_NEGATOR || kind[j - 1] == VB_LEX_NEGPREFIX)) neg = j - 1;
+        else if (j + 1 < i && kind[j + 1] == VB_LEX_NEGATOR) neg = j + 1;
+        /* "I don't think so", "jag tror inte det": the opinion is about something else */
+        size_t after = (neg == j + 1 ? j + 2 : j + 1);
+        if (after < n && (key_is(&tok[after], "so") || key_is(&tok[after], "det") ||
+                          key_is(&tok[after], "זה") || key_is(&tok[after], "זאת")))
+          neg = SIZE_MAX;
+        if (neg != SIZE_MAX) {
+          flips = 1;
+          negator = neg;
+        }
+        break;
+      }
+    }
     if (flips % 2 == 1) {
       float mult = v > 0 ? VB_NEG_POS : VB_NEG_NEG;
       v *= mult;
@@ -400,6 +465,16 @@ int vb__sentiment_run(vb_analyzer *an) {
       float mult = i < c ? 0.5f : 1.5f;
       tok[i].valence *= mult;
       if ((rc = explain(an, VB_EXPLAIN_CONTRAST, i, i + 1, c, mult, NULL, 0, 0))) return rc;
+    }
+  }
+
+  for (size_t s = 0; s < r->n_sentences; s++) {
+    vb_span *sp = &r->sentences[s];
+    if (!choice_question(r, sp)) continue;
+    for (size_t i = sp->tok_begin; i < sp->tok_end; i++) {
+      if (tok[i].valence == 0) continue;
+      tok[i].valence = 0;
+      if ((rc = explain(an, VB_EXPLAIN_QUESTION, i, i + 1, i, 0.0, NULL, 0, 0))) return rc;
     }
   }
 

@@ -34,6 +34,7 @@ typedef struct vb__lexentry {
   uint16_t file; /* index into vb_model.files: where the entry came from (for --explain) */
   uint16_t min_len; /* stem entries: the shortest key (bytes) of the entries behind the stem */
   uint32_t line;
+  uint32_t min_key; /* stem entries: that shortest key, at this offset of vb__lexicon.stem_keys */
 } vb__lexentry;
 
 /* A multi-word entry: words [word_begin, word_begin + n_words) of `phrase_words`. */
@@ -66,6 +67,7 @@ typedef struct vb__lexicon {
   vb__pword *pwords;
   size_t n_pwords, cap_pwords;
   vb__buf phrase_text;
+  vb__buf stem_keys;     /* the shortest key behind each stem entry */
   uint32_t *stem_counts; /* entries averaged into each stem entry (while loading) */
   size_t cap_stem_counts;
   size_t n_valence;      /* distinct valence terms (words and phrases) */
@@ -140,10 +142,10 @@ void vb__lexicon_free(vb__lexicon *lx);
 const vb__lexentry *vb__lexicon_get(const vb__lexicon *lx, const char *key, size_t len);
 /* A compound prefix ("jätte", "kæmpe"): true with its strength. */
 bool vb__lexicon_prefix(const vb__lexicon *lx, const char *key, size_t len, float *value);
-/* The valence entry of a stem, for a token whose key is `key_len` bytes long: NULL when the
- * token is shorter than every entry behind the stem. */
+/* The valence entry of a stem for a token with this key: NULL when the token is shorter than
+ * every entry behind the stem or does not begin like the shortest of them. */
 const vb__lexentry *vb__lexicon_get_stem(const vb__lexicon *lx, const char *stem, size_t len,
-                                         size_t key_len);
+                                         const char *key, size_t key_len);
 
 /* Lexicon file formats users can import (lexicons/README.md). */
 enum { VB_LEXFMT_AUTO = 0, VB_LEXFMT_TSV, VB_LEXFMT_VADER, VB_LEXFMT_AFINN, VB_LEXFMT_SENTIDA };
@@ -165,6 +167,13 @@ int vb__codebook_finish(vb_model *m);
 int vb__model_key_stem(vb_model *m, vb_lang lang, const char *w, size_t len, size_t *key_off,
                        size_t *key_len, size_t *stem_off, size_t *stem_len);
 int vb__model_add_file(vb_model *m, const char *name, uint16_t *index);
+
+/* Bytes shared at the start of two keys. */
+static inline size_t vb__common_prefix(const char *a, size_t na, const char *b, size_t nb) {
+  size_t n = 0;
+  while (n < na && n < nb && a[n] == b[n]) n++;
+  return n;
+}
 
 /* Splits `line` at TABs into at most `max` fields; returns the count. */
 size_t vb__split_tabs(char *line, char **fields, size_t max);

@@ -123,8 +123,9 @@ static const char *label_name(int label) {
 
 static const char *explain_rule(int kind) {
   static const char *const names[] = {"entry", "stem", "phrase", "emoji", "prefix", "booster",
-                                      "caps", "elongation", "negation", "contrast", "punct"};
-  return (kind >= 0 && kind <= VB_EXPLAIN_PUNCT) ? names[kind] : "unknown";
+                                      "caps", "elongation", "negation", "contrast", "punct",
+                                      "question"};
+  return (kind >= 0 && kind <= VB_EXPLAIN_QUESTION) ? names[kind] : "unknown";
 }
 
 /* "explain": every token that carries valence with the steps that made it, every sentence
@@ -190,7 +191,7 @@ static void write_explain(FILE *fp, const vb_result *r) {
     fputc('}', fp);
   }
   fputs("], \"rule\": \"valence = ((entry + prefix + boosters + caps + elongation) x negation) "
-        "x contrast; sentence score = S / sqrt(S^2 + 15) with S = sum + punct; document = "
+        "x contrast x question; sentence score = S / sqrt(S^2 + 15) with S = sum + punct; document = "
         "the same of (sum of S) / sqrt(k), k = sentences with S != 0\"}", fp);
 }
 
