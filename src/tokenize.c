@@ -249,7 +249,7 @@ static const char *const abbreviations[] = {
     "dr", "mr", "mrs", "ms", "jr", "sr", "st", "inc", "ltd", "corp", "etc", "vs", "approx", "dept",
     "kr", "ca", "osv", "dvs", "evt", "inkl", "ekskl", "exkl", "nr", "stk", "kl", "resp", "ang",
     "tel", "tlf", "pga", "bl", "hr", "frk", "prof", "mdr", "mrd", "tkr", "jfr", "mht", "iflg",
-    "ifm", "vha", "mv", "mm", "fx", NULL};
+    "ifm", "vha", "mv", "mm", "fx", "feb", "sept", "oct", "nov", "dec", "aug", "okt", NULL};
 
 static bool is_abbreviation(const unsigned char *w, size_t n) {
   char low[16];
@@ -263,7 +263,10 @@ static bool is_abbreviation(const unsigned char *w, size_t n) {
 
 /* Top-level domains that make "lumo.se" one token. */
 static const char *const tlds[] = {"se", "dk", "com", "net", "org", "il", "co", "uk", "io", "nu",
-                                   "no", "fi", "de", "eu", "info", "app", NULL};
+                                   "no", "fi", "de", "eu", "info", "app",
+                                   /* and file names: kvitto.pdf, faktura.xlsx */
+                                   "pdf", "doc", "docx", "htm", "html", "txt", "xls", "xlsx",
+                                   "csv", "jpg", "jpeg", "png", "gif", "zip", "ppt", "pptx", NULL};
 
 /* After a word ending at j: an abbreviation's dots (t.ex., U.S., e.g., Dr.) or a domain
  * (lumo.se, www-less). Returns the new end. */
@@ -287,6 +290,10 @@ static size_t extend_dotted(const scan *s, size_t start, size_t j) {
   bool ascii = true;
   for (size_t q = start; q < j; q++) ascii = ascii && vb__ascii_alpha(s->p[q]);
   if (ascii && is_abbreviation(s->p + start, j - start)) return j + 1;
+  /* an initial: one capital letter, a dot, a space and a capital (A. I. Rabin) */
+  if (j - start == 1 && s->p[start] >= 'A' && s->p[start] <= 'Z' && j + 2 < s->len &&
+      s->p[j + 1] == ' ' && s->p[j + 2] >= 'A' && s->p[j + 2] <= 'Z')
+    return j + 1;
   /* a domain: word '.' tld, followed by neither a letter nor a digit */
   for (const char *const *t = tlds; *t; t++) {
     size_t n = strlen(*t);
@@ -409,8 +416,9 @@ int vb__tokenize(const char *text, size_t len, vb__toks *out) {
         while (i + n < len && (s.p[i + n] == '!' || s.p[i + n] == '?' ||
                                (c == '.' && s.p[i + n] == '.'))) n++;
         if (n >= 3) flags |= VB_TOKF_ELONGATED;
-      } else if (c == '-') {
-        while (i + n < len && s.p[i + n] == '-') n++; /* "--" as a dash */
+      } else if (c == '-' || c == '=' || c == '$' || c == '<' || c == '>' || c == '*' ||
+                 c == '_' || c == '~' || c == '+') {
+        while (i + n < len && s.p[i + n] == c) n++; /* "--", "====", "$$$", "<<" as one */
       }
     }
     if (n == 0) n = adv ? adv : 1; /* cannot happen; never loop forever */
