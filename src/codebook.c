@@ -116,6 +116,9 @@ static int add_term(vb_model *m, vb_lang lang, uint32_t theme, char *term, int e
       return VB_ENOMEM;
     cb->prefix_terms[cb->n_prefix++] = idx;
   } else {
+    /* Indexed under the first word's stem and, when it differs, under its key too: Snowball
+     * cuts "leverans" to "leveran" but "leveransen" to "leverans", so a token's stem may equal
+     * the term's key rather than its stem. */
     const vb__pword *w0 = &cb->words[t.word_begin];
     uint32_t *head;
     bool found;
@@ -125,6 +128,22 @@ static int add_term(vb_model *m, vb_lang lang, uint32_t theme, char *term, int e
     if (found) {
       t.next = (int32_t)*head;
       *head = idx;
+    }
+    if (w0->key_len != w0->stem_len ||
+        memcmp(cb->text.data + w0->key_off, cb->text.data + w0->stem_off, w0->key_len) != 0) {
+      /* a second entry of the same term, chained under the key */
+      cb->terms[cb->n_terms++] = t;
+      if (vb__grow(&cb->terms, &cb->cap_terms, cb->n_terms + 1, sizeof *cb->terms))
+        return VB_ENOMEM;
+      idx = (uint32_t)cb->n_terms;
+      t.next = -1;
+      if (vb__strmap_put(&cb->first_stem, cb->text.data + w0->key_off, w0->key_len, idx, &found,
+                         &head))
+        return VB_ENOMEM;
+      if (found) {
+        t.next = (int32_t)*head;
+        *head = idx;
+      }
     }
   }
   cb->terms[cb->n_terms++] = t;
@@ -152,11 +171,18 @@ static int add_regex(vb_model *m, vb_lang lang, uint32_t theme, const char *pat,
   }
   cb->regexes[cb->n_regexes].theme = theme;
   cb->regexes[cb->n_regexes].code = code;
-  cb->regexes[cb->n_regexes].source = vb__strdup(pat);
-  if (!cb->regexes[cb->n_regexes].source) {
+  vb__cbregex *re = &cb->regexes[cb->n_regexes];
+  re->source = vb__strdup(pat);
+  re->literals = NULL;
+  re->n_literals = 0;
+  vb__buf lits = {0};
+  if (!re->source || vb__regex_literals(pat, &lits, &re->n_literals)) {
+    vb__buf_free(&lits);
+    vb__free(re->source);
     pcre2_code_free(code);
     return VB_ENOMEM;
   }
+  re->literals = lits.data;
   cb->n_regexes++;
   return VB_OK;
 }
@@ -284,6 +310,7 @@ void vb__codebook_free(vb_model *m) {
     for (size_t r = 0; r < cb->n_regexes; r++) {
       pcre2_code_free(cb->regexes[r].code);
       vb__free(cb->regexes[r].source);
+      vb__free(cb->regexes[r].literals);
     }
     pcre2_code_free(cb->combined);
     vb__free(cb->regexes);
@@ -295,23 +322,28 @@ void vb__codebook_free(vb_model *m) {
   }
 }
 
-/* Every pattern of a language scanned the text on its own, each trying every start position:
- * with 30-50 patterns a language that was a third of the run time. One alternation of all of
- * them, each branch marked with its index, finds the same matches in one scan. The price: at
- * one start position only the first branch that matches is reported, so two patterns of
- * different themes matching at the same place give one mention (the terms still find the
- * other theme in almost every case). A combination that fails to compile (a pattern with
- * numbered back-references, say) leaves the patterns to run one by one. */
+/* Patterns with literals (regex_lit.c) run one by one, on texts that hold one of their
+ * literals. Those without run on every text; rather than each trying every start position
+ * on its own, they are joined in one alternation, each branch marked with its index. The
+ * price of joining: at one start position only the first branch that matches is reported, so
+ * two such patterns of different themes matching at the same place give one mention. A
+ * combination that fails to compile leaves them to run one by one. */
 int vb__codebook_finish(vb_model *m) {
   for (int l = 0; l < VB_LANG_COUNT; l++) {
     vb__cblang *cb = &m->cb[l];
-    if (cb->n_regexes < 2) continue;
+    size_t always = 0;
+    for (size_t r = 0; r < cb->n_regexes; r++) always += cb->regexes[r].n_literals == 0;
+    if (always < 2) continue;
     vb__buf src = {0};
-    for (size_t r = 0; r < cb->n_regexes; r++)
-      if (vb__buf_printf(&src, "%s(*MARK:%zu)(?:%s)", r ? "|" : "", r, cb->regexes[r].source)) {
+    bool first = true;
+    for (size_t r = 0; r < cb->n_regexes; r++) {
+      if (cb->regexes[r].n_literals) continue;
+      if (vb__buf_printf(&src, "%s(*MARK:%zu)(?:%s)", first ? "" : "|", r, cb->regexes[r].source)) {
         vb__buf_free(&src);
         return VB_ENOMEM;
       }
+      first = false;
+    }
     int ec;
     PCRE2_SIZE off;
     cb->combined = pcre2_compile((PCRE2_SPTR)src.data, src.len,

@@ -339,11 +339,15 @@ const vb__lexentry *vb__lexicon_get_stem(const vb__lexicon *lx, const char *stem
    * Hebrew stemmer happens to cut to the same stem must also begin like the entry
    * (skickades is not skicklig, הכול is not שכול): all but its last two bytes shared. */
   const vb__lexentry *e = &lx->entries[i];
-  if (key_len < e->min_len) return NULL;
+  const char *base = lx->stem_keys.data + e->min_key;
   size_t need = e->min_len > 2 ? e->min_len - 2u : e->min_len;
-  if (vb__common_prefix(key, key_len, lx->stem_keys.data + e->min_key, e->min_len) < need)
-    return NULL;
-  return e;
+  if (key_len >= e->min_len && vb__common_prefix(key, key_len, base, e->min_len) >= need) return e;
+  /* Hebrew: the same after a proclitic (והגרוע is ו + ה + גרוע; הכול is still not שכול) */
+  size_t lens[16];
+  size_t np = vb__he_prefixes(key, key_len, lens, 16);
+  for (size_t k = 0; k < np; k++)
+    if (vb__common_prefix(key + lens[k], key_len - lens[k], base, e->min_len) >= need) return e;
+  return NULL;
 }
 
 bool vb__lexicon_prefix(const vb__lexicon *lx, const char *key, size_t len, float *value) {

@@ -307,7 +307,11 @@ int vb__sentiment_run(vb_analyzer *an) {
     float boost = 0;
     if (!e && (t->flags & VB_TOKF_ELONGATED)) e = unelongated(lx, t);
     if (!e && r->lang == VB_LANG_EN) e = degree_base(lx, t);
-    if (!e && r->lang == VB_LANG_HE) e = hebrew_bare(lx, t);
+    /* a proclitic is stripped only from a word the stemmer does not know: בקשה ("request")
+     * is a word, not ב + קשה ("hard"), and מזמינים is not מ + זמינים */
+    if (!e && r->lang == VB_LANG_HE && t->stem_len == t->key_len &&
+        memcmp(t->stem, t->key, t->key_len) == 0 && !vb__he_vocab_has(m->he_vocab, t->key, t->key_len))
+      e = hebrew_bare(lx, t);
     if (!e && r->lang != VB_LANG_HE) {
       e = prefixed(an, lx, t, &boost);
       if (e) t->flags |= VB_TOKF_COMPOUND;

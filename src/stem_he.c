@@ -167,3 +167,8 @@ int vb__he_stem(const vb__he_vocab *v, const char *key, size_t len, vb__buf *out
   }
   return vb__buf_append(out, key + best_start, best_len);
 }
+
+bool vb__he_vocab_has(const vb__he_vocab *v, const char *key, size_t len) {
+  uint32_t dummy;
+  return v && vb__strmap_get(&v->words, key, len, &dummy);
+}

@@ -10,7 +10,9 @@
  * original text under PCRE2's match limits. Matches inside an exclusion phrase are dropped.
  * Every mention carries the sentiment of its clause (aspect sentiment).
  */
+#define _GNU_SOURCE /* memmem */
 #include <stdlib.h>
+#include <string.h>
 
 #include "vb_analyzer.h"
 
@@ -154,17 +156,44 @@ int vb__themes_run(vb_analyzer *an) {
       if (an->n_matches > before) t->flags |= VB_TOKF_COMPOUND;
     }
   }
-  /* Patterns on the original text: the combined alternation when there is one. */
-  size_t n_pat = cb->combined ? 1 : cb->n_regexes;
-  for (size_t k = 0; k < n_pat; k++) {
-    const pcre2_code *code = cb->combined ? cb->combined : cb->regexes[k].code;
+  /* Patterns on the original text: those with literals where one of them occurs, the others
+   * (joined in one alternation when possible) everywhere. */
+  if (cb->n_regexes) {
+    /* the text folded as the literals are: ASCII and Latin-1 capitals */
+    an->folded.len = 0;
+    if (vb__buf_append(&an->folded, r->text, r->len)) return VB_ENOMEM;
+    unsigned char *f = (unsigned char *)an->folded.data;
+    for (size_t i = 0; i < r->len; i++) {
+      if (f[i] >= 'A' && f[i] <= 'Z') f[i] += 32;
+      else if (f[i] == 0xC3 && i + 1 < r->len && f[i + 1] >= 0x80 && f[i + 1] <= 0x9E &&
+               f[i + 1] != 0x97)
+        f[++i] += 0x20;
+    }
+  }
+  for (size_t k = 0; k <= cb->n_regexes; k++) {
+    const pcre2_code *code;
+    if (k == cb->n_regexes) {
+      if (!cb->combined) break;
+      code = cb->combined;
+    } else {
+      const vb__cbregex *re = &cb->regexes[k];
+      if (re->n_literals == 0 && cb->combined) continue; /* in the alternation */
+      if (re->n_literals) {
+        bool present = false;
+        const char *lit = re->literals;
+        for (size_t q = 0; q < re->n_literals && !present; q++, lit += strlen(lit) + 1)
+          present = memmem(an->folded.data, r->len, lit, strlen(lit)) != NULL;
+        if (!present) continue;
+      }
+      code = re->code;
+    }
     PCRE2_SIZE off = 0;
     while (off <= r->len) {
       int m = pcre2_match(code, (PCRE2_SPTR)r->text, r->len, off, 0, an->md, an->mctx);
       if (m < 0) break; /* no match, or a limit hit: the pattern gives up on this text */
       PCRE2_SIZE *ov = pcre2_get_ovector_pointer(an->md);
-      uint32_t theme = 0;
-      if (cb->combined) {
+      uint32_t theme;
+      if (k == cb->n_regexes) {
         PCRE2_SPTR mark = pcre2_get_mark(an->md);
         size_t idx = mark ? (size_t)strtoul((const char *)mark, NULL, 10) : SIZE_MAX;
         if (idx >= cb->n_regexes) break;

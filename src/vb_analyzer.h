@@ -51,6 +51,7 @@ struct vb_analyzer {
   pcre2_match_data *md;
   pcre2_match_context *mctx;
   vb__buf scratch;
+  vb__buf folded; /* the text case-folded, for the patterns' literal check */
   vb_result res;
 };
 

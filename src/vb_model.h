@@ -96,7 +96,12 @@ typedef struct vb__cbregex {
   uint32_t theme;
   pcre2_code *code;
   char *source;
+  char *literals;    /* NUL-separated case-folded literals, one of which every match holds */
+  size_t n_literals; /* 0: the pattern runs on every text */
 } vb__cbregex;
+
+/* regex_lit.c: the literals of a pattern (see there); `*count` 0 when none can be told. */
+int vb__regex_literals(const char *pattern, vb__buf *out, size_t *count);
 
 typedef struct vb__cblang {
   vb__term *terms;

@@ -63,6 +63,7 @@ int vb__he_vocab_new(vb__he_vocab **out);
 void vb__he_vocab_free(vb__he_vocab *v);
 int vb__he_vocab_add(vb__he_vocab *v, const char *key, size_t len);
 size_t vb__he_vocab_size(const vb__he_vocab *v);
+bool vb__he_vocab_has(const vb__he_vocab *v, const char *key, size_t len);
 /* Writes the stem of `key` (a normalised Hebrew word, finals folded) to `out`. */
 int vb__he_stem(const vb__he_vocab *v, const char *key, size_t len, vb__buf *out);
 /* Fills `lens` (room for `max`) with the byte lengths of the legal proclitic prefixes that
