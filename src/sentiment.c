@@ -52,24 +52,30 @@ static bool word_eq(const vb_token *t, const vb__lexicon *lx, const vb__pword *w
   return vb__common_prefix(t->key, t->key_len, pt + w->key_off, w->key_len) >= need;
 }
 
-/* The longest multi-word entry starting at token i, or NULL. */
+/* The longest multi-word entry starting at token i, or NULL: phrases are indexed by their
+ * first word's key, and the token's key and its stem are both tried ("feeling sick" and, for
+ * "feeling", also the phrases of "feel"). */
 static const vb__phrase *match_phrase(const vb__lexicon *lx, const vb_token *tok, size_t n,
                                       size_t i) {
-  uint32_t head;
-  if (!vb__strmap_get(&lx->phrase_first, tok[i].key, tok[i].key_len, &head) &&
-      !vb__strmap_get(&lx->phrase_first, tok[i].stem, tok[i].stem_len, &head))
-    return NULL;
-  for (int32_t p = (int32_t)head; p >= 0; p = lx->phrases[p].next) {
-    const vb__phrase *ph = &lx->phrases[p];
-    if (i + ph->n_words > n) continue;
-    bool ok = true;
-    for (size_t j = 0; j < ph->n_words && ok; j++) {
-      const vb_token *t = &tok[i + j];
-      ok = t->type == VB_TOK_WORD && word_eq(t, lx, &lx->pwords[ph->word_begin + j]);
+  const vb__phrase *best = NULL;
+  for (int pass = 0; pass < 2; pass++) {
+    uint32_t head;
+    const char *k = pass ? tok[i].stem : tok[i].key;
+    size_t kl = pass ? tok[i].stem_len : tok[i].key_len;
+    if (pass && kl == tok[i].key_len && memcmp(k, tok[i].key, kl) == 0) break;
+    if (!vb__strmap_get(&lx->phrase_first, k, kl, &head)) continue;
+    for (int32_t p = (int32_t)head; p >= 0; p = lx->phrases[p].next) {
+      const vb__phrase *ph = &lx->phrases[p];
+      if (i + ph->n_words > n || (best && ph->n_words <= best->n_words)) continue;
+      bool ok = true;
+      for (size_t j = 0; j < ph->n_words && ok; j++) {
+        const vb_token *t = &tok[i + j];
+        ok = t->type == VB_TOK_WORD && (j == 0 || word_eq(t, lx, &lx->pwords[ph->word_begin + j]));
+      }
+      if (ok) best = ph;
     }
-    if (ok) return ph;
   }
-  return NULL;
+  return best;
 }
 
 /* An unknown Swedish/Danish/English word that is an intensifying prefix plus a known word:
@@ -128,6 +134,16 @@ static const vb__lexentry *unelongated(const vb__lexicon *lx, const vb_token *t)
 /* English comparatives and superlatives that Snowball leaves alone: funniest -> funny,
  * greatest -> great, nicer -> nice, bigger -> big. */
 static const vb__lexentry *degree_base(const vb__lexicon *lx, const vb_token *t) {
+  /* words in -er/-est that are not degrees of the word before the ending */
+  static const char *const not_degrees[] = {
+      "later", "latest", "number", "sober", "dryer", "freezer", "cooler", "sweater", "shower",
+      "flower", "corner", "matter", "banner", "manner", "dinner", "winter", "sister", "master",
+      "mister", "monster", "poster", "printer", "charger", "router", "blender", "toaster",
+      "heater", "cooker", "sticker", "planner", "trainer", "liner", "timer", "washer",
+      "scanner", "killer", "lover", "hater", "player", "leader", "reader", "owner", "user",
+      "interest", "honest", "forest", "request", "suggest", "protest", "contest", NULL};
+  for (const char *const *w = not_degrees; *w; w++)
+    if (key_is(t, *w)) return NULL;
   const char *k = t->key;
   size_t n = t->key_len;
   char b[64];
