@@ -297,8 +297,9 @@ static void split_sentences(pool *p, const char *t, size_t n) {
 /* Reads corpora/<lang>/survey.jsonl into a pool. */
 static void pool_load(pool *p, const char *corpora, const char *lang) {
   memset(p, 0, sizeof *p);
-  char path[PATH_MAX];
-  snprintf(path, sizeof path, "%s/%s/survey.jsonl", corpora, lang);
+  char path[PATH_MAX + 32];
+  if ((size_t)snprintf(path, sizeof path, "%s/%s/survey.jsonl", corpora, lang) >= sizeof path)
+    die("path too long: %s", corpora);
   FILE *fp;
   int problems = 0;
   vb_reader *rd = open_reader(path, &fp, &problems);
@@ -1030,7 +1031,8 @@ int main(int argc, char **argv) {
     } else {
       char dir[PATH_MAX - 64];
       snprintf(dir, sizeof dir, "%s/bench/data", root);
-      if (mkdir(dir, 0777) != 0 && errno != EEXIST) die("cannot create %s: %s", dir, strerror(errno));
+      if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+        die("cannot create %s: %s", dir, strerror(errno));
       snprintf(path, sizeof path, "%s/bench-%s-%s.jsonl", dir, lang, size_arg);
     }
 
@@ -1054,7 +1056,7 @@ int main(int argc, char **argv) {
     machine_cpu mc0, mc1;
     machine_cpu_read(&mc0);
     for (const measure *m = measures; m->key; m++) {
-      if (only ? !in_list(only, m->key) : false) continue;
+      if (only && !in_list(only, m->key)) continue;
       bool is_load = !strcmp(m->key, "load");
       bool is_cli = !strcmp(m->key, "annotate") || !strcmp(m->key, "analyze");
       outcome best = {0}, o = {0};

@@ -70,39 +70,48 @@ static int terms_at(vb_analyzer *an, const vb__cblang *cb, size_t i, const char 
 /* Compound parts of an unmatched Swedish or Danish word. */
 static int compound_parts(vb_analyzer *an, const vb__cblang *cb, size_t i) {
   const vb_token *t = &an->res.tokens[i];
-  if (t->key_len < 2 * VB_PART_MIN || t->key_len > VB_COMPOUND_MAX) return VB_OK;
+  if (t->key_len < 6 || t->key_len > VB_COMPOUND_MAX) return VB_OK;
   vb__stemmer *st = NULL;
   int rc = vb__analyzer_stemmer(an, an->res.lang, &st);
   if (rc) return rc;
   uint32_t seen_left = UINT32_MAX, seen_right = UINT32_MAX;
-  for (size_t cut = VB_PART_MIN; cut + VB_PART_MIN - 1 <= t->key_len; cut++) {
+  /* Every cut at a character boundary: a modifier (left part) must be 4 bytes or more, a
+   * head (right part) 4 bytes or more when found through its stem, 3 when its key is a term
+   * as written (kundtjänst|kö, faktura|fel); a head may follow a short modifier (mat|leveransen,
+   * app|inloggningen). */
+  for (size_t cut = 2; cut + 3 <= t->key_len; cut++) {
     if (((unsigned char)t->key[cut] & 0xC0) == 0x80) continue;
     uint32_t head;
-    /* left part, also without a linking s or e (leverings+tid, arbete+s+miljö) */
-    size_t ll = cut;
-    bool hit = vb__strmap_get(&cb->first_stem, t->key, ll, &head);
-    if (!hit && (t->key[cut - 1] == 's' || t->key[cut - 1] == 'e') && cut - 1 >= VB_PART_MIN)
-      hit = vb__strmap_get(&cb->first_stem, t->key, --ll, &head);
+    if (cut >= VB_PART_MIN) {
+      /* left part, also without a linking s or e (leverings+tid, arbete+s+miljö) */
+      size_t ll = cut;
+      bool hit = vb__strmap_get(&cb->first_stem, t->key, ll, &head);
+      if (!hit && (t->key[cut - 1] == 's' || t->key[cut - 1] == 'e') && cut - 1 >= VB_PART_MIN)
+        hit = vb__strmap_get(&cb->first_stem, t->key, --ll, &head);
+      if (hit) {
+        for (int32_t k = (int32_t)head; k >= 0; k = cb->terms[k].next) {
+          const vb__term *term = &cb->terms[k];
+          if (term->n_words != 1 || term->theme == seen_left) continue;
+          seen_left = term->theme;
+          if ((rc = add_match(an, term->theme, i, i + 1, term->exclude))) return rc;
+        }
+      }
+    }
+    /* right part: as written, then stemmed */
+    size_t rl = t->key_len - cut;
+    bool hit = rl >= 3 && vb__strmap_get(&cb->first_stem, t->key + cut, rl, &head);
+    if (!hit && rl >= VB_PART_MIN && st) {
+      const char *s;
+      size_t sl;
+      if ((rc = vb__stem(st, t->key + cut, rl, &s, &sl))) return rc;
+      hit = sl >= VB_PART_MIN && vb__strmap_get(&cb->first_stem, s, sl, &head);
+    }
     if (hit) {
       for (int32_t k = (int32_t)head; k >= 0; k = cb->terms[k].next) {
         const vb__term *term = &cb->terms[k];
-        if (term->n_words != 1 || term->theme == seen_left) continue;
-        seen_left = term->theme;
+        if (term->n_words != 1 || term->theme == seen_right) continue;
+        seen_right = term->theme;
         if ((rc = add_match(an, term->theme, i, i + 1, term->exclude))) return rc;
-      }
-    }
-    /* right part, stemmed (kundtjänsten -> tjänst is not a part: parts are >= 4 bytes) */
-    if (t->key_len - cut >= VB_PART_MIN && st) {
-      const char *s;
-      size_t sl;
-      if ((rc = vb__stem(st, t->key + cut, t->key_len - cut, &s, &sl))) return rc;
-      if (vb__strmap_get(&cb->first_stem, s, sl, &head)) {
-        for (int32_t k = (int32_t)head; k >= 0; k = cb->terms[k].next) {
-          const vb__term *term = &cb->terms[k];
-          if (term->n_words != 1 || term->theme == seen_right) continue;
-          seen_right = term->theme;
-          if ((rc = add_match(an, term->theme, i, i + 1, term->exclude))) return rc;
-        }
       }
     }
   }
@@ -219,7 +228,10 @@ int vb__themes_run(vb_analyzer *an) {
     bool drop = false;
     for (size_t b = 0; b < an->n_matches && !drop; b++) {
       const vb__match *x = &an->matches[b];
-      if (x->exclude && x->start <= mt->start && mt->end <= x->end) drop = true;
+      if (!x->exclude || x->start > mt->start || mt->end > x->end) continue;
+      /* an exclusion removes matches of its own theme and of its children, not others' */
+      for (long t = (long)mt->theme; t >= 0 && !drop; t = an->model->themes[t].parent)
+        if ((uint32_t)t == x->theme) drop = true;
     }
     for (size_t b = 0; b < r->n_mentions && !drop; b++)
       if (r->mentions[b].theme == mt->theme && r->mentions[b].start == mt->start &&

@@ -200,17 +200,24 @@ def print_report(res, limit):
                       f"(score {i['score']})")
 
 
-def default_binary():
-    for b in ("build/src/verbatim", "build-cmp/src/verbatim", "build-eval/src/verbatim"):
-        p = os.path.join(ROOT, b)
-        if os.path.exists(p):
-            return p
-    return os.path.join(ROOT, "build/src/verbatim")
+def warn_if_stale(binary):
+    """The codebook and lexicons are compiled into the binary: warn when they are newer."""
+    try:
+        built = os.path.getmtime(binary)
+    except OSError:
+        return
+    newest = 0.0
+    for d in ("lexicons", "src"):
+        for dirpath, _, files in os.walk(os.path.join(ROOT, d)):
+            for f in files:
+                newest = max(newest, os.path.getmtime(os.path.join(dirpath, f)))
+    if newest > built:
+        print(f"warning: {binary} is older than lexicons/ or src/; rebuild it", file=sys.stderr)
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--verbatim", default=None,
+    ap.add_argument("--verbatim", default=os.path.join(ROOT, "build/src/verbatim"),
                     help="the binary (default build/src/verbatim)")
     ap.add_argument("--golden", default=os.path.join(ROOT, "tests/golden/compounds"),
                     help="directory holding LANG.tsv")
@@ -221,9 +228,10 @@ def main():
     ap.add_argument("--json", action="store_true", help="print JSON instead of Markdown")
     ap.add_argument("--top", type=int, default=1000, help="items listed per section")
     a = ap.parse_args()
-    binary = a.verbatim or default_binary()
+    binary = a.verbatim
     if not os.path.exists(binary):
         sys.exit(f"{binary}: not found (build verbatim or pass --verbatim)")
+    warn_if_stale(binary)
     known = codebook_themes(a.codebook)
     out = []
     for lang in a.lang or LANGS:

@@ -1,0 +1,228 @@
+/*
+ * test_langid.c - language identification (langid.c) through vb_analyzer_langid and
+ * vb_analyzer_run: clear sentences in each language, texts too short to tell (und, or the
+ * caller's default), mixed-language text, and the confidence.
+ *
+ * Identification does not use the model's lexicons, so the model is loaded from an empty data
+ * folder.
+ */
+#define _XOPEN_SOURCE 700
+#include "vb_test.h"
+#include "vb_test_model.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "verbatim.h"
+
+#define EMPTY VB_TEST_TMP "/test_langid.d"
+
+typedef struct {
+  vb_model *m;
+  vb_analyzer *an;
+} fixture;
+
+static int group_setup(void **state) {
+  fixture *f = calloc(1, sizeof *f);
+  if (!f) return -1;
+  *state = f;
+  if (vbt_data_dir(EMPTY, NULL, 0) || vbt_load_or_say(EMPTY, NULL, 0, NULL, 0, &f->m) ||
+      vb_analyzer_new(f->m, &f->an))
+    return -1;
+  return 0;
+}
+
+static int group_teardown(void **state) {
+  fixture *f = *state;
+  if (f) {
+    vb_analyzer_free(f->an);
+    vb_model_free(f->m);
+    free(f);
+  }
+  vbt_remove_tree(EMPTY);
+  return 0;
+}
+
+/* Identifies `text`, checks the confidence is in [0, 1], and returns the language. */
+static vb_lang lid(fixture *f, const char *text, vb_lang dflt, double *conf) {
+  double c = -1;
+  vb_lang l = vb_analyzer_langid(f->an, text, strlen(text), dflt, &c);
+  if (c < 0 || c > 1 || isnan(c)) print_error("confidence %g for \"%s\"\n", c, text);
+  assert_true(c >= 0 && c <= 1);
+  assert_true(l >= VB_LANG_UND && l < VB_LANG_COUNT);
+  if (conf) *conf = c;
+  return l;
+}
+
+#define expect_lang(f, text, dflt, want)                                                           \
+  do {                                                                                             \
+    vb_lang got_ = lid((f), (text), (dflt), NULL);                                                 \
+    if (got_ != (want))                                                                            \
+      print_error("\"%s\": %s, expected %s\n", (text), vb_lang_code(got_), vb_lang_code(want));  \
+    assert_int_equal(got_, (want));                                                                \
+  } while (0)
+
+static void test_clear_sentences(void **state) {
+  fixture *f = *state;
+  static const struct {
+    const char *text;
+    vb_lang lang;
+  } cases[] = {
+      {"Jag är mycket nöjd med leveransen och personalen var trevlig.", VB_LANG_SV},
+      {"Paketet kom fram efter två veckor och ingen svarade på mina mejl.", VB_LANG_SV},
+      {"Leveransen kom fram i tid.", VB_LANG_SV},
+      {"Jeg er meget tilfreds med leveringen, og personalet var venligt.", VB_LANG_DA},
+      {"Pakken kom først efter to uger, og ingen svarede på mine mails.", VB_LANG_DA},
+      {"Pakken kom til tiden.", VB_LANG_DA},
+      {"I am very happy with the delivery and the staff were friendly.", VB_LANG_EN},
+      {"The parcel arrived after two weeks and nobody answered my emails.", VB_LANG_EN},
+      {"The parcel arrived on time.", VB_LANG_EN},
+      {"המשלוח הגיע מהר והשירות היה מצוין", VB_LANG_HE},
+      {"החבילה הגיעה אחרי שבועיים ואף אחד לא ענה למיילים שלי.", VB_LANG_HE},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    /* the same with and without a default: a clear text does not need it */
+    expect_lang(f, cases[i].text, VB_LANG_UND, cases[i].lang);
+    vb_lang other = cases[i].lang == VB_LANG_EN ? VB_LANG_DA : VB_LANG_EN;
+    expect_lang(f, cases[i].text, other, cases[i].lang);
+  }
+}
+
+static void test_confidence(void **state) {
+  fixture *f = *state;
+  double c;
+  /* Hebrew by script: all letters Hebrew */
+  assert_int_equal(lid(f, "המשלוח הגיע מהר", VB_LANG_UND, &c), VB_LANG_HE);
+  assert_close(c, 1.0, 1e-12);
+  /* an English sentence of English words only */
+  assert_int_equal(lid(f, "I am very happy with the delivery.", VB_LANG_UND, &c), VB_LANG_EN);
+  assert_close(c, 1.0, 1e-12);
+  /* Nordic sentences share words: confident, not certain */
+  assert_int_equal(
+      lid(f, "Jag är mycket nöjd med leveransen och personalen var trevlig.", VB_LANG_UND, &c),
+      VB_LANG_SV);
+  assert_true(c > 0.5 && c < 1.0);
+  /* the confidence argument may be NULL */
+  assert_int_equal(vb_analyzer_langid(f->an, "the delivery was late", 21, VB_LANG_UND, NULL),
+                   VB_LANG_EN);
+}
+
+static void test_too_short(void **state) {
+  fixture *f = *state;
+  double c;
+  /* a word that is in no language's list, too short for n-grams */
+  assert_int_equal(lid(f, "ok", VB_LANG_UND, &c), VB_LANG_UND);
+  assert_int_equal(lid(f, "ok", VB_LANG_DA, &c), VB_LANG_DA);
+  assert_int_equal(lid(f, "ok", VB_LANG_HE, &c), VB_LANG_HE);
+  assert_int_equal(lid(f, "Fint!", VB_LANG_UND, &c), VB_LANG_UND);
+  assert_int_equal(lid(f, "Fint!", VB_LANG_SV, &c), VB_LANG_SV);
+  /* a word both Nordic languages share: no winner */
+  assert_int_equal(lid(f, "hej", VB_LANG_UND, &c), VB_LANG_UND);
+  assert_close(c, 0.5, 1e-12);
+  assert_int_equal(lid(f, "hej", VB_LANG_DA, &c), VB_LANG_DA);
+  assert_int_equal(lid(f, "hej", VB_LANG_SV, &c), VB_LANG_SV);
+  /* no letters at all */
+  assert_int_equal(lid(f, "12345 !!! :-)", VB_LANG_UND, &c), VB_LANG_UND);
+  assert_int_equal(lid(f, "12345 !!! :-)", VB_LANG_EN, &c), VB_LANG_EN);
+  /* but a single Hebrew word is Hebrew by its script */
+  assert_int_equal(lid(f, "שירות", VB_LANG_UND, &c), VB_LANG_HE);
+  assert_int_equal(lid(f, "שירות", VB_LANG_EN, &c), VB_LANG_HE);
+}
+
+static void test_empty(void **state) {
+  fixture *f = *state;
+  double c = -1;
+  assert_int_equal(vb_analyzer_langid(f->an, "", 0, VB_LANG_UND, &c), VB_LANG_UND);
+  assert_true(c >= 0 && c <= 1);
+  assert_int_equal(vb_analyzer_langid(f->an, "   \n\t ", 6, VB_LANG_UND, &c), VB_LANG_UND);
+  /* NULL text or analyzer, invalid UTF-8: und */
+  assert_int_equal(vb_analyzer_langid(f->an, NULL, 0, VB_LANG_EN, NULL), VB_LANG_UND);
+  assert_int_equal(vb_analyzer_langid(NULL, "the delivery", 12, VB_LANG_UND, NULL), VB_LANG_UND);
+  static const char bad[] = "the \xC3 delivery was late";
+  assert_int_equal(vb_analyzer_langid(f->an, bad, sizeof bad - 1, VB_LANG_UND, NULL), VB_LANG_UND);
+  /* only `len` bytes count */
+  assert_int_equal(vb_analyzer_langid(f->an, "hejthe delivery was late and slow", 3, VB_LANG_UND, NULL),
+                   VB_LANG_UND);
+}
+
+static void test_mixed_language(void **state) {
+  fixture *f = *state;
+  /* a Swedish sentence with an English phrase inside is Swedish */
+  expect_lang(f, "Jag beställde en ny telefon men customer service was not helpful och jag är "
+                 "besviken.", VB_LANG_UND, VB_LANG_SV);
+  expect_lang(f, "Vi fick vänta i tre veckor, the worst experience ever, och ingen svarade.",
+              VB_LANG_UND, VB_LANG_SV);
+  /* a Danish one likewise */
+  expect_lang(f, "Jeg bestilte en ny telefon, men customer service was not helpful, og jeg er "
+                 "skuffet.", VB_LANG_UND, VB_LANG_DA);
+  /* English with a Hebrew phrase: more Latin letters than Hebrew ones */
+  expect_lang(f, "The app is great and the delivery was fast but השירות גרוע", VB_LANG_UND,
+              VB_LANG_EN);
+  /* Hebrew with a brand name: mostly Hebrew letters */
+  expect_lang(f, "הזמנתי מ-Amazon והמשלוח הגיע מהר מאוד", VB_LANG_UND, VB_LANG_HE);
+}
+
+static void test_through_run(void **state) {
+  fixture *f = *state;
+  const char *text = "Leveransen var sen och personalen var otrevlig.";
+  const vb_result *r = NULL;
+  vb_run_options ro = {VB_LANG_UND, VB_LANG_UND, 0};
+  assert_int_equal(vb_analyzer_run(f->an, text, strlen(text), &ro, &r), VB_OK);
+  assert_int_equal(vb_result_lang(r), VB_LANG_SV);
+  double c;
+  assert_int_equal(lid(f, text, VB_LANG_UND, &c), VB_LANG_SV);
+  assert_int_equal(vb_analyzer_run(f->an, text, strlen(text), &ro, &r), VB_OK);
+  assert_close(vb_result_lang_confidence(r), c, 1e-12);
+  /* NULL options: identify */
+  assert_int_equal(vb_analyzer_run(f->an, text, strlen(text), NULL, &r), VB_OK);
+  assert_int_equal(vb_result_lang(r), VB_LANG_SV);
+  /* a language given by the caller is taken as it is, with confidence 1 */
+  ro.lang = VB_LANG_DA;
+  assert_int_equal(vb_analyzer_run(f->an, text, strlen(text), &ro, &r), VB_OK);
+  assert_int_equal(vb_result_lang(r), VB_LANG_DA);
+  assert_close(vb_result_lang_confidence(r), 1.0, 0);
+  /* a short text takes the default */
+  ro.lang = VB_LANG_UND;
+  ro.lang_default = VB_LANG_HE;
+  assert_int_equal(vb_analyzer_run(f->an, "ok", 2, &ro, &r), VB_OK);
+  assert_int_equal(vb_result_lang(r), VB_LANG_HE);
+  ro.lang_default = VB_LANG_UND;
+  assert_int_equal(vb_analyzer_run(f->an, "ok", 2, &ro, &r), VB_OK);
+  assert_int_equal(vb_result_lang(r), VB_LANG_UND);
+  assert_int_equal(vb_analyzer_run(f->an, "", 0, &ro, &r), VB_OK);
+  assert_int_equal(vb_result_lang(r), VB_LANG_UND);
+}
+
+static void test_lang_codes(void **state) {
+  (void)state;
+  static const char *const codes[VB_LANG_COUNT] = {"und", "en", "sv", "da", "he"};
+  for (int l = 0; l < VB_LANG_COUNT; l++) {
+    assert_string_equal(vb_lang_code((vb_lang)l), codes[l]);
+    vb_lang back = VB_LANG_COUNT;
+    assert_int_equal(vb_lang_parse(codes[l], &back), VB_OK);
+    assert_int_equal(back, l);
+  }
+  assert_string_equal(vb_lang_code(VB_LANG_COUNT), "und");
+  assert_string_equal(vb_lang_code((vb_lang)-1), "und");
+  vb_lang l = VB_LANG_COUNT;
+  assert_int_equal(vb_lang_parse("SV", &l), VB_OK);
+  assert_int_equal(l, VB_LANG_SV);
+  assert_int_equal(vb_lang_parse("auto", &l), VB_OK);
+  assert_int_equal(l, VB_LANG_UND);
+  l = VB_LANG_EN;
+  assert_int_equal(vb_lang_parse("fr", &l), VB_ELANG);
+  assert_int_equal(vb_lang_parse("", &l), VB_ELANG);
+  assert_int_equal(vb_lang_parse("svv", &l), VB_ELANG);
+  assert_int_equal(l, VB_LANG_EN); /* unchanged on failure */
+  assert_int_equal(vb_lang_parse(NULL, &l), VB_EINVAL);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_clear_sentences), cmocka_unit_test(test_confidence),
+      cmocka_unit_test(test_too_short),       cmocka_unit_test(test_empty),
+      cmocka_unit_test(test_mixed_language),  cmocka_unit_test(test_through_run),
+      cmocka_unit_test(test_lang_codes),
+  };
+  return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
