@@ -21,34 +21,42 @@ struct vb__he_vocab {
   vb__strmap words;
 };
 
+/* A word with its length in bytes, known at compile time: these tables are read for every
+ * Hebrew token, and strlen on each entry cost a quarter of Hebrew analysis time. */
+typedef struct hword {
+  const char *s;
+  size_t n;
+} hword;
+#define W(lit) {lit, sizeof(lit) - 1}
+
 /* Function words never stemmed. */
-static const char *const protected_words[] = {
-    "של", "את", "עמ", "על", "כל", "לא", "אינ", "גמ", "רק", "כי", "מה", "זה", "זו", "זאת",
-    "הוא", "היא", "הממ", "הנ", "אני", "אנחנו", "אתה", "את", "אתמ", "אבל", "או", "אמ", "אז",
-    "כמו", "כבר", "עוד", "היה", "היתה", "הייתה", "היו", "יש", "אינו", "אינה", "מאוד", "למה",
-    "איפה", "מתי", "איכ", "כמה", "שלי", "שלו", "שלה", "שלנו", "שלכמ", "שלהמ", "אותי", "אותו",
-    "אותה", "אותנו", "אותמ", "לי", "לו", "לה", "לנו", "להמ", "בו", "בה", "בי", "ממני", "ממנו",
-    "אחרי", "לפני", "בלי", "ללא", "עכשיו", "פה", "שמ", "כאנ", "הכל", "כלומ", "משהו", "מישהו",
-    "כנ", "אולי", "בגלל", "למרות", "אפילו", "בכלל", "ממש", "יותר", "פחות", NULL};
+static const hword protected_words[] = {
+    W("של"), W("את"), W("עמ"), W("על"), W("כל"), W("לא"), W("אינ"), W("גמ"), W("רק"), W("כי"), W("מה"), W("זה"), W("זו"), W("זאת"),
+    W("הוא"), W("היא"), W("הממ"), W("הנ"), W("אני"), W("אנחנו"), W("אתה"), W("את"), W("אתמ"), W("אבל"), W("או"), W("אמ"), W("אז"),
+    W("כמו"), W("כבר"), W("עוד"), W("היה"), W("היתה"), W("הייתה"), W("היו"), W("יש"), W("אינו"), W("אינה"), W("מאוד"), W("למה"),
+    W("איפה"), W("מתי"), W("איכ"), W("כמה"), W("שלי"), W("שלו"), W("שלה"), W("שלנו"), W("שלכמ"), W("שלהמ"), W("אותי"), W("אותו"),
+    W("אותה"), W("אותנו"), W("אותמ"), W("לי"), W("לו"), W("לה"), W("לנו"), W("להמ"), W("בו"), W("בה"), W("בי"), W("ממני"), W("ממנו"),
+    W("אחרי"), W("לפני"), W("בלי"), W("ללא"), W("עכשיו"), W("פה"), W("שמ"), W("כאנ"), W("הכל"), W("כלומ"), W("משהו"), W("מישהו"),
+    W("כנ"), W("אולי"), W("בגלל"), W("למרות"), W("אפילו"), W("בכלל"), W("ממש"), W("יותר"), W("פחות"), {NULL, 0}};
 
 /* Proclitic prefixes: optional ו, then optional ש/כש/מש/לכש, then optional ב/כ/ל/מ, then
  * optional ה (generated: every combination, longest first). */
-static const char *const he_prefixes[] = {
-    "ולכשבה", "ולכשכה", "ולכשלה", "ולכשמה", "וכשבה", "וכשכה", "וכשלה", "וכשמה", "ולכשב",
-    "ולכשה", "ולכשכ", "ולכשל", "ולכשמ", "ומשבה", "ומשכה", "ומשלה", "ומשמה", "לכשבה", "לכשכה",
-    "לכשלה", "לכשמה", "וכשב", "וכשה", "וכשכ", "וכשל", "וכשמ", "ולכש", "ומשב", "ומשה", "ומשכ",
-    "ומשל", "ומשמ", "ושבה", "ושכה", "ושלה", "ושמה", "כשבה", "כשכה", "כשלה", "כשמה", "לכשב",
-    "לכשה", "לכשכ", "לכשל", "לכשמ", "משבה", "משכה", "משלה", "משמה", "ובה", "וכה", "וכש",
-    "ולה", "ומה", "ומש", "ושב", "ושה", "ושכ", "ושל", "ושמ", "כשב", "כשה", "כשכ", "כשל", "כשמ",
-    "לכש", "משב", "משה", "משכ", "משל", "משמ", "שבה", "שכה", "שלה", "שמה", "בה", "וב", "וה",
-    "וכ", "ול", "ומ", "וש", "כה", "כש", "לה", "מה", "מש", "שב", "שה", "שכ", "של", "שמ", "ב",
-    "ה", "ו", "כ", "ל", "מ", "ש", NULL};
+static const hword he_prefixes[] = {
+    W("ולכשבה"), W("ולכשכה"), W("ולכשלה"), W("ולכשמה"), W("וכשבה"), W("וכשכה"), W("וכשלה"), W("וכשמה"), W("ולכשב"),
+    W("ולכשה"), W("ולכשכ"), W("ולכשל"), W("ולכשמ"), W("ומשבה"), W("ומשכה"), W("ומשלה"), W("ומשמה"), W("לכשבה"), W("לכשכה"),
+    W("לכשלה"), W("לכשמה"), W("וכשב"), W("וכשה"), W("וכשכ"), W("וכשל"), W("וכשמ"), W("ולכש"), W("ומשב"), W("ומשה"), W("ומשכ"),
+    W("ומשל"), W("ומשמ"), W("ושבה"), W("ושכה"), W("ושלה"), W("ושמה"), W("כשבה"), W("כשכה"), W("כשלה"), W("כשמה"), W("לכשב"),
+    W("לכשה"), W("לכשכ"), W("לכשל"), W("לכשמ"), W("משבה"), W("משכה"), W("משלה"), W("משמה"), W("ובה"), W("וכה"), W("וכש"),
+    W("ולה"), W("ומה"), W("ומש"), W("ושב"), W("ושה"), W("ושכ"), W("ושל"), W("ושמ"), W("כשב"), W("כשה"), W("כשכ"), W("כשל"), W("כשמ"),
+    W("לכש"), W("משב"), W("משה"), W("משכ"), W("משל"), W("משמ"), W("שבה"), W("שכה"), W("שלה"), W("שמה"), W("בה"), W("וב"), W("וה"),
+    W("וכ"), W("ול"), W("ומ"), W("וש"), W("כה"), W("כש"), W("לה"), W("מה"), W("מש"), W("שב"), W("שה"), W("שכ"), W("של"), W("שמ"), W("ב"),
+    W("ה"), W("ו"), W("כ"), W("ל"), W("מ"), W("ש"), {NULL, 0}};
 
 /* Suffixes with final letters folded (ם -> מ, ן -> נ), longest first. */
-static const char *const he_suffixes[] = {
-    "ותיהמ", "ותיהנ", "ותיכמ", "ותיכנ", "ותינו", "ותיו", "ותיה", "ותיי", "יהמ", "יהנ", "יכמ",
-    "יכנ", "ינו", "יות", "ימ", "ות", "יו", "יה", "המ", "הנ", "כמ", "כנ", "נו", "תי", "תמ", "תנ",
-    "ה", "ת", "י", "ו", NULL};
+static const hword he_suffixes[] = {
+    W("ותיהמ"), W("ותיהנ"), W("ותיכמ"), W("ותיכנ"), W("ותינו"), W("ותיו"), W("ותיה"), W("ותיי"), W("יהמ"), W("יהנ"), W("יכמ"),
+    W("יכנ"), W("ינו"), W("יות"), W("ימ"), W("ות"), W("יו"), W("יה"), W("המ"), W("הנ"), W("כמ"), W("כנ"), W("נו"), W("תי"), W("תמ"), W("תנ"),
+    W("ה"), W("ת"), W("י"), W("ו"), {NULL, 0}};
 
 /* Hebrew letters only; with `quotes`, also a gershayim (") inside (an acronym). */
 static bool hebrew_word(const char *s, size_t len, bool quotes, bool *has_quote) {
@@ -107,18 +115,16 @@ static bool known(const vb__he_vocab *v, const char *s, size_t len) {
 }
 
 static bool is_protected(const char *s, size_t len) {
-  for (const char *const *w = protected_words; *w; w++)
-    if (strlen(*w) == len && memcmp(*w, s, len) == 0) return true;
+  for (const hword *w = protected_words; w->s; w++)
+    if (w->n == len && memcmp(w->s, s, len) == 0) return true;
   return false;
 }
 
 size_t vb__he_prefixes(const char *key, size_t len, size_t *lens, size_t max) {
   size_t n = 0;
   if (!hebrew_word(key, len, true, NULL)) return 0;
-  for (const char *const *p = he_prefixes; *p && n < max; p++) {
-    size_t pl = strlen(*p);
-    if (pl + 4 <= len && memcmp(key, *p, pl) == 0) lens[n++] = pl;
-  }
+  for (const hword *p = he_prefixes; p->s && n < max; p++)
+    if (p->n + 4 <= len && memcmp(key, p->s, p->n) == 0) lens[n++] = p->n;
   return n;
 }
 
@@ -144,9 +150,9 @@ int vb__he_stem(const vb__he_vocab *v, const char *key, size_t len, vb__buf *out
   plens[np++] = 0;
   for (size_t a = 0; a < np; a++) {
     size_t pl = plens[a];
-    for (const char *const *s = he_suffixes; ; s++) {
-      size_t sl = *s ? strlen(*s) : 0;
-      if (*s && (sl > len - pl || memcmp(key + len - sl, *s, sl) != 0)) continue;
+    for (const hword *s = he_suffixes; ; s++) {
+      size_t sl = s->n;
+      if (s->s && (sl > len - pl || memcmp(key + len - sl, s->s, sl) != 0)) continue;
       if (len - pl - sl >= 6 && known(v, key + pl, len - pl - sl)) {
         size_t stem_len = len - pl - sl;
         /* the longest known stem; on a tie the shorter prefix (שלחנו is שלח+נו, not ש+לחנו) */
@@ -156,7 +162,7 @@ int vb__he_stem(const vb__he_vocab *v, const char *key, size_t len, vb__buf *out
           best_len = len - pl - sl;
         }
       }
-      if (!*s) break;
+      if (!s->s) break;
     }
   }
   if (!found) return vb__buf_append(out, key, len);
