@@ -76,37 +76,12 @@ static int add_term(vb_model *m, vb_lang lang, uint32_t theme, char *term, int e
   vb__term t = {0};
   t.theme = theme;
   t.exclude = (uint8_t)exclude;
-  t.word_begin = (uint32_t)cb->n_words;
+  t.word_begin = (uint32_t)cb->w.n;
   t.line = (uint32_t)lineno;
-  char *p = term;
-  while (*p) {
-    while (*p == ' ') p++;
-    char *q = p;
-    while (*q && *q != ' ') q++;
-    if (q == p) break;
-    size_t n = (size_t)(q - p);
-    bool star = p[n - 1] == '*';
-    if (star) {
-      if (*q != '\0' && q[strspn(q, " ")] != '\0') return VB_EPARSE; /* '*' only at the end */
-      n--;
-      t.prefix = 1;
-    }
-    if (n == 0) return VB_EPARSE;
-    size_t ko, kl, so, sl;
-    int rc = vb__model_key_stem(m, lang, p, n, &ko, &kl, &so, &sl);
-    if (rc) return rc;
-    if (vb__grow(&cb->words, &cb->cap_words, cb->n_words + 1, sizeof *cb->words))
-      return VB_ENOMEM;
-    vb__pword *w = &cb->words[cb->n_words++];
-    w->key_off = (uint32_t)cb->text.len;
-    w->key_len = (uint32_t)kl;
-    if (vb__buf_append(&cb->text, m->load_buf.data + ko, kl)) return VB_ENOMEM;
-    w->stem_off = (uint32_t)cb->text.len;
-    w->stem_len = (uint32_t)sl;
-    if (vb__buf_append(&cb->text, m->load_buf.data + so, sl)) return VB_ENOMEM;
-    t.n_words++;
-    p = q;
-  }
+  bool star;
+  int rc = vb__model_add_words(m, lang, term, &cb->w, &t.n_words, &star);
+  if (rc) return rc;
+  t.prefix = star;
   if (t.n_words == 0) return VB_OK; /* an empty item between two ';' */
   if (vb__grow(&cb->terms, &cb->cap_terms, cb->n_terms + 1, sizeof *cb->terms)) return VB_ENOMEM;
   uint32_t idx = (uint32_t)cb->n_terms;
@@ -119,10 +94,10 @@ static int add_term(vb_model *m, vb_lang lang, uint32_t theme, char *term, int e
     /* Indexed under the first word's stem and, when it differs, under its key too: Snowball
      * cuts "leverans" to "leveran" but "leveransen" to "leverans", so a token's stem may equal
      * the term's key rather than its stem. */
-    const vb__pword *w0 = &cb->words[t.word_begin];
+    const vb__pword *w0 = &cb->w.v[t.word_begin];
     uint32_t *head;
     bool found;
-    if (vb__strmap_put(&cb->first_stem, cb->text.data + w0->stem_off, w0->stem_len, idx, &found,
+    if (vb__strmap_put(&cb->first_stem, cb->w.text.data + w0->stem_off, w0->stem_len, idx, &found,
                        &head))
       return VB_ENOMEM;
     if (found) {
@@ -130,14 +105,14 @@ static int add_term(vb_model *m, vb_lang lang, uint32_t theme, char *term, int e
       *head = idx;
     }
     if (w0->key_len != w0->stem_len ||
-        memcmp(cb->text.data + w0->key_off, cb->text.data + w0->stem_off, w0->key_len) != 0) {
+        memcmp(cb->w.text.data + w0->key_off, cb->w.text.data + w0->stem_off, w0->key_len) != 0) {
       /* a second entry of the same term, chained under the key */
       cb->terms[cb->n_terms++] = t;
       if (vb__grow(&cb->terms, &cb->cap_terms, cb->n_terms + 1, sizeof *cb->terms))
         return VB_ENOMEM;
       idx = (uint32_t)cb->n_terms;
       t.next = -1;
-      if (vb__strmap_put(&cb->first_stem, cb->text.data + w0->key_off, w0->key_len, idx, &found,
+      if (vb__strmap_put(&cb->first_stem, cb->w.text.data + w0->key_off, w0->key_len, idx, &found,
                          &head))
         return VB_ENOMEM;
       if (found) {
@@ -315,9 +290,9 @@ void vb__codebook_free(vb_model *m) {
     pcre2_code_free(cb->combined);
     vb__free(cb->regexes);
     vb__free(cb->terms);
-    vb__free(cb->words);
+    vb__free(cb->w.v);
     vb__free(cb->prefix_terms);
-    vb__buf_free(&cb->text);
+    vb__buf_free(&cb->w.text);
     vb__strmap_free(&cb->first_stem);
   }
 }

@@ -96,46 +96,27 @@ static int add_phrase(vb_model *m, vb__lexicon *lx, vb_lang lang, const char *te
                       const vb__lexentry *e) {
   /* Split on spaces; normalise and stem each word. */
   vb__phrase ph = {0};
-  ph.word_begin = (uint32_t)lx->n_pwords;
+  ph.word_begin = (uint32_t)lx->pw.n;
   ph.valence = e->valence;
   ph.value = e->value;
   ph.kind = e->kind;
   ph.file = e->file;
   ph.line = e->line;
-  const char *p = term;
-  while (*p) {
-    while (*p == ' ') p++;
-    const char *q = p;
-    while (*q && *q != ' ') q++;
-    if (q == p) break;
-    size_t ko, kl, so, sl;
-    int rc = vb__model_key_stem(m, lang, p, (size_t)(q - p), &ko, &kl, &so, &sl);
-    if (rc) return rc;
-    if (vb__grow(&lx->pwords, &lx->cap_pwords, lx->n_pwords + 1, sizeof *lx->pwords))
-      return VB_ENOMEM;
-    vb__pword *w = &lx->pwords[lx->n_pwords++];
-    w->key_off = (uint32_t)lx->phrase_text.len;
-    w->key_len = (uint32_t)kl;
-    if (vb__buf_append(&lx->phrase_text, m->load_buf.data + ko, kl)) return VB_ENOMEM;
-    w->stem_off = (uint32_t)lx->phrase_text.len;
-    w->stem_len = (uint32_t)sl;
-    if (vb__buf_append(&lx->phrase_text, m->load_buf.data + so, sl)) return VB_ENOMEM;
-    ph.n_words++;
-    p = q;
-  }
+  int rc = vb__model_add_words(m, lang, term, &lx->pw, &ph.n_words, NULL);
+  if (rc) return rc;
   if (ph.n_words < 2) return VB_EPARSE;
-  const vb__pword *w0 = &lx->pwords[ph.word_begin];
+  const vb__pword *w0 = &lx->pw.v[ph.word_begin];
   /* The same phrase again (a user file after ours): the later entry overrides. */
   uint32_t first;
-  if (vb__strmap_get(&lx->phrase_first, lx->phrase_text.data + w0->key_off, w0->key_len, &first)) {
+  if (vb__strmap_get(&lx->phrase_first, lx->pw.text.data + w0->key_off, w0->key_len, &first)) {
     for (int32_t q = (int32_t)first; q >= 0; q = lx->phrases[q].next) {
       vb__phrase *old = &lx->phrases[q];
       if (old->n_words != ph.n_words) continue;
       bool same = true;
       for (size_t w = 0; w < ph.n_words && same; w++) {
-        const vb__pword *a = &lx->pwords[old->word_begin + w], *b = &lx->pwords[ph.word_begin + w];
+        const vb__pword *a = &lx->pw.v[old->word_begin + w], *b = &lx->pw.v[ph.word_begin + w];
         same = a->key_len == b->key_len &&
-               memcmp(lx->phrase_text.data + a->key_off, lx->phrase_text.data + b->key_off,
+               memcmp(lx->pw.text.data + a->key_off, lx->pw.text.data + b->key_off,
                       a->key_len) == 0;
       }
       if (!same) continue;
@@ -144,7 +125,7 @@ static int add_phrase(vb_model *m, vb__lexicon *lx, vb_lang lang, const char *te
       old->kind = ph.kind;
       old->file = ph.file;
       old->line = ph.line;
-      lx->n_pwords = ph.word_begin; /* the words just added are not needed */
+      lx->pw.n = ph.word_begin; /* the words just added are not needed */
       return VB_OK;
     }
   }
@@ -152,8 +133,8 @@ static int add_phrase(vb_model *m, vb__lexicon *lx, vb_lang lang, const char *te
     return VB_ENOMEM;
   uint32_t *head;
   bool found;
-  int rc = vb__strmap_put(&lx->phrase_first, lx->phrase_text.data + w0->key_off, w0->key_len,
-                          (uint32_t)lx->n_phrases, &found, &head);
+  rc = vb__strmap_put(&lx->phrase_first, lx->pw.text.data + w0->key_off, w0->key_len,
+                      (uint32_t)lx->n_phrases, &found, &head);
   if (rc) return rc;
   ph.next = -1;
   if (found) {
@@ -341,9 +322,9 @@ void vb__lexicon_free(vb__lexicon *lx) {
   vb__buf_free(&lx->stem_keys);
   vb__free(lx->entries);
   vb__free(lx->phrases);
-  vb__free(lx->pwords);
+  vb__free(lx->pw.v);
   vb__free(lx->stem_counts);
-  vb__buf_free(&lx->phrase_text);
+  vb__buf_free(&lx->pw.text);
   memset(lx, 0, sizeof *lx);
 }
 

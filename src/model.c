@@ -77,6 +77,40 @@ int vb__model_key_stem(vb_model *m, vb_lang lang, const char *w, size_t len, siz
   return vb__buf_append(&m->load_buf, tmp, sl);
 }
 
+int vb__model_add_words(vb_model *m, vb_lang lang, const char *term, vb__wordlist *wl,
+                        uint16_t *count, bool *star) {
+  const char *p = term;
+  *count = 0;
+  if (star) *star = false;
+  while (*p) {
+    while (*p == ' ') p++;
+    const char *q = p;
+    while (*q && *q != ' ') q++;
+    if (q == p) break;
+    size_t n = (size_t)(q - p);
+    if (p[n - 1] == '*') {
+      if (!star || q[strspn(q, " ")] != '\0') return VB_EPARSE; /* '*' only at the end */
+      *star = true;
+      n--;
+    }
+    if (n == 0) return VB_EPARSE;
+    size_t ko, kl, so, sl;
+    int rc = vb__model_key_stem(m, lang, p, n, &ko, &kl, &so, &sl);
+    if (rc) return rc;
+    if (vb__grow(&wl->v, &wl->cap, wl->n + 1, sizeof *wl->v)) return VB_ENOMEM;
+    vb__pword *w = &wl->v[wl->n++];
+    w->key_off = (uint32_t)wl->text.len;
+    w->key_len = (uint32_t)kl;
+    if (vb__buf_append(&wl->text, m->load_buf.data + ko, kl)) return VB_ENOMEM;
+    w->stem_off = (uint32_t)wl->text.len;
+    w->stem_len = (uint32_t)sl;
+    if (vb__buf_append(&wl->text, m->load_buf.data + so, sl)) return VB_ENOMEM;
+    (*count)++;
+    p = q;
+  }
+  return VB_OK;
+}
+
 /* ---- reading data files ---- */
 
 static int read_file(const char *path, char **data, size_t *len, vb_error *err) {

@@ -44,7 +44,7 @@ static bool key_is(const vb_token *t, const char *w) {
 /* A token is a phrase's word when the keys are equal, or the stems are and the token begins
  * like the word (so ההזמנה is not הזמן in "חבל על הזמן", though both stem to הזמנ). */
 static bool word_eq(const vb_token *t, const vb__lexicon *lx, const vb__pword *w) {
-  const char *pt = lx->phrase_text.data;
+  const char *pt = lx->pw.text.data;
   if (t->key_len == w->key_len && memcmp(t->key, pt + w->key_off, w->key_len) == 0) return true;
   if (t->stem_len != w->stem_len || memcmp(t->stem, pt + w->stem_off, w->stem_len) != 0)
     return false;
@@ -70,7 +70,7 @@ static const vb__phrase *match_phrase(const vb__lexicon *lx, const vb_token *tok
       bool ok = true;
       for (size_t j = 0; j < ph->n_words && ok; j++) {
         const vb_token *t = &tok[i + j];
-        ok = t->type == VB_TOK_WORD && (j == 0 || word_eq(t, lx, &lx->pwords[ph->word_begin + j]));
+        ok = t->type == VB_TOK_WORD && (j == 0 || word_eq(t, lx, &lx->pw.v[ph->word_begin + j]));
       }
       if (ok) best = ph;
     }

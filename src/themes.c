@@ -34,7 +34,7 @@ static int add_match(vb_analyzer *an, uint32_t theme, size_t tb, size_t te, int 
 
 static bool word_matches(const vb_token *t, const vb__cblang *cb, const vb__pword *w,
                          bool prefix) {
-  const char *tx = cb->text.data;
+  const char *tx = cb->w.text.data;
   if (prefix) return t->key_len >= w->key_len && memcmp(t->key, tx + w->key_off, w->key_len) == 0;
   return (t->stem_len == w->stem_len && memcmp(t->stem, tx + w->stem_off, w->stem_len) == 0) ||
          (t->key_len == w->key_len && memcmp(t->key, tx + w->key_off, w->key_len) == 0);
@@ -57,7 +57,7 @@ static int terms_at(vb_analyzer *an, const vb__cblang *cb, size_t i, const char 
       if (j >= n || tok[j].type != VB_TOK_WORD) break;
       bool pre = term->prefix && w + 1 == term->n_words;
       /* the first word was found by the stem map */
-      if (w > 0 && !word_matches(&tok[j], cb, &cb->words[term->word_begin + w], pre)) break;
+      if (w > 0 && !word_matches(&tok[j], cb, &cb->w.v[term->word_begin + w], pre)) break;
     }
     if (w < term->n_words) continue;
     int rc = add_match(an, term->theme, i, j, term->exclude);
@@ -147,7 +147,7 @@ int vb__themes_run(vb_analyzer *an) {
       if ((rc = terms_at(an, cb, i, t->key, t->key_len, &matched))) return rc;
     for (size_t p = 0; p < cb->n_prefix; p++) {
       const vb__term *term = &cb->terms[cb->prefix_terms[p]];
-      if (word_matches(t, cb, &cb->words[term->word_begin], true)) {
+      if (word_matches(t, cb, &cb->w.v[term->word_begin], true)) {
         if ((rc = add_match(an, term->theme, i, i + 1, term->exclude))) return rc;
         matched++;
       }

@@ -54,6 +54,14 @@ typedef struct vb__pword {
   uint32_t stem_off, stem_len; /* into phrase_text */
 } vb__pword;
 
+/* A list of words (the words of multi-word lexicon entries and codebook terms): keys and
+ * stems back to back in `text`. */
+typedef struct vb__wordlist {
+  vb__pword *v;
+  size_t n, cap;
+  vb__buf text;
+} vb__wordlist;
+
 typedef struct vb__lexicon {
   vb__strmap surface;    /* key -> entry index */
   vb__strmap stems;      /* stem -> entry index (valence entries only) */
@@ -64,9 +72,7 @@ typedef struct vb__lexicon {
   vb__strmap phrase_first; /* key of the first word -> first phrase index */
   vb__phrase *phrases;
   size_t n_phrases, cap_phrases;
-  vb__pword *pwords;
-  size_t n_pwords, cap_pwords;
-  vb__buf phrase_text;
+  vb__wordlist pw; /* the phrases' words */
   vb__buf stem_keys;     /* the shortest key behind each stem entry */
   uint32_t *stem_counts; /* entries averaged into each stem entry (while loading) */
   size_t cap_stem_counts;
@@ -106,9 +112,7 @@ int vb__regex_literals(const char *pattern, vb__buf *out, size_t *count);
 typedef struct vb__cblang {
   vb__term *terms;
   size_t n_terms, cap_terms;
-  vb__pword *words;
-  size_t n_words, cap_words;
-  vb__buf text;
+  vb__wordlist w; /* the terms' words */
   vb__strmap first_stem;   /* stem of first word -> first term index (chained by next) */
   uint32_t *prefix_terms;  /* terms whose first word is a prefix pattern */
   size_t n_prefix, cap_prefix;
@@ -172,6 +176,13 @@ int vb__codebook_finish(vb_model *m);
 int vb__model_key_stem(vb_model *m, vb_lang lang, const char *w, size_t len, size_t *key_off,
                        size_t *key_len, size_t *stem_off, size_t *stem_len);
 int vb__model_add_file(vb_model *m, const char *name, uint16_t *index);
+
+
+/* Splits `term` at spaces and appends each word's key and stem to `wl`; `*count` gets the
+ * number of words. With `star`, a '*' may end the last word: `*star` is then set and the
+ * '*' left out; a '*' elsewhere is VB_EPARSE. */
+int vb__model_add_words(vb_model *m, vb_lang lang, const char *term, vb__wordlist *wl,
+                        uint16_t *count, bool *star);
 
 /* Bytes shared at the start of two keys. */
 static inline size_t vb__common_prefix(const char *a, size_t na, const char *b, size_t nb) {
