@@ -23,7 +23,6 @@
 struct vb__langid {
   vb__strmap words; /* key -> bit mask of languages (1 << vb_lang) */
   void *fp[VB_LANG_COUNT]; /* libexttextcat fingerprints for en, sv, da (NULL if absent) */
-  void *unknown;            /* the fingerprint of the text being identified */
 };
 
 /* Frequent words, each listed for every language it is a word of. */
@@ -119,7 +118,6 @@ int vb__langid_new(vb__langid **out) {
     if (fp && fp_Read(fp, path, 400)) li->fp[fps[f].lang] = fp;
     else if (fp) fp_Done(fp);
   }
-  li->unknown = fp_Init(NULL);
   *out = li;
   return VB_OK;
 }
@@ -129,7 +127,6 @@ void vb__langid_free(vb__langid *li) {
   vb__strmap_free(&li->words);
   for (int l = 0; l < VB_LANG_COUNT; l++)
     if (li->fp[l]) fp_Done(li->fp[l]);
-  if (li->unknown) fp_Done(li->unknown);
   vb__free(li);
 }
 
@@ -188,13 +185,17 @@ vb_lang vb__langid_run(vb__langid *li, const char *text, size_t len, const char 
     }
   }
   bool clear = top0 >= 3.0 && top0 - second0 >= 2.0;
-  if (!clear && li->unknown && li->fp[VB_LANG_EN] && latin >= 6 && len < (1u << 30) &&
-      fp_Create(li->unknown, text, (uint4)(len > 4096 ? 4096 : len), 400)) {
+  /* A fresh fingerprint per text, as libexttextcat's own classifier does: fp_Create on a
+   * used handle keeps the old n-grams' memory, and a long run grew without bound. */
+  void *unknown = NULL;
+  if (!clear && li->fp[VB_LANG_EN] && latin >= 6 && len < (1u << 30))
+    unknown = fp_Init(NULL);
+  if (unknown && fp_Create(unknown, text, (uint4)(len > 4096 ? 4096 : len), 400)) {
     int best_d = -1, second_d = -1;
     vb_lang nearest = VB_LANG_UND;
     for (int l = VB_LANG_EN; l <= VB_LANG_DA; l++) {
       if (!li->fp[l]) continue;
-      int d = fp_Compare(li->fp[l], li->unknown, 1 << 30);
+      int d = fp_Compare(li->fp[l], unknown, 1 << 30);
       if (best_d < 0 || d < best_d) {
         second_d = best_d;
         best_d = d;
@@ -211,6 +212,7 @@ vb_lang vb__langid_run(vb__langid *li, const char *text, size_t len, const char 
       score[nearest] += votes;
     }
   }
+  if (unknown) fp_Done(unknown);
   vb_lang best = VB_LANG_UND;
   double top = 0, second = 0, total = 0;
   for (int l = VB_LANG_EN; l <= VB_LANG_DA; l++) {
