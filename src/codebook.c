@@ -64,8 +64,12 @@ static int get_theme(vb_model *m, const char *id, long *out) {
   }
   th->parent = parent;
   th->depth = parent >= 0 ? m->themes[parent].depth + 1 : 0;
-  if (vb__strmap_put(&m->theme_ids, id, strlen(id), (uint32_t)m->n_themes, NULL, NULL))
+  if (vb__strmap_put(&m->theme_ids, id, strlen(id), (uint32_t)m->n_themes, NULL, NULL)) {
+    vb__free(th->id);
+    vb__free(th->label);
+    vb__free(th->description);
     return VB_ENOMEM;
+  }
   *out = (long)m->n_themes++;
   return VB_OK;
 }

@@ -51,13 +51,14 @@ static int each_line(vb_model *m, const char *data, size_t len, line_fn fn, void
     if (vb__buf_append(&line, data + i, j - i)) { rc = VB_ENOMEM; break; }
     while (line.len && line.data[line.len - 1] == '\r') line.data[--line.len] = '\0';
     i = j + 1;
+    if (strlen(line.data) != line.len) {
+      rc = vb__error_set(err, VB_EPARSE, NULL, lineno, (long)strlen(line.data) + 1,
+                         "NUL byte in line");
+      break;
+    }
     char *s = line.data;
     while (*s == ' ' || *s == '\t') s++;
     if (*s == '\0' || *s == '#') continue;
-    if (strlen(line.data) != line.len) {
-      rc = vb__error_set(err, VB_EPARSE, NULL, lineno, 0, "NUL byte in line");
-      break;
-    }
     rc = fn(m, ctx, line.data, lineno, err);
   }
   vb__buf_free(&line);
@@ -175,16 +176,29 @@ static int add_entry(vb_model *m, vb_lang lang, const char *term, const vb__lexe
      * entry and a valence entry for one word merge: "no" is a negator with no valence. */
     vb__lexentry *old = &lx->entries[*slot];
     if (e->kind == VB_LEX_VALENCE) {
+      if (!old->has_valence) lx->n_valence++; /* a modifier that now has a valence too */
       old->valence = e->valence;
       old->has_valence = 1;
       old->file = e->file;
       old->line = e->line;
+      /* the override also decides the stem entry ("delays" follows the new "delay") */
+      uint32_t si;
+      if (vb__strmap_get(&lx->stems, m->load_buf.data + so, sl, &si)) {
+        lx->entries[si].valence = e->valence;
+        lx->entries[si].file = e->file;
+        lx->entries[si].line = e->line;
+      }
+      return VB_OK;
     } else {
-      float v = old->valence;
-      uint8_t hv = old->has_valence;
+      /* a modifier merged into a word with a valence keeps the valence's file and line */
+      vb__lexentry keep = *old;
       *old = *e;
-      old->valence = v;
-      old->has_valence = hv;
+      if (keep.has_valence) {
+        old->valence = keep.valence;
+        old->has_valence = 1;
+        old->file = keep.file;
+        old->line = keep.line;
+      }
     }
   } else {
     lx->entries[lx->n_entries++] = *e;

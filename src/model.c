@@ -88,6 +88,8 @@ int vb__model_add_words(vb_model *m, vb_lang lang, const char *term, vb__wordlis
     while (*q && *q != ' ') q++;
     if (q == p) break;
     size_t n = (size_t)(q - p);
+    const char *inner = memchr(p, '*', n);
+    if (inner && inner != p + n - 1) return VB_EPARSE; /* '*' only ends a word */
     if (p[n - 1] == '*') {
       if (!star || q[strspn(q, " ")] != '\0') return VB_EPARSE; /* '*' only at the end */
       *star = true;

@@ -381,7 +381,7 @@ int vb__sentiment_run(vb_analyzer *an) {
     size_t dist = 0;
     for (size_t j = i; j-- > 0 && dist < 3;) {
       if (tok[j].clause != clause) break;
-      if (tok[j].type != VB_TOK_WORD) continue;
+      if (tok[j].type != VB_TOK_WORD || kind[j] == K_SKIP) continue; /* "a bit" is one word */
       dist++;
       if (kind[j] == VB_LEX_BOOSTER || kind[j] == VB_LEX_DAMPENER) {
         float d = dist == 1 ? 1.0f : dist == 2 ? VB_BOOST_DECAY_2 : VB_BOOST_DECAY_3;

@@ -54,7 +54,8 @@ static int terms_at(vb_analyzer *an, const vb__cblang *cb, size_t i, const char 
       while (j < n && w > 0 && tok[j].type == VB_TOK_PUNCT && tok[j].key_len == 1 &&
              tok[j].key[0] == '-')
         j++; /* "e-post" written "e - post" */
-      if (j >= n || tok[j].type != VB_TOK_WORD) break;
+      if (j >= n || (tok[j].type != VB_TOK_WORD && !(j == i && tok[j].type == VB_TOK_HASHTAG)))
+        break;
       bool pre = term->prefix && w + 1 == term->n_words;
       /* the first word was found by the stem map */
       if (w > 0 && !word_matches(&tok[j], cb, &cb->w.v[term->word_begin + w], pre)) break;

@@ -12,6 +12,9 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include "verbatim.h"
 
@@ -160,6 +163,8 @@ static void test_mixed_language(void **state) {
               VB_LANG_EN);
   /* Hebrew with a brand name: mostly Hebrew letters */
   expect_lang(f, "הזמנתי מ-Amazon והמשלוח הגיע מהר מאוד", VB_LANG_UND, VB_LANG_HE);
+  /* 11 Hebrew letters against 8 Latin ones */
+  expect_lang(f, "השירות מעולה, great app", VB_LANG_UND, VB_LANG_HE);
 }
 
 static void test_through_run(void **state) {
@@ -193,6 +198,23 @@ static void test_through_run(void **state) {
   assert_int_equal(vb_result_lang(r), VB_LANG_UND);
 }
 
+/* Identifying many texts with one analyzer must not make the heap grow (libexttextcat's
+ * fp_Create does not free the fingerprint a handle already holds, so a handle must not be
+ * filled twice). Under AddressSanitizer mallinfo2 tells nothing; LeakSanitizer checks. */
+static void test_no_growth(void **state) {
+  fixture *f = *state;
+  /* no listed word: the n-gram vote runs for this text */
+  const char *text = "Xylofon zebra qwerty";
+  for (int i = 0; i < 3; i++) (void)lid(f, text, VB_LANG_UND, NULL);
+#if defined(__GLIBC__)
+  size_t before = mallinfo2().uordblks;
+  for (int i = 0; i < 500; i++) (void)lid(f, text, VB_LANG_UND, NULL);
+  size_t after = mallinfo2().uordblks;
+  if (after > before + 64 * 1024) print_error("the heap grew by %zu bytes\n", after - before);
+  assert_true(after <= before + 64 * 1024);
+#endif
+}
+
 static void test_lang_codes(void **state) {
   (void)state;
   static const char *const codes[VB_LANG_COUNT] = {"und", "en", "sv", "da", "he"};
@@ -222,7 +244,7 @@ int main(void) {
       cmocka_unit_test(test_clear_sentences), cmocka_unit_test(test_confidence),
       cmocka_unit_test(test_too_short),       cmocka_unit_test(test_empty),
       cmocka_unit_test(test_mixed_language),  cmocka_unit_test(test_through_run),
-      cmocka_unit_test(test_lang_codes),
+      cmocka_unit_test(test_no_growth),       cmocka_unit_test(test_lang_codes),
   };
   return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
