@@ -359,7 +359,7 @@ static long failure_sweep(const char *dir, int with_codebook) {
       enomem++;
     }
     assert_int_equal(f.failed, 1);
-    if (left != 0 && (VB_KNOWN_BUG || !(with_codebook && left == 3)))
+    if (left != 0)
       print_error("failing request %ld of %ld leaves %ld blocks\n", k, total, left);
     assert_int_equal(left, 0);
   }
