@@ -50,6 +50,7 @@ void vb_analyzer_free(vb_analyzer *an) {
   pcre2_match_context_free(an->mctx);
   vb__buf_free(&an->scratch);
   vb__buf_free(&an->folded);
+  vb__free(an->lit_seen);
   vb__free(an->res.tokens);
   vb__free(an->res.sentences);
   vb__free(an->res.clauses);

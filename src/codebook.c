@@ -154,6 +154,7 @@ static int add_regex(vb_model *m, vb_lang lang, uint32_t theme, const char *pat,
   re->source = vb__strdup(pat);
   re->literals = NULL;
   re->n_literals = 0;
+  re->lit_ids = NULL;
   vb__buf lits = {0};
   if (!re->source || vb__regex_literals(pat, &lits, &re->n_literals)) {
     vb__buf_free(&lits);
@@ -290,8 +291,12 @@ void vb__codebook_free(vb_model *m) {
       pcre2_code_free(cb->regexes[r].code);
       vb__free(cb->regexes[r].source);
       vb__free(cb->regexes[r].literals);
+      vb__free(cb->regexes[r].lit_ids);
     }
     pcre2_code_free(cb->combined);
+    for (size_t k = 0; k < cb->n_lits; k++) vb__free(cb->lits[k].s);
+    vb__free(cb->lits);
+    vb__free(cb->lit_head);
     vb__free(cb->regexes);
     vb__free(cb->terms);
     vb__free(cb->w.v);
@@ -307,9 +312,42 @@ void vb__codebook_free(vb_model *m) {
  * price of joining: at one start position only the first branch that matches is reported, so
  * two such patterns of different themes matching at the same place give one mention. A
  * combination that fails to compile leaves them to run one by one. */
+/* The table of a language's distinct literals (see vb__cblang). */
+static int index_literals(vb__cblang *cb) {
+  for (size_t r = 0; r < cb->n_regexes; r++) {
+    vb__cbregex *re = &cb->regexes[r];
+    if (!re->n_literals) continue;
+    re->lit_ids = vb__calloc(re->n_literals, sizeof *re->lit_ids);
+    if (!re->lit_ids) return VB_ENOMEM;
+    if (!cb->lit_head) {
+      cb->lit_head = vb__malloc(65536 * sizeof *cb->lit_head);
+      if (!cb->lit_head) return VB_ENOMEM;
+      for (size_t h = 0; h < 65536; h++) cb->lit_head[h] = -1;
+    }
+    const char *lit = re->literals;
+    for (size_t q = 0; q < re->n_literals; q++, lit += strlen(lit) + 1) {
+      size_t n = strlen(lit), k = 0;
+      while (k < cb->n_lits && !(cb->lits[k].len == n && memcmp(cb->lits[k].s, lit, n) == 0)) k++;
+      if (k == cb->n_lits) {
+        if (vb__grow(&cb->lits, &cb->cap_lits, cb->n_lits + 1, sizeof *cb->lits)) return VB_ENOMEM;
+        char *d = vb__strdup(lit);
+        if (!d) return VB_ENOMEM;
+        size_t h = ((size_t)(unsigned char)lit[0] << 8) | (unsigned char)lit[1];
+        cb->lits[k] = (struct vb__lit){d, (uint32_t)n, cb->lit_head[h]};
+        cb->lit_head[h] = (int32_t)k;
+        cb->n_lits++;
+      }
+      re->lit_ids[q] = (uint32_t)k;
+    }
+  }
+  return VB_OK;
+}
+
 int vb__codebook_finish(vb_model *m) {
   for (int l = 0; l < VB_LANG_COUNT; l++) {
     vb__cblang *cb = &m->cb[l];
+    int rc = index_literals(cb);
+    if (rc) return rc;
     size_t always = 0;
     for (size_t r = 0; r < cb->n_regexes; r++) always += cb->regexes[r].n_literals == 0;
     if (always < 2) continue;

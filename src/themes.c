@@ -10,7 +10,6 @@
  * original text under PCRE2's match limits. Matches inside an exclusion phrase are dropped.
  * Every mention carries the sentiment of its clause (aspect sentiment).
  */
-#define _GNU_SOURCE /* memmem */
 #include <stdlib.h>
 #include <string.h>
 
@@ -179,6 +178,18 @@ int vb__themes_run(vb_analyzer *an) {
                f[i + 1] != 0x97)
         f[++i] += 0x20;
     }
+    /* every literal of the language found in one scan: at each position the table of first
+     * two bytes names the few literals that may start there */
+    if (cb->lit_head) {
+      if (vb__grow(&an->lit_seen, &an->cap_lit_seen, cb->n_lits, 1)) return VB_ENOMEM;
+      memset(an->lit_seen, 0, cb->n_lits);
+      for (size_t i = 0; i + 1 < r->len; i++) {
+        int32_t k = cb->lit_head[((size_t)f[i] << 8) | f[i + 1]];
+        for (; k >= 0; k = cb->lits[k].next)
+          if (cb->lits[k].len <= r->len - i && memcmp(f + i, cb->lits[k].s, cb->lits[k].len) == 0)
+            an->lit_seen[k] = 1;
+      }
+    }
   }
   for (size_t k = 0; k <= cb->n_regexes; k++) {
     const pcre2_code *code;
@@ -190,9 +201,8 @@ int vb__themes_run(vb_analyzer *an) {
       if (re->n_literals == 0 && cb->combined) continue; /* in the alternation */
       if (re->n_literals) {
         bool present = false;
-        const char *lit = re->literals;
-        for (size_t q = 0; q < re->n_literals && !present; q++, lit += strlen(lit) + 1)
-          present = memmem(an->folded.data, r->len, lit, strlen(lit)) != NULL;
+        for (size_t q = 0; q < re->n_literals && !present; q++)
+          present = an->lit_seen[re->lit_ids[q]] != 0;
         if (!present) continue;
       }
       code = re->code;

@@ -52,6 +52,8 @@ struct vb_analyzer {
   pcre2_match_context *mctx;
   vb__buf scratch;
   vb__buf folded; /* the text case-folded, for the patterns' literal check */
+  unsigned char *lit_seen; /* per literal of the language: found in the text */
+  size_t cap_lit_seen;
   vb_result res;
 };
 

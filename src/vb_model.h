@@ -104,6 +104,7 @@ typedef struct vb__cbregex {
   char *source;
   char *literals;    /* NUL-separated case-folded literals, one of which every match holds */
   size_t n_literals; /* 0: the pattern runs on every text */
+  uint32_t *lit_ids; /* the same literals as indexes into vb__cblang.lits */
 } vb__cbregex;
 
 /* regex_lit.c: the literals of a pattern (see there); `*count` 0 when none can be told. */
@@ -119,6 +120,15 @@ typedef struct vb__cblang {
   vb__cbregex *regexes;
   size_t n_regexes, cap_regexes;
   pcre2_code *combined; /* all the patterns as one alternation, (*MARK:k) naming each */
+  /* the distinct literals of all the patterns, found in a text in one scan: a table from
+   * their first two bytes to a chain of literals */
+  struct vb__lit {
+    char *s;
+    uint32_t len;
+    int32_t next;
+  } *lits;
+  size_t n_lits, cap_lits;
+  int32_t *lit_head; /* 65536 entries, or NULL when no pattern has literals */
   size_t n_excludes;
 } vb__cblang;
 
