@@ -111,6 +111,7 @@ static void write_error_record(job *j, const char *id, size_t idlen, const vb_re
   fputs("{\"id\": ", fp);
   json_str(fp, id, idlen);
   fputs(", \"error\": ", fp);
+  if (!what) what = "error";
   json_str(fp, what, strlen(what));
   fputs(", \"file\": ", fp);
   json_str(fp, file, strlen(file));

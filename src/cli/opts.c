@@ -25,6 +25,7 @@ static bool allowed_in(const char *allowed, const char *name) {
 }
 
 static int set(opts *o, const char *name, const char *val, const char *cmd) {
+  if (!val) val = ""; /* options without a value never read it */
   if (!strcmp(name, "text")) { o->text = val; o->text_given = true; }
   else if (!strcmp(name, "id")) { o->id = val; o->id_given = true; }
   else if (!strcmp(name, "lang")) o->lang = val;
