@@ -109,7 +109,22 @@ static int identify(vb_analyzer *an, const char *text, size_t len, vb_lang dflt)
     an->lid_lens[n] = an->offs[i].key_len;
     n++;
   }
-  an->res.lang = vb__langid_run(an->langid, text, len, an->lid_keys, an->lid_lens, n, dflt,
+  /* The lexicons are each language's vocabulary: a word that only one or two of sv, da, en
+   * know is evidence for them (half a vote, shared), which decides many short answers
+   * ("toppen", "helt okej upplevelse") that function words alone leave undecided. */
+  double extra[VB_LANG_COUNT] = {0};
+  for (size_t i = 0; i < n; i++) {
+    int known[VB_LANG_COUNT] = {0}, k = 0;
+    for (int l = VB_LANG_EN; l <= VB_LANG_DA; l++)
+      if (vb__lexicon_get(&an->model->lex[l], an->lid_keys[i], an->lid_lens[i])) {
+        known[l] = 1;
+        k++;
+      }
+    if (k == 1 || k == 2)
+      for (int l = VB_LANG_EN; l <= VB_LANG_DA; l++)
+        if (known[l]) extra[l] += 0.5 / k;
+  }
+  an->res.lang = vb__langid_run(an->langid, text, len, an->lid_keys, an->lid_lens, n, dflt, extra,
                                 &an->res.lang_conf);
   return VB_OK;
 }

@@ -131,7 +131,8 @@ void vb__langid_free(vb__langid *li) {
 }
 
 vb_lang vb__langid_run(vb__langid *li, const char *text, size_t len, const char *const *keys,
-                       const size_t *lens, size_t n_words, vb_lang dflt, double *confidence) {
+                       const size_t *lens, size_t n_words, vb_lang dflt, const double *extra,
+                       double *confidence) {
   /* Script evidence. */
   size_t hebrew = 0, latin = 0;
   double score[VB_LANG_COUNT] = {0};
@@ -163,6 +164,8 @@ vb_lang vb__langid_run(vb__langid *li, const char *text, size_t len, const char 
     if (confidence) *confidence = (double)hebrew / (double)(hebrew + latin);
     return VB_LANG_HE;
   }
+  if (extra)
+    for (int l = VB_LANG_EN; l <= VB_LANG_DA; l++) score[l] += extra[l];
   size_t known = 0;
   for (size_t i = 0; i < n_words; i++) {
     uint32_t mask;

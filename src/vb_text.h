@@ -45,8 +45,11 @@ bool vb__is_emoji_cp(int32_t cp);
 typedef struct vb__langid vb__langid;
 int vb__langid_new(vb__langid **out);
 void vb__langid_free(vb__langid *li);
+/* `extra` (may be NULL): further votes per language from the caller (the analyzer counts the
+ * words each language's lexicon knows), added to the word and letter evidence. */
 vb_lang vb__langid_run(vb__langid *li, const char *text, size_t len, const char *const *keys,
-                       const size_t *lens, size_t n_words, vb_lang dflt, double *confidence);
+                       const size_t *lens, size_t n_words, vb_lang dflt, const double *extra,
+                       double *confidence);
 
 /* ---- stem.c: one interface over Snowball (sv, da, en) and the Hebrew light stemmer ---- */
 typedef struct vb__he_vocab vb__he_vocab;
