@@ -33,6 +33,19 @@ static void trim(char **s) {
   *s = p;
 }
 
+/* Copies the line starting at *i (without its LF or CR LF) into `line` and moves *i past
+ * it. Returns 1, 0 at the end of the data, or VB_ENOMEM. */
+static int take_line(const char *data, size_t len, size_t *i, vb__buf *line) {
+  if (*i >= len) return 0;
+  size_t j = *i;
+  while (j < len && data[j] != '\n') j++;
+  line->len = 0;
+  if (vb__buf_append(line, data + *i, j - *i)) return VB_ENOMEM;
+  while (line->len && line->data[line->len - 1] == '\r') line->data[--line->len] = '\0';
+  *i = j + 1;
+  return 1;
+}
+
 /* Calls fn for each non-comment, non-blank line (NUL-terminated copy, CR removed). */
 typedef int (*line_fn)(vb_model *m, void *ctx, char *line, long lineno, vb_error *err);
 
@@ -43,14 +56,13 @@ static int each_line(vb_model *m, const char *data, size_t len, line_fn fn, void
   size_t i = 0;
   int rc = VB_OK;
   if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) i = 3;
-  while (i < len && rc == VB_OK) {
-    size_t j = i;
-    while (j < len && data[j] != '\n') j++;
+  while (rc == VB_OK) {
+    int got = take_line(data, len, &i, &line);
+    if (got <= 0) {
+      rc = got;
+      break;
+    }
     lineno++;
-    line.len = 0;
-    if (vb__buf_append(&line, data + i, j - i)) { rc = VB_ENOMEM; break; }
-    while (line.len && line.data[line.len - 1] == '\r') line.data[--line.len] = '\0';
-    i = j + 1;
     if (strlen(line.data) != line.len) {
       rc = vb__error_set(err, VB_EPARSE, NULL, lineno, (long)strlen(line.data) + 1,
                          "NUL byte in line");
@@ -438,14 +450,13 @@ int vb__lexicon_convert(int format, const char *name, const char *data, size_t l
   long lineno = 0;
   vb__buf line = {0};
   int rc = VB_OK;
-  for (size_t i = 0; i < len && rc == VB_OK;) {
-    size_t j = i;
-    while (j < len && data[j] != '\n') j++;
+  for (size_t i = 0; rc == VB_OK;) {
+    int got = take_line(data, len, &i, &line);
+    if (got <= 0) {
+      rc = got;
+      break;
+    }
     lineno++;
-    line.len = 0;
-    if (vb__buf_append(&line, data + i, j - i)) { rc = VB_ENOMEM; break; }
-    while (line.len && line.data[line.len - 1] == '\r') line.data[--line.len] = '\0';
-    i = j + 1;
     char *p = line.data;
     if (line.len == 0 || p[0] == '#') {
       rc = vb__buf_putc(out, '\n'); /* keep the line numbers */
