@@ -37,6 +37,8 @@ static double normalise(double s) {
 static float sign(float v) { return v > 0 ? 1.0f : (v < 0 ? -1.0f : 0.0f); }
 
 static bool key_is(const vb_token *t, const char *w) {
+  /* the first byte settles almost every call before strlen is needed */
+  if (t->key_len == 0 || t->key[0] != w[0]) return false;
   size_t n = strlen(w);
   return t->key_len == n && memcmp(t->key, w, n) == 0;
 }

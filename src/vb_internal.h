@@ -43,7 +43,7 @@ void vb__buf_free(vb__buf *b);
 
 /* ---- string map (strmap.c): byte string -> uint32, open addressing, keys copied ---- */
 typedef struct vb__strmap {
-  uint32_t *slots;  /* 0 empty, else entry index + 1 */
+  uint64_t *slots;  /* 0 empty, else (high 32 bits of the hash << 32) | (entry index + 1) */
   size_t n_slots;   /* power of two */
   struct vb__strmap_entry {
     uint64_t hash;

@@ -119,7 +119,28 @@ void put_num(FILE *fp, double v, int decimals) {
     return;
   }
   char b[64];
-  snprintf(b, sizeof b, "%.*f", decimals, v);
+  /* Fast path: scaled to an integer and written digit by digit. printf rounds the exact
+   * binary value half to even; nearbyint() does the same on the scaled value, which differs
+   * only where the scaling itself rounded, that is near a tie: those go to snprintf. */
+  static const double pow10[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+  double x = decimals >= 0 && decimals <= 9 ? v * pow10[decimals] : 1e300;
+  double r = nearbyint(x);
+  if (fabs(x) < 1e15 && fabs(fabs(x - r) - 0.5) > 1e-6) {
+    unsigned long long u = (unsigned long long)fabs(r);
+    char d[32];
+    int nd = 0;
+    for (; u || nd <= decimals; u /= 10) d[nd++] = (char)('0' + u % 10);
+    char *p = b;
+    if (r < 0) *p++ = '-';
+    for (int i = nd - 1; i >= decimals; i--) *p++ = d[i];
+    if (decimals > 0) {
+      *p++ = '.';
+      for (int i = decimals - 1; i >= 0; i--) *p++ = d[i];
+    }
+    *p = '\0';
+  } else {
+    snprintf(b, sizeof b, "%.*f", decimals, v);
+  }
   /* trim trailing zeros, and "-0" */
   char *dot = strchr(b, '.');
   if (dot) {
