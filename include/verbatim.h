@@ -131,7 +131,9 @@ typedef struct vb_model_options {
    * the library. */
   const char *data_dir;
   /* Extra codebook files, applied in order after the default one (later ones add themes and
-   * override earlier ones with the same id). */
+   * override earlier ones with the same id). Our codebook format, a LIWC .dic or a YAML
+   * dictionary (detected from the name or content); "LANG:PATH" puts the words of a LIWC or
+   * YAML file in one language (en, sv, da, he), else they apply to all four. */
   const char *const *codebooks;
   size_t n_codebooks;
   /* Non-zero: do not load the default codebook (only the files in `codebooks`). */
@@ -160,6 +162,32 @@ const char *vb_model_theme_label(const vb_model *model, size_t i);
 long vb_model_theme_parent(const vb_model *model, size_t i);
 /** Index of the theme with this id, or -1. */
 long vb_model_theme_find(const vb_model *model, const char *id);
+/** The description of theme `i` ("" when the codebook gives none); owned by the model. */
+const char *vb_model_theme_description(const vb_model *model, size_t i);
+
+/** What vb_model_theme_terms() lists. */
+enum { VB_TERMS_MATCH = 0, VB_TERMS_EXCLUDE = 1, VB_TERMS_PATTERN = 2 };
+/**
+ * The terms of theme `i` in `lang` as text: VB_TERMS_MATCH and VB_TERMS_EXCLUDE give the
+ * words of each term in their normalised form ("still waiting", "refund*") joined by "; ",
+ * VB_TERMS_PATTERN the PCRE2 patterns one per line. `*out` is new memory (release it with
+ * vb_free()); `*count` (may be NULL) gets the number of items. VB_EINVAL for a bad index,
+ * language or kind.
+ */
+int vb_model_theme_terms(const vb_model *model, size_t i, vb_lang lang, int kind, char **out,
+                         size_t *count);
+
+/** The GUID of a theme id in the REFI-QDA exports: a name-based UUID (version 5) of the URL
+ *  namespace and "verbatim:theme:" + id, in upper case; `out` gets 36 characters and a NUL. */
+void vb_theme_guid(const char *id, char out[37]);
+
+/**
+ * Writes the model's codebook as a REFI-QDA codebook (.qdc, XML in the namespace
+ * urn:QDA-XML:codebook:1.0): one Code per theme, nested as the themes are, with the
+ * description, id and terms in its Description. `*out` is new memory (release it with
+ * vb_free()); `*len` (may be NULL) gets its length. The same model gives the same bytes.
+ */
+int vb_codebook_export_qdc(const vb_model *model, char **out, size_t *len);
 /** Number of valence entries loaded for a language (0 for VB_LANG_UND). */
 size_t vb_model_lexicon_size(const vb_model *model, vb_lang lang);
 

@@ -3,7 +3,8 @@
 # Idempotent: apt-get runs only when something is missing. Needs root (or sudo).
 set -e
 pkgs="gcc make cmake pkg-config libpcre2-dev libutf8proc-dev libstemmer-dev libcmocka-dev
-      libjansson-dev libcsv-dev libexttextcat-dev python3"
+      libjansson-dev libcsv-dev libexttextcat-dev python3
+      libxml2-utils"
 missing=""
 for p in $pkgs; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "vb_codebook_io.h"
 #include "vb_embed.h"
 #include "vb_model.h"
 
@@ -228,7 +229,7 @@ static int load_one(vb_model *m, const data_spec *s, const char *name, const cha
   case 0: return vb__lexicon_load_valence(m, s->lang, name, data, len, err);
   case 1: return vb__lexicon_load_modifiers(m, s->lang, name, data, len, err);
   case 2: return vb__emoji_load(m, name, data, len, err);
-  case 3: return vb__codebook_load(m, name, data, len, err);
+  case 3: return vb__codebook_load_any(m, s->lang, name, data, len, err); /* any format */
   default: return VB_OK;
   }
 }
@@ -275,7 +276,8 @@ int vb_model_load(const vb_model_options *opts, vb_model **out, vb_error *err) {
       }
     } else if (i < n_builtin + n_cb) {
       const char *path = opts->codebooks[i - n_builtin];
-      s->spec = (data_spec){path, VB_LANG_UND, 3, 0};
+      vb_lang cl = vb__codebook_lang_prefix(&path); /* "LANG:" for LIWC / YAML terms */
+      s->spec = (data_spec){path, cl, 3, 0};
       snprintf(s->name, sizeof s->name, "%s", path);
       rc = read_file(path, &s->owned, &s->len, err);
       s->data = s->owned;

@@ -50,6 +50,23 @@ static const command commands[] = {
      "  --format F            table | tsv | csv | json | md (default: table)\n"
      "  -o, --output FILE     write there instead of stdout\n"
      "  --codebook FILE, --data DIR, --no-default-codebook: as the runs that made the states\n"},
+    {"codebook", cmd_codebook, "check a codebook and list its themes, or export it (REFI-QDA)",
+     "usage: verbatim codebook check [FILE...] [--format tsv|json] [-o FILE]\n"
+     "       verbatim codebook export [FILE...] [--format qdc] [-o FILE]\n"
+     "\n"
+     "check loads the codebooks, reports any error as FILE:LINE:COLUMN: message (exit 2), warns\n"
+     "about themes without terms in a language the codebook uses, and lists the themes: id,\n"
+     "label, parent, terms per language, exclusions, patterns (--format json: every term).\n"
+     "export writes the codebook as a REFI-QDA codebook (.qdc) that QDA programs import: one\n"
+     "code per theme, nested like the themes, with stable GUIDs.\n"
+     "\n"
+     "FILE... are codebooks used alone: ours (.codebook), LIWC (.dic) or YAML (.yml); LANG:FILE\n"
+     "puts the words of a LIWC/YAML file in one language. Without FILE: the default codebook\n"
+     "and any --codebook FILE.\n"
+     "\n"
+     "  --format F            check: tsv (default) | json; export: qdc (default)\n"
+     "  -o, --output FILE     write there instead of stdout\n"
+     "  --codebook FILE, --no-default-codebook, --data DIR, -q: as for analyze\n"},
     {"tokenize", cmd_tokenize, "split text into tokens",
      "usage: verbatim tokenize [--lang CODE] [FILE] [--format tsv]\n"
      "\n"

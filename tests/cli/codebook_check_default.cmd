@@ -1,0 +1,1 @@
+codebook check -q

@@ -1,0 +1,1 @@
+codebook check tests/golden/codebooks/err_undefined.dic
