@@ -25,6 +25,7 @@ typedef struct opts {
   char delimiter;
   bool strict, quiet, no_default_codebook, tokens_only, id_given, text_given, explain;
   size_t max_field;
+  int jobs; /* worker threads (-j); 0: one per core */
 } opts;
 
 /* Parses argv for `cmd`; prints a message and returns EXIT_USAGE on a bad option. `allowed`
@@ -97,6 +98,7 @@ typedef struct job {
   size_t by_lang[VB_LANG_COUNT];
   size_t bytes;
   double t0, last_progress;
+  struct pool *pool; /* the workers and the batches in flight (cmd_annotate.c) */
 } job;
 
 /* Parses options, loads the model, opens the output; then runs every input through. */

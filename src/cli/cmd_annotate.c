@@ -100,9 +100,8 @@ static void progress(job *j, bool final) {
           final ? "\n" : "   ");
 }
 
-static void write_error_record(job *j, const char *id, size_t idlen, const vb_record *rec,
+static void write_error_record(const job *j, FILE *fp, const char *id, size_t idlen, long line,
                                const char *file, const char *what) {
-  FILE *fp = j->out.fp;
   if (j->tsv) {
     tsv_cell(fp, id, idlen);
     fputs("\t\t\terror\t\n", fp);
@@ -115,7 +114,7 @@ static void write_error_record(job *j, const char *id, size_t idlen, const vb_re
   json_str(fp, what, strlen(what));
   fputs(", \"file\": ", fp);
   json_str(fp, file, strlen(file));
-  fprintf(fp, ", \"line\": %ld}\n", rec->line);
+  fprintf(fp, ", \"line\": %ld}\n", line);
 }
 
 static const char *label_name(int label) {
@@ -196,8 +195,7 @@ static void write_explain(FILE *fp, const vb_result *r) {
         "the same of (sum of S) / sqrt(k), k = sentences with S != 0\"}", fp);
 }
 
-static void write_result(job *j, const char *id, size_t idlen, const vb_result *r) {
-  FILE *fp = j->out.fp;
+static void write_result(const job *j, FILE *fp, const char *id, size_t idlen, const vb_result *r) {
   const vb_sentiment *s = vb_result_sentiment(r);
   const vb_mention *me;
   size_t nm = vb_result_mentions(r, &me);
@@ -261,6 +259,297 @@ static void write_result(job *j, const char *id, size_t idlen, const vb_result *
   fputc(']', fp);
   if (j->o.explain) write_explain(fp, r);
   fputs("}\n", fp);
+}
+
+
+/* ---- workers ----
+ *
+ * The main thread reads records and does everything that reports to standard error (scores,
+ * language codes, reader problems), so messages keep their input order. It copies each
+ * record's id and text into a batch; a worker analyses the batch with its own analyzer, writes
+ * the results into the batch's memory stream and adds them to its own aggregate. Batches are
+ * written out in the order they were read, so the output is the same for any number of
+ * workers. The aggregates are merged at the end: a vb_agg does not depend on the order of its
+ * records (it holds counts and sums), which the merge of split runs already relies on.
+ *
+ * At most 2 x workers batches are in flight, each of at most BATCH_RECORDS records and about
+ * BATCH_BYTES of text, so memory does not grow with the input. With one worker there are no
+ * threads: the main thread analyses each batch as soon as it is full. */
+#include <pthread.h>
+
+enum { BATCH_RECORDS = 256, BATCH_BYTES = 1 << 18 };
+
+typedef struct item {
+  size_t id_off, id_len, text_off, text_len, err_off, err_len;
+  bool has_err, has_score;
+  double score;
+  long line;
+  const char *file;
+  vb_run_options ro;
+} item;
+
+typedef struct batch {
+  item *items;
+  size_t n, cap;
+  char *data; /* ids, texts and error messages, back to back */
+  size_t len, cap_data;
+  FILE *fp;   /* the results, a memory stream over out/out_len */
+  char *out;
+  size_t out_len;
+  size_t analysed, errors, by_lang[VB_LANG_COUNT];
+  int status;
+  bool done;
+} batch;
+
+typedef struct worker {
+  struct pool *pool;
+  vb_analyzer *an;
+  vb_agg *agg;
+  pthread_t thread;
+  bool started;
+} worker;
+
+typedef struct pool {
+  job *j;
+  int n_workers;
+  worker *w;
+  batch *b;       /* ring of n_batches */
+  size_t n_batches;
+  size_t filled;  /* batches handed to workers (the one being filled is b[filled % n]) */
+  size_t taken;   /* batches a worker has started */
+  size_t written; /* batches written out */
+  bool closing;
+  pthread_mutex_t mu;
+  pthread_cond_t work, done;
+} pool;
+
+static int batch_put(batch *b, const char *s, size_t n, size_t *off) {
+  if (b->len + n + 1 > b->cap_data) {
+    size_t cap = b->cap_data ? b->cap_data : 4096;
+    while (cap < b->len + n + 1) cap *= 2;
+    char *d = realloc(b->data, cap);
+    if (!d) return -1;
+    b->data = d;
+    b->cap_data = cap;
+  }
+  *off = b->len;
+  if (n) memcpy(b->data + b->len, s, n);
+  b->len += n;
+  b->data[b->len++] = '\0';
+  return 0;
+}
+
+/* Analyses a batch: results into its stream, scores into the worker's aggregate. */
+static void batch_run(worker *w, batch *b) {
+  const job *j = w->pool->j;
+  for (size_t i = 0; i < b->n && b->status == EXIT_OK; i++) {
+    const item *it = &b->items[i];
+    const char *id = b->data + it->id_off;
+    const char *err_text = it->has_err ? b->data + it->err_off : NULL;
+    const vb_result *r = NULL;
+    if (!err_text) {
+      int arc = vb_analyzer_run(w->an, b->data + it->text_off, it->text_len, &it->ro, &r);
+      if (arc == VB_ENOMEM) {
+        b->status = EXIT_INTERNAL;
+        break;
+      }
+      if (arc) {
+        err_text = vb_strerror(arc);
+        r = NULL;
+      }
+    }
+    if (r) {
+      b->analysed++;
+      b->by_lang[vb_result_lang(r)]++;
+      if (j->annotate) write_result(j, b->fp, id, it->id_len, r);
+    } else {
+      b->errors++;
+      if (j->annotate) write_error_record(j, b->fp, id, it->id_len, it->line, it->file, err_text);
+    }
+    if (vb_agg_add(w->agg, r, it->has_score && (!j->type_given || vb_score_valid(j->type, it->score)),
+                   it->score))
+      b->status = EXIT_INTERNAL;
+  }
+  if (fflush(b->fp)) b->status = EXIT_INTERNAL;
+}
+
+static void *worker_main(void *arg) {
+  worker *w = arg;
+  pool *p = w->pool;
+  pthread_mutex_lock(&p->mu);
+  for (;;) {
+    while (p->taken == p->filled && !p->closing) pthread_cond_wait(&p->work, &p->mu);
+    if (p->taken == p->filled) break; /* closing, nothing left */
+    batch *b = &p->b[p->taken++ % p->n_batches];
+    pthread_mutex_unlock(&p->mu);
+    batch_run(w, b);
+    pthread_mutex_lock(&p->mu);
+    b->done = true;
+    pthread_cond_broadcast(&p->done);
+  }
+  pthread_mutex_unlock(&p->mu);
+  return NULL;
+}
+
+static int default_jobs(void) {
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  return n < 1 ? 1 : n > 64 ? 64 : (int)n;
+}
+
+static int pool_start(job *j) {
+  pool *p = calloc(1, sizeof *p);
+  if (!p) return EXIT_INTERNAL;
+  j->pool = p;
+  p->j = j;
+  p->n_workers = j->o.jobs ? j->o.jobs : default_jobs();
+  p->n_batches = p->n_workers > 1 ? 2 * (size_t)p->n_workers : 1;
+  p->w = calloc((size_t)p->n_workers, sizeof *p->w);
+  p->b = calloc(p->n_batches, sizeof *p->b);
+  if (!p->w || !p->b) return EXIT_INTERNAL;
+  pthread_mutex_init(&p->mu, NULL);
+  pthread_cond_init(&p->work, NULL);
+  pthread_cond_init(&p->done, NULL);
+  for (size_t k = 0; k < p->n_batches; k++) {
+    p->b[k].fp = open_memstream(&p->b[k].out, &p->b[k].out_len);
+    if (!p->b[k].fp) return EXIT_INTERNAL;
+  }
+  for (int k = 0; k < p->n_workers; k++) {
+    worker *w = &p->w[k];
+    w->pool = p;
+    if (k == 0) { /* the job's own analyzer and aggregate */
+      w->an = j->an;
+      w->agg = j->agg;
+    } else if (vb_analyzer_new(j->m, &w->an) || vb_agg_new(j->m, j->type, &w->agg)) {
+      return EXIT_INTERNAL;
+    }
+  }
+  if (p->n_workers > 1)
+    for (int k = 0; k < p->n_workers; k++) {
+      if (pthread_create(&p->w[k].thread, NULL, worker_main, &p->w[k])) return EXIT_INTERNAL;
+      p->w[k].started = true;
+    }
+  return EXIT_OK;
+}
+
+/* Writes out the oldest batch in flight once it is done. */
+static int pool_write_one(pool *p) {
+  job *j = p->j;
+  batch *b = &p->b[p->written % p->n_batches];
+  if (p->n_workers > 1) {
+    pthread_mutex_lock(&p->mu);
+    while (!b->done) pthread_cond_wait(&p->done, &p->mu);
+    pthread_mutex_unlock(&p->mu);
+  }
+  int status = b->status;
+  /* a short write leaves the stream's error flag set: out_close reports it */
+  if (status == EXIT_OK && b->out_len) (void)fwrite(b->out, 1, b->out_len, j->out.fp);
+  j->analysed += b->analysed;
+  j->errors += b->errors;
+  for (int l = 0; l < VB_LANG_COUNT; l++) j->by_lang[l] += b->by_lang[l];
+  b->n = b->len = b->analysed = b->errors = 0;
+  memset(b->by_lang, 0, sizeof b->by_lang);
+  b->status = EXIT_OK;
+  b->done = false;
+  if (fseeko(b->fp, 0, SEEK_SET)) status = EXIT_INTERNAL;
+  b->out_len = 0;
+  p->written++;
+  return status;
+}
+
+/* Hands the batch being filled to the workers (or runs it, with one worker). */
+static int pool_submit(pool *p) {
+  batch *b = &p->b[p->filled % p->n_batches];
+  if (b->n == 0) return EXIT_OK;
+  if (p->n_workers == 1) {
+    batch_run(&p->w[0], b);
+    p->filled++;
+    return pool_write_one(p);
+  }
+  pthread_mutex_lock(&p->mu);
+  p->filled++;
+  pthread_cond_signal(&p->work);
+  pthread_mutex_unlock(&p->mu);
+  /* the next batch to fill must be free: write out the oldest if the ring is full */
+  if (p->filled - p->written >= p->n_batches) return pool_write_one(p);
+  return EXIT_OK;
+}
+
+/* The batch to add a record to. */
+static batch *pool_current(pool *p) { return &p->b[p->filled % p->n_batches]; }
+
+static int pool_add(pool *p, const char *id, size_t idlen, const char *text, size_t tlen,
+                    const char *err_text, bool has_score, double score, long line,
+                    const char *file, const vb_run_options *ro) {
+  batch *b = pool_current(p);
+  if (b->n == b->cap) {
+    size_t cap = b->cap ? b->cap * 2 : 64;
+    item *v = realloc(b->items, cap * sizeof *v);
+    if (!v) return EXIT_INTERNAL;
+    b->items = v;
+    b->cap = cap;
+  }
+  item *it = &b->items[b->n];
+  memset(it, 0, sizeof *it);
+  if (batch_put(b, id, idlen, &it->id_off) || batch_put(b, text, text ? tlen : 0, &it->text_off))
+    return EXIT_INTERNAL;
+  it->id_len = idlen;
+  it->text_len = text ? tlen : 0;
+  if (err_text) {
+    it->has_err = true;
+    it->err_len = strlen(err_text);
+    if (batch_put(b, err_text, it->err_len, &it->err_off)) return EXIT_INTERNAL;
+  }
+  it->has_score = has_score;
+  it->score = score;
+  it->line = line;
+  it->file = file;
+  it->ro = *ro;
+  b->n++;
+  if (b->n >= BATCH_RECORDS || b->len >= BATCH_BYTES) return pool_submit(p);
+  return EXIT_OK;
+}
+
+/* Writes out everything in flight, stops the workers and merges their aggregates. */
+static int pool_finish(job *j) {
+  pool *p = j->pool;
+  if (!p) return EXIT_OK;
+  int status = EXIT_OK;
+  if (p->w && p->b) {
+    int rc = pool_submit(p);
+    if (rc) status = rc;
+    while (p->written < p->filled) {
+      rc = pool_write_one(p);
+      if (rc && !status) status = rc;
+    }
+  }
+  if (p->w) {
+    pthread_mutex_lock(&p->mu);
+    p->closing = true;
+    pthread_cond_broadcast(&p->work);
+    pthread_mutex_unlock(&p->mu);
+    for (int k = 0; k < p->n_workers; k++) {
+      worker *w = &p->w[k];
+      if (w->started) pthread_join(w->thread, NULL);
+      if (k == 0) continue;
+      if (w->agg && status == EXIT_OK && vb_agg_merge(j->agg, w->agg)) status = EXIT_INTERNAL;
+      vb_agg_free(w->agg);
+      vb_analyzer_free(w->an);
+    }
+    pthread_mutex_destroy(&p->mu);
+    pthread_cond_destroy(&p->work);
+    pthread_cond_destroy(&p->done);
+  }
+  for (size_t k = 0; p->b && k < p->n_batches; k++) {
+    if (p->b[k].fp) fclose(p->b[k].fp);
+    free(p->b[k].out);
+    free(p->b[k].items);
+    free(p->b[k].data);
+  }
+  free(p->b);
+  free(p->w);
+  free(p);
+  j->pool = NULL;
+  return status;
 }
 
 /* One input: a file or standard input. */
@@ -410,28 +699,9 @@ static int run_input(job *j, const char *path) {
     } else if (o->strict && rec->n_invalid_utf8) {
       err_text = "invalid UTF-8 (--strict)";
     }
-    const vb_result *r = NULL;
-    if (!err_text) {
-      int arc = vb_analyzer_run(j->an, text ? text : "", tlen, &ro, &r);
-      if (arc == VB_ENOMEM) {
-        msg("out of memory");
-        status = EXIT_INTERNAL;
-        break;
-      }
-      if (arc) {
-        err_text = vb_strerror(arc);
-        r = NULL;
-      }
-    }
-    if (r) {
-      j->analysed++;
-      j->by_lang[vb_result_lang(r)]++;
-      if (j->annotate) write_result(j, id, idlen, r);
-    } else {
-      j->errors++;
-      if (j->annotate) write_error_record(j, id, idlen, rec, name, err_text);
-    }
-    if (vb_agg_add(j->agg, r, has_score && (!j->type_given || vb_score_valid(j->type, score)), score)) {
+    int prc = pool_add(j->pool, id, idlen, text, tlen, err_text, has_score, score, rec->line, name,
+                       &ro);
+    if (prc) {
       msg("out of memory");
       status = EXIT_INTERNAL;
       break;
@@ -458,14 +728,26 @@ static int run_input(job *j, const char *path) {
 }
 
 int job_run(job *j) {
-  int status = EXIT_OK;
+  int status = pool_start(j);
+  if (status) {
+    pool_finish(j);
+    msg("out of memory");
+    return EXIT_INTERNAL;
+  }
   const char *stdin_only[] = {"-"};
   const char *const *files = j->o.n_files ? j->o.files : stdin_only;
   int n = j->o.n_files ? j->o.n_files : 1;
   for (int i = 0; i < n; i++) {
     int rc = run_input(j, files[i]);
-    if (rc == EXIT_INTERNAL || rc == EXIT_USAGE) return rc;
+    if (rc == EXIT_INTERNAL || rc == EXIT_USAGE) {
+      pool_finish(j);
+      return rc;
+    }
     if (rc && !status) status = rc;
+  }
+  if (pool_finish(j)) {
+    msg("out of memory");
+    return EXIT_INTERNAL;
   }
   progress(j, true);
   return status;
@@ -525,7 +807,7 @@ int cmd_annotate(int argc, char **argv) {
   job j;
   int rc = job_setup(&j, "annotate", argc, argv,
                      "text id lang lang-col lang-default input-format delimiter format output "
-                     "score score-type state codebook lexicon data max-field strict quiet "
+                     "score score-type state codebook lexicon data max-field strict quiet jobs "
                      "no-default-codebook explain");
   if (rc == EXIT_OK && j.o.explain) j.ro.flags |= VB_RUN_EXPLAIN;
   if (rc == EXIT_OK && j.o.explain && j.o.format && strcmp(j.o.format, "jsonl")) {

@@ -103,6 +103,7 @@ static const char common_options[] =
     "  --lexicon LANG:FILE   an extra valence list (term TAB valence) for a language\n"
     "  --data DIR            read lexicons/ from DIR instead of the built-in ones\n"
     "Other:\n"
+    "  -j, --jobs N          worker threads (default: one per core); output order is input order\n"
     "  -q, --quiet           no summary on standard error\n"
     "\n"
     "Exit status: 0 success; 1 usage error; 2 bad input (each problem reported on standard\n"

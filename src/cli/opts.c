@@ -1,4 +1,5 @@
 /* opts.c - long options for every command, one table. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +16,7 @@ static const optdef defs[] = {
     {"output", 1},      {"score", 1},       {"score-type", 1},  {"state", 1},
     {"codebook", 1},    {"lexicon", 1},     {"data", 1},        {"max-field", 1},
     {"strict", 0},      {"quiet", 0},       {"no-default-codebook", 0}, {"tokens-only", 0}, {"explain", 0},
+    {"jobs", 1},
     {NULL, 0}};
 
 static bool allowed_in(const char *allowed, const char *name) {
@@ -57,6 +59,12 @@ static int set(opts *o, const char *name, const char *val, const char *cmd) {
     if (*end || v == 0) { msg("%s: --max-field takes a size in bytes (e.g. 4M)", cmd); return EXIT_USAGE; }
     o->max_field = (size_t)v;
   }
+  else if (!strcmp(name, "jobs")) {
+    char *end;
+    long v = strtol(val, &end, 10);
+    if (*end || v < 1 || v > 256) { msg("%s: --jobs takes a number of threads from 1 to 256", cmd); return EXIT_USAGE; }
+    o->jobs = (int)v;
+  }
   else if (!strcmp(name, "strict")) o->strict = true;
   else if (!strcmp(name, "quiet")) o->quiet = true;
   else if (!strcmp(name, "no-default-codebook")) o->no_default_codebook = true;
@@ -84,9 +92,15 @@ int opts_parse(const char *cmd, int argc, char **argv, const char *allowed, opts
       only_files = true;
       continue;
     }
+    char jbuf[64];
+    if (a[1] == 'j' && a[2] && strlen(a) < 32) { /* -j4 */
+      snprintf(jbuf, sizeof jbuf, "--jobs=%s", a + 2);
+      a = jbuf;
+    }
     if (!strcmp(a, "-o")) a = "--output";
     else if (!strcmp(a, "-q")) a = "--quiet";
     else if (!strcmp(a, "-f")) a = "--format";
+    else if (!strcmp(a, "-j")) a = "--jobs";
     if (a[1] != '-') {
       msg("%s: unknown option '%s' (see 'verbatim help %s')", cmd, a, cmd);
       return EXIT_USAGE;
