@@ -607,7 +607,8 @@ static int jsonl_record(vb_reader *rd) {
         report(rd, VB_PROBLEM_ERROR, rd->lineno, 0, "field '%s' longer than %zu bytes",
                rd->fields[f].name, rd->max_field);
         record_error(rd, VB_ELIMIT, "field too large");
-        rd->cells[rd->n_cells - 1].len = 0;
+        rd->cells[rd->n_cells - 1].len = 0; /* an empty value, terminated as every value is */
+        rd->vals.data[rd->cells[rd->n_cells - 1].off] = '\0';
       }
     }
     json_decref(doc);

@@ -1,0 +1,19 @@
+/* fuzz_codebook.c - the codebook loader on arbitrary bytes, as a user's --codebook file
+ * (sections, labels, terms with '*', exclusions, PCRE2 patterns: compiled, their literals
+ * extracted, and run under the match limits on the texts of fuzz_files.h). The model has no
+ * other data, so the codebook alone is under test. */
+#include "fuzz_files.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  if (size > 1 << 16) return 0;
+  char path[128];
+  if (fuzz_put("user.codebook", data, size, path, sizeof path)) return 0;
+  vb_model_options o = {0};
+  o.no_default_codebook = 1;
+  o.data_dir = fuzz_dir; /* holds only the input: no built-in lexicons, no codebook */
+  const char *cb[1] = {path};
+  o.codebooks = cb;
+  o.n_codebooks = 1;
+  fuzz_load_and_run(&o);
+  return 0;
+}
