@@ -660,6 +660,25 @@ static int child_memory(const char *kind, const char *path, vb_lang lang) {
   return 0;
 }
 
+/* The front of the pipeline one stage at a time (stages.c). */
+int bench_stage(const char *kind, const char *data, const size_t *off, const unsigned char *lang,
+                size_t n, double *secs, double *cpu, char *note, size_t note_len);
+
+static int child_stage(const char *kind, const char *path, vb_lang lang) {
+  texts t;
+  texts_load(&t, path, lang);
+  double secs, cpu;
+  char note[256];
+  if (bench_stage(kind, t.data, t.off, t.lang, t.n, &secs, &cpu, note, sizeof note))
+    die("%s: the stage failed", kind);
+  printf("ok %.6f %zu %zu %.6f\n", secs, t.n, t.n ? t.off[t.n] : 0, cpu);
+  printf("note %s: %s\n", kind, note);
+  free(t.data);
+  free(t.off);
+  free(t.lang);
+  return 0;
+}
+
 /* Model load: median of 5 loads of the built-in data. */
 static int child_load(void) {
   double s[5], c[5];
@@ -786,6 +805,10 @@ static const measure measures[] = {
     {"analyze", "`verbatim analyze FILE --score nps --quiet > /dev/null`"},
     {"read", "stage: vb_reader only (JSONL parse), file"},
     {"tokens", "stage: tokenize only (VB_RUN_TOKENS_ONLY), lang given, in memory"},
+    {"s-tokenize", "front stage alone: tokenize, in memory"},
+    {"s-normalize", "front stage alone: normalise word tokens to keys, in memory"},
+    {"s-langid", "front stage alone: language identification from keys, in memory"},
+    {"s-stem", "front stage alone: stem word keys (cached), lang given, in memory"},
     {"full", "stage: full analysis, lang given, in memory"},
     {"auto", "stage: full analysis, auto lang, in memory"},
     {"load", "model load (built-in data, median of 5)"},
@@ -932,6 +955,7 @@ int main(int argc, char **argv) {
     if (vb_lang_parse(argv[4], &l) != VB_OK) l = VB_LANG_UND; /* "mix": from the ids */
     if (!strcmp(argv[2], "lib") || !strcmp(argv[2], "read")) return child_file(argv[2], argv[3]);
     if (!strcmp(argv[2], "load")) return child_load();
+    if (!strncmp(argv[2], "s-", 2)) return child_stage(argv[2], argv[3], l);
     return child_memory(argv[2], argv[3], l);
   }
 

@@ -39,8 +39,13 @@ bool vb__is_emoji_cp(int32_t cp) {
          cp == 0x303D || cp == 0x3297 || cp == 0x3299;
 }
 
+/* Fast answers for the scripts our texts are written in: ASCII, Latin-1 letters (å ä ö æ ø
+ * é ü ...) and the Hebrew letters; utf8proc's tables for everything else. */
+static bool is_latin1_letter(int32_t cp) { return cp >= 0xC0 && cp <= 0xFF && cp != 0xD7 && cp != 0xF7; }
+
 static bool is_letter(int32_t cp) {
   if (cp < 0x80) return vb__ascii_alpha(cp);
+  if (is_latin1_letter(cp) || (cp >= 0x05D0 && cp <= 0x05EA)) return true;
   if (cp == 0xFFFD) return false;
   utf8proc_category_t c = utf8proc_category(cp);
   return (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_ME);
@@ -48,11 +53,13 @@ static bool is_letter(int32_t cp) {
 
 static bool is_digit(int32_t cp) {
   if (cp < 0x80) return vb__ascii_digit(cp);
+  if (cp < 0x0660 || (cp >= 0x05D0 && cp <= 0x05EA)) return false; /* no decimal digits there */
   return utf8proc_category(cp) == UTF8PROC_CATEGORY_ND;
 }
 
 static bool is_space(int32_t cp) {
   if (cp < 0x80) return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' || cp == '\v';
+  if (is_latin1_letter(cp) || (cp >= 0x05D0 && cp <= 0x05EA)) return false;
   utf8proc_category_t c = utf8proc_category(cp);
   return c == UTF8PROC_CATEGORY_ZS || c == UTF8PROC_CATEGORY_ZL || c == UTF8PROC_CATEGORY_ZP ||
          cp == 0x200B || cp == 0xFEFF || cp == 0x200E || cp == 0x200F;
@@ -60,11 +67,17 @@ static bool is_space(int32_t cp) {
 
 static bool is_upper(int32_t cp) {
   if (cp < 0x80) return cp >= 'A' && cp <= 'Z';
+  if (cp >= 0xC0 && cp <= 0xDE) return cp != 0xD7;
+  if (cp >= 0xDF && cp <= 0xFF) return false;
+  if (cp >= 0x05D0 && cp <= 0x05EA) return false;
   return utf8proc_category(cp) == UTF8PROC_CATEGORY_LU;
 }
 
 static bool is_lower(int32_t cp) {
   if (cp < 0x80) return cp >= 'a' && cp <= 'z';
+  if (cp >= 0xDF && cp <= 0xFF) return cp != 0xF7;
+  if (cp >= 0xC0 && cp <= 0xDE) return false;
+  if (cp >= 0x05D0 && cp <= 0x05EA) return false;
   return utf8proc_category(cp) == UTF8PROC_CATEGORY_LL;
 }
 
@@ -312,6 +325,16 @@ static size_t match_word(const scan *s, size_t i, uint16_t *flags) {
   size_t n_upper = 0, n_lower = 0, run = 0;
   bool elongated = false;
   while (j < s->len) {
+    unsigned char c = s->p[j];
+    if (c < 0x80 && (vb__ascii_alpha(c) || vb__ascii_digit(c))) { /* the common case */
+      if (c >= 'A' && c <= 'Z') n_upper++;
+      else if (c >= 'a' && c <= 'z') n_lower++;
+      run = ((int32_t)c == prev) ? run + 1 : 1;
+      if (run >= 3 && !vb__ascii_digit(c)) elongated = true;
+      prev = c;
+      j++;
+      continue;
+    }
     size_t adv;
     int32_t cp = cp_at(s, j, &adv);
     if (is_letter(cp) || is_digit(cp)) {
@@ -354,7 +377,8 @@ static size_t match_word(const scan *s, size_t i, uint16_t *flags) {
 }
 
 static int push(vb__toks *out, size_t start, size_t end, int type, uint16_t flags) {
-  if (vb__grow(&out->v, &out->cap, out->n + 1, sizeof *out->v)) return VB_ENOMEM;
+  if (out->n == out->cap && vb__grow(&out->v, &out->cap, out->n + 1, sizeof *out->v))
+    return VB_ENOMEM;
   vb__tok *t = &out->v[out->n++];
   t->start = (uint32_t)start;
   t->end = (uint32_t)end;
@@ -368,7 +392,14 @@ int vb__tokenize(const char *text, size_t len, vb__toks *out) {
   out->n = 0;
   if (len > UINT32_MAX) return VB_ELIMIT;
   size_t i = 0;
+  /* an e-mail address needs an '@': most texts have none, and then no word start is tried */
+  bool has_at = memchr(text, '@', len) != NULL;
   while (i < len) {
+    unsigned char c0 = s.p[i];
+    if (c0 == ' ') { /* the most common byte between tokens */
+      i++;
+      continue;
+    }
     size_t adv;
     int32_t cp = cp_at(&s, i, &adv);
     if (is_space(cp)) {
@@ -384,7 +415,8 @@ int vb__tokenize(const char *text, size_t len, vb__toks *out) {
     else if ((c == 'h' || c == 'w' || c == 'W') && (n = match_url(&s, i))) type = VB_TOK_URL;
     else if (c == '@' && (n = match_tag(&s, i))) type = VB_TOK_MENTION;
     else if (c == '#' && (n = match_tag(&s, i)) && !vb__ascii_digit(s.p[i + 1])) type = VB_TOK_HASHTAG;
-    else if (c < 0x80 && (vb__ascii_alpha(c) || vb__ascii_digit(c)) && (n = match_email(&s, i)))
+    else if (has_at && c < 0x80 && (vb__ascii_alpha(c) || vb__ascii_digit(c)) &&
+             (n = match_email(&s, i)))
       type = VB_TOK_EMAIL;
     else if (c < 0x80 && !vb__ascii_alpha(c) && !vb__ascii_digit(c) && (n = match_emoticon(&s, i)))
       type = VB_TOK_EMOTICON;
