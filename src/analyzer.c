@@ -51,6 +51,8 @@ void vb_analyzer_free(vb_analyzer *an) {
   vb__buf_free(&an->scratch);
   vb__buf_free(&an->folded);
   vb__free(an->lit_seen);
+  vb__free(an->khash);
+  vb__free(an->shash);
   vb__free(an->res.tokens);
   vb__free(an->res.sentences);
   vb__free(an->res.clauses);
@@ -197,7 +199,8 @@ static int segment(vb_analyzer *an, const char *text) {
                  newline_between(text, t->end, r->tokens[i + 1].start);
     bool c_end = s_end || ends_clause(text, &an->toks.v[i]);
     if (!c_end && lx && r->tokens[i + 1].type == VB_TOK_WORD) {
-      const vb__lexentry *e = vb__lexicon_get(lx, r->tokens[i + 1].key, r->tokens[i + 1].key_len);
+      const vb__lexentry *e =
+          vb__lexicon_get_h(lx, r->tokens[i + 1].key, r->tokens[i + 1].key_len, an->khash[i + 1]);
       if (e && e->kind == VB_LEX_CONTRAST) c_end = true;
     }
     t->sentence = (uint32_t)r->n_sentences;
@@ -260,6 +263,18 @@ int vb_analyzer_run(vb_analyzer *an, const char *text, size_t len, const vb_run_
     o->sentence = o->clause = 0;
   }
   r->n_tokens = an->toks.n;
+  /* Every map the later stages ask is keyed by a token's key or stem: hash each once. */
+  {
+    size_t cap = an->cap_hash;
+    if (vb__grow(&an->khash, &an->cap_hash, r->n_tokens, sizeof *an->khash) ||
+        vb__grow(&an->shash, &cap, an->cap_hash, sizeof *an->shash))
+      return VB_ENOMEM;
+    for (size_t i = 0; i < r->n_tokens; i++) {
+      const vb_token *o = &r->tokens[i];
+      an->khash[i] = vb__hash(o->key, o->key_len);
+      an->shash[i] = o->stem == o->key ? an->khash[i] : vb__hash(o->stem, o->stem_len);
+    }
+  }
   if ((rc = segment(an, text))) return rc;
   if (!(flags & VB_RUN_TOKENS_ONLY)) {
     if ((rc = vb__sentiment_run(an))) return rc;

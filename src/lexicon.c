@@ -359,10 +359,21 @@ const vb__lexentry *vb__lexicon_get(const vb__lexicon *lx, const char *key, size
   return vb__strmap_get(&lx->surface, key, len, &i) ? &lx->entries[i] : NULL;
 }
 
+const vb__lexentry *vb__lexicon_get_h(const vb__lexicon *lx, const char *key, size_t len,
+                                      uint64_t h) {
+  uint32_t i;
+  return vb__strmap_get_h(&lx->surface, key, len, h, &i) ? &lx->entries[i] : NULL;
+}
+
 const vb__lexentry *vb__lexicon_get_stem(const vb__lexicon *lx, const char *stem, size_t len,
                                          const char *key, size_t key_len) {
+  return vb__lexicon_get_stem_h(lx, stem, len, vb__hash(stem, len), key, key_len);
+}
+
+const vb__lexentry *vb__lexicon_get_stem_h(const vb__lexicon *lx, const char *stem, size_t len,
+                                           uint64_t h, const char *key, size_t key_len) {
   uint32_t i;
-  if (!vb__strmap_get(&lx->stems, stem, len, &i)) return NULL;
+  if (!vb__strmap_get_h(&lx->stems, stem, len, h, &i)) return NULL;
   /* An inflection of an entry matches ("delays" -> delay, "disappointing" -> disappointed);
    * a shorter base word does not take the valence of a derivation that shares its stem ("use"
    * is not "useful", "friend" is not "friendly"), and a different word that Snowball or the

@@ -107,6 +107,8 @@ int vb__model_add_words(vb_model *m, vb_lang lang, const char *term, vb__wordlis
     if (vb__buf_append(&wl->text, m->load_buf.data + ko, kl)) return VB_ENOMEM;
     w->stem_off = (uint32_t)wl->text.len;
     w->stem_len = (uint32_t)sl;
+    w->key_hash = (uint32_t)vb__hash(m->load_buf.data + ko, kl);
+    w->stem_hash = (uint32_t)vb__hash(m->load_buf.data + so, sl);
     if (vb__buf_append(&wl->text, m->load_buf.data + so, sl)) return VB_ENOMEM;
     (*count)++;
     p = q;

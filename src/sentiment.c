@@ -45,7 +45,11 @@ static bool key_is(const vb_token *t, const char *w) {
 
 /* A token is a phrase's word when the keys are equal, or the stems are and the token begins
  * like the word (so ההזמנה is not הזמן in "חבל על הזמן", though both stem to הזמנ). */
-static bool word_eq(const vb_token *t, const vb__lexicon *lx, const vb__pword *w) {
+static bool word_eq(const vb_analyzer *an, size_t i, const vb__lexicon *lx, const vb__pword *w) {
+  /* different hashes of key and of stem: neither can be equal (the common case) */
+  if ((uint32_t)an->khash[i] != w->key_hash && (uint32_t)an->shash[i] != w->stem_hash)
+    return false;
+  const vb_token *t = &an->res.tokens[i];
   const char *pt = lx->pw.text.data;
   if (t->key_len == w->key_len && memcmp(t->key, pt + w->key_off, w->key_len) == 0) return true;
   if (t->stem_len != w->stem_len || memcmp(t->stem, pt + w->stem_off, w->stem_len) != 0)
@@ -57,23 +61,24 @@ static bool word_eq(const vb_token *t, const vb__lexicon *lx, const vb__pword *w
 /* The longest multi-word entry starting at token i, or NULL: phrases are indexed by their
  * first word's key, and the token's key and its stem are both tried ("feeling sick" and, for
  * "feeling", also the phrases of "feel"). */
-static const vb__phrase *match_phrase(const vb__lexicon *lx, const vb_token *tok, size_t n,
-                                      size_t i) {
+static const vb__phrase *match_phrase(const vb_analyzer *an, const vb__lexicon *lx, size_t i) {
+  const vb_token *tok = an->res.tokens;
+  size_t n = an->res.n_tokens;
   const vb__phrase *best = NULL;
   for (int pass = 0; pass < 2; pass++) {
     uint32_t head;
     const char *k = pass ? tok[i].stem : tok[i].key;
     size_t kl = pass ? tok[i].stem_len : tok[i].key_len;
     if (pass && kl == tok[i].key_len && memcmp(k, tok[i].key, kl) == 0) break;
-    if (!vb__strmap_get(&lx->phrase_first, k, kl, &head)) continue;
+    if (!vb__strmap_get_h(&lx->phrase_first, k, kl, pass ? an->shash[i] : an->khash[i], &head))
+      continue;
     for (int32_t p = (int32_t)head; p >= 0; p = lx->phrases[p].next) {
       const vb__phrase *ph = &lx->phrases[p];
       if (i + ph->n_words > n || (best && ph->n_words <= best->n_words)) continue;
       bool ok = true;
-      for (size_t j = 0; j < ph->n_words && ok; j++) {
-        const vb_token *t = &tok[i + j];
-        ok = t->type == VB_TOK_WORD && (j == 0 || word_eq(t, lx, &lx->pw.v[ph->word_begin + j]));
-      }
+      for (size_t j = 0; j < ph->n_words && ok; j++)
+        ok = tok[i + j].type == VB_TOK_WORD &&
+             (j == 0 || word_eq(an, i + j, lx, &lx->pw.v[ph->word_begin + j]));
       if (ok) best = ph;
     }
   }
@@ -277,7 +282,8 @@ int vb__sentiment_run(vb_analyzer *an) {
     if (kind[i] == K_SKIP) continue;
     if (t->type == VB_TOK_EMOJI || t->type == VB_TOK_EMOTICON) {
       uint32_t ix;
-      if (vb__strmap_get(&m->emoji, t->key, t->key_len, &ix) && m->emoji_valence[ix] != 0) {
+      if (vb__strmap_get_h(&m->emoji, t->key, t->key_len, an->khash[i], &ix) &&
+          m->emoji_valence[ix] != 0) {
         t->valence = m->emoji_valence[ix];
         if ((rc = explain(an, VB_EXPLAIN_EMOJI, i, i + 1, i, t->valence, NULL, 0, 0))) return rc;
       }
@@ -296,7 +302,7 @@ int vb__sentiment_run(vb_analyzer *an) {
     n_words++;
     if (t->flags & VB_TOKF_CAPS) n_caps++;
     if (!lx) continue;
-    const vb__phrase *ph = match_phrase(lx, tok, n, i);
+    const vb__phrase *ph = match_phrase(an, lx, i);
     if (ph) {
       if (ph->kind == VB_LEX_VALENCE) {
         t->valence = ph->valence;
@@ -314,9 +320,10 @@ int vb__sentiment_run(vb_analyzer *an) {
       continue;
     }
     int how = VB_EXPLAIN_ENTRY;
-    const vb__lexentry *e = vb__lexicon_get(lx, t->key, t->key_len);
+    const vb__lexentry *e = vb__lexicon_get_h(lx, t->key, t->key_len, an->khash[i]);
     if (!e || (!e->has_valence && e->kind == VB_LEX_VALENCE)) {
-      const vb__lexentry *st = vb__lexicon_get_stem(lx, t->stem, t->stem_len, t->key, t->key_len);
+      const vb__lexentry *st =
+          vb__lexicon_get_stem_h(lx, t->stem, t->stem_len, an->shash[i], t->key, t->key_len);
       if (st) {
         e = st;
         how = VB_EXPLAIN_STEM;

@@ -73,7 +73,12 @@ static int rehash(vb__strmap *m, size_t n_slots) {
 
 bool vb__strmap_get(const vb__strmap *m, const char *key, size_t len, uint32_t *value) {
   if (m->n_slots == 0) return false;
-  uint64_t h = vb__hash(key, len);
+  return vb__strmap_get_h(m, key, len, vb__hash(key, len), value);
+}
+
+bool vb__strmap_get_h(const vb__strmap *m, const char *key, size_t len, uint64_t h,
+                      uint32_t *value) {
+  if (m->n_slots == 0) return false;
   size_t j = (size_t)h & (m->n_slots - 1);
   for (uint64_t sl; (sl = m->slots[j]); j = (j + 1) & (m->n_slots - 1)) {
     if (SLOT_TAG(sl) != h >> 32) continue;

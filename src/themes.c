@@ -31,21 +31,26 @@ static int add_match(vb_analyzer *an, uint32_t theme, size_t tb, size_t te, int 
   return VB_OK;
 }
 
-static bool word_matches(const vb_token *t, const vb__cblang *cb, const vb__pword *w,
-                         bool prefix) {
+static bool word_matches(const vb_analyzer *an, size_t i, const vb__cblang *cb,
+                         const vb__pword *w, bool prefix) {
+  const vb_token *t = &an->res.tokens[i];
   const char *tx = cb->w.text.data;
+  /* different hashes of key and of stem: neither can be equal (the common case) */
+  if (!prefix && (uint32_t)an->khash[i] != w->key_hash && (uint32_t)an->shash[i] != w->stem_hash)
+    return false;
   if (prefix) return t->key_len >= w->key_len && memcmp(t->key, tx + w->key_off, w->key_len) == 0;
   return (t->stem_len == w->stem_len && memcmp(t->stem, tx + w->stem_off, w->stem_len) == 0) ||
          (t->key_len == w->key_len && memcmp(t->key, tx + w->key_off, w->key_len) == 0);
 }
 
-/* Terms starting at token i whose first word has stem s. Returns the number matched. */
+/* Terms starting at token i whose first word has stem s (h: its vb__hash()). Returns the
+ * number matched. */
 static int terms_at(vb_analyzer *an, const vb__cblang *cb, size_t i, const char *s, size_t sl,
-                    int *matched) {
+                    uint64_t h, int *matched) {
   const vb_token *tok = an->res.tokens;
   size_t n = an->res.n_tokens;
   uint32_t head;
-  if (!vb__strmap_get(&cb->first_stem, s, sl, &head)) return VB_OK;
+  if (!vb__strmap_get_h(&cb->first_stem, s, sl, h, &head)) return VB_OK;
   for (int32_t k = (int32_t)head; k >= 0; k = cb->terms[k].next) {
     const vb__term *term = &cb->terms[k];
     size_t j = i, w = 0;
@@ -57,7 +62,7 @@ static int terms_at(vb_analyzer *an, const vb__cblang *cb, size_t i, const char 
         break;
       bool pre = term->prefix && w + 1 == term->n_words;
       /* the first word was found by the stem map */
-      if (w > 0 && !word_matches(&tok[j], cb, &cb->w.v[term->word_begin + w], pre)) break;
+      if (w > 0 && !word_matches(an, j, cb, &cb->w.v[term->word_begin + w], pre)) break;
     }
     if (w < term->n_words) continue;
     int rc = add_match(an, term->theme, i, j, term->exclude);
@@ -139,15 +144,17 @@ int vb__themes_run(vb_analyzer *an) {
     int matched = 0;
     if (t->type == VB_TOK_HASHTAG) {
       /* #delivery: the tag's word */
-      if ((rc = terms_at(an, cb, i, t->key + 1, t->key_len - 1, &matched))) return rc;
+      if ((rc = terms_at(an, cb, i, t->key + 1, t->key_len - 1, vb__hash(t->key + 1, t->key_len - 1),
+                         &matched)))
+        return rc;
       continue;
     }
-    if ((rc = terms_at(an, cb, i, t->stem, t->stem_len, &matched))) return rc;
+    if ((rc = terms_at(an, cb, i, t->stem, t->stem_len, an->shash[i], &matched))) return rc;
     if (t->stem_len != t->key_len || memcmp(t->stem, t->key, t->key_len) != 0)
-      if ((rc = terms_at(an, cb, i, t->key, t->key_len, &matched))) return rc;
+      if ((rc = terms_at(an, cb, i, t->key, t->key_len, an->khash[i], &matched))) return rc;
     for (size_t p = 0; p < cb->n_prefix; p++) {
       const vb__term *term = &cb->terms[cb->prefix_terms[p]];
-      if (word_matches(t, cb, &cb->w.v[term->word_begin], true)) {
+      if (word_matches(an, i, cb, &cb->w.v[term->word_begin], true)) {
         if ((rc = add_match(an, term->theme, i, i + 1, term->exclude))) return rc;
         matched++;
       }
@@ -156,7 +163,8 @@ int vb__themes_run(vb_analyzer *an) {
       size_t lens[16];
       size_t np = vb__he_prefixes(t->key, t->key_len, lens, 16);
       for (size_t k = 0; k < np && !matched; k++)
-        if ((rc = terms_at(an, cb, i, t->key + lens[k], t->key_len - lens[k], &matched)))
+        if ((rc = terms_at(an, cb, i, t->key + lens[k], t->key_len - lens[k],
+                           vb__hash(t->key + lens[k], t->key_len - lens[k]), &matched)))
           return rc;
     }
     if (!matched && (r->lang == VB_LANG_SV || r->lang == VB_LANG_DA)) {

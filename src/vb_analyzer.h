@@ -54,6 +54,8 @@ struct vb_analyzer {
   vb__buf folded; /* the text case-folded, for the patterns' literal check */
   unsigned char *lit_seen; /* per literal of the language: found in the text */
   size_t cap_lit_seen;
+  uint64_t *khash, *shash; /* per token: vb__hash() of its key and of its stem */
+  size_t cap_hash;
   vb_result res;
 };
 

@@ -64,6 +64,9 @@ int vb__strmap_put(vb__strmap *m, const char *key, size_t len, uint32_t value, b
                    uint32_t **slot_value);
 /* Looks `key` up: returns true and sets `*value` when present. */
 bool vb__strmap_get(const vb__strmap *m, const char *key, size_t len, uint32_t *value);
+/* The same with the key's vb__hash() already known (the analyzer hashes each token once). */
+bool vb__strmap_get_h(const vb__strmap *m, const char *key, size_t len, uint64_t h,
+                      uint32_t *value);
 static inline size_t vb__strmap_size(const vb__strmap *m) { return m->n_entries; }
 static inline const char *vb__strmap_key(const vb__strmap *m, size_t i, size_t *len) {
   *len = m->entries[i].key_len;

@@ -52,6 +52,7 @@ typedef struct vb__phrase {
 typedef struct vb__pword {
   uint32_t key_off, key_len;   /* into phrase_text */
   uint32_t stem_off, stem_len; /* into phrase_text */
+  uint32_t key_hash, stem_hash; /* low halves of vb__hash(): most comparisons end there */
 } vb__pword;
 
 /* A list of words (the words of multi-word lexicon entries and codebook terms): keys and
@@ -165,6 +166,11 @@ bool vb__lexicon_prefix(const vb__lexicon *lx, const char *key, size_t len, floa
  * every entry behind the stem or does not begin like the shortest of them. */
 const vb__lexentry *vb__lexicon_get_stem(const vb__lexicon *lx, const char *stem, size_t len,
                                          const char *key, size_t key_len);
+/* The same two with the hash of the key (of the stem) already known. */
+const vb__lexentry *vb__lexicon_get_h(const vb__lexicon *lx, const char *key, size_t len,
+                                      uint64_t h);
+const vb__lexentry *vb__lexicon_get_stem_h(const vb__lexicon *lx, const char *stem, size_t len,
+                                           uint64_t h, const char *key, size_t key_len);
 
 /* Lexicon file formats users can import (lexicons/README.md). */
 enum { VB_LEXFMT_AUTO = 0, VB_LEXFMT_TSV, VB_LEXFMT_VADER, VB_LEXFMT_AFINN, VB_LEXFMT_SENTIDA };
