@@ -126,6 +126,27 @@ static int fill(vb_reader *rd) {
   return (int)n;
 }
 
+/* What is wrong with the invalid UTF-8 sequence at p[0] (n bytes left on the line), in words a
+ * user can act on: a Latin-1 or Windows-1252 file shows as truncated sequences, CESU-8 or a
+ * Java export as surrogates, a badly converted file as overlong forms. */
+static const char *utf8_fault(const unsigned char *p, size_t n, bool last_line) {
+  unsigned c = p[0];
+  if (c >= 0x80 && c <= 0xBF) return "a continuation byte without a lead byte";
+  if (c == 0xC0 || c == 0xC1) return "an overlong encoding";
+  if (c >= 0xF5) return "a byte that never occurs in UTF-8";
+  size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+  for (size_t k = 1; k < need; k++) {
+    if (k >= n)
+      return last_line ? "a sequence cut off by the end of the file"
+                       : "a sequence cut off by the end of the line";
+    if ((p[k] & 0xC0) != 0x80) return "an incomplete sequence (a lead byte without its continuation)";
+  }
+  if ((c == 0xE0 && p[1] < 0xA0) || (c == 0xF0 && p[1] < 0x90)) return "an overlong encoding";
+  if (c == 0xED && p[1] >= 0xA0) return "a UTF-16 surrogate (CESU-8?)";
+  if (c == 0xF4 && p[1] >= 0x90) return "a code point above U+10FFFF";
+  return "an invalid sequence";
+}
+
 /* Repairs the current line: invalid UTF-8 and NUL bytes become U+FFFD, each reported. */
 static int repair_line(vb_reader *rd) {
   rd->line_bad = 0;
@@ -147,7 +168,8 @@ static int repair_line(vb_reader *rd) {
           report(rd, VB_PROBLEM_ERROR, rd->lineno, (long)i + 1, "NUL byte replaced by U+FFFD");
         else
           report(rd, VB_PROBLEM_ERROR, rd->lineno, (long)i + 1,
-                 "invalid UTF-8 (byte 0x%02X) replaced by U+FFFD", p[i]);
+                 "invalid UTF-8 (byte 0x%02X: %s) replaced by U+FFFD", p[i],
+                 utf8_fault(p + i, len - i, rd->eof && rd->blk_pos >= rd->blk_len));
       } else if (reported == 3) {
         report(rd, VB_PROBLEM_WARNING, rd->lineno, (long)i + 1,
                "more invalid bytes on this line (not reported one by one)");
@@ -561,6 +583,21 @@ static int json_value_cell(vb_reader *rd, const json_t *v) {
   return rc;
 }
 
+/* The byte column (1-based) of a jansson error on a line that starts `skip` bytes before the
+ * text parsed. jansson's own column counts characters, and both it and `position` point at the
+ * last byte of the offending token; its text ends "near 'TOKEN'", so the token starts that
+ * many bytes earlier. */
+static long json_error_column(const json_error_t *je, size_t skip) {
+  long pos = je->position > 0 ? (long)je->position : 1;
+  const char *near = strstr(je->text, " near '");
+  size_t tl = strlen(je->text);
+  if (near && tl > 0 && je->text[tl - 1] == '\'' && tl < JSON_ERROR_TEXT_LENGTH - 1) {
+    long tok = (long)(je->text + tl - 1 - (near + 7));
+    if (tok > 0 && tok <= pos) pos = pos - tok + 1;
+  }
+  return (long)skip + pos;
+}
+
 static int jsonl_record(vb_reader *rd) {
   for (;;) {
     int rc = next_line(rd);
@@ -581,12 +618,12 @@ static int jsonl_record(vb_reader *rd) {
     json_error_t je;
     json_t *doc = json_loadb(s, n, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
     if (!doc && strstr(je.text, "duplicate")) {
-      report(rd, VB_PROBLEM_ERROR, rd->lineno, je.column > 0 ? je.column : 0,
+      report(rd, VB_PROBLEM_ERROR, rd->lineno, json_error_column(&je, (size_t)(s - rd->line.data)),
              "%s (the last value is used)", je.text);
       doc = json_loadb(s, n, JSON_ALLOW_NUL, &je);
     }
     if (!doc) {
-      report(rd, VB_PROBLEM_ERROR, rd->lineno, (long)(s - rd->line.data) + (je.column > 0 ? je.column : 1),
+      report(rd, VB_PROBLEM_ERROR, rd->lineno, json_error_column(&je, (size_t)(s - rd->line.data)),
              "invalid JSON: %s", je.text);
       record_error(rd, VB_EPARSE, "invalid JSON");
       break;
@@ -709,7 +746,7 @@ int vb_reader_new(FILE *fp, const vb_reader_options *opts, vb_problem_fn problem
   /* Byte-order marks. */
   fill(rd);
   if (rd->read_error) {
-    vb__error_set(err, VB_EIO, name, 0, 0, "read error: %s", strerror(errno));
+    vb__error_set(err, VB_EIO, name, 1, 1, "cannot read the input: %s", strerror(errno));
     vb_reader_free(rd);
     return VB_EIO;
   }
@@ -825,7 +862,7 @@ int vb_reader_field(vb_reader *rd, const char *name, vb_error *err) {
       vb__buf list = {0};
       for (size_t i = 0; i < rd->n_cols && list.len < 200; i++)
         vb__buf_printf(&list, "%s'%s'", i ? ", " : "", rd->cols[i]);
-      vb__error_set(err, VB_ENOTFOUND, rd->name, 1, 0, "no column '%s'; the columns are: %s",
+      vb__error_set(err, VB_ENOTFOUND, rd->name, 1, 1, "no column '%s'; the columns are: %s",
                     name, list.data ? list.data : "(none)");
       vb__buf_free(&list);
       return VB_ENOTFOUND;

@@ -97,7 +97,7 @@ int cmd_merge(int argc, char **argv) {
   for (int i = 0; i < o.n_files && status == EXIT_OK; i++) {
     FILE *fp = fopen(o.files[i], "rb");
     if (!fp) {
-      msg("cannot open '%s': %s", o.files[i], strerror(errno));
+      fprintf(stderr, "%s:1:1: cannot open the file: %s\n", o.files[i], strerror(errno));
       status = EXIT_BADINPUT;
       break;
     }

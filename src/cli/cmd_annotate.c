@@ -559,7 +559,7 @@ static int run_input(job *j, const char *path) {
   FILE *fp = is_stdin ? stdin : fopen(path, "rb");
   const char *name = is_stdin ? "<stdin>" : path;
   if (!fp) {
-    msg("cannot open '%s': %s", path, strerror(errno));
+    fprintf(stderr, "%s:1:1: cannot open the file: %s\n", path, strerror(errno));
     j->problems++;
     return EXIT_BADINPUT;
   }

@@ -29,7 +29,7 @@ static int lines_open(lines *l, const opts *o) {
   l->strict = o->strict;
   l->fp = strcmp(path, "-") ? fopen(path, "rb") : stdin;
   if (!l->fp) {
-    msg("cannot open '%s': %s", path, strerror(errno));
+    fprintf(stderr, "%s:1:1: cannot open the file: %s\n", path, strerror(errno));
     return EXIT_BADINPUT;
   }
   return EXIT_OK;

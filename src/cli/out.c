@@ -1,10 +1,11 @@
 /* out.c - writing results: safe file replacement, JSON/CSV/TSV cells, messages. */
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -31,18 +32,40 @@ void msg_error(const vb_error *e) {
     fprintf(stderr, "%s: %s\n", progname, e->message[0] ? e->message : vb_strerror(e->code));
 }
 
+/* Output files. A regular file (or a name not there yet) is written beside the target under a
+ * temporary name and renamed into place only when everything was written, so that an error
+ * never leaves a half-written report where the result should be, and an old report stays
+ * intact. Anything else (a device such as /dev/null or /dev/full, a FIFO, /dev/stdout) is
+ * written directly (o->path set, no o->tmp_path): renaming over it would replace the device
+ * node itself. Every write error is found in out_close() and reported. */
 int out_open(out *o, const char *path) {
   memset(o, 0, sizeof *o);
   if (!path || !strcmp(path, "-")) {
     o->fp = stdout;
     return EXIT_OK;
   }
-  /* Write beside the target and rename at the end, so that an error never leaves a
-   * half-written file where the result should be. */
+  struct stat st;
+  bool exists = stat(path, &st) == 0;
+  if (exists && S_ISDIR(st.st_mode)) {
+    msg("cannot write '%s': it is a directory", path);
+    return EXIT_USAGE;
+  }
+  if (exists && !S_ISREG(st.st_mode)) {
+    o->fp = fopen(path, "wb");
+    if (!o->fp) {
+      msg("cannot write '%s': %s", path, strerror(errno));
+      return EXIT_INTERNAL;
+    }
+    o->path = path;
+    return EXIT_OK;
+  }
   size_t n = strlen(path);
-  o->tmp_path = malloc(n + 32);
-  if (!o->tmp_path) return EXIT_INTERNAL;
-  snprintf(o->tmp_path, n + 32, "%s.tmp.XXXXXX", path);
+  o->tmp_path = malloc(n + 16);
+  if (!o->tmp_path) {
+    msg("out of memory");
+    return EXIT_INTERNAL;
+  }
+  snprintf(o->tmp_path, n + 16, "%s.tmp.XXXXXX", path);
   int fd = mkstemp(o->tmp_path);
   if (fd < 0) {
     msg("cannot write '%s': %s", path, strerror(errno));
@@ -50,8 +73,20 @@ int out_open(out *o, const char *path) {
     o->tmp_path = NULL;
     return EXIT_INTERNAL;
   }
+  /* mkstemp makes the file private (0600); give the report the mode of the file it replaces,
+   * or the usual one under the user's umask. */
+  mode_t mode;
+  if (exists) {
+    mode = st.st_mode & 07777;
+  } else {
+    mode_t mask = umask(0);
+    umask(mask);
+    mode = 0666 & ~mask;
+  }
+  (void)fchmod(fd, mode);
   o->fp = fdopen(fd, "wb");
   if (!o->fp) {
+    msg("cannot write '%s': %s", path, strerror(errno));
     close(fd);
     unlink(o->tmp_path);
     free(o->tmp_path);
@@ -63,26 +98,47 @@ int out_open(out *o, const char *path) {
 }
 
 void out_abort(out *o) {
-  if (o->tmp_path) {
-    fclose(o->fp);
-    unlink(o->tmp_path);
-    free(o->tmp_path);
-    o->tmp_path = NULL;
-  }
+  if (!o->fp) return;
+  if (o->path) fclose(o->fp);
+  else fflush(o->fp);
+  if (o->tmp_path) unlink(o->tmp_path);
+  free(o->tmp_path);
+  o->tmp_path = NULL;
+  o->fp = NULL;
+}
+
+/* Renames the finished temporary file onto the target; a symbolic link there is followed, so
+ * that the file it names is replaced and the link stays. */
+static int out_rename(const out *o) {
+  struct stat lst;
+  char *real = NULL;
+  if (lstat(o->path, &lst) == 0 && S_ISLNK(lst.st_mode)) real = realpath(o->path, NULL);
+  int rc = rename(o->tmp_path, real ? real : o->path);
+  free(real);
+  return rc;
 }
 
 int out_close(out *o) {
-  int bad = fflush(o->fp) != 0 || ferror(o->fp);
+  if (!o->fp) return EXIT_INTERNAL;
+  errno = 0;
+  int bad = ferror(o->fp) != 0;
   int err = errno;
-  if (o->tmp_path) {
-    if (fclose(o->fp) != 0) bad = 1, err = errno;
-    if (!bad && rename(o->tmp_path, o->path) != 0) bad = 1, err = errno;
-    if (bad) unlink(o->tmp_path);
-    free(o->tmp_path);
-    o->tmp_path = NULL;
+  if (fflush(o->fp) != 0) bad = 1, err = errno;
+  bool to_file = o->path != NULL, replaced = o->tmp_path != NULL;
+  if (to_file) {
+    /* a full disk or a quota may only show when the data is written out */
+    if (!bad && replaced && fsync(fileno(o->fp)) != 0) bad = 1, err = errno;
+    if (fclose(o->fp) != 0 && !bad) bad = 1, err = errno;
+    if (!bad && replaced && out_rename(o) != 0) bad = 1, err = errno;
+    if (bad && replaced) unlink(o->tmp_path);
   }
+  free(o->tmp_path);
+  o->tmp_path = NULL;
+  o->fp = NULL;
   if (bad) {
-    msg("error writing %s: %s", o->path ? o->path : "standard output", strerror(err));
+    /* the stream's error flag says that a write failed, not why: errno may be gone by now */
+    msg("error writing %s: %s%s", to_file ? o->path : "standard output",
+        err ? strerror(err) : "a write failed", replaced ? " (the file was left as it was)" : "");
     return EXIT_INTERNAL;
   }
   return EXIT_OK;
