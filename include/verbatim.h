@@ -542,6 +542,80 @@ typedef struct vb_table {
 int vb_agg_table(const vb_agg *agg, vb_table **out);
 void vb_table_free(vb_table *table);
 
+/* ---------------------------------------------------------------------------------------- */
+/* Discovery of recurring phrases                                                           */
+/* ---------------------------------------------------------------------------------------- */
+
+/* Phrases of 1-4 words (over stems, stopwords at neither end) that recur across records,
+ * ranked by support or by keyness between a focus and a reference group, near-duplicates
+ * merged, with example quotes and whether the codebook already covers them. Two passes over
+ * the same records in the same order: vb_discover_add() for each, vb_discover_rank(), then
+ * (optionally) vb_discover_examples() for each; vb_discover_phrases() gives the result.
+ * Memory is bounded by `max_entries` (the pruning rule is in src/discover.c and the manual). */
+
+typedef struct vb_discover vb_discover;
+
+enum { VB_DISCOVER_AUTO = 0, VB_DISCOVER_BY_SUPPORT = 1, VB_DISCOVER_BY_KEYNESS = 2 };
+/* The group of a record: VB_GROUP_NONE counts for support only. */
+enum { VB_GROUP_NONE = -1, VB_GROUP_REFERENCE = 0, VB_GROUP_FOCUS = 1 };
+
+typedef struct vb_discover_options {
+  size_t max_words;    /* longest phrase, 1..4 (0: 4) */
+  size_t max_entries;  /* phrases the counting table holds at most (0: 200,000) */
+  size_t min_support;  /* records a phrase needs to be ranked (0: 3) */
+  size_t top;          /* phrases kept (0: 50) */
+  double merge_ratio;  /* a sub-phrase merges into a longer phrase holding at least this
+                          share of its support (0: 0.9) */
+  int sort;            /* VB_DISCOVER_*; AUTO: by keyness when both groups have records */
+  size_t examples;     /* quotes per phrase, at most 16 (0: 2) */
+  const char *data_dir; /* folder with lexicons/LANG/stopwords.txt; NULL: the built-in lists */
+} vb_discover_options;
+
+typedef struct vb_phrase {
+  const char *text;    /* the most frequent surface form (normalised words) */
+  const char *stems;   /* the stems it is counted by */
+  vb_lang lang;
+  size_t n_words;
+  size_t support;      /* records holding it */
+  size_t focus, reference; /* ... of each group */
+  double g2, p;        /* keyness: log-likelihood (Williams-corrected) and its p; NaN
+                          without two groups */
+  double log_ratio;    /* effect size: log2 of the ratio of the groups' rates */
+  int exact;           /* 0: the table was pruned before it was counted; support may be low */
+  size_t seen;         /* records holding it in the second pass */
+  size_t covered;      /* ... in which a theme mention overlaps it */
+  long theme;          /* the theme covering it most often, or -1 */
+  size_t n_examples;
+  const char *const *examples;    /* quotes: the sentence around the phrase */
+  const char *const *example_ids; /* the id of each quote's record */
+  const char *merged;  /* stems of the sub-phrases merged into it, "; "-separated, or "" */
+} vb_phrase;
+
+typedef struct vb_discover_info {
+  size_t records, focus, reference; /* records added, and in each group */
+  size_t entries;      /* phrases in the table at the end */
+  size_t prunes;       /* times the table was pruned */
+  size_t max_dropped;  /* the largest support dropped by pruning (0: all counts exact) */
+  int by_keyness;      /* ranked by keyness (else by support) */
+} vb_discover_info;
+
+/** Returns a new discovery in `*out` for the themes of `model` (which must outlive it);
+ *  release it with vb_discover_free(). `opts` may be NULL (the defaults). */
+int vb_discover_new(const vb_model *model, const vb_discover_options *opts, vb_discover **out);
+void vb_discover_free(vb_discover *d);
+/** First pass: counts the phrases of one analysed record in `group` (VB_GROUP_*). */
+int vb_discover_add(vb_discover *d, const vb_result *r, int group);
+/** Ends the first pass: ranks, merges near-duplicates, keeps the top phrases. */
+int vb_discover_rank(vb_discover *d);
+/** Second pass (optional), the same records in the same order: quotes, surface forms and
+ *  codebook coverage of the ranked phrases. `id` (may be NULL) names the record. */
+int vb_discover_examples(vb_discover *d, const vb_result *r, int group, const char *id,
+                         size_t id_len);
+/** The ranked phrases, best first; the array is owned by `d`, valid until it is freed. */
+size_t vb_discover_phrases(vb_discover *d, const vb_phrase **out);
+/** Counts about the run. */
+void vb_discover_stats(const vb_discover *d, vb_discover_info *info);
+
 #ifdef __cplusplus
 }
 #endif

@@ -75,6 +75,7 @@ int cmd_tokenize(int argc, char **argv);
 int cmd_stem(int argc, char **argv);
 int cmd_langid(int argc, char **argv);
 int cmd_codebook(int argc, char **argv);
+int cmd_discover(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 void usage_of(const char *cmd, FILE *fp);
 

@@ -1,0 +1,732 @@
+/* cmd_discover.c - verbatim discover: recurring phrases, ranked by support or by keyness
+ * between two groups of records (low vs high scores, negative vs positive records, a column's
+ * value vs the rest, the last period vs the one before), with quotes, the codebook's coverage
+ * and a codebook snippet for the phrases it does not cover. */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+typedef enum { GROUP_NONE, GROUP_SCORE, GROUP_SENTIMENT, GROUP_COLUMN, GROUP_PERIOD } group_kind;
+
+typedef struct dopts {
+  group_kind kind;
+  const char *group_col, *focus, *reference, *date_col, *period, *snippet, *sort;
+  vb_discover_options d;
+} dopts;
+
+typedef struct dctx {
+  opts o;
+  dopts x;
+  vb_model *m;
+  vb_analyzer *an;
+  vb_discover *disc;
+  vb_run_options ro;
+  vb_score_type type;
+  bool type_given;
+  double smin, smax, lo, hi; /* focus: score <= lo; reference: score >= hi */
+  bool any_score;
+  char last_period[16], prev_period[16];
+  int pass; /* 0 scan scores/dates, 1 count, 2 examples */
+  size_t records, errors, problems;
+  FILE *spool; /* standard input, kept for the second pass */
+} dctx;
+
+static void on_problem(void *ctx, int severity, const vb_error *e) {
+  dctx *c = ctx;
+  if (c->pass > 1) return; /* said already */
+  if (severity == VB_PROBLEM_ERROR) c->problems++;
+  fprintf(stderr, "%s:%ld:%ld: %s%s\n", e->file, e->line, e->column > 0 ? e->column : 1,
+          severity == VB_PROBLEM_ERROR ? "" : "warning: ", e->message);
+}
+
+/* ---- dates and periods ---- */
+
+static long days_from_civil(long y, long m, long d) {
+  y -= m <= 2;
+  long era = (y >= 0 ? y : y - 399) / 400;
+  long yoe = y - era * 400;
+  long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/* The period of a date "YYYY-MM-DD..." (or YYYY/MM/DD) as a text that sorts in time order;
+ * false when the field is not such a date. */
+static bool period_key(const char *s, size_t n, const char *period, char key[16]) {
+  while (n && (*s == ' ' || *s == '\t')) { s++; n--; }
+  if (n < 10) return false;
+  for (int k = 0; k < 10; k++) {
+    if (k == 4 || k == 7) {
+      if (s[k] != '-' && s[k] != '/') return false;
+    } else if (s[k] < '0' || s[k] > '9') {
+      return false;
+    }
+  }
+  long y = strtol(s, NULL, 10) % 10000, m = strtol(s + 5, NULL, 10), d = strtol(s + 8, NULL, 10);
+  if (m < 1 || m > 12 || d < 1 || d > 31) return false;
+  if (!strcmp(period, "day")) snprintf(key, 16, "%04ld-%02ld-%02ld", y, m, d);
+  else if (!strcmp(period, "month")) snprintf(key, 16, "%04ld-%02ld", y, m);
+  else if (!strcmp(period, "quarter")) snprintf(key, 16, "%04ld-Q%ld", y, (m - 1) / 3 + 1);
+  else { /* ISO week: the week holding the Thursday */
+    long days = days_from_civil(y, m, d);
+    long wd = ((days % 7) + 7 + 3) % 7; /* 0 Monday (1970-01-01 was a Thursday) */
+    long thu = days - wd + 3;
+    /* the year of that Thursday */
+    long ty = y;
+    if (thu < days_from_civil(ty, 1, 1)) ty--;
+    else if (thu >= days_from_civil(ty + 1, 1, 1)) ty++;
+    long week = (thu - days_from_civil(ty, 1, 1)) / 7 + 1;
+    snprintf(key, 16, "%04ld-W%02ld", ty % 10000, week % 100);
+  }
+  return true;
+}
+
+/* ---- one input, one pass ---- */
+
+static int group_of(dctx *c, const vb_reader *rd, int h_score, int h_group, int h_date,
+                    const vb_result *r) {
+  size_t n;
+  const char *v;
+  switch (c->x.kind) {
+  case GROUP_SCORE: {
+    v = vb_reader_get(rd, h_score, &n);
+    double s;
+    if (!v || vb_parse_number(v, n, &s) || !vb_score_valid(c->type, s)) return VB_GROUP_NONE;
+    return s <= c->lo ? VB_GROUP_FOCUS : s >= c->hi ? VB_GROUP_REFERENCE : VB_GROUP_NONE;
+  }
+  case GROUP_SENTIMENT: {
+    int l = vb_result_sentiment(r)->label;
+    return l < 0 ? VB_GROUP_FOCUS : l > 0 ? VB_GROUP_REFERENCE : VB_GROUP_NONE;
+  }
+  case GROUP_COLUMN:
+    v = vb_reader_get(rd, h_group, &n);
+    if (!v) return VB_GROUP_NONE;
+    if (strlen(c->x.focus) == n && !memcmp(v, c->x.focus, n)) return VB_GROUP_FOCUS;
+    if (!c->x.reference) return n ? VB_GROUP_REFERENCE : VB_GROUP_NONE;
+    return strlen(c->x.reference) == n && !memcmp(v, c->x.reference, n) ? VB_GROUP_REFERENCE
+                                                                        : VB_GROUP_NONE;
+  case GROUP_PERIOD: {
+    char key[16];
+    v = vb_reader_get(rd, h_date, &n);
+    if (!v || !period_key(v, n, c->x.period, key)) return VB_GROUP_NONE;
+    return !strcmp(key, c->last_period) ? VB_GROUP_FOCUS
+           : !strcmp(key, c->prev_period) ? VB_GROUP_REFERENCE : VB_GROUP_NONE;
+  }
+  default: return VB_GROUP_NONE;
+  }
+}
+
+static int field(vb_reader *rd, const char *name, int *h) {
+  vb_error e = {0};
+  *h = vb_reader_field(rd, name, &e);
+  if (*h < 0) {
+    msg_error(&e);
+    return EXIT_BADINPUT;
+  }
+  return EXIT_OK;
+}
+
+static int run_input(dctx *c, const char *path) {
+  const opts *o = &c->o;
+  bool is_stdin = !strcmp(path, "-");
+  FILE *fp;
+  if (is_stdin) {
+    if (!c->spool) {
+      /* two passes over standard input: keep a copy */
+      c->spool = tmpfile();
+      if (!c->spool) {
+        msg("cannot make a temporary file: %s", strerror(errno));
+        return EXIT_INTERNAL;
+      }
+      char buf[65536];
+      size_t n;
+      while ((n = fread(buf, 1, sizeof buf, stdin)) > 0) fwrite(buf, 1, n, c->spool);
+      if (ferror(c->spool)) {
+        msg("cannot write a temporary file");
+        return EXIT_INTERNAL;
+      }
+    }
+    rewind(c->spool);
+    fp = c->spool;
+  } else {
+    fp = fopen(path, "rb");
+    if (!fp) {
+      msg("cannot open '%s': %s", path, strerror(errno));
+      c->problems++;
+      return EXIT_BADINPUT;
+    }
+  }
+  vb_reader_options ropt = {0};
+  ropt.name = path;
+  ropt.delimiter = o->delimiter;
+  ropt.max_field = o->max_field;
+  if (o->input_format) vb_format_parse(o->input_format, &ropt.format);
+  else if (!is_stdin && vb_format_from_name(path) == VB_FORMAT_AUTO) {
+    msg("%s: cannot tell the format from the name; give --input-format csv|tsv|jsonl|txt", path);
+    fclose(fp);
+    return EXIT_USAGE;
+  }
+  vb_reader *rd;
+  vb_error e = {0};
+  int rc = vb_reader_new(fp, &ropt, on_problem, c, &rd, &e);
+  if (rc) {
+    msg_error(&e);
+    if (!is_stdin) fclose(fp);
+    return rc == VB_ENOMEM ? EXIT_INTERNAL : EXIT_BADINPUT;
+  }
+  int h_text = -1, h_id = -1, h_score = -1, h_group = -1, h_date = -1, h_lang = -1;
+  int status = field(rd, o->text, &h_text);
+  if (status == EXIT_OK && vb_reader_format(rd) != VB_FORMAT_TXT) {
+    vb_error ie = {0};
+    h_id = vb_reader_field(rd, o->id, &ie);
+    if (h_id < 0 && o->id_given) {
+      msg_error(&ie);
+      status = EXIT_BADINPUT;
+    }
+    if (status == EXIT_OK && c->x.kind == GROUP_SCORE) status = field(rd, o->score, &h_score);
+    if (status == EXIT_OK && c->x.kind == GROUP_COLUMN) status = field(rd, c->x.group_col, &h_group);
+    if (status == EXIT_OK && c->x.kind == GROUP_PERIOD) status = field(rd, c->x.date_col, &h_date);
+    if (status == EXIT_OK && o->lang_col) status = field(rd, o->lang_col, &h_lang);
+  } else if (status == EXIT_OK && c->x.kind != GROUP_NONE && c->x.kind != GROUP_SENTIMENT) {
+    msg("%s: plain text has no columns to group by", path);
+    status = EXIT_USAGE;
+  }
+  const vb_record *rec = NULL;
+  char idbuf[32];
+  size_t index = 0;
+  while (status == EXIT_OK && (rc = vb_reader_next(rd, &rec)) == 1) {
+    index++;
+    if (c->pass == 0) {
+      size_t n;
+      const char *v;
+      if (h_score >= 0 && (v = vb_reader_get(rd, h_score, &n))) {
+        double s;
+        if (vb_parse_number(v, n, &s) == VB_OK && vb_score_valid(VB_SCORE_RATING, s)) {
+          if (!c->any_score || s < c->smin) c->smin = s;
+          if (!c->any_score || s > c->smax) c->smax = s;
+          c->any_score = true;
+        }
+      }
+      char key[16];
+      if (h_date >= 0 && (v = vb_reader_get(rd, h_date, &n)) && period_key(v, n, c->x.period, key)) {
+        if (strcmp(key, c->last_period) > 0) {
+          if (c->last_period[0]) memcpy(c->prev_period, c->last_period, sizeof key);
+          memcpy(c->last_period, key, sizeof key);
+        } else if (strcmp(key, c->last_period) < 0 && strcmp(key, c->prev_period) > 0) {
+          memcpy(c->prev_period, key, sizeof key);
+        }
+      }
+      continue;
+    }
+    if (c->pass == 1) c->records++;
+    size_t tlen = 0, idlen = 0;
+    const char *text = vb_reader_get(rd, h_text, &tlen);
+    const char *id = h_id >= 0 ? vb_reader_get(rd, h_id, &idlen) : NULL;
+    if (!id) {
+      snprintf(idbuf, sizeof idbuf, "%zu", index);
+      id = idbuf;
+      idlen = strlen(idbuf);
+    }
+    if (rec->error || (!text && vb_reader_format(rd) == VB_FORMAT_JSONL)) {
+      if (c->pass == 1) c->errors++;
+      continue;
+    }
+    vb_run_options ro = c->ro;
+    if (h_lang >= 0) {
+      size_t ll;
+      const char *lv = vb_reader_get(rd, h_lang, &ll);
+      char code[8];
+      vb_lang l;
+      if (lv && ll > 0 && ll < sizeof code) {
+        memcpy(code, lv, ll);
+        code[ll] = '\0';
+        if (vb_lang_parse(code, &l) == VB_OK) ro.lang = l;
+      }
+    }
+    const vb_result *r;
+    int arc = vb_analyzer_run(c->an, text ? text : "", tlen, &ro, &r);
+    if (arc == VB_ENOMEM) {
+      msg("out of memory");
+      status = EXIT_INTERNAL;
+      break;
+    }
+    if (arc) {
+      if (c->pass == 1) c->errors++;
+      continue;
+    }
+    int g = group_of(c, rd, h_score, h_group, h_date, r);
+    arc = c->pass == 1 ? vb_discover_add(c->disc, r, g)
+                       : vb_discover_examples(c->disc, r, g, id, idlen);
+    if (arc) {
+      msg("out of memory");
+      status = EXIT_INTERNAL;
+    }
+  }
+  if (rc < 0 && status == EXIT_OK) {
+    msg("%s: read error after line %ld", path, rec ? rec->line_end : 0L);
+    status = EXIT_BADINPUT;
+  }
+  vb_reader_free(rd);
+  if (!is_stdin) fclose(fp);
+  return status;
+}
+
+static int run_pass(dctx *c, int pass) {
+  c->pass = pass;
+  const char *stdin_only[] = {"-"};
+  const char *const *files = c->o.n_files ? c->o.files : stdin_only;
+  int n = c->o.n_files ? c->o.n_files : 1;
+  int status = EXIT_OK;
+  for (int i = 0; i < n; i++) {
+    int rc = run_input(c, files[i]);
+    if (rc == EXIT_INTERNAL || rc == EXIT_USAGE) return rc;
+    if (rc && !status) status = rc;
+  }
+  return status;
+}
+
+/* ---- output ---- */
+
+static const char *group_name(const dctx *c, bool focus) {
+  switch (c->x.kind) {
+  case GROUP_SCORE:
+    if (c->type == VB_SCORE_NPS) return focus ? "detractors" : "promoters";
+    return focus ? "low scores" : "high scores";
+  case GROUP_SENTIMENT: return focus ? "negative records" : "positive records";
+  case GROUP_COLUMN: return focus ? c->x.focus : c->x.reference ? c->x.reference : "the rest";
+  case GROUP_PERIOD: return focus ? c->last_period : c->prev_period;
+  default: return "";
+  }
+}
+
+static bool is_covered(const vb_phrase *p) { return p->seen && 2 * p->covered >= p->seen; }
+
+/* An id level from a phrase: ASCII letters and digits, '_' between words. */
+static void slug(const char *text, char *dst, size_t cap) {
+  size_t o = 0;
+  bool under = false;
+  for (const unsigned char *p = (const unsigned char *)text; *p && o + 2 < cap; p++) {
+    unsigned char ch = *p;
+    if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')) {
+      if (under && o) dst[o++] = '_';
+      under = false;
+      dst[o++] = (char)ch;
+    } else if (ch == ' ' || ch == '-' || ch == '\'') {
+      under = true;
+    } else if (ch >= 0x80) {
+      /* å ä ö æ ø é ...: their base letter; other scripts are left out */
+      static const char *const from[] = {"\xC3\xA5", "\xC3\xA4", "\xC3\xA6", "\xC3\xB6",
+                                         "\xC3\xB8", "\xC3\xA9", "\xC3\xBC"};
+      static const char *const to[] = {"a", "a", "ae", "o", "o", "e", "u"};
+      for (size_t k = 0; k < 7; k++)
+        if (!memcmp(p, from[k], 2)) {
+          if (under && o) dst[o++] = '_';
+          under = false;
+          for (const char *t = to[k]; *t && o + 2 < cap; t++) dst[o++] = *t;
+        }
+    }
+  }
+  dst[o] = '\0';
+}
+
+static void write_snippet(FILE *fp, const dctx *c, const vb_phrase *ph, size_t n) {
+  size_t uncovered = 0;
+  for (size_t i = 0; i < n; i++) uncovered += !is_covered(&ph[i]);
+  fprintf(fp, "# verbatim discover: %zu phrase%s the codebook does not cover yet. Edit the ids,\n"
+              "# labels and terms (merge related phrases into one theme, add the other languages),\n"
+              "# then load the file with --codebook FILE.\n", uncovered, uncovered == 1 ? "" : "s");
+  char used[64][48];
+  size_t n_used = 0;
+  for (size_t i = 0; i < n; i++) {
+    const vb_phrase *p = &ph[i];
+    if (is_covered(p)) continue;
+    char s[48];
+    slug(p->text, s, sizeof s);
+    bool dup = !s[0];
+    for (size_t k = 0; k < n_used && !dup; k++) dup = !strcmp(used[k], s);
+    if (dup) snprintf(s, sizeof s, "phrase_%zu", i + 1);
+    if (n_used < 64) snprintf(used[n_used++], sizeof used[0], "%s", s);
+    fprintf(fp, "\n[discovered.%s]\nlabel: %s\ndescription: found by verbatim discover in %zu "
+                "records", s, p->text, p->support);
+    if (!isnan(p->g2))
+      fprintf(fp, " (%zu %s, %zu %s; G2 %.1f, log2 ratio %+.2f)", p->focus, group_name(c, true),
+              p->reference, group_name(c, false), p->g2, p->log_ratio);
+    fputc('\n', fp);
+    if (p->n_examples) fprintf(fp, "# e.g. \"%s\"\n", p->examples[0]);
+    fprintf(fp, "%s: %s\n", vb_lang_code(p->lang), p->text);
+  }
+}
+
+static void write_table(FILE *fp, const dctx *c, const vb_phrase *ph, size_t n, bool key) {
+  fprintf(fp, "%-4s %-32s %7s", "#", "phrase", "support");
+  if (key) fprintf(fp, " %6s %6s %8s %7s %7s", "focus", "ref", "G2", "p", "log2r");
+  fprintf(fp, "  %s\n", "covered by");
+  for (size_t i = 0; i < n; i++) {
+    const vb_phrase *p = &ph[i];
+    char num[32];
+    snprintf(num, sizeof num, "%zu%s", i + 1, p->exact ? "" : "~");
+    fprintf(fp, "%-4s %-32s %7zu", num, p->text, p->support);
+    if (key) {
+      fprintf(fp, " %6zu %6zu %8.2f ", p->focus, p->reference, p->g2);
+      char pb[16];
+      if (p->p < 0.001) snprintf(pb, sizeof pb, "<0.001");
+      else snprintf(pb, sizeof pb, "%.3f", p->p);
+      fprintf(fp, "%7s %+7.2f", pb, p->log_ratio);
+    }
+    if (is_covered(p) && p->theme >= 0)
+      fprintf(fp, "  %s (%.0f%%)", vb_model_theme_id(c->m, (size_t)p->theme),
+              100.0 * (double)p->covered / (double)p->seen);
+    else if (p->covered)
+      fprintf(fp, "  - (%.0f%% by %s)", 100.0 * (double)p->covered / (double)p->seen,
+              vb_model_theme_id(c->m, (size_t)p->theme));
+    else
+      fputs("  -", fp);
+    fputc('\n', fp);
+    if (p->merged[0]) fprintf(fp, "     merged: %s\n", p->merged);
+    for (size_t k = 0; k < p->n_examples; k++)
+      fprintf(fp, "     \"%s\" (%s)\n", p->examples[k], p->example_ids[k]);
+  }
+}
+
+static void write_tsv(FILE *fp, const dctx *c, const vb_phrase *ph, size_t n) {
+  fputs("rank\tphrase\tstems\tlang\twords\tsupport\tfocus\treference\tg2\tp\tlog_ratio\texact\t"
+        "covered\ttheme\tmerged\texample_id\texample\n", fp);
+  for (size_t i = 0; i < n; i++) {
+    const vb_phrase *p = &ph[i];
+    fprintf(fp, "%zu\t", i + 1);
+    tsv_cell(fp, p->text, strlen(p->text));
+    fputc('\t', fp);
+    tsv_cell(fp, p->stems, strlen(p->stems));
+    fprintf(fp, "\t%s\t%zu\t%zu\t%zu\t%zu\t", vb_lang_code(p->lang), p->n_words, p->support,
+            p->focus, p->reference);
+    put_num(fp, p->g2, 3);
+    fputc('\t', fp);
+    put_num(fp, p->p, 6);
+    fputc('\t', fp);
+    put_num(fp, p->log_ratio, 3);
+    fprintf(fp, "\t%s\t", p->exact ? "yes" : "no");
+    put_num(fp, p->seen ? (double)p->covered / (double)p->seen : 0.0, 3);
+    fprintf(fp, "\t%s\t", is_covered(p) && p->theme >= 0 ? vb_model_theme_id(c->m, (size_t)p->theme) : "");
+    tsv_cell(fp, p->merged, strlen(p->merged));
+    fputc('\t', fp);
+    if (p->n_examples) {
+      tsv_cell(fp, p->example_ids[0], strlen(p->example_ids[0]));
+      fputc('\t', fp);
+      tsv_cell(fp, p->examples[0], strlen(p->examples[0]));
+    } else {
+      fputc('\t', fp);
+    }
+    fputc('\n', fp);
+  }
+}
+
+static void write_json(FILE *fp, const dctx *c, const vb_phrase *ph, size_t n,
+                       const vb_discover_info *info) {
+  fprintf(fp, "{\"records\": %zu, \"analysed\": %zu, \"ranked_by\": \"%s\"", c->records,
+          info->records, info->by_keyness ? "keyness" : "support");
+  if (c->x.kind != GROUP_NONE) {
+    fputs(", \"focus\": {\"name\": ", fp);
+    json_str(fp, group_name(c, true), strlen(group_name(c, true)));
+    fprintf(fp, ", \"records\": %zu}, \"reference\": {\"name\": ", info->focus);
+    json_str(fp, group_name(c, false), strlen(group_name(c, false)));
+    fprintf(fp, ", \"records\": %zu}", info->reference);
+  }
+  fprintf(fp, ", \"table\": {\"entries\": %zu, \"prunes\": %zu, \"max_dropped_support\": %zu}",
+          info->entries, info->prunes, info->max_dropped);
+  fputs(", \"phrases\": [", fp);
+  for (size_t i = 0; i < n; i++) {
+    const vb_phrase *p = &ph[i];
+    fprintf(fp, "%s\n  {\"rank\": %zu, \"phrase\": ", i ? "," : "", i + 1);
+    json_str(fp, p->text, strlen(p->text));
+    fputs(", \"stems\": ", fp);
+    json_str(fp, p->stems, strlen(p->stems));
+    fprintf(fp, ", \"lang\": \"%s\", \"words\": %zu, \"support\": %zu, \"focus\": %zu, "
+                "\"reference\": %zu, \"g2\": ", vb_lang_code(p->lang), p->n_words, p->support,
+            p->focus, p->reference);
+    put_num(fp, p->g2, 3);
+    fputs(", \"p\": ", fp);
+    put_num(fp, p->p, 6);
+    fputs(", \"log_ratio\": ", fp);
+    put_num(fp, p->log_ratio, 3);
+    fprintf(fp, ", \"exact\": %s, \"covered\": ", p->exact ? "true" : "false");
+    put_num(fp, p->seen ? (double)p->covered / (double)p->seen : 0.0, 3);
+    fputs(", \"theme\": ", fp);
+    if (p->theme >= 0) {
+      const char *t = vb_model_theme_id(c->m, (size_t)p->theme);
+      json_str(fp, t, strlen(t));
+    } else {
+      fputs("null", fp);
+    }
+    fprintf(fp, ", \"is_covered\": %s, \"merged\": [", is_covered(p) ? "true" : "false");
+    const char *s = p->merged;
+    for (bool first = true; *s; first = false) {
+      const char *e = strstr(s, "; ");
+      size_t l = e ? (size_t)(e - s) : strlen(s);
+      if (!first) fputs(", ", fp);
+      json_str(fp, s, l);
+      s += l + (e ? 2 : 0);
+    }
+    fputs("], \"examples\": [", fp);
+    for (size_t k = 0; k < p->n_examples; k++) {
+      fputs(k ? ", {\"id\": " : "{\"id\": ", fp);
+      json_str(fp, p->example_ids[k], strlen(p->example_ids[k]));
+      fputs(", \"text\": ", fp);
+      json_str(fp, p->examples[k], strlen(p->examples[k]));
+      fputc('}', fp);
+    }
+    fputs("]}", fp);
+  }
+  fputs("\n]}\n", fp);
+}
+
+/* ---- options ---- */
+
+static int num_opt(const char *name, const char *v, size_t lo, size_t hi, size_t *res) {
+  char *end;
+  unsigned long long x = strtoull(v, &end, 10);
+  if (*end || !*v || x < lo || x > hi) {
+    msg("discover: --%s takes a whole number from %zu to %zu", name, lo, hi);
+    return EXIT_USAGE;
+  }
+  *res = (size_t)x;
+  return EXIT_OK;
+}
+
+/* Takes the options only discover has out of argv (the rest go to opts_parse). */
+static int take_opts(int *argc, char **argv, dopts *x) {
+  int w = 0;
+  static const char *const with_arg[] = {"group", "focus", "reference", "date", "period", "top",
+                                         "min-support", "max-words", "max-ngrams", "examples",
+                                         "merge", "sort", "snippet", NULL};
+  for (int i = 0; i < *argc; i++) {
+    const char *a = argv[i];
+    if (!strcmp(a, "--")) { /* the rest are files */
+      while (i < *argc) argv[w++] = argv[i++];
+      break;
+    }
+    if (!strcmp(a, "--by-sentiment")) {
+      x->kind = GROUP_SENTIMENT;
+      continue;
+    }
+    const char *name = NULL, *val = NULL;
+    for (int k = 0; with_arg[k] && !name; k++) {
+      size_t l = strlen(with_arg[k]);
+      if (strncmp(a, "--", 2) || strncmp(a + 2, with_arg[k], l)) continue;
+      if (a[2 + l] == '=') {
+        name = with_arg[k];
+        val = a + 3 + l;
+      } else if (a[2 + l] == '\0') {
+        name = with_arg[k];
+        if (i + 1 >= *argc) {
+          msg("discover: option '--%s' needs a value", name);
+          return EXIT_USAGE;
+        }
+        val = argv[++i];
+      }
+    }
+    if (!name) {
+      argv[w++] = argv[i];
+      continue;
+    }
+    int rc = EXIT_OK;
+    if (!strcmp(name, "group")) { x->group_col = val; x->kind = GROUP_COLUMN; }
+    else if (!strcmp(name, "focus")) x->focus = val;
+    else if (!strcmp(name, "reference")) x->reference = val;
+    else if (!strcmp(name, "date")) { x->date_col = val; x->kind = GROUP_PERIOD; }
+    else if (!strcmp(name, "period")) x->period = val;
+    else if (!strcmp(name, "top")) rc = num_opt(name, val, 1, 100000, &x->d.top);
+    else if (!strcmp(name, "min-support")) rc = num_opt(name, val, 1, 1000000000, &x->d.min_support);
+    else if (!strcmp(name, "max-words")) rc = num_opt(name, val, 1, 4, &x->d.max_words);
+    else if (!strcmp(name, "max-ngrams")) rc = num_opt(name, val, 16, 100000000, &x->d.max_entries);
+    else if (!strcmp(name, "examples")) rc = num_opt(name, val, 1, 16, &x->d.examples);
+    else if (!strcmp(name, "snippet")) x->snippet = val;
+    else if (!strcmp(name, "sort")) {
+      if (!strcmp(val, "support")) x->d.sort = VB_DISCOVER_BY_SUPPORT;
+      else if (!strcmp(val, "keyness")) x->d.sort = VB_DISCOVER_BY_KEYNESS;
+      else { msg("discover: --sort takes support or keyness"); rc = EXIT_USAGE; }
+    } else if (!strcmp(name, "merge")) {
+      char *end;
+      double r = strtod(val, &end);
+      if (*end || !(r > 0 && r <= 1)) {
+        msg("discover: --merge takes a share above 0 and at most 1 (e.g. 0.9)");
+        rc = EXIT_USAGE;
+      } else {
+        x->d.merge_ratio = r;
+      }
+    }
+    if (rc) return rc;
+  }
+  *argc = w;
+  return EXIT_OK;
+}
+
+int cmd_discover(int argc, char **argv) {
+  dctx c;
+  memset(&c, 0, sizeof c);
+  char **args = malloc(((size_t)argc + 1) * sizeof *args);
+  if (!args) return EXIT_INTERNAL;
+  memcpy(args, argv, (size_t)argc * sizeof *args);
+  int nargs = argc;
+  int rc = take_opts(&nargs, args, &c.x);
+  if (rc == EXIT_OK)
+    rc = opts_parse("discover", nargs, args,
+                    "text id lang lang-col lang-default input-format delimiter format output "
+                    "score score-type codebook lexicon data max-field quiet no-default-codebook",
+                    &c.o);
+  free(args);
+  if (rc) return rc;
+  opts *o = &c.o;
+  if (o->score) {
+    if (c.x.kind != GROUP_NONE) {
+      msg("discover: give one way of grouping (--score, --by-sentiment, --group or --date)");
+      return EXIT_USAGE;
+    }
+    c.x.kind = GROUP_SCORE;
+  }
+  if (o->score_type && !o->score) {
+    msg("discover: --score-type needs --score NAME");
+    return EXIT_USAGE;
+  }
+  if (c.x.kind == GROUP_COLUMN && !c.x.focus) {
+    msg("discover: --group NAME needs --focus VALUE (and optionally --reference VALUE)");
+    return EXIT_USAGE;
+  }
+  if ((c.x.focus || c.x.reference) && c.x.kind != GROUP_COLUMN) {
+    msg("discover: --focus and --reference go with --group NAME");
+    return EXIT_USAGE;
+  }
+  if (c.x.kind == GROUP_PERIOD) {
+    if (!c.x.period) c.x.period = "month";
+    if (strcmp(c.x.period, "day") && strcmp(c.x.period, "week") && strcmp(c.x.period, "month") &&
+        strcmp(c.x.period, "quarter")) {
+      msg("discover: --period takes day, week, month or quarter");
+      return EXIT_USAGE;
+    }
+  } else if (c.x.period) {
+    msg("discover: --period goes with --date NAME");
+    return EXIT_USAGE;
+  }
+  if (o->format && strcmp(o->format, "table") && strcmp(o->format, "tsv") && strcmp(o->format, "json")) {
+    msg("discover: --format takes table, tsv or json");
+    return EXIT_USAGE;
+  }
+  c.ro.lang = c.ro.lang_default = VB_LANG_UND;
+  if (o->lang && vb_lang_parse(o->lang, &c.ro.lang)) {
+    msg("discover: unknown language '%s' (sv, da, he, en or auto)", o->lang);
+    return EXIT_USAGE;
+  }
+  if (o->lang_default && (vb_lang_parse(o->lang_default, &c.ro.lang_default) ||
+                          c.ro.lang_default == VB_LANG_UND)) {
+    msg("discover: --lang-default takes sv, da, he or en");
+    return EXIT_USAGE;
+  }
+  vb_format f;
+  if (o->input_format && vb_format_parse(o->input_format, &f)) {
+    msg("discover: --input-format takes csv, tsv, jsonl or txt");
+    return EXIT_USAGE;
+  }
+  if (o->score_type) {
+    if (vb_score_type_parse(o->score_type, &c.type) || c.type == VB_SCORE_NONE) {
+      msg("discover: --score-type takes nps, csat, ces or rating");
+      return EXIT_USAGE;
+    }
+    c.type_given = true;
+  }
+  if ((rc = load_model(o, &c.m))) return rc;
+  c.x.d.data_dir = o->data_dir;
+  int status = EXIT_OK;
+  if (vb_analyzer_new(c.m, &c.an) || vb_discover_new(c.m, &c.x.d, &c.disc)) {
+    msg("out of memory");
+    status = EXIT_INTERNAL;
+  }
+  /* pass 0: the score range (type guess, rating thirds) or the last two periods */
+  if (status == EXIT_OK &&
+      ((c.x.kind == GROUP_SCORE && (!c.type_given || c.type == VB_SCORE_RATING)) ||
+       c.x.kind == GROUP_PERIOD)) {
+    status = run_pass(&c, 0);
+    if (c.x.kind == GROUP_SCORE && !c.type_given) {
+      c.type = c.any_score ? vb_score_type_guess(c.smin, c.smax) : VB_SCORE_RATING;
+      if (!o->quiet && c.any_score)
+        msg("score type guessed as %s from the values %g to %g (set it with --score-type)",
+            vb_score_type_name(c.type), c.smin, c.smax);
+    }
+    if (c.x.kind == GROUP_PERIOD && !c.prev_period[0] && !o->quiet)
+      msg("discover: fewer than two %ss with dates in '%s': no keyness", c.x.period, c.x.date_col);
+  }
+  switch (c.type) {
+  case VB_SCORE_NPS: c.lo = 6; c.hi = 9; break;
+  case VB_SCORE_CSAT: c.lo = 2; c.hi = 4; break;
+  case VB_SCORE_CES: c.lo = 3; c.hi = 5; break;
+  default: /* the lower and upper thirds of the range seen */
+    c.lo = c.smin + (c.smax - c.smin) / 3;
+    c.hi = c.smax - (c.smax - c.smin) / 3;
+    if (!(c.hi > c.lo)) c.lo = -INFINITY, c.hi = INFINITY;
+  }
+  if (status == EXIT_OK || status == EXIT_BADINPUT) {
+    int s1 = run_pass(&c, 1);
+    if (s1 && (!status || s1 == EXIT_INTERNAL || s1 == EXIT_USAGE)) status = s1;
+  }
+  if (status == EXIT_OK || status == EXIT_BADINPUT) {
+    if (vb_discover_rank(c.disc)) status = EXIT_INTERNAL;
+  }
+  if (status == EXIT_OK || status == EXIT_BADINPUT) {
+    int s2 = run_pass(&c, 2);
+    if (s2 == EXIT_INTERNAL || s2 == EXIT_USAGE) status = s2;
+  }
+  if (status == EXIT_OK || status == EXIT_BADINPUT) {
+    const vb_phrase *ph;
+    size_t n = vb_discover_phrases(c.disc, &ph);
+    vb_discover_info info;
+    vb_discover_stats(c.disc, &info);
+    out w;
+    int wrc = out_open(&w, o->output);
+    if (wrc == EXIT_OK) {
+      const char *fmt = o->format ? o->format : "table";
+      if (!strcmp(fmt, "json")) {
+        write_json(w.fp, &c, ph, n, &info);
+      } else if (!strcmp(fmt, "tsv")) {
+        write_tsv(w.fp, &c, ph, n);
+      } else {
+        fprintf(w.fp, "%zu records, %zu analysed", c.records, info.records);
+        if (c.x.kind != GROUP_NONE)
+          fprintf(w.fp, "; focus: %s %zu, reference: %s %zu", group_name(&c, true), info.focus,
+                  group_name(&c, false), info.reference);
+        fprintf(w.fp, "; ranked by %s; %zu phrases of 1-%zu words in the table",
+                info.by_keyness ? "keyness (G2, signed by direction)" : "support", info.entries,
+                c.x.d.max_words ? c.x.d.max_words : 4);
+        if (info.prunes)
+          fprintf(w.fp, " (pruned %zu times; supports up to %zu dropped, '~' marks counts that "
+                  "may be low)", info.prunes, info.max_dropped);
+        fputs("\n\n", w.fp);
+        write_table(w.fp, &c, ph, n, info.by_keyness);
+        if (!c.x.snippet) {
+          fputc('\n', w.fp);
+          write_snippet(w.fp, &c, ph, n);
+        }
+      }
+      wrc = out_close(&w);
+    }
+    if (wrc == EXIT_OK && c.x.snippet) {
+      out sw;
+      wrc = out_open(&sw, c.x.snippet);
+      if (wrc == EXIT_OK) {
+        write_snippet(sw.fp, &c, ph, n);
+        wrc = out_close(&sw);
+      }
+    }
+    if (wrc) status = wrc;
+    if (!o->quiet)
+      fprintf(stderr, "%s: discover: %zu records read, %zu analysed, %zu not analysable; %zu "
+              "phrases reported\n", progname, c.records, info.records, c.errors, n);
+  }
+  if (c.spool) fclose(c.spool);
+  vb_discover_free(c.disc);
+  vb_analyzer_free(c.an);
+  vb_model_free(c.m);
+  if (status == EXIT_OK && c.problems) status = EXIT_BADINPUT;
+  return status;
+}
