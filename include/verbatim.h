@@ -332,6 +332,12 @@ const vb_sentiment *vb_result_sentiment(const vb_result *r);
 /** The explanation of the sentiment (when run with VB_RUN_EXPLAIN, else 0 items), in the
  *  order the rules applied. Owned by the analyzer, valid until its next run. */
 size_t vb_result_explain(const vb_result *r, const vb_explain **items);
+/** Codebook patterns (LANG.re:) that gave up on this text because a PCRE2 limit was hit (a
+ *  pattern that backtracks catastrophically on a long text; match, depth and heap are bounded
+ *  so that no pattern can hang a run). Their matches are missing from the mentions; terms and
+ *  the other patterns are unaffected. `*theme` (may be NULL) gets the theme of the first one,
+ *  or SIZE_MAX when it was one of the patterns without literals, which run joined. */
+size_t vb_result_pattern_limits(const vb_result *r, size_t *theme);
 
 /** Stems one word (any case) for `lang` with the analyzer's stemmer. `*out` is owned by the
  *  analyzer and valid until its next call. */

@@ -230,6 +230,7 @@ int vb_analyzer_run(vb_analyzer *an, const char *text, size_t len, const vb_run_
   r->text = text;
   r->len = len;
   r->n_tokens = r->n_sentences = r->n_clauses = r->n_mentions = r->n_explain = 0;
+  r->n_limited = 0;
   memset(&r->sentiment, 0, sizeof r->sentiment);
   r->sentiment.neu = 1.0;
   vb_lang lang = opts ? opts->lang : VB_LANG_UND;
@@ -337,6 +338,11 @@ const vb_sentiment *vb_result_sentiment(const vb_result *r) { return &r->sentime
 size_t vb_result_explain(const vb_result *r, const vb_explain **items) {
   *items = r->explain;
   return r->n_explain;
+}
+
+size_t vb_result_pattern_limits(const vb_result *r, size_t *theme) {
+  if (theme) *theme = r->n_limited ? r->limited_theme : SIZE_MAX;
+  return r->n_limited;
 }
 
 const char *vb_token_type_name(vb_token_type type) {

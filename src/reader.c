@@ -80,7 +80,7 @@ struct vb_reader {
 
   /* CSV state */
   struct csv_parser csv;
-  bool csv_open, row_done, field_too_big, lenient;
+  bool csv_open, row_done, field_too_big, too_many_fields, lenient;
   vb__buf raw; /* the raw lines of the record being parsed */
   rawline *raw_lines;
   size_t n_raw, cap_raw;
@@ -286,7 +286,7 @@ static void record_error(vb_reader *rd, int code, const char *msg) {
 static void csv_field_cb(void *s, size_t len, void *data) {
   vb_reader *rd = data;
   if (rd->n_cells >= rd->max_fields) {
-    rd->field_too_big = true;
+    rd->too_many_fields = true;
     return;
   }
   if (len > rd->max_field) {
@@ -393,7 +393,7 @@ static int csv_literal_first_line(vb_reader *rd) {
   rd->n_cells = 0;
   rd->vals.len = 0;
   rd->row_done = false;
-  rd->field_too_big = false;
+  rd->field_too_big = rd->too_many_fields = false;
   long first = rd->raw_lines[0].lineno;
   if (replay_raw(rd, 1)) return VB_ENOMEM;
   rd->line.len = 0;
@@ -413,7 +413,7 @@ static int csv_literal_first_line(vb_reader *rd) {
 /* Reads one CSV record into cells. Returns 1, 0 at the end, or a negative code. */
 static int csv_record(vb_reader *rd) {
   rd->row_done = false;
-  rd->field_too_big = false;
+  rd->field_too_big = rd->too_many_fields = false;
   rd->n_raw = 0;
   rd->raw.len = 0;
   for (;;) {
@@ -483,9 +483,15 @@ static int csv_record(vb_reader *rd) {
       rd->rec.line_end = rd->lineno;
       if (rd->field_too_big) {
         report(rd, VB_PROBLEM_ERROR, rd->rec.line, 0,
-               "a field is longer than %zu bytes, or there are more than %zu fields (see --max-field)",
-               rd->max_field, rd->max_fields);
+               "a field is longer than %zu bytes (see --max-field); record kept as an error",
+               rd->max_field);
         record_error(rd, VB_ELIMIT, "field too large");
+      }
+      if (rd->too_many_fields) {
+        report(rd, VB_PROBLEM_ERROR, rd->rec.line, 0,
+               "more than %zu fields in this record (the limit); record kept as an error",
+               rd->max_fields);
+        record_error(rd, VB_ELIMIT, "too many fields");
       }
       return 1;
     }
@@ -514,6 +520,9 @@ static int tsv_record(vb_reader *rd, bool txt) {
       const char *t = memchr(p, '\t', (size_t)(end - p));
       const char *e = t ? t : end;
       if (rd->n_cells >= rd->max_fields) {
+        report(rd, VB_PROBLEM_ERROR, rd->lineno, (long)(p - rd->line.data) + 1,
+               "more than %zu fields in this record (the limit); record kept as an error",
+               rd->max_fields);
         record_error(rd, VB_ELIMIT, "too many fields");
         break;
       }

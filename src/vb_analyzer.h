@@ -22,6 +22,8 @@ struct vb_result {
   vb_explain *explain;
   size_t n_explain, cap_explain;
   bool explaining;
+  size_t n_limited;      /* codebook patterns that hit a PCRE2 limit on this text */
+  size_t limited_theme;  /* the theme of the first one (SIZE_MAX: the joined patterns) */
 };
 
 /* A theme match found while scanning, before exclusions are applied. */

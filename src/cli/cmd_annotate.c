@@ -357,6 +357,16 @@ static void batch_run(worker *w, batch *b) {
         err_text = vb_strerror(arc);
         r = NULL;
       }
+      size_t lt;
+      size_t nl = r ? vb_result_pattern_limits(r, &lt) : 0;
+      if (nl) { /* a pattern that backtracks without end was stopped: say so, go on */
+        char what[160];
+        if (lt == SIZE_MAX) snprintf(what, sizeof what, "among those without literals");
+        else snprintf(what, sizeof what, "of theme '%s'", vb_model_theme_id(j->m, lt));
+        fprintf(stderr, "%s:%ld:1: warning: %zu codebook pattern%s (the first %s) hit a PCRE2 "
+                "limit (match, depth or heap) on this text and stopped: no match from %s here\n",
+                it->file, it->line, nl, nl > 1 ? "s" : "", what, nl > 1 ? "them" : "it");
+      }
     }
     if (r) {
       b->analysed++;
