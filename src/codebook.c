@@ -332,9 +332,12 @@ static int index_literals(vb__cblang *cb) {
         if (vb__grow(&cb->lits, &cb->cap_lits, cb->n_lits + 1, sizeof *cb->lits)) return VB_ENOMEM;
         char *d = vb__strdup(lit);
         if (!d) return VB_ENOMEM;
-        size_t h = ((size_t)(unsigned char)lit[0] << 8) | (unsigned char)lit[1];
-        cb->lits[k] = (struct vb__lit){d, (uint32_t)n, cb->lit_head[h]};
-        cb->lit_head[h] = (int32_t)k;
+        int32_t *head;
+        if (n == 1 && lit[0] == VB_LIT_DIGIT) head = &cb->lit_digit;
+        else if (n == 1) head = &cb->lit1_head[(unsigned char)lit[0]];
+        else head = &cb->lit_head[((size_t)(unsigned char)lit[0] << 8) | (unsigned char)lit[1]];
+        cb->lits[k] = (struct vb__lit){d, (uint32_t)n, *head};
+        *head = (int32_t)k;
         cb->n_lits++;
       }
       re->lit_ids[q] = (uint32_t)k;
@@ -346,6 +349,8 @@ static int index_literals(vb__cblang *cb) {
 int vb__codebook_finish(vb_model *m) {
   for (int l = 0; l < VB_LANG_COUNT; l++) {
     vb__cblang *cb = &m->cb[l];
+    for (size_t b = 0; b < 256; b++) cb->lit1_head[b] = -1;
+    cb->lit_digit = -1;
     int rc = index_literals(cb);
     if (rc) return rc;
     size_t always = 0;

@@ -15,6 +15,10 @@
  * its characters is optional; a sequence requires the best requirement of any of its parts;
  * an alternation requires the union of its branches' requirements (if every branch has one);
  * an optional part (?, *, {0,n}) requires nothing.
+ *
+ * Literals may be a single byte ("&" in "t\s?&\s?c"), and a required \d is the pseudo-literal
+ * VB_LIT_DIGIT ("any ASCII digit"): patterns such as order numbers ("[a-z]{2}\d{6,8}") have
+ * no longer literal, and most texts have no digit at all. Longer literals are preferred.
  */
 #include "vb_model.h"
 
@@ -59,11 +63,25 @@ static size_t weakest(const litset *s) {
   return w;
 }
 
-/* Keeps the better of two requirements: the one whose shortest literal is longer. */
+/* How well a set filters: twice its shortest literal's length, plus one when that is a
+ * single punctuation byte ('&' is rarer in text than 't'). */
+static size_t strength(const litset *s) {
+  size_t w = weakest(s);
+  if (w != 1) return 2 * w;
+  for (size_t i = 0; i < s->n; i++) {
+    unsigned char c = (unsigned char)s->lit[i][0];
+    bool punct = c < 0x80 && !vb__ascii_alpha(c) && !vb__ascii_digit(c) && c != VB_LIT_DIGIT;
+    if (s->lit[i][1] == '\0' && !punct) return 2; /* a letter, a digit or \d */
+  }
+  return 3;
+}
+
+/* Keeps the better of two requirements: the one that filters better (longer literals), and of
+ * two alike the one with fewer literals. */
 static void better(litset *best, const litset *cand) {
   if (cand->any || cand->n == 0) return;
-  if (best->any || best->n == 0 || weakest(cand) > weakest(best) ||
-      (weakest(cand) == weakest(best) && cand->n < best->n))
+  if (best->any || best->n == 0 || strength(cand) > strength(best) ||
+      (strength(cand) == strength(best) && cand->n < best->n))
     *best = *cand;
 }
 
@@ -130,7 +148,7 @@ static void parse_seq(parser *ps, litset *out) {
   bool run_ok = true;
 #define FLUSH()                                                                                    \
   do {                                                                                             \
-    if (rl >= 2 && run_ok) {                                                                      \
+    if (rl >= 1 && run_ok) {                                                                      \
       litset one = {false, 1, {{0}}};                                                              \
       memcpy(one.lit[0], run, rl);                                                                 \
       one.lit[0][rl] = '\0';                                                                       \
@@ -219,6 +237,15 @@ static void parse_seq(parser *ps, litset *out) {
         break;
       }
       bool zero_width = e == 'b' || e == 'B' || e == 'A' || e == 'z' || e == 'Z' || e == 'G';
+      if (e == 'd') {
+        FLUSH();
+        if (!quantifier(ps, &quantified)) {
+          litset digit = {false, 1, {{0}}};
+          digit.lit[0][0] = VB_LIT_DIGIT;
+          better(&best, &digit);
+        }
+        continue;
+      }
       if (literal) {
         bool optional = quantifier(ps, &quantified);
         if (optional) FLUSH();
@@ -297,7 +324,7 @@ int vb__regex_literals(const char *pattern, vb__buf *out, size_t *count) {
   parse_alt(&ps, &set);
   *count = 0;
   out->len = 0;
-  if (ps.fail || ps.p != ps.end || set.any || set.n == 0 || weakest(&set) < 3) return VB_OK;
+  if (ps.fail || ps.p != ps.end || set.any || set.n == 0 || weakest(&set) < 1) return VB_OK;
   for (size_t i = 0; i < set.n; i++)
     if (vb__buf_append(out, set.lit[i], strlen(set.lit[i]) + 1)) return VB_ENOMEM;
   *count = set.n;

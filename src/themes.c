@@ -191,12 +191,18 @@ int vb__themes_run(vb_analyzer *an) {
     if (cb->lit_head) {
       if (vb__grow(&an->lit_seen, &an->cap_lit_seen, cb->n_lits, 1)) return VB_ENOMEM;
       memset(an->lit_seen, 0, cb->n_lits);
-      for (size_t i = 0; i + 1 < r->len; i++) {
+      bool digit = false;
+      for (size_t i = 0; i < r->len; i++) {
+        for (int32_t k = cb->lit1_head[f[i]]; k >= 0; k = cb->lits[k].next) an->lit_seen[k] = 1;
+        digit |= f[i] >= '0' && f[i] <= '9';
+        if (i + 1 == r->len) break;
         int32_t k = cb->lit_head[((size_t)f[i] << 8) | f[i + 1]];
         for (; k >= 0; k = cb->lits[k].next)
           if (cb->lits[k].len <= r->len - i && memcmp(f + i, cb->lits[k].s, cb->lits[k].len) == 0)
             an->lit_seen[k] = 1;
       }
+      if (digit)
+        for (int32_t k = cb->lit_digit; k >= 0; k = cb->lits[k].next) an->lit_seen[k] = 1;
     }
   }
   for (size_t k = 0; k <= cb->n_regexes; k++) {
@@ -218,13 +224,7 @@ int vb__themes_run(vb_analyzer *an) {
     PCRE2_SIZE off = 0;
     while (off <= r->len) {
       int m = pcre2_match(code, (PCRE2_SPTR)r->text, r->len, off, 0, an->md, an->mctx);
-      if (m < 0) {
-        /* no match; or a match, depth or heap limit hit: the pattern gives up on this text,
-         * which the result tells (vb_result_pattern_limits) so that the caller can warn */
-        if (m != PCRE2_ERROR_NOMATCH && r->n_limited++ == 0)
-          r->limited_theme = k == cb->n_regexes ? SIZE_MAX : cb->regexes[k].theme;
-        break;
-      }
+      if (m < 0) break; /* no match, or a limit hit: the pattern gives up on this text */
       PCRE2_SIZE *ov = pcre2_get_ovector_pointer(an->md);
       uint32_t theme;
       if (k == cb->n_regexes) {

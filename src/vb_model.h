@@ -110,6 +110,7 @@ typedef struct vb__cbregex {
 
 /* regex_lit.c: the literals of a pattern (see there); `*count` 0 when none can be told. */
 int vb__regex_literals(const char *pattern, vb__buf *out, size_t *count);
+#define VB_LIT_DIGIT '\x01' /* a literal of this one byte stands for "any ASCII digit" */
 
 typedef struct vb__cblang {
   vb__term *terms;
@@ -130,6 +131,8 @@ typedef struct vb__cblang {
   } *lits;
   size_t n_lits, cap_lits;
   int32_t *lit_head; /* 65536 entries, or NULL when no pattern has literals */
+  int32_t lit1_head[256]; /* one-byte literals ('&', '5'), by their byte; -1 ends a chain */
+  int32_t lit_digit;      /* the "any ASCII digit" requirement (\d), or -1 */
   size_t n_excludes;
 } vb__cblang;
 
