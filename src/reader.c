@@ -81,6 +81,7 @@ struct vb_reader {
   /* CSV state */
   struct csv_parser csv;
   bool csv_open, row_done, field_too_big, too_many_fields, lenient;
+  bool oom; /* an allocation failed inside a libcsv callback: the reader gives VB_ENOMEM */
   vb__buf raw; /* the raw lines of the record being parsed */
   rawline *raw_lines;
   size_t n_raw, cap_raw;
@@ -291,10 +292,10 @@ static void csv_field_cb(void *s, size_t len, void *data) {
   }
   if (len > rd->max_field) {
     rd->field_too_big = true;
-    (void)cell_add(rd, "", 0, true);
+    if (cell_add(rd, "", 0, true)) rd->oom = true;
     return;
   }
-  (void)cell_add(rd, s ? s : "", s ? len : 0, true);
+  if (cell_add(rd, s ? s : "", s ? len : 0, true)) rd->oom = true;
 }
 
 static void csv_row_cb(int c, void *data) {
@@ -308,6 +309,9 @@ static int csv_start(vb_reader *rd, bool lenient) {
   if (csv_init(&rd->csv, lenient ? CSV_APPEND_NULL : (CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL)))
     return VB_ENOMEM;
   csv_set_delim(&rd->csv, (unsigned char)rd->delim);
+  /* libcsv's field buffer comes from our allocator too (vb_set_allocator) */
+  csv_set_realloc_func(&rd->csv, vb__realloc);
+  csv_set_free_func(&rd->csv, vb__free);
   rd->csv_open = true;
   rd->lenient = lenient;
   return VB_OK;
@@ -383,7 +387,16 @@ static int csv_feed_line(vb_reader *rd, size_t *at) {
   rd->line.len--;
   rd->line.data[rd->line.len] = '\0';
   if (at) *at = n;
+  if (rd->oom || (n != rd->line.len + 1 && csv_error(&rd->csv) != CSV_EPARSE)) return VB_ENOMEM;
   return n == rd->line.len + 1 ? VB_OK : VB_EPARSE;
+}
+
+/* Ends the parser's input. Returns VB_OK, VB_EPARSE (a quoted field still open, in strict
+ * mode) or VB_ENOMEM. */
+static int csv_end(vb_reader *rd) {
+  int r = csv_fini(&rd->csv, csv_field_cb, csv_row_cb, rd);
+  if (rd->oom || (r != 0 && csv_error(&rd->csv) != CSV_EPARSE)) return VB_ENOMEM;
+  return r == 0 ? VB_OK : VB_EPARSE;
 }
 
 /* The record's first raw line read again with quotes taken as text; the lines after it go
@@ -402,8 +415,7 @@ static int csv_literal_first_line(vb_reader *rd) {
   rd->n_raw = 1;
   if (csv_start(rd, true)) return VB_ENOMEM;
   csv_set_quote(&rd->csv, '\0');
-  csv_feed_line(rd, NULL);
-  csv_fini(&rd->csv, csv_field_cb, csv_row_cb, rd);
+  if (csv_feed_line(rd, NULL) == VB_ENOMEM || csv_end(rd) == VB_ENOMEM) return VB_ENOMEM;
   if (csv_start(rd, false)) return VB_ENOMEM;
   rd->rec.line = rd->rec.line_end = first;
   rd->rec.n_invalid_utf8 = (unsigned)rd->raw_lines[0].bad;
@@ -422,7 +434,9 @@ static int csv_record(vb_reader *rd) {
     if (rc == 0) {
       /* end of input */
       if (rd->n_raw == 0) return 0;
-      if (csv_fini(&rd->csv, csv_field_cb, csv_row_cb, rd) != 0) {
+      int end = csv_end(rd);
+      if (end == VB_ENOMEM) return VB_ENOMEM;
+      if (end == VB_EPARSE) {
         /* a quoted field still open: report it where it began and read the swallowed lines
          * again as records, the first one with its quotes taken literally */
         long start = rd->raw_lines[0].lineno;
@@ -432,7 +446,7 @@ static int csv_record(vb_reader *rd) {
         record_error(rd, VB_EPARSE, "unbalanced quote: fields read with quotes as text");
         return 1;
       }
-      csv_start(rd, rd->lenient);
+      if (csv_start(rd, rd->lenient)) return VB_ENOMEM;
       if (!rd->row_done) return 0;
       rd->rec.line_end = rd->lineno;
       return 1;
@@ -444,7 +458,7 @@ static int csv_record(vb_reader *rd) {
              "record kept as an error", rd->max_line, rd->max_field);
       record_error(rd, VB_ELIMIT, "field too large");
       rd->lenient = false;
-      csv_start(rd, false);
+      if (csv_start(rd, false)) return VB_ENOMEM;
       rd->rec.line_end = rd->lineno;
       return 1;
     }
@@ -819,7 +833,12 @@ int vb_reader_new(FILE *fp, const vb_reader_options *opts, vb_problem_fn problem
       }
       rc = tsv_record(rd, false);
     }
-    if (rc <= 0 || rd->n_cells == 0) {
+    if (rc < 0) {
+      vb__error_set(err, rc, name, 1, 1, "%s", rc == VB_ENOMEM ? "out of memory" : "read error");
+      vb_reader_free(rd);
+      return rc;
+    }
+    if (rc == 0 || rd->n_cells == 0) {
       vb__error_set(err, VB_EPARSE, name, 1, 1, "cannot read the header line");
       vb_reader_free(rd);
       return VB_EPARSE;
