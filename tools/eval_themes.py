@@ -28,7 +28,6 @@ from collections import Counter, defaultdict
 # ---- our themes -> the sets' labels (a theme maps to the label of its nearest prefix) ----
 AIRLINE = {
     'delivery.late': 'Late Flight',
-    'travel.disruption': 'Late Flight',
     'travel.delay': 'Late Flight',
     'cancellation': 'Cancelled Flight',
     'cancellation.order': 'Cancelled Flight',
@@ -39,7 +38,7 @@ AIRLINE = {
     'travel.luggage_lost': 'Lost Luggage',
     'delivery.damaged': 'Damaged Luggage',
     'travel.luggage_damaged': 'Damaged Luggage',
-    'staff': 'Flight Attendant Complaints',
+    'staff': 'Customer Service Issue',
     'travel.crew': 'Flight Attendant Complaints',
     'order.booking': 'Flight Booking Problems',
     'order.change': 'Flight Booking Problems',
