@@ -224,7 +224,13 @@ int vb__themes_run(vb_analyzer *an) {
     PCRE2_SIZE off = 0;
     while (off <= r->len) {
       int m = pcre2_match(code, (PCRE2_SPTR)r->text, r->len, off, 0, an->md, an->mctx);
-      if (m < 0) break; /* no match, or a limit hit: the pattern gives up on this text */
+      if (m < 0) {
+        /* no match; or a match, depth or heap limit hit: the pattern gives up on this text,
+         * which the result tells (vb_result_pattern_limits) so that the caller can warn */
+        if (m != PCRE2_ERROR_NOMATCH && r->n_limited++ == 0)
+          r->limited_theme = k == cb->n_regexes ? SIZE_MAX : cb->regexes[k].theme;
+        break;
+      }
       PCRE2_SIZE *ov = pcre2_get_ovector_pointer(an->md);
       uint32_t theme;
       if (k == cb->n_regexes) {
