@@ -504,6 +504,126 @@ int vb_agg_save(const vb_agg *agg, char **buf, size_t *len);
 int vb_agg_load(const vb_model *model, const char *buf, size_t len, vb_agg **out,
                 vb_error *err);
 
+/* ---- richer aggregates: several scores, segments, periods, drivers, quotes ---- */
+
+#define VB_AGG_MAX_SCORES 8      /* score columns in one aggregate */
+#define VB_AGG_MAX_DRIVERS 16    /* numeric driver columns (besides the theme indicators) */
+#define VB_AGG_MAX_SEGMENTS 1000 /* distinct values of the segment column */
+#define VB_AGG_MAX_PERIODS 2000  /* distinct periods of the date column */
+#define VB_AGG_QUOTES 3          /* quotes kept per theme and kind */
+
+typedef enum vb_period {
+  VB_PERIOD_NONE = 0,
+  VB_PERIOD_DAY,
+  VB_PERIOD_WEEK,   /* ISO weeks, Monday to Sunday */
+  VB_PERIOD_MONTH,
+  VB_PERIOD_QUARTER
+} vb_period;
+
+/** "none", "day", "week", "month", "quarter"; a static string. */
+const char *vb_period_name(vb_period p);
+/** VB_OK and `*out`, or VB_EINVAL for an unknown name. */
+int vb_period_parse(const char *name, vb_period *out);
+/** Parses a date: YYYY-MM-DD (optionally followed by a time: "T12:00", " 12:00:00Z" ...),
+ *  YYYY/MM/DD, DD.MM.YYYY or DD/MM/YYYY; surrounding blanks ignored. `*days` is the number of
+ *  days since 1970-01-01. VB_EPARSE for anything else, including impossible dates. */
+int vb_date_parse(const char *s, size_t len, long *days);
+/** The period holding a day: the day itself, the Monday of its ISO week, year * 12 + month - 1,
+ *  or year * 4 + quarter - 1. */
+long vb_period_key(vb_period p, long days);
+/** Writes the period's label ("2026-08-01", "2026-W31", "2026-08", "2026-Q3") into buf. */
+void vb_period_label(vb_period p, long key, char *buf, size_t cap);
+
+/** What an aggregate collects besides the theme table. Strings are copied. */
+typedef struct vb_agg_options {
+  size_t n_scores;                 /* score columns, 0..VB_AGG_MAX_SCORES */
+  const char *const *score_names;  /* their names (for the table), may be NULL */
+  const vb_score_type *score_types;/* their types; VB_SCORE_RATING while a type is guessed */
+  const char *by;                  /* segment column name, or NULL */
+  const char *date;                /* date column name, or NULL */
+  vb_period period;                /* with `date` */
+  int drivers;                     /* non-zero: key-driver statistics of the first score */
+  size_t n_drivers;                /* numeric driver columns, 0..VB_AGG_MAX_DRIVERS */
+  const char *const *driver_names;
+} vb_agg_options;
+
+/**
+ * Returns a new, empty aggregate in `*out` collecting what `opt` asks for; release it with
+ * vb_agg_free(). vb_agg_new(model, type, out) is the same with one score column (none for
+ * VB_SCORE_NONE). VB_EINVAL for limits exceeded or a period without a date column.
+ */
+int vb_agg_new_with(const vb_model *model, const vb_agg_options *opt, vb_agg **out);
+
+enum { VB_VALUE_MISSING = 0, VB_VALUE_OK = 1, VB_VALUE_BAD = 2 };
+/** A number read from a record: its status says whether it was there and usable. */
+typedef struct vb_value {
+  double v;
+  int status; /* VB_VALUE_MISSING (empty or absent), VB_VALUE_OK, VB_VALUE_BAD (unreadable or
+                 outside the score's scale: counted and reported as such) */
+} vb_value;
+
+/** One record for vb_agg_add_record(). */
+typedef struct vb_agg_record {
+  const vb_result *result;    /* NULL: the record could not be analysed */
+  const vb_value *scores;     /* one per score column; NULL: all missing */
+  const vb_value *drivers;    /* one per driver column; NULL: all missing */
+  const char *segment;        /* value of the segment column; NULL or empty: "(none)" */
+  size_t segment_len;
+  int has_date;               /* non-zero: `date` holds days since 1970-01-01 */
+  long date;
+  const char *id;             /* the record's id (kept with its quotes), may be NULL */
+  size_t id_len;
+} vb_agg_record;
+
+/**
+ * Adds one record. A VB_VALUE_OK score outside its column's scale gives VB_EINVAL and adds
+ * nothing. VB_ELIMIT when the record would be the (VB_AGG_MAX_SEGMENTS + 1)th segment or the
+ * (VB_AGG_MAX_PERIODS + 1)th period (nothing is added), VB_ENOMEM.
+ */
+int vb_agg_add_record(vb_agg *agg, const vb_agg_record *rec);
+/** vb_agg_set_score_type() for score column `i`. */
+int vb_agg_set_score_type_at(vb_agg *agg, size_t i, vb_score_type type);
+/** Number of score columns and the type of column `i` (VB_SCORE_NONE when out of range). */
+size_t vb_agg_score_count(const vb_agg *agg);
+vb_score_type vb_agg_score_type_at(const vb_agg *agg, size_t i);
+
+/** A quote: an excerpt of a record (at most about 240 bytes), with the theme span marked. */
+typedef struct vb_quote {
+  const char *text;            /* the excerpt, UTF-8, owned by the table */
+  size_t len;
+  size_t span_start, span_end; /* the theme's words within the excerpt (equal: none) */
+  int cut_start, cut_end;      /* non-zero: the record's text goes on before / after */
+  const char *id;              /* the record's id ("" if none) */
+  double sentiment;            /* of the mention's clause, or of the whole text */
+  double score;                /* the record's first score (NaN if none) */
+} vb_quote;
+
+/** How a p-value was computed. */
+typedef enum vb_test {
+  VB_TEST_NONE = 0,
+  VB_TEST_NPS_Z,     /* z on the difference of two NPS (adjusted-Wald standard errors) */
+  VB_TEST_EXACT_2X3, /* Fisher-Freeman-Halton exact test on promoters/passives/detractors */
+  VB_TEST_PROP_Z,    /* two-proportion z test (top-2-box share) */
+  VB_TEST_FISHER,    /* Fisher's exact test on the 2 x 2 table of top-2-box share */
+  VB_TEST_WELCH      /* Welch's t test on the means */
+} vb_test;
+/** "-", "nps-z", "exact", "z", "fisher", "welch"; a static string. */
+const char *vb_test_name(int test);
+
+/** Where a theme sits in the common/rare x severe/mild grid. */
+typedef enum vb_verdict {
+  VB_VERDICT_NONE = 0,      /* no score */
+  VB_VERDICT_TOO_FEW,       /* too few scored mentions to conclude */
+  VB_VERDICT_COMMON_SEVERE, /* prevalence >= 10% and the score gap is large and significant */
+  VB_VERDICT_RARE_SEVERE,
+  VB_VERDICT_COMMON_MILD,   /* the gap is small or not significant */
+  VB_VERDICT_RARE_MILD,
+  VB_VERDICT_COMMON_LIFT,   /* a large, significant gap upwards: the theme lifts the score */
+  VB_VERDICT_RARE_LIFT
+} vb_verdict;
+/** "-", "too few", "common, severe", ...; a static string. */
+const char *vb_verdict_name(int verdict);
+
 /** Score summary over a set of records. */
 typedef struct vb_score_summary {
   size_t n;            /* records with a valid score */
@@ -526,7 +646,91 @@ typedef struct vb_theme_row {
   double p, q;            /* significance of with vs without; q after Benjamini-Hochberg */
   double neg_share;       /* share of the theme's mentions in negative clauses */
   int too_few;            /* non-zero: too few scored mentions to conclude */
+  size_t neg, pos;        /* records with a mention in a negative / positive clause */
+  double gap;             /* with.value - without.value */
+  int test;               /* vb_test behind `p` */
+  int verdict;            /* vb_verdict */
+  size_t n_neg_quotes, n_pos_quotes; /* the most representative negative / positive mentions */
+  vb_quote neg_quotes[VB_AGG_QUOTES], pos_quotes[VB_AGG_QUOTES];
 } vb_theme_row;
+
+/** One segment (a value of the --by column). */
+typedef struct vb_segment {
+  const char *name;        /* "(none)" for records without a value */
+  size_t records, analysed, missing_score;
+  size_t sent_pos, sent_neg, sent_neu;
+  vb_score_summary score;  /* the segment's own score */
+  vb_score_summary rest;   /* all other records */
+  double diff;             /* score.value - rest.value */
+  double p, q;             /* significance against the rest; q across segments */
+  int test;
+  size_t n_rows;
+  vb_theme_row *rows;      /* the theme table within the segment, sorted by impact */
+} vb_segment;
+
+/** One period of the --date column. */
+typedef struct vb_period_row {
+  long key;
+  char label[16];
+  size_t records, analysed, missing_score;
+  vb_score_summary score;
+  double change;           /* score - the previous period's score (NaN for the first) */
+  double change_p;         /* significance of the change */
+  int change_test;
+  double baseline;         /* change among records mentioning none of the attribution themes */
+  double *contrib;         /* [n_players]: Shapley share of the change per attribution theme;
+                              baseline + the sum of contrib = change */
+  int exact;               /* the Shapley values are exact (else sampled permutations) */
+  size_t n_rows;
+  vb_theme_row *rows;      /* per theme: n, prevalence, score, impact in the period */
+} vb_period_row;
+
+/** A theme whose mentions rose beyond what the trailing periods predict. */
+typedef struct vb_rising {
+  size_t theme;
+  size_t period;           /* index into periods */
+  size_t count;            /* records mentioning it in the period */
+  double expected;         /* lambda: the trailing rate times the period's records */
+  double z, p, q;          /* Poisson z, one-sided Poisson p, q across all tests */
+  int emerging;            /* no mention at all in the trailing window */
+} vb_rising;
+
+/** One driver of the key-driver analysis. */
+typedef struct vb_driver_row {
+  const char *name;        /* theme id or column name */
+  long theme;              /* theme index, or -1 for a numeric column */
+  double mean;             /* share mentioning (themes) or mean value */
+  double r;                /* correlation with the score */
+  double coef, se, t, p, q;/* multiple regression coefficient, its test; q across drivers */
+  double shapley;          /* LMG / Shapley share of R^2 (they add up to r2) */
+  double share;            /* shapley / r2 */
+} vb_driver_row;
+
+typedef struct vb_drivers {
+  size_t n;                /* records used (scored, every driver column present) */
+  double r2, r2_adj, f_p;  /* R^2 of all drivers, adjusted R^2, p of the overall F test */
+  int exact;               /* exact Shapley (<= 15 drivers) or sampled permutations */
+  size_t permutations;     /* when sampled */
+  size_t n_rows;
+  vb_driver_row *rows;     /* sorted by shapley, largest first */
+} vb_drivers;
+
+/** Score-text mismatch: texts that contradict their scores. */
+typedef struct vb_mismatch_row {
+  size_t theme;
+  size_t top_neg;          /* top-box records (promoters) with a negative mention of it */
+  size_t bottom_pos;       /* bottom-box records (detractors) with a positive mention */
+} vb_mismatch_row;
+
+typedef struct vb_mismatch {
+  int available;           /* NPS, CSAT or CES first score */
+  size_t top, top_negative;       /* top-box records; those whose text is negative */
+  size_t bottom, bottom_positive; /* bottom-box records; those whose text is positive */
+  size_t n_rows;
+  vb_mismatch_row *rows;   /* themes, most mismatches first */
+  size_t n_top_quotes, n_bottom_quotes;
+  vb_quote top_quotes[VB_AGG_QUOTES], bottom_quotes[VB_AGG_QUOTES];
+} vb_mismatch;
 
 typedef struct vb_table {
   vb_score_type type;
@@ -542,6 +746,27 @@ typedef struct vb_table {
   size_t dist_count[16];
   size_t n_rows;
   vb_theme_row *rows;      /* sorted by impact, most negative first */
+  /* additions (vb_agg_new_with) */
+  const char *score_name;  /* the score column's name, or NULL */
+  size_t invalid_score;    /* of missing_score: unreadable or outside the scale */
+  size_t n_other;          /* the other score columns: their tables (score and rows only) */
+  struct vb_table *other;
+  const char *by;          /* segments (NULL: none) */
+  size_t n_segments;
+  vb_segment *segments;    /* in order of their names */
+  const char *date;        /* periods (NULL: none) */
+  vb_period period;
+  size_t undated;          /* records without a usable date */
+  size_t n_periods;
+  vb_period_row *periods;  /* in time order */
+  size_t n_players;        /* attribution themes: the top-level themes mentioned */
+  size_t *players;
+  size_t n_rising;
+  vb_rising *rising;       /* significant rises, by q */
+  vb_drivers *drivers;     /* NULL unless asked for */
+  vb_mismatch mismatch;
+  size_t n_testimonials;   /* the most positive, specific texts among top-box records */
+  vb_quote testimonials[VB_AGG_QUOTES];
 } vb_table;
 
 /** Computes the table. `*out` is new; release it with vb_table_free(). */

@@ -1,41 +1,27 @@
 /*
  * agg.c - the aggregate of analysed records: what root-cause tables are computed from.
  *
- * Everything kept is a count or a histogram of scores in thousandths (integers), never a
- * running floating-point sum, so that merging the aggregates of the parts of a file gives
- * exactly, bit for bit, the aggregate of the whole, in any order: addition of integers is
- * associative, addition of doubles is not. The table is computed from the histograms in one
- * fixed order. A parent theme counts a record once when the record mentions it or any child.
+ * Everything kept is an integer (vb_agg.h): counts, histograms of scores in thousandths, sums
+ * of products in 128 bits, and top-k lists of quotes under a total order. Merging the
+ * aggregates of the parts of a file therefore gives exactly, bit for bit, the aggregate of the
+ * whole, in any order; addition of doubles would not. A parent theme counts a record once when
+ * the record mentions it or any child.
  *
- * The state file (vb_agg_save) is line-oriented text, versioned, and read back with every
- * number and count checked: state files come from other machines and are untrusted.
+ * Besides all records, an aggregate keeps the same counts per segment (--by) and per period
+ * (--date), the sets of top-level themes of each period's records (for the Shapley split of a
+ * change), the cross-products of the key-driver regression, and quotes.
+ *
+ * Quotes are kept as a bounded top-k under a total order that depends on the quote alone
+ * (quality, then a hash of its normalised text, then its bytes): the top k distinct texts of
+ * a union are the top k of the union of the parts' top k, so quotes merge exactly too.
  */
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 
-#include "vb_model.h"
-#include "vb_stats.h"
+#include "vb_agg.h"
 
-typedef struct agg_theme {
-  uint64_t n;        /* records mentioning the theme or a child */
-  uint64_t neg, pos; /* of those, records where a mention sits in a negative/positive clause */
-  vb__hist hist;     /* scores of the scored ones */
-} agg_theme;
-
-struct vb_agg {
-  const vb_model *model;
-  vb_score_type type;
-  size_t n_themes;
-  uint64_t records, analysed, errors, missing;
-  uint64_t by_lang[VB_LANG_COUNT];
-  uint64_t sent[3]; /* neg, neu, pos */
-  vb__hist hist;
-  agg_theme *themes;
-  uint32_t *stamp;  /* per theme: the record that last counted it */
-  uint32_t *stamp_neg, *stamp_pos;
-  uint32_t cur;
-};
+/* ---- names ---- */
 
 const char *vb_score_type_name(vb_score_type type) {
   static const char *const names[] = {"none", "nps", "csat", "ces", "rating"};
@@ -70,519 +56,935 @@ int vb_score_valid(vb_score_type type, double v) {
   }
 }
 
-int vb_agg_new(const vb_model *model, vb_score_type type, vb_agg **out) {
-  if (!model || !out) return VB_EINVAL;
-  vb_agg *a = vb__calloc(1, sizeof *a);
-  if (!a) return VB_ENOMEM;
-  a->model = model;
-  a->type = type;
-  a->n_themes = model->n_themes;
-  size_t n = a->n_themes ? a->n_themes : 1;
-  a->themes = vb__calloc(n, sizeof *a->themes);
-  a->stamp = vb__calloc(n, sizeof *a->stamp);
-  a->stamp_neg = vb__calloc(n, sizeof *a->stamp_neg);
-  a->stamp_pos = vb__calloc(n, sizeof *a->stamp_pos);
-  if (!a->themes || !a->stamp || !a->stamp_neg || !a->stamp_pos) {
-    vb_agg_free(a);
-    return VB_ENOMEM;
+/* Top and bottom boxes of a scale (NaN for ratings: no fixed scale). */
+void vb__score_ranges(vb_score_type t, double *top_lo, double *top_hi, double *bot_lo,
+                      double *bot_hi) {
+  switch (t) {
+  case VB_SCORE_NPS: *top_lo = 9, *top_hi = 10, *bot_lo = 0, *bot_hi = 6; return;
+  case VB_SCORE_CSAT: *top_lo = 4, *top_hi = 5, *bot_lo = 1, *bot_hi = 2; return;
+  case VB_SCORE_CES: *top_lo = 5, *top_hi = 7, *bot_lo = 1, *bot_hi = 3; return;
+  default: *top_lo = *top_hi = *bot_lo = *bot_hi = NAN; return;
   }
-  *out = a;
+}
+
+const char *vb_test_name(int test) {
+  static const char *const names[] = {"-", "nps-z", "exact", "z", "fisher", "welch"};
+  return (test >= 0 && test <= VB_TEST_WELCH) ? names[test] : "-";
+}
+
+const char *vb_verdict_name(int v) {
+  static const char *const names[] = {"-",           "too few",     "common, severe",
+                                      "rare, severe", "common, mild", "rare, mild",
+                                      "common, lifts", "rare, lifts"};
+  return (v >= 0 && v <= VB_VERDICT_RARE_LIFT) ? names[v] : "-";
+}
+
+/* ---- dates and periods ---- */
+
+const char *vb_period_name(vb_period p) {
+  static const char *const names[] = {"none", "day", "week", "month", "quarter"};
+  return (p >= VB_PERIOD_NONE && p <= VB_PERIOD_QUARTER) ? names[p] : "none";
+}
+
+int vb_period_parse(const char *name, vb_period *out) {
+  for (int p = VB_PERIOD_DAY; p <= VB_PERIOD_QUARTER; p++)
+    if (name && vb__strieq(name, vb_period_name((vb_period)p))) {
+      *out = (vb_period)p;
+      return VB_OK;
+    }
+  return VB_EINVAL;
+}
+
+/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar (H. Hinnant's
+ * days_from_civil) and back. */
+static long days_from_civil(long y, long m, long d) {
+  y -= m <= 2;
+  long era = (y >= 0 ? y : y - 399) / 400;
+  long yoe = y - era * 400;
+  long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+static void civil_from_days(long z, long *y, long *m, long *d) {
+  z += 719468;
+  long era = (z >= 0 ? z : z - 146096) / 146097;
+  long doe = z - era * 146097;
+  long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  long mp = (5 * doy + 2) / 153;
+  *d = doy - (153 * mp + 2) / 5 + 1;
+  *m = mp < 10 ? mp + 3 : mp - 9;
+  *y = yoe + era * 400 + (*m <= 2);
+}
+
+static int days_in_month(long y, long m) {
+  static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 29;
+  return dm[m - 1];
+}
+
+static size_t digits(const char *s, size_t i, size_t n, size_t max, long *v) {
+  size_t k = 0;
+  *v = 0;
+  while (i + k < n && k < max && vb__ascii_digit(s[i + k])) *v = *v * 10 + (s[i + k++] - '0');
+  return k;
+}
+
+int vb_date_parse(const char *s, size_t n, long *days) {
+  if (!s || !days) return VB_EINVAL;
+  while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r')) n--;
+  size_t i = 0;
+  while (i < n && (s[i] == ' ' || s[i] == '\t')) i++;
+  long a, b, c, y, m, d;
+  size_t k = digits(s, i, n, 4, &a);
+  if (k == 0 || i + k >= n) return VB_EPARSE;
+  char sep = s[i + k];
+  size_t j = i + k + 1;
+  size_t k2 = digits(s, j, n, 2, &b);
+  if (k2 == 0 || j + k2 >= n || s[j + k2] != sep) return VB_EPARSE;
+  size_t j2 = j + k2 + 1;
+  size_t k3 = digits(s, j2, n, 4, &c);
+  if (k3 == 0) return VB_EPARSE;
+  size_t end = j2 + k3;
+  if (k == 4 && (sep == '-' || sep == '/') && k3 <= 2) {
+    y = a, m = b, d = c;
+  } else if (k <= 2 && (sep == '.' || sep == '/') && k3 == 4) {
+    d = a, m = b, y = c;
+  } else {
+    return VB_EPARSE;
+  }
+  /* after the date: nothing, or a time introduced by 'T' or a blank */
+  if (end < n && s[end] != 'T' && s[end] != ' ' && s[end] != 't') return VB_EPARSE;
+  if (end < n && end + 1 < n && !vb__ascii_digit(s[end + 1])) return VB_EPARSE;
+  if (y < 1 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m)) return VB_EPARSE;
+  *days = days_from_civil(y, m, d);
   return VB_OK;
 }
 
-void vb_agg_free(vb_agg *a) {
-  if (!a) return;
-  if (a->themes)
-    for (size_t i = 0; i < a->n_themes; i++) vb__hist_free(&a->themes[i].hist);
-  vb__free(a->themes);
-  vb__free(a->stamp);
-  vb__free(a->stamp_neg);
-  vb__free(a->stamp_pos);
-  vb__hist_free(&a->hist);
-  vb__free(a);
+static long floor_div(long a, long b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+long vb_period_key(vb_period p, long days) {
+  long y, m, d;
+  switch (p) {
+  case VB_PERIOD_WEEK: return days - (days + 3 - 7 * floor_div(days + 3, 7)); /* the Monday */
+  case VB_PERIOD_MONTH: civil_from_days(days, &y, &m, &d); return y * 12 + m - 1;
+  case VB_PERIOD_QUARTER: civil_from_days(days, &y, &m, &d); return y * 4 + (m - 1) / 3;
+  default: return days;
+  }
+}
+
+void vb_period_label(vb_period p, long key, char *buf, size_t cap) {
+  long y, m, d;
+  if (!buf || cap == 0) return;
+  switch (p) {
+  case VB_PERIOD_WEEK: {
+    /* the ISO year is the year of the week's Thursday */
+    civil_from_days(key + 3, &y, &m, &d);
+    long week = (key + 3 - days_from_civil(y, 1, 1)) / 7 + 1;
+    snprintf(buf, cap, "%04ld-W%02ld", y, week);
+    return;
+  }
+  case VB_PERIOD_MONTH:
+    snprintf(buf, cap, "%04ld-%02ld", floor_div(key, 12), key - 12 * floor_div(key, 12) + 1);
+    return;
+  case VB_PERIOD_QUARTER:
+    snprintf(buf, cap, "%04ld-Q%ld", floor_div(key, 4), key - 4 * floor_div(key, 4) + 1);
+    return;
+  default:
+    civil_from_days(key, &y, &m, &d);
+    snprintf(buf, cap, "%04ld-%02ld-%02ld", y, m, d);
+    return;
+  }
+}
+
+/* ---- groups ---- */
+
+int vb__agg_group_init(const vb_agg *a, agg_group *g) {
+  (void)a;
+  memset(g, 0, sizeof *g);
+  vb__strmap_init(&g->mask_index);
+  return VB_OK;
+}
+
+int vb__agg_group_cells(const vb_agg *a, agg_group *g) {
+  if (g->cells) return VB_OK;
+  g->cells = vb__calloc(a->n_themes ? a->n_themes : 1, sizeof *g->cells);
+  return g->cells ? VB_OK : VB_ENOMEM;
+}
+
+static void cell_free(const vb_agg *a, agg_cell *c) {
+  if (!c->h) return;
+  for (size_t s = 0; s < a->n_scores; s++) vb__hist_free(&c->h[s]);
+  vb__free(c->h);
+  c->h = NULL;
+}
+
+void vb__agg_group_free(const vb_agg *a, agg_group *g) {
+  if (g->cells)
+    for (size_t i = 0; i < a->n_themes; i++) cell_free(a, &g->cells[i]);
+  vb__free(g->cells);
+  for (size_t s = 0; s < VB_AGG_MAX_SCORES; s++) vb__hist_free(&g->hist[s]);
+  for (size_t i = 0; i < g->n_masks; i++) vb__hist_free(&g->masks[i].h);
+  vb__free(g->masks);
+  vb__strmap_free(&g->mask_index);
+  vb__free(g->name);
+  memset(g, 0, sizeof *g);
+}
+
+static int cell_hists(const vb_agg *a, agg_cell *c) {
+  if (c->h || a->n_scores == 0) return VB_OK;
+  c->h = vb__calloc(a->n_scores, sizeof *c->h);
+  return c->h ? VB_OK : VB_ENOMEM;
+}
+
+int vb__agg_mask_add(agg_group *g, uint64_t mask, int64_t value, uint64_t count) {
+  unsigned char key[8];
+  for (int i = 0; i < 8; i++) key[i] = (unsigned char)(mask >> (8 * i));
+  bool found;
+  uint32_t *slot;
+  if (vb__strmap_put(&g->mask_index, (const char *)key, 8, (uint32_t)g->n_masks, &found, &slot))
+    return VB_ENOMEM;
+  size_t i = *slot;
+  if (!found) {
+    if (vb__grow(&g->masks, &g->cap_masks, g->n_masks + 1, sizeof *g->masks)) return VB_ENOMEM;
+    memset(&g->masks[g->n_masks], 0, sizeof g->masks[0]);
+    g->masks[g->n_masks++].mask = mask;
+  }
+  return vb__hist_add(&g->masks[i].h, value, count);
+}
+
+int vb__agg_group_merge(const vb_agg *a, agg_group *into, const agg_group *from) {
+  into->records += from->records;
+  into->analysed += from->analysed;
+  into->errors += from->errors;
+  for (int l = 0; l < VB_LANG_COUNT; l++) into->by_lang[l] += from->by_lang[l];
+  for (int k = 0; k < 3; k++) into->sent[k] += from->sent[k];
+  for (size_t s = 0; s < a->n_scores; s++) {
+    into->missing[s] += from->missing[s];
+    into->bad[s] += from->bad[s];
+    if (vb__hist_merge(&into->hist[s], &from->hist[s])) return VB_ENOMEM;
+  }
+  if (from->cells) {
+    if (vb__agg_group_cells(a, into)) return VB_ENOMEM;
+    for (size_t i = 0; i < a->n_themes; i++) {
+      const agg_cell *f = &from->cells[i];
+      agg_cell *c = &into->cells[i];
+      if (!f->n) continue;
+      c->n += f->n;
+      c->neg += f->neg;
+      c->pos += f->pos;
+      if (f->h) {
+        if (cell_hists(a, c)) return VB_ENOMEM;
+        for (size_t s = 0; s < a->n_scores; s++)
+          if (vb__hist_merge(&c->h[s], &f->h[s])) return VB_ENOMEM;
+      }
+    }
+  }
+  for (size_t i = 0; i < from->n_masks; i++)
+    for (size_t k = 0; k < from->masks[i].h.n; k++)
+      if (vb__agg_mask_add(into, from->masks[i].mask, from->masks[i].h.bins[k].value,
+                           from->masks[i].h.bins[k].count))
+        return VB_ENOMEM;
+  return VB_OK;
+}
+
+agg_group *vb__agg_segment(vb_agg *a, const char *name, size_t len, int create) {
+  uint32_t idx;
+  if (vb__strmap_get(&a->seg_index, name, len, &idx)) return &a->segs[idx];
+  if (!create || a->n_segs >= VB_AGG_MAX_SEGMENTS) return NULL;
+  if (vb__grow(&a->segs, &a->cap_segs, a->n_segs + 1, sizeof *a->segs)) return NULL;
+  agg_group *g = &a->segs[a->n_segs];
+  vb__agg_group_init(a, g);
+  g->name = vb__strndup(name, len);
+  g->name_len = len;
+  bool found;
+  if (!g->name || vb__strmap_put(&a->seg_index, name, len, (uint32_t)a->n_segs, &found, NULL)) {
+    vb__agg_group_free(a, g);
+    return NULL;
+  }
+  a->n_segs++;
+  return g;
+}
+
+agg_group *vb__agg_period(vb_agg *a, long key, int create) {
+  unsigned char k[8];
+  uint64_t u = (uint64_t)key;
+  for (int i = 0; i < 8; i++) k[i] = (unsigned char)(u >> (8 * i));
+  uint32_t idx;
+  if (vb__strmap_get(&a->per_index, (const char *)k, 8, &idx)) return &a->pers[idx];
+  if (!create || a->n_pers >= VB_AGG_MAX_PERIODS) return NULL;
+  if (vb__grow(&a->pers, &a->cap_pers, a->n_pers + 1, sizeof *a->pers)) return NULL;
+  agg_group *g = &a->pers[a->n_pers];
+  vb__agg_group_init(a, g);
+  g->key = key;
+  bool found;
+  if (vb__strmap_put(&a->per_index, (const char *)k, 8, (uint32_t)a->n_pers, &found, NULL)) {
+    vb__agg_group_free(a, g);
+    return NULL;
+  }
+  a->n_pers++;
+  return g;
+}
+
+/* ---- quotes ---- */
+
+/* The normalised text behind de-duplication: ASCII letters and digits lower-cased, every run of
+ * other ASCII characters (blanks, punctuation) one separator, other bytes as they are. */
+static size_t normalise(const char *s, size_t n, unsigned char *out) {
+  size_t k = 0;
+  bool sep = false;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c < 0x80 && !vb__ascii_alpha(c) && !vb__ascii_digit(c)) {
+      sep = k > 0;
+      continue;
+    }
+    if (sep) out[k++] = ' ';
+    sep = false;
+    out[k++] = (unsigned char)vb__ascii_lower(c);
+  }
+  return k;
+}
+
+uint64_t vb__quote_norm_hash(const char *s, size_t n) {
+  unsigned char *b = vb__malloc(n ? 2 * n : 1);
+  if (!b) return 0;
+  size_t k = normalise(s, n, b);
+  uint64_t h = vb__hash(b, k);
+  vb__free(b);
+  return h;
+}
+
+int vb__quote_norm_eq(const char *a, size_t na, const char *b, size_t nb) {
+  unsigned char *x = vb__malloc(2 * (na + nb) + 2);
+  if (!x) return 0;
+  size_t ka = normalise(a, na, x), kb = normalise(b, nb, x + 2 * na + 1);
+  int eq = ka == kb && memcmp(x, x + 2 * na + 1, ka) == 0;
+  vb__free(x);
+  return eq;
+}
+
+int vb__quote_cmp(const agg_quote *x, const agg_quote *y) {
+#define CMP(a, b) do { if ((a) != (b)) return (a) < (b) ? -1 : 1; } while (0)
+  CMP(y->quality, x->quality); /* larger quality first */
+  CMP(x->tie, y->tie);
+  CMP(x->len, y->len);
+  int c = memcmp(x->text, y->text, x->len);
+  if (c) return c < 0 ? -1 : 1;
+  CMP(x->span_s, y->span_s);
+  CMP(x->span_e, y->span_e);
+  CMP(x->cut_s, y->cut_s);
+  CMP(x->cut_e, y->cut_e);
+  c = strcmp(x->id, y->id);
+  if (c) return c < 0 ? -1 : 1;
+  CMP(x->sent, y->sent);
+  CMP(x->has_score, y->has_score);
+  CMP(x->score, y->score);
+  return 0;
+#undef CMP
+}
+
+static void quote_free(agg_quote *q) {
+  vb__free(q->text);
+  vb__free(q->id);
+  q->text = q->id = NULL;
+}
+
+void vb__qlist_free(agg_qlist *l) {
+  for (uint32_t i = 0; i < l->n; i++) quote_free(&l->q[i]);
+  l->n = 0;
+}
+
+/* Would a quote of this quality enter the list? (Exact ties are settled by vb__quote_cmp.) */
+static bool qlist_may_take(const agg_qlist *l, int64_t quality) {
+  return l->n < VB_AGG_QUOTES || quality >= l->q[l->n - 1].quality;
+}
+
+/* Inserts q keeping the best VB_AGG_QUOTES distinct normalised texts, each with its best
+ * instance. `copy`: duplicate q's strings; else the list takes them (or frees them). */
+int vb__qlist_insert(agg_qlist *l, const agg_quote *q, int copy) {
+  agg_quote c = *q;
+  if (copy) {
+    c.text = vb__strndup(q->text, q->len);
+    c.id = vb__strdup(q->id);
+    if (!c.text || !c.id) {
+      quote_free(&c);
+      return VB_ENOMEM;
+    }
+  }
+  for (uint32_t i = 0; i < l->n; i++) {
+    if (l->q[i].tie != c.tie || !vb__quote_norm_eq(l->q[i].text, l->q[i].len, c.text, c.len))
+      continue;
+    if (vb__quote_cmp(&c, &l->q[i]) >= 0) { /* the one kept is at least as good */
+      quote_free(&c);
+      return VB_OK;
+    }
+    quote_free(&l->q[i]);
+    memmove(&l->q[i], &l->q[i + 1], (l->n - i - 1) * sizeof l->q[0]);
+    l->n--;
+    break;
+  }
+  if (l->n == VB_AGG_QUOTES) {
+    if (vb__quote_cmp(&c, &l->q[l->n - 1]) >= 0) {
+      quote_free(&c);
+      return VB_OK;
+    }
+    quote_free(&l->q[--l->n]);
+  }
+  uint32_t pos = l->n;
+  while (pos > 0 && vb__quote_cmp(&c, &l->q[pos - 1]) < 0) pos--;
+  memmove(&l->q[pos + 1], &l->q[pos], (l->n - pos) * sizeof l->q[0]);
+  l->q[pos] = c;
+  l->n++;
+  return VB_OK;
+}
+
+/* The excerpt is copied by vb__qlist_insert; this only lends the caller's bytes. */
+static char *unconst(const char *s) { return (char *)(uintptr_t)s; }
+
+static bool cont_byte(const char *t, size_t i) { return ((unsigned char)t[i] & 0xC0) == 0x80; }
+
+/* An excerpt of at most AGG_QUOTE_MAX bytes around [s, e), cut at characters and, where one is
+ * near, at blanks. */
+static void excerpt(const char *t, size_t len, size_t s, size_t e, size_t *from, size_t *to) {
+  if (len <= AGG_QUOTE_MAX) {
+    *from = 0;
+    *to = len;
+    return;
+  }
+  if (e > len) e = len;
+  if (s > e) s = e;
+  size_t a = s > 80 ? s - 80 : 0;
+  size_t b = a + AGG_QUOTE_MAX < len ? a + AGG_QUOTE_MAX : len;
+  if (b < e) {
+    b = e + 20 < len ? e + 20 : len;
+    a = b > AGG_QUOTE_MAX ? b - AGG_QUOTE_MAX : 0;
+  }
+  while (a < len && cont_byte(t, a)) a++;
+  while (b > a && b < len && cont_byte(t, b)) b--;
+  if (a > 0)
+    for (size_t k = a; k < a + 24 && k < s && k < b; k++)
+      if (t[k] == ' ' || t[k] == '\n') {
+        a = k + 1;
+        break;
+      }
+  if (b < len)
+    for (size_t k = b; k > b - 24 && k > e && k > a; k--)
+      if (t[k - 1] == ' ' || t[k - 1] == '\n') {
+        b = k - 1;
+        break;
+      }
+  *from = a;
+  *to = b;
+}
+
+static size_t count_words(const char *t, size_t len) {
+  size_t w = 0;
+  bool in = false;
+  for (size_t i = 0; i < len; i++) {
+    bool blank = t[i] == ' ' || t[i] == '\n' || t[i] == '\t' || t[i] == '\r';
+    if (!blank && !in) w++;
+    in = !blank;
+  }
+  return w;
+}
+
+static int64_t length_bonus(size_t words) {
+  if (words >= 6 && words <= 40) return 1000;
+  if ((words >= 3 && words < 6) || (words > 40 && words <= 80)) return 400;
+  return 0;
 }
 
 static int64_t milli(double v) { return (int64_t)llround(v * 1000.0); }
 
-int vb_agg_add(vb_agg *a, const vb_result *r, int has_score, double score) {
-  if (!a) return VB_EINVAL;
-  if (has_score && !vb_score_valid(a->type, score)) return VB_EINVAL;
-  a->records++;
-  if (!r) {
-    a->errors++;
+/* Offers a quote to a list: built only when it could enter. */
+static int offer_quote(agg_qlist *l, int64_t quality, const char *text, size_t len, size_t s,
+                       size_t e, double sent, const vb_agg_record *rec, const vb_value *score0) {
+  if (!qlist_may_take(l, quality)) return VB_OK;
+  size_t a, b;
+  excerpt(text, len, s, e, &a, &b);
+  agg_quote q = {0};
+  q.quality = quality;
+  q.text = unconst(text + a);
+  q.len = (uint32_t)(b - a);
+  q.span_s = (uint32_t)(s < a ? 0 : s - a > q.len ? q.len : s - a);
+  q.span_e = (uint32_t)(e < a ? 0 : e - a > q.len ? q.len : e - a);
+  if (q.span_e < q.span_s) q.span_e = q.span_s;
+  q.cut_s = a > 0;
+  q.cut_e = b < len;
+  q.tie = vb__quote_norm_hash(q.text, q.len);
+  size_t idl = rec->id ? rec->id_len : 0;
+  if (idl > AGG_ID_MAX) idl = AGG_ID_MAX;
+  while (idl > 0 && idl < (rec->id ? rec->id_len : 0) && cont_byte(rec->id, idl)) idl--;
+  char idbuf[AGG_ID_MAX + 1];
+  if (idl) memcpy(idbuf, rec->id, idl);
+  idbuf[idl] = '\0';
+  for (size_t i = 0; i < idl; i++)
+    if ((unsigned char)idbuf[i] < 0x20) idbuf[i] = ' ';
+  q.id = idbuf;
+  q.sent = (int32_t)milli(sent);
+  if (score0 && score0->status == VB_VALUE_OK) {
+    q.has_score = 1;
+    q.score = milli(score0->v);
+  }
+  return vb__qlist_insert(l, &q, 1);
+}
+
+/* ---- new / free ---- */
+
+static char *dup_or_null(const char *s, int *fail) {
+  if (!s) return NULL;
+  char *d = vb__strdup(s);
+  if (!d) *fail = 1;
+  return d;
+}
+
+int vb_agg_new_with(const vb_model *model, const vb_agg_options *o, vb_agg **out) {
+  if (!model || !o || !out) return VB_EINVAL;
+  *out = NULL;
+  if (o->n_scores > VB_AGG_MAX_SCORES || o->n_drivers > VB_AGG_MAX_DRIVERS ||
+      (o->n_scores && !o->score_types) || (o->n_drivers && !o->driver_names) ||
+      (o->period != VB_PERIOD_NONE) != (o->date != NULL) || o->period < VB_PERIOD_NONE ||
+      o->period > VB_PERIOD_QUARTER || ((o->drivers || o->n_drivers) && o->n_scores == 0))
+    return VB_EINVAL;
+  for (size_t s = 0; s < o->n_scores; s++)
+    if (o->score_types[s] <= VB_SCORE_NONE || o->score_types[s] > VB_SCORE_RATING)
+      return VB_EINVAL;
+  vb_agg *a = vb__calloc(1, sizeof *a);
+  if (!a) return VB_ENOMEM;
+  a->model = model;
+  a->n_themes = model->n_themes;
+  a->n_scores = o->n_scores;
+  int fail = 0;
+  for (size_t s = 0; s < o->n_scores; s++) {
+    a->type[s] = o->score_types[s];
+    a->score_name[s] = dup_or_null(o->score_names ? o->score_names[s] : NULL, &fail);
+  }
+  a->by = dup_or_null(o->by, &fail);
+  a->date = dup_or_null(o->date, &fail);
+  a->period = o->period;
+  a->drivers = o->drivers || o->n_drivers;
+  a->n_drivers = o->n_drivers;
+  for (size_t d = 0; d < o->n_drivers; d++) {
+    a->driver_name[d] = dup_or_null(o->driver_names[d], &fail);
+    if (!o->driver_names[d]) fail = 1;
+  }
+  vb__agg_group_init(a, &a->all);
+  vb__strmap_init(&a->seg_index);
+  vb__strmap_init(&a->per_index);
+  size_t nt = a->n_themes ? a->n_themes : 1;
+  a->neg_h = vb__calloc(nt, sizeof *a->neg_h);
+  a->pos_h = vb__calloc(nt, sizeof *a->pos_h);
+  a->tq = vb__calloc(2 * nt, sizeof *a->tq);
+  a->root_bit = vb__calloc(nt, sizeof *a->root_bit);
+  a->root_of = vb__calloc(64, sizeof *a->root_of);
+  a->stamp = vb__calloc(nt, sizeof *a->stamp);
+  a->flags = vb__calloc(nt, sizeof *a->flags);
+  a->touched = vb__calloc(nt, sizeof *a->touched);
+  a->best_neg = vb__calloc(nt, sizeof *a->best_neg);
+  a->best_pos = vb__calloc(nt, sizeof *a->best_pos);
+  a->best_neg_m = vb__calloc(nt, sizeof *a->best_neg_m);
+  a->best_pos_m = vb__calloc(nt, sizeof *a->best_pos_m);
+  if (fail || !a->neg_h || !a->pos_h || !a->tq || !a->root_bit || !a->root_of || !a->stamp ||
+      !a->flags || !a->touched || !a->best_neg || !a->best_pos || !a->best_neg_m ||
+      !a->best_pos_m || vb__agg_group_cells(a, &a->all))
+    goto oom;
+  /* top-level themes get bits in codebook order (the first 64) */
+  for (size_t i = 0; i < a->n_themes; i++) {
+    long r = (long)i;
+    while (model->themes[r].parent >= 0) r = model->themes[r].parent;
+    if ((size_t)r == i) {
+      a->root_bit[i] = a->n_roots < 64 ? (int)a->n_roots : -1;
+      if (a->n_roots < 64) a->root_of[a->n_roots++] = (long)i;
+    } else {
+      a->root_bit[i] = -2; /* filled below: parents come before children */
+    }
+  }
+  for (size_t i = 0; i < a->n_themes; i++) {
+    long r = (long)i;
+    while (model->themes[r].parent >= 0) r = model->themes[r].parent;
+    a->root_bit[i] = a->root_bit[r];
+  }
+  if (a->drivers) {
+    a->drv = vb__calloc(1, sizeof *a->drv);
+    if (!a->drv) goto oom;
+    a->drv->tc = vb__calloc(nt, sizeof *a->drv->tc);
+    a->drv->ty = vb__calloc(nt, sizeof *a->drv->ty);
+    a->drv->tt = vb__calloc(nt * nt, sizeof *a->drv->tt);
+    a->drv->sxt = vb__calloc(nt * (a->n_drivers ? a->n_drivers : 1), sizeof *a->drv->sxt);
+    if (!a->drv->tc || !a->drv->ty || !a->drv->tt || !a->drv->sxt) goto oom;
+  }
+  *out = a;
+  return VB_OK;
+oom:
+  vb_agg_free(a);
+  return VB_ENOMEM;
+}
+
+int vb_agg_new(const vb_model *model, vb_score_type type, vb_agg **out) {
+  vb_agg_options o = {0};
+  o.n_scores = type == VB_SCORE_NONE ? 0 : 1;
+  o.score_types = &type;
+  return vb_agg_new_with(model, &o, out);
+}
+
+void vb_agg_free(vb_agg *a) {
+  if (!a) return;
+  vb__agg_group_free(a, &a->all);
+  for (size_t i = 0; i < a->n_segs; i++) vb__agg_group_free(a, &a->segs[i]);
+  for (size_t i = 0; i < a->n_pers; i++) vb__agg_group_free(a, &a->pers[i]);
+  vb__free(a->segs);
+  vb__free(a->pers);
+  vb__strmap_free(&a->seg_index);
+  vb__strmap_free(&a->per_index);
+  for (size_t s = 0; s < VB_AGG_MAX_SCORES; s++) vb__free(a->score_name[s]);
+  for (size_t d = 0; d < VB_AGG_MAX_DRIVERS; d++) vb__free(a->driver_name[d]);
+  vb__free(a->by);
+  vb__free(a->date);
+  for (size_t i = 0; i < a->n_themes; i++) {
+    if (a->neg_h) vb__hist_free(&a->neg_h[i]);
+    if (a->pos_h) vb__hist_free(&a->pos_h[i]);
+    if (a->tq) {
+      vb__qlist_free(&a->tq[2 * i]);
+      vb__qlist_free(&a->tq[2 * i + 1]);
+    }
+  }
+  for (int k = 0; k < 3; k++) vb__hist_free(&a->doc_h[k]);
+  for (int v = 0; v <= 10; v++) {
+    vb__qlist_free(&a->vq[v][0]);
+    vb__qlist_free(&a->vq[v][1]);
+  }
+  vb__free(a->neg_h);
+  vb__free(a->pos_h);
+  vb__free(a->tq);
+  if (a->drv) {
+    vb__free(a->drv->tc);
+    vb__free(a->drv->ty);
+    vb__free(a->drv->tt);
+    vb__free(a->drv->sxt);
+    vb__free(a->drv);
+  }
+  vb__free(a->root_bit);
+  vb__free(a->root_of);
+  vb__free(a->stamp);
+  vb__free(a->flags);
+  vb__free(a->touched);
+  vb__free(a->best_neg);
+  vb__free(a->best_pos);
+  vb__free(a->best_neg_m);
+  vb__free(a->best_pos_m);
+  vb__free(a);
+}
+
+/* ---- adding records ---- */
+
+/* Adds the record to one group; `nt` themes of the record are in a->touched. */
+static int group_add(vb_agg *a, agg_group *g, const vb_agg_record *rec, const vb_value *sc,
+                     size_t nt, uint64_t mask, bool is_period) {
+  g->records++;
+  if (!rec->result) {
+    g->errors++;
     return VB_OK;
   }
-  a->analysed++;
-  vb_lang lang = vb_result_lang(r);
-  a->by_lang[(lang >= 0 && lang < VB_LANG_COUNT) ? lang : 0]++;
-  const vb_sentiment *s = vb_result_sentiment(r);
-  a->sent[s->label + 1]++;
-  bool scored = has_score && a->type != VB_SCORE_NONE;
-  if (scored) {
-    if (vb__hist_add(&a->hist, milli(score), 1)) return VB_ENOMEM;
-  } else {
-    a->missing++;
+  g->analysed++;
+  vb_lang lang = vb_result_lang(rec->result);
+  g->by_lang[(lang >= 0 && lang < VB_LANG_COUNT) ? lang : 0]++;
+  int label = vb_result_sentiment(rec->result)->label;
+  g->sent[label < 0 ? 0 : label > 0 ? 2 : 1]++;
+  for (size_t s = 0; s < a->n_scores; s++) {
+    if (sc[s].status == VB_VALUE_OK) {
+      if (vb__hist_add(&g->hist[s], milli(sc[s].v), 1)) return VB_ENOMEM;
+    } else {
+      g->missing[s]++;
+      if (sc[s].status == VB_VALUE_BAD) g->bad[s]++;
+    }
   }
-  if (++a->cur == 0) { /* wrapped: clear the stamps */
-    memset(a->stamp, 0, a->n_themes * sizeof *a->stamp);
-    memset(a->stamp_neg, 0, a->n_themes * sizeof *a->stamp_neg);
-    memset(a->stamp_pos, 0, a->n_themes * sizeof *a->stamp_pos);
-    a->cur = 1;
+  if (vb__agg_group_cells(a, g)) return VB_ENOMEM;
+  for (size_t k = 0; k < nt; k++) {
+    size_t t = a->touched[k];
+    agg_cell *c = &g->cells[t];
+    c->n++;
+    if (a->flags[t] & 1) c->neg++;
+    if (a->flags[t] & 2) c->pos++;
+    for (size_t s = 0; s < a->n_scores; s++) {
+      if (sc[s].status != VB_VALUE_OK) continue;
+      if (cell_hists(a, c) || vb__hist_add(&c->h[s], milli(sc[s].v), 1)) return VB_ENOMEM;
+    }
   }
+  if (is_period && a->n_scores && sc[0].status == VB_VALUE_OK)
+    if (vb__agg_mask_add(g, mask, milli(sc[0].v), 1)) return VB_ENOMEM;
+  return VB_OK;
+}
+
+static int drivers_add(vb_agg *a, const vb_agg_record *rec, const vb_value *sc, size_t nt) {
+  agg_drv *d = a->drv;
+  if (!rec->result || sc[0].status != VB_VALUE_OK) return VB_OK;
+  int64_t x[VB_AGG_MAX_DRIVERS];
+  for (size_t j = 0; j < a->n_drivers; j++) {
+    if (!rec->drivers || rec->drivers[j].status != VB_VALUE_OK ||
+        !(fabs(rec->drivers[j].v) < 1e12))
+      return VB_OK; /* listwise: every driver column must be there */
+    x[j] = milli(rec->drivers[j].v);
+  }
+  int64_t y = milli(sc[0].v);
+  size_t T = a->n_themes;
+  d->n++;
+  vb__i128_add64(&d->sy, y);
+  vb__i128_addmul(&d->syy, y, y);
+  for (size_t k = 0; k < nt; k++) {
+    size_t t = a->touched[k];
+    d->tc[t]++;
+    vb__i128_add64(&d->ty[t], y);
+    for (size_t l = k + 1; l < nt; l++) {
+      size_t u = a->touched[l];
+      d->tt[t < u ? t * T + u : u * T + t]++;
+    }
+  }
+  for (size_t j = 0; j < a->n_drivers; j++) {
+    vb__i128_add64(&d->sx[j], x[j]);
+    vb__i128_addmul(&d->sxy[j], x[j], y);
+    for (size_t i = 0; i < a->n_drivers; i++)
+      vb__i128_addmul(&d->sxx[j * VB_AGG_MAX_DRIVERS + i], x[j], x[i]);
+    for (size_t k = 0; k < nt; k++) vb__i128_add64(&d->sxt[j * T + a->touched[k]], x[j]);
+  }
+  return VB_OK;
+}
+
+static int quotes_add(vb_agg *a, const vb_agg_record *rec, const vb_value *sc, size_t nt) {
+  const vb_result *r = rec->result;
+  size_t len;
+  const char *text = vb_result_text(r, &len);
+  if (!text || len == 0) return VB_OK;
   const vb_mention *m;
-  size_t nm = vb_result_mentions(r, &m);
-  for (size_t i = 0; i < nm; i++) {
-    for (long t = (long)m[i].theme; t >= 0 && (size_t)t < a->n_themes;
-         t = a->model->themes[t].parent) {
-      agg_theme *th = &a->themes[t];
-      if (a->stamp[t] != a->cur) {
-        a->stamp[t] = a->cur;
-        th->n++;
-        if (scored && vb__hist_add(&th->hist, milli(score), 1)) return VB_ENOMEM;
-      }
-      if (m[i].sentiment <= -0.05 && a->stamp_neg[t] != a->cur) {
-        a->stamp_neg[t] = a->cur;
-        th->neg++;
-      }
-      if (m[i].sentiment >= 0.05 && a->stamp_pos[t] != a->cur) {
-        a->stamp_pos[t] = a->cur;
-        th->pos++;
+  vb_result_mentions(r, &m);
+  const vb_sentiment *sent = vb_result_sentiment(r);
+  size_t words = count_words(text, len);
+  int64_t lb = length_bonus(words);
+  int rc;
+  for (size_t k = 0; k < nt; k++) {
+    size_t t = a->touched[k];
+    if (a->flags[t] & 1) {
+      const vb_mention *mm = &m[a->best_neg_m[t]];
+      int64_t q = 2 * milli(fabs(mm->sentiment)) + lb + (sent->label < 0 ? 1000 : 0);
+      if ((rc = offer_quote(&a->tq[2 * t], q, text, len, mm->start, mm->end, mm->sentiment, rec,
+                            a->n_scores ? &sc[0] : NULL)))
+        return rc;
+    }
+    if (a->flags[t] & 2) {
+      const vb_mention *mm = &m[a->best_pos_m[t]];
+      int64_t q = 2 * milli(fabs(mm->sentiment)) + lb + (sent->label > 0 ? 1000 : 0);
+      if ((rc = offer_quote(&a->tq[2 * t + 1], q, text, len, mm->start, mm->end, mm->sentiment,
+                            rec, a->n_scores ? &sc[0] : NULL)))
+        return rc;
+    }
+  }
+  /* whole texts by their score, for mismatches and testimonials */
+  if (a->n_scores && sc[0].status == VB_VALUE_OK && sc[0].v >= 0 && sc[0].v <= 10 &&
+      sc[0].v == floor(sc[0].v) && sent->label != 0) {
+    int v = (int)sc[0].v;
+    size_t themes = 0;
+    for (size_t k = 0; k < nt; k++)
+      if (a->model->themes[a->touched[k]].parent < 0) themes++;
+    int64_t q = 2 * milli(fabs(sent->score)) + lb;
+    if (sent->label > 0) q += 300 * (int64_t)(themes < 3 ? themes : 3);
+    if ((rc = offer_quote(&a->vq[v][sent->label > 0], q, text, len, 0, 0, sent->score, rec,
+                          &sc[0])))
+      return rc;
+  }
+  return VB_OK;
+}
+
+int vb_agg_add_record(vb_agg *a, const vb_agg_record *rec) {
+  if (!a || !rec) return VB_EINVAL;
+  vb_value none[VB_AGG_MAX_SCORES];
+  const vb_value *sc = rec->scores;
+  if (!sc) {
+    memset(none, 0, sizeof none);
+    sc = none;
+  }
+  for (size_t s = 0; s < a->n_scores; s++)
+    if (sc[s].status == VB_VALUE_OK && !vb_score_valid(a->type[s], sc[s].v)) return VB_EINVAL;
+  /* find or make the groups first: a record beyond a limit adds nothing */
+  agg_group *seg = NULL, *per = NULL;
+  if (a->by) {
+    const char *name = rec->segment && rec->segment_len ? rec->segment : "(none)";
+    size_t nl = rec->segment && rec->segment_len ? rec->segment_len : 6;
+    if (nl > 200) {
+      nl = 200;
+      while (nl > 0 && cont_byte(name, nl)) nl--;
+    }
+    seg = vb__agg_segment(a, name, nl, 1);
+    if (!seg) return a->n_segs >= VB_AGG_MAX_SEGMENTS ? VB_ELIMIT : VB_ENOMEM;
+  }
+  if (a->period != VB_PERIOD_NONE && rec->has_date) {
+    per = vb__agg_period(a, vb_period_key(a->period, rec->date), 1);
+    if (!per) return a->n_pers >= VB_AGG_MAX_PERIODS ? VB_ELIMIT : VB_ENOMEM;
+  }
+  /* the record's themes, each once, with their parents */
+  size_t nt = 0;
+  uint64_t mask = 0;
+  if (rec->result) {
+    if (++a->cur == 0) {
+      memset(a->stamp, 0, a->n_themes * sizeof *a->stamp);
+      a->cur = 1;
+    }
+    const vb_mention *m;
+    size_t nm = vb_result_mentions(rec->result, &m);
+    for (size_t i = 0; i < nm; i++) {
+      for (long t = (long)m[i].theme; t >= 0 && (size_t)t < a->n_themes;
+           t = a->model->themes[t].parent) {
+        if (a->stamp[t] != a->cur) {
+          a->stamp[t] = a->cur;
+          a->flags[t] = 0;
+          a->best_neg[t] = a->best_pos[t] = 0;
+          a->touched[nt++] = (size_t)t;
+          if (a->root_bit[t] >= 0) mask |= (uint64_t)1 << a->root_bit[t];
+        }
+        double s = m[i].sentiment;
+        if (s <= -0.05) {
+          a->flags[t] |= 1;
+          if (s < a->best_neg[t]) a->best_neg[t] = s, a->best_neg_m[t] = i;
+        }
+        if (s >= 0.05) {
+          a->flags[t] |= 2;
+          if (s > a->best_pos[t]) a->best_pos[t] = s, a->best_pos_m[t] = i;
+        }
       }
     }
   }
+  int rc;
+  if ((rc = group_add(a, &a->all, rec, sc, nt, mask, false))) return rc;
+  if (seg && (rc = group_add(a, seg, rec, sc, nt, mask, false))) return rc;
+  if (per && (rc = group_add(a, per, rec, sc, nt, mask, true))) return rc;
+  if (a->period != VB_PERIOD_NONE && !rec->has_date) a->undated++;
+  if (!rec->result) return VB_OK;
+  if (a->n_scores && sc[0].status == VB_VALUE_OK) {
+    int64_t y = milli(sc[0].v);
+    int label = vb_result_sentiment(rec->result)->label;
+    if (vb__hist_add(&a->doc_h[label < 0 ? 0 : label > 0 ? 2 : 1], y, 1)) return VB_ENOMEM;
+    for (size_t k = 0; k < nt; k++) {
+      size_t t = a->touched[k];
+      if ((a->flags[t] & 1) && vb__hist_add(&a->neg_h[t], y, 1)) return VB_ENOMEM;
+      if ((a->flags[t] & 2) && vb__hist_add(&a->pos_h[t], y, 1)) return VB_ENOMEM;
+    }
+  }
+  if (a->drv && (rc = drivers_add(a, rec, sc, nt))) return rc;
+  return quotes_add(a, rec, sc, nt);
+}
+
+int vb_agg_add(vb_agg *a, const vb_result *r, int has_score, double score) {
+  if (!a) return VB_EINVAL;
+  vb_value v = {score, has_score ? VB_VALUE_OK : VB_VALUE_MISSING};
+  if (has_score && a->n_scores && !vb_score_valid(a->type[0], score)) return VB_EINVAL;
+  vb_agg_record rec = {0};
+  rec.result = r;
+  rec.scores = &v;
+  return vb_agg_add_record(a, &rec);
+}
+
+int vb_agg_set_score_type_at(vb_agg *a, size_t s, vb_score_type type) {
+  if (!a || s >= a->n_scores || type <= VB_SCORE_NONE || type > VB_SCORE_RATING)
+    return VB_EINVAL;
+  /* every score kept anywhere is in the all-records histogram */
+  for (size_t i = 0; i < a->all.hist[s].n; i++)
+    if (!vb_score_valid(type, (double)a->all.hist[s].bins[i].value / 1000.0)) return VB_EINVAL;
+  a->type[s] = type;
   return VB_OK;
 }
 
 int vb_agg_set_score_type(vb_agg *a, vb_score_type type) {
-  if (!a) return VB_EINVAL;
-  for (size_t i = 0; i < a->hist.n; i++)
-    if (!vb_score_valid(type, (double)a->hist.bins[i].value / 1000.0)) return VB_EINVAL;
-  a->type = type;
-  return VB_OK;
+  if (a && a->n_scores == 0) return type == VB_SCORE_NONE ? VB_OK : VB_EINVAL;
+  return vb_agg_set_score_type_at(a, 0, type);
 }
 
-vb_score_type vb_agg_score_type(const vb_agg *a) { return a ? a->type : VB_SCORE_NONE; }
+vb_score_type vb_agg_score_type(const vb_agg *a) {
+  return a && a->n_scores ? a->type[0] : VB_SCORE_NONE;
+}
+
+size_t vb_agg_score_count(const vb_agg *a) { return a ? a->n_scores : 0; }
+
+vb_score_type vb_agg_score_type_at(const vb_agg *a, size_t i) {
+  return a && i < a->n_scores ? a->type[i] : VB_SCORE_NONE;
+}
+
+/* ---- merging ---- */
+
+static bool same_str(const char *x, const char *y) {
+  return (!x && !y) || (x && y && strcmp(x, y) == 0);
+}
 
 static int same_shape(const vb_agg *a, const vb_agg *b) {
-  if (a->type != b->type || a->n_themes != b->n_themes) return 0;
+  if (a->n_themes != b->n_themes || a->n_scores != b->n_scores) return 0;
   for (size_t i = 0; i < a->n_themes; i++)
     if (strcmp(a->model->themes[i].id, b->model->themes[i].id) != 0) return 0;
+  for (size_t s = 0; s < a->n_scores; s++)
+    if (a->type[s] != b->type[s] || !same_str(a->score_name[s], b->score_name[s])) return 0;
+  if (!same_str(a->by, b->by) || !same_str(a->date, b->date) || a->period != b->period ||
+      a->drivers != b->drivers || a->n_drivers != b->n_drivers)
+    return 0;
+  for (size_t d = 0; d < a->n_drivers; d++)
+    if (!same_str(a->driver_name[d], b->driver_name[d])) return 0;
   return 1;
 }
 
 int vb_agg_merge(vb_agg *into, const vb_agg *from) {
   if (!into || !from) return VB_EINVAL;
   if (!same_shape(into, from)) return VB_EMISMATCH;
-  into->records += from->records;
-  into->analysed += from->analysed;
-  into->errors += from->errors;
-  into->missing += from->missing;
-  for (int l = 0; l < VB_LANG_COUNT; l++) into->by_lang[l] += from->by_lang[l];
-  for (int k = 0; k < 3; k++) into->sent[k] += from->sent[k];
-  if (vb__hist_merge(&into->hist, &from->hist)) return VB_ENOMEM;
-  for (size_t i = 0; i < into->n_themes; i++) {
-    agg_theme *a = &into->themes[i];
-    const agg_theme *b = &from->themes[i];
-    a->n += b->n;
-    a->neg += b->neg;
-    a->pos += b->pos;
-    if (vb__hist_merge(&a->hist, &b->hist)) return VB_ENOMEM;
+  /* the limits first, so that a refused merge changes nothing */
+  size_t new_segs = 0, new_pers = 0;
+  for (size_t i = 0; i < from->n_segs; i++) {
+    uint32_t idx;
+    if (!vb__strmap_get(&into->seg_index, from->segs[i].name, from->segs[i].name_len, &idx))
+      new_segs++;
   }
-  return VB_OK;
-}
-
-/* ---- state files ---- */
-
-static int put_hist(vb__buf *b, const vb__hist *h) {
-  int rc = vb__buf_printf(b, " %zu", h->n);
-  for (size_t i = 0; rc == VB_OK && i < h->n; i++)
-    rc = vb__buf_printf(b, " %" PRId64 ":%" PRIu64, h->bins[i].value, h->bins[i].count);
-  return rc ? rc : vb__buf_putc(b, '\n');
-}
-
-int vb_agg_save(const vb_agg *a, char **out, size_t *len) {
-  if (!a || !out) return VB_EINVAL;
-  vb__buf b = {0};
-  int rc = vb__buf_printf(&b, "verbatim-state 1\ntype %s\nthemes %zu\n",
-                          vb_score_type_name(a->type), a->n_themes);
-  for (size_t i = 0; rc == VB_OK && i < a->n_themes; i++)
-    rc = vb__buf_printf(&b, "theme %s\n", a->model->themes[i].id);
-  if (rc == VB_OK)
-    rc = vb__buf_printf(&b, "counts %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 "\n",
-                        a->records, a->analysed, a->errors, a->missing);
-  if (rc == VB_OK)
-    rc = vb__buf_printf(&b, "langs %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 "\n",
-                        a->by_lang[0], a->by_lang[1], a->by_lang[2], a->by_lang[3], a->by_lang[4]);
-  if (rc == VB_OK)
-    rc = vb__buf_printf(&b, "sentiment %" PRIu64 " %" PRIu64 " %" PRIu64 "\n", a->sent[0],
-                        a->sent[1], a->sent[2]);
-  if (rc == VB_OK) rc = vb__buf_printf(&b, "scores");
-  if (rc == VB_OK) rc = put_hist(&b, &a->hist);
-  for (size_t i = 0; rc == VB_OK && i < a->n_themes; i++) {
-    const agg_theme *t = &a->themes[i];
-    if (t->n == 0) continue;
-    rc = vb__buf_printf(&b, "t %zu %" PRIu64 " %" PRIu64 " %" PRIu64, i, t->n, t->neg, t->pos);
-    if (rc == VB_OK) rc = put_hist(&b, &t->hist);
+  for (size_t i = 0; i < from->n_pers; i++)
+    if (!vb__agg_period(into, from->pers[i].key, 0)) new_pers++;
+  if (into->n_segs + new_segs > VB_AGG_MAX_SEGMENTS || into->n_pers + new_pers > VB_AGG_MAX_PERIODS)
+    return VB_ELIMIT;
+  if (vb__agg_group_merge(into, &into->all, &from->all)) return VB_ENOMEM;
+  for (size_t i = 0; i < from->n_segs; i++) {
+    agg_group *g = vb__agg_segment(into, from->segs[i].name, from->segs[i].name_len, 1);
+    if (!g || vb__agg_group_merge(into, g, &from->segs[i])) return VB_ENOMEM;
   }
-  if (rc == VB_OK) rc = vb__buf_printf(&b, "end\n");
-  if (rc) {
-    vb__buf_free(&b);
-    return rc;
+  for (size_t i = 0; i < from->n_pers; i++) {
+    agg_group *g = vb__agg_period(into, from->pers[i].key, 1);
+    if (!g || vb__agg_group_merge(into, g, &from->pers[i])) return VB_ENOMEM;
   }
-  *out = b.data;
-  if (len) *len = b.len;
-  return VB_OK;
-}
-
-typedef struct {
-  const char *p, *end;
-  long line;
-} cursor;
-
-/* The next line as a NUL-terminated copy in `line` (at most cap - 1 bytes). */
-static bool next_line(cursor *c, char *line, size_t cap) {
-  if (c->p >= c->end) return false;
-  const char *nl = memchr(c->p, '\n', (size_t)(c->end - c->p));
-  size_t n = nl ? (size_t)(nl - c->p) : (size_t)(c->end - c->p);
-  c->line++;
-  if (n >= cap || memchr(c->p, '\0', n)) {
-    c->p = c->end;
-    line[0] = '\x01'; /* too long or binary: will not parse */
-    line[1] = '\0';
-    return true;
+  into->undated += from->undated;
+  for (size_t t = 0; t < into->n_themes; t++) {
+    if (vb__hist_merge(&into->neg_h[t], &from->neg_h[t]) ||
+        vb__hist_merge(&into->pos_h[t], &from->pos_h[t]))
+      return VB_ENOMEM;
+    for (int k = 0; k < 2; k++)
+      for (uint32_t i = 0; i < from->tq[2 * t + k].n; i++)
+        if (vb__qlist_insert(&into->tq[2 * t + k], &from->tq[2 * t + k].q[i], 1)) return VB_ENOMEM;
   }
-  memcpy(line, c->p, n);
-  line[n] = '\0';
-  c->p = nl ? nl + 1 : c->end;
-  return true;
-}
-
-static bool parse_u64(const char **s, uint64_t *out) {
-  const char *p = *s;
-  while (*p == ' ') p++;
-  if (!vb__ascii_digit(*p)) return false;
-  uint64_t v = 0;
-  while (vb__ascii_digit(*p)) {
-    uint64_t d = (uint64_t)(*p - '0');
-    if (v > (UINT64_MAX - d) / 10) return false;
-    v = v * 10 + d;
-    p++;
-  }
-  *out = v;
-  *s = p;
-  return true;
-}
-
-static bool parse_i64(const char **s, int64_t *out) {
-  const char *p = *s;
-  while (*p == ' ') p++;
-  bool neg = *p == '-';
-  if (neg) p++;
-  uint64_t v;
-  if (!parse_u64(&p, &v) || v > (uint64_t)INT64_MAX) return false;
-  *out = neg ? -(int64_t)v : (int64_t)v;
-  *s = p;
-  return true;
-}
-
-static bool at_end(const char *s) {
-  while (*s == ' ') s++;
-  return *s == '\0';
-}
-
-static int parse_hist(const char *s, vb__hist *h, uint64_t *total) {
-  uint64_t n;
-  if (!parse_u64(&s, &n) || n > 1000000) return VB_EPARSE;
-  int64_t prev = INT64_MIN;
-  *total = 0;
-  for (uint64_t i = 0; i < n; i++) {
-    int64_t v;
-    uint64_t c;
-    if (!parse_i64(&s, &v) || *s++ != ':' || !parse_u64(&s, &c) || c == 0 || v <= prev)
-      return VB_EPARSE;
-    if (*total > UINT64_MAX - c) return VB_EPARSE;
-    *total += c;
-    prev = v;
-    if (vb__hist_add(h, v, c)) return VB_ENOMEM;
-  }
-  return at_end(s) ? VB_OK : VB_EPARSE;
-}
-
-#define BAD(msg) do { rc = vb__error_set(err, VB_EPARSE, NULL, c.line, 0, "%s", msg); goto fail; } while (0)
-
-int vb_agg_load(const vb_model *model, const char *buf, size_t len, vb_agg **out,
-                vb_error *err) {
-  if (!model || !buf || !out) return VB_EINVAL;
-  *out = NULL;
-  cursor c = {buf, buf + len, 0};
-  char line[1 << 16];
-  vb_agg *a = NULL;
-  int rc = VB_OK;
-  uint64_t n_themes;
-  const char *s;
-  if (!next_line(&c, line, sizeof line) || strcmp(line, "verbatim-state 1") != 0)
-    BAD("not a verbatim state file (version 1)");
-  if (!next_line(&c, line, sizeof line) || strncmp(line, "type ", 5) != 0) BAD("expected 'type'");
-  vb_score_type type;
-  if (vb_score_type_parse(line + 5, &type)) BAD("unknown score type");
-  if ((rc = vb_agg_new(model, type, &a))) goto fail;
-  s = line + 7;
-  if (!next_line(&c, line, sizeof line) || strncmp(line, "themes ", 7) != 0 ||
-      !(s = line + 7, parse_u64(&s, &n_themes)) || !at_end(s))
-    BAD("expected 'themes N'");
-  if (n_themes != model->n_themes) {
-    rc = vb__error_set(err, VB_EMISMATCH, NULL, c.line, 0,
-                       "the state has %" PRIu64 " themes, the codebook in use has %zu: made "
-                       "with another codebook", n_themes, model->n_themes);
-    goto fail;
-  }
-  for (size_t i = 0; i < model->n_themes; i++) {
-    if (!next_line(&c, line, sizeof line) || strncmp(line, "theme ", 6) != 0) BAD("expected 'theme ID'");
-    if (strcmp(line + 6, model->themes[i].id) != 0) {
-      rc = vb__error_set(err, VB_EMISMATCH, NULL, c.line, 0,
-                         "theme '%s' where the codebook in use has '%s': made with another "
-                         "codebook", line + 6, model->themes[i].id);
-      goto fail;
+  for (int k = 0; k < 3; k++)
+    if (vb__hist_merge(&into->doc_h[k], &from->doc_h[k])) return VB_ENOMEM;
+  for (int v = 0; v <= 10; v++)
+    for (int k = 0; k < 2; k++)
+      for (uint32_t i = 0; i < from->vq[v][k].n; i++)
+        if (vb__qlist_insert(&into->vq[v][k], &from->vq[v][k].q[i], 1)) return VB_ENOMEM;
+  if (into->drv && from->drv) {
+    agg_drv *d = into->drv;
+    const agg_drv *f = from->drv;
+    size_t T = into->n_themes, D = into->n_drivers;
+    d->n += f->n;
+    vb__i128_add(&d->sy, f->sy);
+    vb__i128_add(&d->syy, f->syy);
+    for (size_t t = 0; t < T; t++) {
+      d->tc[t] += f->tc[t];
+      vb__i128_add(&d->ty[t], f->ty[t]);
+    }
+    for (size_t i = 0; i < T * T; i++) d->tt[i] += f->tt[i];
+    for (size_t j = 0; j < D; j++) {
+      vb__i128_add(&d->sx[j], f->sx[j]);
+      vb__i128_add(&d->sxy[j], f->sxy[j]);
+      for (size_t i = 0; i < D; i++)
+        vb__i128_add(&d->sxx[j * VB_AGG_MAX_DRIVERS + i], f->sxx[j * VB_AGG_MAX_DRIVERS + i]);
+      for (size_t t = 0; t < T; t++) vb__i128_add(&d->sxt[j * T + t], f->sxt[j * T + t]);
     }
   }
-  if (!next_line(&c, line, sizeof line) || strncmp(line, "counts ", 7) != 0) BAD("expected 'counts'");
-  s = line + 7;
-  if (!parse_u64(&s, &a->records) || !parse_u64(&s, &a->analysed) || !parse_u64(&s, &a->errors) ||
-      !parse_u64(&s, &a->missing) || !at_end(s) || a->analysed + a->errors != a->records ||
-      a->missing > a->records)
-    BAD("bad 'counts' line");
-  if (!next_line(&c, line, sizeof line) || strncmp(line, "langs ", 6) != 0) BAD("expected 'langs'");
-  s = line + 6;
-  uint64_t lang_total = 0;
-  for (int l = 0; l < VB_LANG_COUNT; l++) {
-    if (!parse_u64(&s, &a->by_lang[l])) BAD("bad 'langs' line");
-    lang_total += a->by_lang[l];
-  }
-  if (!at_end(s) || lang_total != a->analysed) BAD("bad 'langs' line");
-  if (!next_line(&c, line, sizeof line) || strncmp(line, "sentiment ", 10) != 0) BAD("expected 'sentiment'");
-  s = line + 10;
-  if (!parse_u64(&s, &a->sent[0]) || !parse_u64(&s, &a->sent[1]) || !parse_u64(&s, &a->sent[2]) ||
-      !at_end(s) || a->sent[0] + a->sent[1] + a->sent[2] != a->analysed)
-    BAD("bad 'sentiment' line");
-  if (!next_line(&c, line, sizeof line) || strncmp(line, "scores ", 7) != 0) BAD("expected 'scores'");
-  uint64_t scored;
-  if ((rc = parse_hist(line + 7, &a->hist, &scored))) BAD("bad 'scores' line");
-  if (scored + a->missing != a->analysed) BAD("score counts do not add up");
-  for (size_t i = 0; i < a->hist.n; i++)
-    if (!vb_score_valid(type, (double)a->hist.bins[i].value / 1000.0)) BAD("score out of range");
-  long last = -1;
-  for (;;) {
-    if (!next_line(&c, line, sizeof line)) BAD("missing 'end'");
-    if (strcmp(line, "end") == 0) break;
-    if (strncmp(line, "t ", 2) != 0) BAD("expected 't' or 'end'");
-    s = line + 2;
-    uint64_t idx, n, neg, pos;
-    if (!parse_u64(&s, &idx) || idx >= model->n_themes || (long)idx <= last ||
-        !parse_u64(&s, &n) || !parse_u64(&s, &neg) || !parse_u64(&s, &pos) || n > a->analysed ||
-        neg > n || pos > n)
-      BAD("bad theme line");
-    last = (long)idx;
-    agg_theme *t = &a->themes[idx];
-    t->n = n;
-    t->neg = neg;
-    t->pos = pos;
-    uint64_t tot;
-    if ((rc = parse_hist(s, &t->hist, &tot))) BAD("bad theme histogram");
-    if (tot > n) BAD("theme counts do not add up");
-    /* every theme score must also be among all the scores */
-    for (size_t k = 0; k < t->hist.n; k++)
-      if (vb__hist_count_range(&a->hist, (double)t->hist.bins[k].value / 1000.0,
-                               (double)t->hist.bins[k].value / 1000.0) < t->hist.bins[k].count)
-        rc = VB_EPARSE;
-    if (rc) BAD("theme scores not among all scores");
-  }
-  if (c.p < c.end) BAD("text after 'end'");
-  /* A record that mentions a child theme counts for its parent too: a parent can never have
-   * fewer records, or miss a score, that a child has. */
-  for (size_t i = 0; i < a->n_themes; i++) {
-    long par = model->themes[i].parent;
-    if (par < 0) continue;
-    const agg_theme *ch = &a->themes[i], *pa = &a->themes[par];
-    if (ch->n > pa->n || ch->neg > pa->neg || ch->pos > pa->pos) BAD("a theme counts more than its parent");
-    for (size_t k = 0; k < ch->hist.n; k++)
-      if (vb__hist_count_range(&pa->hist, (double)ch->hist.bins[k].value / 1000.0,
-                               (double)ch->hist.bins[k].value / 1000.0) < ch->hist.bins[k].count)
-        BAD("a theme's scores are not among its parent's");
-  }
-  *out = a;
   return VB_OK;
-fail:
-  vb_agg_free(a);
-  if (err && err->code == 0) vb__error_set(err, rc, NULL, c.line, 0, "%s", vb_strerror(rc));
-  return rc;
-}
-
-/* ---- the table ---- */
-
-static void summarise(vb_score_type type, const vb__hist *h, vb_score_summary *s) {
-  memset(s, 0, sizeof *s);
-  uint64_t n = vb__hist_n(h);
-  s->n = (size_t)n;
-  double mean, var;
-  vb__hist_moments(h, &mean, &var);
-  s->mean = mean;
-  s->value = s->ci_low = s->ci_high = NAN;
-  if (n == 0) {
-    s->top = s->middle = s->bottom = NAN;
-    return;
-  }
-  double nn = (double)n;
-  switch (type) {
-  case VB_SCORE_NPS: {
-    uint64_t p = vb__hist_count_range(h, 9, 10), d = vb__hist_count_range(h, 0, 6);
-    vb__nps(p, d, n, &s->value, &s->ci_low, &s->ci_high);
-    s->top = (double)p / nn;
-    s->bottom = (double)d / nn;
-    s->middle = 1 - s->top - s->bottom;
-    break;
-  }
-  case VB_SCORE_CSAT: {
-    uint64_t t = vb__hist_count_range(h, 4, 5), b = vb__hist_count_range(h, 1, 2);
-    s->value = 100.0 * (double)t / nn;
-    vb__wilson(t, n, &s->ci_low, &s->ci_high);
-    s->ci_low *= 100;
-    s->ci_high *= 100;
-    s->top = (double)t / nn;
-    s->bottom = (double)b / nn;
-    s->middle = 1 - s->top - s->bottom;
-    break;
-  }
-  case VB_SCORE_CES:
-  case VB_SCORE_RATING:
-  default: {
-    s->value = mean;
-    double half = n > 1 ? VB_Z95 * sqrt(var / nn) : NAN;
-    s->ci_low = mean - half;
-    s->ci_high = mean + half;
-    if (type == VB_SCORE_CES) {
-      uint64_t t = vb__hist_count_range(h, 5, 7), b = vb__hist_count_range(h, 1, 3);
-      s->top = (double)t / nn;
-      s->bottom = (double)b / nn;
-      s->middle = 1 - s->top - s->bottom;
-    } else {
-      s->top = s->middle = s->bottom = NAN;
-    }
-    break;
-  }
-  }
-}
-
-/* Significance of mentioners against non-mentioners. */
-static double significance(vb_score_type type, const vb__hist *with, const vb__hist *without) {
-  uint64_t n1 = vb__hist_n(with), n2 = vb__hist_n(without);
-  if (n1 < 2 || n2 < 2) return NAN;
-  if (type == VB_SCORE_NPS) {
-    uint64_t p1 = vb__hist_count_range(with, 9, 10), d1 = vb__hist_count_range(with, 0, 6);
-    uint64_t p2 = vb__hist_count_range(without, 9, 10), d2 = vb__hist_count_range(without, 0, 6);
-    /* Standard errors from the adjusted-Wald shares (3/4 promoter, 3/4 detractor, 3
-     * responses added), so that a small group of only detractors does not get a standard
-     * error of zero and an absurdly small p. */
-    double se1 = vb__nps_se_adjusted(p1, d1, n1), se2 = vb__nps_se_adjusted(p2, d2, n2);
-    double nps1 = 100.0 * ((double)p1 - (double)d1) / (double)n1;
-    double nps2 = 100.0 * ((double)p2 - (double)d2) / (double)n2;
-    double se = sqrt(se1 * se1 + se2 * se2);
-    if (se == 0) return nps1 == nps2 ? 1.0 : 0.0;
-    return vb__p_normal((nps1 - nps2) / se);
-  }
-  if (type == VB_SCORE_CSAT)
-    return vb__two_prop_p(vb__hist_count_range(with, 4, 5), n1,
-                          vb__hist_count_range(without, 4, 5), n2);
-  double m1, v1, m2, v2;
-  vb__hist_moments(with, &m1, &v1);
-  vb__hist_moments(without, &m2, &v2);
-  return vb__welch_p(m1, v1, (double)n1, m2, v2, (double)n2);
-}
-
-static int cmp_rows(const void *a, const void *b) {
-  const vb_theme_row *x = a, *y = b;
-  double ix = isnan(x->impact) ? 0 : x->impact, iy = isnan(y->impact) ? 0 : y->impact;
-  if (ix < iy) return -1;
-  if (ix > iy) return 1;
-  if (x->n != y->n) return x->n > y->n ? -1 : 1;
-  return x->theme < y->theme ? -1 : (x->theme > y->theme);
-}
-
-#define VB_TOO_FEW 20 /* fewer scored mentions than this: too few to conclude */
-
-int vb_agg_table(const vb_agg *a, vb_table **out) {
-  if (!a || !out) return VB_EINVAL;
-  vb_table *t = vb__calloc(1, sizeof *t);
-  if (!t) return VB_ENOMEM;
-  t->type = a->type;
-  t->records = (size_t)a->records;
-  t->analysed = (size_t)a->analysed;
-  t->errors = (size_t)a->errors;
-  t->missing_score = (size_t)a->missing;
-  for (int l = 0; l < VB_LANG_COUNT; l++) t->by_lang[l] = (size_t)a->by_lang[l];
-  t->sent_neg = (size_t)a->sent[0];
-  t->sent_neu = (size_t)a->sent[1];
-  t->sent_pos = (size_t)a->sent[2];
-  summarise(a->type, &a->hist, &t->score);
-  /* distribution */
-  int lo = 0, hi = -1;
-  if (a->type == VB_SCORE_NPS) { lo = 0; hi = 10; }
-  else if (a->type == VB_SCORE_CSAT) { lo = 1; hi = 5; }
-  else if (a->type == VB_SCORE_CES) { lo = 1; hi = 7; }
-  if (hi >= lo) {
-    for (int v = lo; v <= hi; v++) {
-      t->dist_value[t->dist_n] = v;
-      t->dist_count[t->dist_n++] = (size_t)vb__hist_count_range(&a->hist, v, v);
-    }
-  } else if (a->hist.n <= 16) {
-    for (size_t i = 0; i < a->hist.n; i++) {
-      t->dist_value[t->dist_n] = (double)a->hist.bins[i].value / 1000.0;
-      t->dist_count[t->dist_n++] = (size_t)a->hist.bins[i].count;
-    }
-  }
-  size_t n_rows = 0;
-  for (size_t i = 0; i < a->n_themes; i++)
-    if (a->themes[i].n) n_rows++;
-  t->rows = vb__calloc(n_rows ? n_rows : 1, sizeof *t->rows);
-  double *p = vb__calloc(n_rows ? n_rows : 1, sizeof *p), *q = vb__calloc(n_rows ? n_rows : 1, sizeof *q);
-  vb__hist without = {0};
-  if (!t->rows || !p || !q) goto oom;
-  for (size_t i = 0; i < a->n_themes; i++) {
-    const agg_theme *th = &a->themes[i];
-    if (!th->n) continue;
-    vb_theme_row *r = &t->rows[t->n_rows];
-    r->theme = i;
-    r->n = (size_t)th->n;
-    r->prevalence = a->analysed ? (double)th->n / (double)a->analysed : NAN;
-    vb__wilson(th->n, a->analysed, &r->prev_low, &r->prev_high);
-    summarise(a->type, &th->hist, &r->with);
-    if (vb__hist_sub(&without, &a->hist, &th->hist)) goto oom;
-    summarise(a->type, &without, &r->without);
-    r->impact = (a->type == VB_SCORE_NONE || r->without.n == 0) ? NAN
-                                                                : t->score.value - r->without.value;
-    r->p = a->type == VB_SCORE_NONE ? NAN : significance(a->type, &th->hist, &without);
-    r->neg_share = (double)th->neg / (double)th->n;
-    r->too_few = r->with.n < VB_TOO_FEW;
-    p[t->n_rows] = r->p;
-    t->n_rows++;
-  }
-  if (vb__bh(p, q, t->n_rows)) goto oom;
-  for (size_t i = 0; i < t->n_rows; i++) t->rows[i].q = q[i];
-  qsort(t->rows, t->n_rows, sizeof *t->rows, cmp_rows);
-  vb__hist_free(&without);
-  vb__free(p);
-  vb__free(q);
-  *out = t;
-  return VB_OK;
-oom:
-  vb__hist_free(&without);
-  vb__free(p);
-  vb__free(q);
-  vb_table_free(t);
-  return VB_ENOMEM;
-}
-
-void vb_table_free(vb_table *t) {
-  if (!t) return;
-  vb__free(t->rows);
-  vb__free(t);
 }

@@ -223,3 +223,199 @@ int vb__bh(const double *p, double *q, size_t n) {
   vb__free(v);
   return VB_OK;
 }
+
+/* ---- exact tests ---- */
+
+static double lfact(uint64_t n) { return lgamma((double)n + 1.0); }
+
+double vb__fisher_2x2(uint64_t a, uint64_t b, uint64_t c, uint64_t d) {
+  uint64_t r1 = a + b, r2 = c + d, c1 = a + c, n = r1 + r2;
+  if (n == 0) return NAN;
+  /* log P(table with top-left cell x) up to the constant of the margins */
+  double konst = lfact(r1) + lfact(r2) + lfact(c1) + lfact(n - c1) - lfact(n);
+  uint64_t lo = c1 > r2 ? c1 - r2 : 0, hi = c1 < r1 ? c1 : r1;
+  double lp_obs = konst - lfact(a) - lfact(b) - lfact(c) - lfact(d);
+  double p = 0;
+  for (uint64_t x = lo; x <= hi; x++) {
+    double lp = konst - lfact(x) - lfact(r1 - x) - lfact(c1 - x) - lfact(r2 - (c1 - x));
+    if (lp <= lp_obs + 1e-7 * fabs(lp_obs) + 1e-12) p += exp(lp);
+  }
+  return p > 1 ? 1 : p;
+}
+
+double vb__fisher_2x3(const uint64_t x[3], const uint64_t y[3]) {
+  uint64_t col[3], r1 = x[0] + x[1] + x[2], r2 = y[0] + y[1] + y[2], n = r1 + r2;
+  int ord[3] = {0, 1, 2};
+  for (int k = 0; k < 3; k++) col[k] = x[k] + y[k];
+  if (n == 0) return NAN;
+  /* loop over the two smallest columns; the third is then determined */
+  for (int i = 0; i < 3; i++)
+    for (int k = i + 1; k < 3; k++)
+      if (col[ord[k]] < col[ord[i]]) {
+        int t = ord[i];
+        ord[i] = ord[k];
+        ord[k] = t;
+      }
+  uint64_t ca = col[ord[0]], cb = col[ord[1]], cc = col[ord[2]];
+  uint64_t ha = ca < r1 ? ca : r1, hb = cb < r1 ? cb : r1;
+  if ((double)(ha + 1) * (double)(hb + 1) > 1e7) return NAN;
+  double konst = lfact(r1) + lfact(r2) + lfact(ca) + lfact(cb) + lfact(cc) - lfact(n);
+  double lp_obs = konst;
+  for (int k = 0; k < 3; k++) lp_obs -= lfact(x[k]) + lfact(y[k]);
+  double p = 0, tol = 1e-7 * fabs(lp_obs) + 1e-12;
+  for (uint64_t a = 0; a <= ha; a++)
+    for (uint64_t b = 0; b <= hb && a + b <= r1; b++) {
+      uint64_t c = r1 - a - b;
+      if (c > cc) continue;
+      double lp = konst - lfact(a) - lfact(b) - lfact(c) - lfact(ca - a) - lfact(cb - b) -
+                  lfact(cc - c);
+      if (lp <= lp_obs + tol) p += exp(lp);
+    }
+  return p > 1 ? 1 : p;
+}
+
+/* P(a, x) by its series for x < a + 1, else 1 - Q by Lentz's continued fraction. */
+double vb__gamma_p(double a, double x) {
+  if (isnan(a) || isnan(x) || a <= 0) return NAN;
+  if (x <= 0) return 0;
+  double gln = lgamma(a);
+  if (x < a + 1) {
+    double ap = a, sum = 1.0 / a, del = sum;
+    for (int n = 0; n < 1000; n++) {
+      ap += 1;
+      del *= x / ap;
+      sum += del;
+      if (fabs(del) < fabs(sum) * 1e-16) break;
+    }
+    double r = sum * exp(-x + a * log(x) - gln);
+    return r > 1 ? 1 : r;
+  }
+  const double fpmin = 1e-300;
+  double b = x + 1 - a, c = 1 / fpmin, d = 1 / b, h = d;
+  for (int i = 1; i < 1000; i++) {
+    double an = -i * (i - a);
+    b += 2;
+    d = an * d + b;
+    if (fabs(d) < fpmin) d = fpmin;
+    c = b + an / c;
+    if (fabs(c) < fpmin) c = fpmin;
+    d = 1 / d;
+    double del = d * c;
+    h *= del;
+    if (fabs(del - 1) < 1e-16) break;
+  }
+  double q = exp(-x + a * log(x) - gln) * h;
+  return q > 1 ? 0 : 1 - q;
+}
+
+double vb__poisson_upper(uint64_t k, double lambda) {
+  if (isnan(lambda) || lambda < 0) return NAN;
+  if (k == 0) return 1;
+  if (lambda == 0) return 0;
+  /* P(X >= k) = P(k, lambda), the regularised lower incomplete gamma */
+  return vb__gamma_p((double)k, lambda);
+}
+
+double vb__p_f(double f, double d1, double d2) {
+  if (isnan(f) || d1 <= 0 || d2 <= 0) return NAN;
+  if (f <= 0) return 1;
+  return vb__ibeta(d2 / 2, d1 / 2, d2 / (d2 + d1 * f));
+}
+
+/* ---- 128-bit sums ---- */
+
+void vb__i128_add(vb__i128 *acc, vb__i128 x) {
+  uint64_t lo = acc->lo + x.lo;
+  uint64_t carry = lo < acc->lo;
+  acc->lo = lo;
+  acc->hi = (int64_t)((uint64_t)acc->hi + (uint64_t)x.hi + carry);
+}
+
+void vb__i128_add64(vb__i128 *acc, int64_t x) {
+  vb__i128 v = {x < 0 ? -1 : 0, (uint64_t)x};
+  vb__i128_add(acc, v);
+}
+
+vb__i128 vb__i128_neg(vb__i128 x) {
+  vb__i128 r = {(int64_t)~(uint64_t)x.hi, ~x.lo};
+  vb__i128_add64(&r, 1);
+  return r;
+}
+
+void vb__i128_addmul(vb__i128 *acc, int64_t a, int64_t b) {
+  bool neg = (a < 0) != (b < 0);
+  uint64_t ua = a < 0 ? 0 - (uint64_t)a : (uint64_t)a, ub = b < 0 ? 0 - (uint64_t)b : (uint64_t)b;
+  uint64_t a0 = ua & 0xffffffffu, a1 = ua >> 32, b0 = ub & 0xffffffffu, b1 = ub >> 32;
+  uint64_t p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
+  uint64_t mid = (p00 >> 32) + (p01 & 0xffffffffu) + (p10 & 0xffffffffu);
+  vb__i128 r;
+  r.lo = (p00 & 0xffffffffu) | (mid << 32);
+  r.hi = (int64_t)(p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32));
+  vb__i128_add(acc, neg ? vb__i128_neg(r) : r);
+}
+
+double vb__i128_double(vb__i128 x) {
+  return (double)x.hi * 18446744073709551616.0 + (double)x.lo;
+}
+
+int vb__i128_cmp(vb__i128 a, vb__i128 b) {
+  if (a.hi != b.hi) return a.hi < b.hi ? -1 : 1;
+  if (a.lo != b.lo) return a.lo < b.lo ? -1 : 1;
+  return 0;
+}
+
+/* Divides the magnitude (hi:lo as unsigned) by 10 in place; returns the remainder. */
+static unsigned div10(uint64_t *hi, uint64_t *lo) {
+  uint64_t h = *hi, rem = h % 10;
+  *hi = h / 10;
+  /* the low word in two 32-bit steps */
+  uint64_t cur = (rem << 32) | (*lo >> 32);
+  uint64_t q1 = cur / 10;
+  rem = cur % 10;
+  cur = (rem << 32) | (*lo & 0xffffffffu);
+  uint64_t q0 = cur / 10;
+  rem = cur % 10;
+  *lo = (q1 << 32) | q0;
+  return (unsigned)rem;
+}
+
+void vb__i128_format(vb__i128 x, char *buf) {
+  bool neg = x.hi < 0;
+  if (neg) x = vb__i128_neg(x);
+  uint64_t hi = (uint64_t)x.hi, lo = x.lo;
+  char tmp[48];
+  size_t n = 0;
+  do tmp[n++] = (char)('0' + div10(&hi, &lo));
+  while (hi || lo);
+  size_t k = 0;
+  if (neg) buf[k++] = '-';
+  while (n) buf[k++] = tmp[--n];
+  buf[k] = '\0';
+}
+
+bool vb__i128_parse(const char **s, vb__i128 *out) {
+  const char *p = *s;
+  while (*p == ' ') p++;
+  bool neg = *p == '-';
+  if (neg) p++;
+  if (!vb__ascii_digit(*p)) return false;
+  /* magnitude < 2^127, accumulated as hi:lo */
+  uint64_t hi = 0, lo = 0;
+  int digits = 0;
+  while (vb__ascii_digit(*p)) {
+    if (++digits > 39) return false;
+    /* (hi:lo) * 10 + d */
+    uint64_t l0 = lo & 0xffffffffu, l1 = lo >> 32;
+    uint64_t m0 = l0 * 10 + (uint64_t)(*p - '0');
+    uint64_t m1 = l1 * 10 + (m0 >> 32);
+    if (hi > (UINT64_MAX >> 1) / 10) return false;
+    hi = hi * 10 + (m1 >> 32);
+    lo = (m1 << 32) | (m0 & 0xffffffffu);
+    if (hi >> 63) return false;
+    p++;
+  }
+  vb__i128 v = {(int64_t)hi, lo};
+  *out = neg ? vb__i128_neg(v) : v;
+  *s = p;
+  return true;
+}

@@ -5,6 +5,7 @@
 #ifndef VB_STATS_H
 #define VB_STATS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -50,5 +51,46 @@ double vb__two_prop_p(uint64_t k1, uint64_t n1, uint64_t k2, uint64_t n2);
 double vb__ibeta(double a, double b, double x);
 /* Benjamini-Hochberg: q values for p[0..n) (NaN entries are skipped and left NaN). */
 int vb__bh(const double *p, double *q, size_t n);
+
+/* Fisher's exact test on the 2 x 2 table [[a, b], [c, d]], two-sided: the sum of the
+ * probabilities of all tables with the same margins that are no more likely than this one
+ * (with R's relative tolerance of 1e-7). */
+double vb__fisher_2x2(uint64_t a, uint64_t b, uint64_t c, uint64_t d);
+/* The Fisher-Freeman-Halton exact test on a 2 x 3 table (rows x[0..2], y[0..2]), two-sided in
+ * the same sense. NaN when the enumeration would exceed about 10^7 tables. */
+double vb__fisher_2x3(const uint64_t x[3], const uint64_t y[3]);
+/* Regularised lower incomplete gamma P(a, x). */
+double vb__gamma_p(double a, double x);
+/* P(X >= k) for X ~ Poisson(lambda): the one-sided p of a count k. */
+double vb__poisson_upper(uint64_t k, double lambda);
+/* Upper tail of the F distribution with (d1, d2) degrees of freedom. */
+double vb__p_f(double f, double d1, double d2);
+
+/* A signed 128-bit integer for exact sums of products of scores in thousandths (portable:
+ * two 64-bit halves, two's complement). */
+typedef struct vb__i128 {
+  int64_t hi;
+  uint64_t lo;
+} vb__i128;
+
+void vb__i128_add(vb__i128 *acc, vb__i128 x);
+void vb__i128_add64(vb__i128 *acc, int64_t x);
+/* acc += a * b, exactly. */
+void vb__i128_addmul(vb__i128 *acc, int64_t a, int64_t b);
+vb__i128 vb__i128_neg(vb__i128 x);
+double vb__i128_double(vb__i128 x);
+int vb__i128_cmp(vb__i128 a, vb__i128 b);
+/* Decimal text ("-123"), at least 41 bytes of room. */
+void vb__i128_format(vb__i128 x, char *buf);
+/* Parses an optionally signed decimal; advances *s. false on overflow or no digits. */
+bool vb__i128_parse(const char **s, vb__i128 *out);
+
+/* A small deterministic PRNG (splitmix64) for sampled Shapley values. */
+static inline uint64_t vb__splitmix(uint64_t *state) {
+  uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
 
 #endif

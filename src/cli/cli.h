@@ -18,6 +18,14 @@ typedef struct opts {
   int n_files;
   const char *text, *id, *lang, *lang_col, *lang_default, *input_format, *format, *output;
   const char *score, *score_type, *state, *data_dir;
+  /* root-cause tables: --score and --score-type repeat (the i-th type goes with the i-th
+   * score); score and score_type above are the first ones */
+  const char *scores[VB_AGG_MAX_SCORES], *score_types[VB_AGG_MAX_SCORES];
+  int n_scores, n_score_types;
+  const char *by, *date, *period, *table;
+  const char *driver_cols[VB_AGG_MAX_DRIVERS];
+  int n_driver_cols;
+  bool drivers;
   const char *codebooks[OPT_MAX_REPEAT];
   int n_codebooks;
   const char *lexicons[OPT_MAX_REPEAT];
@@ -80,6 +88,14 @@ int cmd_help(int argc, char **argv);
 void usage_of(const char *cmd, FILE *fp);
 
 /* ---- the record loop shared by annotate and analyze (cmd_annotate.c) ---- */
+typedef struct score_in {
+  const char *name;
+  vb_score_type type;
+  bool type_given, any;
+  double smin, smax;  /* range of the values seen (for the guess) */
+  size_t missing, bad; /* records without a usable score; of those, unreadable or off scale */
+} score_in;
+
 typedef struct job {
   opts o;
   const char *cmd;
@@ -87,14 +103,17 @@ typedef struct job {
   vb_analyzer *an;
   vb_agg *agg;
   vb_run_options ro;
-  vb_score_type type;
-  bool type_given, want_scores;
-  double smin, smax;
-  bool any_score;
+  score_in sc[VB_AGG_MAX_SCORES]; /* the score columns (agg_input.c) */
+  size_t n_sc;
+  bool want_scores;
+  size_t undated, bad_date, bad_driver;
+  vb_agg_options ao;              /* what every aggregate of the job collects */
+  vb_score_type ao_types[VB_AGG_MAX_SCORES];
+  struct agg_seen *seen;          /* segments and periods seen (agg_input.c) */
   bool annotate;  /* write one result per record */
   bool tsv;       /* annotate --format tsv */
   out out;
-  size_t records, analysed, errors, problems, missing_score, bad_score, invalid_utf8;
+  size_t records, analysed, errors, problems, invalid_utf8;
   size_t with_problems; /* records with at least one problem reported */
   size_t by_lang[VB_LANG_COUNT];
   size_t bytes;
@@ -112,14 +131,51 @@ void job_free(job *j);
 /* Writes the aggregate state to j->o.state. */
 int job_write_state(job *j);
 
+/* ---- the columns an aggregate reads besides the text (agg_input.c) ---- */
+typedef struct agg_fields {
+  int score[VB_AGG_MAX_SCORES], by, date, driver[VB_AGG_MAX_DRIVERS];
+} agg_fields;
+
+/* The values of one record for its aggregate (the segment points into the reader). */
+typedef struct agg_vals {
+  vb_value scores[VB_AGG_MAX_SCORES];
+  vb_value drivers[VB_AGG_MAX_DRIVERS];
+  const char *seg;
+  size_t seg_len;
+  bool has_date;
+  long date;
+} agg_vals;
+
+/* Checks the options of root-cause tables and fills j->ao (job_setup); EXIT_OK or a message
+ * and EXIT_USAGE. */
+int agg_input_setup(job *j);
+void agg_input_free(job *j);
+/* Finds the columns in a reader; EXIT_OK, or a message and EXIT_BADINPUT. */
+int agg_input_open(job *j, vb_reader *rd, agg_fields *f);
+/* Reads the current record's scores, segment, date and drivers, reporting unusable ones as
+ * FILE:LINE problems. EXIT_OK, or EXIT_USAGE with a message when the record would make more
+ * segments or periods than an aggregate holds. */
+int agg_input_read(job *j, vb_reader *rd, const agg_fields *f, const char *file, long line,
+                   agg_vals *v);
+/* The record for vb_agg_add_record (the segment given separately: it may have moved). */
+void agg_input_record(const agg_vals *v, const char *seg, vb_agg_record *rec);
+/* Settles the score types (given or guessed, said on standard error). */
+void agg_input_finish(job *j);
+/* The summary of the score columns on standard error (job_summary). */
+void agg_input_summary(const job *j);
+
 /* ---- tables (render.c) ---- */
 typedef struct render_info {
   const char *command_line;
   const char *score_name;
+  const char *table; /* tsv/csv: which table (NULL: themes) */
 } render_info;
 
+/* The names --table takes, space-separated. */
+extern const char *const render_table_names;
 /* Writes the table in a format: "table", "tsv", "csv", "json", "md". */
 int render_table(FILE *fp, const char *format, const vb_table *t, const vb_model *m,
                  const render_info *info);
+
 
 #endif

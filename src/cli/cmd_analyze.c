@@ -12,6 +12,15 @@ static bool table_format_ok(const char *f) {
          !strcmp(f, "json") || !strcmp(f, "md");
 }
 
+/* A name --table takes (a word of render_table_names). */
+static bool table_name_ok(const char *t) {
+  if (!t) return true;
+  size_t n = strlen(t);
+  for (const char *p = render_table_names; (p = strstr(p, t)); p += n)
+    if ((p == render_table_names || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0')) return n > 0;
+  return false;
+}
+
 static char *command_line(const char *cmd, int argc, char **argv) {
   size_t n = strlen("verbatim ") + strlen(cmd) + 1;
   for (int i = 0; i < argc; i++) n += strlen(argv[i]) + 1;
@@ -35,7 +44,7 @@ static int print_table(const vb_agg *agg, const vb_model *m, const opts *o, cons
   out w;
   int rc = out_open(&w, o->output);
   if (rc == EXIT_OK) {
-    render_info info = {cl, o->score};
+    render_info info = {cl, o->score, o->table};
     /* The contract: an aligned table on a terminal; TSV when the output goes elsewhere. */
     const char *format = o->format ? o->format : (w.fp == stdout && isatty(1)) ? "table" : "tsv";
     render_table(w.fp, format, t, m, &info);
@@ -50,9 +59,13 @@ int cmd_analyze(int argc, char **argv) {
   int rc = job_setup(&j, "analyze", argc, argv,
                      "text id lang lang-col lang-default input-format delimiter format output "
                      "score score-type state codebook lexicon data max-field strict quiet jobs "
-                     "no-default-codebook");
+                     "no-default-codebook by date period driver drivers table");
   if (rc == EXIT_OK && !table_format_ok(j.o.format)) {
     msg("analyze: --format takes table, tsv, csv, json or md");
+    rc = EXIT_USAGE;
+  }
+  if (rc == EXIT_OK && !table_name_ok(j.o.table)) {
+    msg("analyze: --table takes %s", render_table_names);
     rc = EXIT_USAGE;
   }
   if (rc) {
@@ -80,10 +93,15 @@ int cmd_analyze(int argc, char **argv) {
 
 int cmd_merge(int argc, char **argv) {
   opts o;
-  int rc = opts_parse("merge", argc, argv, "format output codebook data no-default-codebook quiet", &o);
+  int rc = opts_parse("merge", argc, argv,
+                      "format output codebook data no-default-codebook quiet table", &o);
   if (rc) return rc;
   if (!table_format_ok(o.format)) {
     msg("merge: --format takes table, tsv, csv, json or md");
+    return EXIT_USAGE;
+  }
+  if (!table_name_ok(o.table)) {
+    msg("merge: --table takes %s", render_table_names);
     return EXIT_USAGE;
   }
   if (o.n_files == 0) {

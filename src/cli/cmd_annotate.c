@@ -61,21 +61,9 @@ int job_setup(job *j, const char *cmd, int argc, char **argv, const char *allowe
     msg("%s: --input-format takes csv, tsv, jsonl or txt", cmd);
     return EXIT_USAGE;
   }
-  if (o->score_type) {
-    if (vb_score_type_parse(o->score_type, &j->type) || j->type == VB_SCORE_NONE) {
-      msg("%s: --score-type takes nps, csat, ces or rating", cmd);
-      return EXIT_USAGE;
-    }
-    j->type_given = true;
-  }
-  if (o->score_type && !o->score) {
-    msg("%s: --score-type needs --score NAME (the score column)", cmd);
-    return EXIT_USAGE;
-  }
-  j->want_scores = o->score != NULL;
-  if (!j->type_given) j->type = j->want_scores ? VB_SCORE_RATING : VB_SCORE_NONE;
+  if ((rc = agg_input_setup(j))) return rc; /* scores, segments, periods, drivers */
   if ((rc = load_model(o, &j->m))) return rc;
-  if (vb_analyzer_new(j->m, &j->an) || vb_agg_new(j->m, j->type, &j->agg)) {
+  if (vb_analyzer_new(j->m, &j->an) || vb_agg_new_with(j->m, &j->ao, &j->agg)) {
     msg("out of memory");
     return EXIT_INTERNAL;
   }
@@ -84,6 +72,7 @@ int job_setup(job *j, const char *cmd, int argc, char **argv, const char *allowe
 }
 
 void job_free(job *j) {
+  agg_input_free(j);
   vb_agg_free(j->agg);
   vb_analyzer_free(j->an);
   vb_model_free(j->m);
@@ -281,8 +270,9 @@ enum { BATCH_RECORDS = 256, BATCH_BYTES = 1 << 18 };
 
 typedef struct item {
   size_t id_off, id_len, text_off, text_len, err_off, err_len;
-  bool has_err, has_score;
-  double score;
+  bool has_err;
+  agg_vals av; /* scores, segment (at seg_off in the batch), date, drivers */
+  size_t seg_off;
   long line;
   const char *file;
   vb_run_options ro;
@@ -376,9 +366,12 @@ static void batch_run(worker *w, batch *b) {
       b->errors++;
       if (j->annotate) write_error_record(j, b->fp, id, it->id_len, it->line, it->file, err_text);
     }
-    if (vb_agg_add(w->agg, r, it->has_score && (!j->type_given || vb_score_valid(j->type, it->score)),
-                   it->score))
-      b->status = EXIT_INTERNAL;
+    vb_agg_record ar = {0};
+    agg_input_record(&it->av, it->av.seg ? b->data + it->seg_off : NULL, &ar);
+    ar.result = r;
+    ar.id = id;
+    ar.id_len = it->id_len;
+    if (vb_agg_add_record(w->agg, &ar)) b->status = EXIT_INTERNAL;
   }
   if (fflush(b->fp)) b->status = EXIT_INTERNAL;
 }
@@ -429,7 +422,7 @@ static int pool_start(job *j) {
     if (k == 0) { /* the job's own analyzer and aggregate */
       w->an = j->an;
       w->agg = j->agg;
-    } else if (vb_analyzer_new(j->m, &w->an) || vb_agg_new(j->m, j->type, &w->agg)) {
+    } else if (vb_analyzer_new(j->m, &w->an) || vb_agg_new_with(j->m, &j->ao, &w->agg)) {
       return EXIT_INTERNAL;
     }
   }
@@ -488,7 +481,7 @@ static int pool_submit(pool *p) {
 static batch *pool_current(pool *p) { return &p->b[p->filled % p->n_batches]; }
 
 static int pool_add(pool *p, const char *id, size_t idlen, const char *text, size_t tlen,
-                    const char *err_text, bool has_score, double score, long line,
+                    const char *err_text, const agg_vals *av, long line,
                     const char *file, const vb_run_options *ro) {
   batch *b = pool_current(p);
   if (b->n == b->cap) {
@@ -509,8 +502,8 @@ static int pool_add(pool *p, const char *id, size_t idlen, const char *text, siz
     it->err_len = strlen(err_text);
     if (batch_put(b, err_text, it->err_len, &it->err_off)) return EXIT_INTERNAL;
   }
-  it->has_score = has_score;
-  it->score = score;
+  it->av = *av;
+  if (av->seg && batch_put(b, av->seg, av->seg_len, &it->seg_off)) return EXIT_INTERNAL;
   it->line = line;
   it->file = file;
   it->ro = *ro;
@@ -601,7 +594,7 @@ static int run_input(job *j, const char *path) {
     j->problems++;
     return EXIT_BADINPUT;
   }
-  int h_id = -1, h_score = -1, h_lang = -1;
+  int h_id = -1, h_lang = -1;
   if (vb_reader_format(rd) != VB_FORMAT_TXT) {
     vb_error ie = {0};
     h_id = vb_reader_field(rd, o->id, &ie);
@@ -611,16 +604,6 @@ static int run_input(job *j, const char *path) {
       if (!is_stdin) fclose(fp);
       j->problems++;
       return EXIT_BADINPUT;
-    }
-    if (o->score) {
-      h_score = vb_reader_field(rd, o->score, &e);
-      if (h_score < 0) {
-        msg_error(&e);
-        vb_reader_free(rd);
-        if (!is_stdin) fclose(fp);
-        j->problems++;
-        return EXIT_BADINPUT;
-      }
     }
     if (o->lang_col) {
       h_lang = vb_reader_field(rd, o->lang_col, &e);
@@ -632,11 +615,12 @@ static int run_input(job *j, const char *path) {
         return EXIT_BADINPUT;
       }
     }
-  } else if (o->score) {
-    msg("%s: plain text has no score column", name);
+  }
+  agg_fields af; /* scores, segment, date, drivers */
+  if ((rc = agg_input_open(j, rd, &af))) {
     vb_reader_free(rd);
     if (!is_stdin) fclose(fp);
-    return EXIT_USAGE;
+    return rc;
   }
   const vb_record *rec = NULL;
   char idbuf[32];
@@ -654,39 +638,9 @@ static int run_input(job *j, const char *path) {
       idlen = strlen(idbuf);
     }
     j->bytes += tlen;
-    /* the score */
-    bool has_score = false;
-    double score = NAN;
-    if (h_score >= 0) {
-      size_t sl;
-      const char *sv = vb_reader_get(rd, h_score, &sl);
-      int prc = sv ? vb_parse_number(sv, sl, &score) : VB_ENOTFOUND;
-      if (prc == VB_OK) {
-        if (j->type_given && !vb_score_valid(j->type, score)) {
-          problem_at(j, name, rec->line, "score '%.*s' is outside the %s scale (%s); counted as "
-                     "missing", (int)(sl > 40 ? 40 : sl), sv, vb_score_type_name(j->type),
-                     j->type == VB_SCORE_NPS ? "whole numbers 0-10" : j->type == VB_SCORE_CSAT
-                     ? "whole numbers 1-5" : j->type == VB_SCORE_CES ? "whole numbers 1-7" : "");
-          j->bad_score++;
-        } else if (!vb_score_valid(VB_SCORE_RATING, score)) {
-          problem_at(j, name, rec->line, "score '%.*s' is not a usable number", (int)(sl > 40 ? 40 : sl), sv);
-          j->bad_score++;
-        } else {
-          has_score = true;
-        }
-      } else if (prc == VB_EPARSE) {
-        problem_at(j, name, rec->line, "score '%.*s' is not a number; counted as missing",
-                   (int)(sl > 40 ? 40 : sl), sv);
-        j->bad_score++;
-      }
-      if (has_score) {
-        if (!j->any_score || score < j->smin) j->smin = score;
-        if (!j->any_score || score > j->smax) j->smax = score;
-        j->any_score = true;
-      } else {
-        j->missing_score++;
-      }
-    }
+    /* scores, segment, date, drivers */
+    agg_vals av;
+    if ((status = agg_input_read(j, rd, &af, name, rec->line, &av))) break;
     /* the record's language */
     vb_run_options ro = j->ro;
     if (h_lang >= 0) {
@@ -709,8 +663,7 @@ static int run_input(job *j, const char *path) {
     } else if (o->strict && rec->n_invalid_utf8) {
       err_text = "invalid UTF-8 (--strict)";
     }
-    int prc = pool_add(j->pool, id, idlen, text, tlen, err_text, has_score, score, rec->line, name,
-                       &ro);
+    int prc = pool_add(j->pool, id, idlen, text, tlen, err_text, &av, rec->line, name, &ro);
     if (prc) {
       msg("out of memory");
       status = EXIT_INTERNAL;
@@ -764,16 +717,7 @@ int job_run(job *j) {
 }
 
 int job_finish_scores(job *j) {
-  if (!j->want_scores || j->type_given) return EXIT_OK;
-  vb_score_type t = j->any_score ? vb_score_type_guess(j->smin, j->smax) : VB_SCORE_RATING;
-  if (!j->o.quiet && j->any_score)
-    msg("score type guessed as %s from the values %g to %g (set it with --score-type)",
-        vb_score_type_name(t), j->smin, j->smax);
-  if (vb_agg_set_score_type(j->agg, t)) {
-    /* a guess always fits its range; fall back to a plain rating */
-    vb_agg_set_score_type(j->agg, VB_SCORE_RATING);
-  }
-  j->type = vb_agg_score_type(j->agg);
+  agg_input_finish(j);
   return EXIT_OK;
 }
 
@@ -789,9 +733,7 @@ void job_summary(const job *j) {
       any = true;
     }
   if (!any) fputs(" none", stderr);
-  if (j->want_scores)
-    fprintf(stderr, "; scores: %zu valid, %zu missing (%zu of them unreadable or out of range)",
-            j->records - j->missing_score, j->missing_score, j->bad_score);
+  agg_input_summary(j);
   if (j->problems) fprintf(stderr, "; %zu problems in all (above)", j->problems);
   fputc('\n', stderr);
 }
@@ -818,7 +760,7 @@ int cmd_annotate(int argc, char **argv) {
   int rc = job_setup(&j, "annotate", argc, argv,
                      "text id lang lang-col lang-default input-format delimiter format output "
                      "score score-type state codebook lexicon data max-field strict quiet jobs "
-                     "no-default-codebook explain");
+                     "no-default-codebook explain by date period driver drivers");
   if (rc == EXIT_OK && j.o.explain) j.ro.flags |= VB_RUN_EXPLAIN;
   if (rc == EXIT_OK && j.o.explain && j.o.format && strcmp(j.o.format, "jsonl")) {
     msg("annotate: --explain needs the jsonl format");

@@ -17,6 +17,8 @@ static const optdef defs[] = {
     {"codebook", 1},    {"lexicon", 1},     {"data", 1},        {"max-field", 1},
     {"strict", 0},      {"quiet", 0},       {"no-default-codebook", 0}, {"tokens-only", 0}, {"explain", 0},
     {"jobs", 1},
+    {"by", 1},          {"date", 1},        {"period", 1},      {"driver", 1},
+    {"drivers", 0},     {"table", 1},
     {NULL, 0}};
 
 static bool allowed_in(const char *allowed, const char *name) {
@@ -36,8 +38,25 @@ static int set(opts *o, const char *name, const char *val, const char *cmd) {
   else if (!strcmp(name, "input-format")) o->input_format = val;
   else if (!strcmp(name, "format")) o->format = val;
   else if (!strcmp(name, "output")) o->output = val;
-  else if (!strcmp(name, "score")) o->score = val;
-  else if (!strcmp(name, "score-type")) o->score_type = val;
+  else if (!strcmp(name, "score")) {
+    if (o->n_scores >= VB_AGG_MAX_SCORES) { msg("%s: at most %d --score columns", cmd, VB_AGG_MAX_SCORES); return EXIT_USAGE; }
+    o->scores[o->n_scores++] = val;
+    o->score = o->scores[0];
+  } else if (!strcmp(name, "score-type")) {
+    if (o->n_score_types >= VB_AGG_MAX_SCORES) { msg("%s: at most %d --score-type options", cmd, VB_AGG_MAX_SCORES); return EXIT_USAGE; }
+    o->score_types[o->n_score_types++] = val;
+    o->score_type = o->score_types[0];
+  }
+  else if (!strcmp(name, "by")) o->by = val;
+  else if (!strcmp(name, "date")) o->date = val;
+  else if (!strcmp(name, "period")) o->period = val;
+  else if (!strcmp(name, "table")) o->table = val;
+  else if (!strcmp(name, "drivers")) o->drivers = true;
+  else if (!strcmp(name, "driver")) {
+    if (o->n_driver_cols >= VB_AGG_MAX_DRIVERS) { msg("%s: at most %d --driver columns", cmd, VB_AGG_MAX_DRIVERS); return EXIT_USAGE; }
+    o->driver_cols[o->n_driver_cols++] = val;
+    o->drivers = true;
+  }
   else if (!strcmp(name, "state")) o->state = val;
   else if (!strcmp(name, "data")) o->data_dir = val;
   else if (!strcmp(name, "codebook")) {

@@ -1,11 +1,25 @@
 /*
  * render.c - the root-cause table in every output format. All formats print the numbers of
  * one vb_table, so they cannot disagree.
+ *
+ * - table: aligned for a terminal, at most 100 columns: the headline, the theme table, quotes
+ *   of the most negative and most positive themes, then segments, periods, key drivers and
+ *   score-text mismatches when there are any.
+ * - tsv, csv: one table per output (a spreadsheet reads one), chosen with --table; CSV cells
+ *   that a spreadsheet would take for a formula are quoted with a leading apostrophe.
+ * - json: everything, with the field names of the contract (CONTRACT.md).
+ * - md: everything, as Markdown sections.
  */
+#define _POSIX_C_SOURCE 200809L
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+
+const char *const render_table_names =
+    "themes scores segments segment-themes periods period-themes attribution rising drivers "
+    "mismatch quotes testimonials";
 
 static const char *score_label(vb_score_type t) {
   switch (t) {
@@ -21,7 +35,16 @@ static void fmt_num(char *b, size_t n, double v, int dec) {
   if (isnan(v)) snprintf(b, n, "-");
   else {
     snprintf(b, n, "%.*f", dec, v);
-    if (!strcmp(b, "-0.0") || !strcmp(b, "-0")) snprintf(b, n, "%.*f", dec, 0.0);
+    if (!strcmp(b, "-0.0") || !strcmp(b, "-0") || !strcmp(b, "-0.00")) snprintf(b, n, "%.*f", dec, 0.0);
+  }
+}
+
+static void fmt_signed(char *b, size_t n, double v, int dec) {
+  fmt_num(b, n, v, dec);
+  if (!isnan(v) && b[0] != '-' && strspn(b, "0.") != strlen(b)) {
+    char tmp[48];
+    snprintf(tmp, sizeof tmp, "+%.40s", b);
+    snprintf(b, n, "%s", tmp);
   }
 }
 
@@ -33,40 +56,122 @@ static void fmt_p(char *b, size_t n, double p) {
 
 static int dec_for(vb_score_type t) { return (t == VB_SCORE_CES || t == VB_SCORE_RATING) ? 2 : 1; }
 
-/* ---- the terminal table ---- */
+/* Bytes of the first `cols` characters of s (UTF-8), for fitting text into columns. */
+static size_t fit(const char *s, size_t n, size_t cols) {
+  size_t i = 0, c = 0;
+  while (i < n && c < cols) {
+    i++;
+    while (i < n && ((unsigned char)s[i] & 0xC0) == 0x80) i++;
+    c++;
+  }
+  return i;
+}
 
-static void headline(FILE *fp, const vb_table *t, const render_info *info) {
-  char v[32], lo[32], hi[32];
-  int d = dec_for(t->type);
-  if (t->type != VB_SCORE_NONE) {
-    fmt_num(v, sizeof v, t->score.value, d);
-    fmt_num(lo, sizeof lo, t->score.ci_low, d);
-    fmt_num(hi, sizeof hi, t->score.ci_high, d);
-    fprintf(fp, "%s %s (95%% CI %s to %s) from %zu scored records", score_label(t->type), v, lo,
-            hi, t->score.n);
-    if (info && info->score_name) fprintf(fp, " (column '%s')", info->score_name);
-    fputc('\n', fp);
-    if (t->type == VB_SCORE_NPS)
-      fprintf(fp, "  promoters %.1f%%  passives %.1f%%  detractors %.1f%%\n", 100 * t->score.top,
-              100 * t->score.middle, 100 * t->score.bottom);
-    else if (t->type == VB_SCORE_CSAT)
-      fprintf(fp, "  mean %.2f  satisfied (4-5) %.1f%%  neutral (3) %.1f%%  dissatisfied (1-2) %.1f%%\n",
-              t->score.mean, 100 * t->score.top, 100 * t->score.middle, 100 * t->score.bottom);
-    else if (t->type == VB_SCORE_CES)
-      fprintf(fp, "  agree (5-7) %.1f%%  net easy %.1f  disagree (1-3) %.1f%%\n", 100 * t->score.top,
-              100 * (t->score.top - t->score.bottom), 100 * t->score.bottom);
-    if (t->dist_n) {
-      fputs("  distribution:", fp);
-      for (size_t i = 0; i < t->dist_n; i++) {
-        fmt_num(v, sizeof v, t->dist_value[i], t->dist_value[i] == floor(t->dist_value[i]) ? 0 : 2);
-        fprintf(fp, " %s:%zu", v, t->dist_count[i]);
+static size_t width(const char *s) {
+  size_t c = 0;
+  for (; *s; s++)
+    if (((unsigned char)*s & 0xC0) != 0x80) c++;
+  return c;
+}
+
+/* s left-aligned in `cols` characters, cut with ".." when longer. */
+static void put_col(FILE *fp, const char *s, size_t cols) {
+  size_t n = strlen(s), w = width(s);
+  if (w > cols) {
+    size_t k = fit(s, n, cols - 2);
+    for (size_t i = 0; i < k; i++) putc((unsigned char)s[i] < 0x20 ? ' ' : s[i], fp);
+    fputs("..", fp);
+    return;
+  }
+  for (size_t i = 0; i < n; i++) putc((unsigned char)s[i] < 0x20 ? ' ' : s[i], fp);
+  for (size_t i = w; i < cols; i++) putc(' ', fp);
+}
+
+static const char *short_verdict(int v) {
+  static const char *const names[] = {"-",           "too few",   "common severe", "rare severe",
+                                      "common mild", "rare mild", "common lifts",  "rare lifts"};
+  return (v >= 0 && v <= VB_VERDICT_RARE_LIFT) ? names[v] : "-";
+}
+
+/* A quote with its theme span between open and close marks, cut marks as "...". */
+static void put_quote_text(FILE *fp, const vb_quote *q, const char *open, const char *close,
+                           size_t max_cols) {
+  size_t a = 0, b = q->len;
+  bool cut_s = q->cut_start, cut_e = q->cut_end;
+  if (max_cols) {
+    /* keep the span in view: start up to 30 characters before it */
+    size_t before = 0;
+    for (size_t i = q->span_start; i > 0 && before < 30; i--)
+      if (((unsigned char)q->text[i - 1] & 0xC0) != 0x80) before++, a = i - 1;
+    if (q->span_start == q->span_end || q->span_start < 30) a = 0;
+    while (a > 0 && ((unsigned char)q->text[a] & 0xC0) == 0x80) a--;
+    for (size_t k = a; a > 0 && k < a + 16 && k < q->span_start; k++)
+      if (q->text[k] == ' ') { /* start at a word */
+        a = k + 1;
+        break;
       }
-      fputc('\n', fp);
+    if (a > 0) cut_s = true;
+    size_t k = fit(q->text + a, q->len - a, max_cols);
+    if (a + k < q->len) {
+      b = a + k;
+      cut_e = true;
     }
   }
+  if (cut_s) fputs("...", fp);
+  for (size_t i = a; i < b; i++) {
+    if (q->span_end > q->span_start && i == q->span_start) fputs(open, fp);
+    unsigned char c = (unsigned char)q->text[i];
+    putc(c < 0x20 ? ' ' : (int)c, fp);
+    if (q->span_end > q->span_start && i + 1 == q->span_end) fputs(close, fp);
+  }
+  if (q->span_end > q->span_start && q->span_start >= b && q->span_start < q->len) {
+    /* the span lies beyond the cut: nothing to mark */
+  }
+  if (cut_e) fputs("...", fp);
+}
+
+/* ---- the terminal table ---- */
+
+static void score_headline(FILE *fp, const vb_table *t, const char *name) {
+  char v[32], lo[32], hi[32];
+  int d = dec_for(t->type);
+  fmt_num(v, sizeof v, t->score.value, d);
+  fmt_num(lo, sizeof lo, t->score.ci_low, d);
+  fmt_num(hi, sizeof hi, t->score.ci_high, d);
+  fprintf(fp, "%s %s (95%% CI %s to %s) from %zu scored records", score_label(t->type), v, lo,
+          hi, t->score.n);
+  if (name) fprintf(fp, " (column '%s')", name);
+  fputc('\n', fp);
+  if (t->type == VB_SCORE_NPS)
+    fprintf(fp, "  promoters %.1f%%  passives %.1f%%  detractors %.1f%%\n", 100 * t->score.top,
+            100 * t->score.middle, 100 * t->score.bottom);
+  else if (t->type == VB_SCORE_CSAT)
+    fprintf(fp, "  mean %.2f  satisfied (4-5) %.1f%%  neutral (3) %.1f%%  dissatisfied (1-2) %.1f%%\n",
+            t->score.mean, 100 * t->score.top, 100 * t->score.middle, 100 * t->score.bottom);
+  else if (t->type == VB_SCORE_CES)
+    fprintf(fp, "  agree (5-7) %.1f%%  net easy %.1f  disagree (1-3) %.1f%%\n", 100 * t->score.top,
+            100 * (t->score.top - t->score.bottom), 100 * t->score.bottom);
+  if (t->dist_n) {
+    fputs("  distribution:", fp);
+    for (size_t i = 0; i < t->dist_n; i++) {
+      fmt_num(v, sizeof v, t->dist_value[i], t->dist_value[i] == floor(t->dist_value[i]) ? 0 : 2);
+      fprintf(fp, " %s:%zu", v, t->dist_count[i]);
+    }
+    fputc('\n', fp);
+  }
+  fprintf(fp, "  %zu without a score (%zu unreadable or out of range)\n", t->missing_score,
+          t->invalid_score);
+}
+
+static const char *name_of(const vb_table *t, const render_info *info) {
+  return t->score_name ? t->score_name : info ? info->score_name : NULL;
+}
+
+static void headline(FILE *fp, const vb_table *t, const render_info *info) {
+  if (t->type != VB_SCORE_NONE) score_headline(fp, t, name_of(t, info));
+  for (size_t i = 0; i < t->n_other; i++) score_headline(fp, &t->other[i], t->other[i].score_name);
   fprintf(fp, "%zu records, %zu analysed", t->records, t->analysed);
   if (t->errors) fprintf(fp, ", %zu not analysable", t->errors);
-  if (t->type != VB_SCORE_NONE) fprintf(fp, ", %zu without a score", t->missing_score);
   fputs("; languages:", fp);
   static const vb_lang order[] = {VB_LANG_SV, VB_LANG_DA, VB_LANG_HE, VB_LANG_EN, VB_LANG_UND};
   for (size_t k = 0; k < 5; k++)
@@ -79,119 +184,705 @@ static void headline(FILE *fp, const vb_table *t, const render_info *info) {
             100.0 * (double)t->sent_neg / (double)t->analysed);
 }
 
+static void term_rows(FILE *fp, const vb_table *t, const vb_theme_row *rows, size_t n,
+                      const vb_model *m, size_t limit) {
+  int d = dec_for(t->type);
+  put_col(fp, "theme", 22);
+  fprintf(fp, " %5s %6s %13s %7s %7s %6s %6s %4s %s\n", "n", "prev", "95% CI", score_label(t->type),
+          "impact", "p", "q", "neg", "verdict");
+  for (size_t i = 0; i < n && i < limit; i++) {
+    const vb_theme_row *r = &rows[i];
+    char ci[64], sc[32], im[48], p[16], q[16], neg[16], name[128];
+    snprintf(ci, sizeof ci, "[%.1f-%.1f]", 100 * r->prev_low, 100 * r->prev_high);
+    fmt_num(sc, sizeof sc, r->with.value, d);
+    fmt_signed(im, sizeof im, r->impact, d);
+    fmt_p(p, sizeof p, r->p);
+    fmt_p(q, sizeof q, r->q);
+    if (p[0] == '<') strcpy(p, "<.001");
+    else if (p[0] == '0') memmove(p, p + 1, strlen(p));
+    if (q[0] == '<') strcpy(q, "<.001");
+    else if (q[0] == '0') memmove(q, q + 1, strlen(q));
+    snprintf(neg, sizeof neg, "%.0f%%", 100 * r->neg_share);
+    snprintf(name, sizeof name, "%s%s", vb_model_theme_id(m, r->theme), r->too_few ? " *" : "");
+    put_col(fp, name, 22);
+    fprintf(fp, " %5zu %5.1f%% %13s %7s %7s %6s %6s %4s %s\n", r->n, 100 * r->prevalence, ci, sc,
+            im, p, q, neg, short_verdict(r->verdict));
+  }
+  if (n > limit) fprintf(fp, "... and %zu more themes (all of them in --format json, tsv, md)\n", n - limit);
+}
+
+static void term_quotes(FILE *fp, const vb_table *t, const vb_model *m) {
+  /* the most negative themes' negative quotes, the most positive themes' positive ones */
+  size_t shown = 0;
+  for (size_t i = 0; i < t->n_rows && shown < 5; i++) {
+    const vb_theme_row *r = &t->rows[i];
+    if (!r->n_neg_quotes || !(r->impact < 0 || (t->type == VB_SCORE_NONE && r->neg_share >= 0.5)))
+      continue;
+    if (!shown++) fputs("\nWhat they say (negative mentions of the themes that cost most):\n", fp);
+    fprintf(fp, "%s\n", vb_model_theme_id(m, r->theme));
+    for (size_t k = 0; k < r->n_neg_quotes && k < 2; k++) {
+      fputs("  \"", fp);
+      put_quote_text(fp, &r->neg_quotes[k], "[", "]", 84);
+      fputs("\"\n", fp);
+    }
+  }
+  shown = 0;
+  for (size_t i = t->n_rows; i-- > 0 && shown < 3;) {
+    const vb_theme_row *r = &t->rows[i];
+    if (!r->n_pos_quotes || !(r->impact > 0)) continue;
+    if (!shown++) fputs("\nWhat they say (positive mentions of the themes that lift most):\n", fp);
+    fprintf(fp, "%s\n", vb_model_theme_id(m, r->theme));
+    for (size_t k = 0; k < r->n_pos_quotes && k < 2; k++) {
+      fputs("  \"", fp);
+      put_quote_text(fp, &r->pos_quotes[k], "[", "]", 84);
+      fputs("\"\n", fp);
+    }
+  }
+}
+
+static const vb_theme_row *top_negative(const vb_theme_row *rows, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (!rows[i].too_few && rows[i].impact < 0) return &rows[i];
+  return NULL;
+}
+
+static void term_segments(FILE *fp, const vb_table *t, const vb_model *m) {
+  if (!t->by) return;
+  int d = dec_for(t->type);
+  fprintf(fp, "\nBy %s: each segment's %s against all other records\n", t->by, score_label(t->type));
+  fprintf(fp, "segment              records %7s      95%% CI    rest    diff      p      q  "
+              "costs most (impact)\n", score_label(t->type));
+  for (size_t i = 0; i < t->n_segments; i++) {
+    const vb_segment *s = &t->segments[i];
+    char v[32], lo[32], hi[32], ci[80], rest[32], diff[48], p[16], q[16], top[128] = "";
+    fmt_num(v, sizeof v, s->score.value, d);
+    fmt_num(lo, sizeof lo, s->score.ci_low, d);
+    fmt_num(hi, sizeof hi, s->score.ci_high, d);
+    snprintf(ci, sizeof ci, "[%s,%s]", lo, hi);
+    fmt_num(rest, sizeof rest, s->rest.value, d);
+    fmt_signed(diff, sizeof diff, s->diff, d);
+    fmt_p(p, sizeof p, s->p);
+    fmt_p(q, sizeof q, s->q);
+    const vb_theme_row *r = top_negative(s->rows, s->n_rows);
+    if (r) {
+      char im[48];
+      fmt_signed(im, sizeof im, r->impact, d);
+      snprintf(top, sizeof top, "%.60s (%.40s)", vb_model_theme_id(m, r->theme), im);
+    }
+    put_col(fp, s->name, 20);
+    fprintf(fp, " %7zu %7s %13s %7s %7s %6s %6s  ", s->records, v, ci, rest, diff, p, q);
+    put_col(fp, top, 22);
+    fputc('\n', fp);
+  }
+}
+
+static void term_periods(FILE *fp, const vb_table *t, const vb_model *m) {
+  if (!t->date) return;
+  int d = dec_for(t->type);
+  fprintf(fp, "\nBy %s (column '%s'; %zu records without a date)\n", vb_period_name(t->period),
+          t->date, t->undated);
+  if (t->type != VB_SCORE_NONE) {
+    fprintf(fp, "period     records %7s        95%% CI  change      p baseline  largest parts of "
+                "the change\n", score_label(t->type));
+  } else {
+    fputs("period      records\n", fp);
+  }
+  for (size_t i = 0; i < t->n_periods; i++) {
+    const vb_period_row *r = &t->periods[i];
+    if (t->type == VB_SCORE_NONE) {
+      fprintf(fp, "%-10s %8zu\n", r->label, r->records);
+      continue;
+    }
+    char v[32], lo[32], hi[32], ci[80], ch[48], p[16], base[48], parts[160] = "";
+    fmt_num(v, sizeof v, r->score.value, d);
+    fmt_num(lo, sizeof lo, r->score.ci_low, d);
+    fmt_num(hi, sizeof hi, r->score.ci_high, d);
+    snprintf(ci, sizeof ci, "[%s,%s]", lo, hi);
+    fmt_signed(ch, sizeof ch, r->change, d);
+    fmt_p(p, sizeof p, r->change_p);
+    fmt_signed(base, sizeof base, r->baseline, d);
+    /* the three largest contributions */
+    size_t used[3] = {(size_t)-1, (size_t)-1, (size_t)-1};
+    size_t len = 0;
+    for (int k = 0; k < 2 && i > 0; k++) {
+      size_t best = (size_t)-1;
+      for (size_t j = 0; j < t->n_players; j++) {
+        if (j == used[0] || j == used[1] || isnan(r->contrib[j]) || fabs(r->contrib[j]) < 0.05) continue;
+        if (best == (size_t)-1 || fabs(r->contrib[j]) > fabs(r->contrib[best])) best = j;
+      }
+      if (best == (size_t)-1) break;
+      used[k] = best;
+      char c[48];
+      fmt_signed(c, sizeof c, r->contrib[best], d);
+      int w = snprintf(parts + len, sizeof parts - len, "%s%.30s %s", k ? ", " : "",
+                       vb_model_theme_id(m, t->players[best]), c);
+      if (w < 0 || (size_t)w >= sizeof parts - len) break;
+      len += (size_t)w;
+    }
+    fprintf(fp, "%-10s %7zu %7s %13s %7s %6s %8s  ", r->label, r->records, v, ci, ch, p, base);
+    put_col(fp, parts, 32);
+    fputc('\n', fp);
+  }
+  if (t->type != VB_SCORE_NONE && t->n_periods > 1)
+    fputs("change = baseline (records mentioning none of the top-level themes) + the Shapley parts\n"
+          "of the themes, which add up exactly (all of them in --table attribution).\n", fp);
+  if (t->n_rising) {
+    fputs("\nRising themes (Poisson count against the trailing periods' rate, q < 0.05):\n", fp);
+    fputs("period     theme                    count  expected      z        p        q\n", fp);
+    for (size_t i = 0; i < t->n_rising && i < 15; i++) {
+      const vb_rising *r = &t->rising[i];
+      char p[16], q[16], name[96];
+      fmt_p(p, sizeof p, r->p);
+      fmt_p(q, sizeof q, r->q);
+      snprintf(name, sizeof name, "%s%s", vb_model_theme_id(m, r->theme), r->emerging ? " (new)" : "");
+      fprintf(fp, "%-10s ", t->periods[r->period].label);
+      put_col(fp, name, 24);
+      fprintf(fp, " %5zu %9.1f %6.1f %8s %8s\n", r->count, r->expected, r->z, p, q);
+    }
+    if (t->n_rising > 15) fprintf(fp, "... and %zu more (--table rising)\n", t->n_rising - 15);
+  }
+}
+
+static void term_drivers(FILE *fp, const vb_table *t, const render_info *info) {
+  const vb_drivers *d = t->drivers;
+  if (!d) return;
+  char p[16];
+  fmt_p(p, sizeof p, d->f_p);
+  const char *name = name_of(t, info);
+  fprintf(fp, "\nKey drivers of %s: R^2 %.3f (adjusted %.3f), N %zu, F test p %s; R^2 split by ",
+          name ? name : "the score", d->r2, d->r2_adj, d->n, p);
+  if (d->exact) fprintf(fp, "exact Shapley (LMG) over %zu drivers\n", d->n_rows);
+  else fprintf(fp, "Shapley (LMG) over %zu drivers, %zu sampled orders\n", d->n_rows, d->permutations);
+  if (!d->n_rows) {
+    fputs("No theme has 20 mentioners and 20 non-mentioners among the scored records.\n", fp);
+    return;
+  }
+  fputs("driver                      mean       r      coef        p        q    R^2 share\n", fp);
+  for (size_t i = 0; i < d->n_rows; i++) {
+    const vb_driver_row *r = &d->rows[i];
+    char pp[16], qq[16], coef[32];
+    fmt_p(pp, sizeof pp, r->p);
+    fmt_p(qq, sizeof qq, r->q);
+    fmt_signed(coef, sizeof coef, r->coef, 3);
+    put_col(fp, r->name, 24);
+    fprintf(fp, " %7.3f %7.3f %9s %8s %8s %7.4f %4.0f%%\n", r->mean, r->r, coef, pp, qq,
+            r->shapley, 100 * r->share);
+  }
+  fputs("coef: change of the score with the theme mentioned (or per unit of a column), the other\n"
+        "drivers held fixed; the shares of R^2 add up to R^2.\n", fp);
+}
+
+static void range_names(vb_score_type t, const char **top, const char **bottom) {
+  switch (t) {
+  case VB_SCORE_NPS: *top = "promoters (9-10)", *bottom = "detractors (0-6)"; return;
+  case VB_SCORE_CSAT: *top = "satisfied (4-5)", *bottom = "dissatisfied (1-2)"; return;
+  default: *top = "agree easy (5-7)", *bottom = "disagree (1-3)"; return;
+  }
+}
+
+static double pct(size_t a, size_t b) { return b ? 100.0 * (double)a / (double)b : NAN; }
+
+static void term_mismatch(FILE *fp, const vb_table *t, const vb_model *m) {
+  const vb_mismatch *x = &t->mismatch;
+  if (!x->available) return;
+  const char *top, *bottom;
+  range_names(t->type, &top, &bottom);
+  fputs("\nScore-text mismatch (hidden friction):\n", fp);
+  fprintf(fp, "  %s whose text is negative: %zu of %zu (%.1f%%)\n", top, x->top_negative, x->top,
+          pct(x->top_negative, x->top));
+  fprintf(fp, "  %s whose text is positive: %zu of %zu (%.1f%%)\n", bottom, x->bottom_positive,
+          x->bottom, pct(x->bottom_positive, x->bottom));
+  if (x->n_rows) {
+    fputs("theme                      top box, negative mention   bottom box, positive mention\n", fp);
+    for (size_t i = 0; i < x->n_rows && i < 8; i++) {
+      put_col(fp, vb_model_theme_id(m, x->rows[i].theme), 26);
+      fprintf(fp, " %26zu %30zu\n", x->rows[i].top_neg, x->rows[i].bottom_pos);
+    }
+  }
+  char num[32];
+  if (x->n_top_quotes) fprintf(fp, "%s with a negative text:\n", top);
+  for (size_t k = 0; k < x->n_top_quotes; k++) {
+    fputs("  \"", fp);
+    put_quote_text(fp, &x->top_quotes[k], "", "", 72);
+    fmt_num(num, sizeof num, x->top_quotes[k].score, 0);
+    fprintf(fp, "\" (%.30s, %s)\n", x->top_quotes[k].id, num);
+  }
+  if (x->n_bottom_quotes) fprintf(fp, "%s with a positive text:\n", bottom);
+  for (size_t k = 0; k < x->n_bottom_quotes; k++) {
+    fputs("  \"", fp);
+    put_quote_text(fp, &x->bottom_quotes[k], "", "", 72);
+    fmt_num(num, sizeof num, x->bottom_quotes[k].score, 0);
+    fprintf(fp, "\" (%.30s, %s)\n", x->bottom_quotes[k].id, num);
+  }
+  if (t->n_testimonials) {
+    fputs("\nTestimonial candidates (most positive, specific texts of the top box):\n", fp);
+    for (size_t k = 0; k < t->n_testimonials; k++) {
+      const vb_quote *q = &t->testimonials[k];
+      fputs("  \"", fp);
+      put_quote_text(fp, q, "", "", 76);
+      fprintf(fp, "\" (%.30s)\n", q->id);
+    }
+  }
+}
+
 static void term_table(FILE *fp, const vb_table *t, const vb_model *m, const render_info *info) {
   headline(fp, t, info);
   fputc('\n', fp);
   if (t->n_rows == 0) {
     fputs("No theme of the codebook was mentioned.\n", fp);
-    return;
-  }
-  int d = dec_for(t->type);
-  const char *sl = score_label(t->type);
-  fprintf(fp, "%-28s %5s %6s %13s %7s %7s %7s %7s %4s\n", "theme", "n", "prev", "95% CI", sl,
-          "impact", "p", "q", "neg");
-  for (size_t i = 0; i < t->n_rows; i++) {
-    const vb_theme_row *r = &t->rows[i];
-    char ci[64], sc[32], im[48], p[16], q[16], neg[16];
-    snprintf(ci, sizeof ci, "[%.1f-%.1f]", 100 * r->prev_low, 100 * r->prev_high);
-    fmt_num(sc, sizeof sc, r->with.value, d);
-    fmt_num(im, sizeof im, r->impact, d);
-    if (!isnan(r->impact) && r->impact > 0) {
-      char tmp[48];
-      snprintf(tmp, sizeof tmp, "+%.30s", im);
-      snprintf(im, sizeof im, "%s", tmp);
+  } else {
+    term_rows(fp, t, t->rows, t->n_rows, m, (size_t)-1);
+    fputc('\n', fp);
+    const char *sl = score_label(t->type);
+    if (t->type != VB_SCORE_NONE)
+      fprintf(fp, "impact = %s of all records minus %s of the records not mentioning the theme;\n"
+                  "themes overlap, so impacts do not add up. p: mentioners vs the rest; q: after\n"
+                  "Benjamini-Hochberg. neg: share of mentions in negative clauses. verdict: common\n"
+                  "from 10%% prevalence; severe (lifts): a significant gap of a tenth of the scale.\n"
+                  "* fewer than 20 scored mentions: too few to conclude.\n", sl, sl);
+    for (size_t i = 0; i < t->n_other; i++) {
+      const vb_table *o = &t->other[i];
+      fprintf(fp, "\nThemes against '%s' (%s):\n", o->score_name ? o->score_name : "?",
+              score_label(o->type));
+      term_rows(fp, o, o->rows, o->n_rows, m, 15);
     }
-    fmt_p(p, sizeof p, r->p);
-    fmt_p(q, sizeof q, r->q);
-    snprintf(neg, sizeof neg, "%.0f%%", 100 * r->neg_share);
-    const char *id = vb_model_theme_id(m, r->theme);
-    char name[64];
-    snprintf(name, sizeof name, "%s%s", id, r->too_few ? " *" : "");
-    if (strlen(name) > 28) {
-      name[26] = '.';
-      name[27] = '.';
-      name[28] = '\0';
+    term_quotes(fp, t, m);
+  }
+  term_segments(fp, t, m);
+  term_periods(fp, t, m);
+  term_drivers(fp, t, info);
+  term_mismatch(fp, t, m);
+}
+
+/* ---- delimited (tsv, csv) and Markdown tables ---- */
+
+typedef struct sink {
+  FILE *fp;
+  char delim;
+  int kind; /* 0 tsv, 1 csv, 2 md */
+  size_t col;
+} sink;
+
+static void cell_str(sink *s, const char *v, size_t n) {
+  if (s->col++) fputs(s->kind == 2 ? " | " : (char[]){s->delim, 0}, s->fp);
+  else if (s->kind == 2) fputs("| ", s->fp);
+  if (s->kind == 1) csv_cell(s->fp, v, n, s->delim);
+  else if (s->kind == 0) tsv_cell(s->fp, v, n);
+  else
+    for (size_t i = 0; i < n; i++) {
+      if (v[i] == '|') fputc('\\', s->fp);
+      fputc((unsigned char)v[i] < 0x20 ? ' ' : v[i], s->fp);
     }
-    fprintf(fp, "%-28s %5zu %5.1f%% %13s %7s %7s %7s %7s %4s\n", name, r->n, 100 * r->prevalence,
-            ci, sc, im, p, q, neg);
-  }
-  fputc('\n', fp);
-  if (t->type != VB_SCORE_NONE)
-    fprintf(fp, "impact = %s of all records minus %s of the records not mentioning the theme;\n"
-                "themes overlap, so impacts do not add up. p: mentioners vs the rest; q: after\n"
-                "Benjamini-Hochberg. neg: share of mentions in negative clauses.\n"
-                "* fewer than 20 scored mentions: too few to conclude.\n", sl, sl);
 }
 
-/* ---- delimited and Markdown ---- */
+static void cell(sink *s, const char *v) { cell_str(s, v, strlen(v)); }
 
-typedef void (*cell_fn)(FILE *fp, const char *s, size_t n, char delim);
-
-static void plain_cell(FILE *fp, const char *s, size_t n, char delim) {
-  (void)delim;
-  tsv_cell(fp, s, n);
+static void cell_num(sink *s, double v, int dec) {
+  if (s->col++) fputs(s->kind == 2 ? " | " : (char[]){s->delim, 0}, s->fp);
+  else if (s->kind == 2) fputs("| ", s->fp);
+  if (isnan(v)) fputs(s->kind == 2 ? "-" : "", s->fp);
+  else put_num(s->fp, v, dec);
 }
 
-static void md_cell(FILE *fp, const char *s, size_t n, char delim) {
-  (void)delim;
-  for (size_t i = 0; i < n; i++) {
-    if (s[i] == '|') fputc('\\', fp);
-    fputc(s[i] == '\n' ? ' ' : s[i], fp);
+static void cell_p(sink *s, double v) {
+  if (!isnan(v) && v > 0 && v < 1e-4) {
+    if (s->col++) fputs(s->kind == 2 ? " | " : (char[]){s->delim, 0}, s->fp);
+    else if (s->kind == 2) fputs("| ", s->fp);
+    fprintf(s->fp, "%.2e", v);
+  } else {
+    cell_num(s, v, 4);
   }
 }
 
-static void rows_delimited(FILE *fp, const vb_table *t, const vb_model *m, char delim,
-                           cell_fn cell, bool md) {
+static void cell_size(sink *s, size_t v) {
+  char b[32];
+  snprintf(b, sizeof b, "%zu", v);
+  cell(s, b);
+}
+
+static void row_end(sink *s) {
+  fputs(s->kind == 2 ? " |\n" : "\n", s->fp);
+  s->col = 0;
+}
+
+static void header(sink *s, const char *const *names, size_t n, size_t text_cols) {
+  for (size_t i = 0; i < n; i++) cell(s, names[i]);
+  row_end(s);
+  if (s->kind == 2) {
+    fputs("|", s->fp);
+    for (size_t i = 0; i < n; i++) fputs(i < text_cols ? "---|" : "---:|", s->fp);
+    fputc('\n', s->fp);
+  }
+}
+
+/* A quote as one cell, the span between [ and ] (** in Markdown). */
+static void cell_quote(sink *s, const vb_quote *q) {
+  char *buf;
+  size_t len;
+  FILE *mem = open_memstream(&buf, &len);
+  if (!mem) return;
+  put_quote_text(mem, q, s->kind == 2 ? "**" : "[", s->kind == 2 ? "**" : "]", 0);
+  fclose(mem);
+  cell_str(s, buf, len);
+  free(buf);
+}
+
+static void theme_header(sink *s, const char *first) {
   static const char *const head[] = {"theme", "label", "n", "prevalence", "prevalence_low",
                                      "prevalence_high", "score", "score_without", "impact", "p",
-                                     "q", "neg_share", "too_few"};
+                                     "q", "neg_share", "too_few", "n_scored", "gap", "test",
+                                     "verdict", "neg", "pos"};
   size_t nh = sizeof head / sizeof head[0];
-  if (md) fputs("| ", fp);
-  for (size_t i = 0; i < nh; i++) {
-    if (i) fputs(md ? " | " : (char[]){delim, 0}, fp);
-    fputs(head[i], fp);
+  if (first) {
+    const char *h2[32];
+    h2[0] = first;
+    for (size_t i = 0; i < nh; i++) h2[i + 1] = head[i];
+    header(s, h2, nh + 1, 3);
+  } else {
+    header(s, head, nh, 2);
   }
-  fputs(md ? " |\n" : "\n", fp);
-  if (md) {
-    fputs("|", fp);
-    for (size_t i = 0; i < nh; i++) fputs(i < 2 ? "---|" : "---:|", fp);
-    fputc('\n', fp);
+}
+
+static void theme_row(sink *s, const vb_theme_row *r, const vb_model *m, const char *first) {
+  if (first) cell(s, first);
+  cell(s, vb_model_theme_id(m, r->theme));
+  cell(s, vb_model_theme_label(m, r->theme));
+  cell_size(s, r->n);
+  cell_num(s, r->prevalence, 4);
+  cell_num(s, r->prev_low, 4);
+  cell_num(s, r->prev_high, 4);
+  cell_num(s, r->with.value, 2);
+  cell_num(s, r->without.value, 2);
+  cell_num(s, r->impact, 2);
+  cell_p(s, r->p);
+  cell_p(s, r->q);
+  cell_num(s, r->neg_share, 3);
+  cell(s, r->too_few ? "yes" : "no");
+  cell_size(s, r->with.n);
+  cell_num(s, r->gap, 2);
+  cell(s, vb_test_name(r->test));
+  cell(s, vb_verdict_name(r->verdict));
+  cell_size(s, r->neg);
+  cell_size(s, r->pos);
+  row_end(s);
+}
+
+static void t_themes(sink *s, const vb_table *t, const vb_model *m) {
+  theme_header(s, NULL);
+  for (size_t i = 0; i < t->n_rows; i++) theme_row(s, &t->rows[i], m, NULL);
+}
+
+static void summary_cells(sink *s, const vb_score_summary *x) {
+  cell_size(s, x->n);
+  cell_num(s, x->value, 4);
+  cell_num(s, x->ci_low, 4);
+  cell_num(s, x->ci_high, 4);
+  cell_num(s, x->mean, 4);
+  cell_num(s, x->top, 4);
+  cell_num(s, x->middle, 4);
+  cell_num(s, x->bottom, 4);
+}
+
+static void score_line(sink *s, const vb_table *t, const char *name) {
+  cell(s, name ? name : "");
+  cell(s, vb_score_type_name(t->type));
+  summary_cells(s, &t->score);
+  cell_size(s, t->missing_score);
+  cell_size(s, t->invalid_score);
+  char b[512];
+  size_t len = 0;
+  b[0] = '\0';
+  for (size_t i = 0; i < t->dist_n && len < sizeof b - 40; i++) {
+    int w = snprintf(b + len, sizeof b - len, "%s%g:%zu", i ? " " : "", t->dist_value[i], t->dist_count[i]);
+    if (w > 0) len += (size_t)w;
   }
-  char sep[4] = {delim, 0, 0, 0};
-  if (md) strcpy(sep, " | ");
+  cell(s, b);
+  row_end(s);
+}
+
+static void t_scores_all(sink *s, const vb_table *t, const render_info *info) {
+  static const char *const head[] = {"column", "type", "n", "value", "ci_low", "ci_high", "mean",
+                                     "top", "middle", "bottom", "missing", "invalid",
+                                     "distribution"};
+  header(s, head, sizeof head / sizeof head[0], 2);
+  if (t->type != VB_SCORE_NONE) score_line(s, t, name_of(t, info));
+  for (size_t i = 0; i < t->n_other; i++) score_line(s, &t->other[i], t->other[i].score_name);
+}
+
+static void t_segments(sink *s, const vb_table *t) {
+  static const char *const head[] = {"segment", "records", "analysed", "missing_score", "n",
+                                     "score", "ci_low", "ci_high", "mean", "top", "middle",
+                                     "bottom", "rest", "diff", "p", "q", "test", "positive",
+                                     "neutral", "negative"};
+  header(s, head, sizeof head / sizeof head[0], 1);
+  for (size_t i = 0; i < t->n_segments; i++) {
+    const vb_segment *g = &t->segments[i];
+    cell(s, g->name);
+    cell_size(s, g->records);
+    cell_size(s, g->analysed);
+    cell_size(s, g->missing_score);
+    summary_cells(s, &g->score);
+    cell_num(s, g->rest.value, 4);
+    cell_num(s, g->diff, 4);
+    cell_p(s, g->p);
+    cell_p(s, g->q);
+    cell(s, vb_test_name(g->test));
+    cell_size(s, g->sent_pos);
+    cell_size(s, g->sent_neu);
+    cell_size(s, g->sent_neg);
+    row_end(s);
+  }
+}
+
+static void t_segment_themes(sink *s, const vb_table *t, const vb_model *m) {
+  theme_header(s, "segment");
+  for (size_t i = 0; i < t->n_segments; i++)
+    for (size_t k = 0; k < t->segments[i].n_rows; k++)
+      theme_row(s, &t->segments[i].rows[k], m, t->segments[i].name);
+}
+
+static void t_periods(sink *s, const vb_table *t) {
+  static const char *const head[] = {"period", "records", "analysed", "missing_score", "n",
+                                     "score", "ci_low", "ci_high", "mean", "top", "middle",
+                                     "bottom", "change", "change_p", "test", "baseline",
+                                     "attribution"};
+  header(s, head, sizeof head / sizeof head[0], 1);
+  for (size_t i = 0; i < t->n_periods; i++) {
+    const vb_period_row *r = &t->periods[i];
+    cell(s, r->label);
+    cell_size(s, r->records);
+    cell_size(s, r->analysed);
+    cell_size(s, r->missing_score);
+    summary_cells(s, &r->score);
+    cell_num(s, r->change, 4);
+    cell_p(s, r->change_p);
+    cell(s, vb_test_name(r->change_test));
+    cell_num(s, r->baseline, 4);
+    cell(s, i == 0 ? "" : r->exact ? "exact" : "sampled");
+    row_end(s);
+  }
+}
+
+static void t_period_themes(sink *s, const vb_table *t, const vb_model *m) {
+  theme_header(s, "period");
+  for (size_t i = 0; i < t->n_periods; i++)
+    for (size_t k = 0; k < t->periods[i].n_rows; k++)
+      theme_row(s, &t->periods[i].rows[k], m, t->periods[i].label);
+}
+
+static void t_attribution(sink *s, const vb_table *t, const vb_model *m) {
+  static const char *const head[] = {"period", "theme", "contribution"};
+  header(s, head, 3, 2);
+  for (size_t i = 1; i < t->n_periods; i++) {
+    const vb_period_row *r = &t->periods[i];
+    cell(s, r->label);
+    cell(s, "(baseline)");
+    cell_num(s, r->baseline, 4);
+    row_end(s);
+    for (size_t k = 0; k < t->n_players; k++) {
+      cell(s, r->label);
+      cell(s, vb_model_theme_id(m, t->players[k]));
+      cell_num(s, r->contrib[k], 4);
+      row_end(s);
+    }
+  }
+}
+
+static void t_rising_all(sink *s, const vb_table *t, const vb_model *m) {
+  static const char *const head[] = {"period", "theme", "count", "expected", "z", "p", "q",
+                                     "emerging"};
+  header(s, head, sizeof head / sizeof head[0], 2);
+  for (size_t i = 0; i < t->n_rising; i++) {
+    const vb_rising *r = &t->rising[i];
+    cell(s, t->periods[r->period].label);
+    cell(s, vb_model_theme_id(m, r->theme));
+    cell_size(s, r->count);
+    cell_num(s, r->expected, 3);
+    cell_num(s, r->z, 3);
+    cell_p(s, r->p);
+    cell_p(s, r->q);
+    cell(s, r->emerging ? "yes" : "no");
+    row_end(s);
+  }
+}
+
+static void t_drivers(sink *s, const vb_table *t) {
+  static const char *const head[] = {"driver", "kind", "mean", "r", "coef", "se", "t", "p", "q",
+                                     "shapley", "share"};
+  header(s, head, sizeof head / sizeof head[0], 2);
+  const vb_drivers *d = t->drivers;
+  for (size_t i = 0; d && i < d->n_rows; i++) {
+    const vb_driver_row *r = &d->rows[i];
+    cell(s, r->name);
+    cell(s, r->theme >= 0 ? "theme" : "column");
+    cell_num(s, r->mean, 4);
+    cell_num(s, r->r, 4);
+    cell_num(s, r->coef, 4);
+    cell_num(s, r->se, 4);
+    cell_num(s, r->t, 3);
+    cell_p(s, r->p);
+    cell_p(s, r->q);
+    cell_num(s, r->shapley, 5);
+    cell_num(s, r->share, 4);
+    row_end(s);
+  }
+}
+
+static void t_mismatch(sink *s, const vb_table *t, const vb_model *m) {
+  static const char *const head[] = {"theme", "top_box_negative", "bottom_box_positive"};
+  header(s, head, 3, 1);
+  const vb_mismatch *x = &t->mismatch;
+  if (!x->available) return;
+  cell(s, "(all records)");
+  cell_size(s, x->top_negative);
+  cell_size(s, x->bottom_positive);
+  row_end(s);
+  for (size_t i = 0; i < x->n_rows; i++) {
+    cell(s, vb_model_theme_id(m, x->rows[i].theme));
+    cell_size(s, x->rows[i].top_neg);
+    cell_size(s, x->rows[i].bottom_pos);
+    row_end(s);
+  }
+}
+
+static void quote_cells(sink *s, const vb_quote *q) {
+  cell(s, q->id);
+  cell_num(s, q->score, 3);
+  cell_num(s, q->sentiment, 3);
+  cell_quote(s, q);
+}
+
+static void t_quotes_all(sink *s, const vb_table *t, const vb_model *m) {
+  static const char *const head[] = {"theme", "kind", "rank", "id", "score", "sentiment", "quote"};
+  header(s, head, sizeof head / sizeof head[0], 2);
   for (size_t i = 0; i < t->n_rows; i++) {
     const vb_theme_row *r = &t->rows[i];
-    const char *id = vb_model_theme_id(m, r->theme), *label = vb_model_theme_label(m, r->theme);
-    if (md) fputs("| ", fp);
-    cell(fp, id, strlen(id), delim);
-    fputs(sep, fp);
-    cell(fp, label, strlen(label), delim);
-    fprintf(fp, "%s%zu%s", sep, r->n, sep);
-    double v[] = {r->prevalence, r->prev_low, r->prev_high, r->with.value, r->without.value,
-                  r->impact, r->p, r->q, r->neg_share};
-    int dec[] = {4, 4, 4, 2, 2, 2, 4, 4, 3};
-    for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
-      if (isnan(v[k])) fputs(md ? "-" : "", fp);
-      else if (k >= 6 && k <= 7 && v[k] < 1e-4) fprintf(fp, "%.2e", v[k]);
-      else put_num(fp, v[k], dec[k]);
-      fputs(sep, fp);
+    for (int kind = 0; kind < 2; kind++) {
+      size_t n = kind ? r->n_pos_quotes : r->n_neg_quotes;
+      for (size_t k = 0; k < n; k++) {
+        cell(s, vb_model_theme_id(m, r->theme));
+        cell(s, kind ? "positive" : "negative");
+        cell_size(s, k + 1);
+        quote_cells(s, kind ? &r->pos_quotes[k] : &r->neg_quotes[k]);
+        row_end(s);
+      }
     }
-    fputs(r->too_few ? "yes" : "no", fp);
-    fputs(md ? " |\n" : "\n", fp);
   }
+  const vb_mismatch *x = &t->mismatch;
+  for (size_t k = 0; k < x->n_top_quotes; k++) {
+    cell(s, "(mismatch)");
+    cell(s, "top box, negative text");
+    cell_size(s, k + 1);
+    quote_cells(s, &x->top_quotes[k]);
+    row_end(s);
+  }
+  for (size_t k = 0; k < x->n_bottom_quotes; k++) {
+    cell(s, "(mismatch)");
+    cell(s, "bottom box, positive text");
+    cell_size(s, k + 1);
+    quote_cells(s, &x->bottom_quotes[k]);
+    row_end(s);
+  }
+}
+
+static void t_testimonials(sink *s, const vb_table *t) {
+  static const char *const head[] = {"rank", "id", "score", "sentiment", "quote"};
+  header(s, head, sizeof head / sizeof head[0], 0);
+  for (size_t k = 0; k < t->n_testimonials; k++) {
+    cell_size(s, k + 1);
+    quote_cells(s, &t->testimonials[k]);
+    row_end(s);
+  }
+}
+
+static void delimited(FILE *fp, char delim, int kind, const char *which, const vb_table *t,
+                      const vb_model *m, const render_info *info) {
+  sink s = {fp, delim, kind, 0};
+  if (!which || !strcmp(which, "themes")) t_themes(&s, t, m);
+  else if (!strcmp(which, "scores")) t_scores_all(&s, t, info);
+  else if (!strcmp(which, "segments")) t_segments(&s, t);
+  else if (!strcmp(which, "segment-themes")) t_segment_themes(&s, t, m);
+  else if (!strcmp(which, "periods")) t_periods(&s, t);
+  else if (!strcmp(which, "period-themes")) t_period_themes(&s, t, m);
+  else if (!strcmp(which, "attribution")) t_attribution(&s, t, m);
+  else if (!strcmp(which, "rising")) t_rising_all(&s, t, m);
+  else if (!strcmp(which, "drivers")) t_drivers(&s, t);
+  else if (!strcmp(which, "mismatch")) t_mismatch(&s, t, m);
+  else if (!strcmp(which, "quotes")) t_quotes_all(&s, t, m);
+  else if (!strcmp(which, "testimonials")) t_testimonials(&s, t);
 }
 
 static void md_table(FILE *fp, const vb_table *t, const vb_model *m, const render_info *info) {
+  sink s = {fp, '|', 2, 0};
   fputs("## Root-cause table\n\n", fp);
-  /* the headline as a paragraph */
   headline(fp, t, info);
   fputc('\n', fp);
-  rows_delimited(fp, t, m, '|', md_cell, true);
+  t_themes(&s, t, m);
   fputs("\nimpact = score of all records minus score of the records not mentioning the theme; "
         "themes overlap, so impacts do not add up.\n", fp);
+  if (t->n_other) {
+    fputs("\n## Scores\n\n", fp);
+    t_scores_all(&s, t, info);
+    for (size_t i = 0; i < t->n_other; i++) {
+      fprintf(fp, "\n### Themes against '%s'\n\n", t->other[i].score_name ? t->other[i].score_name : "?");
+      t_themes(&s, &t->other[i], m);
+    }
+  }
+  bool any_quotes = false;
+  for (size_t i = 0; i < t->n_rows && !any_quotes; i++)
+    any_quotes = t->rows[i].n_neg_quotes || t->rows[i].n_pos_quotes;
+  if (any_quotes) {
+    fputs("\n## Quotes\n\n", fp);
+    t_quotes_all(&s, t, m);
+  }
+  if (t->by) {
+    fprintf(fp, "\n## Segments by %s\n\n", t->by);
+    t_segments(&s, t);
+    fputs("\n### Themes per segment\n\n", fp);
+    t_segment_themes(&s, t, m);
+  }
+  if (t->date) {
+    fprintf(fp, "\n## Periods (%s, column %s)\n\n", vb_period_name(t->period), t->date);
+    t_periods(&s, t);
+    if (t->n_periods > 1 && t->type != VB_SCORE_NONE) {
+      fputs("\n### Change attributed to themes (Shapley; baseline + parts = change)\n\n", fp);
+      t_attribution(&s, t, m);
+    }
+    fputs("\n### Themes per period\n\n", fp);
+    t_period_themes(&s, t, m);
+    fputs("\n### Rising themes\n\n", fp);
+    t_rising_all(&s, t, m);
+  }
+  if (t->drivers) {
+    const vb_drivers *d = t->drivers;
+    char p[16];
+    fmt_p(p, sizeof p, d->f_p);
+    fprintf(fp, "\n## Key drivers\n\nR^2 %.4f (adjusted %.4f), N %zu, F test p %s, %s.\n\n", d->r2,
+            d->r2_adj, d->n, p, d->exact ? "exact Shapley" : "sampled Shapley");
+    t_drivers(&s, t);
+  }
+  if (t->mismatch.available) {
+    fputs("\n## Score-text mismatch\n\n", fp);
+    t_mismatch(&s, t, m);
+    if (t->n_testimonials) {
+      fputs("\n## Testimonial candidates\n\n", fp);
+      t_testimonials(&s, t);
+    }
+  }
 }
 
 /* ---- JSON ---- */
+
+static void json_num(FILE *fp, const char *key, double v, int dec) {
+  fprintf(fp, ", \"%s\": ", key);
+  put_num(fp, v, dec);
+}
+
+static void json_p(FILE *fp, const char *key, double v) {
+  fprintf(fp, ", \"%s\": ", key);
+  if (!isnan(v) && v < 1e-4 && v > 0) fprintf(fp, "%.3e", v);
+  else put_num(fp, v, 4);
+}
 
 static void json_summary(FILE *fp, const vb_score_summary *s) {
   fprintf(fp, "{\"n\": %zu, \"value\": ", s->n);
@@ -200,15 +891,109 @@ static void json_summary(FILE *fp, const vb_score_summary *s) {
   put_num(fp, s->ci_low, 4);
   fputs(", ", fp);
   put_num(fp, s->ci_high, 4);
-  fputs("], \"mean\": ", fp);
-  put_num(fp, s->mean, 4);
-  fputs(", \"top\": ", fp);
-  put_num(fp, s->top, 4);
-  fputs(", \"middle\": ", fp);
-  put_num(fp, s->middle, 4);
-  fputs(", \"bottom\": ", fp);
-  put_num(fp, s->bottom, 4);
+  fputc(']', fp);
+  json_num(fp, "mean", s->mean, 4);
+  json_num(fp, "top", s->top, 4);
+  json_num(fp, "middle", s->middle, 4);
+  json_num(fp, "bottom", s->bottom, 4);
   fputc('}', fp);
+}
+
+static void json_quote(FILE *fp, const vb_quote *q) {
+  fputs("{\"id\": ", fp);
+  json_str(fp, q->id, strlen(q->id));
+  fputs(", \"text\": ", fp);
+  json_str(fp, q->text, q->len);
+  if (q->span_end > q->span_start) fprintf(fp, ", \"span\": [%zu, %zu]", q->span_start, q->span_end);
+  fprintf(fp, ", \"cut\": [%s, %s]", q->cut_start ? "true" : "false", q->cut_end ? "true" : "false");
+  json_num(fp, "score", q->score, 3);
+  json_num(fp, "sentiment", q->sentiment, 3);
+  fputc('}', fp);
+}
+
+static void json_quotes(FILE *fp, const vb_quote *q, size_t n) {
+  fputc('[', fp);
+  for (size_t i = 0; i < n; i++) {
+    if (i) fputs(", ", fp);
+    json_quote(fp, &q[i]);
+  }
+  fputc(']', fp);
+}
+
+static void json_rows(FILE *fp, const vb_theme_row *rows, size_t n, const vb_model *m,
+                      const char *indent) {
+  fputc('[', fp);
+  for (size_t i = 0; i < n; i++) {
+    const vb_theme_row *r = &rows[i];
+    const char *id = vb_model_theme_id(m, r->theme), *label = vb_model_theme_label(m, r->theme);
+    long parent = vb_model_theme_parent(m, r->theme);
+    fprintf(fp, "%s\n%s{\"theme\": ", i ? "," : "", indent);
+    json_str(fp, id, strlen(id));
+    fputs(", \"label\": ", fp);
+    json_str(fp, label, strlen(label));
+    if (parent >= 0) {
+      const char *pid = vb_model_theme_id(m, (size_t)parent);
+      fputs(", \"parent\": ", fp);
+      json_str(fp, pid, strlen(pid));
+    }
+    fprintf(fp, ", \"n\": %zu", r->n);
+    json_num(fp, "prevalence", r->prevalence, 4);
+    fputs(", \"prevalence_ci\": [", fp);
+    put_num(fp, r->prev_low, 4);
+    fputs(", ", fp);
+    put_num(fp, r->prev_high, 4);
+    fputc(']', fp);
+    json_num(fp, "score", r->with.value, 4);
+    json_num(fp, "score_without", r->without.value, 4);
+    json_num(fp, "impact", r->impact, 4);
+    json_p(fp, "p", r->p);
+    json_p(fp, "q", r->q);
+    fprintf(fp, ", \"test\": \"%s\"", vb_test_name(r->test));
+    json_num(fp, "gap", r->gap, 4);
+    json_num(fp, "neg_share", r->neg_share, 4);
+    fprintf(fp, ", \"neg\": %zu, \"pos\": %zu", r->neg, r->pos);
+    fprintf(fp, ", \"too_few\": %s, \"verdict\": \"%s\",\n%s \"with\": ", r->too_few ? "true" : "false",
+            vb_verdict_name(r->verdict), indent);
+    json_summary(fp, &r->with);
+    fputs(", \"without\": ", fp);
+    json_summary(fp, &r->without);
+    if (r->n_neg_quotes || r->n_pos_quotes) {
+      fprintf(fp, ",\n%s \"quotes\": {\"negative\": ", indent);
+      json_quotes(fp, r->neg_quotes, r->n_neg_quotes);
+      fputs(", \"positive\": ", fp);
+      json_quotes(fp, r->pos_quotes, r->n_pos_quotes);
+      fputc('}', fp);
+    }
+    fputc('}', fp);
+  }
+  if (n) fprintf(fp, "\n%.*s", (int)(strlen(indent) > 1 ? strlen(indent) - 1 : 0), indent);
+  fputc(']', fp);
+}
+
+static void json_score(FILE *fp, const vb_table *t, const char *name) {
+  fprintf(fp, "{\"type\": \"%s\", \"column\": ", vb_score_type_name(t->type));
+  if (name) json_str(fp, name, strlen(name));
+  else fputs("null", fp);
+  fputs(", \"value\": ", fp);
+  put_num(fp, t->score.value, 4);
+  fputs(", \"ci\": [", fp);
+  put_num(fp, t->score.ci_low, 4);
+  fputs(", ", fp);
+  put_num(fp, t->score.ci_high, 4);
+  fprintf(fp, "], \"n\": %zu", t->score.n);
+  json_num(fp, "mean", t->score.mean, 4);
+  json_num(fp, "top", t->score.top, 4);
+  json_num(fp, "middle", t->score.middle, 4);
+  json_num(fp, "bottom", t->score.bottom, 4);
+  if (t->type == VB_SCORE_CES) json_num(fp, "net_easy", 100 * (t->score.top - t->score.bottom), 4);
+  fprintf(fp, ", \"missing\": %zu, \"invalid\": %zu", t->missing_score, t->invalid_score);
+  fputs(", \"distribution\": [", fp);
+  for (size_t i = 0; i < t->dist_n; i++) {
+    fputs(i ? ", [" : "[", fp);
+    put_num(fp, t->dist_value[i], 3);
+    fprintf(fp, ", %zu]", t->dist_count[i]);
+  }
+  fputs("]}", fp);
 }
 
 static void json_table(FILE *fp, const vb_table *t, const vb_model *m, const render_info *info) {
@@ -229,74 +1014,149 @@ static void json_table(FILE *fp, const vb_table *t, const vb_model *m, const ren
   }
   fprintf(fp, "},\n \"sentiment\": {\"positive\": %zu, \"neutral\": %zu, \"negative\": %zu},\n",
           t->sent_pos, t->sent_neu, t->sent_neg);
-  fprintf(fp, " \"score\": {\"type\": \"%s\", \"value\": ", vb_score_type_name(t->type));
-  put_num(fp, t->score.value, 4);
-  fputs(", \"ci\": [", fp);
-  put_num(fp, t->score.ci_low, 4);
-  fputs(", ", fp);
-  put_num(fp, t->score.ci_high, 4);
-  fprintf(fp, "], \"n\": %zu, \"mean\": ", t->score.n);
-  put_num(fp, t->score.mean, 4);
-  fputs(", \"top\": ", fp);
-  put_num(fp, t->score.top, 4);
-  fputs(", \"middle\": ", fp);
-  put_num(fp, t->score.middle, 4);
-  fputs(", \"bottom\": ", fp);
-  put_num(fp, t->score.bottom, 4);
-  fputs(", \"distribution\": [", fp);
-  for (size_t i = 0; i < t->dist_n; i++) {
-    fputs(i ? ", [" : "[", fp);
-    put_num(fp, t->dist_value[i], 3);
-    fprintf(fp, ", %zu]", t->dist_count[i]);
-  }
-  fputs("]},\n \"themes\": [", fp);
-  for (size_t i = 0; i < t->n_rows; i++) {
-    const vb_theme_row *r = &t->rows[i];
-    const char *id = vb_model_theme_id(m, r->theme), *label = vb_model_theme_label(m, r->theme);
-    long parent = vb_model_theme_parent(m, r->theme);
-    fputs(i ? ",\n  {\"theme\": " : "\n  {\"theme\": ", fp);
-    json_str(fp, id, strlen(id));
-    fputs(", \"label\": ", fp);
-    json_str(fp, label, strlen(label));
-    if (parent >= 0) {
-      const char *pid = vb_model_theme_id(m, (size_t)parent);
-      fputs(", \"parent\": ", fp);
-      json_str(fp, pid, strlen(pid));
+  fputs(" \"score\": ", fp);
+  json_score(fp, t, name_of(t, info));
+  fputs(",\n \"themes\": ", fp);
+  json_rows(fp, t->rows, t->n_rows, m, "  ");
+  if (t->n_other) {
+    fputs(",\n \"other_scores\": [", fp);
+    for (size_t i = 0; i < t->n_other; i++) {
+      fputs(i ? ",\n  {\"score\": " : "\n  {\"score\": ", fp);
+      json_score(fp, &t->other[i], t->other[i].score_name);
+      fputs(",\n   \"themes\": ", fp);
+      json_rows(fp, t->other[i].rows, t->other[i].n_rows, m, "    ");
+      fputc('}', fp);
     }
-    fprintf(fp, ", \"n\": %zu, \"prevalence\": ", r->n);
-    put_num(fp, r->prevalence, 4);
-    fputs(", \"prevalence_ci\": [", fp);
-    put_num(fp, r->prev_low, 4);
-    fputs(", ", fp);
-    put_num(fp, r->prev_high, 4);
-    fputs("], \"score\": ", fp);
-    put_num(fp, r->with.value, 4);
-    fputs(", \"score_without\": ", fp);
-    put_num(fp, r->without.value, 4);
-    fputs(", \"impact\": ", fp);
-    put_num(fp, r->impact, 4);
-    fputs(", \"p\": ", fp);
-    if (!isnan(r->p) && r->p < 1e-4 && r->p > 0) fprintf(fp, "%.3e", r->p);
-    else put_num(fp, r->p, 4);
-    fputs(", \"q\": ", fp);
-    if (!isnan(r->q) && r->q < 1e-4 && r->q > 0) fprintf(fp, "%.3e", r->q);
-    else put_num(fp, r->q, 4);
-    fputs(", \"neg_share\": ", fp);
-    put_num(fp, r->neg_share, 4);
-    fprintf(fp, ", \"too_few\": %s,\n   \"with\": ", r->too_few ? "true" : "false");
-    json_summary(fp, &r->with);
-    fputs(", \"without\": ", fp);
-    json_summary(fp, &r->without);
-    fputc('}', fp);
+    fputs("\n ]", fp);
   }
-  fputs(t->n_rows ? "\n ]}\n" : "]}\n", fp);
+  if (t->by) {
+    fputs(",\n \"segments\": {\"by\": ", fp);
+    json_str(fp, t->by, strlen(t->by));
+    fputs(", \"rows\": [", fp);
+    for (size_t i = 0; i < t->n_segments; i++) {
+      const vb_segment *g = &t->segments[i];
+      fputs(i ? ",\n  {\"segment\": " : "\n  {\"segment\": ", fp);
+      json_str(fp, g->name, strlen(g->name));
+      fprintf(fp, ", \"records\": %zu, \"n\": %zu, \"missing_score\": %zu, \"score\": ", g->records,
+              g->analysed, g->missing_score);
+      json_summary(fp, &g->score);
+      fputs(", \"rest\": ", fp);
+      json_summary(fp, &g->rest);
+      json_num(fp, "diff", g->diff, 4);
+      json_p(fp, "p", g->p);
+      json_p(fp, "q", g->q);
+      fprintf(fp, ", \"test\": \"%s\", \"sentiment\": {\"positive\": %zu, \"neutral\": %zu, "
+                  "\"negative\": %zu},\n   \"themes\": ", vb_test_name(g->test), g->sent_pos,
+              g->sent_neu, g->sent_neg);
+      json_rows(fp, g->rows, g->n_rows, m, "    ");
+      fputc('}', fp);
+    }
+    fputs(t->n_segments ? "\n ]}" : "]}", fp);
+  }
+  if (t->date) {
+    fputs(",\n \"periods\": {\"date\": ", fp);
+    json_str(fp, t->date, strlen(t->date));
+    fprintf(fp, ", \"period\": \"%s\", \"undated\": %zu, \"attribution_themes\": [",
+            vb_period_name(t->period), t->undated);
+    for (size_t k = 0; k < t->n_players; k++) {
+      const char *id = vb_model_theme_id(m, t->players[k]);
+      if (k) fputs(", ", fp);
+      json_str(fp, id, strlen(id));
+    }
+    fputs("], \"rows\": [", fp);
+    for (size_t i = 0; i < t->n_periods; i++) {
+      const vb_period_row *r = &t->periods[i];
+      fprintf(fp, "%s\n  {\"period\": \"%s\", \"records\": %zu, \"n\": %zu, \"missing_score\": %zu, "
+                  "\"score\": ", i ? "," : "", r->label, r->records, r->analysed, r->missing_score);
+      json_summary(fp, &r->score);
+      json_num(fp, "change", r->change, 4);
+      json_p(fp, "change_p", r->change_p);
+      fprintf(fp, ", \"change_test\": \"%s\"", vb_test_name(r->change_test));
+      if (i > 0 && t->type != VB_SCORE_NONE) {
+        json_num(fp, "baseline", r->baseline, 4);
+        fprintf(fp, ", \"attribution\": {\"exact\": %s, \"themes\": {", r->exact ? "true" : "false");
+        for (size_t k = 0; k < t->n_players; k++) {
+          const char *id = vb_model_theme_id(m, t->players[k]);
+          if (k) fputs(", ", fp);
+          json_str(fp, id, strlen(id));
+          fputs(": ", fp);
+          put_num(fp, r->contrib[k], 4);
+        }
+        fputs("}}", fp);
+      }
+      fputs(",\n   \"themes\": ", fp);
+      json_rows(fp, r->rows, r->n_rows, m, "    ");
+      fputc('}', fp);
+    }
+    fputs(t->n_periods ? "\n ],\n \"rising\": [" : "],\n \"rising\": [", fp);
+    for (size_t i = 0; i < t->n_rising; i++) {
+      const vb_rising *r = &t->rising[i];
+      const char *id = vb_model_theme_id(m, r->theme);
+      fprintf(fp, "%s\n  {\"period\": \"%s\", \"theme\": ", i ? "," : "", t->periods[r->period].label);
+      json_str(fp, id, strlen(id));
+      fprintf(fp, ", \"count\": %zu", r->count);
+      json_num(fp, "expected", r->expected, 4);
+      json_num(fp, "z", r->z, 4);
+      json_p(fp, "p", r->p);
+      json_p(fp, "q", r->q);
+      fprintf(fp, ", \"emerging\": %s}", r->emerging ? "true" : "false");
+    }
+    fputs(t->n_rising ? "\n ]}" : "]}", fp);
+  }
+  if (t->drivers) {
+    const vb_drivers *d = t->drivers;
+    fprintf(fp, ",\n \"drivers\": {\"n\": %zu", d->n);
+    json_num(fp, "r2", d->r2, 5);
+    json_num(fp, "r2_adj", d->r2_adj, 5);
+    json_p(fp, "p", d->f_p);
+    fprintf(fp, ", \"exact\": %s, \"permutations\": %zu, \"rows\": [", d->exact ? "true" : "false",
+            d->permutations);
+    for (size_t i = 0; i < d->n_rows; i++) {
+      const vb_driver_row *r = &d->rows[i];
+      fputs(i ? ",\n  {\"driver\": " : "\n  {\"driver\": ", fp);
+      json_str(fp, r->name, strlen(r->name));
+      fprintf(fp, ", \"kind\": \"%s\"", r->theme >= 0 ? "theme" : "column");
+      json_num(fp, "mean", r->mean, 5);
+      json_num(fp, "r", r->r, 5);
+      json_num(fp, "coef", r->coef, 5);
+      json_num(fp, "se", r->se, 5);
+      json_num(fp, "t", r->t, 4);
+      json_p(fp, "p", r->p);
+      json_p(fp, "q", r->q);
+      json_num(fp, "shapley", r->shapley, 6);
+      json_num(fp, "share", r->share, 5);
+      fputc('}', fp);
+    }
+    fputs(d->n_rows ? "\n ]}" : "]}", fp);
+  }
+  if (t->mismatch.available) {
+    const vb_mismatch *x = &t->mismatch;
+    fprintf(fp, ",\n \"mismatch\": {\"top\": %zu, \"top_negative\": %zu, \"bottom\": %zu, "
+                "\"bottom_positive\": %zu, \"themes\": [", x->top, x->top_negative, x->bottom,
+            x->bottom_positive);
+    for (size_t i = 0; i < x->n_rows; i++) {
+      const char *id = vb_model_theme_id(m, x->rows[i].theme);
+      fputs(i ? ", {\"theme\": " : "{\"theme\": ", fp);
+      json_str(fp, id, strlen(id));
+      fprintf(fp, ", \"top_negative\": %zu, \"bottom_positive\": %zu}", x->rows[i].top_neg,
+              x->rows[i].bottom_pos);
+    }
+    fputs("],\n  \"top_negative_quotes\": ", fp);
+    json_quotes(fp, x->top_quotes, x->n_top_quotes);
+    fputs(",\n  \"bottom_positive_quotes\": ", fp);
+    json_quotes(fp, x->bottom_quotes, x->n_bottom_quotes);
+    fputs("},\n \"testimonials\": ", fp);
+    json_quotes(fp, t->testimonials, t->n_testimonials);
+  }
+  fputs("}\n", fp);
 }
 
 int render_table(FILE *fp, const char *format, const vb_table *t, const vb_model *m,
                  const render_info *info) {
+  const char *which = info ? info->table : NULL;
   if (!format || !strcmp(format, "table")) term_table(fp, t, m, info);
-  else if (!strcmp(format, "tsv")) rows_delimited(fp, t, m, '\t', plain_cell, false);
-  else if (!strcmp(format, "csv")) rows_delimited(fp, t, m, ',', csv_cell, false);
+  else if (!strcmp(format, "tsv")) delimited(fp, '\t', 0, which, t, m, info);
+  else if (!strcmp(format, "csv")) delimited(fp, ',', 1, which, t, m, info);
   else if (!strcmp(format, "json")) json_table(fp, t, m, info);
   else if (!strcmp(format, "md")) md_table(fp, t, m, info);
   else return EXIT_USAGE;

@@ -279,7 +279,8 @@ static void test_merge_of_parts_equals_whole(void **state) {
   char *s_whole = save(whole, &l_whole), *s_part = save(p2[0], &l_part);
   assert_true(l_whole != l_part || memcmp(s_whole, s_part, l_whole) != 0);
   vb_free(s_part);
-  assert_non_null(strstr(s_whole, "counts 30 28 2 3\n"));
+  assert_non_null(strstr(s_whole, "group all\ncounts 30 28 2\n"));
+  assert_non_null(strstr(s_whole, "\ns 0 3 0 ")); /* three analysed records without a score */
 
   /* merged in order */
   vb_agg *m2, *m7, *m7r;
@@ -359,7 +360,7 @@ static void test_merge_mismatch(void **state) {
   assert_int_equal(vb_agg_add(nps, NULL, 1, 11), VB_EINVAL);
   assert_int_equal(vb_agg_add(nps, NULL, 1, 8.5), VB_EINVAL);
   buf = save(nps, &len);
-  assert_non_null(strstr(buf, "counts 0 0 0 0\n"));
+  assert_non_null(strstr(buf, "counts 0 0 0\n"));
   vb_free(buf);
   vb_agg_free(nps);
   vb_agg_free(csat);
@@ -369,21 +370,33 @@ static void test_merge_mismatch(void **state) {
 /* ---- corrupted states ---- */
 
 /* A valid state for the test codebook, written by hand: 3 records, all English and analysed,
- * scores 0, 9 and 10; the record scored 0 mentions delivery in a negative clause. */
-static const char good_state[] = "verbatim-state 1\n"
-                                 "type nps\n"
+ * scores 0, 9 and 10; the record scored 0 is negative and mentions delivery in a negative
+ * clause, the one scored 10 is positive and mentions staff in a positive clause, the one
+ * scored 9 is neutral and mentions staff. */
+static const char good_state[] = "verbatim-state 2\n"
                                  "themes 5\n"
                                  "theme delivery\n"
                                  "theme delivery.late\n"
                                  "theme price\n"
                                  "theme staff\n"
                                  "theme app\n"
-                                 "counts 3 3 0 0\n"
+                                 "scores 1\n"
+                                 "score nps =nps\n"
+                                 "by -\n"
+                                 "date -\n"
+                                 "drivers -\n"
+                                 "group all\n"
+                                 "counts 3 3 0\n"
                                  "langs 0 3 0 0 0\n"
                                  "sentiment 1 1 1\n"
-                                 "scores 3 0:1 9000:1 10000:1\n"
+                                 "s 0 0 0 3 0:1 9000:1 10000:1\n"
                                  "t 0 1 1 0 1 0:1\n"
                                  "t 3 2 0 1 2 9000:1 10000:1\n"
+                                 "tn 0 1 0:1\n"
+                                 "tp 3 1 10000:1\n"
+                                 "doc 0 1 0:1\n"
+                                 "doc 1 1 9000:1\n"
+                                 "doc 2 1 10000:1\n"
                                  "end\n";
 
 /* good_state with the first occurrence of `from` replaced by `to`. */
@@ -446,37 +459,53 @@ static void test_load_rejects_corrupted_states(void **state) {
   fixture *f = *state;
   const vb_model *m = f->model;
   /* header */
-  load_fails_with(m, "verbatim-state 1", "verbatim-state 2", VB_EPARSE);
-  load_fails_with(m, "type nps", "type bogus", VB_EPARSE);
-  load_fails_with(m, "type nps", "type csat", VB_EPARSE); /* 0, 9 and 10 are not CSAT scores */
+  load_fails_with(m, "verbatim-state 2", "verbatim-state 1", VB_EPARSE); /* an older format */
+  load_fails_with(m, "verbatim-state 2", "verbatim-state 3", VB_EPARSE);
+  load_fails_with(m, "score nps", "score bogus", VB_EPARSE);
+  load_fails_with(m, "score nps", "score csat", VB_EPARSE); /* 0, 9 and 10 are not CSAT scores */
+  load_fails_with(m, "score nps =nps", "score nps", VB_EPARSE);
+  load_fails_with(m, "score nps =nps", "score nps =n%ZZps", VB_EPARSE); /* bad escape */
+  load_fails_with(m, "score nps =nps", "score nps =n%00ps", VB_EPARSE); /* NUL */
+  load_fails_with(m, "score nps =nps", "score nps =n%FFps", VB_EPARSE); /* not UTF-8 */
+  load_fails_with(m, "scores 1", "scores 9", VB_EPARSE);
+  load_fails_with(m, "scores 1", "scores 2", VB_EPARSE);
   load_fails_with(m, "themes 5", "themes 4", VB_EMISMATCH);
   load_fails_with(m, "themes 5", "themes five", VB_EPARSE);
   load_fails_with(m, "theme delivery.late", "theme delivery.early", VB_EMISMATCH);
   load_fails_with(m, "theme price\n", "", VB_EMISMATCH); /* one theme line missing */
+  load_fails_with(m, "by -", "by =channel", VB_EPARSE);     /* segments promised, none there */
+  load_fails_with(m, "date -", "date month =date", VB_EPARSE); /* no 'undated' line */
+  load_fails_with(m, "date -", "date fortnight =date", VB_EPARSE);
+  load_fails_with(m, "drivers -", "drivers 0", VB_EPARSE);  /* no 'drv' line */
+  load_fails_with(m, "drivers -", "drivers 17", VB_EPARSE);
   /* counts that do not add up */
-  load_fails_with(m, "counts 3 3 0 0", "counts 4 3 0 0", VB_EPARSE);
-  load_fails_with(m, "counts 3 3 0 0", "counts 3 3 0 4", VB_EPARSE);
-  load_fails_with(m, "counts 3 3 0 0", "counts 3 3 0", VB_EPARSE);
-  load_fails_with(m, "counts 3 3 0 0", "counts 3 3 0 0 0", VB_EPARSE);
-  load_fails_with(m, "counts 3 3 0 0", "counts -3 3 0 0", VB_EPARSE);
-  load_fails_with(m, "counts 3 3 0 0", "counts 99999999999999999999 3 0 0", VB_EPARSE);
+  load_fails_with(m, "counts 3 3 0", "counts 4 3 0", VB_EPARSE);
+  load_fails_with(m, "counts 3 3 0", "counts 3 3 1", VB_EPARSE);
+  load_fails_with(m, "counts 3 3 0", "counts 3 3", VB_EPARSE);
+  load_fails_with(m, "counts 3 3 0", "counts 3 3 0 0", VB_EPARSE);
+  load_fails_with(m, "counts 3 3 0", "counts -3 3 0", VB_EPARSE);
+  load_fails_with(m, "counts 3 3 0", "counts 99999999999999999999 3 0", VB_EPARSE);
   load_fails_with(m, "langs 0 3 0 0 0", "langs 0 2 0 0 0", VB_EPARSE);
   load_fails_with(m, "langs 0 3 0 0 0", "langs 0 3 0 0", VB_EPARSE);
   load_fails_with(m, "langs 0 3 0 0 0", "langs 0 3 0 0 0 0", VB_EPARSE);
+  load_fails_with(m, "langs 0 3 0 0 0", "langs 18446744073709551615 4 0 0 0", VB_EPARSE);
   load_fails_with(m, "sentiment 1 1 1", "sentiment 1 1 2", VB_EPARSE);
   /* score histogram */
-  load_fails_with(m, "scores 3 0:1 9000:1 10000:1", "scores 2 0:1 9000:1", VB_EPARSE);
-  load_fails_with(m, "scores 3 0:1 9000:1 10000:1", "scores 3 0:1 9000:1", VB_EPARSE);
-  load_fails_with(m, "scores 3 0:1 9000:1 10000:1", "scores 3 9000:1 0:1 10000:1", VB_EPARSE);
-  load_fails_with(m, "scores 3 0:1 9000:1 10000:1", "scores 3 0:1 0:1 10000:1", VB_EPARSE);
-  load_fails_with(m, "scores 3 0:1 9000:1 10000:1", "scores 3 0:1 9000:1 11000:1", VB_EPARSE);
-  load_fails_with(m, "scores 3 0:1 9000:1 10000:1", "scores 3 0:1 9500:1 10000:1", VB_EPARSE);
-  load_fails_with(m, "scores 3 0:1 9000:1 10000:1", "scores 3 0:1 9000:0 10000:2", VB_EPARSE);
-  load_fails_with(m, "scores 3 0:1 9000:1 10000:1", "scores 3 0:1 9000:1 10000:1 x", VB_EPARSE);
-  load_fails_with(m, "scores 3 0:1 9000:1 10000:1", "scores 3 0:1 9000 10000:1", VB_EPARSE);
-  load_fails_with(m, "scores 3 0:1 9000:1 10000:1", "scores 2000000 0:1", VB_EPARSE);
-  load_fails_with(m, "scores 3 0:1 9000:1 10000:1", "scores 2 0:18446744073709551615 9000:2",
+  load_fails_with(m, "s 0 0 0 3 0:1 9000:1 10000:1", "s 0 0 0 2 0:1 9000:1", VB_EPARSE);
+  load_fails_with(m, "s 0 0 0 3 0:1 9000:1 10000:1", "s 0 0 0 3 0:1 9000:1", VB_EPARSE);
+  load_fails_with(m, "s 0 0 0 3 0:1 9000:1 10000:1", "s 0 0 0 3 9000:1 0:1 10000:1", VB_EPARSE);
+  load_fails_with(m, "s 0 0 0 3 0:1 9000:1 10000:1", "s 0 0 0 3 0:1 0:1 10000:1", VB_EPARSE);
+  load_fails_with(m, "s 0 0 0 3 0:1 9000:1 10000:1", "s 0 0 0 3 0:1 9000:1 11000:1", VB_EPARSE);
+  load_fails_with(m, "s 0 0 0 3 0:1 9000:1 10000:1", "s 0 0 0 3 0:1 9500:1 10000:1", VB_EPARSE);
+  load_fails_with(m, "s 0 0 0 3 0:1 9000:1 10000:1", "s 0 0 0 3 0:1 9000:0 10000:2", VB_EPARSE);
+  load_fails_with(m, "s 0 0 0 3 0:1 9000:1 10000:1", "s 0 0 0 3 0:1 9000:1 10000:1 x", VB_EPARSE);
+  load_fails_with(m, "s 0 0 0 3 0:1 9000:1 10000:1", "s 0 0 0 3 0:1 9000 10000:1", VB_EPARSE);
+  load_fails_with(m, "s 0 0 0 3 0:1 9000:1 10000:1", "s 0 0 0 20000000 0:1", VB_EPARSE);
+  load_fails_with(m, "s 0 0 0 3 0:1 9000:1 10000:1", "s 0 0 0 2 0:18446744073709551615 9000:2",
                   VB_EPARSE); /* total overflows */
+  load_fails_with(m, "s 0 0 0 3", "s 0 1 0 3", VB_EPARSE);  /* missing + scored > analysed */
+  load_fails_with(m, "s 0 0 0 3", "s 0 0 1 3", VB_EPARSE);  /* more bad than missing */
+  load_fails_with(m, "s 0 0 0 3", "s 1 0 0 3", VB_EPARSE);  /* score column 1 of 1 */
   /* theme lines */
   load_fails_with(m, "t 0 1 1 0 1 0:1", "t 5 1 1 0 1 0:1", VB_EPARSE);        /* no theme 5 */
   load_fails_with(m, "t 0 1 1 0 1 0:1", "t 0 4 1 0 1 0:1", VB_EPARSE);        /* n > analysed */
@@ -484,19 +513,33 @@ static void test_load_rejects_corrupted_states(void **state) {
   load_fails_with(m, "t 0 1 1 0 1 0:1", "t 0 1 0 2 1 0:1", VB_EPARSE);        /* pos > n */
   load_fails_with(m, "t 0 1 1 0 1 0:1", "t 0 1 1 0 2 0:1 9000:1", VB_EPARSE); /* hist > n */
   load_fails_with(m, "t 0 1 1 0 1 0:1", "t 0 1 1 0 1 5000:1", VB_EPARSE);     /* not a score seen */
+  load_fails_with(m, "t 0 1 1 0 1 0:1", "t 0 0 0 0 0", VB_EPARSE);            /* n = 0 */
   load_fails_with(m, "t 3 2 0 1 2 9000:1 10000:1", "t 3 2 0 1 2 9000:2", VB_EPARSE);
   load_fails_with(m, "t 3 2", "t 0 2", VB_EPARSE); /* theme 0 twice */
   load_fails_with(m, "t 0 1 1 0 1 0:1\nt 3", "t 3 2 0 1 2 9000:1 10000:1\nt 0", VB_EPARSE);
   load_fails_with(m, "t 0 1 1 0 1 0:1", "x 0 1 1 0 1 0:1", VB_EPARSE);
+  /* scores of negative / positive mentioners and of texts by sentiment */
+  load_fails_with(m, "tn 0 1 0:1", "tn 0 1 9000:1", VB_EPARSE);  /* not a score of theme 0 */
+  load_fails_with(m, "tn 0 1 0:1", "tn 3 1 0:1", VB_EPARSE);     /* theme 3 has no negative */
+  load_fails_with(m, "tp 3 1 10000:1", "tp 3 2 9000:1 10000:1", VB_EPARSE); /* > pos */
+  load_fails_with(m, "tp 3 1 10000:1", "tp 3 0", VB_EPARSE);     /* empty */
+  load_fails_with(m, "doc 0 1 0:1", "doc 0 1 9000:1", VB_EPARSE); /* do not add up */
+  load_fails_with(m, "doc 1 1 9000:1", "doc 1 2 0:1 9000:1", VB_EPARSE);
+  load_fails_with(m, "doc 2 1 10000:1\n", "", VB_EPARSE);
+  /* quotes */
+  load_fails_with(m, "end\n", "q 0 1 1 0 0 0 0 0 0 0 0 =1 =x\nend\n", VB_EPARSE); /* no positive */
+  load_fails_with(m, "end\n", "q 9 0 1 0 0 0 0 0 0 0 0 =1 =x\nend\n", VB_EPARSE); /* theme 9 */
+  load_fails_with(m, "end\n", "q 0 0 1 0 0 0 0 0 0 0 0 =1 =x\nend\n", VB_EPARSE); /* bad hash */
+  load_fails_with(m, "end\n", "v 11 0 1 0 0 0 0 0 0 1 11000 =1 =x\nend\n", VB_EPARSE);
   /* the end */
   load_fails_with(m, "end\n", "", VB_EPARSE);
   load_fails_with(m, "end\n", "end\nmore\n", VB_EPARSE);
   load_fails_with(m, "end\n", "ending\n", VB_EPARSE);
   /* binary and garbage */
-  load_fails_with(m, "counts 3 3 0 0", "counts 3\0013 0 0", VB_EPARSE);
+  load_fails_with(m, "counts 3 3 0", "counts 3\0013 0", VB_EPARSE);
   {
     char *s = mutate("sentiment 1 1 1", "sentiment 1 1 1");
-    s[strlen("verbatim-state 1\ntype nps\nthemes 5\nth")] = '\0'; /* a NUL inside a line */
+    s[strlen("verbatim-state 2\nthemes 5\nth")] = '\0'; /* a NUL inside a line */
     LOAD_FAILS(m, s, sizeof good_state - 1, VB_EPARSE);
     free(s);
   }
@@ -508,8 +551,8 @@ static void test_load_rejects_corrupted_states(void **state) {
     size_t n = 200000;
     char *big = malloc(n);
     assert_non_null(big);
-    memcpy(big, "verbatim-state 1\ntype nps\nthemes ", 33);
-    memset(big + 33, '5', n - 33);
+    memcpy(big, "verbatim-state 2\nthemes ", 24);
+    memset(big + 24, '5', n - 24);
     LOAD_FAILS(m, big, n, VB_EPARSE);
     free(big);
   }
@@ -713,29 +756,33 @@ static void test_nps_table_by_hand(void **state) {
   }
 
   /*
-   * Significance (agg.c: z on NPS with adjusted-Wald standard errors, METRICS.md's
-   * two-NPS z):
-   *   delivery.late: with P 0, D 2, n 2 -> N' 5, p' 0.15, d' 0.55:
-   *                  SE1 = 100 sqrt((0.70 - 0.16) / 5) = 32.86335
-   *                  without P 4, D 2, n 8 -> N' 11, p' 0.4318182, d' 0.25:
-   *                  SE2 = 100 sqrt((0.6818182 - 0.0330579) / 11) = 24.28543
-   *                  z = (-100 - 25) / sqrt(32.86335^2 + 24.28543^2) = -125 / 40.86297 = -3.05900
-   *                  p = erfc(3.05900 / sqrt 2) = 0.00222074
-   *   staff:         the mirror image: p = 0.00222074
-   *   delivery:      SE1 29.81967, SE2 28.08472, z = -41.66667 / 40.96296 = -1.01718,
-   *                  p = 0.3090683
-   *   price:         z = 0, p = 1
-   * Benjamini-Hochberg over the four: sorted 0.00222 (x2), 0.30907, 1:
-   *   q = 0.00222 * 4 / 2 = 0.00444149 for both, 0.30907 * 4 / 3 = 0.4120911, 1.
+   * Significance. Every expected count of the 2 x 3 table (mentioners / the rest x
+   * promoters / passives / detractors) is below 5 here, so agg_table.c uses the
+   * Fisher-Freeman-Halton exact test: all tables with the same margins (P 4, Pa 2, D 4 of 10),
+   * P(a, b, c) = C(4, a) C(2, b) C(4, c) / C(10, n1) for a mentioners' row (a, b, c), and p =
+   * the sum over tables no more likely than the one seen.
+   *   delivery.late: row (0, 0, 2), n1 = 2, C(10, 2) = 45. Tables (a, b, c) -> weight:
+   *                  (0,0,2) 6, (0,1,1) 8, (0,2,0) 1, (1,0,1) 16, (1,1,0) 8, (2,0,0) 6 (sum 45).
+   *                  p = (6 + 1 + 6) / 45 = 0.2888889
+   *   staff:         row (2, 0, 0): the same tables, p = 13 / 45
+   *   delivery:      row (1, 1, 2), n1 = 4, C(10, 4) = 210: weight 4 x 2 x 6 = 48, the largest of
+   *                  all twelve tables (1 8 6 16 48 16 36 48 6 16 8 1), so p = 1
+   *   price:         row (1, 0, 1): weight 16 of 45, the largest: p = 1
+   * Benjamini-Hochberg over (13/45, 13/45, 1, 1): q = min(1, 1 x 4/3, 13/45 x 4/2) =
+   *   0.5777778 for the first two, 1 for the others.
    */
-  assert_close(row_of(t, T_LATE)->p, 0.00222074, 1e-8);
-  assert_close(row_of(t, T_STAFF)->p, 0.00222074, 1e-8);
-  assert_close(row_of(t, T_DELIVERY)->p, 0.3090683, 1e-7);
+  assert_close(row_of(t, T_LATE)->p, 13.0 / 45, 1e-12);
+  assert_close(row_of(t, T_STAFF)->p, 13.0 / 45, 1e-12);
+  assert_close(row_of(t, T_DELIVERY)->p, 1.0, 1e-12);
   assert_close(row_of(t, T_PRICE)->p, 1.0, 1e-12);
-  assert_close(row_of(t, T_LATE)->q, 0.00444148, 1e-8);
-  assert_close(row_of(t, T_STAFF)->q, 0.00444148, 1e-8);
-  assert_close(row_of(t, T_DELIVERY)->q, 0.4120911, 1e-7);
+  assert_int_equal(row_of(t, T_LATE)->test, VB_TEST_EXACT_2X3);
+  assert_close(row_of(t, T_LATE)->q, 26.0 / 45, 1e-12);
+  assert_close(row_of(t, T_STAFF)->q, 26.0 / 45, 1e-12);
+  assert_close(row_of(t, T_DELIVERY)->q, 1.0, 1e-12);
   assert_close(row_of(t, T_PRICE)->q, 1.0, 1e-12);
+  /* gap, verdict: every theme has fewer than 20 scored mentions */
+  assert_close(row_of(t, T_LATE)->gap, -125.0, 1e-12);
+  for (size_t i = 0; i < t->n_rows; i++) assert_int_equal(t->rows[i].verdict, VB_VERDICT_TOO_FEW);
   vb_table_free(t);
   vb_agg_free(a);
 }

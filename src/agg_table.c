@@ -1,0 +1,551 @@
+/*
+ * agg_table.c - the root-cause table computed from an aggregate (vb_agg_table).
+ *
+ * Every number comes from the integer counts and histograms of the aggregate in one fixed
+ * order (themes in codebook order, segments by name, periods by time, sets of themes by their
+ * bits), so the table of a merged aggregate is the table of the whole to the last bit.
+ *
+ * Per theme: prevalence with a Wilson interval; the score among mentioners and among the rest;
+ * impact = score(all) - score(rest) (Thematic's definition, equal to Qualtrics' NPS impact
+ * n (NPS_theme - NPS_all) / (N - n)); the p of mentioners against the rest (NPS: z on the
+ * difference of two NPS with adjusted-Wald standard errors, or the Fisher-Freeman-Halton exact
+ * test on promoters/passives/detractors when an expected count is below 5; CSAT: two-proportion
+ * z or Fisher's exact test; CES and ratings: Welch's t); q by Benjamini-Hochberg across themes;
+ * and a verdict in the common/rare x severe/mild grid.
+ */
+#include <math.h>
+#include <stdlib.h>
+
+#include "vb_agg.h"
+
+#define VB_TOO_FEW 20       /* fewer scored mentions than this: too few to conclude */
+#define VB_COMMON 0.10      /* prevalence from which a theme is common */
+#define VB_SEVERE_GAP 0.10  /* a gap of a tenth of the scale's span is large */
+
+/* ---- score summaries and tests ---- */
+
+static void summarise(vb_score_type type, const vb__hist *h, vb_score_summary *s) {
+  memset(s, 0, sizeof *s);
+  uint64_t n = vb__hist_n(h);
+  s->n = (size_t)n;
+  double mean, var;
+  vb__hist_moments(h, &mean, &var);
+  s->mean = mean;
+  s->value = s->ci_low = s->ci_high = NAN;
+  s->top = s->middle = s->bottom = NAN;
+  if (n == 0) return;
+  double nn = (double)n;
+  switch (type) {
+  case VB_SCORE_NPS: {
+    uint64_t p = vb__hist_count_range(h, 9, 10), d = vb__hist_count_range(h, 0, 6);
+    vb__nps(p, d, n, &s->value, &s->ci_low, &s->ci_high);
+    s->top = (double)p / nn;
+    s->bottom = (double)d / nn;
+    s->middle = 1 - s->top - s->bottom;
+    break;
+  }
+  case VB_SCORE_CSAT: {
+    uint64_t t = vb__hist_count_range(h, 4, 5), b = vb__hist_count_range(h, 1, 2);
+    s->value = 100.0 * (double)t / nn;
+    vb__wilson(t, n, &s->ci_low, &s->ci_high);
+    s->ci_low *= 100;
+    s->ci_high *= 100;
+    s->top = (double)t / nn;
+    s->bottom = (double)b / nn;
+    s->middle = 1 - s->top - s->bottom;
+    break;
+  }
+  case VB_SCORE_CES:
+  case VB_SCORE_RATING: {
+    s->value = mean;
+    double half = n > 1 ? VB_Z95 * sqrt(var / nn) : NAN;
+    s->ci_low = mean - half;
+    s->ci_high = mean + half;
+    if (type == VB_SCORE_CES) {
+      uint64_t t = vb__hist_count_range(h, 5, 7), b = vb__hist_count_range(h, 1, 3);
+      s->top = (double)t / nn;
+      s->bottom = (double)b / nn;
+      s->middle = 1 - s->top - s->bottom;
+    }
+    break;
+  }
+  default:
+    s->value = s->ci_low = s->ci_high = NAN;
+    break;
+  }
+}
+
+/* True when a cell of the table rows x columns would be expected below 5 under independence. */
+static bool small_expected(const uint64_t *r, size_t nr, const uint64_t *c, size_t nc) {
+  double n = 0;
+  for (size_t i = 0; i < nr; i++) n += (double)r[i];
+  for (size_t i = 0; i < nr; i++)
+    for (size_t k = 0; k < nc; k++)
+      if ((double)r[i] * (double)c[k] / n < 5) return true;
+  return false;
+}
+
+/* p of group 1 against group 2 and the test used. */
+static double significance(vb_score_type type, const vb__hist *g1, const vb__hist *g2, int *test) {
+  uint64_t n1 = vb__hist_n(g1), n2 = vb__hist_n(g2);
+  *test = VB_TEST_NONE;
+  if (n1 < 2 || n2 < 2) return NAN;
+  if (type == VB_SCORE_NPS) {
+    uint64_t x[3] = {vb__hist_count_range(g1, 9, 10), vb__hist_count_range(g1, 7, 8),
+                     vb__hist_count_range(g1, 0, 6)};
+    uint64_t y[3] = {vb__hist_count_range(g2, 9, 10), vb__hist_count_range(g2, 7, 8),
+                     vb__hist_count_range(g2, 0, 6)};
+    uint64_t rows[2] = {n1, n2}, cols[3] = {x[0] + y[0], x[1] + y[1], x[2] + y[2]};
+    if (small_expected(rows, 2, cols, 3)) {
+      double p = vb__fisher_2x3(x, y);
+      if (!isnan(p)) {
+        *test = VB_TEST_EXACT_2X3;
+        return p;
+      }
+    }
+    /* Standard errors from the adjusted-Wald shares, so that a small group of only
+     * detractors does not get a standard error of zero. */
+    double se1 = vb__nps_se_adjusted(x[0], x[2], n1), se2 = vb__nps_se_adjusted(y[0], y[2], n2);
+    double nps1 = 100.0 * ((double)x[0] - (double)x[2]) / (double)n1;
+    double nps2 = 100.0 * ((double)y[0] - (double)y[2]) / (double)n2;
+    double se = sqrt(se1 * se1 + se2 * se2);
+    *test = VB_TEST_NPS_Z;
+    if (se == 0) return nps1 == nps2 ? 1.0 : 0.0;
+    return vb__p_normal((nps1 - nps2) / se);
+  }
+  if (type == VB_SCORE_CSAT) {
+    uint64_t k1 = vb__hist_count_range(g1, 4, 5), k2 = vb__hist_count_range(g2, 4, 5);
+    uint64_t rows[2] = {n1, n2}, cols[2] = {k1 + k2, n1 + n2 - k1 - k2};
+    if (small_expected(rows, 2, cols, 2)) {
+      *test = VB_TEST_FISHER;
+      return vb__fisher_2x2(k1, n1 - k1, k2, n2 - k2);
+    }
+    *test = VB_TEST_PROP_Z;
+    return vb__two_prop_p(k1, n1, k2, n2);
+  }
+  if (type == VB_SCORE_NONE) return NAN;
+  double m1, v1, m2, v2;
+  vb__hist_moments(g1, &m1, &v1);
+  vb__hist_moments(g2, &m2, &v2);
+  *test = VB_TEST_WELCH;
+  return vb__welch_p(m1, v1, (double)n1, m2, v2, (double)n2);
+}
+
+/* The span of a scale, for the verdict: NPS 200 points, CSAT 100 (%), CES 6, a rating its
+ * observed range. */
+static double scale_span(vb_score_type type, const vb__hist *all) {
+  switch (type) {
+  case VB_SCORE_NPS: return 200;
+  case VB_SCORE_CSAT: return 100;
+  case VB_SCORE_CES: return 6;
+  default:
+    if (all->n < 2) return NAN;
+    return (double)(all->bins[all->n - 1].value - all->bins[0].value) / 1000.0;
+  }
+}
+
+static int verdict(const vb_theme_row *r, vb_score_type type, double span) {
+  if (type == VB_SCORE_NONE) return VB_VERDICT_NONE;
+  if (r->too_few) return VB_VERDICT_TOO_FEW;
+  bool common = r->prevalence >= VB_COMMON;
+  bool sig = !isnan(r->q) && r->q < 0.05 && !isnan(span) && span > 0;
+  if (sig && r->gap <= -VB_SEVERE_GAP * span)
+    return common ? VB_VERDICT_COMMON_SEVERE : VB_VERDICT_RARE_SEVERE;
+  if (sig && r->gap >= VB_SEVERE_GAP * span)
+    return common ? VB_VERDICT_COMMON_LIFT : VB_VERDICT_RARE_LIFT;
+  return common ? VB_VERDICT_COMMON_MILD : VB_VERDICT_RARE_MILD;
+}
+
+static int cmp_rows(const void *a, const void *b) {
+  const vb_theme_row *x = a, *y = b;
+  double ix = isnan(x->impact) ? 0 : x->impact, iy = isnan(y->impact) ? 0 : y->impact;
+  if (ix < iy) return -1;
+  if (ix > iy) return 1;
+  if (x->n != y->n) return x->n > y->n ? -1 : 1;
+  return x->theme < y->theme ? -1 : (x->theme > y->theme);
+}
+
+static const vb__hist empty_hist;
+
+/* The theme rows of group g for score column sc (type NONE: counts only). */
+static int theme_rows(const vb_agg *a, const agg_group *g, size_t sc, vb_theme_row **out,
+                      size_t *n_out) {
+  vb_score_type type = sc < a->n_scores ? a->type[sc] : VB_SCORE_NONE;
+  const vb__hist *all = sc < a->n_scores ? &g->hist[sc] : &empty_hist;
+  size_t n = 0;
+  for (size_t i = 0; g->cells && i < a->n_themes; i++)
+    if (g->cells[i].n) n++;
+  vb_theme_row *rows = vb__calloc(n ? n : 1, sizeof *rows);
+  double *p = vb__calloc(n ? n : 1, sizeof *p), *q = vb__calloc(n ? n : 1, sizeof *q);
+  vb__hist without = {0};
+  vb_score_summary total;
+  summarise(type, all, &total);
+  double span = scale_span(type, all);
+  size_t k = 0;
+  if (!rows || !p || !q) goto oom;
+  for (size_t i = 0; g->cells && i < a->n_themes; i++) {
+    const agg_cell *c = &g->cells[i];
+    if (!c->n) continue;
+    vb_theme_row *r = &rows[k];
+    const vb__hist *h = (c->h && sc < a->n_scores) ? &c->h[sc] : &empty_hist;
+    r->theme = i;
+    r->n = (size_t)c->n;
+    r->neg = (size_t)c->neg;
+    r->pos = (size_t)c->pos;
+    r->prevalence = g->analysed ? (double)c->n / (double)g->analysed : NAN;
+    vb__wilson(c->n, g->analysed, &r->prev_low, &r->prev_high);
+    summarise(type, h, &r->with);
+    if (vb__hist_sub(&without, all, h)) goto oom;
+    summarise(type, &without, &r->without);
+    r->impact = (type == VB_SCORE_NONE || r->without.n == 0) ? NAN : total.value - r->without.value;
+    r->gap = r->with.value - r->without.value;
+    r->p = significance(type, h, &without, &r->test);
+    r->neg_share = (double)c->neg / (double)c->n;
+    r->too_few = r->with.n < VB_TOO_FEW;
+    p[k++] = r->p;
+  }
+  if (vb__bh(p, q, k)) goto oom;
+  for (size_t i = 0; i < k; i++) {
+    rows[i].q = q[i];
+    rows[i].verdict = verdict(&rows[i], type, span);
+  }
+  qsort(rows, k, sizeof *rows, cmp_rows);
+  vb__hist_free(&without);
+  vb__free(p);
+  vb__free(q);
+  *out = rows;
+  *n_out = k;
+  return VB_OK;
+oom:
+  vb__hist_free(&without);
+  vb__free(p);
+  vb__free(q);
+  vb__free(rows);
+  return VB_ENOMEM;
+}
+
+/* ---- quotes ---- */
+
+static int quote_out(const agg_quote *q, vb_quote *o) {
+  memset(o, 0, sizeof *o);
+  char *t = vb__strndup(q->text, q->len), *id = vb__strdup(q->id);
+  if (!t || !id) {
+    vb__free(t);
+    vb__free(id);
+    return VB_ENOMEM;
+  }
+  o->text = t;
+  o->len = q->len;
+  o->span_start = q->span_s;
+  o->span_end = q->span_e;
+  o->cut_start = q->cut_s;
+  o->cut_end = q->cut_e;
+  o->id = id;
+  o->sentiment = (double)q->sent / 1000.0;
+  o->score = q->has_score ? (double)q->score / 1000.0 : NAN;
+  return VB_OK;
+}
+
+static void quote_release(vb_quote *q) {
+  vb__free((void *)(uintptr_t)q->text);
+  vb__free((void *)(uintptr_t)q->id);
+  q->text = q->id = NULL;
+}
+
+/* The best VB_AGG_QUOTES of the per-value lists for whole scores in [lo, hi]. */
+static int quotes_of_range(const vb_agg *a, int pol, double lo, double hi, vb_quote *out,
+                           size_t *n_out) {
+  agg_qlist l = {0};
+  int rc = VB_OK;
+  for (int v = 0; v <= 10 && rc == VB_OK; v++)
+    if (v >= lo && v <= hi)
+      for (uint32_t i = 0; i < a->vq[v][pol].n && rc == VB_OK; i++)
+        rc = vb__qlist_insert(&l, &a->vq[v][pol].q[i], 1);
+  *n_out = 0;
+  for (uint32_t i = 0; i < l.n && rc == VB_OK; i++)
+    if ((rc = quote_out(&l.q[i], &out[i])) == VB_OK) (*n_out)++;
+  vb__qlist_free(&l);
+  return rc;
+}
+
+/* ---- the table ---- */
+
+static void fill_score(const vb_agg *a, const agg_group *g, size_t s, vb_table *t) {
+  vb_score_type type = s < a->n_scores ? a->type[s] : VB_SCORE_NONE;
+  const vb__hist *h = s < a->n_scores ? &g->hist[s] : &empty_hist;
+  t->type = type;
+  t->score_name = s < a->n_scores ? a->score_name[s] : NULL;
+  t->records = (size_t)g->records;
+  t->analysed = (size_t)g->analysed;
+  t->errors = (size_t)g->errors;
+  t->missing_score = s < a->n_scores ? (size_t)g->missing[s] : (size_t)g->analysed;
+  t->invalid_score = s < a->n_scores ? (size_t)g->bad[s] : 0;
+  for (int l = 0; l < VB_LANG_COUNT; l++) t->by_lang[l] = (size_t)g->by_lang[l];
+  t->sent_neg = (size_t)g->sent[0];
+  t->sent_neu = (size_t)g->sent[1];
+  t->sent_pos = (size_t)g->sent[2];
+  summarise(type, h, &t->score);
+  int lo = 0, hi = -1;
+  if (type == VB_SCORE_NPS) lo = 0, hi = 10;
+  else if (type == VB_SCORE_CSAT) lo = 1, hi = 5;
+  else if (type == VB_SCORE_CES) lo = 1, hi = 7;
+  t->dist_n = 0;
+  if (hi >= lo) {
+    for (int v = lo; v <= hi; v++) {
+      t->dist_value[t->dist_n] = v;
+      t->dist_count[t->dist_n++] = (size_t)vb__hist_count_range(h, v, v);
+    }
+  } else if (h->n <= 16) {
+    for (size_t i = 0; i < h->n; i++) {
+      t->dist_value[t->dist_n] = (double)h->bins[i].value / 1000.0;
+      t->dist_count[t->dist_n++] = (size_t)h->bins[i].count;
+    }
+  }
+}
+
+static int cmp_group_name(const void *x, const void *y) {
+  const agg_group *a = *(const agg_group *const *)x, *b = *(const agg_group *const *)y;
+  size_t n = a->name_len < b->name_len ? a->name_len : b->name_len;
+  int c = memcmp(a->name, b->name, n);
+  if (c) return c;
+  return a->name_len < b->name_len ? -1 : a->name_len > b->name_len;
+}
+
+static int cmp_group_key(const void *x, const void *y) {
+  const agg_group *a = *(const agg_group *const *)x, *b = *(const agg_group *const *)y;
+  return a->key < b->key ? -1 : a->key > b->key;
+}
+
+static int segments(const vb_agg *a, vb_table *t) {
+  t->by = a->by;
+  if (!a->n_segs) return VB_OK;
+  const agg_group **order = vb__calloc(a->n_segs, sizeof *order);
+  double *p = vb__calloc(a->n_segs, sizeof *p), *q = vb__calloc(a->n_segs, sizeof *q);
+  t->segments = vb__calloc(a->n_segs, sizeof *t->segments);
+  vb__hist rest = {0};
+  int rc = VB_ENOMEM;
+  if (!order || !p || !q || !t->segments) goto done;
+  for (size_t i = 0; i < a->n_segs; i++) order[i] = &a->segs[i];
+  qsort(order, a->n_segs, sizeof *order, cmp_group_name);
+  vb_score_type type = a->n_scores ? a->type[0] : VB_SCORE_NONE;
+  for (size_t i = 0; i < a->n_segs; i++) {
+    const agg_group *g = order[i];
+    vb_segment *s = &t->segments[i];
+    char *name = vb__strndup(g->name, g->name_len);
+    if (!name) goto done;
+    s->name = name;
+    t->n_segments++;
+    s->records = (size_t)g->records;
+    s->analysed = (size_t)g->analysed;
+    s->missing_score = a->n_scores ? (size_t)g->missing[0] : (size_t)g->analysed;
+    s->sent_neg = (size_t)g->sent[0];
+    s->sent_neu = (size_t)g->sent[1];
+    s->sent_pos = (size_t)g->sent[2];
+    const vb__hist *h = a->n_scores ? &g->hist[0] : &empty_hist;
+    summarise(type, h, &s->score);
+    if (vb__hist_sub(&rest, a->n_scores ? &a->all.hist[0] : &empty_hist, h)) goto done;
+    summarise(type, &rest, &s->rest);
+    s->diff = s->score.value - s->rest.value;
+    s->p = p[i] = significance(type, h, &rest, &s->test);
+    if (theme_rows(a, g, 0, &s->rows, &s->n_rows)) goto done;
+  }
+  if (vb__bh(p, q, a->n_segs)) goto done;
+  for (size_t i = 0; i < a->n_segs; i++) t->segments[i].q = q[i];
+  rc = VB_OK;
+done:
+  vb__hist_free(&rest);
+  vb__free(order);
+  vb__free(p);
+  vb__free(q);
+  return rc;
+}
+
+static int periods(const vb_agg *a, vb_table *t) {
+  t->date = a->date;
+  t->period = a->period;
+  t->undated = (size_t)a->undated;
+  if (!a->n_pers) return VB_OK;
+  vb_score_type type = a->type[0];
+  const agg_group **order = vb__calloc(a->n_pers, sizeof *order);
+  agg_group pooled;
+  vb__agg_group_init(a, &pooled);
+  const agg_mask **pm = NULL;
+  agg_mask *pooled_sorted = NULL;
+  int rc = VB_ENOMEM;
+  t->periods = vb__calloc(a->n_pers, sizeof *t->periods);
+  if (!order || !t->periods) goto done;
+  for (size_t i = 0; i < a->n_pers; i++) order[i] = &a->pers[i];
+  qsort(order, a->n_pers, sizeof *order, cmp_group_key);
+  /* the attribution themes: top-level themes mentioned by a scored record of some period */
+  uint64_t used = 0;
+  for (size_t i = 0; i < a->n_pers; i++) {
+    for (size_t k = 0; k < order[i]->n_masks; k++) {
+      used |= order[i]->masks[k].mask;
+      for (size_t b = 0; b < order[i]->masks[k].h.n; b++)
+        if (vb__agg_mask_add(&pooled, order[i]->masks[k].mask, order[i]->masks[k].h.bins[b].value,
+                             order[i]->masks[k].h.bins[b].count))
+          goto done;
+    }
+  }
+  t->players = vb__calloc(a->n_roots ? a->n_roots : 1, sizeof *t->players);
+  if (!t->players) goto done;
+  for (size_t b = 0; b < a->n_roots; b++)
+    if (used >> b & 1) t->players[t->n_players++] = (size_t)a->root_of[b];
+  /* pooled sets in mask order: every sum over them runs in one order */
+  pooled_sorted = vb__calloc(pooled.n_masks ? pooled.n_masks : 1, sizeof *pooled_sorted);
+  pm = vb__calloc(pooled.n_masks ? pooled.n_masks : 1, sizeof *pm);
+  if (!pooled_sorted || !pm) goto done;
+  for (size_t k = 0; k < pooled.n_masks; k++) pm[k] = &pooled.masks[k];
+  for (size_t i = 1; i < pooled.n_masks; i++) /* insertion sort: masks are few */
+    for (size_t j = i; j > 0 && pm[j - 1]->mask > pm[j]->mask; j--) {
+      const agg_mask *x = pm[j];
+      pm[j] = pm[j - 1];
+      pm[j - 1] = x;
+    }
+  for (size_t k = 0; k < pooled.n_masks; k++) pooled_sorted[k] = *pm[k];
+  for (size_t i = 0; i < a->n_pers; i++) {
+    const agg_group *g = order[i];
+    vb_period_row *r = &t->periods[i];
+    t->n_periods++;
+    r->key = g->key;
+    vb_period_label(a->period, g->key, r->label, sizeof r->label);
+    r->records = (size_t)g->records;
+    r->analysed = (size_t)g->analysed;
+    r->missing_score = (size_t)g->missing[0];
+    summarise(type, &g->hist[0], &r->score);
+    r->change = r->change_p = r->baseline = NAN;
+    r->contrib = vb__calloc(a->n_roots ? a->n_roots : 1, sizeof *r->contrib);
+    if (!r->contrib) goto done;
+    if (theme_rows(a, g, 0, &r->rows, &r->n_rows)) goto done;
+    if (i == 0) {
+      for (size_t k = 0; k < t->n_players; k++) r->contrib[k] = NAN;
+      continue;
+    }
+    const agg_group *prev = order[i - 1];
+    r->change = r->score.value - t->periods[i - 1].score.value;
+    r->change_p = significance(type, &prev->hist[0], &g->hist[0], &r->change_test);
+    double *by_bit = vb__calloc(a->n_roots ? a->n_roots : 1, sizeof *by_bit);
+    if (!by_bit) goto done;
+    int trc = vb__trend_attribute(type, prev, g, pooled_sorted, pooled.n_masks, a->n_roots,
+                                  by_bit, &r->baseline, &r->exact);
+    for (size_t k = 0; k < t->n_players; k++)
+      r->contrib[k] = by_bit[a->root_bit[t->players[k]]];
+    vb__free(by_bit);
+    if (trc) goto done;
+  }
+  rc = vb__trend_rising(a, order, a->n_pers, t);
+done:
+  vb__free(pm);
+  vb__free(pooled_sorted);
+  vb__agg_group_free(a, &pooled);
+  vb__free(order);
+  return rc;
+}
+
+static int cmp_mismatch(const void *x, const void *y) {
+  const vb_mismatch_row *a = x, *b = y;
+  size_t sa = a->top_neg + a->bottom_pos, sb = b->top_neg + b->bottom_pos;
+  if (sa != sb) return sa > sb ? -1 : 1;
+  return a->theme < b->theme ? -1 : (a->theme > b->theme);
+}
+
+static int mismatch(const vb_agg *a, vb_table *t) {
+  vb_mismatch *m = &t->mismatch;
+  if (!a->n_scores || a->type[0] == VB_SCORE_RATING) return VB_OK;
+  double tlo, thi, blo, bhi;
+  vb__score_ranges(a->type[0], &tlo, &thi, &blo, &bhi);
+  m->available = 1;
+  m->top = (size_t)vb__hist_count_range(&a->all.hist[0], tlo, thi);
+  m->bottom = (size_t)vb__hist_count_range(&a->all.hist[0], blo, bhi);
+  m->top_negative = (size_t)vb__hist_count_range(&a->doc_h[0], tlo, thi);
+  m->bottom_positive = (size_t)vb__hist_count_range(&a->doc_h[2], blo, bhi);
+  size_t n = 0;
+  for (size_t i = 0; i < a->n_themes; i++)
+    if (vb__hist_count_range(&a->neg_h[i], tlo, thi) || vb__hist_count_range(&a->pos_h[i], blo, bhi))
+      n++;
+  m->rows = vb__calloc(n ? n : 1, sizeof *m->rows);
+  if (!m->rows) return VB_ENOMEM;
+  for (size_t i = 0; i < a->n_themes; i++) {
+    size_t tn = (size_t)vb__hist_count_range(&a->neg_h[i], tlo, thi);
+    size_t bp = (size_t)vb__hist_count_range(&a->pos_h[i], blo, bhi);
+    if (!tn && !bp) continue;
+    m->rows[m->n_rows++] = (vb_mismatch_row){i, tn, bp};
+  }
+  qsort(m->rows, m->n_rows, sizeof *m->rows, cmp_mismatch);
+  int rc = quotes_of_range(a, 0, tlo, thi, m->top_quotes, &m->n_top_quotes);
+  if (rc == VB_OK) rc = quotes_of_range(a, 1, blo, bhi, m->bottom_quotes, &m->n_bottom_quotes);
+  if (rc == VB_OK) rc = quotes_of_range(a, 1, tlo, thi, t->testimonials, &t->n_testimonials);
+  return rc;
+}
+
+int vb_agg_table(const vb_agg *a, vb_table **out) {
+  if (!a || !out) return VB_EINVAL;
+  *out = NULL;
+  vb_table *t = vb__calloc(1, sizeof *t);
+  if (!t) return VB_ENOMEM;
+  fill_score(a, &a->all, 0, t);
+  int rc = theme_rows(a, &a->all, 0, &t->rows, &t->n_rows);
+  /* quotes of the whole table */
+  for (size_t i = 0; rc == VB_OK && i < t->n_rows; i++) {
+    vb_theme_row *r = &t->rows[i];
+    const agg_qlist *ln = &a->tq[2 * r->theme], *lp = &a->tq[2 * r->theme + 1];
+    for (uint32_t k = 0; rc == VB_OK && k < ln->n; k++)
+      if ((rc = quote_out(&ln->q[k], &r->neg_quotes[k])) == VB_OK) r->n_neg_quotes++;
+    for (uint32_t k = 0; rc == VB_OK && k < lp->n; k++)
+      if ((rc = quote_out(&lp->q[k], &r->pos_quotes[k])) == VB_OK) r->n_pos_quotes++;
+  }
+  if (rc == VB_OK && a->n_scores > 1) {
+    t->other = vb__calloc(a->n_scores - 1, sizeof *t->other);
+    if (!t->other) rc = VB_ENOMEM;
+    for (size_t s = 1; rc == VB_OK && s < a->n_scores; s++) {
+      vb_table *o = &t->other[s - 1];
+      fill_score(a, &a->all, s, o);
+      t->n_other++;
+      rc = theme_rows(a, &a->all, s, &o->rows, &o->n_rows);
+    }
+  }
+  if (rc == VB_OK && a->by) rc = segments(a, t);
+  if (rc == VB_OK && a->date) rc = periods(a, t);
+  if (rc == VB_OK && a->drv) rc = vb__drivers_table(a, &t->drivers);
+  if (rc == VB_OK) rc = mismatch(a, t);
+  if (rc) {
+    vb_table_free(t);
+    return rc;
+  }
+  *out = t;
+  return VB_OK;
+}
+
+static void rows_free(vb_theme_row *rows, size_t n) {
+  for (size_t i = 0; rows && i < n; i++) {
+    for (size_t k = 0; k < rows[i].n_neg_quotes; k++) quote_release(&rows[i].neg_quotes[k]);
+    for (size_t k = 0; k < rows[i].n_pos_quotes; k++) quote_release(&rows[i].pos_quotes[k]);
+  }
+  vb__free(rows);
+}
+
+void vb_table_free(vb_table *t) {
+  if (!t) return;
+  rows_free(t->rows, t->n_rows);
+  for (size_t i = 0; t->other && i < t->n_other; i++) rows_free(t->other[i].rows, t->other[i].n_rows);
+  vb__free(t->other);
+  for (size_t i = 0; t->segments && i < t->n_segments; i++) {
+    vb__free((void *)(uintptr_t)t->segments[i].name);
+    rows_free(t->segments[i].rows, t->segments[i].n_rows);
+  }
+  vb__free(t->segments);
+  for (size_t i = 0; t->periods && i < t->n_periods; i++) {
+    vb__free(t->periods[i].contrib);
+    rows_free(t->periods[i].rows, t->periods[i].n_rows);
+  }
+  vb__free(t->periods);
+  vb__free(t->players);
+  vb__free(t->rising);
+  vb__drivers_free(t->drivers);
+  vb__free(t->mismatch.rows);
+  for (size_t k = 0; k < t->mismatch.n_top_quotes; k++) quote_release(&t->mismatch.top_quotes[k]);
+  for (size_t k = 0; k < t->mismatch.n_bottom_quotes; k++)
+    quote_release(&t->mismatch.bottom_quotes[k]);
+  for (size_t k = 0; k < t->n_testimonials; k++) quote_release(&t->testimonials[k]);
+  vb__free(t);
+}

@@ -1,0 +1,161 @@
+/*
+ * vb_agg.h - the inside of vb_agg, shared by agg.c (adding and merging), agg_state.c (state
+ * files), agg_table.c (the table), trend.c (periods) and drivers.c (key drivers).
+ *
+ * Everything an aggregate keeps is an integer: counts, histograms of scores in thousandths,
+ * sums of products in 128 bits, and bounded top-k lists of quotes under a total order. So the
+ * aggregate of a file equals, bit for bit, the merge of the aggregates of its parts in any
+ * order and grouping, and so does every table computed from it.
+ */
+#ifndef VB_AGG_H
+#define VB_AGG_H
+
+#include "vb_internal.h"
+#include "vb_model.h"
+#include "vb_stats.h"
+
+/* One theme within one group of records. */
+typedef struct agg_cell {
+  uint64_t n;        /* records mentioning the theme or a child */
+  uint64_t neg, pos; /* of those, records with a mention in a negative / positive clause */
+  vb__hist *h;       /* [n_scores] scores of those records; NULL while n == 0 */
+} agg_cell;
+
+/* Scored records of a period with the same set of top-level themes (bit i: the i-th top-level
+ * theme in codebook order): what the Shapley split of a change between periods needs. */
+typedef struct agg_mask {
+  uint64_t mask;
+  vb__hist h; /* first score */
+} agg_mask;
+
+/* A group of records: all of them, one segment, or one period. */
+typedef struct agg_group {
+  uint64_t records, analysed, errors;
+  uint64_t by_lang[VB_LANG_COUNT];
+  uint64_t sent[3]; /* negative, neutral, positive records */
+  uint64_t missing[VB_AGG_MAX_SCORES]; /* analysed records without a usable score */
+  uint64_t bad[VB_AGG_MAX_SCORES];     /* of those: unreadable or outside the scale */
+  vb__hist hist[VB_AGG_MAX_SCORES];
+  agg_cell *cells; /* [n_themes], NULL until the first analysed record */
+  vb__strmap mask_index; /* periods: mask (8 bytes) -> index into masks */
+  agg_mask *masks;
+  size_t n_masks, cap_masks;
+  char *name; /* segments */
+  size_t name_len;
+  long key;   /* periods */
+} agg_group;
+
+/* A quote and the order quotes are kept in. */
+typedef struct agg_quote {
+  int64_t quality;   /* larger is better */
+  uint64_t tie;      /* hash of the normalised text: ties broken without regard to input order */
+  char *text;        /* excerpt (owned) */
+  uint32_t len, span_s, span_e;
+  uint8_t cut_s, cut_e;
+  char *id;          /* record id (owned, "" when none) */
+  int32_t sent;      /* sentiment in thousandths */
+  uint8_t has_score;
+  int64_t score;     /* first score in thousandths */
+} agg_quote;
+
+typedef struct agg_qlist {
+  uint32_t n;
+  agg_quote q[VB_AGG_QUOTES]; /* best first, distinct normalised texts */
+} agg_qlist;
+
+/* Sufficient statistics of the key-driver regression: sums over the records that have the
+ * first score and every driver column, in thousandths (products in millionths). */
+typedef struct agg_drv {
+  uint64_t n;
+  vb__i128 sy, syy;
+  uint64_t *tc;     /* [T] records mentioning theme k */
+  vb__i128 *ty;     /* [T] sum of scores of those */
+  uint64_t *tt;     /* [T * T] records mentioning both k and l (k < l used) */
+  vb__i128 sx[VB_AGG_MAX_DRIVERS], sxy[VB_AGG_MAX_DRIVERS];
+  vb__i128 sxx[VB_AGG_MAX_DRIVERS * VB_AGG_MAX_DRIVERS];
+  vb__i128 *sxt;    /* [D * T] sum of driver d over the records mentioning theme k */
+} agg_drv;
+
+struct vb_agg {
+  const vb_model *model;
+  size_t n_themes;
+  size_t n_scores;
+  vb_score_type type[VB_AGG_MAX_SCORES];
+  char *score_name[VB_AGG_MAX_SCORES];
+  char *by, *date;
+  vb_period period;
+  int drivers;
+  size_t n_drivers;
+  char *driver_name[VB_AGG_MAX_DRIVERS];
+
+  agg_group all;
+  agg_group *segs;
+  size_t n_segs, cap_segs;
+  vb__strmap seg_index;
+  agg_group *pers;
+  size_t n_pers, cap_pers;
+  vb__strmap per_index;
+  uint64_t undated; /* records without a usable date (when periods are kept) */
+
+  /* first score, all records: */
+  vb__hist *neg_h, *pos_h; /* [n_themes] records with a negative / positive mention */
+  vb__hist doc_h[3];       /* by the record's sentiment label */
+  agg_qlist *tq;           /* [n_themes * 2]: negative, positive mentions */
+  agg_qlist vq[11][2];     /* per whole first score 0..10: negative, positive texts */
+  agg_drv *drv;            /* NULL unless drivers */
+
+  int *root_bit;           /* [n_themes]: bit of the theme's top-level ancestor, -1 past 64 */
+  size_t n_roots;          /* top-level themes with a bit */
+  long *root_of;           /* [n_roots]: theme index of each bit */
+
+  /* per-record scratch */
+  uint32_t *stamp;
+  uint8_t *flags;          /* [n_themes] 1 negative, 2 positive mention in this record */
+  size_t *touched;         /* [n_themes] themes of this record, in order of first touch */
+  double *best_neg, *best_pos; /* [n_themes] strongest mention sentiment of each sign */
+  size_t *best_neg_m, *best_pos_m;
+  uint32_t cur;
+};
+
+#define AGG_QUOTE_MAX 240 /* bytes of an excerpt */
+#define AGG_ID_MAX 64
+
+/* agg.c */
+int vb__agg_group_init(const vb_agg *a, agg_group *g);
+void vb__agg_group_free(const vb_agg *a, agg_group *g);
+int vb__agg_group_cells(const vb_agg *a, agg_group *g);
+int vb__agg_group_merge(const vb_agg *a, agg_group *into, const agg_group *from);
+int vb__agg_mask_add(agg_group *g, uint64_t mask, int64_t value, uint64_t count);
+agg_group *vb__agg_segment(vb_agg *a, const char *name, size_t len, int create);
+agg_group *vb__agg_period(vb_agg *a, long key, int create);
+int vb__qlist_insert(agg_qlist *l, const agg_quote *q, int copy);
+void vb__qlist_free(agg_qlist *l);
+int vb__quote_cmp(const agg_quote *x, const agg_quote *y); /* < 0: x goes first */
+uint64_t vb__quote_norm_hash(const char *s, size_t n);
+int vb__quote_norm_eq(const char *a, size_t na, const char *b, size_t nb);
+void vb__score_ranges(vb_score_type t, double *top_lo, double *top_hi, double *bot_lo,
+                      double *bot_hi);
+
+/* trend.c: Shapley split of the change from period a to period b (see trend.c). */
+typedef struct vb__sc {
+  double n, top, bot, sum;
+} vb__sc;
+double vb__sc_value(vb_score_type t, const vb__sc *s);
+vb__sc vb__sc_of(vb_score_type t, const vb__hist *h);
+int vb__trend_attribute(vb_score_type t, const agg_group *a, const agg_group *b,
+                        const agg_mask *pooled, size_t n_pooled, size_t n_roots, double *contrib,
+                        double *baseline, int *exact);
+/* Rising and emerging themes: a Poisson count model per theme and period against the rate
+ * of the trailing periods, Benjamini-Hochberg across all tests. `pg` are the period groups in
+ * time order (t->periods in the same order). */
+int vb__trend_rising(const vb_agg *a, const agg_group *const *pg, size_t n, vb_table *t);
+
+/* drivers.c */
+int vb__drivers_table(const vb_agg *a, vb_drivers **out);
+void vb__drivers_free(vb_drivers *d);
+/* R^2 decomposition on a correlation matrix: exposed for the unit tests.
+ * rxx: p x p correlations, rxy: p correlations with y. Fills shap[p] (adds up to r2). */
+int vb__lmg(const double *rxx, const double *rxy, size_t p, double *shap, double *r2,
+            int *exact, size_t *perms);
+
+#endif
