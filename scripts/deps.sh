@@ -4,7 +4,7 @@
 set -e
 pkgs="gcc make cmake pkg-config libpcre2-dev libutf8proc-dev libstemmer-dev libcmocka-dev
       libjansson-dev libcsv-dev libexttextcat-dev python3
-      libxml2-utils"
+      libxml2-utils chromium fonts-dejavu-core"
 missing=""
 for p in $pkgs; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

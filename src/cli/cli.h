@@ -85,6 +85,7 @@ int cmd_langid(int argc, char **argv);
 int cmd_codebook(int argc, char **argv);
 int cmd_discover(int argc, char **argv);
 int cmd_help(int argc, char **argv);
+int cmd_report(int argc, char **argv); /* analyze --format html (html.c) */
 void usage_of(const char *cmd, FILE *fp);
 
 /* ---- the record loop shared by annotate and analyze (cmd_annotate.c) ---- */
@@ -177,5 +178,10 @@ extern const char *const render_table_names;
 int render_table(FILE *fp, const char *format, const vb_table *t, const vb_model *m,
                  const render_info *info);
 
+/* ---- the HTML report (html.c) ---- */
+/* Writes the self-contained HTML page of the table. `inputs` (may be NULL) are the options of
+ * the run whose input files are read again for the discovered phrases. */
+int render_html(FILE *fp, const vb_table *t, const vb_model *m, const render_info *info,
+                const opts *inputs);
 
 #endif

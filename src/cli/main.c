@@ -23,10 +23,24 @@ static const command commands[] = {
      "\n"
      "  --score NAME          the numeric score column (NPS 0-10, CSAT 1-5, CES 1-7, rating)\n"
      "  --score-type T        nps | csat | ces | rating (default: guessed from the values)\n"
-     "  --format F            table | tsv | csv | json | md (default: table)\n"
+     "  --format F            table | tsv | csv | json | md | html (default: table)\n"
      "  -o, --output FILE     write there (replaced only when complete) instead of stdout\n"
      "  --state FILE          also write the aggregate state (see 'verbatim merge')\n"
      "COMMON_OPTIONS"},
+    {"report", cmd_report, "the root-cause tables as one self-contained HTML page",
+     "usage: verbatim report [FILE...] [options]\n"
+     "\n"
+     "The same as 'verbatim analyze --format html': one HTML file with inline CSS and SVG\n"
+     "charts, no script and no reference to anything outside it, printable. It shows the score\n"
+     "with its interval and distribution, the theme table with impact and prevalence bars, a\n"
+     "prevalence x impact chart, trends (with --date), segments (with --by), drivers (with\n"
+     "--drivers), quotes per theme with the theme's and the sentiment words marked, recurring\n"
+     "phrases the codebook does not cover (the input files are read twice more for them), the\n"
+     "records whose score and text disagree, and the command line that made it.\n"
+     "\n"
+     "  -o, --output FILE     write there (default: standard output; report.html when that is\n"
+     "                        a terminal)\n"
+     "  every other option of 'verbatim analyze' (--score, --by, --date, --period ...)\n"},
     {"annotate", cmd_annotate, "sentiment and themes for every record, one result per line",
      "usage: verbatim annotate [FILE...] [options]\n"
      "\n"
@@ -47,7 +61,7 @@ static const command commands[] = {
      "data and prints the table one run over all the records would print. States must come\n"
      "from the same codebook and score type.\n"
      "\n"
-     "  --format F            table | tsv | csv | json | md (default: table)\n"
+     "  --format F            table | tsv | csv | json | md | html (default: table)\n"
      "  -o, --output FILE     write there instead of stdout\n"
      "  --codebook FILE, --data DIR, --no-default-codebook: as the runs that made the states\n"},
     {"discover", cmd_discover, "recurring phrases the codebook does not cover, ranked by keyness",
