@@ -52,6 +52,7 @@ void vb_analyzer_free(vb_analyzer *an) {
   vb__buf_free(&an->folded);
   vb__free(an->lit_seen);
   vb__free(an->khash);
+  vb__free(an->belief_before);
   vb__free(an->shash);
   vb__free(an->res.tokens);
   vb__free(an->res.sentences);

@@ -149,8 +149,6 @@ static const vb__lexentry *degree_base(const vb__lexicon *lx, const vb_token *t)
       "heater", "cooker", "sticker", "planner", "trainer", "liner", "timer", "washer",
       "scanner", "killer", "lover", "hater", "player", "leader", "reader", "owner", "user",
       "interest", "honest", "forest", "request", "suggest", "protest", "contest", NULL};
-  for (const char *const *w = not_degrees; *w; w++)
-    if (key_is(t, *w)) return NULL;
   const char *k = t->key;
   size_t n = t->key_len;
   char b[64];
@@ -159,6 +157,8 @@ static const vb__lexentry *degree_base(const vb__lexicon *lx, const vb_token *t)
   if (n > 4 && memcmp(k + n - 3, "est", 3) == 0) sl = 3;
   else if (n > 3 && memcmp(k + n - 2, "er", 2) == 0) sl = 2;
   if (!sl) return NULL;
+  for (const char *const *w = not_degrees; *w; w++)
+    if (key_is(t, *w)) return NULL;
   size_t m = n - sl;
   memcpy(b, k, m);
   const vb__lexentry *e;
@@ -379,6 +379,15 @@ int vb__sentiment_run(vb_analyzer *an) {
     }
   }
 
+  /* For neg-raising: the nearest verb of opinion before each token in its sentence. */
+  if (vb__grow(&an->belief_before, &an->cap_belief, n, sizeof *an->belief_before))
+    return VB_ENOMEM;
+  for (size_t i = 0, last = SIZE_MAX; i < n; i++) {
+    if (i > 0 && tok[i].sentence != tok[i - 1].sentence) last = SIZE_MAX;
+    an->belief_before[i] = last;
+    if (tok[i].type == VB_TOK_WORD && is_belief_verb(&tok[i])) last = i;
+  }
+
   /* Pass 2: the rules, token by token, within the token's clause. */
   for (size_t i = 0; i < n; i++) {
     vb_token *t = &tok[i];
@@ -455,8 +464,7 @@ int vb__sentiment_run(vb_analyzer *an) {
       /* neg-raising: a negated verb of opinion earlier in the sentence ("don't think",
        * "tycker inte", "synes ikke", "לא חושב") negates what the clause after it says */
       size_t sb = r->sentences[t->sentence].tok_begin;
-      for (size_t j = i; j-- > sb;) {
-        if (!is_belief_verb(&tok[j])) continue;
+      for (size_t j = an->belief_before[i]; j != SIZE_MAX;) { /* the nearest one, once */
         size_t neg = SIZE_MAX;
         if (j > sb && (kind[j - 1] == VB_LEX_NEGATOR || kind[j - 1] == VB_LEX_NEGPREFIX)) neg = j - 1;
         else if (j + 1 < i && kind[j + 1] == VB_LEX_NEGATOR) neg = j + 1;

@@ -57,6 +57,8 @@ struct vb_analyzer {
   unsigned char *lit_seen; /* per literal of the language: found in the text */
   size_t cap_lit_seen;
   uint64_t *khash, *shash; /* per token: vb__hash() of its key and of its stem */
+  size_t *belief_before;   /* per token: the nearest verb of opinion before it (sentiment.c) */
+  size_t cap_belief;
   size_t cap_hash;
   vb_result res;
 };

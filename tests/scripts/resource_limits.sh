@@ -21,7 +21,8 @@ run() {
 
 # delivery(a+)+$ on 'delivery', 20,000 'a' and a 'b' backtracks 2^20000 ways (it runs: the
 # text holds its literal); (\w|\w\w)+$ on 30,000 'x' and a '!' as well; the patterns without
-# literals run joined in one alternation, which stops as a whole
+# literals run joined in one alternation, which stops as a whole (a required \d or a single
+# character such as '%' counts as a literal, so the third one uses a class)
 cat >evil.codebook <<'EOF'
 [catastrophic]
 label: a pattern that backtracks without end
@@ -31,7 +32,7 @@ label: another one, without literals
 en.re: (?:\w|\w\w)+$
 [digits]
 label: a third one, also without literals
-en.re: (?:\d|\d\d)+%
+en.re: (?:[xy]|[xy][xy])+$
 [delivery]
 label: an ordinary theme
 en: delivery
