@@ -355,6 +355,11 @@ void vb__i128_addmul(vb__i128 *acc, int64_t a, int64_t b) {
 }
 
 double vb__i128_double(vb__i128 x) {
+  /* through the magnitude: -1 * 2^64 + (2^64 - 2) would round to 0 */
+  if (x.hi < 0) {
+    vb__i128 m = vb__i128_neg(x);
+    return -((double)(uint64_t)m.hi * 18446744073709551616.0 + (double)m.lo);
+  }
   return (double)x.hi * 18446744073709551616.0 + (double)x.lo;
 }
 

@@ -444,6 +444,167 @@ static void test_hist_merge_and_sub(void **state) {
   vb__hist_free(&out);
 }
 
+/* ---- exact tests, the gamma and F distributions, 128-bit sums ---- */
+
+static void test_fisher_2x2(void **state) {
+  (void)state;
+  /*
+   * Two-sided p = the sum of the hypergeometric probabilities C(r1, x) C(r2, c1 - x) / C(n, c1)
+   * of the tables no more likely than the one seen, computed as exact fractions (Python
+   * fractions.Fraction over math.comb) for this test:
+   *   [[3, 1], [1, 3]]   17/35 = 0.4857143 (R's fisher.test "tea tasting" example)
+   *   [[1, 9], [11, 3]]  41/14858 = 0.002759456 (R documents 0.002759)
+   *   [[0, 5], [5, 0]]   1/126
+   *   [[2, 7], [8, 2]]   1063/46189
+   *   [[10, 0], [0, 10]] 1/92378
+   *   [[5, 5], [5, 5]]   1
+   *   [[12, 5], [3, 20]] 354917/1183098384
+   */
+  assert_close(vb__fisher_2x2(3, 1, 1, 3), 17.0 / 35, 1e-12);
+  assert_close(vb__fisher_2x2(1, 9, 11, 3), 41.0 / 14858, 1e-12);
+  assert_close(vb__fisher_2x2(0, 5, 5, 0), 1.0 / 126, 1e-12);
+  assert_close(vb__fisher_2x2(2, 7, 8, 2), 1063.0 / 46189, 1e-12);
+  assert_close(vb__fisher_2x2(10, 0, 0, 10), 1.0 / 92378, 1e-14);
+  assert_close(vb__fisher_2x2(5, 5, 5, 5), 1.0, 1e-12);
+  assert_close(vb__fisher_2x2(12, 5, 3, 20), 354917.0 / 1183098384, 1e-14);
+  /* symmetric in rows and in columns */
+  assert_close(vb__fisher_2x2(11, 3, 1, 9), 41.0 / 14858, 1e-12);
+  assert_close(vb__fisher_2x2(9, 1, 3, 11), 41.0 / 14858, 1e-12);
+  assert_nan(vb__fisher_2x2(0, 0, 0, 0));
+}
+
+static void test_fisher_2x3(void **state) {
+  (void)state;
+  /*
+   * Fisher-Freeman-Halton: the same over all 2 x 3 tables with the margins of the one seen.
+   * (0 0 3 / 3 2 1) by hand (test_agg.c has the enumeration): 1/7. The others as exact
+   * fractions (Python, enumerating every table):
+   *   (1 2 7 / 8 3 2)    12161/572033
+   *   (5 0 0 / 0 5 5)    1/1001
+   *   (2 2 2 / 2 2 2)    1
+   *   (3 1 4 / 10 6 2)   3238/24035
+   *   (0 4 1 / 9 2 12)   11/2340
+   */
+  uint64_t x1[3] = {0, 0, 3}, y1[3] = {3, 2, 1};
+  assert_close(vb__fisher_2x3(x1, y1), 1.0 / 7, 1e-12);
+  uint64_t x2[3] = {1, 2, 7}, y2[3] = {8, 3, 2};
+  assert_close(vb__fisher_2x3(x2, y2), 12161.0 / 572033, 1e-12);
+  uint64_t x3[3] = {5, 0, 0}, y3[3] = {0, 5, 5};
+  assert_close(vb__fisher_2x3(x3, y3), 1.0 / 1001, 1e-13);
+  uint64_t x4[3] = {2, 2, 2}, y4[3] = {2, 2, 2};
+  assert_close(vb__fisher_2x3(x4, y4), 1.0, 1e-12);
+  uint64_t x5[3] = {3, 1, 4}, y5[3] = {10, 6, 2};
+  assert_close(vb__fisher_2x3(x5, y5), 3238.0 / 24035, 1e-12);
+  uint64_t x6[3] = {0, 4, 1}, y6[3] = {9, 2, 12};
+  assert_close(vb__fisher_2x3(x6, y6), 11.0 / 2340, 1e-12);
+  /* the rows swapped, the columns permuted: the same p */
+  assert_close(vb__fisher_2x3(y6, x6), 11.0 / 2340, 1e-12);
+  uint64_t x7[3] = {1, 0, 4}, y7[3] = {12, 9, 2};
+  assert_close(vb__fisher_2x3(x7, y7), 11.0 / 2340, 1e-12);
+  /* a column that is empty: the 2 x 2 test on the other two */
+  uint64_t x8[3] = {3, 0, 1}, y8[3] = {1, 0, 3};
+  assert_close(vb__fisher_2x3(x8, y8), 17.0 / 35, 1e-12);
+  /* too many tables to enumerate: NaN (the caller falls back to the z test) */
+  uint64_t x9[3] = {5000, 5000, 5000}, y9[3] = {5000, 5000, 5000};
+  assert_nan(vb__fisher_2x3(x9, y9));
+}
+
+static void test_gamma_and_poisson(void **state) {
+  (void)state;
+  /* closed forms: P(1, x) = 1 - e^-x; P(1/2, x) = erf(sqrt x) */
+  for (double x = 0.1; x < 30; x *= 1.7) {
+    assert_close(vb__gamma_p(1, x), 1 - exp(-x), 1e-13);
+    assert_close(vb__gamma_p(0.5, x), erf(sqrt(x)), 1e-13);
+  }
+  assert_close(vb__gamma_p(3, 0), 0, 0);
+  assert_nan(vb__gamma_p(0, 1));
+  /*
+   * P(X >= k) for Poisson(lambda), against the sum 1 - sum_{i<k} e^-l l^i / i! in 50-digit
+   * decimal arithmetic (Python decimal):
+   *   k 12, l 13/6    3.0634109688164247e-06
+   *   k 5,  l 0.7     7.855354489530239e-04
+   *   k 1,  l 3       0.950212931632136
+   *   k 30, l 10      2.5099512015279076e-07
+   *   k 3,  l 5.5     0.9116235676432145
+   */
+  assert_close(vb__poisson_upper(12, 13.0 / 6), 3.0634109688164247e-06, 1e-16);
+  assert_close(vb__poisson_upper(5, 0.7), 7.855354489530239e-04, 1e-15);
+  assert_close(vb__poisson_upper(1, 3), 0.950212931632136, 1e-14);
+  assert_close(vb__poisson_upper(30, 10), 2.5099512015279076e-07, 1e-17);
+  assert_close(vb__poisson_upper(3, 5.5), 0.9116235676432145, 1e-14);
+  assert_close(vb__poisson_upper(0, 4), 1, 0);
+  assert_close(vb__poisson_upper(4, 0), 0, 0);
+  /* and a second implementation here: the direct sum in double precision */
+  for (double l = 0.3; l < 40; l *= 2.1)
+    for (uint64_t k = 1; k < 60; k += 7) {
+      double sum = 0, term = exp(-l);
+      for (uint64_t i = 0; i < k; i++) {
+        sum += term;
+        term *= l / (double)(i + 1);
+      }
+      assert_close(vb__poisson_upper(k, l), 1 - sum, 1e-12);
+    }
+}
+
+static void test_f_distribution(void **state) {
+  (void)state;
+  /* F(1, d) is t(d) squared: P(F > t^2) = two-sided P(|T| > t) */
+  for (double t = 0.2; t < 8; t *= 1.9)
+    for (double df = 1; df < 200; df *= 3) assert_close(vb__p_f(t * t, 1, df), vb__p_student(t, df), 1e-12);
+  /* F(2, d): P(F > f) = (1 + 2 f / d)^(-d / 2) */
+  for (double f = 0.1; f < 50; f *= 2.3)
+    for (double d = 1; d < 100; d *= 2.7)
+      assert_close(vb__p_f(f, 2, d), pow(1 + 2 * f / d, -d / 2), 1e-12);
+  assert_close(vb__p_f(0, 3, 10), 1, 0);
+  assert_nan(vb__p_f(NAN, 3, 10));
+}
+
+static void test_i128(void **state) {
+  (void)state;
+  char b[48];
+  vb__i128 a = {0, 0};
+  vb__i128_addmul(&a, INT64_MAX, INT64_MAX);
+  vb__i128_format(a, b);
+  assert_string_equal(b, "85070591730234615847396907784232501249"); /* (2^63 - 1)^2 */
+  vb__i128_addmul(&a, INT64_MIN, INT64_MAX); /* - 2^63 (2^63 - 1) */
+  vb__i128_format(a, b);
+  assert_string_equal(b, "-9223372036854775807"); /* (2^63 - 1)^2 - 2^63 (2^63 - 1) */
+  vb__i128 z = {0, 0};
+  vb__i128_add64(&z, -5);
+  vb__i128_add64(&z, 3);
+  vb__i128_format(z, b);
+  assert_string_equal(b, "-2");
+  assert_close(vb__i128_double(z), -2, 0);
+  /* sums of products that overflow 64 bits: 10^6 times (10^15)^2 */
+  vb__i128 s = {0, 0};
+  for (int i = 0; i < 1000000; i++) vb__i128_addmul(&s, 1000000000000000LL, -1000000000000000LL);
+  vb__i128_format(s, b);
+  assert_string_equal(b, "-1000000000000000000000000000000000000");
+  assert_close(vb__i128_double(s), -1e36, 1e21);
+  /* parse is the inverse of format */
+  const char *texts[] = {"0", "-1", "170141183460469231731687303715884105727",
+                         "-170141183460469231731687303715884105727", "18446744073709551616",
+                         "-18446744073709551617"};
+  for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+    const char *p = texts[i];
+    vb__i128 v;
+    assert_true(vb__i128_parse(&p, &v));
+    assert_int_equal(*p, '\0');
+    vb__i128_format(v, b);
+    assert_string_equal(b, texts[i]);
+  }
+  const char *bad[] = {"", "-", "x", "170141183460469231731687303715884105728",
+                       "9999999999999999999999999999999999999999"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    const char *p = bad[i];
+    vb__i128 v;
+    assert_false(vb__i128_parse(&p, &v));
+  }
+  vb__i128 x = {0, 5}, y = {0, 7}, m = {-1, 0};
+  assert_true(vb__i128_cmp(x, y) < 0 && vb__i128_cmp(y, x) > 0 && vb__i128_cmp(x, x) == 0);
+  assert_true(vb__i128_cmp(m, x) < 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_nps_adjusted_wald),
@@ -460,6 +621,11 @@ int main(void) {
       cmocka_unit_test(test_hist_count_range),
       cmocka_unit_test(test_hist_moments),
       cmocka_unit_test(test_hist_merge_and_sub),
+      cmocka_unit_test(test_fisher_2x2),
+      cmocka_unit_test(test_fisher_2x3),
+      cmocka_unit_test(test_gamma_and_poisson),
+      cmocka_unit_test(test_f_distribution),
+      cmocka_unit_test(test_i128),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
