@@ -231,7 +231,8 @@ static const char css[] =
     ".kpi .val{font-size:20px;font-weight:600}\n"
     "table{border-collapse:collapse;width:100%;font-size:13.5px;margin:6px 0 12px}\n"
     "th,td{padding:4px 6px;border-bottom:1px solid var(--line);vertical-align:middle}\n"
-    "table.themes{font-size:12.5px}table.themes td:first-child{min-width:150px}\n"
+    "table.themes{font-size:12.5px}table.themes td:first-child{min-width:140px}"
+    "table.themes td.verdict{min-width:70px}\n"
     ".wide{overflow-x:auto}\n"
     "th{text-align:left;font-weight:600;background:var(--soft);font-size:12.5px}\n"
     "td.r,th.r{text-align:right;white-space:nowrap}td.c{text-align:center}\n"
@@ -241,8 +242,10 @@ static const char css[] =
     ".v-common-severe{background:#fadbd8;color:#922b21;font-weight:600}"
     ".v-rare-severe{background:#fdedec;color:#922b21}.v-common-lift{background:#d5f5e3;"
     "color:#145a32;font-weight:600}.v-rare-lift{background:#eafaf1;color:#145a32}\n"
-    "td.verdict span{padding:1px 5px;border-radius:9px;font-size:11.5px;white-space:nowrap}\n"
+    "td.verdict span{padding:0 4px;border-radius:6px;font-size:11.5px;display:inline-block;"
+    "line-height:1.25}\n"
     "svg{display:block;overflow:visible}svg.inl{display:inline-block;vertical-align:middle}\n"
+    "svg.chart:not(.inl){max-width:100%;height:auto}\n"
     "svg text{font-family:inherit;fill:var(--ink)}\n"
     "svg .ax{stroke:#aab7b8;stroke-width:1}svg .grid{stroke:#e5e8e8;stroke-width:1}\n"
     "svg .tick{font-size:11px;fill:#566573}svg .lbl{font-size:11px}\n"
@@ -264,7 +267,11 @@ static const char css[] =
     "footer{margin-top:36px;font-size:12.5px;color:#566573;border-top:1px solid var(--line);"
     "padding-top:10px}\n"
     "@page{size:A4;margin:14mm 12mm}\n"
-    "@media print{body{max-width:none;padding:0;font-size:10.5pt}nav{display:none}"
+    "@media print{body{max-width:none;padding:0;font-size:10pt}nav{display:none}"
+    ".wide{overflow:visible}table{font-size:8.5pt}table.themes{font-size:7pt}"
+    "table.themes th,table.themes td{padding:2px 3px}table.themes th{font-size:7pt}table.themes td:first-child{min-width:0}"
+    "table.themes td.verdict{min-width:0}td.verdict span{font-size:6.5pt}"
+    "svg.inl{width:34px;height:10px}td .id{font-size:6pt}td.verdict span{white-space:normal}"
     "*{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
     "h2,h3{break-after:avoid}figure,svg,tr,blockquote,.qm,.kpis{break-inside:avoid}"
     "thead{display:table-header-group}section.pb{break-before:page}"
@@ -529,14 +536,15 @@ static void theme_table(html *h) {
     if (!isnan(t->rows[i].prev_high) && t->rows[i].prev_high > max_prev) max_prev = t->rows[i].prev_high;
   }
   bool scored = t->type != VB_SCORE_NONE;
-  fputs("<div class=\"wide\"><table class=\"themes\"><thead><tr><th>theme</th><th class=\"r\">mentions</th>"
-        "<th class=\"r\" colspan=\"2\">prevalence (95% interval)</th>",
+  fputs("<div class=\"wide\"><table class=\"themes\"><thead><tr><th>theme</th>"
+        "<th class=\"r\">men&shy;tions</th><th class=\"r\" colspan=\"2\">prevalence<br>(95% "
+        "interval)</th>",
         fp);
   if (scored)
-    fprintf(fp, "<th class=\"r\">%s of mentioners</th><th class=\"r\" colspan=\"2\">impact</th>"
+    fprintf(fp, "<th class=\"r\">%s of<br>mentioners</th><th class=\"r\" colspan=\"2\">impact</th>"
                 "<th class=\"r\">p</th><th class=\"r\">q</th>",
             h->sl);
-  fputs("<th class=\"r\">negative</th>", fp);
+  fputs("<th class=\"r\">neg&shy;ative</th>", fp);
   if (scored) fputs("<th>verdict</th>", fp);
   fputs("</tr></thead>\n<tbody>\n", fp);
   for (size_t i = 0; i < t->n_rows; i++) {

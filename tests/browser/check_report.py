@@ -64,7 +64,22 @@ COLLECT = r"""
   out.command = (document.getElementById('command') || {}).textContent || '';
   out.version = (document.getElementById('version') || {}).textContent || '';
   out.sections = [...document.querySelectorAll('section[id]')].map(s => s.id);
+  out.pageWidth = document.documentElement.scrollWidth;
+  out.viewWidth = window.innerWidth;
+  out.overflow = [...document.querySelectorAll('.wide')].filter(e => e.scrollWidth > e.clientWidth + 1).length;
   return out;
+})()
+"""
+
+
+PRINT_LAYOUT = r"""
+(() => {
+  const W = document.documentElement.clientWidth;
+  const wide = [...document.querySelectorAll('body *')].filter(e => {
+    const r = e.getBoundingClientRect();
+    return r.width > 0 && r.right > W + 1 && !e.closest('svg *');
+  }).map(e => e.tagName + (e.id ? '#' + e.id : '') + (e.className && e.className.baseVal === undefined ? '.' + e.className : '') + ' ' + Math.round(e.getBoundingClientRect().right));
+  return {width: W, scroll: document.documentElement.scrollWidth, wide: wide.slice(0, 8), n: wide.length};
 })()
 """
 
@@ -270,6 +285,12 @@ def main():
         data = b.evaluate(s, COLLECT)
         w, h = b.screenshot(s, base + ".png")
         pdf = b.pdf(s, base + ".pdf")
+        # laid out as printed on A4 (210 mm less 2 x 12 mm margins = 703 CSS px): nothing may
+        # stick out of the page
+        b.call("Emulation.setEmulatedMedia", {"media": "print"}, session=s)
+        b.call("Emulation.setDeviceMetricsOverride",
+               {"width": 703, "height": 1000, "deviceScaleFactor": 1, "mobile": False}, session=s)
+        printed = b.evaluate(s, PRINT_LAYOUT)
         b.drain(0.3)
         problems = b.problems(s)
     finally:
@@ -283,6 +304,12 @@ def main():
     for c in data["charts"]:
         f.check(c["w"] > 0 and c["h"] > 0, "chart %r has size %gx%g" % (c["chart"], c["w"], c["h"]))
         f.check(c["shapes"] > 0, "chart %r draws nothing" % c["chart"])
+    f.check(data["pageWidth"] <= data["viewWidth"],
+            "the page is %d px wide in a %d px window" % (data["pageWidth"], data["viewWidth"]))
+    f.check(data["overflow"] == 0, "%d tables wider than the page" % data["overflow"])
+    f.check(printed["n"] == 0 and printed["scroll"] <= printed["width"],
+            "printed on A4, %d elements stick out of the %d px page: %s" % (
+                printed["n"], printed["width"], printed["wide"]))
     names = {c["chart"] for c in data["charts"]}
     for want in filter(None, args.charts.split(",")):
         f.check(want in names, "chart %r missing (have %s)" % (want, sorted(names)))
