@@ -158,6 +158,15 @@ static int add_phrase(vb_model *m, vb__lexicon *lx, vb_lang lang, const char *te
     *link = (int32_t)lx->n_phrases;
   }
   lx->phrases[lx->n_phrases++] = ph;
+  /* the pairs a token and the next can show: the first word's key (a token's key or stem is
+   * looked up under it) with the second word's key or stem */
+  if (!lx->pair_bits && !(lx->pair_bits = vb__calloc((1u << VB_PAIR_BITS) / 64, sizeof(uint64_t))))
+    return VB_ENOMEM;
+  const vb__pword *w1 = &lx->pw.v[ph.word_begin + 1];
+  uint32_t f = lx->pw.v[ph.word_begin].key_hash;
+  size_t b1 = vb__pair_bit(f, w1->key_hash), b2 = vb__pair_bit(f, w1->stem_hash);
+  lx->pair_bits[b1 >> 6] |= 1ULL << (b1 & 63);
+  lx->pair_bits[b2 >> 6] |= 1ULL << (b2 & 63);
   if (ph.kind == VB_LEX_VALENCE) lx->n_valence++;
   return VB_OK;
 }
@@ -348,6 +357,7 @@ void vb__lexicon_free(vb__lexicon *lx) {
   vb__buf_free(&lx->stem_keys);
   vb__free(lx->entries);
   vb__free(lx->phrases);
+  vb__free(lx->pair_bits);
   vb__free(lx->pw.v);
   vb__free(lx->stem_counts);
   vb__buf_free(&lx->pw.text);

@@ -64,6 +64,14 @@ static bool word_eq(const vb_analyzer *an, size_t i, const vb__lexicon *lx, cons
 static const vb__phrase *match_phrase(const vb_analyzer *an, const vb__lexicon *lx, size_t i) {
   const vb_token *tok = an->res.tokens;
   size_t n = an->res.n_tokens;
+  /* every phrase has two words or more: is this token and the next the start of one? */
+  if (!lx->pair_bits || i + 1 >= n || tok[i + 1].type != VB_TOK_WORD) return NULL;
+  uint32_t k0 = (uint32_t)an->khash[i], s0 = (uint32_t)an->shash[i];
+  uint32_t k1 = (uint32_t)an->khash[i + 1], s1 = (uint32_t)an->shash[i + 1];
+  const uint64_t *pb = lx->pair_bits;
+  if (!vb__pair_has(pb, k0, k1) && !vb__pair_has(pb, k0, s1) && !vb__pair_has(pb, s0, k1) &&
+      !vb__pair_has(pb, s0, s1))
+    return NULL;
   const vb__phrase *best = NULL;
   for (int pass = 0; pass < 2; pass++) {
     uint32_t head;

@@ -74,11 +74,25 @@ typedef struct vb__lexicon {
   vb__phrase *phrases;
   size_t n_phrases, cap_phrases;
   vb__wordlist pw; /* the phrases' words */
+  /* A bit per (first word, second word) pair of hashes that some phrase starts with: most
+   * tokens start no phrase, and this answers that without a lookup (VB_PAIR_BITS). */
+  uint64_t *pair_bits;
   vb__buf stem_keys;     /* the shortest key behind each stem entry */
   uint32_t *stem_counts; /* entries averaged into each stem entry (while loading) */
   size_t cap_stem_counts;
   size_t n_valence;      /* distinct valence terms (words and phrases) */
 } vb__lexicon;
+
+#define VB_PAIR_BITS 19
+/* The bit of a pair of word hashes (low halves of vb__hash()) in vb__lexicon.pair_bits. */
+static inline size_t vb__pair_bit(uint32_t first, uint32_t second) {
+  uint64_t x = (((uint64_t)first << 32) | second) * 0x9E3779B97F4A7C15ULL;
+  return (size_t)(x >> (64 - VB_PAIR_BITS));
+}
+static inline bool vb__pair_has(const uint64_t *bits, uint32_t first, uint32_t second) {
+  size_t b = vb__pair_bit(first, second);
+  return (bits[b >> 6] >> (b & 63)) & 1;
+}
 
 /* ---- codebook ---- */
 
