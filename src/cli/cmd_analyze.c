@@ -9,7 +9,7 @@
 
 static bool table_format_ok(const char *f) {
   return !f || !strcmp(f, "table") || !strcmp(f, "tsv") || !strcmp(f, "csv") ||
-         !strcmp(f, "json") || !strcmp(f, "md") || !strcmp(f, "html");
+         !strcmp(f, "json") || !strcmp(f, "md");
 }
 
 /* A name --table takes (a word of render_table_names). */
@@ -47,8 +47,7 @@ static int print_table(const vb_agg *agg, const vb_model *m, const opts *o, cons
     render_info info = {cl, o->score, o->table};
     /* The contract: an aligned table on a terminal; TSV when the output goes elsewhere. */
     const char *format = o->format ? o->format : (w.fp == stdout && isatty(1)) ? "table" : "tsv";
-    if (!strcmp(format, "html")) render_html(w.fp, t, m, &info, o->n_files ? o : NULL);
-    else render_table(w.fp, format, t, m, &info);
+    render_table(w.fp, format, t, m, &info);
     rc = out_close(&w);
   }
   vb_table_free(t);
@@ -62,7 +61,7 @@ int cmd_analyze(int argc, char **argv) {
                      "score score-type state codebook lexicon data max-field strict quiet jobs "
                      "no-default-codebook by date period driver drivers table");
   if (rc == EXIT_OK && !table_format_ok(j.o.format)) {
-    msg("analyze: --format takes table, tsv, csv, json, md or html");
+    msg("analyze: --format takes table, tsv, csv, json or md");
     rc = EXIT_USAGE;
   }
   if (rc == EXIT_OK && !table_name_ok(j.o.table)) {
@@ -98,7 +97,7 @@ int cmd_merge(int argc, char **argv) {
                       "format output codebook data no-default-codebook quiet table", &o);
   if (rc) return rc;
   if (!table_format_ok(o.format)) {
-    msg("merge: --format takes table, tsv, csv, json, md or html");
+    msg("merge: --format takes table, tsv, csv, json or md");
     return EXIT_USAGE;
   }
   if (!table_name_ok(o.table)) {
@@ -154,7 +153,12 @@ int cmd_merge(int argc, char **argv) {
       } else {
         int mrc = vb_agg_merge(total, part);
         if (mrc == VB_EMISMATCH) {
-          msg("%s: made with another score type or codebook than %s", o.files[i], o.files[0]);
+          msg("%s: made with another score type or codebook than %s, or with other --score, "
+              "--by, --date, --period or --driver options", o.files[i], o.files[0]);
+          status = EXIT_BADINPUT;
+        } else if (mrc == VB_ELIMIT) {
+          msg("%s: the states together have more than %d segments or %d periods", o.files[i],
+              VB_AGG_MAX_SEGMENTS, VB_AGG_MAX_PERIODS);
           status = EXIT_BADINPUT;
         } else if (mrc) {
           status = EXIT_INTERNAL;

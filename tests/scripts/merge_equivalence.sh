@@ -1,45 +1,88 @@
 #!/bin/sh
 # A run split into N parts (annotate --state on each) and merged gives exactly the table of
-# one run over the whole file, for N = 1, 2 and 7, in every output format.
+# one run over the whole file, for N = 1, 2 and 7, in JSON (everything: themes, quotes,
+# segments, periods, attribution, rising themes, drivers, mismatches, testimonials) and, for
+# the Swedish sample, in every TSV table too; the same with -j 3 (worker threads merge their
+# aggregates as well).
 # BINARY SOURCE_DIR WORK_DIR
 bin=$1 src=$2 work=$3
 rm -rf "$work" && mkdir -p "$work" || exit 99
 fails=0 n=0
+tables="themes scores segments segment-themes periods period-themes attribution rising drivers mismatch quotes testimonials"
+# the whole run: JSON and each TSV table
+whole() { # INPUT OPTIONS...
+  in=$1
+  shift
+  "$bin" analyze "$in" "$@" --format json | grep -v '^ "command"' >"$work/whole.json" || return 1
+  for t in $tables; do
+    "$bin" analyze "$in" "$@" --format tsv --table $t >"$work/whole.$t.tsv" || return 1
+  done
+}
+compare() { # LABEL (merged.* against whole.*)
+  ok=1
+  for f in json $(for t in $tables; do echo $t.tsv; done); do
+    if ! cmp -s "$work/whole.$f" "$work/merged.$f"; then
+      echo "FAIL $1 $f: merged table differs"
+      diff "$work/whole.$f" "$work/merged.$f" | head -10
+      ok=0
+    fi
+  done
+  n=$((n + 1))
+  if [ $ok = 1 ]; then echo "ok $1"; else fails=$((fails + 1)); fi
+}
+merged() { # STATES...
+  "$bin" merge "$@" --format json | grep -v '^ "command"' >"$work/merged.json"
+  for t in $tables; do "$bin" merge "$@" --format tsv --table $t >"$work/merged.$t.tsv"; done
+}
+all_tables=$tables
 for lang in en sv da he; do
   in="$src/corpora/$lang/survey.jsonl"
-  opts="--score nps --score-type nps -q"
-  for fmt in json tsv; do
-    "$bin" analyze "$in" $opts --format $fmt | grep -v '^ "command"' >"$work/whole.$fmt" || exit 1
-  done
+  if [ $lang = sv ]; then tables=$all_tables; else tables=""; fi
+  set -- --score nps --score-type nps --by channel --date date --period month --drivers -q
+  whole "$in" "$@" || exit 1
   for parts in 1 2 7; do
-    n=$((n + 1))
     rm -f "$work"/part.* "$work"/*.vbs
     split -n l/$parts -d "$in" "$work/part."
     for p in "$work"/part.*; do
       mv "$p" "$p.jsonl"
-      "$bin" annotate "$p.jsonl" $opts --state "$p.vbs" >/dev/null || exit 1
+      "$bin" annotate "$p.jsonl" "$@" --state "$p.vbs" >/dev/null || exit 1
     done
-    ok=1
-    for fmt in json tsv; do
-      "$bin" merge "$work"/part.*.vbs --format $fmt | grep -v '^ "command"' >"$work/merged.$fmt"
-      if ! cmp -s "$work/whole.$fmt" "$work/merged.$fmt"; then
-        echo "FAIL $lang N=$parts $fmt: merged table differs"
-        diff "$work/whole.$fmt" "$work/merged.$fmt" | head -10
-        ok=0
-      fi
-    done
-    if [ $ok = 1 ]; then echo "ok $lang N=$parts"; else fails=$((fails + 1)); fi
+    merged "$work"/part.*.vbs
+    compare "$lang N=$parts"
   done
+  # worker threads: their aggregates are merged too
+  "$bin" analyze "$in" "$@" -j 3 --format json | grep -v '^ "command"' >"$work/merged.json"
+  for t in $tables; do "$bin" analyze "$in" "$@" -j 3 --format tsv --table $t >"$work/merged.$t.tsv"; done
+  compare "$lang -j 3"
 done
-# merging states of different score types is an error
+# the weekly table of two score columns (the second a rating), states merged in reverse order
+tables=$all_tables
+in="$src/corpora/sv/survey.jsonl"
+set -- --score nps --score-type nps --score nps --score-type rating --by channel --date date --period week -q
+whole "$in" "$@" || exit 1
+rm -f "$work"/part.* "$work"/*.vbs
+split -n l/7 -d "$in" "$work/part."
+for p in "$work"/part.*; do
+  mv "$p" "$p.jsonl"
+  "$bin" annotate "$p.jsonl" "$@" --state "$p.vbs" >/dev/null || exit 1
+done
+merged $(ls -r "$work"/part.*.vbs)
+compare "sv two scores, weeks, reverse order"
+# merging states made with different options is an error
 "$bin" annotate "$src/corpora/en/survey.jsonl" --score nps --score-type rating -q --state "$work/rating.vbs" >/dev/null
-n=$((n + 1))
-if "$bin" merge "$work"/part.00.vbs "$work/rating.vbs" 2>"$work/err" >/dev/null; then
-  echo "FAIL mixed score types merged"; fails=$((fails + 1))
-elif ! grep -q "another score type or codebook" "$work/err"; then
-  echo "FAIL mixed score types: wrong message"; cat "$work/err"; fails=$((fails + 1))
-else
-  echo "ok mixed score types refused"
-fi
+"$bin" annotate "$src/corpora/en/survey.jsonl" --score nps --score-type nps --by channel -q --state "$work/by.vbs" >/dev/null
+"$bin" annotate "$src/corpora/en/survey.jsonl" --score nps --score-type nps --by date -q --state "$work/bydate.vbs" >/dev/null
+for other in rating by bydate; do
+  n=$((n + 1))
+  first=$work/part.00.vbs
+  [ $other = bydate ] && first=$work/by.vbs
+  if "$bin" merge "$first" "$work/$other.vbs" 2>"$work/err" >/dev/null; then
+    echo "FAIL $other merged"; fails=$((fails + 1))
+  elif ! grep -q "another score type or codebook" "$work/err"; then
+    echo "FAIL $other: wrong message"; cat "$work/err"; fails=$((fails + 1))
+  else
+    echo "ok states made with other options ($other) refused"
+  fi
+done
 echo "$((n - fails)) passed, $fails failed"
 [ $fails = 0 ]
