@@ -9,7 +9,7 @@
 
 static bool table_format_ok(const char *f) {
   return !f || !strcmp(f, "table") || !strcmp(f, "tsv") || !strcmp(f, "csv") ||
-         !strcmp(f, "json") || !strcmp(f, "md");
+         !strcmp(f, "json") || !strcmp(f, "md") || !strcmp(f, "html");
 }
 
 /* A name --table takes (a word of render_table_names). */
@@ -47,7 +47,8 @@ static int print_table(const vb_agg *agg, const vb_model *m, const opts *o, cons
     render_info info = {cl, o->score, o->table};
     /* The contract: an aligned table on a terminal; TSV when the output goes elsewhere. */
     const char *format = o->format ? o->format : (w.fp == stdout && isatty(1)) ? "table" : "tsv";
-    render_table(w.fp, format, t, m, &info);
+    if (!strcmp(format, "html")) render_html(w.fp, t, m, &info, o->n_files ? o : NULL);
+    else render_table(w.fp, format, t, m, &info);
     rc = out_close(&w);
   }
   vb_table_free(t);
@@ -61,7 +62,7 @@ int cmd_analyze(int argc, char **argv) {
                      "score score-type state codebook lexicon data max-field strict quiet jobs "
                      "no-default-codebook by date period driver drivers table");
   if (rc == EXIT_OK && !table_format_ok(j.o.format)) {
-    msg("analyze: --format takes table, tsv, csv, json or md");
+    msg("analyze: --format takes table, tsv, csv, json, md or html");
     rc = EXIT_USAGE;
   }
   if (rc == EXIT_OK && !table_name_ok(j.o.table)) {
@@ -97,7 +98,7 @@ int cmd_merge(int argc, char **argv) {
                       "format output codebook data no-default-codebook quiet table", &o);
   if (rc) return rc;
   if (!table_format_ok(o.format)) {
-    msg("merge: --format takes table, tsv, csv, json or md");
+    msg("merge: --format takes table, tsv, csv, json, md or html");
     return EXIT_USAGE;
   }
   if (!table_name_ok(o.table)) {
