@@ -101,6 +101,11 @@ static int add_term(vb_model *m, vb_lang lang, uint32_t theme, char *term, int e
     const vb__pword *w0 = &cb->w.v[t.word_begin];
     uint32_t *head;
     bool found;
+    if (!cb->first_bits &&
+        !(cb->first_bits = vb__calloc((1u << VB_FIRST_BITS) / 64, sizeof(uint64_t))))
+      return VB_ENOMEM;
+    vb__first_set(cb->first_bits, w0->stem_hash);
+    vb__first_set(cb->first_bits, w0->key_hash);
     if (vb__strmap_put(&cb->first_stem, cb->w.text.data + w0->stem_off, w0->stem_len, idx, &found,
                        &head))
       return VB_ENOMEM;
@@ -303,6 +308,7 @@ void vb__codebook_free(vb_model *m) {
     vb__free(cb->prefix_terms);
     vb__buf_free(&cb->w.text);
     vb__strmap_free(&cb->first_stem);
+    vb__free(cb->first_bits);
   }
 }
 

@@ -50,7 +50,9 @@ static int terms_at(vb_analyzer *an, const vb__cblang *cb, size_t i, const char 
   const vb_token *tok = an->res.tokens;
   size_t n = an->res.n_tokens;
   uint32_t head;
-  if (!vb__strmap_get_h(&cb->first_stem, s, sl, h, &head)) return VB_OK;
+  if (!vb__first_has(cb->first_bits, (uint32_t)h) ||
+      !vb__strmap_get_h(&cb->first_stem, s, sl, h, &head))
+    return VB_OK;
   for (int32_t k = (int32_t)head; k >= 0; k = cb->terms[k].next) {
     const vb__term *term = &cb->terms[k];
     size_t j = i, w = 0;
@@ -72,6 +74,13 @@ static int terms_at(vb_analyzer *an, const vb__cblang *cb, size_t i, const char 
   return VB_OK;
 }
 
+/* A term's first word: s[0..n) in first_stem, asked of the bitset first. */
+static bool first_get(const vb__cblang *cb, const char *s, size_t n, uint32_t *head) {
+  uint64_t h = vb__hash(s, n);
+  return vb__first_has(cb->first_bits, (uint32_t)h) &&
+         vb__strmap_get_h(&cb->first_stem, s, n, h, head);
+}
+
 /* Compound parts of an unmatched Swedish or Danish word. */
 static int compound_parts(vb_analyzer *an, const vb__cblang *cb, size_t i) {
   const vb_token *t = &an->res.tokens[i];
@@ -90,9 +99,9 @@ static int compound_parts(vb_analyzer *an, const vb__cblang *cb, size_t i) {
     if (cut >= VB_PART_MIN) {
       /* left part, also without a linking s or e (leverings+tid, arbete+s+miljö) */
       size_t ll = cut;
-      bool hit = vb__strmap_get(&cb->first_stem, t->key, ll, &head);
+      bool hit = first_get(cb, t->key, ll, &head);
       if (!hit && (t->key[cut - 1] == 's' || t->key[cut - 1] == 'e') && cut - 1 >= VB_PART_MIN)
-        hit = vb__strmap_get(&cb->first_stem, t->key, --ll, &head);
+        hit = first_get(cb, t->key, --ll, &head);
       if (hit) {
         for (int32_t k = (int32_t)head; k >= 0; k = cb->terms[k].next) {
           const vb__term *term = &cb->terms[k];
@@ -104,12 +113,12 @@ static int compound_parts(vb_analyzer *an, const vb__cblang *cb, size_t i) {
     }
     /* right part: as written, then stemmed */
     size_t rl = t->key_len - cut;
-    bool hit = rl >= 3 && vb__strmap_get(&cb->first_stem, t->key + cut, rl, &head);
+    bool hit = rl >= 3 && first_get(cb, t->key + cut, rl, &head);
     if (!hit && rl >= VB_PART_MIN && st) {
       const char *s;
       size_t sl;
       if ((rc = vb__stem(st, t->key + cut, rl, &s, &sl))) return rc;
-      hit = sl >= VB_PART_MIN && vb__strmap_get(&cb->first_stem, s, sl, &head);
+      hit = sl >= VB_PART_MIN && first_get(cb, s, sl, &head);
     }
     if (hit) {
       for (int32_t k = (int32_t)head; k >= 0; k = cb->terms[k].next) {

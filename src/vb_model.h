@@ -94,6 +94,16 @@ static inline bool vb__pair_has(const uint64_t *bits, uint32_t first, uint32_t s
   return (bits[b >> 6] >> (b & 63)) & 1;
 }
 
+#define VB_FIRST_BITS 18
+static inline bool vb__first_has(const uint64_t *bits, uint32_t h) {
+  size_t b = (size_t)((h * 0x9E3779B97F4A7C15ULL) >> (64 - VB_FIRST_BITS));
+  return bits && ((bits[b >> 6] >> (b & 63)) & 1);
+}
+static inline void vb__first_set(uint64_t *bits, uint32_t h) {
+  size_t b = (size_t)((h * 0x9E3779B97F4A7C15ULL) >> (64 - VB_FIRST_BITS));
+  bits[b >> 6] |= 1ULL << (b & 63);
+}
+
 /* ---- codebook ---- */
 
 typedef struct vb__theme {
@@ -131,6 +141,8 @@ typedef struct vb__cblang {
   size_t n_terms, cap_terms;
   vb__wordlist w; /* the terms' words */
   vb__strmap first_stem;   /* stem of first word -> first term index (chained by next) */
+  uint64_t *first_bits;    /* a bit per key of first_stem (low hash half, VB_FIRST_BITS): most
+                              tokens and compound parts are no term's first word */
   uint32_t *prefix_terms;  /* terms whose first word is a prefix pattern */
   size_t n_prefix, cap_prefix;
   vb__cbregex *regexes;
