@@ -1,0 +1,1 @@
+analyze tests/cli/data/trend.csv --score nps --lang en --no-default-codebook --codebook tests/cli/data/mini.codebook --format tsv --table bogus

@@ -1,0 +1,1 @@
+analyze tests/cli/data/trend.csv --score nps --score-type nps --lang en --no-default-codebook --codebook tests/cli/data/mini.codebook --drivers --driver effort --format tsv --table drivers -q

@@ -1,0 +1,1 @@
+analyze tests/cli/data/trend.csv --score nps --score-type nps --score csat --score-type csat --lang en --no-default-codebook --codebook tests/cli/data/mini.codebook --date date --period week --by channel --drivers --driver effort --format md -q

@@ -1,0 +1,1 @@
+analyze tests/cli/data/trend.csv --score nps --score-type nps --score csat --lang en --no-default-codebook --codebook tests/cli/data/mini.codebook --by channel --date date --period month --format json -q
