@@ -52,6 +52,7 @@ typedef struct html {
   int dec;          /* decimals of the score */
   const char *sl;   /* its short name */
   vb_analyzer *an;  /* quotes are re-analysed for highlighting */
+  vb_lang lang;     /* the most frequent language: for excerpts too short to identify */
   char key[160];
 } html;
 
@@ -1361,7 +1362,7 @@ static void quote(html *h, const vb_quote *q, long theme, const char *cls) {
   unsigned char *hl = calloc(len ? len : 1, 1);
   const char *lang = NULL;
   const vb_result *r = NULL;
-  vb_run_options ro = {VB_LANG_UND, VB_LANG_UND, 0};
+  vb_run_options ro = {VB_LANG_UND, h->lang, 0};
   if (hl && h->an && vb_analyzer_run(h->an, q->text, len, &ro, &r) == VB_OK) {
     vb_lang l = vb_result_lang(r);
     if (l != VB_LANG_UND) lang = vb_lang_code(l);
@@ -1744,6 +1745,9 @@ int render_html(FILE *fp, const vb_table *t, const vb_model *m, const render_inf
   h.type = t->type;
   h.dec = (t->type == VB_SCORE_CES || t->type == VB_SCORE_RATING) ? 2 : 1;
   h.sl = score_label(t->type);
+  h.lang = VB_LANG_UND;
+  for (int l = 1; l < VB_LANG_COUNT; l++)
+    if (t->by_lang[l] > (h.lang == VB_LANG_UND ? 0 : t->by_lang[h.lang])) h.lang = (vb_lang)l;
   if (vb_analyzer_new(m, &h.an)) h.an = NULL; /* quotes are then shown without marks */
   page_start(&h);
   headline(&h);

@@ -46,7 +46,7 @@ class Browser:
                 "--disable-background-networking", "--disable-component-update",
                 "--disable-default-apps", "--disable-extensions", "--disable-sync",
                 "--no-first-run", "--no-default-browser-check", "--mute-audio",
-                "--hide-scrollbars", "--remote-debugging-pipe",
+                "--hide-scrollbars", "--disable-dev-shm-usage", "--remote-debugging-pipe",
                 "--user-data-dir=" + self.profile] + list(extra_args) + ["about:blank"]
         self.stderr = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(args, preexec_fn=child, close_fds=False,
