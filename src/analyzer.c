@@ -53,6 +53,7 @@ void vb_analyzer_free(vb_analyzer *an) {
   vb__free(an->lit_seen);
   vb__free(an->khash);
   vb__free(an->belief_before);
+  for (int l = 0; l < VB_LANG_COUNT; l++) vb__free(an->wcache[l]);
   vb__free(an->shash);
   vb__free(an->res.tokens);
   vb__free(an->res.sentences);

@@ -196,6 +196,81 @@ static const vb__lexentry *hebrew_bare(const vb__lexicon *lx, const vb_token *t)
   return NULL;
 }
 
+/* The lexicon entry of word token i on its own (no context): by key, by stem, then the
+ * fallbacks (elongation, English degrees, Hebrew proclitics, intensifying prefixes). */
+static const vb__lexentry *word_lookup(vb_analyzer *an, const vb__lexicon *lx, size_t i,
+                                       int *how, float *boost, bool *compound) {
+  const vb_result *r = &an->res;
+  const vb_token *t = &r->tokens[i];
+  const vb__lexentry *e = vb__lexicon_get_h(lx, t->key, t->key_len, an->khash[i]);
+  if (!e || (!e->has_valence && e->kind == VB_LEX_VALENCE)) {
+    const vb__lexentry *st =
+        vb__lexicon_get_stem_h(lx, t->stem, t->stem_len, an->shash[i], t->key, t->key_len);
+    if (st) {
+      e = st;
+      *how = VB_EXPLAIN_STEM;
+    }
+  }
+  if (!e && (t->flags & VB_TOKF_ELONGATED)) e = unelongated(lx, t);
+  if (!e && r->lang == VB_LANG_EN) e = degree_base(lx, t);
+  /* a proclitic is stripped only from a word the stemmer does not know: בקשה ("request")
+   * is a word, not ב + קשה ("hard"), and מזמינים is not מ + זמינים */
+  if (!e && r->lang == VB_LANG_HE && t->stem_len == t->key_len &&
+      memcmp(t->stem, t->key, t->key_len) == 0 &&
+      !vb__he_vocab_has(an->model->he_vocab, t->key, t->key_len))
+    e = hebrew_bare(lx, t);
+  if (!e && r->lang != VB_LANG_HE) {
+    e = prefixed(an, lx, t, boost);
+    if (e) *compound = true;
+  }
+  return e;
+}
+
+/* word_lookup() depends only on the language, the key and whether the word is elongated, and
+ * feedback repeats the same few thousand words: each analyzer keeps the answers in a small
+ * direct-mapped cache per language (keys up to VB_WORD_CACHE_KEY bytes, compared in full). */
+struct vb__wordslot {
+  uint64_t hash;
+  const vb__lexentry *e;
+  float boost;
+  uint8_t len, how, compound, elongated; /* len 0: empty */
+  char key[VB_WORD_CACHE_KEY];
+};
+
+static int word_entry(vb_analyzer *an, const vb__lexicon *lx, size_t i, const vb__lexentry **out,
+                      int *how, float *boost, bool *compound) {
+  const vb_token *t = &an->res.tokens[i];
+  vb_lang lang = an->res.lang;
+  bool elong = (t->flags & VB_TOKF_ELONGATED) != 0;
+  if (t->key_len == 0 || t->key_len > VB_WORD_CACHE_KEY) {
+    *out = word_lookup(an, lx, i, how, boost, compound);
+    return VB_OK;
+  }
+  if (!an->wcache[lang] &&
+      !(an->wcache[lang] = vb__calloc(VB_WORD_CACHE_SLOTS, sizeof *an->wcache[lang])))
+    return VB_ENOMEM;
+  uint64_t h = an->khash[i];
+  vb__wordslot *s = &an->wcache[lang][h & (VB_WORD_CACHE_SLOTS - 1)];
+  if (s->len == t->key_len && s->hash == h && s->elongated == elong &&
+      memcmp(s->key, t->key, t->key_len) == 0) {
+    *out = s->e;
+    *how = s->how;
+    *boost = s->boost;
+    *compound = s->compound;
+    return VB_OK;
+  }
+  *out = word_lookup(an, lx, i, how, boost, compound);
+  s->hash = h;
+  s->e = *out;
+  s->boost = *boost;
+  s->len = (uint8_t)t->key_len;
+  s->how = (uint8_t)*how;
+  s->compound = *compound;
+  s->elongated = elong;
+  memcpy(s->key, t->key, t->key_len);
+  return VB_OK;
+}
+
 /* Records one step of the explanation (only when the caller asked for it). */
 static int explain(vb_analyzer *an, int kind, size_t token, size_t token_end, size_t other,
                    double value, const vb__lexentry *e, uint16_t file, uint32_t line) {
@@ -328,27 +403,11 @@ int vb__sentiment_run(vb_analyzer *an) {
       continue;
     }
     int how = VB_EXPLAIN_ENTRY;
-    const vb__lexentry *e = vb__lexicon_get_h(lx, t->key, t->key_len, an->khash[i]);
-    if (!e || (!e->has_valence && e->kind == VB_LEX_VALENCE)) {
-      const vb__lexentry *st =
-          vb__lexicon_get_stem_h(lx, t->stem, t->stem_len, an->shash[i], t->key, t->key_len);
-      if (st) {
-        e = st;
-        how = VB_EXPLAIN_STEM;
-      }
-    }
     float boost = 0;
-    if (!e && (t->flags & VB_TOKF_ELONGATED)) e = unelongated(lx, t);
-    if (!e && r->lang == VB_LANG_EN) e = degree_base(lx, t);
-    /* a proclitic is stripped only from a word the stemmer does not know: בקשה ("request")
-     * is a word, not ב + קשה ("hard"), and מזמינים is not מ + זמינים */
-    if (!e && r->lang == VB_LANG_HE && t->stem_len == t->key_len &&
-        memcmp(t->stem, t->key, t->key_len) == 0 && !vb__he_vocab_has(m->he_vocab, t->key, t->key_len))
-      e = hebrew_bare(lx, t);
-    if (!e && r->lang != VB_LANG_HE) {
-      e = prefixed(an, lx, t, &boost);
-      if (e) t->flags |= VB_TOKF_COMPOUND;
-    }
+    bool compound = false;
+    const vb__lexentry *e;
+    if ((rc = word_entry(an, lx, i, &e, &how, &boost, &compound))) return rc;
+    if (compound) t->flags |= VB_TOKF_COMPOUND;
     if (!e) continue;
     if (e->has_valence) {
       t->valence = e->valence + sign(e->valence) * boost;

@@ -34,6 +34,11 @@ typedef struct vb__match {
   uint8_t exclude;
 } vb__match;
 
+/* sentiment.c: per language, the lexicon entries of recent word forms */
+#define VB_WORD_CACHE_SLOTS 4096
+#define VB_WORD_CACHE_KEY 30
+typedef struct vb__wordslot vb__wordslot;
+
 struct vb_analyzer {
   const vb_model *model;
   vb__toks toks;
@@ -58,6 +63,7 @@ struct vb_analyzer {
   size_t cap_lit_seen;
   uint64_t *khash, *shash; /* per token: vb__hash() of its key and of its stem */
   size_t *belief_before;   /* per token: the nearest verb of opinion before it (sentiment.c) */
+  vb__wordslot *wcache[VB_LANG_COUNT]; /* sentiment.c: word_entry() */
   size_t cap_belief;
   size_t cap_hash;
   vb_result res;
