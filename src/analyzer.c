@@ -89,8 +89,12 @@ static int make_keys(vb_analyzer *an, const char *text) {
       /* "&lt;3" is "<3" */
       rc = vb__buf_putc(&an->arena, '<');
       if (!rc) rc = vb__buf_append(&an->arena, text + t->start + 4, t->end - t->start - 4);
-    } else if (t->type == VB_TOK_EMOTICON) rc = vb__buf_append(&an->arena, text + t->start, t->end - t->start);
-    else rc = vb__normalize(&an->norm, text + t->start, t->end - t->start,
+    } else if (t->type == VB_TOK_EMOTICON) {
+      /* case-folded as the emoji table's keys are: ":D" and "XD" are ":d" and "xd" there */
+      rc = vb__buf_append(&an->arena, text + t->start, t->end - t->start);
+      for (size_t q = off; !rc && q < an->arena.len; q++)
+        an->arena.data[q] = (char)vb__ascii_lower((unsigned char)an->arena.data[q]);
+    } else rc = vb__normalize(&an->norm, text + t->start, t->end - t->start,
                             t->type == VB_TOK_EMOJI ? VB_NORM_EMOJI : 0, &an->arena);
     if (rc) return rc;
     an->offs[i].key_off = (uint32_t)off;
