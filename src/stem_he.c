@@ -12,6 +12,15 @@
  * both give הזמנ. Acronyms (דו"ח, צה"ל) are never cut, but a legal prefix before a known
  * acronym is removed (בדו"ח -> דו"ח). Keys arrive normalised: no points, final letters folded.
  *
+ * Beyond HLS-1: verbs are listed in the vocabulary in one form only (past, third person
+ * masculine singular), so a split whose stem is not known is tried again through templates
+ * of Hebrew inflection (participles, infinitives, future forms of the binyanim, construct
+ * feminine nouns, plurals of two-letter cores: see "Templates" below), limited by what the
+ * proclitics allow (no future after the article or a preposition). A split after a proclitic
+ * מ gives way to a participle reading (מזמינים -> הזמין, not מ + זמינים). Suppletive plurals
+ * (ימים -> יום, אנשים -> איש) come from a small table, and a function word after proclitics
+ * is that function word (ואין -> אין). Nothing is allocated: candidates are built on the stack.
+ *
  * All Hebrew letters are two bytes in UTF-8 (U+05D0..U+05EA = D7 90..D7 AA), so lengths below
  * are in bytes and a letter is two of them.
  */
@@ -128,6 +137,205 @@ size_t vb__he_prefixes(const char *key, size_t len, size_t *lens, size_t max) {
   return n;
 }
 
+/* Plurals and construct forms that no suffix rule reaches (keys, finals folded), with the
+ * singular they belong to. */
+static const struct {
+  hword form, lemma;
+} irregular[] = {
+    {W("ימימ"), W("יומ")},   {W("ימי"), W("יומ")},     {W("אנשימ"), W("איש")}, {W("אנשי"), W("איש")},
+    {W("נשימ"), W("אשה")},   {W("נשות"), W("אשה")},    {W("בנימ"), W("בנ")},   {W("בנות"), W("בת")},
+    {W("ערימ"), W("עיר")},   {W("ערי"), W("עיר")},     {W("בתימ"), W("בית")},  {W("בתי"), W("בית")},
+    {W("אחימ"), W("אח")},    {W("אחיות"), W("אחות")}, {W("אבות"), W("אב")},   {W("אמהות"), W("אמ")},
+    {W("שמות"), W("שמ")},    {{NULL, 0}, {NULL, 0}}};
+
+/* ---- Templates: inflected verb forms and construct nouns to their dictionary form ----
+ *
+ * The vocabulary lists verbs in the past third person masculine singular (שלח, קיבל, הצביע,
+ * התקשר, נבחר) and nouns in the absolute singular. A core (the word without its proclitics
+ * and suffix) that is not itself known is rewritten the ways Hebrew inflects, and the first
+ * rewrite that is a known word is taken:
+ *   pa'al participle      C1 ו C2 C3  -> C1 C2 C3      שולח -> שלח, רוצ(ה) -> רצה
+ *   pa'al infinitive      C1 C2 ו C3  -> C1 C2 C3      (ל)שלוח -> שלח
+ *   lamed-he infinitive   ...ות       -> ...ה          (ל)עשות -> עשה
+ *   future                [יתנא] rest -> rest, rest+ה, rest without ו, ה+rest (hif'il,
+ *                         hitpa'el), נ+rest (nif'al), rest with י after its first letter (pi'el)
+ *   participle            מ rest      -> ה+rest (מצביע -> הצביע, מתקשר -> התקשר), rest with
+ *                         י after its first letter (מקבל -> קיבל)
+ *   pi'el spelling        C1 י C2 C3 <-> C1 C2 C3     פירסם / פרסם
+ *   nif'al infinitive     הי rest     -> נ+rest        (לה)יבחר -> נבחר
+ *   construct feminine    ...ת        -> ...ה          שנת -> שנה
+ * Hebrew letters are two bytes (D7 xx); `L(c, i)` is the second byte of letter i. */
+#define HE_ALEF 0x90
+#define HE_HE 0x94
+#define HE_VAV 0x95
+#define HE_YOD 0x99
+#define HE_MEM 0x9E
+#define HE_NUN 0xA0
+#define HE_TAV 0xAA
+#define L(c, i) ((unsigned char)(c)[2 * (i) + 1])
+
+typedef struct tbuf {
+  char b[96];
+  size_t n;
+} tbuf;
+
+static void t_set(tbuf *t, const char *s, size_t n) {
+  memcpy(t->b, s, n);
+  t->n = n;
+}
+static void t_letter(tbuf *t, unsigned char second) {
+  t->b[t->n] = (char)0xD7;
+  t->b[t->n + 1] = (char)second;
+  t->n += 2;
+}
+/* s without its letter i */
+static void t_drop(tbuf *t, const char *s, size_t n, size_t i) {
+  memcpy(t->b, s, 2 * i);
+  memcpy(t->b + 2 * i, s + 2 * i + 2, n - 2 * i - 2);
+  t->n = n - 2;
+}
+/* s with letter `second` put before letter i */
+static void t_insert(tbuf *t, const char *s, size_t n, size_t i, unsigned char second) {
+  memcpy(t->b, s, 2 * i);
+  t->n = 2 * i;
+  t_letter(t, second);
+  memcpy(t->b + t->n, s + 2 * i, n - 2 * i);
+  t->n += n - 2 * i;
+}
+
+static bool in_vocab(const vb__he_vocab *v, const tbuf *t) {
+  uint32_t dummy;
+  return t->n >= 6 && vb__strmap_get(&v->words, t->b, t->n, &dummy);
+}
+/* t, or t + ה (a lamed-he verb whose ה fell before a suffix: עשו, רוצים) */
+static bool in_vocab_h(const vb__he_vocab *v, tbuf *t) {
+  if (in_vocab(v, t)) return true;
+  t_letter(t, HE_HE);
+  if (in_vocab(v, t)) return true;
+  t->n -= 2;
+  return false;
+}
+
+/* Rewrites of a core of `n` bytes that are not prefixed forms; true with the lemma in `t`.
+ * `inf`: the core follows ל or a future prefix, where C1 C2 ו C3 and ...ות are an infinitive
+ * or future stem (elsewhere they are mostly nouns and plurals: קשות is not קשת). */
+static bool stem_forms(const vb__he_vocab *v, const char *c, size_t n, bool inf, tbuf *t) {
+  size_t l = n / 2;
+  if (l >= 3 && L(c, 1) == HE_VAV) { /* שולח, רוצ */
+    t_drop(t, c, n, 1);
+    if (in_vocab_h(v, t)) return true;
+  }
+  if (inf && l >= 3 && L(c, 2) == HE_VAV) { /* שלוח, כתוב */
+    t_drop(t, c, n, 2);
+    if (in_vocab(v, t)) return true;
+  }
+  if (inf && l >= 3 && L(c, l - 2) == HE_VAV && L(c, l - 1) == HE_TAV) { /* עשות */
+    t_set(t, c, n - 4);
+    t_letter(t, HE_HE);
+    if (in_vocab(v, t)) return true;
+  }
+  if (l >= 4 && L(c, 1) == HE_YOD) { /* פירסם -> פרסם */
+    t_drop(t, c, n, 1);
+    if (in_vocab(v, t)) return true;
+  }
+  if (l >= 3 && L(c, 1) != HE_YOD) { /* פרסם -> פירסם, נס(ה) -> ניסה */
+    t_insert(t, c, n, 1, HE_YOD);
+    if (in_vocab_h(v, t)) return true;
+  }
+  if (l >= 3 && L(c, l - 1) == HE_TAV) { /* שנת -> שנה */
+    t_set(t, c, n - 2);
+    t_letter(t, HE_HE);
+    if (in_vocab(v, t)) return true;
+  }
+  return false;
+}
+
+/* מ rest: the participle of hif'il, hitpa'el (ה + rest) or pi'el (rest with י). */
+static bool participle(const vb__he_vocab *v, const char *c, size_t n, tbuf *t) {
+  size_t l = n / 2;
+  /* מ then י is not a participle (מיכל, מיטה): pe-yod verbs make מו... (מוציא) */
+  if (l < 3 || L(c, 0) != HE_MEM || L(c, 1) == HE_YOD || n > sizeof t->b - 4) return false;
+  const char *r = c + 2;
+  size_t rn = n - 2;
+  t->n = 0; /* מצביע -> הצביע, מתקשר -> התקשר */
+  t_letter(t, HE_HE);
+  memcpy(t->b + 2, r, rn);
+  t->n += rn;
+  if (in_vocab(v, t)) return true;
+  t_insert(t, r, rn, 1, HE_YOD); /* מקבל -> קיבל, מנס(ה) -> ניסה */
+  return in_vocab_h(v, t);
+}
+
+/* What the proclitics before a core allow: a finite verb (future) only after nothing, ו or ש
+ * (not after the article or a preposition); an infinitive after ל. */
+enum { T_FINITE = 1, T_INF = 2, T_TWO = 4 };
+
+static unsigned prefix_allows(const char *key, size_t pl) {
+  if (pl == 0) return T_FINITE;
+  unsigned char last = (unsigned char)key[pl - 1];
+  if (last == HE_VAV || last == 0xA9 /* ש */) return T_FINITE;
+  if (last == 0x9C /* ל */) return T_INF;
+  return 0;
+}
+
+static bool template_lemma(const vb__he_vocab *v, const char *c, size_t n, unsigned allow,
+                           tbuf *t) {
+  size_t l = n / 2;
+  if (n > sizeof t->b - 4 || l < 2) return false;
+  if (l == 2) { /* שנ(ים) -> שנה, עש(ו) -> עשה: only before ים ות ו (T_TWO) */
+    if (!(allow & T_TWO)) return false;
+    t_set(t, c, n);
+    t_letter(t, HE_HE);
+    return in_vocab(v, t);
+  }
+  if (stem_forms(v, c, n, allow & T_INF, t)) return true;
+  unsigned char first = L(c, 0);
+  const char *r = c + 2;
+  size_t rn = n - 2;
+  if ((allow & T_FINITE) && l >= 4 &&
+      (first == HE_YOD || first == HE_TAV || first == HE_NUN || first == HE_ALEF)) {
+    /* hif'il (rest C1 C2 י C3: יזמין is not זמין "available") before the plain rest */
+    bool hifil = L(r, rn / 2 - 2) == HE_YOD;
+    for (int pass = 0; pass < 2; pass++) {
+      if (pass == hifil) {
+        t_set(t, r, rn); /* תקבל -> קבל, יעש(ה) */
+        if (in_vocab_h(v, t)) return true;
+      } else {
+        t->n = 0; /* יצביע -> הצביע, יתקשר -> התקשר */
+        t_letter(t, HE_HE);
+        memcpy(t->b + 2, r, rn);
+        t->n += rn;
+        if (in_vocab(v, t)) return true;
+      }
+    }
+    t->n = 0; /* ייבחר, יבחר -> נבחר */
+    t_letter(t, HE_NUN);
+    size_t skip = L(r, 0) == HE_YOD ? 2 : 0;
+    memcpy(t->b + 2, r + skip, rn - skip);
+    t->n += rn - skip;
+    if (in_vocab(v, t)) return true;
+    if (stem_forms(v, r, rn, true, t)) return true; /* יכתוב -> כתב, תקבל -> קיבל */
+  }
+  if (participle(v, c, n, t)) return true;
+  if ((allow & T_INF) && l >= 4 && first == HE_HE && L(c, 1) == HE_YOD) { /* היבחר -> נבחר */
+    t->n = 0;
+    t_letter(t, HE_NUN);
+    memcpy(t->b + 2, c + 4, n - 4);
+    t->n += n - 4;
+    if (in_vocab(v, t)) return true;
+  }
+  return false;
+}
+
+/* Writes a stem: a final ה or ת of a stem longer than three letters is dropped. */
+static int finish(const char *stem, size_t n, vb__buf *out) {
+  if (n > 6) {
+    unsigned char last = (unsigned char)stem[n - 1];
+    if (last == HE_HE || last == HE_TAV) n -= 2;
+  }
+  return vb__buf_append(out, stem, n);
+}
+
 int vb__he_stem(const vb__he_vocab *v, const char *key, size_t len, vb__buf *out) {
   bool acronym = false;
   if (v && hebrew_word(key, len, true, &acronym) && acronym) {
@@ -142,12 +350,27 @@ int vb__he_stem(const vb__he_vocab *v, const char *key, size_t len, vb__buf *out
   }
   if (len < 6 || !all_hebrew(key, len) || is_protected(key, len) || v == NULL)
     return vb__buf_append(out, key, len);
+  {
+    /* A function word after proclitics is that function word (ואין, שאני), or, when it has
+     * two letters, the word as written (בזה, ולא; and מלא "full" is not מ+לא). */
+    size_t pl[64];
+    size_t k = vb__he_prefixes(key, len, pl, 64);
+    for (size_t a = 0; a < k; a++)
+      if (is_protected(key + pl[a], len - pl[a]))
+        return len - pl[a] <= 4 ? vb__buf_append(out, key, len)
+                                : vb__buf_append(out, key + pl[a], len - pl[a]);
+  }
   size_t best_start = 0, best_len = 0;
   bool found = false;
   /* Candidate prefixes: the empty one and every legal one the word starts with. */
   size_t plens[64];
   size_t np = vb__he_prefixes(key, len, plens, 63);
   plens[np++] = 0;
+  for (size_t a = 0; a < np; a++)
+    for (size_t i = 0; irregular[i].form.s; i++)
+      if (irregular[i].form.n == len - plens[a] &&
+          memcmp(irregular[i].form.s, key + plens[a], len - plens[a]) == 0)
+        return finish(irregular[i].lemma.s, irregular[i].lemma.n, out);
   for (size_t a = 0; a < np; a++) {
     size_t pl = plens[a];
     for (const hword *s = he_suffixes; ; s++) {
@@ -165,13 +388,43 @@ int vb__he_stem(const vb__he_vocab *v, const char *key, size_t len, vb__buf *out
       if (!s->s) break;
     }
   }
-  if (!found) return vb__buf_append(out, key, len);
-  /* Drop a final ה or ת from a stem longer than three letters. */
-  if (best_len > 6) {
-    unsigned char last = (unsigned char)key[best_start + best_len - 1];
-    if (last == 0x94 || last == 0xAA) best_len -= 2;
+  const char *stem = key + best_start;
+  tbuf t;
+  /* A split after a proclitic מ may be a participle instead (מזמינים is not מ+זמינים
+   * "from available" but the participle of הזמין). */
+  if (found && best_start >= 2 && (unsigned char)key[best_start - 1] == HE_MEM &&
+      participle(v, key + best_start - 2, best_len + 2, &t)) {
+    stem = t.b;
+    best_len = t.n;
+  } else if (!found) {
+    /* No split leaves a known word: try the templates on each split, the least stripped
+     * first (longest core). */
+    size_t best_core = 0;
+    for (size_t a = 0; a < np; a++) {
+      size_t pl = plens[a];
+      for (const hword *s = he_suffixes;; s++) {
+        size_t sl = s->n;
+        if (s->s && (sl > len - pl || memcmp(key + len - sl, s->s, sl) != 0)) continue;
+        size_t core = len - pl - sl;
+        tbuf cand;
+        unsigned allow = prefix_allows(key, pl);
+        if ((sl == 4 && (memcmp(s->s, "\xD7\x99\xD7\x9E", 4) == 0 ||  /* ים */
+                         memcmp(s->s, "\xD7\x95\xD7\xAA", 4) == 0)) || /* ות */
+            (sl == 2 && (unsigned char)s->s[1] == HE_VAV))                 /* ו */
+          allow |= T_TWO;
+        if (core >= 4 && core > best_core && template_lemma(v, key + pl, core, allow, &cand)) {
+          best_core = core;
+          t = cand;
+          found = true;
+        }
+        if (!s->s) break;
+      }
+    }
+    if (!found) return vb__buf_append(out, key, len);
+    stem = t.b;
+    best_len = t.n;
   }
-  return vb__buf_append(out, key + best_start, best_len);
+  return finish(stem, best_len, out);
 }
 
 bool vb__he_vocab_has(const vb__he_vocab *v, const char *key, size_t len) {

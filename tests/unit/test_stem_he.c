@@ -246,6 +246,77 @@ static void test_prefix_before_known_acronym(void **state) {
   expect_prefixes("בדו\"ח", 16, (const size_t[]){2}, 1);
 }
 
+/* Verb forms reach the past third person masculine singular in the vocabulary (templates in
+ * stem_he.c), in every binyan the customer vocabulary needs. */
+static void test_verb_templates(void **state) {
+  fixture *f = *state;
+  static const char *const verbs[] = {"שלח", "הזמין", "קיבל", "התקשר", "נבחר", "עשה",
+                                      "ניסה", "חיכה", "הגיע", "התאחר", "זמין", "מים"};
+  for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++) vocab_add(f, verbs[i]);
+  /* pa'al: participle, infinitive, future */
+  stem_is(f, "שולח", "שלח");
+  stem_is(f, "שולחים", "שלח");
+  stem_is(f, "לשלוח", "שלח");
+  stem_is(f, "ישלחו", "שלח");
+  stem_is(f, "שלחו", "שלח");
+  /* hif'il: participle (not מ + זמין "from available"), infinitive, future */
+  stem_is(f, "מזמין", "הזמינ");
+  stem_is(f, "מזמינים", "הזמינ");
+  stem_is(f, "להזמין", "הזמינ");
+  stem_is(f, "ויזמינו", "הזמינ");
+  stem_is(f, "הזמנו", "הזמנ"); /* הזמנה is in the vocabulary: the noun's split wins */
+  stem_is(f, "מגיע", "הגיע");
+  stem_is(f, "יגיעו", "הגיע");
+  /* pi'el: participle and future with the י of the past */
+  stem_is(f, "מקבל", "קיבל");
+  stem_is(f, "תקבל", "קיבל");
+  stem_is(f, "מחכים", "חיכ");
+  stem_is(f, "מנסה", "ניס");
+  /* hitpa'el */
+  stem_is(f, "מתקשרים", "התקשר");
+  stem_is(f, "להתקשר", "התקשר");
+  stem_is(f, "יתקשרו", "התקשר");
+  /* nif'al: future and infinitive */
+  stem_is(f, "ייבחר", "נבחר");
+  stem_is(f, "להיבחר", "נבחר");
+  /* lamed-he: the ה falls before suffixes and becomes ות in the infinitive */
+  stem_is(f, "לעשות", "עשה");
+  stem_is(f, "עשו", "עשה");
+  /* no future after the article: התאחר is not ה + תאחר (future of אחר) */
+  stem_is(f, "התאחרה", "התאחר");
+  /* a noun whose first letter looks like a future prefix is not rewritten when a known word
+   * is found first */
+  stem_is(f, "המים", "מימ");
+}
+
+/* Nouns: construct feminine, plurals of two-letter cores, irregular plurals; and rewrites
+ * that must not happen. */
+static void test_noun_templates(void **state) {
+  fixture *f = *state;
+  static const char *const words[] = {"שנה", "שעה", "דקה", "קשה", "קשת", "היכל", "יום", "מים"};
+  for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) vocab_add(f, words[i]);
+  stem_is(f, "שנת", "שנה");
+  stem_is(f, "שנים", "שנה");
+  stem_is(f, "שעות", "שעה");
+  stem_is(f, "בדקות", "דקה");
+  /* קשות is the plural of קשה, not קשת "bow" (C1 C2 ו C3 is an infinitive only after ל) */
+  stem_is(f, "קשות", "קשה");
+  /* מיכל is not a participle of היכל */
+  stem_is(f, "מיכל", "מיכל");
+  /* ימים "days" belongs to יום, not to מים "water" */
+  stem_is(f, "ימים", "יומ");
+  stem_is(f, "בימים", "יומ");
+  stem_is(f, "מים", "מימ");
+  /* a two-letter core needs a plural suffix: רמי is not רמה */
+  vocab_add(f, "רמה");
+  stem_is(f, "רמי", "רמי");
+  /* function words after proclitics */
+  stem_is(f, "ולא", "ולא");
+  stem_is(f, "מלא", "מלא");
+  stem_is(f, "ואין", "אינ");
+  stem_is(f, "שאני", "אני");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_core_words_survive, setup, teardown),
@@ -257,6 +328,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_stemmer_interface_caches, setup, teardown),
       cmocka_unit_test_setup_teardown(test_realistic_vocabulary_destroys_words, setup, teardown),
       cmocka_unit_test_setup_teardown(test_prefix_before_known_acronym, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_verb_templates, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_noun_templates, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
