@@ -106,6 +106,14 @@ static void write_error_record(const job *j, FILE *fp, const char *id, size_t id
   fprintf(fp, ", \"line\": %ld}\n", line);
 }
 
+/* A whole number without printf (the result lines are written millions of times). */
+static void put_size(FILE *fp, size_t v) {
+  char b[24];
+  int n = 0;
+  do b[n++] = (char)('0' + v % 10); while ((v /= 10) != 0);
+  while (n) putc(b[--n], fp);
+}
+
 static const char *label_name(int label) {
   return label < 0 ? "negative" : label > 0 ? "positive" : "neutral";
 }
@@ -207,16 +215,22 @@ static void write_result(const job *j, FILE *fp, const char *id, size_t idlen, c
   }
   fputs("{\"id\": ", fp);
   json_str(fp, id, idlen);
-  fprintf(fp, ", \"lang\": \"%s\", \"sentiment\": {\"score\": ", vb_lang_code(vb_result_lang(r)));
+  fputs(", \"lang\": \"", fp);
+  fputs(vb_lang_code(vb_result_lang(r)), fp);
+  fputs("\", \"sentiment\": {\"score\": ", fp);
   put_num(fp, s->score, 4);
-  fprintf(fp, ", \"label\": \"%s\", \"pos\": ", label_name(s->label));
+  fputs(", \"label\": \"", fp);
+  fputs(label_name(s->label), fp);
+  fputs("\", \"pos\": ", fp);
   put_num(fp, s->pos, 3);
   fputs(", \"neg\": ", fp);
   put_num(fp, s->neg, 3);
   fputs(", \"neu\": ", fp);
   put_num(fp, s->neu, 3);
-  fprintf(fp, ", \"level\": %d, \"mixed\": %s}, \"themes\": [", s->level,
-          s->mixed ? "true" : "false");
+  fputs(", \"level\": ", fp);
+  if (s->level < 0) putc('-', fp);
+  put_size(fp, (size_t)(s->level < 0 ? -s->level : s->level));
+  fputs(s->mixed ? ", \"mixed\": true}, \"themes\": [" : ", \"mixed\": false}, \"themes\": [", fp);
   bool first_theme = true;
   for (size_t i = 0; i < nm; i++) {
     bool seen = false;
@@ -240,7 +254,11 @@ static void write_result(const job *j, FILE *fp, const char *id, size_t idlen, c
     bool first_span = true;
     for (size_t k = i; k < nm; k++) {
       if (me[k].theme != me[i].theme) continue;
-      fprintf(fp, "%s[%zu, %zu]", first_span ? "" : ", ", me[k].start, me[k].end);
+      fputs(first_span ? "[" : ", [", fp);
+      put_size(fp, me[k].start);
+      fputs(", ", fp);
+      put_size(fp, me[k].end);
+      putc(']', fp);
       first_span = false;
     }
     fputs("]}", fp);
@@ -332,6 +350,7 @@ static int batch_put(batch *b, const char *s, size_t n, size_t *off) {
 /* Analyses a batch: results into its stream, scores into the worker's aggregate. */
 static void batch_run(worker *w, batch *b) {
   const job *j = w->pool->j;
+  flockfile(b->fp); /* once per batch, not once per call (with threads, stdio locks each call) */
   for (size_t i = 0; i < b->n && b->status == EXIT_OK; i++) {
     const item *it = &b->items[i];
     const char *id = b->data + it->id_off;
@@ -374,6 +393,7 @@ static void batch_run(worker *w, batch *b) {
     if (vb_agg_add_record(w->agg, &ar)) b->status = EXIT_INTERNAL;
   }
   if (fflush(b->fp)) b->status = EXIT_INTERNAL;
+  funlockfile(b->fp);
 }
 
 static void *worker_main(void *arg) {
