@@ -179,9 +179,10 @@ void put_num(FILE *fp, double v, int decimals) {
    * binary value half to even; nearbyint() does the same on the scaled value, which differs
    * only where the scaling itself rounded, that is near a tie: those go to snprintf. */
   static const double pow10[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
-  double x = decimals >= 0 && decimals <= 9 ? v * pow10[decimals] : 1e300;
+  bool fast = decimals >= 0 && decimals <= 9;
+  double x = fast ? v * pow10[decimals] : 0;
   double r = nearbyint(x);
-  if (fabs(x) < 1e15 && fabs(fabs(x - r) - 0.5) > 1e-6) {
+  if (fast && fabs(x) < 1e15 && fabs(fabs(x - r) - 0.5) > 1e-6) {
     unsigned long long u = (unsigned long long)fabs(r);
     char d[32];
     int nd = 0;

@@ -37,13 +37,16 @@ grep -q '"id": "2", "lang"' out.txt || fail "record 2 not analysed"
 grep -qF "big50.csv:2:1: line longer than 1114112 bytes: a field is longer than 1048576 bytes (see --max-field); record kept as an error" err.txt || fail "message"
 [ "$rss" -lt $limit ] || fail "peak RSS $rss KB"
 finish
-# the same field allowed with --max-field: it is read and analysed
-n=$((n + 1)); name=field_50mb_allowed ok=1
-run "$bin" $A --max-field 64M --format tsv big50.csv
+rm -f big50.csv
+# a 5 MB field allowed with --max-field: it is read and analysed (5 MB, not 50: one text of
+# 50 MB takes minutes under the sanitizers, and the path is the same)
+n=$((n + 1)); name=field_5mb_allowed ok=1
+{ printf 'id,text\n1,"'; head -c 5242880 /dev/zero | tr '\0' 'a'; printf '"\n2,after the big one\n'; } >big5.csv
+run "$bin" $A --max-field 8M --format tsv big5.csv
 [ "$code" = 0 ] || fail "status $code, expected 0"
 [ "$(grep -c '	en	' out.txt)" = 2 ] || fail "both records should be analysed"
 finish
-rm -f big50.csv
+rm -f big5.csv
 
 # a 1 GB file of one line (plain text: one record), then a second line
 n=$((n + 1)); name=line_1gb_file ok=1
