@@ -780,12 +780,17 @@ static void run_self(const char *self, const char *kind, const char *path, const
 static void run_cli(const char *verbatim, const char *cmd, const char *path, outcome *o) {
   int fd = open("/dev/null", O_WRONLY);
   if (fd < 0) die("/dev/null: %s", strerror(errno));
-  char *argv[8];
+  char *argv[10];
   int k = 0;
+  /* "annotate-j2": the command with -j 2; the plain names run one worker (-j 1) */
+  const char *jobs = strstr(cmd, "-j2") ? "2" : "1";
+  bool analyze = !strncmp(cmd, "analyze", 7);
   argv[k++] = (char *)(uintptr_t)verbatim;
-  argv[k++] = (char *)(uintptr_t)cmd;
+  argv[k++] = analyze ? "analyze" : "annotate";
   argv[k++] = (char *)(uintptr_t)path;
-  if (!strcmp(cmd, "analyze")) {
+  argv[k++] = "-j";
+  argv[k++] = (char *)(uintptr_t)jobs;
+  if (analyze) {
     argv[k++] = "--score";
     argv[k++] = "nps";
   }
@@ -801,8 +806,10 @@ typedef struct measure {
 
 static const measure measures[] = {
     {"lib", "library: vb_reader + vb_analyzer_run, file, 1 thread, auto lang"},
-    {"annotate", "`verbatim annotate FILE --quiet > /dev/null`"},
-    {"analyze", "`verbatim analyze FILE --score nps --quiet > /dev/null`"},
+    {"annotate", "`verbatim annotate FILE -j 1 --quiet > /dev/null`"},
+    {"annotate-j2", "`verbatim annotate FILE -j 2 --quiet > /dev/null`"},
+    {"analyze", "`verbatim analyze FILE -j 1 --score nps --quiet > /dev/null`"},
+    {"analyze-j2", "`verbatim analyze FILE -j 2 --score nps --quiet > /dev/null`"},
     {"read", "stage: vb_reader only (JSONL parse), file"},
     {"tokens", "stage: tokenize only (VB_RUN_TOKENS_ONLY), lang given, in memory"},
     {"s-tokenize", "front stage alone: tokenize, in memory"},
@@ -1082,7 +1089,7 @@ int main(int argc, char **argv) {
     for (const measure *m = measures; m->key; m++) {
       if (only && !in_list(only, m->key)) continue;
       bool is_load = !strcmp(m->key, "load");
-      bool is_cli = !strcmp(m->key, "annotate") || !strcmp(m->key, "analyze");
+      bool is_cli = !strncmp(m->key, "annotate", 8) || !strncmp(m->key, "analyze", 7);
       outcome best = {0}, o = {0};
       double rss = 0;
       int runs_ok = 0;
