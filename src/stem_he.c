@@ -356,7 +356,7 @@ int vb__he_stem(const vb__he_vocab *v, const char *key, size_t len, vb__buf *out
     size_t pl[64];
     size_t k = vb__he_prefixes(key, len, pl, 64);
     for (size_t a = 0; a < k; a++)
-      if (is_protected(key + pl[a], len - pl[a]))
+      if (len - pl[a] <= 10 && is_protected(key + pl[a], len - pl[a])) /* at most 5 letters */
         return len - pl[a] <= 4 ? vb__buf_append(out, key, len)
                                 : vb__buf_append(out, key + pl[a], len - pl[a]);
   }
