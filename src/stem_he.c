@@ -229,9 +229,12 @@ static bool stem_forms(const vb__he_vocab *v, const char *c, size_t n, bool inf,
     t_drop(t, c, n, 2);
     if (in_vocab(v, t)) return true;
   }
-  if (inf && l >= 3 && L(c, l - 2) == HE_VAV && L(c, l - 1) == HE_TAV) { /* עשות */
+  if (inf && l >= 3 && L(c, l - 2) == HE_VAV && L(c, l - 1) == HE_TAV) { /* עשות, חכות */
     t_set(t, c, n - 4);
     t_letter(t, HE_HE);
+    if (in_vocab(v, t)) return true;
+    tbuf base = *t; /* (ל)חכות -> חיכה: pi'el */
+    t_insert(t, base.b, base.n, 1, HE_YOD);
     if (in_vocab(v, t)) return true;
   }
   if (l >= 4 && L(c, 1) == HE_YOD) { /* פירסם -> פרסם */
@@ -292,14 +295,20 @@ static bool template_lemma(const vb__he_vocab *v, const char *c, size_t n, unsig
   unsigned char first = L(c, 0);
   const char *r = c + 2;
   size_t rn = n - 2;
+  if ((allow & T_FINITE) && l == 3 &&
+      (first == HE_YOD || first == HE_TAV || first == HE_NUN || first == HE_ALEF)) {
+    t_set(t, c + 2, n - 2); /* יענ(ו) -> ענה: lamed-he future before a suffix */
+    t_letter(t, HE_HE);
+    if (in_vocab(v, t)) return true;
+  }
   if ((allow & T_FINITE) && l >= 4 &&
       (first == HE_YOD || first == HE_TAV || first == HE_NUN || first == HE_ALEF)) {
     /* hif'il (rest C1 C2 י C3: יזמין is not זמין "available") before the plain rest */
     bool hifil = L(r, rn / 2 - 2) == HE_YOD;
     for (int pass = 0; pass < 2; pass++) {
       if (pass == hifil) {
-        t_set(t, r, rn); /* תקבל -> קבל, יעש(ה) */
-        if (in_vocab_h(v, t)) return true;
+        t_set(t, r, rn); /* תקבל -> קבל; a ה after two letters only: יעש(ה), not קבל(ה) */
+        if (rn == 4 ? in_vocab_h(v, t) : in_vocab(v, t)) return true;
       } else {
         t->n = 0; /* יצביע -> הצביע, יתקשר -> התקשר */
         t_letter(t, HE_HE);
@@ -396,10 +405,16 @@ int vb__he_stem(const vb__he_vocab *v, const char *key, size_t len, vb__buf *out
       participle(v, key + best_start - 2, best_len + 2, &t)) {
     stem = t.b;
     best_len = t.n;
+  } else if (found && best_start >= 2 && (unsigned char)key[best_start - 1] == 0x9C /* ל */ &&
+             !vb__strmap_get(&v->words, stem, best_len, &(uint32_t){0}) &&
+             template_lemma(v, stem, best_len, T_INF, &t)) {
+    /* after ל, a stem known only as stem+ה is an infinitive first: לקבל -> קיבל, not קבלה */
+    stem = t.b;
+    best_len = t.n;
   } else if (!found) {
-    /* No split leaves a known word: try the templates on each split, the least stripped
-     * first (longest core). */
-    size_t best_core = 0;
+    /* No split leaves a known word: try the templates on each split, the one with the
+     * shortest prefix first, then the longest core (שנים is שנ+ים -> שנה, not ש+נים). */
+    size_t best_core = 0, best_pl = 0;
     for (size_t a = 0; a < np; a++) {
       size_t pl = plens[a];
       for (const hword *s = he_suffixes;; s++) {
@@ -412,8 +427,10 @@ int vb__he_stem(const vb__he_vocab *v, const char *key, size_t len, vb__buf *out
                          memcmp(s->s, "\xD7\x95\xD7\xAA", 4) == 0)) || /* ות */
             (sl == 2 && (unsigned char)s->s[1] == HE_VAV))                 /* ו */
           allow |= T_TWO;
-        if (core >= 4 && core > best_core && template_lemma(v, key + pl, core, allow, &cand)) {
+        bool better = !found || pl < best_pl || (pl == best_pl && core > best_core);
+        if (core >= 4 && better && template_lemma(v, key + pl, core, allow, &cand)) {
           best_core = core;
+          best_pl = pl;
           t = cand;
           found = true;
         }

@@ -282,6 +282,17 @@ static void test_verb_templates(void **state) {
   /* lamed-he: the ה falls before suffixes and becomes ות in the infinitive */
   stem_is(f, "לעשות", "עשה");
   stem_is(f, "עשו", "עשה");
+  stem_is(f, "יעשו", "עשה");
+  stem_is(f, "לחכות", "חיכ");
+  /* after ל a stem known only with ה is an infinitive first: לקבל is not ל + קבלה */
+  vocab_add(f, "קבלה");
+  stem_is(f, "לקבל", "קיבל");
+  stem_is(f, "תקבלו", "קיבל");
+  stem_is(f, "קבלות", "קבל");
+  /* but לקוח stays the customer after ל (no ל + infinitive of לקח) */
+  vocab_add(f, "לקח");
+  stem_is(f, "ללקוחות", "לקוח");
+  stem_is(f, "ללקוח", "לקוח");
   /* no future after the article: התאחר is not ה + תאחר (future of אחר) */
   stem_is(f, "התאחרה", "התאחר");
   /* a noun whose first letter looks like a future prefix is not rewritten when a known word
