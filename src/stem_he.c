@@ -123,11 +123,13 @@ static bool known(const vb__he_vocab *v, const char *s, size_t len) {
   return vb__strmap_get(&v->words, tmp, len + 2, &dummy);
 }
 
-static bool is_protected(const char *s, size_t len) {
-  for (const hword *w = protected_words; w->s; w++)
+static bool in_list(const hword *list, const char *s, size_t len) {
+  for (const hword *w = list; w->s; w++)
     if (w->n == len && memcmp(w->s, s, len) == 0) return true;
   return false;
 }
+
+static bool is_protected(const char *s, size_t len) { return in_list(protected_words, s, len); }
 
 size_t vb__he_prefixes(const char *key, size_t len, size_t *lens, size_t max) {
   size_t n = 0;
@@ -147,6 +149,16 @@ static const struct {
     {W("ערימ"), W("עיר")},   {W("ערי"), W("עיר")},     {W("בתימ"), W("בית")},  {W("בתי"), W("בית")},
     {W("אחימ"), W("אח")},    {W("אחיות"), W("אחות")}, {W("אבות"), W("אב")},   {W("אמהות"), W("אמ")},
     {W("שמות"), W("שמ")},    {{NULL, 0}, {NULL, 0}}};
+
+/* Nouns of the pattern C1 C2 ו C3 whose C1 C2 C3 is also a word: after ל they are the noun
+ * (ללקוח "to the customer"), not an infinitive (לסגור -> סגר). Adjectives of the pattern (סגור,
+ * כתוב, חשוב) are left out on purpose: after ל the infinitive is the likelier reading. */
+static const hword cvcc_nouns[] = {
+    W("לקוח"), W("רחוב"), W("שבוע"), W("עמוד"), W("טיול"), W("נתונ"), W("מנוע"), W("אחות"), W("רשות"),
+    W("שעונ"), W("בחור"), W("מיונ"), W("ציור"), W("גבול"), W("עשור"), W("אחוז"), W("שלומ"), W("דיונ"),
+    W("רווח"), W("רכוש"), W("יבוא"), W("יצוא"), W("חלומ"), W("אמונ"), W("כבוד"), W("צחוק"), W("סיומ"),
+    W("סיור"), W("בטונ"), W("ביוב"), W("כלוב"), W("מכונ"), W("יסוד"), W("אלופ"), W("גיוס"), W("חלוצ"),
+    W("עיונ"), W("רווק"), W("חלוק"), W("ספוג"), W("פגוש"), W("פחות"), W("משומ"), W("בעוד"), {NULL, 0}};
 
 /* ---- Templates: inflected verb forms and construct nouns to their dictionary form ----
  *
@@ -403,6 +415,13 @@ int vb__he_stem(const vb__he_vocab *v, const char *key, size_t len, vb__buf *out
    * "from available" but the participle of הזמין). */
   if (found && best_start >= 2 && (unsigned char)key[best_start - 1] == HE_MEM &&
       participle(v, key + best_start - 2, best_len + 2, &t)) {
+    stem = t.b;
+    best_len = t.n;
+  } else if (found && best_start >= 2 && (unsigned char)key[best_start - 1] == 0x9C /* ל */ &&
+             best_len == 8 && L(stem, 2) == HE_VAV && !in_list(cvcc_nouns, stem, best_len) &&
+             (t_drop(&t, stem, best_len, 2), in_vocab(v, &t))) {
+    /* after ל, C1 C2 ו C3 is the infinitive (לסגור -> סגר, not the adjective סגור), unless
+     * it is one of the nouns of that pattern (ללקוחות -> לקוח) */
     stem = t.b;
     best_len = t.n;
   } else if (found && best_start >= 2 && (unsigned char)key[best_start - 1] == 0x9C /* ל */ &&

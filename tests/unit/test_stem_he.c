@@ -293,6 +293,11 @@ static void test_verb_templates(void **state) {
   vocab_add(f, "לקח");
   stem_is(f, "ללקוחות", "לקוח");
   stem_is(f, "ללקוח", "לקוח");
+  /* after ל, C1 C2 ו C3 of an adjective is the infinitive: לסגור -> סגר, סגורה -> סגור */
+  vocab_add(f, "סגר");
+  vocab_add(f, "סגור");
+  stem_is(f, "לסגור", "סגר");
+  stem_is(f, "סגורה", "סגור");
   /* no future after the article: התאחר is not ה + תאחר (future of אחר) */
   stem_is(f, "התאחרה", "התאחר");
   /* a noun whose first letter looks like a future prefix is not rewritten when a known word
