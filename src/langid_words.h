@@ -12,7 +12,7 @@
 #ifndef VB_LANGID_WORDS_H
 #define VB_LANGID_WORDS_H
 
-/* English: 1880 words */
+/* English: 1926 words */
 static const char *const en_words[] = {
     /* function words */
     "the a an and or but if then than so as at by for from in into of off on onto out over to up",
@@ -168,9 +168,14 @@ static const char *const en_words[] = {
     "soup salad eggs milk vegetables potatoes sauce dessert recipe tastes tasted portion portions",
     "tip review reviews theft fraud scam complaint complaints pizza burger fries steak pasta rice",
     "sandwich",
+    /* months, days, interjections, more common words */
+    "january february march april june july august september october november december wow huh",
+    "yuck yum oops hmm ugh yay ouch whoa laughter applause investment investments partners",
+    "analyst analysts participant participants download downloads server servers seafood reasons",
+    "retired retire ambience ambiance kudos trivia prime rib ribs attendees",
     NULL};
 
-/* Swedish: 1291 words */
+/* Swedish: 1315 words */
 static const char *const sv_words[] = {
     /* function words */
     "och att det är som på jag inte för med har en ett av till den var de om så men mycket kan vi",
@@ -277,9 +282,12 @@ static const char *const sv_words[] = {
     "avslutade visa visar visade visat förklara förklarade lova nådde falla föll dö dog leva",
     "levde sova sov äta äter ätit dricka dricker drack laga lagar lagade hämta hämtar hämtade",
     "hämtat bära returnera returnerade tro nytta hej tack borde bästa kunna",
+    /* months, days, interjections */
+    "januari februari mars april maj juni juli augusti september oktober november december måndag",
+    "tisdag onsdag fredag lördag söndag oj usch aha jaha fy hurra",
     NULL};
 
-/* Danish: 1196 words */
+/* Danish: 1218 words */
 static const char *const da_words[] = {
     /* function words */
     "og at det er som på jeg ikke for med har en et af til den var de om så men meget kan vi i",
@@ -381,6 +389,9 @@ static const char *const da_words[] = {
     "starte startede slutte sluttede viser forklare forklarede nåede falde faldt dø døde leve",
     "levede sove sov spiser drikker laver lavede lavet hente henter hentede hentet bære modtage",
     "modtog modtaget returnere returnerede refundere skylder tro nytte nytter burde hele",
+    /* months, days, interjections */
+    "januar februar marts april maj juni juli august september oktober november december mandag",
+    "tirsdag onsdag fredag lørdag søndag øv puha hurra fy",
     NULL};
 
 #endif
