@@ -347,22 +347,44 @@ static size_t normalise(const char *s, size_t n, unsigned char *out) {
   return k;
 }
 
+/* Neither of the two below allocates: a failed allocation here would give a wrong hash or a
+ * wrong "different" silently (the allocation-failure test found it: a saved state then did not
+ * read back). The normalised text is never longer than the text. */
 uint64_t vb__quote_norm_hash(const char *s, size_t n) {
-  unsigned char *b = vb__malloc(n ? 2 * n : 1);
-  if (!b) return 0;
-  size_t k = normalise(s, n, b);
-  uint64_t h = vb__hash(b, k);
-  vb__free(b);
-  return h;
+  unsigned char b[2 * AGG_QUOTE_MAX];
+  if (n > sizeof b) n = sizeof b; /* quotes are at most AGG_QUOTE_MAX bytes */
+  return vb__hash(b, normalise(s, n, b));
+}
+
+/* The next byte of the normalised text of s[0..n) from *i (*sep: a separator is pending), or -1
+ * at its end; the same text normalise() writes. */
+static int norm_next(const char *s, size_t n, size_t *i, bool *sep, bool *any) {
+  while (*i < n) {
+    unsigned char c = (unsigned char)s[*i];
+    if (c < 0x80 && !vb__ascii_alpha(c) && !vb__ascii_digit(c)) {
+      *sep = *any;
+      (*i)++;
+      continue;
+    }
+    if (*sep) {
+      *sep = false;
+      return ' ';
+    }
+    (*i)++;
+    *any = true;
+    return vb__ascii_lower(c);
+  }
+  return -1;
 }
 
 int vb__quote_norm_eq(const char *a, size_t na, const char *b, size_t nb) {
-  unsigned char *x = vb__malloc(2 * (na + nb) + 2);
-  if (!x) return 0;
-  size_t ka = normalise(a, na, x), kb = normalise(b, nb, x + 2 * na + 1);
-  int eq = ka == kb && memcmp(x, x + 2 * na + 1, ka) == 0;
-  vb__free(x);
-  return eq;
+  size_t i = 0, j = 0;
+  bool sa = false, sb = false, aa = false, ab = false;
+  for (;;) {
+    int x = norm_next(a, na, &i, &sa, &aa), y = norm_next(b, nb, &j, &sb, &ab);
+    if (x != y) return 0;
+    if (x < 0) return 1;
+  }
 }
 
 int vb__quote_cmp(const agg_quote *x, const agg_quote *y) {
@@ -875,11 +897,16 @@ int vb_agg_add_record(vb_agg *a, const vb_agg_record *rec) {
 
 int vb_agg_add(vb_agg *a, const vb_result *r, int has_score, double score) {
   if (!a) return VB_EINVAL;
-  vb_value v = {score, has_score ? VB_VALUE_OK : VB_VALUE_MISSING};
+  /* one value for the first score column, the others missing: vb_agg_add_record reads one
+   * value per column */
+  vb_value v[VB_AGG_MAX_SCORES];
+  memset(v, 0, sizeof v);
+  v[0].v = score;
+  v[0].status = has_score ? VB_VALUE_OK : VB_VALUE_MISSING;
   if (has_score && a->n_scores && !vb_score_valid(a->type[0], score)) return VB_EINVAL;
   vb_agg_record rec = {0};
   rec.result = r;
-  rec.scores = &v;
+  rec.scores = v;
   return vb_agg_add_record(a, &rec);
 }
 

@@ -254,7 +254,6 @@ static bool next_line(cursor *c) {
   c->line++;
   if (n >= LINE_MAX_BYTES || memchr(c->p, '\0', n)) {
     c->p = c->end;
-    n = 0;
     if (vb__grow(&c->buf, &c->cap, 2, 1)) return c->oom = true, false;
     c->buf[0] = '\x01'; /* too long or binary: will not parse */
     c->buf[1] = '\0';

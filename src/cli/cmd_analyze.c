@@ -26,12 +26,9 @@ static char *command_line(const char *cmd, int argc, char **argv) {
   for (int i = 0; i < argc; i++) n += strlen(argv[i]) + 1;
   char *s = malloc(n + 1);
   if (!s) return NULL;
-  strcpy(s, "verbatim ");
-  strcat(s, cmd);
-  for (int i = 0; i < argc; i++) {
-    strcat(s, " ");
-    strcat(s, argv[i]);
-  }
+  size_t at = (size_t)snprintf(s, n + 1, "verbatim %s", cmd);
+  for (int i = 0; i < argc && at < n; i++)
+    at += (size_t)snprintf(s + at, n + 1 - at, " %s", argv[i]);
   return s;
 }
 

@@ -649,12 +649,14 @@ static void bubble_chart(html *h) {
   fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" class=\"lbl\" "
               "style=\"fill:#145a32\">common and lifting the score</text>",
           BX(xmax) - 6, BY(ymax) + 14);
-  for (double x = 0; x <= xmax + xs / 2; x += xs) {
+  for (int k = 0; k < 1000 && k * xs <= xmax + xs / 2; k++) {
+    double x = k * xs;
     fprintf(fp, "<line class=\"grid\" x1=\"%.1f\" y1=\"%g\" x2=\"%.1f\" y2=\"%g\"/>", BX(x), T, BX(x), H - B);
     fprintf(fp, "<text class=\"tick\" x=\"%.1f\" y=\"%g\" text-anchor=\"middle\">%.0f%%</text>",
             BX(x), H - B + 16, 100 * x);
   }
-  for (double y = -ymax; y <= ymax + ys / 2; y += ys) {
+  for (int k = 0; k < 1000 && -ymax + k * ys <= ymax + ys / 2; k++) {
+    double y = -ymax + k * ys;
     char b[32];
     fmtn(b, sizeof b, y, ys < 1 ? 1 : 0, true);
     fprintf(fp, "<line class=\"grid\" x1=\"%g\" y1=\"%.1f\" x2=\"%g\" y2=\"%.1f\"/>", L, BY(y), W - R, BY(y));
@@ -754,7 +756,8 @@ static void trend_chart(html *h) {
               "viewBox=\"0 0 %g %g\" role=\"img\" aria-label=\"score per period\">"
               "<title>%s per %s with its 95%% interval</title>",
           W, H, W, H, h->sl, vb_period_name(t->period));
-  for (double y = lo; y <= hi + ys / 2; y += ys) {
+  for (int k = 0; k < 1000 && lo + k * ys <= hi + ys / 2; k++) {
+    double y = lo + k * ys;
     char b[32];
     fmtn(b, sizeof b, y, ys < 1 ? 1 : 0, false);
     fprintf(fp, "<line class=\"grid\" x1=\"%g\" y1=\"%.1f\" x2=\"%g\" y2=\"%.1f\"/>", L, PY(y), W - R, PY(y));
@@ -950,7 +953,8 @@ static void waterfall(html *h) {
   fputs(" to ", fp);
   escs(fp, p->label);
   fputs("</title>", fp);
-  for (double y = lo; y <= hi + ys / 2; y += ys) {
+  for (int k = 0; k < 1000 && lo + k * ys <= hi + ys / 2; k++) {
+    double y = lo + k * ys;
     char b[32];
     fmtn(b, sizeof b, y, ys < 1 ? 1 : 0, true);
     fprintf(fp, "<line class=\"grid\" x1=\"%g\" y1=\"%.1f\" x2=\"%g\" y2=\"%.1f\"/>", L, WY(y), W - R, WY(y));
@@ -1514,10 +1518,9 @@ static int disc_file(disc_ctx *c, const char *path) {
   if (o->lang_default) vb_lang_parse(o->lang_default, &ro0.lang_default);
   int status = h_text < 0 ? EXIT_BADINPUT : EXIT_OK;
   const vb_record *rec;
-  int rc;
   size_t index = 0;
   char idbuf[32];
-  while (status == EXIT_OK && (rc = vb_reader_next(rd, &rec)) == 1) {
+  while (status == EXIT_OK && vb_reader_next(rd, &rec) == 1) {
     index++;
     if (rec->error) continue;
     size_t tlen = 0, idlen = 0, sl = 0;
@@ -1796,7 +1799,7 @@ int cmd_report(int argc, char **argv) {
     if (!strcmp(a, "--")) break;
     const char *v = NULL;
     if (!strncmp(a, "--format=", 9)) v = a + 9;
-    else if (!strcmp(a, "--format") || !strcmp(a, "-f")) v = i + 1 < argc ? argv[i + 1] : "";
+    else if (!strcmp(a, "--format") || !strcmp(a, "-f")) v = i + 1 < argc && argv[i + 1] ? argv[i + 1] : "";
     if (v) {
       if (strcmp(v, "html")) {
         msg("report: writes HTML only; use 'verbatim analyze --format %s'", v);
@@ -1816,7 +1819,7 @@ int cmd_report(int argc, char **argv) {
     msg("out of memory");
     return EXIT_INTERNAL;
   }
-  strcpy(report_command_line, "verbatim report");
+  memcpy(report_command_line, "verbatim report", sizeof "verbatim report"); /* cap >= 64 */
   for (int i = 0; i < argc; i++) append_arg(report_command_line, cap, argv[i]);
   /* the added options go first: after a "--" they would be taken for file names */
   int n = 0;

@@ -282,8 +282,8 @@ static const char *const texts[] = {
     "expensive expensive expensive",
 };
 
-/* Two aggregates of the texts (one per half), each saved, read back and merged, the score
- * type set from the values, the table made; the digest is the merged state and the table. */
+/* Two aggregates of the texts (one per half, as ratings), each saved, read back and merged,
+ * the score type then narrowed to NPS, the table made; the digest is the merged state and the table. */
 static int agg_life(const void *arg, digest *out) {
   (void)arg;
   vb_model_options mo = {0};
@@ -296,7 +296,7 @@ static int agg_life(const void *arg, digest *out) {
   vb_table *t = NULL;
   int rc = vb_model_load(&mo, &m, NULL);
   if (rc == VB_OK) rc = vb_analyzer_new(m, &an);
-  for (int p = 0; p < 2 && rc == VB_OK; p++) rc = vb_agg_new(m, VB_SCORE_NONE, &part[p]);
+  for (int p = 0; p < 2 && rc == VB_OK; p++) rc = vb_agg_new(m, VB_SCORE_RATING, &part[p]);
   for (size_t i = 0; i < sizeof texts / sizeof texts[0] && rc == VB_OK; i++) {
     vb_run_options ro = {VB_LANG_UND, VB_LANG_EN, 0};
     const vb_result *r;
@@ -307,7 +307,7 @@ static int agg_life(const void *arg, digest *out) {
   for (int p = 0; p < 2 && rc == VB_OK; p++)
     rc = vb_agg_load(m, saved[p], saved_len[p], &back[p], NULL);
   if (rc == VB_OK) rc = vb_agg_merge(back[0], back[1]);
-  if (rc == VB_OK) rc = vb_agg_set_score_type(back[0], VB_SCORE_RATING);
+  if (rc == VB_OK) rc = vb_agg_set_score_type(back[0], VB_SCORE_NPS); /* 1..9: all fit */
   if (rc == VB_OK) rc = vb_agg_save(back[0], &merged, &merged_len);
   if (rc == VB_OK) rc = vb_agg_table(back[0], &t);
   if (rc == VB_OK) {
