@@ -53,6 +53,8 @@ void vb_analyzer_free(vb_analyzer *an) {
   vb__free(an->lit_seen);
   vb__free(an->khash);
   vb__free(an->belief_before);
+  vb__free(an->excl);
+  vb__free(an->order);
   for (int l = 0; l < VB_LANG_COUNT; l++) vb__free(an->wcache[l]);
   vb__free(an->shash);
   vb__free(an->res.tokens);

@@ -132,10 +132,42 @@ static int compound_parts(vb_analyzer *an, const vb__cblang *cb, size_t i) {
   return VB_OK;
 }
 
+/* The clause holding a byte: the first whose end lies after it (clauses are in text order). */
 static size_t clause_of(const vb_result *r, size_t byte) {
-  for (size_t c = 0; c < r->n_clauses; c++)
-    if (byte < r->clauses[c].end) return c;
-  return r->n_clauses ? r->n_clauses - 1 : 0;
+  size_t lo = 0, hi = r->n_clauses;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (byte < r->clauses[mid].end) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo < r->n_clauses ? lo : (r->n_clauses ? r->n_clauses - 1 : 0);
+}
+
+static int cmp_excl(const void *pa, const void *pb) {
+  const vb__match *a = pa, *b = pb;
+  if (a->theme != b->theme) return a->theme < b->theme ? -1 : 1;
+  return a->start < b->start ? -1 : a->start > b->start;
+}
+
+/* Whether an exclusion of theme `theme` contains [start, end): the exclusions are sorted by
+ * theme and start, each carrying the furthest end of its theme up to it. */
+static bool excluded_by(const vb_analyzer *an, size_t nx, uint32_t theme, size_t start, size_t end) {
+  size_t lo = 0, hi = nx; /* the last exclusion of `theme` starting at or before `start` */
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    const vb__match *x = &an->excl[mid];
+    if (x->theme < theme || (x->theme == theme && x->start <= start)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 && an->excl[lo - 1].theme == theme && an->excl[lo - 1].maxend >= end;
+}
+
+static int cmp_order(const void *pa, const void *pb) {
+  const struct vb__mkey *x = pa, *y = pb;
+  if (x->theme != y->theme) return x->theme < y->theme ? -1 : 1;
+  if (x->start != y->start) return x->start < y->start ? -1 : 1;
+  if (x->end != y->end) return x->end < y->end ? -1 : 1;
+  return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
 int vb__themes_run(vb_analyzer *an) {
@@ -232,7 +264,10 @@ int vb__themes_run(vb_analyzer *an) {
     }
     PCRE2_SIZE off = 0;
     while (off <= r->len) {
-      int m = pcre2_match(code, (PCRE2_SPTR)r->text, r->len, off, 0, an->md, an->mctx);
+      /* the text was checked once (vb_analyzer_run); PCRE2 would check it again on every call,
+       * which is quadratic in a long document with many matches */
+      int m = pcre2_match(code, (PCRE2_SPTR)r->text, r->len, off, PCRE2_NO_UTF_CHECK, an->md,
+                          an->mctx);
       if (m < 0) {
         /* no match; or a match, depth or heap limit hit: the pattern gives up on this text,
          * which the result tells (vb_result_pattern_limits) so that the caller can warn */
@@ -261,22 +296,44 @@ int vb__themes_run(vb_analyzer *an) {
       off = ov[1] > ov[0] ? ov[1] : ov[1] + 1;
     }
   }
-  /* Mentions: matches that are not inside an exclusion, one per theme and span. */
+  /* Mentions: matches that are not inside an exclusion, one per theme and span, in the order
+   * found. A long document (a whole transcript in one record) has many thousands of matches,
+   * so nothing here is quadratic: exclusions are sorted by theme and start, and duplicates are
+   * found by sorting the matches. */
+  size_t nx = 0;
+  for (size_t a = 0; a < an->n_matches; a++) {
+    an->matches[a].dup = 0;
+    if (!an->matches[a].exclude) continue;
+    if (vb__grow(&an->excl, &an->cap_excl, nx + 1, sizeof *an->excl)) return VB_ENOMEM;
+    an->excl[nx++] = an->matches[a];
+  }
+  if (nx > 1) qsort(an->excl, nx, sizeof *an->excl, cmp_excl);
+  for (size_t q = 0; q < nx; q++) {
+    size_t e = an->excl[q].end;
+    if (q > 0 && an->excl[q - 1].theme == an->excl[q].theme && an->excl[q - 1].maxend > e)
+      e = an->excl[q - 1].maxend;
+    an->excl[q].maxend = e;
+  }
+  if (an->n_matches > 1) {
+    if (vb__grow(&an->order, &an->cap_order, an->n_matches, sizeof *an->order)) return VB_ENOMEM;
+    for (size_t a = 0; a < an->n_matches; a++) {
+      const vb__match *m = &an->matches[a];
+      an->order[a] = (struct vb__mkey){m->start, m->end, a, m->theme};
+    }
+    qsort(an->order, an->n_matches, sizeof *an->order, cmp_order);
+    for (size_t q = 1; q < an->n_matches; q++) {
+      const struct vb__mkey *p = &an->order[q - 1], *c = &an->order[q];
+      if (p->theme == c->theme && p->start == c->start && p->end == c->end)
+        an->matches[c->idx].dup = 1; /* a later one: the first found is kept */
+    }
+  }
   for (size_t a = 0; a < an->n_matches; a++) {
     const vb__match *mt = &an->matches[a];
-    if (mt->exclude) continue;
+    if (mt->exclude || mt->dup) continue;
+    /* an exclusion removes matches of its own theme and of its children, not others' */
     bool drop = false;
-    for (size_t b = 0; b < an->n_matches && !drop; b++) {
-      const vb__match *x = &an->matches[b];
-      if (!x->exclude || x->start > mt->start || mt->end > x->end) continue;
-      /* an exclusion removes matches of its own theme and of its children, not others' */
-      for (long t = (long)mt->theme; t >= 0 && !drop; t = an->model->themes[t].parent)
-        if ((uint32_t)t == x->theme) drop = true;
-    }
-    for (size_t b = 0; b < r->n_mentions && !drop; b++)
-      if (r->mentions[b].theme == mt->theme && r->mentions[b].start == mt->start &&
-          r->mentions[b].end == mt->end)
-        drop = true;
+    for (long t = (long)mt->theme; nx && t >= 0 && !drop; t = an->model->themes[t].parent)
+      drop = excluded_by(an, nx, (uint32_t)t, mt->start, mt->end);
     if (drop) continue;
     if (vb__grow(&r->mentions, &r->cap_mentions, r->n_mentions + 1, sizeof *r->mentions))
       return VB_ENOMEM;

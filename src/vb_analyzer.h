@@ -32,6 +32,8 @@ typedef struct vb__match {
   uint32_t tok_begin, tok_end; /* token range, or byte range for patterns */
   size_t start, end;           /* bytes */
   uint8_t exclude;
+  uint8_t dup;     /* themes.c: the same theme and span as an earlier match */
+  size_t maxend;   /* themes.c, exclusions sorted: the furthest end so far in their theme */
 } vb__match;
 
 /* sentiment.c: per language, the lexicon entries of recent word forms */
@@ -64,6 +66,11 @@ struct vb_analyzer {
   uint64_t *khash, *shash; /* per token: vb__hash() of its key and of its stem */
   size_t *belief_before;   /* per token: the nearest verb of opinion before it (sentiment.c) */
   vb__wordslot *wcache[VB_LANG_COUNT]; /* sentiment.c: word_entry() */
+  vb__match *excl;         /* themes.c: the exclusion matches, sorted */
+  size_t cap_excl;
+  struct vb__mkey { size_t start, end, idx; uint32_t theme; } *order; /* themes.c: the
+                              matches sorted by theme and span, to find duplicates */
+  size_t cap_order;
   size_t cap_belief;
   size_t cap_hash;
   vb_result res;
