@@ -64,6 +64,7 @@ SEMEVAL = {
     'delivery.fast': 'service',
     'venue.queue': 'service',
     'price': 'price',
+    'billing': 'price',
     'venue.comfort': 'ambience',
     'venue.cleanliness': 'ambience',
     'venue.ambience': 'ambience',
