@@ -192,79 +192,94 @@ done:
   return rc;
 }
 
+/* The records of a side outside the coalition C (a bit mask). */
+static vb__sc outside(const side *s, uint64_t C) {
+  vb__sc o = {0, 0, 0, 0};
+  for (size_t i = 0; i < s->n; i++)
+    if (!(s->mask[i] & C)) sc_add(&o, &s->sc[i], 1);
+  return o;
+}
+
+/* Sampled orders. In an order, a set of themes leaves "outside C" at the step its first theme
+ * enters C, so each order costs one pass over the sets of the two periods (the minimum step
+ * over a set's bits) and a pass over the K steps; the pooled sets are summed only at the rare
+ * steps where period a has no record left outside C. */
 static int sampled_split(vb_score_type t, const side *sa, const side *sb, const side *sp,
                          const int *bits, size_t K, uint64_t seed, double *phi) {
-  const side *sides[3] = {sa, sb, sp};
   size_t *order = vb__calloc(K, sizeof *order);
-  uint8_t *hit[3];
-  size_t *list[3], *start[3];
+  int pos[64];
+  vb__sc *delta[2];
+  uint8_t *bl[2];     /* the bits of each set, back to back */
+  size_t *start[2];   /* where each set's bits begin in bl */
+  delta[0] = vb__calloc(K + 1, sizeof *delta[0]);
+  delta[1] = vb__calloc(K + 1, sizeof *delta[1]);
+  const side *sides[2] = {sa, sb};
   int rc = VB_OK;
-  for (int k = 0; k < 3; k++) {
-    hit[k] = vb__calloc(sides[k]->n ? sides[k]->n : 1, 1);
-    start[k] = vb__calloc(K + 1, sizeof *start[k]);
-    list[k] = NULL;
-  }
-  for (int k = 0; k < 3; k++)
-    if (!hit[k] || !start[k]) rc = VB_ENOMEM;
-  /* per player, the sets that contain it */
-  for (int k = 0; rc == VB_OK && k < 3; k++) {
-    size_t total = 0;
-    for (size_t i = 0; i < K; i++) {
-      start[k][i] = total;
-      for (size_t j = 0; j < sides[k]->n; j++) total += sides[k]->mask[j] >> bits[i] & 1;
-    }
-    start[k][K] = total;
-    list[k] = vb__calloc(total ? total : 1, sizeof *list[k]);
-    if (!list[k]) {
-      rc = VB_ENOMEM;
-      break;
-    }
+  for (int k = 0; k < 2; k++) {
+    start[k] = vb__calloc(sides[k]->n + 1, sizeof *start[k]);
+    bl[k] = vb__calloc(64 * (sides[k]->n ? sides[k]->n : 1), 1);
+    if (!start[k] || !bl[k]) continue;
     size_t at = 0;
-    for (size_t i = 0; i < K; i++)
-      for (size_t j = 0; j < sides[k]->n; j++)
-        if (sides[k]->mask[j] >> bits[i] & 1) list[k][at++] = j;
+    for (size_t j = 0; j < sides[k]->n; j++) {
+      start[k][j] = at;
+      for (int b = 0; b < 64; b++)
+        if (sides[k]->mask[j] >> b & 1) bl[k][at++] = (uint8_t)b;
+    }
+    start[k][sides[k]->n] = at;
   }
-  if (!order) rc = VB_ENOMEM;
-  if (rc == VB_OK) {
-    for (size_t i = 0; i < K; i++) phi[i] = 0;
-    double base = vb__sc_value(t, &sa->total);
-    uint64_t state = seed;
-    for (int r = 0; r < PERMUTATIONS; r++) {
-      for (size_t i = 0; i < K; i++) order[i] = i;
-      for (size_t i = K; i-- > 1;) { /* Fisher-Yates, i = K-1 .. 1 (none when K < 2) */
-        size_t j = (size_t)(vb__splitmix(&state) % (i + 1));
-        size_t x = order[i];
-        order[i] = order[j];
-        order[j] = x;
-      }
-      vb__sc out[3];
-      for (int k = 0; k < 3; k++) {
-        out[k] = sides[k]->total;
-        memset(hit[k], 0, sides[k]->n ? sides[k]->n : 1);
-      }
-      double prev = 0; /* v of the empty coalition */
-      for (size_t s = 0; s < K; s++) {
-        size_t p = order[s];
-        for (int k = 0; k < 3; k++)
-          for (size_t q = start[k][p]; q < start[k][p + 1]; q++) {
-            size_t j = list[k][q];
-            if (hit[k][j]) continue;
-            hit[k][j] = 1;
-            sc_add(&out[k], &sides[k]->sc[j], -1);
-          }
-        double cur = v_of(t, sb, &out[0], &out[1], &out[2]) - base;
-        phi[p] += cur - prev;
-        prev = cur;
+  if (!order || !delta[0] || !delta[1] || !start[0] || !start[1] || !bl[0] || !bl[1]) {
+    rc = VB_ENOMEM;
+    goto done;
+  }
+  for (size_t i = 0; i < K; i++) phi[i] = 0;
+  double base = vb__sc_value(t, &sa->total);
+  uint64_t state = seed;
+  for (int r = 0; r < PERMUTATIONS; r++) {
+    for (size_t i = 0; i < K; i++) order[i] = i;
+    for (size_t i = K; i-- > 1;) { /* Fisher-Yates, i = K-1 .. 1 (none when K < 2) */
+      size_t j = (size_t)(vb__splitmix(&state) % (i + 1));
+      size_t x = order[i];
+      order[i] = order[j];
+      order[j] = x;
+    }
+    for (int b = 0; b < 64; b++) pos[b] = (int)K; /* bits of no player never enter */
+    for (size_t i = 0; i < K; i++) pos[bits[order[i]]] = (int)i;
+    for (int k = 0; k < 2; k++) {
+      memset(delta[k], 0, (K + 1) * sizeof *delta[k]);
+      for (size_t j = 0; j < sides[k]->n; j++) {
+        int step = (int)K;
+        for (size_t q = start[k][j]; q < start[k][j + 1]; q++)
+          if (pos[bl[k][q]] < step) step = pos[bl[k][q]];
+        sc_add(&delta[k][step], &sides[k]->sc[j], 1);
       }
     }
-    for (size_t i = 0; i < K; i++) phi[i] /= PERMUTATIONS;
+    vb__sc out[2] = {sa->total, sb->total};
+    uint64_t C = 0;
+    double prev = 0; /* v of the empty coalition */
+    for (size_t s = 0; s < K; s++) {
+      size_t p = order[s];
+      C |= (uint64_t)1 << bits[p];
+      sc_add(&out[0], &delta[0][s], -1);
+      sc_add(&out[1], &delta[1][s], -1);
+      double cur;
+      if (out[0].n > 0 || out[1].n <= 0) {
+        cur = v_of(t, sb, &out[0], &out[1], &out[0]) - base;
+      } else {
+        vb__sc op = outside(sp, C);
+        cur = v_of(t, sb, &out[0], &out[1], &op) - base;
+      }
+      phi[p] += cur - prev;
+      prev = cur;
+    }
   }
-  for (int k = 0; k < 3; k++) {
-    vb__free(hit[k]);
-    vb__free(start[k]);
-    vb__free(list[k]);
-  }
+  for (size_t i = 0; i < K; i++) phi[i] /= PERMUTATIONS;
+done:
   vb__free(order);
+  for (int k = 0; k < 2; k++) {
+    vb__free(delta[k]);
+    vb__free(start[k]);
+    vb__free(bl[k]);
+  }
   return rc;
 }
 
