@@ -288,22 +288,31 @@ static uint32_t spelling(const char *s, size_t n) {
 /* Adds the votes of one word: a listed word's vote, shared by the languages that list it, or
  * half a vote for its spelling. The parts of a hyphenated word that is not listed
  * (politi-pengeafpresning) count as words of their own. */
-static void word_votes(const vb__langid *li, const char *s, size_t n, double *score) {
-  uint32_t mask;
-  if (!vb__strmap_get(&li->words, s, n, &mask)) {
-    const char *h = memchr(s, '-', n);
-    if (h) {
-      if (h > s) word_votes(li, s, (size_t)(h - s), score);
-      word_votes(li, h + 1, n - (size_t)(h - s) - 1, score);
-      return;
-    }
-    mask = spelling(s, n);
-  }
-  if (!mask) return;
+static void add_votes(uint32_t mask, double *score) {
   static const double share[4] = {0, 1.0, 1.0 / 2, 1.0 / 3};
   double w = share[langs_in(mask)] * (mask & CUE ? 0.5 : 1.0);
   for (int l = VB_LANG_EN; l <= VB_LANG_DA; l++)
     if (mask & (1u << l)) score[l] += w;
+}
+
+static void word_votes(const vb__langid *li, const char *s, size_t n, double *score);
+
+/* The votes of a word that is not listed: its hyphenated parts as words, or its spelling. */
+static void unlisted_votes(const vb__langid *li, const char *s, size_t n, double *score) {
+  const char *h = memchr(s, '-', n);
+  if (h) {
+    if (h > s) word_votes(li, s, (size_t)(h - s), score);
+    word_votes(li, h + 1, n - (size_t)(h - s) - 1, score);
+    return;
+  }
+  uint32_t mask = spelling(s, n);
+  if (mask) add_votes(mask, score);
+}
+
+static void word_votes(const vb__langid *li, const char *s, size_t n, double *score) {
+  uint32_t mask;
+  if (vb__strmap_get(&li->words, s, n, &mask)) add_votes(mask, score);
+  else unlisted_votes(li, s, n, score);
 }
 
 /* Swedish and Danish write compounds as one word (kundtjänsten, leveringstiden): a word in no
@@ -383,7 +392,37 @@ vb_lang vb__langid_run(vb__langid *li, const char *text, size_t len, const char 
   }
   if (extra)
     for (int l = VB_LANG_EN; l <= VB_LANG_DA; l++) score[l] += extra[l];
-  for (size_t i = 0; i < n_words; i++) word_votes(li, keys[i], lens[i], score);
+  /* Listed words first; the unlisted ones (up to 64 remembered) are looked at only when their
+   * spelling could still change the answer: each gives at most half a vote to a language, so a
+   * lead of more than CLEAR_LEAD + half a vote per unlisted word stands (a hyphenated word may
+   * hold listed words: then they are always looked at). */
+  size_t unlisted[64], n_unlisted = 0;
+  bool hyphen = false;
+  for (size_t i = 0; i < n_words; i++) {
+    uint32_t mask;
+    if (vb__strmap_get(&li->words, keys[i], lens[i], &mask)) {
+      add_votes(mask, score);
+    } else if (n_unlisted < 64) {
+      unlisted[n_unlisted++] = i;
+      hyphen = hyphen || memchr(keys[i], '-', lens[i]);
+    } else {
+      unlisted_votes(li, keys[i], lens[i], score);
+    }
+  }
+  {
+    double a = 0, b = 0;
+    for (int l = VB_LANG_EN; l <= VB_LANG_DA; l++) {
+      if (score[l] > a) {
+        b = a;
+        a = score[l];
+      } else if (score[l] > b) {
+        b = score[l];
+      }
+    }
+    if (hyphen || a - b < CLEAR_LEAD + 0.5 * (double)n_unlisted)
+      for (size_t k = 0; k < n_unlisted; k++)
+        unlisted_votes(li, keys[unlisted[k]], lens[unlisted[k]], score);
+  }
   double top0 = 0, second0 = 0;
   for (int l = VB_LANG_EN; l <= VB_LANG_DA; l++) {
     if (score[l] > top0) {
