@@ -119,6 +119,8 @@ typedef struct job {
   size_t by_lang[VB_LANG_COUNT];
   size_t bytes;
   double t0, last_progress;
+  FILE *cur_in;              /* the input being read (for the progress line's position) */
+  double in_done, in_total;  /* bytes of the inputs finished, and of all (0: not known) */
   struct pool *pool; /* the workers and the batches in flight (cmd_annotate.c) */
 } job;
 

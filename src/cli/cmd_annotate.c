@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -78,15 +79,27 @@ void job_free(job *j) {
   vb_model_free(j->m);
 }
 
+/* The progress line on a terminal: records, input MB read (of the total when the inputs are
+ * files), MB/s and the time left at that rate. */
 static void progress(job *j, bool final) {
   if (j->o.quiet || !isatty(2)) return;
   double t = now();
   if (!final && t - j->last_progress < 0.5) return;
   j->last_progress = t;
   double secs = t - j->t0;
-  fprintf(stderr, "\r%s: %zu records, %.1f MB, %.1f MB/s%s", j->cmd, j->records,
-          (double)j->bytes / 1e6, secs > 0 ? (double)j->bytes / 1e6 / secs : 0.0,
-          final ? "\n" : "   ");
+  off_t pos = j->cur_in ? ftello(j->cur_in) : 0;
+  /* a pipe has no position: count the texts' bytes instead */
+  double done = pos >= 0 && (j->cur_in || j->in_done > 0) ? j->in_done + (double)pos
+                                                          : (double)j->bytes;
+  double rate = secs > 0 ? done / secs : 0.0;
+  fprintf(stderr, "\r%s: %zu records, %.1f", j->cmd, j->records, done / 1e6);
+  if (j->in_total > 0) fprintf(stderr, " of %.1f", j->in_total / 1e6);
+  fprintf(stderr, " MB, %.1f MB/s", rate / 1e6);
+  if (!final && j->in_total > done && rate > 0) {
+    long left = (long)((j->in_total - done) / rate + 0.5);
+    fprintf(stderr, ", %ld:%02ld left", left / 60, left % 60);
+  }
+  fputs(final ? "\n" : "      ", stderr);
 }
 
 static void write_error_record(const job *j, FILE *fp, const char *id, size_t idlen, long line,
@@ -581,6 +594,7 @@ static int run_input(job *j, const char *path) {
   bool is_stdin = !strcmp(path, "-");
   FILE *fp = is_stdin ? stdin : fopen(path, "rb");
   const char *name = is_stdin ? "<stdin>" : path;
+  j->cur_in = fp;
   if (!fp) {
     fprintf(stderr, "%s:1:1: cannot open the file: %s\n", path, strerror(errno));
     j->problems++;
@@ -711,6 +725,15 @@ static int run_input(job *j, const char *path) {
 }
 
 int job_run(job *j) {
+  /* the inputs' total size, for the progress line (unknown when one is not a regular file) */
+  for (int i = 0; i < j->o.n_files; i++) {
+    struct stat sb;
+    if (strcmp(j->o.files[i], "-") == 0 || stat(j->o.files[i], &sb) || !S_ISREG(sb.st_mode)) {
+      j->in_total = 0;
+      break;
+    }
+    j->in_total += (double)sb.st_size;
+  }
   int status = pool_start(j);
   if (status) {
     pool_finish(j);
@@ -722,6 +745,9 @@ int job_run(job *j) {
   int n = j->o.n_files ? j->o.n_files : 1;
   for (int i = 0; i < n; i++) {
     int rc = run_input(j, files[i]);
+    struct stat sb;
+    if (strcmp(files[i], "-") != 0 && stat(files[i], &sb) == 0) j->in_done += (double)sb.st_size;
+    j->cur_in = NULL;
     if (rc == EXIT_INTERNAL || rc == EXIT_USAGE) {
       pool_finish(j);
       return rc;
