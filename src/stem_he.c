@@ -125,7 +125,7 @@ static bool known(const vb__he_vocab *v, const char *s, size_t len) {
 
 static bool in_list(const hword *list, const char *s, size_t len) {
   for (const hword *w = list; w->s; w++)
-    if (w->n == len && memcmp(w->s, s, len) == 0) return true;
+    if (w->n == len && w->s[len - 1] == s[len - 1] && memcmp(w->s, s, len) == 0) return true;
   return false;
 }
 
@@ -134,8 +134,9 @@ static bool is_protected(const char *s, size_t len) { return in_list(protected_w
 size_t vb__he_prefixes(const char *key, size_t len, size_t *lens, size_t max) {
   size_t n = 0;
   if (!hebrew_word(key, len, true, NULL)) return 0;
+  /* every letter is two bytes, D7 xx: the first letter's second byte settles most entries */
   for (const hword *p = he_prefixes; p->s && n < max; p++)
-    if (p->n + 4 <= len && memcmp(key, p->s, p->n) == 0) lens[n++] = p->n;
+    if (p->n + 4 <= len && p->s[1] == key[1] && memcmp(key, p->s, p->n) == 0) lens[n++] = p->n;
   return n;
 }
 
@@ -396,7 +397,10 @@ int vb__he_stem(const vb__he_vocab *v, const char *key, size_t len, vb__buf *out
     size_t pl = plens[a];
     for (const hword *s = he_suffixes; ; s++) {
       size_t sl = s->n;
-      if (s->s && (sl > len - pl || memcmp(key + len - sl, s->s, sl) != 0)) continue;
+      if (s->s && (sl > len - pl ||
+                    (sl && key[len - 1] != s->s[sl - 1]) ||
+                    memcmp(key + len - sl, s->s, sl) != 0))
+        continue;
       if (len - pl - sl >= 6 && known(v, key + pl, len - pl - sl)) {
         size_t stem_len = len - pl - sl;
         /* the longest known stem; on a tie the shorter prefix (שלחנו is שלח+נו, not ש+לחנו) */
@@ -438,7 +442,10 @@ int vb__he_stem(const vb__he_vocab *v, const char *key, size_t len, vb__buf *out
       size_t pl = plens[a];
       for (const hword *s = he_suffixes;; s++) {
         size_t sl = s->n;
-        if (s->s && (sl > len - pl || memcmp(key + len - sl, s->s, sl) != 0)) continue;
+        if (s->s && (sl > len - pl ||
+                    (sl && key[len - 1] != s->s[sl - 1]) ||
+                    memcmp(key + len - sl, s->s, sl) != 0))
+        continue;
         size_t core = len - pl - sl;
         tbuf cand;
         unsigned allow = prefix_allows(key, pl);
