@@ -527,6 +527,13 @@ static int tsv_record(vb_reader *rd, bool txt) {
       return 1;
     }
     rd->rec.n_invalid_utf8 = (unsigned)rd->line_bad;
+    if (txt && rd->line.len > rd->max_field) {
+      report(rd, VB_PROBLEM_ERROR, rd->lineno, 1,
+             "a line is longer than %zu bytes (see --max-field); record kept as an error",
+             rd->max_field);
+      record_error(rd, VB_ELIMIT, "field too large");
+      return cell_add(rd, "", 0, true) ? VB_ENOMEM : 1;
+    }
     if (txt) return cell_add(rd, rd->line.data, rd->line.len, true) ? VB_ENOMEM : 1;
     if (rd->line.len == 0) continue; /* blank line */
     const char *p = rd->line.data, *end = p + rd->line.len;

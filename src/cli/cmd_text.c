@@ -6,17 +6,26 @@
 
 #include "cli.h"
 
+/* The input, one document a line, read by the library's reader in plain-text mode: LF, CRLF
+ * and lone CR line ends, a BOM skipped, invalid UTF-8 and NUL bytes repaired and each reported
+ * as FILE:LINE:COLUMN, a line longer than --max-field skipped to its end without being stored
+ * (memory stays bounded whatever the input). Every line gives one output, an over-long one an
+ * empty document. */
 typedef struct lines {
   FILE *fp;
   const char *name;
-  char *buf;
-  size_t cap;
-  char *fixed;
-  size_t fixed_cap;
-  long lineno;
+  vb_reader *rd;
+  int h;
   int bad; /* problems reported */
-  bool strict;
+  bool strict, read_error;
 } lines;
+
+static void on_problem(void *ctx, int severity, const vb_error *e) {
+  lines *l = ctx;
+  if (severity == VB_PROBLEM_ERROR) l->bad++;
+  fprintf(stderr, "%s:%ld:%ld: %s%s\n", e->file, e->line, e->column > 0 ? e->column : 1,
+          severity == VB_PROBLEM_ERROR ? "" : "warning: ", e->message);
+}
 
 static int lines_open(lines *l, const opts *o) {
   memset(l, 0, sizeof *l);
@@ -32,49 +41,37 @@ static int lines_open(lines *l, const opts *o) {
     fprintf(stderr, "%s:1:1: cannot open the file: %s\n", path, strerror(errno));
     return EXIT_BADINPUT;
   }
-  return EXIT_OK;
+  vb_reader_options ro = {0};
+  ro.format = VB_FORMAT_TXT;
+  ro.name = path;
+  ro.max_field = o->max_field;
+  vb_error e = {0};
+  int rc = vb_reader_new(l->fp, &ro, on_problem, l, &l->rd, &e);
+  if (rc == VB_ENOTFOUND) return EXIT_OK; /* an empty input: no lines, no output */
+  if (rc) {
+    msg_error(&e);
+    return rc == VB_ENOMEM ? EXIT_INTERNAL : EXIT_BADINPUT;
+  }
+  l->h = vb_reader_field(l->rd, "text", NULL);
+  return l->h < 0 ? EXIT_INTERNAL : EXIT_OK;
 }
 
 static void lines_close(lines *l) {
+  vb_reader_free(l->rd);
   if (l->fp && l->fp != stdin) fclose(l->fp);
-  free(l->buf);
-  free(l->fixed);
 }
 
-/* The next line without its terminator, repaired to valid UTF-8 (problems reported).
- * Returns its length, or -1 at the end. */
+/* The next line without its terminator, valid UTF-8. Returns its length, or -1 at the end. */
 static long lines_next(lines *l, const char **text) {
-  ssize_t n = getline(&l->buf, &l->cap, l->fp);
-  if (n < 0) return -1;
-  l->lineno++;
-  while (n > 0 && (l->buf[n - 1] == '\n' || l->buf[n - 1] == '\r')) n--;
-  size_t len = (size_t)n;
-  if (l->lineno == 1 && len >= 3 && !memcmp(l->buf, "\xEF\xBB\xBF", 3)) {
-    memmove(l->buf, l->buf + 3, len - 3);
-    len -= 3;
-  }
-  size_t bad = vb_utf8_check(l->buf, len);
-  const char *nul = memchr(l->buf, '\0', len);
-  if (bad < len || nul) {
-    size_t col = nul && (size_t)(nul - l->buf) < bad ? (size_t)(nul - l->buf) : bad;
-    fprintf(stderr, "%s:%ld:%zu: %s\n", l->name, l->lineno, col + 1,
-            nul && (size_t)(nul - l->buf) == col ? "NUL byte replaced by U+FFFD"
-                                                  : "invalid UTF-8 replaced by U+FFFD");
-    l->bad++;
-    if (l->fixed_cap < len * 3 + 1) {
-      free(l->fixed);
-      l->fixed_cap = len * 3 + 1;
-      l->fixed = malloc(l->fixed_cap);
-      if (!l->fixed) return -1;
-    }
-    len = vb_utf8_repair(l->buf, len, l->fixed, l->fixed_cap, NULL);
-    for (size_t i = 0; i < len; i++)
-      if (l->fixed[i] == '\0') l->fixed[i] = ' ';
-    *text = l->fixed;
-    return (long)len;
-  }
-  *text = l->buf;
-  return (long)len;
+  if (!l->rd) return -1;
+  const vb_record *rec;
+  int rc = vb_reader_next(l->rd, &rec);
+  if (rc < 0) l->read_error = true;
+  if (rc != 1) return -1;
+  size_t n = 0;
+  const char *t = rec->error ? NULL : vb_reader_get(l->rd, l->h, &n);
+  *text = t ? t : "";
+  return t ? (long)n : 0;
 }
 
 static int setup(const char *cmd, int argc, char **argv, const char *allowed, opts *o,
@@ -115,8 +112,8 @@ static int finish(lines *l, vb_analyzer *an, vb_model *m, int rc) {
     msg("error writing standard output: %s", strerror(errno));
     rc = EXIT_INTERNAL;
   }
-  if (rc == EXIT_OK && l->fp && ferror(l->fp)) {
-    msg("error reading %s", l->name);
+  if (rc == EXIT_OK && l->read_error) {
+    fprintf(stderr, "%s: cannot read the input further: %s\n", l->name, strerror(errno));
     rc = EXIT_BADINPUT;
   }
   if (rc == EXIT_OK && l->bad) rc = EXIT_BADINPUT;
@@ -131,7 +128,7 @@ int cmd_tokenize(int argc, char **argv) {
   vb_model *m = NULL;
   vb_analyzer *an = NULL;
   lines l = {0};
-  int rc = setup("tokenize", argc, argv, "lang lang-default format data strict", &o, &m, &an, &l);
+  int rc = setup("tokenize", argc, argv, "lang lang-default format data strict max-field", &o, &m, &an, &l);
   vb_run_options ro = {VB_LANG_UND, VB_LANG_UND, VB_RUN_TOKENS_ONLY};
   if (!rc) rc = parse_lang("tokenize", o.lang, &ro.lang);
   if (!rc) rc = parse_lang("tokenize", o.lang_default, &ro.lang_default);
@@ -167,7 +164,7 @@ int cmd_stem(int argc, char **argv) {
   vb_model *m = NULL;
   vb_analyzer *an = NULL;
   lines l = {0};
-  int rc = setup("stem", argc, argv, "lang data strict", &o, &m, &an, &l);
+  int rc = setup("stem", argc, argv, "lang data strict max-field", &o, &m, &an, &l);
   vb_lang lang = VB_LANG_UND;
   if (!rc) rc = parse_lang("stem", o.lang, &lang);
   if (!rc && lang == VB_LANG_UND) {
@@ -198,7 +195,7 @@ int cmd_langid(int argc, char **argv) {
   vb_model *m = NULL;
   vb_analyzer *an = NULL;
   lines l = {0};
-  int rc = setup("langid", argc, argv, "lang-default format data strict", &o, &m, &an, &l);
+  int rc = setup("langid", argc, argv, "lang-default format data strict max-field", &o, &m, &an, &l);
   vb_lang dflt = VB_LANG_UND;
   if (!rc) rc = parse_lang("langid", o.lang_default, &dflt);
   if (rc) return finish(&l, an, m, rc);

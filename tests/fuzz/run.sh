@@ -15,16 +15,18 @@ sh "$here/seed.sh" "$work/seeds" >/dev/null
 cp "$here/corpus/$t"/* "$work/corpus/" 2>/dev/null || true
 cp "$work/seeds/$t"/* "$work/corpus/" 2>/dev/null || true
 cd "$work"
-# -timeout: an input that runs 10 s is a hang; -ignore_crashes: keep going after a finding,
-# so that one run collects them all.
-nice -n 19 "$bin" -fork=2 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 -timeout=10 \
+# -timeout: an input that runs 60 s is a hang (on a loaded machine a run of 1 s can take
+# ten); -ignore_crashes: keep going after a finding, so that one run collects them all.
+nice -n 19 "$bin" -fork=2 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 -timeout=60 \
   -rss_limit_mb=2048 -max_len=16384 -max_total_time="$secs" -artifact_prefix="$work/artifacts/" \
   corpus >log 2>&1 || true
 execs=$(grep -Eo '^#[0-9]+' log | tail -1 | tr -d '#')
 found=$(ls artifacts | wc -l | tr -d ' ')
-# minimise everything into the committed corpus
+# minimise everything into the committed corpus: -use_counters=0 keeps one input per covered
+# edge (not per hit-count bucket), which keeps the committed corpus small (tens of files)
 mkdir -p merged
-nice -n 19 "$bin" -merge=1 -timeout=10 merged "$here/corpus/$t" corpus >merge.log 2>&1 || true
+nice -n 19 "$bin" -merge=1 -use_counters=0 -timeout=60 merged "$here/corpus/$t" corpus \
+  >merge.log 2>&1 || true
 # regression inputs (regress-*: crashes found and fixed) stay whatever their coverage
 find "$here/corpus/$t" -type f ! -name 'regress-*' -delete
 cp merged/* "$here/corpus/$t/"

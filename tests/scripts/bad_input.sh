@@ -85,6 +85,16 @@ check mixed_line_ends 0 4 "" -- $A mixed.csv
 printf 'id,text\n1,a\n2,"b\n' >mixed2.csv
 check line_after_unclosed_quote 2 2 "mixed2.csv:3:1: quoted field not closed before the end of the input" -- $A mixed2.csv
 
+# the line commands (tokenize, stem, langid) read through the same reader: one output per line
+printf 'one good\rtwo bad\r\nthree\n' >lines.txt
+check langid_cr_lines 0 3 "" -- langid lines.txt
+python3 -c "print('x' * 5000); print('short line')" >longline.txt
+check langid_line_cap 2 2 "longline.txt:1:1: a line is longer than 1024 bytes (see --max-field); record kept as an error" -- langid --max-field 1K longline.txt
+more langid_line_cap_output [ "$(tr '\n' ' ' <out.txt)" = "und en " ]
+printf 'caf\351 \000x\n' >badline.txt
+check tokenize_invalid_utf8 2 5 "badline.txt:1:4: invalid UTF-8 (byte 0xE9" -- tokenize badline.txt
+more tokenize_nul grep -qF "badline.txt:1:6: NUL byte replaced by U+FFFD" err.txt
+
 # ---- CSV structure ----
 printf 'id,text\n1,fine\n2,"never closed\n3,next record\n4,last one\n' >unterminated.csv
 check unterminated_quote 2 4 "unterminated.csv:3:1: quoted field not closed before the end of the input (opened on this line)" -- $A unterminated.csv
