@@ -49,10 +49,10 @@ typedef struct html {
   const render_info *info;
   const opts *in; /* the inputs, for discovery; NULL: none */
   vb_score_type type;
-  int dec;          /* decimals of the score */
-  const char *sl;   /* its short name */
-  vb_analyzer *an;  /* quotes are re-analysed for highlighting */
-  vb_lang lang;     /* the most frequent language: for excerpts too short to identify */
+  int dec;         /* decimals of the score */
+  const char *sl;  /* its short name */
+  vb_analyzer *an; /* quotes are re-analysed for highlighting */
+  vb_lang lang;    /* the most frequent language: for excerpts too short to identify */
   char key[160];
 } html;
 
@@ -67,18 +67,38 @@ static void esc(FILE *fp, const char *s, size_t n) {
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
     switch (c) {
-    case '&': fputs("&amp;", fp); break;
-    case '<': fputs("&lt;", fp); break;
-    case '>': fputs("&gt;", fp); break;
-    case '"': fputs("&quot;", fp); break;
-    case '\'': fputs("&#39;", fp); break;
-    case '/': fputs("&#47;", fp); break;
-    case ':': fputs("&#58;", fp); break;
-    case '=': fputs("&#61;", fp); break;
-    case '`': fputs("&#96;", fp); break;
+    case '&':
+      fputs("&amp;", fp);
+      break;
+    case '<':
+      fputs("&lt;", fp);
+      break;
+    case '>':
+      fputs("&gt;", fp);
+      break;
+    case '"':
+      fputs("&quot;", fp);
+      break;
+    case '\'':
+      fputs("&#39;", fp);
+      break;
+    case '/':
+      fputs("&#47;", fp);
+      break;
+    case ':':
+      fputs("&#58;", fp);
+      break;
+    case '=':
+      fputs("&#61;", fp);
+      break;
+    case '`':
+      fputs("&#96;", fp);
+      break;
     default:
-      if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) fputs("&#xFFFD;", fp);
-      else fputc(c, fp);
+      if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
+        fputs("&#xFFFD;", fp);
+      else
+        fputc(c, fp);
     }
   }
 }
@@ -159,18 +179,26 @@ static void pval(html *h, const char *key, double p) {
     if (!isnan(p)) fprintf(fp, "%.17g", p);
     fputs("\" data-d=\"3\" data-x=\"1\"", fp);
   }
-  if (isnan(p)) fputs(">\xe2\x80\x93</span>", fp);
-  else if (p < 0.001) fputs(">&lt;0.001</span>", fp);
-  else fprintf(fp, ">%.3f</span>", p);
+  if (isnan(p))
+    fputs(">\xe2\x80\x93</span>", fp);
+  else if (p < 0.001)
+    fputs(">&lt;0.001</span>", fp);
+  else
+    fprintf(fp, ">%.3f</span>", p);
 }
 
 static const char *score_label(vb_score_type t) {
   switch (t) {
-  case VB_SCORE_NPS: return "NPS";
-  case VB_SCORE_CSAT: return "CSAT %";
-  case VB_SCORE_CES: return "CES";
-  case VB_SCORE_RATING: return "mean rating";
-  default: return "score";
+  case VB_SCORE_NPS:
+    return "NPS";
+  case VB_SCORE_CSAT:
+    return "CSAT %";
+  case VB_SCORE_CES:
+    return "CES";
+  case VB_SCORE_RATING:
+    return "mean rating";
+  default:
+    return "score";
   }
 }
 
@@ -183,7 +211,8 @@ static double nice_step(double range, int ticks) {
 
 static int theme_depth(const vb_model *m, size_t theme) {
   int d = 0;
-  for (long p = vb_model_theme_parent(m, theme); p >= 0 && d < 16; p = vb_model_theme_parent(m, (size_t)p))
+  for (long p = vb_model_theme_parent(m, theme); p >= 0 && d < 16;
+       p = vb_model_theme_parent(m, (size_t)p))
     d++;
   return d;
 }
@@ -270,7 +299,8 @@ static const char css[] =
     "@page{size:A4;margin:14mm 12mm}\n"
     "@media print{body{max-width:none;padding:0;font-size:10pt}nav{display:none}"
     ".wide{overflow:visible}table{font-size:8.5pt}table.themes{font-size:7pt}"
-    "table.themes th,table.themes td{padding:2px 3px}table.themes th{font-size:7pt}table.themes td:first-child{min-width:0}"
+    "table.themes th,table.themes td{padding:2px 3px}table.themes th{font-size:7pt}table.themes "
+    "td:first-child{min-width:0}"
     "table.themes td.verdict{min-width:0}td.verdict span{font-size:6.5pt}"
     "svg.inl{width:34px;height:10px}td .id{font-size:6pt}td.verdict span{white-space:normal}"
     "*{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
@@ -299,8 +329,9 @@ static void page_start(html *h) {
 /* A horizontal bar centred on zero: negative red to the left, positive green to the right. */
 static void impact_bar(html *h, double v, double max) {
   const double w = 90, hh = 14, mid = w / 2;
-  fprintf(h->fp, "<svg class=\"inl chart\" data-chart=\"impact-bar\" width=\"%g\" height=\"%g\" "
-                 "viewBox=\"0 0 %g %g\" role=\"img\" aria-label=\"impact\">",
+  fprintf(h->fp,
+          "<svg class=\"inl chart\" data-chart=\"impact-bar\" width=\"%g\" height=\"%g\" "
+          "viewBox=\"0 0 %g %g\" role=\"img\" aria-label=\"impact\">",
           w, hh, w, hh);
   fprintf(h->fp, "<line class=\"ax\" x1=\"%g\" y1=\"0\" x2=\"%g\" y2=\"%g\"/>", mid, mid, hh);
   if (!isnan(v) && max > 0) {
@@ -315,16 +346,18 @@ static void impact_bar(html *h, double v, double max) {
 /* Prevalence as a bar with its interval as a whisker, on a scale up to `max`. */
 static void prev_bar(html *h, double v, double lo, double hi, double max) {
   const double w = 80, hh = 14;
-  fprintf(h->fp, "<svg class=\"inl chart\" data-chart=\"prevalence-bar\" width=\"%g\" "
-                 "height=\"%g\" viewBox=\"0 0 %g %g\" role=\"img\" aria-label=\"prevalence\">",
+  fprintf(h->fp,
+          "<svg class=\"inl chart\" data-chart=\"prevalence-bar\" width=\"%g\" "
+          "height=\"%g\" viewBox=\"0 0 %g %g\" role=\"img\" aria-label=\"prevalence\">",
           w, hh, w, hh);
   fprintf(h->fp, "<rect x=\"0\" y=\"3\" width=\"%g\" height=\"%g\" fill=\"#eef0f1\"/>", w, hh - 6);
   if (!isnan(v) && max > 0) {
     fprintf(h->fp, "<rect x=\"0\" y=\"3\" width=\"%.1f\" height=\"%g\" fill=\"#5d6d7e\"/>",
             v / max * w, hh - 6);
     if (!isnan(lo) && !isnan(hi))
-      fprintf(h->fp, "<line x1=\"%.1f\" y1=\"%g\" x2=\"%.1f\" y2=\"%g\" stroke=\"%s\" "
-                     "stroke-width=\"1.5\"/>",
+      fprintf(h->fp,
+              "<line x1=\"%.1f\" y1=\"%g\" x2=\"%.1f\" y2=\"%g\" stroke=\"%s\" "
+              "stroke-width=\"1.5\"/>",
               lo / max * w, hh / 2, hi / max * w, hh / 2, C_INK);
   }
   fputs("</svg>", h->fp);
@@ -334,9 +367,12 @@ static void prev_bar(html *h, double v, double lo, double hi, double max) {
 
 static const char *dist_colour(vb_score_type t, double v, double lo, double hi) {
   switch (t) {
-  case VB_SCORE_NPS: return v <= 6 ? C_NEG : v <= 8 ? C_MID : C_POS;
-  case VB_SCORE_CSAT: return v <= 2 ? C_NEG : v <= 3 ? C_MID : C_POS;
-  case VB_SCORE_CES: return v <= 3 ? C_NEG : v <= 4 ? C_MID : C_POS;
+  case VB_SCORE_NPS:
+    return v <= 6 ? C_NEG : v <= 8 ? C_MID : C_POS;
+  case VB_SCORE_CSAT:
+    return v <= 2 ? C_NEG : v <= 3 ? C_MID : C_POS;
+  case VB_SCORE_CES:
+    return v <= 3 ? C_NEG : v <= 4 ? C_MID : C_POS;
   default: {
     double f = hi > lo ? (v - lo) / (hi - lo) : 0.5;
     return f < 1.0 / 3 ? C_NEG : f < 2.0 / 3 ? C_MID : C_POS;
@@ -347,13 +383,15 @@ static const char *dist_colour(vb_score_type t, double v, double lo, double hi) 
 static void distribution_bar(html *h) {
   const vb_table *t = h->t;
   size_t total = 0;
-  for (size_t i = 0; i < t->dist_n; i++) total += t->dist_count[i];
+  for (size_t i = 0; i < t->dist_n; i++)
+    total += t->dist_count[i];
   if (!total) return;
   const double w = 640, bh = 26, hh = 58;
   FILE *fp = h->fp;
-  fprintf(fp, "<figure><svg class=\"chart\" data-chart=\"distribution\" width=\"%g\" "
-              "height=\"%g\" viewBox=\"0 0 %g %g\" role=\"img\" "
-              "aria-label=\"distribution of the scores\"><title>Distribution of the scores</title>",
+  fprintf(fp,
+          "<figure><svg class=\"chart\" data-chart=\"distribution\" width=\"%g\" "
+          "height=\"%g\" viewBox=\"0 0 %g %g\" role=\"img\" "
+          "aria-label=\"distribution of the scores\"><title>Distribution of the scores</title>",
           w, hh, w, hh);
   double x = 0, lo = t->dist_value[0], hi = t->dist_value[t->dist_n - 1];
   for (size_t i = 0; i < t->dist_n; i++) {
@@ -361,12 +399,14 @@ static void distribution_bar(html *h) {
     char v[32];
     fmtn(v, sizeof v, t->dist_value[i], t->dist_value[i] == floor(t->dist_value[i]) ? 0 : 2, false);
     if (bw > 0) {
-      fprintf(fp, "<rect x=\"%.2f\" y=\"0\" width=\"%.2f\" height=\"%g\" fill=\"%s\" "
-                  "stroke=\"#fff\" stroke-width=\"1\"><title>%s: %zu</title></rect>",
+      fprintf(fp,
+              "<rect x=\"%.2f\" y=\"0\" width=\"%.2f\" height=\"%g\" fill=\"%s\" "
+              "stroke=\"#fff\" stroke-width=\"1\"><title>%s: %zu</title></rect>",
               x, bw, bh, dist_colour(t->type, t->dist_value[i], lo, hi), v, t->dist_count[i]);
       if (bw >= 16) {
-        fprintf(fp, "<text x=\"%.1f\" y=\"17\" text-anchor=\"middle\" class=\"lbl\" "
-                    "style=\"fill:#fff;font-weight:600\">%s</text>",
+        fprintf(fp,
+                "<text x=\"%.1f\" y=\"17\" text-anchor=\"middle\" class=\"lbl\" "
+                "style=\"fill:#fff;font-weight:600\">%s</text>",
                 x + bw / 2, v);
         fprintf(fp, "<text x=\"%.1f\" y=\"42\" text-anchor=\"middle\" class=\"tick\">%zu</text>",
                 x + bw / 2, t->dist_count[i]);
@@ -462,7 +502,10 @@ static void headline(html *h) {
     const char *names[3][3] = {{"promoters (9-10)", "passives (7-8)", "detractors (0-6)"},
                                {"satisfied (4-5)", "neutral (3)", "dissatisfied (1-2)"},
                                {"agree (5-7)", "neutral (4)", "disagree (1-3)"}};
-    int k = t->type == VB_SCORE_NPS ? 0 : t->type == VB_SCORE_CSAT ? 1 : t->type == VB_SCORE_CES ? 2 : -1;
+    int k = t->type == VB_SCORE_NPS    ? 0
+            : t->type == VB_SCORE_CSAT ? 1
+            : t->type == VB_SCORE_CES  ? 2
+                                       : -1;
     if (k >= 0) {
       fprintf(fp, "%s ", names[k][0]);
       num(h, "/score/top", t->score.top, 1, 100, "%", false);
@@ -474,7 +517,8 @@ static void headline(html *h) {
     }
     fputs("mean ", fp);
     num(h, "/score/mean", t->score.mean, 2, 1, NULL, false);
-    if (t->missing_score) fprintf(fp, " &middot; %zu analysed records without a usable score", t->missing_score);
+    if (t->missing_score)
+      fprintf(fp, " &middot; %zu analysed records without a usable score", t->missing_score);
     fputs("</p>\n", fp);
   }
   if (t->analysed) {
@@ -515,11 +559,16 @@ static void headline(html *h) {
 
 static const char *verdict_class(int v) {
   switch (v) {
-  case VB_VERDICT_COMMON_SEVERE: return "v-common-severe";
-  case VB_VERDICT_RARE_SEVERE: return "v-rare-severe";
-  case VB_VERDICT_COMMON_LIFT: return "v-common-lift";
-  case VB_VERDICT_RARE_LIFT: return "v-rare-lift";
-  default: return "v-other";
+  case VB_VERDICT_COMMON_SEVERE:
+    return "v-common-severe";
+  case VB_VERDICT_RARE_SEVERE:
+    return "v-rare-severe";
+  case VB_VERDICT_COMMON_LIFT:
+    return "v-common-lift";
+  case VB_VERDICT_RARE_LIFT:
+    return "v-rare-lift";
+  default:
+    return "v-other";
   }
 }
 
@@ -533,8 +582,10 @@ static void theme_table(html *h) {
   }
   double max_imp = 0, max_prev = 0;
   for (size_t i = 0; i < t->n_rows; i++) {
-    if (!isnan(t->rows[i].impact) && fabs(t->rows[i].impact) > max_imp) max_imp = fabs(t->rows[i].impact);
-    if (!isnan(t->rows[i].prev_high) && t->rows[i].prev_high > max_prev) max_prev = t->rows[i].prev_high;
+    if (!isnan(t->rows[i].impact) && fabs(t->rows[i].impact) > max_imp)
+      max_imp = fabs(t->rows[i].impact);
+    if (!isnan(t->rows[i].prev_high) && t->rows[i].prev_high > max_prev)
+      max_prev = t->rows[i].prev_high;
   }
   bool scored = t->type != VB_SCORE_NONE;
   fputs("<div class=\"wide\"><table class=\"themes\"><thead><tr><th>theme</th>"
@@ -542,16 +593,17 @@ static void theme_table(html *h) {
         "interval)</th>",
         fp);
   if (scored)
-    fprintf(fp, "<th class=\"r\">%s of<br>mentioners</th><th class=\"r\" colspan=\"2\">impact</th>"
-                "<th class=\"r\">p</th><th class=\"r\">q</th>",
+    fprintf(fp,
+            "<th class=\"r\">%s of<br>mentioners</th><th class=\"r\" colspan=\"2\">impact</th>"
+            "<th class=\"r\">p</th><th class=\"r\">q</th>",
             h->sl);
   fputs("<th class=\"r\">neg&shy;ative</th>", fp);
   if (scored) fputs("<th>verdict</th>", fp);
   fputs("</tr></thead>\n<tbody>\n", fp);
   for (size_t i = 0; i < t->n_rows; i++) {
     const vb_theme_row *r = &t->rows[i];
-    fprintf(fp, "<tr%s><td style=\"padding-inline-start:%dpx\">", r->too_few ? " class=\"few\"" : "",
-            7 + 14 * theme_depth(h->m, r->theme));
+    fprintf(fp, "<tr%s><td style=\"padding-inline-start:%dpx\">",
+            r->too_few ? " class=\"few\"" : "", 7 + 14 * theme_depth(h->m, r->theme));
     theme_name(h, r->theme);
     fputs(r->too_few && scored ? " *" : "", fp);
     fprintf(fp, "<span class=\"id\" data-k=\"/themes/%zu/theme\">", i);
@@ -570,7 +622,10 @@ static void theme_table(html *h) {
     if (scored) {
       fputs("<td class=\"r\">", fp);
       num(h, keyf(h, "/themes/%zu/score", i), r->with.value, h->dec, 1, NULL, false);
-      fprintf(fp, "</td><td class=\"r %s\">", isnan(r->impact) ? "" : r->impact < 0 ? "neg" : "pos");
+      fprintf(fp, "</td><td class=\"r %s\">",
+              isnan(r->impact) ? ""
+              : r->impact < 0  ? "neg"
+                               : "pos");
       num(h, keyf(h, "/themes/%zu/impact", i), r->impact, h->dec, 1, NULL, true);
       fputs("</td><td>", fp);
       impact_bar(h, r->impact, max_imp);
@@ -590,12 +645,13 @@ static void theme_table(html *h) {
   }
   fputs("</tbody></table></div>\n<p class=\"legend\">", fp);
   if (scored)
-    fprintf(fp, "Impact = %s of all records minus %s of the records that do not mention the "
-                "theme: what the score would gain (green: lose) if the theme's records were "
-                "like the rest. Themes overlap, so impacts do not add up. p: mentioners against "
-                "the rest; q: p after Benjamini-Hochberg across themes. Verdict: common means "
-                "10%% of records or more, severe/lift a large gap that is significant (q &lt; "
-                "0.05). * fewer than 20 scored mentions: too few to conclude. ",
+    fprintf(fp,
+            "Impact = %s of all records minus %s of the records that do not mention the "
+            "theme: what the score would gain (green: lose) if the theme's records were "
+            "like the rest. Themes overlap, so impacts do not add up. p: mentioners against "
+            "the rest; q: p after Benjamini-Hochberg across themes. Verdict: common means "
+            "10%% of records or more, severe/lift a large gap that is significant (q &lt; "
+            "0.05). * fewer than 20 scored mentions: too few to conclude. ",
             h->sl, h->sl);
   fputs("Negative: share of the mentions made in a negative clause.</p>\n</section>\n", fp);
 }
@@ -636,22 +692,26 @@ static void bubble_chart(html *h) {
   double pw = W - L - R, ph = H - T - B;
 #define BX(v) (L + (v) / xmax * pw)
 #define BY(v) (T + (ymax - (v)) / (2 * ymax) * ph)
-  fprintf(fp, "<figure><svg class=\"chart\" data-chart=\"bubbles\" width=\"%g\" height=\"%g\" "
-              "viewBox=\"0 0 %g %g\" role=\"img\" aria-label=\"prevalence against impact\">"
-              "<title>Prevalence against impact; bubble area: mentions</title>",
+  fprintf(fp,
+          "<figure><svg class=\"chart\" data-chart=\"bubbles\" width=\"%g\" height=\"%g\" "
+          "viewBox=\"0 0 %g %g\" role=\"img\" aria-label=\"prevalence against impact\">"
+          "<title>Prevalence against impact; bubble area: mentions</title>",
           W, H, W, H);
   /* the common-and-severe quadrant */
   fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#fdedec\"/>",
           BX(COMMON_PREV), BY(0), BX(xmax) - BX(COMMON_PREV), BY(-ymax) - BY(0));
-  fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" class=\"lbl\" "
-              "style=\"fill:#922b21;font-weight:600\">common and severe: fix first</text>",
+  fprintf(fp,
+          "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" class=\"lbl\" "
+          "style=\"fill:#922b21;font-weight:600\">common and severe: fix first</text>",
           BX(xmax) - 6, BY(-ymax) - 8);
-  fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" class=\"lbl\" "
-              "style=\"fill:#145a32\">common and lifting the score</text>",
+  fprintf(fp,
+          "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" class=\"lbl\" "
+          "style=\"fill:#145a32\">common and lifting the score</text>",
           BX(xmax) - 6, BY(ymax) + 14);
   for (int k = 0; k < 1000 && k * xs <= xmax + xs / 2; k++) {
     double x = k * xs;
-    fprintf(fp, "<line class=\"grid\" x1=\"%.1f\" y1=\"%g\" x2=\"%.1f\" y2=\"%g\"/>", BX(x), T, BX(x), H - B);
+    fprintf(fp, "<line class=\"grid\" x1=\"%.1f\" y1=\"%g\" x2=\"%.1f\" y2=\"%g\"/>", BX(x), T,
+            BX(x), H - B);
     fprintf(fp, "<text class=\"tick\" x=\"%.1f\" y=\"%g\" text-anchor=\"middle\">%.0f%%</text>",
             BX(x), H - B + 16, 100 * x);
   }
@@ -659,19 +719,26 @@ static void bubble_chart(html *h) {
     double y = -ymax + k * ys;
     char b[32];
     fmtn(b, sizeof b, y, ys < 1 ? 1 : 0, true);
-    fprintf(fp, "<line class=\"grid\" x1=\"%g\" y1=\"%.1f\" x2=\"%g\" y2=\"%.1f\"/>", L, BY(y), W - R, BY(y));
-    fprintf(fp, "<text class=\"tick\" x=\"%g\" y=\"%.1f\" text-anchor=\"end\">%s</text>", L - 6, BY(y) + 4, b);
+    fprintf(fp, "<line class=\"grid\" x1=\"%g\" y1=\"%.1f\" x2=\"%g\" y2=\"%.1f\"/>", L, BY(y),
+            W - R, BY(y));
+    fprintf(fp, "<text class=\"tick\" x=\"%g\" y=\"%.1f\" text-anchor=\"end\">%s</text>", L - 6,
+            BY(y) + 4, b);
   }
-  fprintf(fp, "<line class=\"ax\" x1=\"%g\" y1=\"%.1f\" x2=\"%g\" y2=\"%.1f\" style=\"stroke:#5d6d7e\"/>",
-          L, BY(0), W - R, BY(0));
-  fprintf(fp, "<line x1=\"%.1f\" y1=\"%g\" x2=\"%.1f\" y2=\"%g\" stroke=\"#922b21\" "
-              "stroke-dasharray=\"4 3\"/>",
+  fprintf(
+      fp,
+      "<line class=\"ax\" x1=\"%g\" y1=\"%.1f\" x2=\"%g\" y2=\"%.1f\" style=\"stroke:#5d6d7e\"/>",
+      L, BY(0), W - R, BY(0));
+  fprintf(fp,
+          "<line x1=\"%.1f\" y1=\"%g\" x2=\"%.1f\" y2=\"%g\" stroke=\"#922b21\" "
+          "stroke-dasharray=\"4 3\"/>",
           BX(COMMON_PREV), T, BX(COMMON_PREV), H - B);
-  fprintf(fp, "<text class=\"tick\" x=\"%.1f\" y=\"%g\" text-anchor=\"middle\">prevalence "
-              "(share of records mentioning the theme)</text>",
+  fprintf(fp,
+          "<text class=\"tick\" x=\"%.1f\" y=\"%g\" text-anchor=\"middle\">prevalence "
+          "(share of records mentioning the theme)</text>",
           L + pw / 2, H - 6);
-  fprintf(fp, "<text class=\"tick\" transform=\"translate(14 %.1f) rotate(-90)\" "
-              "text-anchor=\"middle\">impact on %s (points)</text>",
+  fprintf(fp,
+          "<text class=\"tick\" transform=\"translate(14 %.1f) rotate(-90)\" "
+          "text-anchor=\"middle\">impact on %s (points)</text>",
           T + ph / 2, h->sl);
   /* bubbles, largest first so that small ones stay visible; labels for the 12 largest impacts */
   size_t *ord = malloc(t->n_rows * sizeof *ord);
@@ -688,8 +755,9 @@ static void bubble_chart(html *h) {
     const vb_theme_row *r = &t->rows[ord[j]];
     double rad = 3 + 22 * sqrt((double)r->n / (double)max_n);
     const char *col = r->too_few ? "none" : r->impact < 0 ? C_NEG : C_POS;
-    fprintf(fp, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" fill=\"%s\" fill-opacity=\"0.45\" "
-                "stroke=\"%s\" stroke-width=\"1\"><title>",
+    fprintf(fp,
+            "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" fill=\"%s\" fill-opacity=\"0.45\" "
+            "stroke=\"%s\" stroke-width=\"1\"><title>",
             BX(r->prevalence), BY(r->impact), rad, col, r->too_few ? C_MID : col);
     escs(fp, vb_model_theme_id(h->m, r->theme));
     char a[32], b[32];
@@ -733,7 +801,8 @@ static void trend_chart(html *h) {
   double lo = INFINITY, hi = -INFINITY;
   for (size_t i = 0; i < np; i++) {
     const vb_score_summary *s = &t->periods[i].score;
-    double a = isnan(s->ci_low) ? s->value : s->ci_low, b = isnan(s->ci_high) ? s->value : s->ci_high;
+    double a = isnan(s->ci_low) ? s->value : s->ci_low,
+           b = isnan(s->ci_high) ? s->value : s->ci_high;
     if (!isnan(a) && a < lo) lo = a;
     if (!isnan(b) && b > hi) hi = b;
   }
@@ -752,16 +821,19 @@ static void trend_chart(html *h) {
   double pw = W - L - R, ph = H - T - B;
 #define PX(i) (L + (np > 1 ? (double)(i) / (double)(np - 1) * pw : pw / 2))
 #define PY(v) (T + (hi - (v)) / (hi - lo) * ph)
-  fprintf(fp, "<figure><svg class=\"chart\" data-chart=\"trend\" width=\"%g\" height=\"%g\" "
-              "viewBox=\"0 0 %g %g\" role=\"img\" aria-label=\"score per period\">"
-              "<title>%s per %s with its 95%% interval</title>",
+  fprintf(fp,
+          "<figure><svg class=\"chart\" data-chart=\"trend\" width=\"%g\" height=\"%g\" "
+          "viewBox=\"0 0 %g %g\" role=\"img\" aria-label=\"score per period\">"
+          "<title>%s per %s with its 95%% interval</title>",
           W, H, W, H, h->sl, vb_period_name(t->period));
   for (int k = 0; k < 1000 && lo + k * ys <= hi + ys / 2; k++) {
     double y = lo + k * ys;
     char b[32];
     fmtn(b, sizeof b, y, ys < 1 ? 1 : 0, false);
-    fprintf(fp, "<line class=\"grid\" x1=\"%g\" y1=\"%.1f\" x2=\"%g\" y2=\"%.1f\"/>", L, PY(y), W - R, PY(y));
-    fprintf(fp, "<text class=\"tick\" x=\"%g\" y=\"%.1f\" text-anchor=\"end\">%s</text>", L - 6, PY(y) + 4, b);
+    fprintf(fp, "<line class=\"grid\" x1=\"%g\" y1=\"%.1f\" x2=\"%g\" y2=\"%.1f\"/>", L, PY(y),
+            W - R, PY(y));
+    fprintf(fp, "<text class=\"tick\" x=\"%g\" y=\"%.1f\" text-anchor=\"end\">%s</text>", L - 6,
+            PY(y) + 4, b);
   }
   /* the interval band: upper edge forward, lower edge back, over periods that have one */
   fputs("<path fill=\"#d6eaf8\" stroke=\"none\" d=\"", fp);
@@ -796,20 +868,23 @@ static void trend_chart(html *h) {
     if (!isnan(p->score.value)) {
       char b[32];
       fmtn(b, sizeof b, p->score.value, h->dec, false);
-      fprintf(fp, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"#1f618d\"><title>", PX(i), PY(p->score.value));
+      fprintf(fp, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"#1f618d\"><title>", PX(i),
+              PY(p->score.value));
       escs(fp, p->label);
       fprintf(fp, ": %s (n %zu)</title></circle>", b, p->score.n);
     }
     if (i % every == 0 || i == np - 1) {
-      fprintf(fp, "<text class=\"tick\" x=\"%.1f\" y=\"%g\" text-anchor=\"middle\">", PX(i), H - B + 16);
+      fprintf(fp, "<text class=\"tick\" x=\"%.1f\" y=\"%g\" text-anchor=\"middle\">", PX(i),
+              H - B + 16);
       escs(fp, p->label);
       fputs("</text>", fp);
     }
   }
 #undef PX
 #undef PY
-  fprintf(fp, "</svg><figcaption>%s per %s (line) and its 95%% interval (band).</figcaption>"
-              "</figure>\n",
+  fprintf(fp,
+          "</svg><figcaption>%s per %s (line) and its 95%% interval (band).</figcaption>"
+          "</figure>\n",
           h->sl, vb_period_name(t->period));
 }
 
@@ -833,7 +908,8 @@ static void multiples(html *h) {
   double ymax = 0;
   for (size_t k = 0; k < n; k++)
     for (size_t i = 0; i < t->n_periods; i++) {
-      const vb_theme_row *r = row_of(t->periods[i].rows, t->periods[i].n_rows, t->rows[pick[k]].theme);
+      const vb_theme_row *r =
+          row_of(t->periods[i].rows, t->periods[i].n_rows, t->rows[pick[k]].theme);
       if (r && r->prevalence > ymax) ymax = r->prevalence;
     }
   if (ymax <= 0) ymax = 0.01;
@@ -844,12 +920,14 @@ static void multiples(html *h) {
   for (size_t k = 0; k < n; k++) {
     size_t theme = t->rows[pick[k]].theme;
     fputs("<figure>", fp);
-    fprintf(fp, "<svg class=\"chart\" data-chart=\"multiple\" width=\"%g\" height=\"%g\" "
-                "viewBox=\"0 0 %g %g\" role=\"img\" aria-label=\"prevalence over time\"><title>",
+    fprintf(fp,
+            "<svg class=\"chart\" data-chart=\"multiple\" width=\"%g\" height=\"%g\" "
+            "viewBox=\"0 0 %g %g\" role=\"img\" aria-label=\"prevalence over time\"><title>",
             W, H, W, H);
     escs(fp, vb_model_theme_id(h->m, theme));
     fputs("</title>", fp);
-    fprintf(fp, "<line class=\"ax\" x1=\"%g\" y1=\"%g\" x2=\"%g\" y2=\"%g\"/>", L, T + ph, W - R, T + ph);
+    fprintf(fp, "<line class=\"ax\" x1=\"%g\" y1=\"%g\" x2=\"%g\" y2=\"%g\"/>", L, T + ph, W - R,
+            T + ph);
     fputs("<path fill=\"#d4e6f1\" stroke=\"#2874a6\" stroke-width=\"1.5\" d=\"", fp);
     for (size_t i = 0; i < np; i++) {
       const vb_period_row *p = &t->periods[i];
@@ -869,15 +947,18 @@ static void multiples(html *h) {
     const vb_period_row *last = &t->periods[np - 1];
     const vb_theme_row *r = row_of(last->rows, last->n_rows, theme);
     fputs(": ", fp);
-    if (r) num(h, keyf(h, "/periods/rows/%zu/themes/%zu/prevalence", np - 1, (size_t)(r - last->rows)),
-               r->prevalence, 1, 100, "%", false);
-    else fputs("0%", fp);
+    if (r)
+      num(h, keyf(h, "/periods/rows/%zu/themes/%zu/prevalence", np - 1, (size_t)(r - last->rows)),
+          r->prevalence, 1, 100, "%", false);
+    else
+      fputs("0%", fp);
     fprintf(fp, " in the last %s</figcaption></figure>\n", vb_period_name(t->period));
   }
   char b[32];
   fmtn(b, sizeof b, 100 * ymax, 1, false);
-  fprintf(fp, "</div>\n<p class=\"legend\">One scale for all: the top of each panel is %s%% of "
-              "the period's records.</p>\n",
+  fprintf(fp,
+          "</div>\n<p class=\"legend\">One scale for all: the top of each panel is %s%% of "
+          "the period's records.</p>\n",
           b);
 }
 
@@ -945,9 +1026,10 @@ static void waterfall(html *h) {
   const double W = 760, H = 320, L = 54, R = 16, T = 14, B = 96;
   double pw = W - L - R, ph = H - T - B, bw = pw / (double)bars;
 #define WY(v) (T + (hi - (v)) / (hi - lo) * ph)
-  fprintf(fp, "<figure><svg class=\"chart\" data-chart=\"waterfall\" width=\"%g\" height=\"%g\" "
-              "viewBox=\"0 0 %g %g\" role=\"img\" aria-label=\"change attribution\">"
-              "<title>Change of %s from ",
+  fprintf(fp,
+          "<figure><svg class=\"chart\" data-chart=\"waterfall\" width=\"%g\" height=\"%g\" "
+          "viewBox=\"0 0 %g %g\" role=\"img\" aria-label=\"change attribution\">"
+          "<title>Change of %s from ",
           W, H, W, H, h->sl);
   escs(fp, prev->label);
   fputs(" to ", fp);
@@ -957,11 +1039,15 @@ static void waterfall(html *h) {
     double y = lo + k * ys;
     char b[32];
     fmtn(b, sizeof b, y, ys < 1 ? 1 : 0, true);
-    fprintf(fp, "<line class=\"grid\" x1=\"%g\" y1=\"%.1f\" x2=\"%g\" y2=\"%.1f\"/>", L, WY(y), W - R, WY(y));
-    fprintf(fp, "<text class=\"tick\" x=\"%g\" y=\"%.1f\" text-anchor=\"end\">%s</text>", L - 6, WY(y) + 4, b);
+    fprintf(fp, "<line class=\"grid\" x1=\"%g\" y1=\"%.1f\" x2=\"%g\" y2=\"%.1f\"/>", L, WY(y),
+            W - R, WY(y));
+    fprintf(fp, "<text class=\"tick\" x=\"%g\" y=\"%.1f\" text-anchor=\"end\">%s</text>", L - 6,
+            WY(y) + 4, b);
   }
-  fprintf(fp, "<line class=\"ax\" x1=\"%g\" y1=\"%.1f\" x2=\"%g\" y2=\"%.1f\" style=\"stroke:#5d6d7e\"/>",
-          L, WY(0), W - R, WY(0));
+  fprintf(
+      fp,
+      "<line class=\"ax\" x1=\"%g\" y1=\"%.1f\" x2=\"%g\" y2=\"%.1f\" style=\"stroke:#5d6d7e\"/>",
+      L, WY(0), W - R, WY(0));
   cum = 0;
   for (size_t b = 0; b < bars; b++) {
     double from, to;
@@ -992,23 +1078,27 @@ static void waterfall(html *h) {
     double val = b == 0 ? base : total ? p->change : b <= nb ? p->contrib[pick[b - 1]] : other;
     char v[32];
     fmtn(v, sizeof v, val, h->dec, true);
-    fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>",
-            x, y1, bw * 0.7, fmax(y2 - y1, 0.8), col);
+    fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>", x,
+            y1, bw * 0.7, fmax(y2 - y1, 0.8), col);
     escs(fp, name);
     fprintf(fp, ": %s</title></rect>", v);
     fprintf(fp, "<text class=\"lbl\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\"", x + bw * 0.35,
             y1 - 4);
-    if (b == 0 && !isnan(p->baseline)) kattr(h, keyf(h, "/periods/rows/%ld/baseline", at), val, h->dec, 1);
-    else if (total) kattr(h, keyf(h, "/periods/rows/%ld/change", at), val, h->dec, 1);
+    if (b == 0 && !isnan(p->baseline))
+      kattr(h, keyf(h, "/periods/rows/%ld/baseline", at), val, h->dec, 1);
+    else if (total)
+      kattr(h, keyf(h, "/periods/rows/%ld/change", at), val, h->dec, 1);
     else if (b <= nb)
       kattr(h, keyf(h, "/periods/rows/%ld/attribution/themes/%s", at, name), val, h->dec, 1);
     fprintf(fp, ">%s</text>", v);
     if (!total && b + 1 < bars)
-      fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#7f8c8d\" "
-                  "stroke-dasharray=\"2 2\"/>",
+      fprintf(fp,
+              "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#7f8c8d\" "
+              "stroke-dasharray=\"2 2\"/>",
               x + bw * 0.7, WY(to), x + bw, WY(to));
-    fprintf(fp, "<text class=\"tick\" transform=\"translate(%.1f %.1f) rotate(-35)\" "
-                "text-anchor=\"end\">",
+    fprintf(fp,
+            "<text class=\"tick\" transform=\"translate(%.1f %.1f) rotate(-35)\" "
+            "text-anchor=\"end\">",
             x + bw * 0.35, H - B + 14);
     escs(fp, name);
     fputs("</text>", fp);
@@ -1018,7 +1108,8 @@ static void waterfall(html *h) {
   fprintf(fp, "The change of %s from <bdi>", h->sl);
   escs(fp, prev->label);
   fputs("</bdi> (", fp);
-  num(h, keyf(h, "/periods/rows/%ld/score/value", at - 1), prev->score.value, h->dec, 1, NULL, false);
+  num(h, keyf(h, "/periods/rows/%ld/score/value", at - 1), prev->score.value, h->dec, 1, NULL,
+      false);
   fputs(") to <bdi>", fp);
   escs(fp, p->label);
   fputs("</bdi> (", fp);
@@ -1039,17 +1130,22 @@ static void trends(html *h) {
   fputs("<section id=\"trends\" class=\"pb\">\n<h2>Trends</h2>\n", fp);
   if (!t->n_periods) {
     fputs("<p class=\"empty\">", fp);
-    if (t->date) fputs("No record had a usable date.", fp);
-    else fputs("No date column given: run with <code>--date COLUMN --period month</code> for "
-               "the score per period, the themes over time and what changed the score.", fp);
+    if (t->date)
+      fputs("No record had a usable date.", fp);
+    else
+      fputs("No date column given: run with <code>--date COLUMN --period month</code> for "
+            "the score per period, the themes over time and what changed the score.",
+            fp);
     fputs("</p>\n</section>\n", fp);
     return;
   }
   if (t->type != VB_SCORE_NONE) trend_chart(h);
-  fprintf(fp, "<table><thead><tr><th>%s</th><th class=\"r\">records</th>", vb_period_name(t->period));
+  fprintf(fp, "<table><thead><tr><th>%s</th><th class=\"r\">records</th>",
+          vb_period_name(t->period));
   if (t->type != VB_SCORE_NONE)
-    fprintf(fp, "<th class=\"r\">%s</th><th class=\"r\">95%% interval</th><th class=\"r\">change</th>"
-                "<th class=\"r\">p</th>",
+    fprintf(fp,
+            "<th class=\"r\">%s</th><th class=\"r\">95%% interval</th><th class=\"r\">change</th>"
+            "<th class=\"r\">p</th>",
             h->sl);
   fputs("</tr></thead><tbody>\n", fp);
   for (size_t i = 0; i < t->n_periods; i++) {
@@ -1066,7 +1162,10 @@ static void trends(html *h) {
       num(h, keyf(h, "/periods/rows/%zu/score/ci/0", i), p->score.ci_low, h->dec, 1, NULL, false);
       fputs(" to ", fp);
       num(h, keyf(h, "/periods/rows/%zu/score/ci/1", i), p->score.ci_high, h->dec, 1, NULL, false);
-      fprintf(fp, "</td><td class=\"r %s\">", isnan(p->change) ? "" : p->change < 0 ? "neg" : "pos");
+      fprintf(fp, "</td><td class=\"r %s\">",
+              isnan(p->change) ? ""
+              : p->change < 0  ? "neg"
+                               : "pos");
       num(h, keyf(h, "/periods/rows/%zu/change", i), p->change, h->dec, 1, NULL, true);
       fputs("</td><td class=\"r\">", fp);
       pval(h, keyf(h, "/periods/rows/%zu/change_p", i), p->change_p);
@@ -1127,9 +1226,10 @@ static void heat_map(html *h, const size_t *themes, size_t nt, const size_t *seg
   if (vmax <= 0) vmax = 1;
   const double cw = 58, ch = 22, L = 210, T = 92;
   double W = L + cw * (double)ns + 4, H = T + ch * (double)nt + 4;
-  fprintf(fp, "<figure><svg class=\"chart\" data-chart=\"heat-%s\" width=\"%g\" height=\"%g\" "
-              "viewBox=\"0 0 %g %g\" role=\"img\" aria-label=\"%s by segment\"><title>%s of the "
-              "themes by segment</title>",
+  fprintf(fp,
+          "<figure><svg class=\"chart\" data-chart=\"heat-%s\" width=\"%g\" height=\"%g\" "
+          "viewBox=\"0 0 %g %g\" role=\"img\" aria-label=\"%s by segment\"><title>%s of the "
+          "themes by segment</title>",
           impact ? "impact" : "prevalence", W, H, W, H, impact ? "impact" : "prevalence",
           impact ? "Impact" : "Prevalence");
   for (size_t b = 0; b < ns; b++) {
@@ -1140,7 +1240,8 @@ static void heat_map(html *h, const size_t *themes, size_t nt, const size_t *seg
     if (len > 22) {
       /* shorten at a character boundary */
       len = 20;
-      while (len > 0 && ((unsigned char)name[len] & 0xC0) == 0x80) len--;
+      while (len > 0 && ((unsigned char)name[len] & 0xC0) == 0x80)
+        len--;
       esc(fp, name, len);
       fputs("\xe2\x80\xa6", fp);
     } else {
@@ -1150,7 +1251,8 @@ static void heat_map(html *h, const size_t *themes, size_t nt, const size_t *seg
   }
   for (size_t a = 0; a < nt; a++) {
     double y = T + ch * (double)a;
-    fprintf(fp, "<text class=\"lbl\" x=\"%g\" y=\"%.1f\" text-anchor=\"end\">", L - 8, y + ch / 2 + 4);
+    fprintf(fp, "<text class=\"lbl\" x=\"%g\" y=\"%.1f\" text-anchor=\"end\">", L - 8,
+            y + ch / 2 + 4);
     escs(fp, vb_model_theme_id(h->m, themes[a]));
     fputs("</text>", fp);
     for (size_t b = 0; b < ns; b++) {
@@ -1159,38 +1261,49 @@ static void heat_map(html *h, const size_t *themes, size_t nt, const size_t *seg
       double v = !r ? (impact ? NAN : 0) : impact ? r->impact : r->prevalence;
       bool few = impact && r && r->too_few;
       char fill[16];
-      if (isnan(v) || few) snprintf(fill, sizeof fill, "#f4f6f7");
+      if (isnan(v) || few)
+        snprintf(fill, sizeof fill, "#f4f6f7");
       else {
         double f = fmin(1, fabs(v) / vmax);
         /* from white to blue (prevalence), red or green (impact) */
         int rr, gg, bb;
-        if (!impact) rr = 255 - (int)(f * 215), gg = 255 - (int)(f * 140), bb = 255 - (int)(f * 50);
-        else if (v < 0) rr = 255 - (int)(f * 63), gg = 255 - (int)(f * 198), bb = 255 - (int)(f * 212);
-        else rr = 255 - (int)(f * 225), gg = 255 - (int)(f * 123), bb = 255 - (int)(f * 182);
+        if (!impact)
+          rr = 255 - (int)(f * 215), gg = 255 - (int)(f * 140), bb = 255 - (int)(f * 50);
+        else if (v < 0)
+          rr = 255 - (int)(f * 63), gg = 255 - (int)(f * 198), bb = 255 - (int)(f * 212);
+        else
+          rr = 255 - (int)(f * 225), gg = 255 - (int)(f * 123), bb = 255 - (int)(f * 182);
         snprintf(fill, sizeof fill, "#%02x%02x%02x", rr, gg, bb);
       }
       double x = L + cw * (double)b;
       char txt[32];
       int dec = impact ? (h->dec == 2 ? 2 : 1) : 0;
-      if (isnan(v)) snprintf(txt, sizeof txt, "\xc2\xb7");
-      else fmtn(txt, sizeof txt, impact ? v : 100 * v, dec, impact);
-      fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%g\" height=\"%g\" fill=\"%s\" "
-                  "stroke=\"#fff\"/><text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
-                  "class=\"lbl\"%s",
+      if (isnan(v))
+        snprintf(txt, sizeof txt, "\xc2\xb7");
+      else
+        fmtn(txt, sizeof txt, impact ? v : 100 * v, dec, impact);
+      fprintf(fp,
+              "<rect x=\"%.1f\" y=\"%.1f\" width=\"%g\" height=\"%g\" fill=\"%s\" "
+              "stroke=\"#fff\"/><text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
+              "class=\"lbl\"%s",
               x, y, cw, ch, fill, x + cw / 2, y + ch / 2 + 4,
-              few ? " style=\"fill:#aab7b8\"" : !isnan(v) && fabs(v) / vmax > 0.6 ? " style=\"fill:#fff\"" : "");
+              few                                 ? " style=\"fill:#aab7b8\""
+              : !isnan(v) && fabs(v) / vmax > 0.6 ? " style=\"fill:#fff\""
+                                                  : "");
       if (r && !isnan(v))
-        kattr(h, keyf(h, "/segments/rows/%zu/themes/%zu/%s", segs[b], (size_t)(r - s->rows),
-                      impact ? "impact" : "prevalence"),
+        kattr(h,
+              keyf(h, "/segments/rows/%zu/themes/%zu/%s", segs[b], (size_t)(r - s->rows),
+                   impact ? "impact" : "prevalence"),
               v, dec, impact ? 1 : 100);
       fprintf(fp, ">%s%s</text>", txt, !isnan(v) && !impact ? "%" : "");
     }
   }
   fputs("</svg><figcaption>", fp);
   if (impact)
-    fprintf(fp, "Impact of each theme on the segment's own %s (points; red lowers it, green "
-                "raises it); grey: too few scored mentions in the segment to conclude; a dot: "
-                "not mentioned.",
+    fprintf(fp,
+            "Impact of each theme on the segment's own %s (points; red lowers it, green "
+            "raises it); grey: too few scored mentions in the segment to conclude; a dot: "
+            "not mentioned.",
             h->sl);
   else
     fputs("Share of the segment's records that mention each theme; darker is more common.", fp);
@@ -1203,9 +1316,12 @@ static void segments(html *h) {
   fputs("<section id=\"segments\" class=\"pb\">\n<h2>Segments</h2>\n", fp);
   if (!t->n_segments) {
     fputs("<p class=\"empty\">", fp);
-    if (t->by) fputs("No record had a segment.", fp);
-    else fputs("No segment column given: run with <code>--by COLUMN</code> (channel, country, "
-               "product ...) for the table per segment and a heat map of the themes.", fp);
+    if (t->by)
+      fputs("No record had a segment.", fp);
+    else
+      fputs("No segment column given: run with <code>--by COLUMN</code> (channel, country, "
+            "product ...) for the table per segment and a heat map of the themes.",
+            fp);
     fputs("</p>\n</section>\n", fp);
     return;
   }
@@ -1213,8 +1329,9 @@ static void segments(html *h) {
   escs(fp, t->by);
   fputs("</bdi>.</p>\n<table><thead><tr><th>segment</th><th class=\"r\">records</th>", fp);
   if (t->type != VB_SCORE_NONE)
-    fprintf(fp, "<th class=\"r\">%s</th><th class=\"r\">95%% interval</th><th class=\"r\">vs the "
-                "rest</th><th class=\"r\">p</th><th class=\"r\">q</th>",
+    fprintf(fp,
+            "<th class=\"r\">%s</th><th class=\"r\">95%% interval</th><th class=\"r\">vs the "
+            "rest</th><th class=\"r\">p</th><th class=\"r\">q</th>",
             h->sl);
   fputs("</tr></thead><tbody>\n", fp);
   for (size_t i = 0; i < t->n_segments; i++) {
@@ -1261,7 +1378,8 @@ static void segments(html *h) {
   while (ns < HEAT_SEGMENTS) {
     long best = -1;
     for (size_t i = 0; i < t->n_segments; i++)
-      if (!used[i] && (best < 0 || t->segments[i].records > t->segments[best].records)) best = (long)i;
+      if (!used[i] && (best < 0 || t->segments[i].records > t->segments[best].records))
+        best = (long)i;
     if (best < 0) break;
     used[best] = true;
     segs[ns++] = (size_t)best;
@@ -1311,9 +1429,10 @@ static void drivers(html *h) {
   size_t nr = d->n_rows > 20 ? 20 : d->n_rows;
   const double W = 760, rowh = 22, L = 230, T = 6;
   double H = T + rowh * (double)nr + 6;
-  fprintf(fp, "<figure><svg class=\"chart\" data-chart=\"drivers\" width=\"%g\" height=\"%g\" "
-              "viewBox=\"0 0 %g %g\" role=\"img\" aria-label=\"driver importance\">"
-              "<title>Share of R squared per driver</title>",
+  fprintf(fp,
+          "<figure><svg class=\"chart\" data-chart=\"drivers\" width=\"%g\" height=\"%g\" "
+          "viewBox=\"0 0 %g %g\" role=\"img\" aria-label=\"driver importance\">"
+          "<title>Share of R squared per driver</title>",
           W, H, W, H);
   for (size_t i = 0; i < nr; i++) {
     const vb_driver_row *r = &d->rows[i];
@@ -1374,18 +1493,22 @@ static void quote(html *h, const vb_quote *q, long theme, const char *cls) {
     size_t nt = vb_result_tokens(r, &tok);
     for (size_t i = 0; i < nt; i++) {
       if (tok[i].valence == 0 || tok[i].end > len) continue;
-      for (size_t b = tok[i].start; b < tok[i].end; b++) hl[b] |= tok[i].valence > 0 ? HL_POS : HL_NEG;
+      for (size_t b = tok[i].start; b < tok[i].end; b++)
+        hl[b] |= tok[i].valence > 0 ? HL_POS : HL_NEG;
     }
     const vb_mention *men;
     size_t nm = vb_result_mentions(r, &men);
     for (size_t i = 0; theme >= 0 && i < nm; i++) {
       if (!theme_within(h->m, men[i].theme, (size_t)theme) || men[i].end > len) continue;
-      for (size_t b = men[i].start; b < men[i].end; b++) hl[b] |= HL_THEME;
+      for (size_t b = men[i].start; b < men[i].end; b++)
+        hl[b] |= HL_THEME;
     }
   }
   if (hl && q->span_end > q->span_start && q->span_end <= len)
-    for (size_t b = q->span_start; b < q->span_end; b++) hl[b] |= HL_THEME;
-  fprintf(fp, "<blockquote class=\"q %s\" dir=\"%s\"", cls, lang && !strcmp(lang, "he") ? "rtl" : "auto");
+    for (size_t b = q->span_start; b < q->span_end; b++)
+      hl[b] |= HL_THEME;
+  fprintf(fp, "<blockquote class=\"q %s\" dir=\"%s\"", cls,
+          lang && !strcmp(lang, "he") ? "rtl" : "auto");
   if (lang) fprintf(fp, " lang=\"%s\"", lang);
   fputc('>', fp);
   if (q->cut_start) fputs("\xe2\x80\xa6", fp);
@@ -1393,7 +1516,8 @@ static void quote(html *h, const vb_quote *q, long theme, const char *cls) {
   while (i < len) {
     unsigned char c = hl ? hl[i] : 0;
     size_t j = i + 1;
-    while (j < len && (hl ? hl[j] : 0) == c) j++;
+    while (j < len && (hl ? hl[j] : 0) == c)
+      j++;
     if (c & HL_THEME) fputs("<mark class=\"t\">", fp);
     if (c & (HL_POS | HL_NEG)) fprintf(fp, "<b class=\"%s\">", c & HL_NEG ? "sn" : "sp");
     esc(fp, q->text + i, j - i);
@@ -1450,10 +1574,12 @@ static void quotes(html *h) {
       fprintf(fp, " &middot; impact %s", b);
     }
     fputs("</span></h3>\n<div class=\"qcols\"><div>", fp);
-    for (size_t k = 0; k < r->n_neg_quotes; k++) quote(h, &r->neg_quotes[k], (long)r->theme, "qneg");
+    for (size_t k = 0; k < r->n_neg_quotes; k++)
+      quote(h, &r->neg_quotes[k], (long)r->theme, "qneg");
     if (!r->n_neg_quotes) fputs("<p class=\"empty\">No negative mention.</p>", fp);
     fputs("</div><div>", fp);
-    for (size_t k = 0; k < r->n_pos_quotes; k++) quote(h, &r->pos_quotes[k], (long)r->theme, "qpos");
+    for (size_t k = 0; k < r->n_pos_quotes; k++)
+      quote(h, &r->pos_quotes[k], (long)r->theme, "qpos");
     if (!r->n_pos_quotes) fputs("<p class=\"empty\">No positive mention.</p>", fp);
     fputs("</div></div></div>\n", fp);
     shown++;
@@ -1485,10 +1611,14 @@ static int score_group(vb_score_type t, const char *v, size_t n) {
   double s;
   if (!v || vb_parse_number(v, n, &s) != VB_OK) return VB_GROUP_NONE;
   switch (t) {
-  case VB_SCORE_NPS: return s <= 6 ? VB_GROUP_FOCUS : s >= 9 ? VB_GROUP_REFERENCE : VB_GROUP_NONE;
-  case VB_SCORE_CSAT: return s <= 2 ? VB_GROUP_FOCUS : s >= 4 ? VB_GROUP_REFERENCE : VB_GROUP_NONE;
-  case VB_SCORE_CES: return s <= 3 ? VB_GROUP_FOCUS : s >= 5 ? VB_GROUP_REFERENCE : VB_GROUP_NONE;
-  default: return VB_GROUP_NONE;
+  case VB_SCORE_NPS:
+    return s <= 6 ? VB_GROUP_FOCUS : s >= 9 ? VB_GROUP_REFERENCE : VB_GROUP_NONE;
+  case VB_SCORE_CSAT:
+    return s <= 2 ? VB_GROUP_FOCUS : s >= 4 ? VB_GROUP_REFERENCE : VB_GROUP_NONE;
+  case VB_SCORE_CES:
+    return s <= 3 ? VB_GROUP_FOCUS : s >= 5 ? VB_GROUP_REFERENCE : VB_GROUP_NONE;
+  default:
+    return VB_GROUP_NONE;
   }
 }
 
@@ -1548,7 +1678,8 @@ static int disc_file(disc_ctx *c, const char *path) {
     if (vb_analyzer_run(c->an, text, tlen, &ro, &r) != VB_OK) continue;
     const char *sv = h_score >= 0 ? vb_reader_get(rd, h_score, &sl) : NULL;
     int g = score_group(c->type, sv, sl);
-    int arc = c->pass == 1 ? vb_discover_add(c->d, r, g) : vb_discover_examples(c->d, r, g, id, idlen);
+    int arc =
+        c->pass == 1 ? vb_discover_add(c->d, r, g) : vb_discover_examples(c->d, r, g, id, idlen);
     if (arc) status = EXIT_INTERNAL;
     if (c->pass == 1) c->records++;
   }
@@ -1561,12 +1692,14 @@ static bool phrase_covered(const vb_phrase *p) { return p->seen && 2 * p->covere
 
 static void discovered(html *h) {
   FILE *fp = h->fp;
-  fputs("<section id=\"discovered\">\n<h2>Recurring phrases the codebook does not cover</h2>\n", fp);
+  fputs("<section id=\"discovered\">\n<h2>Recurring phrases the codebook does not cover</h2>\n",
+        fp);
   const opts *o = h->in;
   bool files = o && o->n_files > 0;
   /* merge passes its state files: they have no input format */
   for (int i = 0; files && i < o->n_files; i++)
-    if (!strcmp(o->files[i], "-") || (!o->input_format && vb_format_from_name(o->files[i]) == VB_FORMAT_AUTO))
+    if (!strcmp(o->files[i], "-") ||
+        (!o->input_format && vb_format_from_name(o->files[i]) == VB_FORMAT_AUTO))
       files = false;
   if (!files) {
     fputs("<p class=\"empty\">Not available: discovering phrases reads the input again, and this "
@@ -1583,7 +1716,8 @@ static void discovered(html *h) {
   int status = EXIT_OK;
   if (vb_analyzer_new(h->m, &c.an) || vb_discover_new(h->m, &dopt, &c.d)) status = EXIT_INTERNAL;
   for (c.pass = 1; status == EXIT_OK && c.pass <= 2; c.pass++) {
-    for (int i = 0; status == EXIT_OK && i < o->n_files; i++) status = disc_file(&c, o->files[i]);
+    for (int i = 0; status == EXIT_OK && i < o->n_files; i++)
+      status = disc_file(&c, o->files[i]);
     if (status == EXIT_OK && c.pass == 1 && vb_discover_rank(c.d)) status = EXIT_INTERNAL;
   }
   const vb_phrase *ph = NULL;
@@ -1598,14 +1732,17 @@ static void discovered(html *h) {
           "codebook matches in most of their records: candidates for new themes or terms",
           fp);
     if (info.by_keyness)
-      fprintf(fp, ", ranked by how much more often the %s use them than the %s (keyness, "
-                  "log-likelihood G&sup2;)",
+      fprintf(fp,
+              ", ranked by how much more often the %s use them than the %s (keyness, "
+              "log-likelihood G&sup2;)",
               h->type == VB_SCORE_NPS ? "detractors" : "lowest scores",
               h->type == VB_SCORE_NPS ? "promoters" : "highest scores");
-    else fputs(", ranked by the number of records using them", fp);
+    else
+      fputs(", ranked by the number of records using them", fp);
     fputs(".</p>\n", fp);
     fputs("<table><thead><tr><th>phrase</th><th class=\"r\">records</th>", fp);
-    if (info.by_keyness) fputs("<th class=\"r\">low / high scores</th><th class=\"r\">G&sup2;</th>", fp);
+    if (info.by_keyness)
+      fputs("<th class=\"r\">low / high scores</th><th class=\"r\">G&sup2;</th>", fp);
     fputs("<th>example</th></tr></thead><tbody>\n", fp);
     for (size_t i = 0; i < n && shown < PHRASES; i++) {
       const vb_phrase *p = &ph[i];
@@ -1631,7 +1768,8 @@ static void discovered(html *h) {
       shown++;
     }
     fputs("</tbody></table>\n", fp);
-    if (!shown) fputs("<p class=\"empty\">Every recurring phrase is covered by the codebook.</p>\n", fp);
+    if (!shown)
+      fputs("<p class=\"empty\">Every recurring phrase is covered by the codebook.</p>\n", fp);
     else
       fputs("<p class=\"legend\"><code>verbatim discover</code> lists more, with a codebook "
             "snippet to start from.</p>\n",
@@ -1665,9 +1803,10 @@ static void mismatch(html *h) {
   count(h, "/mismatch/bottom", mm->bottom);
   fprintf(fp, " %s wrote a positive one.</p>\n", bot);
   if (mm->n_rows) {
-    fprintf(fp, "<table><thead><tr><th>theme</th><th class=\"r\">%s with a negative "
-                "mention</th><th class=\"r\">%s with a positive mention</th></tr></thead>"
-                "<tbody>\n",
+    fprintf(fp,
+            "<table><thead><tr><th>theme</th><th class=\"r\">%s with a negative "
+            "mention</th><th class=\"r\">%s with a positive mention</th></tr></thead>"
+            "<tbody>\n",
             top, bot);
     size_t nr = mm->n_rows > 15 ? 15 : mm->n_rows;
     for (size_t i = 0; i < nr; i++) {
@@ -1686,16 +1825,20 @@ static void mismatch(html *h) {
   }
   if (mm->n_top_quotes || mm->n_bottom_quotes) {
     fprintf(fp, "<div class=\"qcols\"><div><h3>%s who complain</h3>\n", top);
-    for (size_t k = 0; k < mm->n_top_quotes; k++) quote(h, &mm->top_quotes[k], -1, "qneg");
+    for (size_t k = 0; k < mm->n_top_quotes; k++)
+      quote(h, &mm->top_quotes[k], -1, "qneg");
     fprintf(fp, "</div><div><h3>%s who praise</h3>\n", bot);
-    for (size_t k = 0; k < mm->n_bottom_quotes; k++) quote(h, &mm->bottom_quotes[k], -1, "qpos");
+    for (size_t k = 0; k < mm->n_bottom_quotes; k++)
+      quote(h, &mm->bottom_quotes[k], -1, "qpos");
     fputs("</div></div>\n", fp);
   }
   if (t->n_testimonials) {
-    fprintf(fp, "<h3 id=\"testimonials\">Testimonial candidates</h3>\n<p class=\"legend\">The most "
-                "positive, specific texts among %s. Ask before quoting.</p>\n",
+    fprintf(fp,
+            "<h3 id=\"testimonials\">Testimonial candidates</h3>\n<p class=\"legend\">The most "
+            "positive, specific texts among %s. Ask before quoting.</p>\n",
             top);
-    for (size_t k = 0; k < t->n_testimonials; k++) quote(h, &t->testimonials[k], -1, "qpos");
+    for (size_t k = 0; k < t->n_testimonials; k++)
+      quote(h, &t->testimonials[k], -1, "qpos");
   }
   fputs("</section>\n", fp);
 }
@@ -1724,7 +1867,9 @@ static void howto(html *h) {
 
 static void footer(html *h) {
   FILE *fp = h->fp;
-  const char *cl = report_command_line ? report_command_line : h->info ? h->info->command_line : NULL;
+  const char *cl = report_command_line ? report_command_line
+                   : h->info           ? h->info->command_line
+                                       : NULL;
   fputs("<footer id=\"provenance\">Made by verbatim <span id=\"version\">", fp);
   escs(fp, vb_version());
   fputs("</span>", fp);
@@ -1798,8 +1943,10 @@ int cmd_report(int argc, char **argv) {
     const char *a = argv[i];
     if (!strcmp(a, "--")) break;
     const char *v = NULL;
-    if (!strncmp(a, "--format=", 9)) v = a + 9;
-    else if (!strcmp(a, "--format") || !strcmp(a, "-f")) v = i + 1 < argc && argv[i + 1] ? argv[i + 1] : "";
+    if (!strncmp(a, "--format=", 9))
+      v = a + 9;
+    else if (!strcmp(a, "--format") || !strcmp(a, "-f"))
+      v = i + 1 < argc && argv[i + 1] ? argv[i + 1] : "";
     if (v) {
       if (strcmp(v, "html")) {
         msg("report: writes HTML only; use 'verbatim analyze --format %s'", v);
@@ -1809,7 +1956,8 @@ int cmd_report(int argc, char **argv) {
     if (!strcmp(a, "-o") || !strcmp(a, "--output") || !strncmp(a, "--output=", 9)) has_out = true;
   }
   size_t cap = 64;
-  for (int i = 0; i < argc; i++) cap += 3 + 4 * strlen(argv[i]);
+  for (int i = 0; i < argc; i++)
+    cap += 3 + 4 * strlen(argv[i]);
   report_command_line = malloc(cap);
   char **nargv = malloc(((size_t)argc + 5) * sizeof *nargv);
   if (!report_command_line || !nargv) {
@@ -1820,7 +1968,8 @@ int cmd_report(int argc, char **argv) {
     return EXIT_INTERNAL;
   }
   memcpy(report_command_line, "verbatim report", sizeof "verbatim report"); /* cap >= 64 */
-  for (int i = 0; i < argc; i++) append_arg(report_command_line, cap, argv[i]);
+  for (int i = 0; i < argc; i++)
+    append_arg(report_command_line, cap, argv[i]);
   /* the added options go first: after a "--" they would be taken for file names */
   int n = 0;
   nargv[n++] = (char *)(uintptr_t) "--format";
@@ -1831,7 +1980,8 @@ int cmd_report(int argc, char **argv) {
     nargv[n++] = (char *)(uintptr_t) "report.html";
     msg("report: writing report.html");
   }
-  for (int i = 0; i < argc; i++) nargv[n++] = argv[i];
+  for (int i = 0; i < argc; i++)
+    nargv[n++] = argv[i];
   nargv[n] = NULL;
   int rc = cmd_analyze(n, nargv);
   free(nargv);
