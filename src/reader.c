@@ -771,7 +771,7 @@ int vb_reader_new(FILE *fp, const vb_reader_options *opts, vb_problem_fn problem
   rd->blk = vb__malloc(VB_BLOCK);
   if (!rd->blk) {
     vb_reader_free(rd);
-    return vb__error_set(err, VB_ENOMEM, rd->name, 0, 0, "out of memory");
+    return vb__error_set(err, VB_ENOMEM, name, 0, 0, "out of memory");
   }
   /* Byte-order marks. */
   fill(rd);
