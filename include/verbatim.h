@@ -742,7 +742,8 @@ typedef struct vb_table {
   size_t sent_pos, sent_neg, sent_neu; /* records by sentiment label */
   vb_score_summary score;  /* over all scored records */
   size_t dist_n;           /* number of distribution buckets */
-  double dist_value[16];   /* bucket values (NPS 0..10, CSAT 1..5, ...) */
+  double dist_value[16];   /* bucket values (NPS 0..10, CSAT 1..5, ...); ratings with more than 16
+                              distinct values: the lower edges of ten equal-width buckets */
   size_t dist_count[16];
   size_t n_rows;
   vb_theme_row *rows;      /* sorted by impact, most negative first */

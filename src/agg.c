@@ -462,9 +462,6 @@ int vb__qlist_insert(agg_qlist *l, const agg_quote *q, int copy) {
   return VB_OK;
 }
 
-/* The excerpt is copied by vb__qlist_insert; this only lends the caller's bytes. */
-static char *unconst(const char *s) { return (char *)(uintptr_t)s; }
-
 static bool cont_byte(const char *t, size_t i) { return ((unsigned char)t[i] & 0xC0) == 0x80; }
 
 /* An excerpt of at most AGG_QUOTE_MAX bytes around [s, e), cut at characters and, where one is
@@ -528,7 +525,12 @@ static int offer_quote(agg_qlist *l, int64_t quality, const char *text, size_t l
   excerpt(text, len, s, e, &a, &b);
   agg_quote q = {0};
   q.quality = quality;
-  q.text = unconst(text + a);
+  /* a NUL byte (JSON "\u0000") becomes a blank: quotes are C strings in the state file */
+  char buf[AGG_QUOTE_MAX + 1];
+  memcpy(buf, text + a, b - a);
+  for (size_t i = 0; i < b - a; i++)
+    if (buf[i] == '\0') buf[i] = ' ';
+  q.text = buf;
   q.len = (uint32_t)(b - a);
   q.span_s = (uint32_t)(s < a ? 0 : s - a > q.len ? q.len : s - a);
   q.span_e = (uint32_t)(e < a ? 0 : e - a > q.len ? q.len : e - a);

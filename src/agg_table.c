@@ -300,6 +300,20 @@ static void fill_score(const vb_agg *a, const agg_group *g, size_t s, vb_table *
       t->dist_value[t->dist_n] = (double)h->bins[i].value / 1000.0;
       t->dist_count[t->dist_n++] = (size_t)h->bins[i].count;
     }
+  } else {
+    /* more distinct values than buckets: ten buckets of equal width over the range, each
+     * named by its lower edge (the last one holds the maximum) */
+    int64_t lo_v = h->bins[0].value, hi_v = h->bins[h->n - 1].value;
+    double width = (double)(hi_v - lo_v) / 10.0;
+    for (int b = 0; b < 10; b++) {
+      t->dist_value[b] = ((double)lo_v + b * width) / 1000.0;
+      t->dist_count[b] = 0;
+    }
+    for (size_t i = 0; i < h->n; i++) {
+      int b = (int)((double)(h->bins[i].value - lo_v) / width);
+      t->dist_count[b > 9 ? 9 : b < 0 ? 0 : b] += (size_t)h->bins[i].count;
+    }
+    t->dist_n = 10;
   }
 }
 

@@ -349,10 +349,11 @@ static void term_drivers(FILE *fp, const vb_table *t, const render_info *info) {
   char p[16];
   fmt_p(p, sizeof p, d->f_p);
   const char *name = name_of(t, info);
-  fprintf(fp, "\nKey drivers of %s: R^2 %.3f (adjusted %.3f), N %zu, F test p %s; R^2 split by ",
+  fprintf(fp, "\nKey drivers of %s: R^2 %.3f (adjusted %.3f), N %zu, F test p %s\n",
           name ? name : "the score", d->r2, d->r2_adj, d->n, p);
-  if (d->exact) fprintf(fp, "exact Shapley (LMG) over %zu drivers\n", d->n_rows);
-  else fprintf(fp, "Shapley (LMG) over %zu drivers, %zu sampled orders\n", d->n_rows, d->permutations);
+  if (d->exact) fprintf(fp, "R^2 split among %zu drivers by the exact Shapley value (LMG)\n", d->n_rows);
+  else fprintf(fp, "R^2 split among %zu drivers by the Shapley value (LMG), %zu sampled orders\n",
+               d->n_rows, d->permutations);
   if (!d->n_rows) {
     fputs("No theme has 20 mentioners and 20 non-mentioners among the scored records.\n", fp);
     return;

@@ -866,6 +866,22 @@ static void test_other_score_types(void **state) {
   assert_int_equal(t->dist_count[6], 2);
   vb_table_free(t);
   vb_agg_free(a);
+  /*
+   * A rating with more distinct values than the 16 buckets of the table: ten buckets of equal
+   * width over the range, named by their lower edges. Ratings 0, 1, ..., 20: width 2, buckets
+   * 0 2 4 ... 18 with two values each, the maximum 20 in the last one (three values).
+   */
+  assert_int_equal(vb_agg_new(f->model, VB_SCORE_RATING, &a), VB_OK);
+  for (int v = 0; v <= 20; v++) assert_int_equal(vb_agg_add(a, r, 1, v), VB_OK);
+  assert_int_equal(vb_agg_table(a, &t), VB_OK);
+  assert_int_equal(t->dist_n, 10);
+  for (size_t b = 0; b < 10; b++) {
+    assert_close(t->dist_value[b], 2.0 * (double)b, 1e-12);
+    assert_int_equal(t->dist_count[b], b == 9 ? 3 : 2);
+  }
+  assert_close(t->score.value, 10, 1e-12);
+  vb_table_free(t);
+  vb_agg_free(a);
   /* a rating aggregate re-typed once the range is known; a type the scores do not fit is
    * refused and leaves the type alone */
   assert_int_equal(vb_agg_new(f->model, VB_SCORE_RATING, &a), VB_OK);
