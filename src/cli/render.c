@@ -87,6 +87,14 @@ static void put_col(FILE *fp, const char *s, size_t cols) {
   for (size_t i = w; i < cols; i++) putc(' ', fp);
 }
 
+/* The last column: cut like put_col, never padded. */
+static void put_last(FILE *fp, const char *s, size_t cols) {
+  size_t n = strlen(s);
+  if (width(s) > cols) n = fit(s, n, cols - 2);
+  for (size_t i = 0; i < n; i++) putc((unsigned char)s[i] < 0x20 ? ' ' : s[i], fp);
+  if (n < strlen(s)) fputs("..", fp);
+}
+
 static const char *short_verdict(int v) {
   static const char *const names[] = {"-",           "too few",   "common severe", "rare severe",
                                       "common mild", "rare mild", "common lifts",  "rare lifts"};
@@ -271,7 +279,7 @@ static void term_segments(FILE *fp, const vb_table *t, const vb_model *m) {
     }
     put_col(fp, s->name, 20);
     fprintf(fp, " %7zu %7s %13s %7s %7s %6s %6s  ", s->records, v, ci, rest, diff, p, q);
-    put_col(fp, top, 22);
+    put_last(fp, top, 18);
     fputc('\n', fp);
   }
 }
@@ -320,7 +328,7 @@ static void term_periods(FILE *fp, const vb_table *t, const vb_model *m) {
       len += (size_t)w;
     }
     fprintf(fp, "%-10s %7zu %7s %13s %7s %6s %8s  ", r->label, r->records, v, ci, ch, p, base);
-    put_col(fp, parts, 32);
+    put_last(fp, parts, 32);
     fputc('\n', fp);
   }
   if (t->type != VB_SCORE_NONE && t->n_periods > 1)

@@ -5,7 +5,7 @@
 # he: damaged parcels, praised support, no trend), which themes cost and which lift, and that
 # the attribution, rising themes, drivers, mismatches and testimonials point the same way.
 # Scores and dates are facts of the files; theme counts depend on the codebook, so only their
-# direction and rank are checked.
+# direction and rank are checked. The terminal table of everything fits 100 columns.
 # BINARY SOURCE_DIR WORK_DIR
 bin=$1 src=$2 work=$3
 command -v python3 >/dev/null || exit 77
@@ -13,6 +13,9 @@ rm -rf "$work" && mkdir -p "$work" || exit 99
 for lang in sv da en he; do
   "$bin" analyze "$src/corpora/$lang/survey.jsonl" --score nps --score-type nps --by channel \
     --date date --period month --drivers -q --format json >"$work/$lang.json" || exit 1
+  "$bin" analyze "$src/corpora/$lang/survey.jsonl" --score nps --score-type nps --score nps \
+    --score-type rating --by channel --date date --period week --drivers -q --format table \
+    >"$work/$lang.txt" || exit 1
 done
 python3 - "$work" <<'EOF'
 import json, sys
@@ -81,6 +84,12 @@ for lang in ["sv", "da", "en", "he"]:
           f"{lang}: drivers explain R^2 {dr['r2']:.2f}, the first ({dr['rows'][0]['driver']}) lifts")
     check(len(d["testimonials"]) == 3 and d["mismatch"]["bottom_positive"] > 0,
           f"{lang}: testimonials and hidden friction found")
+
+# the terminal table is readable in 100 columns (characters, not bytes: Hebrew quotes)
+for lang in ["sv", "da", "en", "he"]:
+    lines = open(f"{work}/{lang}.txt", encoding="utf-8").read().splitlines()
+    widest = max(len(l) for l in lines)
+    check(widest <= 100 and len(lines) > 100, f"{lang}: the terminal table fits 100 columns (widest {widest})")
 
 # the twists
 sv = load("sv")
