@@ -256,6 +256,24 @@ static const vb_theme_row *top_negative(const vb_theme_row *rows, size_t n) {
 
 static void term_segments(FILE *fp, const vb_table *t, const vb_model *m) {
   if (!t->by) return;
+  if (t->type == VB_SCORE_NONE) { /* no score: sentiment and the most mentioned theme */
+    fprintf(fp, "\nBy %s\nsegment              records positive negative  most mentioned (prevalence)\n", t->by);
+    for (size_t i = 0; i < t->n_segments; i++) {
+      const vb_segment *g = &t->segments[i];
+      const vb_theme_row *top = NULL;
+      for (size_t k = 0; k < g->n_rows; k++)
+        if (!top || g->rows[k].n > top->n) top = &g->rows[k];
+      char most[128] = "";
+      if (top) snprintf(most, sizeof most, "%.60s (%.0f%%)", vb_model_theme_id(m, top->theme), 100 * top->prevalence);
+      put_col(fp, g->name, 20);
+      fprintf(fp, " %7zu %7.0f%% %7.0f%%  ", g->records,
+              g->analysed ? 100.0 * (double)g->sent_pos / (double)g->analysed : 0.0,
+              g->analysed ? 100.0 * (double)g->sent_neg / (double)g->analysed : 0.0);
+      put_last(fp, most, 40);
+      fputc('\n', fp);
+    }
+    return;
+  }
   int d = dec_for(t->type);
   fprintf(fp, "\nBy %s: each segment's %s against all other records\n", t->by, score_label(t->type));
   fprintf(fp, "segment              records %7s      95%% CI    rest    diff      p      q  "
@@ -287,8 +305,8 @@ static void term_segments(FILE *fp, const vb_table *t, const vb_model *m) {
 static void term_periods(FILE *fp, const vb_table *t, const vb_model *m) {
   if (!t->date) return;
   int d = dec_for(t->type);
-  fprintf(fp, "\nBy %s (column '%s'; %zu records without a date)\n", vb_period_name(t->period),
-          t->date, t->undated);
+  fprintf(fp, "\nBy %s (column '%s'; %zu record%s without a date)\n", vb_period_name(t->period),
+          t->date, t->undated, t->undated == 1 ? "" : "s");
   if (t->type != VB_SCORE_NONE) {
     fprintf(fp, "period     records %7s        95%% CI  change      p baseline  largest parts of "
                 "the change\n", score_label(t->type));
