@@ -168,7 +168,7 @@ int agg_input_open(job *j, vb_reader *rd, agg_fields *f) {
   f->by = f->date = -1;
   for (size_t i = 0; i < VB_AGG_MAX_SCORES; i++) f->score[i] = -1;
   for (size_t i = 0; i < VB_AGG_MAX_DRIVERS; i++) f->driver[i] = -1;
-  bool any = j->n_sc || o->by || o->date || o->n_driver_cols;
+  bool any = j->n_sc || (o->by && strcmp(o->by, ":lang") != 0) || o->date || o->n_driver_cols;
   if (!any) return EXIT_OK;
   if (vb_reader_format(rd) == VB_FORMAT_TXT) {
     msg("plain text has no %s column", j->n_sc ? "score" : o->by ? "segment" : o->date ? "date"
@@ -177,7 +177,7 @@ int agg_input_open(job *j, vb_reader *rd, agg_fields *f) {
   }
   int rc = EXIT_OK;
   for (size_t i = 0; rc == EXIT_OK && i < j->n_sc; i++) rc = field(rd, j->sc[i].name, &f->score[i]);
-  if (rc == EXIT_OK && o->by) rc = field(rd, o->by, &f->by);
+  if (rc == EXIT_OK && o->by && strcmp(o->by, ":lang") != 0) rc = field(rd, o->by, &f->by);
   if (rc == EXIT_OK && o->date) rc = field(rd, o->date, &f->date);
   for (int i = 0; rc == EXIT_OK && i < o->n_driver_cols; i++)
     rc = field(rd, o->driver_cols[i], &f->driver[i]);

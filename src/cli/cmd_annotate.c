@@ -400,6 +400,10 @@ static void batch_run(worker *w, batch *b) {
     }
     vb_agg_record ar = {0};
     agg_input_record(&it->av, it->av.seg ? b->data + it->seg_off : NULL, &ar);
+    if (j->o.by && !strcmp(j->o.by, ":lang")) { /* segments by the language found */
+      ar.segment = r ? vb_lang_code(vb_result_lang(r)) : NULL;
+      ar.segment_len = ar.segment ? strlen(ar.segment) : 0;
+    }
     ar.result = r;
     ar.id = id;
     ar.id_len = it->id_len;

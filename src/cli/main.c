@@ -28,6 +28,7 @@ static const command commands[] = {
      "  --score-type T        nps | csat | ces | rating, the i-th for the i-th --score\n"
      "                        (default: guessed from the values and said on standard error)\n"
      "  --by NAME             per segment of this column: its score against the rest, themes\n"
+     "                        (--by :lang: per language found)\n"
      "  --date NAME           per period of this date column (YYYY-MM-DD, DD.MM.YYYY ...):\n"
      "                        score, prevalence, impact, the change split among themes\n"
      "                        (Shapley), rising and emerging themes\n"

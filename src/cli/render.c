@@ -275,7 +275,8 @@ static void term_segments(FILE *fp, const vb_table *t, const vb_model *m) {
     return;
   }
   int d = dec_for(t->type);
-  fprintf(fp, "\nBy %s: each segment's %s against all other records\n", t->by, score_label(t->type));
+  fprintf(fp, "\nBy %s: each segment's %s against all other records\n",
+          strcmp(t->by, ":lang") ? t->by : "language", score_label(t->type));
   fprintf(fp, "segment              records %7s      95%% CI    rest    diff      p      q  "
               "costs most (impact)\n", score_label(t->type));
   for (size_t i = 0; i < t->n_segments; i++) {

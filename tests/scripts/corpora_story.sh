@@ -17,6 +17,10 @@ for lang in sv da en he; do
     --score-type rating --by channel --date date --period week --drivers -q --format table \
     >"$work/$lang.txt" || exit 1
 done
+cat "$src"/corpora/sv/survey.jsonl "$src"/corpora/da/survey.jsonl "$src"/corpora/en/survey.jsonl \
+  "$src"/corpora/he/survey.jsonl >"$work/all.jsonl"
+"$bin" analyze "$work/all.jsonl" --score nps --score-type nps --by :lang -q --format json \
+  >"$work/all.json" || exit 1
 python3 - "$work" <<'EOF'
 import json, sys
 work = sys.argv[1]
@@ -90,6 +94,13 @@ for lang in ["sv", "da", "en", "he"]:
     lines = open(f"{work}/{lang}.txt", encoding="utf-8").read().splitlines()
     widest = max(len(l) for l in lines)
     check(widest <= 100 and len(lines) > 100, f"{lang}: the terminal table fits 100 columns (widest {widest})")
+
+# --by :lang: the four samples together fall apart into their languages
+al = load("all")
+segs = {g["segment"]: g for g in al["segments"]["rows"]}
+check(set(segs) - {"und"} == {"sv", "da", "en", "he"} and sum(g["records"] for g in segs.values()) == al["records"],
+      f"--by :lang finds the four languages ({sorted(segs)})")
+check(segs["he"]["records"] >= 500 and segs["da"]["records"] >= 330, "--by :lang: nearly every record in its own language")
 
 # the twists
 sv = load("sv")
