@@ -120,8 +120,8 @@ int vb__model_add_words(vb_model *m, vb_lang lang, const char *term, vb__wordlis
 
 static int read_file(const char *path, char **data, size_t *len, vb_error *err) {
   FILE *fp = fopen(path, "rb");
-  if (!fp) return vb__error_set(err, errno == ENOENT ? VB_ENOTFOUND : VB_EIO, path, 0, 0,
-                                "cannot open: %s", strerror(errno));
+  if (!fp) return vb__error_set(err, errno == ENOENT ? VB_ENOTFOUND : VB_EIO, path, 1, 1,
+                                "cannot open the file: %s", strerror(errno));
   vb__buf b = {0};
   char chunk[65536];
   size_t n;
@@ -132,11 +132,11 @@ static int read_file(const char *path, char **data, size_t *len, vb_error *err) 
       return vb__error_set(err, VB_ENOMEM, path, 0, 0, "out of memory");
     }
   }
-  int bad = ferror(fp);
+  int bad = ferror(fp) ? (errno ? errno : EIO) : 0;
   fclose(fp);
   if (bad) {
     vb__buf_free(&b);
-    return vb__error_set(err, VB_EIO, path, 0, 0, "read error");
+    return vb__error_set(err, VB_EIO, path, 1, 1, "cannot read the file: %s", strerror(bad));
   }
   if (!b.data && vb__buf_append(&b, "", 0)) return VB_ENOMEM;
   *data = b.data;

@@ -132,7 +132,7 @@ int cmd_merge(int argc, char **argv) {
       len += n;
     }
     if (ferror(fp)) {
-      msg("error reading '%s'", o.files[i]);
+      fprintf(stderr, "%s:1:1: cannot read the file: %s\n", o.files[i], strerror(errno));
       status = EXIT_BADINPUT;
     }
     fclose(fp);

@@ -180,8 +180,14 @@ else
 fi
 chmod 600 unreadable.csv
 
-# ---- output errors: never ignored ----
 printf 'id,text\n1,good\n2,bad\n' >ok.csv
+# a directory or a missing file where a codebook, a lexicon or a state file is expected
+mkdir -p adir.codebook adir.vbs
+check codebook_directory 2 0 "adir.codebook:1:1: cannot read the file: Is a directory" -- $A --codebook adir.codebook ok.csv
+check lexicon_missing 2 0 "nope.tsv:1:1: cannot open the file: No such file or directory" -- $A --lexicon en:nope.tsv ok.csv
+check merge_directory 2 0 "adir.vbs:1:1: cannot read the file: Is a directory" -- merge adir.vbs
+
+# ---- output errors: never ignored ----
 # full disk on standard output
 n=$((n + 1)); name=stdout_full ok=1
 "$bin" $A ok.csv >/dev/full 2>err.txt; code=$?
