@@ -185,22 +185,6 @@ int agg_input_open(job *j, vb_reader *rd, agg_fields *f) {
   return rc;
 }
 
-static void problem(job *j, const char *file, long line, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 4, 5)))
-#endif
-    ;
-
-static void problem(job *j, const char *file, long line, const char *fmt, ...) {
-  char b[512];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(b, sizeof b, fmt, ap);
-  va_end(ap);
-  fprintf(stderr, "%s:%ld:1: %s\n", file, line, b);
-  j->problems++;
-}
-
 static const char *scale_text(vb_score_type t) {
   switch (t) {
   case VB_SCORE_NPS: return "whole numbers 0-10";
@@ -226,18 +210,18 @@ int agg_input_read(job *j, vb_reader *rd, const agg_fields *f, const char *file,
     val->status = VB_VALUE_MISSING;
     if (prc == VB_OK) {
       if (s->type_given && !vb_score_valid(s->type, x)) {
-        problem(j, file, line, "score '%.*s'%s is outside the %s scale (%s); counted as missing",
+        job_problem(j, file, line, "score '%.*s'%s is outside the %s scale (%s); counted as missing",
                 w, sv, col, vb_score_type_name(s->type), scale_text(s->type));
         val->status = VB_VALUE_BAD;
       } else if (!vb_score_valid(VB_SCORE_RATING, x)) {
-        problem(j, file, line, "score '%.*s'%s is not a usable number", w, sv, col);
+        job_problem(j, file, line, "score '%.*s'%s is not a usable number", w, sv, col);
         val->status = VB_VALUE_BAD;
       } else {
         val->status = VB_VALUE_OK;
         val->v = x;
       }
     } else if (prc == VB_EPARSE) {
-      problem(j, file, line, "score '%.*s'%s is not a number; counted as missing", w, sv, col);
+      job_problem(j, file, line, "score '%.*s'%s is not a number; counted as missing", w, sv, col);
       val->status = VB_VALUE_BAD;
     }
     if (val->status == VB_VALUE_OK) {
@@ -264,7 +248,7 @@ int agg_input_read(job *j, vb_reader *rd, const agg_fields *f, const char *file,
       return EXIT_INTERNAL;
     }
     if (nw && j->seen->n_names > VB_AGG_MAX_SEGMENTS) {
-      problem(j, file, line, "column '%s' has more than %d distinct values: --by takes a "
+      job_problem(j, file, line, "column '%s' has more than %d distinct values: --by takes a "
               "category (channel, country, product ...)", j->o.by, VB_AGG_MAX_SEGMENTS);
       return EXIT_USAGE;
     }
@@ -282,14 +266,14 @@ int agg_input_read(job *j, vb_reader *rd, const agg_fields *f, const char *file,
         return EXIT_INTERNAL;
       }
       if (nw && j->seen->n_keys > VB_AGG_MAX_PERIODS) {
-        problem(j, file, line, "the dates span more than %d periods: take a longer --period",
+        job_problem(j, file, line, "the dates span more than %d periods: take a longer --period",
                 VB_AGG_MAX_PERIODS);
         return EXIT_USAGE;
       }
     } else {
       j->undated++;
       if (dv && dl > 0) {
-        problem(j, file, line, "date '%.*s' is not a date (YYYY-MM-DD, DD.MM.YYYY ...); the "
+        job_problem(j, file, line, "date '%.*s' is not a date (YYYY-MM-DD, DD.MM.YYYY ...); the "
                 "record is in no period", (int)(dl > 40 ? 40 : dl), dv);
         j->bad_date++;
       }
@@ -304,7 +288,7 @@ int agg_input_read(job *j, vb_reader *rd, const agg_fields *f, const char *file,
       v->drivers[i].status = VB_VALUE_OK;
       v->drivers[i].v = x;
     } else if (prc != VB_ENOTFOUND && xl > 0) {
-      problem(j, file, line, "driver '%s' value '%.*s' is not a usable number", j->o.driver_cols[i],
+      job_problem(j, file, line, "driver '%s' value '%.*s' is not a usable number", j->o.driver_cols[i],
               (int)(xl > 40 ? 40 : xl), xv);
       v->drivers[i].status = VB_VALUE_BAD;
       j->bad_driver++;

@@ -127,6 +127,12 @@ typedef struct job {
 /* Parses options, loads the model, opens the output; then runs every input through. */
 int job_setup(job *j, const char *cmd, int argc, char **argv, const char *allowed);
 int job_run(job *j);
+/* One problem with a record: FILE:LINE:1: message on standard error, counted. */
+void job_problem(job *j, const char *file, long line, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
 /* Settles the score type (given or guessed) and prints the summary. */
 int job_finish_scores(job *j);
 void job_summary(const job *j);

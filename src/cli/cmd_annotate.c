@@ -25,13 +25,7 @@ static void on_problem(void *ctx, int severity, const vb_error *e) {
           severity == VB_PROBLEM_ERROR ? "" : "warning: ", e->message);
 }
 
-static void problem_at(job *j, const char *file, long line, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 4, 5)))
-#endif
-    ;
-
-static void problem_at(job *j, const char *file, long line, const char *fmt, ...) {
+void job_problem(job *j, const char *file, long line, const char *fmt, ...) {
   char b[512];
   va_list ap;
   va_start(ap, fmt);
@@ -690,13 +684,13 @@ static int run_input(job *j, const char *path) {
         code[ll] = '\0';
         vb_lang l;
         if (vb_lang_parse(code, &l) == VB_OK) ro.lang = l;
-        else problem_at(j, name, rec->line, "unknown language code '%s'; identified instead", code);
+        else job_problem(j, name, rec->line, "unknown language code '%s'; identified instead", code);
       }
     }
     const char *err_text = NULL;
     if (rec->error) err_text = rec->error_msg[0] ? rec->error_msg : vb_strerror(rec->error);
     else if (!text && vb_reader_format(rd) == VB_FORMAT_JSONL) {
-      problem_at(j, name, rec->line, "no field '%s' in this record", o->text);
+      job_problem(j, name, rec->line, "no field '%s' in this record", o->text);
       err_text = "no text field";
     } else if (o->strict && rec->n_invalid_utf8) {
       err_text = "invalid UTF-8 (--strict)";
@@ -718,7 +712,7 @@ static int run_input(job *j, const char *path) {
   }
   if (status == EXIT_OK && j->records == first) {
     /* A file with a header and nothing else holds nothing to analyse: say so. */
-    problem_at(j, name, 1, "no records in the input%s",
+    job_problem(j, name, 1, "no records in the input%s",
                vb_reader_format(rd) == VB_FORMAT_CSV || vb_reader_format(rd) == VB_FORMAT_TSV
                    ? " after the header" : "");
     status = EXIT_BADINPUT;
