@@ -140,8 +140,12 @@ static int add_regex(vb_model *m, vb_lang lang, uint32_t theme, const char *pat,
   vb__cblang *cb = &m->cb[lang];
   int ec;
   PCRE2_SIZE off;
+  /* \C (one byte of a character) is refused: a match could end inside a character, and the
+   * next search start there (the text is matched without UTF checks) */
   pcre2_code *code = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
-                                   PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS, &ec, &off, NULL);
+                                   PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS |
+                                       PCRE2_NEVER_BACKSLASH_C,
+                                   &ec, &off, NULL);
   if (!code) {
     PCRE2_UCHAR msg[160];
     pcre2_get_error_message(ec, msg, sizeof msg);
@@ -375,7 +379,8 @@ int vb__codebook_finish(vb_model *m) {
     int ec;
     PCRE2_SIZE off;
     cb->combined = pcre2_compile((PCRE2_SPTR)src.data, src.len,
-                                 PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS, &ec, &off, NULL);
+                                 PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS | PCRE2_NEVER_BACKSLASH_C,
+                                 &ec, &off, NULL);
     vb__buf_free(&src);
     if (cb->combined) (void)pcre2_jit_compile(cb->combined, PCRE2_JIT_COMPLETE);
   }

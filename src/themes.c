@@ -269,9 +269,12 @@ int vb__themes_run(vb_analyzer *an) {
       int m = pcre2_match(code, (PCRE2_SPTR)r->text, r->len, off, PCRE2_NO_UTF_CHECK, an->md,
                           an->mctx);
       if (m < 0) {
-        /* no match; or a match, depth or heap limit hit: the pattern gives up on this text,
-         * which the result tells (vb_result_pattern_limits) so that the caller can warn */
-        if (m != PCRE2_ERROR_NOMATCH && r->n_limited++ == 0)
+        /* no match; or a match, depth, heap or JIT stack limit hit: the pattern gives up on
+         * this text, which the result tells (vb_result_pattern_limits) so that the caller can
+         * warn */
+        if ((m == PCRE2_ERROR_MATCHLIMIT || m == PCRE2_ERROR_DEPTHLIMIT ||
+             m == PCRE2_ERROR_HEAPLIMIT || m == PCRE2_ERROR_JIT_STACKLIMIT) &&
+            r->n_limited++ == 0)
           r->limited_theme = k == cb->n_regexes ? SIZE_MAX : cb->regexes[k].theme;
         break;
       }
@@ -294,6 +297,9 @@ int vb__themes_run(vb_analyzer *an) {
       mt->end = ov[1];
       mt->exclude = 0;
       off = ov[1] > ov[0] ? ov[1] : ov[1] + 1;
+      /* after an empty match, on to the next character: with PCRE2_NO_UTF_CHECK a start
+       * inside a character is undefined (the JIT crashed on it: fuzz_codebook) */
+      while (off < r->len && ((unsigned char)r->text[off] & 0xC0) == 0x80) off++;
     }
   }
   /* Mentions: matches that are not inside an exclusion, one per theme and span, in the order
