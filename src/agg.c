@@ -8,8 +8,9 @@
  * the record mentions it or any child.
  *
  * Besides all records, an aggregate keeps the same counts per segment (--by) and per period
- * (--date), the sets of top-level themes of each period's records (for the Shapley split of a
- * change), the cross-products of the key-driver regression, and quotes.
+ * (--date), each period's scores by top-level theme and number of top-level themes of the
+ * record (for the Shapley split of a change, trend.c), the cross-products of the key-driver
+ * regression, and quotes.
  *
  * Quotes are kept as a bounded top-k under a total order that depends on the quote alone
  * (quality, then a hash of its normalised text, then its bytes): the top k distinct texts of
@@ -203,7 +204,6 @@ void vb_period_label(vb_period p, long key, char *buf, size_t cap) {
 int vb__agg_group_init(const vb_agg *a, agg_group *g) {
   (void)a;
   memset(g, 0, sizeof *g);
-  vb__strmap_init(&g->mask_index);
   return VB_OK;
 }
 
@@ -225,9 +225,8 @@ void vb__agg_group_free(const vb_agg *a, agg_group *g) {
     for (size_t i = 0; i < a->n_themes; i++) cell_free(a, &g->cells[i]);
   vb__free(g->cells);
   for (size_t s = 0; s < VB_AGG_MAX_SCORES; s++) vb__hist_free(&g->hist[s]);
-  for (size_t i = 0; i < g->n_masks; i++) vb__hist_free(&g->masks[i].h);
-  vb__free(g->masks);
-  vb__strmap_free(&g->mask_index);
+  for (size_t i = 0; i < g->n_splits; i++) vb__hist_free(&g->splits[i].h);
+  vb__free(g->splits);
   vb__free(g->name);
   memset(g, 0, sizeof *g);
 }
@@ -238,20 +237,27 @@ static int cell_hists(const vb_agg *a, agg_cell *c) {
   return c->h ? VB_OK : VB_ENOMEM;
 }
 
-int vb__agg_mask_add(agg_group *g, uint64_t mask, int64_t value, uint64_t count) {
-  unsigned char key[8];
-  for (int i = 0; i < 8; i++) key[i] = (unsigned char)(mask >> (8 * i));
-  bool found;
-  uint32_t *slot;
-  if (vb__strmap_put(&g->mask_index, (const char *)key, 8, (uint32_t)g->n_masks, &found, &slot))
-    return VB_ENOMEM;
-  size_t i = *slot;
-  if (!found) {
-    if (vb__grow(&g->masks, &g->cap_masks, g->n_masks + 1, sizeof *g->masks)) return VB_ENOMEM;
-    memset(&g->masks[g->n_masks], 0, sizeof g->masks[0]);
-    g->masks[g->n_masks++].mask = mask;
+/* Entries are few (top-level themes x the distinct k that occur): a sorted array, found by
+ * binary search, kept in (root, k) order so that every sum over them runs in one order. */
+int vb__agg_split_add(agg_group *g, uint32_t root, uint32_t k, int64_t value, uint64_t count) {
+  size_t lo = 0, hi = g->n_splits;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    const agg_split *e = &g->splits[mid];
+    if (e->root < root || (e->root == root && e->k < k))
+      lo = mid + 1;
+    else
+      hi = mid;
   }
-  return vb__hist_add(&g->masks[i].h, value, count);
+  if (lo == g->n_splits || g->splits[lo].root != root || g->splits[lo].k != k) {
+    if (vb__grow(&g->splits, &g->cap_splits, g->n_splits + 1, sizeof *g->splits)) return VB_ENOMEM;
+    memmove(&g->splits[lo + 1], &g->splits[lo], (g->n_splits - lo) * sizeof *g->splits);
+    memset(&g->splits[lo], 0, sizeof g->splits[lo]);
+    g->splits[lo].root = root;
+    g->splits[lo].k = k;
+    g->n_splits++;
+  }
+  return vb__hist_add(&g->splits[lo].h, value, count);
 }
 
 int vb__agg_group_merge(const vb_agg *a, agg_group *into, const agg_group *from) {
@@ -281,11 +287,12 @@ int vb__agg_group_merge(const vb_agg *a, agg_group *into, const agg_group *from)
       }
     }
   }
-  for (size_t i = 0; i < from->n_masks; i++)
-    for (size_t k = 0; k < from->masks[i].h.n; k++)
-      if (vb__agg_mask_add(into, from->masks[i].mask, from->masks[i].h.bins[k].value,
-                           from->masks[i].h.bins[k].count))
+  for (size_t i = 0; i < from->n_splits; i++) {
+    const agg_split *e = &from->splits[i];
+    for (size_t k = 0; k < e->h.n; k++)
+      if (vb__agg_split_add(into, e->root, e->k, e->h.bins[k].value, e->h.bins[k].count))
         return VB_ENOMEM;
+  }
   return VB_OK;
 }
 
@@ -601,8 +608,8 @@ int vb_agg_new_with(const vb_model *model, const vb_agg_options *o, vb_agg **out
   a->neg_h = vb__calloc(nt, sizeof *a->neg_h);
   a->pos_h = vb__calloc(nt, sizeof *a->pos_h);
   a->tq = vb__calloc(2 * nt, sizeof *a->tq);
-  a->root_bit = vb__calloc(nt, sizeof *a->root_bit);
-  a->root_of = vb__calloc(64, sizeof *a->root_of);
+  a->root = vb__calloc(nt, sizeof *a->root);
+  a->root_of = vb__calloc(nt, sizeof *a->root_of);
   a->stamp = vb__calloc(nt, sizeof *a->stamp);
   a->flags = vb__calloc(nt, sizeof *a->flags);
   a->touched = vb__calloc(nt, sizeof *a->touched);
@@ -610,25 +617,20 @@ int vb_agg_new_with(const vb_model *model, const vb_agg_options *o, vb_agg **out
   a->best_pos = vb__calloc(nt, sizeof *a->best_pos);
   a->best_neg_m = vb__calloc(nt, sizeof *a->best_neg_m);
   a->best_pos_m = vb__calloc(nt, sizeof *a->best_pos_m);
-  if (fail || !a->neg_h || !a->pos_h || !a->tq || !a->root_bit || !a->root_of || !a->stamp ||
+  if (fail || !a->neg_h || !a->pos_h || !a->tq || !a->root || !a->root_of || !a->stamp ||
       !a->flags || !a->touched || !a->best_neg || !a->best_pos || !a->best_neg_m ||
       !a->best_pos_m || vb__agg_group_cells(a, &a->all))
     goto oom;
-  /* top-level themes get bits in codebook order (the first 64) */
-  for (size_t i = 0; i < a->n_themes; i++) {
-    long r = (long)i;
-    while (model->themes[r].parent >= 0) r = model->themes[r].parent;
-    if ((size_t)r == i) {
-      a->root_bit[i] = a->n_roots < 64 ? (int)a->n_roots : -1;
-      if (a->n_roots < 64) a->root_of[a->n_roots++] = (long)i;
-    } else {
-      a->root_bit[i] = -2; /* filled below: parents come before children */
+  /* top-level themes are numbered in codebook order */
+  for (size_t i = 0; i < a->n_themes; i++)
+    if (model->themes[i].parent < 0) {
+      a->root[i] = a->n_roots;
+      a->root_of[a->n_roots++] = (long)i;
     }
-  }
   for (size_t i = 0; i < a->n_themes; i++) {
     long r = (long)i;
     while (model->themes[r].parent >= 0) r = model->themes[r].parent;
-    a->root_bit[i] = a->root_bit[r];
+    a->root[i] = a->root[r];
   }
   if (a->drivers) {
     a->drv = vb__calloc(1, sizeof *a->drv);
@@ -689,7 +691,7 @@ void vb_agg_free(vb_agg *a) {
     vb__free(a->drv->sxt);
     vb__free(a->drv);
   }
-  vb__free(a->root_bit);
+  vb__free(a->root);
   vb__free(a->root_of);
   vb__free(a->stamp);
   vb__free(a->flags);
@@ -703,9 +705,10 @@ void vb_agg_free(vb_agg *a) {
 
 /* ---- adding records ---- */
 
-/* Adds the record to one group; `nt` themes of the record are in a->touched. */
+/* Adds the record to one group; `nt` themes of the record are in a->touched, `nroots` of them
+ * top-level. */
 static int group_add(vb_agg *a, agg_group *g, const vb_agg_record *rec, const vb_value *sc,
-                     size_t nt, uint64_t mask, bool is_period) {
+                     size_t nt, uint32_t nroots, bool is_period) {
   g->records++;
   if (!rec->result) {
     g->errors++;
@@ -736,8 +739,16 @@ static int group_add(vb_agg *a, agg_group *g, const vb_agg_record *rec, const vb
       if (cell_hists(a, c) || vb__hist_add(&c->h[s], milli(sc[s].v), 1)) return VB_ENOMEM;
     }
   }
-  if (is_period && a->n_scores && sc[0].status == VB_VALUE_OK)
-    if (vb__agg_mask_add(g, mask, milli(sc[0].v), 1)) return VB_ENOMEM;
+  if (is_period && a->n_scores && sc[0].status == VB_VALUE_OK) {
+    int64_t y = milli(sc[0].v);
+    if (nroots == 0 && vb__agg_split_add(g, 0, 0, y, 1)) return VB_ENOMEM;
+    for (size_t k = 0; k < nt; k++) {
+      size_t t = a->touched[k];
+      if (a->model->themes[t].parent < 0 &&
+          vb__agg_split_add(g, (uint32_t)a->root[t] + 1, nroots, y, 1))
+        return VB_ENOMEM;
+    }
+  }
   return VB_OK;
 }
 
@@ -847,7 +858,7 @@ int vb_agg_add_record(vb_agg *a, const vb_agg_record *rec) {
   }
   /* the record's themes, each once, with their parents */
   size_t nt = 0;
-  uint64_t mask = 0;
+  uint32_t nroots = 0;
   if (rec->result) {
     if (++a->cur == 0) {
       memset(a->stamp, 0, a->n_themes * sizeof *a->stamp);
@@ -863,7 +874,7 @@ int vb_agg_add_record(vb_agg *a, const vb_agg_record *rec) {
           a->flags[t] = 0;
           a->best_neg[t] = a->best_pos[t] = 0;
           a->touched[nt++] = (size_t)t;
-          if (a->root_bit[t] >= 0) mask |= (uint64_t)1 << a->root_bit[t];
+          if (a->model->themes[t].parent < 0) nroots++;
         }
         double s = m[i].sentiment;
         if (s <= -0.05) {
@@ -878,9 +889,9 @@ int vb_agg_add_record(vb_agg *a, const vb_agg_record *rec) {
     }
   }
   int rc;
-  if ((rc = group_add(a, &a->all, rec, sc, nt, mask, false))) return rc;
-  if (seg && (rc = group_add(a, seg, rec, sc, nt, mask, false))) return rc;
-  if (per && (rc = group_add(a, per, rec, sc, nt, mask, true))) return rc;
+  if ((rc = group_add(a, &a->all, rec, sc, nt, nroots, false))) return rc;
+  if (seg && (rc = group_add(a, seg, rec, sc, nt, nroots, false))) return rc;
+  if (per && (rc = group_add(a, per, rec, sc, nt, nroots, true))) return rc;
   if (a->period != VB_PERIOD_NONE && !rec->has_date) a->undated++;
   if (!rec->result) return VB_OK;
   if (a->n_scores && sc[0].status == VB_VALUE_OK) {

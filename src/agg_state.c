@@ -15,7 +15,7 @@
 
 #include "vb_agg.h"
 
-#define STATE_HEADER "verbatim-state 2"
+#define STATE_HEADER "verbatim-state 3"
 #define NAME_MAX_BYTES 256
 
 /* ---- writing ---- */
@@ -45,11 +45,6 @@ static int put_i128(vb__buf *b, vb__i128 v) {
   return vb__buf_printf(b, " %s", t);
 }
 
-static int cmp_mask(const void *x, const void *y) {
-  const agg_mask *a = *(const agg_mask *const *)x, *b = *(const agg_mask *const *)y;
-  return a->mask < b->mask ? -1 : a->mask > b->mask;
-}
-
 static int put_group(vb__buf *b, const vb_agg *a, const agg_group *g, bool period) {
   int rc = vb__buf_printf(b, "counts %" PRIu64 " %" PRIu64 " %" PRIu64 "\nlangs", g->records,
                           g->analysed, g->errors);
@@ -73,17 +68,15 @@ static int put_group(vb__buf *b, const vb_agg *a, const agg_group *g, bool perio
     }
     if (rc == VB_OK) rc = vb__buf_putc(b, '\n');
   }
-  if (period && rc == VB_OK && g->n_masks) {
-    const agg_mask **order = vb__calloc(g->n_masks, sizeof *order);
-    if (!order) return VB_ENOMEM;
-    for (size_t i = 0; i < g->n_masks; i++) order[i] = &g->masks[i];
-    qsort(order, g->n_masks, sizeof *order, cmp_mask);
-    for (size_t i = 0; rc == VB_OK && i < g->n_masks; i++) {
-      rc = vb__buf_printf(b, "m %" PRIx64, order[i]->mask);
-      if (rc == VB_OK) rc = put_hist(b, &order[i]->h);
-      if (rc == VB_OK) rc = vb__buf_putc(b, '\n');
-    }
-    vb__free(order);
+  /* the entries are kept in (root, k) order: "m0" first, then theme index and k ascending */
+  for (size_t i = 0; period && rc == VB_OK && i < g->n_splits; i++) {
+    const agg_split *e = &g->splits[i];
+    if (e->root == 0)
+      rc = vb__buf_printf(b, "m0");
+    else
+      rc = vb__buf_printf(b, "m %ld %" PRIu32, a->root_of[e->root - 1], e->k);
+    if (rc == VB_OK) rc = put_hist(b, &e->h);
+    if (rc == VB_OK) rc = vb__buf_putc(b, '\n');
   }
   return rc;
 }
@@ -301,23 +294,6 @@ static bool parse_i64(const char **s, int64_t *out) {
   return true;
 }
 
-static bool parse_hex64(const char **s, uint64_t *out) {
-  const char *p = *s;
-  while (*p == ' ') p++;
-  uint64_t v = 0;
-  int k = 0;
-  for (;; p++, k++) {
-    int d = vb__ascii_digit(*p) ? *p - '0' : (*p >= 'a' && *p <= 'f') ? *p - 'a' + 10 : -1;
-    if (d < 0) break;
-    if (k >= 16) return false;
-    v = v << 4 | (uint64_t)d;
-  }
-  if (k == 0) return false;
-  *out = v;
-  *s = p;
-  return true;
-}
-
 static bool at_end(const char *s) {
   while (*s == ' ') s++;
   return *s == '\0';
@@ -428,6 +404,111 @@ typedef struct loader {
 #define BAD(msg) do { L->why = (msg); return VB_EPARSE; } while (0)
 #define TRY(x) do { int rc_ = (x); if (rc_ == VB_ENOMEM) return rc_; if (rc_) BAD(what); } while (0)
 
+/* The count of `value` in h (0 when absent). */
+static uint64_t hist_count_of(const vb__hist *h, int64_t value) {
+  size_t lo = 0, hi = h->n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (h->bins[mid].value < value)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo < h->n && h->bins[lo].value == value ? h->bins[lo].count : 0;
+}
+
+/* Adds h x 1/div into `into` (every count a multiple of div), refusing overflow. */
+static int hist_add_div(vb__hist *into, const vb__hist *h, uint64_t div) {
+  for (size_t i = 0; i < h->n; i++) {
+    uint64_t c = h->bins[i].count;
+    if (c % div) return VB_EPARSE;
+    c /= div;
+    if (hist_count_of(into, h->bins[i].value) > UINT64_MAX - c) return VB_EPARSE;
+    if (vb__hist_add(into, h->bins[i].value, c)) return VB_ENOMEM;
+  }
+  return VB_OK;
+}
+
+/* A period's "m0" and "m I K" lines (agg_split in vb_agg.h) and their checks: the lines of a
+ * top-level theme add up to its first-score histogram ('t' line); at each K the counts of the
+ * themes add up to K times those of the records with K themes, none more than those records;
+ * and the records without a theme plus those with K themes, over all K, are exactly the period's
+ * scored records. So a state that loads describes records that could have been added. */
+static int load_splits(loader *L, agg_group *g) {
+  vb_agg *a = L->a;
+  size_t nr = a->n_roots;
+  vb__hist *per_k = vb__calloc(nr + 1, sizeof *per_k), sum = {0}, mine = {0};
+  int rc = per_k ? VB_OK : VB_ENOMEM;
+  if (rc == VB_OK && peek_is(&L->c, "m0")) {
+    next_line(&L->c);
+    const char *s = L->c.buf + 2;
+    vb__hist h = {0};
+    uint64_t tot;
+    rc = parse_hist(&s, &h, &tot);
+    if (rc == VB_OK && (h.n == 0 || !at_end(s))) rc = VB_EPARSE;
+    for (size_t k = 0; rc == VB_OK && k < h.n; k++)
+      rc = vb__agg_split_add(g, 0, 0, h.bins[k].value, h.bins[k].count);
+    vb__hist_free(&h);
+    if (rc == VB_EPARSE) L->why = "bad 'm0' line";
+  }
+  uint64_t prev_i = 0, prev_k = 0;
+  bool first = true;
+  while (rc == VB_OK && peek_is(&L->c, "m")) {
+    next_line(&L->c);
+    const char *s = L->c.buf + 2;
+    uint64_t idx, k, tot;
+    if (!parse_u64(&s, &idx) || idx >= a->n_themes || a->model->themes[idx].parent >= 0 ||
+        !parse_u64(&s, &k) || k == 0 || k > nr ||
+        (!first && (idx < prev_i || (idx == prev_i && k <= prev_k)))) {
+      rc = VB_EPARSE;
+      L->why = "bad 'm' line";
+      break;
+    }
+    first = false;
+    prev_i = idx;
+    prev_k = k;
+    vb__hist h = {0};
+    rc = parse_hist(&s, &h, &tot);
+    if (rc == VB_OK && (h.n == 0 || !at_end(s))) rc = VB_EPARSE;
+    for (size_t j = 0; rc == VB_OK && j < h.n; j++)
+      rc = vb__agg_split_add(g, (uint32_t)a->root[idx] + 1, (uint32_t)k, h.bins[j].value,
+                             h.bins[j].count);
+    vb__hist_free(&h);
+    if (rc == VB_EPARSE) L->why = "bad 'm' line";
+  }
+  /* per top-level theme: its lines add up to its scores */
+  for (size_t i = 0, r = 0; rc == VB_OK && r < nr; r++) {
+    vb__hist_free(&mine);
+    for (; rc == VB_OK && i < g->n_splits && g->splits[i].root <= r + 1; i++)
+      if (g->splits[i].root == r + 1) rc = hist_add_div(&mine, &g->splits[i].h, 1);
+    const agg_cell *c = &g->cells[a->root_of[r]];
+    static const vb__hist empty;
+    if (rc == VB_OK && !hist_equal(&mine, c->h ? &c->h[0] : &empty)) {
+      rc = VB_EPARSE;
+      L->why = "a theme's 'm' lines do not add up to its scores";
+    }
+  }
+  /* per K: the themes' counts are K times the records', none above */
+  for (size_t i = 0; rc == VB_OK && i < g->n_splits; i++)
+    if (g->splits[i].root) rc = hist_add_div(&per_k[g->splits[i].k], &g->splits[i].h, 1);
+  for (size_t i = 0; rc == VB_OK && i < g->n_splits; i++) {
+    const agg_split *e = &g->splits[i];
+    for (size_t j = 0; e->root && j < e->h.n; j++)
+      if (e->h.bins[j].count > hist_count_of(&per_k[e->k], e->h.bins[j].value) / e->k)
+        rc = VB_EPARSE;
+  }
+  for (size_t k = 1; rc == VB_OK && k <= nr; k++) rc = hist_add_div(&sum, &per_k[k], k);
+  for (size_t i = 0; rc == VB_OK && i < g->n_splits && g->splits[i].root == 0; i++)
+    rc = hist_add_div(&sum, &g->splits[i].h, 1);
+  if (rc == VB_OK && !hist_equal(&sum, &g->hist[0])) rc = VB_EPARSE;
+  if (rc == VB_EPARSE && !L->why) L->why = "the 'm' lines of a period do not add up to its scores";
+  for (size_t k = 0; per_k && k <= nr; k++) vb__hist_free(&per_k[k]);
+  vb__free(per_k);
+  vb__hist_free(&sum);
+  vb__hist_free(&mine);
+  return rc;
+}
+
 /* The lines of one group (after its "group" line). */
 static int load_group(loader *L, agg_group *g, bool period) {
   vb_agg *a = L->a;
@@ -503,37 +584,7 @@ static int load_group(loader *L, agg_group *g, bool period) {
         BAD("a theme's scores are not among its parent's");
   }
   if (period && a->n_scores) {
-    bool first = true;
-    uint64_t prev = 0;
-    vb__hist sum = {0};
-    int rc = VB_OK;
-    while (rc == VB_OK && peek_is(&L->c, "m")) {
-      next_line(&L->c);
-      s = L->c.buf + 2;
-      uint64_t mask, tot;
-      if (!parse_hex64(&s, &mask) || (!first && mask <= prev) ||
-          (a->n_roots < 64 && (mask >> a->n_roots) != 0)) {
-        L->why = "bad 'm' line";
-        rc = VB_EPARSE;
-        break;
-      }
-      first = false;
-      prev = mask;
-      vb__hist h = {0};
-      rc = parse_hist(&s, &h, &tot);
-      if (rc == VB_OK && (h.n == 0 || !at_end(s))) rc = VB_EPARSE;
-      for (size_t k = 0; rc == VB_OK && k < h.n; k++) {
-        rc = vb__agg_mask_add(g, mask, h.bins[k].value, h.bins[k].count);
-        if (rc == VB_OK) rc = vb__hist_add(&sum, h.bins[k].value, h.bins[k].count);
-      }
-      vb__hist_free(&h);
-      if (rc == VB_EPARSE) L->why = "bad 'm' line";
-    }
-    if (rc == VB_OK && !hist_equal(&sum, &g->hist[0])) {
-      L->why = "the theme sets of a period do not add up to its scores";
-      rc = VB_EPARSE;
-    }
-    vb__hist_free(&sum);
+    int rc = load_splits(L, g);
     if (rc) return rc;
   }
   return VB_OK;
@@ -637,9 +688,13 @@ static int load_body(loader *L) {
   uint64_t n;
   /* header */
   if (!next_line(&L->c) || strcmp(L->c.buf, STATE_HEADER) != 0) {
-    if (strncmp(L->c.buf ? L->c.buf : "", "verbatim-state ", 15) == 0)
-      BAD("a state of another version of verbatim (this one reads version 2): make it again");
-    BAD("not a verbatim state file (version 2)");
+    const char *h = L->c.buf ? L->c.buf : "";
+    if (strcmp(h, "verbatim-state 1") == 0 || strcmp(h, "verbatim-state 2") == 0)
+      BAD("a state file of an older verbatim (format version 1 or 2; this one reads version 3): "
+          "make it again with this verbatim");
+    if (strncmp(h, "verbatim-state ", 15) == 0)
+      BAD("a state of another version of verbatim (this one reads version 3): make it again");
+    BAD("not a verbatim state file (version 3)");
   }
   if (!next_line(&L->c) || strncmp(L->c.buf, "themes ", 7) != 0 ||
       !(s = L->c.buf + 7, parse_u64(&s, &n)) || !at_end(s))

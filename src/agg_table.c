@@ -381,42 +381,29 @@ static int periods(const vb_agg *a, vb_table *t) {
   if (!a->n_pers) return VB_OK;
   vb_score_type type = a->type[0];
   const agg_group **order = vb__calloc(a->n_pers, sizeof *order);
-  agg_group pooled;
-  vb__agg_group_init(a, &pooled);
-  const agg_mask **pm = NULL;
-  agg_mask *pooled_sorted = NULL;
+  vb__hist pooled_none = {0};
+  bool *used = vb__calloc(a->n_roots ? a->n_roots : 1, sizeof *used);
+  double *by_root = vb__calloc(a->n_roots ? a->n_roots : 1, sizeof *by_root);
   int rc = VB_ENOMEM;
   t->periods = vb__calloc(a->n_pers, sizeof *t->periods);
-  if (!order || !t->periods) goto done;
+  if (!order || !t->periods || !used || !by_root) goto done;
   for (size_t i = 0; i < a->n_pers; i++) order[i] = &a->pers[i];
   qsort(order, a->n_pers, sizeof *order, cmp_group_key);
-  /* the attribution themes: top-level themes mentioned by a scored record of some period */
-  uint64_t used = 0;
-  for (size_t i = 0; i < a->n_pers; i++) {
-    for (size_t k = 0; k < order[i]->n_masks; k++) {
-      used |= order[i]->masks[k].mask;
-      for (size_t b = 0; b < order[i]->masks[k].h.n; b++)
-        if (vb__agg_mask_add(&pooled, order[i]->masks[k].mask, order[i]->masks[k].h.bins[b].value,
-                             order[i]->masks[k].h.bins[b].count))
-          goto done;
+  /* the attribution themes: top-level themes mentioned by a scored record of some period; the
+   * scores of the records mentioning none, all periods together (an integer merge) */
+  for (size_t i = 0; i < a->n_pers; i++)
+    for (size_t k = 0; k < order[i]->n_splits; k++) {
+      const agg_split *e = &order[i]->splits[k];
+      if (e->root == 0) {
+        if (vb__hist_merge(&pooled_none, &e->h)) goto done;
+      } else if (e->root <= a->n_roots) {
+        used[e->root - 1] = true;
+      }
     }
-  }
   t->players = vb__calloc(a->n_roots ? a->n_roots : 1, sizeof *t->players);
   if (!t->players) goto done;
-  for (size_t b = 0; b < a->n_roots; b++)
-    if (used >> b & 1) t->players[t->n_players++] = (size_t)a->root_of[b];
-  /* pooled sets in mask order: every sum over them runs in one order */
-  pooled_sorted = vb__calloc(pooled.n_masks ? pooled.n_masks : 1, sizeof *pooled_sorted);
-  pm = vb__calloc(pooled.n_masks ? pooled.n_masks : 1, sizeof *pm);
-  if (!pooled_sorted || !pm) goto done;
-  for (size_t k = 0; k < pooled.n_masks; k++) pm[k] = &pooled.masks[k];
-  for (size_t i = 1; i < pooled.n_masks; i++) /* insertion sort: masks are few */
-    for (size_t j = i; j > 0 && pm[j - 1]->mask > pm[j]->mask; j--) {
-      const agg_mask *x = pm[j];
-      pm[j] = pm[j - 1];
-      pm[j - 1] = x;
-    }
-  for (size_t k = 0; k < pooled.n_masks; k++) pooled_sorted[k] = *pm[k];
+  for (size_t r = 0; r < a->n_roots; r++)
+    if (used[r]) t->players[t->n_players++] = (size_t)a->root_of[r];
   for (size_t i = 0; i < a->n_pers; i++) {
     const agg_group *g = order[i];
     vb_period_row *r = &t->periods[i];
@@ -438,20 +425,16 @@ static int periods(const vb_agg *a, vb_table *t) {
     const agg_group *prev = order[i - 1];
     r->change = r->score.value - t->periods[i - 1].score.value;
     r->change_p = significance(type, &prev->hist[0], &g->hist[0], &r->change_test);
-    double *by_bit = vb__calloc(a->n_roots ? a->n_roots : 1, sizeof *by_bit);
-    if (!by_bit) goto done;
-    int trc = vb__trend_attribute(type, prev, g, pooled_sorted, pooled.n_masks, a->n_roots,
-                                  by_bit, &r->baseline, &r->exact);
-    for (size_t k = 0; k < t->n_players; k++)
-      r->contrib[k] = by_bit[a->root_bit[t->players[k]]];
-    vb__free(by_bit);
-    if (trc) goto done;
+    if (vb__trend_attribute(type, prev, g, &pooled_none, a->n_roots, by_root, &r->baseline,
+                            &r->exact))
+      goto done;
+    for (size_t k = 0; k < t->n_players; k++) r->contrib[k] = by_root[a->root[t->players[k]]];
   }
   rc = vb__trend_rising(a, order, a->n_pers, t);
 done:
-  vb__free(pm);
-  vb__free(pooled_sorted);
-  vb__agg_group_free(a, &pooled);
+  vb__hist_free(&pooled_none);
+  vb__free(used);
+  vb__free(by_root);
   vb__free(order);
   return rc;
 }

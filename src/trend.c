@@ -2,29 +2,48 @@
  * trend.c - periods: the Shapley split of a change of the score between two periods, and
  * rising or emerging themes.
  *
- * The split. A score is a mean over records (NPS: +100 a promoter, -100 a detractor; CSAT:
- * 100 for the top box; CES and ratings: the score). For a set C of top-level themes, let V(C)
- * be the score period a would have had if the records touching C (mentioning a theme of C)
- * had been as in period b, in share and in score, and the other records as in period a:
+ * The split. A score is a mean over the scored records r of y_r (NPS: +100 a promoter, 0 a
+ * passive, -100 a detractor; CSAT: 100 for the top box, else 0; CES and ratings: the score).
+ * Share each record equally among the k_r top-level themes it mentions (1/k_r each). In a
+ * period with N scored records, for a top-level theme t
  *
- *     V(C) = (Y_b - Y_b(not C)) / N_b + (N_b(not C) / N_b) x S_a(not C)
+ *     W_t = sum over the records mentioning t of 1/k_r,    Y_t = sum of y_r / k_r,
  *
- * with Y the sum and N the number of scored records, S = Y / N, "not C" the records touching
- * none of C. V(empty) = S_a, and with P all themes mentioned in the two periods
+ * share_t = W_t / N and S_t = Y_t / W_t; the records mentioning no top-level theme have N_0,
+ * Y_0, share_0 = N_0 / N, S_0 = Y_0 / N_0. Then S = share_0 S_0 + sum_t share_t S_t, and with
+ * sum_t share_t = 1 - share_0 in each period, the change from period a to period b is exactly
  *
- *     S_b - S_a = [V(P) - S_a] + (N_b(not P) / N_b) x [S_b(not P) - S_a(not P)]
+ *     S_b - S_a = share_0,b (S_0,b - S_0,a)                                    (baseline)
+ *               + sum_t [ share_t,b (S_t,b - S_0,a) - share_t,a (S_t,a - S_0,a) ]   (theme t)
  *
- * : the themes' part plus a baseline, the change among records that mention no theme weighted
- * by their share. The themes' part is split by the Shapley value of the game V(C) - S_a, the
- * only split that is additive, symmetric and gives nothing to a theme that changed nothing, so
- * baseline + contributions = change. With at most 15 themes the Shapley value is exact (all
- * 2^K coalitions, through a subset-sum transform); beyond, it is the mean over 2000 random
- * orders from a fixed seed (the same input gives the same numbers), which still adds up
- * exactly because each order's marginal contributions telescope to V(P) - S_a.
+ * (expand the brackets: the S_0,a terms add up to -S_0,a (1 - share_0,b) + S_0,a (1 - share_0,a)).
+ * Theme t's part, (Y_t,b - W_t,b S_0,a) / N_b - (Y_t,a - W_t,a S_0,a) / N_a, is its Shapley
+ * value in the game on coalitions C of top-level themes
  *
- * S_a(not C) is needed only with the weight N_b(not C) / N_b; when period a has no scored
- * record outside C, the score of all periods together outside C stands in (and the records of
- * period b outside C themselves when there is none there either), so V is always defined.
+ *     V(C) = S_a + sum over the records r of b touching C of (y_r - S_0,a) / N_b
+ *                - sum over the records r of a touching C of (y_r - S_0,a) / N_a
+ *
+ * (touching: mentioning a theme of C): period a with its records that touch C taken out and
+ * those of b put in, the difference in their shares filled at a's score among records without a
+ * theme. V(empty) = S_a and V(all) = S_b - baseline. Each record's term is c x [C touches the
+ * record's k themes], a game whose Shapley value gives c / k to each of the k themes (they are
+ * symmetric, the other themes are null, and the value is efficient), and the Shapley value is
+ * additive over games, which gives the formula above. So the split is exact for any number of
+ * themes (no sampling), additive, symmetric, gives nothing to a theme whose share and score
+ * stayed the same, and baseline + parts = change.
+ *
+ * It needs, per period, the first-score histogram per top-level theme and k (agg_split in
+ * vb_agg.h): bounded by themes x distinct k x periods, and integer counts, so a merge gives the
+ * table of one run bit for bit. A record that mentions one theme goes to that theme alone. The
+ * split is not the one of the game "records touching C as in b, the others as in a, at the
+ * share of b" (verbatim before state version 3), which needed the joint sets of themes of the
+ * records: the two differ when shares move, in how the shift of share is priced (here at
+ * S_0,a, there at a's score among the records touching none of C).
+ *
+ * When period a has no scored record without a theme, S_0,a is the score of the records
+ * without a theme in all periods together, and when there are none at all, the score of period
+ * a. In both cases baseline + parts = change still holds exactly (the S_0,a terms cancel when
+ * N_0,a = 0), and the parts are the Shapley values of the game above with that stand-in.
  *
  * Rising themes (METRICS.md, "Spikes"): the count x of records mentioning a theme in a period
  * against lambda = N x (X + 1/2) / N_w, the theme's rate over a trailing window (7 days, 4
@@ -38,8 +57,6 @@
 
 #include "vb_agg.h"
 
-#define EXACT_MAX 15
-#define PERMUTATIONS 2000
 #define RISE_MIN_COUNT 5
 
 vb__sc vb__sc_of(vb_score_type t, const vb__hist *h) {
@@ -65,58 +82,6 @@ double vb__sc_value(vb_score_type t, const vb__sc *s) {
   }
 }
 
-static void sc_add(vb__sc *a, const vb__sc *b, double sign) {
-  a->n += sign * b->n;
-  a->top += sign * b->top;
-  a->bot += sign * b->bot;
-  a->sum += sign * b->sum;
-}
-
-typedef struct side {
-  size_t n;
-  uint64_t *mask;
-  vb__sc *sc;
-  vb__sc total;
-} side;
-
-typedef struct keyed {
-  uint64_t mask;
-  size_t i;
-} keyed;
-
-static int cmp_keyed(const void *x, const void *y) {
-  const keyed *a = x, *b = y;
-  return a->mask < b->mask ? -1 : a->mask > b->mask;
-}
-
-/* A period's sets in mask order (not in the order they were first seen, which differs between
- * a whole run and a merge), with their score sums. */
-static int side_of(vb_score_type t, const agg_mask *m, size_t n, side *s) {
-  memset(s, 0, sizeof *s);
-  s->mask = vb__calloc(n ? n : 1, sizeof *s->mask);
-  s->sc = vb__calloc(n ? n : 1, sizeof *s->sc);
-  keyed *k = vb__calloc(n ? n : 1, sizeof *k);
-  if (!s->mask || !s->sc || !k) {
-    vb__free(k);
-    return VB_ENOMEM;
-  }
-  for (size_t i = 0; i < n; i++) k[i] = (keyed){m[i].mask, i};
-  qsort(k, n, sizeof *k, cmp_keyed);
-  for (size_t j = 0; j < n; j++) {
-    s->mask[j] = k[j].mask;
-    s->sc[j] = vb__sc_of(t, &m[k[j].i].h);
-    sc_add(&s->total, &s->sc[j], 1);
-  }
-  s->n = n;
-  vb__free(k);
-  return VB_OK;
-}
-
-static void side_free(side *s) {
-  vb__free(s->mask);
-  vb__free(s->sc);
-}
-
 /* The sum of the records' scores on the scale of the score (see above). */
 static double ysum(vb_score_type t, const vb__sc *s) {
   switch (t) {
@@ -126,213 +91,61 @@ static double ysum(vb_score_type t, const vb__sc *s) {
   }
 }
 
-/* V(C) from the sums of the records outside C in a, in b and in all periods. */
-static double v_of(vb_score_type t, const side *sb, const vb__sc *out_a,
-                   const vb__sc *out_b, const vb__sc *out_pooled) {
-  double nb = sb->total.n;
-  double touch = (ysum(t, &sb->total) - ysum(t, out_b)) / nb;
-  if (out_b->n <= 0) return touch;
-  double rest = out_a->n > 0 ? vb__sc_value(t, out_a)
-                : out_pooled->n > 0 ? vb__sc_value(t, out_pooled) : vb__sc_value(t, out_b);
-  return touch + out_b->n / nb * rest;
-}
+/* A period's sums: N and Y of all its scored records and of those without a theme, and W_t,
+ * Y_t per top-level theme (contrib-sized arrays). Runs over the entries in (root, k) order. */
+typedef struct side {
+  double n, y, n0, y0;
+} side;
 
-static unsigned popcount64(uint64_t x) {
-  unsigned c = 0;
-  for (; x; x &= x - 1) c++;
-  return c;
-}
-
-/* Compresses `mask` to the K player bits listed in `bits`. */
-static size_t compress(uint64_t mask, const int *bits, size_t k) {
-  size_t r = 0;
-  for (size_t i = 0; i < k; i++)
-    if (mask >> bits[i] & 1) r |= (size_t)1 << i;
-  return r;
-}
-
-static int exact_split(vb_score_type t, const side *sa, const side *sb, const side *sp,
-                       const int *bits, size_t K, double *phi) {
-  size_t full = ((size_t)1 << K) - 1, N = (size_t)1 << K;
-  double base = vb__sc_value(t, &sa->total);
-  vb__sc *f[3];
-  double *v = vb__calloc(N, sizeof *v), *w = vb__calloc(K + 1, sizeof *w);
-  const side *sides[3] = {sa, sb, sp};
-  int rc = VB_OK;
-  for (int k = 0; k < 3; k++) f[k] = vb__calloc(N, sizeof *f[k]);
-  if (!v || !w || !f[0] || !f[1] || !f[2]) {
-    rc = VB_ENOMEM;
-    goto done;
-  }
-  for (int k = 0; k < 3; k++) {
-    for (size_t i = 0; i < sides[k]->n; i++)
-      sc_add(&f[k][compress(sides[k]->mask[i], bits, K)], &sides[k]->sc[i], 1);
-    /* subset sums: f[S] = sum over m within S of g[m] */
-    for (size_t b = 0; b < K; b++)
-      for (size_t S = 0; S < N; S++)
-        if (S >> b & 1) sc_add(&f[k][S], &f[k][S ^ ((size_t)1 << b)], 1);
-  }
-  for (size_t C = 0; C < N; C++) {
-    size_t out = full & ~C; /* records mentioning none of C have their set within ~C */
-    v[C] = v_of(t, sb, &f[0][out], &f[1][out], &f[2][out]) - base;
-  }
-  /* weights s! (K - s - 1)! / K! */
-  for (size_t s = 0; s < K; s++)
-    w[s] = exp(lgamma((double)s + 1) + lgamma((double)(K - s)) - lgamma((double)K + 1));
-  for (size_t i = 0; i < K; i++) phi[i] = 0;
-  for (size_t C = 0; C < N; C++) {
-    unsigned s = popcount64(C);
-    for (size_t i = 0; i < K; i++)
-      if (!(C >> i & 1)) phi[i] += w[s] * (v[C | ((size_t)1 << i)] - v[C]);
-  }
-done:
-  for (int k = 0; k < 3; k++) vb__free(f[k]);
-  vb__free(v);
-  vb__free(w);
-  return rc;
-}
-
-/* The records of a side outside the coalition C (a bit mask). */
-static vb__sc outside(const side *s, uint64_t C) {
-  vb__sc o = {0, 0, 0, 0};
-  for (size_t i = 0; i < s->n; i++)
-    if (!(s->mask[i] & C)) sc_add(&o, &s->sc[i], 1);
-  return o;
-}
-
-/* Sampled orders. In an order, a set of themes leaves "outside C" at the step its first theme
- * enters C, so each order costs one pass over the sets of the two periods (the minimum step
- * over a set's bits) and a pass over the K steps; the pooled sets are summed only at the rare
- * steps where period a has no record left outside C. */
-static int sampled_split(vb_score_type t, const side *sa, const side *sb, const side *sp,
-                         const int *bits, size_t K, uint64_t seed, double *phi) {
-  size_t *order = vb__calloc(K, sizeof *order);
-  int pos[64];
-  vb__sc *delta[2];
-  uint8_t *bl[2];     /* the bits of each set, back to back */
-  size_t *start[2];   /* where each set's bits begin in bl */
-  delta[0] = vb__calloc(K + 1, sizeof *delta[0]);
-  delta[1] = vb__calloc(K + 1, sizeof *delta[1]);
-  const side *sides[2] = {sa, sb};
-  int rc = VB_OK;
-  for (int k = 0; k < 2; k++) {
-    start[k] = vb__calloc(sides[k]->n + 1, sizeof *start[k]);
-    bl[k] = vb__calloc(64 * (sides[k]->n ? sides[k]->n : 1), 1);
-    if (!start[k] || !bl[k]) continue;
-    size_t at = 0;
-    for (size_t j = 0; j < sides[k]->n; j++) {
-      start[k][j] = at;
-      for (int b = 0; b < 64; b++)
-        if (sides[k]->mask[j] >> b & 1) bl[k][at++] = (uint8_t)b;
-    }
-    start[k][sides[k]->n] = at;
-  }
-  if (!order || !delta[0] || !delta[1] || !start[0] || !start[1] || !bl[0] || !bl[1]) {
-    rc = VB_ENOMEM;
-    goto done;
-  }
-  for (size_t i = 0; i < K; i++) phi[i] = 0;
-  double base = vb__sc_value(t, &sa->total);
-  uint64_t state = seed;
-  for (int r = 0; r < PERMUTATIONS; r++) {
-    for (size_t i = 0; i < K; i++) order[i] = i;
-    for (size_t i = K; i-- > 1;) { /* Fisher-Yates, i = K-1 .. 1 (none when K < 2) */
-      size_t j = (size_t)(vb__splitmix(&state) % (i + 1));
-      size_t x = order[i];
-      order[i] = order[j];
-      order[j] = x;
-    }
-    for (int b = 0; b < 64; b++) pos[b] = (int)K; /* bits of no player never enter */
-    for (size_t i = 0; i < K; i++) pos[bits[order[i]]] = (int)i;
-    for (int k = 0; k < 2; k++) {
-      memset(delta[k], 0, (K + 1) * sizeof *delta[k]);
-      for (size_t j = 0; j < sides[k]->n; j++) {
-        int step = (int)K;
-        for (size_t q = start[k][j]; q < start[k][j + 1]; q++)
-          if (pos[bl[k][q]] < step) step = pos[bl[k][q]];
-        sc_add(&delta[k][step], &sides[k]->sc[j], 1);
-      }
-    }
-    vb__sc out[2] = {sa->total, sb->total};
-    uint64_t C = 0;
-    double prev = 0; /* v of the empty coalition */
-    for (size_t s = 0; s < K; s++) {
-      size_t p = order[s];
-      C |= (uint64_t)1 << bits[p];
-      sc_add(&out[0], &delta[0][s], -1);
-      sc_add(&out[1], &delta[1][s], -1);
-      double cur;
-      if (out[0].n > 0 || out[1].n <= 0) {
-        cur = v_of(t, sb, &out[0], &out[1], &out[0]) - base;
-      } else {
-        vb__sc op = outside(sp, C);
-        cur = v_of(t, sb, &out[0], &out[1], &op) - base;
-      }
-      phi[p] += cur - prev;
-      prev = cur;
+static side side_of(vb_score_type t, const agg_group *g, size_t n_roots, double *w, double *y) {
+  side s = {0, 0, 0, 0};
+  vb__sc all = vb__sc_of(t, &g->hist[0]);
+  s.n = all.n;
+  s.y = ysum(t, &all);
+  for (size_t i = 0; i < n_roots; i++) w[i] = y[i] = 0;
+  for (size_t i = 0; i < g->n_splits; i++) {
+    const agg_split *e = &g->splits[i];
+    vb__sc sc = vb__sc_of(t, &e->h);
+    if (e->root == 0) {
+      s.n0 += sc.n;
+      s.y0 += ysum(t, &sc);
+    } else if (e->root <= n_roots && e->k > 0) {
+      w[e->root - 1] += sc.n / e->k;
+      y[e->root - 1] += ysum(t, &sc) / e->k;
     }
   }
-  for (size_t i = 0; i < K; i++) phi[i] /= PERMUTATIONS;
-done:
-  vb__free(order);
-  for (int k = 0; k < 2; k++) {
-    vb__free(delta[k]);
-    vb__free(start[k]);
-    vb__free(bl[k]);
-  }
-  return rc;
+  return s;
 }
 
 int vb__trend_attribute(vb_score_type t, const agg_group *a, const agg_group *b,
-                        const agg_mask *pooled, size_t n_pooled, size_t n_roots, double *contrib,
+                        const vb__hist *pooled_none, size_t n_roots, double *contrib,
                         double *baseline, int *exact) {
-  for (size_t i = 0; i < n_roots; i++) contrib[i] = 0;
   *baseline = NAN;
   *exact = 1;
-  side sa = {0}, sb = {0}, sp = {0};
-  int rc = side_of(t, a->masks, a->n_masks, &sa);
-  if (rc == VB_OK) rc = side_of(t, b->masks, b->n_masks, &sb);
-  if (rc == VB_OK) rc = side_of(t, pooled, n_pooled, &sp);
-  uint64_t used = 0;
-  int bits[64];
-  size_t K = 0;
-  double phi[64];
-  if (rc) goto done;
-  if (sa.total.n <= 0 || sb.total.n <= 0) {
+  size_t nr = n_roots ? n_roots : 1;
+  double *w = vb__calloc(4 * nr, sizeof *w);
+  if (!w) return VB_ENOMEM;
+  double *wa = w, *ya = w + nr, *wb = w + 2 * nr, *yb = w + 3 * nr;
+  side sa = side_of(t, a, n_roots, wa, ya), sb = side_of(t, b, n_roots, wb, yb);
+  if (sa.n <= 0 || sb.n <= 0) {
     for (size_t i = 0; i < n_roots; i++) contrib[i] = NAN;
-    goto done;
+    vb__free(w);
+    return VB_OK;
   }
-  for (size_t i = 0; i < sa.n; i++) used |= sa.mask[i];
-  for (size_t i = 0; i < sb.n; i++) used |= sb.mask[i];
-  for (int bit = 0; bit < 64; bit++)
-    if (used >> bit & 1) bits[K++] = bit;
-  if (K <= EXACT_MAX) {
-    rc = exact_split(t, &sa, &sb, &sp, bits, K, phi);
-  } else {
-    *exact = 0;
-    uint64_t seed = (uint64_t)a->key * 0x9E3779B97F4A7C15ull ^ (uint64_t)b->key;
-    rc = sampled_split(t, &sa, &sb, &sp, bits, K, seed, phi);
-  }
-  if (rc) goto done;
-  {
-    /* the baseline: the change among records that mention none of the K themes */
-    vb__sc oa = {0, 0, 0, 0}, ob = {0, 0, 0, 0}, op = {0, 0, 0, 0};
-    for (size_t i = 0; i < sa.n; i++)
-      if (!(sa.mask[i] & used)) sc_add(&oa, &sa.sc[i], 1);
-    for (size_t i = 0; i < sb.n; i++)
-      if (!(sb.mask[i] & used)) sc_add(&ob, &sb.sc[i], 1);
-    for (size_t i = 0; i < sp.n; i++)
-      if (!(sp.mask[i] & used)) sc_add(&op, &sp.sc[i], 1);
-    double sa_v = vb__sc_value(t, &sa.total);
-    double change = vb__sc_value(t, &sb.total) - sa_v;
-    *baseline = change - (v_of(t, &sb, &oa, &ob, &op) - sa_v);
-    for (size_t i = 0; i < K; i++) contrib[bits[i]] = phi[i];
-  }
-done:
-  side_free(&sa);
-  side_free(&sb);
-  side_free(&sp);
-  return rc;
+  /* S_0,a, or its stand-ins (see above) */
+  double ref;
+  vb__sc pooled = vb__sc_of(t, pooled_none);
+  if (sa.n0 > 0)
+    ref = sa.y0 / sa.n0;
+  else if (pooled.n > 0)
+    ref = ysum(t, &pooled) / pooled.n;
+  else
+    ref = sa.y / sa.n;
+  for (size_t i = 0; i < n_roots; i++)
+    contrib[i] = (yb[i] - wb[i] * ref) / sb.n - (ya[i] - wa[i] * ref) / sa.n;
+  *baseline = (sb.y0 - sb.n0 * ref) / sb.n;
+  vb__free(w);
+  return VB_OK;
 }
 
 /* ---- rising themes ---- */

@@ -21,12 +21,16 @@ typedef struct agg_cell {
   vb__hist *h;       /* [n_scores] scores of those records; NULL while n == 0 */
 } agg_cell;
 
-/* Scored records of a period with the same set of top-level themes (bit i: the i-th top-level
- * theme in codebook order): what the Shapley split of a change between periods needs. */
-typedef struct agg_mask {
-  uint64_t mask;
+/* Scored records of a period by one top-level theme they mention and k, the number of
+ * top-level themes they mention (the Shapley split of a change between periods, trend.c, gives
+ * each of those themes 1/k of the record). root 0, k 0: the records mentioning no top-level
+ * theme; root r > 0: the top-level theme a->root_of[r - 1], k >= 1. Kept sorted by (root, k);
+ * a record with k themes is in k entries. The number of entries is bounded by the top-level
+ * themes times the distinct k that occur, not by the records. */
+typedef struct agg_split {
+  uint32_t root, k;
   vb__hist h; /* first score */
-} agg_mask;
+} agg_split;
 
 /* A group of records: all of them, one segment, or one period. */
 typedef struct agg_group {
@@ -37,9 +41,8 @@ typedef struct agg_group {
   uint64_t bad[VB_AGG_MAX_SCORES];     /* of those: unreadable or outside the scale */
   vb__hist hist[VB_AGG_MAX_SCORES];
   agg_cell *cells; /* [n_themes], NULL until the first analysed record */
-  vb__strmap mask_index; /* periods: mask (8 bytes) -> index into masks */
-  agg_mask *masks;
-  size_t n_masks, cap_masks;
+  agg_split *splits;      /* periods (with a score): see agg_split */
+  size_t n_splits, cap_splits;
   char *name; /* segments */
   size_t name_len;
   long key;   /* periods */
@@ -104,9 +107,9 @@ struct vb_agg {
   agg_qlist vq[11][2];     /* per whole first score 0..10: negative, positive texts */
   agg_drv *drv;            /* NULL unless drivers */
 
-  int *root_bit;           /* [n_themes]: bit of the theme's top-level ancestor, -1 past 64 */
-  size_t n_roots;          /* top-level themes with a bit */
-  long *root_of;           /* [n_roots]: theme index of each bit */
+  size_t *root;            /* [n_themes]: index of the theme's top-level ancestor among roots */
+  size_t n_roots;          /* top-level themes */
+  long *root_of;           /* [n_roots]: theme index of each top-level theme, codebook order */
 
   /* per-record scratch */
   uint32_t *stamp;
@@ -125,7 +128,7 @@ int vb__agg_group_init(const vb_agg *a, agg_group *g);
 void vb__agg_group_free(const vb_agg *a, agg_group *g);
 int vb__agg_group_cells(const vb_agg *a, agg_group *g);
 int vb__agg_group_merge(const vb_agg *a, agg_group *into, const agg_group *from);
-int vb__agg_mask_add(agg_group *g, uint64_t mask, int64_t value, uint64_t count);
+int vb__agg_split_add(agg_group *g, uint32_t root, uint32_t k, int64_t value, uint64_t count);
 agg_group *vb__agg_segment(vb_agg *a, const char *name, size_t len, int create);
 agg_group *vb__agg_period(vb_agg *a, long key, int create);
 int vb__qlist_insert(agg_qlist *l, const agg_quote *q, int copy);
@@ -136,14 +139,17 @@ int vb__quote_norm_eq(const char *a, size_t na, const char *b, size_t nb);
 void vb__score_ranges(vb_score_type t, double *top_lo, double *top_hi, double *bot_lo,
                       double *bot_hi);
 
-/* trend.c: Shapley split of the change from period a to period b (see trend.c). */
+/* trend.c: Shapley split of the change from period a to period b (see trend.c). n, top, bot:
+ * counts; sum: of the values (ratings, CES). */
 typedef struct vb__sc {
   double n, top, bot, sum;
 } vb__sc;
 double vb__sc_value(vb_score_type t, const vb__sc *s);
 vb__sc vb__sc_of(vb_score_type t, const vb__hist *h);
+/* contrib[n_roots] by root index; `pooled_none`: the first scores of the records mentioning no
+ * top-level theme in all periods together (the stand-in when period a has none). */
 int vb__trend_attribute(vb_score_type t, const agg_group *a, const agg_group *b,
-                        const agg_mask *pooled, size_t n_pooled, size_t n_roots, double *contrib,
+                        const vb__hist *pooled_none, size_t n_roots, double *contrib,
                         double *baseline, int *exact);
 /* Rising and emerging themes: a Poisson count model per theme and period against the rate
  * of the trailing periods, Benjamini-Hochberg across all tests. `pg` are the period groups in

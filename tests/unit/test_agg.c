@@ -373,7 +373,7 @@ static void test_merge_mismatch(void **state) {
  * scores 0, 9 and 10; the record scored 0 is negative and mentions delivery in a negative
  * clause, the one scored 10 is positive and mentions staff in a positive clause, the one
  * scored 9 is neutral and mentions staff. */
-static const char good_state[] = "verbatim-state 2\n"
+static const char good_state[] = "verbatim-state 3\n"
                                  "themes 5\n"
                                  "theme delivery\n"
                                  "theme delivery.late\n"
@@ -459,8 +459,20 @@ static void test_load_rejects_corrupted_states(void **state) {
   fixture *f = *state;
   const vb_model *m = f->model;
   /* header */
-  load_fails_with(m, "verbatim-state 2", "verbatim-state 1", VB_EPARSE); /* an older format */
-  load_fails_with(m, "verbatim-state 2", "verbatim-state 3", VB_EPARSE);
+  load_fails_with(m, "verbatim-state 3", "verbatim-state 2", VB_EPARSE); /* an older format */
+  load_fails_with(m, "verbatim-state 3", "verbatim-state 1", VB_EPARSE);
+  load_fails_with(m, "verbatim-state 3", "verbatim-state 4", VB_EPARSE);
+  {
+    /* an older verbatim's state is named as such, with what to do */
+    char *old = mutate("verbatim-state 3", "verbatim-state 2");
+    vb_agg *a = NULL;
+    vb_error e = {0};
+    assert_int_equal(vb_agg_load(m, old, strlen(old), &a, &e), VB_EPARSE);
+    assert_non_null(strstr(e.message, "older verbatim"));
+    assert_non_null(strstr(e.message, "make it again"));
+    assert_int_equal(e.line, 1);
+    free(old);
+  }
   load_fails_with(m, "score nps", "score bogus", VB_EPARSE);
   load_fails_with(m, "score nps", "score csat", VB_EPARSE); /* 0, 9 and 10 are not CSAT scores */
   load_fails_with(m, "score nps =nps", "score nps", VB_EPARSE);
@@ -539,7 +551,7 @@ static void test_load_rejects_corrupted_states(void **state) {
   load_fails_with(m, "counts 3 3 0", "counts 3\0013 0", VB_EPARSE);
   {
     char *s = mutate("sentiment 1 1 1", "sentiment 1 1 1");
-    s[strlen("verbatim-state 2\nthemes 5\nth")] = '\0'; /* a NUL inside a line */
+    s[strlen("verbatim-state 3\nthemes 5\nth")] = '\0'; /* a NUL inside a line */
     LOAD_FAILS(m, s, sizeof good_state - 1, VB_EPARSE);
     free(s);
   }
@@ -551,7 +563,7 @@ static void test_load_rejects_corrupted_states(void **state) {
     size_t n = 200000;
     char *big = malloc(n);
     assert_non_null(big);
-    memcpy(big, "verbatim-state 2\nthemes ", 24);
+    memcpy(big, "verbatim-state 3\nthemes ", 24);
     memset(big + 24, '5', n - 24);
     LOAD_FAILS(m, big, n, VB_EPARSE);
     free(big);

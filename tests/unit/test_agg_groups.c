@@ -465,8 +465,16 @@ static void test_state_corruption(void **state) {
       {"undated 2", "undated 1"},
       {"group period 24319", "group period 24320"}, /* August as September: out of order */
       {"date month =date", "date week =date"},       /* months are not Mondays */
-      {"\nm 0 ", "\nm 200 "},                         /* a bit with no top-level theme */
-      {"\nm 0 ", "\nm zz "},
+      {"\nm 0 1 1 2000:1", "\nm 1 1 1 2000:1"},       /* delivery.late is no top-level theme */
+      {"\nm 0 1 1 2000:1", "\nm 200 1 1 2000:1"},     /* no such theme */
+      {"\nm 0 1 1 2000:1", "\nm 0 9 1 2000:1"},       /* more themes than there are */
+      {"\nm 0 1 1 2000:1", "\nm 0 0 1 2000:1"},       /* k = 0 is 'm0' */
+      {"\nm 0 1 1 2000:1", "\nm zz 1 1 2000:1"},
+      {"\nm 0 2 2 0:1 4000:1", "\nm 0 2 2 0:1 5000:1"}, /* not delivery's scores */
+      {"\nm 2 2 1 4000:1", "\nm 2 3 1 4000:1"},       /* k = 2: 4000 once, no record */
+      {"\nm 3 1 1 10000:1\nm 3 2 1 0:1", "\nm 3 2 1 0:1\nm 3 1 1 10000:1"}, /* order */
+      {"\nm0 2 7000:1 10000:1", "\nm0 2 7000:1 10000:2"}, /* more than the period's scores */
+      {"\nm0 2 7000:1 10000:1", "\nm0 0"},             /* an empty line */
       {"drv 26 ", "drv 99 "},                         /* more than the scored records */
       {"\ndt 1 ", "\ndt 7 "},                          /* theme 7 does not exist */
       {"\ndx 0 ", "\ndx 1 "},

@@ -1,8 +1,10 @@
 /*
  * test_trend.c - periods (trend.c): the Shapley split of a change between two periods on an
- * example worked out by hand, against a second implementation (V(C) straight from the records
- * and the Shapley value over every order of the themes), the sampled path on a game whose
- * answer is known, and rising / emerging themes against the Poisson tail summed here.
+ * example worked out by hand (records mentioning 0, 1 and 2 themes), against a second
+ * implementation (the game V(C) evaluated straight from the records and its Shapley value over
+ * every order of the themes), with the stand-ins for a period without theme-less records, on
+ * 70 themes (more than a 64-bit set could hold) against the per-record formula, and rising /
+ * emerging themes against the Poisson tail summed here.
  */
 #include "vb_test.h"
 
@@ -11,54 +13,103 @@
 
 #include "vb_agg.h"
 
+/* A record: the top-level themes it mentions (root indices, at most 8) and an NPS 0-10. */
 typedef struct rec {
-  uint64_t mask;
-  int score; /* NPS 0-10 */
+  int themes[8];
+  int k;
+  int score;
 } rec;
 
+/* The period group the aggregate would hold: the first-score histogram and the split entries
+ * (what agg.c's group_add writes). */
 static void fill(agg_group *g, const rec *r, size_t n) {
   memset(g, 0, sizeof *g);
-  vb__strmap_init(&g->mask_index);
-  for (size_t i = 0; i < n; i++) assert_int_equal(vb__agg_mask_add(g, r[i].mask, r[i].score * 1000, 1), VB_OK);
+  for (size_t i = 0; i < n; i++) {
+    int64_t v = r[i].score * 1000;
+    assert_int_equal(vb__hist_add(&g->hist[0], v, 1), VB_OK);
+    if (r[i].k == 0) assert_int_equal(vb__agg_split_add(g, 0, 0, v, 1), VB_OK);
+    for (int j = 0; j < r[i].k; j++)
+      assert_int_equal(vb__agg_split_add(g, (uint32_t)r[i].themes[j] + 1, (uint32_t)r[i].k, v, 1),
+                       VB_OK);
+  }
 }
 
 static void drop(agg_group *g) {
-  for (size_t i = 0; i < g->n_masks; i++) vb__hist_free(&g->masks[i].h);
-  vb__free(g->masks);
-  vb__strmap_free(&g->mask_index);
+  for (size_t i = 0; i < g->n_splits; i++) vb__hist_free(&g->splits[i].h);
+  vb__free(g->splits);
+  vb__hist_free(&g->hist[0]);
+}
+
+/* The scores of the theme-less records of all the periods, as agg_table.c passes them. */
+static void pooled_none(vb__hist *h, const rec *r, size_t n) {
+  memset(h, 0, sizeof *h);
+  for (size_t i = 0; i < n; i++)
+    if (r[i].k == 0) assert_int_equal(vb__hist_add(h, r[i].score * 1000, 1), VB_OK);
 }
 
 static double y_of(int score) { return score >= 9 ? 100 : score <= 6 ? -100 : 0; }
 
-/* The second implementation: V(C) from the records themselves (trend.c's comment). */
-static double V(const rec *a, size_t na, const rec *b, size_t nb, const rec *all, size_t nall,
-                uint64_t C) {
-  double yb = 0, yb_out = 0, nb_out = 0, ya_out = 0, na_out = 0, yp_out = 0, np_out = 0;
-  for (size_t i = 0; i < nb; i++) {
-    yb += y_of(b[i].score);
-    if (!(b[i].mask & C)) yb_out += y_of(b[i].score), nb_out++;
-  }
-  for (size_t i = 0; i < na; i++)
-    if (!(a[i].mask & C)) ya_out += y_of(a[i].score), na_out++;
-  for (size_t i = 0; i < nall; i++)
-    if (!(all[i].mask & C)) yp_out += y_of(all[i].score), np_out++;
-  double touch = (yb - yb_out) / (double)nb;
-  if (nb_out == 0) return touch;
-  double rest = na_out ? ya_out / na_out : np_out ? yp_out / np_out : yb_out / nb_out;
-  return touch + nb_out / (double)nb * rest;
+static int touches(const rec *r, uint64_t C) {
+  for (int j = 0; j < r->k; j++)
+    if (C >> r->themes[j] & 1) return 1;
+  return 0;
 }
 
-static void shapley_orders(const rec *a, size_t na, const rec *b, size_t nb, const rec *all,
-                           size_t nall, const int *bits, size_t k, double *phi) {
+static double mean(const rec *r, size_t n, int none_only) {
+  double y = 0, c = 0;
+  for (size_t i = 0; i < n; i++)
+    if (!none_only || r[i].k == 0) y += y_of(r[i].score), c++;
+  return c ? y / c : NAN;
+}
+
+/* The price of a shift of share: S_0,a, else the theme-less score of both periods (the test's
+ * "all periods"), else S_a. */
+static double ref_of(const rec *a, size_t na, const rec *b, size_t nb) {
+  double r = mean(a, na, 1);
+  if (!isnan(r)) return r;
+  double y = 0, c = 0;
+  for (size_t i = 0; i < na; i++)
+    if (a[i].k == 0) y += y_of(a[i].score), c++;
+  for (size_t i = 0; i < nb; i++)
+    if (b[i].k == 0) y += y_of(b[i].score), c++;
+  return c ? y / c : mean(a, na, 0);
+}
+
+/* The second implementation: the game of trend.c's comment, from the records themselves. */
+static double V(const rec *a, size_t na, const rec *b, size_t nb, uint64_t C) {
+  double ref = ref_of(a, na, b, nb), v = mean(a, na, 0);
+  for (size_t i = 0; i < nb; i++)
+    if (touches(&b[i], C)) v += (y_of(b[i].score) - ref) / (double)nb;
+  for (size_t i = 0; i < na; i++)
+    if (touches(&a[i], C)) v -= (y_of(a[i].score) - ref) / (double)na;
+  return v;
+}
+
+/* The game of verbatim before state version 3: records touching C as in b, the others at b's
+ * share and a's score. Its V(all) is the same as the new game's when a has theme-less records. */
+static double V_old_all(const rec *a, size_t na, const rec *b, size_t nb) {
+  double yb = 0, ya0 = 0, na0 = 0, nb0 = 0;
+  for (size_t i = 0; i < nb; i++) {
+    yb += b[i].k ? y_of(b[i].score) : 0;
+    nb0 += b[i].k == 0;
+  }
+  for (size_t i = 0; i < na; i++)
+    if (a[i].k == 0) ya0 += y_of(a[i].score), na0++;
+  return yb / (double)nb + nb0 / (double)nb * (ya0 / na0);
+}
+
+/* The Shapley value of V over every order of the k themes (Heap's algorithm). */
+static void shapley_orders(const rec *a, size_t na, const rec *b, size_t nb, const int *themes,
+                           size_t k, double *phi) {
   size_t perm[8], c[8] = {0};
-  double count = 0, base = V(a, na, b, nb, all, nall, 0);
+  double count = 0, base = V(a, na, b, nb, 0);
   for (size_t i = 0; i < k; i++) perm[i] = i, phi[i] = 0;
   for (;;) {
     uint64_t C = 0;
     double prev = 0;
     for (size_t i = 0; i < k; i++) {
-      C |= (uint64_t)1 << bits[perm[i]];
-      double cur = V(a, na, b, nb, all, nall, C) - base;
+      C |= (uint64_t)1 << themes[perm[i]];
+      double cur = V(a, na, b, nb, C) - base;
       phi[perm[i]] += cur - prev;
       prev = cur;
     }
@@ -75,126 +126,179 @@ static void shapley_orders(const rec *a, size_t na, const rec *b, size_t nb, con
   for (size_t i = 0; i < k; i++) phi[i] /= count;
 }
 
+static int attribute(const rec *a, size_t na, const rec *b, size_t nb, size_t n_roots,
+                     double *contrib, double *baseline) {
+  agg_group ga, gb;
+  vb__hist pn;
+  fill(&ga, a, na);
+  fill(&gb, b, nb);
+  rec *all = malloc((na + nb) * sizeof *all);
+  assert_non_null(all);
+  memcpy(all, a, na * sizeof *a);
+  memcpy(all + na, b, nb * sizeof *b);
+  pooled_none(&pn, all, na + nb);
+  int exact = 0;
+  int rc = vb__trend_attribute(VB_SCORE_NPS, &ga, &gb, &pn, n_roots, contrib, baseline, &exact);
+  assert_true(exact);
+  free(all);
+  vb__hist_free(&pn);
+  drop(&ga);
+  drop(&gb);
+  return rc;
+}
+
+#define R0(s) {{0}, 0, s}
+#define R1(t, s) {{t}, 1, s}
+#define R2(t, u, s) {{t, u}, 2, s}
+
 static void test_split_by_hand(void **state) {
   (void)state;
   /*
-   * Two themes, A (bit 0) and B (bit 1); y = +100 promoter, 0 passive, -100 detractor.
-   * Period a, 10 records: none 10 10 8 8 | A 3 9 | B 10 10 | A+B 0 0:  S_a = 200 / 10 = 20.
-   * Period b, 10 records: none 10 8 | A 0 0 0 0 0 8 | B 10 | A+B 0:  S_b = -400 / 10 = -40.
-   * V(C) = (Y_b - Y_b(not C)) / N_b + N_b(not C) / N_b x S_a(not C):
-   *   V({})    = S_a = 20
-   *   V({A})   = (-400 - 200) / 10 + 3/10 x 400/6 = -60 + 20 = -40
-   *   V({B})   = (-400 + 400) / 10 + 8/10 x 200/6 = 26.667
-   *   V({A,B}) = (-400 - 100) / 10 + 2/10 x 200/4 = -50 + 10 = -40
-   * v = V - 20: v(A) = -60, v(B) = 6.667, v(AB) = -60. Two players:
-   *   phi_A = (v(A) + v(AB) - v(B)) / 2 = (-60 - 66.667) / 2 = -63.333
-   *   phi_B = (v(B) + v(AB) - v(A)) / 2 = (6.667 + 0) / 2 = 3.333
-   * baseline = change - v(AB) = -60 + 60 = 0 (= 2/10 x (S_b(none) 50 - S_a(none) 50)).
+   * Two themes, A (0) and B (1); y = +100 promoter (9-10), 0 passive (7-8), -100 detractor.
+   * Period a, 10 records: none 10 10 8 8 | A 3 9 | B 10 10 | A+B 0 0
+   *   S_a = (100 + 100 + 0 + 0 - 100 + 100 + 100 + 100 - 100 - 100) / 10 = 20
+   *   none: N_0 = 4, S_0,a = 200 / 4 = 50
+   *   A: W = 2 + 2 x 1/2 = 3, Y = (-100 + 100) + (-100 - 100) / 2 = -100
+   *   B: W = 2 + 1 = 3,       Y = 200 - 100 = 100
+   * Period b, 10 records: none 10 8 | A 0 0 0 0 0 8 | B 10 | A+B 0
+   *   S_b = (100 + 0 - 500 + 0 + 100 - 100) / 10 = -40; change = -60
+   *   none: N_0 = 2, Y_0 = 100
+   *   A: W = 6 + 1/2 = 6.5, Y = -500 - 50 = -550
+   *   B: W = 1 + 1/2 = 1.5, Y = 100 - 50 = 50
+   * Parts, with S_0,a = 50:
+   *   A: (-550 - 6.5 x 50) / 10 - (-100 - 3 x 50) / 10 = -87.5 + 25 = -62.5
+   *      (= share 0.65 x (S_A,b -84.615 - 50) - share 0.3 x (S_A,a -33.333 - 50))
+   *   B: (50 - 1.5 x 50) / 10 - (100 - 3 x 50) / 10 = -2.5 + 5 = 2.5
+   *   baseline: 2/10 x (S_0,b 50 - S_0,a 50) = 0
+   *   -62.5 + 2.5 + 0 = -60 = change.
+   * The same by the game, V(C) = S_a + sum over b's records touching C of (y - 50) / 10 - the
+   * same over a's: the records touching A are, in b, -100 x 5, 0, -100 (A+B) and, in a, -100,
+   * +100, -100 x 2 (A+B); touching B, in b +100, -100 and in a +100 x 2, -100 x 2:
+   *   V({})    = 20
+   *   V({A})   = 20 + (-600 - 7 x 50) / 10 - (-200 - 4 x 50) / 10 = 20 - 95 + 40 = -35
+   *   V({B})   = 20 + (0 - 2 x 50) / 10 - (0 - 4 x 50) / 10 = 20 - 10 + 20 = 30
+   *   V({A,B}) = 20 + (-500 - 8 x 50) / 10 - (0 - 6 x 50) / 10 = 20 - 90 + 30 = -40
+   *   phi_A = ((-35 - 20) + (-40 - 30)) / 2 = -62.5, phi_B = ((30 - 20) + (-40 + 35)) / 2 = 2.5.
+   * The game of verbatim before state version 3 (records touching C as in b, the others at b's
+   * share and a's score among the records touching none of C) has the same V({A,B}) = -40 but
+   * splits it -63.333 / 3.333: it prices the shift of share at a's score outside C, not at 50.
    */
-  const rec a[] = {{0, 10}, {0, 10}, {0, 8}, {0, 8}, {1, 3}, {1, 9}, {2, 10}, {2, 10}, {3, 0}, {3, 0}};
-  const rec b[] = {{0, 10}, {0, 8}, {1, 0}, {1, 0}, {1, 0}, {1, 0}, {1, 0}, {1, 8}, {2, 10}, {3, 0}};
-  agg_group ga, gb, gp;
-  fill(&ga, a, 10);
-  fill(&gb, b, 10);
-  rec all[20];
-  memcpy(all, a, sizeof a);
-  memcpy(all + 10, b, sizeof b);
-  fill(&gp, all, 20);
+  const rec a[] = {R0(10), R0(10), R0(8), R0(8), R1(0, 3), R1(0, 9), R1(1, 10), R1(1, 10),
+                   R2(0, 1, 0), R2(0, 1, 0)};
+  const rec b[] = {R0(10), R0(8), R1(0, 0), R1(0, 0), R1(0, 0), R1(0, 0), R1(0, 0), R1(0, 8),
+                   R1(1, 10), R2(0, 1, 0)};
   double contrib[2], baseline;
-  int exact;
-  assert_int_equal(vb__trend_attribute(VB_SCORE_NPS, &ga, &gb, gp.masks, gp.n_masks, 2, contrib,
-                                       &baseline, &exact),
-                   VB_OK);
-  assert_true(exact);
-  assert_close(contrib[0], -63.0 - 1.0 / 3, 1e-9);
-  assert_close(contrib[1], 10.0 / 3, 1e-9);
+  assert_int_equal(attribute(a, 10, b, 10, 2, contrib, &baseline), VB_OK);
+  assert_close(contrib[0], -62.5, 1e-9);
+  assert_close(contrib[1], 2.5, 1e-9);
   assert_close(baseline, 0, 1e-9);
   assert_close(baseline + contrib[0] + contrib[1], -60, 1e-9);
-  drop(&ga);
-  drop(&gb);
-  drop(&gp);
+  /* the game of the comment, evaluated from the records */
+  assert_close(V(a, 10, b, 10, 0), 20, 1e-9);
+  assert_close(V(a, 10, b, 10, 1), -35, 1e-9);
+  assert_close(V(a, 10, b, 10, 2), 30, 1e-9);
+  assert_close(V(a, 10, b, 10, 3), -40, 1e-9);
+  assert_close(V_old_all(a, 10, b, 10), -40, 1e-9);
+}
+
+/* Random records over the themes `themes` (root indices < 8), about `none` in 11 without one. */
+static void make(rec *r, size_t n, uint64_t *seed, int none) {
+  static const int themes[4] = {0, 2, 5, 6};
+  for (size_t i = 0; i < n; i++) {
+    r[i].score = (int)(vb__splitmix(seed) % 11);
+    r[i].k = 0;
+    if ((int)(vb__splitmix(seed) % 11) < none) continue;
+    int k = 1 + (int)(vb__splitmix(seed) % 4);
+    for (int j = 0; j < 4 && r[i].k < k; j++)
+      if (vb__splitmix(seed) % 2) r[i].themes[r[i].k++] = themes[j];
+    if (r[i].k == 0) r[i].themes[r[i].k++] = themes[vb__splitmix(seed) % 4];
+  }
+}
+
+static void check_against_all_orders(int none_a, int none_b, uint64_t seed) {
+  enum { NA = 37, NB = 29 };
+  rec a[NA], b[NB];
+  make(a, NA, &seed, none_a);
+  make(b, NB, &seed, none_b);
+  double contrib[8], baseline;
+  assert_int_equal(attribute(a, NA, b, NB, 8, contrib, &baseline), VB_OK);
+  const int themes[4] = {0, 2, 5, 6};
+  double phi[4], sum = baseline;
+  shapley_orders(a, NA, b, NB, themes, 4, phi);
+  for (int k = 0; k < 4; k++) {
+    assert_close(contrib[themes[k]], phi[k], 1e-9);
+    sum += contrib[themes[k]];
+  }
+  for (int t = 0; t < 8; t++) /* no record mentions these: nothing */
+    if (t != 0 && t != 2 && t != 5 && t != 6) assert_close(contrib[t], 0, 0);
+  double change = mean(b, NB, 0) - mean(a, NA, 0);
+  assert_close(sum, change, 1e-9); /* baseline + parts = change */
+  /* V(all) = S_b - baseline; with theme-less records in a, the old game's V(all) too */
+  assert_close(V(a, NA, b, NB, 0xff), mean(b, NB, 0) - baseline, 1e-9);
+  if (!isnan(mean(a, NA, 1))) assert_close(V(a, NA, b, NB, 0xff), V_old_all(a, NA, b, NB), 1e-9);
 }
 
 static void test_split_against_all_orders(void **state) {
   (void)state;
-  /* four themes (bits 0, 2, 5, 6), made-up records, some periods without records outside C */
-  enum { NA = 37, NB = 29 };
-  rec a[NA], b[NB], all[NA + NB];
-  const uint64_t masks[] = {0, 1, 4, 5, 32, 33, 64, 69, 100, 101, 36};
-  uint64_t seed = 99;
-  for (int i = 0; i < NA; i++)
-    a[i] = (rec){masks[vb__splitmix(&seed) % 11], (int)(vb__splitmix(&seed) % 11)};
-  for (int i = 0; i < NB; i++)
-    b[i] = (rec){masks[vb__splitmix(&seed) % 11], (int)(vb__splitmix(&seed) % 11)};
-  memcpy(all, a, sizeof a);
-  memcpy(all + NA, b, sizeof b);
-  agg_group ga, gb, gp;
-  fill(&ga, a, NA);
-  fill(&gb, b, NB);
-  fill(&gp, all, NA + NB);
-  double contrib[7], baseline;
-  int exact;
-  assert_int_equal(vb__trend_attribute(VB_SCORE_NPS, &ga, &gb, gp.masks, gp.n_masks, 7, contrib,
-                                       &baseline, &exact),
-                   VB_OK);
-  const int bits[4] = {0, 2, 5, 6};
-  double phi[4], sum = baseline;
-  shapley_orders(a, NA, b, NB, all, NA + NB, bits, 4, phi);
-  for (int k = 0; k < 4; k++) {
-    assert_close(contrib[bits[k]], phi[k], 1e-9);
-    sum += contrib[bits[k]];
-  }
-  assert_close(contrib[1], 0, 0); /* no record mentions theme 1: nothing */
-  double sa = 0, sb = 0;
-  for (int i = 0; i < NA; i++) sa += y_of(a[i].score) / NA;
-  for (int i = 0; i < NB; i++) sb += y_of(b[i].score) / NB;
-  assert_close(sum, sb - sa, 1e-9); /* baseline + parts = change */
-  drop(&ga);
-  drop(&gb);
-  drop(&gp);
+  check_against_all_orders(2, 3, 99); /* both periods have theme-less records */
+  check_against_all_orders(0, 3, 7);  /* a has none: the theme-less score of both periods */
+  check_against_all_orders(0, 0, 11); /* nobody has none: S_a */
+  check_against_all_orders(3, 0, 5);
 }
 
-static void test_split_sampled(void **state) {
+static void test_split_many_themes(void **state) {
   (void)state;
   /*
-   * 20 themes (more than 15: sampled orders). Period a mentions none of them, so S_a(not C) =
-   * S_a for every C, and each record of period b touches at most one theme: then V(C) - S_a =
-   * sum over k in C of (Y_b(k) - N_b(k) S_a) / N_b, an additive game, whose Shapley value is
-   * that term in every order: the sampled values must equal it.
+   * 70 top-level themes (beyond the 64 a bit set held), records with 0 to 8 of them: every
+   * theme's part against the per-record form of the formula, sum_r (y_r - S_0,a) / (k_r N)
+   * over b's records mentioning it minus the same over a's, and baseline + parts = change.
    */
-  enum { K = 20, NB = 200 };
-  rec a[10], b[NB];
-  for (int i = 0; i < 10; i++) a[i] = (rec){0, i < 4 ? 10 : i < 7 ? 8 : 2}; /* S_a = 10 */
-  double yk[K] = {0}, nk[K] = {0};
-  for (int i = 0; i < NB; i++) {
-    int k = i % (K + 3); /* 3 in 23 records touch no theme */
-    int score = (i * 7) % 11;
-    b[i] = (rec){k < K ? (uint64_t)1 << k : 0, score};
-    if (k < K) yk[k] += y_of(score), nk[k]++;
+  enum { K = 70, NA = 400, NB = 300 };
+  static rec a[NA], b[NB];
+  uint64_t seed = 2026;
+  rec *sides[2] = {a, b};
+  size_t ns[2] = {NA, NB};
+  for (int s = 0; s < 2; s++)
+    for (size_t i = 0; i < ns[s]; i++) {
+      rec *r = &sides[s][i];
+      r->score = (int)(vb__splitmix(&seed) % 11);
+      r->k = (int)(vb__splitmix(&seed) % 9);
+      for (int j = 0; j < r->k; j++) {
+        int t, dup;
+        do {
+          t = (int)(vb__splitmix(&seed) % K);
+          dup = 0;
+          for (int q = 0; q < j; q++) dup |= r->themes[q] == t;
+        } while (dup);
+        r->themes[j] = t;
+      }
+    }
+  double contrib[K], baseline, want[K] = {0};
+  assert_int_equal(attribute(a, NA, b, NB, K, contrib, &baseline), VB_OK);
+  double ref = mean(a, NA, 1), sum = baseline;
+  assert_false(isnan(ref));
+  for (int s = 0; s < 2; s++)
+    for (size_t i = 0; i < ns[s]; i++)
+      for (int j = 0; j < sides[s][i].k; j++)
+        want[sides[s][i].themes[j]] += (s ? 1 : -1) * (y_of(sides[s][i].score) - ref) /
+                                       (sides[s][i].k * (double)ns[s]);
+  for (int t = 0; t < K; t++) {
+    assert_close(contrib[t], want[t], 1e-9);
+    sum += contrib[t];
   }
-  rec all[10 + NB];
-  memcpy(all, a, sizeof a);
-  memcpy(all + 10, b, sizeof b);
-  agg_group ga, gb, gp;
-  fill(&ga, a, 10);
-  fill(&gb, b, NB);
-  fill(&gp, all, 10 + NB);
-  double contrib[K], baseline;
-  int exact;
-  assert_int_equal(vb__trend_attribute(VB_SCORE_NPS, &ga, &gb, gp.masks, gp.n_masks, K, contrib,
-                                       &baseline, &exact),
-                   VB_OK);
-  assert_false(exact);
-  double sum = baseline, sb = 0;
-  for (int k = 0; k < K; k++) {
-    assert_close(contrib[k], (yk[k] - nk[k] * 10) / NB, 1e-9);
-    sum += contrib[k];
-  }
-  for (int i = 0; i < NB; i++) sb += y_of(b[i].score) / NB;
-  assert_close(sum, sb - 10, 1e-9);
-  drop(&ga);
-  drop(&gb);
-  drop(&gp);
+  assert_close(sum, mean(b, NB, 0) - mean(a, NA, 0), 1e-9);
+  double y0 = 0, n0 = 0;
+  for (size_t i = 0; i < NB; i++)
+    if (b[i].k == 0) y0 += y_of(b[i].score), n0++;
+  assert_close(baseline, n0 / NB * (y0 / n0 - ref), 1e-9);
+}
+
+static void test_split_empty_period(void **state) {
+  (void)state;
+  const rec a[] = {R1(0, 10)};
+  double contrib[2], baseline;
+  assert_int_equal(attribute(a, 1, a, 0, 2, contrib, &baseline), VB_OK);
+  assert_true(isnan(contrib[0]) && isnan(contrib[1]) && isnan(baseline));
 }
 
 /* ---- rising themes through an aggregate ---- */
@@ -351,7 +455,8 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_split_by_hand),
       cmocka_unit_test(test_split_against_all_orders),
-      cmocka_unit_test(test_split_sampled),
+      cmocka_unit_test(test_split_many_themes),
+      cmocka_unit_test(test_split_empty_period),
       cmocka_unit_test(test_rising),
       cmocka_unit_test(test_dates_and_periods),
   };
