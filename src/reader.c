@@ -20,6 +20,7 @@
 #include <csv.h>
 #include <errno.h>
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -77,6 +78,11 @@ struct vb_reader {
   size_t n_cells, cap_cells;
   cell *fcells; /* JSONL: one per wanted field */
   size_t cap_fcells;
+  struct jval *jvals; /* JSONL fast path: the value found for each wanted field */
+  size_t cap_jvals;
+  bool jsonl_slow;   /* every line through jansson (tests compare the two paths) */
+  bool jsonl_paths;  /* a wanted field is a dotted path (or empty, or long): jansson only */
+  size_t jsonl_fast_lines;
 
   /* CSV state */
   struct csv_parser csv;
@@ -585,6 +591,14 @@ static const json_t *json_path(const json_t *v, const char *path) {
   return v;
 }
 
+/* The shortest text that reads back as the same number: 7.3, not 7.2999999999999998. */
+static void real_text(double d, char *num, size_t cap) {
+  for (int prec = 15; prec <= 17; prec++) {
+    snprintf(num, cap, "%.*g", prec, d);
+    if (strtod(num, NULL) == d) break;
+  }
+}
+
 static int json_value_cell(vb_reader *rd, const json_t *v) {
   char num[64];
   if (!v || json_is_null(v)) return cell_add(rd, "", 0, false);
@@ -594,12 +608,7 @@ static int json_value_cell(vb_reader *rd, const json_t *v) {
     return cell_add(rd, num, strlen(num), true);
   }
   if (json_is_real(v)) {
-    /* the shortest text that reads back as the same number: 7.3, not 7.2999999999999998 */
-    double d = json_real_value(v);
-    for (int prec = 15; prec <= 17; prec++) {
-      snprintf(num, sizeof num, "%.*g", prec, d);
-      if (strtod(num, NULL) == d) break;
-    }
+    real_text(json_real_value(v), num, sizeof num);
     return cell_add(rd, num, strlen(num), true);
   }
   if (json_is_boolean(v)) {
@@ -628,6 +637,282 @@ static long json_error_column(const json_error_t *je, size_t skip) {
   return (long)skip + pos;
 }
 
+/* ---- JSONL: the fast path ----
+ *
+ * Most JSONL exports are flat objects, one a line, and jansson builds a tree of every value of
+ * every line only for the reader to copy a few of them out. For a line that is a flat object
+ * of strings, numbers, true, false and null with plain keys, the fields are found by key in
+ * the line itself and the strings unescaped as jansson does. Whatever this path does not
+ * handle it leaves alone and the line goes to jansson, which then reports any error with its
+ * own message and position: values that are objects or arrays, keys with escapes, \u0000, a
+ * lone surrogate, control characters, integers of more than 18 digits, reals over 63 bytes
+ * or out of range, a repeated key, more than 64 keys, and any syntax error. The lines it
+ * accepts give the same cells as jansson (tests/unit/test_reader.c compares the two). */
+
+typedef struct jval {
+  const char *p; /* string: the bytes between the quotes; number: its text */
+  size_t len;
+  char type; /* 0 absent, 's' string, 'i' integer, 'r' real, 't' true, 'f' false, 'n' null */
+  bool esc;  /* a string with backslash escapes */
+  double real;
+} jval;
+
+#define VB_JSON_FAST_KEYS 64
+
+static const char *json_ws(const char *p, const char *e) {
+  while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) p++;
+  return p;
+}
+
+static bool json_hex4(const char *p, const char *e, uint32_t *out) {
+  if (e - p < 4) return false;
+  uint32_t v = 0;
+  for (int k = 0; k < 4; k++) {
+    char c = p[k];
+    v <<= 4;
+    if (c >= '0' && c <= '9') v |= (uint32_t)(c - '0');
+    else if (c >= 'a' && c <= 'f') v |= (uint32_t)(c - 'a' + 10);
+    else if (c >= 'A' && c <= 'F') v |= (uint32_t)(c - 'A' + 10);
+    else return false;
+  }
+  *out = v;
+  return true;
+}
+
+/* A \u escape at p ('u' at p[0]); the code point and the bytes it takes, or 0 when this path
+ * leaves it to jansson (\u0000, lone or reversed surrogates, bad hex digits). */
+static size_t json_u_escape(const char *p, const char *e, uint32_t *cp) {
+  uint32_t u, lo;
+  if (!json_hex4(p + 1, e, &u) || u == 0 || (u >= 0xDC00 && u <= 0xDFFF)) return 0;
+  if (u < 0xD800 || u > 0xDBFF) {
+    *cp = u;
+    return 5;
+  }
+  if (e - p < 11 || p[5] != '\\' || p[6] != 'u' || !json_hex4(p + 7, e, &lo) || lo < 0xDC00 ||
+      lo > 0xDFFF)
+    return 0;
+  *cp = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+  return 11;
+}
+
+/* A string whose opening quote is at p[-1]: its closing quote, or NULL when this path leaves
+ * the line to jansson. The line's UTF-8 is already valid (repair_line). */
+static const char *json_string_end(const char *p, const char *e, bool *esc) {
+  *esc = false;
+  while (p < e) {
+    unsigned char c = (unsigned char)*p;
+    if (c == '"') return p;
+    if (c < 0x20) return NULL;
+    if (c != '\\') {
+      p++;
+      continue;
+    }
+    *esc = true;
+    if (++p >= e) return NULL;
+    switch (*p) {
+    case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't': p++; break;
+    case 'u': {
+      uint32_t cp;
+      size_t k = json_u_escape(p, e, &cp);
+      if (!k) return NULL;
+      p += k;
+      break;
+    }
+    default: return NULL;
+    }
+  }
+  return NULL;
+}
+
+/* Appends the unescaped bytes of a string json_string_end accepted. */
+static int json_unescape(vb__buf *out, const char *p, size_t len) {
+  const char *e = p + len;
+  while (p < e) {
+    const char *bs = memchr(p, '\\', (size_t)(e - p));
+    size_t plain = bs ? (size_t)(bs - p) : (size_t)(e - p);
+    if (vb__buf_append(out, p, plain)) return VB_ENOMEM;
+    if (!bs) break;
+    p = bs + 1;
+    char c = *p, tmp[4];
+    size_t n = 1;
+    switch (c) {
+    case 'b': tmp[0] = '\b'; break;
+    case 'f': tmp[0] = '\f'; break;
+    case 'n': tmp[0] = '\n'; break;
+    case 'r': tmp[0] = '\r'; break;
+    case 't': tmp[0] = '\t'; break;
+    case 'u': {
+      uint32_t cp = 0;
+      size_t k = json_u_escape(p, e, &cp);
+      n = vb__utf8_encode((int32_t)cp, tmp);
+      p += k;
+      if (vb__buf_append(out, tmp, n)) return VB_ENOMEM;
+      continue;
+    }
+    default: tmp[0] = c; break; /* " \ / */
+    }
+    p++;
+    if (vb__buf_append(out, tmp, n)) return VB_ENOMEM;
+  }
+  return VB_OK;
+}
+
+/* A number as jansson lexes it: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?. Returns its
+ * end, or NULL when this path leaves it to jansson (malformed, an integer jansson might find
+ * too big, a real that is long or overflows). */
+static const char *json_number(const char *p, const char *e, jval *v) {
+  const char *s = p;
+  bool real = false;
+  if (p < e && *p == '-') p++;
+  if (p < e && *p == '0') {
+    p++;
+  } else {
+    if (p >= e || !vb__ascii_digit(*p)) return NULL;
+    while (p < e && vb__ascii_digit(*p)) p++;
+  }
+  size_t int_digits = (size_t)(p - s) - (*s == '-');
+  if (p < e && *p == '.') {
+    real = true;
+    if (++p >= e || !vb__ascii_digit(*p)) return NULL;
+    while (p < e && vb__ascii_digit(*p)) p++;
+  }
+  if (p < e && (*p == 'e' || *p == 'E')) {
+    real = true;
+    p++;
+    if (p < e && (*p == '+' || *p == '-')) p++;
+    if (p >= e || !vb__ascii_digit(*p)) return NULL;
+    while (p < e && vb__ascii_digit(*p)) p++;
+  }
+  v->p = s;
+  v->len = (size_t)(p - s);
+  if (!real) {
+    if (int_digits > 18) return NULL;
+    v->type = 'i';
+    return p;
+  }
+  char buf[64];
+  if (v->len >= sizeof buf) return NULL;
+  memcpy(buf, s, v->len);
+  buf[v->len] = '\0';
+  v->real = strtod(buf, NULL);
+  if (isinf(v->real)) return NULL; /* jansson: "real number overflow" */
+  v->type = 'r';
+  return p;
+}
+
+/* A value's cell. */
+static int jval_cell(vb_reader *rd, const jval *v) {
+  char num[64];
+  switch (v->type) {
+  case 's': {
+    if (!v->esc) return cell_add(rd, v->p, v->len, true);
+    if (vb__grow(&rd->cells, &rd->cap_cells, rd->n_cells + 1, sizeof *rd->cells))
+      return VB_ENOMEM;
+    cell *c = &rd->cells[rd->n_cells++];
+    c->off = rd->vals.len;
+    c->present = true;
+    if (json_unescape(&rd->vals, v->p, v->len)) return VB_ENOMEM;
+    c->len = rd->vals.len - c->off;
+    return vb__buf_putc(&rd->vals, '\0');
+  }
+  case 'i':
+    if (v->len == 2 && v->p[0] == '-' && v->p[1] == '0') return cell_add(rd, "0", 1, true);
+    return cell_add(rd, v->p, v->len, true);
+  case 'r': real_text(v->real, num, sizeof num); return cell_add(rd, num, strlen(num), true);
+  case 't': return cell_add(rd, "true", 4, true);
+  case 'f': return cell_add(rd, "false", 5, true);
+  default: return cell_add(rd, "", 0, false); /* absent or null */
+  }
+}
+
+/* The wanted fields of a flat object on the line s[0..n): 1 when their cells were added, 0
+ * when the line is left to jansson (nothing added), or VB_ENOMEM. */
+static int jsonl_fast(vb_reader *rd, const char *s, size_t n) {
+  const char *p = s, *e = s + n;
+  if (p >= e || *p != '{') return 0;
+  if (vb__grow(&rd->jvals, &rd->cap_jvals, rd->n_fields ? rd->n_fields : 1, sizeof *rd->jvals))
+    return VB_ENOMEM;
+  memset(rd->jvals, 0, rd->n_fields * sizeof *rd->jvals);
+  struct { const char *p; size_t len; } keys[VB_JSON_FAST_KEYS];
+  size_t n_keys = 0;
+  p = json_ws(p + 1, e);
+  if (p < e && *p == '}') {
+    p++;
+  } else {
+    for (;;) {
+      if (p >= e || *p != '"' || n_keys == VB_JSON_FAST_KEYS) return 0;
+      bool esc;
+      const char *key = p + 1, *kq = json_string_end(key, e, &esc);
+      if (!kq || esc) return 0;
+      size_t klen = (size_t)(kq - key);
+      for (size_t k = 0; k < n_keys; k++) /* a repeated key: jansson says so */
+        if (keys[k].len == klen && memcmp(keys[k].p, key, klen) == 0) return 0;
+      keys[n_keys].p = key;
+      keys[n_keys++].len = klen;
+      p = json_ws(kq + 1, e);
+      if (p >= e || *p != ':') return 0;
+      p = json_ws(p + 1, e);
+      if (p >= e) return 0;
+      jval v = {0};
+      switch (*p) {
+      case '"':
+        v.type = 's';
+        v.p = p + 1;
+        if (!(p = json_string_end(v.p, e, &v.esc))) return 0;
+        v.len = (size_t)(p - v.p);
+        p++;
+        break;
+      case 't':
+      case 'f':
+      case 'n': {
+        const char *word = *p == 't' ? "true" : *p == 'f' ? "false" : "null";
+        size_t wl = strlen(word);
+        if ((size_t)(e - p) < wl || memcmp(p, word, wl) != 0) return 0;
+        v.type = *p;
+        p += wl;
+        break;
+      }
+      default:
+        if (!(p = json_number(p, e, &v))) return 0;
+        break;
+      }
+      for (size_t f = 0; f < rd->n_fields; f++)
+        if (strncmp(rd->fields[f].name, key, klen) == 0 && rd->fields[f].name[klen] == '\0')
+          rd->jvals[f] = v;
+      p = json_ws(p, e);
+      if (p < e && *p == ',') {
+        p = json_ws(p + 1, e);
+        continue;
+      }
+      if (p < e && *p == '}') {
+        p++;
+        break;
+      }
+      return 0;
+    }
+  }
+  if (json_ws(p, e) != e) return 0;
+  for (size_t f = 0; f < rd->n_fields; f++)
+    if (jval_cell(rd, &rd->jvals[f])) return VB_ENOMEM;
+  return 1;
+}
+
+void vb__reader_jsonl_slow(vb_reader *rd, bool slow) { rd->jsonl_slow = slow; }
+size_t vb__reader_jsonl_fast_lines(const vb_reader *rd) { return rd->jsonl_fast_lines; }
+
+/* Fields over --max-field: reported, and emptied. */
+static void field_limits(vb_reader *rd) {
+  for (size_t f = 0; f < rd->n_fields; f++) {
+    if (rd->cells[f].len > rd->max_field) {
+      report(rd, VB_PROBLEM_ERROR, rd->lineno, 0, "field '%s' longer than %zu bytes",
+             rd->fields[f].name, rd->max_field);
+      record_error(rd, VB_ELIMIT, "field too large");
+      rd->cells[f].len = 0; /* an empty value, terminated as every value is */
+      rd->vals.data[rd->cells[f].off] = '\0';
+    }
+  }
+}
+
 static int jsonl_record(vb_reader *rd) {
   for (;;) {
     int rc = next_line(rd);
@@ -645,6 +930,13 @@ static int jsonl_record(vb_reader *rd) {
     size_t n = rd->line.len;
     while (n && (*s == ' ' || *s == '\t')) { s++; n--; }
     if (n == 0) continue; /* blank line */
+    int fast = rd->jsonl_slow || rd->jsonl_paths ? 0 : jsonl_fast(rd, s, n);
+    if (fast < 0) return fast;
+    if (fast) {
+      rd->jsonl_fast_lines++;
+      field_limits(rd);
+      return 1;
+    }
     json_error_t je;
     json_t *doc = json_loadb(s, n, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
     if (!doc && strstr(je.text, "duplicate")) {
@@ -670,15 +962,9 @@ static int jsonl_record(vb_reader *rd) {
         json_decref(doc);
         return VB_ENOMEM;
       }
-      if (rd->cells[rd->n_cells - 1].len > rd->max_field) {
-        report(rd, VB_PROBLEM_ERROR, rd->lineno, 0, "field '%s' longer than %zu bytes",
-               rd->fields[f].name, rd->max_field);
-        record_error(rd, VB_ELIMIT, "field too large");
-        rd->cells[rd->n_cells - 1].len = 0; /* an empty value, terminated as every value is */
-        rd->vals.data[rd->cells[rd->n_cells - 1].off] = '\0';
-      }
     }
     json_decref(doc);
+    field_limits(rd);
     return 1;
   }
   /* an error record: no fields */
@@ -730,6 +1016,7 @@ void vb_reader_free(vb_reader *rd) {
   vb__buf_free(&rd->vals);
   vb__free(rd->cells);
   vb__free(rd->fcells);
+  vb__free(rd->jvals);
   vb__buf_free(&rd->raw);
   vb__free(rd->raw_lines);
   if (rd->csv_open) csv_free(&rd->csv);
@@ -917,6 +1204,8 @@ int vb_reader_field(vb_reader *rd, const char *name, vb_error *err) {
   char *d = vb__strdup(name);
   if (!d) return VB_ENOMEM;
   rd->fields[rd->n_fields].name = d;
+  /* a dotted path (json_path), an empty name or one json_path refuses: jansson only */
+  if (!*name || strchr(name, '.') || strlen(name) >= 256) rd->jsonl_paths = true;
   rd->fields[rd->n_fields].col = rd->fmt == VB_FORMAT_JSONL ? (long)rd->n_fields : col;
   return (int)rd->n_fields++;
 }

@@ -81,6 +81,10 @@ int vb__error_set(vb_error *err, int code, const char *file, long line, long col
 #endif
     ;
 
+/* Reader (reader.c): every JSONL line through jansson, not its fast path (for tests). */
+void vb__reader_jsonl_slow(vb_reader *rd, bool slow);
+size_t vb__reader_jsonl_fast_lines(const vb_reader *rd); /* lines the fast path read */
+
 /* ---- UTF-8 (utf8.c) ---- */
 /* Decodes one code point at `s` (len > 0). Returns it and sets `*adv` to its byte length, or
  * returns -1 with `*adv` = 1 for an invalid sequence. */

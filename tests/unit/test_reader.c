@@ -7,10 +7,12 @@
 #define _POSIX_C_SOURCE 200809L
 #include "vb_test.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "verbatim.h"
+#include "vb_internal.h"
 
 /* ---- fixtures ---- */
 
@@ -683,6 +685,287 @@ static void test_jsonl_number_text(void **state) {
   close_reader(&c);
 }
 
+/* ---- JSONL: the fast path gives what jansson gives ---- */
+
+/* Everything a read shows (records, their lines and errors, every field's bytes, every
+ * problem with its position, the stats) as one text, so that two reads compare at once. */
+typedef struct {
+  char *text;
+  size_t len, cap;
+} dump;
+
+static void dump_add(dump *d, const char *s, size_t n) {
+  if (d->len + n + 1 > d->cap) {
+    d->cap = (d->len + n + 1) * 2;
+    d->text = realloc(d->text, d->cap);
+    assert_non_null(d->text);
+  }
+  memcpy(d->text + d->len, s, n);
+  d->len += n;
+  d->text[d->len] = '\0';
+}
+
+static void dump_printf(dump *d, const char *fmt, ...) {
+  char buf[600];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  dump_add(d, buf, n < (int)sizeof buf ? (size_t)n : sizeof buf - 1);
+}
+
+static void on_problem_dump(void *p, int severity, const vb_error *e) {
+  dump_printf(p, "problem %d %s:%ld:%ld %s\n", severity, e->file, e->line, e->column,
+              e->message);
+}
+
+static const char *const fast_fields[] = {"text", "nps", "id", "missing", "x"};
+
+/* Reads `data` as JSONL through the fast path or through jansson alone. */
+static void read_dump(const char *data, size_t len, const char *const *fields, size_t n_fields,
+                      size_t max_field, bool slow, dump *d, size_t *fast_lines) {
+  FILE *fp = fmemopen((void *)(uintptr_t)data, len, "r");
+  assert_non_null(fp);
+  vb_reader_options o = {0};
+  o.format = VB_FORMAT_JSONL;
+  o.name = "test.in";
+  o.max_field = max_field;
+  vb_reader *rd = NULL;
+  vb_error err = {0};
+  int rc = vb_reader_new(fp, &o, on_problem_dump, d, &rd, &err);
+  dump_printf(d, "new %d %s\n", rc, err.message);
+  if (rc == VB_OK) {
+    vb__reader_jsonl_slow(rd, slow);
+    int h[8];
+    for (size_t f = 0; f < n_fields; f++) h[f] = vb_reader_field(rd, fields[f], &err);
+    const vb_record *r;
+    while ((rc = vb_reader_next(rd, &r)) == 1) {
+      dump_printf(d, "record %zu lines %ld-%ld error %d '%s' utf8 %u\n", r->index, r->line,
+                  r->line_end, r->error, r->error_msg, r->n_invalid_utf8);
+      for (size_t f = 0; f < n_fields; f++) {
+        size_t vl = 99;
+        const char *v = vb_reader_get(rd, h[f], &vl);
+        if (!v) {
+          dump_printf(d, "  %s: absent (%zu)\n", fields[f], vl);
+          continue;
+        }
+        dump_printf(d, "  %s: %zu [", fields[f], vl);
+        dump_add(d, v, vl);
+        dump_printf(d, "] nul %d\n", v[vl] == '\0');
+      }
+    }
+    size_t nr, nw, ne;
+    vb_reader_stats(rd, &nr, &nw, &ne);
+    dump_printf(d, "end %d records %zu warnings %zu errors %zu\n", rc, nr, nw, ne);
+    *fast_lines += vb__reader_jsonl_fast_lines(rd);
+    vb_reader_free(rd);
+  }
+  fclose(fp);
+}
+
+/* Both paths on `data`; fails with the input and both dumps when they differ. */
+static void same_both_ways(const char *data, size_t len, const char *const *fields, size_t nf,
+                           size_t max_field, size_t *fast_lines) {
+  dump a = {0}, b = {0};
+  size_t none = 0;
+  read_dump(data, len, fields, nf, max_field, false, &a, fast_lines);
+  read_dump(data, len, fields, nf, max_field, true, &b, &none);
+  assert_int_equal(none, 0);
+  if (a.len != b.len || memcmp(a.text, b.text, a.len) != 0)
+    fail_msg("input:\n%.*s\nfast path:\n%s\njansson:\n%s", (int)len, data, a.text, b.text);
+  free(a.text);
+  free(b.text);
+}
+
+static const char *const tricky_lines[] = {
+    "{\"text\":\"plain\",\"nps\":9}",
+    "{\"text\":\"esc \\\" \\\\ \\/ \\b \\f \\n \\r \\t end\",\"nps\":-0}",
+    "{\"text\":\"\\u00e9\\u00C5\\u05d0\\u20ac\\u0041\\u007f\\u0080\\u07FF\\u0800\\uFFFF\",\"nps\":0}",
+    "{\"text\":\"\\ud83d\\ude00 pair \\uD834\\uDD1E\",\"nps\":10}",
+    "{\"text\":\"\\ud83d lone high\",\"nps\":1}",
+    "{\"text\":\"\\ude00 lone low\"}",
+    "{\"text\":\"\\ude00\\ud83d reversed\"}",
+    "{\"text\":\"\\ud83d\\u0041 high then not low\"}",
+    "{\"text\":\"\\ud83d\\\\ude00 high then backslash\"}",
+    "{\"text\":\"\\ud83d\"}",
+    "{\"text\":\"\\u0000 nul\",\"nps\":1}",
+    "{\"text\":\"a\\u0000\"}",
+    "{\"te\\u0000xt\":\"nul in key\"}",
+    "{\"text\":\"bad \\x escape\"}",
+    "{\"text\":\"bad \\u12G4 hex\"}",
+    "{\"text\":\"short \\u12\"}",
+    "{\"text\":\"ends in a backslash\\",
+    "{\"text\":\"raw tab\tinside\"}",
+    "{\"text\":\"raw \x01 control\"}",
+    "{\"text\":\"raw \x1f control\"}",
+    "{\"text\":\"del \x7f is fine\"}",
+    "{\"text\":\"\xc3\xa5\xc3\xa4\xc3\xb6 \xd7\xa2\xd7\x91\xd7\xa8\xd7\x99\xd7\xaa \xf0\x9f\x98\x80\"}",
+    "{\"text\":\"invalid \xff utf8\"}",
+    "{\"text\":\"cut \xe2\x82\"}",
+    "{ \"text\" : \"spaces\" , \"nps\" : 5 }",
+    "\t{\"text\":\"tabs around\"}\t",
+    "{\t\"text\"\t:\t\"tabs inside\"\t}",
+    "{\"text\":null,\"nps\":null}",
+    "{\"text\":true,\"nps\":false}",
+    "{\"nps\":1.5,\"text\":\"order\"}",
+    "{\"nps\":1.0}",
+    "{\"nps\":2.50}",
+    "{\"nps\":1e2}",
+    "{\"nps\":1E+2}",
+    "{\"nps\":-1.5e-3}",
+    "{\"nps\":7.3}",
+    "{\"nps\":0.1}",
+    "{\"nps\":-0.0}",
+    "{\"nps\":0e0}",
+    "{\"nps\":1e400}",
+    "{\"nps\":-1e400}",
+    "{\"nps\":1e-400}",
+    "{\"nps\":4.9e-324}",
+    "{\"nps\":1.7976931348623157e308}",
+    "{\"nps\":123456789012345678}",
+    "{\"nps\":-123456789012345678}",
+    "{\"nps\":1234567890123456789}",
+    "{\"nps\":12345678901234567890}",
+    "{\"nps\":-9223372036854775808}",
+    "{\"nps\":9223372036854775807}",
+    "{\"nps\":9223372036854775808}",
+    "{\"nps\":0.12345678901234567890123456789012345678901234567890123456789012345}",
+    "{\"nps\":01}",
+    "{\"nps\":-}",
+    "{\"nps\":-a}",
+    "{\"nps\":1.}",
+    "{\"nps\":.5}",
+    "{\"nps\":1e}",
+    "{\"nps\":1e+}",
+    "{\"nps\":+1}",
+    "{\"nps\":1x}",
+    "{\"nps\":1.5.3}",
+    "{\"nps\":truex}",
+    "{\"nps\":tru}",
+    "{\"nps\":nul}",
+    "{\"nps\":NaN}",
+    "{\"nps\":Infinity}",
+    "{\"text\":\"a\",\"text\":\"b\"}",
+    "{\"text\":\"a\",\"other\":1,\"other\":2}",
+    "{\"te\\u0078t\":\"escaped key\"}",
+    "{\"text\":\"a\",\"te\\u0078t\":\"the same key escaped\"}",
+    "{\"text\":{\"nested\":1}}",
+    "{\"text\":\"x\",\"meta\":{\"a\":[1,2,{\"b\":null}]}}",
+    "{\"text\":\"x\",\"list\":[]}",
+    "{\"text\":[\"a\"]}",
+    "{}",
+    "{ }",
+    "{\"text\":\"x\",}",
+    "{,\"text\":\"x\"}",
+    "{\"text\":\"x\" \"nps\":1}",
+    "{\"text\" \"x\"}",
+    "{\"text\"::\"x\"}",
+    "{\"text\":}",
+    "{\"text\":\"x\"}}",
+    "{\"text\":\"x\"} trailing",
+    "{\"text\":\"x\"}{\"text\":\"y\"}",
+    "{'text':'single quotes'}",
+    "{text:\"bare key\"}",
+    "[1,2]",
+    "\"just a string\"",
+    "42",
+    "null",
+    "{\"text\":\"unterminated",
+    "{\"text\":\"x\"",
+    "{\"text\":\"x\",",
+    "{",
+    "}",
+    "{\"\":\"empty key\",\"text\":\"x\"}",
+    "{\"x\":\"a key named x\",\"X\":\"and X\"}",
+    "{\"text\":\"a long value that is longer than the small max-field limit of the test\"}",
+    "\xef\xbb\xbf{\"text\":\"a BOM inside the file\"}",
+};
+
+static void test_jsonl_fast_path_same_as_jansson(void **state) {
+  (void)state;
+  size_t n_lines = sizeof tricky_lines / sizeof tricky_lines[0], fast = 0;
+  const char *const dotted[] = {"text", "meta.a", "nps"};
+  /* each line alone, with the usual fields, a dotted path (jansson only) and a small limit */
+  for (size_t i = 0; i < n_lines; i++) {
+    const char *l = tricky_lines[i];
+    same_both_ways(l, strlen(l), fast_fields, 5, 0, &fast);
+    same_both_ways(l, strlen(l), dotted, 3, 0, &fast);
+    same_both_ways(l, strlen(l), fast_fields, 5, 16, &fast);
+  }
+  /* both paths must have been taken: the first lines are plain, the bad ones are not */
+  assert_true(fast > 20);
+  assert_true(fast < 2 * n_lines);
+  /* all of them as one file (line numbers, stats), with LF, CRLF and blank lines */
+  dump all = {0};
+  for (size_t i = 0; i < n_lines; i++) {
+    dump_add(&all, tricky_lines[i], strlen(tricky_lines[i]));
+    dump_add(&all, i % 3 == 0 ? "\r\n" : i % 7 == 0 ? "\n\n" : "\n", i % 3 == 0 ? 2 : i % 7 == 0 ? 2 : 1);
+  }
+  fast = 0;
+  same_both_ways(all.text, all.len, fast_fields, 5, 0, &fast);
+  assert_true(fast > 20);
+  free(all.text);
+  /* more keys than the fast path keeps */
+  dump many = {0};
+  dump_add(&many, "{", 1);
+  for (int k = 0; k < 70; k++) dump_printf(&many, "\"k%d\":%d,", k, k);
+  dump_add(&many, "\"text\":\"last\",\"k3\":0}", 22);
+  same_both_ways(many.text, many.len, fast_fields, 5, 0, &fast);
+  many.len = 0;
+  dump_add(&many, "{", 1);
+  for (int k = 0; k < 70; k++) dump_printf(&many, "\"k%d\":%d,", k, k);
+  dump_add(&many, "\"text\":\"last\"}", 14);
+  same_both_ways(many.text, many.len, fast_fields, 5, 0, &fast);
+  free(many.text);
+}
+
+static size_t rnd(uint64_t *seed, size_t n) {
+  *seed = *seed * 6364136223846793005ull + 1442695040888963407ull;
+  return (size_t)((*seed >> 33) % n);
+}
+
+/* Random lines built from pieces of the tricky ones: keys, values, spaces, commas. */
+static void test_jsonl_fast_path_random_lines(void **state) {
+  (void)state;
+  static const char *const keys[] = {"\"text\"", "\"nps\"", "\"id\"", "\"x\"", "\"te\\u0078t\"",
+                                     "\"other\"", "\"\"", "\"text \"", "\"missing\""};
+  static const char *const values[] = {
+      "\"hej\"", "\"\"", "\"a\\\"b\"", "\"\\u00e9\\n\"", "\"\\ud83d\\ude00\"", "\"\\ud83d\"",
+      "\"\\u0000\"", "\"\\x\"", "\"\xc3\xa5\xd7\x90\"", "\"tab\there\"", "\"\\/\\\\\"", "0", "-0",
+      "7", "-12", "3.25", "7.3", "1e5", "-2E-2", "1e999", "01", "1.", "123456789012345678901",
+      "true", "false", "null", "tru", "{}", "{\"a\":1}", "[1,\"x\"]", "\"unterminated"};
+  static const char *const ws[] = {"", "", "", " ", "\t", "  "};
+  uint64_t seed = 0x9E3779B97F4A7C15ull;
+  size_t fast = 0, lines = 0;
+  dump file = {0};
+  for (int i = 0; i < 3000; i++) {
+    dump line = {0};
+    dump_add(&line, "", 0);
+    int n_pairs;
+    n_pairs = (int)rnd(&seed, 6);
+    dump_printf(&line, "%s{", ws[rnd(&seed, 6)]);
+    for (int k = 0; k < n_pairs; k++) {
+      const char *w1 = ws[rnd(&seed, 6)], *key = keys[rnd(&seed, 9)], *w2 = ws[rnd(&seed, 6)];
+      const char *w3 = ws[rnd(&seed, 6)];
+      const char *val = values[rnd(&seed, sizeof values / sizeof values[0])];
+      dump_printf(&line, "%s%s%s:%s%s%s", w1, key, w2, w3, val, ws[rnd(&seed, 6)]);
+      if (k + 1 < n_pairs || rnd(&seed, 40) == 0) dump_add(&line, ",", 1);
+    }
+    dump_printf(&line, "}%s", ws[rnd(&seed, 6)]);
+    if (rnd(&seed, 50) == 0) dump_add(&line, "x", 1);
+    same_both_ways(line.text, line.len, fast_fields, 5, 0, &fast);
+    dump_add(&file, line.text, line.len);
+    dump_add(&file, "\n", 1);
+    lines++;
+    free(line.text);
+  }
+  assert_true(fast > lines / 10);
+  assert_true(fast < lines);
+  size_t fast_file = 0;
+  same_both_ways(file.text, file.len, fast_fields, 5, 0, &fast_file);
+  free(file.text);
+}
+
 /* ---- plain text ---- */
 
 static void test_plain_text(void **state) {
@@ -752,6 +1035,8 @@ int main(void) {
       cmocka_unit_test(test_jsonl),
       cmocka_unit_test(test_jsonl_detected_on_stream),
       cmocka_unit_test(test_jsonl_number_text),
+      cmocka_unit_test(test_jsonl_fast_path_same_as_jansson),
+      cmocka_unit_test(test_jsonl_fast_path_random_lines),
       cmocka_unit_test(test_plain_text),
       cmocka_unit_test(test_format_names),
   };
