@@ -271,6 +271,181 @@ static int word_entry(vb_analyzer *an, const vb__lexicon *lx, size_t i, const vb
   return VB_OK;
 }
 
+/* ---- hashtags ---- */
+
+static int explain(vb_analyzer *an, int kind, size_t token, size_t token_end, size_t other,
+                   double value, const vb__lexentry *e, uint16_t file, uint32_t line);
+
+/* A word of a hashtag (not a token): its entry by key, then by stem, then without an
+ * elongation (#woooo). NULL when the word is not in the lexicon at all. */
+static const vb__lexentry *tag_word(vb_analyzer *an, const vb__lexicon *lx, const char *w,
+                                    size_t n) {
+  if (n == 0) return NULL;
+  const vb__lexentry *e = vb__lexicon_get(lx, w, n);
+  if (e && (e->has_valence || e->kind != VB_LEX_VALENCE)) return e;
+  vb__stemmer *st = NULL;
+  if (vb__analyzer_stemmer(an, an->res.lang, &st) == VB_OK && st) {
+    const char *sw;
+    size_t sl;
+    const vb__lexentry *se;
+    if (vb__stem(st, w, n, &sw, &sl) == VB_OK && (se = vb__lexicon_get_stem(lx, sw, sl, w, n)))
+      return se;
+  }
+  if (n < 60) {
+    vb_token fake = {0};
+    fake.key = w;
+    fake.key_len = n;
+    const vb__lexentry *u = unelongated(lx, &fake);
+    if (u) return u;
+  }
+  return e;
+}
+
+/* The two-word entry "a b" ("never again", "epic fail"), or NULL. */
+static const vb__phrase *tag_phrase(const vb__lexicon *lx, const char *a, size_t na,
+                                    const char *b, size_t nb) {
+  uint32_t head;
+  if (!vb__strmap_get(&lx->phrase_first, a, na, &head)) return NULL;
+  const char *pt = lx->pw.text.data;
+  for (int32_t p = (int32_t)head; p >= 0; p = lx->phrases[p].next) {
+    const vb__phrase *ph = &lx->phrases[p];
+    if (ph->n_words != 2 || ph->kind != VB_LEX_VALENCE) continue;
+    const vb__pword *w = &lx->pw.v[ph->word_begin + 1];
+    if (w->key_len == nb && memcmp(pt + w->key_off, b, nb) == 0) return ph;
+  }
+  return NULL;
+}
+
+typedef struct {
+  size_t off, len;
+} tag_part;
+
+/* The words of a hashtag's body as its writer separated them: at '_' and where a lower-case
+ * letter is followed by a capital (#NeverAgain, #still_bitter). Only for bodies whose key has
+ * the bytes of the text (ASCII and most Latin text); returns the number of parts. */
+static size_t tag_split_marked(const char *orig, const char *key, size_t n, tag_part *parts,
+                               size_t max) {
+  size_t np = 0, start = 0;
+  for (size_t k = 0; k <= n && np < max; k++) {
+    bool cut = k == n || key[k] == '_' ||
+               (k > 0 && orig[k] >= 'A' && orig[k] <= 'Z' && orig[k - 1] >= 'a' &&
+                orig[k - 1] <= 'z');
+    if (!cut) continue;
+    if (k > start) parts[np++] = (tag_part){start, k - start};
+    start = key[k] == '_' && k < n ? k + 1 : k;
+  }
+  return np;
+}
+
+/* The valence of a hashtag's body read as words: the parts' valences added, a negator
+ * reversing what follows it ("#notgood"), a booster strengthening it. Records the steps. */
+static int tag_words_valence(vb_analyzer *an, const vb__lexicon *lx, size_t i, const char *key,
+                             const tag_part *parts, size_t np, float *out) {
+  float v = 0, boost = 0;
+  bool negated = false;
+  size_t negator = i;
+  int rc;
+  for (size_t p = 0; p < np; p++) {
+    const char *w = key + parts[p].off;
+    size_t n = parts[p].len;
+    if (p + 1 < np) {
+      const vb__phrase *ph = tag_phrase(lx, w, n, key + parts[p + 1].off, parts[p + 1].len);
+      if (ph) {
+        float add = ph->valence + (ph->valence != 0 ? sign(ph->valence) * boost : 0);
+        v += add;
+        boost = 0;
+        if ((rc = explain(an, VB_EXPLAIN_PHRASE, i, i + 1, i, add, NULL, ph->file, ph->line)))
+          return rc;
+        p++;
+        continue;
+      }
+    }
+    const vb__lexentry *e = tag_word(an, lx, w, n);
+    if (!e) continue;
+    if (e->kind == VB_LEX_NEGATOR || e->kind == VB_LEX_NEGPREFIX) {
+      negated = !negated;
+      negator = i;
+      continue;
+    }
+    if (e->kind == VB_LEX_BOOSTER || e->kind == VB_LEX_DAMPENER) {
+      boost += e->value;
+      continue;
+    }
+    if (!e->has_valence || e->valence == 0) continue;
+    float add = e->valence + sign(e->valence) * boost;
+    boost = 0;
+    v += add;
+    if ((rc = explain(an, VB_EXPLAIN_ENTRY, i, i + 1, i, add, e, 0, 0))) return rc;
+  }
+  if (negated && v != 0) {
+    float mult = v > 0 ? VB_NEG_POS : VB_NEG_NEG;
+    v *= mult;
+    if ((rc = explain(an, VB_EXPLAIN_NEGATION, i, i + 1, negator, mult, NULL, 0, 0))) return rc;
+  }
+  *out = v;
+  return VB_OK;
+}
+
+/* #fail, #love, #stillbitter, #NeverAgain, #WeAreDoomed: the hashtag's body as one word;
+ * else its words as the writer marked them (capitals, '_'); else, in one run of lower-case
+ * letters, a split into a word of the lexicon and another word ("still" + "bitter",
+ * "never" + "again"). Sets the token's valence and records the steps. */
+static int hashtag_valence(vb_analyzer *an, const vb__lexicon *lx, size_t i) {
+  vb_token *t = &an->res.tokens[i];
+  const char *key = t->key + 1;
+  size_t n = t->key_len - 1;
+  int rc;
+  const vb__lexentry *e = tag_word(an, lx, key, n);
+  if (e) {
+    if (e->has_valence && e->valence != 0) {
+      t->valence = e->valence;
+      return explain(an, VB_EXPLAIN_ENTRY, i, i + 1, i, e->valence, e, 0, 0);
+    }
+    return VB_OK; /* a known word without valence: #travel, #news */
+  }
+  if (n < 5 || n > 60) return VB_OK;
+  tag_part parts[8];
+  const char *orig = an->res.text + t->start + 1;
+  size_t np = 0;
+  if (t->end - t->start - 1 == n) np = tag_split_marked(orig, key, n, parts, 8);
+  if (np < 2) {
+    /* one run: a two-word entry ("never" + "again"), else a split into two known words one
+     * of which carries valence, else an unknown word and a valence word; the longest
+     * valence word wins */
+    size_t best = 0, best_len = 0;
+    int best_q = 0;
+    for (size_t k = 2; k + 2 <= n; k++) {
+      if (((unsigned char)key[k] & 0xC0) == 0x80) continue;
+      if (tag_phrase(lx, key, k, key + k, n - k)) {
+        best = k;
+        best_q = 3;
+        break;
+      }
+      const vb__lexentry *a = tag_word(an, lx, key, k), *b = tag_word(an, lx, key + k, n - k);
+      bool va = a && a->has_valence && a->valence != 0, vbv = b && b->has_valence && b->valence != 0;
+      if (!va && !vbv) continue;
+      int q = (a && b) ? 2 : 1;
+      size_t vlen = vbv ? n - k : k;
+      /* with an unknown first word, the valence word is the last one, the head of an
+       * English-style compound (#careerfail, #stillbitter), and longer than three letters */
+      if (q == 1 && (!vbv || vlen < 4)) continue;
+      if (q > best_q || (q == best_q && vlen > best_len)) {
+        best = k;
+        best_q = q;
+        best_len = vlen;
+      }
+    }
+    if (!best_q) return VB_OK;
+    parts[0] = (tag_part){0, best};
+    parts[1] = (tag_part){best, n - best};
+    np = 2;
+  }
+  float v;
+  if ((rc = tag_words_valence(an, lx, i, key, parts, np, &v))) return rc;
+  t->valence = v;
+  return VB_OK;
+}
+
 /* Records one step of the explanation (only when the caller asked for it). */
 static int explain(vb_analyzer *an, int kind, size_t token, size_t token_end, size_t other,
                    double value, const vb__lexentry *e, uint16_t file, uint32_t line) {
@@ -373,12 +548,7 @@ int vb__sentiment_run(vb_analyzer *an) {
       continue;
     }
     if (t->type == VB_TOK_HASHTAG && lx) {
-      /* #fail, #love: the tag's word */
-      const vb__lexentry *e = vb__lexicon_get(lx, t->key + 1, t->key_len - 1);
-      if (e && e->has_valence) {
-        t->valence = e->valence;
-        if ((rc = explain(an, VB_EXPLAIN_ENTRY, i, i + 1, i, e->valence, e, 0, 0))) return rc;
-      }
+      if ((rc = hashtag_valence(an, lx, i))) return rc;
       continue;
     }
     if (t->type != VB_TOK_WORD) continue;

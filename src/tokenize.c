@@ -148,12 +148,31 @@ static size_t match_tag(const scan *s, size_t i) {
 }
 
 static const char *const emoticons[] = {
-    /* longest first within a shared prefix, so the first match is the longest */
-    ">:-(", ">:(", ":'-(", ":'(", ":'-)", ":')", ":-))", ":-)", ":-(", ":-D", ":-P", ":-p",
-    ":-/", ":-|", ":-O", ":-o", ":-*", ":-S", ":-$", ";-)", ";-(", "</3", "<3", "^_^", "^^",
-    "-_-", "T_T", ":))", ":((", ":)", ":(", ":D", ":P", ":p", ":/", ":|", ":O", ":o", ":*",
-    ":S", ":$", ":@", ":]", ":[", ";)", ";(", ";D", "=)", "=(", "=D", "xD", "XD", ":3",
-    "&lt;/3", "&lt;3", NULL}; /* the last two: HTML-escaped hearts, common in scraped posts */
+    /* longest first within a shared prefix, so the first match is the longest; the ASCII
+     * emoticons of lexicons/emoji.tsv but "+1" (also a telephone prefix) */
+    ">:-(", ">:(", ">:[", ">_<", ":'-(", ":'(", ":'-)", ":')", ":-))", ":-)", ":-(",
+    ":-D", ":-P", ":-p", ":-/", ":-\\", ":-|", ":-O", ":-o", ":-*", ":-S", ":-$", ":-]", ":-[",
+    ";-)", ";-(", ";_;", "</3", "<333", "<33", "<3", "^_^", "^.^", "^^", "-_-", "-.-", "T_T",
+    "T.T", ":)))", ":(((", ":))", ":((", ":)", ":(", ":D", ":P", ":p", ":/", ":\\", ":|", ":O",
+    ":o", ":*", ":S", ":s", ":$", ":@", ":]", ":[", ":>", ":3", ";)", ";(", ";D", ";P", "=)",
+    "=(", "=D", "=/", "=]", "xD", "XD", "xP", "x_x", "X(", "D-:", "D:", "o_O", "O_o", "o.O",
+    "O.o", "8-)", "B-)", "\\o/", "\\m/", "o/", "(y)", "(:", "):", "&lt;/3", "&lt;3",
+    NULL}; /* the last two: HTML-escaped hearts, common in scraped posts */
+
+/* Letters and digits that begin an emoticon (x, T, D, B, o, O, 8): such a word is tried as
+ * an emoticon only when its second byte cannot continue a word ("xD" and "xP" aside), so
+ * ordinary words ("The", "Day", "on") cost one test. */
+static bool emoticon_letter(const scan *s, size_t i) {
+  unsigned char c = s->p[i];
+  if (!(c == 'x' || c == 'X' || c == 'T' || c == 'D' || c == 'B' || c == 'o' || c == 'O' ||
+        c == '8'))
+    return false;
+  if (i + 1 >= s->len) return false;
+  unsigned char d = s->p[i + 1];
+  if (c == 'x' && (d == 'D' || d == 'P')) return true;
+  if (c == 'X' && d == 'D') return true;
+  return d < 0x80 && !vb__ascii_alpha(d) && !vb__ascii_digit(d) && d != '\'' && d != ' ';
+}
 
 static size_t match_emoticon(const scan *s, size_t i) {
   /* Must start after a space or the start, and end before a space, punctuation or the end. */
@@ -170,8 +189,10 @@ static size_t match_emoticon(const scan *s, size_t i) {
       if (j < s->len) {
         unsigned char c = s->p[j];
         if (vb__ascii_alpha(c) || vb__ascii_digit(c)) continue;
-        /* ":/" followed by "/" is a URL scheme, not an emoticon. */
-        if (c == '/') continue;
+        /* ":/" followed by "/" is a URL scheme, not an emoticon; "D:\\" a Windows path */
+        if (c == '/' || c == '\\') continue;
+        /* "(:" and "):" only stand alone: "(:-)" is a bracket and a smiley */
+        if ((**e == '(' || **e == ')') && !is_space(c)) continue;
       }
       return n;
     }
@@ -421,7 +442,8 @@ int vb__tokenize(const char *text, size_t len, vb__toks *out) {
     else if (c < 0x80 && !vb__ascii_alpha(c) && !vb__ascii_digit(c) && (n = match_emoticon(&s, i)))
       type = VB_TOK_EMOTICON;
     else if (c == '&' && (n = match_entity(&s, i))) type = VB_TOK_PUNCT;
-    else if ((c == 'x' || c == 'X') && (n = match_emoticon(&s, i))) type = VB_TOK_EMOTICON;
+    else if (c < 0x80 && emoticon_letter(&s, i) && (n = match_emoticon(&s, i)))
+      type = VB_TOK_EMOTICON;
     else if (cp >= 0x80 && (n = match_emoji(&s, i))) type = VB_TOK_EMOJI;
     else if (is_digit(cp)) {
       bool word;

@@ -157,6 +157,13 @@ static void test_emoticons(void **state) {
   check_tokens(":-))", {":-))", EMO, 0});
   /* an emoticon must not run into a letter or digit: ":Dx" is not ":D" */
   check_tokens(":Dx", {":", P, 0}, {"Dx", W, 0});
+  /* the other emoticons of emoji.tsv, also those that begin with a letter or a digit */
+  check_tokens("=/ :\\ D: x_x T_T o_O 8-) \\o/ (y) ):", {"=/", EMO, 0}, {":\\", EMO, 0},
+               {"D:", EMO, 0}, {"x_x", EMO, 0}, {"T_T", EMO, 0}, {"o_O", EMO, 0}, {"8-)", EMO, 0},
+               {"\\o/", EMO, 0}, {"(y)", EMO, 0}, {"):", EMO, 0});
+  /* but not inside words, paths and times: "Dx", "D:\\", "o'clock", "8-10" */
+  check_tokens("D:\\x Do o'clock 8-10", {"D", W, 0}, {":", P, 0}, {"\\", P, 0}, {"x", W, 0},
+               {"Do", W, 0}, {"o'clock", W, 0}, {"8-10", N, 0});
 }
 
 static void test_elongation_and_caps(void **state) {
