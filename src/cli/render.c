@@ -352,7 +352,8 @@ static void term_periods(FILE *fp, const vb_table *t, const vb_model *m) {
   }
   if (t->type != VB_SCORE_NONE && t->n_periods > 1)
     fputs("change = baseline (records mentioning none of the top-level themes) + the Shapley parts\n"
-          "of the themes, which add up exactly (all of them in --table attribution).\n", fp);
+          "of the themes (a record with several themes shared equally among them), which add up\n"
+          "exactly (all of them in --table attribution).\n", fp);
   if (t->n_rising) {
     fputs("\nRising themes (Poisson count against the trailing periods' rate, q < 0.05):\n", fp);
     fputs("period     theme                    count  expected      z        p        q\n", fp);
