@@ -574,6 +574,105 @@ static void test_load_rejects_corrupted_states(void **state) {
   assert_int_equal(vb_agg_load(m, NULL, 0, &a, NULL), VB_EINVAL);
 }
 
+/* A dated state by hand: January 2026 (key 24312), three records scored 0, one without a
+ * theme and two mentioning delivery and price (two top-level themes each). */
+static const char dated_state[] = "verbatim-state 3\n"
+                                  "themes 5\n"
+                                  "theme delivery\n"
+                                  "theme delivery.late\n"
+                                  "theme price\n"
+                                  "theme staff\n"
+                                  "theme app\n"
+                                  "scores 1\n"
+                                  "score nps =nps\n"
+                                  "by -\n"
+                                  "date month =date\n"
+                                  "drivers -\n"
+                                  "group all\n"
+                                  "counts 3 3 0\n"
+                                  "langs 0 3 0 0 0\n"
+                                  "sentiment 0 3 0\n"
+                                  "s 0 0 0 1 0:3\n"
+                                  "t 0 2 0 0 1 0:2\n"
+                                  "t 2 2 0 0 1 0:2\n"
+                                  "group period 24312\n"
+                                  "counts 3 3 0\n"
+                                  "langs 0 3 0 0 0\n"
+                                  "sentiment 0 3 0\n"
+                                  "s 0 0 0 1 0:3\n"
+                                  "t 0 2 0 0 1 0:2\n"
+                                  "t 2 2 0 0 1 0:2\n"
+                                  "m0 1 0:1\n"
+                                  "m 0 2 1 0:2\n"
+                                  "m 2 2 1 0:2\n"
+                                  "undated 0\n"
+                                  "doc 0 0\n"
+                                  "doc 1 1 0:3\n"
+                                  "doc 2 0\n"
+                                  "end\n";
+
+/* `s` with every `from` replaced by `to` (new memory). */
+static char *replace_all(const char *s, const char *from, const char *to) {
+  size_t fl = strlen(from), tl = strlen(to), n = 0;
+  for (const char *p = strstr(s, from); p; p = strstr(p + fl, from)) n++;
+  assert_true(n > 0);
+  char *out = malloc(strlen(s) + n * tl + 1), *o = out;
+  assert_non_null(out);
+  for (const char *p = s, *q; (q = strstr(p, from)) != NULL; p = q + fl) {
+    memcpy(o, p, (size_t)(q - p));
+    o += q - p;
+    memcpy(o, to, tl);
+    o += tl;
+    s = q + fl;
+  }
+  strcpy(o, s);
+  return out;
+}
+
+static void test_load_dated_state(void **state) {
+  fixture *f = *state;
+  vb_agg *a = NULL;
+  vb_error e = {0};
+  assert_int_equal(vb_agg_load(f->model, dated_state, sizeof dated_state - 1, &a, &e), VB_OK);
+  size_t len;
+  char *s = save(a, &len); /* it saves back to itself */
+  assert_int_equal(len, sizeof dated_state - 1);
+  assert_memory_equal(s, dated_state, len);
+  vb_free(s);
+  vb_agg_free(a);
+  /*
+   * The same counts per theme and per record, but delivery in 3 of the records with two
+   * themes and price in 1: the 'm' lines add up (3 + 1 = 2 x 2 records with two themes, plus
+   * one without, = the period's 3 scores; each theme's lines = its 't' histogram), yet no two
+   * records can hold delivery three times. Refused.
+   */
+  char *b1 = replace_all(dated_state, "t 0 2 0 0 1 0:2", "t 0 3 0 0 1 0:3");
+  char *b2 = replace_all(b1, "t 2 2 0 0 1 0:2", "t 2 1 0 0 1 0:1");
+  char *b3 = replace_all(b2, "m 0 2 1 0:2", "m 0 2 1 0:3");
+  char *bad = replace_all(b3, "m 2 2 1 0:2", "m 2 2 1 0:1");
+  LOAD_FAILS(f->model, bad, strlen(bad), VB_EPARSE);
+  free(b1);
+  free(b2);
+  free(b3);
+  free(bad);
+  /* and each of these */
+  const struct { const char *from, *to; } muts[] = {
+      {"m0 1 0:1\n", ""},                          /* the period's scores do not add up */
+      {"m 2 2 1 0:2\n", ""},                       /* price's scores do not add up */
+      {"m 2 2 1 0:2", "m 2 1 1 0:2"},              /* K = 2: 2 counts, not 2 x records */
+      {"m 0 2 1 0:2\nm 2 2 1 0:2", "m 2 2 1 0:2\nm 0 2 1 0:2"}, /* out of order */
+      {"m0 1 0:1\nm 0", "m 0"},                     /* no 'm0' */
+      {"m0 1 0:1\nm 0 2 1 0:2\n", "m 0 2 1 0:2\nm0 1 0:1\n"}, /* 'm0' comes first */
+      {"m 0 2 1 0:2", "m 0 5 1 0:2"},              /* more themes than the 4 top-level */
+      {"m 0 2 1 0:2", "m 1 2 1 0:2"},              /* delivery.late is not top-level */
+  };
+  for (size_t k = 0; k < sizeof muts / sizeof muts[0]; k++) {
+    char *m = replace_all(dated_state, muts[k].from, muts[k].to);
+    LOAD_FAILS(f->model, m, strlen(m), VB_EPARSE);
+    free(m);
+  }
+}
+
 static void test_load_child_without_parent(void **state) {
   fixture *f = *state;
   /*
@@ -918,6 +1017,7 @@ int main(void) {
       cmocka_unit_test(test_merge_mismatch),
       cmocka_unit_test(test_load_good_state),
       cmocka_unit_test(test_load_rejects_corrupted_states),
+      cmocka_unit_test(test_load_dated_state),
       cmocka_unit_test(test_load_child_without_parent),
       cmocka_unit_test(test_load_truncated_and_mutated_never_crash),
       cmocka_unit_test(test_nps_table_by_hand),
