@@ -42,6 +42,7 @@
 #define MIN_VOTES 1.0 /* a language needs at least this many votes */
 #define MARGIN 0.5    /* and this lead over the next */
 #define CLEAR_LEAD 1.0 /* a lead in words and letters that n-grams and compounds do not change */
+#define LEAN (1u << 30) /* in a word's mask: an English function word of en_lean_words */
 
 struct vb__langid {
   vb__strmap words; /* key -> bit mask of languages (1 << vb_lang) */
@@ -166,8 +167,11 @@ int vb__langid_new(vb__langid **out) {
   vb__strmap_init(&li->words);
   static const struct {
     const char *const *words;
-    vb_lang lang;
-  } lists[] = {{en_words, VB_LANG_EN}, {sv_words, VB_LANG_SV}, {da_words, VB_LANG_DA}};
+    uint32_t bits;
+  } lists[] = {{en_words, 1u << VB_LANG_EN},
+               {sv_words, 1u << VB_LANG_SV},
+               {da_words, 1u << VB_LANG_DA},
+               {en_lean_words, LEAN}};
   for (size_t l = 0; l < sizeof lists / sizeof lists[0]; l++) {
     for (const char *const *line = lists[l].words; *line; line++) {
       /* a line holds words separated by single spaces */
@@ -179,7 +183,7 @@ int vb__langid_new(vb__langid **out) {
           vb__langid_free(li);
           return VB_ENOMEM;
         }
-        *v |= 1u << lists[l].lang;
+        *v |= lists[l].bits;
         w += n + (e != NULL);
       }
     }
@@ -218,7 +222,10 @@ static inline bool ends_n(const char *s, size_t n, const char *suf, size_t k, si
  * -ige, -iske, -eret, -ninger, -hed(en/er) after a letter other than s, c, t (English -shed,
  * -ched, -thed). Swedish: upp-, ut- before a consonant, -skap, -arna -orna -erna, -het(en/er),
  * -ade(s), -ande, -era, -erad, -erat, -iga, -iska, -ligen, -ningar. English: w, oo, qu, -ly,
- * -ness, -ful, -ous, -y, -ch, -ed (not -hed). Suffixes are looked up by the last letter. */
+ * -ness, -ful, -ous, -y, -ch, -ed (-hed only after s, c, t), and the clitics of English:
+ * possessive 's and n't 're 've 'll 'd 'm (Swedish writes USA:s; Danish puts 's only after
+ * abbreviations and numbers, among words of its own). Suffixes are looked up by the last
+ * letter. */
 static uint32_t spelling(const char *s, size_t n) {
   if (n < 3) return 0;
   const uint32_t EN = 1u << VB_LANG_EN, SV = 1u << VB_LANG_SV, DA = 1u << VB_LANG_DA;
@@ -235,6 +242,12 @@ static uint32_t spelling(const char *s, size_t n) {
     else if (a == 's' && b == 'k' && i + 3 < n && s[i + 2] == 'a')
       m |= s[i + 3] == 'b' ? DA : s[i + 3] == 'p' ? SV : 0;
   }
+  if (s[n - 2] == '\'' && strchr("sdm", s[n - 1])) m |= EN; /* Hamas's, she'd, I'm */
+  if (n >= 4 && s[n - 3] == '\'' &&
+      (memcmp(s + n - 2, "re", 2) == 0 || memcmp(s + n - 2, "ve", 2) == 0 ||
+       memcmp(s + n - 2, "ll", 2) == 0))
+    m |= EN;
+  if (n >= 4 && s[n - 2] == 't' && s[n - 3] == '\'' && s[n - 4] == 'n') m |= EN;
   switch (s[n - 1]) {
   case 'e':
     if (ends("ede", 5) || ends("ige", 5) || ends("iske", 6) || ends("erne", 6)) m |= DA;
@@ -261,6 +274,7 @@ static uint32_t spelling(const char *s, size_t n) {
   case 'd':
     if (ends("hed", 5)) {
       if (s[n - 4] != 's' && s[n - 4] != 'c' && s[n - 4] != 't') m |= DA;
+      else m |= EN; /* crushed, reached, bathed */
     } else if (ends("ed", 5)) {
       m |= EN;
     }
@@ -285,41 +299,159 @@ static uint32_t spelling(const char *s, size_t n) {
   return m ? m | CUE : 0;
 }
 
+/* The votes of a text, and what kind of evidence they came from. */
+typedef struct {
+  double score[VB_LANG_COUNT];
+  bool nordic;     /* evidence for Swedish or Danish that English does not share */
+  int listed;      /* listed words, of any language */
+  int en_only;     /* listed words that are English alone */
+  int en_spelled;  /* unlisted words spelled as English alone (-ed, -ly, w ...) */
+  int en_listed;   /* listed words English has, alone or shared */
+  int en_function; /* those of them in en_lean_words */
+} tally;
+
 /* Adds the votes of one word: a listed word's vote, shared by the languages that list it, or
  * half a vote for its spelling. The parts of a hyphenated word that is not listed
  * (politi-pengeafpresning) count as words of their own. */
-static void add_votes(uint32_t mask, double *score) {
+static void add_votes(uint32_t mask, tally *t) {
   static const double share[4] = {0, 1.0, 1.0 / 2, 1.0 / 3};
+  const uint32_t EN = 1u << VB_LANG_EN;
   double w = share[langs_in(mask)] * (mask & CUE ? 0.5 : 1.0);
+  t->listed += !(mask & CUE);
   for (int l = VB_LANG_EN; l <= VB_LANG_DA; l++)
-    if (mask & (1u << l)) score[l] += w;
+    if (mask & (1u << l)) t->score[l] += w;
+  if (!(mask & EN)) {
+    t->nordic = t->nordic || langs_in(mask) > 0;
+  } else if (mask & CUE) {
+    t->en_spelled += langs_in(mask) == 1;
+  } else {
+    t->en_listed++;
+    t->en_only += langs_in(mask) == 1;
+    t->en_function += (mask & LEAN) != 0;
+  }
 }
 
-static void word_votes(const vb__langid *li, const char *s, size_t n, double *score);
+static void word_votes(const vb__langid *li, const char *s, size_t n, tally *t);
+
+/* Whether `base` (n bytes) plus `tail` is a word only the English list has. */
+static bool english_base(const vb__langid *li, const char *base, size_t n, const char *tail) {
+  char buf[64];
+  size_t k = strlen(tail);
+  if (n < 3 || n + k > sizeof buf) return false;
+  memcpy(buf, base, n);
+  memcpy(buf + n, tail, k);
+  uint32_t mask;
+  return vb__strmap_get(&li->words, buf, n + k, &mask) &&
+         (mask & (1u << VB_LANG_EN | 1u << VB_LANG_SV | 1u << VB_LANG_DA)) == 1u << VB_LANG_EN;
+}
+
+/* Whether an unlisted word is an English inflection of a word only the English list has:
+ * -s, -es, -ies, -ed, -ing, -ly (fingers, finishes, replies, nominated, stopped, booking,
+ * severely). English alone lists the base, so it is English spelling: half a vote, as the
+ * spelling cues. */
+static bool english_inflection(const vb__langid *li, const char *s, size_t n) {
+  if (n < 4 || n > 60) return false;
+  char last = s[n - 1];
+  if (last == 's') {
+    if (english_base(li, s, n - 1, "")) return true;
+    if (n >= 5 && s[n - 2] == 'e' && english_base(li, s, n - 2, "")) return true;
+    return n >= 5 && memcmp(s + n - 3, "ies", 3) == 0 && english_base(li, s, n - 3, "y");
+  }
+  if (last == 'd' && s[n - 2] == 'e') {
+    if (english_base(li, s, n - 1, "") || english_base(li, s, n - 2, "")) return true;
+    if (n >= 6 && s[n - 3] == s[n - 4] && english_base(li, s, n - 3, "")) return true;
+    return n >= 5 && s[n - 3] == 'i' && english_base(li, s, n - 3, "y");
+  }
+  if (last == 'g' && n >= 6 && s[n - 2] == 'n' && s[n - 3] == 'i') {
+    if (english_base(li, s, n - 3, "") || english_base(li, s, n - 3, "e")) return true;
+    return n >= 7 && s[n - 4] == s[n - 5] && english_base(li, s, n - 4, "");
+  }
+  if (last == 'y' && s[n - 2] == 'l') return english_base(li, s, n - 2, "");
+  return false;
+}
 
 /* The votes of a word that is not listed: its hyphenated parts as words, or its spelling. */
-static void unlisted_votes(const vb__langid *li, const char *s, size_t n, double *score) {
+static void unlisted_votes(const vb__langid *li, const char *s, size_t n, tally *t) {
   const char *h = memchr(s, '-', n);
   if (h) {
-    if (h > s) word_votes(li, s, (size_t)(h - s), score);
-    word_votes(li, h + 1, n - (size_t)(h - s) - 1, score);
+    if (h > s) word_votes(li, s, (size_t)(h - s), t);
+    word_votes(li, h + 1, n - (size_t)(h - s) - 1, t);
     return;
   }
   uint32_t mask = spelling(s, n);
-  if (mask) add_votes(mask, score);
+  if (!(mask & (1u << VB_LANG_EN)) && english_inflection(li, s, n)) mask |= 1u << VB_LANG_EN | CUE;
+  if (mask) add_votes(mask, t);
 }
 
-static void word_votes(const vb__langid *li, const char *s, size_t n, double *score) {
+static void word_votes(const vb__langid *li, const char *s, size_t n, tally *t) {
   uint32_t mask;
-  if (vb__strmap_get(&li->words, s, n, &mask)) add_votes(mask, score);
-  else unlisted_votes(li, s, n, score);
+  if (vb__strmap_get(&li->words, s, n, &mask)) add_votes(mask, t);
+  else unlisted_votes(li, s, n, t);
+}
+
+/* Whether every word of the text starts with a capital and goes on in small letters (Wendy
+ * Wilson, Debra Perlingiere, Acme Logistics): names and titles. ASCII words only; a word
+ * starting with another letter counts as capitalised when its first byte is a Latin-1
+ * capital's (Åsa, Ørsted). */
+static bool names_only(const unsigned char *p, size_t len) {
+  bool lower = false;
+  for (size_t i = 0; i < len; i++) {
+    bool start = i == 0 || !(vb__ascii_alpha(p[i - 1]) || p[i - 1] >= 0x80 || p[i - 1] == '\'' ||
+                             (p[i - 1] >= '0' && p[i - 1] <= '9'));
+    if (!start) {
+      lower = lower || (p[i] >= 'a' && p[i] <= 'z');
+      continue;
+    }
+    if (p[i] >= 'a' && p[i] <= 'z') return false;
+    if (p[i] == 0xC3 && i + 1 < len && p[i + 1] >= 0xA0 && p[i + 1] <= 0xBF) return false;
+  }
+  return lower;
+}
+
+/* Whether the text has the English pronoun "I" inside a sentence: a capital I standing alone
+ * ("I", "I'm") after a word or a comma, in a text that is not all capitals. Swedish and
+ * Danish "i" (in) is capitalised only at the start of a sentence. */
+static bool pronoun_i(const unsigned char *p, size_t len) {
+  bool lower = false;
+  for (size_t i = 0; i < len && !lower; i++) lower = p[i] >= 'a' && p[i] <= 'z';
+  if (!lower) return false;
+  for (size_t i = 1; i < len; i++) {
+    if (p[i] != 'I' || vb__ascii_alpha(p[i - 1]) || p[i - 1] >= 0x80 ||
+        (p[i - 1] >= '0' && p[i - 1] <= '9'))
+      continue;
+    if (i + 1 < len && (vb__ascii_alpha(p[i + 1]) || p[i + 1] >= 0x80 ||
+                        (p[i + 1] >= '0' && p[i + 1] <= '9')))
+      continue; /* a word, not the pronoun */
+    size_t k = i;
+    while (k > 0 && (p[k - 1] == ' ' || p[k - 1] == '"' || p[k - 1] == '(')) k--;
+    if (k > 0 && (vb__ascii_alpha(p[k - 1]) || p[k - 1] == ',' || p[k - 1] >= 0x80)) return true;
+  }
+  return false;
+}
+
+/* English lean. English shares many short words with Swedish and Danish (i, in, to, have,
+ * under, all, sent, fine ...), so a short English text often has no vote ahead: "I have sent",
+ * "Compare to last". But a Swedish or Danish text nearly always shows something of its own: a
+ * letter (å ä ö æ ø), one of its many function words that English lacks (och, og, att, det,
+ * er, jag, jeg ...), a listed word or a spelling of its own. When a text shows none of these,
+ * the words it shares with English are read as English, provided English has a listed word
+ * there and also something of its own: a word only English lists, a word spelled as English
+ * alone ("I submitted"), the pronoun I inside a sentence, or a second listed word where one is
+ * an English function word (en_lean_words). Returns whether that holds. A lone shared word
+ * ("I Danmark", "for sent", "god mad") is not enough: it stays undecided, and so does a name
+ * with English spelling alone ("Wendy Wilson"). */
+static bool english_lean(const tally *t, const char *text, size_t len) {
+  if (t->nordic || t->en_listed == 0) return false;
+  if (t->en_only > 0 || t->en_spelled > 0 || (t->en_function > 0 && t->en_listed >= 2))
+    return true;
+  return pronoun_i((const unsigned char *)text, len);
 }
 
 /* Swedish and Danish write compounds as one word (kundtjänsten, leveringstiden): a word in no
  * list whose first or last part (at least four bytes, leaving at least four) is a listed
  * Swedish or Danish word gets half a vote, shared as that part's is. English is left out: its
  * compounds are mostly written apart, and its short words start many unrelated words. */
-static void compound_one(const vb__langid *li, const char *s, size_t n, double *score) {
+static void compound_one(const vb__langid *li, const char *s, size_t n, tally *t) {
   const uint32_t nordic = 1u << VB_LANG_SV | 1u << VB_LANG_DA;
   uint32_t mask = 0;
   if (n < 8 || n > 64 || vb__strmap_get(&li->words, s, n, &mask)) return;
@@ -332,17 +464,18 @@ static void compound_one(const vb__langid *li, const char *s, size_t n, double *
   if (!mask) return;
   int shared = langs_in(mask);
   for (int l = VB_LANG_SV; l <= VB_LANG_DA; l++)
-    if (mask & (1u << l)) score[l] += 0.5 / shared;
+    if (mask & (1u << l)) t->score[l] += 0.5 / shared;
+  t->nordic = true;
 }
 
 static void compound_parts(const vb__langid *li, const char *const *keys, const size_t *lens,
-                           size_t n_words, double *score) {
+                           size_t n_words, tally *t) {
   for (size_t i = 0; i < n_words && i < 64; i++) {
     const char *s = keys[i], *end = keys[i] + lens[i];
     while (s < end) { /* each part of a hyphenated word */
       const char *h = memchr(s, '-', (size_t)(end - s));
       if (!h) h = end;
-      compound_one(li, s, (size_t)(h - s), score);
+      compound_one(li, s, (size_t)(h - s), t);
       s = h + 1;
     }
   }
@@ -354,7 +487,8 @@ vb_lang vb__langid_run(vb__langid *li, const char *text, size_t len, const char 
   /* Script evidence. ASCII is skipped eight bytes at a time: only the other letters count
    * here, and ASCII letters only when there is Hebrew to weigh them against. */
   size_t hebrew = 0, latin = 0;
-  double score[VB_LANG_COUNT] = {0};
+  tally t = {{0}, false, 0, 0, 0, 0, 0};
+  double *score = t.score;
   const unsigned char *p = (const unsigned char *)text;
   for (size_t i = 0; i < len;) {
     uint64_t w8;
@@ -390,6 +524,11 @@ vb_lang vb__langid_run(vb__langid *li, const char *text, size_t len, const char 
       return VB_LANG_HE;
     }
   }
+  t.nordic = score[VB_LANG_SV] > 0 || score[VB_LANG_DA] > 0; /* å ä ö æ ø */
+  /* The caller's votes do not make a text Nordic for the English lean: the lexicons hold
+   * sentiment words, and a word that the English one lacks may well be English ("sent" is
+   * Swedish and Danish for late, and neutral in English). Measured: taking them as Nordic
+   * evidence left more short English texts undecided and turned no Nordic text from English. */
   if (extra)
     for (int l = VB_LANG_EN; l <= VB_LANG_DA; l++) score[l] += extra[l];
   /* Listed words first; the unlisted ones (up to 64 remembered) are looked at only when their
@@ -401,12 +540,12 @@ vb_lang vb__langid_run(vb__langid *li, const char *text, size_t len, const char 
   for (size_t i = 0; i < n_words; i++) {
     uint32_t mask;
     if (vb__strmap_get(&li->words, keys[i], lens[i], &mask)) {
-      add_votes(mask, score);
+      add_votes(mask, &t);
     } else if (n_unlisted < 64) {
       unlisted[n_unlisted++] = i;
       hyphen = hyphen || memchr(keys[i], '-', lens[i]);
     } else {
-      unlisted_votes(li, keys[i], lens[i], score);
+      unlisted_votes(li, keys[i], lens[i], &t);
     }
   }
   {
@@ -421,7 +560,17 @@ vb_lang vb__langid_run(vb__langid *li, const char *text, size_t len, const char 
     }
     if (hyphen || a - b < CLEAR_LEAD + 0.5 * (double)n_unlisted)
       for (size_t k = 0; k < n_unlisted; k++)
-        unlisted_votes(li, keys[unlisted[k]], lens[unlisted[k]], score);
+        unlisted_votes(li, keys[unlisted[k]], lens[unlisted[k]], &t);
+  }
+  /* Too short to tell: a text of names alone (no listed word, none the lexicons know, no
+   * Swedish or Danish letter, every word capitalised). The spelling and the n-grams of a name
+   * tell where the name comes from, not the language of the text: "Wendy Wilson" is not
+   * English evidence. */
+  bool known = false; /* a word some lexicon of the caller's knows */
+  for (int l = VB_LANG_EN; extra && l <= VB_LANG_DA; l++) known = known || extra[l] > 0;
+  if (t.listed == 0 && !known && !t.nordic && names_only(p, len)) {
+    if (confidence) *confidence = 0;
+    return dflt;
   }
   double top0 = 0, second0 = 0;
   for (int l = VB_LANG_EN; l <= VB_LANG_DA; l++) {
@@ -435,12 +584,13 @@ vb_lang vb__langid_run(vb__langid *li, const char *text, size_t len, const char 
   /* Words and letters that already lead by a vote decide: compounds and n-grams are the
    * weakest evidence (the profiles lean Swedish on Danish text) and the costliest. */
   bool clear = top0 - second0 >= CLEAR_LEAD;
-  if (!clear) compound_parts(li, keys, lens, n_words, score);
+  if (!clear) compound_parts(li, keys, lens, n_words, &t);
   double ll[NG_LANGS] = {0};
   size_t grams = 0;
   if (!clear && li->have_grams) grams = gram_likelihood(li, keys, lens, n_words, ll);
   /* Up to NG_VOTES votes for the likeliest language, by its lead in log-likelihood over the
    * next (NG_SCALE per vote), scaled down below NG_FULL n-grams (a name says little). */
+  int gram_lang = VB_LANG_UND; /* the likeliest by n-grams, when they say anything */
   if (grams >= NG_MIN) {
     int b = 0, c = -1;
     for (int l = 1; l < NG_LANGS; l++)
@@ -451,6 +601,7 @@ vb_lang vb__langid_run(vb__langid *li, const char *text, size_t len, const char 
     if (votes > NG_VOTES) votes = NG_VOTES;
     if (grams < NG_FULL) votes *= (double)grams / NG_FULL;
     score[VB_LANG_EN + b] += votes;
+    gram_lang = VB_LANG_EN + b;
   }
   vb_lang best = VB_LANG_UND;
   double top = 0, second = 0, total = 0;
@@ -465,7 +616,14 @@ vb_lang vb__langid_run(vb__langid *li, const char *text, size_t len, const char 
     }
   }
   if (confidence) *confidence = total > 0 ? top / total : 0;
-  /* Too little evidence: under one vote, or no clear winner (half a vote apart). */
+  /* Too little evidence: under one vote, or no clear winner (half a vote apart); unless the
+   * English lean holds and the n-grams, if they say anything, do not say otherwise. Then the
+   * confidence is English's share of the votes (the shared words are not certain). */
+  if ((top < MIN_VOTES || top - second < MARGIN) && english_lean(&t, text, len) &&
+      (gram_lang == VB_LANG_UND || gram_lang == VB_LANG_EN) && total >= MIN_VOTES) {
+    if (confidence) *confidence = score[VB_LANG_EN] / total;
+    return VB_LANG_EN;
+  }
   if (top < MIN_VOTES || top - second < MARGIN) {
     if (dflt != VB_LANG_UND) return dflt;
     return VB_LANG_UND;

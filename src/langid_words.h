@@ -175,6 +175,13 @@ static const char *const en_words[] = {
     "retired retire ambience ambiance kudos trivia prime rib ribs attendees",
     NULL};
 
+/* English function words that are also Swedish or Danish words (i, in, to, have ...): in a
+ * text that shows nothing Swedish or Danish of its own they lean English (langid.c's
+ * english_lean()). Not "for", "at", "her", "men", "man": in Danish ("for sent", "at give", "her
+ * er") and Swedish they are the commonest function words, and a short text of them alone stays
+ * undecided. */
+static const char *const en_lean_words[] = {"i in to have by under over all via", NULL};
+
 /* Swedish: 1315 words */
 static const char *const sv_words[] = {
     /* function words */

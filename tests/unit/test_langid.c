@@ -183,6 +183,73 @@ static void test_word_evidence(void **state) {
     expect_lang(f, cases[i].text, VB_LANG_UND, cases[i].lang);
 }
 
+/* Short English texts of words English shares with Swedish and Danish (i, have, to, in, all,
+ * sent): read as English when the text shows nothing Swedish or Danish of its own and English
+ * has something of its own. Swedish and Danish texts of shared words stay theirs or undecided. */
+static void test_english_lean(void **state) {
+  fixture *f = *state;
+  static const struct {
+    const char *text;
+    vb_lang lang;
+  } cases[] = {
+      /* two listed words, one an English function word */
+      {"I have to", VB_LANG_EN},
+      {"Have to", VB_LANG_EN},
+      {"All in all", VB_LANG_EN},
+      {"Sent to", VB_LANG_EN},
+      /* the pronoun I inside a sentence */
+      {"Ok, I", VB_LANG_EN},
+      /* an inflection of a word only English lists (box, parcel, miss), possessive 's */
+      {"Boxes crushed", VB_LANG_EN},
+      {"Parcels missing", VB_LANG_EN},
+      {"Anna's hotel", VB_LANG_EN},
+      /* Danish and Swedish of shared words: not English */
+      {"For sent!", VB_LANG_UND},  /* da: too late */
+      {"God mad", VB_LANG_UND},    /* da: good food */
+      {"At give", VB_LANG_UND},    /* da: to give */
+      {"Under all kritik", VB_LANG_UND},
+      {"Kom in i", VB_LANG_SV},    /* the n-grams say Swedish */
+      {"I Danmark", VB_LANG_DA},
+      {"Mad til tiden", VB_LANG_DA},
+      /* one shared word alone is too short to tell */
+      {"Have", VB_LANG_UND},
+      {"Stop", VB_LANG_UND},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    expect_lang(f, cases[i].text, VB_LANG_UND, cases[i].lang);
+  /* a default language is still taken when the lean does not hold */
+  expect_lang(f, "God mad", VB_LANG_DA, VB_LANG_DA);
+  /* the lean decides, but its confidence is English's own share of the votes: "i" and "have"
+   * are Swedish and Danish words too */
+  double c;
+  assert_int_equal(lid(f, "I have to", VB_LANG_UND, &c), VB_LANG_EN);
+  assert_true(c > 0.3 && c < 0.7);
+  /* a capital I at the start of a sentence is not the pronoun's evidence (it may be Swedish
+   * or Danish "I" = in); lower case neither */
+  expect_lang(f, "Ok. I", VB_LANG_UND, VB_LANG_UND);
+  expect_lang(f, "ok, i", VB_LANG_UND, VB_LANG_UND);
+}
+
+/* Names alone are too short to tell, whatever their spelling: und, or the caller's default. */
+static void test_names(void **state) {
+  fixture *f = *state;
+  static const char *const names[] = {
+      "Wendy Wilson", "Debra Kelly", "Mikael Persson", "Anders Jensen", "Acme Logistics",
+      "Sara", "Lena's", "Howard Woodward, Emily Brooks, Andy Cooper",
+  };
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+    double c = -1;
+    expect_lang(f, names[i], VB_LANG_UND, VB_LANG_UND);
+    expect_lang(f, names[i], VB_LANG_SV, VB_LANG_SV);
+    (void)lid(f, names[i], VB_LANG_UND, &c);
+    assert_close(c, 0.0, 1e-12);
+  }
+  /* a listed word, or a word in lower case, is more than a name */
+  expect_lang(f, "Wendy Wilson was very helpful", VB_LANG_UND, VB_LANG_EN);
+  expect_lang(f, "REFUNDS DELAYED", VB_LANG_UND, VB_LANG_EN);
+  expect_lang(f, "Uppgifterna saknades", VB_LANG_UND, VB_LANG_SV);
+}
+
 static void test_mixed_language(void **state) {
   fixture *f = *state;
   /* a Swedish sentence with an English phrase inside is Swedish */
@@ -280,7 +347,8 @@ int main(void) {
       cmocka_unit_test(test_too_short),       cmocka_unit_test(test_empty),
       cmocka_unit_test(test_mixed_language),  cmocka_unit_test(test_through_run),
       cmocka_unit_test(test_no_growth),       cmocka_unit_test(test_lang_codes),
-      cmocka_unit_test(test_word_evidence),
+      cmocka_unit_test(test_word_evidence),  cmocka_unit_test(test_english_lean),
+      cmocka_unit_test(test_names),
   };
   return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
