@@ -84,9 +84,40 @@ typedef struct {
   int modifiers;
 } load_ctx;
 
+/* A plain decimal ("-1.25", "3") of at most 15 digits, as strtod would read it: the digits
+ * as an integer and a power of ten are both exact doubles, so their quotient is the correctly
+ * rounded value, which is what strtod gives. `*end` is where it stops; false for anything
+ * else (exponents, hex, "inf", leading blanks), which strtod reads. */
+static bool plain_decimal(const char *s, double *out, const char **end) {
+  static const double pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
+                                 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  const char *p = s;
+  bool neg = *p == '-';
+  if (*p == '-' || *p == '+') p++;
+  uint64_t mant = 0;
+  int digits = 0, frac = 0;
+  if (!vb__ascii_digit(*p)) return false;
+  while (vb__ascii_digit(*p)) mant = mant * 10 + (uint64_t)(*p++ - '0'), digits++;
+  if (*p == '.') {
+    p++;
+    if (!vb__ascii_digit(*p)) return false;
+    while (vb__ascii_digit(*p)) mant = mant * 10 + (uint64_t)(*p++ - '0'), digits++, frac++;
+  }
+  if (digits > 15 || *p == 'e' || *p == 'E') return false;
+  double v = (double)mant / pow10[frac];
+  *out = neg ? -v : v;
+  *end = p;
+  return true;
+}
+
 static int parse_value(const char *s, double lo, double hi, double *out) {
-  char *end;
-  double v = strtod(s, &end);
+  const char *end;
+  double v;
+  if (!plain_decimal(s, &v, &end)) {
+    char *e;
+    v = strtod(s, &e);
+    end = e;
+  }
   while (*end == ' ') end++;
   if (end == s || *end != '\0' || !isfinite(v) || v < lo || v > hi) return VB_EPARSE;
   *out = v;

@@ -13,6 +13,7 @@
 #include "vb_codebook_io.h"
 #include "vb_embed.h"
 #include "vb_model.h"
+#include "vb_stems.h"
 
 static const char *const lang_codes[VB_LANG_COUNT] = {"und", "en", "sv", "da", "he"};
 
@@ -49,6 +50,12 @@ int vb__model_add_file(vb_model *m, const char *name, uint16_t *index) {
   return VB_OK;
 }
 
+void (*vb__model_stem_hook)(void *ctx, vb_lang lang, const char *key, size_t key_len,
+                            const char *stem, size_t stem_len);
+void *vb__model_stem_hook_ctx;
+static bool no_stemtab;
+void vb__model_use_stemtab(bool on) { no_stemtab = !on; }
+
 int vb__model_key_stem(vb_model *m, vb_lang lang, const char *w, size_t len, size_t *key_off,
                        size_t *key_len, size_t *stem_off, size_t *stem_len) {
   m->load_buf.len = 0;
@@ -58,12 +65,17 @@ int vb__model_key_stem(vb_model *m, vb_lang lang, const char *w, size_t len, siz
   const char *stem = m->load_buf.data;
   size_t sl = m->load_buf.len;
   if (m->load_stem[lang]) {
-    /* The stem lives in the stemmer; copy it after the key. */
+    /* The stem lives in the stemmer or the table; copy it after the key. */
     char keycopy[512];
     if (*key_len >= sizeof keycopy) return VB_EPARSE;
     memcpy(keycopy, m->load_buf.data, *key_len);
-    int rc = vb__stem(m->load_stem[lang], keycopy, *key_len, &stem, &sl);
-    if (rc) return rc;
+    if (!m->load_stemtab ||
+        !vb__stemtab_get(&vb__builtin_stems, lang, keycopy, *key_len, &stem, &sl)) {
+      int rc = vb__stem(m->load_stem[lang], keycopy, *key_len, &stem, &sl);
+      if (rc) return rc;
+      if (vb__model_stem_hook)
+        vb__model_stem_hook(vb__model_stem_hook_ctx, lang, keycopy, *key_len, stem, sl);
+    }
   }
   *stem_off = m->load_buf.len;
   *stem_len = sl;
@@ -241,6 +253,8 @@ int vb_model_load(const vb_model_options *opts, vb_model **out, vb_error *err) {
   *out = NULL;
   vb_model *m = vb__calloc(1, sizeof *m);
   if (!m) return vb__error_set(err, VB_ENOMEM, NULL, 0, 0, "out of memory");
+  /* the build-time stems hold for the built-in Hebrew vocabulary only (vb_stems.h) */
+  m->load_stemtab = !no_stemtab && !(opts && opts->data_dir);
   int rc = vb__he_vocab_new(&m->he_vocab);
   for (int l = VB_LANG_EN; rc == VB_OK && l < VB_LANG_COUNT; l++)
     rc = vb__stemmer_new((vb_lang)l, m->he_vocab, &m->load_stem[l]);

@@ -176,6 +176,7 @@ struct vb_model {
   size_t n_files, cap_files;
   /* stemmers used while loading (one thread: the loader) */
   vb__stemmer *load_stem[VB_LANG_COUNT];
+  bool load_stemtab;         /* stems of built-in words from the build-time table (vb_stems.h) */
   vb__norm load_norm;
   vb__buf load_buf;
 };
