@@ -511,6 +511,46 @@ static bool choice_question(const vb_result *r, const vb_span *sp) {
   return wh && or;
 }
 
+/* A sentence that asks (it holds a '?') and is not a tag question ("great, isn't it?",
+ * "right?", "eller hur?", "ikke?", "נכון?"), which asks to confirm what it says. */
+static bool asks(const vb_result *r, const vb_span *sp) {
+  const vb_token *tok = r->tokens;
+  size_t lastq = SIZE_MAX;
+  for (size_t i = sp->tok_begin; i < sp->tok_end; i++)
+    if (tok[i].type == VB_TOK_PUNCT && memchr(r->text + tok[i].start, '?', tok[i].end - tok[i].start))
+      lastq = i;
+  if (lastq == SIZE_MAX) return false;
+  /* the last two words before the '?' (a comma may stand between them) */
+  size_t w[2], nw = 0;
+  for (size_t i = lastq; i-- > sp->tok_begin && nw < 2;)
+    if (tok[i].type == VB_TOK_WORD) w[nw++] = i;
+    else if (tok[i].type == VB_TOK_PUNCT && r->text[tok[i].start] != ',') break;
+  static const char *const tags[] = {"right", "eh", "huh", "va", "ikke", "vel", "נכון", "לא",
+                                     NULL};
+  static const char *const aux[] = {"isn't", "aren't", "wasn't", "weren't", "don't", "doesn't",
+                                    "didn't", "won't", "wouldn't", "can't", "couldn't", "haven't",
+                                    "hasn't", "shouldn't", "isnt", "dont", "innit", NULL};
+  if (nw >= 1)
+    for (const char *const *t = tags; *t; t++)
+      if (key_is(&tok[w[0]], *t)) return false;
+  if (nw >= 2)
+    for (const char *const *t = aux; *t; t++)
+      if (key_is(&tok[w[1]], *t)) return false;
+  if (nw >= 2 && key_is(&tok[w[1]], "eller") && key_is(&tok[w[0]], "hur")) return false;
+  return true;
+}
+
+/* Hebrew: where the scope of a negator before token i ends, seen from word j between them.
+ * A negator binds to the nearest sentiment word (לא מעניינים, אתם משעממים: the second word is
+ * not negated). A negative word after the object marker את or after של / על is the object
+ * of the negated verb, not what is denied: הם לא מבינים את הסכנה, לא מדברים על הבעיה (the
+ * danger and the problem stay negative). */
+static bool he_scope_ends(const vb_token *tok, const unsigned char *kind, size_t j, float v) {
+  if (tok[j].valence != 0 && kind[j] != VB_LEX_BOOSTER && kind[j] != VB_LEX_DAMPENER)
+    return true;
+  return v < 0 && (key_is(&tok[j], "את") || key_is(&tok[j], "של") || key_is(&tok[j], "על"));
+}
+
 static bool skips_negation(const vb_token *nx) {
   return nx && (key_is(nx, "only") || key_is(nx, "just") || key_is(nx, "bara") ||
                 key_is(nx, "kun") || key_is(nx, "רק"));
@@ -672,12 +712,20 @@ int vb__sentiment_run(vb_analyzer *an) {
       if (tok[j].clause != clause) break;
       if (tok[j].type == VB_TOK_EMOJI || tok[j].type == VB_TOK_EMOTICON) break;
       if (tok[j].type != VB_TOK_WORD) continue;
+      if (r->lang == VB_LANG_HE && he_scope_ends(tok, kind, j, v)) break;
       dist++;
       if ((kind[j] == VB_LEX_NEGATOR || kind[j] == VB_LEX_NEGPREFIX) &&
           !skips_negation(j + 1 < n ? &tok[j + 1] : NULL)) {
         flips++;
         negator = j;
       }
+    }
+    if (r->lang == VB_LANG_HE && flips > 0) {
+      /* negative concord: אף אחד לא, אין שום, אף פעם לא are one negation, not two; and a
+       * phrase that begins with its own negator (לא עוזר, אין בעיה) is not negated again */
+      flips = 1;
+      const vb__lexentry *ne = lx ? vb__lexicon_get_h(lx, t->key, t->key_len, an->khash[i]) : NULL;
+      if (ne && (ne->kind == VB_LEX_NEGATOR || ne->kind == VB_LEX_NEGPREFIX)) flips = 0;
     }
     if (flips == 0 && t->type == VB_TOK_WORD && (r->lang == VB_LANG_SV || r->lang == VB_LANG_DA)) {
       for (size_t j = i + 1; j < n && j <= i + 2; j++) {
@@ -742,6 +790,19 @@ int vb__sentiment_run(vb_analyzer *an) {
     }
   }
 
+  /* A question asserts nothing: the positive words it holds are not the writer's opinion
+   * ("Any good films on?", "Can you help me?", "Where is the great service you promised?").
+   * Its negative words stay: a question that holds them complains ("Why is it always late?"),
+   * and a negated positive word is negative by now ("Why doesn't it work?"). */
+  for (size_t s = 0; s < r->n_sentences; s++) {
+    vb_span *sp = &r->sentences[s];
+    if (!asks(r, sp)) continue;
+    for (size_t i = sp->tok_begin; i < sp->tok_end; i++) {
+      if (tok[i].valence <= 0 || tok[i].type != VB_TOK_WORD) continue;
+      tok[i].valence = 0;
+      if ((rc = explain(an, VB_EXPLAIN_QUESTION, i, i + 1, i, 0.0, NULL, 0, 0))) return rc;
+    }
+  }
   for (size_t s = 0; s < r->n_sentences; s++) {
     vb_span *sp = &r->sentences[s];
     if (!choice_question(r, sp)) continue;

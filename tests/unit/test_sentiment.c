@@ -62,8 +62,9 @@ static const vbt_file data_files[] = {
      0},
     {"lexicons/da/valence.tsv", "god\t2\nvirker\t1\ndårlig\t-2\n", 0},
     {"lexicons/da/modifiers.tsv", "ikke\tnegator\nmeget\tbooster\t0.3\nmen\tcontrast\n", 0},
-    {"lexicons/he/valence.tsv", "טוב\t2\nגרוע\t-2\n", 0},
-    {"lexicons/he/modifiers.tsv", "לא\tnegator\nולא\tnegprefix\nמאוד\tbooster\t0.3\nאבל\tcontrast\n",
+    {"lexicons/he/valence.tsv", "טוב\t2\nגרוע\t-2\nסכנה\t-2\nלא עוזר\t-1.5\nמעניין\t1\n", 0},
+    {"lexicons/he/modifiers.tsv", "לא\tnegator\nולא\tnegprefix\nמאוד\tbooster\t0.3\nאבל\tcontrast\n"
+                                  "אף\tnegator\nשום\tnegator\nאין\tnegator\n",
      0},
     {"lexicons/emoji.tsv",
      "\xF0\x9F\x98\x80\t2.5\tgrinning face\n"        /* 😀 */
@@ -322,6 +323,28 @@ static void test_negation_hebrew(void **state) {
   /* "לא רק" (not only) */
   r = run(f, VB_LANG_HE, "לא רק טוב");
   expect_val(r, "טוב", 2.0);
+  /* negative concord: אף ... לא, אין שום are one negation */
+  r = run(f, VB_LANG_HE, "אף אחד לא טוב");
+  expect_val(r, "טוב", 2.0 * -0.74);
+  r = run(f, VB_LANG_HE, "אין שום סכנה");
+  expect_val(r, "סכנה", -2.0 * -0.5);
+  /* a phrase with its own negator is not negated again by אף */
+  r = run(f, VB_LANG_HE, "אף אחד לא עוזר");
+  assert_close(score(r), norm(-1.5), TOL);
+  /* a negative object after את / על is not what the negator denies */
+  r = run(f, VB_LANG_HE, "הם לא מבינים את הסכנה");
+  expect_val(r, "הסכנה", -2.0);
+  assert_false(flags_of(r, "הסכנה") & VB_TOKF_NEGATED);
+  r = run(f, VB_LANG_HE, "לא מדברים על סכנה");
+  expect_val(r, "סכנה", -2.0);
+  /* but a positive one is: "did not get the good ..." */
+  r = run(f, VB_LANG_HE, "לא קיבלנו את הטוב");
+  expect_val(r, "הטוב", 2.0 * -0.74);
+  /* the negator binds to the nearest sentiment word */
+  r = run(f, VB_LANG_HE, "לא מעניין אבל גרוע");
+  expect_val(r, "מעניין", 1.0 * -0.74 * 0.5);
+  r = run(f, VB_LANG_HE, "לא מעניין גרוע");
+  expect_val(r, "גרוע", -2.0);
 }
 
 /* ---- intensity ---- */
@@ -473,11 +496,16 @@ static void test_punctuation(void **state) {
       {"good!!!!", 2.0 + 4 * 0.292},
       {"good!!!!!!!", 2.0 + 4 * 0.292}, /* at most four */
       {"bad!!!", -2.0 - 3 * 0.292},     /* in the sentence's direction */
-      {"good?", 2.0},                    /* one question mark: nothing */
-      {"good??", 2.0 + 2 * 0.18},
-      {"good???", 2.0 + 3 * 0.18},
-      {"good?????", 2.0 + 0.96},
-      {"good?!?!", 2.0 + 2 * 0.292 + 2 * 0.18},
+      {"bad?", -2.0},                    /* one question mark: nothing */
+      {"bad??", -2.0 - 2 * 0.18},
+      {"bad???", -2.0 - 3 * 0.18},
+      {"bad?????", -2.0 - 0.96},
+      {"bad?!?!", -2.0 - 2 * 0.292 - 2 * 0.18},
+      {"good?", 0.0}, /* a question asserts nothing: its positive words count for nothing */
+      {"good?!?!", 0.0},
+      {"good, right?", 2.0}, /* but a tag question asks to confirm what it says */
+      {"It is good, isn't it?", 2.0},
+      {"good. bad?", 2.0 - 2.0}, /* only the sentence that asks */
       {"The table!!!", 0.0}, /* no sentiment, nothing to amplify */
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
