@@ -230,12 +230,10 @@ static int next_line(vb_reader *rd) {
         continue;
       }
     }
-    const char *nl = NULL;
-    for (size_t k = 0; k < avail; k++)
-      if (b[k] == '\n' || b[k] == '\r') {
-        nl = b + k;
-        break;
-      }
+    /* the first LF or CR: memchr twice, the second only up to the first */
+    const char *nl = memchr(b, '\n', avail);
+    const char *cr = memchr(b, '\r', nl ? (size_t)(nl - b) : avail);
+    if (cr) nl = cr;
     size_t take = nl ? (size_t)(nl - b) : avail;
     any = true;
     if (!rd->line_long) {
