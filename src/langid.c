@@ -7,7 +7,8 @@
  *     (langid_words.h); a word is one vote, shared among the languages that list it;
  *  2. letters: ä ö (Swedish) against æ ø (Danish), å for both;
  *  3. spelling: half a vote for a word in no list whose spelling belongs to one language
- *     (Danish hv- and -erne, Swedish -arna and -het, English w and -ly: spelling());
+ *     (Danish hv- and -erne, Swedish -arna and -het, English w, -ly and 's: spelling()), or
+ *     that is an English inflection of a word only English lists (boxes, delayed);
  *  4. the caller's votes (the analyzer adds the words each language's lexicon knows);
  * and, only when these leave no language a vote ahead:
  *  5. compounds: half a vote for a Swedish or Danish word that starts or ends with a listed
@@ -18,8 +19,12 @@
  *     own rank comparison, which needs a fingerprint built and sorted per text and did worse
  *     on short texts.
  * A text with too little evidence (no language at a vote, or none half a vote ahead) gets
- * the caller's default language or "und" rather than a guess. Without the profile files
- * (libexttextcat-data) the n-gram votes are left out and the rest works as before.
+ * the caller's default language or "und" rather than a guess, unless the English lean holds
+ * (english_lean(): a short text of words English shares with Swedish and Danish, with nothing
+ * of theirs and something English of its own, such as "sent in time"). A text of names alone
+ * (every word capitalised, no listed word) is too short to tell whatever its spelling. Without
+ * the profile files (libexttextcat-data) the n-gram votes are left out and the rest works as
+ * before.
  */
 #include <math.h>
 #include <stdio.h>
@@ -346,9 +351,9 @@ static bool english_base(const vb__langid *li, const char *base, size_t n, const
 }
 
 /* Whether an unlisted word is an English inflection of a word only the English list has:
- * -s, -es, -ies, -ed, -ing, -ly (fingers, finishes, replies, nominated, stopped, booking,
- * severely). English alone lists the base, so it is English spelling: half a vote, as the
- * spelling cues. */
+ * -s, -es, -ies, -ed, -ing, -ly (parcels, boxes, replies, delayed, stopped, booking, rudely).
+ * English alone lists the base, so it is English spelling: half a vote, as the spelling
+ * cues. */
 static bool english_inflection(const vb__langid *li, const char *s, size_t n) {
   if (n < 4 || n > 60) return false;
   char last = s[n - 1];
@@ -379,7 +384,8 @@ static void unlisted_votes(const vb__langid *li, const char *s, size_t n, tally 
     return;
   }
   uint32_t mask = spelling(s, n);
-  if (!(mask & (1u << VB_LANG_EN)) && english_inflection(li, s, n)) mask |= 1u << VB_LANG_EN | CUE;
+  if (!(mask & (1u << VB_LANG_EN)) && english_inflection(li, s, n))
+    mask |= 1u << VB_LANG_EN | CUE;
   if (mask) add_votes(mask, t);
 }
 
@@ -430,16 +436,17 @@ static bool pronoun_i(const unsigned char *p, size_t len) {
 }
 
 /* English lean. English shares many short words with Swedish and Danish (i, in, to, have,
- * under, all, sent, fine ...), so a short English text often has no vote ahead: "I have sent",
- * "Compare to last". But a Swedish or Danish text nearly always shows something of its own: a
- * letter (å ä ö æ ø), one of its many function words that English lacks (och, og, att, det,
- * er, jag, jeg ...), a listed word or a spelling of its own. When a text shows none of these,
- * the words it shares with English are read as English, provided English has a listed word
- * there and also something of its own: a word only English lists, a word spelled as English
- * alone ("I submitted"), the pronoun I inside a sentence, or a second listed word where one is
- * an English function word (en_lean_words). Returns whether that holds. A lone shared word
- * ("I Danmark", "for sent", "god mad") is not enough: it stays undecided, and so does a name
- * with English spelling alone ("Wendy Wilson"). */
+ * under, all, sent, fine ...), so a short English text often has no vote ahead: "sent in
+ * time", "all in all", "have to". But a Swedish or Danish text nearly always shows something
+ * of its own: a letter (å ä ö æ ø), one of its many function words that English lacks (och,
+ * og, att, det, er, jag, jeg ...), a listed word or a spelling of its own. When a text shows
+ * none of these, the words it shares with English are read as English, provided English has a
+ * listed word there and also something of its own: a word only English lists, a word spelled
+ * as English alone ("boxes crushed"), the pronoun I inside a sentence, or a second listed word
+ * where one is an English function word (en_lean_words). Returns whether that holds; the
+ * caller also asks that the n-grams do not prefer Swedish or Danish, which keeps Nordic texts
+ * of shared words and unlisted ones ("kom in i") from English. A lone shared word ("I
+ * Danmark", "for sent", "god mad") is not enough: it stays undecided. */
 static bool english_lean(const tally *t, const char *text, size_t len) {
   if (t->nordic || t->en_listed == 0) return false;
   if (t->en_only > 0 || t->en_spelled > 0 || (t->en_function > 0 && t->en_listed >= 2))
