@@ -73,15 +73,6 @@ vb__sc vb__sc_of(vb_score_type t, const vb__hist *h) {
   return s;
 }
 
-double vb__sc_value(vb_score_type t, const vb__sc *s) {
-  if (s->n <= 0) return NAN;
-  switch (t) {
-  case VB_SCORE_NPS: return 100.0 * (s->top - s->bot) / s->n;
-  case VB_SCORE_CSAT: return 100.0 * s->top / s->n;
-  default: return s->sum / s->n;
-  }
-}
-
 /* The sum of the records' scores on the scale of the score (see above). */
 static double ysum(vb_score_type t, const vb__sc *s) {
   switch (t) {

@@ -144,7 +144,6 @@ void vb__score_ranges(vb_score_type t, double *top_lo, double *top_hi, double *b
 typedef struct vb__sc {
   double n, top, bot, sum;
 } vb__sc;
-double vb__sc_value(vb_score_type t, const vb__sc *s);
 vb__sc vb__sc_of(vb_score_type t, const vb__hist *h);
 /* contrib[n_roots] by root index; `pooled_none`: the first scores of the records mentioning no
  * top-level theme in all periods together (the stand-in when period a has none). */
