@@ -20,6 +20,7 @@
 #include <csv.h>
 #include <errno.h>
 #include <jansson.h>
+#include <locale.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -644,8 +645,9 @@ static long json_error_column(const json_error_t *je, size_t skip) {
  * handle it leaves alone and the line goes to jansson, which then reports any error with its
  * own message and position: values that are objects or arrays, keys with escapes, \u0000, a
  * lone surrogate, control characters, integers of more than 18 digits, reals over 63 bytes
- * or out of range, a repeated key, more than 64 keys, and any syntax error. The lines it
- * accepts give the same cells as jansson (tests/unit/test_reader.c compares the two). */
+ * or out of range (or a locale whose decimal point is not a dot), a repeated key, more than 64
+ * keys, and any syntax error. The lines it accepts give the same cells as jansson
+ * (tests/unit/test_reader.c compares the two). */
 
 typedef struct jval {
   const char *p; /* string: the bytes between the quotes; number: its text */
@@ -789,7 +791,8 @@ static const char *json_number(const char *p, const char *e, jval *v) {
     return p;
   }
   char buf[64];
-  if (v->len >= sizeof buf) return NULL;
+  /* jansson reads reals whatever the locale's decimal point; strtod only with '.' */
+  if (v->len >= sizeof buf || localeconv()->decimal_point[0] != '.') return NULL;
   memcpy(buf, s, v->len);
   buf[v->len] = '\0';
   v->real = strtod(buf, NULL);
