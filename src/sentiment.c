@@ -537,6 +537,18 @@ static bool asks(const vb_result *r, const vb_span *sp) {
     for (const char *const *t = aux; *t; t++)
       if (key_is(&tok[w[1]], *t)) return false;
   if (nw >= 2 && key_is(&tok[w[1]], "eller") && key_is(&tok[w[0]], "hur")) return false;
+  /* "I was at this awesome party, were you?": a short question after a comma asks about
+   * someone else and leaves the statement before it as it is */
+  static const char *const aux2[] = {"is", "are", "was", "were", "do", "does", "did", "have",
+                                     "has", "will", "would", "can", "could", NULL};
+  static const char *const pron[] = {"you", "it", "they", "he", "she", "we", "u", NULL};
+  if (nw == 2 && w[1] > sp->tok_begin && tok[w[1] - 1].type == VB_TOK_PUNCT &&
+      r->text[tok[w[1] - 1].start] == ',') {
+    bool a = false, p = false;
+    for (const char *const *t = aux2; *t; t++) a = a || key_is(&tok[w[1]], *t);
+    for (const char *const *t = pron; *t; t++) p = p || key_is(&tok[w[0]], *t);
+    if (a && p) return false;
+  }
   return true;
 }
 
