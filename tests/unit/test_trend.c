@@ -126,8 +126,8 @@ static void shapley_orders(const rec *a, size_t na, const rec *b, size_t nb, con
   for (size_t i = 0; i < k; i++) phi[i] /= count;
 }
 
-static int attribute(const rec *a, size_t na, const rec *b, size_t nb, size_t n_roots,
-                     double *contrib, double *baseline) {
+static int attribute_as(vb_score_type type, const rec *a, size_t na, const rec *b, size_t nb,
+                        size_t n_roots, double *contrib, double *baseline) {
   agg_group ga, gb;
   vb__hist pn;
   fill(&ga, a, na);
@@ -138,13 +138,18 @@ static int attribute(const rec *a, size_t na, const rec *b, size_t nb, size_t n_
   memcpy(all + na, b, nb * sizeof *b);
   pooled_none(&pn, all, na + nb);
   int exact = 0;
-  int rc = vb__trend_attribute(VB_SCORE_NPS, &ga, &gb, &pn, n_roots, contrib, baseline, &exact);
+  int rc = vb__trend_attribute(type, &ga, &gb, &pn, n_roots, contrib, baseline, &exact);
   assert_true(exact);
   free(all);
   vb__hist_free(&pn);
   drop(&ga);
   drop(&gb);
   return rc;
+}
+
+static int attribute(const rec *a, size_t na, const rec *b, size_t nb, size_t n_roots,
+                     double *contrib, double *baseline) {
+  return attribute_as(VB_SCORE_NPS, a, na, b, nb, n_roots, contrib, baseline);
 }
 
 #define R0(s) {{0}, 0, s}
@@ -291,6 +296,31 @@ static void test_split_many_themes(void **state) {
   for (size_t i = 0; i < NB; i++)
     if (b[i].k == 0) y0 += y_of(b[i].score), n0++;
   assert_close(baseline, n0 / NB * (y0 / n0 - ref), 1e-9);
+}
+
+static void test_split_other_scales(void **state) {
+  (void)state;
+  /*
+   * a: none 5 | A 2 | A+B 4;  b: A 5 | B 1 (no record without a theme in b).
+   * CSAT (y = 100 for 4-5, else 0): S_a = 200/3, S_0,a = 100; a: A W 1.5, Y 0 + 50 = 50;
+   *   B W 0.5, Y 50. b: S_b = 50; A W 1, Y 100; B W 1, Y 0. Change -16.667.
+   *   A: (100 - 1 x 100) / 2 - (50 - 1.5 x 100) / 3 = 33.333
+   *   B: (0 - 100) / 2 - (50 - 0.5 x 100) / 3 = -50;  baseline 0.
+   * Rating (y = the score): S_a = 11/3, S_0,a = 5; a: A W 1.5, Y 2 + 2 = 4; B W 0.5, Y 2.
+   *   b: S_b = 3; A W 1, Y 5; B W 1, Y 1. Change -2/3.
+   *   A: (5 - 5) / 2 - (4 - 7.5) / 3 = 7/6;  B: (1 - 5) / 2 - (2 - 2.5) / 3 = -11/6.
+   */
+  const rec a[] = {R0(5), R1(0, 2), R2(0, 1, 4)};
+  const rec b[] = {R1(0, 5), R1(1, 1)};
+  double c[2], base;
+  assert_int_equal(attribute_as(VB_SCORE_CSAT, a, 3, b, 2, 2, c, &base), VB_OK);
+  assert_close(c[0], 100.0 / 3, 1e-9);
+  assert_close(c[1], -50, 1e-9);
+  assert_close(base, 0, 1e-12);
+  assert_int_equal(attribute_as(VB_SCORE_RATING, a, 3, b, 2, 2, c, &base), VB_OK);
+  assert_close(c[0], 7.0 / 6, 1e-9);
+  assert_close(c[1], -11.0 / 6, 1e-9);
+  assert_close(base, 0, 1e-12);
 }
 
 static void test_split_empty_period(void **state) {
@@ -456,6 +486,7 @@ int main(void) {
       cmocka_unit_test(test_split_by_hand),
       cmocka_unit_test(test_split_against_all_orders),
       cmocka_unit_test(test_split_many_themes),
+      cmocka_unit_test(test_split_other_scales),
       cmocka_unit_test(test_split_empty_period),
       cmocka_unit_test(test_rising),
       cmocka_unit_test(test_dates_and_periods),
