@@ -36,6 +36,10 @@ static double normalise(double s) {
 
 static float sign(float v) { return v > 0 ? 1.0f : (v < 0 ? -1.0f : 0.0f); }
 
+/* key_is() for a word whose length is known at compile time: the length decides first, so
+ * Hebrew words (which all begin with the byte 0xD7) cost no strlen. */
+#define KEY_IS(t, lit) ((t)->key_len == sizeof(lit) - 1 && memcmp((t)->key, lit, sizeof(lit) - 1) == 0)
+
 static bool key_is(const vb_token *t, const char *w) {
   /* the first byte settles almost every call before strlen is needed */
   if (t->key_len == 0 || t->key[0] != w[0]) return false;
@@ -475,14 +479,20 @@ static int explain(vb_analyzer *an, int kind, size_t token, size_t token_end, si
 /* Verbs of opinion that carry a negation into the clause after them ("I don't think it was
  * good" = "I think it was not good"): the team's list. */
 static bool is_belief_verb(const vb_token *t) {
-  static const char *const verbs[] = {
-      "think", "believe", "feel", "find", "reckon", "suppose", "consider", "expect",
-      "tycker", "tyckte", "tror", "trodde", "anser", "tänker", "känner", "upplever", "tycks",
-      "synes", "syntes", "mener", "mente", "føler", "oplever", "finder",
-      "חושב", "חושבת", "חושבים", "חושבות", "מאמין", "מאמינה", "מאמינים", "מרגיש", "מרגישה",
-      "חשבתי", "הרגשתי", NULL};
-  for (const char *const *v = verbs; *v; v++)
-    if (key_is(t, *v)) return true;
+#define V(x) {x, sizeof x - 1}
+  static const struct {
+    const char *s;
+    size_t n;
+  } verbs[] = {
+      V("think"), V("believe"), V("feel"), V("find"), V("reckon"), V("suppose"), V("consider"),
+      V("expect"), V("tycker"), V("tyckte"), V("tror"), V("trodde"), V("anser"), V("tänker"),
+      V("känner"), V("upplever"), V("tycks"), V("synes"), V("syntes"), V("mener"), V("mente"),
+      V("føler"), V("oplever"), V("finder"), V("חושב"), V("חושבת"), V("חושבים"), V("חושבות"),
+      V("מאמין"), V("מאמינה"), V("מאמינים"), V("מרגיש"), V("מרגישה"), V("חשבתי"), V("הרגשתי")};
+#undef V
+  /* the length first: most words have none of these lengths' spelling */
+  for (size_t k = 0; k < sizeof verbs / sizeof verbs[0]; k++)
+    if (t->key_len == verbs[k].n && memcmp(t->key, verbs[k].s, verbs[k].n) == 0) return true;
   return false;
 }
 
@@ -560,7 +570,7 @@ static bool asks(const vb_result *r, const vb_span *sp) {
 static bool he_scope_ends(const vb_token *tok, const unsigned char *kind, size_t j, float v) {
   if (tok[j].valence != 0 && kind[j] != VB_LEX_BOOSTER && kind[j] != VB_LEX_DAMPENER)
     return true;
-  return v < 0 && (key_is(&tok[j], "את") || key_is(&tok[j], "של") || key_is(&tok[j], "על"));
+  return v < 0 && (KEY_IS(&tok[j], "את") || KEY_IS(&tok[j], "של") || KEY_IS(&tok[j], "על"));
 }
 
 static bool skips_negation(const vb_token *nx) {
@@ -806,7 +816,8 @@ int vb__sentiment_run(vb_analyzer *an) {
    * ("Any good films on?", "Can you help me?", "Where is the great service you promised?").
    * Its negative words stay: a question that holds them complains ("Why is it always late?"),
    * and a negated positive word is negative by now ("Why doesn't it work?"). */
-  for (size_t s = 0; s < r->n_sentences; s++) {
+  bool any_q = memchr(r->text, '?', r->len) != NULL; /* most texts ask nothing */
+  for (size_t s = 0; any_q && s < r->n_sentences; s++) {
     vb_span *sp = &r->sentences[s];
     if (!asks(r, sp)) continue;
     for (size_t i = sp->tok_begin; i < sp->tok_end; i++) {

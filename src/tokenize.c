@@ -147,17 +147,25 @@ static size_t match_tag(const scan *s, size_t i) {
   return j > i + 1 ? j - i : 0;
 }
 
-static const char *const emoticons[] = {
+#define E(x) {x, sizeof x - 1}
+static const struct {
+  const char *s;
+  unsigned char n;
+} emoticons[] = {
     /* longest first within a shared prefix, so the first match is the longest; the ASCII
      * emoticons of lexicons/emoji.tsv but "+1" (also a telephone prefix) */
-    ">:-(", ">:(", ">:[", ">_<", ":'-(", ":'(", ":'-)", ":')", ":-))", ":-)", ":-(",
-    ":-D", ":-P", ":-p", ":-/", ":-\\", ":-|", ":-O", ":-o", ":-*", ":-S", ":-$", ":-]", ":-[",
-    ";-)", ";-(", ";_;", "</3", "<333", "<33", "<3", "^_^", "^.^", "^^", "-_-", "-.-", "T_T",
-    "T.T", ":)))", ":(((", ":))", ":((", ":)", ":(", ":D", ":P", ":p", ":/", ":\\", ":|", ":O",
-    ":o", ":*", ":S", ":s", ":$", ":@", ":]", ":[", ":>", ":3", ";)", ";(", ";D", ";P", "=)",
-    "=(", "=D", "=/", "=]", "xD", "XD", "xP", "x_x", "X(", "D-:", "D:", "o_O", "O_o", "o.O",
-    "O.o", "8-)", "B-)", "\\o/", "\\m/", "o/", "(y)", "(:", "):", "&lt;/3", "&lt;3",
-    NULL}; /* the last two: HTML-escaped hearts, common in scraped posts */
+    E(">:-("), E(">:("), E(">:["), E(">_<"), E(":'-("), E(":'("), E(":'-)"), E(":')"),
+    E(":-))"), E(":-)"), E(":-("), E(":-D"), E(":-P"), E(":-p"), E(":-/"), E(":-\\"), E(":-|"),
+    E(":-O"), E(":-o"), E(":-*"), E(":-S"), E(":-$"), E(":-]"), E(":-["), E(";-)"), E(";-("),
+    E(";_;"), E("</3"), E("<333"), E("<33"), E("<3"), E("^_^"), E("^.^"), E("^^"), E("-_-"),
+    E("-.-"), E("T_T"), E("T.T"), E(":)))"), E(":((("), E(":))"), E(":(("), E(":)"), E(":("),
+    E(":D"), E(":P"), E(":p"), E(":/"), E(":\\"), E(":|"), E(":O"), E(":o"), E(":*"), E(":S"),
+    E(":s"), E(":$"), E(":@"), E(":]"), E(":["), E(":>"), E(":3"), E(";)"), E(";("), E(";D"),
+    E(";P"), E("=)"), E("=("), E("=D"), E("=/"), E("=]"), E("xD"), E("XD"), E("xP"), E("x_x"),
+    E("X("), E("D-:"), E("D:"), E("o_O"), E("O_o"), E("o.O"), E("O.o"), E("8-)"), E("B-)"),
+    E("\\o/"), E("\\m/"), E("o/"), E("(y)"), E("(:"), E("):"), E("&lt;/3"), E("&lt;3"),
+    {NULL, 0}}; /* the last two: HTML-escaped hearts, common in scraped posts */
+#undef E
 
 /* Letters and digits that begin an emoticon (x, T, D, B, o, O, 8): such a word is tried as
  * an emoticon only when its second byte cannot continue a word ("xD" and "xP" aside), so
@@ -182,9 +190,12 @@ static size_t match_emoticon(const scan *s, size_t i) {
     bool boundary = prev < 0x80 && (is_space(prev) || prev == '(' || prev == '"');
     if (!boundary && s->p[i] != '<') return 0;
   }
-  for (const char *const *e = emoticons; *e; e++) {
-    size_t n = strlen(*e);
-    if (n <= s->len - i && memcmp(s->p + i, *e, n) == 0) {
+  unsigned char c0 = s->p[i];
+  for (size_t k = 0; emoticons[k].s; k++) {
+    const char *e = emoticons[k].s;
+    size_t n = emoticons[k].n;
+    if ((unsigned char)e[0] != c0) continue; /* the first byte rules out almost all */
+    if (n <= s->len - i && memcmp(s->p + i, e, n) == 0) {
       size_t j = i + n;
       if (j < s->len) {
         unsigned char c = s->p[j];
@@ -192,7 +203,7 @@ static size_t match_emoticon(const scan *s, size_t i) {
         /* ":/" followed by "/" is a URL scheme, not an emoticon; "D:\\" a Windows path */
         if (c == '/' || c == '\\') continue;
         /* "(:" and "):" only stand alone: "(:-)" is a bracket and a smiley */
-        if ((**e == '(' || **e == ')') && !is_space(c)) continue;
+        if ((e[0] == '(' || e[0] == ')') && !is_space(c)) continue;
       }
       return n;
     }
