@@ -291,7 +291,8 @@ typedef enum vb_explain_kind {
   VB_EXPLAIN_NEGATION,   /* in the scope of negator token `other`: value = the multiplier */
   VB_EXPLAIN_CONTRAST,   /* before/after contrast token `other`: value = the multiplier */
   VB_EXPLAIN_PUNCT,      /* ! and ? of sentence `token`: value = added to the sentence sum */
-  VB_EXPLAIN_QUESTION    /* in a choice question ("Which is better, A or B?"): value = 0 */
+  VB_EXPLAIN_QUESTION    /* in a choice question ("Which is better, A or B?"), or a positive
+                            word in a question that is not a tag question: value = 0 */
 } vb_explain_kind;
 
 typedef struct vb_explain {
