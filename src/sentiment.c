@@ -336,7 +336,7 @@ static size_t tag_split_marked(const char *orig, const char *key, size_t n, tag_
                 orig[k - 1] <= 'z');
     if (!cut) continue;
     if (k > start) parts[np++] = (tag_part){start, k - start};
-    start = key[k] == '_' && k < n ? k + 1 : k;
+    start = k < n && key[k] == '_' ? k + 1 : k;
   }
   return np;
 }
