@@ -678,10 +678,12 @@ typedef struct vb_period_row {
   double change;           /* score - the previous period's score (NaN for the first) */
   double change_p;         /* significance of the change */
   int change_test;
-  double baseline;         /* change among records mentioning none of the attribution themes */
+  double baseline;         /* the part of the records mentioning none of the attribution
+                              themes, worked out as a theme's (trend.c) */
   double *contrib;         /* [n_players]: Shapley share of the change per attribution theme;
                               baseline + the sum of contrib = change */
-  int exact;               /* the Shapley values are exact (else sampled permutations) */
+  int exact;               /* always 1: the split is a closed form, exact for any number of
+                              themes (kept for the JSON's "exact") */
   size_t n_rows;
   vb_theme_row *rows;      /* per theme: n, prevalence, score, impact in the period */
 } vb_period_row;

@@ -381,7 +381,6 @@ static int periods(const vb_agg *a, vb_table *t) {
   if (!a->n_pers) return VB_OK;
   vb_score_type type = a->type[0];
   const agg_group **order = vb__calloc(a->n_pers, sizeof *order);
-  vb__hist pooled_none = {0};
   bool *used = vb__calloc(a->n_roots ? a->n_roots : 1, sizeof *used);
   double *by_root = vb__calloc(a->n_roots ? a->n_roots : 1, sizeof *by_root);
   int rc = VB_ENOMEM;
@@ -389,16 +388,11 @@ static int periods(const vb_agg *a, vb_table *t) {
   if (!order || !t->periods || !used || !by_root) goto done;
   for (size_t i = 0; i < a->n_pers; i++) order[i] = &a->pers[i];
   qsort(order, a->n_pers, sizeof *order, cmp_group_key);
-  /* the attribution themes: top-level themes mentioned by a scored record of some period; the
-   * scores of the records mentioning none, all periods together (an integer merge) */
+  /* the attribution themes: top-level themes mentioned by a scored record of some period */
   for (size_t i = 0; i < a->n_pers; i++)
     for (size_t k = 0; k < order[i]->n_splits; k++) {
       const agg_split *e = &order[i]->splits[k];
-      if (e->root == 0) {
-        if (vb__hist_merge(&pooled_none, &e->h)) goto done;
-      } else if (e->root <= a->n_roots) {
-        used[e->root - 1] = true;
-      }
+      if (e->root != 0 && e->root <= a->n_roots) used[e->root - 1] = true;
     }
   t->players = vb__calloc(a->n_roots ? a->n_roots : 1, sizeof *t->players);
   if (!t->players) goto done;
@@ -425,14 +419,12 @@ static int periods(const vb_agg *a, vb_table *t) {
     const agg_group *prev = order[i - 1];
     r->change = r->score.value - t->periods[i - 1].score.value;
     r->change_p = significance(type, &prev->hist[0], &g->hist[0], &r->change_test);
-    if (vb__trend_attribute(type, prev, g, &pooled_none, a->n_roots, by_root, &r->baseline,
-                            &r->exact))
+    if (vb__trend_attribute(type, prev, g, a->n_roots, by_root, &r->baseline, &r->exact))
       goto done;
     for (size_t k = 0; k < t->n_players; k++) r->contrib[k] = by_root[a->root[t->players[k]]];
   }
   rc = vb__trend_rising(a, order, a->n_pers, t);
 done:
-  vb__hist_free(&pooled_none);
   vb__free(used);
   vb__free(by_root);
   vb__free(order);

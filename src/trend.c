@@ -5,45 +5,51 @@
  * The split. A score is a mean over the scored records r of y_r (NPS: +100 a promoter, 0 a
  * passive, -100 a detractor; CSAT: 100 for the top box, else 0; CES and ratings: the score).
  * Share each record equally among the k_r top-level themes it mentions (1/k_r each). In a
- * period with N scored records, for a top-level theme t
+ * period with N scored records and score S, for a top-level theme t
  *
  *     W_t = sum over the records mentioning t of 1/k_r,    Y_t = sum of y_r / k_r,
  *
- * share_t = W_t / N and S_t = Y_t / W_t; the records mentioning no top-level theme have N_0,
- * Y_0, share_0 = N_0 / N, S_0 = Y_0 / N_0. Then S = share_0 S_0 + sum_t share_t S_t, and with
- * sum_t share_t = 1 - share_0 in each period, the change from period a to period b is exactly
+ * share_t = W_t / N and S_t = Y_t / W_t; the records mentioning no top-level theme form group
+ * 0 with W_0 = N_0 (their number), Y_0, share_0 = N_0 / N, S_0 = Y_0 / N_0. The groups' shares
+ * add up to 1 in each period and S = sum_g share_g S_g. So, subtracting S_a = S_a x sum_g
+ * share_g from both periods' sums, the change from period a to period b is exactly
  *
- *     S_b - S_a = share_0,b (S_0,b - S_0,a)                                    (baseline)
- *               + sum_t [ share_t,b (S_t,b - S_0,a) - share_t,a (S_t,a - S_0,a) ]   (theme t)
+ *     S_b - S_a = sum over g of [ share_g,b (S_g,b - S_a) - share_g,a (S_g,a - S_a) ]
  *
- * (expand the brackets: the S_0,a terms add up to -S_0,a (1 - share_0,b) + S_0,a (1 - share_0,a)).
- * Theme t's part, (Y_t,b - W_t,b S_0,a) / N_b - (Y_t,a - W_t,a S_0,a) / N_a, is its Shapley
- * value in the game on coalitions C of top-level themes
+ * and group g's term is its part: theme t's for g = t, and "baseline" for g = 0, the records
+ * mentioning no theme, computed the same way as a theme's. In sums, part_g = (Y_g,b - W_g,b
+ * S_a) / N_b - (Y_g,a - W_g,a S_a) / N_a (a term with W_g = 0 is 0). A theme's part is how far
+ * its records lie above or below period a's average, times its share, in b minus in a: a theme
+ * whose share and score stayed the same gets 0; one whose score rose gets share_b x the rise;
+ * one whose share grew gets the growth x (S_t - S_a), so more records of a theme that scores
+ * below a's average pull the score down and more of one above it push it up; and when nothing
+ * changed at all (every record a detractor in both periods, say) every part is 0.
  *
- *     V(C) = S_a + sum over the records r of b touching C of (y_r - S_0,a) / N_b
- *                - sum over the records r of a touching C of (y_r - S_0,a) / N_a
+ * Theme t's part is its Shapley value in the game on coalitions C of top-level themes
  *
- * (touching: mentioning a theme of C): period a with its records that touch C taken out and
- * those of b put in, the difference in their shares filled at a's score among records without a
- * theme. V(empty) = S_a and V(all) = S_b - baseline. Each record's term is c x [C touches the
- * record's k themes], a game whose Shapley value gives c / k to each of the k themes (they are
- * symmetric, the other themes are null, and the value is efficient), and the Shapley value is
- * additive over games, which gives the formula above. So the split is exact for any number of
- * themes (no sampling), additive, symmetric, gives nothing to a theme whose share and score
- * stayed the same, and baseline + parts = change.
+ *     V(C) = S_a + sum over the records r of b touching C of (y_r - S_a) / N_b
+ *                - sum over the records r of a touching C of (y_r - S_a) / N_a
+ *
+ * (touching: mentioning a theme of C), i.e. period a with its records that touch C replaced by
+ * those of b, the difference in their shares (share of b touching C - share of a touching C)
+ * filled or emptied at a's average S_a. V(empty) = S_a and V(all) = S_b - baseline. Each
+ * record's term is c x [C touches the record's k themes], a game whose Shapley value gives
+ * c / k to each of the k themes (they are symmetric, the other themes are null, and the value
+ * is efficient), and the Shapley value is additive over games, which gives part_t above. So the
+ * split is exact for any number of themes (no sampling), additive, symmetric, and baseline +
+ * parts = change. Pricing at S_a needs no stand-in: S_a exists whenever the comparison is made
+ * (a period without scored records gets no split, NaN).
  *
  * It needs, per period, the first-score histogram per top-level theme and k (agg_split in
  * vb_agg.h): bounded by themes x distinct k x periods, and integer counts, so a merge gives the
  * table of one run bit for bit. A record that mentions one theme goes to that theme alone. The
  * split is not the one of the game "records touching C as in b, the others as in a, at the
  * share of b" (verbatim before state version 3), which needed the joint sets of themes of the
- * records: the two differ when shares move, in how the shift of share is priced (here at
- * S_0,a, there at a's score among the records touching none of C).
- *
- * When period a has no scored record without a theme, S_0,a is the score of the records
- * without a theme in all periods together, and when there are none at all, the score of period
- * a. In both cases baseline + parts = change still holds exactly (the S_0,a terms cancel when
- * N_0,a = 0), and the parts are the Shapley values of the game above with that stand-in.
+ * records: the two differ when shares move, in how the shift of share is priced (here at S_a,
+ * there at a's score among the records touching none of C). Nor is it the one of the first
+ * version 3 (f8e2f05), which priced it at S_0,a, a's score among the records without a theme,
+ * with a stand-in from other periods when a had none: a period's no-theme records are few and
+ * their score is noisy, and with the stand-in the parts were not 0 when nothing changed.
  *
  * Rising themes (METRICS.md, "Spikes"): the count x of records mentioning a theme in a period
  * against lambda = N x (X + 1/2) / N_w, the theme's rate over a trailing window (7 days, 4
@@ -108,9 +114,8 @@ static side side_of(vb_score_type t, const agg_group *g, size_t n_roots, double 
   return s;
 }
 
-int vb__trend_attribute(vb_score_type t, const agg_group *a, const agg_group *b,
-                        const vb__hist *pooled_none, size_t n_roots, double *contrib,
-                        double *baseline, int *exact) {
+int vb__trend_attribute(vb_score_type t, const agg_group *a, const agg_group *b, size_t n_roots,
+                        double *contrib, double *baseline, int *exact) {
   *baseline = NAN;
   *exact = 1;
   size_t nr = n_roots ? n_roots : 1;
@@ -123,18 +128,11 @@ int vb__trend_attribute(vb_score_type t, const agg_group *a, const agg_group *b,
     vb__free(w);
     return VB_OK;
   }
-  /* S_0,a, or its stand-ins (see above) */
-  double ref;
-  vb__sc pooled = vb__sc_of(t, pooled_none);
-  if (sa.n0 > 0)
-    ref = sa.y0 / sa.n0;
-  else if (pooled.n > 0)
-    ref = ysum(t, &pooled) / pooled.n;
-  else
-    ref = sa.y / sa.n;
+  /* every group's part, priced at S_a (see above); baseline is group 0's */
+  double sa_score = sa.y / sa.n;
   for (size_t i = 0; i < n_roots; i++)
-    contrib[i] = (yb[i] - wb[i] * ref) / sb.n - (ya[i] - wa[i] * ref) / sa.n;
-  *baseline = (sb.y0 - sb.n0 * ref) / sb.n;
+    contrib[i] = (yb[i] - wb[i] * sa_score) / sb.n - (ya[i] - wa[i] * sa_score) / sa.n;
+  *baseline = (sb.y0 - sb.n0 * sa_score) / sb.n - (sa.y0 - sa.n0 * sa_score) / sa.n;
   vb__free(w);
   return VB_OK;
 }

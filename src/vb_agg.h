@@ -145,11 +145,10 @@ typedef struct vb__sc {
   double n, top, bot, sum;
 } vb__sc;
 vb__sc vb__sc_of(vb_score_type t, const vb__hist *h);
-/* contrib[n_roots] by root index; `pooled_none`: the first scores of the records mentioning no
- * top-level theme in all periods together (the stand-in when period a has none). */
-int vb__trend_attribute(vb_score_type t, const agg_group *a, const agg_group *b,
-                        const vb__hist *pooled_none, size_t n_roots, double *contrib,
-                        double *baseline, int *exact);
+/* contrib[n_roots] by root index; baseline: the part of the records mentioning no top-level
+ * theme. NaN when a period has no scored record. */
+int vb__trend_attribute(vb_score_type t, const agg_group *a, const agg_group *b, size_t n_roots,
+                        double *contrib, double *baseline, int *exact);
 /* Rising and emerging themes: a Poisson count model per theme and period against the rate
  * of the trailing periods, Benjamini-Hochberg across all tests. `pg` are the period groups in
  * time order (t->periods in the same order). */

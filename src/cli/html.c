@@ -1115,11 +1115,11 @@ static void waterfall(html *h) {
   fputs("</bdi> (", fp);
   num(h, keyf(h, "/periods/rows/%ld/score/value", at), p->score.value, h->dec, 1, NULL, false);
   fputs("), split among the top-level themes by Shapley values: each bar is what the theme's "
-        "records (how many there were and how they scored; a record with several themes counts "
-        "an equal share for each) added to the change; \"no theme\" is "
-        "the change among records mentioning none. The bars add up to the total exactly",
+        "records added to the change, its share of the records times how far they scored from "
+        "the earlier period's score, in the later period minus in the earlier (a record with "
+        "several themes counts an equal share for each); \"no theme\" is the same for the "
+        "records mentioning none. The bars add up to the total exactly.",
         fp);
-  fputs(p->exact ? "." : " (sampled permutations).", fp);
   fputs("</figcaption></figure>\n", fp);
   free(pick);
   free(used);

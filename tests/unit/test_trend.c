@@ -1,10 +1,10 @@
 /*
- * test_trend.c - periods (trend.c): the Shapley split of a change between two periods on an
- * example worked out by hand (records mentioning 0, 1 and 2 themes), against a second
- * implementation (the game V(C) evaluated straight from the records and its Shapley value over
- * every order of the themes), with the stand-ins for a period without theme-less records, on
- * 70 themes (more than a 64-bit set could hold) against the per-record formula, and rising /
- * emerging themes against the Poisson tail summed here.
+ * test_trend.c - periods (trend.c): the Shapley split of a change between two periods on
+ * examples worked out by hand (records mentioning 0, 1 and 2 themes; NPS, CSAT, a rating; no
+ * change at all), against a second implementation (the game V(C) evaluated straight from the
+ * records and its Shapley value over every order of the themes), with and without theme-less
+ * records in either period, on 70 themes (more than a 64-bit set could hold) against the
+ * per-record formula, and rising / emerging themes against the Poisson tail summed here.
  */
 #include "vb_test.h"
 
@@ -40,13 +40,6 @@ static void drop(agg_group *g) {
   vb__hist_free(&g->hist[0]);
 }
 
-/* The scores of the theme-less records of all the periods, as agg_table.c passes them. */
-static void pooled_none(vb__hist *h, const rec *r, size_t n) {
-  memset(h, 0, sizeof *h);
-  for (size_t i = 0; i < n; i++)
-    if (r[i].k == 0) assert_int_equal(vb__hist_add(h, r[i].score * 1000, 1), VB_OK);
-}
-
 static double y_of(int score) { return score >= 9 ? 100 : score <= 6 ? -100 : 0; }
 
 static int touches(const rec *r, uint64_t C) {
@@ -62,40 +55,16 @@ static double mean(const rec *r, size_t n, int none_only) {
   return c ? y / c : NAN;
 }
 
-/* The price of a shift of share: S_0,a, else the theme-less score of both periods (the test's
- * "all periods"), else S_a. */
-static double ref_of(const rec *a, size_t na, const rec *b, size_t nb) {
-  double r = mean(a, na, 1);
-  if (!isnan(r)) return r;
-  double y = 0, c = 0;
-  for (size_t i = 0; i < na; i++)
-    if (a[i].k == 0) y += y_of(a[i].score), c++;
-  for (size_t i = 0; i < nb; i++)
-    if (b[i].k == 0) y += y_of(b[i].score), c++;
-  return c ? y / c : mean(a, na, 0);
-}
-
-/* The second implementation: the game of trend.c's comment, from the records themselves. */
+/* The second implementation: the game of trend.c's comment, from the records themselves,
+ * written as the lead put it: S_a + (the sum of y over b's records touching C) / N_b - (the same
+ * over a's) / N_a - (share of b touching C - share of a touching C) x S_a. */
 static double V(const rec *a, size_t na, const rec *b, size_t nb, uint64_t C) {
-  double ref = ref_of(a, na, b, nb), v = mean(a, na, 0);
+  double sa = mean(a, na, 0), yb = 0, ya = 0, cb = 0, ca = 0;
   for (size_t i = 0; i < nb; i++)
-    if (touches(&b[i], C)) v += (y_of(b[i].score) - ref) / (double)nb;
+    if (touches(&b[i], C)) yb += y_of(b[i].score), cb++;
   for (size_t i = 0; i < na; i++)
-    if (touches(&a[i], C)) v -= (y_of(a[i].score) - ref) / (double)na;
-  return v;
-}
-
-/* The game of verbatim before state version 3: records touching C as in b, the others at b's
- * share and a's score. Its V(all) is the same as the new game's when a has theme-less records. */
-static double V_old_all(const rec *a, size_t na, const rec *b, size_t nb) {
-  double yb = 0, ya0 = 0, na0 = 0, nb0 = 0;
-  for (size_t i = 0; i < nb; i++) {
-    yb += b[i].k ? y_of(b[i].score) : 0;
-    nb0 += b[i].k == 0;
-  }
-  for (size_t i = 0; i < na; i++)
-    if (a[i].k == 0) ya0 += y_of(a[i].score), na0++;
-  return yb / (double)nb + nb0 / (double)nb * (ya0 / na0);
+    if (touches(&a[i], C)) ya += y_of(a[i].score), ca++;
+  return sa + yb / (double)nb - ya / (double)na - (cb / (double)nb - ca / (double)na) * sa;
 }
 
 /* The Shapley value of V over every order of the k themes (Heap's algorithm). */
@@ -129,19 +98,11 @@ static void shapley_orders(const rec *a, size_t na, const rec *b, size_t nb, con
 static int attribute_as(vb_score_type type, const rec *a, size_t na, const rec *b, size_t nb,
                         size_t n_roots, double *contrib, double *baseline) {
   agg_group ga, gb;
-  vb__hist pn;
   fill(&ga, a, na);
   fill(&gb, b, nb);
-  rec *all = malloc((na + nb) * sizeof *all);
-  assert_non_null(all);
-  memcpy(all, a, na * sizeof *a);
-  memcpy(all + na, b, nb * sizeof *b);
-  pooled_none(&pn, all, na + nb);
   int exact = 0;
-  int rc = vb__trend_attribute(type, &ga, &gb, &pn, n_roots, contrib, baseline, &exact);
+  int rc = vb__trend_attribute(type, &ga, &gb, n_roots, contrib, baseline, &exact);
   assert_true(exact);
-  free(all);
-  vb__hist_free(&pn);
   drop(&ga);
   drop(&gb);
   return rc;
@@ -161,32 +122,37 @@ static void test_split_by_hand(void **state) {
   /*
    * Two themes, A (0) and B (1); y = +100 promoter (9-10), 0 passive (7-8), -100 detractor.
    * Period a, 10 records: none 10 10 8 8 | A 3 9 | B 10 10 | A+B 0 0
-   *   S_a = (100 + 100 + 0 + 0 - 100 + 100 + 100 + 100 - 100 - 100) / 10 = 20
-   *   none: N_0 = 4, S_0,a = 200 / 4 = 50
+   *   S_a = (100 + 100 + 0 + 0 - 100 + 100 + 100 + 100 - 100 - 100) / 10 = 200 / 10 = 20
+   *   none: N_0 = 4, Y_0 = 200 (S_0,a = 50)
    *   A: W = 2 + 2 x 1/2 = 3, Y = (-100 + 100) + (-100 - 100) / 2 = -100
    *   B: W = 2 + 1 = 3,       Y = 200 - 100 = 100
+   *   (W: 4 + 3 + 3 = 10 = N; Y: 200 - 100 + 100 = 200)
    * Period b, 10 records: none 10 8 | A 0 0 0 0 0 8 | B 10 | A+B 0
-   *   S_b = (100 + 0 - 500 + 0 + 100 - 100) / 10 = -40; change = -60
+   *   S_b = (100 + 0 - 500 + 0 + 100 - 100) / 10 = -40; change = -40 - 20 = -60
    *   none: N_0 = 2, Y_0 = 100
    *   A: W = 6 + 1/2 = 6.5, Y = -500 - 50 = -550
    *   B: W = 1 + 1/2 = 1.5, Y = 100 - 50 = 50
-   * Parts, with S_0,a = 50:
-   *   A: (-550 - 6.5 x 50) / 10 - (-100 - 3 x 50) / 10 = -87.5 + 25 = -62.5
-   *      (= share 0.65 x (S_A,b -84.615 - 50) - share 0.3 x (S_A,a -33.333 - 50))
-   *   B: (50 - 1.5 x 50) / 10 - (100 - 3 x 50) / 10 = -2.5 + 5 = 2.5
-   *   baseline: 2/10 x (S_0,b 50 - S_0,a 50) = 0
-   *   -62.5 + 2.5 + 0 = -60 = change.
-   * The same by the game, V(C) = S_a + sum over b's records touching C of (y - 50) / 10 - the
-   * same over a's: the records touching A are, in b, -100 x 5, 0, -100 (A+B) and, in a, -100,
-   * +100, -100 x 2 (A+B); touching B, in b +100, -100 and in a +100 x 2, -100 x 2:
+   * Parts, (Y_b - W_b S_a) / N_b - (Y_a - W_a S_a) / N_a with S_a = 20:
+   *   A: (-550 - 6.5 x 20) / 10 - (-100 - 3 x 20) / 10 = -680 / 10 + 160 / 10 = -68 + 16 = -52
+   *      (= share 0.65 x (S_A,b -84.615 - 20) - share 0.3 x (S_A,a -33.333 - 20)
+   *       = 0.65 x -104.615 - 0.3 x -53.333 = -68 + 16)
+   *   B: (50 - 1.5 x 20) / 10 - (100 - 3 x 20) / 10 = 20 / 10 - 40 / 10 = 2 - 4 = -2
+   *   baseline: (100 - 2 x 20) / 10 - (200 - 4 x 20) / 10 = 6 - 12 = -6
+   *      (= 0.2 x (50 - 20) - 0.4 x (50 - 20): the no-theme records, above a's average, lost
+   *       half their share)
+   *   -52 - 2 - 6 = -60 = change.
+   * The same by the game, V(C) = S_a + sum over b's records touching C of (y - 20) / 10 - the
+   * same over a's: the records touching A are, in b, -100 x 5, 0, -100 (A+B): 7 with sum -600;
+   * in a, -100, +100, -100 x 2 (A+B): 4 with sum -200. Touching B: in b +100, -100 (2, sum 0),
+   * in a +100 x 2, -100 x 2 (4, sum 0). Touching A or B: in b 8 with sum -500, in a 6 with 0.
    *   V({})    = 20
-   *   V({A})   = 20 + (-600 - 7 x 50) / 10 - (-200 - 4 x 50) / 10 = 20 - 95 + 40 = -35
-   *   V({B})   = 20 + (0 - 2 x 50) / 10 - (0 - 4 x 50) / 10 = 20 - 10 + 20 = 30
-   *   V({A,B}) = 20 + (-500 - 8 x 50) / 10 - (0 - 6 x 50) / 10 = 20 - 90 + 30 = -40
-   *   phi_A = ((-35 - 20) + (-40 - 30)) / 2 = -62.5, phi_B = ((30 - 20) + (-40 + 35)) / 2 = 2.5.
-   * The game of verbatim before state version 3 (records touching C as in b, the others at b's
-   * share and a's score among the records touching none of C) has the same V({A,B}) = -40 but
-   * splits it -63.333 / 3.333: it prices the shift of share at a's score outside C, not at 50.
+   *   V({A})   = 20 + (-600 - 7 x 20) / 10 - (-200 - 4 x 20) / 10 = 20 - 74 + 28 = -26
+   *   V({B})   = 20 + (0 - 2 x 20) / 10 - (0 - 4 x 20) / 10 = 20 - 4 + 8 = 24
+   *   V({A,B}) = 20 + (-500 - 8 x 20) / 10 - (0 - 6 x 20) / 10 = 20 - 66 + 12 = -34
+   *            = S_b - baseline = -40 + 6
+   *   phi_A = ((-26 - 20) + (-34 - 24)) / 2 = (-46 - 58) / 2 = -52,
+   *   phi_B = ((24 - 20) + (-34 + 26)) / 2 = (4 - 8) / 2 = -2.
+   * (Priced at S_0,a = 50, as in f8e2f05, the parts were A -62.5, B 2.5, baseline 0.)
    */
   const rec a[] = {R0(10), R0(10), R0(8), R0(8), R1(0, 3), R1(0, 9), R1(1, 10), R1(1, 10),
                    R2(0, 1, 0), R2(0, 1, 0)};
@@ -194,16 +160,34 @@ static void test_split_by_hand(void **state) {
                    R1(1, 10), R2(0, 1, 0)};
   double contrib[2], baseline;
   assert_int_equal(attribute(a, 10, b, 10, 2, contrib, &baseline), VB_OK);
-  assert_close(contrib[0], -62.5, 1e-9);
-  assert_close(contrib[1], 2.5, 1e-9);
-  assert_close(baseline, 0, 1e-9);
+  assert_close(contrib[0], -52, 1e-9);
+  assert_close(contrib[1], -2, 1e-9);
+  assert_close(baseline, -6, 1e-9);
   assert_close(baseline + contrib[0] + contrib[1], -60, 1e-9);
   /* the game of the comment, evaluated from the records */
   assert_close(V(a, 10, b, 10, 0), 20, 1e-9);
-  assert_close(V(a, 10, b, 10, 1), -35, 1e-9);
-  assert_close(V(a, 10, b, 10, 2), 30, 1e-9);
-  assert_close(V(a, 10, b, 10, 3), -40, 1e-9);
-  assert_close(V_old_all(a, 10, b, 10), -40, 1e-9);
+  assert_close(V(a, 10, b, 10, 1), -26, 1e-9);
+  assert_close(V(a, 10, b, 10, 2), 24, 1e-9);
+  assert_close(V(a, 10, b, 10, 3), -34, 1e-9);
+}
+
+static void test_split_no_change(void **state) {
+  (void)state;
+  /*
+   * Every record a detractor (NPS 0-6, y = -100) in both periods: S_a = S_b = -100 and every
+   * group's score is -100 = S_a, so every part is share_b x (-100 + 100) - share_a x 0 = 0,
+   * however the shares moved. a: A | B | A+B | A+B+C (no record without a theme); b: C C | B+C
+   * | none; and the other way round.
+   */
+  const rec a[] = {R1(0, 3), R1(1, 0), R2(0, 1, 6), {{0, 1, 2}, 3, 5}};
+  const rec b[] = {R1(2, 6), R1(2, 1), R2(1, 2, 4), R0(2)};
+  double c[3], base;
+  assert_int_equal(attribute(a, 4, b, 4, 3, c, &base), VB_OK);
+  for (int t = 0; t < 3; t++) assert_close(c[t], 0, 1e-12);
+  assert_close(base, 0, 1e-12);
+  assert_int_equal(attribute(b, 4, a, 4, 3, c, &base), VB_OK);
+  for (int t = 0; t < 3; t++) assert_close(c[t], 0, 1e-12);
+  assert_close(base, 0, 1e-12);
 }
 
 /* Random records over the themes `themes` (root indices < 8), about `none` in 11 without one. */
@@ -238,24 +222,30 @@ static void check_against_all_orders(int none_a, int none_b, uint64_t seed) {
     if (t != 0 && t != 2 && t != 5 && t != 6) assert_close(contrib[t], 0, 0);
   double change = mean(b, NB, 0) - mean(a, NA, 0);
   assert_close(sum, change, 1e-9); /* baseline + parts = change */
-  /* V(all) = S_b - baseline; with theme-less records in a, the old game's V(all) too */
+  /* V(all) = S_b - baseline, and baseline = the no-theme group's part by its own sums */
   assert_close(V(a, NA, b, NB, 0xff), mean(b, NB, 0) - baseline, 1e-9);
-  if (!isnan(mean(a, NA, 1))) assert_close(V(a, NA, b, NB, 0xff), V_old_all(a, NA, b, NB), 1e-9);
+  double sa = mean(a, NA, 0), y0a = 0, n0a = 0, y0b = 0, n0b = 0;
+  for (size_t i = 0; i < NA; i++)
+    if (a[i].k == 0) y0a += y_of(a[i].score), n0a++;
+  for (size_t i = 0; i < NB; i++)
+    if (b[i].k == 0) y0b += y_of(b[i].score), n0b++;
+  assert_close(baseline, (y0b - n0b * sa) / NB - (y0a - n0a * sa) / NA, 1e-9);
+  if (n0a == 0 && n0b == 0) assert_close(baseline, 0, 0);
 }
 
 static void test_split_against_all_orders(void **state) {
   (void)state;
   check_against_all_orders(2, 3, 99); /* both periods have theme-less records */
-  check_against_all_orders(0, 3, 7);  /* a has none: the theme-less score of both periods */
-  check_against_all_orders(0, 0, 11); /* nobody has none: S_a */
-  check_against_all_orders(3, 0, 5);
+  check_against_all_orders(0, 3, 7);  /* only b has */
+  check_against_all_orders(0, 0, 11); /* neither has: baseline 0 */
+  check_against_all_orders(3, 0, 5);  /* only a has */
 }
 
 static void test_split_many_themes(void **state) {
   (void)state;
   /*
    * 70 top-level themes (beyond the 64 a bit set held), records with 0 to 8 of them: every
-   * theme's part against the per-record form of the formula, sum_r (y_r - S_0,a) / (k_r N)
+   * theme's part against the per-record form of the formula, sum_r (y_r - S_a) / (k_r N)
    * over b's records mentioning it minus the same over a's, and baseline + parts = change.
    */
   enum { K = 70, NA = 400, NB = 300 };
@@ -280,8 +270,7 @@ static void test_split_many_themes(void **state) {
     }
   double contrib[K], baseline, want[K] = {0};
   assert_int_equal(attribute(a, NA, b, NB, K, contrib, &baseline), VB_OK);
-  double ref = mean(a, NA, 1), sum = baseline;
-  assert_false(isnan(ref));
+  double ref = mean(a, NA, 0), sum = baseline;
   for (int s = 0; s < 2; s++)
     for (size_t i = 0; i < ns[s]; i++)
       for (int j = 0; j < sides[s][i].k; j++)
@@ -292,35 +281,47 @@ static void test_split_many_themes(void **state) {
     sum += contrib[t];
   }
   assert_close(sum, mean(b, NB, 0) - mean(a, NA, 0), 1e-9);
-  double y0 = 0, n0 = 0;
+  double y0a = 0, n0a = 0, y0b = 0, n0b = 0;
+  for (size_t i = 0; i < NA; i++)
+    if (a[i].k == 0) y0a += y_of(a[i].score), n0a++;
   for (size_t i = 0; i < NB; i++)
-    if (b[i].k == 0) y0 += y_of(b[i].score), n0++;
-  assert_close(baseline, n0 / NB * (y0 / n0 - ref), 1e-9);
+    if (b[i].k == 0) y0b += y_of(b[i].score), n0b++;
+  assert_true(n0a > 0 && n0b > 0);
+  assert_close(baseline, n0b / NB * (y0b / n0b - ref) - n0a / NA * (y0a / n0a - ref), 1e-9);
 }
 
 static void test_split_other_scales(void **state) {
   (void)state;
   /*
-   * a: none 5 | A 2 | A+B 4;  b: A 5 | B 1 (no record without a theme in b).
-   * CSAT (y = 100 for 4-5, else 0): S_a = 200/3, S_0,a = 100; a: A W 1.5, Y 0 + 50 = 50;
-   *   B W 0.5, Y 50. b: S_b = 50; A W 1, Y 100; B W 1, Y 0. Change -16.667.
-   *   A: (100 - 1 x 100) / 2 - (50 - 1.5 x 100) / 3 = 33.333
-   *   B: (0 - 100) / 2 - (50 - 0.5 x 100) / 3 = -50;  baseline 0.
-   * Rating (y = the score): S_a = 11/3, S_0,a = 5; a: A W 1.5, Y 2 + 2 = 4; B W 0.5, Y 2.
-   *   b: S_b = 3; A W 1, Y 5; B W 1, Y 1. Change -2/3.
-   *   A: (5 - 5) / 2 - (4 - 7.5) / 3 = 7/6;  B: (1 - 5) / 2 - (2 - 2.5) / 3 = -11/6.
+   * a: none 5 | A 2 | A+B 4;  b: A 5 | B 1 (no record without a theme in b). N_a = 3, N_b = 2.
+   * CSAT (y = 100 for 4-5, else 0): a: y = 100, 0, 100; S_a = 200/3; none N_0 1, Y_0 100;
+   *   A W 1 + 1/2 = 1.5, Y 0 + 100/2 = 50; B W 0.5, Y 50.
+   *   b: y = 100, 0; S_b = 50; A W 1, Y 100; B W 1, Y 0. Change 50 - 200/3 = -50/3 = -16.667.
+   *   A: (100 - 1 x 200/3) / 2 - (50 - 1.5 x 200/3) / 3 = (100/3) / 2 - (-50) / 3
+   *      = 50/3 + 50/3 = 100/3 = 33.333
+   *   B: (0 - 200/3) / 2 - (50 - 0.5 x 200/3) / 3 = -100/3 - (50/3) / 3 = -300/9 - 50/9
+   *      = -350/9 = -38.889
+   *   baseline: (0 - 0) / 2 - (100 - 1 x 200/3) / 3 = -(100/3) / 3 = -100/9 = -11.111
+   *   sum: (300 - 350 - 100) / 9 = -150/9 = -50/3 = change.
+   * Rating (y = the score): a: S_a = (5 + 2 + 4) / 3 = 11/3; none N_0 1, Y_0 5;
+   *   A W 1.5, Y 2 + 4/2 = 4; B W 0.5, Y 2.
+   *   b: S_b = (5 + 1) / 2 = 3; A W 1, Y 5; B W 1, Y 1. Change 3 - 11/3 = -2/3.
+   *   A: (5 - 11/3) / 2 - (4 - 1.5 x 11/3) / 3 = (4/3) / 2 - (4 - 11/2) / 3 = 2/3 + 1/2 = 7/6
+   *   B: (1 - 11/3) / 2 - (2 - 0.5 x 11/3) / 3 = (-8/3) / 2 - (1/6) / 3 = -4/3 - 1/18 = -25/18
+   *   baseline: 0 - (5 - 11/3) / 3 = -(4/3) / 3 = -4/9
+   *   sum: (21 - 25 - 8) / 18 = -12/18 = -2/3 = change.
    */
   const rec a[] = {R0(5), R1(0, 2), R2(0, 1, 4)};
   const rec b[] = {R1(0, 5), R1(1, 1)};
   double c[2], base;
   assert_int_equal(attribute_as(VB_SCORE_CSAT, a, 3, b, 2, 2, c, &base), VB_OK);
   assert_close(c[0], 100.0 / 3, 1e-9);
-  assert_close(c[1], -50, 1e-9);
-  assert_close(base, 0, 1e-12);
+  assert_close(c[1], -350.0 / 9, 1e-9);
+  assert_close(base, -100.0 / 9, 1e-9);
   assert_int_equal(attribute_as(VB_SCORE_RATING, a, 3, b, 2, 2, c, &base), VB_OK);
   assert_close(c[0], 7.0 / 6, 1e-9);
-  assert_close(c[1], -11.0 / 6, 1e-9);
-  assert_close(base, 0, 1e-12);
+  assert_close(c[1], -25.0 / 18, 1e-9);
+  assert_close(base, -4.0 / 9, 1e-9);
 }
 
 static void test_split_empty_period(void **state) {
@@ -430,6 +431,84 @@ static void test_rising(void **state) {
   remove(CODEBOOK);
 }
 
+static void test_split_no_change_through_agg(void **state) {
+  (void)state;
+  FILE *fp = fopen(CODEBOOK, "wb");
+  assert_non_null(fp);
+  fputs("[late]\nen: late\n[staff]\nen: staff\n[price]\nen: price\n", fp);
+  fclose(fp);
+  const char *cbs[1] = {CODEBOOK};
+  vb_model_options mo = {0};
+  mo.codebooks = cbs;
+  mo.n_codebooks = 1;
+  mo.no_default_codebook = 1;
+  vb_model *m;
+  assert_int_equal(vb_model_load(&mo, &m, NULL), VB_OK);
+  vb_analyzer *an;
+  assert_int_equal(vb_analyzer_new(m, &an), VB_OK);
+  vb_score_type type = VB_SCORE_NPS;
+  vb_agg_options o = {0};
+  o.n_scores = 1;
+  o.score_types = &type;
+  o.date = "date";
+  o.period = VB_PERIOD_MONTH;
+  vb_agg *a;
+  assert_int_equal(vb_agg_new_with(m, &o, &a), VB_OK);
+  /*
+   * January: late, late, staff, late+staff; February: price, price, staff+price, late; all
+   * detractors (NPS 3). March: two records without a theme, passives (NPS 7).
+   * January -> February: no change (-100 both), so every part is 0 and baseline 0, whatever the
+   * shares did. (f8e2f05 priced the shift at a stand-in, March's theme-less score 0, since
+   * January has no theme-less record: part_t = 25 (W_t,Jan - W_t,Feb) with W = late 2.5 / 1,
+   * staff 1.5 / 0.5, price 0 / 2.5: late +37.5, staff +25, price -62.5.)
+   * February -> March: S -100 -> 0, change +100; S_a = -100; each theme's part is
+   * (0 - 0) / 2 - (Y_t - W_t x -100) / 4 = -(-100 W_t + 100 W_t) / 4 = 0; baseline =
+   * (Y_0,b - N_0,b x -100) / N_b - 0 = (0 + 200) / 2 = 100.
+   */
+  static const char *const texts[3][4] = {{"late", "late", "staff", "late staff"},
+                                          {"price", "price", "staff price", "late"},
+                                          {"fine", "fine", NULL, NULL}};
+  for (int month = 1; month <= 3; month++)
+    for (int i = 0; i < 4 && texts[month - 1][i]; i++) {
+      const char *text = texts[month - 1][i];
+      const vb_result *r;
+      vb_run_options ro = {VB_LANG_EN, VB_LANG_EN, 0};
+      assert_int_equal(vb_analyzer_run(an, text, strlen(text), &ro, &r), VB_OK);
+      vb_value sc = {month == 3 ? 7 : 3, VB_VALUE_OK};
+      vb_agg_record ar = {0};
+      ar.result = r;
+      ar.scores = &sc;
+      char d[16];
+      snprintf(d, sizeof d, "2026-%02d-%02d", month, 1 + i);
+      assert_int_equal(vb_date_parse(d, strlen(d), &ar.date), VB_OK);
+      ar.has_date = 1;
+      assert_int_equal(vb_agg_add_record(a, &ar), VB_OK);
+    }
+  vb_table *t;
+  assert_int_equal(vb_agg_table(a, &t), VB_OK);
+  assert_int_equal(t->n_periods, 3);
+  assert_int_equal(t->n_players, 3);
+  const vb_period_row *feb = &t->periods[1], *mar = &t->periods[2];
+  assert_close(feb->change, 0, 1e-12);
+  assert_close(feb->baseline, 0, 1e-12);
+  assert_close(mar->change, 100, 1e-12);
+  assert_close(mar->baseline, 100, 1e-12);
+  int seen = 0;
+  for (size_t k = 0; k < t->n_players; k++) {
+    const char *id = vb_model_theme_id(m, t->players[k]);
+    seen |= (strcmp(id, "late") == 0) | (strcmp(id, "staff") == 0) << 1 |
+            (strcmp(id, "price") == 0) << 2;
+    assert_close(feb->contrib[k], 0, 1e-12);
+    assert_close(mar->contrib[k], 0, 1e-12);
+  }
+  assert_int_equal(seen, 7);
+  vb_table_free(t);
+  vb_agg_free(a);
+  vb_analyzer_free(an);
+  vb_model_free(m);
+  remove(CODEBOOK);
+}
+
 static void test_dates_and_periods(void **state) {
   (void)state;
   long d;
@@ -484,11 +563,13 @@ static void test_dates_and_periods(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_split_by_hand),
+      cmocka_unit_test(test_split_no_change),
       cmocka_unit_test(test_split_against_all_orders),
       cmocka_unit_test(test_split_many_themes),
       cmocka_unit_test(test_split_other_scales),
       cmocka_unit_test(test_split_empty_period),
       cmocka_unit_test(test_rising),
+      cmocka_unit_test(test_split_no_change_through_agg),
       cmocka_unit_test(test_dates_and_periods),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
