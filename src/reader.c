@@ -643,7 +643,8 @@ static long json_error_column(const json_error_t *je, size_t skip) {
  * of strings, numbers, true, false and null with plain keys, the fields are found by key in
  * the line itself and the strings unescaped as jansson does. Whatever this path does not
  * handle it leaves alone and the line goes to jansson, which then reports any error with its
- * own message and position: values that are objects or arrays, keys with escapes, \u0000, a
+ * own message and position: wanted fields whose values are objects or arrays (the others are
+ * checked and skipped, down to 32 levels), keys with escapes, \u0000, a
  * lone surrogate, control characters, integers of more than 18 digits, reals over 63 bytes
  * or out of range (or a locale whose decimal point is not a dot), a repeated key, more than 64
  * keys, and any syntax error. The lines it accepts give the same cells as jansson
@@ -652,7 +653,8 @@ static long json_error_column(const json_error_t *je, size_t skip) {
 typedef struct jval {
   const char *p; /* string: the bytes between the quotes; number: its text */
   size_t len;
-  char type; /* 0 absent, 's' string, 'i' integer, 'r' real, 't' true, 'f' false, 'n' null */
+  char type; /* 0 absent, 's' string, 'i' integer, 'r' real, 't' true, 'f' false, 'n' null,
+                'o' object or array */
   bool esc;  /* a string with backslash escapes */
   double real;
 } jval;
@@ -801,6 +803,59 @@ static const char *json_number(const char *p, const char *e, jval *v) {
   return p;
 }
 
+/* A value no wanted field is, checked as jansson checks it (nested objects and arrays too, with
+ * their repeated keys): its end, or NULL when this path leaves the line to jansson. */
+static const char *json_skip(const char *p, const char *e, int depth) {
+  if (p >= e) return NULL;
+  switch (*p) {
+  case '"': {
+    bool esc;
+    const char *q = json_string_end(p + 1, e, &esc);
+    return q ? q + 1 : NULL;
+  }
+  case 't': return e - p >= 4 && memcmp(p, "true", 4) == 0 ? p + 4 : NULL;
+  case 'f': return e - p >= 5 && memcmp(p, "false", 5) == 0 ? p + 5 : NULL;
+  case 'n': return e - p >= 4 && memcmp(p, "null", 4) == 0 ? p + 4 : NULL;
+  case '{':
+  case '[': {
+    if (depth >= 32) return NULL; /* jansson's own limit is 2048 */
+    bool obj = *p == '{';
+    char close = obj ? '}' : ']';
+    struct { const char *p; size_t len; } keys[VB_JSON_FAST_KEYS];
+    size_t n_keys = 0;
+    p = json_ws(p + 1, e);
+    if (p < e && *p == close) return p + 1;
+    for (;;) {
+      if (obj) {
+        bool esc;
+        if (p >= e || *p != '"' || n_keys == VB_JSON_FAST_KEYS) return NULL;
+        const char *key = p + 1, *kq = json_string_end(key, e, &esc);
+        if (!kq || esc) return NULL;
+        size_t klen = (size_t)(kq - key);
+        for (size_t k = 0; k < n_keys; k++)
+          if (keys[k].len == klen && memcmp(keys[k].p, key, klen) == 0) return NULL;
+        keys[n_keys].p = key;
+        keys[n_keys++].len = klen;
+        p = json_ws(kq + 1, e);
+        if (p >= e || *p != ':') return NULL;
+        p = json_ws(p + 1, e);
+      }
+      if (!(p = json_skip(p, e, depth + 1))) return NULL;
+      p = json_ws(p, e);
+      if (p < e && *p == ',') {
+        p = json_ws(p + 1, e);
+        continue;
+      }
+      return p < e && *p == close ? p + 1 : NULL;
+    }
+  }
+  default: {
+    jval v = {0};
+    return json_number(p, e, &v);
+  }
+  }
+}
+
 /* A value's cell. */
 static int jval_cell(vb_reader *rd, const jval *v) {
   char num[64];
@@ -873,13 +928,20 @@ static int jsonl_fast(vb_reader *rd, const char *s, size_t n) {
         p += wl;
         break;
       }
+      case '{':
+      case '[':
+        v.type = 'o'; /* checked, not kept: a wanted field that is one goes to jansson */
+        if (!(p = json_skip(p, e, 1))) return 0;
+        break;
       default:
         if (!(p = json_number(p, e, &v))) return 0;
         break;
       }
       for (size_t f = 0; f < rd->n_fields; f++)
-        if (strncmp(rd->fields[f].name, key, klen) == 0 && rd->fields[f].name[klen] == '\0')
+        if (strncmp(rd->fields[f].name, key, klen) == 0 && rd->fields[f].name[klen] == '\0') {
+          if (v.type == 'o') return 0;
           rd->jvals[f] = v;
+        }
       p = json_ws(p, e);
       if (p < e && *p == ',') {
         p = json_ws(p + 1, e);

@@ -853,6 +853,22 @@ static const char *const tricky_lines[] = {
     "{\"text\":\"x\",\"meta\":{\"a\":[1,2,{\"b\":null}]}}",
     "{\"text\":\"x\",\"list\":[]}",
     "{\"text\":[\"a\"]}",
+    "{\"text\":\"x\",\"meta\":{\"a\":1,\"a\":2}}",
+    "{\"meta\":[1,[2,[3,{\"b\":[],\"c\":{}}]]],\"text\":\"deep\",\"nps\":3}",
+    "{\"meta\":{\"k\":\"v\",},\"text\":\"x\"}",
+    "{\"meta\":[1,2,],\"text\":\"x\"}",
+    "{\"meta\":[tru],\"text\":\"x\"}",
+    "{\"meta\":[true false],\"text\":\"x\"}",
+    "{\"meta\":{\"e\\u0078\":1,\"ex\":2},\"text\":\"x\"}",
+    "{\"meta\":{\"a\":1e999},\"text\":\"x\"}",
+    "{\"meta\":{\"a\":\"\\ud800\"},\"text\":\"x\"}",
+    "{\"meta\":{\"a\" 1},\"text\":\"x\"}",
+    "{\"meta\":{1:2},\"text\":\"x\"}",
+    "{\"meta\":[{\"a\":null,\"b\":[{\"a\":1},{\"a\":2}]}],\"text\":\"same key in sibling objects\"}",
+    "{\"meta\":[1,2}",
+    "{\"meta\":[1},\"text\":\"array closed by a brace\"}",
+    "{\"meta\":{\"a\":1],\"text\":\"object closed by a bracket\"}",
+    "{\"meta\":{\"a\":[1}]},\"text\":\"x\"}",
     "{}",
     "{ }",
     "{\"text\":\"x\",}",
@@ -905,6 +921,18 @@ static void test_jsonl_fast_path_same_as_jansson(void **state) {
   same_both_ways(all.text, all.len, fast_fields, 5, 0, &fast);
   assert_true(fast > 20);
   free(all.text);
+  /* nesting deeper than the fast path follows (32), and just under it */
+  for (int depth = 30; depth <= 34; depth++) {
+    dump deep = {0};
+    const char *head = "{\"text\":\"deep\",\"meta\":", *key = "{\"a\":";
+    dump_add(&deep, head, strlen(head));
+    for (int k = 0; k < depth; k++) dump_add(&deep, k % 2 ? key : "[", k % 2 ? strlen(key) : 1);
+    dump_add(&deep, "1", 1);
+    for (int k = depth - 1; k >= 0; k--) dump_add(&deep, k % 2 ? "}" : "]", 1);
+    dump_add(&deep, "}", 1);
+    same_both_ways(deep.text, deep.len, fast_fields, 5, 0, &fast);
+    free(deep.text);
+  }
   /* more keys than the fast path keeps */
   dump many = {0};
   dump_add(&many, "{", 1);
