@@ -20,10 +20,11 @@
  * mentioning no theme, computed the same way as a theme's. In sums, part_g = (Y_g,b - W_g,b
  * S_a) / N_b - (Y_g,a - W_g,a S_a) / N_a (a term with W_g = 0 is 0). A theme's part is how far
  * its records lie above or below period a's average, times its share, in b minus in a: a theme
- * whose share and score stayed the same gets 0; one whose score rose gets share_b x the rise;
- * one whose share grew gets the growth x (S_t - S_a), so more records of a theme that scores
- * below a's average pull the score down and more of one above it push it up; and when nothing
- * changed at all (every record a detractor in both periods, say) every part is 0.
+ * whose share and score stayed the same gets 0; one whose score rose at the same share gets
+ * share x the rise; one whose share grew at the same score gets the growth x (S_t - S_a), so
+ * more records of a theme that scores below a's average pull the score down and more of one
+ * above it push it up; and when nothing changed at all (every record a detractor in both
+ * periods, say) every part is 0.
  *
  * Theme t's part is its Shapley value in the game on coalitions C of top-level themes
  *
