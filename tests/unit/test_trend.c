@@ -336,29 +336,35 @@ static void test_split_empty_period(void **state) {
 
 #define CODEBOOK VB_TEST_TMP "/test_trend.codebook"
 
-static void test_rising(void **state) {
-  (void)state;
+/* A model with only `codebook` (English terms), an analyzer, and an aggregate of one NPS score
+ * by month of the column "date". */
+static void monthly_nps(const char *codebook, vb_model **m, vb_analyzer **an, vb_agg **a) {
   FILE *fp = fopen(CODEBOOK, "wb");
   assert_non_null(fp);
-  fputs("[late]\nen: late\n[staff]\nen: staff\n", fp);
+  fputs(codebook, fp);
   fclose(fp);
   const char *cbs[1] = {CODEBOOK};
   vb_model_options mo = {0};
   mo.codebooks = cbs;
   mo.n_codebooks = 1;
   mo.no_default_codebook = 1;
-  vb_model *m;
-  assert_int_equal(vb_model_load(&mo, &m, NULL), VB_OK);
-  vb_analyzer *an;
-  assert_int_equal(vb_analyzer_new(m, &an), VB_OK);
-  vb_score_type type = VB_SCORE_NPS;
+  assert_int_equal(vb_model_load(&mo, m, NULL), VB_OK);
+  assert_int_equal(vb_analyzer_new(*m, an), VB_OK);
+  static vb_score_type type = VB_SCORE_NPS;
   vb_agg_options o = {0};
   o.n_scores = 1;
   o.score_types = &type;
   o.date = "date";
   o.period = VB_PERIOD_MONTH;
+  assert_int_equal(vb_agg_new_with(*m, &o, a), VB_OK);
+}
+
+static void test_rising(void **state) {
+  (void)state;
+  vb_model *m;
+  vb_analyzer *an;
   vb_agg *a;
-  assert_int_equal(vb_agg_new_with(m, &o, &a), VB_OK);
+  monthly_nps("[late]\nen: late\n[staff]\nen: staff\n", &m, &an, &a);
   /*
    * January to April 2026, 50 records a month. 'late' in 2, 2, 2 and 12 of them; 'staff' in
    * none, none, none and 6. Two records have no date.
@@ -433,27 +439,10 @@ static void test_rising(void **state) {
 
 static void test_split_no_change_through_agg(void **state) {
   (void)state;
-  FILE *fp = fopen(CODEBOOK, "wb");
-  assert_non_null(fp);
-  fputs("[late]\nen: late\n[staff]\nen: staff\n[price]\nen: price\n", fp);
-  fclose(fp);
-  const char *cbs[1] = {CODEBOOK};
-  vb_model_options mo = {0};
-  mo.codebooks = cbs;
-  mo.n_codebooks = 1;
-  mo.no_default_codebook = 1;
   vb_model *m;
-  assert_int_equal(vb_model_load(&mo, &m, NULL), VB_OK);
   vb_analyzer *an;
-  assert_int_equal(vb_analyzer_new(m, &an), VB_OK);
-  vb_score_type type = VB_SCORE_NPS;
-  vb_agg_options o = {0};
-  o.n_scores = 1;
-  o.score_types = &type;
-  o.date = "date";
-  o.period = VB_PERIOD_MONTH;
   vb_agg *a;
-  assert_int_equal(vb_agg_new_with(m, &o, &a), VB_OK);
+  monthly_nps("[late]\nen: late\n[staff]\nen: staff\n[price]\nen: price\n", &m, &an, &a);
   /*
    * January: late, late, staff, late+staff; February: price, price, staff+price, late; all
    * detractors (NPS 3). March: two records without a theme, passives (NPS 7).
