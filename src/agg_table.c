@@ -419,8 +419,8 @@ static int periods(const vb_agg *a, vb_table *t) {
     const agg_group *prev = order[i - 1];
     r->change = r->score.value - t->periods[i - 1].score.value;
     r->change_p = significance(type, &prev->hist[0], &g->hist[0], &r->change_test);
-    if (vb__trend_attribute(type, prev, g, a->n_roots, by_root, &r->baseline, &r->exact))
-      goto done;
+    r->exact = 1; /* the split is a closed form (trend.c) */
+    if (vb__trend_attribute(type, prev, g, a->n_roots, by_root, &r->baseline)) goto done;
     for (size_t k = 0; k < t->n_players; k++) r->contrib[k] = by_root[a->root[t->players[k]]];
   }
   rc = vb__trend_rising(a, order, a->n_pers, t);

@@ -116,9 +116,8 @@ static side side_of(vb_score_type t, const agg_group *g, size_t n_roots, double 
 }
 
 int vb__trend_attribute(vb_score_type t, const agg_group *a, const agg_group *b, size_t n_roots,
-                        double *contrib, double *baseline, int *exact) {
+                        double *contrib, double *baseline) {
   *baseline = NAN;
-  *exact = 1;
   size_t nr = n_roots ? n_roots : 1;
   double *w = vb__calloc(4 * nr, sizeof *w);
   if (!w) return VB_ENOMEM;

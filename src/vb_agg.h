@@ -146,9 +146,9 @@ typedef struct vb__sc {
 } vb__sc;
 vb__sc vb__sc_of(vb_score_type t, const vb__hist *h);
 /* contrib[n_roots] by root index; baseline: the part of the records mentioning no top-level
- * theme. NaN when a period has no scored record. */
+ * theme. NaN when a period has no scored record. Always exact (closed form, see trend.c). */
 int vb__trend_attribute(vb_score_type t, const agg_group *a, const agg_group *b, size_t n_roots,
-                        double *contrib, double *baseline, int *exact);
+                        double *contrib, double *baseline);
 /* Rising and emerging themes: a Poisson count model per theme and period against the rate
  * of the trailing periods, Benjamini-Hochberg across all tests. `pg` are the period groups in
  * time order (t->periods in the same order). */
