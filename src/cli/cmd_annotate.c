@@ -394,6 +394,8 @@ static void batch_run(worker *w, batch *b) {
     }
     vb_agg_record ar = {0};
     agg_input_record(&it->av, it->av.seg ? b->data + it->seg_off : NULL, &ar);
+    /* annotate keeps the aggregate only to save it (--state): 9% of its time otherwise */
+    if (j->annotate && !j->o.state) continue;
     if (j->o.by && !strcmp(j->o.by, ":lang")) { /* segments by the language found */
       ar.segment = r ? vb_lang_code(vb_result_lang(r)) : NULL;
       ar.segment_len = ar.segment ? strlen(ar.segment) : 0;
