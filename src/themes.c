@@ -31,8 +31,8 @@ static int add_match(vb_analyzer *an, uint32_t theme, size_t tb, size_t te, int 
   return VB_OK;
 }
 
-static bool word_matches(const vb_analyzer *an, size_t i, const vb__cblang *cb,
-                         const vb__pword *w, bool prefix) {
+static inline bool word_matches(const vb_analyzer *an, size_t i, const vb__cblang *cb,
+                                const vb__pword *w, bool prefix) {
   const vb_token *t = &an->res.tokens[i];
   const char *tx = cb->w.text.data;
   /* different hashes of key and of stem: neither can be equal (the common case) */
@@ -43,8 +43,18 @@ static bool word_matches(const vb_analyzer *an, size_t i, const vb__cblang *cb,
          (t->key_len == w->key_len && memcmp(t->key, tx + w->key_off, w->key_len) == 0);
 }
 
+/* The word token a term's next word must be after token j ("e-post" written "e - post": past
+ * a lone hyphen), or n when there is none. */
+static size_t next_word(const vb_token *tok, size_t n, size_t j) {
+  while (j < n && tok[j].type == VB_TOK_PUNCT && tok[j].key_len == 1 && tok[j].key[0] == '-')
+    j++;
+  return j < n && tok[j].type == VB_TOK_WORD ? j : n;
+}
+
 /* Terms starting at token i whose first word has stem s (h: its vb__hash()). Returns the
- * number matched. */
+ * number matched. A common first word heads many terms ("not", "customer"): each is first
+ * asked for its second word against the one token that may hold it, which ends most of them
+ * at a hash comparison. */
 static int terms_at(vb_analyzer *an, const vb__cblang *cb, size_t i, const char *s, size_t sl,
                     uint64_t h, int *matched) {
   const vb_token *tok = an->res.tokens;
@@ -53,20 +63,18 @@ static int terms_at(vb_analyzer *an, const vb__cblang *cb, size_t i, const char 
   if (!vb__first_has(cb->first_bits, (uint32_t)h) ||
       !vb__strmap_get_h(&cb->first_stem, s, sl, h, &head))
     return VB_OK;
+  size_t j1 = next_word(tok, n, i + 1);
   for (int32_t k = (int32_t)head; k >= 0; k = cb->terms[k].next) {
     const vb__term *term = &cb->terms[k];
-    size_t j = i, w = 0;
-    for (; w < term->n_words; w++, j++) {
-      while (j < n && w > 0 && tok[j].type == VB_TOK_PUNCT && tok[j].key_len == 1 &&
-             tok[j].key[0] == '-')
-        j++; /* "e-post" written "e - post" */
-      if (j >= n || (tok[j].type != VB_TOK_WORD && !(j == i && tok[j].type == VB_TOK_HASHTAG)))
-        break;
-      bool pre = term->prefix && w + 1 == term->n_words;
-      /* the first word was found by the stem map */
-      if (w > 0 && !word_matches(an, j, cb, &cb->w.v[term->word_begin + w], pre)) break;
+    size_t j = i + 1; /* past the first word */
+    bool ok = true;
+    for (size_t w = 1; ok && w < term->n_words; w++) {
+      j = w == 1 ? j1 : next_word(tok, n, j);
+      ok = j < n && word_matches(an, j, cb, &cb->w.v[term->word_begin + w],
+                                 term->prefix && w + 1 == term->n_words);
+      j++;
     }
-    if (w < term->n_words) continue;
+    if (!ok) continue;
     int rc = add_match(an, term->theme, i, j, term->exclude);
     if (rc) return rc;
     (*matched)++;
