@@ -21,6 +21,10 @@ int vb_analyzer_new(const vb_model *model, vb_analyzer **out) {
     if (!an->md || !an->mctx) rc = VB_ENOMEM;
   }
   if (rc == VB_OK) {
+    vb__strmap_init(&an->belief);
+    rc = vb__sentiment_init(an);
+  }
+  if (rc == VB_OK) {
     /* No user pattern may hang a run: bound backtracking and recursion depth. */
     pcre2_set_match_limit(an->mctx, 1000000);
     pcre2_set_depth_limit(an->mctx, 10000);
@@ -53,6 +57,7 @@ void vb_analyzer_free(vb_analyzer *an) {
   vb__free(an->lit_seen);
   vb__free(an->khash);
   vb__free(an->belief_before);
+  vb__strmap_free(&an->belief);
   vb__free(an->excl);
   vb__free(an->order);
   for (int l = 0; l < VB_LANG_COUNT; l++) vb__free(an->wcache[l]);

@@ -477,23 +477,26 @@ static int explain(vb_analyzer *an, int kind, size_t token, size_t token_end, si
 }
 
 /* Verbs of opinion that carry a negation into the clause after them ("I don't think it was
- * good" = "I think it was not good"): the team's list. */
-static bool is_belief_verb(const vb_token *t) {
-#define V(x) {x, sizeof x - 1}
-  static const struct {
-    const char *s;
-    size_t n;
-  } verbs[] = {
-      V("think"), V("believe"), V("feel"), V("find"), V("reckon"), V("suppose"), V("consider"),
-      V("expect"), V("tycker"), V("tyckte"), V("tror"), V("trodde"), V("anser"), V("tänker"),
-      V("känner"), V("upplever"), V("tycks"), V("synes"), V("syntes"), V("mener"), V("mente"),
-      V("føler"), V("oplever"), V("finder"), V("חושב"), V("חושבת"), V("חושבים"), V("חושבות"),
-      V("מאמין"), V("מאמינה"), V("מאמינים"), V("מרגיש"), V("מרגישה"), V("חשבתי"), V("הרגשתי")};
-#undef V
-  /* the length first: most words have none of these lengths' spelling */
-  for (size_t k = 0; k < sizeof verbs / sizeof verbs[0]; k++)
-    if (t->key_len == verbs[k].n && memcmp(t->key, verbs[k].s, verbs[k].n) == 0) return true;
-  return false;
+ * good" = "I think it was not good"): the team's list, in a map each analyzer builds once. */
+static const char *const belief_verbs[] = {
+    "think", "believe", "feel", "find", "reckon", "suppose", "consider", "expect", "tycker",
+    "tyckte", "tror", "trodde", "anser", "tänker", "känner", "upplever", "tycks", "synes",
+    "syntes", "mener", "mente", "føler", "oplever", "finder", "חושב", "חושבת", "חושבים", "חושבות",
+    "מאמין", "מאמינה", "מאמינים", "מרגיש", "מרגישה", "חשבתי", "הרגשתי"};
+
+int vb__sentiment_init(vb_analyzer *an) {
+  for (size_t k = 0; k < sizeof belief_verbs / sizeof belief_verbs[0]; k++) {
+    bool found;
+    if (vb__strmap_put(&an->belief, belief_verbs[k], strlen(belief_verbs[k]), 1, &found, NULL))
+      return VB_ENOMEM;
+  }
+  return VB_OK;
+}
+
+static bool is_belief_verb(const vb_analyzer *an, size_t i) {
+  const vb_token *t = &an->res.tokens[i];
+  uint32_t v;
+  return vb__strmap_get_h(&an->belief, t->key, t->key_len, an->khash[i], &v);
 }
 
 /* "Which one is better, the blue or the black?": a question that asks for a choice voices no
@@ -684,7 +687,7 @@ int vb__sentiment_run(vb_analyzer *an) {
   for (size_t i = 0, last = SIZE_MAX; i < n; i++) {
     if (i > 0 && tok[i].sentence != tok[i - 1].sentence) last = SIZE_MAX;
     an->belief_before[i] = last;
-    if (tok[i].type == VB_TOK_WORD && is_belief_verb(&tok[i])) last = i;
+    if (tok[i].type == VB_TOK_WORD && is_belief_verb(an, i)) last = i;
   }
 
   /* Pass 2: the rules, token by token, within the token's clause. */

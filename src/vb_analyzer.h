@@ -65,6 +65,7 @@ struct vb_analyzer {
   size_t cap_lit_seen;
   uint64_t *khash, *shash; /* per token: vb__hash() of its key and of its stem */
   size_t *belief_before;   /* per token: the nearest verb of opinion before it (sentiment.c) */
+  vb__strmap belief;       /* sentiment.c: the verbs of opinion */
   vb__wordslot *wcache[VB_LANG_COUNT]; /* sentiment.c: word_entry() */
   vb__match *excl;         /* themes.c: the exclusion matches, sorted */
   size_t cap_excl;
@@ -76,6 +77,8 @@ struct vb_analyzer {
   vb_result res;
 };
 
+/* sentiment.c: the analyzer's own tables (once, at creation). */
+int vb__sentiment_init(vb_analyzer *an);
 /* sentiment.c: fills tokens' valence and flags, clause and sentence scores, res.sentiment. */
 int vb__sentiment_run(vb_analyzer *an);
 /* themes.c: fills res.mentions. */
