@@ -302,7 +302,7 @@ static bool is_abbreviation(const unsigned char *w, size_t n) {
   for (size_t i = 0; i < n; i++) low[i] = (char)vb__ascii_lower(w[i]);
   low[n] = '\0';
   for (const char *const *a = abbreviations; *a; a++)
-    if (strcmp(*a, low) == 0) return true;
+    if ((*a)[0] == low[0] && strcmp(*a, low) == 0) return true;
   return false;
 }
 
@@ -339,7 +339,9 @@ static size_t extend_dotted(const scan *s, size_t start, size_t j) {
   if (j - start == 1 && s->p[start] >= 'A' && s->p[start] <= 'Z' && j + 2 < s->len &&
       s->p[j + 1] == ' ' && s->p[j + 2] >= 'A' && s->p[j + 2] <= 'Z')
     return j + 1;
-  /* a domain: word '.' tld, followed by neither a letter nor a digit */
+  /* a domain: word '.' tld, followed by neither a letter nor a digit (every tld is lower
+   * case: a sentence's full stop is followed by none) */
+  if (j + 1 >= s->len || s->p[j + 1] < 'a' || s->p[j + 1] > 'z') return j;
   for (const char *const *t = tlds; *t; t++) {
     size_t n = strlen(*t);
     if (j + 1 + n <= s->len && memcmp(s->p + j + 1, *t, n) == 0 &&
