@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "verbatim.h"
 
@@ -58,6 +59,47 @@ void out_abort(out *o);
 void json_str(FILE *fp, const char *s, size_t n);
 /* A number for JSON/TSV: fixed decimals, no "-0", "null" for NaN. */
 void put_num(FILE *fp, double v, int decimals);
+
+/* A growable byte buffer. annotate writes each batch's results into one and then into the
+ * output with a single fwrite: stdio's bookkeeping on every small write was an eighth of
+ * annotate's instructions. After a failed allocation `failed` is set and the contents are
+ * incomplete. Zero-initialised is empty; release it with obuf_free(). */
+typedef struct obuf {
+  char *p;
+  size_t len, cap;
+  bool failed;
+} obuf;
+
+/* The slow path of obuf_reserve: at least n more bytes of room, or false and failed set. */
+bool obuf_grow(obuf *b, size_t n);
+void obuf_free(obuf *b);
+
+/* Room for n more bytes at b->p + b->len; false when memory ran out. */
+static inline bool obuf_reserve(obuf *b, size_t n) {
+  return n <= b->cap - b->len || obuf_grow(b, n);
+}
+
+static inline void obuf_put(obuf *b, const char *s, size_t n) {
+  if (n == 0 || !obuf_reserve(b, n)) return;
+  memcpy(b->p + b->len, s, n);
+  b->len += n;
+}
+
+static inline void obuf_putc(obuf *b, char c) {
+  if (!obuf_reserve(b, 1)) return;
+  b->p[b->len++] = c;
+}
+
+/* Inlined, a string literal's strlen and copy are constants. */
+static inline void obuf_str(obuf *b, const char *s) { obuf_put(b, s, strlen(s)); }
+
+/* The same bytes as json_str, put_num and tsv_cell write. */
+void obuf_json_str(obuf *b, const char *s, size_t n);
+void obuf_num(obuf *b, double v, int decimals);
+void obuf_tsv_cell(obuf *b, const char *s, size_t n);
+/* Whole numbers in decimal, as printf's %zu and %ld. */
+void obuf_size(obuf *b, size_t v);
+void obuf_long(obuf *b, long v);
 /* A CSV cell, quoted when needed, with a leading ' when it would start a formula. */
 void csv_cell(FILE *fp, const char *s, size_t n, char delim);
 /* A TSV cell: TAB and newlines become spaces. */

@@ -96,29 +96,23 @@ static void progress(job *j, bool final) {
   fputs(final ? "\n" : "      ", stderr);
 }
 
-static void write_error_record(const job *j, FILE *fp, const char *id, size_t idlen, long line,
+static void write_error_record(const job *j, obuf *ob, const char *id, size_t idlen, long line,
                                const char *file, const char *what) {
   if (j->tsv) {
-    tsv_cell(fp, id, idlen);
-    fputs("\t\t\terror\t\n", fp);
+    obuf_tsv_cell(ob, id, idlen);
+    obuf_str(ob, "\t\t\terror\t\n");
     return;
   }
-  fputs("{\"id\": ", fp);
-  json_str(fp, id, idlen);
-  fputs(", \"error\": ", fp);
+  obuf_str(ob, "{\"id\": ");
+  obuf_json_str(ob, id, idlen);
+  obuf_str(ob, ", \"error\": ");
   if (!what) what = "error";
-  json_str(fp, what, strlen(what));
-  fputs(", \"file\": ", fp);
-  json_str(fp, file, strlen(file));
-  fprintf(fp, ", \"line\": %ld}\n", line);
-}
-
-/* A whole number without printf (the result lines are written millions of times). */
-static void put_size(FILE *fp, size_t v) {
-  char b[24];
-  int n = 0;
-  do b[n++] = (char)('0' + v % 10); while ((v /= 10) != 0);
-  while (n) putc(b[--n], fp);
+  obuf_json_str(ob, what, strlen(what));
+  obuf_str(ob, ", \"file\": ");
+  obuf_json_str(ob, file, strlen(file));
+  obuf_str(ob, ", \"line\": ");
+  obuf_long(ob, line);
+  obuf_str(ob, "}\n");
 }
 
 static const char *label_name(int label) {
@@ -134,7 +128,7 @@ static const char *explain_rule(int kind) {
 
 /* "explain": every token that carries valence with the steps that made it, every sentence
  * with its sum, punctuation and score, and the document score as their mean. */
-static void write_explain(FILE *fp, const vb_result *r) {
+static void write_explain(obuf *ob, const vb_result *r) {
   const vb_explain *x;
   size_t nx = vb_result_explain(r, &x);
   const vb_token *t;
@@ -143,7 +137,7 @@ static void write_explain(FILE *fp, const vb_result *r) {
   size_t ns = vb_result_sentences(r, &sp);
   size_t tl;
   const char *text = vb_result_text(r, &tl);
-  fputs(", \"explain\": {\"tokens\": [", fp);
+  obuf_str(ob, ", \"explain\": {\"tokens\": [");
   bool first = true;
   for (size_t k = 0; k < nx; k++) {
     if (x[k].kind == VB_EXPLAIN_PUNCT) continue;
@@ -153,91 +147,107 @@ static void write_explain(FILE *fp, const vb_result *r) {
     if (seen) continue;
     size_t i = x[k].token;
     size_t end = x[k].token_end > i ? x[k].token_end : i + 1;
-    fprintf(fp, "%s{\"token\": %zu, \"text\": ", first ? "" : ", ", i);
+    obuf_str(ob, first ? "{\"token\": " : ", {\"token\": ");
     first = false;
-    json_str(fp, text + t[i].start, t[end - 1].end - t[i].start);
-    fprintf(fp, ", \"sentence\": %u, \"valence\": ", t[i].sentence);
-    put_num(fp, t[i].valence, 6);
-    fputs(", \"steps\": [", fp);
+    obuf_size(ob, i);
+    obuf_str(ob, ", \"text\": ");
+    obuf_json_str(ob, text + t[i].start, t[end - 1].end - t[i].start);
+    obuf_str(ob, ", \"sentence\": ");
+    obuf_size(ob, t[i].sentence);
+    obuf_str(ob, ", \"valence\": ");
+    obuf_num(ob, t[i].valence, 6);
+    obuf_str(ob, ", \"steps\": [");
     bool fs = true;
     for (size_t q = k; q < nx; q++) {
       if (x[q].kind == VB_EXPLAIN_PUNCT || x[q].token != i) continue;
-      fprintf(fp, "%s{\"rule\": \"%s\", \"value\": ", fs ? "" : ", ", explain_rule(x[q].kind));
+      obuf_str(ob, fs ? "{\"rule\": \"" : ", {\"rule\": \"");
       fs = false;
-      put_num(fp, x[q].value, 6);
+      obuf_str(ob, explain_rule(x[q].kind));
+      obuf_str(ob, "\", \"value\": ");
+      obuf_num(ob, x[q].value, 6);
       if (x[q].kind == VB_EXPLAIN_BOOSTER || x[q].kind == VB_EXPLAIN_NEGATION ||
           x[q].kind == VB_EXPLAIN_CONTRAST) {
-        fputs(", \"by\": ", fp);
-        json_str(fp, text + t[x[q].other].start, t[x[q].other].end - t[x[q].other].start);
+        obuf_str(ob, ", \"by\": ");
+        obuf_json_str(ob, text + t[x[q].other].start, t[x[q].other].end - t[x[q].other].start);
       }
       if (x[q].source) {
-        fputs(", \"source\": ", fp);
-        json_str(fp, x[q].source, strlen(x[q].source));
-        fprintf(fp, ", \"line\": %ld", x[q].line);
+        obuf_str(ob, ", \"source\": ");
+        obuf_json_str(ob, x[q].source, strlen(x[q].source));
+        obuf_str(ob, ", \"line\": ");
+        obuf_long(ob, x[q].line);
       }
-      fputc('}', fp);
+      obuf_putc(ob, '}');
     }
-    fputs("]}", fp);
+    obuf_str(ob, "]}");
   }
-  fputs("], \"sentences\": [", fp);
+  obuf_str(ob, "], \"sentences\": [");
   for (size_t s = 0; s < ns; s++) {
     double sum = 0, punct = 0;
     for (size_t i = sp[s].tok_begin; i < sp[s].tok_end; i++) sum += t[i].valence;
     for (size_t k = 0; k < nx; k++)
       if (x[k].kind == VB_EXPLAIN_PUNCT && x[k].token == s) punct += x[k].value;
-    fprintf(fp, "%s{\"start\": %zu, \"end\": %zu, \"sum\": ", s ? ", " : "", sp[s].start,
-            sp[s].end);
-    put_num(fp, sum, 6);
-    fputs(", \"punct\": ", fp);
-    put_num(fp, punct, 6);
-    fputs(", \"score\": ", fp);
-    put_num(fp, sp[s].sentiment, 6);
-    fputc('}', fp);
+    obuf_str(ob, s ? ", {\"start\": " : "{\"start\": ");
+    obuf_size(ob, sp[s].start);
+    obuf_str(ob, ", \"end\": ");
+    obuf_size(ob, sp[s].end);
+    obuf_str(ob, ", \"sum\": ");
+    obuf_num(ob, sum, 6);
+    obuf_str(ob, ", \"punct\": ");
+    obuf_num(ob, punct, 6);
+    obuf_str(ob, ", \"score\": ");
+    obuf_num(ob, sp[s].sentiment, 6);
+    obuf_putc(ob, '}');
   }
-  fputs("], \"rule\": \"valence = ((entry + prefix + boosters + caps + elongation) x negation) "
-        "x contrast x question; sentence score = S / sqrt(S^2 + 15) with S = sum + punct; document = "
-        "the same of (sum of S) / sqrt(k), k = sentences with S != 0\"}", fp);
+  obuf_str(ob, "], \"rule\": \"valence = ((entry + prefix + boosters + caps + elongation) x "
+               "negation) x contrast x question; sentence score = S / sqrt(S^2 + 15) with S = "
+               "sum + punct; document = the same of (sum of S) / sqrt(k), k = sentences with S "
+               "!= 0\"}");
 }
 
-static void write_result(const job *j, FILE *fp, const char *id, size_t idlen, const vb_result *r) {
+static void write_result(const job *j, obuf *ob, const char *id, size_t idlen,
+                         const vb_result *r) {
   const vb_sentiment *s = vb_result_sentiment(r);
   const vb_mention *me;
   size_t nm = vb_result_mentions(r, &me);
   if (j->tsv) {
-    tsv_cell(fp, id, idlen);
-    fprintf(fp, "\t%s\t", vb_lang_code(vb_result_lang(r)));
-    put_num(fp, s->score, 4);
-    fprintf(fp, "\t%s\t", label_name(s->label));
+    obuf_tsv_cell(ob, id, idlen);
+    obuf_putc(ob, '\t');
+    obuf_str(ob, vb_lang_code(vb_result_lang(r)));
+    obuf_putc(ob, '\t');
+    obuf_num(ob, s->score, 4);
+    obuf_putc(ob, '\t');
+    obuf_str(ob, label_name(s->label));
+    obuf_putc(ob, '\t');
     /* themes in order of first mention, each once */
     size_t printed = 0;
     for (size_t i = 0; i < nm; i++) {
       bool seen = false;
       for (size_t k = 0; k < i && !seen; k++) seen = me[k].theme == me[i].theme;
       if (seen) continue;
-      if (printed++) putc('|', fp);
-      fputs(vb_model_theme_id(j->m, me[i].theme), fp);
+      if (printed++) obuf_putc(ob, '|');
+      obuf_str(ob, vb_model_theme_id(j->m, me[i].theme));
     }
-    putc('\n', fp);
+    obuf_putc(ob, '\n');
     return;
   }
-  fputs("{\"id\": ", fp);
-  json_str(fp, id, idlen);
-  fputs(", \"lang\": \"", fp);
-  fputs(vb_lang_code(vb_result_lang(r)), fp);
-  fputs("\", \"sentiment\": {\"score\": ", fp);
-  put_num(fp, s->score, 4);
-  fputs(", \"label\": \"", fp);
-  fputs(label_name(s->label), fp);
-  fputs("\", \"pos\": ", fp);
-  put_num(fp, s->pos, 3);
-  fputs(", \"neg\": ", fp);
-  put_num(fp, s->neg, 3);
-  fputs(", \"neu\": ", fp);
-  put_num(fp, s->neu, 3);
-  fputs(", \"level\": ", fp);
-  if (s->level < 0) putc('-', fp);
-  put_size(fp, (size_t)(s->level < 0 ? -s->level : s->level));
-  fputs(s->mixed ? ", \"mixed\": true}, \"themes\": [" : ", \"mixed\": false}, \"themes\": [", fp);
+  obuf_str(ob, "{\"id\": ");
+  obuf_json_str(ob, id, idlen);
+  obuf_str(ob, ", \"lang\": \"");
+  obuf_str(ob, vb_lang_code(vb_result_lang(r)));
+  obuf_str(ob, "\", \"sentiment\": {\"score\": ");
+  obuf_num(ob, s->score, 4);
+  obuf_str(ob, ", \"label\": \"");
+  obuf_str(ob, label_name(s->label));
+  obuf_str(ob, "\", \"pos\": ");
+  obuf_num(ob, s->pos, 3);
+  obuf_str(ob, ", \"neg\": ");
+  obuf_num(ob, s->neg, 3);
+  obuf_str(ob, ", \"neu\": ");
+  obuf_num(ob, s->neu, 3);
+  obuf_str(ob, ", \"level\": ");
+  obuf_long(ob, s->level);
+  obuf_str(ob, s->mixed ? ", \"mixed\": true}, \"themes\": ["
+                        : ", \"mixed\": false}, \"themes\": [");
   bool first_theme = true;
   for (size_t i = 0; i < nm; i++) {
     bool seen = false;
@@ -250,29 +260,28 @@ static void write_result(const job *j, FILE *fp, const char *id, size_t idlen, c
         sum += me[k].sentiment;
         cnt++;
       }
-    if (!first_theme) fputs(", ", fp);
+    obuf_str(ob, first_theme ? "{\"theme\": " : ", {\"theme\": ");
     first_theme = false;
-    fputs("{\"theme\": ", fp);
     const char *tid = vb_model_theme_id(j->m, me[i].theme);
-    json_str(fp, tid, strlen(tid));
-    fputs(", \"sentiment\": ", fp);
-    put_num(fp, sum / (double)cnt, 4);
-    fputs(", \"spans\": [", fp);
+    obuf_json_str(ob, tid, strlen(tid));
+    obuf_str(ob, ", \"sentiment\": ");
+    obuf_num(ob, sum / (double)cnt, 4);
+    obuf_str(ob, ", \"spans\": [");
     bool first_span = true;
     for (size_t k = i; k < nm; k++) {
       if (me[k].theme != me[i].theme) continue;
-      fputs(first_span ? "[" : ", [", fp);
-      put_size(fp, me[k].start);
-      fputs(", ", fp);
-      put_size(fp, me[k].end);
-      putc(']', fp);
+      obuf_str(ob, first_span ? "[" : ", [");
+      obuf_size(ob, me[k].start);
+      obuf_str(ob, ", ");
+      obuf_size(ob, me[k].end);
+      obuf_putc(ob, ']');
       first_span = false;
     }
-    fputs("]}", fp);
+    obuf_str(ob, "]}");
   }
-  fputc(']', fp);
-  if (j->o.explain) write_explain(fp, r);
-  fputs("}\n", fp);
+  obuf_putc(ob, ']');
+  if (j->o.explain) write_explain(ob, r);
+  obuf_str(ob, "}\n");
 }
 
 
@@ -281,7 +290,7 @@ static void write_result(const job *j, FILE *fp, const char *id, size_t idlen, c
  * The main thread reads records and does everything that reports to standard error (scores,
  * language codes, reader problems), so messages keep their input order. It copies each
  * record's id and text into a batch; a worker analyses the batch with its own analyzer, writes
- * the results into the batch's memory stream and adds them to its own aggregate. Batches are
+ * the results into the batch's buffer and adds them to its own aggregate. Batches are
  * written out in the order they were read, so the output is the same for any number of
  * workers. The aggregates are merged at the end: a vb_agg does not depend on the order of its
  * records (it holds counts and sums), which the merge of split runs already relies on.
@@ -308,9 +317,7 @@ typedef struct batch {
   size_t n, cap;
   char *data; /* ids, texts and error messages, back to back */
   size_t len, cap_data;
-  FILE *fp;   /* the results, a memory stream over out/out_len */
-  char *out;
-  size_t out_len;
+  obuf out;   /* the results, written out with one fwrite */
   size_t analysed, errors, by_lang[VB_LANG_COUNT];
   int status;
   bool done;
@@ -354,10 +361,9 @@ static int batch_put(batch *b, const char *s, size_t n, size_t *off) {
   return 0;
 }
 
-/* Analyses a batch: results into its stream, scores into the worker's aggregate. */
+/* Analyses a batch: results into its buffer, scores into the worker's aggregate. */
 static void batch_run(worker *w, batch *b) {
   const job *j = w->pool->j;
-  flockfile(b->fp); /* once per batch, not once per call (with threads, stdio locks each call) */
   for (size_t i = 0; i < b->n && b->status == EXIT_OK; i++) {
     const item *it = &b->items[i];
     const char *id = b->data + it->id_off;
@@ -387,10 +393,10 @@ static void batch_run(worker *w, batch *b) {
     if (r) {
       b->analysed++;
       b->by_lang[vb_result_lang(r)]++;
-      if (j->annotate) write_result(j, b->fp, id, it->id_len, r);
+      if (j->annotate) write_result(j, &b->out, id, it->id_len, r);
     } else {
       b->errors++;
-      if (j->annotate) write_error_record(j, b->fp, id, it->id_len, it->line, it->file, err_text);
+      if (j->annotate) write_error_record(j, &b->out, id, it->id_len, it->line, it->file, err_text);
     }
     vb_agg_record ar = {0};
     agg_input_record(&it->av, it->av.seg ? b->data + it->seg_off : NULL, &ar);
@@ -405,8 +411,7 @@ static void batch_run(worker *w, batch *b) {
     ar.id_len = it->id_len;
     if (vb_agg_add_record(w->agg, &ar)) b->status = EXIT_INTERNAL;
   }
-  if (fflush(b->fp)) b->status = EXIT_INTERNAL;
-  funlockfile(b->fp);
+  if (b->out.failed) b->status = EXIT_INTERNAL; /* out of memory */
 }
 
 static void *worker_main(void *arg) {
@@ -445,10 +450,6 @@ static int pool_start(job *j) {
   pthread_mutex_init(&p->mu, NULL);
   pthread_cond_init(&p->work, NULL);
   pthread_cond_init(&p->done, NULL);
-  for (size_t k = 0; k < p->n_batches; k++) {
-    p->b[k].fp = open_memstream(&p->b[k].out, &p->b[k].out_len);
-    if (!p->b[k].fp) return EXIT_INTERNAL;
-  }
   for (int k = 0; k < p->n_workers; k++) {
     worker *w = &p->w[k];
     w->pool = p;
@@ -478,7 +479,7 @@ static int pool_write_one(pool *p) {
   }
   int status = b->status;
   /* a short write leaves the stream's error flag set: out_close reports it */
-  if (status == EXIT_OK && b->out_len) (void)fwrite(b->out, 1, b->out_len, j->out.fp);
+  if (status == EXIT_OK && b->out.len) (void)fwrite(b->out.p, 1, b->out.len, j->out.fp);
   j->analysed += b->analysed;
   j->errors += b->errors;
   for (int l = 0; l < VB_LANG_COUNT; l++) j->by_lang[l] += b->by_lang[l];
@@ -486,8 +487,7 @@ static int pool_write_one(pool *p) {
   memset(b->by_lang, 0, sizeof b->by_lang);
   b->status = EXIT_OK;
   b->done = false;
-  if (fseeko(b->fp, 0, SEEK_SET)) status = EXIT_INTERNAL;
-  b->out_len = 0;
+  b->out.len = 0; /* its memory is kept for the next batch */
   p->written++;
   return status;
 }
@@ -576,8 +576,7 @@ static int pool_finish(job *j) {
     pthread_cond_destroy(&p->done);
   }
   for (size_t k = 0; p->b && k < p->n_batches; k++) {
-    if (p->b[k].fp) fclose(p->b[k].fp);
-    free(p->b[k].out);
+    obuf_free(&p->b[k].out);
     free(p->b[k].items);
     free(p->b[k].data);
   }

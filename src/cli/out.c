@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -144,37 +145,47 @@ int out_close(out *o) {
   return EXIT_OK;
 }
 
+/* The JSON escape of each byte: 0 for none, else the character after the backslash, 'u' for
+ * \u00XX. The control characters, DEL, the quote and the backslash are escaped. */
+static const char json_esc[256] = {
+    'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 't', 'n', 'u', 'u', 'r', 'u', 'u',
+    'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u',
+    ['"'] = '"', ['\\'] = '\\', [0x7F] = 'u'};
+static const char hex_digit[] = "0123456789abcdef";
+
 void json_str(FILE *fp, const char *s, size_t n) {
-  static const char hex[] = "0123456789abcdef";
   putc('"', fp);
   size_t run = 0;
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
-    if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7F) continue;
+    char e = json_esc[c];
+    if (!e) continue;
     fwrite(s + run, 1, i - run, fp);
     run = i + 1;
-    switch (c) {
-    case '"': fputs("\\\"", fp); break;
-    case '\\': fputs("\\\\", fp); break;
-    case '\n': fputs("\\n", fp); break;
-    case '\r': fputs("\\r", fp); break;
-    case '\t': fputs("\\t", fp); break;
-    default:
-      fputs("\\u00", fp);
-      putc(hex[c >> 4], fp);
-      putc(hex[c & 15], fp);
+    putc('\\', fp);
+    putc(e, fp);
+    if (e == 'u') {
+      fputs("00", fp);
+      putc(hex_digit[c >> 4], fp);
+      putc(hex_digit[c & 15], fp);
     }
   }
   fwrite(s + run, 1, n - run, fp);
   putc('"', fp);
 }
 
-void put_num(FILE *fp, double v, int decimals) {
+/* The most fmt_num writes: printf's output for huge values is cut at this size, as it always
+ * was (the terminating NUL included). */
+enum { NUM_MAX = 64 };
+
+/* Writes v with `decimals` decimals into d (at most NUM_MAX bytes, not terminated) and returns
+ * the length: printf's "%.*f", then the fraction's trailing zeros and a bare "-0" removed, and
+ * "null" for NaN and infinities. */
+static size_t fmt_num(char *d, double v, int decimals) {
   if (isnan(v) || isinf(v)) {
-    fputs("null", fp);
-    return;
+    memcpy(d, "null", 4);
+    return 4;
   }
-  char b[64];
   /* Fast path: scaled to an integer and written digit by digit. printf rounds the exact
    * binary value half to even; nearbyint() does the same on the scaled value, which differs
    * only where the scaling itself rounded, that is near a tie: those go to snprintf. */
@@ -184,29 +195,120 @@ void put_num(FILE *fp, double v, int decimals) {
   double r = nearbyint(x);
   if (fast && fabs(x) < 1e15 && fabs(fabs(x - r) - 0.5) > 1e-6) {
     unsigned long long u = (unsigned long long)fabs(r);
-    char d[32];
+    /* the fraction's trailing zeros are dropped before the digits are made; a negative r is
+     * at most -1, so there is no "-0" here */
+    int frac = decimals;
+    for (; frac > 0 && u % 10 == 0; frac--) u /= 10;
+    char t[24];
     int nd = 0;
-    for (; u || nd <= decimals; u /= 10) d[nd++] = (char)('0' + u % 10);
-    char *p = b;
+    for (; u || nd <= frac; u /= 10) t[nd++] = (char)('0' + u % 10);
+    char *p = d;
     if (r < 0) *p++ = '-';
-    for (int i = nd - 1; i >= decimals; i--) *p++ = d[i];
-    if (decimals > 0) {
+    for (int i = nd - 1; i >= frac; i--) *p++ = t[i];
+    if (frac > 0) {
       *p++ = '.';
-      for (int i = decimals - 1; i >= 0; i--) *p++ = d[i];
+      for (int i = frac - 1; i >= 0; i--) *p++ = t[i];
     }
-    *p = '\0';
-  } else {
-    snprintf(b, sizeof b, "%.*f", decimals, v);
+    return (size_t)(p - d);
   }
-  /* trim trailing zeros, and "-0" */
-  char *dot = strchr(b, '.');
-  if (dot) {
-    char *e = b + strlen(b) - 1;
-    while (e > dot && *e == '0') *e-- = '\0';
-    if (e == dot) *e = '\0';
+  snprintf(d, NUM_MAX, "%.*f", decimals, v);
+  size_t n = strlen(d);
+  if (memchr(d, '.', n)) {
+    while (d[n - 1] == '0') n--;
+    if (d[n - 1] == '.') n--;
   }
-  if (!strcmp(b, "-0")) strcpy(b, "0");
-  fputs(b, fp);
+  if (n == 2 && d[0] == '-' && d[1] == '0') {
+    d[0] = '0';
+    n = 1;
+  }
+  return n;
+}
+
+void put_num(FILE *fp, double v, int decimals) {
+  char b[NUM_MAX];
+  fwrite(b, 1, fmt_num(b, v, decimals), fp);
+}
+
+bool obuf_grow(obuf *b, size_t n) {
+  if (b->failed) return false;
+  size_t cap = b->cap ? b->cap : 4096;
+  while (cap - b->len < n) {
+    if (cap > SIZE_MAX / 2) {
+      b->failed = true;
+      return false;
+    }
+    cap *= 2;
+  }
+  char *p = realloc(b->p, cap);
+  if (!p) {
+    b->failed = true;
+    return false;
+  }
+  b->p = p;
+  b->cap = cap;
+  return true;
+}
+
+void obuf_free(obuf *b) {
+  free(b->p);
+  memset(b, 0, sizeof *b);
+}
+
+void obuf_json_str(obuf *b, const char *s, size_t n) {
+  /* Room for the whole string and its quotes is made once; each escape makes room again for
+   * itself (at most 6 bytes) and everything after it. Runs without escapes are copied. */
+  if (!obuf_reserve(b, n + 2)) return;
+  b->p[b->len++] = '"';
+  size_t run = 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    char e = json_esc[c];
+    if (!e) continue;
+    if (!obuf_reserve(b, n - run + 6)) return;
+    char *d = b->p + b->len;
+    memcpy(d, s + run, i - run);
+    d += i - run;
+    run = i + 1;
+    *d++ = '\\';
+    *d++ = e;
+    if (e == 'u') {
+      *d++ = '0';
+      *d++ = '0';
+      *d++ = hex_digit[c >> 4];
+      *d++ = hex_digit[c & 15];
+    }
+    b->len = (size_t)(d - b->p);
+  }
+  if (n > run) memcpy(b->p + b->len, s + run, n - run);
+  b->len += n - run;
+  b->p[b->len++] = '"';
+}
+
+void obuf_num(obuf *b, double v, int decimals) {
+  if (!obuf_reserve(b, NUM_MAX)) return;
+  b->len += fmt_num(b->p + b->len, v, decimals);
+}
+
+void obuf_tsv_cell(obuf *b, const char *s, size_t n) {
+  if (!obuf_reserve(b, n)) return;
+  char *d = b->p + b->len;
+  for (size_t i = 0; i < n; i++) {
+    char c = s[i];
+    d[i] = (c == '\t' || c == '\n' || c == '\r') ? ' ' : c;
+  }
+  b->len += n;
+}
+
+void obuf_size(obuf *b, size_t v) {
+  char t[24];
+  size_t i = sizeof t;
+  do t[--i] = (char)('0' + v % 10); while ((v /= 10) != 0);
+  obuf_put(b, t + i, sizeof t - i);
+}
+
+void obuf_long(obuf *b, long v) {
+  if (v < 0) obuf_putc(b, '-');
+  obuf_size(b, v < 0 ? 0UL - (unsigned long)v : (unsigned long)v);
 }
 
 void csv_cell(FILE *fp, const char *s, size_t n, char delim) {
