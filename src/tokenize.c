@@ -421,7 +421,7 @@ static int push(vb__toks *out, size_t start, size_t end, int type, uint16_t flag
   return VB_OK;
 }
 
-int vb__tokenize(const char *text, size_t len, vb__toks *out) {
+static int tokenize(const char *text, size_t len, vb__toks *out, bool plain_words) {
   scan s = {(const unsigned char *)text, len};
   out->n = 0;
   if (len > UINT32_MAX) return VB_ELIMIT;
@@ -433,6 +433,25 @@ int vb__tokenize(const char *text, size_t len, vb__toks *out) {
     if (c0 == ' ') { /* the most common byte between tokens */
       i++;
       continue;
+    }
+    /* Most tokens are a lower-case ASCII word ended by a space, a comma, '!', '?', ')' or a
+     * line break: what the general path below would find, without its tries. Words starting
+     * with x or o (emoticons such as "xD", "o_O") and texts with an '@' (e-mail addresses) take
+     * the general path, as does every word ended by anything else ('.', an apostrophe, a
+     * hyphen, a capital, a digit, a non-ASCII letter). */
+    if (plain_words && c0 >= 'a' && c0 <= 'z' && c0 != 'x' && c0 != 'o' && !has_at) {
+      size_t j = i + 1, run = 1;
+      bool elongated = false;
+      for (; j < len && s.p[j] >= 'a' && s.p[j] <= 'z'; j++) {
+        run = s.p[j] == s.p[j - 1] ? run + 1 : 1;
+        elongated |= run >= 3;
+      }
+      unsigned char e = j < len ? s.p[j] : ' ';
+      if (e == ' ' || e == ',' || e == '!' || e == '?' || e == ')' || e == '\n' || e == '\r') {
+        if (push(out, i, j, VB_TOK_WORD, elongated ? VB_TOKF_ELONGATED : 0)) return VB_ENOMEM;
+        i = j;
+        continue;
+      }
     }
     size_t adv;
     int32_t cp = cp_at(&s, i, &adv);
@@ -493,4 +512,12 @@ int vb__tokenize(const char *text, size_t len, vb__toks *out) {
     i += n;
   }
   return VB_OK;
+}
+
+int vb__tokenize(const char *text, size_t len, vb__toks *out) {
+  return tokenize(text, len, out, true);
+}
+
+int vb__tokenize_general(const char *text, size_t len, vb__toks *out) {
+  return tokenize(text, len, out, false);
 }

@@ -36,6 +36,8 @@ typedef struct vb__toks {
 
 /* Splits text into tokens (appended to `out`, which is emptied first). */
 int vb__tokenize(const char *text, size_t len, vb__toks *out);
+/* The same without the fast path for plain lower-case words (tests compare the two). */
+int vb__tokenize_general(const char *text, size_t len, vb__toks *out);
 /* Non-zero when the code point is an emoji or pictograph. */
 bool vb__is_emoji_cp(int32_t cp);
 

@@ -371,6 +371,45 @@ static void test_spans_cover_the_text(void **state) {
   }
 }
 
+/* The fast path for plain lower-case words must find exactly the tokens the general path
+ * finds: random texts built from fragments chosen to sit at its edges (emoticon letters, URL
+ * and domain starts, e-mail, abbreviations, elongation, every kind of word end). */
+static void test_plain_word_path_matches_general(void **state) {
+  (void)state;
+  static const char *const frag[] = {
+      "a", "b", "x", "o", "h", "w", "e", "good", "http", "://", "www", "www.", ".", "..", "@",
+      "@ab", "xD", "xP", "o_O", "o.O", ":)", ":-(", "<3", "!", "!!!", "?", ")", "(", "\n", "\r\n",
+      " ", "  ", "\t", ",", ";", ":", "'", "'s", "-", "_", "\"", "ä", "ø", "ש", "צה\"ל", "1", "24/7",
+      "2", "#", "#tag", "A", "Z", "aaa", "sooo", "com", "se", "http://a.se", "lumo.se", "e.g.",
+      "dr.", "Dr.", "etc.", "t.ex.", "&lt;3", "&amp;", "8)", "😀", "wi-fi", "don't", "\xE2\x80\x99"};
+  const size_t nf = sizeof frag / sizeof frag[0];
+  uint64_t seed = 0x9E3779B97F4A7C15ULL;
+  char buf[512];
+  vb__toks a = {0}, b = {0};
+  for (int round = 0; round < 20000; round++) {
+    size_t len = 0;
+    seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+    int parts = 1 + (int)(seed % 12);
+    for (int k = 0; k < parts; k++) {
+      seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+      const char *f = frag[seed % nf];
+      size_t fl = strlen(f);
+      if (len + fl >= sizeof buf) break;
+      memcpy(buf + len, f, fl);
+      len += fl;
+    }
+    assert_int_equal(vb__tokenize(buf, len, &a), VB_OK);
+    assert_int_equal(vb__tokenize_general(buf, len, &b), VB_OK);
+    if (a.n != b.n) fail_msg("token count differs on \"%.*s\"", (int)len, buf);
+    for (size_t i = 0; i < a.n; i++)
+      if (a.v[i].start != b.v[i].start || a.v[i].end != b.v[i].end ||
+          a.v[i].type != b.v[i].type || a.v[i].flags != b.v[i].flags)
+        fail_msg("token %zu differs on \"%.*s\"", i, (int)len, buf);
+  }
+  vb__free(a.v);
+  vb__free(b.v);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_english_words),
@@ -388,6 +427,7 @@ int main(void) {
       cmocka_unit_test(test_emoticon_after_non_ascii_letter),
       cmocka_unit_test(test_blanks_and_reuse),
       cmocka_unit_test(test_spans_cover_the_text),
+      cmocka_unit_test(test_plain_word_path_matches_general),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
