@@ -61,9 +61,9 @@ void json_str(FILE *fp, const char *s, size_t n);
 void put_num(FILE *fp, double v, int decimals);
 
 /* A growable byte buffer. annotate writes each batch's results into one and then into the
- * output with a single fwrite: stdio's bookkeeping on every small write was an eighth of
- * annotate's instructions. After a failed allocation `failed` is set and the contents are
- * incomplete. Zero-initialised is empty; release it with obuf_free(). */
+ * output with a single fwrite: stdio calls for every field on a memory stream were 5% of
+ * annotate's instructions, 13% with --explain. After a failed allocation `failed` is set and
+ * the contents are incomplete. Zero-initialised is empty; release it with obuf_free(). */
 typedef struct obuf {
   char *p;
   size_t len, cap;
