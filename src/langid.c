@@ -4,15 +4,20 @@
  * Hebrew is decided by script: a text whose letters are mostly Hebrew is Hebrew, even one word
  * long. Among sv, da and en, votes are added up:
  *  1. words: about 1,900 English, 1,300 Swedish and 1,200 Danish words the team listed
- *     (langid_words.h); a word is one vote, shared among the languages that list it;
+ *     (langid_words.h); a word is one vote, shared among the languages that list it (Danish
+ *     "er" gives three quarters of its vote to Danish unless a preposition comes before it);
+ *     a word lengthened by a letter written three times ("sooooo", "yesss") is the listed
+ *     word it lengthens;
  *  2. letters: ä ö (Swedish) against æ ø (Danish), å for both;
  *  3. spelling: half a vote for a word in no list whose spelling belongs to one language
- *     (Danish hv- and -erne, Swedish -arna and -het, English w, -ly and 's: spelling()), or
- *     that is an English inflection of a word only English lists (boxes, delayed);
+ *     (Danish hv- and -erne, Swedish -arna and -het, English w, -ly, 's and ordinals such as
+ *     22nd: spelling()), or that is an English inflection of a word only English lists
+ *     (boxes, delayed);
  *  4. the caller's votes (the analyzer adds the words each language's lexicon knows);
  * and, only when these leave no language a vote ahead:
  *  5. compounds: half a vote for a Swedish or Danish word that starts or ends with a listed
- *     one (leveringstiden, kundeservicemedarbejderen);
+ *     one (leveringstiden, kundeservicemedarbejderen), unless it is an English inflection
+ *     (hundreds is not hund + reds);
  *  6. character n-grams: a likelihood model over libexttextcat's profiles of the three
  *     languages (the counts of their 400 most frequent 1-5 letter n-grams), up to two votes
  *     by the lead of the likeliest language (gram_likelihood()). It replaces libexttextcat's
@@ -21,8 +26,10 @@
  * A text with too little evidence (no language at a vote, or none half a vote ahead) gets
  * the caller's default language or "und" rather than a guess, unless the English lean holds
  * (english_lean(): a short text of words English shares with Swedish and Danish, with nothing
- * of theirs and something English of its own, such as "sent in time"). A text of names alone
- * (every word capitalised, no listed word) is too short to tell whatever its spelling. Without
+ * of theirs and something English of its own, such as "sent in time", or a short text whose
+ * only evidence is words that the English lexicon alone knows, such as "Yikes!"). A text of
+ * names alone (every word capitalised, no listed word) is too short to tell whatever its
+ * spelling; so is laughter (haha), and a URL or e-mail address has no words at all. Without
  * the profile files (libexttextcat-data) the n-gram votes are left out and the rest works as
  * before.
  */
@@ -48,6 +55,7 @@
 #define MARGIN 0.5    /* and this lead over the next */
 #define CLEAR_LEAD 1.0 /* a lead in words and letters that n-grams and compounds do not change */
 #define LEAN (1u << 30) /* in a word's mask: an English function word of en_lean_words */
+#define DA_LEAN (1u << 29) /* in a word's mask: a word of da_lean_words */
 
 struct vb__langid {
   vb__strmap words; /* key -> bit mask of languages (1 << vb_lang) */
@@ -176,7 +184,8 @@ int vb__langid_new(vb__langid **out) {
   } lists[] = {{en_words, 1u << VB_LANG_EN},
                {sv_words, 1u << VB_LANG_SV},
                {da_words, 1u << VB_LANG_DA},
-               {en_lean_words, LEAN}};
+               {en_lean_words, LEAN},
+               {da_lean_words, DA_LEAN}};
   for (size_t l = 0; l < sizeof lists / sizeof lists[0]; l++) {
     for (const char *const *line = lists[l].words; *line; line++) {
       /* a line holds words separated by single spaces */
@@ -215,6 +224,7 @@ void vb__langid_free(vb__langid *li) {
  * English w and -ly ...); on the UD treebanks each one is found at least nine times out of ten
  * in words of its own language. */
 #define CUE (1u << 31)
+#define ELONG (1u << 28) /* from spelling(): a letter three times in a row */
 static inline int langs_in(uint32_t mask) {
   return (int)((mask >> VB_LANG_EN & 1) + (mask >> VB_LANG_SV & 1) + (mask >> VB_LANG_DA & 1));
 }
@@ -235,6 +245,13 @@ static uint32_t spelling(const char *s, size_t n) {
   if (n < 3) return 0;
   const uint32_t EN = 1u << VB_LANG_EN, SV = 1u << VB_LANG_SV, DA = 1u << VB_LANG_DA;
   uint32_t m = 0;
+  if (s[0] >= '0' && s[0] <= '9') { /* English ordinals: 1st 2nd 3rd 22th (sv 1:a 3:e, da 1.) */
+    size_t d = 1;
+    while (d < n && s[d] >= '0' && s[d] <= '9') d++;
+    if (d + 2 == n && (memcmp(s + d, "st", 2) == 0 || memcmp(s + d, "nd", 2) == 0 ||
+                       memcmp(s + d, "rd", 2) == 0 || memcmp(s + d, "th", 2) == 0))
+      return EN | CUE;
+  }
   if (s[0] == 'h' && s[1] == 'v') m |= DA;
   if (n >= 5 && s[0] == 'o' && s[1] == 'p' && s[2] && strchr("sldfghkrnbmvj", s[2])) m |= DA;
   if (n >= 5 && s[0] == 'u' && s[1] == 'd' && s[2] && strchr("sldfghkrnbmvjtp", s[2])) m |= DA;
@@ -242,6 +259,7 @@ static uint32_t spelling(const char *s, size_t n) {
   if (n >= 5 && s[0] == 'u' && s[1] == 't' && s[2] && strchr("bvsfgklndp", s[2])) m |= SV;
   for (size_t i = 0; i + 1 < n; i++) {
     char a = s[i], b = s[i + 1];
+    if (a == b && i + 2 < n && s[i + 2] == a) m |= ELONG;
     if (a == 'w' || b == 'w' || (a == 'o' && b == 'o') || (a == 'q' && b == 'u')) m |= EN;
     else if ((a == 'k' && b == 'k') || (a == 'd' && b == 't')) m |= DA;
     else if (a == 's' && b == 'k' && i + 3 < n && s[i + 2] == 'a')
@@ -301,7 +319,7 @@ static uint32_t spelling(const char *s, size_t n) {
   default:
     break;
   }
-  return m ? m | CUE : 0;
+  return (m & ~ELONG) ? m | CUE : m;
 }
 
 /* The votes of a text, and what kind of evidence they came from. */
@@ -313,25 +331,37 @@ typedef struct {
   int en_spelled;  /* unlisted words spelled as English alone (-ed, -ly, w ...) */
   int en_listed;   /* listed words English has, alone or shared */
   int en_function; /* those of them in en_lean_words */
+  bool lex_en;     /* the caller's votes are English alone: words only its English lexicon knows */
+  bool lex_all;    /* and every word of the text is one of them */
 } tally;
 
 /* Adds the votes of one word: a listed word's vote, shared by the languages that list it, or
  * half a vote for its spelling. The parts of a hyphenated word that is not listed
  * (politi-pengeafpresning) count as words of their own. */
 static void add_votes(uint32_t mask, tally *t) {
-  static const double share[4] = {0, 1.0, 1.0 / 2, 1.0 / 3};
-  const uint32_t EN = 1u << VB_LANG_EN;
-  double w = share[langs_in(mask)] * (mask & CUE ? 0.5 : 1.0);
-  t->listed += !(mask & CUE);
-  for (int l = VB_LANG_EN; l <= VB_LANG_DA; l++)
-    if (mask & (1u << l)) t->score[l] += w;
-  if (!(mask & EN)) {
-    t->nordic = t->nordic || langs_in(mask) > 0;
-  } else if (mask & CUE) {
-    t->en_spelled += langs_in(mask) == 1;
+  /* by the languages that list the word (bit 0 en, 1 sv, 2 da): how many, and the share of each */
+  static const int count[8] = {0, 1, 1, 2, 1, 2, 2, 3};
+  static const double share[8] = {0, 1.0, 1.0, 1.0 / 2, 1.0, 1.0 / 2, 1.0 / 2, 1.0 / 3};
+  _Static_assert(VB_LANG_SV == VB_LANG_EN + 1 && VB_LANG_DA == VB_LANG_EN + 2, "en sv da in a row");
+  uint32_t langs = (mask >> VB_LANG_EN) & 7;
+  int k = count[langs];
+  bool cue = (mask & CUE) != 0;
+  double w = share[langs] * (cue ? 0.5 : 1.0);
+  t->listed += !cue;
+  t->score[VB_LANG_EN] += (langs & 1) ? w : 0;
+  t->score[VB_LANG_SV] += (langs & 2) ? w : 0;
+  t->score[VB_LANG_DA] += (langs & 4) ? w : 0;
+  if (mask & DA_LEAN) { /* three quarters of the vote to Danish */
+    t->score[VB_LANG_SV] -= w / 2;
+    t->score[VB_LANG_DA] += w / 2;
+  }
+  if (!(langs & 1)) {
+    t->nordic = t->nordic || k > 0;
+  } else if (cue) {
+    t->en_spelled += k == 1;
   } else {
     t->en_listed++;
-    t->en_only += langs_in(mask) == 1;
+    t->en_only += k == 1;
     t->en_function += (mask & LEAN) != 0;
   }
 }
@@ -375,7 +405,41 @@ static bool english_inflection(const vb__langid *li, const char *s, size_t n) {
   return false;
 }
 
-/* The votes of a word that is not listed: its hyphenated parts as words, or its spelling. */
+/* Whether a word is a preposition of Swedish or Danish that the Swedish pronoun "er" (you,
+ * your) follows ("hej på er", "tack till er", "med er"): after one, "er" is not Danish "is". */
+static bool preposition(const char *s, size_t n) {
+  static const char *const preps[] = {"på",   "till", "för",  "med",   "om",    "av",  "åt",
+                                      "hos",  "mot",  "från", "utan",  "efter", "bland", NULL};
+  for (const char *const *p = preps; *p; p++)
+    if (strlen(*p) == n && memcmp(*p, s, n) == 0) return true;
+  return false;
+}
+
+/* Writes s without its elongations (a run of three or more of the same ASCII letter cut to
+ * `keep` letters: "sooooo" is "so" with keep 1, "goood" is "good" with keep 2) into buf (at
+ * least n bytes); returns the new length, or 0 when s has no such run. Swedish and Danish
+ * write no letter three times in a row (tull + lokal is tullokal or tull-lokal), English only
+ * in a few hyphenless compounds, none of them frequent. */
+static size_t unelongate(const char *s, size_t n, size_t keep, char *buf) {
+  size_t k = 0;
+  bool cut = false;
+  for (size_t i = 0; i < n;) {
+    size_t j = i + 1;
+    while (j < n && s[j] == s[i]) j++;
+    size_t run = j - i;
+    if (run >= 3 && s[i] >= 'a' && s[i] <= 'z') {
+      run = keep;
+      cut = true;
+    }
+    memset(buf + k, s[i], run);
+    k += run;
+    i = j;
+  }
+  return cut ? k : 0;
+}
+
+/* The votes of a word that is not listed: its hyphenated parts as words, the listed word it
+ * lengthens ("sooooo", "yesss", "tackkk"), or its spelling. */
 static void unlisted_votes(const vb__langid *li, const char *s, size_t n, tally *t) {
   const char *h = memchr(s, '-', n);
   if (h) {
@@ -384,6 +448,19 @@ static void unlisted_votes(const vb__langid *li, const char *s, size_t n, tally 
     return;
   }
   uint32_t mask = spelling(s, n);
+  if ((mask & ELONG) && n <= 64) {
+    char buf[64];
+    uint32_t lmask;
+    for (size_t keep = 2; keep >= 1; keep--) {
+      size_t k = unelongate(s, n, keep, buf);
+      if (k < 2) break; /* no run of three, or one letter ("aaaa") */
+      if (vb__strmap_get(&li->words, buf, k, &lmask)) {
+        add_votes(lmask, t);
+        return;
+      }
+    }
+  }
+  mask &= ~ELONG;
   if (!(mask & (1u << VB_LANG_EN)) && english_inflection(li, s, n))
     mask |= 1u << VB_LANG_EN | CUE;
   if (mask) add_votes(mask, t);
@@ -435,6 +512,16 @@ static bool pronoun_i(const unsigned char *p, size_t len) {
   return false;
 }
 
+/* Whether a word is laughter (haha, hehehe, ahahah, hihi): every other letter an h, the rest
+ * vowels. English lexicons list it, but it is written the same in Swedish and Danish. */
+static bool laughter(const char *s, size_t n) {
+  if (n < 4) return false;
+  size_t phase = s[0] == 'h' ? 0 : 1;
+  for (size_t i = 0; i < n; i++)
+    if ((i % 2 == phase) ? s[i] != 'h' : !strchr("aeiou", s[i]) || !s[i]) return false;
+  return true;
+}
+
 /* English lean. English shares many short words with Swedish and Danish (i, in, to, have,
  * under, all, sent, fine ...), so a short English text often has no vote ahead: "sent in
  * time", "all in all", "have to". But a Swedish or Danish text nearly always shows something
@@ -446,9 +533,15 @@ static bool pronoun_i(const unsigned char *p, size_t len) {
  * where one is an English function word (en_lean_words). Returns whether that holds; the
  * caller also asks that the n-grams do not prefer Swedish or Danish, which keeps Nordic texts
  * of shared words and unlisted ones ("kom in i") from English. A lone shared word ("I
- * Danmark", "for sent", "god mad") is not enough: it stays undecided. */
+ * Danmark", "for sent", "god mad") is not enough: it stays undecided.
+ * Words the English lexicon alone knows are English evidence too, even as the only words of
+ * the text ("Yikes!", "shoddy packaging"; t->lex_en): they hold when the text is not
+ * capitalised words alone, or when every word is one of them (a name that happens to be an
+ * English word, such as Bent in "Bent Nielsen", is not). */
 static bool english_lean(const tally *t, const char *text, size_t len) {
-  if (t->nordic || t->en_listed == 0) return false;
+  if (t->nordic) return false;
+  if (t->lex_en && (t->lex_all || !names_only((const unsigned char *)text, len))) return true;
+  if (t->en_listed == 0) return false;
   if (t->en_only > 0 || t->en_spelled > 0 || (t->en_function > 0 && t->en_listed >= 2))
     return true;
   return pronoun_i((const unsigned char *)text, len);
@@ -469,6 +562,8 @@ static void compound_one(const vb__langid *li, const char *s, size_t n, tally *t
     if (((unsigned char)s[k] & 0xC0) != 0x80 && vb__strmap_get(&li->words, s + k, n - k, &mask))
       mask &= nordic;
   if (!mask) return;
+  /* not an English inflection of a word only English lists ("hundreds" is not hund + reds) */
+  if (english_inflection(li, s, n)) return;
   int shared = langs_in(mask);
   for (int l = VB_LANG_SV; l <= VB_LANG_DA; l++)
     if (mask & (1u << l)) t->score[l] += 0.5 / shared;
@@ -494,7 +589,7 @@ vb_lang vb__langid_run(vb__langid *li, const char *text, size_t len, const char 
   /* Script evidence. ASCII is skipped eight bytes at a time: only the other letters count
    * here, and ASCII letters only when there is Hebrew to weigh them against. */
   size_t hebrew = 0, latin = 0;
-  tally t = {{0}, false, 0, 0, 0, 0, 0};
+  tally t = {{0}, false, 0, 0, 0, 0, 0, false, false};
   double *score = t.score;
   const unsigned char *p = (const unsigned char *)text;
   for (size_t i = 0; i < len;) {
@@ -536,8 +631,18 @@ vb_lang vb__langid_run(vb__langid *li, const char *text, size_t len, const char 
    * sentiment words, and a word that the English one lacks may well be English ("sent" is
    * Swedish and Danish for late, and neutral in English). Measured: taking them as Nordic
    * evidence left more short English texts undecided and turned no Nordic text from English. */
-  if (extra)
+  if (extra) {
     for (int l = VB_LANG_EN; l <= VB_LANG_DA; l++) score[l] += extra[l];
+    /* English alone has caller's votes: every word some lexicon knows is English only. The
+     * analyzer gives such a word half a vote, so with n_words halves every word is one. */
+    t.lex_en = extra[VB_LANG_EN] > 0 && extra[VB_LANG_SV] <= 0 && extra[VB_LANG_DA] <= 0;
+    t.lex_all = t.lex_en && extra[VB_LANG_EN] >= 0.5 * (double)n_words;
+    if (t.lex_en) { /* laughter alone is no language */
+      bool other = false;
+      for (size_t i = 0; i < n_words && !other; i++) other = !laughter(keys[i], lens[i]);
+      t.lex_en = other;
+    }
+  }
   /* Listed words first; the unlisted ones (up to 64 remembered) are looked at only when their
    * spelling could still change the answer: each gives at most half a vote to a language, so a
    * lead of more than CLEAR_LEAD + half a vote per unlisted word stands (a hyphenated word may
@@ -547,6 +652,7 @@ vb_lang vb__langid_run(vb__langid *li, const char *text, size_t len, const char 
   for (size_t i = 0; i < n_words; i++) {
     uint32_t mask;
     if (vb__strmap_get(&li->words, keys[i], lens[i], &mask)) {
+      if ((mask & DA_LEAN) && i > 0 && preposition(keys[i - 1], lens[i - 1])) mask &= ~DA_LEAN;
       add_votes(mask, &t);
     } else if (n_unlisted < 64) {
       unlisted[n_unlisted++] = i;
@@ -627,7 +733,7 @@ vb_lang vb__langid_run(vb__langid *li, const char *text, size_t len, const char 
    * English lean holds and the n-grams, if they say anything, do not say otherwise. Then the
    * confidence is English's share of the votes (the shared words are not certain). */
   if ((top < MIN_VOTES || top - second < MARGIN) && english_lean(&t, text, len) &&
-      (gram_lang == VB_LANG_UND || gram_lang == VB_LANG_EN) && total >= MIN_VOTES) {
+      (gram_lang == VB_LANG_UND || gram_lang == VB_LANG_EN) && (total >= MIN_VOTES || t.lex_en)) {
     if (confidence) *confidence = score[VB_LANG_EN] / total;
     return VB_LANG_EN;
   }

@@ -250,6 +250,91 @@ static void test_names(void **state) {
   expect_lang(f, "Uppgifterna saknades", VB_LANG_UND, VB_LANG_SV);
 }
 
+/* A word lengthened by a letter written three times or more is the listed word it lengthens
+ * (cut to two letters, else to one); a run of one letter alone is no word. English ordinals
+ * (1st, 22nd) are English spelling; Swedish 3:e and Danish 3. are not. */
+static void test_elongation_ordinals(void **state) {
+  fixture *f = *state;
+  static const struct {
+    const char *text;
+    vb_lang lang;
+  } cases[] = {
+      {"Sooooo", VB_LANG_EN},   /* so */
+      {"Nooooo!", VB_LANG_EN},  /* no */
+      {"Yesss", VB_LANG_EN},    /* yes */
+      {"Tackkk!", VB_LANG_SV},  /* tack */
+      {"Hejjj", VB_LANG_UND},   /* hej: Swedish and Danish alike */
+      {"aaaaaaa", VB_LANG_UND}, /* not "a" */
+      {"November 22nd", VB_LANG_EN},
+      {"22nd", VB_LANG_UND}, /* half a vote alone is too little */
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    expect_lang(f, cases[i].text, VB_LANG_UND, cases[i].lang);
+  assert_true(lid(f, "den 22:a november", VB_LANG_UND, NULL) != VB_LANG_EN);
+  assert_true(lid(f, "den 22. november", VB_LANG_UND, NULL) != VB_LANG_EN);
+}
+
+/* Swedish and Danish function words: du (both), då (Swedish), få (both); "er" leans Danish
+ * (its "is") but a Swedish text with "er" (you, your) and anything else Swedish stays Swedish.
+ * An English inflection is not a Nordic compound ("hundreds" is not hund + reds). */
+static void test_nordic_words(void **state) {
+  fixture *f = *state;
+  static const struct {
+    const char *text;
+    vb_lang lang;
+  } cases[] = {
+      {"Du då?", VB_LANG_SV},
+      {"Hvad gør du?", VB_LANG_DA},
+      {"Har du", VB_LANG_UND}, /* both languages */
+      {"Det er jo", VB_LANG_DA},
+      {"Tack för er hjälp", VB_LANG_SV},
+      {"Vi tackar er för allt", VB_LANG_SV},
+      {"Have hundreds", VB_LANG_EN},
+      {"All in hundreds", VB_LANG_EN},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    expect_lang(f, cases[i].text, VB_LANG_UND, cases[i].lang);
+  /* after a preposition "er" is the Swedish pronoun: shared words alone stay undecided */
+  expect_lang(f, "Hej på er", VB_LANG_UND, VB_LANG_UND);
+  expect_lang(f, "Tack till er", VB_LANG_UND, VB_LANG_SV);
+}
+
+/* Words only the English lexicon knows decide a short text that shows nothing else (the
+ * analyzer adds half a vote per word one lexicon knows): "Yikes!", "bummer". Not a text of
+ * capitalised words that are not all such words (a name: Bent is a Danish first name), not
+ * laughter, and not a word the Danish lexicon knows too. Without the lexicons the same texts
+ * are too short to tell. */
+#define LEX VB_TEST_TMP "/test_langid_lex.d"
+static void test_lexicon_english(void **state) {
+  fixture *f = *state;
+  static const vbt_file files[] = {
+      {"lexicons/en/valence.tsv", "yikes\t-1\nbummer\t-1.5\nbent\t-1\nhahaha\t1\nsucks\t-2\n", 0},
+      {"lexicons/da/valence.tsv", "sucks\t-2\n", 0},
+  };
+  vb_model *m = NULL;
+  vb_analyzer *an = NULL;
+  assert_int_equal(vbt_data_dir(LEX, files, sizeof files / sizeof files[0]), 0);
+  assert_int_equal(vbt_load_or_say(LEX, NULL, 0, NULL, 0, &m), VB_OK);
+  assert_int_equal(vb_analyzer_new(m, &an), VB_OK);
+  fixture g = {m, an};
+  static const struct {
+    const char *text;
+    vb_lang lang;
+  } cases[] = {
+      {"Yikes!", VB_LANG_EN},   {"bummer", VB_LANG_EN},   {"Yikes, bummer", VB_LANG_EN},
+      {"Bent Nielsen", VB_LANG_UND}, {"Hahaha", VB_LANG_UND}, {"Sucks", VB_LANG_UND},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    expect_lang(&g, cases[i].text, VB_LANG_UND, cases[i].lang);
+    expect_lang(f, cases[i].text, VB_LANG_UND, VB_LANG_UND);
+  }
+  /* a default is still taken when they do not decide */
+  expect_lang(&g, "Bent Nielsen", VB_LANG_DA, VB_LANG_DA);
+  vb_analyzer_free(an);
+  vb_model_free(m);
+  vbt_remove_tree(LEX);
+}
+
 static void test_mixed_language(void **state) {
   fixture *f = *state;
   /* a Swedish sentence with an English phrase inside is Swedish */
@@ -348,7 +433,8 @@ int main(void) {
       cmocka_unit_test(test_mixed_language),  cmocka_unit_test(test_through_run),
       cmocka_unit_test(test_no_growth),       cmocka_unit_test(test_lang_codes),
       cmocka_unit_test(test_word_evidence),  cmocka_unit_test(test_english_lean),
-      cmocka_unit_test(test_names),
+      cmocka_unit_test(test_names),           cmocka_unit_test(test_elongation_ordinals),
+      cmocka_unit_test(test_nordic_words),    cmocka_unit_test(test_lexicon_english),
   };
   return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -1,0 +1,1 @@
+langid --format tsv tests/cli/data/langid_short.txt
