@@ -40,6 +40,10 @@ int vb_analyzer_new(const vb_model *model, vb_analyzer **out) {
 
 void vb_analyzer_free(vb_analyzer *an) {
   if (!an) return;
+  vb__strmap_free(&an->forms);
+  vb__free(an->form);
+  vb__buf_free(&an->form_text);
+  vb__free(an->form_of);
   vb__free(an->toks.v);
   vb__norm_free(&an->norm);
   vb__buf_free(&an->arena);
@@ -83,15 +87,70 @@ int vb__analyzer_stemmer(vb_analyzer *an, vb_lang lang, vb__stemmer **out) {
   return VB_OK;
 }
 
-/* Keys for every token; word keys are also collected for language identification. */
+/* The key of word token i, from the form cache or normalised and added to it; its hash in
+ * an->khash[i]. */
+static int word_key(vb_analyzer *an, const char *text, size_t i) {
+  const vb__tok *t = &an->toks.v[i];
+  const char *w = text + t->start;
+  size_t n = t->end - t->start;
+  uint64_t h = vb__hash(w, n);
+  uint32_t fi;
+  if (!vb__strmap_get_h(&an->forms, w, n, h, &fi)) {
+    size_t off = an->arena.len;
+    int rc = vb__normalize(&an->norm, w, n, 0, &an->arena);
+    if (rc) return rc;
+    if (vb__grow(&an->form, &an->cap_form, an->n_form + 1, sizeof *an->form)) return VB_ENOMEM;
+    vb__form *f = &an->form[an->n_form];
+    f->key_off = (uint32_t)an->form_text.len;
+    f->key_len = (uint32_t)(an->arena.len - off);
+    f->khash = vb__hash(an->arena.data + off, f->key_len);
+    for (int l = 0; l < VB_LANG_COUNT; l++) {
+      f->stem_len[l] = VB__FORM_UNSET;
+      f->contrast[l] = 0;
+    }
+    bool found;
+    if (vb__buf_append(&an->form_text, an->arena.data + off, f->key_len) ||
+        vb__strmap_put(&an->forms, w, n, (uint32_t)an->n_form, &found, NULL))
+      return VB_ENOMEM;
+    an->arena.len = off; /* appended again below, as for a form found */
+    fi = (uint32_t)an->n_form++;
+  }
+  const vb__form *f = &an->form[fi];
+  an->offs[i].key_off = (uint32_t)an->arena.len;
+  an->offs[i].key_len = f->key_len;
+  an->form_of[i] = fi;
+  an->khash[i] = f->khash;
+  return vb__buf_add(&an->arena, an->form_text.data + f->key_off, f->key_len);
+}
+
+/* Keys for every token, and their hashes; word keys are also collected for language
+ * identification. */
 static int make_keys(vb_analyzer *an, const char *text) {
-  vb_result *r = &an->res;
   an->arena.len = 0;
-  if (vb__grow(&an->offs, &an->cap_offs, an->toks.n, sizeof *an->offs)) return VB_ENOMEM;
+  if (an->n_form >= VB__FORM_MAX || an->form_text.len >= UINT32_MAX / 2) { /* start over */
+    vb__strmap_free(&an->forms);
+    vb__strmap_init(&an->forms);
+    an->n_form = 0;
+    an->form_text.len = 0;
+  }
+  size_t cap = an->cap_hash, cap_fo = an->cap_form_of;
+  if (vb__grow(&an->offs, &an->cap_offs, an->toks.n, sizeof *an->offs) ||
+      vb__grow(&an->form_of, &cap_fo, an->toks.n, sizeof *an->form_of) ||
+      vb__grow(&an->khash, &an->cap_hash, an->toks.n, sizeof *an->khash) ||
+      vb__grow(&an->shash, &cap, an->cap_hash, sizeof *an->shash))
+    return VB_ENOMEM;
+  an->cap_form_of = cap_fo;
   for (size_t i = 0; i < an->toks.n; i++) {
     const vb__tok *t = &an->toks.v[i];
     size_t off = an->arena.len;
     int rc;
+    an->form_of[i] = UINT32_MAX;
+    if (t->type == VB_TOK_WORD) {
+      if ((rc = word_key(an, text, i))) return rc;
+      an->offs[i].stem_off = an->offs[i].key_off;
+      an->offs[i].stem_len = an->offs[i].key_len;
+      continue;
+    }
     if (t->type == VB_TOK_EMOTICON && text[t->start] == '&') {
       /* "&lt;3" is "<3" */
       rc = vb__buf_putc(&an->arena, '<');
@@ -108,8 +167,8 @@ static int make_keys(vb_analyzer *an, const char *text) {
     an->offs[i].key_len = (uint32_t)(an->arena.len - off);
     an->offs[i].stem_off = an->offs[i].key_off;
     an->offs[i].stem_len = an->offs[i].key_len;
+    an->khash[i] = vb__hash(an->arena.data + off, an->offs[i].key_len);
   }
-  (void)r;
   return VB_OK;
 }
 
@@ -144,24 +203,37 @@ static int identify(vb_analyzer *an, const char *text, size_t len, vb_lang dflt)
   return VB_OK;
 }
 
+/* Stems of the word tokens (each form stemmed once per language: the form cache), and the
+ * hashes of every token's stem in an->shash. */
 static int stem_words(vb_analyzer *an) {
+  vb_lang lang = an->res.lang;
   vb__stemmer *st;
-  int rc = vb__analyzer_stemmer(an, an->res.lang, &st);
-  if (rc || !st) return rc;
+  int rc = vb__analyzer_stemmer(an, lang, &st);
+  if (rc) return rc;
   for (size_t i = 0; i < an->toks.n; i++) {
-    if (an->toks.v[i].type != VB_TOK_WORD) continue;
-    const char *stem;
-    size_t sl;
-    /* The key may move when the arena grows: stem from a stable copy in the stemmer cache. */
-    rc = vb__stem(st, an->arena.data + an->offs[i].key_off, an->offs[i].key_len, &stem, &sl);
-    if (rc) return rc;
-    if (sl == an->offs[i].key_len &&
-        memcmp(stem, an->arena.data + an->offs[i].key_off, sl) == 0)
-      continue; /* stem == key: share it */
-    size_t off = an->arena.len;
-    if (vb__buf_append(&an->arena, stem, sl)) return VB_ENOMEM;
-    an->offs[i].stem_off = (uint32_t)off;
-    an->offs[i].stem_len = (uint32_t)sl;
+    an->shash[i] = an->khash[i];
+    if (!st || an->form_of[i] == UINT32_MAX) continue;
+    vb__form *f = &an->form[an->form_of[i]];
+    if (f->stem_len[lang] == VB__FORM_UNSET) {
+      const char *stem;
+      size_t sl;
+      if ((rc = vb__stem(st, an->form_text.data + f->key_off, f->key_len, &stem, &sl))) return rc;
+      if (sl == f->key_len && memcmp(stem, an->form_text.data + f->key_off, sl) == 0) {
+        f->stem_off[lang] = VB__FORM_SAME;
+        f->shash[lang] = f->khash;
+      } else {
+        f->stem_off[lang] = (uint32_t)an->form_text.len;
+        f->shash[lang] = vb__hash(stem, sl);
+        if (vb__buf_append(&an->form_text, stem, sl)) return VB_ENOMEM;
+      }
+      f->stem_len[lang] = (uint32_t)sl;
+    }
+    an->shash[i] = f->shash[lang];
+    if (f->stem_off[lang] == VB__FORM_SAME) continue; /* stem == key: share it */
+    an->offs[i].stem_off = (uint32_t)an->arena.len;
+    an->offs[i].stem_len = f->stem_len[lang];
+    if (vb__buf_add(&an->arena, an->form_text.data + f->stem_off[lang], f->stem_len[lang]))
+      return VB_ENOMEM;
   }
   return VB_OK;
 }
@@ -196,6 +268,19 @@ static int push_span(vb_span **v, size_t *n, size_t *cap, size_t start, size_t e
   return VB_OK;
 }
 
+/* Whether word token i is a contrast word ("but", "men", "אבל") of the document's language:
+ * asked of the lexicon once per form. */
+static bool is_contrast(vb_analyzer *an, const vb__lexicon *lx, size_t i) {
+  vb_lang lang = an->res.lang;
+  uint8_t *c = an->form_of[i] != UINT32_MAX ? &an->form[an->form_of[i]].contrast[lang] : NULL;
+  if (c && *c) return *c == 2;
+  const vb_token *t = &an->res.tokens[i];
+  const vb__lexentry *e = vb__lexicon_get_h(lx, t->key, t->key_len, an->khash[i]);
+  bool yes = e && e->kind == VB_LEX_CONTRAST;
+  if (c) *c = yes ? 2 : 1;
+  return yes;
+}
+
 /* Sentences end at . ! ? … and at line breaks; clauses also at , ; : dashes and before a
  * contrast word of the document's language. */
 static int segment(vb_analyzer *an, const char *text) {
@@ -211,11 +296,8 @@ static int segment(vb_analyzer *an, const char *text) {
     bool s_end = last || ends_sentence(text, &an->toks.v[i]) ||
                  newline_between(text, t->end, r->tokens[i + 1].start);
     bool c_end = s_end || ends_clause(text, &an->toks.v[i]);
-    if (!c_end && lx && r->tokens[i + 1].type == VB_TOK_WORD) {
-      const vb__lexentry *e =
-          vb__lexicon_get_h(lx, r->tokens[i + 1].key, r->tokens[i + 1].key_len, an->khash[i + 1]);
-      if (e && e->kind == VB_LEX_CONTRAST) c_end = true;
-    }
+    if (!c_end && lx && r->tokens[i + 1].type == VB_TOK_WORD)
+      c_end = is_contrast(an, lx, i + 1);
     t->sentence = (uint32_t)r->n_sentences;
     t->clause = (uint32_t)r->n_clauses;
     if (c_end) {
@@ -277,18 +359,6 @@ int vb_analyzer_run(vb_analyzer *an, const char *text, size_t len, const vb_run_
     o->sentence = o->clause = 0;
   }
   r->n_tokens = an->toks.n;
-  /* Every map the later stages ask is keyed by a token's key or stem: hash each once. */
-  {
-    size_t cap = an->cap_hash;
-    if (vb__grow(&an->khash, &an->cap_hash, r->n_tokens, sizeof *an->khash) ||
-        vb__grow(&an->shash, &cap, an->cap_hash, sizeof *an->shash))
-      return VB_ENOMEM;
-    for (size_t i = 0; i < r->n_tokens; i++) {
-      const vb_token *o = &r->tokens[i];
-      an->khash[i] = vb__hash(o->key, o->key_len);
-      an->shash[i] = o->stem == o->key ? an->khash[i] : vb__hash(o->stem, o->stem_len);
-    }
-  }
   if ((rc = segment(an, text))) return rc;
   if (!(flags & VB_RUN_TOKENS_ONLY)) {
     if ((rc = vb__sentiment_run(an))) return rc;

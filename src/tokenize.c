@@ -421,6 +421,12 @@ static int push(vb__toks *out, size_t start, size_t end, int type, uint16_t flag
   return VB_OK;
 }
 
+/* A letter that may start a plain word (tokenize()): not one that starts an emoticon. */
+static bool plain_start(unsigned char c) {
+  if (c >= 'a' && c <= 'z') return c != 'x' && c != 'o';
+  return c >= 'A' && c <= 'Z' && c != 'X' && c != 'T' && c != 'D' && c != 'B' && c != 'O';
+}
+
 static int tokenize(const char *text, size_t len, vb__toks *out, bool plain_words) {
   scan s = {(const unsigned char *)text, len};
   out->n = 0;
@@ -434,12 +440,13 @@ static int tokenize(const char *text, size_t len, vb__toks *out, bool plain_word
       i++;
       continue;
     }
-    /* Most tokens are a lower-case ASCII word ended by a space, a comma, '!', '?', ')' or a
-     * line break: what the general path below would find, without its tries. Words starting
-     * with x or o (emoticons such as "xD", "o_O") and texts with an '@' (e-mail addresses) take
-     * the general path, as does every word ended by anything else ('.', an apostrophe, a
-     * hyphen, a capital, a digit, a non-ASCII letter). */
-    if (plain_words && c0 >= 'a' && c0 <= 'z' && c0 != 'x' && c0 != 'o' && !has_at) {
+    /* Most tokens are an ASCII word of lower-case letters, or one capital and lower-case
+     * letters, ended by a space, a comma, '!', '?', ')', a line break, or a full stop and a
+     * space: what the general path below finds, without its tries. Words that may start an
+     * emoticon ("xD", "o_O", "B)", "T_T"), texts with an '@' (e-mail addresses), abbreviations
+     * before a full stop ("etc.", "Dr.") and every word ended by anything else (an apostrophe,
+     * a hyphen, a digit, a non-ASCII letter, a dot inside "e.g.") take the general path. */
+    if (plain_words && !has_at && plain_start(c0)) {
       size_t j = i + 1, run = 1;
       bool elongated = false;
       for (; j < len && s.p[j] >= 'a' && s.p[j] <= 'z'; j++) {
@@ -447,7 +454,11 @@ static int tokenize(const char *text, size_t len, vb__toks *out, bool plain_word
         elongated |= run >= 3;
       }
       unsigned char e = j < len ? s.p[j] : ' ';
-      if (e == ' ' || e == ',' || e == '!' || e == '?' || e == ')' || e == '\n' || e == '\r') {
+      bool plain = e == ' ' || e == ',' || e == '!' || e == '?' || e == ')' || e == '\n' ||
+                   e == '\r';
+      if (e == '.' && j - i >= 2 && (j + 1 == len || s.p[j + 1] == ' ' || s.p[j + 1] == '\n'))
+        plain = !is_abbreviation(s.p + i, j - i);
+      if (plain) {
         if (push(out, i, j, VB_TOK_WORD, elongated ? VB_TOKF_ELONGATED : 0)) return VB_ENOMEM;
         i = j;
         continue;

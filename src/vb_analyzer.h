@@ -41,8 +41,29 @@ typedef struct vb__match {
 #define VB_WORD_CACHE_KEY 30
 typedef struct vb__wordslot vb__wordslot;
 
+/* analyzer.c: a word form (a word token's bytes as written) seen before, with its key and, per
+ * language, its stem: feedback repeats the same few thousand forms, and each is normalised
+ * and stemmed once. Offsets into vb_analyzer.form_text. */
+typedef struct vb__form {
+  uint64_t khash;               /* vb__hash() of the key */
+  uint32_t key_off, key_len;
+  uint32_t stem_off[VB_LANG_COUNT]; /* VB__FORM_SAME: the stem is the key */
+  uint32_t stem_len[VB_LANG_COUNT]; /* VB__FORM_UNSET: not stemmed in this language yet */
+  uint64_t shash[VB_LANG_COUNT];
+  uint8_t contrast[VB_LANG_COUNT]; /* a contrast word of the language: 0 not asked, 1 no, 2 yes */
+} vb__form;
+#define VB__FORM_SAME UINT32_MAX
+#define VB__FORM_UNSET UINT32_MAX
+#define VB__FORM_MAX (1u << 16) /* forms kept; the cache starts over beyond (bounded memory) */
+
 struct vb_analyzer {
   const vb_model *model;
+  vb__strmap forms;   /* a word token's bytes -> index into form */
+  vb__form *form;
+  size_t n_form, cap_form;
+  vb__buf form_text;  /* the forms' keys and stems */
+  uint32_t *form_of;  /* per token: its form, or UINT32_MAX (not a word) */
+  size_t cap_form_of;
   vb__toks toks;
   vb__norm norm;
   vb__buf arena;  /* keys and stems of the current document */

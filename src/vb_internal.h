@@ -40,6 +40,16 @@ int vb__buf_printf(vb__buf *b, const char *fmt, ...)
 #endif
     ;
 void vb__buf_free(vb__buf *b);
+/* vb__buf_append() for hot loops: inline while the buffer has room. */
+static inline int vb__buf_add(vb__buf *b, const void *s, size_t n) {
+  if (n < b->cap - b->len) { /* room for the bytes and the NUL after them */
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return VB_OK;
+  }
+  return vb__buf_append(b, s, n);
+}
 
 /* ---- string map (strmap.c): byte string -> uint32, open addressing, keys copied ---- */
 typedef struct vb__strmap {
