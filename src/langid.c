@@ -408,10 +408,15 @@ static bool english_inflection(const vb__langid *li, const char *s, size_t n) {
 /* Whether a word is a preposition of Swedish or Danish that the Swedish pronoun "er" (you,
  * your) follows ("hej på er", "tack till er", "med er"): after one, "er" is not Danish "is". */
 static bool preposition(const char *s, size_t n) {
-  static const char *const preps[] = {"på",   "till", "för",  "med",   "om",    "av",  "åt",
-                                      "hos",  "mot",  "från", "utan",  "efter", "bland", NULL};
-  for (const char *const *p = preps; *p; p++)
-    if (strlen(*p) == n && memcmp(*p, s, n) == 0) return true;
+  static const struct {
+    char w[8];
+    uint8_t n;
+  } preps[] = {{"på", 3},  {"till", 4}, {"för", 4},  {"med", 3},  {"om", 2},
+               {"av", 2},  {"åt", 3},   {"hos", 3},  {"mot", 3},  {"från", 5},
+               {"utan", 4}, {"efter", 5}, {"bland", 5}};
+  if (n < 2 || n > 5) return false;
+  for (size_t i = 0; i < sizeof preps / sizeof preps[0]; i++)
+    if (preps[i].n == n && preps[i].w[0] == s[0] && memcmp(preps[i].w, s, n) == 0) return true;
   return false;
 }
 
