@@ -190,7 +190,7 @@ static const char *const en_lean_words[] = {"i in to have by under over all via"
  * (langid.c: preposition()): "Hej på er" stays undecided rather than Danish. */
 static const char *const da_lean_words[] = {"er", NULL};
 
-/* Swedish: 1318 words */
+/* Swedish: 1346 words */
 static const char *const sv_words[] = {
     /* function words */
     "och att det är som på jag inte för med har en ett av till den var de om så men mycket kan vi",
@@ -206,7 +206,9 @@ static const char *const sv_words[] = {
     "dit ja nej jo nåt nån nånting typ även sådan sådant sådana denna detta dessa själv själva",
     "man enligt kring inom utom omkring bakom framför ovanför nedanför bredvid förbi längs tills",
     "förrän fast fastän såsom både antingen varken samt icke ej ingenting allting någonting",
-    "du då få",
+    "du då få dessutom därefter tillbaka framme ihop början kvar därmed således emellertid",
+    "samtidigt däremot varifrån bägge båda fler färre ytterligare hellre någonsin oftast",
+    "visserligen troligen antagligen knappt enbart blott dels",
     "någonstans ingenstans överallt alltså nämligen faktiskt egentligen särskilt speciellt tyvärr",
     "lyckligtvis iallafall ialla fall ens länge helst hemma borta idag igår imorgon ikväll snart",
     "ofta sällan ibland förut tidigare senare sent tidigt strax genast direkt äntligen nästan",
@@ -303,7 +305,7 @@ static const char *const sv_words[] = {
     "tisdag onsdag fredag lördag söndag oj usch aha jaha fy hurra",
     NULL};
 
-/* Danish: 1220 words */
+/* Danish: 1240 words */
 static const char *const da_words[] = {
     /* function words */
     "og at det er som på jeg ikke for med har en et af til den var de om så men meget kan vi i",
@@ -317,7 +319,8 @@ static const char *const da_words[] = {
     "op oppe ind inde ned nede frem væk hjem hjemme igen allerede endnu siden inden mens fordi",
     "derfor trods måske ret nemlig faktisk egentlig især heller heldigvis desværre altså sammen",
     "blandt ifølge omkring bag foran ovenover ved uden mellem gennem mod hos over under før",
-    "du få",
+    "du få desuden derefter tilbage fremme midt dermed således imidlertid samtidig derimod",
+    "begge færre yderligere hellere netop nogensinde oftest sandsynligvis knap dels",
     "førend indtil både enten hverken samt ingenting alting overalt ellers endelig næsten præcis",
     "dag går morgen snart ofte sjældent gange tit tidligere senere sent tidligt længe straks",
     "direkte temmelig ganske helt totalt absolut utroligt vildt pisse fedt sgu jamen nå åh hov",

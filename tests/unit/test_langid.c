@@ -274,7 +274,8 @@ static void test_elongation_ordinals(void **state) {
   assert_true(lid(f, "den 22. november", VB_LANG_UND, NULL) != VB_LANG_EN);
 }
 
-/* Swedish and Danish function words: du (both), då (Swedish), få (both); "er" leans Danish
+/* Swedish and Danish function words: du (both), då (Swedish), få (both), adverbs (netop,
+ * tilbage, begge); "er" leans Danish
  * (its "is") but a Swedish text with "er" (you, your) and anything else Swedish stays Swedish.
  * An English inflection is not a Nordic compound ("hundreds" is not hund + reds). */
 static void test_nordic_words(void **state) {
@@ -287,6 +288,9 @@ static void test_nordic_words(void **state) {
       {"Hvad gør du?", VB_LANG_DA},
       {"Har du", VB_LANG_UND}, /* both languages */
       {"Det er jo", VB_LANG_DA},
+      {"Netop", VB_LANG_DA}, /* adverbs of one language */
+      {"Kom tilbage", VB_LANG_DA},
+      {"Begge dele", VB_LANG_DA},
       {"Tack för er hjälp", VB_LANG_SV},
       {"Vi tackar er för allt", VB_LANG_SV},
       {"Have hundreds", VB_LANG_EN},
