@@ -44,6 +44,8 @@ void vb_analyzer_free(vb_analyzer *an) {
   vb__free(an->form);
   vb__buf_free(&an->form_text);
   vb__free(an->form_of);
+  for (int l = 0; l < VB_LANG_COUNT; l++) vb__free(an->tform[l]);
+  vb__free(an->tf_list);
   vb__free(an->toks.v);
   vb__norm_free(&an->norm);
   vb__buf_free(&an->arena);
@@ -132,6 +134,8 @@ static int make_keys(vb_analyzer *an, const char *text) {
     vb__strmap_init(&an->forms);
     an->n_form = 0;
     an->form_text.len = 0;
+    for (int l = 0; l < VB_LANG_COUNT; l++) an->n_tform[l] = 0;
+    an->n_tf_list = 0;
   }
   size_t cap = an->cap_hash, cap_fo = an->cap_form_of;
   if (vb__grow(&an->offs, &an->cap_offs, an->toks.n, sizeof *an->offs) ||

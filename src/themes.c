@@ -51,18 +51,24 @@ static size_t next_word(const vb_token *tok, size_t n, size_t j) {
   return j < n && tok[j].type == VB_TOK_WORD ? j : n;
 }
 
-/* Terms starting at token i whose first word has stem s (h: its vb__hash()). Returns the
- * number matched. A common first word heads many terms ("not", "customer"): each is first
- * asked for its second word against the one token that may hold it, which ends most of them
- * at a hash comparison. */
-static int terms_at(vb_analyzer *an, const vb__cblang *cb, size_t i, const char *s, size_t sl,
-                    uint64_t h, int *matched) {
-  const vb_token *tok = an->res.tokens;
-  size_t n = an->res.n_tokens;
+/* The first of the terms whose first word is s[0..sl) (h: its vb__hash()), or -1. */
+static int32_t head_of(const vb__cblang *cb, const char *s, size_t sl, uint64_t h) {
   uint32_t head;
   if (!vb__first_has(cb->first_bits, (uint32_t)h) ||
       !vb__strmap_get_h(&cb->first_stem, s, sl, h, &head))
-    return VB_OK;
+    return -1;
+  return (int32_t)head;
+}
+
+/* Terms starting at token i from the chain at `head` (terms with the same first word); adds to
+ * *matched the number found. A common first word heads many terms ("not", "customer"): each
+ * is first asked for its second word against the one token that may hold it, which ends most
+ * of them at a hash comparison. */
+static int terms_from(vb_analyzer *an, const vb__cblang *cb, size_t i, int32_t head,
+                      int *matched) {
+  const vb_token *tok = an->res.tokens;
+  size_t n = an->res.n_tokens;
+  if (head < 0) return VB_OK;
   size_t j1 = next_word(tok, n, i + 1);
   uint32_t kh1 = j1 < n ? (uint32_t)an->khash[j1] : 0, sh1 = j1 < n ? (uint32_t)an->shash[j1] : 0;
   for (int32_t k = (int32_t)head; k >= 0; k = cb->terms[k].next) {
@@ -89,6 +95,12 @@ static int terms_at(vb_analyzer *an, const vb__cblang *cb, size_t i, const char 
   return VB_OK;
 }
 
+/* Terms starting at token i whose first word is s[0..sl) (h: its vb__hash()). */
+static int terms_at(vb_analyzer *an, const vb__cblang *cb, size_t i, const char *s, size_t sl,
+                    uint64_t h, int *matched) {
+  return terms_from(an, cb, i, head_of(cb, s, sl, h), matched);
+}
+
 /* A term's first word: s[0..n) in first_stem, asked of the bitset first. */
 static bool first_get(const vb__cblang *cb, const char *s, size_t n, uint32_t *head) {
   uint64_t h = vb__hash(s, n);
@@ -96,7 +108,15 @@ static bool first_get(const vb__cblang *cb, const char *s, size_t n, uint32_t *h
          vb__strmap_get_h(&cb->first_stem, s, n, h, head);
 }
 
-/* Compound parts of an unmatched Swedish or Danish word. */
+static int push_term(vb_analyzer *an, int32_t k) {
+  if (vb__grow(&an->tf_list, &an->cap_tf_list, an->n_tf_list + 1, sizeof *an->tf_list))
+    return VB_ENOMEM;
+  an->tf_list[an->n_tf_list++] = (uint32_t)k;
+  return VB_OK;
+}
+
+/* The one-word terms in the compound parts of a Swedish or Danish word (token i), appended to
+ * an->tf_list. */
 static int compound_parts(vb_analyzer *an, const vb__cblang *cb, size_t i) {
   const vb_token *t = &an->res.tokens[i];
   if (t->key_len < 6 || t->key_len > VB_COMPOUND_MAX) return VB_OK;
@@ -122,7 +142,7 @@ static int compound_parts(vb_analyzer *an, const vb__cblang *cb, size_t i) {
           const vb__term *term = &cb->terms[k];
           if (term->n_words != 1 || term->theme == seen_left) continue;
           seen_left = term->theme;
-          if ((rc = add_match(an, term->theme, i, i + 1, term->exclude))) return rc;
+          if ((rc = push_term(an, k))) return rc;
         }
       }
     }
@@ -140,10 +160,49 @@ static int compound_parts(vb_analyzer *an, const vb__cblang *cb, size_t i) {
         const vb__term *term = &cb->terms[k];
         if (term->n_words != 1 || term->theme == seen_right) continue;
         seen_right = term->theme;
-        if ((rc = add_match(an, term->theme, i, i + 1, term->exclude))) return rc;
+        if ((rc = push_term(an, k))) return rc;
       }
     }
   }
+  return VB_OK;
+}
+
+/* What the codebook says of word token i alone, which depends only on its form and the
+ * language: the term chains of its stem and its key, the prefix terms it matches, and the
+ * terms in its compound parts (Swedish, Danish). Computed once per form (the analyzer's form
+ * cache), kept in an->tform[lang]. */
+static int theme_form(vb_analyzer *an, const vb__cblang *cb, size_t i, const vb__tform **out) {
+  vb_lang lang = an->res.lang;
+  uint32_t fi = an->form_of[i];
+  if (fi == UINT32_MAX) return VB_EINVAL; /* every word token has a form (make_keys) */
+  if (fi >= an->n_tform[lang]) {
+    if (vb__grow(&an->tform[lang], &an->cap_tform[lang], an->n_form, sizeof *an->tform[lang]))
+      return VB_ENOMEM;
+    memset(&an->tform[lang][an->n_tform[lang]], 0,
+           (an->n_form - an->n_tform[lang]) * sizeof *an->tform[lang]);
+    an->n_tform[lang] = an->n_form;
+  }
+  vb__tform *tf = &an->tform[lang][fi];
+  *out = tf;
+  if (tf->set) return VB_OK;
+  const vb_token *t = &an->res.tokens[i];
+  tf->head_stem = head_of(cb, t->stem, t->stem_len, an->shash[i]);
+  tf->head_key = -1;
+  if (t->stem_len != t->key_len || memcmp(t->stem, t->key, t->key_len) != 0)
+    tf->head_key = head_of(cb, t->key, t->key_len, an->khash[i]);
+  tf->pre_off = (uint32_t)an->n_tf_list;
+  int rc;
+  for (size_t p = 0; p < cb->n_prefix; p++) {
+    const vb__term *term = &cb->terms[cb->prefix_terms[p]];
+    if (word_matches(an, i, cb, &cb->w.v[term->word_begin], true) &&
+        (rc = push_term(an, (int32_t)cb->prefix_terms[p])))
+      return rc;
+  }
+  tf->n_pre = (uint32_t)an->n_tf_list - tf->pre_off;
+  tf->cmp_off = (uint32_t)an->n_tf_list;
+  if ((lang == VB_LANG_SV || lang == VB_LANG_DA) && (rc = compound_parts(an, cb, i))) return rc;
+  tf->n_cmp = (uint32_t)an->n_tf_list - tf->cmp_off;
+  tf->set = 1;
   return VB_OK;
 }
 
@@ -205,15 +264,14 @@ int vb__themes_run(vb_analyzer *an) {
         return rc;
       continue;
     }
-    if ((rc = terms_at(an, cb, i, t->stem, t->stem_len, an->shash[i], &matched))) return rc;
-    if (t->stem_len != t->key_len || memcmp(t->stem, t->key, t->key_len) != 0)
-      if ((rc = terms_at(an, cb, i, t->key, t->key_len, an->khash[i], &matched))) return rc;
-    for (size_t p = 0; p < cb->n_prefix; p++) {
-      const vb__term *term = &cb->terms[cb->prefix_terms[p]];
-      if (word_matches(an, i, cb, &cb->w.v[term->word_begin], true)) {
-        if ((rc = add_match(an, term->theme, i, i + 1, term->exclude))) return rc;
-        matched++;
-      }
+    const vb__tform *tf;
+    if ((rc = theme_form(an, cb, i, &tf)) || (rc = terms_from(an, cb, i, tf->head_stem, &matched)) ||
+        (rc = terms_from(an, cb, i, tf->head_key, &matched)))
+      return rc;
+    for (uint32_t q = 0; q < tf->n_pre; q++) {
+      const vb__term *term = &cb->terms[an->tf_list[tf->pre_off + q]];
+      if ((rc = add_match(an, term->theme, i, i + 1, term->exclude))) return rc;
+      matched++;
     }
     if (!matched && r->lang == VB_LANG_HE) {
       size_t lens[16];
@@ -223,10 +281,12 @@ int vb__themes_run(vb_analyzer *an) {
                            vb__hash(t->key + lens[k], t->key_len - lens[k]), &matched)))
           return rc;
     }
-    if (!matched && (r->lang == VB_LANG_SV || r->lang == VB_LANG_DA)) {
-      size_t before = an->n_matches;
-      if ((rc = compound_parts(an, cb, i))) return rc;
-      if (an->n_matches > before) t->flags |= VB_TOKF_COMPOUND;
+    if (!matched && tf->n_cmp) { /* Swedish and Danish compounds */
+      for (uint32_t q = 0; q < tf->n_cmp; q++) {
+        const vb__term *term = &cb->terms[an->tf_list[tf->cmp_off + q]];
+        if ((rc = add_match(an, term->theme, i, i + 1, term->exclude))) return rc;
+      }
+      t->flags |= VB_TOKF_COMPOUND;
     }
   }
   /* Patterns on the original text: those with literals where one of them occurs, the others

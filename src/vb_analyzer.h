@@ -56,6 +56,14 @@ typedef struct vb__form {
 #define VB__FORM_UNSET UINT32_MAX
 #define VB__FORM_MAX (1u << 16) /* forms kept; the cache starts over beyond (bounded memory) */
 
+/* themes.c: what the codebook says of a word form alone, per language (theme_form()). */
+typedef struct vb__tform {
+  int32_t head_stem, head_key; /* term chains of its stem and of its key, or -1 */
+  uint32_t pre_off, n_pre;     /* prefix terms it matches: in vb_analyzer.tf_list */
+  uint32_t cmp_off, n_cmp;     /* one-word terms in its compound parts (sv, da) */
+  uint8_t set;
+} vb__tform;
+
 struct vb_analyzer {
   const vb_model *model;
   vb__strmap forms;   /* a word token's bytes -> index into form */
@@ -64,6 +72,10 @@ struct vb_analyzer {
   vb__buf form_text;  /* the forms' keys and stems */
   uint32_t *form_of;  /* per token: its form, or UINT32_MAX (not a word) */
   size_t cap_form_of;
+  vb__tform *tform[VB_LANG_COUNT]; /* themes.c: per form, or unset (set 0) */
+  size_t n_tform[VB_LANG_COUNT], cap_tform[VB_LANG_COUNT];
+  uint32_t *tf_list;                /* term indexes of the vb__tform lists */
+  size_t n_tf_list, cap_tf_list;
   vb__toks toks;
   vb__norm norm;
   vb__buf arena;  /* keys and stems of the current document */
