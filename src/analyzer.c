@@ -189,12 +189,16 @@ static int identify(vb_analyzer *an, const char *text, size_t len, vb_lang dflt)
   }
   /* The lexicons are each language's vocabulary: a word that only one or two of sv, da, en
    * know is evidence for them (half a vote, shared), which decides many short answers
-   * ("toppen", "helt okej upplevelse") that function words alone leave undecided. */
+   * ("toppen", "helt okej upplevelse") that function words alone leave undecided. A word the
+   * function-word lists give to some languages votes through the lexicons only for those:
+   * Danish "hun" (she) is English slang in the English lexicon. */
   double extra[VB_LANG_COUNT] = {0};
   for (size_t i = 0; i < n; i++) {
     int known[VB_LANG_COUNT] = {0}, k = 0;
+    uint32_t listed = vb__langid_listed(an->langid, an->lid_keys[i], an->lid_lens[i]);
     for (int l = VB_LANG_EN; l <= VB_LANG_DA; l++)
-      if (vb__lexicon_get(&an->model->lex[l], an->lid_keys[i], an->lid_lens[i])) {
+      if ((!listed || (listed >> l & 1)) &&
+          vb__lexicon_get(&an->model->lex[l], an->lid_keys[i], an->lid_lens[i])) {
         known[l] = 1;
         k++;
       }

@@ -211,6 +211,12 @@ int vb__langid_new(vb__langid **out) {
   return VB_OK;
 }
 
+uint32_t vb__langid_listed(const vb__langid *li, const char *w, size_t n) {
+  uint32_t mask;
+  if (!vb__strmap_get(&li->words, w, n, &mask)) return 0;
+  return mask & ((1u << VB_LANG_EN) | (1u << VB_LANG_SV) | (1u << VB_LANG_DA));
+}
+
 void vb__langid_free(vb__langid *li) {
   if (!li) return;
   vb__strmap_free(&li->words);

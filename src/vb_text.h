@@ -47,6 +47,8 @@ bool vb__is_emoji_cp(int32_t cp);
 typedef struct vb__langid vb__langid;
 int vb__langid_new(vb__langid **out);
 void vb__langid_free(vb__langid *li);
+/* The languages (bits 1 << VB_LANG_EN, _SV, _DA) whose word lists hold w[0..n), or 0. */
+uint32_t vb__langid_listed(const vb__langid *li, const char *w, size_t n);
 /* `extra` (may be NULL): further votes per language from the caller (the analyzer counts the
  * words each language's lexicon knows), added to the word and letter evidence. */
 vb_lang vb__langid_run(vb__langid *li, const char *text, size_t len, const char *const *keys,
