@@ -164,14 +164,18 @@ static int add_regex(vb_model *m, vb_lang lang, uint32_t theme, const char *pat,
   re->literals = NULL;
   re->n_literals = 0;
   re->lit_ids = NULL;
+  re->n_sets = 0;
   vb__buf lits = {0};
-  if (!re->source || vb__regex_literals(pat, &lits, &re->n_literals)) {
+  size_t n_sets = 0;
+  if (!re->source || vb__regex_literals(pat, &lits, &n_sets, re->set_len)) {
     vb__buf_free(&lits);
     vb__free(re->source);
     pcre2_code_free(code);
     return VB_ENOMEM;
   }
   re->literals = lits.data;
+  re->n_sets = (uint8_t)n_sets;
+  for (size_t k = 0; k < n_sets; k++) re->n_literals += re->set_len[k];
   cb->n_regexes++;
   return VB_OK;
 }
@@ -305,7 +309,8 @@ void vb__codebook_free(vb_model *m) {
     pcre2_code_free(cb->combined);
     for (size_t k = 0; k < cb->n_lits; k++) vb__free(cb->lits[k].s);
     vb__free(cb->lits);
-    vb__free(cb->lit_head);
+    vb__free(cb->lit_start);
+    vb__free(cb->lit_list);
     vb__free(cb->regexes);
     vb__free(cb->terms);
     vb__free(cb->w.v);
@@ -316,54 +321,83 @@ void vb__codebook_free(vb_model *m) {
   }
 }
 
-/* Patterns with literals (regex_lit.c) run one by one, on texts that hold one of their
- * literals. Those without run on every text; rather than each trying every start position
+/* The buckets (pairs of first bytes) a literal is listed under: STMT for each, with h. */
+#define LIT_BUCKETS(l, STMT)                                                                       \
+  do {                                                                                             \
+    unsigned lo0 = (unsigned char)(l)->s[0], hi0 = lo0, lo1 = (unsigned char)(l)->s[1], hi1 = lo1; \
+    if ((l)->digits) lo0 = '0', hi0 = '9';                                                         \
+    if ((l)->digits || (l)->len == 1) lo1 = 0, hi1 = 255;                                          \
+    for (unsigned b0 = lo0; b0 <= hi0; b0++)                                                       \
+      for (unsigned b1 = lo1; b1 <= hi1; b1++) {                                                   \
+        size_t h = (size_t)b0 << 8 | b1;                                                           \
+        STMT;                                                                                      \
+      }                                                                                            \
+  } while (0)
+
+/* The table of a language's distinct literals (see vb__cblang). */
+static int index_literals(vb__cblang *cb) {
+  vb__strmap seen; /* literal -> its index */
+  vb__strmap_init(&seen);
+  int rc = VB_OK;
+  for (size_t r = 0; r < cb->n_regexes && rc == VB_OK; r++) {
+    vb__cbregex *re = &cb->regexes[r];
+    if (!re->n_literals) continue;
+    re->lit_ids = vb__calloc(re->n_literals, sizeof *re->lit_ids);
+    if (!re->lit_ids) rc = VB_ENOMEM;
+    const char *lit = re->literals;
+    for (size_t q = 0; q < re->n_literals && rc == VB_OK; q++, lit += strlen(lit) + 1) {
+      size_t n = strlen(lit);
+      bool found;
+      uint32_t *k;
+      if ((rc = vb__strmap_put(&seen, lit, n, (uint32_t)cb->n_lits, &found, &k))) break;
+      if (!found) {
+        char *d = vb__strdup(lit);
+        if (!d || vb__grow(&cb->lits, &cb->cap_lits, cb->n_lits + 1, sizeof *cb->lits)) {
+          vb__free(d);
+          rc = VB_ENOMEM;
+          break;
+        }
+        struct vb__lit *l = &cb->lits[cb->n_lits++];
+        *l = (struct vb__lit){d, (uint32_t)n, 0, 0, lit[0] == VB_LIT_DIGIT};
+        unsigned char pre[4] = {0}, mask[4] = {0};
+        for (size_t i = 0; i < 4 && i < n; i++) {
+          pre[i] = (unsigned char)lit[i];
+          mask[i] = 0xFF;
+        }
+        memcpy(&l->pre, pre, 4);
+        memcpy(&l->mask, mask, 4);
+      }
+      re->lit_ids[q] = *k;
+    }
+  }
+  vb__strmap_free(&seen);
+  if (rc || !cb->n_lits) return rc;
+  /* counts per bucket, their running sums (the end of each bucket), then each literal placed
+   * from the end: lit_start[h] ends as the start of bucket h */
+  cb->lit_start = vb__calloc(65537, sizeof *cb->lit_start);
+  if (!cb->lit_start) return VB_ENOMEM;
+  for (size_t k = 0; k < cb->n_lits; k++) LIT_BUCKETS(&cb->lits[k], cb->lit_start[h]++);
+  for (size_t h = 1; h <= 65536; h++) cb->lit_start[h] += cb->lit_start[h - 1];
+  uint32_t total = cb->lit_start[65536];
+  cb->lit_list = vb__malloc((total ? total : 1) * sizeof *cb->lit_list);
+  if (!cb->lit_list) return VB_ENOMEM;
+  for (size_t k = cb->n_lits; k-- > 0;)
+    LIT_BUCKETS(&cb->lits[k], cb->lit_list[--cb->lit_start[h]] = (uint32_t)k);
+  return VB_OK;
+}
+
+/* Patterns with literals (regex_lit.c) run one by one, on texts that hold a literal of
+ * each of their sets. Those without run on every text; rather than each trying every start position
  * on its own, they are joined in one alternation, each branch marked with its index. The
  * price of joining: at one start position only the first branch that matches is reported, so
  * two such patterns of different themes matching at the same place give one mention. A
  * combination that fails to compile leaves them to run one by one. */
-/* The table of a language's distinct literals (see vb__cblang). */
-static int index_literals(vb__cblang *cb) {
-  for (size_t r = 0; r < cb->n_regexes; r++) {
-    vb__cbregex *re = &cb->regexes[r];
-    if (!re->n_literals) continue;
-    re->lit_ids = vb__calloc(re->n_literals, sizeof *re->lit_ids);
-    if (!re->lit_ids) return VB_ENOMEM;
-    if (!cb->lit_head) {
-      cb->lit_head = vb__malloc(65536 * sizeof *cb->lit_head);
-      if (!cb->lit_head) return VB_ENOMEM;
-      for (size_t h = 0; h < 65536; h++) cb->lit_head[h] = -1;
-    }
-    const char *lit = re->literals;
-    for (size_t q = 0; q < re->n_literals; q++, lit += strlen(lit) + 1) {
-      size_t n = strlen(lit), k = 0;
-      while (k < cb->n_lits && !(cb->lits[k].len == n && memcmp(cb->lits[k].s, lit, n) == 0)) k++;
-      if (k == cb->n_lits) {
-        if (vb__grow(&cb->lits, &cb->cap_lits, cb->n_lits + 1, sizeof *cb->lits)) return VB_ENOMEM;
-        char *d = vb__strdup(lit);
-        if (!d) return VB_ENOMEM;
-        int32_t *head;
-        if (n == 1 && lit[0] == VB_LIT_DIGIT) head = &cb->lit_digit;
-        else if (n == 1) head = &cb->lit1_head[(unsigned char)lit[0]];
-        else head = &cb->lit_head[((size_t)(unsigned char)lit[0] << 8) | (unsigned char)lit[1]];
-        cb->lits[k] = (struct vb__lit){d, (uint32_t)n, *head};
-        *head = (int32_t)k;
-        cb->n_lits++;
-      }
-      re->lit_ids[q] = (uint32_t)k;
-    }
-  }
-  return VB_OK;
-}
-
 int vb__codebook_finish(vb_model *m) {
   for (int l = 0; l < VB_LANG_COUNT; l++) {
     vb__cblang *cb = &m->cb[l];
-    for (size_t b = 0; b < 256; b++) cb->lit1_head[b] = -1;
-    cb->lit_digit = -1;
     int rc = index_literals(cb);
     if (rc) return rc;
-    size_t always = 0;
+  size_t always = 0;
     for (size_t r = 0; r < cb->n_regexes; r++) always += cb->regexes[r].n_literals == 0;
     if (always < 2) continue;
     vb__buf src = {0};

@@ -1,73 +1,173 @@
 /*
- * regex_lit.c - literals that a pattern's every match must contain.
+ * regex_lit.c - what a pattern's every match must contain, and finding that in a text.
  *
- * Codebook patterns ("\bcharg\w*\b[^.!?\n]{0,40}\btwice\b") are matched on every text of
- * their language, and each tries every start position: with dozens of patterns that costs more
- * than the rest of the analysis. Most patterns, though, cannot match unless some literal word
- * is in the text ("twice" here). This module reads a pattern's source and computes a set of
- * literals such that every match contains at least one of them; the analyzer runs the pattern
- * only on texts that contain one (a case-folded substring search, far cheaper than the match).
+ * Codebook patterns ("\b(charged|billed)\b[^.!?\n]{0,40}\btwice\b") are matched on every text
+ * of their language, and each tries every start position: with dozens of patterns that costs
+ * more than the rest of the analysis, and most runs find nothing. Most patterns, though,
+ * cannot match unless some literal words are in the text. This module reads a pattern's
+ * source and computes up to VB_LIT_SETS sets of literals such that every match contains a
+ * literal of EACH set ({charged, billed} and {twice} here); the analyzer runs the pattern only
+ * on texts that hold one literal of every set. All the literals of a language are found in
+ * a text in one scan of the case-folded text (vb__lits_find).
  *
- * The analysis is deliberately conservative: lookarounds are skipped (they consume nothing),
- * and anything it does not understand (\Q..\E, (?|..), back-references, verbs) makes the
- * pattern "unfilterable", and the pattern
- * then runs on every text as before. Rules: a literal character run is required when none of
- * its characters is optional; a sequence requires the best requirement of any of its parts;
- * an alternation requires the union of its branches' requirements (if every branch has one);
- * an optional part (?, *, {0,n}) requires nothing.
+ * The analysis is deliberately conservative: anything it does not understand (\Q..\E, (?|..),
+ * (?i), back-references, verbs, deep nesting) makes the pattern "unfilterable", and the
+ * pattern then runs on every text as before. Rules:
+ *  - a run of literal characters none of which is optional is required;
+ *  - a sequence requires every requirement of its parts (a conjunction), the strongest
+ *    VB_LIT_SETS of them kept;
+ *  - an alternation requires, for each rank r, the union of its branches' r-th strongest sets
+ *    (a match goes through one branch, which holds a literal of each of its sets); a branch
+ *    that requires nothing makes the alternation require nothing;
+ *  - an optional part (?, *, {0,n}) and a lookaround (it consumes nothing) require nothing.
  *
- * Literals may be a single byte ("&" in "t\s?&\s?c"), and a required \d is the pseudo-literal
- * VB_LIT_DIGIT ("any ASCII digit"): patterns such as order numbers ("[a-z]{2}\d{6,8}") have
- * no longer literal, and most texts have no digit at all. Longer literals are preferred.
+ * Literals may be a single byte ("&" in "t\s?&\s?c"). A required \d{n} is the pseudo-literal
+ * of n VB_LIT_DIGIT bytes, "n digits in a row": patterns such as order numbers
+ * ("[a-z]{2}\d{6,8}") have no other literal, and most texts have no long number.
+ *
+ * Case: patterns match caselessly with Unicode rules, under which 'k' also matches the Kelvin
+ * sign, 's' the long s, 'å' the Ångström sign, 'ÿ' 'Ÿ', 'ß' 'ẞ' and 'µ' the Greek mu. The text
+ * and the literals are folded alike (vb__lit_fold): ASCII and Latin-1 capitals and those six
+ * to one form, and a literal holds only characters whose caseless equivalents all fold to one
+ * form (ASCII, Latin-1, Hebrew, general punctuation and currency signs; tests/unit/
+ * test_regex_lit.c checks this against PCRE2 for every code point). With PCRE2_UCP \d is any
+ * Unicode decimal digit: the fold writes every one as '0'.
  */
 #include "vb_model.h"
 
-#define LIT_MAX 24 /* literals in one set */
+#define LIT_MAX 32   /* literals in one set */
+#define LIT_LEN 32   /* bytes of a literal with its NUL: a longer run is cut in pieces */
+#define DEPTH_MAX 10 /* nested groups read; a deeper pattern is unfilterable */
+#define DIGITS_MAX 8 /* the longest digit run required */
 
 typedef struct litset {
-  bool any; /* no requirement: the pattern may match without any literal */
   size_t n;
-  char lit[LIT_MAX][48];
+  uint8_t len[LIT_MAX];
+  char lit[LIT_MAX][LIT_LEN];
 } litset;
+
+/* A conjunction of sets; n == 0: nothing required. */
+typedef struct req {
+  size_t n;
+  litset set[VB_LIT_SETS];
+} req;
 
 typedef struct parser {
   const char *p, *end;
+  int depth;
   bool fail; /* a construct we do not understand */
 } parser;
 
-static void set_any(litset *s) {
-  s->any = true;
-  s->n = 0;
+/* ---- folding ---- */
+
+/* Unicode decimal digits (\d under PCRE2_UCP) above ASCII in the BMP; every code point of
+ * planes 1 below U+1F000 counts as one too (conservative: the digits of historic scripts and
+ * mathematical digits live there). */
+static const uint16_t nd_bmp[][2] = {
+    {0x660, 0x669},   {0x6F0, 0x6F9},   {0x7C0, 0x7C9},   {0x966, 0x96F},   {0x9E6, 0x9EF},
+    {0xA66, 0xA6F},   {0xAE6, 0xAEF},   {0xB66, 0xB6F},   {0xBE6, 0xBEF},   {0xC66, 0xC6F},
+    {0xCE6, 0xCEF},   {0xD66, 0xD6F},   {0xDE6, 0xDEF},   {0xE50, 0xE59},   {0xED0, 0xED9},
+    {0xF20, 0xF29},   {0x1040, 0x1049}, {0x1090, 0x1099}, {0x17E0, 0x17E9}, {0x1810, 0x1819},
+    {0x1946, 0x194F}, {0x19D0, 0x19D9}, {0x1A80, 0x1A89}, {0x1A90, 0x1A99}, {0x1B50, 0x1B59},
+    {0x1BB0, 0x1BB9}, {0x1C40, 0x1C49}, {0x1C50, 0x1C59}, {0xA620, 0xA629}, {0xA8D0, 0xA8D9},
+    {0xA900, 0xA909}, {0xA9D0, 0xA9D9}, {0xA9F0, 0xA9F9}, {0xAA50, 0xAA59}, {0xABF0, 0xABF9},
+    {0xFF10, 0xFF19}};
+
+static bool unicode_digit(uint32_t cp) {
+  if (cp >= 0x10000) return cp < 0x1F000 || (cp >= 0x1FBF0 && cp <= 0x1FBF9);
+  for (size_t i = 0; i < sizeof nd_bmp / sizeof nd_bmp[0]; i++)
+    if (cp >= nd_bmp[i][0] && cp <= nd_bmp[i][1]) return true;
+  return false;
 }
 
-/* Folds a literal the way the analyzer folds the text: ASCII and Latin-1 capitals. */
-static void fold(char *s) {
-  unsigned char *p = (unsigned char *)s;
-  for (; *p; p++) {
-    if (*p >= 'A' && *p <= 'Z') *p += 32;
-    else if (*p == 0xC3 && p[1] >= 0x80 && p[1] <= 0x9E && p[1] != 0x97) {
-      p[1] += 0x20;
-      p++;
+size_t vb__lit_fold(const char *in, size_t n, char *out) {
+  const unsigned char *s = (const unsigned char *)in;
+  unsigned char *o = (unsigned char *)out;
+  size_t i = 0, w = 0;
+  while (i < n) {
+    unsigned char b = s[i];
+    if (b < 0x80) {
+      o[w++] = b >= 'A' && b <= 'Z' ? (unsigned char)(b + 32) : b;
+      i++;
+      continue;
     }
-  }
-}
-
-/* The shortest literal of a set (0 for "any"). */
-static size_t weakest(const litset *s) {
-  if (s->any || s->n == 0) return 0;
-  size_t w = SIZE_MAX;
-  for (size_t i = 0; i < s->n; i++) {
-    size_t l = strlen(s->lit[i]);
-    if (l < w) w = l;
+    size_t len = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+    if (len > n - i) len = n - i;
+    if (b == 0xD7 && len == 2) { /* Hebrew: no case, no digits */
+      o[w++] = b;
+      o[w++] = s[i + 1];
+      i += 2;
+      continue;
+    }
+    uint32_t cp = UINT32_MAX;
+    if (len == 2)
+      cp = (uint32_t)(b & 0x1F) << 6 | (s[i + 1] & 0x3Fu);
+    else if (len == 3)
+      cp = (uint32_t)(b & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 | (s[i + 2] & 0x3Fu);
+    else if (len == 4)
+      cp = (uint32_t)(b & 0x07) << 18 | (uint32_t)(s[i + 1] & 0x3F) << 12 |
+           (uint32_t)(s[i + 2] & 0x3F) << 6 | (s[i + 3] & 0x3Fu);
+    uint32_t to = cp;
+    if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7)
+      to = cp + 0x20;
+    else if (cp == 0x178)
+      to = 0xFF; /* Ÿ */
+    else if (cp == 0x17F)
+      to = 's'; /* long s */
+    else if (cp == 0x39C || cp == 0x3BC)
+      to = 0xB5; /* Greek mu: micro sign */
+    else if (cp == 0x1E9E)
+      to = 0xDF; /* capital sharp s */
+    else if (cp == 0x212A)
+      to = 'k'; /* Kelvin sign */
+    else if (cp == 0x212B)
+      to = 0xE5; /* Ångström sign */
+    else if (cp != UINT32_MAX && unicode_digit(cp))
+      to = '0';
+    if (to == cp || cp == UINT32_MAX) {
+      memcpy(o + w, s + i, len);
+      w += len;
+    } else if (to < 0x80) {
+      o[w++] = (unsigned char)to;
+    } else { /* Latin-1: two bytes, never more than the character had */
+      o[w++] = (unsigned char)(0xC0 | to >> 6);
+      o[w++] = (unsigned char)(0x80 | (to & 0x3F));
+    }
+    i += len;
   }
   return w;
 }
 
+/* Whether a character may be part of a literal: all its caseless equivalents fold to one
+ * form (see the top of the file). */
+static bool case_safe(uint32_t cp) {
+  return cp < 0x100 || (cp >= 0x590 && cp <= 0x5FF) || (cp >= 0x2000 && cp <= 0x20CF);
+}
+
+/* ---- sets ---- */
+
+/* Copies of sets and conjunctions: only the literals in use (a set is 1 kB). */
+static void set_copy(litset *d, const litset *s) {
+  d->n = s->n;
+  memcpy(d->len, s->len, s->n);
+  memcpy(d->lit, s->lit, s->n * LIT_LEN);
+}
+
+static void req_copy(req *d, const req *s) {
+  d->n = s->n;
+  for (size_t i = 0; i < s->n; i++)
+    set_copy(&d->set[i], &s->set[i]);
+}
+
 /* How well a set filters: twice its shortest literal's length, plus one when that is a
- * single punctuation byte ('&' is rarer in text than 't'). */
+ * single punctuation byte ('&' is rarer in text than 't'), minus one for a space. */
 static size_t strength(const litset *s) {
-  size_t w = weakest(s);
+  size_t w = SIZE_MAX;
+  for (size_t i = 0; i < s->n; i++)
+    if (s->len[i] < w) w = s->len[i];
   if (w != 1) return 2 * w;
+  for (size_t i = 0; i < s->n; i++)
+    if (s->lit[i][0] == ' ' && s->lit[i][1] == '\0') return 1; /* a space: in every text */
   for (size_t i = 0; i < s->n; i++) {
     unsigned char c = (unsigned char)s->lit[i][0];
     bool punct = c < 0x80 && !vb__ascii_alpha(c) && !vb__ascii_digit(c) && c != VB_LIT_DIGIT;
@@ -76,25 +176,99 @@ static size_t strength(const litset *s) {
   return 3;
 }
 
-/* Keeps the better of two requirements: the one that filters better (longer literals), and of
- * two alike the one with fewer literals. */
-static void better(litset *best, const litset *cand) {
-  if (cand->any || cand->n == 0) return;
-  if (best->any || best->n == 0 || strength(cand) > strength(best) ||
-      (strength(cand) == strength(best) && cand->n < best->n))
-    *best = *cand;
+/* Whether a is a better set than b: it filters better, or as well with fewer literals. */
+static bool stronger(const litset *a, const litset *b) {
+  size_t sa = strength(a), sb = strength(b);
+  return sa > sb || (sa == sb && a->n < b->n);
 }
 
-static void parse_alt(parser *ps, litset *out);
+/* Whether literal a (la bytes) holds literal b (lb bytes). */
+static bool holds(const char *a, size_t la, const char *b, size_t lb) {
+  for (size_t i = 0; i + lb <= la; i++)
+    if (a[i] == b[0] && memcmp(a + i, b, lb) == 0) return true;
+  return false;
+}
 
-/* After an atom: its quantifier. Returns true when the atom may be absent (min 0). */
-static bool quantifier(parser *ps, bool *quantified) {
+/* Adds a literal to an alternative set: a literal holding another one of the set adds
+ * nothing (a text with it has the other), and replaces those that hold it. False when the
+ * set is full. */
+static bool set_add(litset *s, const char *lit, size_t len) {
+  for (size_t i = 0; i < s->n; i++)
+    if (holds(lit, len, s->lit[i], s->len[i])) return true;
+  size_t k = 0;
+  for (size_t i = 0; i < s->n; i++)
+    if (!holds(s->lit[i], s->len[i], lit, len)) {
+      if (k != i) {
+        memcpy(s->lit[k], s->lit[i], LIT_LEN);
+        s->len[k] = s->len[i];
+      }
+      k++;
+    }
+  s->n = k;
+  if (s->n == LIT_MAX) return false;
+  memcpy(s->lit[s->n], lit, LIT_LEN);
+  s->len[s->n++] = (uint8_t)len;
+  return true;
+}
+
+/* Whether a text holding a literal of `a` holds one of `b`: each literal of a holds one of b. */
+static bool implies(const litset *a, const litset *b) {
+  for (size_t i = 0; i < a->n; i++) {
+    bool held = false;
+    for (size_t j = 0; j < b->n && !held; j++)
+      held = holds(a->lit[i], a->len[i], b->lit[j], b->len[j]);
+    if (!held) return false;
+  }
+  return true;
+}
+
+/* Adds a set to a conjunction: nothing when a set there implies it, replacing those it
+ * implies; when full, it replaces the weakest if stronger. */
+static void req_add(req *r, const litset *s) {
+  if (s->n == 0) return;
+  for (size_t i = 0; i < r->n; i++)
+    if (implies(&r->set[i], s)) return;
+  size_t k = 0;
+  for (size_t i = 0; i < r->n; i++)
+    if (!implies(s, &r->set[i])) {
+      if (k != i) set_copy(&r->set[k], &r->set[i]);
+      k++;
+    }
+  r->n = k;
+  if (r->n < VB_LIT_SETS) {
+    set_copy(&r->set[r->n++], s);
+    return;
+  }
+  size_t weak = 0;
+  for (size_t i = 1; i < r->n; i++)
+    if (stronger(&r->set[weak], &r->set[i])) weak = i;
+  if (stronger(s, &r->set[weak])) set_copy(&r->set[weak], s);
+}
+
+/* Sorts a conjunction's sets, strongest first. */
+static void req_sort(req *r) {
+  litset t;
+  for (size_t i = 1; i < r->n; i++)
+    for (size_t j = i; j > 0 && stronger(&r->set[j], &r->set[j - 1]); j--) {
+      set_copy(&t, &r->set[j]);
+      set_copy(&r->set[j], &r->set[j - 1]);
+      set_copy(&r->set[j - 1], &t);
+    }
+}
+
+/* ---- parsing ---- */
+
+static void parse_alt(parser *ps, req *out);
+
+/* After an atom: its quantifier. Returns how many times the atom must occur at least (1 when
+ * there is no quantifier); `*quantified` tells whether there was one. */
+static long quantifier(parser *ps, bool *quantified) {
   *quantified = false;
-  if (ps->p >= ps->end) return false;
+  if (ps->p >= ps->end) return 1;
   char c = *ps->p;
-  bool optional = false;
+  long min = 1;
   if (c == '?' || c == '*') {
-    optional = true;
+    min = 0;
     *quantified = true;
     ps->p++;
   } else if (c == '+') {
@@ -103,24 +277,29 @@ static bool quantifier(parser *ps, bool *quantified) {
   } else if (c == '{') {
     const char *q = ps->p + 1;
     if (q < ps->end && (*q >= '0' && *q <= '9')) {
-      long min = 0;
-      while (q < ps->end && *q >= '0' && *q <= '9') min = min * 10 + (*q++ - '0');
-      while (q < ps->end && *q != '}') q++;
+      long v = 0;
+      while (q < ps->end && *q >= '0' && *q <= '9') {
+        if (v < 1000) v = v * 10 + (*q - '0');
+        q++;
+      }
+      while (q < ps->end && *q != '}')
+        q++;
       if (q < ps->end) {
-        optional = min == 0;
+        min = v;
         *quantified = true;
         ps->p = q + 1;
       }
     } else if (q < ps->end && *q == ',') {
-      while (q < ps->end && *q != '}') q++;
-      optional = true;
+      while (q < ps->end && *q != '}')
+        q++;
+      min = 0;
       *quantified = true;
       ps->p = q < ps->end ? q + 1 : q;
     }
   }
   /* lazy or possessive */
   if (*quantified && ps->p < ps->end && (*ps->p == '?' || *ps->p == '+')) ps->p++;
-  return optional;
+  return min;
 }
 
 /* Skips a character class [...]. */
@@ -129,56 +308,62 @@ static void skip_class(parser *ps) {
   if (ps->p < ps->end && *ps->p == '^') ps->p++;
   if (ps->p < ps->end && *ps->p == ']') ps->p++;
   while (ps->p < ps->end && *ps->p != ']') {
-    if (*ps->p == '\\' && ps->p + 1 < ps->end) ps->p++;
+    if (*ps->p == '\\' && ps->p + 1 < ps->end)
+      ps->p++;
     else if (*ps->p == '[' && ps->p + 1 < ps->end && ps->p[1] == ':') {
       const char *e = strstr(ps->p + 2, ":]");
       if (e && e < ps->end) ps->p = e + 1;
     }
     ps->p++;
   }
-  if (ps->p < ps->end) ps->p++;
-  else ps->fail = true;
+  if (ps->p < ps->end)
+    ps->p++;
+  else
+    ps->fail = true;
 }
 
-static void parse_seq(parser *ps, litset *out) {
-  litset best;
-  set_any(&best);
-  char run[48];
+/* Adds a run of literal characters (folded) to a conjunction. */
+static void flush(req *r, char *run, size_t *rl) {
+  if (*rl == 0) return;
+  litset one;
+  one.n = 1;
+  size_t n = vb__lit_fold(run, *rl, one.lit[0]);
+  one.lit[0][n] = '\0';
+  one.len[0] = (uint8_t)n;
+  req_add(r, &one);
+  *rl = 0;
+}
+
+static void parse_seq(parser *ps, req *out) {
+  req best;
+  best.n = 0;
+  char run[LIT_LEN];
   size_t rl = 0;
-  bool run_ok = true;
-#define FLUSH()                                                                                    \
-  do {                                                                                             \
-    if (rl >= 1 && run_ok) {                                                                      \
-      litset one = {false, 1, {{0}}};                                                              \
-      memcpy(one.lit[0], run, rl);                                                                 \
-      one.lit[0][rl] = '\0';                                                                       \
-      fold(one.lit[0]);                                                                            \
-      better(&best, &one);                                                                         \
-    }                                                                                              \
-    rl = 0;                                                                                        \
-    run_ok = true;                                                                                 \
-  } while (0)
   while (ps->p < ps->end && !ps->fail && *ps->p != '|' && *ps->p != ')') {
     char c = *ps->p;
     bool quantified;
     if (c == '(') {
       ps->p++;
-      litset inner;
       if (ps->p < ps->end && *ps->p == '?') {
-        /* (?: ) groups are read; lookarounds consume nothing and are skipped (a requirement
-         * computed without them still holds); other groups are not understood */
-        if (ps->p + 1 < ps->end && ps->p[1] == ':') {
+        /* (?: ) and atomic (?> ) groups are read; lookarounds consume nothing and are skipped
+         * (a requirement computed without them still holds); other groups are not
+         * understood */
+        if (ps->p + 1 < ps->end && (ps->p[1] == ':' || ps->p[1] == '>')) {
           ps->p += 2;
-        } else if (ps->p + 1 < ps->end &&
-                   (ps->p[1] == '=' || ps->p[1] == '!' ||
-                    (ps->p[1] == '<' && ps->p + 2 < ps->end && (ps->p[2] == '=' || ps->p[2] == '!')))) {
+        } else if (ps->p + 1 < ps->end && (ps->p[1] == '=' || ps->p[1] == '!' ||
+                                           (ps->p[1] == '<' && ps->p + 2 < ps->end &&
+                                            (ps->p[2] == '=' || ps->p[2] == '!')))) {
           int depth = 1;
-          while (ps->p < ps->end && depth > 0) {
-            if (*ps->p == '\\' && ps->p + 1 < ps->end) ps->p += 2;
-            else if (*ps->p == '[') skip_class(ps);
+          while (ps->p < ps->end && depth > 0 && !ps->fail) {
+            if (*ps->p == '\\' && ps->p + 1 < ps->end)
+              ps->p += 2;
+            else if (*ps->p == '[')
+              skip_class(ps);
             else {
-              if (*ps->p == '(') depth++;
-              else if (*ps->p == ')') depth--;
+              if (*ps->p == '(')
+                depth++;
+              else if (*ps->p == ')')
+                depth--;
               ps->p++;
             }
           }
@@ -186,7 +371,8 @@ static void parse_seq(parser *ps, litset *out) {
             ps->fail = true;
             break;
           }
-          FLUSH();
+          flush(&best, run, &rl);
+          (void)quantifier(ps, &quantified);
           continue;
         } else {
           ps->fail = true;
@@ -196,21 +382,28 @@ static void parse_seq(parser *ps, litset *out) {
         ps->fail = true;
         break;
       }
+      if (++ps->depth > DEPTH_MAX) {
+        ps->fail = true;
+        break;
+      }
+      req inner;
       parse_alt(ps, &inner);
-      if (ps->p >= ps->end || *ps->p != ')') {
+      ps->depth--;
+      if (ps->fail || ps->p >= ps->end || *ps->p != ')') {
         ps->fail = true;
         break;
       }
       ps->p++;
-      FLUSH();
-      bool optional = quantifier(ps, &quantified);
-      if (!optional) better(&best, &inner);
+      flush(&best, run, &rl);
+      if (quantifier(ps, &quantified) > 0)
+        for (size_t i = 0; i < inner.n; i++)
+          req_add(&best, &inner.set[i]);
       continue;
     }
     if (c == '[') {
       skip_class(ps);
-      FLUSH();
-      quantifier(ps, &quantified);
+      flush(&best, run, &rl);
+      (void)quantifier(ps, &quantified);
       continue;
     }
     if (c == '\\') {
@@ -220,93 +413,127 @@ static void parse_seq(parser *ps, litset *out) {
       }
       char e = ps->p[1];
       ps->p += 2;
-      bool literal = !((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9'));
+      /* back-references, quoting, octal and control escapes, named characters: not read */
+      if (e == 'Q' || e == 'g' || e == 'k' || e == 'c' || e == 'o' || e == 'N' ||
+          (e >= '0' && e <= '9')) {
+        ps->fail = true;
+        break;
+      }
+      bool literal =
+          !((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (unsigned char)e >= 0x80);
       if (e == 'p' || e == 'P' || e == 'x') {
-        /* \p{..}, \x{..} */
+        /* \p{..}, \pL, \x{..}, \xhh */
         if (ps->p < ps->end && *ps->p == '{') {
-          while (ps->p < ps->end && *ps->p != '}') ps->p++;
+          while (ps->p < ps->end && *ps->p != '}')
+            ps->p++;
           if (ps->p < ps->end) ps->p++;
         } else if (e == 'x') {
-          ps->p += 2 <= ps->end - ps->p ? 2 : ps->end - ps->p;
+          for (int k = 0; k < 2 && ps->p < ps->end &&
+                          ((*ps->p >= '0' && *ps->p <= '9') ||
+                           ((*ps->p | 0x20) >= 'a' && (*ps->p | 0x20) <= 'f'));
+               k++)
+            ps->p++;
         } else if (ps->p < ps->end) {
           ps->p++;
         }
       }
-      if (e == 'Q' || e == 'g' || e == 'k' || (e >= '1' && e <= '9')) {
-        ps->fail = true;
-        break;
-      }
-      bool zero_width = e == 'b' || e == 'B' || e == 'A' || e == 'z' || e == 'Z' || e == 'G';
       if (e == 'd') {
-        FLUSH();
-        if (!quantifier(ps, &quantified)) {
-          litset digit = {false, 1, {{0}}};
-          digit.lit[0][0] = VB_LIT_DIGIT;
-          better(&best, &digit);
+        flush(&best, run, &rl);
+        long min = quantifier(ps, &quantified);
+        if (min > 0) {
+          litset digits;
+          digits.n = 1;
+          size_t nd = min > DIGITS_MAX ? DIGITS_MAX : (size_t)min;
+          memset(digits.lit[0], VB_LIT_DIGIT, nd);
+          digits.lit[0][nd] = '\0';
+          digits.len[0] = (uint8_t)nd;
+          req_add(&best, &digits);
         }
         continue;
       }
       if (literal) {
-        bool optional = quantifier(ps, &quantified);
-        if (optional) FLUSH();
-        else {
-          if (rl + 1 < sizeof run) run[rl++] = e;
-          if (quantified) FLUSH();
+        long min = quantifier(ps, &quantified);
+        if (min == 0) {
+          flush(&best, run, &rl);
+        } else {
+          if (rl + 1 >= LIT_LEN) flush(&best, run, &rl);
+          run[rl++] = e;
+          if (quantified) flush(&best, run, &rl);
         }
       } else {
-        if (!zero_width || rl) FLUSH();
-        quantifier(ps, &quantified);
+        flush(&best, run, &rl);
+        (void)quantifier(ps, &quantified);
       }
       continue;
     }
     if (c == '.' || c == '^' || c == '$') {
       ps->p++;
-      FLUSH();
-      quantifier(ps, &quantified);
+      flush(&best, run, &rl);
+      (void)quantifier(ps, &quantified);
       continue;
     }
     /* a literal character (all the bytes of a UTF-8 sequence) */
     size_t n = 1;
     unsigned char b = (unsigned char)c;
-    if (b >= 0xF0) n = 4;
-    else if (b >= 0xE0) n = 3;
-    else if (b >= 0xC0) n = 2;
-    if ((size_t)(ps->end - ps->p) < n) {
+    uint32_t cp = b;
+    if (b >= 0xF0)
+      n = 4;
+    else if (b >= 0xE0)
+      n = 3;
+    else if (b >= 0xC0)
+      n = 2;
+    if ((size_t)(ps->end - ps->p) < n || (b >= 0x80 && b < 0xC0)) {
       ps->fail = true;
       break;
     }
+    const unsigned char *u = (const unsigned char *)ps->p;
+    if (n == 2)
+      cp = (uint32_t)(b & 0x1F) << 6 | (u[1] & 0x3Fu);
+    else if (n == 3)
+      cp = (uint32_t)(b & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3Fu);
+    else if (n == 4)
+      cp = 0x10000; /* no literal */
     char ch[4];
     memcpy(ch, ps->p, n);
     ps->p += n;
-    bool optional = quantifier(ps, &quantified);
-    if (optional) {
-      FLUSH();
+    long min = quantifier(ps, &quantified);
+    if (min == 0 || !case_safe(cp)) {
+      flush(&best, run, &rl);
       continue;
     }
-    if (rl + n < sizeof run) {
-      memcpy(run + rl, ch, n);
-      rl += n;
-    }
-    if (quantified) FLUSH();
+    if (rl + n >= LIT_LEN) flush(&best, run, &rl);
+    memcpy(run + rl, ch, n);
+    rl += n;
+    if (quantified) flush(&best, run, &rl);
   }
-  FLUSH();
-#undef FLUSH
-  *out = best;
+  flush(&best, run, &rl);
+  req_copy(out, &best);
 }
 
-static void parse_alt(parser *ps, litset *out) {
-  litset all;
-  all.any = false;
-  all.n = 0;
+/* The alternation's requirement: for rank r, the union of each branch's r-th strongest set
+ * (its last when it has fewer). */
+static void parse_alt(parser *ps, req *out) {
+  litset acc[VB_LIT_SETS];
+  bool ok[VB_LIT_SETS];
+  bool first = true, none = false;
   for (;;) {
-    litset branch;
+    req branch;
     parse_seq(ps, &branch);
     if (ps->fail) break;
-    if (branch.any || branch.n == 0 || all.n + branch.n > LIT_MAX) {
-      all.any = true;
-      all.n = 0;
-    } else if (!all.any) {
-      for (size_t i = 0; i < branch.n; i++) memcpy(all.lit[all.n++], branch.lit[i], 48);
+    if (branch.n == 0) none = true;
+    if (!none) {
+      req_sort(&branch);
+      for (size_t r = 0; r < VB_LIT_SETS; r++) {
+        const litset *s = &branch.set[r < branch.n ? r : branch.n - 1];
+        if (first) {
+          set_copy(&acc[r], s);
+          ok[r] = true;
+          continue;
+        }
+        for (size_t i = 0; i < s->n && ok[r]; i++)
+          ok[r] = set_add(&acc[r], s->lit[i], s->len[i]);
+      }
+      first = false;
     }
     if (ps->p < ps->end && *ps->p == '|') {
       ps->p++;
@@ -314,19 +541,78 @@ static void parse_alt(parser *ps, litset *out) {
     }
     break;
   }
-  if (all.any) all.n = 0;
-  *out = all;
+  out->n = 0;
+  if (ps->fail || none || first) return;
+  for (size_t r = 0; r < VB_LIT_SETS; r++)
+    if (ok[r]) req_add(out, &acc[r]);
 }
 
-int vb__regex_literals(const char *pattern, vb__buf *out, size_t *count) {
-  parser ps = {pattern, pattern + strlen(pattern), false};
-  litset set;
-  parse_alt(&ps, &set);
-  *count = 0;
+int vb__regex_literals(const char *pattern, vb__buf *out, size_t *n_sets,
+                       uint8_t set_len[VB_LIT_SETS]) {
+  parser ps = {pattern, pattern + strlen(pattern), 0, false};
+  req r;
+  parse_alt(&ps, &r);
+  *n_sets = 0;
   out->len = 0;
-  if (ps.fail || ps.p != ps.end || set.any || set.n == 0 || weakest(&set) < 1) return VB_OK;
-  for (size_t i = 0; i < set.n; i++)
-    if (vb__buf_append(out, set.lit[i], strlen(set.lit[i]) + 1)) return VB_ENOMEM;
-  *count = set.n;
+  if (ps.fail || ps.p != ps.end || r.n == 0) return VB_OK;
+  req_sort(&r);
+  for (size_t s = 0; s < r.n; s++) {
+    for (size_t i = 0; i < r.set[s].n; i++)
+      if (vb__buf_append(out, r.set[s].lit[i], r.set[s].len[i] + 1u)) return VB_ENOMEM;
+    set_len[s] = (uint8_t)r.set[s].n;
+  }
+  *n_sets = r.n;
   return VB_OK;
+}
+
+/* ---- finding the literals in a text ---- */
+
+int vb__lits_find(const vb__cblang *cb, const char *text, size_t len, vb__buf *folded,
+                  unsigned char *seen) {
+  if (!cb->n_lits) return VB_OK;
+  memset(seen, 0, cb->n_lits);
+  /* the fold never lengthens; eight NUL bytes after it: the pair at the last byte, and the
+   * four-byte prefix loads */
+  folded->len = 0;
+  if (vb__buf_reserve(folded, len + 8)) return VB_ENOMEM;
+  unsigned char *f = (unsigned char *)folded->data;
+  size_t n = vb__lit_fold(text, len, folded->data);
+  memset(f + n, 0, 8);
+  const uint32_t *start = cb->lit_start, *list = cb->lit_list;
+  /* at each position, the literals that may start with its two bytes (a one-byte literal
+   * under every second byte, "n digits" under every digit) */
+  for (size_t i = 0; i < n; i++) {
+    size_t h = (size_t)f[i] << 8 | f[i + 1];
+    for (uint32_t a = start[h], b = start[h + 1]; a < b; a++) {
+      uint32_t k = list[a];
+      if (seen[k]) continue;
+      const struct vb__lit *l = &cb->lits[k];
+      if (l->len > n - i) continue;
+      if (l->digits) {
+        size_t d = 1;
+        while (d < l->len && f[i + d] >= '0' && f[i + d] <= '9')
+          d++;
+        if (d < l->len) continue;
+      } else {
+        uint32_t w;
+        memcpy(&w, f + i, 4);
+        if ((w & l->mask) != l->pre || (l->len > 4 && memcmp(f + i + 4, l->s + 4, l->len - 4) != 0))
+          continue;
+      }
+      seen[k] = 1;
+    }
+  }
+  return VB_OK;
+}
+
+bool vb__regex_may_match(const vb__cblang *cb, const vb__cbregex *re, const unsigned char *seen) {
+  if (re->n_literals == 0 || cb->lit_all) return true;
+  const uint32_t *id = re->lit_ids;
+  for (size_t s = 0; s < re->n_sets; id += re->set_len[s], s++) {
+    bool any = false;
+    for (size_t q = 0; q < re->set_len[s] && !any; q++)
+      any = seen[id[q]] != 0;
+    if (!any) return false;
+  }
+  return true;
 }

@@ -123,18 +123,35 @@ typedef struct vb__term {
   uint32_t line;
 } vb__term;
 
+/* A pattern's requirement (regex_lit.c): at most VB_LIT_SETS sets of literals, every match
+ * holding a literal of each set. */
+#define VB_LIT_SETS 4
+#define VB_LIT_DIGIT '\x01' /* a literal of n such bytes stands for "n ASCII digits in a row" */
+
 typedef struct vb__cbregex {
   uint32_t theme;
   pcre2_code *code;
   char *source;
-  char *literals;    /* NUL-separated case-folded literals, one of which every match holds */
+  char *literals;    /* NUL-separated case-folded literals, set after set */
   size_t n_literals; /* 0: the pattern runs on every text */
+  uint8_t n_sets, set_len[VB_LIT_SETS]; /* the sets: their numbers of literals, in order */
   uint32_t *lit_ids; /* the same literals as indexes into vb__cblang.lits */
 } vb__cbregex;
 
-/* regex_lit.c: the literals of a pattern (see there); `*count` 0 when none can be told. */
-int vb__regex_literals(const char *pattern, vb__buf *out, size_t *count);
-#define VB_LIT_DIGIT '\x01' /* a literal of this one byte stands for "any ASCII digit" */
+struct vb__cblang;
+/* regex_lit.c: the literal sets of a pattern (see there); `*n_sets` 0 when none can be told. */
+int vb__regex_literals(const char *pattern, vb__buf *out, size_t *n_sets,
+                       uint8_t set_len[VB_LIT_SETS]);
+/* Folds s[0..n) as literals are folded (case, a few Unicode equivalents, digits to '0'):
+ * writes at most n bytes to `out`, returns how many. */
+size_t vb__lit_fold(const char *s, size_t n, char *out);
+/* Which of the language's literals text[0..len) holds: seen[k] (cb->n_lits bytes) for
+ * cb->lits[k]; `folded` is scratch. */
+int vb__lits_find(const struct vb__cblang *cb, const char *text, size_t len, vb__buf *folded,
+                  unsigned char *seen);
+/* Whether a pattern may match a text holding the literals `seen`: one of each of its sets. */
+bool vb__regex_may_match(const struct vb__cblang *cb, const vb__cbregex *re,
+                         const unsigned char *seen);
 
 typedef struct vb__cblang {
   vb__term *terms;
@@ -148,17 +165,19 @@ typedef struct vb__cblang {
   vb__cbregex *regexes;
   size_t n_regexes, cap_regexes;
   pcre2_code *combined; /* all the patterns as one alternation, (*MARK:k) naming each */
-  /* the distinct literals of all the patterns, found in a text in one scan: a table from
-   * their first two bytes to a chain of literals */
+  /* the distinct literals of all the patterns, found in a text in one scan (vb__lits_find):
+   * lit_list[lit_start[h] .. lit_start[h + 1]) are those that may start with the two bytes
+   * h = b0 << 8 | b1 (a one-byte literal under every b1, a digit run under every digit) */
   struct vb__lit {
     char *s;
     uint32_t len;
-    int32_t next;
+    uint32_t pre, mask; /* the first (up to) four bytes, as loaded from memory */
+    bool digits;        /* VB_LIT_DIGIT bytes: that many digits in a row */
   } *lits;
   size_t n_lits, cap_lits;
-  int32_t *lit_head; /* 65536 entries, or NULL when no pattern has literals */
-  int32_t lit1_head[256]; /* one-byte literals ('&', '5'), by their byte; -1 ends a chain */
-  int32_t lit_digit;      /* the "any ASCII digit" requirement (\d), or -1 */
+  uint32_t *lit_start; /* 65537 entries, or NULL when no pattern has literals */
+  uint32_t *lit_list;
+  bool lit_all;        /* tests: every pattern runs on every text, literals or not */
   size_t n_excludes;
 } vb__cblang;
 

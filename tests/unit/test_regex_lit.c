@@ -1,19 +1,46 @@
-/* test_regex_lit.c - the literals a codebook pattern's every match must contain. */
+/*
+ * test_regex_lit.c - the literal sets a codebook pattern's every match must contain
+ * (regex_lit.c), the scan that finds them in a text, and the gate built on both: a pattern
+ * skipped on a text must not match it. The property is checked for every pattern of the
+ * shipped codebook on the sample corpora (corpora/) and on variants of them written with the
+ * characters that caseless Unicode matching treats as equal to ASCII and Latin-1 letters
+ * (Kelvin sign, long s, Ångström sign) and with non-ASCII digits; and the analyzer's mentions
+ * with the gate must equal those with every pattern run on every text.
+ */
+#define _XOPEN_SOURCE 700
 #include "vb_model.h"
 #include "vb_test.h"
+#include "vb_test_model.h"
 
-/* The literal set of `pattern` joined with '|' ("" when the pattern is unfilterable); a
- * digit requirement shows as "\d". */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "verbatim.h"
+
+/* The requirement of `pattern`: its sets, strongest first, joined with ';', the literals of a
+ * set with '|' ("" when the pattern is unfilterable); a run of n digits shows as "\d{n}". */
 static const char *lits(const char *pattern) {
-  static char out[512];
+  static char out[1024];
   vb__buf b = {0};
-  size_t n;
-  assert_int_equal(vb__regex_literals(pattern, &b, &n), VB_OK);
+  size_t ns;
+  uint8_t len[VB_LIT_SETS];
+  assert_int_equal(vb__regex_literals(pattern, &b, &ns, len), VB_OK);
   out[0] = '\0';
   const char *p = b.data;
-  for (size_t i = 0; i < n; i++, p += strlen(p) + 1) {
-    if (i) strcat(out, "|");
-    strcat(out, p[0] == VB_LIT_DIGIT && p[1] == '\0' ? "\\d" : p);
+  for (size_t s = 0; s < ns; s++) {
+    if (s) strcat(out, ";");
+    for (size_t i = 0; i < len[s]; i++, p += strlen(p) + 1) {
+      if (i) strcat(out, "|");
+      if (p[0] == VB_LIT_DIGIT) {
+        size_t n = strlen(p);
+        if (n == 1)
+          strcat(out, "\\d");
+        else
+          sprintf(out + strlen(out), "\\d{%zu}", n);
+      } else {
+        strcat(out, p);
+      }
+    }
   }
   vb__buf_free(&b);
   return out;
@@ -21,51 +48,441 @@ static const char *lits(const char *pattern) {
 
 static void test_words(void **state) {
   (void)state;
-  assert_string_equal(lits("\\bcharg\\w*\\b[^.!?\\n]{0,40}\\btwice\\b"), "charg");
-  assert_string_equal(lits("\\b(fast|quick)\\b[^.]{0,15}\\bdeliver"), "deliver");
-  /* an alternation needs every branch to have one */
-  assert_string_equal(lits("\\b(app|website|site)\\b"), "app|website|site");
+  /* a sequence requires each of its parts */
+  assert_string_equal(lits("\\bcharg\\w*\\b[^.!?\\n]{0,40}\\btwice\\b"), "charg;twice");
+  assert_string_equal(lits("\\b(fast|quick)\\b[^.]{0,15}\\bdeliver"), "deliver;fast|quick");
+  /* an alternation needs every branch to have one; a literal holding another adds nothing */
+  assert_string_equal(lits("\\b(app|website|site)\\b"), "app|site");
   assert_string_equal(lits("(app|\\w+site)"), "app|site");
   /* optional parts require nothing */
   assert_string_equal(lits("(foo)?bar"), "bar");
+  assert_string_equal(lits("(foo){0,2}bar(baz)*"), "bar");
   assert_string_equal(lits("x*"), "");
   /* letters fold as the text does */
   assert_string_equal(lits("Leverans"), "leverans");
+  assert_string_equal(lits("ÅTERBETALNING"), "återbetalning");
+  /* a quantified group is required when its minimum is not 0 */
+  assert_string_equal(lits("(?:refund)+\\s(ab){2}"), "refund;ab");
+  /* lookarounds are skipped, with their quantifiers */
+  assert_string_equal(lits("(?<!not )good(?=ness)?"), "good");
+  /* Hebrew */
+  assert_string_equal(lits("(חויב|חייב)\\S*[^.]{0,30}פעמיים"), "פעמיים;חויב|חייב");
+}
+
+static void test_alternation_of_sequences(void **state) {
+  (void)state;
+  /* the union of the branches' sets of the same rank */
+  assert_string_equal(lits("\\bfrom\\s+\\d+\\s+to\\b|\\bbetween\\s+\\d+\\s+and\\b"),
+                      "from|between;to|and;\\d");
+  /* a branch with fewer sets gives its last to the later ranks */
+  assert_string_equal(lits("(charged|billed)[^.]*twice|double charge"),
+                      "charged|billed|double charge;twice|double charge");
+  /* a branch that requires nothing: the alternation requires nothing */
+  assert_string_equal(lits("(a|[0-9])b"), "b");
+  assert_string_equal(lits("abc|\\w+"), "");
+}
+
+static void test_set_cap(void **state) {
+  (void)state;
+  /* at most VB_LIT_SETS sets, the strongest kept */
+  assert_string_equal(lits("alpha\\s+bb\\s+gamma\\s+c\\s+delta\\s+epsilons"),
+                      "epsilons;alpha;gamma;delta");
+  /* spaces are literals too, but the weakest */
+  assert_string_equal(lits("a b"), "a b");
+  assert_string_equal(lits("(no|yes) (way|sir)"), "way|sir;no|yes; ");
+  /* a literal longer than a literal may be is cut in pieces, each required */
+  assert_string_equal(lits("abcdefghijklmnopqrstuvwxyz0123456789"),
+                      "abcdefghijklmnopqrstuvwxyz01234;56789");
 }
 
 static void test_short_literals(void **state) {
   (void)state;
-  /* two bytes and one byte are literals too when nothing longer is required */
-  assert_string_equal(lits("\\b(10|ten)\\s*/\\s*10\\b"), "10"); /* one literal beats two */
-  assert_string_equal(lits("\\b(10|ten)\\s*/"), "10|ten");
-  assert_string_equal(lits("(?<!\\d)10\\s*/\\s*10(?!\\d)"), "10");
-  assert_string_equal(lits("\\bt\\s?&\\s?cs?\\b"), "&"); /* punctuation is rarer than a letter */
-  assert_string_equal(lits("\\b5\\s*(stars?|\\*)"), "star|*"); /* not the digit */
-  /* a longer literal is preferred to a short one or to a digit */
-  assert_string_equal(lits("\\d+\\s*(working|business)\\s+days"), "working|business");
+  /* two bytes and one byte are literals too */
+  assert_string_equal(lits("\\b(10|ten)\\s*/\\s*10\\b"), "10;/"); /* {10} implies {10, ten} */
+  assert_string_equal(lits("\\b(10|ten)\\s*/"), "10|ten;/");
+  assert_string_equal(lits("(?<!\\d)10\\s*/\\s*10(?!\\d)"), "10;/");
+  assert_string_equal(lits("\\bt\\s?&\\s?cs?\\b"), "&;t;c"); /* punctuation first */
+  assert_string_equal(lits("\\b5\\s*(stars?|\\*)"), "star|*;5");
+  assert_string_equal(lits("\\d+\\s*(working|business)\\s+days"), "working|business;days;\\d");
 }
 
 static void test_digit_requirement(void **state) {
   (void)state;
-  assert_string_equal(lits("\\b[a-z]{2}\\d{6,8}\\b"), "\\d");
-  assert_string_equal(lits("[a-z]\\d?"), "");     /* optional: nothing required */
-  assert_string_equal(lits("(\\d|x)y"), "y");      /* the branches' best, then the sequence's */
-  assert_string_equal(lits("(\\d|[a-z])"), "");   /* one branch requires nothing */
+  assert_string_equal(lits("\\b[a-z]{2}\\d{6,8}\\b"), "\\d{6}");
+  assert_string_equal(lits("order\\s*#?\\d{4,}"), "order;\\d{4}");
+  assert_string_equal(lits("[a-z]\\d?"), ""); /* optional: nothing required */
+  assert_string_equal(lits("(\\d|x)y"), "y;\\d|x");
+  assert_string_equal(lits("(\\d|[a-z])"), ""); /* one branch requires nothing */
 }
 
 static void test_unfilterable(void **state) {
   (void)state;
-  assert_string_equal(lits("(a)\\1"), "");        /* back-references */
+  assert_string_equal(lits("(a)\\1"), ""); /* back-references */
   assert_string_equal(lits("\\Qabc\\E"), "");
   assert_string_equal(lits("[abc]+"), "");
+  assert_string_equal(lits("(?i)abc"), ""); /* options */
+  assert_string_equal(lits("\\cJabc"), ""); /* control and octal escapes */
+  assert_string_equal(lits("\\012abc"), "");
+  assert_string_equal(lits("(((((((((((((abc)))))))))))))"), ""); /* too deep */
+  /* characters with caseless equivalents outside what the fold knows are no literal */
+  assert_string_equal(lits("Ωmega"), "mega");
+  assert_string_equal(lits("\\x{41}bc"), "bc");
+  assert_string_equal(lits("\\x41bc"), "bc");
+}
+
+/* ---- the fold against PCRE2's caseless matching, for every code point ---- */
+
+static size_t enc(uint32_t cp, char *o) {
+  if (cp < 0x80) {
+    o[0] = (char)cp;
+    return 1;
+  }
+  if (cp < 0x800) {
+    o[0] = (char)(0xC0 | cp >> 6);
+    o[1] = (char)(0x80 | (cp & 63));
+    return 2;
+  }
+  if (cp < 0x10000) {
+    o[0] = (char)(0xE0 | cp >> 12);
+    o[1] = (char)(0x80 | ((cp >> 6) & 63));
+    o[2] = (char)(0x80 | (cp & 63));
+    return 3;
+  }
+  o[0] = (char)(0xF0 | cp >> 18);
+  o[1] = (char)(0x80 | ((cp >> 12) & 63));
+  o[2] = (char)(0x80 | ((cp >> 6) & 63));
+  o[3] = (char)(0x80 | (cp & 63));
+  return 4;
+}
+
+static uint32_t dec(const unsigned char *s, size_t n) {
+  if (n == 1) return s[0];
+  if (n == 2) return (uint32_t)(s[0] & 0x1F) << 6 | (s[1] & 0x3Fu);
+  if (n == 3) return (uint32_t)(s[0] & 0x0F) << 12 | (uint32_t)(s[1] & 0x3F) << 6 | (s[2] & 0x3Fu);
+  return (uint32_t)(s[0] & 7) << 18 | (uint32_t)(s[1] & 0x3F) << 12 | (uint32_t)(s[2] & 0x3F) << 6 |
+         (s[3] & 0x3Fu);
+}
+
+static pcre2_code *compile(const char *pat, bool jit) {
+  int ec;
+  PCRE2_SIZE off;
+  pcre2_code *c = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
+                                PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS, &ec, &off, NULL);
+  assert_non_null(c);
+  if (jit) (void)pcre2_jit_compile(c, PCRE2_JIT_COMPLETE);
+  return c;
+}
+
+/* Every code point above ASCII (no surrogates) that the pattern matches, as fn(cp). */
+static void each_match(const char *pat, void (*fn)(uint32_t cp, void *), void *arg) {
+  static char *subject;
+  static size_t len;
+  if (!subject) {
+    subject = malloc(0x110000 * 4);
+    assert_non_null(subject);
+    for (uint32_t cp = 0x80; cp < 0x110000; cp++)
+      if (cp < 0xD800 || cp > 0xDFFF) len += enc(cp, subject + len);
+  }
+  pcre2_code *c = compile(pat, true);
+  pcre2_match_data *md = pcre2_match_data_create_from_pattern(c, NULL);
+  PCRE2_SIZE off = 0;
+  uint32_t check = 0; /* the subject is checked once, not at every call */
+  while (pcre2_match(c, (PCRE2_SPTR)subject, len, off, check, md, NULL) >= 0) {
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+    fn(dec((const unsigned char *)subject + ov[0], ov[1] - ov[0]), arg);
+    off = ov[1];
+    check = PCRE2_NO_UTF_CHECK;
+  }
+  pcre2_match_data_free(md);
+  pcre2_code_free(c);
+}
+
+static size_t fold_cp(uint32_t cp, char *out) {
+  char b[4];
+  return vb__lit_fold(b, enc(cp, b), out);
+}
+
+/* The characters a literal may hold (regex_lit.c case_safe). */
+static const uint32_t safe[][2] = {{0, 0xFF}, {0x590, 0x5FF}, {0x2000, 0x20CF}};
+
+static void outside_equivalent(uint32_t cp, void *arg) {
+  /* a character outside the safe ranges caselessly equal to one inside: the fold must
+   * write it as a safe character that PCRE2 finds equal */
+  size_t *count = arg;
+  for (size_t r = 0; r < 3; r++)
+    if (cp >= safe[r][0] && cp <= safe[r][1]) return;
+  (*count)++;
+  char f[4], pat[32];
+  size_t n = fold_cp(cp, f);
+  uint32_t to = dec((const unsigned char *)f, n);
+  bool inside = false;
+  for (size_t r = 0; r < 3; r++)
+    inside |= to >= safe[r][0] && to <= safe[r][1];
+  if (!inside) fail_msg("U+%04X matches a literal character but folds to U+%04X", cp, to);
+  snprintf(pat, sizeof pat, "^\\x{%X}$", to);
+  pcre2_code *c = compile(pat, false);
+  pcre2_match_data *md = pcre2_match_data_create_from_pattern(c, NULL);
+  char b[4];
+  size_t bl = enc(cp, b);
+  assert_true(pcre2_match(c, (PCRE2_SPTR)b, bl, 0, 0, md, NULL) >= 0);
+  pcre2_match_data_free(md);
+  pcre2_code_free(c);
+}
+
+static void digit_folds(uint32_t cp, void *arg) {
+  (*(size_t *)arg)++;
+  char f[4];
+  size_t n = fold_cp(cp, f);
+  if (n != 1 || f[0] < '0' || f[0] > '9')
+    fail_msg("\\d matches U+%04X, which does not fold to a digit", cp);
+}
+
+static void test_fold_is_caseless(void **state) {
+  (void)state;
+  /* outside the safe ranges: exactly the known equivalents (Ÿ, long s, Greek mu twice,
+   * capital sharp s, Kelvin, Ångström) */
+  size_t count = 0;
+  each_match("[\\x{00}-\\x{FF}\\x{590}-\\x{5FF}\\x{2000}-\\x{20CF}]", outside_equivalent, &count);
+  assert_int_equal(count, 7);
+  /* inside: two characters PCRE2 finds equal fold alike, and two it finds different fold
+   * differently */
+  pcre2_match_data *md = pcre2_match_data_create(4, NULL);
+  for (size_t r = 0; r < 3; r++)
+    for (uint32_t a = safe[r][0]; a <= safe[r][1]; a++) {
+      char pat[32], fa[4];
+      snprintf(pat, sizeof pat, "^\\x{%X}$", a);
+      pcre2_code *c = compile(pat, false);
+      size_t na = fold_cp(a, fa);
+      for (size_t r2 = 0; r2 < 3; r2++)
+        for (uint32_t b = safe[r2][0]; b <= safe[r2][1]; b++) {
+          char bb[4], fb[4];
+          size_t bl = enc(b, bb), nb = fold_cp(b, fb);
+          bool equal = pcre2_match(c, (PCRE2_SPTR)bb, bl, 0, 0, md, NULL) >= 0;
+          bool same = na == nb && memcmp(fa, fb, na) == 0;
+          if (equal != same)
+            fail_msg("U+%04X, U+%04X: caseless %d, folded alike %d", a, b, equal, same);
+        }
+      pcre2_code_free(c);
+    }
+  pcre2_match_data_free(md);
+  /* every Unicode decimal digit folds to an ASCII digit */
+  count = 0;
+  each_match("\\d", digit_folds, &count);
+  assert_true(count > 500);
+}
+
+/* ---- the gate on the shipped codebook and the sample corpora ---- */
+
+typedef struct texts {
+  char **s;
+  size_t n, cap;
+} texts;
+
+static void add_text(texts *t, const char *s, size_t n) {
+  if (t->n == t->cap) {
+    t->cap = t->cap ? 2 * t->cap : 1024;
+    t->s = realloc(t->s, t->cap * sizeof *t->s);
+    assert_non_null(t->s);
+  }
+  char *d = malloc(n + 1);
+  assert_non_null(d);
+  memcpy(d, s, n);
+  d[n] = '\0';
+  t->s[t->n++] = d;
+}
+
+/* A variant of s: ASCII capitals; or k, s, å, ß written as the Kelvin sign, long s, Ångström
+ * sign, capital sharp s and digits as Arabic-Indic or fullwidth ones. */
+static void add_variant(texts *t, const char *s, int kind) {
+  size_t n = strlen(s);
+  char *d = malloc(4 * n + 1), *o = d;
+  assert_non_null(d);
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (kind == 0)
+      *o++ = c >= 'a' && c <= 'z' ? (char)(c - 32) : (char)c;
+    else if (kind == 1 && (c == 'k' || c == 'K'))
+      o += enc(0x212A, o);
+    else if (kind == 1 && (c == 's' || c == 'S'))
+      o += enc(0x17F, o);
+    else if (kind == 1 && c == 0xC3 && (s[i + 1] == '\xA5' || s[i + 1] == '\x85'))
+      o += enc(0x212B, o), i++;
+    else if (kind == 1 && c == 0xC3 && s[i + 1] == '\x9F')
+      o += enc(0x1E9E, o), i++;
+    else if (kind == 2 && c >= '0' && c <= '9')
+      o += enc(0x660 + (c - '0'), o);
+    else if (kind == 3 && c >= '0' && c <= '9')
+      o += enc(0xFF10 + (c - '0'), o);
+    else
+      *o++ = (char)c;
+  }
+  add_text(t, d, (size_t)(o - d));
+  free(d);
+}
+
+/* The lines of a file (the JSON lines as they are: any text will do). */
+static void add_file(texts *t, const char *rel) {
+  char path[1024];
+  snprintf(path, sizeof path, "%s/%s", VB_SOURCE_DIR, rel);
+  FILE *fp = fopen(path, "rb");
+  if (!fp) fail_msg("cannot open %s", path);
+  char *line = NULL;
+  size_t cap = 0;
+  ssize_t n;
+  while ((n = getline(&line, &cap, fp)) > 0) {
+    add_text(t, line, (size_t)n);
+    for (int kind = 0; kind < 4; kind++)
+      add_variant(t, t->s[t->n - 1 - (size_t)kind], kind);
+  }
+  free(line);
+  fclose(fp);
+}
+
+static texts corpus;
+
+static int group_setup(void **state) {
+  (void)state;
+  static const char *const files[] = {"corpora/en/survey.jsonl",
+                                      "corpora/sv/survey.jsonl",
+                                      "corpora/da/survey.jsonl",
+                                      "corpora/he/survey.jsonl",
+                                      "corpora/transcripts/en-interview.txt",
+                                      "corpora/transcripts/sv-interview.txt",
+                                      "corpora/transcripts/da-interview.txt",
+                                      "corpora/transcripts/he-interview.txt"};
+  for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+    add_file(&corpus, files[i]);
+  /* a few of our own, one set present without the other */
+  static const char *const own[] = {"I was charged twice for one order.",
+                                    "I was charged once.",
+                                    "They did it twice.",
+                                    "Order AB1234567 never came",
+                                    "order 12 then 34",
+                                    "ORDER NO. 123456 MISSING",
+                                    "Drog pengarna två gånger!",
+                                    "חויב פעמיים על אותה הזמנה",
+                                    "٣ days late",
+                                    "３ weeks later"};
+  for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
+    add_text(&corpus, own[i], strlen(own[i]));
+  return 0;
+}
+
+static int group_teardown(void **state) {
+  (void)state;
+  for (size_t i = 0; i < corpus.n; i++)
+    free(corpus.s[i]);
+  free(corpus.s);
+  return 0;
+}
+
+static void test_gate_never_skips_a_match(void **state) {
+  (void)state;
+  vb_model *m;
+  vb_error err;
+  memset(&err, 0, sizeof err);
+  assert_int_equal(vb_model_load(NULL, &m, &err), VB_OK);
+  size_t patterns = 0, filtered = 0, skipped = 0, ran = 0, matched = 0;
+  vb__buf folded = {0};
+  for (int l = 0; l < VB_LANG_COUNT; l++) {
+    const vb__cblang *cb = &m->cb[l];
+    patterns += cb->n_regexes;
+    if (!cb->n_lits) continue;
+    unsigned char *seen = malloc(cb->n_lits);
+    pcre2_match_data **md = calloc(cb->n_regexes, sizeof *md);
+    assert_true(seen && md);
+    for (size_t r = 0; r < cb->n_regexes; r++) {
+      filtered += cb->regexes[r].n_literals != 0;
+      md[r] = pcre2_match_data_create_from_pattern(cb->regexes[r].code, NULL);
+    }
+    for (size_t t = 0; t < corpus.n; t++) {
+      const char *s = corpus.s[t];
+      size_t n = strlen(s);
+      assert_int_equal(vb__lits_find(cb, s, n, &folded, seen), VB_OK);
+      for (size_t r = 0; r < cb->n_regexes; r++) {
+        const vb__cbregex *re = &cb->regexes[r];
+        if (!re->n_literals) continue;
+        bool run = vb__regex_may_match(cb, re, seen);
+        int rc = pcre2_match(re->code, (PCRE2_SPTR)s, n, 0, 0, md[r], NULL);
+        if (rc >= 0 && !run)
+          fail_msg("pattern %s skipped on a text it matches: %.200s", re->source, s);
+        assert_true(rc >= 0 || rc == PCRE2_ERROR_NOMATCH);
+        skipped += !run;
+        ran += run;
+        matched += rc >= 0;
+      }
+    }
+    for (size_t r = 0; r < cb->n_regexes; r++)
+      pcre2_match_data_free(md[r]);
+    free(md);
+    free(seen);
+  }
+  vb__buf_free(&folded);
+  print_message("%zu patterns, %zu with literals; %zu texts: %zu runs skipped, %zu run, %zu "
+                "matches\n",
+                patterns, filtered, corpus.n, skipped, ran, matched);
+  /* the test means something: most patterns are filtered, most pairs skipped, and many
+   * matches found */
+  assert_true(patterns >= 100 && filtered * 10 >= patterns * 9);
+  assert_true(skipped > 20 * ran && matched > 200);
+  vb_model_free(m);
+}
+
+static void test_analyzer_same_mentions(void **state) {
+  (void)state;
+  vb_model *m;
+  vb_error err;
+  memset(&err, 0, sizeof err);
+  assert_int_equal(vb_model_load(NULL, &m, &err), VB_OK);
+  vb_analyzer *an;
+  assert_int_equal(vb_analyzer_new(m, &an), VB_OK);
+  vb_mention *keep = NULL;
+  size_t cap = 0, total = 0;
+  static const vb_lang langs[] = {VB_LANG_EN, VB_LANG_SV, VB_LANG_DA, VB_LANG_HE};
+  for (size_t t = 0; t < corpus.n; t++)
+    for (size_t li = 0; li < 4; li++) {
+      vb_run_options o = {langs[li], langs[li], 0};
+      const vb_result *r;
+      const vb_mention *mn;
+      for (int l = 0; l < VB_LANG_COUNT; l++)
+        m->cb[l].lit_all = false;
+      assert_int_equal(vb_analyzer_run(an, corpus.s[t], strlen(corpus.s[t]), &o, &r), VB_OK);
+      size_t n = vb_result_mentions(r, &mn);
+      if (n > cap) {
+        cap = 2 * n;
+        keep = realloc(keep, cap * sizeof *keep);
+        assert_non_null(keep);
+      }
+      if (n) memcpy(keep, mn, n * sizeof *mn);
+      for (int l = 0; l < VB_LANG_COUNT; l++)
+        m->cb[l].lit_all = true;
+      assert_int_equal(vb_analyzer_run(an, corpus.s[t], strlen(corpus.s[t]), &o, &r), VB_OK);
+      size_t n2 = vb_result_mentions(r, &mn);
+      assert_int_equal(n2, n);
+      for (size_t i = 0; i < n; i++) {
+        assert_int_equal(mn[i].theme, keep[i].theme);
+        assert_int_equal(mn[i].start, keep[i].start);
+        assert_int_equal(mn[i].end, keep[i].end);
+      }
+      total += n;
+    }
+  assert_true(total > 1000);
+  free(keep);
+  vb_analyzer_free(an);
+  vb_model_free(m);
 }
 
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_words),
+      cmocka_unit_test(test_alternation_of_sequences),
+      cmocka_unit_test(test_set_cap),
       cmocka_unit_test(test_short_literals),
       cmocka_unit_test(test_digit_requirement),
       cmocka_unit_test(test_unfilterable),
+      cmocka_unit_test(test_fold_is_caseless),
+      cmocka_unit_test(test_gate_never_skips_a_match),
+      cmocka_unit_test(test_analyzer_same_mentions),
   };
-  return cmocka_run_group_tests(tests, NULL, NULL);
+  return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
