@@ -289,37 +289,13 @@ int vb__themes_run(vb_analyzer *an) {
       t->flags |= VB_TOKF_COMPOUND;
     }
   }
-  /* Patterns on the original text: those with literals where one of them occurs, the others
+  /* Patterns on the original text: those with literals where a literal of each of their sets
+   * occurs (every literal of the language found in one scan: regex_lit.c), the others
    * (joined in one alternation when possible) everywhere. */
-  if (cb->n_regexes) {
-    /* the text folded as the literals are: ASCII and Latin-1 capitals */
-    an->folded.len = 0;
-    if (vb__buf_append(&an->folded, r->text, r->len)) return VB_ENOMEM;
-    unsigned char *f = (unsigned char *)an->folded.data;
-    for (size_t i = 0; i < r->len; i++) {
-      if (f[i] >= 'A' && f[i] <= 'Z') f[i] += 32;
-      else if (f[i] == 0xC3 && i + 1 < r->len && f[i + 1] >= 0x80 && f[i + 1] <= 0x9E &&
-               f[i + 1] != 0x97)
-        f[++i] += 0x20;
-    }
-    /* every literal of the language found in one scan: at each position the table of first
-     * two bytes names the few literals that may start there */
-    if (cb->lit_head) {
-      if (vb__grow(&an->lit_seen, &an->cap_lit_seen, cb->n_lits, 1)) return VB_ENOMEM;
-      memset(an->lit_seen, 0, cb->n_lits);
-      bool digit = false;
-      for (size_t i = 0; i < r->len; i++) {
-        for (int32_t k = cb->lit1_head[f[i]]; k >= 0; k = cb->lits[k].next) an->lit_seen[k] = 1;
-        digit |= f[i] >= '0' && f[i] <= '9';
-        if (i + 1 == r->len) break;
-        int32_t k = cb->lit_head[((size_t)f[i] << 8) | f[i + 1]];
-        for (; k >= 0; k = cb->lits[k].next)
-          if (cb->lits[k].len <= r->len - i && memcmp(f + i, cb->lits[k].s, cb->lits[k].len) == 0)
-            an->lit_seen[k] = 1;
-      }
-      if (digit)
-        for (int32_t k = cb->lit_digit; k >= 0; k = cb->lits[k].next) an->lit_seen[k] = 1;
-    }
+  if (cb->n_regexes && cb->n_lits) {
+    if (vb__grow(&an->lit_seen, &an->cap_lit_seen, cb->n_lits, 1) ||
+        vb__lits_find(cb, r->text, r->len, &an->folded, an->lit_seen))
+      return VB_ENOMEM;
   }
   for (size_t k = 0; k <= cb->n_regexes; k++) {
     const pcre2_code *code;
@@ -329,12 +305,7 @@ int vb__themes_run(vb_analyzer *an) {
     } else {
       const vb__cbregex *re = &cb->regexes[k];
       if (re->n_literals == 0 && cb->combined) continue; /* in the alternation */
-      if (re->n_literals) {
-        bool present = false;
-        for (size_t q = 0; q < re->n_literals && !present; q++)
-          present = an->lit_seen[re->lit_ids[q]] != 0;
-        if (!present) continue;
-      }
+      if (!vb__regex_may_match(cb, re, an->lit_seen)) continue; /* a literal set is absent */
       code = re->code;
     }
     PCRE2_SIZE off = 0;
