@@ -27,6 +27,12 @@ static int32_t cp_at(const scan *s, size_t i, size_t *adv) {
     *adv = 1;
     return s->p[i];
   }
+  /* two bytes (Latin letters with diacritics, Hebrew): C2-DF and a continuation byte are
+   * always valid */
+  if (s->p[i] >= 0xC2 && s->p[i] <= 0xDF && i + 1 < s->len && (s->p[i + 1] & 0xC0) == 0x80) {
+    *adv = 2;
+    return (int32_t)((s->p[i] & 0x1F) << 6 | (s->p[i + 1] & 0x3F));
+  }
   int32_t cp = vb__utf8_decode(s->p + i, s->len - i, adv);
   return cp < 0 ? 0xFFFD : cp;
 }
@@ -446,6 +452,23 @@ static int tokenize(const char *text, size_t len, vb__toks *out, bool plain_word
      * emoticon ("xD", "o_O", "B)", "T_T"), texts with an '@' (e-mail addresses), abbreviations
      * before a full stop ("etc.", "Dr.") and every word ended by anything else (an apostrophe,
      * a hyphen, a digit, a non-ASCII letter, a dot inside "e.g.") take the general path. */
+    /* The same for a word of Hebrew letters without points (two bytes each, D7 90-AA), which
+     * no joiner (gershayim, geresh, apostrophe, hyphen) or mark continues. */
+    if (plain_words && c0 == 0xD7 && i + 1 < len && s.p[i + 1] >= 0x90 && s.p[i + 1] <= 0xAA) {
+      size_t j = i + 2, run = 1;
+      bool elongated = false;
+      for (; j + 1 < len && s.p[j] == 0xD7 && s.p[j + 1] >= 0x90 && s.p[j + 1] <= 0xAA; j += 2) {
+        run = s.p[j + 1] == s.p[j - 1] ? run + 1 : 1;
+        elongated |= run >= 3;
+      }
+      unsigned char e = j < len ? s.p[j] : ' ';
+      if (e == ' ' || e == ',' || e == '!' || e == '?' || e == ')' || e == '\n' || e == '\r' ||
+          (e == '.' && (j + 1 == len || s.p[j + 1] < 'a' || s.p[j + 1] > 'z'))) {
+        if (push(out, i, j, VB_TOK_WORD, elongated ? VB_TOKF_ELONGATED : 0)) return VB_ENOMEM;
+        i = j;
+        continue;
+      }
+    }
     if (plain_words && !has_at && plain_start(c0)) {
       size_t j = i + 1, run = 1;
       bool elongated = false;

@@ -56,6 +56,11 @@ size_t vb_utf8_check(const char *s, size_t len) {
     }
     if (i >= len) break;
     if (p[i] < 0x80) { i++; continue; }
+    /* two bytes (Latin letters with diacritics, Hebrew): C2-DF and a continuation byte */
+    if (p[i] >= 0xC2 && p[i] <= 0xDF && i + 1 < len && (p[i + 1] & 0xC0) == 0x80) {
+      i += 2;
+      continue;
+    }
     size_t adv;
     if (vb__utf8_decode(p + i, len - i, &adv) < 0) return i;
     i += adv;
