@@ -188,7 +188,20 @@ static bool emoticon_letter(const scan *s, size_t i) {
   return d < 0x80 && !vb__ascii_alpha(d) && !vb__ascii_digit(d) && d != '\'' && d != ' ';
 }
 
+/* The first bytes of the table above: a full stop or comma is no emoticon at one test. */
+static bool emoticon_first(unsigned char c) {
+  switch (c) {
+  case '&': case '(': case ')': case '-': case '8': case ':': case ';': case '<': case '=':
+  case '>': case 'B': case 'D': case 'O': case 'T': case 'X': case '\\': case '^': case 'o':
+  case 'x':
+    return true;
+  default:
+    return false;
+  }
+}
+
 static size_t match_emoticon(const scan *s, size_t i) {
+  if (!emoticon_first(s->p[i])) return 0;
   /* Must start after a space or the start, and end before a space, punctuation or the end. */
   if (i > 0 && s->p[i] != '&') {
     /* the previous byte of a multi-byte character (à, נ) is never a space */
@@ -296,20 +309,25 @@ static size_t match_number(const scan *s, size_t i, bool *is_word) {
  * script (the team's list; lower case), leaving out words that also end sentences as words
  * ("no.", "maj.", "sun."). Multi-segment ones (t.ex., bl.a., f.eks., U.S.,
  * e.g.) are recognised by their shape instead. */
-static const char *const abbreviations[] = {
-    "dr", "mr", "mrs", "ms", "jr", "sr", "st", "inc", "ltd", "corp", "etc", "vs", "approx", "dept",
-    "kr", "ca", "osv", "dvs", "evt", "inkl", "ekskl", "exkl", "nr", "stk", "kl", "resp", "ang",
-    "tel", "tlf", "pga", "bl", "hr", "frk", "prof", "mdr", "mrd", "tkr", "jfr", "mht", "iflg",
-    "ifm", "vha", "mv", "mm", "fx", "feb", "sept", "oct", "nov", "dec", "aug", "okt", NULL};
+static const char *const abbreviations[26] = {
+    /* by first letter, each between spaces */
+    [0] = " approx ang aug ", [1] = " bl ", [2] = " corp ca ", [3] = " dr dept dvs dec ",
+    [4] = " etc evt ekskl exkl ", [5] = " frk fx feb ", [7] = " hr ",
+    [8] = " inc inkl iflg ifm ", [9] = " jr jfr ", [10] = " kr kl ",
+    [11] = " ltd ", [12] = " mr mrs ms mdr mrd mht mv mm ", [13] = " nr nov ",
+    [14] = " osv oct okt ", [15] = " pga prof ", [17] = " resp ",
+    [18] = " sr st stk sept ", [19] = " tel tlf tkr ", [21] = " vs vha "};
 
 static bool is_abbreviation(const unsigned char *w, size_t n) {
   char low[16];
-  if (n == 0 || n >= sizeof low) return false;
-  for (size_t i = 0; i < n; i++) low[i] = (char)vb__ascii_lower(w[i]);
-  low[n] = '\0';
-  for (const char *const *a = abbreviations; *a; a++)
-    if ((*a)[0] == low[0] && strcmp(*a, low) == 0) return true;
-  return false;
+  if (n == 0 || n > 6) return false; /* "approx" is the longest */
+  low[0] = ' ';
+  for (size_t i = 0; i < n; i++) low[i + 1] = (char)vb__ascii_lower(w[i]);
+  low[n + 1] = ' ';
+  low[n + 2] = '\0';
+  unsigned char c = (unsigned char)low[1];
+  if (c < 'a' || c > 'z' || !abbreviations[c - 'a']) return false;
+  return strstr(abbreviations[c - 'a'], low) != NULL;
 }
 
 /* Top-level domains that make "lumo.se" one token. */

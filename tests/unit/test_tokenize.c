@@ -413,6 +413,39 @@ static void test_plain_word_path_matches_general(void **state) {
   vb__free(b.v);
 }
 
+/* Every abbreviation of the tokenizer's list keeps its full stop before a capital; a word
+ * that is not one, or is one with a letter more or less, does not. */
+static void test_abbreviations(void **state) {
+  (void)state;
+  static const char *const abbr[] = {
+      "dr", "mr", "mrs", "ms", "jr", "sr", "st", "inc", "ltd", "corp", "etc", "vs", "approx",
+      "dept", "kr", "ca", "osv", "dvs", "evt", "inkl", "ekskl", "exkl", "nr", "stk", "kl", "resp",
+      "ang", "tel", "tlf", "pga", "bl", "hr", "frk", "prof", "mdr", "mrd", "tkr", "jfr", "mht",
+      "iflg", "ifm", "vha", "mv", "mm", "fx", "feb", "sept", "oct", "nov", "dec", "aug", "okt"};
+  vb__toks t = {0};
+  char buf[64];
+  for (size_t k = 0; k < sizeof abbr / sizeof abbr[0]; k++) {
+    for (int cap = 0; cap < 2; cap++) {
+      int n = snprintf(buf, sizeof buf, "%s. Next", abbr[k]);
+      if (cap) buf[0] = (char)(buf[0] - 32);
+      assert_int_equal(vb__tokenize(buf, (size_t)n, &t), VB_OK);
+      if (t.v[0].end != strlen(abbr[k]) + 1) fail_msg("\"%s\" lost its full stop", buf);
+    }
+    int n = snprintf(buf, sizeof buf, "%sq. Next", abbr[k]);
+    assert_int_equal(vb__tokenize(buf, (size_t)n, &t), VB_OK);
+    if (t.v[0].end != strlen(abbr[k]) + 1) fail_msg("\"%s\" kept its full stop", buf);
+    if (strlen(abbr[k]) > 2) {
+      n = snprintf(buf, sizeof buf, "%.*s. Next", (int)strlen(abbr[k]) - 1, abbr[k]);
+      bool other = false; /* "mr" is also the shortening of "mrs" */
+      for (size_t q = 0; q < sizeof abbr / sizeof abbr[0]; q++)
+        other |= strlen(abbr[q]) == strlen(abbr[k]) - 1 && !strncmp(abbr[q], abbr[k], strlen(abbr[q]));
+      assert_int_equal(vb__tokenize(buf, (size_t)n, &t), VB_OK);
+      if (!other && t.v[0].end != strlen(abbr[k]) - 1) fail_msg("\"%s\" kept its full stop", buf);
+    }
+  }
+  vb__free(t.v);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_english_words),
@@ -431,6 +464,7 @@ int main(void) {
       cmocka_unit_test(test_blanks_and_reuse),
       cmocka_unit_test(test_spans_cover_the_text),
       cmocka_unit_test(test_plain_word_path_matches_general),
+      cmocka_unit_test(test_abbreviations),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
