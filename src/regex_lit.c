@@ -176,6 +176,14 @@ static size_t strength(const litset *s) {
   return 3;
 }
 
+/* Whether a set has a literal of one ASCII letter or a space. */
+static bool one_letter(const litset *s) {
+  for (size_t i = 0; i < s->n; i++)
+    if (s->len[i] == 1 && (vb__ascii_alpha((unsigned char)s->lit[i][0]) || s->lit[i][0] == ' '))
+      return true;
+  return false;
+}
+
 /* Whether a is a better set than b: it filters better, or as well with fewer literals. */
 static bool stronger(const litset *a, const litset *b) {
   size_t sa = strength(a), sb = strength(b);
@@ -556,6 +564,10 @@ int vb__regex_literals(const char *pattern, vb__buf *out, size_t *n_sets,
   out->len = 0;
   if (ps.fail || ps.p != ps.end || r.n == 0) return VB_OK;
   req_sort(&r);
+  /* a set with a one-letter (or space) literal filters nothing and costs a look at almost
+   * every position of the scan: dropped when another set remains */
+  while (r.n > 1 && one_letter(&r.set[r.n - 1]))
+    r.n--;
   for (size_t s = 0; s < r.n; s++) {
     for (size_t i = 0; i < r.set[s].n; i++)
       if (vb__buf_append(out, r.set[s].lit[i], r.set[s].len[i] + 1u)) return VB_ENOMEM;
@@ -603,16 +615,4 @@ int vb__lits_find(const vb__cblang *cb, const char *text, size_t len, vb__buf *f
     }
   }
   return VB_OK;
-}
-
-bool vb__regex_may_match(const vb__cblang *cb, const vb__cbregex *re, const unsigned char *seen) {
-  if (re->n_literals == 0 || cb->lit_all) return true;
-  const uint32_t *id = re->lit_ids;
-  for (size_t s = 0; s < re->n_sets; id += re->set_len[s], s++) {
-    bool any = false;
-    for (size_t q = 0; q < re->set_len[s] && !any; q++)
-      any = seen[id[q]] != 0;
-    if (!any) return false;
-  }
-  return true;
 }

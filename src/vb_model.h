@@ -149,9 +149,6 @@ size_t vb__lit_fold(const char *s, size_t n, char *out);
  * cb->lits[k]; `folded` is scratch. */
 int vb__lits_find(const struct vb__cblang *cb, const char *text, size_t len, vb__buf *folded,
                   unsigned char *seen);
-/* Whether a pattern may match a text holding the literals `seen`: one of each of its sets. */
-bool vb__regex_may_match(const struct vb__cblang *cb, const vb__cbregex *re,
-                         const unsigned char *seen);
 
 typedef struct vb__cblang {
   vb__term *terms;
@@ -180,6 +177,20 @@ typedef struct vb__cblang {
   bool lit_all;        /* tests: every pattern runs on every text, literals or not */
   size_t n_excludes;
 } vb__cblang;
+
+/* Whether a pattern may match a text holding the literals `seen` (vb__lits_find): one of each
+ * of its sets (strongest first, the likeliest to be absent). */
+static inline bool vb__regex_may_match(const vb__cblang *cb, const vb__cbregex *re,
+                                       const unsigned char *seen) {
+  if (re->n_literals == 0 || cb->lit_all) return true;
+  const uint32_t *id = re->lit_ids;
+  for (size_t s = 0; s < re->n_sets; id += re->set_len[s], s++) {
+    bool any = false;
+    for (size_t q = 0; q < re->set_len[s] && !any; q++) any = seen[id[q]] != 0;
+    if (!any) return false;
+  }
+  return true;
+}
 
 struct vb_model {
   vb__lexicon lex[VB_LANG_COUNT];

@@ -87,9 +87,10 @@ static void test_set_cap(void **state) {
   /* at most VB_LIT_SETS sets, the strongest kept */
   assert_string_equal(lits("alpha\\s+bb\\s+gamma\\s+c\\s+delta\\s+epsilons"),
                       "epsilons;alpha;gamma;delta");
-  /* spaces are literals too, but the weakest */
+  /* spaces are literals too, but the weakest: a set with a one-letter or space literal is
+   * dropped when another remains */
   assert_string_equal(lits("a b"), "a b");
-  assert_string_equal(lits("(no|yes) (way|sir)"), "way|sir;no|yes; ");
+  assert_string_equal(lits("(no|yes) (way|sir)"), "way|sir;no|yes");
   /* a literal longer than a literal may be is cut in pieces, each required */
   assert_string_equal(lits("abcdefghijklmnopqrstuvwxyz0123456789"),
                       "abcdefghijklmnopqrstuvwxyz01234;56789");
@@ -101,7 +102,7 @@ static void test_short_literals(void **state) {
   assert_string_equal(lits("\\b(10|ten)\\s*/\\s*10\\b"), "10;/"); /* {10} implies {10, ten} */
   assert_string_equal(lits("\\b(10|ten)\\s*/"), "10|ten;/");
   assert_string_equal(lits("(?<!\\d)10\\s*/\\s*10(?!\\d)"), "10;/");
-  assert_string_equal(lits("\\bt\\s?&\\s?cs?\\b"), "&;t;c"); /* punctuation first */
+  assert_string_equal(lits("\\bt\\s?&\\s?cs?\\b"), "&"); /* not the letters */
   assert_string_equal(lits("\\b5\\s*(stars?|\\*)"), "star|*;5");
   assert_string_equal(lits("\\d+\\s*(working|business)\\s+days"), "working|business;days;\\d");
 }
@@ -110,8 +111,8 @@ static void test_digit_requirement(void **state) {
   (void)state;
   assert_string_equal(lits("\\b[a-z]{2}\\d{6,8}\\b"), "\\d{6}");
   assert_string_equal(lits("order\\s*#?\\d{4,}"), "order;\\d{4}");
-  assert_string_equal(lits("[a-z]\\d?"), ""); /* optional: nothing required */
-  assert_string_equal(lits("(\\d|x)y"), "y;\\d|x");
+  assert_string_equal(lits("[a-z]\\d?"), "");   /* optional: nothing required */
+  assert_string_equal(lits("(\\d|x)y"), "y");   /* the only set left, though a letter */
   assert_string_equal(lits("(\\d|[a-z])"), ""); /* one branch requires nothing */
 }
 
@@ -269,6 +270,60 @@ static void test_fold_is_caseless(void **state) {
   count = 0;
   each_match("\\d", digit_folds, &count);
   assert_true(count > 500);
+}
+
+/* ---- each set matters: a pattern runs only when a literal of every set is present ---- */
+
+static void test_each_set_matters(void **state) {
+  (void)state;
+  const char *cbfile = VB_TEST_TMP "/test_regex_lit.codebook";
+  assert_int_equal(vbt_write(cbfile,
+                             "[billing]\n"
+                             "en.re: \\b(charged|billed)\\b[^.!?\\n]{0,40}\\btwice\\b\n"
+                             "en.re: \\border\\s*#?\\d{6}\n",
+                             0),
+                   0);
+  vb_model *m;
+  assert_int_equal(vbt_load_or_say(NULL, &cbfile, 1, NULL, 0, &m), 0);
+  const vb__cblang *cb = &m->cb[VB_LANG_EN];
+  assert_int_equal(cb->n_regexes, 2);
+  assert_int_equal(cb->regexes[0].n_sets, 2);
+  assert_int_equal(cb->regexes[1].n_sets, 2);
+  static const struct {
+    const char *text;
+    int pattern;
+    bool runs, matches;
+  } cases[] = {
+      {"I was charged once.", 0, false, false}, /* the first set only */
+      {"They did it twice.", 0, false, false},  /* the second only */
+      {"I was CHARGED TWICE", 0, true, true},
+      {"Billed me, then refunded. Twice!", 0, true, false}, /* both: runs, no match */
+      {"order 12345", 1, false, false},                     /* five digits */
+      {"the 123456 item", 1, false, false},                 /* no "order" */
+      {"order 123456", 1, true, true},
+      {"ORDER #\xd9\xa1\xd9\xa2\xd9\xa3\xd9\xa4\xd9\xa5\xd9\xa6", 1, true, true}, /* Arabic-Indic */
+      {"Order 12\xef\xbc\x93\xef\xbc\x94"
+       "4567",
+       1, true, true}, /* fullwidth digits inside */
+  };
+  unsigned char *seen = malloc(cb->n_lits);
+  assert_non_null(seen);
+  vb__buf folded = {0};
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    const vb__cbregex *re = &cb->regexes[cases[i].pattern];
+    size_t n = strlen(cases[i].text);
+    assert_int_equal(vb__lits_find(cb, cases[i].text, n, &folded, seen), VB_OK);
+    pcre2_match_data *md = pcre2_match_data_create_from_pattern(re->code, NULL);
+    int rc = pcre2_match(re->code, (PCRE2_SPTR)cases[i].text, n, 0, 0, md, NULL);
+    pcre2_match_data_free(md);
+    bool runs = vb__regex_may_match(cb, re, seen);
+    if (runs != cases[i].runs || (rc >= 0) != cases[i].matches)
+      fail_msg("%s: runs %d, matches %d", cases[i].text, runs, rc >= 0);
+  }
+  vb__buf_free(&folded);
+  free(seen);
+  vb_model_free(m);
+  remove(cbfile);
 }
 
 /* ---- the gate on the shipped codebook and the sample corpora ---- */
@@ -481,6 +536,7 @@ int main(void) {
       cmocka_unit_test(test_digit_requirement),
       cmocka_unit_test(test_unfilterable),
       cmocka_unit_test(test_fold_is_caseless),
+      cmocka_unit_test(test_each_set_matters),
       cmocka_unit_test(test_gate_never_skips_a_match),
       cmocka_unit_test(test_analyzer_same_mentions),
   };
