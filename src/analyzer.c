@@ -40,7 +40,7 @@ int vb_analyzer_new(const vb_model *model, vb_analyzer **out) {
 
 void vb_analyzer_free(vb_analyzer *an) {
   if (!an) return;
-  vb__strmap_free(&an->forms);
+  vb__free(an->fslot);
   vb__free(an->form);
   vb__buf_free(&an->form_text);
   vb__free(an->form_of);
@@ -89,33 +89,91 @@ int vb__analyzer_stemmer(vb_analyzer *an, vb_lang lang, vb__stemmer **out) {
   return VB_OK;
 }
 
+/* The form table's hash of a token's bytes: most words are 16 bytes or shorter, read in two
+ * overlapping loads and mixed with one multiplication (vb__hash mixes every eight bytes and
+ * then twice more, which costs as much as the rest of a lookup). */
+static inline uint64_t form_mix(uint64_t a, uint64_t b) {
+  __uint128_t r = (__uint128_t)a * b;
+  return (uint64_t)r ^ (uint64_t)(r >> 64);
+}
+
+static inline uint64_t form_hash(const char *s, size_t n) {
+  const unsigned char *p = (const unsigned char *)s;
+  uint64_t a = 0, b = 0;
+  if (n > 16) return vb__hash(s, n);
+  if (n >= 8) {
+    memcpy(&a, p, 8);
+    memcpy(&b, p + n - 8, 8);
+  } else if (n >= 4) {
+    uint32_t x, y;
+    memcpy(&x, p, 4);
+    memcpy(&y, p + n - 4, 4);
+    a = x;
+    b = y;
+  } else if (n > 0) {
+    a = (uint64_t)p[0] | (uint64_t)p[n / 2] << 8 | (uint64_t)p[n - 1] << 16;
+  }
+  return form_mix(a ^ 0xA0761D6478BD642FULL ^ n, b ^ 0xE7037ED1A0B428DBULL);
+}
+
+/* The form table: open addressing with linear probing, a slot holding the hash and the form
+ * index + 1 (0: empty), at most half full. */
+static int form_slots_grow(vb_analyzer *an) {
+  size_t n = an->n_fslot ? an->n_fslot * 2 : 4096;
+  struct vb__fslot *v = vb__calloc(n, sizeof *v);
+  if (!v) return VB_ENOMEM;
+  for (size_t k = 0; k < an->n_fslot; k++) {
+    if (!an->fslot[k].idx) continue;
+    size_t j = (size_t)an->fslot[k].h & (n - 1);
+    while (v[j].idx) j = (j + 1) & (n - 1);
+    v[j] = an->fslot[k];
+  }
+  vb__free(an->fslot);
+  an->fslot = v;
+  an->n_fslot = n;
+  return VB_OK;
+}
+
 /* The key of word token i, from the form cache or normalised and added to it; its hash in
  * an->khash[i]. */
 static int word_key(vb_analyzer *an, const char *text, size_t i) {
   const vb__tok *t = &an->toks.v[i];
   const char *w = text + t->start;
   size_t n = t->end - t->start;
-  uint64_t h = vb__hash(w, n);
-  uint32_t fi;
-  if (!vb__strmap_get_h(&an->forms, w, n, h, &fi)) {
+  uint64_t h = form_hash(w, n);
+  size_t mask = an->n_fslot - 1, j = (size_t)h & mask;
+  uint32_t fi = UINT32_MAX;
+  for (; an->fslot[j].idx; j = (j + 1) & mask) {
+    const vb__form *f = &an->form[an->fslot[j].idx - 1];
+    if (an->fslot[j].h == h && f->surf_len == n &&
+        memcmp(an->form_text.data + f->surf_off, w, n) == 0) {
+      fi = an->fslot[j].idx - 1;
+      break;
+    }
+  }
+  if (fi == UINT32_MAX) { /* a new form: at slot j */
     size_t off = an->arena.len;
     int rc = vb__normalize(&an->norm, w, n, 0, &an->arena);
     if (rc) return rc;
     if (vb__grow(&an->form, &an->cap_form, an->n_form + 1, sizeof *an->form)) return VB_ENOMEM;
     vb__form *f = &an->form[an->n_form];
-    f->key_off = (uint32_t)an->form_text.len;
+    f->surf_off = (uint32_t)an->form_text.len;
+    f->surf_len = (uint32_t)n;
+    f->key_off = (uint32_t)(an->form_text.len + n);
     f->key_len = (uint32_t)(an->arena.len - off);
     f->khash = vb__hash(an->arena.data + off, f->key_len);
     for (int l = 0; l < VB_LANG_COUNT; l++) {
       f->stem_len[l] = VB__FORM_UNSET;
       f->contrast[l] = 0;
     }
-    bool found;
-    if (vb__buf_append(&an->form_text, an->arena.data + off, f->key_len) ||
-        vb__strmap_put(&an->forms, w, n, (uint32_t)an->n_form, &found, NULL))
+    if (vb__buf_append(&an->form_text, w, n) ||
+        vb__buf_append(&an->form_text, an->arena.data + off, f->key_len))
       return VB_ENOMEM;
     an->arena.len = off; /* appended again below, as for a form found */
     fi = (uint32_t)an->n_form++;
+    an->fslot[j].h = h;
+    an->fslot[j].idx = fi + 1;
+    if (an->n_form * 2 > an->n_fslot && form_slots_grow(an)) return VB_ENOMEM;
   }
   const vb__form *f = &an->form[fi];
   an->offs[i].key_off = (uint32_t)an->arena.len;
@@ -129,9 +187,9 @@ static int word_key(vb_analyzer *an, const char *text, size_t i) {
  * identification. */
 static int make_keys(vb_analyzer *an, const char *text) {
   an->arena.len = 0;
+  if (!an->fslot && form_slots_grow(an)) return VB_ENOMEM;
   if (an->n_form >= VB__FORM_MAX || an->form_text.len >= UINT32_MAX / 2) { /* start over */
-    vb__strmap_free(&an->forms);
-    vb__strmap_init(&an->forms);
+    memset(an->fslot, 0, an->n_fslot * sizeof *an->fslot);
     an->n_form = 0;
     an->form_text.len = 0;
     for (int l = 0; l < VB_LANG_COUNT; l++) an->n_tform[l] = 0;

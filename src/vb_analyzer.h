@@ -43,9 +43,10 @@ typedef struct vb__wordslot vb__wordslot;
 
 /* analyzer.c: a word form (a word token's bytes as written) seen before, with its key and, per
  * language, its stem: feedback repeats the same few thousand forms, and each is normalised
- * and stemmed once. Offsets into vb_analyzer.form_text. */
+ * and stemmed once. Offsets into vb_analyzer.form_text; found by analyzer.c's own hash table. */
 typedef struct vb__form {
   uint64_t khash;               /* vb__hash() of the key */
+  uint32_t surf_off, surf_len;  /* the bytes as written */
   uint32_t key_off, key_len;
   uint32_t stem_off[VB_LANG_COUNT]; /* VB__FORM_SAME: the stem is the key */
   uint32_t stem_len[VB_LANG_COUNT]; /* VB__FORM_UNSET: not stemmed in this language yet */
@@ -66,7 +67,8 @@ typedef struct vb__tform {
 
 struct vb_analyzer {
   const vb_model *model;
-  vb__strmap forms;   /* a word token's bytes -> index into form */
+  struct vb__fslot { uint64_t h; uint32_t idx; } *fslot; /* a word token's bytes -> form */
+  size_t n_fslot;
   vb__form *form;
   size_t n_form, cap_form;
   vb__buf form_text;  /* the forms' keys and stems */
