@@ -168,8 +168,8 @@ static int compound_parts(vb_analyzer *an, const vb__cblang *cb, size_t i) {
 }
 
 /* What the codebook says of word token i alone, which depends only on its form and the
- * language: the term chains of its stem and its key, the prefix terms it matches, and the
- * terms in its compound parts (Swedish, Danish). Computed once per form (the analyzer's form
+ * language: the term chains of its stem and its key, the prefix terms it matches, the terms
+ * in its compound parts (Swedish, Danish), the term chains after its proclitics (Hebrew). Computed once per form (the analyzer's form
  * cache), kept in an->tform[lang]. */
 static int theme_form(vb_analyzer *an, const vb__cblang *cb, size_t i, const vb__tform **out) {
   vb_lang lang = an->res.lang;
@@ -202,6 +202,19 @@ static int theme_form(vb_analyzer *an, const vb__cblang *cb, size_t i, const vb_
   tf->cmp_off = (uint32_t)an->n_tf_list;
   if ((lang == VB_LANG_SV || lang == VB_LANG_DA) && (rc = compound_parts(an, cb, i))) return rc;
   tf->n_cmp = (uint32_t)an->n_tf_list - tf->cmp_off;
+  /* Hebrew: the term chains of the word without each proclitic prefix it may have (ו, ה, ב,
+   * ל, מ, ש, כ and their combinations), shortest prefix first */
+  tf->he_off = (uint32_t)an->n_tf_list;
+  if (lang == VB_LANG_HE) {
+    size_t lens[16];
+    size_t np = vb__he_prefixes(t->key, t->key_len, lens, 16);
+    for (size_t k = 0; k < np; k++) {
+      int32_t head = head_of(cb, t->key + lens[k], t->key_len - lens[k],
+                             vb__hash(t->key + lens[k], t->key_len - lens[k]));
+      if (head >= 0 && (rc = push_term(an, head))) return rc;
+    }
+  }
+  tf->n_he = (uint32_t)an->n_tf_list - tf->he_off;
   tf->set = 1;
   return VB_OK;
 }
@@ -273,14 +286,8 @@ int vb__themes_run(vb_analyzer *an) {
       if ((rc = add_match(an, term->theme, i, i + 1, term->exclude))) return rc;
       matched++;
     }
-    if (!matched && r->lang == VB_LANG_HE) {
-      size_t lens[16];
-      size_t np = vb__he_prefixes(t->key, t->key_len, lens, 16);
-      for (size_t k = 0; k < np && !matched; k++)
-        if ((rc = terms_at(an, cb, i, t->key + lens[k], t->key_len - lens[k],
-                           vb__hash(t->key + lens[k], t->key_len - lens[k]), &matched)))
-          return rc;
-    }
+    for (uint32_t q = 0; q < tf->n_he && !matched; q++) /* Hebrew: after a proclitic */
+      if ((rc = terms_from(an, cb, i, (int32_t)an->tf_list[tf->he_off + q], &matched))) return rc;
     if (!matched && tf->n_cmp) { /* Swedish and Danish compounds */
       for (uint32_t q = 0; q < tf->n_cmp; q++) {
         const vb__term *term = &cb->terms[an->tf_list[tf->cmp_off + q]];

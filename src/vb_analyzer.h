@@ -62,6 +62,7 @@ typedef struct vb__tform {
   int32_t head_stem, head_key; /* term chains of its stem and of its key, or -1 */
   uint32_t pre_off, n_pre;     /* prefix terms it matches: in vb_analyzer.tf_list */
   uint32_t cmp_off, n_cmp;     /* one-word terms in its compound parts (sv, da) */
+  uint32_t he_off, n_he;       /* term chains after its proclitic prefixes (he) */
   uint8_t set;
 } vb__tform;
 
