@@ -272,6 +272,142 @@ static void test_fold_is_caseless(void **state) {
   assert_true(count > 500);
 }
 
+/* ---- random patterns: a text a pattern matches holds a literal of each of its sets ---- */
+
+static uint64_t rng = 0x9E3779B97F4A7C15ULL;
+static unsigned rnd(unsigned n) {
+  rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+  return (unsigned)((rng >> 33) % n);
+}
+
+static const char *const vocab[] = {"ab", "cd", "x", "é", "Ö", "k",  "s", "å",  "10",
+                                    "&",  " ",  "ß", "ÿ", "µ", "tw", "o", "KS", "ab cd"};
+#define N_VOCAB (sizeof vocab / sizeof vocab[0])
+
+static void gen_alt(char *out, size_t cap, int depth);
+
+static void gen_seq(char *out, size_t cap, int depth) {
+  static const char *const atoms[] = {"[a-c]", "\\d",     "\\w",    "\\s", ".",      "\\b",
+                                      "\\.",   "\\x{41}", "[^.!?]", "\\D", "\\d{3}", "\\p{L}"};
+  static const char *const quants[] = {"?", "*", "+", "{0,2}", "{2}", "{1,3}", "??", "+?", "{3,}"};
+  for (unsigned n = 1 + rnd(4); n > 0; n--) {
+    unsigned k = rnd(10);
+    if (k < 4) {
+      strncat(out, vocab[rnd(N_VOCAB)], cap - strlen(out) - 1);
+    } else if (k < 6) {
+      strncat(out, atoms[rnd(sizeof atoms / sizeof atoms[0])], cap - strlen(out) - 1);
+    } else if (depth < 3) {
+      static const char *const open[] = {"(", "(?:", "(?=", "(?!", "(?>"};
+      unsigned o = rnd(k == 9 ? 5 : 2);
+      strncat(out, open[o], cap - strlen(out) - 1);
+      gen_alt(out, cap, depth + 1);
+      strncat(out, ")", cap - strlen(out) - 1);
+    } else {
+      strncat(out, vocab[rnd(N_VOCAB)], cap - strlen(out) - 1);
+    }
+    if (rnd(3) == 0)
+      strncat(out, quants[rnd(sizeof quants / sizeof quants[0])], cap - strlen(out) - 1);
+  }
+}
+
+static void gen_alt(char *out, size_t cap, int depth) {
+  for (unsigned n = 1 + (rnd(3) == 0 ? rnd(3) : 0); n > 0; n--) {
+    gen_seq(out, cap, depth);
+    if (n > 1) strncat(out, "|", cap - strlen(out) - 1);
+  }
+}
+
+/* A text from the vocabulary, some of it in capitals or written with caseless equivalents,
+ * digits of several scripts, spaces and punctuation. */
+static size_t gen_text(char *out) {
+  static const char *const extra[] = {"AB",
+                                      "CD",
+                                      "\xe2\x84\xaa",
+                                      "\xc5\xbf",
+                                      "\xe2\x84\xab",
+                                      "\xe1\xba\x9e",
+                                      "\xc5\xb8",
+                                      "\xce\xbc",
+                                      "123",
+                                      "\xd9\xa3\xd9\xa4",
+                                      "\xef\xbc\x91",
+                                      ".",
+                                      "A",
+                                      "É",
+                                      " ",
+                                      "TW",
+                                      "10"};
+  size_t n = 0;
+  for (unsigned k = rnd(9); k > 0; k--) {
+    const char *w = rnd(2) ? vocab[rnd(N_VOCAB)] : extra[rnd(sizeof extra / sizeof extra[0])];
+    size_t l = strlen(w);
+    memcpy(out + n, w, l);
+    n += l;
+  }
+  out[n] = '\0';
+  return n;
+}
+
+/* Whether the folded text holds a literal of every set (a digit run as ASCII digits in a row). */
+static bool holds_all(const char *folded, size_t n, const char *lits, size_t ns,
+                      const uint8_t *len) {
+  for (size_t s = 0; s < ns; s++) {
+    bool any = false;
+    for (size_t q = 0; q < len[s]; q++, lits += strlen(lits) + 1) {
+      size_t l = strlen(lits);
+      for (size_t i = 0; !any && i + l <= n; i++) {
+        if (lits[0] == VB_LIT_DIGIT) {
+          size_t d = 0;
+          while (d < l && folded[i + d] >= '0' && folded[i + d] <= '9')
+            d++;
+          any = d == l;
+        } else {
+          any = memcmp(folded + i, lits, l) == 0;
+        }
+      }
+    }
+    if (!any) return false;
+  }
+  return true;
+}
+
+static void test_random_patterns(void **state) {
+  (void)state;
+  size_t patterns = 0, with_sets = 0, matches = 0;
+  pcre2_match_data *md = pcre2_match_data_create(32, NULL);
+  for (int p = 0; p < 3000; p++) {
+    char pat[512] = "";
+    gen_alt(pat, sizeof pat, 0);
+    int ec;
+    PCRE2_SIZE off;
+    pcre2_code *c = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
+                                  PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS, &ec, &off, NULL);
+    if (!c) continue;
+    patterns++;
+    vb__buf b = {0};
+    size_t ns;
+    uint8_t len[VB_LIT_SETS];
+    assert_int_equal(vb__regex_literals(pat, &b, &ns, len), VB_OK);
+    with_sets += ns > 0;
+    for (int t = 0; t < 200 && ns; t++) {
+      char text[256], folded[256];
+      size_t n = gen_text(text);
+      if (pcre2_match(c, (PCRE2_SPTR)text, n, 0, 0, md, NULL) < 0) continue;
+      matches++;
+      size_t fn = vb__lit_fold(text, n, folded);
+      if (!holds_all(folded, fn, b.data, ns, len))
+        fail_msg("pattern %s matches \"%s\" but a literal set is absent (%s)", pat, text,
+                 lits(pat));
+    }
+    vb__buf_free(&b);
+    pcre2_code_free(c);
+  }
+  pcre2_match_data_free(md);
+  print_message("%zu random patterns, %zu with literal sets, %zu matches checked\n", patterns,
+                with_sets, matches);
+  assert_true(patterns > 2000 && with_sets > 1000 && matches > 20000);
+}
+
 /* ---- each set matters: a pattern runs only when a literal of every set is present ---- */
 
 static void test_each_set_matters(void **state) {
@@ -536,6 +672,7 @@ int main(void) {
       cmocka_unit_test(test_digit_requirement),
       cmocka_unit_test(test_unfilterable),
       cmocka_unit_test(test_fold_is_caseless),
+      cmocka_unit_test(test_random_patterns),
       cmocka_unit_test(test_each_set_matters),
       cmocka_unit_test(test_gate_never_skips_a_match),
       cmocka_unit_test(test_analyzer_same_mentions),
