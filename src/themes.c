@@ -73,12 +73,10 @@ static int terms_from(vb_analyzer *an, const vb__cblang *cb, size_t i, int32_t h
   uint32_t kh1 = j1 < n ? (uint32_t)an->khash[j1] : 0, sh1 = j1 < n ? (uint32_t)an->shash[j1] : 0;
   for (int32_t k = (int32_t)head; k >= 0; k = cb->terms[k].next) {
     const vb__term *term = &cb->terms[k];
-    if (term->n_words > 1) { /* the second word's hashes first: most terms end here */
-      const vb__pword *w1 = &cb->w.v[term->word_begin + 1];
-      if (j1 >= n || (!(term->prefix && term->n_words == 2) && w1->key_hash != kh1 &&
-                      w1->stem_hash != sh1))
-        continue;
-    }
+    if (term->n_words > 1 && /* the second word's hashes first: most terms end here */
+        (j1 >= n || (term->w1_key_hash != kh1 && term->w1_stem_hash != sh1 &&
+                     !(term->prefix && term->n_words == 2))))
+      continue;
     size_t j = i + 1; /* past the first word */
     bool ok = true;
     for (size_t w = 1; ok && w < term->n_words; w++) {

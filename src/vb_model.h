@@ -121,6 +121,8 @@ typedef struct vb__term {
   uint8_t exclude;     /* an exclusion phrase, not a term */
   int32_t next;        /* next term with the same first-word stem */
   uint32_t line;
+  uint32_t w1_key_hash, w1_stem_hash; /* the second word's (vb__pword) hashes, for a quick
+                                         test in the term's own cache line; 0 for one word */
 } vb__term;
 
 /* A pattern's requirement (regex_lit.c): at most VB_LIT_SETS sets of literals, every match
