@@ -371,7 +371,15 @@ int vb__themes_run(vb_analyzer *an) {
       e = an->excl[q - 1].maxend;
     an->excl[q].maxend = e;
   }
-  if (an->n_matches > 1) {
+  if (an->n_matches > 1 && an->n_matches <= 16) { /* a typical record: compare the pairs */
+    for (size_t a = 1; a < an->n_matches; a++) {
+      vb__match *c = &an->matches[a];
+      for (size_t b = 0; b < a && !c->dup; b++) {
+        const vb__match *p = &an->matches[b];
+        c->dup = p->theme == c->theme && p->start == c->start && p->end == c->end;
+      }
+    }
+  } else if (an->n_matches > 1) {
     if (vb__grow(&an->order, &an->cap_order, an->n_matches, sizeof *an->order)) return VB_ENOMEM;
     for (size_t a = 0; a < an->n_matches; a++) {
       const vb__match *m = &an->matches[a];
