@@ -149,6 +149,8 @@ static int add_phrase(vb_model *m, vb__lexicon *lx, vb_lang lang, const char *te
   int rc = vb__model_add_words(m, lang, term, &lx->pw, &ph.n_words, NULL);
   if (rc) return rc;
   if (ph.n_words < 2) return VB_EPARSE;
+  ph.w1_key_hash = lx->pw.v[ph.word_begin + 1].key_hash;
+  ph.w1_stem_hash = lx->pw.v[ph.word_begin + 1].stem_hash;
   const vb__pword *w0 = &lx->pw.v[ph.word_begin];
   /* The same phrase again (a user file after ours): the later entry overrides. */
   uint32_t first;

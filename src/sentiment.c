@@ -87,6 +87,8 @@ static const vb__phrase *match_phrase(const vb_analyzer *an, const vb__lexicon *
     for (int32_t p = (int32_t)head; p >= 0; p = lx->phrases[p].next) {
       const vb__phrase *ph = &lx->phrases[p];
       if (i + ph->n_words > n || (best && ph->n_words <= best->n_words)) continue;
+      /* word_eq()'s first test of the second word, in the phrase's own cache line */
+      if (ph->w1_key_hash != k1 && ph->w1_stem_hash != s1) continue;
       bool ok = true;
       for (size_t j = 0; j < ph->n_words && ok; j++)
         ok = tok[i + j].type == VB_TOK_WORD &&

@@ -47,6 +47,7 @@ typedef struct vb__phrase {
   float value;  /* modifier strength (boosters, dampeners) */
   uint8_t kind; /* VB_LEX_* */
   int32_t next; /* next phrase with the same first word, or -1 */
+  uint32_t w1_key_hash, w1_stem_hash; /* the second word's, as in its vb__pword */
 } vb__phrase;
 
 typedef struct vb__pword {
