@@ -166,6 +166,7 @@ static int word_key(vb_analyzer *an, const char *text, size_t i) {
       f->stem_len[l] = VB__FORM_UNSET;
       f->contrast[l] = 0;
     }
+    f->lid_set = 0;
     if (vb__buf_append(&an->form_text, w, n) ||
         vb__buf_append(&an->form_text, an->arena.data + off, f->key_len))
       return VB_ENOMEM;
@@ -234,35 +235,46 @@ static int make_keys(vb_analyzer *an, const char *text) {
   return VB_OK;
 }
 
+/* The lexicons are each language's vocabulary: a word that only one or two of sv, da, en
+ * know is evidence for them (half a vote, shared), which decides many short answers
+ * ("toppen", "helt okej upplevelse") that function words alone leave undecided. A word the
+ * function-word lists give to some languages votes through the lexicons only for those:
+ * Danish "hun" (she) is English slang in the English lexicon. The languages (bits 1 << l)
+ * whose lexicon votes for word token i; kept with its form. */
+static unsigned lexicon_votes(vb_analyzer *an, size_t i) {
+  vb__form *f = an->form_of[i] != UINT32_MAX ? &an->form[an->form_of[i]] : NULL;
+  if (f && f->lid_set) return f->lid_known;
+  const char *key = an->arena.data + an->offs[i].key_off;
+  size_t len = an->offs[i].key_len;
+  uint32_t listed = vb__langid_listed(an->langid, key, len);
+  unsigned known = 0;
+  for (int l = VB_LANG_EN; l <= VB_LANG_DA; l++)
+    if ((!listed || (listed >> l & 1)) &&
+        vb__lexicon_get_h(&an->model->lex[l], key, len, an->khash[i]))
+      known |= 1u << l;
+  if (f) {
+    f->lid_known = (uint8_t)known;
+    f->lid_set = 1;
+  }
+  return known;
+}
+
 static int identify(vb_analyzer *an, const char *text, size_t len, vb_lang dflt) {
   size_t n = 0;
   if (vb__grow(&an->lid_keys, &an->cap_lid, an->toks.n, sizeof *an->lid_keys)) return VB_ENOMEM;
   size_t cap = 0;
   if (vb__grow(&an->lid_lens, &cap, an->cap_lid, sizeof *an->lid_lens)) return VB_ENOMEM;
+  double extra[VB_LANG_COUNT] = {0};
   for (size_t i = 0; i < an->toks.n; i++) {
     if (an->toks.v[i].type != VB_TOK_WORD) continue;
     an->lid_keys[n] = an->arena.data + an->offs[i].key_off;
     an->lid_lens[n] = an->offs[i].key_len;
     n++;
-  }
-  /* The lexicons are each language's vocabulary: a word that only one or two of sv, da, en
-   * know is evidence for them (half a vote, shared), which decides many short answers
-   * ("toppen", "helt okej upplevelse") that function words alone leave undecided. A word the
-   * function-word lists give to some languages votes through the lexicons only for those:
-   * Danish "hun" (she) is English slang in the English lexicon. */
-  double extra[VB_LANG_COUNT] = {0};
-  for (size_t i = 0; i < n; i++) {
-    int known[VB_LANG_COUNT] = {0}, k = 0;
-    uint32_t listed = vb__langid_listed(an->langid, an->lid_keys[i], an->lid_lens[i]);
-    for (int l = VB_LANG_EN; l <= VB_LANG_DA; l++)
-      if ((!listed || (listed >> l & 1)) &&
-          vb__lexicon_get(&an->model->lex[l], an->lid_keys[i], an->lid_lens[i])) {
-        known[l] = 1;
-        k++;
-      }
+    unsigned known = lexicon_votes(an, i);
+    int k = (known >> VB_LANG_EN & 1) + (known >> VB_LANG_SV & 1) + (known >> VB_LANG_DA & 1);
     if (k == 1 || k == 2)
       for (int l = VB_LANG_EN; l <= VB_LANG_DA; l++)
-        if (known[l]) extra[l] += 0.5 / k;
+        if (known >> l & 1) extra[l] += 0.5 / k;
   }
   an->res.lang = vb__langid_run(an->langid, text, len, an->lid_keys, an->lid_lens, n, dflt, extra,
                                 &an->res.lang_conf);

@@ -52,6 +52,8 @@ typedef struct vb__form {
   uint32_t stem_len[VB_LANG_COUNT]; /* VB__FORM_UNSET: not stemmed in this language yet */
   uint64_t shash[VB_LANG_COUNT];
   uint8_t contrast[VB_LANG_COUNT]; /* a contrast word of the language: 0 not asked, 1 no, 2 yes */
+  uint8_t lid_known, lid_set;       /* analyzer.c, lexicon_votes(): the languages whose
+                                       lexicon votes for it (bits), once asked */
 } vb__form;
 #define VB__FORM_SAME UINT32_MAX
 #define VB__FORM_UNSET UINT32_MAX
