@@ -168,7 +168,7 @@ int bench_stage(const char *kind, const char *data, const size_t *off, const uns
         kl[q] = k.len[k.first[i] + q];
       }
       double conf;
-      vb_lang l = vb__langid_run(li, data + off[i], off[i + 1] - off[i], kp, kl, nw, VB_LANG_UND,
+      vb_lang l = vb__langid_run(li, data + off[i], off[i + 1] - off[i], kp, kl, NULL, nw, VB_LANG_UND,
                                  NULL, &conf);
       counts[l]++;
     }

@@ -54,6 +54,7 @@ void vb_analyzer_free(vb_analyzer *an) {
   vb__langid_free(an->langid);
   vb__free(an->lid_keys);
   vb__free(an->lid_lens);
+  vb__free(an->lid_masks);
   vb__free(an->matches);
   vb__free(an->weights);
   pcre2_match_data_free(an->md);
@@ -241,12 +242,16 @@ static int make_keys(vb_analyzer *an, const char *text) {
  * function-word lists give to some languages votes through the lexicons only for those:
  * Danish "hun" (she) is English slang in the English lexicon. The languages (bits 1 << l)
  * whose lexicon votes for word token i; kept with its form. */
-static unsigned lexicon_votes(vb_analyzer *an, size_t i) {
+static unsigned lexicon_votes(vb_analyzer *an, size_t i, uint32_t *words) {
   vb__form *f = an->form_of[i] != UINT32_MAX ? &an->form[an->form_of[i]] : NULL;
-  if (f && f->lid_set) return f->lid_known;
+  if (f && f->lid_set) {
+    *words = f->lid_words;
+    return f->lid_known;
+  }
   const char *key = an->arena.data + an->offs[i].key_off;
   size_t len = an->offs[i].key_len;
-  uint32_t listed = vb__langid_listed(an->langid, key, len);
+  *words = vb__langid_word(an->langid, key, len);
+  uint32_t listed = *words & ((1u << VB_LANG_EN) | (1u << VB_LANG_SV) | (1u << VB_LANG_DA));
   unsigned known = 0;
   for (int l = VB_LANG_EN; l <= VB_LANG_DA; l++)
     if ((!listed || (listed >> l & 1)) &&
@@ -254,6 +259,7 @@ static unsigned lexicon_votes(vb_analyzer *an, size_t i) {
       known |= 1u << l;
   if (f) {
     f->lid_known = (uint8_t)known;
+    f->lid_words = *words;
     f->lid_set = 1;
   }
   return known;
@@ -262,22 +268,24 @@ static unsigned lexicon_votes(vb_analyzer *an, size_t i) {
 static int identify(vb_analyzer *an, const char *text, size_t len, vb_lang dflt) {
   size_t n = 0;
   if (vb__grow(&an->lid_keys, &an->cap_lid, an->toks.n, sizeof *an->lid_keys)) return VB_ENOMEM;
-  size_t cap = 0;
-  if (vb__grow(&an->lid_lens, &cap, an->cap_lid, sizeof *an->lid_lens)) return VB_ENOMEM;
+  size_t cap = 0, cap_m = 0;
+  if (vb__grow(&an->lid_lens, &cap, an->cap_lid, sizeof *an->lid_lens) ||
+      vb__grow(&an->lid_masks, &cap_m, an->cap_lid, sizeof *an->lid_masks))
+    return VB_ENOMEM;
   double extra[VB_LANG_COUNT] = {0};
   for (size_t i = 0; i < an->toks.n; i++) {
     if (an->toks.v[i].type != VB_TOK_WORD) continue;
     an->lid_keys[n] = an->arena.data + an->offs[i].key_off;
     an->lid_lens[n] = an->offs[i].key_len;
+    unsigned known = lexicon_votes(an, i, &an->lid_masks[n]);
     n++;
-    unsigned known = lexicon_votes(an, i);
     int k = (known >> VB_LANG_EN & 1) + (known >> VB_LANG_SV & 1) + (known >> VB_LANG_DA & 1);
     if (k == 1 || k == 2)
       for (int l = VB_LANG_EN; l <= VB_LANG_DA; l++)
         if (known >> l & 1) extra[l] += 0.5 / k;
   }
-  an->res.lang = vb__langid_run(an->langid, text, len, an->lid_keys, an->lid_lens, n, dflt, extra,
-                                &an->res.lang_conf);
+  an->res.lang = vb__langid_run(an->langid, text, len, an->lid_keys, an->lid_lens, an->lid_masks,
+                                n, dflt, extra, &an->res.lang_conf);
   return VB_OK;
 }
 

@@ -211,10 +211,13 @@ int vb__langid_new(vb__langid **out) {
   return VB_OK;
 }
 
-uint32_t vb__langid_listed(const vb__langid *li, const char *w, size_t n) {
+uint32_t vb__langid_word(const vb__langid *li, const char *w, size_t n) {
   uint32_t mask;
-  if (!vb__strmap_get(&li->words, w, n, &mask)) return 0;
-  return mask & ((1u << VB_LANG_EN) | (1u << VB_LANG_SV) | (1u << VB_LANG_DA));
+  return vb__strmap_get(&li->words, w, n, &mask) ? mask : 0; /* a listed word has a bit */
+}
+
+uint32_t vb__langid_listed(const vb__langid *li, const char *w, size_t n) {
+  return vb__langid_word(li, w, n) & ((1u << VB_LANG_EN) | (1u << VB_LANG_SV) | (1u << VB_LANG_DA));
 }
 
 void vb__langid_free(vb__langid *li) {
@@ -595,8 +598,8 @@ static void compound_parts(const vb__langid *li, const char *const *keys, const 
 }
 
 vb_lang vb__langid_run(vb__langid *li, const char *text, size_t len, const char *const *keys,
-                       const size_t *lens, size_t n_words, vb_lang dflt, const double *extra,
-                       double *confidence) {
+                       const size_t *lens, const uint32_t *masks, size_t n_words, vb_lang dflt,
+                       const double *extra, double *confidence) {
   /* Script evidence. ASCII is skipped eight bytes at a time: only the other letters count
    * here, and ASCII letters only when there is Hebrew to weigh them against. */
   size_t hebrew = 0, latin = 0;
@@ -661,8 +664,8 @@ vb_lang vb__langid_run(vb__langid *li, const char *text, size_t len, const char 
   size_t unlisted[64], n_unlisted = 0;
   bool hyphen = false;
   for (size_t i = 0; i < n_words; i++) {
-    uint32_t mask;
-    if (vb__strmap_get(&li->words, keys[i], lens[i], &mask)) {
+    uint32_t mask = masks ? masks[i] : vb__langid_word(li, keys[i], lens[i]);
+    if (mask) {
       if ((mask & DA_LEAN) && i > 0 && preposition(keys[i - 1], lens[i - 1])) mask &= ~DA_LEAN;
       add_votes(mask, &t);
     } else if (n_unlisted < 64) {

@@ -54,6 +54,7 @@ typedef struct vb__form {
   uint8_t contrast[VB_LANG_COUNT]; /* a contrast word of the language: 0 not asked, 1 no, 2 yes */
   uint8_t lid_known, lid_set;       /* analyzer.c, lexicon_votes(): the languages whose
                                        lexicon votes for it (bits), once asked */
+  uint32_t lid_words;               /* and vb__langid_word() of its key */
 } vb__form;
 #define VB__FORM_SAME UINT32_MAX
 #define VB__FORM_UNSET UINT32_MAX
@@ -90,6 +91,7 @@ struct vb_analyzer {
   vb__langid *langid;
   const char **lid_keys;
   size_t *lid_lens;
+  uint32_t *lid_masks; /* vb__langid_word() of each key in lid_keys */
   size_t cap_lid;
   vb__match *matches;
   size_t n_matches, cap_matches;
