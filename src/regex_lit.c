@@ -85,6 +85,19 @@ size_t vb__lit_fold(const char *in, size_t n, char *out) {
   unsigned char *o = (unsigned char *)out;
   size_t i = 0, w = 0;
   while (i < n) {
+    /* eight ASCII bytes at a time: capitals get 0x20 (SWAR: a byte's high bit says whether
+     * it is at least 'A', and whether it is above 'Z') */
+    while (n - i >= 8) {
+      uint64_t x;
+      memcpy(&x, s + i, 8);
+      if (x & 0x8080808080808080ULL) break;
+      uint64_t ge_a = x + 0x3F3F3F3F3F3F3F3FULL, gt_z = x + 0x2525252525252525ULL;
+      x |= (ge_a & ~gt_z & 0x8080808080808080ULL) >> 2;
+      memcpy(o + w, &x, 8);
+      i += 8;
+      w += 8;
+    }
+    if (i >= n) break;
     unsigned char b = s[i];
     if (b < 0x80) {
       o[w++] = b >= 'A' && b <= 'Z' ? (unsigned char)(b + 32) : b;

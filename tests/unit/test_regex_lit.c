@@ -663,6 +663,36 @@ static void test_analyzer_same_mentions(void **state) {
   vb_model_free(m);
 }
 
+/* The fold's eight-bytes-at-a-time ASCII path against a byte-wise lower-casing, on random
+ * ASCII with capitals, the bytes around them ('@', '[', '`', '{') and runs cut by a non-ASCII
+ * letter at every offset. */
+static void test_fold_ascii_runs(void **state) {
+  (void)state;
+  static const char alphabet[] = "AZaz@[`{09 .MQmq\x7f\x01";
+  uint64_t seed = 12345;
+  char in[64], out[64], want[64];
+  for (int round = 0; round < 20000; round++) {
+    seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+    size_t n = (size_t)(seed >> 58) % 40, cut = (size_t)(seed >> 40) % 48;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+      seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+      if (i == cut && k + 2 <= n) { /* "Ä", folded to "ä" */
+        in[k] = (char)0xC3, want[k++] = (char)0xC3;
+        in[k] = (char)0x84, want[k++] = (char)0xA4;
+        continue;
+      }
+      if (k >= n) break;
+      char c = alphabet[(seed >> 33) % (sizeof alphabet - 1)];
+      in[k] = c;
+      want[k++] = c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+    }
+    size_t got = vb__lit_fold(in, k, out);
+    assert_int_equal(got, k);
+    assert_memory_equal(out, want, k);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_words),
@@ -672,6 +702,7 @@ int main(void) {
       cmocka_unit_test(test_digit_requirement),
       cmocka_unit_test(test_unfilterable),
       cmocka_unit_test(test_fold_is_caseless),
+      cmocka_unit_test(test_fold_ascii_runs),
       cmocka_unit_test(test_random_patterns),
       cmocka_unit_test(test_each_set_matters),
       cmocka_unit_test(test_gate_never_skips_a_match),
