@@ -87,7 +87,7 @@ size_t vb__lit_fold(const char *in, size_t n, char *out) {
   while (i < n) {
     /* eight ASCII bytes at a time: capitals get 0x20 (SWAR: a byte's high bit says whether
      * it is at least 'A', and whether it is above 'Z') */
-    while (n - i >= 8) {
+    while (n - i >= 8 && s[i] < 0x80) {
       uint64_t x;
       memcpy(&x, s + i, 8);
       if (x & 0x8080808080808080ULL) break;
