@@ -445,6 +445,11 @@ static int push(vb__toks *out, size_t start, size_t end, int type, uint16_t flag
   return VB_OK;
 }
 
+/* The second byte of a Latin-1 letter after C3 (U+00C0-00FF but the signs × and ÷), and of
+ * a lower-case one (U+00DF-00FF but ÷). */
+static bool latin1_letter(unsigned char b) { return b >= 0x80 && b <= 0xBF && b != 0x97 && b != 0xB7; }
+static bool latin1_lower(unsigned char b) { return b >= 0x9F && b <= 0xBF && b != 0xB7; }
+
 /* A letter that may start a plain word (tokenize()): not one that starts an emoticon. */
 static bool plain_start(unsigned char c) {
   if (c >= 'a' && c <= 'z') return c != 'x' && c != 'o';
@@ -487,12 +492,20 @@ static int tokenize(const char *text, size_t len, vb__toks *out, bool plain_word
         continue;
       }
     }
-    if (plain_words && !has_at && plain_start(c0)) {
-      size_t j = i + 1, run = 1;
+    if (plain_words && !has_at &&
+        (plain_start(c0) || (c0 == 0xC3 && i + 1 < len && latin1_letter(s.p[i + 1])))) {
+      size_t j = i + (c0 == 0xC3 ? 2 : 1), run = 1;
+      uint32_t prev = c0 == 0xC3 ? 0xC300u | s.p[i + 1] : c0;
       bool elongated = false;
-      for (; j < len && s.p[j] >= 'a' && s.p[j] <= 'z'; j++) {
-        run = s.p[j] == s.p[j - 1] ? run + 1 : 1;
+      for (;;) { /* lower-case letters: a-z, and Latin-1's (å ä ö æ ø é ü ß ...) */
+        uint32_t c;
+        if (j < len && s.p[j] >= 'a' && s.p[j] <= 'z') c = s.p[j++];
+        else if (j + 1 < len && s.p[j] == 0xC3 && latin1_lower(s.p[j + 1]))
+          c = 0xC300u | s.p[j + 1], j += 2;
+        else break;
+        run = c == prev ? run + 1 : 1;
         elongated |= run >= 3;
+        prev = c;
       }
       unsigned char e = j < len ? s.p[j] : ' ';
       bool plain = e == ' ' || e == ',' || e == '!' || e == '?' || e == ')' || e == '\n' ||

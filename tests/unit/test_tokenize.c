@@ -384,7 +384,8 @@ static void test_plain_word_path_matches_general(void **state) {
       "dr.", "Dr.", "etc.", "t.ex.", "&lt;3", "&amp;", "8)", "😀", "wi-fi", "don't", "\xE2\x80\x99",
       "The", "I", "A", "Sooo", "B)", "B", "T", "T_T", "D:", "X", "O", "Mr", "No", "U", "S", "Inc",
       "sept", "prof", "A. B", ". ", ".\n", "Www", "HTTP", "Ab", "aB", "I'm", "שלום", "ממממ",
-      "ג'", "צ'יפס", "דו\"ח", "\xD7\xB4", "\xD6\xB8", "\xD7\xBE", "ך", ".com", "...", "é"};
+      "ג'", "צ'יפס", "דו\"ח", "\xD7\xB4", "\xD6\xB8", "\xD7\xBE", "ך", ".com", "...", "é",
+      "ä", "Ä", "öö", "ååå", "ß", "Æ", "×", "÷", "ø", "\xC3", "\xC3\xBF", "\xC3\x9F", "ñ", "É"};
   const size_t nf = sizeof frag / sizeof frag[0];
   uint64_t seed = 0x9E3779B97F4A7C15ULL;
   char buf[512];
