@@ -461,6 +461,81 @@ static void test_sentiment_score(void **state) {
   assert_int_equal(vb_sentiment_score("gr\xC3", 3, "en", &score), VB_EUTF8);
 }
 
+/* The analyzer's table of word forms (keys, stems, the codebook's and the lexicons' answers
+ * per form) starts over between documents once it holds VB__FORM_MAX (65,536) forms. Texts in
+ * the four languages (themes, compounds, proclitics, langid) give the same results before,
+ * after starting over, after a document with more distinct forms than that, and in a new
+ * analyzer. */
+static void test_form_table_starts_over(void **state) {
+  fixture *f = *state;
+  static const struct {
+    vb_lang lang;
+    const char *text;
+  } texts[] = {
+      {VB_LANG_UND, "The delivery was late, but the staff were very friendly! No hassle at all."},
+      {VB_LANG_EN, "Waited on hold for ages and nobody called back."},
+      {VB_LANG_UND, "Leveransproblem igen, och kundtjänsten svarade aldrig. Jättedåligt!"},
+      {VB_LANG_DA, "Leveringstiden var alt for lang, men personalet var søde."},
+      {VB_LANG_UND, "ההזמנה הגיעה באיחור והשירות היה גרוע מאוד"},
+  };
+  enum { N = sizeof texts / sizeof texts[0] };
+  static snapshot before[N], after[N];
+  for (size_t k = 0; k < N; k++)
+    take(run_flags(f->an, texts[k].lang, texts[k].text, VB_RUN_EXPLAIN), &before[k]);
+  /* 70 documents of 1,000 new words each (made-up forms: "qz" and a number in letters) */
+  size_t cap = 1000 * 12 + 1;
+  char *doc = malloc(cap);
+  assert_non_null(doc);
+  unsigned serial = 0;
+  for (int d = 0; d < 71; d++) {
+    size_t len = 0;
+    int words = d < 70 ? 1000 : 0;
+    for (int w = 0; w < words; w++, serial++) {
+      char word[16];
+      int n = 0;
+      word[n++] = 'q';
+      word[n++] = 'z';
+      for (unsigned v = serial; n < 10; v /= 26) {
+        word[n++] = (char)('a' + v % 26);
+        if (v < 26) break;
+      }
+      word[n++] = ' ';
+      memcpy(doc + len, word, (size_t)n);
+      len += (size_t)n;
+    }
+    doc[len] = '\0';
+    if (d == 70) break;
+    check_result(run_flags(f->an, d % 2 ? VB_LANG_SV : VB_LANG_UND, doc, 0));
+  }
+  for (size_t k = 0; k < N; k++) {
+    take(run_flags(f->an, texts[k].lang, texts[k].text, VB_RUN_EXPLAIN), &after[k]);
+    assert_same(&before[k], &after[k]);
+  }
+  /* one document with more distinct forms than the table keeps: it grows for the document */
+  char *huge = malloc(70000 * 12 + 1);
+  assert_non_null(huge);
+  size_t len = 0;
+  for (unsigned w = 0; w < 70000; w++) len += (size_t)sprintf(huge + len, "xk%u ", w);
+  const vb_result *r = run_flags(f->an, VB_LANG_EN, huge, 0);
+  const vb_token *t;
+  assert_int_equal(vb_result_tokens(r, &t), 70000);
+  assert_int_equal(t[69999].key_len, 7); /* "xk69999" */
+  assert_memory_equal(t[69999].key, "xk69999", 7);
+  for (size_t k = 0; k < N; k++) {
+    take(run_flags(f->an, texts[k].lang, texts[k].text, VB_RUN_EXPLAIN), &after[k]);
+    assert_same(&before[k], &after[k]);
+  }
+  vb_analyzer *an2 = NULL;
+  assert_int_equal(vb_analyzer_new(f->m, &an2), VB_OK);
+  for (size_t k = 0; k < N; k++) {
+    take(run_flags(an2, texts[k].lang, texts[k].text, VB_RUN_EXPLAIN), &after[k]);
+    assert_same(&before[k], &after[k]);
+  }
+  vb_analyzer_free(an2);
+  free(huge);
+  free(doc);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_tokens_keys_stems), cmocka_unit_test(test_sentences_and_clauses),
@@ -468,6 +543,7 @@ int main(void) {
       cmocka_unit_test(test_tokens_only),       cmocka_unit_test(test_results_reused),
       cmocka_unit_test(test_stem),              cmocka_unit_test(test_free_null_and_new),
       cmocka_unit_test(test_sentiment_score),
+      cmocka_unit_test(test_form_table_starts_over),
   };
   return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
