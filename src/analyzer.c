@@ -123,7 +123,7 @@ static int form_slots_grow(vb_analyzer *an) {
   size_t n = an->n_fslot ? an->n_fslot * 2 : 4096;
   struct vb__fslot *v = vb__calloc(n, sizeof *v);
   if (!v) return VB_ENOMEM;
-  for (size_t k = 0; k < an->n_fslot; k++) {
+  for (size_t k = 0; an->fslot && k < an->n_fslot; k++) {
     if (!an->fslot[k].idx) continue;
     size_t j = (size_t)an->fslot[k].h & (n - 1);
     while (v[j].idx) j = (j + 1) & (n - 1);
