@@ -315,6 +315,8 @@ void vb__codebook_free(vb_model *m) {
     vb__free(cb->lits);
     vb__free(cb->lit_start);
     vb__free(cb->lit_list);
+    vb__free(cb->lit_he_start);
+    vb__free(cb->lit_he_list);
     vb__free(cb->regexes);
     vb__free(cb->terms);
     vb__free(cb->w.v);
@@ -325,9 +327,15 @@ void vb__codebook_free(vb_model *m) {
   }
 }
 
-/* The buckets (pairs of first bytes) a literal is listed under: STMT for each, with h. */
+/* Whether a literal is in the Hebrew table (vb__cblang): four bytes or more from a Hebrew
+ * letter (D7 xx), under its two letters' second bytes. */
+#define LIT_HEBREW(l) (!(l)->digits && (l)->len >= 4 && (unsigned char)(l)->s[0] == 0xD7)
+
+/* The buckets (pairs of first bytes) a literal of the main table is listed under: STMT for
+ * each, with h. */
 #define LIT_BUCKETS(l, STMT)                                                                       \
   do {                                                                                             \
+    if (LIT_HEBREW(l)) break;                                                                      \
     unsigned lo0 = (unsigned char)(l)->s[0], hi0 = lo0, lo1 = (unsigned char)(l)->s[1], hi1 = lo1; \
     if ((l)->digits) lo0 = '0', hi0 = '9';                                                         \
     if ((l)->digits || (l)->len == 1) lo1 = 0, hi1 = 255;                                          \
@@ -387,6 +395,20 @@ static int index_literals(vb__cblang *cb) {
   if (!cb->lit_list) return VB_ENOMEM;
   for (size_t k = cb->n_lits; k-- > 0;)
     LIT_BUCKETS(&cb->lits[k], cb->lit_list[--cb->lit_start[h]] = (uint32_t)k);
+  /* the Hebrew table, the same way: in Hebrew text every letter starts with D7, so the main
+   * table's bucket of a letter would hold every literal starting with it */
+  size_t n_he = 0;
+  for (size_t k = 0; k < cb->n_lits; k++) n_he += LIT_HEBREW(&cb->lits[k]);
+  if (!n_he) return VB_OK;
+  cb->lit_he_start = vb__calloc(65537, sizeof *cb->lit_he_start);
+  cb->lit_he_list = vb__malloc(n_he * sizeof *cb->lit_he_list);
+  if (!cb->lit_he_start || !cb->lit_he_list) return VB_ENOMEM;
+  for (size_t k = 0; k < cb->n_lits; k++)
+    if (LIT_HEBREW(&cb->lits[k])) cb->lit_he_start[vb__lit_he_key(cb->lits[k].s)]++;
+  for (size_t h = 1; h <= 65536; h++) cb->lit_he_start[h] += cb->lit_he_start[h - 1];
+  for (size_t k = cb->n_lits; k-- > 0;)
+    if (LIT_HEBREW(&cb->lits[k]))
+      cb->lit_he_list[--cb->lit_he_start[vb__lit_he_key(cb->lits[k].s)]] = (uint32_t)k;
   return VB_OK;
 }
 

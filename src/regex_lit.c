@@ -592,6 +592,29 @@ int vb__regex_literals(const char *pattern, vb__buf *out, size_t *n_sets,
 
 /* ---- finding the literals in a text ---- */
 
+/* The literals of list[a..b) that start at f + i (vb__lits_find). */
+static inline void lits_try(const vb__cblang *cb, const unsigned char *f, size_t n, size_t i,
+                            const uint32_t *list, uint32_t a, uint32_t b, unsigned char *seen) {
+  for (; a < b; a++) {
+    uint32_t k = list[a];
+    if (seen[k]) continue;
+    const struct vb__lit *l = &cb->lits[k];
+    if (l->len > n - i) continue;
+    if (l->digits) {
+      size_t d = 1;
+      while (d < l->len && f[i + d] >= '0' && f[i + d] <= '9')
+        d++;
+      if (d < l->len) continue;
+    } else {
+      uint32_t w;
+      memcpy(&w, f + i, 4);
+      if ((w & l->mask) != l->pre || (l->len > 4 && memcmp(f + i + 4, l->s + 4, l->len - 4) != 0))
+        continue;
+    }
+    seen[k] = 1;
+  }
+}
+
 int vb__lits_find(const vb__cblang *cb, const char *text, size_t len, vb__buf *folded,
                   unsigned char *seen) {
   if (!cb->n_lits) return VB_OK;
@@ -608,24 +631,13 @@ int vb__lits_find(const vb__cblang *cb, const char *text, size_t len, vb__buf *f
    * under every second byte, "n digits" under every digit) */
   for (size_t i = 0; i < n; i++) {
     size_t h = (size_t)f[i] << 8 | f[i + 1];
-    for (uint32_t a = start[h], b = start[h + 1]; a < b; a++) {
-      uint32_t k = list[a];
-      if (seen[k]) continue;
-      const struct vb__lit *l = &cb->lits[k];
-      if (l->len > n - i) continue;
-      if (l->digits) {
-        size_t d = 1;
-        while (d < l->len && f[i + d] >= '0' && f[i + d] <= '9')
-          d++;
-        if (d < l->len) continue;
-      } else {
-        uint32_t w;
-        memcpy(&w, f + i, 4);
-        if ((w & l->mask) != l->pre || (l->len > 4 && memcmp(f + i + 4, l->s + 4, l->len - 4) != 0))
-          continue;
-      }
-      seen[k] = 1;
+    if (start[h] < start[h + 1]) lits_try(cb, f, n, i, list, start[h], start[h + 1], seen);
+    if (f[i] == 0xD7 && cb->lit_he_start) { /* a Hebrew letter: its table too */
+      size_t g = vb__lit_he_key((const char *)f + i);
+      if (cb->lit_he_start[g] < cb->lit_he_start[g + 1])
+        lits_try(cb, f, n, i, cb->lit_he_list, cb->lit_he_start[g], cb->lit_he_start[g + 1], seen);
     }
   }
   return VB_OK;
 }
+

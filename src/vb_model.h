@@ -177,9 +177,18 @@ typedef struct vb__cblang {
   size_t n_lits, cap_lits;
   uint32_t *lit_start; /* 65537 entries, or NULL when no pattern has literals */
   uint32_t *lit_list;
+  /* literals of four bytes or more that start with a Hebrew letter are not in that table but
+   * in this one, under vb__lit_he_key() (NULL when there are none) */
+  uint32_t *lit_he_start, *lit_he_list;
   bool lit_all;        /* tests: every pattern runs on every text, literals or not */
   size_t n_excludes;
 } vb__cblang;
+
+/* The Hebrew table's bucket of a literal or text position starting with D7: the second bytes
+ * of its first two letters. */
+static inline size_t vb__lit_he_key(const char *s) {
+  return (size_t)(unsigned char)s[1] << 8 | (unsigned char)s[3];
+}
 
 /* Whether a pattern may match a text holding the literals `seen` (vb__lits_find): one of each
  * of its sets (strongest first, the likeliest to be absent). */
