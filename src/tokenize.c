@@ -498,14 +498,17 @@ static int tokenize(const char *text, size_t len, vb__toks *out, bool plain_word
       uint32_t prev = c0 == 0xC3 ? 0xC300u | s.p[i + 1] : c0;
       bool elongated = false;
       for (;;) { /* lower-case letters: a-z, and Latin-1's (å ä ö æ ø é ü ß ...) */
-        uint32_t c;
-        if (j < len && s.p[j] >= 'a' && s.p[j] <= 'z') c = s.p[j++];
-        else if (j + 1 < len && s.p[j] == 0xC3 && latin1_lower(s.p[j + 1]))
-          c = 0xC300u | s.p[j + 1], j += 2;
-        else break;
+        for (; j < len && s.p[j] >= 'a' && s.p[j] <= 'z'; j++) {
+          run = s.p[j] == prev ? run + 1 : 1;
+          elongated |= run >= 3;
+          prev = s.p[j];
+        }
+        if (j + 1 >= len || s.p[j] != 0xC3 || !latin1_lower(s.p[j + 1])) break;
+        uint32_t c = 0xC300u | s.p[j + 1];
         run = c == prev ? run + 1 : 1;
         elongated |= run >= 3;
         prev = c;
+        j += 2;
       }
       unsigned char e = j < len ? s.p[j] : ' ';
       bool plain = e == ' ' || e == ',' || e == '!' || e == '?' || e == ')' || e == '\n' ||
