@@ -141,6 +141,9 @@ static int word_key(vb_analyzer *an, const char *text, size_t i) {
   const vb__tok *t = &an->toks.v[i];
   const char *w = text + t->start;
   size_t n = t->end - t->start;
+  /* room for one more form first: the table stays at most half full, so a probe always
+   * reaches an empty slot (also after a failed allocation) */
+  if ((an->n_form + 1) * 2 > an->n_fslot && form_slots_grow(an)) return VB_ENOMEM;
   uint64_t h = form_hash(w, n);
   size_t mask = an->n_fslot - 1, j = (size_t)h & mask;
   uint32_t fi = UINT32_MAX;
@@ -175,7 +178,6 @@ static int word_key(vb_analyzer *an, const char *text, size_t i) {
     fi = (uint32_t)an->n_form++;
     an->fslot[j].h = h;
     an->fslot[j].idx = fi + 1;
-    if (an->n_form * 2 > an->n_fslot && form_slots_grow(an)) return VB_ENOMEM;
   }
   const vb__form *f = &an->form[fi];
   an->offs[i].key_off = (uint32_t)an->arena.len;
@@ -189,9 +191,8 @@ static int word_key(vb_analyzer *an, const char *text, size_t i) {
  * identification. */
 static int make_keys(vb_analyzer *an, const char *text) {
   an->arena.len = 0;
-  if (!an->fslot && form_slots_grow(an)) return VB_ENOMEM;
   if (an->n_form >= VB__FORM_MAX || an->form_text.len >= UINT32_MAX / 2) { /* start over */
-    memset(an->fslot, 0, an->n_fslot * sizeof *an->fslot);
+    if (an->fslot) memset(an->fslot, 0, an->n_fslot * sizeof *an->fslot);
     an->n_form = 0;
     an->form_text.len = 0;
     for (int l = 0; l < VB_LANG_COUNT; l++) an->n_tform[l] = 0;
