@@ -201,7 +201,7 @@ static int theme_form(vb_analyzer *an, const vb__cblang *cb, size_t i, const vb_
   if ((lang == VB_LANG_SV || lang == VB_LANG_DA) && (rc = compound_parts(an, cb, i))) return rc;
   tf->n_cmp = (uint32_t)an->n_tf_list - tf->cmp_off;
   /* Hebrew: the term chains of the word without each proclitic prefix it may have (ו, ה, ב,
-   * ל, מ, ש, כ and their combinations), shortest prefix first */
+   * ל, מ, ש, כ and their combinations), in vb__he_prefixes()'s order (the longest first) */
   tf->he_off = (uint32_t)an->n_tf_list;
   if (lang == VB_LANG_HE) {
     size_t lens[16];
