@@ -67,7 +67,10 @@ void vb_analyzer_free(vb_analyzer *an) {
   vb__strmap_free(&an->belief);
   vb__free(an->excl);
   vb__free(an->order);
-  for (int l = 0; l < VB_LANG_COUNT; l++) vb__free(an->wcache[l]);
+  for (int l = 0; l < VB_LANG_COUNT; l++) {
+    vb__free(an->wcache[l]);
+    vb__free(an->tcache[l]);
+  }
   vb__free(an->shash);
   vb__free(an->res.tokens);
   vb__free(an->res.sentences);

@@ -396,21 +396,75 @@ static int tag_words_valence(vb_analyzer *an, const vb__lexicon *lx, size_t i, c
  * else its words as the writer marked them (capitals, '_'); else, in one run of lower-case
  * letters, a split into a word of the lexicon and another word ("still" + "bitter",
  * "never" + "again"). Sets the token's valence and records the steps. */
+/* How a hashtag reads (tag_reading()): as one lexicon entry, as words, or not at all. */
+typedef struct {
+  const vb__lexentry *e; /* the tag's body is this entry */
+  size_t np;             /* else its words, when 2 or more */
+  tag_part parts[8];
+} tag_read;
+
+static int tag_reading(vb_analyzer *an, const vb__lexicon *lx, size_t i, tag_read *out);
+
+/* Hashtags repeat (#fail, #customerservice) and reading one tries every split of it: each
+ * analyzer keeps the readings of recent tags in a small direct-mapped cache per language,
+ * keyed by the tag as written (its splits depend on its capitals). */
+struct vb__tagslot {
+  uint64_t hash;
+  uint8_t len; /* 0: empty */
+  char tag[VB_TAG_CACHE_LEN];
+  tag_read read;
+};
+
 static int hashtag_valence(vb_analyzer *an, const vb__lexicon *lx, size_t i) {
   vb_token *t = &an->res.tokens[i];
-  const char *key = t->key + 1;
-  size_t n = t->key_len - 1;
+  const char *tag = an->res.text + t->start;
+  size_t len = t->end - t->start;
+  tag_read rd, *read = &rd;
   int rc;
-  const vb__lexentry *e = tag_word(an, lx, key, n);
-  if (e) {
-    if (e->has_valence && e->valence != 0) {
-      t->valence = e->valence;
-      return explain(an, VB_EXPLAIN_ENTRY, i, i + 1, i, e->valence, e, 0, 0);
+  vb__tagslot *slot = NULL;
+  if (len <= VB_TAG_CACHE_LEN) {
+    vb_lang lang = an->res.lang;
+    if (!an->tcache[lang] &&
+        !(an->tcache[lang] = vb__calloc(VB_TAG_CACHE_SLOTS, sizeof *an->tcache[lang])))
+      return VB_ENOMEM;
+    uint64_t h = vb__hash(tag, len);
+    slot = &an->tcache[lang][h & (VB_TAG_CACHE_SLOTS - 1)];
+    if (slot->len == len && slot->hash == h && memcmp(slot->tag, tag, len) == 0) {
+      read = &slot->read;
+    } else {
+      slot->len = 0; /* filled again below */
+      if ((rc = tag_reading(an, lx, i, &rd))) return rc;
+      slot->hash = h;
+      memcpy(slot->tag, tag, len);
+      slot->read = rd;
+      slot->len = (uint8_t)len;
+    }
+  } else if ((rc = tag_reading(an, lx, i, &rd))) {
+    return rc;
+  }
+  if (read->e) {
+    if (read->e->has_valence && read->e->valence != 0) {
+      t->valence = read->e->valence;
+      return explain(an, VB_EXPLAIN_ENTRY, i, i + 1, i, read->e->valence, read->e, 0, 0);
     }
     return VB_OK; /* a known word without valence: #travel, #news */
   }
+  if (read->np < 2) return VB_OK;
+  float v;
+  if ((rc = tag_words_valence(an, lx, i, t->key + 1, read->parts, read->np, &v))) return rc;
+  t->valence = v;
+  return VB_OK;
+}
+
+/* Reads hashtag token i: its body as an entry, else as words (VB_OK with np < 2: neither). */
+static int tag_reading(vb_analyzer *an, const vb__lexicon *lx, size_t i, tag_read *out) {
+  const vb_token *t = &an->res.tokens[i];
+  const char *key = t->key + 1;
+  size_t n = t->key_len - 1;
+  memset(out, 0, sizeof *out);
+  if ((out->e = tag_word(an, lx, key, n))) return VB_OK;
   if (n < 5 || n > 60) return VB_OK;
-  tag_part parts[8];
+  tag_part *parts = out->parts;
   const char *orig = an->res.text + t->start + 1;
   size_t np = 0;
   if (t->end - t->start - 1 == n) np = tag_split_marked(orig, key, n, parts, 8);
@@ -446,9 +500,7 @@ static int hashtag_valence(vb_analyzer *an, const vb__lexicon *lx, size_t i) {
     parts[1] = (tag_part){best, n - best};
     np = 2;
   }
-  float v;
-  if ((rc = tag_words_valence(an, lx, i, key, parts, np, &v))) return rc;
-  t->valence = v;
+  out->np = np;
   return VB_OK;
 }
 

@@ -40,6 +40,10 @@ typedef struct vb__match {
 #define VB_WORD_CACHE_SLOTS 4096
 #define VB_WORD_CACHE_KEY 30
 typedef struct vb__wordslot vb__wordslot;
+/* sentiment.c: per language, the readings of recent hashtags (as written, # included) */
+#define VB_TAG_CACHE_SLOTS 1024
+#define VB_TAG_CACHE_LEN 64
+typedef struct vb__tagslot vb__tagslot;
 
 /* analyzer.c: a word form (a word token's bytes as written) seen before, with its key and, per
  * language, its stem: feedback repeats the same few thousand forms, and each is normalised
@@ -107,6 +111,7 @@ struct vb_analyzer {
   size_t *belief_before;   /* per token: the nearest verb of opinion before it (sentiment.c) */
   vb__strmap belief;       /* sentiment.c: the verbs of opinion */
   vb__wordslot *wcache[VB_LANG_COUNT]; /* sentiment.c: word_entry() */
+  vb__tagslot *tcache[VB_LANG_COUNT];  /* sentiment.c: hashtag_valence() */
   vb__match *excl;         /* themes.c: the exclusion matches, sorted */
   size_t cap_excl;
   struct vb__mkey { size_t start, end, idx; uint32_t theme; } *order; /* themes.c: the
