@@ -44,7 +44,7 @@ void vb_analyzer_free(vb_analyzer *an) {
   vb__free(an->form);
   vb__buf_free(&an->form_text);
   vb__free(an->form_of);
-  for (int l = 0; l < VB_LANG_COUNT; l++) vb__free(an->tform[l]);
+  for (int l = 0; l < VB_LANG_COUNT; l++) vb__free(an->lform[l]);
   vb__free(an->tf_list);
   vb__free(an->toks.v);
   vb__norm_free(&an->norm);
@@ -67,10 +67,7 @@ void vb_analyzer_free(vb_analyzer *an) {
   vb__strmap_free(&an->belief);
   vb__free(an->excl);
   vb__free(an->order);
-  for (int l = 0; l < VB_LANG_COUNT; l++) {
-    vb__free(an->wcache[l]);
-    vb__free(an->tcache[l]);
-  }
+  for (int l = 0; l < VB_LANG_COUNT; l++) vb__free(an->tcache[l]);
   vb__free(an->shash);
   vb__free(an->res.tokens);
   vb__free(an->res.sentences);
@@ -190,6 +187,20 @@ static int word_key(vb_analyzer *an, const char *text, size_t i) {
   return vb__buf_add(&an->arena, an->form_text.data + f->key_off, f->key_len);
 }
 
+vb__lform *vb__lform_of(vb_analyzer *an, size_t i) {
+  vb_lang lang = an->res.lang;
+  uint32_t fi = an->form_of[i];
+  if (fi == UINT32_MAX) return NULL; /* every word token has a form (make_keys) */
+  if (fi >= an->n_lform[lang]) {
+    if (vb__grow(&an->lform[lang], &an->cap_lform[lang], an->n_form, sizeof *an->lform[lang]))
+      return NULL;
+    memset(&an->lform[lang][an->n_lform[lang]], 0,
+           (an->n_form - an->n_lform[lang]) * sizeof *an->lform[lang]);
+    an->n_lform[lang] = an->n_form;
+  }
+  return &an->lform[lang][fi];
+}
+
 /* Keys for every token, and their hashes; word keys are also collected for language
  * identification. */
 static int make_keys(vb_analyzer *an, const char *text) {
@@ -198,7 +209,7 @@ static int make_keys(vb_analyzer *an, const char *text) {
     if (an->fslot) memset(an->fslot, 0, an->n_fslot * sizeof *an->fslot);
     an->n_form = 0;
     an->form_text.len = 0;
-    for (int l = 0; l < VB_LANG_COUNT; l++) an->n_tform[l] = 0;
+    for (int l = 0; l < VB_LANG_COUNT; l++) an->n_lform[l] = 0;
     an->n_tf_list = 0;
   }
   size_t cap = an->cap_hash, cap_fo = an->cap_form_of;

@@ -232,48 +232,27 @@ static const vb__lexentry *word_lookup(vb_analyzer *an, const vb__lexicon *lx, s
   return e;
 }
 
-/* word_lookup() depends only on the language, the key and whether the word is elongated, and
- * feedback repeats the same few thousand words: each analyzer keeps the answers in a small
- * direct-mapped cache per language (keys up to VB_WORD_CACHE_KEY bytes, compared in full). */
-struct vb__wordslot {
-  uint64_t hash;
-  const vb__lexentry *e;
-  float boost;
-  uint8_t len, how, compound, elongated; /* len 0: empty */
-  char key[VB_WORD_CACHE_KEY];
-};
-
+/* word_lookup() depends only on the language, the key and whether the word is elongated,
+ * that is on the language and the word's form: feedback repeats the same few thousand forms,
+ * and each is looked up once, kept with the form (vb__lform). */
 static int word_entry(vb_analyzer *an, const vb__lexicon *lx, size_t i, const vb__lexentry **out,
                       int *how, float *boost, bool *compound) {
-  const vb_token *t = &an->res.tokens[i];
-  vb_lang lang = an->res.lang;
-  bool elong = (t->flags & VB_TOKF_ELONGATED) != 0;
-  if (t->key_len == 0 || t->key_len > VB_WORD_CACHE_KEY) {
-    *out = word_lookup(an, lx, i, how, boost, compound);
-    return VB_OK;
+  vb__lform *lf = vb__lform_of(an, i);
+  if (!lf) return VB_ENOMEM;
+  if (!lf->lex_set) {
+    bool c = false;
+    int h = VB_EXPLAIN_ENTRY;
+    float b = 0;
+    lf->lex = word_lookup(an, lx, i, &h, &b, &c);
+    lf->how = (uint8_t)h;
+    lf->boost = b;
+    lf->compound = c;
+    lf->lex_set = 1;
   }
-  if (!an->wcache[lang] &&
-      !(an->wcache[lang] = vb__calloc(VB_WORD_CACHE_SLOTS, sizeof *an->wcache[lang])))
-    return VB_ENOMEM;
-  uint64_t h = an->khash[i];
-  vb__wordslot *s = &an->wcache[lang][h & (VB_WORD_CACHE_SLOTS - 1)];
-  if (s->len == t->key_len && s->hash == h && s->elongated == elong &&
-      memcmp(s->key, t->key, t->key_len) == 0) {
-    *out = s->e;
-    *how = s->how;
-    *boost = s->boost;
-    *compound = s->compound;
-    return VB_OK;
-  }
-  *out = word_lookup(an, lx, i, how, boost, compound);
-  s->hash = h;
-  s->e = *out;
-  s->boost = *boost;
-  s->len = (uint8_t)t->key_len;
-  s->how = (uint8_t)*how;
-  s->compound = *compound;
-  s->elongated = elong;
-  memcpy(s->key, t->key, t->key_len);
+  *out = lf->lex;
+  *how = lf->how;
+  *boost = lf->boost;
+  *compound = lf->compound;
   return VB_OK;
 }
 

@@ -168,21 +168,13 @@ static int compound_parts(vb_analyzer *an, const vb__cblang *cb, size_t i) {
 /* What the codebook says of word token i alone, which depends only on its form and the
  * language: the term chains of its stem and its key, the prefix terms it matches, the terms
  * in its compound parts (Swedish, Danish), the term chains after its proclitics (Hebrew). Computed once per form (the analyzer's form
- * cache), kept in an->tform[lang]. */
-static int theme_form(vb_analyzer *an, const vb__cblang *cb, size_t i, const vb__tform **out) {
+ * cache), kept in its vb__lform. */
+static int theme_form(vb_analyzer *an, const vb__cblang *cb, size_t i, const vb__lform **out) {
   vb_lang lang = an->res.lang;
-  uint32_t fi = an->form_of[i];
-  if (fi == UINT32_MAX) return VB_EINVAL; /* every word token has a form (make_keys) */
-  if (fi >= an->n_tform[lang]) {
-    if (vb__grow(&an->tform[lang], &an->cap_tform[lang], an->n_form, sizeof *an->tform[lang]))
-      return VB_ENOMEM;
-    memset(&an->tform[lang][an->n_tform[lang]], 0,
-           (an->n_form - an->n_tform[lang]) * sizeof *an->tform[lang]);
-    an->n_tform[lang] = an->n_form;
-  }
-  vb__tform *tf = &an->tform[lang][fi];
+  vb__lform *tf = vb__lform_of(an, i);
+  if (!tf) return VB_ENOMEM;
   *out = tf;
-  if (tf->set) return VB_OK;
+  if (tf->themes_set) return VB_OK;
   const vb_token *t = &an->res.tokens[i];
   tf->head_stem = head_of(cb, t->stem, t->stem_len, an->shash[i]);
   tf->head_key = -1;
@@ -213,7 +205,7 @@ static int theme_form(vb_analyzer *an, const vb__cblang *cb, size_t i, const vb_
     }
   }
   tf->n_he = (uint32_t)an->n_tf_list - tf->he_off;
-  tf->set = 1;
+  tf->themes_set = 1;
   return VB_OK;
 }
 
@@ -275,7 +267,7 @@ int vb__themes_run(vb_analyzer *an) {
         return rc;
       continue;
     }
-    const vb__tform *tf;
+    const vb__lform *tf;
     if ((rc = theme_form(an, cb, i, &tf)) || (rc = terms_from(an, cb, i, tf->head_stem, &matched)) ||
         (rc = terms_from(an, cb, i, tf->head_key, &matched)))
       return rc;

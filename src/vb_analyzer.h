@@ -36,10 +36,6 @@ typedef struct vb__match {
   size_t maxend;   /* themes.c, exclusions sorted: the furthest end so far in their theme */
 } vb__match;
 
-/* sentiment.c: per language, the lexicon entries of recent word forms */
-#define VB_WORD_CACHE_SLOTS 4096
-#define VB_WORD_CACHE_KEY 30
-typedef struct vb__wordslot vb__wordslot;
 /* sentiment.c: per language, the readings of recent hashtags (as written, # included) */
 #define VB_TAG_CACHE_SLOTS 1024
 #define VB_TAG_CACHE_LEN 64
@@ -64,14 +60,20 @@ typedef struct vb__form {
 #define VB__FORM_UNSET UINT32_MAX
 #define VB__FORM_MAX (1u << 16) /* forms kept; the cache starts over beyond (bounded memory) */
 
-/* themes.c: what the codebook says of a word form alone, per language (theme_form()). */
-typedef struct vb__tform {
+/* What a language's lexicon and codebook say of a word form alone (vb__lform_of()): kept per
+ * form and language beside the form table, each half filled on first use. */
+typedef struct vb__lform {
+  /* themes.c, theme_form() */
   int32_t head_stem, head_key; /* term chains of its stem and of its key, or -1 */
   uint32_t pre_off, n_pre;     /* prefix terms it matches: in vb_analyzer.tf_list */
   uint32_t cmp_off, n_cmp;     /* one-word terms in its compound parts (sv, da) */
   uint32_t he_off, n_he;       /* term chains after its proclitic prefixes (he) */
-  uint8_t set;
-} vb__tform;
+  /* sentiment.c, word_entry(): its lexicon entry and how it was found */
+  const vb__lexentry *lex;
+  float boost;
+  uint8_t how, compound;
+  uint8_t themes_set, lex_set;
+} vb__lform;
 
 struct vb_analyzer {
   const vb_model *model;
@@ -82,9 +84,9 @@ struct vb_analyzer {
   vb__buf form_text;  /* the forms' keys and stems */
   uint32_t *form_of;  /* per token: its form, or UINT32_MAX (not a word) */
   size_t cap_form_of;
-  vb__tform *tform[VB_LANG_COUNT]; /* themes.c: per form, or unset (set 0) */
-  size_t n_tform[VB_LANG_COUNT], cap_tform[VB_LANG_COUNT];
-  uint32_t *tf_list;                /* term indexes of the vb__tform lists */
+  vb__lform *lform[VB_LANG_COUNT]; /* per form (vb__lform_of()) */
+  size_t n_lform[VB_LANG_COUNT], cap_lform[VB_LANG_COUNT];
+  uint32_t *tf_list;                /* term indexes of the vb__lform lists */
   size_t n_tf_list, cap_tf_list;
   vb__toks toks;
   vb__norm norm;
@@ -110,7 +112,6 @@ struct vb_analyzer {
   uint64_t *khash, *shash; /* per token: vb__hash() of its key and of its stem */
   size_t *belief_before;   /* per token: the nearest verb of opinion before it (sentiment.c) */
   vb__strmap belief;       /* sentiment.c: the verbs of opinion */
-  vb__wordslot *wcache[VB_LANG_COUNT]; /* sentiment.c: word_entry() */
   vb__tagslot *tcache[VB_LANG_COUNT];  /* sentiment.c: hashtag_valence() */
   vb__match *excl;         /* themes.c: the exclusion matches, sorted */
   size_t cap_excl;
@@ -122,6 +123,9 @@ struct vb_analyzer {
   vb_result res;
 };
 
+/* analyzer.c: what the document's language says of word token i's form, zeroed when new;
+ * NULL when out of memory (or for a token that is not a word). */
+vb__lform *vb__lform_of(vb_analyzer *an, size_t i);
 /* sentiment.c: the analyzer's own tables (once, at creation). */
 int vb__sentiment_init(vb_analyzer *an);
 /* sentiment.c: fills tokens' valence and flags, clause and sentence scores, res.sentiment. */
