@@ -27,9 +27,7 @@ static int32_t cp_at(const scan *s, size_t i, size_t *adv) {
     *adv = 1;
     return s->p[i];
   }
-  /* two bytes (Latin letters with diacritics, Hebrew): C2-DF and a continuation byte are
-   * always valid */
-  if (s->p[i] >= 0xC2 && s->p[i] <= 0xDF && i + 1 < s->len && (s->p[i + 1] & 0xC0) == 0x80) {
+  if (vb__utf8_two(s->p + i, s->len - i)) {
     *adv = 2;
     return (int32_t)((s->p[i] & 0x1F) << 6 | (s->p[i + 1] & 0x3F));
   }

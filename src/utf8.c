@@ -56,8 +56,7 @@ size_t vb_utf8_check(const char *s, size_t len) {
     }
     if (i >= len) break;
     if (p[i] < 0x80) { i++; continue; }
-    /* two bytes (Latin letters with diacritics, Hebrew): C2-DF and a continuation byte */
-    if (p[i] >= 0xC2 && p[i] <= 0xDF && i + 1 < len && (p[i + 1] & 0xC0) == 0x80) {
+    if (vb__utf8_two(p + i, len - i)) {
       i += 2;
       continue;
     }

@@ -99,6 +99,11 @@ size_t vb__reader_jsonl_fast_lines(const vb_reader *rd); /* lines the fast path 
 /* Decodes one code point at `s` (len > 0). Returns it and sets `*adv` to its byte length, or
  * returns -1 with `*adv` = 1 for an invalid sequence. */
 int32_t vb__utf8_decode(const unsigned char *s, size_t len, size_t *adv);
+/* Whether s[0..len) starts with a two-byte character (Latin letters with diacritics, Hebrew):
+ * a lead byte C2-DF and a continuation byte are always valid. The hot loops' fast path. */
+static inline bool vb__utf8_two(const unsigned char *s, size_t len) {
+  return len >= 2 && s[0] >= 0xC2 && s[0] <= 0xDF && (s[1] & 0xC0) == 0x80;
+}
 /* Encodes `cp` into `out` (4 bytes room); returns the byte length. */
 size_t vb__utf8_encode(int32_t cp, char *out);
 
