@@ -448,6 +448,12 @@ static int push(vb__toks *out, size_t start, size_t end, int type, uint16_t flag
 static bool latin1_letter(unsigned char b) { return b >= 0x80 && b <= 0xBF && b != 0x97 && b != 0xB7; }
 static bool latin1_lower(unsigned char b) { return b >= 0x9F && b <= 0xBF && b != 0xB7; }
 
+/* A byte that ends a plain word (tokenize()) as the general path would end it: a space, a
+ * comma, '!', '?', ')' or a line break (a full stop has rules of its own). */
+static bool plain_end(unsigned char e) {
+  return e == ' ' || e == ',' || e == '!' || e == '?' || e == ')' || e == '\n' || e == '\r';
+}
+
 /* A letter that may start a plain word (tokenize()): not one that starts an emoticon. */
 static bool plain_start(unsigned char c) {
   if (c >= 'a' && c <= 'z') return c != 'x' && c != 'o';
@@ -467,14 +473,9 @@ static int tokenize(const char *text, size_t len, vb__toks *out, bool plain_word
       i++;
       continue;
     }
-    /* Most tokens are an ASCII word of lower-case letters, or one capital and lower-case
-     * letters, ended by a space, a comma, '!', '?', ')', a line break, or a full stop and a
-     * space: what the general path below finds, without its tries. Words that may start an
-     * emoticon ("xD", "o_O", "B)", "T_T"), texts with an '@' (e-mail addresses), abbreviations
-     * before a full stop ("etc.", "Dr.") and every word ended by anything else (an apostrophe,
-     * a hyphen, a digit, a non-ASCII letter, a dot inside "e.g.") take the general path. */
-    /* The same for a word of Hebrew letters without points (two bytes each, D7 90-AA), which
-     * no joiner (gershayim, geresh, apostrophe, hyphen) or mark continues. */
+    /* A word of Hebrew letters without points (two bytes each, D7 90-AA) that no joiner
+     * (gershayim, geresh, apostrophe, hyphen) or mark continues: what the general path below
+     * finds, without its tries. */
     if (plain_words && c0 == 0xD7 && i + 1 < len && s.p[i + 1] >= 0x90 && s.p[i + 1] <= 0xAA) {
       size_t j = i + 2, run = 1;
       bool elongated = false;
@@ -483,13 +484,17 @@ static int tokenize(const char *text, size_t len, vb__toks *out, bool plain_word
         elongated |= run >= 3;
       }
       unsigned char e = j < len ? s.p[j] : ' ';
-      if (e == ' ' || e == ',' || e == '!' || e == '?' || e == ')' || e == '\n' || e == '\r' ||
-          (e == '.' && (j + 1 == len || s.p[j + 1] < 'a' || s.p[j + 1] > 'z'))) {
+      if (plain_end(e) || (e == '.' && (j + 1 == len || s.p[j + 1] < 'a' || s.p[j + 1] > 'z'))) {
         if (push(out, i, j, VB_TOK_WORD, elongated ? VB_TOKF_ELONGATED : 0)) return VB_ENOMEM;
         i = j;
         continue;
       }
     }
+    /* Most tokens are a word of lower-case letters (ASCII and Latin-1), or one capital and
+     * lower-case letters, ended as above: the same shortcut. Words that may start an emoticon
+     * ("xD", "o_O", "B)", "T_T"), texts with an '@' (e-mail addresses), abbreviations before a
+     * full stop ("etc.", "Dr.") and every word ended by anything else (an apostrophe, a hyphen,
+     * a digit, another letter, a dot inside "e.g.") take the general path. */
     if (plain_words && !has_at &&
         (plain_start(c0) || (c0 == 0xC3 && i + 1 < len && latin1_letter(s.p[i + 1])))) {
       size_t j = i + (c0 == 0xC3 ? 2 : 1), run = 1;
@@ -509,8 +514,7 @@ static int tokenize(const char *text, size_t len, vb__toks *out, bool plain_word
         j += 2;
       }
       unsigned char e = j < len ? s.p[j] : ' ';
-      bool plain = e == ' ' || e == ',' || e == '!' || e == '?' || e == ')' || e == '\n' ||
-                   e == '\r';
+      bool plain = plain_end(e);
       if (e == '.' && j - i >= 2 && (j + 1 == len || s.p[j + 1] == ' ' || s.p[j + 1] == '\n'))
         plain = !is_abbreviation(s.p + i, j - i);
       if (plain) {
