@@ -132,6 +132,9 @@ int vb__sentiment_init(vb_analyzer *an);
 int vb__sentiment_run(vb_analyzer *an);
 /* themes.c: fills res.mentions. */
 int vb__themes_run(vb_analyzer *an);
+/* patterns.c: the matches of the codebook's patterns for the document's language, appended to
+ * an->matches. */
+int vb__patterns_run(vb_analyzer *an, const vb__cblang *cb);
 /* analyzer.c: the stemmer for a language, created on first use. */
 int vb__analyzer_stemmer(vb_analyzer *an, vb_lang lang, vb__stemmer **out);
 
