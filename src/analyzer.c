@@ -135,9 +135,36 @@ static int form_slots_grow(vb_analyzer *an) {
   return VB_OK;
 }
 
-/* The key of word token i, from the form cache or normalised and added to it; its hash in
- * an->khash[i]. */
-static int word_key(vb_analyzer *an, const char *text, size_t i) {
+/* Where a token's key or stem lies: in the form table's text (VB__IN_FORMS set: words and
+ * the other tokens whose key depends only on their bytes) or in the document's arena (emoji
+ * and emoticons). The form table starts over before its text reaches VB__IN_FORMS / 2. */
+#define VB__IN_FORMS 0x80000000u
+
+static inline const char *key_text(const vb_analyzer *an, uint32_t off) {
+  return off & VB__IN_FORMS ? an->form_text.data + (off & ~VB__IN_FORMS) : an->arena.data + off;
+}
+
+/* Whether two byte strings of length n are equal: words are short, and a call to memcmp costs
+ * more than comparing them. */
+static inline bool same_bytes(const char *a, const char *b, size_t n) {
+  if (n > 16) return memcmp(a, b, n) == 0;
+  if (n < 4) /* the first, middle and last byte are all of them */
+    return n == 0 || (a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1]);
+  uint64_t x0, y0, x1, y1;
+  if (n >= 8) {
+    memcpy(&x0, a, 8), memcpy(&y0, b, 8), memcpy(&x1, a + n - 8, 8), memcpy(&y1, b + n - 8, 8);
+  } else {
+    uint32_t u0, v0, u1, v1;
+    memcpy(&u0, a, 4), memcpy(&v0, b, 4), memcpy(&u1, a + n - 4, 4), memcpy(&v1, b + n - 4, 4);
+    x0 = u0, y0 = v0, x1 = u1, y1 = v1;
+  }
+  return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+}
+
+/* The key of token i (a word, number, punctuation, URL ...: every token but emoji and
+ * emoticons, whose keys depend on more than their bytes), from the form table or normalised
+ * and added to it; its hash in an->khash[i], its form in an->form_of[i] when it is a word. */
+static int form_key(vb_analyzer *an, const char *text, size_t i, bool word) {
   const vb__tok *t = &an->toks.v[i];
   const char *w = text + t->start;
   size_t n = t->end - t->start;
@@ -148,9 +175,9 @@ static int word_key(vb_analyzer *an, const char *text, size_t i) {
   size_t mask = an->n_fslot - 1, j = (size_t)h & mask;
   uint32_t fi = UINT32_MAX;
   for (; an->fslot[j].idx; j = (j + 1) & mask) {
+    if (an->fslot[j].h != h) continue;
     const vb__form *f = &an->form[an->fslot[j].idx - 1];
-    if (an->fslot[j].h == h && f->surf_len == n &&
-        memcmp(an->form_text.data + f->surf_off, w, n) == 0) {
+    if (f->surf_len == n && same_bytes(an->form_text.data + f->surf_off, w, n)) {
       fi = an->fslot[j].idx - 1;
       break;
     }
@@ -159,32 +186,35 @@ static int word_key(vb_analyzer *an, const char *text, size_t i) {
     size_t off = an->arena.len;
     int rc = vb__normalize(&an->norm, w, n, 0, &an->arena);
     if (rc) return rc;
+    size_t kl = an->arena.len - off;
+    if (an->form_text.len + n + kl + 1 >= VB__IN_FORMS) return VB_ENOMEM; /* a 1 GB document */
     if (vb__grow(&an->form, &an->cap_form, an->n_form + 1, sizeof *an->form)) return VB_ENOMEM;
     vb__form *f = &an->form[an->n_form];
     f->surf_off = (uint32_t)an->form_text.len;
     f->surf_len = (uint32_t)n;
     f->key_off = (uint32_t)(an->form_text.len + n);
-    f->key_len = (uint32_t)(an->arena.len - off);
-    f->khash = vb__hash(an->arena.data + off, f->key_len);
+    f->key_len = (uint32_t)kl;
+    f->khash = vb__hash(an->arena.data + off, kl);
     for (int l = 0; l < VB_LANG_COUNT; l++) {
       f->stem_len[l] = VB__FORM_UNSET;
       f->contrast[l] = 0;
     }
     f->lid_set = 0;
+    /* the key with its NUL, as the arena held it: callers may read a key as a C string */
     if (vb__buf_append(&an->form_text, w, n) ||
-        vb__buf_append(&an->form_text, an->arena.data + off, f->key_len))
+        vb__buf_append(&an->form_text, an->arena.data + off, kl + 1))
       return VB_ENOMEM;
-    an->arena.len = off; /* appended again below, as for a form found */
+    an->arena.len = off;
     fi = (uint32_t)an->n_form++;
     an->fslot[j].h = h;
     an->fslot[j].idx = fi + 1;
   }
   const vb__form *f = &an->form[fi];
-  an->offs[i].key_off = (uint32_t)an->arena.len;
-  an->offs[i].key_len = f->key_len;
-  an->form_of[i] = fi;
+  an->offs[i].key_off = an->offs[i].stem_off = f->key_off | VB__IN_FORMS;
+  an->offs[i].key_len = an->offs[i].stem_len = f->key_len;
+  an->form_of[i] = word ? fi : UINT32_MAX;
   an->khash[i] = f->khash;
-  return vb__buf_add(&an->arena, an->form_text.data + f->key_off, f->key_len);
+  return VB_OK;
 }
 
 vb__lform *vb__lform_of(vb_analyzer *an, size_t i) {
@@ -205,7 +235,7 @@ vb__lform *vb__lform_of(vb_analyzer *an, size_t i) {
  * identification. */
 static int make_keys(vb_analyzer *an, const char *text) {
   an->arena.len = 0;
-  if (an->n_form >= VB__FORM_MAX || an->form_text.len >= UINT32_MAX / 2) { /* start over */
+  if (an->n_form >= VB__FORM_MAX || an->form_text.len >= VB__IN_FORMS / 2) { /* start over */
     if (an->fslot) memset(an->fslot, 0, an->n_fslot * sizeof *an->fslot);
     an->n_form = 0;
     an->form_text.len = 0;
@@ -223,13 +253,11 @@ static int make_keys(vb_analyzer *an, const char *text) {
     const vb__tok *t = &an->toks.v[i];
     size_t off = an->arena.len;
     int rc;
-    an->form_of[i] = UINT32_MAX;
-    if (t->type == VB_TOK_WORD) {
-      if ((rc = word_key(an, text, i))) return rc;
-      an->offs[i].stem_off = an->offs[i].key_off;
-      an->offs[i].stem_len = an->offs[i].key_len;
+    if (t->type != VB_TOK_EMOJI && t->type != VB_TOK_EMOTICON) {
+      if ((rc = form_key(an, text, i, t->type == VB_TOK_WORD))) return rc;
       continue;
     }
+    an->form_of[i] = UINT32_MAX;
     if (t->type == VB_TOK_EMOTICON && text[t->start] == '&') {
       /* "&lt;3" is "<3" */
       rc = vb__buf_putc(&an->arena, '<');
@@ -239,13 +267,14 @@ static int make_keys(vb_analyzer *an, const char *text) {
       rc = vb__buf_append(&an->arena, text + t->start, t->end - t->start);
       for (size_t q = off; !rc && q < an->arena.len; q++)
         an->arena.data[q] = (char)vb__ascii_lower((unsigned char)an->arena.data[q]);
-    } else rc = vb__normalize(&an->norm, text + t->start, t->end - t->start,
-                            t->type == VB_TOK_EMOJI ? VB_NORM_EMOJI : 0, &an->arena);
+    } else {
+      rc = vb__normalize(&an->norm, text + t->start, t->end - t->start, VB_NORM_EMOJI,
+                         &an->arena);
+    }
+    if (!rc) rc = vb__buf_putc(&an->arena, '\0');
     if (rc) return rc;
-    an->offs[i].key_off = (uint32_t)off;
-    an->offs[i].key_len = (uint32_t)(an->arena.len - off);
-    an->offs[i].stem_off = an->offs[i].key_off;
-    an->offs[i].stem_len = an->offs[i].key_len;
+    an->offs[i].key_off = an->offs[i].stem_off = (uint32_t)off;
+    an->offs[i].key_len = an->offs[i].stem_len = (uint32_t)(an->arena.len - 1 - off);
     an->khash[i] = vb__hash(an->arena.data + off, an->offs[i].key_len);
   }
   return VB_OK;
@@ -263,7 +292,7 @@ static unsigned lexicon_votes(vb_analyzer *an, size_t i, uint32_t *words) {
     *words = f->lid_words;
     return f->lid_known;
   }
-  const char *key = an->arena.data + an->offs[i].key_off;
+  const char *key = key_text(an, an->offs[i].key_off);
   size_t len = an->offs[i].key_len;
   *words = vb__langid_word(an->langid, key, len);
   uint32_t listed = *words & ((1u << VB_LANG_EN) | (1u << VB_LANG_SV) | (1u << VB_LANG_DA));
@@ -290,7 +319,7 @@ static int identify(vb_analyzer *an, const char *text, size_t len, vb_lang dflt)
   double extra[VB_LANG_COUNT] = {0};
   for (size_t i = 0; i < an->toks.n; i++) {
     if (an->toks.v[i].type != VB_TOK_WORD) continue;
-    an->lid_keys[n] = an->arena.data + an->offs[i].key_off;
+    an->lid_keys[n] = key_text(an, an->offs[i].key_off);
     an->lid_lens[n] = an->offs[i].key_len;
     unsigned known = lexicon_votes(an, i, &an->lid_masks[n]);
     n++;
@@ -323,18 +352,18 @@ static int stem_words(vb_analyzer *an) {
         f->stem_off[lang] = VB__FORM_SAME;
         f->shash[lang] = f->khash;
       } else {
+        if (an->form_text.len + sl + 1 >= VB__IN_FORMS) return VB_ENOMEM;
         f->stem_off[lang] = (uint32_t)an->form_text.len;
         f->shash[lang] = vb__hash(stem, sl);
-        if (vb__buf_append(&an->form_text, stem, sl)) return VB_ENOMEM;
+        if (vb__buf_append(&an->form_text, stem, sl) || vb__buf_putc(&an->form_text, '\0'))
+          return VB_ENOMEM;
       }
       f->stem_len[lang] = (uint32_t)sl;
     }
     an->shash[i] = f->shash[lang];
     if (f->stem_off[lang] == VB__FORM_SAME) continue; /* stem == key: share it */
-    an->offs[i].stem_off = (uint32_t)an->arena.len;
+    an->offs[i].stem_off = f->stem_off[lang] | VB__IN_FORMS;
     an->offs[i].stem_len = f->stem_len[lang];
-    if (vb__buf_add(&an->arena, an->form_text.data + f->stem_off[lang], f->stem_len[lang]))
-      return VB_ENOMEM;
   }
   return VB_OK;
 }
@@ -454,9 +483,9 @@ int vb_analyzer_run(vb_analyzer *an, const char *text, size_t len, const vb_run_
     o->end = t->end;
     o->type = t->type;
     o->flags = t->flags;
-    o->key = an->arena.data + an->offs[i].key_off;
+    o->key = key_text(an, an->offs[i].key_off);
     o->key_len = an->offs[i].key_len;
-    o->stem = an->arena.data + an->offs[i].stem_off;
+    o->stem = key_text(an, an->offs[i].stem_off);
     o->stem_len = an->offs[i].stem_len;
     o->valence = 0;
     o->sentence = o->clause = 0;
