@@ -324,6 +324,9 @@ void vb__codebook_free(vb_model *m) {
     vb__buf_free(&cb->w.text);
     vb__strmap_free(&cb->first_stem);
     vb__free(cb->first_bits);
+    vb__free(cb->chains);
+    vb__free(cb->chain_list);
+    vb__free(cb->chain_pairs);
   }
 }
 
@@ -422,6 +425,7 @@ int vb__codebook_finish(vb_model *m) {
   for (int l = 0; l < VB_LANG_COUNT; l++) {
     vb__cblang *cb = &m->cb[l];
     int rc = index_literals(cb);
+    if (!rc) rc = vb__terms_index(cb);
     if (rc) return rc;
   size_t always = 0;
     for (size_t r = 0; r < cb->n_regexes; r++) always += cb->regexes[r].n_literals == 0;

@@ -60,23 +60,55 @@ static int32_t head_of(const vb__cblang *cb, const char *s, size_t sl, uint64_t 
   return (int32_t)head;
 }
 
+/* The list of chain `head`'s terms whose second word has the hash h (the low half of
+ * vb__hash() of its key or its stem), in chain order; NULL when there are none. */
+static const uint32_t *chain_pair(const vb__cblang *cb, int32_t head, uint32_t h, size_t *n) {
+  uint64_t key = (uint64_t)(uint32_t)head << 32 | h;
+  size_t mask = cb->n_chain_pairs - 1, j = (size_t)((key * 0x9E3779B97F4A7C15ULL) >> 32) & mask;
+  for (; cb->chain_pairs[j].n; j = (j + 1) & mask)
+    if (cb->chain_pairs[j].key == key) {
+      *n = cb->chain_pairs[j].n;
+      return cb->chain_list + cb->chain_pairs[j].off;
+    }
+  *n = 0;
+  return NULL;
+}
+
 /* Terms starting at token i from the chain at `head` (terms with the same first word); adds to
- * *matched the number found. A common first word heads many terms ("not", "customer"): each
- * is first asked for its second word against the one token that may hold it, which ends most
- * of them at a hash comparison. */
+ * *matched the number found. A common first word heads many terms ("not", "customer"): only
+ * those whose second word is the next token's (by hash: chain_pair) are tried, with the
+ * chain's one-word terms and two-word prefix terms, all in chain order (the order of the
+ * matches, and so of the output, is that of the chain). */
 static int terms_from(vb_analyzer *an, const vb__cblang *cb, size_t i, int32_t head,
                       int *matched) {
   const vb_token *tok = an->res.tokens;
   size_t n = an->res.n_tokens;
   if (head < 0) return VB_OK;
+  const struct vb__chain *c = &cb->chains[head];
   size_t j1 = next_word(tok, n, i + 1);
-  uint32_t kh1 = j1 < n ? (uint32_t)an->khash[j1] : 0, sh1 = j1 < n ? (uint32_t)an->shash[j1] : 0;
-  for (int32_t k = (int32_t)head; k >= 0; k = cb->terms[k].next) {
+  /* the candidates: four lists in chain order (descending term index), merged */
+  const uint32_t *list[4] = {cb->chain_list + c->one_off, NULL, NULL, NULL};
+  size_t len[4] = {c->n_one, 0, 0, 0}, pos[4] = {0, 0, 0, 0};
+  if (j1 < n) {
+    list[1] = cb->chain_list + c->any_off;
+    len[1] = c->n_any;
+    if (c->n_pairs) {
+      uint32_t kh1 = (uint32_t)an->khash[j1], sh1 = (uint32_t)an->shash[j1];
+      list[2] = chain_pair(cb, head, kh1, &len[2]);
+      if (sh1 != kh1) list[3] = chain_pair(cb, head, sh1, &len[3]);
+    }
+  }
+  uint32_t last = UINT32_MAX;
+  for (;;) {
+    int q = -1;
+    uint32_t k = 0;
+    for (int r = 0; r < 4; r++)
+      if (pos[r] < len[r] && (q < 0 || list[r][pos[r]] > k)) q = r, k = list[r][pos[r]];
+    if (q < 0) break;
+    pos[q]++;
+    if (k == last) continue; /* in two lists */
+    last = k;
     const vb__term *term = &cb->terms[k];
-    if (term->n_words > 1 && /* the second word's hashes first: most terms end here */
-        (j1 >= n || (term->w1_key_hash != kh1 && term->w1_stem_hash != sh1 &&
-                     !(term->prefix && term->n_words == 2))))
-      continue;
     size_t j = i + 1; /* past the first word */
     bool ok = true;
     for (size_t w = 1; ok && w < term->n_words; w++) {
@@ -91,6 +123,75 @@ static int terms_from(vb_analyzer *an, const vb__cblang *cb, size_t i, int32_t h
     (*matched)++;
   }
   return VB_OK;
+}
+
+/* A term under a hash of its second word, for vb__terms_index(). */
+struct pair_item {
+  uint64_t key;
+  uint32_t term;
+};
+
+static int cmp_pair_item(const void *pa, const void *pb) {
+  const struct pair_item *a = pa, *b = pb;
+  if (a->key != b->key) return a->key < b->key ? -1 : 1;
+  return a->term > b->term ? -1 : a->term < b->term; /* chain order: descending */
+}
+
+int vb__terms_index(vb__cblang *cb) {
+  size_t nh = vb__strmap_size(&cb->first_stem);
+  if (nh == 0) return VB_OK;
+  cb->chains = vb__calloc(cb->n_terms, sizeof *cb->chains);
+  cb->chain_list = vb__malloc(cb->n_terms * sizeof *cb->chain_list);
+  struct pair_item *items = vb__malloc(2 * cb->n_terms * sizeof *items);
+  int rc = VB_OK;
+  if (!cb->chains || !cb->chain_list || !items) rc = VB_ENOMEM;
+  size_t n_list = 0, n_items = 0;
+  for (size_t e = 0; e < nh && rc == VB_OK; e++) {
+    uint32_t head = cb->first_stem.entries[e].value;
+    struct vb__chain *c = &cb->chains[head];
+    c->one_off = (uint32_t)n_list;
+    for (int32_t k = (int32_t)head; k >= 0; k = cb->terms[k].next)
+      if (cb->terms[k].n_words == 1) cb->chain_list[n_list++] = (uint32_t)k;
+    c->n_one = (uint32_t)n_list - c->one_off;
+    c->any_off = (uint32_t)n_list;
+    for (int32_t k = (int32_t)head; k >= 0; k = cb->terms[k].next) {
+      const vb__term *t = &cb->terms[k];
+      if (t->n_words == 2 && t->prefix) {
+        cb->chain_list[n_list++] = (uint32_t)k;
+      } else if (t->n_words > 1) {
+        uint64_t hk = (uint64_t)head << 32;
+        items[n_items++] = (struct pair_item){hk | t->w1_key_hash, (uint32_t)k};
+        if (t->w1_stem_hash != t->w1_key_hash)
+          items[n_items++] = (struct pair_item){hk | t->w1_stem_hash, (uint32_t)k};
+        c->n_pairs++;
+      }
+    }
+    c->n_any = (uint32_t)n_list - c->any_off;
+  }
+  if (rc == VB_OK && n_items) {
+    /* the pair lists after the chains' own lists, one per distinct (head, hash) */
+    qsort(items, n_items, sizeof *items, cmp_pair_item);
+    size_t n_keys = 0;
+    for (size_t q = 0; q < n_items; q++) n_keys += q == 0 || items[q].key != items[q - 1].key;
+    size_t slots = 16;
+    while (slots < 2 * n_keys) slots *= 2;
+    uint32_t *list = vb__realloc(cb->chain_list, (n_list + n_items) * sizeof *list);
+    cb->chain_pairs = vb__calloc(slots, sizeof *cb->chain_pairs);
+    if (list) cb->chain_list = list;
+    if (!list || !cb->chain_pairs) rc = VB_ENOMEM;
+    for (size_t q = 0; q < n_items && rc == VB_OK;) {
+      size_t r = q;
+      while (r < n_items && items[r].key == items[q].key) cb->chain_list[n_list++] = items[r++].term;
+      uint64_t key = items[q].key;
+      size_t j = (size_t)((key * 0x9E3779B97F4A7C15ULL) >> 32) & (slots - 1);
+      while (cb->chain_pairs[j].n) j = (j + 1) & (slots - 1);
+      cb->chain_pairs[j] = (struct vb__pairslot){key, (uint32_t)(n_list - (r - q)), (uint32_t)(r - q)};
+      q = r;
+    }
+    cb->n_chain_pairs = slots;
+  }
+  vb__free(items);
+  return rc;
 }
 
 /* Terms starting at token i whose first word is s[0..sl) (h: its vb__hash()). */

@@ -150,6 +150,8 @@ int vb__regex_literals(const char *pattern, vb__buf *out, size_t *n_sets,
 size_t vb__lit_fold(const char *s, size_t n, char *out);
 /* Which of the language's literals text[0..len) holds: seen[k] (cb->n_lits bytes) for
  * cb->lits[k]; `folded` is scratch. */
+/* themes.c: the chains' index (struct vb__chain above), once the codebook is loaded. */
+int vb__terms_index(struct vb__cblang *cb);
 int vb__lits_find(const struct vb__cblang *cb, const char *text, size_t len, vb__buf *folded,
                   unsigned char *seen);
 
@@ -160,6 +162,14 @@ typedef struct vb__cblang {
   vb__strmap first_stem;   /* stem of first word -> first term index (chained by next) */
   uint64_t *first_bits;    /* a bit per key of first_stem (low hash half, VB_FIRST_BITS): most
                               tokens and compound parts are no term's first word */
+  /* themes.c, vb__terms_index(): each chain of first_stem (by its head term) split for the
+   * walk at a token: its one-word terms and its two-word terms ending in a prefix, tried at
+   * every token, and its other terms under the hashes of their second word, tried only when
+   * the next word has one of those (chain_pairs); every list in chain order */
+  struct vb__chain { uint32_t one_off, n_one, any_off, n_any, n_pairs; } *chains;
+  uint32_t *chain_list;
+  struct vb__pairslot { uint64_t key; uint32_t off, n; } *chain_pairs; /* head << 32 | hash */
+  size_t n_chain_pairs; /* slots: a power of two, or 0 */
   uint32_t *prefix_terms;  /* terms whose first word is a prefix pattern */
   size_t n_prefix, cap_prefix;
   vb__cbregex *regexes;
