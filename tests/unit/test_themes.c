@@ -268,9 +268,7 @@ static void test_hashtags(void **state) {
   assert_int_equal(t[i].type, VB_TOK_HASHTAG);
   check_mentions(r);
   const vb_mention *m[4];
-  /* themes.c terms_at requires every matched token, the first included, to be a word, so the
-   * hashtag token that vb__themes_run passes in ("#delivery", looked up as "delivery") never
-   * matches: no hashtag gives a mention */
+  /* a hashtag is looked up as its word ("#delivery" as "delivery"); the mention spans the tag */
   assert_int_equal(mentions_of(r, T_DELIVERY, m, 4), 1);
   expect_span(m[0], text, "#delivery", 0);
   /* a hashtag in capitals; a tag that is not a term */
@@ -285,11 +283,61 @@ static void test_hashtags(void **state) {
   assert_int_equal(mentions_of(r, T_DELIVERY, m, 4), 0);
 }
 
+/* One first word heading many terms of different lengths and themes (themes.c indexes each
+ * chain by its terms' second word): every term that matches is found, whatever the next word,
+ * and the mentions come in the chain's order, the last term written first. */
+static void test_shared_first_word(void **state) {
+  (void)state;
+  static const char cb[] = "[t0]\nen: window\n"
+                           "[t1]\nen: window seat\n"
+                           "[t2]\nen: window se*\n"
+                           "[t3]\nen: window seat was broken\n"
+                           "[t4]\nen: window cleaner\n"
+                           "[t5]\nen: window seat was\n";
+  const char *const cbs[] = {VB_TEST_TMP "/test_themes_chain.codebook"};
+  vb_model *m = NULL;
+  vb_analyzer *an = NULL;
+  assert_int_equal(vbt_write(cbs[0], cb, 0), 0);
+  assert_int_equal(vbt_load_or_say(DATA, cbs, 1, NULL, 0, &m), 0);
+  assert_int_equal(vb_analyzer_new(m, &an), VB_OK);
+  static const struct {
+    const char *text;
+    const char *expect; /* theme digits of the mentions, in order */
+  } cases[] = {
+      {"a window seat was broken today", "53210"},
+      {"the window seat", "210"},
+      {"the window - seat", "210"}, /* past a lone hyphen */
+      {"the window-seat", ""},      /* one word */
+      {"a window sealed shut", "20"},
+      {"window cleaner wanted", "40"},
+      {"the window", "0"},
+      {"window, seat", "0"},
+      {"no windows", "0"},
+  };
+  for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+    vb_run_options ro = {VB_LANG_EN, VB_LANG_UND, 0};
+    const vb_result *r = NULL;
+    assert_int_equal(vb_analyzer_run(an, cases[c].text, strlen(cases[c].text), &ro, &r), VB_OK);
+    const vb_mention *me;
+    size_t n = vb_result_mentions(r, &me);
+    char got[16] = "";
+    for (size_t i = 0; i < n && i + 1 < sizeof got; i++) got[i] = (char)('0' + me[i].theme);
+    if (strcmp(got, cases[c].expect) != 0)
+      print_error("\"%s\": mentions of themes %s, expected %s\n", cases[c].text, got,
+                  cases[c].expect);
+    assert_string_equal(got, cases[c].expect);
+  }
+  vb_analyzer_free(an);
+  vb_model_free(m);
+  remove(cbs[0]);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_spans_english),    cmocka_unit_test(test_spans_hebrew),
       cmocka_unit_test(test_aspect_sentiment), cmocka_unit_test(test_several_themes),
       cmocka_unit_test(test_same_theme_twice), cmocka_unit_test(test_hashtags),
+      cmocka_unit_test(test_shared_first_word),
   };
   return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
