@@ -523,6 +523,18 @@ static int tokenize(const char *text, size_t len, vb__toks *out, bool plain_word
         continue;
       }
     }
+    /* Sentence and clause punctuation, as the general path below ends it (a run of ! ? and,
+     * after a full stop, full stops: "!!!", "?!", "..."), without its tries: no emoticon,
+     * number or word starts with these. */
+    if (plain_words && (c0 == ',' || c0 == '.' || c0 == '!' || c0 == '?')) {
+      size_t j = i + 1;
+      if (c0 != ',')
+        while (j < len && (s.p[j] == '!' || s.p[j] == '?' || (c0 == '.' && s.p[j] == '.'))) j++;
+      if (push(out, i, j, VB_TOK_PUNCT, c0 != ',' && j - i >= 3 ? VB_TOKF_ELONGATED : 0))
+        return VB_ENOMEM;
+      i = j;
+      continue;
+    }
     size_t adv;
     int32_t cp = cp_at(&s, i, &adv);
     if (is_space(cp)) {

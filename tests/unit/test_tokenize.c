@@ -378,7 +378,7 @@ static void test_plain_word_path_matches_general(void **state) {
   (void)state;
   static const char *const frag[] = {
       "a", "b", "x", "o", "h", "w", "e", "good", "http", "://", "www", "www.", ".", "..", "@",
-      "@ab", "xD", "xP", "o_O", "o.O", ":)", ":-(", "<3", "!", "!!!", "?", ")", "(", "\n", "\r\n",
+      "@ab", "xD", "xP", "o_O", "o.O", ":)", ":-(", "<3", "!", "!!!", "?", "?!", "!?.", ")", "(", "\n", "\r\n",
       " ", "  ", "\t", ",", ";", ":", "'", "'s", "-", "_", "\"", "ä", "ø", "ש", "צה\"ל", "1", "24/7",
       "2", "#", "#tag", "A", "Z", "aaa", "sooo", "com", "se", "http://a.se", "lumo.se", "e.g.",
       "dr.", "Dr.", "etc.", "t.ex.", "&lt;3", "&amp;", "8)", "😀", "wi-fi", "don't", "\xE2\x80\x99",
