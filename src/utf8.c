@@ -43,17 +43,30 @@ size_t vb__utf8_encode(int32_t cp, char *out) {
   return 4;
 }
 
+/* Eight bytes as a little-endian word, whatever the machine (one load where it is). */
+static inline uint64_t load_le64(const unsigned char *p) {
+  return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24 |
+         (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 |
+         (uint64_t)p[7] << 56;
+}
+
+/* Whether eight bytes are four two-byte characters: each lead byte 110xxxxx but not C0 or C1
+ * (overlong), that is with one of its bits 0x1E set, and each second byte 10xxxxxx. Hebrew
+ * and runs of Latin-1 letters are made of these. */
+static inline bool four_twos(uint64_t w) {
+  if ((w & 0xC0E0C0E0C0E0C0E0ULL) != 0x80C080C080C080C0ULL) return false;
+  /* a lead's 0x1E bits, plus 0x7F: the byte's top bit is set when any of them was */
+  return (((w & 0x001E001E001E001EULL) + 0x007F007F007F007FULL) & 0x0080008000800080ULL) ==
+         0x0080008000800080ULL;
+}
+
 size_t vb_utf8_check(const char *s, size_t len) {
   const unsigned char *p = (const unsigned char *)s;
   size_t i = 0;
   while (i < len) {
-    /* ASCII fast path: eight bytes at a time. */
-    while (i + 8 <= len) {
-      uint64_t w;
-      memcpy(&w, p + i, 8);
-      if (w & 0x8080808080808080ULL) break;
-      i += 8;
-    }
+    /* fast paths: eight ASCII bytes at a time, then four two-byte characters at a time */
+    while (i + 8 <= len && !(load_le64(p + i) & 0x8080808080808080ULL)) i += 8;
+    while (i + 8 <= len && four_twos(load_le64(p + i))) i += 8;
     if (i >= len) break;
     if (p[i] < 0x80) { i++; continue; }
     if (vb__utf8_two(p + i, len - i)) {

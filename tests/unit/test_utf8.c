@@ -154,6 +154,48 @@ static void test_check_reports_first_bad_offset(void **state) {
   assert_int_equal(vb_utf8_check("ab\xC3\xA5", 3), 2);
 }
 
+/* The offset of the first invalid byte by decoding one character at a time: what
+ * vb_utf8_check's fast paths must agree with. */
+static size_t check_slowly(const char *s, size_t len) {
+  size_t i = 0, adv;
+  while (i < len && vb__utf8_decode((const unsigned char *)s + i, len - i, &adv) >= 0) i += adv;
+  return i < len ? i : len;
+}
+
+/* Random texts from pieces at the edges of the fast paths (ASCII, Hebrew and Latin-1
+ * letters, the overlong leads C0 C1, lone continuation and lead bytes, three- and four-byte
+ * characters, surrogates), cut at every length. */
+static void test_check_matches_decoding(void **state) {
+  (void)state;
+  static const char *const piece[] = {
+      "a", " ", "abcdefgh", "ש", "שלום", "מצוין", "å", "åäö", "\xC0\x80", "\xC1\xBF",
+      "\xC2\x80", "\xDF\xBF", "\x80", "\xBF", "\xC3", "\xD7", "\xE2\x80\x99", "€",
+      "\xED\xA0\x80", "\xF0\x9F\x91\x8D", "\xF4\x90\x80\x80", "\xFF", "\xD7\xD7",
+      "\xD7\x90\xD7", "\xE0\x80\x80"};
+  const size_t np = sizeof piece / sizeof piece[0];
+  uint64_t seed = 0x2545F4914F6CDD1DULL;
+  char buf[96];
+  for (int round = 0; round < 20000; round++) {
+    size_t len = 0;
+    seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+    int parts = 1 + (int)(seed % 16);
+    for (int k = 0; k < parts; k++) {
+      seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+      /* mostly valid letters, now and then a bad piece */
+      size_t q = seed % 8 < 6 ? (seed >> 8) % 8 : (seed >> 8) % np;
+      size_t pl = strlen(piece[q]);
+      if (len + pl > sizeof buf) break;
+      memcpy(buf + len, piece[q], pl);
+      len += pl;
+    }
+    for (size_t cut = 0; cut <= len; cut++) {
+      size_t want = check_slowly(buf, cut), got = vb_utf8_check(buf, cut);
+      if (got != want) print_error("round %d, %zu bytes: %zu, expected %zu\n", round, cut, got, want);
+      assert_int_equal(got, want);
+    }
+  }
+}
+
 /* ---- vb_utf8_repair ---- */
 
 static size_t repair(const char *s, size_t len, char *out, size_t *bad) {
@@ -274,6 +316,7 @@ int main(void) {
       cmocka_unit_test(test_encode_roundtrip_all_code_points),
       cmocka_unit_test(test_check_valid_languages),
       cmocka_unit_test(test_check_reports_first_bad_offset),
+      cmocka_unit_test(test_check_matches_decoding),
       cmocka_unit_test(test_repair_valid_unchanged),
       cmocka_unit_test(test_repair_counts),
       cmocka_unit_test(test_repair_null_count_and_capacity),
