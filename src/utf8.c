@@ -50,23 +50,33 @@ static inline uint64_t load_le64(const unsigned char *p) {
          (uint64_t)p[7] << 56;
 }
 
-/* Whether eight bytes are four two-byte characters: each lead byte 110xxxxx but not C0 or C1
- * (overlong), that is with one of its bits 0x1E set, and each second byte 10xxxxxx. Hebrew
- * and runs of Latin-1 letters are made of these. */
-static inline bool four_twos(uint64_t w) {
-  if ((w & 0xC0E0C0E0C0E0C0E0ULL) != 0x80C080C080C080C0ULL) return false;
-  /* a lead's 0x1E bits, plus 0x7F: the byte's top bit is set when any of them was */
-  return (((w & 0x001E001E001E001EULL) + 0x007F007F007F007FULL) & 0x0080008000800080ULL) ==
-         0x0080008000800080ULL;
+/* Eight bytes from a character boundary that hold only ASCII and two-byte characters (Hebrew,
+ * Latin-1 letters): how many of them are valid, 8, or 7 when the last is a lead byte whose
+ * second byte comes next; 0 when this cannot tell (a longer character or a bad byte: the
+ * caller decodes). Bits 7, 6 and 5 of every byte at once: a lead byte is 110xxxxx but not C0
+ * or C1 (overlong), so one of its bits 0x1E is set; a second byte is 10xxxxxx and follows a
+ * lead byte, and every lead byte is followed by one. */
+static inline size_t ascii_twos(uint64_t w) {
+  const uint64_t top = 0x8080808080808080ULL;
+  uint64_t b7 = w & top, b6 = (w << 1) & top, b5 = (w << 2) & top;
+  if (b7 & b6 & b5) return 0; /* 111xxxxx */
+  uint64_t lead = b7 & b6, second = b7 & ~b6;
+  if ((lead << 8) != second) return 0;
+  /* a byte's 0x1E bits, plus 0x7F: its top bit is set when any of them was */
+  uint64_t not_c0c1 = ((w & 0x1E1E1E1E1E1E1E1EULL) + 0x7F7F7F7F7F7F7F7FULL) & top;
+  if (lead & ~not_c0c1) return 0;
+  return lead >> 63 ? 7 : 8;
 }
 
 size_t vb_utf8_check(const char *s, size_t len) {
   const unsigned char *p = (const unsigned char *)s;
   size_t i = 0;
   while (i < len) {
-    /* fast paths: eight ASCII bytes at a time, then four two-byte characters at a time */
+    /* fast paths: eight ASCII bytes at a time, then eight bytes of ASCII and two-byte
+     * characters */
+    size_t k;
     while (i + 8 <= len && !(load_le64(p + i) & 0x8080808080808080ULL)) i += 8;
-    while (i + 8 <= len && four_twos(load_le64(p + i))) i += 8;
+    while (i + 8 <= len && (k = ascii_twos(load_le64(p + i)))) i += k;
     if (i >= len) break;
     if (p[i] < 0x80) { i++; continue; }
     if (vb__utf8_two(p + i, len - i)) {
