@@ -42,9 +42,11 @@ static void fmt_num(char *b, size_t n, double v, int dec) {
 static void fmt_signed(char *b, size_t n, double v, int dec) {
   fmt_num(b, n, v, dec);
   if (!isnan(v) && b[0] != '-' && strspn(b, "0.") != strlen(b)) {
-    char tmp[48];
-    snprintf(tmp, sizeof tmp, "+%.40s", b);
-    snprintf(b, n, "%s", tmp);
+    size_t m = strlen(b); /* shifted right by one for the sign, cut to fit */
+    if (m + 2 > n) m = n - 2;
+    memmove(b + 1, b, m);
+    b[0] = '+';
+    b[m + 1] = '\0';
   }
 }
 
