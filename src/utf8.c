@@ -43,13 +43,6 @@ size_t vb__utf8_encode(int32_t cp, char *out) {
   return 4;
 }
 
-/* Eight bytes as a little-endian word, whatever the machine (one load where it is). */
-static inline uint64_t load_le64(const unsigned char *p) {
-  return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24 |
-         (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 |
-         (uint64_t)p[7] << 56;
-}
-
 /* Eight bytes from a character boundary that hold only ASCII and two-byte characters (Hebrew,
  * Latin-1 letters): how many of them are valid, 8, or 7 when the last is a lead byte whose
  * second byte comes next; 0 when this cannot tell (a longer character or a bad byte: the
@@ -75,8 +68,8 @@ size_t vb_utf8_check(const char *s, size_t len) {
     /* fast paths: eight ASCII bytes at a time, then eight bytes of ASCII and two-byte
      * characters */
     size_t k;
-    while (i + 8 <= len && !(load_le64(p + i) & 0x8080808080808080ULL)) i += 8;
-    while (i + 8 <= len && (k = ascii_twos(load_le64(p + i)))) i += k;
+    while (i + 8 <= len && !(vb__load_le64(p + i) & 0x8080808080808080ULL)) i += 8;
+    while (i + 8 <= len && (k = ascii_twos(vb__load_le64(p + i)))) i += k;
     if (i >= len) break;
     if (p[i] < 0x80) { i++; continue; }
     if (vb__utf8_two(p + i, len - i)) {

@@ -104,6 +104,13 @@ int32_t vb__utf8_decode(const unsigned char *s, size_t len, size_t *adv);
 static inline bool vb__utf8_two(const unsigned char *s, size_t len) {
   return len >= 2 && s[0] >= 0xC2 && s[0] <= 0xDF && (s[1] & 0xC0) == 0x80;
 }
+/* Eight bytes as a little-endian word, whatever the machine (one load where it is): for
+ * the fast paths that test eight bytes at once. */
+static inline uint64_t vb__load_le64(const unsigned char *p) {
+  return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24 |
+         (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 |
+         (uint64_t)p[7] << 56;
+}
 /* Encodes `cp` into `out` (4 bytes room); returns the byte length. */
 size_t vb__utf8_encode(int32_t cp, char *out);
 
