@@ -98,6 +98,15 @@ static int terms_from(vb_analyzer *an, const vb__cblang *cb, size_t i, int32_t h
       if (sh1 != kh1) list[3] = chain_pair(cb, head, sh1, &len[3]);
     }
   }
+  if (len[1] + len[2] + len[3] == 0) { /* one-word terms only (most chains): each matches */
+    for (size_t q = 0; q < len[0]; q++) {
+      const vb__term *term = &cb->terms[list[0][q]];
+      int rc = add_match(an, term->theme, i, i + 1, term->exclude);
+      if (rc) return rc;
+    }
+    *matched += (int)len[0];
+    return VB_OK;
+  }
   uint32_t last = UINT32_MAX;
   for (;;) {
     int q = -1;
@@ -369,8 +378,9 @@ int vb__themes_run(vb_analyzer *an) {
       continue;
     }
     const vb__lform *tf;
-    if ((rc = theme_form(an, cb, i, &tf)) || (rc = terms_from(an, cb, i, tf->head_stem, &matched)) ||
-        (rc = terms_from(an, cb, i, tf->head_key, &matched)))
+    if ((rc = theme_form(an, cb, i, &tf)) ||
+        (tf->head_stem >= 0 && (rc = terms_from(an, cb, i, tf->head_stem, &matched))) ||
+        (tf->head_key >= 0 && (rc = terms_from(an, cb, i, tf->head_key, &matched))))
       return rc;
     for (uint32_t q = 0; q < tf->n_pre; q++) {
       const vb__term *term = &cb->terms[an->tf_list[tf->pre_off + q]];
