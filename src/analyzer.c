@@ -217,7 +217,9 @@ static int form_key(vb_analyzer *an, const char *text, size_t i, bool word) {
   return VB_OK;
 }
 
-vb__lform *vb__lform_of(vb_analyzer *an, size_t i) {
+/* vb__lform_of() for a form not yet in the language's table: the table grown to every form,
+ * the new records zeroed. */
+vb__lform *vb__lform_grow(vb_analyzer *an, size_t i) {
   vb_lang lang = an->res.lang;
   uint32_t fi = an->form_of[i];
   if (fi == UINT32_MAX) return NULL; /* every word token has a form (make_keys) */

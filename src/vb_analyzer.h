@@ -125,7 +125,13 @@ struct vb_analyzer {
 
 /* analyzer.c: what the document's language says of word token i's form, zeroed when new;
  * NULL when out of memory (or for a token that is not a word). */
-vb__lform *vb__lform_of(vb_analyzer *an, size_t i);
+vb__lform *vb__lform_grow(vb_analyzer *an, size_t i);
+static inline vb__lform *vb__lform_of(vb_analyzer *an, size_t i) {
+  uint32_t fi = an->form_of[i];
+  vb_lang lang = an->res.lang;
+  if (fi < an->n_lform[lang]) return &an->lform[lang][fi]; /* a form seen before */
+  return vb__lform_grow(an, i);
+}
 /* sentiment.c: the analyzer's own tables (once, at creation). */
 int vb__sentiment_init(vb_analyzer *an);
 /* sentiment.c: fills tokens' valence and flags, clause and sentence scores, res.sentiment. */
