@@ -136,6 +136,39 @@ static int kind_parse(const char *s, uint8_t *kind) {
   return VB_EPARSE;
 }
 
+/* Adds entry e (p << 1 | w) to the list of its pair of hashes in vb__lexicon.pair_slots. */
+static int add_pair(vb__lexicon *lx, uint32_t first, uint32_t second, uint32_t e) {
+  if (2 * (lx->n_pairs + 1) > lx->n_pair_slots) { /* at most half full */
+    size_t n = lx->n_pair_slots ? 2 * lx->n_pair_slots : 256;
+    struct vb__pairslot *v = vb__calloc(n, sizeof *v);
+    if (!v) return VB_ENOMEM;
+    for (size_t k = 0; k < lx->n_pair_slots; k++) {
+      const struct vb__pairslot *o = &lx->pair_slots[k];
+      if (!o->head1) continue;
+      size_t s = vb__pair_slot(o->pair, n);
+      while (v[s].head1) s = (s + 1) & (n - 1);
+      v[s] = *o;
+    }
+    vb__free(lx->pair_slots);
+    lx->pair_slots = v;
+    lx->n_pair_slots = n;
+  }
+  uint64_t pair = (uint64_t)first << 32 | second;
+  size_t s = vb__pair_slot(pair, lx->n_pair_slots);
+  while (lx->pair_slots[s].head1 && lx->pair_slots[s].pair != pair)
+    s = (s + 1) & (lx->n_pair_slots - 1);
+  struct vb__pairslot *ps = &lx->pair_slots[s];
+  if (ps->head1) {
+    lx->pair_next[e] = (int32_t)ps->head1 - 1;
+  } else {
+    lx->pair_next[e] = -1;
+    ps->pair = pair;
+    lx->n_pairs++;
+  }
+  ps->head1 = e + 1;
+  return VB_OK;
+}
+
 static int add_phrase(vb_model *m, vb__lexicon *lx, vb_lang lang, const char *term,
                       const vb__lexentry *e) {
   /* Split on spaces; normalise and stem each word. */
@@ -200,6 +233,14 @@ static int add_phrase(vb_model *m, vb__lexicon *lx, vb_lang lang, const char *te
   size_t b1 = vb__pair_bit(f, w1->key_hash), b2 = vb__pair_bit(f, w1->stem_hash);
   lx->pair_bits[b1 >> 6] |= 1ULL << (b1 & 63);
   lx->pair_bits[b2 >> 6] |= 1ULL << (b2 & 63);
+  /* and the same pairs with the phrase, for the analyzer, which needs the phrases of a token
+   * and the next one and not the whole chain of the first word (לא begins 549 of them) */
+  uint32_t p = (uint32_t)(lx->n_phrases - 1);
+  if (vb__grow(&lx->pair_next, &lx->cap_pair_next, 2 * (size_t)p + 2, sizeof *lx->pair_next))
+    return VB_ENOMEM;
+  if ((rc = add_pair(lx, f, w1->key_hash, p << 1)) ||
+      (w1->stem_hash != w1->key_hash && (rc = add_pair(lx, f, w1->stem_hash, p << 1 | 1))))
+    return rc;
   if (ph.kind == VB_LEX_VALENCE) lx->n_valence++;
   return VB_OK;
 }
@@ -387,6 +428,8 @@ void vb__lexicon_free(vb__lexicon *lx) {
   vb__strmap_free(&lx->stems);
   vb__strmap_free(&lx->prefixes);
   vb__strmap_free(&lx->phrase_first);
+  vb__free(lx->pair_slots);
+  vb__free(lx->pair_next);
   vb__buf_free(&lx->stem_keys);
   vb__free(lx->entries);
   vb__free(lx->phrases);
