@@ -37,6 +37,7 @@ enum {
 };
 
 static double normalise(double s) {
+  if (s == 0) return s; /* what the division gives, without it (most clauses) */
   double c = s / sqrt(s * s + VB_ALPHA);
   return c > 1 ? 1 : (c < -1 ? -1 : c);
 }
@@ -688,30 +689,30 @@ int vb__sentiment_run(vb_analyzer *an) {
   size_t n_words = 0, n_caps = 0;
   for (size_t i = 0; i < n; i++) {
     vb_token *t = &tok[i];
+    if (t->type != VB_TOK_WORD) {
+      if (kind[i] == K_SKIP) continue;
+      if (t->type == VB_TOK_EMOJI || t->type == VB_TOK_EMOTICON) {
+        uint32_t ix;
+        if (vb__strmap_get_h(&m->emoji, t->key, t->key_len, an->khash[i], &ix) &&
+            m->emoji_valence[ix] != 0) {
+          t->valence = m->emoji_valence[ix];
+          hit[n_hit++] = i;
+          if ((rc = explain(an, VB_EXPLAIN_EMOJI, i, i + 1, i, t->valence, NULL, 0, 0))) return rc;
+        }
+      } else if (t->type == VB_TOK_HASHTAG && lx) {
+        if ((rc = hashtag_valence(an, lx, i))) return rc;
+        if (t->valence != 0) hit[n_hit++] = i;
+      }
+      continue;
+    }
     vb__lform *lf = NULL;
-    if (t->type == VB_TOK_WORD && lx) {
+    if (lx) {
       if (!(lf = sent_form(an, lx, i))) return VB_ENOMEM;
       /* every word, also inside a phrase (without a lexicon no word carries a valence, and
        * neg-raising has nothing to negate) */
       if (lf->sent & SF_BELIEF) belief[n_belief++] = i;
     }
     if (kind[i] == K_SKIP) continue;
-    if (t->type == VB_TOK_EMOJI || t->type == VB_TOK_EMOTICON) {
-      uint32_t ix;
-      if (vb__strmap_get_h(&m->emoji, t->key, t->key_len, an->khash[i], &ix) &&
-          m->emoji_valence[ix] != 0) {
-        t->valence = m->emoji_valence[ix];
-        hit[n_hit++] = i;
-        if ((rc = explain(an, VB_EXPLAIN_EMOJI, i, i + 1, i, t->valence, NULL, 0, 0))) return rc;
-      }
-      continue;
-    }
-    if (t->type == VB_TOK_HASHTAG && lx) {
-      if ((rc = hashtag_valence(an, lx, i))) return rc;
-      if (t->valence != 0) hit[n_hit++] = i;
-      continue;
-    }
-    if (t->type != VB_TOK_WORD) continue;
     n_words++;
     if (t->flags & VB_TOKF_CAPS) n_caps++;
     if (!lx) continue;
@@ -963,6 +964,7 @@ int vb__sentiment_run(vb_analyzer *an) {
     if (sp->sentiment >= 0.3) any_pos = true;
     if (sp->sentiment <= -0.3) any_neg = true;
   }
+  bool any_mark = any_q || memchr(r->text, '!', r->len) != NULL;
   double total = 0; /* the sentences' sums (with punctuation) */
   size_t bearing = 0;
   for (size_t s = 0, h = 0; s < r->n_sentences; s++) {
@@ -972,7 +974,7 @@ int vb__sentiment_run(vb_analyzer *an) {
       if (hit[h] >= sp->tok_begin) sum += tok[hit[h]].valence;
     if (sum != 0) {
       size_t excl = 0, quest = 0;
-      for (size_t i = sp->tok_begin; i < sp->tok_end; i++) {
+      for (size_t i = sp->tok_begin; any_mark && i < sp->tok_end; i++) {
         if (tok[i].type != VB_TOK_PUNCT) continue;
         for (size_t b = tok[i].start; b < tok[i].end; b++) {
           if (r->text[b] == '!') excl++;
