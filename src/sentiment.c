@@ -683,6 +683,7 @@ int vb__sentiment_run(vb_analyzer *an) {
     return VB_ENOMEM;
   size_t *hit = an->sent_lists, *belief = hit + n, *con = belief + n;
   size_t n_hit = 0, n_belief = 0, n_con = 0;
+  unsigned kinds = 0; /* bit k: some token's kind is k (VB_LEX_*) */
   int rc;
 
   /* Pass 1: what each token is. */
@@ -725,6 +726,7 @@ int vb__sentiment_run(vb_analyzer *an) {
           return rc;
       } else {
         kind[i] = ph->kind;
+        kinds |= 1u << ph->kind;
         mod[i] = ph->value;
         if (ph->kind == VB_LEX_CONTRAST) con[n_con++] = i;
       }
@@ -749,11 +751,15 @@ int vb__sentiment_run(vb_analyzer *an) {
     }
     if (e->kind != VB_LEX_VALENCE) {
       kind[i] = e->kind;
+      kinds |= 1u << e->kind;
       mod[i] = e->value;
       if (e->kind == VB_LEX_CONTRAST) con[n_con++] = i;
     }
   }
   bool caps_emphasis = n_caps > 0 && n_caps < n_words;
+  /* the rules of boosters and of negators have nothing to do in a text without one */
+  bool any_boost = kinds & (1u << VB_LEX_BOOSTER | 1u << VB_LEX_DAMPENER);
+  bool any_negator = kinds & (1u << VB_LEX_NEGATOR | 1u << VB_LEX_NEGPREFIX);
 
   /* A word that is both an intensifier and a sentiment word ("damn", "fucking", "sjukt")
    * only intensifies when a sentiment word follows it ("damn good"); alone it keeps its own
@@ -790,7 +796,7 @@ int vb__sentiment_run(vb_analyzer *an) {
     /* boosters and dampeners up to three words back; in Hebrew also the word right after
      * (טעים מאוד, גרוע נורא: Hebrew puts the intensifier after the adjective) */
     size_t dist = 0;
-    for (size_t j = i; j-- > 0 && dist < 3;) {
+    for (size_t j = i; any_boost && j-- > 0 && dist < 3;) {
       if (tok[j].clause != clause) break;
       if (tok[j].type != VB_TOK_WORD || kind[j] == K_SKIP) continue; /* "a bit" is one word */
       dist++;
@@ -802,7 +808,7 @@ int vb__sentiment_run(vb_analyzer *an) {
         if ((rc = explain(an, VB_EXPLAIN_BOOSTER, i, i + 1, j, add, NULL, 0, 0))) return rc;
       }
     }
-    if (r->lang == VB_LANG_HE && i + 1 < n && tok[i + 1].clause == clause &&
+    if (any_boost && r->lang == VB_LANG_HE && i + 1 < n && tok[i + 1].clause == clause &&
         (kind[i + 1] == VB_LEX_BOOSTER || kind[i + 1] == VB_LEX_DAMPENER)) {
       float add = sign(v) * mod[i + 1] * (fabsf(v) < 1 ? fabsf(v) : 1.0f);
       v += add;
@@ -824,7 +830,7 @@ int vb__sentiment_run(vb_analyzer *an) {
     dist = 0;
     /* only words are negated ("no cheque :(" does not make the emoticon positive), and an
      * emoji or emoticon ends the scope */
-    for (size_t j = i; t->type == VB_TOK_WORD && j-- > 0 && dist < 3;) {
+    for (size_t j = i; any_negator && t->type == VB_TOK_WORD && j-- > 0 && dist < 3;) {
       if (tok[j].clause != clause) break;
       if (tok[j].type == VB_TOK_EMOJI || tok[j].type == VB_TOK_EMOTICON) break;
       if (tok[j].type != VB_TOK_WORD) continue;
@@ -843,7 +849,8 @@ int vb__sentiment_run(vb_analyzer *an) {
       const vb__lexentry *ne = lx ? vb__lexicon_get_h(lx, t->key, t->key_len, an->khash[i]) : NULL;
       if (ne && (ne->kind == VB_LEX_NEGATOR || ne->kind == VB_LEX_NEGPREFIX)) flips = 0;
     }
-    if (flips == 0 && t->type == VB_TOK_WORD && (r->lang == VB_LANG_SV || r->lang == VB_LANG_DA)) {
+    if (any_negator && flips == 0 && t->type == VB_TOK_WORD &&
+        (r->lang == VB_LANG_SV || r->lang == VB_LANG_DA)) {
       for (size_t j = i + 1; j < n && j <= i + 2; j++) {
         if (tok[j].clause != clause || tok[j].type != VB_TOK_WORD) break;
         if (kind[j] == VB_LEX_NEGATOR) {
@@ -861,7 +868,7 @@ int vb__sentiment_run(vb_analyzer *an) {
         if (tok[j].valence != 0) break;
       }
     }
-    if (flips == 0 && t->type == VB_TOK_WORD) {
+    if (any_negator && flips == 0 && t->type == VB_TOK_WORD) {
       /* neg-raising: a negated verb of opinion earlier in the sentence ("don't think",
        * "tycker inte", "synes ikke", "לא חושב") negates what the clause after it says */
       size_t sb = r->sentences[t->sentence].tok_begin;
