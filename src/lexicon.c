@@ -185,28 +185,27 @@ static int add_phrase(vb_model *m, vb__lexicon *lx, vb_lang lang, const char *te
   ph.w1_key_hash = lx->pw.v[ph.word_begin + 1].key_hash;
   ph.w1_stem_hash = lx->pw.v[ph.word_begin + 1].stem_hash;
   const vb__pword *w0 = &lx->pw.v[ph.word_begin];
-  /* The same phrase again (a user file after ours): the later entry overrides. */
-  uint32_t first;
-  if (vb__strmap_get(&lx->phrase_first, lx->pw.text.data + w0->key_off, w0->key_len, &first)) {
-    for (int32_t q = (int32_t)first; q >= 0; q = lx->phrases[q].next) {
-      vb__phrase *old = &lx->phrases[q];
-      if (old->n_words != ph.n_words) continue;
-      bool same = true;
-      for (size_t w = 0; w < ph.n_words && same; w++) {
-        const vb__pword *a = &lx->pw.v[old->word_begin + w], *b = &lx->pw.v[ph.word_begin + w];
-        same = a->key_len == b->key_len &&
-               memcmp(lx->pw.text.data + a->key_off, lx->pw.text.data + b->key_off,
-                      a->key_len) == 0;
-      }
-      if (!same) continue;
-      old->valence = ph.valence;
-      old->value = ph.value;
-      old->kind = ph.kind;
-      old->file = ph.file;
-      old->line = ph.line;
-      lx->pw.n = ph.word_begin; /* the words just added are not needed */
-      return VB_OK;
+  /* The same phrase again (a user file after ours): the later entry overrides. It is listed
+   * under the hashes of its first two keys (not only there: the words are compared). */
+  int32_t q = vb__lexicon_pairs(lx, w0->key_hash, ph.w1_key_hash);
+  for (; q >= 0; q = lx->pair_next[q]) {
+    vb__phrase *old = &lx->phrases[q >> 1];
+    if (old->n_words != ph.n_words) continue;
+    bool same = true;
+    for (size_t w = 0; w < ph.n_words && same; w++) {
+      const vb__pword *a = &lx->pw.v[old->word_begin + w], *b = &lx->pw.v[ph.word_begin + w];
+      same = a->key_len == b->key_len &&
+             memcmp(lx->pw.text.data + a->key_off, lx->pw.text.data + b->key_off,
+                    a->key_len) == 0;
     }
+    if (!same) continue;
+    old->valence = ph.valence;
+    old->value = ph.value;
+    old->kind = ph.kind;
+    old->file = ph.file;
+    old->line = ph.line;
+    lx->pw.n = ph.word_begin; /* the words just added are not needed */
+    return VB_OK;
   }
   if (vb__grow(&lx->phrases, &lx->cap_phrases, lx->n_phrases + 1, sizeof *lx->phrases))
     return VB_ENOMEM;

@@ -307,6 +307,37 @@ static void run_language(fixture *f, vb_lang lang, const char *code) {
   free_frags(&words);
 }
 
+/* The index of multi-word entries by their first two words (vb__lexicon_pairs()), through
+ * which sentiment.c finds them: each phrase is listed under its first key's hash with its
+ * second word's key hash and (when it differs) its stem hash, exactly once each, and every
+ * listed entry belongs where it is listed. */
+static void test_phrase_index(void **state) {
+  fixture *f = *state;
+  for (int l = VB_LANG_UND + 1; l < VB_LANG_COUNT; l++) {
+    const vb__lexicon *lx = &f->m->lex[l];
+    assert_true(lx->n_phrases > 100);
+    for (size_t p = 0; p < lx->n_phrases; p++) {
+      const vb__phrase *ph = &lx->phrases[p];
+      uint32_t first = lx->pw.v[ph->word_begin].key_hash;
+      assert_int_equal(ph->w1_key_hash, lx->pw.v[ph->word_begin + 1].key_hash);
+      assert_int_equal(ph->w1_stem_hash, lx->pw.v[ph->word_begin + 1].stem_hash);
+      for (uint32_t w = 0; w < 2; w++) {
+        uint32_t second = w ? ph->w1_stem_hash : ph->w1_key_hash;
+        int found = 0;
+        for (int32_t e = vb__lexicon_pairs(lx, first, second); e >= 0; e = lx->pair_next[e]) {
+          const vb__phrase *o = &lx->phrases[e >> 1];
+          assert_int_equal(lx->pw.v[o->word_begin].key_hash, first);
+          assert_int_equal((e & 1) ? o->w1_stem_hash : o->w1_key_hash, second);
+          if ((e & 1) && o->w1_stem_hash == o->w1_key_hash) fail_msg("listed twice");
+          if ((size_t)(e >> 1) == p) found++;
+        }
+        assert_int_equal(found, 1); /* p << 1 | w (p << 1 when the two hashes agree) */
+        assert_true(vb__pair_has(lx->pair_bits, first, second));
+      }
+    }
+  }
+}
+
 static void test_english(void **state) { run_language(*state, VB_LANG_EN, "en"); }
 static void test_swedish(void **state) { run_language(*state, VB_LANG_SV, "sv"); }
 static void test_danish(void **state) { run_language(*state, VB_LANG_DA, "da"); }
@@ -314,6 +345,7 @@ static void test_hebrew(void **state) { run_language(*state, VB_LANG_HE, "he"); 
 
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_phrase_index),
       cmocka_unit_test(test_english),
       cmocka_unit_test(test_swedish),
       cmocka_unit_test(test_danish),
