@@ -184,6 +184,10 @@ static int add_phrase(vb_model *m, vb__lexicon *lx, vb_lang lang, const char *te
   if (ph.n_words < 2) return VB_EPARSE;
   ph.w1_key_hash = lx->pw.v[ph.word_begin + 1].key_hash;
   ph.w1_stem_hash = lx->pw.v[ph.word_begin + 1].stem_hash;
+  if (ph.n_words > 2) {
+    ph.w2_key_hash = lx->pw.v[ph.word_begin + 2].key_hash;
+    ph.w2_stem_hash = lx->pw.v[ph.word_begin + 2].stem_hash;
+  }
   const vb__pword *w0 = &lx->pw.v[ph.word_begin];
   /* The same phrase again (a user file after ours): the later entry overrides. It is listed
    * under the hashes of its first two keys (not only there: the words are compared). */

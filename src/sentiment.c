@@ -111,6 +111,11 @@ static const vb__phrase *match_phrase(const vb_analyzer *an, const vb__lexicon *
       for (int32_t e = vb__lexicon_pairs(lx, first, second); e >= 0; e = lx->pair_next[e]) {
         const vb__phrase *ph = &lx->phrases[e >> 1];
         if (i + ph->n_words > n || !better_phrase(ph, pass, best, best_pass)) continue;
+        /* the third word's hashes, in the phrase's own cache line (most long phrases of a
+         * common pair differ there) */
+        if (ph->n_words > 2 && (uint32_t)an->khash[i + 2] != ph->w2_key_hash &&
+            (uint32_t)an->shash[i + 2] != ph->w2_stem_hash)
+          continue;
         const vb__pword *w = &lx->pw.v[ph->word_begin];
         /* the hashes of every word first (most long phrases differ there), then the words */
         bool ok = true;

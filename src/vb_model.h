@@ -48,6 +48,7 @@ typedef struct vb__phrase {
   uint8_t kind; /* VB_LEX_* */
   int32_t next; /* next phrase with the same first word, or -1 */
   uint32_t w1_key_hash, w1_stem_hash; /* the second word's, as in its vb__pword */
+  uint32_t w2_key_hash, w2_stem_hash; /* the third word's (0 for a phrase of two words) */
 } vb__phrase;
 
 typedef struct vb__pword {
