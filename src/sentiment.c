@@ -308,8 +308,9 @@ static vb__lform *sent_form(vb_analyzer *an, const vb__lexicon *lx, size_t i) {
 
 /* ---- hashtags ---- */
 
-static int explain(vb_analyzer *an, int kind, size_t token, size_t token_end, size_t other,
-                   double value, const vb__lexentry *e, uint16_t file, uint32_t line);
+static inline int explain(vb_analyzer *an, int kind, size_t token, size_t token_end,
+                          size_t other, double value, const vb__lexentry *e, uint16_t file,
+                          uint32_t line);
 
 /* A word of a hashtag (not a token): its entry by key, then by stem, then without an
  * elongation (#woooo). NULL when the word is not in the lexicon at all. */
@@ -533,11 +534,10 @@ static int tag_reading(vb_analyzer *an, const vb__lexicon *lx, size_t i, tag_rea
   return VB_OK;
 }
 
-/* Records one step of the explanation (only when the caller asked for it). */
-static int explain(vb_analyzer *an, int kind, size_t token, size_t token_end, size_t other,
-                   double value, const vb__lexentry *e, uint16_t file, uint32_t line) {
+/* Records one step of the explanation. */
+static int explain_step(vb_analyzer *an, int kind, size_t token, size_t token_end, size_t other,
+                        double value, const vb__lexentry *e, uint16_t file, uint32_t line) {
   vb_result *r = &an->res;
-  if (!r->explaining) return VB_OK;
   if (vb__grow(&r->explain, &r->cap_explain, r->n_explain + 1, sizeof *r->explain))
     return VB_ENOMEM;
   vb_explain *x = &r->explain[r->n_explain++];
@@ -557,6 +557,15 @@ static int explain(vb_analyzer *an, int kind, size_t token, size_t token_end, si
     x->line = (long)line;
   }
   return VB_OK;
+}
+
+/* The same only when the caller asked for the explanation (the test is inline: most runs do
+ * not ask, and the rules call this for every step). */
+static inline int explain(vb_analyzer *an, int kind, size_t token, size_t token_end,
+                          size_t other, double value, const vb__lexentry *e, uint16_t file,
+                          uint32_t line) {
+  if (!an->res.explaining) return VB_OK;
+  return explain_step(an, kind, token, token_end, other, value, e, file, line);
 }
 
 /* Verbs of opinion that carry a negation into the clause after them ("I don't think it was
