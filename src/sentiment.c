@@ -117,7 +117,7 @@ static const vb__phrase *match_phrase(const vb_analyzer *an, const vb__lexicon *
             (uint32_t)an->shash[i + 2] != ph->w2_stem_hash)
           continue;
         const vb__pword *w = &lx->pw.v[ph->word_begin];
-        /* the hashes of every word first (most long phrases differ there), then the words */
+        /* the hashes of the other words before any word is compared */
         bool ok = true;
         for (size_t j = 1; j < ph->n_words && ok; j++)
           ok = tok[i + j].type == VB_TOK_WORD && ((uint32_t)an->khash[i + j] == w[j].key_hash ||
