@@ -136,6 +136,39 @@ static int kind_parse(const char *s, uint8_t *kind) {
   return VB_EPARSE;
 }
 
+/* Adds entry e (p << 1 | w) to the list of its pair of hashes in vb__lexicon.pair_slots. */
+static int add_pair(vb__lexicon *lx, uint32_t first, uint32_t second, uint32_t e) {
+  if (2 * (lx->n_pairs + 1) > lx->n_pair_slots) { /* at most half full */
+    size_t n = lx->n_pair_slots ? 2 * lx->n_pair_slots : 256;
+    struct vb__pairslot *v = vb__calloc(n, sizeof *v);
+    if (!v) return VB_ENOMEM;
+    for (size_t k = 0; k < lx->n_pair_slots; k++) {
+      const struct vb__pairslot *o = &lx->pair_slots[k];
+      if (!o->head1) continue;
+      size_t s = vb__pair_slot(o->pair, n);
+      while (v[s].head1) s = (s + 1) & (n - 1);
+      v[s] = *o;
+    }
+    vb__free(lx->pair_slots);
+    lx->pair_slots = v;
+    lx->n_pair_slots = n;
+  }
+  uint64_t pair = (uint64_t)first << 32 | second;
+  size_t s = vb__pair_slot(pair, lx->n_pair_slots);
+  while (lx->pair_slots[s].head1 && lx->pair_slots[s].pair != pair)
+    s = (s + 1) & (lx->n_pair_slots - 1);
+  struct vb__pairslot *ps = &lx->pair_slots[s];
+  if (ps->head1) {
+    lx->pair_next[e] = (int32_t)ps->head1 - 1;
+  } else {
+    lx->pair_next[e] = -1;
+    ps->pair = pair;
+    lx->n_pairs++;
+  }
+  ps->head1 = e + 1;
+  return VB_OK;
+}
+
 static int add_phrase(vb_model *m, vb__lexicon *lx, vb_lang lang, const char *term,
                       const vb__lexentry *e) {
   /* Split on spaces; normalise and stem each word. */
@@ -151,29 +184,32 @@ static int add_phrase(vb_model *m, vb__lexicon *lx, vb_lang lang, const char *te
   if (ph.n_words < 2) return VB_EPARSE;
   ph.w1_key_hash = lx->pw.v[ph.word_begin + 1].key_hash;
   ph.w1_stem_hash = lx->pw.v[ph.word_begin + 1].stem_hash;
+  if (ph.n_words > 2) {
+    ph.w2_key_hash = lx->pw.v[ph.word_begin + 2].key_hash;
+    ph.w2_stem_hash = lx->pw.v[ph.word_begin + 2].stem_hash;
+  }
   const vb__pword *w0 = &lx->pw.v[ph.word_begin];
-  /* The same phrase again (a user file after ours): the later entry overrides. */
-  uint32_t first;
-  if (vb__strmap_get(&lx->phrase_first, lx->pw.text.data + w0->key_off, w0->key_len, &first)) {
-    for (int32_t q = (int32_t)first; q >= 0; q = lx->phrases[q].next) {
-      vb__phrase *old = &lx->phrases[q];
-      if (old->n_words != ph.n_words) continue;
-      bool same = true;
-      for (size_t w = 0; w < ph.n_words && same; w++) {
-        const vb__pword *a = &lx->pw.v[old->word_begin + w], *b = &lx->pw.v[ph.word_begin + w];
-        same = a->key_len == b->key_len &&
-               memcmp(lx->pw.text.data + a->key_off, lx->pw.text.data + b->key_off,
-                      a->key_len) == 0;
-      }
-      if (!same) continue;
-      old->valence = ph.valence;
-      old->value = ph.value;
-      old->kind = ph.kind;
-      old->file = ph.file;
-      old->line = ph.line;
-      lx->pw.n = ph.word_begin; /* the words just added are not needed */
-      return VB_OK;
+  /* The same phrase again (a user file after ours): the later entry overrides. It is listed
+   * under the hashes of its first two keys (not only there: the words are compared). */
+  int32_t q = vb__lexicon_pairs(lx, w0->key_hash, ph.w1_key_hash);
+  for (; q >= 0; q = lx->pair_next[q]) {
+    vb__phrase *old = &lx->phrases[q >> 1];
+    if (old->n_words != ph.n_words) continue;
+    bool same = true;
+    for (size_t w = 0; w < ph.n_words && same; w++) {
+      const vb__pword *a = &lx->pw.v[old->word_begin + w], *b = &lx->pw.v[ph.word_begin + w];
+      same = a->key_len == b->key_len &&
+             memcmp(lx->pw.text.data + a->key_off, lx->pw.text.data + b->key_off,
+                    a->key_len) == 0;
     }
+    if (!same) continue;
+    old->valence = ph.valence;
+    old->value = ph.value;
+    old->kind = ph.kind;
+    old->file = ph.file;
+    old->line = ph.line;
+    lx->pw.n = ph.word_begin; /* the words just added are not needed */
+    return VB_OK;
   }
   if (vb__grow(&lx->phrases, &lx->cap_phrases, lx->n_phrases + 1, sizeof *lx->phrases))
     return VB_ENOMEM;
@@ -200,6 +236,14 @@ static int add_phrase(vb_model *m, vb__lexicon *lx, vb_lang lang, const char *te
   size_t b1 = vb__pair_bit(f, w1->key_hash), b2 = vb__pair_bit(f, w1->stem_hash);
   lx->pair_bits[b1 >> 6] |= 1ULL << (b1 & 63);
   lx->pair_bits[b2 >> 6] |= 1ULL << (b2 & 63);
+  /* and the same pairs with the phrase, for the analyzer, which needs the phrases of a token
+   * and the next one and not the whole chain of the first word (לא begins 549 of them) */
+  uint32_t p = (uint32_t)(lx->n_phrases - 1);
+  if (vb__grow(&lx->pair_next, &lx->cap_pair_next, 2 * (size_t)p + 2, sizeof *lx->pair_next))
+    return VB_ENOMEM;
+  if ((rc = add_pair(lx, f, w1->key_hash, p << 1)) ||
+      (w1->stem_hash != w1->key_hash && (rc = add_pair(lx, f, w1->stem_hash, p << 1 | 1))))
+    return rc;
   if (ph.kind == VB_LEX_VALENCE) lx->n_valence++;
   return VB_OK;
 }
@@ -387,6 +431,8 @@ void vb__lexicon_free(vb__lexicon *lx) {
   vb__strmap_free(&lx->stems);
   vb__strmap_free(&lx->prefixes);
   vb__strmap_free(&lx->phrase_first);
+  vb__free(lx->pair_slots);
+  vb__free(lx->pair_next);
   vb__buf_free(&lx->stem_keys);
   vb__free(lx->entries);
   vb__free(lx->phrases);

@@ -29,7 +29,15 @@
 
 enum { K_NONE = 0, K_SKIP = 100 };
 
+/* What sent_form() keeps of a form besides its entry (vb__lform.sent). */
+enum {
+  SF_HEAD_KEY = 1,  /* a multi-word entry begins with the form's key */
+  SF_HEAD_STEM = 2, /* one begins with its stem (where the stem is not the key) */
+  SF_BELIEF = 4     /* a verb of opinion (neg-raising) */
+};
+
 static double normalise(double s) {
+  if (s == 0) return s; /* what the division gives, without it (most clauses) */
   double c = s / sqrt(s * s + VB_ALPHA);
   return c > 1 ? 1 : (c < -1 ? -1 : c);
 }
@@ -62,38 +70,65 @@ static bool word_eq(const vb_analyzer *an, size_t i, const vb__lexicon *lx, cons
   return vb__common_prefix(t->key, t->key_len, pt + w->key_off, w->key_len) >= need;
 }
 
-/* The longest multi-word entry starting at token i, or NULL: phrases are indexed by their
- * first word's key, and the token's key and its stem are both tried ("feeling sick" and, for
- * "feeling", also the phrases of "feel"). */
-static const vb__phrase *match_phrase(const vb_analyzer *an, const vb__lexicon *lx, size_t i) {
+/* A second word's bit in vb__lform.next_bits, from the low half of its key's or its stem's
+ * hash: a token begins no phrase when the next token's two bits are not in its form's set. */
+static inline uint64_t next_bit(uint32_t h) { return 1ULL << (h & 63); }
+
+/* Whether phrase ph, found under the token's key (pass 0) or its stem (pass 1), wins over
+ * best: the longest phrase wins; between phrases of the same length, one found under the key
+ * wins over one found under the stem, and the one loaded first over the later (the order of
+ * a first word's chain, where phrases of the same length stand in the order they came). */
+static bool better_phrase(const vb__phrase *ph, int pass, const vb__phrase *best, int best_pass) {
+  if (!best || ph->n_words != best->n_words) return !best || ph->n_words > best->n_words;
+  return pass != best_pass ? pass < best_pass : ph < best;
+}
+
+/* The longest multi-word entry starting at word token i, or NULL: phrases begin with a word's
+ * key, and the token's key and its stem are both tried ("feeling sick" and, for "feeling",
+ * also the phrases of "feel"). The form's record says which of them begin any phrase. Only
+ * the phrases whose first two words have the hashes of this token and the next are compared
+ * (vb__lexicon_pairs), not every phrase of the first word. */
+static const vb__phrase *match_phrase(const vb_analyzer *an, const vb__lexicon *lx, size_t i,
+                                      const vb__lform *lf) {
   const vb_token *tok = an->res.tokens;
   size_t n = an->res.n_tokens;
-  /* every phrase has two words or more: is this token and the next the start of one? */
-  if (!lx->pair_bits || i + 1 >= n || tok[i + 1].type != VB_TOK_WORD) return NULL;
-  uint32_t k0 = (uint32_t)an->khash[i], s0 = (uint32_t)an->shash[i];
+  /* every phrase has two words or more */
+  if (!lf->next_bits || i + 1 >= n || tok[i + 1].type != VB_TOK_WORD) return NULL;
   uint32_t k1 = (uint32_t)an->khash[i + 1], s1 = (uint32_t)an->shash[i + 1];
-  const uint64_t *pb = lx->pair_bits;
-  if (!vb__pair_has(pb, k0, k1) && !vb__pair_has(pb, k0, s1) && !vb__pair_has(pb, s0, k1) &&
-      !vb__pair_has(pb, s0, s1))
-    return NULL;
+  if (!(lf->next_bits & (next_bit(k1) | next_bit(s1)))) return NULL;
+  uint8_t heads = lf->sent;
+  const char *pt = lx->pw.text.data;
   const vb__phrase *best = NULL;
+  int best_pass = 0;
   for (int pass = 0; pass < 2; pass++) {
-    uint32_t head;
-    const char *k = pass ? tok[i].stem : tok[i].key;
-    size_t kl = pass ? tok[i].stem_len : tok[i].key_len;
-    if (pass && kl == tok[i].key_len && memcmp(k, tok[i].key, kl) == 0) break;
-    if (!vb__strmap_get_h(&lx->phrase_first, k, kl, pass ? an->shash[i] : an->khash[i], &head))
-      continue;
-    for (int32_t p = (int32_t)head; p >= 0; p = lx->phrases[p].next) {
-      const vb__phrase *ph = &lx->phrases[p];
-      if (i + ph->n_words > n || (best && ph->n_words <= best->n_words)) continue;
-      /* word_eq()'s first test of the second word, in the phrase's own cache line */
-      if (ph->w1_key_hash != k1 && ph->w1_stem_hash != s1) continue;
-      bool ok = true;
-      for (size_t j = 0; j < ph->n_words && ok; j++)
-        ok = tok[i + j].type == VB_TOK_WORD &&
-             (j == 0 || word_eq(an, i + j, lx, &lx->pw.v[ph->word_begin + j]));
-      if (ok) best = ph;
+    if (!(heads & (pass ? SF_HEAD_STEM : SF_HEAD_KEY))) continue;
+    uint32_t first = (uint32_t)(pass ? an->shash[i] : an->khash[i]);
+    const char *fw = pass ? tok[i].stem : tok[i].key;
+    size_t fl = pass ? tok[i].stem_len : tok[i].key_len;
+    for (int side = 0; side < 2; side++) { /* the next token's key, then its stem */
+      uint32_t second = side ? s1 : k1;
+      if ((side && s1 == k1) || !vb__pair_has(lx->pair_bits, first, second)) continue;
+      for (int32_t e = vb__lexicon_pairs(lx, first, second); e >= 0; e = lx->pair_next[e]) {
+        const vb__phrase *ph = &lx->phrases[e >> 1];
+        if (i + ph->n_words > n || !better_phrase(ph, pass, best, best_pass)) continue;
+        /* the third word's hashes, in the phrase's own cache line (most long phrases of a
+         * common pair differ there) */
+        if (ph->n_words > 2 && (uint32_t)an->khash[i + 2] != ph->w2_key_hash &&
+            (uint32_t)an->shash[i + 2] != ph->w2_stem_hash)
+          continue;
+        const vb__pword *w = &lx->pw.v[ph->word_begin];
+        /* the hashes of the other words before any word is compared */
+        bool ok = true;
+        for (size_t j = 1; j < ph->n_words && ok; j++)
+          ok = tok[i + j].type == VB_TOK_WORD && ((uint32_t)an->khash[i + j] == w[j].key_hash ||
+                                                  (uint32_t)an->shash[i + j] == w[j].stem_hash);
+        if (!ok || w[0].key_len != fl || memcmp(pt + w[0].key_off, fw, fl) != 0) continue;
+        for (size_t j = 1; j < ph->n_words && ok; j++) ok = word_eq(an, i + j, lx, &w[j]);
+        if (ok) {
+          best = ph;
+          best_pass = pass;
+        }
+      }
     }
   }
   return best;
@@ -232,34 +267,50 @@ static const vb__lexentry *word_lookup(vb_analyzer *an, const vb__lexicon *lx, s
   return e;
 }
 
-/* word_lookup() depends only on the language, the key and whether the word is elongated,
- * that is on the language and the word's form: feedback repeats the same few thousand forms,
- * and each is looked up once, kept with the form (vb__lform). */
-static int word_entry(vb_analyzer *an, const vb__lexicon *lx, size_t i, const vb__lexentry **out,
-                      int *how, float *boost, bool *compound) {
-  vb__lform *lf = vb__lform_of(an, i);
-  if (!lf) return VB_ENOMEM;
-  if (!lf->lex_set) {
-    bool c = false;
-    int h = VB_EXPLAIN_ENTRY;
-    float b = 0;
-    lf->lex = word_lookup(an, lx, i, &h, &b, &c);
-    lf->how = (uint8_t)h;
-    lf->boost = b;
-    lf->compound = c;
-    lf->lex_set = 1;
+static bool is_belief_verb(const vb_analyzer *an, size_t i);
+
+/* What the rules ask of word token i's form alone, kept with the form (vb__lform): its entry
+ * (word_lookup() depends only on the language and the form), whether multi-word entries
+ * begin with its key or stem, whether it is a verb of opinion. Feedback repeats the same few
+ * thousand forms, and each is asked once. NULL when out of memory. */
+static vb__lform *sent_form(vb_analyzer *an, const vb__lexicon *lx, size_t i) {
+  uint32_t fi = an->form_of[i];
+  vb_lang lang = an->res.lang;
+  vb__lform *lf = fi < an->n_lform[lang] ? &an->lform[lang][fi] : vb__lform_of(an, i);
+  if (!lf || lf->lex_set) return lf;
+  bool c = false;
+  int h = VB_EXPLAIN_ENTRY;
+  float b = 0;
+  lf->lex = word_lookup(an, lx, i, &h, &b, &c);
+  lf->how = (uint8_t)h;
+  lf->boost = b;
+  lf->compound = c;
+  const vb_token *t = &an->res.tokens[i];
+  uint32_t head;
+  uint8_t sent = 0;
+  uint64_t next = 0;
+  for (int pass = 0; pass < 2; pass++) {
+    const char *k = pass ? t->stem : t->key;
+    size_t kl = pass ? t->stem_len : t->key_len;
+    if (pass && kl == t->key_len && memcmp(k, t->key, kl) == 0) break;
+    if (!vb__strmap_get_h(&lx->phrase_first, k, kl, pass ? an->shash[i] : an->khash[i], &head))
+      continue;
+    sent |= pass ? SF_HEAD_STEM : SF_HEAD_KEY;
+    for (int32_t p = (int32_t)head; p >= 0; p = lx->phrases[p].next)
+      next |= next_bit(lx->phrases[p].w1_key_hash) | next_bit(lx->phrases[p].w1_stem_hash);
   }
-  *out = lf->lex;
-  *how = lf->how;
-  *boost = lf->boost;
-  *compound = lf->compound;
-  return VB_OK;
+  if (is_belief_verb(an, i)) sent |= SF_BELIEF;
+  lf->sent = sent;
+  lf->next_bits = next;
+  lf->lex_set = 1;
+  return lf;
 }
 
 /* ---- hashtags ---- */
 
-static int explain(vb_analyzer *an, int kind, size_t token, size_t token_end, size_t other,
-                   double value, const vb__lexentry *e, uint16_t file, uint32_t line);
+static inline int explain(vb_analyzer *an, int kind, size_t token, size_t token_end,
+                          size_t other, double value, const vb__lexentry *e, uint16_t file,
+                          uint32_t line);
 
 /* A word of a hashtag (not a token): its entry by key, then by stem, then without an
  * elongation (#woooo). NULL when the word is not in the lexicon at all. */
@@ -483,11 +534,10 @@ static int tag_reading(vb_analyzer *an, const vb__lexicon *lx, size_t i, tag_rea
   return VB_OK;
 }
 
-/* Records one step of the explanation (only when the caller asked for it). */
-static int explain(vb_analyzer *an, int kind, size_t token, size_t token_end, size_t other,
-                   double value, const vb__lexentry *e, uint16_t file, uint32_t line) {
+/* Records one step of the explanation. */
+static int explain_step(vb_analyzer *an, int kind, size_t token, size_t token_end, size_t other,
+                        double value, const vb__lexentry *e, uint16_t file, uint32_t line) {
   vb_result *r = &an->res;
-  if (!r->explaining) return VB_OK;
   if (vb__grow(&r->explain, &r->cap_explain, r->n_explain + 1, sizeof *r->explain))
     return VB_ENOMEM;
   vb_explain *x = &r->explain[r->n_explain++];
@@ -507,6 +557,15 @@ static int explain(vb_analyzer *an, int kind, size_t token, size_t token_end, si
     x->line = (long)line;
   }
   return VB_OK;
+}
+
+/* The same only when the caller asked for the explanation (the test is inline: most runs do
+ * not ask, and the rules call this for every step). */
+static inline int explain(vb_analyzer *an, int kind, size_t token, size_t token_end,
+                          size_t other, double value, const vb__lexentry *e, uint16_t file,
+                          uint32_t line) {
+  if (!an->res.explaining) return VB_OK;
+  return explain_step(an, kind, token, token_end, other, value, e, file, line);
 }
 
 /* Verbs of opinion that carry a negation into the clause after them ("I don't think it was
@@ -621,39 +680,58 @@ int vb__sentiment_run(vb_analyzer *an) {
   vb_token *tok = r->tokens;
   const vb__lexicon *lx = (r->lang > VB_LANG_UND && r->lang < VB_LANG_COUNT) ? &m->lex[r->lang]
                                                                               : NULL;
-  /* weights[i]: modifier strength; kinds in the scratch buffer. */
+  /* kind[i]: what token i modifies with (VB_LEX_*, K_SKIP inside a phrase); mod[i]: its
+   * strength, set wherever kind[i] is a booster or dampener and read nowhere else. */
   if (vb__grow(&an->weights, &an->cap_weights, n + 1, sizeof *an->weights)) return VB_ENOMEM;
   an->scratch.len = 0;
   if (vb__buf_reserve(&an->scratch, n + 1)) return VB_ENOMEM;
   unsigned char *kind = (unsigned char *)an->scratch.data;
   memset(kind, 0, n + 1);
   float *mod = an->weights;
+  /* Most tokens carry no sentiment: pass 1 looks at every token and lists the few that matter
+   * to the rules after it, in text order: the tokens with a valence (hit), the verbs of
+   * opinion (belief) and the contrast words (con). A rule visits the tokens it can change
+   * through these lists in the order the full scan did, so the explanation's steps and every
+   * sum come out in the same order. */
+  if (vb__grow(&an->sent_lists, &an->cap_sent_lists, 3 * n + 1, sizeof *an->sent_lists))
+    return VB_ENOMEM;
+  size_t *hit = an->sent_lists, *belief = hit + n, *con = belief + n;
+  size_t n_hit = 0, n_belief = 0, n_con = 0;
+  unsigned kinds = 0; /* bit k: some token's kind is k (VB_LEX_*) */
   int rc;
 
   /* Pass 1: what each token is. */
   size_t n_words = 0, n_caps = 0;
   for (size_t i = 0; i < n; i++) {
     vb_token *t = &tok[i];
-    mod[i] = 0;
-    if (kind[i] == K_SKIP) continue;
-    if (t->type == VB_TOK_EMOJI || t->type == VB_TOK_EMOTICON) {
-      uint32_t ix;
-      if (vb__strmap_get_h(&m->emoji, t->key, t->key_len, an->khash[i], &ix) &&
-          m->emoji_valence[ix] != 0) {
-        t->valence = m->emoji_valence[ix];
-        if ((rc = explain(an, VB_EXPLAIN_EMOJI, i, i + 1, i, t->valence, NULL, 0, 0))) return rc;
+    if (t->type != VB_TOK_WORD) {
+      if (kind[i] == K_SKIP) continue;
+      if (t->type == VB_TOK_EMOJI || t->type == VB_TOK_EMOTICON) {
+        uint32_t ix;
+        if (vb__strmap_get_h(&m->emoji, t->key, t->key_len, an->khash[i], &ix) &&
+            m->emoji_valence[ix] != 0) {
+          t->valence = m->emoji_valence[ix];
+          hit[n_hit++] = i;
+          if ((rc = explain(an, VB_EXPLAIN_EMOJI, i, i + 1, i, t->valence, NULL, 0, 0))) return rc;
+        }
+      } else if (t->type == VB_TOK_HASHTAG && lx) {
+        if ((rc = hashtag_valence(an, lx, i))) return rc;
+        if (t->valence != 0) hit[n_hit++] = i;
       }
       continue;
     }
-    if (t->type == VB_TOK_HASHTAG && lx) {
-      if ((rc = hashtag_valence(an, lx, i))) return rc;
-      continue;
+    vb__lform *lf = NULL;
+    if (lx) {
+      if (!(lf = sent_form(an, lx, i))) return VB_ENOMEM;
+      /* every word, also inside a phrase (without a lexicon no word carries a valence, and
+       * neg-raising has nothing to negate) */
+      if (lf->sent & SF_BELIEF) belief[n_belief++] = i;
     }
-    if (t->type != VB_TOK_WORD) continue;
+    if (kind[i] == K_SKIP) continue;
     n_words++;
     if (t->flags & VB_TOKF_CAPS) n_caps++;
     if (!lx) continue;
-    const vb__phrase *ph = match_phrase(an, lx, i);
+    const vb__phrase *ph = match_phrase(an, lx, i, lf);
     if (ph) {
       if (ph->kind == VB_LEX_VALENCE) {
         t->valence = ph->valence;
@@ -662,39 +740,46 @@ int vb__sentiment_run(vb_analyzer *an) {
           return rc;
       } else {
         kind[i] = ph->kind;
+        kinds |= 1u << ph->kind;
         mod[i] = ph->value;
+        if (ph->kind == VB_LEX_CONTRAST) con[n_con++] = i;
       }
       for (size_t j = 1; j < ph->n_words; j++) {
         kind[i + j] = K_SKIP;
         if (tok[i + j].flags & VB_TOKF_CAPS) t->flags |= VB_TOKF_CAPS;
       }
+      if (t->valence != 0) hit[n_hit++] = i;
       continue;
     }
-    int how = VB_EXPLAIN_ENTRY;
-    float boost = 0;
-    bool compound = false;
-    const vb__lexentry *e;
-    if ((rc = word_entry(an, lx, i, &e, &how, &boost, &compound))) return rc;
-    if (compound) t->flags |= VB_TOKF_COMPOUND;
+    if (lf->compound) t->flags |= VB_TOKF_COMPOUND;
+    const vb__lexentry *e = lf->lex;
     if (!e) continue;
     if (e->has_valence) {
+      float boost = lf->boost;
       t->valence = e->valence + sign(e->valence) * boost;
-      if ((rc = explain(an, how, i, i + 1, i, e->valence, e, 0, 0))) return rc;
+      if ((rc = explain(an, lf->how, i, i + 1, i, e->valence, e, 0, 0))) return rc;
       if (boost != 0 &&
           (rc = explain(an, VB_EXPLAIN_PREFIX, i, i + 1, i, sign(e->valence) * boost, NULL, 0, 0)))
         return rc;
+      if (t->valence != 0) hit[n_hit++] = i;
     }
     if (e->kind != VB_LEX_VALENCE) {
       kind[i] = e->kind;
+      kinds |= 1u << e->kind;
       mod[i] = e->value;
+      if (e->kind == VB_LEX_CONTRAST) con[n_con++] = i;
     }
   }
   bool caps_emphasis = n_caps > 0 && n_caps < n_words;
+  /* the rules of boosters and of negators have nothing to do in a text without one */
+  bool any_boost = kinds & (1u << VB_LEX_BOOSTER | 1u << VB_LEX_DAMPENER);
+  bool any_negator = kinds & (1u << VB_LEX_NEGATOR | 1u << VB_LEX_NEGPREFIX);
 
   /* A word that is both an intensifier and a sentiment word ("damn", "fucking", "sjukt")
    * only intensifies when a sentiment word follows it ("damn good"); alone it keeps its own
    * valence ("damn it"). */
-  for (size_t i = 0; i < n; i++) {
+  for (size_t h = 0; h < n_hit; h++) {
+    size_t i = hit[h];
     if ((kind[i] != VB_LEX_BOOSTER && kind[i] != VB_LEX_DAMPENER) || tok[i].valence == 0) continue;
     for (size_t j = i + 1; j < n && j <= i + 2; j++) {
       if (tok[j].type != VB_TOK_WORD || tok[j].clause != tok[i].clause) break;
@@ -714,17 +799,10 @@ int vb__sentiment_run(vb_analyzer *an) {
     }
   }
 
-  /* For neg-raising: the nearest verb of opinion before each token in its sentence. */
-  if (vb__grow(&an->belief_before, &an->cap_belief, n, sizeof *an->belief_before))
-    return VB_ENOMEM;
-  for (size_t i = 0, last = SIZE_MAX; i < n; i++) {
-    if (i > 0 && tok[i].sentence != tok[i - 1].sentence) last = SIZE_MAX;
-    an->belief_before[i] = last;
-    if (tok[i].type == VB_TOK_WORD && is_belief_verb(an, i)) last = i;
-  }
-
   /* Pass 2: the rules, token by token, within the token's clause. */
-  for (size_t i = 0; i < n; i++) {
+  size_t b_next = 0; /* belief[b_next] is the first verb of opinion at or after token i */
+  for (size_t h = 0; h < n_hit; h++) {
+    size_t i = hit[h];
     vb_token *t = &tok[i];
     float v = t->valence;
     if (v == 0 || kind[i] == K_SKIP) continue;
@@ -732,7 +810,7 @@ int vb__sentiment_run(vb_analyzer *an) {
     /* boosters and dampeners up to three words back; in Hebrew also the word right after
      * (טעים מאוד, גרוע נורא: Hebrew puts the intensifier after the adjective) */
     size_t dist = 0;
-    for (size_t j = i; j-- > 0 && dist < 3;) {
+    for (size_t j = i; any_boost && j-- > 0 && dist < 3;) {
       if (tok[j].clause != clause) break;
       if (tok[j].type != VB_TOK_WORD || kind[j] == K_SKIP) continue; /* "a bit" is one word */
       dist++;
@@ -744,7 +822,7 @@ int vb__sentiment_run(vb_analyzer *an) {
         if ((rc = explain(an, VB_EXPLAIN_BOOSTER, i, i + 1, j, add, NULL, 0, 0))) return rc;
       }
     }
-    if (r->lang == VB_LANG_HE && i + 1 < n && tok[i + 1].clause == clause &&
+    if (any_boost && r->lang == VB_LANG_HE && i + 1 < n && tok[i + 1].clause == clause &&
         (kind[i + 1] == VB_LEX_BOOSTER || kind[i + 1] == VB_LEX_DAMPENER)) {
       float add = sign(v) * mod[i + 1] * (fabsf(v) < 1 ? fabsf(v) : 1.0f);
       v += add;
@@ -766,7 +844,7 @@ int vb__sentiment_run(vb_analyzer *an) {
     dist = 0;
     /* only words are negated ("no cheque :(" does not make the emoticon positive), and an
      * emoji or emoticon ends the scope */
-    for (size_t j = i; t->type == VB_TOK_WORD && j-- > 0 && dist < 3;) {
+    for (size_t j = i; any_negator && t->type == VB_TOK_WORD && j-- > 0 && dist < 3;) {
       if (tok[j].clause != clause) break;
       if (tok[j].type == VB_TOK_EMOJI || tok[j].type == VB_TOK_EMOTICON) break;
       if (tok[j].type != VB_TOK_WORD) continue;
@@ -785,7 +863,8 @@ int vb__sentiment_run(vb_analyzer *an) {
       const vb__lexentry *ne = lx ? vb__lexicon_get_h(lx, t->key, t->key_len, an->khash[i]) : NULL;
       if (ne && (ne->kind == VB_LEX_NEGATOR || ne->kind == VB_LEX_NEGPREFIX)) flips = 0;
     }
-    if (flips == 0 && t->type == VB_TOK_WORD && (r->lang == VB_LANG_SV || r->lang == VB_LANG_DA)) {
+    if (any_negator && flips == 0 && t->type == VB_TOK_WORD &&
+        (r->lang == VB_LANG_SV || r->lang == VB_LANG_DA)) {
       for (size_t j = i + 1; j < n && j <= i + 2; j++) {
         if (tok[j].clause != clause || tok[j].type != VB_TOK_WORD) break;
         if (kind[j] == VB_LEX_NEGATOR) {
@@ -803,11 +882,15 @@ int vb__sentiment_run(vb_analyzer *an) {
         if (tok[j].valence != 0) break;
       }
     }
-    if (flips == 0 && t->type == VB_TOK_WORD) {
+    if (any_negator && flips == 0 && t->type == VB_TOK_WORD) {
       /* neg-raising: a negated verb of opinion earlier in the sentence ("don't think",
        * "tycker inte", "synes ikke", "לא חושב") negates what the clause after it says */
       size_t sb = r->sentences[t->sentence].tok_begin;
-      for (size_t j = an->belief_before[i]; j != SIZE_MAX;) { /* the nearest one, once */
+      while (b_next < n_belief && belief[b_next] < i) b_next++;
+      size_t nearest = b_next > 0 && tok[belief[b_next - 1]].sentence == t->sentence
+                           ? belief[b_next - 1]
+                           : SIZE_MAX; /* the nearest one before i in its sentence */
+      for (size_t j = nearest; j != SIZE_MAX;) { /* once */
         size_t neg = SIZE_MAX;
         if (j > sb && (kind[j - 1] == VB_LEX_NEGATOR || kind[j - 1] == VB_LEX_NEGPREFIX)) neg = j - 1;
         else if (j + 1 < i && kind[j + 1] == VB_LEX_NEGATOR) neg = j + 1;
@@ -834,77 +917,91 @@ int vb__sentiment_run(vb_analyzer *an) {
 
   /* Contrast: within a sentence, words before the last contrast word weigh half, words
    * after it one and a half. */
-  for (size_t s = 0; s < r->n_sentences; s++) {
-    vb_span *sp = &r->sentences[s];
-    size_t c = SIZE_MAX;
-    for (size_t i = sp->tok_begin; i < sp->tok_end; i++)
-      if (kind[i] == VB_LEX_CONTRAST) c = i;
-    if (c == SIZE_MAX) continue;
-    for (size_t i = sp->tok_begin; i < sp->tok_end; i++) {
-      if (i == c || tok[i].valence == 0) continue;
-      float mult = i < c ? 0.5f : 1.5f;
-      tok[i].valence *= mult;
-      if ((rc = explain(an, VB_EXPLAIN_CONTRAST, i, i + 1, c, mult, NULL, 0, 0))) return rc;
-    }
+  for (size_t h = 0, k = 0; n_con > 0 && h < n_hit; h++) {
+    size_t i = hit[h];
+    if (tok[i].valence == 0) continue;
+    uint32_t s = tok[i].sentence;
+    while (k < n_con && tok[con[k]].sentence < s) k++;
+    size_t c = SIZE_MAX; /* the last contrast word of the sentence */
+    for (size_t q = k; q < n_con && tok[con[q]].sentence == s; q++) c = con[q];
+    if (c == SIZE_MAX || i == c) continue;
+    float mult = i < c ? 0.5f : 1.5f;
+    tok[i].valence *= mult;
+    if ((rc = explain(an, VB_EXPLAIN_CONTRAST, i, i + 1, c, mult, NULL, 0, 0))) return rc;
   }
 
   /* A question asserts nothing: the positive words it holds are not the writer's opinion
    * ("Any good films on?", "Can you help me?", "Where is the great service you promised?").
    * Its negative words stay: a question that holds them complains ("Why is it always late?"),
-   * and a negated positive word is negative by now ("Why doesn't it work?"). */
-  bool any_q = memchr(r->text, '?', r->len) != NULL; /* most texts ask nothing */
-  for (size_t s = 0; any_q && s < r->n_sentences; s++) {
-    vb_span *sp = &r->sentences[s];
-    if (!asks(r, sp)) continue;
-    for (size_t i = sp->tok_begin; i < sp->tok_end; i++) {
-      if (tok[i].valence <= 0 || tok[i].type != VB_TOK_WORD) continue;
-      tok[i].valence = 0;
-      if ((rc = explain(an, VB_EXPLAIN_QUESTION, i, i + 1, i, 0.0, NULL, 0, 0))) return rc;
+   * and a negated positive word is negative by now ("Why doesn't it work?"). Both kinds of
+   * question end in a '?', and most texts ask nothing. */
+  bool any_q = memchr(r->text, '?', r->len) != NULL;
+  uint32_t s_seen = UINT32_MAX;
+  bool s_asks = false;
+  for (size_t h = 0; any_q && h < n_hit; h++) {
+    size_t i = hit[h];
+    if (tok[i].valence <= 0 || tok[i].type != VB_TOK_WORD) continue;
+    if (tok[i].sentence != s_seen) {
+      s_seen = tok[i].sentence;
+      s_asks = asks(r, &r->sentences[s_seen]);
     }
+    if (!s_asks) continue;
+    tok[i].valence = 0;
+    if ((rc = explain(an, VB_EXPLAIN_QUESTION, i, i + 1, i, 0.0, NULL, 0, 0))) return rc;
   }
-  for (size_t s = 0; s < r->n_sentences; s++) {
-    vb_span *sp = &r->sentences[s];
-    if (!choice_question(r, sp)) continue;
-    for (size_t i = sp->tok_begin; i < sp->tok_end; i++) {
-      if (tok[i].valence == 0) continue;
-      tok[i].valence = 0;
-      if ((rc = explain(an, VB_EXPLAIN_QUESTION, i, i + 1, i, 0.0, NULL, 0, 0))) return rc;
+  s_seen = UINT32_MAX;
+  for (size_t h = 0; any_q && h < n_hit; h++) {
+    size_t i = hit[h];
+    if (tok[i].valence == 0) continue;
+    if (tok[i].sentence != s_seen) {
+      s_seen = tok[i].sentence;
+      s_asks = choice_question(r, &r->sentences[s_seen]);
     }
+    if (!s_asks) continue;
+    tok[i].valence = 0;
+    if ((rc = explain(an, VB_EXPLAIN_QUESTION, i, i + 1, i, 0.0, NULL, 0, 0))) return rc;
   }
 
-  /* Scores: clauses, sentences (with ! and ?), document. */
-  double pos = 0, neg = 0, neu = 0;
-  for (size_t i = 0; i < n; i++) {
-    float v = tok[i].valence;
+  /* Scores: clauses, sentences (with ! and ?), document. A token without valence adds
+   * nothing to a sum (a sum that starts at +0 never becomes -0), so the sums run over the
+   * tokens with one, in the text's order. */
+  double pos = 0, neg = 0;
+  size_t n_valued = 0; /* words (not inside a phrase) with a valence */
+  for (size_t h = 0; h < n_hit; h++) {
+    const vb_token *t = &tok[hit[h]];
+    float v = t->valence;
     if (v > 0) pos += v + 1;
     else if (v < 0) neg += -v + 1;
-    else if (tok[i].type == VB_TOK_WORD && kind[i] != K_SKIP) neu += 1;
+    if (v != 0 && t->type == VB_TOK_WORD) n_valued++;
   }
+  double neu = (double)(n_words - n_valued); /* each neutral word counts one */
   bool any_pos = false, any_neg = false;
-  for (size_t c = 0; c < r->n_clauses; c++) {
+  for (size_t c = 0, h = 0; c < r->n_clauses; c++) {
     vb_span *sp = &r->clauses[c];
     double sum = 0;
-    for (size_t i = sp->tok_begin; i < sp->tok_end; i++) sum += tok[i].valence;
+    for (; h < n_hit && hit[h] < sp->tok_end; h++)
+      if (hit[h] >= sp->tok_begin) sum += tok[hit[h]].valence;
     sp->sentiment = normalise(sum);
     if (sp->sentiment >= 0.3) any_pos = true;
     if (sp->sentiment <= -0.3) any_neg = true;
   }
+  bool any_mark = any_q || memchr(r->text, '!', r->len) != NULL;
   double total = 0; /* the sentences' sums (with punctuation) */
   size_t bearing = 0;
-  for (size_t s = 0; s < r->n_sentences; s++) {
+  for (size_t s = 0, h = 0; s < r->n_sentences; s++) {
     vb_span *sp = &r->sentences[s];
     double sum = 0;
-    size_t excl = 0, quest = 0;
-    for (size_t i = sp->tok_begin; i < sp->tok_end; i++) {
-      sum += tok[i].valence;
-      if (tok[i].type == VB_TOK_PUNCT) {
+    for (; h < n_hit && hit[h] < sp->tok_end; h++)
+      if (hit[h] >= sp->tok_begin) sum += tok[hit[h]].valence;
+    if (sum != 0) {
+      size_t excl = 0, quest = 0;
+      for (size_t i = sp->tok_begin; any_mark && i < sp->tok_end; i++) {
+        if (tok[i].type != VB_TOK_PUNCT) continue;
         for (size_t b = tok[i].start; b < tok[i].end; b++) {
           if (r->text[b] == '!') excl++;
           else if (r->text[b] == '?') quest++;
         }
       }
-    }
-    if (sum != 0) {
       double amp = (double)(excl > 4 ? 4 : excl) * VB_EXCL_INCR;
       if (quest > 1) amp += quest <= 3 ? (double)quest * 0.18 : 0.96;
       if (amp != 0) {

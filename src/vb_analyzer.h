@@ -68,10 +68,13 @@ typedef struct vb__lform {
   uint32_t pre_off, n_pre;     /* prefix terms it matches: in vb_analyzer.tf_list */
   uint32_t cmp_off, n_cmp;     /* one-word terms in its compound parts (sv, da) */
   uint32_t he_off, n_he;       /* term chains after its proclitic prefixes (he) */
-  /* sentiment.c, word_entry(): its lexicon entry and how it was found */
+  /* sentiment.c, sent_form(): its lexicon entry and how it was found, and what else the
+   * rules ask of the form alone (sentiment.c's SF_* bits, the second words of the phrases
+   * that begin with it) */
   const vb__lexentry *lex;
+  uint64_t next_bits;
   float boost;
-  uint8_t how, compound;
+  uint8_t how, compound, sent;
   uint8_t themes_set, lex_set;
 } vb__lform;
 
@@ -110,7 +113,8 @@ struct vb_analyzer {
   unsigned char *lit_seen; /* per literal of the language: found in the text */
   size_t cap_lit_seen;
   uint64_t *khash, *shash; /* per token: vb__hash() of its key and of its stem */
-  size_t *belief_before;   /* per token: the nearest verb of opinion before it (sentiment.c) */
+  size_t *sent_lists;      /* sentiment.c: the tokens that carry sentiment, the verbs of
+                              opinion and the contrast words of the text (3 x n_tokens) */
   vb__strmap belief;       /* sentiment.c: the verbs of opinion */
   vb__tagslot *tcache[VB_LANG_COUNT];  /* sentiment.c: hashtag_valence() */
   vb__match *excl;         /* themes.c: the exclusion matches, sorted */
@@ -118,7 +122,7 @@ struct vb_analyzer {
   struct vb__mkey { size_t start, end, idx; uint32_t theme; } *order; /* themes.c: the
                               matches sorted by theme and span, to find duplicates */
   size_t cap_order;
-  size_t cap_belief;
+  size_t cap_sent_lists;
   size_t cap_hash;
   vb_result res;
 };

@@ -48,6 +48,7 @@ typedef struct vb__phrase {
   uint8_t kind; /* VB_LEX_* */
   int32_t next; /* next phrase with the same first word, or -1 */
   uint32_t w1_key_hash, w1_stem_hash; /* the second word's, as in its vb__pword */
+  uint32_t w2_key_hash, w2_stem_hash; /* the third word's (0 for a phrase of two words) */
 } vb__phrase;
 
 typedef struct vb__pword {
@@ -78,6 +79,17 @@ typedef struct vb__lexicon {
   /* A bit per (first word, second word) pair of hashes that some phrase starts with: most
    * tokens start no phrase, and this answers that without a lookup (VB_PAIR_BITS). */
   uint64_t *pair_bits;
+  /* The phrases by their first two words (vb__lexicon_pairs()): open addressing over
+   * n_pair_slots (a power of two, or 0) from (first word's key hash, second word's key or stem
+   * hash) to the first of a list of entries p << 1 | w (phrase p, under its second word's key
+   * hash when w = 0, its stem hash when w = 1), linked through pair_next. */
+  struct vb__pairslot {
+    uint64_t pair;  /* first << 32 | second */
+    uint32_t head1; /* the list's first entry + 1; 0: an empty slot */
+  } *pair_slots;
+  size_t n_pair_slots, n_pairs;
+  int32_t *pair_next;
+  size_t cap_pair_next;
   vb__buf stem_keys;     /* the shortest key behind each stem entry */
   uint32_t *stem_counts; /* entries averaged into each stem entry (while loading) */
   size_t cap_stem_counts;
@@ -254,6 +266,23 @@ const vb__lexentry *vb__lexicon_get_h(const vb__lexicon *lx, const char *key, si
 const vb__lexentry *vb__lexicon_get_stem_h(const vb__lexicon *lx, const char *stem, size_t len,
                                            uint64_t h, const char *key, size_t key_len);
 
+/* The slot of a pair of word hashes in vb__lexicon.pair_slots (before probing). */
+static inline size_t vb__pair_slot(uint64_t pair, size_t n_slots) {
+  return (size_t)((pair * 0x9E3779B97F4A7C15ULL) >> 32) & (n_slots - 1);
+}
+/* The first entry of the list of phrases whose first word's key hashes to `first` and whose
+ * second word's key or stem hashes to `second` (low halves of vb__hash()), or -1; the next
+ * is pair_next[entry], the phrase entry >> 1. A phrase whose second word's key and stem have
+ * the same hash is listed once. Hashes only: the words must still be compared. */
+static inline int32_t vb__lexicon_pairs(const vb__lexicon *lx, uint32_t first, uint32_t second) {
+  uint64_t pair = (uint64_t)first << 32 | second;
+  if (!lx->n_pair_slots) return -1;
+  for (size_t s = vb__pair_slot(pair, lx->n_pair_slots);; s = (s + 1) & (lx->n_pair_slots - 1)) {
+    const struct vb__pairslot *ps = &lx->pair_slots[s];
+    if (!ps->head1) return -1;
+    if (ps->pair == pair) return (int32_t)ps->head1 - 1;
+  }
+}
 /* Lexicon file formats users can import (lexicons/README.md). */
 enum { VB_LEXFMT_AUTO = 0, VB_LEXFMT_TSV, VB_LEXFMT_VADER, VB_LEXFMT_AFINN, VB_LEXFMT_SENTIDA };
 int vb__lexicon_detect_format(const char *data, size_t len);
