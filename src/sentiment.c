@@ -274,9 +274,7 @@ static bool is_belief_verb(const vb_analyzer *an, size_t i);
  * begin with its key or stem, whether it is a verb of opinion. Feedback repeats the same few
  * thousand forms, and each is asked once. NULL when out of memory. */
 static vb__lform *sent_form(vb_analyzer *an, const vb__lexicon *lx, size_t i) {
-  uint32_t fi = an->form_of[i];
-  vb_lang lang = an->res.lang;
-  vb__lform *lf = fi < an->n_lform[lang] ? &an->lform[lang][fi] : vb__lform_of(an, i);
+  vb__lform *lf = vb__lform_of(an, i); /* inline for a form seen before */
   if (!lf || lf->lex_set) return lf;
   bool c = false;
   int h = VB_EXPLAIN_ENTRY;

@@ -194,7 +194,7 @@ int vb__terms_index(vb__cblang *cb) {
       uint64_t key = items[q].key;
       size_t j = (size_t)((key * 0x9E3779B97F4A7C15ULL) >> 32) & (slots - 1);
       while (cb->chain_pairs[j].n) j = (j + 1) & (slots - 1);
-      cb->chain_pairs[j] = (struct vb__pairslot){key, (uint32_t)(n_list - (r - q)), (uint32_t)(r - q)};
+      cb->chain_pairs[j] = (struct vb__chainslot){key, (uint32_t)(n_list - (r - q)), (uint32_t)(r - q)};
       q = r;
     }
     cb->n_chain_pairs = slots;

@@ -180,7 +180,7 @@ typedef struct vb__cblang {
    * the next word has one of those (chain_pairs); every list in chain order */
   struct vb__chain { uint32_t one_off, n_one, any_off, n_any, n_pairs; } *chains;
   uint32_t *chain_list;
-  struct vb__pairslot { uint64_t key; uint32_t off, n; } *chain_pairs; /* head << 32 | hash */
+  struct vb__chainslot { uint64_t key; uint32_t off, n; } *chain_pairs; /* head << 32 | hash */
   size_t n_chain_pairs; /* slots: a power of two, or 0 */
   uint32_t *prefix_terms;  /* terms whose first word is a prefix pattern */
   size_t n_prefix, cap_prefix;
