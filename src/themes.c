@@ -78,7 +78,9 @@ static const uint32_t *chain_pair(const vb__cblang *cb, int32_t head, uint32_t h
  * *matched the number found. A common first word heads many terms ("not", "customer"): only
  * those whose second word is the next token's (by hash: chain_pair) are tried, with the
  * chain's one-word terms and two-word prefix terms, all in chain order (the order of the
- * matches, and so of the output, is that of the chain). */
+ * matches, and so of the output, is that of the chain). Each pair's list already holds the
+ * latter (vb__terms_index), so there is one list to walk, or two to merge when the next word's
+ * key and stem both have one. */
 static int terms_from(vb_analyzer *an, const vb__cblang *cb, size_t i, int32_t head,
                       int *matched) {
   const vb_token *tok = an->res.tokens;
@@ -86,36 +88,21 @@ static int terms_from(vb_analyzer *an, const vb__cblang *cb, size_t i, int32_t h
   if (head < 0) return VB_OK;
   const struct vb__chain *c = &cb->chains[head];
   size_t j1 = next_word(tok, n, i + 1);
-  /* the candidates: four lists in chain order (descending term index), merged */
-  const uint32_t *list[4] = {cb->chain_list + c->one_off, NULL, NULL, NULL};
-  size_t len[4] = {c->n_one, 0, 0, 0}, pos[4] = {0, 0, 0, 0};
-  if (j1 < n) {
-    list[1] = cb->chain_list + c->any_off;
-    len[1] = c->n_any;
-    if (c->n_pairs) {
-      uint32_t kh1 = (uint32_t)an->khash[j1], sh1 = (uint32_t)an->shash[j1];
-      list[2] = chain_pair(cb, head, kh1, &len[2]);
-      if (sh1 != kh1) list[3] = chain_pair(cb, head, sh1, &len[3]);
-    }
-  }
-  if (len[1] + len[2] + len[3] == 0) { /* one-word terms only (most chains): each matches */
-    for (size_t q = 0; q < len[0]; q++) {
-      const vb__term *term = &cb->terms[list[0][q]];
-      int rc = add_match(an, term->theme, i, i + 1, term->exclude);
-      if (rc) return rc;
-    }
-    *matched += (int)len[0];
-    return VB_OK;
+  const uint32_t *a = cb->chain_list + c->base_off, *b = NULL;
+  size_t na = c->n_base, nb = 0;
+  if (j1 < n && c->n_pairs) {
+    uint32_t kh1 = (uint32_t)an->khash[j1], sh1 = (uint32_t)an->shash[j1];
+    size_t n1 = 0, n2 = 0;
+    const uint32_t *p1 = chain_pair(cb, head, kh1, &n1);
+    const uint32_t *p2 = sh1 != kh1 ? chain_pair(cb, head, sh1, &n2) : NULL;
+    if (p1) a = p1, na = n1;
+    if (p2 && p1) b = p2, nb = n2;
+    else if (p2) a = p2, na = n2;
   }
   uint32_t last = UINT32_MAX;
-  for (;;) {
-    int q = -1;
-    uint32_t k = 0;
-    for (int r = 0; r < 4; r++)
-      if (pos[r] < len[r] && (q < 0 || list[r][pos[r]] > k)) q = r, k = list[r][pos[r]];
-    if (q < 0) break;
-    pos[q]++;
-    if (k == last) continue; /* in two lists */
+  for (size_t x = 0, y = 0; x < na || y < nb;) {
+    uint32_t k = y >= nb || (x < na && a[x] > b[y]) ? a[x++] : b[y++]; /* descending */
+    if (k == last) continue; /* in both lists */
     last = k;
     const vb__term *term = &cb->terms[k];
     size_t j = i + 1; /* past the first word */
@@ -158,16 +145,12 @@ int vb__terms_index(vb__cblang *cb) {
   for (size_t e = 0; e < nh && rc == VB_OK; e++) {
     uint32_t head = cb->first_stem.entries[e].value;
     struct vb__chain *c = &cb->chains[head];
-    c->one_off = (uint32_t)n_list;
-    for (int32_t k = (int32_t)head; k >= 0; k = cb->terms[k].next)
-      if (cb->terms[k].n_words == 1) cb->chain_list[n_list++] = (uint32_t)k;
-    c->n_one = (uint32_t)n_list - c->one_off;
-    c->any_off = (uint32_t)n_list;
+    c->base_off = (uint32_t)n_list;
     for (int32_t k = (int32_t)head; k >= 0; k = cb->terms[k].next) {
       const vb__term *t = &cb->terms[k];
-      if (t->n_words == 2 && t->prefix) {
+      if (t->n_words == 1 || (t->n_words == 2 && t->prefix)) { /* tried at every token */
         cb->chain_list[n_list++] = (uint32_t)k;
-      } else if (t->n_words > 1) {
+      } else {
         uint64_t hk = (uint64_t)head << 32;
         items[n_items++] = (struct pair_item){hk | t->w1_key_hash, (uint32_t)k};
         if (t->w1_stem_hash != t->w1_key_hash)
@@ -175,26 +158,37 @@ int vb__terms_index(vb__cblang *cb) {
         c->n_pairs++;
       }
     }
-    c->n_any = (uint32_t)n_list - c->any_off;
+    c->n_base = (uint32_t)n_list - c->base_off;
   }
   if (rc == VB_OK && n_items) {
-    /* the pair lists after the chains' own lists, one per distinct (head, hash) */
+    /* one list per distinct (head, hash): its terms merged with the chain's base list, in
+     * chain order (both descending) */
     qsort(items, n_items, sizeof *items, cmp_pair_item);
-    size_t n_keys = 0;
-    for (size_t q = 0; q < n_items; q++) n_keys += q == 0 || items[q].key != items[q - 1].key;
+    size_t n_keys = 0, room = n_list + n_items;
+    for (size_t q = 0; q < n_items; q++)
+      if (q == 0 || items[q].key != items[q - 1].key) {
+        n_keys++;
+        room += cb->chains[items[q].key >> 32].n_base;
+      }
     size_t slots = 16;
     while (slots < 2 * n_keys) slots *= 2;
-    uint32_t *list = vb__realloc(cb->chain_list, (n_list + n_items) * sizeof *list);
+    uint32_t *list = vb__realloc(cb->chain_list, room * sizeof *list);
     cb->chain_pairs = vb__calloc(slots, sizeof *cb->chain_pairs);
     if (list) cb->chain_list = list;
     if (!list || !cb->chain_pairs) rc = VB_ENOMEM;
     for (size_t q = 0; q < n_items && rc == VB_OK;) {
-      size_t r = q;
-      while (r < n_items && items[r].key == items[q].key) cb->chain_list[n_list++] = items[r++].term;
       uint64_t key = items[q].key;
+      const struct vb__chain *c = &cb->chains[key >> 32];
+      size_t r = q, x = c->base_off, xe = c->base_off + c->n_base, start = n_list;
+      while (r < n_items && items[r].key == key) r++;
+      for (size_t y = q; x < xe || y < r;)
+        cb->chain_list[n_list++] =
+            y >= r || (x < xe && cb->chain_list[x] > items[y].term) ? cb->chain_list[x++]
+                                                                    : items[y++].term;
       size_t j = (size_t)((key * 0x9E3779B97F4A7C15ULL) >> 32) & (slots - 1);
       while (cb->chain_pairs[j].n) j = (j + 1) & (slots - 1);
-      cb->chain_pairs[j] = (struct vb__chainslot){key, (uint32_t)(n_list - (r - q)), (uint32_t)(r - q)};
+      cb->chain_pairs[j] =
+          (struct vb__chainslot){key, (uint32_t)start, (uint32_t)(n_list - start)};
       q = r;
     }
     cb->n_chain_pairs = slots;

@@ -175,10 +175,10 @@ typedef struct vb__cblang {
   uint64_t *first_bits;    /* a bit per key of first_stem (low hash half, VB_FIRST_BITS): most
                               tokens and compound parts are no term's first word */
   /* themes.c, vb__terms_index(): each chain of first_stem (by its head term) split for the
-   * walk at a token: its one-word terms and its two-word terms ending in a prefix, tried at
-   * every token, and its other terms under the hashes of their second word, tried only when
-   * the next word has one of those (chain_pairs); every list in chain order */
-  struct vb__chain { uint32_t one_off, n_one, any_off, n_any, n_pairs; } *chains;
+   * walk at a token: its base list, the one-word terms and the two-word terms ending in a
+   * prefix, tried at every token, and per hash of a second word (chain_pairs) the list of the
+   * terms with that second word merged with the base list; every list in chain order */
+  struct vb__chain { uint32_t base_off, n_base, n_pairs; } *chains;
   uint32_t *chain_list;
   struct vb__chainslot { uint64_t key; uint32_t off, n; } *chain_pairs; /* head << 32 | hash */
   size_t n_chain_pairs; /* slots: a power of two, or 0 */
