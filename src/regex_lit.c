@@ -590,28 +590,218 @@ int vb__regex_literals(const char *pattern, vb__buf *out, size_t *n_sets,
   return VB_OK;
 }
 
-/* ---- finding the literals in a text ---- */
+/* ---- the tables by which the literals are found ---- */
 
-/* The literals of list[a..b) that start at f + i (vb__lits_find). */
-static inline void lits_try(const vb__cblang *cb, const unsigned char *f, size_t n, size_t i,
-                            const uint32_t *list, uint32_t a, uint32_t b, unsigned char *seen) {
+bool vb__lit_letter(uint32_t cp) {
+  if (cp < 0x80) return vb__ascii_alpha((int)cp);
+  if (cp >= 0xC0 && cp <= 0xFF) return cp != 0xD7 && cp != 0xF7;
+  /* Ÿ, long s, capital sharp s, Kelvin and Ångström signs: folded to Latin letters */
+  return (cp >= 0x5D0 && cp <= 0x5EA) || cp == 0x178 || cp == 0x17F || cp == 0x1E9E ||
+         cp == 0x212A || cp == 0x212B;
+}
+
+/* Whether a word literal is in the Hebrew table (vb__cblang): four bytes or more from a
+ * Hebrew letter (D7 xx), under its two letters' second bytes. */
+static bool lit_hebrew(const struct vb__lit *l) {
+  return l->word && l->len >= 4 && (unsigned char)l->s[0] == 0xD7;
+}
+
+/* The anchor table's bucket of an anchor byte b0 and the byte b1 after it (kind 0), or of
+ * the byte b0 before it and the anchor b1 (kind 1). */
+static inline size_t b_bucket(unsigned b0, unsigned b1, unsigned kind) {
+  uint32_t x = (uint32_t)(b0 << 9 | b1 << 1 | kind) * 2654435761u;
+  return x >> (32 - 12); /* VB_LIT_B_BUCKETS */
+}
+
+/* The byte after an anchor at s that goes into its bucket: the next one, or the one after
+ * when that is D7 (a Hebrew letter: " ש" is the space and the letter's second byte). */
+static inline unsigned after_byte(const unsigned char *s) { return s[1] == 0xD7 ? s[2] : s[1]; }
+
+/* A literal's fields besides its text: the first four bytes, and its class: a word (every
+ * character a letter, vb__lit_letter()) or the offset of its anchor: its first character
+ * that is no letter. */
+static void lit_classify(struct vb__lit *l) {
+  const unsigned char *s = (const unsigned char *)l->s;
+  unsigned char pre[4] = {0}, mask[4] = {0};
+  for (size_t i = 0; i < 4 && i < l->len; i++) {
+    pre[i] = s[i];
+    mask[i] = 0xFF;
+  }
+  memcpy(&l->pre, pre, 4);
+  memcpy(&l->mask, mask, 4);
+  l->digits = s[0] == VB_LIT_DIGIT;
+  l->word = !l->digits;
+  l->anchor = 0;
+  for (size_t i = 0; i < l->len && l->word;) {
+    size_t n = s[i] >= 0xF0 ? 4 : s[i] >= 0xE0 ? 3 : s[i] >= 0xC0 ? 2 : 1;
+    uint32_t cp = s[i];
+    if (n == 2)
+      cp = (uint32_t)(s[i] & 0x1F) << 6 | (s[i + 1] & 0x3Fu);
+    else if (n == 3)
+      cp = (uint32_t)(s[i] & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 | (s[i + 2] & 0x3Fu);
+    else if (n == 4)
+      cp = 0x10000;
+    if (!vb__lit_letter(cp)) {
+      l->word = false;
+      l->anchor = (uint8_t)i;
+    }
+    i += n;
+  }
+}
+
+/* Which table a literal is in (0 words, 1 Hebrew words, 2 one byte or digits, 3 anchors:
+ * see vb__cblang), and, when fn is not NULL, fn(arg, key) for each key it is listed under. */
+typedef void (*key_fn)(void *arg, size_t key);
+static int lit_keys(const struct vb__lit *l, key_fn fn, void *arg) {
+  const unsigned char *s = (const unsigned char *)l->s, *a = s + l->anchor;
+  int table;
+  if (lit_hebrew(l)) {
+    table = 1;
+    if (fn) fn(arg, vb__lit_he_key(l->s));
+  } else if (l->word) {
+    table = 0;
+    for (unsigned b1 = 0; fn && b1 < 256; b1++) /* a one-letter literal under every b1 */
+      if (l->len == 1 || b1 == s[1]) fn(arg, (size_t)s[0] << 8 | b1);
+  } else if (l->digits || l->len == 1) {
+    table = 2;
+    for (unsigned b = 0; fn && b < 256; b++)
+      if (l->digits ? b >= '0' && b <= '9' : b == s[0]) fn(arg, b);
+  } else {
+    table = 3;
+    if (!fn)
+      ;
+    else if (l->anchor + 1u < l->len)
+      fn(arg, b_bucket(a[0], after_byte(a), 0));
+    else /* the anchor ends the literal, and a byte comes before it */
+      fn(arg, b_bucket(a[-1], a[0], 1));
+  }
+  return table;
+}
+
+/* A table being built: counts per key, then their running sums, then each literal placed
+ * from the end, so that start[key] ends as the start of its list. */
+typedef struct table {
+  uint32_t *start, *list;
+  uint32_t k; /* the literal being placed */
+} table;
+
+static void key_count(void *arg, size_t key) { ((table *)arg)->start[key]++; }
+static void key_place(void *arg, size_t key) {
+  table *t = arg;
+  t->list[--t->start[key]] = t->k;
+}
+
+int vb__lits_index(vb__cblang *cb) {
+  static const size_t n_keys[4] = {65536, 65536, 256, VB_LIT_B_BUCKETS};
+  uint32_t **start[4] = {&cb->lit_start, &cb->lit_he_start, &cb->lit_one_start, &cb->lit_b_start};
+  uint32_t **list[4] = {&cb->lit_list, &cb->lit_he_list, &cb->lit_one_list, &cb->lit_b_list};
+  size_t count[4] = {0};
+  for (size_t k = 0; k < cb->n_lits; k++) {
+    lit_classify(&cb->lits[k]);
+    count[lit_keys(&cb->lits[k], NULL, NULL)]++;
+  }
+  for (int w = 0; w < 4; w++) {
+    if (!count[w]) continue;
+    table t = {vb__calloc(n_keys[w] + 1, sizeof *t.start), NULL, 0};
+    if (!(*start[w] = t.start)) return VB_ENOMEM;
+    for (size_t k = 0; k < cb->n_lits; k++)
+      if (lit_keys(&cb->lits[k], NULL, NULL) == w) lit_keys(&cb->lits[k], key_count, &t);
+    for (size_t h = 1; h <= n_keys[w]; h++) t.start[h] += t.start[h - 1];
+    t.list = vb__malloc(t.start[n_keys[w]] * sizeof *t.list);
+    if (!(*list[w] = t.list)) return VB_ENOMEM;
+    for (size_t k = cb->n_lits; k-- > 0;) {
+      t.k = (uint32_t)k;
+      if (lit_keys(&cb->lits[k], NULL, NULL) == w) lit_keys(&cb->lits[k], key_place, &t);
+    }
+  }
+  /* the lists to look in at each byte */
+  for (size_t k = 0; k < cb->n_lits; k++) {
+    const struct vb__lit *l = &cb->lits[k];
+    const unsigned char a = (unsigned char)l->s[l->anchor];
+    if (l->digits)
+      for (unsigned b = '0'; b <= '9'; b++) cb->lit_b_first[b] |= VB_LIT_ONE;
+    else if (l->word)
+      continue;
+    else if (l->len == 1)
+      cb->lit_b_first[a] |= VB_LIT_ONE;
+    else
+      cb->lit_b_first[a] |= l->anchor + 1u < l->len ? VB_LIT_AFTER : VB_LIT_BEFORE;
+  }
+  return VB_OK;
+}
+
+/* ---- finding the literals in a text ---- */
+/* Whether literal l starts at f + i, the text ending at f + n. */
+static inline bool lit_at(const struct vb__lit *l, const unsigned char *f, size_t n, size_t i) {
+  if (l->len > n - i) return false;
+  if (l->digits) {
+    for (size_t d = 0; d < l->len; d++)
+      if (f[i + d] < '0' || f[i + d] > '9') return false;
+    return true;
+  }
+  uint32_t w;
+  memcpy(&w, f + i, 4);
+  return (w & l->mask) == l->pre && (l->len <= 4 || memcmp(f + i + 4, l->s + 4, l->len - 4) == 0);
+}
+
+/* The literals of list[a..b) that start at f + i and end by f + end. */
+static inline void lits_try(const vb__cblang *cb, const unsigned char *f, size_t end, size_t i,
+                            const uint32_t *list, uint32_t a, uint32_t b, unsigned char *seen,
+                            uint32_t *out, size_t *n_out) {
   for (; a < b; a++) {
     uint32_t k = list[a];
-    if (seen[k]) continue;
-    const struct vb__lit *l = &cb->lits[k];
-    if (l->len > n - i) continue;
-    if (l->digits) {
-      size_t d = 1;
-      while (d < l->len && f[i + d] >= '0' && f[i + d] <= '9')
-        d++;
-      if (d < l->len) continue;
-    } else {
-      uint32_t w;
-      memcpy(&w, f + i, 4);
-      if ((w & l->mask) != l->pre || (l->len > 4 && memcmp(f + i + 4, l->s + 4, l->len - 4) != 0))
-        continue;
-    }
+    if (seen[k] || !lit_at(&cb->lits[k], f, end, i)) continue;
     seen[k] = 1;
+    if (out) out[(*n_out)++] = k;
+  }
+}
+
+void vb__lits_words(const vb__cblang *cb, const unsigned char *f, size_t from, size_t to,
+                    size_t end, unsigned char *seen, uint32_t *list, size_t *n_list) {
+  const uint32_t *start = cb->lit_start;
+  /* at each position, the literals that may start with its two bytes */
+  for (size_t i = from; i < to; i++) {
+    size_t h = (size_t)f[i] << 8 | f[i + 1];
+    if (start && start[h] < start[h + 1])
+      lits_try(cb, f, end, i, cb->lit_list, start[h], start[h + 1], seen, list, n_list);
+    if (f[i] == 0xD7 && cb->lit_he_start) { /* a Hebrew letter: its table too */
+      size_t g = vb__lit_he_key((const char *)f + i);
+      if (cb->lit_he_start[g] < cb->lit_he_start[g + 1])
+        lits_try(cb, f, end, i, cb->lit_he_list, cb->lit_he_start[g], cb->lit_he_start[g + 1],
+                 seen, list, n_list);
+    }
+  }
+}
+
+/* The literals of list[a..b) whose anchor is at f + q (vb__lits_anchored). */
+static inline void anchored_try(const vb__cblang *cb, const unsigned char *f, size_t n, size_t q,
+                                const uint32_t *list, uint32_t a, uint32_t b,
+                                unsigned char *seen) {
+  for (; a < b; a++) {
+    uint32_t k = list[a];
+    const struct vb__lit *l = &cb->lits[k];
+    if (!seen[k] && q >= l->anchor && lit_at(l, f, n, q - l->anchor)) seen[k] = 1;
+  }
+}
+
+void vb__lits_anchored(const vb__cblang *cb, const unsigned char *f, size_t n,
+                       unsigned char *seen) {
+  /* only at the bytes that are some literal's anchor (never a letter): the literals listed
+   * under the keys there, each compared from its own start, `anchor` bytes before */
+  const uint32_t *one = cb->lit_one_start, *b = cb->lit_b_start;
+  for (size_t q = 0; q < n; q++) {
+    unsigned look = cb->lit_b_first[f[q]];
+    if (!look) continue;
+    if (look & VB_LIT_ONE)
+      anchored_try(cb, f, n, q, cb->lit_one_list, one[f[q]], one[f[q] + 1], seen);
+    if (look & VB_LIT_AFTER) {
+      size_t h = b_bucket(f[q], after_byte(f + q), 0);
+      anchored_try(cb, f, n, q, cb->lit_b_list, b[h], b[h + 1], seen);
+    }
+    if ((look & VB_LIT_BEFORE) && q > 0) {
+      size_t h = b_bucket(f[q - 1], f[q], 1);
+      anchored_try(cb, f, n, q, cb->lit_b_list, b[h], b[h + 1], seen);
+    }
   }
 }
 
@@ -619,25 +809,14 @@ int vb__lits_find(const vb__cblang *cb, const char *text, size_t len, vb__buf *f
                   unsigned char *seen) {
   if (!cb->n_lits) return VB_OK;
   memset(seen, 0, cb->n_lits);
-  /* the fold never lengthens; eight NUL bytes after it: the pair at the last byte, and the
-   * four-byte prefix loads */
+  /* the fold never lengthens; eight NUL bytes after it: the pair at the last byte, the
+   * anchor key and the four-byte prefix loads */
   folded->len = 0;
   if (vb__buf_reserve(folded, len + 8)) return VB_ENOMEM;
   unsigned char *f = (unsigned char *)folded->data;
   size_t n = vb__lit_fold(text, len, folded->data);
   memset(f + n, 0, 8);
-  const uint32_t *start = cb->lit_start, *list = cb->lit_list;
-  /* at each position, the literals that may start with its two bytes (a one-byte literal
-   * under every second byte, "n digits" under every digit) */
-  for (size_t i = 0; i < n; i++) {
-    size_t h = (size_t)f[i] << 8 | f[i + 1];
-    if (start[h] < start[h + 1]) lits_try(cb, f, n, i, list, start[h], start[h + 1], seen);
-    if (f[i] == 0xD7 && cb->lit_he_start) { /* a Hebrew letter: its table too */
-      size_t g = vb__lit_he_key((const char *)f + i);
-      if (cb->lit_he_start[g] < cb->lit_he_start[g + 1])
-        lits_try(cb, f, n, i, cb->lit_he_list, cb->lit_he_start[g], cb->lit_he_start[g + 1], seen);
-    }
-  }
+  vb__lits_words(cb, f, 0, n, n, seen, NULL, NULL);
+  vb__lits_anchored(cb, f, n, seen);
   return VB_OK;
 }
-

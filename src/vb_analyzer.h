@@ -68,11 +68,13 @@ typedef struct vb__lform {
   uint32_t pre_off, n_pre;     /* prefix terms it matches: in vb_analyzer.tf_list */
   uint32_t cmp_off, n_cmp;     /* one-word terms in its compound parts (sv, da) */
   uint32_t he_off, n_he;       /* term chains after its proclitic prefixes (he) */
+  /* patterns.c, form_literals(): the codebook patterns' word literals in it, in tf_list */
+  uint32_t lit_off, n_lit;
   /* sentiment.c, word_entry(): its lexicon entry and how it was found */
   const vb__lexentry *lex;
   float boost;
   uint8_t how, compound;
-  uint8_t themes_set, lex_set;
+  uint8_t themes_set, lex_set, lits_set;
 } vb__lform;
 
 struct vb_analyzer {
@@ -86,7 +88,7 @@ struct vb_analyzer {
   size_t cap_form_of;
   vb__lform *lform[VB_LANG_COUNT]; /* per form (vb__lform_of()) */
   size_t n_lform[VB_LANG_COUNT], cap_lform[VB_LANG_COUNT];
-  uint32_t *tf_list;                /* term indexes of the vb__lform lists */
+  uint32_t *tf_list;                /* term (and literal) indexes of the vb__lform lists */
   size_t n_tf_list, cap_tf_list;
   vb__toks toks;
   vb__norm norm;

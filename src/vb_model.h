@@ -152,6 +152,24 @@ size_t vb__lit_fold(const char *s, size_t n, char *out);
  * cb->lits[k]; `folded` is scratch. */
 int vb__lits_find(const struct vb__cblang *cb, const char *text, size_t len, vb__buf *folded,
                   unsigned char *seen);
+/* The tables by which a language's literals (vb__cblang.lits: the text, its length) are
+ * found (see vb__cblang). */
+int vb__lits_index(struct vb__cblang *cb);
+#define VB_LIT_B_BUCKETS 4096
+#define VB_LIT_ONE 1
+#define VB_LIT_AFTER 2
+#define VB_LIT_BEFORE 4
+/* Whether a character folds (vb__lit_fold) to a letter a word literal may hold (vb__lit.word):
+ * an ASCII or Latin-1 letter or a Hebrew letter. */
+bool vb__lit_letter(uint32_t cp);
+/* The word literals (vb__lit.word) that start at f[from..to) of a folded text and end by
+ * f + end (f readable eight bytes past `end`): for each not yet in seen[], seen[k] is set
+ * and, when `list` is not NULL, k appended to list[*n_list] (room for cb->n_lits). */
+void vb__lits_words(const struct vb__cblang *cb, const unsigned char *f, size_t from, size_t to,
+                    size_t end, unsigned char *seen, uint32_t *list, size_t *n_list);
+/* The other literals, anywhere in f[0..n) (eight NUL bytes after): seen[k] set for each. */
+void vb__lits_anchored(const struct vb__cblang *cb, const unsigned char *f, size_t n,
+                       unsigned char *seen);
 
 typedef struct vb__cblang {
   vb__term *terms;
@@ -165,21 +183,32 @@ typedef struct vb__cblang {
   vb__cbregex *regexes;
   size_t n_regexes, cap_regexes;
   pcre2_code *combined; /* all the patterns as one alternation, (*MARK:k) naming each */
-  /* the distinct literals of all the patterns, found in a text in one scan (vb__lits_find):
-   * lit_list[lit_start[h] .. lit_start[h + 1]) are those that may start with the two bytes
-   * h = b0 << 8 | b1 (a one-byte literal under every b1, a digit run under every digit) */
+  /* the distinct literals of all the patterns (vb__lits_index()) */
   struct vb__lit {
     char *s;
     uint32_t len;
     uint32_t pre, mask; /* the first (up to) four bytes, as loaded from memory */
     bool digits;        /* VB_LIT_DIGIT bytes: that many digits in a row */
+    bool word;          /* letters only (vb__lit_letter()), so inside one word of a text */
+    uint8_t anchor;     /* not a word: the offset of its anchor (below) */
   } *lits;
   size_t n_lits, cap_lits;
-  uint32_t *lit_start; /* 65537 entries, or NULL when no pattern has literals */
-  uint32_t *lit_list;
-  /* literals of four bytes or more that start with a Hebrew letter are not in that table but
-   * in this one, under vb__lit_he_key() (NULL when there are none) */
+  /* The word literals: lit_list[lit_start[h] .. lit_start[h + 1]) are those that may start
+   * with the two bytes h = b0 << 8 | b1 (a one-byte literal under every b1); 65537 entries,
+   * or NULL when there are none. Those of four bytes or more that start with a Hebrew letter
+   * are not there but in lit_he_start/lit_he_list, under vb__lit_he_key() (NULL when there
+   * are none): in Hebrew text every letter starts with D7. */
+  uint32_t *lit_start, *lit_list;
   uint32_t *lit_he_start, *lit_he_list;
+  /* The other literals, each found at its anchor, a byte that is no letter (regex_lit.c,
+   * vb__lits_anchored()): a run of digits and a literal of one byte under their bytes in
+   * lit_one_start/lit_one_list (257 entries); the others in lit_b_start/lit_b_list
+   * (VB_LIT_B_BUCKETS + 1 entries) under a hash of their anchor and the byte after it, or
+   * the byte before it when the anchor is their last byte. lit_b_first[b]: the lists to look
+   * in at byte b (VB_LIT_ONE, VB_LIT_AFTER, VB_LIT_BEFORE). NULL when there are none. */
+  uint32_t *lit_one_start, *lit_one_list;
+  uint32_t *lit_b_start, *lit_b_list;
+  uint8_t lit_b_first[256];
   bool lit_all;        /* tests: every pattern runs on every text, literals or not */
   size_t n_excludes;
 } vb__cblang;

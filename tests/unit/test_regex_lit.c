@@ -8,7 +8,7 @@
  * with the gate must equal those with every pattern run on every text.
  */
 #define _XOPEN_SOURCE 700
-#include "vb_model.h"
+#include "vb_analyzer.h"
 #include "vb_test.h"
 #include "vb_test_model.h"
 
@@ -663,6 +663,124 @@ static void test_analyzer_same_mentions(void **state) {
   vb_model_free(m);
 }
 
+/* ---- the analyzer's way of finding literals (patterns.c: per word form, the others at
+ * their anchors) against the plain scan of the whole text (vb__lits_find) ---- */
+
+/* Whether the analyzer's last run found exactly the literals vb__lits_find() finds. */
+static void same_literals(vb_analyzer *an, const vb__cblang *cb, const char *text, size_t n,
+                          unsigned char *want, vb__buf *folded) {
+  assert_int_equal(vb__lits_find(cb, text, n, folded, want), VB_OK);
+  for (size_t k = 0; k < cb->n_lits; k++)
+    if (want[k] != an->lit_seen[k])
+      fail_msg("literal \"%s\": the scan says %d, the analyzer %d, in \"%.300s\"",
+               cb->lits[k].digits ? "\\d" : cb->lits[k].s, want[k], an->lit_seen[k], text);
+}
+
+/* Random texts built from the language's own literals (as they are, in capitals, with
+ * caseless equivalents) and pieces that meet them in every way tokens can: no space
+ * between (two letters meeting across tokens: an emoticon, a number, a URL before a word),
+ * joiners, tags, mentions, e-mail addresses, entities, emoji, digits of other scripts,
+ * spaces of other kinds. */
+static size_t gen_lit_text(const vb__cblang *cb, char *out, size_t cap) {
+  static const char *const glue[] = {
+      " ", " ", " ", "", "", "-", "'", "\xe2\x80\x99", ".", ", ", "!", "?", "\n", "\t",
+      "\xc2\xa0", "#", "@", "&amp;", "xD", ":P", "XD", "o_O", "www.", ".com", "a@b.se ", "3",
+      "2nd", "\xd9\xa3", "\xef\xbc\x91", "\xe2\x84\xaa", "\xc5\xbf", "\xf0\x9f\x98\x80",
+      "\xd7\xb3", "\"", "\xd7\xa9", "\xd7\x95", "\xd7\x94", "\xc3\xa9", "\xc3\x85", "\xc3\x97",
+      "http://x.se/", "(", ")", "%", "\xc2\xa3", "10/10", "5*"};
+  size_t n = 0;
+  for (unsigned parts = 1 + rnd(10); parts > 0; parts--) {
+    char piece[64];
+    size_t pl;
+    if (rnd(2) && cb->n_lits) {
+      const struct vb__lit *l = &cb->lits[rnd((unsigned)cb->n_lits)];
+      if (l->digits) {
+        pl = l->len;
+        for (size_t i = 0; i < pl; i++) piece[i] = (char)('0' + rnd(10));
+      } else {
+        pl = l->len;
+        memcpy(piece, l->s, pl);
+        if (rnd(3) == 0) /* capitals */
+          for (size_t i = 0; i < pl; i++)
+            if (piece[i] >= 'a' && piece[i] <= 'z') piece[i] = (char)(piece[i] - 32);
+        if (rnd(4) == 0 && pl > 1) pl -= 1 + rnd((unsigned)pl - 1); /* a part of it */
+        while (pl && ((unsigned char)piece[pl - 1] & 0xC0) == 0xC0) pl--; /* whole characters */
+        while (pl && pl < l->len && ((unsigned char)piece[pl] & 0xC0) == 0x80) {
+          pl--;
+          while (pl && ((unsigned char)piece[pl] & 0xC0) == 0x80) pl--;
+        }
+      }
+    } else {
+      const char *g = glue[rnd(sizeof glue / sizeof glue[0])];
+      pl = strlen(g);
+      memcpy(piece, g, pl);
+    }
+    if (n + pl >= cap) break;
+    memcpy(out + n, piece, pl);
+    n += pl;
+  }
+  out[n] = '\0';
+  return n;
+}
+
+/* A character that folds to a letter a word literal may hold is a letter to
+ * vb__lit_letter(), which patterns.c asks where two tokens meet. */
+static void test_lit_letter_covers_the_fold(void **state) {
+  (void)state;
+  size_t letters = 0;
+  for (uint32_t cp = 0; cp < 0x110000; cp++) {
+    if (cp >= 0xD800 && cp <= 0xDFFF) continue;
+    char f[4];
+    size_t n = fold_cp(cp, f);
+    uint32_t to = dec((const unsigned char *)f, n);
+    bool word_letter = (to < 0x80 && vb__ascii_alpha((int)to)) ||
+                       (to >= 0xC0 && to <= 0xFF && to != 0xD7 && to != 0xF7) ||
+                       (to >= 0x5D0 && to <= 0x5EA);
+    if (word_letter && !vb__lit_letter(cp)) fail_msg("U+%04X folds to a letter", cp);
+    letters += word_letter;
+  }
+  assert_int_equal(letters, 52 + 62 + 27 + 5); /* ASCII, Latin-1 both cases, Hebrew, 5 more */
+}
+
+static void test_analyzer_finds_the_same_literals(void **state) {
+  (void)state;
+  vb_model *m;
+  vb_error err;
+  memset(&err, 0, sizeof err);
+  assert_int_equal(vb_model_load(NULL, &m, &err), VB_OK);
+  vb_analyzer *an;
+  assert_int_equal(vb_analyzer_new(m, &an), VB_OK);
+  vb__buf folded = {0};
+  static const vb_lang langs[] = {VB_LANG_EN, VB_LANG_SV, VB_LANG_DA, VB_LANG_HE};
+  size_t checked = 0;
+  for (size_t li = 0; li < 4; li++) {
+    const vb__cblang *cb = &m->cb[langs[li]];
+    assert_true(cb->n_lits > 0);
+    unsigned char *want = malloc(cb->n_lits);
+    assert_non_null(want);
+    vb_run_options o = {langs[li], langs[li], 0};
+    const vb_result *r;
+    for (size_t t = 0; t < corpus.n; t++) {
+      size_t n = strlen(corpus.s[t]);
+      assert_int_equal(vb_analyzer_run(an, corpus.s[t], n, &o, &r), VB_OK);
+      same_literals(an, cb, corpus.s[t], n, want, &folded);
+      checked++;
+    }
+    for (int round = 0; round < 20000; round++) {
+      char text[1024];
+      size_t n = gen_lit_text(cb, text, sizeof text);
+      assert_int_equal(vb_analyzer_run(an, text, n, &o, &r), VB_OK);
+      same_literals(an, cb, text, n, want, &folded);
+      checked++;
+    }
+    free(want);
+  }
+  print_message("%zu texts: the analyzer found the literals the scan found\n", checked);
+  vb__buf_free(&folded);
+  vb_analyzer_free(an);
+  vb_model_free(m);
+}
+
 /* The fold's eight-bytes-at-a-time ASCII path against a byte-wise lower-casing, on random
  * ASCII with capitals, the bytes around them ('@', '[', '`', '{') and runs cut by a non-ASCII
  * letter at every offset. */
@@ -707,6 +825,8 @@ int main(void) {
       cmocka_unit_test(test_each_set_matters),
       cmocka_unit_test(test_gate_never_skips_a_match),
       cmocka_unit_test(test_analyzer_same_mentions),
+      cmocka_unit_test(test_lit_letter_covers_the_fold),
+      cmocka_unit_test(test_analyzer_finds_the_same_literals),
   };
   return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
