@@ -714,6 +714,27 @@ int vb__lits_index(vb__cblang *cb) {
       if (lit_keys(&cb->lits[k], NULL, NULL) == w) lit_keys(&cb->lits[k], key_place, &t);
     }
   }
+  /* the sets each literal is in */
+  if (!(cb->lit_set_start = vb__calloc(cb->n_lits + 1, sizeof *cb->lit_set_start)))
+    return VB_ENOMEM;
+  size_t n_in = 0;
+  cb->n_lit_sets = 0;
+  for (size_t r = 0; r < cb->n_regexes; r++) {
+    vb__cbregex *re = &cb->regexes[r];
+    re->set0 = (uint32_t)cb->n_lit_sets;
+    cb->n_lit_sets += re->n_sets;
+    for (size_t q = 0; q < re->n_literals; q++, n_in++) cb->lit_set_start[re->lit_ids[q]]++;
+  }
+  for (size_t k = 1; k <= cb->n_lits; k++) cb->lit_set_start[k] += cb->lit_set_start[k - 1];
+  if (!(cb->lit_set_list = vb__malloc((n_in ? n_in : 1) * sizeof *cb->lit_set_list)))
+    return VB_ENOMEM;
+  for (size_t r = cb->n_regexes; r-- > 0;) {
+    const vb__cbregex *re = &cb->regexes[r];
+    size_t q = re->n_literals;
+    for (size_t set = re->n_sets; set-- > 0;)
+      for (size_t i = re->set_len[set]; i-- > 0;)
+        cb->lit_set_list[--cb->lit_set_start[re->lit_ids[--q]]] = re->set0 + (uint32_t)set;
+  }
   /* the lists to look in at each byte */
   for (size_t k = 0; k < cb->n_lits; k++) {
     const struct vb__lit *l = &cb->lits[k];
@@ -746,29 +767,26 @@ static inline bool lit_at(const struct vb__lit *l, const unsigned char *f, size_
 
 /* The literals of list[a..b) that start at f + i and end by f + end. */
 static inline void lits_try(const vb__cblang *cb, const unsigned char *f, size_t end, size_t i,
-                            const uint32_t *list, uint32_t a, uint32_t b, unsigned char *seen,
-                            uint32_t *out, size_t *n_out) {
+                            const uint32_t *list, uint32_t a, uint32_t b, vb__litfound *found) {
   for (; a < b; a++) {
     uint32_t k = list[a];
-    if (seen[k] || !lit_at(&cb->lits[k], f, end, i)) continue;
-    seen[k] = 1;
-    if (out) out[(*n_out)++] = k;
+    if (!found->seen[k] && lit_at(&cb->lits[k], f, end, i)) vb__found_add(found, k, i);
   }
 }
 
 void vb__lits_words(const vb__cblang *cb, const unsigned char *f, size_t from, size_t to,
-                    size_t end, unsigned char *seen, uint32_t *list, size_t *n_list) {
+                    size_t end, vb__litfound *found) {
   const uint32_t *start = cb->lit_start;
   /* at each position, the literals that may start with its two bytes */
   for (size_t i = from; i < to; i++) {
     size_t h = (size_t)f[i] << 8 | f[i + 1];
     if (start && start[h] < start[h + 1])
-      lits_try(cb, f, end, i, cb->lit_list, start[h], start[h + 1], seen, list, n_list);
+      lits_try(cb, f, end, i, cb->lit_list, start[h], start[h + 1], found);
     if (f[i] == 0xD7 && cb->lit_he_start) { /* a Hebrew letter: its table too */
       size_t g = vb__lit_he_key((const char *)f + i);
       if (cb->lit_he_start[g] < cb->lit_he_start[g + 1])
         lits_try(cb, f, end, i, cb->lit_he_list, cb->lit_he_start[g], cb->lit_he_start[g + 1],
-                 seen, list, n_list);
+                 found);
     }
   }
 }
@@ -776,31 +794,32 @@ void vb__lits_words(const vb__cblang *cb, const unsigned char *f, size_t from, s
 /* The literals of list[a..b) whose anchor is at f + q (vb__lits_anchored). */
 static inline void anchored_try(const vb__cblang *cb, const unsigned char *f, size_t n, size_t q,
                                 const uint32_t *list, uint32_t a, uint32_t b,
-                                unsigned char *seen) {
+                                vb__litfound *found) {
   for (; a < b; a++) {
     uint32_t k = list[a];
     const struct vb__lit *l = &cb->lits[k];
-    if (!seen[k] && q >= l->anchor && lit_at(l, f, n, q - l->anchor)) seen[k] = 1;
+    if (!found->seen[k] && q >= l->anchor && lit_at(l, f, n, q - l->anchor))
+      vb__found_add(found, k, q - l->anchor);
   }
 }
 
-void vb__lits_anchored(const vb__cblang *cb, const unsigned char *f, size_t n,
-                       unsigned char *seen) {
+void vb__lits_anchored(const vb__cblang *cb, const unsigned char *f, size_t from, size_t to,
+                       size_t n, vb__litfound *found) {
   /* only at the bytes that are some literal's anchor (never a letter): the literals listed
    * under the keys there, each compared from its own start, `anchor` bytes before */
   const uint32_t *one = cb->lit_one_start, *b = cb->lit_b_start;
-  for (size_t q = 0; q < n; q++) {
+  for (size_t q = from; q < to; q++) {
     unsigned look = cb->lit_b_first[f[q]];
     if (!look) continue;
     if (look & VB_LIT_ONE)
-      anchored_try(cb, f, n, q, cb->lit_one_list, one[f[q]], one[f[q] + 1], seen);
+      anchored_try(cb, f, n, q, cb->lit_one_list, one[f[q]], one[f[q] + 1], found);
     if (look & VB_LIT_AFTER) {
       size_t h = b_bucket(f[q], after_byte(f + q), 0);
-      anchored_try(cb, f, n, q, cb->lit_b_list, b[h], b[h + 1], seen);
+      anchored_try(cb, f, n, q, cb->lit_b_list, b[h], b[h + 1], found);
     }
     if ((look & VB_LIT_BEFORE) && q > 0) {
       size_t h = b_bucket(f[q - 1], f[q], 1);
-      anchored_try(cb, f, n, q, cb->lit_b_list, b[h], b[h + 1], seen);
+      anchored_try(cb, f, n, q, cb->lit_b_list, b[h], b[h + 1], found);
     }
   }
 }
@@ -816,7 +835,8 @@ int vb__lits_find(const vb__cblang *cb, const char *text, size_t len, vb__buf *f
   unsigned char *f = (unsigned char *)folded->data;
   size_t n = vb__lit_fold(text, len, folded->data);
   memset(f + n, 0, 8);
-  vb__lits_words(cb, f, 0, n, n, seen, NULL, NULL);
-  vb__lits_anchored(cb, f, n, seen);
+  vb__litfound found = {seen, NULL, NULL, 0};
+  vb__lits_words(cb, f, 0, n, n, &found);
+  vb__lits_anchored(cb, f, 0, n, n, &found);
   return VB_OK;
 }

@@ -109,8 +109,11 @@ struct vb_analyzer {
   pcre2_match_context *mctx;
   vb__buf scratch;
   vb__buf folded; /* the text case-folded, for the patterns' literal check */
-  unsigned char *lit_seen; /* per literal of the language: found in the text */
+  unsigned char *lit_seen; /* patterns.c: per literal of the language, found in the text;
+                              per literal, scratch; per literal set, one of it found */
   size_t cap_lit_seen;
+  uint32_t *lit_found;     /* patterns.c: vb__litfound's id and at, twice (text, form) */
+  size_t cap_lit_found;
   uint64_t *khash, *shash; /* per token: vb__hash() of its key and of its stem */
   size_t *belief_before;   /* per token: the nearest verb of opinion before it (sentiment.c) */
   vb__strmap belief;       /* sentiment.c: the verbs of opinion */

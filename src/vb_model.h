@@ -139,6 +139,7 @@ typedef struct vb__cbregex {
   size_t n_literals; /* 0: the pattern runs on every text */
   uint8_t n_sets, set_len[VB_LIT_SETS]; /* the sets: their numbers of literals, in order */
   uint32_t *lit_ids; /* the same literals as indexes into vb__cblang.lits */
+  uint32_t set0;     /* its first set's index among the language's sets (vb__cblang.lit_sets) */
 } vb__cbregex;
 
 struct vb__cblang;
@@ -159,17 +160,35 @@ int vb__lits_index(struct vb__cblang *cb);
 #define VB_LIT_ONE 1
 #define VB_LIT_AFTER 2
 #define VB_LIT_BEFORE 4
+/* Literals found in a text: seen[k] for each literal of the language, and those found, in
+ * the order found: their indexes, and where each was first found (an offset in the folded
+ * text, or the start of the token it is in: never after the literal in the text). */
+typedef struct vb__litfound {
+  unsigned char *seen;
+  uint32_t *id, *at;
+  size_t n;
+} vb__litfound;
+/* Adds literal k, found at offset `at`, to `found` unless it is there already (id and at may
+ * be NULL: seen[] only). */
+static inline void vb__found_add(vb__litfound *found, uint32_t k, size_t at) {
+  if (found->seen[k]) return;
+  found->seen[k] = 1;
+  if (found->id) {
+    found->id[found->n] = k;
+    found->at[found->n++] = (uint32_t)at;
+  }
+}
 /* Whether a character folds (vb__lit_fold) to a letter a word literal may hold (vb__lit.word):
  * an ASCII or Latin-1 letter or a Hebrew letter. */
 bool vb__lit_letter(uint32_t cp);
 /* The word literals (vb__lit.word) that start at f[from..to) of a folded text and end by
- * f + end (f readable eight bytes past `end`): for each not yet in seen[], seen[k] is set
- * and, when `list` is not NULL, k appended to list[*n_list] (room for cb->n_lits). */
+ * f + end (f readable eight bytes past `end`), added to `found` when not there yet. */
 void vb__lits_words(const struct vb__cblang *cb, const unsigned char *f, size_t from, size_t to,
-                    size_t end, unsigned char *seen, uint32_t *list, size_t *n_list);
-/* The other literals, anywhere in f[0..n) (eight NUL bytes after): seen[k] set for each. */
-void vb__lits_anchored(const struct vb__cblang *cb, const unsigned char *f, size_t n,
-                       unsigned char *seen);
+                    size_t end, vb__litfound *found);
+/* The other literals whose anchor byte is in f[from..to) of a folded text f[0..n) (eight NUL
+ * bytes after), added to `found` when not there yet. */
+void vb__lits_anchored(const struct vb__cblang *cb, const unsigned char *f, size_t from,
+                       size_t to, size_t n, vb__litfound *found);
 
 typedef struct vb__cblang {
   vb__term *terms;
@@ -209,6 +228,10 @@ typedef struct vb__cblang {
   uint32_t *lit_one_start, *lit_one_list;
   uint32_t *lit_b_start, *lit_b_list;
   uint8_t lit_b_first[256];
+  /* the patterns' literal sets, numbered pattern after pattern (vb__cbregex.set0), and those
+   * each literal is in: lit_set_list[lit_set_start[k] .. lit_set_start[k + 1]) */
+  size_t n_lit_sets;
+  uint32_t *lit_set_start, *lit_set_list;
   bool lit_all;        /* tests: every pattern runs on every text, literals or not */
   size_t n_excludes;
 } vb__cblang;
@@ -230,6 +253,16 @@ static inline bool vb__regex_may_match(const vb__cblang *cb, const vb__cbregex *
     for (size_t q = 0; q < re->set_len[s] && !any; q++) any = seen[id[q]] != 0;
     if (!any) return false;
   }
+  return true;
+}
+
+/* The same, from `sat`: for each of the language's sets (vb__cblang.n_lit_sets) whether a
+ * literal of it was found. */
+static inline bool vb__regex_sets_met(const vb__cblang *cb, const vb__cbregex *re,
+                                      const unsigned char *sat) {
+  if (re->n_literals == 0 || cb->lit_all) return true;
+  for (size_t s = 0; s < re->n_sets; s++)
+    if (!sat[re->set0 + s]) return false;
   return true;
 }
 

@@ -674,6 +674,13 @@ static void same_literals(vb_analyzer *an, const vb__cblang *cb, const char *tex
     if (want[k] != an->lit_seen[k])
       fail_msg("literal \"%s\": the scan says %d, the analyzer %d, in \"%.300s\"",
                cb->lits[k].digits ? "\\d" : cb->lits[k].s, want[k], an->lit_seen[k], text);
+  /* and the sets it found met are those met by the literals found */
+  const unsigned char *sat = an->lit_seen + 2 * cb->n_lits;
+  for (size_t r = 0; r < cb->n_regexes; r++)
+    if (vb__regex_may_match(cb, &cb->regexes[r], want) !=
+        vb__regex_sets_met(cb, &cb->regexes[r], sat))
+      fail_msg("pattern %s: the literals and the sets disagree on \"%.300s\"",
+               cb->regexes[r].source, text);
 }
 
 /* Random texts built from the language's own literals (as they are, in capitals, with
