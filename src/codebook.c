@@ -180,6 +180,21 @@ static int add_regex(vb_model *m, vb_lang lang, uint32_t theme, const char *pat,
   re->literals = lits.data;
   re->n_sets = (uint8_t)n_sets;
   for (size_t k = 0; k < n_sets; k++) re->n_literals += re->set_len[k];
+  /* where its matches start (patterns.c starts PCRE2 there): for patterns with literals */
+  vb__buf lead = {0};
+  size_t n_lead = 0, before = 0;
+  re->lead = NULL;
+  re->lead_ids = NULL;
+  if (re->n_literals && vb__regex_lead(pat, &lead, &n_lead, &before)) {
+    vb__buf_free(&lead);
+    vb__free(re->literals);
+    vb__free(re->source);
+    pcre2_code_free(code);
+    return VB_ENOMEM;
+  }
+  re->lead = lead.data;
+  re->n_lead = n_lead;
+  re->lead_before = (uint32_t)before;
   cb->n_regexes++;
   return VB_OK;
 }
@@ -309,6 +324,8 @@ void vb__codebook_free(vb_model *m) {
       vb__free(cb->regexes[r].source);
       vb__free(cb->regexes[r].literals);
       vb__free(cb->regexes[r].lit_ids);
+      vb__free(cb->regexes[r].lead);
+      vb__free(cb->regexes[r].lead_ids);
     }
     pcre2_code_free(cb->combined);
     for (size_t k = 0; k < cb->n_lits; k++) vb__free(cb->lits[k].s);
@@ -333,7 +350,30 @@ void vb__codebook_free(vb_model *m) {
   }
 }
 
-/* The table of a language's distinct literals (see vb__cblang). */
+/* The indexes in cb->lits of `n` (> 0) NUL-separated literals, each added there when new.
+ * Returns a new array (NULL when out of memory). */
+static uint32_t *literal_ids(vb__cblang *cb, vb__strmap *seen, const char *lit, size_t n) {
+  uint32_t *ids = vb__calloc(n, sizeof *ids);
+  for (size_t q = 0; ids && q < n; q++, lit += strlen(lit) + 1) {
+    size_t len = strlen(lit);
+    bool found;
+    uint32_t *k;
+    char *d = NULL;
+    if (vb__strmap_put(seen, lit, len, (uint32_t)cb->n_lits, &found, &k) ||
+        (!found && (!(d = vb__strdup(lit)) ||
+                    vb__grow(&cb->lits, &cb->cap_lits, cb->n_lits + 1, sizeof *cb->lits)))) {
+      vb__free(d);
+      vb__free(ids);
+      return NULL;
+    }
+    if (!found) cb->lits[cb->n_lits++] = (struct vb__lit){.s = d, .len = (uint32_t)len};
+    ids[q] = *k;
+  }
+  return ids;
+}
+
+/* The table of a language's distinct literals (see vb__cblang): those of the patterns' sets
+ * and of their leads. */
 static int index_literals(vb__cblang *cb) {
   vb__strmap seen; /* literal -> its index */
   vb__strmap_init(&seen);
@@ -341,25 +381,9 @@ static int index_literals(vb__cblang *cb) {
   for (size_t r = 0; r < cb->n_regexes && rc == VB_OK; r++) {
     vb__cbregex *re = &cb->regexes[r];
     if (!re->n_literals) continue;
-    re->lit_ids = vb__calloc(re->n_literals, sizeof *re->lit_ids);
-    if (!re->lit_ids) rc = VB_ENOMEM;
-    const char *lit = re->literals;
-    for (size_t q = 0; q < re->n_literals && rc == VB_OK; q++, lit += strlen(lit) + 1) {
-      size_t n = strlen(lit);
-      bool found;
-      uint32_t *k;
-      if ((rc = vb__strmap_put(&seen, lit, n, (uint32_t)cb->n_lits, &found, &k))) break;
-      if (!found) {
-        char *d = vb__strdup(lit);
-        if (!d || vb__grow(&cb->lits, &cb->cap_lits, cb->n_lits + 1, sizeof *cb->lits)) {
-          vb__free(d);
-          rc = VB_ENOMEM;
-          break;
-        }
-        cb->lits[cb->n_lits++] = (struct vb__lit){.s = d, .len = (uint32_t)n};
-      }
-      re->lit_ids[q] = *k;
-    }
+    if (!(re->lit_ids = literal_ids(cb, &seen, re->literals, re->n_literals)) ||
+        (re->n_lead && !(re->lead_ids = literal_ids(cb, &seen, re->lead, re->n_lead))))
+      rc = VB_ENOMEM;
   }
   vb__strmap_free(&seen);
   if (rc || !cb->n_lits) return rc;

@@ -135,6 +135,7 @@ int vb__patterns_run(vb_analyzer *an, const vb__cblang *cb) {
   }
   for (size_t k = 0; k <= cb->n_regexes; k++) {
     const pcre2_code *code;
+    PCRE2_SIZE off = 0;
     if (k == cb->n_regexes) {
       if (!cb->combined) break;
       code = cb->combined;
@@ -143,8 +144,20 @@ int vb__patterns_run(vb_analyzer *an, const vb__cblang *cb) {
       if (re->n_literals == 0 && cb->combined) continue; /* in the alternation */
       if (!vb__regex_sets_met(cb, re, sat)) continue; /* a literal set is absent */
       code = re->code;
+      if (re->n_lead && !cb->lit_all) {
+        /* no match starts before its lead's first place, less the characters that may come
+         * before (at most four bytes each); PCRE2 still sees the text before the start (\b,
+         * lookbehinds) */
+        size_t first = SIZE_MAX;
+        for (size_t q = 0; q < re->n_lead; q++) {
+          uint32_t id = re->lead_ids[q];
+          if (found.seen[id] && found.at[id] < first) first = found.at[id];
+        }
+        if (first == SIZE_MAX) continue; /* no literal of its lead: no match */
+        off = first > 4 * (size_t)re->lead_before ? first - 4 * (size_t)re->lead_before : 0;
+        while (off > 0 && ((unsigned char)r->text[off] & 0xC0) == 0x80) off--;
+      }
     }
-    PCRE2_SIZE off = 0;
     while (off <= r->len) {
       /* the text was checked once (vb_analyzer_run); PCRE2 would check it again on every call,
        * which is quadratic in a long document with many matches */

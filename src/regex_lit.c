@@ -590,6 +590,326 @@ int vb__regex_literals(const char *pattern, vb__buf *out, size_t *n_sets,
   return VB_OK;
 }
 
+/* ---- where a match starts ---- */
+
+/* A pattern's lead: a set of literals such that every match starts at most `before`
+ * characters before a literal of the set (a match of "\b(app|site)\b..." starts at "app" or
+ * "site", one of "(ו|ש)?הזמנ" at most two characters before "הזמנ"). The analyzer starts
+ * PCRE2 there rather than at the text's start (patterns.c). Read as the sets are, from the
+ * first part of the pattern that must match a literal; the parts before it must have a
+ * bounded width (lookarounds and \b have none), else there is no lead. */
+#define WIDE SIZE_MAX /* no bound */
+
+typedef struct lead {
+  bool known;
+  size_t before; /* characters */
+  litset set;
+} lead;
+
+static size_t w_add(size_t a, size_t b) {
+  return a == WIDE || b == WIDE || a + b > 100000 ? WIDE : a + b;
+}
+
+static size_t w_times(size_t w, size_t n) {
+  if (w == 0 || n == 0) return 0;
+  return w == WIDE || n == WIDE || w > 100000 / n ? WIDE : w * n;
+}
+
+/* The quantifier after an atom (as quantifier() reads it): the least and the most times the
+ * atom may match (WIDE: no bound, also for a form not known for certain). */
+static void quant_range(parser *ps, size_t *min, size_t *max) {
+  const char *q0 = ps->p;
+  bool quantified;
+  long lo = quantifier(ps, &quantified);
+  *min = (size_t)lo;
+  *max = WIDE;
+  if (!quantified) {
+    *max = 1;
+    return;
+  }
+  const char *q = q0, *e = ps->p;
+  if (e > q && (e[-1] == '?' || e[-1] == '+') && e - q >= 2) e--; /* lazy, possessive */
+  if (e - q == 1 && *q == '?') *max = 1;
+  if (*q != '{' || e[-1] != '}') return;
+  size_t v = 0, digits = 0;
+  for (q++; q < e - 1 && *q >= '0' && *q <= '9'; q++, digits++)
+    if (v < 100000) v = v * 10 + (size_t)(*q - '0');
+  if (!digits) return;
+  if (q == e - 1) { /* {n} */
+    *max = v;
+    return;
+  }
+  if (*q++ != ',') return;
+  size_t m = 0, mdigits = 0;
+  for (; q < e - 1 && *q >= '0' && *q <= '9'; q++, mdigits++)
+    if (m < 100000) m = m * 10 + (size_t)(*q - '0');
+  if (q == e - 1 && mdigits) *max = m; /* {n,m}; {n,} has no bound */
+}
+
+static void lead_alt(parser *ps, lead *out, size_t *width);
+
+/* One part of a sequence (after its quantifier was read): `part` is what it starts with, if
+ * anything, and `w` its width. */
+static void lead_part(lead *out, size_t *width, bool *looking, const lead *part, size_t w,
+                      size_t min, size_t max) {
+  if (*looking) {
+    if (min > 0 && part && part->known) {
+      *out = *part;
+      out->before = w_add(*width, part->before);
+      *looking = false;
+    } else if (w_times(w, max) == WIDE) {
+      *looking = false; /* the parts before the lead have no bound: no lead */
+    }
+  }
+  *width = w_add(*width, w_times(w, max));
+}
+
+/* A run of literal characters as a lead. */
+static void run_lead(lead *l, char *run, size_t *rl) {
+  l->known = *rl > 0;
+  l->before = 0;
+  l->set.n = 1;
+  size_t n = vb__lit_fold(run, *rl, l->set.lit[0]);
+  l->set.lit[0][n] = '\0';
+  l->set.len[0] = (uint8_t)n;
+  *rl = 0;
+}
+
+static void lead_seq(parser *ps, lead *out, size_t *width) {
+  out->known = false;
+  *width = 0;
+  bool looking = true;
+  char run[LIT_LEN];
+  size_t rl = 0, run_w = 0; /* a run of required literal characters, its width */
+  lead part;
+#define END_RUN()                                                                                  \
+  do {                                                                                             \
+    if (rl) {                                                                                      \
+      run_lead(&part, run, &rl);                                                                   \
+      lead_part(out, width, &looking, &part, run_w, 1, 1);                                         \
+      run_w = 0;                                                                                   \
+    }                                                                                              \
+  } while (0)
+  while (ps->p < ps->end && !ps->fail && *ps->p != '|' && *ps->p != ')') {
+    char c = *ps->p;
+    size_t min, max;
+    if (c == '(') {
+      END_RUN();
+      ps->p++;
+      if (ps->p < ps->end && *ps->p == '?') {
+        if (ps->p + 1 < ps->end && (ps->p[1] == ':' || ps->p[1] == '>')) {
+          ps->p += 2;
+        } else if (ps->p + 1 < ps->end &&
+                   (ps->p[1] == '=' || ps->p[1] == '!' ||
+                    (ps->p[1] == '<' && ps->p + 2 < ps->end && (ps->p[2] == '=' || ps->p[2] == '!')))) {
+          /* a lookaround: no width, its own parts skipped */
+          int depth = 1;
+          while (ps->p < ps->end && depth > 0 && !ps->fail) {
+            if (*ps->p == '\\' && ps->p + 1 < ps->end)
+              ps->p += 2;
+            else if (*ps->p == '[')
+              skip_class(ps);
+            else
+              depth += *ps->p == '(' ? 1 : *ps->p == ')' ? -1 : 0, ps->p++;
+          }
+          if (depth) ps->fail = true;
+          quant_range(ps, &min, &max);
+          continue;
+        } else {
+          ps->fail = true;
+          break;
+        }
+      } else if (ps->p < ps->end && *ps->p == '*') {
+        ps->fail = true;
+        break;
+      }
+      if (++ps->depth > DEPTH_MAX) {
+        ps->fail = true;
+        break;
+      }
+      size_t w;
+      lead_alt(ps, &part, &w);
+      ps->depth--;
+      if (ps->fail || ps->p >= ps->end || *ps->p != ')') {
+        ps->fail = true;
+        break;
+      }
+      ps->p++;
+      quant_range(ps, &min, &max);
+      lead_part(out, width, &looking, &part, w, min, max);
+      continue;
+    }
+    if (c == '[' || c == '.' || c == '^' || c == '$') {
+      END_RUN();
+      if (c == '[')
+        skip_class(ps);
+      else
+        ps->p++;
+      quant_range(ps, &min, &max);
+      lead_part(out, width, &looking, NULL, c == '[' || c == '.', min, max);
+      continue;
+    }
+    if (c == '\\') {
+      if (ps->p + 1 >= ps->end) {
+        ps->fail = true;
+        break;
+      }
+      char e = ps->p[1];
+      ps->p += 2;
+      if (e == 'Q' || e == 'g' || e == 'k' || e == 'c' || e == 'o' || e == 'N' || e == 'K' ||
+          (e >= '0' && e <= '9')) {
+        ps->fail = true;
+        break;
+      }
+      bool literal =
+          !((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (unsigned char)e >= 0x80);
+      if (e == 'p' || e == 'P' || e == 'x') { /* \p{..}, \pL, \x{..}, \xhh */
+        if (ps->p < ps->end && *ps->p == '{') {
+          while (ps->p < ps->end && *ps->p != '}')
+            ps->p++;
+          if (ps->p < ps->end) ps->p++;
+        } else if (e == 'x') {
+          for (int k = 0; k < 2 && ps->p < ps->end &&
+                          ((*ps->p >= '0' && *ps->p <= '9') ||
+                           ((*ps->p | 0x20) >= 'a' && (*ps->p | 0x20) <= 'f'));
+               k++)
+            ps->p++;
+        } else if (ps->p < ps->end) {
+          ps->p++;
+        }
+      }
+      if (literal) {
+        quant_range(ps, &min, &max);
+        if (min == 0 || max != 1) {
+          END_RUN();
+          lead_part(out, width, &looking, NULL, 1, min, max);
+        } else {
+          if (rl + 1 >= LIT_LEN) END_RUN();
+          run[rl++] = e;
+          run_w++;
+        }
+        continue;
+      }
+      END_RUN();
+      quant_range(ps, &min, &max);
+      if (e == 'd') {
+        part.known = true;
+        part.before = 0;
+        part.set.n = 1;
+        part.set.lit[0][0] = VB_LIT_DIGIT;
+        part.set.lit[0][1] = '\0';
+        part.set.len[0] = 1;
+        lead_part(out, width, &looking, &part, 1, min, max);
+      } else {
+        bool none = e == 'b' || e == 'B' || e == 'A' || e == 'z' || e == 'Z' || e == 'G';
+        lead_part(out, width, &looking, NULL, none ? 0 : e == 'R' ? 2 : e == 'X' ? WIDE : 1, min,
+                  max);
+      }
+      continue;
+    }
+    /* a literal character (all the bytes of a UTF-8 sequence) */
+    unsigned char b = (unsigned char)c;
+    size_t n = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+    if ((size_t)(ps->end - ps->p) < n || (b >= 0x80 && b < 0xC0)) {
+      ps->fail = true;
+      break;
+    }
+    const unsigned char *u = (const unsigned char *)ps->p;
+    uint32_t cp = b;
+    if (n == 2)
+      cp = (uint32_t)(b & 0x1F) << 6 | (u[1] & 0x3Fu);
+    else if (n == 3)
+      cp = (uint32_t)(b & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3Fu);
+    else if (n == 4)
+      cp = 0x10000;
+    char ch[4];
+    memcpy(ch, ps->p, n);
+    ps->p += n;
+    quant_range(ps, &min, &max);
+    if (min == 0 || max != 1 || !case_safe(cp)) {
+      END_RUN();
+      lead_part(out, width, &looking, NULL, 1, min, max);
+      continue;
+    }
+    if (rl + n >= LIT_LEN) END_RUN();
+    memcpy(run + rl, ch, n);
+    rl += n;
+    run_w++;
+  }
+  END_RUN();
+#undef END_RUN
+}
+
+/* Adds a literal to a lead's set: one that starts with a literal of the set adds nothing (a
+ * match through it starts where that one starts), and replaces those that start with it;
+ * unlike set_add(), a literal that holds another elsewhere is kept ("ifrån" and "från": a
+ * match through "ifrån" starts before "från"). False when the set is full. */
+static bool lead_add(litset *s, const char *lit, size_t len) {
+  for (size_t i = 0; i < s->n; i++)
+    if (s->len[i] <= len && memcmp(lit, s->lit[i], s->len[i]) == 0) return true;
+  size_t k = 0;
+  for (size_t i = 0; i < s->n; i++)
+    if (!(len <= s->len[i] && memcmp(s->lit[i], lit, len) == 0)) {
+      if (k != i) {
+        memcpy(s->lit[k], s->lit[i], LIT_LEN);
+        s->len[k] = s->len[i];
+      }
+      k++;
+    }
+  s->n = k;
+  if (s->n == LIT_MAX) return false;
+  memcpy(s->lit[s->n], lit, LIT_LEN);
+  s->len[s->n++] = (uint8_t)len;
+  return true;
+}
+
+/* An alternation: each branch's lead, joined (a match goes through one branch). */
+static void lead_alt(parser *ps, lead *out, size_t *width) {
+  bool first = true, known = true;
+  *width = 0;
+  out->known = false;
+  for (;;) {
+    lead branch;
+    size_t w;
+    lead_seq(ps, &branch, &w);
+    if (ps->fail) return;
+    if (w > *width) *width = w;
+    if (!branch.known) known = false;
+    if (known && first) {
+      *out = branch;
+    } else if (known) {
+      if (branch.before > out->before) out->before = branch.before;
+      for (size_t i = 0; i < branch.set.n && known; i++)
+        known = lead_add(&out->set, branch.set.lit[i], branch.set.len[i]);
+    }
+    first = false;
+    if (ps->p < ps->end && *ps->p == '|') {
+      ps->p++;
+      continue;
+    }
+    break;
+  }
+  out->known = known && !first;
+}
+
+int vb__regex_lead(const char *pattern, vb__buf *out, size_t *n, size_t *before) {
+  parser ps = {pattern, pattern + strlen(pattern), 0, false};
+  lead l;
+  size_t w;
+  lead_alt(&ps, &l, &w);
+  *n = 0;
+  *before = 0;
+  out->len = 0;
+  /* a one-letter (or space) literal is found early in most texts: no use */
+  if (ps.fail || ps.p != ps.end || !l.known || l.before == WIDE || one_letter(&l.set))
+    return VB_OK;
+  for (size_t i = 0; i < l.set.n; i++)
+    if (vb__buf_append(out, l.set.lit[i], l.set.len[i] + 1u)) return VB_ENOMEM;
+  *n = l.set.n;
+  *before = l.before;
+  return VB_OK;
+}
+
 /* ---- the tables by which the literals are found ---- */
 
 bool vb__lit_letter(uint32_t cp) {

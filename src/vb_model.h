@@ -140,12 +140,23 @@ typedef struct vb__cbregex {
   uint8_t n_sets, set_len[VB_LIT_SETS]; /* the sets: their numbers of literals, in order */
   uint32_t *lit_ids; /* the same literals as indexes into vb__cblang.lits */
   uint32_t set0;     /* its first set's index among the language's sets (vb__cblang.lit_sets) */
+  /* its lead (vb__regex_lead()): every match starts at most lead_before characters before
+   * one of these literals (NUL-separated, and as indexes into vb__cblang.lits); n_lead 0:
+   * none known */
+  char *lead;
+  size_t n_lead;
+  uint32_t lead_before;
+  uint32_t *lead_ids;
 } vb__cbregex;
 
 struct vb__cblang;
 /* regex_lit.c: the literal sets of a pattern (see there); `*n_sets` 0 when none can be told. */
 int vb__regex_literals(const char *pattern, vb__buf *out, size_t *n_sets,
                        uint8_t set_len[VB_LIT_SETS]);
+/* regex_lit.c: the lead of a pattern: `*n` literals (NUL-separated in `out`, case-folded)
+ * such that every match starts at most `*before` characters before one of them; `*n` 0
+ * when none can be told. */
+int vb__regex_lead(const char *pattern, vb__buf *out, size_t *n, size_t *before);
 /* Folds s[0..n) as literals are folded (case, a few Unicode equivalents, digits to '0'):
  * writes at most n bytes to `out`, returns how many. */
 size_t vb__lit_fold(const char *s, size_t n, char *out);
@@ -160,9 +171,10 @@ int vb__lits_index(struct vb__cblang *cb);
 #define VB_LIT_ONE 1
 #define VB_LIT_AFTER 2
 #define VB_LIT_BEFORE 4
-/* Literals found in a text: seen[k] for each literal of the language, and those found, in
- * the order found: their indexes, and where each was first found (an offset in the folded
- * text, or the start of the token it is in: never after the literal in the text). */
+/* Literals found in a text: seen[k] for each literal of the language; the indexes of those
+ * found, in the order found; and at[k] where literal k was first found (an offset in the
+ * folded text, or the start of the token it is in: never after its first place in the
+ * text). */
 typedef struct vb__litfound {
   unsigned char *seen;
   uint32_t *id, *at;
@@ -174,8 +186,8 @@ static inline void vb__found_add(vb__litfound *found, uint32_t k, size_t at) {
   if (found->seen[k]) return;
   found->seen[k] = 1;
   if (found->id) {
-    found->id[found->n] = k;
-    found->at[found->n++] = (uint32_t)at;
+    found->id[found->n++] = k;
+    found->at[k] = (uint32_t)at;
   }
 }
 /* Whether a character folds (vb__lit_fold) to a letter a word literal may hold (vb__lit.word):

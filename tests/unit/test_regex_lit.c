@@ -131,6 +131,53 @@ static void test_unfilterable(void **state) {
   assert_string_equal(lits("\\x41bc"), "bc");
 }
 
+/* The lead of `pattern` (vb__regex_lead): "BEFORE:" and its literals joined with '|' ("" when
+ * none); a digit shows as "\d". */
+static const char *lead(const char *pattern) {
+  static char out[1024];
+  vb__buf b = {0};
+  size_t n, before;
+  assert_int_equal(vb__regex_lead(pattern, &b, &n, &before), VB_OK);
+  out[0] = '\0';
+  if (n) sprintf(out, "%zu:", before);
+  const char *p = b.data;
+  for (size_t i = 0; i < n; i++, p += strlen(p) + 1) {
+    if (i) strcat(out, "|");
+    strcat(out, p[0] == VB_LIT_DIGIT ? "\\d" : p);
+  }
+  vb__buf_free(&b);
+  return out;
+}
+
+static void test_lead(void **state) {
+  (void)state;
+  /* the first part that must match a literal; zero-width parts before it count for nothing */
+  assert_string_equal(lead("\\bcancel\\w*\\b[^.]{0,80}\\bcharg"), "0:cancel");
+  assert_string_equal(lead("(?<!not )\\b(sorted|solved)\\b"), "0:sorted|solved");
+  assert_string_equal(lead("\\b(\\d+|two|three)\\s+days"), "0:\\d|two|three");
+  /* parts of a bounded width before it: their most characters */
+  assert_string_equal(lead("(?<![a-z])(ab|c)?order"), "2:order");
+  assert_string_equal(lead("\\b[a-z]{2}\\d{6,8}"), "2:\\d");
+  assert_string_equal(lead("x?.{0,3}\\s?\\d"), "5:\\d");
+  /* an unbounded part before it: none */
+  assert_string_equal(lead("\\w+order"), "");
+  assert_string_equal(lead("(a\\s+)?order"), "");
+  assert_string_equal(lead("x{2,}order"), "");
+  /* each branch leads; a literal that starts with another adds nothing, but one that holds
+   * another after its start is kept (a match through it starts before the other) */
+  assert_string_equal(lead("(från|ifrån)\\s+\\d"), "0:från|ifrån");
+  assert_string_equal(lead("(app|apps|website|site)\\b"), "0:app|website|site");
+  assert_string_equal(lead("ab(c|d)|(?:x)?efg"), "1:ab|efg");
+  /* a branch without a lead, or a one-letter literal: none */
+  assert_string_equal(lead("abc|\\d*x+"), "");
+  assert_string_equal(lead("\\b(\\d+|an?|one)\\s"), "");
+  /* folded as the text is */
+  assert_string_equal(lead("LEVERANS"), "0:leverans");
+  /* not understood: none */
+  assert_string_equal(lead("\\Kabc"), "");
+  assert_string_equal(lead("(?i)abc"), "");
+}
+
 /* ---- the fold against PCRE2's caseless matching, for every code point ---- */
 
 static size_t enc(uint32_t cp, char *o) {
@@ -406,6 +453,68 @@ static void test_random_patterns(void **state) {
   print_message("%zu random patterns, %zu with literal sets, %zu matches checked\n", patterns,
                 with_sets, matches);
   assert_true(patterns > 2000 && with_sets > 1000 && matches > 20000);
+}
+
+/* Random patterns and texts: started where the analyzer starts it (its lead's first place in
+ * the folded text, less four bytes per character that may come before), PCRE2 finds the
+ * first match it finds from the start; and without a lead literal there is none. */
+static void test_random_leads(void **state) {
+  (void)state;
+  size_t patterns = 0, with_lead = 0, matches = 0, moved = 0;
+  pcre2_match_data *md = pcre2_match_data_create(32, NULL);
+  for (int p = 0; p < 3000; p++) {
+    char pat[512] = "";
+    gen_alt(pat, sizeof pat, 0);
+    int ec;
+    PCRE2_SIZE off;
+    pcre2_code *c = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
+                                  PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS, &ec, &off, NULL);
+    if (!c) continue;
+    patterns++;
+    vb__buf b = {0};
+    size_t n_lead, before;
+    assert_int_equal(vb__regex_lead(pat, &b, &n_lead, &before), VB_OK);
+    with_lead += n_lead > 0;
+    for (int t = 0; t < 200 && n_lead; t++) {
+      char text[256], folded[256 + 8];
+      size_t n = gen_text(text);
+      size_t fn = vb__lit_fold(text, n, folded);
+      size_t first = SIZE_MAX;
+      const char *l = b.data;
+      for (size_t q = 0; q < n_lead; q++, l += strlen(l) + 1) {
+        size_t ll = strlen(l);
+        for (size_t i = 0; i + ll <= fn && i < first; i++)
+          if (l[0] == VB_LIT_DIGIT ? folded[i] >= '0' && folded[i] <= '9'
+                                   : memcmp(folded + i, l, ll) == 0)
+            first = i;
+      }
+      int rc0 = pcre2_match(c, (PCRE2_SPTR)text, n, 0, 0, md, NULL);
+      PCRE2_SIZE s0 = 0, e0 = 0;
+      if (rc0 >= 0) {
+        s0 = pcre2_get_ovector_pointer(md)[0];
+        e0 = pcre2_get_ovector_pointer(md)[1];
+        matches++;
+      }
+      if (first == SIZE_MAX) {
+        if (rc0 >= 0) fail_msg("pattern %s matches \"%s\" without its lead (%s)", pat, text, lead(pat));
+        continue;
+      }
+      size_t start = first > 4 * before ? first - 4 * before : 0;
+      while (start > 0 && ((unsigned char)text[start] & 0xC0) == 0x80) start--;
+      moved += start > 0;
+      int rc1 = pcre2_match(c, (PCRE2_SPTR)text, n, start, 0, md, NULL);
+      if ((rc0 >= 0) != (rc1 >= 0) ||
+          (rc0 >= 0 && (pcre2_get_ovector_pointer(md)[0] != s0 || pcre2_get_ovector_pointer(md)[1] != e0)))
+        fail_msg("pattern %s on \"%s\": from 0 %d, from %zu %d (lead %s)", pat, text, rc0, start,
+                 rc1, lead(pat));
+    }
+    vb__buf_free(&b);
+    pcre2_code_free(c);
+  }
+  pcre2_match_data_free(md);
+  print_message("%zu random patterns, %zu with a lead, %zu matches, %zu starts moved\n", patterns,
+                with_lead, matches, moved);
+  assert_true(with_lead > 800 && matches > 5000 && moved > 5000);
 }
 
 /* ---- each set matters: a pattern runs only when a literal of every set is present ---- */
@@ -829,6 +938,8 @@ int main(void) {
       cmocka_unit_test(test_fold_is_caseless),
       cmocka_unit_test(test_fold_ascii_runs),
       cmocka_unit_test(test_random_patterns),
+      cmocka_unit_test(test_lead),
+      cmocka_unit_test(test_random_leads),
       cmocka_unit_test(test_each_set_matters),
       cmocka_unit_test(test_gate_never_skips_a_match),
       cmocka_unit_test(test_analyzer_same_mentions),
