@@ -80,19 +80,38 @@ static bool unicode_digit(uint32_t cp) {
   return false;
 }
 
+#define ONES 0x0101010101010101ULL
+#define HIGH 0x8080808080808080ULL
+
+/* The high bit of each byte of x that equals c. */
+static inline uint64_t bytes_eq(uint64_t x, unsigned char c) {
+  uint64_t y = x ^ (ONES * c);
+  return ~(((y & ~HIGH) + ~HIGH) | y) & HIGH;
+}
+
 size_t vb__lit_fold(const char *in, size_t n, char *out) {
   const unsigned char *s = (const unsigned char *)in;
   unsigned char *o = (unsigned char *)out;
   size_t i = 0, w = 0;
   while (i < n) {
-    /* eight ASCII bytes at a time: capitals get 0x20 (SWAR: a byte's high bit says whether
-     * it is at least 'A', and whether it is above 'Z') */
-    while (n - i >= 8 && s[i] < 0x80) {
+    /* Eight bytes at a time while the only characters that change are ASCII capitals and
+     * Latin-1 capitals (C3 80-9E but C3 97): each gets 0x20, found with SWAR (a byte's high
+     * bit says whether it is at least 'A', whether it is above 'Z'; after C3, whether its
+     * low seven bits are below 1F). The other bytes stay: ASCII, continuation bytes, and the
+     * lead bytes C2 (U+0080-00BF, none folds), C3 and D7 (Hebrew: no case, no digits). Any
+     * other lead byte, or C3 as the last byte, ends the run: one character the long way. */
+    while (n - i >= 8) {
       uint64_t x;
       memcpy(&x, s + i, 8);
-      if (x & 0x8080808080808080ULL) break;
-      uint64_t ge_a = x + 0x3F3F3F3F3F3F3F3FULL, gt_z = x + 0x2525252525252525ULL;
-      x |= (ge_a & ~gt_z & 0x8080808080808080ULL) >> 2;
+      uint64_t low = x & ~HIGH, latin = 0;
+      if (x & HIGH) {
+        uint64_t lead = x & (x << 1) & HIGH, c3 = bytes_eq(x, 0xC3);
+        if ((lead & ~(c3 | bytes_eq(x, 0xC2) | bytes_eq(x, 0xD7))) || (c3 >> 56)) break;
+        uint64_t below_1f = ~(low + 0x6161616161616161ULL) & HIGH;
+        latin = (c3 << 8) & below_1f & ~bytes_eq(x, 0x97);
+      }
+      uint64_t ascii = (low + 0x3F3F3F3F3F3F3F3FULL) & ~(low + 0x2525252525252525ULL) & ~x & HIGH;
+      x |= (ascii | latin) >> 2;
       memcpy(o + w, &x, 8);
       i += 8;
       w += 8;

@@ -927,6 +927,48 @@ static void test_fold_ascii_runs(void **state) {
   }
 }
 
+/* The fold eight bytes at a time against the fold of each character alone, on random text of
+ * ASCII, Latin-1 (capitals, ×, ß, ÿ), C2 characters, Hebrew letters and points, the
+ * characters that fold to ASCII or Latin-1 and digits of other scripts, at every
+ * alignment. */
+static void test_fold_blocks(void **state) {
+  (void)state;
+  static const uint32_t chars[] = {'a',    'Z',    'q',   'M',    ' ',    '.',    '7',    '@',
+                                   '[',    '`',    '{',   0xC5,   0xE5,   0xD6,   0xF6,   0xC0,
+                                   0xDE,   0xDF,   0xFF,  0xD7,   0xF7,   0xC9,   0xA0,   0xA3,
+                                   0xB5,   0xBF,   0x80,  0x5D0,  0x5EA,  0x5B0,  0x5F3,  0x212A,
+                                   0x212B, 0x17F,  0x178, 0x1E9E, 0x39C,  0x3BC,  0x663,  0xFF13,
+                                   0x2019, 0x1F600, 0x100, 0x1D7CE, 0x966, 0x5BE};
+  uint64_t seed = 99;
+  char in[256], out[256], want[256];
+  for (int round = 0; round < 20000; round++) {
+    size_t n = 0, wn = 0;
+    seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+    size_t count = (size_t)(seed >> 59);
+    /* mostly letters of one script, some of the others */
+    size_t base = (size_t)(seed >> 40) % 4;
+    for (size_t c = 0; c < count; c++) {
+      seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+      uint32_t cp;
+      if ((seed >> 60) < 10)
+        cp = base == 0 ? 'a' + (uint32_t)(seed >> 33) % 26
+             : base == 1 ? 'A' + (uint32_t)(seed >> 33) % 26
+             : base == 2 ? 0xC0 + (uint32_t)(seed >> 33) % 64
+                         : 0x5D0 + (uint32_t)(seed >> 33) % 27;
+      else
+        cp = chars[(seed >> 33) % (sizeof chars / sizeof chars[0])];
+      char b[4];
+      size_t bl = enc(cp, b);
+      memcpy(in + n, b, bl);
+      n += bl;
+      wn += fold_cp(cp, want + wn);
+    }
+    size_t got = vb__lit_fold(in, n, out);
+    assert_int_equal(got, wn);
+    assert_memory_equal(out, want, wn);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_words),
@@ -937,6 +979,7 @@ int main(void) {
       cmocka_unit_test(test_unfilterable),
       cmocka_unit_test(test_fold_is_caseless),
       cmocka_unit_test(test_fold_ascii_runs),
+      cmocka_unit_test(test_fold_blocks),
       cmocka_unit_test(test_random_patterns),
       cmocka_unit_test(test_lead),
       cmocka_unit_test(test_random_leads),
