@@ -945,16 +945,13 @@ static bool lit_hebrew(const struct vb__lit *l) {
   return l->word && l->len >= 4 && (unsigned char)l->s[0] == 0xD7;
 }
 
-/* The anchor table's bucket of an anchor byte b0 and the byte b1 after it (kind 0), or of
- * the byte b0 before it and the anchor b1 (kind 1). */
-static inline size_t b_bucket(unsigned b0, unsigned b1, unsigned kind) {
-  uint32_t x = (uint32_t)(b0 << 9 | b1 << 1 | kind) * 2654435761u;
+/* The anchor table's bucket (vb__cblang.lit_b_start) of three bytes of a literal, or of a
+ * text, that start `back` bytes before its anchor. */
+static inline size_t b_bucket(const unsigned char *s, unsigned back) {
+  uint32_t x = ((uint32_t)s[0] << 18 | (uint32_t)s[1] << 10 | (uint32_t)s[2] << 2 | back) *
+               2654435761u;
   return x >> (32 - 12); /* VB_LIT_B_BUCKETS */
 }
-
-/* The byte after an anchor at s that goes into its bucket: the next one, or the one after
- * when that is D7 (a Hebrew letter: " ש" is the space and the letter's second byte). */
-static inline unsigned after_byte(const unsigned char *s) { return s[1] == 0xD7 ? s[2] : s[1]; }
 
 /* A literal's fields besides its text: the first four bytes, and its class: a word (every
  * character a letter, vb__lit_letter()) or the offset of its anchor: its first character
@@ -986,6 +983,21 @@ static void lit_classify(struct vb__lit *l) {
     }
     i += n;
   }
+  /* not a word, three bytes or more: keyed by three bytes that hold the anchor, from it if
+   * it has two after it, else from the one before, else from two before; compared first by
+   * (up to) four bytes from there */
+  l->back = 0;
+  if (l->word || l->digits || l->len < 3) return;
+  l->back = l->anchor + 3u <= l->len ? 0 : l->anchor + 2u <= l->len ? 1 : 2;
+  size_t from = l->anchor - l->back, to = l->len < from + 4u ? l->len : from + 4u;
+  memset(pre, 0, 4);
+  memset(mask, 0, 4);
+  for (size_t i = from; i < to; i++) {
+    pre[i - from] = s[i];
+    mask[i - from] = 0xFF;
+  }
+  memcpy(&l->awin, pre, 4);
+  memcpy(&l->amask, mask, 4);
 }
 
 /* Which table a literal is in (0 words, 1 Hebrew words, 2 one byte or digits, 3 anchors:
@@ -1001,18 +1013,13 @@ static int lit_keys(const struct vb__lit *l, key_fn fn, void *arg) {
     table = 0;
     for (unsigned b1 = 0; fn && b1 < 256; b1++) /* a one-letter literal under every b1 */
       if (l->len == 1 || b1 == s[1]) fn(arg, (size_t)s[0] << 8 | b1);
-  } else if (l->digits || l->len == 1) {
+  } else if (l->digits || l->len < 3) {
     table = 2;
     for (unsigned b = 0; fn && b < 256; b++)
-      if (l->digits ? b >= '0' && b <= '9' : b == s[0]) fn(arg, b);
+      if (l->digits ? b >= '0' && b <= '9' : b == a[0]) fn(arg, b);
   } else {
     table = 3;
-    if (!fn)
-      ;
-    else if (l->anchor + 1u < l->len)
-      fn(arg, b_bucket(a[0], after_byte(a), 0));
-    else /* the anchor ends the literal, and a byte comes before it */
-      fn(arg, b_bucket(a[-1], a[0], 1));
+    if (fn) fn(arg, b_bucket(a - l->back, l->back));
   }
   return table;
 }
@@ -1079,13 +1086,11 @@ int vb__lits_index(vb__cblang *cb) {
     const struct vb__lit *l = &cb->lits[k];
     const unsigned char a = (unsigned char)l->s[l->anchor];
     if (l->digits)
-      for (unsigned b = '0'; b <= '9'; b++) cb->lit_b_first[b] |= VB_LIT_ONE;
+      for (unsigned b = '0'; b <= '9'; b++) cb->lit_b_first[b] |= 1;
     else if (l->word)
       continue;
-    else if (l->len == 1)
-      cb->lit_b_first[a] |= VB_LIT_ONE;
     else
-      cb->lit_b_first[a] |= l->anchor + 1u < l->len ? VB_LIT_AFTER : VB_LIT_BEFORE;
+      cb->lit_b_first[a] |= l->len < 3 ? 1 : 2 << l->back;
   }
   return VB_OK;
 }
@@ -1130,35 +1135,33 @@ void vb__lits_words(const vb__cblang *cb, const unsigned char *f, size_t from, s
   }
 }
 
-/* The literals of list[a..b) whose anchor is at f + q (vb__lits_anchored). */
-static inline void anchored_try(const vb__cblang *cb, const unsigned char *f, size_t n, size_t q,
-                                const uint32_t *list, uint32_t a, uint32_t b,
-                                vb__litfound *found) {
-  for (; a < b; a++) {
-    uint32_t k = list[a];
-    const struct vb__lit *l = &cb->lits[k];
-    if (!found->seen[k] && q >= l->anchor && lit_at(l, f, n, q - l->anchor))
-      vb__found_add(found, k, q - l->anchor);
-  }
-}
-
 void vb__lits_anchored(const vb__cblang *cb, const unsigned char *f, size_t from, size_t to,
                        size_t n, vb__litfound *found) {
-  /* only at the bytes that are some literal's anchor (never a letter): the literals listed
-   * under the keys there, each compared from its own start, `anchor` bytes before */
-  const uint32_t *one = cb->lit_one_start, *b = cb->lit_b_start;
+  /* Only at the bytes that are some literal's anchor (never a letter), the lists that
+   * lit_b_first names there: bit 0 the literals of one or two bytes and the runs of digits,
+   * listed under the byte; bit 1 + back those keyed by the three bytes from `back` bytes
+   * before. A literal listed is compared by the (up to) four bytes around its anchor, then
+   * whole, from `anchor` bytes before. */
   for (size_t q = from; q < to; q++) {
     unsigned look = cb->lit_b_first[f[q]];
-    if (!look) continue;
-    if (look & VB_LIT_ONE)
-      anchored_try(cb, f, n, q, cb->lit_one_list, one[f[q]], one[f[q] + 1], found);
-    if (look & VB_LIT_AFTER) {
-      size_t h = b_bucket(f[q], after_byte(f + q), 0);
-      anchored_try(cb, f, n, q, cb->lit_b_list, b[h], b[h + 1], found);
-    }
-    if ((look & VB_LIT_BEFORE) && q > 0) {
-      size_t h = b_bucket(f[q - 1], f[q], 1);
-      anchored_try(cb, f, n, q, cb->lit_b_list, b[h], b[h + 1], found);
+    for (unsigned kind = 0; look; kind++, look >>= 1) {
+      if (!(look & 1)) continue;
+      const uint32_t *start = kind ? cb->lit_b_start : cb->lit_one_start;
+      const uint32_t *list = kind ? cb->lit_b_list : cb->lit_one_list;
+      size_t h = f[q];
+      if (kind) {
+        if (q < kind - 1) continue;
+        h = b_bucket(f + q - (kind - 1), kind - 1);
+      }
+      for (uint32_t i = start[h]; i < start[h + 1]; i++) {
+        uint32_t k = list[i];
+        const struct vb__lit *l = &cb->lits[k];
+        uint32_t w;
+        if (q < l->anchor) continue;
+        memcpy(&w, f + q - l->back, 4);
+        if ((w & l->amask) == l->awin && !found->seen[k] && lit_at(l, f, n, q - l->anchor))
+          vb__found_add(found, k, q - l->anchor);
+      }
     }
   }
 }

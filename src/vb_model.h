@@ -168,9 +168,6 @@ int vb__lits_find(const struct vb__cblang *cb, const char *text, size_t len, vb_
  * found (see vb__cblang). */
 int vb__lits_index(struct vb__cblang *cb);
 #define VB_LIT_B_BUCKETS 4096
-#define VB_LIT_ONE 1
-#define VB_LIT_AFTER 2
-#define VB_LIT_BEFORE 4
 /* Literals found in a text: seen[k] for each literal of the language; the indexes of those
  * found, in the order found; and at[k] where literal k was first found (an offset in the
  * folded text, or the start of the token it is in: never after its first place in the
@@ -222,6 +219,8 @@ typedef struct vb__cblang {
     bool digits;        /* VB_LIT_DIGIT bytes: that many digits in a row */
     bool word;          /* letters only (vb__lit_letter()), so inside one word of a text */
     uint8_t anchor;     /* not a word: the offset of its anchor (below) */
+    uint8_t back;       /* and of its key, `back` bytes before the anchor */
+    uint32_t awin, amask; /* the (up to) four bytes from there, as loaded from memory */
   } *lits;
   size_t n_lits, cap_lits;
   /* The word literals: lit_list[lit_start[h] .. lit_start[h + 1]) are those that may start
@@ -231,12 +230,13 @@ typedef struct vb__cblang {
    * are none): in Hebrew text every letter starts with D7. */
   uint32_t *lit_start, *lit_list;
   uint32_t *lit_he_start, *lit_he_list;
-  /* The other literals, each found at its anchor, a byte that is no letter (regex_lit.c,
-   * vb__lits_anchored()): a run of digits and a literal of one byte under their bytes in
-   * lit_one_start/lit_one_list (257 entries); the others in lit_b_start/lit_b_list
-   * (VB_LIT_B_BUCKETS + 1 entries) under a hash of their anchor and the byte after it, or
-   * the byte before it when the anchor is their last byte. lit_b_first[b]: the lists to look
-   * in at byte b (VB_LIT_ONE, VB_LIT_AFTER, VB_LIT_BEFORE). NULL when there are none. */
+  /* The other literals, each found at its anchor, its first byte that is no letter
+   * (regex_lit.c, vb__lits_anchored()): runs of digits and literals of one or two bytes under
+   * their anchor byte in lit_one_start/lit_one_list (257 entries); the others in
+   * lit_b_start/lit_b_list (VB_LIT_B_BUCKETS + 1 entries) under a hash of three of their
+   * bytes that hold the anchor. lit_b_first[b]: the lists to look in at byte b (bit 0 the
+   * first, bit 1 + k the second with the three bytes from k bytes before). NULL when there
+   * are none. */
   uint32_t *lit_one_start, *lit_one_list;
   uint32_t *lit_b_start, *lit_b_list;
   uint8_t lit_b_first[256];
