@@ -667,13 +667,20 @@ static void quant_range(parser *ps, size_t *min, size_t *max) {
 
 static void lead_alt(parser *ps, lead *out, size_t *width);
 
+/* Copies a lead: only the literals in use (a set is 1 kB). */
+static void lead_copy(lead *d, const lead *s) {
+  d->known = s->known;
+  d->before = s->before;
+  set_copy(&d->set, &s->set);
+}
+
 /* One part of a sequence (after its quantifier was read): `part` is what it starts with, if
  * anything, and `w` its width. */
 static void lead_part(lead *out, size_t *width, bool *looking, const lead *part, size_t w,
                       size_t min, size_t max) {
   if (*looking) {
     if (min > 0 && part && part->known) {
-      *out = *part;
+      lead_copy(out, part);
       out->before = w_add(*width, part->before);
       *looking = false;
     } else if (w_times(w, max) == WIDE) {
@@ -895,7 +902,7 @@ static void lead_alt(parser *ps, lead *out, size_t *width) {
     if (w > *width) *width = w;
     if (!branch.known) known = false;
     if (known && first) {
-      *out = branch;
+      lead_copy(out, &branch);
     } else if (known) {
       if (branch.before > out->before) out->before = branch.before;
       for (size_t i = 0; i < branch.set.n && known; i++)
@@ -1011,12 +1018,13 @@ static int lit_keys(const struct vb__lit *l, key_fn fn, void *arg) {
     if (fn) fn(arg, vb__lit_he_key(l->s));
   } else if (l->word) {
     table = 0;
-    for (unsigned b1 = 0; fn && b1 < 256; b1++) /* a one-letter literal under every b1 */
-      if (l->len == 1 || b1 == s[1]) fn(arg, (size_t)s[0] << 8 | b1);
+    if (fn && l->len > 1) fn(arg, (size_t)s[0] << 8 | s[1]);
+    for (unsigned b1 = 0; fn && l->len == 1 && b1 < 256; b1++) /* one letter: under every b1 */
+      fn(arg, (size_t)s[0] << 8 | b1);
   } else if (l->digits || l->len < 3) {
     table = 2;
-    for (unsigned b = 0; fn && b < 256; b++)
-      if (l->digits ? b >= '0' && b <= '9' : b == a[0]) fn(arg, b);
+    for (unsigned b = l->digits ? '0' : a[0]; fn && b <= (l->digits ? '9' : a[0]); b++)
+      fn(arg, b);
   } else {
     table = 3;
     if (fn) fn(arg, b_bucket(a - l->back, l->back));
