@@ -62,6 +62,7 @@ void vb_analyzer_free(vb_analyzer *an) {
   vb__buf_free(&an->scratch);
   vb__buf_free(&an->folded);
   vb__free(an->lit_seen);
+  vb__free(an->lit_found);
   vb__free(an->khash);
   vb__free(an->sent_lists);
   vb__strmap_free(&an->belief);

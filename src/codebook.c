@@ -180,6 +180,21 @@ static int add_regex(vb_model *m, vb_lang lang, uint32_t theme, const char *pat,
   re->literals = lits.data;
   re->n_sets = (uint8_t)n_sets;
   for (size_t k = 0; k < n_sets; k++) re->n_literals += re->set_len[k];
+  /* where its matches start (patterns.c starts PCRE2 there): for patterns with literals */
+  vb__buf lead = {0};
+  size_t n_lead = 0, before = 0;
+  re->lead = NULL;
+  re->lead_ids = NULL;
+  if (re->n_literals && vb__regex_lead(pat, &lead, &n_lead, &before)) {
+    vb__buf_free(&lead);
+    vb__free(re->literals);
+    vb__free(re->source);
+    pcre2_code_free(code);
+    return VB_ENOMEM;
+  }
+  re->lead = lead.data;
+  re->n_lead = n_lead;
+  re->lead_before = (uint32_t)before;
   cb->n_regexes++;
   return VB_OK;
 }
@@ -309,6 +324,8 @@ void vb__codebook_free(vb_model *m) {
       vb__free(cb->regexes[r].source);
       vb__free(cb->regexes[r].literals);
       vb__free(cb->regexes[r].lit_ids);
+      vb__free(cb->regexes[r].lead);
+      vb__free(cb->regexes[r].lead_ids);
     }
     pcre2_code_free(cb->combined);
     for (size_t k = 0; k < cb->n_lits; k++) vb__free(cb->lits[k].s);
@@ -317,6 +334,12 @@ void vb__codebook_free(vb_model *m) {
     vb__free(cb->lit_list);
     vb__free(cb->lit_he_start);
     vb__free(cb->lit_he_list);
+    vb__free(cb->lit_b_start);
+    vb__free(cb->lit_b_list);
+    vb__free(cb->lit_one_start);
+    vb__free(cb->lit_one_list);
+    vb__free(cb->lit_set_start);
+    vb__free(cb->lit_set_list);
     vb__free(cb->regexes);
     vb__free(cb->terms);
     vb__free(cb->w.v);
@@ -330,26 +353,30 @@ void vb__codebook_free(vb_model *m) {
   }
 }
 
-/* Whether a literal is in the Hebrew table (vb__cblang): four bytes or more from a Hebrew
- * letter (D7 xx), under its two letters' second bytes. */
-#define LIT_HEBREW(l) (!(l)->digits && (l)->len >= 4 && (unsigned char)(l)->s[0] == 0xD7)
+/* The indexes in cb->lits of `n` (> 0) NUL-separated literals, each added there when new.
+ * Returns a new array (NULL when out of memory). */
+static uint32_t *literal_ids(vb__cblang *cb, vb__strmap *seen, const char *lit, size_t n) {
+  uint32_t *ids = vb__calloc(n, sizeof *ids);
+  for (size_t q = 0; ids && q < n; q++, lit += strlen(lit) + 1) {
+    size_t len = strlen(lit);
+    bool found;
+    uint32_t *k;
+    char *d = NULL;
+    if (vb__strmap_put(seen, lit, len, (uint32_t)cb->n_lits, &found, &k) ||
+        (!found && (!(d = vb__strdup(lit)) ||
+                    vb__grow(&cb->lits, &cb->cap_lits, cb->n_lits + 1, sizeof *cb->lits)))) {
+      vb__free(d);
+      vb__free(ids);
+      return NULL;
+    }
+    if (!found) cb->lits[cb->n_lits++] = (struct vb__lit){.s = d, .len = (uint32_t)len};
+    ids[q] = *k;
+  }
+  return ids;
+}
 
-/* The buckets (pairs of first bytes) a literal of the main table is listed under: STMT for
- * each, with h. */
-#define LIT_BUCKETS(l, STMT)                                                                       \
-  do {                                                                                             \
-    if (LIT_HEBREW(l)) break;                                                                      \
-    unsigned lo0 = (unsigned char)(l)->s[0], hi0 = lo0, lo1 = (unsigned char)(l)->s[1], hi1 = lo1; \
-    if ((l)->digits) lo0 = '0', hi0 = '9';                                                         \
-    if ((l)->digits || (l)->len == 1) lo1 = 0, hi1 = 255;                                          \
-    for (unsigned b0 = lo0; b0 <= hi0; b0++)                                                       \
-      for (unsigned b1 = lo1; b1 <= hi1; b1++) {                                                   \
-        size_t h = (size_t)b0 << 8 | b1;                                                           \
-        STMT;                                                                                      \
-      }                                                                                            \
-  } while (0)
-
-/* The table of a language's distinct literals (see vb__cblang). */
+/* The table of a language's distinct literals (see vb__cblang): those of the patterns' sets
+ * and of their leads. */
 static int index_literals(vb__cblang *cb) {
   vb__strmap seen; /* literal -> its index */
   vb__strmap_init(&seen);
@@ -357,62 +384,13 @@ static int index_literals(vb__cblang *cb) {
   for (size_t r = 0; r < cb->n_regexes && rc == VB_OK; r++) {
     vb__cbregex *re = &cb->regexes[r];
     if (!re->n_literals) continue;
-    re->lit_ids = vb__calloc(re->n_literals, sizeof *re->lit_ids);
-    if (!re->lit_ids) rc = VB_ENOMEM;
-    const char *lit = re->literals;
-    for (size_t q = 0; q < re->n_literals && rc == VB_OK; q++, lit += strlen(lit) + 1) {
-      size_t n = strlen(lit);
-      bool found;
-      uint32_t *k;
-      if ((rc = vb__strmap_put(&seen, lit, n, (uint32_t)cb->n_lits, &found, &k))) break;
-      if (!found) {
-        char *d = vb__strdup(lit);
-        if (!d || vb__grow(&cb->lits, &cb->cap_lits, cb->n_lits + 1, sizeof *cb->lits)) {
-          vb__free(d);
-          rc = VB_ENOMEM;
-          break;
-        }
-        struct vb__lit *l = &cb->lits[cb->n_lits++];
-        *l = (struct vb__lit){d, (uint32_t)n, 0, 0, lit[0] == VB_LIT_DIGIT};
-        unsigned char pre[4] = {0}, mask[4] = {0};
-        for (size_t i = 0; i < 4 && i < n; i++) {
-          pre[i] = (unsigned char)lit[i];
-          mask[i] = 0xFF;
-        }
-        memcpy(&l->pre, pre, 4);
-        memcpy(&l->mask, mask, 4);
-      }
-      re->lit_ids[q] = *k;
-    }
+    if (!(re->lit_ids = literal_ids(cb, &seen, re->literals, re->n_literals)) ||
+        (re->n_lead && !(re->lead_ids = literal_ids(cb, &seen, re->lead, re->n_lead))))
+      rc = VB_ENOMEM;
   }
   vb__strmap_free(&seen);
   if (rc || !cb->n_lits) return rc;
-  /* counts per bucket, their running sums (the end of each bucket), then each literal placed
-   * from the end: lit_start[h] ends as the start of bucket h */
-  cb->lit_start = vb__calloc(65537, sizeof *cb->lit_start);
-  if (!cb->lit_start) return VB_ENOMEM;
-  for (size_t k = 0; k < cb->n_lits; k++) LIT_BUCKETS(&cb->lits[k], cb->lit_start[h]++);
-  for (size_t h = 1; h <= 65536; h++) cb->lit_start[h] += cb->lit_start[h - 1];
-  uint32_t total = cb->lit_start[65536];
-  cb->lit_list = vb__malloc((total ? total : 1) * sizeof *cb->lit_list);
-  if (!cb->lit_list) return VB_ENOMEM;
-  for (size_t k = cb->n_lits; k-- > 0;)
-    LIT_BUCKETS(&cb->lits[k], cb->lit_list[--cb->lit_start[h]] = (uint32_t)k);
-  /* the Hebrew table, the same way: in Hebrew text every letter starts with D7, so the main
-   * table's bucket of a letter would hold every literal starting with it */
-  size_t n_he = 0;
-  for (size_t k = 0; k < cb->n_lits; k++) n_he += LIT_HEBREW(&cb->lits[k]);
-  if (!n_he) return VB_OK;
-  cb->lit_he_start = vb__calloc(65537, sizeof *cb->lit_he_start);
-  cb->lit_he_list = vb__malloc(n_he * sizeof *cb->lit_he_list);
-  if (!cb->lit_he_start || !cb->lit_he_list) return VB_ENOMEM;
-  for (size_t k = 0; k < cb->n_lits; k++)
-    if (LIT_HEBREW(&cb->lits[k])) cb->lit_he_start[vb__lit_he_key(cb->lits[k].s)]++;
-  for (size_t h = 1; h <= 65536; h++) cb->lit_he_start[h] += cb->lit_he_start[h - 1];
-  for (size_t k = cb->n_lits; k-- > 0;)
-    if (LIT_HEBREW(&cb->lits[k]))
-      cb->lit_he_list[--cb->lit_he_start[vb__lit_he_key(cb->lits[k].s)]] = (uint32_t)k;
-  return VB_OK;
+  return vb__lits_index(cb);
 }
 
 /* Patterns with literals (regex_lit.c) run one by one, on texts that hold a literal of

@@ -12,28 +12,152 @@
 
 #include "vb_analyzer.h"
 
+/* Whether the characters on both sides of byte p of the text are letters as word literals
+ * hold them (vb__lit_letter()). */
+static bool letters_meet(const unsigned char *s, size_t len, size_t p) {
+  if (p == 0 || p >= len || (s[p] < 0x80 && !vb__ascii_alpha(s[p]))) return false;
+  size_t adv, b = p - 1;
+  while (b > 0 && (s[b] & 0xC0) == 0x80) b--;
+  int32_t after = vb__utf8_decode(s + p, len - p, &adv);
+  int32_t before = vb__utf8_decode(s + b, len - b, &adv);
+  return after >= 0 && before >= 0 && vb__lit_letter((uint32_t)after) &&
+         vb__lit_letter((uint32_t)before);
+}
+
+/* Per form and language (vb__lform.lits_set): its literals are known, and whether it holds
+ * a byte that anchors a literal that is no word (an apostrophe, a digit). */
+#define FORM_KNOWN 1
+#define FORM_ANCHORS 2
+
+/* What word token i's form says of the literals: its word literals (found once per form in
+ * the folded text f, which has the text's offsets, and kept in its vb__lform) and whether
+ * it holds an anchor. `scratch` is a vb__litfound with cb->n_lits zero bytes, zero again
+ * on return. */
+static int form_literals(vb_analyzer *an, const vb__cblang *cb, const unsigned char *f, size_t i,
+                         vb__litfound *scratch, const vb__lform **out) {
+  vb_lang lang = an->res.lang;
+  uint32_t fi = an->form_of[i];
+  vb__lform *lf = fi < an->n_lform[lang] ? &an->lform[lang][fi] : vb__lform_of(an, i);
+  if (!lf) return VB_ENOMEM;
+  *out = lf;
+  if (lf->lits_set) return VB_OK;
+  if (vb__grow(&an->tf_list, &an->cap_tf_list, an->n_tf_list + cb->n_lits, sizeof *an->tf_list))
+    return VB_ENOMEM;
+  const vb_token *t = &an->res.tokens[i];
+  scratch->n = 0;
+  vb__lits_words(cb, f, t->start, t->end, t->end, scratch);
+  lf->lit_off = (uint32_t)an->n_tf_list;
+  lf->n_lit = (uint32_t)scratch->n;
+  for (size_t q = 0; q < scratch->n; q++) {
+    scratch->seen[scratch->id[q]] = 0;
+    an->tf_list[an->n_tf_list++] = scratch->id[q];
+  }
+  lf->lits_set = FORM_KNOWN;
+  for (size_t q = t->start; q < t->end; q++)
+    if (cb->lit_b_first[f[q]]) lf->lits_set |= FORM_ANCHORS;
+  return VB_OK;
+}
+
+/* Which of the language's literals the text holds: what vb__lits_find() finds, with less
+ * work, into `found`. A word literal (letters only) lies in one token or across two tokens
+ * that touch with a letter on each side, since only spaces separate tokens and every letter
+ * is in a token: those of a word are known from its form, found once per form; the few other
+ * tokens that may hold a letter (URLs, tags, e-mail addresses, emoticons, emoji, entities)
+ * are searched each time. The other literals are found at their anchors (a byte that is no
+ * letter: vb__lits_anchored), which lie in the spaces between tokens, in tokens other than
+ * words, and in the words whose form holds one. A text where two letters meet across tokens,
+ * or whose fold moves offsets (a Kelvin sign, a non-ASCII digit), is searched whole. */
+static int find_literals(vb_analyzer *an, const vb__cblang *cb, vb__litfound *found) {
+  vb_result *r = &an->res;
+  size_t nl = cb->n_lits;
+  if (vb__grow(&an->lit_seen, &an->cap_lit_seen, 2 * nl + cb->n_lit_sets, 1) ||
+      vb__grow(&an->lit_found, &an->cap_lit_found, 4 * nl, sizeof *an->lit_found) ||
+      vb__buf_reserve(&an->folded, r->len + 8))
+    return VB_ENOMEM;
+  memset(an->lit_seen, 0, 2 * nl + cb->n_lit_sets);
+  *found = (vb__litfound){an->lit_seen, an->lit_found, an->lit_found + nl, 0};
+  vb__litfound scratch = {an->lit_seen + nl, an->lit_found + 2 * nl, an->lit_found + 3 * nl, 0};
+  unsigned char *f = (unsigned char *)an->folded.data;
+  size_t n = vb__lit_fold(r->text, r->len, an->folded.data);
+  memset(f + n, 0, 8);
+  const unsigned char *text = (const unsigned char *)r->text;
+  const vb_token *tok = r->tokens;
+  bool whole = n != r->len;
+  size_t gap = 0; /* the first byte not in a token seen yet */
+  for (size_t i = 0; i < r->n_tokens && !whole; i++) {
+    const vb_token *t = &tok[i];
+    vb__lits_anchored(cb, f, gap, t->start, n, found); /* the spaces before */
+    gap = t->end;
+    if (i + 1 < r->n_tokens && t->end == tok[i + 1].start && letters_meet(text, r->len, t->end)) {
+      whole = true;
+    } else if (t->type == VB_TOK_WORD) {
+      const vb__lform *lf;
+      int rc = form_literals(an, cb, f, i, &scratch, &lf);
+      if (rc) return rc;
+      for (uint32_t q = 0; q < lf->n_lit; q++)
+        vb__found_add(found, an->tf_list[lf->lit_off + q], t->start);
+      if (lf->lits_set & FORM_ANCHORS) vb__lits_anchored(cb, f, t->start, t->end, n, found);
+    } else {
+      if (t->type != VB_TOK_NUMBER && (t->type != VB_TOK_PUNCT || text[t->start] == '&'))
+        vb__lits_words(cb, f, t->start, t->end, t->end, found);
+      vb__lits_anchored(cb, f, t->start, t->end, n, found);
+    }
+  }
+  if (whole) { /* from the start again: the first place each is found */
+    memset(found->seen, 0, nl);
+    found->n = 0;
+    vb__lits_words(cb, f, 0, n, n, found);
+    vb__lits_anchored(cb, f, 0, n, n, found);
+  } else {
+    vb__lits_anchored(cb, f, gap, n, n, found); /* the spaces at the end */
+  }
+  /* the sets each literal found is in */
+  unsigned char *sat = an->lit_seen + 2 * nl;
+  for (size_t q = 0; q < found->n; q++) {
+    uint32_t k = found->id[q];
+    for (uint32_t j = cb->lit_set_start[k]; j < cb->lit_set_start[k + 1]; j++)
+      sat[cb->lit_set_list[j]] = 1;
+  }
+  return VB_OK;
+}
+
 int vb__patterns_run(vb_analyzer *an, const vb__cblang *cb) {
   vb_result *r = &an->res;
   /* Patterns on the original text: those with literals where a literal of each of their sets
-   * occurs (every literal of the language found in one scan: regex_lit.c), the others
-   * (joined in one alternation when possible) everywhere. */
+   * occurs (find_literals), the others (joined in one alternation when possible)
+   * everywhere. */
+  vb__litfound found = {0};
+  const unsigned char *sat = NULL;
   if (cb->n_regexes && cb->n_lits) {
-    if (vb__grow(&an->lit_seen, &an->cap_lit_seen, cb->n_lits, 1) ||
-        vb__lits_find(cb, r->text, r->len, &an->folded, an->lit_seen))
-      return VB_ENOMEM;
+    int rc = find_literals(an, cb, &found);
+    if (rc) return rc;
+    sat = an->lit_seen + 2 * cb->n_lits;
   }
   for (size_t k = 0; k <= cb->n_regexes; k++) {
     const pcre2_code *code;
+    PCRE2_SIZE off = 0;
     if (k == cb->n_regexes) {
       if (!cb->combined) break;
       code = cb->combined;
     } else {
       const vb__cbregex *re = &cb->regexes[k];
       if (re->n_literals == 0 && cb->combined) continue; /* in the alternation */
-      if (!vb__regex_may_match(cb, re, an->lit_seen)) continue; /* a literal set is absent */
+      if (!vb__regex_sets_met(cb, re, sat)) continue; /* a literal set is absent */
       code = re->code;
+      if (re->n_lead && !cb->lit_all) {
+        /* no match starts before its lead's first place, less the characters that may come
+         * before (at most four bytes each); PCRE2 still sees the text before the start (\b,
+         * lookbehinds) */
+        size_t first = SIZE_MAX;
+        for (size_t q = 0; q < re->n_lead; q++) {
+          uint32_t id = re->lead_ids[q];
+          if (found.seen[id] && found.at[id] < first) first = found.at[id];
+        }
+        if (first == SIZE_MAX) continue; /* no literal of its lead: no match */
+        off = first > 4 * (size_t)re->lead_before ? first - 4 * (size_t)re->lead_before : 0;
+        while (off > 0 && ((unsigned char)r->text[off] & 0xC0) == 0x80) off--;
+      }
     }
-    PCRE2_SIZE off = 0;
     while (off <= r->len) {
       /* the text was checked once (vb_analyzer_run); PCRE2 would check it again on every call,
        * which is quadratic in a long document with many matches */

@@ -80,19 +80,38 @@ static bool unicode_digit(uint32_t cp) {
   return false;
 }
 
+#define ONES 0x0101010101010101ULL
+#define HIGH 0x8080808080808080ULL
+
+/* The high bit of each byte of x that equals c. */
+static inline uint64_t bytes_eq(uint64_t x, unsigned char c) {
+  uint64_t y = x ^ (ONES * c);
+  return ~(((y & ~HIGH) + ~HIGH) | y) & HIGH;
+}
+
 size_t vb__lit_fold(const char *in, size_t n, char *out) {
   const unsigned char *s = (const unsigned char *)in;
   unsigned char *o = (unsigned char *)out;
   size_t i = 0, w = 0;
   while (i < n) {
-    /* eight ASCII bytes at a time: capitals get 0x20 (SWAR: a byte's high bit says whether
-     * it is at least 'A', and whether it is above 'Z') */
-    while (n - i >= 8 && s[i] < 0x80) {
+    /* Eight bytes at a time while the only characters that change are ASCII capitals and
+     * Latin-1 capitals (C3 80-9E but C3 97): each gets 0x20, found with SWAR (a byte's high
+     * bit says whether it is at least 'A', whether it is above 'Z'; after C3, whether its
+     * low seven bits are below 1F). The other bytes stay: ASCII, continuation bytes, and the
+     * lead bytes C2 (U+0080-00BF, none folds), C3 and D7 (Hebrew: no case, no digits). Any
+     * other lead byte, or C3 as the last byte, ends the run: one character the long way. */
+    while (n - i >= 8) {
       uint64_t x;
       memcpy(&x, s + i, 8);
-      if (x & 0x8080808080808080ULL) break;
-      uint64_t ge_a = x + 0x3F3F3F3F3F3F3F3FULL, gt_z = x + 0x2525252525252525ULL;
-      x |= (ge_a & ~gt_z & 0x8080808080808080ULL) >> 2;
+      uint64_t low = x & ~HIGH, latin = 0;
+      if (x & HIGH) {
+        uint64_t lead = x & (x << 1) & HIGH, c3 = bytes_eq(x, 0xC3);
+        if ((lead & ~(c3 | bytes_eq(x, 0xC2) | bytes_eq(x, 0xD7))) || (c3 >> 56)) break;
+        uint64_t below_1f = ~(low + 0x6161616161616161ULL) & HIGH;
+        latin = (c3 << 8) & below_1f & ~bytes_eq(x, 0x97);
+      }
+      uint64_t ascii = (low + 0x3F3F3F3F3F3F3F3FULL) & ~(low + 0x2525252525252525ULL) & ~x & HIGH;
+      x |= (ascii | latin) >> 2;
       memcpy(o + w, &x, 8);
       i += 8;
       w += 8;
@@ -590,28 +609,568 @@ int vb__regex_literals(const char *pattern, vb__buf *out, size_t *n_sets,
   return VB_OK;
 }
 
-/* ---- finding the literals in a text ---- */
+/* ---- where a match starts ---- */
 
-/* The literals of list[a..b) that start at f + i (vb__lits_find). */
-static inline void lits_try(const vb__cblang *cb, const unsigned char *f, size_t n, size_t i,
-                            const uint32_t *list, uint32_t a, uint32_t b, unsigned char *seen) {
+/* A pattern's lead: a set of literals such that every match starts at most `before`
+ * characters before a literal of the set (a match of "\b(app|site)\b..." starts at "app" or
+ * "site", one of "(ו|ש)?הזמנ" at most two characters before "הזמנ"). The analyzer starts
+ * PCRE2 there rather than at the text's start (patterns.c). Read as the sets are, from the
+ * first part of the pattern that must match a literal; the parts before it must have a
+ * bounded width (lookarounds and \b have none), else there is no lead. */
+#define WIDE SIZE_MAX /* no bound */
+
+typedef struct lead {
+  bool known;
+  size_t before; /* characters */
+  litset set;
+} lead;
+
+static size_t w_add(size_t a, size_t b) {
+  return a == WIDE || b == WIDE || a + b > 100000 ? WIDE : a + b;
+}
+
+static size_t w_times(size_t w, size_t n) {
+  if (w == 0 || n == 0) return 0;
+  return w == WIDE || n == WIDE || w > 100000 / n ? WIDE : w * n;
+}
+
+/* The quantifier after an atom (as quantifier() reads it): the least and the most times the
+ * atom may match (WIDE: no bound, also for a form not known for certain). */
+static void quant_range(parser *ps, size_t *min, size_t *max) {
+  const char *q0 = ps->p;
+  bool quantified;
+  long lo = quantifier(ps, &quantified);
+  *min = (size_t)lo;
+  *max = WIDE;
+  if (!quantified) {
+    *max = 1;
+    return;
+  }
+  const char *q = q0, *e = ps->p;
+  if (e > q && (e[-1] == '?' || e[-1] == '+') && e - q >= 2) e--; /* lazy, possessive */
+  if (e - q == 1 && *q == '?') *max = 1;
+  if (*q != '{' || e[-1] != '}') return;
+  size_t v = 0, digits = 0;
+  for (q++; q < e - 1 && *q >= '0' && *q <= '9'; q++, digits++)
+    if (v < 100000) v = v * 10 + (size_t)(*q - '0');
+  if (!digits) return;
+  if (q == e - 1) { /* {n} */
+    *max = v;
+    return;
+  }
+  if (*q++ != ',') return;
+  size_t m = 0, mdigits = 0;
+  for (; q < e - 1 && *q >= '0' && *q <= '9'; q++, mdigits++)
+    if (m < 100000) m = m * 10 + (size_t)(*q - '0');
+  if (q == e - 1 && mdigits) *max = m; /* {n,m}; {n,} has no bound */
+}
+
+static void lead_alt(parser *ps, lead *out, size_t *width);
+
+/* Copies a lead: only the literals in use (a set is 1 kB). */
+static void lead_copy(lead *d, const lead *s) {
+  d->known = s->known;
+  d->before = s->before;
+  set_copy(&d->set, &s->set);
+}
+
+/* One part of a sequence (after its quantifier was read): `part` is what it starts with, if
+ * anything, and `w` its width. */
+static void lead_part(lead *out, size_t *width, bool *looking, const lead *part, size_t w,
+                      size_t min, size_t max) {
+  if (*looking) {
+    if (min > 0 && part && part->known) {
+      lead_copy(out, part);
+      out->before = w_add(*width, part->before);
+      *looking = false;
+    } else if (w_times(w, max) == WIDE) {
+      *looking = false; /* the parts before the lead have no bound: no lead */
+    }
+  }
+  *width = w_add(*width, w_times(w, max));
+}
+
+/* A run of literal characters as a lead. */
+static void run_lead(lead *l, char *run, size_t *rl) {
+  l->known = *rl > 0;
+  l->before = 0;
+  l->set.n = 1;
+  size_t n = vb__lit_fold(run, *rl, l->set.lit[0]);
+  l->set.lit[0][n] = '\0';
+  l->set.len[0] = (uint8_t)n;
+  *rl = 0;
+}
+
+static void lead_seq(parser *ps, lead *out, size_t *width) {
+  out->known = false;
+  *width = 0;
+  bool looking = true;
+  char run[LIT_LEN];
+  size_t rl = 0, run_w = 0; /* a run of required literal characters, its width */
+  lead part;
+#define END_RUN()                                                                                  \
+  do {                                                                                             \
+    if (rl) {                                                                                      \
+      run_lead(&part, run, &rl);                                                                   \
+      lead_part(out, width, &looking, &part, run_w, 1, 1);                                         \
+      run_w = 0;                                                                                   \
+    }                                                                                              \
+  } while (0)
+  while (ps->p < ps->end && !ps->fail && *ps->p != '|' && *ps->p != ')') {
+    char c = *ps->p;
+    size_t min, max;
+    if (c == '(') {
+      END_RUN();
+      ps->p++;
+      if (ps->p < ps->end && *ps->p == '?') {
+        if (ps->p + 1 < ps->end && (ps->p[1] == ':' || ps->p[1] == '>')) {
+          ps->p += 2;
+        } else if (ps->p + 1 < ps->end &&
+                   (ps->p[1] == '=' || ps->p[1] == '!' ||
+                    (ps->p[1] == '<' && ps->p + 2 < ps->end && (ps->p[2] == '=' || ps->p[2] == '!')))) {
+          /* a lookaround: no width, its own parts skipped */
+          int depth = 1;
+          while (ps->p < ps->end && depth > 0 && !ps->fail) {
+            if (*ps->p == '\\' && ps->p + 1 < ps->end)
+              ps->p += 2;
+            else if (*ps->p == '[')
+              skip_class(ps);
+            else
+              depth += *ps->p == '(' ? 1 : *ps->p == ')' ? -1 : 0, ps->p++;
+          }
+          if (depth) ps->fail = true;
+          quant_range(ps, &min, &max);
+          continue;
+        } else {
+          ps->fail = true;
+          break;
+        }
+      } else if (ps->p < ps->end && *ps->p == '*') {
+        ps->fail = true;
+        break;
+      }
+      if (++ps->depth > DEPTH_MAX) {
+        ps->fail = true;
+        break;
+      }
+      size_t w;
+      lead_alt(ps, &part, &w);
+      ps->depth--;
+      if (ps->fail || ps->p >= ps->end || *ps->p != ')') {
+        ps->fail = true;
+        break;
+      }
+      ps->p++;
+      quant_range(ps, &min, &max);
+      lead_part(out, width, &looking, &part, w, min, max);
+      continue;
+    }
+    if (c == '[' || c == '.' || c == '^' || c == '$') {
+      END_RUN();
+      if (c == '[')
+        skip_class(ps);
+      else
+        ps->p++;
+      quant_range(ps, &min, &max);
+      lead_part(out, width, &looking, NULL, c == '[' || c == '.', min, max);
+      continue;
+    }
+    if (c == '\\') {
+      if (ps->p + 1 >= ps->end) {
+        ps->fail = true;
+        break;
+      }
+      char e = ps->p[1];
+      ps->p += 2;
+      if (e == 'Q' || e == 'g' || e == 'k' || e == 'c' || e == 'o' || e == 'N' || e == 'K' ||
+          (e >= '0' && e <= '9')) {
+        ps->fail = true;
+        break;
+      }
+      bool literal =
+          !((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (unsigned char)e >= 0x80);
+      if (e == 'p' || e == 'P' || e == 'x') { /* \p{..}, \pL, \x{..}, \xhh */
+        if (ps->p < ps->end && *ps->p == '{') {
+          while (ps->p < ps->end && *ps->p != '}')
+            ps->p++;
+          if (ps->p < ps->end) ps->p++;
+        } else if (e == 'x') {
+          for (int k = 0; k < 2 && ps->p < ps->end &&
+                          ((*ps->p >= '0' && *ps->p <= '9') ||
+                           ((*ps->p | 0x20) >= 'a' && (*ps->p | 0x20) <= 'f'));
+               k++)
+            ps->p++;
+        } else if (ps->p < ps->end) {
+          ps->p++;
+        }
+      }
+      if (literal) {
+        quant_range(ps, &min, &max);
+        if (min == 0 || max != 1) {
+          END_RUN();
+          lead_part(out, width, &looking, NULL, 1, min, max);
+        } else {
+          if (rl + 1 >= LIT_LEN) END_RUN();
+          run[rl++] = e;
+          run_w++;
+        }
+        continue;
+      }
+      END_RUN();
+      quant_range(ps, &min, &max);
+      if (e == 'd') {
+        part.known = true;
+        part.before = 0;
+        part.set.n = 1;
+        part.set.lit[0][0] = VB_LIT_DIGIT;
+        part.set.lit[0][1] = '\0';
+        part.set.len[0] = 1;
+        lead_part(out, width, &looking, &part, 1, min, max);
+      } else {
+        bool none = e == 'b' || e == 'B' || e == 'A' || e == 'z' || e == 'Z' || e == 'G';
+        lead_part(out, width, &looking, NULL, none ? 0 : e == 'R' ? 2 : e == 'X' ? WIDE : 1, min,
+                  max);
+      }
+      continue;
+    }
+    /* a literal character (all the bytes of a UTF-8 sequence) */
+    unsigned char b = (unsigned char)c;
+    size_t n = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+    if ((size_t)(ps->end - ps->p) < n || (b >= 0x80 && b < 0xC0)) {
+      ps->fail = true;
+      break;
+    }
+    const unsigned char *u = (const unsigned char *)ps->p;
+    uint32_t cp = b;
+    if (n == 2)
+      cp = (uint32_t)(b & 0x1F) << 6 | (u[1] & 0x3Fu);
+    else if (n == 3)
+      cp = (uint32_t)(b & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3Fu);
+    else if (n == 4)
+      cp = 0x10000;
+    char ch[4];
+    memcpy(ch, ps->p, n);
+    ps->p += n;
+    quant_range(ps, &min, &max);
+    if (min == 0 || max != 1 || !case_safe(cp)) {
+      END_RUN();
+      lead_part(out, width, &looking, NULL, 1, min, max);
+      continue;
+    }
+    if (rl + n >= LIT_LEN) END_RUN();
+    memcpy(run + rl, ch, n);
+    rl += n;
+    run_w++;
+  }
+  END_RUN();
+#undef END_RUN
+}
+
+/* Adds a literal to a lead's set: one that starts with a literal of the set adds nothing (a
+ * match through it starts where that one starts), and replaces those that start with it;
+ * unlike set_add(), a literal that holds another elsewhere is kept ("ifrån" and "från": a
+ * match through "ifrån" starts before "från"). False when the set is full. */
+static bool lead_add(litset *s, const char *lit, size_t len) {
+  for (size_t i = 0; i < s->n; i++)
+    if (s->len[i] <= len && memcmp(lit, s->lit[i], s->len[i]) == 0) return true;
+  size_t k = 0;
+  for (size_t i = 0; i < s->n; i++)
+    if (!(len <= s->len[i] && memcmp(s->lit[i], lit, len) == 0)) {
+      if (k != i) {
+        memcpy(s->lit[k], s->lit[i], LIT_LEN);
+        s->len[k] = s->len[i];
+      }
+      k++;
+    }
+  s->n = k;
+  if (s->n == LIT_MAX) return false;
+  memcpy(s->lit[s->n], lit, LIT_LEN);
+  s->len[s->n++] = (uint8_t)len;
+  return true;
+}
+
+/* An alternation: each branch's lead, joined (a match goes through one branch). */
+static void lead_alt(parser *ps, lead *out, size_t *width) {
+  bool first = true, known = true;
+  *width = 0;
+  out->known = false;
+  for (;;) {
+    lead branch;
+    size_t w;
+    lead_seq(ps, &branch, &w);
+    if (ps->fail) return;
+    if (w > *width) *width = w;
+    if (!branch.known) known = false;
+    if (known && first) {
+      lead_copy(out, &branch);
+    } else if (known) {
+      if (branch.before > out->before) out->before = branch.before;
+      for (size_t i = 0; i < branch.set.n && known; i++)
+        known = lead_add(&out->set, branch.set.lit[i], branch.set.len[i]);
+    }
+    first = false;
+    if (ps->p < ps->end && *ps->p == '|') {
+      ps->p++;
+      continue;
+    }
+    break;
+  }
+  out->known = known && !first;
+}
+
+int vb__regex_lead(const char *pattern, vb__buf *out, size_t *n, size_t *before) {
+  parser ps = {pattern, pattern + strlen(pattern), 0, false};
+  lead l;
+  size_t w;
+  lead_alt(&ps, &l, &w);
+  *n = 0;
+  *before = 0;
+  out->len = 0;
+  /* a one-letter (or space) literal is found early in most texts: no use */
+  if (ps.fail || ps.p != ps.end || !l.known || l.before == WIDE || one_letter(&l.set))
+    return VB_OK;
+  for (size_t i = 0; i < l.set.n; i++)
+    if (vb__buf_append(out, l.set.lit[i], l.set.len[i] + 1u)) return VB_ENOMEM;
+  *n = l.set.n;
+  *before = l.before;
+  return VB_OK;
+}
+
+/* ---- the tables by which the literals are found ---- */
+
+bool vb__lit_letter(uint32_t cp) {
+  if (cp < 0x80) return vb__ascii_alpha((int)cp);
+  if (cp >= 0xC0 && cp <= 0xFF) return cp != 0xD7 && cp != 0xF7;
+  /* Ÿ, long s, capital sharp s, Kelvin and Ångström signs: folded to Latin letters */
+  return (cp >= 0x5D0 && cp <= 0x5EA) || cp == 0x178 || cp == 0x17F || cp == 0x1E9E ||
+         cp == 0x212A || cp == 0x212B;
+}
+
+/* Whether a word literal is in the Hebrew table (vb__cblang): four bytes or more from a
+ * Hebrew letter (D7 xx), under its two letters' second bytes. */
+static bool lit_hebrew(const struct vb__lit *l) {
+  return l->word && l->len >= 4 && (unsigned char)l->s[0] == 0xD7;
+}
+
+/* The anchor table's bucket (vb__cblang.lit_b_start) of three bytes of a literal, or of a
+ * text, that start `back` bytes before its anchor. */
+static inline size_t b_bucket(const unsigned char *s, unsigned back) {
+  uint32_t x = ((uint32_t)s[0] << 18 | (uint32_t)s[1] << 10 | (uint32_t)s[2] << 2 | back) *
+               2654435761u;
+  return x >> (32 - 12); /* VB_LIT_B_BUCKETS */
+}
+
+/* A literal's fields besides its text: the first four bytes, and its class: a word (every
+ * character a letter, vb__lit_letter()) or the offset of its anchor: its first character
+ * that is no letter. */
+static void lit_classify(struct vb__lit *l) {
+  const unsigned char *s = (const unsigned char *)l->s;
+  unsigned char pre[4] = {0}, mask[4] = {0};
+  for (size_t i = 0; i < 4 && i < l->len; i++) {
+    pre[i] = s[i];
+    mask[i] = 0xFF;
+  }
+  memcpy(&l->pre, pre, 4);
+  memcpy(&l->mask, mask, 4);
+  l->digits = s[0] == VB_LIT_DIGIT;
+  l->word = !l->digits;
+  l->anchor = 0;
+  for (size_t i = 0; i < l->len && l->word;) {
+    size_t n = s[i] >= 0xF0 ? 4 : s[i] >= 0xE0 ? 3 : s[i] >= 0xC0 ? 2 : 1;
+    uint32_t cp = s[i];
+    if (n == 2)
+      cp = (uint32_t)(s[i] & 0x1F) << 6 | (s[i + 1] & 0x3Fu);
+    else if (n == 3)
+      cp = (uint32_t)(s[i] & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 | (s[i + 2] & 0x3Fu);
+    else if (n == 4)
+      cp = 0x10000;
+    if (!vb__lit_letter(cp)) {
+      l->word = false;
+      l->anchor = (uint8_t)i;
+    }
+    i += n;
+  }
+  /* not a word, three bytes or more: keyed by three bytes that hold the anchor, from it if
+   * it has two after it, else from the one before, else from two before; compared first by
+   * (up to) four bytes from there */
+  l->back = 0;
+  if (l->word || l->digits || l->len < 3) return;
+  l->back = l->anchor + 3u <= l->len ? 0 : l->anchor + 2u <= l->len ? 1 : 2;
+  size_t from = l->anchor - l->back, to = l->len < from + 4u ? l->len : from + 4u;
+  memset(pre, 0, 4);
+  memset(mask, 0, 4);
+  for (size_t i = from; i < to; i++) {
+    pre[i - from] = s[i];
+    mask[i - from] = 0xFF;
+  }
+  memcpy(&l->awin, pre, 4);
+  memcpy(&l->amask, mask, 4);
+}
+
+/* Which table a literal is in (0 words, 1 Hebrew words, 2 one byte or digits, 3 anchors:
+ * see vb__cblang), and, when fn is not NULL, fn(arg, key) for each key it is listed under. */
+typedef void (*key_fn)(void *arg, size_t key);
+static int lit_keys(const struct vb__lit *l, key_fn fn, void *arg) {
+  const unsigned char *s = (const unsigned char *)l->s, *a = s + l->anchor;
+  int table;
+  if (lit_hebrew(l)) {
+    table = 1;
+    if (fn) fn(arg, vb__lit_he_key(l->s));
+  } else if (l->word) {
+    table = 0;
+    if (fn && l->len > 1) fn(arg, (size_t)s[0] << 8 | s[1]);
+    for (unsigned b1 = 0; fn && l->len == 1 && b1 < 256; b1++) /* one letter: under every b1 */
+      fn(arg, (size_t)s[0] << 8 | b1);
+  } else if (l->digits || l->len < 3) {
+    table = 2;
+    for (unsigned b = l->digits ? '0' : a[0]; fn && b <= (l->digits ? '9' : a[0]); b++)
+      fn(arg, b);
+  } else {
+    table = 3;
+    if (fn) fn(arg, b_bucket(a - l->back, l->back));
+  }
+  return table;
+}
+
+/* A table being built: counts per key, then their running sums, then each literal placed
+ * from the end, so that start[key] ends as the start of its list. */
+typedef struct table {
+  uint32_t *start, *list;
+  uint32_t k; /* the literal being placed */
+} table;
+
+static void key_count(void *arg, size_t key) { ((table *)arg)->start[key]++; }
+static void key_place(void *arg, size_t key) {
+  table *t = arg;
+  t->list[--t->start[key]] = t->k;
+}
+
+int vb__lits_index(vb__cblang *cb) {
+  static const size_t n_keys[4] = {65536, 65536, 256, VB_LIT_B_BUCKETS};
+  uint32_t **start[4] = {&cb->lit_start, &cb->lit_he_start, &cb->lit_one_start, &cb->lit_b_start};
+  uint32_t **list[4] = {&cb->lit_list, &cb->lit_he_list, &cb->lit_one_list, &cb->lit_b_list};
+  size_t count[4] = {0};
+  for (size_t k = 0; k < cb->n_lits; k++) {
+    lit_classify(&cb->lits[k]);
+    count[lit_keys(&cb->lits[k], NULL, NULL)]++;
+  }
+  for (int w = 0; w < 4; w++) {
+    if (!count[w]) continue;
+    table t = {vb__calloc(n_keys[w] + 1, sizeof *t.start), NULL, 0};
+    if (!(*start[w] = t.start)) return VB_ENOMEM;
+    for (size_t k = 0; k < cb->n_lits; k++)
+      if (lit_keys(&cb->lits[k], NULL, NULL) == w) lit_keys(&cb->lits[k], key_count, &t);
+    for (size_t h = 1; h <= n_keys[w]; h++) t.start[h] += t.start[h - 1];
+    t.list = vb__malloc(t.start[n_keys[w]] * sizeof *t.list);
+    if (!(*list[w] = t.list)) return VB_ENOMEM;
+    for (size_t k = cb->n_lits; k-- > 0;) {
+      t.k = (uint32_t)k;
+      if (lit_keys(&cb->lits[k], NULL, NULL) == w) lit_keys(&cb->lits[k], key_place, &t);
+    }
+  }
+  /* the sets each literal is in */
+  if (!(cb->lit_set_start = vb__calloc(cb->n_lits + 1, sizeof *cb->lit_set_start)))
+    return VB_ENOMEM;
+  size_t n_in = 0;
+  cb->n_lit_sets = 0;
+  for (size_t r = 0; r < cb->n_regexes; r++) {
+    vb__cbregex *re = &cb->regexes[r];
+    re->set0 = (uint32_t)cb->n_lit_sets;
+    cb->n_lit_sets += re->n_sets;
+    for (size_t q = 0; q < re->n_literals; q++, n_in++) cb->lit_set_start[re->lit_ids[q]]++;
+  }
+  for (size_t k = 1; k <= cb->n_lits; k++) cb->lit_set_start[k] += cb->lit_set_start[k - 1];
+  if (!(cb->lit_set_list = vb__malloc((n_in ? n_in : 1) * sizeof *cb->lit_set_list)))
+    return VB_ENOMEM;
+  for (size_t r = cb->n_regexes; r-- > 0;) {
+    const vb__cbregex *re = &cb->regexes[r];
+    size_t q = re->n_literals;
+    for (size_t set = re->n_sets; set-- > 0;)
+      for (size_t i = re->set_len[set]; i-- > 0;)
+        cb->lit_set_list[--cb->lit_set_start[re->lit_ids[--q]]] = re->set0 + (uint32_t)set;
+  }
+  /* the lists to look in at each byte */
+  for (size_t k = 0; k < cb->n_lits; k++) {
+    const struct vb__lit *l = &cb->lits[k];
+    const unsigned char a = (unsigned char)l->s[l->anchor];
+    if (l->digits)
+      for (unsigned b = '0'; b <= '9'; b++) cb->lit_b_first[b] |= 1;
+    else if (l->word)
+      continue;
+    else
+      cb->lit_b_first[a] |= l->len < 3 ? 1 : 2 << l->back;
+  }
+  return VB_OK;
+}
+
+/* ---- finding the literals in a text ---- */
+/* Whether literal l starts at f + i, the text ending at f + n. */
+static inline bool lit_at(const struct vb__lit *l, const unsigned char *f, size_t n, size_t i) {
+  if (l->len > n - i) return false;
+  if (l->digits) {
+    for (size_t d = 0; d < l->len; d++)
+      if (f[i + d] < '0' || f[i + d] > '9') return false;
+    return true;
+  }
+  uint32_t w;
+  memcpy(&w, f + i, 4);
+  return (w & l->mask) == l->pre && (l->len <= 4 || memcmp(f + i + 4, l->s + 4, l->len - 4) == 0);
+}
+
+/* The literals of list[a..b) that start at f + i and end by f + end. */
+static inline void lits_try(const vb__cblang *cb, const unsigned char *f, size_t end, size_t i,
+                            const uint32_t *list, uint32_t a, uint32_t b, vb__litfound *found) {
   for (; a < b; a++) {
     uint32_t k = list[a];
-    if (seen[k]) continue;
-    const struct vb__lit *l = &cb->lits[k];
-    if (l->len > n - i) continue;
-    if (l->digits) {
-      size_t d = 1;
-      while (d < l->len && f[i + d] >= '0' && f[i + d] <= '9')
-        d++;
-      if (d < l->len) continue;
-    } else {
-      uint32_t w;
-      memcpy(&w, f + i, 4);
-      if ((w & l->mask) != l->pre || (l->len > 4 && memcmp(f + i + 4, l->s + 4, l->len - 4) != 0))
-        continue;
+    if (!found->seen[k] && lit_at(&cb->lits[k], f, end, i)) vb__found_add(found, k, i);
+  }
+}
+
+void vb__lits_words(const vb__cblang *cb, const unsigned char *f, size_t from, size_t to,
+                    size_t end, vb__litfound *found) {
+  const uint32_t *start = cb->lit_start;
+  /* at each position, the literals that may start with its two bytes */
+  for (size_t i = from; i < to; i++) {
+    size_t h = (size_t)f[i] << 8 | f[i + 1];
+    if (start && start[h] < start[h + 1])
+      lits_try(cb, f, end, i, cb->lit_list, start[h], start[h + 1], found);
+    if (f[i] == 0xD7 && cb->lit_he_start) { /* a Hebrew letter: its table too */
+      size_t g = vb__lit_he_key((const char *)f + i);
+      if (cb->lit_he_start[g] < cb->lit_he_start[g + 1])
+        lits_try(cb, f, end, i, cb->lit_he_list, cb->lit_he_start[g], cb->lit_he_start[g + 1],
+                 found);
     }
-    seen[k] = 1;
+  }
+}
+
+void vb__lits_anchored(const vb__cblang *cb, const unsigned char *f, size_t from, size_t to,
+                       size_t n, vb__litfound *found) {
+  /* Only at the bytes that are some literal's anchor (never a letter), the lists that
+   * lit_b_first names there: bit 0 the literals of one or two bytes and the runs of digits,
+   * listed under the byte; bit 1 + back those keyed by the three bytes from `back` bytes
+   * before. A literal listed is compared by the (up to) four bytes around its anchor, then
+   * whole, from `anchor` bytes before. */
+  for (size_t q = from; q < to; q++) {
+    unsigned look = cb->lit_b_first[f[q]];
+    for (unsigned kind = 0; look; kind++, look >>= 1) {
+      if (!(look & 1)) continue;
+      const uint32_t *start = kind ? cb->lit_b_start : cb->lit_one_start;
+      const uint32_t *list = kind ? cb->lit_b_list : cb->lit_one_list;
+      size_t h = f[q];
+      if (kind) {
+        if (q < kind - 1) continue;
+        h = b_bucket(f + q - (kind - 1), kind - 1);
+      }
+      for (uint32_t i = start[h]; i < start[h + 1]; i++) {
+        uint32_t k = list[i];
+        const struct vb__lit *l = &cb->lits[k];
+        uint32_t w;
+        if (q < l->anchor) continue;
+        memcpy(&w, f + q - l->back, 4);
+        if ((w & l->amask) == l->awin && !found->seen[k] && lit_at(l, f, n, q - l->anchor))
+          vb__found_add(found, k, q - l->anchor);
+      }
+    }
   }
 }
 
@@ -619,25 +1178,15 @@ int vb__lits_find(const vb__cblang *cb, const char *text, size_t len, vb__buf *f
                   unsigned char *seen) {
   if (!cb->n_lits) return VB_OK;
   memset(seen, 0, cb->n_lits);
-  /* the fold never lengthens; eight NUL bytes after it: the pair at the last byte, and the
-   * four-byte prefix loads */
+  /* the fold never lengthens; eight NUL bytes after it: the pair at the last byte, the
+   * anchor key and the four-byte prefix loads */
   folded->len = 0;
   if (vb__buf_reserve(folded, len + 8)) return VB_ENOMEM;
   unsigned char *f = (unsigned char *)folded->data;
   size_t n = vb__lit_fold(text, len, folded->data);
   memset(f + n, 0, 8);
-  const uint32_t *start = cb->lit_start, *list = cb->lit_list;
-  /* at each position, the literals that may start with its two bytes (a one-byte literal
-   * under every second byte, "n digits" under every digit) */
-  for (size_t i = 0; i < n; i++) {
-    size_t h = (size_t)f[i] << 8 | f[i + 1];
-    if (start[h] < start[h + 1]) lits_try(cb, f, n, i, list, start[h], start[h + 1], seen);
-    if (f[i] == 0xD7 && cb->lit_he_start) { /* a Hebrew letter: its table too */
-      size_t g = vb__lit_he_key((const char *)f + i);
-      if (cb->lit_he_start[g] < cb->lit_he_start[g + 1])
-        lits_try(cb, f, n, i, cb->lit_he_list, cb->lit_he_start[g], cb->lit_he_start[g + 1], seen);
-    }
-  }
+  vb__litfound found = {seen, NULL, NULL, 0};
+  vb__lits_words(cb, f, 0, n, n, &found);
+  vb__lits_anchored(cb, f, 0, n, n, &found);
   return VB_OK;
 }
-

@@ -68,6 +68,8 @@ typedef struct vb__lform {
   uint32_t pre_off, n_pre;     /* prefix terms it matches: in vb_analyzer.tf_list */
   uint32_t cmp_off, n_cmp;     /* one-word terms in its compound parts (sv, da) */
   uint32_t he_off, n_he;       /* term chains after its proclitic prefixes (he) */
+  /* patterns.c, form_literals(): the codebook patterns' word literals in it, in tf_list */
+  uint32_t lit_off, n_lit;
   /* sentiment.c, sent_form(): its lexicon entry and how it was found, and what else the
    * rules ask of the form alone (sentiment.c's SF_* bits, the second words of the phrases
    * that begin with it) */
@@ -75,7 +77,7 @@ typedef struct vb__lform {
   uint64_t next_bits;
   float boost;
   uint8_t how, compound, sent;
-  uint8_t themes_set, lex_set;
+  uint8_t themes_set, lex_set, lits_set;
 } vb__lform;
 
 struct vb_analyzer {
@@ -89,7 +91,7 @@ struct vb_analyzer {
   size_t cap_form_of;
   vb__lform *lform[VB_LANG_COUNT]; /* per form (vb__lform_of()) */
   size_t n_lform[VB_LANG_COUNT], cap_lform[VB_LANG_COUNT];
-  uint32_t *tf_list;                /* term indexes of the vb__lform lists */
+  uint32_t *tf_list;                /* term (and literal) indexes of the vb__lform lists */
   size_t n_tf_list, cap_tf_list;
   vb__toks toks;
   vb__norm norm;
@@ -110,8 +112,11 @@ struct vb_analyzer {
   pcre2_match_context *mctx;
   vb__buf scratch;
   vb__buf folded; /* the text case-folded, for the patterns' literal check */
-  unsigned char *lit_seen; /* per literal of the language: found in the text */
+  unsigned char *lit_seen; /* patterns.c: per literal of the language, found in the text;
+                              per literal, scratch; per literal set, one of it found */
   size_t cap_lit_seen;
+  uint32_t *lit_found;     /* patterns.c: vb__litfound's id and at, twice (text, form) */
+  size_t cap_lit_found;
   uint64_t *khash, *shash; /* per token: vb__hash() of its key and of its stem */
   size_t *sent_lists;      /* sentiment.c: the tokens that carry sentiment, the verbs of
                               opinion and the contrast words of the text (3 x n_tokens) */

@@ -151,12 +151,24 @@ typedef struct vb__cbregex {
   size_t n_literals; /* 0: the pattern runs on every text */
   uint8_t n_sets, set_len[VB_LIT_SETS]; /* the sets: their numbers of literals, in order */
   uint32_t *lit_ids; /* the same literals as indexes into vb__cblang.lits */
+  uint32_t set0;     /* its first set's index among the language's sets (vb__cblang.lit_sets) */
+  /* its lead (vb__regex_lead()): every match starts at most lead_before characters before
+   * one of these literals (NUL-separated, and as indexes into vb__cblang.lits); n_lead 0:
+   * none known */
+  char *lead;
+  size_t n_lead;
+  uint32_t lead_before;
+  uint32_t *lead_ids;
 } vb__cbregex;
 
 struct vb__cblang;
 /* regex_lit.c: the literal sets of a pattern (see there); `*n_sets` 0 when none can be told. */
 int vb__regex_literals(const char *pattern, vb__buf *out, size_t *n_sets,
                        uint8_t set_len[VB_LIT_SETS]);
+/* regex_lit.c: the lead of a pattern: `*n` literals (NUL-separated in `out`, case-folded)
+ * such that every match starts at most `*before` characters before one of them; `*n` 0
+ * when none can be told. */
+int vb__regex_lead(const char *pattern, vb__buf *out, size_t *n, size_t *before);
 /* Folds s[0..n) as literals are folded (case, a few Unicode equivalents, digits to '0'):
  * writes at most n bytes to `out`, returns how many. */
 size_t vb__lit_fold(const char *s, size_t n, char *out);
@@ -166,6 +178,40 @@ size_t vb__lit_fold(const char *s, size_t n, char *out);
 int vb__terms_index(struct vb__cblang *cb);
 int vb__lits_find(const struct vb__cblang *cb, const char *text, size_t len, vb__buf *folded,
                   unsigned char *seen);
+/* The tables by which a language's literals (vb__cblang.lits: the text, its length) are
+ * found (see vb__cblang). */
+int vb__lits_index(struct vb__cblang *cb);
+#define VB_LIT_B_BUCKETS 4096
+/* Literals found in a text: seen[k] for each literal of the language; the indexes of those
+ * found, in the order found; and at[k] where literal k was first found (an offset in the
+ * folded text, or the start of the token it is in: never after its first place in the
+ * text). */
+typedef struct vb__litfound {
+  unsigned char *seen;
+  uint32_t *id, *at;
+  size_t n;
+} vb__litfound;
+/* Adds literal k, found at offset `at`, to `found` unless it is there already (id and at may
+ * be NULL: seen[] only). */
+static inline void vb__found_add(vb__litfound *found, uint32_t k, size_t at) {
+  if (found->seen[k]) return;
+  found->seen[k] = 1;
+  if (found->id) {
+    found->id[found->n++] = k;
+    found->at[k] = (uint32_t)at;
+  }
+}
+/* Whether a character folds (vb__lit_fold) to a letter a word literal may hold (vb__lit.word):
+ * an ASCII or Latin-1 letter or a Hebrew letter. */
+bool vb__lit_letter(uint32_t cp);
+/* The word literals (vb__lit.word) that start at f[from..to) of a folded text and end by
+ * f + end (f readable eight bytes past `end`), added to `found` when not there yet. */
+void vb__lits_words(const struct vb__cblang *cb, const unsigned char *f, size_t from, size_t to,
+                    size_t end, vb__litfound *found);
+/* The other literals whose anchor byte is in f[from..to) of a folded text f[0..n) (eight NUL
+ * bytes after), added to `found` when not there yet. */
+void vb__lits_anchored(const struct vb__cblang *cb, const unsigned char *f, size_t from,
+                       size_t to, size_t n, vb__litfound *found);
 
 typedef struct vb__cblang {
   vb__term *terms;
@@ -187,21 +233,39 @@ typedef struct vb__cblang {
   vb__cbregex *regexes;
   size_t n_regexes, cap_regexes;
   pcre2_code *combined; /* all the patterns as one alternation, (*MARK:k) naming each */
-  /* the distinct literals of all the patterns, found in a text in one scan (vb__lits_find):
-   * lit_list[lit_start[h] .. lit_start[h + 1]) are those that may start with the two bytes
-   * h = b0 << 8 | b1 (a one-byte literal under every b1, a digit run under every digit) */
+  /* the distinct literals of all the patterns (vb__lits_index()) */
   struct vb__lit {
     char *s;
     uint32_t len;
     uint32_t pre, mask; /* the first (up to) four bytes, as loaded from memory */
     bool digits;        /* VB_LIT_DIGIT bytes: that many digits in a row */
+    bool word;          /* letters only (vb__lit_letter()), so inside one word of a text */
+    uint8_t anchor;     /* not a word: the offset of its anchor (below) */
+    uint8_t back;       /* and of its key, `back` bytes before the anchor */
+    uint32_t awin, amask; /* the (up to) four bytes from there, as loaded from memory */
   } *lits;
   size_t n_lits, cap_lits;
-  uint32_t *lit_start; /* 65537 entries, or NULL when no pattern has literals */
-  uint32_t *lit_list;
-  /* literals of four bytes or more that start with a Hebrew letter are not in that table but
-   * in this one, under vb__lit_he_key() (NULL when there are none) */
+  /* The word literals: lit_list[lit_start[h] .. lit_start[h + 1]) are those that may start
+   * with the two bytes h = b0 << 8 | b1 (a one-byte literal under every b1); 65537 entries,
+   * or NULL when there are none. Those of four bytes or more that start with a Hebrew letter
+   * are not there but in lit_he_start/lit_he_list, under vb__lit_he_key() (NULL when there
+   * are none): in Hebrew text every letter starts with D7. */
+  uint32_t *lit_start, *lit_list;
   uint32_t *lit_he_start, *lit_he_list;
+  /* The other literals, each found at its anchor, its first byte that is no letter
+   * (regex_lit.c, vb__lits_anchored()): runs of digits and literals of one or two bytes under
+   * their anchor byte in lit_one_start/lit_one_list (257 entries); the others in
+   * lit_b_start/lit_b_list (VB_LIT_B_BUCKETS + 1 entries) under a hash of three of their
+   * bytes that hold the anchor. lit_b_first[b]: the lists to look in at byte b (bit 0 the
+   * first, bit 1 + k the second with the three bytes from k bytes before). NULL when there
+   * are none. */
+  uint32_t *lit_one_start, *lit_one_list;
+  uint32_t *lit_b_start, *lit_b_list;
+  uint8_t lit_b_first[256];
+  /* the patterns' literal sets, numbered pattern after pattern (vb__cbregex.set0), and those
+   * each literal is in: lit_set_list[lit_set_start[k] .. lit_set_start[k + 1]) */
+  size_t n_lit_sets;
+  uint32_t *lit_set_start, *lit_set_list;
   bool lit_all;        /* tests: every pattern runs on every text, literals or not */
   size_t n_excludes;
 } vb__cblang;
@@ -223,6 +287,16 @@ static inline bool vb__regex_may_match(const vb__cblang *cb, const vb__cbregex *
     for (size_t q = 0; q < re->set_len[s] && !any; q++) any = seen[id[q]] != 0;
     if (!any) return false;
   }
+  return true;
+}
+
+/* The same, from `sat`: for each of the language's sets (vb__cblang.n_lit_sets) whether a
+ * literal of it was found. */
+static inline bool vb__regex_sets_met(const vb__cblang *cb, const vb__cbregex *re,
+                                      const unsigned char *sat) {
+  if (re->n_literals == 0 || cb->lit_all) return true;
+  for (size_t s = 0; s < re->n_sets; s++)
+    if (!sat[re->set0 + s]) return false;
   return true;
 }
 

@@ -8,7 +8,7 @@
  * with the gate must equal those with every pattern run on every text.
  */
 #define _XOPEN_SOURCE 700
-#include "vb_model.h"
+#include "vb_analyzer.h"
 #include "vb_test.h"
 #include "vb_test_model.h"
 
@@ -129,6 +129,53 @@ static void test_unfilterable(void **state) {
   assert_string_equal(lits("Ωmega"), "mega");
   assert_string_equal(lits("\\x{41}bc"), "bc");
   assert_string_equal(lits("\\x41bc"), "bc");
+}
+
+/* The lead of `pattern` (vb__regex_lead): "BEFORE:" and its literals joined with '|' ("" when
+ * none); a digit shows as "\d". */
+static const char *lead(const char *pattern) {
+  static char out[1024];
+  vb__buf b = {0};
+  size_t n, before;
+  assert_int_equal(vb__regex_lead(pattern, &b, &n, &before), VB_OK);
+  out[0] = '\0';
+  if (n) sprintf(out, "%zu:", before);
+  const char *p = b.data;
+  for (size_t i = 0; i < n; i++, p += strlen(p) + 1) {
+    if (i) strcat(out, "|");
+    strcat(out, p[0] == VB_LIT_DIGIT ? "\\d" : p);
+  }
+  vb__buf_free(&b);
+  return out;
+}
+
+static void test_lead(void **state) {
+  (void)state;
+  /* the first part that must match a literal; zero-width parts before it count for nothing */
+  assert_string_equal(lead("\\bcancel\\w*\\b[^.]{0,80}\\bcharg"), "0:cancel");
+  assert_string_equal(lead("(?<!not )\\b(sorted|solved)\\b"), "0:sorted|solved");
+  assert_string_equal(lead("\\b(\\d+|two|three)\\s+days"), "0:\\d|two|three");
+  /* parts of a bounded width before it: their most characters */
+  assert_string_equal(lead("(?<![a-z])(ab|c)?order"), "2:order");
+  assert_string_equal(lead("\\b[a-z]{2}\\d{6,8}"), "2:\\d");
+  assert_string_equal(lead("x?.{0,3}\\s?\\d"), "5:\\d");
+  /* an unbounded part before it: none */
+  assert_string_equal(lead("\\w+order"), "");
+  assert_string_equal(lead("(a\\s+)?order"), "");
+  assert_string_equal(lead("x{2,}order"), "");
+  /* each branch leads; a literal that starts with another adds nothing, but one that holds
+   * another after its start is kept (a match through it starts before the other) */
+  assert_string_equal(lead("(från|ifrån)\\s+\\d"), "0:från|ifrån");
+  assert_string_equal(lead("(app|apps|website|site)\\b"), "0:app|website|site");
+  assert_string_equal(lead("ab(c|d)|(?:x)?efg"), "1:ab|efg");
+  /* a branch without a lead, or a one-letter literal: none */
+  assert_string_equal(lead("abc|\\d*x+"), "");
+  assert_string_equal(lead("\\b(\\d+|an?|one)\\s"), "");
+  /* folded as the text is */
+  assert_string_equal(lead("LEVERANS"), "0:leverans");
+  /* not understood: none */
+  assert_string_equal(lead("\\Kabc"), "");
+  assert_string_equal(lead("(?i)abc"), "");
 }
 
 /* ---- the fold against PCRE2's caseless matching, for every code point ---- */
@@ -408,6 +455,68 @@ static void test_random_patterns(void **state) {
   assert_true(patterns > 2000 && with_sets > 1000 && matches > 20000);
 }
 
+/* Random patterns and texts: started where the analyzer starts it (its lead's first place in
+ * the folded text, less four bytes per character that may come before), PCRE2 finds the
+ * first match it finds from the start; and without a lead literal there is none. */
+static void test_random_leads(void **state) {
+  (void)state;
+  size_t patterns = 0, with_lead = 0, matches = 0, moved = 0;
+  pcre2_match_data *md = pcre2_match_data_create(32, NULL);
+  for (int p = 0; p < 3000; p++) {
+    char pat[512] = "";
+    gen_alt(pat, sizeof pat, 0);
+    int ec;
+    PCRE2_SIZE off;
+    pcre2_code *c = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
+                                  PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS, &ec, &off, NULL);
+    if (!c) continue;
+    patterns++;
+    vb__buf b = {0};
+    size_t n_lead, before;
+    assert_int_equal(vb__regex_lead(pat, &b, &n_lead, &before), VB_OK);
+    with_lead += n_lead > 0;
+    for (int t = 0; t < 200 && n_lead; t++) {
+      char text[256], folded[256 + 8];
+      size_t n = gen_text(text);
+      size_t fn = vb__lit_fold(text, n, folded);
+      size_t first = SIZE_MAX;
+      const char *l = b.data;
+      for (size_t q = 0; q < n_lead; q++, l += strlen(l) + 1) {
+        size_t ll = strlen(l);
+        for (size_t i = 0; i + ll <= fn && i < first; i++)
+          if (l[0] == VB_LIT_DIGIT ? folded[i] >= '0' && folded[i] <= '9'
+                                   : memcmp(folded + i, l, ll) == 0)
+            first = i;
+      }
+      int rc0 = pcre2_match(c, (PCRE2_SPTR)text, n, 0, 0, md, NULL);
+      PCRE2_SIZE s0 = 0, e0 = 0;
+      if (rc0 >= 0) {
+        s0 = pcre2_get_ovector_pointer(md)[0];
+        e0 = pcre2_get_ovector_pointer(md)[1];
+        matches++;
+      }
+      if (first == SIZE_MAX) {
+        if (rc0 >= 0) fail_msg("pattern %s matches \"%s\" without its lead (%s)", pat, text, lead(pat));
+        continue;
+      }
+      size_t start = first > 4 * before ? first - 4 * before : 0;
+      while (start > 0 && ((unsigned char)text[start] & 0xC0) == 0x80) start--;
+      moved += start > 0;
+      int rc1 = pcre2_match(c, (PCRE2_SPTR)text, n, start, 0, md, NULL);
+      if ((rc0 >= 0) != (rc1 >= 0) ||
+          (rc0 >= 0 && (pcre2_get_ovector_pointer(md)[0] != s0 || pcre2_get_ovector_pointer(md)[1] != e0)))
+        fail_msg("pattern %s on \"%s\": from 0 %d, from %zu %d (lead %s)", pat, text, rc0, start,
+                 rc1, lead(pat));
+    }
+    vb__buf_free(&b);
+    pcre2_code_free(c);
+  }
+  pcre2_match_data_free(md);
+  print_message("%zu random patterns, %zu with a lead, %zu matches, %zu starts moved\n", patterns,
+                with_lead, matches, moved);
+  assert_true(with_lead > 800 && matches > 5000 && moved > 5000);
+}
+
 /* ---- each set matters: a pattern runs only when a literal of every set is present ---- */
 
 static void test_each_set_matters(void **state) {
@@ -663,6 +772,131 @@ static void test_analyzer_same_mentions(void **state) {
   vb_model_free(m);
 }
 
+/* ---- the analyzer's way of finding literals (patterns.c: per word form, the others at
+ * their anchors) against the plain scan of the whole text (vb__lits_find) ---- */
+
+/* Whether the analyzer's last run found exactly the literals vb__lits_find() finds. */
+static void same_literals(vb_analyzer *an, const vb__cblang *cb, const char *text, size_t n,
+                          unsigned char *want, vb__buf *folded) {
+  assert_int_equal(vb__lits_find(cb, text, n, folded, want), VB_OK);
+  for (size_t k = 0; k < cb->n_lits; k++)
+    if (want[k] != an->lit_seen[k])
+      fail_msg("literal \"%s\": the scan says %d, the analyzer %d, in \"%.300s\"",
+               cb->lits[k].digits ? "\\d" : cb->lits[k].s, want[k], an->lit_seen[k], text);
+  /* and the sets it found met are those met by the literals found */
+  const unsigned char *sat = an->lit_seen + 2 * cb->n_lits;
+  for (size_t r = 0; r < cb->n_regexes; r++)
+    if (vb__regex_may_match(cb, &cb->regexes[r], want) !=
+        vb__regex_sets_met(cb, &cb->regexes[r], sat))
+      fail_msg("pattern %s: the literals and the sets disagree on \"%.300s\"",
+               cb->regexes[r].source, text);
+}
+
+/* Random texts built from the language's own literals (as they are, in capitals, with
+ * caseless equivalents) and pieces that meet them in every way tokens can: no space
+ * between (two letters meeting across tokens: an emoticon, a number, a URL before a word),
+ * joiners, tags, mentions, e-mail addresses, entities, emoji, digits of other scripts,
+ * spaces of other kinds. */
+static size_t gen_lit_text(const vb__cblang *cb, char *out, size_t cap) {
+  static const char *const glue[] = {
+      " ", " ", " ", "", "", "-", "'", "\xe2\x80\x99", ".", ", ", "!", "?", "\n", "\t",
+      "\xc2\xa0", "#", "@", "&amp;", "xD", ":P", "XD", "o_O", "www.", ".com", "a@b.se ", "3",
+      "2nd", "\xd9\xa3", "\xef\xbc\x91", "\xe2\x84\xaa", "\xc5\xbf", "\xf0\x9f\x98\x80",
+      "\xd7\xb3", "\"", "\xd7\xa9", "\xd7\x95", "\xd7\x94", "\xc3\xa9", "\xc3\x85", "\xc3\x97",
+      "http://x.se/", "(", ")", "%", "\xc2\xa3", "10/10", "5*"};
+  size_t n = 0;
+  for (unsigned parts = 1 + rnd(10); parts > 0; parts--) {
+    char piece[64];
+    size_t pl;
+    if (rnd(2) && cb->n_lits) {
+      const struct vb__lit *l = &cb->lits[rnd((unsigned)cb->n_lits)];
+      if (l->digits) {
+        pl = l->len;
+        for (size_t i = 0; i < pl; i++) piece[i] = (char)('0' + rnd(10));
+      } else {
+        pl = l->len;
+        memcpy(piece, l->s, pl);
+        if (rnd(3) == 0) /* capitals */
+          for (size_t i = 0; i < pl; i++)
+            if (piece[i] >= 'a' && piece[i] <= 'z') piece[i] = (char)(piece[i] - 32);
+        if (rnd(4) == 0 && pl > 1) pl -= 1 + rnd((unsigned)pl - 1); /* a part of it */
+        while (pl && ((unsigned char)piece[pl - 1] & 0xC0) == 0xC0) pl--; /* whole characters */
+        while (pl && pl < l->len && ((unsigned char)piece[pl] & 0xC0) == 0x80) {
+          pl--;
+          while (pl && ((unsigned char)piece[pl] & 0xC0) == 0x80) pl--;
+        }
+      }
+    } else {
+      const char *g = glue[rnd(sizeof glue / sizeof glue[0])];
+      pl = strlen(g);
+      memcpy(piece, g, pl);
+    }
+    if (n + pl >= cap) break;
+    memcpy(out + n, piece, pl);
+    n += pl;
+  }
+  out[n] = '\0';
+  return n;
+}
+
+/* A character that folds to a letter a word literal may hold is a letter to
+ * vb__lit_letter(), which patterns.c asks where two tokens meet. */
+static void test_lit_letter_covers_the_fold(void **state) {
+  (void)state;
+  size_t letters = 0;
+  for (uint32_t cp = 0; cp < 0x110000; cp++) {
+    if (cp >= 0xD800 && cp <= 0xDFFF) continue;
+    char f[4];
+    size_t n = fold_cp(cp, f);
+    uint32_t to = dec((const unsigned char *)f, n);
+    bool word_letter = (to < 0x80 && vb__ascii_alpha((int)to)) ||
+                       (to >= 0xC0 && to <= 0xFF && to != 0xD7 && to != 0xF7) ||
+                       (to >= 0x5D0 && to <= 0x5EA);
+    if (word_letter && !vb__lit_letter(cp)) fail_msg("U+%04X folds to a letter", cp);
+    letters += word_letter;
+  }
+  assert_int_equal(letters, 52 + 62 + 27 + 5); /* ASCII, Latin-1 both cases, Hebrew, 5 more */
+}
+
+static void test_analyzer_finds_the_same_literals(void **state) {
+  (void)state;
+  vb_model *m;
+  vb_error err;
+  memset(&err, 0, sizeof err);
+  assert_int_equal(vb_model_load(NULL, &m, &err), VB_OK);
+  vb_analyzer *an;
+  assert_int_equal(vb_analyzer_new(m, &an), VB_OK);
+  vb__buf folded = {0};
+  static const vb_lang langs[] = {VB_LANG_EN, VB_LANG_SV, VB_LANG_DA, VB_LANG_HE};
+  size_t checked = 0;
+  for (size_t li = 0; li < 4; li++) {
+    const vb__cblang *cb = &m->cb[langs[li]];
+    assert_true(cb->n_lits > 0);
+    unsigned char *want = malloc(cb->n_lits);
+    assert_non_null(want);
+    vb_run_options o = {langs[li], langs[li], 0};
+    const vb_result *r;
+    for (size_t t = 0; t < corpus.n; t++) {
+      size_t n = strlen(corpus.s[t]);
+      assert_int_equal(vb_analyzer_run(an, corpus.s[t], n, &o, &r), VB_OK);
+      same_literals(an, cb, corpus.s[t], n, want, &folded);
+      checked++;
+    }
+    for (int round = 0; round < 20000; round++) {
+      char text[1024];
+      size_t n = gen_lit_text(cb, text, sizeof text);
+      assert_int_equal(vb_analyzer_run(an, text, n, &o, &r), VB_OK);
+      same_literals(an, cb, text, n, want, &folded);
+      checked++;
+    }
+    free(want);
+  }
+  print_message("%zu texts: the analyzer found the literals the scan found\n", checked);
+  vb__buf_free(&folded);
+  vb_analyzer_free(an);
+  vb_model_free(m);
+}
+
 /* The fold's eight-bytes-at-a-time ASCII path against a byte-wise lower-casing, on random
  * ASCII with capitals, the bytes around them ('@', '[', '`', '{') and runs cut by a non-ASCII
  * letter at every offset. */
@@ -693,6 +927,48 @@ static void test_fold_ascii_runs(void **state) {
   }
 }
 
+/* The fold eight bytes at a time against the fold of each character alone, on random text of
+ * ASCII, Latin-1 (capitals, ×, ß, ÿ), C2 characters, Hebrew letters and points, the
+ * characters that fold to ASCII or Latin-1 and digits of other scripts, at every
+ * alignment. */
+static void test_fold_blocks(void **state) {
+  (void)state;
+  static const uint32_t chars[] = {'a',    'Z',    'q',   'M',    ' ',    '.',    '7',    '@',
+                                   '[',    '`',    '{',   0xC5,   0xE5,   0xD6,   0xF6,   0xC0,
+                                   0xDE,   0xDF,   0xFF,  0xD7,   0xF7,   0xC9,   0xA0,   0xA3,
+                                   0xB5,   0xBF,   0x80,  0x5D0,  0x5EA,  0x5B0,  0x5F3,  0x212A,
+                                   0x212B, 0x17F,  0x178, 0x1E9E, 0x39C,  0x3BC,  0x663,  0xFF13,
+                                   0x2019, 0x1F600, 0x100, 0x1D7CE, 0x966, 0x5BE};
+  uint64_t seed = 99;
+  char in[256], out[256], want[256];
+  for (int round = 0; round < 20000; round++) {
+    size_t n = 0, wn = 0;
+    seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+    size_t count = (size_t)(seed >> 59);
+    /* mostly letters of one script, some of the others */
+    size_t base = (size_t)(seed >> 40) % 4;
+    for (size_t c = 0; c < count; c++) {
+      seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+      uint32_t cp;
+      if ((seed >> 60) < 10)
+        cp = base == 0 ? 'a' + (uint32_t)(seed >> 33) % 26
+             : base == 1 ? 'A' + (uint32_t)(seed >> 33) % 26
+             : base == 2 ? 0xC0 + (uint32_t)(seed >> 33) % 64
+                         : 0x5D0 + (uint32_t)(seed >> 33) % 27;
+      else
+        cp = chars[(seed >> 33) % (sizeof chars / sizeof chars[0])];
+      char b[4];
+      size_t bl = enc(cp, b);
+      memcpy(in + n, b, bl);
+      n += bl;
+      wn += fold_cp(cp, want + wn);
+    }
+    size_t got = vb__lit_fold(in, n, out);
+    assert_int_equal(got, wn);
+    assert_memory_equal(out, want, wn);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_words),
@@ -703,10 +979,15 @@ int main(void) {
       cmocka_unit_test(test_unfilterable),
       cmocka_unit_test(test_fold_is_caseless),
       cmocka_unit_test(test_fold_ascii_runs),
+      cmocka_unit_test(test_fold_blocks),
       cmocka_unit_test(test_random_patterns),
+      cmocka_unit_test(test_lead),
+      cmocka_unit_test(test_random_leads),
       cmocka_unit_test(test_each_set_matters),
       cmocka_unit_test(test_gate_never_skips_a_match),
       cmocka_unit_test(test_analyzer_same_mentions),
+      cmocka_unit_test(test_lit_letter_covers_the_fold),
+      cmocka_unit_test(test_analyzer_finds_the_same_literals),
   };
   return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
