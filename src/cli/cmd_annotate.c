@@ -204,8 +204,15 @@ static void write_explain(obuf *ob, const vb_result *r) {
                "!= 0\"}");
 }
 
-static void write_result(const job *j, obuf *ob, const char *id, size_t idlen,
-                         const vb_result *r) {
+/* The themes' ids as JSON strings, escaped once for the whole run (pool_start): theme t's is
+ * at json.p + at[t], up to at[t + 1]. */
+typedef struct theme_ids {
+  obuf json;
+  size_t *at;
+} theme_ids;
+
+static void write_result(const job *j, const theme_ids *th, obuf *ob, const char *id,
+                         size_t idlen, const vb_result *r) {
   const vb_sentiment *s = vb_result_sentiment(r);
   const vb_mention *me;
   size_t nm = vb_result_mentions(r, &me);
@@ -262,8 +269,8 @@ static void write_result(const job *j, obuf *ob, const char *id, size_t idlen,
       }
     obuf_str(ob, first_theme ? "{\"theme\": " : ", {\"theme\": ");
     first_theme = false;
-    const char *tid = vb_model_theme_id(j->m, me[i].theme);
-    obuf_json_str(ob, tid, strlen(tid));
+    size_t t = me[i].theme;
+    obuf_put(ob, th->json.p + th->at[t], th->at[t + 1] - th->at[t]);
     obuf_str(ob, ", \"sentiment\": ");
     obuf_num(ob, sum / (double)cnt, 4);
     obuf_str(ob, ", \"spans\": [");
@@ -341,6 +348,7 @@ typedef struct pool {
   size_t taken;   /* batches a worker has started */
   size_t written; /* batches written out */
   bool closing;
+  theme_ids themes;
   pthread_mutex_t mu;
   pthread_cond_t work, done;
 } pool;
@@ -393,7 +401,7 @@ static void batch_run(worker *w, batch *b) {
     if (r) {
       b->analysed++;
       b->by_lang[vb_result_lang(r)]++;
-      if (j->annotate) write_result(j, &b->out, id, it->id_len, r);
+      if (j->annotate) write_result(j, &w->pool->themes, &b->out, id, it->id_len, r);
     } else {
       b->errors++;
       if (j->annotate) write_error_record(j, &b->out, id, it->id_len, it->line, it->file, err_text);
@@ -450,6 +458,17 @@ static int pool_start(job *j) {
   pthread_mutex_init(&p->mu, NULL);
   pthread_cond_init(&p->work, NULL);
   pthread_cond_init(&p->done, NULL);
+  theme_ids *th = &p->themes;
+  size_t n_themes = vb_model_theme_count(j->m);
+  th->at = malloc((n_themes + 1) * sizeof *th->at);
+  if (!th->at) return EXIT_INTERNAL;
+  for (size_t t = 0; t < n_themes; t++) {
+    const char *id = vb_model_theme_id(j->m, t);
+    th->at[t] = th->json.len;
+    obuf_json_str(&th->json, id, strlen(id));
+  }
+  th->at[n_themes] = th->json.len;
+  if (th->json.failed) return EXIT_INTERNAL;
   for (int k = 0; k < p->n_workers; k++) {
     worker *w = &p->w[k];
     w->pool = p;
@@ -582,6 +601,8 @@ static int pool_finish(job *j) {
   }
   free(p->b);
   free(p->w);
+  obuf_free(&p->themes.json);
+  free(p->themes.at);
   free(p);
   j->pool = NULL;
   return status;
