@@ -72,6 +72,7 @@ struct vb_reader {
   size_t n_cols;
   struct { char *name; size_t len; long col; } *fields;
   size_t n_fields, cap_fields;
+  uint64_t field_bits; /* JSONL: the wanted fields' json_key_bit */
 
   /* current record */
   vb_record rec;
@@ -663,10 +664,15 @@ typedef struct jval {
 
 #define VB_JSON_FAST_KEYS 64
 
+/* Zero bytes kept after a JSONL line (jsonl_record): json_plain_end may read a whole word
+ * that passes the line's end (a zero byte ends its scan there), and json_ws needs no test of
+ * the end (a zero byte is not white space). */
+#define VB_JSON_PAD 8
+
+/* Skips JSON white space; the zero bytes after the line are not. */
 static const char *json_ws(const char *p, const char *e) {
-  while (p < e && (unsigned char)*p <= ' ' &&
-         (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
-    p++;
+  (void)e;
+  while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') p++;
   return p;
 }
 
@@ -700,10 +706,6 @@ static size_t json_u_escape(const char *p, const char *e, uint32_t *cp) {
   *cp = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
   return 11;
 }
-
-/* Zero bytes kept after a JSONL line (jsonl_record), so that json_plain_end may read a whole
- * word that passes the line's end: a zero byte ends its scan there. */
-#define VB_JSON_PAD 8
 
 /* The index of the first byte of x whose high bit is set in m (m != 0, x as loaded by memcpy
  * from memory). */
@@ -744,7 +746,7 @@ static const char *json_plain_end(const char *p, const char *e) {
 
 /* A string whose opening quote is at p[-1]: its closing quote, or NULL when this path leaves
  * the line to jansson. The line's UTF-8 is already valid (repair_line). */
-static const char *json_string_end(const char *p, const char *e, bool *esc) {
+static inline const char *json_string_end(const char *p, const char *e, bool *esc) {
   *esc = false;
   for (;;) {
     p = json_plain_end(p, e);
@@ -932,6 +934,15 @@ static int jval_cell(vb_reader *rd, const jval *v) {
   }
 }
 
+/* A key's bit in a 64-bit set of keys (from its length and its first and last bytes): a key
+ * whose bit is not in the set of the line's keys so far is not a repeat, and one whose bit is
+ * not in rd->field_bits is not a wanted field, without comparing it with any of them. */
+static uint64_t json_key_bit(const char *key, size_t len) {
+  unsigned h = (unsigned)len;
+  if (len) h += 7u * (unsigned char)key[0] + 13u * (unsigned char)key[len - 1];
+  return (uint64_t)1 << (h & 63);
+}
+
 /* The wanted fields of a flat object on the line s[0..n): 1 when their cells were added, 0
  * when the line is left to jansson (nothing added), or VB_ENOMEM. */
 static int jsonl_fast(vb_reader *rd, const char *s, size_t n) {
@@ -942,6 +953,7 @@ static int jsonl_fast(vb_reader *rd, const char *s, size_t n) {
   memset(rd->jvals, 0, rd->n_fields * sizeof *rd->jvals);
   struct { const char *p; size_t len; } keys[VB_JSON_FAST_KEYS];
   size_t n_keys = 0;
+  uint64_t key_bits = 0;
   p = json_ws(p + 1, e);
   if (p < e && *p == '}') {
     p++;
@@ -952,8 +964,11 @@ static int jsonl_fast(vb_reader *rd, const char *s, size_t n) {
       const char *key = p + 1, *kq = json_string_end(key, e, &esc);
       if (!kq || esc) return 0;
       size_t klen = (size_t)(kq - key);
-      for (size_t k = 0; k < n_keys; k++) /* a repeated key: jansson says so */
-        if (keys[k].len == klen && memcmp(keys[k].p, key, klen) == 0) return 0;
+      uint64_t bit = json_key_bit(key, klen);
+      if (key_bits & bit)
+        for (size_t k = 0; k < n_keys; k++) /* a repeated key: jansson says so */
+          if (keys[k].len == klen && memcmp(keys[k].p, key, klen) == 0) return 0;
+      key_bits |= bit;
       keys[n_keys].p = key;
       keys[n_keys++].len = klen;
       p = json_ws(kq + 1, e);
@@ -988,11 +1003,12 @@ static int jsonl_fast(vb_reader *rd, const char *s, size_t n) {
         if (!(p = json_number(p, e, &v))) return 0;
         break;
       }
-      for (size_t f = 0; f < rd->n_fields; f++)
-        if (rd->fields[f].len == klen && memcmp(rd->fields[f].name, key, klen) == 0) {
-          if (v.type == 'o') return 0;
-          rd->jvals[f] = v;
-        }
+      if (rd->field_bits & bit)
+        for (size_t f = 0; f < rd->n_fields; f++)
+          if (rd->fields[f].len == klen && memcmp(rd->fields[f].name, key, klen) == 0) {
+            if (v.type == 'o') return 0;
+            rd->jvals[f] = v;
+          }
       p = json_ws(p, e);
       if (p < e && *p == ',') {
         p = json_ws(p + 1, e);
@@ -1322,6 +1338,7 @@ int vb_reader_field(vb_reader *rd, const char *name, vb_error *err) {
   if (!d) return VB_ENOMEM;
   rd->fields[rd->n_fields].name = d;
   rd->fields[rd->n_fields].len = strlen(d);
+  rd->field_bits |= json_key_bit(d, strlen(d));
   /* a dotted path (json_path), an empty name or one json_path refuses: jansson only */
   if (!*name || strchr(name, '.') || strlen(name) >= 256) rd->jsonl_paths = true;
   rd->fields[rd->n_fields].col = rd->fmt == VB_FORMAT_JSONL ? (long)rd->n_fields : col;
