@@ -54,15 +54,20 @@ size_t vb_utf8_check(const char *s, size_t len) {
       if (w & 0x8080808080808080ULL) break;
       i += 8;
     }
-    if (i >= len) break;
-    if (p[i] < 0x80) { i++; continue; }
-    if (vb__utf8_two(p + i, len - i)) {
-      i += 2;
-      continue;
+    /* The word that is not all ASCII, byte by byte (the word test again after every
+     * character cost Hebrew, with its letters between spaces, twice as much). */
+    size_t stop = len - i > 8 ? i + 8 : len;
+    while (i < stop) {
+      if (p[i] < 0x80) {
+        i++;
+      } else if (vb__utf8_two(p + i, len - i)) {
+        i += 2;
+      } else {
+        size_t adv;
+        if (vb__utf8_decode(p + i, len - i, &adv) < 0) return i;
+        i += adv;
+      }
     }
-    size_t adv;
-    if (vb__utf8_decode(p + i, len - i, &adv) < 0) return i;
-    i += adv;
   }
   return len;
 }

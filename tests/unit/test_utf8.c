@@ -154,6 +154,43 @@ static void test_check_reports_first_bad_offset(void **state) {
   assert_int_equal(vb_utf8_check("ab\xC3\xA5", 3), 2);
 }
 
+/* vb_utf8_check against its definition (the first offset where vb__utf8_decode fails) on
+ * random texts of ASCII, two-, three- and four-byte characters and invalid bytes, cut at
+ * random lengths: its word-at-a-time and byte-by-byte stretches must agree with it anywhere. */
+static size_t check_ref(const char *s, size_t len) {
+  size_t i = 0, adv;
+  while (i < len) {
+    if (vb__utf8_decode((const unsigned char *)s + i, len - i, &adv) < 0) return i;
+    i += adv;
+  }
+  return len;
+}
+
+static void test_check_random_texts(void **state) {
+  (void)state;
+  static const char *const frags[] = {"a", "b", " ", ".", "\xc3\xa5", "\xd7\x90", "\xc2\xa0",
+                                      "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\x80", "\xc0\x80",
+                                      "\xff", "\xed\xa0\x80", "\xc3", "\xe2\x82", "\xf4\x90\x80\x80"};
+  uint64_t x = 0x9E3779B97F4A7C15ull;
+  char buf[512]; /* at most 93 fragments of 4 bytes */
+  for (int t = 0; t < 30000; t++) {
+    size_t n = 0;
+    x = x * 6364136223846793005ull + 1442695040888963407ull;
+    size_t n_frags = (size_t)(x >> 59) * 3, bad_every = 8 + (size_t)((x >> 40) % 64);
+    for (size_t k = 0; k < n_frags; k++) {
+      x = x * 6364136223846793005ull + 1442695040888963407ull;
+      size_t r = (size_t)(x >> 33);
+      const char *f = frags[r % bad_every == 0 ? 9 + r / 64 % 7 : r / 64 % 9];
+      size_t fl = strlen(f);
+      memcpy(buf + n, f, fl);
+      n += fl;
+    }
+    size_t cut = (size_t)(x >> 20) % (n + 1);
+    assert_int_equal(vb_utf8_check(buf, n), check_ref(buf, n));
+    assert_int_equal(vb_utf8_check(buf, cut), check_ref(buf, cut));
+  }
+}
+
 /* ---- vb_utf8_repair ---- */
 
 static size_t repair(const char *s, size_t len, char *out, size_t *bad) {
@@ -274,6 +311,7 @@ int main(void) {
       cmocka_unit_test(test_encode_roundtrip_all_code_points),
       cmocka_unit_test(test_check_valid_languages),
       cmocka_unit_test(test_check_reports_first_bad_offset),
+      cmocka_unit_test(test_check_random_texts),
       cmocka_unit_test(test_repair_valid_unchanged),
       cmocka_unit_test(test_repair_counts),
       cmocka_unit_test(test_repair_null_count_and_capacity),
