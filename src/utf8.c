@@ -43,19 +43,41 @@ size_t vb__utf8_encode(int32_t cp, char *out) {
   return 4;
 }
 
+/* How many of the eight bytes of w (loaded from memory with memcpy) are ASCII characters and
+ * whole two-byte sequences (C2-DF, then 80-BF), from the first: 8, 7 when the last byte is
+ * the lead of a sequence that goes on in the next word, or 0 when anything else is in it.
+ * Per byte, with bits 7, 6 and 5 moved to bit 7 of the same byte: a continuation byte is
+ * 10xxxxxx, a two-byte lead 110xxxxx with one of bits 4-1 set (C0 and C1 are overlong); the
+ * word is fine when it has no other lead and its continuation bytes are exactly the bytes
+ * after its leads. Little-endian only (the next byte in memory is the next higher byte). */
+static unsigned utf8_two_byte_run(uint64_t w) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  const uint64_t high = 0x8080808080808080ULL;
+  uint64_t b7 = w & high, b6 = (w << 1) & high, b5 = (w << 2) & high;
+  uint64_t lead = b7 & b6, cont = b7 & ~b6, lead2 = lead & ~b5;
+  uint64_t low_bits = ((w & 0x1E1E1E1E1E1E1E1EULL) + 0x7E7E7E7E7E7E7E7EULL) & high;
+  if (lead != lead2 || (lead2 & ~low_bits) || (lead2 << 8) != cont) return 0;
+  return lead2 >> 63 ? 7 : 8;
+#else
+  return (w & 0x8080808080808080ULL) ? 0 : 8;
+#endif
+}
+
 size_t vb_utf8_check(const char *s, size_t len) {
   const unsigned char *p = (const unsigned char *)s;
   size_t i = 0;
   while (i < len) {
-    /* ASCII fast path: eight bytes at a time. */
+    /* Fast path: eight bytes at a time while they are ASCII and two-byte characters (Latin
+     * letters with accents, Hebrew); i is always at the start of a character. */
     while (i + 8 <= len) {
       uint64_t w;
       memcpy(&w, p + i, 8);
-      if (w & 0x8080808080808080ULL) break;
-      i += 8;
+      unsigned n = (w & 0x8080808080808080ULL) ? utf8_two_byte_run(w) : 8;
+      if (!n) break;
+      i += n;
     }
-    /* The word that is not all ASCII, byte by byte (the word test again after every
-     * character cost Hebrew, with its letters between spaces, twice as much). */
+    /* The rest of a word that is not, byte by byte (testing a word again after every
+     * character would cost more than it saves). */
     size_t stop = len - i > 8 ? i + 8 : len;
     while (i < stop) {
       if (p[i] < 0x80) {

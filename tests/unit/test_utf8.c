@@ -156,7 +156,9 @@ static void test_check_reports_first_bad_offset(void **state) {
 
 /* vb_utf8_check against its definition (the first offset where vb__utf8_decode fails) on
  * random texts of ASCII, two-, three- and four-byte characters and invalid bytes, cut at
- * random lengths: its word-at-a-time and byte-by-byte stretches must agree with it anywhere. */
+ * random lengths: its words of ASCII and two-byte characters and its byte-by-byte stretches
+ * must agree with it anywhere (sequences split between words, C0 and C1 leads, stray
+ * continuation bytes). */
 static size_t check_ref(const char *s, size_t len) {
   size_t i = 0, adv;
   while (i < len) {
