@@ -178,7 +178,38 @@ void json_str(FILE *fp, const char *s, size_t n) {
  * was (the terminating NUL included). */
 enum { NUM_MAX = 64 };
 
-/* Writes v with `decimals` decimals into d (at most NUM_MAX bytes, not terminated) and returns
+/* "00" to "99": whole numbers are written two digits at a time. */
+static const char digit_pairs[] = "00010203040506070809101112131415161718192021222324252627282930"
+                                  "31323334353637383940414243444546474849505152535455565758596061"
+                                  "62636465666768697071727374757677787980818283848586878889909192"
+                                  "93949596979899";
+
+/* Writes the n decimal digits of v < 10^n (leading zeros included) that end at end. Divisions
+ * by constants in 32 bits are cheaper than in 64: a value that may not fit is cut into eight
+ * digits at a time first. */
+static void put_digits32(char *end, uint32_t v, int n) {
+  for (; n >= 2; n -= 2, v /= 100) {
+    end -= 2;
+    memcpy(end, digit_pairs + 2 * (v % 100), 2);
+  }
+  if (n) end[-1] = (char)('0' + v);
+}
+
+static void put_digits(char *end, unsigned long long v, int n) {
+  for (; n > 9; n -= 8, end -= 8, v /= 100000000)
+    put_digits32(end, (uint32_t)(v % 100000000), 8);
+  put_digits32(end, (uint32_t)v, n);
+}
+
+/* Writes v in decimal into d (at least 20 bytes) and returns the length. */
+static size_t put_uint(char *d, unsigned long long v) {
+  int n = 1;
+  for (unsigned long long p = 10; n < 20 && v >= p; p *= 10) n++;
+  put_digits(d + n, v, n);
+  return (size_t)n;
+}
+
+/* Writes v with `decimals` decimals into d (at least NUM_MAX bytes, not terminated) and returns
  * the length: printf's "%.*f", then the fraction's trailing zeros and a bare "-0" removed, and
  * "null" for NaN and infinities. */
 static size_t fmt_num(char *d, double v, int decimals) {
@@ -186,29 +217,28 @@ static size_t fmt_num(char *d, double v, int decimals) {
     memcpy(d, "null", 4);
     return 4;
   }
-  /* Fast path: scaled to an integer and written digit by digit. printf rounds the exact
+  /* Fast path: scaled to an integer and written two digits at a time. printf rounds the exact
    * binary value half to even; nearbyint() does the same on the scaled value, which differs
    * only where the scaling itself rounded, that is near a tie: those go to snprintf. */
   static const double pow10[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+  static const unsigned long long pow10u[] = {1, 10, 100, 1000, 10000, 100000, 1000000,
+                                              10000000, 100000000, 1000000000};
   bool fast = decimals >= 0 && decimals <= 9;
   double x = fast ? v * pow10[decimals] : 0;
   double r = nearbyint(x);
   if (fast && fabs(x) < 1e15 && fabs(fabs(x - r) - 0.5) > 1e-6) {
     unsigned long long u = (unsigned long long)fabs(r);
-    /* the fraction's trailing zeros are dropped before the digits are made; a negative r is
-     * at most -1, so there is no "-0" here */
-    int frac = decimals;
-    for (; frac > 0 && u % 10 == 0; frac--) u /= 10;
-    char t[24];
-    int nd = 0;
-    for (; u || nd <= frac; u /= 10) t[nd++] = (char)('0' + u % 10);
+    unsigned long long whole = u / pow10u[decimals], frac = u % pow10u[decimals];
+    /* a negative r is at most -1, so there is no "-0" here */
     char *p = d;
     if (r < 0) *p++ = '-';
-    for (int i = nd - 1; i >= frac; i--) *p++ = t[i];
-    if (frac > 0) {
-      *p++ = '.';
-      for (int i = frac - 1; i >= 0; i--) *p++ = t[i];
-    }
+    if (whole < 10) *p++ = (char)('0' + whole); /* most are scores between -1 and 1 */
+    else p += put_uint(p, whole);
+    if (frac == 0) return (size_t)(p - d);
+    *p++ = '.';
+    put_digits32(p + decimals, (uint32_t)frac, decimals); /* frac < 10^9 */
+    p += decimals;
+    while (p[-1] == '0') p--; /* the fraction's trailing zeros; frac != 0 ends the loop */
     return (size_t)(p - d);
   }
   snprintf(d, NUM_MAX, "%.*f", decimals, v);
@@ -300,10 +330,8 @@ void obuf_tsv_cell(obuf *b, const char *s, size_t n) {
 }
 
 void obuf_size(obuf *b, size_t v) {
-  char t[24];
-  size_t i = sizeof t;
-  do t[--i] = (char)('0' + v % 10); while ((v /= 10) != 0);
-  obuf_put(b, t + i, sizeof t - i);
+  if (!obuf_reserve(b, 20)) return;
+  b->len += put_uint(b->p + b->len, v);
 }
 
 void obuf_long(obuf *b, long v) {

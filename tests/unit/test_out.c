@@ -114,7 +114,8 @@ static void test_num_special_values(void **state) {
   const double special[] = {0.0, -0.0, NAN, -NAN, INFINITY, -INFINITY, DBL_MIN, -DBL_MIN,
                             DBL_TRUE_MIN, -DBL_TRUE_MIN, DBL_MAX, -DBL_MAX, DBL_EPSILON,
                             1e15, -1e15, 1e15 - 1, 9.999999999e14, 1e16, 1e22, 1e300, -1e300,
-                            4503599627370495.5, 9007199254740991.0, 1.8446744073709552e19};
+                            4503599627370495.5, 9007199254740991.0, 1.8446744073709552e19,
+                            1e14, 1e14 - 1, 1e13 + 0.5, 99999.99995, 1e9, 1e10 - 1};
   for (size_t i = 0; i < sizeof special / sizeof special[0]; i++) check_all_decimals(special[i]);
   /* a negative value that rounds to zero is "0", never "-0" */
   char want[8];
@@ -239,6 +240,30 @@ static void test_whole_numbers_and_cells(void **state) {
     assert_memory_equal(b.p, want, b.len);
     obuf_free(&b);
   }
+  /* both sides of every power of ten, and random values of every length, against printf */
+  uint64_t x = 0x2545F4914F6CDD1DULL;
+  obuf all = {0};
+  char want_all[64];
+  for (int i = 0; i < 200000; i++) {
+    size_t v;
+    if (i < 60) {
+      size_t p = 1;
+      for (int k = 0; k < i / 3; k++) p *= 10;
+      v = p + (size_t)(i % 3) - 1; /* 10^k - 1, 10^k, 10^k + 1 */
+    } else {
+      x ^= x << 13;
+      x ^= x >> 7;
+      x ^= x << 17;
+      v = (size_t)(x >> (x % 64)); /* every magnitude */
+    }
+    all.len = 0;
+    obuf_putc(&all, '<');
+    obuf_size(&all, v);
+    int n = snprintf(want_all, sizeof want_all, "%zu", v);
+    if (all.len - 1 != (size_t)n || memcmp(all.p + 1, want_all, (size_t)n))
+      fail_msg("%zu written as %.*s", v, (int)all.len - 1, all.p + 1);
+  }
+  obuf_free(&all);
   const long longs[] = {0, 1, -1, 9, -10, 12345, -12345, LONG_MAX, LONG_MIN};
   for (size_t i = 0; i < sizeof longs / sizeof longs[0]; i++) {
     char want[32];

@@ -994,6 +994,59 @@ static void test_jsonl_fast_path_random_lines(void **state) {
   free(file.text);
 }
 
+/* Random strings of every length up to 48 bytes as keys and values, built from fragments that
+ * end or interrupt a plain run (quotes, backslashes and their escapes, control bytes, DEL,
+ * multi-byte UTF-8) at every position of the eight-byte words the fast path tests at once,
+ * and lines cut short inside them. */
+static void rnd_string(uint64_t *seed, dump *d) {
+  /* plain bytes, then what the fast path unescapes or passes, then what it leaves to jansson */
+  static const char *const frags[] = {
+      "a", "b", "0", " ", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\xd7\x90", "\x7f",
+      "\\\"", "\\\\", "\\n", "\\/", "\\u00e9", "\\ud83d\\ude00", "!", "~", "\xc2\xa0",
+      "\"", "\\ud83d", "\\q", "\x01", "\x1f", "\t"};
+  size_t n = rnd(seed, 49), n_frags = sizeof frags / sizeof frags[0];
+  bool mostly_plain = rnd(seed, 4) != 0; /* letters, now and then something it handles */
+  for (size_t k = 0; k < n; k++) {
+    const char *f = !mostly_plain ? frags[rnd(seed, n_frags)]
+                    : rnd(seed, 8) != 0 ? frags[rnd(seed, 4)] : frags[rnd(seed, n_frags - 6)];
+    dump_add(d, f, strlen(f));
+  }
+}
+
+static void test_jsonl_fast_path_random_strings(void **state) {
+  (void)state;
+  static const char *const keys[] = {"text", "id", "nps", "other", NULL};
+  uint64_t seed = 0x243F6A8885A308D3ull;
+  size_t fast = 0;
+  dump file = {0};
+  for (int i = 0; i < 4000; i++) {
+    dump line = {0};
+    dump_add(&line, "{", 1);
+    int n_pairs = 1 + (int)rnd(&seed, 4);
+    for (int k = 0; k < n_pairs; k++) {
+      dump_add(&line, k ? ", \"" : "\"", k ? 3 : 1);
+      const char *key = keys[rnd(&seed, 5)];
+      if (key) dump_add(&line, key, strlen(key));
+      else rnd_string(&seed, &line);
+      dump_add(&line, "\": \"", 4);
+      rnd_string(&seed, &line);
+      dump_add(&line, "\"", 1);
+    }
+    dump_add(&line, "}", 1);
+    size_t len = line.len;
+    if (rnd(&seed, 20) == 0) len = rnd(&seed, len + 1); /* cut short */
+    same_both_ways(line.text, len, fast_fields, 5, 0, &fast);
+    dump_add(&file, line.text, len);
+    dump_add(&file, "\n", 1);
+    free(line.text);
+  }
+  assert_true(fast > 800);
+  assert_true(fast < 4000);
+  size_t fast_file = 0;
+  same_both_ways(file.text, file.len, fast_fields, 5, 0, &fast_file);
+  free(file.text);
+}
+
 /* ---- plain text ---- */
 
 static void test_plain_text(void **state) {
@@ -1065,6 +1118,7 @@ int main(void) {
       cmocka_unit_test(test_jsonl_number_text),
       cmocka_unit_test(test_jsonl_fast_path_same_as_jansson),
       cmocka_unit_test(test_jsonl_fast_path_random_lines),
+      cmocka_unit_test(test_jsonl_fast_path_random_strings),
       cmocka_unit_test(test_plain_text),
       cmocka_unit_test(test_format_names),
   };
