@@ -145,6 +145,7 @@ int vb__terms_index(vb__cblang *cb) {
   for (size_t e = 0; e < nh && rc == VB_OK; e++) {
     uint32_t head = cb->first_stem.entries[e].value;
     struct vb__chain *c = &cb->chains[head];
+    size_t first_item = n_items;
     c->base_off = (uint32_t)n_list;
     for (int32_t k = (int32_t)head; k >= 0; k = cb->terms[k].next) {
       const vb__term *t = &cb->terms[k];
@@ -159,11 +160,14 @@ int vb__terms_index(vb__cblang *cb) {
       }
     }
     c->n_base = (uint32_t)n_list - c->base_off;
+    /* the head's items by hash (the same head throughout: sorting each head's own items
+     * costs a fifth of sorting them all together at load) */
+    if (n_items - first_item > 1)
+      qsort(items + first_item, n_items - first_item, sizeof *items, cmp_pair_item);
   }
   if (rc == VB_OK && n_items) {
     /* one list per distinct (head, hash): its terms merged with the chain's base list, in
-     * chain order (both descending) */
-    qsort(items, n_items, sizeof *items, cmp_pair_item);
+     * chain order (both descending); the items are grouped by head, each head's by hash */
     size_t n_keys = 0, room = n_list + n_items;
     for (size_t q = 0; q < n_items; q++)
       if (q == 0 || items[q].key != items[q - 1].key) {
