@@ -340,6 +340,8 @@ void vb__codebook_free(vb_model *m) {
     vb__free(cb->lit_one_list);
     vb__free(cb->lit_set_start);
     vb__free(cb->lit_set_list);
+    vb__free(cb->lit_set_pattern);
+    vb__free(cb->solo);
     vb__free(cb->regexes);
     vb__free(cb->terms);
     vb__free(cb->w.v);

@@ -69,12 +69,13 @@ static int form_literals(vb_analyzer *an, const vb__cblang *cb, const unsigned c
  * or whose fold moves offsets (a Kelvin sign, a non-ASCII digit), is searched whole. */
 static int find_literals(vb_analyzer *an, const vb__cblang *cb, vb__litfound *found) {
   vb_result *r = &an->res;
-  size_t nl = cb->n_lits;
-  if (vb__grow(&an->lit_seen, &an->cap_lit_seen, 2 * nl + cb->n_lit_sets, 1) ||
-      vb__grow(&an->lit_found, &an->cap_lit_found, 4 * nl, sizeof *an->lit_found) ||
+  size_t nl = cb->n_lits, nb = 2 * nl + cb->n_lit_sets + cb->n_regexes;
+  if (vb__grow(&an->lit_seen, &an->cap_lit_seen, nb, 1) ||
+      vb__grow(&an->lit_found, &an->cap_lit_found, 4 * nl + cb->n_regexes,
+               sizeof *an->lit_found) ||
       vb__buf_reserve(&an->folded, r->len + 8))
     return VB_ENOMEM;
-  memset(an->lit_seen, 0, 2 * nl + cb->n_lit_sets);
+  memset(an->lit_seen, 0, nb);
   *found = (vb__litfound){an->lit_seen, an->lit_found, an->lit_found + nl, 0};
   vb__litfound scratch = {an->lit_seen + nl, an->lit_found + 2 * nl, an->lit_found + 3 * nl, 0};
   unsigned char *f = (unsigned char *)an->folded.data;
@@ -111,12 +112,19 @@ static int find_literals(vb_analyzer *an, const vb__cblang *cb, vb__litfound *fo
   } else {
     vb__lits_anchored(cb, f, gap, n, n, found); /* the spaces at the end */
   }
-  /* the sets each literal found is in */
-  unsigned char *sat = an->lit_seen + 2 * nl;
+  /* the sets each literal found is in, and the patterns whose sets are all met (counted in
+   * `met`, listed in an->lit_found after the literals) */
+  unsigned char *sat = an->lit_seen + 2 * nl, *met = sat + cb->n_lit_sets;
+  uint32_t *cand = an->lit_found + 4 * nl;
+  an->n_cand = 0;
   for (size_t q = 0; q < found->n; q++) {
     uint32_t k = found->id[q];
-    for (uint32_t j = cb->lit_set_start[k]; j < cb->lit_set_start[k + 1]; j++)
-      sat[cb->lit_set_list[j]] = 1;
+    for (uint32_t j = cb->lit_set_start[k]; j < cb->lit_set_start[k + 1]; j++) {
+      uint32_t set = cb->lit_set_list[j], p = cb->lit_set_pattern[set];
+      if (sat[set]) continue;
+      sat[set] = 1;
+      if (++met[p] == cb->regexes[p].n_sets) cand[an->n_cand++] = p;
+    }
   }
   return VB_OK;
 }
@@ -128,14 +136,32 @@ int vb__patterns_run(vb_analyzer *an, const vb__cblang *cb) {
    * everywhere. */
   vb__litfound found = {0};
   const unsigned char *sat = NULL;
+  uint32_t *cand = NULL;
+  an->n_cand = 0;
   if (cb->n_regexes && cb->n_lits) {
     int rc = find_literals(an, cb, &found);
     if (rc) return rc;
     sat = an->lit_seen + 2 * cb->n_lits;
+    cand = an->lit_found + 4 * cb->n_lits;
   }
-  for (size_t k = 0; k <= cb->n_regexes; k++) {
+  /* The patterns to run, in their order: those whose literal sets are all met (found as the
+   * sets were) and those without literals unless they are in the alternation, put in order;
+   * every one when literals are not used (tests). */
+  bool listed = sat && !cb->lit_all;
+  if (listed && !cb->combined)
+    for (size_t q = 0; q < cb->n_solo; q++) cand[an->n_cand++] = cb->solo[q];
+  if (listed)
+    for (size_t a = 1; a < an->n_cand; a++) /* a few: insertion */
+      for (size_t b = a; b > 0 && cand[b - 1] > cand[b]; b--) {
+        uint32_t x = cand[b];
+        cand[b] = cand[b - 1];
+        cand[b - 1] = x;
+      }
+  size_t n_steps = listed ? an->n_cand + 1 : cb->n_regexes + 1;
+  for (size_t step = 0; step < n_steps; step++) {
     const pcre2_code *code;
     PCRE2_SIZE off = 0;
+    size_t k = listed ? (step < an->n_cand ? cand[step] : cb->n_regexes) : step;
     if (k == cb->n_regexes) {
       if (!cb->combined) break;
       code = cb->combined;

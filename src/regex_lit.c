@@ -1080,8 +1080,16 @@ int vb__lits_index(vb__cblang *cb) {
     for (size_t q = 0; q < re->n_literals; q++, n_in++) cb->lit_set_start[re->lit_ids[q]]++;
   }
   for (size_t k = 1; k <= cb->n_lits; k++) cb->lit_set_start[k] += cb->lit_set_start[k - 1];
-  if (!(cb->lit_set_list = vb__malloc((n_in ? n_in : 1) * sizeof *cb->lit_set_list)))
+  if (!(cb->lit_set_list = vb__malloc((n_in ? n_in : 1) * sizeof *cb->lit_set_list)) ||
+      !(cb->lit_set_pattern =
+            vb__malloc((cb->n_lit_sets ? cb->n_lit_sets : 1) * sizeof *cb->lit_set_pattern)))
     return VB_ENOMEM;
+  for (size_t r = 0; r < cb->n_regexes; r++)
+    for (size_t set = 0; set < cb->regexes[r].n_sets; set++)
+      cb->lit_set_pattern[cb->regexes[r].set0 + set] = (uint32_t)r;
+  if (!(cb->solo = vb__malloc(cb->n_regexes * sizeof *cb->solo))) return VB_ENOMEM;
+  for (size_t r = 0; r < cb->n_regexes; r++)
+    if (cb->regexes[r].n_literals == 0) cb->solo[cb->n_solo++] = (uint32_t)r;
   for (size_t r = cb->n_regexes; r-- > 0;) {
     const vb__cbregex *re = &cb->regexes[r];
     size_t q = re->n_literals;

@@ -117,6 +117,8 @@ struct vb_analyzer {
   size_t cap_lit_seen;
   uint32_t *lit_found;     /* patterns.c: vb__litfound's id and at, twice (text, form) */
   size_t cap_lit_found;
+  size_t n_cand; /* patterns.c: the patterns whose literal sets are all met, after lit_found's
+                    four lists */
   uint64_t *khash, *shash; /* per token: vb__hash() of its key and of its stem */
   size_t *sent_lists;      /* sentiment.c: the tokens that carry sentiment, the verbs of
                               opinion and the contrast words of the text (3 x n_tokens) */

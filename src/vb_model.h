@@ -266,6 +266,9 @@ typedef struct vb__cblang {
    * each literal is in: lit_set_list[lit_set_start[k] .. lit_set_start[k + 1]) */
   size_t n_lit_sets;
   uint32_t *lit_set_start, *lit_set_list;
+  uint32_t *lit_set_pattern; /* the pattern each set belongs to */
+  uint32_t *solo;            /* the patterns without literals, in order */
+  size_t n_solo;
   bool lit_all;        /* tests: every pattern runs on every text, literals or not */
   size_t n_excludes;
 } vb__cblang;
