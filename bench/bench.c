@@ -11,7 +11,8 @@
  * 2. Measures, for each language asked for:
  *      library   vb_reader + vb_analyzer_run over the file, one thread, automatic language
  *                (what the CLI does by default)
- *      annotate  `verbatim annotate FILE --quiet > /dev/null` as a child process
+ *      annotate  `verbatim annotate FILE --quiet > /dev/null` as a child process (also with
+ *                -j 2, and with --no-default-codebook: sentiment alone, issue 4's measurement)
  *      analyze   `verbatim analyze FILE --score nps --quiet > /dev/null` as a child process
  *      read      vb_reader alone over the file (the floor under the three above)
  *      tokens    VB_RUN_TOKENS_ONLY on the texts held in memory, language given
@@ -785,11 +786,12 @@ static void run_self(const char *self, const char *kind, const char *path, const
 static void run_cli(const char *verbatim, const char *cmd, const char *path, outcome *o) {
   int fd = open("/dev/null", O_WRONLY);
   if (fd < 0) die("/dev/null: %s", strerror(errno));
-  char *argv[10];
+  char *argv[12];
   int k = 0;
-  /* "annotate-j2": the command with -j 2; the plain names run one worker (-j 1) */
+  /* "annotate-j2": the command with -j 2; the plain names run one worker (-j 1);
+   * "annotate-sent": sentiment alone, without the default codebook (issue 4's measurement) */
   const char *jobs = strstr(cmd, "-j2") ? "2" : "1";
-  bool analyze = !strncmp(cmd, "analyze", 7);
+  bool analyze = !strncmp(cmd, "analyze", 7), no_themes = strstr(cmd, "-sent") != NULL;
   argv[k++] = (char *)(uintptr_t)verbatim;
   argv[k++] = analyze ? "analyze" : "annotate";
   argv[k++] = (char *)(uintptr_t)path;
@@ -799,6 +801,7 @@ static void run_cli(const char *verbatim, const char *cmd, const char *path, out
     argv[k++] = "--score";
     argv[k++] = "nps";
   }
+  if (no_themes) argv[k++] = "--no-default-codebook";
   argv[k++] = "--quiet";
   argv[k] = NULL;
   run_child(argv, fd, o);
@@ -813,6 +816,7 @@ static const measure measures[] = {
     {"lib", "library: vb_reader + vb_analyzer_run, file, 1 thread, auto lang"},
     {"annotate", "`verbatim annotate FILE -j 1 --quiet > /dev/null`"},
     {"annotate-j2", "`verbatim annotate FILE -j 2 --quiet > /dev/null`"},
+    {"annotate-sent", "`verbatim annotate FILE -j 1 --no-default-codebook --quiet > /dev/null`"},
     {"analyze", "`verbatim analyze FILE -j 1 --score nps --quiet > /dev/null`"},
     {"analyze-j2", "`verbatim analyze FILE -j 2 --score nps --quiet > /dev/null`"},
     {"read", "stage: vb_reader only (JSONL parse), file"},
@@ -948,7 +952,8 @@ static void usage(FILE *fp) {
         "  --out PATH          the corpus file (default: bench/data/bench-LANG-SIZE.jsonl in\n"
         "                      the source tree); with several languages LANG is put in the name\n"
         "  --runs N            best of N runs (default: 3)\n"
-        "  --only LIST         some of lib,annotate,analyze,read,tokens,full,auto,load\n"
+        "  --only LIST         some of lib,annotate,annotate-j2,annotate-sent,analyze,analyze-j2,\n"
+        "                      read,tokens,s-tokenize,s-normalize,s-langid,s-stem,full,auto,load\n"
         "                      (default: all)\n"
         "  --verbatim PATH     the CLI (default: ../src/verbatim beside this program's folder)\n"
         "  --corpora DIR       the sample data (default: corpora/ in the source tree)\n"
