@@ -619,7 +619,7 @@ static void test_jsonl(void **state) {
   assert_int_equal(r->error, VB_EPARSE);
   VALUE(&c, id, NULL);
   VALUE(&c, text, NULL);
-  assert_contains(PROBLEM(&c, 4, "invalid JSON")->message, "invalid JSON");
+  PROBLEM(&c, 4, "invalid JSON"); /* fails unless a problem on line 4 says so */
   /* line 5 is JSON but not an object */
   r = NEXT(&c, 5, 5);
   assert_int_equal(r->error, VB_EPARSE);
