@@ -2,9 +2,11 @@
 # The whole test suite: installs dependencies, builds with warnings as errors, runs ctest.
 #   sh scripts/test.sh              normal build (build-test/)
 #   sh scripts/test.sh --sanitize   AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/)
-#   sh scripts/test.sh --tidy       the static analyser: clang-tidy with the checks of
+#   sh scripts/test.sh --tidy       the static checks: clang-tidy with the checks of
 #                                   .clang-tidy (the Clang Static Analyzer) on the library and
-#                                   the CLI, every warning an error (build-tidy/)
+#                                   the CLI, every warning an error (build-tidy/); then a
+#                                   Release build (-O3) of everything with warnings as errors,
+#                                   because gcc warns about more at -O3 (build-release/)
 set -e
 cd "$(dirname "$0")/.."
 if [ "${1:-}" = "--tidy" ]; then
@@ -17,6 +19,9 @@ if [ "${1:-}" = "--tidy" ]; then
   # clang-tidy does
   ls src/*.c src/cli/*.c | xargs -P 2 -n 1 clang-tidy -p build-tidy --quiet
   echo "clang-tidy: no findings"
+  cmake -S . -B build-release -DVB_WERROR=ON -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build build-release -j2 >/dev/null
+  echo "Release build (-O3): no warnings"
   exit 0
 fi
 sh scripts/deps.sh
