@@ -454,10 +454,18 @@ static bool plain_end(unsigned char e) {
   return e == ' ' || e == ',' || e == '!' || e == '?' || e == ')' || e == '\n' || e == '\r';
 }
 
-/* A letter that may start a plain word (tokenize()): not one that starts an emoticon. */
-static bool plain_start(unsigned char c) {
-  if (c >= 'a' && c <= 'z') return c != 'x' && c != 'o';
-  return c >= 'A' && c <= 'Z' && c != 'X' && c != 'T' && c != 'D' && c != 'B' && c != 'O';
+/* Whether a plain word (tokenize()) may start with the byte c, followed by the byte d: an ASCII
+ * letter, or a Latin-1 one (C3 and its second byte). A letter that may begin an emoticon
+ * ("xD", "o_O", "B)", "T_T", "8)") only when a lower-case letter follows, as in no emoticon
+ * (emoticon_letter()): "on", "of", "The". */
+static bool plain_start(unsigned char c, unsigned char d) {
+  if (c == 0xC3) return latin1_letter(d);
+  switch (c) {
+  case 'x': case 'o': case 'X': case 'T': case 'D': case 'B': case 'O':
+    return d >= 'a' && d <= 'z';
+  default:
+    return vb__ascii_alpha(c);
+  }
 }
 
 static int tokenize(const char *text, size_t len, vb__toks *out, bool plain_words) {
@@ -491,27 +499,32 @@ static int tokenize(const char *text, size_t len, vb__toks *out, bool plain_word
       }
     }
     /* Most tokens are a word of lower-case letters (ASCII and Latin-1), or one capital and
-     * lower-case letters, ended as above: the same shortcut. Words that may start an emoticon
-     * ("xD", "o_O", "B)", "T_T"), texts with an '@' (e-mail addresses), abbreviations before a
-     * full stop ("etc.", "Dr.") and every word ended by anything else (an apostrophe, a hyphen,
-     * a digit, another letter, a dot inside "e.g.") take the general path. */
-    if (plain_words && !has_at &&
-        (plain_start(c0) || (c0 == 0xC3 && i + 1 < len && latin1_letter(s.p[i + 1])))) {
-      size_t j = i + (c0 == 0xC3 ? 2 : 1), run = 1;
-      uint32_t prev = c0 == 0xC3 ? 0xC300u | s.p[i + 1] : c0;
+     * lower-case letters, with inner apostrophes and hyphens before a lower-case letter
+     * ("don't", "I've", "wi-fi"), ended as above: the same shortcut. Such a word is no e-mail
+     * address (its end is no '@' nor a character of one, and the general path's check stops
+     * at an apostrophe or Latin-1 letter), no URL ("www" and "http" end at a '.' or ':' that
+     * does not end the word here) and no emoticon (plain_start()). Abbreviations before a full
+     * stop ("etc.", "Dr.") and every word ended by anything else (an apostrophe or hyphen at
+     * its end, a digit, a capital, a dot inside "e.g.") take the general path. Three equal
+     * letters in a row (elongation) are three equal bytes or byte pairs: no joiner between. */
+    if (plain_words && plain_start(c0, i + 1 < len ? s.p[i + 1] : 0)) {
+      size_t j = i + (c0 == 0xC3 ? 2 : 1);
       bool elongated = false;
-      for (;;) { /* lower-case letters: a-z, and Latin-1's (å ä ö æ ø é ü ß ...) */
-        for (; j < len && s.p[j] >= 'a' && s.p[j] <= 'z'; j++) {
-          run = s.p[j] == prev ? run + 1 : 1;
-          elongated |= run >= 3;
-          prev = s.p[j];
+      for (;;) {
+        for (; j < len && s.p[j] >= 'a' && s.p[j] <= 'z'; j++)
+          if (s.p[j] == s.p[j - 1] && j - i >= 2 && s.p[j] == s.p[j - 2]) elongated = true;
+        if (j + 1 >= len) break;
+        unsigned char c = s.p[j], d = s.p[j + 1];
+        if (c == 0xC3 && latin1_lower(d)) { /* å ä ö æ ø é ü ß ... */
+          if (j - i >= 4 && s.p[j - 2] == c && s.p[j - 1] == d && s.p[j - 4] == c &&
+              s.p[j - 3] == d)
+            elongated = true;
+          j += 2;
+        } else if ((c == '\'' || c == '-') && d >= 'a' && d <= 'z') {
+          j++;
+        } else {
+          break;
         }
-        if (j + 1 >= len || s.p[j] != 0xC3 || !latin1_lower(s.p[j + 1])) break;
-        uint32_t c = 0xC300u | s.p[j + 1];
-        run = c == prev ? run + 1 : 1;
-        elongated |= run >= 3;
-        prev = c;
-        j += 2;
       }
       unsigned char e = j < len ? s.p[j] : ' ';
       bool plain = plain_end(e);

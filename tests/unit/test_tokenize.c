@@ -373,7 +373,8 @@ static void test_spans_cover_the_text(void **state) {
 
 /* The fast path for plain lower-case words must find exactly the tokens the general path
  * finds: random texts built from fragments chosen to sit at its edges (emoticon letters, URL
- * and domain starts, e-mail, abbreviations, elongation, every kind of word end). */
+ * and domain starts, e-mail, abbreviations, elongation, inner apostrophes and hyphens, every
+ * kind of word end). */
 static void test_plain_word_path_matches_general(void **state) {
   (void)state;
   static const char *const frag[] = {
@@ -385,7 +386,12 @@ static void test_plain_word_path_matches_general(void **state) {
       "The", "I", "A", "Sooo", "B)", "B", "T", "T_T", "D:", "X", "O", "Mr", "No", "U", "S", "Inc",
       "sept", "prof", "A. B", ". ", ".\n", "Www", "HTTP", "Ab", "aB", "I'm", "שלום", "ממממ",
       "ג'", "צ'יפס", "דו\"ח", "\xD7\xB4", "\xD6\xB8", "\xD7\xBE", "ך", ".com", "...", "é",
-      "ä", "Ä", "öö", "ååå", "ß", "Æ", "×", "÷", "ø", "\xC3", "\xC3\xBF", "\xC3\x9F", "ñ", "É"};
+      "ä", "Ä", "öö", "ååå", "ß", "Æ", "×", "÷", "ø", "\xC3", "\xC3\xBF", "\xC3\x9F", "ñ", "É",
+      /* words that begin with an emoticon's letter, inner joiners, e-mail addresses */
+      "on", "of", "Of", "The", "Tried", "Do", "Been", "Ok", "xs", "XL", "Xm", "ox", "oD", "xo",
+      "8a", "Ta", "it's", "I've", "O'Brien", "d'été", "x-ray", "re-", "-a", "'a", "a'", "a-",
+      "a--b", "a''b", "a-B", "a'É", "a'ä", "ab-c@d.se", "on@x.com", "a-b@c.dk", "mail@", "@x",
+      "aaa-a", "a-aa", "aa'a", "ää'ä", "äää", "Ääää", "l'", "www-", "http-a", "dr-", "e-g."};
   const size_t nf = sizeof frag / sizeof frag[0];
   uint64_t seed = 0x9E3779B97F4A7C15ULL;
   char buf[512];
