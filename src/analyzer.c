@@ -74,7 +74,6 @@ void vb_analyzer_free(vb_analyzer *an) {
   vb__free(an->order);
   for (int l = 0; l < VB_LANG_COUNT; l++) vb__free(an->tcache[l]);
   vb__free(an->shash);
-  vb__free(an->res.tokens);
   vb__free(an->res.sentences);
   vb__free(an->res.clauses);
   vb__free(an->res.mentions);
@@ -242,8 +241,8 @@ vb__lform *vb__lform_grow(vb_analyzer *an, size_t i) {
   return &an->lform[lang][fi];
 }
 
-/* Before a document: the form table (started over when full), room for its tokens in the
- * per-token arrays, no key of the last document kept. */
+/* Before a document (tokenized): the form table (started over when full), room for its tokens
+ * in the per-token arrays, no key of the last document kept. */
 static int front_begin(vb_analyzer *an, size_t n) {
   release_retired(an);
   an->arena.len = 0;
@@ -259,11 +258,11 @@ static int front_begin(vb_analyzer *an, size_t n) {
     size_t cap_fo = an->cap_front, cap_k = an->cap_front, cap_s = an->cap_front;
     if (vb__grow(&an->form_of, &cap_fo, n, sizeof *an->form_of) ||
         vb__grow(&an->khash, &cap_k, n, sizeof *an->khash) ||
-        vb__grow(&an->shash, &cap_s, n, sizeof *an->shash) ||
-        vb__grow(&an->res.tokens, &an->res.cap_tokens, n, sizeof *an->res.tokens))
+        vb__grow(&an->shash, &cap_s, n, sizeof *an->shash))
       return VB_ENOMEM;
     an->cap_front = n;
   }
+  an->res.tokens = an->toks.v; /* the tokenizer's vb_token array, filled in here */
   return VB_OK;
 }
 
@@ -294,28 +293,23 @@ static VB__COLD int emoji_key(vb_analyzer *an, const char *text, size_t i, vb_to
   return VB_OK;
 }
 
-/* Token i from the tokenizer into res.tokens, with its key, an->khash[i] and an->form_of[i];
+/* Token i (span and type from the tokenizer) with its key, an->khash[i] and an->form_of[i];
  * the stem is the key until token_stem(). Returns its form when it is a word, else NULL (in
- * *f, valid until the next form is added). */
+ * *word, valid until the next form is added). */
 static VB__INLINE int token_key(vb_analyzer *an, const char *text, size_t i, vb_token *o,
                                 vb__form **word) {
-  const vb__tok *t = &an->toks.v[i];
-  o->start = t->start;
-  o->end = t->end;
-  o->type = t->type;
-  o->flags = t->flags;
   o->valence = 0;
   *word = NULL;
-  if (t->type == VB_TOK_EMOJI || t->type == VB_TOK_EMOTICON) return emoji_key(an, text, i, o);
+  if (o->type == VB_TOK_EMOJI || o->type == VB_TOK_EMOTICON) return emoji_key(an, text, i, o);
   uint32_t fi;
-  int rc = form_find(an, text + t->start, t->end - t->start, &fi);
+  int rc = form_find(an, text + o->start, o->end - o->start, &fi);
   if (rc) return rc;
   vb__form *f = &an->form[fi];
   o->key = o->stem = an->form_text.data + f->key_off;
   o->key_len = o->stem_len = f->key_len;
   an->khash[i] = f->khash;
   an->form_of[i] = UINT32_MAX;
-  if (t->type == VB_TOK_WORD) {
+  if (o->type == VB_TOK_WORD) {
     an->form_of[i] = fi;
     *word = f;
   }
@@ -434,12 +428,6 @@ static int punct_ends(const char *text, const vb_token *t) {
   }
 }
 
-static bool newline_between(const char *text, size_t a, size_t b) {
-  for (; a < b; a++) /* mostly one space: no call */
-    if (text[a] == '\n') return true;
-  return false;
-}
-
 static inline int push_span(vb_span **v, size_t *n, size_t *cap, size_t start, size_t end,
                             size_t tb, size_t te) {
   if (*n == *cap && vb__grow(v, cap, *n + 1, sizeof **v)) return VB_ENOMEM;
@@ -473,9 +461,11 @@ typedef struct segmenter {
 static VB__INLINE int segment_token(vb_analyzer *an, segmenter *sg, const char *text, size_t i,
                                    vb_token *o, vb__form *word) {
   vb_result *r = &an->res;
+  bool line = o->flags & VB__TOKF_LINE; /* a line break before the token */
+  if (line) o->flags &= (uint16_t)~VB__TOKF_LINE;
   if (i > 0) {
     const vb_token *p = o - 1;
-    bool s_end = sg->ends == 2 || newline_between(text, p->end, o->start);
+    bool s_end = sg->ends == 2 || line;
     bool c_end = s_end || sg->ends == 1 ||
                  (sg->lx && word && is_contrast(an, sg->lx, i, word));
     if (c_end) {

@@ -432,14 +432,18 @@ static size_t match_word(const scan *s, size_t i, uint16_t *flags) {
   return j - i;
 }
 
-static int push(vb__toks *out, size_t start, size_t end, int type, uint16_t flags) {
+/* Appends a token; `*line` (VB__TOKF_LINE after a line break, else 0) is added to its flags
+ * and cleared. */
+static VB__INLINE int push(vb__toks *out, size_t start, size_t end, int type, unsigned flags,
+                           unsigned *line) {
   if (out->n == out->cap && vb__grow(&out->v, &out->cap, out->n + 1, sizeof *out->v))
     return VB_ENOMEM;
   vb__tok *t = &out->v[out->n++];
-  t->start = (uint32_t)start;
-  t->end = (uint32_t)end;
+  t->start = start;
+  t->end = end;
   t->type = (uint16_t)type;
-  t->flags = flags;
+  t->flags = (uint16_t)(flags | *line);
+  *line = 0;
   return VB_OK;
 }
 
@@ -475,6 +479,7 @@ static int tokenize(const char *text, size_t len, vb__toks *out, bool plain_word
   size_t i = 0;
   /* an e-mail address needs an '@': most texts have none, and then no word start is tried */
   bool has_at = memchr(text, '@', len) != NULL;
+  unsigned line = 0; /* a line break since the last token */
   while (i < len) {
     unsigned char c0 = s.p[i];
     if (c0 == ' ') { /* the most common byte between tokens */
@@ -493,7 +498,8 @@ static int tokenize(const char *text, size_t len, vb__toks *out, bool plain_word
       }
       unsigned char e = j < len ? s.p[j] : ' ';
       if (plain_end(e) || (e == '.' && (j + 1 == len || s.p[j + 1] < 'a' || s.p[j + 1] > 'z'))) {
-        if (push(out, i, j, VB_TOK_WORD, elongated ? VB_TOKF_ELONGATED : 0)) return VB_ENOMEM;
+        if (push(out, i, j, VB_TOK_WORD, elongated ? VB_TOKF_ELONGATED : 0, &line))
+          return VB_ENOMEM;
         i = j;
         continue;
       }
@@ -531,7 +537,8 @@ static int tokenize(const char *text, size_t len, vb__toks *out, bool plain_word
       if (e == '.' && j - i >= 2 && (j + 1 == len || s.p[j + 1] == ' ' || s.p[j + 1] == '\n'))
         plain = !is_abbreviation(s.p + i, j - i);
       if (plain) {
-        if (push(out, i, j, VB_TOK_WORD, elongated ? VB_TOKF_ELONGATED : 0)) return VB_ENOMEM;
+        if (push(out, i, j, VB_TOK_WORD, elongated ? VB_TOKF_ELONGATED : 0, &line))
+          return VB_ENOMEM;
         i = j;
         continue;
       }
@@ -543,7 +550,7 @@ static int tokenize(const char *text, size_t len, vb__toks *out, bool plain_word
       size_t j = i + 1;
       if (c0 != ',')
         while (j < len && (s.p[j] == '!' || s.p[j] == '?' || (c0 == '.' && s.p[j] == '.'))) j++;
-      if (push(out, i, j, VB_TOK_PUNCT, c0 != ',' && j - i >= 3 ? VB_TOKF_ELONGATED : 0))
+      if (push(out, i, j, VB_TOK_PUNCT, c0 != ',' && j - i >= 3 ? VB_TOKF_ELONGATED : 0, &line))
         return VB_ENOMEM;
       i = j;
       continue;
@@ -551,6 +558,7 @@ static int tokenize(const char *text, size_t len, vb__toks *out, bool plain_word
     size_t adv;
     int32_t cp = cp_at(&s, i, &adv);
     if (is_space(cp)) {
+      if (cp == '\n') line = VB__TOKF_LINE;
       i += adv;
       continue;
     }
@@ -603,7 +611,7 @@ static int tokenize(const char *text, size_t len, vb__toks *out, bool plain_word
       }
     }
     if (n == 0) n = adv ? adv : 1; /* cannot happen; never loop forever */
-    if (push(out, i, i + n, type, flags)) return VB_ENOMEM;
+    if (push(out, i, i + n, type, flags, &line)) return VB_ENOMEM;
     i += n;
   }
   return VB_OK;

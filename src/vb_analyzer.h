@@ -10,8 +10,8 @@ struct vb_result {
   size_t len;
   vb_lang lang;
   double lang_conf;
-  vb_token *tokens;
-  size_t n_tokens, cap_tokens;
+  vb_token *tokens; /* the analyzer's toks.v: the tokenizer's array */
+  size_t n_tokens;
   vb_span *sentences;
   size_t n_sentences, cap_sentences;
   vb_span *clauses;

@@ -37,7 +37,7 @@ static const char *type_name(int t) {
 
 static void dump(const char *text, const vb__toks *t) {
   for (size_t i = 0; i < t->n; i++)
-    print_message("  [%u,%u) %s flags=%u '%.*s'\n", t->v[i].start, t->v[i].end,
+    print_message("  [%zu,%zu) %s flags=%u '%.*s'\n", t->v[i].start, t->v[i].end,
                   type_name(t->v[i].type), t->v[i].flags, (int)(t->v[i].end - t->v[i].start),
                   text + t->v[i].start);
 }
@@ -57,7 +57,7 @@ static void check_tokens_(const char *text, const xtok *x, size_t nx, const char
     size_t sl = strlen(x[i].surface);
     if (t.v[i].start != pos || t.v[i].end != pos + sl ||
         memcmp(text + pos, x[i].surface, sl) != 0 || t.v[i].type != x[i].type ||
-        t.v[i].flags != x[i].flags) {
+        (t.v[i].flags & ~VB__TOKF_LINE) != x[i].flags) { /* test_line_breaks() */
       print_error("token %zu: expected [%zu,%zu) %s flags=%u '%s'\n", i, pos, pos + sl,
                   type_name(x[i].type), x[i].flags, x[i].surface);
       ok = false;
@@ -371,6 +371,20 @@ static void test_spans_cover_the_text(void **state) {
   }
 }
 
+/* VB__TOKF_LINE marks the tokens after a line break (not a carriage return alone, not a
+ * line separator), whichever path found them. */
+static void test_line_breaks(void **state) {
+  (void)state;
+  const char *s = "\nfirst line,\n\nsecond!\r\nthird\rsame \xE2\x80\xA8 same\n 3\n:-)\n\n";
+  static const unsigned line[] = {1, 0, 0, 1, 0, 1, 0, 0, 1, 1};
+  vb__toks t = {0};
+  assert_int_equal(vb__tokenize(s, strlen(s), &t), VB_OK);
+  assert_int_equal(t.n, sizeof line / sizeof line[0]);
+  for (size_t i = 0; i < t.n; i++)
+    assert_int_equal((t.v[i].flags & VB__TOKF_LINE) != 0, line[i]);
+  vb__free(t.v);
+}
+
 /* The fast path for plain lower-case words must find exactly the tokens the general path
  * finds: random texts built from fragments chosen to sit at its edges (emoticon letters, URL
  * and domain starts, e-mail, abbreviations, elongation, inner apostrophes and hyphens, every
@@ -470,6 +484,7 @@ int main(void) {
       cmocka_unit_test(test_emoticon_after_non_ascii_letter),
       cmocka_unit_test(test_blanks_and_reuse),
       cmocka_unit_test(test_spans_cover_the_text),
+      cmocka_unit_test(test_line_breaks),
       cmocka_unit_test(test_plain_word_path_matches_general),
       cmocka_unit_test(test_abbreviations),
   };
