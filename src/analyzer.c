@@ -316,7 +316,8 @@ static VB__INLINE int token_key(vb_analyzer *an, const char *text, size_t i, vb_
   return VB_OK;
 }
 
-/* The stem of a form in the language, stemmed once and kept in form_text (or the key itself). */
+/* The stem of a form in the language, stemmed once and kept in form_text (or the key itself),
+ * and whether the language's lexicon calls it a contrast word. */
 static VB__COLD int form_stem(vb_analyzer *an, vb__stemmer *st, vb_lang lang, vb__form *f) {
   const char *stem;
   size_t sl;
@@ -332,6 +333,10 @@ static VB__COLD int form_stem(vb_analyzer *an, vb__stemmer *st, vb_lang lang, vb
     if (stable_append(an, &an->form_text, stem, sl + 1)) return VB_ENOMEM;
   }
   f->stem_len[lang] = (uint32_t)sl;
+  /* and whether it is a contrast word of the language (segment_token()) */
+  const vb__lexentry *e = vb__lexicon_get_h(&an->model->lex[lang], an->form_text.data + f->key_off,
+                                            f->key_len, f->khash);
+  f->contrast[lang] = e && e->kind == VB_LEX_CONTRAST ? 2 : 1;
   return VB_OK;
 }
 
@@ -435,25 +440,12 @@ static inline int push_span(vb_span **v, size_t *n, size_t *cap, size_t start, s
   return VB_OK;
 }
 
-/* Whether word token i (form f) is a contrast word ("but", "men", "אבל") of the document's
- * language: asked of the lexicon once per form. */
-static VB__INLINE bool is_contrast(vb_analyzer *an, const vb__lexicon *lx, size_t i,
-                                   vb__form *f) {
-  uint8_t *c = &f->contrast[an->res.lang];
-  if (!*c) {
-    const vb_token *t = &an->res.tokens[i];
-    const vb__lexentry *e = vb__lexicon_get_h(lx, t->key, t->key_len, an->khash[i]);
-    *c = e && e->kind == VB_LEX_CONTRAST ? 2 : 1;
-  }
-  return *c == 2;
-}
-
 /* Sentences end at . ! ? … and at line breaks; clauses also at , ; : dashes and before a
  * contrast word of the document's language. Each token is placed when the one after it has
  * its key: what the token before it ends (`ends`, punct_ends()) and the token itself decide
  * whether a clause or sentence ends between them. */
 typedef struct segmenter {
-  const vb__lexicon *lx; /* the document language's lexicon, or NULL */
+  vb_lang lang; /* the document's */
   size_t s_begin, c_begin;
   int ends;
 } segmenter;
@@ -466,8 +458,8 @@ static VB__INLINE int segment_token(vb_analyzer *an, segmenter *sg, const char *
   if (i > 0) {
     const vb_token *p = o - 1;
     bool s_end = sg->ends == 2 || line;
-    bool c_end = s_end || sg->ends == 1 ||
-                 (sg->lx && word && is_contrast(an, sg->lx, i, word));
+    /* before a contrast word ("but", "men", "אבל"): form_stem() asked the lexicon */
+    bool c_end = s_end || sg->ends == 1 || (word && word->contrast[sg->lang] == 2);
     if (c_end) {
       if (push_span(&r->clauses, &r->n_clauses, &r->cap_clauses, r->tokens[sg->c_begin].start,
                     p->end, sg->c_begin, i))
@@ -528,7 +520,7 @@ static int front_run(vb_analyzer *an, const char *text, size_t len, vb_lang lang
   vb__stemmer *st;
   if ((rc = vb__analyzer_stemmer(an, lang, &st))) return rc;
   vb_token *tok = r->tokens;
-  segmenter sg = {lang != VB_LANG_UND ? &an->model->lex[lang] : NULL, 0, 0, 0};
+  segmenter sg = {lang, 0, 0, 0};
   for (size_t i = 0; i < n; i++) {
     vb__form *word;
     if (keyed)

@@ -51,7 +51,8 @@ typedef struct vb__form {
   uint32_t stem_off[VB_LANG_COUNT]; /* VB__FORM_SAME: the stem is the key */
   uint32_t stem_len[VB_LANG_COUNT]; /* VB__FORM_UNSET: not stemmed in this language yet */
   uint64_t shash[VB_LANG_COUNT];
-  uint8_t contrast[VB_LANG_COUNT]; /* a contrast word of the language: 0 not asked, 1 no, 2 yes */
+  uint8_t contrast[VB_LANG_COUNT]; /* a contrast word of the language: 0 not stemmed in it yet,
+                                      1 no, 2 yes (analyzer.c, form_stem()) */
   uint8_t lid_known, lid_set;       /* analyzer.c, lexicon_votes(): the languages whose
                                        lexicon votes for it (bits), once asked */
   uint32_t lid_words;               /* and vb__langid_word() of its key */
