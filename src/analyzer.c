@@ -521,15 +521,20 @@ static int front_run(vb_analyzer *an, const char *text, size_t len, vb_lang lang
   if ((rc = vb__analyzer_stemmer(an, lang, &st))) return rc;
   vb_token *tok = r->tokens;
   segmenter sg = {lang, 0, 0, 0};
-  for (size_t i = 0; i < n; i++) {
-    vb__form *word;
-    if (keyed)
+  vb__form *word;
+  if (keyed) {
+    for (size_t i = 0; i < n; i++) {
       word = an->form_of[i] != UINT32_MAX ? &an->form[an->form_of[i]] : NULL;
-    else if ((rc = token_key(an, text, i, &tok[i], &word)))
-      return rc;
-    if ((rc = token_stem(an, st, lang, i, &tok[i], word)) ||
-        (rc = segment_token(an, &sg, text, i, &tok[i], word)))
-      return rc;
+      if ((rc = token_stem(an, st, lang, i, &tok[i], word)) ||
+          (rc = segment_token(an, &sg, text, i, &tok[i], word)))
+        return rc;
+    }
+  } else {
+    for (size_t i = 0; i < n; i++)
+      if ((rc = token_key(an, text, i, &tok[i], &word)) ||
+          (rc = token_stem(an, st, lang, i, &tok[i], word)) ||
+          (rc = segment_token(an, &sg, text, i, &tok[i], word)))
+        return rc;
   }
   r->n_tokens = n;
   return segment_end(an, &sg, n);
