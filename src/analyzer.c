@@ -4,10 +4,13 @@
  *
  * Everything is written into buffers the analyzer owns and reuses, so analysing a document
  * allocates nothing once the buffers have grown to the size of the largest document seen.
- * Keys and stems go into one arena as offsets while it may still move, and become pointers
- * in the vb_token array only at the end.
+ * With the language given, the front (keys, stems, sentences and clauses) is one pass over the
+ * tokenizer's output that writes each vb_token once, its key and stem as pointers into buffers
+ * that do not move during the document (stable_append()).
  */
 #include "vb_analyzer.h"
+
+static void release_retired(vb_analyzer *an);
 
 int vb_analyzer_new(const vb_model *model, vb_analyzer **out) {
   if (!model || !out) return VB_EINVAL;
@@ -49,7 +52,9 @@ void vb_analyzer_free(vb_analyzer *an) {
   vb__free(an->toks.v);
   vb__norm_free(&an->norm);
   vb__buf_free(&an->arena);
-  vb__free(an->offs);
+  vb__buf_free(&an->nscratch);
+  release_retired(an);
+  vb__free(an->retired);
   for (int l = 0; l < VB_LANG_COUNT; l++) vb__stemmer_free(an->stem[l]);
   vb__langid_free(an->langid);
   vb__free(an->lid_keys);
@@ -70,7 +75,6 @@ void vb_analyzer_free(vb_analyzer *an) {
   vb__free(an->order);
   for (int l = 0; l < VB_LANG_COUNT; l++) vb__free(an->tcache[l]);
   vb__free(an->shash);
-  vb__free(an->res.tokens);
   vb__free(an->res.sentences);
   vb__free(an->res.clauses);
   vb__free(an->res.mentions);
@@ -91,42 +95,42 @@ int vb__analyzer_stemmer(vb_analyzer *an, vb_lang lang, vb__stemmer **out) {
   return VB_OK;
 }
 
-/* The form table's hash of a token's bytes: most words are 16 bytes or shorter, read in two
- * overlapping loads and mixed with one multiplication (vb__hash mixes every eight bytes and
- * then twice more, which costs as much as the rest of a lookup). */
-static inline uint64_t form_mix(uint64_t a, uint64_t b) {
-  __uint128_t r = (__uint128_t)a * b;
-  return (uint64_t)r ^ (uint64_t)(r >> 64);
-}
-
-static inline uint64_t form_hash(const char *s, size_t n) {
+/* The form table: open addressing with linear probing, at most half full. Most words are 16
+ * bytes or shorter: their bytes are read in two overlapping loads (form_words()), which a slot
+ * keeps, so a lookup compares two words instead of the bytes, and hashes them with one
+ * multiplication (vb__hash mixes every eight bytes and then twice more, which costs as much as
+ * the rest of a lookup). For up to 16 bytes the two words and the length are the bytes; longer
+ * forms are compared in form_text. */
+static VB__INLINE void form_words(const char *s, size_t n, uint64_t *a, uint64_t *b) {
   const unsigned char *p = (const unsigned char *)s;
-  uint64_t a = 0, b = 0;
-  if (n > 16) return vb__hash(s, n);
   if (n >= 8) {
-    memcpy(&a, p, 8);
-    memcpy(&b, p + n - 8, 8);
+    memcpy(a, p, 8);
+    memcpy(b, p + n - 8, 8);
   } else if (n >= 4) {
     uint32_t x, y;
     memcpy(&x, p, 4);
     memcpy(&y, p + n - 4, 4);
-    a = x;
-    b = y;
-  } else if (n > 0) {
-    a = (uint64_t)p[0] | (uint64_t)p[n / 2] << 8 | (uint64_t)p[n - 1] << 16;
+    *a = x;
+    *b = y;
+  } else {
+    *a = n ? (uint64_t)p[0] | (uint64_t)p[n / 2] << 8 | (uint64_t)p[n - 1] << 16 : 0;
+    *b = 0;
   }
-  return form_mix(a ^ 0xA0761D6478BD642FULL ^ n, b ^ 0xE7037ED1A0B428DBULL);
 }
 
-/* The form table: open addressing with linear probing, a slot holding the hash and the form
- * index + 1 (0: empty), at most half full. */
+static VB__INLINE uint64_t form_hash(const char *s, size_t n, uint64_t a, uint64_t b) {
+  if (n > 16) return vb__hash(s, n);
+  __uint128_t r = (__uint128_t)(a ^ 0xA0761D6478BD642FULL ^ n) * (b ^ 0xE7037ED1A0B428DBULL);
+  return (uint64_t)r ^ (uint64_t)(r >> 64);
+}
+
 static int form_slots_grow(vb_analyzer *an) {
   size_t n = an->n_fslot ? an->n_fslot * 2 : 4096;
   struct vb__fslot *v = vb__calloc(n, sizeof *v);
   if (!v) return VB_ENOMEM;
   for (size_t k = 0; an->fslot && k < an->n_fslot; k++) {
     if (!an->fslot[k].idx) continue;
-    size_t j = (size_t)an->fslot[k].h & (n - 1);
+    size_t j = an->fslot[k].h & (n - 1);
     while (v[j].idx) j = (j + 1) & (n - 1);
     v[j] = an->fslot[k];
   }
@@ -136,86 +140,90 @@ static int form_slots_grow(vb_analyzer *an) {
   return VB_OK;
 }
 
-/* Where a token's key or stem lies: in the form table's text (VB__IN_FORMS set: words and
- * the other tokens whose key depends only on their bytes) or in the document's arena (emoji
- * and emoticons). The form table starts over before its text reaches VB__IN_FORMS / 2. */
-#define VB__IN_FORMS 0x80000000u
+/* Keys and stems are handed out as pointers while the document is still being read: a token's
+ * key points into form_text (the forms' keys and stems) or arena (the keys of emoji and
+ * emoticons) as soon as it is known. Neither buffer moves what it holds during a document: a
+ * full one is copied into one twice as big and the old one is kept (an->retired) until the
+ * next document begins, so the tokens written before still point at the same bytes. The
+ * forms' offsets stay below VB__FORM_TEXT_MAX; the table starts over at half of it. */
+#define VB__FORM_TEXT_MAX 0x80000000u
 
-static inline const char *key_text(const vb_analyzer *an, uint32_t off) {
-  return off & VB__IN_FORMS ? an->form_text.data + (off & ~VB__IN_FORMS) : an->arena.data + off;
+static void release_retired(vb_analyzer *an) {
+  for (size_t k = 0; k < an->n_retired; k++) vb__free(an->retired[k]);
+  an->n_retired = 0;
 }
 
-/* Whether two byte strings of length n are equal: words are short, and a call to memcmp costs
- * more than comparing them. */
-static inline bool same_bytes(const char *a, const char *b, size_t n) {
-  if (n > 16) return memcmp(a, b, n) == 0;
-  if (n < 4) /* the first, middle and last byte are all of them */
-    return n == 0 || (a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1]);
-  uint64_t x0, y0, x1, y1;
-  if (n >= 8) {
-    memcpy(&x0, a, 8), memcpy(&y0, b, 8), memcpy(&x1, a + n - 8, 8), memcpy(&y1, b + n - 8, 8);
-  } else {
-    uint32_t u0, v0, u1, v1;
-    memcpy(&u0, a, 4), memcpy(&v0, b, 4), memcpy(&u1, a + n - 4, 4), memcpy(&v1, b + n - 4, 4);
-    x0 = u0, y0 = v0, x1 = u1, y1 = v1;
-  }
-  return ((x0 ^ y0) | (x1 ^ y1)) == 0;
-}
-
-/* The key of token i (a word, number, punctuation, URL ...: every token but emoji and
- * emoticons, whose keys depend on more than their bytes), from the form table or normalised
- * and added to it; its hash in an->khash[i], its form in an->form_of[i] when it is a word. */
-static int form_key(vb_analyzer *an, const char *text, size_t i, bool word) {
-  const vb__tok *t = &an->toks.v[i];
-  const char *w = text + t->start;
-  size_t n = t->end - t->start;
-  /* room for one more form first: the table stays at most half full, so a probe always
-   * reaches an empty slot (also after a failed allocation) */
-  if ((an->n_form + 1) * 2 > an->n_fslot && form_slots_grow(an)) return VB_ENOMEM;
-  uint64_t h = form_hash(w, n);
-  size_t mask = an->n_fslot - 1, j = (size_t)h & mask;
-  uint32_t fi = UINT32_MAX;
-  for (; an->fslot[j].idx; j = (j + 1) & mask) {
-    if (an->fslot[j].h != h) continue;
-    const vb__form *f = &an->form[an->fslot[j].idx - 1];
-    if (f->surf_len == n && same_bytes(an->form_text.data + f->surf_off, w, n)) {
-      fi = an->fslot[j].idx - 1;
-      break;
-    }
-  }
-  if (fi == UINT32_MAX) { /* a new form: at slot j */
-    size_t off = an->arena.len;
-    int rc = vb__normalize(&an->norm, w, n, 0, &an->arena);
-    if (rc) return rc;
-    size_t kl = an->arena.len - off;
-    if (an->form_text.len + n + kl + 1 >= VB__IN_FORMS) return VB_ENOMEM; /* a 1 GB document */
-    if (vb__grow(&an->form, &an->cap_form, an->n_form + 1, sizeof *an->form)) return VB_ENOMEM;
-    vb__form *f = &an->form[an->n_form];
-    f->surf_off = (uint32_t)an->form_text.len;
-    f->surf_len = (uint32_t)n;
-    f->key_off = (uint32_t)(an->form_text.len + n);
-    f->key_len = (uint32_t)kl;
-    f->khash = vb__hash(an->arena.data + off, kl);
-    for (int l = 0; l < VB_LANG_COUNT; l++) {
-      f->stem_len[l] = VB__FORM_UNSET;
-      f->contrast[l] = 0;
-    }
-    f->lid_set = 0;
-    /* the key with its NUL, as the arena held it: callers may read a key as a C string */
-    if (vb__buf_append(&an->form_text, w, n) ||
-        vb__buf_append(&an->form_text, an->arena.data + off, kl + 1))
+static int stable_append(vb_analyzer *an, vb__buf *b, const char *s, size_t n) {
+  if (n >= b->cap - b->len) { /* no room for the bytes and a NUL */
+    if (n > SIZE_MAX / 4 - b->len) return VB_ENOMEM;
+    size_t cap = b->cap ? b->cap * 2 : 4096;
+    while (cap < b->len + n + 1) cap *= 2;
+    if (vb__grow(&an->retired, &an->cap_retired, an->n_retired + 1, sizeof *an->retired))
       return VB_ENOMEM;
-    an->arena.len = off;
-    fi = (uint32_t)an->n_form++;
-    an->fslot[j].h = h;
-    an->fslot[j].idx = fi + 1;
+    char *d = vb__malloc(cap);
+    if (!d) return VB_ENOMEM;
+    if (b->len) memcpy(d, b->data, b->len);
+    if (b->data) an->retired[an->n_retired++] = b->data;
+    b->data = d;
+    b->cap = cap;
   }
-  const vb__form *f = &an->form[fi];
-  an->offs[i].key_off = an->offs[i].stem_off = f->key_off | VB__IN_FORMS;
-  an->offs[i].key_len = an->offs[i].stem_len = f->key_len;
-  an->form_of[i] = word ? fi : UINT32_MAX;
-  an->khash[i] = f->khash;
+  memcpy(b->data + b->len, s, n);
+  b->len += n;
+  b->data[b->len] = '\0';
   return VB_OK;
+}
+
+/* A new form for the bytes w[0..n) (not in the table; form_words() a, b, hash h): its key
+ * normalised and both added to form_text. */
+static VB__COLD int form_add(vb_analyzer *an, const char *w, size_t n, uint64_t a, uint64_t b,
+                             uint64_t h, uint32_t *out) {
+  /* at most half full: room first, then the empty slot the lookup ended at */
+  if ((an->n_form + 1) * 2 > an->n_fslot && form_slots_grow(an)) return VB_ENOMEM;
+  size_t mask = an->n_fslot - 1, j = (size_t)h & mask;
+  while (an->fslot[j].idx) j = (j + 1) & mask;
+  an->nscratch.len = 0;
+  int rc = vb__normalize(&an->norm, w, n, 0, &an->nscratch);
+  if (rc) return rc;
+  size_t kl = an->nscratch.len;
+  if (an->form_text.len + n + kl + 1 >= VB__FORM_TEXT_MAX) return VB_ENOMEM; /* a 1 GB document */
+  if (vb__grow(&an->form, &an->cap_form, an->n_form + 1, sizeof *an->form)) return VB_ENOMEM;
+  vb__form *f = &an->form[an->n_form];
+  f->surf_off = (uint32_t)an->form_text.len;
+  f->surf_len = (uint32_t)n;
+  f->key_off = (uint32_t)(an->form_text.len + n);
+  f->key_len = (uint32_t)kl;
+  f->khash = vb__hash(an->nscratch.data, kl);
+  for (int l = 0; l < VB_LANG_COUNT; l++) {
+    f->stem_len[l] = VB__FORM_UNSET;
+    f->contrast[l] = 0;
+  }
+  f->lid_set = 0;
+  /* the key with its NUL: callers may read a key as a C string */
+  if (stable_append(an, &an->form_text, w, n) ||
+      stable_append(an, &an->form_text, an->nscratch.data, kl + 1))
+    return VB_ENOMEM;
+  *out = (uint32_t)an->n_form++;
+  an->fslot[j] = (struct vb__fslot){a, b, (uint32_t)h, *out + 1};
+  return VB_OK;
+}
+
+/* The form of the bytes w[0..n) (a token that is neither emoji nor emoticon: words, numbers,
+ * punctuation, URLs ..., whose keys depend only on their bytes), from the table or added. */
+static VB__INLINE int form_find(vb_analyzer *an, const char *w, size_t n, uint32_t *out) {
+  uint64_t a, b;
+  form_words(w, n, &a, &b);
+  uint64_t h = form_hash(w, n, a, b);
+  size_t mask = an->n_fslot - 1;
+  for (size_t j = (size_t)h & mask; an->fslot[j].idx; j = (j + 1) & mask) {
+    const struct vb__fslot *s = &an->fslot[j];
+    if (s->a != a || s->b != b) continue;
+    const vb__form *f = &an->form[s->idx - 1];
+    if (f->surf_len == n && (n <= 16 || memcmp(an->form_text.data + f->surf_off, w, n) == 0)) {
+      *out = s->idx - 1;
+      return VB_OK;
+    }
+  }
+  return form_add(an, w, n, a, b, h, out);
 }
 
 /* vb__lform_of() for a form not yet in the language's table: the table grown to every form,
@@ -223,7 +231,7 @@ static int form_key(vb_analyzer *an, const char *text, size_t i, bool word) {
 vb__lform *vb__lform_grow(vb_analyzer *an, size_t i) {
   vb_lang lang = an->res.lang;
   uint32_t fi = an->form_of[i];
-  if (fi == UINT32_MAX) return NULL; /* every word token has a form (make_keys) */
+  if (fi == UINT32_MAX) return NULL; /* every word token has a form (token_key) */
   if (fi >= an->n_lform[lang]) {
     if (vb__grow(&an->lform[lang], &an->cap_lform[lang], an->n_form, sizeof *an->lform[lang]))
       return NULL;
@@ -234,51 +242,119 @@ vb__lform *vb__lform_grow(vb_analyzer *an, size_t i) {
   return &an->lform[lang][fi];
 }
 
-/* Keys for every token, and their hashes; word keys are also collected for language
- * identification. */
-static int make_keys(vb_analyzer *an, const char *text) {
+/* Before a document (tokenized): the form table (started over when full), room for its tokens
+ * in the per-token arrays, no key of the last document kept. */
+static int front_begin(vb_analyzer *an, size_t n) {
+  release_retired(an);
   an->arena.len = 0;
-  if (an->n_form >= VB__FORM_MAX || an->form_text.len >= VB__IN_FORMS / 2) { /* start over */
+  if (an->n_form >= VB__FORM_MAX || an->form_text.len >= VB__FORM_TEXT_MAX / 2) { /* start over */
     if (an->fslot) memset(an->fslot, 0, an->n_fslot * sizeof *an->fslot);
     an->n_form = 0;
     an->form_text.len = 0;
     for (int l = 0; l < VB_LANG_COUNT; l++) an->n_lform[l] = 0;
     an->n_tf_list = 0;
   }
-  size_t cap = an->cap_hash, cap_fo = an->cap_form_of;
-  if (vb__grow(&an->offs, &an->cap_offs, an->toks.n, sizeof *an->offs) ||
-      vb__grow(&an->form_of, &cap_fo, an->toks.n, sizeof *an->form_of) ||
-      vb__grow(&an->khash, &an->cap_hash, an->toks.n, sizeof *an->khash) ||
-      vb__grow(&an->shash, &cap, an->cap_hash, sizeof *an->shash))
-    return VB_ENOMEM;
-  an->cap_form_of = cap_fo;
-  for (size_t i = 0; i < an->toks.n; i++) {
-    const vb__tok *t = &an->toks.v[i];
-    size_t off = an->arena.len;
-    int rc;
-    if (t->type != VB_TOK_EMOJI && t->type != VB_TOK_EMOTICON) {
-      if ((rc = form_key(an, text, i, t->type == VB_TOK_WORD))) return rc;
-      continue;
-    }
-    an->form_of[i] = UINT32_MAX;
-    if (t->type == VB_TOK_EMOTICON && text[t->start] == '&') {
-      /* "&lt;3" is "<3" */
-      rc = vb__buf_putc(&an->arena, '<');
-      if (!rc) rc = vb__buf_append(&an->arena, text + t->start + 4, t->end - t->start - 4);
-    } else if (t->type == VB_TOK_EMOTICON) {
-      /* case-folded as the emoji table's keys are: ":D" and "XD" are ":d" and "xd" there */
-      rc = vb__buf_append(&an->arena, text + t->start, t->end - t->start);
-      for (size_t q = off; !rc && q < an->arena.len; q++)
-        an->arena.data[q] = (char)vb__ascii_lower((unsigned char)an->arena.data[q]);
-    } else {
-      rc = vb__normalize(&an->norm, text + t->start, t->end - t->start, VB_NORM_EMOJI,
-                         &an->arena);
-    }
-    if (!rc) rc = vb__buf_putc(&an->arena, '\0');
+  if (!an->fslot && form_slots_grow(an)) return VB_ENOMEM;
+  if (n > an->cap_front) {
+    size_t cap_fo = an->cap_front, cap_k = an->cap_front, cap_s = an->cap_front;
+    if (vb__grow(&an->form_of, &cap_fo, n, sizeof *an->form_of) ||
+        vb__grow(&an->khash, &cap_k, n, sizeof *an->khash) ||
+        vb__grow(&an->shash, &cap_s, n, sizeof *an->shash))
+      return VB_ENOMEM;
+    an->cap_front = n;
+  }
+  an->res.tokens = an->toks.v; /* the tokenizer's vb_token array, filled in here */
+  return VB_OK;
+}
+
+/* The key of emoji and emoticon token i (their keys depend on more than their bytes), in the
+ * arena. */
+static VB__COLD int emoji_key(vb_analyzer *an, const char *text, size_t i, vb_token *o) {
+  const char *w = text + o->start;
+  size_t n = o->end - o->start;
+  an->form_of[i] = UINT32_MAX;
+  an->nscratch.len = 0;
+  int rc;
+  if (o->type == VB_TOK_EMOTICON && *w == '&') { /* "&lt;3" is "<3" */
+    rc = vb__buf_putc(&an->nscratch, '<');
+    if (!rc) rc = vb__buf_append(&an->nscratch, w + 4, n - 4);
+  } else if (o->type == VB_TOK_EMOTICON) {
+    /* case-folded as the emoji table's keys are: ":D" and "XD" are ":d" and "xd" there */
+    rc = vb__buf_append(&an->nscratch, w, n);
+    for (size_t q = 0; !rc && q < an->nscratch.len; q++)
+      an->nscratch.data[q] = (char)vb__ascii_lower((unsigned char)an->nscratch.data[q]);
+  } else {
+    rc = vb__normalize(&an->norm, w, n, VB_NORM_EMOJI, &an->nscratch);
+  }
+  size_t off = an->arena.len, kl = an->nscratch.len;
+  if (rc || (rc = stable_append(an, &an->arena, an->nscratch.data, kl + 1))) return rc;
+  o->key = o->stem = an->arena.data + off;
+  o->key_len = o->stem_len = kl;
+  an->khash[i] = vb__hash(o->key, kl);
+  return VB_OK;
+}
+
+/* Token i (span and type from the tokenizer) with its key, an->khash[i] and an->form_of[i];
+ * the stem is the key until token_stem(). Returns its form when it is a word, else NULL (in
+ * *word, valid until the next form is added). */
+static VB__INLINE int token_key(vb_analyzer *an, const char *text, size_t i, vb_token *o,
+                                vb__form **word) {
+  o->valence = 0;
+  *word = NULL;
+  if (o->type == VB_TOK_EMOJI || o->type == VB_TOK_EMOTICON) return emoji_key(an, text, i, o);
+  uint32_t fi;
+  int rc = form_find(an, text + o->start, o->end - o->start, &fi);
+  if (rc) return rc;
+  vb__form *f = &an->form[fi];
+  o->key = o->stem = an->form_text.data + f->key_off;
+  o->key_len = o->stem_len = f->key_len;
+  an->khash[i] = f->khash;
+  an->form_of[i] = UINT32_MAX;
+  if (o->type == VB_TOK_WORD) {
+    an->form_of[i] = fi;
+    *word = f;
+  }
+  return VB_OK;
+}
+
+/* The stem of a form in the language, stemmed once and kept in form_text (or the key itself),
+ * and whether the language's lexicon calls it a contrast word. */
+static VB__COLD int form_stem(vb_analyzer *an, vb__stemmer *st, vb_lang lang, vb__form *f) {
+  const char *stem;
+  size_t sl;
+  int rc = vb__stem(st, an->form_text.data + f->key_off, f->key_len, &stem, &sl);
+  if (rc) return rc;
+  if (sl == f->key_len && memcmp(stem, an->form_text.data + f->key_off, sl) == 0) {
+    f->stem_off[lang] = VB__FORM_SAME;
+    f->shash[lang] = f->khash;
+  } else {
+    if (an->form_text.len + sl + 1 >= VB__FORM_TEXT_MAX) return VB_ENOMEM;
+    f->stem_off[lang] = (uint32_t)an->form_text.len;
+    f->shash[lang] = vb__hash(stem, sl);
+    if (stable_append(an, &an->form_text, stem, sl + 1)) return VB_ENOMEM;
+  }
+  f->stem_len[lang] = (uint32_t)sl;
+  /* and whether it is a contrast word of the language (segment_token()) */
+  const vb__lexentry *e = vb__lexicon_get_h(&an->model->lex[lang], an->form_text.data + f->key_off,
+                                            f->key_len, f->khash);
+  f->contrast[lang] = e && e->kind == VB_LEX_CONTRAST ? 2 : 1;
+  return VB_OK;
+}
+
+/* Token i's stem (a word's, through its form `word`: each form is stemmed once per language)
+ * and its hash in an->shash[i]; other tokens' stems are their keys. */
+static VB__INLINE int token_stem(vb_analyzer *an, vb__stemmer *st, vb_lang lang, size_t i,
+                                 vb_token *o, vb__form *word) {
+  an->shash[i] = an->khash[i];
+  if (!st || !word) return VB_OK;
+  if (word->stem_len[lang] == VB__FORM_UNSET) {
+    int rc = form_stem(an, st, lang, word);
     if (rc) return rc;
-    an->offs[i].key_off = an->offs[i].stem_off = (uint32_t)off;
-    an->offs[i].key_len = an->offs[i].stem_len = (uint32_t)(an->arena.len - 1 - off);
-    an->khash[i] = vb__hash(an->arena.data + off, an->offs[i].key_len);
+  }
+  an->shash[i] = word->shash[lang];
+  if (word->stem_off[lang] != VB__FORM_SAME) { /* else stem == key: shared */
+    o->stem = an->form_text.data + word->stem_off[lang];
+    o->stem_len = word->stem_len[lang];
   }
   return VB_OK;
 }
@@ -295,8 +371,8 @@ static unsigned lexicon_votes(vb_analyzer *an, size_t i, uint32_t *words) {
     *words = f->lid_words;
     return f->lid_known;
   }
-  const char *key = key_text(an, an->offs[i].key_off);
-  size_t len = an->offs[i].key_len;
+  const char *key = an->res.tokens[i].key;
+  size_t len = an->res.tokens[i].key_len;
   *words = vb__langid_word(an->langid, key, len);
   uint32_t listed = *words & ((1u << VB_LANG_EN) | (1u << VB_LANG_SV) | (1u << VB_LANG_DA));
   unsigned known = 0;
@@ -312,18 +388,19 @@ static unsigned lexicon_votes(vb_analyzer *an, size_t i, uint32_t *words) {
   return known;
 }
 
-static int identify(vb_analyzer *an, const char *text, size_t len, vb_lang dflt) {
+/* The language of the n tokens in res.tokens (with their keys). */
+static int identify(vb_analyzer *an, const char *text, size_t len, size_t n_tok, vb_lang dflt) {
   size_t n = 0;
-  if (vb__grow(&an->lid_keys, &an->cap_lid, an->toks.n, sizeof *an->lid_keys)) return VB_ENOMEM;
+  if (vb__grow(&an->lid_keys, &an->cap_lid, n_tok, sizeof *an->lid_keys)) return VB_ENOMEM;
   size_t cap = 0, cap_m = 0;
   if (vb__grow(&an->lid_lens, &cap, an->cap_lid, sizeof *an->lid_lens) ||
       vb__grow(&an->lid_masks, &cap_m, an->cap_lid, sizeof *an->lid_masks))
     return VB_ENOMEM;
   double extra[VB_LANG_COUNT] = {0};
-  for (size_t i = 0; i < an->toks.n; i++) {
-    if (an->toks.v[i].type != VB_TOK_WORD) continue;
-    an->lid_keys[n] = key_text(an, an->offs[i].key_off);
-    an->lid_lens[n] = an->offs[i].key_len;
+  for (size_t i = 0; i < n_tok; i++) {
+    if (an->res.tokens[i].type != VB_TOK_WORD) continue;
+    an->lid_keys[n] = an->res.tokens[i].key;
+    an->lid_lens[n] = an->res.tokens[i].key_len;
     unsigned known = lexicon_votes(an, i, &an->lid_masks[n]);
     n++;
     int k = (known >> VB_LANG_EN & 1) + (known >> VB_LANG_SV & 1) + (known >> VB_LANG_DA & 1);
@@ -336,119 +413,132 @@ static int identify(vb_analyzer *an, const char *text, size_t len, vb_lang dflt)
   return VB_OK;
 }
 
-/* Stems of the word tokens (each form stemmed once per language: the form cache), and the
- * hashes of every token's stem in an->shash. */
-static int stem_words(vb_analyzer *an) {
-  vb_lang lang = an->res.lang;
-  vb__stemmer *st;
-  int rc = vb__analyzer_stemmer(an, lang, &st);
-  if (rc) return rc;
-  for (size_t i = 0; i < an->toks.n; i++) {
-    an->shash[i] = an->khash[i];
-    if (!st || an->form_of[i] == UINT32_MAX) continue;
-    vb__form *f = &an->form[an->form_of[i]];
-    if (f->stem_len[lang] == VB__FORM_UNSET) {
-      const char *stem;
-      size_t sl;
-      if ((rc = vb__stem(st, an->form_text.data + f->key_off, f->key_len, &stem, &sl))) return rc;
-      if (sl == f->key_len && memcmp(stem, an->form_text.data + f->key_off, sl) == 0) {
-        f->stem_off[lang] = VB__FORM_SAME;
-        f->shash[lang] = f->khash;
-      } else {
-        if (an->form_text.len + sl + 1 >= VB__IN_FORMS) return VB_ENOMEM;
-        f->stem_off[lang] = (uint32_t)an->form_text.len;
-        f->shash[lang] = vb__hash(stem, sl);
-        if (vb__buf_append(&an->form_text, stem, sl) || vb__buf_putc(&an->form_text, '\0'))
-          return VB_ENOMEM;
-      }
-      f->stem_len[lang] = (uint32_t)sl;
-    }
-    an->shash[i] = f->shash[lang];
-    if (f->stem_off[lang] == VB__FORM_SAME) continue; /* stem == key: share it */
-    an->offs[i].stem_off = f->stem_off[lang] | VB__IN_FORMS;
-    an->offs[i].stem_len = f->stem_len[lang];
+/* What a punctuation token ends: 2 a sentence (. ! ? … and the Hebrew sof pasuq), 1 a clause
+ * (, ; : ( ) and the dashes — –), 0 neither. */
+static int punct_ends(const char *text, const vb_token *t) {
+  const char *p = text + t->start;
+  size_t n = t->end - t->start;
+  switch ((unsigned char)*p) {
+  case '.': case '!': case '?':
+    return 2;
+  case ',': case ';': case ':': case '(': case ')':
+    return 1;
+  case 0xE2:
+    if (n != 3) return 0;
+    if (memcmp(p, "\xE2\x80\xA6", 3) == 0) return 2; /* … */
+    return memcmp(p, "\xE2\x80\x94", 3) == 0 || memcmp(p, "\xE2\x80\x93", 3) == 0;
+  case 0xD7:
+    return n == 2 && (unsigned char)p[1] == 0x83 ? 2 : 0; /* U+05C3 */
+  default:
+    return 0;
   }
-  return VB_OK;
 }
 
-static bool ends_sentence(const char *text, const vb__tok *t) {
-  if (t->type != VB_TOK_PUNCT) return false;
-  unsigned char c = (unsigned char)text[t->start];
-  if (c == '.' || c == '!' || c == '?') return true;
-  /* … (U+2026), Hebrew sof pasuq (U+05C3) */
-  size_t n = t->end - t->start;
-  return (n == 3 && memcmp(text + t->start, "\xE2\x80\xA6", 3) == 0) ||
-         (n == 2 && memcmp(text + t->start, "\xD7\x83", 2) == 0);
-}
-
-static bool ends_clause(const char *text, const vb__tok *t) {
-  if (t->type != VB_TOK_PUNCT) return false;
-  unsigned char c = (unsigned char)text[t->start];
-  size_t n = t->end - t->start;
-  return c == ',' || c == ';' || c == ':' || c == '(' || c == ')' ||
-         (n == 3 && (memcmp(text + t->start, "\xE2\x80\x94", 3) == 0 ||    /* — */
-                     memcmp(text + t->start, "\xE2\x80\x93", 3) == 0));   /* – */
-}
-
-static bool newline_between(const char *text, size_t a, size_t b) {
-  for (; a < b; a++) /* mostly one space: no call */
-    if (text[a] == '\n') return true;
-  return false;
-}
-
-static int push_span(vb_span **v, size_t *n, size_t *cap, size_t start, size_t end, size_t tb,
-                     size_t te) {
-  if (vb__grow(v, cap, *n + 1, sizeof **v)) return VB_ENOMEM;
+static inline int push_span(vb_span **v, size_t *n, size_t *cap, size_t start, size_t end,
+                            size_t tb, size_t te) {
+  if (*n == *cap && vb__grow(v, cap, *n + 1, sizeof **v)) return VB_ENOMEM;
   (*v)[(*n)++] = (vb_span){start, end, tb, te, 0.0};
   return VB_OK;
 }
 
-/* Whether word token i is a contrast word ("but", "men", "אבל") of the document's language:
- * asked of the lexicon once per form. */
-static bool is_contrast(vb_analyzer *an, const vb__lexicon *lx, size_t i) {
-  vb_lang lang = an->res.lang;
-  uint8_t *c = an->form_of[i] != UINT32_MAX ? &an->form[an->form_of[i]].contrast[lang] : NULL;
-  if (c && *c) return *c == 2;
-  const vb_token *t = &an->res.tokens[i];
-  const vb__lexentry *e = vb__lexicon_get_h(lx, t->key, t->key_len, an->khash[i]);
-  bool yes = e && e->kind == VB_LEX_CONTRAST;
-  if (c) *c = yes ? 2 : 1;
-  return yes;
-}
-
 /* Sentences end at . ! ? … and at line breaks; clauses also at , ; : dashes and before a
- * contrast word of the document's language. */
-static int segment(vb_analyzer *an, const char *text) {
+ * contrast word of the document's language. Each token is placed when the one after it has
+ * its key: what the token before it ends (`ends`, punct_ends()) and the token itself decide
+ * whether a clause or sentence ends between them. */
+typedef struct segmenter {
+  vb_lang lang; /* the document's */
+  size_t s_begin, c_begin;
+  int ends;
+} segmenter;
+
+static VB__INLINE int segment_token(vb_analyzer *an, segmenter *sg, const char *text, size_t i,
+                                   vb_token *o, vb__form *word) {
   vb_result *r = &an->res;
-  r->n_sentences = r->n_clauses = 0;
-  size_t n = r->n_tokens;
-  if (n == 0) return VB_OK;
-  const vb__lexicon *lx = r->lang != VB_LANG_UND ? &an->model->lex[r->lang] : NULL;
-  size_t s_begin = 0, c_begin = 0;
-  for (size_t i = 0; i < n; i++) {
-    vb_token *t = &r->tokens[i];
-    bool last = i + 1 == n;
-    bool s_end = last || ends_sentence(text, &an->toks.v[i]) ||
-                 newline_between(text, t->end, r->tokens[i + 1].start);
-    bool c_end = s_end || ends_clause(text, &an->toks.v[i]);
-    if (!c_end && lx && r->tokens[i + 1].type == VB_TOK_WORD)
-      c_end = is_contrast(an, lx, i + 1);
-    t->sentence = (uint32_t)r->n_sentences;
-    t->clause = (uint32_t)r->n_clauses;
+  bool line = o->flags & VB__TOKF_LINE; /* a line break before the token */
+  if (line) o->flags &= (uint16_t)~VB__TOKF_LINE;
+  if (i > 0) {
+    const vb_token *p = o - 1;
+    bool s_end = sg->ends == 2 || line;
+    /* before a contrast word ("but", "men", "אבל"): form_stem() asked the lexicon */
+    bool c_end = s_end || sg->ends == 1 || (word && word->contrast[sg->lang] == 2);
     if (c_end) {
-      if (push_span(&r->clauses, &r->n_clauses, &r->cap_clauses, r->tokens[c_begin].start,
-                    t->end, c_begin, i + 1))
+      if (push_span(&r->clauses, &r->n_clauses, &r->cap_clauses, r->tokens[sg->c_begin].start,
+                    p->end, sg->c_begin, i))
         return VB_ENOMEM;
-      c_begin = i + 1;
+      sg->c_begin = i;
     }
     if (s_end) {
       if (push_span(&r->sentences, &r->n_sentences, &r->cap_sentences,
-                    r->tokens[s_begin].start, t->end, s_begin, i + 1))
+                    r->tokens[sg->s_begin].start, p->end, sg->s_begin, i))
         return VB_ENOMEM;
-      s_begin = i + 1;
+      sg->s_begin = i;
     }
   }
+  o->sentence = (uint32_t)r->n_sentences;
+  o->clause = (uint32_t)r->n_clauses;
+  sg->ends = o->type == VB_TOK_PUNCT ? punct_ends(text, o) : 0;
   return VB_OK;
+}
+
+/* The last token ends its clause and sentence. */
+static int segment_end(vb_analyzer *an, const segmenter *sg, size_t n) {
+  vb_result *r = &an->res;
+  if (n == 0) return VB_OK;
+  size_t end = r->tokens[n - 1].end;
+  if (push_span(&r->clauses, &r->n_clauses, &r->cap_clauses, r->tokens[sg->c_begin].start, end,
+                sg->c_begin, n) ||
+      push_span(&r->sentences, &r->n_sentences, &r->cap_sentences, r->tokens[sg->s_begin].start,
+                end, sg->s_begin, n))
+    return VB_ENOMEM;
+  return VB_OK;
+}
+
+/* The tokens with their keys only (for language identification). */
+static int front_keys(vb_analyzer *an, const char *text) {
+  int rc = front_begin(an, an->toks.n);
+  vb__form *word;
+  for (size_t i = 0; !rc && i < an->toks.n; i++)
+    rc = token_key(an, text, i, &an->res.tokens[i], &word);
+  return rc;
+}
+
+/* The front of the pipeline over the tokenizer's tokens: keys, stems, sentences and clauses.
+ * With the language given it is one pass, each token written once; otherwise the keys come
+ * first, the language is identified from them, and a second pass adds the rest. */
+static int front_run(vb_analyzer *an, const char *text, size_t len, vb_lang lang, vb_lang dflt) {
+  vb_result *r = &an->res;
+  size_t n = an->toks.n;
+  int rc;
+  bool keyed = lang == VB_LANG_UND;
+  if (keyed) {
+    if ((rc = front_keys(an, text)) || (rc = identify(an, text, len, n, dflt))) return rc;
+    lang = r->lang;
+  } else {
+    if ((rc = front_begin(an, n))) return rc;
+    r->lang = lang;
+    r->lang_conf = 1.0;
+  }
+  vb__stemmer *st;
+  if ((rc = vb__analyzer_stemmer(an, lang, &st))) return rc;
+  vb_token *tok = r->tokens;
+  segmenter sg = {lang, 0, 0, 0};
+  vb__form *word;
+  if (keyed) {
+    for (size_t i = 0; i < n; i++) {
+      word = an->form_of[i] != UINT32_MAX ? &an->form[an->form_of[i]] : NULL;
+      if ((rc = token_stem(an, st, lang, i, &tok[i], word)) ||
+          (rc = segment_token(an, &sg, text, i, &tok[i], word)))
+        return rc;
+    }
+  } else {
+    for (size_t i = 0; i < n; i++)
+      if ((rc = token_key(an, text, i, &tok[i], &word)) ||
+          (rc = token_stem(an, st, lang, i, &tok[i], word)) ||
+          (rc = segment_token(an, &sg, text, i, &tok[i], word)))
+        return rc;
+  }
+  r->n_tokens = n;
+  return segment_end(an, &sg, n);
 }
 
 int vb_analyzer_run(vb_analyzer *an, const char *text, size_t len, const vb_run_options *opts,
@@ -469,32 +559,8 @@ int vb_analyzer_run(vb_analyzer *an, const char *text, size_t len, const vb_run_
   r->explaining = (flags & VB_RUN_EXPLAIN) != 0;
 
   int rc = vb__tokenize(text, len, &an->toks);
-  if (!rc) rc = make_keys(an, text);
+  if (!rc) rc = front_run(an, text, len, lang, dflt);
   if (rc) return rc;
-  if (lang != VB_LANG_UND) {
-    r->lang = lang;
-    r->lang_conf = 1.0;
-  } else if ((rc = identify(an, text, len, dflt))) {
-    return rc;
-  }
-  if ((rc = stem_words(an))) return rc;
-  if (vb__grow(&r->tokens, &r->cap_tokens, an->toks.n, sizeof *r->tokens)) return VB_ENOMEM;
-  for (size_t i = 0; i < an->toks.n; i++) {
-    const vb__tok *t = &an->toks.v[i];
-    vb_token *o = &r->tokens[i];
-    o->start = t->start;
-    o->end = t->end;
-    o->type = t->type;
-    o->flags = t->flags;
-    o->key = key_text(an, an->offs[i].key_off);
-    o->key_len = an->offs[i].key_len;
-    o->stem = key_text(an, an->offs[i].stem_off);
-    o->stem_len = an->offs[i].stem_len;
-    o->valence = 0;
-    o->sentence = o->clause = 0;
-  }
-  r->n_tokens = an->toks.n;
-  if ((rc = segment(an, text))) return rc;
   if (!(flags & VB_RUN_TOKENS_ONLY)) {
     if ((rc = vb__sentiment_run(an))) return rc;
     if ((rc = vb__themes_run(an))) return rc;
@@ -523,8 +589,8 @@ int vb_analyzer_stem(vb_analyzer *an, vb_lang lang, const char *word, size_t len
 vb_lang vb_analyzer_langid(vb_analyzer *an, const char *text, size_t len, vb_lang dflt,
                            double *confidence) {
   if (!an || !text || vb_utf8_check(text, len) != len) return VB_LANG_UND;
-  if (vb__tokenize(text, len, &an->toks) || make_keys(an, text) ||
-      identify(an, text, len, dflt))
+  if (vb__tokenize(text, len, &an->toks) || front_keys(an, text) ||
+      identify(an, text, len, an->toks.n, dflt))
     return VB_LANG_UND;
   if (confidence) *confidence = an->res.lang_conf;
   return an->res.lang;

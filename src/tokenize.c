@@ -432,14 +432,18 @@ static size_t match_word(const scan *s, size_t i, uint16_t *flags) {
   return j - i;
 }
 
-static int push(vb__toks *out, size_t start, size_t end, int type, uint16_t flags) {
+/* Appends a token; `*line` (VB__TOKF_LINE after a line break, else 0) is added to its flags
+ * and cleared. */
+static VB__INLINE int push(vb__toks *out, size_t start, size_t end, int type, unsigned flags,
+                           unsigned *line) {
   if (out->n == out->cap && vb__grow(&out->v, &out->cap, out->n + 1, sizeof *out->v))
     return VB_ENOMEM;
   vb__tok *t = &out->v[out->n++];
-  t->start = (uint32_t)start;
-  t->end = (uint32_t)end;
+  t->start = start;
+  t->end = end;
   t->type = (uint16_t)type;
-  t->flags = flags;
+  t->flags = (uint16_t)(flags | *line);
+  *line = 0;
   return VB_OK;
 }
 
@@ -454,19 +458,96 @@ static bool plain_end(unsigned char e) {
   return e == ' ' || e == ',' || e == '!' || e == '?' || e == ')' || e == '\n' || e == '\r';
 }
 
-/* A letter that may start a plain word (tokenize()): not one that starts an emoticon. */
-static bool plain_start(unsigned char c) {
-  if (c >= 'a' && c <= 'z') return c != 'x' && c != 'o';
-  return c >= 'A' && c <= 'Z' && c != 'X' && c != 'T' && c != 'D' && c != 'B' && c != 'O';
+/* Whether a plain word (tokenize()) may start with the byte c, followed by the byte d: an ASCII
+ * letter, or a Latin-1 one (C3 and its second byte). A letter that may begin an emoticon
+ * ("xD", "o_O", "B)", "T_T", "8)") only when a lower-case letter follows, as in no emoticon
+ * (emoticon_letter()): "on", "of", "The". */
+static bool plain_start(unsigned char c, unsigned char d) {
+  if (c == 0xC3) return latin1_letter(d);
+  switch (c) {
+  case 'x': case 'o': case 'X': case 'T': case 'D': case 'B': case 'O':
+    return d >= 'a' && d <= 'z';
+  default:
+    return vb__ascii_alpha(c);
+  }
 }
 
-static int tokenize(const char *text, size_t len, vb__toks *out, bool plain_words) {
+/* The general path at byte i (not a space the fast paths skip): the first rule that matches
+ * wins (keycap, URL, mention, hashtag, e-mail, emoticon, entity, emoji, number, word,
+ * punctuation). Returns the token's type with its length in *n and flags in *flags, or -1
+ * for a space character (its length in *n). */
+static int general_token(const scan *sp, size_t i, bool has_at, size_t *np, uint16_t *fp) {
+  const scan s = *sp;
+  size_t len = s.len;
+  size_t adv;
+  int32_t cp = cp_at(&s, i, &adv);
+  if (is_space(cp)) {
+    *np = adv;
+    return -1;
+  }
+  size_t n;
+  uint16_t flags = 0;
+  int type;
+  unsigned char c = s.p[i];
+  if ((vb__ascii_digit(c) || c == '#' || c == '*') && (n = match_keycap(&s, i)))
+    type = VB_TOK_EMOJI;
+  else if ((c == 'h' || c == 'w' || c == 'W') && (n = match_url(&s, i))) type = VB_TOK_URL;
+  else if (c == '@' && (n = match_tag(&s, i))) type = VB_TOK_MENTION;
+  else if (c == '#' && (n = match_tag(&s, i)) && !vb__ascii_digit(s.p[i + 1])) type = VB_TOK_HASHTAG;
+  else if (has_at && c < 0x80 && (vb__ascii_alpha(c) || vb__ascii_digit(c)) &&
+           (n = match_email(&s, i)))
+    type = VB_TOK_EMAIL;
+  else if (c < 0x80 && !vb__ascii_alpha(c) && !vb__ascii_digit(c) && (n = match_emoticon(&s, i)))
+    type = VB_TOK_EMOTICON;
+  else if (c == '&' && (n = match_entity(&s, i))) type = VB_TOK_PUNCT;
+  else if (c < 0x80 && emoticon_letter(&s, i) && (n = match_emoticon(&s, i)))
+    type = VB_TOK_EMOTICON;
+  else if (cp >= 0x80 && (n = match_emoji(&s, i))) type = VB_TOK_EMOJI;
+  else if (is_digit(cp)) {
+    bool word;
+    n = match_number(&s, i, &word);
+    type = VB_TOK_NUMBER;
+    if (word) {
+      n = match_word(&s, i, &flags);
+      type = VB_TOK_WORD;
+    }
+  } else if (is_letter(cp)) {
+    n = match_word(&s, i, &flags);
+    type = VB_TOK_WORD;
+    size_t e = extend_dotted(&s, i, i + n);
+    if (e > i + n) {
+      bool domain = s.p[e - 1] != '.';
+      n = e - i;
+      if (domain) type = VB_TOK_URL;
+    }
+  } else {
+    /* Punctuation: a run of the same mark is one token ("!!!", "...", "?!?"). */
+    n = adv;
+    type = VB_TOK_PUNCT;
+    if (c == '!' || c == '?' || c == '.') {
+      while (i + n < len && (s.p[i + n] == '!' || s.p[i + n] == '?' ||
+                             (c == '.' && s.p[i + n] == '.'))) n++;
+      if (n >= 3) flags |= VB_TOKF_ELONGATED;
+    } else if (c == '-' || c == '=' || c == '$' || c == '<' || c == '>' || c == '*' ||
+               c == '_' || c == '~' || c == '+') {
+      while (i + n < len && s.p[i + n] == c) n++; /* "--", "====", "$$$", "<<" as one */
+    }
+  }
+  if (n == 0) n = adv ? adv : 1; /* cannot happen; never loop forever */
+  *np = n;
+  *fp = flags;
+  return type;
+}
+
+/* Inlined into its two callers, each with the fast paths on or off. */
+static VB__INLINE int tokenize(const char *text, size_t len, vb__toks *out, bool plain_words) {
   scan s = {(const unsigned char *)text, len};
   out->n = 0;
   if (len > UINT32_MAX) return VB_ELIMIT;
   size_t i = 0;
   /* an e-mail address needs an '@': most texts have none, and then no word start is tried */
   bool has_at = memchr(text, '@', len) != NULL;
+  unsigned line = 0; /* a line break since the last token */
   while (i < len) {
     unsigned char c0 = s.p[i];
     if (c0 == ' ') { /* the most common byte between tokens */
@@ -477,48 +558,57 @@ static int tokenize(const char *text, size_t len, vb__toks *out, bool plain_word
      * (gershayim, geresh, apostrophe, hyphen) or mark continues: what the general path below
      * finds, without its tries. */
     if (plain_words && c0 == 0xD7 && i + 1 < len && s.p[i + 1] >= 0x90 && s.p[i + 1] <= 0xAA) {
-      size_t j = i + 2, run = 1;
-      bool elongated = false;
-      for (; j + 1 < len && s.p[j] == 0xD7 && s.p[j + 1] >= 0x90 && s.p[j + 1] <= 0xAA; j += 2) {
-        run = s.p[j + 1] == s.p[j - 1] ? run + 1 : 1;
-        elongated |= run >= 3;
-      }
+      size_t j = i + 2;
+      bool elongated = false; /* three equal letters in a row: equal second bytes */
+      for (; j + 1 < len && s.p[j] == 0xD7 && (unsigned char)(s.p[j + 1] - 0x90) <= 0xAA - 0x90;
+           j += 2)
+        if (s.p[j + 1] == s.p[j - 1] && j - i >= 4 && s.p[j + 1] == s.p[j - 3]) elongated = true;
       unsigned char e = j < len ? s.p[j] : ' ';
       if (plain_end(e) || (e == '.' && (j + 1 == len || s.p[j + 1] < 'a' || s.p[j + 1] > 'z'))) {
-        if (push(out, i, j, VB_TOK_WORD, elongated ? VB_TOKF_ELONGATED : 0)) return VB_ENOMEM;
+        if (push(out, i, j, VB_TOK_WORD, elongated ? VB_TOKF_ELONGATED : 0, &line))
+          return VB_ENOMEM;
         i = j;
         continue;
       }
     }
     /* Most tokens are a word of lower-case letters (ASCII and Latin-1), or one capital and
-     * lower-case letters, ended as above: the same shortcut. Words that may start an emoticon
-     * ("xD", "o_O", "B)", "T_T"), texts with an '@' (e-mail addresses), abbreviations before a
-     * full stop ("etc.", "Dr.") and every word ended by anything else (an apostrophe, a hyphen,
-     * a digit, another letter, a dot inside "e.g.") take the general path. */
-    if (plain_words && !has_at &&
-        (plain_start(c0) || (c0 == 0xC3 && i + 1 < len && latin1_letter(s.p[i + 1])))) {
-      size_t j = i + (c0 == 0xC3 ? 2 : 1), run = 1;
-      uint32_t prev = c0 == 0xC3 ? 0xC300u | s.p[i + 1] : c0;
+     * lower-case letters, with inner apostrophes and hyphens before a lower-case letter
+     * ("don't", "I've", "wi-fi"), ended as above: the same shortcut. Such a word is no e-mail
+     * address (its end is no '@' nor a character of one, and the general path's check stops
+     * at an apostrophe or Latin-1 letter), no URL ("www" and "http" end at a '.' or ':' that
+     * does not end the word here) and no emoticon (plain_start()). Abbreviations before a full
+     * stop ("etc.", "Dr.") and every word ended by anything else (an apostrophe or hyphen at
+     * its end, a digit, a capital, a dot inside "e.g.") take the general path. Three equal
+     * letters in a row (elongation) are three equal bytes or byte pairs: no joiner between. */
+    unsigned char d0 = i + 1 < len ? s.p[i + 1] : 0;
+    if (plain_words && plain_start(c0, d0)) {
+      /* past the first letter, and the second when it is a-z: the loop below looks back two
+       * bytes only from the third letter on */
+      size_t j = c0 == 0xC3 ? i + 2 : i + 1 + (d0 >= 'a' && d0 <= 'z');
       bool elongated = false;
-      for (;;) { /* lower-case letters: a-z, and Latin-1's (å ä ö æ ø é ü ß ...) */
-        for (; j < len && s.p[j] >= 'a' && s.p[j] <= 'z'; j++) {
-          run = s.p[j] == prev ? run + 1 : 1;
-          elongated |= run >= 3;
-          prev = s.p[j];
+      for (;;) {
+        for (; j < len && (unsigned char)(s.p[j] - 'a') <= 'z' - 'a'; j++)
+          if (s.p[j] == s.p[j - 1] && s.p[j] == s.p[j - 2]) elongated = true;
+        if (j + 1 >= len) break;
+        unsigned char c = s.p[j], d = s.p[j + 1];
+        if (c == 0xC3 && latin1_lower(d)) { /* å ä ö æ ø é ü ß ... */
+          if (j - i >= 4 && s.p[j - 2] == c && s.p[j - 1] == d && s.p[j - 4] == c &&
+              s.p[j - 3] == d)
+            elongated = true;
+          j += 2;
+        } else if ((c == '\'' || c == '-') && d >= 'a' && d <= 'z') {
+          j++;
+        } else {
+          break;
         }
-        if (j + 1 >= len || s.p[j] != 0xC3 || !latin1_lower(s.p[j + 1])) break;
-        uint32_t c = 0xC300u | s.p[j + 1];
-        run = c == prev ? run + 1 : 1;
-        elongated |= run >= 3;
-        prev = c;
-        j += 2;
       }
       unsigned char e = j < len ? s.p[j] : ' ';
       bool plain = plain_end(e);
       if (e == '.' && j - i >= 2 && (j + 1 == len || s.p[j + 1] == ' ' || s.p[j + 1] == '\n'))
         plain = !is_abbreviation(s.p + i, j - i);
       if (plain) {
-        if (push(out, i, j, VB_TOK_WORD, elongated ? VB_TOKF_ELONGATED : 0)) return VB_ENOMEM;
+        if (push(out, i, j, VB_TOK_WORD, elongated ? VB_TOKF_ELONGATED : 0, &line))
+          return VB_ENOMEM;
         i = j;
         continue;
       }
@@ -530,67 +620,19 @@ static int tokenize(const char *text, size_t len, vb__toks *out, bool plain_word
       size_t j = i + 1;
       if (c0 != ',')
         while (j < len && (s.p[j] == '!' || s.p[j] == '?' || (c0 == '.' && s.p[j] == '.'))) j++;
-      if (push(out, i, j, VB_TOK_PUNCT, c0 != ',' && j - i >= 3 ? VB_TOKF_ELONGATED : 0))
+      if (push(out, i, j, VB_TOK_PUNCT, c0 != ',' && j - i >= 3 ? VB_TOKF_ELONGATED : 0, &line))
         return VB_ENOMEM;
       i = j;
       continue;
     }
-    size_t adv;
-    int32_t cp = cp_at(&s, i, &adv);
-    if (is_space(cp)) {
-      i += adv;
-      continue;
-    }
     size_t n;
     uint16_t flags = 0;
-    int type;
-    unsigned char c = s.p[i];
-    if ((vb__ascii_digit(c) || c == '#' || c == '*') && (n = match_keycap(&s, i)))
-      type = VB_TOK_EMOJI;
-    else if ((c == 'h' || c == 'w' || c == 'W') && (n = match_url(&s, i))) type = VB_TOK_URL;
-    else if (c == '@' && (n = match_tag(&s, i))) type = VB_TOK_MENTION;
-    else if (c == '#' && (n = match_tag(&s, i)) && !vb__ascii_digit(s.p[i + 1])) type = VB_TOK_HASHTAG;
-    else if (has_at && c < 0x80 && (vb__ascii_alpha(c) || vb__ascii_digit(c)) &&
-             (n = match_email(&s, i)))
-      type = VB_TOK_EMAIL;
-    else if (c < 0x80 && !vb__ascii_alpha(c) && !vb__ascii_digit(c) && (n = match_emoticon(&s, i)))
-      type = VB_TOK_EMOTICON;
-    else if (c == '&' && (n = match_entity(&s, i))) type = VB_TOK_PUNCT;
-    else if (c < 0x80 && emoticon_letter(&s, i) && (n = match_emoticon(&s, i)))
-      type = VB_TOK_EMOTICON;
-    else if (cp >= 0x80 && (n = match_emoji(&s, i))) type = VB_TOK_EMOJI;
-    else if (is_digit(cp)) {
-      bool word;
-      n = match_number(&s, i, &word);
-      type = VB_TOK_NUMBER;
-      if (word) {
-        n = match_word(&s, i, &flags);
-        type = VB_TOK_WORD;
-      }
-    } else if (is_letter(cp)) {
-      n = match_word(&s, i, &flags);
-      type = VB_TOK_WORD;
-      size_t e = extend_dotted(&s, i, i + n);
-      if (e > i + n) {
-        bool domain = s.p[e - 1] != '.';
-        n = e - i;
-        if (domain) type = VB_TOK_URL;
-      }
-    } else {
-      /* Punctuation: a run of the same mark is one token ("!!!", "...", "?!?"). */
-      n = adv;
-      type = VB_TOK_PUNCT;
-      if (c == '!' || c == '?' || c == '.') {
-        while (i + n < len && (s.p[i + n] == '!' || s.p[i + n] == '?' ||
-                               (c == '.' && s.p[i + n] == '.'))) n++;
-        if (n >= 3) flags |= VB_TOKF_ELONGATED;
-      } else if (c == '-' || c == '=' || c == '$' || c == '<' || c == '>' || c == '*' ||
-                 c == '_' || c == '~' || c == '+') {
-        while (i + n < len && s.p[i + n] == c) n++; /* "--", "====", "$$$", "<<" as one */
-      }
+    int type = general_token(&s, i, has_at, &n, &flags);
+    if (type < 0) { /* a space */
+      if (s.p[i] == '\n') line = VB__TOKF_LINE;
+    } else if (push(out, i, i + n, type, flags, &line)) {
+      return VB_ENOMEM;
     }
-    if (n == 0) n = adv ? adv : 1; /* cannot happen; never loop forever */
-    if (push(out, i, i + n, type, flags)) return VB_ENOMEM;
     i += n;
   }
   return VB_OK;

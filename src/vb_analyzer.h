@@ -10,8 +10,8 @@ struct vb_result {
   size_t len;
   vb_lang lang;
   double lang_conf;
-  vb_token *tokens;
-  size_t n_tokens, cap_tokens;
+  vb_token *tokens; /* the analyzer's toks.v: the tokenizer's array */
+  size_t n_tokens;
   vb_span *sentences;
   size_t n_sentences, cap_sentences;
   vb_span *clauses;
@@ -51,7 +51,8 @@ typedef struct vb__form {
   uint32_t stem_off[VB_LANG_COUNT]; /* VB__FORM_SAME: the stem is the key */
   uint32_t stem_len[VB_LANG_COUNT]; /* VB__FORM_UNSET: not stemmed in this language yet */
   uint64_t shash[VB_LANG_COUNT];
-  uint8_t contrast[VB_LANG_COUNT]; /* a contrast word of the language: 0 not asked, 1 no, 2 yes */
+  uint8_t contrast[VB_LANG_COUNT]; /* a contrast word of the language: 0 not stemmed in it yet,
+                                      1 no, 2 yes (analyzer.c, form_stem()) */
   uint8_t lid_known, lid_set;       /* analyzer.c, lexicon_votes(): the languages whose
                                        lexicon votes for it (bits), once asked */
   uint32_t lid_words;               /* and vb__langid_word() of its key */
@@ -82,22 +83,27 @@ typedef struct vb__lform {
 
 struct vb_analyzer {
   const vb_model *model;
-  struct vb__fslot { uint64_t h; uint32_t idx; } *fslot; /* a word token's bytes -> form */
+  struct vb__fslot {      /* a token's bytes -> its form (analyzer.c, form_find()) */
+    uint64_t a, b;        /* the bytes in two words (form_words()) */
+    uint32_t h, idx;      /* the low half of their hash, the form + 1 (0: empty slot) */
+  } *fslot;
   size_t n_fslot;
   vb__form *form;
   size_t n_form, cap_form;
   vb__buf form_text;  /* the forms' keys and stems */
   uint32_t *form_of;  /* per token: its form, or UINT32_MAX (not a word) */
-  size_t cap_form_of;
   vb__lform *lform[VB_LANG_COUNT]; /* per form (vb__lform_of()) */
   size_t n_lform[VB_LANG_COUNT], cap_lform[VB_LANG_COUNT];
   uint32_t *tf_list;                /* term (and literal) indexes of the vb__lform lists */
   size_t n_tf_list, cap_tf_list;
   vb__toks toks;
   vb__norm norm;
-  vb__buf arena;  /* keys and stems of the current document */
-  struct { uint32_t key_off, key_len, stem_off, stem_len; } *offs;
-  size_t cap_offs;
+  vb__buf arena;    /* the keys of the document's emoji and emoticons */
+  vb__buf nscratch; /* a key being normalised */
+  char **retired;   /* analyzer.c: form_text's and arena's buffers before they grew during the
+                       document (its tokens point into them), freed before the next */
+  size_t n_retired, cap_retired;
+  size_t cap_front; /* room for tokens in form_of, khash, shash and res.tokens */
   vb__stemmer *stem[VB_LANG_COUNT];
   vb__langid *langid;
   const char **lid_keys;
@@ -130,7 +136,6 @@ struct vb_analyzer {
                               matches sorted by theme and span, to find duplicates */
   size_t cap_order;
   size_t cap_sent_lists;
-  size_t cap_hash;
   vb_result res;
 };
 

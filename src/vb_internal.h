@@ -25,6 +25,16 @@ char *vb__strdup(const char *s);
  * Returns VB_OK or VB_ENOMEM (the array is then unchanged). */
 int vb__grow(void *ptr, size_t *cap, size_t need, size_t size);
 
+/* A function seldom called from a hot loop: kept out of line, so the loop stays small. */
+/* And a small function of such a loop, inlined whatever the compiler's heuristics say. */
+#if defined(__GNUC__)
+#define VB__COLD __attribute__((cold, noinline))
+#define VB__INLINE inline __attribute__((always_inline))
+#else
+#define VB__COLD
+#define VB__INLINE inline
+#endif
+
 /* ---- growable byte buffer ---- */
 typedef struct vb__buf {
   char *data;

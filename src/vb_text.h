@@ -24,15 +24,18 @@ void vb__norm_free(vb__norm *nz);
 bool vb__is_hebrew_cp(int32_t cp);
 
 /* ---- tokenize.c ---- */
-typedef struct vb__tok {
-  uint32_t start, end;
-  uint16_t type, flags;
-} vb__tok;
+/* The tokenizer fills start, end, type and flags of each vb_token; the analyzer fills the rest
+ * in the same array. */
+typedef vb_token vb__tok;
 
 typedef struct vb__toks {
   vb__tok *v;
   size_t n, cap;
 } vb__toks;
+
+/* Set by the tokenizer on a token with a line break between it and the token before (the
+ * analyzer ends sentences there, and clears the flag). */
+#define VB__TOKF_LINE 0x8000u
 
 /* Splits text into tokens (appended to `out`, which is emptied first). */
 int vb__tokenize(const char *text, size_t len, vb__toks *out);

@@ -521,6 +521,16 @@ static void test_form_table_starts_over(void **state) {
   assert_int_equal(vb_result_tokens(r, &t), 70000);
   assert_int_equal(t[69999].key_len, 7); /* "xk69999" */
   assert_memory_equal(t[69999].key, "xk69999", 7);
+  /* the buffers of keys and stems grew during the document: the keys and stems of its first
+   * tokens are still there (with a NUL after each key) */
+  for (unsigned w = 0; w < 70000; w += 997) {
+    char word[16];
+    int n = sprintf(word, "xk%u", w);
+    assert_int_equal(t[w].key_len, (size_t)n);
+    assert_memory_equal(t[w].key, word, (size_t)n + 1);
+    assert_true(t[w].stem_len >= 2 && t[w].stem_len <= (size_t)n);
+    assert_memory_equal(t[w].stem, word, t[w].stem_len);
+  }
   for (size_t k = 0; k < N; k++) {
     take(run_flags(f->an, texts[k].lang, texts[k].text, VB_RUN_EXPLAIN), &after[k]);
     assert_same(&before[k], &after[k]);
@@ -536,6 +546,44 @@ static void test_form_table_starts_over(void **state) {
   free(doc);
 }
 
+/* With the language given, keys, stems, sentences and clauses are made in one pass over the
+ * tokens; without, the keys come first and the rest after language identification. Texts the
+ * identification gives the same language come out the same both ways, also when the form
+ * table is new to them and when its forms were made by the other way. */
+static void test_one_pass_and_two(void **state) {
+  fixture *f = *state;
+  static const struct {
+    vb_lang lang;
+    const char *text;
+  } texts[] = {
+      {VB_LANG_EN, "The delivery was late, but the staff were very friendly!\nNo hassle at all... "
+                   "I've been waiting (since Monday) \xE2\x80\x94 it's a mess; 24/7 support? "
+                   "Sooo slow \xF0\x9F\x98\xA1 :-( see lumo.se or mail@lumo.se #fail @Lumo"},
+      {VB_LANG_SV, "Leveransen var sen, men personalen var trevlig. Jättedåligt!!\n\nAldrig mer: "
+                   "kundtjänsten svarade inte \xE2\x80\xA6 t.ex. igår"},
+      {VB_LANG_DA, "Leveringstiden var alt for lang, men personalet var søde. Kæmpe god service!"},
+      {VB_LANG_HE, "ההזמנה הגיעה באיחור, אבל השירות היה מצוין. צה\"ל \xD7\x83 שלום!"},
+  };
+  static snapshot one, two;
+  for (int round = 0; round < 2; round++) {
+    for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++) {
+      vb_analyzer *an2 = NULL;
+      assert_int_equal(vb_analyzer_new(f->m, &an2), VB_OK);
+      /* round 0: the one pass on a new analyzer; round 1: both on one, the second pass
+       * finding the forms the first made */
+      const vb_result *r = run_flags(round ? f->an : an2, texts[k].lang, texts[k].text,
+                                     VB_RUN_EXPLAIN);
+      check_result(r);
+      take(r, &one);
+      r = run_flags(f->an, VB_LANG_UND, texts[k].text, VB_RUN_EXPLAIN);
+      assert_int_equal(vb_result_lang(r), texts[k].lang);
+      take(r, &two);
+      assert_same(&one, &two);
+      vb_analyzer_free(an2);
+    }
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_tokens_keys_stems), cmocka_unit_test(test_sentences_and_clauses),
@@ -544,6 +592,7 @@ int main(void) {
       cmocka_unit_test(test_stem),              cmocka_unit_test(test_free_null_and_new),
       cmocka_unit_test(test_sentiment_score),
       cmocka_unit_test(test_form_table_starts_over),
+      cmocka_unit_test(test_one_pass_and_two),
   };
   return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -37,7 +37,7 @@ static const char *type_name(int t) {
 
 static void dump(const char *text, const vb__toks *t) {
   for (size_t i = 0; i < t->n; i++)
-    print_message("  [%u,%u) %s flags=%u '%.*s'\n", t->v[i].start, t->v[i].end,
+    print_message("  [%zu,%zu) %s flags=%u '%.*s'\n", t->v[i].start, t->v[i].end,
                   type_name(t->v[i].type), t->v[i].flags, (int)(t->v[i].end - t->v[i].start),
                   text + t->v[i].start);
 }
@@ -57,7 +57,7 @@ static void check_tokens_(const char *text, const xtok *x, size_t nx, const char
     size_t sl = strlen(x[i].surface);
     if (t.v[i].start != pos || t.v[i].end != pos + sl ||
         memcmp(text + pos, x[i].surface, sl) != 0 || t.v[i].type != x[i].type ||
-        t.v[i].flags != x[i].flags) {
+        (t.v[i].flags & ~VB__TOKF_LINE) != x[i].flags) { /* test_line_breaks() */
       print_error("token %zu: expected [%zu,%zu) %s flags=%u '%s'\n", i, pos, pos + sl,
                   type_name(x[i].type), x[i].flags, x[i].surface);
       ok = false;
@@ -371,9 +371,24 @@ static void test_spans_cover_the_text(void **state) {
   }
 }
 
+/* VB__TOKF_LINE marks the tokens after a line break (not a carriage return alone, not a
+ * line separator), whichever path found them. */
+static void test_line_breaks(void **state) {
+  (void)state;
+  const char *s = "\nfirst line,\n\nsecond!\r\nthird\rsame \xE2\x80\xA8 same\n 3\n:-)\n\n";
+  static const unsigned line[] = {1, 0, 0, 1, 0, 1, 0, 0, 1, 1};
+  vb__toks t = {0};
+  assert_int_equal(vb__tokenize(s, strlen(s), &t), VB_OK);
+  assert_int_equal(t.n, sizeof line / sizeof line[0]);
+  for (size_t i = 0; i < t.n; i++)
+    assert_int_equal((t.v[i].flags & VB__TOKF_LINE) != 0, line[i]);
+  vb__free(t.v);
+}
+
 /* The fast path for plain lower-case words must find exactly the tokens the general path
  * finds: random texts built from fragments chosen to sit at its edges (emoticon letters, URL
- * and domain starts, e-mail, abbreviations, elongation, every kind of word end). */
+ * and domain starts, e-mail, abbreviations, elongation, inner apostrophes and hyphens, every
+ * kind of word end). */
 static void test_plain_word_path_matches_general(void **state) {
   (void)state;
   static const char *const frag[] = {
@@ -385,7 +400,12 @@ static void test_plain_word_path_matches_general(void **state) {
       "The", "I", "A", "Sooo", "B)", "B", "T", "T_T", "D:", "X", "O", "Mr", "No", "U", "S", "Inc",
       "sept", "prof", "A. B", ". ", ".\n", "Www", "HTTP", "Ab", "aB", "I'm", "שלום", "ממממ",
       "ג'", "צ'יפס", "דו\"ח", "\xD7\xB4", "\xD6\xB8", "\xD7\xBE", "ך", ".com", "...", "é",
-      "ä", "Ä", "öö", "ååå", "ß", "Æ", "×", "÷", "ø", "\xC3", "\xC3\xBF", "\xC3\x9F", "ñ", "É"};
+      "ä", "Ä", "öö", "ååå", "ß", "Æ", "×", "÷", "ø", "\xC3", "\xC3\xBF", "\xC3\x9F", "ñ", "É",
+      /* words that begin with an emoticon's letter, inner joiners, e-mail addresses */
+      "on", "of", "Of", "The", "Tried", "Do", "Been", "Ok", "xs", "XL", "Xm", "ox", "oD", "xo",
+      "8a", "Ta", "it's", "I've", "O'Brien", "d'été", "x-ray", "re-", "-a", "'a", "a'", "a-",
+      "a--b", "a''b", "a-B", "a'É", "a'ä", "ab-c@d.se", "on@x.com", "a-b@c.dk", "mail@", "@x",
+      "aaa-a", "a-aa", "aa'a", "ää'ä", "äää", "Ääää", "l'", "www-", "http-a", "dr-", "e-g."};
   const size_t nf = sizeof frag / sizeof frag[0];
   uint64_t seed = 0x9E3779B97F4A7C15ULL;
   char buf[512];
@@ -464,6 +484,7 @@ int main(void) {
       cmocka_unit_test(test_emoticon_after_non_ascii_letter),
       cmocka_unit_test(test_blanks_and_reuse),
       cmocka_unit_test(test_spans_cover_the_text),
+      cmocka_unit_test(test_line_breaks),
       cmocka_unit_test(test_plain_word_path_matches_general),
       cmocka_unit_test(test_abbreviations),
   };
