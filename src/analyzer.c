@@ -391,10 +391,11 @@ static unsigned lexicon_votes(vb_analyzer *an, size_t i, uint32_t *words) {
 /* The language of the n tokens in res.tokens (with their keys). */
 static int identify(vb_analyzer *an, const char *text, size_t len, size_t n_tok, vb_lang dflt) {
   size_t n = 0;
-  if (vb__grow(&an->lid_keys, &an->cap_lid, n_tok, sizeof *an->lid_keys)) return VB_ENOMEM;
-  size_t cap = 0, cap_m = 0;
-  if (vb__grow(&an->lid_lens, &cap, an->cap_lid, sizeof *an->lid_lens) ||
-      vb__grow(&an->lid_masks, &cap_m, an->cap_lid, sizeof *an->lid_masks))
+  /* three arrays of one length: each with its own capacity (a capacity of 0 made every
+   * document reallocate two of them) */
+  if (vb__grow(&an->lid_keys, &an->cap_lid, n_tok, sizeof *an->lid_keys) ||
+      vb__grow(&an->lid_lens, &an->cap_lid_lens, n_tok, sizeof *an->lid_lens) ||
+      vb__grow(&an->lid_masks, &an->cap_lid_masks, n_tok, sizeof *an->lid_masks))
     return VB_ENOMEM;
   double extra[VB_LANG_COUNT] = {0};
   for (size_t i = 0; i < n_tok; i++) {

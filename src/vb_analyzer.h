@@ -109,7 +109,7 @@ struct vb_analyzer {
   const char **lid_keys;
   size_t *lid_lens;
   uint32_t *lid_masks; /* vb__langid_word() of each key in lid_keys */
-  size_t cap_lid;
+  size_t cap_lid, cap_lid_lens, cap_lid_masks;
   vb__match *matches;
   size_t n_matches, cap_matches;
   float *weights; /* per-token scratch for sentiment */
