@@ -67,20 +67,23 @@ static int form_literals(vb_analyzer *an, const vb__cblang *cb, const unsigned c
  * letter: vb__lits_anchored), which lie in the spaces between tokens, in tokens other than
  * words, and in the words whose form holds one. A text where two letters meet across tokens,
  * or whose fold moves offsets (a Kelvin sign, a non-ASCII digit), is searched whole. */
-static int find_literals(vb_analyzer *an, const vb__cblang *cb, vb__litfound *found) {
+static int find_literals(vb_analyzer *an, const vb__cblang *cb, vb__litfound *found,
+                         bool *same_offsets) {
   vb_result *r = &an->res;
   size_t nl = cb->n_lits, nb = 2 * nl + cb->n_lit_sets + cb->n_regexes;
   if (vb__grow(&an->lit_seen, &an->cap_lit_seen, nb, 1) ||
-      vb__grow(&an->lit_found, &an->cap_lit_found, 4 * nl + cb->n_regexes,
+      vb__grow(&an->lit_found, &an->cap_lit_found, 5 * nl + cb->n_regexes,
                sizeof *an->lit_found) ||
       vb__buf_reserve(&an->folded, r->len + 8))
     return VB_ENOMEM;
   memset(an->lit_seen, 0, nb);
-  *found = (vb__litfound){an->lit_seen, an->lit_found, an->lit_found + nl, 0};
-  vb__litfound scratch = {an->lit_seen + nl, an->lit_found + 2 * nl, an->lit_found + 3 * nl, 0};
+  uint32_t *lists = an->lit_found;
+  *found = (vb__litfound){an->lit_seen, lists, lists + nl, lists + 4 * nl, 0};
+  vb__litfound scratch = {an->lit_seen + nl, lists + 2 * nl, lists + 3 * nl, NULL, 0};
   unsigned char *f = (unsigned char *)an->folded.data;
   size_t n = vb__lit_fold(r->text, r->len, an->folded.data);
   memset(f + n, 0, 8);
+  *same_offsets = n == r->len;
   const unsigned char *text = (const unsigned char *)r->text;
   const vb_token *tok = r->tokens;
   bool whole = n != r->len;
@@ -95,8 +98,11 @@ static int find_literals(vb_analyzer *an, const vb__cblang *cb, vb__litfound *fo
       const vb__lform *lf;
       int rc = form_literals(an, cb, f, i, &scratch, &lf);
       if (rc) return rc;
-      for (uint32_t q = 0; q < lf->n_lit; q++)
-        vb__found_add(found, an->tf_list[lf->lit_off + q], t->start);
+      for (uint32_t q = 0; q < lf->n_lit; q++) {
+        uint32_t k = an->tf_list[lf->lit_off + q];
+        vb__found_add(found, k, t->start);
+        found->last[k] = (uint32_t)t->end;
+      }
       if (lf->lits_set & FORM_ANCHORS) vb__lits_anchored(cb, f, t->start, t->end, n, found);
     } else {
       if (t->type != VB_TOK_NUMBER && (t->type != VB_TOK_PUNCT || text[t->start] == '&'))
@@ -115,7 +121,7 @@ static int find_literals(vb_analyzer *an, const vb__cblang *cb, vb__litfound *fo
   /* the sets each literal found is in, and the patterns whose sets are all met (counted in
    * `met`, listed in an->lit_found after the literals) */
   unsigned char *sat = an->lit_seen + 2 * nl, *met = sat + cb->n_lit_sets;
-  uint32_t *cand = an->lit_found + 4 * nl;
+  uint32_t *cand = an->lit_found + 5 * nl;
   an->n_cand = 0;
   for (size_t q = 0; q < found->n; q++) {
     uint32_t k = found->id[q];
@@ -129,6 +135,21 @@ static int find_literals(vb_analyzer *an, const vb__cblang *cb, vb__litfound *fo
   return VB_OK;
 }
 
+/* The last place a match of pattern `re` can start in a text where its literals were found
+ * (with the text's offsets): each match holds a literal of each set, so it starts at or
+ * before the last place of one. */
+static size_t last_start(const vb__cbregex *re, const vb__litfound *found) {
+  size_t end = SIZE_MAX;
+  const uint32_t *id = re->lit_ids;
+  for (size_t s = 0; s < re->n_sets; id += re->set_len[s], s++) {
+    size_t last = 0;
+    for (size_t q = 0; q < re->set_len[s]; q++)
+      if (found->seen[id[q]] && found->last[id[q]] > last) last = found->last[id[q]];
+    if (last < end) end = last;
+  }
+  return end;
+}
+
 int vb__patterns_run(vb_analyzer *an, const vb__cblang *cb) {
   vb_result *r = &an->res;
   /* Patterns on the original text: those with literals where a literal of each of their sets
@@ -137,12 +158,13 @@ int vb__patterns_run(vb_analyzer *an, const vb__cblang *cb) {
   vb__litfound found = {0};
   const unsigned char *sat = NULL;
   uint32_t *cand = NULL;
+  bool same_offsets = false;
   an->n_cand = 0;
   if (cb->n_regexes && cb->n_lits) {
-    int rc = find_literals(an, cb, &found);
+    int rc = find_literals(an, cb, &found, &same_offsets);
     if (rc) return rc;
     sat = an->lit_seen + 2 * cb->n_lits;
-    cand = an->lit_found + 4 * cb->n_lits;
+    cand = an->lit_found + 5 * cb->n_lits;
   }
   /* The patterns to run, in their order: those whose literal sets are all met (found as the
    * sets were) and those without literals unless they are in the alternation, put in order;
@@ -160,7 +182,7 @@ int vb__patterns_run(vb_analyzer *an, const vb__cblang *cb) {
   size_t n_steps = listed ? an->n_cand + 1 : cb->n_regexes + 1;
   for (size_t step = 0; step < n_steps; step++) {
     const pcre2_code *code;
-    PCRE2_SIZE off = 0;
+    PCRE2_SIZE off = 0, limit = r->len; /* the first and the last place a match may start */
     size_t k = listed ? (step < an->n_cand ? cand[step] : cb->n_regexes) : step;
     if (k == cb->n_regexes) {
       if (!cb->combined) break;
@@ -183,8 +205,18 @@ int vb__patterns_run(vb_analyzer *an, const vb__cblang *cb) {
         off = first > 4 * (size_t)re->lead_before ? first - 4 * (size_t)re->lead_before : 0;
         while (off > 0 && ((unsigned char)r->text[off] & 0xC0) == 0x80) off--;
       }
+      if (re->n_literals && !cb->lit_all && same_offsets) {
+        /* nor after the last place of a literal of one of its sets: PCRE2 stops trying
+         * there (the patterns are compiled with PCRE2_USE_OFFSET_LIMIT) */
+        size_t end = last_start(re, &found);
+        if (end < off) continue;
+        if (end < limit) {
+          limit = end;
+          pcre2_set_offset_limit(an->mctx, limit);
+        }
+      }
     }
-    while (off <= r->len) {
+    while (off <= limit) {
       /* the text was checked once (vb_analyzer_run); PCRE2 would check it again on every call,
        * which is quadratic in a long document with many matches */
       int m = pcre2_match(code, (PCRE2_SPTR)r->text, r->len, off, PCRE2_NO_UTF_CHECK, an->md,
@@ -222,6 +254,7 @@ int vb__patterns_run(vb_analyzer *an, const vb__cblang *cb) {
        * inside a character is undefined (the JIT crashed on it: fuzz_codebook) */
       while (off < r->len && ((unsigned char)r->text[off] & 0xC0) == 0x80) off++;
     }
+    if (limit < r->len) pcre2_set_offset_limit(an->mctx, PCRE2_UNSET);
   }
   return VB_OK;
 }

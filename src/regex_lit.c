@@ -1130,7 +1130,8 @@ static inline void lits_try(const vb__cblang *cb, const unsigned char *f, size_t
                             const uint32_t *list, uint32_t a, uint32_t b, vb__litfound *found) {
   for (; a < b; a++) {
     uint32_t k = list[a];
-    if (!found->seen[k] && lit_at(&cb->lits[k], f, end, i)) vb__found_add(found, k, i);
+    if ((!found->seen[k] || found->last) && lit_at(&cb->lits[k], f, end, i))
+      vb__found_add(found, k, i);
   }
 }
 
@@ -1175,7 +1176,8 @@ void vb__lits_anchored(const vb__cblang *cb, const unsigned char *f, size_t from
         uint32_t w;
         if (q < l->anchor) continue;
         memcpy(&w, f + q - l->back, 4);
-        if ((w & l->amask) == l->awin && !found->seen[k] && lit_at(l, f, n, q - l->anchor))
+        if ((w & l->amask) == l->awin && (!found->seen[k] || found->last) &&
+            lit_at(l, f, n, q - l->anchor))
           vb__found_add(found, k, q - l->anchor);
       }
     }
@@ -1193,7 +1195,7 @@ int vb__lits_find(const vb__cblang *cb, const char *text, size_t len, vb__buf *f
   unsigned char *f = (unsigned char *)folded->data;
   size_t n = vb__lit_fold(text, len, folded->data);
   memset(f + n, 0, 8);
-  vb__litfound found = {seen, NULL, NULL, 0};
+  vb__litfound found = {seen, NULL, NULL, NULL, 0};
   vb__lits_words(cb, f, 0, n, n, &found);
   vb__lits_anchored(cb, f, 0, n, n, &found);
   return VB_OK;

@@ -115,7 +115,8 @@ struct vb_analyzer {
   unsigned char *lit_seen; /* patterns.c: per literal of the language, found in the text;
                               per literal, scratch; per literal set, one of it found */
   size_t cap_lit_seen;
-  uint32_t *lit_found;     /* patterns.c: vb__litfound's id and at, twice (text, form) */
+  uint32_t *lit_found;     /* patterns.c: vb__litfound's id and at, twice (text, form), and
+                              the text's last */
   size_t cap_lit_found;
   size_t n_cand; /* patterns.c: the patterns whose literal sets are all met, after lit_found's
                     four lists */

@@ -183,17 +183,19 @@ int vb__lits_find(const struct vb__cblang *cb, const char *text, size_t len, vb_
 int vb__lits_index(struct vb__cblang *cb);
 #define VB_LIT_B_BUCKETS 4096
 /* Literals found in a text: seen[k] for each literal of the language; the indexes of those
- * found, in the order found; and at[k] where literal k was first found (an offset in the
- * folded text, or the start of the token it is in: never after its first place in the
- * text). */
+ * found, in the order found; at[k] where literal k was first found (an offset in the folded
+ * text, or the start of the token it is in: never after its first place in the text); and,
+ * when `last` is not NULL, last[k] where it was last found (an offset in the folded text, or
+ * the end of the token it is in: never before the start of its last place). */
 typedef struct vb__litfound {
   unsigned char *seen;
-  uint32_t *id, *at;
+  uint32_t *id, *at, *last;
   size_t n;
 } vb__litfound;
-/* Adds literal k, found at offset `at`, to `found` unless it is there already (id and at may
- * be NULL: seen[] only). */
+/* Adds literal k, found at offset `at`, to `found` unless it is there already, and makes `at`
+ * its last place (id, at and last may be NULL: seen[] only). */
 static inline void vb__found_add(vb__litfound *found, uint32_t k, size_t at) {
+  if (found->last) found->last[k] = (uint32_t)at;
   if (found->seen[k]) return;
   found->seen[k] = 1;
   if (found->id) {
@@ -205,11 +207,11 @@ static inline void vb__found_add(vb__litfound *found, uint32_t k, size_t at) {
  * an ASCII or Latin-1 letter or a Hebrew letter. */
 bool vb__lit_letter(uint32_t cp);
 /* The word literals (vb__lit.word) that start at f[from..to) of a folded text and end by
- * f + end (f readable eight bytes past `end`), added to `found` when not there yet. */
+ * f + end (f readable eight bytes past `end`), added to `found` (vb__found_add()). */
 void vb__lits_words(const struct vb__cblang *cb, const unsigned char *f, size_t from, size_t to,
                     size_t end, vb__litfound *found);
 /* The other literals whose anchor byte is in f[from..to) of a folded text f[0..n) (eight NUL
- * bytes after), added to `found` when not there yet. */
+ * bytes after), added to `found` (vb__found_add()). */
 void vb__lits_anchored(const struct vb__cblang *cb, const unsigned char *f, size_t from,
                        size_t to, size_t n, vb__litfound *found);
 

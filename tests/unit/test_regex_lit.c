@@ -772,6 +772,86 @@ static void test_analyzer_same_mentions(void **state) {
   vb_model_free(m);
 }
 
+/* A text of pieces of the corpus texts (whole characters, up to 160 bytes each), literals of
+ * the language and glue between them: matches at any place, literals again before and
+ * after them. */
+static size_t gen_mixed_text(const vb__cblang *cb, char *out, size_t cap) {
+  static const char *const glue[] = {" ", " ", " ", "  ", "", ". ", ", ", "\n", "!", " 3 ",
+                                     " 12 ", "'", "-", "\xc2\xa0"};
+  size_t n = 0;
+  for (unsigned parts = 2 + rnd(6); parts > 0; parts--) {
+    const char *p;
+    size_t pl;
+    unsigned kind = rnd(3);
+    if (kind == 0) {
+      const char *t = corpus.s[rnd((unsigned)corpus.n)];
+      size_t tl = strlen(t), from = rnd((unsigned)tl + 1), len = 1 + rnd(160);
+      while (from < tl && ((unsigned char)t[from] & 0xC0) == 0x80) from++;
+      if (len > tl - from) len = tl - from;
+      while (from + len < tl && ((unsigned char)t[from + len] & 0xC0) == 0x80) len--;
+      p = t + from;
+      pl = len;
+    } else if (kind == 1 && cb->n_lits) {
+      const struct vb__lit *l = &cb->lits[rnd((unsigned)cb->n_lits)];
+      p = l->digits ? "2024" : l->s;
+      pl = strlen(p);
+    } else {
+      p = glue[rnd(sizeof glue / sizeof glue[0])];
+      pl = strlen(p);
+    }
+    if (n + pl >= cap) break;
+    memcpy(out + n, p, pl);
+    n += pl;
+  }
+  out[n] = '\0';
+  return n;
+}
+
+/* The mentions found with the literals' gate and the window they give each pattern (from its
+ * lead to the last place of its literals: patterns.c) are those found with every pattern run
+ * on the whole of every text, on texts mixed from the corpus and the literals. */
+static void test_analyzer_windows(void **state) {
+  (void)state;
+  vb_model *m;
+  vb_error err;
+  memset(&err, 0, sizeof err);
+  assert_int_equal(vb_model_load(NULL, &m, &err), VB_OK);
+  vb_analyzer *an;
+  assert_int_equal(vb_analyzer_new(m, &an), VB_OK);
+  vb_mention keep[256];
+  size_t total = 0;
+  static const vb_lang langs[] = {VB_LANG_EN, VB_LANG_SV, VB_LANG_DA, VB_LANG_HE};
+  for (size_t li = 0; li < 4; li++) {
+    vb_run_options o = {langs[li], langs[li], 0};
+    for (int round = 0; round < 3000; round++) {
+      char text[1200];
+      size_t len = gen_mixed_text(&m->cb[langs[li]], text, sizeof text);
+      const vb_result *r;
+      const vb_mention *mn;
+      m->cb[langs[li]].lit_all = false;
+      assert_int_equal(vb_analyzer_run(an, text, len, &o, &r), VB_OK);
+      size_t n = vb_result_mentions(r, &mn);
+      if (n > 256) n = 256;
+      if (n) memcpy(keep, mn, n * sizeof *mn);
+      m->cb[langs[li]].lit_all = true;
+      assert_int_equal(vb_analyzer_run(an, text, len, &o, &r), VB_OK);
+      size_t n2 = vb_result_mentions(r, &mn);
+      if (n2 > 256) n2 = 256;
+      if (n2 != n) fail_msg("%zu mentions with the gate, %zu without: \"%s\"", n, n2, text);
+      for (size_t i = 0; i < n; i++)
+        if (mn[i].theme != keep[i].theme || mn[i].start != keep[i].start ||
+            mn[i].end != keep[i].end)
+          fail_msg("mention %zu differs with the gate: \"%s\"", i, text);
+      total += n;
+    }
+    m->cb[langs[li]].lit_all = false;
+  }
+  print_message("12000 mixed texts: %zu mentions, the same with and without the gate\n", total);
+  assert_true(total > 2000);
+  vb_analyzer_free(an);
+  vb_model_free(m);
+}
+
 /* ---- the analyzer's way of finding literals (patterns.c: per word form, the others at
  * their anchors) against the plain scan of the whole text (vb__lits_find) ---- */
 
@@ -783,6 +863,27 @@ static void same_literals(vb_analyzer *an, const vb__cblang *cb, const char *tex
     if (want[k] != an->lit_seen[k])
       fail_msg("literal \"%s\": the scan says %d, the analyzer %d, in \"%.300s\"",
                cb->lits[k].digits ? "\\d" : cb->lits[k].s, want[k], an->lit_seen[k], text);
+  /* where each was last found: never before the start of its last place (patterns.c lets
+   * no match start after it), when the fold kept the text's offsets */
+  char *f = malloc(n + 1);
+  assert_non_null(f);
+  if (vb__lit_fold(text, n, f) == n) {
+    const uint32_t *last = an->lit_found + 4 * cb->n_lits;
+    for (size_t k = 0; k < cb->n_lits; k++) {
+      const struct vb__lit *l = &cb->lits[k];
+      size_t at = SIZE_MAX;
+      for (size_t i = 0; i + l->len <= n; i++) {
+        bool here = true;
+        for (size_t d = 0; d < l->len && here; d++)
+          here = l->digits ? f[i + d] >= '0' && f[i + d] <= '9' : f[i + d] == l->s[d];
+        if (here) at = i;
+      }
+      if (want[k] && last[k] < at)
+        fail_msg("literal \"%s\" last found at %u, but it is at %zu in \"%.300s\"",
+                 l->digits ? "\\d" : l->s, last[k], at, text);
+    }
+  }
+  free(f);
   /* and the sets it found met are those met by the literals found */
   const unsigned char *sat = an->lit_seen + 2 * cb->n_lits;
   for (size_t r = 0; r < cb->n_regexes; r++)
@@ -986,6 +1087,7 @@ int main(void) {
       cmocka_unit_test(test_each_set_matters),
       cmocka_unit_test(test_gate_never_skips_a_match),
       cmocka_unit_test(test_analyzer_same_mentions),
+      cmocka_unit_test(test_analyzer_windows),
       cmocka_unit_test(test_lit_letter_covers_the_fold),
       cmocka_unit_test(test_analyzer_finds_the_same_literals),
   };
