@@ -150,6 +150,23 @@ static size_t last_start(const vb__cbregex *re, const vb__litfound *found) {
   return end;
 }
 
+/* The first place a match of pattern `re` can start (*off), by its leads: each lead's first
+ * place in the text, less the characters that may come before it (vb__lead_start()); the
+ * latest of these. PCRE2 still sees the text before the start (\b, lookbehinds). False when
+ * a lead has no literal in the text: no match. */
+static bool first_start(const char *text, const vb__cbregex *re, const vb__litfound *found,
+                        size_t *off) {
+  const uint32_t *id = re->lead_ids;
+  for (size_t j = 0; j < re->n_leads; id += re->leads[j].n, j++) {
+    size_t first = SIZE_MAX;
+    for (size_t q = 0; q < re->leads[j].n; q++)
+      if (found->seen[id[q]] && found->at[id[q]] < first) first = found->at[id[q]];
+    if (first == SIZE_MAX) return false;
+    *off = vb__lead_start(text, *off, first, re->leads[j].before, re->leads[j].skip);
+  }
+  return true;
+}
+
 int vb__patterns_run(vb_analyzer *an, const vb__cblang *cb) {
   vb_result *r = &an->res;
   /* Patterns on the original text: those with literals where a literal of each of their sets
@@ -192,19 +209,8 @@ int vb__patterns_run(vb_analyzer *an, const vb__cblang *cb) {
       if (re->n_literals == 0 && cb->combined) continue; /* in the alternation */
       if (!vb__regex_sets_met(cb, re, sat)) continue; /* a literal set is absent */
       code = re->code;
-      if (re->n_lead && !cb->lit_all) {
-        /* no match starts before its lead's first place, less the characters that may come
-         * before (at most four bytes each); PCRE2 still sees the text before the start (\b,
-         * lookbehinds) */
-        size_t first = SIZE_MAX;
-        for (size_t q = 0; q < re->n_lead; q++) {
-          uint32_t id = re->lead_ids[q];
-          if (found.seen[id] && found.at[id] < first) first = found.at[id];
-        }
-        if (first == SIZE_MAX) continue; /* no literal of its lead: no match */
-        off = first > 4 * (size_t)re->lead_before ? first - 4 * (size_t)re->lead_before : 0;
-        while (off > 0 && ((unsigned char)r->text[off] & 0xC0) == 0x80) off--;
-      }
+      if (re->n_leads && !cb->lit_all && !first_start(r->text, re, &found, &off))
+        continue; /* a lead without a literal in the text: no match */
       if (re->n_literals && !cb->lit_all && same_offsets) {
         /* nor after the last place of a literal of one of its sets: PCRE2 stops trying
          * there (the patterns are compiled with PCRE2_USE_OFFSET_LIMIT) */

@@ -143,6 +143,19 @@ typedef struct vb__term {
 #define VB_LIT_SETS 4
 #define VB_LIT_DIGIT '\x01' /* a literal of n such bytes stands for "n ASCII digits in a row" */
 
+/* A pattern's lead (regex_lit.c, vb__regex_leads()): every match starts at most `before`
+ * characters before one of its n literals, not counting the characters of the classes `skip`
+ * (any number of them may come there). */
+#define VB_LEADS 4
+#define VB_SKIP_SPACE 1 /* \s */
+#define VB_SKIP_DIGIT 2 /* \d */
+#define VB_SKIP_WORD 4  /* \w */
+#define VB_SKIP_ANY 8   /* any character (no lead is made of such) */
+typedef struct vb__lead {
+  uint32_t before;
+  uint8_t n, skip;
+} vb__lead;
+
 typedef struct vb__cbregex {
   uint32_t theme;
   pcre2_code *code;
@@ -152,23 +165,29 @@ typedef struct vb__cbregex {
   uint8_t n_sets, set_len[VB_LIT_SETS]; /* the sets: their numbers of literals, in order */
   uint32_t *lit_ids; /* the same literals as indexes into vb__cblang.lits */
   uint32_t set0;     /* its first set's index among the language's sets (vb__cblang.lit_sets) */
-  /* its lead (vb__regex_lead()): every match starts at most lead_before characters before
-   * one of these literals (NUL-separated, and as indexes into vb__cblang.lits); n_lead 0:
-   * none known */
+  /* its leads (vb__regex_leads()): the literals of each, lead after lead (NUL-separated, and
+   * as indexes into vb__cblang.lits; n_lead in all) */
   char *lead;
   size_t n_lead;
-  uint32_t lead_before;
   uint32_t *lead_ids;
+  vb__lead leads[VB_LEADS];
+  uint8_t n_leads;
 } vb__cbregex;
 
 struct vb__cblang;
 /* regex_lit.c: the literal sets of a pattern (see there); `*n_sets` 0 when none can be told. */
 int vb__regex_literals(const char *pattern, vb__buf *out, size_t *n_sets,
                        uint8_t set_len[VB_LIT_SETS]);
-/* regex_lit.c: the lead of a pattern: `*n` literals (NUL-separated in `out`, case-folded)
- * such that every match starts at most `*before` characters before one of them; `*n` 0
- * when none can be told. */
-int vb__regex_lead(const char *pattern, vb__buf *out, size_t *n, size_t *before);
+/* regex_lit.c: the leads of a pattern (at most VB_LEADS; `*n_leads` 0 when none can be
+ * told): leads[i].n literals each (NUL-separated in `out`, case-folded, lead after lead).
+ * `lits` holds the n_lits literals of its sets (vb__regex_literals()). */
+int vb__regex_leads(const char *pattern, const char *lits, size_t n_lits, vb__buf *out,
+                    vb__lead *leads, size_t *n_leads);
+/* regex_lit.c: where a match of a pattern may start at the earliest, by one of its leads
+ * whose literal is at byte p of `text` (valid UTF-8) or later: `before` characters back from
+ * p, not counting those of the classes `skip` (or an earlier character boundary); `from` if
+ * that is later (a place known already: the characters before it are not looked at). */
+size_t vb__lead_start(const char *text, size_t from, size_t p, uint32_t before, uint8_t skip);
 /* Folds s[0..n) as literals are folded (case, a few Unicode equivalents, digits to '0'):
  * writes at most n bytes to `out`, returns how many. */
 size_t vb__lit_fold(const char *s, size_t n, char *out);

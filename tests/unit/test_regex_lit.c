@@ -131,19 +131,37 @@ static void test_unfilterable(void **state) {
   assert_string_equal(lits("\\x41bc"), "bc");
 }
 
-/* The lead of `pattern` (vb__regex_lead): "BEFORE:" and its literals joined with '|' ("" when
- * none); a digit shows as "\d". */
+/* vb__regex_leads() with the literals of the pattern's sets. */
+static int leads_of(const char *pattern, vb__buf *out, vb__lead *ld, size_t *n) {
+  vb__buf lits = {0};
+  size_t ns, nl = 0;
+  uint8_t len[VB_LIT_SETS];
+  int rc = vb__regex_literals(pattern, &lits, &ns, len);
+  for (size_t s = 0; s < ns; s++) nl += len[s];
+  if (!rc) rc = vb__regex_leads(pattern, lits.data, nl, out, ld, n);
+  vb__buf_free(&lits);
+  return rc;
+}
+
+/* The leads of `pattern` (vb__regex_leads), joined with ';': each as "BEFORE:" (with the
+ * classes skipped after the number: s, d, w) and its literals joined with '|' ("" when none);
+ * a digit shows as "\d". */
 static const char *lead(const char *pattern) {
   static char out[1024];
   vb__buf b = {0};
-  size_t n, before;
-  assert_int_equal(vb__regex_lead(pattern, &b, &n, &before), VB_OK);
+  vb__lead ld[VB_LEADS];
+  size_t n;
+  assert_int_equal(leads_of(pattern, &b, ld, &n), VB_OK);
   out[0] = '\0';
-  if (n) sprintf(out, "%zu:", before);
   const char *p = b.data;
-  for (size_t i = 0; i < n; i++, p += strlen(p) + 1) {
-    if (i) strcat(out, "|");
-    strcat(out, p[0] == VB_LIT_DIGIT ? "\\d" : p);
+  for (size_t j = 0; j < n; j++) {
+    sprintf(out + strlen(out), "%s%u%s%s%s:", j ? ";" : "", ld[j].before,
+            ld[j].skip & VB_SKIP_SPACE ? "s" : "", ld[j].skip & VB_SKIP_DIGIT ? "d" : "",
+            ld[j].skip & VB_SKIP_WORD ? "w" : "");
+    for (size_t i = 0; i < ld[j].n; i++, p += strlen(p) + 1) {
+      if (i) strcat(out, "|");
+      strcat(out, p[0] == VB_LIT_DIGIT ? "\\d" : p);
+    }
   }
   vb__buf_free(&b);
   return out;
@@ -151,23 +169,30 @@ static const char *lead(const char *pattern) {
 
 static void test_lead(void **state) {
   (void)state;
-  /* the first part that must match a literal; zero-width parts before it count for nothing */
-  assert_string_equal(lead("\\bcancel\\w*\\b[^.]{0,80}\\bcharg"), "0:cancel");
+  /* the parts that must match a literal; zero-width parts before them count for nothing */
+  assert_string_equal(lead("\\bcancel\\w*\\b[^.]{0,80}\\bcharg"), "0:cancel;86w:charg");
   assert_string_equal(lead("(?<!not )\\b(sorted|solved)\\b"), "0:sorted|solved");
-  assert_string_equal(lead("\\b(\\d+|two|three)\\s+days"), "0:\\d|two|three");
+  assert_string_equal(lead("\\b(\\d+|two|three)\\s+days"), "0:\\d|two|three;5sd:days");
   /* parts of a bounded width before it: their most characters */
   assert_string_equal(lead("(?<![a-z])(ab|c)?order"), "2:order");
   assert_string_equal(lead("\\b[a-z]{2}\\d{6,8}"), "2:\\d");
   assert_string_equal(lead("x?.{0,3}\\s?\\d"), "5:\\d");
-  /* an unbounded part before it: none */
-  assert_string_equal(lead("\\w+order"), "");
-  assert_string_equal(lead("(a\\s+)?order"), "");
+  /* one character of \s, \d or \w repeated without bound: any number of that class */
+  assert_string_equal(lead("\\w+order"), "0w:order");
+  assert_string_equal(lead("(a\\s+)?order"), "1s:order");
+  assert_string_equal(lead("\\b(\\d+|a|an|one)\\s*(\\+\\s*)?(days?|hours?)\\s+late\\b"),
+                      "4sd:day|hour;9sd:late");
+  /* of another character, or a group: none from there on */
   assert_string_equal(lead("x{2,}order"), "");
+  assert_string_equal(lead("\\S+\\s+order"), "");
+  assert_string_equal(lead("ab(cd)+ef"), "0:ab;2:cd");
   /* each branch leads; a literal that starts with another adds nothing, but one that holds
    * another after its start is kept (a match through it starts before the other) */
-  assert_string_equal(lead("(från|ifrån)\\s+\\d"), "0:från|ifrån");
+  assert_string_equal(lead("(från|ifrån)\\s+\\d"), "0:från|ifrån;5s:\\d");
   assert_string_equal(lead("(app|apps|website|site)\\b"), "0:app|website|site");
   assert_string_equal(lead("ab(c|d)|(?:x)?efg"), "1:ab|efg");
+  /* after the first, only leads of the literals of the sets ("ifrån" is none: "från" is) */
+  assert_string_equal(lead("xy\\s+(från|ifrån)"), "0:xy");
   /* a branch without a lead, or a one-letter literal: none */
   assert_string_equal(lead("abc|\\d*x+"), "");
   assert_string_equal(lead("\\b(\\d+|an?|one)\\s"), "");
@@ -455,14 +480,15 @@ static void test_random_patterns(void **state) {
   assert_true(patterns > 2000 && with_sets > 1000 && matches > 20000);
 }
 
-/* Random patterns and texts: started where the analyzer starts it (its lead's first place in
- * the folded text, less four bytes per character that may come before), PCRE2 finds the
- * first match it finds from the start; and without a lead literal there is none. */
+/* Random patterns and texts: started where the analyzer starts it (for each lead, its first
+ * place in the folded text less the characters that may come before it, vb__lead_start();
+ * the latest of these), PCRE2 finds the first match it finds from the start; and without a
+ * literal of a lead there is none. */
 static void test_random_leads(void **state) {
   (void)state;
-  size_t patterns = 0, with_lead = 0, matches = 0, moved = 0;
+  size_t patterns = 0, with_lead = 0, with_more = 0, matches = 0, moved = 0;
   pcre2_match_data *md = pcre2_match_data_create(32, NULL);
-  for (int p = 0; p < 3000; p++) {
+  for (int p = 0; p < 4000; p++) {
     char pat[512] = "";
     gen_alt(pat, sizeof pat, 0);
     int ec;
@@ -472,22 +498,15 @@ static void test_random_leads(void **state) {
     if (!c) continue;
     patterns++;
     vb__buf b = {0};
-    size_t n_lead, before;
-    assert_int_equal(vb__regex_lead(pat, &b, &n_lead, &before), VB_OK);
-    with_lead += n_lead > 0;
-    for (int t = 0; t < 200 && n_lead; t++) {
+    vb__lead ld[VB_LEADS];
+    size_t n_leads;
+    assert_int_equal(leads_of(pat, &b, ld, &n_leads), VB_OK);
+    with_lead += n_leads > 0;
+    with_more += n_leads > 1;
+    for (int t = 0; t < 200 && n_leads; t++) {
       char text[256], folded[256 + 8];
       size_t n = gen_text(text);
       size_t fn = vb__lit_fold(text, n, folded);
-      size_t first = SIZE_MAX;
-      const char *l = b.data;
-      for (size_t q = 0; q < n_lead; q++, l += strlen(l) + 1) {
-        size_t ll = strlen(l);
-        for (size_t i = 0; i + ll <= fn && i < first; i++)
-          if (l[0] == VB_LIT_DIGIT ? folded[i] >= '0' && folded[i] <= '9'
-                                   : memcmp(folded + i, l, ll) == 0)
-            first = i;
-      }
       int rc0 = pcre2_match(c, (PCRE2_SPTR)text, n, 0, 0, md, NULL);
       PCRE2_SIZE s0 = 0, e0 = 0;
       if (rc0 >= 0) {
@@ -495,29 +514,84 @@ static void test_random_leads(void **state) {
         e0 = pcre2_get_ovector_pointer(md)[1];
         matches++;
       }
-      if (first == SIZE_MAX) {
-        if (rc0 >= 0) fail_msg("pattern %s matches \"%s\" without its lead (%s)", pat, text, lead(pat));
+      size_t start = 0;
+      bool absent = false;
+      const char *l = b.data;
+      for (size_t j = 0; j < n_leads; j++) {
+        size_t first = SIZE_MAX;
+        for (size_t q = 0; q < ld[j].n; q++, l += strlen(l) + 1) {
+          size_t ll = strlen(l);
+          for (size_t i = 0; i + ll <= fn && i < first; i++)
+            if (l[0] == VB_LIT_DIGIT ? folded[i] >= '0' && folded[i] <= '9'
+                                     : memcmp(folded + i, l, ll) == 0)
+              first = i;
+        }
+        if (first == SIZE_MAX)
+          absent = true;
+        else
+          start = vb__lead_start(text, start, first, ld[j].before, ld[j].skip);
+      }
+      if (absent) {
+        if (rc0 >= 0)
+          fail_msg("pattern %s matches \"%s\" without a lead's literal (%s)", pat, text, lead(pat));
         continue;
       }
-      size_t start = first > 4 * before ? first - 4 * before : 0;
-      while (start > 0 && ((unsigned char)text[start] & 0xC0) == 0x80) start--;
       moved += start > 0;
       int rc1 = pcre2_match(c, (PCRE2_SPTR)text, n, start, 0, md, NULL);
       if ((rc0 >= 0) != (rc1 >= 0) ||
           (rc0 >= 0 && (pcre2_get_ovector_pointer(md)[0] != s0 || pcre2_get_ovector_pointer(md)[1] != e0)))
-        fail_msg("pattern %s on \"%s\": from 0 %d, from %zu %d (lead %s)", pat, text, rc0, start,
+        fail_msg("pattern %s on \"%s\": from 0 %d, from %zu %d (leads %s)", pat, text, rc0, start,
                  rc1, lead(pat));
     }
     vb__buf_free(&b);
     pcre2_code_free(c);
   }
   pcre2_match_data_free(md);
-  print_message("%zu random patterns, %zu with a lead, %zu matches, %zu starts moved\n", patterns,
-                with_lead, matches, moved);
-  assert_true(with_lead > 800 && matches > 5000 && moved > 5000);
+  print_message("%zu random patterns, %zu with a lead, %zu with more, %zu matches, %zu starts "
+                "moved\n",
+                patterns, with_lead, with_more, matches, moved);
+  assert_true(with_lead > 1000 && with_more > 150 && matches > 5000 && moved > 5000);
 }
 
-/* ---- each set matters: a pattern runs only when a literal of every set is present ---- */
+/* The classes a lead skips (vb__lead_start) hold every character PCRE2 matches with \s, \d
+ * and \w under PCRE2_UCP: a walk back over one such character with no character to spare
+ * passes it. */
+static void skip_class_check(uint32_t cp, void *arg) {
+  uint8_t skip = *(uint8_t *)arg;
+  char t[4];
+  size_t n = enc(cp, t);
+  if (vb__lead_start(t, 0, n, 0, skip) != 0)
+    fail_msg("U+%04X is in the class, but the walk stops before it (skip %u)", cp, skip);
+}
+
+static void test_lead_skip_classes(void **state) {
+  (void)state;
+  static const char *const cls[] = {"\\s", "\\d", "\\w"};
+  static const uint8_t bit[] = {VB_SKIP_SPACE, VB_SKIP_DIGIT, VB_SKIP_WORD};
+  for (size_t i = 0; i < 3; i++) {
+    uint8_t skip = bit[i];
+    each_match(cls[i], skip_class_check, &skip);
+    for (uint32_t cp = 0; cp < 0x80; cp++) { /* ASCII: exactly the class */
+      char t[2] = {(char)cp, 0}, pat[16];
+      snprintf(pat, sizeof pat, "^%s$", cls[i]);
+      pcre2_code *c = compile(pat, false);
+      pcre2_match_data *md = pcre2_match_data_create_from_pattern(c, NULL);
+      bool in = pcre2_match(c, (PCRE2_SPTR)t, 1, 0, 0, md, NULL) >= 0;
+      assert_int_equal(in, vb__lead_start(t, 0, 1, 0, skip) == 0);
+      pcre2_match_data_free(md);
+      pcre2_code_free(c);
+    }
+  }
+  /* a Hebrew letter, a Latin-1 letter and a CJK character are no space or digit; the walk
+   * counts characters, not bytes, and stops at `from` */
+  assert_int_equal(vb__lead_start("\xd7\x90 1\xc3\xa9x", 0, 6, 1, VB_SKIP_SPACE | VB_SKIP_DIGIT),
+                   2);
+  assert_int_equal(vb__lead_start("\xd7\x90 1\xc3\xa9x", 0, 6, 2, VB_SKIP_SPACE | VB_SKIP_DIGIT),
+                   0);
+  assert_int_equal(vb__lead_start("\xe4\xb8\x80\xe4\xb8\x80x", 0, 6, 1, 0), 0);
+  assert_int_equal(vb__lead_start("abcdef", 0, 6, 1, VB_SKIP_SPACE), 5);
+  assert_int_equal(vb__lead_start("ab  ef", 3, 6, 5, VB_SKIP_SPACE), 3);
+}
 
 static void test_each_set_matters(void **state) {
   (void)state;
@@ -1084,6 +1158,7 @@ int main(void) {
       cmocka_unit_test(test_random_patterns),
       cmocka_unit_test(test_lead),
       cmocka_unit_test(test_random_leads),
+      cmocka_unit_test(test_lead_skip_classes),
       cmocka_unit_test(test_each_set_matters),
       cmocka_unit_test(test_gate_never_skips_a_match),
       cmocka_unit_test(test_analyzer_same_mentions),
