@@ -29,10 +29,10 @@ static bool letters_meet(const unsigned char *s, size_t len, size_t p) {
 #define FORM_KNOWN 1
 #define FORM_ANCHORS 2
 
-/* What word token i's form says of the literals: its word literals (found once per form in
- * the folded text f, which has the text's offsets, and kept in its vb__lform) and whether
- * it holds an anchor. `scratch` is a vb__litfound with cb->n_lits zero bytes, zero again
- * on return. */
+/* What word token i's form says of the literals: its word literals, the literals anchored at
+ * a space that may hold the space after it or before it (found once per form in the folded
+ * text f, which has the text's offsets, and kept in its vb__lform) and whether it holds an
+ * anchor. `scratch` is a vb__litfound with cb->n_lits zero bytes, zero again on return. */
 static int form_literals(vb_analyzer *an, const vb__cblang *cb, const unsigned char *f, size_t i,
                          vb__litfound *scratch, const vb__lform **out) {
   vb_lang lang = an->res.lang;
@@ -52,6 +52,17 @@ static int form_literals(vb_analyzer *an, const vb__cblang *cb, const unsigned c
     scratch->seen[scratch->id[q]] = 0;
     an->tf_list[an->n_tf_list++] = scratch->id[q];
   }
+  /* (no literal is both a word and at a space, or at the space before and after: all of
+   * them fit in the n_lits grown for) */
+  lf->n_end = lf->n_begin = 0;
+  if (cb->lit_gap) {
+    const unsigned char *w = f + t->start;
+    size_t len = t->end - t->start;
+    lf->n_end = (uint32_t)vb__lits_gap_form(cb, w, len, false, an->tf_list + an->n_tf_list);
+    an->n_tf_list += lf->n_end;
+    lf->n_begin = (uint32_t)vb__lits_gap_form(cb, w, len, true, an->tf_list + an->n_tf_list);
+    an->n_tf_list += lf->n_begin;
+  }
   lf->lits_set = FORM_KNOWN;
   for (size_t q = t->start; q < t->end; q++)
     if (cb->lit_b_first[f[q]]) lf->lits_set |= FORM_ANCHORS;
@@ -65,8 +76,12 @@ static int form_literals(vb_analyzer *an, const vb__cblang *cb, const unsigned c
  * tokens that may hold a letter (URLs, tags, e-mail addresses, emoticons, emoji, entities)
  * are searched each time. The other literals are found at their anchors (a byte that is no
  * letter: vb__lits_anchored), which lie in the spaces between tokens, in tokens other than
- * words, and in the words whose form holds one. A text where two letters meet across tokens,
- * or whose fold moves offsets (a Kelvin sign, a non-ASCII digit), is searched whole. */
+ * words, and in the words whose form holds one. At a single space between two words, only
+ * the literals the words' forms name are tried (vb__lits_gap_form(): "on hold" where the
+ * word before ends with "on", " the" where the word after begins with "the"): the letters
+ * before a space lie in the word before it, and a letter after it begins the word after it.
+ * A text where two letters meet across tokens, or whose fold moves offsets (a Kelvin sign, a
+ * non-ASCII digit), is searched whole. */
 static int find_literals(vb_analyzer *an, const vb__cblang *cb, vb__litfound *found,
                          bool *same_offsets) {
   vb_result *r = &an->res;
@@ -88,16 +103,35 @@ static int find_literals(vb_analyzer *an, const vb__cblang *cb, vb__litfound *fo
   const vb_token *tok = r->tokens;
   bool whole = n != r->len;
   size_t gap = 0; /* the first byte not in a token seen yet */
+  /* the literals that may hold the space after the token before, when that is a word (its
+   * form's list in tf_list: an offset, as the form table may move) */
+  bool word_before = false;
+  uint32_t end_off = 0, n_end = 0;
   for (size_t i = 0; i < r->n_tokens && !whole; i++) {
     const vb_token *t = &tok[i];
-    vb__lits_anchored(cb, f, gap, t->start, n, found); /* the spaces before */
-    gap = t->end;
-    if (i + 1 < r->n_tokens && t->end == tok[i + 1].start && letters_meet(text, r->len, t->end)) {
-      whole = true;
-    } else if (t->type == VB_TOK_WORD) {
-      const vb__lform *lf;
+    const vb__lform *lf = NULL;
+    if (t->type == VB_TOK_WORD) {
       int rc = form_literals(an, cb, f, i, &scratch, &lf);
       if (rc) return rc;
+    }
+    /* the spaces before */
+    if (word_before && lf && t->start == gap + 1 && f[gap] == ' ' && cb->lit_gap) {
+      if (n_end) vb__lits_gap(cb, f, n, gap, an->tf_list + end_off, n_end, found);
+      if (lf->n_begin)
+        vb__lits_gap(cb, f, n, gap, an->tf_list + lf->lit_off + lf->n_lit + lf->n_end,
+                     lf->n_begin, found);
+    } else {
+      vb__lits_anchored(cb, f, gap, t->start, n, found);
+    }
+    gap = t->end;
+    word_before = lf != NULL;
+    if (lf) {
+      end_off = lf->lit_off + lf->n_lit;
+      n_end = lf->n_end;
+    }
+    if (i + 1 < r->n_tokens && t->end == tok[i + 1].start && letters_meet(text, r->len, t->end)) {
+      whole = true;
+    } else if (lf) {
       for (uint32_t q = 0; q < lf->n_lit; q++) {
         uint32_t k = an->tf_list[lf->lit_off + q];
         vb__found_add(found, k, t->start);

@@ -1160,6 +1160,31 @@ static void key_place(void *arg, size_t key) {
   t->list[--t->start[key]] = t->k;
 }
 
+/* How a literal is anchored at a space (vb__cblang.lit_gap_start): 1 with letters before it
+ * (*key: the last), 2 with nothing before it and a letter after it (*key: 256 + the byte
+ * after it); 0 when its anchor is no space; -1 when it is at a space otherwise. */
+static int gap_kind(const struct vb__lit *l, size_t *key) {
+  const unsigned char *s = (const unsigned char *)l->s;
+  if (l->word || l->digits || s[l->anchor] != ' ') return 0;
+  if (l->anchor > 0) { /* all letters before the anchor */
+    *key = s[l->anchor - 1];
+    return 1;
+  }
+  if (l->len < 2) return -1;
+  size_t n = s[1] >= 0xF0 ? 4 : s[1] >= 0xE0 ? 3 : s[1] >= 0xC0 ? 2 : 1;
+  uint32_t cp = s[1];
+  if (n > l->len - 1) return -1;
+  if (n == 2)
+    cp = (uint32_t)(s[1] & 0x1F) << 6 | (s[2] & 0x3Fu);
+  else if (n == 3)
+    cp = (uint32_t)(s[1] & 0x0F) << 12 | (uint32_t)(s[2] & 0x3F) << 6 | (s[3] & 0x3Fu);
+  else if (n == 4)
+    cp = 0x10000;
+  if (!vb__lit_letter(cp)) return -1;
+  *key = 256u + s[1];
+  return 2;
+}
+
 int vb__lits_index(vb__cblang *cb) {
   static const size_t n_keys[4] = {65536, 65536, 256, VB_LIT_B_BUCKETS};
   uint32_t **start[4] = {&cb->lit_start, &cb->lit_he_start, &cb->lit_one_start, &cb->lit_b_start};
@@ -1211,6 +1236,24 @@ int vb__lits_index(vb__cblang *cb) {
     for (size_t set = re->n_sets; set-- > 0;)
       for (size_t i = re->set_len[set]; i-- > 0;)
         cb->lit_set_list[--cb->lit_set_start[re->lit_ids[--q]]] = re->set0 + (uint32_t)set;
+  }
+  /* the literals anchored at a space, under the word they may end or begin */
+  cb->lit_gap = true;
+  if (!(cb->lit_gap_start = vb__calloc(2 * 256 + 1, sizeof *cb->lit_gap_start)))
+    return VB_ENOMEM;
+  size_t n_gap = 0;
+  for (size_t k = 0; k < cb->n_lits; k++) {
+    size_t key;
+    int kind = gap_kind(&cb->lits[k], &key);
+    if (kind < 0) cb->lit_gap = false;
+    if (kind > 0) cb->lit_gap_start[key]++, n_gap++;
+  }
+  for (size_t h = 1; h <= 2 * 256; h++) cb->lit_gap_start[h] += cb->lit_gap_start[h - 1];
+  if (!(cb->lit_gap_list = vb__malloc((n_gap ? n_gap : 1) * sizeof *cb->lit_gap_list)))
+    return VB_ENOMEM;
+  for (size_t k = cb->n_lits; k-- > 0;) {
+    size_t key;
+    if (gap_kind(&cb->lits[k], &key) > 0) cb->lit_gap_list[--cb->lit_gap_start[key]] = (uint32_t)k;
   }
   /* the lists to look in at each byte */
   for (size_t k = 0; k < cb->n_lits; k++) {
@@ -1296,6 +1339,28 @@ void vb__lits_anchored(const vb__cblang *cb, const unsigned char *f, size_t from
           vb__found_add(found, k, q - l->anchor);
       }
     }
+  }
+}
+
+size_t vb__lits_gap_form(const vb__cblang *cb, const unsigned char *w, size_t len, bool begin,
+                         uint32_t *out) {
+  if (!len || !cb->lit_gap_start) return 0;
+  size_t key = begin ? 256u + w[0] : w[len - 1], n = 0;
+  for (uint32_t i = cb->lit_gap_start[key]; i < cb->lit_gap_start[key + 1]; i++) {
+    const struct vb__lit *l = &cb->lits[cb->lit_gap_list[i]];
+    if (begin ? memcmp(l->s + 1, w, l->len - 1 < len ? l->len - 1 : len) == 0
+              : l->anchor <= len && memcmp(l->s, w + len - l->anchor, l->anchor) == 0)
+      out[n++] = cb->lit_gap_list[i];
+  }
+  return n;
+}
+
+void vb__lits_gap(const vb__cblang *cb, const unsigned char *f, size_t n, size_t q,
+                  const uint32_t *ids, size_t count, vb__litfound *found) {
+  for (size_t i = 0; i < count; i++) {
+    const struct vb__lit *l = &cb->lits[ids[i]];
+    if ((!found->seen[ids[i]] || found->last) && lit_at(l, f, n, q - l->anchor))
+      vb__found_add(found, ids[i], q - l->anchor);
   }
 }
 

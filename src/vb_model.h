@@ -233,6 +233,16 @@ void vb__lits_words(const struct vb__cblang *cb, const unsigned char *f, size_t 
  * bytes after), added to `found` (vb__found_add()). */
 void vb__lits_anchored(const struct vb__cblang *cb, const unsigned char *f, size_t from,
                        size_t to, size_t n, vb__litfound *found);
+/* The literals anchored at a space (vb__cblang.lit_gap_list) that may hold a space right
+ * after (begin false) or right before (begin true) a word whose folded bytes are w[0..len):
+ * those whose letters before the space end the word, or whose bytes after it begin the word
+ * as far as it goes. Written to `out` (at most cb->n_lits); returns how many. */
+size_t vb__lits_gap_form(const struct vb__cblang *cb, const unsigned char *w, size_t len,
+                         bool begin, uint32_t *out);
+/* Of the literals `ids` (from vb__lits_gap_form()), those anchored at the space at f + q of
+ * a folded text f[0..n) (eight NUL bytes after), added to `found`. */
+void vb__lits_gap(const struct vb__cblang *cb, const unsigned char *f, size_t n, size_t q,
+                  const uint32_t *ids, size_t count, vb__litfound *found);
 
 typedef struct vb__cblang {
   vb__term *terms;
@@ -283,6 +293,12 @@ typedef struct vb__cblang {
   uint32_t *lit_one_start, *lit_one_list;
   uint32_t *lit_b_start, *lit_b_list;
   uint8_t lit_b_first[256];
+  /* The literals anchored at a space (regex_lit.c, vb__lits_gap_form()): those with letters
+   * before it under the last of them (0-255), those with nothing before it and a letter
+   * after it under the byte after it (256 + the byte): lit_gap_list[lit_gap_start[key] ..
+   * lit_gap_start[key + 1]). lit_gap: every literal anchored at a space is one of those. */
+  uint32_t *lit_gap_start, *lit_gap_list;
+  bool lit_gap;
   /* the patterns' literal sets, numbered pattern after pattern (vb__cbregex.set0), and those
    * each literal is in: lit_set_list[lit_set_start[k] .. lit_set_start[k + 1]) */
   size_t n_lit_sets;

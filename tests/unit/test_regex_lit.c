@@ -846,6 +846,40 @@ static void test_analyzer_same_mentions(void **state) {
   vb_model_free(m);
 }
 
+/* The literals anchored at a space that a word's form names (vb__lits_gap_form()): those
+ * whose letters before the space end the word, those whose bytes after it begin it. */
+static bool gap_names(const vb__cblang *cb, const char *word, bool begin, const char *lit) {
+  uint32_t ids[512];
+  assert_true(cb->n_lits <= 512);
+  size_t n = vb__lits_gap_form(cb, (const unsigned char *)word, strlen(word), begin, ids);
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(cb->lits[ids[i]].s, lit) == 0) return true;
+  return false;
+}
+
+static void test_gap_lists(void **state) {
+  (void)state;
+  vb_model *m;
+  vb_error err;
+  memset(&err, 0, sizeof err);
+  assert_int_equal(vb_model_load(NULL, &m, &err), VB_OK);
+  for (int l = 0; l < VB_LANG_COUNT; l++) /* every literal at a space is of the two kinds */
+    assert_true(m->cb[l].lit_gap || !m->cb[l].n_lits);
+  const vb__cblang *en = &m->cb[VB_LANG_EN];
+  assert_true(gap_names(en, "on", false, "on hold"));
+  assert_true(gap_names(en, "won", false, "on hold")); /* "won holdings" holds it */
+  assert_false(gap_names(en, "one", false, "on hold"));
+  assert_false(gap_names(en, "on", true, "on hold"));
+  assert_true(gap_names(en, "the", true, " the"));
+  assert_true(gap_names(en, "them", true, " the"));
+  assert_true(gap_names(en, "th", true, " the")); /* as far as the word goes */
+  assert_false(gap_names(en, "other", true, " the"));
+  assert_true(gap_names(en, "got", false, "got back to "));
+  assert_true(gap_names(&m->cb[VB_LANG_SV], "i", true, " i telefon"));
+  assert_false(gap_names(&m->cb[VB_LANG_SV], "inte", true, " i telefon"));
+  vb_model_free(m);
+}
+
 /* A text of pieces of the corpus texts (whole characters, up to 160 bytes each), literals of
  * the language and glue between them: matches at any place, literals again before and
  * after them. */
@@ -1163,6 +1197,7 @@ int main(void) {
       cmocka_unit_test(test_gate_never_skips_a_match),
       cmocka_unit_test(test_analyzer_same_mentions),
       cmocka_unit_test(test_analyzer_windows),
+      cmocka_unit_test(test_gap_lists),
       cmocka_unit_test(test_lit_letter_covers_the_fold),
       cmocka_unit_test(test_analyzer_finds_the_same_literals),
   };
