@@ -1025,6 +1025,7 @@ static bool skipped(uint32_t cp, uint8_t skip) {
 
 size_t vb__lead_start(const char *text, size_t from, size_t p, uint32_t before, uint8_t skip) {
   const unsigned char *s = (const unsigned char *)text;
+  if (p <= from + before) return from; /* the walk passes `before` bytes at least */
   if (!skip) /* at most four bytes a character: no need to look */
     p = p > 4 * (size_t)before ? p - 4 * (size_t)before : 0;
   while (p > from && (s[p] & 0xC0) == 0x80) p--;
