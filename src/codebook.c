@@ -145,10 +145,11 @@ static int add_regex(vb_model *m, vb_lang lang, uint32_t theme, const char *pat,
   int ec;
   PCRE2_SIZE off;
   /* \C (one byte of a character) is refused: a match could end inside a character, and the
-   * next search start there (the text is matched without UTF checks) */
+   * next search start there (the text is matched without UTF checks). patterns.c sets an
+   * offset limit: the last place a match can start, from the literals found. */
   pcre2_code *code = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
                                    PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS |
-                                       PCRE2_NEVER_BACKSLASH_C,
+                                       PCRE2_NEVER_BACKSLASH_C | PCRE2_USE_OFFSET_LIMIT,
                                    &ec, &off, NULL);
   if (!code) {
     PCRE2_UCHAR msg[160];
@@ -182,10 +183,11 @@ static int add_regex(vb_model *m, vb_lang lang, uint32_t theme, const char *pat,
   for (size_t k = 0; k < n_sets; k++) re->n_literals += re->set_len[k];
   /* where its matches start (patterns.c starts PCRE2 there): for patterns with literals */
   vb__buf lead = {0};
-  size_t n_lead = 0, before = 0;
+  size_t n_leads = 0;
   re->lead = NULL;
   re->lead_ids = NULL;
-  if (re->n_literals && vb__regex_lead(pat, &lead, &n_lead, &before)) {
+  if (re->n_literals &&
+      vb__regex_leads(pat, re->literals, re->n_literals, &lead, re->leads, &n_leads)) {
     vb__buf_free(&lead);
     vb__free(re->literals);
     vb__free(re->source);
@@ -193,8 +195,9 @@ static int add_regex(vb_model *m, vb_lang lang, uint32_t theme, const char *pat,
     return VB_ENOMEM;
   }
   re->lead = lead.data;
-  re->n_lead = n_lead;
-  re->lead_before = (uint32_t)before;
+  re->n_leads = (uint8_t)n_leads;
+  re->n_lead = 0;
+  for (size_t i = 0; i < n_leads; i++) re->n_lead += re->leads[i].n;
   cb->n_regexes++;
   return VB_OK;
 }
@@ -338,6 +341,8 @@ void vb__codebook_free(vb_model *m) {
     vb__free(cb->lit_b_list);
     vb__free(cb->lit_one_start);
     vb__free(cb->lit_one_list);
+    vb__free(cb->lit_gap_start);
+    vb__free(cb->lit_gap_list);
     vb__free(cb->lit_set_start);
     vb__free(cb->lit_set_list);
     vb__free(cb->lit_set_pattern);

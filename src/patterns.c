@@ -29,10 +29,10 @@ static bool letters_meet(const unsigned char *s, size_t len, size_t p) {
 #define FORM_KNOWN 1
 #define FORM_ANCHORS 2
 
-/* What word token i's form says of the literals: its word literals (found once per form in
- * the folded text f, which has the text's offsets, and kept in its vb__lform) and whether
- * it holds an anchor. `scratch` is a vb__litfound with cb->n_lits zero bytes, zero again
- * on return. */
+/* What word token i's form says of the literals: its word literals, the literals anchored at
+ * a space that may hold the space after it or before it (found once per form in the folded
+ * text f, which has the text's offsets, and kept in its vb__lform) and whether it holds an
+ * anchor. `scratch` is a vb__litfound with cb->n_lits zero bytes, zero again on return. */
 static int form_literals(vb_analyzer *an, const vb__cblang *cb, const unsigned char *f, size_t i,
                          vb__litfound *scratch, const vb__lform **out) {
   vb_lang lang = an->res.lang;
@@ -52,6 +52,17 @@ static int form_literals(vb_analyzer *an, const vb__cblang *cb, const unsigned c
     scratch->seen[scratch->id[q]] = 0;
     an->tf_list[an->n_tf_list++] = scratch->id[q];
   }
+  /* (no literal is both a word and at a space, or at the space before and after: all of
+   * them fit in the n_lits grown for) */
+  lf->n_end = lf->n_begin = 0;
+  if (cb->lit_gap) {
+    const unsigned char *w = f + t->start;
+    size_t len = t->end - t->start;
+    lf->n_end = (uint32_t)vb__lits_gap_form(cb, w, len, false, an->tf_list + an->n_tf_list);
+    an->n_tf_list += lf->n_end;
+    lf->n_begin = (uint32_t)vb__lits_gap_form(cb, w, len, true, an->tf_list + an->n_tf_list);
+    an->n_tf_list += lf->n_begin;
+  }
   lf->lits_set = FORM_KNOWN;
   for (size_t q = t->start; q < t->end; q++)
     if (cb->lit_b_first[f[q]]) lf->lits_set |= FORM_ANCHORS;
@@ -65,38 +76,67 @@ static int form_literals(vb_analyzer *an, const vb__cblang *cb, const unsigned c
  * tokens that may hold a letter (URLs, tags, e-mail addresses, emoticons, emoji, entities)
  * are searched each time. The other literals are found at their anchors (a byte that is no
  * letter: vb__lits_anchored), which lie in the spaces between tokens, in tokens other than
- * words, and in the words whose form holds one. A text where two letters meet across tokens,
- * or whose fold moves offsets (a Kelvin sign, a non-ASCII digit), is searched whole. */
-static int find_literals(vb_analyzer *an, const vb__cblang *cb, vb__litfound *found) {
+ * words, and in the words whose form holds one. At a single space between two words, only
+ * the literals the words' forms name are tried (vb__lits_gap_form(): "on hold" where the
+ * word before ends with "on", " the" where the word after begins with "the"): the letters
+ * before a space lie in the word before it, and a letter after it begins the word after it.
+ * A text where two letters meet across tokens, or whose fold moves offsets (a Kelvin sign, a
+ * non-ASCII digit), is searched whole. */
+static int find_literals(vb_analyzer *an, const vb__cblang *cb, vb__litfound *found,
+                         bool *same_offsets) {
   vb_result *r = &an->res;
   size_t nl = cb->n_lits, nb = 2 * nl + cb->n_lit_sets + cb->n_regexes;
   if (vb__grow(&an->lit_seen, &an->cap_lit_seen, nb, 1) ||
-      vb__grow(&an->lit_found, &an->cap_lit_found, 4 * nl + cb->n_regexes,
+      vb__grow(&an->lit_found, &an->cap_lit_found, 5 * nl + cb->n_regexes,
                sizeof *an->lit_found) ||
       vb__buf_reserve(&an->folded, r->len + 8))
     return VB_ENOMEM;
   memset(an->lit_seen, 0, nb);
-  *found = (vb__litfound){an->lit_seen, an->lit_found, an->lit_found + nl, 0};
-  vb__litfound scratch = {an->lit_seen + nl, an->lit_found + 2 * nl, an->lit_found + 3 * nl, 0};
+  uint32_t *lists = an->lit_found;
+  *found = (vb__litfound){an->lit_seen, lists, lists + nl, lists + 4 * nl, 0};
+  vb__litfound scratch = {an->lit_seen + nl, lists + 2 * nl, lists + 3 * nl, NULL, 0};
   unsigned char *f = (unsigned char *)an->folded.data;
   size_t n = vb__lit_fold(r->text, r->len, an->folded.data);
   memset(f + n, 0, 8);
+  *same_offsets = n == r->len;
   const unsigned char *text = (const unsigned char *)r->text;
   const vb_token *tok = r->tokens;
   bool whole = n != r->len;
   size_t gap = 0; /* the first byte not in a token seen yet */
+  /* the literals that may hold the space after the token before, when that is a word (its
+   * form's list in tf_list: an offset, as the form table may move) */
+  bool word_before = false;
+  uint32_t end_off = 0, n_end = 0;
   for (size_t i = 0; i < r->n_tokens && !whole; i++) {
     const vb_token *t = &tok[i];
-    vb__lits_anchored(cb, f, gap, t->start, n, found); /* the spaces before */
-    gap = t->end;
-    if (i + 1 < r->n_tokens && t->end == tok[i + 1].start && letters_meet(text, r->len, t->end)) {
-      whole = true;
-    } else if (t->type == VB_TOK_WORD) {
-      const vb__lform *lf;
+    const vb__lform *lf = NULL;
+    if (t->type == VB_TOK_WORD) {
       int rc = form_literals(an, cb, f, i, &scratch, &lf);
       if (rc) return rc;
-      for (uint32_t q = 0; q < lf->n_lit; q++)
-        vb__found_add(found, an->tf_list[lf->lit_off + q], t->start);
+    }
+    /* the spaces before */
+    if (word_before && lf && t->start == gap + 1 && f[gap] == ' ' && cb->lit_gap) {
+      if (n_end) vb__lits_gap(cb, f, n, gap, an->tf_list + end_off, n_end, found);
+      if (lf->n_begin)
+        vb__lits_gap(cb, f, n, gap, an->tf_list + lf->lit_off + lf->n_lit + lf->n_end,
+                     lf->n_begin, found);
+    } else {
+      vb__lits_anchored(cb, f, gap, t->start, n, found);
+    }
+    gap = t->end;
+    word_before = lf != NULL;
+    if (lf) {
+      end_off = lf->lit_off + lf->n_lit;
+      n_end = lf->n_end;
+    }
+    if (i + 1 < r->n_tokens && t->end == tok[i + 1].start && letters_meet(text, r->len, t->end)) {
+      whole = true;
+    } else if (lf) {
+      for (uint32_t q = 0; q < lf->n_lit; q++) {
+        uint32_t k = an->tf_list[lf->lit_off + q];
+        vb__found_add(found, k, t->start);
+        found->last[k] = (uint32_t)t->end;
+      }
       if (lf->lits_set & FORM_ANCHORS) vb__lits_anchored(cb, f, t->start, t->end, n, found);
     } else {
       if (t->type != VB_TOK_NUMBER && (t->type != VB_TOK_PUNCT || text[t->start] == '&'))
@@ -115,7 +155,7 @@ static int find_literals(vb_analyzer *an, const vb__cblang *cb, vb__litfound *fo
   /* the sets each literal found is in, and the patterns whose sets are all met (counted in
    * `met`, listed in an->lit_found after the literals) */
   unsigned char *sat = an->lit_seen + 2 * nl, *met = sat + cb->n_lit_sets;
-  uint32_t *cand = an->lit_found + 4 * nl;
+  uint32_t *cand = an->lit_found + 5 * nl;
   an->n_cand = 0;
   for (size_t q = 0; q < found->n; q++) {
     uint32_t k = found->id[q];
@@ -129,6 +169,38 @@ static int find_literals(vb_analyzer *an, const vb__cblang *cb, vb__litfound *fo
   return VB_OK;
 }
 
+/* The last place a match of pattern `re` can start in a text where its literals were found
+ * (with the text's offsets): each match holds a literal of each set, so it starts at or
+ * before the last place of one. */
+static size_t last_start(const vb__cbregex *re, const vb__litfound *found) {
+  size_t end = SIZE_MAX;
+  const uint32_t *id = re->lit_ids;
+  for (size_t s = 0; s < re->n_sets; id += re->set_len[s], s++) {
+    size_t last = 0;
+    for (size_t q = 0; q < re->set_len[s]; q++)
+      if (found->seen[id[q]] && found->last[id[q]] > last) last = found->last[id[q]];
+    if (last < end) end = last;
+  }
+  return end;
+}
+
+/* The first place a match of pattern `re` can start (*off), by its leads: each lead's first
+ * place in the text, less the characters that may come before it (vb__lead_start()); the
+ * latest of these. PCRE2 still sees the text before the start (\b, lookbehinds). False when
+ * a lead has no literal in the text: no match. */
+static bool first_start(const char *text, const vb__cbregex *re, const vb__litfound *found,
+                        size_t *off) {
+  const uint32_t *id = re->lead_ids;
+  for (size_t j = 0; j < re->n_leads; id += re->leads[j].n, j++) {
+    size_t first = SIZE_MAX;
+    for (size_t q = 0; q < re->leads[j].n; q++)
+      if (found->seen[id[q]] && found->at[id[q]] < first) first = found->at[id[q]];
+    if (first == SIZE_MAX) return false;
+    *off = vb__lead_start(text, *off, first, re->leads[j].before, re->leads[j].skip);
+  }
+  return true;
+}
+
 int vb__patterns_run(vb_analyzer *an, const vb__cblang *cb) {
   vb_result *r = &an->res;
   /* Patterns on the original text: those with literals where a literal of each of their sets
@@ -137,12 +209,13 @@ int vb__patterns_run(vb_analyzer *an, const vb__cblang *cb) {
   vb__litfound found = {0};
   const unsigned char *sat = NULL;
   uint32_t *cand = NULL;
+  bool same_offsets = false;
   an->n_cand = 0;
   if (cb->n_regexes && cb->n_lits) {
-    int rc = find_literals(an, cb, &found);
+    int rc = find_literals(an, cb, &found, &same_offsets);
     if (rc) return rc;
     sat = an->lit_seen + 2 * cb->n_lits;
-    cand = an->lit_found + 4 * cb->n_lits;
+    cand = an->lit_found + 5 * cb->n_lits;
   }
   /* The patterns to run, in their order: those whose literal sets are all met (found as the
    * sets were) and those without literals unless they are in the alternation, put in order;
@@ -160,7 +233,7 @@ int vb__patterns_run(vb_analyzer *an, const vb__cblang *cb) {
   size_t n_steps = listed ? an->n_cand + 1 : cb->n_regexes + 1;
   for (size_t step = 0; step < n_steps; step++) {
     const pcre2_code *code;
-    PCRE2_SIZE off = 0;
+    PCRE2_SIZE off = 0, limit = r->len; /* the first and the last place a match may start */
     size_t k = listed ? (step < an->n_cand ? cand[step] : cb->n_regexes) : step;
     if (k == cb->n_regexes) {
       if (!cb->combined) break;
@@ -170,21 +243,20 @@ int vb__patterns_run(vb_analyzer *an, const vb__cblang *cb) {
       if (re->n_literals == 0 && cb->combined) continue; /* in the alternation */
       if (!vb__regex_sets_met(cb, re, sat)) continue; /* a literal set is absent */
       code = re->code;
-      if (re->n_lead && !cb->lit_all) {
-        /* no match starts before its lead's first place, less the characters that may come
-         * before (at most four bytes each); PCRE2 still sees the text before the start (\b,
-         * lookbehinds) */
-        size_t first = SIZE_MAX;
-        for (size_t q = 0; q < re->n_lead; q++) {
-          uint32_t id = re->lead_ids[q];
-          if (found.seen[id] && found.at[id] < first) first = found.at[id];
+      if (re->n_leads && !cb->lit_all && !first_start(r->text, re, &found, &off))
+        continue; /* a lead without a literal in the text: no match */
+      if (re->n_literals && !cb->lit_all && same_offsets) {
+        /* nor after the last place of a literal of one of its sets: PCRE2 stops trying
+         * there (the patterns are compiled with PCRE2_USE_OFFSET_LIMIT) */
+        size_t end = last_start(re, &found);
+        if (end < off) continue;
+        if (end < limit) {
+          limit = end;
+          pcre2_set_offset_limit(an->mctx, limit);
         }
-        if (first == SIZE_MAX) continue; /* no literal of its lead: no match */
-        off = first > 4 * (size_t)re->lead_before ? first - 4 * (size_t)re->lead_before : 0;
-        while (off > 0 && ((unsigned char)r->text[off] & 0xC0) == 0x80) off--;
       }
     }
-    while (off <= r->len) {
+    while (off <= limit) {
       /* the text was checked once (vb_analyzer_run); PCRE2 would check it again on every call,
        * which is quadratic in a long document with many matches */
       int m = pcre2_match(code, (PCRE2_SPTR)r->text, r->len, off, PCRE2_NO_UTF_CHECK, an->md,
@@ -222,6 +294,7 @@ int vb__patterns_run(vb_analyzer *an, const vb__cblang *cb) {
        * inside a character is undefined (the JIT crashed on it: fuzz_codebook) */
       while (off < r->len && ((unsigned char)r->text[off] & 0xC0) == 0x80) off++;
     }
+    if (limit < r->len) pcre2_set_offset_limit(an->mctx, PCRE2_UNSET);
   }
   return VB_OK;
 }

@@ -611,27 +611,57 @@ int vb__regex_literals(const char *pattern, vb__buf *out, size_t *n_sets,
 
 /* ---- where a match starts ---- */
 
-/* A pattern's lead: a set of literals such that every match starts at most `before`
- * characters before a literal of the set (a match of "\b(app|site)\b..." starts at "app" or
- * "site", one of "(ו|ש)?הזמנ" at most two characters before "הזמנ"). The analyzer starts
- * PCRE2 there rather than at the text's start (patterns.c). Read as the sets are, from the
- * first part of the pattern that must match a literal; the parts before it must have a
- * bounded width (lookarounds and \b have none), else there is no lead. */
+/* A pattern's leads: sets of literals such that every match starts at most `before`
+ * characters before a literal of the set, not counting characters of the classes `skip`
+ * (VB_SKIP_*) that may come there in any number. A match of "\b(app|site)\b..." starts at
+ * "app" or "site", one of "(ו|ש)?הזמנ" at most two characters before "הזמנ", one of
+ * "\b(\d+|an?|one)\s*(mins?|hours?)\s+late" at most three characters before "min" or
+ * "hour" and at most ten before "late", besides digits and spaces. The analyzer starts PCRE2
+ * at the latest place these give (patterns.c, vb__lead_start()). Read from the parts of the
+ * pattern's sequence that must match a literal, as the sets are; the parts before one must
+ * have a bounded width, but for single characters of a known class repeated without bound
+ * (lookarounds and \b have none). A pattern that is an alternation has one lead, its
+ * branches' first leads joined. */
 #define WIDE SIZE_MAX /* no bound */
+#define LEADS_READ 8  /* leads read from a sequence, before the useless are dropped */
+
+/* A width: at most n characters (WIDE: no bound) besides any number of the classes `skip`. */
+typedef struct span {
+  size_t n;
+  uint8_t skip;
+} span;
 
 typedef struct lead {
   bool known;
-  size_t before; /* characters */
+  span before;
   litset set;
 } lead;
 
-static size_t w_add(size_t a, size_t b) {
-  return a == WIDE || b == WIDE || a + b > 100000 ? WIDE : a + b;
+/* The leads of the pattern's sequence, in order. */
+typedef struct leads {
+  size_t n;
+  lead l[LEADS_READ];
+} leads;
+
+static const span S_WIDE = {WIDE, 0};
+
+static span s_add(span a, span b) {
+  if (a.n == WIDE || b.n == WIDE || a.n + b.n > 100000) return S_WIDE;
+  return (span){a.n + b.n, (uint8_t)(a.skip | b.skip)};
 }
 
-static size_t w_times(size_t w, size_t n) {
-  if (w == 0 || n == 0) return 0;
-  return w == WIDE || n == WIDE || w > 100000 / n ? WIDE : w * n;
+/* w repeated at most `max` times (WIDE: no bound). */
+static span s_times(span w, size_t max) {
+  if (max == 0) return (span){0, 0};
+  if (w.n == 0) return w; /* nothing but the classes: any number of them */
+  if (w.n == WIDE || max == WIDE || w.n > 100000 / max) return S_WIDE;
+  return (span){w.n * max, w.skip};
+}
+
+/* The wider of two (one branch or the other). */
+static span s_max(span a, span b) {
+  if (a.n == WIDE || b.n == WIDE) return S_WIDE;
+  return (span){a.n > b.n ? a.n : b.n, (uint8_t)(a.skip | b.skip)};
 }
 
 /* The quantifier after an atom (as quantifier() reads it): the least and the most times the
@@ -665,7 +695,7 @@ static void quant_range(parser *ps, size_t *min, size_t *max) {
   if (q == e - 1 && mdigits) *max = m; /* {n,m}; {n,} has no bound */
 }
 
-static void lead_alt(parser *ps, lead *out, size_t *width);
+static void lead_alt(parser *ps, lead *out, span *width);
 
 /* Copies a lead: only the literals in use (a set is 1 kB). */
 static void lead_copy(lead *d, const lead *s) {
@@ -675,25 +705,29 @@ static void lead_copy(lead *d, const lead *s) {
 }
 
 /* One part of a sequence (after its quantifier was read): `part` is what it starts with, if
- * anything, and `w` its width. */
-static void lead_part(lead *out, size_t *width, bool *looking, const lead *part, size_t w,
+ * anything; `w` its width once; `cls` the class of its every character when it is one
+ * character (VB_SKIP_*, 0: not known), which makes it any number of that class when it may
+ * repeat without bound. The first lead goes to `out` (the sequence's), each to `all`. */
+static void lead_part(leads *all, lead *out, span *width, const lead *part, span w, uint8_t cls,
                       size_t min, size_t max) {
-  if (*looking) {
-    if (min > 0 && part && part->known) {
+  if (width->n != WIDE && min > 0 && part && part->known) {
+    span before = s_add(*width, part->before);
+    if (!out->known) {
       lead_copy(out, part);
-      out->before = w_add(*width, part->before);
-      *looking = false;
-    } else if (w_times(w, max) == WIDE) {
-      *looking = false; /* the parts before the lead have no bound: no lead */
+      out->before = before;
+    }
+    if (all && all->n < LEADS_READ) {
+      lead_copy(&all->l[all->n], part);
+      all->l[all->n++].before = before;
     }
   }
-  *width = w_add(*width, w_times(w, max));
+  *width = s_add(*width, max == WIDE && cls ? (span){0, cls} : s_times(w, max));
 }
 
 /* A run of literal characters as a lead. */
 static void run_lead(lead *l, char *run, size_t *rl) {
   l->known = *rl > 0;
-  l->before = 0;
+  l->before = (span){0, 0};
   l->set.n = 1;
   size_t n = vb__lit_fold(run, *rl, l->set.lit[0]);
   l->set.lit[0][n] = '\0';
@@ -701,18 +735,25 @@ static void run_lead(lead *l, char *run, size_t *rl) {
   *rl = 0;
 }
 
-static void lead_seq(parser *ps, lead *out, size_t *width) {
+/* The class of an escape's characters (VB_SKIP_*): \s, \d, \w, or any for the others that
+ * match one character. */
+static uint8_t escape_class(char e) {
+  return e == 's' ? VB_SKIP_SPACE : e == 'd' ? VB_SKIP_DIGIT : e == 'w' ? VB_SKIP_WORD
+                                                                        : VB_SKIP_ANY;
+}
+
+static void lead_seq(parser *ps, lead *out, span *width, leads *all) {
   out->known = false;
-  *width = 0;
-  bool looking = true;
+  *width = (span){0, 0};
   char run[LIT_LEN];
   size_t rl = 0, run_w = 0; /* a run of required literal characters, its width */
   lead part;
+  static const span ONE = {1, 0}, NONE = {0, 0};
 #define END_RUN()                                                                                  \
   do {                                                                                             \
     if (rl) {                                                                                      \
       run_lead(&part, run, &rl);                                                                   \
-      lead_part(out, width, &looking, &part, run_w, 1, 1);                                         \
+      lead_part(all, out, width, &part, (span){run_w, 0}, 0, 1, 1);                                \
       run_w = 0;                                                                                   \
     }                                                                                              \
   } while (0)
@@ -753,7 +794,7 @@ static void lead_seq(parser *ps, lead *out, size_t *width) {
         ps->fail = true;
         break;
       }
-      size_t w;
+      span w;
       lead_alt(ps, &part, &w);
       ps->depth--;
       if (ps->fail || ps->p >= ps->end || *ps->p != ')') {
@@ -762,7 +803,7 @@ static void lead_seq(parser *ps, lead *out, size_t *width) {
       }
       ps->p++;
       quant_range(ps, &min, &max);
-      lead_part(out, width, &looking, &part, w, min, max);
+      lead_part(all, out, width, &part, w, 0, min, max);
       continue;
     }
     if (c == '[' || c == '.' || c == '^' || c == '$') {
@@ -772,7 +813,8 @@ static void lead_seq(parser *ps, lead *out, size_t *width) {
       else
         ps->p++;
       quant_range(ps, &min, &max);
-      lead_part(out, width, &looking, NULL, c == '[' || c == '.', min, max);
+      bool one = c == '[' || c == '.';
+      lead_part(all, out, width, NULL, one ? ONE : NONE, one ? VB_SKIP_ANY : 0, min, max);
       continue;
     }
     if (c == '\\') {
@@ -808,7 +850,7 @@ static void lead_seq(parser *ps, lead *out, size_t *width) {
         quant_range(ps, &min, &max);
         if (min == 0 || max != 1) {
           END_RUN();
-          lead_part(out, width, &looking, NULL, 1, min, max);
+          lead_part(all, out, width, NULL, ONE, VB_SKIP_ANY, min, max);
         } else {
           if (rl + 1 >= LIT_LEN) END_RUN();
           run[rl++] = e;
@@ -820,16 +862,16 @@ static void lead_seq(parser *ps, lead *out, size_t *width) {
       quant_range(ps, &min, &max);
       if (e == 'd') {
         part.known = true;
-        part.before = 0;
+        part.before = NONE;
         part.set.n = 1;
         part.set.lit[0][0] = VB_LIT_DIGIT;
         part.set.lit[0][1] = '\0';
         part.set.len[0] = 1;
-        lead_part(out, width, &looking, &part, 1, min, max);
+        lead_part(all, out, width, &part, ONE, VB_SKIP_DIGIT, min, max);
       } else {
         bool none = e == 'b' || e == 'B' || e == 'A' || e == 'z' || e == 'Z' || e == 'G';
-        lead_part(out, width, &looking, NULL, none ? 0 : e == 'R' ? 2 : e == 'X' ? WIDE : 1, min,
-                  max);
+        span w = none ? NONE : e == 'R' ? (span){2, 0} : e == 'X' ? S_WIDE : ONE;
+        lead_part(all, out, width, NULL, w, none || e == 'X' ? 0 : escape_class(e), min, max);
       }
       continue;
     }
@@ -854,7 +896,7 @@ static void lead_seq(parser *ps, lead *out, size_t *width) {
     quant_range(ps, &min, &max);
     if (min == 0 || max != 1 || !case_safe(cp)) {
       END_RUN();
-      lead_part(out, width, &looking, NULL, 1, min, max);
+      lead_part(all, out, width, NULL, ONE, VB_SKIP_ANY, min, max);
       continue;
     }
     if (rl + n >= LIT_LEN) END_RUN();
@@ -889,22 +931,22 @@ static bool lead_add(litset *s, const char *lit, size_t len) {
   return true;
 }
 
-/* An alternation: each branch's lead, joined (a match goes through one branch). */
-static void lead_alt(parser *ps, lead *out, size_t *width) {
+/* An alternation: each branch's first lead, joined (a match goes through one branch). */
+static void lead_alt(parser *ps, lead *out, span *width) {
   bool first = true, known = true;
-  *width = 0;
+  *width = (span){0, 0};
   out->known = false;
   for (;;) {
     lead branch;
-    size_t w;
-    lead_seq(ps, &branch, &w);
+    span w;
+    lead_seq(ps, &branch, &w, NULL);
     if (ps->fail) return;
-    if (w > *width) *width = w;
+    *width = first ? w : s_max(*width, w);
     if (!branch.known) known = false;
     if (known && first) {
       lead_copy(out, &branch);
     } else if (known) {
-      if (branch.before > out->before) out->before = branch.before;
+      out->before = s_max(out->before, branch.before);
       for (size_t i = 0; i < branch.set.n && known; i++)
         known = lead_add(&out->set, branch.set.lit[i], branch.set.len[i]);
     }
@@ -918,22 +960,96 @@ static void lead_alt(parser *ps, lead *out, size_t *width) {
   out->known = known && !first;
 }
 
-int vb__regex_lead(const char *pattern, vb__buf *out, size_t *n, size_t *before) {
+/* Whether every literal of a lead is one of the n NUL-separated literals at `lits`. */
+static bool in_sets(const litset *lead_set, const char *lits, size_t n) {
+  for (size_t i = 0; i < lead_set->n; i++) {
+    bool in = false;
+    const char *l = lits;
+    for (size_t j = 0; j < n && !in; j++, l += strlen(l) + 1)
+      in = strcmp(l, lead_set->lit[i]) == 0;
+    if (!in) return false;
+  }
+  return true;
+}
+
+int vb__regex_leads(const char *pattern, const char *lits, size_t n_lits, vb__buf *out,
+                    vb__lead *leads_out, size_t *n_leads) {
   parser ps = {pattern, pattern + strlen(pattern), 0, false};
+  leads all;
+  all.n = 0;
   lead l;
-  size_t w;
-  lead_alt(&ps, &l, &w);
-  *n = 0;
-  *before = 0;
+  span w;
+  lead_seq(&ps, &l, &w, &all);
+  if (!ps.fail && ps.p < ps.end && *ps.p == '|') { /* an alternation: one lead */
+    ps = (parser){pattern, pattern + strlen(pattern), 0, false};
+    lead_alt(&ps, &all.l[0], &w);
+    all.n = all.l[0].known;
+  }
+  *n_leads = 0;
   out->len = 0;
-  /* a one-letter (or space) literal is found early in most texts: no use */
-  if (ps.fail || ps.p != ps.end || !l.known || l.before == WIDE || one_letter(&l.set))
-    return VB_OK;
-  for (size_t i = 0; i < l.set.n; i++)
-    if (vb__buf_append(out, l.set.lit[i], l.set.len[i] + 1u)) return VB_ENOMEM;
-  *n = l.set.n;
-  *before = l.before;
-  return VB_OK;
+  if (ps.fail || ps.p != ps.end) return VB_OK;
+  int rc = VB_OK;
+  for (size_t i = 0; i < all.n && *n_leads < VB_LEADS && rc == VB_OK; i++) {
+    const lead *a = &all.l[i];
+    /* a one-letter (or space) literal is found early in most texts, and any character
+     * before it leaves no bound: no use; after the first, only leads of literals the
+     * pattern's sets hold (found in the text anyway: no literal more to look for) */
+    if (!a->known || a->before.n == WIDE || (a->before.skip & VB_SKIP_ANY) ||
+        one_letter(&a->set) || (i > 0 && !in_sets(&a->set, lits, n_lits)))
+      continue;
+    for (size_t q = 0; q < a->set.n && rc == VB_OK; q++)
+      rc = vb__buf_append(out, a->set.lit[q], a->set.len[q] + 1u);
+    leads_out[*n_leads].n = (uint8_t)a->set.n;
+    leads_out[*n_leads].skip = a->before.skip;
+    leads_out[(*n_leads)++].before = (uint32_t)a->before.n;
+  }
+  return rc;
+}
+
+/* Whether a character is in one of the classes `skip` (VB_SKIP_*): what \s, \d and \w match
+ * under PCRE2_UCP, or more (above ASCII: every character for \w, every decimal digit and
+ * more for \d, the Unicode spaces and a few format characters for \s). */
+static bool skipped(uint32_t cp, uint8_t skip) {
+  if (cp < 0x80) {
+    bool digit = cp >= '0' && cp <= '9';
+    return ((skip & VB_SKIP_SPACE) && (cp == ' ' || (cp >= 9 && cp <= 13))) ||
+           ((skip & VB_SKIP_DIGIT) && digit) ||
+           ((skip & VB_SKIP_WORD) && (digit || cp == '_' || vb__ascii_alpha((int)cp)));
+  }
+  return (skip & (VB_SKIP_WORD | VB_SKIP_ANY)) || ((skip & VB_SKIP_DIGIT) && unicode_digit(cp)) ||
+         ((skip & VB_SKIP_SPACE) &&
+          (cp == 0x85 || cp == 0xA0 || cp == 0x1680 || cp == 0x180E ||
+           (cp >= 0x2000 && cp <= 0x200D) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F ||
+           cp == 0x205F || cp == 0x3000 || cp == 0xFEFF));
+}
+
+size_t vb__lead_start(const char *text, size_t from, size_t p, uint32_t before, uint8_t skip) {
+  const unsigned char *s = (const unsigned char *)text;
+  if (p <= from + before) return from; /* the walk passes `before` bytes at least */
+  if (!skip) /* at most four bytes a character: no need to look */
+    p = p > 4 * (size_t)before ? p - 4 * (size_t)before : 0;
+  while (p > from && (s[p] & 0xC0) == 0x80) p--;
+  while (p > from && skip) {
+    size_t b = p - 1;
+    bool skips;
+    if (s[b] < 0x80) {
+      skips = skipped(s[b], skip);
+    } else { /* the character before: back to its lead byte */
+      while (b > 0 && (s[b] & 0xC0) == 0x80) b--;
+      size_t n = p - b;
+      uint32_t cp = n == 2   ? (uint32_t)(s[b] & 0x1F) << 6 | (s[b + 1] & 0x3Fu)
+                    : n == 3 ? (uint32_t)(s[b] & 0x0F) << 12 | (uint32_t)(s[b + 1] & 0x3F) << 6 |
+                                   (s[b + 2] & 0x3Fu)
+                             : 0x10000; /* four bytes: taken as a digit */
+      skips = (skip & VB_SKIP_WORD) || (s[b] != 0xD7 && skipped(cp, skip)); /* D7: Hebrew */
+    }
+    if (!skips) {
+      if (before == 0) break;
+      before--;
+    }
+    p = b;
+  }
+  return p > from ? p : from;
 }
 
 /* ---- the tables by which the literals are found ---- */
@@ -1045,6 +1161,31 @@ static void key_place(void *arg, size_t key) {
   t->list[--t->start[key]] = t->k;
 }
 
+/* How a literal is anchored at a space (vb__cblang.lit_gap_start): 1 with letters before it
+ * (*key: the last), 2 with nothing before it and a letter after it (*key: 256 + the byte
+ * after it); 0 when its anchor is no space; -1 when it is at a space otherwise. */
+static int gap_kind(const struct vb__lit *l, size_t *key) {
+  const unsigned char *s = (const unsigned char *)l->s;
+  if (l->word || l->digits || s[l->anchor] != ' ') return 0;
+  if (l->anchor > 0) { /* all letters before the anchor */
+    *key = s[l->anchor - 1];
+    return 1;
+  }
+  if (l->len < 2) return -1;
+  size_t n = s[1] >= 0xF0 ? 4 : s[1] >= 0xE0 ? 3 : s[1] >= 0xC0 ? 2 : 1;
+  uint32_t cp = s[1];
+  if (n > l->len - 1) return -1;
+  if (n == 2)
+    cp = (uint32_t)(s[1] & 0x1F) << 6 | (s[2] & 0x3Fu);
+  else if (n == 3)
+    cp = (uint32_t)(s[1] & 0x0F) << 12 | (uint32_t)(s[2] & 0x3F) << 6 | (s[3] & 0x3Fu);
+  else if (n == 4)
+    cp = 0x10000;
+  if (!vb__lit_letter(cp)) return -1;
+  *key = 256u + s[1];
+  return 2;
+}
+
 int vb__lits_index(vb__cblang *cb) {
   static const size_t n_keys[4] = {65536, 65536, 256, VB_LIT_B_BUCKETS};
   uint32_t **start[4] = {&cb->lit_start, &cb->lit_he_start, &cb->lit_one_start, &cb->lit_b_start};
@@ -1097,6 +1238,24 @@ int vb__lits_index(vb__cblang *cb) {
       for (size_t i = re->set_len[set]; i-- > 0;)
         cb->lit_set_list[--cb->lit_set_start[re->lit_ids[--q]]] = re->set0 + (uint32_t)set;
   }
+  /* the literals anchored at a space, under the word they may end or begin */
+  cb->lit_gap = true;
+  if (!(cb->lit_gap_start = vb__calloc(2 * 256 + 1, sizeof *cb->lit_gap_start)))
+    return VB_ENOMEM;
+  size_t n_gap = 0;
+  for (size_t k = 0; k < cb->n_lits; k++) {
+    size_t key;
+    int kind = gap_kind(&cb->lits[k], &key);
+    if (kind < 0) cb->lit_gap = false;
+    if (kind > 0) cb->lit_gap_start[key]++, n_gap++;
+  }
+  for (size_t h = 1; h <= 2 * 256; h++) cb->lit_gap_start[h] += cb->lit_gap_start[h - 1];
+  if (!(cb->lit_gap_list = vb__malloc((n_gap ? n_gap : 1) * sizeof *cb->lit_gap_list)))
+    return VB_ENOMEM;
+  for (size_t k = cb->n_lits; k-- > 0;) {
+    size_t key;
+    if (gap_kind(&cb->lits[k], &key) > 0) cb->lit_gap_list[--cb->lit_gap_start[key]] = (uint32_t)k;
+  }
   /* the lists to look in at each byte */
   for (size_t k = 0; k < cb->n_lits; k++) {
     const struct vb__lit *l = &cb->lits[k];
@@ -1130,7 +1289,8 @@ static inline void lits_try(const vb__cblang *cb, const unsigned char *f, size_t
                             const uint32_t *list, uint32_t a, uint32_t b, vb__litfound *found) {
   for (; a < b; a++) {
     uint32_t k = list[a];
-    if (!found->seen[k] && lit_at(&cb->lits[k], f, end, i)) vb__found_add(found, k, i);
+    if ((!found->seen[k] || found->last) && lit_at(&cb->lits[k], f, end, i))
+      vb__found_add(found, k, i);
   }
 }
 
@@ -1175,10 +1335,33 @@ void vb__lits_anchored(const vb__cblang *cb, const unsigned char *f, size_t from
         uint32_t w;
         if (q < l->anchor) continue;
         memcpy(&w, f + q - l->back, 4);
-        if ((w & l->amask) == l->awin && !found->seen[k] && lit_at(l, f, n, q - l->anchor))
+        if ((w & l->amask) == l->awin && (!found->seen[k] || found->last) &&
+            lit_at(l, f, n, q - l->anchor))
           vb__found_add(found, k, q - l->anchor);
       }
     }
+  }
+}
+
+size_t vb__lits_gap_form(const vb__cblang *cb, const unsigned char *w, size_t len, bool begin,
+                         uint32_t *out) {
+  if (!len || !cb->lit_gap_start) return 0;
+  size_t key = begin ? 256u + w[0] : w[len - 1], n = 0;
+  for (uint32_t i = cb->lit_gap_start[key]; i < cb->lit_gap_start[key + 1]; i++) {
+    const struct vb__lit *l = &cb->lits[cb->lit_gap_list[i]];
+    if (begin ? memcmp(l->s + 1, w, l->len - 1 < len ? l->len - 1 : len) == 0
+              : l->anchor <= len && memcmp(l->s, w + len - l->anchor, l->anchor) == 0)
+      out[n++] = cb->lit_gap_list[i];
+  }
+  return n;
+}
+
+void vb__lits_gap(const vb__cblang *cb, const unsigned char *f, size_t n, size_t q,
+                  const uint32_t *ids, size_t count, vb__litfound *found) {
+  for (size_t i = 0; i < count; i++) {
+    const struct vb__lit *l = &cb->lits[ids[i]];
+    if ((!found->seen[ids[i]] || found->last) && lit_at(l, f, n, q - l->anchor))
+      vb__found_add(found, ids[i], q - l->anchor);
   }
 }
 
@@ -1193,7 +1376,7 @@ int vb__lits_find(const vb__cblang *cb, const char *text, size_t len, vb__buf *f
   unsigned char *f = (unsigned char *)folded->data;
   size_t n = vb__lit_fold(text, len, folded->data);
   memset(f + n, 0, 8);
-  vb__litfound found = {seen, NULL, NULL, 0};
+  vb__litfound found = {seen, NULL, NULL, NULL, 0};
   vb__lits_words(cb, f, 0, n, n, &found);
   vb__lits_anchored(cb, f, 0, n, n, &found);
   return VB_OK;

@@ -69,8 +69,10 @@ typedef struct vb__lform {
   uint32_t pre_off, n_pre;     /* prefix terms it matches: in vb_analyzer.tf_list */
   uint32_t cmp_off, n_cmp;     /* one-word terms in its compound parts (sv, da) */
   uint32_t he_off, n_he;       /* term chains after its proclitic prefixes (he) */
-  /* patterns.c, form_literals(): the codebook patterns' word literals in it, in tf_list */
-  uint32_t lit_off, n_lit;
+  /* patterns.c, form_literals(): the codebook patterns' word literals in it, in tf_list, and
+   * after them the literals anchored at a space that may hold the space after it (n_end)
+   * and the space before it (n_begin) (vb__lits_gap_form()) */
+  uint32_t lit_off, n_lit, n_end, n_begin;
   /* sentiment.c, sent_form(): its lexicon entry and how it was found, and what else the
    * rules ask of the form alone (sentiment.c's SF_* bits, the second words of the phrases
    * that begin with it) */
@@ -121,7 +123,8 @@ struct vb_analyzer {
   unsigned char *lit_seen; /* patterns.c: per literal of the language, found in the text;
                               per literal, scratch; per literal set, one of it found */
   size_t cap_lit_seen;
-  uint32_t *lit_found;     /* patterns.c: vb__litfound's id and at, twice (text, form) */
+  uint32_t *lit_found;     /* patterns.c: vb__litfound's id and at, twice (text, form), and
+                              the text's last */
   size_t cap_lit_found;
   size_t n_cand; /* patterns.c: the patterns whose literal sets are all met, after lit_found's
                     four lists */

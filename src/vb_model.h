@@ -143,6 +143,19 @@ typedef struct vb__term {
 #define VB_LIT_SETS 4
 #define VB_LIT_DIGIT '\x01' /* a literal of n such bytes stands for "n ASCII digits in a row" */
 
+/* A pattern's lead (regex_lit.c, vb__regex_leads()): every match starts at most `before`
+ * characters before one of its n literals, not counting the characters of the classes `skip`
+ * (any number of them may come there). */
+#define VB_LEADS 4
+#define VB_SKIP_SPACE 1 /* \s */
+#define VB_SKIP_DIGIT 2 /* \d */
+#define VB_SKIP_WORD 4  /* \w */
+#define VB_SKIP_ANY 8   /* any character (no lead is made of such) */
+typedef struct vb__lead {
+  uint32_t before;
+  uint8_t n, skip;
+} vb__lead;
+
 typedef struct vb__cbregex {
   uint32_t theme;
   pcre2_code *code;
@@ -152,23 +165,29 @@ typedef struct vb__cbregex {
   uint8_t n_sets, set_len[VB_LIT_SETS]; /* the sets: their numbers of literals, in order */
   uint32_t *lit_ids; /* the same literals as indexes into vb__cblang.lits */
   uint32_t set0;     /* its first set's index among the language's sets (vb__cblang.lit_sets) */
-  /* its lead (vb__regex_lead()): every match starts at most lead_before characters before
-   * one of these literals (NUL-separated, and as indexes into vb__cblang.lits); n_lead 0:
-   * none known */
+  /* its leads (vb__regex_leads()): the literals of each, lead after lead (NUL-separated, and
+   * as indexes into vb__cblang.lits; n_lead in all) */
   char *lead;
   size_t n_lead;
-  uint32_t lead_before;
   uint32_t *lead_ids;
+  vb__lead leads[VB_LEADS];
+  uint8_t n_leads;
 } vb__cbregex;
 
 struct vb__cblang;
 /* regex_lit.c: the literal sets of a pattern (see there); `*n_sets` 0 when none can be told. */
 int vb__regex_literals(const char *pattern, vb__buf *out, size_t *n_sets,
                        uint8_t set_len[VB_LIT_SETS]);
-/* regex_lit.c: the lead of a pattern: `*n` literals (NUL-separated in `out`, case-folded)
- * such that every match starts at most `*before` characters before one of them; `*n` 0
- * when none can be told. */
-int vb__regex_lead(const char *pattern, vb__buf *out, size_t *n, size_t *before);
+/* regex_lit.c: the leads of a pattern (at most VB_LEADS; `*n_leads` 0 when none can be
+ * told): leads[i].n literals each (NUL-separated in `out`, case-folded, lead after lead).
+ * `lits` holds the n_lits literals of its sets (vb__regex_literals()). */
+int vb__regex_leads(const char *pattern, const char *lits, size_t n_lits, vb__buf *out,
+                    vb__lead *leads, size_t *n_leads);
+/* regex_lit.c: where a match of a pattern may start at the earliest, by one of its leads
+ * whose literal is at byte p of `text` (valid UTF-8) or later: `before` characters back from
+ * p, not counting those of the classes `skip` (or an earlier character boundary); `from` if
+ * that is later (a place known already: the characters before it are not looked at). */
+size_t vb__lead_start(const char *text, size_t from, size_t p, uint32_t before, uint8_t skip);
 /* Folds s[0..n) as literals are folded (case, a few Unicode equivalents, digits to '0'):
  * writes at most n bytes to `out`, returns how many. */
 size_t vb__lit_fold(const char *s, size_t n, char *out);
@@ -183,17 +202,19 @@ int vb__lits_find(const struct vb__cblang *cb, const char *text, size_t len, vb_
 int vb__lits_index(struct vb__cblang *cb);
 #define VB_LIT_B_BUCKETS 4096
 /* Literals found in a text: seen[k] for each literal of the language; the indexes of those
- * found, in the order found; and at[k] where literal k was first found (an offset in the
- * folded text, or the start of the token it is in: never after its first place in the
- * text). */
+ * found, in the order found; at[k] where literal k was first found (an offset in the folded
+ * text, or the start of the token it is in: never after its first place in the text); and,
+ * when `last` is not NULL, last[k] where it was last found (an offset in the folded text, or
+ * the end of the token it is in: never before the start of its last place). */
 typedef struct vb__litfound {
   unsigned char *seen;
-  uint32_t *id, *at;
+  uint32_t *id, *at, *last;
   size_t n;
 } vb__litfound;
-/* Adds literal k, found at offset `at`, to `found` unless it is there already (id and at may
- * be NULL: seen[] only). */
+/* Adds literal k, found at offset `at`, to `found` unless it is there already, and makes `at`
+ * its last place (id, at and last may be NULL: seen[] only). */
 static inline void vb__found_add(vb__litfound *found, uint32_t k, size_t at) {
+  if (found->last) found->last[k] = (uint32_t)at;
   if (found->seen[k]) return;
   found->seen[k] = 1;
   if (found->id) {
@@ -205,13 +226,23 @@ static inline void vb__found_add(vb__litfound *found, uint32_t k, size_t at) {
  * an ASCII or Latin-1 letter or a Hebrew letter. */
 bool vb__lit_letter(uint32_t cp);
 /* The word literals (vb__lit.word) that start at f[from..to) of a folded text and end by
- * f + end (f readable eight bytes past `end`), added to `found` when not there yet. */
+ * f + end (f readable eight bytes past `end`), added to `found` (vb__found_add()). */
 void vb__lits_words(const struct vb__cblang *cb, const unsigned char *f, size_t from, size_t to,
                     size_t end, vb__litfound *found);
 /* The other literals whose anchor byte is in f[from..to) of a folded text f[0..n) (eight NUL
- * bytes after), added to `found` when not there yet. */
+ * bytes after), added to `found` (vb__found_add()). */
 void vb__lits_anchored(const struct vb__cblang *cb, const unsigned char *f, size_t from,
                        size_t to, size_t n, vb__litfound *found);
+/* The literals anchored at a space (vb__cblang.lit_gap_list) that may hold a space right
+ * after (begin false) or right before (begin true) a word whose folded bytes are w[0..len):
+ * those whose letters before the space end the word, or whose bytes after it begin the word
+ * as far as it goes. Written to `out` (at most cb->n_lits); returns how many. */
+size_t vb__lits_gap_form(const struct vb__cblang *cb, const unsigned char *w, size_t len,
+                         bool begin, uint32_t *out);
+/* Of the literals `ids` (from vb__lits_gap_form()), those anchored at the space at f + q of
+ * a folded text f[0..n) (eight NUL bytes after), added to `found`. */
+void vb__lits_gap(const struct vb__cblang *cb, const unsigned char *f, size_t n, size_t q,
+                  const uint32_t *ids, size_t count, vb__litfound *found);
 
 typedef struct vb__cblang {
   vb__term *terms;
@@ -262,6 +293,12 @@ typedef struct vb__cblang {
   uint32_t *lit_one_start, *lit_one_list;
   uint32_t *lit_b_start, *lit_b_list;
   uint8_t lit_b_first[256];
+  /* The literals anchored at a space (regex_lit.c, vb__lits_gap_form()): those with letters
+   * before it under the last of them (0-255), those with nothing before it and a letter
+   * after it under the byte after it (256 + the byte): lit_gap_list[lit_gap_start[key] ..
+   * lit_gap_start[key + 1]). lit_gap: every literal anchored at a space is one of those. */
+  uint32_t *lit_gap_start, *lit_gap_list;
+  bool lit_gap;
   /* the patterns' literal sets, numbered pattern after pattern (vb__cbregex.set0), and those
    * each literal is in: lit_set_list[lit_set_start[k] .. lit_set_start[k + 1]) */
   size_t n_lit_sets;

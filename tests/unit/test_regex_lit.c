@@ -131,19 +131,37 @@ static void test_unfilterable(void **state) {
   assert_string_equal(lits("\\x41bc"), "bc");
 }
 
-/* The lead of `pattern` (vb__regex_lead): "BEFORE:" and its literals joined with '|' ("" when
- * none); a digit shows as "\d". */
+/* vb__regex_leads() with the literals of the pattern's sets. */
+static int leads_of(const char *pattern, vb__buf *out, vb__lead *ld, size_t *n) {
+  vb__buf lits = {0};
+  size_t ns, nl = 0;
+  uint8_t len[VB_LIT_SETS];
+  int rc = vb__regex_literals(pattern, &lits, &ns, len);
+  for (size_t s = 0; s < ns; s++) nl += len[s];
+  if (!rc) rc = vb__regex_leads(pattern, lits.data, nl, out, ld, n);
+  vb__buf_free(&lits);
+  return rc;
+}
+
+/* The leads of `pattern` (vb__regex_leads), joined with ';': each as "BEFORE:" (with the
+ * classes skipped after the number: s, d, w) and its literals joined with '|' ("" when none);
+ * a digit shows as "\d". */
 static const char *lead(const char *pattern) {
   static char out[1024];
   vb__buf b = {0};
-  size_t n, before;
-  assert_int_equal(vb__regex_lead(pattern, &b, &n, &before), VB_OK);
+  vb__lead ld[VB_LEADS];
+  size_t n;
+  assert_int_equal(leads_of(pattern, &b, ld, &n), VB_OK);
   out[0] = '\0';
-  if (n) sprintf(out, "%zu:", before);
   const char *p = b.data;
-  for (size_t i = 0; i < n; i++, p += strlen(p) + 1) {
-    if (i) strcat(out, "|");
-    strcat(out, p[0] == VB_LIT_DIGIT ? "\\d" : p);
+  for (size_t j = 0; j < n; j++) {
+    sprintf(out + strlen(out), "%s%u%s%s%s:", j ? ";" : "", ld[j].before,
+            ld[j].skip & VB_SKIP_SPACE ? "s" : "", ld[j].skip & VB_SKIP_DIGIT ? "d" : "",
+            ld[j].skip & VB_SKIP_WORD ? "w" : "");
+    for (size_t i = 0; i < ld[j].n; i++, p += strlen(p) + 1) {
+      if (i) strcat(out, "|");
+      strcat(out, p[0] == VB_LIT_DIGIT ? "\\d" : p);
+    }
   }
   vb__buf_free(&b);
   return out;
@@ -151,23 +169,30 @@ static const char *lead(const char *pattern) {
 
 static void test_lead(void **state) {
   (void)state;
-  /* the first part that must match a literal; zero-width parts before it count for nothing */
-  assert_string_equal(lead("\\bcancel\\w*\\b[^.]{0,80}\\bcharg"), "0:cancel");
+  /* the parts that must match a literal; zero-width parts before them count for nothing */
+  assert_string_equal(lead("\\bcancel\\w*\\b[^.]{0,80}\\bcharg"), "0:cancel;86w:charg");
   assert_string_equal(lead("(?<!not )\\b(sorted|solved)\\b"), "0:sorted|solved");
-  assert_string_equal(lead("\\b(\\d+|two|three)\\s+days"), "0:\\d|two|three");
+  assert_string_equal(lead("\\b(\\d+|two|three)\\s+days"), "0:\\d|two|three;5sd:days");
   /* parts of a bounded width before it: their most characters */
   assert_string_equal(lead("(?<![a-z])(ab|c)?order"), "2:order");
   assert_string_equal(lead("\\b[a-z]{2}\\d{6,8}"), "2:\\d");
   assert_string_equal(lead("x?.{0,3}\\s?\\d"), "5:\\d");
-  /* an unbounded part before it: none */
-  assert_string_equal(lead("\\w+order"), "");
-  assert_string_equal(lead("(a\\s+)?order"), "");
+  /* one character of \s, \d or \w repeated without bound: any number of that class */
+  assert_string_equal(lead("\\w+order"), "0w:order");
+  assert_string_equal(lead("(a\\s+)?order"), "1s:order");
+  assert_string_equal(lead("\\b(\\d+|a|an|one)\\s*(\\+\\s*)?(days?|hours?)\\s+late\\b"),
+                      "4sd:day|hour;9sd:late");
+  /* of another character, or a group: none from there on */
   assert_string_equal(lead("x{2,}order"), "");
+  assert_string_equal(lead("\\S+\\s+order"), "");
+  assert_string_equal(lead("ab(cd)+ef"), "0:ab;2:cd");
   /* each branch leads; a literal that starts with another adds nothing, but one that holds
    * another after its start is kept (a match through it starts before the other) */
-  assert_string_equal(lead("(från|ifrån)\\s+\\d"), "0:från|ifrån");
+  assert_string_equal(lead("(från|ifrån)\\s+\\d"), "0:från|ifrån;5s:\\d");
   assert_string_equal(lead("(app|apps|website|site)\\b"), "0:app|website|site");
   assert_string_equal(lead("ab(c|d)|(?:x)?efg"), "1:ab|efg");
+  /* after the first, only leads of the literals of the sets ("ifrån" is none: "från" is) */
+  assert_string_equal(lead("xy\\s+(från|ifrån)"), "0:xy");
   /* a branch without a lead, or a one-letter literal: none */
   assert_string_equal(lead("abc|\\d*x+"), "");
   assert_string_equal(lead("\\b(\\d+|an?|one)\\s"), "");
@@ -455,14 +480,15 @@ static void test_random_patterns(void **state) {
   assert_true(patterns > 2000 && with_sets > 1000 && matches > 20000);
 }
 
-/* Random patterns and texts: started where the analyzer starts it (its lead's first place in
- * the folded text, less four bytes per character that may come before), PCRE2 finds the
- * first match it finds from the start; and without a lead literal there is none. */
+/* Random patterns and texts: started where the analyzer starts it (for each lead, its first
+ * place in the folded text less the characters that may come before it, vb__lead_start();
+ * the latest of these), PCRE2 finds the first match it finds from the start; and without a
+ * literal of a lead there is none. */
 static void test_random_leads(void **state) {
   (void)state;
-  size_t patterns = 0, with_lead = 0, matches = 0, moved = 0;
+  size_t patterns = 0, with_lead = 0, with_more = 0, matches = 0, moved = 0;
   pcre2_match_data *md = pcre2_match_data_create(32, NULL);
-  for (int p = 0; p < 3000; p++) {
+  for (int p = 0; p < 4000; p++) {
     char pat[512] = "";
     gen_alt(pat, sizeof pat, 0);
     int ec;
@@ -472,22 +498,15 @@ static void test_random_leads(void **state) {
     if (!c) continue;
     patterns++;
     vb__buf b = {0};
-    size_t n_lead, before;
-    assert_int_equal(vb__regex_lead(pat, &b, &n_lead, &before), VB_OK);
-    with_lead += n_lead > 0;
-    for (int t = 0; t < 200 && n_lead; t++) {
+    vb__lead ld[VB_LEADS];
+    size_t n_leads;
+    assert_int_equal(leads_of(pat, &b, ld, &n_leads), VB_OK);
+    with_lead += n_leads > 0;
+    with_more += n_leads > 1;
+    for (int t = 0; t < 200 && n_leads; t++) {
       char text[256], folded[256 + 8];
       size_t n = gen_text(text);
       size_t fn = vb__lit_fold(text, n, folded);
-      size_t first = SIZE_MAX;
-      const char *l = b.data;
-      for (size_t q = 0; q < n_lead; q++, l += strlen(l) + 1) {
-        size_t ll = strlen(l);
-        for (size_t i = 0; i + ll <= fn && i < first; i++)
-          if (l[0] == VB_LIT_DIGIT ? folded[i] >= '0' && folded[i] <= '9'
-                                   : memcmp(folded + i, l, ll) == 0)
-            first = i;
-      }
       int rc0 = pcre2_match(c, (PCRE2_SPTR)text, n, 0, 0, md, NULL);
       PCRE2_SIZE s0 = 0, e0 = 0;
       if (rc0 >= 0) {
@@ -495,29 +514,84 @@ static void test_random_leads(void **state) {
         e0 = pcre2_get_ovector_pointer(md)[1];
         matches++;
       }
-      if (first == SIZE_MAX) {
-        if (rc0 >= 0) fail_msg("pattern %s matches \"%s\" without its lead (%s)", pat, text, lead(pat));
+      size_t start = 0;
+      bool absent = false;
+      const char *l = b.data;
+      for (size_t j = 0; j < n_leads; j++) {
+        size_t first = SIZE_MAX;
+        for (size_t q = 0; q < ld[j].n; q++, l += strlen(l) + 1) {
+          size_t ll = strlen(l);
+          for (size_t i = 0; i + ll <= fn && i < first; i++)
+            if (l[0] == VB_LIT_DIGIT ? folded[i] >= '0' && folded[i] <= '9'
+                                     : memcmp(folded + i, l, ll) == 0)
+              first = i;
+        }
+        if (first == SIZE_MAX)
+          absent = true;
+        else
+          start = vb__lead_start(text, start, first, ld[j].before, ld[j].skip);
+      }
+      if (absent) {
+        if (rc0 >= 0)
+          fail_msg("pattern %s matches \"%s\" without a lead's literal (%s)", pat, text, lead(pat));
         continue;
       }
-      size_t start = first > 4 * before ? first - 4 * before : 0;
-      while (start > 0 && ((unsigned char)text[start] & 0xC0) == 0x80) start--;
       moved += start > 0;
       int rc1 = pcre2_match(c, (PCRE2_SPTR)text, n, start, 0, md, NULL);
       if ((rc0 >= 0) != (rc1 >= 0) ||
           (rc0 >= 0 && (pcre2_get_ovector_pointer(md)[0] != s0 || pcre2_get_ovector_pointer(md)[1] != e0)))
-        fail_msg("pattern %s on \"%s\": from 0 %d, from %zu %d (lead %s)", pat, text, rc0, start,
+        fail_msg("pattern %s on \"%s\": from 0 %d, from %zu %d (leads %s)", pat, text, rc0, start,
                  rc1, lead(pat));
     }
     vb__buf_free(&b);
     pcre2_code_free(c);
   }
   pcre2_match_data_free(md);
-  print_message("%zu random patterns, %zu with a lead, %zu matches, %zu starts moved\n", patterns,
-                with_lead, matches, moved);
-  assert_true(with_lead > 800 && matches > 5000 && moved > 5000);
+  print_message("%zu random patterns, %zu with a lead, %zu with more, %zu matches, %zu starts "
+                "moved\n",
+                patterns, with_lead, with_more, matches, moved);
+  assert_true(with_lead > 1000 && with_more > 150 && matches > 5000 && moved > 5000);
 }
 
-/* ---- each set matters: a pattern runs only when a literal of every set is present ---- */
+/* The classes a lead skips (vb__lead_start) hold every character PCRE2 matches with \s, \d
+ * and \w under PCRE2_UCP: a walk back over one such character with no character to spare
+ * passes it. */
+static void skip_class_check(uint32_t cp, void *arg) {
+  uint8_t skip = *(uint8_t *)arg;
+  char t[4];
+  size_t n = enc(cp, t);
+  if (vb__lead_start(t, 0, n, 0, skip) != 0)
+    fail_msg("U+%04X is in the class, but the walk stops before it (skip %u)", cp, skip);
+}
+
+static void test_lead_skip_classes(void **state) {
+  (void)state;
+  static const char *const cls[] = {"\\s", "\\d", "\\w"};
+  static const uint8_t bit[] = {VB_SKIP_SPACE, VB_SKIP_DIGIT, VB_SKIP_WORD};
+  for (size_t i = 0; i < 3; i++) {
+    uint8_t skip = bit[i];
+    each_match(cls[i], skip_class_check, &skip);
+    for (uint32_t cp = 0; cp < 0x80; cp++) { /* ASCII: exactly the class */
+      char t[2] = {(char)cp, 0}, pat[16];
+      snprintf(pat, sizeof pat, "^%s$", cls[i]);
+      pcre2_code *c = compile(pat, false);
+      pcre2_match_data *md = pcre2_match_data_create_from_pattern(c, NULL);
+      bool in = pcre2_match(c, (PCRE2_SPTR)t, 1, 0, 0, md, NULL) >= 0;
+      assert_int_equal(in, vb__lead_start(t, 0, 1, 0, skip) == 0);
+      pcre2_match_data_free(md);
+      pcre2_code_free(c);
+    }
+  }
+  /* a Hebrew letter, a Latin-1 letter and a CJK character are no space or digit; the walk
+   * counts characters, not bytes, and stops at `from` */
+  assert_int_equal(vb__lead_start("\xd7\x90 1\xc3\xa9x", 0, 6, 1, VB_SKIP_SPACE | VB_SKIP_DIGIT),
+                   2);
+  assert_int_equal(vb__lead_start("\xd7\x90 1\xc3\xa9x", 0, 6, 2, VB_SKIP_SPACE | VB_SKIP_DIGIT),
+                   0);
+  assert_int_equal(vb__lead_start("\xe4\xb8\x80\xe4\xb8\x80x", 0, 6, 1, 0), 0);
+  assert_int_equal(vb__lead_start("abcdef", 0, 6, 1, VB_SKIP_SPACE), 5);
+  assert_int_equal(vb__lead_start("ab  ef", 3, 6, 5, VB_SKIP_SPACE), 3);
+}
 
 static void test_each_set_matters(void **state) {
   (void)state;
@@ -772,6 +846,120 @@ static void test_analyzer_same_mentions(void **state) {
   vb_model_free(m);
 }
 
+/* The literals anchored at a space that a word's form names (vb__lits_gap_form()): those
+ * whose letters before the space end the word, those whose bytes after it begin it. */
+static bool gap_names(const vb__cblang *cb, const char *word, bool begin, const char *lit) {
+  uint32_t ids[512];
+  assert_true(cb->n_lits <= 512);
+  size_t n = vb__lits_gap_form(cb, (const unsigned char *)word, strlen(word), begin, ids);
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(cb->lits[ids[i]].s, lit) == 0) return true;
+  return false;
+}
+
+static void test_gap_lists(void **state) {
+  (void)state;
+  vb_model *m;
+  vb_error err;
+  memset(&err, 0, sizeof err);
+  assert_int_equal(vb_model_load(NULL, &m, &err), VB_OK);
+  for (int l = 0; l < VB_LANG_COUNT; l++) /* every literal at a space is of the two kinds */
+    assert_true(m->cb[l].lit_gap || !m->cb[l].n_lits);
+  const vb__cblang *en = &m->cb[VB_LANG_EN];
+  assert_true(gap_names(en, "on", false, "on hold"));
+  assert_true(gap_names(en, "won", false, "on hold")); /* "won holdings" holds it */
+  assert_false(gap_names(en, "one", false, "on hold"));
+  assert_false(gap_names(en, "on", true, "on hold"));
+  assert_true(gap_names(en, "the", true, " the"));
+  assert_true(gap_names(en, "them", true, " the"));
+  assert_true(gap_names(en, "th", true, " the")); /* as far as the word goes */
+  assert_false(gap_names(en, "other", true, " the"));
+  assert_true(gap_names(en, "got", false, "got back to "));
+  assert_true(gap_names(&m->cb[VB_LANG_SV], "i", true, " i telefon"));
+  assert_false(gap_names(&m->cb[VB_LANG_SV], "inte", true, " i telefon"));
+  vb_model_free(m);
+}
+
+/* A text of pieces of the corpus texts (whole characters, up to 160 bytes each), literals of
+ * the language and glue between them: matches at any place, literals again before and
+ * after them. */
+static size_t gen_mixed_text(const vb__cblang *cb, char *out, size_t cap) {
+  static const char *const glue[] = {" ", " ", " ", "  ", "", ". ", ", ", "\n", "!", " 3 ",
+                                     " 12 ", "'", "-", "\xc2\xa0"};
+  size_t n = 0;
+  for (unsigned parts = 2 + rnd(6); parts > 0; parts--) {
+    const char *p;
+    size_t pl;
+    unsigned kind = rnd(3);
+    if (kind == 0) {
+      const char *t = corpus.s[rnd((unsigned)corpus.n)];
+      size_t tl = strlen(t), from = rnd((unsigned)tl + 1), len = 1 + rnd(160);
+      while (from < tl && ((unsigned char)t[from] & 0xC0) == 0x80) from++;
+      if (len > tl - from) len = tl - from;
+      while (from + len < tl && ((unsigned char)t[from + len] & 0xC0) == 0x80) len--;
+      p = t + from;
+      pl = len;
+    } else if (kind == 1 && cb->n_lits) {
+      const struct vb__lit *l = &cb->lits[rnd((unsigned)cb->n_lits)];
+      p = l->digits ? "2024" : l->s;
+      pl = strlen(p);
+    } else {
+      p = glue[rnd(sizeof glue / sizeof glue[0])];
+      pl = strlen(p);
+    }
+    if (n + pl >= cap) break;
+    memcpy(out + n, p, pl);
+    n += pl;
+  }
+  out[n] = '\0';
+  return n;
+}
+
+/* The mentions found with the literals' gate and the window they give each pattern (from its
+ * lead to the last place of its literals: patterns.c) are those found with every pattern run
+ * on the whole of every text, on texts mixed from the corpus and the literals. */
+static void test_analyzer_windows(void **state) {
+  (void)state;
+  vb_model *m;
+  vb_error err;
+  memset(&err, 0, sizeof err);
+  assert_int_equal(vb_model_load(NULL, &m, &err), VB_OK);
+  vb_analyzer *an;
+  assert_int_equal(vb_analyzer_new(m, &an), VB_OK);
+  vb_mention keep[256];
+  size_t total = 0;
+  static const vb_lang langs[] = {VB_LANG_EN, VB_LANG_SV, VB_LANG_DA, VB_LANG_HE};
+  for (size_t li = 0; li < 4; li++) {
+    vb_run_options o = {langs[li], langs[li], 0};
+    for (int round = 0; round < 3000; round++) {
+      char text[1200];
+      size_t len = gen_mixed_text(&m->cb[langs[li]], text, sizeof text);
+      const vb_result *r;
+      const vb_mention *mn;
+      m->cb[langs[li]].lit_all = false;
+      assert_int_equal(vb_analyzer_run(an, text, len, &o, &r), VB_OK);
+      size_t n = vb_result_mentions(r, &mn);
+      if (n > 256) n = 256;
+      if (n) memcpy(keep, mn, n * sizeof *mn);
+      m->cb[langs[li]].lit_all = true;
+      assert_int_equal(vb_analyzer_run(an, text, len, &o, &r), VB_OK);
+      size_t n2 = vb_result_mentions(r, &mn);
+      if (n2 > 256) n2 = 256;
+      if (n2 != n) fail_msg("%zu mentions with the gate, %zu without: \"%s\"", n, n2, text);
+      for (size_t i = 0; i < n; i++)
+        if (mn[i].theme != keep[i].theme || mn[i].start != keep[i].start ||
+            mn[i].end != keep[i].end)
+          fail_msg("mention %zu differs with the gate: \"%s\"", i, text);
+      total += n;
+    }
+    m->cb[langs[li]].lit_all = false;
+  }
+  print_message("12000 mixed texts: %zu mentions, the same with and without the gate\n", total);
+  assert_true(total > 2000);
+  vb_analyzer_free(an);
+  vb_model_free(m);
+}
+
 /* ---- the analyzer's way of finding literals (patterns.c: per word form, the others at
  * their anchors) against the plain scan of the whole text (vb__lits_find) ---- */
 
@@ -783,6 +971,27 @@ static void same_literals(vb_analyzer *an, const vb__cblang *cb, const char *tex
     if (want[k] != an->lit_seen[k])
       fail_msg("literal \"%s\": the scan says %d, the analyzer %d, in \"%.300s\"",
                cb->lits[k].digits ? "\\d" : cb->lits[k].s, want[k], an->lit_seen[k], text);
+  /* where each was last found: never before the start of its last place (patterns.c lets
+   * no match start after it), when the fold kept the text's offsets */
+  char *f = malloc(n + 1);
+  assert_non_null(f);
+  if (vb__lit_fold(text, n, f) == n) {
+    const uint32_t *last = an->lit_found + 4 * cb->n_lits;
+    for (size_t k = 0; k < cb->n_lits; k++) {
+      const struct vb__lit *l = &cb->lits[k];
+      size_t at = SIZE_MAX;
+      for (size_t i = 0; i + l->len <= n; i++) {
+        bool here = true;
+        for (size_t d = 0; d < l->len && here; d++)
+          here = l->digits ? f[i + d] >= '0' && f[i + d] <= '9' : f[i + d] == l->s[d];
+        if (here) at = i;
+      }
+      if (want[k] && last[k] < at)
+        fail_msg("literal \"%s\" last found at %u, but it is at %zu in \"%.300s\"",
+                 l->digits ? "\\d" : l->s, last[k], at, text);
+    }
+  }
+  free(f);
   /* and the sets it found met are those met by the literals found */
   const unsigned char *sat = an->lit_seen + 2 * cb->n_lits;
   for (size_t r = 0; r < cb->n_regexes; r++)
@@ -983,9 +1192,12 @@ int main(void) {
       cmocka_unit_test(test_random_patterns),
       cmocka_unit_test(test_lead),
       cmocka_unit_test(test_random_leads),
+      cmocka_unit_test(test_lead_skip_classes),
       cmocka_unit_test(test_each_set_matters),
       cmocka_unit_test(test_gate_never_skips_a_match),
       cmocka_unit_test(test_analyzer_same_mentions),
+      cmocka_unit_test(test_analyzer_windows),
+      cmocka_unit_test(test_gap_lists),
       cmocka_unit_test(test_lit_letter_covers_the_fold),
       cmocka_unit_test(test_analyzer_finds_the_same_literals),
   };
