@@ -271,7 +271,10 @@ void vb_analyzer_free(vb_analyzer *an);
 
 enum {
   VB_RUN_TOKENS_ONLY = 1, /* tokenise, normalise and stem only: no sentiment, no themes */
-  VB_RUN_EXPLAIN = 2      /* record why the sentiment is what it is (vb_result_explain) */
+  VB_RUN_EXPLAIN = 2,     /* record why the sentiment is what it is (vb_result_explain) */
+  VB_RUN_VALID_UTF8 = 4   /* the caller has made sure the text is valid UTF-8 (vb_reader's
+                             fields always are; vb_utf8_check()), so it is not checked again;
+                             invalid UTF-8 with this flag is undefined behaviour */
 };
 
 /** The rules that make a sentiment score, in the order they apply to a token:

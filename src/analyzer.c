@@ -546,7 +546,8 @@ int vb_analyzer_run(vb_analyzer *an, const char *text, size_t len, const vb_run_
                     const vb_result **out) {
   if (!an || (!text && len) || !out) return VB_EINVAL;
   if (!text) text = "";
-  if (vb_utf8_check(text, len) != len) return VB_EUTF8;
+  unsigned flags = opts ? opts->flags : 0;
+  if (!(flags & VB_RUN_VALID_UTF8) && vb_utf8_check(text, len) != len) return VB_EUTF8;
   vb_result *r = &an->res;
   r->text = text;
   r->len = len;
@@ -556,7 +557,6 @@ int vb_analyzer_run(vb_analyzer *an, const char *text, size_t len, const vb_run_
   r->sentiment.neu = 1.0;
   vb_lang lang = opts ? opts->lang : VB_LANG_UND;
   vb_lang dflt = opts ? opts->lang_default : VB_LANG_UND;
-  unsigned flags = opts ? opts->flags : 0;
   r->explaining = (flags & VB_RUN_EXPLAIN) != 0;
 
   int rc = vb__tokenize(text, len, &an->toks);

@@ -42,6 +42,10 @@ int job_setup(job *j, const char *cmd, int argc, char **argv, const char *allowe
   if (rc) return rc;
   opts *o = &j->o;
   j->ro.lang = j->ro.lang_default = VB_LANG_UND;
+  /* every text comes from vb_reader_get(), which gives valid UTF-8 only (invalid bytes are
+   * repaired, or the record is an error with --strict; the fuzz targets check it): the
+   * analyzer need not check it again */
+  j->ro.flags = VB_RUN_VALID_UTF8;
   if (o->lang && vb_lang_parse(o->lang, &j->ro.lang)) {
     msg("%s: unknown language '%s' (sv, da, he, en or auto)", cmd, o->lang);
     return EXIT_USAGE;
