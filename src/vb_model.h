@@ -186,7 +186,9 @@ int vb__regex_leads(const char *pattern, const char *lits, size_t n_lits, vb__bu
 /* regex_lit.c: where a match of a pattern may start at the earliest, by one of its leads
  * whose literal is at byte p of `text` (valid UTF-8) or later: `before` characters back from
  * p, not counting those of the classes `skip` (or an earlier character boundary); `from` if
- * that is later (a place known already: the characters before it are not looked at). */
+ * that is later (a place known already: the characters before it are not looked at). The byte
+ * at p is read (to step back to a character's first byte): p is inside the text, or the text
+ * has a byte after its end. */
 size_t vb__lead_start(const char *text, size_t from, size_t p, uint32_t before, uint8_t skip);
 /* Folds s[0..n) as literals are folded (case, a few Unicode equivalents, digits to '0'):
  * writes at most n bytes to `out`, returns how many. */
