@@ -243,9 +243,10 @@ int vb__patterns_run(vb_analyzer *an, const vb__cblang *cb) {
       if (re->n_literals == 0 && cb->combined) continue; /* in the alternation */
       if (!vb__regex_sets_met(cb, re, sat)) continue; /* a literal set is absent */
       code = re->code;
-      if (re->n_leads && !cb->lit_all && !first_start(r->text, re, &found, &off))
+      /* (sat: literals were looked for, which they are whenever a pattern has some) */
+      if (sat && re->n_leads && !cb->lit_all && !first_start(r->text, re, &found, &off))
         continue; /* a lead without a literal in the text: no match */
-      if (re->n_literals && !cb->lit_all && same_offsets) {
+      if (sat && re->n_literals && !cb->lit_all && same_offsets) {
         /* nor after the last place of a literal of one of its sets: PCRE2 stops trying
          * there (the patterns are compiled with PCRE2_USE_OFFSET_LIMIT) */
         size_t end = last_start(re, &found);

@@ -674,6 +674,8 @@ static bool skips_negation(const vb_token *nx) {
 int vb__sentiment_run(vb_analyzer *an) {
   vb_result *r = &an->res;
   const vb_model *m = an->model;
+  if (!m) return VB_EINVAL; /* never (vb_analyzer_new): for the static analyser, which took
+                               a NULL lexicon below for a NULL model */
   size_t n = r->n_tokens;
   vb_token *tok = r->tokens;
   const vb__lexicon *lx = (r->lang > VB_LANG_UND && r->lang < VB_LANG_COUNT) ? &m->lex[r->lang]

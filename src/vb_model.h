@@ -337,6 +337,7 @@ static inline bool vb__regex_may_match(const vb__cblang *cb, const vb__cbregex *
 static inline bool vb__regex_sets_met(const vb__cblang *cb, const vb__cbregex *re,
                                       const unsigned char *sat) {
   if (re->n_literals == 0 || cb->lit_all) return true;
+  if (!sat) return false; /* no literals looked for (the language has none) */
   for (size_t s = 0; s < re->n_sets; s++)
     if (!sat[re->set0 + s]) return false;
   return true;
