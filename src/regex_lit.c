@@ -362,6 +362,47 @@ static void skip_class(parser *ps) {
     ps->fail = true;
 }
 
+/* After a '(' (ps->p just past it), what the group is. A plain, (?: ) or atomic (?> ) group
+ * is for the caller to read (GROUP_READ: ps->p at its first part, ps->depth one more); a
+ * lookaround consumes nothing and is passed over to just past its ')' (GROUP_LOOKAROUND);
+ * anything else ((?| ), (?i), (*VERB) ...) or nesting deeper than DEPTH_MAX is not
+ * understood (GROUP_FAIL, ps->fail set). Both readers of a pattern (the literals, the lead)
+ * open groups with it. */
+typedef enum { GROUP_FAIL, GROUP_READ, GROUP_LOOKAROUND } group_kind;
+
+static group_kind group_open(parser *ps) {
+  if (ps->p < ps->end && *ps->p == '?') {
+    if (ps->p + 1 < ps->end && (ps->p[1] == ':' || ps->p[1] == '>')) {
+      ps->p += 2;
+    } else if (ps->p + 1 < ps->end &&
+               (ps->p[1] == '=' || ps->p[1] == '!' ||
+                (ps->p[1] == '<' && ps->p + 2 < ps->end && (ps->p[2] == '=' || ps->p[2] == '!')))) {
+      int depth = 1;
+      while (ps->p < ps->end && depth > 0 && !ps->fail) {
+        if (*ps->p == '\\' && ps->p + 1 < ps->end)
+          ps->p += 2;
+        else if (*ps->p == '[')
+          skip_class(ps);
+        else
+          depth += *ps->p == '(' ? 1 : *ps->p == ')' ? -1 : 0, ps->p++;
+      }
+      if (depth) ps->fail = true;
+      return ps->fail ? GROUP_FAIL : GROUP_LOOKAROUND;
+    } else {
+      ps->fail = true;
+      return GROUP_FAIL;
+    }
+  } else if (ps->p < ps->end && *ps->p == '*') {
+    ps->fail = true;
+    return GROUP_FAIL;
+  }
+  if (++ps->depth > DEPTH_MAX) {
+    ps->fail = true;
+    return GROUP_FAIL;
+  }
+  return GROUP_READ;
+}
+
 /* Adds a run of literal characters (folded) to a conjunction. */
 static void flush(req *r, char *run, size_t *rl) {
   if (*rl == 0) return;
@@ -383,48 +424,15 @@ static void parse_seq(parser *ps, req *out) {
     char c = *ps->p;
     bool quantified;
     if (c == '(') {
+      /* (?: ) and atomic (?> ) groups are read; lookarounds consume nothing and are skipped
+       * (a requirement computed without them still holds); other groups are not understood */
       ps->p++;
-      if (ps->p < ps->end && *ps->p == '?') {
-        /* (?: ) and atomic (?> ) groups are read; lookarounds consume nothing and are skipped
-         * (a requirement computed without them still holds); other groups are not
-         * understood */
-        if (ps->p + 1 < ps->end && (ps->p[1] == ':' || ps->p[1] == '>')) {
-          ps->p += 2;
-        } else if (ps->p + 1 < ps->end && (ps->p[1] == '=' || ps->p[1] == '!' ||
-                                           (ps->p[1] == '<' && ps->p + 2 < ps->end &&
-                                            (ps->p[2] == '=' || ps->p[2] == '!')))) {
-          int depth = 1;
-          while (ps->p < ps->end && depth > 0 && !ps->fail) {
-            if (*ps->p == '\\' && ps->p + 1 < ps->end)
-              ps->p += 2;
-            else if (*ps->p == '[')
-              skip_class(ps);
-            else {
-              if (*ps->p == '(')
-                depth++;
-              else if (*ps->p == ')')
-                depth--;
-              ps->p++;
-            }
-          }
-          if (depth) {
-            ps->fail = true;
-            break;
-          }
-          flush(&best, run, &rl);
-          (void)quantifier(ps, &quantified);
-          continue;
-        } else {
-          ps->fail = true;
-          break;
-        }
-      } else if (ps->p < ps->end && *ps->p == '*') {
-        ps->fail = true;
-        break;
-      }
-      if (++ps->depth > DEPTH_MAX) {
-        ps->fail = true;
-        break;
+      group_kind g = group_open(ps);
+      if (g == GROUP_FAIL) break;
+      if (g == GROUP_LOOKAROUND) {
+        flush(&best, run, &rl);
+        (void)quantifier(ps, &quantified);
+        continue;
       }
       req inner;
       parse_alt(ps, &inner);
@@ -763,36 +771,11 @@ static void lead_seq(parser *ps, lead *out, span *width, leads *all) {
     if (c == '(') {
       END_RUN();
       ps->p++;
-      if (ps->p < ps->end && *ps->p == '?') {
-        if (ps->p + 1 < ps->end && (ps->p[1] == ':' || ps->p[1] == '>')) {
-          ps->p += 2;
-        } else if (ps->p + 1 < ps->end &&
-                   (ps->p[1] == '=' || ps->p[1] == '!' ||
-                    (ps->p[1] == '<' && ps->p + 2 < ps->end && (ps->p[2] == '=' || ps->p[2] == '!')))) {
-          /* a lookaround: no width, its own parts skipped */
-          int depth = 1;
-          while (ps->p < ps->end && depth > 0 && !ps->fail) {
-            if (*ps->p == '\\' && ps->p + 1 < ps->end)
-              ps->p += 2;
-            else if (*ps->p == '[')
-              skip_class(ps);
-            else
-              depth += *ps->p == '(' ? 1 : *ps->p == ')' ? -1 : 0, ps->p++;
-          }
-          if (depth) ps->fail = true;
-          quant_range(ps, &min, &max);
-          continue;
-        } else {
-          ps->fail = true;
-          break;
-        }
-      } else if (ps->p < ps->end && *ps->p == '*') {
-        ps->fail = true;
-        break;
-      }
-      if (++ps->depth > DEPTH_MAX) {
-        ps->fail = true;
-        break;
+      group_kind g = group_open(ps);
+      if (g == GROUP_FAIL) break;
+      if (g == GROUP_LOOKAROUND) { /* no width, its own parts skipped */
+        quant_range(ps, &min, &max);
+        continue;
       }
       span w;
       lead_alt(ps, &part, &w);
