@@ -362,6 +362,24 @@ static void skip_class(parser *ps) {
     ps->fail = true;
 }
 
+/* After the letter e of an escape (ps->p just past it): passes over its argument, for \p{..},
+ * \pL, \P.., \x{..} and \xhh. */
+static void skip_escape_arg(parser *ps, char e) {
+  if (e != 'p' && e != 'P' && e != 'x') return;
+  if (ps->p < ps->end && *ps->p == '{') {
+    while (ps->p < ps->end && *ps->p != '}') ps->p++;
+    if (ps->p < ps->end) ps->p++;
+  } else if (e == 'x') {
+    for (int k = 0; k < 2 && ps->p < ps->end &&
+                    ((*ps->p >= '0' && *ps->p <= '9') ||
+                     ((*ps->p | 0x20) >= 'a' && (*ps->p | 0x20) <= 'f'));
+         k++)
+      ps->p++;
+  } else if (ps->p < ps->end) {
+    ps->p++;
+  }
+}
+
 /* After a '(' (ps->p just past it), what the group is. A plain, (?: ) or atomic (?> ) group
  * is for the caller to read (GROUP_READ: ps->p at its first part, ps->depth one more); a
  * lookaround consumes nothing and is passed over to just past its ')' (GROUP_LOOKAROUND);
@@ -469,22 +487,7 @@ static void parse_seq(parser *ps, req *out) {
       }
       bool literal =
           !((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (unsigned char)e >= 0x80);
-      if (e == 'p' || e == 'P' || e == 'x') {
-        /* \p{..}, \pL, \x{..}, \xhh */
-        if (ps->p < ps->end && *ps->p == '{') {
-          while (ps->p < ps->end && *ps->p != '}')
-            ps->p++;
-          if (ps->p < ps->end) ps->p++;
-        } else if (e == 'x') {
-          for (int k = 0; k < 2 && ps->p < ps->end &&
-                          ((*ps->p >= '0' && *ps->p <= '9') ||
-                           ((*ps->p | 0x20) >= 'a' && (*ps->p | 0x20) <= 'f'));
-               k++)
-            ps->p++;
-        } else if (ps->p < ps->end) {
-          ps->p++;
-        }
-      }
+      skip_escape_arg(ps, e);
       if (e == 'd') {
         flush(&best, run, &rl);
         long min = quantifier(ps, &quantified);
@@ -814,21 +817,7 @@ static void lead_seq(parser *ps, lead *out, span *width, leads *all) {
       }
       bool literal =
           !((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (unsigned char)e >= 0x80);
-      if (e == 'p' || e == 'P' || e == 'x') { /* \p{..}, \pL, \x{..}, \xhh */
-        if (ps->p < ps->end && *ps->p == '{') {
-          while (ps->p < ps->end && *ps->p != '}')
-            ps->p++;
-          if (ps->p < ps->end) ps->p++;
-        } else if (e == 'x') {
-          for (int k = 0; k < 2 && ps->p < ps->end &&
-                          ((*ps->p >= '0' && *ps->p <= '9') ||
-                           ((*ps->p | 0x20) >= 'a' && (*ps->p | 0x20) <= 'f'));
-               k++)
-            ps->p++;
-        } else if (ps->p < ps->end) {
-          ps->p++;
-        }
-      }
+      skip_escape_arg(ps, e);
       if (literal) {
         quant_range(ps, &min, &max);
         if (min == 0 || max != 1) {
