@@ -229,15 +229,21 @@ static bool holds(const char *a, size_t la, const char *b, size_t lb) {
   return false;
 }
 
-/* Adds a literal to an alternative set: a literal holding another one of the set adds
- * nothing (a text with it has the other), and replaces those that hold it. False when the
- * set is full. */
-static bool set_add(litset *s, const char *lit, size_t len) {
+/* Whether literal a (la bytes) starts with literal b (lb bytes). */
+static bool starts_with(const char *a, size_t la, const char *b, size_t lb) {
+  return lb <= la && memcmp(a, b, lb) == 0;
+}
+
+/* Adds a literal to a set in which a literal that covers another one of the set (by the
+ * relation `covers`: holds it, or starts with it) adds nothing, and replaces those that
+ * cover it. False when the set is full. */
+static bool set_add_by(litset *s, const char *lit, size_t len,
+                       bool (*covers)(const char *, size_t, const char *, size_t)) {
   for (size_t i = 0; i < s->n; i++)
-    if (holds(lit, len, s->lit[i], s->len[i])) return true;
+    if (covers(lit, len, s->lit[i], s->len[i])) return true;
   size_t k = 0;
   for (size_t i = 0; i < s->n; i++)
-    if (!holds(s->lit[i], s->len[i], lit, len)) {
+    if (!covers(s->lit[i], s->len[i], lit, len)) {
       if (k != i) {
         memcpy(s->lit[k], s->lit[i], LIT_LEN);
         s->len[k] = s->len[i];
@@ -249,6 +255,13 @@ static bool set_add(litset *s, const char *lit, size_t len) {
   memcpy(s->lit[s->n], lit, LIT_LEN);
   s->len[s->n++] = (uint8_t)len;
   return true;
+}
+
+/* Adds a literal to an alternative set: a literal holding another one of the set adds
+ * nothing (a text with it has the other), and replaces those that hold it. False when the
+ * set is full. */
+static bool set_add(litset *s, const char *lit, size_t len) {
+  return set_add_by(s, lit, len, holds);
 }
 
 /* Whether a text holding a literal of `a` holds one of `b`: each literal of a holds one of b. */
@@ -885,22 +898,7 @@ static void lead_seq(parser *ps, lead *out, span *width, leads *all) {
  * unlike set_add(), a literal that holds another elsewhere is kept ("ifrån" and "från": a
  * match through "ifrån" starts before "från"). False when the set is full. */
 static bool lead_add(litset *s, const char *lit, size_t len) {
-  for (size_t i = 0; i < s->n; i++)
-    if (s->len[i] <= len && memcmp(lit, s->lit[i], s->len[i]) == 0) return true;
-  size_t k = 0;
-  for (size_t i = 0; i < s->n; i++)
-    if (!(len <= s->len[i] && memcmp(s->lit[i], lit, len) == 0)) {
-      if (k != i) {
-        memcpy(s->lit[k], s->lit[i], LIT_LEN);
-        s->len[k] = s->len[i];
-      }
-      k++;
-    }
-  s->n = k;
-  if (s->n == LIT_MAX) return false;
-  memcpy(s->lit[s->n], lit, LIT_LEN);
-  s->len[s->n++] = (uint8_t)len;
-  return true;
+  return set_add_by(s, lit, len, starts_with);
 }
 
 /* An alternation: each branch's first lead, joined (a match goes through one branch). */
