@@ -393,6 +393,27 @@ static void skip_escape_arg(parser *ps, char e) {
   }
 }
 
+/* At a backslash: the escape's character, with ps->p past it and its argument (\p{..},
+ * \xhh); *literal when it stands for itself (\. \( ...). 0 (ps->fail set) for a backslash at
+ * the end and the escapes not read: back-references, quoting, octal and control escapes,
+ * named characters, and for a lead \K too (it moves where a match starts). */
+static char escape_open(parser *ps, bool lead, bool *literal) {
+  if (ps->p + 1 >= ps->end) {
+    ps->fail = true;
+    return 0;
+  }
+  char e = ps->p[1];
+  ps->p += 2;
+  if (e == 'Q' || e == 'g' || e == 'k' || e == 'c' || e == 'o' || e == 'N' ||
+      (lead && e == 'K') || (e >= '0' && e <= '9') || e == '\0') {
+    ps->fail = true;
+    return 0;
+  }
+  *literal = !((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (unsigned char)e >= 0x80);
+  skip_escape_arg(ps, e);
+  return e;
+}
+
 /* After a '(' (ps->p just past it), what the group is. A plain, (?: ) or atomic (?> ) group
  * is for the caller to read (GROUP_READ: ps->p at its first part, ps->depth one more); a
  * lookaround consumes nothing and is passed over to just past its ')' (GROUP_LOOKAROUND);
@@ -486,21 +507,9 @@ static void parse_seq(parser *ps, req *out) {
       continue;
     }
     if (c == '\\') {
-      if (ps->p + 1 >= ps->end) {
-        ps->fail = true;
-        break;
-      }
-      char e = ps->p[1];
-      ps->p += 2;
-      /* back-references, quoting, octal and control escapes, named characters: not read */
-      if (e == 'Q' || e == 'g' || e == 'k' || e == 'c' || e == 'o' || e == 'N' ||
-          (e >= '0' && e <= '9')) {
-        ps->fail = true;
-        break;
-      }
-      bool literal =
-          !((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (unsigned char)e >= 0x80);
-      skip_escape_arg(ps, e);
+      bool literal;
+      char e = escape_open(ps, false, &literal);
+      if (!e) break;
       if (e == 'd') {
         flush(&best, run, &rl);
         long min = quantifier(ps, &quantified);
@@ -817,20 +826,9 @@ static void lead_seq(parser *ps, lead *out, span *width, leads *all) {
       continue;
     }
     if (c == '\\') {
-      if (ps->p + 1 >= ps->end) {
-        ps->fail = true;
-        break;
-      }
-      char e = ps->p[1];
-      ps->p += 2;
-      if (e == 'Q' || e == 'g' || e == 'k' || e == 'c' || e == 'o' || e == 'N' || e == 'K' ||
-          (e >= '0' && e <= '9')) {
-        ps->fail = true;
-        break;
-      }
-      bool literal =
-          !((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (unsigned char)e >= 0x80);
-      skip_escape_arg(ps, e);
+      bool literal;
+      char e = escape_open(ps, true, &literal);
+      if (!e) break;
       if (literal) {
         quant_range(ps, &min, &max);
         if (min == 0 || max != 1) {
