@@ -35,9 +35,7 @@ static bool letters_meet(const unsigned char *s, size_t len, size_t p) {
  * anchor. `scratch` is a vb__litfound with cb->n_lits zero bytes, zero again on return. */
 static int form_literals(vb_analyzer *an, const vb__cblang *cb, const unsigned char *f, size_t i,
                          vb__litfound *scratch, const vb__lform **out) {
-  vb_lang lang = an->res.lang;
-  uint32_t fi = an->form_of[i];
-  vb__lform *lf = fi < an->n_lform[lang] ? &an->lform[lang][fi] : vb__lform_of(an, i);
+  vb__lform *lf = vb__lform_of(an, i); /* inline for a form seen before */
   if (!lf) return VB_ENOMEM;
   *out = lf;
   if (lf->lits_set) return VB_OK;

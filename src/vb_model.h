@@ -193,10 +193,11 @@ size_t vb__lead_start(const char *text, size_t from, size_t p, uint32_t before, 
 /* Folds s[0..n) as literals are folded (case, a few Unicode equivalents, digits to '0'):
  * writes at most n bytes to `out`, returns how many. */
 size_t vb__lit_fold(const char *s, size_t n, char *out);
-/* Which of the language's literals text[0..len) holds: seen[k] (cb->n_lits bytes) for
- * cb->lits[k]; `folded` is scratch. */
 /* themes.c: the chains' index (struct vb__chain above), once the codebook is loaded. */
 int vb__terms_index(struct vb__cblang *cb);
+/* Which of the language's literals text[0..len) holds: seen[k] (cb->n_lits bytes) for
+ * cb->lits[k]; `folded` is scratch. The plain scan of the whole text: patterns.c finds the
+ * same with less work, and test_regex_lit.c compares the two. */
 int vb__lits_find(const struct vb__cblang *cb, const char *text, size_t len, vb__buf *folded,
                   unsigned char *seen);
 /* The tables by which a language's literals (vb__cblang.lits: the text, its length) are
