@@ -671,6 +671,32 @@ static bool skips_negation(const vb_token *nx) {
                 key_is(nx, "kun") || key_is(nx, "רק"));
 }
 
+/* Sets to 0 the valence of the tokens in `hit` (text order) whose sentence is a question of
+ * the kind `is_question` tells (asked once per sentence): the positive words only, or every
+ * token with a valence; each with its explanation step. */
+static int zero_in_questions(vb_analyzer *an, const size_t *hit, size_t n_hit,
+                             bool positive_words,
+                             bool (*is_question)(const vb_result *, const vb_span *)) {
+  vb_result *r = &an->res;
+  vb_token *tok = r->tokens;
+  uint32_t s_seen = UINT32_MAX;
+  bool s_asks = false;
+  for (size_t h = 0; h < n_hit; h++) {
+    size_t i = hit[h];
+    if (positive_words ? tok[i].valence <= 0 || tok[i].type != VB_TOK_WORD : tok[i].valence == 0)
+      continue;
+    if (tok[i].sentence != s_seen) {
+      s_seen = tok[i].sentence;
+      s_asks = is_question(r, &r->sentences[s_seen]);
+    }
+    if (!s_asks) continue;
+    tok[i].valence = 0;
+    int rc = explain(an, VB_EXPLAIN_QUESTION, i, i + 1, i, 0.0, NULL, 0, 0);
+    if (rc) return rc;
+  }
+  return VB_OK;
+}
+
 int vb__sentiment_run(vb_analyzer *an) {
   vb_result *r = &an->res;
   const vb_model *m = an->model;
@@ -936,31 +962,10 @@ int vb__sentiment_run(vb_analyzer *an) {
    * and a negated positive word is negative by now ("Why doesn't it work?"). Both kinds of
    * question end in a '?', and most texts ask nothing. */
   bool any_q = memchr(r->text, '?', r->len) != NULL;
-  uint32_t s_seen = UINT32_MAX;
-  bool s_asks = false;
-  for (size_t h = 0; any_q && h < n_hit; h++) {
-    size_t i = hit[h];
-    if (tok[i].valence <= 0 || tok[i].type != VB_TOK_WORD) continue;
-    if (tok[i].sentence != s_seen) {
-      s_seen = tok[i].sentence;
-      s_asks = asks(r, &r->sentences[s_seen]);
-    }
-    if (!s_asks) continue;
-    tok[i].valence = 0;
-    if ((rc = explain(an, VB_EXPLAIN_QUESTION, i, i + 1, i, 0.0, NULL, 0, 0))) return rc;
-  }
-  s_seen = UINT32_MAX;
-  for (size_t h = 0; any_q && h < n_hit; h++) {
-    size_t i = hit[h];
-    if (tok[i].valence == 0) continue;
-    if (tok[i].sentence != s_seen) {
-      s_seen = tok[i].sentence;
-      s_asks = choice_question(r, &r->sentences[s_seen]);
-    }
-    if (!s_asks) continue;
-    tok[i].valence = 0;
-    if ((rc = explain(an, VB_EXPLAIN_QUESTION, i, i + 1, i, 0.0, NULL, 0, 0))) return rc;
-  }
+  if (any_q &&
+      ((rc = zero_in_questions(an, hit, n_hit, true, asks)) ||
+       (rc = zero_in_questions(an, hit, n_hit, false, choice_question))))
+    return rc;
 
   /* Scores: clauses, sentences (with ! and ?), document. A token without valence adds
    * nothing to a sum (a sum that starts at +0 never becomes -0), so the sums run over the
