@@ -397,20 +397,29 @@ static int identify(vb_analyzer *an, const char *text, size_t len, size_t n_tok,
       vb__grow(&an->lid_lens, &an->cap_lid_lens, n_tok, sizeof *an->lid_lens) ||
       vb__grow(&an->lid_masks, &an->cap_lid_masks, n_tok, sizeof *an->lid_masks))
     return VB_ENOMEM;
-  double extra[VB_LANG_COUNT] = {0};
+  /* Quarters of a vote for en, sv, da by the lexicons that know a word (bits 0 en, 1 sv,
+   * 2 da): half a vote for one, a quarter each for two, none for all three. */
+  static const uint8_t quarters[8][3] = {{0, 0, 0}, {2, 0, 0}, {0, 2, 0}, {1, 1, 0},
+                                         {0, 0, 2}, {1, 0, 1}, {0, 1, 1}, {0, 0, 0}};
+  _Static_assert(VB_LANG_SV == VB_LANG_EN + 1 && VB_LANG_DA == VB_LANG_EN + 2, "en sv da in a row");
+  uint32_t q_en = 0, q_sv = 0, q_da = 0;
+  const vb_token *tok = an->res.tokens;
   for (size_t i = 0; i < n_tok; i++) {
-    if (an->res.tokens[i].type != VB_TOK_WORD) continue;
-    an->lid_keys[n] = an->res.tokens[i].key;
-    an->lid_lens[n] = an->res.tokens[i].key_len;
-    unsigned known = lexicon_votes(an, i, &an->lid_masks[n]);
+    if (tok[i].type != VB_TOK_WORD) continue;
+    an->lid_keys[n] = tok[i].key;
+    an->lid_lens[n] = tok[i].key_len;
+    const uint8_t *q = quarters[lexicon_votes(an, i, &an->lid_masks[n]) >> VB_LANG_EN & 7];
     n++;
-    int k = (known >> VB_LANG_EN & 1) + (known >> VB_LANG_SV & 1) + (known >> VB_LANG_DA & 1);
-    if (k == 1 || k == 2)
-      for (int l = VB_LANG_EN; l <= VB_LANG_DA; l++)
-        if (known >> l & 1) extra[l] += 0.5 / k;
+    q_en += q[0];
+    q_sv += q[1];
+    q_da += q[2];
   }
+  uint32_t extra_q[VB_LANG_COUNT] = {0};
+  extra_q[VB_LANG_EN] = q_en;
+  extra_q[VB_LANG_SV] = q_sv;
+  extra_q[VB_LANG_DA] = q_da;
   an->res.lang = vb__langid_run(an->langid, text, len, an->lid_keys, an->lid_lens, an->lid_masks,
-                                n, dflt, extra, &an->res.lang_conf);
+                                n, dflt, extra_q, &an->res.lang_conf);
   return VB_OK;
 }
 

@@ -51,9 +51,14 @@
 #define NG_VOTES 2.0 /* at most */
 #define NG_FULL 150  /* n-grams for full weight */
 #define NG_MIN 20    /* fewer say nothing (a word of two or three letters) */
+/* Votes are counted exactly, in 24ths of a vote: every share below (a whole vote, a half, a
+ * third or a quarter, halved for a spelling cue and again for a Danish lean) is a whole number
+ * of them, so a tie is a tie whatever the order of the words. Only the n-gram votes, added
+ * last, are fractional. */
+#define UNIT 24
 #define MIN_VOTES 1.0 /* a language needs at least this many votes */
 #define MARGIN 0.5    /* and this lead over the next */
-#define CLEAR_LEAD 1.0 /* a lead in words and letters that n-grams and compounds do not change */
+#define CLEAR_LEAD UNIT /* a lead in words and letters that n-grams and compounds do not change */
 #define LEAN (1u << 30) /* in a word's mask: an English function word of en_lean_words */
 #define DA_LEAN (1u << 29) /* in a word's mask: a word of da_lean_words */
 
@@ -333,7 +338,7 @@ static uint32_t spelling(const char *s, size_t n) {
 
 /* The votes of a text, and what kind of evidence they came from. */
 typedef struct {
-  double score[VB_LANG_COUNT];
+  int64_t score[VB_LANG_COUNT]; /* in UNITs */
   bool nordic;     /* evidence for Swedish or Danish that English does not share */
   int listed;      /* listed words, of any language */
   int en_only;     /* listed words that are English alone */
@@ -347,15 +352,17 @@ typedef struct {
 /* Adds the votes of one word: a listed word's vote, shared by the languages that list it, or
  * half a vote for its spelling. The parts of a hyphenated word that is not listed
  * (politi-pengeafpresning) count as words of their own. */
-static void add_votes(uint32_t mask, tally *t) {
-  /* by the languages that list the word (bit 0 en, 1 sv, 2 da): how many, and the share of each */
+static VB__INLINE void add_votes(uint32_t mask, tally *t) {
+  /* by the languages that list the word (bit 0 en, 1 sv, 2 da): how many, and the share of
+   * each in UNITs (a whole vote shared); a spelling cue gets half of it */
   static const int count[8] = {0, 1, 1, 2, 1, 2, 2, 3};
-  static const double share[8] = {0, 1.0, 1.0, 1.0 / 2, 1.0, 1.0 / 2, 1.0 / 2, 1.0 / 3};
+  static const int64_t share[8] = {0, UNIT, UNIT, UNIT / 2, UNIT, UNIT / 2, UNIT / 2, UNIT / 3};
   _Static_assert(VB_LANG_SV == VB_LANG_EN + 1 && VB_LANG_DA == VB_LANG_EN + 2, "en sv da in a row");
+  _Static_assert(UNIT % 12 == 0, "a third of a vote, halved twice, is a whole number of UNITs");
   uint32_t langs = (mask >> VB_LANG_EN) & 7;
   int k = count[langs];
   bool cue = (mask & CUE) != 0;
-  double w = share[langs] * (cue ? 0.5 : 1.0);
+  int64_t w = cue ? share[langs] / 2 : share[langs];
   t->listed += !cue;
   t->score[VB_LANG_EN] += (langs & 1) ? w : 0;
   t->score[VB_LANG_SV] += (langs & 2) ? w : 0;
@@ -580,7 +587,7 @@ static void compound_one(const vb__langid *li, const char *s, size_t n, tally *t
   if (english_inflection(li, s, n)) return;
   int shared = langs_in(mask);
   for (int l = VB_LANG_SV; l <= VB_LANG_DA; l++)
-    if (mask & (1u << l)) t->score[l] += 0.5 / shared;
+    if (mask & (1u << l)) t->score[l] += UNIT / 2 / shared;
   t->nordic = true;
 }
 
@@ -599,12 +606,12 @@ static void compound_parts(const vb__langid *li, const char *const *keys, const 
 
 vb_lang vb__langid_run(vb__langid *li, const char *text, size_t len, const char *const *keys,
                        const size_t *lens, const uint32_t *masks, size_t n_words, vb_lang dflt,
-                       const double *extra, double *confidence) {
+                       const uint32_t *extra_q, double *confidence) {
   /* Script evidence. ASCII is skipped eight bytes at a time: only the other letters count
    * here, and ASCII letters only when there is Hebrew to weigh them against. */
   size_t hebrew = 0, latin = 0;
   tally t = {{0}, false, 0, 0, 0, 0, 0, false, false};
-  double *score = t.score;
+  int64_t *score = t.score;
   const unsigned char *p = (const unsigned char *)text;
   for (size_t i = 0; i < len;) {
     uint64_t w8;
@@ -623,11 +630,11 @@ vb_lang vb__langid_run(vb__langid *li, const char *text, size_t len, const char 
     else if (cp >= 0xC0 && cp <= 0x24F) {
       latin++;
       switch (cp) {
-      case 0xE4: case 0xC4: case 0xF6: case 0xD6: score[VB_LANG_SV] += 1.5; break; /* ä ö */
-      case 0xE6: case 0xC6: case 0xF8: case 0xD8: score[VB_LANG_DA] += 1.5; break; /* æ ø */
+      case 0xE4: case 0xC4: case 0xF6: case 0xD6: score[VB_LANG_SV] += UNIT * 3 / 2; break; /* ä ö */
+      case 0xE6: case 0xC6: case 0xF8: case 0xD8: score[VB_LANG_DA] += UNIT * 3 / 2; break; /* æ ø */
       case 0xE5: case 0xC5: /* å */
-        score[VB_LANG_SV] += 0.5;
-        score[VB_LANG_DA] += 0.5;
+        score[VB_LANG_SV] += UNIT / 2;
+        score[VB_LANG_DA] += UNIT / 2;
         break;
       default: break;
       }
@@ -645,12 +652,12 @@ vb_lang vb__langid_run(vb__langid *li, const char *text, size_t len, const char 
    * sentiment words, and a word that the English one lacks may well be English ("sent" is
    * Swedish and Danish for late, and neutral in English). Measured: taking them as Nordic
    * evidence left more short English texts undecided and turned no Nordic text from English. */
-  if (extra) {
-    for (int l = VB_LANG_EN; l <= VB_LANG_DA; l++) score[l] += extra[l];
+  if (extra_q) {
+    for (int l = VB_LANG_EN; l <= VB_LANG_DA; l++) score[l] += (int64_t)extra_q[l] * (UNIT / 4);
     /* English alone has caller's votes: every word some lexicon knows is English only. The
      * analyzer gives such a word half a vote, so with n_words halves every word is one. */
-    t.lex_en = extra[VB_LANG_EN] > 0 && extra[VB_LANG_SV] <= 0 && extra[VB_LANG_DA] <= 0;
-    t.lex_all = t.lex_en && extra[VB_LANG_EN] >= 0.5 * (double)n_words;
+    t.lex_en = extra_q[VB_LANG_EN] > 0 && extra_q[VB_LANG_SV] == 0 && extra_q[VB_LANG_DA] == 0;
+    t.lex_all = t.lex_en && extra_q[VB_LANG_EN] >= 2 * (uint64_t)n_words;
     if (t.lex_en) { /* laughter alone is no language */
       bool other = false;
       for (size_t i = 0; i < n_words && !other; i++) other = !laughter(keys[i], lens[i]);
@@ -676,7 +683,7 @@ vb_lang vb__langid_run(vb__langid *li, const char *text, size_t len, const char 
     }
   }
   {
-    double a = 0, b = 0;
+    int64_t a = 0, b = 0;
     for (int l = VB_LANG_EN; l <= VB_LANG_DA; l++) {
       if (score[l] > a) {
         b = a;
@@ -685,7 +692,7 @@ vb_lang vb__langid_run(vb__langid *li, const char *text, size_t len, const char 
         b = score[l];
       }
     }
-    if (hyphen || a - b < CLEAR_LEAD + 0.5 * (double)n_unlisted)
+    if (hyphen || a - b < CLEAR_LEAD + UNIT / 2 * (int64_t)n_unlisted)
       for (size_t k = 0; k < n_unlisted; k++)
         unlisted_votes(li, keys[unlisted[k]], lens[unlisted[k]], &t);
   }
@@ -694,12 +701,12 @@ vb_lang vb__langid_run(vb__langid *li, const char *text, size_t len, const char 
    * tell where the name comes from, not the language of the text: "Wendy Wilson" is not
    * English evidence. */
   bool known = false; /* a word some lexicon of the caller's knows */
-  for (int l = VB_LANG_EN; extra && l <= VB_LANG_DA; l++) known = known || extra[l] > 0;
+  for (int l = VB_LANG_EN; extra_q && l <= VB_LANG_DA; l++) known = known || extra_q[l] > 0;
   if (t.listed == 0 && !known && !t.nordic && names_only(p, len)) {
     if (confidence) *confidence = 0;
     return dflt;
   }
-  double top0 = 0, second0 = 0;
+  int64_t top0 = 0, second0 = 0;
   for (int l = VB_LANG_EN; l <= VB_LANG_DA; l++) {
     if (score[l] > top0) {
       second0 = top0;
@@ -718,40 +725,48 @@ vb_lang vb__langid_run(vb__langid *li, const char *text, size_t len, const char 
   /* Up to NG_VOTES votes for the likeliest language, by its lead in log-likelihood over the
    * next (NG_SCALE per vote), scaled down below NG_FULL n-grams (a name says little). */
   int gram_lang = VB_LANG_UND; /* the likeliest by n-grams, when they say anything */
+  double ng[VB_LANG_COUNT] = {0}; /* the n-grams' votes */
   if (grams >= NG_MIN) {
     int b = 0, c = -1;
     for (int l = 1; l < NG_LANGS; l++)
       if (ll[l] > ll[b]) b = l;
     for (int l = 0; l < NG_LANGS; l++)
       if (l != b && (c < 0 || ll[l] > ll[c])) c = l;
-    double votes = (ll[b] - ll[c]) / NG_SCALE;
-    if (votes > NG_VOTES) votes = NG_VOTES;
-    if (grams < NG_FULL) votes *= (double)grams / NG_FULL;
-    score[VB_LANG_EN + b] += votes;
+    double v = (ll[b] - ll[c]) / NG_SCALE;
+    if (v > NG_VOTES) v = NG_VOTES;
+    if (grams < NG_FULL) v *= (double)grams / NG_FULL;
+    ng[VB_LANG_EN + b] = v;
     gram_lang = VB_LANG_EN + b;
   }
-  vb_lang best = VB_LANG_UND;
-  double top = 0, second = 0, total = 0;
+  vb_lang best = VB_LANG_UND, next = VB_LANG_UND;
+  double votes[VB_LANG_COUNT] = {0}, top = 0, second = 0, total = 0;
   for (int l = VB_LANG_EN; l <= VB_LANG_DA; l++) {
-    total += score[l];
-    if (score[l] > top) {
+    votes[l] = (double)score[l] / UNIT + ng[l];
+    total += votes[l];
+    if (votes[l] > top) {
       second = top;
-      top = score[l];
+      top = votes[l];
+      next = best;
       best = (vb_lang)l;
-    } else if (score[l] > second) {
-      second = score[l];
+    } else if (votes[l] > second) {
+      second = votes[l];
+      next = (vb_lang)l;
     }
   }
+  /* the lead, exact when the n-grams said nothing (a difference of whole UNITs) */
+  double lead = next == VB_LANG_UND
+                    ? top
+                    : (double)(score[best] - score[next]) / UNIT + (ng[best] - ng[next]);
   if (confidence) *confidence = total > 0 ? top / total : 0;
   /* Too little evidence: under one vote, or no clear winner (half a vote apart); unless the
    * English lean holds and the n-grams, if they say anything, do not say otherwise. Then the
    * confidence is English's share of the votes (the shared words are not certain). */
-  if ((top < MIN_VOTES || top - second < MARGIN) && english_lean(&t, text, len) &&
+  if ((top < MIN_VOTES || lead < MARGIN) && english_lean(&t, text, len) &&
       (gram_lang == VB_LANG_UND || gram_lang == VB_LANG_EN) && (total >= MIN_VOTES || t.lex_en)) {
-    if (confidence) *confidence = score[VB_LANG_EN] / total;
+    if (confidence) *confidence = votes[VB_LANG_EN] / total;
     return VB_LANG_EN;
   }
-  if (top < MIN_VOTES || top - second < MARGIN) {
+  if (top < MIN_VOTES || lead < MARGIN) {
     if (dflt != VB_LANG_UND) return dflt;
     return VB_LANG_UND;
   }

@@ -54,12 +54,12 @@ void vb__langid_free(vb__langid *li);
 uint32_t vb__langid_listed(const vb__langid *li, const char *w, size_t n);
 /* What the word lists say of w[0..n) (languages and finer bits), 0 when none holds it. */
 uint32_t vb__langid_word(const vb__langid *li, const char *w, size_t n);
-/* `masks` (may be NULL): vb__langid_word() of each key, when the caller has it. `extra` (may be
- * NULL): further votes per language from the caller (the analyzer counts the words each
- * language's lexicon knows), added to the word and letter evidence. */
+/* `masks` (may be NULL): vb__langid_word() of each key, when the caller has it. `extra_q` (may
+ * be NULL): further votes per language from the caller in quarters of a vote (the analyzer
+ * counts the words each language's lexicon knows), added to the word and letter evidence. */
 vb_lang vb__langid_run(vb__langid *li, const char *text, size_t len, const char *const *keys,
                        const size_t *lens, const uint32_t *masks, size_t n_words, vb_lang dflt,
-                       const double *extra, double *confidence);
+                       const uint32_t *extra_q, double *confidence);
 
 /* ---- stem.c: one interface over Snowball (sv, da, en) and the Hebrew light stemmer ---- */
 typedef struct vb__he_vocab vb__he_vocab;
