@@ -365,8 +365,8 @@ static VB__INLINE int token_stem(vb_analyzer *an, vb__stemmer *st, vb_lang lang,
  * function-word lists give to some languages votes through the lexicons only for those:
  * Danish "hun" (she) is English slang in the English lexicon. The languages (bits 1 << l)
  * whose lexicon votes for word token i; kept with its form. */
-static unsigned lexicon_votes(vb_analyzer *an, size_t i, uint32_t *words) {
-  vb__form *f = an->form_of[i] != UINT32_MAX ? &an->form[an->form_of[i]] : NULL;
+static VB__INLINE unsigned lexicon_votes(vb_analyzer *an, size_t i, vb__form *f,
+                                         uint32_t *words) {
   if (f && f->lid_set) {
     *words = f->lid_words;
     return f->lid_known;
@@ -388,39 +388,27 @@ static unsigned lexicon_votes(vb_analyzer *an, size_t i, uint32_t *words) {
   return known;
 }
 
-/* The language of the n tokens in res.tokens (with their keys). */
-static int identify(vb_analyzer *an, const char *text, size_t len, size_t n_tok, vb_lang dflt) {
-  size_t n = 0;
-  /* three arrays of one length: each with its own capacity (a capacity of 0 made every
-   * document reallocate two of them) */
-  if (vb__grow(&an->lid_keys, &an->cap_lid, n_tok, sizeof *an->lid_keys) ||
-      vb__grow(&an->lid_lens, &an->cap_lid_lens, n_tok, sizeof *an->lid_lens) ||
-      vb__grow(&an->lid_masks, &an->cap_lid_masks, n_tok, sizeof *an->lid_masks))
-    return VB_ENOMEM;
+/* Language identification's view of the words: key, length and word-list mask of each word
+ * token in an->lid_*, and the lexicons' votes in quarters of a vote per language. */
+typedef struct lid_words {
+  size_t n;
+  uint32_t q[VB_LANG_COUNT];
+} lid_words;
+
+static VB__INLINE void lid_add(vb_analyzer *an, size_t i, const vb_token *o, vb__form *word,
+                               lid_words *w) {
   /* Quarters of a vote for en, sv, da by the lexicons that know a word (bits 0 en, 1 sv,
    * 2 da): half a vote for one, a quarter each for two, none for all three. */
   static const uint8_t quarters[8][3] = {{0, 0, 0}, {2, 0, 0}, {0, 2, 0}, {1, 1, 0},
                                          {0, 0, 2}, {1, 0, 1}, {0, 1, 1}, {0, 0, 0}};
   _Static_assert(VB_LANG_SV == VB_LANG_EN + 1 && VB_LANG_DA == VB_LANG_EN + 2, "en sv da in a row");
-  uint32_t q_en = 0, q_sv = 0, q_da = 0;
-  const vb_token *tok = an->res.tokens;
-  for (size_t i = 0; i < n_tok; i++) {
-    if (tok[i].type != VB_TOK_WORD) continue;
-    an->lid_keys[n] = tok[i].key;
-    an->lid_lens[n] = tok[i].key_len;
-    const uint8_t *q = quarters[lexicon_votes(an, i, &an->lid_masks[n]) >> VB_LANG_EN & 7];
-    n++;
-    q_en += q[0];
-    q_sv += q[1];
-    q_da += q[2];
-  }
-  uint32_t extra_q[VB_LANG_COUNT] = {0};
-  extra_q[VB_LANG_EN] = q_en;
-  extra_q[VB_LANG_SV] = q_sv;
-  extra_q[VB_LANG_DA] = q_da;
-  an->res.lang = vb__langid_run(an->langid, text, len, an->lid_keys, an->lid_lens, an->lid_masks,
-                                n, dflt, extra_q, &an->res.lang_conf);
-  return VB_OK;
+  an->lid_keys[w->n] = o->key;
+  an->lid_lens[w->n] = o->key_len;
+  const uint8_t *q = quarters[lexicon_votes(an, i, word, &an->lid_masks[w->n]) >> VB_LANG_EN & 7];
+  w->n++;
+  w->q[VB_LANG_EN] += q[0];
+  w->q[VB_LANG_SV] += q[1];
+  w->q[VB_LANG_DA] += q[2];
 }
 
 /* What a punctuation token ends: 2 a sentence (. ! ? … and the Hebrew sof pasuq), 1 a clause
@@ -503,13 +491,27 @@ static int segment_end(vb_analyzer *an, const segmenter *sg, size_t n) {
   return VB_OK;
 }
 
-/* The tokens with their keys only (for language identification). */
-static int front_keys(vb_analyzer *an, const char *text) {
-  int rc = front_begin(an, an->toks.n);
+/* The tokens with their keys only, and the language identified from them. */
+static int front_keys(vb_analyzer *an, const char *text, size_t len, vb_lang dflt) {
+  size_t n = an->toks.n;
+  /* three arrays of one length: each with its own capacity (a capacity of 0 made every
+   * document reallocate two of them) */
+  if (vb__grow(&an->lid_keys, &an->cap_lid, n, sizeof *an->lid_keys) ||
+      vb__grow(&an->lid_lens, &an->cap_lid_lens, n, sizeof *an->lid_lens) ||
+      vb__grow(&an->lid_masks, &an->cap_lid_masks, n, sizeof *an->lid_masks))
+    return VB_ENOMEM;
+  int rc = front_begin(an, n);
+  if (rc) return rc;
+  lid_words w = {0, {0}};
   vb__form *word;
-  for (size_t i = 0; !rc && i < an->toks.n; i++)
-    rc = token_key(an, text, i, &an->res.tokens[i], &word);
-  return rc;
+  vb_token *tok = an->res.tokens;
+  for (size_t i = 0; i < n; i++) {
+    if ((rc = token_key(an, text, i, &tok[i], &word))) return rc;
+    if (tok[i].type == VB_TOK_WORD) lid_add(an, i, &tok[i], word, &w);
+  }
+  an->res.lang = vb__langid_run(an->langid, text, len, an->lid_keys, an->lid_lens, an->lid_masks,
+                                w.n, dflt, w.q, &an->res.lang_conf);
+  return VB_OK;
 }
 
 /* The front of the pipeline over the tokenizer's tokens: keys, stems, sentences and clauses.
@@ -521,7 +523,7 @@ static int front_run(vb_analyzer *an, const char *text, size_t len, vb_lang lang
   int rc;
   bool keyed = lang == VB_LANG_UND;
   if (keyed) {
-    if ((rc = front_keys(an, text)) || (rc = identify(an, text, len, n, dflt))) return rc;
+    if ((rc = front_keys(an, text, len, dflt))) return rc;
     lang = r->lang;
   } else {
     if ((rc = front_begin(an, n))) return rc;
@@ -599,9 +601,7 @@ int vb_analyzer_stem(vb_analyzer *an, vb_lang lang, const char *word, size_t len
 vb_lang vb_analyzer_langid(vb_analyzer *an, const char *text, size_t len, vb_lang dflt,
                            double *confidence) {
   if (!an || !text || vb_utf8_check(text, len) != len) return VB_LANG_UND;
-  if (vb__tokenize(text, len, &an->toks) || front_keys(an, text) ||
-      identify(an, text, len, an->toks.n, dflt))
-    return VB_LANG_UND;
+  if (vb__tokenize(text, len, &an->toks) || front_keys(an, text, len, dflt)) return VB_LANG_UND;
   if (confidence) *confidence = an->res.lang_conf;
   return an->res.lang;
 }
