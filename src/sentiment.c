@@ -310,15 +310,15 @@ static inline int explain(vb_analyzer *an, int kind, size_t token, size_t token_
                           size_t other, double value, const vb__lexentry *e, uint16_t file,
                           uint32_t line);
 
-/* A word of a hashtag (not a token): its entry by key, then by stem, then without an
- * elongation (#woooo). NULL when the word is not in the lexicon at all. */
+/* A word of a hashtag (not a token): its entry by key, then by stem (when `stem`), then
+ * without an elongation (#woooo). NULL when the word is not in the lexicon at all. */
 static const vb__lexentry *tag_word(vb_analyzer *an, const vb__lexicon *lx, const char *w,
-                                    size_t n) {
+                                    size_t n, bool stem) {
   if (n == 0) return NULL;
   const vb__lexentry *e = vb__lexicon_get(lx, w, n);
   if (e && (e->has_valence || e->kind != VB_LEX_VALENCE)) return e;
   vb__stemmer *st = NULL;
-  if (vb__analyzer_stemmer(an, an->res.lang, &st) == VB_OK && st) {
+  if (stem && vb__analyzer_stemmer(an, an->res.lang, &st) == VB_OK && st) {
     const char *sw;
     size_t sl;
     const vb__lexentry *se;
@@ -394,7 +394,7 @@ static int tag_words_valence(vb_analyzer *an, const vb__lexicon *lx, size_t i, c
         continue;
       }
     }
-    const vb__lexentry *e = tag_word(an, lx, w, n);
+    const vb__lexentry *e = tag_word(an, lx, w, n, true);
     if (!e) continue;
     if (e->kind == VB_LEX_NEGATOR || e->kind == VB_LEX_NEGPREFIX) {
       negated = !negated;
@@ -490,7 +490,7 @@ static int tag_reading(vb_analyzer *an, const vb__lexicon *lx, size_t i, tag_rea
   const char *key = t->key + 1;
   size_t n = t->key_len - 1;
   memset(out, 0, sizeof *out);
-  if ((out->e = tag_word(an, lx, key, n))) return VB_OK;
+  if ((out->e = tag_word(an, lx, key, n, true))) return VB_OK;
   if (n < 5 || n > 60) return VB_OK;
   tag_part *parts = out->parts;
   const char *orig = an->res.text + t->start + 1;
@@ -499,7 +499,11 @@ static int tag_reading(vb_analyzer *an, const vb__lexicon *lx, size_t i, tag_rea
   if (np < 2) {
     /* one run: a two-word entry ("never" + "again"), else a split into two known words one
      * of which carries valence, else an unknown word and a valence word; the longest
-     * valence word wins */
+     * valence word wins. A part is looked up through its stem only beside a part the lexicon
+     * knows as written (#guiltypleasures: "guilty", so "pleasures" as "pleasure"): the stem of
+     * a fragment next to an unknown one matched words that are not there (#Nashville read
+     * "ille" as "ill", #Emirates "irates" as "irate", #busads "sads" as "sad"), and stemming
+     * every fragment was a quarter of the analysis of a feed of tweets. */
     size_t best = 0, best_len = 0;
     int best_q = 0;
     for (size_t k = 2; k + 2 <= n; k++) {
@@ -509,7 +513,9 @@ static int tag_reading(vb_analyzer *an, const vb__lexicon *lx, size_t i, tag_rea
         best_q = 3;
         break;
       }
-      const vb__lexentry *a = tag_word(an, lx, key, k), *b = tag_word(an, lx, key + k, n - k);
+      const vb__lexentry *a = tag_word(an, lx, key, k, false), *b = tag_word(an, lx, key + k, n - k, false);
+      if (a && !(b && b->has_valence)) b = tag_word(an, lx, key + k, n - k, true);
+      if (b && !(a && a->has_valence)) a = tag_word(an, lx, key, k, true);
       bool va = a && a->has_valence && a->valence != 0, vbv = b && b->has_valence && b->valence != 0;
       if (!va && !vbv) continue;
       int q = (a && b) ? 2 : 1;

@@ -565,6 +565,25 @@ static void test_emoji(void **state) {
   expect_val(r, "\xF0\x9F\x98\x80", 2.5 + 0.3);
 }
 
+static void check_explanation(const vb_result *r);
+
+/* Hashtags read as one entry, as the words the writer marked, or split in two (built-in
+ * lexicons): a fragment beside an unknown one is not matched through its stem. */
+static void test_hashtags(void **state) {
+  fixture *f = *state;
+  const vb_result *r = run_on(f->an_builtin, VB_LANG_EN, "landed in #Nashville");
+  assert_close(val(r, "#Nashville"), 0.0, 0); /* not nashv + "ille" as "ill" */
+  r = run_on(f->an_builtin, VB_LANG_EN, "flying #Emirates tomorrow");
+  assert_close(val(r, "#Emirates"), 0.0, 0); /* not em + "irates" as "irate" */
+  r = run_on(f->an_builtin, VB_LANG_EN, "pizza again #guiltypleasures");
+  assert_true(val(r, "#guiltypleasures") > 0); /* guilty + pleasures (stem: pleasure) */
+  r = run_on(f->an_builtin, VB_LANG_EN, "the parcel is lost #customerservicefail");
+  assert_true(val(r, "#customerservicefail") < 0); /* an unknown word and a valence word */
+  r = run_on(f->an_builtin, VB_LANG_EN, "#NeverAgain");
+  assert_true(val(r, "#NeverAgain") < 0); /* the words the writer marked */
+  check_explanation(r);
+}
+
 /* ---- the explanation ---- */
 
 /* Replays the explanation of `r` and checks it gives every token's valence, every sentence
@@ -718,6 +737,7 @@ int main(void) {
       cmocka_unit_test(test_punctuation),
       cmocka_unit_test(test_phrase_precedence),
       cmocka_unit_test(test_emoji),
+      cmocka_unit_test(test_hashtags),
       cmocka_unit_test(test_explanation_reproduces),
       cmocka_unit_test(test_explanation_builtin_lexicons),
   };
