@@ -835,7 +835,8 @@ typedef struct vb_phrase {
   size_t n_examples;
   const char *const *examples;    /* quotes: the sentence around the phrase */
   const char *const *example_ids; /* the id of each quote's record */
-  const char *merged;  /* stems of the sub-phrases merged into it, "; "-separated, or "" */
+  const char *merged;  /* stems of the sub-phrases merged into it (of it, or of a longer
+                          phrase folded into it), "; "-separated, or "" */
   size_t n_variants;   /* at most 8, most records first: */
   const char *const *variants;   /* surface forms merged into it: spellings and abbreviations
                                     from the variant list ("hrs" under "hours"), and longer
