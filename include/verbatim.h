@@ -786,7 +786,11 @@ void vb_table_free(vb_table *table);
 
 /* Phrases of 1-4 words (over stems, stopwords at neither end) that recur across records,
  * ranked by support or by keyness between a focus and a reference group, near-duplicates
- * merged, with example quotes and whether the codebook already covers them. Two passes over
+ * merged (a sub-phrase into a longer phrase of nearly the same support; spelling variants and
+ * abbreviations of a word from lexicons/LANG/variants.txt counted as the word; with keyness, a
+ * longer phrase whose groups' rates are not significantly different from those of a
+ * higher-ranked phrase inside it folded into that phrase: the rules and their reasons are in
+ * src/discover.c), with example quotes and whether the codebook already covers them. Two passes over
  * the same records in the same order: vb_discover_add() for each, vb_discover_rank(), then
  * (optionally) vb_discover_examples() for each; vb_discover_phrases() gives the result.
  * Memory is bounded by `max_entries` (the pruning rule is in src/discover.c and the manual). */
@@ -794,6 +798,9 @@ void vb_table_free(vb_table *table);
 typedef struct vb_discover vb_discover;
 
 enum { VB_DISCOVER_AUTO = 0, VB_DISCOVER_BY_SUPPORT = 1, VB_DISCOVER_BY_KEYNESS = 2 };
+/* Merges that can be switched off (vb_discover_options.flags). */
+enum { VB_DISCOVER_NO_VARIANTS = 1, /* count spelling variants and abbreviations apart */
+       VB_DISCOVER_NO_FOLD = 2 };   /* keep longer phrases that add no keyness as rows */
 /* The group of a record: VB_GROUP_NONE counts for support only. */
 enum { VB_GROUP_NONE = -1, VB_GROUP_REFERENCE = 0, VB_GROUP_FOCUS = 1 };
 
@@ -806,7 +813,9 @@ typedef struct vb_discover_options {
                           share of its support (0: 0.9) */
   int sort;            /* VB_DISCOVER_*; AUTO: by keyness when both groups have records */
   size_t examples;     /* quotes per phrase, at most 16 (0: 2) */
-  const char *data_dir; /* folder with lexicons/LANG/stopwords.txt; NULL: the built-in lists */
+  const char *data_dir; /* folder with lexicons/LANG/stopwords.txt and variants.txt; NULL:
+                           the built-in lists */
+  unsigned flags;      /* VB_DISCOVER_NO_* (0: every merge) */
 } vb_discover_options;
 
 typedef struct vb_phrase {
@@ -826,7 +835,14 @@ typedef struct vb_phrase {
   size_t n_examples;
   const char *const *examples;    /* quotes: the sentence around the phrase */
   const char *const *example_ids; /* the id of each quote's record */
-  const char *merged;  /* stems of the sub-phrases merged into it, "; "-separated, or "" */
+  const char *merged;  /* stems of the sub-phrases merged into it (of it, or of a longer
+                          phrase folded into it), "; "-separated, or "" */
+  size_t n_variants;   /* at most 8, most records first: */
+  const char *const *variants;   /* surface forms merged into it: spellings and abbreviations
+                                    from the variant list ("hrs" under "hours"), and longer
+                                    phrases folded into it (their most frequent form) */
+  const size_t *variant_support; /* records holding each (a spelling: second-pass records) */
+  const int *variant_longer;     /* 1: a longer phrase folded in; 0: a spelling variant */
 } vb_phrase;
 
 typedef struct vb_discover_info {

@@ -24,21 +24,65 @@
  * log2((a/F) / (b/R)) (a zero count taken as 0.5) as effect size. Ranking by keyness sorts by
  * G2 signed by the direction of the log ratio: phrases typical of the focus group first.
  *
- * Near-duplicates. A phrase contained in a longer candidate whose support is at least
- * merge_ratio of its own (0.9 by default: "bag" inside "lost bag" when nearly every "bag" is a
- * lost one) is merged into the longer phrase and listed with it.
+ * Near-duplicates: three rules, so that one thing the customers say is one row.
+ *
+ * 1. Sub-phrases. A phrase contained in a longer candidate whose support is at least
+ *    merge_ratio of its own (0.9 by default: "bag" inside "lost bag" when nearly every "bag" is
+ *    a lost one) is merged into the longer phrase and listed with it (`merged`, by stems).
+ *
+ * 2. Spelling variants and abbreviations of one word ("hrs" and "hours", "mins" and
+ *    "minutes", "pls" and "please", "tlf" and "telefon"). They come from a short list per
+ *    language that the team wrote (lexicons/LANG/variants.txt: "word<TAB>variant variant ..."),
+ *    matched on the token's key (its normalised surface form), not on its stem: an
+ *    abbreviation does not inflect like its word, and in Hebrew a stem may have lost a
+ *    proclitic, so a stem could be another word's. A listed variant counts as its word: the
+ *    phrase key takes the word's stem and the stopword test the word's key ("pls" is a stopword
+ *    when "please" is), so "2 hrs late" and "2 hours late" are one phrase, counted once per
+ *    record, and its support and keyness are those of the union, exact. A list was chosen
+ *    over a general rule: the rule that finds the other near-duplicates, shared records, fails
+ *    here, since a writer uses one spelling, so "hrs" and "hours" rarely meet in a record; and
+ *    edit distance or prefixes would join "min" (minutes) with "mine" and "mind", or Danish
+ *    "tid" with "tit". A short list costs a line per variant and is wrong only where a listed
+ *    form has another meaning, which the list avoids (no "min" in Swedish or Danish, where it
+ *    is "my"). The spellings seen are listed with the row (`variants`), and the codebook
+ *    snippet's terms name them too, since a codebook term matches on stems.
+ *
+ * 3. Longer phrases that add nothing (with keyness only). A phrase L of two or more words is
+ *    folded into a phrase S inside it that ranks higher and is a row of its own when L's
+ *    records are not typical of either group in a different way than the rest of S's records
+ *    are. Every record of L holds S, so S's records split into L's and the others; Fisher's
+ *    exact test (two-sided) on that 2x2 table (focus and reference records of L, and of S
+ *    without L) asks whether L's focus share differs from the rest of S's. When p >= 0.05,
+ *    L says nothing S does not already say ("cancelled flight" under "cancelled" when the
+ *    cancelled flights are as negative as the other cancellations), and listing it as a row
+ *    would spend a place on the same finding. It is listed with S as a longer variant, and S
+ *    keeps its own counts, which already hold every record of L. When p < 0.05, L has an
+ *    effect of its own ("late flight" is far more negative than "flight") and stays a row.
+ *    The usual 5% level is used on purpose: folding is the default here, so a lower level
+ *    would fold phrases with fair evidence of an effect of their own; a wrong "keep" only costs
+ *    a row. With several such S, L goes to the highest-ranked. With support ranking there is
+ *    no effect to compare, and a longer phrase is always below its parts, so nothing is
+ *    folded. The rows are walked best first, so whether S is a row is settled before L is
+ *    tested, and the result does not depend on how many rows are shown.
+ *
+ * Rule 1 runs first (on all candidates), then the ranking, then rule 3; rule 2 is applied while
+ * counting. VB_DISCOVER_NO_VARIANTS and VB_DISCOVER_NO_FOLD switch rules 2 and 3 off.
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "vb_embed.h"
+#include "vb_model.h"
+#include "vb_stats.h"
 #include "vb_text.h"
 
 #define DISCOVER_MAX_WORDS 4
 #define EXAMPLE_MAX 240 /* bytes of a quote around the phrase */
 #define MAX_FORMS 8
 #define MAX_THEMES 8
+#define MAX_VARIANTS 8 /* variants listed per row (VB_DISCOVER doc in verbatim.h) */
+#define FOLD_P 0.05    /* rule 3: a longer phrase folds when Fisher's p is at least this */
 
 typedef struct ngram {
   uint32_t support, focus, reference, delta;
@@ -63,12 +107,48 @@ typedef struct sel { /* a ranked phrase, with what pass 2 gathers */
   size_t n_backup;
   vb__buf merged;
   char *text, *stems;
+  /* rule 2: surface forms holding a listed variant, counted once per record each */
+  char *vforms[MAX_VARIANTS];
+  size_t vform_count[MAX_VARIANTS];
+  uint32_t vform_last[MAX_VARIANTS];
+  size_t n_vforms;
+  /* rule 3: the most supported longer phrases folded into it (indices into folds) */
+  uint32_t folds[MAX_VARIANTS];
+  size_t n_folds;
+  /* the output lists */
+  const char *var_text[2 * MAX_VARIANTS];
+  size_t var_support[2 * MAX_VARIANTS];
+  int var_longer[2 * MAX_VARIANTS];
 } sel;
+
+typedef struct fold { /* a longer phrase folded into a row (rule 3), for its surface form */
+  uint32_t entry, last;
+  size_t forms_n;
+  char *forms[MAX_FORMS];
+  size_t form_count[MAX_FORMS];
+  char *stems;
+} fold;
+
+typedef struct canon { /* the word a listed variant stands for (rule 2) */
+  size_t key_off, key_len, stem_off, stem_len; /* into canon_text */
+} canon;
+
+typedef struct tview { /* a token as discover counts it: a listed variant as its word */
+  const char *key, *stem;
+  size_t key_len, stem_len;
+  bool variant;
+} tview;
 
 struct vb_discover {
   const vb_model *model;
   vb_discover_options o;
   vb__strmap stop[VB_LANG_COUNT]; /* key -> 1 stopword, 2 negation-like edge word */
+  vb__strmap var[VB_LANG_COUNT];  /* variant key -> index into canons */
+  canon *canons;
+  size_t n_canons, cap_canons;
+  vb__buf canon_text;
+  tview *tv;                      /* the tokens of the record being read */
+  size_t cap_tv;
   vb__norm norm;
   vb__strmap map;                 /* lang byte + stems -> entry */
   ngram *e;
@@ -81,6 +161,9 @@ struct vb_discover {
   sel *sel;
   size_t n_sel;
   vb__strmap sel_map; /* key -> index into sel */
+  fold *folds;
+  size_t n_folds;
+  vb__strmap fold_map; /* key -> index into folds */
   uint32_t record2;
   vb__buf key; /* scratch */
   vb__buf tmp;
@@ -117,6 +200,59 @@ static int load_stopwords(vb_discover *d, vb_lang lang, const char *data, size_t
   return VB_OK;
 }
 
+/* lexicons/LANG/variants.txt: "word<TAB>variant variant ..." (rule 2 at the top). The word
+ * is stemmed with the stemmer the analyzer uses for the language; a variant listed twice keeps
+ * its first word, and a variant equal to its word is ignored. */
+static int load_variants(vb_discover *d, vb_lang lang, const char *data, size_t len) {
+  vb__stemmer *st = NULL;
+  int rc = vb__stemmer_new(lang, d->model->he_vocab, &st);
+  size_t i = 0;
+  while (rc == VB_OK && i < len) {
+    size_t j = i;
+    while (j < len && data[j] != '\n') j++;
+    const char *w = data + i;
+    size_t n = j - i;
+    i = j + 1;
+    while (n && (w[n - 1] == '\r' || w[n - 1] == ' ' || w[n - 1] == '\t')) n--;
+    while (n && (*w == ' ' || *w == '\t')) { w++; n--; }
+    if (n == 0 || *w == '#') continue;
+    size_t tab = 0;
+    while (tab < n && w[tab] != '\t') tab++;
+    if (tab == n) continue; /* a word without variants */
+    /* the word: its key and stem */
+    d->tmp.len = 0;
+    if ((rc = vb__normalize(&d->norm, w, tab, 0, &d->tmp))) break;
+    const char *stem = d->tmp.data;
+    size_t sl = d->tmp.len;
+    if (st && (rc = vb__stem(st, d->tmp.data, d->tmp.len, &stem, &sl))) break;
+    if ((rc = vb__grow(&d->canons, &d->cap_canons, d->n_canons + 1, sizeof *d->canons))) break;
+    canon *c = &d->canons[d->n_canons];
+    c->key_off = d->canon_text.len;
+    c->key_len = d->tmp.len;
+    if ((rc = vb__buf_append(&d->canon_text, d->tmp.data, d->tmp.len))) break;
+    c->stem_off = d->canon_text.len;
+    c->stem_len = sl;
+    if ((rc = vb__buf_append(&d->canon_text, stem, sl))) break;
+    uint32_t ci = (uint32_t)d->n_canons++;
+    /* the variants */
+    size_t k = tab + 1;
+    while (rc == VB_OK && k < n) {
+      while (k < n && (w[k] == ' ' || w[k] == '\t')) k++;
+      size_t e = k;
+      while (e < n && w[e] != ' ' && w[e] != '\t') e++;
+      if (e == k) break;
+      d->tmp.len = 0;
+      if ((rc = vb__normalize(&d->norm, w + k, e - k, 0, &d->tmp))) break;
+      k = e;
+      if (d->tmp.len == c->key_len && !memcmp(d->tmp.data, d->canon_text.data + c->key_off, c->key_len))
+        continue;
+      if (vb__strmap_put(&d->var[lang], d->tmp.data, d->tmp.len, ci, NULL, NULL)) rc = VB_ENOMEM;
+    }
+  }
+  vb__stemmer_free(st);
+  return rc;
+}
+
 static int read_all(const char *path, vb__buf *b) {
   FILE *fp = fopen(path, "rb");
   if (!fp) return VB_ENOTFOUND;
@@ -149,22 +285,27 @@ int vb_discover_new(const vb_model *m, const vb_discover_options *o, vb_discover
   if (!(d->o.merge_ratio > 0)) d->o.merge_ratio = 0.9;
   int rc = VB_OK;
   static const char *const codes[] = {NULL, "en", "sv", "da", "he"};
-  for (int l = VB_LANG_EN; rc == VB_OK && l < VB_LANG_COUNT; l++) {
-    char rel[64];
-    snprintf(rel, sizeof rel, "lexicons/%s/stopwords.txt", codes[l]);
-    if (d->o.data_dir) {
-      char path[1024];
-      vb__buf b = {0};
-      snprintf(path, sizeof path, "%s/%s", d->o.data_dir, rel);
-      rc = read_all(path, &b);
-      if (rc == VB_OK) rc = load_stopwords(d, (vb_lang)l, b.data ? b.data : "", b.len);
-      else if (rc == VB_ENOTFOUND) rc = VB_OK;
-      vb__buf_free(&b);
-    } else {
-      for (const vb__embedded_file *f = vb__embedded_files; f->path; f++)
-        if (strcmp(f->path, rel) == 0) rc = load_stopwords(d, (vb_lang)l, (const char *)f->data, f->len);
+  typedef int (*list_fn)(vb_discover *, vb_lang, const char *, size_t);
+  static const char *const names[] = {"stopwords.txt", "variants.txt"};
+  const list_fn fns[] = {load_stopwords, load_variants};
+  size_t n_lists = (d->o.flags & VB_DISCOVER_NO_VARIANTS) ? 1 : 2;
+  for (int l = VB_LANG_EN; rc == VB_OK && l < VB_LANG_COUNT; l++)
+    for (size_t li = 0; rc == VB_OK && li < n_lists; li++) {
+      char rel[64];
+      snprintf(rel, sizeof rel, "lexicons/%s/%s", codes[l], names[li]);
+      if (d->o.data_dir) {
+        char path[1024];
+        vb__buf b = {0};
+        snprintf(path, sizeof path, "%s/%s", d->o.data_dir, rel);
+        rc = read_all(path, &b);
+        if (rc == VB_OK) rc = fns[li](d, (vb_lang)l, b.data ? b.data : "", b.len);
+        else if (rc == VB_ENOTFOUND) rc = VB_OK;
+        vb__buf_free(&b);
+      } else {
+        for (const vb__embedded_file *f = vb__embedded_files; f->path; f++)
+          if (strcmp(f->path, rel) == 0) rc = fns[li](d, (vb_lang)l, (const char *)f->data, f->len);
+      }
     }
-  }
   if (rc) {
     vb_discover_free(d);
     return rc;
@@ -186,11 +327,24 @@ static void free_sel(sel *s) {
   vb__buf_free(&s->merged);
   vb__free(s->text);
   vb__free(s->stems);
+  for (size_t k = 0; k < s->n_vforms; k++) vb__free(s->vforms[k]);
 }
 
 void vb_discover_free(vb_discover *d) {
   if (!d) return;
-  for (int l = 0; l < VB_LANG_COUNT; l++) vb__strmap_free(&d->stop[l]);
+  for (int l = 0; l < VB_LANG_COUNT; l++) {
+    vb__strmap_free(&d->stop[l]);
+    vb__strmap_free(&d->var[l]);
+  }
+  vb__free(d->canons);
+  vb__buf_free(&d->canon_text);
+  vb__free(d->tv);
+  for (size_t i = 0; i < d->n_folds; i++) {
+    for (size_t k = 0; k < d->folds[i].forms_n; k++) vb__free(d->folds[i].forms[k]);
+    vb__free(d->folds[i].stems);
+  }
+  vb__free(d->folds);
+  vb__strmap_free(&d->fold_map);
   vb__norm_free(&d->norm);
   vb__strmap_free(&d->map);
   vb__free(d->e);
@@ -205,12 +359,34 @@ void vb_discover_free(vb_discover *d) {
 
 /* ---- candidates of one record ---- */
 
-/* 0 content word, 1 stopword, 2 negation-like edge word, 3 not a word (number) */
-static int word_kind(const vb_discover *d, vb_lang lang, const vb_token *t) {
+/* 0 content word, 1 stopword, 2 negation-like edge word, 3 not a word (number); a listed
+ * variant by its word's key (rule 2). */
+static int word_kind(const vb_discover *d, vb_lang lang, const vb_token *t, const tview *v) {
   if (t->type != VB_TOK_WORD) return 3;
   uint32_t k;
-  if (vb__strmap_get(&d->stop[lang], t->key, t->key_len, &k)) return (int)k;
+  if (vb__strmap_get(&d->stop[lang], v->key, v->key_len, &k)) return (int)k;
   return 0;
+}
+
+/* Fills d->tv for the tokens of a record: each token's key and stem, a listed variant's
+ * replaced by its word's (rule 2). */
+static int view_tokens(vb_discover *d, vb_lang lang, const vb_token *t, size_t n) {
+  if (vb__grow(&d->tv, &d->cap_tv, n ? n : 1, sizeof *d->tv)) return VB_ENOMEM;
+  for (size_t i = 0; i < n; i++) {
+    tview *v = &d->tv[i];
+    *v = (tview){t[i].key, t[i].stem, t[i].key_len, t[i].stem_len, false};
+    uint32_t ci;
+    if (t[i].type == VB_TOK_WORD && d->n_canons &&
+        vb__strmap_get(&d->var[lang], t[i].key, t[i].key_len, &ci)) {
+      const canon *c = &d->canons[ci];
+      v->key = d->canon_text.data + c->key_off;
+      v->key_len = c->key_len;
+      v->stem = d->canon_text.data + c->stem_off;
+      v->stem_len = c->stem_len;
+      v->variant = true;
+    }
+  }
+  return VB_OK;
 }
 
 typedef int (*phrase_fn)(vb_discover *d, const vb_result *r, const vb_token *t, size_t i,
@@ -222,21 +398,24 @@ static int each_phrase(vb_discover *d, const vb_result *r, phrase_fn fn, void *c
   size_t n = vb_result_tokens(r, &t);
   vb_lang lang = vb_result_lang(r);
   if (lang <= VB_LANG_UND || lang >= VB_LANG_COUNT) return VB_OK;
+  int vrc = view_tokens(d, lang, t, n);
+  if (vrc) return vrc;
+  const tview *tv = d->tv;
   for (size_t i = 0; i < n; i++) {
-    int k0 = word_kind(d, lang, &t[i]);
+    int k0 = word_kind(d, lang, &t[i], &tv[i]);
     if (k0 == 1 || k0 == 3) continue;
     bool content = k0 == 0;
     for (size_t j = i; j < n && j - i < d->o.max_words; j++) {
       if (t[j].type != VB_TOK_WORD && t[j].type != VB_TOK_NUMBER) break;
       if (t[j].clause != t[i].clause) break;
-      int kj = j == i ? k0 : word_kind(d, lang, &t[j]);
+      int kj = j == i ? k0 : word_kind(d, lang, &t[j], &tv[j]);
       if (kj == 0) content = true;
       if (kj == 1 || kj == 3 || !content) continue;
       d->key.len = 0;
       if (vb__buf_putc(&d->key, (char)('0' + lang))) return VB_ENOMEM;
       for (size_t q = i; q <= j; q++) {
         if (vb__buf_putc(&d->key, ' ')) return VB_ENOMEM;
-        if (vb__buf_append(&d->key, t[q].stem, t[q].stem_len)) return VB_ENOMEM;
+        if (vb__buf_append(&d->key, tv[q].stem, tv[q].stem_len)) return VB_ENOMEM;
       }
       int rc = fn(d, r, t, i, j, ctx);
       if (rc) return rc;
@@ -341,6 +520,7 @@ typedef struct cand {
   uint32_t entry;
   double score;
   long merged_into; /* index into the candidates, or -1 */
+  bool folded;      /* merged by rule 3 (else by rule 1) */
 } cand;
 
 static const vb_discover *g_sort_d; /* qsort has no context argument in C11 */
@@ -380,6 +560,122 @@ static bool use_keyness(const vb_discover *d) {
   return d->focus > 0 && d->reference > 0;
 }
 
+/* The entries of the proper contiguous sub-phrases of entry `e` that are in the table. */
+static int sub_phrases(vb_discover *d, uint32_t e, uint32_t *out, size_t *n_out) {
+  *n_out = 0;
+  size_t kl;
+  const char *kp = vb__strmap_key(&d->map, e, &kl);
+  /* the words of the key: "L stem stem stem" */
+  const char *w[DISCOVER_MAX_WORDS + 1];
+  size_t nw = 0;
+  for (size_t q = 1; q < kl && nw < DISCOVER_MAX_WORDS; q++)
+    if (kp[q] == ' ') w[nw++] = kp + q;
+  w[nw] = kp + kl;
+  for (size_t a = 0; a < nw; a++)
+    for (size_t b = a + 1; b <= nw; b++) {
+      if (a == 0 && b == nw) continue;
+      d->tmp.len = 0;
+      if (vb__buf_putc(&d->tmp, kp[0]) || vb__buf_append(&d->tmp, w[a], (size_t)(w[b] - w[a])))
+        return VB_ENOMEM;
+      uint32_t sub;
+      if (vb__strmap_get(&d->map, d->tmp.data, d->tmp.len, &sub)) out[(*n_out)++] = sub;
+    }
+  return VB_OK;
+}
+
+/* Points every merged candidate at the end of its chain (a row). */
+static void resolve_chains(cand *c, size_t n_c) {
+  for (size_t i = 0; i < n_c; i++) {
+    long r = c[i].merged_into;
+    while (r >= 0 && c[r].merged_into >= 0) r = c[r].merged_into;
+    c[i].merged_into = r;
+  }
+}
+
+/* Rule 3: does longer phrase l say nothing its sub-phrase s does not (at the top)? */
+static bool says_nothing_more(const ngram *l, const ngram *s) {
+  if (l->focus > s->focus || l->reference > s->reference) return false; /* pruned counts */
+  if (l->focus + l->reference == 0) return false; /* no group holds it: no effect to compare */
+  uint64_t a1 = l->focus, b1 = l->reference, a0 = s->focus - a1, b0 = s->reference - b1;
+  /* the test sums over the tables with these margins: run it over the smaller column */
+  double p = b1 + b0 <= a1 + a0 ? vb__fisher_2x2(b1, a1, b0, a0) : vb__fisher_2x2(a1, b1, a0, b0);
+  return p >= FOLD_P;
+}
+
+/* Rule 3 on the rows in `keep` (best first; keep[i].merged_into is the row's index in c):
+ * folds each longer phrase into the highest-ranked row inside it that it says nothing more
+ * than, and drops it from `keep`. */
+static int fold_longer(vb_discover *d, cand *c, size_t n_c, const uint32_t *cand_of, cand *keep,
+                       size_t *n_keep) {
+  uint32_t *rank = vb__malloc((n_c ? n_c : 1) * sizeof *rank); /* candidate -> place in keep */
+  if (!rank) return VB_ENOMEM;
+  for (size_t i = 0; i < n_c; i++) rank[i] = UINT32_MAX;
+  for (size_t r = 0; r < *n_keep; r++) rank[keep[r].merged_into] = (uint32_t)r;
+  int rc = VB_OK;
+  for (size_t r = 0; r < *n_keep && rc == VB_OK; r++) {
+    const ngram *g = &d->e[keep[r].entry];
+    if (g->n_words < 2) continue;
+    uint32_t subs[DISCOVER_MAX_WORDS * DISCOVER_MAX_WORDS];
+    size_t n_subs;
+    if ((rc = sub_phrases(d, keep[r].entry, subs, &n_subs))) break;
+    uint32_t best = UINT32_MAX;
+    for (size_t k = 0; k < n_subs; k++) {
+      uint32_t ci = cand_of[subs[k]];
+      if (ci == UINT32_MAX || c[ci].merged_into >= 0 || rank[ci] >= r || rank[ci] >= best) continue;
+      if (says_nothing_more(g, &d->e[subs[k]])) best = rank[ci];
+    }
+    if (best == UINT32_MAX) continue;
+    size_t ci = (size_t)keep[r].merged_into;
+    c[ci].merged_into = keep[best].merged_into;
+    c[ci].folded = true;
+  }
+  vb__free(rank);
+  if (rc) return rc;
+  resolve_chains(c, n_c); /* what had merged into a folded phrase goes with it */
+  size_t w = 0;
+  for (size_t r = 0; r < *n_keep; r++)
+    if (c[keep[r].merged_into].merged_into < 0) keep[w++] = keep[r];
+  *n_keep = w;
+  return VB_OK;
+}
+
+/* Keeps `entry` in top[0..*n) (at most MAX_VARIANTS), the most supported first (ties: by
+ * key): the longer phrases of a row whose surface forms pass 2 gathers. */
+static void keep_top(const vb_discover *d, uint32_t *top, size_t *n, uint32_t entry) {
+  uint32_t sup = d->e[entry].support;
+  size_t at = *n;
+  while (at > 0 && (d->e[top[at - 1]].support < sup ||
+                    (d->e[top[at - 1]].support == sup && key_cmp(d, top[at - 1], entry) > 0)))
+    at--;
+  if (at >= MAX_VARIANTS) return;
+  size_t move = (*n < MAX_VARIANTS ? *n : MAX_VARIANTS - 1) - at;
+  memmove(top + at + 1, top + at, move * sizeof *top);
+  top[at] = entry;
+  if (*n < MAX_VARIANTS) (*n)++;
+}
+
+/* Registers the longer phrases folded into row s (rule 3) for pass 2. */
+static int add_folds(vb_discover *d, size_t s, const uint32_t *top, size_t n) {
+  sel *se = &d->sel[s];
+  fold *nf = vb__realloc(d->folds, (d->n_folds + n + 1) * sizeof *d->folds);
+  if (!nf) return VB_ENOMEM;
+  d->folds = nf;
+  for (size_t k = 0; k < n; k++) {
+    uint32_t fi = (uint32_t)d->n_folds;
+    fold *f = &d->folds[fi];
+    memset(f, 0, sizeof *f);
+    f->entry = top[k];
+    size_t kl;
+    const char *key = vb__strmap_key(&d->map, top[k], &kl);
+    f->stems = vb__strndup(key + 2, kl - 2);
+    if (!f->stems) return VB_ENOMEM;
+    d->n_folds++;
+    if (vb__strmap_put(&d->fold_map, key, kl, fi, NULL, NULL)) return VB_ENOMEM;
+    se->folds[se->n_folds++] = fi;
+  }
+  return VB_OK;
+}
+
 int vb_discover_rank(vb_discover *d) {
   if (!d || d->ranked) return VB_EINVAL;
   d->ranked = true;
@@ -400,7 +696,7 @@ int vb_discover_rank(vb_discover *d) {
     keyness(d, &d->e[i], &p);
     double sc = d->e[i].support;
     if (key) sc = isnan(p.g2) ? 0 : (p.log_ratio < 0 ? -p.g2 : p.g2);
-    c[k++] = (cand){(uint32_t)i, sc, -1};
+    c[k++] = (cand){(uint32_t)i, sc, -1, false};
   }
   g_sort_d = d;
   /* near-duplicates: longest phrases first, each absorbs its sub-phrases of similar support */
@@ -411,38 +707,19 @@ int vb_discover_rank(vb_discover *d) {
   for (size_t i = 0; i < n_c && rc == VB_OK; i++) {
     const ngram *g = &d->e[c[i].entry];
     if (g->n_words < 2) continue;
-    size_t kl;
-    const char *kp = vb__strmap_key(&d->map, c[i].entry, &kl);
-    /* the words of the key: "L stem stem stem" */
-    const char *w[DISCOVER_MAX_WORDS + 1];
-    size_t nw = 0;
-    for (size_t q = 1; q < kl && nw < DISCOVER_MAX_WORDS; q++)
-      if (kp[q] == ' ') w[nw++] = kp + q;
-    w[nw] = kp + kl;
+    uint32_t subs[DISCOVER_MAX_WORDS * DISCOVER_MAX_WORDS];
+    size_t n_subs;
+    if ((rc = sub_phrases(d, c[i].entry, subs, &n_subs))) break;
     long root = (long)i;
     while (c[root].merged_into >= 0) root = c[root].merged_into;
-    for (size_t a = 0; a < nw; a++)
-      for (size_t b = a + 1; b <= nw; b++) {
-        if (a == 0 && b == nw) continue;
-        d->tmp.len = 0;
-        if (vb__buf_putc(&d->tmp, kp[0]) || vb__buf_append(&d->tmp, w[a], (size_t)(w[b] - w[a]))) {
-          rc = VB_ENOMEM;
-          break;
-        }
-        uint32_t sub;
-        if (!vb__strmap_get(&d->map, d->tmp.data, d->tmp.len, &sub)) continue;
-        uint32_t ci = cand_of[sub];
-        if (ci == UINT32_MAX || c[ci].merged_into >= 0 || (long)ci == root) continue;
-        if ((double)g->support >= d->o.merge_ratio * (double)d->e[sub].support)
-          c[ci].merged_into = root;
-      }
+    for (size_t u = 0; u < n_subs; u++) {
+      uint32_t sub = subs[u], ci = cand_of[sub];
+      if (ci == UINT32_MAX || c[ci].merged_into >= 0 || (long)ci == root) continue;
+      if ((double)g->support >= d->o.merge_ratio * (double)d->e[sub].support)
+        c[ci].merged_into = root;
+    }
   }
-  /* resolve chains, then rank what is left */
-  for (size_t i = 0; i < n_c; i++) {
-    long r = c[i].merged_into;
-    while (r >= 0 && c[r].merged_into >= 0) r = c[r].merged_into;
-    c[i].merged_into = r;
-  }
+  resolve_chains(c, n_c);
   size_t n_keep = 0;
   for (size_t i = 0; i < n_c; i++) n_keep += c[i].merged_into < 0;
   cand *keep = vb__calloc(n_keep ? n_keep : 1, sizeof *keep);
@@ -455,6 +732,8 @@ int vb_discover_rank(vb_discover *d) {
       q++;
     }
   if (rc == VB_OK) qsort(keep, n_keep, sizeof *keep, by_score);
+  if (rc == VB_OK && key && !(d->o.flags & VB_DISCOVER_NO_FOLD) && d->focus && d->reference)
+    rc = fold_longer(d, c, n_c, cand_of, keep, &n_keep);
   size_t n_sel = n_keep < d->o.top ? n_keep : d->o.top;
   if (rc == VB_OK && n_sel) {
     d->sel = vb__calloc(n_sel, sizeof *d->sel);
@@ -479,10 +758,18 @@ int vb_discover_rank(vb_discover *d) {
     p->reference = g->reference;
     p->exact = g->delta == 0;
     p->theme = -1;
-    /* the phrases merged into it, by their stems (their surface forms are not kept) */
+    /* the sub-phrases merged into it, by their stems (their surface forms are not kept), and
+     * the longer phrases folded into it, the most supported first (their surface forms are
+     * gathered in pass 2) */
     size_t pos = (size_t)keep[s].merged_into;
+    uint32_t top[MAX_VARIANTS];
+    size_t n_top = 0;
     for (size_t i = 0; rc == VB_OK && i < n_c; i++) {
       if (c[i].merged_into != (long)pos || i == pos) continue;
+      if (c[i].folded) {
+        keep_top(d, top, &n_top, c[i].entry);
+        continue;
+      }
       size_t ml;
       const char *mk = vb__strmap_key(&d->map, c[i].entry, &ml);
       if ((se->merged.len && vb__buf_append(&se->merged, "; ", 2)) ||
@@ -490,6 +777,7 @@ int vb_discover_rank(vb_discover *d) {
         rc = VB_ENOMEM;
     }
     if (rc == VB_OK && vb__buf_append(&se->merged, "", 0)) rc = VB_ENOMEM;
+    if (rc == VB_OK) rc = add_folds(d, s, top, n_top);
   }
   vb__free(keep);
   vb__free(c);
@@ -544,33 +832,59 @@ static char *make_quote(const vb_result *r, size_t start, size_t end) {
   return q.data;
 }
 
+/* Counts the surface form in d->tmp in forms[0..*n) (a new one while there is room). When
+ * `last` is given, a form counts once per record. */
+static int count_form(vb_discover *d, char **forms, size_t *count, uint32_t *last, size_t *n,
+                      size_t max) {
+  size_t f = 0;
+  while (f < *n && strcmp(forms[f], d->tmp.data)) f++;
+  if (f == *n) {
+    if (*n == max) return VB_OK;
+    forms[f] = vb__strdup(d->tmp.data);
+    if (!forms[f]) return VB_ENOMEM;
+    count[f] = 0;
+    if (last) last[f] = 0;
+    (*n)++;
+  }
+  if (last && last[f] == d->record2) return VB_OK;
+  if (last) last[f] = d->record2;
+  count[f]++;
+  return VB_OK;
+}
+
 static int example_phrase(vb_discover *d, const vb_result *r, const vb_token *t, size_t i,
                           size_t j, void *ctx) {
   const ex_ctx *x = ctx;
-  uint32_t si;
-  if (!vb__strmap_get(&d->sel_map, d->key.data, d->key.len, &si)) return VB_OK;
+  uint32_t si, fi;
+  bool is_sel = vb__strmap_get(&d->sel_map, d->key.data, d->key.len, &si);
+  bool is_fold = !is_sel && d->n_folds && vb__strmap_get(&d->fold_map, d->key.data, d->key.len, &fi);
+  if (!is_sel && !is_fold) return VB_OK;
+  /* the surface form: the keys */
+  d->tmp.len = 0;
+  bool variant = false;
+  for (size_t q = i; q <= j; q++) {
+    if (q > i && vb__buf_putc(&d->tmp, ' ')) return VB_ENOMEM;
+    if (vb__buf_append(&d->tmp, t[q].key, t[q].key_len)) return VB_ENOMEM;
+    variant |= d->tv[q].variant;
+  }
+  if (vb__buf_append(&d->tmp, "", 0)) return VB_ENOMEM;
+  if (is_fold) { /* a longer phrase folded into a row: its surface form only */
+    fold *fo = &d->folds[fi];
+    if (fo->last == d->record2) return VB_OK;
+    fo->last = d->record2;
+    return count_form(d, fo->forms, fo->form_count, NULL, &fo->forms_n, MAX_FORMS);
+  }
   sel *se = &d->sel[si];
+  int rc;
+  if (variant && (rc = count_form(d, se->vforms, se->vform_count, se->vform_last, &se->n_vforms,
+                                  MAX_VARIANTS)))
+    return rc;
   if (se->last == d->record2) return VB_OK;
   se->last = d->record2;
   se->seen++;
   size_t start = t[i].start, end = t[j].end;
-  /* the surface form: the keys */
-  d->tmp.len = 0;
-  for (size_t q = i; q <= j; q++) {
-    if (q > i && vb__buf_putc(&d->tmp, ' ')) return VB_ENOMEM;
-    if (vb__buf_append(&d->tmp, t[q].key, t[q].key_len)) return VB_ENOMEM;
-  }
-  if (vb__buf_append(&d->tmp, "", 0)) return VB_ENOMEM;
-  size_t f = 0;
-  while (f < se->forms_n && strcmp(se->forms[f], d->tmp.data)) f++;
-  if (f < se->forms_n) {
-    se->form_count[f]++;
-  } else if (se->forms_n < MAX_FORMS) {
-    se->forms[f] = vb__strdup(d->tmp.data);
-    if (!se->forms[f]) return VB_ENOMEM;
-    se->form_count[f] = 1;
-    se->forms_n++;
-  }
+  if (!variant && (rc = count_form(d, se->forms, se->form_count, NULL, &se->forms_n, MAX_FORMS)))
+    return rc;
   /* coverage: a mention overlapping the phrase */
   const vb_mention *m;
   size_t nm = vb_result_mentions(r, &m);
@@ -626,12 +940,50 @@ size_t vb_discover_phrases(vb_discover *d, const vb_phrase **out) {
   for (size_t s = 0; s < d->n_sel; s++) {
     sel *se = &d->sel[s];
     vb_phrase *p = &se->out;
-    /* the most frequent surface form (ties: the first seen); the stems before pass 2 */
+    /* the most frequent surface form (ties: the first seen) without a listed variant (rule
+     * 2: the word as spelled out names the row), else with one; the stems before pass 2 */
     size_t best = 0;
     for (size_t f = 1; f < se->forms_n; f++)
       if (se->form_count[f] > se->form_count[best]) best = f;
-    p->text = se->forms_n ? se->forms[best] : se->stems;
+    size_t vbest = 0;
+    for (size_t f = 1; f < se->n_vforms; f++)
+      if (se->vform_count[f] > se->vform_count[vbest]) vbest = f;
+    p->text = se->forms_n ? se->forms[best] : se->n_vforms ? se->vforms[vbest] : se->stems;
     p->stems = se->stems;
+    /* the variants: the spellings with a listed variant, then the longer phrases folded in,
+     * the most records first, at most MAX_VARIANTS */
+    size_t nv = 0;
+    for (size_t f = 0; f < se->n_vforms; f++) {
+      if (se->vforms[f] == p->text) continue;
+      se->var_text[nv] = se->vforms[f];
+      se->var_support[nv] = se->vform_count[f];
+      se->var_longer[nv++] = 0;
+    }
+    for (size_t k = 0; k < se->n_folds; k++) {
+      const fold *fo = &d->folds[se->folds[k]];
+      size_t fb = 0;
+      for (size_t f = 1; f < fo->forms_n; f++)
+        if (fo->form_count[f] > fo->form_count[fb]) fb = f;
+      se->var_text[nv] = fo->forms_n ? fo->forms[fb] : fo->stems;
+      se->var_support[nv] = d->e[fo->entry].support;
+      se->var_longer[nv++] = 1;
+    }
+    for (size_t a = 1; a < nv; a++) /* stable insertion sort by records */
+      for (size_t b = a; b > 0 && se->var_support[b] > se->var_support[b - 1]; b--) {
+        const char *tt = se->var_text[b];
+        se->var_text[b] = se->var_text[b - 1];
+        se->var_text[b - 1] = tt;
+        size_t ts = se->var_support[b];
+        se->var_support[b] = se->var_support[b - 1];
+        se->var_support[b - 1] = ts;
+        int tl = se->var_longer[b];
+        se->var_longer[b] = se->var_longer[b - 1];
+        se->var_longer[b - 1] = tl;
+      }
+    p->n_variants = nv < MAX_VARIANTS ? nv : MAX_VARIANTS;
+    p->variants = se->var_text;
+    p->variant_support = se->var_support;
+    p->variant_longer = se->var_longer;
     p->seen = se->seen;
     size_t bt = 0;
     for (size_t h = 1; h < se->n_themes; h++)

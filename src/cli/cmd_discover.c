@@ -357,7 +357,12 @@ static void write_snippet(FILE *fp, const dctx *c, const vb_phrase *ph, size_t n
               p->reference, group_name(c, false), p->g2, p->log_ratio);
     fputc('\n', fp);
     if (p->n_examples) fprintf(fp, "# e.g. \"%s\"\n", p->examples[0]);
-    fprintf(fp, "%s: %s\n", vb_lang_code(p->lang), p->text);
+    /* the spellings merged into it are terms too: a term matches on stems, and "hrs" is not
+     * an inflection of "hours" (the longer phrases folded into it hold the phrase already) */
+    fprintf(fp, "%s: %s", vb_lang_code(p->lang), p->text);
+    for (size_t k = 0; k < p->n_variants; k++)
+      if (!p->variant_longer[k]) fprintf(fp, "; %s", p->variants[k]);
+    fputc('\n', fp);
   }
 }
 
@@ -386,6 +391,16 @@ static void write_table(FILE *fp, const dctx *c, const vb_phrase *ph, size_t n, 
     else
       fputs("  -", fp);
     fputc('\n', fp);
+    for (int longer = 0; longer <= 1; longer++) {
+      bool any = false;
+      for (size_t k = 0; k < p->n_variants; k++) {
+        if (p->variant_longer[k] != longer) continue;
+        fprintf(fp, "%s%s (%zu)", any ? "; " : longer ? "     longer: " : "     spelled: ",
+                p->variants[k], p->variant_support[k]);
+        any = true;
+      }
+      if (any) fputc('\n', fp);
+    }
     if (p->merged[0]) fprintf(fp, "     merged: %s\n", p->merged);
     for (size_t k = 0; k < p->n_examples; k++)
       fprintf(fp, "     \"%s\" (%s)\n", p->examples[k], p->example_ids[k]);
@@ -394,7 +409,7 @@ static void write_table(FILE *fp, const dctx *c, const vb_phrase *ph, size_t n, 
 
 static void write_tsv(FILE *fp, const dctx *c, const vb_phrase *ph, size_t n) {
   fputs("rank\tphrase\tstems\tlang\twords\tsupport\tfocus\treference\tg2\tp\tlog_ratio\texact\t"
-        "covered\ttheme\tmerged\texample_id\texample\n", fp);
+        "covered\ttheme\tmerged\texample_id\texample\tvariants\n", fp);
   for (size_t i = 0; i < n; i++) {
     const vb_phrase *p = &ph[i];
     fprintf(fp, "%zu\t", i + 1);
@@ -419,6 +434,17 @@ static void write_tsv(FILE *fp, const dctx *c, const vb_phrase *ph, size_t n) {
       tsv_cell(fp, p->examples[0], strlen(p->examples[0]));
     } else {
       fputc('\t', fp);
+    }
+    /* the variants last (a column added after the first release): "hrs (115); ..." with
+     * "longer " before a longer phrase folded in */
+    fputc('\t', fp);
+    for (size_t k = 0; k < p->n_variants; k++) {
+      char cell[64];
+      if (k) fputs("; ", fp);
+      if (p->variant_longer[k]) fputs("longer ", fp);
+      tsv_cell(fp, p->variants[k], strlen(p->variants[k]));
+      snprintf(cell, sizeof cell, " (%zu)", p->variant_support[k]);
+      fputs(cell, fp);
     }
     fputc('\n', fp);
   }
@@ -470,6 +496,13 @@ static void write_json(FILE *fp, const dctx *c, const vb_phrase *ph, size_t n,
       json_str(fp, s, l);
       s += l + (e ? 2 : 0);
     }
+    fputs("], \"variants\": [", fp);
+    for (size_t k = 0; k < p->n_variants; k++) {
+      fputs(k ? ", {\"phrase\": " : "{\"phrase\": ", fp);
+      json_str(fp, p->variants[k], strlen(p->variants[k]));
+      fprintf(fp, ", \"support\": %zu, \"kind\": \"%s\"}", p->variant_support[k],
+              p->variant_longer[k] ? "longer" : "spelling");
+    }
     fputs("], \"examples\": [", fp);
     for (size_t k = 0; k < p->n_examples; k++) {
       fputs(k ? ", {\"id\": " : "{\"id\": ", fp);
@@ -510,6 +543,10 @@ static int take_opts(int *argc, char **argv, dopts *x) {
     }
     if (!strcmp(a, "--by-sentiment")) {
       x->kind = GROUP_SENTIMENT;
+      continue;
+    }
+    if (!strcmp(a, "--no-variants") || !strcmp(a, "--no-fold")) {
+      x->d.flags |= a[5] == 'v' ? VB_DISCOVER_NO_VARIANTS : VB_DISCOVER_NO_FOLD;
       continue;
     }
     const char *name = NULL, *val = NULL;

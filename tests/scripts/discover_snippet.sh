@@ -1,7 +1,8 @@
 #!/bin/sh
 # The codebook snippet of `verbatim discover` is ready to use: it loads as a codebook, and with
 # it the phrases it lists are covered (a second discover flags them). Also: two runs give the
-# same bytes, and a run whose table is pruned still ranks the strongest phrase first.
+# same bytes, a run whose table is pruned still ranks the strongest phrase first, and the
+# spellings merged into a phrase are in its snippet.
 # BINARY SOURCE_DIR WORK_DIR
 bin=$1 src=$2 work=$3
 mkdir -p "$(dirname "$work")"
@@ -24,4 +25,14 @@ uncovered=$(awk -F'\t' 'NR > 1 && $14 == "" {n++} END {print n + 0}' "$work.3")
 "$bin" discover $in --score nps $cb --min-support 2 --top 1 -q --max-ngrams 40 --format tsv >"$work.4"
 [ "$(sed -n 2p "$work.4" | cut -f2)" = "$(sed -n 2p "$work.1" | cut -f2)" ] ||
   { echo "FAIL: pruning changed the top phrase"; exit 1; }
+# spellings merged into a phrase (hrs under hours) are terms of its snippet too, so the
+# snippet covers every record of the row, not only those with the spelled-out word
+v=tests/golden/discover/variants.csv
+"$bin" discover $v --score nps $cb --min-support 2 --top 6 -q --snippet "$work.vsnippet" \
+  --format tsv >"$work.5" || { echo "FAIL: discover variants"; exit 1; }
+grep -qx 'en: hours; hrs' "$work.vsnippet" || { echo "FAIL: no 'en: hours; hrs' in the snippet"; cat "$work.vsnippet"; exit 1; }
+"$bin" discover $v --score nps $cb --codebook "$work.vsnippet" --min-support 2 --top 6 -q \
+  --format tsv >"$work.6" || { echo "FAIL: discover variants with the snippet"; exit 1; }
+hours=$(awk -F'\t' '$2 == "hours" {print $13}' "$work.6")
+[ "$hours" = 1 ] || { echo "FAIL: 'hours' covered $hours with its snippet, not 1"; cat "$work.6"; exit 1; }
 echo "1 passed, 0 failed"
