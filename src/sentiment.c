@@ -167,7 +167,17 @@ static const vb__lexentry *prefixed(vb_analyzer *an, const vb__lexicon *lx, cons
 static const vb__lexentry *unelongated(const vb__lexicon *lx, const vb_token *t) {
   char one[96], two[96];
   size_t n1 = 0, n2 = 0;
+  bool cut = false;
   if (t->key_len >= sizeof one) return NULL;
+  /* Without a character three times in a row both spellings are the key, which the callers
+   * have looked up. Such a run has a byte equal to the bytes one and two characters on (of
+   * 1-4 bytes): without one, there is none. */
+  const char *w = t->key;
+  for (size_t i = 0; i + 2 < t->key_len && !cut; i++)
+    for (size_t c = 1; c <= 4 && i + 2 * c < t->key_len; c++)
+      if (w[i] == w[i + c] && w[i] == w[i + 2 * c]) cut = true;
+  if (!cut) return NULL;
+  cut = false;
   for (size_t i = 0; i < t->key_len;) {
     size_t c = 1; /* bytes of this character */
     unsigned char b = (unsigned char)t->key[i];
@@ -178,10 +188,12 @@ static const vb__lexentry *unelongated(const vb__lexicon *lx, const vb_token *t)
     size_t run = 1;
     while (i + (run + 1) * c <= t->key_len && memcmp(t->key + i, t->key + i + run * c, c) == 0) run++;
     size_t keep2 = run >= 3 ? 2 : run, keep1 = run >= 3 ? 1 : run;
+    cut = cut || run >= 3;
     for (size_t k = 0; k < keep1; k++, n1 += c) memcpy(one + n1, t->key + i, c);
     for (size_t k = 0; k < keep2; k++, n2 += c) memcpy(two + n2, t->key + i, c);
     i += run * c;
   }
+  if (!cut) return NULL;
   const vb__lexentry *e = vb__lexicon_get(lx, one, n1);
   if (!e || !e->has_valence) e = vb__lexicon_get(lx, two, n2);
   return e && e->has_valence ? e : NULL;
