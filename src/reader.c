@@ -27,6 +27,13 @@
 
 #include "vb_internal.h"
 
+#if defined(__SSE2__) && defined(__GNUC__)
+#include <emmintrin.h>
+#define VB_JSON_SSE2 1
+#else
+#define VB_JSON_SSE2 0
+#endif
+
 #define VB_DEFAULT_MAX_FIELD (1u << 20)
 #define VB_DEFAULT_MAX_FIELDS 10000
 #define VB_BLOCK 65536
@@ -157,14 +164,70 @@ static const char *utf8_fault(const unsigned char *p, size_t n, bool last_line) 
   return "an invalid sequence";
 }
 
+/* Zero bytes kept after every line read (line_pad): sixteen bytes can be loaded from any place
+ * in the line, and a zero byte stops the scans that look for a quote or a control character. */
+#define VB_LINE_PAD 16
+
+static int line_pad(vb__buf *line) {
+  if (vb__buf_reserve(line, VB_LINE_PAD)) return VB_ENOMEM;
+  memset(line->data + line->len, 0, VB_LINE_PAD);
+  return VB_OK;
+}
+
+/* Whether s[0..len) is valid UTF-8 without NUL bytes: vb_utf8_check(s, len) == len and no
+ * memchr(s, 0, len), in one pass; the VB_LINE_PAD bytes after s[len) must be zero. With SSE2,
+ * sixteen bytes at a time are taken whole when they are ASCII, or ASCII and two-byte
+ * characters (Latin letters with diacritics, Hebrew) whose lead bytes are C2 to DF and are
+ * each followed by one continuation byte, as the continuation bytes are each preceded by a
+ * lead; a lead in the last place is read again with the next sixteen. Anything else (longer
+ * characters, bad bytes, a NUL, the end of the line) is decoded one character at a time past
+ * those sixteen bytes. tests/unit/test_reader.c compares it with the two calls. */
+bool vb__reader_line_clean(const char *s, size_t len) {
+  const unsigned char *p = (const unsigned char *)s;
+  size_t i = 0;
+#if VB_JSON_SSE2
+  const __m128i zero = _mm_setzero_si128(), top3 = _mm_set1_epi8((char)0xE0);
+  const __m128i top2 = _mm_set1_epi8((char)0xC0), lead = _mm_set1_epi8((char)0xC0);
+  const __m128i cont = _mm_set1_epi8((char)0x80), low4 = _mm_set1_epi8(0x1E);
+  while (i < len) {
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+    unsigned hi = (unsigned)_mm_movemask_epi8(x);
+    unsigned nul = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, zero));
+    if (len - i < 16) nul &= (1u << (len - i)) - 1; /* the padding is not the line's */
+    if (!hi && !nul) {
+      i += 16;
+      continue;
+    }
+    if (!nul) {
+      unsigned l = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(x, top3), lead));
+      unsigned c = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(x, top2), cont));
+      /* C0 and C1 (overlong) are the leads with none of the bits 0x1E */
+      unsigned c0c1 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(x, low4), zero));
+      if ((l | c) == hi && (l & c0c1) == 0 && c == ((l << 1) & 0xFFFF)) {
+        i += l >> 15 ? 15 : 16;
+        continue;
+      }
+    }
+    size_t end = i + 16 < len ? i + 16 : len;
+    while (i < end) {
+      size_t adv;
+      if (vb__utf8_decode(p + i, len - i, &adv) <= 0) return false;
+      i += adv;
+    }
+  }
+  return true;
+#else
+  return vb_utf8_check(s, len) == len && !memchr(s, '\0', len);
+#endif
+}
+
 /* Repairs the current line: invalid UTF-8 and NUL bytes become U+FFFD, each reported. */
 static int repair_line(vb_reader *rd) {
   rd->line_bad = 0;
   size_t len = rd->line.len;
+  if (line_pad(&rd->line)) return VB_ENOMEM;
   const char *s = rd->line.data;
-  size_t bad_at = vb_utf8_check(s, len);
-  bool has_nul = memchr(s, '\0', len) != NULL;
-  if (bad_at == len && !has_nul) return VB_OK;
+  if (vb__reader_line_clean(s, len)) return VB_OK;
   rd->fixbuf.len = 0;
   if (vb__buf_reserve(&rd->fixbuf, len * 3 + 4)) return VB_ENOMEM;
   const unsigned char *p = (const unsigned char *)s;
@@ -198,10 +261,12 @@ static int repair_line(vb_reader *rd) {
     i += adv;
   }
   rd->line.len = 0;
-  return vb__buf_append(&rd->line, rd->fixbuf.data, o);
+  if (vb__buf_append(&rd->line, rd->fixbuf.data, o)) return VB_ENOMEM;
+  return line_pad(&rd->line);
 }
 
-/* Reads the next physical line into rd->line. Returns 1, 0 at the end, or VB_EIO. */
+/* Reads the next physical line into rd->line, followed by VB_LINE_PAD zero bytes unless it was
+ * cut for being too long. Returns 1, 0 at the end, or VB_EIO. */
 static int next_line(vb_reader *rd) {
   rd->line.len = 0;
   rd->line_long = false;
@@ -210,7 +275,8 @@ static int next_line(vb_reader *rd) {
     rawline *rl = &rd->replay_lines[rd->replay_pos++];
     rd->lineno = rl->lineno;
     rd->line_bad = rl->bad;
-    if (vb__buf_append(&rd->line, rd->replay.data + rl->off, rl->len)) return VB_ENOMEM;
+    if (vb__buf_append(&rd->line, rd->replay.data + rl->off, rl->len) || line_pad(&rd->line))
+      return VB_ENOMEM;
     if (rd->replay_pos == rd->n_replay) rd->replay_pos = rd->n_replay = rd->replay.len = 0;
     return 1;
   }
@@ -664,15 +730,14 @@ typedef struct jval {
 
 #define VB_JSON_FAST_KEYS 64
 
-/* Zero bytes kept after a JSONL line (jsonl_record): json_plain_end may read a whole word
- * that passes the line's end (a zero byte ends its scan there), and json_ws needs no test of
- * the end (a zero byte is not white space). */
-#define VB_JSON_PAD 8
+/* The zero bytes after every line (VB_LINE_PAD, next_line): json_plain_end may read sixteen
+ * bytes that pass the line's end (a zero byte ends its scan there), and json_ws needs no test
+ * of the end (a zero byte is not white space). */
 
 /* Skips JSON white space; the zero bytes after the line are not. */
 static const char *json_ws(const char *p, const char *e) {
   (void)e;
-  while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') p++;
+  while ((unsigned char)*p <= ' ' && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) p++;
   return p;
 }
 
@@ -722,14 +787,15 @@ static unsigned first_marked_byte(uint64_t m) {
 }
 
 /* The first byte at or after p that ends a plain run of a JSON string: a quote, a backslash or
- * a control character (below 0x20), or e when that comes first. Eight bytes are tested at once.
- * For a word x, (x - ones) & ~x & high marks every zero byte of x, and a byte after a zero
- * byte may be marked by the borrow, but never one before: so the first mark of the test below
- * is the first quote (a zero byte of x ^ '"'), backslash or byte below 0x20 (x - 0x20 borrows
- * there; ~x leaves out the bytes of 0x80 and more). The line is followed by VB_JSON_PAD zero
- * bytes, so a word that passes e ends the scan at e at the latest. Strings are most of a JSONL
- * line: the byte loop this replaced was two thirds of the JSONL fast path. */
-static const char *json_plain_end(const char *p, const char *e) {
+ * a control character (below 0x20), or e when that comes first. The line is followed by
+ * VB_LINE_PAD zero bytes, so a load that passes e ends the scan at e at the latest. Strings
+ * are most of a JSONL line: the byte loop this replaced was two thirds of the JSONL fast path.
+ * Portable version, eight bytes at a time: for a word x, (x - ones) & ~x & high marks every
+ * zero byte of x, and a byte after a zero byte may be marked by the borrow, but never one
+ * before: so the first mark of the test below is the first quote (a zero byte of x ^ '"'),
+ * backslash or byte below 0x20 (x - 0x20 borrows there; ~x leaves out the bytes of 0x80 and
+ * more). Exposed for the test that compares it with the SSE2 version and a byte loop. */
+const char *vb__json_plain_end_swar(const char *p, const char *e) {
   const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
   for (;;) {
     uint64_t x;
@@ -743,6 +809,29 @@ static const char *json_plain_end(const char *p, const char *e) {
     p += 8;
   }
 }
+
+#if VB_JSON_SSE2
+/* The same sixteen bytes at a time with SSE2 (every x86-64 has it): a byte is below 0x20 when
+ * the unsigned minimum of it and 0x1F is itself. A third of the instructions of the words. */
+const char *vb__json_plain_end_sse2(const char *p, const char *e) {
+  const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
+  const __m128i ctl = _mm_set1_epi8(0x1F);
+  for (;;) {
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bslash)),
+                             _mm_cmpeq_epi8(_mm_min_epu8(x, ctl), x));
+    unsigned bits = (unsigned)_mm_movemask_epi8(m);
+    if (bits) {
+      p += __builtin_ctz(bits);
+      return p < e ? p : e;
+    }
+    p += 16;
+  }
+}
+#define json_plain_end vb__json_plain_end_sse2
+#else
+#define json_plain_end vb__json_plain_end_swar
+#endif
 
 /* A string whose opening quote is at p[-1]: its closing quote, or NULL when this path leaves
  * the line to jansson. The line's UTF-8 is already valid (repair_line). */
@@ -1060,8 +1149,6 @@ static int jsonl_record(vb_reader *rd) {
     size_t n = rd->line.len;
     while (n && (*s == ' ' || *s == '\t')) { s++; n--; }
     if (n == 0) continue; /* blank line */
-    if (vb__buf_reserve(&rd->line, VB_JSON_PAD)) return VB_ENOMEM; /* json_plain_end */
-    memset(rd->line.data + rd->line.len, 0, VB_JSON_PAD);
     s = rd->line.data + (rd->line.len - n);
     int fast = rd->jsonl_slow || rd->jsonl_paths ? 0 : jsonl_fast(rd, s, n);
     if (fast < 0) return fast;

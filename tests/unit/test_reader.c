@@ -1047,6 +1047,86 @@ static void test_jsonl_fast_path_random_strings(void **state) {
   free(file.text);
 }
 
+/* ---- the scans under the JSONL fast path ---- */
+
+/* A plain run's end one byte at a time: what both versions of json_plain_end must give. */
+static const char *plain_end_ref(const char *p, const char *e) {
+  while (p < e && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20) p++;
+  return p;
+}
+
+/* Random buffers of up to 70 bytes, mostly plain with the bytes that end a run (quote,
+ * backslash, every control byte, NUL) and those that do not (DEL, bytes of 0x80 and more, the
+ * space) now and then, followed by the sixteen zero bytes the reader keeps: the end from
+ * every start, by both versions and the byte loop. */
+static void test_json_plain_end(void **state) {
+  (void)state;
+  static const unsigned char special[] = {'"', '\\', 0x00, 0x01, 0x09, 0x0A, 0x0D, 0x1F,
+                                          0x20, 0x7F, 0x80, 0xBF, 0xC3, 0xD7, 0xFF, '/'};
+  uint64_t seed = 0x3C6EF372FE94F82Bull;
+  char buf[70 + 16];
+  for (int round = 0; round < 20000; round++) {
+    size_t len = rnd(&seed, 71), odds = 1 + rnd(&seed, 40);
+    for (size_t i = 0; i < len; i++)
+      buf[i] = rnd(&seed, odds) == 0 ? (char)special[rnd(&seed, sizeof special)]
+                                     : (char)('a' + rnd(&seed, 26));
+    memset(buf + len, 0, 16);
+    for (size_t from = 0; from <= len; from++) {
+      const char *want = plain_end_ref(buf + from, buf + len);
+      assert_ptr_equal(vb__json_plain_end_swar(buf + from, buf + len), want);
+#if defined(__SSE2__) && defined(__GNUC__)
+      assert_ptr_equal(vb__json_plain_end_sse2(buf + from, buf + len), want);
+#endif
+    }
+  }
+}
+
+/* Random lines of up to 100 bytes from fragments of valid and invalid UTF-8 (two-byte
+ * characters and their overlong C0 C1 forms, three- and four-byte ones, surrogates, code
+ * points above U+10FFFF, stray continuation bytes, leads cut short, NUL) at every place of the
+ * sixteen bytes the SSE2 path takes at once, and the line's end among them: the reader's one
+ * pass must say what vb_utf8_check and memchr say. */
+static void test_line_clean(void **state) {
+  (void)state;
+  static const char *const frags[] = {
+      "a", "b", " ", ".", "\xc3\xa5", "\xd7\x90", "\xd7\xa9", "\xc2\x80", "\xdf\xbf",
+      "\xe2\x82\xac", "\xef\xbf\xbd", "\xf0\x9f\x98\x80", "\xf4\x8f\xbf\xbf", "\x7f",
+      "\xc0\x80", "\xc1\xbf", "\xed\xa0\x80", "\xe0\x80\x80", "\xf0\x80\x80\x80",
+      "\xf4\x90\x80\x80", "\xf5\x80", "\xff", "\x80", "\xbf", "\xc3", "\xd7", "\xe2\x82",
+      "\xf0\x9f\x98", "\xc3\xc3"};
+  const size_t n_valid = 14; /* the first ones, NUL aside */
+  uint64_t seed = 0xA4093822299F31D0ull;
+  char buf[128 + 16];
+  size_t clean = 0;
+  for (int round = 0; round < 60000; round++) {
+    size_t len = 0, target = rnd(&seed, 101);
+    int bad_odds = (int)rnd(&seed, 4); /* 0: only valid characters */
+    while (len < target) {
+      const char *f;
+      size_t fl;
+      if (bad_odds && rnd(&seed, 30) == 0) {
+        f = "\0";
+        fl = 1;
+      } else {
+        f = frags[bad_odds && rnd(&seed, (size_t)bad_odds * 25) == 0
+                      ? n_valid + rnd(&seed, sizeof frags / sizeof frags[0] - n_valid)
+                  : rnd(&seed, 3) ? rnd(&seed, 4) : rnd(&seed, n_valid)];
+        fl = strlen(f);
+      }
+      if (len + fl > 128) break;
+      memcpy(buf + len, f, fl);
+      len += fl;
+    }
+    if (rnd(&seed, 8) == 0 && len) len = rnd(&seed, len + 1); /* cut anywhere */
+    memset(buf + len, 0, 16);
+    bool want = vb_utf8_check(buf, len) == len && !memchr(buf, 0, len);
+    if (vb__reader_line_clean(buf, len) != want)
+      fail_msg("line_clean %d, vb_utf8_check and memchr %d on %zu bytes", !want, want, len);
+    clean += want;
+  }
+  assert_true(clean > 20000 && clean < 55000); /* both answers often */
+}
+
 /* ---- plain text ---- */
 
 static void test_plain_text(void **state) {
@@ -1119,6 +1199,8 @@ int main(void) {
       cmocka_unit_test(test_jsonl_fast_path_same_as_jansson),
       cmocka_unit_test(test_jsonl_fast_path_random_lines),
       cmocka_unit_test(test_jsonl_fast_path_random_strings),
+      cmocka_unit_test(test_json_plain_end),
+      cmocka_unit_test(test_line_clean),
       cmocka_unit_test(test_plain_text),
       cmocka_unit_test(test_format_names),
   };
