@@ -686,6 +686,7 @@ static int run_input(job *j, const char *path) {
     if (!is_stdin) fclose(fp);
     return rc;
   }
+  bool agg_any = j->n_sc || af.by >= 0 || af.date >= 0 || o->n_driver_cols;
   const vb_record *rec = NULL;
   char idbuf[32];
   int status = EXIT_OK;
@@ -702,9 +703,12 @@ static int run_input(job *j, const char *path) {
       idlen = strlen(idbuf);
     }
     j->bytes += tlen;
-    /* scores, segment, date, drivers */
+    /* scores, segment, date, drivers: read when there are any, or when the aggregate wants
+     * the record's values (all zero without them) */
     agg_vals av;
-    if ((status = agg_input_read(j, rd, &af, name, rec->line, &av))) break;
+    if ((agg_any || j->pool->keep_agg) &&
+        (status = agg_input_read(j, rd, &af, name, rec->line, &av)))
+      break;
     /* the record's language */
     vb_run_options ro = j->ro;
     if (h_lang >= 0) {
