@@ -169,7 +169,7 @@ static const char *utf8_fault(const unsigned char *p, size_t n, bool last_line) 
 #define VB_LINE_PAD 16
 
 static int line_pad(vb__buf *line) {
-  if (vb__buf_reserve(line, VB_LINE_PAD)) return VB_ENOMEM;
+  if (line->cap - line->len <= VB_LINE_PAD && vb__buf_reserve(line, VB_LINE_PAD)) return VB_ENOMEM;
   memset(line->data + line->len, 0, VB_LINE_PAD);
   return VB_OK;
 }
@@ -308,7 +308,7 @@ static int next_line(vb_reader *rd) {
     if (!rd->line_long) {
       if (rd->line.len + take > rd->max_line) {
         rd->line_long = true;
-      } else if (vb__buf_append(&rd->line, b, take)) {
+      } else if (vb__buf_add(&rd->line, b, take)) {
         return VB_ENOMEM;
       }
     }
@@ -737,7 +737,9 @@ typedef struct jval {
 /* Skips JSON white space; the zero bytes after the line are not. */
 static const char *json_ws(const char *p, const char *e) {
   (void)e;
-  while ((unsigned char)*p <= ' ' && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) p++;
+  if (*p == ' ') p++; /* one space, after a colon or a comma, is the usual */
+  if ((unsigned char)*p > ' ') return p;
+  while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') p++;
   return p;
 }
 
@@ -994,7 +996,8 @@ static int jval_cell(vb_reader *rd, const jval *v) {
   switch (v->type) {
   case 's': {
     if (!v->esc) {
-      if (vb__grow(&rd->cells, &rd->cap_cells, rd->n_cells + 1, sizeof *rd->cells))
+      if (rd->n_cells == rd->cap_cells &&
+          vb__grow(&rd->cells, &rd->cap_cells, rd->n_cells + 1, sizeof *rd->cells))
         return VB_ENOMEM;
       cell *c = &rd->cells[rd->n_cells++];
       c->off = (size_t)(v->p - rd->line.data);
@@ -1037,7 +1040,8 @@ static uint64_t json_key_bit(const char *key, size_t len) {
 static int jsonl_fast(vb_reader *rd, const char *s, size_t n) {
   const char *p = s, *e = s + n;
   if (p >= e || *p != '{') return 0;
-  if (vb__grow(&rd->jvals, &rd->cap_jvals, rd->n_fields ? rd->n_fields : 1, sizeof *rd->jvals))
+  if ((rd->cap_jvals == 0 || rd->cap_jvals < rd->n_fields) &&
+      vb__grow(&rd->jvals, &rd->cap_jvals, rd->n_fields ? rd->n_fields : 1, sizeof *rd->jvals))
     return VB_ENOMEM;
   memset(rd->jvals, 0, rd->n_fields * sizeof *rd->jvals);
   struct { const char *p; size_t len; } keys[VB_JSON_FAST_KEYS];
