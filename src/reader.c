@@ -29,9 +29,9 @@
 
 #if defined(__SSE2__) && defined(__GNUC__)
 #include <emmintrin.h>
-#define VB_JSON_SSE2 1
+#define VB_READER_SSE2 1
 #else
-#define VB_JSON_SSE2 0
+#define VB_READER_SSE2 0
 #endif
 
 #define VB_DEFAULT_MAX_FIELD (1u << 20)
@@ -185,7 +185,7 @@ static int line_pad(vb__buf *line) {
 bool vb__reader_line_clean(const char *s, size_t len) {
   const unsigned char *p = (const unsigned char *)s;
   size_t i = 0;
-#if VB_JSON_SSE2
+#if VB_READER_SSE2
   const __m128i zero = _mm_setzero_si128(), top3 = _mm_set1_epi8((char)0xE0);
   const __m128i top2 = _mm_set1_epi8((char)0xC0), lead = _mm_set1_epi8((char)0xC0);
   const __m128i cont = _mm_set1_epi8((char)0x80), low4 = _mm_set1_epi8(0x1E);
@@ -812,7 +812,7 @@ const char *vb__json_plain_end_swar(const char *p, const char *e) {
   }
 }
 
-#if VB_JSON_SSE2
+#if VB_READER_SSE2
 /* The same sixteen bytes at a time with SSE2 (every x86-64 has it): a byte is below 0x20 when
  * the unsigned minimum of it and 0x1F is itself. A third of the instructions of the words. */
 const char *vb__json_plain_end_sse2(const char *p, const char *e) {
