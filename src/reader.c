@@ -183,9 +183,9 @@ static int line_pad(vb__buf *line) {
  * characters, bad bytes, a NUL, the end of the line) is decoded one character at a time past
  * those sixteen bytes. tests/unit/test_reader.c compares it with the two calls. */
 bool vb__reader_line_clean(const char *s, size_t len) {
+#if VB_READER_SSE2
   const unsigned char *p = (const unsigned char *)s;
   size_t i = 0;
-#if VB_READER_SSE2
   const __m128i zero = _mm_setzero_si128(), top3 = _mm_set1_epi8((char)0xE0);
   const __m128i top2 = _mm_set1_epi8((char)0xC0), lead = _mm_set1_epi8((char)0xC0);
   const __m128i cont = _mm_set1_epi8((char)0x80), low4 = _mm_set1_epi8(0x1E);
