@@ -93,6 +93,7 @@ struct vb_reader {
   bool jsonl_slow;   /* every line through jansson (tests compare the two paths) */
   bool jsonl_paths;  /* a wanted field is a dotted path (or empty, or long): jansson only */
   size_t jsonl_fast_lines;
+  struct jkey *jkeys; /* JSONL fast path: the keys of the last line, by place (jkey_hit) */
 
   /* CSV state */
   struct csv_parser csv;
@@ -1035,6 +1036,36 @@ static uint64_t json_key_bit(const char *key, size_t len) {
   return (uint64_t)1 << (h & 63);
 }
 
+/* The lines of a JSONL file mostly have the same keys in the same order, written the same way.
+ * So the fast path keeps, for each of the first VB_JSON_KEYS places of an object, the bytes of
+ * the key it found there last, from the first byte after the opening quote to the first byte
+ * of the value (the key, its closing quote, the colon and the white space around it), with
+ * what it learnt of the key: its bit and the wanted field it is. Where the line holds those
+ * bytes again, the key is that key (they contain the closing quote, and the key had neither
+ * escapes nor control bytes), and its scan, bit and field comparisons are skipped. Only the
+ * fast path reads and writes them, and a new wanted field clears them. */
+#define VB_JSON_KEYS 16
+
+typedef struct jkey {
+  char pat[16];  /* "text\": " without the opening quote */
+  unsigned len;  /* bytes of pat, 0 for none */
+  unsigned klen; /* the key's */
+  uint64_t bit;  /* json_key_bit */
+  int field;     /* the wanted field, or -1 */
+} jkey;
+
+/* Whether the bytes at p are k's (p has 16 readable bytes: the line's padding). */
+static inline bool jkey_hit(const char *p, const jkey *k) {
+#if VB_READER_SSE2
+  __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+  __m128i pat = _mm_loadu_si128((const __m128i *)(const void *)k->pat);
+  unsigned mask = (1u << k->len) - 1;
+  return k->len && ((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, pat)) & mask) == mask;
+#else
+  return k->len && memcmp(p, k->pat, k->len) == 0;
+#endif
+}
+
 /* The wanted fields of a flat object on the line s[0..n): 1 when their cells were added, 0
  * when the line is left to jansson (nothing added), or VB_ENOMEM. */
 static int jsonl_fast(vb_reader *rd, const char *s, size_t n) {
@@ -1043,6 +1074,7 @@ static int jsonl_fast(vb_reader *rd, const char *s, size_t n) {
   if ((rd->cap_jvals == 0 || rd->cap_jvals < rd->n_fields) &&
       vb__grow(&rd->jvals, &rd->cap_jvals, rd->n_fields ? rd->n_fields : 1, sizeof *rd->jvals))
     return VB_ENOMEM;
+  if (!rd->jkeys && !(rd->jkeys = vb__calloc(VB_JSON_KEYS, sizeof *rd->jkeys))) return VB_ENOMEM;
   memset(rd->jvals, 0, rd->n_fields * sizeof *rd->jvals);
   struct { const char *p; size_t len; } keys[VB_JSON_FAST_KEYS];
   size_t n_keys = 0;
@@ -1053,20 +1085,44 @@ static int jsonl_fast(vb_reader *rd, const char *s, size_t n) {
   } else {
     for (;;) {
       if (p >= e || *p != '"' || n_keys == VB_JSON_FAST_KEYS) return 0;
-      bool esc;
-      const char *key = p + 1, *kq = json_string_end(key, e, &esc);
-      if (!kq || esc) return 0;
-      size_t klen = (size_t)(kq - key);
-      uint64_t bit = json_key_bit(key, klen);
+      const char *key = p + 1;
+      size_t klen;
+      uint64_t bit;
+      int field = -1;
+      jkey *seen = n_keys < VB_JSON_KEYS ? &rd->jkeys[n_keys] : NULL;
+      if (seen && jkey_hit(key, seen)) {
+        klen = seen->klen;
+        bit = seen->bit;
+        field = seen->field;
+        p = json_ws(key + seen->len, e);
+      } else {
+        bool esc;
+        const char *kq = json_string_end(key, e, &esc);
+        if (!kq || esc) return 0;
+        klen = (size_t)(kq - key);
+        bit = json_key_bit(key, klen);
+        if (rd->field_bits & bit)
+          for (size_t f = 0; f < rd->n_fields; f++)
+            if (rd->fields[f].len == klen && memcmp(rd->fields[f].name, key, klen) == 0)
+              field = (int)f;
+        p = json_ws(kq + 1, e);
+        if (p >= e || *p != ':') return 0;
+        p = json_ws(p + 1, e);
+        if (seen) {
+          size_t len = (size_t)(p - key);
+          seen->len = len <= sizeof seen->pat ? (unsigned)len : 0;
+          if (seen->len) memcpy(seen->pat, key, len);
+          seen->klen = (unsigned)klen;
+          seen->bit = bit;
+          seen->field = field;
+        }
+      }
       if (key_bits & bit)
         for (size_t k = 0; k < n_keys; k++) /* a repeated key: jansson says so */
           if (keys[k].len == klen && memcmp(keys[k].p, key, klen) == 0) return 0;
       key_bits |= bit;
       keys[n_keys].p = key;
       keys[n_keys++].len = klen;
-      p = json_ws(kq + 1, e);
-      if (p >= e || *p != ':') return 0;
-      p = json_ws(p + 1, e);
       if (p >= e) return 0;
       jval v = {0};
       switch (*p) {
@@ -1096,12 +1152,10 @@ static int jsonl_fast(vb_reader *rd, const char *s, size_t n) {
         if (!(p = json_number(p, e, &v))) return 0;
         break;
       }
-      if (rd->field_bits & bit)
-        for (size_t f = 0; f < rd->n_fields; f++)
-          if (rd->fields[f].len == klen && memcmp(rd->fields[f].name, key, klen) == 0) {
-            if (v.type == 'o') return 0;
-            rd->jvals[f] = v;
-          }
+      if (field >= 0) {
+        if (v.type == 'o') return 0;
+        rd->jvals[field] = v;
+      }
       p = json_ws(p, e);
       if (p < e && *p == ',') {
         p = json_ws(p + 1, e);
@@ -1241,6 +1295,7 @@ void vb_reader_free(vb_reader *rd) {
   vb__free(rd->cells);
   vb__free(rd->fcells);
   vb__free(rd->jvals);
+  vb__free(rd->jkeys);
   vb__buf_free(&rd->raw);
   vb__free(rd->raw_lines);
   if (rd->csv_open) csv_free(&rd->csv);
@@ -1430,6 +1485,7 @@ int vb_reader_field(vb_reader *rd, const char *name, vb_error *err) {
   rd->fields[rd->n_fields].name = d;
   rd->fields[rd->n_fields].len = strlen(d);
   rd->field_bits |= json_key_bit(d, strlen(d));
+  if (rd->jkeys) memset(rd->jkeys, 0, VB_JSON_KEYS * sizeof *rd->jkeys); /* their fields */
   /* a dotted path (json_path), an empty name or one json_path refuses: jansson only */
   if (!*name || strchr(name, '.') || strlen(name) >= 256) rd->jsonl_paths = true;
   rd->fields[rd->n_fields].col = rd->fmt == VB_FORMAT_JSONL ? (long)rd->n_fields : col;

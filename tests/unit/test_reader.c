@@ -1047,6 +1047,83 @@ static void test_jsonl_fast_path_random_strings(void **state) {
   free(file.text);
 }
 
+/* The fast path remembers the keys of the last line by place: files whose lines repeat, vary
+ * and contradict them (keys that are prefixes or extensions of each other, escaped spellings,
+ * other white space around the colon, keys whose bytes up to the value are about 16 long, the
+ * same key twice), read as one file each way. */
+static void test_jsonl_fast_path_key_places(void **state) {
+  (void)state;
+  static const char *const keys[] = {
+      "\"text\"", "\"tex\"", "\"textt\"", "\"te\\u0078t\"", "\"id\"", "\"i\"", "\"idd\"",
+      "\"nps\"", "\"x\"", "\"\"", "\"text:\"", "\"a_key_of_12\"", "\"a_key_of_13b\"",
+      "\"a_key_of_14bb\"", "\"a_key_of_15bbb\"", "\"text \"", "\"\xc3\xa5\""};
+  static const char *const before[] = {"", "", "", " ", "\t"}, *const after[] = {"", " ", " ", "  ", "\t"};
+  static const char *const values[] = {"\"v\"", "1", "\"\"", "null", "\"a\\\"b\"", "[1]"};
+  uint64_t seed = 0xBB67AE8584CAA73Bull;
+  size_t n_keys = sizeof keys / sizeof keys[0];
+  for (int file_no = 0; file_no < 40; file_no++) {
+    dump file = {0};
+    /* a few shapes per file, so that the places often hold the same key as the line before */
+    size_t shape[4][6];
+    for (int k = 0; k < 4; k++)
+      for (int i = 0; i < 6; i++) shape[k][i] = rnd(&seed, n_keys);
+    for (int line = 0; line < 60; line++) {
+      const size_t *sh = shape[rnd(&seed, 4)];
+      size_t n_pairs = 1 + rnd(&seed, 6);
+      dump_add(&file, "{", 1);
+      for (size_t i = 0; i < n_pairs; i++) {
+        const char *key = rnd(&seed, 10) ? keys[sh[i]] : keys[rnd(&seed, n_keys)];
+        dump_printf(&file, "%s%s%s:%s%s", i ? ", " : "", key, before[rnd(&seed, 5)],
+                    after[rnd(&seed, 5)], values[rnd(&seed, 6)]);
+      }
+      dump_add(&file, "}\n", 2);
+    }
+    size_t fast = 0;
+    same_both_ways(file.text, file.len, fast_fields, 5, 0, &fast);
+    assert_true(fast > 0);
+    free(file.text);
+  }
+}
+
+/* A field asked for after some records were read: the keys remembered from the lines before
+ * must not hide it. */
+static void late_field_dump(const char *data, bool slow, dump *d) {
+  FILE *fp = fmemopen((void *)(uintptr_t)data, strlen(data), "r");
+  assert_non_null(fp);
+  vb_reader_options o = {0};
+  o.format = VB_FORMAT_JSONL;
+  vb_reader *rd = NULL;
+  vb_error err = {0};
+  assert_int_equal(vb_reader_new(fp, &o, NULL, NULL, &rd, &err), VB_OK);
+  vb__reader_jsonl_slow(rd, slow);
+  int h[2] = {vb_reader_field(rd, "text", &err), -1};
+  const vb_record *r;
+  for (int k = 0; vb_reader_next(rd, &r) == 1; k++) {
+    if (k == 2) h[1] = vb_reader_field(rd, "id", &err);
+    for (int f = 0; f < 2; f++) {
+      size_t vl = 0;
+      const char *v = h[f] >= 0 ? vb_reader_get(rd, h[f], &vl) : NULL;
+      dump_printf(d, "%d:%.*s|", f, v ? (int)vl : 4, v ? v : "none");
+    }
+    dump_add(d, "\n", 1);
+  }
+  vb_reader_free(rd);
+  fclose(fp);
+}
+
+static void test_jsonl_fast_path_late_field(void **state) {
+  (void)state;
+  const char *data = "{\"id\": \"a\", \"text\": \"one\"}\n{\"id\": \"b\", \"text\": \"two\"}\n"
+                     "{\"id\": \"c\", \"text\": \"three\"}\n{\"id\": \"d\", \"text\": \"four\"}\n";
+  dump a = {0}, b = {0};
+  late_field_dump(data, false, &a);
+  late_field_dump(data, true, &b);
+  assert_string_equal(a.text, b.text);
+  assert_non_null(strstr(a.text, "1:d|")); /* from the record after the one it was asked at */
+  free(a.text);
+  free(b.text);
+}
+
 /* ---- the scans under the JSONL fast path ---- */
 
 /* A plain run's end one byte at a time: what both versions of json_plain_end must give. */
@@ -1199,6 +1276,8 @@ int main(void) {
       cmocka_unit_test(test_jsonl_fast_path_same_as_jansson),
       cmocka_unit_test(test_jsonl_fast_path_random_lines),
       cmocka_unit_test(test_jsonl_fast_path_random_strings),
+      cmocka_unit_test(test_jsonl_fast_path_key_places),
+      cmocka_unit_test(test_jsonl_fast_path_late_field),
       cmocka_unit_test(test_json_plain_end),
       cmocka_unit_test(test_line_clean),
       cmocka_unit_test(test_plain_text),
