@@ -177,37 +177,36 @@ static int line_pad(vb__buf *line) {
 
 /* Whether s[0..len) is valid UTF-8 without NUL bytes: vb_utf8_check(s, len) == len and no
  * memchr(s, 0, len), in one pass; the VB_LINE_PAD bytes after s[len) must be zero. With SSE2,
- * sixteen bytes at a time are taken whole when they are ASCII, or ASCII and two-byte
- * characters (Latin letters with diacritics, Hebrew) whose lead bytes are C2 to DF and are
- * each followed by one continuation byte, as the continuation bytes are each preceded by a
- * lead; a lead in the last place is read again with the next sixteen. Anything else (longer
+ * sixteen bytes at a time are taken whole when they are ASCII without NUL, or ASCII and
+ * two-byte characters (Latin letters with diacritics, Hebrew): every byte of 0x80 and more is
+ * a lead C2 to DF followed by a continuation byte, or a continuation byte after such a lead
+ * (NUL, C0, C1 and the bytes of longer characters are neither); a lead in the last place is
+ * read again with the next sixteen. Anything else (longer
  * characters, bad bytes, a NUL, the end of the line) is decoded one character at a time past
  * those sixteen bytes. tests/unit/test_reader.c compares it with the two calls. */
 bool vb__reader_line_clean(const char *s, size_t len) {
 #if VB_READER_SSE2
   const unsigned char *p = (const unsigned char *)s;
   size_t i = 0;
-  const __m128i zero = _mm_setzero_si128(), top3 = _mm_set1_epi8((char)0xE0);
-  const __m128i top2 = _mm_set1_epi8((char)0xC0), lead = _mm_set1_epi8((char)0xC0);
-  const __m128i cont = _mm_set1_epi8((char)0x80), low4 = _mm_set1_epi8(0x1E);
+  const __m128i one = _mm_set1_epi8(1), c2 = _mm_set1_epi8((char)0xC2);
+  const __m128i n_leads = _mm_set1_epi8(0xDF - 0xC2), top2 = _mm_set1_epi8((char)0xC0);
+  const __m128i cont = _mm_set1_epi8((char)0x80);
   while (i < len) {
     __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-    unsigned hi = (unsigned)_mm_movemask_epi8(x);
-    unsigned nul = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, zero));
-    if (len - i < 16) nul &= (1u << (len - i)) - 1; /* the padding is not the line's */
-    if (!hi && !nul) {
+    /* the bytes that are NUL or 0x80 and more: below 1 as signed bytes */
+    unsigned odd = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(x, one));
+    if (len - i < 16) odd &= (1u << (len - i)) - 1; /* the padding is not the line's */
+    if (!odd) {
       i += 16;
       continue;
     }
-    if (!nul) {
-      unsigned l = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(x, top3), lead));
-      unsigned c = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(x, top2), cont));
-      /* C0 and C1 (overlong) are the leads with none of the bits 0x1E */
-      unsigned c0c1 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(x, low4), zero));
-      if ((l | c) == hi && (l & c0c1) == 0 && c == ((l << 1) & 0xFFFF)) {
-        i += l >> 15 ? 15 : 16;
-        continue;
-      }
+    /* leads C2 to DF (x - C2 at most DF - C2, unsigned) and continuation bytes 10xxxxxx */
+    __m128i t = _mm_sub_epi8(x, c2);
+    unsigned l = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(t, n_leads), t));
+    unsigned c = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(x, top2), cont));
+    if ((l | c) == odd && c == ((l << 1) & 0xFFFF)) {
+      i += l >> 15 ? 15 : 16;
+      continue;
     }
     size_t end = i + 16 < len ? i + 16 : len;
     while (i < end) {
