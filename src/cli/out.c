@@ -1,6 +1,7 @@
 /* out.c - writing results: safe file replacement, JSON/CSV/TSV cells, messages. */
 #define _XOPEN_SOURCE 700
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -243,11 +244,20 @@ static size_t fmt_num(char *d, double v, int decimals) {
   if (decimals < 0 || decimals > 9) return fmt_num_printf(d, v, decimals);
   double x = v * pow10[decimals];
   if (!(fabs(x) < 1e15)) return fmt_num_printf(d, v, decimals);
+#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
+  /* nearbyint(x) without a call: adding 2^52 leaves no fraction bits, so the sum is rounded
+   * to an integer as nearbyint rounds (|x| < 1e15 < 2^52), and taking 2^52 off is exact (not
+   * where doubles are computed with more bits, as on the x87) */
+  const double two52 = 4503599627370496.0;
+  double r = x >= 0 ? (x + two52) - two52 : (x - two52) + two52;
+#else
   double r = nearbyint(x);
+#endif
   if (!(fabs(fabs(x - r) - 0.5) > 1e-6)) return fmt_num_printf(d, v, decimals);
-  unsigned long long u = (unsigned long long)fabs(r);
-  unsigned long long whole = u / pow10u[decimals];
-  uint32_t frac = (uint32_t)(u - whole * pow10u[decimals]);
+  unsigned long long u = (unsigned long long)fabs(r), one = pow10u[decimals];
+  /* most are scores between -1 and 1: no division for them */
+  unsigned long long whole = u < one ? 0 : u == one ? 1 : u / one;
+  uint32_t frac = (uint32_t)(u - whole * one);
   /* a negative r is at most -1, so there is no "-0" here */
   char *p = d;
   if (r < 0) *p++ = '-';
@@ -255,7 +265,10 @@ static size_t fmt_num(char *d, double v, int decimals) {
   else p += put_uint(p, whole);
   if (frac == 0) return (size_t)(p - d);
   *p++ = '.';
-  put_digits32(p + decimals, frac, decimals); /* frac < 10^9 */
+  /* frac < 10^9; annotate's precisions with constants, which the compiler unrolls */
+  if (decimals == 3) put_digits32(p + 3, frac, 3);
+  else if (decimals == 4) put_digits32(p + 4, frac, 4);
+  else put_digits32(p + decimals, frac, decimals);
   p += decimals;
   while (p[-1] == '0') p--; /* the fraction's trailing zeros; frac != 0 ends the loop */
   return (size_t)(p - d);
