@@ -1148,7 +1148,14 @@ static int jsonl_fast(vb_reader *rd, const char *s, size_t n) {
         if (!(p = json_skip(p, e, 1))) return 0;
         break;
       default:
-        if (!(p = json_number(p, e, &v))) return 0;
+        if (vb__ascii_digit(p[0]) && !vb__ascii_digit(p[1]) && p[1] != '.' && p[1] != 'e' &&
+            p[1] != 'E') { /* one digit, as "nps": 9 (p[1] is the padding at the end) */
+          v.type = 'i';
+          v.p = p++;
+          v.len = 1;
+        } else if (!(p = json_number(p, e, &v))) {
+          return 0;
+        }
         break;
       }
       if (field >= 0) {
@@ -1211,7 +1218,9 @@ static int jsonl_record(vb_reader *rd) {
     if (fast < 0) return fast;
     if (fast) {
       rd->jsonl_fast_lines++;
-      field_limits(rd);
+      /* the fast path's values are no longer than the line, but for the text of a real
+       * number (real_text: at most 24 bytes) */
+      if (n > rd->max_field || rd->max_field < 64) field_limits(rd);
       return 1;
     }
     json_error_t je;

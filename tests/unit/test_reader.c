@@ -933,6 +933,19 @@ static void test_jsonl_fast_path_same_as_jansson(void **state) {
     same_both_ways(deep.text, deep.len, fast_fields, 5, 0, &fast);
     free(deep.text);
   }
+  /* limits of 64 bytes and more, with fields just under, at and over them (the fast path
+   * looks at its values' lengths only on lines longer than the limit) */
+  for (size_t limit = 64; limit <= 200; limit += 68) {
+    for (size_t tl = limit - 2; tl <= limit + 2; tl++) {
+      dump lim = {0};
+      dump_add(&lim, "{\"id\": \"", 9);
+      for (size_t k = 0; k < tl; k++) dump_add(&lim, k % 7 ? "a" : "\\n", k % 7 ? 1 : 2);
+      const char *rest = "\", \"nps\": -1.2345678901234567e-300, \"text\": \"short\"}";
+      dump_add(&lim, rest, strlen(rest));
+      same_both_ways(lim.text, lim.len, fast_fields, 5, limit, &fast);
+      free(lim.text);
+    }
+  }
   /* more keys than the fast path keeps */
   dump many = {0};
   dump_add(&many, "{", 1);
