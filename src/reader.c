@@ -27,6 +27,13 @@
 
 #include "vb_internal.h"
 
+#if defined(__SSE2__) && defined(__GNUC__)
+#include <emmintrin.h>
+#define VB_READER_SSE2 1
+#else
+#define VB_READER_SSE2 0
+#endif
+
 #define VB_DEFAULT_MAX_FIELD (1u << 20)
 #define VB_DEFAULT_MAX_FIELDS 10000
 #define VB_BLOCK 65536
@@ -86,6 +93,7 @@ struct vb_reader {
   bool jsonl_slow;   /* every line through jansson (tests compare the two paths) */
   bool jsonl_paths;  /* a wanted field is a dotted path (or empty, or long): jansson only */
   size_t jsonl_fast_lines;
+  struct jkey *jkeys; /* JSONL fast path: the keys of the last line, by place (jkey_hit) */
 
   /* CSV state */
   struct csv_parser csv;
@@ -157,14 +165,69 @@ static const char *utf8_fault(const unsigned char *p, size_t n, bool last_line) 
   return "an invalid sequence";
 }
 
+/* Zero bytes kept after every line read (line_pad): sixteen bytes can be loaded from any place
+ * in the line, and a zero byte stops the scans that look for a quote or a control character. */
+#define VB_LINE_PAD 16
+
+static int line_pad(vb__buf *line) {
+  if (line->cap - line->len <= VB_LINE_PAD && vb__buf_reserve(line, VB_LINE_PAD)) return VB_ENOMEM;
+  memset(line->data + line->len, 0, VB_LINE_PAD);
+  return VB_OK;
+}
+
+/* Whether s[0..len) is valid UTF-8 without NUL bytes: vb_utf8_check(s, len) == len and no
+ * memchr(s, 0, len), in one pass; the VB_LINE_PAD bytes after s[len) must be zero. With SSE2,
+ * sixteen bytes at a time are taken whole when they are ASCII without NUL, or ASCII and
+ * two-byte characters (Latin letters with diacritics, Hebrew): every byte of 0x80 and more is
+ * a lead C2 to DF followed by a continuation byte, or a continuation byte after such a lead
+ * (NUL, C0, C1 and the bytes of longer characters are neither); a lead in the last place is
+ * read again with the next sixteen. Anything else (longer
+ * characters, bad bytes, a NUL, the end of the line) is decoded one character at a time past
+ * those sixteen bytes. tests/unit/test_reader.c compares it with the two calls. */
+bool vb__reader_line_clean(const char *s, size_t len) {
+#if VB_READER_SSE2
+  const unsigned char *p = (const unsigned char *)s;
+  size_t i = 0;
+  const __m128i one = _mm_set1_epi8(1), c2 = _mm_set1_epi8((char)0xC2);
+  const __m128i n_leads = _mm_set1_epi8(0xDF - 0xC2), top2 = _mm_set1_epi8((char)0xC0);
+  const __m128i cont = _mm_set1_epi8((char)0x80);
+  while (i < len) {
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+    /* the bytes that are NUL or 0x80 and more: below 1 as signed bytes */
+    unsigned odd = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(x, one));
+    if (len - i < 16) odd &= (1u << (len - i)) - 1; /* the padding is not the line's */
+    if (!odd) {
+      i += 16;
+      continue;
+    }
+    /* leads C2 to DF (x - C2 at most DF - C2, unsigned) and continuation bytes 10xxxxxx */
+    __m128i t = _mm_sub_epi8(x, c2);
+    unsigned l = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(t, n_leads), t));
+    unsigned c = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(x, top2), cont));
+    if ((l | c) == odd && c == ((l << 1) & 0xFFFF)) {
+      i += l >> 15 ? 15 : 16;
+      continue;
+    }
+    size_t end = i + 16 < len ? i + 16 : len;
+    while (i < end) {
+      size_t adv;
+      if (vb__utf8_decode(p + i, len - i, &adv) <= 0) return false;
+      i += adv;
+    }
+  }
+  return true;
+#else
+  return vb_utf8_check(s, len) == len && !memchr(s, '\0', len);
+#endif
+}
+
 /* Repairs the current line: invalid UTF-8 and NUL bytes become U+FFFD, each reported. */
 static int repair_line(vb_reader *rd) {
   rd->line_bad = 0;
   size_t len = rd->line.len;
+  if (line_pad(&rd->line)) return VB_ENOMEM;
   const char *s = rd->line.data;
-  size_t bad_at = vb_utf8_check(s, len);
-  bool has_nul = memchr(s, '\0', len) != NULL;
-  if (bad_at == len && !has_nul) return VB_OK;
+  if (vb__reader_line_clean(s, len)) return VB_OK;
   rd->fixbuf.len = 0;
   if (vb__buf_reserve(&rd->fixbuf, len * 3 + 4)) return VB_ENOMEM;
   const unsigned char *p = (const unsigned char *)s;
@@ -198,10 +261,12 @@ static int repair_line(vb_reader *rd) {
     i += adv;
   }
   rd->line.len = 0;
-  return vb__buf_append(&rd->line, rd->fixbuf.data, o);
+  if (vb__buf_append(&rd->line, rd->fixbuf.data, o)) return VB_ENOMEM;
+  return line_pad(&rd->line);
 }
 
-/* Reads the next physical line into rd->line. Returns 1, 0 at the end, or VB_EIO. */
+/* Reads the next physical line into rd->line, followed by VB_LINE_PAD zero bytes unless it was
+ * cut for being too long. Returns 1, 0 at the end, or VB_EIO. */
 static int next_line(vb_reader *rd) {
   rd->line.len = 0;
   rd->line_long = false;
@@ -210,7 +275,8 @@ static int next_line(vb_reader *rd) {
     rawline *rl = &rd->replay_lines[rd->replay_pos++];
     rd->lineno = rl->lineno;
     rd->line_bad = rl->bad;
-    if (vb__buf_append(&rd->line, rd->replay.data + rl->off, rl->len)) return VB_ENOMEM;
+    if (vb__buf_append(&rd->line, rd->replay.data + rl->off, rl->len) || line_pad(&rd->line))
+      return VB_ENOMEM;
     if (rd->replay_pos == rd->n_replay) rd->replay_pos = rd->n_replay = rd->replay.len = 0;
     return 1;
   }
@@ -242,7 +308,7 @@ static int next_line(vb_reader *rd) {
     if (!rd->line_long) {
       if (rd->line.len + take > rd->max_line) {
         rd->line_long = true;
-      } else if (vb__buf_append(&rd->line, b, take)) {
+      } else if (vb__buf_add(&rd->line, b, take)) {
         return VB_ENOMEM;
       }
     }
@@ -664,14 +730,15 @@ typedef struct jval {
 
 #define VB_JSON_FAST_KEYS 64
 
-/* Zero bytes kept after a JSONL line (jsonl_record): json_plain_end may read a whole word
- * that passes the line's end (a zero byte ends its scan there), and json_ws needs no test of
- * the end (a zero byte is not white space). */
-#define VB_JSON_PAD 8
+/* The zero bytes after every line (VB_LINE_PAD, next_line): json_plain_end may read sixteen
+ * bytes that pass the line's end (a zero byte ends its scan there), and json_ws needs no test
+ * of the end (a zero byte is not white space). */
 
 /* Skips JSON white space; the zero bytes after the line are not. */
 static const char *json_ws(const char *p, const char *e) {
   (void)e;
+  if (*p == ' ') p++; /* one space, after a colon or a comma, is the usual */
+  if ((unsigned char)*p > ' ') return p;
   while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') p++;
   return p;
 }
@@ -722,14 +789,15 @@ static unsigned first_marked_byte(uint64_t m) {
 }
 
 /* The first byte at or after p that ends a plain run of a JSON string: a quote, a backslash or
- * a control character (below 0x20), or e when that comes first. Eight bytes are tested at once.
- * For a word x, (x - ones) & ~x & high marks every zero byte of x, and a byte after a zero
- * byte may be marked by the borrow, but never one before: so the first mark of the test below
- * is the first quote (a zero byte of x ^ '"'), backslash or byte below 0x20 (x - 0x20 borrows
- * there; ~x leaves out the bytes of 0x80 and more). The line is followed by VB_JSON_PAD zero
- * bytes, so a word that passes e ends the scan at e at the latest. Strings are most of a JSONL
- * line: the byte loop this replaced was two thirds of the JSONL fast path. */
-static const char *json_plain_end(const char *p, const char *e) {
+ * a control character (below 0x20), or e when that comes first. The line is followed by
+ * VB_LINE_PAD zero bytes, so a load that passes e ends the scan at e at the latest. Strings
+ * are most of a JSONL line: the byte loop this replaced was two thirds of the JSONL fast path.
+ * Portable version, eight bytes at a time: for a word x, (x - ones) & ~x & high marks every
+ * zero byte of x, and a byte after a zero byte may be marked by the borrow, but never one
+ * before: so the first mark of the test below is the first quote (a zero byte of x ^ '"'),
+ * backslash or byte below 0x20 (x - 0x20 borrows there; ~x leaves out the bytes of 0x80 and
+ * more). Exposed for the test that compares it with the SSE2 version and a byte loop. */
+const char *vb__json_plain_end_swar(const char *p, const char *e) {
   const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
   for (;;) {
     uint64_t x;
@@ -743,6 +811,29 @@ static const char *json_plain_end(const char *p, const char *e) {
     p += 8;
   }
 }
+
+#if VB_READER_SSE2
+/* The same sixteen bytes at a time with SSE2 (every x86-64 has it): a byte is below 0x20 when
+ * the unsigned minimum of it and 0x1F is itself. A third of the instructions of the words. */
+const char *vb__json_plain_end_sse2(const char *p, const char *e) {
+  const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
+  const __m128i ctl = _mm_set1_epi8(0x1F);
+  for (;;) {
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bslash)),
+                             _mm_cmpeq_epi8(_mm_min_epu8(x, ctl), x));
+    unsigned bits = (unsigned)_mm_movemask_epi8(m);
+    if (bits) {
+      p += __builtin_ctz(bits);
+      return p < e ? p : e;
+    }
+    p += 16;
+  }
+}
+#define json_plain_end vb__json_plain_end_sse2
+#else
+#define json_plain_end vb__json_plain_end_swar
+#endif
 
 /* A string whose opening quote is at p[-1]: its closing quote, or NULL when this path leaves
  * the line to jansson. The line's UTF-8 is already valid (repair_line). */
@@ -905,7 +996,8 @@ static int jval_cell(vb_reader *rd, const jval *v) {
   switch (v->type) {
   case 's': {
     if (!v->esc) {
-      if (vb__grow(&rd->cells, &rd->cap_cells, rd->n_cells + 1, sizeof *rd->cells))
+      if (rd->n_cells == rd->cap_cells &&
+          vb__grow(&rd->cells, &rd->cap_cells, rd->n_cells + 1, sizeof *rd->cells))
         return VB_ENOMEM;
       cell *c = &rd->cells[rd->n_cells++];
       c->off = (size_t)(v->p - rd->line.data);
@@ -943,13 +1035,45 @@ static uint64_t json_key_bit(const char *key, size_t len) {
   return (uint64_t)1 << (h & 63);
 }
 
+/* The lines of a JSONL file mostly have the same keys in the same order, written the same way.
+ * So the fast path keeps, for each of the first VB_JSON_KEYS places of an object, the bytes of
+ * the key it found there last, from the first byte after the opening quote to the first byte
+ * of the value (the key, its closing quote, the colon and the white space around it), with
+ * what it learnt of the key: its bit and the wanted field it is. Where the line holds those
+ * bytes again, the key is that key (they contain the closing quote, and the key had neither
+ * escapes nor control bytes), and its scan, bit and field comparisons are skipped. Only the
+ * fast path reads and writes them, and a new wanted field clears them. */
+#define VB_JSON_KEYS 16
+
+typedef struct jkey {
+  char pat[16];  /* "text\": " without the opening quote */
+  unsigned len;  /* bytes of pat, 0 for none */
+  unsigned klen; /* the key's */
+  uint64_t bit;  /* json_key_bit */
+  int field;     /* the wanted field, or -1 */
+} jkey;
+
+/* Whether the bytes at p are k's (p has 16 readable bytes: the line's padding). */
+static inline bool jkey_hit(const char *p, const jkey *k) {
+#if VB_READER_SSE2
+  __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+  __m128i pat = _mm_loadu_si128((const __m128i *)(const void *)k->pat);
+  unsigned mask = (1u << k->len) - 1;
+  return k->len && ((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, pat)) & mask) == mask;
+#else
+  return k->len && memcmp(p, k->pat, k->len) == 0;
+#endif
+}
+
 /* The wanted fields of a flat object on the line s[0..n): 1 when their cells were added, 0
  * when the line is left to jansson (nothing added), or VB_ENOMEM. */
 static int jsonl_fast(vb_reader *rd, const char *s, size_t n) {
   const char *p = s, *e = s + n;
   if (p >= e || *p != '{') return 0;
-  if (vb__grow(&rd->jvals, &rd->cap_jvals, rd->n_fields ? rd->n_fields : 1, sizeof *rd->jvals))
+  if ((rd->cap_jvals == 0 || rd->cap_jvals < rd->n_fields) &&
+      vb__grow(&rd->jvals, &rd->cap_jvals, rd->n_fields ? rd->n_fields : 1, sizeof *rd->jvals))
     return VB_ENOMEM;
+  if (!rd->jkeys && !(rd->jkeys = vb__calloc(VB_JSON_KEYS, sizeof *rd->jkeys))) return VB_ENOMEM;
   memset(rd->jvals, 0, rd->n_fields * sizeof *rd->jvals);
   struct { const char *p; size_t len; } keys[VB_JSON_FAST_KEYS];
   size_t n_keys = 0;
@@ -960,20 +1084,44 @@ static int jsonl_fast(vb_reader *rd, const char *s, size_t n) {
   } else {
     for (;;) {
       if (p >= e || *p != '"' || n_keys == VB_JSON_FAST_KEYS) return 0;
-      bool esc;
-      const char *key = p + 1, *kq = json_string_end(key, e, &esc);
-      if (!kq || esc) return 0;
-      size_t klen = (size_t)(kq - key);
-      uint64_t bit = json_key_bit(key, klen);
+      const char *key = p + 1;
+      size_t klen;
+      uint64_t bit;
+      int field = -1;
+      jkey *seen = n_keys < VB_JSON_KEYS ? &rd->jkeys[n_keys] : NULL;
+      if (seen && jkey_hit(key, seen)) {
+        klen = seen->klen;
+        bit = seen->bit;
+        field = seen->field;
+        p = json_ws(key + seen->len, e);
+      } else {
+        bool esc;
+        const char *kq = json_string_end(key, e, &esc);
+        if (!kq || esc) return 0;
+        klen = (size_t)(kq - key);
+        bit = json_key_bit(key, klen);
+        if (rd->field_bits & bit)
+          for (size_t f = 0; f < rd->n_fields; f++)
+            if (rd->fields[f].len == klen && memcmp(rd->fields[f].name, key, klen) == 0)
+              field = (int)f;
+        p = json_ws(kq + 1, e);
+        if (p >= e || *p != ':') return 0;
+        p = json_ws(p + 1, e);
+        if (seen) {
+          size_t len = (size_t)(p - key);
+          seen->len = len <= sizeof seen->pat ? (unsigned)len : 0;
+          if (seen->len) memcpy(seen->pat, key, len);
+          seen->klen = (unsigned)klen;
+          seen->bit = bit;
+          seen->field = field;
+        }
+      }
       if (key_bits & bit)
         for (size_t k = 0; k < n_keys; k++) /* a repeated key: jansson says so */
           if (keys[k].len == klen && memcmp(keys[k].p, key, klen) == 0) return 0;
       key_bits |= bit;
       keys[n_keys].p = key;
       keys[n_keys++].len = klen;
-      p = json_ws(kq + 1, e);
-      if (p >= e || *p != ':') return 0;
-      p = json_ws(p + 1, e);
       if (p >= e) return 0;
       jval v = {0};
       switch (*p) {
@@ -1000,15 +1148,20 @@ static int jsonl_fast(vb_reader *rd, const char *s, size_t n) {
         if (!(p = json_skip(p, e, 1))) return 0;
         break;
       default:
-        if (!(p = json_number(p, e, &v))) return 0;
+        if (vb__ascii_digit(p[0]) && !vb__ascii_digit(p[1]) && p[1] != '.' && p[1] != 'e' &&
+            p[1] != 'E') { /* one digit, as "nps": 9 (p[1] is the padding at the end) */
+          v.type = 'i';
+          v.p = p++;
+          v.len = 1;
+        } else if (!(p = json_number(p, e, &v))) {
+          return 0;
+        }
         break;
       }
-      if (rd->field_bits & bit)
-        for (size_t f = 0; f < rd->n_fields; f++)
-          if (rd->fields[f].len == klen && memcmp(rd->fields[f].name, key, klen) == 0) {
-            if (v.type == 'o') return 0;
-            rd->jvals[f] = v;
-          }
+      if (field >= 0) {
+        if (v.type == 'o') return 0;
+        rd->jvals[field] = v;
+      }
       p = json_ws(p, e);
       if (p < e && *p == ',') {
         p = json_ws(p + 1, e);
@@ -1060,14 +1213,14 @@ static int jsonl_record(vb_reader *rd) {
     size_t n = rd->line.len;
     while (n && (*s == ' ' || *s == '\t')) { s++; n--; }
     if (n == 0) continue; /* blank line */
-    if (vb__buf_reserve(&rd->line, VB_JSON_PAD)) return VB_ENOMEM; /* json_plain_end */
-    memset(rd->line.data + rd->line.len, 0, VB_JSON_PAD);
     s = rd->line.data + (rd->line.len - n);
     int fast = rd->jsonl_slow || rd->jsonl_paths ? 0 : jsonl_fast(rd, s, n);
     if (fast < 0) return fast;
     if (fast) {
       rd->jsonl_fast_lines++;
-      field_limits(rd);
+      /* the fast path's values are no longer than the line, but for the text of a real
+       * number (real_text: at most 24 bytes) */
+      if (n > rd->max_field || rd->max_field < 64) field_limits(rd);
       return 1;
     }
     json_error_t je;
@@ -1150,6 +1303,7 @@ void vb_reader_free(vb_reader *rd) {
   vb__free(rd->cells);
   vb__free(rd->fcells);
   vb__free(rd->jvals);
+  vb__free(rd->jkeys);
   vb__buf_free(&rd->raw);
   vb__free(rd->raw_lines);
   if (rd->csv_open) csv_free(&rd->csv);
@@ -1339,6 +1493,7 @@ int vb_reader_field(vb_reader *rd, const char *name, vb_error *err) {
   rd->fields[rd->n_fields].name = d;
   rd->fields[rd->n_fields].len = strlen(d);
   rd->field_bits |= json_key_bit(d, strlen(d));
+  if (rd->jkeys) memset(rd->jkeys, 0, VB_JSON_KEYS * sizeof *rd->jkeys); /* their fields */
   /* a dotted path (json_path), an empty name or one json_path refuses: jansson only */
   if (!*name || strchr(name, '.') || strlen(name) >= 256) rd->jsonl_paths = true;
   rd->fields[rd->n_fields].col = rd->fmt == VB_FORMAT_JSONL ? (long)rd->n_fields : col;

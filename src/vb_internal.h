@@ -104,6 +104,15 @@ int vb__error_set(vb_error *err, int code, const char *file, long line, long col
 /* Reader (reader.c): every JSONL line through jansson, not its fast path (for tests). */
 void vb__reader_jsonl_slow(vb_reader *rd, bool slow);
 size_t vb__reader_jsonl_fast_lines(const vb_reader *rd); /* lines the fast path read */
+/* The end of a JSON string's plain run at or after p (a quote, a backslash, a byte below 0x20,
+ * or e), with at least 16 readable bytes after e, one of them zero: eight bytes at a time, and
+ * sixteen with SSE2 where the compiler has it (the reader uses that one; tests compare). */
+const char *vb__json_plain_end_swar(const char *p, const char *e);
+/* Whether s[0..len) is valid UTF-8 without NUL bytes; s[len..len+16) must be zero bytes. */
+bool vb__reader_line_clean(const char *s, size_t len);
+#if defined(__SSE2__) && defined(__GNUC__)
+const char *vb__json_plain_end_sse2(const char *p, const char *e);
+#endif
 
 /* ---- UTF-8 (utf8.c) ---- */
 /* Decodes one code point at `s` (len > 0). Returns it and sets `*adv` to its byte length, or

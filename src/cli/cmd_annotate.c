@@ -209,11 +209,22 @@ static void write_explain(obuf *ob, const vb_result *r) {
 }
 
 /* The themes' ids as JSON strings, escaped once for the whole run (pool_start): theme t's is
- * at json.p + at[t], up to at[t + 1]. */
+ * at json.p + at[t], up to at[t + 1]. Likewise the piece of a result line from the language
+ * code to the score, for each language: at lang.p + lang_at[l], up to lang_at[l + 1]. */
 typedef struct theme_ids {
   obuf json;
   size_t *at;
+  obuf lang;
+  size_t lang_at[VB_LANG_COUNT + 1];
 } theme_ids;
+
+/* The piece of a result line from the label to the positive share, whole, so that its length
+ * is known when the program is compiled. */
+static void put_label(obuf *ob, int label) {
+  if (label < 0) obuf_str(ob, ", \"label\": \"negative\", \"pos\": ");
+  else if (label > 0) obuf_str(ob, ", \"label\": \"positive\", \"pos\": ");
+  else obuf_str(ob, ", \"label\": \"neutral\", \"pos\": ");
+}
 
 static void write_result(const job *j, const theme_ids *th, obuf *ob, const char *id,
                          size_t idlen, const vb_result *r) {
@@ -243,13 +254,10 @@ static void write_result(const job *j, const theme_ids *th, obuf *ob, const char
   }
   obuf_str(ob, "{\"id\": ");
   obuf_json_str(ob, id, idlen);
-  obuf_str(ob, ", \"lang\": \"");
-  obuf_str(ob, vb_lang_code(vb_result_lang(r)));
-  obuf_str(ob, "\", \"sentiment\": {\"score\": ");
+  vb_lang l = vb_result_lang(r); /* ", "lang": "sv", "sentiment": {"score": " */
+  obuf_put(ob, th->lang.p + th->lang_at[l], th->lang_at[l + 1] - th->lang_at[l]);
   obuf_num(ob, s->score, 4);
-  obuf_str(ob, ", \"label\": \"");
-  obuf_str(ob, label_name(s->label));
-  obuf_str(ob, "\", \"pos\": ");
+  put_label(ob, s->label);
   obuf_num(ob, s->pos, 3);
   obuf_str(ob, ", \"neg\": ");
   obuf_num(ob, s->neg, 3);
@@ -475,7 +483,14 @@ static int pool_start(job *j) {
     obuf_json_str(&th->json, id, strlen(id));
   }
   th->at[n_themes] = th->json.len;
-  if (th->json.failed) return EXIT_INTERNAL;
+  for (int l = 0; l < VB_LANG_COUNT; l++) {
+    th->lang_at[l] = th->lang.len;
+    obuf_str(&th->lang, ", \"lang\": \"");
+    obuf_str(&th->lang, vb_lang_code((vb_lang)l));
+    obuf_str(&th->lang, "\", \"sentiment\": {\"score\": ");
+  }
+  th->lang_at[VB_LANG_COUNT] = th->lang.len;
+  if (th->json.failed || th->lang.failed) return EXIT_INTERNAL;
   for (int k = 0; k < p->n_workers; k++) {
     worker *w = &p->w[k];
     w->pool = p;
@@ -612,6 +627,7 @@ static int pool_finish(job *j) {
   free(p->b);
   free(p->w);
   obuf_free(&p->themes.json);
+  obuf_free(&p->themes.lang);
   free(p->themes.at);
   free(p);
   j->pool = NULL;
@@ -686,6 +702,7 @@ static int run_input(job *j, const char *path) {
     if (!is_stdin) fclose(fp);
     return rc;
   }
+  bool agg_any = j->n_sc || af.by >= 0 || af.date >= 0 || o->n_driver_cols;
   const vb_record *rec = NULL;
   char idbuf[32];
   int status = EXIT_OK;
@@ -702,9 +719,12 @@ static int run_input(job *j, const char *path) {
       idlen = strlen(idbuf);
     }
     j->bytes += tlen;
-    /* scores, segment, date, drivers */
+    /* scores, segment, date, drivers: read when there are any, or when the aggregate wants
+     * the record's values (all zero without them) */
     agg_vals av;
-    if ((status = agg_input_read(j, rd, &af, name, rec->line, &av))) break;
+    if ((agg_any || j->pool->keep_agg) &&
+        (status = agg_input_read(j, rd, &af, name, rec->line, &av)))
+      break;
     /* the record's language */
     vb_run_options ro = j->ro;
     if (h_lang >= 0) {

@@ -1,6 +1,7 @@
 /* out.c - writing results: safe file replacement, JSON/CSV/TSV cells, messages. */
 #define _XOPEN_SOURCE 700
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -209,37 +210,12 @@ static size_t put_uint(char *d, unsigned long long v) {
   return (size_t)n;
 }
 
-/* Writes v with `decimals` decimals into d (at least NUM_MAX bytes, not terminated) and returns
- * the length: printf's "%.*f", then the fraction's trailing zeros and a bare "-0" removed, and
- * "null" for NaN and infinities. */
-static size_t fmt_num(char *d, double v, int decimals) {
+/* fmt_num's way for what its fast path leaves: printf, then the fraction's trailing zeros and a
+ * bare "-0" removed, "null" for NaN and infinities. */
+static size_t fmt_num_printf(char *d, double v, int decimals) {
   if (isnan(v) || isinf(v)) {
     memcpy(d, "null", 4);
     return 4;
-  }
-  /* Fast path: scaled to an integer and written two digits at a time. printf rounds the exact
-   * binary value half to even; nearbyint() does the same on the scaled value, which differs
-   * only where the scaling itself rounded, that is near a tie: those go to snprintf. */
-  static const double pow10[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
-  static const unsigned long long pow10u[] = {1, 10, 100, 1000, 10000, 100000, 1000000,
-                                              10000000, 100000000, 1000000000};
-  bool fast = decimals >= 0 && decimals <= 9;
-  double x = fast ? v * pow10[decimals] : 0;
-  double r = nearbyint(x);
-  if (fast && fabs(x) < 1e15 && fabs(fabs(x - r) - 0.5) > 1e-6) {
-    unsigned long long u = (unsigned long long)fabs(r);
-    unsigned long long whole = u / pow10u[decimals], frac = u % pow10u[decimals];
-    /* a negative r is at most -1, so there is no "-0" here */
-    char *p = d;
-    if (r < 0) *p++ = '-';
-    if (whole < 10) *p++ = (char)('0' + whole); /* most are scores between -1 and 1 */
-    else p += put_uint(p, whole);
-    if (frac == 0) return (size_t)(p - d);
-    *p++ = '.';
-    put_digits32(p + decimals, (uint32_t)frac, decimals); /* frac < 10^9 */
-    p += decimals;
-    while (p[-1] == '0') p--; /* the fraction's trailing zeros; frac != 0 ends the loop */
-    return (size_t)(p - d);
   }
   snprintf(d, NUM_MAX, "%.*f", decimals, v);
   size_t n = strlen(d);
@@ -252,6 +228,50 @@ static size_t fmt_num(char *d, double v, int decimals) {
     n = 1;
   }
   return n;
+}
+
+/* Writes v with `decimals` decimals into d (at least NUM_MAX bytes, not terminated) and returns
+ * the length: printf's "%.*f", then the fraction's trailing zeros and a bare "-0" removed, and
+ * "null" for NaN and infinities. */
+static size_t fmt_num(char *d, double v, int decimals) {
+  /* Fast path: scaled to an integer and written two digits at a time. printf rounds the exact
+   * binary value half to even; nearbyint() does the same on the scaled value, which differs
+   * only where the scaling itself rounded, that is near a tie: those go to snprintf. NaN and
+   * the infinities fail the test of the magnitude. */
+  static const double pow10[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+  static const uint32_t pow10u[] = {1, 10, 100, 1000, 10000, 100000, 1000000,
+                                    10000000, 100000000, 1000000000};
+  if (decimals < 0 || decimals > 9) return fmt_num_printf(d, v, decimals);
+  double x = v * pow10[decimals];
+  if (!(fabs(x) < 1e15)) return fmt_num_printf(d, v, decimals);
+#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
+  /* nearbyint(x) without a call: adding 2^52 leaves no fraction bits, so the sum is rounded
+   * to an integer as nearbyint rounds (|x| < 1e15 < 2^52), and taking 2^52 off is exact (not
+   * where doubles are computed with more bits, as on the x87) */
+  const double two52 = 4503599627370496.0;
+  double r = x >= 0 ? (x + two52) - two52 : (x - two52) + two52;
+#else
+  double r = nearbyint(x);
+#endif
+  if (!(fabs(fabs(x - r) - 0.5) > 1e-6)) return fmt_num_printf(d, v, decimals);
+  unsigned long long u = (unsigned long long)fabs(r), one = pow10u[decimals];
+  /* most are scores between -1 and 1: no division for them */
+  unsigned long long whole = u < one ? 0 : u == one ? 1 : u / one;
+  uint32_t frac = (uint32_t)(u - whole * one);
+  /* a negative r is at most -1, so there is no "-0" here */
+  char *p = d;
+  if (r < 0) *p++ = '-';
+  if (whole < 10) *p++ = (char)('0' + whole); /* most are scores between -1 and 1 */
+  else p += put_uint(p, whole);
+  if (frac == 0) return (size_t)(p - d);
+  *p++ = '.';
+  /* frac < 10^9; annotate's precisions with constants, which the compiler unrolls */
+  if (decimals == 3) put_digits32(p + 3, frac, 3);
+  else if (decimals == 4) put_digits32(p + 4, frac, 4);
+  else put_digits32(p + decimals, frac, decimals);
+  p += decimals;
+  while (p[-1] == '0') p--; /* the fraction's trailing zeros; frac != 0 ends the loop */
+  return (size_t)(p - d);
 }
 
 void put_num(FILE *fp, double v, int decimals) {
@@ -284,21 +304,41 @@ void obuf_free(obuf *b) {
   memset(b, 0, sizeof *b);
 }
 
+/* Whether any of the eight bytes at s needs an escape: a byte below 0x20 (x - 0x20 borrows
+ * there; ~x leaves out the bytes of 0x80 and more), a quote, a backslash or DEL (the zero bytes
+ * of x ^ c). A borrow marks a byte only next to one that needs an escape, so the answer for
+ * the eight is exact. */
+static bool json_esc_in8(const char *s) {
+  const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+  uint64_t x;
+  memcpy(&x, s, 8);
+  uint64_t q = x ^ (ones * '"'), bs = x ^ (ones * '\\'), del = x ^ (ones * 0x7F);
+  return ((((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((bs - ones) & ~bs) |
+           ((del - ones) & ~del)) & high) != 0;
+}
+
 void obuf_json_str(obuf *b, const char *s, size_t n) {
   /* Room for the whole string and its quotes is made once; each escape makes room again for
-   * itself (at most 6 bytes) and everything after it. Runs without escapes are copied. */
+   * itself (at most 6 bytes) and everything after it. Runs without escapes are copied; they
+   * are passed over eight bytes at a time, and byte by byte in eight that hold an escape. */
   if (!obuf_reserve(b, n + 2)) return;
   b->p[b->len++] = '"';
-  size_t run = 0;
-  for (size_t i = 0; i < n; i++) {
+  size_t run = 0, i = 0;
+  for (;;) {
+    while (i + 8 <= n && !json_esc_in8(s + i)) i += 8;
+    size_t stop = i + 8 < n ? i + 8 : n;
+    while (i < stop && !json_esc[(unsigned char)s[i]]) i++;
+    if (i == stop) {
+      if (i == n) break;
+      continue;
+    }
     unsigned char c = (unsigned char)s[i];
     char e = json_esc[c];
-    if (!e) continue;
     if (!obuf_reserve(b, n - run + 6)) return;
     char *d = b->p + b->len;
     memcpy(d, s + run, i - run);
     d += i - run;
-    run = i + 1;
+    run = ++i;
     *d++ = '\\';
     *d++ = e;
     if (e == 'u') {

@@ -226,6 +226,22 @@ static void test_json_str(void **state) {
   memset(big, 2, n); /* six bytes for each */
   expect_json(big, n);
   free(big);
+  /* random strings up to 40 bytes, the bytes that need an escape (and their neighbours that do
+   * not) at every place of the eight bytes the buffer tests at once */
+  static const unsigned char special[] = {'"', '\\', 0x00, 0x01, 0x0A, 0x1F, 0x7F,
+                                          0x20, 0x21, 0x5B, 0x5D, 0x7E, 0x80, 0xC3, 0xFF};
+  uint64_t seed = 0x6A09E667F3BCC908ull;
+  char r[40];
+  for (int round = 0; round < 30000; round++) {
+    seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+    size_t len = (size_t)(seed >> 33) % 41, odds = 1 + (size_t)(seed >> 20) % 20;
+    for (size_t i = 0; i < len; i++) {
+      seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+      size_t x = (size_t)(seed >> 33);
+      r[i] = x % odds == 0 ? (char)special[(x / odds) % sizeof special] : (char)('a' + x % 26);
+    }
+    expect_json(r, len);
+  }
 }
 
 static void test_whole_numbers_and_cells(void **state) {

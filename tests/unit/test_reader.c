@@ -933,6 +933,19 @@ static void test_jsonl_fast_path_same_as_jansson(void **state) {
     same_both_ways(deep.text, deep.len, fast_fields, 5, 0, &fast);
     free(deep.text);
   }
+  /* limits of 64 bytes and more, with fields just under, at and over them (the fast path
+   * looks at its values' lengths only on lines longer than the limit) */
+  for (size_t limit = 64; limit <= 200; limit += 68) {
+    for (size_t tl = limit - 2; tl <= limit + 2; tl++) {
+      dump lim = {0};
+      dump_add(&lim, "{\"id\": \"", 9);
+      for (size_t k = 0; k < tl; k++) dump_add(&lim, k % 7 ? "a" : "\\n", k % 7 ? 1 : 2);
+      const char *rest = "\", \"nps\": -1.2345678901234567e-300, \"text\": \"short\"}";
+      dump_add(&lim, rest, strlen(rest));
+      same_both_ways(lim.text, lim.len, fast_fields, 5, limit, &fast);
+      free(lim.text);
+    }
+  }
   /* more keys than the fast path keeps */
   dump many = {0};
   dump_add(&many, "{", 1);
@@ -1047,6 +1060,163 @@ static void test_jsonl_fast_path_random_strings(void **state) {
   free(file.text);
 }
 
+/* The fast path remembers the keys of the last line by place: files whose lines repeat, vary
+ * and contradict them (keys that are prefixes or extensions of each other, escaped spellings,
+ * other white space around the colon, keys whose bytes up to the value are about 16 long, the
+ * same key twice), read as one file each way. */
+static void test_jsonl_fast_path_key_places(void **state) {
+  (void)state;
+  static const char *const keys[] = {
+      "\"text\"", "\"tex\"", "\"textt\"", "\"te\\u0078t\"", "\"id\"", "\"i\"", "\"idd\"",
+      "\"nps\"", "\"x\"", "\"\"", "\"text:\"", "\"a_key_of_12\"", "\"a_key_of_13b\"",
+      "\"a_key_of_14bb\"", "\"a_key_of_15bbb\"", "\"text \"", "\"\xc3\xa5\""};
+  static const char *const before[] = {"", "", "", " ", "\t"}, *const after[] = {"", " ", " ", "  ", "\t"};
+  static const char *const values[] = {"\"v\"", "1", "\"\"", "null", "\"a\\\"b\"", "[1]"};
+  uint64_t seed = 0xBB67AE8584CAA73Bull;
+  size_t n_keys = sizeof keys / sizeof keys[0];
+  for (int file_no = 0; file_no < 40; file_no++) {
+    dump file = {0};
+    /* a few shapes per file, so that the places often hold the same key as the line before */
+    size_t shape[4][6];
+    for (int k = 0; k < 4; k++)
+      for (int i = 0; i < 6; i++) shape[k][i] = rnd(&seed, n_keys);
+    for (int line = 0; line < 60; line++) {
+      const size_t *sh = shape[rnd(&seed, 4)];
+      size_t n_pairs = 1 + rnd(&seed, 6);
+      dump_add(&file, "{", 1);
+      for (size_t i = 0; i < n_pairs; i++) {
+        const char *key = rnd(&seed, 10) ? keys[sh[i]] : keys[rnd(&seed, n_keys)];
+        dump_printf(&file, "%s%s%s:%s%s", i ? ", " : "", key, before[rnd(&seed, 5)],
+                    after[rnd(&seed, 5)], values[rnd(&seed, 6)]);
+      }
+      dump_add(&file, "}\n", 2);
+    }
+    size_t fast = 0;
+    same_both_ways(file.text, file.len, fast_fields, 5, 0, &fast);
+    assert_true(fast > 0);
+    free(file.text);
+  }
+}
+
+/* A field asked for after some records were read: the keys remembered from the lines before
+ * must not hide it. */
+static void late_field_dump(const char *data, bool slow, dump *d) {
+  FILE *fp = fmemopen((void *)(uintptr_t)data, strlen(data), "r");
+  assert_non_null(fp);
+  vb_reader_options o = {0};
+  o.format = VB_FORMAT_JSONL;
+  vb_reader *rd = NULL;
+  vb_error err = {0};
+  assert_int_equal(vb_reader_new(fp, &o, NULL, NULL, &rd, &err), VB_OK);
+  vb__reader_jsonl_slow(rd, slow);
+  int h[2] = {vb_reader_field(rd, "text", &err), -1};
+  const vb_record *r;
+  for (int k = 0; vb_reader_next(rd, &r) == 1; k++) {
+    if (k == 2) h[1] = vb_reader_field(rd, "id", &err);
+    for (int f = 0; f < 2; f++) {
+      size_t vl = 0;
+      const char *v = h[f] >= 0 ? vb_reader_get(rd, h[f], &vl) : NULL;
+      dump_printf(d, "%d:%.*s|", f, v ? (int)vl : 4, v ? v : "none");
+    }
+    dump_add(d, "\n", 1);
+  }
+  vb_reader_free(rd);
+  fclose(fp);
+}
+
+static void test_jsonl_fast_path_late_field(void **state) {
+  (void)state;
+  const char *data = "{\"id\": \"a\", \"text\": \"one\"}\n{\"id\": \"b\", \"text\": \"two\"}\n"
+                     "{\"id\": \"c\", \"text\": \"three\"}\n{\"id\": \"d\", \"text\": \"four\"}\n";
+  dump a = {0}, b = {0};
+  late_field_dump(data, false, &a);
+  late_field_dump(data, true, &b);
+  assert_string_equal(a.text, b.text);
+  assert_non_null(strstr(a.text, "1:d|")); /* from the record after the one it was asked at */
+  free(a.text);
+  free(b.text);
+}
+
+/* ---- the scans under the JSONL fast path ---- */
+
+/* A plain run's end one byte at a time: what both versions of json_plain_end must give. */
+static const char *plain_end_ref(const char *p, const char *e) {
+  while (p < e && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20) p++;
+  return p;
+}
+
+/* Random buffers of up to 70 bytes, mostly plain with the bytes that end a run (quote,
+ * backslash, every control byte, NUL) and those that do not (DEL, bytes of 0x80 and more, the
+ * space) now and then, followed by the sixteen zero bytes the reader keeps: the end from
+ * every start, by both versions and the byte loop. */
+static void test_json_plain_end(void **state) {
+  (void)state;
+  static const unsigned char special[] = {'"', '\\', 0x00, 0x01, 0x09, 0x0A, 0x0D, 0x1F,
+                                          0x20, 0x7F, 0x80, 0xBF, 0xC3, 0xD7, 0xFF, '/'};
+  uint64_t seed = 0x3C6EF372FE94F82Bull;
+  char buf[70 + 16];
+  for (int round = 0; round < 20000; round++) {
+    size_t len = rnd(&seed, 71), odds = 1 + rnd(&seed, 40);
+    for (size_t i = 0; i < len; i++)
+      buf[i] = rnd(&seed, odds) == 0 ? (char)special[rnd(&seed, sizeof special)]
+                                     : (char)('a' + rnd(&seed, 26));
+    memset(buf + len, 0, 16);
+    for (size_t from = 0; from <= len; from++) {
+      const char *want = plain_end_ref(buf + from, buf + len);
+      assert_ptr_equal(vb__json_plain_end_swar(buf + from, buf + len), want);
+#if defined(__SSE2__) && defined(__GNUC__)
+      assert_ptr_equal(vb__json_plain_end_sse2(buf + from, buf + len), want);
+#endif
+    }
+  }
+}
+
+/* Random lines of up to 100 bytes from fragments of valid and invalid UTF-8 (two-byte
+ * characters and their overlong C0 C1 forms, three- and four-byte ones, surrogates, code
+ * points above U+10FFFF, stray continuation bytes, leads cut short, NUL) at every place of the
+ * sixteen bytes the SSE2 path takes at once, and the line's end among them: the reader's one
+ * pass must say what vb_utf8_check and memchr say. */
+static void test_line_clean(void **state) {
+  (void)state;
+  static const char *const frags[] = {
+      "a", "b", " ", ".", "\xc3\xa5", "\xd7\x90", "\xd7\xa9", "\xc2\x80", "\xdf\xbf",
+      "\xe2\x82\xac", "\xef\xbf\xbd", "\xf0\x9f\x98\x80", "\xf4\x8f\xbf\xbf", "\x7f",
+      "\xc0\x80", "\xc1\xbf", "\xed\xa0\x80", "\xe0\x80\x80", "\xf0\x80\x80\x80",
+      "\xf4\x90\x80\x80", "\xf5\x80", "\xff", "\x80", "\xbf", "\xc3", "\xd7", "\xe2\x82",
+      "\xf0\x9f\x98", "\xc3\xc3"};
+  const size_t n_valid = 14; /* the first ones, NUL aside */
+  uint64_t seed = 0xA4093822299F31D0ull;
+  char buf[128 + 16];
+  size_t clean = 0;
+  for (int round = 0; round < 60000; round++) {
+    size_t len = 0, target = rnd(&seed, 101);
+    int bad_odds = (int)rnd(&seed, 4); /* 0: only valid characters */
+    while (len < target) {
+      const char *f;
+      size_t fl;
+      if (bad_odds && rnd(&seed, 30) == 0) {
+        f = "\0";
+        fl = 1;
+      } else {
+        f = frags[bad_odds && rnd(&seed, (size_t)bad_odds * 25) == 0
+                      ? n_valid + rnd(&seed, sizeof frags / sizeof frags[0] - n_valid)
+                  : rnd(&seed, 3) ? rnd(&seed, 4) : rnd(&seed, n_valid)];
+        fl = strlen(f);
+      }
+      if (len + fl > 128) break;
+      memcpy(buf + len, f, fl);
+      len += fl;
+    }
+    if (rnd(&seed, 8) == 0 && len) len = rnd(&seed, len + 1); /* cut anywhere */
+    memset(buf + len, 0, 16);
+    bool want = vb_utf8_check(buf, len) == len && !memchr(buf, 0, len);
+    if (vb__reader_line_clean(buf, len) != want)
+      fail_msg("line_clean %d, vb_utf8_check and memchr %d on %zu bytes", !want, want, len);
+    clean += want;
+  }
+  assert_true(clean > 20000 && clean < 55000); /* both answers often */
+}
+
 /* ---- plain text ---- */
 
 static void test_plain_text(void **state) {
@@ -1119,6 +1289,10 @@ int main(void) {
       cmocka_unit_test(test_jsonl_fast_path_same_as_jansson),
       cmocka_unit_test(test_jsonl_fast_path_random_lines),
       cmocka_unit_test(test_jsonl_fast_path_random_strings),
+      cmocka_unit_test(test_jsonl_fast_path_key_places),
+      cmocka_unit_test(test_jsonl_fast_path_late_field),
+      cmocka_unit_test(test_json_plain_end),
+      cmocka_unit_test(test_line_clean),
       cmocka_unit_test(test_plain_text),
       cmocka_unit_test(test_format_names),
   };
