@@ -27,12 +27,7 @@
 
 #include "vb_internal.h"
 
-#if defined(__SSE2__) && defined(__GNUC__)
-#include <emmintrin.h>
-#define VB_READER_SSE2 1
-#else
-#define VB_READER_SSE2 0
-#endif
+#define VB_READER_SSE2 VB_SSE2
 
 #define VB_DEFAULT_MAX_FIELD (1u << 20)
 #define VB_DEFAULT_MAX_FIELDS 10000
@@ -188,9 +183,7 @@ bool vb__reader_line_clean(const char *s, size_t len) {
 #if VB_READER_SSE2
   const unsigned char *p = (const unsigned char *)s;
   size_t i = 0;
-  const __m128i one = _mm_set1_epi8(1), c2 = _mm_set1_epi8((char)0xC2);
-  const __m128i n_leads = _mm_set1_epi8(0xDF - 0xC2), top2 = _mm_set1_epi8((char)0xC0);
-  const __m128i cont = _mm_set1_epi8((char)0x80);
+  const __m128i one = _mm_set1_epi8(1);
   while (i < len) {
     __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
     /* the bytes that are NUL or 0x80 and more: below 1 as signed bytes */
@@ -200,12 +193,9 @@ bool vb__reader_line_clean(const char *s, size_t len) {
       i += 16;
       continue;
     }
-    /* leads C2 to DF (x - C2 at most DF - C2, unsigned) and continuation bytes 10xxxxxx */
-    __m128i t = _mm_sub_epi8(x, c2);
-    unsigned l = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(t, n_leads), t));
-    unsigned c = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(x, top2), cont));
-    if ((l | c) == odd && c == ((l << 1) & 0xFFFF)) {
-      i += l >> 15 ? 15 : 16;
+    size_t k = vb__utf8_twos16(x, odd);
+    if (k) {
+      i += k;
       continue;
     }
     size_t end = i + 16 < len ? i + 16 : len;

@@ -13,6 +13,15 @@
 
 #include "verbatim.h"
 
+/* SSE2 where the compiler has it (every x86-64): the byte scans that take sixteen bytes at
+ * once; the portable eight-byte versions stay for other machines. */
+#if defined(__SSE2__) && defined(__GNUC__)
+#include <emmintrin.h>
+#define VB_SSE2 1
+#else
+#define VB_SSE2 0
+#endif
+
 /* ---- memory (alloc.c): every allocation of the library goes through these ---- */
 void *vb__malloc(size_t n);
 void *vb__calloc(size_t count, size_t size);
@@ -110,7 +119,7 @@ size_t vb__reader_jsonl_fast_lines(const vb_reader *rd); /* lines the fast path 
 const char *vb__json_plain_end_swar(const char *p, const char *e);
 /* Whether s[0..len) is valid UTF-8 without NUL bytes; s[len..len+16) must be zero bytes. */
 bool vb__reader_line_clean(const char *s, size_t len);
-#if defined(__SSE2__) && defined(__GNUC__)
+#if VB_SSE2
 const char *vb__json_plain_end_sse2(const char *p, const char *e);
 #endif
 
@@ -132,6 +141,23 @@ static inline uint64_t vb__load_le64(const unsigned char *p) {
 }
 /* Encodes `cp` into `out` (4 bytes room); returns the byte length. */
 size_t vb__utf8_encode(int32_t cp, char *out);
+#if VB_SSE2
+/* Sixteen bytes x from a character boundary, `odd` the bits of those the caller does not take
+ * as they are (bytes 0x80 and up; NUL too for a caller that refuses it): whether every one of
+ * them is a byte of a valid two-byte character (lead C2-DF, then a continuation byte: Hebrew,
+ * Latin letters with diacritics). Returns the bytes that are done, 16, or 15 when the last is
+ * a lead byte whose second byte comes next; 0 when this cannot tell (a longer character, a bad
+ * byte, a NUL: the caller decodes). */
+static inline size_t vb__utf8_twos16(__m128i x, unsigned odd) {
+  __m128i t = _mm_sub_epi8(x, _mm_set1_epi8((char)0xC2));
+  unsigned l = (unsigned)_mm_movemask_epi8(
+      _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(0xDF - 0xC2)), t)); /* C2 <= x <= DF */
+  unsigned c = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+      _mm_and_si128(x, _mm_set1_epi8((char)0xC0)), _mm_set1_epi8((char)0x80))); /* 10xxxxxx */
+  if ((l | c) != odd || c != ((l << 1) & 0xFFFF)) return 0;
+  return l >> 15 ? 15 : 16;
+}
+#endif
 
 /* Small ASCII helpers that ignore the locale. */
 static inline int vb__ascii_lower(int c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
