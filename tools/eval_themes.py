@@ -90,7 +90,23 @@ SEMEVAL = {
 }
 SEMEVAL_LABELS = ['food', 'service', 'price', 'ambience']
 
+# CFPB products: the banking themes map to the product they name (written from the themes'
+# meaning, 2026-11-23). banking.fraud and banking.interest are issues that occur with every
+# product, and the parent 'banking' names none, so they map to nothing. The older maps below
+# (billing, account, process.paperwork, contract, returns) were stand-ins from before the codebook
+# had banking themes; they are kept as they were.
 CFPB = {
+    'banking.account': 'Checking or savings account',
+    'banking.card': 'Credit card or prepaid card',
+    'banking.transfer': 'Money transfer, virtual currency, or money service',
+    'banking.loan': 'Payday loan, title loan, or personal loan',
+    'banking.mortgage': 'Mortgage',
+    'banking.car_finance': 'Vehicle loan or lease',
+    'banking.student_loan': 'Student loan',
+    'banking.credit_report': 'Credit reporting, credit repair services, or other personal consumer reports',
+    'banking.debt_collection': 'Debt collection',
+    'banking.fraud': None,
+    'banking.interest': None,
     'billing': 'Credit card or prepaid card',
     'checkout.payment_failed': 'Credit card or prepaid card',
     'account': 'Checking or savings account',
@@ -99,6 +115,9 @@ CFPB = {
     'contract': 'Payday loan, title loan, or personal loan',
     'returns': 'Money transfer, virtual currency, or money service',
 }
+# App reviews: the codebook's suggestions are top-level ('suggestion', with 'suggestion.feature';
+# until 2026-11-23 this map named 'app.feature_request', a theme that did not exist). In reviews
+# of an app every suggestion is a request for the app, so the parent maps to 'feature request'.
 APP = {
     'app.bugs': 'bug report',
     'app.login': 'bug report',
@@ -109,7 +128,7 @@ APP = {
     'general.praise': 'rating',
     'general.complaint': 'rating',
     'recommend': 'rating',
-    'app.feature_request': 'feature request',
+    'suggestion': 'feature request',
 }
 
 

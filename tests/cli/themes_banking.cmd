@@ -1,0 +1,1 @@
+annotate tests/cli/data/banking.tsv --lang-col lang -q --format tsv
