@@ -92,9 +92,13 @@ SEMEVAL_LABELS = ['food', 'service', 'price', 'ambience']
 
 # CFPB products: the banking themes map to the product they name (written from the themes'
 # meaning, 2026-11-23). banking.fraud and banking.interest are issues that occur with every
-# product, and the parent 'banking' names none, so they map to nothing. The older maps below
-# (billing, account, process.paperwork, contract, returns) were stand-ins from before the codebook
-# had banking themes; they are kept as they were.
+# product, and the parent 'banking' names none, so they map to nothing. Billing disputes and
+# failed card payments stay with cards. Until 2026-11-23 stand-ins from before the codebook had
+# banking themes were here too; they did not name what their themes mean and were removed:
+# 'account' (a shop's customer account and profile: not a bank account; a bank account is
+# banking.account), 'account.security' (security of any account), 'process.paperwork'
+# (paperwork of any kind, not mortgages), 'contract' (terms of any contract, not payday loans),
+# 'returns' (returns and refunds, not money transfers).
 CFPB = {
     'banking.account': 'Checking or savings account',
     'banking.card': 'Credit card or prepaid card',
@@ -109,11 +113,6 @@ CFPB = {
     'banking.interest': None,
     'billing': 'Credit card or prepaid card',
     'checkout.payment_failed': 'Credit card or prepaid card',
-    'account': 'Checking or savings account',
-    'account.security': 'Checking or savings account',
-    'process.paperwork': 'Mortgage',
-    'contract': 'Payday loan, title loan, or personal loan',
-    'returns': 'Money transfer, virtual currency, or money service',
 }
 # App reviews: the codebook's suggestions are top-level ('suggestion', with 'suggestion.feature';
 # until 2026-11-23 this map named 'app.feature_request', a theme that did not exist). In reviews
