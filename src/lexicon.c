@@ -251,23 +251,25 @@ static int add_phrase(vb_model *m, vb__lexicon *lx, vb_lang lang, const char *te
 static int add_entry(vb_model *m, vb_lang lang, const char *term, const vb__lexentry *e) {
   vb__lexicon *lx = &m->lex[lang];
   if (strchr(term, ' ')) return add_phrase(m, lx, lang, term, e);
-  size_t ko, kl, so, sl;
-  int rc = vb__model_key_stem(m, lang, term, strlen(term), &ko, &kl, &so, &sl);
+  vb__keystem ks;
+  int rc = vb__model_key_stem(m, lang, term, strlen(term), &ks);
   if (rc) return rc;
+  const char *key = m->load_buf.data + ks.key_off, *stem = m->load_buf.data + ks.stem_off;
+  size_t kl = ks.key_len, sl = ks.stem_len;
   if (kl == 0) return VB_EPARSE;
   bool found;
   uint32_t *slot;
   if (e->kind == VB_LEX_PREFIX) {
     uint32_t bits;
     memcpy(&bits, &e->value, sizeof bits);
-    rc = vb__strmap_put(&lx->prefixes, m->load_buf.data + ko, kl, bits, &found, &slot);
+    rc = vb__strmap_put_h(&lx->prefixes, key, kl, ks.key_hash, bits, &found, &slot);
     if (rc == VB_OK) *slot = bits;
     return rc;
   }
   if (vb__grow(&lx->entries, &lx->cap_entries, lx->n_entries + 2, sizeof *lx->entries))
     return VB_ENOMEM;
-  rc = vb__strmap_put(&lx->surface, m->load_buf.data + ko, kl, (uint32_t)lx->n_entries, &found,
-                      &slot);
+  rc = vb__strmap_put_h(&lx->surface, key, kl, ks.key_hash, (uint32_t)lx->n_entries, &found,
+                        &slot);
   if (rc) return rc;
   if (found) {
     /* A later entry for the same key overrides (user files come after ours). A modifier
@@ -281,7 +283,7 @@ static int add_entry(vb_model *m, vb_lang lang, const char *term, const vb__lexe
       old->line = e->line;
       /* the override also decides the stem entry ("delays" follows the new "delay") */
       uint32_t si;
-      if (vb__strmap_get(&lx->stems, m->load_buf.data + so, sl, &si)) {
+      if (vb__strmap_get_h(&lx->stems, stem, sl, ks.stem_hash, &si)) {
         lx->entries[si].valence = e->valence;
         lx->entries[si].file = e->file;
         lx->entries[si].line = e->line;
@@ -304,15 +306,15 @@ static int add_entry(vb_model *m, vb_lang lang, const char *term, const vb__lexe
   }
   if (e->kind != VB_LEX_VALENCE) return VB_OK;
   /* The stem entry: the mean valence of the entries sharing the stem. */
-  rc = vb__strmap_put(&lx->stems, m->load_buf.data + so, sl, (uint32_t)lx->n_entries, &found,
-                      &slot);
+  rc = vb__strmap_put_h(&lx->stems, stem, sl, ks.stem_hash, (uint32_t)lx->n_entries, &found,
+                        &slot);
   if (rc) return rc;
   if (vb__grow(&lx->stem_counts, &lx->cap_stem_counts, lx->n_entries + 1,
                sizeof *lx->stem_counts))
     return VB_ENOMEM;
   uint16_t klen = kl > UINT16_MAX ? UINT16_MAX : (uint16_t)kl;
   uint32_t koff = (uint32_t)lx->stem_keys.len;
-  if (vb__buf_append(&lx->stem_keys, m->load_buf.data + ko, kl)) return VB_ENOMEM;
+  if (vb__buf_add(&lx->stem_keys, key, kl)) return VB_ENOMEM;
   if (!found) {
     lx->entries[lx->n_entries] = *e;
     lx->entries[lx->n_entries].min_len = klen;

@@ -56,38 +56,37 @@ void *vb__model_stem_hook_ctx;
 static bool no_stemtab;
 void vb__model_use_stemtab(bool on) { no_stemtab = !on; }
 
-int vb__model_key_stem(vb_model *m, vb_lang lang, const char *w, size_t len, size_t *key_off,
-                       size_t *key_len, size_t *stem_off, size_t *stem_len) {
-  m->load_buf.len = 0;
-  if (vb__normalize(&m->load_norm, w, len, 0, &m->load_buf)) return VB_ENOMEM;
-  *key_off = 0;
-  *key_len = m->load_buf.len;
-  const char *stem = m->load_buf.data;
-  size_t sl = m->load_buf.len;
-  if (m->load_stem[lang]) {
-    /* The stem lives in the stemmer or the table; copy it after the key. */
-    char keycopy[512];
-    if (*key_len >= sizeof keycopy) return VB_EPARSE;
-    memcpy(keycopy, m->load_buf.data, *key_len);
-    if (!m->load_stemtab ||
-        !vb__stemtab_get(&vb__builtin_stems, lang, keycopy, *key_len, &stem, &sl)) {
-      int rc = vb__stem(m->load_stem[lang], keycopy, *key_len, &stem, &sl);
-      if (rc) return rc;
-      if (vb__model_stem_hook)
-        vb__model_stem_hook(vb__model_stem_hook_ctx, lang, keycopy, *key_len, stem, sl);
-    }
+int vb__model_key_stem(vb_model *m, vb_lang lang, const char *w, size_t len, vb__keystem *ks) {
+  vb__buf *b = &m->load_buf;
+  b->len = 0;
+  if (vb__normalize(&m->load_norm, w, len, 0, b)) return VB_ENOMEM;
+  size_t kl = b->len;
+  ks->key_off = 0;
+  ks->key_len = kl;
+  ks->key_hash = vb__hash(b->data, kl);
+  /* no stemmer: the stem is the key itself */
+  ks->stem_off = 0;
+  ks->stem_len = kl;
+  ks->stem_hash = ks->key_hash;
+  if (!m->load_stem[lang]) return VB_OK;
+  /* The stem lives in the table or the stemmer, never in load_buf: it is put after the key. */
+  const char *stem;
+  size_t sl;
+  char keycopy[512];
+  if (kl >= sizeof keycopy) return VB_EPARSE;
+  if (!m->load_stemtab ||
+      !vb__stemtab_get_h(&vb__builtin_stems, lang, b->data, kl, ks->key_hash, &stem, &sl)) {
+    memcpy(keycopy, b->data, kl);
+    int rc = vb__stem(m->load_stem[lang], keycopy, kl, &stem, &sl);
+    if (rc) return rc;
+    if (vb__model_stem_hook)
+      vb__model_stem_hook(vb__model_stem_hook_ctx, lang, keycopy, kl, stem, sl);
   }
-  *stem_off = m->load_buf.len;
-  *stem_len = sl;
-  if (stem == m->load_buf.data) {
-    /* no stemmer: the stem is the key itself */
-    *stem_off = 0;
-    return VB_OK;
-  }
-  char tmp[512];
-  if (sl >= sizeof tmp) return VB_EPARSE;
-  memcpy(tmp, stem, sl);
-  return vb__buf_append(&m->load_buf, tmp, sl);
+  if (sl >= 512) return VB_EPARSE;
+  ks->stem_off = kl;
+  ks->stem_len = sl;
+  if (sl != kl || memcmp(stem, b->data, kl) != 0) ks->stem_hash = vb__hash(stem, sl);
+  return vb__buf_add(b, stem, sl);
 }
 
 int vb__model_add_words(vb_model *m, vb_lang lang, const char *term, vb__wordlist *wl,
@@ -109,19 +108,19 @@ int vb__model_add_words(vb_model *m, vb_lang lang, const char *term, vb__wordlis
       n--;
     }
     if (n == 0) return VB_EPARSE;
-    size_t ko, kl, so, sl;
-    int rc = vb__model_key_stem(m, lang, p, n, &ko, &kl, &so, &sl);
+    vb__keystem ks;
+    int rc = vb__model_key_stem(m, lang, p, n, &ks);
     if (rc) return rc;
     if (vb__grow(&wl->v, &wl->cap, wl->n + 1, sizeof *wl->v)) return VB_ENOMEM;
     vb__pword *w = &wl->v[wl->n++];
     w->key_off = (uint32_t)wl->text.len;
-    w->key_len = (uint32_t)kl;
-    if (vb__buf_append(&wl->text, m->load_buf.data + ko, kl)) return VB_ENOMEM;
+    w->key_len = (uint32_t)ks.key_len;
+    if (vb__buf_add(&wl->text, m->load_buf.data + ks.key_off, ks.key_len)) return VB_ENOMEM;
     w->stem_off = (uint32_t)wl->text.len;
-    w->stem_len = (uint32_t)sl;
-    w->key_hash = (uint32_t)vb__hash(m->load_buf.data + ko, kl);
-    w->stem_hash = (uint32_t)vb__hash(m->load_buf.data + so, sl);
-    if (vb__buf_append(&wl->text, m->load_buf.data + so, sl)) return VB_ENOMEM;
+    w->stem_len = (uint32_t)ks.stem_len;
+    w->key_hash = (uint32_t)ks.key_hash;
+    w->stem_hash = (uint32_t)ks.stem_hash;
+    if (vb__buf_add(&wl->text, m->load_buf.data + ks.stem_off, ks.stem_len)) return VB_ENOMEM;
     (*count)++;
     p = q;
   }

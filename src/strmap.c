@@ -93,12 +93,16 @@ bool vb__strmap_get_h(const vb__strmap *m, const char *key, size_t len, uint64_t
 
 int vb__strmap_put(vb__strmap *m, const char *key, size_t len, uint32_t value, bool *found,
                    uint32_t **slot_value) {
+  return vb__strmap_put_h(m, key, len, vb__hash(key, len), value, found, slot_value);
+}
+
+int vb__strmap_put_h(vb__strmap *m, const char *key, size_t len, uint64_t h, uint32_t value,
+                     bool *found, uint32_t **slot_value) {
   if (len > UINT32_MAX || m->n_entries >= UINT32_MAX - 1) return VB_ELIMIT;
   if ((m->n_entries + 1) * 4 >= m->n_slots * 3) {
     int rc = rehash(m, m->n_slots ? m->n_slots * 2 : 64);
     if (rc) return rc;
   }
-  uint64_t h = vb__hash(key, len);
   size_t j = (size_t)h & (m->n_slots - 1);
   for (uint64_t sl; (sl = m->slots[j]); j = (j + 1) & (m->n_slots - 1)) {
     if (SLOT_TAG(sl) != h >> 32) continue;

@@ -86,6 +86,9 @@ void vb__strmap_free(vb__strmap *m);
  * the stored value, valid until the next insertion. */
 int vb__strmap_put(vb__strmap *m, const char *key, size_t len, uint32_t value, bool *found,
                    uint32_t **slot_value);
+/* The same with the key's vb__hash() already known (the model's loader hashes each word once). */
+int vb__strmap_put_h(vb__strmap *m, const char *key, size_t len, uint64_t h, uint32_t value,
+                     bool *found, uint32_t **slot_value);
 /* Looks `key` up: returns true and sets `*value` when present. */
 bool vb__strmap_get(const vb__strmap *m, const char *key, size_t len, uint32_t *value);
 /* The same with the key's vb__hash() already known (the analyzer hashes each token once). */

@@ -416,10 +416,14 @@ void vb__codebook_free(vb_model *m);
 int vb__codebook_finish(vb_model *m);
 
 /* model.c: helpers used while loading */
-/* Normalises and stems one word of a lexicon or codebook entry into m->load_buf; returns the
- * offsets of key and stem in that buffer. */
-int vb__model_key_stem(vb_model *m, vb_lang lang, const char *w, size_t len, size_t *key_off,
-                       size_t *key_len, size_t *stem_off, size_t *stem_len);
+/* One word's key and stem in m->load_buf, with their vb__hash() values. */
+typedef struct vb__keystem {
+  size_t key_off, key_len, stem_off, stem_len;
+  uint64_t key_hash, stem_hash;
+} vb__keystem;
+/* Normalises and stems one word of a lexicon or codebook entry into m->load_buf (valid until
+ * the next call) and hashes both. */
+int vb__model_key_stem(vb_model *m, vb_lang lang, const char *w, size_t len, vb__keystem *ks);
 int vb__model_add_file(vb_model *m, const char *name, uint16_t *index);
 
 
