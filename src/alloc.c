@@ -61,6 +61,17 @@ int vb__grow_to(void *ptr, size_t *cap, size_t need, size_t size) {
   return VB_OK;
 }
 
+int vb__reserve(void *ptr, size_t *cap, size_t need, size_t size) {
+  void **p = (void **)ptr;
+  if (need <= *cap) return VB_OK;
+  if (need > SIZE_MAX / size) return VB_ENOMEM;
+  void *np = vb__realloc(*p, need * size);
+  if (!np) return VB_ENOMEM;
+  *p = np;
+  *cap = need;
+  return VB_OK;
+}
+
 int vb__buf_reserve(vb__buf *b, size_t extra) {
   if (extra < b->cap - b->len) return VB_OK; /* room for the bytes and a NUL (cap 0: none) */
   if (extra > SIZE_MAX - b->len - 1) return VB_ENOMEM;

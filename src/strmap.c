@@ -81,6 +81,16 @@ static int rehash(vb__strmap *m, size_t n_slots) {
   return VB_OK;
 }
 
+int vb__strmap_reserve(vb__strmap *m, size_t n, size_t bytes) {
+  size_t n_slots = m->n_slots ? m->n_slots : 64;
+  while ((m->n_entries + n + 1) * 4 >= n_slots * 3) n_slots *= 2;
+  if (n_slots != m->n_slots && rehash(m, n_slots)) return VB_ENOMEM;
+  if (vb__reserve(&m->entries, &m->cap_entries, m->n_entries + n, sizeof *m->entries) ||
+      vb__buf_reserve(&m->keys, bytes))
+    return VB_ENOMEM;
+  return VB_OK;
+}
+
 bool vb__strmap_get(const vb__strmap *m, const char *key, size_t len, uint32_t *value) {
   if (m->n_slots == 0) return false;
   return vb__strmap_get_h(m, key, len, vb__hash(key, len), value);

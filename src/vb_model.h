@@ -93,6 +93,8 @@ typedef struct vb__lexicon {
   vb__buf stem_keys;     /* the shortest key behind each stem entry */
   uint32_t *stem_counts; /* entries averaged into each stem entry (while loading) */
   size_t cap_stem_counts;
+  int32_t *chain_tail;   /* the last phrase of the chain phrase p begins (while loading) */
+  size_t cap_chain_tail;
   size_t n_valence;      /* distinct valence terms (words and phrases) */
 } vb__lexicon;
 
