@@ -137,7 +137,7 @@ int vb__strmap_put_h(vb__strmap *m, const char *key, size_t len, uint64_t h, uin
   if (vb__grow(&m->entries, &m->cap_entries, m->n_entries + 1, sizeof *m->entries))
     return VB_ENOMEM;
   size_t off = m->keys.len;
-  if (vb__buf_append(&m->keys, key, len)) return VB_ENOMEM;
+  if (vb__buf_add(&m->keys, key, len)) return VB_ENOMEM;
   struct vb__strmap_entry *e = &m->entries[m->n_entries];
   e->hash = h;
   e->key_off = (uint32_t)off;
