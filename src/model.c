@@ -89,6 +89,48 @@ int vb__model_key_stem(vb_model *m, vb_lang lang, const char *w, size_t len, vb_
   return vb__buf_add(b, stem, sl);
 }
 
+/* The key and stem of word w[0..n) from the words seen before, else normalised, stemmed and
+ * kept. The result is valid until the next call. */
+static int load_word(vb_model *m, vb_lang lang, const char *w, size_t n,
+                     const struct vb__loadword **out) {
+  uint64_t h = vb__hash(w, n);
+  uint32_t i;
+  if (vb__strmap_get_h(&m->load_words[lang], w, n, h, &i)) {
+    *out = &m->load_words_v[i];
+    return VB_OK;
+  }
+  vb__keystem ks;
+  int rc = vb__model_key_stem(m, lang, w, n, &ks);
+  if (rc) return rc;
+  if (m->load_words_text.len + ks.key_len + ks.stem_len >= UINT32_MAX) return VB_ELIMIT;
+  if (vb__grow(&m->load_words_v, &m->cap_load_words, m->n_load_words + 1,
+               sizeof *m->load_words_v))
+    return VB_ENOMEM;
+  struct vb__loadword *lw = &m->load_words_v[m->n_load_words];
+  lw->text_off = (uint32_t)m->load_words_text.len;
+  lw->key_len = (uint32_t)ks.key_len;
+  lw->stem_len = (uint32_t)ks.stem_len;
+  lw->key_hash = ks.key_hash;
+  lw->stem_hash = ks.stem_hash;
+  if (vb__buf_add(&m->load_words_text, m->load_buf.data + ks.key_off, ks.key_len) ||
+      vb__buf_add(&m->load_words_text, m->load_buf.data + ks.stem_off, ks.stem_len))
+    return VB_ENOMEM;
+  bool found;
+  rc = vb__strmap_put_h(&m->load_words[lang], w, n, h, (uint32_t)m->n_load_words, &found, NULL);
+  if (rc) return rc;
+  m->n_load_words++;
+  *out = lw;
+  return VB_OK;
+}
+
+static void load_words_free(vb_model *m) {
+  for (int l = 0; l < VB_LANG_COUNT; l++) vb__strmap_free(&m->load_words[l]);
+  vb__free(m->load_words_v);
+  m->load_words_v = NULL;
+  m->n_load_words = m->cap_load_words = 0;
+  vb__buf_free(&m->load_words_text);
+}
+
 int vb__model_add_words(vb_model *m, vb_lang lang, const char *term, vb__wordlist *wl,
                         uint16_t *count, bool *star) {
   const char *p = term;
@@ -108,19 +150,20 @@ int vb__model_add_words(vb_model *m, vb_lang lang, const char *term, vb__wordlis
       n--;
     }
     if (n == 0) return VB_EPARSE;
-    vb__keystem ks;
-    int rc = vb__model_key_stem(m, lang, p, n, &ks);
+    const struct vb__loadword *lw;
+    int rc = load_word(m, lang, p, n, &lw);
     if (rc) return rc;
+    const char *text = m->load_words_text.data + lw->text_off;
     if (vb__grow(&wl->v, &wl->cap, wl->n + 1, sizeof *wl->v)) return VB_ENOMEM;
     vb__pword *w = &wl->v[wl->n++];
     w->key_off = (uint32_t)wl->text.len;
-    w->key_len = (uint32_t)ks.key_len;
-    if (vb__buf_add(&wl->text, m->load_buf.data + ks.key_off, ks.key_len)) return VB_ENOMEM;
+    w->key_len = lw->key_len;
+    if (vb__buf_add(&wl->text, text, lw->key_len)) return VB_ENOMEM;
     w->stem_off = (uint32_t)wl->text.len;
-    w->stem_len = (uint32_t)ks.stem_len;
-    w->key_hash = (uint32_t)ks.key_hash;
-    w->stem_hash = (uint32_t)ks.stem_hash;
-    if (vb__buf_add(&wl->text, m->load_buf.data + ks.stem_off, ks.stem_len)) return VB_ENOMEM;
+    w->stem_len = lw->stem_len;
+    w->key_hash = (uint32_t)lw->key_hash;
+    w->stem_hash = (uint32_t)lw->stem_hash;
+    if (vb__buf_add(&wl->text, text + lw->key_len, lw->stem_len)) return VB_ENOMEM;
     (*count)++;
     p = q;
   }
@@ -364,6 +407,7 @@ int vb_model_load(const vb_model_options *opts, vb_model **out, vb_error *err) {
   }
   vb__norm_free(&m->load_norm);
   vb__buf_free(&m->load_buf);
+  load_words_free(m);
   if (rc) {
     if (err && err->code == 0) vb__error_set(err, rc, NULL, 0, 0, "%s", vb_strerror(rc));
     vb_model_free(m);
@@ -387,6 +431,7 @@ void vb_model_free(vb_model *m) {
   vb__free(m->files);
   vb__norm_free(&m->load_norm);
   vb__buf_free(&m->load_buf);
+  load_words_free(m);
   vb__free(m);
 }
 

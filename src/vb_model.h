@@ -363,6 +363,15 @@ struct vb_model {
   bool load_stemtab;         /* stems of built-in words from the build-time table (vb_stems.h) */
   vb__norm load_norm;
   vb__buf load_buf;
+  /* the key and stem of each distinct word of the phrases and terms loaded so far, by
+   * language and the word as written (vb__model_add_words): "not", "the", "לא" recur */
+  vb__strmap load_words[VB_LANG_COUNT]; /* word -> index into load_words_v */
+  struct vb__loadword {
+    uint32_t text_off, key_len, stem_len; /* the key, then the stem, in load_words_text */
+    uint64_t key_hash, stem_hash;
+  } *load_words_v;
+  size_t n_load_words, cap_load_words;
+  vb__buf load_words_text;
 };
 
 /* lexicon.c */
