@@ -400,7 +400,8 @@ static int valence_line(vb_model *m, void *vctx, char *line, long lineno, vb_err
 /* Makes room in lexicon lx for what a file of lexicon lines can add at most, counted before
  * it is loaded, so that its arrays and maps are sized once instead of growing (and the maps
  * rehashing) while it loads: a line of one word adds up to two entries (its key and its
- * stem), a line whose term has a space a phrase, its words and up to two pairs. */
+ * stem), a line whose term has a space a phrase, its words and a pair (its second word's
+ * stem may add another: seldom, and the pair table grows for it). */
 static int reserve_for(vb__lexicon *lx, const char *data, size_t len) {
   size_t words = 0, word_bytes = 0, phrases = 0, phrase_words = 0, phrase_bytes = 0;
   for (size_t i = 0; i < len;) {
@@ -436,7 +437,7 @@ static int reserve_for(vb__lexicon *lx, const char *data, size_t len) {
       vb__reserve(&lx->pw.v, &lx->pw.cap, lx->pw.n + phrase_words, sizeof *lx->pw.v) ||
       vb__buf_reserve(&lx->pw.text, 2 * phrase_bytes) ||
       vb__strmap_reserve(&lx->phrase_first, phrases, phrase_bytes) ||
-      pairs_reserve(lx, lx->n_pairs + 2 * phrases))
+      pairs_reserve(lx, lx->n_pairs + phrases))
     return VB_ENOMEM;
   return VB_OK;
 }

@@ -110,8 +110,8 @@ static int load_word(vb_model *m, vb_lang lang, const char *w, size_t n,
   lw->text_off = (uint32_t)m->load_words_text.len;
   lw->key_len = (uint32_t)ks.key_len;
   lw->stem_len = (uint32_t)ks.stem_len;
-  lw->key_hash = ks.key_hash;
-  lw->stem_hash = ks.stem_hash;
+  lw->key_hash = (uint32_t)ks.key_hash;
+  lw->stem_hash = (uint32_t)ks.stem_hash;
   if (vb__buf_add(&m->load_words_text, m->load_buf.data + ks.key_off, ks.key_len) ||
       vb__buf_add(&m->load_words_text, m->load_buf.data + ks.stem_off, ks.stem_len))
     return VB_ENOMEM;
@@ -161,8 +161,8 @@ int vb__model_add_words(vb_model *m, vb_lang lang, const char *term, vb__wordlis
     if (vb__buf_add(&wl->text, text, lw->key_len)) return VB_ENOMEM;
     w->stem_off = (uint32_t)wl->text.len;
     w->stem_len = lw->stem_len;
-    w->key_hash = (uint32_t)lw->key_hash;
-    w->stem_hash = (uint32_t)lw->stem_hash;
+    w->key_hash = lw->key_hash;
+    w->stem_hash = lw->stem_hash;
     if (vb__buf_add(&wl->text, text + lw->key_len, lw->stem_len)) return VB_ENOMEM;
     (*count)++;
     p = q;

@@ -368,7 +368,7 @@ struct vb_model {
   vb__strmap load_words[VB_LANG_COUNT]; /* word -> index into load_words_v */
   struct vb__loadword {
     uint32_t text_off, key_len, stem_len; /* the key, then the stem, in load_words_text */
-    uint64_t key_hash, stem_hash;
+    uint32_t key_hash, stem_hash;         /* as in a vb__pword */
   } *load_words_v;
   size_t n_load_words, cap_load_words;
   vb__buf load_words_text;
