@@ -220,6 +220,32 @@ static void test_hash_is_stable(void **state) {
   assert_true(n_used >= 48);
 }
 
+/* A lookup compares the key itself once the hash agrees (a word at a time, overlapping at the
+ * end): given the stored key's hash, a key of the same length that differs in any one byte is
+ * not found, for every length up to 40. */
+static void test_key_compare_every_byte(void **state) {
+  (void)state;
+  for (size_t n = 0; n <= 40; n++) {
+    vb__strmap m;
+    vb__strmap_init(&m);
+    char key[48], other[48];
+    for (size_t i = 0; i < n; i++) key[i] = (char)('a' + (i * 7) % 26);
+    assert_int_equal(vb__strmap_put(&m, key, n, 7, NULL, NULL), VB_OK);
+    uint64_t h = vb__hash(key, n);
+    uint32_t v = 0;
+    memcpy(other, key, n);
+    assert_true(vb__strmap_get_h(&m, other, n, h, &v));
+    assert_int_equal(v, 7);
+    for (size_t i = 0; i < n; i++)
+      for (int bit = 0; bit < 8; bit += 7) { /* the low bit and the high bit */
+        memcpy(other, key, n);
+        other[i] = (char)(other[i] ^ (1 << bit));
+        assert_false(vb__strmap_get_h(&m, other, n, h, &v));
+      }
+    vb__strmap_free(&m);
+  }
+}
+
 /* vb__hash as it was first written (the tail byte by byte): saved states hold its values, so
  * the function must compute exactly these, whatever way it reads the bytes. */
 static uint64_t ref_mix(uint64_t a, uint64_t b) {
@@ -274,6 +300,7 @@ int main(void) {
       cmocka_unit_test(test_insertion_order),
       cmocka_unit_test(test_hash_is_stable),
       cmocka_unit_test(test_hash_values_never_change),
+      cmocka_unit_test(test_key_compare_every_byte),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
