@@ -397,13 +397,7 @@ static int valence_line(vb_model *m, void *vctx, char *line, long lineno, vb_err
   return VB_OK;
 }
 
-/* Makes room in lexicon lx for what a file of lexicon lines can add at most, counted before
- * it is loaded, so that its arrays and maps are sized once instead of growing (and the maps
- * rehashing) while it loads: a line of one word adds up to two entries (its key and its
- * stem), a line whose term has a space a phrase, its words and a pair (its second word's
- * stem may add another: seldom, and the pair table grows for it). */
-static int reserve_for(vb__lexicon *lx, const char *data, size_t len) {
-  size_t words = 0, word_bytes = 0, phrases = 0, phrase_words = 0, phrase_bytes = 0;
+void vb__lexicon_count(const char *data, size_t len, vb__lexcount *c) {
   for (size_t i = 0; i < len;) {
     const char *line = data + i;
     const char *nl = memchr(line, '\n', len - i);
@@ -413,31 +407,37 @@ static int reserve_for(vb__lexicon *lx, const char *data, size_t len) {
     size_t tl = tab ? (size_t)(tab - line) : n;
     const char *sp = memchr(line, ' ', tl);
     if (!sp) {
-      words++;
-      word_bytes += tl;
+      c->words++;
+      c->word_bytes += tl;
       continue;
     }
-    phrases++;
-    phrase_bytes += tl;
-    phrase_words++;
-    for (; sp; sp = memchr(sp + 1, ' ', (size_t)(line + tl - sp - 1))) phrase_words++;
+    c->phrases++;
+    c->phrase_bytes += tl;
+    c->phrase_words++;
+    for (; sp; sp = memchr(sp + 1, ' ', (size_t)(line + tl - sp - 1))) c->phrase_words++;
   }
-  size_t entries = lx->n_entries + 2 * words;
+}
+
+/* A line of one word adds up to two entries (its key and its stem); a line whose term has a
+ * space a phrase, its words and a pair (its second word's stem may add another: seldom, and
+ * the pair table grows for it). */
+int vb__lexicon_reserve(vb__lexicon *lx, const vb__lexcount *c) {
+  size_t entries = lx->n_entries + 2 * c->words;
   if (vb__reserve(&lx->entries, &lx->cap_entries, entries, sizeof *lx->entries) ||
       vb__reserve(&lx->stem_counts, &lx->cap_stem_counts, entries, sizeof *lx->stem_counts) ||
-      vb__strmap_reserve(&lx->surface, words, word_bytes) ||
-      vb__strmap_reserve(&lx->stems, words, word_bytes) ||
-      vb__buf_reserve(&lx->stem_keys, word_bytes))
+      vb__strmap_reserve(&lx->surface, c->words, c->word_bytes) ||
+      vb__strmap_reserve(&lx->stems, c->words, c->word_bytes) ||
+      vb__buf_reserve(&lx->stem_keys, c->word_bytes))
     return VB_ENOMEM;
-  if (!phrases) return VB_OK;
-  size_t all = lx->n_phrases + phrases;
+  if (!c->phrases) return VB_OK;
+  size_t all = lx->n_phrases + c->phrases;
   if (vb__reserve(&lx->phrases, &lx->cap_phrases, all, sizeof *lx->phrases) ||
       vb__reserve(&lx->chain_tail, &lx->cap_chain_tail, all, sizeof *lx->chain_tail) ||
       vb__reserve(&lx->pair_next, &lx->cap_pair_next, 2 * all, sizeof *lx->pair_next) ||
-      vb__reserve(&lx->pw.v, &lx->pw.cap, lx->pw.n + phrase_words, sizeof *lx->pw.v) ||
-      vb__buf_reserve(&lx->pw.text, 2 * phrase_bytes) ||
-      vb__strmap_reserve(&lx->phrase_first, phrases, phrase_bytes) ||
-      pairs_reserve(lx, lx->n_pairs + phrases))
+      vb__reserve(&lx->pw.v, &lx->pw.cap, lx->pw.n + c->phrase_words, sizeof *lx->pw.v) ||
+      vb__buf_reserve(&lx->pw.text, 2 * c->phrase_bytes) ||
+      vb__strmap_reserve(&lx->phrase_first, c->phrases, c->phrase_bytes) ||
+      pairs_reserve(lx, lx->n_pairs + c->phrases))
     return VB_ENOMEM;
   return VB_OK;
 }
@@ -446,7 +446,6 @@ static int load(vb_model *m, vb_lang lang, const char *name, const char *data, s
                 int modifiers, vb_error *err) {
   load_ctx ctx = {lang, name, 0, modifiers};
   int rc = vb__model_add_file(m, name, &ctx.file);
-  if (rc == VB_OK) rc = reserve_for(&m->lex[lang], data, len);
   if (rc) return vb__error_set(err, rc, name, 0, 0, "%s", vb_strerror(rc));
   rc = each_line(m, data, len, valence_line, &ctx, err);
   if (rc && err && err->file[0] == '\0') snprintf(err->file, sizeof err->file, "%s", name);

@@ -389,7 +389,14 @@ int vb_model_load(const vb_model_options *opts, vb_model **out, vb_error *err) {
   for (size_t i = 0; rc == VB_OK && i < n_src; i++)
     if (src[i].present && src[i].spec.kind == 4)
       rc = vocab_from_file(m, src[i].data, src[i].len, src[i].spec.kind);
-  /* Pass 2: the entries. */
+  /* Pass 2: the entries, in lexicons sized first for all their files. */
+  vb__lexcount counts[VB_LANG_COUNT] = {{0}};
+  for (size_t i = 0; i < n_src; i++)
+    if (src[i].present && (src[i].spec.kind == 0 || src[i].spec.kind == 1))
+      vb__lexicon_count(src[i].data, src[i].len, &counts[src[i].spec.lang]);
+  for (int l = 0; rc == VB_OK && l < VB_LANG_COUNT; l++)
+    if ((rc = vb__lexicon_reserve(&m->lex[l], &counts[l])))
+      vb__error_set(err, rc, NULL, 0, 0, "%s", vb_strerror(rc));
   for (size_t i = 0; rc == VB_OK && i < n_src; i++)
     if (src[i].present) rc = load_one(m, &src[i].spec, src[i].name, src[i].data, src[i].len, err);
   if (rc == VB_OK) rc = vb__codebook_finish(m);

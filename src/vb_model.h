@@ -375,6 +375,15 @@ struct vb_model {
 };
 
 /* lexicon.c */
+/* What lexicon files will add at most, counted before they are loaded (vb__lexicon_count adds
+ * a file's lines), so that a language's arrays and maps are sized once for all its files
+ * (vb__lexicon_reserve) instead of growing and rehashing while they load. */
+typedef struct vb__lexcount {
+  size_t words, word_bytes;                  /* lines of one word, their terms' bytes */
+  size_t phrases, phrase_words, phrase_bytes; /* lines whose term has a space */
+} vb__lexcount;
+void vb__lexicon_count(const char *data, size_t len, vb__lexcount *c);
+int vb__lexicon_reserve(vb__lexicon *lx, const vb__lexcount *c);
 int vb__lexicon_load_valence(vb_model *m, vb_lang lang, const char *name, const char *data,
                              size_t len, vb_error *err);
 int vb__lexicon_load_modifiers(vb_model *m, vb_lang lang, const char *name, const char *data,
