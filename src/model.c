@@ -239,8 +239,8 @@ static int vocab_from_file(vb_model *m, const char *data, size_t len, int kind) 
   int rc = VB_OK;
   size_t i = 0;
   while (i < len && rc == VB_OK) {
-    size_t j = i;
-    while (j < len && data[j] != '\n') j++;
+    const char *nl = memchr(data + i, '\n', len - i);
+    size_t j = nl ? (size_t)(nl - data) : len;
     const char *line = data + i;
     size_t n = j - i;
     i = j + 1;
