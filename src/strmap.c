@@ -102,6 +102,7 @@ static int rehash(vb__strmap *m, size_t n_slots) {
 }
 
 int vb__strmap_reserve(vb__strmap *m, size_t n, size_t bytes) {
+  if (n == 0) return VB_OK; /* an empty map stays without slots */
   size_t n_slots = m->n_slots ? m->n_slots : 64;
   while ((m->n_entries + n + 1) * 4 >= n_slots * 3) n_slots *= 2;
   if (n_slots != m->n_slots && rehash(m, n_slots)) return VB_ENOMEM;

@@ -220,6 +220,44 @@ static void test_hash_is_stable(void **state) {
   assert_true(n_used >= 48);
 }
 
+/* vb__strmap_reserve: after room for n keys, n insertions neither rehash nor move the
+ * entries or the key bytes; keys put before the reservation are still found; nothing to
+ * reserve leaves an empty map without slots. */
+static void test_reserve(void **state) {
+  (void)state;
+  vb__strmap m;
+  vb__strmap_init(&m);
+  assert_int_equal(vb__strmap_reserve(&m, 0, 0), VB_OK);
+  assert_int_equal(m.n_slots, 0);
+  char key[16];
+  for (int i = 0; i < 100; i++) {
+    int n = snprintf(key, sizeof key, "k%d", i);
+    assert_int_equal(vb__strmap_put(&m, key, (size_t)n, (uint32_t)i, NULL, NULL), VB_OK);
+  }
+  assert_int_equal(vb__strmap_reserve(&m, 5000, 5000 * 6), VB_OK);
+  const uint64_t *slots = m.slots;
+  const void *entries = m.entries;
+  const char *keys = m.keys.data;
+  for (int i = 100; i < 5100; i++) {
+    int n = snprintf(key, sizeof key, "k%d", i);
+    assert_int_equal(vb__strmap_put(&m, key, (size_t)n, (uint32_t)i, NULL, NULL), VB_OK);
+  }
+  assert_ptr_equal(m.slots, slots);
+  assert_ptr_equal(m.entries, entries);
+  assert_ptr_equal(m.keys.data, keys);
+  for (int i = 0; i < 5100; i++) {
+    int n = snprintf(key, sizeof key, "k%d", i);
+    uint32_t v;
+    assert_true(vb__strmap_get(&m, key, (size_t)n, &v));
+    assert_int_equal(v, (uint32_t)i);
+    size_t kl;
+    const char *k = vb__strmap_key(&m, (size_t)i, &kl); /* entries in insertion order */
+    assert_int_equal(kl, (size_t)n);
+    assert_memory_equal(k, key, kl);
+  }
+  vb__strmap_free(&m);
+}
+
 /* A lookup compares the key itself once the hash agrees (a word at a time, overlapping at the
  * end): given the stored key's hash, a key of the same length that differs in any one byte is
  * not found, for every length up to 40. */
@@ -301,6 +339,7 @@ int main(void) {
       cmocka_unit_test(test_hash_is_stable),
       cmocka_unit_test(test_hash_values_never_change),
       cmocka_unit_test(test_key_compare_every_byte),
+      cmocka_unit_test(test_reserve),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
