@@ -241,7 +241,8 @@ static int add_phrase(vb_model *m, vb__lexicon *lx, vb_lang lang, const char *te
       lx->chain_tail[first] = np;
     } else {
       int32_t *link = (int32_t *)head;
-      while (*link >= 0 && lx->phrases[*link].n_words >= ph.n_words) link = &lx->phrases[*link].next;
+      while (*link >= 0 && lx->phrases[*link].n_words >= ph.n_words)
+        link = &lx->phrases[*link].next;
       ph.next = *link;
       *link = np;
       if (link == (int32_t *)head) lx->chain_tail[np] = tail; /* the chain's new first */

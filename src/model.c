@@ -82,7 +82,7 @@ int vb__model_key_stem(vb_model *m, vb_lang lang, const char *w, size_t len, vb_
     if (vb__model_stem_hook)
       vb__model_stem_hook(vb__model_stem_hook_ctx, lang, keycopy, kl, stem, sl);
   }
-  if (sl >= 512) return VB_EPARSE;
+  if (sl >= sizeof keycopy) return VB_EPARSE;
   ks->stem_off = kl;
   ks->stem_len = sl;
   if (sl != kl || memcmp(stem, b->data, kl) != 0) ks->stem_hash = vb__hash(stem, sl);

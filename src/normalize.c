@@ -88,29 +88,25 @@ int vb__normalize(vb__norm *nz, const char *s, size_t len, unsigned flags, vb__b
       i++;
       continue;
     }
+    int32_t cp;
     if (vb__utf8_two(p + i, len - i)) {
       /* The letters of our languages in their bytes: À-þ (C3 80-BF but × ß ÷) lower-cased,
        * the Hebrew letters (D7 90-AA) with the finals folded (ך ם ן ף ץ are one before
-       * their base forms). */
+       * their base forms); another two-byte character decoded here. */
+      static const uint32_t finals = 1u << 0xA | 1u << 0xD | 1u << 0xF | 1u << 0x13 | 1u << 0x15;
       unsigned c = p[i], d = p[i + 1];
+      i += 2;
       if (c == 0xC3 && d != 0x97 && d != 0x9F && d != 0xB7) {
         *o++ = (char)c;
         *o++ = (char)(d < 0xA0 ? d + 0x20 : d);
-        i += 2;
         continue;
       }
       if (c == 0xD7 && d >= 0x90 && d <= 0xAA) {
-        static const uint32_t finals = 1u << 0xA | 1u << 0xD | 1u << 0xF | 1u << 0x13 | 1u << 0x15;
         *o++ = (char)c;
         *o++ = (char)(d + ((finals >> (d - 0x90)) & 1));
-        i += 2;
         continue;
       }
-    }
-    int32_t cp;
-    if (vb__utf8_two(p + i, len - i)) { /* other two-byte characters: decoded here */
-      cp = (int32_t)(p[i] & 0x1F) << 6 | (p[i + 1] & 0x3F);
-      i += 2;
+      cp = (int32_t)(c & 0x1F) << 6 | (int32_t)(d & 0x3F);
     } else {
       size_t adv;
       cp = vb__utf8_decode(p + i, len - i, &adv);

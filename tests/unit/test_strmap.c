@@ -323,7 +323,8 @@ static void test_hash_values_never_change(void **state) {
       buf[i] = (unsigned char)x;
     }
     for (size_t off = 0; off < 8; off++)
-      for (size_t n = 0; n <= 64; n++) assert_true(vb__hash(buf + off, n) == ref_hash(buf + off, n));
+      for (size_t n = 0; n <= 64; n++)
+        assert_true(vb__hash(buf + off, n) == ref_hash(buf + off, n));
   }
 }
 
