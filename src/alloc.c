@@ -46,7 +46,7 @@ char *vb__strndup(const char *s, size_t n) {
 
 char *vb__strdup(const char *s) { return vb__strndup(s, strlen(s)); }
 
-int vb__grow(void *ptr, size_t *cap, size_t need, size_t size) {
+int vb__grow_to(void *ptr, size_t *cap, size_t need, size_t size) {
   void **p = (void **)ptr;
   if (need <= *cap) return VB_OK;
   size_t ncap = *cap ? *cap : 8;
@@ -61,13 +61,25 @@ int vb__grow(void *ptr, size_t *cap, size_t need, size_t size) {
   return VB_OK;
 }
 
+int vb__reserve(void *ptr, size_t *cap, size_t need, size_t size) {
+  void **p = (void **)ptr;
+  if (need <= *cap) return VB_OK;
+  if (need > SIZE_MAX / size) return VB_ENOMEM;
+  void *np = vb__realloc(*p, need * size);
+  if (!np) return VB_ENOMEM;
+  *p = np;
+  *cap = need;
+  return VB_OK;
+}
+
 int vb__buf_reserve(vb__buf *b, size_t extra) {
+  if (extra < b->cap - b->len) return VB_OK; /* room for the bytes and a NUL (cap 0: none) */
   if (extra > SIZE_MAX - b->len - 1) return VB_ENOMEM;
-  return vb__grow(&b->data, &b->cap, b->len + extra + 1, 1);
+  return vb__grow_to(&b->data, &b->cap, b->len + extra + 1, 1);
 }
 
 int vb__buf_append(vb__buf *b, const void *s, size_t n) {
-  if (vb__buf_reserve(b, n) != VB_OK) return VB_ENOMEM;
+  if (n >= b->cap - b->len && vb__buf_reserve(b, n) != VB_OK) return VB_ENOMEM;
   if (n) memcpy(b->data + b->len, s, n);
   b->len += n;
   b->data[b->len] = '\0';

@@ -37,8 +37,8 @@ static void trim(char **s) {
  * it. Returns 1, 0 at the end of the data, or VB_ENOMEM. */
 static int take_line(const char *data, size_t len, size_t *i, vb__buf *line) {
   if (*i >= len) return 0;
-  size_t j = *i;
-  while (j < len && data[j] != '\n') j++;
+  const char *nl = memchr(data + *i, '\n', len - *i);
+  size_t j = nl ? (size_t)(nl - data) : len;
   line->len = 0;
   if (vb__buf_append(line, data + *i, j - *i)) return VB_ENOMEM;
   while (line->len && line->data[line->len - 1] == '\r') line->data[--line->len] = '\0';
@@ -136,23 +136,30 @@ static int kind_parse(const char *s, uint8_t *kind) {
   return VB_EPARSE;
 }
 
+/* Makes the pair table hold `n` pairs at most half full. */
+static int pairs_reserve(vb__lexicon *lx, size_t n) {
+  if (2 * n <= lx->n_pair_slots) return VB_OK;
+  size_t n_slots = lx->n_pair_slots ? lx->n_pair_slots : 256;
+  while (2 * n > n_slots) n_slots *= 2;
+  struct vb__pairslot *v = vb__calloc(n_slots, sizeof *v);
+  if (!v) return VB_ENOMEM;
+  for (size_t k = 0; k < lx->n_pair_slots; k++) {
+    const struct vb__pairslot *o = &lx->pair_slots[k];
+    if (!o->head1) continue;
+    size_t s = vb__pair_slot(o->pair, n_slots);
+    while (v[s].head1) s = (s + 1) & (n_slots - 1);
+    v[s] = *o;
+  }
+  vb__free(lx->pair_slots);
+  lx->pair_slots = v;
+  lx->n_pair_slots = n_slots;
+  return VB_OK;
+}
+
 /* Adds entry e (p << 1 | w) to the list of its pair of hashes in vb__lexicon.pair_slots. */
 static int add_pair(vb__lexicon *lx, uint32_t first, uint32_t second, uint32_t e) {
-  if (2 * (lx->n_pairs + 1) > lx->n_pair_slots) { /* at most half full */
-    size_t n = lx->n_pair_slots ? 2 * lx->n_pair_slots : 256;
-    struct vb__pairslot *v = vb__calloc(n, sizeof *v);
-    if (!v) return VB_ENOMEM;
-    for (size_t k = 0; k < lx->n_pair_slots; k++) {
-      const struct vb__pairslot *o = &lx->pair_slots[k];
-      if (!o->head1) continue;
-      size_t s = vb__pair_slot(o->pair, n);
-      while (v[s].head1) s = (s + 1) & (n - 1);
-      v[s] = *o;
-    }
-    vb__free(lx->pair_slots);
-    lx->pair_slots = v;
-    lx->n_pair_slots = n;
-  }
+  int rc = pairs_reserve(lx, lx->n_pairs + 1);
+  if (rc) return rc;
   uint64_t pair = (uint64_t)first << 32 | second;
   size_t s = vb__pair_slot(pair, lx->n_pair_slots);
   while (lx->pair_slots[s].head1 && lx->pair_slots[s].pair != pair)
@@ -218,13 +225,28 @@ static int add_phrase(vb_model *m, vb__lexicon *lx, vb_lang lang, const char *te
   rc = vb__strmap_put(&lx->phrase_first, lx->pw.text.data + w0->key_off, w0->key_len,
                       (uint32_t)lx->n_phrases, &found, &head);
   if (rc) return rc;
+  if (vb__grow(&lx->chain_tail, &lx->cap_chain_tail, lx->n_phrases + 1, sizeof *lx->chain_tail))
+    return VB_ENOMEM;
+  int32_t np = (int32_t)lx->n_phrases;
   ph.next = -1;
-  if (found) {
-    /* Longer phrases first in the chain, so that the first match is the longest. */
-    int32_t *link = (int32_t *)head;
-    while (*link >= 0 && lx->phrases[*link].n_words >= ph.n_words) link = &lx->phrases[*link].next;
-    ph.next = *link;
-    *link = (int32_t)lx->n_phrases;
+  if (!found) {
+    lx->chain_tail[np] = np;
+  } else {
+    /* Longer phrases first in the chain, so that the first match is the longest; among
+     * phrases of one length, the order of loading. A phrase no longer than the chain's last
+     * (every phrase of two words) goes last; others walk the chain (לא begins 549). */
+    int32_t first = (int32_t)*head, tail = lx->chain_tail[first];
+    if (lx->phrases[tail].n_words >= ph.n_words) {
+      lx->phrases[tail].next = np;
+      lx->chain_tail[first] = np;
+    } else {
+      int32_t *link = (int32_t *)head;
+      while (*link >= 0 && lx->phrases[*link].n_words >= ph.n_words)
+        link = &lx->phrases[*link].next;
+      ph.next = *link;
+      *link = np;
+      if (link == (int32_t *)head) lx->chain_tail[np] = tail; /* the chain's new first */
+    }
   }
   lx->phrases[lx->n_phrases++] = ph;
   /* the pairs a token and the next can show: the first word's key (a token's key or stem is
@@ -251,23 +273,25 @@ static int add_phrase(vb_model *m, vb__lexicon *lx, vb_lang lang, const char *te
 static int add_entry(vb_model *m, vb_lang lang, const char *term, const vb__lexentry *e) {
   vb__lexicon *lx = &m->lex[lang];
   if (strchr(term, ' ')) return add_phrase(m, lx, lang, term, e);
-  size_t ko, kl, so, sl;
-  int rc = vb__model_key_stem(m, lang, term, strlen(term), &ko, &kl, &so, &sl);
+  vb__keystem ks;
+  int rc = vb__model_key_stem(m, lang, term, strlen(term), &ks);
   if (rc) return rc;
+  const char *key = m->load_buf.data + ks.key_off, *stem = m->load_buf.data + ks.stem_off;
+  size_t kl = ks.key_len, sl = ks.stem_len;
   if (kl == 0) return VB_EPARSE;
   bool found;
   uint32_t *slot;
   if (e->kind == VB_LEX_PREFIX) {
     uint32_t bits;
     memcpy(&bits, &e->value, sizeof bits);
-    rc = vb__strmap_put(&lx->prefixes, m->load_buf.data + ko, kl, bits, &found, &slot);
+    rc = vb__strmap_put_h(&lx->prefixes, key, kl, ks.key_hash, bits, &found, &slot);
     if (rc == VB_OK) *slot = bits;
     return rc;
   }
   if (vb__grow(&lx->entries, &lx->cap_entries, lx->n_entries + 2, sizeof *lx->entries))
     return VB_ENOMEM;
-  rc = vb__strmap_put(&lx->surface, m->load_buf.data + ko, kl, (uint32_t)lx->n_entries, &found,
-                      &slot);
+  rc = vb__strmap_put_h(&lx->surface, key, kl, ks.key_hash, (uint32_t)lx->n_entries, &found,
+                        &slot);
   if (rc) return rc;
   if (found) {
     /* A later entry for the same key overrides (user files come after ours). A modifier
@@ -281,7 +305,7 @@ static int add_entry(vb_model *m, vb_lang lang, const char *term, const vb__lexe
       old->line = e->line;
       /* the override also decides the stem entry ("delays" follows the new "delay") */
       uint32_t si;
-      if (vb__strmap_get(&lx->stems, m->load_buf.data + so, sl, &si)) {
+      if (vb__strmap_get_h(&lx->stems, stem, sl, ks.stem_hash, &si)) {
         lx->entries[si].valence = e->valence;
         lx->entries[si].file = e->file;
         lx->entries[si].line = e->line;
@@ -304,15 +328,15 @@ static int add_entry(vb_model *m, vb_lang lang, const char *term, const vb__lexe
   }
   if (e->kind != VB_LEX_VALENCE) return VB_OK;
   /* The stem entry: the mean valence of the entries sharing the stem. */
-  rc = vb__strmap_put(&lx->stems, m->load_buf.data + so, sl, (uint32_t)lx->n_entries, &found,
-                      &slot);
+  rc = vb__strmap_put_h(&lx->stems, stem, sl, ks.stem_hash, (uint32_t)lx->n_entries, &found,
+                        &slot);
   if (rc) return rc;
   if (vb__grow(&lx->stem_counts, &lx->cap_stem_counts, lx->n_entries + 1,
                sizeof *lx->stem_counts))
     return VB_ENOMEM;
   uint16_t klen = kl > UINT16_MAX ? UINT16_MAX : (uint16_t)kl;
   uint32_t koff = (uint32_t)lx->stem_keys.len;
-  if (vb__buf_append(&lx->stem_keys, m->load_buf.data + ko, kl)) return VB_ENOMEM;
+  if (vb__buf_add(&lx->stem_keys, key, kl)) return VB_ENOMEM;
   if (!found) {
     lx->entries[lx->n_entries] = *e;
     lx->entries[lx->n_entries].min_len = klen;
@@ -371,6 +395,51 @@ static int valence_line(vb_model *m, void *vctx, char *line, long lineno, vb_err
   if (rc == VB_EPARSE)
     return vb__error_set(err, rc, ctx->name, lineno, 1, "malformed term '%s'", term);
   if (rc) return vb__error_set(err, rc, ctx->name, lineno, 0, "%s", vb_strerror(rc));
+  return VB_OK;
+}
+
+void vb__lexicon_count(const char *data, size_t len, vb__lexcount *c) {
+  for (size_t i = 0; i < len;) {
+    const char *line = data + i;
+    const char *nl = memchr(line, '\n', len - i);
+    size_t n = nl ? (size_t)(nl - line) : len - i;
+    i += n + 1;
+    const char *tab = memchr(line, '\t', n);
+    size_t tl = tab ? (size_t)(tab - line) : n;
+    const char *sp = memchr(line, ' ', tl);
+    if (!sp) {
+      c->words++;
+      c->word_bytes += tl;
+      continue;
+    }
+    c->phrases++;
+    c->phrase_bytes += tl;
+    c->phrase_words++;
+    for (; sp; sp = memchr(sp + 1, ' ', (size_t)(line + tl - sp - 1))) c->phrase_words++;
+  }
+}
+
+/* A line of one word adds up to two entries (its key and its stem); a line whose term has a
+ * space a phrase, its words and a pair (its second word's stem may add another: seldom, and
+ * the pair table grows for it). */
+int vb__lexicon_reserve(vb__lexicon *lx, const vb__lexcount *c) {
+  size_t entries = lx->n_entries + 2 * c->words;
+  if (vb__reserve(&lx->entries, &lx->cap_entries, entries, sizeof *lx->entries) ||
+      vb__reserve(&lx->stem_counts, &lx->cap_stem_counts, entries, sizeof *lx->stem_counts) ||
+      vb__strmap_reserve(&lx->surface, c->words, c->word_bytes) ||
+      vb__strmap_reserve(&lx->stems, c->words, c->word_bytes) ||
+      vb__buf_reserve(&lx->stem_keys, c->word_bytes))
+    return VB_ENOMEM;
+  if (!c->phrases) return VB_OK;
+  size_t all = lx->n_phrases + c->phrases;
+  if (vb__reserve(&lx->phrases, &lx->cap_phrases, all, sizeof *lx->phrases) ||
+      vb__reserve(&lx->chain_tail, &lx->cap_chain_tail, all, sizeof *lx->chain_tail) ||
+      vb__reserve(&lx->pair_next, &lx->cap_pair_next, 2 * all, sizeof *lx->pair_next) ||
+      vb__reserve(&lx->pw.v, &lx->pw.cap, lx->pw.n + c->phrase_words, sizeof *lx->pw.v) ||
+      vb__buf_reserve(&lx->pw.text, 2 * c->phrase_bytes) ||
+      vb__strmap_reserve(&lx->phrase_first, c->phrases, c->phrase_bytes) ||
+      pairs_reserve(lx, lx->n_pairs + c->phrases))
+    return VB_ENOMEM;
   return VB_OK;
 }
 
@@ -439,6 +508,7 @@ void vb__lexicon_free(vb__lexicon *lx) {
   vb__free(lx->pair_bits);
   vb__free(lx->pw.v);
   vb__free(lx->stem_counts);
+  vb__free(lx->chain_tail);
   vb__buf_free(&lx->pw.text);
   memset(lx, 0, sizeof *lx);
 }

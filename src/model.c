@@ -56,38 +56,79 @@ void *vb__model_stem_hook_ctx;
 static bool no_stemtab;
 void vb__model_use_stemtab(bool on) { no_stemtab = !on; }
 
-int vb__model_key_stem(vb_model *m, vb_lang lang, const char *w, size_t len, size_t *key_off,
-                       size_t *key_len, size_t *stem_off, size_t *stem_len) {
-  m->load_buf.len = 0;
-  if (vb__normalize(&m->load_norm, w, len, 0, &m->load_buf)) return VB_ENOMEM;
-  *key_off = 0;
-  *key_len = m->load_buf.len;
-  const char *stem = m->load_buf.data;
-  size_t sl = m->load_buf.len;
-  if (m->load_stem[lang]) {
-    /* The stem lives in the stemmer or the table; copy it after the key. */
-    char keycopy[512];
-    if (*key_len >= sizeof keycopy) return VB_EPARSE;
-    memcpy(keycopy, m->load_buf.data, *key_len);
-    if (!m->load_stemtab ||
-        !vb__stemtab_get(&vb__builtin_stems, lang, keycopy, *key_len, &stem, &sl)) {
-      int rc = vb__stem(m->load_stem[lang], keycopy, *key_len, &stem, &sl);
-      if (rc) return rc;
-      if (vb__model_stem_hook)
-        vb__model_stem_hook(vb__model_stem_hook_ctx, lang, keycopy, *key_len, stem, sl);
-    }
+int vb__model_key_stem(vb_model *m, vb_lang lang, const char *w, size_t len, vb__keystem *ks) {
+  vb__buf *b = &m->load_buf;
+  b->len = 0;
+  if (vb__normalize(&m->load_norm, w, len, 0, b)) return VB_ENOMEM;
+  size_t kl = b->len;
+  ks->key_off = 0;
+  ks->key_len = kl;
+  ks->key_hash = vb__hash(b->data, kl);
+  /* no stemmer: the stem is the key itself */
+  ks->stem_off = 0;
+  ks->stem_len = kl;
+  ks->stem_hash = ks->key_hash;
+  if (!m->load_stem[lang]) return VB_OK;
+  /* The stem lives in the table or the stemmer, never in load_buf: it is put after the key. */
+  const char *stem;
+  size_t sl;
+  char keycopy[512];
+  if (kl >= sizeof keycopy) return VB_EPARSE;
+  if (!m->load_stemtab ||
+      !vb__stemtab_get_h(&vb__builtin_stems, lang, b->data, kl, ks->key_hash, &stem, &sl)) {
+    memcpy(keycopy, b->data, kl);
+    int rc = vb__stem(m->load_stem[lang], keycopy, kl, &stem, &sl);
+    if (rc) return rc;
+    if (vb__model_stem_hook)
+      vb__model_stem_hook(vb__model_stem_hook_ctx, lang, keycopy, kl, stem, sl);
   }
-  *stem_off = m->load_buf.len;
-  *stem_len = sl;
-  if (stem == m->load_buf.data) {
-    /* no stemmer: the stem is the key itself */
-    *stem_off = 0;
+  if (sl >= sizeof keycopy) return VB_EPARSE;
+  ks->stem_off = kl;
+  ks->stem_len = sl;
+  if (sl != kl || memcmp(stem, b->data, kl) != 0) ks->stem_hash = vb__hash(stem, sl);
+  return vb__buf_add(b, stem, sl);
+}
+
+/* The key and stem of word w[0..n) from the words seen before, else normalised, stemmed and
+ * kept. The result is valid until the next call. */
+static int load_word(vb_model *m, vb_lang lang, const char *w, size_t n,
+                     const struct vb__loadword **out) {
+  uint64_t h = vb__hash(w, n);
+  uint32_t i;
+  if (vb__strmap_get_h(&m->load_words[lang], w, n, h, &i)) {
+    *out = &m->load_words_v[i];
     return VB_OK;
   }
-  char tmp[512];
-  if (sl >= sizeof tmp) return VB_EPARSE;
-  memcpy(tmp, stem, sl);
-  return vb__buf_append(&m->load_buf, tmp, sl);
+  vb__keystem ks;
+  int rc = vb__model_key_stem(m, lang, w, n, &ks);
+  if (rc) return rc;
+  if (m->load_words_text.len + ks.key_len + ks.stem_len >= UINT32_MAX) return VB_ELIMIT;
+  if (vb__grow(&m->load_words_v, &m->cap_load_words, m->n_load_words + 1,
+               sizeof *m->load_words_v))
+    return VB_ENOMEM;
+  struct vb__loadword *lw = &m->load_words_v[m->n_load_words];
+  lw->text_off = (uint32_t)m->load_words_text.len;
+  lw->key_len = (uint32_t)ks.key_len;
+  lw->stem_len = (uint32_t)ks.stem_len;
+  lw->key_hash = (uint32_t)ks.key_hash;
+  lw->stem_hash = (uint32_t)ks.stem_hash;
+  if (vb__buf_add(&m->load_words_text, m->load_buf.data + ks.key_off, ks.key_len) ||
+      vb__buf_add(&m->load_words_text, m->load_buf.data + ks.stem_off, ks.stem_len))
+    return VB_ENOMEM;
+  bool found;
+  rc = vb__strmap_put_h(&m->load_words[lang], w, n, h, (uint32_t)m->n_load_words, &found, NULL);
+  if (rc) return rc;
+  m->n_load_words++;
+  *out = lw;
+  return VB_OK;
+}
+
+static void load_words_free(vb_model *m) {
+  for (int l = 0; l < VB_LANG_COUNT; l++) vb__strmap_free(&m->load_words[l]);
+  vb__free(m->load_words_v);
+  m->load_words_v = NULL;
+  m->n_load_words = m->cap_load_words = 0;
+  vb__buf_free(&m->load_words_text);
 }
 
 int vb__model_add_words(vb_model *m, vb_lang lang, const char *term, vb__wordlist *wl,
@@ -109,19 +150,20 @@ int vb__model_add_words(vb_model *m, vb_lang lang, const char *term, vb__wordlis
       n--;
     }
     if (n == 0) return VB_EPARSE;
-    size_t ko, kl, so, sl;
-    int rc = vb__model_key_stem(m, lang, p, n, &ko, &kl, &so, &sl);
+    const struct vb__loadword *lw;
+    int rc = load_word(m, lang, p, n, &lw);
     if (rc) return rc;
+    const char *text = m->load_words_text.data + lw->text_off;
     if (vb__grow(&wl->v, &wl->cap, wl->n + 1, sizeof *wl->v)) return VB_ENOMEM;
     vb__pword *w = &wl->v[wl->n++];
     w->key_off = (uint32_t)wl->text.len;
-    w->key_len = (uint32_t)kl;
-    if (vb__buf_append(&wl->text, m->load_buf.data + ko, kl)) return VB_ENOMEM;
+    w->key_len = lw->key_len;
+    if (vb__buf_add(&wl->text, text, lw->key_len)) return VB_ENOMEM;
     w->stem_off = (uint32_t)wl->text.len;
-    w->stem_len = (uint32_t)sl;
-    w->key_hash = (uint32_t)vb__hash(m->load_buf.data + ko, kl);
-    w->stem_hash = (uint32_t)vb__hash(m->load_buf.data + so, sl);
-    if (vb__buf_append(&wl->text, m->load_buf.data + so, sl)) return VB_ENOMEM;
+    w->stem_len = lw->stem_len;
+    w->key_hash = lw->key_hash;
+    w->stem_hash = lw->stem_hash;
+    if (vb__buf_add(&wl->text, text + lw->key_len, lw->stem_len)) return VB_ENOMEM;
     (*count)++;
     p = q;
   }
@@ -197,8 +239,8 @@ static int vocab_from_file(vb_model *m, const char *data, size_t len, int kind) 
   int rc = VB_OK;
   size_t i = 0;
   while (i < len && rc == VB_OK) {
-    size_t j = i;
-    while (j < len && data[j] != '\n') j++;
+    const char *nl = memchr(data + i, '\n', len - i);
+    size_t j = nl ? (size_t)(nl - data) : len;
     const char *line = data + i;
     size_t n = j - i;
     i = j + 1;
@@ -347,7 +389,14 @@ int vb_model_load(const vb_model_options *opts, vb_model **out, vb_error *err) {
   for (size_t i = 0; rc == VB_OK && i < n_src; i++)
     if (src[i].present && src[i].spec.kind == 4)
       rc = vocab_from_file(m, src[i].data, src[i].len, src[i].spec.kind);
-  /* Pass 2: the entries. */
+  /* Pass 2: the entries, in lexicons sized first for all their files. */
+  vb__lexcount counts[VB_LANG_COUNT] = {{0}};
+  for (size_t i = 0; i < n_src; i++)
+    if (src[i].present && (src[i].spec.kind == 0 || src[i].spec.kind == 1))
+      vb__lexicon_count(src[i].data, src[i].len, &counts[src[i].spec.lang]);
+  for (int l = 0; rc == VB_OK && l < VB_LANG_COUNT; l++)
+    if ((rc = vb__lexicon_reserve(&m->lex[l], &counts[l])))
+      vb__error_set(err, rc, NULL, 0, 0, "%s", vb_strerror(rc));
   for (size_t i = 0; rc == VB_OK && i < n_src; i++)
     if (src[i].present) rc = load_one(m, &src[i].spec, src[i].name, src[i].data, src[i].len, err);
   if (rc == VB_OK) rc = vb__codebook_finish(m);
@@ -359,9 +408,13 @@ int vb_model_load(const vb_model_options *opts, vb_model **out, vb_error *err) {
     vb__free(m->lex[l].stem_counts);
     m->lex[l].stem_counts = NULL;
     m->lex[l].cap_stem_counts = 0;
+    vb__free(m->lex[l].chain_tail);
+    m->lex[l].chain_tail = NULL;
+    m->lex[l].cap_chain_tail = 0;
   }
   vb__norm_free(&m->load_norm);
   vb__buf_free(&m->load_buf);
+  load_words_free(m);
   if (rc) {
     if (err && err->code == 0) vb__error_set(err, rc, NULL, 0, 0, "%s", vb_strerror(rc));
     vb_model_free(m);
@@ -385,6 +438,7 @@ void vb_model_free(vb_model *m) {
   vb__free(m->files);
   vb__norm_free(&m->load_norm);
   vb__buf_free(&m->load_buf);
+  load_words_free(m);
   vb__free(m);
 }
 

@@ -9,9 +9,11 @@
  *
  * Almost every token in our languages is ASCII, Latin-1 letters (å ä ö æ ø é ...) or plain
  * Hebrew letters, all of which are already NFKC and fold by a fixed offset, so a fast path
- * handles them without utf8proc (utf8proc costs ~160 MB/s per code point here). Anything
- * else goes through utf8proc_decompose_custom + utf8proc_normalize_utf32 into a reused
- * scratch buffer: no allocation per token.
+ * handles them without utf8proc (utf8proc costs ~160 MB/s per code point here), decoding
+ * and encoding two-byte characters inline. Anything else goes through
+ * utf8proc_decompose_custom + utf8proc_normalize_utf32 into a reused scratch buffer: no
+ * allocation per token. test_normalize.c compares the fast path with utf8proc
+ * (VB_NORM_UTF8PROC) for every code point up to U+07FF in many contexts and on random text.
  */
 #include <utf8proc.h>
 
@@ -31,7 +33,8 @@ static int32_t fold_final(int32_t cp) {
 }
 
 /* Folds punctuation variants that people type interchangeably. Returns 0 to drop `cp`. */
-static int32_t fold_variant(int32_t cp) {
+static VB__INLINE int32_t fold_variant(int32_t cp) {
+  if (cp < 0xAD) return cp; /* below the first of them (ASCII, most of Latin-1) */
   switch (cp) {
   case 0x2018: case 0x2019: case 0x201B: case 0xFF07: case 0x05F3: case 0x00B4: case 0x2032:
     return '\'';
@@ -45,7 +48,7 @@ static int32_t fold_variant(int32_t cp) {
 }
 
 /* The fast path: returns the folded code point, or -1 when utf8proc is needed. */
-static int32_t fast_fold(int32_t cp) {
+static VB__INLINE int32_t fast_fold(int32_t cp) {
   if (cp < 0x80) return vb__ascii_lower(cp);
   if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) return cp + 0x20;
   if (cp >= 0xE0 && cp <= 0xFF && cp != 0xF7) return cp;
@@ -75,19 +78,41 @@ int vb__normalize(vb__norm *nz, const char *s, size_t len, unsigned flags, vb__b
         break;
       }
   }
-  if (vb__buf_reserve(out, len * 3 + 8)) return VB_ENOMEM;
+  if (len * 3 + 8 >= out->cap - out->len && vb__buf_reserve(out, len * 3 + 8)) return VB_ENOMEM;
   size_t mark = out->len;
-  bool slow = false;
-  for (size_t i = 0; i < len;) {
+  bool slow = (flags & VB_NORM_UTF8PROC) != 0;
+  char *o = out->data + out->len;
+  for (size_t i = 0; i < len && !slow;) {
     if (p[i] < 0x80) {
-      out->data[out->len++] = (char)vb__ascii_lower(p[i]);
+      *o++ = (char)vb__ascii_lower(p[i]);
       i++;
       continue;
     }
-    size_t adv;
-    int32_t cp = vb__utf8_decode(p + i, len - i, &adv);
-    i += adv;
-    if (cp < 0) cp = 0xFFFD;
+    int32_t cp;
+    if (vb__utf8_two(p + i, len - i)) {
+      /* The letters of our languages in their bytes: À-þ (C3 80-BF but × ß ÷) lower-cased,
+       * the Hebrew letters (D7 90-AA) with the finals folded (ך ם ן ף ץ are one before
+       * their base forms); another two-byte character decoded here. */
+      static const uint32_t finals = 1u << 0xA | 1u << 0xD | 1u << 0xF | 1u << 0x13 | 1u << 0x15;
+      unsigned c = p[i], d = p[i + 1];
+      i += 2;
+      if (c == 0xC3 && d != 0x97 && d != 0x9F && d != 0xB7) {
+        *o++ = (char)c;
+        *o++ = (char)(d < 0xA0 ? d + 0x20 : d);
+        continue;
+      }
+      if (c == 0xD7 && d >= 0x90 && d <= 0xAA) {
+        *o++ = (char)c;
+        *o++ = (char)(d + ((finals >> (d - 0x90)) & 1));
+        continue;
+      }
+      cp = (int32_t)(c & 0x1F) << 6 | (int32_t)(d & 0x3F);
+    } else {
+      size_t adv;
+      cp = vb__utf8_decode(p + i, len - i, &adv);
+      i += adv;
+      if (cp < 0) cp = 0xFFFD;
+    }
     int32_t v = fold_variant(cp);
     if (v == 0) continue;
     if (flags & VB_NORM_EMOJI) {
@@ -97,8 +122,16 @@ int vb__normalize(vb__norm *nz, const char *s, size_t len, unsigned flags, vb__b
     int32_t f = fast_fold(v);
     if (f < 0) { slow = true; break; }
     if (f == 0) continue;
-    out->len += vb__utf8_encode(f, out->data + out->len);
+    if (f < 0x80) {
+      *o++ = (char)f;
+    } else if (f < 0x800) {
+      *o++ = (char)(0xC0 | f >> 6);
+      *o++ = (char)(0x80 | (f & 0x3F));
+    } else {
+      o += vb__utf8_encode(f, o);
+    }
   }
+  out->len = (size_t)(o - out->data);
   if (!slow) {
     out->data[out->len] = '\0';
     return VB_OK;

@@ -18,6 +18,11 @@ static inline uint64_t mix(uint64_t a, uint64_t b) {
   return (uint64_t)r ^ (uint64_t)(r >> 64);
 }
 
+static inline uint64_t load_le32(const unsigned char *p) {
+  return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24;
+}
+
+/* Its values are kept in saved states (quote hashes): it must never change what it computes. */
 uint64_t vb__hash(const void *s, size_t n) {
   const unsigned char *p = s;
   uint64_t h = 0x9E3779B97F4A7C15ULL ^ (n * 0xA0761D6478BD642FULL);
@@ -28,19 +33,44 @@ uint64_t vb__hash(const void *s, size_t n) {
     p += 8;
     n -= 8;
   }
+  /* The last 0-7 bytes as a little-endian word (byte i at bits 8i), read with two
+   * overlapping loads instead of a loop: the same value, as test_strmap checks. */
   uint64_t w = 0;
-  for (size_t i = 0; i < n; i++) w |= (uint64_t)p[i] << (8 * i);
+  if (n >= 4)
+    w = load_le32(p) | load_le32(p + n - 4) << (8 * (n - 4));
+  else if (n > 0)
+    w = (uint64_t)p[0] | (uint64_t)p[n / 2] << (8 * (n / 2)) | (uint64_t)p[n - 1] << (8 * (n - 1));
   h = mix(h ^ w, 0x8EBC6AF09C88C6E3ULL);
   return mix(h, 0x589965CC75374CC3ULL);
 }
 
+/* Whether a[0..n) and b[0..n) are the same bytes: a word at a time, the last (partial) word
+ * read overlapping the one before (the keys are short: a call of memcmp costs more). */
+static inline bool same_bytes(const char *a, const char *b, size_t n) {
+  uint64_t x, y;
+  uint32_t u, v;
+  if (n >= 8) {
+    for (size_t i = 0; i + 8 < n; i += 8) {
+      memcpy(&x, a + i, 8), memcpy(&y, b + i, 8);
+      if (x != y) return false;
+    }
+    memcpy(&x, a + n - 8, 8), memcpy(&y, b + n - 8, 8);
+    return x == y;
+  }
+  if (n >= 4) {
+    memcpy(&u, a, 4), memcpy(&v, b, 4);
+    if (u != v) return false;
+    memcpy(&u, a + n - 4, 4), memcpy(&v, b + n - 4, 4);
+    return u == v;
+  }
+  for (size_t i = 0; i < n; i++)
+    if (a[i] != b[i]) return false;
+  return true;
+}
+
 static inline bool same_key(const vb__strmap *m, const struct vb__strmap_entry *e,
                             const char *key, size_t len) {
-  if (e->key_len != len) return false;
-  const char *k = m->keys.data + e->key_off;
-  for (size_t i = 0; i < len; i++)
-    if (k[i] != key[i]) return false;
-  return true;
+  return e->key_len == len && same_bytes(m->keys.data + e->key_off, key, len);
 }
 
 #define SLOT(h, idx) ((((h) >> 32) << 32) | (uint64_t)(idx))
@@ -71,6 +101,17 @@ static int rehash(vb__strmap *m, size_t n_slots) {
   return VB_OK;
 }
 
+int vb__strmap_reserve(vb__strmap *m, size_t n, size_t bytes) {
+  if (n == 0) return VB_OK; /* an empty map stays without slots */
+  size_t n_slots = m->n_slots ? m->n_slots : 64;
+  while ((m->n_entries + n + 1) * 4 >= n_slots * 3) n_slots *= 2;
+  if (n_slots != m->n_slots && rehash(m, n_slots)) return VB_ENOMEM;
+  if (vb__reserve(&m->entries, &m->cap_entries, m->n_entries + n, sizeof *m->entries) ||
+      vb__buf_reserve(&m->keys, bytes))
+    return VB_ENOMEM;
+  return VB_OK;
+}
+
 bool vb__strmap_get(const vb__strmap *m, const char *key, size_t len, uint32_t *value) {
   if (m->n_slots == 0) return false;
   return vb__strmap_get_h(m, key, len, vb__hash(key, len), value);
@@ -93,12 +134,16 @@ bool vb__strmap_get_h(const vb__strmap *m, const char *key, size_t len, uint64_t
 
 int vb__strmap_put(vb__strmap *m, const char *key, size_t len, uint32_t value, bool *found,
                    uint32_t **slot_value) {
+  return vb__strmap_put_h(m, key, len, vb__hash(key, len), value, found, slot_value);
+}
+
+int vb__strmap_put_h(vb__strmap *m, const char *key, size_t len, uint64_t h, uint32_t value,
+                     bool *found, uint32_t **slot_value) {
   if (len > UINT32_MAX || m->n_entries >= UINT32_MAX - 1) return VB_ELIMIT;
   if ((m->n_entries + 1) * 4 >= m->n_slots * 3) {
     int rc = rehash(m, m->n_slots ? m->n_slots * 2 : 64);
     if (rc) return rc;
   }
-  uint64_t h = vb__hash(key, len);
   size_t j = (size_t)h & (m->n_slots - 1);
   for (uint64_t sl; (sl = m->slots[j]); j = (j + 1) & (m->n_slots - 1)) {
     if (SLOT_TAG(sl) != h >> 32) continue;
@@ -113,7 +158,7 @@ int vb__strmap_put(vb__strmap *m, const char *key, size_t len, uint32_t value, b
   if (vb__grow(&m->entries, &m->cap_entries, m->n_entries + 1, sizeof *m->entries))
     return VB_ENOMEM;
   size_t off = m->keys.len;
-  if (vb__buf_append(&m->keys, key, len)) return VB_ENOMEM;
+  if (vb__buf_add(&m->keys, key, len)) return VB_ENOMEM;
   struct vb__strmap_entry *e = &m->entries[m->n_entries];
   e->hash = h;
   e->key_off = (uint32_t)off;

@@ -31,8 +31,15 @@ char *vb__strndup(const char *s, size_t n);
 char *vb__strdup(const char *s);
 
 /* Grows an array `*ptr` of `*cap` elements of `size` bytes to hold at least `need`.
- * Returns VB_OK or VB_ENOMEM (the array is then unchanged). */
-int vb__grow(void *ptr, size_t *cap, size_t need, size_t size);
+ * Returns VB_OK or VB_ENOMEM (the array is then unchanged). The test for room is inline:
+ * most calls find it (loading the model makes ~160,000 of them). */
+int vb__grow_to(void *ptr, size_t *cap, size_t need, size_t size);
+static inline int vb__grow(void *ptr, size_t *cap, size_t need, size_t size) {
+  return need <= *cap ? VB_OK : vb__grow_to(ptr, cap, need, size);
+}
+/* Makes the array hold exactly `need` elements when it holds fewer (a size known in advance:
+ * no doubling). Returns VB_OK or VB_ENOMEM (the array is then unchanged). */
+int vb__reserve(void *ptr, size_t *cap, size_t need, size_t size);
 
 /* A function seldom called from a hot loop: kept out of line, so the loop stays small. */
 /* And a small function of such a loop, inlined whatever the compiler's heuristics say. */
@@ -91,6 +98,12 @@ void vb__strmap_free(vb__strmap *m);
  * the stored value, valid until the next insertion. */
 int vb__strmap_put(vb__strmap *m, const char *key, size_t len, uint32_t value, bool *found,
                    uint32_t **slot_value);
+/* The same with the key's vb__hash() already known (the model's loader hashes each word once). */
+int vb__strmap_put_h(vb__strmap *m, const char *key, size_t len, uint64_t h, uint32_t value,
+                     bool *found, uint32_t **slot_value);
+/* Makes room for `n` more keys of `bytes` bytes in all: as many insertions then neither
+ * rehash nor grow. Returns VB_OK or VB_ENOMEM. */
+int vb__strmap_reserve(vb__strmap *m, size_t n, size_t bytes);
 /* Looks `key` up: returns true and sets `*value` when present. */
 bool vb__strmap_get(const vb__strmap *m, const char *key, size_t len, uint32_t *value);
 /* The same with the key's vb__hash() already known (the analyzer hashes each token once). */

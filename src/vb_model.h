@@ -93,6 +93,8 @@ typedef struct vb__lexicon {
   vb__buf stem_keys;     /* the shortest key behind each stem entry */
   uint32_t *stem_counts; /* entries averaged into each stem entry (while loading) */
   size_t cap_stem_counts;
+  int32_t *chain_tail;   /* the last phrase of the chain phrase p begins (while loading) */
+  size_t cap_chain_tail;
   size_t n_valence;      /* distinct valence terms (words and phrases) */
 } vb__lexicon;
 
@@ -361,9 +363,27 @@ struct vb_model {
   bool load_stemtab;         /* stems of built-in words from the build-time table (vb_stems.h) */
   vb__norm load_norm;
   vb__buf load_buf;
+  /* the key and stem of each distinct word of the phrases and terms loaded so far, by
+   * language and the word as written (vb__model_add_words): "not", "the", "לא" recur */
+  vb__strmap load_words[VB_LANG_COUNT]; /* word -> index into load_words_v */
+  struct vb__loadword {
+    uint32_t text_off, key_len, stem_len; /* the key, then the stem, in load_words_text */
+    uint32_t key_hash, stem_hash;         /* as in a vb__pword */
+  } *load_words_v;
+  size_t n_load_words, cap_load_words;
+  vb__buf load_words_text;
 };
 
 /* lexicon.c */
+/* What lexicon files will add at most, counted before they are loaded (vb__lexicon_count adds
+ * a file's lines), so that a language's arrays and maps are sized once for all its files
+ * (vb__lexicon_reserve) instead of growing and rehashing while they load. */
+typedef struct vb__lexcount {
+  size_t words, word_bytes;                  /* lines of one word, their terms' bytes */
+  size_t phrases, phrase_words, phrase_bytes; /* lines whose term has a space */
+} vb__lexcount;
+void vb__lexicon_count(const char *data, size_t len, vb__lexcount *c);
+int vb__lexicon_reserve(vb__lexicon *lx, const vb__lexcount *c);
 int vb__lexicon_load_valence(vb_model *m, vb_lang lang, const char *name, const char *data,
                              size_t len, vb_error *err);
 int vb__lexicon_load_modifiers(vb_model *m, vb_lang lang, const char *name, const char *data,
@@ -416,10 +436,14 @@ void vb__codebook_free(vb_model *m);
 int vb__codebook_finish(vb_model *m);
 
 /* model.c: helpers used while loading */
-/* Normalises and stems one word of a lexicon or codebook entry into m->load_buf; returns the
- * offsets of key and stem in that buffer. */
-int vb__model_key_stem(vb_model *m, vb_lang lang, const char *w, size_t len, size_t *key_off,
-                       size_t *key_len, size_t *stem_off, size_t *stem_len);
+/* One word's key and stem in m->load_buf, with their vb__hash() values. */
+typedef struct vb__keystem {
+  size_t key_off, key_len, stem_off, stem_len;
+  uint64_t key_hash, stem_hash;
+} vb__keystem;
+/* Normalises and stems one word of a lexicon or codebook entry into m->load_buf (valid until
+ * the next call) and hashes both. */
+int vb__model_key_stem(vb_model *m, vb_lang lang, const char *w, size_t len, vb__keystem *ks);
 int vb__model_add_file(vb_model *m, const char *name, uint16_t *index);
 
 

@@ -37,18 +37,23 @@ typedef struct vb__stemtab {
 /* The table built into the library (an empty one in the generator). */
 extern const vb__stemtab vb__builtin_stems;
 
-/* The slot a key starts its probe at. */
-static inline uint32_t vb__stemtab_start(vb_lang lang, const char *key, size_t len,
-                                         uint32_t mask) {
-  uint64_t h = vb__hash(key, len) ^ ((uint64_t)lang * 0x9E3779B97F4A7C15ULL);
+/* The slot a key starts its probe at, from the key's vb__hash() `kh`. */
+static inline uint32_t vb__stemtab_start_h(vb_lang lang, uint64_t kh, uint32_t mask) {
+  uint64_t h = kh ^ ((uint64_t)lang * 0x9E3779B97F4A7C15ULL);
   return (uint32_t)(h ^ (h >> 32)) & mask;
 }
+static inline uint32_t vb__stemtab_start(vb_lang lang, const char *key, size_t len,
+                                         uint32_t mask) {
+  return vb__stemtab_start_h(lang, vb__hash(key, len), mask);
+}
 
-/* The stem of (lang, key) from the table, or false when it is not there. */
-static inline bool vb__stemtab_get(const vb__stemtab *t, vb_lang lang, const char *key,
-                                   size_t len, const char **stem, size_t *stem_len) {
+/* The stem of (lang, key) from the table, or false when it is not there; `kh` is the key's
+ * vb__hash() (the loader has it already). */
+static inline bool vb__stemtab_get_h(const vb__stemtab *t, vb_lang lang, const char *key,
+                                     size_t len, uint64_t kh, const char **stem,
+                                     size_t *stem_len) {
   if (!t || t->mask == 0) return false;
-  for (uint32_t i = vb__stemtab_start(lang, key, len, t->mask);; i = (i + 1) & t->mask) {
+  for (uint32_t i = vb__stemtab_start_h(lang, kh, t->mask);; i = (i + 1) & t->mask) {
     uint32_t s = t->slots[i];
     if (s == 0) return false;
     const vb__stem_entry *e = &t->entries[s - 1];
@@ -58,6 +63,10 @@ static inline bool vb__stemtab_get(const vb__stemtab *t, vb_lang lang, const cha
       return true;
     }
   }
+}
+static inline bool vb__stemtab_get(const vb__stemtab *t, vb_lang lang, const char *key,
+                                   size_t len, const char **stem, size_t *stem_len) {
+  return vb__stemtab_get_h(t, lang, key, len, vb__hash(key, len), stem, stem_len);
 }
 
 /* model.c: called for every key the loader stems itself (not found in the table); the

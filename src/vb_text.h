@@ -13,7 +13,11 @@ typedef struct vb__norm {
   size_t cap;
 } vb__norm;
 
-enum { VB_NORM_EMOJI = 1 /* keep only the base code point(s) of an emoji sequence */ };
+enum {
+  VB_NORM_EMOJI = 1,   /* keep only the base code point(s) of an emoji sequence */
+  VB_NORM_UTF8PROC = 2 /* (tests) every token with a non-ASCII byte through utf8proc, the
+                        * reference the fast path is compared with */
+};
 
 /* Appends the lookup key of s[0..len) to `out`: NFKC, case-folded, Hebrew points and
  * cantillation removed, Hebrew final letters folded, typographic apostrophes and quotes

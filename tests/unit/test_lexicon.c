@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "vb_model.h"
 #include "verbatim.h"
 
 #define DATA VB_TEST_TMP "/test_lexicon.d"
@@ -461,6 +462,61 @@ static void test_override_phrase(void **state) {
   remove(path);
 }
 
+/* The phrases that begin with one word are chained longest first, and in the order of
+ * loading among phrases of one length (the first match is the longest, and the earliest of
+ * those). Loading appends most phrases at the chain's end; this checks the order on 300
+ * phrases of 2 to 5 words in random order, across two files. */
+static void test_phrase_chain_order(void **state) {
+  (void)state;
+  static const char *const path1 = VB_TEST_TMP "/test_lexicon_chain1.tsv";
+  static const char *const path2 = VB_TEST_TMP "/test_lexicon_chain2.tsv";
+  enum { N = 300 };
+  int len[N];
+  uint64_t x = 0x2545F4914F6CDD1DULL;
+  char *text[2] = {NULL, NULL};
+  size_t cap = 64 * N, used[2] = {0, 0};
+  for (int f = 0; f < 2; f++) text[f] = calloc(cap, 1);
+  for (int i = 0; i < N; i++) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    len[i] = 2 + (int)(x % 4);
+    if (i < 4) len[i] = 2; /* the first ones short, so that longer ones go before them */
+    int f = i < N / 2 ? 0 : 1;
+    used[f] += (size_t)snprintf(text[f] + used[f], cap - used[f], "zq");
+    for (int w = 1; w < len[i]; w++)
+      used[f] += (size_t)snprintf(text[f] + used[f], cap - used[f], " w%dx%d", i, w);
+    used[f] += (size_t)snprintf(text[f] + used[f], cap - used[f], "\t1\n");
+  }
+  assert_int_equal(vbt_write(path1, text[0], 0), 0);
+  assert_int_equal(vbt_write(path2, text[1], 0), 0);
+  free(text[0]);
+  free(text[1]);
+  const char *const lex[] = {"en:" VB_TEST_TMP "/test_lexicon_chain1.tsv",
+                             "en:" VB_TEST_TMP "/test_lexicon_chain2.tsv"};
+  run_state s;
+  open_model(&s, lex, 2);
+  const vb__lexicon *lx = &s.m->lex[VB_LANG_EN];
+  uint32_t first;
+  assert_true(vb__strmap_get(&lx->phrase_first, "zq", 2, &first));
+  /* the expected chain: by length from 5 down to 2, each in the order of the files */
+  int got = 0;
+  int32_t p = (int32_t)first;
+  for (int l = 5; l >= 2; l--)
+    for (int i = 0; i < N; i++) {
+      if (len[i] != l) continue;
+      assert_true(p >= 0);
+      const vb__phrase *ph = &lx->phrases[p];
+      assert_int_equal(ph->n_words, l);
+      assert_int_equal(ph->line, (uint32_t)(i < N / 2 ? i + 1 : i - N / 2 + 1));
+      p = ph->next;
+      got++;
+    }
+  assert_int_equal(p, -1);
+  assert_int_equal(got, N);
+  close_model(&s);
+  remove(path1);
+  remove(path2);
+}
+
 /* ---- imported formats ---- */
 
 static void test_import_vader(void **state) {
@@ -577,6 +633,7 @@ int main(void) {
       cmocka_unit_test(test_later_entries_override),
       cmocka_unit_test(test_override_reaches_inflections),
       cmocka_unit_test(test_override_phrase),
+      cmocka_unit_test(test_phrase_chain_order),
       cmocka_unit_test(test_import_vader),
       cmocka_unit_test(test_import_afinn),
       cmocka_unit_test(test_import_sentida),

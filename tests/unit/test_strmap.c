@@ -220,6 +220,114 @@ static void test_hash_is_stable(void **state) {
   assert_true(n_used >= 48);
 }
 
+/* vb__strmap_reserve: after room for n keys, n insertions neither rehash nor move the
+ * entries or the key bytes; keys put before the reservation are still found; nothing to
+ * reserve leaves an empty map without slots. */
+static void test_reserve(void **state) {
+  (void)state;
+  vb__strmap m;
+  vb__strmap_init(&m);
+  assert_int_equal(vb__strmap_reserve(&m, 0, 0), VB_OK);
+  assert_int_equal(m.n_slots, 0);
+  char key[16];
+  for (int i = 0; i < 100; i++) {
+    int n = snprintf(key, sizeof key, "k%d", i);
+    assert_int_equal(vb__strmap_put(&m, key, (size_t)n, (uint32_t)i, NULL, NULL), VB_OK);
+  }
+  assert_int_equal(vb__strmap_reserve(&m, 5000, 5000 * 6), VB_OK);
+  const uint64_t *slots = m.slots;
+  const void *entries = m.entries;
+  const char *keys = m.keys.data;
+  for (int i = 100; i < 5100; i++) {
+    int n = snprintf(key, sizeof key, "k%d", i);
+    assert_int_equal(vb__strmap_put(&m, key, (size_t)n, (uint32_t)i, NULL, NULL), VB_OK);
+  }
+  assert_ptr_equal(m.slots, slots);
+  assert_ptr_equal(m.entries, entries);
+  assert_ptr_equal(m.keys.data, keys);
+  for (int i = 0; i < 5100; i++) {
+    int n = snprintf(key, sizeof key, "k%d", i);
+    uint32_t v;
+    assert_true(vb__strmap_get(&m, key, (size_t)n, &v));
+    assert_int_equal(v, (uint32_t)i);
+    size_t kl;
+    const char *k = vb__strmap_key(&m, (size_t)i, &kl); /* entries in insertion order */
+    assert_int_equal(kl, (size_t)n);
+    assert_memory_equal(k, key, kl);
+  }
+  vb__strmap_free(&m);
+}
+
+/* A lookup compares the key itself once the hash agrees (a word at a time, overlapping at the
+ * end): given the stored key's hash, a key of the same length that differs in any one byte is
+ * not found, for every length up to 40. */
+static void test_key_compare_every_byte(void **state) {
+  (void)state;
+  for (size_t n = 0; n <= 40; n++) {
+    vb__strmap m;
+    vb__strmap_init(&m);
+    char key[48], other[48];
+    for (size_t i = 0; i < n; i++) key[i] = (char)('a' + (i * 7) % 26);
+    assert_int_equal(vb__strmap_put(&m, key, n, 7, NULL, NULL), VB_OK);
+    uint64_t h = vb__hash(key, n);
+    uint32_t v = 0;
+    memcpy(other, key, n);
+    assert_true(vb__strmap_get_h(&m, other, n, h, &v));
+    assert_int_equal(v, 7);
+    for (size_t i = 0; i < n; i++)
+      for (int bit = 0; bit < 8; bit += 7) { /* the low bit and the high bit */
+        memcpy(other, key, n);
+        other[i] = (char)(other[i] ^ (1 << bit));
+        assert_false(vb__strmap_get_h(&m, other, n, h, &v));
+      }
+    vb__strmap_free(&m);
+  }
+}
+
+/* vb__hash as it was first written (the tail byte by byte): saved states hold its values, so
+ * the function must compute exactly these, whatever way it reads the bytes. */
+static uint64_t ref_mix(uint64_t a, uint64_t b) {
+  __uint128_t r = (__uint128_t)a * b;
+  return (uint64_t)r ^ (uint64_t)(r >> 64);
+}
+static uint64_t ref_hash(const unsigned char *p, size_t n) {
+  uint64_t h = 0x9E3779B97F4A7C15ULL ^ (n * 0xA0761D6478BD642FULL);
+  for (; n >= 8; p += 8, n -= 8) {
+    uint64_t w = 0;
+    for (size_t i = 0; i < 8; i++) w |= (uint64_t)p[i] << (8 * i);
+    h = ref_mix(h ^ w, 0xE7037ED1A0B428DBULL);
+  }
+  uint64_t w = 0;
+  for (size_t i = 0; i < n; i++) w |= (uint64_t)p[i] << (8 * i);
+  h = ref_mix(h ^ w, 0x8EBC6AF09C88C6E3ULL);
+  return ref_mix(h, 0x589965CC75374CC3ULL);
+}
+
+static void test_hash_values_never_change(void **state) {
+  (void)state;
+  static const struct { const char *s; uint64_t h; } golden[] = {
+      {"", 0x41efea6f7f9c730fULL}, {"a", 0xe0970d418b5931fbULL}, {"ab", 0x2af85ec2de741b01ULL},
+      {"abc", 0xa97af905b3b3a13dULL}, {"good", 0xa1af275830f4b815ULL},
+      {"great", 0x8b45e90dfba1db2eULL}, {"service", 0xe0c4f3d7fb532206ULL},
+      {"leveransproblem", 0x41f8b58500cf1663ULL}, {"שירות", 0x19a6beb071b4d0ecULL},
+      {"kundtjänst", 0xac8b46c089816c46ULL},
+      {"abcdefghijklmnopqrstuvwxyz0123", 0xe3d3fe40b4fa479fULL}};
+  for (size_t i = 0; i < sizeof golden / sizeof golden[0]; i++)
+    assert_true(vb__hash(golden[i].s, strlen(golden[i].s)) == golden[i].h);
+  /* every length up to 64 at every alignment, on random bytes (high bits set too) */
+  unsigned char buf[80];
+  uint64_t x = 88172645463325252ULL;
+  for (int round = 0; round < 200; round++) {
+    for (size_t i = 0; i < sizeof buf; i++) {
+      x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+      buf[i] = (unsigned char)x;
+    }
+    for (size_t off = 0; off < 8; off++)
+      for (size_t n = 0; n <= 64; n++)
+        assert_true(vb__hash(buf + off, n) == ref_hash(buf + off, n));
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_empty_map),
@@ -230,6 +338,9 @@ int main(void) {
       cmocka_unit_test(test_binary_keys),
       cmocka_unit_test(test_insertion_order),
       cmocka_unit_test(test_hash_is_stable),
+      cmocka_unit_test(test_hash_values_never_change),
+      cmocka_unit_test(test_key_compare_every_byte),
+      cmocka_unit_test(test_reserve),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
