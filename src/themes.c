@@ -74,31 +74,13 @@ static const uint32_t *chain_pair(const vb__cblang *cb, int32_t head, uint32_t h
   return NULL;
 }
 
-/* Terms starting at token i from the chain at `head` (terms with the same first word); adds to
- * *matched the number found. A common first word heads many terms ("not", "customer"): only
- * those whose second word is the next token's (by hash: chain_pair) are tried, with the
- * chain's one-word terms and two-word prefix terms, all in chain order (the order of the
- * matches, and so of the output, is that of the chain). Each pair's list already holds the
- * latter (vb__terms_index), so there is one list to walk, or two to merge when the next word's
- * key and stem both have one. */
-static int terms_from(vb_analyzer *an, const vb__cblang *cb, size_t i, int32_t head,
-                      int *matched) {
+/* The terms of lists a[0..na) and b[0..nb) (both in chain order; b may be empty) that start
+ * at token i, whose second word is token j1 (or none, j1 == n); adds to *matched the number
+ * found. */
+static int terms_walk(vb_analyzer *an, const vb__cblang *cb, size_t i, size_t j1,
+                      const uint32_t *a, size_t na, const uint32_t *b, size_t nb, int *matched) {
   const vb_token *tok = an->res.tokens;
   size_t n = an->res.n_tokens;
-  if (head < 0) return VB_OK;
-  const struct vb__chain *c = &cb->chains[head];
-  size_t j1 = next_word(tok, n, i + 1);
-  const uint32_t *a = cb->chain_list + c->base_off, *b = NULL;
-  size_t na = c->n_base, nb = 0;
-  if (j1 < n && c->n_pairs) {
-    uint32_t kh1 = (uint32_t)an->khash[j1], sh1 = (uint32_t)an->shash[j1];
-    size_t n1 = 0, n2 = 0;
-    const uint32_t *p1 = chain_pair(cb, head, kh1, &n1);
-    const uint32_t *p2 = sh1 != kh1 ? chain_pair(cb, head, sh1, &n2) : NULL;
-    if (p1) a = p1, na = n1;
-    if (p2 && p1) b = p2, nb = n2;
-    else if (p2) a = p2, na = n2;
-  }
   uint32_t last = UINT32_MAX;
   for (size_t x = 0, y = 0; x < na || y < nb;) {
     uint32_t k = y >= nb || (x < na && a[x] > b[y]) ? a[x++] : b[y++]; /* descending */
@@ -119,6 +101,39 @@ static int terms_from(vb_analyzer *an, const vb__cblang *cb, size_t i, int32_t h
     (*matched)++;
   }
   return VB_OK;
+}
+
+/* Terms starting at token i from the chain at `head` (terms with the same first word); adds to
+ * *matched the number found. A common first word heads many terms ("not", "customer"): only
+ * those whose second word is the next token's (by hash: chain_pair) are tried, with the
+ * chain's one-word terms and two-word prefix terms, all in chain order (the order of the
+ * matches, and so of the output, is that of the chain). Each pair's list already holds the
+ * latter (vb__terms_index), so there is one list to walk, or two to merge when the next word's
+ * key and stem both have one. Most calls find nothing to walk (a chain without one-word terms,
+ * such as that of "the", and a next word that is no second word of it): that part is inline,
+ * and the filter of the pairs (vb__chain_pair_may()) spares most lookups. */
+static VB__INLINE int terms_from(vb_analyzer *an, const vb__cblang *cb, size_t i, int32_t head,
+                                 int *matched) {
+  const vb_token *tok = an->res.tokens;
+  size_t n = an->res.n_tokens;
+  if (head < 0) return VB_OK;
+  const struct vb__chain *c = &cb->chains[head];
+  size_t j1 = i + 1 < n && tok[i + 1].type == VB_TOK_WORD ? i + 1 : next_word(tok, n, i + 1);
+  const uint32_t *a = cb->chain_list + c->base_off, *b = NULL;
+  size_t na = c->n_base, nb = 0;
+  if (j1 < n && c->n_pairs) {
+    uint32_t kh1 = (uint32_t)an->khash[j1], sh1 = (uint32_t)an->shash[j1];
+    size_t n1 = 0, n2 = 0;
+    const uint32_t *p1 = vb__chain_pair_may(cb, head, kh1) ? chain_pair(cb, head, kh1, &n1) : NULL;
+    const uint32_t *p2 = sh1 != kh1 && vb__chain_pair_may(cb, head, sh1)
+                             ? chain_pair(cb, head, sh1, &n2)
+                             : NULL;
+    if (p1) a = p1, na = n1;
+    if (p2 && p1) b = p2, nb = n2;
+    else if (p2) a = p2, na = n2;
+  }
+  if (na == 0) return VB_OK; /* (nb is 0 when na is) */
+  return terms_walk(an, cb, i, j1, a, na, b, nb, matched);
 }
 
 /* A term under a hash of its second word, for vb__terms_index(). */
@@ -176,10 +191,14 @@ int vb__terms_index(vb__cblang *cb) {
       }
     size_t slots = 16;
     while (slots < 2 * n_keys) slots *= 2;
+    unsigned log_bits = 6; /* the filter: 16 bits a key or more */
+    while (((size_t)1 << log_bits) < 16 * n_keys) log_bits++;
     uint32_t *list = vb__realloc(cb->chain_list, room * sizeof *list);
     cb->chain_pairs = vb__calloc(slots, sizeof *cb->chain_pairs);
+    cb->chain_bits = vb__calloc((size_t)1 << (log_bits - 6), sizeof *cb->chain_bits);
+    cb->chain_shift = 64 - log_bits;
     if (list) cb->chain_list = list;
-    if (!list || !cb->chain_pairs) rc = VB_ENOMEM;
+    if (!list || !cb->chain_pairs || !cb->chain_bits) rc = VB_ENOMEM;
     for (size_t q = 0; q < n_items && rc == VB_OK;) {
       uint64_t key = items[q].key;
       const struct vb__chain *c = &cb->chains[key >> 32];
@@ -193,6 +212,8 @@ int vb__terms_index(vb__cblang *cb) {
       while (cb->chain_pairs[j].n) j = (j + 1) & (slots - 1);
       cb->chain_pairs[j] =
           (struct vb__chainslot){key, (uint32_t)start, (uint32_t)(n_list - start)};
+      uint64_t bit = (key * 0xD6E8FEB86659FD93ULL) >> cb->chain_shift; /* vb__chain_pair_may */
+      cb->chain_bits[bit >> 6] |= 1ULL << (bit & 63);
       q = r;
     }
     cb->n_chain_pairs = slots;
