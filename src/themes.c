@@ -368,12 +368,45 @@ static bool excluded_by(const vb_analyzer *an, size_t nx, uint32_t theme, size_t
   return lo > 0 && an->excl[lo - 1].theme == theme && an->excl[lo - 1].maxend >= end;
 }
 
-static int cmp_order(const void *pa, const void *pb) {
-  const struct vb__mkey *x = pa, *y = pb;
-  if (x->theme != y->theme) return x->theme < y->theme ? -1 : 1;
-  if (x->start != y->start) return x->start < y->start ? -1 : 1;
-  if (x->end != y->end) return x->end < y->end ? -1 : 1;
-  return x->idx < y->idx ? -1 : x->idx > y->idx;
+/* The slot of a match's theme and span in the table of vb__themes_mark_dups() (`shift`: 64
+ * less the log2 of its slots). */
+static size_t dup_slot(const vb__match *m, unsigned shift) {
+  uint64_t k = ((uint64_t)m->start << 32 ^ (uint64_t)m->end) * 0x9E3779B97F4A7C15ULL;
+  return (size_t)((k ^ (uint64_t)m->theme * 0xD6E8FEB86659FD93ULL) >> shift);
+}
+
+int vb__themes_mark_dups(vb_analyzer *an) {
+  size_t n = an->n_matches;
+  for (size_t a = 0; a < n; a++) an->matches[a].dup = 0;
+  if (n <= 8) { /* a typical record: compare the pairs */
+    for (size_t a = 1; a < n; a++) {
+      vb__match *c = &an->matches[a];
+      for (size_t b = 0; b < a && !c->dup; b++) {
+        const vb__match *p = &an->matches[b];
+        c->dup = p->theme == c->theme && p->start == c->start && p->end == c->end;
+      }
+    }
+    return VB_OK;
+  }
+  /* a long document: a hash table of the first match of each theme and span (the index + 1;
+   * at least twice as many slots as matches) */
+  unsigned log_slots = 5;
+  while (((size_t)1 << log_slots) < 2 * n) log_slots++;
+  size_t slots = (size_t)1 << log_slots, mask = slots - 1;
+  if (vb__grow(&an->dup_slots, &an->cap_dup_slots, slots, sizeof *an->dup_slots))
+    return VB_ENOMEM;
+  memset(an->dup_slots, 0, slots * sizeof *an->dup_slots);
+  for (size_t a = 0; a < n; a++) {
+    vb__match *c = &an->matches[a];
+    size_t j = dup_slot(c, 64 - log_slots);
+    for (; an->dup_slots[j]; j = (j + 1) & mask) {
+      const vb__match *p = &an->matches[an->dup_slots[j] - 1];
+      if (p->theme == c->theme && p->start == c->start && p->end == c->end) break;
+    }
+    if (an->dup_slots[j]) c->dup = 1; /* a later one: the first found is kept */
+    else an->dup_slots[j] = (uint32_t)a + 1;
+  }
+  return VB_OK;
 }
 
 int vb__themes_run(vb_analyzer *an) {
@@ -420,10 +453,10 @@ int vb__themes_run(vb_analyzer *an) {
   /* Mentions: matches that are not inside an exclusion, one per theme and span, in the order
    * found. A long document (a whole transcript in one record) has many thousands of matches,
    * so nothing here is quadratic: exclusions are sorted by theme and start, and duplicates are
-   * found by sorting the matches. */
+   * found in a hash table (vb__themes_mark_dups). */
   size_t nx = 0;
+  if ((rc = vb__themes_mark_dups(an))) return rc;
   for (size_t a = 0; a < an->n_matches; a++) {
-    an->matches[a].dup = 0;
     if (!an->matches[a].exclude) continue;
     if (vb__grow(&an->excl, &an->cap_excl, nx + 1, sizeof *an->excl)) return VB_ENOMEM;
     an->excl[nx++] = an->matches[a];
@@ -434,27 +467,6 @@ int vb__themes_run(vb_analyzer *an) {
     if (q > 0 && an->excl[q - 1].theme == an->excl[q].theme && an->excl[q - 1].maxend > e)
       e = an->excl[q - 1].maxend;
     an->excl[q].maxend = e;
-  }
-  if (an->n_matches > 1 && an->n_matches <= 16) { /* a typical record: compare the pairs */
-    for (size_t a = 1; a < an->n_matches; a++) {
-      vb__match *c = &an->matches[a];
-      for (size_t b = 0; b < a && !c->dup; b++) {
-        const vb__match *p = &an->matches[b];
-        c->dup = p->theme == c->theme && p->start == c->start && p->end == c->end;
-      }
-    }
-  } else if (an->n_matches > 1) {
-    if (vb__grow(&an->order, &an->cap_order, an->n_matches, sizeof *an->order)) return VB_ENOMEM;
-    for (size_t a = 0; a < an->n_matches; a++) {
-      const vb__match *m = &an->matches[a];
-      an->order[a] = (struct vb__mkey){m->start, m->end, a, m->theme};
-    }
-    qsort(an->order, an->n_matches, sizeof *an->order, cmp_order);
-    for (size_t q = 1; q < an->n_matches; q++) {
-      const struct vb__mkey *p = &an->order[q - 1], *c = &an->order[q];
-      if (p->theme == c->theme && p->start == c->start && p->end == c->end)
-        an->matches[c->idx].dup = 1; /* a later one: the first found is kept */
-    }
   }
   for (size_t a = 0; a < an->n_matches; a++) {
     const vb__match *mt = &an->matches[a];

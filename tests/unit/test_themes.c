@@ -433,12 +433,46 @@ static void test_chain_filter(void **state) {
   vb_model_free(m);
 }
 
+/* vb__themes_mark_dups() (pairs compared in short lists, a hash table in long ones) against
+ * comparing every pair, on random lists of up to 400 matches with many repeats. */
+static void test_mark_dups(void **state) {
+  fixture *f = *state;
+  vb_analyzer *an = f->an;
+  uint64_t seed = 12345;
+  for (size_t round = 0; round < 3000; round++) {
+    size_t n = round < 100 ? round % 20 : rng_next(&seed) % 400;
+    size_t spread = 1 + rng_next(&seed) % 40;
+    assert_int_equal(vb__grow(&an->matches, &an->cap_matches, n + 1, sizeof *an->matches), 0);
+    an->n_matches = n;
+    for (size_t a = 0; a < n; a++) {
+      vb__match *m = &an->matches[a];
+      uint64_t r = rng_next(&seed);
+      m->theme = (uint32_t)(r % 4);
+      m->start = (r >> 8) % spread;
+      m->end = m->start + (r >> 20) % 3;
+      m->dup = (uint8_t)(r >> 40 & 1); /* left over from before */
+    }
+    assert_int_equal(vb__themes_mark_dups(an), VB_OK);
+    for (size_t a = 0; a < n; a++) {
+      const vb__match *c = &an->matches[a];
+      bool dup = false;
+      for (size_t b = 0; b < a && !dup; b++) {
+        const vb__match *p = &an->matches[b];
+        dup = p->theme == c->theme && p->start == c->start && p->end == c->end;
+      }
+      assert_int_equal(c->dup, dup);
+    }
+  }
+  an->n_matches = 0;
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_spans_english),    cmocka_unit_test(test_spans_hebrew),
       cmocka_unit_test(test_aspect_sentiment), cmocka_unit_test(test_several_themes),
       cmocka_unit_test(test_same_theme_twice), cmocka_unit_test(test_hashtags),
       cmocka_unit_test(test_shared_first_word), cmocka_unit_test(test_chain_filter),
+      cmocka_unit_test(test_mark_dups),
   };
   return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
