@@ -17,7 +17,8 @@
 
 #define VB_PART_MIN 4 /* bytes: the shortest compound part that may match */
 
-static int add_match(vb_analyzer *an, uint32_t theme, size_t tb, size_t te, int exclude) {
+static VB__INLINE int add_match(vb_analyzer *an, uint32_t theme, size_t tb, size_t te,
+                                int exclude) {
   if (vb__grow(&an->matches, &an->cap_matches, an->n_matches + 1, sizeof *an->matches))
     return VB_ENOMEM;
   const vb_token *tok = an->res.tokens;
@@ -90,7 +91,7 @@ static int terms_walk(vb_analyzer *an, const vb__cblang *cb, size_t i, size_t j1
     size_t j = i + 1; /* past the first word */
     bool ok = true;
     for (size_t w = 1; ok && w < term->n_words; w++) {
-      j = w == 1 ? j1 : next_word(tok, n, j);
+      j = w == 1 ? j1 : j < n && tok[j].type == VB_TOK_WORD ? j : next_word(tok, n, j);
       ok = j < n && word_matches(an, j, cb, &cb->w.v[term->word_begin + w],
                                  term->prefix && w + 1 == term->n_words);
       j++;
