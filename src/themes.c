@@ -40,8 +40,8 @@ static inline bool word_matches(const vb_analyzer *an, size_t i, const vb__cblan
   if (!prefix && (uint32_t)an->khash[i] != w->key_hash && (uint32_t)an->shash[i] != w->stem_hash)
     return false;
   if (prefix) return t->key_len >= w->key_len && memcmp(t->key, tx + w->key_off, w->key_len) == 0;
-  return (t->stem_len == w->stem_len && memcmp(t->stem, tx + w->stem_off, w->stem_len) == 0) ||
-         (t->key_len == w->key_len && memcmp(t->key, tx + w->key_off, w->key_len) == 0);
+  return (t->stem_len == w->stem_len && vb__same_bytes(t->stem, tx + w->stem_off, w->stem_len)) ||
+         (t->key_len == w->key_len && vb__same_bytes(t->key, tx + w->key_off, w->key_len));
 }
 
 /* The word token a term's next word must be after token j ("e-post" written "e - post": past

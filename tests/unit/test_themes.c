@@ -466,13 +466,33 @@ static void test_mark_dups(void **state) {
   an->n_matches = 0;
 }
 
+/* vb__same_bytes() (the term words' comparison) against memcmp: equal words of 0-40 bytes and
+ * words that differ in one byte at each place. */
+static void test_same_bytes(void **state) {
+  (void)state;
+  uint64_t seed = 777;
+  char a[48], b[48];
+  for (size_t round = 0; round < 2000; round++) {
+    size_t n = rng_next(&seed) % 41;
+    for (size_t i = 0; i < n; i++) a[i] = (char)(rng_next(&seed) % 4 + 'a');
+    memcpy(b, a, n);
+    assert_true(vb__same_bytes(a, b, n));
+    for (size_t i = 0; i < n; i++) {
+      b[i] = (char)(b[i] ^ (1 << (rng_next(&seed) % 8)));
+      assert_int_equal(vb__same_bytes(a, b, n), memcmp(a, b, n) == 0);
+      assert_false(vb__same_bytes(a, b, n));
+      b[i] = a[i];
+    }
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_spans_english),    cmocka_unit_test(test_spans_hebrew),
       cmocka_unit_test(test_aspect_sentiment), cmocka_unit_test(test_several_themes),
       cmocka_unit_test(test_same_theme_twice), cmocka_unit_test(test_hashtags),
       cmocka_unit_test(test_shared_first_word), cmocka_unit_test(test_chain_filter),
-      cmocka_unit_test(test_mark_dups),
+      cmocka_unit_test(test_mark_dups),        cmocka_unit_test(test_same_bytes),
   };
   return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
