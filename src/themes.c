@@ -134,6 +134,15 @@ static VB__INLINE int terms_from(vb_analyzer *an, const vb__cblang *cb, size_t i
     else if (p2) a = p2, na = n2;
   }
   if (na == 0) return VB_OK; /* (nb is 0 when na is) */
+  if (a == cb->chain_list + c->base_off && c->base_one) { /* one-word terms: all match */
+    for (size_t x = 0; x < na; x++) {
+      const vb__term *term = &cb->terms[a[x]];
+      int rc = add_match(an, term->theme, i, i + 1, term->exclude);
+      if (rc) return rc;
+    }
+    *matched += (int)na;
+    return VB_OK;
+  }
   return terms_walk(an, cb, i, j1, a, na, b, nb, matched);
 }
 
@@ -176,6 +185,9 @@ int vb__terms_index(vb__cblang *cb) {
       }
     }
     c->n_base = (uint32_t)n_list - c->base_off;
+    c->base_one = 1;
+    for (size_t x = c->base_off; x < n_list; x++)
+      if (cb->terms[cb->chain_list[x]].n_words != 1) c->base_one = 0;
     /* the head's items by hash (the same head throughout: sorting each head's own items
      * costs a fifth of sorting them all together at load) */
     if (n_items - first_item > 1)

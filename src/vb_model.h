@@ -260,7 +260,10 @@ typedef struct vb__cblang {
    * walk at a token: its base list, the one-word terms and the two-word terms ending in a
    * prefix, tried at every token, and per hash of a second word (chain_pairs) the list of the
    * terms with that second word merged with the base list; every list in chain order */
-  struct vb__chain { uint32_t base_off, n_base, n_pairs; } *chains;
+  struct vb__chain {
+    uint32_t base_off, n_base, n_pairs;
+    uint32_t base_one; /* the base list holds one-word terms only: each matches where it is */
+  } *chains;
   uint32_t *chain_list;
   struct vb__chainslot { uint64_t key; uint32_t off, n; } *chain_pairs; /* head << 32 | hash */
   size_t n_chain_pairs; /* slots: a power of two, or 0 */

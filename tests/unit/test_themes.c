@@ -371,7 +371,8 @@ static size_t gen_text(const vb__cblang *cb, uint64_t *seed, char *out, size_t c
 }
 
 /* The filter of the chains' second words (vb__chain_pair_may()) holds every (chain, hash) of
- * the index, and the mentions with it are those with every lookup made (all bits set), on
+ * the index, and the mentions with it and the one-word shortcut (vb__chain.base_one) are
+ * those with every lookup made (all bits set) and every list walked by terms_walk(), on
  * generated texts in each language of the default codebook. */
 static void test_chain_filter(void **state) {
   (void)state;
@@ -403,11 +404,18 @@ static void test_chain_filter(void **state) {
     static char got[N_TEXTS][64];
     uint64_t s0 = seed;
     uint64_t *bits = cb->chain_bits;
+    char *base_one = NULL;
     for (int pass_no = 0; pass_no < 2; pass_no++) {
-      if (pass_no == 1) { /* every lookup made: the chains as before the filter */
+      if (pass_no == 1) { /* every lookup made, every list walked: the chains as before */
         cb->chain_bits = malloc(n_words * sizeof *bits);
         assert_non_null(cb->chain_bits);
         memset(cb->chain_bits, 0xFF, n_words * sizeof *bits);
+        base_one = malloc(cb->n_terms);
+        assert_non_null(base_one);
+        for (size_t h = 0; h < cb->n_terms; h++) {
+          base_one[h] = (char)cb->chains[h].base_one;
+          cb->chains[h].base_one = 0;
+        }
       }
       seed = s0;
       for (size_t t = 0; t < N_TEXTS; t++) {
@@ -428,6 +436,8 @@ static void test_chain_filter(void **state) {
     }
     free(cb->chain_bits);
     cb->chain_bits = bits;
+    for (size_t h = 0; h < cb->n_terms; h++) cb->chains[h].base_one = (uint32_t)base_one[h];
+    free(base_one);
   }
   vb_analyzer_free(an);
   vb_model_free(m);
