@@ -390,10 +390,10 @@ static size_t dup_slot(const vb__match *m, unsigned shift) {
 
 int vb__themes_mark_dups(vb_analyzer *an) {
   size_t n = an->n_matches;
-  for (size_t a = 0; a < n; a++) an->matches[a].dup = 0;
   if (n <= 8) { /* a typical record: compare the pairs */
-    for (size_t a = 1; a < n; a++) {
+    for (size_t a = 0; a < n; a++) {
       vb__match *c = &an->matches[a];
+      c->dup = 0;
       for (size_t b = 0; b < a && !c->dup; b++) {
         const vb__match *p = &an->matches[b];
         c->dup = p->theme == c->theme && p->start == c->start && p->end == c->end;
@@ -416,8 +416,8 @@ int vb__themes_mark_dups(vb_analyzer *an) {
       const vb__match *p = &an->matches[an->dup_slots[j] - 1];
       if (p->theme == c->theme && p->start == c->start && p->end == c->end) break;
     }
-    if (an->dup_slots[j]) c->dup = 1; /* a later one: the first found is kept */
-    else an->dup_slots[j] = (uint32_t)a + 1;
+    c->dup = an->dup_slots[j] != 0; /* a later one: the first found is kept */
+    if (!c->dup) an->dup_slots[j] = (uint32_t)a + 1;
   }
   return VB_OK;
 }
