@@ -78,8 +78,8 @@ static const uint32_t *chain_pair(const vb__cblang *cb, int32_t head, uint32_t h
 /* The terms of lists a[0..na) and b[0..nb) (both in chain order; b may be empty) that start
  * at token i, whose second word is token j1 (or none, j1 == n); adds to *matched the number
  * found. */
-static int terms_walk(vb_analyzer *an, const vb__cblang *cb, size_t i, size_t j1,
-                      const uint32_t *a, size_t na, const uint32_t *b, size_t nb, int *matched) {
+static int terms_walk(vb_analyzer *an, const vb__cblang *cb, size_t i, size_t j1, const uint32_t *a,
+                      size_t na, const uint32_t *b, size_t nb, int *matched) {
   const vb_token *tok = an->res.tokens;
   size_t n = an->res.n_tokens;
   uint32_t last = UINT32_MAX;
@@ -126,9 +126,8 @@ static VB__INLINE int terms_from(vb_analyzer *an, const vb__cblang *cb, size_t i
     uint32_t kh1 = (uint32_t)an->khash[j1], sh1 = (uint32_t)an->shash[j1];
     size_t n1 = 0, n2 = 0;
     const uint32_t *p1 = vb__chain_pair_may(cb, head, kh1) ? chain_pair(cb, head, kh1, &n1) : NULL;
-    const uint32_t *p2 = sh1 != kh1 && vb__chain_pair_may(cb, head, sh1)
-                             ? chain_pair(cb, head, sh1, &n2)
-                             : NULL;
+    const uint32_t *p2 =
+        sh1 != kh1 && vb__chain_pair_may(cb, head, sh1) ? chain_pair(cb, head, sh1, &n2) : NULL;
     if (p1) a = p1, na = n1;
     if (p2 && p1) b = p2, nb = n2;
     else if (p2) a = p2, na = n2;
