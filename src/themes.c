@@ -63,7 +63,8 @@ static int32_t head_of(const vb__cblang *cb, const char *s, size_t sl, uint64_t 
 
 /* The list of chain `head`'s terms whose second word has the hash h (the low half of
  * vb__hash() of its key or its stem), in chain order; NULL when there are none. */
-static const uint32_t *chain_pair(const vb__cblang *cb, int32_t head, uint32_t h, size_t *n) {
+static VB__INLINE const uint32_t *chain_pair(const vb__cblang *cb, int32_t head, uint32_t h,
+                                              size_t *n) {
   uint64_t key = (uint64_t)(uint32_t)head << 32 | h;
   size_t mask = cb->n_chain_pairs - 1, j = (size_t)((key * 0x9E3779B97F4A7C15ULL) >> 32) & mask;
   for (; cb->chain_pairs[j].n; j = (j + 1) & mask)
