@@ -72,7 +72,7 @@ void vb_analyzer_free(vb_analyzer *an) {
   vb__free(an->sent_lists);
   vb__strmap_free(&an->belief);
   vb__free(an->excl);
-  vb__free(an->order);
+  vb__free(an->dup_slots);
   for (int l = 0; l < VB_LANG_COUNT; l++) vb__free(an->tcache[l]);
   vb__free(an->shash);
   vb__free(an->res.sentences);

@@ -357,6 +357,7 @@ void vb__codebook_free(vb_model *m) {
     vb__free(cb->chains);
     vb__free(cb->chain_list);
     vb__free(cb->chain_pairs);
+    vb__free(cb->chain_bits);
   }
 }
 

@@ -118,7 +118,7 @@ static int find_literals(vb_analyzer *an, const vb__cblang *cb, vb__litfound *fo
       if (lf->n_begin)
         vb__lits_gap(cb, f, n, gap, an->tf_list + lf->lit_off + lf->n_lit + lf->n_end,
                      lf->n_begin, found);
-    } else {
+    } else if (t->start > gap) { /* (no spaces: nothing to anchor) */
       vb__lits_anchored(cb, f, gap, t->start, n, found);
     }
     gap = t->end;

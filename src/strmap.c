@@ -44,33 +44,9 @@ uint64_t vb__hash(const void *s, size_t n) {
   return mix(h, 0x589965CC75374CC3ULL);
 }
 
-/* Whether a[0..n) and b[0..n) are the same bytes: a word at a time, the last (partial) word
- * read overlapping the one before (the keys are short: a call of memcmp costs more). */
-static inline bool same_bytes(const char *a, const char *b, size_t n) {
-  uint64_t x, y;
-  uint32_t u, v;
-  if (n >= 8) {
-    for (size_t i = 0; i + 8 < n; i += 8) {
-      memcpy(&x, a + i, 8), memcpy(&y, b + i, 8);
-      if (x != y) return false;
-    }
-    memcpy(&x, a + n - 8, 8), memcpy(&y, b + n - 8, 8);
-    return x == y;
-  }
-  if (n >= 4) {
-    memcpy(&u, a, 4), memcpy(&v, b, 4);
-    if (u != v) return false;
-    memcpy(&u, a + n - 4, 4), memcpy(&v, b + n - 4, 4);
-    return u == v;
-  }
-  for (size_t i = 0; i < n; i++)
-    if (a[i] != b[i]) return false;
-  return true;
-}
-
 static inline bool same_key(const vb__strmap *m, const struct vb__strmap_entry *e,
                             const char *key, size_t len) {
-  return e->key_len == len && same_bytes(m->keys.data + e->key_off, key, len);
+  return e->key_len == len && vb__same_bytes(m->keys.data + e->key_off, key, len);
 }
 
 #define SLOT(h, idx) ((((h) >> 32) << 32) | (uint64_t)(idx))

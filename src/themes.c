@@ -17,7 +17,8 @@
 
 #define VB_PART_MIN 4 /* bytes: the shortest compound part that may match */
 
-static int add_match(vb_analyzer *an, uint32_t theme, size_t tb, size_t te, int exclude) {
+static VB__INLINE int add_match(vb_analyzer *an, uint32_t theme, size_t tb, size_t te,
+                                int exclude) {
   if (vb__grow(&an->matches, &an->cap_matches, an->n_matches + 1, sizeof *an->matches))
     return VB_ENOMEM;
   const vb_token *tok = an->res.tokens;
@@ -39,8 +40,8 @@ static inline bool word_matches(const vb_analyzer *an, size_t i, const vb__cblan
   if (!prefix && (uint32_t)an->khash[i] != w->key_hash && (uint32_t)an->shash[i] != w->stem_hash)
     return false;
   if (prefix) return t->key_len >= w->key_len && memcmp(t->key, tx + w->key_off, w->key_len) == 0;
-  return (t->stem_len == w->stem_len && memcmp(t->stem, tx + w->stem_off, w->stem_len) == 0) ||
-         (t->key_len == w->key_len && memcmp(t->key, tx + w->key_off, w->key_len) == 0);
+  return (t->stem_len == w->stem_len && vb__same_bytes(t->stem, tx + w->stem_off, w->stem_len)) ||
+         (t->key_len == w->key_len && vb__same_bytes(t->key, tx + w->key_off, w->key_len));
 }
 
 /* The word token a term's next word must be after token j ("e-post" written "e - post": past
@@ -62,7 +63,8 @@ static int32_t head_of(const vb__cblang *cb, const char *s, size_t sl, uint64_t 
 
 /* The list of chain `head`'s terms whose second word has the hash h (the low half of
  * vb__hash() of its key or its stem), in chain order; NULL when there are none. */
-static const uint32_t *chain_pair(const vb__cblang *cb, int32_t head, uint32_t h, size_t *n) {
+static VB__INLINE const uint32_t *chain_pair(const vb__cblang *cb, int32_t head, uint32_t h,
+                                              size_t *n) {
   uint64_t key = (uint64_t)(uint32_t)head << 32 | h;
   size_t mask = cb->n_chain_pairs - 1, j = (size_t)((key * 0x9E3779B97F4A7C15ULL) >> 32) & mask;
   for (; cb->chain_pairs[j].n; j = (j + 1) & mask)
@@ -74,31 +76,13 @@ static const uint32_t *chain_pair(const vb__cblang *cb, int32_t head, uint32_t h
   return NULL;
 }
 
-/* Terms starting at token i from the chain at `head` (terms with the same first word); adds to
- * *matched the number found. A common first word heads many terms ("not", "customer"): only
- * those whose second word is the next token's (by hash: chain_pair) are tried, with the
- * chain's one-word terms and two-word prefix terms, all in chain order (the order of the
- * matches, and so of the output, is that of the chain). Each pair's list already holds the
- * latter (vb__terms_index), so there is one list to walk, or two to merge when the next word's
- * key and stem both have one. */
-static int terms_from(vb_analyzer *an, const vb__cblang *cb, size_t i, int32_t head,
-                      int *matched) {
+/* The terms of lists a[0..na) and b[0..nb) (both in chain order; b may be empty) that start
+ * at token i, whose second word is token j1 (or none, j1 == n); adds to *matched the number
+ * found. */
+static int terms_walk(vb_analyzer *an, const vb__cblang *cb, size_t i, size_t j1, const uint32_t *a,
+                      size_t na, const uint32_t *b, size_t nb, int *matched) {
   const vb_token *tok = an->res.tokens;
   size_t n = an->res.n_tokens;
-  if (head < 0) return VB_OK;
-  const struct vb__chain *c = &cb->chains[head];
-  size_t j1 = next_word(tok, n, i + 1);
-  const uint32_t *a = cb->chain_list + c->base_off, *b = NULL;
-  size_t na = c->n_base, nb = 0;
-  if (j1 < n && c->n_pairs) {
-    uint32_t kh1 = (uint32_t)an->khash[j1], sh1 = (uint32_t)an->shash[j1];
-    size_t n1 = 0, n2 = 0;
-    const uint32_t *p1 = chain_pair(cb, head, kh1, &n1);
-    const uint32_t *p2 = sh1 != kh1 ? chain_pair(cb, head, sh1, &n2) : NULL;
-    if (p1) a = p1, na = n1;
-    if (p2 && p1) b = p2, nb = n2;
-    else if (p2) a = p2, na = n2;
-  }
   uint32_t last = UINT32_MAX;
   for (size_t x = 0, y = 0; x < na || y < nb;) {
     uint32_t k = y >= nb || (x < na && a[x] > b[y]) ? a[x++] : b[y++]; /* descending */
@@ -108,7 +92,7 @@ static int terms_from(vb_analyzer *an, const vb__cblang *cb, size_t i, int32_t h
     size_t j = i + 1; /* past the first word */
     bool ok = true;
     for (size_t w = 1; ok && w < term->n_words; w++) {
-      j = w == 1 ? j1 : next_word(tok, n, j);
+      j = w == 1 ? j1 : j < n && tok[j].type == VB_TOK_WORD ? j : next_word(tok, n, j);
       ok = j < n && word_matches(an, j, cb, &cb->w.v[term->word_begin + w],
                                  term->prefix && w + 1 == term->n_words);
       j++;
@@ -119,6 +103,47 @@ static int terms_from(vb_analyzer *an, const vb__cblang *cb, size_t i, int32_t h
     (*matched)++;
   }
   return VB_OK;
+}
+
+/* Terms starting at token i from the chain at `head` (terms with the same first word); adds to
+ * *matched the number found. A common first word heads many terms ("not", "customer"): only
+ * those whose second word is the next token's (by hash: chain_pair) are tried, with the
+ * chain's one-word terms and two-word prefix terms, all in chain order (the order of the
+ * matches, and so of the output, is that of the chain). Each pair's list already holds the
+ * latter (vb__terms_index), so there is one list to walk, or two to merge when the next word's
+ * key and stem both have one. Most calls find nothing to walk (a chain without one-word terms,
+ * such as that of "the", and a next word that is no second word of it): that part is inline,
+ * and the filter of the pairs (vb__chain_pair_may()) spares most lookups. */
+static VB__INLINE int terms_from(vb_analyzer *an, const vb__cblang *cb, size_t i, int32_t head,
+                                 int *matched) {
+  const vb_token *tok = an->res.tokens;
+  size_t n = an->res.n_tokens;
+  if (head < 0) return VB_OK;
+  const struct vb__chain *c = &cb->chains[head];
+  size_t j1 = i + 1 < n && tok[i + 1].type == VB_TOK_WORD ? i + 1 : next_word(tok, n, i + 1);
+  const uint32_t *a = cb->chain_list + c->base_off, *b = NULL;
+  size_t na = c->n_base, nb = 0;
+  if (j1 < n && c->n_pairs) {
+    uint32_t kh1 = (uint32_t)an->khash[j1], sh1 = (uint32_t)an->shash[j1];
+    size_t n1 = 0, n2 = 0;
+    const uint32_t *p1 = vb__chain_pair_may(cb, head, kh1) ? chain_pair(cb, head, kh1, &n1) : NULL;
+    const uint32_t *p2 =
+        sh1 != kh1 && vb__chain_pair_may(cb, head, sh1) ? chain_pair(cb, head, sh1, &n2) : NULL;
+    if (p1) a = p1, na = n1;
+    if (p2 && p1) b = p2, nb = n2;
+    else if (p2) a = p2, na = n2;
+  }
+  if (na == 0) return VB_OK; /* (nb is 0 when na is) */
+  if (a == cb->chain_list + c->base_off && c->base_one) { /* one-word terms: all match */
+    for (size_t x = 0; x < na; x++) {
+      const vb__term *term = &cb->terms[a[x]];
+      int rc = add_match(an, term->theme, i, i + 1, term->exclude);
+      if (rc) return rc;
+    }
+    *matched += (int)na;
+    return VB_OK;
+  }
+  return terms_walk(an, cb, i, j1, a, na, b, nb, matched);
 }
 
 /* A term under a hash of its second word, for vb__terms_index(). */
@@ -160,6 +185,9 @@ int vb__terms_index(vb__cblang *cb) {
       }
     }
     c->n_base = (uint32_t)n_list - c->base_off;
+    c->base_one = 1;
+    for (size_t x = c->base_off; x < n_list; x++)
+      if (cb->terms[cb->chain_list[x]].n_words != 1) c->base_one = 0;
     /* the head's items by hash (the same head throughout: sorting each head's own items
      * costs a fifth of sorting them all together at load) */
     if (n_items - first_item > 1)
@@ -176,10 +204,14 @@ int vb__terms_index(vb__cblang *cb) {
       }
     size_t slots = 16;
     while (slots < 2 * n_keys) slots *= 2;
+    unsigned log_bits = 6; /* the filter: 16 bits a key or more */
+    while (((size_t)1 << log_bits) < 16 * n_keys) log_bits++;
     uint32_t *list = vb__realloc(cb->chain_list, room * sizeof *list);
     cb->chain_pairs = vb__calloc(slots, sizeof *cb->chain_pairs);
+    cb->chain_bits = vb__calloc((size_t)1 << (log_bits - 6), sizeof *cb->chain_bits);
+    cb->chain_shift = 64 - log_bits;
     if (list) cb->chain_list = list;
-    if (!list || !cb->chain_pairs) rc = VB_ENOMEM;
+    if (!list || !cb->chain_pairs || !cb->chain_bits) rc = VB_ENOMEM;
     for (size_t q = 0; q < n_items && rc == VB_OK;) {
       uint64_t key = items[q].key;
       const struct vb__chain *c = &cb->chains[key >> 32];
@@ -193,6 +225,8 @@ int vb__terms_index(vb__cblang *cb) {
       while (cb->chain_pairs[j].n) j = (j + 1) & (slots - 1);
       cb->chain_pairs[j] =
           (struct vb__chainslot){key, (uint32_t)start, (uint32_t)(n_list - start)};
+      uint64_t bit = (key * 0xD6E8FEB86659FD93ULL) >> cb->chain_shift; /* vb__chain_pair_may */
+      cb->chain_bits[bit >> 6] |= 1ULL << (bit & 63);
       q = r;
     }
     cb->n_chain_pairs = slots;
@@ -347,12 +381,45 @@ static bool excluded_by(const vb_analyzer *an, size_t nx, uint32_t theme, size_t
   return lo > 0 && an->excl[lo - 1].theme == theme && an->excl[lo - 1].maxend >= end;
 }
 
-static int cmp_order(const void *pa, const void *pb) {
-  const struct vb__mkey *x = pa, *y = pb;
-  if (x->theme != y->theme) return x->theme < y->theme ? -1 : 1;
-  if (x->start != y->start) return x->start < y->start ? -1 : 1;
-  if (x->end != y->end) return x->end < y->end ? -1 : 1;
-  return x->idx < y->idx ? -1 : x->idx > y->idx;
+/* The slot of a match's theme and span in the table of vb__themes_mark_dups() (`shift`: 64
+ * less the log2 of its slots). */
+static size_t dup_slot(const vb__match *m, unsigned shift) {
+  uint64_t k = ((uint64_t)m->start << 32 ^ (uint64_t)m->end) * 0x9E3779B97F4A7C15ULL;
+  return (size_t)((k ^ (uint64_t)m->theme * 0xD6E8FEB86659FD93ULL) >> shift);
+}
+
+int vb__themes_mark_dups(vb_analyzer *an) {
+  size_t n = an->n_matches;
+  if (n <= 8) { /* a typical record: compare the pairs */
+    for (size_t a = 0; a < n; a++) {
+      vb__match *c = &an->matches[a];
+      c->dup = 0;
+      for (size_t b = 0; b < a && !c->dup; b++) {
+        const vb__match *p = &an->matches[b];
+        c->dup = p->theme == c->theme && p->start == c->start && p->end == c->end;
+      }
+    }
+    return VB_OK;
+  }
+  /* a long document: a hash table of the first match of each theme and span (the index + 1;
+   * at least twice as many slots as matches) */
+  unsigned log_slots = 5;
+  while (((size_t)1 << log_slots) < 2 * n) log_slots++;
+  size_t slots = (size_t)1 << log_slots, mask = slots - 1;
+  if (vb__grow(&an->dup_slots, &an->cap_dup_slots, slots, sizeof *an->dup_slots))
+    return VB_ENOMEM;
+  memset(an->dup_slots, 0, slots * sizeof *an->dup_slots);
+  for (size_t a = 0; a < n; a++) {
+    vb__match *c = &an->matches[a];
+    size_t j = dup_slot(c, 64 - log_slots);
+    for (; an->dup_slots[j]; j = (j + 1) & mask) {
+      const vb__match *p = &an->matches[an->dup_slots[j] - 1];
+      if (p->theme == c->theme && p->start == c->start && p->end == c->end) break;
+    }
+    c->dup = an->dup_slots[j] != 0; /* a later one: the first found is kept */
+    if (!c->dup) an->dup_slots[j] = (uint32_t)a + 1;
+  }
+  return VB_OK;
 }
 
 int vb__themes_run(vb_analyzer *an) {
@@ -399,10 +466,10 @@ int vb__themes_run(vb_analyzer *an) {
   /* Mentions: matches that are not inside an exclusion, one per theme and span, in the order
    * found. A long document (a whole transcript in one record) has many thousands of matches,
    * so nothing here is quadratic: exclusions are sorted by theme and start, and duplicates are
-   * found by sorting the matches. */
+   * found in a hash table (vb__themes_mark_dups). */
   size_t nx = 0;
+  if ((rc = vb__themes_mark_dups(an))) return rc;
   for (size_t a = 0; a < an->n_matches; a++) {
-    an->matches[a].dup = 0;
     if (!an->matches[a].exclude) continue;
     if (vb__grow(&an->excl, &an->cap_excl, nx + 1, sizeof *an->excl)) return VB_ENOMEM;
     an->excl[nx++] = an->matches[a];
@@ -413,27 +480,6 @@ int vb__themes_run(vb_analyzer *an) {
     if (q > 0 && an->excl[q - 1].theme == an->excl[q].theme && an->excl[q - 1].maxend > e)
       e = an->excl[q - 1].maxend;
     an->excl[q].maxend = e;
-  }
-  if (an->n_matches > 1 && an->n_matches <= 16) { /* a typical record: compare the pairs */
-    for (size_t a = 1; a < an->n_matches; a++) {
-      vb__match *c = &an->matches[a];
-      for (size_t b = 0; b < a && !c->dup; b++) {
-        const vb__match *p = &an->matches[b];
-        c->dup = p->theme == c->theme && p->start == c->start && p->end == c->end;
-      }
-    }
-  } else if (an->n_matches > 1) {
-    if (vb__grow(&an->order, &an->cap_order, an->n_matches, sizeof *an->order)) return VB_ENOMEM;
-    for (size_t a = 0; a < an->n_matches; a++) {
-      const vb__match *m = &an->matches[a];
-      an->order[a] = (struct vb__mkey){m->start, m->end, a, m->theme};
-    }
-    qsort(an->order, an->n_matches, sizeof *an->order, cmp_order);
-    for (size_t q = 1; q < an->n_matches; q++) {
-      const struct vb__mkey *p = &an->order[q - 1], *c = &an->order[q];
-      if (p->theme == c->theme && p->start == c->start && p->end == c->end)
-        an->matches[c->idx].dup = 1; /* a later one: the first found is kept */
-    }
   }
   for (size_t a = 0; a < an->n_matches; a++) {
     const vb__match *mt = &an->matches[a];

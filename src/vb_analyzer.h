@@ -135,9 +135,8 @@ struct vb_analyzer {
   vb__tagslot *tcache[VB_LANG_COUNT];  /* sentiment.c: hashtag_valence() */
   vb__match *excl;         /* themes.c: the exclusion matches, sorted */
   size_t cap_excl;
-  struct vb__mkey { size_t start, end, idx; uint32_t theme; } *order; /* themes.c: the
-                              matches sorted by theme and span, to find duplicates */
-  size_t cap_order;
+  uint32_t *dup_slots;     /* themes.c, vb__themes_mark_dups(): the matches by theme and span */
+  size_t cap_dup_slots;
   size_t cap_sent_lists;
   vb_result res;
 };
@@ -157,6 +156,8 @@ int vb__sentiment_init(vb_analyzer *an);
 int vb__sentiment_run(vb_analyzer *an);
 /* themes.c: fills res.mentions. */
 int vb__themes_run(vb_analyzer *an);
+/* themes.c: marks each match (an->matches) whose theme and span an earlier one has (dup). */
+int vb__themes_mark_dups(vb_analyzer *an);
 /* patterns.c: the matches of the codebook's patterns for the document's language, appended to
  * an->matches. */
 int vb__patterns_run(vb_analyzer *an, const vb__cblang *cb);

@@ -30,6 +30,31 @@ void vb__free(void *p);
 char *vb__strndup(const char *s, size_t n);
 char *vb__strdup(const char *s);
 
+/* Whether a[0..n) and b[0..n) are the same bytes: a word at a time, the last (partial) word
+ * read overlapping the one before (words are short: a call of memcmp costs more; strmap.c,
+ * themes.c). */
+static inline bool vb__same_bytes(const char *a, const char *b, size_t n) {
+  uint64_t x, y;
+  uint32_t u, v;
+  if (n >= 8) {
+    for (size_t i = 0; i + 8 < n; i += 8) {
+      memcpy(&x, a + i, 8), memcpy(&y, b + i, 8);
+      if (x != y) return false;
+    }
+    memcpy(&x, a + n - 8, 8), memcpy(&y, b + n - 8, 8);
+    return x == y;
+  }
+  if (n >= 4) {
+    memcpy(&u, a, 4), memcpy(&v, b, 4);
+    if (u != v) return false;
+    memcpy(&u, a + n - 4, 4), memcpy(&v, b + n - 4, 4);
+    return u == v;
+  }
+  for (size_t i = 0; i < n; i++)
+    if (a[i] != b[i]) return false;
+  return true;
+}
+
 /* Grows an array `*ptr` of `*cap` elements of `size` bytes to hold at least `need`.
  * Returns VB_OK or VB_ENOMEM (the array is then unchanged). The test for room is inline:
  * most calls find it (loading the model makes ~160,000 of them). */

@@ -260,10 +260,17 @@ typedef struct vb__cblang {
    * walk at a token: its base list, the one-word terms and the two-word terms ending in a
    * prefix, tried at every token, and per hash of a second word (chain_pairs) the list of the
    * terms with that second word merged with the base list; every list in chain order */
-  struct vb__chain { uint32_t base_off, n_base, n_pairs; } *chains;
+  struct vb__chain {
+    uint32_t base_off, n_base, n_pairs;
+    uint32_t base_one; /* the base list holds one-word terms only: each matches where it is */
+  } *chains;
   uint32_t *chain_list;
   struct vb__chainslot { uint64_t key; uint32_t off, n; } *chain_pairs; /* head << 32 | hash */
   size_t n_chain_pairs; /* slots: a power of two, or 0 */
+  /* a bit per key of chain_pairs (vb__chain_pair_may()): most tokens that begin a term's first
+   * word are followed by no term's second word ("the", "i", "a") */
+  uint64_t *chain_bits;
+  unsigned chain_shift; /* 64 less the log2 of the bits */
   uint32_t *prefix_terms;  /* terms whose first word is a prefix pattern */
   size_t n_prefix, cap_prefix;
   vb__cbregex *regexes;
@@ -314,6 +321,14 @@ typedef struct vb__cblang {
   bool lit_all;        /* tests: every pattern runs on every text, literals or not */
   size_t n_excludes;
 } vb__cblang;
+
+/* Whether chain `head` may have a term whose second word has the hash h (see chain_pair() in
+ * themes.c): false only when it has none. */
+static inline bool vb__chain_pair_may(const vb__cblang *cb, int32_t head, uint32_t h) {
+  uint64_t key = (uint64_t)(uint32_t)head << 32 | h;
+  uint64_t bit = (key * 0xD6E8FEB86659FD93ULL) >> cb->chain_shift;
+  return cb->chain_bits[bit >> 6] >> (bit & 63) & 1;
+}
 
 /* The Hebrew table's bucket of a literal or text position starting with D7: the second bytes
  * of its first two letters. */

@@ -1,12 +1,14 @@
 /*
  * test_themes.c - theme mentions (themes.c): their byte spans in the original text (also in
  * Hebrew and after multi-byte characters), aspect sentiment (each mention carries the score
- * of its clause), several themes and repeated mentions in one record, hashtags.
+ * of its clause), several themes and repeated mentions in one record, hashtags; the filter
+ * of the term chains' second words against the chains without it, with the default codebook.
  *
  * The model is loaded from a data folder written here (a tiny lexicon, so clause scores are
  * known) with a small codebook and no default codebook.
  */
 #define _XOPEN_SOURCE 700
+#include "vb_analyzer.h"
 #include "vb_test.h"
 #include "vb_test_model.h"
 
@@ -332,12 +334,175 @@ static void test_shared_first_word(void **state) {
   remove(cbs[0]);
 }
 
+/* A small generator (xorshift), so that the texts are the same on every run. */
+static uint64_t rng_next(uint64_t *s) {
+  *s ^= *s << 13;
+  *s ^= *s >> 7;
+  *s ^= *s << 17;
+  return *s;
+}
+
+/* A text of words from the language's codebook terms (their keys and stems) and a few others,
+ * so that term words follow each other in every order. */
+static size_t gen_text(const vb__cblang *cb, uint64_t *seed, char *out, size_t cap) {
+  static const char *const other[] = {"the", "a", "-", ",", "was", "not", "very", "i", "and",
+                                      "to", "my", ".", "of", "it", "is"};
+  size_t n = 0, words = 2 + rng_next(seed) % 14;
+  for (size_t w = 0; w < words; w++) {
+    uint64_t r = rng_next(seed);
+    const char *s;
+    size_t len;
+    if (r % 3 == 0 || cb->w.n == 0) {
+      s = other[(r >> 8) % (sizeof other / sizeof other[0])];
+      len = strlen(s);
+    } else {
+      const vb__pword *pw = &cb->w.v[(r >> 8) % cb->w.n];
+      bool stem = (r >> 40) & 1;
+      s = cb->w.text.data + (stem ? pw->stem_off : pw->key_off);
+      len = stem ? pw->stem_len : pw->key_len;
+    }
+    if (n + len + 2 >= cap) break;
+    if (n) out[n++] = ' ';
+    memcpy(out + n, s, len);
+    n += len;
+  }
+  out[n] = '\0';
+  return n;
+}
+
+/* The filter of the chains' second words (vb__chain_pair_may()) holds every (chain, hash) of
+ * the index, and the mentions with it and the one-word shortcut (vb__chain.base_one) are
+ * those with every lookup made (all bits set) and every list walked by terms_walk(), on
+ * generated texts in each language of the default codebook. */
+static void test_chain_filter(void **state) {
+  (void)state;
+  vb_model *m = NULL;
+  vb_error err;
+  assert_int_equal(vb_model_load(NULL, &m, &err), VB_OK);
+  vb_analyzer *an = NULL;
+  assert_int_equal(vb_analyzer_new(m, &an), VB_OK);
+  static const vb_lang langs[] = {VB_LANG_EN, VB_LANG_SV, VB_LANG_DA, VB_LANG_HE};
+  uint64_t seed = 0x9E3779B97F4A7C15ULL;
+  for (size_t l = 0; l < sizeof langs / sizeof langs[0]; l++) {
+    vb__cblang *cb = &m->cb[langs[l]];
+    assert_true(cb->n_chain_pairs > 0);
+    size_t n_words = (size_t)1 << (64 - cb->chain_shift) >> 6;
+    for (size_t j = 0; j < cb->n_chain_pairs; j++) {
+      if (!cb->chain_pairs[j].n) continue;
+      uint64_t key = cb->chain_pairs[j].key;
+      assert_true(vb__chain_pair_may(cb, (int32_t)(key >> 32), (uint32_t)key));
+    }
+    /* it filters: random keys mostly miss */
+    size_t pass = 0;
+    for (size_t q = 0; q < 10000; q++)
+      pass += vb__chain_pair_may(cb, (int32_t)(rng_next(&seed) % cb->n_terms),
+                                 (uint32_t)rng_next(&seed));
+    assert_true(pass < 2000);
+    /* the mentions with and without the filter */
+    enum { N_TEXTS = 3000 };
+    static char text[256];
+    static char got[N_TEXTS][64];
+    uint64_t s0 = seed;
+    uint64_t *bits = cb->chain_bits;
+    char *base_one = NULL;
+    for (int pass_no = 0; pass_no < 2; pass_no++) {
+      if (pass_no == 1) { /* every lookup made, every list walked: the chains as before */
+        cb->chain_bits = malloc(n_words * sizeof *bits);
+        assert_non_null(cb->chain_bits);
+        memset(cb->chain_bits, 0xFF, n_words * sizeof *bits);
+        base_one = malloc(cb->n_terms);
+        assert_non_null(base_one);
+        for (size_t h = 0; h < cb->n_terms; h++) {
+          base_one[h] = (char)cb->chains[h].base_one;
+          cb->chains[h].base_one = 0;
+        }
+      }
+      seed = s0;
+      for (size_t t = 0; t < N_TEXTS; t++) {
+        size_t len = gen_text(cb, &seed, text, sizeof text);
+        vb_run_options ro = {langs[l], VB_LANG_UND, 0};
+        const vb_result *r = NULL;
+        assert_int_equal(vb_analyzer_run(an, text, len, &ro, &r), VB_OK);
+        const vb_mention *me;
+        size_t nm = vb_result_mentions(r, &me), h = nm;
+        for (size_t i = 0; i < nm; i++)
+          h = h * 1000003 + me[i].theme * 7919 + me[i].start * 31 + me[i].end;
+        char line[64];
+        snprintf(line, sizeof line, "%zu:%zx", nm, h);
+        if (pass_no == 0) memcpy(got[t], line, sizeof line);
+        else if (strcmp(got[t], line) != 0)
+          fail_msg("\"%s\": mentions %s with the filter, %s without", text, got[t], line);
+      }
+    }
+    free(cb->chain_bits);
+    cb->chain_bits = bits;
+    for (size_t h = 0; h < cb->n_terms; h++) cb->chains[h].base_one = (uint32_t)base_one[h];
+    free(base_one);
+  }
+  vb_analyzer_free(an);
+  vb_model_free(m);
+}
+
+/* vb__themes_mark_dups() (pairs compared in short lists, a hash table in long ones) against
+ * comparing every pair, on random lists of up to 400 matches with many repeats. */
+static void test_mark_dups(void **state) {
+  fixture *f = *state;
+  vb_analyzer *an = f->an;
+  uint64_t seed = 12345;
+  for (size_t round = 0; round < 3000; round++) {
+    size_t n = round < 100 ? round % 20 : rng_next(&seed) % 400;
+    size_t spread = 1 + rng_next(&seed) % 40;
+    assert_int_equal(vb__grow(&an->matches, &an->cap_matches, n + 1, sizeof *an->matches), 0);
+    an->n_matches = n;
+    for (size_t a = 0; a < n; a++) {
+      vb__match *m = &an->matches[a];
+      uint64_t r = rng_next(&seed);
+      m->theme = (uint32_t)(r % 4);
+      m->start = (r >> 8) % spread;
+      m->end = m->start + (r >> 20) % 3;
+      m->dup = (uint8_t)(r >> 40 & 1); /* left over from before */
+    }
+    assert_int_equal(vb__themes_mark_dups(an), VB_OK);
+    for (size_t a = 0; a < n; a++) {
+      const vb__match *c = &an->matches[a];
+      bool dup = false;
+      for (size_t b = 0; b < a && !dup; b++) {
+        const vb__match *p = &an->matches[b];
+        dup = p->theme == c->theme && p->start == c->start && p->end == c->end;
+      }
+      assert_int_equal(c->dup, dup);
+    }
+  }
+  an->n_matches = 0;
+}
+
+/* vb__same_bytes() (the term words' comparison) against memcmp: equal words of 0-40 bytes and
+ * words that differ in one byte at each place. */
+static void test_same_bytes(void **state) {
+  (void)state;
+  uint64_t seed = 777;
+  char a[48], b[48];
+  for (size_t round = 0; round < 2000; round++) {
+    size_t n = rng_next(&seed) % 41;
+    for (size_t i = 0; i < n; i++) a[i] = (char)(rng_next(&seed) % 4 + 'a');
+    memcpy(b, a, n);
+    assert_true(vb__same_bytes(a, b, n));
+    for (size_t i = 0; i < n; i++) {
+      b[i] = (char)(b[i] ^ (1 << (rng_next(&seed) % 8)));
+      assert_int_equal(vb__same_bytes(a, b, n), memcmp(a, b, n) == 0);
+      assert_false(vb__same_bytes(a, b, n));
+      b[i] = a[i];
+    }
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_spans_english),    cmocka_unit_test(test_spans_hebrew),
       cmocka_unit_test(test_aspect_sentiment), cmocka_unit_test(test_several_themes),
       cmocka_unit_test(test_same_theme_twice), cmocka_unit_test(test_hashtags),
-      cmocka_unit_test(test_shared_first_word),
+      cmocka_unit_test(test_shared_first_word), cmocka_unit_test(test_chain_filter),
+      cmocka_unit_test(test_mark_dups),        cmocka_unit_test(test_same_bytes),
   };
   return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
