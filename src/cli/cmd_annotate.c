@@ -580,7 +580,7 @@ static int pool_add(pool *p, const char *id, size_t idlen, const char *text, siz
   it->file = file;
   it->ro = *ro;
   it->seg_off = 0;
-  if (p->keep_agg) {
+  if (p->keep_agg && av) { /* av is read whenever an aggregate is kept */
     it->av = *av;
     if (av->seg && batch_put(b, av->seg, av->seg_len, &it->seg_off)) return EXIT_INTERNAL;
   }
@@ -721,10 +721,11 @@ static int run_input(job *j, const char *path) {
     j->bytes += tlen;
     /* scores, segment, date, drivers: read when there are any, or when the aggregate wants
      * the record's values (all zero without them) */
-    agg_vals av;
-    if ((agg_any || j->pool->keep_agg) &&
-        (status = agg_input_read(j, rd, &af, name, rec->line, &av)))
-      break;
+    agg_vals av, *avp = NULL; /* read only when something uses it (its 416 bytes) */
+    if (agg_any || j->pool->keep_agg) {
+      if ((status = agg_input_read(j, rd, &af, name, rec->line, &av))) break;
+      avp = &av;
+    }
     /* the record's language */
     vb_run_options ro = j->ro;
     if (h_lang >= 0) {
@@ -747,7 +748,7 @@ static int run_input(job *j, const char *path) {
     } else if (o->strict && rec->n_invalid_utf8) {
       err_text = "invalid UTF-8 (--strict)";
     }
-    int prc = pool_add(j->pool, id, idlen, text, tlen, err_text, &av, rec->line, name, &ro);
+    int prc = pool_add(j->pool, id, idlen, text, tlen, err_text, avp, rec->line, name, &ro);
     if (prc) {
       msg("out of memory");
       status = EXIT_INTERNAL;
