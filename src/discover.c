@@ -172,17 +172,29 @@ struct vb_discover {
 
 /* ---- stopwords ---- */
 
-static int load_stopwords(vb_discover *d, vb_lang lang, const char *data, size_t len) {
-  size_t i = 0;
-  while (i < len) {
-    size_t j = i;
+/* The next line of a word list from data[*i] on that holds something: trimmed of white space,
+ * not a comment ('#'). Returns false at the end. */
+static bool list_line(const char *data, size_t len, size_t *i, const char **w, size_t *n) {
+  while (*i < len) {
+    size_t j = *i;
     while (j < len && data[j] != '\n') j++;
-    const char *w = data + i;
-    size_t n = j - i;
-    i = j + 1;
-    while (n && (w[n - 1] == '\r' || w[n - 1] == ' ' || w[n - 1] == '\t')) n--;
-    while (n && (*w == ' ' || *w == '\t')) { w++; n--; }
-    if (n == 0 || *w == '#') continue;
+    const char *s = data + *i;
+    size_t k = j - *i;
+    *i = j + 1;
+    while (k && (s[k - 1] == '\r' || s[k - 1] == ' ' || s[k - 1] == '\t')) k--;
+    while (k && (*s == ' ' || *s == '\t')) { s++; k--; }
+    if (k == 0 || *s == '#') continue;
+    *w = s;
+    *n = k;
+    return true;
+  }
+  return false;
+}
+
+static int load_stopwords(vb_discover *d, vb_lang lang, const char *data, size_t len) {
+  size_t i = 0, n;
+  const char *w;
+  while (list_line(data, len, &i, &w, &n)) {
     uint32_t kind = 1;
     if (*w == '!') {
       kind = 2;
@@ -206,16 +218,9 @@ static int load_stopwords(vb_discover *d, vb_lang lang, const char *data, size_t
 static int load_variants(vb_discover *d, vb_lang lang, const char *data, size_t len) {
   vb__stemmer *st = NULL;
   int rc = vb__stemmer_new(lang, d->model->he_vocab, &st);
-  size_t i = 0;
-  while (rc == VB_OK && i < len) {
-    size_t j = i;
-    while (j < len && data[j] != '\n') j++;
-    const char *w = data + i;
-    size_t n = j - i;
-    i = j + 1;
-    while (n && (w[n - 1] == '\r' || w[n - 1] == ' ' || w[n - 1] == '\t')) n--;
-    while (n && (*w == ' ' || *w == '\t')) { w++; n--; }
-    if (n == 0 || *w == '#') continue;
+  size_t i = 0, n;
+  const char *w;
+  while (rc == VB_OK && list_line(data, len, &i, &w, &n)) {
     size_t tab = 0;
     while (tab < n && w[tab] != '\t') tab++;
     if (tab == n) continue; /* a word without variants */
