@@ -89,6 +89,11 @@ static inline uint64_t bytes_eq(uint64_t x, unsigned char c) {
   return ~(((y & ~HIGH) + ~HIGH) | y) & HIGH;
 }
 
+/* The bytes of a UTF-8 character, lead byte first: the length its lead byte gives it. */
+static inline size_t char_len(unsigned char b) {
+  return b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+}
+
 size_t vb__lit_fold(const char *in, size_t n, char *out) {
   const unsigned char *s = (const unsigned char *)in;
   unsigned char *o = (unsigned char *)out;
@@ -123,7 +128,7 @@ size_t vb__lit_fold(const char *in, size_t n, char *out) {
       i++;
       continue;
     }
-    size_t len = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+    size_t len = char_len(b);
     if (len > n - i) len = n - i;
     if (b == 0xD7 && len == 2) { /* Hebrew: no case, no digits */
       o[w++] = b;
@@ -174,6 +179,18 @@ size_t vb__lit_fold(const char *in, size_t n, char *out) {
  * form (see the top of the file). */
 static bool case_safe(uint32_t cp) {
   return cp < 0x100 || (cp >= 0x590 && cp <= 0x5FF) || (cp >= 0x2000 && cp <= 0x20CF);
+}
+
+/* The code point of the n-byte character at u (n from char_len(), the bytes there), as the
+ * literal readers need it: a four-byte one (emoji and the like) as 0x10000, which no literal,
+ * letter or digit class holds. */
+static inline uint32_t lit_cp(const unsigned char *u, size_t n) {
+  switch (n) {
+  case 1: return u[0];
+  case 2: return (uint32_t)(u[0] & 0x1F) << 6 | (u[1] & 0x3Fu);
+  case 3: return (uint32_t)(u[0] & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3Fu);
+  default: return 0x10000;
+  }
 }
 
 /* ---- sets ---- */
@@ -546,26 +563,13 @@ static void parse_seq(parser *ps, req *out) {
       continue;
     }
     /* a literal character (all the bytes of a UTF-8 sequence) */
-    size_t n = 1;
     unsigned char b = (unsigned char)c;
-    uint32_t cp = b;
-    if (b >= 0xF0)
-      n = 4;
-    else if (b >= 0xE0)
-      n = 3;
-    else if (b >= 0xC0)
-      n = 2;
+    size_t n = char_len(b);
     if ((size_t)(ps->end - ps->p) < n || (b >= 0x80 && b < 0xC0)) {
       ps->fail = true;
       break;
     }
-    const unsigned char *u = (const unsigned char *)ps->p;
-    if (n == 2)
-      cp = (uint32_t)(b & 0x1F) << 6 | (u[1] & 0x3Fu);
-    else if (n == 3)
-      cp = (uint32_t)(b & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3Fu);
-    else if (n == 4)
-      cp = 0x10000; /* no literal */
+    uint32_t cp = lit_cp((const unsigned char *)ps->p, n);
     char ch[4];
     memcpy(ch, ps->p, n);
     ps->p += n;
@@ -860,19 +864,12 @@ static void lead_seq(parser *ps, lead *out, span *width, leads *all) {
     }
     /* a literal character (all the bytes of a UTF-8 sequence) */
     unsigned char b = (unsigned char)c;
-    size_t n = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+    size_t n = char_len(b);
     if ((size_t)(ps->end - ps->p) < n || (b >= 0x80 && b < 0xC0)) {
       ps->fail = true;
       break;
     }
-    const unsigned char *u = (const unsigned char *)ps->p;
-    uint32_t cp = b;
-    if (n == 2)
-      cp = (uint32_t)(b & 0x1F) << 6 | (u[1] & 0x3Fu);
-    else if (n == 3)
-      cp = (uint32_t)(b & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3Fu);
-    else if (n == 4)
-      cp = 0x10000;
+    uint32_t cp = lit_cp((const unsigned char *)ps->p, n);
     char ch[4];
     memcpy(ch, ps->p, n);
     ps->p += n;
@@ -1005,10 +1002,7 @@ size_t vb__lead_start(const char *text, size_t from, size_t p, uint32_t before, 
     } else { /* the character before: back to its lead byte */
       while (b > 0 && (s[b] & 0xC0) == 0x80) b--;
       size_t n = p - b;
-      uint32_t cp = n == 2   ? (uint32_t)(s[b] & 0x1F) << 6 | (s[b + 1] & 0x3Fu)
-                    : n == 3 ? (uint32_t)(s[b] & 0x0F) << 12 | (uint32_t)(s[b + 1] & 0x3F) << 6 |
-                                   (s[b + 2] & 0x3Fu)
-                             : 0x10000; /* four bytes: taken as a digit */
+      uint32_t cp = n <= 3 ? lit_cp(s + b, n) : 0x10000; /* four bytes: taken as a digit */
       skips = (skip & VB_SKIP_WORD) || (s[b] != 0xD7 && skipped(cp, skip)); /* D7: Hebrew */
     }
     if (!skips) {
@@ -1060,14 +1054,8 @@ static void lit_classify(struct vb__lit *l) {
   l->word = !l->digits;
   l->anchor = 0;
   for (size_t i = 0; i < l->len && l->word;) {
-    size_t n = s[i] >= 0xF0 ? 4 : s[i] >= 0xE0 ? 3 : s[i] >= 0xC0 ? 2 : 1;
-    uint32_t cp = s[i];
-    if (n == 2)
-      cp = (uint32_t)(s[i] & 0x1F) << 6 | (s[i + 1] & 0x3Fu);
-    else if (n == 3)
-      cp = (uint32_t)(s[i] & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 | (s[i + 2] & 0x3Fu);
-    else if (n == 4)
-      cp = 0x10000;
+    size_t n = char_len(s[i]);
+    uint32_t cp = lit_cp(s + i, n);
     if (!vb__lit_letter(cp)) {
       l->word = false;
       l->anchor = (uint8_t)i;
@@ -1140,15 +1128,9 @@ static int gap_kind(const struct vb__lit *l, size_t *key) {
     return 1;
   }
   if (l->len < 2) return -1;
-  size_t n = s[1] >= 0xF0 ? 4 : s[1] >= 0xE0 ? 3 : s[1] >= 0xC0 ? 2 : 1;
-  uint32_t cp = s[1];
+  size_t n = char_len(s[1]);
   if (n > l->len - 1) return -1;
-  if (n == 2)
-    cp = (uint32_t)(s[1] & 0x1F) << 6 | (s[2] & 0x3Fu);
-  else if (n == 3)
-    cp = (uint32_t)(s[1] & 0x0F) << 12 | (uint32_t)(s[2] & 0x3F) << 6 | (s[3] & 0x3Fu);
-  else if (n == 4)
-    cp = 0x10000;
+  uint32_t cp = lit_cp(s + 1, n);
   if (!vb__lit_letter(cp)) return -1;
   *key = 256u + s[1];
   return 2;
