@@ -66,7 +66,7 @@ static int32_t head_of(const vb__cblang *cb, const char *s, size_t sl, uint64_t 
 static VB__INLINE const uint32_t *chain_pair(const vb__cblang *cb, int32_t head, uint32_t h,
                                               size_t *n) {
   uint64_t key = (uint64_t)(uint32_t)head << 32 | h;
-  size_t mask = cb->n_chain_pairs - 1, j = (size_t)((key * 0x9E3779B97F4A7C15ULL) >> 32) & mask;
+  size_t mask = cb->n_chain_pairs - 1, j = vb__pair_slot(key, cb->n_chain_pairs);
   for (; cb->chain_pairs[j].n; j = (j + 1) & mask)
     if (cb->chain_pairs[j].key == key) {
       *n = cb->chain_pairs[j].n;
@@ -221,7 +221,7 @@ int vb__terms_index(vb__cblang *cb) {
         cb->chain_list[n_list++] =
             y >= r || (x < xe && cb->chain_list[x] > items[y].term) ? cb->chain_list[x++]
                                                                     : items[y++].term;
-      size_t j = (size_t)((key * 0x9E3779B97F4A7C15ULL) >> 32) & (slots - 1);
+      size_t j = vb__pair_slot(key, slots);
       while (cb->chain_pairs[j].n) j = (j + 1) & (slots - 1);
       cb->chain_pairs[j] =
           (struct vb__chainslot){key, (uint32_t)start, (uint32_t)(n_list - start)};

@@ -419,7 +419,8 @@ const vb__lexentry *vb__lexicon_get_h(const vb__lexicon *lx, const char *key, si
 const vb__lexentry *vb__lexicon_get_stem_h(const vb__lexicon *lx, const char *stem, size_t len,
                                            uint64_t h, const char *key, size_t key_len);
 
-/* The slot of a pair of word hashes in vb__lexicon.pair_slots (before probing). */
+/* The slot of a pair of word hashes in vb__lexicon.pair_slots, or of a (chain, second-word
+ * hash) key in vb__cblang.chain_pairs (before probing; n_slots a power of two). */
 static inline size_t vb__pair_slot(uint64_t pair, size_t n_slots) {
   return (size_t)((pair * 0x9E3779B97F4A7C15ULL) >> 32) & (n_slots - 1);
 }
