@@ -623,9 +623,8 @@ vb_lang vb__langid_run(vb__langid *li, const char *text, size_t len, const char 
       i++;
       continue;
     }
-    size_t adv = 2;
-    int32_t cp = vb__utf8_two(p + i, len - i) ? (int32_t)((p[i] & 0x1Fu) << 6 | (p[i + 1] & 0x3Fu))
-                                              : vb__utf8_decode(p + i, len - i, &adv);
+    size_t adv;
+    int32_t cp = vb__utf8_next(p + i, len - i, &adv);
     i += adv;
     if (cp >= 0x05D0 && cp <= 0x05EA) hebrew++;
     else if (cp >= 0xC0 && cp <= 0x24F) {

@@ -23,15 +23,7 @@ static int32_t cp_at(const scan *s, size_t i, size_t *adv) {
     *adv = 0;
     return -1;
   }
-  if (s->p[i] < 0x80) {
-    *adv = 1;
-    return s->p[i];
-  }
-  if (vb__utf8_two(s->p + i, s->len - i)) {
-    *adv = 2;
-    return (int32_t)((s->p[i] & 0x1F) << 6 | (s->p[i + 1] & 0x3F));
-  }
-  int32_t cp = vb__utf8_decode(s->p + i, s->len - i, adv);
+  int32_t cp = vb__utf8_next(s->p + i, s->len - i, adv);
   return cp < 0 ? 0xFFFD : cp;
 }
 

@@ -170,6 +170,18 @@ int32_t vb__utf8_decode(const unsigned char *s, size_t len, size_t *adv);
 static inline bool vb__utf8_two(const unsigned char *s, size_t len) {
   return len >= 2 && s[0] >= 0xC2 && s[0] <= 0xDF && (s[1] & 0xC0) == 0x80;
 }
+/* vb__utf8_decode() with ASCII and two-byte characters decoded inline (len > 0). */
+static inline int32_t vb__utf8_next(const unsigned char *s, size_t len, size_t *adv) {
+  if (s[0] < 0x80) {
+    *adv = 1;
+    return s[0];
+  }
+  if (vb__utf8_two(s, len)) {
+    *adv = 2;
+    return (int32_t)((s[0] & 0x1Fu) << 6 | (s[1] & 0x3Fu));
+  }
+  return vb__utf8_decode(s, len, adv);
+}
 /* Eight bytes as a little-endian word, whatever the machine (one load where it is): for
  * the fast paths that test eight bytes at once. */
 static inline uint64_t vb__load_le64(const unsigned char *p) {
