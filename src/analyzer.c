@@ -434,7 +434,7 @@ static int punct_ends(const char *text, const vb_token *t) {
 
 static inline int push_span(vb_span **v, size_t *n, size_t *cap, size_t start, size_t end,
                             size_t tb, size_t te) {
-  if (*n == *cap && vb__grow(v, cap, *n + 1, sizeof **v)) return VB_ENOMEM;
+  if (vb__grow(v, cap, *n + 1, sizeof **v)) return VB_ENOMEM;
   (*v)[(*n)++] = (vb_span){start, end, tb, te, 0.0};
   return VB_OK;
 }

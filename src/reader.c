@@ -27,8 +27,6 @@
 
 #include "vb_internal.h"
 
-#define VB_READER_SSE2 VB_SSE2
-
 #define VB_DEFAULT_MAX_FIELD (1u << 20)
 #define VB_DEFAULT_MAX_FIELDS 10000
 #define VB_BLOCK 65536
@@ -180,7 +178,7 @@ static int line_pad(vb__buf *line) {
  * characters, bad bytes, a NUL, the end of the line) is decoded one character at a time past
  * those sixteen bytes. tests/unit/test_reader.c compares it with the two calls. */
 bool vb__reader_line_clean(const char *s, size_t len) {
-#if VB_READER_SSE2
+#if VB_SSE2
   const unsigned char *p = (const unsigned char *)s;
   size_t i = 0;
   const __m128i one = _mm_set1_epi8(1);
@@ -802,7 +800,7 @@ const char *vb__json_plain_end_swar(const char *p, const char *e) {
   }
 }
 
-#if VB_READER_SSE2
+#if VB_SSE2
 /* The same sixteen bytes at a time with SSE2 (every x86-64 has it): a byte is below 0x20 when
  * the unsigned minimum of it and 0x1F is itself. A third of the instructions of the words. */
 const char *vb__json_plain_end_sse2(const char *p, const char *e) {
@@ -986,8 +984,7 @@ static int jval_cell(vb_reader *rd, const jval *v) {
   switch (v->type) {
   case 's': {
     if (!v->esc) {
-      if (rd->n_cells == rd->cap_cells &&
-          vb__grow(&rd->cells, &rd->cap_cells, rd->n_cells + 1, sizeof *rd->cells))
+      if (vb__grow(&rd->cells, &rd->cap_cells, rd->n_cells + 1, sizeof *rd->cells))
         return VB_ENOMEM;
       cell *c = &rd->cells[rd->n_cells++];
       c->off = (size_t)(v->p - rd->line.data);
@@ -1045,7 +1042,7 @@ typedef struct jkey {
 
 /* Whether the bytes at p are k's (p has 16 readable bytes: the line's padding). */
 static inline bool jkey_hit(const char *p, const jkey *k) {
-#if VB_READER_SSE2
+#if VB_SSE2
   __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
   __m128i pat = _mm_loadu_si128((const __m128i *)(const void *)k->pat);
   unsigned mask = (1u << k->len) - 1;
@@ -1060,8 +1057,7 @@ static inline bool jkey_hit(const char *p, const jkey *k) {
 static int jsonl_fast(vb_reader *rd, const char *s, size_t n) {
   const char *p = s, *e = s + n;
   if (p >= e || *p != '{') return 0;
-  if ((rd->cap_jvals == 0 || rd->cap_jvals < rd->n_fields) &&
-      vb__grow(&rd->jvals, &rd->cap_jvals, rd->n_fields ? rd->n_fields : 1, sizeof *rd->jvals))
+  if (vb__grow(&rd->jvals, &rd->cap_jvals, rd->n_fields ? rd->n_fields : 1, sizeof *rd->jvals))
     return VB_ENOMEM;
   if (!rd->jkeys && !(rd->jkeys = vb__calloc(VB_JSON_KEYS, sizeof *rd->jkeys))) return VB_ENOMEM;
   memset(rd->jvals, 0, rd->n_fields * sizeof *rd->jvals);
