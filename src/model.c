@@ -72,17 +72,13 @@ int vb__model_key_stem(vb_model *m, vb_lang lang, const char *w, size_t len, vb_
   /* The stem lives in the table or the stemmer, never in load_buf: it is put after the key. */
   const char *stem;
   size_t sl;
-  char keycopy[512];
-  if (kl >= sizeof keycopy) return VB_EPARSE;
   if (!m->load_stemtab ||
       !vb__stemtab_get_h(&vb__builtin_stems, lang, b->data, kl, ks->key_hash, &stem, &sl)) {
-    memcpy(keycopy, b->data, kl);
-    int rc = vb__stem(m->load_stem[lang], keycopy, kl, &stem, &sl);
+    int rc = vb__stem(m->load_stem[lang], b->data, kl, &stem, &sl);
     if (rc) return rc;
     if (vb__model_stem_hook)
-      vb__model_stem_hook(vb__model_stem_hook_ctx, lang, keycopy, kl, stem, sl);
+      vb__model_stem_hook(vb__model_stem_hook_ctx, lang, b->data, kl, stem, sl);
   }
-  if (sl >= sizeof keycopy) return VB_EPARSE;
   ks->stem_off = kl;
   ks->stem_len = sl;
   if (sl != kl || memcmp(stem, b->data, kl) != 0) ks->stem_hash = vb__hash(stem, sl);

@@ -519,6 +519,29 @@ static void test_phrase_chain_order(void **state) {
 
 /* ---- imported formats ---- */
 
+/* A word has no length limit at load: a 600-byte word (longer than the stemmers take, so it
+ * is its own stem) is an entry and is found in a text, alone and inside a phrase. */
+static void test_long_word(void **state) {
+  (void)state;
+  static const char *const path = VB_TEST_TMP "/test_lexicon_long.tsv";
+  char word[601], file[1400];
+  memset(word, 'q', 600);
+  word[600] = '\0';
+  snprintf(file, sizeof file, "%s\t2\nvery %s day\t-1\n", word, word);
+  assert_int_equal(vbt_write(path, file, 0), 0);
+  const char *const lex[] = {"en:" VB_TEST_TMP "/test_lexicon_long.tsv"};
+  run_state s;
+  open_model(&s, lex, 1);
+  run(&s, VB_LANG_EN, word);
+  expect_entry(s.r, 0, VB_EXPLAIN_ENTRY, 2.0, path, 1);
+  char text[700];
+  snprintf(text, sizeof text, "a very %s day", word);
+  run(&s, VB_LANG_EN, text);
+  expect_entry(s.r, 1, VB_EXPLAIN_PHRASE, -1.0, path, 2);
+  close_model(&s);
+  remove(path);
+}
+
 static void test_import_vader(void **state) {
   (void)state;
   run_state s;
@@ -634,6 +657,7 @@ int main(void) {
       cmocka_unit_test(test_override_reaches_inflections),
       cmocka_unit_test(test_override_phrase),
       cmocka_unit_test(test_phrase_chain_order),
+      cmocka_unit_test(test_long_word),
       cmocka_unit_test(test_import_vader),
       cmocka_unit_test(test_import_afinn),
       cmocka_unit_test(test_import_sentida),
