@@ -404,6 +404,9 @@ void vb__lexicon_count(const char *data, size_t len, vb__lexcount *c) {
     const char *nl = memchr(line, '\n', len - i);
     size_t n = nl ? (size_t)(nl - line) : len - i;
     i += n + 1;
+    size_t lead = 0; /* blank and comment lines hold no entry (each_line skips them) */
+    while (lead < n && (line[lead] == ' ' || line[lead] == '\t')) lead++;
+    if (lead == n || line[lead] == '#' || line[lead] == '\r') continue;
     const char *tab = memchr(line, '\t', n);
     size_t tl = tab ? (size_t)(tab - line) : n;
     const char *sp = memchr(line, ' ', tl);
