@@ -225,29 +225,9 @@ static int add_phrase(vb_model *m, vb__lexicon *lx, vb_lang lang, const char *te
   rc = vb__strmap_put(&lx->phrase_first, lx->pw.text.data + w0->key_off, w0->key_len,
                       (uint32_t)lx->n_phrases, &found, &head);
   if (rc) return rc;
-  if (vb__grow(&lx->chain_tail, &lx->cap_chain_tail, lx->n_phrases + 1, sizeof *lx->chain_tail))
-    return VB_ENOMEM;
-  int32_t np = (int32_t)lx->n_phrases;
-  ph.next = -1;
-  if (!found) {
-    lx->chain_tail[np] = np;
-  } else {
-    /* Longer phrases first in the chain, so that the first match is the longest; among
-     * phrases of one length, the order of loading. A phrase no longer than the chain's last
-     * (every phrase of two words) goes last; others walk the chain (לא begins 549). */
-    int32_t first = (int32_t)*head, tail = lx->chain_tail[first];
-    if (lx->phrases[tail].n_words >= ph.n_words) {
-      lx->phrases[tail].next = np;
-      lx->chain_tail[first] = np;
-    } else {
-      int32_t *link = (int32_t *)head;
-      while (*link >= 0 && lx->phrases[*link].n_words >= ph.n_words)
-        link = &lx->phrases[*link].next;
-      ph.next = *link;
-      *link = np;
-      if (link == (int32_t *)head) lx->chain_tail[np] = tail; /* the chain's new first */
-    }
-  }
+  /* the chain of the first word's phrases: the new one goes first */
+  ph.next = found ? (int32_t)*head : -1;
+  *head = (uint32_t)lx->n_phrases;
   lx->phrases[lx->n_phrases++] = ph;
   /* the pairs a token and the next can show: the first word's key (a token's key or stem is
    * looked up under it) with the second word's key or stem */
@@ -436,7 +416,6 @@ int vb__lexicon_reserve(vb__lexicon *lx, const vb__lexcount *c) {
   if (!c->phrases) return VB_OK;
   size_t all = lx->n_phrases + c->phrases;
   if (vb__reserve(&lx->phrases, &lx->cap_phrases, all, sizeof *lx->phrases) ||
-      vb__reserve(&lx->chain_tail, &lx->cap_chain_tail, all, sizeof *lx->chain_tail) ||
       vb__reserve(&lx->pair_next, &lx->cap_pair_next, 2 * all, sizeof *lx->pair_next) ||
       vb__reserve(&lx->pw.v, &lx->pw.cap, lx->pw.n + c->phrase_words, sizeof *lx->pw.v) ||
       vb__buf_reserve(&lx->pw.text, 2 * c->phrase_bytes) ||
@@ -511,7 +490,6 @@ void vb__lexicon_free(vb__lexicon *lx) {
   vb__free(lx->pair_bits);
   vb__free(lx->pw.v);
   vb__free(lx->stem_counts);
-  vb__free(lx->chain_tail);
   vb__buf_free(&lx->pw.text);
   memset(lx, 0, sizeof *lx);
 }

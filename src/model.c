@@ -404,9 +404,6 @@ int vb_model_load(const vb_model_options *opts, vb_model **out, vb_error *err) {
     vb__free(m->lex[l].stem_counts);
     m->lex[l].stem_counts = NULL;
     m->lex[l].cap_stem_counts = 0;
-    vb__free(m->lex[l].chain_tail);
-    m->lex[l].chain_tail = NULL;
-    m->lex[l].cap_chain_tail = 0;
   }
   vb__norm_free(&m->load_norm);
   vb__buf_free(&m->load_buf);

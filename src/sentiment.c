@@ -76,8 +76,8 @@ static inline uint64_t next_bit(uint32_t h) { return 1ULL << (h & 63); }
 
 /* Whether phrase ph, found under the token's key (pass 0) or its stem (pass 1), wins over
  * best: the longest phrase wins; between phrases of the same length, one found under the key
- * wins over one found under the stem, and the one loaded first over the later (the order of
- * a first word's chain, where phrases of the same length stand in the order they came). */
+ * wins over one found under the stem, and the one loaded first (the lower index) over the
+ * later. */
 static bool better_phrase(const vb__phrase *ph, int pass, const vb__phrase *best, int best_pass) {
   if (!best || ph->n_words != best->n_words) return !best || ph->n_words > best->n_words;
   return pass != best_pass ? pass < best_pass : ph < best;

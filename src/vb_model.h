@@ -72,7 +72,9 @@ typedef struct vb__lexicon {
                             can be both a booster ("jätte bra") and a prefix ("jättebra") */
   vb__lexentry *entries;
   size_t n_entries, cap_entries;
-  vb__strmap phrase_first; /* key of the first word -> first phrase index */
+  vb__strmap phrase_first; /* key of the first word -> a phrase index; the phrases that begin
+                              with that key are chained through vb__phrase.next, in no order
+                              that matters (match_phrase in sentiment.c ranks its matches) */
   vb__phrase *phrases;
   size_t n_phrases, cap_phrases;
   vb__wordlist pw; /* the phrases' words */
@@ -93,8 +95,6 @@ typedef struct vb__lexicon {
   vb__buf stem_keys;     /* the shortest key behind each stem entry */
   uint32_t *stem_counts; /* entries averaged into each stem entry (while loading) */
   size_t cap_stem_counts;
-  int32_t *chain_tail;   /* the last phrase of the chain phrase p begins (while loading) */
-  size_t cap_chain_tail;
   size_t n_valence;      /* distinct valence terms (words and phrases) */
 } vb__lexicon;
 
