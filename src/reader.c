@@ -169,41 +169,12 @@ static int line_pad(vb__buf *line) {
 }
 
 /* Whether s[0..len) is valid UTF-8 without NUL bytes: vb_utf8_check(s, len) == len and no
- * memchr(s, 0, len), in one pass; the VB_LINE_PAD bytes after s[len) must be zero. With SSE2,
- * sixteen bytes at a time are taken whole when they are ASCII without NUL, or ASCII and
- * two-byte characters (Latin letters with diacritics, Hebrew): every byte of 0x80 and more is
- * a lead C2 to DF followed by a continuation byte, or a continuation byte after such a lead
- * (NUL, C0, C1 and the bytes of longer characters are neither); a lead in the last place is
- * read again with the next sixteen. Anything else (longer
- * characters, bad bytes, a NUL, the end of the line) is decoded one character at a time past
- * those sixteen bytes. tests/unit/test_reader.c compares it with the two calls. */
+ * memchr(s, 0, len), in one pass; the VB_LINE_PAD bytes after s[len) must be zero (with SSE2
+ * the last sixteen bytes are read whole). tests/unit/test_reader.c compares it with the two
+ * calls. */
 bool vb__reader_line_clean(const char *s, size_t len) {
 #if VB_SSE2
-  const unsigned char *p = (const unsigned char *)s;
-  size_t i = 0;
-  const __m128i one = _mm_set1_epi8(1);
-  while (i < len) {
-    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-    /* the bytes that are NUL or 0x80 and more: below 1 as signed bytes */
-    unsigned odd = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(x, one));
-    if (len - i < 16) odd &= (1u << (len - i)) - 1; /* the padding is not the line's */
-    if (!odd) {
-      i += 16;
-      continue;
-    }
-    size_t k = vb__utf8_twos16(x, odd);
-    if (k) {
-      i += k;
-      continue;
-    }
-    size_t end = i + 16 < len ? i + 16 : len;
-    while (i < end) {
-      size_t adv;
-      if (vb__utf8_decode(p + i, len - i, &adv) <= 0) return false;
-      i += adv;
-    }
-  }
-  return true;
+  return vb__utf8_valid16((const unsigned char *)s, len, true, true) == len;
 #else
   return vb_utf8_check(s, len) == len && !memchr(s, '\0', len);
 #endif

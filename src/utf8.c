@@ -65,22 +65,7 @@ size_t vb_utf8_check(const char *s, size_t len) {
   const unsigned char *p = (const unsigned char *)s;
   size_t i = 0;
 #if VB_SSE2
-  /* sixteen bytes at a time: ASCII, then ASCII and two-byte characters; a block that holds
-   * anything else is decoded */
-  while (i + 16 <= len) {
-    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-    unsigned odd = (unsigned)_mm_movemask_epi8(x); /* bytes 0x80 and up */
-    size_t k = odd ? vb__utf8_twos16(x, odd) : 16;
-    if (k) {
-      i += k;
-      continue;
-    }
-    for (size_t end = i + 16; i < end;) {
-      size_t adv;
-      if (vb__utf8_decode(p + i, len - i, &adv) < 0) return i;
-      i += adv;
-    }
-  }
+  i = vb__utf8_valid16(p, len, false, false); /* the rest (and a bad character) below */
 #endif
   while (i < len) {
     /* fast paths: eight ASCII bytes at a time, then eight bytes of ASCII and two-byte

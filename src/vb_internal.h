@@ -207,6 +207,36 @@ static inline size_t vb__utf8_twos16(__m128i x, unsigned odd) {
   if ((l | c) != odd || c != ((l << 1) & 0xFFFF)) return 0;
   return l >> 15 ? 15 : 16;
 }
+/* The valid UTF-8 at the start of p[0..len), sixteen bytes at a time: a block is taken whole
+ * when it is ASCII, or ASCII and two-byte characters (vb__utf8_twos16); any other block is
+ * decoded one character at a time. Returns len, or the offset of the first invalid character
+ * (or NUL byte, when nul_bad). With `padded`, the sixteen bytes after p[len) must be readable
+ * and the last block is read whole; without, it stops before the last bytes that do not fill
+ * a block (the caller checks them: vb_utf8_check). Used by vb_utf8_check and the reader. */
+static inline size_t vb__utf8_valid16(const unsigned char *p, size_t len, bool nul_bad,
+                                      bool padded) {
+  /* the bytes that are not taken as they are: 0x80 and up (below 0 as signed bytes), and NUL
+   * too when it is refused (below 1) */
+  const __m128i below = _mm_set1_epi8(nul_bad ? 1 : 0);
+  size_t i = 0;
+  while (padded ? i < len : i + 16 <= len) {
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+    unsigned odd = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(x, below));
+    if (len - i < 16) odd &= (1u << (len - i)) - 1; /* the padding is not the text's */
+    size_t k = odd ? vb__utf8_twos16(x, odd) : 16;
+    if (k) {
+      i += k;
+      continue;
+    }
+    for (size_t end = i + 16 < len ? i + 16 : len; i < end;) {
+      size_t adv;
+      int32_t cp = vb__utf8_decode(p + i, len - i, &adv);
+      if (cp < 0 || (cp == 0 && nul_bad)) return i;
+      i += adv;
+    }
+  }
+  return i < len ? i : len;
+}
 #endif
 
 /* Small ASCII helpers that ignore the locale. */
