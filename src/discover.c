@@ -137,6 +137,7 @@ typedef struct tview { /* a token as discover counts it: a listed variant as its
   const char *key, *stem;
   size_t key_len, stem_len;
   bool variant;
+  uint8_t kind; /* word_kind() */
 } tview;
 
 struct vb_discover {
@@ -374,12 +375,12 @@ static int word_kind(const vb_discover *d, vb_lang lang, const vb_token *t, cons
 }
 
 /* Fills d->tv for the tokens of a record: each token's key and stem, a listed variant's
- * replaced by its word's (rule 2). */
+ * replaced by its word's (rule 2), and its kind. */
 static int view_tokens(vb_discover *d, vb_lang lang, const vb_token *t, size_t n) {
   if (vb__grow(&d->tv, &d->cap_tv, n ? n : 1, sizeof *d->tv)) return VB_ENOMEM;
   for (size_t i = 0; i < n; i++) {
     tview *v = &d->tv[i];
-    *v = (tview){t[i].key, t[i].stem, t[i].key_len, t[i].stem_len, false};
+    *v = (tview){t[i].key, t[i].stem, t[i].key_len, t[i].stem_len, false, 0};
     uint32_t ci;
     if (t[i].type == VB_TOK_WORD && d->n_canons &&
         vb__strmap_get(&d->var[lang], t[i].key, t[i].key_len, &ci)) {
@@ -390,6 +391,7 @@ static int view_tokens(vb_discover *d, vb_lang lang, const vb_token *t, size_t n
       v->stem_len = c->stem_len;
       v->variant = true;
     }
+    v->kind = (uint8_t)word_kind(d, lang, &t[i], v);
   }
   return VB_OK;
 }
@@ -407,13 +409,13 @@ static int each_phrase(vb_discover *d, const vb_result *r, phrase_fn fn, void *c
   if (vrc) return vrc;
   const tview *tv = d->tv;
   for (size_t i = 0; i < n; i++) {
-    int k0 = word_kind(d, lang, &t[i], &tv[i]);
+    int k0 = tv[i].kind;
     if (k0 == 1 || k0 == 3) continue;
     bool content = k0 == 0;
     for (size_t j = i; j < n && j - i < d->o.max_words; j++) {
       if (t[j].type != VB_TOK_WORD && t[j].type != VB_TOK_NUMBER) break;
       if (t[j].clause != t[i].clause) break;
-      int kj = j == i ? k0 : word_kind(d, lang, &t[j], &tv[j]);
+      int kj = tv[j].kind;
       if (kj == 0) content = true;
       if (kj == 1 || kj == 3 || !content) continue;
       d->key.len = 0;
