@@ -365,6 +365,14 @@ static size_t extend_dotted(const scan *s, size_t start, size_t j) {
   return j;
 }
 
+/* The characters people type for an apostrophe, all folded to ' in keys (normalize.c): ' and
+ * the typographic ’, and what keyboards and autocorrection give instead (´ on many European
+ * keyboards: "don´t"; ‘ ‛ ′ and the fullwidth ＇). */
+static inline bool is_apostrophe(int32_t cp) {
+  return cp == '\'' || cp == 0x2019 || cp == 0x00B4 || cp == 0x2018 || cp == 0x201B ||
+         cp == 0x2032 || cp == 0xFF07;
+}
+
 /* A word: letters, marks and digits, with inner apostrophes, hyphens and Hebrew gershayim
  * when a letter follows them. Sets VB_TOKF_CAPS / VB_TOKF_ELONGATED. */
 static size_t match_word(const scan *s, size_t i, uint16_t *flags) {
@@ -395,7 +403,7 @@ static size_t match_word(const scan *s, size_t i, uint16_t *flags) {
       continue;
     }
     /* Inner joiners: keep them when a letter follows. */
-    if (cp == '\'' || cp == 0x2019 || cp == '-' || cp == 0x2010 || cp == '"' || cp == 0x05F4 ||
+    if (is_apostrophe(cp) || cp == '-' || cp == 0x2010 || cp == '"' || cp == 0x05F4 ||
         cp == 0x05F3 || cp == '_' || cp == 0x201D) {
       size_t a2;
       int32_t next = cp_at(s, j + adv, &a2);

@@ -94,6 +94,13 @@ static void test_english_words(void **state) {
                {"the", W, 0}, {"wi-fi", W, 0});
   /* a typographic apostrophe joins too */
   check_tokens("don\xE2\x80\x99t", {"don\xE2\x80\x99t", W, 0});
+  /* and so do the acute accent and the other characters typed for one */
+  check_tokens("I don\xC2\xB4t", {"I", W, 0}, {"don\xC2\xB4t", W, 0});
+  check_tokens("it\xE2\x80\x98s ok", {"it\xE2\x80\x98s", W, 0}, {"ok", W, 0});
+  check_tokens("can\xEF\xBC\x87t", {"can\xEF\xBC\x87t", W, 0});
+  /* but not at a word's end, nor as an opening quote */
+  check_tokens("the users\xC2\xB4 view", {"the", W, 0}, {"users", W, 0}, {"\xC2\xB4", P, 0},
+               {"view", W, 0});
   /* an apostrophe or hyphen not followed by a letter does not */
   check_tokens("the users' view - ok", {"the", W, 0}, {"users", W, 0}, {"'", P, 0}, {"view", W, 0},
                {"-", P, 0}, {"ok", W, 0});
