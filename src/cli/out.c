@@ -202,10 +202,28 @@ static void put_digits(char *end, unsigned long long v, int n) {
   put_digits32(end, (uint32_t)v, n);
 }
 
-/* Writes v in decimal into d (at least 20 bytes) and returns the length. */
-static size_t put_uint(char *d, unsigned long long v) {
-  int n = 1;
-  for (unsigned long long p = 10; n < 20 && v >= p; p *= 10) n++;
+/* Writes v in decimal into d (at least 20 bytes) and returns the length. Most whole numbers
+ * written are offsets into a text and counts, below 10,000: up to four digits are written
+ * without a loop. */
+static inline size_t put_uint(char *d, unsigned long long v) {
+  if (v < 10) {
+    d[0] = (char)('0' + v);
+    return 1;
+  }
+  if (v < 100) {
+    memcpy(d, digit_pairs + 2 * v, 2);
+    return 2;
+  }
+  if (v < 10000) {
+    uint32_t hi = (uint32_t)v / 100, lo = (uint32_t)v % 100;
+    size_t n = hi < 10 ? 3 : 4;
+    if (hi < 10) d[0] = (char)('0' + hi);
+    else memcpy(d, digit_pairs + 2 * hi, 2);
+    memcpy(d + n - 2, digit_pairs + 2 * lo, 2);
+    return n;
+  }
+  int n = 5;
+  for (unsigned long long p = 100000; n < 20 && v >= p; p *= 10) n++;
   put_digits(d + n, v, n);
   return (size_t)n;
 }
@@ -233,35 +251,35 @@ static size_t fmt_num_printf(char *d, double v, int decimals) {
 /* Writes v with `decimals` decimals into d (at least NUM_MAX bytes, not terminated) and returns
  * the length: printf's "%.*f", then the fraction's trailing zeros and a bare "-0" removed, and
  * "null" for NaN and infinities. */
-static size_t fmt_num(char *d, double v, int decimals) {
-  /* Fast path: scaled to an integer and written two digits at a time. printf rounds the exact
-   * binary value half to even; nearbyint() does the same on the scaled value, which differs
-   * only where the scaling itself rounded, that is near a tie: those go to snprintf. NaN and
-   * the infinities fail the test of the magnitude. */
+static inline size_t fmt_num(char *d, double v, int decimals) {
+  /* Fast path: the magnitude scaled to an integer and written two digits at a time. printf
+   * rounds the exact binary value half to even; nearbyint() does the same on the scaled value,
+   * which differs only where the scaling itself rounded, that is near a tie: those go to
+   * snprintf. Rounding to nearest is symmetric, so the magnitude is scaled and rounded and the
+   * sign written before it; NaN and the infinities fail the test of the magnitude. */
   static const double pow10[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
   static const uint32_t pow10u[] = {1, 10, 100, 1000, 10000, 100000, 1000000,
                                     10000000, 100000000, 1000000000};
   if (decimals < 0 || decimals > 9) return fmt_num_printf(d, v, decimals);
-  double x = v * pow10[decimals];
-  if (!(fabs(x) < 1e15)) return fmt_num_printf(d, v, decimals);
+  double x = fabs(v) * pow10[decimals];
+  if (!(x < 1e15)) return fmt_num_printf(d, v, decimals);
 #if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
   /* nearbyint(x) without a call: adding 2^52 leaves no fraction bits, so the sum is rounded
-   * to an integer as nearbyint rounds (|x| < 1e15 < 2^52), and taking 2^52 off is exact (not
-   * where doubles are computed with more bits, as on the x87) */
+   * to an integer as nearbyint rounds (0 <= x < 1e15 < 2^52), and taking 2^52 off is exact
+   * (not where doubles are computed with more bits, as on the x87) */
   const double two52 = 4503599627370496.0;
-  double r = x >= 0 ? (x + two52) - two52 : (x - two52) + two52;
+  double r = (x + two52) - two52;
 #else
   double r = nearbyint(x);
 #endif
   if (!(fabs(fabs(x - r) - 0.5) > 1e-6)) return fmt_num_printf(d, v, decimals);
-  unsigned long long u = (unsigned long long)fabs(r), one = pow10u[decimals];
+  unsigned long long u = (unsigned long long)r, one = pow10u[decimals];
   /* most are scores between -1 and 1: no division for them */
   unsigned long long whole = u < one ? 0 : u == one ? 1 : u / one;
   uint32_t frac = (uint32_t)(u - whole * one);
-  /* a negative r is at most -1, so there is no "-0" here */
   char *p = d;
-  if (r < 0) *p++ = '-';
-  if (whole < 10) *p++ = (char)('0' + whole); /* most are scores between -1 and 1 */
+  if (v < 0 && u != 0) *p++ = '-'; /* never "-0" */
+  if (whole < 10) *p++ = (char)('0' + whole);
   else p += put_uint(p, whole);
   if (frac == 0) return (size_t)(p - d);
   *p++ = '.';
