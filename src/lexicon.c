@@ -157,7 +157,8 @@ static int pairs_reserve(vb__lexicon *lx, size_t n) {
 }
 
 /* Adds entry e (p << 1 | w) to the list of its pair of hashes in vb__lexicon.pair_slots. */
-static int add_pair(vb__lexicon *lx, uint32_t first, uint32_t second, uint32_t e) {
+static int add_pair(vb__lexicon *lx, uint32_t first, uint32_t second, uint32_t e,
+                    const vb__phrase *ph) {
   int rc = pairs_reserve(lx, lx->n_pairs + 1);
   if (rc) return rc;
   uint64_t pair = (uint64_t)first << 32 | second;
@@ -173,6 +174,8 @@ static int add_pair(vb__lexicon *lx, uint32_t first, uint32_t second, uint32_t e
     lx->n_pairs++;
   }
   ps->head1 = e + 1;
+  if (ph->n_words == 2) ps->two = 1;
+  else ps->third |= vb__next_bit(ph->w2_key_hash) | vb__next_bit(ph->w2_stem_hash);
   return VB_OK;
 }
 
@@ -243,8 +246,8 @@ static int add_phrase(vb_model *m, vb__lexicon *lx, vb_lang lang, const char *te
   uint32_t p = (uint32_t)(lx->n_phrases - 1);
   if (vb__grow(&lx->pair_next, &lx->cap_pair_next, 2 * (size_t)p + 2, sizeof *lx->pair_next))
     return VB_ENOMEM;
-  if ((rc = add_pair(lx, f, w1->key_hash, p << 1)) ||
-      (w1->stem_hash != w1->key_hash && (rc = add_pair(lx, f, w1->stem_hash, p << 1 | 1))))
+  if ((rc = add_pair(lx, f, w1->key_hash, p << 1, &ph)) ||
+      (w1->stem_hash != w1->key_hash && (rc = add_pair(lx, f, w1->stem_hash, p << 1 | 1, &ph))))
     return rc;
   if (ph.kind == VB_LEX_VALENCE) lx->n_valence++;
   return VB_OK;

@@ -70,10 +70,6 @@ static bool word_eq(const vb_analyzer *an, size_t i, const vb__lexicon *lx, cons
   return vb__common_prefix(t->key, t->key_len, pt + w->key_off, w->key_len) >= need;
 }
 
-/* A second word's bit in vb__lform.next_bits, from the low half of its key's or its stem's
- * hash: a token begins no phrase when the next token's two bits are not in its form's set. */
-static inline uint64_t next_bit(uint32_t h) { return 1ULL << (h & 63); }
-
 /* Whether phrase ph, found under the token's key (pass 0) or its stem (pass 1), wins over
  * best: the longest phrase wins; between phrases of the same length, one found under the key
  * wins over one found under the stem, and the one loaded first (the lower index) over the
@@ -94,8 +90,21 @@ static const vb__phrase *match_phrase(const vb_analyzer *an, const vb__lexicon *
   size_t n = an->res.n_tokens;
   /* every phrase has two words or more */
   if (!lf->next_bits || i + 1 >= n || tok[i + 1].type != VB_TOK_WORD) return NULL;
+  /* a second word's bits in vb__lform.next_bits, from the low halves of its key's and its
+   * stem's hash: a token begins no phrase when the next token's two bits are not in the set */
   uint32_t k1 = (uint32_t)an->khash[i + 1], s1 = (uint32_t)an->shash[i + 1];
-  if (!(lf->next_bits & (next_bit(k1) | next_bit(s1)))) return NULL;
+  if (!(lf->next_bits & (vb__next_bit(k1) | vb__next_bit(s1)))) return NULL;
+  /* the third token's hashes and bits: a phrase of three words or more is compared only when
+   * its third word's key or stem hash is the token's, and a list of such phrases is passed
+   * over when none of its third words' bits is the token's (there is no third word token:
+   * no bits) */
+  uint32_t k2 = 0, s2 = 0;
+  uint64_t third = 0;
+  if (i + 2 < n && tok[i + 2].type == VB_TOK_WORD) {
+    k2 = (uint32_t)an->khash[i + 2];
+    s2 = (uint32_t)an->shash[i + 2];
+    third = vb__next_bit(k2) | vb__next_bit(s2);
+  }
   uint8_t heads = lf->sent;
   const char *pt = lx->pw.text.data;
   const vb__phrase *best = NULL;
@@ -108,14 +117,14 @@ static const vb__phrase *match_phrase(const vb_analyzer *an, const vb__lexicon *
     for (int side = 0; side < 2; side++) { /* the next token's key, then its stem */
       uint32_t second = side ? s1 : k1;
       if ((side && s1 == k1) || !vb__pair_has(lx->pair_bits, first, second)) continue;
-      for (int32_t e = vb__lexicon_pairs(lx, first, second); e >= 0; e = lx->pair_next[e]) {
+      const struct vb__pairslot *ps = vb__lexicon_pair_slot(lx, first, second);
+      if (!ps || (!ps->two && !(ps->third & third))) continue;
+      for (int32_t e = (int32_t)ps->head1 - 1; e >= 0; e = lx->pair_next[e]) {
         const vb__phrase *ph = &lx->phrases[e >> 1];
         if (i + ph->n_words > n || !better_phrase(ph, pass, best, best_pass)) continue;
         /* the third word's hashes, in the phrase's own cache line (most long phrases of a
          * common pair differ there) */
-        if (ph->n_words > 2 && (uint32_t)an->khash[i + 2] != ph->w2_key_hash &&
-            (uint32_t)an->shash[i + 2] != ph->w2_stem_hash)
-          continue;
+        if (ph->n_words > 2 && k2 != ph->w2_key_hash && s2 != ph->w2_stem_hash) continue;
         const vb__pword *w = &lx->pw.v[ph->word_begin];
         /* the hashes of the other words before any word is compared */
         bool ok = true;
@@ -307,7 +316,7 @@ static vb__lform *sent_form(vb_analyzer *an, const vb__lexicon *lx, size_t i) {
       continue;
     sent |= pass ? SF_HEAD_STEM : SF_HEAD_KEY;
     for (int32_t p = (int32_t)head; p >= 0; p = lx->phrases[p].next)
-      next |= next_bit(lx->phrases[p].w1_key_hash) | next_bit(lx->phrases[p].w1_stem_hash);
+      next |= vb__next_bit(lx->phrases[p].w1_key_hash) | vb__next_bit(lx->phrases[p].w1_stem_hash);
   }
   if (is_belief_verb(an, i)) sent |= SF_BELIEF;
   lf->sent = sent;

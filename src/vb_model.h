@@ -88,6 +88,10 @@ typedef struct vb__lexicon {
   struct vb__pairslot {
     uint64_t pair;  /* first << 32 | second */
     uint32_t head1; /* the list's first entry + 1; 0: an empty slot */
+    uint32_t two;   /* whether a phrase of the list has two words only */
+    /* the bits (vb__next_bit()) of the key and stem hashes of the third words of the list's
+     * longer phrases: most lists of a common pair ("on the") are passed over at once */
+    uint64_t third;
   } *pair_slots;
   size_t n_pair_slots, n_pairs;
   int32_t *pair_next;
@@ -424,18 +428,26 @@ const vb__lexentry *vb__lexicon_get_stem_h(const vb__lexicon *lx, const char *st
 static inline size_t vb__pair_slot(uint64_t pair, size_t n_slots) {
   return (size_t)((pair * 0x9E3779B97F4A7C15ULL) >> 32) & (n_slots - 1);
 }
-/* The first entry of the list of phrases whose first word's key hashes to `first` and whose
- * second word's key or stem hashes to `second` (low halves of vb__hash()), or -1; the next
- * is pair_next[entry], the phrase entry >> 1. A phrase whose second word's key and stem have
- * the same hash is listed once. Hashes only: the words must still be compared. */
-static inline int32_t vb__lexicon_pairs(const vb__lexicon *lx, uint32_t first, uint32_t second) {
+/* A word's bit in a 64-bit set of word hashes (low halves of vb__hash()). */
+static inline uint64_t vb__next_bit(uint32_t h) { return 1ULL << (h & 63); }
+/* The slot of the list of phrases whose first word's key hashes to `first` and whose second
+ * word's key or stem hashes to `second` (low halves of vb__hash()), or NULL. */
+static inline const struct vb__pairslot *vb__lexicon_pair_slot(const vb__lexicon *lx,
+                                                               uint32_t first, uint32_t second) {
   uint64_t pair = (uint64_t)first << 32 | second;
-  if (!lx->n_pair_slots) return -1;
+  if (!lx->n_pair_slots) return NULL;
   for (size_t s = vb__pair_slot(pair, lx->n_pair_slots);; s = (s + 1) & (lx->n_pair_slots - 1)) {
     const struct vb__pairslot *ps = &lx->pair_slots[s];
-    if (!ps->head1) return -1;
-    if (ps->pair == pair) return (int32_t)ps->head1 - 1;
+    if (!ps->head1) return NULL;
+    if (ps->pair == pair) return ps;
   }
+}
+/* The first entry of that list, or -1; the next is pair_next[entry], the phrase entry >> 1.
+ * A phrase whose second word's key and stem have the same hash is listed once. Hashes only:
+ * the words must still be compared. */
+static inline int32_t vb__lexicon_pairs(const vb__lexicon *lx, uint32_t first, uint32_t second) {
+  const struct vb__pairslot *ps = vb__lexicon_pair_slot(lx, first, second);
+  return ps ? (int32_t)ps->head1 - 1 : -1;
 }
 /* Lexicon file formats users can import (lexicons/README.md). */
 enum { VB_LEXFMT_AUTO = 0, VB_LEXFMT_TSV, VB_LEXFMT_VADER, VB_LEXFMT_AFINN, VB_LEXFMT_SENTIDA };

@@ -333,6 +333,19 @@ static void test_phrase_index(void **state) {
         }
         assert_int_equal(found, 1); /* p << 1 | w (p << 1 when the two hashes agree) */
         assert_true(vb__pair_has(lx->pair_bits, first, second));
+        /* the list's filter lets the phrase through: a phrase of two words through `two`, a
+         * longer one by its third word's key and its stem (match_phrase skips the lists whose
+         * filter does not) */
+        const struct vb__pairslot *ps = vb__lexicon_pair_slot(lx, first, second);
+        assert_non_null(ps);
+        if (ph->n_words == 2) {
+          assert_true(ps->two);
+        } else {
+          assert_int_equal(ph->w2_key_hash, lx->pw.v[ph->word_begin + 2].key_hash);
+          assert_int_equal(ph->w2_stem_hash, lx->pw.v[ph->word_begin + 2].stem_hash);
+          assert_true(ps->third & vb__next_bit(ph->w2_key_hash));
+          assert_true(ps->third & vb__next_bit(ph->w2_stem_hash));
+        }
       }
     }
   }
