@@ -100,6 +100,8 @@ void obuf_tsv_cell(obuf *b, const char *s, size_t n);
 /* Whole numbers in decimal, as printf's %zu and %ld. */
 void obuf_size(obuf *b, size_t v);
 void obuf_long(obuf *b, long v);
+/* A span as annotate writes it, "[start, end]", after ", " unless it is the first. */
+void obuf_span(obuf *b, size_t start, size_t end, bool first);
 /* A CSV cell, quoted when needed, with a leading ' when it would start a formula. */
 void csv_cell(FILE *fp, const char *s, size_t n, char delim);
 /* A TSV cell: TAB and newlines become spaces. */

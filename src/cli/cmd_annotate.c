@@ -208,8 +208,9 @@ static void write_explain(obuf *ob, const vb_result *r) {
                "!= 0\"}");
 }
 
-/* The themes' ids as JSON strings, escaped once for the whole run (pool_start): theme t's is
- * at json.p + at[t], up to at[t + 1]. Likewise the piece of a result line from the language
+/* The piece of a result line that opens each theme, with its id as a JSON string escaped once
+ * for the whole run (pool_start): theme t's `, {"theme": "id", "sentiment": ` is at json.p +
+ * at[t], up to at[t + 1] (the first theme of a line without its ", "). Likewise the piece of a result line from the language
  * code to the score, for each language: at lang.p + lang_at[l], up to lang_at[l + 1]. */
 typedef struct theme_ids {
   obuf json;
@@ -279,21 +280,15 @@ static void write_result(const job *j, const theme_ids *th, obuf *ob, const char
         sum += me[k].sentiment;
         cnt++;
       }
-    obuf_str(ob, first_theme ? "{\"theme\": " : ", {\"theme\": ");
+    size_t t = me[i].theme, skip = first_theme ? 2 : 0;
     first_theme = false;
-    size_t t = me[i].theme;
-    obuf_put(ob, th->json.p + th->at[t], th->at[t + 1] - th->at[t]);
-    obuf_str(ob, ", \"sentiment\": ");
+    obuf_put(ob, th->json.p + th->at[t] + skip, th->at[t + 1] - th->at[t] - skip);
     obuf_num(ob, sum / (double)cnt, 4);
     obuf_str(ob, ", \"spans\": [");
     bool first_span = true;
     for (size_t k = i; k < nm; k++) {
       if (me[k].theme != me[i].theme) continue;
-      obuf_str(ob, first_span ? "[" : ", [");
-      obuf_size(ob, me[k].start);
-      obuf_str(ob, ", ");
-      obuf_size(ob, me[k].end);
-      obuf_putc(ob, ']');
+      obuf_span(ob, me[k].start, me[k].end, first_span);
       first_span = false;
     }
     obuf_str(ob, "]}");
@@ -480,7 +475,9 @@ static int pool_start(job *j) {
   for (size_t t = 0; t < n_themes; t++) {
     const char *id = vb_model_theme_id(j->m, t);
     th->at[t] = th->json.len;
+    obuf_str(&th->json, ", {\"theme\": ");
     obuf_json_str(&th->json, id, strlen(id));
+    obuf_str(&th->json, ", \"sentiment\": ");
   }
   th->at[n_themes] = th->json.len;
   for (int l = 0; l < VB_LANG_COUNT; l++) {

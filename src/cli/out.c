@@ -392,6 +392,22 @@ void obuf_size(obuf *b, size_t v) {
   b->len += put_uint(b->p + b->len, v);
 }
 
+void obuf_span(obuf *b, size_t start, size_t end, bool first) {
+  if (!obuf_reserve(b, 2 + 1 + 20 + 2 + 20 + 1)) return;
+  char *p = b->p + b->len;
+  if (!first) {
+    memcpy(p, ", ", 2);
+    p += 2;
+  }
+  *p++ = '[';
+  p += put_uint(p, start);
+  memcpy(p, ", ", 2);
+  p += 2;
+  p += put_uint(p, end);
+  *p++ = ']';
+  b->len = (size_t)(p - b->p);
+}
+
 void obuf_long(obuf *b, long v) {
   if (v < 0) obuf_putc(b, '-');
   obuf_size(b, v < 0 ? 0UL - (unsigned long)v : (unsigned long)v);

@@ -280,6 +280,24 @@ static void test_whole_numbers_and_cells(void **state) {
       fail_msg("%zu written as %.*s", v, (int)all.len - 1, all.p + 1);
   }
   obuf_free(&all);
+  /* spans: "[start, end]" after ", " unless first, against printf, on the same kinds of values */
+  obuf spans = {0};
+  char want_span[128];
+  for (int i = 0; i < 100000; i++) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    size_t a = i < 60 ? sizes[i % 9] : (size_t)(x >> (x % 64));
+    size_t e = i < 60 ? sizes[(i / 9) % 9] : (size_t)((x * 0x9E3779B97F4A7C15ULL) >> (x >> 58));
+    bool first = i & 1;
+    spans.len = 0;
+    obuf_putc(&spans, '<');
+    obuf_span(&spans, a, e, first);
+    int n = snprintf(want_span, sizeof want_span, "%s[%zu, %zu]", first ? "" : ", ", a, e);
+    if (spans.len - 1 != (size_t)n || memcmp(spans.p + 1, want_span, (size_t)n))
+      fail_msg("span %zu %zu written as %.*s", a, e, (int)spans.len - 1, spans.p + 1);
+  }
+  obuf_free(&spans);
   const long longs[] = {0, 1, -1, 9, -10, 12345, -12345, LONG_MAX, LONG_MIN};
   for (size_t i = 0; i < sizeof longs / sizeof longs[0]; i++) {
     char want[32];
