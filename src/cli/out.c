@@ -228,9 +228,17 @@ static inline size_t put_uint(char *d, unsigned long long v) {
   return (size_t)n;
 }
 
+/* What fmt_num leaves to the two functions below is rare (values of 1 and more, NaN, ties):
+ * out of line, they leave fmt_num's common path without registers to save. */
+#if defined(__GNUC__)
+#define RARE __attribute__((cold, noinline))
+#else
+#define RARE
+#endif
+
 /* fmt_num's way for what its fast path leaves: printf, then the fraction's trailing zeros and a
  * bare "-0" removed, "null" for NaN and infinities. */
-static size_t fmt_num_printf(char *d, double v, int decimals) {
+static RARE size_t fmt_num_printf(char *d, double v, int decimals) {
   if (isnan(v) || isinf(v)) {
     memcpy(d, "null", 4);
     return 4;
@@ -248,6 +256,24 @@ static size_t fmt_num_printf(char *d, double v, int decimals) {
   return n;
 }
 
+/* Writes u / 10^decimals (u < 10^15, decimals 0-9) after a '-' when neg, with the fraction's
+ * trailing zeros removed, into d; returns the length. */
+static RARE size_t put_scaled(char *d, bool neg, unsigned long long u, int decimals) {
+  static const uint32_t pow10u[] = {1, 10, 100, 1000, 10000, 100000, 1000000,
+                                    10000000, 100000000, 1000000000};
+  unsigned long long one = pow10u[decimals], whole = u / one;
+  uint32_t frac = (uint32_t)(u - whole * one);
+  char *p = d;
+  if (neg) *p++ = '-';
+  p += put_uint(p, whole);
+  if (frac == 0) return (size_t)(p - d);
+  *p++ = '.';
+  put_digits32(p + decimals, frac, decimals); /* frac < 10^9 */
+  p += decimals;
+  while (p[-1] == '0') p--; /* the fraction's trailing zeros; frac != 0 ends the loop */
+  return (size_t)(p - d);
+}
+
 /* Writes v with `decimals` decimals into d (at least NUM_MAX bytes, not terminated) and returns
  * the length: printf's "%.*f", then the fraction's trailing zeros and a bare "-0" removed, and
  * "null" for NaN and infinities. */
@@ -258,8 +284,7 @@ static inline size_t fmt_num(char *d, double v, int decimals) {
    * snprintf. Rounding to nearest is symmetric, so the magnitude is scaled and rounded and the
    * sign written before it; NaN and the infinities fail the test of the magnitude. */
   static const double pow10[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
-  static const uint32_t pow10u[] = {1, 10, 100, 1000, 10000, 100000, 1000000,
-                                    10000000, 100000000, 1000000000};
+  static const uint32_t pow10u[] = {1, 10, 100, 1000, 10000};
   if (decimals < 0 || decimals > 9) return fmt_num_printf(d, v, decimals);
   double x = fabs(v) * pow10[decimals];
   if (!(x < 1e15)) return fmt_num_printf(d, v, decimals);
@@ -273,22 +298,22 @@ static inline size_t fmt_num(char *d, double v, int decimals) {
   double r = nearbyint(x);
 #endif
   if (!(fabs(fabs(x - r) - 0.5) > 1e-6)) return fmt_num_printf(d, v, decimals);
-  unsigned long long u = (unsigned long long)r, one = pow10u[decimals];
-  /* most are scores between -1 and 1: no division for them */
-  unsigned long long whole = u < one ? 0 : u == one ? 1 : u / one;
-  uint32_t frac = (uint32_t)(u - whole * one);
+  unsigned long long u = (unsigned long long)r;
+  if (u == 0) { /* never "-0" */
+    d[0] = '0';
+    return 1;
+  }
+  if (decimals > 4 || u >= pow10u[decimals]) return put_scaled(d, v < 0, u, decimals);
+  /* Most are scores and shares between -1 and 1 with up to four decimals: "0." and the
+   * fraction as four digits (scaled up), less its trailing zeros. */
+  uint32_t f = (uint32_t)u * pow10u[4 - decimals];
   char *p = d;
-  if (v < 0 && u != 0) *p++ = '-'; /* never "-0" */
-  if (whole < 10) *p++ = (char)('0' + whole);
-  else p += put_uint(p, whole);
-  if (frac == 0) return (size_t)(p - d);
-  *p++ = '.';
-  /* frac < 10^9; annotate's precisions with constants, which the compiler unrolls */
-  if (decimals == 3) put_digits32(p + 3, frac, 3);
-  else if (decimals == 4) put_digits32(p + 4, frac, 4);
-  else put_digits32(p + decimals, frac, decimals);
-  p += decimals;
-  while (p[-1] == '0') p--; /* the fraction's trailing zeros; frac != 0 ends the loop */
+  if (v < 0) *p++ = '-';
+  memcpy(p, "0.", 2);
+  memcpy(p + 2, digit_pairs + 2 * (f / 100), 2);
+  memcpy(p + 4, digit_pairs + 2 * (f % 100), 2);
+  p += 6;
+  while (p[-1] == '0') p--; /* f != 0 ends the loop */
   return (size_t)(p - d);
 }
 

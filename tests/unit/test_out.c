@@ -180,6 +180,30 @@ static void test_num_random(void **state) {
   assert_true(n_checked > 250000);
 }
 
+/* fmt_num's path for magnitudes that round below 1 with up to four decimals (the fraction
+ * written as four digits, scaled up) and the values next to it: 0, -0, 1, -1, the roundings up
+ * to 1 (0.99995 at four decimals), the smallest that do not round to 0, and random scores. */
+static void test_num_scores(void **state) {
+  (void)state;
+  static const double pow10[] = {1, 10, 100, 1e3, 1e4};
+  for (int d = 0; d <= 4; d++)
+    for (long k = -10100; k <= 10100; k++) {
+      double t = (double)k / pow10[d] / 1e1; /* steps of a tenth of the last digit */
+      check_num(t, d);
+      check_num(nextafter(t, -INFINITY), d);
+      check_num(nextafter(t, INFINITY), d);
+    }
+  uint64_t x = 0x9E3779B97F4A7C15ULL;
+  for (int i = 0; i < 100000; i++) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    double v = ((double)(x >> 11) / 9007199254740992.0 * 2.4 - 1.2); /* [-1.2, 1.2) */
+    check_num(v, (int)(x % 5));
+    check_num(-v, 3);
+  }
+}
+
 static void expect_json(const char *s, size_t n) {
   char *f = NULL;
   size_t fn = 0;
@@ -365,6 +389,7 @@ int main(void) {
       cmocka_unit_test(test_num_special_values),
       cmocka_unit_test(test_num_ties),
       cmocka_unit_test(test_num_random),
+      cmocka_unit_test(test_num_scores),
       cmocka_unit_test(test_json_str),
       cmocka_unit_test(test_whole_numbers_and_cells),
       cmocka_unit_test(test_buffer_appends),
