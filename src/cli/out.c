@@ -228,10 +228,11 @@ static inline size_t put_uint(char *d, unsigned long long v) {
   return (size_t)n;
 }
 
-/* What fmt_num leaves to the two functions below is rare (values of 1 and more, NaN, ties):
- * out of line, they leave fmt_num's common path without registers to save. */
+/* What fmt_num leaves to the two functions below is rare (values of 10 and more, more than six
+ * decimals, NaN, ties): out of line, they leave fmt_num's common path without registers to
+ * save. */
 #if defined(__GNUC__)
-#define RARE __attribute__((cold, noinline))
+#define RARE __attribute__((noinline))
 #else
 #define RARE
 #endif
@@ -284,7 +285,7 @@ static inline size_t fmt_num(char *d, double v, int decimals) {
    * snprintf. Rounding to nearest is symmetric, so the magnitude is scaled and rounded and the
    * sign written before it; NaN and the infinities fail the test of the magnitude. */
   static const double pow10[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
-  static const uint32_t pow10u[] = {1, 10, 100, 1000, 10000};
+  static const uint32_t pow10u[] = {1, 10, 100, 1000, 10000, 100000, 1000000};
   if (decimals < 0 || decimals > 9) return fmt_num_printf(d, v, decimals);
   double x = fabs(v) * pow10[decimals];
   if (!(x < 1e15)) return fmt_num_printf(d, v, decimals);
@@ -303,17 +304,31 @@ static inline size_t fmt_num(char *d, double v, int decimals) {
     d[0] = '0';
     return 1;
   }
-  if (decimals > 4 || u >= pow10u[decimals]) return put_scaled(d, v < 0, u, decimals);
-  /* Most are scores and shares between -1 and 1 with up to four decimals: "0." and the
-   * fraction as four digits (scaled up), less its trailing zeros. */
-  uint32_t f = (uint32_t)u * pow10u[4 - decimals];
+  if (decimals > 6 || u >= 10 * (unsigned long long)pow10u[decimals])
+    return put_scaled(d, v < 0, u, decimals);
+  /* Most are scores and shares with three or four decimals and the explanation's values with
+   * six, below 10: the whole digit, then the fraction as four or six digits (scaled up) less
+   * its trailing zeros. */
+  uint32_t one = pow10u[decimals], whole = (uint32_t)u < one ? 0 : (uint32_t)u / one;
+  uint32_t frac = (uint32_t)u - whole * one;
   char *p = d;
   if (v < 0) *p++ = '-';
-  memcpy(p, "0.", 2);
-  memcpy(p + 2, digit_pairs + 2 * (f / 100), 2);
-  memcpy(p + 4, digit_pairs + 2 * (f % 100), 2);
-  p += 6;
-  while (p[-1] == '0') p--; /* f != 0 ends the loop */
+  *p++ = (char)('0' + whole);
+  if (frac == 0) return (size_t)(p - d);
+  *p++ = '.';
+  if (decimals <= 4) {
+    uint32_t f = frac * pow10u[4 - decimals];
+    memcpy(p, digit_pairs + 2 * (f / 100), 2);
+    memcpy(p + 2, digit_pairs + 2 * (f % 100), 2);
+    p += 4;
+  } else {
+    uint32_t f = frac * pow10u[6 - decimals];
+    memcpy(p, digit_pairs + 2 * (f / 10000), 2);
+    memcpy(p + 2, digit_pairs + 2 * (f / 100 % 100), 2);
+    memcpy(p + 4, digit_pairs + 2 * (f % 100), 2);
+    p += 6;
+  }
+  while (p[-1] == '0') p--; /* frac != 0 ends the loop */
   return (size_t)(p - d);
 }
 

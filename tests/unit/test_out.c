@@ -180,18 +180,23 @@ static void test_num_random(void **state) {
   assert_true(n_checked > 250000);
 }
 
-/* fmt_num's path for magnitudes that round below 1 with up to four decimals (the fraction
- * written as four digits, scaled up) and the values next to it: 0, -0, 1, -1, the roundings up
- * to 1 (0.99995 at four decimals), the smallest that do not round to 0, and random scores. */
+/* fmt_num's path for magnitudes that round below 10 with up to six decimals (the whole
+ * digit, then the fraction as six digits, scaled up) and the values next to it: 0, -0, 1, 10,
+ * the roundings up to 1 and to 10 (0.99995 at four decimals, 9.9999996 at six), the smallest
+ * that do not round to 0, and random scores and explanation values. */
 static void test_num_scores(void **state) {
   (void)state;
-  static const double pow10[] = {1, 10, 100, 1e3, 1e4};
-  for (int d = 0; d <= 4; d++)
+  static const double pow10[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
+  for (int d = 0; d <= 6; d++)
     for (long k = -10100; k <= 10100; k++) {
-      double t = (double)k / pow10[d] / 1e1; /* steps of a tenth of the last digit */
+      /* steps of a tenth of the last digit near 0 and 1, of a hundredth near 10 */
+      double t = (double)k / pow10[d] / 1e1;
+      double near10 = (k < 0 ? -10.0 : 10.0) + (double)k / pow10[d] / 1e4;
       check_num(t, d);
       check_num(nextafter(t, -INFINITY), d);
       check_num(nextafter(t, INFINITY), d);
+      check_num(near10, d);
+      check_num(nextafter(near10, 0), d);
     }
   uint64_t x = 0x9E3779B97F4A7C15ULL;
   for (int i = 0; i < 100000; i++) {
@@ -199,8 +204,10 @@ static void test_num_scores(void **state) {
     x ^= x >> 7;
     x ^= x << 17;
     double v = ((double)(x >> 11) / 9007199254740992.0 * 2.4 - 1.2); /* [-1.2, 1.2) */
-    check_num(v, (int)(x % 5));
+    check_num(v, (int)(x % 7));
     check_num(-v, 3);
+    check_num(v * 10, 6);
+    check_num((double)(float)(v * 3), 6); /* valences are floats */
   }
 }
 
