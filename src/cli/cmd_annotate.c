@@ -269,25 +269,32 @@ static void write_result(const job *j, const theme_ids *th, obuf *ob, const char
   obuf_str(ob, s->mixed ? ", \"mixed\": true}, \"themes\": ["
                         : ", \"mixed\": false}, \"themes\": [");
   bool first_theme = true;
+  uint64_t listed = 0; /* bit t % 64 for each theme t listed: most themes need no look back */
   for (size_t i = 0; i < nm; i++) {
-    bool seen = false;
-    for (size_t k = 0; k < i && !seen; k++) seen = me[k].theme == me[i].theme;
-    if (seen) continue;
+    size_t t = me[i].theme;
+    uint64_t bit = 1ULL << (t & 63);
+    if (listed & bit) {
+      bool seen = false;
+      for (size_t k = 0; k < i && !seen; k++) seen = me[k].theme == t;
+      if (seen) continue;
+    }
+    listed |= bit;
     double sum = 0;
-    size_t cnt = 0;
+    size_t cnt = 0, last = i; /* the theme's last mention */
     for (size_t k = i; k < nm; k++)
-      if (me[k].theme == me[i].theme) {
+      if (me[k].theme == t) {
         sum += me[k].sentiment;
         cnt++;
+        last = k;
       }
-    size_t t = me[i].theme, skip = first_theme ? 2 : 0;
+    size_t skip = first_theme ? 2 : 0;
     first_theme = false;
     obuf_put(ob, th->json.p + th->at[t] + skip, th->at[t + 1] - th->at[t] - skip);
     obuf_num(ob, sum / (double)cnt, 4);
     obuf_str(ob, ", \"spans\": [");
     bool first_span = true;
-    for (size_t k = i; k < nm; k++) {
-      if (me[k].theme != me[i].theme) continue;
+    for (size_t k = i; k <= last; k++) {
+      if (me[k].theme != t) continue;
       obuf_span(ob, me[k].start, me[k].end, first_span);
       first_span = false;
     }
