@@ -343,10 +343,10 @@ void vb__codebook_free(vb_model *m) {
     vb__free(cb->lit_one_list);
     vb__free(cb->lit_gap_start);
     vb__free(cb->lit_gap_list);
-    vb__free(cb->lit_set_start);
-    vb__free(cb->lit_set_list);
-    vb__free(cb->lit_set_pattern);
-    vb__free(cb->solo);
+    vb__free(cb->set_need);
+    vb__free(cb->solo_bits);
+    vb__free(cb->lit_bits_start);
+    vb__free(cb->lit_bits);
     vb__free(cb->regexes);
     vb__free(cb->terms);
     vb__free(cb->w.v);

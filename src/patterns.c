@@ -83,13 +83,15 @@ static int form_literals(vb_analyzer *an, const vb__cblang *cb, const unsigned c
 static int find_literals(vb_analyzer *an, const vb__cblang *cb, vb__litfound *found,
                          bool *same_offsets) {
   vb_result *r = &an->res;
-  size_t nl = cb->n_lits, nb = 2 * nl + cb->n_lit_sets + cb->n_regexes;
+  /* lit_seen: found's seen, scratch's, then (eight-byte aligned) the sets met */
+  size_t nl = cb->n_lits, met_off = (2 * nl + 7) & ~(size_t)7;
+  size_t nb = met_off + VB_LIT_SETS * cb->pat_words * sizeof(uint64_t);
   if (vb__grow(&an->lit_seen, &an->cap_lit_seen, nb, 1) ||
       vb__grow(&an->lit_found, &an->cap_lit_found, 5 * nl + cb->n_regexes,
                sizeof *an->lit_found) ||
       vb__buf_reserve(&an->folded, r->len + 8))
     return VB_ENOMEM;
-  memset(an->lit_seen, 0, nb);
+  memset(an->lit_seen, 0, 2 * nl);
   uint32_t *lists = an->lit_found;
   *found = (vb__litfound){an->lit_seen, lists, lists + nl, lists + 4 * nl, 0};
   vb__litfound scratch = {an->lit_seen + nl, lists + 2 * nl, lists + 3 * nl, NULL, 0};
@@ -150,19 +152,24 @@ static int find_literals(vb_analyzer *an, const vb__cblang *cb, vb__litfound *fo
   } else {
     vb__lits_anchored(cb, f, gap, n, n, found); /* the spaces at the end */
   }
-  /* the sets each literal found is in, and the patterns whose sets are all met (counted in
-   * `met`, listed in an->lit_found after the literals) */
-  unsigned char *sat = an->lit_seen + 2 * nl, *met = sat + cb->n_lit_sets;
-  uint32_t *cand = an->lit_found + 5 * nl;
-  an->n_cand = 0;
+  /* the sets each literal found is in (bits as in vb__cblang.set_need) */
+  size_t nw = cb->pat_words;
+  uint64_t *met = (uint64_t *)(an->lit_seen + met_off);
+  memset(met, 0, VB_LIT_SETS * nw * sizeof *met);
   for (size_t q = 0; q < found->n; q++) {
     uint32_t k = found->id[q];
-    for (uint32_t j = cb->lit_set_start[k]; j < cb->lit_set_start[k + 1]; j++) {
-      uint32_t set = cb->lit_set_list[j], p = cb->lit_set_pattern[set];
-      if (sat[set]) continue;
-      sat[set] = 1;
-      if (++met[p] == cb->regexes[p].n_sets) cand[an->n_cand++] = p;
-    }
+    for (uint32_t e = cb->lit_bits_start[k]; e < cb->lit_bits_start[k + 1]; e++)
+      met[cb->lit_bits[e].at] |= cb->lit_bits[e].bits;
+  }
+  /* the patterns to run, in their order (in an->lit_found after the literals): those whose
+   * sets are all met, and those without literals unless they are in the alternation */
+  uint32_t *cand = an->lit_found + 5 * nl;
+  an->n_cand = 0;
+  for (size_t w = 0; w < nw; w++) {
+    uint64_t run = cb->set_need[w];
+    for (size_t s = 0; s < VB_LIT_SETS; s++) run &= met[s * nw + w] | ~cb->set_need[s * nw + w];
+    if (!cb->combined) run |= cb->solo_bits[w];
+    for (; run; run &= run - 1) cand[an->n_cand++] = (uint32_t)(64 * w + __builtin_ctzll(run));
   }
   return VB_OK;
 }
@@ -205,29 +212,19 @@ int vb__patterns_run(vb_analyzer *an, const vb__cblang *cb) {
    * occurs (find_literals), the others (joined in one alternation when possible)
    * everywhere. */
   vb__litfound found = {0};
-  const unsigned char *sat = NULL;
-  uint32_t *cand = NULL;
+  bool looked = false; /* literals were looked for, as they are whenever a pattern has some */
   bool same_offsets = false;
   an->n_cand = 0;
   if (cb->n_regexes && cb->n_lits) {
     int rc = find_literals(an, cb, &found, &same_offsets);
     if (rc) return rc;
-    sat = an->lit_seen + 2 * cb->n_lits;
-    cand = an->lit_found + 5 * cb->n_lits;
+    looked = true;
   }
-  /* The patterns to run, in their order: those whose literal sets are all met (found as the
-   * sets were) and those without literals unless they are in the alternation, put in order;
-   * every one when literals are not used (tests). */
-  bool listed = sat && !cb->lit_all;
-  if (listed && !cb->combined)
-    for (size_t q = 0; q < cb->n_solo; q++) cand[an->n_cand++] = cb->solo[q];
-  if (listed)
-    for (size_t a = 1; a < an->n_cand; a++) /* a few: insertion */
-      for (size_t b = a; b > 0 && cand[b - 1] > cand[b]; b--) {
-        uint32_t x = cand[b];
-        cand[b] = cand[b - 1];
-        cand[b - 1] = x;
-      }
+  /* The patterns to run, in their order: those find_literals listed (their literal sets all
+   * met, and those without literals unless they are in the alternation); every one when
+   * literals are not used (tests) or the language has none. */
+  bool listed = looked && !cb->lit_all;
+  const uint32_t *cand = listed ? an->lit_found + 5 * cb->n_lits : NULL;
   size_t n_steps = listed ? an->n_cand + 1 : cb->n_regexes + 1;
   for (size_t step = 0; step < n_steps; step++) {
     const pcre2_code *code;
@@ -239,12 +236,10 @@ int vb__patterns_run(vb_analyzer *an, const vb__cblang *cb) {
     } else {
       const vb__cbregex *re = &cb->regexes[k];
       if (re->n_literals == 0 && cb->combined) continue; /* in the alternation */
-      if (!vb__regex_sets_met(cb, re, sat)) continue; /* a literal set is absent */
       code = re->code;
-      /* (sat: literals were looked for, which they are whenever a pattern has some) */
-      if (sat && re->n_leads && !cb->lit_all && !first_start(r->text, re, &found, &off))
+      if (listed && re->n_leads && !first_start(r->text, re, &found, &off))
         continue; /* a lead without a literal in the text: no match */
-      if (sat && re->n_literals && !cb->lit_all && same_offsets) {
+      if (listed && re->n_literals && same_offsets) {
         /* nor after the last place of a literal of one of its sets: PCRE2 stops trying
          * there (the patterns are compiled with PCRE2_USE_OFFSET_LIMIT) */
         size_t end = last_start(re, &found);

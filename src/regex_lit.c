@@ -1136,6 +1136,59 @@ static int gap_kind(const struct vb__lit *l, size_t *key) {
   return 2;
 }
 
+/* The sets of the patterns as bits (vb__cblang.set_need): each pattern's, those without
+ * literals, and per literal the bits of the sets it is in, one entry per word. */
+static int set_bits(vb__cblang *cb) {
+  size_t nw = (cb->n_regexes + 63) / 64, n_in = 0;
+  cb->pat_words = nw;
+  if (!(cb->set_need = vb__calloc(VB_LIT_SETS * nw + 1, sizeof *cb->set_need)) ||
+      !(cb->solo_bits = vb__calloc(nw + 1, sizeof *cb->solo_bits)) ||
+      !(cb->lit_bits_start = vb__calloc(cb->n_lits + 1, sizeof *cb->lit_bits_start)))
+    return VB_ENOMEM;
+  for (size_t r = 0; r < cb->n_regexes; r++) {
+    const vb__cbregex *re = &cb->regexes[r];
+    uint64_t bit = 1ULL << (r & 63);
+    if (re->n_literals == 0) cb->solo_bits[r / 64] |= bit;
+    for (size_t set = 0; set < re->n_sets; set++) cb->set_need[set * nw + r / 64] |= bit;
+    n_in += re->n_literals;
+  }
+  /* each literal's entries in a room of one per set it is in (room[k] .. room[k + 1]), then
+   * packed */
+  struct vb__setbits *all = vb__malloc((n_in ? n_in : 1) * sizeof *all);
+  uint32_t *room = vb__calloc(cb->n_lits + 1, sizeof *room);
+  if (!all || !room || !(cb->lit_bits = vb__malloc((n_in ? n_in : 1) * sizeof *cb->lit_bits))) {
+    vb__free(all);
+    vb__free(room);
+    return VB_ENOMEM;
+  }
+  for (size_t r = 0; r < cb->n_regexes; r++)
+    for (size_t q = 0; q < cb->regexes[r].n_literals; q++) room[cb->regexes[r].lit_ids[q] + 1]++;
+  for (size_t k = 1; k <= cb->n_lits; k++) room[k] += room[k - 1];
+  uint32_t *used = cb->lit_bits_start; /* per literal, its entries so far */
+  for (size_t r = 0; r < cb->n_regexes; r++) {
+    const vb__cbregex *re = &cb->regexes[r];
+    const uint32_t *id = re->lit_ids;
+    for (size_t set = 0; set < re->n_sets; id += re->set_len[set], set++)
+      for (size_t q = 0; q < re->set_len[set]; q++) {
+        uint32_t k = id[q], at = (uint32_t)(set * nw + r / 64), e = 0;
+        struct vb__setbits *mine = all + room[k];
+        while (e < used[k] && mine[e].at != at) e++;
+        if (e == used[k]) mine[used[k]++] = (struct vb__setbits){at, 0};
+        mine[e].bits |= 1ULL << (r & 63);
+      }
+  }
+  size_t n = 0;
+  for (size_t k = 0; k < cb->n_lits; k++) {
+    uint32_t count = used[k];
+    used[k] = (uint32_t)n;
+    for (uint32_t e = 0; e < count; e++) cb->lit_bits[n++] = all[room[k] + e];
+  }
+  cb->lit_bits_start[cb->n_lits] = (uint32_t)n;
+  vb__free(all);
+  vb__free(room);
+  return VB_OK;
+}
+
 int vb__lits_index(vb__cblang *cb) {
   static const size_t n_keys[4] = {65536, 65536, 256, VB_LIT_B_BUCKETS};
   uint32_t **start[4] = {&cb->lit_start, &cb->lit_he_start, &cb->lit_one_start, &cb->lit_b_start};
@@ -1159,35 +1212,8 @@ int vb__lits_index(vb__cblang *cb) {
       if (lit_keys(&cb->lits[k], NULL, NULL) == w) lit_keys(&cb->lits[k], key_place, &t);
     }
   }
-  /* the sets each literal is in */
-  if (!(cb->lit_set_start = vb__calloc(cb->n_lits + 1, sizeof *cb->lit_set_start)))
-    return VB_ENOMEM;
-  size_t n_in = 0;
-  cb->n_lit_sets = 0;
-  for (size_t r = 0; r < cb->n_regexes; r++) {
-    vb__cbregex *re = &cb->regexes[r];
-    re->set0 = (uint32_t)cb->n_lit_sets;
-    cb->n_lit_sets += re->n_sets;
-    for (size_t q = 0; q < re->n_literals; q++, n_in++) cb->lit_set_start[re->lit_ids[q]]++;
-  }
-  for (size_t k = 1; k <= cb->n_lits; k++) cb->lit_set_start[k] += cb->lit_set_start[k - 1];
-  if (!(cb->lit_set_list = vb__malloc((n_in ? n_in : 1) * sizeof *cb->lit_set_list)) ||
-      !(cb->lit_set_pattern =
-            vb__malloc((cb->n_lit_sets ? cb->n_lit_sets : 1) * sizeof *cb->lit_set_pattern)))
-    return VB_ENOMEM;
-  for (size_t r = 0; r < cb->n_regexes; r++)
-    for (size_t set = 0; set < cb->regexes[r].n_sets; set++)
-      cb->lit_set_pattern[cb->regexes[r].set0 + set] = (uint32_t)r;
-  if (!(cb->solo = vb__malloc(cb->n_regexes * sizeof *cb->solo))) return VB_ENOMEM;
-  for (size_t r = 0; r < cb->n_regexes; r++)
-    if (cb->regexes[r].n_literals == 0) cb->solo[cb->n_solo++] = (uint32_t)r;
-  for (size_t r = cb->n_regexes; r-- > 0;) {
-    const vb__cbregex *re = &cb->regexes[r];
-    size_t q = re->n_literals;
-    for (size_t set = re->n_sets; set-- > 0;)
-      for (size_t i = re->set_len[set]; i-- > 0;)
-        cb->lit_set_list[--cb->lit_set_start[re->lit_ids[--q]]] = re->set0 + (uint32_t)set;
-  }
+  /* the sets each literal is in, as bits (see vb__cblang.set_need) */
+  if (set_bits(cb)) return VB_ENOMEM;
   /* the literals anchored at a space, under the word they may end or begin */
   cb->lit_gap = true;
   if (!(cb->lit_gap_start = vb__calloc(2 * 256 + 1, sizeof *cb->lit_gap_start)))

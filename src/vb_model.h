@@ -166,7 +166,6 @@ typedef struct vb__cbregex {
   size_t n_literals; /* 0: the pattern runs on every text */
   uint8_t n_sets, set_len[VB_LIT_SETS]; /* the sets: their numbers of literals, in order */
   uint32_t *lit_ids; /* the same literals as indexes into vb__cblang.lits */
-  uint32_t set0;     /* its first set's index among the language's sets (vb__cblang.lit_sets) */
   /* its leads (vb__regex_leads()): the literals of each, lead after lead (NUL-separated, and
    * as indexes into vb__cblang.lits; n_lead in all) */
   char *lead;
@@ -311,13 +310,19 @@ typedef struct vb__cblang {
    * lit_gap_start[key + 1]). lit_gap: every literal anchored at a space is one of those. */
   uint32_t *lit_gap_start, *lit_gap_list;
   bool lit_gap;
-  /* the patterns' literal sets, numbered pattern after pattern (vb__cbregex.set0), and those
-   * each literal is in: lit_set_list[lit_set_start[k] .. lit_set_start[k + 1]) */
-  size_t n_lit_sets;
-  uint32_t *lit_set_start, *lit_set_list;
-  uint32_t *lit_set_pattern; /* the pattern each set belongs to */
-  uint32_t *solo;            /* the patterns without literals, in order */
-  size_t n_solo;
+  /* The patterns' literal sets as bits (patterns.c): which sets of a text are met is kept
+   * in VB_LIT_SETS x pat_words words, bit p % 64 of word s * pat_words + p / 64 standing for
+   * set s of pattern p. set_need has the bits of the sets the patterns have; a literal sets
+   * the bits of the sets it is in, lit_bits[lit_bits_start[k] .. lit_bits_start[k + 1]) (one
+   * entry per word); a pattern may match when all its bits are set. solo_bits (pat_words):
+   * the patterns without literals. */
+  size_t pat_words;
+  uint64_t *set_need, *solo_bits;
+  uint32_t *lit_bits_start;
+  struct vb__setbits {
+    uint32_t at; /* s * pat_words + the word */
+    uint64_t bits;
+  } *lit_bits;
   bool lit_all;        /* tests: every pattern runs on every text, literals or not */
   size_t n_excludes;
 } vb__cblang;
@@ -347,17 +352,6 @@ static inline bool vb__regex_may_match(const vb__cblang *cb, const vb__cbregex *
     for (size_t q = 0; q < re->set_len[s] && !any; q++) any = seen[id[q]] != 0;
     if (!any) return false;
   }
-  return true;
-}
-
-/* The same, from `sat`: for each of the language's sets (vb__cblang.n_lit_sets) whether a
- * literal of it was found. */
-static inline bool vb__regex_sets_met(const vb__cblang *cb, const vb__cbregex *re,
-                                      const unsigned char *sat) {
-  if (re->n_literals == 0 || cb->lit_all) return true;
-  if (!sat) return false; /* no literals looked for (the language has none) */
-  for (size_t s = 0; s < re->n_sets; s++)
-    if (!sat[re->set0 + s]) return false;
   return true;
 }
 
