@@ -147,10 +147,12 @@ static int add_regex(vb_model *m, vb_lang lang, uint32_t theme, const char *pat,
   /* \C (one byte of a character) is refused: a match could end inside a character, and the
    * next search start there (the text is matched without UTF checks). patterns.c sets an
    * offset limit: the last place a match can start, from the literals found. */
+  uint32_t opts = PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS | PCRE2_NEVER_BACKSLASH_C |
+                  PCRE2_USE_OFFSET_LIMIT;
   pcre2_code *code = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
-                                   PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS |
-                                       PCRE2_NEVER_BACKSLASH_C | PCRE2_USE_OFFSET_LIMIT,
-                                   &ec, &off, NULL);
+                                   opts | PCRE2_NO_AUTO_CAPTURE, &ec, &off, NULL);
+  if (!code)
+    code = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, opts, &ec, &off, NULL);
   if (!code) {
     PCRE2_UCHAR msg[160];
     pcre2_get_error_message(ec, msg, sizeof msg);
