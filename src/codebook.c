@@ -149,8 +149,17 @@ static int add_regex(vb_model *m, vb_lang lang, uint32_t theme, const char *pat,
    * offset limit: the last place a match can start, from the literals found. */
   uint32_t opts = PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS | PCRE2_NEVER_BACKSLASH_C |
                   PCRE2_USE_OFFSET_LIMIT;
+  /* Only a match's span is used: plain groups need not capture (PCRE2_NO_AUTO_CAPTURE), which
+   * saves PCRE2 work. Not when the pattern names a group: those are then numbered from 1, and
+   * a reference by number would change its meaning; without named groups, a reference by
+   * number fails to compile, and the pattern is compiled as it is. */
   pcre2_code *code = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
                                    opts | PCRE2_NO_AUTO_CAPTURE, &ec, &off, NULL);
+  uint32_t names = 0;
+  if (code && (pcre2_pattern_info(code, PCRE2_INFO_NAMECOUNT, &names) || names)) {
+    pcre2_code_free(code);
+    code = NULL;
+  }
   if (!code)
     code = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, opts, &ec, &off, NULL);
   if (!code) {
@@ -349,6 +358,7 @@ void vb__codebook_free(vb_model *m) {
     vb__free(cb->solo_bits);
     vb__free(cb->lit_bits_start);
     vb__free(cb->lit_bits);
+    vb__free(cb->pre_anchor);
     vb__free(cb->regexes);
     vb__free(cb->terms);
     vb__free(cb->w.v);

@@ -4,7 +4,9 @@
  * Each match becomes a theme match in an->matches, beside those of the terms (themes.c), and
  * goes through the same exclusion and duplicate rules there. A pattern runs only on texts
  * that hold a literal of each of its literal sets (regex_lit.c); patterns without literals
- * run, joined in one alternation when possible, on every text. PCRE2's match, depth and heap
+ * run, joined in one alternation when possible, on every text. Before the literals are looked
+ * for, a pre-gate (none_may_run) tells from the word forms alone, when it can, that no
+ * pattern with literals can run: a third to a half of the texts. PCRE2's match, depth and heap
  * limits stop a pattern that would take too long; the result counts those (vb_result_
  * pattern_limits) so that the caller can warn.
  */
@@ -24,10 +26,18 @@ static bool letters_meet(const unsigned char *s, size_t len, size_t p) {
          vb__lit_letter((uint32_t)before);
 }
 
-/* Per form and language (vb__lform.lits_set): its literals are known, and whether it holds
- * a byte that anchors a literal that is no word (an apostrophe, a digit). */
+/* Per form and language (vb__lform.lits_set): its literals are known, whether it holds a
+ * byte that anchors a literal that is no word (an apostrophe, a digit), and whether it may
+ * meet a set (vb__lform.may_off). */
 #define FORM_KNOWN 1
 #define FORM_ANCHORS 2
+#define FORM_MAY 4
+
+/* Adds the sets literal k is in to `may` (one word of bits: set s is word s). */
+static inline void or_sets(const vb__cblang *cb, uint32_t k, uint64_t may[VB_LIT_SETS]) {
+  for (uint32_t e = cb->lit_bits_start[k]; e < cb->lit_bits_start[k + 1]; e++)
+    may[cb->lit_bits[e].at] |= cb->lit_bits[e].bits;
+}
 
 /* What word token i's form says of the literals: its word literals, the literals anchored at
  * a space that may hold the space after it or before it (found once per form in the folded
@@ -64,7 +74,92 @@ static int form_literals(vb_analyzer *an, const vb__cblang *cb, const unsigned c
   lf->lits_set = FORM_KNOWN;
   for (size_t q = t->start; q < t->end; q++)
     if (cb->lit_b_first[f[q]]) lf->lits_set |= FORM_ANCHORS;
+  if (cb->pre_anchor) { /* (one word of bits: set s of the literals' entries is word s) */
+    /* its word literals, those at the spaces beside it, and those anchored at its bytes
+     * (a digit: every run of digits, as the run may go on in the next token) */
+    uint64_t *may = lf->may, any = 0;
+    for (uint32_t q = 0; q < lf->n_lit + lf->n_end + lf->n_begin; q++)
+      or_sets(cb, an->tf_list[lf->lit_off + q], may);
+    for (size_t q = t->start; q < t->end; q++) {
+      const uint64_t *pa = cb->pre_anchor + f[q] * VB_LIT_SETS;
+      const uint64_t *run = cb->pre_anchor + (256 + VB_PRE_DIGITS) * VB_LIT_SETS;
+      bool digit = f[q] >= '0' && f[q] <= '9';
+      for (size_t s = 0; s < VB_LIT_SETS; s++) may[s] |= pa[s] | (digit ? run[s] : 0);
+    }
+    for (size_t s = 0; s < VB_LIT_SETS; s++) any |= may[s];
+    if (any) lf->lits_set |= FORM_MAY;
+  }
   return VB_OK;
+}
+
+/* The pre-gate's sets of the bytes s[from..to) of a text that lie outside words (spaces,
+ * punctuation, numbers), added to `may`; false when one of them is no ASCII (the fold might
+ * change it, or its length). Spaces add nothing: the literals anchored at one are those of
+ * the words on either side. A run of digits counts whole, from its first digit (through the
+ * tokens after, which then pass over it). */
+static VB__INLINE bool bytes_may(const vb__cblang *cb, const unsigned char *s, size_t len,
+                                 size_t from, size_t to, uint64_t may[VB_LIT_SETS]) {
+  for (size_t q = from; q < to; q++) {
+    size_t b = s[q];
+    if (b >= 0x80) return false;
+    const uint64_t *pa = cb->pre_anchor + (size_t)vb__ascii_lower((int)b) * VB_LIT_SETS;
+    for (size_t k = 0; k < VB_LIT_SETS; k++) may[k] |= pa[k];
+    if (b >= '0' && b <= '9' && !(q > 0 && s[q - 1] >= '0' && s[q - 1] <= '9')) {
+      size_t e = q + 1; /* a run's first digit */
+      while (e < len && s[e] >= '0' && s[e] <= '9') e++;
+      pa = cb->pre_anchor + (256 + (e - q < VB_PRE_DIGITS ? e - q : VB_PRE_DIGITS)) * VB_LIT_SETS;
+      for (size_t k = 0; k < VB_LIT_SETS; k++) may[k] |= pa[k];
+    }
+  }
+  return true;
+}
+
+/* Whether a pattern with literals has all its sets in `may` (one word of bits). */
+static inline bool any_may_run(const vb__cblang *cb, const uint64_t may[VB_LIT_SETS]) {
+  uint64_t run = cb->set_need[0];
+  for (size_t s = 0; s < VB_LIT_SETS; s++) run &= may[s] | ~cb->set_need[s];
+  return run != 0;
+}
+
+/* The pre-gate: true when no pattern with literals can run on the text, as told from what
+ * its word forms already say (the literals in them and at the spaces beside them, and the
+ * anchor bytes they hold) and the anchor bytes outside them; false when that cannot be told:
+ * a word form not seen before, a token other than a word, a number or punctuation that may
+ * hold a letter (URL, tag, e-mail address, emoticon, emoji, entity), two letters meeting
+ * across tokens, a byte outside words that is no ASCII. Every literal of the text lies in a
+ * word, or holds an anchor byte (find_literals()), so the sets this finds possible hold all
+ * those find_literals() finds met. */
+static bool none_may_run(const vb_analyzer *an, const vb__cblang *cb) {
+  if (!cb->pre_anchor) return false;
+  const vb_result *r = &an->res;
+  const unsigned char *text = (const unsigned char *)r->text;
+  const vb_token *tok = r->tokens;
+  const vb__lform *forms = an->lform[r->lang];
+  size_t n_forms = an->n_lform[r->lang], gap = 0, len = r->len;
+  uint64_t may[VB_LIT_SETS] = {0};
+  for (size_t i = 0; i < r->n_tokens; i++) {
+    const vb_token *t = &tok[i];
+    if (!(t->start == gap + 1 && text[gap] == ' ') &&
+        !bytes_may(cb, text, len, gap, t->start, may))
+      return false;
+    gap = t->end;
+    if (t->type == VB_TOK_WORD) {
+      uint32_t fi = an->form_of[i];
+      if (fi >= n_forms || !forms[fi].lits_set) return false;
+      const vb__lform *lf = &forms[fi];
+      if (lf->lits_set & FORM_MAY) {
+        for (size_t s = 0; s < VB_LIT_SETS; s++) may[s] |= lf->may[s];
+        if (any_may_run(cb, may)) return false; /* (no need to go on) */
+      }
+    } else if (t->type == VB_TOK_NUMBER || (t->type == VB_TOK_PUNCT && text[t->start] != '&')) {
+      if (!bytes_may(cb, text, len, t->start, t->end, may)) return false;
+    } else {
+      return false;
+    }
+    if (i + 1 < r->n_tokens && t->end == tok[i + 1].start && letters_meet(text, len, t->end))
+      return false;
+  }
+  return bytes_may(cb, text, len, gap, len, may) && !any_may_run(cb, may);
 }
 
 /* Which of the language's literals the text holds: what vb__lits_find() finds, with less
@@ -215,7 +310,18 @@ int vb__patterns_run(vb_analyzer *an, const vb__cblang *cb) {
   bool looked = false; /* literals were looked for, as they are whenever a pattern has some */
   bool same_offsets = false;
   an->n_cand = 0;
-  if (cb->n_regexes && cb->n_lits) {
+  an->lits_skipped = false;
+  if (cb->n_regexes && cb->n_lits && !cb->lit_all && none_may_run(an, cb)) {
+    /* only the patterns without literals, unless they are in the alternation */
+    an->lits_skipped = looked = true;
+    if (vb__grow(&an->lit_found, &an->cap_lit_found, 5 * cb->n_lits + cb->n_regexes,
+                 sizeof *an->lit_found))
+      return VB_ENOMEM;
+    uint32_t *cand = an->lit_found + 5 * cb->n_lits;
+    if (!cb->combined)
+      for (uint64_t solo = cb->solo_bits[0]; solo; solo &= solo - 1)
+        cand[an->n_cand++] = (uint32_t)__builtin_ctzll(solo);
+  } else if (cb->n_regexes && cb->n_lits) {
     int rc = find_literals(an, cb, &found, &same_offsets);
     if (rc) return rc;
     looked = true;

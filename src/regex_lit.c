@@ -1243,6 +1243,22 @@ int vb__lits_index(vb__cblang *cb) {
     else
       cb->lit_b_first[a] |= l->len < 3 ? 1 : 2 << l->back;
   }
+  /* the pre-gate's sets by anchor byte (see vb__cblang.pre_anchor) */
+  if (cb->pat_words != 1 || !cb->lit_gap) return VB_OK;
+  if (!(cb->pre_anchor = vb__calloc((256 + VB_PRE_DIGITS + 1) * VB_LIT_SETS,
+                                     sizeof *cb->pre_anchor)))
+    return VB_ENOMEM;
+  for (size_t k = 0; k < cb->n_lits; k++) {
+    const struct vb__lit *l = &cb->lits[k];
+    unsigned a = (unsigned char)l->s[l->anchor];
+    if (l->word || (!l->digits && a == ' ')) continue;
+    /* a run of digits: under every length from its own on */
+    unsigned from = l->digits ? 256 + (l->len < VB_PRE_DIGITS ? l->len : VB_PRE_DIGITS) : a;
+    unsigned to = l->digits ? 256 + VB_PRE_DIGITS : a;
+    for (unsigned b = from; b <= to; b++)
+      for (uint32_t e = cb->lit_bits_start[k]; e < cb->lit_bits_start[k + 1]; e++)
+        cb->pre_anchor[b * VB_LIT_SETS + cb->lit_bits[e].at] |= cb->lit_bits[e].bits;
+  }
   return VB_OK;
 }
 

@@ -144,6 +144,7 @@ typedef struct vb__term {
  * holding a literal of each set. */
 #define VB_LIT_SETS 4
 #define VB_LIT_DIGIT '\x01' /* a literal of n such bytes stands for "n ASCII digits in a row" */
+#define VB_PRE_DIGITS 16
 
 /* A pattern's lead (regex_lit.c, vb__regex_leads()): every match starts at most `before`
  * characters before one of its n literals, not counting the characters of the classes `skip`
@@ -319,6 +320,12 @@ typedef struct vb__cblang {
   size_t pat_words;
   uint64_t *set_need, *solo_bits;
   uint32_t *lit_bits_start;
+  /* The pre-gate (patterns.c, none_may_run()), for a language of up to 64 patterns whose
+   * literals anchored at a space are all in lit_gap_list (else NULL): per byte b of a folded
+   * text, pre_anchor[b * VB_LIT_SETS + s] has the bits of set s of the literals anchored at
+   * b but runs of digits and those at a space (the words' gap literals); then, at
+   * (256 + d) * VB_LIT_SETS, those of the runs of up to d digits (d up to VB_PRE_DIGITS) */
+  uint64_t *pre_anchor;
   struct vb__setbits {
     uint32_t at; /* s * pat_words + the word */
     uint64_t bits;
