@@ -209,9 +209,12 @@ static int find_literals(vb_analyzer *an, const vb__cblang *cb, vb__litfound *fo
       int rc = form_literals(an, cb, f, i, &scratch, &lf);
       if (rc) return rc;
     }
-    /* the spaces before */
-    if (word_before && lf && t->start == gap + 1 && f[gap] == ' ' && cb->lit_gap) {
-      if (n_end) vb__lits_gap(cb, f, n, gap, an->tf_list + end_off, n_end, found);
+    /* the spaces before: one space before a word holds only the literals its form names,
+     * and those the word before names (nothing to name when the byte before is no letter:
+     * punctuation, a number) */
+    if (lf && t->start == gap + 1 && f[gap] == ' ' && cb->lit_gap &&
+        (word_before || gap == 0 || (f[gap - 1] < 0x80 && !vb__ascii_alpha(f[gap - 1])))) {
+      if (word_before && n_end) vb__lits_gap(cb, f, n, gap, an->tf_list + end_off, n_end, found);
       if (lf->n_begin)
         vb__lits_gap(cb, f, n, gap, an->tf_list + lf->lit_off + lf->n_lit + lf->n_end,
                      lf->n_begin, found);
@@ -236,7 +239,8 @@ static int find_literals(vb_analyzer *an, const vb__cblang *cb, vb__litfound *fo
     } else {
       if (t->type != VB_TOK_NUMBER && (t->type != VB_TOK_PUNCT || text[t->start] == '&'))
         vb__lits_words(cb, f, t->start, t->end, t->end, found);
-      vb__lits_anchored(cb, f, t->start, t->end, n, found);
+      if (t->end - t->start > 1 || cb->lit_b_first[f[t->start]]) /* (a comma: no anchor) */
+        vb__lits_anchored(cb, f, t->start, t->end, n, found);
     }
   }
   if (whole) { /* from the start again: the first place each is found */
