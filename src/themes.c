@@ -307,6 +307,11 @@ static int compound_parts(vb_analyzer *an, const vb__cblang *cb, size_t i) {
   return VB_OK;
 }
 
+/* vb__lform.themes_set: theme_form() has been asked, and whether the form begins a term or
+ * matches one in a part of it (most words do neither). */
+#define THEMES_KNOWN 1
+#define THEMES_ANY 2
+
 /* What the codebook says of word token i alone, which depends only on its form and the
  * language: the term chains of its stem and its key, the prefix terms it matches, the terms
  * in its compound parts (Swedish, Danish), the term chains after its proclitics (Hebrew). Computed once per form (the analyzer's form
@@ -347,7 +352,9 @@ static int theme_form(vb_analyzer *an, const vb__cblang *cb, size_t i, const vb_
     }
   }
   tf->n_he = (uint32_t)an->n_tf_list - tf->he_off;
-  tf->themes_set = 1;
+  tf->themes_set = THEMES_KNOWN;
+  if (tf->head_stem >= 0 || tf->head_key >= 0 || tf->n_pre || tf->n_cmp || tf->n_he)
+    tf->themes_set |= THEMES_ANY;
   return VB_OK;
 }
 
@@ -443,8 +450,9 @@ int vb__themes_run(vb_analyzer *an) {
       continue;
     }
     const vb__lform *tf;
-    if ((rc = theme_form(an, cb, i, &tf)) ||
-        (tf->head_stem >= 0 && (rc = terms_from(an, cb, i, tf->head_stem, &matched))) ||
+    if ((rc = theme_form(an, cb, i, &tf))) return rc;
+    if (!(tf->themes_set & THEMES_ANY)) continue;
+    if ((tf->head_stem >= 0 && (rc = terms_from(an, cb, i, tf->head_stem, &matched))) ||
         (tf->head_key >= 0 && (rc = terms_from(an, cb, i, tf->head_key, &matched))))
       return rc;
     for (uint32_t q = 0; q < tf->n_pre; q++) {
