@@ -267,7 +267,7 @@ static int find_literals(vb_analyzer *an, const vb__cblang *cb, vb__litfound *fo
   for (size_t w = 0; w < nw; w++) {
     uint64_t run = cb->set_need[w];
     for (size_t s = 0; s < VB_LIT_SETS; s++) run &= met[s * nw + w] | ~cb->set_need[s * nw + w];
-    if (!cb->combined) run |= cb->solo_bits[w];
+    run |= cb->solo_bits[w];
     for (; run; run &= run - 1) cand[an->n_cand++] = (uint32_t)(64 * w + __builtin_ctzll(run));
   }
   return VB_OK;
@@ -322,8 +322,7 @@ int vb__patterns_run(vb_analyzer *an, const vb__cblang *cb) {
                  sizeof *an->lit_found))
       return VB_ENOMEM;
     uint32_t *cand = an->lit_found + 5 * cb->n_lits;
-    if (!cb->combined)
-      for (uint64_t solo = cb->solo_bits[0]; solo; solo &= solo - 1)
+    for (uint64_t solo = cb->solo_bits[0]; solo; solo &= solo - 1)
         cand[an->n_cand++] = (uint32_t)__builtin_ctzll(solo);
   } else if (cb->n_regexes && cb->n_lits) {
     int rc = find_literals(an, cb, &found, &same_offsets);
@@ -345,7 +344,7 @@ int vb__patterns_run(vb_analyzer *an, const vb__cblang *cb) {
       code = cb->combined;
     } else {
       const vb__cbregex *re = &cb->regexes[k];
-      if (re->n_literals == 0 && cb->combined) continue; /* in the alternation */
+      if (re->joined) continue; /* in the alternation */
       code = re->code;
       if (listed && re->n_leads && !first_start(r->text, re, &found, &off))
         continue; /* a lead without a literal in the text: no match */

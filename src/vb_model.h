@@ -174,6 +174,7 @@ typedef struct vb__cbregex {
   uint32_t *lead_ids;
   vb__lead leads[VB_LEADS];
   uint8_t n_leads;
+  bool joined; /* in vb__cblang.combined: it does not run on its own */
 } vb__cbregex;
 
 struct vb__cblang;
@@ -275,7 +276,8 @@ typedef struct vb__cblang {
   size_t n_prefix, cap_prefix;
   vb__cbregex *regexes;
   size_t n_regexes, cap_regexes;
-  pcre2_code *combined; /* all the patterns as one alternation, (*MARK:k) naming each */
+  pcre2_code *combined; /* the patterns without literals or groups as one alternation,
+                           (*MARK:k) naming each (codebook.c, vb__codebook_finish()) */
   /* the distinct literals of all the patterns (vb__lits_index()) */
   struct vb__lit {
     char *s;
@@ -316,7 +318,7 @@ typedef struct vb__cblang {
    * set s of pattern p. set_need has the bits of the sets the patterns have; a literal sets
    * the bits of the sets it is in, lit_bits[lit_bits_start[k] .. lit_bits_start[k + 1]) (one
    * entry per word); a pattern may match when all its bits are set. solo_bits (pat_words):
-   * the patterns without literals. */
+   * the patterns without literals that run on their own (not in the alternation). */
   size_t pat_words;
   uint64_t *set_need, *solo_bits;
   uint32_t *lit_bits_start;

@@ -1005,14 +1005,14 @@ static void same_literals(vb_analyzer *an, const vb__cblang *cb, const char *tex
   }
   free(f);
   /* and the patterns it listed to run (their sets met, as bits) are, in order, those the
-   * literals found allow, and those without literals when there is no alternation */
+   * literals found allow, and those without literals that are not in the alternation */
   const uint32_t *cand = an->lit_found + 5 * cb->n_lits;
   size_t c = 0;
   for (size_t r = 0; r < cb->n_regexes; r++) {
     bool listed = c < an->n_cand && cand[c] == r;
     c += listed;
     bool may = cb->regexes[r].n_literals ? vb__regex_may_match(cb, &cb->regexes[r], want)
-                                         : !cb->combined;
+                                         : !cb->regexes[r].joined;
     if (listed != may)
       fail_msg("pattern %s: the literals and the sets disagree on \"%.300s\"",
                cb->regexes[r].source, text);
@@ -1197,6 +1197,67 @@ static void test_many_patterns(void **state) {
   vb_model_free(m);
 }
 
+/* Patterns are compiled without capturing plain groups (PCRE2_NO_AUTO_CAPTURE) unless that
+ * changes them: a reference by number needs the groups (it fails to compile without), and a
+ * named group would take number 1. Each pattern here matches only as written. */
+static void test_backreferences(void **state) {
+  (void)state;
+  char dir[] = "/tmp/vb_test_backref_XXXXXX", path[64];
+  assert_non_null(mkdtemp(dir));
+  snprintf(path, sizeof path, "%s/refs.codebook", dir);
+  FILE *fp = fopen(path, "w");
+  assert_non_null(fp);
+  /* (none has a literal: all would join the alternation of vb__codebook_finish(), where
+   * group numbers shift, but for their groups) */
+  fputs("[plain]\nlabel: Plain\nen.re: \\b(zq+)x\\1\\b\n"
+        "[named]\nlabel: Named\nen.re: \\b(zr+)(?<n>zs+)x\\1\\b\n"
+        "[relative]\nlabel: Relative\nen.re: \\b(zt)y\\g{-1}\\b\n"
+        "[free]\nlabel: Free\nen.re: \\b[zw][xy]\\b\n"
+        "[free2]\nlabel: Free2\nen.re: \\b[vy][xy][xy]\\b\n",
+        fp);
+  fclose(fp);
+  const char *books[] = {path};
+  vb_model_options mo = {0};
+  mo.codebooks = books;
+  mo.n_codebooks = 1;
+  mo.no_default_codebook = 1;
+  vb_model *m;
+  vb_error err;
+  memset(&err, 0, sizeof err);
+  assert_int_equal(vb_model_load(&mo, &m, &err), VB_OK);
+  remove(path);
+  remove(dir);
+  const vb__cblang *cb = &m->cb[VB_LANG_EN];
+  assert_non_null(cb->combined); /* (the two without groups) */
+  for (size_t r = 0; r < cb->n_regexes; r++)
+    assert_int_equal(cb->regexes[r].joined, r >= 3);
+  vb_analyzer *an;
+  assert_int_equal(vb_analyzer_new(m, &an), VB_OK);
+  static const struct {
+    const char *text, *theme; /* NULL: no mention */
+  } cases[] = {
+      {"so zqqxzqq then", "plain"},  {"so zqqxzq then", NULL},
+      {"so zrrzssxzrr ok", "named"}, {"so zrrzssxzss ok", NULL},
+      {"a ztyzt b", "relative"},     {"a ztyzq b", NULL},
+      {"a zx b", "free"},            {"a yxy b", "free2"},
+  };
+  vb_run_options o = {VB_LANG_EN, VB_LANG_EN, 0};
+  for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+    const vb_result *r;
+    const vb_mention *mn;
+    assert_int_equal(vb_analyzer_run(an, cases[c].text, strlen(cases[c].text), &o, &r), VB_OK);
+    size_t n = vb_result_mentions(r, &mn);
+    if (!cases[c].theme) {
+      if (n) fail_msg("\"%s\": a mention of %s", cases[c].text, vb_model_theme_id(m, mn[0].theme));
+      continue;
+    }
+    assert_int_equal(n, 1);
+    assert_string_equal(vb_model_theme_id(m, mn[0].theme), cases[c].theme);
+  }
+  vb_analyzer_free(an);
+  vb_model_free(m);
+}
+
 /* The fold's eight-bytes-at-a-time ASCII path against a byte-wise lower-casing, on random
  * ASCII with capitals, the bytes around them ('@', '[', '`', '{') and runs cut by a non-ASCII
  * letter at every offset. */
@@ -1287,6 +1348,7 @@ int main(void) {
       cmocka_unit_test(test_each_set_matters),
       cmocka_unit_test(test_gate_never_skips_a_match),
       cmocka_unit_test(test_many_patterns),
+      cmocka_unit_test(test_backreferences),
       cmocka_unit_test(test_analyzer_same_mentions),
       cmocka_unit_test(test_analyzer_windows),
       cmocka_unit_test(test_gap_lists),
