@@ -974,13 +974,15 @@ int vb__regex_leads(const char *pattern, const char *lits, size_t n_lits, vb__bu
 /* Whether a character is in one of the classes `skip` (VB_SKIP_*): what \s, \d and \w match
  * under PCRE2_UCP, or more (above ASCII: every character for \w, every decimal digit and
  * more for \d, the Unicode spaces and a few format characters for \s). */
+static inline bool skipped_ascii(unsigned char c, uint8_t skip) {
+  bool digit = c >= '0' && c <= '9';
+  return ((skip & VB_SKIP_SPACE) && (c == ' ' || (c >= 9 && c <= 13))) ||
+         ((skip & VB_SKIP_DIGIT) && digit) ||
+         ((skip & VB_SKIP_WORD) && (digit || c == '_' || vb__ascii_alpha(c)));
+}
+
 static bool skipped(uint32_t cp, uint8_t skip) {
-  if (cp < 0x80) {
-    bool digit = cp >= '0' && cp <= '9';
-    return ((skip & VB_SKIP_SPACE) && (cp == ' ' || (cp >= 9 && cp <= 13))) ||
-           ((skip & VB_SKIP_DIGIT) && digit) ||
-           ((skip & VB_SKIP_WORD) && (digit || cp == '_' || vb__ascii_alpha((int)cp)));
-  }
+  if (cp < 0x80) return skipped_ascii((unsigned char)cp, skip);
   return (skip & (VB_SKIP_WORD | VB_SKIP_ANY)) || ((skip & VB_SKIP_DIGIT) && unicode_digit(cp)) ||
          ((skip & VB_SKIP_SPACE) &&
           (cp == 0x85 || cp == 0xA0 || cp == 0x1680 || cp == 0x180E ||
@@ -998,7 +1000,7 @@ size_t vb__lead_start(const char *text, size_t from, size_t p, uint32_t before, 
     size_t b = p - 1;
     bool skips;
     if (s[b] < 0x80) {
-      skips = skipped(s[b], skip);
+      skips = skipped_ascii(s[b], skip);
     } else { /* the character before: back to its lead byte */
       while (b > 0 && (s[b] & 0xC0) == 0x80) b--;
       size_t n = p - b;
