@@ -1045,13 +1045,13 @@ static inline size_t b_bucket(const unsigned char *s, unsigned back) {
  * that is no letter. */
 static void lit_classify(struct vb__lit *l) {
   const unsigned char *s = (const unsigned char *)l->s;
-  unsigned char pre[4] = {0}, mask[4] = {0};
-  for (size_t i = 0; i < 4 && i < l->len; i++) {
+  unsigned char pre[8] = {0}, mask[8] = {0};
+  for (size_t i = 0; i < 8 && i < l->len; i++) {
     pre[i] = s[i];
     mask[i] = 0xFF;
   }
-  memcpy(&l->pre, pre, 4);
-  memcpy(&l->mask, mask, 4);
+  memcpy(&l->pre, pre, 8);
+  memcpy(&l->mask, mask, 8);
   l->digits = s[0] == VB_LIT_DIGIT;
   l->word = !l->digits;
   l->anchor = 0;
@@ -1273,9 +1273,9 @@ static inline bool lit_at(const struct vb__lit *l, const unsigned char *f, size_
       if (f[i + d] < '0' || f[i + d] > '9') return false;
     return true;
   }
-  uint32_t w;
-  memcpy(&w, f + i, 4);
-  return (w & l->mask) == l->pre && (l->len <= 4 || memcmp(f + i + 4, l->s + 4, l->len - 4) == 0);
+  uint64_t w;
+  memcpy(&w, f + i, 8); /* (eight bytes can be read past the end) */
+  return (w & l->mask) == l->pre && (l->len <= 8 || memcmp(f + i + 8, l->s + 8, l->len - 8) == 0);
 }
 
 /* The literals of list[a..b) that start at f + i and end by f + end. */

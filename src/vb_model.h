@@ -282,7 +282,7 @@ typedef struct vb__cblang {
   struct vb__lit {
     char *s;
     uint32_t len;
-    uint32_t pre, mask; /* the first (up to) four bytes, as loaded from memory */
+    uint64_t pre, mask; /* the first (up to) eight bytes, as loaded from memory */
     bool digits;        /* VB_LIT_DIGIT bytes: that many digits in a row */
     bool word;          /* letters only (vb__lit_letter()), so inside one word of a text */
     uint8_t anchor;     /* not a word: the offset of its anchor (below) */
