@@ -93,15 +93,16 @@ static int form_literals(vb_analyzer *an, const vb__cblang *cb, const unsigned c
 }
 
 /* The pre-gate's sets of the bytes s[from..to) of a text that lie outside words (spaces,
- * punctuation, numbers), added to `may`; false when one of them is no ASCII (the fold might
- * change it, or its length). Spaces add nothing: the literals anchored at one are those of
- * the words on either side. A run of digits counts whole, from its first digit (through the
- * tokens after, which then pass over it). */
+ * punctuation, numbers, emoji), added to `may`; false when one of them is no ASCII (the fold
+ * might change it, or its length) unless `folded`: they are known to fold to themselves.
+ * Spaces add nothing: the literals anchored at one are those of the words on either side. A
+ * run of digits counts whole, from its first digit (through the tokens after, which then
+ * pass over it). */
 static VB__INLINE bool bytes_may(const vb__cblang *cb, const unsigned char *s, size_t len,
-                                 size_t from, size_t to, uint64_t may[VB_LIT_SETS]) {
+                                 size_t from, size_t to, bool folded, uint64_t may[VB_LIT_SETS]) {
   for (size_t q = from; q < to; q++) {
     size_t b = s[q];
-    if (b >= 0x80) return false;
+    if (b >= 0x80 && !folded) return false;
     const uint64_t *pa = cb->pre_anchor + (size_t)vb__ascii_lower((int)b) * VB_LIT_SETS;
     for (size_t k = 0; k < VB_LIT_SETS; k++) may[k] |= pa[k];
     if (b >= '0' && b <= '9' && !(q > 0 && s[q - 1] >= '0' && s[q - 1] <= '9')) {
@@ -124,9 +125,9 @@ static inline bool any_may_run(const vb__cblang *cb, const uint64_t may[VB_LIT_S
 /* The pre-gate: true when no pattern with literals can run on the text, as told from what
  * its word forms already say (the literals in them and at the spaces beside them, and the
  * anchor bytes they hold) and the anchor bytes outside them; false when that cannot be told:
- * a word form not seen before, a token other than a word, a number or punctuation that may
- * hold a letter (URL, tag, e-mail address, emoticon, emoji, entity), two letters meeting
- * across tokens, a byte outside words that is no ASCII. Every literal of the text lies in a
+ * a word form not seen before, a token other than a word, a number, punctuation or emoji
+ * that may hold a letter (URL, tag, e-mail address, emoticon, entity), two letters meeting
+ * across tokens, a byte outside words that is no ASCII (in emoji: that the fold changes). Every literal of the text lies in a
  * word, or holds an anchor byte (find_literals()), so the sets this finds possible hold all
  * those find_literals() finds met. */
 static bool none_may_run(const vb_analyzer *an, const vb__cblang *cb) {
@@ -140,7 +141,7 @@ static bool none_may_run(const vb_analyzer *an, const vb__cblang *cb) {
   for (size_t i = 0; i < r->n_tokens; i++) {
     const vb_token *t = &tok[i];
     if (!(t->start == gap + 1 && text[gap] == ' ') &&
-        !bytes_may(cb, text, len, gap, t->start, may))
+        !bytes_may(cb, text, len, gap, t->start, false, may))
       return false;
     gap = t->end;
     if (t->type == VB_TOK_WORD) {
@@ -152,14 +153,20 @@ static bool none_may_run(const vb_analyzer *an, const vb__cblang *cb) {
         if (any_may_run(cb, may)) return false; /* (no need to go on) */
       }
     } else if (t->type == VB_TOK_NUMBER || (t->type == VB_TOK_PUNCT && text[t->start] != '&')) {
-      if (!bytes_may(cb, text, len, t->start, t->end, may)) return false;
+      if (!bytes_may(cb, text, len, t->start, t->end, false, may)) return false;
+    } else if (t->type == VB_TOK_EMOJI) { /* no letter; its bytes, when they fold to themselves */
+      char f[32];
+      size_t n = t->end - t->start;
+      if (n > sizeof f || vb__lit_fold((const char *)text + t->start, n, f) != n ||
+          memcmp(f, text + t->start, n) != 0 || !bytes_may(cb, text, len, t->start, t->end, true, may))
+        return false;
     } else {
       return false;
     }
     if (i + 1 < r->n_tokens && t->end == tok[i + 1].start && letters_meet(text, len, t->end))
       return false;
   }
-  return bytes_may(cb, text, len, gap, len, may) && !any_may_run(cb, may);
+  return bytes_may(cb, text, len, gap, len, false, may) && !any_may_run(cb, may);
 }
 
 /* Which of the language's literals the text holds: what vb__lits_find() finds, with less
