@@ -264,6 +264,8 @@ typedef struct vb__cblang {
   struct vb__chain {
     uint32_t base_off, n_base, n_pairs;
     uint32_t base_one; /* the base list holds one-word terms only: each matches where it is */
+    uint64_t seconds;  /* bit h % 64 for each hash h of its pairs' second words (a first test
+                          before vb__chain_pair_may()) */
   } *chains;
   uint32_t *chain_list;
   struct vb__chainslot { uint64_t key; uint32_t off, n; } *chain_pairs; /* head << 32 | hash */
