@@ -237,10 +237,13 @@ static int find_literals(vb_analyzer *an, const vb__cblang *cb, vb__litfound *fo
     if (i + 1 < r->n_tokens && t->end == tok[i + 1].start && letters_meet(text, r->len, t->end)) {
       whole = true;
     } else if (lf) {
-      for (uint32_t q = 0; q < lf->n_lit; q++) {
+      for (uint32_t q = 0; q < lf->n_lit; q++) { /* (vb__found_add(), the last place t->end) */
         uint32_t k = an->tf_list[lf->lit_off + q];
-        vb__found_add(found, k, t->start);
         found->last[k] = (uint32_t)t->end;
+        if (found->seen[k]) continue;
+        found->seen[k] = 1;
+        found->id[found->n++] = k;
+        found->at[k] = (uint32_t)t->start;
       }
       if (lf->lits_set & FORM_ANCHORS) vb__lits_anchored(cb, f, t->start, t->end, n, found);
     } else {
