@@ -28,7 +28,7 @@ static bool letters_meet(const unsigned char *s, size_t len, size_t p) {
 
 /* Per form and language (vb__lform.lits_set): its literals are known, whether it holds a
  * byte that anchors a literal that is no word (an apostrophe, a digit), and whether it may
- * meet a set (vb__lform.may_off). */
+ * meet a set (vb__lform.may, the pre-gate). */
 #define FORM_KNOWN 1
 #define FORM_ANCHORS 2
 #define FORM_MAY 4
@@ -127,9 +127,10 @@ static inline bool any_may_run(const vb__cblang *cb, const uint64_t may[VB_LIT_S
  * anchor bytes they hold) and the anchor bytes outside them; false when that cannot be told:
  * a word form not seen before, a token other than a word, a number, punctuation or emoji
  * that may hold a letter (URL, tag, e-mail address, emoticon, entity), two letters meeting
- * across tokens, a byte outside words that is no ASCII (in emoji: that the fold changes). Every literal of the text lies in a
- * word, or holds an anchor byte (find_literals()), so the sets this finds possible hold all
- * those find_literals() finds met. */
+ * across tokens, a byte outside words that is no ASCII (in emoji: that the fold changes).
+ * Every literal of the text lies in a word, or holds an anchor byte (find_literals()), so the
+ * sets this finds possible hold all those find_literals() finds met. It stops at the first
+ * pattern possible. */
 static bool none_may_run(const vb_analyzer *an, const vb__cblang *cb) {
   if (!cb->pre_anchor) return false;
   const vb_result *r = &an->res;
@@ -158,7 +159,8 @@ static bool none_may_run(const vb_analyzer *an, const vb__cblang *cb) {
       char f[32];
       size_t n = t->end - t->start;
       if (n > sizeof f || vb__lit_fold((const char *)text + t->start, n, f) != n ||
-          memcmp(f, text + t->start, n) != 0 || !bytes_may(cb, text, len, t->start, t->end, true, may))
+          memcmp(f, text + t->start, n) != 0 ||
+          !bytes_may(cb, text, len, t->start, t->end, true, may))
         return false;
     } else {
       return false;
@@ -326,22 +328,22 @@ int vb__patterns_run(vb_analyzer *an, const vb__cblang *cb) {
   an->n_cand = 0;
   an->lits_skipped = false;
   if (cb->n_regexes && cb->n_lits && !cb->lit_all && none_may_run(an, cb)) {
-    /* only the patterns without literals, unless they are in the alternation */
+    /* (the pre-gate) only the patterns without literals that are not in the alternation */
     an->lits_skipped = looked = true;
     if (vb__grow(&an->lit_found, &an->cap_lit_found, 5 * cb->n_lits + cb->n_regexes,
                  sizeof *an->lit_found))
       return VB_ENOMEM;
     uint32_t *cand = an->lit_found + 5 * cb->n_lits;
-    for (uint64_t solo = cb->solo_bits[0]; solo; solo &= solo - 1)
-        cand[an->n_cand++] = (uint32_t)__builtin_ctzll(solo);
+    for (uint64_t solo = cb->solo_bits[0]; solo; solo &= solo - 1) /* (one word of bits) */
+      cand[an->n_cand++] = (uint32_t)__builtin_ctzll(solo);
   } else if (cb->n_regexes && cb->n_lits) {
     int rc = find_literals(an, cb, &found, &same_offsets);
     if (rc) return rc;
     looked = true;
   }
-  /* The patterns to run, in their order: those find_literals listed (their literal sets all
-   * met, and those without literals unless they are in the alternation); every one when
-   * literals are not used (tests) or the language has none. */
+  /* The patterns to run, in their order: those listed above (their literal sets all met, and
+   * those without literals that are not in the alternation); every one when literals are not
+   * used (tests) or the language has none. */
   bool listed = looked && !cb->lit_all;
   const uint32_t *cand = listed ? an->lit_found + 5 * cb->n_lits : NULL;
   size_t n_steps = listed ? an->n_cand + 1 : cb->n_regexes + 1;
