@@ -147,10 +147,21 @@ static int add_regex(vb_model *m, vb_lang lang, uint32_t theme, const char *pat,
   /* \C (one byte of a character) is refused: a match could end inside a character, and the
    * next search start there (the text is matched without UTF checks). patterns.c sets an
    * offset limit: the last place a match can start, from the literals found. */
+  uint32_t opts = PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS | PCRE2_NEVER_BACKSLASH_C |
+                  PCRE2_USE_OFFSET_LIMIT;
+  /* Only a match's span is used: plain groups need not capture (PCRE2_NO_AUTO_CAPTURE), which
+   * saves PCRE2 work. Not when the pattern names a group: those are then numbered from 1, and
+   * a reference by number would change its meaning; without named groups, a reference by
+   * number fails to compile, and the pattern is compiled as it is. */
   pcre2_code *code = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
-                                   PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS |
-                                       PCRE2_NEVER_BACKSLASH_C | PCRE2_USE_OFFSET_LIMIT,
-                                   &ec, &off, NULL);
+                                   opts | PCRE2_NO_AUTO_CAPTURE, &ec, &off, NULL);
+  uint32_t names = 0;
+  if (code && (pcre2_pattern_info(code, PCRE2_INFO_NAMECOUNT, &names) || names)) {
+    pcre2_code_free(code);
+    code = NULL;
+  }
+  if (!code)
+    code = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, opts, &ec, &off, NULL);
   if (!code) {
     PCRE2_UCHAR msg[160];
     pcre2_get_error_message(ec, msg, sizeof msg);
@@ -162,14 +173,11 @@ static int add_regex(vb_model *m, vb_lang lang, uint32_t theme, const char *pat,
     pcre2_code_free(code);
     return VB_ENOMEM;
   }
-  cb->regexes[cb->n_regexes].theme = theme;
-  cb->regexes[cb->n_regexes].code = code;
   vb__cbregex *re = &cb->regexes[cb->n_regexes];
+  memset(re, 0, sizeof *re);
+  re->theme = theme;
+  re->code = code;
   re->source = vb__strdup(pat);
-  re->literals = NULL;
-  re->n_literals = 0;
-  re->lit_ids = NULL;
-  re->n_sets = 0;
   vb__buf lits = {0};
   size_t n_sets = 0;
   if (!re->source || vb__regex_literals(pat, &lits, &n_sets, re->set_len)) {
@@ -343,10 +351,11 @@ void vb__codebook_free(vb_model *m) {
     vb__free(cb->lit_one_list);
     vb__free(cb->lit_gap_start);
     vb__free(cb->lit_gap_list);
-    vb__free(cb->lit_set_start);
-    vb__free(cb->lit_set_list);
-    vb__free(cb->lit_set_pattern);
-    vb__free(cb->solo);
+    vb__free(cb->set_need);
+    vb__free(cb->solo_bits);
+    vb__free(cb->lit_bits_start);
+    vb__free(cb->lit_bits);
+    vb__free(cb->pre_anchor);
     vb__free(cb->regexes);
     vb__free(cb->terms);
     vb__free(cb->w.v);
@@ -403,23 +412,33 @@ static int index_literals(vb__cblang *cb) {
 
 /* Patterns with literals (regex_lit.c) run one by one, on texts that hold a literal of
  * each of their sets. Those without run on every text; rather than each trying every start position
- * on its own, they are joined in one alternation, each branch marked with its index. The
+ * on its own, they are joined in one alternation, each branch marked with its index (but
+ * those with capturing groups, whose numbers would shift: joinable()). The
  * price of joining: at one start position only the first branch that matches is reported, so
  * two such patterns of different themes matching at the same place give one mention. A
  * combination that fails to compile leaves them to run one by one. */
+/* Whether a pattern without literals may join the alternation: group numbers shift there,
+ * so only one without capturing groups (add_regex() compiles it with PCRE2_NO_AUTO_CAPTURE:
+ * it has some only when it names a group or refers to one by number). */
+static bool joinable(const vb__cbregex *re) {
+  uint32_t groups = 1;
+  return re->n_literals == 0 &&
+         pcre2_pattern_info(re->code, PCRE2_INFO_CAPTURECOUNT, &groups) == 0 && groups == 0;
+}
+
 int vb__codebook_finish(vb_model *m) {
   for (int l = 0; l < VB_LANG_COUNT; l++) {
     vb__cblang *cb = &m->cb[l];
     int rc = index_literals(cb);
     if (!rc) rc = vb__terms_index(cb);
     if (rc) return rc;
-  size_t always = 0;
-    for (size_t r = 0; r < cb->n_regexes; r++) always += cb->regexes[r].n_literals == 0;
+    size_t always = 0;
+    for (size_t r = 0; r < cb->n_regexes; r++) always += joinable(&cb->regexes[r]);
     if (always < 2) continue;
     vb__buf src = {0};
     bool first = true;
     for (size_t r = 0; r < cb->n_regexes; r++) {
-      if (cb->regexes[r].n_literals) continue;
+      if (!joinable(&cb->regexes[r])) continue;
       if (vb__buf_printf(&src, "%s(*MARK:%zu)(?:%s)", first ? "" : "|", r, cb->regexes[r].source)) {
         vb__buf_free(&src);
         return VB_ENOMEM;
@@ -429,10 +448,17 @@ int vb__codebook_finish(vb_model *m) {
     int ec;
     PCRE2_SIZE off;
     cb->combined = pcre2_compile((PCRE2_SPTR)src.data, src.len,
-                                 PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS | PCRE2_NEVER_BACKSLASH_C,
+                                 PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS |
+                                     PCRE2_NEVER_BACKSLASH_C | PCRE2_NO_AUTO_CAPTURE,
                                  &ec, &off, NULL);
     vb__buf_free(&src);
-    if (cb->combined) (void)pcre2_jit_compile(cb->combined, PCRE2_JIT_COMPLETE);
+    if (!cb->combined) continue;
+    (void)pcre2_jit_compile(cb->combined, PCRE2_JIT_COMPLETE);
+    for (size_t r = 0; r < cb->n_regexes; r++) /* (they no longer run on their own) */
+      if (joinable(&cb->regexes[r])) {
+        cb->regexes[r].joined = true;
+        if (cb->solo_bits) cb->solo_bits[r / 64] &= ~(1ULL << (r & 63));
+      }
   }
   return VB_OK;
 }

@@ -4,7 +4,9 @@
  * Each match becomes a theme match in an->matches, beside those of the terms (themes.c), and
  * goes through the same exclusion and duplicate rules there. A pattern runs only on texts
  * that hold a literal of each of its literal sets (regex_lit.c); patterns without literals
- * run, joined in one alternation when possible, on every text. PCRE2's match, depth and heap
+ * run, joined in one alternation when possible, on every text. Before the literals are looked
+ * for, a pre-gate (none_may_run) tells from the word forms alone, when it can, that no
+ * pattern with literals can run: a third to a half of the texts. PCRE2's match, depth and heap
  * limits stop a pattern that would take too long; the result counts those (vb_result_
  * pattern_limits) so that the caller can warn.
  */
@@ -24,10 +26,18 @@ static bool letters_meet(const unsigned char *s, size_t len, size_t p) {
          vb__lit_letter((uint32_t)before);
 }
 
-/* Per form and language (vb__lform.lits_set): its literals are known, and whether it holds
- * a byte that anchors a literal that is no word (an apostrophe, a digit). */
+/* Per form and language (vb__lform.lits_set): its literals are known, whether it holds a
+ * byte that anchors a literal that is no word (an apostrophe, a digit), and whether it may
+ * meet a set (vb__lform.may, the pre-gate). */
 #define FORM_KNOWN 1
 #define FORM_ANCHORS 2
+#define FORM_MAY 4
+
+/* Adds the sets literal k is in to `may` (one word of bits: set s is word s). */
+static inline void or_sets(const vb__cblang *cb, uint32_t k, uint64_t may[VB_LIT_SETS]) {
+  for (uint32_t e = cb->lit_bits_start[k]; e < cb->lit_bits_start[k + 1]; e++)
+    may[cb->lit_bits[e].at] |= cb->lit_bits[e].bits;
+}
 
 /* What word token i's form says of the literals: its word literals, the literals anchored at
  * a space that may hold the space after it or before it (found once per form in the folded
@@ -64,7 +74,101 @@ static int form_literals(vb_analyzer *an, const vb__cblang *cb, const unsigned c
   lf->lits_set = FORM_KNOWN;
   for (size_t q = t->start; q < t->end; q++)
     if (cb->lit_b_first[f[q]]) lf->lits_set |= FORM_ANCHORS;
+  if (cb->pre_anchor) { /* (one word of bits: set s of the literals' entries is word s) */
+    /* its word literals, those at the spaces beside it, and those anchored at its bytes
+     * (a digit: every run of digits, as the run may go on in the next token) */
+    uint64_t *may = lf->may, any = 0;
+    for (uint32_t q = 0; q < lf->n_lit + lf->n_end + lf->n_begin; q++)
+      or_sets(cb, an->tf_list[lf->lit_off + q], may);
+    for (size_t q = t->start; q < t->end; q++) {
+      const uint64_t *pa = cb->pre_anchor + f[q] * VB_LIT_SETS;
+      const uint64_t *run = cb->pre_anchor + (256 + VB_PRE_DIGITS) * VB_LIT_SETS;
+      bool digit = f[q] >= '0' && f[q] <= '9';
+      for (size_t s = 0; s < VB_LIT_SETS; s++) may[s] |= pa[s] | (digit ? run[s] : 0);
+    }
+    for (size_t s = 0; s < VB_LIT_SETS; s++) any |= may[s];
+    if (any) lf->lits_set |= FORM_MAY;
+  }
   return VB_OK;
+}
+
+/* The pre-gate's sets of the bytes s[from..to) of a text that lie outside words (spaces,
+ * punctuation, numbers, emoji), added to `may`; false when one of them is no ASCII (the fold
+ * might change it, or its length) unless `folded`: they are known to fold to themselves.
+ * Spaces add nothing: the literals anchored at one are those of the words on either side. A
+ * run of digits counts whole, from its first digit (through the tokens after, which then
+ * pass over it). */
+static VB__INLINE bool bytes_may(const vb__cblang *cb, const unsigned char *s, size_t len,
+                                 size_t from, size_t to, bool folded, uint64_t may[VB_LIT_SETS]) {
+  for (size_t q = from; q < to; q++) {
+    size_t b = s[q];
+    if (b >= 0x80 && !folded) return false;
+    const uint64_t *pa = cb->pre_anchor + (size_t)vb__ascii_lower((int)b) * VB_LIT_SETS;
+    for (size_t k = 0; k < VB_LIT_SETS; k++) may[k] |= pa[k];
+    if (b >= '0' && b <= '9' && !(q > 0 && s[q - 1] >= '0' && s[q - 1] <= '9')) {
+      size_t e = q + 1; /* a run's first digit */
+      while (e < len && s[e] >= '0' && s[e] <= '9') e++;
+      pa = cb->pre_anchor + (256 + (e - q < VB_PRE_DIGITS ? e - q : VB_PRE_DIGITS)) * VB_LIT_SETS;
+      for (size_t k = 0; k < VB_LIT_SETS; k++) may[k] |= pa[k];
+    }
+  }
+  return true;
+}
+
+/* Whether a pattern with literals has all its sets in `may` (one word of bits). */
+static inline bool any_may_run(const vb__cblang *cb, const uint64_t may[VB_LIT_SETS]) {
+  uint64_t run = cb->set_need[0];
+  for (size_t s = 0; s < VB_LIT_SETS; s++) run &= may[s] | ~cb->set_need[s];
+  return run != 0;
+}
+
+/* The pre-gate: true when no pattern with literals can run on the text, as told from what
+ * its word forms already say (the literals in them and at the spaces beside them, and the
+ * anchor bytes they hold) and the anchor bytes outside them; false when that cannot be told:
+ * a word form not seen before, a token other than a word, a number, punctuation or emoji
+ * that may hold a letter (URL, tag, e-mail address, emoticon, entity), two letters meeting
+ * across tokens, a byte outside words that is no ASCII (in emoji: that the fold changes).
+ * Every literal of the text lies in a word, or holds an anchor byte (find_literals()), so the
+ * sets this finds possible hold all those find_literals() finds met. It stops at the first
+ * pattern possible. */
+static bool none_may_run(const vb_analyzer *an, const vb__cblang *cb) {
+  if (!cb->pre_anchor) return false;
+  const vb_result *r = &an->res;
+  const unsigned char *text = (const unsigned char *)r->text;
+  const vb_token *tok = r->tokens;
+  const vb__lform *forms = an->lform[r->lang];
+  size_t n_forms = an->n_lform[r->lang], gap = 0, len = r->len;
+  uint64_t may[VB_LIT_SETS] = {0};
+  for (size_t i = 0; i < r->n_tokens; i++) {
+    const vb_token *t = &tok[i];
+    if (!(t->start == gap + 1 && text[gap] == ' ') &&
+        !bytes_may(cb, text, len, gap, t->start, false, may))
+      return false;
+    gap = t->end;
+    if (t->type == VB_TOK_WORD) {
+      uint32_t fi = an->form_of[i];
+      if (fi >= n_forms || !forms[fi].lits_set) return false;
+      const vb__lform *lf = &forms[fi];
+      if (lf->lits_set & FORM_MAY) {
+        for (size_t s = 0; s < VB_LIT_SETS; s++) may[s] |= lf->may[s];
+        if (any_may_run(cb, may)) return false; /* (no need to go on) */
+      }
+    } else if (t->type == VB_TOK_NUMBER || (t->type == VB_TOK_PUNCT && text[t->start] != '&')) {
+      if (!bytes_may(cb, text, len, t->start, t->end, false, may)) return false;
+    } else if (t->type == VB_TOK_EMOJI) { /* no letter; its bytes, when they fold to themselves */
+      char f[32];
+      size_t n = t->end - t->start;
+      if (n > sizeof f || vb__lit_fold((const char *)text + t->start, n, f) != n ||
+          memcmp(f, text + t->start, n) != 0 ||
+          !bytes_may(cb, text, len, t->start, t->end, true, may))
+        return false;
+    } else {
+      return false;
+    }
+    if (i + 1 < r->n_tokens && t->end == tok[i + 1].start && letters_meet(text, len, t->end))
+      return false;
+  }
+  return bytes_may(cb, text, len, gap, len, false, may) && !any_may_run(cb, may);
 }
 
 /* Which of the language's literals the text holds: what vb__lits_find() finds, with less
@@ -83,13 +187,15 @@ static int form_literals(vb_analyzer *an, const vb__cblang *cb, const unsigned c
 static int find_literals(vb_analyzer *an, const vb__cblang *cb, vb__litfound *found,
                          bool *same_offsets) {
   vb_result *r = &an->res;
-  size_t nl = cb->n_lits, nb = 2 * nl + cb->n_lit_sets + cb->n_regexes;
+  /* lit_seen: found's seen, scratch's, then (eight-byte aligned) the sets met */
+  size_t nl = cb->n_lits, met_off = (2 * nl + 7) & ~(size_t)7;
+  size_t nb = met_off + VB_LIT_SETS * cb->pat_words * sizeof(uint64_t);
   if (vb__grow(&an->lit_seen, &an->cap_lit_seen, nb, 1) ||
       vb__grow(&an->lit_found, &an->cap_lit_found, 5 * nl + cb->n_regexes,
                sizeof *an->lit_found) ||
       vb__buf_reserve(&an->folded, r->len + 8))
     return VB_ENOMEM;
-  memset(an->lit_seen, 0, nb);
+  memset(an->lit_seen, 0, 2 * nl);
   uint32_t *lists = an->lit_found;
   *found = (vb__litfound){an->lit_seen, lists, lists + nl, lists + 4 * nl, 0};
   vb__litfound scratch = {an->lit_seen + nl, lists + 2 * nl, lists + 3 * nl, NULL, 0};
@@ -112,9 +218,12 @@ static int find_literals(vb_analyzer *an, const vb__cblang *cb, vb__litfound *fo
       int rc = form_literals(an, cb, f, i, &scratch, &lf);
       if (rc) return rc;
     }
-    /* the spaces before */
-    if (word_before && lf && t->start == gap + 1 && f[gap] == ' ' && cb->lit_gap) {
-      if (n_end) vb__lits_gap(cb, f, n, gap, an->tf_list + end_off, n_end, found);
+    /* the spaces before: one space before a word holds only the literals its form names,
+     * and those the word before names (nothing to name when the byte before is no letter:
+     * punctuation, a number) */
+    if (lf && t->start == gap + 1 && f[gap] == ' ' && cb->lit_gap &&
+        (word_before || gap == 0 || (f[gap - 1] < 0x80 && !vb__ascii_alpha(f[gap - 1])))) {
+      if (word_before && n_end) vb__lits_gap(cb, f, n, gap, an->tf_list + end_off, n_end, found);
       if (lf->n_begin)
         vb__lits_gap(cb, f, n, gap, an->tf_list + lf->lit_off + lf->n_lit + lf->n_end,
                      lf->n_begin, found);
@@ -130,16 +239,20 @@ static int find_literals(vb_analyzer *an, const vb__cblang *cb, vb__litfound *fo
     if (i + 1 < r->n_tokens && t->end == tok[i + 1].start && letters_meet(text, r->len, t->end)) {
       whole = true;
     } else if (lf) {
-      for (uint32_t q = 0; q < lf->n_lit; q++) {
+      for (uint32_t q = 0; q < lf->n_lit; q++) { /* (vb__found_add(), the last place t->end) */
         uint32_t k = an->tf_list[lf->lit_off + q];
-        vb__found_add(found, k, t->start);
         found->last[k] = (uint32_t)t->end;
+        if (found->seen[k]) continue;
+        found->seen[k] = 1;
+        found->id[found->n++] = k;
+        found->at[k] = (uint32_t)t->start;
       }
       if (lf->lits_set & FORM_ANCHORS) vb__lits_anchored(cb, f, t->start, t->end, n, found);
     } else {
       if (t->type != VB_TOK_NUMBER && (t->type != VB_TOK_PUNCT || text[t->start] == '&'))
         vb__lits_words(cb, f, t->start, t->end, t->end, found);
-      vb__lits_anchored(cb, f, t->start, t->end, n, found);
+      if (t->end - t->start > 1 || cb->lit_b_first[f[t->start]]) /* (a comma: no anchor) */
+        vb__lits_anchored(cb, f, t->start, t->end, n, found);
     }
   }
   if (whole) { /* from the start again: the first place each is found */
@@ -150,19 +263,24 @@ static int find_literals(vb_analyzer *an, const vb__cblang *cb, vb__litfound *fo
   } else {
     vb__lits_anchored(cb, f, gap, n, n, found); /* the spaces at the end */
   }
-  /* the sets each literal found is in, and the patterns whose sets are all met (counted in
-   * `met`, listed in an->lit_found after the literals) */
-  unsigned char *sat = an->lit_seen + 2 * nl, *met = sat + cb->n_lit_sets;
-  uint32_t *cand = an->lit_found + 5 * nl;
-  an->n_cand = 0;
+  /* the sets each literal found is in (bits as in vb__cblang.set_need) */
+  size_t nw = cb->pat_words;
+  uint64_t *met = (uint64_t *)(an->lit_seen + met_off);
+  memset(met, 0, VB_LIT_SETS * nw * sizeof *met);
   for (size_t q = 0; q < found->n; q++) {
     uint32_t k = found->id[q];
-    for (uint32_t j = cb->lit_set_start[k]; j < cb->lit_set_start[k + 1]; j++) {
-      uint32_t set = cb->lit_set_list[j], p = cb->lit_set_pattern[set];
-      if (sat[set]) continue;
-      sat[set] = 1;
-      if (++met[p] == cb->regexes[p].n_sets) cand[an->n_cand++] = p;
-    }
+    for (uint32_t e = cb->lit_bits_start[k]; e < cb->lit_bits_start[k + 1]; e++)
+      met[cb->lit_bits[e].at] |= cb->lit_bits[e].bits;
+  }
+  /* the patterns to run, in their order (in an->lit_found after the literals): those whose
+   * sets are all met, and those without literals unless they are in the alternation */
+  uint32_t *cand = an->lit_found + 5 * nl;
+  an->n_cand = 0;
+  for (size_t w = 0; w < nw; w++) {
+    uint64_t run = cb->set_need[w];
+    for (size_t s = 0; s < VB_LIT_SETS; s++) run &= met[s * nw + w] | ~cb->set_need[s * nw + w];
+    run |= cb->solo_bits[w];
+    for (; run; run &= run - 1) cand[an->n_cand++] = (uint32_t)(64 * w + __builtin_ctzll(run));
   }
   return VB_OK;
 }
@@ -205,29 +323,29 @@ int vb__patterns_run(vb_analyzer *an, const vb__cblang *cb) {
    * occurs (find_literals), the others (joined in one alternation when possible)
    * everywhere. */
   vb__litfound found = {0};
-  const unsigned char *sat = NULL;
-  uint32_t *cand = NULL;
+  bool looked = false; /* literals were looked for, as they are whenever a pattern has some */
   bool same_offsets = false;
   an->n_cand = 0;
-  if (cb->n_regexes && cb->n_lits) {
+  an->lits_skipped = false;
+  if (cb->n_regexes && cb->n_lits && !cb->lit_all && none_may_run(an, cb)) {
+    /* (the pre-gate) only the patterns without literals that are not in the alternation */
+    an->lits_skipped = looked = true;
+    if (vb__grow(&an->lit_found, &an->cap_lit_found, 5 * cb->n_lits + cb->n_regexes,
+                 sizeof *an->lit_found))
+      return VB_ENOMEM;
+    uint32_t *cand = an->lit_found + 5 * cb->n_lits;
+    for (uint64_t solo = cb->solo_bits[0]; solo; solo &= solo - 1) /* (one word of bits) */
+      cand[an->n_cand++] = (uint32_t)__builtin_ctzll(solo);
+  } else if (cb->n_regexes && cb->n_lits) {
     int rc = find_literals(an, cb, &found, &same_offsets);
     if (rc) return rc;
-    sat = an->lit_seen + 2 * cb->n_lits;
-    cand = an->lit_found + 5 * cb->n_lits;
+    looked = true;
   }
-  /* The patterns to run, in their order: those whose literal sets are all met (found as the
-   * sets were) and those without literals unless they are in the alternation, put in order;
-   * every one when literals are not used (tests). */
-  bool listed = sat && !cb->lit_all;
-  if (listed && !cb->combined)
-    for (size_t q = 0; q < cb->n_solo; q++) cand[an->n_cand++] = cb->solo[q];
-  if (listed)
-    for (size_t a = 1; a < an->n_cand; a++) /* a few: insertion */
-      for (size_t b = a; b > 0 && cand[b - 1] > cand[b]; b--) {
-        uint32_t x = cand[b];
-        cand[b] = cand[b - 1];
-        cand[b - 1] = x;
-      }
+  /* The patterns to run, in their order: those listed above (their literal sets all met, and
+   * those without literals that are not in the alternation); every one when literals are not
+   * used (tests) or the language has none. */
+  bool listed = looked && !cb->lit_all;
+  const uint32_t *cand = listed ? an->lit_found + 5 * cb->n_lits : NULL;
   size_t n_steps = listed ? an->n_cand + 1 : cb->n_regexes + 1;
   for (size_t step = 0; step < n_steps; step++) {
     const pcre2_code *code;
@@ -238,13 +356,11 @@ int vb__patterns_run(vb_analyzer *an, const vb__cblang *cb) {
       code = cb->combined;
     } else {
       const vb__cbregex *re = &cb->regexes[k];
-      if (re->n_literals == 0 && cb->combined) continue; /* in the alternation */
-      if (!vb__regex_sets_met(cb, re, sat)) continue; /* a literal set is absent */
+      if (re->joined) continue; /* in the alternation */
       code = re->code;
-      /* (sat: literals were looked for, which they are whenever a pattern has some) */
-      if (sat && re->n_leads && !cb->lit_all && !first_start(r->text, re, &found, &off))
+      if (listed && re->n_leads && !first_start(r->text, re, &found, &off))
         continue; /* a lead without a literal in the text: no match */
-      if (sat && re->n_literals && !cb->lit_all && same_offsets) {
+      if (listed && re->n_literals && same_offsets) {
         /* nor after the last place of a literal of one of its sets: PCRE2 stops trying
          * there (the patterns are compiled with PCRE2_USE_OFFSET_LIMIT) */
         size_t end = last_start(re, &found);

@@ -974,13 +974,15 @@ int vb__regex_leads(const char *pattern, const char *lits, size_t n_lits, vb__bu
 /* Whether a character is in one of the classes `skip` (VB_SKIP_*): what \s, \d and \w match
  * under PCRE2_UCP, or more (above ASCII: every character for \w, every decimal digit and
  * more for \d, the Unicode spaces and a few format characters for \s). */
+static inline bool skipped_ascii(unsigned char c, uint8_t skip) {
+  bool digit = c >= '0' && c <= '9';
+  return ((skip & VB_SKIP_SPACE) && (c == ' ' || (c >= 9 && c <= 13))) ||
+         ((skip & VB_SKIP_DIGIT) && digit) ||
+         ((skip & VB_SKIP_WORD) && (digit || c == '_' || vb__ascii_alpha(c)));
+}
+
 static bool skipped(uint32_t cp, uint8_t skip) {
-  if (cp < 0x80) {
-    bool digit = cp >= '0' && cp <= '9';
-    return ((skip & VB_SKIP_SPACE) && (cp == ' ' || (cp >= 9 && cp <= 13))) ||
-           ((skip & VB_SKIP_DIGIT) && digit) ||
-           ((skip & VB_SKIP_WORD) && (digit || cp == '_' || vb__ascii_alpha((int)cp)));
-  }
+  if (cp < 0x80) return skipped_ascii((unsigned char)cp, skip);
   return (skip & (VB_SKIP_WORD | VB_SKIP_ANY)) || ((skip & VB_SKIP_DIGIT) && unicode_digit(cp)) ||
          ((skip & VB_SKIP_SPACE) &&
           (cp == 0x85 || cp == 0xA0 || cp == 0x1680 || cp == 0x180E ||
@@ -998,7 +1000,7 @@ size_t vb__lead_start(const char *text, size_t from, size_t p, uint32_t before, 
     size_t b = p - 1;
     bool skips;
     if (s[b] < 0x80) {
-      skips = skipped(s[b], skip);
+      skips = skipped_ascii(s[b], skip);
     } else { /* the character before: back to its lead byte */
       while (b > 0 && (s[b] & 0xC0) == 0x80) b--;
       size_t n = p - b;
@@ -1043,13 +1045,13 @@ static inline size_t b_bucket(const unsigned char *s, unsigned back) {
  * that is no letter. */
 static void lit_classify(struct vb__lit *l) {
   const unsigned char *s = (const unsigned char *)l->s;
-  unsigned char pre[4] = {0}, mask[4] = {0};
-  for (size_t i = 0; i < 4 && i < l->len; i++) {
+  unsigned char pre[8] = {0}, mask[8] = {0};
+  for (size_t i = 0; i < 8 && i < l->len; i++) {
     pre[i] = s[i];
     mask[i] = 0xFF;
   }
-  memcpy(&l->pre, pre, 4);
-  memcpy(&l->mask, mask, 4);
+  memcpy(&l->pre, pre, 8);
+  memcpy(&l->mask, mask, 8);
   l->digits = s[0] == VB_LIT_DIGIT;
   l->word = !l->digits;
   l->anchor = 0;
@@ -1136,6 +1138,59 @@ static int gap_kind(const struct vb__lit *l, size_t *key) {
   return 2;
 }
 
+/* The sets of the patterns as bits (vb__cblang.set_need): each pattern's, those without
+ * literals, and per literal the bits of the sets it is in, one entry per word. */
+static int set_bits(vb__cblang *cb) {
+  size_t nw = (cb->n_regexes + 63) / 64, n_in = 0;
+  cb->pat_words = nw;
+  if (!(cb->set_need = vb__calloc(VB_LIT_SETS * nw + 1, sizeof *cb->set_need)) ||
+      !(cb->solo_bits = vb__calloc(nw + 1, sizeof *cb->solo_bits)) ||
+      !(cb->lit_bits_start = vb__calloc(cb->n_lits + 1, sizeof *cb->lit_bits_start)))
+    return VB_ENOMEM;
+  for (size_t r = 0; r < cb->n_regexes; r++) {
+    const vb__cbregex *re = &cb->regexes[r];
+    uint64_t bit = 1ULL << (r & 63);
+    if (re->n_literals == 0) cb->solo_bits[r / 64] |= bit;
+    for (size_t set = 0; set < re->n_sets; set++) cb->set_need[set * nw + r / 64] |= bit;
+    n_in += re->n_literals;
+  }
+  /* each literal's entries in a room of one per set it is in (room[k] .. room[k + 1]), then
+   * packed */
+  struct vb__setbits *all = vb__malloc((n_in ? n_in : 1) * sizeof *all);
+  uint32_t *room = vb__calloc(cb->n_lits + 1, sizeof *room);
+  if (!all || !room || !(cb->lit_bits = vb__malloc((n_in ? n_in : 1) * sizeof *cb->lit_bits))) {
+    vb__free(all);
+    vb__free(room);
+    return VB_ENOMEM;
+  }
+  for (size_t r = 0; r < cb->n_regexes; r++)
+    for (size_t q = 0; q < cb->regexes[r].n_literals; q++) room[cb->regexes[r].lit_ids[q] + 1]++;
+  for (size_t k = 1; k <= cb->n_lits; k++) room[k] += room[k - 1];
+  uint32_t *used = cb->lit_bits_start; /* per literal, its entries so far */
+  for (size_t r = 0; r < cb->n_regexes; r++) {
+    const vb__cbregex *re = &cb->regexes[r];
+    const uint32_t *id = re->lit_ids;
+    for (size_t set = 0; set < re->n_sets; id += re->set_len[set], set++)
+      for (size_t q = 0; q < re->set_len[set]; q++) {
+        uint32_t k = id[q], at = (uint32_t)(set * nw + r / 64), e = 0;
+        struct vb__setbits *mine = all + room[k];
+        while (e < used[k] && mine[e].at != at) e++;
+        if (e == used[k]) mine[used[k]++] = (struct vb__setbits){at, 0};
+        mine[e].bits |= 1ULL << (r & 63);
+      }
+  }
+  size_t n = 0;
+  for (size_t k = 0; k < cb->n_lits; k++) {
+    uint32_t count = used[k];
+    used[k] = (uint32_t)n;
+    for (uint32_t e = 0; e < count; e++) cb->lit_bits[n++] = all[room[k] + e];
+  }
+  cb->lit_bits_start[cb->n_lits] = (uint32_t)n;
+  vb__free(all);
+  vb__free(room);
+  return VB_OK;
+}
+
 int vb__lits_index(vb__cblang *cb) {
   static const size_t n_keys[4] = {65536, 65536, 256, VB_LIT_B_BUCKETS};
   uint32_t **start[4] = {&cb->lit_start, &cb->lit_he_start, &cb->lit_one_start, &cb->lit_b_start};
@@ -1159,35 +1214,8 @@ int vb__lits_index(vb__cblang *cb) {
       if (lit_keys(&cb->lits[k], NULL, NULL) == w) lit_keys(&cb->lits[k], key_place, &t);
     }
   }
-  /* the sets each literal is in */
-  if (!(cb->lit_set_start = vb__calloc(cb->n_lits + 1, sizeof *cb->lit_set_start)))
-    return VB_ENOMEM;
-  size_t n_in = 0;
-  cb->n_lit_sets = 0;
-  for (size_t r = 0; r < cb->n_regexes; r++) {
-    vb__cbregex *re = &cb->regexes[r];
-    re->set0 = (uint32_t)cb->n_lit_sets;
-    cb->n_lit_sets += re->n_sets;
-    for (size_t q = 0; q < re->n_literals; q++, n_in++) cb->lit_set_start[re->lit_ids[q]]++;
-  }
-  for (size_t k = 1; k <= cb->n_lits; k++) cb->lit_set_start[k] += cb->lit_set_start[k - 1];
-  if (!(cb->lit_set_list = vb__malloc((n_in ? n_in : 1) * sizeof *cb->lit_set_list)) ||
-      !(cb->lit_set_pattern =
-            vb__malloc((cb->n_lit_sets ? cb->n_lit_sets : 1) * sizeof *cb->lit_set_pattern)))
-    return VB_ENOMEM;
-  for (size_t r = 0; r < cb->n_regexes; r++)
-    for (size_t set = 0; set < cb->regexes[r].n_sets; set++)
-      cb->lit_set_pattern[cb->regexes[r].set0 + set] = (uint32_t)r;
-  if (!(cb->solo = vb__malloc(cb->n_regexes * sizeof *cb->solo))) return VB_ENOMEM;
-  for (size_t r = 0; r < cb->n_regexes; r++)
-    if (cb->regexes[r].n_literals == 0) cb->solo[cb->n_solo++] = (uint32_t)r;
-  for (size_t r = cb->n_regexes; r-- > 0;) {
-    const vb__cbregex *re = &cb->regexes[r];
-    size_t q = re->n_literals;
-    for (size_t set = re->n_sets; set-- > 0;)
-      for (size_t i = re->set_len[set]; i-- > 0;)
-        cb->lit_set_list[--cb->lit_set_start[re->lit_ids[--q]]] = re->set0 + (uint32_t)set;
-  }
+  /* the sets each literal is in, as bits (see vb__cblang.set_need) */
+  if (set_bits(cb)) return VB_ENOMEM;
   /* the literals anchored at a space, under the word they may end or begin */
   cb->lit_gap = true;
   if (!(cb->lit_gap_start = vb__calloc(2 * 256 + 1, sizeof *cb->lit_gap_start)))
@@ -1217,6 +1245,22 @@ int vb__lits_index(vb__cblang *cb) {
     else
       cb->lit_b_first[a] |= l->len < 3 ? 1 : 2 << l->back;
   }
+  /* the pre-gate's sets by anchor byte (see vb__cblang.pre_anchor) */
+  if (cb->pat_words != 1 || !cb->lit_gap) return VB_OK;
+  if (!(cb->pre_anchor = vb__calloc((256 + VB_PRE_DIGITS + 1) * VB_LIT_SETS,
+                                     sizeof *cb->pre_anchor)))
+    return VB_ENOMEM;
+  for (size_t k = 0; k < cb->n_lits; k++) {
+    const struct vb__lit *l = &cb->lits[k];
+    unsigned a = (unsigned char)l->s[l->anchor];
+    if (l->word || (!l->digits && a == ' ')) continue;
+    /* a run of digits: under every length from its own on */
+    unsigned from = l->digits ? 256 + (l->len < VB_PRE_DIGITS ? l->len : VB_PRE_DIGITS) : a;
+    unsigned to = l->digits ? 256 + VB_PRE_DIGITS : a;
+    for (unsigned b = from; b <= to; b++)
+      for (uint32_t e = cb->lit_bits_start[k]; e < cb->lit_bits_start[k + 1]; e++)
+        cb->pre_anchor[b * VB_LIT_SETS + cb->lit_bits[e].at] |= cb->lit_bits[e].bits;
+  }
   return VB_OK;
 }
 
@@ -1229,9 +1273,9 @@ static inline bool lit_at(const struct vb__lit *l, const unsigned char *f, size_
       if (f[i + d] < '0' || f[i + d] > '9') return false;
     return true;
   }
-  uint32_t w;
-  memcpy(&w, f + i, 4);
-  return (w & l->mask) == l->pre && (l->len <= 4 || memcmp(f + i + 4, l->s + 4, l->len - 4) == 0);
+  uint64_t w;
+  memcpy(&w, f + i, 8); /* (eight bytes can be read past the end) */
+  return (w & l->mask) == l->pre && (l->len <= 8 || memcmp(f + i + 8, l->s + 8, l->len - 8) == 0);
 }
 
 /* The literals of list[a..b) that start at f + i and end by f + end. */

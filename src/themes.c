@@ -113,7 +113,8 @@ static int terms_walk(vb_analyzer *an, const vb__cblang *cb, size_t i, size_t j1
  * latter (vb__terms_index), so there is one list to walk, or two to merge when the next word's
  * key and stem both have one. Most calls find nothing to walk (a chain without one-word terms,
  * such as that of "the", and a next word that is no second word of it): that part is inline,
- * and the filter of the pairs (vb__chain_pair_may()) spares most lookups. */
+ * and the chain's bits of its second words (vb__chain.seconds) and the filter of the pairs
+ * (vb__chain_pair_may()) spare most lookups. */
 static VB__INLINE int terms_from(vb_analyzer *an, const vb__cblang *cb, size_t i, int32_t head,
                                  int *matched) {
   const vb_token *tok = an->res.tokens;
@@ -125,10 +126,12 @@ static VB__INLINE int terms_from(vb_analyzer *an, const vb__cblang *cb, size_t i
   size_t na = c->n_base, nb = 0;
   if (j1 < n && c->n_pairs) {
     uint32_t kh1 = (uint32_t)an->khash[j1], sh1 = (uint32_t)an->shash[j1];
+    /* a second word of the chain's terms: by the chain's own bits, then by the filter */
+    bool k_may = (c->seconds >> (kh1 & 63) & 1) && vb__chain_pair_may(cb, head, kh1);
+    bool s_may = sh1 != kh1 && (c->seconds >> (sh1 & 63) & 1) && vb__chain_pair_may(cb, head, sh1);
     size_t n1 = 0, n2 = 0;
-    const uint32_t *p1 = vb__chain_pair_may(cb, head, kh1) ? chain_pair(cb, head, kh1, &n1) : NULL;
-    const uint32_t *p2 =
-        sh1 != kh1 && vb__chain_pair_may(cb, head, sh1) ? chain_pair(cb, head, sh1, &n2) : NULL;
+    const uint32_t *p1 = k_may ? chain_pair(cb, head, kh1, &n1) : NULL;
+    const uint32_t *p2 = s_may ? chain_pair(cb, head, sh1, &n2) : NULL;
     if (p1) a = p1, na = n1;
     if (p2 && p1) b = p2, nb = n2;
     else if (p2) a = p2, na = n2;
@@ -178,6 +181,7 @@ int vb__terms_index(vb__cblang *cb) {
         cb->chain_list[n_list++] = (uint32_t)k;
       } else {
         uint64_t hk = (uint64_t)head << 32;
+        c->seconds |= 1ULL << (t->w1_key_hash & 63) | 1ULL << (t->w1_stem_hash & 63);
         items[n_items++] = (struct pair_item){hk | t->w1_key_hash, (uint32_t)k};
         if (t->w1_stem_hash != t->w1_key_hash)
           items[n_items++] = (struct pair_item){hk | t->w1_stem_hash, (uint32_t)k};
@@ -307,6 +311,11 @@ static int compound_parts(vb_analyzer *an, const vb__cblang *cb, size_t i) {
   return VB_OK;
 }
 
+/* vb__lform.themes_set: theme_form() has been asked, and whether the form begins a term or
+ * matches one in a part of it (most words do neither). */
+#define THEMES_KNOWN 1
+#define THEMES_ANY 2
+
 /* What the codebook says of word token i alone, which depends only on its form and the
  * language: the term chains of its stem and its key, the prefix terms it matches, the terms
  * in its compound parts (Swedish, Danish), the term chains after its proclitics (Hebrew). Computed once per form (the analyzer's form
@@ -347,7 +356,9 @@ static int theme_form(vb_analyzer *an, const vb__cblang *cb, size_t i, const vb_
     }
   }
   tf->n_he = (uint32_t)an->n_tf_list - tf->he_off;
-  tf->themes_set = 1;
+  tf->themes_set = THEMES_KNOWN;
+  if (tf->head_stem >= 0 || tf->head_key >= 0 || tf->n_pre || tf->n_cmp || tf->n_he)
+    tf->themes_set |= THEMES_ANY;
   return VB_OK;
 }
 
@@ -443,8 +454,9 @@ int vb__themes_run(vb_analyzer *an) {
       continue;
     }
     const vb__lform *tf;
-    if ((rc = theme_form(an, cb, i, &tf)) ||
-        (tf->head_stem >= 0 && (rc = terms_from(an, cb, i, tf->head_stem, &matched))) ||
+    if ((rc = theme_form(an, cb, i, &tf))) return rc;
+    if (!(tf->themes_set & THEMES_ANY)) continue;
+    if ((tf->head_stem >= 0 && (rc = terms_from(an, cb, i, tf->head_stem, &matched))) ||
         (tf->head_key >= 0 && (rc = terms_from(an, cb, i, tf->head_key, &matched))))
       return rc;
     for (uint32_t q = 0; q < tf->n_pre; q++) {

@@ -73,6 +73,8 @@ typedef struct vb__lform {
    * after them the literals anchored at a space that may hold the space after it (n_end)
    * and the space before it (n_begin) (vb__lits_gap_form()) */
   uint32_t lit_off, n_lit, n_end, n_begin;
+  uint64_t may[VB_LIT_SETS]; /* the sets those and its anchor bytes may meet (patterns.c, the
+                                pre-gate: set s of pattern p is bit p of may[s]) */
   /* sentiment.c, sent_form(): its lexicon entry and how it was found, and what else the
    * rules ask of the form alone (sentiment.c's SF_* bits, the second words of the phrases
    * that begin with it) */
@@ -128,6 +130,8 @@ struct vb_analyzer {
   size_t cap_lit_found;
   size_t n_cand; /* patterns.c: the patterns whose literal sets are all met, after lit_found's
                     four lists */
+  bool lits_skipped; /* patterns.c: the pre-gate told that no pattern with literals can run,
+                        and literals were not looked for (lit_seen is not the text's) */
   uint64_t *khash, *shash; /* per token: vb__hash() of its key and of its stem */
   size_t *sent_lists;      /* sentiment.c: the tokens that carry sentiment, the verbs of
                               opinion and the contrast words of the text (3 x n_tokens) */

@@ -148,6 +148,7 @@ typedef struct vb__term {
  * holding a literal of each set. */
 #define VB_LIT_SETS 4
 #define VB_LIT_DIGIT '\x01' /* a literal of n such bytes stands for "n ASCII digits in a row" */
+#define VB_PRE_DIGITS 16
 
 /* A pattern's lead (regex_lit.c, vb__regex_leads()): every match starts at most `before`
  * characters before one of its n literals, not counting the characters of the classes `skip`
@@ -170,7 +171,6 @@ typedef struct vb__cbregex {
   size_t n_literals; /* 0: the pattern runs on every text */
   uint8_t n_sets, set_len[VB_LIT_SETS]; /* the sets: their numbers of literals, in order */
   uint32_t *lit_ids; /* the same literals as indexes into vb__cblang.lits */
-  uint32_t set0;     /* its first set's index among the language's sets (vb__cblang.lit_sets) */
   /* its leads (vb__regex_leads()): the literals of each, lead after lead (NUL-separated, and
    * as indexes into vb__cblang.lits; n_lead in all) */
   char *lead;
@@ -178,6 +178,7 @@ typedef struct vb__cbregex {
   uint32_t *lead_ids;
   vb__lead leads[VB_LEADS];
   uint8_t n_leads;
+  bool joined; /* in vb__cblang.combined: it does not run on its own */
 } vb__cbregex;
 
 struct vb__cblang;
@@ -267,6 +268,8 @@ typedef struct vb__cblang {
   struct vb__chain {
     uint32_t base_off, n_base, n_pairs;
     uint32_t base_one; /* the base list holds one-word terms only: each matches where it is */
+    uint64_t seconds;  /* bit h % 64 for each hash h of its pairs' second words (a first test
+                          before vb__chain_pair_may()) */
   } *chains;
   uint32_t *chain_list;
   struct vb__chainslot { uint64_t key; uint32_t off, n; } *chain_pairs; /* head << 32 | hash */
@@ -279,12 +282,13 @@ typedef struct vb__cblang {
   size_t n_prefix, cap_prefix;
   vb__cbregex *regexes;
   size_t n_regexes, cap_regexes;
-  pcre2_code *combined; /* all the patterns as one alternation, (*MARK:k) naming each */
+  pcre2_code *combined; /* the patterns without literals or groups as one alternation,
+                           (*MARK:k) naming each (codebook.c, vb__codebook_finish()) */
   /* the distinct literals of all the patterns (vb__lits_index()) */
   struct vb__lit {
     char *s;
     uint32_t len;
-    uint32_t pre, mask; /* the first (up to) four bytes, as loaded from memory */
+    uint64_t pre, mask; /* the first (up to) eight bytes, as loaded from memory */
     bool digits;        /* VB_LIT_DIGIT bytes: that many digits in a row */
     bool word;          /* letters only (vb__lit_letter()), so inside one word of a text */
     uint8_t anchor;     /* not a word: the offset of its anchor (below) */
@@ -315,13 +319,25 @@ typedef struct vb__cblang {
    * lit_gap_start[key + 1]). lit_gap: every literal anchored at a space is one of those. */
   uint32_t *lit_gap_start, *lit_gap_list;
   bool lit_gap;
-  /* the patterns' literal sets, numbered pattern after pattern (vb__cbregex.set0), and those
-   * each literal is in: lit_set_list[lit_set_start[k] .. lit_set_start[k + 1]) */
-  size_t n_lit_sets;
-  uint32_t *lit_set_start, *lit_set_list;
-  uint32_t *lit_set_pattern; /* the pattern each set belongs to */
-  uint32_t *solo;            /* the patterns without literals, in order */
-  size_t n_solo;
+  /* The patterns' literal sets as bits (patterns.c): which sets of a text are met is kept
+   * in VB_LIT_SETS x pat_words words, bit p % 64 of word s * pat_words + p / 64 standing for
+   * set s of pattern p. set_need has the bits of the sets the patterns have; a literal sets
+   * the bits of the sets it is in, lit_bits[lit_bits_start[k] .. lit_bits_start[k + 1]) (one
+   * entry per word); a pattern may match when all its bits are set. solo_bits (pat_words):
+   * the patterns without literals that run on their own (not in the alternation). */
+  size_t pat_words;
+  uint64_t *set_need, *solo_bits;
+  uint32_t *lit_bits_start;
+  /* The pre-gate (patterns.c, none_may_run()), for a language of up to 64 patterns whose
+   * literals anchored at a space are all in lit_gap_list (else NULL): per byte b of a folded
+   * text, pre_anchor[b * VB_LIT_SETS + s] has the bits of set s of the literals anchored at
+   * b but runs of digits and those at a space (the words' gap literals); then, at
+   * (256 + d) * VB_LIT_SETS, those of the runs of up to d digits (d up to VB_PRE_DIGITS) */
+  uint64_t *pre_anchor;
+  struct vb__setbits {
+    uint32_t at; /* s * pat_words + the word */
+    uint64_t bits;
+  } *lit_bits;
   bool lit_all;        /* tests: every pattern runs on every text, literals or not */
   size_t n_excludes;
 } vb__cblang;
@@ -351,17 +367,6 @@ static inline bool vb__regex_may_match(const vb__cblang *cb, const vb__cbregex *
     for (size_t q = 0; q < re->set_len[s] && !any; q++) any = seen[id[q]] != 0;
     if (!any) return false;
   }
-  return true;
-}
-
-/* The same, from `sat`: for each of the language's sets (vb__cblang.n_lit_sets) whether a
- * literal of it was found. */
-static inline bool vb__regex_sets_met(const vb__cblang *cb, const vb__cbregex *re,
-                                      const unsigned char *sat) {
-  if (re->n_literals == 0 || cb->lit_all) return true;
-  if (!sat) return false; /* no literals looked for (the language has none) */
-  for (size_t s = 0; s < re->n_sets; s++)
-    if (!sat[re->set0 + s]) return false;
   return true;
 }
 

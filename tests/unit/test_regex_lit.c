@@ -963,10 +963,22 @@ static void test_analyzer_windows(void **state) {
 /* ---- the analyzer's way of finding literals (patterns.c: per word form, the others at
  * their anchors) against the plain scan of the whole text (vb__lits_find) ---- */
 
-/* Whether the analyzer's last run found exactly the literals vb__lits_find() finds. */
+/* Texts on which the pre-gate (patterns.c, none_may_run()) skipped the literals. */
+static size_t pregate_skips;
+
+/* Whether the analyzer's last run found exactly the literals vb__lits_find() finds, or, when
+ * the pre-gate skipped them, that no pattern may match. */
 static void same_literals(vb_analyzer *an, const vb__cblang *cb, const char *text, size_t n,
                           unsigned char *want, vb__buf *folded) {
   assert_int_equal(vb__lits_find(cb, text, n, folded, want), VB_OK);
+  if (an->lits_skipped) { /* the pre-gate: rightly only when no pattern may match */
+    pregate_skips++;
+    for (size_t r = 0; r < cb->n_regexes; r++)
+      if (cb->regexes[r].n_literals && vb__regex_may_match(cb, &cb->regexes[r], want))
+        fail_msg("pattern %s may match, but the pre-gate skipped \"%.300s\"",
+                 cb->regexes[r].source, text);
+    return;
+  }
   for (size_t k = 0; k < cb->n_lits; k++)
     if (want[k] != an->lit_seen[k])
       fail_msg("literal \"%s\": the scan says %d, the analyzer %d, in \"%.300s\"",
@@ -992,13 +1004,20 @@ static void same_literals(vb_analyzer *an, const vb__cblang *cb, const char *tex
     }
   }
   free(f);
-  /* and the sets it found met are those met by the literals found */
-  const unsigned char *sat = an->lit_seen + 2 * cb->n_lits;
-  for (size_t r = 0; r < cb->n_regexes; r++)
-    if (vb__regex_may_match(cb, &cb->regexes[r], want) !=
-        vb__regex_sets_met(cb, &cb->regexes[r], sat))
+  /* and the patterns it listed to run (their sets met, as bits) are, in order, those the
+   * literals found allow, and those without literals that are not in the alternation */
+  const uint32_t *cand = an->lit_found + 5 * cb->n_lits;
+  size_t c = 0;
+  for (size_t r = 0; r < cb->n_regexes; r++) {
+    bool listed = c < an->n_cand && cand[c] == r;
+    c += listed;
+    bool may = cb->regexes[r].n_literals ? vb__regex_may_match(cb, &cb->regexes[r], want)
+                                         : !cb->regexes[r].joined;
+    if (listed != may)
       fail_msg("pattern %s: the literals and the sets disagree on \"%.300s\"",
                cb->regexes[r].source, text);
+  }
+  if (c != an->n_cand) fail_msg("patterns listed out of order for \"%.300s\"", text);
 }
 
 /* Random texts built from the language's own literals (as they are, in capitals, with
@@ -1100,8 +1119,141 @@ static void test_analyzer_finds_the_same_literals(void **state) {
     }
     free(want);
   }
-  print_message("%zu texts: the analyzer found the literals the scan found\n", checked);
+  print_message("%zu texts: the analyzer found the literals the scan found (the pre-gate "
+                "skipped %zu, rightly)\n", checked, pregate_skips);
+  assert_true(pregate_skips > checked / 20);
   vb__buf_free(&folded);
+  vb_analyzer_free(an);
+  vb_model_free(m);
+}
+
+/* More patterns than one word of bits holds (vb__cblang.set_need): the default English
+ * patterns three times more, under themes of their own; the literals and the patterns listed
+ * against the scan, and the mentions with the gate against those without. */
+static void test_many_patterns(void **state) {
+  (void)state;
+  vb_model *m;
+  vb_error err;
+  memset(&err, 0, sizeof err);
+  assert_int_equal(vb_model_load(NULL, &m, &err), VB_OK);
+  char dir[] = "/tmp/vb_test_manyre_XXXXXX", path[64];
+  assert_non_null(mkdtemp(dir));
+  snprintf(path, sizeof path, "%s/many.codebook", dir);
+  FILE *fp = fopen(path, "w");
+  assert_non_null(fp);
+  for (int copy = 0; copy < 3; copy++) {
+    fprintf(fp, "[many%d]\nlabel: Many %d\n", copy, copy);
+    for (size_t r = 0; r < m->cb[VB_LANG_EN].n_regexes; r++)
+      fprintf(fp, "en.re: %s\n", m->cb[VB_LANG_EN].regexes[r].source);
+  }
+  fclose(fp);
+  vb_model_free(m);
+  const char *books[] = {path};
+  vb_model_options mo = {0};
+  mo.codebooks = books;
+  mo.n_codebooks = 1;
+  assert_int_equal(vb_model_load(&mo, &m, &err), VB_OK);
+  remove(path);
+  remove(dir);
+  vb__cblang *cb = &m->cb[VB_LANG_EN];
+  assert_true(cb->pat_words >= 3);
+  vb_analyzer *an;
+  assert_int_equal(vb_analyzer_new(m, &an), VB_OK);
+  unsigned char *want = malloc(cb->n_lits);
+  assert_non_null(want);
+  vb__buf folded = {0};
+  vb_run_options o = {VB_LANG_EN, VB_LANG_EN, 0};
+  vb_mention keep[256];
+  size_t total = 0;
+  for (int round = 0; round < 3000; round++) {
+    char text[1200];
+    size_t len = round % 2 ? gen_mixed_text(cb, text, sizeof text)
+                           : gen_lit_text(cb, text, sizeof text);
+    const vb_result *r;
+    const vb_mention *mn;
+    assert_int_equal(vb_analyzer_run(an, text, len, &o, &r), VB_OK);
+    same_literals(an, cb, text, len, want, &folded);
+    size_t n = vb_result_mentions(r, &mn);
+    if (n > 256) n = 256;
+    if (n) memcpy(keep, mn, n * sizeof *mn);
+    cb->lit_all = true;
+    assert_int_equal(vb_analyzer_run(an, text, len, &o, &r), VB_OK);
+    cb->lit_all = false;
+    size_t n2 = vb_result_mentions(r, &mn);
+    if (n2 > 256) n2 = 256;
+    if (n2 != n) fail_msg("%zu mentions with the gate, %zu without: \"%s\"", n, n2, text);
+    for (size_t i = 0; i < n; i++)
+      if (mn[i].theme != keep[i].theme || mn[i].start != keep[i].start ||
+          mn[i].end != keep[i].end)
+        fail_msg("mention %zu differs with the gate: \"%s\"", i, text);
+    total += n;
+  }
+  print_message("%zu English patterns: 3000 texts, %zu mentions, the same without the gate\n",
+                cb->n_regexes, total);
+  assert_true(total > 500);
+  free(want);
+  vb__buf_free(&folded);
+  vb_analyzer_free(an);
+  vb_model_free(m);
+}
+
+/* Patterns are compiled without capturing plain groups (PCRE2_NO_AUTO_CAPTURE) unless that
+ * changes them: a reference by number needs the groups (it fails to compile without), and a
+ * named group would take number 1. Each pattern here matches only as written. */
+static void test_backreferences(void **state) {
+  (void)state;
+  char dir[] = "/tmp/vb_test_backref_XXXXXX", path[64];
+  assert_non_null(mkdtemp(dir));
+  snprintf(path, sizeof path, "%s/refs.codebook", dir);
+  FILE *fp = fopen(path, "w");
+  assert_non_null(fp);
+  /* (none has a literal: all would join the alternation of vb__codebook_finish(), where
+   * group numbers shift, but for their groups) */
+  fputs("[plain]\nlabel: Plain\nen.re: \\b(zq+)x\\1\\b\n"
+        "[named]\nlabel: Named\nen.re: \\b(zr+)(?<n>zs+)x\\1\\b\n"
+        "[relative]\nlabel: Relative\nen.re: \\b(zt)y\\g{-1}\\b\n"
+        "[free]\nlabel: Free\nen.re: \\b[zw][xy]\\b\n"
+        "[free2]\nlabel: Free2\nen.re: \\b[vy][xy][xy]\\b\n",
+        fp);
+  fclose(fp);
+  const char *books[] = {path};
+  vb_model_options mo = {0};
+  mo.codebooks = books;
+  mo.n_codebooks = 1;
+  mo.no_default_codebook = 1;
+  vb_model *m;
+  vb_error err;
+  memset(&err, 0, sizeof err);
+  assert_int_equal(vb_model_load(&mo, &m, &err), VB_OK);
+  remove(path);
+  remove(dir);
+  const vb__cblang *cb = &m->cb[VB_LANG_EN];
+  assert_non_null(cb->combined); /* (the two without groups) */
+  for (size_t r = 0; r < cb->n_regexes; r++)
+    assert_int_equal(cb->regexes[r].joined, r >= 3);
+  vb_analyzer *an;
+  assert_int_equal(vb_analyzer_new(m, &an), VB_OK);
+  static const struct {
+    const char *text, *theme; /* NULL: no mention */
+  } cases[] = {
+      {"so zqqxzqq then", "plain"},  {"so zqqxzq then", NULL},
+      {"so zrrzssxzrr ok", "named"}, {"so zrrzssxzss ok", NULL},
+      {"a ztyzt b", "relative"},     {"a ztyzq b", NULL},
+      {"a zx b", "free"},            {"a yxy b", "free2"},
+  };
+  vb_run_options o = {VB_LANG_EN, VB_LANG_EN, 0};
+  for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+    const vb_result *r;
+    const vb_mention *mn;
+    assert_int_equal(vb_analyzer_run(an, cases[c].text, strlen(cases[c].text), &o, &r), VB_OK);
+    size_t n = vb_result_mentions(r, &mn);
+    if (!cases[c].theme) {
+      if (n) fail_msg("\"%s\": a mention of %s", cases[c].text, vb_model_theme_id(m, mn[0].theme));
+      continue;
+    }
+    assert_int_equal(n, 1);
+    assert_string_equal(vb_model_theme_id(m, mn[0].theme), cases[c].theme);
+  }
   vb_analyzer_free(an);
   vb_model_free(m);
 }
@@ -1195,6 +1347,8 @@ int main(void) {
       cmocka_unit_test(test_lead_skip_classes),
       cmocka_unit_test(test_each_set_matters),
       cmocka_unit_test(test_gate_never_skips_a_match),
+      cmocka_unit_test(test_many_patterns),
+      cmocka_unit_test(test_backreferences),
       cmocka_unit_test(test_analyzer_same_mentions),
       cmocka_unit_test(test_analyzer_windows),
       cmocka_unit_test(test_gap_lists),

@@ -370,8 +370,9 @@ static size_t gen_text(const vb__cblang *cb, uint64_t *seed, char *out, size_t c
   return n;
 }
 
-/* The filter of the chains' second words (vb__chain_pair_may()) holds every (chain, hash) of
- * the index, and the mentions with it and the one-word shortcut (vb__chain.base_one) are
+/* The filters of the chains' second words (vb__chain.seconds, vb__chain_pair_may()) hold
+ * every (chain, hash) of the index, and the mentions with them and the one-word shortcut
+ * (vb__chain.base_one) are
  * those with every lookup made (all bits set) and every list walked by terms_walk(), on
  * generated texts in each language of the default codebook. */
 static void test_chain_filter(void **state) {
@@ -391,6 +392,7 @@ static void test_chain_filter(void **state) {
       if (!cb->chain_pairs[j].n) continue;
       uint64_t key = cb->chain_pairs[j].key;
       assert_true(vb__chain_pair_may(cb, (int32_t)(key >> 32), (uint32_t)key));
+      assert_true(cb->chains[key >> 32].seconds >> (key & 63) & 1); /* and the chain's bits */
     }
     /* it filters: random keys mostly miss */
     size_t pass = 0;
@@ -405,16 +407,20 @@ static void test_chain_filter(void **state) {
     uint64_t s0 = seed;
     uint64_t *bits = cb->chain_bits;
     char *base_one = NULL;
+    uint64_t *seconds = NULL;
     for (int pass_no = 0; pass_no < 2; pass_no++) {
       if (pass_no == 1) { /* every lookup made, every list walked: the chains as before */
         cb->chain_bits = malloc(n_words * sizeof *bits);
         assert_non_null(cb->chain_bits);
         memset(cb->chain_bits, 0xFF, n_words * sizeof *bits);
         base_one = malloc(cb->n_terms);
-        assert_non_null(base_one);
+        seconds = malloc(cb->n_terms * sizeof *seconds);
+        assert_true(base_one && seconds);
         for (size_t h = 0; h < cb->n_terms; h++) {
           base_one[h] = (char)cb->chains[h].base_one;
           cb->chains[h].base_one = 0;
+          seconds[h] = cb->chains[h].seconds;
+          cb->chains[h].seconds = UINT64_MAX;
         }
       }
       seed = s0;
@@ -436,8 +442,12 @@ static void test_chain_filter(void **state) {
     }
     free(cb->chain_bits);
     cb->chain_bits = bits;
-    for (size_t h = 0; h < cb->n_terms; h++) cb->chains[h].base_one = (uint32_t)base_one[h];
+    for (size_t h = 0; h < cb->n_terms; h++) {
+      cb->chains[h].base_one = (uint32_t)base_one[h];
+      cb->chains[h].seconds = seconds[h];
+    }
     free(base_one);
+    free(seconds);
   }
   vb_analyzer_free(an);
   vb_model_free(m);
