@@ -210,8 +210,9 @@ static void write_explain(obuf *ob, const vb_result *r) {
 
 /* The piece of a result line that opens each theme, with its id as a JSON string escaped once
  * for the whole run (pool_start): theme t's `, {"theme": "id", "sentiment": ` is at json.p +
- * at[t], up to at[t + 1] (the first theme of a line without its ", "). Likewise the piece of a result line from the language
- * code to the score, for each language: at lang.p + lang_at[l], up to lang_at[l + 1]. */
+ * at[t], up to at[t + 1] (the first theme of a line without its ", "). Likewise the piece of
+ * a result line from the language code to the score, for each language: at lang.p +
+ * lang_at[l], up to lang_at[l + 1]. */
 typedef struct theme_ids {
   obuf json;
   size_t *at;

@@ -232,14 +232,14 @@ static inline size_t put_uint(char *d, unsigned long long v) {
  * decimals, NaN, ties): out of line, they leave fmt_num's common path without registers to
  * save. */
 #if defined(__GNUC__)
-#define RARE __attribute__((noinline))
+#define VB_NOINLINE __attribute__((noinline))
 #else
-#define RARE
+#define VB_NOINLINE
 #endif
 
 /* fmt_num's way for what its fast path leaves: printf, then the fraction's trailing zeros and a
  * bare "-0" removed, "null" for NaN and infinities. */
-static RARE size_t fmt_num_printf(char *d, double v, int decimals) {
+static VB_NOINLINE size_t fmt_num_printf(char *d, double v, int decimals) {
   if (isnan(v) || isinf(v)) {
     memcpy(d, "null", 4);
     return 4;
@@ -259,7 +259,8 @@ static RARE size_t fmt_num_printf(char *d, double v, int decimals) {
 
 /* Writes u / 10^decimals (u < 10^15, decimals 0-9) after a '-' when neg, with the fraction's
  * trailing zeros removed, into d; returns the length. */
-static RARE size_t put_scaled(char *d, bool neg, unsigned long long u, int decimals) {
+static VB_NOINLINE size_t put_scaled(char *d, bool neg, unsigned long long u,
+                                      int decimals) {
   static const uint32_t pow10u[] = {1, 10, 100, 1000, 10000, 100000, 1000000,
                                     10000000, 100000000, 1000000000};
   unsigned long long one = pow10u[decimals], whole = u / one;
