@@ -139,6 +139,29 @@ static int add_term(vb_model *m, vb_lang lang, uint32_t theme, char *term, int e
   return VB_OK;
 }
 
+/* Whether a backslash comes before a digit 1-9 anywhere in the pattern (a reference by number,
+ * or an octal escape that could be one; "\\1" counts too, which only costs the saving). */
+static bool backslash_digit(const char *pat) {
+  for (const char *p = strchr(pat, '\\'); p; p = strchr(p + 1, '\\'))
+    if (p[1] >= '1' && p[1] <= '9') return true;
+  return false;
+}
+
+/* Whether the pattern holds a construct that acts on the whole alternation it is joined into,
+ * not only on its own branch: a backtracking verb or mark ("(*COMMIT)", "(*:name)", whose
+ * mark would replace the branch's own) or a recursion into the whole pattern or a group by
+ * number ("(?R)", "(?0)", "(?1)", "(?+1)", "(?-1)"). An escaped bracket may count too: that
+ * only leaves the pattern to run on its own. */
+static bool acts_on_whole(const char *pat) {
+  for (const char *p = strchr(pat, '('); p; p = strchr(p + 1, '(')) {
+    if (p[1] == '*') return true;
+    if (p[1] == '?' && (p[2] == 'R' || p[2] == '+' || p[2] == '-' || p[2] == '&' ||
+                        (p[2] >= '0' && p[2] <= '9')))
+      return true;
+  }
+  return false;
+}
+
 static int add_regex(vb_model *m, vb_lang lang, uint32_t theme, const char *pat,
                      const char *name, long lineno, long col, vb_error *err) {
   vb__cblang *cb = &m->cb[lang];
@@ -151,10 +174,15 @@ static int add_regex(vb_model *m, vb_lang lang, uint32_t theme, const char *pat,
                   PCRE2_USE_OFFSET_LIMIT;
   /* Only a match's span is used: plain groups need not capture (PCRE2_NO_AUTO_CAPTURE), which
    * saves PCRE2 work. Not when the pattern names a group: those are then numbered from 1, and
-   * a reference by number would change its meaning; without named groups, a reference by
-   * number fails to compile, and the pattern is compiled as it is. */
-  pcre2_code *code = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
-                                   opts | PCRE2_NO_AUTO_CAPTURE, &ec, &off, NULL);
+   * a reference by number would change its meaning; nor when a backslash comes before a
+   * digit: "\10" is a reference when ten groups come before it and an octal escape when
+   * fewer do, and without capturing groups it would silently become the byte 0x08. A
+   * reference by number in another form (\g1, (?1)) fails to compile without the groups, and
+   * the pattern is then compiled as it is. */
+  pcre2_code *code = NULL;
+  if (!backslash_digit(pat))
+    code = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, opts | PCRE2_NO_AUTO_CAPTURE,
+                         &ec, &off, NULL);
   uint32_t names = 0;
   if (code && (pcre2_pattern_info(code, PCRE2_INFO_NAMECOUNT, &names) || names)) {
     pcre2_code_free(code);
@@ -419,11 +447,13 @@ static int index_literals(vb__cblang *cb) {
  * combination that fails to compile leaves them to run one by one. */
 /* Whether a pattern without literals may join the alternation: group numbers shift there,
  * so only one without capturing groups (add_regex() compiles it with PCRE2_NO_AUTO_CAPTURE:
- * it has some only when it names a group or refers to one by number). */
+ * it has some only when it names a group or refers to one by number), and without verbs and
+ * recursions (acts_on_whole()). */
 static bool joinable(const vb__cbregex *re) {
   uint32_t groups = 1;
   return re->n_literals == 0 &&
-         pcre2_pattern_info(re->code, PCRE2_INFO_CAPTURECOUNT, &groups) == 0 && groups == 0;
+         pcre2_pattern_info(re->code, PCRE2_INFO_CAPTURECOUNT, &groups) == 0 && groups == 0 &&
+         !acts_on_whole(re->source);
 }
 
 int vb__codebook_finish(vb_model *m) {
