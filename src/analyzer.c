@@ -214,13 +214,26 @@ static VB__INLINE int form_find(vb_analyzer *an, const char *w, size_t n, uint32
   form_words(w, n, &a, &b);
   uint64_t h = form_hash(w, n, a, b);
   size_t mask = an->n_fslot - 1;
-  for (size_t j = (size_t)h & mask; an->fslot[j].idx; j = (j + 1) & mask) {
-    const struct vb__fslot *s = &an->fslot[j];
-    if (s->a != a || s->b != b) continue;
-    const vb__form *f = &an->form[s->idx - 1];
-    if (f->surf_len == n && (n <= 16 || memcmp(an->form_text.data + f->surf_off, w, n) == 0)) {
-      *out = s->idx - 1;
-      return VB_OK;
+  /* two loops, so that the one of most forms does not ask each slot whether the form is
+   * longer; a call left in the loop, even one never made, cost the whole front loop registers
+   * (-5.1 M instructions of 152.7 M in the front on English) */
+  if (n <= 16) {
+    for (size_t j = (size_t)h & mask; an->fslot[j].idx; j = (j + 1) & mask) {
+      const struct vb__fslot *s = &an->fslot[j];
+      if (s->a == a && s->b == b && an->form[s->idx - 1].surf_len == n) {
+        *out = s->idx - 1;
+        return VB_OK;
+      }
+    }
+  } else {
+    for (size_t j = (size_t)h & mask; an->fslot[j].idx; j = (j + 1) & mask) {
+      const struct vb__fslot *s = &an->fslot[j];
+      const vb__form *f = &an->form[s->idx - 1];
+      if (s->a == a && s->b == b && f->surf_len == n &&
+          memcmp(an->form_text.data + f->surf_off, w, n) == 0) {
+        *out = s->idx - 1;
+        return VB_OK;
+      }
     }
   }
   return form_add(an, w, n, a, b, h, out);

@@ -461,6 +461,49 @@ static void test_sentiment_score(void **state) {
   assert_int_equal(vb_sentiment_score("gr\xC3", 3, "en", &score), VB_EUTF8);
 }
 
+/* The form table compares a form of up to 16 bytes by its two words and length, a longer one
+ * also byte by byte (two loops, analyzer.c form_find()): forms that share their first and
+ * last eight bytes and differ in length or in a byte between, in one document, in both cases,
+ * each get their own key. */
+static void test_form_table_long_forms(void **state) {
+  fixture *f = *state;
+  /* a new analyzer: its table is small (4,096 slots) and these forms fill a third of it, so
+   * most probes pass forms with the same two words */
+  vb_analyzer *an;
+  assert_int_equal(vb_analyzer_new(f->m, &an), VB_OK);
+  enum { WORDS = 1500 };
+  char *doc = malloc(WORDS * 48 + 1);
+  char(*want)[48] = malloc(WORDS * sizeof *want);
+  assert_non_null(doc);
+  assert_non_null(want);
+  size_t len = 0;
+  uint64_t seed = 0x2545F4914F6CDD1DULL;
+  for (int w = 0; w < WORDS; w++) {
+    seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+    /* "abcdefgh" + 0-24 letters of x and y + "stuvwxyz": 16 to 40 bytes, some upper case */
+    int mid = (int)(seed % 25), n = 0;
+    char *o = want[w];
+    memcpy(o, "abcdefgh", 8), n = 8;
+    for (int k = 0; k < mid; k++) o[n++] = (seed >> (8 + k)) & 1 ? 'x' : 'y';
+    memcpy(o + n, "stuvwxyz", 8), n += 8;
+    o[n] = '\0';
+    for (int k = 0; k < n; k++)
+      doc[len++] = (seed >> 40) & 1 && k % 3 == 0 ? (char)(o[k] - 32) : o[k];
+    doc[len++] = ' ';
+  }
+  doc[len] = '\0';
+  const vb_result *r = run_flags(an, VB_LANG_EN, doc, VB_RUN_TOKENS_ONLY);
+  const vb_token *t;
+  assert_int_equal(vb_result_tokens(r, &t), WORDS);
+  for (int w = 0; w < WORDS; w++) {
+    if (t[w].key_len != strlen(want[w]) || memcmp(t[w].key, want[w], t[w].key_len) != 0)
+      fail_msg("token %d: key \"%.*s\", want \"%s\"", w, (int)t[w].key_len, t[w].key, want[w]);
+  }
+  vb_analyzer_free(an);
+  free(doc);
+  free(want);
+}
+
 /* The analyzer's table of word forms (keys, stems, the codebook's and the lexicons' answers
  * per form) starts over between documents once it holds VB__FORM_MAX (65,536) forms. Texts in
  * the four languages (themes, compounds, proclitics, langid) give the same results before,
@@ -592,6 +635,7 @@ int main(void) {
       cmocka_unit_test(test_stem),              cmocka_unit_test(test_free_null_and_new),
       cmocka_unit_test(test_sentiment_score),
       cmocka_unit_test(test_form_table_starts_over),
+      cmocka_unit_test(test_form_table_long_forms),
       cmocka_unit_test(test_one_pass_and_two),
   };
   return cmocka_run_group_tests(tests, group_setup, group_teardown);
