@@ -426,7 +426,7 @@ static VB__INLINE void lid_add(vb_analyzer *an, size_t i, const vb_token *o, vb_
 
 /* What a punctuation token ends: 2 a sentence (. ! ? … and the Hebrew sof pasuq), 1 a clause
  * (, ; : ( ) and the dashes — –), 0 neither. */
-static int punct_ends(const char *text, const vb_token *t) {
+static VB__INLINE int punct_ends(const char *text, const vb_token *t) {
   const char *p = text + t->start;
   size_t n = t->end - t->start;
   switch ((unsigned char)*p) {
