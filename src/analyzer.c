@@ -465,24 +465,24 @@ typedef struct segmenter {
 static VB__INLINE int segment_token(vb_analyzer *an, segmenter *sg, const char *text, size_t i,
                                    vb_token *o, vb__form *word) {
   vb_result *r = &an->res;
-  bool line = o->flags & VB__TOKF_LINE; /* a line break before the token */
-  if (line) o->flags &= (uint16_t)~VB__TOKF_LINE;
-  if (i > 0) {
-    const vb_token *p = o - 1;
-    bool s_end = sg->ends == 2 || line;
-    /* before a contrast word ("but", "men", "אבל"): form_stem() asked the lexicon */
-    bool c_end = s_end || sg->ends == 1 || (word && word->contrast[sg->lang] == 2);
-    if (c_end) {
-      if (push_span(&r->clauses, &r->n_clauses, &r->cap_clauses, r->tokens[sg->c_begin].start,
-                    p->end, sg->c_begin, i))
+  /* what ends before the token: 2 a sentence (the token before ends one, or a line break
+   * comes between), 1 a clause (the token before ends one, or the token is a contrast word,
+   * "but", "men", "אבל": form_stem() asked the lexicon), 0 neither: most tokens, one test */
+  int brk = sg->ends | (o->flags & VB__TOKF_LINE ? 2 : 0) | (word && word->contrast[sg->lang] == 2);
+  if (brk) {
+    o->flags &= (uint16_t)~VB__TOKF_LINE;
+    if (i > 0) { /* nothing to end before the first token */
+      size_t end = o[-1].end;
+      if (push_span(&r->clauses, &r->n_clauses, &r->cap_clauses, r->tokens[sg->c_begin].start, end,
+                    sg->c_begin, i))
         return VB_ENOMEM;
       sg->c_begin = i;
-    }
-    if (s_end) {
-      if (push_span(&r->sentences, &r->n_sentences, &r->cap_sentences,
-                    r->tokens[sg->s_begin].start, p->end, sg->s_begin, i))
-        return VB_ENOMEM;
-      sg->s_begin = i;
+      if (brk & 2) {
+        if (push_span(&r->sentences, &r->n_sentences, &r->cap_sentences,
+                      r->tokens[sg->s_begin].start, end, sg->s_begin, i))
+          return VB_ENOMEM;
+        sg->s_begin = i;
+      }
     }
   }
   o->sentence = (uint32_t)r->n_sentences;

@@ -448,7 +448,8 @@ static void test_abbreviations(void **state) {
   for (size_t k = 0; k < sizeof abbr / sizeof abbr[0]; k++) {
     for (int cap = 0; cap < 3; cap++) { /* "dr", "Dr", "DR" */
       int n = snprintf(buf, sizeof buf, "%s. Next", abbr[k]);
-      for (size_t q = 0; cap && q < (cap == 1 ? 1 : strlen(abbr[k])); q++) buf[q] = (char)(buf[q] - 32);
+      for (size_t q = 0; cap && q < (cap == 1 ? 1 : strlen(abbr[k])); q++)
+        buf[q] = (char)(buf[q] - 32);
       assert_int_equal(vb__tokenize(buf, (size_t)n, &t), VB_OK);
       if (t.v[0].end != strlen(abbr[k]) + 1) fail_msg("\"%s\" lost its full stop", buf);
     }
