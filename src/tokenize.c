@@ -458,24 +458,46 @@ static VB__INLINE int push(vb__toks *out, size_t start, size_t end, int type, un
 static bool latin1_letter(unsigned char b) { return b >= 0x80 && b <= 0xBF && b != 0x97 && b != 0xB7; }
 static bool latin1_lower(unsigned char b) { return b >= 0x9F && b <= 0xBF && b != 0xB7; }
 
-/* A byte that ends a plain word (tokenize()) as the general path would end it: a space, a
- * comma, '!', '?', ')' or a line break (a full stop has rules of its own). */
-static bool plain_end(unsigned char e) {
-  return e == ' ' || e == ',' || e == '!' || e == '?' || e == ')' || e == '\n' || e == '\r';
-}
+/* What a byte is to the plain-word fast path (tokenize()), one table lookup where a chain of
+ * comparisons was (-4.6 M instructions of 146 M in the front on English):
+ * PW_LETTER  an ASCII letter that begins a plain word whatever follows;
+ * PW_EMO     a letter that may begin an emoticon ("xD", "o_O", "B)", "T_T"): it begins one
+ *            only before a lower-case letter, as in no emoticon (emoticon_letter()): "on", "The";
+ * PW_JOIN    the word may go on after it: an apostrophe or hyphen before a lower-case letter,
+ *            C3 (a Latin-1 letter);
+ * PW_END     it ends a plain word as the general path would: a space, a comma, '!', '?', ')' or
+ *            a line break (a full stop has rules of its own). */
+enum { PW_LETTER = 1, PW_EMO = 2, PW_JOIN = 4, PW_END = 8 };
+#define PW_IS_EMO(c) \
+  ((c) == 'x' || (c) == 'o' || (c) == 'X' || (c) == 'T' || (c) == 'D' || (c) == 'B' || (c) == 'O')
+#define PW_IS_ALPHA(c) (((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z'))
+#define PW_CLASS(c)                                                                     \
+  ((PW_IS_ALPHA(c) ? (PW_IS_EMO(c) ? PW_EMO : PW_LETTER) : 0) |                         \
+   ((c) == '\'' || (c) == '-' || (c) == 0xC3 ? PW_JOIN : 0) |                           \
+   ((c) == ' ' || (c) == ',' || (c) == '!' || (c) == '?' || (c) == ')' || (c) == '\n' || \
+            (c) == '\r'                                                                 \
+        ? PW_END                                                                        \
+        : 0))
+#define PW4(c) PW_CLASS(c), PW_CLASS((c) + 1), PW_CLASS((c) + 2), PW_CLASS((c) + 3)
+#define PW16(c) PW4(c), PW4((c) + 4), PW4((c) + 8), PW4((c) + 12)
+#define PW64(c) PW16(c), PW16((c) + 16), PW16((c) + 32), PW16((c) + 48)
+static const unsigned char plain_class[256] = {PW64(0), PW64(64), PW64(128), PW64(192)};
+#undef PW64
+#undef PW16
+#undef PW4
+#undef PW_CLASS
+#undef PW_IS_ALPHA
+#undef PW_IS_EMO
 
-/* Whether a plain word (tokenize()) may start with the byte c, followed by the byte d: an ASCII
- * letter, or a Latin-1 one (C3 and its second byte). A letter that may begin an emoticon
- * ("xD", "o_O", "B)", "T_T", "8)") only when a lower-case letter follows, as in no emoticon
- * (emoticon_letter()): "on", "of", "The". */
+static bool plain_end(unsigned char e) { return plain_class[e] & PW_END; }
+
+/* Whether a plain word may start with the byte c, followed by the byte d: an ASCII letter (an
+ * emoticon's only before a lower-case letter), or a Latin-1 one (C3 and its second byte). */
 static bool plain_start(unsigned char c, unsigned char d) {
-  if (c == 0xC3) return latin1_letter(d);
-  switch (c) {
-  case 'x': case 'o': case 'X': case 'T': case 'D': case 'B': case 'O':
-    return d >= 'a' && d <= 'z';
-  default:
-    return vb__ascii_alpha(c);
-  }
+  unsigned k = plain_class[c];
+  if (k & PW_LETTER) return true;
+  if (k & PW_EMO) return d >= 'a' && d <= 'z';
+  return c == 0xC3 && latin1_letter(d);
 }
 
 /* The general path at byte i (not a space the fast paths skip): the first rule that matches
@@ -594,7 +616,7 @@ static VB__INLINE int tokenize(const char *text, size_t len, vb__toks *out, bool
       for (;;) {
         for (; j < len && (unsigned char)(s.p[j] - 'a') <= 'z' - 'a'; j++)
           if (s.p[j] == s.p[j - 1] && s.p[j] == s.p[j - 2]) elongated = true;
-        if (j + 1 >= len) break;
+        if (j + 1 >= len || !(plain_class[s.p[j]] & PW_JOIN)) break;
         unsigned char c = s.p[j], d = s.p[j + 1];
         if (c == 0xC3 && latin1_lower(d)) { /* å ä ö æ ø é ü ß ... */
           if (j - i >= 4 && s.p[j - 2] == c && s.p[j - 1] == d && s.p[j - 4] == c &&
@@ -609,7 +631,8 @@ static VB__INLINE int tokenize(const char *text, size_t len, vb__toks *out, bool
       }
       unsigned char e = j < len ? s.p[j] : ' ';
       bool plain = plain_end(e);
-      if (e == '.' && j - i >= 2 && (j + 1 == len || s.p[j + 1] == ' ' || s.p[j + 1] == '\n'))
+      if (!plain && e == '.' && j - i >= 2 &&
+          (j + 1 == len || s.p[j + 1] == ' ' || s.p[j + 1] == '\n'))
         plain = !is_abbreviation(s.p + i, j - i);
       if (plain) {
         if (push(out, i, j, VB_TOK_WORD, elongated ? VB_TOKF_ELONGATED : 0, &line))

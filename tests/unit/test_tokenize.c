@@ -434,6 +434,33 @@ static void test_plain_word_path_matches_general(void **state) {
   vb__free(b.v);
 }
 
+/* The fast path's byte classes (tokenize.c plain_class: word starts, joiners, ends): every
+ * byte value before, inside, after and between plain words gives the general path's tokens. */
+static void test_plain_word_path_every_byte(void **state) {
+  (void)state;
+  static const char *const shape[] = {"%cab ", "a%cb ", "ab%c", "ab%c c", "ab%cc d", "x%cy",
+                                      "o%c", "%c", "%cx ", "\xC3\xA4%cb", "don%ct", "a %c b",
+                                      "ab. %c", "Ab%cb", "aaa%caa", "ab\xC3%c", "dr%c x",
+                                      "e%cg. x", "lumo%cse"};
+  vb__toks a = {0}, b = {0};
+  char buf[32];
+  for (size_t k = 0; k < sizeof shape / sizeof shape[0]; k++) {
+    for (int c = 1; c < 256; c++) {
+      int len = snprintf(buf, sizeof buf, shape[k], c);
+      assert_true(len > 0 && len < (int)sizeof buf);
+      assert_int_equal(vb__tokenize(buf, (size_t)len, &a), VB_OK);
+      assert_int_equal(vb__tokenize_general(buf, (size_t)len, &b), VB_OK);
+      if (a.n != b.n) fail_msg("token count differs on \"%s\" (byte %02X)", buf, c);
+      for (size_t i = 0; i < a.n; i++)
+        if (a.v[i].start != b.v[i].start || a.v[i].end != b.v[i].end ||
+            a.v[i].type != b.v[i].type || a.v[i].flags != b.v[i].flags)
+          fail_msg("token %zu differs on \"%s\" (byte %02X)", i, buf, c);
+    }
+  }
+  vb__free(a.v);
+  vb__free(b.v);
+}
+
 /* Every abbreviation of the tokenizer's list keeps its full stop before a capital; a word
  * that is not one, or is one with a letter more or less, does not. */
 static void test_abbreviations(void **state) {
@@ -487,6 +514,7 @@ int main(void) {
       cmocka_unit_test(test_spans_cover_the_text),
       cmocka_unit_test(test_line_breaks),
       cmocka_unit_test(test_plain_word_path_matches_general),
+      cmocka_unit_test(test_plain_word_path_every_byte),
       cmocka_unit_test(test_abbreviations),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
