@@ -358,8 +358,10 @@ static VB__COLD int form_stem(vb_analyzer *an, vb__stemmer *st, vb_lang lang, vb
  * and its hash in an->shash[i]; other tokens' stems are their keys. */
 static VB__INLINE int token_stem(vb_analyzer *an, vb__stemmer *st, vb_lang lang, size_t i,
                                  vb_token *o, vb__form *word) {
-  an->shash[i] = an->khash[i];
-  if (!st || !word) return VB_OK;
+  if (!st || !word) {
+    an->shash[i] = an->khash[i];
+    return VB_OK;
+  }
   if (word->stem_len[lang] == VB__FORM_UNSET) {
     int rc = form_stem(an, st, lang, word);
     if (rc) return rc;
