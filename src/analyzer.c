@@ -8,6 +8,8 @@
  * tokenizer's output that writes each vb_token once, its key and stem as pointers into buffers
  * that do not move during the document (stable_append()).
  */
+#include <assert.h>
+
 #include "vb_analyzer.h"
 
 static void release_retired(vb_analyzer *an);
@@ -113,7 +115,8 @@ static VB__INLINE void form_words(const char *s, size_t n, uint64_t *a, uint64_t
     *a = x;
     *b = y;
   } else {
-    *a = n ? (uint64_t)p[0] | (uint64_t)p[n / 2] << 8 | (uint64_t)p[n - 1] << 16 : 0;
+    assert(n > 0); /* a token has a byte at least */
+    *a = (uint64_t)p[0] | (uint64_t)p[n / 2] << 8 | (uint64_t)p[n - 1] << 16;
     *b = 0;
   }
 }

@@ -284,19 +284,24 @@ static size_t match_keycap(const scan *s, size_t i) {
 
 /* A number: digits with single inner separators followed by digits ("8,5", "24/7", "2-3",
  * "10:30", "1.000.000"). A letter right after the digits makes it a word ("3rd", "4g"). */
-static size_t match_number(const scan *s, size_t i, bool *is_word) {
+static size_t number_end(const unsigned char *p, size_t i, size_t len) {
   size_t j = i;
-  *is_word = false;
-  while (j < s->len) {
-    if (vb__ascii_digit(s->p[j])) { j++; continue; }
-    unsigned char c = s->p[j];
-    if ((c == ',' || c == '.' || c == '/' || c == '-' || c == ':') && j + 1 < s->len &&
-        vb__ascii_digit(s->p[j + 1]) && j > i) {
+  while (j < len) {
+    if (vb__ascii_digit(p[j])) { j++; continue; }
+    unsigned char c = p[j];
+    if ((c == ',' || c == '.' || c == '/' || c == '-' || c == ':') && j + 1 < len &&
+        vb__ascii_digit(p[j + 1]) && j > i) {
       j++;
       continue;
     }
     break;
   }
+  return j;
+}
+
+static size_t match_number(const scan *s, size_t i, bool *is_word) {
+  size_t j = number_end(s->p, i, s->len);
+  *is_word = false;
   size_t adv;
   int32_t cp = cp_at(s, j, &adv);
   if (cp >= 0 && is_letter(cp)) *is_word = true;
@@ -652,6 +657,18 @@ static VB__INLINE int tokenize(const char *text, size_t len, vb__toks *out, bool
         return VB_ENOMEM;
       i = j;
       continue;
+    }
+    /* A number ended by a space, comma, '!', '?' or line break: what the general path finds,
+     * without its tries. No keycap (digit, FE0F, 20E3), e-mail address (its local part ends
+     * where the number does, at no '@'), emoticon ("8-)": a '-' ends no number here) or word
+     * ("3rd": a letter ends none) goes on from such a number. */
+    if (plain_words && vb__ascii_digit(c0)) {
+      size_t j = number_end(s.p, i, len);
+      if (j == len || (plain_class[s.p[j]] & PW_END && s.p[j] != ')')) {
+        if (push(out, i, j, VB_TOK_NUMBER, 0, &line)) return VB_ENOMEM;
+        i = j;
+        continue;
+      }
     }
     size_t n;
     uint16_t flags = 0;

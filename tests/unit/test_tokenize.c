@@ -405,7 +405,10 @@ static void test_plain_word_path_matches_general(void **state) {
       "on", "of", "Of", "The", "Tried", "Do", "Been", "Ok", "xs", "XL", "Xm", "ox", "oD", "xo",
       "8a", "Ta", "it's", "I've", "O'Brien", "d'été", "x-ray", "re-", "-a", "'a", "a'", "a-",
       "a--b", "a''b", "a-B", "a'É", "a'ä", "ab-c@d.se", "on@x.com", "a-b@c.dk", "mail@", "@x",
-      "aaa-a", "a-aa", "aa'a", "ää'ä", "äää", "Ääää", "l'", "www-", "http-a", "dr-", "e-g."};
+      "aaa-a", "a-aa", "aa'a", "ää'ä", "äää", "Ääää", "l'", "www-", "http-a", "dr-", "e-g.",
+      /* numbers: separators, a letter or emoticon after, keycaps, addresses */
+      "12.5", "1,000", "10:30", "3rd", "8-)", "8)", "1\xEF\xB8\x8F\xE2\x83\xA3", "12@x.se", "4g",
+      "2-", "7/"};
   const size_t nf = sizeof frag / sizeof frag[0];
   uint64_t seed = 0x9E3779B97F4A7C15ULL;
   char buf[512];
@@ -441,7 +444,8 @@ static void test_plain_word_path_every_byte(void **state) {
   static const char *const shape[] = {"%cab ", "a%cb ", "ab%c", "ab%c c", "ab%cc d", "x%cy",
                                       "o%c", "%c", "%cx ", "\xC3\xA4%cb", "don%ct", "a %c b",
                                       "ab. %c", "Ab%cb", "aaa%caa", "ab\xC3%c", "dr%c x",
-                                      "e%cg. x", "lumo%cse"};
+                                      "e%cg. x", "lumo%cse", "1%c2 ", "12%c", "8%c)", "%c5 ",
+                                      "1.%c", "24%c7", "3%crd", "0%c\xEF\xB8\x8F"};
   vb__toks a = {0}, b = {0};
   char buf[32];
   for (size_t k = 0; k < sizeof shape / sizeof shape[0]; k++) {
