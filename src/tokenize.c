@@ -471,8 +471,10 @@ static bool latin1_lower(unsigned char b) { return b >= 0x9F && b <= 0xBF && b !
  * PW_JOIN    the word may go on after it: an apostrophe or hyphen before a lower-case letter,
  *            C3 (a Latin-1 letter);
  * PW_END     it ends a plain word as the general path would: a space, a comma, '!', '?', ')' or
- *            a line break (a full stop has rules of its own). */
-enum { PW_LETTER = 1, PW_EMO = 2, PW_JOIN = 4, PW_END = 8 };
+ *            a line break (a full stop has rules of its own);
+ * PW_LATIN   it also ends a plain word of Latin letters or a number: '"', ';' and '/' (after
+ *            Hebrew letters '"' may be gershayim). */
+enum { PW_LETTER = 1, PW_EMO = 2, PW_JOIN = 4, PW_END = 8, PW_LATIN = 16 };
 #define PW_IS_EMO(c) \
   ((c) == 'x' || (c) == 'o' || (c) == 'X' || (c) == 'T' || (c) == 'D' || (c) == 'B' || (c) == 'O')
 #define PW_IS_ALPHA(c) (((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z'))
@@ -481,8 +483,9 @@ enum { PW_LETTER = 1, PW_EMO = 2, PW_JOIN = 4, PW_END = 8 };
    ((c) == '\'' || (c) == '-' || (c) == 0xC3 ? PW_JOIN : 0) |                           \
    ((c) == ' ' || (c) == ',' || (c) == '!' || (c) == '?' || (c) == ')' || (c) == '\n' || \
             (c) == '\r'                                                                 \
-        ? PW_END                                                                        \
-        : 0))
+        ? PW_END | PW_LATIN                                                             \
+        : 0) |                                                                          \
+   ((c) == '"' || (c) == ';' || (c) == '/' ? PW_LATIN : 0))
 #define PW4(c) PW_CLASS(c), PW_CLASS((c) + 1), PW_CLASS((c) + 2), PW_CLASS((c) + 3)
 #define PW16(c) PW4(c), PW4((c) + 4), PW4((c) + 8), PW4((c) + 12)
 #define PW64(c) PW16(c), PW16((c) + 16), PW16((c) + 32), PW16((c) + 48)
@@ -635,7 +638,7 @@ static VB__INLINE int tokenize(const char *text, size_t len, vb__toks *out, bool
         }
       }
       unsigned char e = j < len ? s.p[j] : ' ';
-      bool plain = plain_end(e);
+      bool plain = plain_class[e] & PW_LATIN;
       if (!plain && e == '.' && j - i >= 2 &&
           (j + 1 == len || s.p[j + 1] == ' ' || s.p[j + 1] == '\n'))
         plain = !is_abbreviation(s.p + i, j - i);
@@ -664,7 +667,7 @@ static VB__INLINE int tokenize(const char *text, size_t len, vb__toks *out, bool
      * ("3rd": a letter ends none) goes on from such a number. */
     if (plain_words && vb__ascii_digit(c0)) {
       size_t j = number_end(s.p, i, len);
-      if (j == len || (plain_class[s.p[j]] & PW_END && s.p[j] != ')')) {
+      if (j == len || (plain_class[s.p[j]] & PW_LATIN && s.p[j] != ')')) {
         if (push(out, i, j, VB_TOK_NUMBER, 0, &line)) return VB_ENOMEM;
         i = j;
         continue;
