@@ -661,6 +661,17 @@ static VB__INLINE int tokenize(const char *text, size_t len, vb__toks *out, bool
       i = j;
       continue;
     }
+    /* A quote, and a bracket, colon, semicolon, '=' or dash before a space, a line break or the
+     * end: one punctuation token, as the general path finds it. No emoticon begins with '"'
+     * and none goes on with a space ("(y)", ":)", "-_-"); only full stops, '!', '?' and runs
+     * of '-' or '=' join up, and those runs need a second sign. */
+    if (plain_words && (c0 == '"' || ((c0 == '(' || c0 == ')' || c0 == ':' || c0 == ';' ||
+                                       c0 == '=' || c0 == '-') &&
+                                      (i + 1 == len || s.p[i + 1] == ' ' || s.p[i + 1] == '\n')))) {
+      if (push(out, i, i + 1, VB_TOK_PUNCT, 0, &line)) return VB_ENOMEM;
+      i++;
+      continue;
+    }
     /* A number ended by a space, comma, '!', '?' or line break: what the general path finds,
      * without its tries. No keycap (digit, FE0F, 20E3), e-mail address (its local part ends
      * where the number does, at no '@'), emoticon ("8-)": a '-' ends no number here) or word
