@@ -312,14 +312,32 @@ static size_t match_number(const scan *s, size_t i, bool *is_word) {
  * script (the team's list; lower case), leaving out words that also end sentences as words
  * ("no.", "maj.", "sun."). Multi-segment ones (t.ex., bl.a., f.eks., U.S.,
  * e.g.) are recognised by their shape instead. */
-static const char *const abbreviations[26] = {
-    /* by first letter, each between spaces */
-    [0] = " approx ang aug ", [1] = " bl ", [2] = " corp ca ", [3] = " dr dept dvs dec ",
-    [4] = " etc evt ekskl exkl ", [5] = " frk fx feb ", [7] = " hr ",
-    [8] = " inc inkl iflg ifm ", [9] = " jr jfr ", [10] = " kr kl ",
-    [11] = " ltd ", [12] = " mr mrs ms mdr mrd mht mv mm ", [13] = " nr nov ",
-    [14] = " osv oct okt ", [15] = " pga prof ", [17] = " resp ",
-    [18] = " sr st stk sept ", [19] = " tel tlf tkr ", [21] = " vs vha "};
+static const struct {
+  unsigned char lens; /* the lengths of the letter's abbreviations (bits 1 << n), so that most
+                         words before a full stop are ruled out at one test (test_tokenize's
+                         test_abbreviations finds a length left out) */
+  const char *words;  /* between spaces */
+} abbreviations[26] = {
+    [0] = {1 << 3 | 1 << 6, " approx ang aug "},
+    [1] = {1 << 2, " bl "},
+    [2] = {1 << 2 | 1 << 4, " corp ca "},
+    [3] = {1 << 2 | 1 << 3 | 1 << 4, " dr dept dvs dec "},
+    [4] = {1 << 3 | 1 << 4 | 1 << 5, " etc evt ekskl exkl "},
+    [5] = {1 << 2 | 1 << 3, " frk fx feb "},
+    [7] = {1 << 2, " hr "},
+    [8] = {1 << 3 | 1 << 4, " inc inkl iflg ifm "},
+    [9] = {1 << 2 | 1 << 3, " jr jfr "},
+    [10] = {1 << 2, " kr kl "},
+    [11] = {1 << 3, " ltd "},
+    [12] = {1 << 2 | 1 << 3, " mr mrs ms mdr mrd mht mv mm "},
+    [13] = {1 << 2 | 1 << 3, " nr nov "},
+    [14] = {1 << 3, " osv oct okt "},
+    [15] = {1 << 3 | 1 << 4, " pga prof "},
+    [17] = {1 << 4, " resp "},
+    [18] = {1 << 2 | 1 << 3 | 1 << 4, " sr st stk sept "},
+    [19] = {1 << 3, " tel tlf tkr "},
+    [21] = {1 << 2 | 1 << 3, " vs vha "},
+};
 
 /* Whether w[0..n) is one of the list's abbreviations, in any case: the entries of its first
  * letter compared with it byte by byte (the old strstr() over " word " cost three times as
@@ -327,8 +345,8 @@ static const char *const abbreviations[26] = {
 static bool is_abbreviation(const unsigned char *w, size_t n) {
   if (n == 0 || n > 6) return false; /* "approx" is the longest */
   int c = vb__ascii_lower(w[0]);
-  if (c < 'a' || c > 'z' || !abbreviations[c - 'a']) return false;
-  const char *a = abbreviations[c - 'a'] + 1; /* the first entry */
+  if (c < 'a' || c > 'z' || !(abbreviations[c - 'a'].lens >> n & 1)) return false;
+  const char *a = abbreviations[c - 'a'].words + 1; /* the first entry */
   while (*a) {
     size_t q = 1; /* a[0] is the first letter */
     while (q < n && a[q] == vb__ascii_lower(w[q])) q++;
