@@ -14,6 +14,7 @@
 #include <stdlib.h>
 
 #include "verbatim.h"
+#include "vb_text.h" /* vb__normalize: the emoji keys' reference */
 
 typedef struct {
   vb_model *m;
@@ -504,6 +505,53 @@ static void test_form_table_long_forms(void **state) {
   free(want);
 }
 
+/* Emoji keys come from the form table (tagged apart from other forms of the same bytes):
+ * each emoji token's key is vb__normalize(VB_NORM_EMOJI) of its bytes, the first time and
+ * every time after, in random mixes of emoji sequences, emoticons and words. */
+static void test_emoji_keys_from_forms(void **state) {
+  fixture *f = *state;
+  static const char *const frag[] = {
+      "\xF0\x9F\x98\x80", "\xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD", "\xE2\x9D\xA4\xEF\xB8\x8F",
+      "\xE2\x9D\xA4", "\xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x92\xBB",
+      "\xF0\x9F\x87\xB8\xF0\x9F\x87\xAA", "1\xEF\xB8\x8F\xE2\x83\xA3", "#\xEF\xB8\x8F\xE2\x83\xA3",
+      "\xE2\xAD\x90", "\xE2\x98\xBA", ":)", "&lt;3", "XD", "good", " ", " ", "!", "\xC2\xA9"};
+  const size_t nf = sizeof frag / sizeof frag[0];
+  vb_analyzer *an;
+  assert_int_equal(vb_analyzer_new(f->m, &an), VB_OK);
+  vb__norm nz = {0};
+  vb__buf want = {0};
+  char doc[400];
+  uint64_t seed = 0x9E3779B97F4A7C15ULL;
+  for (int round = 0; round < 400; round++) {
+    size_t len = 0;
+    for (int k = 0; k < 24; k++) {
+      seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+      const char *fr = frag[seed % nf];
+      size_t fl = strlen(fr);
+      if (len + fl + 1 >= sizeof doc) break;
+      memcpy(doc + len, fr, fl);
+      len += fl;
+      doc[len++] = ' ';
+    }
+    doc[len] = '\0';
+    const vb_result *r = run_flags(an, round % 2 ? VB_LANG_EN : VB_LANG_UND, doc, 0);
+    const vb_token *t;
+    size_t n = vb_result_tokens(r, &t);
+    for (size_t i = 0; i < n; i++) {
+      if (t[i].type != VB_TOK_EMOJI) continue;
+      want.len = 0;
+      assert_int_equal(vb__normalize(&nz, doc + t[i].start, t[i].end - t[i].start, VB_NORM_EMOJI,
+                                     &want),
+                       VB_OK);
+      if (t[i].key_len != want.len || memcmp(t[i].key, want.data, want.len) != 0)
+        fail_msg("emoji token %zu of \"%s\": key \"%.*s\"", i, doc, (int)t[i].key_len, t[i].key);
+    }
+  }
+  vb__norm_free(&nz);
+  vb__free(want.data);
+  vb_analyzer_free(an);
+}
+
 /* The analyzer's table of word forms (keys, stems, the codebook's and the lexicons' answers
  * per form) starts over between documents once it holds VB__FORM_MAX (65,536) forms. Texts in
  * the four languages (themes, compounds, proclitics, langid) give the same results before,
@@ -636,6 +684,7 @@ int main(void) {
       cmocka_unit_test(test_sentiment_score),
       cmocka_unit_test(test_form_table_starts_over),
       cmocka_unit_test(test_form_table_long_forms),
+      cmocka_unit_test(test_emoji_keys_from_forms),
       cmocka_unit_test(test_one_pass_and_two),
   };
   return cmocka_run_group_tests(tests, group_setup, group_teardown);
