@@ -656,7 +656,8 @@ static VB__INLINE int tokenize(const char *text, size_t len, vb__toks *out, bool
         }
       }
       unsigned char e = j < len ? s.p[j] : ' ';
-      bool plain = plain_class[e] & PW_LATIN;
+      /* and a colon that begins no "://" (http, https: a URL) */
+      bool plain = plain_class[e] & PW_LATIN || (e == ':' && (j + 1 == len || s.p[j + 1] != '/'));
       if (!plain && e == '.' && j - i >= 2 &&
           (j + 1 == len || s.p[j + 1] == ' ' || s.p[j + 1] == '\n'))
         plain = !is_abbreviation(s.p + i, j - i);
@@ -690,13 +691,15 @@ static VB__INLINE int tokenize(const char *text, size_t len, vb__toks *out, bool
       i++;
       continue;
     }
-    /* A number ended by a space, comma, '!', '?' or line break: what the general path finds,
-     * without its tries. No keycap (digit, FE0F, 20E3), e-mail address (its local part ends
+    /* A number ended by a space, comma, '!', '?', line break, '"', ';', '/' or a full stop
+     * before a space: what the general path finds, without its tries. No keycap (digit, FE0F, 20E3), e-mail address (its local part ends
      * where the number does, at no '@'), emoticon ("8-)": a '-' ends no number here) or word
      * ("3rd": a letter ends none) goes on from such a number. */
     if (plain_words && vb__ascii_digit(c0)) {
       size_t j = number_end(s.p, i, len);
-      if (j == len || (plain_class[s.p[j]] & PW_LATIN && s.p[j] != ')')) {
+      unsigned char e = j < len ? s.p[j] : ' ';
+      if ((plain_class[e] & PW_LATIN && e != ')') ||
+          (e == '.' && (j + 1 == len || s.p[j + 1] == ' ' || s.p[j + 1] == '\n'))) {
         if (push(out, i, j, VB_TOK_NUMBER, 0, &line)) return VB_ENOMEM;
         i = j;
         continue;

@@ -410,7 +410,9 @@ static void test_plain_word_path_matches_general(void **state) {
       "12.5", "1,000", "10:30", "3rd", "8-)", "8)", "1\xEF\xB8\x8F\xE2\x83\xA3", "12@x.se", "4g",
       "2-", "7/",
       /* signs that begin emoticons or runs, before a space or not */
-      "=", "==", "=)", "-_-", "--", "(y)", "(:", "):", ";)", ":-)", "\"\"", "\n"};
+      "=", "==", "=)", "-_-", "--", "(y)", "(:", "):", ";)", ":-)", "\"\"", "\n",
+      /* colons after words (a URL's "://"), full stops after numbers (an e-mail address) */
+      "http:", "https://a.se", "note:", "a:/", "9.", "9.x@y.se", "12.5.", "3.a"};
   const size_t nf = sizeof frag / sizeof frag[0];
   uint64_t seed = 0x9E3779B97F4A7C15ULL;
   char buf[512];
