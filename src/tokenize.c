@@ -526,6 +526,26 @@ static bool plain_start(unsigned char c, unsigned char d) {
   return c == 0xC3 && latin1_letter(d);
 }
 
+/* Whether the sign at i is one punctuation token by itself, as the general path finds it: a
+ * quote always (no emoticon begins with one), a bracket unless an emoticon begins there
+ * ("(y)", "(:", "):"), a colon, semicolon, '=' or dash before a space, a line break or the end
+ * (no emoticon goes on with a space; runs of '-' and '=' need a second sign). */
+static bool lone_punct(const unsigned char *p, size_t i, size_t len) {
+  unsigned char d = i + 1 < len ? p[i + 1] : ' ';
+  switch (p[i]) {
+  case '"':
+    return true;
+  case '(':
+    return d != 'y' && d != ':';
+  case ')':
+    return d != ':';
+  case ':': case ';': case '=': case '-':
+    return d == ' ' || d == '\n';
+  default:
+    return false;
+  }
+}
+
 /* The general path at byte i (not a space the fast paths skip): the first rule that matches
  * wins (keycap, URL, mention, hashtag, e-mail, emoticon, entity, emoji, number, word,
  * punctuation). Returns the token's type with its length in *n and flags in *flags, or -1
@@ -680,21 +700,16 @@ static VB__INLINE int tokenize(const char *text, size_t len, vb__toks *out, bool
       i = j;
       continue;
     }
-    /* A quote, and a bracket, colon, semicolon, '=' or dash before a space, a line break or the
-     * end: one punctuation token, as the general path finds it. No emoticon begins with '"'
-     * and none goes on with a space ("(y)", ":)", "-_-"); only full stops, '!', '?' and runs
-     * of '-' or '=' join up, and those runs need a second sign. */
-    if (plain_words && (c0 == '"' || ((c0 == '(' || c0 == ')' || c0 == ':' || c0 == ';' ||
-                                       c0 == '=' || c0 == '-') &&
-                                      (i + 1 == len || s.p[i + 1] == ' ' || s.p[i + 1] == '\n')))) {
+    if (plain_words && lone_punct(s.p, i, len)) {
       if (push(out, i, i + 1, VB_TOK_PUNCT, 0, &line)) return VB_ENOMEM;
       i++;
       continue;
     }
     /* A number ended by a space, comma, '!', '?', line break, '"', ';', '/' or a full stop
-     * before a space: what the general path finds, without its tries. No keycap (digit, FE0F, 20E3), e-mail address (its local part ends
-     * where the number does, at no '@'), emoticon ("8-)": a '-' ends no number here) or word
-     * ("3rd": a letter ends none) goes on from such a number. */
+     * before a space: what the general path finds, without its tries. No keycap (digit, FE0F,
+     * 20E3), e-mail address (its local part ends where the number does, at no '@'), emoticon
+     * ("8-)": a '-' ends no number here) or word ("3rd": a letter ends none) goes on from such
+     * a number. */
     if (plain_words && vb__ascii_digit(c0)) {
       size_t j = number_end(s.p, i, len);
       unsigned char e = j < len ? s.p[j] : ' ';
