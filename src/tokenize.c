@@ -143,9 +143,15 @@ static size_t match_email(const scan *s, size_t i) {
 static size_t match_tag(const scan *s, size_t i) {
   size_t j = i + 1;
   while (j < s->len) {
+    unsigned char c = s->p[j];
+    if (c < 0x80) { /* is_letter() and is_digit() of ASCII, without decoding */
+      if (!(vb__ascii_alpha(c) || vb__ascii_digit(c) || c == '_')) break;
+      j++;
+      continue;
+    }
     size_t adv;
     int32_t cp = cp_at(s, j, &adv);
-    if (!(is_letter(cp) || is_digit(cp) || cp == '_')) break;
+    if (!(is_letter(cp) || is_digit(cp))) break;
     j += adv;
   }
   return j > i + 1 ? j - i : 0;

@@ -412,7 +412,9 @@ static void test_plain_word_path_matches_general(void **state) {
       /* signs that begin emoticons or runs, before a space or not */
       "=", "==", "=)", "-_-", "--", "(y)", "(:", "):", ";)", ":-)", "\"\"", "\n",
       /* colons after words (a URL's "://"), full stops after numbers (an e-mail address) */
-      "http:", "https://a.se", "note:", "a:/", "9.", "9.x@y.se", "12.5.", "3.a"};
+      "http:", "https://a.se", "note:", "a:/", "9.", "9.x@y.se", "12.5.", "3.a",
+      /* mentions and tags: ASCII, underscores, digits, other scripts */
+      "@Lumo_SE", "#lumo2", "#\xC3\x85r", "@\xD7\xA9\xD7\x9C", "#1", "@_", "#a-b"};
   const size_t nf = sizeof frag / sizeof frag[0];
   uint64_t seed = 0x9E3779B97F4A7C15ULL;
   char buf[512];
