@@ -42,6 +42,7 @@ static bool is_latin1_letter(int32_t cp) { return cp >= 0xC0 && cp <= 0xFF && cp
 static bool is_letter(int32_t cp) {
   if (cp < 0x80) return vb__ascii_alpha(cp);
   if (is_latin1_letter(cp) || (cp >= 0x05D0 && cp <= 0x05EA)) return true;
+  if (cp < 0x100) return cp == 0xAA || cp == 0xB5 || cp == 0xBA; /* ª µ º: Latin-1's others */
   if (cp == 0xFFFD) return false;
   utf8proc_category_t c = utf8proc_category(cp);
   return (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_ME);
@@ -56,6 +57,7 @@ static bool is_digit(int32_t cp) {
 static bool is_space(int32_t cp) {
   if (cp < 0x80) return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' || cp == '\v';
   if (is_latin1_letter(cp) || (cp >= 0x05D0 && cp <= 0x05EA)) return false;
+  if (cp < 0x100) return cp == 0xA0; /* Latin-1's only space: no-break space (£, «, ° are not) */
   utf8proc_category_t c = utf8proc_category(cp);
   return c == UTF8PROC_CATEGORY_ZS || c == UTF8PROC_CATEGORY_ZL || c == UTF8PROC_CATEGORY_ZP ||
          cp == 0x200B || cp == 0xFEFF || cp == 0x200E || cp == 0x200F;

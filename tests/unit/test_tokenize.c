@@ -6,6 +6,8 @@
  * expected surface, so every offset is pinned down (including right-to-left Hebrew, where a
  * few offsets are also asserted as numbers).
  */
+#include <utf8proc.h>
+
 #include "vb_test.h"
 
 #include "vb_text.h"
@@ -471,6 +473,25 @@ static void test_plain_word_path_every_byte(void **state) {
   vb__free(b.v);
 }
 
+/* Latin-1's letters, spaces and signs are answered without utf8proc: each character
+ * U+0080-00FF between two letters joins them into one word when utf8proc calls it a letter or
+ * mark, splits them without a token of its own when it calls it a space, and is a token of its
+ * own otherwise. */
+static void test_latin1_classes(void **state) {
+  (void)state;
+  vb__toks t = {0};
+  for (int32_t cp = 0x80; cp <= 0xFF; cp++) {
+    char buf[8] = {'a', (char)(0xC0 | cp >> 6), (char)(0x80 | (cp & 0x3F)), 'b'};
+    assert_int_equal(vb__tokenize(buf, 4, &t), VB_OK);
+    utf8proc_category_t c = utf8proc_category(cp);
+    size_t want = c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_ME ? 1
+                  : c == UTF8PROC_CATEGORY_ZS                             ? 2
+                                                                          : 3;
+    if (t.n != want) fail_msg("U+%04X: %zu tokens, want %zu", (unsigned)cp, t.n, want);
+  }
+  vb__free(t.v);
+}
+
 /* Every abbreviation of the tokenizer's list keeps its full stop before a capital; a word
  * that is not one, or is one with a letter more or less, does not. */
 static void test_abbreviations(void **state) {
@@ -525,6 +546,7 @@ int main(void) {
       cmocka_unit_test(test_line_breaks),
       cmocka_unit_test(test_plain_word_path_matches_general),
       cmocka_unit_test(test_plain_word_path_every_byte),
+      cmocka_unit_test(test_latin1_classes),
       cmocka_unit_test(test_abbreviations),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
