@@ -18,7 +18,7 @@ typedef struct {
   size_t len;
 } scan;
 
-static int32_t cp_at(const scan *s, size_t i, size_t *adv) {
+static VB__INLINE int32_t cp_at(const scan *s, size_t i, size_t *adv) {
   if (i >= s->len) {
     *adv = 0;
     return -1;
