@@ -39,7 +39,7 @@ bool vb__is_emoji_cp(int32_t cp) {
  * é ü ...) and the Hebrew letters; utf8proc's tables for everything else. */
 static bool is_latin1_letter(int32_t cp) { return cp >= 0xC0 && cp <= 0xFF && cp != 0xD7 && cp != 0xF7; }
 
-static bool is_letter(int32_t cp) {
+static VB__INLINE bool is_letter(int32_t cp) {
   if (cp < 0x80) return vb__ascii_alpha(cp);
   if (is_latin1_letter(cp) || (cp >= 0x05D0 && cp <= 0x05EA)) return true;
   if (cp < 0x100) return cp == 0xAA || cp == 0xB5 || cp == 0xBA; /* ª µ º: Latin-1's others */
@@ -54,7 +54,7 @@ static bool is_digit(int32_t cp) {
   return utf8proc_category(cp) == UTF8PROC_CATEGORY_ND;
 }
 
-static bool is_space(int32_t cp) {
+static VB__INLINE bool is_space(int32_t cp) {
   if (cp < 0x80) return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' || cp == '\v';
   if (is_latin1_letter(cp) || (cp >= 0x05D0 && cp <= 0x05EA)) return false;
   if (cp < 0x100) return cp == 0xA0; /* Latin-1's only space: no-break space (£, «, ° are not) */
