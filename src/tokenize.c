@@ -18,7 +18,7 @@ typedef struct {
   size_t len;
 } scan;
 
-static int32_t cp_at(const scan *s, size_t i, size_t *adv) {
+static VB__INLINE int32_t cp_at(const scan *s, size_t i, size_t *adv) {
   if (i >= s->len) {
     *adv = 0;
     return -1;
@@ -39,9 +39,10 @@ bool vb__is_emoji_cp(int32_t cp) {
  * é ü ...) and the Hebrew letters; utf8proc's tables for everything else. */
 static bool is_latin1_letter(int32_t cp) { return cp >= 0xC0 && cp <= 0xFF && cp != 0xD7 && cp != 0xF7; }
 
-static bool is_letter(int32_t cp) {
+static VB__INLINE bool is_letter(int32_t cp) {
   if (cp < 0x80) return vb__ascii_alpha(cp);
   if (is_latin1_letter(cp) || (cp >= 0x05D0 && cp <= 0x05EA)) return true;
+  if (cp < 0x100) return cp == 0xAA || cp == 0xB5 || cp == 0xBA; /* ª µ º: Latin-1's others */
   if (cp == 0xFFFD) return false;
   utf8proc_category_t c = utf8proc_category(cp);
   return (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_ME);
@@ -53,9 +54,10 @@ static bool is_digit(int32_t cp) {
   return utf8proc_category(cp) == UTF8PROC_CATEGORY_ND;
 }
 
-static bool is_space(int32_t cp) {
+static VB__INLINE bool is_space(int32_t cp) {
   if (cp < 0x80) return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' || cp == '\v';
   if (is_latin1_letter(cp) || (cp >= 0x05D0 && cp <= 0x05EA)) return false;
+  if (cp < 0x100) return cp == 0xA0; /* Latin-1's only space: no-break space (£, «, ° are not) */
   utf8proc_category_t c = utf8proc_category(cp);
   return c == UTF8PROC_CATEGORY_ZS || c == UTF8PROC_CATEGORY_ZL || c == UTF8PROC_CATEGORY_ZP ||
          cp == 0x200B || cp == 0xFEFF || cp == 0x200E || cp == 0x200F;
@@ -112,6 +114,14 @@ static bool domain_char(unsigned char c) {
   return vb__ascii_alpha(c) || vb__ascii_digit(c) || c == '.' || c == '-' || c >= 0x80;
 }
 
+/* Whether the text holds an '@' (*has_at: 1 yes, 0 no, -1 not looked for yet): an e-mail
+ * address needs one, and most texts have none, so no word start is tried as one. Asked only
+ * where a word could start an address: most texts never get there (plain words do not). */
+static bool text_has_at(const scan *s, int *has_at) {
+  if (*has_at < 0) *has_at = memchr(s->p, '@', s->len) != NULL;
+  return *has_at;
+}
+
 /* An e-mail address starting at i (only checked where a word or number starts). */
 static size_t match_email(const scan *s, size_t i) {
   size_t j = i;
@@ -135,9 +145,15 @@ static size_t match_email(const scan *s, size_t i) {
 static size_t match_tag(const scan *s, size_t i) {
   size_t j = i + 1;
   while (j < s->len) {
+    unsigned char c = s->p[j];
+    if (c < 0x80) { /* is_letter() and is_digit() of ASCII, without decoding */
+      if (!(vb__ascii_alpha(c) || vb__ascii_digit(c) || c == '_')) break;
+      j++;
+      continue;
+    }
     size_t adv;
     int32_t cp = cp_at(s, j, &adv);
-    if (!(is_letter(cp) || is_digit(cp) || cp == '_')) break;
+    if (!(is_letter(cp) || is_digit(cp))) break;
     j += adv;
   }
   return j > i + 1 ? j - i : 0;
@@ -276,19 +292,24 @@ static size_t match_keycap(const scan *s, size_t i) {
 
 /* A number: digits with single inner separators followed by digits ("8,5", "24/7", "2-3",
  * "10:30", "1.000.000"). A letter right after the digits makes it a word ("3rd", "4g"). */
-static size_t match_number(const scan *s, size_t i, bool *is_word) {
+static size_t number_end(const unsigned char *p, size_t i, size_t len) {
   size_t j = i;
-  *is_word = false;
-  while (j < s->len) {
-    if (vb__ascii_digit(s->p[j])) { j++; continue; }
-    unsigned char c = s->p[j];
-    if ((c == ',' || c == '.' || c == '/' || c == '-' || c == ':') && j + 1 < s->len &&
-        vb__ascii_digit(s->p[j + 1]) && j > i) {
+  while (j < len) {
+    if (vb__ascii_digit(p[j])) { j++; continue; }
+    unsigned char c = p[j];
+    if ((c == ',' || c == '.' || c == '/' || c == '-' || c == ':') && j + 1 < len &&
+        vb__ascii_digit(p[j + 1]) && j > i) {
       j++;
       continue;
     }
     break;
   }
+  return j;
+}
+
+static size_t match_number(const scan *s, size_t i, bool *is_word) {
+  size_t j = number_end(s->p, i, s->len);
+  *is_word = false;
   size_t adv;
   int32_t cp = cp_at(s, j, &adv);
   if (cp >= 0 && is_letter(cp)) *is_word = true;
@@ -299,25 +320,49 @@ static size_t match_number(const scan *s, size_t i, bool *is_word) {
  * script (the team's list; lower case), leaving out words that also end sentences as words
  * ("no.", "maj.", "sun."). Multi-segment ones (t.ex., bl.a., f.eks., U.S.,
  * e.g.) are recognised by their shape instead. */
-static const char *const abbreviations[26] = {
-    /* by first letter, each between spaces */
-    [0] = " approx ang aug ", [1] = " bl ", [2] = " corp ca ", [3] = " dr dept dvs dec ",
-    [4] = " etc evt ekskl exkl ", [5] = " frk fx feb ", [7] = " hr ",
-    [8] = " inc inkl iflg ifm ", [9] = " jr jfr ", [10] = " kr kl ",
-    [11] = " ltd ", [12] = " mr mrs ms mdr mrd mht mv mm ", [13] = " nr nov ",
-    [14] = " osv oct okt ", [15] = " pga prof ", [17] = " resp ",
-    [18] = " sr st stk sept ", [19] = " tel tlf tkr ", [21] = " vs vha "};
+static const struct {
+  unsigned char lens; /* the lengths of the letter's abbreviations (bits 1 << n), so that most
+                         words before a full stop are ruled out at one test (test_tokenize's
+                         test_abbreviations finds a length left out) */
+  const char *words;  /* between spaces */
+} abbreviations[26] = {
+    [0] = {1 << 3 | 1 << 6, " approx ang aug "},
+    [1] = {1 << 2, " bl "},
+    [2] = {1 << 2 | 1 << 4, " corp ca "},
+    [3] = {1 << 2 | 1 << 3 | 1 << 4, " dr dept dvs dec "},
+    [4] = {1 << 3 | 1 << 4 | 1 << 5, " etc evt ekskl exkl "},
+    [5] = {1 << 2 | 1 << 3, " frk fx feb "},
+    [7] = {1 << 2, " hr "},
+    [8] = {1 << 3 | 1 << 4, " inc inkl iflg ifm "},
+    [9] = {1 << 2 | 1 << 3, " jr jfr "},
+    [10] = {1 << 2, " kr kl "},
+    [11] = {1 << 3, " ltd "},
+    [12] = {1 << 2 | 1 << 3, " mr mrs ms mdr mrd mht mv mm "},
+    [13] = {1 << 2 | 1 << 3, " nr nov "},
+    [14] = {1 << 3, " osv oct okt "},
+    [15] = {1 << 3 | 1 << 4, " pga prof "},
+    [17] = {1 << 4, " resp "},
+    [18] = {1 << 2 | 1 << 3 | 1 << 4, " sr st stk sept "},
+    [19] = {1 << 3, " tel tlf tkr "},
+    [21] = {1 << 2 | 1 << 3, " vs vha "},
+};
 
+/* Whether w[0..n) is one of the list's abbreviations, in any case: the entries of its first
+ * letter compared with it byte by byte (the old strstr() over " word " cost three times as
+ * much; test_tokenize compares the two). */
 static bool is_abbreviation(const unsigned char *w, size_t n) {
-  char low[16];
   if (n == 0 || n > 6) return false; /* "approx" is the longest */
-  low[0] = ' ';
-  for (size_t i = 0; i < n; i++) low[i + 1] = (char)vb__ascii_lower(w[i]);
-  low[n + 1] = ' ';
-  low[n + 2] = '\0';
-  unsigned char c = (unsigned char)low[1];
-  if (c < 'a' || c > 'z' || !abbreviations[c - 'a']) return false;
-  return strstr(abbreviations[c - 'a'], low) != NULL;
+  int c = vb__ascii_lower(w[0]);
+  if (c < 'a' || c > 'z' || !(abbreviations[c - 'a'].lens >> n & 1)) return false;
+  const char *a = abbreviations[c - 'a'].words + 1; /* the first entry */
+  while (*a) {
+    size_t q = 1; /* a[0] is the first letter */
+    while (q < n && a[q] == vb__ascii_lower(w[q])) q++;
+    if (q == n && a[q] == ' ') return true;
+    while (a[q] != ' ') q++; /* the next entry */
+    a += q + 1;
+  }
+  return false;
 }
 
 /* Top-level domains that make "lumo.se" one token. */
@@ -452,23 +497,68 @@ static VB__INLINE int push(vb__toks *out, size_t start, size_t end, int type, un
 static bool latin1_letter(unsigned char b) { return b >= 0x80 && b <= 0xBF && b != 0x97 && b != 0xB7; }
 static bool latin1_lower(unsigned char b) { return b >= 0x9F && b <= 0xBF && b != 0xB7; }
 
-/* A byte that ends a plain word (tokenize()) as the general path would end it: a space, a
- * comma, '!', '?', ')' or a line break (a full stop has rules of its own). */
-static bool plain_end(unsigned char e) {
-  return e == ' ' || e == ',' || e == '!' || e == '?' || e == ')' || e == '\n' || e == '\r';
+/* What a byte is to the plain-word fast path (tokenize()), one table lookup where a chain of
+ * comparisons was (-4.6 M instructions of 146 M in the front on English):
+ * PW_LETTER  an ASCII letter that begins a plain word whatever follows;
+ * PW_EMO     a letter that may begin an emoticon ("xD", "o_O", "B)", "T_T"): it begins one
+ *            only before a lower-case letter, as in no emoticon (emoticon_letter()): "on", "The";
+ * PW_JOIN    the word may go on after it: an apostrophe or hyphen before a lower-case letter,
+ *            C3 (a Latin-1 letter);
+ * PW_END     it ends a plain word as the general path would: a space, a comma, '!', '?', ')' or
+ *            a line break (a full stop has rules of its own);
+ * PW_LATIN   it also ends a plain word of Latin letters or a number: '"', ';' and '/' (after
+ *            Hebrew letters '"' may be gershayim). */
+enum { PW_LETTER = 1, PW_EMO = 2, PW_JOIN = 4, PW_END = 8, PW_LATIN = 16 };
+#define PW_IS_EMO(c) \
+  ((c) == 'x' || (c) == 'o' || (c) == 'X' || (c) == 'T' || (c) == 'D' || (c) == 'B' || (c) == 'O')
+#define PW_IS_ALPHA(c) (((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z'))
+#define PW_CLASS(c)                                                                     \
+  ((PW_IS_ALPHA(c) ? (PW_IS_EMO(c) ? PW_EMO : PW_LETTER) : 0) |                         \
+   ((c) == '\'' || (c) == '-' || (c) == 0xC3 ? PW_JOIN : 0) |                           \
+   ((c) == ' ' || (c) == ',' || (c) == '!' || (c) == '?' || (c) == ')' || (c) == '\n' || \
+            (c) == '\r'                                                                 \
+        ? PW_END | PW_LATIN                                                             \
+        : 0) |                                                                          \
+   ((c) == '"' || (c) == ';' || (c) == '/' ? PW_LATIN : 0))
+#define PW4(c) PW_CLASS(c), PW_CLASS((c) + 1), PW_CLASS((c) + 2), PW_CLASS((c) + 3)
+#define PW16(c) PW4(c), PW4((c) + 4), PW4((c) + 8), PW4((c) + 12)
+#define PW64(c) PW16(c), PW16((c) + 16), PW16((c) + 32), PW16((c) + 48)
+static const unsigned char plain_class[256] = {PW64(0), PW64(64), PW64(128), PW64(192)};
+#undef PW64
+#undef PW16
+#undef PW4
+#undef PW_CLASS
+#undef PW_IS_ALPHA
+#undef PW_IS_EMO
+
+static bool plain_end(unsigned char e) { return plain_class[e] & PW_END; }
+
+/* Whether a plain word may start with the byte c, followed by the byte d: an ASCII letter (an
+ * emoticon's only before a lower-case letter), or a Latin-1 one (C3 and its second byte). */
+static bool plain_start(unsigned char c, unsigned char d) {
+  unsigned k = plain_class[c];
+  if (k & PW_LETTER) return true;
+  if (k & PW_EMO) return d >= 'a' && d <= 'z';
+  return c == 0xC3 && latin1_letter(d);
 }
 
-/* Whether a plain word (tokenize()) may start with the byte c, followed by the byte d: an ASCII
- * letter, or a Latin-1 one (C3 and its second byte). A letter that may begin an emoticon
- * ("xD", "o_O", "B)", "T_T", "8)") only when a lower-case letter follows, as in no emoticon
- * (emoticon_letter()): "on", "of", "The". */
-static bool plain_start(unsigned char c, unsigned char d) {
-  if (c == 0xC3) return latin1_letter(d);
-  switch (c) {
-  case 'x': case 'o': case 'X': case 'T': case 'D': case 'B': case 'O':
-    return d >= 'a' && d <= 'z';
+/* Whether the sign at i is one punctuation token by itself, as the general path finds it: a
+ * quote always (no emoticon begins with one), a bracket unless an emoticon begins there
+ * ("(y)", "(:", "):"), a colon, semicolon, '=' or dash before a space, a line break or the end
+ * (no emoticon goes on with a space; runs of '-' and '=' need a second sign). */
+static bool lone_punct(const unsigned char *p, size_t i, size_t len) {
+  unsigned char d = i + 1 < len ? p[i + 1] : ' ';
+  switch (p[i]) {
+  case '"':
+    return true;
+  case '(':
+    return d != 'y' && d != ':';
+  case ')':
+    return d != ':';
+  case ':': case ';': case '=': case '-':
+    return d == ' ' || d == '\n';
   default:
-    return vb__ascii_alpha(c);
+    return false;
   }
 }
 
@@ -476,7 +566,7 @@ static bool plain_start(unsigned char c, unsigned char d) {
  * wins (keycap, URL, mention, hashtag, e-mail, emoticon, entity, emoji, number, word,
  * punctuation). Returns the token's type with its length in *n and flags in *flags, or -1
  * for a space character (its length in *n). */
-static int general_token(const scan *sp, size_t i, bool has_at, size_t *np, uint16_t *fp) {
+static int general_token(const scan *sp, size_t i, int *has_at, size_t *np, uint16_t *fp) {
   const scan s = *sp;
   size_t len = s.len;
   size_t adv;
@@ -494,7 +584,7 @@ static int general_token(const scan *sp, size_t i, bool has_at, size_t *np, uint
   else if ((c == 'h' || c == 'w' || c == 'W') && (n = match_url(&s, i))) type = VB_TOK_URL;
   else if (c == '@' && (n = match_tag(&s, i))) type = VB_TOK_MENTION;
   else if (c == '#' && (n = match_tag(&s, i)) && !vb__ascii_digit(s.p[i + 1])) type = VB_TOK_HASHTAG;
-  else if (has_at && c < 0x80 && (vb__ascii_alpha(c) || vb__ascii_digit(c)) &&
+  else if (c < 0x80 && (vb__ascii_alpha(c) || vb__ascii_digit(c)) && text_has_at(&s, has_at) &&
            (n = match_email(&s, i)))
     type = VB_TOK_EMAIL;
   else if (c < 0x80 && !vb__ascii_alpha(c) && !vb__ascii_digit(c) && (n = match_emoticon(&s, i)))
@@ -545,8 +635,7 @@ static VB__INLINE int tokenize(const char *text, size_t len, vb__toks *out, bool
   out->n = 0;
   if (len > UINT32_MAX) return VB_ELIMIT;
   size_t i = 0;
-  /* an e-mail address needs an '@': most texts have none, and then no word start is tried */
-  bool has_at = memchr(text, '@', len) != NULL;
+  int has_at = -1; /* text_has_at() */
   unsigned line = 0; /* a line break since the last token */
   while (i < len) {
     unsigned char c0 = s.p[i];
@@ -589,7 +678,7 @@ static VB__INLINE int tokenize(const char *text, size_t len, vb__toks *out, bool
       for (;;) {
         for (; j < len && (unsigned char)(s.p[j] - 'a') <= 'z' - 'a'; j++)
           if (s.p[j] == s.p[j - 1] && s.p[j] == s.p[j - 2]) elongated = true;
-        if (j + 1 >= len) break;
+        if (j + 1 >= len || !(plain_class[s.p[j]] & PW_JOIN)) break;
         unsigned char c = s.p[j], d = s.p[j + 1];
         if (c == 0xC3 && latin1_lower(d)) { /* å ä ö æ ø é ü ß ... */
           if (j - i >= 4 && s.p[j - 2] == c && s.p[j - 1] == d && s.p[j - 4] == c &&
@@ -603,13 +692,15 @@ static VB__INLINE int tokenize(const char *text, size_t len, vb__toks *out, bool
         }
       }
       unsigned char e = j < len ? s.p[j] : ' ';
-      bool plain = plain_end(e);
-      if (e == '.' && j - i >= 2 && (j + 1 == len || s.p[j + 1] == ' ' || s.p[j + 1] == '\n'))
+      /* and a colon that begins no "://" (http, https: a URL) */
+      bool plain = plain_class[e] & PW_LATIN || (e == ':' && (j + 1 == len || s.p[j + 1] != '/'));
+      if (!plain && e == '.' && j - i >= 2 &&
+          (j + 1 == len || s.p[j + 1] == ' ' || s.p[j + 1] == '\n'))
         plain = !is_abbreviation(s.p + i, j - i);
       if (plain) {
         if (push(out, i, j, VB_TOK_WORD, elongated ? VB_TOKF_ELONGATED : 0, &line))
           return VB_ENOMEM;
-        i = j;
+        i = j < len && e == ' ' ? j + 1 : j; /* and the space after it, most words' end */
         continue;
       }
     }
@@ -625,9 +716,29 @@ static VB__INLINE int tokenize(const char *text, size_t len, vb__toks *out, bool
       i = j;
       continue;
     }
+    if (plain_words && lone_punct(s.p, i, len)) {
+      if (push(out, i, i + 1, VB_TOK_PUNCT, 0, &line)) return VB_ENOMEM;
+      i++;
+      continue;
+    }
+    /* A number ended by a space, comma, '!', '?', line break, '"', ';', '/' or a full stop
+     * before a space: what the general path finds, without its tries. No keycap (digit, FE0F,
+     * 20E3), e-mail address (its local part ends where the number does, at no '@'), emoticon
+     * ("8-)": a '-' ends no number here) or word ("3rd": a letter ends none) goes on from such
+     * a number. */
+    if (plain_words && vb__ascii_digit(c0)) {
+      size_t j = number_end(s.p, i, len);
+      unsigned char e = j < len ? s.p[j] : ' ';
+      if ((plain_class[e] & PW_LATIN && e != ')') ||
+          (e == '.' && (j + 1 == len || s.p[j + 1] == ' ' || s.p[j + 1] == '\n'))) {
+        if (push(out, i, j, VB_TOK_NUMBER, 0, &line)) return VB_ENOMEM;
+        i = j;
+        continue;
+      }
+    }
     size_t n;
     uint16_t flags = 0;
-    int type = general_token(&s, i, has_at, &n, &flags);
+    int type = general_token(&s, i, &has_at, &n, &flags);
     if (type < 0) { /* a space */
       if (s.p[i] == '\n') line = VB__TOKF_LINE;
     } else if (push(out, i, i + n, type, flags, &line)) {

@@ -56,6 +56,9 @@ typedef struct vb__form {
   uint8_t lid_known, lid_set;       /* analyzer.c, lexicon_votes(): the languages whose
                                        lexicon votes for it (bits), once asked */
   uint32_t lid_words;               /* and vb__langid_word() of its key */
+  uint32_t spare_[2];               /* to 128 bytes on x86-64 (from 120): the table finds a
+                                       form by a shift instead of a multiplication, -1.1 to
+                                       -1.6 M instructions of 127-140 M in the front */
 } vb__form;
 #define VB__FORM_SAME UINT32_MAX
 #define VB__FORM_UNSET UINT32_MAX

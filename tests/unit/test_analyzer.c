@@ -14,6 +14,7 @@
 #include <stdlib.h>
 
 #include "verbatim.h"
+#include "vb_text.h" /* vb__normalize: the emoji keys' reference */
 
 typedef struct {
   vb_model *m;
@@ -461,6 +462,96 @@ static void test_sentiment_score(void **state) {
   assert_int_equal(vb_sentiment_score("gr\xC3", 3, "en", &score), VB_EUTF8);
 }
 
+/* The form table compares a form of up to 16 bytes by its two words and length, a longer one
+ * also byte by byte (two loops, analyzer.c form_find()): forms that share their first and
+ * last eight bytes and differ in length or in a byte between, in one document, in both cases,
+ * each get their own key. */
+static void test_form_table_long_forms(void **state) {
+  fixture *f = *state;
+  /* a new analyzer: its table is small (4,096 slots) and these forms fill a third of it, so
+   * most probes pass forms with the same two words */
+  vb_analyzer *an;
+  assert_int_equal(vb_analyzer_new(f->m, &an), VB_OK);
+  enum { WORDS = 1500 };
+  char *doc = malloc(WORDS * 48 + 1);
+  char(*want)[48] = malloc(WORDS * sizeof *want);
+  assert_non_null(doc);
+  assert_non_null(want);
+  size_t len = 0;
+  uint64_t seed = 0x2545F4914F6CDD1DULL;
+  for (int w = 0; w < WORDS; w++) {
+    seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+    /* "abcdefgh" + 0-24 letters of x and y + "stuvwxyz": 16 to 40 bytes, some upper case */
+    int mid = (int)(seed % 25), n = 0;
+    char *o = want[w];
+    memcpy(o, "abcdefgh", 8), n = 8;
+    for (int k = 0; k < mid; k++) o[n++] = (seed >> (8 + k)) & 1 ? 'x' : 'y';
+    memcpy(o + n, "stuvwxyz", 8), n += 8;
+    o[n] = '\0';
+    for (int k = 0; k < n; k++)
+      doc[len++] = (seed >> 40) & 1 && k % 3 == 0 ? (char)(o[k] - 32) : o[k];
+    doc[len++] = ' ';
+  }
+  doc[len] = '\0';
+  const vb_result *r = run_flags(an, VB_LANG_EN, doc, VB_RUN_TOKENS_ONLY);
+  const vb_token *t;
+  assert_int_equal(vb_result_tokens(r, &t), WORDS);
+  for (int w = 0; w < WORDS; w++) {
+    if (t[w].key_len != strlen(want[w]) || memcmp(t[w].key, want[w], t[w].key_len) != 0)
+      fail_msg("token %d: key \"%.*s\", want \"%s\"", w, (int)t[w].key_len, t[w].key, want[w]);
+  }
+  vb_analyzer_free(an);
+  free(doc);
+  free(want);
+}
+
+/* Emoji keys come from the form table (tagged apart from other forms of the same bytes):
+ * each emoji token's key is vb__normalize(VB_NORM_EMOJI) of its bytes, the first time and
+ * every time after, in random mixes of emoji sequences, emoticons and words. */
+static void test_emoji_keys_from_forms(void **state) {
+  fixture *f = *state;
+  static const char *const frag[] = {
+      "\xF0\x9F\x98\x80", "\xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD", "\xE2\x9D\xA4\xEF\xB8\x8F",
+      "\xE2\x9D\xA4", "\xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x92\xBB",
+      "\xF0\x9F\x87\xB8\xF0\x9F\x87\xAA", "1\xEF\xB8\x8F\xE2\x83\xA3", "#\xEF\xB8\x8F\xE2\x83\xA3",
+      "\xE2\xAD\x90", "\xE2\x98\xBA", ":)", "&lt;3", "XD", "good", " ", " ", "!", "\xC2\xA9"};
+  const size_t nf = sizeof frag / sizeof frag[0];
+  vb_analyzer *an;
+  assert_int_equal(vb_analyzer_new(f->m, &an), VB_OK);
+  vb__norm nz = {0};
+  vb__buf want = {0};
+  char doc[400];
+  uint64_t seed = 0x9E3779B97F4A7C15ULL;
+  for (int round = 0; round < 400; round++) {
+    size_t len = 0;
+    for (int k = 0; k < 24; k++) {
+      seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+      const char *fr = frag[seed % nf];
+      size_t fl = strlen(fr);
+      if (len + fl + 1 >= sizeof doc) break;
+      memcpy(doc + len, fr, fl);
+      len += fl;
+      doc[len++] = ' ';
+    }
+    doc[len] = '\0';
+    const vb_result *r = run_flags(an, round % 2 ? VB_LANG_EN : VB_LANG_UND, doc, 0);
+    const vb_token *t;
+    size_t n = vb_result_tokens(r, &t);
+    for (size_t i = 0; i < n; i++) {
+      if (t[i].type != VB_TOK_EMOJI) continue;
+      want.len = 0;
+      assert_int_equal(vb__normalize(&nz, doc + t[i].start, t[i].end - t[i].start, VB_NORM_EMOJI,
+                                     &want),
+                       VB_OK);
+      if (t[i].key_len != want.len || memcmp(t[i].key, want.data, want.len) != 0)
+        fail_msg("emoji token %zu of \"%s\": key \"%.*s\"", i, doc, (int)t[i].key_len, t[i].key);
+    }
+  }
+  vb__norm_free(&nz);
+  vb__free(want.data);
+  vb_analyzer_free(an);
+}
+
 /* The analyzer's table of word forms (keys, stems, the codebook's and the lexicons' answers
  * per form) starts over between documents once it holds VB__FORM_MAX (65,536) forms. Texts in
  * the four languages (themes, compounds, proclitics, langid) give the same results before,
@@ -592,6 +683,8 @@ int main(void) {
       cmocka_unit_test(test_stem),              cmocka_unit_test(test_free_null_and_new),
       cmocka_unit_test(test_sentiment_score),
       cmocka_unit_test(test_form_table_starts_over),
+      cmocka_unit_test(test_form_table_long_forms),
+      cmocka_unit_test(test_emoji_keys_from_forms),
       cmocka_unit_test(test_one_pass_and_two),
   };
   return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -6,6 +6,8 @@
  * expected surface, so every offset is pinned down (including right-to-left Hebrew, where a
  * few offsets are also asserted as numbers).
  */
+#include <utf8proc.h>
+
 #include "vb_test.h"
 
 #include "vb_text.h"
@@ -412,7 +414,16 @@ static void test_plain_word_path_matches_general(void **state) {
       "on", "of", "Of", "The", "Tried", "Do", "Been", "Ok", "xs", "XL", "Xm", "ox", "oD", "xo",
       "8a", "Ta", "it's", "I've", "O'Brien", "d'été", "x-ray", "re-", "-a", "'a", "a'", "a-",
       "a--b", "a''b", "a-B", "a'É", "a'ä", "ab-c@d.se", "on@x.com", "a-b@c.dk", "mail@", "@x",
-      "aaa-a", "a-aa", "aa'a", "ää'ä", "äää", "Ääää", "l'", "www-", "http-a", "dr-", "e-g."};
+      "aaa-a", "a-aa", "aa'a", "ää'ä", "äää", "Ääää", "l'", "www-", "http-a", "dr-", "e-g.",
+      /* numbers: separators, a letter or emoticon after, keycaps, addresses */
+      "12.5", "1,000", "10:30", "3rd", "8-)", "8)", "1\xEF\xB8\x8F\xE2\x83\xA3", "12@x.se", "4g",
+      "2-", "7/",
+      /* signs that begin emoticons or runs, before a space or not */
+      "=", "==", "=)", "-_-", "--", "(y)", "(:", "):", ";)", ":-)", "\"\"", "\n",
+      /* colons after words (a URL's "://"), full stops after numbers (an e-mail address) */
+      "http:", "https://a.se", "note:", "a:/", "9.", "9.x@y.se", "12.5.", "3.a",
+      /* mentions and tags: ASCII, underscores, digits, other scripts */
+      "@Lumo_SE", "#lumo2", "#\xC3\x85r", "@\xD7\xA9\xD7\x9C", "#1", "@_", "#a-b"};
   const size_t nf = sizeof frag / sizeof frag[0];
   uint64_t seed = 0x9E3779B97F4A7C15ULL;
   char buf[512];
@@ -441,6 +452,53 @@ static void test_plain_word_path_matches_general(void **state) {
   vb__free(b.v);
 }
 
+/* The fast path's byte classes (tokenize.c plain_class: word starts, joiners, ends): every
+ * byte value before, inside, after and between plain words gives the general path's tokens. */
+static void test_plain_word_path_every_byte(void **state) {
+  (void)state;
+  static const char *const shape[] = {"%cab ", "a%cb ", "ab%c", "ab%c c", "ab%cc d", "x%cy",
+                                      "o%c", "%c", "%cx ", "\xC3\xA4%cb", "don%ct", "a %c b",
+                                      "ab. %c", "Ab%cb", "aaa%caa", "ab\xC3%c", "dr%c x",
+                                      "e%cg. x", "lumo%cse", "1%c2 ", "12%c", "8%c)", "%c5 ",
+                                      "1.%c", "24%c7", "3%crd", "0%c\xEF\xB8\x8F"};
+  vb__toks a = {0}, b = {0};
+  char buf[32];
+  for (size_t k = 0; k < sizeof shape / sizeof shape[0]; k++) {
+    for (int c = 1; c < 256; c++) {
+      int len = snprintf(buf, sizeof buf, shape[k], c);
+      assert_true(len > 0 && len < (int)sizeof buf);
+      assert_int_equal(vb__tokenize(buf, (size_t)len, &a), VB_OK);
+      assert_int_equal(vb__tokenize_general(buf, (size_t)len, &b), VB_OK);
+      if (a.n != b.n) fail_msg("token count differs on \"%s\" (byte %02X)", buf, c);
+      for (size_t i = 0; i < a.n; i++)
+        if (a.v[i].start != b.v[i].start || a.v[i].end != b.v[i].end ||
+            a.v[i].type != b.v[i].type || a.v[i].flags != b.v[i].flags)
+          fail_msg("token %zu differs on \"%s\" (byte %02X)", i, buf, c);
+    }
+  }
+  vb__free(a.v);
+  vb__free(b.v);
+}
+
+/* Latin-1's letters, spaces and signs are answered without utf8proc: each character
+ * U+0080-00FF between two letters joins them into one word when utf8proc calls it a letter or
+ * mark, splits them without a token of its own when it calls it a space, and is a token of its
+ * own otherwise. */
+static void test_latin1_classes(void **state) {
+  (void)state;
+  vb__toks t = {0};
+  for (int32_t cp = 0x80; cp <= 0xFF; cp++) {
+    char buf[8] = {'a', (char)(0xC0 | cp >> 6), (char)(0x80 | (cp & 0x3F)), 'b'};
+    assert_int_equal(vb__tokenize(buf, 4, &t), VB_OK);
+    utf8proc_category_t c = utf8proc_category(cp);
+    size_t want = c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_ME ? 1
+                  : c == UTF8PROC_CATEGORY_ZS                             ? 2
+                                                                          : 3;
+    if (t.n != want) fail_msg("U+%04X: %zu tokens, want %zu", (unsigned)cp, t.n, want);
+  }
+  vb__free(t.v);
+}
+
 /* Every abbreviation of the tokenizer's list keeps its full stop before a capital; a word
  * that is not one, or is one with a letter more or less, does not. */
 static void test_abbreviations(void **state) {
@@ -453,9 +511,10 @@ static void test_abbreviations(void **state) {
   vb__toks t = {0};
   char buf[64];
   for (size_t k = 0; k < sizeof abbr / sizeof abbr[0]; k++) {
-    for (int cap = 0; cap < 2; cap++) {
+    for (int cap = 0; cap < 3; cap++) { /* "dr", "Dr", "DR" */
       int n = snprintf(buf, sizeof buf, "%s. Next", abbr[k]);
-      if (cap) buf[0] = (char)(buf[0] - 32);
+      for (size_t q = 0; cap && q < (cap == 1 ? 1 : strlen(abbr[k])); q++)
+        buf[q] = (char)(buf[q] - 32);
       assert_int_equal(vb__tokenize(buf, (size_t)n, &t), VB_OK);
       if (t.v[0].end != strlen(abbr[k]) + 1) fail_msg("\"%s\" lost its full stop", buf);
     }
@@ -493,6 +552,8 @@ int main(void) {
       cmocka_unit_test(test_spans_cover_the_text),
       cmocka_unit_test(test_line_breaks),
       cmocka_unit_test(test_plain_word_path_matches_general),
+      cmocka_unit_test(test_plain_word_path_every_byte),
+      cmocka_unit_test(test_latin1_classes),
       cmocka_unit_test(test_abbreviations),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
