@@ -458,7 +458,7 @@ static size_t match_word(const scan *s, size_t i, uint16_t *flags) {
         if (!(is_hebrew_letter(prev) && is_hebrew_letter(next))) break;
       } else if (!next_letter) {
         /* a geresh after ג ז צ ץ ח belongs to the letter (צ'יפס, ג'וב) even at the end */
-        if ((cp == '\'' || cp == 0x05F3) &&
+        if ((is_apostrophe(cp) || cp == 0x05F3) &&
             (prev == 0x05D2 || prev == 0x05D6 || prev == 0x05E6 || prev == 0x05E5 ||
              prev == 0x05D7)) {
           j += adv;
