@@ -126,13 +126,15 @@ struct vb_analyzer {
   vb__buf scratch;
   vb__buf folded; /* the text case-folded, for the patterns' literal check */
   unsigned char *lit_seen; /* patterns.c: per literal of the language, found in the text;
-                              per literal, scratch; per literal set, one of it found */
+                              per literal, scratch; then (eight-byte aligned) the bits of the
+                              literal sets met, per set of each pattern (find_literals) */
   size_t cap_lit_seen;
   uint32_t *lit_found;     /* patterns.c: vb__litfound's id and at, twice (text, form), and
                               the text's last */
   size_t cap_lit_found;
-  size_t n_cand; /* patterns.c: the patterns whose literal sets are all met, after lit_found's
-                    four lists */
+  size_t n_cand; /* patterns.c: the patterns to run on the text, in their order (after
+                    lit_found's literal lists): those whose literal sets are all met, and those
+                    without literals that run on their own (not in the alternation) */
   bool lits_skipped; /* patterns.c: the pre-gate told that no pattern with literals can run,
                         and literals were not looked for (lit_seen is not the text's) */
   uint64_t *khash, *shash; /* per token: vb__hash() of its key and of its stem */
