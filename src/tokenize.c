@@ -413,7 +413,7 @@ static size_t extend_dotted(const scan *s, size_t start, size_t j) {
 /* The characters people type for an apostrophe, all folded to ' in keys (normalize.c): ' and
  * the typographic ’, and what keyboards and autocorrection give instead (´ on many European
  * keyboards: "don´t"; ‘ ‛ ′ and the fullwidth ＇). */
-static inline bool is_apostrophe(int32_t cp) {
+static VB__INLINE bool is_apostrophe(int32_t cp) {
   return cp == '\'' || cp == 0x2019 || cp == 0x00B4 || cp == 0x2018 || cp == 0x201B ||
          cp == 0x2032 || cp == 0xFF07;
 }
@@ -457,8 +457,9 @@ static size_t match_word(const scan *s, size_t i, uint16_t *flags) {
         /* gershayim: only between two Hebrew letters (צה"ל, דו"ח) */
         if (!(is_hebrew_letter(prev) && is_hebrew_letter(next))) break;
       } else if (!next_letter) {
-        /* a geresh after ג ז צ ץ ח belongs to the letter (צ'יפס, ג'וב) even at the end */
-        if ((is_apostrophe(cp) || cp == 0x05F3) &&
+        /* a geresh after ג ז צ ץ ח belongs to the letter (צ'יפס, ג'וב) even at the end; not
+         * the typographic apostrophes there, which close quotes more often ("שמח’") */
+        if ((cp == '\'' || cp == 0x05F3) &&
             (prev == 0x05D2 || prev == 0x05D6 || prev == 0x05E6 || prev == 0x05E5 ||
              prev == 0x05D7)) {
           j += adv;

@@ -223,8 +223,10 @@ static void test_hebrew_gershayim_geresh(void **state) {
   check_tokens("צה\xD7\xB4ל", {"צה\xD7\xB4ל", W, 0});
   /* a geresh after צ inside and after ג at the end belongs to the word */
   check_tokens("צ'יפס ג'", {"צ'יפס", W, 0}, {"ג'", W, 0});
-  /* typed as another apostrophe, too (all fold to ' in keys) */
-  check_tokens("מסאז\xC2\xB4 ג\xE2\x80\x99", {"מסאז\xC2\xB4", W, 0}, {"ג\xE2\x80\x99", W, 0});
+  /* inside a word any apostrophe character does, but at the end only ' and the geresh: a
+   * typographic one there mostly closes a quote */
+  check_tokens("צ\xE2\x80\x99יפס אני שמח\xE2\x80\x99", {"צ\xE2\x80\x99יפס", W, 0}, {"אני", W, 0},
+               {"שמח", W, 0}, {"\xE2\x80\x99", P, 0});
   /* a quoted word is split from its quotes */
   check_tokens("\"בדיוק\"", {"\"", P, 0}, {"בדיוק", W, 0}, {"\"", P, 0});
   check_tokens("אמר \"בדיוק\".", {"אמר", W, 0}, {"\"", P, 0}, {"בדיוק", W, 0}, {"\"", P, 0},
