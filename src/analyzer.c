@@ -235,6 +235,9 @@ static VB__INLINE int form_find(vb_analyzer *an, const char *w, size_t n, uint32
       }
     }
   } else {
+    /* (a form's length holds the emoji tag in its top bit: no form is that long, and no token
+     * may be either, or it could pass for an emoji's form) */
+    if (n >= VB__FORM_TEXT_MAX) return VB_ENOMEM;
     for (size_t j = (size_t)h & mask; an->fslot[j].idx; j = (j + 1) & mask) {
       const struct vb__fslot *s = &an->fslot[j];
       const vb__form *f = &an->form[s->idx - 1];

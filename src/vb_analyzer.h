@@ -60,6 +60,9 @@ typedef struct vb__form {
                                        form by a shift instead of a multiplication, -1.1 to
                                        -1.6 M instructions of 127-140 M in the front */
 } vb__form;
+#if defined(__x86_64__)
+_Static_assert(sizeof(vb__form) == 128, "vb__form is padded to 128 bytes: adjust spare_");
+#endif
 #define VB__FORM_SAME UINT32_MAX
 #define VB__FORM_UNSET UINT32_MAX
 #define VB__FORM_MAX (1u << 16) /* forms kept; the cache starts over beyond (bounded memory) */
