@@ -358,8 +358,10 @@ int vb__patterns_run(vb_analyzer *an, const vb__cblang *cb) {
       const vb__cbregex *re = &cb->regexes[k];
       if (re->joined) continue; /* in the alternation */
       code = re->code;
-      if (listed && re->n_leads && !first_start(r->text, re, &found, &off))
-        continue; /* a lead without a literal in the text: no match */
+      /* a lead without a literal in the text: no match (found holds nothing after the
+       * pre-gate, which lists only patterns without literals, so without leads) */
+      if (listed && re->n_leads && (!found.seen || !first_start(r->text, re, &found, &off)))
+        continue;
       if (listed && re->n_literals && same_offsets) {
         /* nor after the last place of a literal of one of its sets: PCRE2 stops trying
          * there (the patterns are compiled with PCRE2_USE_OFFSET_LIMIT) */
