@@ -46,6 +46,17 @@ static const char *lits(const char *pattern) {
   return out;
 }
 
+/* The built-in model (all four languages, the default codebook). */
+static vb_model *default_model(void) {
+  vb_model *m = NULL;
+  vb_error err;
+  memset(&err, 0, sizeof err);
+  int rc = vb_model_load(NULL, &m, &err);
+  if (rc) print_error("vb_model_load: %d %s\n", rc, err.message);
+  assert_int_equal(rc, VB_OK);
+  return m;
+}
+
 static void test_words(void **state) {
   (void)state;
   /* a sequence requires each of its parts */
@@ -752,10 +763,7 @@ static int group_teardown(void **state) {
 
 static void test_gate_never_skips_a_match(void **state) {
   (void)state;
-  vb_model *m;
-  vb_error err;
-  memset(&err, 0, sizeof err);
-  assert_int_equal(vb_model_load(NULL, &m, &err), VB_OK);
+  vb_model *m = default_model();
   size_t patterns = 0, filtered = 0, skipped = 0, ran = 0, matched = 0;
   vb__buf folded = {0};
   for (int l = 0; l < VB_LANG_COUNT; l++) {
@@ -804,10 +812,7 @@ static void test_gate_never_skips_a_match(void **state) {
 
 static void test_analyzer_same_mentions(void **state) {
   (void)state;
-  vb_model *m;
-  vb_error err;
-  memset(&err, 0, sizeof err);
-  assert_int_equal(vb_model_load(NULL, &m, &err), VB_OK);
+  vb_model *m = default_model();
   vb_analyzer *an;
   assert_int_equal(vb_analyzer_new(m, &an), VB_OK);
   vb_mention *keep = NULL;
@@ -859,10 +864,7 @@ static bool gap_names(const vb__cblang *cb, const char *word, bool begin, const 
 
 static void test_gap_lists(void **state) {
   (void)state;
-  vb_model *m;
-  vb_error err;
-  memset(&err, 0, sizeof err);
-  assert_int_equal(vb_model_load(NULL, &m, &err), VB_OK);
+  vb_model *m = default_model();
   for (int l = 0; l < VB_LANG_COUNT; l++) /* every literal at a space is of the two kinds */
     assert_true(m->cb[l].lit_gap || !m->cb[l].n_lits);
   const vb__cblang *en = &m->cb[VB_LANG_EN];
@@ -915,18 +917,38 @@ static size_t gen_mixed_text(const vb__cblang *cb, char *out, size_t cap) {
   return n;
 }
 
+/* Runs the text with the pre-gate and the literal lists, then with every pattern run
+ * (lit_all), and fails unless the mentions (up to 256) are the same; returns how many. */
+static size_t same_without_gate(vb_analyzer *an, vb__cblang *cb, const char *text, size_t len,
+                                const vb_run_options *o) {
+  static vb_mention keep[256];
+  const vb_result *r;
+  const vb_mention *mn;
+  cb->lit_all = false;
+  assert_int_equal(vb_analyzer_run(an, text, len, o, &r), VB_OK);
+  size_t n = vb_result_mentions(r, &mn);
+  if (n > 256) n = 256;
+  if (n) memcpy(keep, mn, n * sizeof *mn);
+  cb->lit_all = true;
+  assert_int_equal(vb_analyzer_run(an, text, len, o, &r), VB_OK);
+  cb->lit_all = false;
+  size_t n2 = vb_result_mentions(r, &mn);
+  if (n2 > 256) n2 = 256;
+  if (n2 != n) fail_msg("%zu mentions with the gate, %zu without: \"%s\"", n, n2, text);
+  for (size_t i = 0; i < n; i++)
+    if (mn[i].theme != keep[i].theme || mn[i].start != keep[i].start || mn[i].end != keep[i].end)
+      fail_msg("mention %zu differs with the gate: \"%s\"", i, text);
+  return n;
+}
+
 /* The mentions found with the literals' gate and the window they give each pattern (from its
  * lead to the last place of its literals: patterns.c) are those found with every pattern run
  * on the whole of every text, on texts mixed from the corpus and the literals. */
 static void test_analyzer_windows(void **state) {
   (void)state;
-  vb_model *m;
-  vb_error err;
-  memset(&err, 0, sizeof err);
-  assert_int_equal(vb_model_load(NULL, &m, &err), VB_OK);
+  vb_model *m = default_model();
   vb_analyzer *an;
   assert_int_equal(vb_analyzer_new(m, &an), VB_OK);
-  vb_mention keep[256];
   size_t total = 0;
   static const vb_lang langs[] = {VB_LANG_EN, VB_LANG_SV, VB_LANG_DA, VB_LANG_HE};
   for (size_t li = 0; li < 4; li++) {
@@ -934,25 +956,8 @@ static void test_analyzer_windows(void **state) {
     for (int round = 0; round < 3000; round++) {
       char text[1200];
       size_t len = gen_mixed_text(&m->cb[langs[li]], text, sizeof text);
-      const vb_result *r;
-      const vb_mention *mn;
-      m->cb[langs[li]].lit_all = false;
-      assert_int_equal(vb_analyzer_run(an, text, len, &o, &r), VB_OK);
-      size_t n = vb_result_mentions(r, &mn);
-      if (n > 256) n = 256;
-      if (n) memcpy(keep, mn, n * sizeof *mn);
-      m->cb[langs[li]].lit_all = true;
-      assert_int_equal(vb_analyzer_run(an, text, len, &o, &r), VB_OK);
-      size_t n2 = vb_result_mentions(r, &mn);
-      if (n2 > 256) n2 = 256;
-      if (n2 != n) fail_msg("%zu mentions with the gate, %zu without: \"%s\"", n, n2, text);
-      for (size_t i = 0; i < n; i++)
-        if (mn[i].theme != keep[i].theme || mn[i].start != keep[i].start ||
-            mn[i].end != keep[i].end)
-          fail_msg("mention %zu differs with the gate: \"%s\"", i, text);
-      total += n;
+      total += same_without_gate(an, &m->cb[langs[li]], text, len, &o);
     }
-    m->cb[langs[li]].lit_all = false;
   }
   print_message("12000 mixed texts: %zu mentions, the same with and without the gate\n", total);
   assert_true(total > 2000);
@@ -1088,10 +1093,7 @@ static void test_lit_letter_covers_the_fold(void **state) {
 
 static void test_analyzer_finds_the_same_literals(void **state) {
   (void)state;
-  vb_model *m;
-  vb_error err;
-  memset(&err, 0, sizeof err);
-  assert_int_equal(vb_model_load(NULL, &m, &err), VB_OK);
+  vb_model *m = default_model();
   vb_analyzer *an;
   assert_int_equal(vb_analyzer_new(m, &an), VB_OK);
   vb__buf folded = {0};
@@ -1132,10 +1134,7 @@ static void test_analyzer_finds_the_same_literals(void **state) {
  * against the scan. (The pre-gate is off with more than 64 patterns: pre_anchor is NULL.) */
 static void test_many_patterns(void **state) {
   (void)state;
-  vb_model *m;
-  vb_error err;
-  memset(&err, 0, sizeof err);
-  assert_int_equal(vb_model_load(NULL, &m, &err), VB_OK);
+  vb_model *m = default_model();
   char dir[] = "/tmp/vb_test_manyre_XXXXXX", path[64];
   assert_non_null(mkdtemp(dir));
   snprintf(path, sizeof path, "%s/many.codebook", dir);
@@ -1152,7 +1151,7 @@ static void test_many_patterns(void **state) {
   vb_model_options mo = {0};
   mo.codebooks = books;
   mo.n_codebooks = 1;
-  assert_int_equal(vb_model_load(&mo, &m, &err), VB_OK);
+  assert_int_equal(vb_model_load(&mo, &m, NULL), VB_OK);
   remove(path);
   remove(dir);
   vb__cblang *cb = &m->cb[VB_LANG_EN];
@@ -1164,30 +1163,15 @@ static void test_many_patterns(void **state) {
   assert_non_null(want);
   vb__buf folded = {0};
   vb_run_options o = {VB_LANG_EN, VB_LANG_EN, 0};
-  vb_mention keep[256];
   size_t total = 0;
   for (int round = 0; round < 3000; round++) {
     char text[1200];
     size_t len = round % 2 ? gen_mixed_text(cb, text, sizeof text)
                            : gen_lit_text(cb, text, sizeof text);
     const vb_result *r;
-    const vb_mention *mn;
     assert_int_equal(vb_analyzer_run(an, text, len, &o, &r), VB_OK);
     same_literals(an, cb, text, len, want, &folded);
-    size_t n = vb_result_mentions(r, &mn);
-    if (n > 256) n = 256;
-    if (n) memcpy(keep, mn, n * sizeof *mn);
-    cb->lit_all = true;
-    assert_int_equal(vb_analyzer_run(an, text, len, &o, &r), VB_OK);
-    cb->lit_all = false;
-    size_t n2 = vb_result_mentions(r, &mn);
-    if (n2 > 256) n2 = 256;
-    if (n2 != n) fail_msg("%zu mentions with the gate, %zu without: \"%s\"", n, n2, text);
-    for (size_t i = 0; i < n; i++)
-      if (mn[i].theme != keep[i].theme || mn[i].start != keep[i].start ||
-          mn[i].end != keep[i].end)
-        fail_msg("mention %zu differs with the gate: \"%s\"", i, text);
-    total += n;
+    total += same_without_gate(an, cb, text, len, &o);
   }
   print_message("%zu English patterns: 3000 texts, %zu mentions, the same without the gate\n",
                 cb->n_regexes, total);
