@@ -46,6 +46,23 @@ static const char *lits(const char *pattern) {
   return out;
 }
 
+/* The built-in model with the codebook file `path` (and without the default codebook when
+ * `alone`). */
+static vb_model *codebook_model(const char *path, bool alone) {
+  const char *books[] = {path};
+  vb_model_options mo = {0};
+  mo.codebooks = books;
+  mo.n_codebooks = 1;
+  mo.no_default_codebook = alone;
+  vb_model *m = NULL;
+  vb_error err;
+  memset(&err, 0, sizeof err);
+  int rc = vb_model_load(&mo, &m, &err);
+  if (rc) print_error("vb_model_load: %d %s\n", rc, err.message);
+  assert_int_equal(rc, VB_OK);
+  return m;
+}
+
 /* The built-in model (all four languages, the default codebook). */
 static vb_model *default_model(void) {
   vb_model *m = NULL;
@@ -1129,6 +1146,35 @@ static void test_analyzer_finds_the_same_literals(void **state) {
   vb_model_free(m);
 }
 
+/* Analyses `rounds` generated English texts (with the literals of cb, and mixed) and checks
+ * each: the literals the analyzer found are the scan's (same_literals), and the mentions are
+ * the same without the gate (same_without_gate). Returns the mentions; *skipped the texts the
+ * pre-gate skipped. */
+static size_t gate_rounds(vb_model *m, vb__cblang *cb, int rounds, size_t *skipped) {
+  vb_analyzer *an;
+  assert_int_equal(vb_analyzer_new(m, &an), VB_OK);
+  unsigned char *want = malloc(cb->n_lits ? cb->n_lits : 1);
+  assert_non_null(want);
+  vb__buf folded = {0};
+  vb_run_options o = {VB_LANG_EN, VB_LANG_EN, 0};
+  size_t total = 0;
+  *skipped = 0;
+  for (int round = 0; round < rounds; round++) {
+    char text[1200];
+    size_t len = round % 2 ? gen_mixed_text(cb, text, sizeof text)
+                           : gen_lit_text(cb, text, sizeof text);
+    const vb_result *r;
+    assert_int_equal(vb_analyzer_run(an, text, len, &o, &r), VB_OK);
+    *skipped += an->lits_skipped;
+    same_literals(an, cb, text, len, want, &folded);
+    total += same_without_gate(an, cb, text, len, &o);
+  }
+  free(want);
+  vb__buf_free(&folded);
+  vb_analyzer_free(an);
+  return total;
+}
+
 /* More patterns than one word of bits holds (vb__cblang.set_need): the default English
  * patterns three times more, under themes of their own; the literals and the patterns listed
  * against the scan. (The pre-gate is off with more than 64 patterns: pre_anchor is NULL.) */
@@ -1147,39 +1193,59 @@ static void test_many_patterns(void **state) {
   }
   fclose(fp);
   vb_model_free(m);
-  const char *books[] = {path};
-  vb_model_options mo = {0};
-  mo.codebooks = books;
-  mo.n_codebooks = 1;
-  assert_int_equal(vb_model_load(&mo, &m, NULL), VB_OK);
+  m = codebook_model(path, false);
   remove(path);
   remove(dir);
   vb__cblang *cb = &m->cb[VB_LANG_EN];
   assert_true(cb->pat_words >= 3);
   assert_null(cb->pre_anchor);
-  vb_analyzer *an;
-  assert_int_equal(vb_analyzer_new(m, &an), VB_OK);
-  unsigned char *want = malloc(cb->n_lits);
-  assert_non_null(want);
-  vb__buf folded = {0};
-  vb_run_options o = {VB_LANG_EN, VB_LANG_EN, 0};
-  size_t total = 0;
-  for (int round = 0; round < 3000; round++) {
-    char text[1200];
-    size_t len = round % 2 ? gen_mixed_text(cb, text, sizeof text)
-                           : gen_lit_text(cb, text, sizeof text);
-    const vb_result *r;
-    assert_int_equal(vb_analyzer_run(an, text, len, &o, &r), VB_OK);
-    same_literals(an, cb, text, len, want, &folded);
-    total += same_without_gate(an, cb, text, len, &o);
-  }
+  size_t skipped, total = gate_rounds(m, cb, 3000, &skipped);
   print_message("%zu English patterns: 3000 texts, %zu mentions, the same without the gate\n",
                 cb->n_regexes, total);
   assert_true(total > 500);
-  free(want);
-  vb__buf_free(&folded);
-  vb_analyzer_free(an);
   vb_model_free(m);
+}
+
+/* The edge of one word of pattern bits: 63, 64 and 65 patterns (the default English ones in
+ * turn, each under a theme of its own, without the default codebook). The pre-gate works up to
+ * 64 (bit 63 the last it uses) and is off above; with it or without, the literals the analyzer
+ * finds are those of the scan and the mentions are those of running every pattern. */
+static void test_pattern_bits_edge(void **state) {
+  (void)state;
+  vb_model *m = default_model();
+  const vb__cblang *dflt = &m->cb[VB_LANG_EN];
+  size_t n_dflt = dflt->n_regexes;
+  assert_true(n_dflt >= 8);
+  char **src = calloc(n_dflt, sizeof *src);
+  assert_non_null(src);
+  for (size_t r = 0; r < n_dflt; r++) src[r] = strdup(dflt->regexes[r].source);
+  vb_model_free(m);
+  for (size_t count = 63; count <= 65; count++) {
+    char dir[] = "/tmp/vb_test_edge_XXXXXX", path[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/edge.codebook", dir);
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    for (size_t k = 0; k < count; k++)
+      fprintf(fp, "[edge%zu]\nlabel: Edge %zu\nen.re: %s\n", k, k, src[k % n_dflt]);
+    fclose(fp);
+    m = codebook_model(path, true);
+    remove(path);
+    remove(dir);
+    vb__cblang *cb = &m->cb[VB_LANG_EN];
+    assert_int_equal(cb->n_regexes, count);
+    assert_int_equal(cb->pat_words, (count + 63) / 64);
+    if (count <= 64) assert_non_null(cb->pre_anchor);
+    else assert_null(cb->pre_anchor);
+    size_t skipped, total = gate_rounds(m, cb, 1500, &skipped);
+    print_message("%zu patterns: 1500 texts (the pre-gate skipped %zu), %zu mentions, the same "
+                  "without the gate\n", count, skipped, total);
+    assert_true(total > 20);
+    assert_true(count <= 64 ? skipped > 50 : skipped == 0);
+    vb_model_free(m);
+  }
+  for (size_t r = 0; r < n_dflt; r++) free(src[r]);
+  free(src);
 }
 
 /* Patterns are compiled without capturing plain groups (PCRE2_NO_AUTO_CAPTURE) unless that
@@ -1207,15 +1273,7 @@ static void test_backreferences(void **state) {
         "[mark]\nlabel: Mark\nen.re: (*:0)\\b\\d{3}\\b\n",
         fp);
   fclose(fp);
-  const char *books[] = {path};
-  vb_model_options mo = {0};
-  mo.codebooks = books;
-  mo.n_codebooks = 1;
-  mo.no_default_codebook = 1;
-  vb_model *m;
-  vb_error err;
-  memset(&err, 0, sizeof err);
-  assert_int_equal(vb_model_load(&mo, &m, &err), VB_OK);
+  vb_model *m = codebook_model(path, true);
   remove(path);
   remove(dir);
   const vb__cblang *cb = &m->cb[VB_LANG_EN];
@@ -1342,6 +1400,7 @@ int main(void) {
       cmocka_unit_test(test_each_set_matters),
       cmocka_unit_test(test_gate_never_skips_a_match),
       cmocka_unit_test(test_many_patterns),
+      cmocka_unit_test(test_pattern_bits_edge),
       cmocka_unit_test(test_backreferences),
       cmocka_unit_test(test_analyzer_same_mentions),
       cmocka_unit_test(test_analyzer_windows),
