@@ -28,30 +28,18 @@ static const vbt_file data_files[] = {
 
 static const char cb_text[] = "[wait]\nen: hours\n";
 
-typedef struct {
-  vb_model *m;
-  vb_analyzer *an;
-} fixture;
+typedef vbt_fixture fixture;
 
 static int group_setup(void **state) {
-  fixture *f = calloc(1, sizeof *f);
-  if (!f) return -1;
-  *state = f;
+  const char *const cbs[] = {CB};
   if (vbt_data_dir(DATA, data_files, sizeof data_files / sizeof data_files[0]) ||
       vbt_write(CB, cb_text, 0))
     return -1;
-  const char *const cbs[] = {CB};
-  if (vbt_load_or_say(DATA, cbs, 1, NULL, 0, &f->m) || vb_analyzer_new(f->m, &f->an)) return -1;
-  return 0;
+  return vbt_fixture_new(state, DATA, cbs, 1);
 }
 
 static int group_teardown(void **state) {
-  fixture *f = *state;
-  if (f) {
-    vb_analyzer_free(f->an);
-    vb_model_free(f->m);
-    free(f);
-  }
+  vbt_fixture_free(state);
   vbt_remove_tree(DATA);
   remove(CB);
   return 0;

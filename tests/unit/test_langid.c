@@ -20,28 +20,15 @@
 
 #define EMPTY VB_TEST_TMP "/test_langid.d"
 
-typedef struct {
-  vb_model *m;
-  vb_analyzer *an;
-} fixture;
+typedef vbt_fixture fixture;
 
 static int group_setup(void **state) {
-  fixture *f = calloc(1, sizeof *f);
-  if (!f) return -1;
-  *state = f;
-  if (vbt_data_dir(EMPTY, NULL, 0) || vbt_load_or_say(EMPTY, NULL, 0, NULL, 0, &f->m) ||
-      vb_analyzer_new(f->m, &f->an))
-    return -1;
-  return 0;
+  if (vbt_data_dir(EMPTY, NULL, 0)) return -1;
+  return vbt_fixture_new(state, EMPTY, NULL, 0);
 }
 
 static int group_teardown(void **state) {
-  fixture *f = *state;
-  if (f) {
-    vb_analyzer_free(f->an);
-    vb_model_free(f->m);
-    free(f);
-  }
+  vbt_fixture_free(state);
   vbt_remove_tree(EMPTY);
   return 0;
 }

@@ -31,26 +31,14 @@
 #define GOLDEN VB_SOURCE_DIR "/tests/golden/sentiment-rules/"
 #define N_TEXTS 2500
 
-typedef struct {
-  vb_model *m;
-  vb_analyzer *an;
-} fixture;
+typedef vbt_fixture fixture;
 
 static int group_setup(void **state) {
-  fixture *f = calloc(1, sizeof *f);
-  if (!f) return -1;
-  *state = f;
-  if (vbt_load_or_say(NULL, NULL, 0, NULL, 0, &f->m) || vb_analyzer_new(f->m, &f->an)) return -1;
-  return 0;
+  return vbt_fixture_new(state, NULL, NULL, 0);
 }
 
 static int group_teardown(void **state) {
-  fixture *f = *state;
-  if (f) {
-    vb_analyzer_free(f->an);
-    vb_model_free(f->m);
-    free(f);
-  }
+  vbt_fixture_free(state);
   return 0;
 }
 

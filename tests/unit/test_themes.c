@@ -44,30 +44,18 @@ static const char codebook_text[] = "[delivery]\n"
 
 enum { T_DELIVERY = 0, T_STAFF, T_PRICE, T_APP, N_THEMES };
 
-typedef struct {
-  vb_model *m;
-  vb_analyzer *an;
-} fixture;
+typedef vbt_fixture fixture;
 
 static int group_setup(void **state) {
-  fixture *f = calloc(1, sizeof *f);
-  if (!f) return -1;
-  *state = f;
   const char *const cbs[] = {CODEBOOK};
   if (vbt_data_dir(DATA, data_files, sizeof data_files / sizeof data_files[0]) ||
-      vbt_write(CODEBOOK, codebook_text, 0) || vbt_load_or_say(DATA, cbs, 1, NULL, 0, &f->m) ||
-      vb_analyzer_new(f->m, &f->an))
+      vbt_write(CODEBOOK, codebook_text, 0))
     return -1;
-  return 0;
+  return vbt_fixture_new(state, DATA, cbs, 1);
 }
 
 static int group_teardown(void **state) {
-  fixture *f = *state;
-  if (f) {
-    vb_analyzer_free(f->an);
-    vb_model_free(f->m);
-    free(f);
-  }
+  vbt_fixture_free(state);
   vbt_remove_tree(DATA);
   remove(CODEBOOK);
   return 0;

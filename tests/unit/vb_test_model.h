@@ -112,6 +112,33 @@ static inline int vbt_load_or_say(const char *data_dir, const char *const *codeb
   return rc;
 }
 
+/* The fixture most test groups share: a model and an analyzer of it. */
+typedef struct vbt_fixture {
+  vb_model *m;
+  vb_analyzer *an;
+} vbt_fixture;
+
+/* A new fixture at *state, its model loaded as vbt_load_or_say() loads it; -1 on failure
+ * (vbt_fixture_free() frees what was made). */
+static inline int vbt_fixture_new(void **state, const char *data_dir,
+                                  const char *const *codebooks, size_t n_cb) {
+  vbt_fixture *f = calloc(1, sizeof *f);
+  *state = f;
+  if (!f || vbt_load_or_say(data_dir, codebooks, n_cb, NULL, 0, &f->m) ||
+      vb_analyzer_new(f->m, &f->an))
+    return -1;
+  return 0;
+}
+
+static inline void vbt_fixture_free(void **state) {
+  vbt_fixture *f = *state;
+  if (!f) return;
+  vb_analyzer_free(f->an);
+  vb_model_free(f->m);
+  free(f);
+  *state = NULL;
+}
+
 /* Index of the first token whose text is `word`, or (size_t)-1. */
 static inline size_t vbt_token_at(const char *text, const vb_token *tok, size_t n,
                                   const char *word) {
