@@ -238,9 +238,8 @@ static int add_phrase(vb_model *m, vb__lexicon *lx, vb_lang lang, const char *te
     return VB_ENOMEM;
   const vb__pword *w1 = &lx->pw.v[ph.word_begin + 1];
   uint32_t f = lx->pw.v[ph.word_begin].key_hash;
-  size_t b1 = vb__pair_bit(f, w1->key_hash), b2 = vb__pair_bit(f, w1->stem_hash);
-  lx->pair_bits[b1 >> 6] |= 1ULL << (b1 & 63);
-  lx->pair_bits[b2 >> 6] |= 1ULL << (b2 & 63);
+  vb__pair_set(lx->pair_bits, f, w1->key_hash);
+  vb__pair_set(lx->pair_bits, f, w1->stem_hash);
   /* and the same pairs with the phrase, for the analyzer, which needs the phrases of a token
    * and the next one and not the whole chain of the first word (לא begins 549 of them) */
   uint32_t p = (uint32_t)(lx->n_phrases - 1);

@@ -127,8 +127,9 @@ static VB__INLINE int terms_from(vb_analyzer *an, const vb__cblang *cb, size_t i
   if (j1 < n && c->n_pairs) {
     uint32_t kh1 = (uint32_t)an->khash[j1], sh1 = (uint32_t)an->shash[j1];
     /* a second word of the chain's terms: by the chain's own bits, then by the filter */
-    bool k_may = (c->seconds >> (kh1 & 63) & 1) && vb__chain_pair_may(cb, head, kh1);
-    bool s_may = sh1 != kh1 && (c->seconds >> (sh1 & 63) & 1) && vb__chain_pair_may(cb, head, sh1);
+    bool k_may = (c->seconds & vb__next_bit(kh1)) && vb__chain_pair_may(cb, head, kh1);
+    bool s_may =
+        sh1 != kh1 && (c->seconds & vb__next_bit(sh1)) && vb__chain_pair_may(cb, head, sh1);
     size_t n1 = 0, n2 = 0;
     const uint32_t *p1 = k_may ? chain_pair(cb, head, kh1, &n1) : NULL;
     const uint32_t *p2 = s_may ? chain_pair(cb, head, sh1, &n2) : NULL;
@@ -181,7 +182,7 @@ int vb__terms_index(vb__cblang *cb) {
         cb->chain_list[n_list++] = (uint32_t)k;
       } else {
         uint64_t hk = (uint64_t)head << 32;
-        c->seconds |= 1ULL << (t->w1_key_hash & 63) | 1ULL << (t->w1_stem_hash & 63);
+        c->seconds |= vb__next_bit(t->w1_key_hash) | vb__next_bit(t->w1_stem_hash);
         items[n_items++] = (struct pair_item){hk | t->w1_key_hash, (uint32_t)k};
         if (t->w1_stem_hash != t->w1_key_hash)
           items[n_items++] = (struct pair_item){hk | t->w1_stem_hash, (uint32_t)k};

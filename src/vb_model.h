@@ -112,6 +112,10 @@ static inline bool vb__pair_has(const uint64_t *bits, uint32_t first, uint32_t s
   size_t b = vb__pair_bit(first, second);
   return (bits[b >> 6] >> (b & 63)) & 1;
 }
+static inline void vb__pair_set(uint64_t *bits, uint32_t first, uint32_t second) {
+  size_t b = vb__pair_bit(first, second);
+  bits[b >> 6] |= 1ULL << (b & 63);
+}
 
 #define VB_FIRST_BITS 18
 static inline bool vb__first_has(const uint64_t *bits, uint32_t h) {
