@@ -816,6 +816,9 @@ typedef struct vb_discover_options {
   const char *data_dir; /* folder with lexicons/LANG/stopwords.txt and variants.txt; NULL:
                            the built-in lists */
   unsigned flags;      /* VB_DISCOVER_NO_* (0: every merge) */
+  double min_log_ratio; /* with keyness, a phrase is ranked only when its rates in the two
+                           groups differ at least this much, as |log2 ratio| (0: 1, twice
+                           or half the other group's rate; negative: no minimum) */
 } vb_discover_options;
 
 typedef struct vb_phrase {

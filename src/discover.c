@@ -23,6 +23,14 @@
  * from the chi-square distribution with one degree of freedom, and the log ratio
  * log2((a/F) / (b/R)) (a zero count taken as 0.5) as effect size. Ranking by keyness sorts by
  * G2 signed by the direction of the log ratio: phrases typical of the focus group first.
+ * G2 grows with a phrase's frequency, so a very common word a little more frequent in one
+ * group ("flight" in an airline's complaints, 1.9 times their rate in its praise) would rank
+ * above rarer words that mark the group far better; such a word is what both groups talk
+ * about, not a finding. So with keyness a phrase is ranked only when its rate in one group
+ * is at least twice that in the other (|log ratio| >= min_log_ratio, 1 by default), the
+ * usual pairing of a significance measure for the order with an effect-size minimum for
+ * what is shown. It is applied before the near-duplicate rules, so a phrase left out neither
+ * absorbs nor folds others.
  *
  * Near-duplicates: three rules, so that one thing the customers say is one row.
  *
@@ -289,6 +297,7 @@ int vb_discover_new(const vb_model *m, const vb_discover_options *o, vb_discover
   if (d->o.examples == 0) d->o.examples = 2;
   if (d->o.examples > 16) d->o.examples = 16;
   if (!(d->o.merge_ratio > 0)) d->o.merge_ratio = 0.9;
+  if (d->o.min_log_ratio == 0) d->o.min_log_ratio = 1;
   int rc = VB_OK;
   static const char *const codes[] = {NULL, "en", "sv", "da", "he"};
   typedef int (*list_fn)(vb_discover *, vb_lang, const char *, size_t);
@@ -686,7 +695,7 @@ static int add_folds(vb_discover *d, size_t s, const uint32_t *top, size_t n) {
 int vb_discover_rank(vb_discover *d) {
   if (!d || d->ranked) return VB_EINVAL;
   d->ranked = true;
-  size_t n_c = 0;
+  size_t n_c = 0; /* at most; fewer with an effect-size minimum */
   for (size_t i = 0; i < d->n_e; i++) n_c += d->e[i].support >= d->o.min_support;
   cand *c = vb__calloc(n_c ? n_c : 1, sizeof *c);
   uint32_t *cand_of = vb__malloc((d->n_e ? d->n_e : 1) * sizeof *cand_of);
@@ -702,9 +711,13 @@ int vb_discover_rank(vb_discover *d) {
     vb_phrase p;
     keyness(d, &d->e[i], &p);
     double sc = d->e[i].support;
-    if (key) sc = isnan(p.g2) ? 0 : (p.log_ratio < 0 ? -p.g2 : p.g2);
+    if (key) {
+      if (d->o.min_log_ratio > 0 && !(fabs(p.log_ratio) >= d->o.min_log_ratio)) continue;
+      sc = isnan(p.g2) ? 0 : (p.log_ratio < 0 ? -p.g2 : p.g2);
+    }
     c[k++] = (cand){(uint32_t)i, sc, -1, false};
   }
+  n_c = k;
   g_sort_d = d;
   /* near-duplicates: longest phrases first, each absorbs its sub-phrases of similar support */
   qsort(c, n_c, sizeof *c, by_length);

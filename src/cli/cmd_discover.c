@@ -534,7 +534,7 @@ static int take_opts(int *argc, char **argv, dopts *x) {
   int w = 0;
   static const char *const with_arg[] = {"group", "focus", "reference", "date", "period", "top",
                                          "min-support", "max-words", "max-ngrams", "examples",
-                                         "merge", "sort", "snippet", NULL};
+                                         "merge", "min-ratio", "sort", "snippet", NULL};
   for (int i = 0; i < *argc; i++) {
     const char *a = argv[i];
     if (!strcmp(a, "--")) { /* the rest are files */
@@ -585,6 +585,16 @@ static int take_opts(int *argc, char **argv, dopts *x) {
       if (!strcmp(val, "support")) x->d.sort = VB_DISCOVER_BY_SUPPORT;
       else if (!strcmp(val, "keyness")) x->d.sort = VB_DISCOVER_BY_KEYNESS;
       else { msg("discover: --sort takes support or keyness"); rc = EXIT_USAGE; }
+    } else if (!strcmp(name, "min-ratio")) {
+      char *end;
+      double r = strtod(val, &end);
+      if (end == val || *end || !(r >= 0 && r <= 20)) {
+        msg("discover: --min-ratio takes a log2 ratio from 0 to 20 (e.g. 1: twice the rate; "
+            "0: no minimum)");
+        rc = EXIT_USAGE;
+      } else {
+        x->d.min_log_ratio = r > 0 ? r : -1;
+      }
     } else if (!strcmp(name, "merge")) {
       char *end;
       double r = strtod(val, &end);

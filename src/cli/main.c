@@ -116,6 +116,8 @@ static const command commands[] = {
      "  --no-variants         count spelling variants and abbreviations (hrs, hours) apart\n"
      "  --no-fold             keep as rows the longer phrases whose keyness is that of a\n"
      "                        higher-ranked phrase inside them (Fisher's p >= 0.05)\n"
+     "  --min-ratio R         with keyness, list only phrases whose rate in one group is at\n"
+     "                        least 2^R times that in the other (default 1: twice; 0: all)\n"
      "  --examples N          quotes per phrase (default 2)\n"
      "  --max-ngrams N        phrases the counting table holds; when full, the least supported\n"
      "                        half is dropped (default 200000)\n"

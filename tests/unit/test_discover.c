@@ -50,15 +50,10 @@ typedef struct rec {
   int group;
 } rec;
 
-/* Runs both passes of discover over the records; the caller frees *d. */
-static size_t discover(fixture *f, const rec *recs, size_t n, unsigned flags, int sort,
-                       vb_discover **d, const vb_phrase **ph) {
-  vb_discover_options o = {0};
-  o.data_dir = DATA;
-  o.min_support = 2;
-  o.flags = flags;
-  o.sort = sort;
-  assert_int_equal(vb_discover_new(f->m, &o, d), VB_OK);
+/* Runs both passes of discover over the records with options *o; the caller frees *d. */
+static size_t discover_with(fixture *f, const rec *recs, size_t n, const vb_discover_options *o,
+                            vb_discover **d, const vb_phrase **ph) {
+  assert_int_equal(vb_discover_new(f->m, o, d), VB_OK);
   vb_run_options ro = {VB_LANG_EN, VB_LANG_UND, 0};
   for (int pass = 1; pass <= 2; pass++) {
     for (size_t i = 0; i < n; i++) {
@@ -70,6 +65,20 @@ static size_t discover(fixture *f, const rec *recs, size_t n, unsigned flags, in
     if (pass == 1) assert_int_equal(vb_discover_rank(*d), VB_OK);
   }
   return vb_discover_phrases(*d, ph);
+}
+
+/* The same with these flags and ranking, a support of 2, and no effect-size minimum: the
+ * fixtures are a few records, where the rules below are tested on phrases whose rates differ
+ * by less than twice (the minimum has its own test). */
+static size_t discover(fixture *f, const rec *recs, size_t n, unsigned flags, int sort,
+                       vb_discover **d, const vb_phrase **ph) {
+  vb_discover_options o = {0};
+  o.data_dir = DATA;
+  o.min_support = 2;
+  o.flags = flags;
+  o.sort = sort;
+  o.min_log_ratio = -1;
+  return discover_with(f, recs, n, &o, d, ph);
 }
 
 /* The row whose stems are `stems`, or NULL. */
@@ -238,12 +247,65 @@ static void test_keep_longer_with_own_effect(void **state) {
   vb_discover_free(d);
 }
 
+/* ---- the effect-size minimum of keyness ---- */
+
+/* "order" in 5 of 8 focus and 3 of 8 reference records (5/3 the rate: log2 0.74), "lost"
+ * in 4 focus records only, "lovely" in 4 reference records only. By default (a log2 ratio of
+ * at least 1) "order" is not listed, however common; both others are, the reference's last. */
+static void test_min_log_ratio(void **state) {
+  fixture *f = *state;
+  static const rec r[] = {
+      {"My order got lost.", F},   {"Order lost again.", F},   {"The order is lost.", F},
+      {"Lost it twice.", F},       {"Order late.", F},         {"Order missing.", F},
+      {"Hopeless.", F},            {"Awful.", F},
+      {"Lovely order.", R},        {"Lovely staff.", R},       {"Order fine.", R},
+      {"Lovely, order came.", R},  {"Lovely.", R},             {"Fine.", R},
+      {"Great.", R},               {"Nice.", R},
+  };
+  vb_discover_options o = {0};
+  o.data_dir = DATA;
+  o.min_support = 2;
+  vb_discover *d;
+  const vb_phrase *ph;
+  size_t n = discover_with(f, r, 16, &o, &d, &ph);
+  assert_null(row(ph, n, "order"));
+  const vb_phrase *lost = row(ph, n, "lost"), *lovely = row(ph, n, "love");
+  assert_non_null(lost);
+  assert_non_null(lovely);
+  assert_true(lost->log_ratio >= 1);
+  assert_true(lovely->log_ratio <= -1);
+  assert_true(lost < lovely); /* typical of the focus group first */
+  vb_discover_free(d);
+
+  o.min_log_ratio = -1; /* no minimum: listed, between the two */
+  n = discover_with(f, r, 16, &o, &d, &ph);
+  const vb_phrase *order = row(ph, n, "order");
+  assert_non_null(order);
+  assert_int_equal(order->focus, 5);
+  assert_int_equal(order->reference, 3);
+  assert_true(order->log_ratio > 0 && order->log_ratio < 1);
+  assert_true(row(ph, n, "lost") < order && order < row(ph, n, "love"));
+  vb_discover_free(d);
+
+  o.min_log_ratio = 0.5; /* a lower minimum lets it in */
+  n = discover_with(f, r, 16, &o, &d, &ph);
+  assert_non_null(row(ph, n, "order"));
+  vb_discover_free(d);
+
+  o.min_log_ratio = 0; /* 0 is the default: as the first run */
+  o.sort = VB_DISCOVER_BY_SUPPORT; /* ranked by support there is no minimum */
+  n = discover_with(f, r, 16, &o, &d, &ph);
+  assert_non_null(row(ph, n, "order"));
+  vb_discover_free(d);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_variants_count_as_word),
       cmocka_unit_test(test_variants_inside_phrases),
       cmocka_unit_test(test_fold_longer),
       cmocka_unit_test(test_keep_longer_with_own_effect),
+      cmocka_unit_test(test_min_log_ratio),
   };
   return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
