@@ -19,6 +19,7 @@
  *      full      full analysis on the texts in memory, language given
  *      auto      full analysis on the texts in memory, language identified
  *      load      vb_model_load() with the built-in data, median of 5
+ *      load-j2   the same with vb_model_options.parallel on two threads (as the CLI with -j 2)
  * 3. Prints one Markdown table row per measurement (best of --runs runs), then notes: what
  *    the analyses found (languages identified, tokens and theme mentions per record) and how
  *    busy the machine was meanwhile with other processes (from /proc/stat), because on a
@@ -47,6 +48,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -490,6 +492,42 @@ static uint64_t count_lines(const char *path) {
 /* A child reports on standard output: "ok SECONDS RECORDS BYTES" then free-form "note ..."
  * lines that the parent prints under the table. */
 
+/* vb_model_options.parallel for "load-j2": task i > 0 on a thread of its own (as the CLI). */
+typedef struct task_arg {
+  void (*run)(void *arg, size_t i);
+  void *arg;
+  size_t i;
+} task_arg;
+
+static void *task_main(void *p) {
+  task_arg *t = p;
+  t->run(t->arg, t->i);
+  return NULL;
+}
+
+static void run_tasks(void *ctx, size_t n, void (*run)(void *arg, size_t i), void *arg) {
+  (void)ctx;
+  pthread_t th[8];
+  task_arg ta[8];
+  if (n > 8) die("run_tasks: %zu tasks", n);
+  for (size_t i = 1; i < n; i++) {
+    ta[i] = (task_arg){run, arg, i};
+    if (pthread_create(&th[i], NULL, task_main, &ta[i])) die("pthread_create failed");
+  }
+  if (n) run(arg, 0);
+  for (size_t i = 1; i < n; i++) pthread_join(th[i], NULL);
+}
+
+static vb_model *load_model_parallel_or_die(bool parallel) {
+  vb_model *m;
+  vb_error e = {0};
+  vb_model_options o = {0};
+  if (parallel) o.parallel = run_tasks;
+  int rc = vb_model_load(&o, &m, &e);
+  if (rc) die("vb_model_load: %s (%s)", e.message, vb_strerror(rc));
+  return m;
+}
+
 static vb_model *load_model_or_die(void) {
   vb_model *m;
   vb_error e = {0};
@@ -681,14 +719,14 @@ static int child_stage(const char *kind, const char *path, vb_lang lang) {
 }
 
 /* Model load: median of 5 loads of the built-in data (VB_BENCH_LOADS=N for another N). */
-static int child_load(void) {
+static int child_load(bool parallel) {
   double s[101], c[101];
   const char *env = getenv("VB_BENCH_LOADS");
   int n = env ? atoi(env) : 5;
   if (n < 1 || n > 101) n = 5;
   for (int i = 0; i < n; i++) {
     double t0 = now(), c0 = cpu_now();
-    vb_model *m = load_model_or_die();
+    vb_model *m = load_model_parallel_or_die(parallel);
     s[i] = now() - t0;
     c[i] = cpu_now() - c0;
     vb_model_free(m);
@@ -696,9 +734,9 @@ static int child_load(void) {
   qsort(s, (size_t)n, sizeof s[0], cmp_double);
   qsort(c, (size_t)n, sizeof c[0], cmp_double);
   printf("ok %.6f 0 0 %.6f\n", s[n / 2], c[n / 2]);
-  printf("note load: %d loads of the built-in model: %.2f / %.2f / %.2f ms wall, %.2f / %.2f / "
+  printf("note %s: %d loads of the built-in model: %.2f / %.2f / %.2f ms wall, %.2f / %.2f / "
          "%.2f ms CPU (min / median / max)\n",
-         n, s[0] * 1e3, s[n / 2] * 1e3, s[n - 1] * 1e3, c[0] * 1e3, c[n / 2] * 1e3,
+         parallel ? "load-j2" : "load", n, s[0] * 1e3, s[n / 2] * 1e3, s[n - 1] * 1e3, c[0] * 1e3, c[n / 2] * 1e3,
          c[n - 1] * 1e3);
   return 0;
 }
@@ -828,6 +866,7 @@ static const measure measures[] = {
     {"full", "stage: full analysis, lang given, in memory"},
     {"auto", "stage: full analysis, auto lang, in memory"},
     {"load", "model load (built-in data, median of 5)"},
+    {"load-j2", "model load, lexicons and codebook on two threads (as with -j 2), median of 5"},
     {NULL, NULL}};
 
 static bool in_list(const char *list, const char *word) {
@@ -971,7 +1010,8 @@ int main(int argc, char **argv) {
     vb_lang l;
     if (vb_lang_parse(argv[4], &l) != VB_OK) l = VB_LANG_UND; /* "mix": from the ids */
     if (!strcmp(argv[2], "lib") || !strcmp(argv[2], "read")) return child_file(argv[2], argv[3]);
-    if (!strcmp(argv[2], "load")) return child_load();
+    if (!strcmp(argv[2], "load")) return child_load(false);
+    if (!strcmp(argv[2], "load-j2")) return child_load(true);
     if (!strncmp(argv[2], "s-", 2)) return child_stage(argv[2], argv[3], l);
     return child_memory(argv[2], argv[3], l);
   }
@@ -1098,7 +1138,7 @@ int main(int argc, char **argv) {
     machine_cpu_read(&mc0);
     for (const measure *m = measures; m->key; m++) {
       if (only && !in_list(only, m->key)) continue;
-      bool is_load = !strcmp(m->key, "load");
+      bool is_load = !strncmp(m->key, "load", 4);
       bool is_cli = !strncmp(m->key, "annotate", 8) || !strncmp(m->key, "analyze", 7);
       outcome best = {0}, o = {0};
       double rss = 0;

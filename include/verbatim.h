@@ -142,6 +142,14 @@ typedef struct vb_model_options {
    * entry is "LANG:PATH" (for example "sv:my-words.tsv"). */
   const char *const *lexicons;
   size_t n_lexicons;
+  /* Optional: lets loading use the caller's threads (the library starts none of its own).
+   * When set, part of the loading is split into `n` independent tasks, and this is called
+   * once with them: it must call run(arg, i) exactly once for each i in 0..n-1, on any
+   * threads, at the same time or in turn, and return when all have returned. The tasks
+   * allocate memory (vb_set_allocator's functions must then be thread-safe, as malloc is).
+   * NULL: the tasks run in turn on the calling thread. The model is the same either way. */
+  void (*parallel)(void *ctx, size_t n, void (*run)(void *arg, size_t i), void *arg);
+  void *parallel_ctx; /* passed to `parallel` */
 } vb_model_options;
 
 /**

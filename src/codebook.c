@@ -83,7 +83,7 @@ static int add_term(vb_model *m, vb_lang lang, uint32_t theme, char *term, int e
   t.word_begin = (uint32_t)cb->w.n;
   t.line = (uint32_t)lineno;
   bool star;
-  int rc = vb__model_add_words(m, lang, term, &cb->w, &t.n_words, &star);
+  int rc = vb__model_add_words(m, m->load_cb, lang, term, &cb->w, &t.n_words, &star);
   if (rc) return rc;
   t.prefix = star;
   if (t.n_words == 0) return VB_OK; /* an empty item between two ';' */

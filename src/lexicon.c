@@ -189,7 +189,7 @@ static int add_phrase(vb_model *m, vb__lexicon *lx, vb_lang lang, const char *te
   ph.kind = e->kind;
   ph.file = e->file;
   ph.line = e->line;
-  int rc = vb__model_add_words(m, lang, term, &lx->pw, &ph.n_words, NULL);
+  int rc = vb__model_add_words(m, &m->load, lang, term, &lx->pw, &ph.n_words, NULL);
   if (rc) return rc;
   if (ph.n_words < 2) return VB_EPARSE;
   ph.w1_key_hash = lx->pw.v[ph.word_begin + 1].key_hash;
@@ -256,9 +256,9 @@ static int add_entry(vb_model *m, vb_lang lang, const char *term, const vb__lexe
   vb__lexicon *lx = &m->lex[lang];
   if (strchr(term, ' ')) return add_phrase(m, lx, lang, term, e);
   vb__keystem ks;
-  int rc = vb__model_key_stem(m, lang, term, strlen(term), &ks);
+  int rc = vb__model_key_stem(m, &m->load, lang, term, strlen(term), &ks);
   if (rc) return rc;
-  const char *key = m->load_buf.data + ks.key_off, *stem = m->load_buf.data + ks.stem_off;
+  const char *key = m->load.buf.data + ks.key_off, *stem = m->load.buf.data + ks.stem_off;
   size_t kl = ks.key_len, sl = ks.stem_len;
   if (kl == 0) return VB_EPARSE;
   bool found;
@@ -457,17 +457,16 @@ static int emoji_line(vb_model *m, void *vctx, char *line, long lineno, vb_error
                          "expected: emoji TAB valence TAB name");
   char *seq = f[0];
   trim(&seq);
-  m->load_buf.len = 0;
-  if (vb__normalize(&m->load_norm, seq, strlen(seq), VB_NORM_EMOJI, &m->load_buf))
-    return VB_ENOMEM;
-  if (m->load_buf.len == 0)
+  vb__buf *b = &m->load.buf;
+  b->len = 0;
+  if (vb__normalize(&m->load.norm, seq, strlen(seq), VB_NORM_EMOJI, b)) return VB_ENOMEM;
+  if (b->len == 0)
     return vb__error_set(err, VB_EPARSE, ctx->name, lineno, 1, "empty emoji");
   uint32_t *slot;
   bool found;
   if (vb__grow(&m->emoji_valence, &m->cap_emoji, m->n_emoji + 1, sizeof *m->emoji_valence))
     return VB_ENOMEM;
-  if (vb__strmap_put(&m->emoji, m->load_buf.data, m->load_buf.len, (uint32_t)m->n_emoji, &found,
-                     &slot))
+  if (vb__strmap_put(&m->emoji, b->data, b->len, (uint32_t)m->n_emoji, &found, &slot))
     return VB_ENOMEM;
   if (found) m->emoji_valence[*slot] = (float)v;
   else m->emoji_valence[m->n_emoji++] = (float)v;

@@ -56,10 +56,11 @@ void *vb__model_stem_hook_ctx;
 static bool no_stemtab;
 void vb__model_use_stemtab(bool on) { no_stemtab = !on; }
 
-int vb__model_key_stem(vb_model *m, vb_lang lang, const char *w, size_t len, vb__keystem *ks) {
-  vb__buf *b = &m->load_buf;
+int vb__model_key_stem(const vb_model *m, vb__loadctx *lc, vb_lang lang, const char *w,
+                       size_t len, vb__keystem *ks) {
+  vb__buf *b = &lc->buf;
   b->len = 0;
-  if (vb__normalize(&m->load_norm, w, len, 0, b)) return VB_ENOMEM;
+  if (vb__normalize(&lc->norm, w, len, 0, b)) return VB_ENOMEM;
   size_t kl = b->len;
   ks->key_off = 0;
   ks->key_len = kl;
@@ -68,13 +69,13 @@ int vb__model_key_stem(vb_model *m, vb_lang lang, const char *w, size_t len, vb_
   ks->stem_off = 0;
   ks->stem_len = kl;
   ks->stem_hash = ks->key_hash;
-  if (!m->load_stem[lang]) return VB_OK;
-  /* The stem lives in the table or the stemmer, never in load_buf: it is put after the key. */
+  if (!lc->stem[lang]) return VB_OK;
+  /* The stem lives in the table or the stemmer, never in lc->buf: it is put after the key. */
   const char *stem;
   size_t sl;
   if (!m->load_stemtab ||
       !vb__stemtab_get_h(&vb__builtin_stems, lang, b->data, kl, ks->key_hash, &stem, &sl)) {
-    int rc = vb__stem(m->load_stem[lang], b->data, kl, &stem, &sl);
+    int rc = vb__stem(lc->stem[lang], b->data, kl, &stem, &sl);
     if (rc) return rc;
     if (vb__model_stem_hook)
       vb__model_stem_hook(vb__model_stem_hook_ctx, lang, b->data, kl, stem, sl);
@@ -87,48 +88,62 @@ int vb__model_key_stem(vb_model *m, vb_lang lang, const char *w, size_t len, vb_
 
 /* The key and stem of word w[0..n) from the words seen before, else normalised, stemmed and
  * kept. The result is valid until the next call. */
-static int load_word(vb_model *m, vb_lang lang, const char *w, size_t n,
+static int load_word(const vb_model *m, vb__loadctx *lc, vb_lang lang, const char *w, size_t n,
                      const struct vb__loadword **out) {
   uint64_t h = vb__hash(w, n);
   uint32_t i;
-  if (vb__strmap_get_h(&m->load_words[lang], w, n, h, &i)) {
-    *out = &m->load_words_v[i];
+  if (vb__strmap_get_h(&lc->words[lang], w, n, h, &i)) {
+    *out = &lc->words_v[i];
     return VB_OK;
   }
   vb__keystem ks;
-  int rc = vb__model_key_stem(m, lang, w, n, &ks);
+  int rc = vb__model_key_stem(m, lc, lang, w, n, &ks);
   if (rc) return rc;
-  if (m->load_words_text.len + ks.key_len + ks.stem_len >= UINT32_MAX) return VB_ELIMIT;
-  if (vb__grow(&m->load_words_v, &m->cap_load_words, m->n_load_words + 1,
-               sizeof *m->load_words_v))
+  if (lc->words_text.len + ks.key_len + ks.stem_len >= UINT32_MAX) return VB_ELIMIT;
+  if (vb__grow(&lc->words_v, &lc->cap_words, lc->n_words + 1, sizeof *lc->words_v))
     return VB_ENOMEM;
-  struct vb__loadword *lw = &m->load_words_v[m->n_load_words];
-  lw->text_off = (uint32_t)m->load_words_text.len;
+  struct vb__loadword *lw = &lc->words_v[lc->n_words];
+  lw->text_off = (uint32_t)lc->words_text.len;
   lw->key_len = (uint32_t)ks.key_len;
   lw->stem_len = (uint32_t)ks.stem_len;
   lw->key_hash = (uint32_t)ks.key_hash;
   lw->stem_hash = (uint32_t)ks.stem_hash;
-  if (vb__buf_add(&m->load_words_text, m->load_buf.data + ks.key_off, ks.key_len) ||
-      vb__buf_add(&m->load_words_text, m->load_buf.data + ks.stem_off, ks.stem_len))
+  if (vb__buf_add(&lc->words_text, lc->buf.data + ks.key_off, ks.key_len) ||
+      vb__buf_add(&lc->words_text, lc->buf.data + ks.stem_off, ks.stem_len))
     return VB_ENOMEM;
   bool found;
-  rc = vb__strmap_put_h(&m->load_words[lang], w, n, h, (uint32_t)m->n_load_words, &found, NULL);
+  rc = vb__strmap_put_h(&lc->words[lang], w, n, h, (uint32_t)lc->n_words, &found, NULL);
   if (rc) return rc;
-  m->n_load_words++;
+  lc->n_words++;
   *out = lw;
   return VB_OK;
 }
 
-static void load_words_free(vb_model *m) {
-  for (int l = 0; l < VB_LANG_COUNT; l++) vb__strmap_free(&m->load_words[l]);
-  vb__free(m->load_words_v);
-  m->load_words_v = NULL;
-  m->n_load_words = m->cap_load_words = 0;
-  vb__buf_free(&m->load_words_text);
+/* A loading context with a stemmer per language (Hebrew's guarded by `vocab`). */
+static int loadctx_init(vb__loadctx *lc, const vb__he_vocab *vocab) {
+  memset(lc, 0, sizeof *lc);
+  int rc = VB_OK;
+  for (int l = VB_LANG_EN; rc == VB_OK && l < VB_LANG_COUNT; l++)
+    rc = vb__stemmer_new((vb_lang)l, vocab, &lc->stem[l]);
+  return rc;
 }
 
-int vb__model_add_words(vb_model *m, vb_lang lang, const char *term, vb__wordlist *wl,
-                        uint16_t *count, bool *star) {
+static void loadctx_free(vb__loadctx *lc) {
+  for (int l = 0; l < VB_LANG_COUNT; l++) {
+    vb__stemmer_free(lc->stem[l]);
+    lc->stem[l] = NULL;
+    vb__strmap_free(&lc->words[l]);
+  }
+  vb__free(lc->words_v);
+  lc->words_v = NULL;
+  lc->n_words = lc->cap_words = 0;
+  vb__buf_free(&lc->words_text);
+  vb__norm_free(&lc->norm);
+  vb__buf_free(&lc->buf);
+}
+
+int vb__model_add_words(const vb_model *m, vb__loadctx *lc, vb_lang lang, const char *term,
+                        vb__wordlist *wl, uint16_t *count, bool *star) {
   const char *p = term;
   *count = 0;
   if (star) *star = false;
@@ -147,9 +162,9 @@ int vb__model_add_words(vb_model *m, vb_lang lang, const char *term, vb__wordlis
     }
     if (n == 0) return VB_EPARSE;
     const struct vb__loadword *lw;
-    int rc = load_word(m, lang, p, n, &lw);
+    int rc = load_word(m, lc, lang, p, n, &lw);
     if (rc) return rc;
-    const char *text = m->load_words_text.data + lw->text_off;
+    const char *text = lc->words_text.data + lw->text_off;
     if (vb__grow(&wl->v, &wl->cap, wl->n + 1, sizeof *wl->v)) return VB_ENOMEM;
     vb__pword *w = &wl->v[wl->n++];
     w->key_off = (uint32_t)wl->text.len;
@@ -222,9 +237,10 @@ static int vocab_word(vb_model *m, const char *w, size_t n) {
   while (n && (*w == ' ' || *w == '\t')) { w++; n--; }
   while (n && (w[n - 1] == ' ' || w[n - 1] == '\t' || w[n - 1] == '\r' || w[n - 1] == '*')) n--;
   if (n == 0 || memchr(w, ' ', n) || (unsigned char)w[0] != 0xD7) return VB_OK;
-  m->load_buf.len = 0;
-  int rc = vb__normalize(&m->load_norm, w, n, 0, &m->load_buf);
-  return rc ? rc : vb__he_vocab_add(m->he_vocab, m->load_buf.data, m->load_buf.len);
+  vb__buf *b = &m->load.buf;
+  b->len = 0;
+  int rc = vb__normalize(&m->load.norm, w, n, 0, b);
+  return rc ? rc : vb__he_vocab_add(m->he_vocab, b->data, b->len);
 }
 
 /* Puts the single-word Hebrew entries of a file into the stemmer's vocabulary: the terms of
@@ -286,6 +302,43 @@ static int load_one(vb_model *m, const data_spec *s, const char *name, const cha
   }
 }
 
+/* One source of a model: a built-in file or one of the user's. */
+struct src {
+  data_spec spec;
+  char name[1024];
+  const char *data;
+  size_t len;
+  char *owned;
+  bool present;
+};
+
+/* Pass 2 of loading runs as two tasks that share nothing but the sources and the read-only
+ * parts of the model (the Hebrew vocabulary, the stem table): the lexicons, modifier lists
+ * and emoji table (task 0, with m->load) and the codebooks (task 1, with m->load_cb: a
+ * loading context of its own when the caller may run the tasks at the same time, else
+ * m->load too). Each task loads its sources in order and stops at its first error; the
+ * error reported is that of the earlier source, as when every source loaded in turn. A
+ * task runs on after the other has failed: that source may come later than its own. */
+typedef struct load_task {
+  vb_model *m;
+  const struct src *srcs;
+  size_t n_src;
+  bool codebooks; /* the task's sources: the codebooks, or all the others */
+  int rc;
+  size_t failed;  /* the source it stopped at */
+  vb_error err;
+} load_task;
+
+static void load_task_run(void *arg, size_t i) {
+  load_task *t = &((load_task *)arg)[i];
+  for (size_t k = 0; t->rc == VB_OK && k < t->n_src; k++) {
+    const struct src *s = &t->srcs[k];
+    if (!s->present || (s->spec.kind == 3) != t->codebooks) continue;
+    t->rc = load_one(t->m, &s->spec, s->name, s->data, s->len, &t->err);
+    t->failed = k;
+  }
+}
+
 int vb_model_load(const vb_model_options *opts, vb_model **out, vb_error *err) {
   if (!out) return VB_EINVAL;
   *out = NULL;
@@ -293,9 +346,9 @@ int vb_model_load(const vb_model_options *opts, vb_model **out, vb_error *err) {
   if (!m) return vb__error_set(err, VB_ENOMEM, NULL, 0, 0, "out of memory");
   /* the build-time stems hold for the built-in Hebrew vocabulary only (vb_stems.h) */
   m->load_stemtab = !no_stemtab && !(opts && opts->data_dir);
+  m->load_cb = &m->load;
   int rc = vb__he_vocab_new(&m->he_vocab);
-  for (int l = VB_LANG_EN; rc == VB_OK && l < VB_LANG_COUNT; l++)
-    rc = vb__stemmer_new((vb_lang)l, m->he_vocab, &m->load_stem[l]);
+  if (rc == VB_OK) rc = loadctx_init(&m->load, m->he_vocab);
   if (rc) {
     vb_model_free(m);
     return vb__error_set(err, rc, NULL, 0, 0, "%s", vb_strerror(rc));
@@ -305,14 +358,7 @@ int vb_model_load(const vb_model_options *opts, vb_model **out, vb_error *err) {
   size_t n_builtin = sizeof builtin / sizeof builtin[0];
   size_t n_cb = opts ? opts->n_codebooks : 0, n_lex = opts ? opts->n_lexicons : 0;
   size_t n_src = n_builtin + n_cb + n_lex;
-  struct src {
-    data_spec spec;
-    char name[1024];
-    const char *data;
-    size_t len;
-    char *owned;
-    bool present;
-  } *src = vb__calloc(n_src, sizeof *src);
+  struct src *src = vb__calloc(n_src, sizeof *src);
   if (!src) {
     vb_model_free(m);
     return vb__error_set(err, VB_ENOMEM, NULL, 0, 0, "out of memory");
@@ -393,21 +439,38 @@ int vb_model_load(const vb_model_options *opts, vb_model **out, vb_error *err) {
   for (int l = 0; rc == VB_OK && l < VB_LANG_COUNT; l++)
     if ((rc = vb__lexicon_reserve(&m->lex[l], &counts[l])))
       vb__error_set(err, rc, NULL, 0, 0, "%s", vb_strerror(rc));
-  for (size_t i = 0; rc == VB_OK && i < n_src; i++)
-    if (src[i].present) rc = load_one(m, &src[i].spec, src[i].name, src[i].data, src[i].len, err);
+  load_task tasks[2] = {{m, src, n_src, false, VB_OK, 0, {0}}, {m, src, n_src, true, VB_OK, 0, {0}}};
+  vb__loadctx own = {0};
+  bool apart = rc == VB_OK && opts && opts->parallel;
+  if (apart && (rc = loadctx_init(&own, m->he_vocab)) != VB_OK)
+    vb__error_set(err, rc, NULL, 0, 0, "%s", vb_strerror(rc));
+  if (rc == VB_OK) {
+    if (apart) {
+      m->load_cb = &own;
+      opts->parallel(opts->parallel_ctx, 2, load_task_run, tasks);
+    } else {
+      load_task_run(tasks, 0);
+      load_task_run(tasks, 1);
+    }
+    const load_task *bad = tasks[0].rc && (!tasks[1].rc || tasks[0].failed < tasks[1].failed)
+                               ? &tasks[0]
+                               : tasks[1].rc ? &tasks[1] : NULL;
+    if (bad) {
+      rc = bad->rc;
+      if (err) *err = bad->err;
+    }
+  }
+  m->load_cb = &m->load;
+  loadctx_free(&own);
   if (rc == VB_OK) rc = vb__codebook_finish(m);
   for (size_t i = 0; i < n_src; i++) vb__free(src[i].owned);
   vb__free(src);
   for (int l = 0; l < VB_LANG_COUNT; l++) {
-    vb__stemmer_free(m->load_stem[l]);
-    m->load_stem[l] = NULL;
     vb__free(m->lex[l].stem_counts);
     m->lex[l].stem_counts = NULL;
     m->lex[l].cap_stem_counts = 0;
   }
-  vb__norm_free(&m->load_norm);
-  vb__buf_free(&m->load_buf);
-  load_words_free(m);
+  loadctx_free(&m->load);
   if (rc) {
     if (err && err->code == 0) vb__error_set(err, rc, NULL, 0, 0, "%s", vb_strerror(rc));
     vb_model_free(m);
@@ -419,19 +482,14 @@ int vb_model_load(const vb_model_options *opts, vb_model **out, vb_error *err) {
 
 void vb_model_free(vb_model *m) {
   if (!m) return;
-  for (int l = 0; l < VB_LANG_COUNT; l++) {
-    vb__lexicon_free(&m->lex[l]);
-    vb__stemmer_free(m->load_stem[l]);
-  }
+  for (int l = 0; l < VB_LANG_COUNT; l++) vb__lexicon_free(&m->lex[l]);
   vb__strmap_free(&m->emoji);
   vb__free(m->emoji_valence);
   vb__codebook_free(m);
   vb__he_vocab_free(m->he_vocab);
   for (size_t i = 0; i < m->n_files; i++) vb__free(m->files[i]);
   vb__free(m->files);
-  vb__norm_free(&m->load_norm);
-  vb__buf_free(&m->load_buf);
-  load_words_free(m);
+  loadctx_free(&m->load);
   vb__free(m);
 }
 

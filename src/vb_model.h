@@ -374,6 +374,23 @@ static inline bool vb__regex_may_match(const vb__cblang *cb, const vb__cbregex *
   return true;
 }
 
+/* What loading needs besides the model it fills: stemmers, scratch buffers, and the key and
+ * stem of each distinct word of the phrases and terms loaded so far, by language and the word
+ * as written (vb__model_add_words): "not", "the", "לא" recur. One per loading task, since
+ * stemmers and buffers are not shared between threads (vb_model_options.parallel). */
+typedef struct vb__loadctx {
+  vb__stemmer *stem[VB_LANG_COUNT];
+  vb__norm norm;
+  vb__buf buf;
+  vb__strmap words[VB_LANG_COUNT]; /* word -> index into words_v */
+  struct vb__loadword {
+    uint32_t text_off, key_len, stem_len; /* the key, then the stem, in words_text */
+    uint32_t key_hash, stem_hash;         /* as in a vb__pword */
+  } *words_v;
+  size_t n_words, cap_words;
+  vb__buf words_text;
+} vb__loadctx;
+
 struct vb_model {
   vb__lexicon lex[VB_LANG_COUNT];
   vb__strmap emoji;          /* key -> index into emoji_valence */
@@ -386,20 +403,11 @@ struct vb_model {
   vb__he_vocab *he_vocab;
   char **files;              /* names of the files loaded, for explanations */
   size_t n_files, cap_files;
-  /* stemmers used while loading (one thread: the loader) */
-  vb__stemmer *load_stem[VB_LANG_COUNT];
+  /* while loading */
   bool load_stemtab;         /* stems of built-in words from the build-time table (vb_stems.h) */
-  vb__norm load_norm;
-  vb__buf load_buf;
-  /* the key and stem of each distinct word of the phrases and terms loaded so far, by
-   * language and the word as written (vb__model_add_words): "not", "the", "לא" recur */
-  vb__strmap load_words[VB_LANG_COUNT]; /* word -> index into load_words_v */
-  struct vb__loadword {
-    uint32_t text_off, key_len, stem_len; /* the key, then the stem, in load_words_text */
-    uint32_t key_hash, stem_hash;         /* as in a vb__pword */
-  } *load_words_v;
-  size_t n_load_words, cap_load_words;
-  vb__buf load_words_text;
+  vb__loadctx load;          /* the lexicons', the emoji table's and the Hebrew vocabulary's */
+  vb__loadctx *load_cb;      /* the codebooks': &load, or their own when they load beside the
+                                lexicons */
 };
 
 /* lexicon.c */
@@ -473,22 +481,23 @@ void vb__codebook_free(vb_model *m);
 int vb__codebook_finish(vb_model *m);
 
 /* model.c: helpers used while loading */
-/* One word's key and stem in m->load_buf, with their vb__hash() values. */
+/* One word's key and stem in a loading context's buffer, with their vb__hash() values. */
 typedef struct vb__keystem {
   size_t key_off, key_len, stem_off, stem_len;
   uint64_t key_hash, stem_hash;
 } vb__keystem;
-/* Normalises and stems one word of a lexicon or codebook entry into m->load_buf (valid until
- * the next call) and hashes both. */
-int vb__model_key_stem(vb_model *m, vb_lang lang, const char *w, size_t len, vb__keystem *ks);
+/* Normalises and stems one word of a lexicon or codebook entry into lc->buf (valid until the
+ * next call) and hashes both. */
+int vb__model_key_stem(const vb_model *m, vb__loadctx *lc, vb_lang lang, const char *w,
+                       size_t len, vb__keystem *ks);
 int vb__model_add_file(vb_model *m, const char *name, uint16_t *index);
 
 
 /* Splits `term` at spaces and appends each word's key and stem to `wl`; `*count` gets the
  * number of words. With `star`, a '*' may end the last word: `*star` is then set and the
  * '*' left out; a '*' elsewhere is VB_EPARSE. */
-int vb__model_add_words(vb_model *m, vb_lang lang, const char *term, vb__wordlist *wl,
-                        uint16_t *count, bool *star);
+int vb__model_add_words(const vb_model *m, vb__loadctx *lc, vb_lang lang, const char *term,
+                        vb__wordlist *wl, uint16_t *count, bool *star);
 
 /* Bytes shared at the start of two keys. */
 static inline size_t vb__common_prefix(const char *a, size_t na, const char *b, size_t nb) {

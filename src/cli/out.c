@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <float.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -481,6 +482,37 @@ void tsv_cell(FILE *fp, const char *s, size_t n) {
   }
 }
 
+/* vb_model_options.parallel: each loading task but the first on a thread of its own, the
+ * first on the caller's; a task whose thread cannot start runs on the caller's after it. */
+typedef struct load_job {
+  void (*run)(void *arg, size_t i);
+  void *arg;
+  size_t i;
+} load_job;
+
+static void *load_job_main(void *p) {
+  load_job *jb = p;
+  jb->run(jb->arg, jb->i);
+  return NULL;
+}
+
+static void load_parallel(void *ctx, size_t n, void (*run)(void *arg, size_t i), void *arg) {
+  (void)ctx;
+  enum { MAX_THREADS = 4 };
+  pthread_t th[MAX_THREADS];
+  load_job jb[MAX_THREADS];
+  bool started[MAX_THREADS] = {false};
+  for (size_t i = 1; i < n && i < MAX_THREADS; i++) {
+    jb[i] = (load_job){run, arg, i};
+    started[i] = pthread_create(&th[i], NULL, load_job_main, &jb[i]) == 0;
+  }
+  if (n) run(arg, 0);
+  for (size_t i = 1; i < n; i++) {
+    if (i < MAX_THREADS && started[i]) pthread_join(th[i], NULL);
+    else run(arg, i);
+  }
+}
+
 int load_model(const opts *o, vb_model **m) {
   vb_model_options mo = {0};
   mo.data_dir = o->data_dir;
@@ -489,6 +521,10 @@ int load_model(const opts *o, vb_model **m) {
   mo.no_default_codebook = o->no_default_codebook;
   mo.lexicons = o->lexicons;
   mo.n_lexicons = (size_t)o->n_lexicons;
+  /* with two or more threads (-j; by default one per core), the lexicons and the codebooks
+   * load at the same time */
+  long cores = o->jobs ? o->jobs : sysconf(_SC_NPROCESSORS_ONLN);
+  if (cores >= 2) mo.parallel = load_parallel;
   vb_error e = {0};
   int rc = vb_model_load(&mo, m, &e);
   if (rc == VB_OK) return EXIT_OK;
