@@ -75,6 +75,8 @@ typedef struct vb__lform {
   uint32_t pre_off, n_pre;     /* prefix terms it matches: in vb_analyzer.tf_list */
   uint32_t cmp_off, n_cmp;     /* one-word terms in its compound parts (sv, da) */
   uint32_t he_off, n_he;       /* term chains after its proclitic prefixes (he) */
+  uint32_t word_kid, word_sid; /* its key's and stem's numbers in vb__cblang.word_ids, or 0 */
+  uint64_t seconds;            /* the vb__chain.seconds of its term chains together */
   /* patterns.c, form_literals(): the codebook patterns' word literals in it, in tf_list, and
    * after them the literals anchored at a space that may hold the space after it (n_end)
    * and the space before it (n_begin) (vb__lits_gap_form()) */
