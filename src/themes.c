@@ -94,6 +94,9 @@ static int terms_walk(vb_analyzer *an, const vb__cblang *cb, size_t i, size_t j1
   const vb_token *tok = an->res.tokens;
   size_t n = an->res.n_tokens;
   uint32_t last = UINT32_MAX;
+  /* the word after j1 (a term's third word), asked once for all the terms that have one */
+  size_t j2 = SIZE_MAX;
+  uint32_t kid2 = 0, sid2 = 0;
   for (size_t x = 0, y = 0; x < na || y < nb;) {
     uint32_t k = y >= nb || (x < na && a[x] > b[y]) ? a[x++] : b[y++]; /* descending */
     if (k == last) continue; /* in both lists */
@@ -104,27 +107,46 @@ static int terms_walk(vb_analyzer *an, const vb__cblang *cb, size_t i, size_t j1
       if (j1 >= n || !prefix_matches(an, j1, cb, &cb->w.v[term->word_begin + 1])) continue;
       end = j1 + 1;
     } else if (term->n_words > 1) { /* in the list of token j1's key or stem */
-      size_t w1 = term->word_begin + 1;
+      size_t wb = term->word_begin;
       /* listed under the number of j1's key or stem, but perhaps as its stem or key: a term
        * word whose stem is the token's key is not the token's word */
-      if (cb->word_kid[w1] != kid1 && cb->word_sid[w1] != sid1) continue;
-      size_t j = j1 + 1;
-      bool ok = true;
-      for (size_t w = 2; ok && w < term->n_words; w++) {
-        j = j < n && tok[j].type == VB_TOK_WORD ? j : next_word(tok, n, j);
-        size_t wi = term->word_begin + w;
-        if (j >= n) ok = false;
-        else if (term->prefix && w + 1 == term->n_words) ok = prefix_matches(an, j, cb, &cb->w.v[wi]);
-        else {
-          const vb__lform *lf;
-          int rc = form_known(an, cb, j, &lf);
-          if (rc) return rc;
-          ok = lf->word_kid == cb->word_kid[wi] || lf->word_sid == cb->word_sid[wi];
+      if (cb->word_kid[wb + 1] != kid1 && cb->word_sid[wb + 1] != sid1) continue;
+      end = j1 + 1;
+      if (term->n_words > 2) {
+        if (j2 == SIZE_MAX) {
+          j2 = end < n && tok[end].type == VB_TOK_WORD ? end : next_word(tok, n, end);
+          if (j2 < n) {
+            const vb__lform *lf;
+            int rc = form_known(an, cb, j2, &lf);
+            if (rc) return rc;
+            kid2 = lf->word_kid;
+            sid2 = lf->word_sid;
+          }
         }
-        j++;
+        if (j2 >= n) continue;
+        bool last_prefix = term->prefix && term->n_words == 3;
+        if (last_prefix ? !prefix_matches(an, j2, cb, &cb->w.v[wb + 2])
+                        : cb->word_kid[wb + 2] != kid2 && cb->word_sid[wb + 2] != sid2)
+          continue;
+        size_t j = j2 + 1;
+        bool ok = true;
+        for (size_t w = 3; ok && w < term->n_words; w++) {
+          j = j < n && tok[j].type == VB_TOK_WORD ? j : next_word(tok, n, j);
+          size_t wi = wb + w;
+          if (j >= n) ok = false;
+          else if (term->prefix && w + 1 == term->n_words)
+            ok = prefix_matches(an, j, cb, &cb->w.v[wi]);
+          else {
+            const vb__lform *lf;
+            int rc = form_known(an, cb, j, &lf);
+            if (rc) return rc;
+            ok = lf->word_kid == cb->word_kid[wi] || lf->word_sid == cb->word_sid[wi];
+          }
+          j++;
+        }
+        if (!ok) continue;
+        end = j;
       }
-      if (!ok) continue;
-      end = j;
     }
     int rc = add_match(an, term->theme, i, end, term->exclude);
     if (rc) return rc;
