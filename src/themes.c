@@ -30,6 +30,7 @@ static VB__INLINE int add_match(vb_analyzer *an, uint32_t theme, size_t tb, size
   mt->start = tok[tb].start;
   mt->end = tok[te - 1].end;
   mt->exclude = (uint8_t)exclude;
+  an->n_excl += (size_t)exclude;
   return VB_OK;
 }
 
@@ -483,6 +484,16 @@ static size_t clause_of(const vb_result *r, size_t byte) {
   return lo < r->n_clauses ? lo : (r->n_clauses ? r->n_clauses - 1 : 0);
 }
 
+/* clause_of(), first trying clause *at and the one after it (the clause of the mention before:
+ * mentions come mostly in text order), which it sets to the clause found. */
+static size_t clause_near(const vb_result *r, size_t byte, size_t *at) {
+  const vb_span *c = r->clauses;
+  size_t k = *at, n = r->n_clauses;
+  if (k < n && byte >= c[k].end) k++; /* the next clause */
+  if (k < n && byte < c[k].end && (k == 0 || c[k - 1].end <= byte)) return *at = k;
+  return *at = clause_of(r, byte);
+}
+
 static int cmp_excl(const void *pa, const void *pb) {
   const vb__match *a = pa, *b = pb;
   if (a->theme != b->theme) return a->theme < b->theme ? -1 : 1;
@@ -517,7 +528,7 @@ int vb__themes_mark_dups(vb_analyzer *an) {
       c->dup = 0;
       for (size_t b = 0; b < a && !c->dup; b++) {
         const vb__match *p = &an->matches[b];
-        c->dup = p->theme == c->theme && p->start == c->start && p->end == c->end;
+        c->dup = p->start == c->start && p->end == c->end && p->theme == c->theme;
       }
     }
     return VB_OK;
@@ -547,6 +558,7 @@ int vb__themes_run(vb_analyzer *an) {
   vb_result *r = &an->res;
   r->n_mentions = 0;
   an->n_matches = 0;
+  an->n_excl = 0;
   if (r->lang <= VB_LANG_UND || r->lang >= VB_LANG_COUNT) return VB_OK;
   const vb__cblang *cb = &an->model->cb[r->lang];
   if (cb->n_terms == 0 && cb->n_regexes == 0) return VB_OK;
@@ -616,11 +628,10 @@ int vb__themes_run(vb_analyzer *an) {
    * found in a hash table (vb__themes_mark_dups). */
   size_t nx = 0;
   if ((rc = vb__themes_mark_dups(an))) return rc;
-  for (size_t a = 0; a < an->n_matches; a++) {
-    if (!an->matches[a].exclude) continue;
-    if (vb__grow(&an->excl, &an->cap_excl, nx + 1, sizeof *an->excl)) return VB_ENOMEM;
-    an->excl[nx++] = an->matches[a];
-  }
+  if (an->n_excl && vb__grow(&an->excl, &an->cap_excl, an->n_excl, sizeof *an->excl))
+    return VB_ENOMEM;
+  for (size_t a = 0; nx < an->n_excl; a++) /* (only terms are exclusions, patterns never) */
+    if (an->matches[a].exclude) an->excl[nx++] = an->matches[a];
   if (nx > 1) qsort(an->excl, nx, sizeof *an->excl, cmp_excl);
   for (size_t q = 0; q < nx; q++) {
     size_t e = an->excl[q].end;
@@ -628,6 +639,9 @@ int vb__themes_run(vb_analyzer *an) {
       e = an->excl[q - 1].maxend;
     an->excl[q].maxend = e;
   }
+  size_t clause = 0;
+  if (vb__grow(&r->mentions, &r->cap_mentions, an->n_matches, sizeof *r->mentions))
+    return VB_ENOMEM;
   for (size_t a = 0; a < an->n_matches; a++) {
     const vb__match *mt = &an->matches[a];
     if (mt->exclude || mt->dup) continue;
@@ -636,13 +650,11 @@ int vb__themes_run(vb_analyzer *an) {
     for (long t = (long)mt->theme; nx && t >= 0 && !drop; t = an->model->themes[t].parent)
       drop = excluded_by(an, nx, (uint32_t)t, mt->start, mt->end);
     if (drop) continue;
-    if (vb__grow(&r->mentions, &r->cap_mentions, r->n_mentions + 1, sizeof *r->mentions))
-      return VB_ENOMEM;
     vb_mention *me = &r->mentions[r->n_mentions++];
     me->theme = mt->theme;
     me->start = mt->start;
     me->end = mt->end;
-    me->clause = clause_of(r, mt->start);
+    me->clause = clause_near(r, mt->start, &clause);
     me->sentiment = r->n_clauses ? r->clauses[me->clause].sentiment : 0.0;
   }
   return VB_OK;

@@ -149,6 +149,7 @@ struct vb_analyzer {
   vb__tagslot *tcache[VB_LANG_COUNT];  /* sentiment.c: hashtag_valence() */
   vb__match *excl;         /* themes.c: the exclusion matches, sorted */
   size_t cap_excl;
+  size_t n_excl;           /* themes.c: how many of the matches are exclusions (add_match()) */
   uint32_t *dup_slots;     /* themes.c, vb__themes_mark_dups(): the matches by theme and span */
   size_t cap_dup_slots;
   size_t cap_sent_lists;

@@ -358,6 +358,21 @@ static size_t gen_text(const vb__cblang *cb, uint64_t *seed, char *out, size_t c
   return n;
 }
 
+/* Each mention's clause is the first clause that ends after the mention's start (the last
+ * clause when none does), as clause_of() finds it by bisection: clause_near() tries the
+ * clause of the mention before and the one after it first. */
+static void check_clauses(const vb_result *r) {
+  const vb_mention *m;
+  const vb_span *c;
+  size_t n = vb_result_mentions(r, &m), nc = vb_result_clauses(r, &c);
+  for (size_t i = 0; i < n; i++) {
+    size_t k = 0;
+    while (k < nc && c[k].end <= m[i].start) k++;
+    if (k == nc && nc) k = nc - 1;
+    assert_int_equal(m[i].clause, k);
+  }
+}
+
 /* The filters of the chains' second words (vb__chain.seconds, vb__chain_pair_may()) hold
  * every (chain, word number) of the index, and the mentions with them and the one-word shortcut
  * (vb__chain.base_one) are
@@ -420,6 +435,7 @@ static void test_chain_filter(void **state) {
         vb_run_options ro = {langs[l], VB_LANG_UND, 0};
         const vb_result *r = NULL;
         assert_int_equal(vb_analyzer_run(an, text, len, &ro, &r), VB_OK);
+        check_clauses(r);
         const vb_mention *me;
         size_t nm = vb_result_mentions(r, &me), h = nm;
         for (size_t i = 0; i < nm; i++)
@@ -665,6 +681,7 @@ static void test_terms_reference(void **state) {
       vb_run_options ro = {langs[l], VB_LANG_UND, 0};
       const vb_result *r = NULL;
       assert_int_equal(vb_analyzer_run(an, text, len, &ro, &r), VB_OK);
+      check_clauses(r);
       size_t n_compound, nw = ref_matches(an, cb, want, CAP, &n_compound);
       bool same = an->n_matches == nw;
       for (size_t a = 0; same && a < nw; a++) {
