@@ -4,11 +4,12 @@
  * For each word token the stem of the token selects the codebook terms whose first word has
  * that stem; each is checked against the following tokens (stem or key per word, a prefix on
  * the key for a final '*'; a word by the numbers of its key and stem among the terms' words,
- * vb__cblang.word_ids, kept with the token's form). Swedish and Danish words that match nothing directly are split
- * into two parts at every character boundary, and a part that is a one-word term (the left
- * part with or without a linking -s-/-e-, the right part after stemming) counts as a mention
- * flagged VB_TOKF_COMPOUND: leveransproblem, matleveransen, leveringstiden. Patterns run on the
- * original text under PCRE2's match limits. Matches inside an exclusion phrase are dropped.
+ * vb__cblang.word_ids, kept with the token's form). Swedish and Danish words that match
+ * nothing directly are split into two parts at every character boundary, and a part that is a
+ * one-word term (the left part with or without a linking -s-/-e-, the right part after
+ * stemming) counts as a mention flagged VB_TOKF_COMPOUND: leveransproblem, matleveransen,
+ * leveringstiden. Patterns run on the original text under PCRE2's match limits. Matches inside
+ * an exclusion phrase are dropped.
  * Every mention carries the sentiment of its clause (aspect sentiment).
  */
 #include <stdlib.h>
@@ -520,8 +521,40 @@ static size_t dup_slot(const vb__match *m, unsigned shift) {
   return (size_t)((k ^ (uint64_t)m->theme * 0xD6E8FEB86659FD93ULL) >> shift);
 }
 
-int vb__themes_mark_dups(vb_analyzer *an) {
+static bool same_match(const vb__match *p, const vb__match *c) {
+  return p->start == c->start && p->end == c->end && p->theme == c->theme;
+}
+
+int vb__themes_mark_dups(vb_analyzer *an, size_t n_sorted) {
   size_t n = an->n_matches;
+  if (n_sorted > n) n_sorted = n;
+  if (n_sorted > 1 && n - n_sorted <= 8) {
+    /* The first n_sorted (the terms' matches, found token by token) are in order of start: a
+     * match can be the same as an earlier one of the same start only, found by looking back
+     * while the start is the same. Each of the others (a few patterns' matches) looks for
+     * its start among those by bisection, then compares the earlier others. */
+    vb__match *m = an->matches;
+    for (size_t a = 0; a < n_sorted; a++) {
+      bool dup = false;
+      for (size_t b = a; b-- > 0 && m[b].start == m[a].start && !dup;)
+        dup = same_match(&m[b], &m[a]);
+      m[a].dup = dup;
+    }
+    for (size_t a = n_sorted; a < n; a++) {
+      vb__match *c = &m[a];
+      size_t lo = 0, hi = n_sorted; /* the first sorted match starting at c's start or after */
+      while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m[mid].start < c->start) lo = mid + 1;
+        else hi = mid;
+      }
+      c->dup = 0;
+      for (size_t b = lo; b < n_sorted && m[b].start == c->start && !c->dup; b++)
+        c->dup = same_match(&m[b], c);
+      for (size_t b = n_sorted; b < a && !c->dup; b++) c->dup = same_match(&m[b], c);
+    }
+    return VB_OK;
+  }
   if (n <= 8) { /* a typical record: compare the pairs */
     for (size_t a = 0; a < n; a++) {
       vb__match *c = &an->matches[a];
@@ -621,13 +654,15 @@ int vb__themes_run(vb_analyzer *an) {
       t->flags |= VB_TOKF_COMPOUND;
     }
   }
+  size_t n_sorted = an->n_matches; /* the terms' matches, in order of start */
   if ((rc = vb__patterns_run(an, cb))) return rc;
   /* Mentions: matches that are not inside an exclusion, one per theme and span, in the order
    * found. A long document (a whole transcript in one record) has many thousands of matches,
    * so nothing here is quadratic: exclusions are sorted by theme and start, and duplicates are
-   * found in a hash table (vb__themes_mark_dups). */
+   * found among the matches of the same start (the terms' matches come in order of start) or
+   * in a hash table (vb__themes_mark_dups). */
   size_t nx = 0;
-  if ((rc = vb__themes_mark_dups(an))) return rc;
+  if ((rc = vb__themes_mark_dups(an, n_sorted))) return rc;
   if (an->n_excl && vb__grow(&an->excl, &an->cap_excl, an->n_excl, sizeof *an->excl))
     return VB_ENOMEM;
   for (size_t a = 0; nx < an->n_excl; a++) /* (only terms are exclusions, patterns never) */

@@ -171,8 +171,9 @@ int vb__sentiment_init(vb_analyzer *an);
 int vb__sentiment_run(vb_analyzer *an);
 /* themes.c: fills res.mentions. */
 int vb__themes_run(vb_analyzer *an);
-/* themes.c: marks each match (an->matches) whose theme and span an earlier one has (dup). */
-int vb__themes_mark_dups(vb_analyzer *an);
+/* themes.c: marks each match (an->matches) whose theme and span an earlier one has (dup); the
+ * first n_sorted matches are in order of start (any number is right; 0 says nothing). */
+int vb__themes_mark_dups(vb_analyzer *an, size_t n_sorted);
 /* patterns.c: the matches of the codebook's patterns for the document's language, appended to
  * an->matches. */
 int vb__patterns_run(vb_analyzer *an, const vb__cblang *cb);

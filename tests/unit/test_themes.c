@@ -460,26 +460,31 @@ static void test_chain_filter(void **state) {
   vb_model_free(m);
 }
 
-/* vb__themes_mark_dups() (pairs compared in short lists, a hash table in long ones) against
- * comparing every pair, on random lists of up to 400 matches with many repeats. */
+/* vb__themes_mark_dups() (pairs compared in short lists, a hash table in long ones, a sorted
+ * first part looked back in and bisected) against comparing every pair, on random lists of up
+ * to 400 matches with many repeats, each with a first part in order of start of every length
+ * (and 0). */
 static void test_mark_dups(void **state) {
   fixture *f = *state;
   vb_analyzer *an = f->an;
   uint64_t seed = 12345;
-  for (size_t round = 0; round < 3000; round++) {
-    size_t n = round < 100 ? round % 20 : rng_next(&seed) % 400;
+  for (size_t round = 0; round < 6000; round++) {
+    size_t n = round < 200 ? round % 20 : rng_next(&seed) % (round % 2 ? 24 : 400);
     size_t spread = 1 + rng_next(&seed) % 40;
+    size_t n_sorted = round % 3 == 0 ? 0 : rng_next(&seed) % (n + 2); /* (may be past n) */
     assert_int_equal(vb__grow(&an->matches, &an->cap_matches, n + 1, sizeof *an->matches), 0);
     an->n_matches = n;
+    size_t at = 0;
     for (size_t a = 0; a < n; a++) {
       vb__match *m = &an->matches[a];
       uint64_t r = rng_next(&seed);
       m->theme = (uint32_t)(r % 4);
-      m->start = (r >> 8) % spread;
+      if (a < n_sorted) at += (r >> 8) % 3 == 0; /* in order of start, often the same */
+      m->start = a < n_sorted ? at : (r >> 8) % spread;
       m->end = m->start + (r >> 20) % 3;
       m->dup = (uint8_t)(r >> 40 & 1); /* left over from before */
     }
-    assert_int_equal(vb__themes_mark_dups(an), VB_OK);
+    assert_int_equal(vb__themes_mark_dups(an, n_sorted), VB_OK);
     for (size_t a = 0; a < n; a++) {
       const vb__match *c = &an->matches[a];
       bool dup = false;
@@ -648,7 +653,8 @@ static size_t gen_terms_text(const vb__cblang *cb, vb_lang lang, uint64_t *seed,
       }
       n += (size_t)sprintf(out + n, "%s%.*s%s", pre, (int)len, s, post);
     }
-    if ((r >> 50) % 3 == 0 && n + 8 < cap) n += (size_t)sprintf(out + n, " %s", other[(r >> 52) % 16]);
+    if ((r >> 50) % 3 == 0 && n + 8 < cap)
+      n += (size_t)sprintf(out + n, " %s", other[(r >> 52) % 16]);
   }
   return n;
 }
