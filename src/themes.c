@@ -234,8 +234,15 @@ static int number_words(vb__cblang *cb) {
   cb->word_sid = vb__calloc(cb->w.n ? cb->w.n : 1, sizeof *cb->word_sid);
   if (!cb->word_kid || !cb->word_sid) return VB_ENOMEM;
   const char *tx = cb->w.text.data;
+  size_t n_words = 0; /* the words after the first, keys and stems */
+  for (size_t k = 0; k < cb->n_terms; k++) n_words += 2 * (cb->terms[k].n_words - 1u);
+  /* about one in six is distinct (the default codebook: one in 7-14 of its words' keys and
+   * stems, one in 3 in Hebrew) */
+  if (vb__strmap_reserve(&cb->word_ids, n_words / 6 + 16, 8 * (n_words / 6 + 16)))
+    return VB_ENOMEM;
   for (size_t k = 0; k < cb->n_terms; k++) {
     const vb__term *t = &cb->terms[k];
+    if (t->n_words < 2 || cb->word_kid[t->word_begin + 1]) continue; /* (a term's second entry) */
     for (size_t w = t->word_begin + 1; w < t->word_begin + t->n_words; w++) {
       const vb__pword *pw = &cb->w.v[w];
       uint32_t *id;
@@ -244,6 +251,11 @@ static int number_words(vb__cblang *cb) {
       if (vb__strmap_put(&cb->word_ids, tx + pw->key_off, pw->key_len, next, &found, &id))
         return VB_ENOMEM;
       cb->word_kid[w] = *id;
+      if (pw->stem_len == pw->key_len &&
+          memcmp(tx + pw->stem_off, tx + pw->key_off, pw->key_len) == 0) {
+        cb->word_sid[w] = cb->word_kid[w];
+        continue;
+      }
       next = (uint32_t)vb__strmap_size(&cb->word_ids) + 1;
       if (vb__strmap_put(&cb->word_ids, tx + pw->stem_off, pw->stem_len, next, &found, &id))
         return VB_ENOMEM;
