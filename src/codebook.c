@@ -87,10 +87,6 @@ static int add_term(vb_model *m, vb_lang lang, uint32_t theme, char *term, int e
   if (rc) return rc;
   t.prefix = star;
   if (t.n_words == 0) return VB_OK; /* an empty item between two ';' */
-  if (t.n_words > 1) {
-    t.w1_key_hash = cb->w.v[t.word_begin + 1].key_hash;
-    t.w1_stem_hash = cb->w.v[t.word_begin + 1].stem_hash;
-  }
   if (vb__grow(&cb->terms, &cb->cap_terms, cb->n_terms + 1, sizeof *cb->terms)) return VB_ENOMEM;
   uint32_t idx = (uint32_t)cb->n_terms;
   t.next = -1;
@@ -395,6 +391,9 @@ void vb__codebook_free(vb_model *m) {
     vb__free(cb->chain_list);
     vb__free(cb->chain_pairs);
     vb__free(cb->chain_bits);
+    vb__strmap_free(&cb->word_ids);
+    vb__free(cb->word_kid);
+    vb__free(cb->word_sid);
   }
 }
 

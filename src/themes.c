@@ -3,11 +3,13 @@
  *
  * For each word token the stem of the token selects the codebook terms whose first word has
  * that stem; each is checked against the following tokens (stem or key per word, a prefix on
- * the key for a final '*'). Swedish and Danish words that match nothing directly are split
- * into two parts at every character boundary, and a part that is a one-word term (the left
- * part with or without a linking -s-/-e-, the right part after stemming) counts as a mention
- * flagged VB_TOKF_COMPOUND: leveransproblem, matleveransen, leveringstiden. Patterns run on the
- * original text under PCRE2's match limits. Matches inside an exclusion phrase are dropped.
+ * the key for a final '*'; a word by the numbers of its key and stem among the terms' words,
+ * vb__cblang.word_ids, kept with the token's form). Swedish and Danish words that match
+ * nothing directly are split into two parts at every character boundary, and a part that is a
+ * one-word term (the left part with or without a linking -s-/-e-, the right part after
+ * stemming) counts as a mention flagged VB_TOKF_COMPOUND: leveransproblem, matleveransen,
+ * leveringstiden. Patterns run on the original text under PCRE2's match limits. Matches inside
+ * an exclusion phrase are dropped.
  * Every mention carries the sentiment of its clause (aspect sentiment).
  */
 #include <stdlib.h>
@@ -29,19 +31,15 @@ static VB__INLINE int add_match(vb_analyzer *an, uint32_t theme, size_t tb, size
   mt->start = tok[tb].start;
   mt->end = tok[te - 1].end;
   mt->exclude = (uint8_t)exclude;
+  an->n_excl += (size_t)exclude;
   return VB_OK;
 }
 
-static inline bool word_matches(const vb_analyzer *an, size_t i, const vb__cblang *cb,
-                                const vb__pword *w, bool prefix) {
+/* Whether token i's key begins with the key of word w (a term's last word written with '*'). */
+static inline bool prefix_matches(const vb_analyzer *an, size_t i, const vb__cblang *cb,
+                                  const vb__pword *w) {
   const vb_token *t = &an->res.tokens[i];
-  const char *tx = cb->w.text.data;
-  /* different hashes of key and of stem: neither can be equal (the common case) */
-  if (!prefix && (uint32_t)an->khash[i] != w->key_hash && (uint32_t)an->shash[i] != w->stem_hash)
-    return false;
-  if (prefix) return t->key_len >= w->key_len && memcmp(t->key, tx + w->key_off, w->key_len) == 0;
-  return (t->stem_len == w->stem_len && vb__same_bytes(t->stem, tx + w->stem_off, w->stem_len)) ||
-         (t->key_len == w->key_len && vb__same_bytes(t->key, tx + w->key_off, w->key_len));
+  return t->key_len >= w->key_len && memcmp(t->key, cb->w.text.data + w->key_off, w->key_len) == 0;
 }
 
 /* The word token a term's next word must be after token j ("e-post" written "e - post": past
@@ -61,11 +59,11 @@ static int32_t head_of(const vb__cblang *cb, const char *s, size_t sl, uint64_t 
   return (int32_t)head;
 }
 
-/* The list of chain `head`'s terms whose second word has the hash h (the low half of
- * vb__hash() of its key or its stem), in chain order; NULL when there are none. */
-static VB__INLINE const uint32_t *chain_pair(const vb__cblang *cb, int32_t head, uint32_t h,
+/* The list of chain `head`'s terms whose second word's key or stem is string `id` of
+ * cb->word_ids, in chain order; NULL when there are none. */
+static VB__INLINE const uint32_t *chain_pair(const vb__cblang *cb, int32_t head, uint32_t id,
                                               size_t *n) {
-  uint64_t key = (uint64_t)(uint32_t)head << 32 | h;
+  uint64_t key = (uint64_t)(uint32_t)head << 32 | id;
   size_t mask = cb->n_chain_pairs - 1, j = vb__pair_slot(key, cb->n_chain_pairs);
   for (; cb->chain_pairs[j].n; j = (j + 1) & mask)
     if (cb->chain_pairs[j].key == key) {
@@ -76,63 +74,112 @@ static VB__INLINE const uint32_t *chain_pair(const vb__cblang *cb, int32_t head,
   return NULL;
 }
 
+static int theme_form(vb_analyzer *an, const vb__cblang *cb, size_t i, const vb__lform **out);
+
+/* theme_form(), inline for a form asked before. */
+static VB__INLINE int form_known(vb_analyzer *an, const vb__cblang *cb, size_t i,
+                                 const vb__lform **out) {
+  const vb__lform *lf = vb__lform_of(an, i);
+  if (lf && lf->themes_set) {
+    *out = lf;
+    return VB_OK;
+  }
+  return theme_form(an, cb, i, out);
+}
+
 /* The terms of lists a[0..na) and b[0..nb) (both in chain order; b may be empty) that start
- * at token i, whose second word is token j1 (or none, j1 == n); adds to *matched the number
- * found. */
-static int terms_walk(vb_analyzer *an, const vb__cblang *cb, size_t i, size_t j1, const uint32_t *a,
-                      size_t na, const uint32_t *b, size_t nb, int *matched) {
+ * at token i, whose second word is token j1 (or none, j1 == n; kid1, sid1: the numbers of its
+ * key and stem, as for terms_from()); adds to *matched the number found. */
+static int terms_walk(vb_analyzer *an, const vb__cblang *cb, size_t i, size_t j1, uint32_t kid1,
+                      uint32_t sid1, const uint32_t *a, size_t na, const uint32_t *b, size_t nb,
+                      int *matched) {
   const vb_token *tok = an->res.tokens;
   size_t n = an->res.n_tokens;
   uint32_t last = UINT32_MAX;
+  /* the word after j1 (a term's third word), asked once for all the terms that have one */
+  size_t j2 = SIZE_MAX;
+  uint32_t kid2 = 0, sid2 = 0;
   for (size_t x = 0, y = 0; x < na || y < nb;) {
     uint32_t k = y >= nb || (x < na && a[x] > b[y]) ? a[x++] : b[y++]; /* descending */
     if (k == last) continue; /* in both lists */
     last = k;
     const vb__term *term = &cb->terms[k];
-    size_t j = i + 1; /* past the first word */
-    bool ok = true;
-    for (size_t w = 1; ok && w < term->n_words; w++) {
-      j = w == 1 ? j1 : j < n && tok[j].type == VB_TOK_WORD ? j : next_word(tok, n, j);
-      ok = j < n && word_matches(an, j, cb, &cb->w.v[term->word_begin + w],
-                                 term->prefix && w + 1 == term->n_words);
-      j++;
+    size_t end = i + 1; /* past the last word matched */
+    if (term->n_words == 2 && term->prefix) { /* of the base list: its second word is a prefix */
+      if (j1 >= n || !prefix_matches(an, j1, cb, &cb->w.v[term->word_begin + 1])) continue;
+      end = j1 + 1;
+    } else if (term->n_words > 1) { /* in the list of token j1's key or stem */
+      size_t wb = term->word_begin;
+      /* listed under the number of j1's key or stem, but perhaps as its stem or key: a term
+       * word whose stem is the token's key is not the token's word */
+      if (cb->word_kid[wb + 1] != kid1 && cb->word_sid[wb + 1] != sid1) continue;
+      end = j1 + 1;
+      if (term->n_words > 2) {
+        if (j2 == SIZE_MAX) {
+          j2 = end < n && tok[end].type == VB_TOK_WORD ? end : next_word(tok, n, end);
+          if (j2 < n) {
+            const vb__lform *lf;
+            int rc = form_known(an, cb, j2, &lf);
+            if (rc) return rc;
+            kid2 = lf->word_kid;
+            sid2 = lf->word_sid;
+          }
+        }
+        if (j2 >= n) continue;
+        bool last_prefix = term->prefix && term->n_words == 3;
+        if (last_prefix ? !prefix_matches(an, j2, cb, &cb->w.v[wb + 2])
+                        : cb->word_kid[wb + 2] != kid2 && cb->word_sid[wb + 2] != sid2)
+          continue;
+        size_t j = j2 + 1;
+        bool ok = true;
+        for (size_t w = 3; ok && w < term->n_words; w++) {
+          j = j < n && tok[j].type == VB_TOK_WORD ? j : next_word(tok, n, j);
+          size_t wi = wb + w;
+          if (j >= n) ok = false;
+          else if (term->prefix && w + 1 == term->n_words)
+            ok = prefix_matches(an, j, cb, &cb->w.v[wi]);
+          else {
+            const vb__lform *lf;
+            int rc = form_known(an, cb, j, &lf);
+            if (rc) return rc;
+            ok = lf->word_kid == cb->word_kid[wi] || lf->word_sid == cb->word_sid[wi];
+          }
+          j++;
+        }
+        if (!ok) continue;
+        end = j;
+      }
     }
-    if (!ok) continue;
-    int rc = add_match(an, term->theme, i, j, term->exclude);
+    int rc = add_match(an, term->theme, i, end, term->exclude);
     if (rc) return rc;
     (*matched)++;
   }
   return VB_OK;
 }
 
-/* Terms starting at token i from the chain at `head` (terms with the same first word); adds to
- * *matched the number found. A common first word heads many terms ("not", "customer"): only
- * those whose second word is the next token's (by hash: chain_pair) are tried, with the
- * chain's one-word terms and two-word prefix terms, all in chain order (the order of the
- * matches, and so of the output, is that of the chain). Each pair's list already holds the
- * latter (vb__terms_index), so there is one list to walk, or two to merge when the next word's
- * key and stem both have one. Most calls find nothing to walk (a chain without one-word terms,
- * such as that of "the", and a next word that is no second word of it): that part is inline,
- * and the chain's bits of its second words (vb__chain.seconds) and the filter of the pairs
- * (vb__chain_pair_may()) spare most lookups. */
+/* Terms starting at token i from the chain at `head` (terms with the same first word), the
+ * next word being token j1 (n when none) whose key and stem have the numbers kid1 and sid1 in
+ * cb->word_ids (0: not a word of any term); adds to *matched the number found. A common first
+ * word heads many terms ("not", "customer"): only those whose second word's key or stem has
+ * the number of the next token's key or stem (chain_pair) are tried, with the chain's one-word
+ * terms and two-word prefix terms, all in chain order (the order of the matches, and so of the
+ * output, is that of the chain). Each pair's list already holds the latter (vb__terms_index),
+ * so there is one list to walk, or two to merge when the next word's key and stem both have
+ * one. Most calls find nothing to walk: the chain's bits of its second words
+ * (vb__chain.seconds) and the filter of the pairs (vb__chain_pair_may()) spare most lookups. */
 static VB__INLINE int terms_from(vb_analyzer *an, const vb__cblang *cb, size_t i, int32_t head,
-                                 int *matched) {
-  const vb_token *tok = an->res.tokens;
-  size_t n = an->res.n_tokens;
-  if (head < 0) return VB_OK;
+                                 size_t j1, uint32_t kid1, uint32_t sid1, int *matched) {
   const struct vb__chain *c = &cb->chains[head];
-  size_t j1 = i + 1 < n && tok[i + 1].type == VB_TOK_WORD ? i + 1 : next_word(tok, n, i + 1);
   const uint32_t *a = cb->chain_list + c->base_off, *b = NULL;
   size_t na = c->n_base, nb = 0;
-  if (j1 < n && c->n_pairs) {
-    uint32_t kh1 = (uint32_t)an->khash[j1], sh1 = (uint32_t)an->shash[j1];
+  if (c->n_pairs && (kid1 | sid1)) {
     /* a second word of the chain's terms: by the chain's own bits, then by the filter */
-    bool k_may = (c->seconds & vb__next_bit(kh1)) && vb__chain_pair_may(cb, head, kh1);
-    bool s_may =
-        sh1 != kh1 && (c->seconds & vb__next_bit(sh1)) && vb__chain_pair_may(cb, head, sh1);
+    bool k_may = kid1 && (c->seconds & vb__next_bit(kid1)) && vb__chain_pair_may(cb, head, kid1);
+    bool s_may = sid1 != kid1 && sid1 && (c->seconds & vb__next_bit(sid1)) &&
+                 vb__chain_pair_may(cb, head, sid1);
     size_t n1 = 0, n2 = 0;
-    const uint32_t *p1 = k_may ? chain_pair(cb, head, kh1, &n1) : NULL;
-    const uint32_t *p2 = s_may ? chain_pair(cb, head, sh1, &n2) : NULL;
+    const uint32_t *p1 = k_may ? chain_pair(cb, head, kid1, &n1) : NULL;
+    const uint32_t *p2 = s_may ? chain_pair(cb, head, sid1, &n2) : NULL;
     if (p1) a = p1, na = n1;
     if (p2 && p1) b = p2, nb = n2;
     else if (p2) a = p2, na = n2;
@@ -147,10 +194,28 @@ static VB__INLINE int terms_from(vb_analyzer *an, const vb__cblang *cb, size_t i
     *matched += (int)na;
     return VB_OK;
   }
-  return terms_walk(an, cb, i, j1, a, na, b, nb, matched);
+  return terms_walk(an, cb, i, j1, kid1, sid1, a, na, b, nb, matched);
 }
 
-/* A term under a hash of its second word, for vb__terms_index(). */
+/* The word a term's second word must be after token i (j1, or n when there is none) and the
+ * numbers of its key and stem in cb->word_ids (0 when none). */
+static VB__INLINE int next_ids(vb_analyzer *an, const vb__cblang *cb, size_t i, size_t *j1,
+                               uint32_t *kid1, uint32_t *sid1) {
+  const vb_token *tok = an->res.tokens;
+  size_t n = an->res.n_tokens;
+  size_t j = i + 1 < n && tok[i + 1].type == VB_TOK_WORD ? i + 1 : next_word(tok, n, i + 1);
+  *j1 = j;
+  *kid1 = *sid1 = 0;
+  if (j == n) return VB_OK;
+  const vb__lform *lf1;
+  int rc = form_known(an, cb, j, &lf1);
+  if (rc) return rc;
+  *kid1 = lf1->word_kid;
+  *sid1 = lf1->word_sid;
+  return VB_OK;
+}
+
+/* A term under the number of its second word's key or stem, for vb__terms_index(). */
 struct pair_item {
   uint64_t key;
   uint32_t term;
@@ -162,9 +227,48 @@ static int cmp_pair_item(const void *pa, const void *pb) {
   return a->term > b->term ? -1 : a->term < b->term; /* chain order: descending */
 }
 
+/* Numbers the distinct keys and stems of the terms' words after the first (cb->word_ids) and
+ * gives each word of cb->w its key's and stem's (word_kid, word_sid). */
+static int number_words(vb__cblang *cb) {
+  cb->word_kid = vb__calloc(cb->w.n ? cb->w.n : 1, sizeof *cb->word_kid);
+  cb->word_sid = vb__calloc(cb->w.n ? cb->w.n : 1, sizeof *cb->word_sid);
+  if (!cb->word_kid || !cb->word_sid) return VB_ENOMEM;
+  const char *tx = cb->w.text.data;
+  size_t n_words = 0; /* the words after the first, keys and stems */
+  for (size_t k = 0; k < cb->n_terms; k++) n_words += 2 * (cb->terms[k].n_words - 1u);
+  /* about one in six is distinct (the default codebook: one in 7-14 of its words' keys and
+   * stems, one in 3 in Hebrew) */
+  if (vb__strmap_reserve(&cb->word_ids, n_words / 6 + 16, 8 * (n_words / 6 + 16)))
+    return VB_ENOMEM;
+  for (size_t k = 0; k < cb->n_terms; k++) {
+    const vb__term *t = &cb->terms[k];
+    if (t->n_words < 2 || cb->word_kid[t->word_begin + 1]) continue; /* (a term's second entry) */
+    for (size_t w = t->word_begin + 1; w < t->word_begin + t->n_words; w++) {
+      const vb__pword *pw = &cb->w.v[w];
+      uint32_t *id;
+      bool found;
+      uint32_t next = (uint32_t)vb__strmap_size(&cb->word_ids) + 1;
+      if (vb__strmap_put(&cb->word_ids, tx + pw->key_off, pw->key_len, next, &found, &id))
+        return VB_ENOMEM;
+      cb->word_kid[w] = *id;
+      if (pw->stem_len == pw->key_len &&
+          memcmp(tx + pw->stem_off, tx + pw->key_off, pw->key_len) == 0) {
+        cb->word_sid[w] = cb->word_kid[w];
+        continue;
+      }
+      next = (uint32_t)vb__strmap_size(&cb->word_ids) + 1;
+      if (vb__strmap_put(&cb->word_ids, tx + pw->stem_off, pw->stem_len, next, &found, &id))
+        return VB_ENOMEM;
+      cb->word_sid[w] = *id;
+    }
+  }
+  return VB_OK;
+}
+
 int vb__terms_index(vb__cblang *cb) {
   size_t nh = vb__strmap_size(&cb->first_stem);
   if (nh == 0) return VB_OK;
+  if (number_words(cb)) return VB_ENOMEM;
   cb->chains = vb__calloc(cb->n_terms, sizeof *cb->chains);
   cb->chain_list = vb__malloc(cb->n_terms * sizeof *cb->chain_list);
   struct pair_item *items = vb__malloc(2 * cb->n_terms * sizeof *items);
@@ -180,12 +284,12 @@ int vb__terms_index(vb__cblang *cb) {
       const vb__term *t = &cb->terms[k];
       if (t->n_words == 1 || (t->n_words == 2 && t->prefix)) { /* tried at every token */
         cb->chain_list[n_list++] = (uint32_t)k;
-      } else {
+      } else { /* under the numbers of its second word's key and stem */
         uint64_t hk = (uint64_t)head << 32;
-        c->seconds |= vb__next_bit(t->w1_key_hash) | vb__next_bit(t->w1_stem_hash);
-        items[n_items++] = (struct pair_item){hk | t->w1_key_hash, (uint32_t)k};
-        if (t->w1_stem_hash != t->w1_key_hash)
-          items[n_items++] = (struct pair_item){hk | t->w1_stem_hash, (uint32_t)k};
+        uint32_t kk = cb->word_kid[t->word_begin + 1], sk = cb->word_sid[t->word_begin + 1];
+        c->seconds |= vb__next_bit(kk) | vb__next_bit(sk);
+        items[n_items++] = (struct pair_item){hk | kk, (uint32_t)k};
+        if (sk != kk) items[n_items++] = (struct pair_item){hk | sk, (uint32_t)k};
         c->n_pairs++;
       }
     }
@@ -193,14 +297,14 @@ int vb__terms_index(vb__cblang *cb) {
     c->base_one = 1;
     for (size_t x = c->base_off; x < n_list; x++)
       if (cb->terms[cb->chain_list[x]].n_words != 1) c->base_one = 0;
-    /* the head's items by hash (the same head throughout: sorting each head's own items
+    /* the head's items by number (the same head throughout: sorting each head's own items
      * costs a fifth of sorting them all together at load) */
     if (n_items - first_item > 1)
       qsort(items + first_item, n_items - first_item, sizeof *items, cmp_pair_item);
   }
   if (rc == VB_OK && n_items) {
-    /* one list per distinct (head, hash): its terms merged with the chain's base list, in
-     * chain order (both descending); the items are grouped by head, each head's by hash */
+    /* one list per distinct (head, number): its terms merged with the chain's base list, in
+     * chain order (both descending); the items are grouped by head, each head's by number */
     size_t n_keys = 0, room = n_list + n_items;
     for (size_t q = 0; q < n_items; q++)
       if (q == 0 || items[q].key != items[q - 1].key) {
@@ -243,7 +347,12 @@ int vb__terms_index(vb__cblang *cb) {
 /* Terms starting at token i whose first word is s[0..sl) (h: its vb__hash()). */
 static int terms_at(vb_analyzer *an, const vb__cblang *cb, size_t i, const char *s, size_t sl,
                     uint64_t h, int *matched) {
-  return terms_from(an, cb, i, head_of(cb, s, sl, h), matched);
+  int32_t head = head_of(cb, s, sl, h);
+  if (head < 0) return VB_OK;
+  size_t j1;
+  uint32_t kid1, sid1;
+  int rc = next_ids(an, cb, i, &j1, &kid1, &sid1);
+  return rc ? rc : terms_from(an, cb, i, head, j1, kid1, sid1, matched);
 }
 
 /* A term's first word: s[0..n) in first_stem, asked of the bitset first. */
@@ -316,6 +425,9 @@ static int compound_parts(vb_analyzer *an, const vb__cblang *cb, size_t i) {
  * matches one in a part of it (most words do neither). */
 #define THEMES_KNOWN 1
 #define THEMES_ANY 2
+#define THEMES_HEADS 4 /* it begins a term: head_stem or head_key */
+#define THEMES_BASE 8  /* and one of those chains has terms tried whatever the next word */
+#define THEMES_REST 16 /* prefix terms, compound parts or proclitics (n_pre, n_cmp, n_he) */
 
 /* What the codebook says of word token i alone, which depends only on its form and the
  * language: the term chains of its stem and its key, the prefix terms it matches, the terms
@@ -332,11 +444,15 @@ static int theme_form(vb_analyzer *an, const vb__cblang *cb, size_t i, const vb_
   tf->head_key = -1;
   if (t->stem_len != t->key_len || memcmp(t->stem, t->key, t->key_len) != 0)
     tf->head_key = head_of(cb, t->key, t->key_len, an->khash[i]);
+  uint32_t id = 0;
+  tf->word_kid = vb__strmap_get_h(&cb->word_ids, t->key, t->key_len, an->khash[i], &id) ? id : 0;
+  tf->word_sid =
+      vb__strmap_get_h(&cb->word_ids, t->stem, t->stem_len, an->shash[i], &id) ? id : 0;
   tf->pre_off = (uint32_t)an->n_tf_list;
   int rc;
   for (size_t p = 0; p < cb->n_prefix; p++) {
     const vb__term *term = &cb->terms[cb->prefix_terms[p]];
-    if (word_matches(an, i, cb, &cb->w.v[term->word_begin], true) &&
+    if (prefix_matches(an, i, cb, &cb->w.v[term->word_begin]) &&
         (rc = push_term(an, (int32_t)cb->prefix_terms[p])))
       return rc;
   }
@@ -358,8 +474,15 @@ static int theme_form(vb_analyzer *an, const vb__cblang *cb, size_t i, const vb_
   }
   tf->n_he = (uint32_t)an->n_tf_list - tf->he_off;
   tf->themes_set = THEMES_KNOWN;
-  if (tf->head_stem >= 0 || tf->head_key >= 0 || tf->n_pre || tf->n_cmp || tf->n_he)
-    tf->themes_set |= THEMES_ANY;
+  tf->seconds = 0;
+  for (int k = 0; k < 2; k++) {
+    int32_t head = k ? tf->head_key : tf->head_stem;
+    if (head < 0) continue;
+    tf->themes_set |= THEMES_ANY | THEMES_HEADS;
+    tf->seconds |= cb->chains[head].seconds;
+    if (cb->chains[head].n_base) tf->themes_set |= THEMES_BASE;
+  }
+  if (tf->n_pre || tf->n_cmp || tf->n_he) tf->themes_set |= THEMES_ANY | THEMES_REST;
   return VB_OK;
 }
 
@@ -372,6 +495,16 @@ static size_t clause_of(const vb_result *r, size_t byte) {
     else lo = mid + 1;
   }
   return lo < r->n_clauses ? lo : (r->n_clauses ? r->n_clauses - 1 : 0);
+}
+
+/* clause_of(), first trying clause *at and the one after it (the clause of the mention before:
+ * mentions come mostly in text order), which it sets to the clause found. */
+static size_t clause_near(const vb_result *r, size_t byte, size_t *at) {
+  const vb_span *c = r->clauses;
+  size_t k = *at, n = r->n_clauses;
+  if (k < n && byte >= c[k].end) k++; /* the next clause */
+  if (k < n && byte < c[k].end && (k == 0 || c[k - 1].end <= byte)) return *at = k;
+  return *at = clause_of(r, byte);
 }
 
 static int cmp_excl(const void *pa, const void *pb) {
@@ -400,15 +533,47 @@ static size_t dup_slot(const vb__match *m, unsigned shift) {
   return (size_t)((k ^ (uint64_t)m->theme * 0xD6E8FEB86659FD93ULL) >> shift);
 }
 
-int vb__themes_mark_dups(vb_analyzer *an) {
+static bool same_match(const vb__match *p, const vb__match *c) {
+  return p->start == c->start && p->end == c->end && p->theme == c->theme;
+}
+
+int vb__themes_mark_dups(vb_analyzer *an, size_t n_sorted) {
   size_t n = an->n_matches;
+  if (n_sorted > n) n_sorted = n;
+  if (n_sorted > 1 && n - n_sorted <= 8) {
+    /* The first n_sorted (the terms' matches, found token by token) are in order of start: a
+     * match can be the same as an earlier one of the same start only, found by looking back
+     * while the start is the same. Each of the others (a few patterns' matches) looks for
+     * its start among those by bisection, then compares the earlier others. */
+    vb__match *m = an->matches;
+    for (size_t a = 0; a < n_sorted; a++) {
+      bool dup = false;
+      for (size_t b = a; b-- > 0 && m[b].start == m[a].start && !dup;)
+        dup = same_match(&m[b], &m[a]);
+      m[a].dup = dup;
+    }
+    for (size_t a = n_sorted; a < n; a++) {
+      vb__match *c = &m[a];
+      size_t lo = 0, hi = n_sorted; /* the first sorted match starting at c's start or after */
+      while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m[mid].start < c->start) lo = mid + 1;
+        else hi = mid;
+      }
+      c->dup = 0;
+      for (size_t b = lo; b < n_sorted && m[b].start == c->start && !c->dup; b++)
+        c->dup = same_match(&m[b], c);
+      for (size_t b = n_sorted; b < a && !c->dup; b++) c->dup = same_match(&m[b], c);
+    }
+    return VB_OK;
+  }
   if (n <= 8) { /* a typical record: compare the pairs */
     for (size_t a = 0; a < n; a++) {
       vb__match *c = &an->matches[a];
       c->dup = 0;
       for (size_t b = 0; b < a && !c->dup; b++) {
         const vb__match *p = &an->matches[b];
-        c->dup = p->theme == c->theme && p->start == c->start && p->end == c->end;
+        c->dup = p->start == c->start && p->end == c->end && p->theme == c->theme;
       }
     }
     return VB_OK;
@@ -438,6 +603,7 @@ int vb__themes_run(vb_analyzer *an) {
   vb_result *r = &an->res;
   r->n_mentions = 0;
   an->n_matches = 0;
+  an->n_excl = 0;
   if (r->lang <= VB_LANG_UND || r->lang >= VB_LANG_COUNT) return VB_OK;
   const vb__cblang *cb = &an->model->cb[r->lang];
   if (cb->n_terms == 0 && cb->n_regexes == 0) return VB_OK;
@@ -455,18 +621,43 @@ int vb__themes_run(vb_analyzer *an) {
       continue;
     }
     const vb__lform *tf;
-    if ((rc = theme_form(an, cb, i, &tf))) return rc;
-    if (!(tf->themes_set & THEMES_ANY)) continue;
-    if ((tf->head_stem >= 0 && (rc = terms_from(an, cb, i, tf->head_stem, &matched))) ||
-        (tf->head_key >= 0 && (rc = terms_from(an, cb, i, tf->head_key, &matched))))
-      return rc;
+    if ((rc = form_known(an, cb, i, &tf))) return rc;
+    unsigned set = tf->themes_set;
+    if (!(set & THEMES_ANY)) continue;
+    if (set & THEMES_HEADS) {
+      int32_t head_stem = tf->head_stem, head_key = tf->head_key;
+      uint64_t seconds = tf->seconds;
+      size_t j1;
+      uint32_t kid1, sid1;
+      /* (this may move the language's table of forms: tf is not used after it) */
+      if ((rc = next_ids(an, cb, i, &j1, &kid1, &sid1))) return rc;
+      /* most first words are followed by none of their terms' second words */
+      uint64_t bits = (kid1 ? vb__next_bit(kid1) : 0) | (sid1 ? vb__next_bit(sid1) : 0);
+      if ((set & THEMES_BASE) || (seconds & bits)) {
+        if ((head_stem >= 0 &&
+             (rc = terms_from(an, cb, i, head_stem, j1, kid1, sid1, &matched))) ||
+            (head_key >= 0 && (rc = terms_from(an, cb, i, head_key, j1, kid1, sid1, &matched))))
+          return rc;
+      }
+    }
+    if (!(set & THEMES_REST)) continue;
+    tf = &an->lform[r->lang][an->form_of[i]];
     for (uint32_t q = 0; q < tf->n_pre; q++) {
       const vb__term *term = &cb->terms[an->tf_list[tf->pre_off + q]];
       if ((rc = add_match(an, term->theme, i, i + 1, term->exclude))) return rc;
       matched++;
     }
-    for (uint32_t q = 0; q < tf->n_he && !matched; q++) /* Hebrew: after a proclitic */
-      if ((rc = terms_from(an, cb, i, (int32_t)an->tf_list[tf->he_off + q], &matched))) return rc;
+    if (tf->n_he && !matched) { /* Hebrew: after a proclitic */
+      uint32_t he_off = tf->he_off, n_he = tf->n_he;
+      size_t j1;
+      uint32_t kid1, sid1;
+      if ((rc = next_ids(an, cb, i, &j1, &kid1, &sid1))) return rc;
+      for (uint32_t q = 0; q < n_he && !matched; q++)
+        if ((rc = terms_from(an, cb, i, (int32_t)an->tf_list[he_off + q], j1, kid1, sid1,
+                             &matched)))
+          return rc;
+      tf = &an->lform[r->lang][an->form_of[i]];
+    }
     if (!matched && tf->n_cmp) { /* Swedish and Danish compounds */
       for (uint32_t q = 0; q < tf->n_cmp; q++) {
         const vb__term *term = &cb->terms[an->tf_list[tf->cmp_off + q]];
@@ -475,18 +666,19 @@ int vb__themes_run(vb_analyzer *an) {
       t->flags |= VB_TOKF_COMPOUND;
     }
   }
+  size_t n_sorted = an->n_matches; /* the terms' matches, in order of start */
   if ((rc = vb__patterns_run(an, cb))) return rc;
   /* Mentions: matches that are not inside an exclusion, one per theme and span, in the order
    * found. A long document (a whole transcript in one record) has many thousands of matches,
    * so nothing here is quadratic: exclusions are sorted by theme and start, and duplicates are
-   * found in a hash table (vb__themes_mark_dups). */
+   * found among the matches of the same start (the terms' matches come in order of start) or
+   * in a hash table (vb__themes_mark_dups). */
   size_t nx = 0;
-  if ((rc = vb__themes_mark_dups(an))) return rc;
-  for (size_t a = 0; a < an->n_matches; a++) {
-    if (!an->matches[a].exclude) continue;
-    if (vb__grow(&an->excl, &an->cap_excl, nx + 1, sizeof *an->excl)) return VB_ENOMEM;
-    an->excl[nx++] = an->matches[a];
-  }
+  if ((rc = vb__themes_mark_dups(an, n_sorted))) return rc;
+  if (an->n_excl && vb__grow(&an->excl, &an->cap_excl, an->n_excl, sizeof *an->excl))
+    return VB_ENOMEM;
+  for (size_t a = 0; nx < an->n_excl; a++) /* (only terms are exclusions, patterns never) */
+    if (an->matches[a].exclude) an->excl[nx++] = an->matches[a];
   if (nx > 1) qsort(an->excl, nx, sizeof *an->excl, cmp_excl);
   for (size_t q = 0; q < nx; q++) {
     size_t e = an->excl[q].end;
@@ -494,6 +686,9 @@ int vb__themes_run(vb_analyzer *an) {
       e = an->excl[q - 1].maxend;
     an->excl[q].maxend = e;
   }
+  size_t clause = 0;
+  if (vb__grow(&r->mentions, &r->cap_mentions, an->n_matches, sizeof *r->mentions))
+    return VB_ENOMEM;
   for (size_t a = 0; a < an->n_matches; a++) {
     const vb__match *mt = &an->matches[a];
     if (mt->exclude || mt->dup) continue;
@@ -502,13 +697,11 @@ int vb__themes_run(vb_analyzer *an) {
     for (long t = (long)mt->theme; nx && t >= 0 && !drop; t = an->model->themes[t].parent)
       drop = excluded_by(an, nx, (uint32_t)t, mt->start, mt->end);
     if (drop) continue;
-    if (vb__grow(&r->mentions, &r->cap_mentions, r->n_mentions + 1, sizeof *r->mentions))
-      return VB_ENOMEM;
     vb_mention *me = &r->mentions[r->n_mentions++];
     me->theme = mt->theme;
     me->start = mt->start;
     me->end = mt->end;
-    me->clause = clause_of(r, mt->start);
+    me->clause = clause_near(r, mt->start, &clause);
     me->sentiment = r->n_clauses ? r->clauses[me->clause].sentiment : 0.0;
   }
   return VB_OK;

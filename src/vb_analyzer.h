@@ -75,6 +75,8 @@ typedef struct vb__lform {
   uint32_t pre_off, n_pre;     /* prefix terms it matches: in vb_analyzer.tf_list */
   uint32_t cmp_off, n_cmp;     /* one-word terms in its compound parts (sv, da) */
   uint32_t he_off, n_he;       /* term chains after its proclitic prefixes (he) */
+  uint32_t word_kid, word_sid; /* its key's and stem's numbers in vb__cblang.word_ids, or 0 */
+  uint64_t seconds;            /* the vb__chain.seconds of its term chains together */
   /* patterns.c, form_literals(): the codebook patterns' word literals in it, in tf_list, and
    * after them the literals anchored at a space that may hold the space after it (n_end)
    * and the space before it (n_begin) (vb__lits_gap_form()) */
@@ -147,6 +149,7 @@ struct vb_analyzer {
   vb__tagslot *tcache[VB_LANG_COUNT];  /* sentiment.c: hashtag_valence() */
   vb__match *excl;         /* themes.c: the exclusion matches, sorted */
   size_t cap_excl;
+  size_t n_excl;           /* themes.c: how many of the matches are exclusions (add_match()) */
   uint32_t *dup_slots;     /* themes.c, vb__themes_mark_dups(): the matches by theme and span */
   size_t cap_dup_slots;
   size_t cap_sent_lists;
@@ -168,8 +171,9 @@ int vb__sentiment_init(vb_analyzer *an);
 int vb__sentiment_run(vb_analyzer *an);
 /* themes.c: fills res.mentions. */
 int vb__themes_run(vb_analyzer *an);
-/* themes.c: marks each match (an->matches) whose theme and span an earlier one has (dup). */
-int vb__themes_mark_dups(vb_analyzer *an);
+/* themes.c: marks each match (an->matches) whose theme and span an earlier one has (dup); the
+ * first n_sorted matches are in order of start (any number is right; 0 says nothing). */
+int vb__themes_mark_dups(vb_analyzer *an, size_t n_sorted);
 /* patterns.c: the matches of the codebook's patterns for the document's language, appended to
  * an->matches. */
 int vb__patterns_run(vb_analyzer *an, const vb__cblang *cb);

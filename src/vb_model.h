@@ -144,8 +144,6 @@ typedef struct vb__term {
   uint8_t exclude;     /* an exclusion phrase, not a term */
   int32_t next;        /* next term with the same first-word stem */
   uint32_t line;
-  uint32_t w1_key_hash, w1_stem_hash; /* the second word's (vb__pword) hashes, for a quick
-                                         test in the term's own cache line; 0 for one word */
 } vb__term;
 
 /* A pattern's requirement (regex_lit.c): at most VB_LIT_SETS sets of literals, every match
@@ -276,12 +274,20 @@ typedef struct vb__cblang {
                           before vb__chain_pair_may()) */
   } *chains;
   uint32_t *chain_list;
-  struct vb__chainslot { uint64_t key; uint32_t off, n; } *chain_pairs; /* head << 32 | hash */
+  struct vb__chainslot { uint64_t key; uint32_t off, n; } *chain_pairs; /* head << 32 | number */
   size_t n_chain_pairs; /* slots: a power of two, or 0 */
   /* a bit per key of chain_pairs (vb__chain_pair_may()): most tokens that begin a term's first
    * word are followed by no term's second word ("the", "i", "a") */
   uint64_t *chain_bits;
   unsigned chain_shift; /* 64 less the log2 of the bits */
+  /* themes.c, vb__terms_index(): the keys and stems of the terms' words after the first, each
+   * distinct string numbered from 1 (word_ids), and per word of `w` the numbers of its key and
+   * of its stem (word_kid, word_sid; 0 for first words). A token's word is a term's word (the
+   * same stem or the same key) when its key's number in word_ids (vb__lform.word_kid) is the
+   * word's word_kid or its stem's (word_sid) the word's word_sid: no hash and no bytes are
+   * compared while matching. chain_pairs are keyed by these numbers. */
+  vb__strmap word_ids;
+  uint32_t *word_kid, *word_sid;
   uint32_t *prefix_terms;  /* terms whose first word is a prefix pattern */
   size_t n_prefix, cap_prefix;
   vb__cbregex *regexes;

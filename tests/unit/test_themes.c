@@ -358,8 +358,23 @@ static size_t gen_text(const vb__cblang *cb, uint64_t *seed, char *out, size_t c
   return n;
 }
 
+/* Each mention's clause is the first clause that ends after the mention's start (the last
+ * clause when none does), as clause_of() finds it by bisection: clause_near() tries the
+ * clause of the mention before and the one after it first. */
+static void check_clauses(const vb_result *r) {
+  const vb_mention *m;
+  const vb_span *c;
+  size_t n = vb_result_mentions(r, &m), nc = vb_result_clauses(r, &c);
+  for (size_t i = 0; i < n; i++) {
+    size_t k = 0;
+    while (k < nc && c[k].end <= m[i].start) k++;
+    if (k == nc && nc) k = nc - 1;
+    assert_int_equal(m[i].clause, k);
+  }
+}
+
 /* The filters of the chains' second words (vb__chain.seconds, vb__chain_pair_may()) hold
- * every (chain, hash) of the index, and the mentions with them and the one-word shortcut
+ * every (chain, word number) of the index, and the mentions with them and the one-word shortcut
  * (vb__chain.base_one) are
  * those with every lookup made (all bits set) and every list walked by terms_walk(), on
  * generated texts in each language of the default codebook. */
@@ -398,6 +413,9 @@ static void test_chain_filter(void **state) {
     uint64_t *seconds = NULL;
     for (int pass_no = 0; pass_no < 2; pass_no++) {
       if (pass_no == 1) { /* every lookup made, every list walked: the chains as before */
+        vb_analyzer_free(an); /* (its forms keep their chains' bits) */
+        an = NULL;
+        assert_int_equal(vb_analyzer_new(m, &an), VB_OK);
         cb->chain_bits = malloc(n_words * sizeof *bits);
         assert_non_null(cb->chain_bits);
         memset(cb->chain_bits, 0xFF, n_words * sizeof *bits);
@@ -417,6 +435,7 @@ static void test_chain_filter(void **state) {
         vb_run_options ro = {langs[l], VB_LANG_UND, 0};
         const vb_result *r = NULL;
         assert_int_equal(vb_analyzer_run(an, text, len, &ro, &r), VB_OK);
+        check_clauses(r);
         const vb_mention *me;
         size_t nm = vb_result_mentions(r, &me), h = nm;
         for (size_t i = 0; i < nm; i++)
@@ -441,26 +460,31 @@ static void test_chain_filter(void **state) {
   vb_model_free(m);
 }
 
-/* vb__themes_mark_dups() (pairs compared in short lists, a hash table in long ones) against
- * comparing every pair, on random lists of up to 400 matches with many repeats. */
+/* vb__themes_mark_dups() (pairs compared in short lists, a hash table in long ones, a sorted
+ * first part looked back in and bisected) against comparing every pair, on random lists of up
+ * to 400 matches with many repeats, each with a first part in order of start of every length
+ * (and 0). */
 static void test_mark_dups(void **state) {
   fixture *f = *state;
   vb_analyzer *an = f->an;
   uint64_t seed = 12345;
-  for (size_t round = 0; round < 3000; round++) {
-    size_t n = round < 100 ? round % 20 : rng_next(&seed) % 400;
+  for (size_t round = 0; round < 6000; round++) {
+    size_t n = round < 200 ? round % 20 : rng_next(&seed) % (round % 2 ? 24 : 400);
     size_t spread = 1 + rng_next(&seed) % 40;
+    size_t n_sorted = round % 3 == 0 ? 0 : rng_next(&seed) % (n + 2); /* (may be past n) */
     assert_int_equal(vb__grow(&an->matches, &an->cap_matches, n + 1, sizeof *an->matches), 0);
     an->n_matches = n;
+    size_t at = 0;
     for (size_t a = 0; a < n; a++) {
       vb__match *m = &an->matches[a];
       uint64_t r = rng_next(&seed);
       m->theme = (uint32_t)(r % 4);
-      m->start = (r >> 8) % spread;
+      if (a < n_sorted) at += (r >> 8) % 3 == 0; /* in order of start, often the same */
+      m->start = a < n_sorted ? at : (r >> 8) % spread;
       m->end = m->start + (r >> 20) % 3;
       m->dup = (uint8_t)(r >> 40 & 1); /* left over from before */
     }
-    assert_int_equal(vb__themes_mark_dups(an), VB_OK);
+    assert_int_equal(vb__themes_mark_dups(an, n_sorted), VB_OK);
     for (size_t a = 0; a < n; a++) {
       const vb__match *c = &an->matches[a];
       bool dup = false;
@@ -494,6 +518,200 @@ static void test_same_bytes(void **state) {
   }
 }
 
+/* ---- The term matches as the chains were walked before their index (test_terms_reference) */
+
+/* Whether token j's stem or key equals word w of a term (its key a prefix of the token's key
+ * when `prefix`), by comparing bytes. */
+static bool ref_word(const vb_token *t, const vb__cblang *cb, const vb__pword *w, bool prefix) {
+  const char *tx = cb->w.text.data;
+  if (prefix) return t->key_len >= w->key_len && memcmp(t->key, tx + w->key_off, w->key_len) == 0;
+  return (t->stem_len == w->stem_len && memcmp(t->stem, tx + w->stem_off, w->stem_len) == 0) ||
+         (t->key_len == w->key_len && memcmp(t->key, tx + w->key_off, w->key_len) == 0);
+}
+
+/* The word token after token j, past lone hyphens ("e - post"), or n. */
+static size_t ref_next(const vb_token *tok, size_t n, size_t j) {
+  while (j < n && tok[j].type == VB_TOK_PUNCT && tok[j].key_len == 1 && tok[j].key[0] == '-') j++;
+  return j < n && tok[j].type == VB_TOK_WORD ? j : n;
+}
+
+typedef struct ref_match {
+  uint32_t theme, begin, end;
+  uint8_t exclude;
+} ref_match;
+
+/* Every term of the chain `head` (first_stem's, followed by vb__term.next) that starts at
+ * token i, in chain order, appended to out. */
+static size_t ref_chain(const vb_result *r, const vb__cblang *cb, size_t i, int32_t head,
+                        ref_match *out, size_t n_out, size_t cap) {
+  size_t n = r->n_tokens;
+  for (int32_t k = head; k >= 0; k = cb->terms[k].next) {
+    const vb__term *term = &cb->terms[k];
+    size_t j = i + 1;
+    bool ok = true;
+    for (size_t w = 1; ok && w < term->n_words; w++) {
+      j = ref_next(r->tokens, n, j);
+      ok = j < n && ref_word(&r->tokens[j], cb, &cb->w.v[term->word_begin + w],
+                             term->prefix && w + 1 == term->n_words);
+      j++;
+    }
+    if (!ok) continue;
+    assert_true(n_out < cap);
+    out[n_out++] = (ref_match){term->theme, (uint32_t)i, (uint32_t)j, term->exclude};
+  }
+  return n_out;
+}
+
+static int32_t ref_head(const vb__cblang *cb, const char *s, size_t len) {
+  uint32_t head;
+  return vb__strmap_get(&cb->first_stem, s, len, &head) ? (int32_t)head : -1;
+}
+
+/* The term matches of the document analysed last by `an` (its tokens, keys and stems), as the
+ * chains were walked before vb__terms_index(): each chain of a token's stem, then of its key,
+ * its prefix terms, (Hebrew) the chains after its proclitics, (Swedish, Danish) the terms in
+ * its compound parts (from its vb__lform, which the index does not touch). Returns how many;
+ * *n_compound: how many words are matched by their parts, each of which must carry
+ * VB_TOKF_COMPOUND (sentiment's compound prefixes set it too, so the other words may). */
+static size_t ref_matches(vb_analyzer *an, const vb__cblang *cb, ref_match *out, size_t cap,
+                          size_t *n_compound) {
+  const vb_result *r = &an->res;
+  size_t nm = 0;
+  *n_compound = 0;
+  for (size_t i = 0; i < r->n_tokens; i++) {
+    const vb_token *t = &r->tokens[i];
+    if (t->type == VB_TOK_HASHTAG) {
+      nm = ref_chain(r, cb, i, ref_head(cb, t->key + 1, t->key_len - 1), out, nm, cap);
+      continue;
+    }
+    if (t->type != VB_TOK_WORD) continue;
+    size_t before = nm;
+    nm = ref_chain(r, cb, i, ref_head(cb, t->stem, t->stem_len), out, nm, cap);
+    if (t->stem_len != t->key_len || memcmp(t->stem, t->key, t->key_len) != 0)
+      nm = ref_chain(r, cb, i, ref_head(cb, t->key, t->key_len), out, nm, cap);
+    for (size_t p = 0; p < cb->n_prefix; p++) {
+      const vb__term *term = &cb->terms[cb->prefix_terms[p]];
+      if (!ref_word(t, cb, &cb->w.v[term->word_begin], true)) continue;
+      assert_true(nm < cap);
+      out[nm++] = (ref_match){term->theme, (uint32_t)i, (uint32_t)i + 1, term->exclude};
+    }
+    if (r->lang == VB_LANG_HE) {
+      size_t lens[16], np = vb__he_prefixes(t->key, t->key_len, lens, 16);
+      for (size_t k = 0; k < np && nm == before; k++)
+        nm = ref_chain(r, cb, i, ref_head(cb, t->key + lens[k], t->key_len - lens[k]), out, nm,
+                       cap);
+    }
+    const vb__lform *lf = &an->lform[r->lang][an->form_of[i]];
+    if (nm == before && lf->n_cmp) {
+      for (uint32_t q = 0; q < lf->n_cmp; q++) {
+        const vb__term *term = &cb->terms[an->tf_list[lf->cmp_off + q]];
+        assert_true(nm < cap);
+        out[nm++] = (ref_match){term->theme, (uint32_t)i, (uint32_t)i + 1, term->exclude};
+      }
+      (*n_compound)++;
+      assert_true(t->flags & VB_TOKF_COMPOUND);
+    }
+  }
+  return nm;
+}
+
+/* A text made of the language's codebook terms (as keys or stems, some cut short or with a
+ * word changed, a hyphen between words, a hashtag, a Hebrew proclitic, two words written as
+ * one) and common words, so that most terms of several words are tried and many match. */
+static size_t gen_terms_text(const vb__cblang *cb, vb_lang lang, uint64_t *seed, char *out,
+                             size_t cap) {
+  static const char *const other[] = {"the", "a", "-", ",", "was", "not", "very", "i", "and",
+                                      "to", "my", ".", "of", "it", "is", "no"};
+  size_t n = 0, pieces = 1 + rng_next(seed) % 6;
+  out[0] = '\0';
+  for (size_t p = 0; p < pieces; p++) {
+    uint64_t r = rng_next(seed);
+    const vb__term *term = &cb->terms[(r >> 8) % cb->n_terms];
+    size_t nw = r % 5 == 0 ? 1 : term->n_words;
+    if (r % 23 == 0 && nw > 1) nw--; /* cut short */
+    for (size_t w = 0; w < nw; w++) {
+      uint64_t q = rng_next(seed);
+      const vb__pword *pw = &cb->w.v[term->word_begin + w];
+      if (q % 11 == 0) pw = &cb->w.v[(q >> 8) % cb->w.n]; /* another word */
+      const char *s = cb->w.text.data + ((q >> 20) & 1 ? pw->stem_off : pw->key_off);
+      size_t len = (q >> 20) & 1 ? pw->stem_len : pw->key_len;
+      const char *pre = "", *post = "";
+      if (q % 5 == 0) {
+        s = other[(q >> 24) % (sizeof other / sizeof other[0])];
+        len = strlen(s);
+      }
+      if (w == 0 && (q >> 30) % 13 == 0) pre = "#";
+      if (lang == VB_LANG_HE && (q >> 34) % 4 == 0) pre = (q >> 36) & 1 ? "ו" : "וה";
+      if ((q >> 38) % 7 == 0) post = (q >> 40) & 1 ? "s" : "en";
+      bool glue = (lang == VB_LANG_SV || lang == VB_LANG_DA) && (q >> 42) % 6 == 0;
+      bool hyphen = (q >> 46) % 9 == 0;
+      if (n + len + 16 >= cap) return n;
+      if (n && !glue) out[n++] = ' ';
+      if (n && hyphen) {
+        memcpy(out + n, "- ", 2);
+        n += 2;
+      }
+      n += (size_t)sprintf(out + n, "%s%.*s%s", pre, (int)len, s, post);
+    }
+    if ((r >> 50) % 3 == 0 && n + 8 < cap)
+      n += (size_t)sprintf(out + n, " %s", other[(r >> 52) % 16]);
+  }
+  return n;
+}
+
+/* The term matches (before the patterns) and the compound flags against ref_matches() on
+ * 20,000 generated texts in each language of the default codebook: whatever the index, the
+ * filters and the word numbers do, the matches are those of every chain walked word by word. */
+static void test_terms_reference(void **state) {
+  (void)state;
+  vb_model *m = NULL;
+  vb_error err;
+  assert_int_equal(vb_model_load(NULL, &m, &err), VB_OK);
+  vb_analyzer *an = NULL;
+  assert_int_equal(vb_analyzer_new(m, &an), VB_OK);
+  static const vb_lang langs[] = {VB_LANG_EN, VB_LANG_SV, VB_LANG_DA, VB_LANG_HE};
+  enum { CAP = 512 };
+  static ref_match want[CAP];
+  static char text[1024];
+  uint64_t seed = 0xC0DEB00CULL;
+  size_t total = 0, multi = 0, compounds = 0;
+  for (size_t l = 0; l < sizeof langs / sizeof langs[0]; l++) {
+    vb__cblang *cb = &m->cb[langs[l]];
+    /* the term matches alone: no pattern runs */
+    size_t n_regexes = cb->n_regexes;
+    pcre2_code *combined = cb->combined;
+    cb->n_regexes = 0;
+    cb->combined = NULL;
+    for (size_t t = 0; t < 20000; t++) {
+      size_t len = gen_terms_text(cb, langs[l], &seed, text, sizeof text);
+      vb_run_options ro = {langs[l], VB_LANG_UND, 0};
+      const vb_result *r = NULL;
+      assert_int_equal(vb_analyzer_run(an, text, len, &ro, &r), VB_OK);
+      check_clauses(r);
+      size_t n_compound, nw = ref_matches(an, cb, want, CAP, &n_compound);
+      bool same = an->n_matches == nw;
+      for (size_t a = 0; same && a < nw; a++) {
+        const vb__match *mt = &an->matches[a];
+        same = mt->theme == want[a].theme && mt->tok_begin == want[a].begin &&
+               mt->tok_end == want[a].end && mt->exclude == want[a].exclude;
+      }
+      if (!same)
+        fail_msg("%s \"%s\": %zu matches, %zu by the chains", vb_lang_code(langs[l]), text,
+                 an->n_matches, nw);
+      total += nw;
+      compounds += n_compound;
+      for (size_t a = 0; a < nw; a++) multi += want[a].end > want[a].begin + 1;
+    }
+    cb->n_regexes = n_regexes;
+    cb->combined = combined;
+  }
+  assert_true(multi > 20000); /* the texts do exercise terms of several words */
+  assert_true(total > multi);
+  assert_true(compounds > 1000);
+  vb_analyzer_free(an);
+  vb_model_free(m);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_spans_english),    cmocka_unit_test(test_spans_hebrew),
@@ -501,6 +719,7 @@ int main(void) {
       cmocka_unit_test(test_same_theme_twice), cmocka_unit_test(test_hashtags),
       cmocka_unit_test(test_shared_first_word), cmocka_unit_test(test_chain_filter),
       cmocka_unit_test(test_mark_dups),        cmocka_unit_test(test_same_bytes),
+      cmocka_unit_test(test_terms_reference),
   };
   return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
