@@ -14,16 +14,24 @@
 
 #include "vb_analyzer.h"
 
-/* Whether the characters on both sides of byte p of the text are letters as word literals
- * hold them (vb__lit_letter()). */
-static bool letters_meet(const unsigned char *s, size_t len, size_t p) {
-  if (p == 0 || p >= len || (s[p] < 0x80 && !vb__ascii_alpha(s[p]))) return false;
+/* letters_meet() past its first test. */
+static bool letters_meet_decode(const unsigned char *s, size_t len, size_t p) {
   size_t adv, b = p - 1;
   while (b > 0 && (s[b] & 0xC0) == 0x80) b--;
   int32_t after = vb__utf8_decode(s + p, len - p, &adv);
   int32_t before = vb__utf8_decode(s + b, len - b, &adv);
   return after >= 0 && before >= 0 && vb__lit_letter((uint32_t)after) &&
          vb__lit_letter((uint32_t)before);
+}
+
+/* Whether the characters on both sides of byte p of the text are letters as word literals
+ * hold them (vb__lit_letter()): inline up to the bytes on either side, when one is ASCII and
+ * no letter (a word and a comma). */
+static inline bool letters_meet(const unsigned char *s, size_t len, size_t p) {
+  if (p == 0 || p >= len || (s[p] < 0x80 && !vb__ascii_alpha(s[p])) ||
+      (s[p - 1] < 0x80 && !vb__ascii_alpha(s[p - 1])))
+    return false;
+  return letters_meet_decode(s, len, p);
 }
 
 /* Per form and language (vb__lform.lits_set): its literals are known, whether it holds a

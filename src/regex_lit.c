@@ -1265,18 +1265,7 @@ int vb__lits_index(vb__cblang *cb) {
 }
 
 /* ---- finding the literals in a text ---- */
-/* Whether literal l starts at f + i, the text ending at f + n. */
-static inline bool lit_at(const struct vb__lit *l, const unsigned char *f, size_t n, size_t i) {
-  if (l->len > n - i) return false;
-  if (l->digits) {
-    for (size_t d = 0; d < l->len; d++)
-      if (f[i + d] < '0' || f[i + d] > '9') return false;
-    return true;
-  }
-  uint64_t w;
-  memcpy(&w, f + i, 8); /* (eight bytes can be read past the end) */
-  return (w & l->mask) == l->pre && (l->len <= 8 || memcmp(f + i + 8, l->s + 8, l->len - 8) == 0);
-}
+#define lit_at vb__lit_at
 
 /* The literals of list[a..b) that start at f + i and end by f + end. */
 static inline void lits_try(const vb__cblang *cb, const unsigned char *f, size_t end, size_t i,
@@ -1348,15 +1337,6 @@ size_t vb__lits_gap_form(const vb__cblang *cb, const unsigned char *w, size_t le
       out[n++] = cb->lit_gap_list[i];
   }
   return n;
-}
-
-void vb__lits_gap(const vb__cblang *cb, const unsigned char *f, size_t n, size_t q,
-                  const uint32_t *ids, size_t count, vb__litfound *found) {
-  for (size_t i = 0; i < count; i++) {
-    const struct vb__lit *l = &cb->lits[ids[i]];
-    if ((!found->seen[ids[i]] || found->last) && lit_at(l, f, n, q - l->anchor))
-      vb__found_add(found, ids[i], q - l->anchor);
-  }
 }
 
 int vb__lits_find(const vb__cblang *cb, const char *text, size_t len, vb__buf *folded,
