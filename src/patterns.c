@@ -80,6 +80,8 @@ static int form_literals(vb_analyzer *an, const vb__cblang *cb, const unsigned c
     an->n_tf_list += lf->n_begin;
   }
   lf->lits_set = FORM_KNOWN;
+  if (cb->pat_words == 1) /* the sets its word literals meet, all at once (find_literals()) */
+    for (uint32_t q = 0; q < lf->n_lit; q++) or_sets(cb, an->tf_list[lf->lit_off + q], lf->met);
   for (size_t q = t->start; q < t->end; q++)
     if (cb->lit_b_first[f[q]]) lf->lits_set |= FORM_ANCHORS;
   if (cb->pre_anchor) { /* (one word of bits: set s of the literals' entries is word s) */
@@ -191,7 +193,9 @@ static bool none_may_run(const vb_analyzer *an, const vb__cblang *cb) {
  * word before ends with "on", " the" where the word after begins with "the"): the letters
  * before a space lie in the word before it, and a letter after it begins the word after it.
  * A text where two letters meet across tokens, or whose fold moves offsets (a Kelvin sign, a
- * non-ASCII digit), is searched whole. */
+ * non-ASCII digit), is searched whole. With one word of pattern bits, the sets the words'
+ * literals meet come from their forms (vb__lform.met), and found's list (id) holds only the
+ * literals found elsewhere: every literal found is still seen, with its first and last place. */
 static int find_literals(vb_analyzer *an, const vb__cblang *cb, vb__litfound *found,
                          bool *same_offsets) {
   vb_result *r = &an->res;
@@ -219,6 +223,10 @@ static int find_literals(vb_analyzer *an, const vb__cblang *cb, vb__litfound *fo
    * form's list in tf_list: an offset, as the form table may move) */
   bool word_before = false;
   uint32_t end_off = 0, n_end = 0;
+  /* the sets the words' literals meet (vb__lform.met; with more than 64 patterns the forms
+   * keep none, and the words' literals are listed in `found` to give theirs) */
+  size_t nw = cb->pat_words;
+  uint64_t words_met[VB_LIT_SETS] = {0};
   for (size_t i = 0; i < r->n_tokens && !whole; i++) {
     const vb_token *t = &tok[i];
     const vb__lform *lf = NULL;
@@ -247,13 +255,14 @@ static int find_literals(vb_analyzer *an, const vb__cblang *cb, vb__litfound *fo
     if (i + 1 < r->n_tokens && t->end == tok[i + 1].start && letters_meet(text, r->len, t->end)) {
       whole = true;
     } else if (lf) {
+      for (size_t s = 0; s < VB_LIT_SETS; s++) words_met[s] |= lf->met[s];
       for (uint32_t q = 0; q < lf->n_lit; q++) { /* (vb__found_add(), the last place t->end) */
         uint32_t k = an->tf_list[lf->lit_off + q];
         found->last[k] = (uint32_t)t->end;
         if (found->seen[k]) continue;
         found->seen[k] = 1;
-        found->id[found->n++] = k;
         found->at[k] = (uint32_t)t->start;
+        if (nw > 1) found->id[found->n++] = k;
       }
       if (lf->lits_set & FORM_ANCHORS) vb__lits_anchored(cb, f, t->start, t->end, n, found);
     } else {
@@ -271,10 +280,11 @@ static int find_literals(vb_analyzer *an, const vb__cblang *cb, vb__litfound *fo
   } else {
     vb__lits_anchored(cb, f, gap, n, n, found); /* the spaces at the end */
   }
-  /* the sets each literal found is in (bits as in vb__cblang.set_need) */
-  size_t nw = cb->pat_words;
+  /* the sets each literal found is in (bits as in vb__cblang.set_need): the words' from their
+   * forms, unless the text was searched whole, the others' listed in `found` */
   uint64_t *met = (uint64_t *)(an->lit_seen + met_off);
   memset(met, 0, VB_LIT_SETS * nw * sizeof *met);
+  if (nw == 1 && !whole) memcpy(met, words_met, sizeof words_met);
   for (size_t q = 0; q < found->n; q++) {
     uint32_t k = found->id[q];
     for (uint32_t e = cb->lit_bits_start[k]; e < cb->lit_bits_start[k + 1]; e++)

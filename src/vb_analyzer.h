@@ -81,6 +81,8 @@ typedef struct vb__lform {
   uint32_t lit_off, n_lit, n_end, n_begin;
   uint64_t may[VB_LIT_SETS]; /* the sets those and its anchor bytes may meet (patterns.c, the
                                 pre-gate: set s of pattern p is bit p of may[s]) */
+  uint64_t met[VB_LIT_SETS]; /* the sets its word literals meet (when the language has at most
+                                64 patterns: vb__cblang.pat_words 1) */
   /* sentiment.c, sent_form(): its lexicon entry and how it was found, and what else the
    * rules ask of the form alone (sentiment.c's SF_* bits, the second words of the phrases
    * that begin with it) */
