@@ -104,16 +104,20 @@ size_t vb__lit_fold(const char *in, size_t n, char *out) {
      * bit says whether it is at least 'A', whether it is above 'Z'; after C3, whether its
      * low seven bits are below 1F). The other bytes stay: ASCII, continuation bytes, and the
      * lead bytes C2 (U+0080-00BF, none folds), C3 and D7 (Hebrew: no case, no digits). Any
-     * other lead byte, or C3 as the last byte, ends the run: one character the long way. */
+     * other lead byte, or C3 as the last byte, ends the run: one character the long way. A
+     * block whose lead bytes are all D7 (Hebrew text) skips the tests for C2 and C3. */
     while (n - i >= 8) {
       uint64_t x;
       memcpy(&x, s + i, 8);
       uint64_t low = x & ~HIGH, latin = 0;
       if (x & HIGH) {
-        uint64_t lead = x & (x << 1) & HIGH, c3 = bytes_eq(x, 0xC3);
-        if ((lead & ~(c3 | bytes_eq(x, 0xC2) | bytes_eq(x, 0xD7))) || (c3 >> 56)) break;
-        uint64_t below_1f = ~(low + 0x6161616161616161ULL) & HIGH;
-        latin = (c3 << 8) & below_1f & ~bytes_eq(x, 0x97);
+        uint64_t lead = x & (x << 1) & HIGH, d7 = bytes_eq(x, 0xD7);
+        if (lead & ~d7) { /* (Hebrew letters alone need nothing of this) */
+          uint64_t c3 = bytes_eq(x, 0xC3);
+          if ((lead & ~(c3 | bytes_eq(x, 0xC2) | d7)) || (c3 >> 56)) break;
+          uint64_t below_1f = ~(low + 0x6161616161616161ULL) & HIGH;
+          latin = (c3 << 8) & below_1f & ~bytes_eq(x, 0x97);
+        }
       }
       uint64_t ascii = (low + 0x3F3F3F3F3F3F3F3FULL) & ~(low + 0x2525252525252525ULL) & ~x & HIGH;
       x |= (ascii | latin) >> 2;
