@@ -1304,7 +1304,9 @@ void vb__lits_anchored(const vb__cblang *cb, const unsigned char *f, size_t from
    * lit_b_first names there: bit 0 the literals of one or two bytes and the runs of digits,
    * listed under the byte; bit 1 + back those keyed by the three bytes from `back` bytes
    * before. A literal listed is compared by the (up to) four bytes around its anchor, then
-   * whole, from `anchor` bytes before. */
+   * whole, from `anchor` bytes before; a run of digits by the length of the run of digits
+   * from q (run_end: where it ends, found once per run). */
+  size_t run_end = 0;
   for (size_t q = from; q < to; q++) {
     unsigned look = cb->lit_b_first[f[q]];
     for (unsigned kind = 0; look; kind++, look >>= 1) {
@@ -1320,6 +1322,12 @@ void vb__lits_anchored(const vb__cblang *cb, const unsigned char *f, size_t from
         uint32_t k = list[i];
         const struct vb__lit *l = &cb->lits[k];
         uint32_t w;
+        if (l->digits) { /* (anchored at its first byte: at q) */
+          if (run_end <= q)
+            for (run_end = q; run_end < n && f[run_end] >= '0' && f[run_end] <= '9';) run_end++;
+          if (l->len <= run_end - q) vb__found_add(found, k, q);
+          continue;
+        }
         if (q < l->anchor) continue;
         memcpy(&w, f + q - l->back, 4);
         if ((w & l->amask) == l->awin && (!found->seen[k] || found->last) &&

@@ -1023,6 +1023,10 @@ static void same_literals(vb_analyzer *an, const vb__cblang *cb, const char *tex
       if (want[k] && last[k] < at)
         fail_msg("literal \"%s\" last found at %u, but it is at %zu in \"%.300s\"",
                  l->digits ? "\\d" : l->s, last[k], at, text);
+      /* (and the scan itself against this plain one: runs of digits by their length) */
+      if ((at != SIZE_MAX) != (want[k] != 0))
+        fail_msg("literal \"%s\": the scan says %d, a plain search %d, in \"%.300s\"",
+                 l->digits ? "\\d" : l->s, want[k], at != SIZE_MAX, text);
     }
   }
   free(f);
