@@ -985,6 +985,16 @@ static inline bool skipped_ascii(unsigned char c, uint8_t skip) {
          ((skip & VB_SKIP_WORD) && (digit || c == '_' || vb__ascii_alpha(c)));
 }
 
+/* skipped_ascii() as a table: the classes (VB_SKIP_SPACE, _DIGIT, _WORD) of each ASCII byte,
+ * which vb__lead_start() asks at every character it walks back over (test_lead_skip_classes
+ * holds the walk to PCRE2's \s, \d and \w on every ASCII byte). */
+static const uint8_t ascii_classes[128] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 0, 0, 0, 0, 0, 0,
+    0, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 0, 0, 0, 0, 4,
+    0, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 0, 0, 0, 0, 0,
+};
+
 static bool skipped(uint32_t cp, uint8_t skip) {
   if (cp < 0x80) return skipped_ascii((unsigned char)cp, skip);
   return (skip & (VB_SKIP_WORD | VB_SKIP_ANY)) || ((skip & VB_SKIP_DIGIT) && unicode_digit(cp)) ||
@@ -1004,7 +1014,7 @@ size_t vb__lead_start(const char *text, size_t from, size_t p, uint32_t before, 
     size_t b = p - 1;
     bool skips;
     if (s[b] < 0x80) {
-      skips = skipped_ascii(s[b], skip);
+      skips = ascii_classes[s[b]] & skip;
     } else { /* the character before: back to its lead byte */
       while (b > 0 && (s[b] & 0xC0) == 0x80) b--;
       size_t n = p - b;
