@@ -94,11 +94,31 @@ static inline size_t char_len(unsigned char b) {
   return b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
 }
 
-size_t vb__lit_fold(const char *in, size_t n, char *out) {
+/* vb__lit_fold(), with SSE2 when `sse` (and the compiler has it: VB_SSE2). */
+static VB__INLINE size_t lit_fold(const char *in, size_t n, char *out, bool sse) {
   const unsigned char *s = (const unsigned char *)in;
   unsigned char *o = (unsigned char *)out;
   size_t i = 0, w = 0;
+  (void)sse;
   while (i < n) {
+#if VB_SSE2
+    /* Sixteen bytes at a time while they are ASCII and Hebrew letters (no lead byte but D7):
+     * each ASCII capital gets 0x20, the rest stays (as signed bytes, a lead byte is -64 to -1,
+     * any byte from 0x80 is below 'A'). */
+    while (sse && n - i >= 16) {
+      __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+      __m128i lead = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8((char)0xBF)),
+                                   _mm_cmplt_epi8(x, _mm_setzero_si128()));
+      if (_mm_movemask_epi8(_mm_andnot_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xD7)), lead)))
+        break;
+      __m128i upper = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('A' - 1)),
+                                    _mm_cmplt_epi8(x, _mm_set1_epi8('Z' + 1)));
+      x = _mm_or_si128(x, _mm_and_si128(upper, _mm_set1_epi8(0x20)));
+      _mm_storeu_si128((__m128i *)(void *)(o + w), x);
+      i += 16;
+      w += 16;
+    }
+#endif
     /* Eight bytes at a time while the only characters that change are ASCII capitals and
      * Latin-1 capitals (C3 80-9E but C3 97): each gets 0x20, found with SWAR (a byte's high
      * bit says whether it is at least 'A', whether it is above 'Z'; after C3, whether its
@@ -177,6 +197,12 @@ size_t vb__lit_fold(const char *in, size_t n, char *out) {
     i += len;
   }
   return w;
+}
+
+size_t vb__lit_fold(const char *in, size_t n, char *out) { return lit_fold(in, n, out, true); }
+
+size_t vb__lit_fold_words(const char *in, size_t n, char *out) {
+  return lit_fold(in, n, out, false);
 }
 
 /* Whether a character may be part of a literal: all its caseless equivalents fold to one

@@ -204,6 +204,9 @@ size_t vb__lead_start(const char *text, size_t from, size_t p, uint32_t before, 
 /* Folds s[0..n) as literals are folded (case, a few Unicode equivalents, digits to '0'):
  * writes at most n bytes to `out`, returns how many. */
 size_t vb__lit_fold(const char *s, size_t n, char *out);
+/* regex_lit.c, for tests: vb__lit_fold() without SSE2 (eight bytes at a time, as on machines
+ * without it). */
+size_t vb__lit_fold_words(const char *s, size_t n, char *out);
 /* themes.c: the chains' index (struct vb__chain above), once the codebook is loaded. */
 int vb__terms_index(struct vb__cblang *cb);
 /* Which of the language's literals text[0..len) holds: seen[k] (cb->n_lits bytes) for

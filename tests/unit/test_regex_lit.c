@@ -1378,6 +1378,9 @@ static void test_fold_ascii_runs(void **state) {
     size_t got = vb__lit_fold(in, k, out);
     assert_int_equal(got, k);
     assert_memory_equal(out, want, k);
+    got = vb__lit_fold_words(in, k, out); /* (the path of machines without SSE2) */
+    assert_int_equal(got, k);
+    assert_memory_equal(out, want, k);
   }
 }
 
@@ -1418,6 +1421,9 @@ static void test_fold_blocks(void **state) {
       wn += fold_cp(cp, want + wn);
     }
     size_t got = vb__lit_fold(in, n, out);
+    assert_int_equal(got, wn);
+    assert_memory_equal(out, want, wn);
+    got = vb__lit_fold_words(in, n, out); /* (the path of machines without SSE2) */
     assert_int_equal(got, wn);
     assert_memory_equal(out, want, wn);
   }
