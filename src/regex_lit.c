@@ -102,18 +102,29 @@ static VB__INLINE size_t lit_fold(const char *in, size_t n, char *out, bool sse)
   (void)sse;
   while (i < n) {
 #if VB_SSE2
-    /* Sixteen bytes at a time while they are ASCII and Hebrew letters (no lead byte but D7):
-     * each ASCII capital gets 0x20, the rest stays (as signed bytes, a lead byte is -64 to -1,
-     * any byte from 0x80 is below 'A'). */
+    /* Sixteen bytes at a time, as the eight below: each ASCII capital and the second byte of
+     * each Latin-1 capital (C3 80-9E but C3 97) gets 0x20 (as signed bytes, a lead byte is
+     * -64 to -1, and any byte from 0x80 is below 'A'). */
     while (sse && n - i >= 16) {
       __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-      __m128i lead = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8((char)0xBF)),
-                                   _mm_cmplt_epi8(x, _mm_setzero_si128()));
-      if (_mm_movemask_epi8(_mm_andnot_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xD7)), lead)))
-        break;
-      __m128i upper = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('A' - 1)),
-                                    _mm_cmplt_epi8(x, _mm_set1_epi8('Z' + 1)));
-      x = _mm_or_si128(x, _mm_and_si128(upper, _mm_set1_epi8(0x20)));
+      __m128i add = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('A' - 1)),
+                                  _mm_cmplt_epi8(x, _mm_set1_epi8('Z' + 1)));
+      if (_mm_movemask_epi8(x)) {
+        __m128i lead = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8((char)0xBF)),
+                                     _mm_cmplt_epi8(x, _mm_setzero_si128()));
+        __m128i d7 = _mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xD7));
+        if (_mm_movemask_epi8(_mm_andnot_si128(d7, lead))) { /* (Hebrew alone: nothing) */
+          __m128i c3 = _mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xC3));
+          __m128i ok = _mm_or_si128(_mm_or_si128(d7, c3),
+                                    _mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xC2)));
+          if (_mm_movemask_epi8(_mm_andnot_si128(ok, lead)) || (_mm_movemask_epi8(c3) >> 15))
+            break;
+          __m128i capital = _mm_andnot_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8((char)0x97)),
+                                             _mm_cmplt_epi8(x, _mm_set1_epi8((char)0x9F)));
+          add = _mm_or_si128(add, _mm_and_si128(_mm_slli_si128(c3, 1), capital));
+        }
+      }
+      x = _mm_or_si128(x, _mm_and_si128(add, _mm_set1_epi8(0x20)));
       _mm_storeu_si128((__m128i *)(void *)(o + w), x);
       i += 16;
       w += 16;
