@@ -276,6 +276,7 @@ static int find_literals(vb_analyzer *an, const vb__cblang *cb, vb__litfound *fo
    * keep none, and the words' literals are listed in `found` to give theirs) */
   size_t nw = cb->pat_words;
   uint64_t words_met[VB_LIT_SETS] = {0};
+  const bool lit_gap = cb->lit_gap; /* (a local: the stores to found's bytes might alias it) */
   for (size_t i = 0; i < r->n_tokens && !whole; i++) {
     const vb_token *t = &tok[i];
     const vb__lform *lf = NULL;
@@ -286,7 +287,7 @@ static int find_literals(vb_analyzer *an, const vb__cblang *cb, vb__litfound *fo
     /* the spaces before: one space before a word holds only the literals its form names,
      * and those the word before names (nothing to name when the byte before is no letter:
      * punctuation, a number) */
-    if (lf && t->start == gap + 1 && f[gap] == ' ' && cb->lit_gap &&
+    if (lf && t->start == gap + 1 && f[gap] == ' ' && lit_gap &&
         (word_before || gap == 0 || (f[gap - 1] < 0x80 && !vb__ascii_alpha(f[gap - 1])))) {
       if (word_before && n_end) vb__lits_gap(cb, f, n, gap, an->tf_list + end_off, n_end, found);
       if (lf->n_begin)
