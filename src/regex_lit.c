@@ -1316,14 +1316,12 @@ int vb__lits_index(vb__cblang *cb) {
 }
 
 /* ---- finding the literals in a text ---- */
-#define lit_at vb__lit_at
-
 /* The literals of list[a..b) that start at f + i and end by f + end. */
 static inline void lits_try(const vb__cblang *cb, const unsigned char *f, size_t end, size_t i,
                             const uint32_t *list, uint32_t a, uint32_t b, vb__litfound *found) {
   for (; a < b; a++) {
     uint32_t k = list[a];
-    if ((!found->seen[k] || found->last) && lit_at(&cb->lits[k], f, end, i))
+    if ((!found->seen[k] || found->last) && vb__lit_at(&cb->lits[k], f, end, i))
       vb__found_add(found, k, i);
   }
 }
@@ -1378,7 +1376,7 @@ void vb__lits_anchored(const vb__cblang *cb, const unsigned char *f, size_t from
         if (q < l->anchor) continue;
         memcpy(&w, f + q - l->back, 4);
         if ((w & l->amask) == l->awin && (!found->seen[k] || found->last) &&
-            lit_at(l, f, n, q - l->anchor))
+            vb__lit_at(l, f, n, q - l->anchor))
           vb__found_add(found, k, q - l->anchor);
       }
     }
