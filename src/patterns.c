@@ -14,10 +14,8 @@
 
 #include "vb_analyzer.h"
 
-/* Whether the characters on both sides of byte p of the text are letters as word literals
- * hold them (vb__lit_letter()). */
-static bool letters_meet(const unsigned char *s, size_t len, size_t p) {
-  if (p == 0 || p >= len || (s[p] < 0x80 && !vb__ascii_alpha(s[p]))) return false;
+/* letters_meet() past its first test. */
+static bool letters_meet_decode(const unsigned char *s, size_t len, size_t p) {
   size_t adv, b = p - 1;
   while (b > 0 && (s[b] & 0xC0) == 0x80) b--;
   int32_t after = vb__utf8_decode(s + p, len - p, &adv);
@@ -26,12 +24,23 @@ static bool letters_meet(const unsigned char *s, size_t len, size_t p) {
          vb__lit_letter((uint32_t)before);
 }
 
+/* Whether the characters on both sides of byte p of the text are letters as word literals
+ * hold them (vb__lit_letter()): inline up to the bytes on either side, when one is ASCII and
+ * no letter (a word and a comma). */
+static inline bool letters_meet(const unsigned char *s, size_t len, size_t p) {
+  if (p == 0 || p >= len || (s[p] < 0x80 && !vb__ascii_alpha(s[p])) ||
+      (s[p - 1] < 0x80 && !vb__ascii_alpha(s[p - 1])))
+    return false;
+  return letters_meet_decode(s, len, p);
+}
+
 /* Per form and language (vb__lform.lits_set): its literals are known, whether it holds a
  * byte that anchors a literal that is no word (an apostrophe, a digit), and whether it may
  * meet a set (vb__lform.may, the pre-gate). */
 #define FORM_KNOWN 1
 #define FORM_ANCHORS 2
 #define FORM_MAY 4
+#define FORM_TAIL 8 /* it holds an anchor, and a literal anchored there may go on past it */
 
 /* Adds the sets literal k is in to `may` (one word of bits: set s is word s). */
 static inline void or_sets(const vb__cblang *cb, uint32_t k, uint64_t may[VB_LIT_SETS]) {
@@ -39,17 +48,45 @@ static inline void or_sets(const vb__cblang *cb, uint32_t k, uint64_t may[VB_LIT
     may[cb->lit_bits[e].at] |= cb->lit_bits[e].bits;
 }
 
+/* Whether a literal anchored at a byte of the word f[s..e) of a folded text may go on past
+ * its end: one whose bytes in the word are there (digits: a run of digits to the end). (One
+ * that would begin before the word would begin with letters there: letters meeting across
+ * tokens, a text searched whole.) */
+static bool anchored_tail(const vb__cblang *cb, const unsigned char *f, size_t s, size_t e) {
+  for (size_t q = s; q < e; q++) {
+    if (!cb->lit_b_first[f[q]]) continue;
+    bool digit = f[q] >= '0' && f[q] <= '9';
+    for (size_t k = 0; k < cb->n_lits; k++) {
+      const struct vb__lit *l = &cb->lits[k];
+      if (l->word || (l->digits ? !digit : (unsigned char)l->s[l->anchor] != f[q])) continue;
+      if (q < s + l->anchor) continue;
+      size_t p = q - l->anchor, d = 0;
+      if (p + l->len <= e) continue; /* (inside: found by vb__lits_anchored() on the word) */
+      while (p + d < e && (l->digits ? f[p + d] >= '0' && f[p + d] <= '9'
+                                      : f[p + d] == (unsigned char)l->s[d]))
+        d++;
+      if (p + d == e) return true;
+    }
+  }
+  return false;
+}
+
 /* What word token i's form says of the literals: its word literals, the literals anchored at
- * a space that may hold the space after it or before it (found once per form in the folded
- * text f, which has the text's offsets, and kept in its vb__lform) and whether it holds an
- * anchor. `scratch` is a vb__litfound with cb->n_lits zero bytes, zero again on return. */
+ * a space that may hold the space after it or before it, and whether it holds an anchor, and
+ * if so, the literals anchored there that lie inside it, unless one may go on past it
+ * (FORM_TAIL) (found once per form in the folded text f, which has the text's offsets, and
+ * kept in its vb__lform: in tf_list from lit_off, the n_lit word literals, the n_end and
+ * n_begin literals at a space, and n_anch triples of an anchored literal and its first and
+ * last place from the word's start). `scratch` is a vb__litfound with cb->n_lits zero bytes
+ * (and `last`), zero again on return. */
 static int form_literals(vb_analyzer *an, const vb__cblang *cb, const unsigned char *f, size_t i,
                          vb__litfound *scratch, const vb__lform **out) {
   vb__lform *lf = vb__lform_of(an, i); /* inline for a form seen before */
   if (!lf) return VB_ENOMEM;
   *out = lf;
   if (lf->lits_set) return VB_OK;
-  if (vb__grow(&an->tf_list, &an->cap_tf_list, an->n_tf_list + cb->n_lits, sizeof *an->tf_list))
+  if (vb__grow(&an->tf_list, &an->cap_tf_list, an->n_tf_list + 4 * cb->n_lits,
+               sizeof *an->tf_list))
     return VB_ENOMEM;
   const vb_token *t = &an->res.tokens[i];
   scratch->n = 0;
@@ -72,15 +109,37 @@ static int form_literals(vb_analyzer *an, const vb__cblang *cb, const unsigned c
     an->n_tf_list += lf->n_begin;
   }
   lf->lits_set = FORM_KNOWN;
+  if (cb->pat_words == 1) /* the sets its word literals meet, all at once (find_literals()) */
+    for (uint32_t q = 0; q < lf->n_lit; q++) or_sets(cb, an->tf_list[lf->lit_off + q], lf->met);
   for (size_t q = t->start; q < t->end; q++)
     if (cb->lit_b_first[f[q]]) lf->lits_set |= FORM_ANCHORS;
+  /* the literals anchored inside it, found here once (the word as the whole text) */
+  lf->n_anch = 0;
+  if ((lf->lits_set & FORM_ANCHORS) && anchored_tail(cb, f, t->start, t->end))
+    lf->lits_set |= FORM_TAIL;
+  if ((lf->lits_set & FORM_ANCHORS) && !(lf->lits_set & FORM_TAIL)) {
+    scratch->n = 0;
+    vb__lits_anchored(cb, f, t->start, t->end, t->end, scratch);
+    for (size_t q = 0; q < scratch->n; q++) {
+      uint32_t k = scratch->id[q];
+      scratch->seen[k] = 0;
+      if (scratch->at[k] < t->start) lf->lits_set |= FORM_TAIL; /* (see anchored_tail()) */
+      an->tf_list[an->n_tf_list++] = k;
+      an->tf_list[an->n_tf_list++] = scratch->at[k] - (uint32_t)t->start;
+      an->tf_list[an->n_tf_list++] = scratch->last[k] - (uint32_t)t->start;
+    }
+    lf->n_anch = (uint32_t)scratch->n;
+  }
   if (cb->pre_anchor) { /* (one word of bits: set s of the literals' entries is word s) */
-    /* its word literals, those at the spaces beside it, and those anchored at its bytes
-     * (a digit: every run of digits, as the run may go on in the next token) */
+    /* its word literals, those at the spaces beside it, and those anchored in it, or when
+     * one may go on past it, those anchored at its bytes (a digit: every run of digits, as
+     * the run may go on in the next token) */
     uint64_t *may = lf->may, any = 0;
+    const uint32_t *anch = an->tf_list + lf->lit_off + lf->n_lit + lf->n_end + lf->n_begin;
     for (uint32_t q = 0; q < lf->n_lit + lf->n_end + lf->n_begin; q++)
       or_sets(cb, an->tf_list[lf->lit_off + q], may);
-    for (size_t q = t->start; q < t->end; q++) {
+    for (uint32_t q = 0; q < lf->n_anch; q++) or_sets(cb, anch[3 * q], may);
+    for (size_t q = t->start; q < t->end && (lf->lits_set & FORM_TAIL); q++) {
       const uint64_t *pa = cb->pre_anchor + f[q] * VB_LIT_SETS;
       const uint64_t *run = cb->pre_anchor + (256 + VB_PRE_DIGITS) * VB_LIT_SETS;
       bool digit = f[q] >= '0' && f[q] <= '9';
@@ -183,7 +242,9 @@ static bool none_may_run(const vb_analyzer *an, const vb__cblang *cb) {
  * word before ends with "on", " the" where the word after begins with "the"): the letters
  * before a space lie in the word before it, and a letter after it begins the word after it.
  * A text where two letters meet across tokens, or whose fold moves offsets (a Kelvin sign, a
- * non-ASCII digit), is searched whole. */
+ * non-ASCII digit), is searched whole. With one word of pattern bits, the sets the words'
+ * literals meet come from their forms (vb__lform.met), and found's list (id) holds only the
+ * literals found elsewhere: every literal found is still seen, with its first and last place. */
 static int find_literals(vb_analyzer *an, const vb__cblang *cb, vb__litfound *found,
                          bool *same_offsets) {
   vb_result *r = &an->res;
@@ -191,14 +252,14 @@ static int find_literals(vb_analyzer *an, const vb__cblang *cb, vb__litfound *fo
   size_t nl = cb->n_lits, met_off = (2 * nl + 7) & ~(size_t)7;
   size_t nb = met_off + VB_LIT_SETS * cb->pat_words * sizeof(uint64_t);
   if (vb__grow(&an->lit_seen, &an->cap_lit_seen, nb, 1) ||
-      vb__grow(&an->lit_found, &an->cap_lit_found, 5 * nl + cb->n_regexes,
+      vb__grow(&an->lit_found, &an->cap_lit_found, 6 * nl + cb->n_regexes,
                sizeof *an->lit_found) ||
       vb__buf_reserve(&an->folded, r->len + 8))
     return VB_ENOMEM;
   memset(an->lit_seen, 0, 2 * nl);
   uint32_t *lists = an->lit_found;
   *found = (vb__litfound){an->lit_seen, lists, lists + nl, lists + 4 * nl, 0};
-  vb__litfound scratch = {an->lit_seen + nl, lists + 2 * nl, lists + 3 * nl, NULL, 0};
+  vb__litfound scratch = {an->lit_seen + nl, lists + 2 * nl, lists + 3 * nl, lists + 5 * nl, 0};
   unsigned char *f = (unsigned char *)an->folded.data;
   size_t n = vb__lit_fold(r->text, r->len, an->folded.data);
   memset(f + n, 0, 8);
@@ -211,6 +272,11 @@ static int find_literals(vb_analyzer *an, const vb__cblang *cb, vb__litfound *fo
    * form's list in tf_list: an offset, as the form table may move) */
   bool word_before = false;
   uint32_t end_off = 0, n_end = 0;
+  /* the sets the words' literals meet (vb__lform.met; with more than 64 patterns the forms
+   * keep none, and the words' literals are listed in `found` to give theirs) */
+  size_t nw = cb->pat_words;
+  uint64_t words_met[VB_LIT_SETS] = {0};
+  const bool lit_gap = cb->lit_gap; /* (a local: the stores to found's bytes might alias it) */
   for (size_t i = 0; i < r->n_tokens && !whole; i++) {
     const vb_token *t = &tok[i];
     const vb__lform *lf = NULL;
@@ -221,7 +287,7 @@ static int find_literals(vb_analyzer *an, const vb__cblang *cb, vb__litfound *fo
     /* the spaces before: one space before a word holds only the literals its form names,
      * and those the word before names (nothing to name when the byte before is no letter:
      * punctuation, a number) */
-    if (lf && t->start == gap + 1 && f[gap] == ' ' && cb->lit_gap &&
+    if (lf && t->start == gap + 1 && f[gap] == ' ' && lit_gap &&
         (word_before || gap == 0 || (f[gap - 1] < 0x80 && !vb__ascii_alpha(f[gap - 1])))) {
       if (word_before && n_end) vb__lits_gap(cb, f, n, gap, an->tf_list + end_off, n_end, found);
       if (lf->n_begin)
@@ -239,15 +305,30 @@ static int find_literals(vb_analyzer *an, const vb__cblang *cb, vb__litfound *fo
     if (i + 1 < r->n_tokens && t->end == tok[i + 1].start && letters_meet(text, r->len, t->end)) {
       whole = true;
     } else if (lf) {
+      for (size_t s = 0; s < VB_LIT_SETS; s++) words_met[s] |= lf->met[s];
       for (uint32_t q = 0; q < lf->n_lit; q++) { /* (vb__found_add(), the last place t->end) */
         uint32_t k = an->tf_list[lf->lit_off + q];
         found->last[k] = (uint32_t)t->end;
         if (found->seen[k]) continue;
         found->seen[k] = 1;
-        found->id[found->n++] = k;
         found->at[k] = (uint32_t)t->start;
+        if (nw > 1) found->id[found->n++] = k;
       }
-      if (lf->lits_set & FORM_ANCHORS) vb__lits_anchored(cb, f, t->start, t->end, n, found);
+      if (!(lf->lits_set & FORM_ANCHORS)) {
+        /* (nothing anchored in it) */
+      } else if (lf->lits_set & FORM_TAIL) {
+        vb__lits_anchored(cb, f, t->start, t->end, n, found);
+      } else { /* (as vb__lits_anchored() on the word would add them) */
+        const uint32_t *a = an->tf_list + lf->lit_off + lf->n_lit + lf->n_end + lf->n_begin;
+        for (uint32_t q = 0; q < lf->n_anch; q++, a += 3) {
+          uint32_t k = a[0];
+          found->last[k] = (uint32_t)t->start + a[2];
+          if (found->seen[k]) continue;
+          found->seen[k] = 1;
+          found->id[found->n++] = k;
+          found->at[k] = (uint32_t)t->start + a[1];
+        }
+      }
     } else {
       if (t->type != VB_TOK_NUMBER && (t->type != VB_TOK_PUNCT || text[t->start] == '&'))
         vb__lits_words(cb, f, t->start, t->end, t->end, found);
@@ -263,10 +344,11 @@ static int find_literals(vb_analyzer *an, const vb__cblang *cb, vb__litfound *fo
   } else {
     vb__lits_anchored(cb, f, gap, n, n, found); /* the spaces at the end */
   }
-  /* the sets each literal found is in (bits as in vb__cblang.set_need) */
-  size_t nw = cb->pat_words;
+  /* the sets each literal found is in (bits as in vb__cblang.set_need): the words' from their
+   * forms, unless the text was searched whole, the others' listed in `found` */
   uint64_t *met = (uint64_t *)(an->lit_seen + met_off);
   memset(met, 0, VB_LIT_SETS * nw * sizeof *met);
+  if (nw == 1 && !whole) memcpy(met, words_met, sizeof words_met);
   for (size_t q = 0; q < found->n; q++) {
     uint32_t k = found->id[q];
     for (uint32_t e = cb->lit_bits_start[k]; e < cb->lit_bits_start[k + 1]; e++)
@@ -274,7 +356,7 @@ static int find_literals(vb_analyzer *an, const vb__cblang *cb, vb__litfound *fo
   }
   /* the patterns to run, in their order (in an->lit_found after the literals): those whose
    * sets are all met, and those without literals unless they are in the alternation */
-  uint32_t *cand = an->lit_found + 5 * nl;
+  uint32_t *cand = an->lit_found + 6 * nl;
   an->n_cand = 0;
   for (size_t w = 0; w < nw; w++) {
     uint64_t run = cb->set_need[w];
@@ -330,10 +412,10 @@ int vb__patterns_run(vb_analyzer *an, const vb__cblang *cb) {
   if (cb->n_regexes && cb->n_lits && !cb->lit_all && none_may_run(an, cb)) {
     /* (the pre-gate) only the patterns without literals that are not in the alternation */
     an->lits_skipped = looked = true;
-    if (vb__grow(&an->lit_found, &an->cap_lit_found, 5 * cb->n_lits + cb->n_regexes,
+    if (vb__grow(&an->lit_found, &an->cap_lit_found, 6 * cb->n_lits + cb->n_regexes,
                  sizeof *an->lit_found))
       return VB_ENOMEM;
-    uint32_t *cand = an->lit_found + 5 * cb->n_lits;
+    uint32_t *cand = an->lit_found + 6 * cb->n_lits;
     for (uint64_t solo = cb->solo_bits[0]; solo; solo &= solo - 1) /* (one word of bits) */
       cand[an->n_cand++] = (uint32_t)__builtin_ctzll(solo);
   } else if (cb->n_regexes && cb->n_lits) {
@@ -345,7 +427,7 @@ int vb__patterns_run(vb_analyzer *an, const vb__cblang *cb) {
    * those without literals that are not in the alternation); every one when literals are not
    * used (tests) or the language has none. */
   bool listed = looked && !cb->lit_all;
-  const uint32_t *cand = listed ? an->lit_found + 5 * cb->n_lits : NULL;
+  const uint32_t *cand = listed ? an->lit_found + 6 * cb->n_lits : NULL;
   size_t n_steps = listed ? an->n_cand + 1 : cb->n_regexes + 1;
   for (size_t step = 0; step < n_steps; step++) {
     const pcre2_code *code;

@@ -94,26 +94,61 @@ static inline size_t char_len(unsigned char b) {
   return b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
 }
 
-size_t vb__lit_fold(const char *in, size_t n, char *out) {
+/* vb__lit_fold(), with SSE2 when `sse` (and the compiler has it: VB_SSE2). */
+static VB__INLINE size_t lit_fold(const char *in, size_t n, char *out, bool sse) {
   const unsigned char *s = (const unsigned char *)in;
   unsigned char *o = (unsigned char *)out;
   size_t i = 0, w = 0;
+  (void)sse;
   while (i < n) {
+#if VB_SSE2
+    /* Sixteen bytes at a time, as the eight below: each ASCII capital and the second byte of
+     * each Latin-1 capital (C3 80-9E but C3 97) gets 0x20 (as signed bytes, a lead byte is
+     * -64 to -1, and any byte from 0x80 is below 'A'). */
+    while (sse && n - i >= 16) {
+      __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+      __m128i add = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('A' - 1)),
+                                  _mm_cmplt_epi8(x, _mm_set1_epi8('Z' + 1)));
+      if (_mm_movemask_epi8(x)) {
+        __m128i lead = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8((char)0xBF)),
+                                     _mm_cmplt_epi8(x, _mm_setzero_si128()));
+        __m128i d7 = _mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xD7));
+        if (_mm_movemask_epi8(_mm_andnot_si128(d7, lead))) { /* (Hebrew alone: nothing) */
+          __m128i c3 = _mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xC3));
+          __m128i ok = _mm_or_si128(_mm_or_si128(d7, c3),
+                                    _mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xC2)));
+          if (_mm_movemask_epi8(_mm_andnot_si128(ok, lead)) || (_mm_movemask_epi8(c3) >> 15))
+            break;
+          __m128i capital = _mm_andnot_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8((char)0x97)),
+                                             _mm_cmplt_epi8(x, _mm_set1_epi8((char)0x9F)));
+          add = _mm_or_si128(add, _mm_and_si128(_mm_slli_si128(c3, 1), capital));
+        }
+      }
+      x = _mm_or_si128(x, _mm_and_si128(add, _mm_set1_epi8(0x20)));
+      _mm_storeu_si128((__m128i *)(void *)(o + w), x);
+      i += 16;
+      w += 16;
+    }
+#endif
     /* Eight bytes at a time while the only characters that change are ASCII capitals and
      * Latin-1 capitals (C3 80-9E but C3 97): each gets 0x20, found with SWAR (a byte's high
      * bit says whether it is at least 'A', whether it is above 'Z'; after C3, whether its
      * low seven bits are below 1F). The other bytes stay: ASCII, continuation bytes, and the
      * lead bytes C2 (U+0080-00BF, none folds), C3 and D7 (Hebrew: no case, no digits). Any
-     * other lead byte, or C3 as the last byte, ends the run: one character the long way. */
+     * other lead byte, or C3 as the last byte, ends the run: one character the long way. A
+     * block whose lead bytes are all D7 (Hebrew text) skips the tests for C2 and C3. */
     while (n - i >= 8) {
       uint64_t x;
       memcpy(&x, s + i, 8);
       uint64_t low = x & ~HIGH, latin = 0;
       if (x & HIGH) {
-        uint64_t lead = x & (x << 1) & HIGH, c3 = bytes_eq(x, 0xC3);
-        if ((lead & ~(c3 | bytes_eq(x, 0xC2) | bytes_eq(x, 0xD7))) || (c3 >> 56)) break;
-        uint64_t below_1f = ~(low + 0x6161616161616161ULL) & HIGH;
-        latin = (c3 << 8) & below_1f & ~bytes_eq(x, 0x97);
+        uint64_t lead = x & (x << 1) & HIGH, d7 = bytes_eq(x, 0xD7);
+        if (lead & ~d7) { /* (Hebrew letters alone need nothing of this) */
+          uint64_t c3 = bytes_eq(x, 0xC3);
+          if ((lead & ~(c3 | bytes_eq(x, 0xC2) | d7)) || (c3 >> 56)) break;
+          uint64_t below_1f = ~(low + 0x6161616161616161ULL) & HIGH;
+          latin = (c3 << 8) & below_1f & ~bytes_eq(x, 0x97);
+        }
       }
       uint64_t ascii = (low + 0x3F3F3F3F3F3F3F3FULL) & ~(low + 0x2525252525252525ULL) & ~x & HIGH;
       x |= (ascii | latin) >> 2;
@@ -173,6 +208,12 @@ size_t vb__lit_fold(const char *in, size_t n, char *out) {
     i += len;
   }
   return w;
+}
+
+size_t vb__lit_fold(const char *in, size_t n, char *out) { return lit_fold(in, n, out, true); }
+
+size_t vb__lit_fold_words(const char *in, size_t n, char *out) {
+  return lit_fold(in, n, out, false);
 }
 
 /* Whether a character may be part of a literal: all its caseless equivalents fold to one
@@ -981,6 +1022,16 @@ static inline bool skipped_ascii(unsigned char c, uint8_t skip) {
          ((skip & VB_SKIP_WORD) && (digit || c == '_' || vb__ascii_alpha(c)));
 }
 
+/* skipped_ascii() as a table: the classes (VB_SKIP_SPACE, _DIGIT, _WORD) of each ASCII byte,
+ * which vb__lead_start() asks at every character it walks back over (test_lead_skip_classes
+ * holds the walk to PCRE2's \s, \d and \w on every ASCII byte). */
+static const uint8_t ascii_classes[128] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 0, 0, 0, 0, 0, 0,
+    0, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 0, 0, 0, 0, 4,
+    0, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 0, 0, 0, 0, 0,
+};
+
 static bool skipped(uint32_t cp, uint8_t skip) {
   if (cp < 0x80) return skipped_ascii((unsigned char)cp, skip);
   return (skip & (VB_SKIP_WORD | VB_SKIP_ANY)) || ((skip & VB_SKIP_DIGIT) && unicode_digit(cp)) ||
@@ -1000,7 +1051,7 @@ size_t vb__lead_start(const char *text, size_t from, size_t p, uint32_t before, 
     size_t b = p - 1;
     bool skips;
     if (s[b] < 0x80) {
-      skips = skipped_ascii(s[b], skip);
+      skips = ascii_classes[s[b]] & skip;
     } else { /* the character before: back to its lead byte */
       while (b > 0 && (s[b] & 0xC0) == 0x80) b--;
       size_t n = p - b;
@@ -1265,25 +1316,12 @@ int vb__lits_index(vb__cblang *cb) {
 }
 
 /* ---- finding the literals in a text ---- */
-/* Whether literal l starts at f + i, the text ending at f + n. */
-static inline bool lit_at(const struct vb__lit *l, const unsigned char *f, size_t n, size_t i) {
-  if (l->len > n - i) return false;
-  if (l->digits) {
-    for (size_t d = 0; d < l->len; d++)
-      if (f[i + d] < '0' || f[i + d] > '9') return false;
-    return true;
-  }
-  uint64_t w;
-  memcpy(&w, f + i, 8); /* (eight bytes can be read past the end) */
-  return (w & l->mask) == l->pre && (l->len <= 8 || memcmp(f + i + 8, l->s + 8, l->len - 8) == 0);
-}
-
 /* The literals of list[a..b) that start at f + i and end by f + end. */
 static inline void lits_try(const vb__cblang *cb, const unsigned char *f, size_t end, size_t i,
                             const uint32_t *list, uint32_t a, uint32_t b, vb__litfound *found) {
   for (; a < b; a++) {
     uint32_t k = list[a];
-    if ((!found->seen[k] || found->last) && lit_at(&cb->lits[k], f, end, i))
+    if ((!found->seen[k] || found->last) && vb__lit_at(&cb->lits[k], f, end, i))
       vb__found_add(found, k, i);
   }
 }
@@ -1311,7 +1349,9 @@ void vb__lits_anchored(const vb__cblang *cb, const unsigned char *f, size_t from
    * lit_b_first names there: bit 0 the literals of one or two bytes and the runs of digits,
    * listed under the byte; bit 1 + back those keyed by the three bytes from `back` bytes
    * before. A literal listed is compared by the (up to) four bytes around its anchor, then
-   * whole, from `anchor` bytes before. */
+   * whole, from `anchor` bytes before; a run of digits by the length of the run of digits
+   * from q (run_end: where it ends, found once per run). */
+  size_t run_end = 0;
   for (size_t q = from; q < to; q++) {
     unsigned look = cb->lit_b_first[f[q]];
     for (unsigned kind = 0; look; kind++, look >>= 1) {
@@ -1327,10 +1367,16 @@ void vb__lits_anchored(const vb__cblang *cb, const unsigned char *f, size_t from
         uint32_t k = list[i];
         const struct vb__lit *l = &cb->lits[k];
         uint32_t w;
+        if (l->digits) { /* (anchored at its first byte: at q) */
+          if (run_end <= q)
+            for (run_end = q; run_end < n && f[run_end] >= '0' && f[run_end] <= '9';) run_end++;
+          if (l->len <= run_end - q) vb__found_add(found, k, q);
+          continue;
+        }
         if (q < l->anchor) continue;
         memcpy(&w, f + q - l->back, 4);
         if ((w & l->amask) == l->awin && (!found->seen[k] || found->last) &&
-            lit_at(l, f, n, q - l->anchor))
+            vb__lit_at(l, f, n, q - l->anchor))
           vb__found_add(found, k, q - l->anchor);
       }
     }
@@ -1348,15 +1394,6 @@ size_t vb__lits_gap_form(const vb__cblang *cb, const unsigned char *w, size_t le
       out[n++] = cb->lit_gap_list[i];
   }
   return n;
-}
-
-void vb__lits_gap(const vb__cblang *cb, const unsigned char *f, size_t n, size_t q,
-                  const uint32_t *ids, size_t count, vb__litfound *found) {
-  for (size_t i = 0; i < count; i++) {
-    const struct vb__lit *l = &cb->lits[ids[i]];
-    if ((!found->seen[ids[i]] || found->last) && lit_at(l, f, n, q - l->anchor))
-      vb__found_add(found, ids[i], q - l->anchor);
-  }
 }
 
 int vb__lits_find(const vb__cblang *cb, const char *text, size_t len, vb__buf *folded,

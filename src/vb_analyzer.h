@@ -80,9 +80,11 @@ typedef struct vb__lform {
   /* patterns.c, form_literals(): the codebook patterns' word literals in it, in tf_list, and
    * after them the literals anchored at a space that may hold the space after it (n_end)
    * and the space before it (n_begin) (vb__lits_gap_form()) */
-  uint32_t lit_off, n_lit, n_end, n_begin;
+  uint32_t lit_off, n_lit, n_end, n_begin; /* (and n_anch, below) */
   uint64_t may[VB_LIT_SETS]; /* the sets those and its anchor bytes may meet (patterns.c, the
                                 pre-gate: set s of pattern p is bit p of may[s]) */
+  uint64_t met[VB_LIT_SETS]; /* the sets its word literals meet (when the language has at most
+                                64 patterns: vb__cblang.pat_words 1) */
   /* sentiment.c, sent_form(): its lexicon entry and how it was found, and what else the
    * rules ask of the form alone (sentiment.c's SF_* bits, the second words of the phrases
    * that begin with it) */
@@ -91,6 +93,8 @@ typedef struct vb__lform {
   float boost;
   uint8_t how, compound, sent;
   uint8_t themes_set, lex_set, lits_set;
+  uint32_t n_anch; /* patterns.c: after the lists above, the literals anchored in it (here to
+                      keep the record at 144 bytes) */
 } vb__lform;
 
 struct vb_analyzer {
@@ -135,7 +139,7 @@ struct vb_analyzer {
                               literal sets met, per set of each pattern (find_literals) */
   size_t cap_lit_seen;
   uint32_t *lit_found;     /* patterns.c: vb__litfound's id and at, twice (text, form), and
-                              the text's last */
+                              last, twice (text, form) */
   size_t cap_lit_found;
   size_t n_cand; /* patterns.c: the patterns to run on the text, in their order (after
                     lit_found's literal lists): those whose literal sets are all met, and those

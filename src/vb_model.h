@@ -202,6 +202,9 @@ size_t vb__lead_start(const char *text, size_t from, size_t p, uint32_t before, 
 /* Folds s[0..n) as literals are folded (case, a few Unicode equivalents, digits to '0'):
  * writes at most n bytes to `out`, returns how many. */
 size_t vb__lit_fold(const char *s, size_t n, char *out);
+/* regex_lit.c, for tests: vb__lit_fold() without SSE2 (eight bytes at a time, as on machines
+ * without it). */
+size_t vb__lit_fold_words(const char *s, size_t n, char *out);
 /* themes.c: the chains' index (struct vb__chain above), once the codebook is loaded. */
 int vb__terms_index(struct vb__cblang *cb);
 /* Which of the language's literals text[0..len) holds: seen[k] (cb->n_lits bytes) for
@@ -251,10 +254,6 @@ void vb__lits_anchored(const struct vb__cblang *cb, const unsigned char *f, size
  * as far as it goes. Written to `out` (at most cb->n_lits); returns how many. */
 size_t vb__lits_gap_form(const struct vb__cblang *cb, const unsigned char *w, size_t len,
                          bool begin, uint32_t *out);
-/* Of the literals `ids` (from vb__lits_gap_form()), those anchored at the space at f + q of
- * a folded text f[0..n) (eight NUL bytes after), added to `found`. */
-void vb__lits_gap(const struct vb__cblang *cb, const unsigned char *f, size_t n, size_t q,
-                  const uint32_t *ids, size_t count, vb__litfound *found);
 
 typedef struct vb__cblang {
   vb__term *terms;
@@ -351,6 +350,32 @@ typedef struct vb__cblang {
   bool lit_all;        /* tests: every pattern runs on every text, literals or not */
   size_t n_excludes;
 } vb__cblang;
+
+/* Whether literal l starts at f + i of a folded text f[0..n) (eight bytes readable after). */
+static inline bool vb__lit_at(const struct vb__lit *l, const unsigned char *f, size_t n,
+                              size_t i) {
+  if (l->len > n - i) return false;
+  if (l->digits) {
+    for (size_t d = 0; d < l->len; d++)
+      if (f[i + d] < '0' || f[i + d] > '9') return false;
+    return true;
+  }
+  uint64_t w;
+  memcpy(&w, f + i, 8); /* (eight bytes can be read past the end) */
+  return (w & l->mask) == l->pre && (l->len <= 8 || memcmp(f + i + 8, l->s + 8, l->len - 8) == 0);
+}
+
+/* Of the literals `ids` (from vb__lits_gap_form()), those anchored at the space at f + q of
+ * a folded text f[0..n) (eight NUL bytes after), added to `found` (inline: patterns.c asks at
+ * most spaces between words, for one or two literals). */
+static inline void vb__lits_gap(const vb__cblang *cb, const unsigned char *f, size_t n, size_t q,
+                                const uint32_t *ids, size_t count, vb__litfound *found) {
+  for (size_t i = 0; i < count; i++) {
+    const struct vb__lit *l = &cb->lits[ids[i]];
+    if ((!found->seen[ids[i]] || found->last) && vb__lit_at(l, f, n, q - l->anchor))
+      vb__found_add(found, ids[i], q - l->anchor);
+  }
+}
 
 /* Whether chain `head` may have a term whose second word has the hash h (see chain_pair() in
  * themes.c): false only when it has none. */

@@ -1023,12 +1023,16 @@ static void same_literals(vb_analyzer *an, const vb__cblang *cb, const char *tex
       if (want[k] && last[k] < at)
         fail_msg("literal \"%s\" last found at %u, but it is at %zu in \"%.300s\"",
                  l->digits ? "\\d" : l->s, last[k], at, text);
+      /* (and the scan itself against this plain one: runs of digits by their length) */
+      if ((at != SIZE_MAX) != (want[k] != 0))
+        fail_msg("literal \"%s\": the scan says %d, a plain search %d, in \"%.300s\"",
+                 l->digits ? "\\d" : l->s, want[k], at != SIZE_MAX, text);
     }
   }
   free(f);
   /* and the patterns it listed to run (their sets met, as bits) are, in order, those the
    * literals found allow, and those without literals that are not in the alternation */
-  const uint32_t *cand = an->lit_found + 5 * cb->n_lits;
+  const uint32_t *cand = an->lit_found + 6 * cb->n_lits;
   size_t c = 0;
   for (size_t r = 0; r < cb->n_regexes; r++) {
     bool listed = c < an->n_cand && cand[c] == r;
@@ -1087,6 +1091,43 @@ static size_t gen_lit_text(const vb__cblang *cb, char *out, size_t cap) {
   }
   out[n] = '\0';
   return n;
+}
+
+/* Words that hold an anchor (an apostrophe, a digit): the literals anchored inside such a
+ * word are kept with its form and added again wherever it comes (patterns.c), unless one may
+ * go on past the word ("hasn't " with its space, a run of digits), which is searched each
+ * time. Each form comes first in one place and again in others (before a space, a full stop,
+ * another word, at the end), in capitals too; the analyzer's literals and their last places
+ * are the scan's each time, and the pre-gate skips only texts where no pattern may match. */
+static void test_anchored_words(void **state) {
+  (void)state;
+  static const char *const words[] = {"hasn't", "isn't", "it's", "don't", "Don't", "DIDN'T",
+                                      "can't", "won't", "I'm", "ab123456", "x2", "3rd",
+                                      "haven't", "doesn't", "e-mails", "t&cs", "10%"};
+  static const char *const after[] = {" ", ".", " recommend", " there", "", " found", "!"};
+  vb_model *m = default_model();
+  vb_analyzer *an;
+  assert_int_equal(vb_analyzer_new(m, &an), VB_OK);
+  const vb__cblang *cb = &m->cb[VB_LANG_EN];
+  unsigned char *want = malloc(cb->n_lits);
+  assert_non_null(want);
+  vb__buf folded = {0};
+  vb_run_options o = {VB_LANG_EN, VB_LANG_EN, 0};
+  size_t n_words = sizeof words / sizeof words[0], n_after = sizeof after / sizeof after[0];
+  for (size_t round = 0; round < 4 * n_words * n_after; round++) {
+    char text[256];
+    size_t w = round % n_words, a = round / n_words % n_after, v = round / (n_words * n_after);
+    int len = snprintf(text, sizeof text, "%s%s %s%s and %s%s", v & 1 ? "so " : "",
+                       words[w], words[(w + v + 1) % n_words], after[a], words[w],
+                       after[(a + v) % n_after]);
+    const vb_result *r;
+    assert_int_equal(vb_analyzer_run(an, text, (size_t)len, &o, &r), VB_OK);
+    same_literals(an, cb, text, (size_t)len, want, &folded);
+  }
+  free(want);
+  vb__buf_free(&folded);
+  vb_analyzer_free(an);
+  vb_model_free(m);
 }
 
 /* A character that folds to a letter a word literal may hold is a letter to
@@ -1337,6 +1378,9 @@ static void test_fold_ascii_runs(void **state) {
     size_t got = vb__lit_fold(in, k, out);
     assert_int_equal(got, k);
     assert_memory_equal(out, want, k);
+    got = vb__lit_fold_words(in, k, out); /* (the path of machines without SSE2) */
+    assert_int_equal(got, k);
+    assert_memory_equal(out, want, k);
   }
 }
 
@@ -1379,6 +1423,9 @@ static void test_fold_blocks(void **state) {
     size_t got = vb__lit_fold(in, n, out);
     assert_int_equal(got, wn);
     assert_memory_equal(out, want, wn);
+    got = vb__lit_fold_words(in, n, out); /* (the path of machines without SSE2) */
+    assert_int_equal(got, wn);
+    assert_memory_equal(out, want, wn);
   }
 }
 
@@ -1406,6 +1453,7 @@ int main(void) {
       cmocka_unit_test(test_analyzer_windows),
       cmocka_unit_test(test_gap_lists),
       cmocka_unit_test(test_lit_letter_covers_the_fold),
+      cmocka_unit_test(test_anchored_words),
       cmocka_unit_test(test_analyzer_finds_the_same_literals),
   };
   return cmocka_run_group_tests(tests, group_setup, group_teardown);
