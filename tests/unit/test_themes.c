@@ -373,6 +373,15 @@ static void check_clauses(const vb_result *r) {
   }
 }
 
+/* The built-in model and an analyzer of it, and the languages of the default codebook. */
+static const vb_lang langs[] = {VB_LANG_EN, VB_LANG_SV, VB_LANG_DA, VB_LANG_HE};
+
+static void load_builtin(vb_model **m, vb_analyzer **an) {
+  vb_error err;
+  assert_int_equal(vb_model_load(NULL, m, &err), VB_OK);
+  assert_int_equal(vb_analyzer_new(*m, an), VB_OK);
+}
+
 /* The filters of the chains' second words (vb__chain.seconds, vb__chain_pair_may()) hold
  * every (chain, word number) of the index, and the mentions with them and the one-word shortcut
  * (vb__chain.base_one) are
@@ -380,12 +389,9 @@ static void check_clauses(const vb_result *r) {
  * generated texts in each language of the default codebook. */
 static void test_chain_filter(void **state) {
   (void)state;
-  vb_model *m = NULL;
-  vb_error err;
-  assert_int_equal(vb_model_load(NULL, &m, &err), VB_OK);
-  vb_analyzer *an = NULL;
-  assert_int_equal(vb_analyzer_new(m, &an), VB_OK);
-  static const vb_lang langs[] = {VB_LANG_EN, VB_LANG_SV, VB_LANG_DA, VB_LANG_HE};
+  vb_model *m;
+  vb_analyzer *an;
+  load_builtin(&m, &an);
   uint64_t seed = 0x9E3779B97F4A7C15ULL;
   for (size_t l = 0; l < sizeof langs / sizeof langs[0]; l++) {
     vb__cblang *cb = &m->cb[langs[l]];
@@ -664,12 +670,9 @@ static size_t gen_terms_text(const vb__cblang *cb, vb_lang lang, uint64_t *seed,
  * filters and the word numbers do, the matches are those of every chain walked word by word. */
 static void test_terms_reference(void **state) {
   (void)state;
-  vb_model *m = NULL;
-  vb_error err;
-  assert_int_equal(vb_model_load(NULL, &m, &err), VB_OK);
-  vb_analyzer *an = NULL;
-  assert_int_equal(vb_analyzer_new(m, &an), VB_OK);
-  static const vb_lang langs[] = {VB_LANG_EN, VB_LANG_SV, VB_LANG_DA, VB_LANG_HE};
+  vb_model *m;
+  vb_analyzer *an;
+  load_builtin(&m, &an);
   enum { CAP = 512 };
   static ref_match want[CAP];
   static char text[1024];
