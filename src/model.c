@@ -439,7 +439,8 @@ int vb_model_load(const vb_model_options *opts, vb_model **out, vb_error *err) {
   for (int l = 0; rc == VB_OK && l < VB_LANG_COUNT; l++)
     if ((rc = vb__lexicon_reserve(&m->lex[l], &counts[l])))
       vb__error_set(err, rc, NULL, 0, 0, "%s", vb_strerror(rc));
-  load_task tasks[2] = {{m, src, n_src, false, VB_OK, 0, {0}}, {m, src, n_src, true, VB_OK, 0, {0}}};
+  load_task tasks[2] = {{m, src, n_src, false, VB_OK, 0, {0}},
+                        {m, src, n_src, true, VB_OK, 0, {0}}};
   vb__loadctx own = {0};
   bool apart = rc == VB_OK && opts && opts->parallel;
   if (apart && (rc = loadctx_init(&own, m->he_vocab)) != VB_OK)
