@@ -1,0 +1,1 @@
+annotate tests/cli/data/travel5.tsv --lang-col lang -q --format tsv
