@@ -76,6 +76,7 @@ void vb_analyzer_free(vb_analyzer *an) {
   vb__free(an->excl);
   vb__free(an->dup_slots);
   for (int l = 0; l < VB_LANG_COUNT; l++) vb__free(an->tcache[l]);
+  vb__free(an->phcache);
   vb__free(an->shash);
   vb__free(an->res.sentences);
   vb__free(an->res.clauses);
@@ -278,6 +279,8 @@ static int front_begin(vb_analyzer *an, size_t n) {
     an->form_text.len = 0;
     for (int l = 0; l < VB_LANG_COUNT; l++) an->n_lform[l] = 0;
     an->n_tf_list = 0;
+    /* its entries name forms by number */
+    if (an->phcache) memset(an->phcache, 0, sizeof *an->phcache << VB_PHRASE_CACHE_BITS);
   }
   if (!an->fslot && form_slots_grow(an)) return VB_ENOMEM;
   if (n > an->cap_front) {
