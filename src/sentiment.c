@@ -718,6 +718,14 @@ static bool asks(const vb_result *r, const vb_span *sp) {
   return true;
 }
 
+/* Whether punctuation token t holds a '!' (1) or a '?' (2), or both (3): the sentence rules
+ * below count those two in punctuation tokens only. */
+static unsigned punct_marks(const char *text, const vb_token *t) {
+  unsigned m = 0;
+  for (size_t b = t->start; b < t->end; b++) m |= text[b] == '!' ? 1u : text[b] == '?' ? 2u : 0u;
+  return m;
+}
+
 /* Hebrew: where the scope of a negator before token i ends, seen from word j between them.
  * A negator binds to the nearest sentiment word (לא מעניינים, אתם משעממים: the second word is
  * not negated). A negative word after the object marker את or after של / על is the object
@@ -791,9 +799,14 @@ int vb__sentiment_run(vb_analyzer *an) {
 
   /* Pass 1: what each token is. */
   size_t n_words = 0, n_caps = 0;
+  unsigned marks = 0; /* the punctuation's '!' (1) and '?' (2) */
   for (size_t i = 0; i < n; i++) {
     vb_token *t = &tok[i];
     if (t->type != VB_TOK_WORD) {
+      if (t->type == VB_TOK_PUNCT) {
+        marks |= punct_marks(r->text, t);
+        continue;
+      }
       if (kind[i] == K_SKIP) continue;
       if (t->type == VB_TOK_EMOJI || t->type == VB_TOK_EMOTICON) {
         uint32_t ix;
@@ -1023,8 +1036,9 @@ int vb__sentiment_run(vb_analyzer *an) {
    * ("Any good films on?", "Can you help me?", "Where is the great service you promised?").
    * Its negative words stay: a question that holds them complains ("Why is it always late?"),
    * and a negated positive word is negative by now ("Why doesn't it work?"). Both kinds of
-   * question end in a '?', and most texts ask nothing. */
-  bool any_q = memchr(r->text, '?', r->len) != NULL;
+   * question end in a '?', and most texts ask nothing (both rules look for it in punctuation
+   * tokens only). */
+  bool any_q = marks & 2;
   if (any_q &&
       ((rc = zero_in_questions(an, hit, n_hit, true, asks)) ||
        (rc = zero_in_questions(an, hit, n_hit, false, choice_question))))
@@ -1053,7 +1067,7 @@ int vb__sentiment_run(vb_analyzer *an) {
     if (sp->sentiment >= 0.3) any_pos = true;
     if (sp->sentiment <= -0.3) any_neg = true;
   }
-  bool any_mark = any_q || memchr(r->text, '!', r->len) != NULL;
+  bool any_mark = marks != 0;
   double total = 0; /* the sentences' sums (with punctuation) */
   size_t bearing = 0;
   for (size_t s = 0, h = 0; s < r->n_sentences; s++) {
