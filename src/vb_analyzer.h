@@ -65,6 +65,7 @@ typedef struct vb__form {
                                       1 no, 2 yes (analyzer.c, form_stem()) */
   uint8_t lid_known, lid_set;       /* analyzer.c, lexicon_votes(): the languages whose
                                        lexicon votes for it (bits), once asked */
+  uint8_t elong;                    /* VB_TOKF_ELONGATED when vb__word_elongated() */
   uint32_t lid_words;               /* and vb__langid_word() of its key */
   uint32_t spare_[2];               /* to 128 bytes on x86-64 (from 120): the table finds a
                                        form by a shift instead of a multiplication, -1.1 to
