@@ -76,6 +76,7 @@ void vb_analyzer_free(vb_analyzer *an) {
   vb__free(an->excl);
   vb__free(an->dup_slots);
   for (int l = 0; l < VB_LANG_COUNT; l++) vb__free(an->tcache[l]);
+  vb__free(an->phcache);
   vb__free(an->shash);
   vb__free(an->res.sentences);
   vb__free(an->res.clauses);
@@ -206,6 +207,7 @@ static VB__COLD int form_add(vb_analyzer *an, const char *w, size_t n, uint32_t 
     f->contrast[l] = 0;
   }
   f->lid_set = 0;
+  f->elong = !emoji && vb__word_elongated(w, n) ? VB_TOKF_ELONGATED : 0;
   /* the key with its NUL: callers may read a key as a C string */
   if (stable_append(an, &an->form_text, w, n) ||
       stable_append(an, &an->form_text, an->nscratch.data, kl + 1))
@@ -278,6 +280,8 @@ static int front_begin(vb_analyzer *an, size_t n) {
     an->form_text.len = 0;
     for (int l = 0; l < VB_LANG_COUNT; l++) an->n_lform[l] = 0;
     an->n_tf_list = 0;
+    /* its entries name forms by number */
+    if (an->phcache) memset(an->phcache, 0, sizeof *an->phcache << VB_PHRASE_CACHE_BITS);
   }
   if (!an->fslot && form_slots_grow(an)) return VB_ENOMEM;
   if (n > an->cap_front) {
@@ -345,6 +349,7 @@ static VB__INLINE int token_key(vb_analyzer *an, const char *text, size_t i, vb_
   if (o->type == VB_TOK_WORD) {
     an->form_of[i] = fi;
     *word = f;
+    o->flags |= f->elong; /* vb__tokenize_forms() */
   }
   return VB_OK;
 }
@@ -604,7 +609,7 @@ int vb_analyzer_run(vb_analyzer *an, const char *text, size_t len, const vb_run_
   vb_lang dflt = opts ? opts->lang_default : VB_LANG_UND;
   r->explaining = (flags & VB_RUN_EXPLAIN) != 0;
 
-  int rc = vb__tokenize(text, len, &an->toks);
+  int rc = vb__tokenize_forms(text, len, &an->toks);
   if (!rc) rc = front_run(an, text, len, lang, dflt);
   if (rc) return rc;
   if (!(flags & VB_RUN_TOKENS_ONLY)) {

@@ -83,17 +83,14 @@ static bool better_phrase(const vb__phrase *ph, int pass, const vb__phrase *best
  * key, and the token's key and its stem are both tried ("feeling sick" and, for "feeling",
  * also the phrases of "feel"). The form's record says which of them begin any phrase. Only
  * the phrases whose first two words have the hashes of this token and the next are compared
- * (vb__lexicon_pairs), not every phrase of the first word. */
-static const vb__phrase *match_phrase(const vb_analyzer *an, const vb__lexicon *lx, size_t i,
-                                      const vb__lform *lf) {
+ * (vb__lexicon_pairs), not every phrase of the first word. *cacheable is cleared when a
+ * phrase of more than three words was among the candidates (the answer may then depend on
+ * the fourth token and after). match_phrase() is the caller. */
+static const vb__phrase *phrase_walk(const vb_analyzer *an, const vb__lexicon *lx, size_t i,
+                                     const vb__lform *lf, bool *cacheable) {
   const vb_token *tok = an->res.tokens;
   size_t n = an->res.n_tokens;
-  /* every phrase has two words or more */
-  if (!lf->next_bits || i + 1 >= n || tok[i + 1].type != VB_TOK_WORD) return NULL;
-  /* a second word's bits in vb__lform.next_bits, from the low halves of its key's and its
-   * stem's hash: a token begins no phrase when the next token's two bits are not in the set */
   uint32_t k1 = (uint32_t)an->khash[i + 1], s1 = (uint32_t)an->shash[i + 1];
-  if (!(lf->next_bits & (vb__next_bit(k1) | vb__next_bit(s1)))) return NULL;
   /* the third token's hashes and bits: a phrase of three words or more is compared only when
    * its third word's key or stem hash is the token's, and a list of such phrases is passed
    * over when none of its third words' bits is the token's (there is no third word token:
@@ -121,10 +118,11 @@ static const vb__phrase *match_phrase(const vb_analyzer *an, const vb__lexicon *
       if (!ps || (!ps->two && !(ps->third & third))) continue;
       for (int32_t e = (int32_t)ps->head1 - 1; e >= 0; e = lx->pair_next[e]) {
         const vb__phrase *ph = &lx->phrases[e >> 1];
-        if (i + ph->n_words > n || !better_phrase(ph, pass, best, best_pass)) continue;
         /* the third word's hashes, in the phrase's own cache line (most long phrases of a
          * common pair differ there) */
         if (ph->n_words > 2 && k2 != ph->w2_key_hash && s2 != ph->w2_stem_hash) continue;
+        if (ph->n_words > 3) *cacheable = false; /* it looks at the fourth token */
+        if (i + ph->n_words > n || !better_phrase(ph, pass, best, best_pass)) continue;
         const vb__pword *w = &lx->pw.v[ph->word_begin];
         /* the hashes of the other words before any word is compared */
         bool ok = true;
@@ -141,6 +139,42 @@ static const vb__phrase *match_phrase(const vb_analyzer *an, const vb__lexicon *
     }
   }
   return best;
+}
+
+/* phrase_walk() for word token i, behind two filters: the second word's bits, then the
+ * analyzer's cache of earlier answers. Which entry begins at a word depends on the words
+ * after it only as far as the candidates reach, and what is compared of each word (its key,
+ * stem and their hashes) on its form alone: so when no candidate has more than three words,
+ * the answer is the same wherever the same three forms follow each other (a token after the
+ * second that is no word, or none, has no form: UINT32_MAX). Feedback repeats a few thousand
+ * such triples; the walk over the candidates of common pairs ("on the", "it is") cost about
+ * 190 instructions a word that passed the first filter. */
+static const vb__phrase *match_phrase(vb_analyzer *an, const vb__lexicon *lx, size_t i,
+                                      const vb__lform *lf) {
+  const vb_token *tok = an->res.tokens;
+  size_t n = an->res.n_tokens;
+  /* every phrase has two words or more */
+  if (!lf->next_bits || i + 1 >= n || tok[i + 1].type != VB_TOK_WORD) return NULL;
+  /* a second word's bits in vb__lform.next_bits, from the low halves of its key's and its
+   * stem's hash: a token begins no phrase when the next token's two bits are not in the set */
+  uint32_t k1 = (uint32_t)an->khash[i + 1], s1 = (uint32_t)an->shash[i + 1];
+  if (!(lf->next_bits & (vb__next_bit(k1) | vb__next_bit(s1)))) return NULL;
+  bool cacheable = true;
+  if (an->phcache_off) return phrase_walk(an, lx, i, lf, &cacheable);
+  uint32_t f0 = an->form_of[i] * VB_LANG_COUNT + (uint32_t)an->res.lang + 1;
+  uint32_t f1 = an->form_of[i + 1], f2 = i + 2 < n ? an->form_of[i + 2] : UINT32_MAX;
+  uint64_t h = (((uint64_t)f0 << 32 | f1) ^ (uint64_t)f2 << 16) * 0x9E3779B97F4A7C15ULL;
+  /* two ways: a triple is kept in either slot of its pair, the newest in the first */
+  vb__phslot *set = &an->phcache[(h >> (64 - VB_PHRASE_CACHE_BITS)) & ~(uint64_t)1];
+  for (int w = 0; w < 2; w++)
+    if (set[w].f[0] == f0 && set[w].f[1] == f1 && set[w].f[2] == f2)
+      return set[w].ph ? &lx->phrases[set[w].ph - 1] : NULL;
+  const vb__phrase *ph = phrase_walk(an, lx, i, lf, &cacheable);
+  if (cacheable) {
+    set[1] = set[0];
+    set[0] = (vb__phslot){{f0, f1, f2}, ph ? (uint32_t)(ph - lx->phrases) + 1 : 0};
+  }
+  return ph;
 }
 
 /* An unknown Swedish/Danish/English word that is an intensifying prefix plus a known word:
@@ -602,6 +636,8 @@ static const char *const belief_verbs[] = {
     "מאמין", "מאמינה", "מאמינים", "מרגיש", "מרגישה", "חשבתי", "הרגשתי"};
 
 int vb__sentiment_init(vb_analyzer *an) {
+  if (!(an->phcache = vb__calloc((size_t)1 << VB_PHRASE_CACHE_BITS, sizeof *an->phcache)))
+    return VB_ENOMEM;
   for (size_t k = 0; k < sizeof belief_verbs / sizeof belief_verbs[0]; k++) {
     bool found;
     if (vb__strmap_put(&an->belief, belief_verbs[k], strlen(belief_verbs[k]), 1, &found, NULL))
@@ -682,6 +718,14 @@ static bool asks(const vb_result *r, const vb_span *sp) {
   return true;
 }
 
+/* Whether punctuation token t holds a '!' (1) or a '?' (2), or both (3): the sentence rules
+ * below count those two in punctuation tokens only. */
+static unsigned punct_marks(const char *text, const vb_token *t) {
+  unsigned m = 0;
+  for (size_t b = t->start; b < t->end; b++) m |= text[b] == '!' ? 1u : text[b] == '?' ? 2u : 0u;
+  return m;
+}
+
 /* Hebrew: where the scope of a negator before token i ends, seen from word j between them.
  * A negator binds to the nearest sentiment word (לא מעניינים, אתם משעממים: the second word is
  * not negated). A negative word after the object marker את or after של / על is the object
@@ -755,9 +799,14 @@ int vb__sentiment_run(vb_analyzer *an) {
 
   /* Pass 1: what each token is. */
   size_t n_words = 0, n_caps = 0;
+  unsigned marks = 0; /* the punctuation's '!' (1) and '?' (2) */
   for (size_t i = 0; i < n; i++) {
     vb_token *t = &tok[i];
     if (t->type != VB_TOK_WORD) {
+      if (t->type == VB_TOK_PUNCT) {
+        marks |= punct_marks(r->text, t);
+        continue;
+      }
       if (kind[i] == K_SKIP) continue;
       if (t->type == VB_TOK_EMOJI || t->type == VB_TOK_EMOTICON) {
         uint32_t ix;
@@ -987,8 +1036,9 @@ int vb__sentiment_run(vb_analyzer *an) {
    * ("Any good films on?", "Can you help me?", "Where is the great service you promised?").
    * Its negative words stay: a question that holds them complains ("Why is it always late?"),
    * and a negated positive word is negative by now ("Why doesn't it work?"). Both kinds of
-   * question end in a '?', and most texts ask nothing. */
-  bool any_q = memchr(r->text, '?', r->len) != NULL;
+   * question end in a '?', and most texts ask nothing (both rules look for it in punctuation
+   * tokens only). */
+  bool any_q = marks & 2;
   if (any_q &&
       ((rc = zero_in_questions(an, hit, n_hit, true, asks)) ||
        (rc = zero_in_questions(an, hit, n_hit, false, choice_question))))
@@ -1017,7 +1067,7 @@ int vb__sentiment_run(vb_analyzer *an) {
     if (sp->sentiment >= 0.3) any_pos = true;
     if (sp->sentiment <= -0.3) any_neg = true;
   }
-  bool any_mark = any_q || memchr(r->text, '!', r->len) != NULL;
+  bool any_mark = marks != 0;
   double total = 0; /* the sentences' sums (with punctuation) */
   size_t bearing = 0;
   for (size_t s = 0, h = 0; s < r->n_sentences; s++) {

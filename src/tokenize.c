@@ -536,7 +536,7 @@ static bool plain_end(unsigned char e) { return plain_class[e] & PW_END; }
 
 /* Whether a plain word may start with the byte c, followed by the byte d: an ASCII letter (an
  * emoticon's only before a lower-case letter), or a Latin-1 one (C3 and its second byte). */
-static bool plain_start(unsigned char c, unsigned char d) {
+static VB__INLINE bool plain_start(unsigned char c, unsigned char d) {
   unsigned k = plain_class[c];
   if (k & PW_LETTER) return true;
   if (k & PW_EMO) return d >= 'a' && d <= 'z';
@@ -630,8 +630,10 @@ static int general_token(const scan *sp, size_t i, int *has_at, size_t *np, uint
   return type;
 }
 
-/* Inlined into its two callers, each with the fast paths on or off. */
-static VB__INLINE int tokenize(const char *text, size_t len, vb__toks *out, bool plain_words) {
+/* Inlined into its three callers: the fast paths on or off, and with `elong` off the fast
+ * paths' words are not looked at for elongation letter by letter (vb__tokenize_forms()). */
+static VB__INLINE int tokenize(const char *text, size_t len, vb__toks *out, bool plain_words,
+                               bool elong) {
   scan s = {(const unsigned char *)text, len};
   out->n = 0;
   if (len > UINT32_MAX) return VB_ELIMIT;
@@ -652,7 +654,8 @@ static VB__INLINE int tokenize(const char *text, size_t len, vb__toks *out, bool
       bool elongated = false; /* three equal letters in a row: equal second bytes */
       for (; j + 1 < len && s.p[j] == 0xD7 && (unsigned char)(s.p[j + 1] - 0x90) <= 0xAA - 0x90;
            j += 2)
-        if (s.p[j + 1] == s.p[j - 1] && j - i >= 4 && s.p[j + 1] == s.p[j - 3]) elongated = true;
+        if (elong && s.p[j + 1] == s.p[j - 1] && j - i >= 4 && s.p[j + 1] == s.p[j - 3])
+          elongated = true;
       unsigned char e = j < len ? s.p[j] : ' ';
       if (plain_end(e) || (e == '.' && (j + 1 == len || s.p[j + 1] < 'a' || s.p[j + 1] > 'z'))) {
         if (push(out, i, j, VB_TOK_WORD, elongated ? VB_TOKF_ELONGATED : 0, &line))
@@ -678,11 +681,11 @@ static VB__INLINE int tokenize(const char *text, size_t len, vb__toks *out, bool
       bool elongated = false;
       for (;;) {
         for (; j < len && (unsigned char)(s.p[j] - 'a') <= 'z' - 'a'; j++)
-          if (s.p[j] == s.p[j - 1] && s.p[j] == s.p[j - 2]) elongated = true;
+          if (elong && s.p[j] == s.p[j - 1] && s.p[j] == s.p[j - 2]) elongated = true;
         if (j + 1 >= len || !(plain_class[s.p[j]] & PW_JOIN)) break;
         unsigned char c = s.p[j], d = s.p[j + 1];
         if (c == 0xC3 && latin1_lower(d)) { /* å ä ö æ ø é ü ß ... */
-          if (j - i >= 4 && s.p[j - 2] == c && s.p[j - 1] == d && s.p[j - 4] == c &&
+          if (elong && j - i >= 4 && s.p[j - 2] == c && s.p[j - 1] == d && s.p[j - 4] == c &&
               s.p[j - 3] == d)
             elongated = true;
           j += 2;
@@ -751,9 +754,45 @@ static VB__INLINE int tokenize(const char *text, size_t len, vb__toks *out, bool
 }
 
 int vb__tokenize(const char *text, size_t len, vb__toks *out) {
-  return tokenize(text, len, out, true);
+  return tokenize(text, len, out, true, true);
+}
+
+int vb__tokenize_forms(const char *text, size_t len, vb__toks *out) {
+  return tokenize(text, len, out, true, false);
 }
 
 int vb__tokenize_general(const char *text, size_t len, vb__toks *out) {
-  return tokenize(text, len, out, false);
+  return tokenize(text, len, out, false, true);
+}
+
+bool vb__word_elongated(const char *w, size_t n) {
+  const unsigned char *p = (const unsigned char *)w;
+  /* the bytes the fast paths take for a word: unpointed Hebrew letters; or an ASCII or
+   * Latin-1 letter, then a-z, lower-case Latin-1 letters and an apostrophe or hyphen before
+   * a-z. Each character is one byte or two. */
+  if (n == 0) return false;
+  if (p[0] == 0xD7) {
+    for (size_t i = 0; i < n; i += 2)
+      if (i + 1 >= n || p[i] != 0xD7 || p[i + 1] < 0x90 || p[i + 1] > 0xAA) return false;
+  } else {
+    size_t i = vb__ascii_alpha(p[0]) ? 1 : n >= 2 && p[0] == 0xC3 && latin1_letter(p[1]) ? 2 : 0;
+    if (!i) return false;
+    while (i < n) {
+      unsigned char c = p[i], d = i + 1 < n ? p[i + 1] : 0;
+      if (c >= 'a' && c <= 'z') i++;
+      else if (c == 0xC3 && latin1_lower(d)) i += 2;
+      else if ((c == '\'' || c == '-') && d >= 'a' && d <= 'z') i++;
+      else return false;
+    }
+  }
+  /* Three equal characters in a row: a character is compared with the bytes of the two of
+   * its own width before it (where one of the other width stands, an ASCII byte meets a
+   * continuation byte, and they differ). A joiner is never next to another. */
+  for (size_t i = 0; i < n;) {
+    size_t c = p[i] < 0x80 ? 1 : 2;
+    if (i >= 2 * c && memcmp(p + i, p + i - c, c) == 0 && memcmp(p + i, p + i - 2 * c, c) == 0)
+      return true;
+    i += c;
+  }
+  return false;
 }

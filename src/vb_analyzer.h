@@ -41,6 +41,16 @@ typedef struct vb__match {
 #define VB_TAG_CACHE_LEN 64
 typedef struct vb__tagslot vb__tagslot;
 
+/* sentiment.c, match_phrase(): the multi-word entry found at a word whose own form, the next
+ * word's and the token after's (vb__phslot.f) were seen together before. f[0] is 0 in an
+ * empty slot (form * VB_LANG_COUNT + language + 1 otherwise), ph the entry's index + 1 or 0.
+ * Emptied when the form table starts over. */
+#define VB_PHRASE_CACHE_BITS 12
+typedef struct vb__phslot {
+  uint32_t f[3];
+  uint32_t ph;
+} vb__phslot;
+
 /* analyzer.c: a word form (a word token's bytes as written) seen before, with its key and, per
  * language, its stem: feedback repeats the same few thousand forms, and each is normalised
  * and stemmed once. Offsets into vb_analyzer.form_text; found by analyzer.c's own hash table. */
@@ -55,6 +65,7 @@ typedef struct vb__form {
                                       1 no, 2 yes (analyzer.c, form_stem()) */
   uint8_t lid_known, lid_set;       /* analyzer.c, lexicon_votes(): the languages whose
                                        lexicon votes for it (bits), once asked */
+  uint8_t elong;                    /* VB_TOKF_ELONGATED when vb__word_elongated() */
   uint32_t lid_words;               /* and vb__langid_word() of its key */
   uint32_t spare_[2];               /* to 128 bytes on x86-64 (from 120): the table finds a
                                        form by a shift instead of a multiplication, -1.1 to
@@ -151,6 +162,8 @@ struct vb_analyzer {
                               opinion and the contrast words of the text (3 x n_tokens) */
   vb__strmap belief;       /* sentiment.c: the verbs of opinion */
   vb__tagslot *tcache[VB_LANG_COUNT];  /* sentiment.c: hashtag_valence() */
+  vb__phslot *phcache;     /* sentiment.c: match_phrase(), 1 << VB_PHRASE_CACHE_BITS slots */
+  bool phcache_off;        /* tests: match_phrase() without phcache */
   vb__match *excl;         /* themes.c: the exclusion matches, sorted */
   size_t cap_excl;
   size_t n_excl;           /* themes.c: how many of the matches are exclusions (add_match()) */

@@ -43,6 +43,14 @@ typedef struct vb__toks {
 
 /* Splits text into tokens (appended to `out`, which is emptied first). */
 int vb__tokenize(const char *text, size_t len, vb__toks *out);
+/* The same, but the words of the fast paths (most words) are never marked VB_TOKF_ELONGATED:
+ * the caller ORs vb__word_elongated() of its bytes into every word token's flags (the
+ * analyzer once per word form, where the fast paths tested every letter). */
+int vb__tokenize_forms(const char *text, size_t len, vb__toks *out);
+/* Whether a word token with the bytes w[0..n) is elongated (three equal characters in a row),
+ * for the words whose bytes the fast paths take; false for any other word (which carries its
+ * own VB_TOKF_ELONGATED from vb__tokenize_forms()). */
+bool vb__word_elongated(const char *w, size_t n);
 /* The same without the fast path for plain lower-case words (tests compare the two). */
 int vb__tokenize_general(const char *text, size_t len, vb__toks *out);
 /* Non-zero when the code point is an emoji or pictograph. */

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 
 #include "verbatim.h"
-#include "vb_text.h" /* vb__normalize: the emoji keys' reference */
+#include "vb_text.h" /* vb__normalize: the emoji keys' reference; vb__tokenize */
 
 typedef struct {
   vb_model *m;
@@ -675,6 +675,50 @@ static void test_one_pass_and_two(void **state) {
   }
 }
 
+/* The analyzer tokenizes with vb__tokenize_forms() and ORs each word's elongation in from
+ * its form: its tokens' flags must be vb__tokenize()'s (less the line-break mark), with the
+ * language given and found, on texts of fragments with and without three equal letters, in
+ * each form seen for the first time and again. */
+static void test_elongation_from_forms(void **state) {
+  fixture *f = *state;
+  static const char *const frag[] = {
+      "sooo", "so", "Sooo", "SOOO", "good", "goood", "gooood", "a.aaa.", "zzz.se", "aaa5",
+      "x-xxx", "ab-bbb", "aa'aa", "don't", "I've", "\xC3\xA4\xC3\xA4\xC3\xA4",
+      "j\xC3\xA4\xC3\xA4\xC3\xA4ttebra", "d\xC3\xA5\xC3\xA5lig", "sk\xC3\xB8\xC3\xB8\xC3\xB8n",
+      "\xD7\x98\xD7\x95\xD7\x91\xD7\x91\xD7\x91", "\xD7\x98\xD7\x95\xD7\x91",
+      "\xD7\xA9\xD7\xA9\xD7\xA9\xD6\xB8", "!!!", "...", ",", ".", "?", "\n", "1000",
+      "\xF0\x9F\x98\x80", ":)", "#sooogood", "@mmm", "http://aaa.se", "e.g.", "etc.", "the"};
+  const size_t nf = sizeof frag / sizeof frag[0];
+  uint64_t seed = 0x2545F4914F6CDD1DULL;
+  char buf[512];
+  vb__toks want = {0};
+  for (int round = 0; round < 4000; round++) {
+    size_t len = 0;
+    int parts = 1 + (int)(seed % 10);
+    for (int k = 0; k < parts; k++) {
+      seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+      const char *fr = frag[seed % nf];
+      size_t fl = strlen(fr);
+      if (len + fl + 2 >= sizeof buf) break;
+      memcpy(buf + len, fr, fl);
+      len += fl;
+      if (seed >> 60) buf[len++] = ' ';
+    }
+    buf[len] = '\0';
+    assert_int_equal(vb__tokenize(buf, len, &want), VB_OK);
+    for (int l = VB_LANG_UND; l < VB_LANG_COUNT; l++) {
+      const vb_result *r = run_flags(f->an, (vb_lang)l, buf, VB_RUN_TOKENS_ONLY);
+      const vb_token *tok;
+      size_t n = vb_result_tokens(r, &tok);
+      assert_int_equal(n, want.n);
+      for (size_t i = 0; i < n; i++)
+        if (tok[i].flags != (want.v[i].flags & ~VB__TOKF_LINE))
+          fail_msg("token %zu's flags differ on \"%s\"", i, buf);
+    }
+  }
+  vb__free(want.v);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_tokens_keys_stems), cmocka_unit_test(test_sentences_and_clauses),
@@ -686,6 +730,7 @@ int main(void) {
       cmocka_unit_test(test_form_table_long_forms),
       cmocka_unit_test(test_emoji_keys_from_forms),
       cmocka_unit_test(test_one_pass_and_two),
+      cmocka_unit_test(test_elongation_from_forms),
   };
   return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

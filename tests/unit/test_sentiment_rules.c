@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "vb_analyzer.h"
 #include "vb_model.h"
 #include "verbatim.h"
 
@@ -339,6 +340,58 @@ static void test_phrase_index(void **state) {
   }
 }
 
+/* match_phrase()'s cache of answers by the forms of three tokens in a row (vb__phslot) against
+ * the walk over the candidates on every word (vb_analyzer.phcache_off), for each language on
+ * the generated texts: each text's digest with the explanation, once with the cache as the
+ * texts before left it, once right after (every triple found), once without. A fresh analyzer
+ * runs the texts, then documents of new words until its form table is full, then other texts:
+ * the table starts over, and the numbers the cache keys on name other forms. */
+static void test_phrase_cache(void **state) {
+  fixture *f = *state;
+  for (int l = VB_LANG_UND + 1; l < VB_LANG_COUNT; l++) {
+    frags mods = {0}, marks = {0}, words = {0};
+    build_frags(f->m, (vb_lang)l, &mods, &marks, &words);
+    vb_analyzer *an;
+    assert_int_equal(vb_analyzer_new(f->m, &an), VB_OK);
+    char buf[2048];
+    for (int round = 0; round < 2; round++) {
+      uint64_t seed = 0xD1B54A32D192ED03ULL ^ ((uint64_t)l << 40) ^ (uint64_t)round;
+      for (int t = 0; t < 3000; t++) {
+        size_t len = make_text(&seed, &mods, &marks, &words, buf, sizeof buf);
+        vb_run_options o = {(vb_lang)l, VB_LANG_UND, VB_RUN_EXPLAIN};
+        const vb_result *r;
+        uint64_t d[3];
+        for (int k = 0; k < 3; k++) {
+          an->phcache_off = k == 2;
+          assert_int_equal(vb_analyzer_run(an, buf, len, &o, &r), VB_OK);
+          d[k] = digest(r, true);
+        }
+        if (d[0] != d[2] || d[1] != d[2])
+          fail_msg("lang %d round %d text %d: the cache changed the result: \"%.*s\"", l, round,
+                   t, (int)len, buf);
+      }
+      if (round) break;
+      /* new forms until the table is full: it starts over at the next text, whose forms then
+       * take the numbers from 0 in another order than above */
+      an->phcache_off = false;
+      static char many[16384];
+      size_t n_forms = 0;
+      while (an->n_form < VB__FORM_MAX) {
+        size_t len = 0;
+        for (int w = 0; w < 1000; w++, n_forms++)
+          len += (size_t)snprintf(many + len, sizeof many - len, "q%zx ", n_forms);
+        const vb_result *r;
+        vb_run_options o = {(vb_lang)l, VB_LANG_UND, 0};
+        assert_int_equal(vb_analyzer_run(an, many, len, &o, &r), VB_OK);
+      }
+    }
+    vb_analyzer_free(an);
+    free_frags(&mods);
+    free_frags(&marks);
+    free_frags(&words);
+  }
+}
+
 static void test_english(void **state) { run_language(*state, VB_LANG_EN, "en"); }
 static void test_swedish(void **state) { run_language(*state, VB_LANG_SV, "sv"); }
 static void test_danish(void **state) { run_language(*state, VB_LANG_DA, "da"); }
@@ -347,6 +400,7 @@ static void test_hebrew(void **state) { run_language(*state, VB_LANG_HE, "he"); 
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_phrase_index),
+      cmocka_unit_test(test_phrase_cache),
       cmocka_unit_test(test_english),
       cmocka_unit_test(test_swedish),
       cmocka_unit_test(test_danish),

@@ -398,10 +398,30 @@ static void test_line_breaks(void **state) {
   vb__free(t.v);
 }
 
+/* vb__tokenize_forms() with each word token's flags ORed with vb__word_elongated() of its
+ * bytes, as the analyzer does through its forms, must give vb__tokenize()'s tokens; `c` gets
+ * them. False at the first token that differs (its index in *at). */
+static bool forms_match(const char *text, size_t len, const vb__toks *a, vb__toks *c, size_t *at) {
+  assert_int_equal(vb__tokenize_forms(text, len, c), VB_OK);
+  *at = 0;
+  if (a->n != c->n) return false;
+  for (size_t i = 0; i < c->n; i++) {
+    vb__tok *t = &c->v[i];
+    if (t->type == VB_TOK_WORD && vb__word_elongated(text + t->start, t->end - t->start))
+      t->flags |= VB_TOKF_ELONGATED;
+    *at = i;
+    if (t->start != a->v[i].start || t->end != a->v[i].end || t->type != a->v[i].type ||
+        t->flags != a->v[i].flags)
+      return false;
+  }
+  return true;
+}
+
 /* The fast path for plain lower-case words must find exactly the tokens the general path
- * finds: random texts built from fragments chosen to sit at its edges (emoticon letters, URL
- * and domain starts, e-mail, abbreviations, elongation, inner apostrophes and hyphens, every
- * kind of word end). */
+ * finds, and vb__tokenize_forms() with vb__word_elongated() those of vb__tokenize(): random
+ * texts built from fragments chosen to sit at its edges (emoticon letters, URL and domain
+ * starts, e-mail, abbreviations, elongation, inner apostrophes and hyphens, every kind of word
+ * end; words of the general path with three equal letters). */
 static void test_plain_word_path_matches_general(void **state) {
   (void)state;
   static const char *const frag[] = {
@@ -427,11 +447,15 @@ static void test_plain_word_path_matches_general(void **state) {
       /* colons after words (a URL's "://"), full stops after numbers (an e-mail address) */
       "http:", "https://a.se", "note:", "a:/", "9.", "9.x@y.se", "12.5.", "3.a",
       /* mentions and tags: ASCII, underscores, digits, other scripts */
-      "@Lumo_SE", "#lumo2", "#\xC3\x85r", "@\xD7\xA9\xD7\x9C", "#1", "@_", "#a-b"};
+      "@Lumo_SE", "#lumo2", "#\xC3\x85r", "@\xD7\xA9\xD7\x9C", "#1", "@_", "#a-b",
+      /* three equal letters where the general path decides */
+      "a.aaa.", "x.xxx", "aaa5", "5aaa", "AAA", "aAAA", "Aaaa", "zzz.se", "ooo@x.se", "\xC3\xA9\xC3\xA9\xC3\xA9",
+      "\xD7\xA9\xD7\xA9\xD7\xA9\xD6\xB8", "\xD7\xA9\xD6\xB8\xD7\xA9\xD7\xA9", "aa'aa", "ab-bbb"};
   const size_t nf = sizeof frag / sizeof frag[0];
   uint64_t seed = 0x9E3779B97F4A7C15ULL;
   char buf[512];
-  vb__toks a = {0}, b = {0};
+  vb__toks a = {0}, b = {0}, c = {0};
+  size_t at;
   for (int round = 0; round < 20000; round++) {
     size_t len = 0;
     seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
@@ -451,9 +475,12 @@ static void test_plain_word_path_matches_general(void **state) {
       if (a.v[i].start != b.v[i].start || a.v[i].end != b.v[i].end ||
           a.v[i].type != b.v[i].type || a.v[i].flags != b.v[i].flags)
         fail_msg("token %zu differs on \"%.*s\"", i, (int)len, buf);
+    if (!forms_match(buf, len, &a, &c, &at))
+      fail_msg("vb__tokenize_forms: token %zu differs on \"%.*s\"", at, (int)len, buf);
   }
   vb__free(a.v);
   vb__free(b.v);
+  vb__free(c.v);
 }
 
 /* The fast path's byte classes (tokenize.c plain_class: word starts, joiners, ends): every
@@ -465,7 +492,8 @@ static void test_plain_word_path_every_byte(void **state) {
                                       "ab. %c", "Ab%cb", "aaa%caa", "ab\xC3%c", "dr%c x",
                                       "e%cg. x", "lumo%cse", "1%c2 ", "12%c", "8%c)", "%c5 ",
                                       "1.%c", "24%c7", "3%crd", "0%c\xEF\xB8\x8F"};
-  vb__toks a = {0}, b = {0};
+  vb__toks a = {0}, b = {0}, cf = {0};
+  size_t at;
   char buf[32];
   for (size_t k = 0; k < sizeof shape / sizeof shape[0]; k++) {
     for (int c = 1; c < 256; c++) {
@@ -478,10 +506,13 @@ static void test_plain_word_path_every_byte(void **state) {
         if (a.v[i].start != b.v[i].start || a.v[i].end != b.v[i].end ||
             a.v[i].type != b.v[i].type || a.v[i].flags != b.v[i].flags)
           fail_msg("token %zu differs on \"%s\" (byte %02X)", i, buf, c);
+      if (!forms_match(buf, (size_t)len, &a, &cf, &at))
+        fail_msg("vb__tokenize_forms: token %zu differs on \"%s\" (byte %02X)", at, buf, c);
     }
   }
   vb__free(a.v);
   vb__free(b.v);
+  vb__free(cf.v);
 }
 
 /* Latin-1's letters, spaces and signs are answered without utf8proc: each character
