@@ -35,6 +35,34 @@ static VB__INLINE int add_match(vb_analyzer *an, uint32_t theme, size_t tb, size
   return VB_OK;
 }
 
+/* A part of a near term matched at tokens [tb, te): kept among the matches, marked by
+ * exclude 2 + its side and the near term's index as its theme, until near_pairs() pairs the
+ * parts. */
+#define NEAR_HIT 2
+
+static int near_hit(vb_analyzer *an, const vb__term *term, size_t tb, size_t te) {
+  if (vb__grow(&an->matches, &an->cap_matches, an->n_matches + 1, sizeof *an->matches))
+    return VB_ENOMEM;
+  const vb_token *tok = an->res.tokens;
+  vb__match *mt = &an->matches[an->n_matches++];
+  mt->theme = term->near - 1;
+  mt->tok_begin = (uint32_t)tb;
+  mt->tok_end = (uint32_t)te;
+  mt->start = tok[tb].start;
+  mt->end = tok[te - 1].end;
+  mt->exclude = (uint8_t)(NEAR_HIT + term->side);
+  return VB_OK;
+}
+
+/* Term `term` matched at tokens [tb, te): a match, or a part of a near term. Returns in
+ * *plain whether it is a match (1) or a near term's part (0), which does not stop the
+ * token's other readings (proclitics, compound parts). */
+static VB__INLINE int term_match(vb_analyzer *an, const vb__term *term, size_t tb, size_t te,
+                                 int *plain) {
+  *plain = !term->near;
+  return term->near ? near_hit(an, term, tb, te) : add_match(an, term->theme, tb, te, term->exclude);
+}
+
 /* Whether token i's key begins with the key of word w (a term's last word written with '*'). */
 static inline bool prefix_matches(const vb_analyzer *an, size_t i, const vb__cblang *cb,
                                   const vb__pword *w) {
@@ -150,9 +178,9 @@ static int terms_walk(vb_analyzer *an, const vb__cblang *cb, size_t i, size_t j1
         end = j;
       }
     }
-    int rc = add_match(an, term->theme, i, end, term->exclude);
+    int plain, rc = term_match(an, term, i, end, &plain);
     if (rc) return rc;
-    (*matched)++;
+    *matched += plain;
   }
   return VB_OK;
 }
@@ -187,11 +215,10 @@ static VB__INLINE int terms_from(vb_analyzer *an, const vb__cblang *cb, size_t i
   if (na == 0) return VB_OK; /* (nb is 0 when na is) */
   if (a == cb->chain_list + c->base_off && c->base_one) { /* one-word terms: all match */
     for (size_t x = 0; x < na; x++) {
-      const vb__term *term = &cb->terms[a[x]];
-      int rc = add_match(an, term->theme, i, i + 1, term->exclude);
+      int plain, rc = term_match(an, &cb->terms[a[x]], i, i + 1, &plain);
       if (rc) return rc;
+      *matched += plain;
     }
-    *matched += (int)na;
     return VB_OK;
   }
   return terms_walk(an, cb, i, j1, kid1, sid1, a, na, b, nb, matched);
@@ -369,6 +396,23 @@ static int push_term(vb_analyzer *an, int32_t k) {
   return VB_OK;
 }
 
+/* What a compound part's term gives: its theme, or the part of a near term. */
+static uint32_t part_id(const vb__term *term) {
+  return term->near ? 0x80000000u | (term->near << 1 | term->side) : term->theme;
+}
+
+/* The exact-form terms ("=word") whose key is s[0..n), appended to an->tf_list. */
+static int exact_terms(vb_analyzer *an, const vb__cblang *cb, const char *s, size_t n,
+                       uint64_t h) {
+  uint32_t head;
+  if (!vb__strmap_get_h(&cb->exact, s, n, h, &head)) return VB_OK;
+  for (int32_t k = (int32_t)head; k >= 0; k = cb->terms[k].next) {
+    int rc = push_term(an, k);
+    if (rc) return rc;
+  }
+  return VB_OK;
+}
+
 /* The one-word terms in the compound parts of a Swedish or Danish word (token i), appended to
  * an->tf_list. */
 static int compound_parts(vb_analyzer *an, const vb__cblang *cb, size_t i) {
@@ -394,8 +438,8 @@ static int compound_parts(vb_analyzer *an, const vb__cblang *cb, size_t i) {
       if (hit) {
         for (int32_t k = (int32_t)head; k >= 0; k = cb->terms[k].next) {
           const vb__term *term = &cb->terms[k];
-          if (term->n_words != 1 || term->theme == seen_left) continue;
-          seen_left = term->theme;
+          if (term->n_words != 1 || part_id(term) == seen_left) continue;
+          seen_left = part_id(term);
           if ((rc = push_term(an, k))) return rc;
         }
       }
@@ -412,8 +456,8 @@ static int compound_parts(vb_analyzer *an, const vb__cblang *cb, size_t i) {
     if (hit) {
       for (int32_t k = (int32_t)head; k >= 0; k = cb->terms[k].next) {
         const vb__term *term = &cb->terms[k];
-        if (term->n_words != 1 || term->theme == seen_right) continue;
-        seen_right = term->theme;
+        if (term->n_words != 1 || part_id(term) == seen_right) continue;
+        seen_right = part_id(term);
         if ((rc = push_term(an, k))) return rc;
       }
     }
@@ -455,6 +499,18 @@ static int theme_form(vb_analyzer *an, const vb__cblang *cb, size_t i, const vb_
     if (prefix_matches(an, i, cb, &cb->w.v[term->word_begin]) &&
         (rc = push_term(an, (int32_t)cb->prefix_terms[p])))
       return rc;
+  }
+  /* exact forms: by the key, in Hebrew also after each proclitic */
+  if (vb__strmap_size(&cb->exact)) {
+    if ((rc = exact_terms(an, cb, t->key, t->key_len, an->khash[i]))) return rc;
+    if (lang == VB_LANG_HE) {
+      size_t lens[16];
+      size_t np = vb__he_prefixes(t->key, t->key_len, lens, 16);
+      for (size_t k = 0; k < np; k++)
+        if ((rc = exact_terms(an, cb, t->key + lens[k], t->key_len - lens[k],
+                              vb__hash(t->key + lens[k], t->key_len - lens[k]))))
+          return rc;
+    }
   }
   tf->n_pre = (uint32_t)an->n_tf_list - tf->pre_off;
   tf->cmp_off = (uint32_t)an->n_tf_list;
@@ -524,6 +580,83 @@ static bool excluded_by(const vb_analyzer *an, size_t nx, uint32_t theme, size_t
     else hi = mid;
   }
   return lo > 0 && an->excl[lo - 1].theme == theme && an->excl[lo - 1].maxend >= end;
+}
+
+/* Whether an exclusion of theme `theme` or of one of its ancestors contains [start, end) (an
+ * exclusion removes matches of its own theme and of its children, not others'). */
+static bool excluded_in(const vb_analyzer *an, size_t nx, uint32_t theme, size_t start,
+                        size_t end) {
+  for (long t = (long)theme; t >= 0; t = an->model->themes[t].parent)
+    if (excluded_by(an, nx, (uint32_t)t, start, end)) return true;
+  return false;
+}
+
+/* Near terms' parts by near term, then place (first token, side, last token). */
+static int cmp_hit(const void *pa, const void *pb) {
+  const vb__match *a = pa, *b = pb;
+  if (a->theme != b->theme) return a->theme < b->theme ? -1 : 1;
+  if (a->tok_begin != b->tok_begin) return a->tok_begin < b->tok_begin ? -1 : 1;
+  if (a->exclude != b->exclude) return a->exclude < b->exclude ? -1 : 1;
+  return a->tok_end < b->tok_end ? -1 : a->tok_end > b->tok_end;
+}
+
+/* Whether second part b may follow first part a of near term nr: after it, in the same
+ * sentence (no '.', '!', '?' or line break between them, as a pattern's [^.!?\n] says), with
+ * at most nr->gap words (tokens other than punctuation) between them. Sets *past when no
+ * later second part can follow a either. */
+static bool near_follows(const vb_result *r, const vb__near *nr, const vb__match *a,
+                         const vb__match *b, bool *past) {
+  *past = false;
+  if (b->tok_begin < a->tok_end) return false;
+  size_t words = 0;
+  for (size_t k = a->tok_end; k < b->tok_begin; k++)
+    if (r->tokens[k].type != VB_TOK_PUNCT && ++words > nr->gap) return !(*past = true);
+  for (size_t p = a->end; p < b->start; p++) {
+    char c = r->text[p];
+    if (c == '.' || c == '!' || c == '?' || c == '\n') return !(*past = true);
+  }
+  return true;
+}
+
+/* The near terms' matches, from their parts an->excl[nx, nx + nh) (nx exclusions before
+ * them): per near term in codebook order, as a pattern "A[^.!?\n]{0,N}B" finds them. From
+ * the first first part on, each first part not inside a match found already is paired with
+ * the furthest second part that may follow it (near_follows()); parts inside an exclusion of
+ * the theme do not count. */
+static int near_pairs(vb_analyzer *an, const vb__cblang *cb, size_t nx, size_t nh) {
+  vb__match *h = an->excl + nx;
+  const vb_result *r = &an->res;
+  if (nh > 1) qsort(h, nh, sizeof *h, cmp_hit);
+  for (size_t g = 0; g < nh;) {
+    size_t ge = g;
+    while (ge < nh && h[ge].theme == h[g].theme) ge++;
+    const vb__near *nr = &cb->nears[h[g].theme];
+    uint32_t theme = nr->theme;
+    size_t from = 0; /* the first token a first part may begin at */
+    for (size_t a = g; a < ge; a++) {
+      if (h[a].exclude != NEAR_HIT || h[a].tok_begin < from ||
+          (nx && excluded_in(an, nx, theme, h[a].start, h[a].end)))
+        continue;
+      size_t best = SIZE_MAX;
+      for (size_t b = a + 1; b < ge; b++) {
+        bool past;
+        if (h[b].exclude != NEAR_HIT + 1) continue;
+        if (!near_follows(r, nr, &h[a], &h[b], &past)) {
+          if (past) break;
+          continue;
+        }
+        if (!(nx && excluded_in(an, nx, theme, h[b].start, h[b].end)) &&
+            (best == SIZE_MAX || h[b].tok_end >= h[best].tok_end))
+          best = b;
+      }
+      if (best == SIZE_MAX) continue;
+      int rc = add_match(an, theme, h[a].tok_begin, h[best].tok_end, 0);
+      if (rc) return rc;
+      from = h[best].tok_end;
+    }
+    g = ge;
+  }
+  return VB_OK;
 }
 
 /* The slot of a match's theme and span in the table of vb__themes_mark_dups() (`shift`: 64
@@ -644,8 +777,9 @@ int vb__themes_run(vb_analyzer *an) {
     tf = &an->lform[r->lang][an->form_of[i]];
     for (uint32_t q = 0; q < tf->n_pre; q++) {
       const vb__term *term = &cb->terms[an->tf_list[tf->pre_off + q]];
-      if ((rc = add_match(an, term->theme, i, i + 1, term->exclude))) return rc;
-      matched++;
+      int plain;
+      if ((rc = term_match(an, term, i, i + 1, &plain))) return rc;
+      matched += plain && !term->exact; /* (an exact form is no reading of the token's own) */
     }
     if (tf->n_he && !matched) { /* Hebrew: after a proclitic */
       uint32_t he_off = tf->he_off, n_he = tf->n_he;
@@ -658,27 +792,38 @@ int vb__themes_run(vb_analyzer *an) {
           return rc;
       tf = &an->lform[r->lang][an->form_of[i]];
     }
-    if (!matched && tf->n_cmp) { /* Swedish and Danish compounds */
+    if (tf->n_cmp) { /* Swedish and Danish compounds (near terms' parts even after a match) */
       for (uint32_t q = 0; q < tf->n_cmp; q++) {
         const vb__term *term = &cb->terms[an->tf_list[tf->cmp_off + q]];
-        if ((rc = add_match(an, term->theme, i, i + 1, term->exclude))) return rc;
+        int plain;
+        if (matched && !term->near) continue;
+        if ((rc = term_match(an, term, i, i + 1, &plain))) return rc;
       }
-      t->flags |= VB_TOKF_COMPOUND;
+      if (!matched) t->flags |= VB_TOKF_COMPOUND;
     }
   }
-  size_t n_sorted = an->n_matches; /* the terms' matches, in order of start */
-  if ((rc = vb__patterns_run(an, cb))) return rc;
-  /* Mentions: matches that are not inside an exclusion, one per theme and span, in the order
-   * found. A long document (a whole transcript in one record) has many thousands of matches,
-   * so nothing here is quadratic: exclusions are sorted by theme and start, and duplicates are
-   * found among the matches of the same start (the terms' matches come in order of start) or
-   * in a hash table (vb__themes_mark_dups). */
-  size_t nx = 0;
-  if ((rc = vb__themes_mark_dups(an, n_sorted))) return rc;
-  if (an->n_excl && vb__grow(&an->excl, &an->cap_excl, an->n_excl, sizeof *an->excl))
-    return VB_ENOMEM;
-  for (size_t a = 0; nx < an->n_excl; a++) /* (only terms are exclusions, patterns never) */
-    if (an->matches[a].exclude) an->excl[nx++] = an->matches[a];
+  /* The exclusions (only terms are exclusions, patterns never), before the near terms, whose
+   * parts they remove; the parts of near terms leave the list of matches. */
+  size_t nx = an->n_excl, nh = 0;
+  if (cb->n_nears)
+    for (size_t a = 0; a < an->n_matches; a++) nh += an->matches[a].exclude >= NEAR_HIT;
+  if (nx + nh && vb__grow(&an->excl, &an->cap_excl, nx + nh, sizeof *an->excl)) return VB_ENOMEM;
+  if (nh) {
+    size_t w = 0, x = 0, h = nx;
+    for (size_t a = 0; a < an->n_matches; a++) {
+      const vb__match *mt = &an->matches[a];
+      if (mt->exclude >= NEAR_HIT) {
+        an->excl[h++] = *mt;
+        continue;
+      }
+      if (mt->exclude) an->excl[x++] = *mt;
+      an->matches[w++] = *mt;
+    }
+    an->n_matches = w;
+  } else {
+    for (size_t a = 0, x = 0; x < nx; a++)
+      if (an->matches[a].exclude) an->excl[x++] = an->matches[a];
+  }
   if (nx > 1) qsort(an->excl, nx, sizeof *an->excl, cmp_excl);
   for (size_t q = 0; q < nx; q++) {
     size_t e = an->excl[q].end;
@@ -686,6 +831,15 @@ int vb__themes_run(vb_analyzer *an) {
       e = an->excl[q - 1].maxend;
     an->excl[q].maxend = e;
   }
+  size_t n_sorted = an->n_matches; /* the terms' matches, in order of start */
+  if (nh && (rc = near_pairs(an, cb, nx, nh))) return rc;
+  if ((rc = vb__patterns_run(an, cb))) return rc;
+  /* Mentions: matches that are not inside an exclusion, one per theme and span, in the order
+   * found. A long document (a whole transcript in one record) has many thousands of matches,
+   * so nothing here is quadratic: exclusions are sorted by theme and start, and duplicates are
+   * found among the matches of the same start (the terms' matches come in order of start) or
+   * in a hash table (vb__themes_mark_dups). */
+  if ((rc = vb__themes_mark_dups(an, n_sorted))) return rc;
   size_t clause = 0;
   if (vb__grow(&r->mentions, &r->cap_mentions, an->n_matches, sizeof *r->mentions))
     return VB_ENOMEM;
@@ -693,10 +847,7 @@ int vb__themes_run(vb_analyzer *an) {
     const vb__match *mt = &an->matches[a];
     if (mt->exclude || mt->dup) continue;
     /* an exclusion removes matches of its own theme and of its children, not others' */
-    bool drop = false;
-    for (long t = (long)mt->theme; nx && t >= 0 && !drop; t = an->model->themes[t].parent)
-      drop = excluded_by(an, nx, (uint32_t)t, mt->start, mt->end);
-    if (drop) continue;
+    if (nx && excluded_in(an, nx, mt->theme, mt->start, mt->end)) continue;
     vb_mention *me = &r->mentions[r->n_mentions++];
     me->theme = mt->theme;
     me->start = mt->start;
