@@ -120,6 +120,18 @@ static int add_term(vb_model *m, vb_lang lang, uint32_t theme, char *term, int e
     if (vb__grow(&cb->prefix_terms, &cb->cap_prefix, cb->n_prefix + 1, sizeof *cb->prefix_terms))
       return VB_ENOMEM;
     cb->prefix_terms[cb->n_prefix++] = idx;
+    const vb__pword *w0 = &cb->w.v[t.word_begin];
+    uint32_t *head;
+    bool found;
+    if (vb__strmap_put(&cb->prefix_map, cb->w.text.data + w0->key_off, w0->key_len, idx, &found,
+                       &head))
+      return VB_ENOMEM;
+    if (found) {
+      t.next = (int32_t)*head;
+      *head = idx;
+    }
+    if (w0->key_len < 64) cb->prefix_lens |= 1ULL << w0->key_len;
+    else cb->prefix_long = true;
   } else {
     /* Indexed under the first word's stem and, when it differs, under its key too: Snowball
      * cuts "leverans" to "leveran" but "leveransen" to "leverans", so a token's stem may equal
@@ -487,6 +499,7 @@ void vb__codebook_free(vb_model *m) {
     vb__free(cb->w.v);
     vb__free(cb->prefix_terms);
     vb__strmap_free(&cb->exact);
+    vb__strmap_free(&cb->prefix_map);
     for (size_t k = 0; k < cb->n_nears; k++) vb__free(cb->nears[k].source);
     vb__free(cb->nears);
     vb__buf_free(&cb->w.text);

@@ -283,6 +283,7 @@ typedef struct vb__cblang {
     uint32_t base_one; /* the base list holds one-word terms only: each matches where it is */
     uint64_t seconds;  /* bit h % 64 for each hash h of its pairs' second words (a first test
                           before vb__chain_pair_may()) */
+    uint32_t near;     /* how many of its terms are near terms' parts */
   } *chains;
   uint32_t *chain_list;
   struct vb__chainslot { uint64_t key; uint32_t off, n; } *chain_pairs; /* head << 32 | number */
@@ -301,6 +302,11 @@ typedef struct vb__cblang {
   uint32_t *word_kid, *word_sid;
   uint32_t *prefix_terms;  /* terms whose first word is a prefix pattern */
   size_t n_prefix, cap_prefix;
+  /* the one-word prefix terms by their key (chained by vb__term.next), and the lengths of
+   * those keys (bit n: n bytes; prefix_long: one has 64 or more) */
+  vb__strmap prefix_map;
+  uint64_t prefix_lens;
+  bool prefix_long;
   vb__strmap exact;        /* key of an exact-form term ("=word") -> its first term (by next) */
   vb__near *nears;         /* near terms, in codebook order */
   size_t n_nears, cap_nears;
