@@ -4,7 +4,10 @@
  *
  * Terms are stored as sequences of (key, stem) words and indexed by the stem of their first
  * word, so matching a document costs one map lookup per token. Prefix terms ("refund*") are
- * few and kept in a list scanned per token. Patterns are compiled once with JIT.
+ * kept in a map by their key (themes.c looks up a word's beginnings of the lengths they
+ * have), exact forms ("=sorted") in a map by their key. A near term ("fast|quick ~3
+ * deliver*") is a vb__near and its alternatives terms of their own, marked with its number
+ * and their side. Patterns are compiled once with JIT.
  */
 #include <ctype.h>
 

@@ -8,8 +8,12 @@
  * nothing directly are split into two parts at every character boundary, and a part that is a
  * one-word term (the left part with or without a linking -s-/-e-, the right part after
  * stemming) counts as a mention flagged VB_TOKF_COMPOUND: leveransproblem, matleveransen,
- * leveringstiden. Patterns run on the original text under PCRE2's match limits. Matches inside
- * an exclusion phrase are dropped.
+ * leveringstiden. Exact forms ("=word") are looked up by the token's key (in Hebrew also after
+ * its proclitics) with its prefix terms, once per form. The parts of near terms ("A ~N B") are
+ * terms of their own whose matches are kept aside (near_hit()) and paired after the scan
+ * (near_pairs()): a first part, then a second within N words in the same sentence. Patterns
+ * run on the original text under PCRE2's match limits. Matches inside an exclusion phrase are
+ * dropped.
  * Every mention carries the sentiment of its clause (aspect sentiment).
  */
 #include <stdlib.h>
