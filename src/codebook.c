@@ -4,7 +4,10 @@
  *
  * Terms are stored as sequences of (key, stem) words and indexed by the stem of their first
  * word, so matching a document costs one map lookup per token. Prefix terms ("refund*") are
- * few and kept in a list scanned per token. Patterns are compiled once with JIT.
+ * kept in a map by their key (themes.c looks up a word's beginnings of the lengths they
+ * have), exact forms ("=sorted") in a map by their key. A near term ("fast|quick ~3
+ * deliver*") is a vb__near and its alternatives terms of their own, marked with its number
+ * and their side. Patterns are compiled once with JIT.
  */
 #include <ctype.h>
 
@@ -74,26 +77,64 @@ static int get_theme(vb_model *m, const char *id, long *out) {
   return VB_OK;
 }
 
+/* Whether term text `s` is an exact form: '=' right before a letter ("=sorted"; "=)" is not). */
+static bool exact_form(const char *s) {
+  unsigned char c = (unsigned char)s[0] == '=' ? (unsigned char)s[1] : 0;
+  return c >= 0x80 || isalpha(c);
+}
+
+/* Adds a term (`near`: 0, or a part of near term near - 1, side 0 or 1). VB_EPARSE for a '*'
+ * that does not end the term; VB_EINVAL for an exact form ("=word") of more than one word or
+ * with a '*'. */
 static int add_term(vb_model *m, vb_lang lang, uint32_t theme, char *term, int exclude,
-                    long lineno) {
+                    long lineno, uint32_t near, int side) {
   vb__cblang *cb = &m->cb[lang];
   vb__term t = {0};
   t.theme = theme;
   t.exclude = (uint8_t)exclude;
   t.word_begin = (uint32_t)cb->w.n;
   t.line = (uint32_t)lineno;
+  t.near = near;
+  t.side = (uint8_t)side;
+  t.exact = exact_form(term);
   bool star;
-  int rc = vb__model_add_words(m, m->load_cb, lang, term, &cb->w, &t.n_words, &star);
+  int rc = vb__model_add_words(m, m->load_cb, lang, term + t.exact, &cb->w, &t.n_words, &star);
   if (rc) return rc;
   t.prefix = star;
-  if (t.n_words == 0) return VB_OK; /* an empty item between two ';' */
+  if (t.exact && (t.n_words != 1 || t.prefix)) return VB_EINVAL;
+  if (t.n_words == 0) return near ? VB_ENOTFOUND : VB_OK; /* an empty item between two ';' */
   if (vb__grow(&cb->terms, &cb->cap_terms, cb->n_terms + 1, sizeof *cb->terms)) return VB_ENOMEM;
   uint32_t idx = (uint32_t)cb->n_terms;
   t.next = -1;
-  if (t.prefix && t.n_words == 1) {
+  if (t.exact) {
+    /* under its key only: themes.c looks up a token's key (and in Hebrew the key after each
+     * proclitic), never its stem */
+    const vb__pword *w0 = &cb->w.v[t.word_begin];
+    uint32_t *head;
+    bool found;
+    if (vb__strmap_put(&cb->exact, cb->w.text.data + w0->key_off, w0->key_len, idx, &found,
+                       &head))
+      return VB_ENOMEM;
+    if (found) {
+      t.next = (int32_t)*head;
+      *head = idx;
+    }
+  } else if (t.prefix && t.n_words == 1) {
     if (vb__grow(&cb->prefix_terms, &cb->cap_prefix, cb->n_prefix + 1, sizeof *cb->prefix_terms))
       return VB_ENOMEM;
     cb->prefix_terms[cb->n_prefix++] = idx;
+    const vb__pword *w0 = &cb->w.v[t.word_begin];
+    uint32_t *head;
+    bool found;
+    if (vb__strmap_put(&cb->prefix_map, cb->w.text.data + w0->key_off, w0->key_len, idx, &found,
+                       &head))
+      return VB_ENOMEM;
+    if (found) {
+      t.next = (int32_t)*head;
+      *head = idx;
+    }
+    if (w0->key_len < 64) cb->prefix_lens |= 1ULL << w0->key_len;
+    else cb->prefix_long = true;
   } else {
     /* Indexed under the first word's stem and, when it differs, under its key too: Snowball
      * cuts "leverans" to "leveran" but "leveransen" to "leverans", so a token's stem may equal
@@ -249,6 +290,85 @@ static int replace_str(char **dst, const char *s) {
   return VB_OK;
 }
 
+/* The error of add_term()'s code rc for term text t (at its column in `line`). */
+static int term_error(cb_ctx *ctx, int rc, const char *t, const char *line, long lineno,
+                      vb_error *err) {
+  long col = (long)(t - line) + 1;
+  if (rc == VB_EPARSE)
+    return vb__error_set(err, rc, ctx->name, lineno, col,
+                         "bad term '%s' ('*' may only end the last word)", t);
+  if (rc == VB_EINVAL)
+    return vb__error_set(err, VB_EPARSE, ctx->name, lineno, col,
+                         "bad term '%s' (an exact form '=word' is one word without '*')", t);
+  if (rc == VB_ENOTFOUND)
+    return vb__error_set(err, VB_EPARSE, ctx->name, lineno, col,
+                         "a part of a near term without a word ('A|B ~N C|D')");
+  return vb__error_set(err, rc, ctx->name, lineno, 0, "%s", vb_strerror(rc));
+}
+
+/* Where a near term's "~N" begins in term text t (a word that begins with '~'), or NULL. */
+static char *near_mark(char *t) {
+  for (char *p = strchr(t, '~'); p; p = strchr(p + 1, '~'))
+    if (p == t || p[-1] == ' ') return p;
+  return NULL;
+}
+
+/* Adds the alternatives of one part of near term `near` (1-based), separated by '|'. */
+static int add_near_part(vb_model *m, cb_ctx *ctx, vb_lang lang, char *part, const char *line,
+                         long lineno, uint32_t near, int side, vb_error *err) {
+  for (char *alt = part; alt;) {
+    char *bar = strchr(alt, '|');
+    if (bar) *bar = '\0';
+    char *a = trim(alt);
+    int rc = add_term(m, lang, (uint32_t)ctx->theme, a, 0, lineno, near, side);
+    if (rc) return term_error(ctx, rc, a, line, lineno, err);
+    alt = bar ? bar + 1 : NULL;
+  }
+  return VB_OK;
+}
+
+/* One item of a LANG: or LANG.not: line: a term, or a near term "A ~N B" (each part one or
+ * more alternatives separated by '|'). */
+static int add_item(vb_model *m, cb_ctx *ctx, vb_lang lang, char *t, int exclude,
+                    const char *line, long lineno, vb_error *err) {
+  char *mark = near_mark(t);
+  char *bar = strchr(t, '|');
+  if (!mark && !bar) {
+    int rc = add_term(m, lang, (uint32_t)ctx->theme, t, exclude, lineno, 0, 0);
+    return rc ? term_error(ctx, rc, t, line, lineno, err) : VB_OK;
+  }
+  if (!mark)
+    return vb__error_set(err, VB_EPARSE, ctx->name, lineno, (long)(bar - line) + 1,
+                         "'|' only separates alternatives in a near term ('A|B ~N C|D')");
+  long mcol = (long)(mark - line) + 1;
+  if (exclude)
+    return vb__error_set(err, VB_EPARSE, ctx->name, lineno, mcol,
+                         "a near term ('A ~N B') cannot be an exclusion");
+  char *end;
+  unsigned long gap = strtoul(mark + 1, &end, 10);
+  if (!isdigit((unsigned char)mark[1]) || gap > 99 || (*end != ' ' && *end != '\0'))
+    return vb__error_set(err, VB_EPARSE, ctx->name, lineno, mcol,
+                         "'~' needs the most words between the parts, 0 to 99 ('A ~4 B')");
+  if (near_mark(end))
+    return vb__error_set(err, VB_EPARSE, ctx->name, lineno, (long)(near_mark(end) - line) + 1,
+                         "a near term has two parts ('A ~N B')");
+  if (*trim(end) == '\0' || mark == t)
+    return vb__error_set(err, VB_EPARSE, ctx->name, lineno, mcol,
+                         "a near term needs a part before and after '~N' ('A ~N B')");
+  vb__cblang *cb = &m->cb[lang];
+  if (vb__grow(&cb->nears, &cb->cap_nears, cb->n_nears + 1, sizeof *cb->nears))
+    return vb__error_set(err, VB_ENOMEM, ctx->name, lineno, 0, "%s", vb_strerror(VB_ENOMEM));
+  vb__near *nr = &cb->nears[cb->n_nears];
+  nr->theme = (uint32_t)ctx->theme;
+  nr->gap = (uint32_t)gap;
+  if (!(nr->source = vb__strdup(t)))
+    return vb__error_set(err, VB_ENOMEM, ctx->name, lineno, 0, "%s", vb_strerror(VB_ENOMEM));
+  uint32_t id = (uint32_t)++cb->n_nears;
+  *mark = '\0';
+  int rc = add_near_part(m, ctx, lang, t, line, lineno, id, 0, err);
+  return rc ? rc : add_near_part(m, ctx, lang, end, line, lineno, id, 1, err);
+}
+
 static int cb_line(vb_model *m, cb_ctx *ctx, char *line, long lineno, vb_error *err) {
   char *s = trim(line);
   if (*s == '\0' || *s == '#') return VB_OK;
@@ -301,11 +421,8 @@ static int cb_line(vb_model *m, cb_ctx *ctx, char *line, long lineno, vb_error *
     char *semi = strchr(item, ';');
     if (semi) *semi = '\0';
     char *t = trim(item);
-    int rc = add_term(m, lang, (uint32_t)ctx->theme, t, exclude, lineno);
-    if (rc == VB_EPARSE)
-      return vb__error_set(err, rc, ctx->name, lineno, (long)(t - line) + 1,
-                           "bad term '%s' ('*' may only end the last word)", t);
-    if (rc) return vb__error_set(err, rc, ctx->name, lineno, 0, "%s", vb_strerror(rc));
+    int rc = add_item(m, ctx, lang, t, exclude, line, lineno, err);
+    if (rc) return rc;
     item = semi ? semi + 1 : NULL;
   }
   return VB_OK;
@@ -384,6 +501,10 @@ void vb__codebook_free(vb_model *m) {
     vb__free(cb->terms);
     vb__free(cb->w.v);
     vb__free(cb->prefix_terms);
+    vb__strmap_free(&cb->exact);
+    vb__strmap_free(&cb->prefix_map);
+    for (size_t k = 0; k < cb->n_nears; k++) vb__free(cb->nears[k].source);
+    vb__free(cb->nears);
     vb__buf_free(&cb->w.text);
     vb__strmap_free(&cb->first_stem);
     vb__free(cb->first_bits);

@@ -16,8 +16,10 @@ const char *vb_model_theme_description(const vb_model *m, size_t i) {
   return (m && i < m->n_themes) ? m->themes[i].description : NULL;
 }
 
-/* The text of term `t`: its words' keys joined by spaces, '*' after a prefix term. */
+/* The text of term `t`: its words' keys joined by spaces, '*' after a prefix term, '=' before
+ * an exact form. */
 static int term_text(const vb__cblang *cb, const vb__term *t, vb__buf *out) {
+  if (t->exact && vb__buf_putc(out, '=')) return VB_ENOMEM;
   for (uint16_t k = 0; k < t->n_words; k++) {
     const vb__pword *w = &cb->w.v[t->word_begin + k];
     if (k && vb__buf_putc(out, ' ')) return VB_ENOMEM;
@@ -47,13 +49,21 @@ int vb_model_theme_terms(const vb_model *m, size_t i, vb_lang lang, int kind, ch
   } else {
     for (size_t k = 0; rc == VB_OK && k < cb->n_terms; k++) {
       const vb__term *t = &cb->terms[k];
-      if (t->theme != i || t->exclude != (kind == VB_TERMS_EXCLUDE)) continue;
+      /* (a near term's parts are listed with it, below) */
+      if (t->theme != i || t->exclude != (kind == VB_TERMS_EXCLUDE) || t->near) continue;
       /* a term indexed under both its stem and its key is stored twice, side by side */
       if (k && cb->terms[k - 1].word_begin == t->word_begin && cb->terms[k - 1].theme == i &&
           cb->terms[k - 1].n_words == t->n_words)
         continue;
       if (n++ && vb__buf_append(&b, "; ", 2)) rc = VB_ENOMEM;
       else rc = term_text(cb, t, &b);
+    }
+    /* near terms as written ("fast|quick ~3 deliver*"), after the others */
+    for (size_t k = 0; rc == VB_OK && kind == VB_TERMS_MATCH && k < cb->n_nears; k++) {
+      const vb__near *nr = &cb->nears[k];
+      if (nr->theme != i) continue;
+      if (n++ && vb__buf_append(&b, "; ", 2)) rc = VB_ENOMEM;
+      else if (vb__buf_append(&b, nr->source, strlen(nr->source))) rc = VB_ENOMEM;
     }
   }
   if (rc == VB_OK && vb__buf_append(&b, "", 0)) rc = VB_ENOMEM;

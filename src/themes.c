@@ -8,8 +8,12 @@
  * nothing directly are split into two parts at every character boundary, and a part that is a
  * one-word term (the left part with or without a linking -s-/-e-, the right part after
  * stemming) counts as a mention flagged VB_TOKF_COMPOUND: leveransproblem, matleveransen,
- * leveringstiden. Patterns run on the original text under PCRE2's match limits. Matches inside
- * an exclusion phrase are dropped.
+ * leveringstiden. Exact forms ("=word") are looked up by the token's key (in Hebrew also after
+ * its proclitics) with its prefix terms, once per form. The parts of near terms ("A ~N B") are
+ * terms of their own whose matches are kept aside (near_hit()) and paired after the scan
+ * (near_pairs()): a first part, then a second within N words in the same sentence. Patterns
+ * run on the original text under PCRE2's match limits. Matches inside an exclusion phrase are
+ * dropped.
  * Every mention carries the sentiment of its clause (aspect sentiment).
  */
 #include <stdlib.h>
@@ -33,6 +37,35 @@ static VB__INLINE int add_match(vb_analyzer *an, uint32_t theme, size_t tb, size
   mt->exclude = (uint8_t)exclude;
   an->n_excl += (size_t)exclude;
   return VB_OK;
+}
+
+/* A part of a near term matched at tokens [tb, te): kept in an->excl (free while the tokens
+ * are scanned) until near_pairs() pairs the parts, the near term's index as its theme and
+ * exclude 0 for a first part, 1 for a second. A second part before any first part of the
+ * text can pair with none, and is not kept. */
+static int near_hit(vb_analyzer *an, const vb__term *term, size_t tb, size_t te) {
+  if (term->side && !an->n_near_first) return VB_OK;
+  if (vb__grow(&an->excl, &an->cap_excl, an->n_near + 1, sizeof *an->excl)) return VB_ENOMEM;
+  const vb_token *tok = an->res.tokens;
+  vb__match *mt = &an->excl[an->n_near++];
+  mt->theme = term->near - 1;
+  mt->tok_begin = (uint32_t)tb;
+  mt->tok_end = (uint32_t)te;
+  mt->start = tok[tb].start;
+  mt->end = tok[te - 1].end;
+  mt->exclude = term->side;
+  an->n_near_first += !term->side;
+  return VB_OK;
+}
+
+/* Term `term` matched at tokens [tb, te): a match, or a part of a near term. Returns in
+ * *plain whether it is a match (1) or a near term's part (0), which does not stop the
+ * token's other readings (proclitics, compound parts). */
+static VB__INLINE int term_match(vb_analyzer *an, const vb__term *term, size_t tb, size_t te,
+                                 int *plain) {
+  *plain = !term->near;
+  if (term->near) return near_hit(an, term, tb, te);
+  return an->near_only ? VB_OK : add_match(an, term->theme, tb, te, term->exclude);
 }
 
 /* Whether token i's key begins with the key of word w (a term's last word written with '*'). */
@@ -150,9 +183,9 @@ static int terms_walk(vb_analyzer *an, const vb__cblang *cb, size_t i, size_t j1
         end = j;
       }
     }
-    int rc = add_match(an, term->theme, i, end, term->exclude);
+    int plain, rc = term_match(an, term, i, end, &plain);
     if (rc) return rc;
-    (*matched)++;
+    *matched += plain;
   }
   return VB_OK;
 }
@@ -187,11 +220,10 @@ static VB__INLINE int terms_from(vb_analyzer *an, const vb__cblang *cb, size_t i
   if (na == 0) return VB_OK; /* (nb is 0 when na is) */
   if (a == cb->chain_list + c->base_off && c->base_one) { /* one-word terms: all match */
     for (size_t x = 0; x < na; x++) {
-      const vb__term *term = &cb->terms[a[x]];
-      int rc = add_match(an, term->theme, i, i + 1, term->exclude);
+      int plain, rc = term_match(an, &cb->terms[a[x]], i, i + 1, &plain);
       if (rc) return rc;
+      *matched += plain;
     }
-    *matched += (int)na;
     return VB_OK;
   }
   return terms_walk(an, cb, i, j1, kid1, sid1, a, na, b, nb, matched);
@@ -293,6 +325,7 @@ int vb__terms_index(vb__cblang *cb) {
         c->n_pairs++;
       }
     }
+    for (int32_t k = (int32_t)head; k >= 0; k = cb->terms[k].next) c->near += cb->terms[k].near != 0;
     c->n_base = (uint32_t)n_list - c->base_off;
     c->base_one = 1;
     for (size_t x = c->base_off; x < n_list; x++)
@@ -369,6 +402,23 @@ static int push_term(vb_analyzer *an, int32_t k) {
   return VB_OK;
 }
 
+/* What a compound part's term gives: its theme, or the part of a near term. */
+static uint32_t part_id(const vb__term *term) {
+  return term->near ? 0x80000000u | (term->near << 1 | term->side) : term->theme;
+}
+
+/* The exact-form terms ("=word") whose key is s[0..n), appended to an->tf_list. */
+static int exact_terms(vb_analyzer *an, const vb__cblang *cb, const char *s, size_t n,
+                       uint64_t h) {
+  uint32_t head;
+  if (!vb__strmap_get_h(&cb->exact, s, n, h, &head)) return VB_OK;
+  for (int32_t k = (int32_t)head; k >= 0; k = cb->terms[k].next) {
+    int rc = push_term(an, k);
+    if (rc) return rc;
+  }
+  return VB_OK;
+}
+
 /* The one-word terms in the compound parts of a Swedish or Danish word (token i), appended to
  * an->tf_list. */
 static int compound_parts(vb_analyzer *an, const vb__cblang *cb, size_t i) {
@@ -394,8 +444,8 @@ static int compound_parts(vb_analyzer *an, const vb__cblang *cb, size_t i) {
       if (hit) {
         for (int32_t k = (int32_t)head; k >= 0; k = cb->terms[k].next) {
           const vb__term *term = &cb->terms[k];
-          if (term->n_words != 1 || term->theme == seen_left) continue;
-          seen_left = term->theme;
+          if (term->n_words != 1 || part_id(term) == seen_left) continue;
+          seen_left = part_id(term);
           if ((rc = push_term(an, k))) return rc;
         }
       }
@@ -412,8 +462,8 @@ static int compound_parts(vb_analyzer *an, const vb__cblang *cb, size_t i) {
     if (hit) {
       for (int32_t k = (int32_t)head; k >= 0; k = cb->terms[k].next) {
         const vb__term *term = &cb->terms[k];
-        if (term->n_words != 1 || term->theme == seen_right) continue;
-        seen_right = term->theme;
+        if (term->n_words != 1 || part_id(term) == seen_right) continue;
+        seen_right = part_id(term);
         if ((rc = push_term(an, k))) return rc;
       }
     }
@@ -428,6 +478,7 @@ static int compound_parts(vb_analyzer *an, const vb__cblang *cb, size_t i) {
 #define THEMES_HEADS 4 /* it begins a term: head_stem or head_key */
 #define THEMES_BASE 8  /* and one of those chains has terms tried whatever the next word */
 #define THEMES_REST 16 /* prefix terms, compound parts or proclitics (n_pre, n_cmp, n_he) */
+#define THEMES_HE_NEAR 32 /* a chain after its proclitics holds a near term's part */
 
 /* What the codebook says of word token i alone, which depends only on its form and the
  * language: the term chains of its stem and its key, the prefix terms it matches, the terms
@@ -450,30 +501,62 @@ static int theme_form(vb_analyzer *an, const vb__cblang *cb, size_t i, const vb_
       vb__strmap_get_h(&cb->word_ids, t->stem, t->stem_len, an->shash[i], &id) ? id : 0;
   tf->pre_off = (uint32_t)an->n_tf_list;
   int rc;
-  for (size_t p = 0; p < cb->n_prefix; p++) {
-    const vb__term *term = &cb->terms[cb->prefix_terms[p]];
-    if (prefix_matches(an, i, cb, &cb->w.v[term->word_begin]) &&
-        (rc = push_term(an, (int32_t)cb->prefix_terms[p])))
-      return rc;
+  if (cb->prefix_long) {
+    for (size_t p = 0; p < cb->n_prefix; p++) {
+      const vb__term *term = &cb->terms[cb->prefix_terms[p]];
+      if (prefix_matches(an, i, cb, &cb->w.v[term->word_begin]) &&
+          (rc = push_term(an, (int32_t)cb->prefix_terms[p])))
+        return rc;
+    }
+  } else if (cb->n_prefix) {
+    /* the key's beginnings of the lengths the prefix terms have, in their map; the terms
+     * found in the order of prefix_terms (that of the codebook), as when each was tried */
+    for (uint64_t lens = cb->prefix_lens; lens; lens &= lens - 1) {
+      size_t len = (size_t)__builtin_ctzll(lens);
+      uint32_t head;
+      if (len > t->key_len) break;
+      if (!vb__strmap_get(&cb->prefix_map, t->key, len, &head)) continue;
+      for (int32_t k = (int32_t)head; k >= 0; k = cb->terms[k].next)
+        if ((rc = push_term(an, k))) return rc;
+    }
+    uint32_t *l = an->tf_list + tf->pre_off;
+    for (size_t a = 1, n = an->n_tf_list - tf->pre_off; a < n; a++)
+      for (size_t b = a; b > 0 && l[b - 1] > l[b]; b--) {
+        uint32_t x = l[b];
+        l[b] = l[b - 1];
+        l[b - 1] = x;
+      }
+  }
+  /* Hebrew: the word without each proclitic prefix it may have (ו, ה, ב, ל, מ, ש, כ and
+   * their combinations), in vb__he_prefixes()'s order (the longest first) */
+  size_t lens[16], np = 0;
+  uint64_t he_hash[16];
+  if (lang == VB_LANG_HE) {
+    np = vb__he_prefixes(t->key, t->key_len, lens, 16);
+    for (size_t k = 0; k < np; k++) he_hash[k] = vb__hash(t->key + lens[k], t->key_len - lens[k]);
+  }
+  /* exact forms: by the key, in Hebrew also after each proclitic */
+  if (vb__strmap_size(&cb->exact)) {
+    if ((rc = exact_terms(an, cb, t->key, t->key_len, an->khash[i]))) return rc;
+    for (size_t k = 0; k < np; k++)
+      if ((rc = exact_terms(an, cb, t->key + lens[k], t->key_len - lens[k], he_hash[k])))
+        return rc;
   }
   tf->n_pre = (uint32_t)an->n_tf_list - tf->pre_off;
   tf->cmp_off = (uint32_t)an->n_tf_list;
   if ((lang == VB_LANG_SV || lang == VB_LANG_DA) && (rc = compound_parts(an, cb, i))) return rc;
   tf->n_cmp = (uint32_t)an->n_tf_list - tf->cmp_off;
-  /* Hebrew: the term chains of the word without each proclitic prefix it may have (ו, ה, ב,
-   * ל, מ, ש, כ and their combinations), in vb__he_prefixes()'s order (the longest first) */
+  /* Hebrew: the term chains of the word after its proclitics */
   tf->he_off = (uint32_t)an->n_tf_list;
-  if (lang == VB_LANG_HE) {
-    size_t lens[16];
-    size_t np = vb__he_prefixes(t->key, t->key_len, lens, 16);
-    for (size_t k = 0; k < np; k++) {
-      int32_t head = head_of(cb, t->key + lens[k], t->key_len - lens[k],
-                             vb__hash(t->key + lens[k], t->key_len - lens[k]));
-      if (head >= 0 && (rc = push_term(an, head))) return rc;
-    }
+  bool he_near = false; /* one of those chains holds a near term's part */
+  for (size_t k = 0; k < np; k++) {
+    int32_t head = head_of(cb, t->key + lens[k], t->key_len - lens[k], he_hash[k]);
+    if (head < 0) continue;
+    if ((rc = push_term(an, head))) return rc;
+    he_near |= cb->chains[head].near != 0;
   }
   tf->n_he = (uint32_t)an->n_tf_list - tf->he_off;
-  tf->themes_set = THEMES_KNOWN;
+  tf->themes_set = THEMES_KNOWN | (he_near ? THEMES_HE_NEAR : 0);
   tf->seconds = 0;
   for (int k = 0; k < 2; k++) {
     int32_t head = k ? tf->head_key : tf->head_stem;
@@ -516,14 +599,120 @@ static int cmp_excl(const void *pa, const void *pb) {
 /* Whether an exclusion of theme `theme` contains [start, end): the exclusions are sorted by
  * theme and start, each carrying the furthest end of its theme up to it. */
 static bool excluded_by(const vb_analyzer *an, size_t nx, uint32_t theme, size_t start, size_t end) {
+  const vb__match *ex = an->excl + an->n_near;
   size_t lo = 0, hi = nx; /* the last exclusion of `theme` starting at or before `start` */
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    const vb__match *x = &an->excl[mid];
+    const vb__match *x = &ex[mid];
     if (x->theme < theme || (x->theme == theme && x->start <= start)) lo = mid + 1;
     else hi = mid;
   }
-  return lo > 0 && an->excl[lo - 1].theme == theme && an->excl[lo - 1].maxend >= end;
+  return lo > 0 && ex[lo - 1].theme == theme && ex[lo - 1].maxend >= end;
+}
+
+/* Whether an exclusion of theme `theme` or of one of its ancestors contains [start, end) (an
+ * exclusion removes matches of its own theme and of its children, not others'). */
+static bool excluded_in(const vb_analyzer *an, size_t nx, uint32_t theme, size_t start,
+                        size_t end) {
+  for (long t = (long)theme; t >= 0; t = an->model->themes[t].parent)
+    if (excluded_by(an, nx, (uint32_t)t, start, end)) return true;
+  return false;
+}
+
+/* Whether an exclusion of theme `theme` or of one of its ancestors holds the near term's part
+ * [start, end) and more ("not quick" holds "quick"): one that is only the part itself
+ * ("can't recommend" in "can't recommend ~5 enough") was written for the theme's other terms,
+ * and the near term names it on purpose. */
+static bool excluded_part(const vb_analyzer *an, size_t nx, uint32_t theme, size_t start,
+                          size_t end) {
+  for (long t = (long)theme; t >= 0; t = an->model->themes[t].parent)
+    if ((start > 0 && excluded_by(an, nx, (uint32_t)t, start - 1, end)) ||
+        excluded_by(an, nx, (uint32_t)t, start, end + 1))
+      return true;
+  return false;
+}
+
+/* Near terms' parts by near term, then place (first token, side, last token). */
+static int cmp_hit(const void *pa, const void *pb) {
+  const vb__match *a = pa, *b = pb;
+  if (a->theme != b->theme) return a->theme < b->theme ? -1 : 1;
+  if (a->tok_begin != b->tok_begin) return a->tok_begin < b->tok_begin ? -1 : 1;
+  if (a->exclude != b->exclude) return a->exclude < b->exclude ? -1 : 1;
+  return a->tok_end < b->tok_end ? -1 : a->tok_end > b->tok_end;
+}
+
+/* Sorts the parts by cmp_hit(): by insertion, as they come nearly in order (by token). */
+static void sort_hits(vb__match *h, size_t n) {
+  if (n > 64) {
+    qsort(h, n, sizeof *h, cmp_hit);
+    return;
+  }
+  for (size_t i = 1; i < n; i++) {
+    vb__match x = h[i];
+    size_t j = i;
+    for (; j > 0 && cmp_hit(&h[j - 1], &x) > 0; j--) h[j] = h[j - 1];
+    h[j] = x;
+  }
+}
+
+/* Whether second part b may follow first part a of near term nr: after it, in the same
+ * sentence (no '.', '!', '?' or line break between them, as a pattern's [^.!?\n] says), with
+ * at most nr->gap words (tokens other than punctuation) between them. Sets *past when no
+ * later second part can follow a either. */
+static bool near_follows(const vb_result *r, const vb__near *nr, const vb__match *a,
+                         const vb__match *b, bool *past) {
+  *past = false;
+  if (b->tok_begin < a->tok_end) return false;
+  size_t words = 0;
+  for (size_t k = a->tok_end; k < b->tok_begin; k++)
+    if (r->tokens[k].type != VB_TOK_PUNCT && ++words > nr->gap) return !(*past = true);
+  for (size_t p = a->end; p < b->start; p++) {
+    char c = r->text[p];
+    if (c == '.' || c == '!' || c == '?' || c == '\n') return !(*past = true);
+  }
+  return true;
+}
+
+/* The near terms' matches, from their parts an->excl[0, an->n_near) (nx exclusions after
+ * them): per near term in codebook order, as a pattern "A[^.!?\n]{0,N}B" finds them. From
+ * the first first part on, each first part not inside a match found already is paired with
+ * the furthest second part that may follow it (near_follows()); parts inside an exclusion of
+ * the theme do not count (excluded_part()). */
+static int near_pairs(vb_analyzer *an, const vb__cblang *cb, size_t nx) {
+  vb__match *h = an->excl;
+  size_t nh = an->n_near;
+  const vb_result *r = &an->res;
+  sort_hits(h, nh);
+  for (size_t g = 0; g < nh;) {
+    size_t ge = g;
+    while (ge < nh && h[ge].theme == h[g].theme) ge++;
+    const vb__near *nr = &cb->nears[h[g].theme];
+    uint32_t theme = nr->theme;
+    size_t from = 0; /* the first token a first part may begin at */
+    for (size_t a = g; a < ge; a++) {
+      if (h[a].exclude != 0 || h[a].tok_begin < from ||
+          (nx && excluded_part(an, nx, theme, h[a].start, h[a].end)))
+        continue;
+      size_t best = SIZE_MAX;
+      for (size_t b = a + 1; b < ge; b++) {
+        bool past;
+        if (h[b].exclude != 1) continue;
+        if (!near_follows(r, nr, &h[a], &h[b], &past)) {
+          if (past) break;
+          continue;
+        }
+        if (!(nx && excluded_part(an, nx, theme, h[b].start, h[b].end)) &&
+            (best == SIZE_MAX || h[b].tok_end >= h[best].tok_end))
+          best = b;
+      }
+      if (best == SIZE_MAX) continue;
+      int rc = add_match(an, theme, h[a].tok_begin, h[best].tok_end, 0);
+      if (rc) return rc;
+      from = h[best].tok_end;
+    }
+    g = ge;
+  }
+  return VB_OK;
 }
 
 /* The slot of a match's theme and span in the table of vb__themes_mark_dups() (`shift`: 64
@@ -604,6 +793,7 @@ int vb__themes_run(vb_analyzer *an) {
   r->n_mentions = 0;
   an->n_matches = 0;
   an->n_excl = 0;
+  an->n_near = an->n_near_first = 0;
   if (r->lang <= VB_LANG_UND || r->lang >= VB_LANG_COUNT) return VB_OK;
   const vb__cblang *cb = &an->model->cb[r->lang];
   if (cb->n_terms == 0 && cb->n_regexes == 0) return VB_OK;
@@ -644,8 +834,9 @@ int vb__themes_run(vb_analyzer *an) {
     tf = &an->lform[r->lang][an->form_of[i]];
     for (uint32_t q = 0; q < tf->n_pre; q++) {
       const vb__term *term = &cb->terms[an->tf_list[tf->pre_off + q]];
-      if ((rc = add_match(an, term->theme, i, i + 1, term->exclude))) return rc;
-      matched++;
+      int plain;
+      if ((rc = term_match(an, term, i, i + 1, &plain))) return rc;
+      matched += plain && !term->exact; /* (an exact form is no reading of the token's own) */
     }
     if (tf->n_he && !matched) { /* Hebrew: after a proclitic */
       uint32_t he_off = tf->he_off, n_he = tf->n_he;
@@ -657,35 +848,52 @@ int vb__themes_run(vb_analyzer *an) {
                              &matched)))
           return rc;
       tf = &an->lform[r->lang][an->form_of[i]];
+    } else if (set & THEMES_HE_NEAR) {
+      /* a match of the word as it is: after its proclitics only near terms' parts */
+      uint32_t he_off = tf->he_off, n_he = tf->n_he;
+      size_t j1;
+      uint32_t kid1, sid1;
+      int ignored = 0;
+      if ((rc = next_ids(an, cb, i, &j1, &kid1, &sid1))) return rc;
+      an->near_only = true;
+      for (uint32_t q = 0; q < n_he && rc == VB_OK; q++)
+        rc = terms_from(an, cb, i, (int32_t)an->tf_list[he_off + q], j1, kid1, sid1, &ignored);
+      an->near_only = false;
+      if (rc) return rc;
+      tf = &an->lform[r->lang][an->form_of[i]];
     }
-    if (!matched && tf->n_cmp) { /* Swedish and Danish compounds */
+    if (tf->n_cmp) { /* Swedish and Danish compounds (near terms' parts even after a match) */
       for (uint32_t q = 0; q < tf->n_cmp; q++) {
         const vb__term *term = &cb->terms[an->tf_list[tf->cmp_off + q]];
-        if ((rc = add_match(an, term->theme, i, i + 1, term->exclude))) return rc;
+        int plain;
+        if (matched && !term->near) continue;
+        if ((rc = term_match(an, term, i, i + 1, &plain))) return rc;
       }
-      t->flags |= VB_TOKF_COMPOUND;
+      if (!matched) t->flags |= VB_TOKF_COMPOUND;
     }
   }
+  /* The exclusions (only terms are exclusions, patterns never), sorted, after the near terms'
+   * parts in an->excl: the near terms' matches need them */
+  size_t nx = an->n_excl, nh = an->n_near;
+  if (nx && vb__grow(&an->excl, &an->cap_excl, nh + nx, sizeof *an->excl)) return VB_ENOMEM;
+  vb__match *ex = an->excl + nh;
+  for (size_t a = 0, x = 0; x < nx; a++)
+    if (an->matches[a].exclude) ex[x++] = an->matches[a];
+  if (nx > 1) qsort(ex, nx, sizeof *ex, cmp_excl);
+  for (size_t q = 0; q < nx; q++) {
+    size_t e = ex[q].end;
+    if (q > 0 && ex[q - 1].theme == ex[q].theme && ex[q - 1].maxend > e) e = ex[q - 1].maxend;
+    ex[q].maxend = e;
+  }
   size_t n_sorted = an->n_matches; /* the terms' matches, in order of start */
+  if (an->n_near_first && (rc = near_pairs(an, cb, nx))) return rc;
   if ((rc = vb__patterns_run(an, cb))) return rc;
   /* Mentions: matches that are not inside an exclusion, one per theme and span, in the order
    * found. A long document (a whole transcript in one record) has many thousands of matches,
    * so nothing here is quadratic: exclusions are sorted by theme and start, and duplicates are
    * found among the matches of the same start (the terms' matches come in order of start) or
    * in a hash table (vb__themes_mark_dups). */
-  size_t nx = 0;
   if ((rc = vb__themes_mark_dups(an, n_sorted))) return rc;
-  if (an->n_excl && vb__grow(&an->excl, &an->cap_excl, an->n_excl, sizeof *an->excl))
-    return VB_ENOMEM;
-  for (size_t a = 0; nx < an->n_excl; a++) /* (only terms are exclusions, patterns never) */
-    if (an->matches[a].exclude) an->excl[nx++] = an->matches[a];
-  if (nx > 1) qsort(an->excl, nx, sizeof *an->excl, cmp_excl);
-  for (size_t q = 0; q < nx; q++) {
-    size_t e = an->excl[q].end;
-    if (q > 0 && an->excl[q - 1].theme == an->excl[q].theme && an->excl[q - 1].maxend > e)
-      e = an->excl[q - 1].maxend;
-    an->excl[q].maxend = e;
-  }
   size_t clause = 0;
   if (vb__grow(&r->mentions, &r->cap_mentions, an->n_matches, sizeof *r->mentions))
     return VB_ENOMEM;
@@ -693,10 +901,7 @@ int vb__themes_run(vb_analyzer *an) {
     const vb__match *mt = &an->matches[a];
     if (mt->exclude || mt->dup) continue;
     /* an exclusion removes matches of its own theme and of its children, not others' */
-    bool drop = false;
-    for (long t = (long)mt->theme; nx && t >= 0 && !drop; t = an->model->themes[t].parent)
-      drop = excluded_by(an, nx, (uint32_t)t, mt->start, mt->end);
-    if (drop) continue;
+    if (nx && excluded_in(an, nx, mt->theme, mt->start, mt->end)) continue;
     vb_mention *me = &r->mentions[r->n_mentions++];
     me->theme = mt->theme;
     me->start = mt->start;

@@ -164,8 +164,11 @@ struct vb_analyzer {
   vb__tagslot *tcache[VB_LANG_COUNT];  /* sentiment.c: hashtag_valence() */
   vb__phslot *phcache;     /* sentiment.c: match_phrase(), 1 << VB_PHRASE_CACHE_BITS slots */
   bool phcache_off;        /* tests: match_phrase() without phcache */
-  vb__match *excl;         /* themes.c: the exclusion matches, sorted */
+  vb__match *excl;         /* themes.c: the near terms' parts found (n_near), then the
+                              exclusion matches, sorted */
   size_t cap_excl;
+  size_t n_near, n_near_first; /* themes.c: near terms' parts found, and first parts among them */
+  bool near_only;              /* themes.c: only near terms' parts are taken (term_match()) */
   size_t n_excl;           /* themes.c: how many of the matches are exclusions (add_match()) */
   uint32_t *dup_slots;     /* themes.c, vb__themes_mark_dups(): the matches by theme and span */
   size_t cap_dup_slots;

@@ -144,7 +144,19 @@ typedef struct vb__term {
   uint8_t exclude;     /* an exclusion phrase, not a term */
   int32_t next;        /* next term with the same first-word stem */
   uint32_t line;
+  uint8_t exact;       /* "=word": the word's key only (vb__cblang.exact), no stem, no compounds */
+  uint8_t side;        /* of a near term: 0 its first part, 1 its second */
+  uint32_t near;       /* a part of near term near - 1 (vb__cblang.nears), or 0 */
 } vb__term;
+
+/* A near term ("A ~N B", codebook.c): a match of one of its first parts, then within N words
+ * in the same sentence a match of one of its second parts. Its parts are terms of their own
+ * (vb__term.near), whose matches themes.c pairs. */
+typedef struct vb__near {
+  uint32_t theme;
+  uint32_t gap;  /* N: the most words between the two parts */
+  char *source;  /* as written, for listings and exports */
+} vb__near;
 
 /* A pattern's requirement (regex_lit.c): at most VB_LIT_SETS sets of literals, every match
  * holding a literal of each set. */
@@ -271,6 +283,7 @@ typedef struct vb__cblang {
     uint32_t base_one; /* the base list holds one-word terms only: each matches where it is */
     uint64_t seconds;  /* bit h % 64 for each hash h of its pairs' second words (a first test
                           before vb__chain_pair_may()) */
+    uint32_t near;     /* how many of its terms are near terms' parts */
   } *chains;
   uint32_t *chain_list;
   struct vb__chainslot { uint64_t key; uint32_t off, n; } *chain_pairs; /* head << 32 | number */
@@ -289,6 +302,14 @@ typedef struct vb__cblang {
   uint32_t *word_kid, *word_sid;
   uint32_t *prefix_terms;  /* terms whose first word is a prefix pattern */
   size_t n_prefix, cap_prefix;
+  /* the one-word prefix terms by their key (chained by vb__term.next), and the lengths of
+   * those keys (bit n: n bytes; prefix_long: one has 64 or more) */
+  vb__strmap prefix_map;
+  uint64_t prefix_lens;
+  bool prefix_long;
+  vb__strmap exact;        /* key of an exact-form term ("=word") -> its first term (by next) */
+  vb__near *nears;         /* near terms, in codebook order */
+  size_t n_nears, cap_nears;
   vb__cbregex *regexes;
   size_t n_regexes, cap_regexes;
   pcre2_code *combined; /* the patterns without literals or groups as one alternation,

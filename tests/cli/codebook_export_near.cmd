@@ -1,0 +1,1 @@
+codebook export tests/golden/codebooks/near.codebook
