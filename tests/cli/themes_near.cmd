@@ -1,0 +1,1 @@
+annotate tests/cli/data/near.tsv --lang-col lang -q --format tsv
