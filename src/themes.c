@@ -519,8 +519,9 @@ static int theme_form(vb_analyzer *an, const vb__cblang *cb, size_t i, const vb_
       for (int32_t k = (int32_t)head; k >= 0; k = cb->terms[k].next)
         if ((rc = push_term(an, k))) return rc;
     }
-    uint32_t *l = an->tf_list + tf->pre_off;
-    for (size_t a = 1, n = an->n_tf_list - tf->pre_off; a < n; a++)
+    size_t n = an->n_tf_list - tf->pre_off;
+    uint32_t *l = n > 1 ? an->tf_list + tf->pre_off : NULL; /* (tf_list may still be null) */
+    for (size_t a = 1; a < n; a++)
       for (size_t b = a; b > 0 && l[b - 1] > l[b]; b--) {
         uint32_t x = l[b];
         l[b] = l[b - 1];
@@ -876,7 +877,7 @@ int vb__themes_run(vb_analyzer *an) {
    * parts in an->excl: the near terms' matches need them */
   size_t nx = an->n_excl, nh = an->n_near;
   if (nx && vb__grow(&an->excl, &an->cap_excl, nh + nx, sizeof *an->excl)) return VB_ENOMEM;
-  vb__match *ex = an->excl + nh;
+  vb__match *ex = nx ? an->excl + nh : NULL; /* no arithmetic on a null excl */
   for (size_t a = 0, x = 0; x < nx; a++)
     if (an->matches[a].exclude) ex[x++] = an->matches[a];
   if (nx > 1) qsort(ex, nx, sizeof *ex, cmp_excl);
