@@ -656,21 +656,53 @@ static void sort_hits(vb__match *h, size_t n) {
   }
 }
 
-/* Whether second part b may follow first part a of near term nr: after it, in the same
- * sentence (no '.', '!', '?' or line break between them, as a pattern's [^.!?\n] says), with
- * at most nr->gap words (tokens other than punctuation) between them. Sets *past when no
- * later second part can follow a either. */
-static bool near_follows(const vb_result *r, const vb__near *nr, const vb__match *a,
-                         const vb__match *b, bool *past) {
+/* What near_follows() counts, once per text with near terms' parts: an->near_words[k] the
+ * words (tokens other than punctuation) before token k, an->near_ends the offsets of '.', '!',
+ * '?' and '\n' in the text, ascending. With them a pair is tested in constant time, so a long
+ * text full of parts costs in proportion to its length. */
+static int near_prepare(vb_analyzer *an) {
+  const vb_result *r = &an->res;
+  if (vb__grow(&an->near_words, &an->cap_near_words, r->n_tokens + 1, sizeof *an->near_words))
+    return VB_ENOMEM;
+  size_t words = 0;
+  for (size_t k = 0; k < r->n_tokens; k++) {
+    an->near_words[k] = words;
+    words += r->tokens[k].type != VB_TOK_PUNCT;
+  }
+  an->near_words[r->n_tokens] = words;
+  an->n_near_ends = 0;
+  for (size_t p = 0; p < r->len; p++) {
+    char c = r->text[p];
+    if (c != '.' && c != '!' && c != '?' && c != '\n') continue;
+    if (vb__grow(&an->near_ends, &an->cap_near_ends, an->n_near_ends + 1,
+                 sizeof *an->near_ends))
+      return VB_ENOMEM;
+    an->near_ends[an->n_near_ends++] = p;
+  }
+  return VB_OK;
+}
+
+/* The first sentence end at offset `from` or after (SIZE_MAX: none). */
+static size_t near_end_from(const vb_analyzer *an, size_t from) {
+  size_t lo = 0, hi = an->n_near_ends;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (an->near_ends[mid] < from) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < an->n_near_ends ? an->near_ends[lo] : SIZE_MAX;
+}
+
+/* Whether part b may follow first part a of near term nr: after it, in the same sentence (no
+ * '.', '!', '?' or line break between them, as a pattern's [^.!?\n] says; `end` is the first
+ * of them at a's end or after), with at most nr->gap words between them. Sets *past when b is
+ * out of reach: then so is every part at a later token. */
+static bool near_follows(const vb_analyzer *an, const vb__near *nr, const vb__match *a,
+                         size_t end, const vb__match *b, bool *past) {
   *past = false;
   if (b->tok_begin < a->tok_end) return false;
-  size_t words = 0;
-  for (size_t k = a->tok_end; k < b->tok_begin; k++)
-    if (r->tokens[k].type != VB_TOK_PUNCT && ++words > nr->gap) return !(*past = true);
-  for (size_t p = a->end; p < b->start; p++) {
-    char c = r->text[p];
-    if (c == '.' || c == '!' || c == '?' || c == '\n') return !(*past = true);
-  }
+  if (an->near_words[b->tok_begin] - an->near_words[a->tok_end] > nr->gap || end < b->start)
+    return !(*past = true);
   return true;
 }
 
@@ -678,12 +710,15 @@ static bool near_follows(const vb_result *r, const vb__near *nr, const vb__match
  * them): per near term in codebook order, as a pattern "A[^.!?\n]{0,N}B" finds them. From
  * the first first part on, each first part not inside a match found already is paired with
  * the furthest second part that may follow it (near_follows()); parts inside an exclusion of
- * the theme do not count (excluded_part()). */
+ * the theme do not count (excluded_part()). The search from a first part stops at the first
+ * part out of reach: at once if it is a second part (as the pattern would), after the other
+ * parts of its token if it is a first part (a part's start may lie inside its token). */
 static int near_pairs(vb_analyzer *an, const vb__cblang *cb, size_t nx) {
   vb__match *h = an->excl;
   size_t nh = an->n_near;
-  const vb_result *r = &an->res;
   sort_hits(h, nh);
+  int rc = near_prepare(an);
+  if (rc) return rc;
   for (size_t g = 0; g < nh;) {
     size_t ge = g;
     while (ge < nh && h[ge].theme == h[g].theme) ge++;
@@ -694,21 +729,19 @@ static int near_pairs(vb_analyzer *an, const vb__cblang *cb, size_t nx) {
       if (h[a].exclude != 0 || h[a].tok_begin < from ||
           (nx && excluded_part(an, nx, theme, h[a].start, h[a].end)))
         continue;
-      size_t best = SIZE_MAX;
-      for (size_t b = a + 1; b < ge; b++) {
+      size_t best = SIZE_MAX, end = near_end_from(an, h[a].end), stop = SIZE_MAX;
+      for (size_t b = a + 1; b < ge && h[b].tok_begin <= stop; b++) {
         bool past;
-        if (h[b].exclude != 1) continue;
-        if (!near_follows(r, nr, &h[a], &h[b], &past)) {
-          if (past) break;
-          continue;
-        }
+        bool follows = near_follows(an, nr, &h[a], end, &h[b], &past);
+        if (past && h[b].exclude == 1) break;
+        if (past) stop = h[b].tok_begin;
+        if (!follows || h[b].exclude != 1) continue;
         if (!(nx && excluded_part(an, nx, theme, h[b].start, h[b].end)) &&
             (best == SIZE_MAX || h[b].tok_end >= h[best].tok_end))
           best = b;
       }
       if (best == SIZE_MAX) continue;
-      int rc = add_match(an, theme, h[a].tok_begin, h[best].tok_end, 0);
-      if (rc) return rc;
+      if ((rc = add_match(an, theme, h[a].tok_begin, h[best].tok_end, 0))) return rc;
       from = h[best].tok_end;
     }
     g = ge;

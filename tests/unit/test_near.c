@@ -290,7 +290,7 @@ static uint64_t rng_next(uint64_t *s) {
 static const char *const vocab[] = {"fast", "quick", "deliver", "delivery", "delivered",
                                     "not",  "the",   "a",       "parcel",   "box",
                                     ",",    ".",     "!",       "?",        "\n",
-                                    "-",    "day"};
+                                    "-",    "day",   "3.5",     "site.com", "fast.quick"};
 enum { GAP = 2 };
 
 typedef struct { size_t start, end; } span;
