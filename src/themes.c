@@ -205,6 +205,7 @@ static VB__INLINE int terms_from(vb_analyzer *an, const vb__cblang *cb, size_t i
   const struct vb__chain *c = &cb->chains[head];
   const uint32_t *a = cb->chain_list + c->base_off, *b = NULL;
   size_t na = c->n_base, nb = 0;
+  bool base = true; /* a is the chain's base list */
   if (c->n_pairs && (kid1 | sid1)) {
     /* a second word of the chain's terms: by the chain's own bits, then by the filter */
     bool k_may = kid1 && (c->seconds & vb__next_bit(kid1)) && vb__chain_pair_may(cb, head, kid1);
@@ -216,9 +217,12 @@ static VB__INLINE int terms_from(vb_analyzer *an, const vb__cblang *cb, size_t i
     if (p1) a = p1, na = n1;
     if (p2 && p1) b = p2, nb = n2;
     else if (p2) a = p2, na = n2;
+    base = !p1 && !p2;
   }
   if (na == 0) return VB_OK; /* (nb is 0 when na is) */
-  if (a == cb->chain_list + c->base_off && c->base_one) { /* one-word terms: all match */
+  /* one-word terms: all match. (Not told by the pointer: a chain without base terms has its
+   * empty base list where its first pair's list begins.) */
+  if (base && c->base_one) {
     for (size_t x = 0; x < na; x++) {
       int plain, rc = term_match(an, &cb->terms[a[x]], i, i + 1, &plain);
       if (rc) return rc;

@@ -1,0 +1,1 @@
+annotate --no-default-codebook --codebook tests/cli/data/first_phrase.codebook tests/cli/data/first_phrase.jsonl -q
