@@ -97,6 +97,8 @@ static int add_term(vb_model *m, vb_lang lang, uint32_t theme, char *term, int e
   t.near = near;
   t.side = (uint8_t)side;
   t.exact = exact_form(term);
+  for (const char *p = term + 1; *p; p++) /* "not =sorted": '=' marks a whole term only */
+    if ((p[-1] == ' ' || p[-1] == '\t') && exact_form(p)) return VB_EINVAL;
   bool star;
   int rc = vb__model_add_words(m, m->load_cb, lang, term + t.exact, &cb->w, &t.n_words, &star);
   if (rc) return rc;
@@ -306,10 +308,11 @@ static int term_error(cb_ctx *ctx, int rc, const char *t, const char *line, long
   return vb__error_set(err, rc, ctx->name, lineno, 0, "%s", vb_strerror(rc));
 }
 
-/* Where a near term's "~N" begins in term text t (a word that begins with '~'), or NULL. */
+/* Where a near term's "~N" begins in term text t (a word that begins with '~', after a space
+ * or a tab), or NULL. */
 static char *near_mark(char *t) {
   for (char *p = strchr(t, '~'); p; p = strchr(p + 1, '~'))
-    if (p == t || p[-1] == ' ') return p;
+    if (p == t || p[-1] == ' ' || p[-1] == '\t') return p;
   return NULL;
 }
 
@@ -346,7 +349,8 @@ static int add_item(vb_model *m, cb_ctx *ctx, vb_lang lang, char *t, int exclude
                          "a near term ('A ~N B') cannot be an exclusion");
   char *end;
   unsigned long gap = strtoul(mark + 1, &end, 10);
-  if (!isdigit((unsigned char)mark[1]) || gap > 99 || (*end != ' ' && *end != '\0'))
+  if (!isdigit((unsigned char)mark[1]) || gap > 99 ||
+      (*end != ' ' && *end != '\t' && *end != '\0'))
     return vb__error_set(err, VB_EPARSE, ctx->name, lineno, mcol,
                          "'~' needs the most words between the parts, 0 to 99 ('A ~4 B')");
   if (near_mark(end))

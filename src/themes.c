@@ -329,7 +329,8 @@ int vb__terms_index(vb__cblang *cb) {
         c->n_pairs++;
       }
     }
-    for (int32_t k = (int32_t)head; k >= 0; k = cb->terms[k].next) c->near += cb->terms[k].near != 0;
+    for (int32_t k = (int32_t)head; k >= 0; k = cb->terms[k].next)
+      c->near += cb->terms[k].near != 0;
     c->n_base = (uint32_t)n_list - c->base_off;
     c->base_one = 1;
     for (size_t x = c->base_off; x < n_list; x++)
@@ -486,8 +487,8 @@ static int compound_parts(vb_analyzer *an, const vb__cblang *cb, size_t i) {
 
 /* What the codebook says of word token i alone, which depends only on its form and the
  * language: the term chains of its stem and its key, the prefix terms it matches, the terms
- * in its compound parts (Swedish, Danish), the term chains after its proclitics (Hebrew). Computed once per form (the analyzer's form
- * cache), kept in its vb__lform. */
+ * in its compound parts (Swedish, Danish), the term chains after its proclitics (Hebrew).
+ * Computed once per form (the analyzer's form cache), kept in its vb__lform. */
 static int theme_form(vb_analyzer *an, const vb__cblang *cb, size_t i, const vb__lform **out) {
   vb_lang lang = an->res.lang;
   vb__lform *tf = vb__lform_of(an, i);
@@ -603,7 +604,8 @@ static int cmp_excl(const void *pa, const void *pb) {
 
 /* Whether an exclusion of theme `theme` contains [start, end): the exclusions are sorted by
  * theme and start, each carrying the furthest end of its theme up to it. */
-static bool excluded_by(const vb_analyzer *an, size_t nx, uint32_t theme, size_t start, size_t end) {
+static bool excluded_by(const vb_analyzer *an, size_t nx, uint32_t theme, size_t start,
+                        size_t end) {
   const vb__match *ex = an->excl + an->n_near;
   size_t lo = 0, hi = nx; /* the last exclusion of `theme` starting at or before `start` */
   while (lo < hi) {
@@ -843,8 +845,8 @@ int vb__themes_run(vb_analyzer *an) {
     int matched = 0;
     if (t->type == VB_TOK_HASHTAG) {
       /* #delivery: the tag's word */
-      if ((rc = terms_at(an, cb, i, t->key + 1, t->key_len - 1, vb__hash(t->key + 1, t->key_len - 1),
-                         &matched)))
+      if ((rc = terms_at(an, cb, i, t->key + 1, t->key_len - 1,
+                         vb__hash(t->key + 1, t->key_len - 1), &matched)))
         return rc;
       continue;
     }

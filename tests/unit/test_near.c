@@ -110,7 +110,8 @@ static void once(fixture *f, vb_lang lang, long t, const char *text, const char 
 
 static void none(fixture *f, vb_lang lang, long t, const char *text) {
   const vb_result *r = run(f->an, lang, text);
-  if (count(r, t)) fail_msg("%s \"%s\": %zu mentions, want none", vb_lang_code(lang), text, count(r, t));
+  if (count(r, t))
+    fail_msg("%s \"%s\": %zu mentions, want none", vb_lang_code(lang), text, count(r, t));
 }
 
 static void test_near_english(void **state) {
@@ -222,9 +223,28 @@ static void test_parse_errors(void **state) {
   bad("[a]\nen: x ~3 b|=two words\n", 2, 12, "exact form");
   bad("[a]\nen: ok; =refund*\n", 2, 9, "exact form");
   bad("[a]\nen: a ~3 refund* policy\n", 2, 10, "'*'");
+  bad("[a]\nen: not =sorted\n", 2, 5, "exact form"); /* '=' marks whole terms only */
+  bad("[a]\nen: very =quick ~3 deliver*\n", 2, 5, "exact form");
   /* '~' inside a word, '=' before no letter: words as before */
   vb_error e;
   assert_int_equal(load_bad(CB_BAD, "[a]\nen: a~b; =); x= y\n", &e), VB_OK);
+}
+
+/* A tab before '~N' or after N is a space: "fast<TAB>~3 delivery" is a near term, not a
+ * phrase of the words "fast", "~3" and "delivery" that never matches. */
+static void test_tab_mark(void **state) {
+  (void)state;
+  assert_int_equal(vbt_write(CB_RAND, "[n]\nen: fast\t~3 delivery; quick ~2\tbox\n", 0), 0);
+  const char *const cbs[] = {CB_RAND};
+  vb_model *m = NULL;
+  assert_int_equal(vbt_load_or_say(NULL, cbs, 1, NULL, 0, &m), VB_OK);
+  vb_analyzer *an = NULL;
+  assert_int_equal(vb_analyzer_new(m, &an), VB_OK);
+  const vb_mention *mn;
+  assert_int_equal(vb_result_mentions(run(an, VB_LANG_EN, "fast cheap delivery"), &mn), 1);
+  assert_int_equal(vb_result_mentions(run(an, VB_LANG_EN, "a quick new box"), &mn), 1);
+  vb_analyzer_free(an);
+  vb_model_free(m);
 }
 
 static void test_listing(void **state) {
@@ -254,7 +274,8 @@ static void test_listing(void **state) {
  * reported at its place in the YAML file. */
 static void test_yaml(void **state) {
   (void)state;
-  assert_int_equal(vbt_write(CB_YML, "delivery:\n  fast:\n    - fast ~2 delivery\n    - =speedy\n", 0), 0);
+  assert_int_equal(
+      vbt_write(CB_YML, "delivery:\n  fast:\n    - fast ~2 delivery\n    - =speedy\n", 0), 0);
   const char *const cbs[] = {CB_YML};
   vb_model *m = NULL;
   assert_int_equal(vbt_load_or_say(NULL, cbs, 1, NULL, 0, &m), VB_OK);
@@ -309,7 +330,8 @@ static size_t ref_near(const vb_result *r, const char *text, span *out) {
                   (t[a].key_len == 5 && !memcmp(t[a].key, "quick", 5)));
     if (!first || a < from) continue;
     size_t w = a; /* the word before, past lone hyphens (as terms' words are matched) */
-    while (w > 0 && t[w - 1].type == VB_TOK_PUNCT && t[w - 1].key_len == 1 && t[w - 1].key[0] == '-')
+    while (w > 0 && t[w - 1].type == VB_TOK_PUNCT && t[w - 1].key_len == 1 &&
+           t[w - 1].key[0] == '-')
       w--;
     if (t[a].key[0] == 'q' && w > 0 && t[w - 1].key_len == 3 && !memcmp(t[w - 1].key, "not", 3))
       continue;
@@ -332,7 +354,8 @@ static size_t ref_near(const vb_result *r, const char *text, span *out) {
 
 static void test_pairing_reference(void **state) {
   (void)state;
-  assert_int_equal(vbt_write(CB_RAND, "[n]\nen.not: not quick\nen: fast|quick ~2 deliver*\n", 0), 0);
+  assert_int_equal(
+      vbt_write(CB_RAND, "[n]\nen.not: not quick\nen: fast|quick ~2 deliver*\n", 0), 0);
   const char *const cbs[] = {CB_RAND};
   vb_model *m = NULL;
   assert_int_equal(vbt_load_or_say(NULL, cbs, 1, NULL, 0, &m), VB_OK);
@@ -367,8 +390,9 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_near_english),  cmocka_unit_test(test_near_nordic),
       cmocka_unit_test(test_near_hebrew),   cmocka_unit_test(test_exact_forms),
-      cmocka_unit_test(test_parse_errors),  cmocka_unit_test(test_listing),
-      cmocka_unit_test(test_yaml),          cmocka_unit_test(test_pairing_reference),
+      cmocka_unit_test(test_parse_errors),  cmocka_unit_test(test_tab_mark),
+      cmocka_unit_test(test_listing),       cmocka_unit_test(test_yaml),
+      cmocka_unit_test(test_pairing_reference),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
