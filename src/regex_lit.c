@@ -1189,6 +1189,24 @@ static int gap_kind(const struct vb__lit *l, size_t *key) {
   return 2;
 }
 
+/* Whether literal l, anchored at a space with letters before it (gap_kind() 1), has a
+ * letter after the space (*key: 512 + the byte after it), and more bytes after the space
+ * up to the next one than letters before it: the word after the space then begins with
+ * them, and is likely the rarer of the two ("on hold": "hold", not every word ending in "on";
+ * but "wait for": "wait") (vb__lit.next). */
+static bool gap_next_kind(const struct vb__lit *l, size_t *key) {
+  const unsigned char *s = (const unsigned char *)l->s;
+  size_t k;
+  if (gap_kind(l, &k) != 1 || (size_t)l->anchor + 1 >= l->len) return false;
+  size_t n = char_len(s[l->anchor + 1]);
+  if (n > l->len - l->anchor - 1u || !vb__lit_letter(lit_cp(s + l->anchor + 1, n))) return false;
+  size_t after = 0;
+  while (l->anchor + 1u + after < l->len && s[l->anchor + 1 + after] != ' ') after++;
+  if (after <= l->anchor) return false;
+  *key = 512u + s[l->anchor + 1];
+  return true;
+}
+
 /* The sets of the patterns as bits (vb__cblang.set_need): each pattern's, those without
  * literals, and per literal the bits of the sets it is in, one entry per word. */
 static int set_bits(vb__cblang *cb) {
@@ -1269,7 +1287,7 @@ int vb__lits_index(vb__cblang *cb) {
   if (set_bits(cb)) return VB_ENOMEM;
   /* the literals anchored at a space, under the word they may end or begin */
   cb->lit_gap = true;
-  if (!(cb->lit_gap_start = vb__calloc(2 * 256 + 1, sizeof *cb->lit_gap_start)))
+  if (!(cb->lit_gap_start = vb__calloc(3 * 256 + 1, sizeof *cb->lit_gap_start)))
     return VB_ENOMEM;
   size_t n_gap = 0;
   for (size_t k = 0; k < cb->n_lits; k++) {
@@ -1277,13 +1295,15 @@ int vb__lits_index(vb__cblang *cb) {
     int kind = gap_kind(&cb->lits[k], &key);
     if (kind < 0) cb->lit_gap = false;
     if (kind > 0) cb->lit_gap_start[key]++, n_gap++;
+    if ((cb->lits[k].next = gap_next_kind(&cb->lits[k], &key))) cb->lit_gap_start[key]++, n_gap++;
   }
-  for (size_t h = 1; h <= 2 * 256; h++) cb->lit_gap_start[h] += cb->lit_gap_start[h - 1];
+  for (size_t h = 1; h <= 3 * 256; h++) cb->lit_gap_start[h] += cb->lit_gap_start[h - 1];
   if (!(cb->lit_gap_list = vb__malloc((n_gap ? n_gap : 1) * sizeof *cb->lit_gap_list)))
     return VB_ENOMEM;
   for (size_t k = cb->n_lits; k-- > 0;) {
     size_t key;
     if (gap_kind(&cb->lits[k], &key) > 0) cb->lit_gap_list[--cb->lit_gap_start[key]] = (uint32_t)k;
+    if (gap_next_kind(&cb->lits[k], &key)) cb->lit_gap_list[--cb->lit_gap_start[key]] = (uint32_t)k;
   }
   /* the lists to look in at each byte */
   for (size_t k = 0; k < cb->n_lits; k++) {
@@ -1391,6 +1411,19 @@ size_t vb__lits_gap_form(const vb__cblang *cb, const unsigned char *w, size_t le
     const struct vb__lit *l = &cb->lits[cb->lit_gap_list[i]];
     if (begin ? memcmp(l->s + 1, w, l->len - 1 < len ? l->len - 1 : len) == 0
               : l->anchor <= len && memcmp(l->s, w + len - l->anchor, l->anchor) == 0)
+      out[n++] = cb->lit_gap_list[i];
+  }
+  return n;
+}
+
+size_t vb__lits_gap_next(const vb__cblang *cb, const unsigned char *w, size_t len,
+                         uint32_t *out) {
+  if (!len || !cb->lit_gap_start) return 0;
+  size_t key = 512u + w[0], n = 0;
+  for (uint32_t i = cb->lit_gap_start[key]; i < cb->lit_gap_start[key + 1]; i++) {
+    const struct vb__lit *l = &cb->lits[cb->lit_gap_list[i]];
+    size_t after = l->len - l->anchor - 1u; /* its bytes after the space */
+    if (memcmp(l->s + l->anchor + 1, w, after < len ? after : len) == 0)
       out[n++] = cb->lit_gap_list[i];
   }
   return n;
