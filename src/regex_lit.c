@@ -1189,22 +1189,45 @@ static int gap_kind(const struct vb__lit *l, size_t *key) {
   return 2;
 }
 
-/* Whether literal l, anchored at a space with letters before it (gap_kind() 1), has a
- * letter after the space (*key: 512 + the byte after it), and more bytes after the space
- * up to the next one than letters before it: the word after the space then begins with
- * them, and is likely the rarer of the two ("on hold": "hold", not every word ending in "on";
- * but "wait for": "wait") (vb__lit.next). */
-static bool gap_next_kind(const struct vb__lit *l, size_t *key) {
-  const unsigned char *s = (const unsigned char *)l->s;
-  size_t k;
-  if (gap_kind(l, &k) != 1 || (size_t)l->anchor + 1 >= l->len) return false;
-  size_t n = char_len(s[l->anchor + 1]);
-  if (n > l->len - l->anchor - 1u || !vb__lit_letter(lit_cp(s + l->anchor + 1, n))) return false;
-  size_t after = 0;
-  while (l->anchor + 1u + after < l->len && s[l->anchor + 1 + after] != ' ') after++;
-  if (after <= l->anchor) return false;
-  *key = 512u + s[l->anchor + 1];
+/* Whether the n bytes at s are letters as word literals hold them (vb__lit_letter()). */
+static bool all_letters(const unsigned char *s, size_t n) {
+  for (size_t q = 0; q < n;) {
+    size_t c = char_len(s[q]);
+    if (c > n - q || !vb__lit_letter(lit_cp(s + q, c))) return false;
+    q += c;
+  }
   return true;
+}
+
+/* Whether a later word of literal l, anchored at a space with letters before it (gap_kind()
+ * 1), names it for the pre-gate instead of the word its letters before the space end: the
+ * longest of its parts (likely the rarest: "on hold" by "hold", not every word ending in
+ * "on"; "on the phone" by "phone"; "wait for" by "wait"), the letters between two of its
+ * spaces (a word exactly) or its bytes after its last space when a letter begins them (a
+ * word beginning with them). Sets l->part, part_len, part_whole and *key (512 + the part's
+ * first byte) when it does (vb__lit.next). */
+static bool gap_next_kind(struct vb__lit *l, size_t *key) {
+  const unsigned char *s = (const unsigned char *)l->s;
+  size_t k, best = l->anchor; /* the letters before the space */
+  bool next = false;
+  if (gap_kind(l, &k) != 1) return false;
+  for (size_t p = l->anchor + 1u; p <= l->len;) {
+    size_t e = p;
+    while (e < l->len && s[e] != ' ') e++;
+    bool last = e == l->len;
+    if (e - p > best && e - p <= UINT8_MAX && p <= UINT8_MAX &&
+        (last ? char_len(s[p]) <= e - p && all_letters(s + p, char_len(s[p]))
+              : all_letters(s + p, e - p))) {
+      best = e - p;
+      next = true;
+      l->part = (uint8_t)p;
+      l->part_len = (uint8_t)(e - p);
+      l->part_whole = !last;
+    }
+    p = e + 1;
+  }
+  if (next) *key = 512u + s[l->part];
+  return next;
 }
 
 /* The sets of the patterns as bits (vb__cblang.set_need): each pattern's, those without
@@ -1303,7 +1326,7 @@ int vb__lits_index(vb__cblang *cb) {
   for (size_t k = cb->n_lits; k-- > 0;) {
     size_t key;
     if (gap_kind(&cb->lits[k], &key) > 0) cb->lit_gap_list[--cb->lit_gap_start[key]] = (uint32_t)k;
-    if (gap_next_kind(&cb->lits[k], &key)) cb->lit_gap_list[--cb->lit_gap_start[key]] = (uint32_t)k;
+    if (cb->lits[k].next) cb->lit_gap_list[--cb->lit_gap_start[512u + (unsigned char)cb->lits[k].s[cb->lits[k].part]]] = (uint32_t)k;
   }
   /* the lists to look in at each byte */
   for (size_t k = 0; k < cb->n_lits; k++) {
@@ -1422,8 +1445,8 @@ size_t vb__lits_gap_next(const vb__cblang *cb, const unsigned char *w, size_t le
   size_t key = 512u + w[0], n = 0;
   for (uint32_t i = cb->lit_gap_start[key]; i < cb->lit_gap_start[key + 1]; i++) {
     const struct vb__lit *l = &cb->lits[cb->lit_gap_list[i]];
-    size_t after = l->len - l->anchor - 1u; /* its bytes after the space */
-    if (memcmp(l->s + l->anchor + 1, w, after < len ? after : len) == 0)
+    if (l->part_whole ? l->part_len == len && memcmp(l->s + l->part, w, len) == 0
+                      : memcmp(l->s + l->part, w, l->part_len < len ? l->part_len : len) == 0)
       out[n++] = cb->lit_gap_list[i];
   }
   return n;
