@@ -133,10 +133,10 @@ static int form_literals(vb_analyzer *an, const vb__cblang *cb, const unsigned c
   if (cb->pre_anchor) { /* (one word of bits: set s of the literals' entries is word s) */
     /* its word literals, those at the spaces beside it, and those anchored in it, or when
      * one may go on past it, those anchored at its bytes (a digit: every run of digits, as
-     * the run may go on in the next token). Of those at the space after it, not the ones
-     * with a letter after the space (vb__lit.next): the word after the space begins with
-     * their bytes after it, and names them (in text, "on" + " hold" only where "hold"
-     * follows, not after every word ending in "on") */
+     * the run may go on in the next token). Of those at the space after it, not the ones a
+     * later word of theirs names (vb__lit.next): that word does, when it is this one
+     * (vb__lits_gap_next(): "on hold" only where a word begins with "hold", not after every
+     * word ending in "on") */
     uint64_t *may = lf->may, any = 0;
     const uint32_t *ids = an->tf_list + lf->lit_off;
     for (uint32_t q = 0; q < lf->n_lit + lf->n_end + lf->n_begin; q++)

@@ -1326,7 +1326,9 @@ int vb__lits_index(vb__cblang *cb) {
   for (size_t k = cb->n_lits; k-- > 0;) {
     size_t key;
     if (gap_kind(&cb->lits[k], &key) > 0) cb->lit_gap_list[--cb->lit_gap_start[key]] = (uint32_t)k;
-    if (cb->lits[k].next) cb->lit_gap_list[--cb->lit_gap_start[512u + (unsigned char)cb->lits[k].s[cb->lits[k].part]]] = (uint32_t)k;
+    const struct vb__lit *l = &cb->lits[k];
+    if (l->next)
+      cb->lit_gap_list[--cb->lit_gap_start[512u + (unsigned char)l->s[l->part]]] = (uint32_t)k;
   }
   /* the lists to look in at each byte */
   for (size_t k = 0; k < cb->n_lits; k++) {

@@ -820,8 +820,9 @@ int vb__themes_run(vb_analyzer *an) {
     if (!(set & THEMES_ANY)) continue;
     if (set & THEMES_ONE) { /* (no next word to ask: terms_from() matches them all) */
       int32_t head_stem = tf->head_stem, head_key = tf->head_key;
-      if ((head_stem >= 0 && (rc = terms_from(an, cb, i, head_stem, r->n_tokens, 0, 0, &matched))) ||
-          (head_key >= 0 && (rc = terms_from(an, cb, i, head_key, r->n_tokens, 0, 0, &matched))))
+      size_t n = r->n_tokens;
+      if ((head_stem >= 0 && (rc = terms_from(an, cb, i, head_stem, n, 0, 0, &matched))) ||
+          (head_key >= 0 && (rc = terms_from(an, cb, i, head_key, n, 0, 0, &matched))))
         return rc;
     } else if (set & THEMES_HEADS) {
       int32_t head_stem = tf->head_stem, head_key = tf->head_key;

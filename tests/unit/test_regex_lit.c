@@ -961,7 +961,9 @@ static void test_gap_next(void **state) {
           want = wl == c->part_len && memcmp(c->s + c->part, w, wl) == 0;
         else if (c->next)
           want = memcmp(c->s + c->part, w, c->part_len < wl ? c->part_len : wl) == 0;
-        if (want != in[k]) fail_msg("literal \"%s\", word \"%.*s\": %d, plainly %d", c->s, (int)wl, w, in[k], want);
+        if (want != in[k])
+          fail_msg("literal \"%s\", word \"%.*s\": %d, plainly %d", c->s, (int)wl, w, in[k],
+                   want);
       }
       named += n;
       checked++;
