@@ -85,7 +85,7 @@ static int form_literals(vb_analyzer *an, const vb__cblang *cb, const unsigned c
   if (!lf) return VB_ENOMEM;
   *out = lf;
   if (lf->lits_set) return VB_OK;
-  if (vb__grow(&an->tf_list, &an->cap_tf_list, an->n_tf_list + 4 * cb->n_lits,
+  if (vb__grow(&an->tf_list, &an->cap_tf_list, an->n_tf_list + 5 * cb->n_lits,
                sizeof *an->tf_list))
     return VB_ENOMEM;
   const vb_token *t = &an->res.tokens[i];
@@ -133,12 +133,21 @@ static int form_literals(vb_analyzer *an, const vb__cblang *cb, const unsigned c
   if (cb->pre_anchor) { /* (one word of bits: set s of the literals' entries is word s) */
     /* its word literals, those at the spaces beside it, and those anchored in it, or when
      * one may go on past it, those anchored at its bytes (a digit: every run of digits, as
-     * the run may go on in the next token) */
+     * the run may go on in the next token). Of those at the space after it, not the ones a
+     * later word of theirs names (vb__lit.next): that word does, when it is this one
+     * (vb__lits_gap_next(): "on hold" only where a word begins with "hold", not after every
+     * word ending in "on") */
     uint64_t *may = lf->may, any = 0;
-    const uint32_t *anch = an->tf_list + lf->lit_off + lf->n_lit + lf->n_end + lf->n_begin;
+    const uint32_t *ids = an->tf_list + lf->lit_off;
     for (uint32_t q = 0; q < lf->n_lit + lf->n_end + lf->n_begin; q++)
-      or_sets(cb, an->tf_list[lf->lit_off + q], may);
+      if (!(q >= lf->n_lit && q < lf->n_lit + lf->n_end && cb->lits[ids[q]].next))
+        or_sets(cb, ids[q], may);
+    const uint32_t *anch = ids + lf->n_lit + lf->n_end + lf->n_begin;
     for (uint32_t q = 0; q < lf->n_anch; q++) or_sets(cb, anch[3 * q], may);
+    /* (room after the lists: no more than cb->n_lits) */
+    uint32_t *next = an->tf_list + an->n_tf_list;
+    size_t n_next = vb__lits_gap_next(cb, f + t->start, t->end - t->start, next);
+    for (size_t q = 0; q < n_next; q++) or_sets(cb, next[q], may);
     for (size_t q = t->start; q < t->end && (lf->lits_set & FORM_TAIL); q++) {
       const uint64_t *pa = cb->pre_anchor + f[q] * VB_LIT_SETS;
       const uint64_t *run = cb->pre_anchor + (256 + VB_PRE_DIGITS) * VB_LIT_SETS;

@@ -1189,6 +1189,47 @@ static int gap_kind(const struct vb__lit *l, size_t *key) {
   return 2;
 }
 
+/* Whether the n bytes at s are letters as word literals hold them (vb__lit_letter()). */
+static bool all_letters(const unsigned char *s, size_t n) {
+  for (size_t q = 0; q < n;) {
+    size_t c = char_len(s[q]);
+    if (c > n - q || !vb__lit_letter(lit_cp(s + q, c))) return false;
+    q += c;
+  }
+  return true;
+}
+
+/* Whether a later word of literal l, anchored at a space with letters before it (gap_kind()
+ * 1), names it for the pre-gate instead of the word its letters before the space end: the
+ * longest of its parts (likely the rarest: "on hold" by "hold", not every word ending in
+ * "on"; "on the phone" by "phone"; "wait for" by "wait"), the letters between two of its
+ * spaces (a word exactly) or its bytes after its last space when a letter begins them (a
+ * word beginning with them). Sets l->part, part_len, part_whole and *key (512 + the part's
+ * first byte) when it does (vb__lit.next). */
+static bool gap_next_kind(struct vb__lit *l, size_t *key) {
+  const unsigned char *s = (const unsigned char *)l->s;
+  size_t k, best = l->anchor; /* the letters before the space */
+  bool next = false;
+  if (gap_kind(l, &k) != 1) return false;
+  for (size_t p = l->anchor + 1u; p <= l->len;) {
+    size_t e = p;
+    while (e < l->len && s[e] != ' ') e++;
+    bool last = e == l->len;
+    if (e - p > best && e - p <= UINT8_MAX && p <= UINT8_MAX &&
+        (last ? char_len(s[p]) <= e - p && all_letters(s + p, char_len(s[p]))
+              : all_letters(s + p, e - p))) {
+      best = e - p;
+      next = true;
+      l->part = (uint8_t)p;
+      l->part_len = (uint8_t)(e - p);
+      l->part_whole = !last;
+    }
+    p = e + 1;
+  }
+  if (next) *key = 512u + s[l->part];
+  return next;
+}
+
 /* The sets of the patterns as bits (vb__cblang.set_need): each pattern's, those without
  * literals, and per literal the bits of the sets it is in, one entry per word. */
 static int set_bits(vb__cblang *cb) {
@@ -1269,7 +1310,7 @@ int vb__lits_index(vb__cblang *cb) {
   if (set_bits(cb)) return VB_ENOMEM;
   /* the literals anchored at a space, under the word they may end or begin */
   cb->lit_gap = true;
-  if (!(cb->lit_gap_start = vb__calloc(2 * 256 + 1, sizeof *cb->lit_gap_start)))
+  if (!(cb->lit_gap_start = vb__calloc(3 * 256 + 1, sizeof *cb->lit_gap_start)))
     return VB_ENOMEM;
   size_t n_gap = 0;
   for (size_t k = 0; k < cb->n_lits; k++) {
@@ -1277,13 +1318,17 @@ int vb__lits_index(vb__cblang *cb) {
     int kind = gap_kind(&cb->lits[k], &key);
     if (kind < 0) cb->lit_gap = false;
     if (kind > 0) cb->lit_gap_start[key]++, n_gap++;
+    if ((cb->lits[k].next = gap_next_kind(&cb->lits[k], &key))) cb->lit_gap_start[key]++, n_gap++;
   }
-  for (size_t h = 1; h <= 2 * 256; h++) cb->lit_gap_start[h] += cb->lit_gap_start[h - 1];
+  for (size_t h = 1; h <= 3 * 256; h++) cb->lit_gap_start[h] += cb->lit_gap_start[h - 1];
   if (!(cb->lit_gap_list = vb__malloc((n_gap ? n_gap : 1) * sizeof *cb->lit_gap_list)))
     return VB_ENOMEM;
   for (size_t k = cb->n_lits; k-- > 0;) {
     size_t key;
     if (gap_kind(&cb->lits[k], &key) > 0) cb->lit_gap_list[--cb->lit_gap_start[key]] = (uint32_t)k;
+    const struct vb__lit *l = &cb->lits[k];
+    if (l->next)
+      cb->lit_gap_list[--cb->lit_gap_start[512u + (unsigned char)l->s[l->part]]] = (uint32_t)k;
   }
   /* the lists to look in at each byte */
   for (size_t k = 0; k < cb->n_lits; k++) {
@@ -1391,6 +1436,19 @@ size_t vb__lits_gap_form(const vb__cblang *cb, const unsigned char *w, size_t le
     const struct vb__lit *l = &cb->lits[cb->lit_gap_list[i]];
     if (begin ? memcmp(l->s + 1, w, l->len - 1 < len ? l->len - 1 : len) == 0
               : l->anchor <= len && memcmp(l->s, w + len - l->anchor, l->anchor) == 0)
+      out[n++] = cb->lit_gap_list[i];
+  }
+  return n;
+}
+
+size_t vb__lits_gap_next(const vb__cblang *cb, const unsigned char *w, size_t len,
+                         uint32_t *out) {
+  if (!len || !cb->lit_gap_start) return 0;
+  size_t key = 512u + w[0], n = 0;
+  for (uint32_t i = cb->lit_gap_start[key]; i < cb->lit_gap_start[key + 1]; i++) {
+    const struct vb__lit *l = &cb->lits[cb->lit_gap_list[i]];
+    if (l->part_whole ? l->part_len == len && memcmp(l->s + l->part, w, len) == 0
+                      : memcmp(l->s + l->part, w, l->part_len < len ? l->part_len : len) == 0)
       out[n++] = cb->lit_gap_list[i];
   }
   return n;

@@ -484,6 +484,7 @@ static int compound_parts(vb_analyzer *an, const vb__cblang *cb, size_t i) {
 #define THEMES_BASE 8  /* and one of those chains has terms tried whatever the next word */
 #define THEMES_REST 16 /* prefix terms, compound parts or proclitics (n_pre, n_cmp, n_he) */
 #define THEMES_HE_NEAR 32 /* a chain after its proclitics holds a near term's part */
+#define THEMES_ONE 64 /* its chains hold one-word terms only: the next word does not matter */
 
 /* What the codebook says of word token i alone, which depends only on its form and the
  * language: the term chains of its stem and its key, the prefix terms it matches, the terms
@@ -564,13 +565,16 @@ static int theme_form(vb_analyzer *an, const vb__cblang *cb, size_t i, const vb_
   tf->n_he = (uint32_t)an->n_tf_list - tf->he_off;
   tf->themes_set = THEMES_KNOWN | (he_near ? THEMES_HE_NEAR : 0);
   tf->seconds = 0;
+  bool one = true;
   for (int k = 0; k < 2; k++) {
     int32_t head = k ? tf->head_key : tf->head_stem;
     if (head < 0) continue;
     tf->themes_set |= THEMES_ANY | THEMES_HEADS;
     tf->seconds |= cb->chains[head].seconds;
     if (cb->chains[head].n_base) tf->themes_set |= THEMES_BASE;
+    one &= cb->chains[head].n_pairs == 0 && cb->chains[head].base_one;
   }
+  if (one && (tf->themes_set & THEMES_HEADS)) tf->themes_set |= THEMES_ONE;
   if (tf->n_pre || tf->n_cmp || tf->n_he) tf->themes_set |= THEMES_ANY | THEMES_REST;
   return VB_OK;
 }
@@ -854,7 +858,13 @@ int vb__themes_run(vb_analyzer *an) {
     if ((rc = form_known(an, cb, i, &tf))) return rc;
     unsigned set = tf->themes_set;
     if (!(set & THEMES_ANY)) continue;
-    if (set & THEMES_HEADS) {
+    if (set & THEMES_ONE) { /* (no next word to ask: terms_from() matches them all) */
+      int32_t head_stem = tf->head_stem, head_key = tf->head_key;
+      size_t n = r->n_tokens;
+      if ((head_stem >= 0 && (rc = terms_from(an, cb, i, head_stem, n, 0, 0, &matched))) ||
+          (head_key >= 0 && (rc = terms_from(an, cb, i, head_key, n, 0, 0, &matched))))
+        return rc;
+    } else if (set & THEMES_HEADS) {
       int32_t head_stem = tf->head_stem, head_key = tf->head_key;
       uint64_t seconds = tf->seconds;
       size_t j1;

@@ -266,6 +266,12 @@ void vb__lits_anchored(const struct vb__cblang *cb, const unsigned char *f, size
  * as far as it goes. Written to `out` (at most cb->n_lits); returns how many. */
 size_t vb__lits_gap_form(const struct vb__cblang *cb, const unsigned char *w, size_t len,
                          bool begin, uint32_t *out);
+/* The literals anchored at a space that a later word of theirs names (vb__lit.next) and
+ * that the word w[0..len) (folded) may be that word of: it begins with the part after their
+ * last space as far as it goes, or is the part between two spaces (part_whole). Written to
+ * `out` (at most cb->n_lits); returns how many. */
+size_t vb__lits_gap_next(const struct vb__cblang *cb, const unsigned char *w, size_t len,
+                         uint32_t *out);
 
 typedef struct vb__cblang {
   vb__term *terms;
@@ -323,6 +329,12 @@ typedef struct vb__cblang {
     bool word;          /* letters only (vb__lit_letter()), so inside one word of a text */
     uint8_t anchor;     /* not a word: the offset of its anchor (below) */
     uint8_t back;       /* and of its key, `back` bytes before the anchor */
+    /* next: anchored at a space with letters before it, and a later word of it names it for
+     * the pre-gate (vb__lits_gap_next()): the one that begins with its bytes s[part ..
+     * part + part_len) after its last space, or (part_whole) is exactly those letters
+     * between two of its spaces */
+    bool next, part_whole;
+    uint8_t part, part_len;
     uint32_t awin, amask; /* the (up to) four bytes from there, as loaded from memory */
   } *lits;
   size_t n_lits, cap_lits;
@@ -346,7 +358,9 @@ typedef struct vb__cblang {
   /* The literals anchored at a space (regex_lit.c, vb__lits_gap_form()): those with letters
    * before it under the last of them (0-255), those with nothing before it and a letter
    * after it under the byte after it (256 + the byte): lit_gap_list[lit_gap_start[key] ..
-   * lit_gap_start[key + 1]). lit_gap: every literal anchored at a space is one of those. */
+   * lit_gap_start[key + 1]); and again, those of the first kind that a later word names
+   * (vb__lit.next) under the first byte of that word (512 + the byte). lit_gap: every
+   * literal anchored at a space is one of the first two kinds. */
   uint32_t *lit_gap_start, *lit_gap_list;
   bool lit_gap;
   /* The patterns' literal sets as bits (patterns.c): which sets of a text are met is kept
