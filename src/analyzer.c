@@ -74,8 +74,6 @@ void vb_analyzer_free(vb_analyzer *an) {
   vb__free(an->sent_lists);
   vb__strmap_free(&an->belief);
   vb__free(an->excl);
-  vb__free(an->near_words);
-  vb__free(an->near_ends);
   vb__free(an->dup_slots);
   for (int l = 0; l < VB_LANG_COUNT; l++) vb__free(an->tcache[l]);
   vb__free(an->phcache);

@@ -666,53 +666,30 @@ static void sort_hits(vb__match *h, size_t n) {
   }
 }
 
-/* What near_follows() counts, once per text with near terms' parts: an->near_words[k] the
- * words (tokens other than punctuation) before token k, an->near_ends the offsets of '.', '!',
- * '?' and '\n' in the text, ascending. With them a pair is tested in constant time, so a long
- * text full of parts costs in proportion to its length. */
-static int near_prepare(vb_analyzer *an) {
-  const vb_result *r = &an->res;
-  if (vb__grow(&an->near_words, &an->cap_near_words, r->n_tokens + 1, sizeof *an->near_words))
-    return VB_ENOMEM;
-  size_t words = 0;
-  for (size_t k = 0; k < r->n_tokens; k++) {
-    an->near_words[k] = words;
-    words += r->tokens[k].type != VB_TOK_PUNCT;
-  }
-  an->near_words[r->n_tokens] = words;
-  an->n_near_ends = 0;
-  for (size_t p = 0; p < r->len; p++) {
-    char c = r->text[p];
-    if (c != '.' && c != '!' && c != '?' && c != '\n') continue;
-    if (vb__grow(&an->near_ends, &an->cap_near_ends, an->n_near_ends + 1,
-                 sizeof *an->near_ends))
-      return VB_ENOMEM;
-    an->near_ends[an->n_near_ends++] = p;
-  }
-  return VB_OK;
-}
-
-/* The first sentence end at offset `from` or after (SIZE_MAX: none). */
-static size_t near_end_from(const vb_analyzer *an, size_t from) {
-  size_t lo = 0, hi = an->n_near_ends;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (an->near_ends[mid] < from) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < an->n_near_ends ? an->near_ends[lo] : SIZE_MAX;
-}
+/* How far first part a of a near term reaches, found as the parts after it are tried in order
+ * of token (near_follows()): the words (tokens other than punctuation) in tokens
+ * [a->tok_end, tok) and the offsets [a->end, pos) of the text looked at, with the first
+ * sentence end among them ('.', '!', '?' or '\n': SIZE_MAX while none). Each part after a
+ * moves them on only as far as it begins, so a first part costs what lies within its reach. */
+typedef struct {
+  size_t tok, words, pos, end;
+} near_reach;
 
 /* Whether part b may follow first part a of near term nr: after it, in the same sentence (no
- * '.', '!', '?' or line break between them, as a pattern's [^.!?\n] says; `end` is the first
- * of them at a's end or after), with at most nr->gap words between them. Sets *past when b is
- * out of reach: then so is every part at a later token. */
-static bool near_follows(const vb_analyzer *an, const vb__near *nr, const vb__match *a,
-                         size_t end, const vb__match *b, bool *past) {
+ * sentence end between them, as a pattern's [^.!?\n] says), with at most nr->gap words
+ * between them. Sets *past when b is out of reach: then so is every part at a later token.
+ * Parts come in order of their first token. */
+static bool near_follows(const vb_result *r, const vb__near *nr, const vb__match *a,
+                         const vb__match *b, near_reach *g, bool *past) {
   *past = false;
   if (b->tok_begin < a->tok_end) return false;
-  if (an->near_words[b->tok_begin] - an->near_words[a->tok_end] > nr->gap || end < b->start)
-    return !(*past = true);
+  for (; g->tok < b->tok_begin && g->words <= nr->gap; g->tok++)
+    g->words += r->tokens[g->tok].type != VB_TOK_PUNCT;
+  for (; g->pos < b->start && g->end == SIZE_MAX; g->pos++) {
+    char c = r->text[g->pos];
+    if (c == '.' || c == '!' || c == '?' || c == '\n') g->end = g->pos;
+  }
+  if (g->words > nr->gap || g->end < b->start) return !(*past = true);
   return true;
 }
 
@@ -726,9 +703,9 @@ static bool near_follows(const vb_analyzer *an, const vb__near *nr, const vb__ma
 static int near_pairs(vb_analyzer *an, const vb__cblang *cb, size_t nx) {
   vb__match *h = an->excl;
   size_t nh = an->n_near;
+  const vb_result *r = &an->res;
   sort_hits(h, nh);
-  int rc = near_prepare(an);
-  if (rc) return rc;
+  int rc;
   for (size_t g = 0; g < nh;) {
     size_t ge = g;
     while (ge < nh && h[ge].theme == h[g].theme) ge++;
@@ -739,10 +716,11 @@ static int near_pairs(vb_analyzer *an, const vb__cblang *cb, size_t nx) {
       if (h[a].exclude != 0 || h[a].tok_begin < from ||
           (nx && excluded_part(an, nx, theme, h[a].start, h[a].end)))
         continue;
-      size_t best = SIZE_MAX, end = near_end_from(an, h[a].end), stop = SIZE_MAX;
+      size_t best = SIZE_MAX, stop = SIZE_MAX;
+      near_reach reach = {h[a].tok_end, 0, h[a].end, SIZE_MAX};
       for (size_t b = a + 1; b < ge && h[b].tok_begin <= stop; b++) {
         bool past;
-        bool follows = near_follows(an, nr, &h[a], end, &h[b], &past);
+        bool follows = near_follows(r, nr, &h[a], &h[b], &reach, &past);
         if (past && h[b].exclude == 1) break;
         if (past) stop = h[b].tok_begin;
         if (!follows || h[b].exclude != 1) continue;

@@ -168,10 +168,6 @@ struct vb_analyzer {
                               exclusion matches, sorted */
   size_t cap_excl;
   size_t n_near, n_near_first; /* themes.c: near terms' parts found, and first parts among them */
-  size_t *near_words;          /* themes.c, near_pairs(): the words before each token */
-  size_t cap_near_words;
-  size_t *near_ends;           /* themes.c, near_pairs(): where '.', '!', '?' and '\n' are */
-  size_t n_near_ends, cap_near_ends;
   bool near_only;              /* themes.c: only near terms' parts are taken (term_match()) */
   size_t n_excl;           /* themes.c: how many of the matches are exclusions (add_match()) */
   uint32_t *dup_slots;     /* themes.c, vb__themes_mark_dups(): the matches by theme and span */
