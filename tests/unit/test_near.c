@@ -88,6 +88,16 @@ static size_t count(const vb_result *r, long t) {
   return c;
 }
 
+/* Writes codebook `text` to `path` and loads a model of it alone, with an analyzer. */
+static void load_alone(const char *path, const char *text, vb_model **m, vb_analyzer **an) {
+  assert_int_equal(vbt_write(path, text, 0), 0);
+  const char *const cbs[] = {path};
+  *m = NULL;
+  assert_int_equal(vbt_load_or_say(NULL, cbs, 1, NULL, 0, m), VB_OK);
+  *an = NULL;
+  assert_int_equal(vb_analyzer_new(*m, an), VB_OK);
+}
+
 /* Whether theme t is mentioned exactly over `span` (its first place in `text`). */
 static bool at(const vb_result *r, long t, const char *text, const char *span) {
   const char *p = strstr(text, span);
@@ -234,12 +244,9 @@ static void test_parse_errors(void **state) {
  * phrase of the words "fast", "~3" and "delivery" that never matches. */
 static void test_tab_mark(void **state) {
   (void)state;
-  assert_int_equal(vbt_write(CB_RAND, "[n]\nen: fast\t~3 delivery; quick ~2\tbox\n", 0), 0);
-  const char *const cbs[] = {CB_RAND};
-  vb_model *m = NULL;
-  assert_int_equal(vbt_load_or_say(NULL, cbs, 1, NULL, 0, &m), VB_OK);
-  vb_analyzer *an = NULL;
-  assert_int_equal(vb_analyzer_new(m, &an), VB_OK);
+  vb_model *m;
+  vb_analyzer *an;
+  load_alone(CB_RAND, "[n]\nen: fast\t~3 delivery; quick ~2\tbox\n", &m, &an);
   const vb_mention *mn;
   assert_int_equal(vb_result_mentions(run(an, VB_LANG_EN, "fast cheap delivery"), &mn), 1);
   assert_int_equal(vb_result_mentions(run(an, VB_LANG_EN, "a quick new box"), &mn), 1);
@@ -274,13 +281,9 @@ static void test_listing(void **state) {
  * reported at its place in the YAML file. */
 static void test_yaml(void **state) {
   (void)state;
-  assert_int_equal(
-      vbt_write(CB_YML, "delivery:\n  fast:\n    - fast ~2 delivery\n    - =speedy\n", 0), 0);
-  const char *const cbs[] = {CB_YML};
-  vb_model *m = NULL;
-  assert_int_equal(vbt_load_or_say(NULL, cbs, 1, NULL, 0, &m), VB_OK);
-  vb_analyzer *an = NULL;
-  assert_int_equal(vb_analyzer_new(m, &an), VB_OK);
+  vb_model *m;
+  vb_analyzer *an;
+  load_alone(CB_YML, "delivery:\n  fast:\n    - fast ~2 delivery\n    - =speedy\n", &m, &an);
   long t = vb_model_theme_find(m, "delivery.fast");
   assert_true(t >= 0);
   const char *text = "fast and free delivery, speedy";
@@ -354,13 +357,9 @@ static size_t ref_near(const vb_result *r, const char *text, span *out) {
 
 static void test_pairing_reference(void **state) {
   (void)state;
-  assert_int_equal(
-      vbt_write(CB_RAND, "[n]\nen.not: not quick\nen: fast|quick ~2 deliver*\n", 0), 0);
-  const char *const cbs[] = {CB_RAND};
-  vb_model *m = NULL;
-  assert_int_equal(vbt_load_or_say(NULL, cbs, 1, NULL, 0, &m), VB_OK);
-  vb_analyzer *an = NULL;
-  assert_int_equal(vb_analyzer_new(m, &an), VB_OK);
+  vb_model *m;
+  vb_analyzer *an;
+  load_alone(CB_RAND, "[n]\nen.not: not quick\nen: fast|quick ~2 deliver*\n", &m, &an);
   uint64_t seed = 0x4E454152ULL;
   size_t total = 0;
   for (int k = 0; k < 20000; k++) {
