@@ -19,7 +19,9 @@
  *  - an alternation requires, for each rank r, the union of its branches' r-th strongest sets
  *    (a match goes through one branch, which holds a literal of each of its sets); a branch
  *    that requires nothing makes the alternation require nothing;
- *  - an optional part (?, *, {0,n}) and a lookaround (it consumes nothing) require nothing.
+ *  - an optional part (?, *, {0,n}) and a lookaround (it consumes nothing) require nothing;
+ *  - a run of letters right after a \b (or its group's) or right before one is marked so
+ *    (VB_LIT_B_*): the scan finds it only where no letter of the text is on that side.
  *
  * Literals may be a single byte ("&" in "t\s?&\s?c"). A required \d{n} is the pseudo-literal
  * of n VB_LIT_DIGIT bytes, "n digits in a row": patterns such as order numbers
@@ -36,7 +38,8 @@
 #include "vb_model.h"
 
 #define LIT_MAX 32   /* literals in one set */
-#define LIT_LEN 32   /* bytes of a literal with its NUL: a longer run is cut in pieces */
+#define RUN_LEN 32   /* bytes of a run of literal characters with a NUL: a longer one is cut */
+#define LIT_LEN 34   /* bytes of a literal with its NUL and boundary marks (VB_LIT_B_*) */
 #define DEPTH_MAX 10 /* nested groups read; a deeper pattern is unfilterable */
 #define DIGITS_MAX 8 /* the longest digit run required */
 
@@ -249,27 +252,41 @@ static void req_copy(req *d, const req *s) {
     set_copy(&d->set[i], &s->set[i]);
 }
 
-/* How well a set filters: twice its shortest literal's length, plus one when that is a
- * single punctuation byte ('&' is rarer in text than 't'), minus one for a space. */
+/* A literal's bytes without its boundary marks (VB_LIT_B_*): *c points at them; returns how
+ * many. */
+static size_t lit_core(const char *lit, size_t len, const char **c) {
+  if (len && lit[0] == VB_LIT_B_BEFORE) lit++, len--;
+  if (len && lit[len - 1] == VB_LIT_B_AFTER) len--;
+  *c = lit;
+  return len;
+}
+
+/* How well a set filters: twice its shortest literal's length (a boundary mark counting as
+ * a byte: "<i>" is the word "i"), plus one when that is a single punctuation byte ('&' is
+ * rarer in text than 't'), minus one for a space. */
 static size_t strength(const litset *s) {
   size_t w = SIZE_MAX;
+  const char *c;
   for (size_t i = 0; i < s->n; i++)
     if (s->len[i] < w) w = s->len[i];
   if (w != 1) return 2 * w;
   for (size_t i = 0; i < s->n; i++)
-    if (s->lit[i][0] == ' ' && s->lit[i][1] == '\0') return 1; /* a space: in every text */
+    if (lit_core(s->lit[i], s->len[i], &c) == 1 && c[0] == ' ') return 1; /* in every text */
   for (size_t i = 0; i < s->n; i++) {
-    unsigned char c = (unsigned char)s->lit[i][0];
-    bool punct = c < 0x80 && !vb__ascii_alpha(c) && !vb__ascii_digit(c) && c != VB_LIT_DIGIT;
-    if (s->lit[i][1] == '\0' && !punct) return 2; /* a letter, a digit or \d */
+    if (lit_core(s->lit[i], s->len[i], &c) != 1) continue;
+    unsigned char b = (unsigned char)c[0];
+    bool punct = b < 0x80 && !vb__ascii_alpha(b) && !vb__ascii_digit(b) && b != VB_LIT_DIGIT;
+    if (!punct) return 2; /* a letter, a digit or \d */
   }
   return 3;
 }
 
-/* Whether a set has a literal of one ASCII letter or a space. */
+/* Whether a set has a literal of one ASCII letter or a space (boundary marks or not). */
 static bool one_letter(const litset *s) {
+  const char *c;
   for (size_t i = 0; i < s->n; i++)
-    if (s->len[i] == 1 && (vb__ascii_alpha((unsigned char)s->lit[i][0]) || s->lit[i][0] == ' '))
+    if (lit_core(s->lit[i], s->len[i], &c) == 1 &&
+        (vb__ascii_alpha((unsigned char)c[0]) || c[0] == ' '))
       return true;
   return false;
 }
@@ -319,7 +336,44 @@ static bool set_add_by(litset *s, const char *lit, size_t len,
  * nothing (a text with it has the other), and replaces those that hold it. False when the
  * set is full. */
 static bool set_add(litset *s, const char *lit, size_t len) {
-  return set_add_by(s, lit, len, holds);
+  litset room;
+  set_copy(&room, s);
+  if (set_add_by(&room, lit, len, holds)) {
+    set_copy(s, &room);
+    return true;
+  }
+  /* full: a literal whose letters hold another's, or are held by them, but whose boundary
+   * marks differ ("<bag>" and "<bags>"): both give way to the shorter letters with the marks
+   * true of both ("<bag"), as without the marks the shorter would take the longer's place */
+  char m[LIT_LEN];
+  memcpy(m, lit, len + 1);
+  for (size_t i = 0; i < s->n; i++) {
+    const char *a = s->lit[i], *b = m, *ca, *cb;
+    size_t la = s->len[i], lb = len;
+    if (holds(a, la, b, lb) || holds(b, lb, a, la)) continue; /* (set_add_by() sees to it) */
+    size_t na = lit_core(a, la, &ca), nb = lit_core(b, lb, &cb);
+    if (na < nb) { /* b: the shorter letters */
+      const char *t[2] = {a, ca};
+      size_t u[2] = {la, na};
+      a = b, ca = cb, la = lb, na = nb;
+      b = t[0], cb = t[1], lb = u[0], nb = u[1];
+    }
+    size_t o = 0;
+    while (o + nb <= na && memcmp(ca + o, cb, nb) != 0) o++;
+    if (o + nb > na) continue; /* (unrelated) */
+    bool before = b[0] == VB_LIT_B_BEFORE && a[0] == VB_LIT_B_BEFORE && o == 0;
+    bool after = b[lb - 1] == VB_LIT_B_AFTER && a[la - 1] == VB_LIT_B_AFTER && o + nb == na;
+    char w[LIT_LEN];
+    size_t n = 0;
+    if (before) w[n++] = VB_LIT_B_BEFORE;
+    memcpy(w + n, cb, nb);
+    n += nb;
+    if (after) w[n++] = VB_LIT_B_AFTER;
+    w[n] = '\0';
+    memcpy(m, w, n + 1);
+    len = n;
+  }
+  return set_add_by(s, m, len, holds);
 }
 
 /* Whether a text holding a literal of `a` holds one of `b`: each literal of a holds one of b. */
@@ -369,7 +423,7 @@ static void req_sort(req *r) {
 
 /* ---- parsing ---- */
 
-static void parse_alt(parser *ps, req *out);
+static void parse_alt(parser *ps, req *out, bool b_before, bool b_after);
 
 /* After an atom: its quantifier. Returns how many times the atom must occur at least (1 when
  * there is no quantifier); `*quantified` tells whether there was one. */
@@ -513,23 +567,64 @@ static group_kind group_open(parser *ps) {
   return GROUP_READ;
 }
 
-/* Adds a run of literal characters (folded) to a conjunction. */
-static void flush(req *r, char *run, size_t *rl) {
+/* Whether s[0..n) is a word: one or more letters (vb__lit_letter(): \w). */
+static bool is_word(const char *s, size_t n) {
+  for (size_t i = 0; i < n;) {
+    size_t c = char_len((unsigned char)s[i]);
+    if (i + c > n || !vb__lit_letter(lit_cp((const unsigned char *)s + i, c))) return false;
+    i += c;
+  }
+  return n > 0;
+}
+
+/* Writes run[0..rl) folded to `lit`, marked (VB_LIT_B_*) by the word boundaries every match
+ * has right before it (before) and right after it (after) when it is a word (a mark next to
+ * a byte that may be no \w would not say what it means); returns its length. */
+static size_t marked(char *lit, const char *run, size_t rl, bool before, bool after) {
+  char folded[RUN_LEN];
+  size_t n = vb__lit_fold(run, rl, folded), o = 0;
+  bool word = is_word(folded, n);
+  if (before && word) lit[o++] = VB_LIT_B_BEFORE;
+  memcpy(lit + o, folded, n);
+  o += n;
+  if (after && word) lit[o++] = VB_LIT_B_AFTER;
+  lit[o] = '\0';
+  return o;
+}
+
+/* Adds a run of literal characters (folded) to a conjunction, marked by the word boundaries
+ * every match has right before it (before) and right after it (after). */
+static void flush_b(req *r, char *run, size_t *rl, bool before, bool after) {
   if (*rl == 0) return;
   litset one;
   one.n = 1;
-  size_t n = vb__lit_fold(run, *rl, one.lit[0]);
-  one.lit[0][n] = '\0';
-  one.len[0] = (uint8_t)n;
+  one.len[0] = (uint8_t)marked(one.lit[0], run, *rl, before, after);
   req_add(r, &one);
   *rl = 0;
 }
 
-static void parse_seq(parser *ps, req *out) {
+/* Whether the pattern goes on at p with \b. */
+static bool at_boundary(const parser *ps) {
+  return ps->end - ps->p >= 2 && ps->p[0] == '\\' && ps->p[1] == 'b';
+}
+
+/* Whether the sequence ends at p (the end of its branch). */
+static bool seq_end(const parser *ps) {
+  return ps->p >= ps->end || *ps->p == '|' || *ps->p == ')';
+}
+
+/* A sequence's requirement. b_before: a word boundary comes right before it in every match
+ * (\b before its group), b_after: right after it; the runs of literal characters right after
+ * one or right before one are marked so (VB_LIT_B_*), as is a run whose one optional letter
+ * comes before one ("hrs?\b": {hr, hrs}, both with the boundary after them). */
+static void parse_seq(parser *ps, req *out, bool b_before, bool b_after) {
   req best;
   best.n = 0;
-  char run[LIT_LEN];
+  char run[RUN_LEN];
   size_t rl = 0;
+  bool at_b = b_before; /* a \b comes right before the place reached */
+  bool run_b = false;   /* and came right before the run */
+#define RUN_FLUSH(after) flush_b(&best, run, &rl, run_b, (after))
   while (ps->p < ps->end && !ps->fail && *ps->p != '|' && *ps->p != ')') {
     char c = *ps->p;
     bool quantified;
@@ -539,20 +634,35 @@ static void parse_seq(parser *ps, req *out) {
       ps->p++;
       group_kind g = group_open(ps);
       if (g == GROUP_FAIL) break;
-      if (g == GROUP_LOOKAROUND) {
-        flush(&best, run, &rl);
+      if (g == GROUP_LOOKAROUND) { /* (it does not move: a \b before still holds after it) */
+        RUN_FLUSH(false);
         (void)quantifier(ps, &quantified);
         continue;
       }
+      /* read once to see what follows it: a \b, or with no quantifier the end of this
+       * sequence when a boundary comes after that; then again with that known */
+      const char *from = ps->p;
+      int depth = ps->depth;
       req inner;
-      parse_alt(ps, &inner);
-      ps->depth--;
-      if (ps->fail || ps->p >= ps->end || *ps->p != ')') {
+      parse_alt(ps, &inner, at_b, false);
+      bool after = false;
+      if (!ps->fail && ps->p < ps->end && *ps->p == ')') {
+        ps->p++;
+        after = at_boundary(ps) || (b_after && seq_end(ps));
+        if (after) {
+          ps->p = from;
+          ps->depth = depth;
+          parse_alt(ps, &inner, at_b, true);
+          if (!ps->fail && ps->p < ps->end && *ps->p == ')') ps->p++;
+          else ps->fail = true;
+        }
+      } else {
         ps->fail = true;
-        break;
       }
-      ps->p++;
-      flush(&best, run, &rl);
+      ps->depth--;
+      if (ps->fail) break;
+      RUN_FLUSH(false);
+      at_b = false;
       if (quantifier(ps, &quantified) > 0)
         for (size_t i = 0; i < inner.n; i++)
           req_add(&best, &inner.set[i]);
@@ -560,7 +670,8 @@ static void parse_seq(parser *ps, req *out) {
     }
     if (c == '[') {
       skip_class(ps);
-      flush(&best, run, &rl);
+      RUN_FLUSH(false);
+      at_b = false;
       (void)quantifier(ps, &quantified);
       continue;
     }
@@ -568,8 +679,15 @@ static void parse_seq(parser *ps, req *out) {
       bool literal;
       char e = escape_open(ps, false, &literal);
       if (!e) break;
+      if (e == 'b') { /* (a quantified character ended the run before it: then it is empty) */
+        (void)quantifier(ps, &quantified);
+        RUN_FLUSH(!quantified);
+        at_b = !quantified;
+        continue;
+      }
       if (e == 'd') {
-        flush(&best, run, &rl);
+        RUN_FLUSH(false);
+        at_b = false;
         long min = quantifier(ps, &quantified);
         if (min > 0) {
           litset digits;
@@ -585,21 +703,24 @@ static void parse_seq(parser *ps, req *out) {
       if (literal) {
         long min = quantifier(ps, &quantified);
         if (min == 0) {
-          flush(&best, run, &rl);
+          RUN_FLUSH(false);
         } else {
-          if (rl + 1 >= LIT_LEN) flush(&best, run, &rl);
+          if (rl + 1 >= RUN_LEN) RUN_FLUSH(false);
+          if (rl == 0) run_b = at_b;
           run[rl++] = e;
-          if (quantified) flush(&best, run, &rl);
+          if (quantified) RUN_FLUSH(false);
         }
       } else {
-        flush(&best, run, &rl);
+        RUN_FLUSH(false);
         (void)quantifier(ps, &quantified);
       }
+      at_b = false;
       continue;
     }
     if (c == '.' || c == '^' || c == '$') {
       ps->p++;
-      flush(&best, run, &rl);
+      RUN_FLUSH(false);
+      at_b = false;
       (void)quantifier(ps, &quantified);
       continue;
     }
@@ -614,29 +735,47 @@ static void parse_seq(parser *ps, req *out) {
     char ch[4];
     memcpy(ch, ps->p, n);
     ps->p += n;
+    bool maybe = ps->p < ps->end && *ps->p == '?'; /* "?", "??" or "?+": once or not */
     long min = quantifier(ps, &quantified);
-    if (min == 0 || !case_safe(cp)) {
-      flush(&best, run, &rl);
+    bool was_b = at_b;
+    at_b = false;
+    if (min == 0 && maybe && rl > 0 && rl + 1 < RUN_LEN && cp < 0x80 &&
+        vb__ascii_alpha((int)cp) && case_safe(cp) &&
+        (at_boundary(ps) || (b_after && seq_end(ps)))) {
+      /* "hrs?\b": the run, or the run and the letter, with the boundary after either */
+      litset two;
+      two.n = 2;
+      two.len[0] = (uint8_t)marked(two.lit[0], run, rl, run_b, true);
+      run[rl] = ch[0];
+      two.len[1] = (uint8_t)marked(two.lit[1], run, rl + 1, run_b, true);
+      req_add(&best, &two);
+      rl = 0;
       continue;
     }
-    if (rl + n >= LIT_LEN) flush(&best, run, &rl);
+    if (min == 0 || !case_safe(cp)) {
+      RUN_FLUSH(false);
+      continue;
+    }
+    if (rl + n >= RUN_LEN) RUN_FLUSH(false);
+    if (rl == 0) run_b = was_b;
     memcpy(run + rl, ch, n);
     rl += n;
-    if (quantified) flush(&best, run, &rl);
+    if (quantified) RUN_FLUSH(false);
   }
-  flush(&best, run, &rl);
+  RUN_FLUSH(b_after && seq_end(ps));
+#undef RUN_FLUSH
   req_copy(out, &best);
 }
 
 /* The alternation's requirement: for rank r, the union of each branch's r-th strongest set
  * (its last when it has fewer). */
-static void parse_alt(parser *ps, req *out) {
+static void parse_alt(parser *ps, req *out, bool b_before, bool b_after) {
   litset acc[VB_LIT_SETS];
   bool ok[VB_LIT_SETS];
   bool first = true, none = false;
   for (;;) {
     req branch;
-    parse_seq(ps, &branch);
+    parse_seq(ps, &branch, b_before, b_after);
     if (ps->fail) break;
     if (branch.n == 0) none = true;
     if (!none) {
@@ -669,7 +808,7 @@ int vb__regex_literals(const char *pattern, vb__buf *out, size_t *n_sets,
                        uint8_t set_len[VB_LIT_SETS]) {
   parser ps = {pattern, pattern + strlen(pattern), 0, false};
   req r;
-  parse_alt(&ps, &r);
+  parse_alt(&ps, &r, false, false);
   *n_sets = 0;
   out->len = 0;
   if (ps.fail || ps.p != ps.end || r.n == 0) return VB_OK;
@@ -823,7 +962,7 @@ static uint8_t escape_class(char e) {
 static void lead_seq(parser *ps, lead *out, span *width, leads *all) {
   out->known = false;
   *width = (span){0, 0};
-  char run[LIT_LEN];
+  char run[RUN_LEN];
   size_t rl = 0, run_w = 0; /* a run of required literal characters, its width */
   lead part;
   static const span ONE = {1, 0}, NONE = {0, 0};
@@ -880,7 +1019,7 @@ static void lead_seq(parser *ps, lead *out, span *width, leads *all) {
           END_RUN();
           lead_part(all, out, width, NULL, ONE, VB_SKIP_ANY, min, max);
         } else {
-          if (rl + 1 >= LIT_LEN) END_RUN();
+          if (rl + 1 >= RUN_LEN) END_RUN();
           run[rl++] = e;
           run_w++;
         }
@@ -920,7 +1059,7 @@ static void lead_seq(parser *ps, lead *out, span *width, leads *all) {
       lead_part(all, out, width, NULL, ONE, VB_SKIP_ANY, min, max);
       continue;
     }
-    if (rl + n >= LIT_LEN) END_RUN();
+    if (rl + n >= RUN_LEN) END_RUN();
     memcpy(run + rl, ch, n);
     rl += n;
     run_w++;
@@ -966,13 +1105,15 @@ static void lead_alt(parser *ps, lead *out, span *width) {
   out->known = known && !first;
 }
 
-/* Whether every literal of a lead is one of the n NUL-separated literals at `lits`. */
+/* Whether every literal of a lead is one of the n NUL-separated literals at `lits` (without
+ * their boundary marks). */
 static bool in_sets(const litset *lead_set, const char *lits, size_t n) {
   for (size_t i = 0; i < lead_set->n; i++) {
     bool in = false;
-    const char *l = lits;
+    const char *l = lits, *c;
     for (size_t j = 0; j < n && !in; j++, l += strlen(l) + 1)
-      in = strcmp(l, lead_set->lit[i]) == 0;
+      in = lit_core(l, strlen(l), &c) == lead_set->len[i] &&
+           memcmp(c, lead_set->lit[i], lead_set->len[i]) == 0;
     if (!in) return false;
   }
   return true;
@@ -1095,6 +1236,14 @@ static inline size_t b_bucket(const unsigned char *s, unsigned back) {
  * character a letter, vb__lit_letter()) or the offset of its anchor: its first character
  * that is no letter. */
 static void lit_classify(struct vb__lit *l) {
+  if (l->len && l->s[0] == VB_LIT_B_BEFORE) { /* its boundary marks, taken off */
+    memmove(l->s, l->s + 1, l->len--);
+    l->b_before = true;
+  }
+  if (l->len && l->s[l->len - 1] == VB_LIT_B_AFTER) {
+    l->s[--l->len] = '\0';
+    l->b_after = true;
+  }
   const unsigned char *s = (const unsigned char *)l->s;
   unsigned char pre[8] = {0}, mask[8] = {0};
   for (size_t i = 0; i < 8 && i < l->len; i++) {
@@ -1115,6 +1264,7 @@ static void lit_classify(struct vb__lit *l) {
     }
     i += n;
   }
+  if (!l->word) l->b_before = l->b_after = false; /* (its first or last byte may be no \w) */
   /* not a word, three bytes or more: keyed by three bytes that hold the anchor, from it if
    * it has two after it, else from the one before, else from two before; compared first by
    * (up to) four bytes from there */
@@ -1288,8 +1438,10 @@ int vb__lits_index(vb__cblang *cb) {
   uint32_t **start[4] = {&cb->lit_start, &cb->lit_he_start, &cb->lit_one_start, &cb->lit_b_start};
   uint32_t **list[4] = {&cb->lit_list, &cb->lit_he_list, &cb->lit_one_list, &cb->lit_b_list};
   size_t count[4] = {0};
+  cb->lit_bounded = false;
   for (size_t k = 0; k < cb->n_lits; k++) {
     lit_classify(&cb->lits[k]);
+    cb->lit_bounded |= cb->lits[k].b_before || cb->lits[k].b_after;
     count[lit_keys(&cb->lits[k], NULL, NULL)]++;
   }
   for (int w = 0; w < 4; w++) {
@@ -1361,31 +1513,67 @@ int vb__lits_index(vb__cblang *cb) {
 }
 
 /* ---- finding the literals in a text ---- */
-/* The literals of list[a..b) that start at f + i and end by f + end. */
-static inline void lits_try(const vb__cblang *cb, const unsigned char *f, size_t end, size_t i,
-                            const uint32_t *list, uint32_t a, uint32_t b, vb__litfound *found) {
+/* Whether the character of f[from..end) that ends just before byte p (before) or begins at
+ * it (not before) is a letter (vb__lit_letter(): \w, so no word boundary next to a word
+ * literal there); false at `from` or `end` (the character beyond is not known). Digits are
+ * \w too but do not count: patterns.c's scan of a word, which sees no other token, would not
+ * see one in a number token right before it ("3hours"), where the plain scan would. */
+static bool letter_at(const unsigned char *f, size_t from, size_t end, size_t p, bool before) {
+  if (before ? p <= from : p >= end) return false;
+  size_t q = before ? p - 1 : p;
+  if (f[q] < 0x80) return vb__ascii_alpha(f[q]);
+  while (before && q > from && (f[q] & 0xC0) == 0x80) q--;
+  size_t adv;
+  int32_t cp = vb__utf8_decode(f + q, end - q, &adv);
+  return cp >= 0 && vb__lit_letter((uint32_t)cp);
+}
+
+/* Whether word literal l at f + i (in f[from..end)) may have the word boundaries it asks
+ * for (vb__lit.b_before, b_after): no letter right before or after it (letter_at()). */
+static inline bool lit_bounds(const struct vb__lit *l, const unsigned char *f, size_t from,
+                              size_t end, size_t i) {
+  return !(l->b_before && letter_at(f, from, end, i, true)) &&
+         !(l->b_after && letter_at(f, from, end, i + l->len, false));
+}
+
+/* The literals of list[a..b) that start at f + i and end by f + end (with the word
+ * boundaries they ask for, in f[from..end)). */
+static VB__INLINE void lits_try(const vb__cblang *cb, const unsigned char *f, size_t from,
+                                size_t end, size_t i, const uint32_t *list, uint32_t a,
+                                uint32_t b, vb__litfound *found, bool bounded) {
   for (; a < b; a++) {
     uint32_t k = list[a];
-    if ((!found->seen[k] || found->last) && vb__lit_at(&cb->lits[k], f, end, i))
+    const struct vb__lit *l = &cb->lits[k];
+    if ((!found->seen[k] || found->last) && vb__lit_at(l, f, end, i) &&
+        (!bounded || !(l->b_before | l->b_after) || lit_bounds(l, f, from, end, i)))
       vb__found_add(found, k, i);
   }
 }
 
-void vb__lits_words(const vb__cblang *cb, const unsigned char *f, size_t from, size_t to,
-                    size_t end, vb__litfound *found) {
+/* vb__lits_words(); `bounded`: some literal asks for a word boundary (vb__cblang.lit_bounded) */
+static VB__INLINE void lits_words(const vb__cblang *cb, const unsigned char *f, size_t from,
+                                  size_t to, size_t end, vb__litfound *found, bool bounded) {
   const uint32_t *start = cb->lit_start;
   /* at each position, the literals that may start with its two bytes */
   for (size_t i = from; i < to; i++) {
     size_t h = (size_t)f[i] << 8 | f[i + 1];
     if (start && start[h] < start[h + 1])
-      lits_try(cb, f, end, i, cb->lit_list, start[h], start[h + 1], found);
+      lits_try(cb, f, from, end, i, cb->lit_list, start[h], start[h + 1], found, bounded);
     if (f[i] == 0xD7 && cb->lit_he_start) { /* a Hebrew letter: its table too */
       size_t g = vb__lit_he_key((const char *)f + i);
       if (cb->lit_he_start[g] < cb->lit_he_start[g + 1])
-        lits_try(cb, f, end, i, cb->lit_he_list, cb->lit_he_start[g], cb->lit_he_start[g + 1],
-                 found);
+        lits_try(cb, f, from, end, i, cb->lit_he_list, cb->lit_he_start[g],
+                 cb->lit_he_start[g + 1], found, bounded);
     }
   }
+}
+
+void vb__lits_words(const vb__cblang *cb, const unsigned char *f, size_t from, size_t to,
+                    size_t end, vb__litfound *found) {
+  if (cb->lit_bounded)
+    lits_words(cb, f, from, to, end, found, true);
+  else
+    lits_words(cb, f, from, to, end, found, false);
 }
 
 void vb__lits_anchored(const vb__cblang *cb, const unsigned char *f, size_t from, size_t to,

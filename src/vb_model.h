@@ -163,6 +163,11 @@ typedef struct vb__near {
 #define VB_LIT_SETS 4
 #define VB_LIT_DIGIT '\x01' /* a literal of n such bytes stands for "n ASCII digits in a row" */
 #define VB_PRE_DIGITS 16
+/* Marks around a literal of letters (vb__regex_literals(); vb__lits_index() takes them off
+ * into vb__lit.b_before and b_after): every match holds it with a word boundary right before
+ * it (a first byte VB_LIT_B_BEFORE) or right after it (a last byte VB_LIT_B_AFTER). */
+#define VB_LIT_B_BEFORE '\x02'
+#define VB_LIT_B_AFTER '\x03'
 
 /* A pattern's lead (regex_lit.c, vb__regex_leads()): every match starts at most `before`
  * characters before one of its n literals, not counting the characters of the classes `skip`
@@ -327,6 +332,9 @@ typedef struct vb__cblang {
     uint64_t pre, mask; /* the first (up to) eight bytes, as loaded from memory */
     bool digits;        /* VB_LIT_DIGIT bytes: that many digits in a row */
     bool word;          /* letters only (vb__lit_letter()), so inside one word of a text */
+    /* a word found only where no letter or digit of the text comes right before it
+     * (b_before) or right after it (b_after): every match has a word boundary there */
+    bool b_before, b_after;
     uint8_t anchor;     /* not a word: the offset of its anchor (below) */
     uint8_t back;       /* and of its key, `back` bytes before the anchor */
     /* next: anchored at a space with letters before it, and a later word of it names it for
@@ -338,6 +346,7 @@ typedef struct vb__cblang {
     uint32_t awin, amask; /* the (up to) four bytes from there, as loaded from memory */
   } *lits;
   size_t n_lits, cap_lits;
+  bool lit_bounded; /* some word literal asks for a word boundary (b_before, b_after) */
   /* The word literals: lit_list[lit_start[h] .. lit_start[h + 1]) are those that may start
    * with the two bytes h = b0 << 8 | b1 (a one-byte literal under every b1); 65537 entries,
    * or NULL when there are none. Those of four bytes or more that start with a Hebrew letter

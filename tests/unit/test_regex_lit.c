@@ -17,6 +17,10 @@
 
 #include "verbatim.h"
 
+/* lits() shows the word boundaries a literal asks for (VB_LIT_B_*) as "<" before it and ">"
+ * after it; else it leaves them out. */
+static bool show_marks;
+
 /* The requirement of `pattern`: its sets, strongest first, joined with ';', the literals of a
  * set with '|' ("" when the pattern is unfilterable); a run of n digits shows as "\d{n}". */
 static const char *lits(const char *pattern) {
@@ -38,7 +42,14 @@ static const char *lits(const char *pattern) {
         else
           sprintf(out + strlen(out), "\\d{%zu}", n);
       } else {
-        strcat(out, p);
+        size_t n = strlen(p), o = strlen(out);
+        for (size_t q = 0; q < n; q++)
+          if (p[q] == VB_LIT_B_BEFORE || p[q] == VB_LIT_B_AFTER) {
+            if (show_marks) out[o++] = p[q] == VB_LIT_B_BEFORE ? '<' : '>';
+          } else {
+            out[o++] = p[q];
+          }
+        out[o] = '\0';
       }
     }
   }
@@ -77,10 +88,10 @@ static vb_model *default_model(void) {
 static void test_words(void **state) {
   (void)state;
   /* a sequence requires each of its parts */
-  assert_string_equal(lits("\\bcharg\\w*\\b[^.!?\\n]{0,40}\\btwice\\b"), "charg;twice");
+  assert_string_equal(lits("\\bcharg\\w*\\b[^.!?\\n]{0,40}\\btwice\\b"), "twice;charg");
   assert_string_equal(lits("\\b(fast|quick)\\b[^.]{0,15}\\bdeliver"), "deliver;fast|quick");
   /* an alternation needs every branch to have one; a literal holding another adds nothing */
-  assert_string_equal(lits("\\b(app|website|site)\\b"), "app|site");
+  assert_string_equal(lits("(app|website|site)"), "app|site");
   assert_string_equal(lits("(app|\\w+site)"), "app|site");
   /* optional parts require nothing */
   assert_string_equal(lits("(foo)?bar"), "bar");
@@ -130,7 +141,11 @@ static void test_short_literals(void **state) {
   assert_string_equal(lits("\\b(10|ten)\\s*/\\s*10\\b"), "10;/"); /* {10} implies {10, ten} */
   assert_string_equal(lits("\\b(10|ten)\\s*/"), "10|ten;/");
   assert_string_equal(lits("(?<!\\d)10\\s*/\\s*10(?!\\d)"), "10;/");
-  assert_string_equal(lits("\\bt\\s?&\\s?cs?\\b"), "&"); /* not the letters */
+  assert_string_equal(lits("t\\s?&\\s?cs?"), "&"); /* not the letters */
+  /* but a letter with a \b next to it (a mark counts as a byte: "<t" is a word's start) */
+  show_marks = true;
+  assert_string_equal(lits("\\bt\\s?&\\s?cs?\\b"), "<t;c>|cs>;&");
+  show_marks = false;
   assert_string_equal(lits("\\b5\\s*(stars?|\\*)"), "star|*;5");
   assert_string_equal(lits("\\d+\\s*(working|business)\\s+days"), "working|business;days;\\d");
 }
@@ -448,21 +463,38 @@ static size_t gen_text(char *out) {
   return n;
 }
 
-/* Whether the folded text holds a literal of every set (a digit run as ASCII digits in a row). */
+/* Whether the character of f[0..n) that ends at byte p (before) or begins there (not before)
+ * is a letter as word literals hold them (vb__lit_letter()). */
+static bool letter_next(const char *f, size_t n, size_t p, bool before) {
+  if (before ? p == 0 : p >= n) return false;
+  size_t q = before ? p - 1 : p, adv;
+  while (before && q > 0 && ((unsigned char)f[q] & 0xC0) == 0x80) q--;
+  int32_t cp = vb__utf8_decode((const unsigned char *)f + q, n - q, &adv);
+  return cp >= 0 && vb__lit_letter((uint32_t)cp);
+}
+
+/* Whether the folded text holds a literal of every set (a digit run as ASCII digits in a row,
+ * a word literal marked VB_LIT_B_* with no letter next to it on that side). */
 static bool holds_all(const char *folded, size_t n, const char *lits, size_t ns,
                       const uint8_t *len) {
   for (size_t s = 0; s < ns; s++) {
     bool any = false;
     for (size_t q = 0; q < len[s]; q++, lits += strlen(lits) + 1) {
       size_t l = strlen(lits);
-      for (size_t i = 0; !any && i + l <= n; i++) {
+      for (size_t i = 0; !any && i <= n; i++) {
         if (lits[0] == VB_LIT_DIGIT) {
+          if (i + l > n) break;
           size_t d = 0;
           while (d < l && folded[i + d] >= '0' && folded[i + d] <= '9')
             d++;
           any = d == l;
         } else {
-          any = memcmp(folded + i, lits, l) == 0;
+          bool before = lits[0] == VB_LIT_B_BEFORE, after = lits[l - 1] == VB_LIT_B_AFTER;
+          size_t cl = l - before - after;
+          if (i + cl > n) break;
+          any = memcmp(folded + i, lits + before, cl) == 0 &&
+                !(before && letter_next(folded, n, i, true)) &&
+                !(after && letter_next(folded, n, i + cl, false));
         }
       }
     }
@@ -1111,6 +1143,9 @@ static void same_literals(vb_analyzer *an, const vb__cblang *cb, const char *tex
         bool here = true;
         for (size_t d = 0; d < l->len && here; d++)
           here = l->digits ? f[i + d] >= '0' && f[i + d] <= '9' : f[i + d] == l->s[d];
+        /* a word that asks for a boundary: no letter next to it on that side */
+        if (here && l->b_before) here = !letter_next(f, n, i, true);
+        if (here && l->b_after) here = !letter_next(f, n, i + l->len, false);
         if (here) at = i;
       }
       if (want[k] && last[k] < at)
@@ -1275,6 +1310,120 @@ static void test_analyzer_finds_the_same_literals(void **state) {
   print_message("%zu texts: the analyzer found the literals the scan found (the pre-gate "
                 "skipped %zu, rightly)\n", checked, pregate_skips);
   assert_true(pregate_skips > checked / 20);
+  vb__buf_free(&folded);
+  vb_analyzer_free(an);
+  vb_model_free(m);
+}
+
+/* ---- word boundaries (vb__lit.b_before, b_after) ---- */
+
+static void test_boundary_marks(void **state) {
+  (void)state;
+  show_marks = true;
+  /* a run right after or right before \b (or its group's) is marked so */
+  assert_string_equal(lits("\\bcharg\\w*\\b[^.!?\\n]{0,40}\\btwice\\b"), "<twice>;<charg");
+  assert_string_equal(lits("\\b(app|website|site)\\b"), "<app>|<website>|<site>");
+  /* an optional last letter before \b: both forms, each with the boundary after it */
+  assert_string_equal(lits("\\b(mins?|hrs?)\\b"), "<min>|<mins>|<hr>|<hrs>");
+  assert_string_equal(lits("(mins?)xy"), "min;xy");
+  /* a lookaround does not move: the \b before it still holds after it */
+  assert_string_equal(lits("\\b(?=a)abc\\b"), "<abc>");
+  /* an optional or repeated \b, a repeated group, a quantified last letter: no mark */
+  assert_string_equal(lits("\\b?abc\\b*"), "abc");
+  assert_string_equal(lits("\\b(abc)+\\b"), "<abc");
+  assert_string_equal(lits("\\bab+\\b"), "<ab");
+  /* only words (letters at both ends) are marked */
+  assert_string_equal(lits("\\b(on hold|10|queue)\\b"), "on hold|10|<queue>");
+  /* a set keeps a marked literal beside the one holding its letters; a full set gives way
+   * to the shorter letters with the marks true of both */
+  assert_string_equal(lits("\\b(bag|bags)\\b"), "<bag>|<bags>");
+  show_marks = false;
+}
+
+/* Characters set next to the literals and the matches: letters in and outside the fold's
+ * tables, digits of several scripts, a combining mark, punctuation, emoji. */
+static const char *const edges[] = {"",       " ",       "x",      "\xc3\x89", "\xc3\xa9",
+                                    "\xc5\xbf", "\xe2\x84\xaa", "\xc3\xbf", "\xd7\xa9",
+                                    "\xd0\xb6", "\xd9\xa3", "3",        "\xef\xbc\x91",
+                                    "_",      "'",       "-",      "\xcc\x81", "\xf0\x9f\x98\x80",
+                                    "\xc2\xaa", "\xc2\xb5", "\xc3\x9f"};
+#define N_EDGES (sizeof edges / sizeof edges[0])
+
+/* Checks the text as test_analyzer_finds_the_same_literals does, and that pattern `re` (if
+ * not NULL) runs on it when it matches it. */
+static void boundary_check(vb_analyzer *an, const vb__cblang *cb, const vb_run_options *o,
+                           const vb__cbregex *re, pcre2_match_data *md, const char *text,
+                           size_t n, unsigned char *want, vb__buf *folded) {
+  const vb_result *r;
+  assert_int_equal(vb_analyzer_run(an, text, n, o, &r), VB_OK);
+  same_literals(an, cb, text, n, want, folded);
+  if (re && pcre2_match(re->code, (PCRE2_SPTR)text, n, 0, 0, md, NULL) >= 0 &&
+      !vb__regex_may_match(cb, re, want))
+    fail_msg("pattern %s skipped on a text it matches: %.300s", re->source, text);
+}
+
+static void test_boundary_edges(void **state) {
+  (void)state;
+  vb_model *m = default_model();
+  vb_analyzer *an;
+  assert_int_equal(vb_analyzer_new(m, &an), VB_OK);
+  vb__buf folded = {0};
+  pcre2_match_data *md = pcre2_match_data_create(64, NULL);
+  static const vb_lang langs[] = {VB_LANG_EN, VB_LANG_SV, VB_LANG_DA, VB_LANG_HE};
+  size_t bounded = 0, checked = 0, matched = 0;
+  char *text = malloc(1 << 16);
+  assert_true(md && text);
+  for (size_t li = 0; li < 4; li++) {
+    const vb__cblang *cb = &m->cb[langs[li]];
+    unsigned char *want = malloc(cb->n_lits);
+    assert_non_null(want);
+    vb_run_options o = {langs[li], langs[li], 0};
+    /* each literal that asks for a boundary, with every edge before it, after it, both */
+    for (size_t k = 0; k < cb->n_lits; k++) {
+      const struct vb__lit *l = &cb->lits[k];
+      if (!l->b_before && !l->b_after) continue;
+      bounded++;
+      for (size_t e = 0; e < N_EDGES; e++)
+        for (int side = 0; side < 3; side++) {
+          int n = snprintf(text, 1 << 16, "so %s%s%s ok", side != 1 ? edges[e] : "", l->s,
+                           side != 0 ? edges[e] : "");
+          boundary_check(an, cb, &o, NULL, md, text, (size_t)n, want, &folded);
+          boundary_check(an, cb, &o, NULL, md, text + 3, (size_t)n - 6, want, &folded);
+          checked += 2;
+        }
+    }
+    /* each match of a pattern with such a literal in the corpora, with every edge right
+     * before it, right after it, both */
+    for (size_t r = 0; r < cb->n_regexes; r++) {
+      const vb__cbregex *re = &cb->regexes[r];
+      bool any = false;
+      for (size_t q = 0; q < re->n_literals; q++)
+        any |= cb->lits[re->lit_ids[q]].b_before || cb->lits[re->lit_ids[q]].b_after;
+      if (!any) continue;
+      for (size_t t = 0; t < corpus.n; t++) {
+        const char *s = corpus.s[t];
+        size_t n = strlen(s);
+        if (n > 30000 || pcre2_match(re->code, (PCRE2_SPTR)s, n, 0, 0, md, NULL) < 0) continue;
+        matched++;
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+        size_t a = ov[0], b = ov[1];
+        for (size_t e = 0; e < N_EDGES; e++)
+          for (int side = 0; side < 3; side++) {
+            const char *eb = side != 1 ? edges[e] : "", *ea = side != 0 ? edges[e] : "";
+            int len = snprintf(text, 1 << 16, "%.*s%s%.*s%s%s", (int)a, s, eb, (int)(b - a),
+                               s + a, ea, s + b);
+            boundary_check(an, cb, &o, re, md, text, (size_t)len, want, &folded);
+            checked++;
+          }
+      }
+    }
+    free(want);
+  }
+  print_message("%zu literals with a boundary, %zu matches of their patterns; %zu texts with "
+                "letters, digits, marks next to them\n", bounded, matched, checked);
+  assert_true(bounded > 100 && matched > 100);
+  free(text);
+  pcre2_match_data_free(md);
   vb__buf_free(&folded);
   vb_analyzer_free(an);
   vb_model_free(m);
@@ -1549,6 +1698,8 @@ int main(void) {
       cmocka_unit_test(test_lit_letter_covers_the_fold),
       cmocka_unit_test(test_anchored_words),
       cmocka_unit_test(test_analyzer_finds_the_same_literals),
+      cmocka_unit_test(test_boundary_marks),
+      cmocka_unit_test(test_boundary_edges),
   };
   return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
