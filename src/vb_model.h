@@ -318,6 +318,7 @@ typedef struct vb__cblang {
   vb__strmap prefix_map;
   uint64_t prefix_lens;
   bool prefix_long;
+  bool lit_bounded; /* some word literal asks for a word boundary (b_before, b_after) */
   vb__strmap exact;        /* key of an exact-form term ("=word") -> its first term (by next) */
   vb__near *nears;         /* near terms, in codebook order */
   size_t n_nears, cap_nears;
@@ -346,7 +347,6 @@ typedef struct vb__cblang {
     uint32_t awin, amask; /* the (up to) four bytes from there, as loaded from memory */
   } *lits;
   size_t n_lits, cap_lits;
-  bool lit_bounded; /* some word literal asks for a word boundary (b_before, b_after) */
   /* The word literals: lit_list[lit_start[h] .. lit_start[h + 1]) are those that may start
    * with the two bytes h = b0 << 8 | b1 (a one-byte literal under every b1); 65537 entries,
    * or NULL when there are none. Those of four bytes or more that start with a Hebrew letter
