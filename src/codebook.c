@@ -83,6 +83,20 @@ static bool exact_form(const char *s) {
   return c >= 0x80 || isalpha(c);
 }
 
+/* Files term idx under string s[0..n) of `map`, which holds the last term filed under each
+ * string; *next gets the one filed before it (-1: none), the term's vb__term.next. */
+static int file_under(vb__strmap *map, const char *s, size_t n, uint32_t idx, int32_t *next) {
+  uint32_t *head;
+  bool found;
+  *next = -1;
+  if (vb__strmap_put(map, s, n, idx, &found, &head)) return VB_ENOMEM;
+  if (found) {
+    *next = (int32_t)*head;
+    *head = idx;
+  }
+  return VB_OK;
+}
+
 /* Adds a term (`near`: 0, or a part of near term near - 1, side 0 or 1). VB_EPARSE for a '*'
  * that does not end the term; VB_EINVAL for an exact form ("=word") of more than one word or
  * with a '*'. */
@@ -112,29 +126,15 @@ static int add_term(vb_model *m, vb_lang lang, uint32_t theme, char *term, int e
     /* under its key only: themes.c looks up a token's key (and in Hebrew the key after each
      * proclitic), never its stem */
     const vb__pword *w0 = &cb->w.v[t.word_begin];
-    uint32_t *head;
-    bool found;
-    if (vb__strmap_put(&cb->exact, cb->w.text.data + w0->key_off, w0->key_len, idx, &found,
-                       &head))
+    if (file_under(&cb->exact, cb->w.text.data + w0->key_off, w0->key_len, idx, &t.next))
       return VB_ENOMEM;
-    if (found) {
-      t.next = (int32_t)*head;
-      *head = idx;
-    }
   } else if (t.prefix && t.n_words == 1) {
     if (vb__grow(&cb->prefix_terms, &cb->cap_prefix, cb->n_prefix + 1, sizeof *cb->prefix_terms))
       return VB_ENOMEM;
     cb->prefix_terms[cb->n_prefix++] = idx;
     const vb__pword *w0 = &cb->w.v[t.word_begin];
-    uint32_t *head;
-    bool found;
-    if (vb__strmap_put(&cb->prefix_map, cb->w.text.data + w0->key_off, w0->key_len, idx, &found,
-                       &head))
+    if (file_under(&cb->prefix_map, cb->w.text.data + w0->key_off, w0->key_len, idx, &t.next))
       return VB_ENOMEM;
-    if (found) {
-      t.next = (int32_t)*head;
-      *head = idx;
-    }
     if (w0->key_len < 64) cb->prefix_lens |= 1ULL << w0->key_len;
     else cb->prefix_long = true;
   } else {
@@ -142,20 +142,13 @@ static int add_term(vb_model *m, vb_lang lang, uint32_t theme, char *term, int e
      * cuts "leverans" to "leveran" but "leveransen" to "leverans", so a token's stem may equal
      * the term's key rather than its stem. */
     const vb__pword *w0 = &cb->w.v[t.word_begin];
-    uint32_t *head;
-    bool found;
     if (!cb->first_bits &&
         !(cb->first_bits = vb__calloc((1u << VB_FIRST_BITS) / 64, sizeof(uint64_t))))
       return VB_ENOMEM;
     vb__first_set(cb->first_bits, w0->stem_hash);
     vb__first_set(cb->first_bits, w0->key_hash);
-    if (vb__strmap_put(&cb->first_stem, cb->w.text.data + w0->stem_off, w0->stem_len, idx, &found,
-                       &head))
+    if (file_under(&cb->first_stem, cb->w.text.data + w0->stem_off, w0->stem_len, idx, &t.next))
       return VB_ENOMEM;
-    if (found) {
-      t.next = (int32_t)*head;
-      *head = idx;
-    }
     if (w0->key_len != w0->stem_len ||
         memcmp(cb->w.text.data + w0->key_off, cb->w.text.data + w0->stem_off, w0->key_len) != 0) {
       /* a second entry of the same term, chained under the key */
@@ -163,14 +156,8 @@ static int add_term(vb_model *m, vb_lang lang, uint32_t theme, char *term, int e
       if (vb__grow(&cb->terms, &cb->cap_terms, cb->n_terms + 1, sizeof *cb->terms))
         return VB_ENOMEM;
       idx = (uint32_t)cb->n_terms;
-      t.next = -1;
-      if (vb__strmap_put(&cb->first_stem, cb->w.text.data + w0->key_off, w0->key_len, idx, &found,
-                         &head))
+      if (file_under(&cb->first_stem, cb->w.text.data + w0->key_off, w0->key_len, idx, &t.next))
         return VB_ENOMEM;
-      if (found) {
-        t.next = (int32_t)*head;
-        *head = idx;
-      }
     }
   }
   cb->terms[cb->n_terms++] = t;

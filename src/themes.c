@@ -866,26 +866,18 @@ int vb__themes_run(vb_analyzer *an) {
       if ((rc = term_match(an, term, i, i + 1, &plain))) return rc;
       matched += plain && !term->exact; /* (an exact form is no reading of the token's own) */
     }
-    if (tf->n_he && !matched) { /* Hebrew: after a proclitic */
+    if (tf->n_he && (!matched || (set & THEMES_HE_NEAR))) {
+      /* Hebrew: the word after a proclitic; after a match of the word as it is, only the near
+       * terms' parts there (term_match() takes nothing else under near_only) */
       uint32_t he_off = tf->he_off, n_he = tf->n_he;
       size_t j1;
       uint32_t kid1, sid1;
-      if ((rc = next_ids(an, cb, i, &j1, &kid1, &sid1))) return rc;
-      for (uint32_t q = 0; q < n_he && !matched; q++)
-        if ((rc = terms_from(an, cb, i, (int32_t)an->tf_list[he_off + q], j1, kid1, sid1,
-                             &matched)))
-          return rc;
-      tf = &an->lform[r->lang][an->form_of[i]];
-    } else if (set & THEMES_HE_NEAR) {
-      /* a match of the word as it is: after its proclitics only near terms' parts */
-      uint32_t he_off = tf->he_off, n_he = tf->n_he;
-      size_t j1;
-      uint32_t kid1, sid1;
-      int ignored = 0;
-      if ((rc = next_ids(an, cb, i, &j1, &kid1, &sid1))) return rc;
-      an->near_only = true;
-      for (uint32_t q = 0; q < n_he && rc == VB_OK; q++)
-        rc = terms_from(an, cb, i, (int32_t)an->tf_list[he_off + q], j1, kid1, sid1, &ignored);
+      int found = 0;
+      an->near_only = matched != 0;
+      rc = next_ids(an, cb, i, &j1, &kid1, &sid1);
+      for (uint32_t q = 0; q < n_he && rc == VB_OK && (an->near_only || !found); q++)
+        rc = terms_from(an, cb, i, (int32_t)an->tf_list[he_off + q], j1, kid1, sid1, &found);
+      if (!an->near_only) matched += found;
       an->near_only = false;
       if (rc) return rc;
       tf = &an->lform[r->lang][an->form_of[i]];
