@@ -359,7 +359,7 @@ static VB__INLINE int token_key(vb_analyzer *an, const char *text, size_t i, vb_
 static VB__COLD int form_stem(vb_analyzer *an, vb__stemmer *st, vb_lang lang, vb__form *f) {
   const char *stem;
   size_t sl;
-  int rc = vb__stem(st, an->form_text.data + f->key_off, f->key_len, &stem, &sl);
+  int rc = vb__stem_once(st, an->form_text.data + f->key_off, f->key_len, &stem, &sl);
   if (rc) return rc;
   if (sl == f->key_len && memcmp(stem, an->form_text.data + f->key_off, sl) == 0) {
     f->stem_off[lang] = VB__FORM_SAME;

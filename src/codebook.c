@@ -481,6 +481,8 @@ void vb__codebook_free(vb_model *m) {
     vb__free(cb->lit_b_list);
     vb__free(cb->lit_one_start);
     vb__free(cb->lit_one_list);
+    vb__free(cb->lit_anch_start);
+    vb__free(cb->lit_anch_list);
     vb__free(cb->lit_gap_start);
     vb__free(cb->lit_gap_list);
     vb__free(cb->set_need);

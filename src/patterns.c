@@ -55,10 +55,8 @@ static inline void or_sets(const vb__cblang *cb, uint32_t k, uint64_t may[VB_LIT
 static bool anchored_tail(const vb__cblang *cb, const unsigned char *f, size_t s, size_t e) {
   for (size_t q = s; q < e; q++) {
     if (!cb->lit_b_first[f[q]]) continue;
-    bool digit = f[q] >= '0' && f[q] <= '9';
-    for (size_t k = 0; k < cb->n_lits; k++) {
-      const struct vb__lit *l = &cb->lits[k];
-      if (l->word || (l->digits ? !digit : (unsigned char)l->s[l->anchor] != f[q])) continue;
+    for (uint32_t a = cb->lit_anch_start[f[q]]; a < cb->lit_anch_start[f[q] + 1]; a++) {
+      const struct vb__lit *l = &cb->lits[cb->lit_anch_list[a]];
       if (q < s + l->anchor) continue;
       size_t p = q - l->anchor, d = 0;
       if (p + l->len <= e) continue; /* (inside: found by vb__lits_anchored() on the word) */

@@ -63,6 +63,26 @@ static void cache_clear(vb__stemmer *st) {
   st->stems.len = 0;
 }
 
+int vb__stem_once(vb__stemmer *st, const char *key, size_t len, const char **out,
+                  size_t *out_len) {
+  *out = key;
+  *out_len = len;
+  if (st->sb) {
+    if (len > 0 && len < 256) {
+      const sb_symbol *r = sb_stemmer_stem(st->sb, (const sb_symbol *)key, (int)len);
+      if (!r) return VB_ENOMEM;
+      *out = (const char *)r;
+      *out_len = (size_t)sb_stemmer_length(st->sb);
+    }
+  } else if (st->lang == VB_LANG_HE) {
+    st->scratch.len = 0;
+    if (vb__he_stem(st->vocab, key, len, &st->scratch)) return VB_ENOMEM;
+    *out = st->scratch.data;
+    *out_len = st->scratch.len;
+  }
+  return VB_OK;
+}
+
 int vb__stem(vb__stemmer *st, const char *key, size_t len, const char **out, size_t *out_len) {
   uint32_t idx;
   if (vb__strmap_get(&st->cache, key, len, &idx)) {
@@ -70,21 +90,10 @@ int vb__stem(vb__stemmer *st, const char *key, size_t len, const char **out, siz
     *out_len = st->spans[idx].len;
     return VB_OK;
   }
-  const char *s = key;
-  size_t n = len;
-  if (st->sb) {
-    if (len > 0 && len < 256) {
-      const sb_symbol *r = sb_stemmer_stem(st->sb, (const sb_symbol *)key, (int)len);
-      if (!r) return VB_ENOMEM;
-      s = (const char *)r;
-      n = (size_t)sb_stemmer_length(st->sb);
-    }
-  } else if (st->lang == VB_LANG_HE) {
-    st->scratch.len = 0;
-    if (vb__he_stem(st->vocab, key, len, &st->scratch)) return VB_ENOMEM;
-    s = st->scratch.data;
-    n = st->scratch.len;
-  }
+  const char *s;
+  size_t n;
+  int rc = vb__stem_once(st, key, len, &s, &n);
+  if (rc) return rc;
   if (st->n_spans >= VB_STEM_CACHE_MAX || st->stems.len + n >= UINT32_MAX) cache_clear(st);
   if (vb__grow(&st->spans, &st->cap_spans, st->n_spans + 1, sizeof *st->spans))
     return VB_ENOMEM;

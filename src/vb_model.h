@@ -363,6 +363,10 @@ typedef struct vb__cblang {
    * are none. */
   uint32_t *lit_one_start, *lit_one_list;
   uint32_t *lit_b_start, *lit_b_list;
+  /* Every literal that is no word under its anchor byte (a run of digits under each digit):
+   * lit_anch_list[lit_anch_start[b] .. lit_anch_start[b + 1]), 257 entries (patterns.c,
+   * anchored_tail()). */
+  uint32_t *lit_anch_start, *lit_anch_list;
   uint8_t lit_b_first[256];
   /* The literals anchored at a space (regex_lit.c, vb__lits_gap_form()): those with letters
    * before it under the last of them (0-255), those with nothing before it and a letter

@@ -82,6 +82,11 @@ void vb__stemmer_free(vb__stemmer *st);
 /* Stems a key (already normalised). `*out` is owned by the stemmer, valid until its next
  * call. */
 int vb__stem(vb__stemmer *st, const char *key, size_t len, const char **out, size_t *out_len);
+/* The same without the stemmer's cache, for a caller that keeps the stem itself (the
+ * analyzer's form table: a cache of its own, and the key would be hashed, looked up and copied
+ * for nothing). `*out` is owned by the stemmer, or is `key`, valid until its next call. */
+int vb__stem_once(vb__stemmer *st, const char *key, size_t len, const char **out,
+                  size_t *out_len);
 
 /* ---- stem_he.c ---- */
 int vb__he_vocab_new(vb__he_vocab **out);
