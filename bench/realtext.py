@@ -10,6 +10,7 @@ labelled sets in ../shared/corpora instead (measuring only: the texts are writte
 temporary folder, never into the project, and deleted afterwards):
 
     python3 bench/realtext.py [--corpora DIR] [--bench build-rel/bench/vb_bench] [--runs N]
+                              [--lang en,sv,da,he] [--keep-files DIR]
 
 For each language it writes the text fields of the sets below as JSONL ({"id","text"}, each
 distinct text once), counts its distinct word forms beside those of vb_bench's corpus of the
@@ -85,6 +86,9 @@ def main():
     ap.add_argument('--bench', default=os.path.join(here, '..', 'build-rel', 'bench', 'vb_bench'))
     ap.add_argument('--runs', type=int, default=5)
     ap.add_argument('--lang', default='en,sv,da,he')
+    ap.add_argument('--keep-files', metavar='DIR',
+                    help='write the JSONL files to DIR and keep them (for peers.py, say); '
+                         'DIR must be outside the project: the texts are not ours to commit')
     a = ap.parse_args()
     if not os.path.isdir(a.corpora):
         sys.exit('realtext.py: no folder %s (--corpora)' % a.corpora)
@@ -92,7 +96,13 @@ def main():
         sys.exit('realtext.py: no vb_bench at %s (--bench; build it with -DCMAKE_BUILD_TYPE=Release)'
                  % a.bench)
     rows, notes = [], []
-    with tempfile.TemporaryDirectory(prefix='vb-real-') as tmp:
+    if a.keep_files:
+        root = os.path.realpath(os.path.join(here, '..'))
+        if os.path.realpath(a.keep_files).startswith(root + os.sep):
+            sys.exit('realtext.py: --keep-files must be outside the project (%s)' % root)
+        os.makedirs(a.keep_files, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix='vb-real-') as tmpdir:
+        tmp = a.keep_files or tmpdir
         for lang in a.lang.split(','):
             path = os.path.join(tmp, 'real-%s.jsonl' % lang)
             n, forms = write_jsonl(a.corpora, lang, path)
