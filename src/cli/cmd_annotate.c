@@ -851,6 +851,20 @@ void job_summary(const job *j) {
   agg_input_summary(j);
   if (j->problems) fprintf(stderr, "; %zu problems in all (above)", j->problems);
   fputc('\n', stderr);
+  /* texts too short to tell ("Overall fine.", "meh") are scored neutral, with no themes: say
+   * how to score them, with the run's most common language as the example */
+  size_t und = j->by_lang[VB_LANG_UND];
+  if (und && j->ro.lang == VB_LANG_UND && j->ro.lang_default == VB_LANG_UND) {
+    vb_lang top = VB_LANG_UND;
+    for (size_t k = 0; k + 1 < sizeof order / sizeof order[0]; k++)
+      if (j->by_lang[order[k]] > (top == VB_LANG_UND ? 0 : j->by_lang[top])) top = order[k];
+    if (top != VB_LANG_UND)
+      fprintf(stderr, "%s: %zu %s too short or too mixed to tell the language (und) %s "
+              "scored neutral, with no themes; --lang-default %s scores %s as %s, this run's "
+              "most common language\n", progname, und, und == 1 ? "record" : "records",
+              und == 1 ? "is" : "are", vb_lang_code(top), und == 1 ? "it" : "them",
+              vb_lang_code(top));
+  }
 }
 
 int job_write_state(job *j) {

@@ -1,0 +1,1 @@
+annotate tests/cli/data/short_texts.tsv
