@@ -455,10 +455,15 @@ static int compound_parts(vb_analyzer *an, const vb__cblang *cb, size_t i) {
         }
       }
     }
-    /* right part: as written, then stemmed */
+    /* right part: as written, then stemmed, unless no term's first word begins with its first
+     * four bytes: the Swedish and Danish Snowball stemmers only take letters off the end (at
+     * least three stay), so the stem of a part is a prefix of it, and one of VB_PART_MIN (4)
+     * bytes or more that is a first word starts with the part's four bytes (the stemmer was
+     * most of the time spent on new Swedish words; test_stemtab checks the prefixes) */
     size_t rl = t->key_len - cut;
     bool hit = rl >= 3 && first_get(cb, t->key + cut, rl, &head);
-    if (!hit && rl >= VB_PART_MIN && st) {
+    if (!hit && rl >= VB_PART_MIN && st &&
+        vb__first_has(cb->part4_bits, vb__part4_key(t->key + cut))) {
       const char *s;
       size_t sl;
       if ((rc = vb__stem(st, t->key + cut, rl, &s, &sl))) return rc;

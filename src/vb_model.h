@@ -126,6 +126,12 @@ static inline void vb__first_set(uint64_t *bits, uint32_t h) {
   size_t b = (size_t)((h * 0x9E3779B97F4A7C15ULL) >> (64 - VB_FIRST_BITS));
   bits[b >> 6] |= 1ULL << (b & 63);
 }
+/* The key of the first four bytes of s in part4_bits. */
+static inline uint32_t vb__part4_key(const char *s) {
+  uint32_t w;
+  memcpy(&w, s, 4);
+  return w;
+}
 
 /* ---- codebook ---- */
 
@@ -285,6 +291,8 @@ typedef struct vb__cblang {
   vb__strmap first_stem;   /* stem of first word -> first term index (chained by next) */
   uint64_t *first_bits;    /* a bit per key of first_stem (low hash half, VB_FIRST_BITS): most
                               tokens and compound parts are no term's first word */
+  uint64_t *part4_bits;    /* a bit per first four bytes of a key of first_stem of four bytes or
+                              more (vb__part4_key(), VB_FIRST_BITS): themes.c, compound_parts() */
   /* themes.c, vb__terms_index(): each chain of first_stem (by its head term) split for the
    * walk at a token: its base list, the one-word terms and the two-word terms ending in a
    * prefix, tried at every token, and per hash of a second word (chain_pairs) the list of the
