@@ -48,18 +48,6 @@ static const hword protected_words[] = {
     W("אחרי"), W("לפני"), W("בלי"), W("ללא"), W("עכשיו"), W("פה"), W("שמ"), W("כאנ"), W("הכל"), W("כלומ"), W("משהו"), W("מישהו"),
     W("כנ"), W("אולי"), W("בגלל"), W("למרות"), W("אפילו"), W("בכלל"), W("ממש"), W("יותר"), W("פחות"), {NULL, 0}};
 
-/* Proclitic prefixes: optional ו, then optional ש/כש/מש/לכש, then optional ב/כ/ל/מ, then
- * optional ה (generated: every combination, longest first). */
-static const hword he_prefixes[] = {
-    W("ולכשבה"), W("ולכשכה"), W("ולכשלה"), W("ולכשמה"), W("וכשבה"), W("וכשכה"), W("וכשלה"), W("וכשמה"), W("ולכשב"),
-    W("ולכשה"), W("ולכשכ"), W("ולכשל"), W("ולכשמ"), W("ומשבה"), W("ומשכה"), W("ומשלה"), W("ומשמה"), W("לכשבה"), W("לכשכה"),
-    W("לכשלה"), W("לכשמה"), W("וכשב"), W("וכשה"), W("וכשכ"), W("וכשל"), W("וכשמ"), W("ולכש"), W("ומשב"), W("ומשה"), W("ומשכ"),
-    W("ומשל"), W("ומשמ"), W("ושבה"), W("ושכה"), W("ושלה"), W("ושמה"), W("כשבה"), W("כשכה"), W("כשלה"), W("כשמה"), W("לכשב"),
-    W("לכשה"), W("לכשכ"), W("לכשל"), W("לכשמ"), W("משבה"), W("משכה"), W("משלה"), W("משמה"), W("ובה"), W("וכה"), W("וכש"),
-    W("ולה"), W("ומה"), W("ומש"), W("ושב"), W("ושה"), W("ושכ"), W("ושל"), W("ושמ"), W("כשב"), W("כשה"), W("כשכ"), W("כשל"), W("כשמ"),
-    W("לכש"), W("משב"), W("משה"), W("משכ"), W("משל"), W("משמ"), W("שבה"), W("שכה"), W("שלה"), W("שמה"), W("בה"), W("וב"), W("וה"),
-    W("וכ"), W("ול"), W("ומ"), W("וש"), W("כה"), W("כש"), W("לה"), W("מה"), W("מש"), W("שב"), W("שה"), W("שכ"), W("של"), W("שמ"), W("ב"),
-    W("ה"), W("ו"), W("כ"), W("ל"), W("מ"), W("ש"), {NULL, 0}};
 
 /* Suffixes with final letters folded (ם -> מ, ן -> נ), longest first. */
 static const hword he_suffixes[] = {
@@ -131,12 +119,36 @@ static bool in_list(const hword *list, const char *s, size_t len) {
 
 static bool is_protected(const char *s, size_t len) { return in_list(protected_words, s, len); }
 
+/* Whether the letter at key[at] is the Hebrew letter D7 `second`. */
+static bool he_letter_at(const char *key, size_t len, size_t at, unsigned char second) {
+  return at + 2 <= len && (unsigned char)key[at] == 0xD7 && (unsigned char)key[at + 1] == second;
+}
+
+/* Proclitic prefixes: optional ו, then optional ש/כש/מש/לכש, then optional ב/כ/ל/מ, then
+ * optional ה (99 combinations). Those the key begins with, leaving two letters or more, are
+ * found by walking the key through the four slots (a prefix of a given length is one string,
+ * so each length counts once), and given longest first. */
 size_t vb__he_prefixes(const char *key, size_t len, size_t *lens, size_t max) {
-  size_t n = 0;
+  static const char *const shin[] = {"", "ש", "כש", "מש", "לכש"};
+  static const unsigned char bklm[] = {0, 0x91, 0x9B, 0x9C, 0x9E}; /* -, ב, כ, ל, מ */
   if (!hebrew_word(key, len, true, NULL)) return 0;
-  /* every letter is two bytes, D7 xx: the first letter's second byte settles most entries */
-  for (const hword *p = he_prefixes; p->s && n < max; p++)
-    if (p->n + 4 <= len && p->s[1] == key[1] && memcmp(key, p->s, p->n) == 0) lens[n++] = p->n;
+  unsigned found = 0; /* bit L / 2: a prefix of L bytes */
+  size_t vav = he_letter_at(key, len, 0, 0x95) ? 2 : 0;
+  for (size_t v = 0; v <= vav; v += 2)
+    for (size_t g = 0; g < sizeof shin / sizeof shin[0]; g++) {
+      size_t a = v + strlen(shin[g]);
+      if (a > len || memcmp(key + v, shin[g], a - v) != 0) continue;
+      for (size_t p = 0; p < sizeof bklm; p++) {
+        if (p && !he_letter_at(key, len, a, bklm[p])) continue;
+        size_t c = a + (p ? 2 : 0);
+        size_t he = he_letter_at(key, len, c, 0x94) ? 2 : 0;
+        for (size_t h = 0; h <= he; h += 2)
+          if (c + h > 0 && c + h + 4 <= len) found |= 1u << ((c + h) / 2);
+      }
+    }
+  size_t n = 0;
+  for (size_t l = 6; l >= 1 && n < max; l--)
+    if (found & (1u << l)) lens[n++] = 2 * l;
   return n;
 }
 

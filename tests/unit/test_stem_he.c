@@ -11,7 +11,9 @@
  */
 #include "vb_test.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "vb_text.h"
 
@@ -197,6 +199,55 @@ static void test_prefixes(void **state) {
   expect_prefixes("ו\"ח", 16, NULL, 0);
 }
 
+/* vb__he_prefixes() walks the key through the four slots of a proclitic; here the same
+ * answer by the way it was found before: every combination of the slots in a list, longest
+ * first, each tried against the key, on 200,000 random words of prefix letters and others. */
+static void test_prefixes_against_the_list(void **state) {
+  (void)state;
+  static const char *const g1[] = {"", "ו"}, *const g2[] = {"", "ש", "כש", "מש", "לכש"},
+                           *const g3[] = {"", "ב", "כ", "ל", "מ"}, *const g4[] = {"", "ה"};
+  char list[100][16];
+  size_t n_list = 0;
+  for (size_t a = 0; a < 2; a++)
+    for (size_t b = 0; b < 5; b++)
+      for (size_t c = 0; c < 5; c++)
+        for (size_t d = 0; d < 2; d++) {
+          if (!a && !b && !c && !d) continue;
+          snprintf(list[n_list++], sizeof list[0], "%s%s%s%s", g1[a], g2[b], g3[c], g4[d]);
+        }
+  assert_int_equal(n_list, 99);
+  /* longest first (a stable order within a length: one string of a length can match) */
+  for (size_t i = 1; i < n_list; i++)
+    for (size_t j = i; j > 0 && strlen(list[j - 1]) < strlen(list[j]); j--) {
+      char t[16];
+      memcpy(t, list[j], sizeof t);
+      memcpy(list[j], list[j - 1], sizeof t);
+      memcpy(list[j - 1], t, sizeof t);
+    }
+  static const char *const letters[] = {"ו", "ה", "ב", "כ", "ל", "מ", "ש", "א", "ת", "ר", "\""};
+  srand(7);
+  for (int round = 0; round < 200000; round++) {
+    char key[64];
+    size_t len = 0, n_letters = 1 + (size_t)(rand() % 9);
+    for (size_t k = 0; k < n_letters; k++) {
+      const char *l = letters[rand() % (round % 3 ? 7 : 11)];
+      memcpy(key + len, l, strlen(l));
+      len += strlen(l);
+    }
+    size_t max = round % 5 ? 16 : 1 + (size_t)(rand() % 3);
+    size_t got[16], want[16], n_got = vb__he_prefixes(key, len, got, max), n_want = 0;
+    bool hebrew = true;
+    for (size_t q = 0; q < len; q++) hebrew &= key[q] != '"' || (q > 0 && q + 1 < len);
+    for (size_t i = 0; i < n_list && n_want < max && hebrew; i++) {
+      size_t pl = strlen(list[i]);
+      if (pl + 4 <= len && memcmp(key, list[i], pl) == 0) want[n_want++] = pl;
+    }
+    if (n_got != n_want || memcmp(got, want, n_got * sizeof *got) != 0)
+      fail_msg("'%.*s' (max %zu): %zu prefixes, the list gives %zu", (int)len, key, max, n_got,
+               n_want);
+  }
+}
+
 static void test_stemmer_interface_caches(void **state) {
   fixture *f = *state;
   vb__stemmer *st;
@@ -341,6 +392,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_protected_and_short_words, setup, teardown),
       cmocka_unit_test(test_vocab),
       cmocka_unit_test(test_prefixes),
+      cmocka_unit_test(test_prefixes_against_the_list),
       cmocka_unit_test_setup_teardown(test_stemmer_interface_caches, setup, teardown),
       cmocka_unit_test_setup_teardown(test_realistic_vocabulary_destroys_words, setup, teardown),
       cmocka_unit_test_setup_teardown(test_prefix_before_known_acronym, setup, teardown),
