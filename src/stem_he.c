@@ -119,33 +119,49 @@ static bool in_list(const hword *list, const char *s, size_t len) {
 
 static bool is_protected(const char *s, size_t len) { return in_list(protected_words, s, len); }
 
-/* Whether the letter at key[at] is the Hebrew letter D7 `second`. */
-static bool he_letter_at(const char *key, size_t len, size_t at, unsigned char second) {
-  return at + 2 <= len && (unsigned char)key[at] == 0xD7 && (unsigned char)key[at + 1] == second;
+/* The second byte of the Hebrew letter at key[at] (every letter is D7 xx), or 0. */
+static unsigned he_letter(const char *key, size_t len, size_t at) {
+  return at + 2 <= len && (unsigned char)key[at] == 0xD7 ? (unsigned char)key[at + 1] : 0;
 }
+/* The second bytes of the letters named here */
+#define HE_ALEF 0x90
+#define HE_BET 0x91
+#define HE_HE 0x94
+#define HE_VAV 0x95
+#define HE_YOD 0x99
+#define HE_KAF 0x9B
+#define HE_LAMED 0x9C
+#define HE_MEM 0x9E
+#define HE_NUN 0xA0
+#define HE_SHIN 0xA9
+#define HE_TAV 0xAA
 
 /* Proclitic prefixes: optional ו, then optional ש/כש/מש/לכש, then optional ב/כ/ל/מ, then
  * optional ה (99 combinations). Those the key begins with, leaving two letters or more, are
- * found by walking the key through the four slots (a prefix of a given length is one string,
- * so each length counts once), and given longest first. */
+ * found by walking the key through the four slots (each slot's choices begin with different
+ * letters, so at most one of them is there; a prefix of a given length is one string, so each
+ * length counts once), and given longest first. */
 size_t vb__he_prefixes(const char *key, size_t len, size_t *lens, size_t max) {
-  static const char *const shin[] = {"", "ש", "כש", "מש", "לכש"};
-  static const unsigned char bklm[] = {0, 0x91, 0x9B, 0x9C, 0x9E}; /* -, ב, כ, ל, מ */
   if (!hebrew_word(key, len, true, NULL)) return 0;
   unsigned found = 0; /* bit L / 2: a prefix of L bytes */
-  size_t vav = he_letter_at(key, len, 0, 0x95) ? 2 : 0;
-  for (size_t v = 0; v <= vav; v += 2)
-    for (size_t g = 0; g < sizeof shin / sizeof shin[0]; g++) {
-      size_t a = v + strlen(shin[g]);
-      if (a > len || memcmp(key + v, shin[g], a - v) != 0) continue;
-      for (size_t p = 0; p < sizeof bklm; p++) {
-        if (p && !he_letter_at(key, len, a, bklm[p])) continue;
-        size_t c = a + (p ? 2 : 0);
-        size_t he = he_letter_at(key, len, c, 0x94) ? 2 : 0;
-        for (size_t h = 0; h <= he; h += 2)
-          if (c + h > 0 && c + h + 4 <= len) found |= 1u << ((c + h) / 2);
+  size_t vav = he_letter(key, len, 0) == HE_VAV ? 2 : 0;
+  for (size_t v = 0; v <= vav; v += 2) {
+    /* ש, כש, מש, לכש */
+    unsigned l0 = he_letter(key, len, v), l1 = he_letter(key, len, v + 2);
+    size_t shin = l0 == HE_SHIN                                       ? 2
+                  : (l0 == HE_KAF || l0 == HE_MEM) && l1 == HE_SHIN ? 4
+                  : l0 == HE_LAMED && l1 == HE_KAF && he_letter(key, len, v + 4) == HE_SHIN ? 6
+                                                                                          : 0;
+    for (size_t a = v; a <= v + shin; a += shin ? shin : 1) {
+      unsigned l = he_letter(key, len, a);
+      size_t bklm = l == HE_BET || l == HE_KAF || l == HE_LAMED || l == HE_MEM ? 2 : 0;
+      for (size_t c = a; c <= a + bklm; c += 2) {
+        size_t he = he_letter(key, len, c) == HE_HE ? 2 : 0;
+        for (size_t e = c; e <= c + he; e += 2)
+          if (e > 0 && e + 4 <= len) found |= 1u << (e / 2);
       }
     }
+  }
   size_t n = 0;
   for (size_t l = 6; l >= 1 && n < max; l--)
     if (found & (1u << l)) lens[n++] = 2 * l;
@@ -189,14 +205,7 @@ static const hword cvcc_nouns[] = {
  *   pi'el spelling        C1 י C2 C3 <-> C1 C2 C3     פירסם / פרסם
  *   nif'al infinitive     הי rest     -> נ+rest        (לה)יבחר -> נבחר
  *   construct feminine    ...ת        -> ...ה          שנת -> שנה
- * Hebrew letters are two bytes (D7 xx); `L(c, i)` is the second byte of letter i. */
-#define HE_ALEF 0x90
-#define HE_HE 0x94
-#define HE_VAV 0x95
-#define HE_YOD 0x99
-#define HE_MEM 0x9E
-#define HE_NUN 0xA0
-#define HE_TAV 0xAA
+ * Hebrew letters are two bytes (D7 xx); `L(c, i)` is the second byte of letter i (HE_*). */
 #define L(c, i) ((unsigned char)(c)[2 * (i) + 1])
 
 typedef struct tbuf {
@@ -382,23 +391,20 @@ int vb__he_stem(const vb__he_vocab *v, const char *key, size_t len, vb__buf *out
         return vb__buf_append(out, key + plens[a], len - plens[a]);
     return vb__buf_append(out, key, len);
   }
-  if (len < 6 || !all_hebrew(key, len) || is_protected(key, len) || v == NULL)
+  /* (a function word has at most 5 letters, 10 bytes) */
+  if (len < 6 || !all_hebrew(key, len) || (len <= 10 && is_protected(key, len)) || v == NULL)
     return vb__buf_append(out, key, len);
-  {
-    /* A function word after proclitics is that function word (ואין, שאני), or, when it has
-     * two letters, the word as written (בזה, ולא; and מלא "full" is not מ+לא). */
-    size_t pl[64];
-    size_t k = vb__he_prefixes(key, len, pl, 64);
-    for (size_t a = 0; a < k; a++)
-      if (len - pl[a] <= 10 && is_protected(key + pl[a], len - pl[a])) /* at most 5 letters */
-        return len - pl[a] <= 4 ? vb__buf_append(out, key, len)
-                                : vb__buf_append(out, key + pl[a], len - pl[a]);
-  }
-  size_t best_start = 0, best_len = 0;
-  bool found = false;
-  /* Candidate prefixes: the empty one and every legal one the word starts with. */
+  /* Candidate prefixes: every legal one the word starts with, then the empty one. */
   size_t plens[64];
   size_t np = vb__he_prefixes(key, len, plens, 63);
+  /* A function word after proclitics is that function word (ואין, שאני), or, when it has
+   * two letters, the word as written (בזה, ולא; and מלא "full" is not מ+לא). */
+  for (size_t a = 0; a < np; a++)
+    if (len - plens[a] <= 10 && is_protected(key + plens[a], len - plens[a]))
+      return len - plens[a] <= 4 ? vb__buf_append(out, key, len)
+                                 : vb__buf_append(out, key + plens[a], len - plens[a]);
+  size_t best_start = 0, best_len = 0;
+  bool found = false;
   plens[np++] = 0;
   for (size_t a = 0; a < np; a++)
     for (size_t i = 0; irregular[i].form.s; i++)
