@@ -28,6 +28,7 @@
 
 struct vb__he_vocab {
   vb__strmap words;
+  vb__strmap protect; /* protected_words (below), asked for every Hebrew word stemmed */
 };
 
 /* A word with its length in bytes, known at compile time: these tables are read for every
@@ -76,18 +77,25 @@ static bool hebrew_word(const char *s, size_t len, bool quotes, bool *has_quote)
 
 static bool all_hebrew(const char *s, size_t len) { return hebrew_word(s, len, false, NULL); }
 
+void vb__he_vocab_free(vb__he_vocab *v) {
+  if (!v) return;
+  vb__strmap_free(&v->words);
+  vb__strmap_free(&v->protect);
+  vb__free(v);
+}
+
 int vb__he_vocab_new(vb__he_vocab **out) {
   vb__he_vocab *v = vb__calloc(1, sizeof *v);
   if (!v) return VB_ENOMEM;
   vb__strmap_init(&v->words);
+  vb__strmap_init(&v->protect);
+  for (const hword *w = protected_words; w->s; w++)
+    if (vb__strmap_put(&v->protect, w->s, w->n, 0, NULL, NULL)) {
+      vb__he_vocab_free(v);
+      return VB_ENOMEM;
+    }
   *out = v;
   return VB_OK;
-}
-
-void vb__he_vocab_free(vb__he_vocab *v) {
-  if (!v) return;
-  vb__strmap_free(&v->words);
-  vb__free(v);
 }
 
 int vb__he_vocab_add(vb__he_vocab *v, const char *key, size_t len) {
@@ -117,7 +125,10 @@ static bool in_list(const hword *list, const char *s, size_t len) {
   return false;
 }
 
-static bool is_protected(const char *s, size_t len) { return in_list(protected_words, s, len); }
+static bool is_protected(const vb__he_vocab *v, const char *s, size_t len) {
+  uint32_t dummy;
+  return vb__strmap_get(&v->protect, s, len, &dummy);
+}
 
 /* The second byte of the Hebrew letter at key[at] (every letter is D7 xx), or 0. */
 static unsigned he_letter(const char *key, size_t len, size_t at) {
@@ -391,8 +402,7 @@ int vb__he_stem(const vb__he_vocab *v, const char *key, size_t len, vb__buf *out
         return vb__buf_append(out, key + plens[a], len - plens[a]);
     return vb__buf_append(out, key, len);
   }
-  /* (a function word has at most 5 letters, 10 bytes) */
-  if (len < 6 || !all_hebrew(key, len) || (len <= 10 && is_protected(key, len)) || v == NULL)
+  if (v == NULL || len < 6 || !all_hebrew(key, len) || is_protected(v, key, len))
     return vb__buf_append(out, key, len);
   /* Candidate prefixes: every legal one the word starts with, then the empty one. */
   size_t plens[64];
@@ -400,7 +410,7 @@ int vb__he_stem(const vb__he_vocab *v, const char *key, size_t len, vb__buf *out
   /* A function word after proclitics is that function word (ואין, שאני), or, when it has
    * two letters, the word as written (בזה, ולא; and מלא "full" is not מ+לא). */
   for (size_t a = 0; a < np; a++)
-    if (len - plens[a] <= 10 && is_protected(key + plens[a], len - plens[a]))
+    if (is_protected(v, key + plens[a], len - plens[a]))
       return len - plens[a] <= 4 ? vb__buf_append(out, key, len)
                                  : vb__buf_append(out, key + plens[a], len - plens[a]);
   size_t best_start = 0, best_len = 0;
