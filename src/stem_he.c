@@ -29,6 +29,7 @@
 struct vb__he_vocab {
   vb__strmap words;
   vb__strmap protect; /* protected_words (below), asked for every Hebrew word stemmed */
+  vb__strmap base;    /* known(): the words, and those ending in ה or ת without that letter */
 };
 
 /* A word with its length in bytes, known at compile time: these tables are read for every
@@ -81,6 +82,7 @@ void vb__he_vocab_free(vb__he_vocab *v) {
   if (!v) return;
   vb__strmap_free(&v->words);
   vb__strmap_free(&v->protect);
+  vb__strmap_free(&v->base);
   vb__free(v);
 }
 
@@ -89,6 +91,7 @@ int vb__he_vocab_new(vb__he_vocab **out) {
   if (!v) return VB_ENOMEM;
   vb__strmap_init(&v->words);
   vb__strmap_init(&v->protect);
+  vb__strmap_init(&v->base);
   for (const hword *w = protected_words; w->s; w++)
     if (vb__strmap_put(&v->protect, w->s, w->n, 0, NULL, NULL)) {
       vb__he_vocab_free(v);
@@ -98,25 +101,27 @@ int vb__he_vocab_new(vb__he_vocab **out) {
   return VB_OK;
 }
 
+/* (known() asks of a stem of up to 254 bytes whether it, or it with ה or ת after it, is a word) */
+#define HE_BASE_MAX 254
+
 int vb__he_vocab_add(vb__he_vocab *v, const char *key, size_t len) {
   if (!hebrew_word(key, len, true, NULL)) return VB_OK;
-  return vb__strmap_put(&v->words, key, len, 0, NULL, NULL);
+  if (vb__strmap_put(&v->words, key, len, 0, NULL, NULL) ||
+      vb__strmap_put(&v->base, key, len, 0, NULL, NULL))
+    return VB_ENOMEM;
+  if (len >= 2 && len - 2 <= HE_BASE_MAX && (unsigned char)key[len - 2] == 0xD7 &&
+      ((unsigned char)key[len - 1] == 0x94 || (unsigned char)key[len - 1] == 0xAA)) /* ה, ת */
+    return vb__strmap_put(&v->base, key, len - 2, 0, NULL, NULL);
+  return VB_OK;
 }
 
 size_t vb__he_vocab_size(const vb__he_vocab *v) { return v ? vb__strmap_size(&v->words) : 0; }
 
+/* Whether s is a word, or is one with ה or ת after it (one lookup in `base`). */
 static bool known(const vb__he_vocab *v, const char *s, size_t len) {
   uint32_t dummy;
-  if (vb__strmap_get(&v->words, s, len, &dummy)) return true;
-  /* stem + ה or stem + ת */
-  char tmp[256];
-  if (len + 2 > sizeof tmp) return false;
-  memcpy(tmp, s, len);
-  tmp[len] = (char)0xD7;
-  tmp[len + 1] = (char)0x94; /* ה */
-  if (vb__strmap_get(&v->words, tmp, len + 2, &dummy)) return true;
-  tmp[len + 1] = (char)0xAA; /* ת */
-  return vb__strmap_get(&v->words, tmp, len + 2, &dummy);
+  if (len > HE_BASE_MAX) return vb__strmap_get(&v->words, s, len, &dummy);
+  return vb__strmap_get(&v->base, s, len, &dummy);
 }
 
 static bool in_list(const hword *list, const char *s, size_t len) {
