@@ -147,13 +147,15 @@ static int add_term(vb_model *m, vb_lang lang, uint32_t theme, char *term, int e
       return VB_ENOMEM;
     vb__first_set(cb->first_bits, w0->stem_hash);
     vb__first_set(cb->first_bits, w0->key_hash);
-    if (!cb->part4_bits &&
-        !(cb->part4_bits = vb__calloc((1u << VB_FIRST_BITS) / 64, sizeof(uint64_t))))
-      return VB_ENOMEM;
-    if (w0->stem_len >= 4)
-      vb__first_set(cb->part4_bits, vb__part4_key(cb->w.text.data + w0->stem_off));
-    if (w0->key_len >= 4)
-      vb__first_set(cb->part4_bits, vb__part4_key(cb->w.text.data + w0->key_off));
+    if (lang == VB_LANG_SV || lang == VB_LANG_DA) { /* (only their compounds are split) */
+      if (!cb->part4_bits &&
+          !(cb->part4_bits = vb__calloc((1u << VB_FIRST_BITS) / 64, sizeof(uint64_t))))
+        return VB_ENOMEM;
+      if (w0->stem_len >= 4)
+        vb__first_set(cb->part4_bits, vb__part4_key(cb->w.text.data + w0->stem_off));
+      if (w0->key_len >= 4)
+        vb__first_set(cb->part4_bits, vb__part4_key(cb->w.text.data + w0->key_off));
+    }
     if (file_under(&cb->first_stem, cb->w.text.data + w0->stem_off, w0->stem_len, idx, &t.next))
       return VB_ENOMEM;
     if (w0->key_len != w0->stem_len ||

@@ -1493,28 +1493,26 @@ int vb__lits_index(vb__cblang *cb) {
     if (l->next)
       cb->lit_gap_list[--cb->lit_gap_start[512u + (unsigned char)l->s[l->part]]] = (uint32_t)k;
   }
-  /* the literals that are no word by anchor byte (digits: under each digit) */
+  /* the literals that are no word by anchor byte (digits: under each digit), in order of k:
+   * counted in the first pass, placed in the second */
   if (!(cb->lit_anch_start = vb__calloc(257, sizeof *cb->lit_anch_start))) return VB_ENOMEM;
-  size_t n_anch = 0;
-  for (size_t k = 0; k < cb->n_lits; k++) {
-    const struct vb__lit *l = &cb->lits[k];
-    if (l->word) continue;
-    for (unsigned b = 0; b < 256; b++)
-      if (l->digits ? b >= '0' && b <= '9' : b == (unsigned char)l->s[l->anchor])
-        cb->lit_anch_start[b + 1]++, n_anch++;
-  }
-  for (size_t b = 1; b <= 256; b++) cb->lit_anch_start[b] += cb->lit_anch_start[b - 1];
-  if (!(cb->lit_anch_list = vb__malloc((n_anch ? n_anch : 1) * sizeof *cb->lit_anch_list)))
-    return VB_ENOMEM;
-  {
-    uint32_t fill[256];
-    memcpy(fill, cb->lit_anch_start, sizeof fill);
-    for (size_t k = 0; k < cb->n_lits; k++) { /* (in order of k, as the scan over all was) */
+  uint32_t fill[256];
+  for (int pass = 0; pass < 2; pass++) {
+    if (pass) {
+      for (size_t b = 1; b <= 256; b++) cb->lit_anch_start[b] += cb->lit_anch_start[b - 1];
+      size_t n_anch = cb->lit_anch_start[256];
+      if (!(cb->lit_anch_list = vb__malloc((n_anch ? n_anch : 1) * sizeof *cb->lit_anch_list)))
+        return VB_ENOMEM;
+      memcpy(fill, cb->lit_anch_start, sizeof fill);
+    }
+    for (size_t k = 0; k < cb->n_lits; k++) {
       const struct vb__lit *l = &cb->lits[k];
       if (l->word) continue;
-      for (unsigned b = 0; b < 256; b++)
-        if (l->digits ? b >= '0' && b <= '9' : b == (unsigned char)l->s[l->anchor])
-          cb->lit_anch_list[fill[b]++] = (uint32_t)k;
+      unsigned lo = l->digits ? '0' : (unsigned char)l->s[l->anchor], hi = l->digits ? '9' : lo;
+      for (unsigned b = lo; b <= hi; b++) {
+        if (pass) cb->lit_anch_list[fill[b]++] = (uint32_t)k;
+        else cb->lit_anch_start[b + 1]++;
+      }
     }
   }
   /* the lists to look in at each byte */

@@ -505,6 +505,24 @@ static void test_form_table_long_forms(void **state) {
   free(want);
 }
 
+/* A text of up to `parts` fragments drawn with a xorshift generator (*seed), each followed by
+ * a space (always when `spaced`, else when the generator's top bits say so); its length. */
+static size_t random_doc(const char *const *frag, size_t nf, uint64_t *seed, int parts,
+                         bool spaced, char *buf, size_t cap) {
+  size_t len = 0;
+  for (int k = 0; k < parts; k++) {
+    *seed ^= *seed << 13, *seed ^= *seed >> 7, *seed ^= *seed << 17;
+    const char *fr = frag[*seed % nf];
+    size_t fl = strlen(fr);
+    if (len + fl + 2 >= cap) break;
+    memcpy(buf + len, fr, fl);
+    len += fl;
+    if (spaced || *seed >> 60) buf[len++] = ' ';
+  }
+  buf[len] = '\0';
+  return len;
+}
+
 /* Emoji keys come from the form table (tagged apart from other forms of the same bytes):
  * each emoji token's key is vb__normalize(VB_NORM_EMOJI) of its bytes, the first time and
  * every time after, in random mixes of emoji sequences, emoticons and words. */
@@ -523,17 +541,7 @@ static void test_emoji_keys_from_forms(void **state) {
   char doc[400];
   uint64_t seed = 0x9E3779B97F4A7C15ULL;
   for (int round = 0; round < 400; round++) {
-    size_t len = 0;
-    for (int k = 0; k < 24; k++) {
-      seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
-      const char *fr = frag[seed % nf];
-      size_t fl = strlen(fr);
-      if (len + fl + 1 >= sizeof doc) break;
-      memcpy(doc + len, fr, fl);
-      len += fl;
-      doc[len++] = ' ';
-    }
-    doc[len] = '\0';
+    random_doc(frag, nf, &seed, 24, true, doc, sizeof doc);
     const vb_result *r = run_flags(an, round % 2 ? VB_LANG_EN : VB_LANG_UND, doc, 0);
     const vb_token *t;
     size_t n = vb_result_tokens(r, &t);
@@ -693,18 +701,7 @@ static void test_elongation_from_forms(void **state) {
   char buf[512];
   vb__toks want = {0};
   for (int round = 0; round < 4000; round++) {
-    size_t len = 0;
-    int parts = 1 + (int)(seed % 10);
-    for (int k = 0; k < parts; k++) {
-      seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
-      const char *fr = frag[seed % nf];
-      size_t fl = strlen(fr);
-      if (len + fl + 2 >= sizeof buf) break;
-      memcpy(buf + len, fr, fl);
-      len += fl;
-      if (seed >> 60) buf[len++] = ' ';
-    }
-    buf[len] = '\0';
+    size_t len = random_doc(frag, nf, &seed, 1 + (int)(seed % 10), false, buf, sizeof buf);
     assert_int_equal(vb__tokenize(buf, len, &want), VB_OK);
     for (int l = VB_LANG_UND; l < VB_LANG_COUNT; l++) {
       const vb_result *r = run_flags(f->an, (vb_lang)l, buf, VB_RUN_TOKENS_ONLY);
