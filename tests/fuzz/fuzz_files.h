@@ -3,19 +3,37 @@
  * CLI's --codebook, --lexicon and --data do). */
 #ifndef VB_FUZZ_FILES_H
 #define VB_FUZZ_FILES_H
+#ifndef _XOPEN_SOURCE
+#define _XOPEN_SOURCE 700 /* nftw */
+#endif
 #include "fuzz.h"
 
+#include <ftw.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 static char fuzz_dir[64];
+
+static inline int fuzz_rm_one(const char *path, const struct stat *st, int flag, struct FTW *f) {
+  (void)st, (void)flag, (void)f;
+  return remove(path);
+}
+
+/* The folder goes when the process ends (a replay run or a fuzzing session), files first. */
+static inline void fuzz_rm_dir(void) {
+  if (fuzz_dir[0]) nftw(fuzz_dir, fuzz_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
 
 /* Writes `len` bytes to DIR/rel (folders made as needed) and fills `path`. */
 static inline int fuzz_put(const char *rel, const void *data, size_t len, char *path,
                            size_t cap) {
   if (!fuzz_dir[0]) {
     snprintf(fuzz_dir, sizeof fuzz_dir, "/tmp/vb-fuzz-XXXXXX");
-    if (!mkdtemp(fuzz_dir)) return -1;
+    if (!mkdtemp(fuzz_dir)) {
+      fuzz_dir[0] = '\0';
+      return -1;
+    }
+    atexit(fuzz_rm_dir);
   }
   snprintf(path, cap, "%s/%s", fuzz_dir, rel);
   for (char *s = path + strlen(fuzz_dir) + 1; *s; s++)
