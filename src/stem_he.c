@@ -76,8 +76,6 @@ static bool hebrew_word(const char *s, size_t len, bool quotes, bool *has_quote)
   return len > 0;
 }
 
-static bool all_hebrew(const char *s, size_t len) { return hebrew_word(s, len, false, NULL); }
-
 void vb__he_vocab_free(vb__he_vocab *v) {
   if (!v) return;
   vb__strmap_free(&v->words);
@@ -185,7 +183,8 @@ size_t vb__he_prefixes(const char *key, size_t len, size_t *lens, size_t max) {
 }
 
 /* Plurals and construct forms that no suffix rule reaches (keys, finals folded), with the
- * singular they belong to. */
+ * singular they belong to. Each ends in ם, י or ת: vb__he_stem looks here only for such words
+ * (test_noun_templates stems every form). */
 static const struct {
   hword form, lemma;
 } irregular[] = {
@@ -397,7 +396,8 @@ static int finish(const char *stem, size_t n, vb__buf *out) {
 
 int vb__he_stem(const vb__he_vocab *v, const char *key, size_t len, vb__buf *out) {
   bool acronym = false;
-  if (v && hebrew_word(key, len, true, &acronym) && acronym) {
+  bool hebrew = hebrew_word(key, len, true, &acronym); /* and without a quote, all letters */
+  if (v && hebrew && acronym) {
     /* an acronym: only a legal prefix before a known acronym comes off */
     uint32_t dummy;
     size_t plens[64];
@@ -407,7 +407,7 @@ int vb__he_stem(const vb__he_vocab *v, const char *key, size_t len, vb__buf *out
         return vb__buf_append(out, key + plens[a], len - plens[a]);
     return vb__buf_append(out, key, len);
   }
-  if (v == NULL || len < 6 || !all_hebrew(key, len) || is_protected(v, key, len))
+  if (v == NULL || len < 6 || !hebrew || is_protected(v, key, len))
     return vb__buf_append(out, key, len);
   /* Candidate prefixes: every legal one the word starts with, then the empty one. */
   size_t plens[64];
@@ -421,19 +421,28 @@ int vb__he_stem(const vb__he_vocab *v, const char *key, size_t len, vb__buf *out
   size_t best_start = 0, best_len = 0;
   bool found = false;
   plens[np++] = 0;
-  for (size_t a = 0; a < np; a++)
+  unsigned char last = (unsigned char)key[len - 1];
+  bool may_irregular = last == HE_MEM || last == HE_YOD || last == HE_TAV; /* how they end */
+  for (size_t a = 0; a < np && may_irregular; a++)
     for (size_t i = 0; irregular[i].form.s; i++)
       if (irregular[i].form.n == len - plens[a] &&
+          irregular[i].form.s[irregular[i].form.n - 1] == key[len - 1] &&
           memcmp(irregular[i].form.s, key + plens[a], len - plens[a]) == 0)
         return finish(irregular[i].lemma.s, irregular[i].lemma.n, out);
+  /* The suffixes the word ends with, longest first, then the empty one: the same for every
+   * prefix (each split takes those no longer than what the prefix leaves). */
+  const hword *sufs[sizeof he_suffixes / sizeof he_suffixes[0]];
+  size_t ns = 0;
+  for (const hword *s = he_suffixes; s->s; s++)
+    if (s->n < len && key[len - 1] == s->s[s->n - 1] && memcmp(key + len - s->n, s->s, s->n) == 0)
+      sufs[ns++] = s;
+  sufs[ns++] = &he_suffixes[sizeof he_suffixes / sizeof he_suffixes[0] - 1];
   for (size_t a = 0; a < np; a++) {
     size_t pl = plens[a];
-    for (const hword *s = he_suffixes; ; s++) {
+    for (size_t k = 0; k < ns; k++) {
+      const hword *s = sufs[k];
       size_t sl = s->n;
-      if (s->s && (sl > len - pl ||
-                    (sl && key[len - 1] != s->s[sl - 1]) ||
-                    memcmp(key + len - sl, s->s, sl) != 0))
-        continue;
+      if (sl > len - pl) continue;
       if (len - pl - sl >= 6 && known(v, key + pl, len - pl - sl)) {
         size_t stem_len = len - pl - sl;
         /* the longest known stem; on a tie the shorter prefix (שלחנו is שלח+נו, not ש+לחנו) */
@@ -443,7 +452,6 @@ int vb__he_stem(const vb__he_vocab *v, const char *key, size_t len, vb__buf *out
           best_len = len - pl - sl;
         }
       }
-      if (!s->s) break;
     }
   }
   const char *stem = key + best_start;
@@ -473,12 +481,10 @@ int vb__he_stem(const vb__he_vocab *v, const char *key, size_t len, vb__buf *out
     size_t best_core = 0, best_pl = 0;
     for (size_t a = 0; a < np; a++) {
       size_t pl = plens[a];
-      for (const hword *s = he_suffixes;; s++) {
+      for (size_t k = 0; k < ns; k++) {
+        const hword *s = sufs[k];
         size_t sl = s->n;
-        if (s->s && (sl > len - pl ||
-                    (sl && key[len - 1] != s->s[sl - 1]) ||
-                    memcmp(key + len - sl, s->s, sl) != 0))
-        continue;
+        if (sl > len - pl) continue;
         size_t core = len - pl - sl;
         tbuf cand;
         unsigned allow = prefix_allows(key, pl);
@@ -493,7 +499,6 @@ int vb__he_stem(const vb__he_vocab *v, const char *key, size_t len, vb__buf *out
           t = cand;
           found = true;
         }
-        if (!s->s) break;
       }
     }
     if (!found) return vb__buf_append(out, key, len);

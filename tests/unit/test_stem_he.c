@@ -374,6 +374,22 @@ static void test_noun_templates(void **state) {
   stem_is(f, "ימים", "יומ");
   stem_is(f, "בימים", "יומ");
   stem_is(f, "מים", "מימ");
+  /* every irregular plural and construct form of the table, bare and after a proclitic, goes
+   * to the stem of its singular (the stemmer looks the table up only for words ending in ם, י or
+   * ת, the letters all of them end with) */
+  static const char *const irregular[][2] = {
+      {"ימים", "יום"}, {"ימי", "יום"},   {"אנשים", "איש"}, {"אנשי", "איש"},   {"נשים", "אשה"},
+      {"נשות", "אשה"}, {"בנים", "בן"},   {"בנות", "בת"},   {"ערים", "עיר"},   {"ערי", "עיר"},
+      {"בתים", "בית"}, {"בתי", "בית"},   {"אחים", "אח"},   {"אחיות", "אחות"}, {"אבות", "אב"},
+      {"אמהות", "אם"}, {"שמות", "שם"}};
+  for (size_t i = 0; i < sizeof irregular / sizeof irregular[0]; i++) {
+    char want[64], with_ve[64];
+    vocab_add(f, irregular[i][1]);
+    snprintf(want, sizeof want, "%s", stem(f, f->v, irregular[i][1]));
+    stem_is(f, irregular[i][0], want);
+    snprintf(with_ve, sizeof with_ve, "\xD7\x95%s", irregular[i][0]); /* ו "and" */
+    stem_is(f, with_ve, want);
+  }
   /* a two-letter core needs a plural suffix: רמי is not רמה */
   vocab_add(f, "רמה");
   stem_is(f, "רמי", "רמי");
