@@ -208,6 +208,14 @@ static void overview(FILE *fp) {
               "  verbatim analyze corpora/sv/survey.csv --score nps\n");
 }
 
+/* The command nearest to a misspelt one, if one is near enough. */
+static const char *near_command(const char *word) {
+  const char *names[sizeof commands / sizeof commands[0]];
+  size_t n = 0;
+  for (const command *c = commands; c->name; c++) names[n++] = c->name;
+  return nearest_name(word, names, n);
+}
+
 int cmd_help(int argc, char **argv) {
   if (argc == 0) {
     overview(stdout);
@@ -218,7 +226,9 @@ int cmd_help(int argc, char **argv) {
       usage_of(argv[0], stdout);
       return EXIT_OK;
     }
-  msg("no command '%s' (see 'verbatim help')", argv[0]);
+  const char *near = near_command(argv[0]);
+  if (near) msg("no command '%s'; did you mean '%s'? (see 'verbatim help')", argv[0], near);
+  else msg("no command '%s' (see 'verbatim help')", argv[0]);
   return EXIT_USAGE;
 }
 
@@ -242,6 +252,8 @@ int main(int argc, char **argv) {
       }
     return c->run(argc - 2, argv + 2);
   }
-  msg("unknown command '%s' (see 'verbatim help')", cmd);
+  const char *near = near_command(cmd);
+  if (near) msg("unknown command '%s'; did you mean '%s'? (see 'verbatim help')", cmd, near);
+  else msg("unknown command '%s' (see 'verbatim help')", cmd);
   return EXIT_USAGE;
 }

@@ -21,11 +21,54 @@ static const optdef defs[] = {
     {"drivers", 0},     {"table", 1},
     {NULL, 0}};
 
+/* Edits between a and b (optimal string alignment: each letter edited at most once), or a
+ * number above `max` when there are more. */
+static size_t edits(const char *a, const char *b, size_t max) {
+  size_t na = strlen(a), nb = strlen(b);
+  if (na > 31 || nb > 31 || (na > nb ? na - nb : nb - na) > max) return max + 1;
+  size_t d[32][32];
+  for (size_t i = 0; i <= na; i++) d[i][0] = i;
+  for (size_t j = 0; j <= nb; j++) d[0][j] = j;
+  for (size_t i = 1; i <= na; i++)
+    for (size_t j = 1; j <= nb; j++) {
+      size_t v = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+      if (d[i - 1][j] + 1 < v) v = d[i - 1][j] + 1;
+      if (d[i][j - 1] + 1 < v) v = d[i][j - 1] + 1;
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+          d[i - 2][j - 2] + 1 < v)
+        v = d[i - 2][j - 2] + 1; /* two letters swapped */
+      d[i][j] = v;
+    }
+  return d[na][nb];
+}
+
+const char *nearest_name(const char *word, const char *const *names, size_t n) {
+  size_t max = strlen(word) <= 4 ? 1 : 2, best_d = max + 1;
+  const char *best = NULL;
+  for (size_t i = 0; i < n && names[i]; i++) {
+    size_t e = edits(word, names[i], max);
+    if (e < best_d) {
+      best_d = e;
+      best = names[i];
+    }
+  }
+  return best;
+}
+
 static bool allowed_in(const char *allowed, const char *name) {
   size_t n = strlen(name);
   for (const char *p = allowed; (p = strstr(p, name)); p += n)
     if ((p == allowed || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0')) return true;
   return false;
+}
+
+/* The option of this command (in `allowed`) nearest to `name`, if one is near enough. */
+static const char *near_option(const char *allowed, const char *name) {
+  const char *names[sizeof defs / sizeof defs[0]];
+  size_t n = 0;
+  for (const optdef *k = defs; k->name; k++)
+    if (allowed_in(allowed, k->name)) names[n++] = k->name;
+  return nearest_name(name, names, n);
 }
 
 static int set(opts *o, const char *name, const char *val, const char *cmd) {
@@ -121,7 +164,12 @@ int opts_parse(const char *cmd, int argc, char **argv, const char *allowed, opts
     else if (!strcmp(a, "-f")) a = "--format";
     else if (!strcmp(a, "-j")) a = "--jobs";
     if (a[1] != '-') {
-      msg("%s: unknown option '%s' (see 'verbatim help %s')", cmd, a, cmd);
+      const char *near = near_option(allowed, a + 1);
+      if (near)
+        msg("%s: unknown option '%s'; did you mean '--%s'? (see 'verbatim help %s')", cmd, a,
+            near, cmd);
+      else
+        msg("%s: unknown option '%s' (see 'verbatim help %s')", cmd, a, cmd);
       return EXIT_USAGE;
     }
     const char *name = a + 2;
@@ -134,8 +182,17 @@ int opts_parse(const char *cmd, int argc, char **argv, const char *allowed, opts
     const optdef *d = NULL;
     for (const optdef *k = defs; k->name; k++)
       if (!strcmp(k->name, nbuf)) d = k;
-    if (!d || !allowed_in(allowed, nbuf)) {
-      msg("%s: unknown option '--%s' (see 'verbatim help %s')", cmd, nbuf, cmd);
+    if (d && !allowed_in(allowed, nbuf)) {
+      msg("%s: '--%s' is not an option of %s (see 'verbatim help %s')", cmd, nbuf, cmd, cmd);
+      return EXIT_USAGE;
+    }
+    if (!d) {
+      const char *near = near_option(allowed, nbuf);
+      if (near)
+        msg("%s: unknown option '--%s'; did you mean '--%s'? (see 'verbatim help %s')", cmd,
+            nbuf, near, cmd);
+      else
+        msg("%s: unknown option '--%s' (see 'verbatim help %s')", cmd, nbuf, cmd);
       return EXIT_USAGE;
     }
     const char *val = NULL;

@@ -1,0 +1,1 @@
+discover corpora/en/survey.csv --by channel

@@ -1,0 +1,1 @@
+anlyze corpora/en/survey.csv --score nps

@@ -1,0 +1,1 @@
+analyze corpora/en/survey.csv --scroe nps
