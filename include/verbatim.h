@@ -426,6 +426,16 @@ int vb_reader_new(FILE *fp, const vb_reader_options *opts, vb_problem_fn problem
                   vb_reader **out, vb_error *err);
 void vb_reader_free(vb_reader *rd);
 
+/**
+ * Asks the reader to call `fn(ctx)` whenever it is about to wait for input that has not
+ * arrived yet. Only inputs that are pipes, sockets or terminals wait; a regular file never
+ * does, and neither does any input where the C library's FILE cannot be inspected (only glibc's
+ * is). Records from such a stream are returned as soon as their last line has arrived, and a
+ * streaming caller uses `fn` to write out the results it holds, so that a result does not wait
+ * for the records after it. `fn` runs inside vb_reader_next(), on its thread; NULL stops it.
+ */
+void vb_reader_on_wait(vb_reader *rd, void (*fn)(void *ctx), void *ctx);
+
 /** The format in use (after detection). */
 vb_format vb_reader_format(const vb_reader *rd);
 

@@ -17,8 +17,11 @@
  * TSV is split at TABs (no quoting, as the contract says); JSONL by jansson, one object a
  * line, fields by key or dotted path; plain text is one record a line.
  */
+#define _POSIX_C_SOURCE 200809L /* fileno, fstat, poll */
 #include <csv.h>
 #include <errno.h>
+#include <poll.h>
+#include <sys/stat.h>
 #include <jansson.h>
 #include <locale.h>
 #include <math.h>
@@ -56,6 +59,9 @@ struct vb_reader {
   char *blk;
   size_t blk_len, blk_pos;
   bool eof, read_error, pending_cr;
+  bool stream;                 /* a pipe, socket or terminal: take what has arrived (fill) */
+  void (*on_wait)(void *ctx);  /* vb_reader_on_wait() */
+  void *wait_ctx;
   long lineno;       /* number of the line last read */
   vb__buf line;      /* the line last read, without its terminator */
   bool line_long;    /* it exceeded max_line and was cut */
@@ -125,9 +131,52 @@ static void report(vb_reader *rd, int severity, long line, long col, const char 
 
 /* ---- physical lines ---- */
 
+/* The bytes fp has read from its file that we have not read yet: glibc's FILE read as gnulib's
+ * freadahead() reads it (the bytes pushed back by ungetc() are left out: at worst a caller's
+ * on_wait comes early). Only with glibc: elsewhere no input is a stream (vb_reader_new). */
+static size_t stdio_ahead(FILE *fp) {
+#if defined(__GLIBC__)
+  if (fp->_IO_write_ptr > fp->_IO_write_base) return 0;
+  return (size_t)(fp->_IO_read_end - fp->_IO_read_ptr);
+#else
+  (void)fp;
+  return 0;
+#endif
+}
+
+/* From a stream, what has arrived, without waiting for a whole block (fread would wait for
+ * VB_BLOCK bytes, and a record that came alone would stay unread until more follow). When
+ * nothing has arrived, the caller hears of it first (vb_reader_on_wait). */
+static size_t fill_stream(vb_reader *rd) {
+  size_t ahead = stdio_ahead(rd->fp), n = 0;
+  if (ahead == 0) {
+    if (rd->on_wait) {
+      struct pollfd pfd = {fileno(rd->fp), POLLIN, 0};
+      if (poll(&pfd, 1, 0) == 0) rd->on_wait(rd->wait_ctx);
+    }
+    int c = getc(rd->fp); /* waits for the next bytes, and buffers all that came with it */
+    if (c == EOF) return 0;
+    rd->blk[n++] = (char)c;
+    ahead = stdio_ahead(rd->fp);
+  }
+  if (ahead > VB_BLOCK - n) ahead = VB_BLOCK - n;
+  return n + fread(rd->blk + n, 1, ahead, rd->fp);
+}
+
+/* At the start of a stream, whose first fill may hold fewer bytes than the reader looks at
+ * (a byte-order mark, the first byte of a JSON object): reads on to `need` bytes, unless the
+ * input ends first. */
+static void fill_upto(vb_reader *rd, size_t need) {
+  while (rd->stream && !rd->eof && rd->blk_len < need && rd->blk_len < VB_BLOCK) {
+    int c = getc(rd->fp);
+    if (c == EOF) return;
+    rd->blk[rd->blk_len++] = (char)c;
+  }
+}
+
 static int fill(vb_reader *rd) {
   if (rd->eof) return 0;
-  size_t n = fread(rd->blk, 1, VB_BLOCK, rd->fp);
+  size_t n = rd->stream ? fill_stream(rd) : fread(rd->blk, 1, VB_BLOCK, rd->fp);
   rd->blk_len = n;
   rd->blk_pos = 0;
   if (n == 0) {
@@ -1304,8 +1353,14 @@ int vb_reader_new(FILE *fp, const vb_reader_options *opts, vb_problem_fn problem
     vb_reader_free(rd);
     return vb__error_set(err, VB_ENOMEM, name, 0, 0, "out of memory");
   }
+#if defined(__GLIBC__)
+  struct stat st;
+  int fd = fileno(fp); /* -1 for a memory stream (fmemopen): read in blocks */
+  rd->stream = fd >= 0 && fstat(fd, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode);
+#endif
   /* Byte-order marks. */
   fill(rd);
+  fill_upto(rd, 3);
   if (rd->read_error) {
     vb__error_set(err, VB_EIO, name, 1, 1, "cannot read the input: %s", strerror(errno));
     vb_reader_free(rd);
@@ -1327,7 +1382,12 @@ int vb_reader_new(FILE *fp, const vb_reader_options *opts, vb_problem_fn problem
   }
   if (rd->fmt == VB_FORMAT_AUTO) {
     size_t k = rd->blk_pos;
-    while (k < rd->blk_len && (rd->blk[k] == ' ' || rd->blk[k] == '\n' || rd->blk[k] == '\r')) k++;
+    for (;;) {
+      while (k < rd->blk_len && (rd->blk[k] == ' ' || rd->blk[k] == '\n' || rd->blk[k] == '\r'))
+        k++;
+      size_t had = rd->blk_len;
+      if (k < rd->blk_len || (fill_upto(rd, had + 1), rd->blk_len == had)) break;
+    }
     if (k < rd->blk_len && rd->blk[k] == '{') {
       rd->fmt = VB_FORMAT_JSONL;
     } else {
@@ -1407,6 +1467,12 @@ int vb_reader_new(FILE *fp, const vb_reader_options *opts, vb_problem_fn problem
   }
   *out = rd;
   return VB_OK;
+}
+
+void vb_reader_on_wait(vb_reader *rd, void (*fn)(void *ctx), void *ctx) {
+  if (!rd) return;
+  rd->on_wait = fn;
+  rd->wait_ctx = ctx;
 }
 
 vb_format vb_reader_format(const vb_reader *rd) { return rd->fmt; }

@@ -170,6 +170,7 @@ typedef struct job {
   FILE *cur_in;              /* the input being read (for the progress line's position) */
   double in_done, in_total;  /* bytes of the inputs finished, and of all (0: not known) */
   struct pool *pool; /* the workers and the batches in flight (cmd_annotate.c) */
+  int wait_status;   /* a failure while writing out before a wait for input (on_wait) */
 } job;
 
 /* Parses options, loads the model, opens the output; then runs every input through. */

@@ -652,6 +652,19 @@ static int pool_finish(job *j) {
   return status;
 }
 
+/* The input has nothing more for now (a pipe or terminal): the records read so far are
+ * analysed and their results written out, so that a stream of mentions gets each result when
+ * its record has arrived, not when a batch is full or the input ends. */
+static void on_wait(void *ctx) {
+  job *j = ctx;
+  pool *p = j->pool;
+  if (!p || j->wait_status) return;
+  int rc = pool_submit(p);
+  while (!rc && p->written < p->filled) rc = pool_write_one(p);
+  if (rc) j->wait_status = rc;
+  else if (j->annotate) fflush(j->out.fp);
+}
+
 /* One input: a file or standard input. */
 static int run_input(job *j, const char *path) {
   const opts *o = &j->o;
@@ -684,6 +697,7 @@ static int run_input(job *j, const char *path) {
     j->problems++;
     return rc == VB_ENOMEM ? EXIT_INTERNAL : rc == VB_EINVAL ? EXIT_USAGE : EXIT_BADINPUT;
   }
+  vb_reader_on_wait(rd, on_wait, j);
   int h_text = vb_reader_field(rd, o->text, &e);
   if (h_text < 0) {
     msg_error(&e);
@@ -727,6 +741,11 @@ static int run_input(job *j, const char *path) {
   size_t first = j->records;
   size_t problems_before = j->problems;
   while ((rc = vb_reader_next(rd, &rec)) == 1) {
+    if (j->wait_status) {
+      msg("out of memory");
+      status = EXIT_INTERNAL;
+      break;
+    }
     j->records++;
     size_t tlen = 0, idlen = 0;
     const char *text = vb_reader_get(rd, h_text, &tlen);
@@ -775,6 +794,10 @@ static int run_input(job *j, const char *path) {
     if (j->problems != problems_before) j->with_problems++;
     problems_before = j->problems;
     if ((j->records & 1023) == 0) progress(j, false);
+  }
+  if (j->wait_status && status == EXIT_OK) {
+    msg("out of memory");
+    status = EXIT_INTERNAL;
   }
   if (rc < 0 && status == EXIT_OK) {
     msg("%s: read error after line %ld", name, rec ? rec->line_end : 0L);

@@ -2,14 +2,18 @@
  * test_reader.c - the vb_reader API on in-memory files (fmemopen): CSV (RFC 4180 with
  * embedded newlines and doubled quotes, BOM, delimiter detection, CRLF / CR line ends, broken
  * quoting), TSV, JSONL and plain text, with every problem checked for its line, column and
- * message through a problem callback that records them.
+ * message through a problem callback that records them; and a pipe written in pieces (a
+ * stream is read as it arrives, and gives what a file gives).
  */
 #define _POSIX_C_SOURCE 200809L
 #include "vb_test.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "verbatim.h"
 #include "vb_internal.h"
@@ -721,11 +725,11 @@ static void on_problem_dump(void *p, int severity, const vb_error *e) {
 
 static const char *const fast_fields[] = {"text", "nps", "id", "missing", "x"};
 
-/* Reads `data` as JSONL through the fast path or through jansson alone. */
-static void read_dump(const char *data, size_t len, const char *const *fields, size_t n_fields,
-                      size_t max_field, bool slow, dump *d, size_t *fast_lines) {
-  FILE *fp = fmemopen((void *)(uintptr_t)data, len, "r");
-  assert_non_null(fp);
+/* Reads fp as JSONL through the fast path or through jansson alone, with `wait` as the
+ * reader's on_wait (or none); closes fp. */
+static void read_dump_fp(FILE *fp, const char *const *fields, size_t n_fields, size_t max_field,
+                         bool slow, dump *d, size_t *fast_lines, void (*wait)(void *),
+                         void *wait_ctx) {
   vb_reader_options o = {0};
   o.format = VB_FORMAT_JSONL;
   o.name = "test.in";
@@ -735,6 +739,7 @@ static void read_dump(const char *data, size_t len, const char *const *fields, s
   int rc = vb_reader_new(fp, &o, on_problem_dump, d, &rd, &err);
   dump_printf(d, "new %d %s\n", rc, err.message);
   if (rc == VB_OK) {
+    vb_reader_on_wait(rd, wait, wait_ctx);
     vb__reader_jsonl_slow(rd, slow);
     int h[8];
     for (size_t f = 0; f < n_fields; f++) h[f] = vb_reader_field(rd, fields[f], &err);
@@ -761,6 +766,14 @@ static void read_dump(const char *data, size_t len, const char *const *fields, s
     vb_reader_free(rd);
   }
   fclose(fp);
+}
+
+/* Reads `data` as JSONL through the fast path or through jansson alone. */
+static void read_dump(const char *data, size_t len, const char *const *fields, size_t n_fields,
+                      size_t max_field, bool slow, dump *d, size_t *fast_lines) {
+  FILE *fp = fmemopen((void *)(uintptr_t)data, len, "r");
+  assert_non_null(fp);
+  read_dump_fp(fp, fields, n_fields, max_field, slow, d, fast_lines, NULL, NULL);
 }
 
 /* Both paths on `data`; fails with the input and both dumps when they differ. */
@@ -1005,6 +1018,93 @@ static void test_jsonl_fast_path_random_lines(void **state) {
   size_t fast_file = 0;
   same_both_ways(file.text, file.len, fast_fields, 5, 0, &fast_file);
   free(file.text);
+}
+
+/* A pipe written by a thread in pieces of 1 to 300 bytes, which stops three times until the
+ * reader says it waits (on_wait): the reader takes what has arrived from a stream. */
+typedef struct {
+  int fd;
+  const char *data;
+  size_t len;
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  int waits, missed;
+} piper;
+
+static void piper_wait(void *p) {
+  piper *w = p;
+  pthread_mutex_lock(&w->mu);
+  w->waits++;
+  pthread_cond_signal(&w->cv);
+  pthread_mutex_unlock(&w->mu);
+}
+
+static void *piper_main(void *p) {
+  piper *w = p;
+  uint64_t seed = 7;
+  size_t stops[3] = {w->len / 4, w->len / 2, w->len - 1}, next_stop = 0;
+  for (size_t off = 0; off < w->len;) {
+    size_t n = 1 + rnd(&seed, 300);
+    if (n > w->len - off) n = w->len - off;
+    if (next_stop < 3 && off + n > stops[next_stop]) n = stops[next_stop] - off;
+    ssize_t put = n ? write(w->fd, w->data + off, n) : 0;
+    if (put < 0) break;
+    off += (size_t)put;
+    if (next_stop < 3 && off == stops[next_stop]) {
+      /* everything so far is in the pipe: the reader takes it and finds nothing more */
+      pthread_mutex_lock(&w->mu);
+      int seen = w->waits;
+      struct timespec until;
+      clock_gettime(CLOCK_REALTIME, &until);
+      until.tv_sec += 20;
+      while (w->waits == seen &&
+             pthread_cond_timedwait(&w->cv, &w->mu, &until) == 0) {
+      }
+      if (w->waits == seen) w->missed++;
+      pthread_mutex_unlock(&w->mu);
+      next_stop++;
+    }
+  }
+  close(w->fd);
+  return NULL;
+}
+
+static void test_stream_reads_what_has_arrived(void **state) {
+  (void)state;
+  /* lines of every kind, with long ones that span the pieces */
+  static const char *const values[] = {"\"hej\"", "\"\"", "\"a\\\"b\"", "\"\\u00e9\"", "7",
+                                       "-2E-2", "null", "{\"a\":1}", "\"unterminated",
+                                       "\"\xc3\xa5\xd7\x90\xff\""};
+  uint64_t seed = 11;
+  dump file = {0};
+  for (int i = 0; i < 2000; i++) {
+    dump_printf(&file, "{\"id\": %d, \"text\": %s", i, values[rnd(&seed, 10)]);
+    if (rnd(&seed, 20) == 0)
+      for (int k = rnd(&seed, 400); k > 0; k--) dump_add(&file, " pad", 4);
+    bool crlf = rnd(&seed, 30) == 0;
+    dump_add(&file, crlf ? "}\r\n" : "}\n", crlf ? 3 : 2);
+  }
+  dump want = {0}, got = {0};
+  size_t fast_a = 0, fast_b = 0;
+  read_dump(file.text, file.len, fast_fields, 5, 0, false, &want, &fast_a);
+  int fds[2];
+  assert_int_equal(pipe(fds), 0);
+  piper w = {fds[1], file.text, file.len, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
+             0, 0};
+  pthread_t t;
+  assert_int_equal(pthread_create(&t, NULL, piper_main, &w), 0);
+  FILE *fp = fdopen(fds[0], "r");
+  assert_non_null(fp);
+  read_dump_fp(fp, fast_fields, 5, 0, false, &got, &fast_b, piper_wait, &w);
+  pthread_join(t, NULL);
+  if (want.len != got.len || memcmp(want.text, got.text, want.len) != 0)
+    fail_msg("from memory:\n%.2000s\nfrom the pipe:\n%.2000s", want.text, got.text);
+  assert_int_equal(fast_a, fast_b);
+  assert_int_equal(w.missed, 0);
+  assert_true(w.waits >= 3);
+  free(file.text);
+  free(want.text);
+  free(got.text);
 }
 
 /* Random strings of every length up to 48 bytes as keys and values, built from fragments that
@@ -1288,6 +1388,7 @@ int main(void) {
       cmocka_unit_test(test_jsonl_number_text),
       cmocka_unit_test(test_jsonl_fast_path_same_as_jansson),
       cmocka_unit_test(test_jsonl_fast_path_random_lines),
+      cmocka_unit_test(test_stream_reads_what_has_arrived),
       cmocka_unit_test(test_jsonl_fast_path_random_strings),
       cmocka_unit_test(test_jsonl_fast_path_key_places),
       cmocka_unit_test(test_jsonl_fast_path_late_field),
