@@ -4,6 +4,7 @@
 #include <float.h>
 #include <math.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -33,6 +34,41 @@ void msg_error(const vb_error *e) {
     fprintf(stderr, "%s: %s\n", e->file, e->message);
   else
     fprintf(stderr, "%s: %s\n", progname, e->message[0] ? e->message : vb_strerror(e->code));
+}
+
+/* The temporary files being written (out_open), removed when a signal ends the run (Ctrl-C,
+ * a scheduler's SIGTERM, a closed terminal's SIGHUP): an interrupted run leaves the target as
+ * it was and nothing beside it. The handler only unlinks and dies of the same signal. */
+#define OUT_PENDING 4
+static char *volatile out_pending[OUT_PENDING];
+
+static void out_on_signal(int sig) {
+  for (int i = 0; i < OUT_PENDING; i++)
+    if (out_pending[i]) unlink(out_pending[i]);
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+
+static void out_pending_set(const char *old, char *path) {
+  static bool handlers;
+  if (!handlers) {
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+      struct sigaction sa, prev;
+      memset(&sa, 0, sizeof sa);
+      sa.sa_handler = out_on_signal;
+      sigemptyset(&sa.sa_mask);
+      /* a signal the caller ignores (nohup's SIGHUP) stays ignored */
+      if (sigaction(sigs[i], NULL, &prev) == 0 && prev.sa_handler != SIG_IGN)
+        sigaction(sigs[i], &sa, NULL);
+    }
+    handlers = true;
+  }
+  for (int i = 0; i < OUT_PENDING; i++)
+    if (out_pending[i] == old) {
+      out_pending[i] = path;
+      return;
+    }
 }
 
 /* Output files. A regular file (or a name not there yet) is written beside the target under a
@@ -69,9 +105,15 @@ int out_open(out *o, const char *path) {
     return EXIT_INTERNAL;
   }
   snprintf(o->tmp_path, n + 16, "%s.tmp.XXXXXX", path);
+  sigset_t all, was;
+  sigfillset(&all);
+  pthread_sigmask(SIG_BLOCK, &all, &was); /* no signal between creating and listing it */
   int fd = mkstemp(o->tmp_path);
+  if (fd >= 0) out_pending_set(NULL, o->tmp_path);
+  pthread_sigmask(SIG_SETMASK, &was, NULL);
   if (fd < 0) {
     msg("cannot write '%s': %s", path, strerror(errno));
+    out_pending_set(o->tmp_path, NULL);
     free(o->tmp_path);
     o->tmp_path = NULL;
     return EXIT_INTERNAL;
@@ -92,6 +134,7 @@ int out_open(out *o, const char *path) {
     msg("cannot write '%s': %s", path, strerror(errno));
     close(fd);
     unlink(o->tmp_path);
+    out_pending_set(o->tmp_path, NULL);
     free(o->tmp_path);
     o->tmp_path = NULL;
     return EXIT_INTERNAL;
@@ -105,6 +148,7 @@ void out_abort(out *o) {
   if (o->path) fclose(o->fp);
   else fflush(o->fp);
   if (o->tmp_path) unlink(o->tmp_path);
+  out_pending_set(o->tmp_path, NULL);
   free(o->tmp_path);
   o->tmp_path = NULL;
   o->fp = NULL;
@@ -135,6 +179,7 @@ int out_close(out *o) {
     if (!bad && replaced && out_rename(o) != 0) bad = 1, err = errno;
     if (bad && replaced) unlink(o->tmp_path);
   }
+  out_pending_set(o->tmp_path, NULL);
   free(o->tmp_path);
   o->tmp_path = NULL;
   o->fp = NULL;
