@@ -49,9 +49,11 @@ static void out_on_signal(int sig) {
   raise(sig);
 }
 
+/* Lists `path` in the place of `old` (NULL: a free place); the first listing installs the
+ * handler. */
 static void out_pending_set(const char *old, char *path) {
   static bool handlers;
-  if (!handlers) {
+  if (path && !handlers) {
     static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
     for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
       struct sigaction sa, prev;
