@@ -155,8 +155,7 @@ static unsigned he_letter(const char *key, size_t len, size_t at) {
  * found by walking the key through the four slots (each slot's choices begin with different
  * letters, so at most one of them is there; a prefix of a given length is one string, so each
  * length counts once), and given longest first. */
-size_t vb__he_prefixes(const char *key, size_t len, size_t *lens, size_t max) {
-  if (!hebrew_word(key, len, true, NULL)) return 0;
+static size_t prefixes_of(const char *key, size_t len, size_t *lens, size_t max) {
   unsigned found = 0; /* bit L / 2: a prefix of L bytes */
   size_t vav = he_letter(key, len, 0) == HE_VAV ? 2 : 0;
   for (size_t v = 0; v <= vav; v += 2) {
@@ -180,6 +179,10 @@ size_t vb__he_prefixes(const char *key, size_t len, size_t *lens, size_t max) {
   for (size_t l = 6; l >= 1 && n < max; l--)
     if (found & (1u << l)) lens[n++] = 2 * l;
   return n;
+}
+
+size_t vb__he_prefixes(const char *key, size_t len, size_t *lens, size_t max) {
+  return hebrew_word(key, len, true, NULL) ? prefixes_of(key, len, lens, max) : 0;
 }
 
 /* Plurals and construct forms that no suffix rule reaches (keys, finals folded), with the
@@ -401,7 +404,7 @@ int vb__he_stem(const vb__he_vocab *v, const char *key, size_t len, vb__buf *out
     /* an acronym: only a legal prefix before a known acronym comes off */
     uint32_t dummy;
     size_t plens[64];
-    size_t np = vb__he_prefixes(key, len, plens, 64);
+    size_t np = prefixes_of(key, len, plens, 64);
     for (size_t a = 0; a < np; a++)
       if (vb__strmap_get(&v->words, key + plens[a], len - plens[a], &dummy))
         return vb__buf_append(out, key + plens[a], len - plens[a]);
@@ -411,7 +414,7 @@ int vb__he_stem(const vb__he_vocab *v, const char *key, size_t len, vb__buf *out
     return vb__buf_append(out, key, len);
   /* Candidate prefixes: every legal one the word starts with, then the empty one. */
   size_t plens[64];
-  size_t np = vb__he_prefixes(key, len, plens, 63);
+  size_t np = prefixes_of(key, len, plens, 63); /* (the word is Hebrew: checked above) */
   /* A function word after proclitics is that function word (ואין, שאני), or, when it has
    * two letters, the word as written (בזה, ולא; and מלא "full" is not מ+לא). */
   for (size_t a = 0; a < np; a++)

@@ -115,7 +115,7 @@ void msg(const char *fmt, ...)
 #endif
     ;
 void msg_error(const vb_error *e);
-/* The name of `names` (n of them, or up to a NULL when n is SIZE_MAX) nearest to `word` by
+/* The name of `names` (n of them) nearest to `word` by
  * edits (a letter added, dropped, changed, or two swapped), when it is near enough to be a
  * slip: one edit for a word of up to four letters, two beyond; NULL otherwise. */
 const char *nearest_name(const char *word, const char *const *names, size_t n);

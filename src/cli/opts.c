@@ -45,7 +45,7 @@ static size_t edits(const char *a, const char *b, size_t max) {
 const char *nearest_name(const char *word, const char *const *names, size_t n) {
   size_t max = strlen(word) <= 4 ? 1 : 2, best_d = max + 1;
   const char *best = NULL;
-  for (size_t i = 0; i < n && names[i]; i++) {
+  for (size_t i = 0; i < n; i++) {
     size_t e = edits(word, names[i], max);
     if (e < best_d) {
       best_d = e;

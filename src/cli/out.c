@@ -115,7 +115,6 @@ int out_open(out *o, const char *path) {
   pthread_sigmask(SIG_SETMASK, &was, NULL);
   if (fd < 0) {
     msg("cannot write '%s': %s", path, strerror(errno));
-    out_pending_set(o->tmp_path, NULL);
     free(o->tmp_path);
     o->tmp_path = NULL;
     return EXIT_INTERNAL;
