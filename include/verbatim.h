@@ -391,10 +391,12 @@ typedef enum vb_format {
   VB_FORMAT_CSV,
   VB_FORMAT_TSV,
   VB_FORMAT_JSONL,
-  VB_FORMAT_TXT
+  VB_FORMAT_TXT,
+  VB_FORMAT_TRANSCRIPT /* interview transcripts: speaker turns (verbatim.1, TRANSCRIPTS) */
 } vb_format;
 
-/** Parses "csv", "tsv", "jsonl", "ndjson", "txt"; VB_EINVAL otherwise. */
+/** Parses "csv", "tsv", "jsonl", "ndjson", "txt", "transcript", "vtt" (WebVTT is read as a
+ *  transcript); VB_EINVAL otherwise. */
 int vb_format_parse(const char *name, vb_format *out);
 /** The format a file name implies from its extension, or VB_FORMAT_AUTO. */
 vb_format vb_format_from_name(const char *path);
@@ -407,7 +409,17 @@ typedef struct vb_reader_options {
   char delimiter;       /* CSV: 0 to detect among , ; TAB from the header line */
   size_t max_field;     /* bytes; a longer field makes the record an error. 0: 16 MiB */
   size_t max_fields;    /* fields per record; 0: 10,000 */
+  /* Transcripts: the interviewer's speaker labels, comma-separated, matched whole (case
+   * aside); NULL: the names of the role in the four languages ("I", "Interviewer",
+   * "Moderator", "Intervjuare", "מראיין" ...), also with a number ("Interviewer 2"). */
+  const char *interviewers;
+  /* Transcripts: what a record is: VB_UNIT_TURN (0), each speaker turn, the interviewer's
+   * included (field "role" tells whose); VB_UNIT_RESPONDENT, all the turns of a respondent
+   * in one interview, joined by a blank line, the interviewer's left out. */
+  int unit;
 } vb_reader_options;
+
+enum { VB_UNIT_TURN = 0, VB_UNIT_RESPONDENT = 1 };
 
 /** Severity of a problem reported while reading. */
 enum { VB_PROBLEM_WARNING = 1, VB_PROBLEM_ERROR = 2 };
@@ -441,7 +453,10 @@ vb_format vb_reader_format(const vb_reader *rd);
 
 /**
  * Declares a field the caller wants (a column name; for JSONL a key or a dotted path such as
- * "answer.text"; for plain text only "text" exists). Returns its handle (>= 0), or
+ * "answer.text"; for plain text only "text" exists; for a transcript "text", "id",
+ * "interview", "speaker", "role" (interviewer, respondent, or unknown before the first
+ * label), "turn", "turns", "time", "line", "respondent" and the interview's own fields
+ * ("# date: 2026-10-21")). Returns its handle (>= 0), or
  * VB_ENOTFOUND when a CSV/TSV header has no such column (fills `err` with the columns found).
  */
 int vb_reader_field(vb_reader *rd, const char *name, vb_error *err);

@@ -15,7 +15,8 @@
  * it started, and the lines it swallowed are read again as records, so that an unbalanced
  * quote loses no record.
  * TSV is split at TABs (no quoting, as the contract says); JSONL by jansson, one object a
- * line, fields by key or dotted path; plain text is one record a line.
+ * line, fields by key or dotted path; plain text is one record a line. Transcripts are read
+ * line by line into speaker turns by transcript.c.
  */
 #define _POSIX_C_SOURCE 200809L /* fileno, fstat, poll */
 #include <csv.h>
@@ -101,6 +102,10 @@ struct vb_reader {
   vb__buf raw; /* the raw lines of the record being parsed */
   rawline *raw_lines;
   size_t n_raw, cap_raw;
+
+  /* transcripts */
+  vb__tr *tr;
+  bool tr_eof;
 
   size_t records, warnings, errors;
 };
@@ -642,6 +647,60 @@ static int tsv_record(vb_reader *rd, bool txt) {
     }
     return 1;
   }
+}
+
+/* ---- transcripts ---- */
+
+static void tr_problem(void *ctx, int severity, long line, const char *msg) {
+  report(ctx, severity, line, 1, "%s", msg);
+}
+
+/* The next turn or respondent (transcript.c gives them out when their interview has ended);
+ * its fields as cells, one per wanted field. */
+static int transcript_record(vb_reader *rd) {
+  vb__trrec tr;
+  int rc;
+  while ((rc = vb__tr_next(rd->tr, &tr)) == 0) {
+    if (rd->tr_eof) return 0;
+    rc = next_line(rd);
+    if (rc < 0) return rc;
+    if (rc == 0) {
+      rd->tr_eof = true;
+      if ((rc = vb__tr_finish(rd->tr))) return rc;
+      continue;
+    }
+    if (rd->line_long)
+      report(rd, VB_PROBLEM_ERROR, rd->lineno, 1,
+             "line longer than %zu bytes (see --max-field); its turn kept as an error",
+             rd->max_line);
+    if ((rc = vb__tr_line(rd->tr, rd->line.data, rd->line_long ? 0 : rd->line.len, rd->lineno,
+                          rd->line_bad, rd->line_long)))
+      return rc;
+  }
+  if (rc < 0) return rc;
+  rd->rec.line = tr.line;
+  rd->rec.line_end = tr.line_end;
+  rd->rec.n_invalid_utf8 = (unsigned)tr.bad;
+  if (tr.error) record_error(rd, VB_ELIMIT, "field too large");
+  bool big = tr.text_len > rd->max_field;
+  if (big && !tr.error) {
+    report(rd, VB_PROBLEM_ERROR, tr.line, 1,
+           "a turn (or a respondent's turns) longer than %zu bytes (see --max-field); record "
+           "kept as an error", rd->max_field);
+    record_error(rd, VB_ELIMIT, "field too large");
+  }
+  for (size_t i = 0; i < rd->n_fields; i++) {
+    const char *v;
+    size_t len;
+    if (!strcmp(rd->fields[i].name, "text")) {
+      v = big || tr.error ? "" : tr.text;
+      len = big || tr.error ? 0 : tr.text_len;
+    } else if ((rc = vb__tr_get(rd->tr, rd->fields[i].name, &v, &len))) {
+      return rc;
+    }
+    if (cell_add(rd, v ? v : "", v ? len : 0, v != NULL)) return VB_ENOMEM;
+  }
+  return 1;
 }
 
 /* ---- JSONL ---- */
@@ -1270,7 +1329,8 @@ static int jsonl_record(vb_reader *rd) {
 int vb_format_parse(const char *name, vb_format *out) {
   static const struct { const char *n; vb_format f; } names[] = {
       {"csv", VB_FORMAT_CSV}, {"tsv", VB_FORMAT_TSV}, {"jsonl", VB_FORMAT_JSONL},
-      {"ndjson", VB_FORMAT_JSONL}, {"txt", VB_FORMAT_TXT}, {"text", VB_FORMAT_TXT}};
+      {"ndjson", VB_FORMAT_JSONL}, {"txt", VB_FORMAT_TXT}, {"text", VB_FORMAT_TXT},
+      {"transcript", VB_FORMAT_TRANSCRIPT}, {"vtt", VB_FORMAT_TRANSCRIPT}};
   for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
     if (vb__strieq(name, names[i].n)) {
       *out = names[i].f;
@@ -1312,6 +1372,7 @@ void vb_reader_free(vb_reader *rd) {
   vb__free(rd->jkeys);
   vb__buf_free(&rd->raw);
   vb__free(rd->raw_lines);
+  vb__tr_free(rd->tr);
   if (rd->csv_open) csv_free(&rd->csv);
   vb__free(rd);
 }
@@ -1392,9 +1453,19 @@ int vb_reader_new(FILE *fp, const vb_reader_options *opts, vb_problem_fn problem
       rd->fmt = VB_FORMAT_JSONL;
     } else {
       vb__error_set(err, VB_EINVAL, name, 0, 0,
-                    "cannot tell the input format: give --input-format csv|tsv|jsonl|txt");
+                    "cannot tell the input format: give --input-format "
+                    "csv|tsv|jsonl|txt|transcript");
       vb_reader_free(rd);
       return VB_EINVAL;
+    }
+  }
+  if (rd->fmt == VB_FORMAT_TRANSCRIPT) {
+    vb__tr_options to = {name, opts ? opts->interviewers : NULL,
+                         opts && opts->unit == VB_UNIT_RESPONDENT ? VB__TR_RESPONDENTS : VB__TR_TURNS,
+                         tr_problem, rd};
+    if (vb__tr_new(&to, &rd->tr)) {
+      vb_reader_free(rd);
+      return vb__error_set(err, VB_ENOMEM, name, 0, 0, "out of memory");
     }
   }
   if (rd->fmt == VB_FORMAT_CSV || rd->fmt == VB_FORMAT_TSV) {
@@ -1519,7 +1590,8 @@ int vb_reader_field(vb_reader *rd, const char *name, vb_error *err) {
   if (rd->jkeys) memset(rd->jkeys, 0, VB_JSON_KEYS * sizeof *rd->jkeys); /* their fields */
   /* a dotted path (json_path), an empty name or one json_path refuses: jansson only */
   if (!*name || strchr(name, '.') || strlen(name) >= 256) rd->jsonl_paths = true;
-  rd->fields[rd->n_fields].col = rd->fmt == VB_FORMAT_JSONL ? (long)rd->n_fields : col;
+  rd->fields[rd->n_fields].col =
+      rd->fmt == VB_FORMAT_JSONL || rd->fmt == VB_FORMAT_TRANSCRIPT ? (long)rd->n_fields : col;
   return (int)rd->n_fields++;
 }
 
@@ -1530,6 +1602,7 @@ int vb_reader_next(vb_reader *rd, const vb_record **rec) {
   case VB_FORMAT_CSV: rc = csv_record(rd); break;
   case VB_FORMAT_TSV: rc = tsv_record(rd, false); break;
   case VB_FORMAT_TXT: rc = tsv_record(rd, true); break;
+  case VB_FORMAT_TRANSCRIPT: rc = transcript_record(rd); break;
   default: rc = jsonl_record(rd); break;
   }
   if (rc <= 0) return rc;

@@ -148,6 +148,50 @@ int vb__error_set(vb_error *err, int code, const char *file, long line, long col
 #endif
     ;
 
+/* ---- interview transcripts (transcript.c), read by vb_reader as VB_FORMAT_TRANSCRIPT ---- */
+/* What a line of a transcript is (vb__tr_classify): offsets into the line. */
+enum { VB__TL_BLANK, VB__TL_HEADER, VB__TL_META, VB__TL_COMMENT, VB__TL_TIME, VB__TL_TURN,
+       VB__TL_TEXT };
+typedef struct vb__trline {
+  int kind;
+  size_t label_off, label_len; /* TURN: the speaker */
+  size_t time_off, time_len;   /* a timestamp on the line (TIME, TURN) */
+  size_t text_off, text_len;   /* TURN (empty: the text follows), TEXT; HEADER: the title;
+                                * META, COMMENT: what follows the '#' */
+} vb__trline;
+void vb__tr_classify(const char *s, size_t n, bool vtt, vb__trline *out);
+
+enum { VB__TR_TURNS = 0, VB__TR_RESPONDENTS = 1 };
+typedef struct vb__tr_options {
+  const char *name;         /* the input's name: the id of an interview without a "##" line */
+  const char *interviewers; /* comma-separated labels of the interviewer; NULL: the defaults */
+  int unit;                 /* VB__TR_TURNS or VB__TR_RESPONDENTS */
+  void (*problem)(void *ctx, int severity, long line, const char *msg);
+  void *ctx;
+} vb__tr_options;
+typedef struct vb__trrec {
+  long line, line_end;
+  size_t bad;               /* invalid UTF-8 sequences repaired in its lines */
+  bool error;               /* a line was too long to keep */
+  const char *text;
+  size_t text_len;
+} vb__trrec;
+typedef struct vb__tr vb__tr;
+int vb__tr_new(const vb__tr_options *o, vb__tr **out);
+void vb__tr_free(vb__tr *tr);
+/* Reads one line (without its terminator; `too_long`: it was not kept). VB_EINVAL while an
+ * interview is being given out (vb__tr_next() until it gives 0 first). */
+int vb__tr_line(vb__tr *tr, const char *s, size_t n, long lineno, size_t bad, bool too_long);
+/* The input has ended. */
+int vb__tr_finish(vb__tr *tr);
+/* The next record of an interview that has ended: 1 (*rec set; its text valid until the next
+ * call), 0 when there is none now (read more lines), VB_ENOMEM. */
+int vb__tr_next(vb__tr *tr, vb__trrec *rec);
+/* Field `name` of the current record (text aside): id, interview, speaker, role, turn, turns,
+ * time, line, a field of the interview ("# key: value"), respondent. *val is NULL when the
+ * record has none; valid until the next call. VB_OK or VB_ENOMEM. */
+int vb__tr_get(vb__tr *tr, const char *name, const char **val, size_t *len);
+
 /* Reader (reader.c): every JSONL line through jansson, not its fast path (for tests). */
 void vb__reader_jsonl_slow(vb_reader *rd, bool slow);
 size_t vb__reader_jsonl_fast_lines(const vb_reader *rd); /* lines the fast path read */

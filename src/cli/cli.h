@@ -35,7 +35,16 @@ typedef struct opts {
   bool strict, quiet, no_default_codebook, tokens_only, id_given, text_given, explain;
   size_t max_field;
   int jobs; /* worker threads (-j); 0: one per core */
+  const char *interviewers; /* transcripts: --interviewer */
+  int unit;                 /* transcripts: VB_UNIT_TURN or VB_UNIT_RESPONDENT (--unit) */
 } opts;
+
+/* The reader's options for input `path` from the command's options. */
+void reader_options(const opts *o, const char *path, vb_reader_options *ro);
+/* Transcripts: the handle of the field "role" (-1 for other formats), and whether the
+ * current record is an interviewer's turn (kept out of tables, phrases and quotes). */
+int role_field(vb_reader *rd);
+bool is_interviewer(const vb_reader *rd, int h_role);
 
 /* Parses argv for `cmd`; prints a message and returns EXIT_USAGE on a bad option. `allowed`
  * is a space-separated list of the long options the command takes. */
@@ -171,6 +180,10 @@ typedef struct job {
   double in_done, in_total;  /* bytes of the inputs finished, and of all (0: not known) */
   struct pool *pool; /* the workers and the batches in flight (cmd_annotate.c) */
   int wait_status;   /* a failure while writing out before a wait for input (on_wait) */
+  /* transcripts: interviews (a change of interview id), turns or respondents read */
+  size_t tr_interviews, tr_respondent, tr_interviewer;
+  char tr_last[128];
+  size_t tr_last_len;
 } job;
 
 /* Parses options, loads the model, opens the output; then runs every input through. */

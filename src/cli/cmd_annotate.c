@@ -57,7 +57,7 @@ int job_setup(job *j, const char *cmd, int argc, char **argv, const char *allowe
   }
   vb_format f;
   if (o->input_format && vb_format_parse(o->input_format, &f)) {
-    msg("%s: --input-format takes csv, tsv, jsonl or txt", cmd);
+    msg("%s: --input-format takes csv, tsv, jsonl, txt or transcript", cmd);
     return EXIT_USAGE;
   }
   if ((rc = agg_input_setup(j))) return rc; /* scores, segments, periods, drivers */
@@ -100,8 +100,9 @@ static void progress(job *j, bool final) {
   fputs(final ? "\n" : "      ", stderr);
 }
 
-static void write_error_record(const job *j, obuf *ob, const char *id, size_t idlen, long line,
-                               const char *file, const char *what) {
+static void write_error_record(const job *j, obuf *ob, const char *id, size_t idlen,
+                               const char *extra, size_t extra_len, long line, const char *file,
+                               const char *what) {
   if (j->tsv) {
     obuf_tsv_cell(ob, id, idlen);
     obuf_str(ob, "\t\t\terror\t\n");
@@ -109,6 +110,7 @@ static void write_error_record(const job *j, obuf *ob, const char *id, size_t id
   }
   obuf_str(ob, "{\"id\": ");
   obuf_json_str(ob, id, idlen);
+  obuf_put(ob, extra, extra_len);
   obuf_str(ob, ", \"error\": ");
   if (!what) what = "error";
   obuf_json_str(ob, what, strlen(what));
@@ -229,7 +231,7 @@ static void put_label(obuf *ob, int label) {
 }
 
 static void write_result(const job *j, const theme_ids *th, obuf *ob, const char *id,
-                         size_t idlen, const vb_result *r) {
+                         size_t idlen, const char *extra, size_t extra_len, const vb_result *r) {
   const vb_sentiment *s = vb_result_sentiment(r);
   const vb_mention *me;
   size_t nm = vb_result_mentions(r, &me);
@@ -256,6 +258,7 @@ static void write_result(const job *j, const theme_ids *th, obuf *ob, const char
   }
   obuf_str(ob, "{\"id\": ");
   obuf_json_str(ob, id, idlen);
+  obuf_put(ob, extra, extra_len);
   vb_lang l = vb_result_lang(r); /* ", "lang": "sv", "sentiment": {"score": " */
   obuf_put(ob, th->lang.p + th->lang_at[l], th->lang_at[l + 1] - th->lang_at[l]);
   obuf_num(ob, s->score, 4);
@@ -326,7 +329,9 @@ enum { BATCH_RECORDS = 256, BATCH_BYTES = 1 << 18 };
 
 typedef struct item {
   size_t id_off, id_len, text_off, text_len, err_off, err_len;
+  size_t extra_off, extra_len; /* transcripts: the turn's fields, as JSON (", "speaker": ...") */
   bool has_err;
+  bool no_agg;                 /* an interviewer's turn: not in the aggregate */
   long line;
   const char *file;
   vb_run_options ro;
@@ -419,12 +424,16 @@ static void batch_run(worker *w, batch *b) {
     if (r) {
       b->analysed++;
       b->by_lang[vb_result_lang(r)]++;
-      if (j->annotate) write_result(j, &w->pool->themes, &b->out, id, it->id_len, r);
+      if (j->annotate)
+        write_result(j, &w->pool->themes, &b->out, id, it->id_len, b->data + it->extra_off,
+                     it->extra_len, r);
     } else {
       b->errors++;
-      if (j->annotate) write_error_record(j, &b->out, id, it->id_len, it->line, it->file, err_text);
+      if (j->annotate)
+        write_error_record(j, &b->out, id, it->id_len, b->data + it->extra_off, it->extra_len,
+                           it->line, it->file, err_text);
     }
-    if (!w->pool->keep_agg) continue;
+    if (!w->pool->keep_agg || it->no_agg) continue;
     vb_agg_record ar = {0};
     agg_input_record(&it->av, it->av.seg ? b->data + it->seg_off : NULL, &ar);
     if (j->o.by && !strcmp(j->o.by, ":lang")) { /* segments by the language found */
@@ -574,7 +583,8 @@ static batch *pool_current(pool *p) { return &p->b[p->filled % p->n_batches]; }
 
 static int pool_add(pool *p, const char *id, size_t idlen, const char *text, size_t tlen,
                     const char *err_text, const agg_vals *av, long line,
-                    const char *file, const vb_run_options *ro) {
+                    const char *file, const vb_run_options *ro, const obuf *extra,
+                    bool no_agg) {
   batch *b = pool_current(p);
   if (b->n == b->cap) {
     size_t cap = b->cap ? b->cap * 2 : 64;
@@ -588,6 +598,9 @@ static int pool_add(pool *p, const char *id, size_t idlen, const char *text, siz
     return EXIT_INTERNAL;
   it->id_len = idlen;
   it->text_len = text ? tlen : 0;
+  it->extra_len = extra ? extra->len : 0;
+  if (batch_put(b, extra ? extra->p : "", it->extra_len, &it->extra_off)) return EXIT_INTERNAL;
+  it->no_agg = no_agg;
   it->has_err = err_text != NULL;
   it->err_off = it->err_len = 0;
   if (err_text) {
@@ -677,14 +690,11 @@ static int run_input(job *j, const char *path) {
     j->problems++;
     return EXIT_BADINPUT;
   }
-  vb_reader_options ropt = {0};
-  ropt.name = path;
-  ropt.delimiter = o->delimiter;
-  ropt.max_field = o->max_field;
-  if (o->input_format) vb_format_parse(o->input_format, &ropt.format);
-  else if (is_stdin) ropt.format = VB_FORMAT_AUTO;
-  else if (vb_format_from_name(path) == VB_FORMAT_AUTO) {
-    msg("%s: cannot tell the format from the name; give --input-format csv|tsv|jsonl|txt", path);
+  vb_reader_options ropt;
+  reader_options(o, path, &ropt);
+  if (!o->input_format && !is_stdin && vb_format_from_name(path) == VB_FORMAT_AUTO) {
+    msg("%s: cannot tell the format from the name; give --input-format "
+        "csv|tsv|jsonl|txt|transcript", path);
     if (!is_stdin) fclose(fp);
     return EXIT_USAGE;
   }
@@ -728,6 +738,15 @@ static int run_input(job *j, const char *path) {
       }
     }
   }
+  /* transcripts: the turn's fields, written after the id; the interviewer's turns are kept
+   * out of the aggregate */
+  enum { TR_INTERVIEW, TR_SPEAKER, TR_ROLE, TR_TURN, TR_TURNS, TR_TIME, TR_RESPONDENT, TR_N };
+  static const char *const tr_names[TR_N] = {"interview", "speaker", "role", "turn", "turns",
+                                              "time", "respondent"};
+  int h_tr[TR_N];
+  bool transcript = vb_reader_format(rd) == VB_FORMAT_TRANSCRIPT;
+  for (int k = 0; k < TR_N; k++) h_tr[k] = transcript ? vb_reader_field(rd, tr_names[k], NULL) : -1;
+  obuf extra = {0};
   agg_fields af; /* scores, segment, date, drivers */
   if ((rc = agg_input_open(j, rd, &af))) {
     vb_reader_free(rd);
@@ -785,7 +804,36 @@ static int run_input(job *j, const char *path) {
     } else if (o->strict && rec->n_invalid_utf8) {
       err_text = "invalid UTF-8 (--strict)";
     }
-    int prc = pool_add(j->pool, id, idlen, text, tlen, err_text, avp, rec->line, name, &ro);
+    bool no_agg = false;
+    extra.len = 0;
+    if (transcript) {
+      no_agg = is_interviewer(rd, h_tr[TR_ROLE]);
+      if (no_agg) j->tr_interviewer++;
+      else j->tr_respondent++;
+      size_t n;
+      const char *v = vb_reader_get(rd, h_tr[TR_INTERVIEW], &n);
+      if (v && (n != j->tr_last_len || memcmp(v, j->tr_last, n < sizeof j->tr_last ? n : sizeof j->tr_last))) {
+        j->tr_interviews++;
+        j->tr_last_len = n;
+        memcpy(j->tr_last, v, n < sizeof j->tr_last ? n : sizeof j->tr_last);
+      }
+      for (int k = 0; k < TR_N && j->annotate && !j->tsv; k++) {
+        if (k == TR_TURNS && o->unit == VB_UNIT_TURN) continue;
+        if (!(v = vb_reader_get(rd, h_tr[k], &n))) continue;
+        obuf_str(&extra, ", \"");
+        obuf_str(&extra, tr_names[k]);
+        obuf_str(&extra, "\": ");
+        if (k == TR_TURN || k == TR_TURNS) obuf_put(&extra, v, n);
+        else obuf_json_str(&extra, v, n);
+      }
+      if (extra.failed) {
+        msg("out of memory");
+        status = EXIT_INTERNAL;
+        break;
+      }
+    }
+    int prc = pool_add(j->pool, id, idlen, text, tlen, err_text, avp, rec->line, name, &ro,
+                       &extra, no_agg);
     if (prc) {
       msg("out of memory");
       status = EXIT_INTERNAL;
@@ -811,6 +859,7 @@ static int run_input(job *j, const char *path) {
                    ? " after the header" : "");
     status = EXIT_BADINPUT;
   }
+  obuf_free(&extra);
   vb_reader_free(rd);
   if (!is_stdin) fclose(fp);
   return status;
@@ -871,6 +920,19 @@ void job_summary(const job *j) {
       any = true;
     }
   if (!any) fputs(" none", stderr);
+  if (j->tr_interviews) {
+    if (j->o.unit == VB_UNIT_RESPONDENT)
+      fprintf(stderr, "; transcripts: %zu interview%s, %zu respondent%s (a record each: their "
+              "turns joined, the interviewer's left out; --unit turn for one record a turn)",
+              j->tr_interviews, j->tr_interviews == 1 ? "" : "s", j->tr_respondent,
+              j->tr_respondent == 1 ? "" : "s");
+    else
+      fprintf(stderr, "; transcripts: %zu interview%s, %zu respondent turn%s, %zu interviewer "
+              "turn%s%s", j->tr_interviews, j->tr_interviews == 1 ? "" : "s", j->tr_respondent,
+              j->tr_respondent == 1 ? "" : "s", j->tr_interviewer,
+              j->tr_interviewer == 1 ? "" : "s",
+              j->annotate && !j->o.state ? "" : " (left out of the table)");
+  }
   agg_input_summary(j);
   if (j->problems) fprintf(stderr, "; %zu problems in all (above)", j->problems);
   fputc('\n', stderr);
@@ -912,7 +974,7 @@ int cmd_annotate(int argc, char **argv) {
   int rc = job_setup(&j, "annotate", argc, argv,
                      "text id lang lang-col lang-default input-format delimiter format output "
                      "score score-type state codebook lexicon data max-field strict quiet jobs "
-                     "no-default-codebook explain by date period driver drivers");
+                     "no-default-codebook explain by date period driver drivers interviewer unit");
   if (rc == EXIT_OK && j.o.explain) j.ro.flags |= VB_RUN_EXPLAIN;
   if (rc == EXIT_OK && j.o.explain && j.o.format && strcmp(j.o.format, "jsonl")) {
     msg("annotate: --explain needs the jsonl format");

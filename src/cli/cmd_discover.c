@@ -160,13 +160,11 @@ static int run_input(dctx *c, const char *path) {
       return EXIT_BADINPUT;
     }
   }
-  vb_reader_options ropt = {0};
-  ropt.name = path;
-  ropt.delimiter = o->delimiter;
-  ropt.max_field = o->max_field;
-  if (o->input_format) vb_format_parse(o->input_format, &ropt.format);
-  else if (!is_stdin && vb_format_from_name(path) == VB_FORMAT_AUTO) {
-    msg("%s: cannot tell the format from the name; give --input-format csv|tsv|jsonl|txt", path);
+  vb_reader_options ropt;
+  reader_options(o, path, &ropt);
+  if (!o->input_format && !is_stdin && vb_format_from_name(path) == VB_FORMAT_AUTO) {
+    msg("%s: cannot tell the format from the name; give --input-format "
+        "csv|tsv|jsonl|txt|transcript", path);
     fclose(fp);
     return EXIT_USAGE;
   }
@@ -195,11 +193,13 @@ static int run_input(dctx *c, const char *path) {
     msg("%s: plain text has no columns to group by", path);
     status = EXIT_USAGE;
   }
+  int h_role = status == EXIT_OK ? role_field(rd) : -1;
   const vb_record *rec = NULL;
   char idbuf[32];
   size_t index = 0;
   while (status == EXIT_OK && (rc = vb_reader_next(rd, &rec)) == 1) {
     index++;
+    if (is_interviewer(rd, h_role)) continue; /* (the interviewer's words are not phrases) */
     if (c->pass == 0) {
       size_t n;
       const char *v;
@@ -622,7 +622,8 @@ int cmd_discover(int argc, char **argv) {
   if (rc == EXIT_OK)
     rc = opts_parse("discover", nargs, args,
                     "text id lang lang-col lang-default input-format delimiter format output "
-                    "score score-type codebook lexicon data max-field quiet no-default-codebook",
+                    "score score-type codebook lexicon data max-field quiet no-default-codebook "
+                    "interviewer unit",
                     &c.o);
   free(args);
   if (rc) return rc;
@@ -673,7 +674,7 @@ int cmd_discover(int argc, char **argv) {
   }
   vb_format f;
   if (o->input_format && vb_format_parse(o->input_format, &f)) {
-    msg("discover: --input-format takes csv, tsv, jsonl or txt");
+    msg("discover: --input-format takes csv, tsv, jsonl, txt or transcript");
     return EXIT_USAGE;
   }
   if (o->score_type) {

@@ -1627,11 +1627,8 @@ static int disc_file(disc_ctx *c, const char *path) {
   const opts *o = c->o;
   FILE *fp = fopen(path, "rb");
   if (!fp) return EXIT_BADINPUT;
-  vb_reader_options ropt = {0};
-  ropt.name = path;
-  ropt.delimiter = o->delimiter;
-  ropt.max_field = o->max_field;
-  if (o->input_format) vb_format_parse(o->input_format, &ropt.format);
+  vb_reader_options ropt;
+  reader_options(o, path, &ropt);
   vb_reader *rd;
   vb_error e = {0};
   if (vb_reader_new(fp, &ropt, quiet_problem, c, &rd, &e)) {
@@ -1648,12 +1645,13 @@ static int disc_file(disc_ctx *c, const char *path) {
   if (o->lang) vb_lang_parse(o->lang, &ro0.lang);
   if (o->lang_default) vb_lang_parse(o->lang_default, &ro0.lang_default);
   int status = h_text < 0 ? EXIT_BADINPUT : EXIT_OK;
+  int h_role = role_field(rd);
   const vb_record *rec;
   size_t index = 0;
   char idbuf[32];
   while (status == EXIT_OK && vb_reader_next(rd, &rec) == 1) {
     index++;
-    if (rec->error) continue;
+    if (rec->error || is_interviewer(rd, h_role)) continue;
     size_t tlen = 0, idlen = 0, sl = 0;
     const char *text = vb_reader_get(rd, h_text, &tlen);
     if (!text) continue;

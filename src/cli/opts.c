@@ -19,6 +19,7 @@ static const optdef defs[] = {
     {"jobs", 1},
     {"by", 1},          {"date", 1},        {"period", 1},      {"driver", 1},
     {"drivers", 0},     {"table", 1},
+    {"interviewer", 1}, {"unit", 1},
     {NULL, 0}};
 
 /* Edits between a and b (optimal string alignment: each letter edited at most once), or a
@@ -94,6 +95,14 @@ static int set(opts *o, const char *name, const char *val, const char *cmd) {
   else if (!strcmp(name, "date")) o->date = val;
   else if (!strcmp(name, "period")) o->period = val;
   else if (!strcmp(name, "table")) o->table = val;
+  else if (!strcmp(name, "interviewer")) {
+    if (!*val) { msg("%s: --interviewer takes speaker labels, comma-separated", cmd); return EXIT_USAGE; }
+    o->interviewers = val;
+  } else if (!strcmp(name, "unit")) {
+    if (!strcmp(val, "turn")) o->unit = VB_UNIT_TURN;
+    else if (!strcmp(val, "respondent")) o->unit = VB_UNIT_RESPONDENT;
+    else { msg("%s: --unit takes turn or respondent", cmd); return EXIT_USAGE; }
+  }
   else if (!strcmp(name, "drivers")) o->drivers = true;
   else if (!strcmp(name, "driver")) {
     if (o->n_driver_cols >= VB_AGG_MAX_DRIVERS) { msg("%s: at most %d --driver columns", cmd, VB_AGG_MAX_DRIVERS); return EXIT_USAGE; }
@@ -139,6 +148,8 @@ int opts_parse(const char *cmd, int argc, char **argv, const char *allowed, opts
   memset(o, 0, sizeof *o);
   o->text = "text";
   o->id = "id";
+  /* transcripts: annotate gives each turn; the tables count people */
+  o->unit = strcmp(cmd, "annotate") ? VB_UNIT_RESPONDENT : VB_UNIT_TURN;
   bool only_files = false;
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];

@@ -577,3 +577,23 @@ int load_model(const opts *o, vb_model **m) {
   msg_error(&e);
   return rc == VB_ENOMEM ? EXIT_INTERNAL : EXIT_BADINPUT;
 }
+
+void reader_options(const opts *o, const char *path, vb_reader_options *ro) {
+  memset(ro, 0, sizeof *ro);
+  ro->name = path;
+  ro->delimiter = o->delimiter;
+  ro->max_field = o->max_field;
+  ro->interviewers = o->interviewers;
+  ro->unit = o->unit;
+  if (o->input_format) vb_format_parse(o->input_format, &ro->format);
+}
+
+int role_field(vb_reader *rd) {
+  return vb_reader_format(rd) == VB_FORMAT_TRANSCRIPT ? vb_reader_field(rd, "role", NULL) : -1;
+}
+
+bool is_interviewer(const vb_reader *rd, int h_role) {
+  size_t n;
+  const char *v = h_role >= 0 ? vb_reader_get(rd, h_role, &n) : NULL;
+  return v && n == 11 && !memcmp(v, "interviewer", 11);
+}

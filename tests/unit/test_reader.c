@@ -194,7 +194,7 @@ static void test_csv_tab_detection_and_explicit_delimiter(void **state) {
   memset(&c, 0, sizeof c);
   const char data[] = "a,b;c,d\n1,2;3,4\n";
   c.fp = fmemopen((void *)(uintptr_t)data, sizeof data - 1, "r");
-  vb_reader_options o = {VB_FORMAT_CSV, "test.in", ';', 0, 0};
+  vb_reader_options o = {.format = VB_FORMAT_CSV, .name = "test.in", .delimiter = ';'};
   assert_int_equal(vb_reader_new(c.fp, &o, on_problem, &c, &c.rd, NULL), VB_OK);
   const char *const *cols;
   assert_int_equal(vb_reader_columns(c.rd, &cols), 2);
@@ -1359,7 +1359,7 @@ static void test_format_names(void **state) {
   memset(&c, 0, sizeof c);
   const char data[] = "id\ttext\n1\tx\n";
   c.fp = fmemopen((void *)(uintptr_t)data, sizeof data - 1, "r");
-  vb_reader_options o = {VB_FORMAT_AUTO, "answers.tsv", 0, 0, 0};
+  vb_reader_options o = {.format = VB_FORMAT_AUTO, .name = "answers.tsv"};
   assert_int_equal(vb_reader_new(c.fp, &o, NULL, NULL, &c.rd, NULL), VB_OK);
   assert_int_equal(vb_reader_format(c.rd), VB_FORMAT_TSV);
   close_reader(&c);
