@@ -1,0 +1,1 @@
+annotate tests/cli/data/call.vtt --lang en -q
