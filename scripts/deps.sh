@@ -7,7 +7,7 @@
 #   sh scripts/deps.sh valgrind  also valgrind (scripts/valgrind.sh)
 set -e
 pkgs="gcc make cmake pkg-config libpcre2-dev libutf8proc-dev libstemmer-dev libcmocka-dev
-      libjansson-dev libcsv-dev libexttextcat-data python3
+      libjansson-dev libcsv-dev libzip-dev libexttextcat-data python3
       libxml2-utils chromium fonts-dejavu-core"
 case "${1:-}" in
   tidy) pkgs="$pkgs clang clang-tidy" ;;

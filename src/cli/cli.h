@@ -39,6 +39,16 @@ typedef struct opts {
   int unit;                 /* transcripts: VB_UNIT_TURN or VB_UNIT_RESPONDENT (--unit) */
 } opts;
 
+/* ---- annotate --format qdpx (qdpx.c): a REFI-QDA project ---- */
+typedef struct qdpx qdpx;
+int qdpx_new(const vb_model *m, qdpx **made);
+/* One record: its text and annotate's JSONL result for it (a transcript's turns go into
+ * their interview's source). EXIT_OK or EXIT_INTERNAL. */
+int qdpx_record(qdpx *q, const char *text, size_t tlen, const char *line, size_t len);
+/* Writes the project (named `name`) to fp. EXIT_OK or EXIT_INTERNAL (with a message). */
+int qdpx_finish(qdpx *q, const char *name, FILE *fp);
+void qdpx_free(qdpx *q);
+
 /* The reader's options for input `path` from the command's options. */
 void reader_options(const opts *o, const char *path, vb_reader_options *ro);
 /* Transcripts: the handle of the field "role" (-1 for other formats), and whether the
@@ -184,6 +194,7 @@ typedef struct job {
   size_t tr_interviews, tr_respondent, tr_interviewer;
   char tr_last[128];
   size_t tr_last_len;
+  qdpx *qdpx;        /* annotate --format qdpx */
 } job;
 
 /* Parses options, loads the model, opens the output; then runs every input through. */

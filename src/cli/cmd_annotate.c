@@ -71,6 +71,7 @@ int job_setup(job *j, const char *cmd, int argc, char **argv, const char *allowe
 }
 
 void job_free(job *j) {
+  qdpx_free(j->qdpx);
   agg_input_free(j);
   vb_agg_free(j->agg);
   vb_analyzer_free(j->an);
@@ -546,8 +547,23 @@ static int pool_write_one(pool *p) {
     pthread_mutex_unlock(&p->mu);
   }
   int status = b->status;
-  /* a short write leaves the stream's error flag set: out_close reports it */
-  if (status == EXIT_OK && b->out.len) (void)fwrite(b->out.p, 1, b->out.len, j->out.fp);
+  if (status == EXIT_OK && j->qdpx) { /* the results coded into the project, record by record */
+    const char *line = b->out.p;
+    for (size_t i = 0; i < b->n && status == EXIT_OK; i++) {
+      const char *nl = memchr(line, '\n', b->out.len - (size_t)(line - b->out.p));
+      if (!nl) {
+        status = EXIT_INTERNAL;
+        break;
+      }
+      const item *it = &b->items[i];
+      status = qdpx_record(j->qdpx, it->has_err ? NULL : b->data + it->text_off, it->text_len,
+                           line, (size_t)(nl - line));
+      line = nl + 1;
+    }
+  } else if (status == EXIT_OK && b->out.len) {
+    /* a short write leaves the stream's error flag set: out_close reports it */
+    (void)fwrite(b->out.p, 1, b->out.len, j->out.fp);
+  }
   j->analysed += b->analysed;
   j->errors += b->errors;
   for (int l = 0; l < VB_LANG_COUNT; l++) j->by_lang[l] += b->by_lang[l];
@@ -980,10 +996,21 @@ int cmd_annotate(int argc, char **argv) {
     msg("annotate: --explain needs the jsonl format");
     rc = EXIT_USAGE;
   }
-  if (rc == EXIT_OK && j.o.format && strcmp(j.o.format, "jsonl") && strcmp(j.o.format, "tsv")) {
-    msg("annotate: --format takes jsonl or tsv");
+  if (rc == EXIT_OK && j.o.format && strcmp(j.o.format, "jsonl") && strcmp(j.o.format, "tsv") &&
+      strcmp(j.o.format, "qdpx")) {
+    msg("annotate: --format takes jsonl, tsv or qdpx");
     rc = EXIT_USAGE;
   }
+  bool want_qdpx = rc == EXIT_OK && j.o.format && !strcmp(j.o.format, "qdpx");
+  if (want_qdpx && (!j.o.output || !strcmp(j.o.output, "-"))) {
+    msg("annotate: --format qdpx writes a zip archive (a REFI-QDA project): give -o FILE.qdpx");
+    rc = EXIT_USAGE;
+  }
+  if (want_qdpx && j.o.explain) {
+    msg("annotate: --explain needs the jsonl format");
+    rc = EXIT_USAGE;
+  }
+  if (want_qdpx && rc == EXIT_OK && qdpx_new(j.m, &j.qdpx)) rc = EXIT_INTERNAL;
   if (rc == EXIT_OK && j.o.state && !j.o.score) {
     msg("annotate: --state needs --score NAME (the score column to aggregate)");
     rc = EXIT_USAGE;
@@ -1000,6 +1027,15 @@ int cmd_annotate(int argc, char **argv) {
   }
   if (j.tsv) fputs("id\tlang\tscore\tlabel\tthemes\n", j.out.fp);
   int status = job_run(&j);
+  if (j.qdpx && (status == EXIT_OK || status == EXIT_BADINPUT)) {
+    const char *slash = strrchr(j.o.output, '/'), *base = slash ? slash + 1 : j.o.output;
+    char name[256];
+    snprintf(name, sizeof name, "%s", base);
+    char *dot = strrchr(name, '.');
+    if (dot && dot != name) *dot = '\0';
+    int qrc = qdpx_finish(j.qdpx, name, j.out.fp);
+    if (qrc) status = qrc;
+  }
   if (status == EXIT_INTERNAL || status == EXIT_USAGE) {
     out_abort(&j.out);
     job_free(&j);
