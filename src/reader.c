@@ -106,6 +106,7 @@ struct vb_reader {
   /* transcripts */
   vb__tr *tr;
   bool tr_eof;
+  bool tr_again; /* the line read is to be passed again (vb__tr_line: VB__TR_AGAIN) */
 
   size_t records, warnings, errors;
 };
@@ -662,28 +663,31 @@ static int transcript_record(vb_reader *rd) {
   int rc;
   while ((rc = vb__tr_next(rd->tr, &tr)) == 0) {
     if (rd->tr_eof) return 0;
-    rc = next_line(rd);
-    if (rc < 0) return rc;
-    if (rc == 0) {
-      rd->tr_eof = true;
-      if ((rc = vb__tr_finish(rd->tr))) return rc;
-      continue;
+    if (!rd->tr_again) { /* (else the line that ended a long interview's part, again) */
+      rc = next_line(rd);
+      if (rc < 0) return rc;
+      if (rc == 0) {
+        rd->tr_eof = true;
+        if ((rc = vb__tr_finish(rd->tr))) return rc;
+        continue;
+      }
+      if (rd->line_long)
+        report(rd, VB_PROBLEM_ERROR, rd->lineno, 1,
+               "line longer than %zu bytes (see --max-field); its turn kept as an error",
+               rd->max_line);
     }
-    if (rd->line_long)
-      report(rd, VB_PROBLEM_ERROR, rd->lineno, 1,
-             "line longer than %zu bytes (see --max-field); its turn kept as an error",
-             rd->max_line);
-    if ((rc = vb__tr_line(rd->tr, rd->line.data, rd->line_long ? 0 : rd->line.len, rd->lineno,
-                          rd->line_bad, rd->line_long)))
-      return rc;
+    rc = vb__tr_line(rd->tr, rd->line.data, rd->line_long ? 0 : rd->line.len, rd->lineno,
+                     rd->line_bad, rd->line_long);
+    rd->tr_again = rc == VB__TR_AGAIN;
+    if (rc < 0) return rc;
   }
   if (rc < 0) return rc;
   rd->rec.line = tr.line;
   rd->rec.line_end = tr.line_end;
   rd->rec.n_invalid_utf8 = (unsigned)tr.bad;
-  if (tr.error) record_error(rd, VB_ELIMIT, "field too large");
-  bool big = tr.text_len > rd->max_field;
-  if (big && !tr.error) {
+  if (tr.error == VB__TR_ERR_LINE) record_error(rd, VB_ELIMIT, "field too large");
+  bool big = tr.text_len > rd->max_field || tr.error == VB__TR_ERR_BIG;
+  if (big && tr.error != VB__TR_ERR_LINE) {
     report(rd, VB_PROBLEM_ERROR, tr.line, 1,
            "a turn (or a respondent's turns) longer than %zu bytes (see --max-field); record "
            "kept as an error", rd->max_field);
@@ -1460,9 +1464,9 @@ int vb_reader_new(FILE *fp, const vb_reader_options *opts, vb_problem_fn problem
     }
   }
   if (rd->fmt == VB_FORMAT_TRANSCRIPT) {
-    vb__tr_options to = {name, opts ? opts->interviewers : NULL,
+    vb__tr_options to = {name, rd->max_field + 1, opts ? opts->interviewers : NULL,
                          opts && opts->unit == VB_UNIT_RESPONDENT ? VB__TR_RESPONDENTS : VB__TR_TURNS,
-                         tr_problem, rd};
+                         tr_problem, rd, 0};
     if (vb__tr_new(&to, &rd->tr)) {
       vb_reader_free(rd);
       return vb__error_set(err, VB_ENOMEM, name, 0, 0, "out of memory");

@@ -24,7 +24,8 @@
  * fields may come after its turns; then its records are given out: one per turn (the
  * interviewer's included, marked), or one per respondent, their turns joined (the unit of a
  * table that counts people, not turns). An interview larger than VB__TR_MAX_INTERVIEW is given
- * out in parts, with a warning.
+ * out in parts (at a turn), with a warning, and a turn longer than the field limit keeps no
+ * more than that (its record is an error), so memory stays bounded.
  */
 #include <stdlib.h>
 
@@ -44,7 +45,7 @@ typedef struct trturn {
   long line, line_end;
   size_t bad;                  /* invalid UTF-8 sequences repaired in its lines */
   int role;
-  bool error;                  /* a line of it was too long to keep */
+  int error;                   /* VB__TR_ERR_LINE, VB__TR_ERR_BIG: its text is not kept */
   size_t group;                /* its respondent (the unit "respondent"); interviewer: none */
 } trturn;
 
@@ -313,6 +314,8 @@ int vb__tr_new(const vb__tr_options *o, vb__tr **out) {
   vb__tr *tr = vb__calloc(1, sizeof *tr);
   if (!tr) return VB_ENOMEM;
   tr->o = *o;
+  if (!tr->o.max_interview) tr->o.max_interview = VB__TR_MAX_INTERVIEW;
+  if (!tr->o.max_text) tr->o.max_text = SIZE_MAX;
   const char *name = o->name ? o->name : "";
   const char *slash = strrchr(name, '/');
   const char *b = slash ? slash + 1 : name;
@@ -433,9 +436,14 @@ static trturn *turn_new(vb__tr *tr, const char *s, const vb__trline *l, long lin
 }
 
 /* Appends text to the last turn (a line break before it unless it is the first). WebVTT
- * text loses its tags (<i>, <c.yellow>, </v>). */
+ * text loses its tags (<i>, <c.yellow>, </v>). A turn longer than the limit keeps no more:
+ * its record is an error, and memory stays bounded. */
 static int turn_text(vb__tr *tr, trturn *t, const char *s, size_t n) {
-  if (n == 0) return VB_OK;
+  if (n == 0 || t->error) return VB_OK;
+  if (t->text_len + n + 1 > tr->o.max_text) {
+    t->error = VB__TR_ERR_BIG;
+    return VB_OK;
+  }
   if (t->text_len && vb__buf_putc(&tr->bytes, '\n')) return VB_ENOMEM;
   size_t before = tr->bytes.len;
   if (!tr->vtt) {
@@ -490,7 +498,7 @@ int vb__tr_line(vb__tr *tr, const char *s, size_t n, long lineno, size_t bad, bo
   trturn *last = tr->n_turns ? &tr->turns[tr->n_turns - 1] : NULL;
   if (too_long) { /* its record is an error; the line is not read */
     if (!last && !(last = turn_new(tr, s, &(vb__trline){0}, lineno))) return VB_ENOMEM;
-    last->error = true;
+    last->error = VB__TR_ERR_LINE;
     last->line_end = lineno;
     return VB_OK;
   }
@@ -541,6 +549,19 @@ int vb__tr_line(vb__tr *tr, const char *s, size_t n, long lineno, size_t bad, bo
     const char *label = s + l.label_off;
     bool same = last && last->label_len == l.label_len && last->label_len &&
                 !memcmp(tr->bytes.data + last->label_off, label, l.label_len);
+    if (!same && tr->bytes.len > tr->o.max_interview) {
+      /* a long interview is given out in parts, at a turn: this line again after them */
+      if (!tr->warned_split)
+        warn(tr, VB_PROBLEM_WARNING, lineno,
+             "interview '%s' is longer than %u MB: given out in parts (in each, a respondent's "
+             "turns are a record of their own), and fields given after this line do not reach "
+             "the turns before it", tr->id.data, (unsigned)(tr->o.max_interview >> 20));
+      tr->warned_split = true;
+      int rc = interview_end(tr);
+      if (rc) return rc;
+      tr->split = true;
+      return VB__TR_AGAIN;
+    }
     if (!same && !(last = turn_new(tr, s, &l, lineno))) return VB_ENOMEM;
   } else if (!last) { /* text before the first label */
     if (!tr->warned_unlabelled && tr->o.problem) {
@@ -552,18 +573,7 @@ int vb__tr_line(vb__tr *tr, const char *s, size_t n, long lineno, size_t bad, bo
   }
   last->line_end = lineno;
   last->bad += bad;
-  int rc = turn_text(tr, last, s + l.text_off, l.text_len);
-  if (rc) return rc;
-  if (tr->bytes.len > VB__TR_MAX_INTERVIEW) { /* given out in parts */
-    if (!tr->warned_split)
-      warn(tr, VB_PROBLEM_WARNING, lineno,
-           "interview '%s' is longer than %u MB: given out in parts, and its fields after "
-           "this line are not those of the part before", tr->id.data, VB__TR_MAX_INTERVIEW >> 20);
-    tr->warned_split = true;
-    if ((rc = interview_end(tr))) return rc;
-    tr->split = true;
-  }
-  return VB_OK;
+  return turn_text(tr, last, s + l.text_off, l.text_len);
 }
 
 int vb__tr_finish(vb__tr *tr) {
@@ -611,7 +621,7 @@ int vb__tr_next(vb__tr *tr, vb__trrec *rec) {
     if (vb__buf_append(&tr->joined, tr->bytes.data + t->text_off, t->text_len)) return VB_ENOMEM;
     rec->line_end = t->line_end;
     rec->bad += t->bad;
-    rec->error |= t->error;
+    if (!rec->error) rec->error = t->error;
   }
   rec->text = tr->joined.data;
   rec->text_len = tr->joined.len;

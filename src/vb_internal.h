@@ -162,25 +162,32 @@ typedef struct vb__trline {
 void vb__tr_classify(const char *s, size_t n, bool vtt, vb__trline *out);
 
 enum { VB__TR_TURNS = 0, VB__TR_RESPONDENTS = 1 };
+enum { VB__TR_ERR_LINE = 1, VB__TR_ERR_BIG = 2 }; /* vb__trrec.error */
+enum { VB__TR_AGAIN = 1 }; /* vb__tr_line: give out the records, then pass the line again */
 typedef struct vb__tr_options {
   const char *name;         /* the input's name: the id of an interview without a "##" line */
+  size_t max_text;          /* bytes of a turn's text: a longer turn is an error */
   const char *interviewers; /* comma-separated labels of the interviewer; NULL: the defaults */
   int unit;                 /* VB__TR_TURNS or VB__TR_RESPONDENTS */
   void (*problem)(void *ctx, int severity, long line, const char *msg);
   void *ctx;
+  size_t max_interview;     /* bytes held before a long interview is given out in parts (at a
+                             * turn); 0: 64 MB */
 } vb__tr_options;
 typedef struct vb__trrec {
   long line, line_end;
   size_t bad;               /* invalid UTF-8 sequences repaired in its lines */
-  bool error;               /* a line was too long to keep */
+  int error;                /* VB__TR_ERR_LINE: a line was too long to keep (reported when
+                             * read); VB__TR_ERR_BIG: a turn longer than max_text */
   const char *text;
   size_t text_len;
 } vb__trrec;
 typedef struct vb__tr vb__tr;
 int vb__tr_new(const vb__tr_options *o, vb__tr **out);
 void vb__tr_free(vb__tr *tr);
-/* Reads one line (without its terminator; `too_long`: it was not kept). VB_EINVAL while an
- * interview is being given out (vb__tr_next() until it gives 0 first). */
+/* Reads one line (without its terminator; `too_long`: it was not kept). VB_OK, VB_ENOMEM,
+ * or VB__TR_AGAIN: a long interview ends here, to be given out in parts; pass the same line
+ * again once vb__tr_next() has given 0. VB_EINVAL while an interview is being given out. */
 int vb__tr_line(vb__tr *tr, const char *s, size_t n, long lineno, size_t bad, bool too_long);
 /* The input has ended. */
 int vb__tr_finish(vb__tr *tr);

@@ -319,6 +319,70 @@ static void test_long_turn_is_an_error(void **state) {
   close_tr(&c);
 }
 
+/* A long interview is given out in parts, at a turn: the turns keep their numbers, and the
+ * line that ended a part is read again. Through vb__tr itself, with a small limit. */
+static void feed(vb__tr *tr, const char *line, long lineno, vb__trrec *out, size_t *n_out,
+                 char ids[][32]) {
+  int rc = vb__tr_line(tr, line, strlen(line), lineno, 0, false);
+  for (;;) {
+    assert_true(rc == VB_OK || rc == VB__TR_AGAIN);
+    vb__trrec r;
+    while (vb__tr_next(tr, &r) == 1) {
+      const char *v;
+      size_t n;
+      assert_int_equal(vb__tr_get(tr, "id", &v, &n), VB_OK);
+      snprintf(ids[*n_out], 32, "%.*s", (int)n, v);
+      out[(*n_out)++] = r;
+    }
+    if (rc != VB__TR_AGAIN) break;
+    rc = vb__tr_line(tr, line, strlen(line), lineno, 0, false);
+  }
+}
+
+static void test_long_interview_in_parts(void **state) {
+  (void)state;
+  static const char *const lines[] = {"## long", "I: one two three", "R: four five six",
+                                      "seven", "I: eight", "R: nine", "# respondent: X"};
+  for (int unit = 0; unit < 2; unit++) {
+    vb__tr_options o = {"x.txt", 0, NULL, unit, NULL, NULL, 24};
+    vb__tr *tr;
+    assert_int_equal(vb__tr_new(&o, &tr), VB_OK);
+    vb__trrec recs[8];
+    char ids[8][32];
+    size_t n = 0;
+    for (long k = 0; k < 7; k++) feed(tr, lines[k], k + 1, recs, &n, ids);
+    assert_int_equal(vb__tr_finish(tr), VB_OK);
+    vb__trrec r;
+    while (vb__tr_next(tr, &r) == 1) {
+      const char *v;
+      size_t len;
+      assert_int_equal(vb__tr_get(tr, "id", &v, &len), VB_OK);
+      snprintf(ids[n], 32, "%.*s", (int)len, v);
+      recs[n++] = r;
+    }
+    if (unit == VB__TR_TURNS) {
+      /* "I: one two three" and "R: four ... seven" hold 27 bytes: the part ends before "I:
+       * eight"; the numbers go on */
+      assert_int_equal(n, 4);
+      assert_string_equal(ids[0], "long:1");
+      assert_string_equal(ids[1], "long:2");
+      assert_int_equal(recs[1].line, 3);
+      assert_int_equal(recs[1].line_end, 4);
+      assert_string_equal(ids[2], "long:3");
+      assert_int_equal(recs[2].line, 5);
+      assert_string_equal(ids[3], "long:4");
+    } else {
+      /* R is a record in each part */
+      assert_int_equal(n, 2);
+      assert_int_equal(recs[0].line, 3);
+      assert_int_equal(recs[0].line_end, 4);
+      assert_int_equal(recs[1].line, 6);
+      assert_memory_equal(recs[1].text, "nine", 4);
+    }
+    vb__tr_free(tr);
+  }
+}
+
 static void test_webvtt(void **state) {
   (void)state;
   static const char vtt[] =
@@ -371,6 +435,7 @@ int main(void) {
       cmocka_unit_test(test_interviewer_names),
       cmocka_unit_test(test_warnings),
       cmocka_unit_test(test_long_turn_is_an_error),
+      cmocka_unit_test(test_long_interview_in_parts),
       cmocka_unit_test(test_webvtt),
       cmocka_unit_test(test_format_names),
   };
