@@ -694,6 +694,41 @@ static void on_wait(void *ctx) {
   else if (j->annotate) fflush(j->out.fp);
 }
 
+/* Whether the start of a file read as plain text looks like an interview transcript: lines
+ * that begin "LABEL: " with a short label, at least two labels each on two lines or more, or
+ * a "## " header line among such lines. The file is read back from its start. */
+static bool looks_like_transcript(FILE *fp) {
+  char buf[4096];
+  size_t n = fread(buf, 1, sizeof buf - 1, fp);
+  rewind(fp);
+  buf[n] = '\0';
+  char labels[16][24];
+  int count[16] = {0}, n_labels = 0, turns = 0, headers = 0;
+  for (char *line = buf, *next; line && *line; line = next) {
+    next = strchr(line, '\n');
+    if (next) *next++ = '\0';
+    else if (line + strlen(line) == buf + n && n == sizeof buf - 1) break; /* cut */
+    if (!strncmp(line, "## ", 3)) headers++;
+    char *colon = strstr(line, ": ");
+    size_t len = colon ? (size_t)(colon - line) : 0;
+    if (!len || len >= sizeof labels[0] || line[0] == ' ') continue;
+    const char *punct = strpbrk(line, "\",.?!");
+    if (punct && punct < colon) continue; /* ("Well, honestly: ...") */
+    turns++;
+    int k = 0;
+    while (k < n_labels && (strlen(labels[k]) != len || memcmp(labels[k], line, len))) k++;
+    if (k == n_labels && n_labels < 16) {
+      memcpy(labels[k], line, len);
+      labels[k][len] = '\0';
+      n_labels++;
+    }
+    if (k < 16) count[k]++;
+  }
+  int repeated = 0;
+  for (int k = 0; k < n_labels; k++) repeated += count[k] >= 2;
+  return turns >= 4 && (repeated >= 2 || (headers && repeated >= 1));
+}
+
 /* One input: a file or standard input. */
 static int run_input(job *j, const char *path) {
   const opts *o = &j->o;
@@ -714,6 +749,13 @@ static int run_input(job *j, const char *path) {
     if (!is_stdin) fclose(fp);
     return EXIT_USAGE;
   }
+  /* an interview read as plain text scores the interviewer's questions as answers: say so */
+  if (!is_stdin && !o->input_format && !o->quiet && ropt.format == VB_FORMAT_AUTO &&
+      vb_format_from_name(path) == VB_FORMAT_TXT && looks_like_transcript(fp))
+    msg("%s looks like an interview transcript (speaker turns such as 'I: ...', 'R: ...'); "
+        "it is read as plain text, a record a line, the interviewer's lines too. "
+        "--input-format transcript reads it by turns and keeps the interviewer's out of the "
+        "tables", path);
   vb_reader *rd;
   vb_error e = {0};
   int rc = vb_reader_new(fp, &ropt, on_problem, j, &rd, &e);

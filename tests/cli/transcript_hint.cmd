@@ -1,0 +1,1 @@
+annotate tests/cli/data/interviews.txt --lang en --format tsv
