@@ -160,6 +160,8 @@ static bool label_ok(const char *s, size_t n) {
   return !all_digits && words <= MAX_LABEL_WORDS && !(lower && words > 1);
 }
 
+static void classify_label(const char *s, size_t n, size_t i, vb__trline *out);
+
 void vb__tr_classify(const char *s, size_t n, bool vtt, vb__trline *out) {
   memset(out, 0, sizeof *out);
   while (n && (is_space(s[n - 1]))) n--;
@@ -186,6 +188,7 @@ void vb__tr_classify(const char *s, size_t n, bool vtt, vb__trline *out) {
     return;
   }
   /* a timestamp first (it may be all the line holds) */
+  size_t line_start = i;
   size_t t = timestamp(s, n, i, &out->time_off, &out->time_len);
   if (t) {
     i = skip_spaces(s, n, i + t);
@@ -215,6 +218,24 @@ void vb__tr_classify(const char *s, size_t n, bool vtt, vb__trline *out) {
     }
   }
   /* LABEL: text | LABEL (time): [text] | LABEL  time */
+  classify_label(s, n, i, out);
+  /* a bare hh:mm before words that are no turn may be the words' own ("10:30 we met"): kept
+   * as text; a time in brackets, with seconds or a fraction is the transcript's */
+  size_t colons = 0, fraction = 0;
+  for (size_t k = 0; k < out->time_len; k++) {
+    colons += s[out->time_off + k] == ':';
+    fraction += s[out->time_off + k] == '.' || s[out->time_off + k] == ',';
+  }
+  if (out->kind == VB__TL_TEXT && t && s[line_start] != '[' && s[line_start] != '(' &&
+      colons == 1 && !fraction) {
+    out->time_off = out->time_len = 0;
+    out->text_off = line_start;
+    out->text_len = n - line_start;
+  }
+}
+
+/* The speaker label at s[i..] when there is one (out->kind TURN), else nothing changes. */
+static void classify_label(const char *s, size_t n, size_t i, vb__trline *out) {
   size_t p = i;
   for (size_t words = 0; p < n && words < MAX_LABEL_WORDS; words++) {
     while (p < n && !is_space(s[p]) && s[p] != ':') p++;

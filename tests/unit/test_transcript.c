@@ -63,7 +63,10 @@ static void test_turn_lines(void **state) {
       {"It was late: again", VB__TL_TEXT, NULL, NULL, NULL},
       {"Well, honestly: bad", VB__TL_TEXT, NULL, NULL, NULL},
       {"We met at 10:30 and talked", VB__TL_TEXT, NULL, NULL, NULL},
-      {"10:30 we met", VB__TL_TEXT, NULL, "10:30", "we met"},
+      {"10:30 we met", VB__TL_TEXT, NULL, "", "10:30 we met"},  /* (the words' own time) */
+      {"10:30 Anna: hi", VB__TL_TURN, "Anna", "10:30", "hi"},
+      {"00:10:30 and then", VB__TL_TEXT, NULL, "00:10:30", "and then"},
+      {"[10:30] and then", VB__TL_TEXT, NULL, "10:30", "and then"},
       {"see http://lumo.example/help", VB__TL_TEXT, NULL, NULL, NULL},
       {"http: //x", VB__TL_TURN, "http", "", "//x"},
       {"1: the first point", VB__TL_TEXT, NULL, NULL, NULL},
