@@ -804,6 +804,7 @@ static int run_input(job *j, const char *path) {
   int h_tr[TR_N];
   bool transcript = vb_reader_format(rd) == VB_FORMAT_TRANSCRIPT;
   for (int k = 0; k < TR_N; k++) h_tr[k] = transcript ? vb_reader_field(rd, tr_names[k], NULL) : -1;
+  j->tr_last_len = SIZE_MAX; /* (each file's first interview counts, whatever its id) */
   obuf extra = {0};
   agg_fields af; /* scores, segment, date, drivers */
   if ((rc = agg_input_open(j, rd, &af))) {
@@ -870,10 +871,11 @@ static int run_input(job *j, const char *path) {
       else j->tr_respondent++;
       size_t n;
       const char *v = vb_reader_get(rd, h_tr[TR_INTERVIEW], &n);
-      if (v && (n != j->tr_last_len || memcmp(v, j->tr_last, n < sizeof j->tr_last ? n : sizeof j->tr_last))) {
+      size_t keep = n < sizeof j->tr_last ? n : sizeof j->tr_last;
+      if (v && (n != j->tr_last_len || memcmp(v, j->tr_last, keep))) { /* the next interview */
         j->tr_interviews++;
         j->tr_last_len = n;
-        memcpy(j->tr_last, v, n < sizeof j->tr_last ? n : sizeof j->tr_last);
+        memcpy(j->tr_last, v, keep);
       }
       for (int k = 0; k < TR_N && j->annotate && !j->tsv; k++) {
         if (k == TR_TURNS && o->unit == VB_UNIT_TURN) continue;
