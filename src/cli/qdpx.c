@@ -36,7 +36,7 @@ struct qdpx {
   size_t text_cp;    /* its length in code points */
   obuf sel;          /* its selections */
   bool open;         /* a source is open */
-  char interview[256]; /* transcripts: the open source's interview */
+  obuf interview;    /* transcripts: the open source's interview */
   size_t n_sources, n_sel;
   char user[37];
   bool failed;
@@ -110,6 +110,7 @@ void qdpx_free(qdpx *q) {
   obuf_free(&q->xml);
   obuf_free(&q->text);
   obuf_free(&q->sel);
+  obuf_free(&q->interview);
   free(q);
 }
 
@@ -215,10 +216,10 @@ int qdpx_record(qdpx *q, const char *text, size_t tlen, const char *line, size_t
   /* a transcript's turn goes into its interview's source; anything else is a source */
   const char *iv = str_of(o, "interview", &n);
   if (iv) {
-    if (!q->open || n >= sizeof q->interview || strncmp(q->interview, iv, n) ||
-        q->interview[n]) {
+    if (!q->open || q->interview.len != n || (n && memcmp(q->interview.p, iv, n))) {
       source_open(q, iv, n);
-      snprintf(q->interview, sizeof q->interview, "%.*s", (int)n, iv);
+      q->interview.len = 0;
+      obuf_put(&q->interview, iv, n);
     } else {
       text_put(q, "\n\n", 2);
     }
@@ -235,6 +236,7 @@ int qdpx_record(qdpx *q, const char *text, size_t tlen, const char *line, size_t
     }
   } else {
     source_open(q, id, idn);
+    q->interview.len = 0;
   }
   size_t base = q->text_cp; /* where the record's text begins in the source (code points) */
   text_put(q, text, tlen);
