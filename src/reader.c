@@ -1464,9 +1464,9 @@ int vb_reader_new(FILE *fp, const vb_reader_options *opts, vb_problem_fn problem
     }
   }
   if (rd->fmt == VB_FORMAT_TRANSCRIPT) {
+    bool per_respondent = opts && opts->unit == VB_UNIT_RESPONDENT;
     vb__tr_options to = {name, rd->max_field + 1, opts ? opts->interviewers : NULL,
-                         opts && opts->unit == VB_UNIT_RESPONDENT ? VB__TR_RESPONDENTS : VB__TR_TURNS,
-                         tr_problem, rd, 0};
+                         per_respondent ? VB__TR_RESPONDENTS : VB__TR_TURNS, tr_problem, rd, 0};
     if (vb__tr_new(&to, &rd->tr)) {
       vb_reader_free(rd);
       return vb__error_set(err, VB_ENOMEM, name, 0, 0, "out of memory");

@@ -677,7 +677,8 @@ int vb__tr_get(vb__tr *tr, const char *name, const char **val, size_t *len) {
   int rc = VB_OK;
   if (!strcmp(name, "id")) {
     if (turns) rc = vb__buf_printf(&tr->scratch, "%s:%zu", tr->id.data, number);
-    else if (own) rc = vb__buf_printf(&tr->scratch, "%s/%.*s", tr->id.data, (int)t->label_len, label);
+    else if (own)
+      rc = vb__buf_printf(&tr->scratch, "%s/%.*s", tr->id.data, (int)t->label_len, label);
     else rc = vb__buf_append(&tr->scratch, tr->id.data, tr->id.len);
   } else if (!strcmp(name, "interview")) {
     *val = tr->id.data;

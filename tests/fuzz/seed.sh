@@ -27,6 +27,12 @@ printf '\000{"id": 1, "a": {"b": {"c": [1, 2.5e3, null, true]}}, "nps": "8,5"}\n
 for l in en sv da he; do seed text "$l-interview" 004 "$c/transcripts/$l-interview.txt" 8; done
 seed text he-survey 001 "$c/he/survey.tsv" 10; seed text small-tsv 001 "$d/small.tsv"
 seed text small-txt 000 "$d/small.txt"; seed text multi 004 "$d/tok_multi.txt"
+# transcript selector: bit 0 a 16-byte field limit, bit 1 the caller's interviewer names,
+# bit 2 the turns analysed too
+for l in en sv da he; do seed transcript "$l-interview" 004 "$c/transcripts/$l-interview.txt"; done
+seed transcript interviews 000 "$d/interviews.txt"; seed transcript call-vtt 006 "$d/call.vtt"
+printf '\000Speaker 1  0:03\nhello\n\nSpeaker 2  0:07\nhi\n' >"$out/transcript/otter"
+printf '\003Speaker 1: hi there\nanna berg: x\nQ: y\n# k: v, k2: v2\n## b\n' >"$out/transcript/names"
 for f in tok_en tok_multi langid stem_en stem_sv; do seed tokenize "$f" "" "$d/$f.txt"; done
 for l in en sv da he; do
   sed -n '5,12p' "$c/transcripts/$l-interview.txt" >"$out/tokenize/$l-interview.tmp"

@@ -217,7 +217,8 @@ static void test_turns(void **state) {
   open_tr(&c, two_interviews, "study/interviews.txt", VB_UNIT_TURN, NULL, 0);
   /* the fields given after the turns are the interview's */
   NEXT(&c, 2, 2, "text=How has the delivery been?|id=t-1:1|interview=t-1|speaker=I|"
-                 "role=interviewer|turn=1|turns=1|time=|respondent=R1|nps=2|date=2026-10-02|line=2");
+                 "role=interviewer|turn=1|turns=1|time=|respondent=R1|nps=2|date=2026-10-02|"
+                 "line=2");
   NEXT(&c, 3, 4, "text=Late, every time.\nAnd nobody answered the phone.|id=t-1:2|speaker=R|"
                  "role=respondent|turn=2|respondent=R1|nps=2");
   NEXT(&c, 6, 6, "id=t-1:3|role=interviewer");
@@ -227,7 +228,8 @@ static void test_turns(void **state) {
                    "nps=9|date=|respondent=");
   NEXT(&c, 12, 12, "text=I love the app.|speaker=Anna|role=respondent|time=00:00:12|"
                    "respondent=t-2/Anna");
-  NEXT(&c, 13, 14, "text=It keeps crashing, my name: Bo.|speaker=Bo|time=00:00:20|respondent=t-2/Bo");
+  NEXT(&c, 13, 14, "text=It keeps crashing, my name: Bo.|speaker=Bo|time=00:00:20|"
+                   "respondent=t-2/Bo");
   NEXT(&c, 15, 15, "speaker=Moderator|time=|id=t-2:4");
   NEXT(&c, 16, 17, "text=Never tried them.|speaker=Anna|time=0:52|id=t-2:5|turn=5");
   no_more(&c);
@@ -284,7 +286,8 @@ static void test_warnings(void **state) {
   NEXT(&c, 1, 1, "role=respondent");
   assert_int_equal(c.n_probs, 1);
   assert_int_equal(c.prob_sev[0], VB_PROBLEM_WARNING);
-  assert_non_null(strstr(c.probs[0], "no speaker is an interviewer by name (speakers 'Anna', 'Bo')"));
+  assert_non_null(
+      strstr(c.probs[0], "no speaker is an interviewer by name (speakers 'Anna', 'Bo')"));
   assert_non_null(strstr(c.probs[0], "--interviewer NAME"));
   close_tr(&c);
   /* text before the first label; then no labels at all */
