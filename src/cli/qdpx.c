@@ -116,7 +116,11 @@ void qdpx_free(qdpx *q) {
 
 /* Adds `len` bytes (taken over: freed by libzip) as entry `name`. */
 static bool zip_put(qdpx *q, const char *name, char *data, size_t len) {
-  zip_source_t *s = zip_source_buffer(q->za, data, len, 1);
+  if (len == 0) { /* (libzip does not take over an empty buffer: it would leak) */
+    free(data);
+    data = NULL;
+  }
+  zip_source_t *s = zip_source_buffer(q->za, data, len, len > 0);
   if (!s) {
     free(data);
     return false;
