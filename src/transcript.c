@@ -435,7 +435,8 @@ static void interview_reset(vb__tr *tr, bool keep) {
 }
 
 static trturn *turn_new(vb__tr *tr, const char *s, const vb__trline *l, long lineno) {
-  if (vb__grow(&tr->turns, &tr->cap_turns, tr->n_turns + 1, sizeof *tr->turns)) return NULL;
+  if (vb__grow(&tr->turns, &tr->cap_turns, tr->n_turns + 1, sizeof *tr->turns) || !tr->turns)
+    return NULL;
   trturn *t = &tr->turns[tr->n_turns++];
   memset(t, 0, sizeof *t);
   t->line = t->line_end = lineno;

@@ -38,6 +38,8 @@ struct qdpx {
   bool open;         /* a source is open */
   obuf interview;    /* transcripts: the open source's interview */
   size_t n_sources, n_sel;
+  char **bufs;       /* the entries' bytes, until the archive is written */
+  size_t n_bufs;
   char user[37];
   bool failed;
 };
@@ -107,6 +109,8 @@ void qdpx_free(qdpx *q) {
   if (!q) return;
   if (q->za) zip_discard(q->za);
   if (q->mem) zip_source_free(q->mem);
+  for (size_t i = 0; i < q->n_bufs; i++) free(q->bufs[i]);
+  free(q->bufs);
   obuf_free(&q->xml);
   obuf_free(&q->text);
   obuf_free(&q->sel);
@@ -114,17 +118,18 @@ void qdpx_free(qdpx *q) {
   free(q);
 }
 
-/* Adds `len` bytes (taken over: freed by libzip) as entry `name`. */
+/* Adds `len` bytes of `data` (malloc'd; kept in q->bufs, freed with q, since libzip reads
+ * them only when the archive is closed) as entry `name`. */
 static bool zip_put(qdpx *q, const char *name, char *data, size_t len) {
-  if (len == 0) { /* (libzip does not take over an empty buffer: it would leak) */
-    free(data);
-    data = NULL;
-  }
-  zip_source_t *s = zip_source_buffer(q->za, data, len, len > 0);
-  if (!s) {
+  char **bufs = realloc(q->bufs, (q->n_bufs + 1) * sizeof *bufs);
+  if (!bufs) {
     free(data);
     return false;
   }
+  q->bufs = bufs;
+  q->bufs[q->n_bufs++] = data;
+  zip_source_t *s = zip_source_buffer(q->za, len ? data : NULL, len, 0);
+  if (!s) return false;
   zip_int64_t k = zip_file_add(q->za, name, s, ZIP_FL_ENC_UTF_8 | ZIP_FL_OVERWRITE);
   if (k < 0) {
     zip_source_free(s);
