@@ -364,6 +364,29 @@ vb_lang vb_analyzer_langid(vb_analyzer *an, const char *text, size_t len, vb_lan
 /* UTF-8 and numbers                                                                        */
 /* ---------------------------------------------------------------------------------------- */
 
+/* ---------------------------------------------------------------------------------------- */
+/* Privacy                                                                                  */
+/* ---------------------------------------------------------------------------------------- */
+
+enum {
+  VB_REDACT_EMAIL = 1,   /* e-mail addresses -> "[email]" */
+  VB_REDACT_URL = 2,     /* URLs -> "[url]" */
+  VB_REDACT_MENTION = 4, /* @handles -> "[@user]" */
+  VB_REDACT_NUMBER = 8,  /* numbers of 7 digits or more, separators inside them included
+                          * (phone, personal, card and account numbers) -> "[number]"; dates,
+                          * times and year ranges are kept */
+  VB_REDACT_ALL = 15
+};
+
+/**
+ * Copies `text` with the personal data of the kinds in `what` replaced by placeholders
+ * (above). Names are not found. `*out` is new memory holding `*out_len` bytes and a NUL
+ * (release it with vb_free()); `*n_replaced` (may be NULL) gets the number of replacements.
+ * The text is UTF-8 (repaired text from vb_reader is). VB_OK, VB_ENOMEM or VB_EINVAL.
+ */
+int vb_redact(const char *text, size_t len, unsigned what, char **out, size_t *out_len,
+              size_t *n_replaced);
+
 /** Returns the byte offset of the first invalid UTF-8 sequence in `s`, or `len` when all of
  *  it is valid (overlong forms, surrogates and code points above U+10FFFF are invalid). */
 size_t vb_utf8_check(const char *s, size_t len);

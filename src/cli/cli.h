@@ -36,6 +36,7 @@ typedef struct opts {
   size_t max_field;
   int jobs; /* worker threads (-j); 0: one per core */
   const char *interviewers; /* transcripts: --interviewer */
+  bool redact;              /* --redact: personal data out of the texts before analysis */
   int unit;                 /* transcripts: VB_UNIT_TURN or VB_UNIT_RESPONDENT (--unit) */
 } opts;
 
@@ -48,6 +49,11 @@ int qdpx_record(qdpx *q, const char *text, size_t tlen, const char *line, size_t
 /* Writes the project (named `name`) to fp. EXIT_OK or EXIT_INTERNAL (with a message). */
 int qdpx_finish(qdpx *q, const char *name, FILE *fp);
 void qdpx_free(qdpx *q);
+
+/* --redact: `*text` (of `*len` bytes) replaced by a copy without personal data, kept in
+ * `*keep` (freed on the next call, and by the caller at the end); `*count` adds the
+ * replacements. EXIT_OK or EXIT_INTERNAL. */
+int redact_text(char **keep, const char **text, size_t *len, size_t *count);
 
 /* The reader's options for input `path` from the command's options. */
 void reader_options(const opts *o, const char *path, vb_reader_options *ro);
@@ -195,6 +201,7 @@ typedef struct job {
   char tr_last[128];
   size_t tr_last_len;
   qdpx *qdpx;        /* annotate --format qdpx */
+  size_t redacted;   /* --redact: replacements made */
 } job;
 
 /* Parses options, loads the model, opens the output; then runs every input through. */

@@ -806,6 +806,7 @@ static int run_input(job *j, const char *path) {
   for (int k = 0; k < TR_N; k++) h_tr[k] = transcript ? vb_reader_field(rd, tr_names[k], NULL) : -1;
   j->tr_last_len = SIZE_MAX; /* (each file's first interview counts, whatever its id) */
   obuf extra = {0};
+  char *redacted = NULL; /* --redact: the record's text without personal data */
   agg_fields af; /* scores, segment, date, drivers */
   if ((rc = agg_input_open(j, rd, &af))) {
     vb_reader_free(rd);
@@ -827,6 +828,11 @@ static int run_input(job *j, const char *path) {
     j->records++;
     size_t tlen = 0, idlen = 0;
     const char *text = vb_reader_get(rd, h_text, &tlen);
+    if (o->redact && redact_text(&redacted, &text, &tlen, &j->redacted)) {
+      msg("out of memory");
+      status = EXIT_INTERNAL;
+      break;
+    }
     const char *id = h_id >= 0 ? vb_reader_get(rd, h_id, &idlen) : NULL;
     if (!id || (idlen == 0 && h_id < 0)) {
       snprintf(idbuf, sizeof idbuf, "%zu", j->records);
@@ -865,6 +871,11 @@ static int run_input(job *j, const char *path) {
     }
     bool no_agg = false;
     extra.len = 0;
+    if (o->redact && text && j->annotate && !j->tsv && !j->qdpx) {
+      /* the text the spans point into: the redacted one, which the user does not have */
+      obuf_str(&extra, ", \"text\": ");
+      obuf_json_str(&extra, text, tlen);
+    }
     if (transcript) {
       no_agg = is_interviewer(rd, h_tr[TR_ROLE]);
       if (no_agg) j->tr_interviewer++;
@@ -920,6 +931,7 @@ static int run_input(job *j, const char *path) {
     status = EXIT_BADINPUT;
   }
   obuf_free(&extra);
+  vb_free(redacted);
   vb_reader_free(rd);
   if (!is_stdin) fclose(fp);
   return status;
@@ -993,6 +1005,8 @@ void job_summary(const job *j) {
               j->tr_interviewer == 1 ? "" : "s",
               j->annotate && !j->o.state ? "" : " (left out of the table)");
   }
+  if (j->o.redact) fprintf(stderr, "; redacted: %zu e-mail addresses, URLs, handles and long "
+                              "numbers", j->redacted);
   agg_input_summary(j);
   if (j->problems) fprintf(stderr, "; %zu problems in all (above)", j->problems);
   fputc('\n', stderr);
@@ -1034,7 +1048,8 @@ int cmd_annotate(int argc, char **argv) {
   int rc = job_setup(&j, "annotate", argc, argv,
                      "text id lang lang-col lang-default input-format delimiter format output "
                      "score score-type state codebook lexicon data max-field strict quiet jobs "
-                     "no-default-codebook explain by date period driver drivers interviewer unit");
+                     "no-default-codebook explain by date period driver drivers interviewer unit "
+                     "redact");
   if (rc == EXIT_OK && j.o.explain) j.ro.flags |= VB_RUN_EXPLAIN;
   if (rc == EXIT_OK && j.o.explain && j.o.format && strcmp(j.o.format, "jsonl")) {
     msg("annotate: --explain needs the jsonl format");

@@ -32,6 +32,7 @@ typedef struct dctx {
   char last_period[16], prev_period[16];
   int pass; /* 0 scan scores/dates, 1 count, 2 examples */
   size_t records, errors, problems;
+  size_t redacted; /* --redact: replacements made (all passes) */
   FILE *spool; /* standard input, kept for the second pass */
 } dctx;
 
@@ -194,6 +195,7 @@ static int run_input(dctx *c, const char *path) {
     status = EXIT_USAGE;
   }
   int h_role = status == EXIT_OK ? role_field(rd) : -1;
+  char *redacted = NULL; /* --redact: the record's text without personal data */
   const vb_record *rec = NULL;
   char idbuf[32];
   size_t index = 0;
@@ -225,6 +227,12 @@ static int run_input(dctx *c, const char *path) {
     if (c->pass == 1) c->records++;
     size_t tlen = 0, idlen = 0;
     const char *text = vb_reader_get(rd, h_text, &tlen);
+    size_t again = 0; /* (each record is counted once, in the first pass that reads it) */
+    if (o->redact && redact_text(&redacted, &text, &tlen, c->pass == 1 ? &c->redacted : &again)) {
+      msg("out of memory");
+      status = EXIT_INTERNAL;
+      break;
+    }
     const char *id = h_id >= 0 ? vb_reader_get(rd, h_id, &idlen) : NULL;
     if (!id) {
       snprintf(idbuf, sizeof idbuf, "%zu", index);
@@ -270,6 +278,7 @@ static int run_input(dctx *c, const char *path) {
     msg("%s: read error after line %ld", path, rec ? rec->line_end : 0L);
     status = EXIT_BADINPUT;
   }
+  vb_free(redacted);
   vb_reader_free(rd);
   if (!is_stdin) fclose(fp);
   return status;
@@ -623,7 +632,7 @@ int cmd_discover(int argc, char **argv) {
     rc = opts_parse("discover", nargs, args,
                     "text id lang lang-col lang-default input-format delimiter format output "
                     "score score-type codebook lexicon data max-field quiet no-default-codebook "
-                    "interviewer unit",
+                    "interviewer unit redact",
                     &c.o);
   free(args);
   if (rc) return rc;
@@ -767,9 +776,14 @@ int cmd_discover(int argc, char **argv) {
       }
     }
     if (wrc) status = wrc;
-    if (!o->quiet)
+    if (!o->quiet) {
       fprintf(stderr, "%s: discover: %zu records read, %zu analysed, %zu not analysable; %zu "
-              "phrases reported\n", progname, c.records, info.records, c.errors, n);
+              "phrases reported", progname, c.records, info.records, c.errors, n);
+      if (c.o.redact)
+        fprintf(stderr, "; redacted: %zu e-mail addresses, URLs, handles and long numbers",
+                c.redacted);
+      fputc('\n', stderr);
+    }
   }
   if (c.spool) fclose(c.spool);
   vb_discover_free(c.disc);

@@ -1646,6 +1646,7 @@ static int disc_file(disc_ctx *c, const char *path) {
   if (o->lang_default) vb_lang_parse(o->lang_default, &ro0.lang_default);
   int status = h_text < 0 ? EXIT_BADINPUT : EXIT_OK;
   int h_role = role_field(rd);
+  char *redacted = NULL; /* --redact: the record's text without personal data */
   const vb_record *rec;
   size_t index = 0;
   char idbuf[32];
@@ -1654,7 +1655,9 @@ static int disc_file(disc_ctx *c, const char *path) {
     if (rec->error || is_interviewer(rd, h_role)) continue;
     size_t tlen = 0, idlen = 0, sl = 0;
     const char *text = vb_reader_get(rd, h_text, &tlen);
-    if (!text) continue;
+    size_t ignored = 0;
+    if (o->redact && redact_text(&redacted, &text, &tlen, &ignored)) status = EXIT_INTERNAL;
+    if (!text || status) continue;
     const char *id = h_id >= 0 ? vb_reader_get(rd, h_id, &idlen) : NULL;
     if (!id) {
       snprintf(idbuf, sizeof idbuf, "%zu", index);
@@ -1682,6 +1685,7 @@ static int disc_file(disc_ctx *c, const char *path) {
     if (arc) status = EXIT_INTERNAL;
     if (c->pass == 1) c->records++;
   }
+  vb_free(redacted);
   vb_reader_free(rd);
   fclose(fp);
   return status;

@@ -19,7 +19,7 @@ static const optdef defs[] = {
     {"jobs", 1},
     {"by", 1},          {"date", 1},        {"period", 1},      {"driver", 1},
     {"drivers", 0},     {"table", 1},
-    {"interviewer", 1}, {"unit", 1},
+    {"interviewer", 1}, {"unit", 1},       {"redact", 0},
     {NULL, 0}};
 
 /* Edits between a and b (optimal string alignment: each letter edited at most once), or a
@@ -137,6 +137,7 @@ static int set(opts *o, const char *name, const char *val, const char *cmd) {
     o->jobs = (int)v;
   }
   else if (!strcmp(name, "strict")) o->strict = true;
+  else if (!strcmp(name, "redact")) o->redact = true;
   else if (!strcmp(name, "quiet")) o->quiet = true;
   else if (!strcmp(name, "no-default-codebook")) o->no_default_codebook = true;
   else if (!strcmp(name, "tokens-only")) o->tokens_only = true;

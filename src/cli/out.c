@@ -597,3 +597,14 @@ bool is_interviewer(const vb_reader *rd, int h_role) {
   const char *v = h_role >= 0 ? vb_reader_get(rd, h_role, &n) : NULL;
   return v && n == 11 && !memcmp(v, "interviewer", 11);
 }
+
+int redact_text(char **keep, const char **text, size_t *len, size_t *count) {
+  vb_free(*keep);
+  *keep = NULL;
+  if (!*text) return EXIT_OK;
+  size_t n = 0;
+  if (vb_redact(*text, *len, VB_REDACT_ALL, keep, len, &n)) return EXIT_INTERNAL;
+  *text = *keep;
+  *count += n;
+  return EXIT_OK;
+}
