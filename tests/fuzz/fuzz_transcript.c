@@ -4,7 +4,9 @@
  * the error path) and whether the turns are also analysed. Checks: every field valid UTF-8;
  * the role one of the three; turns in the order of their lines, none overlapping; the
  * respondents' records hold exactly the turns that are not the interviewer's (their "turns"
- * add up to them), and there are no more of them than of those turns; the read ends cleanly. */
+ * add up to them), and there are no more of them than of those turns; the read ends cleanly.
+ * With the analysed turns, vb_redact too: valid UTF-8 out, the text itself when asked for
+ * nothing. */
 #include "fuzz.h"
 
 static const char *const names[] = {"text", "id", "interview", "speaker", "role", "turn",
@@ -67,6 +69,17 @@ static long read_transcript(const uint8_t *data, size_t size, vb_reader_options 
       (*own)++;
     }
     const char *text = vb_reader_get(rd, h[F_TEXT], &n);
+    if (analyse) { /* --redact on the turns: valid UTF-8 out, and nothing changed when asked
+                    * for nothing */
+      char *red;
+      size_t rl, k;
+      FUZZ_CHECK(vb_redact(text, n, VB_REDACT_ALL, &red, &rl, &k) != VB_EINVAL);
+      if (red) FUZZ_CHECK(vb_utf8_check(red, rl) == rl && red[rl] == '\0');
+      vb_free(red);
+      if (vb_redact(text, n, 0, &red, &rl, &k) == VB_OK)
+        FUZZ_CHECK(rl == n && !memcmp(red, text, n) && k == 0);
+      vb_free(red);
+    }
     if (an && !rec->error) {
       vb_run_options ro = {VB_LANG_UND, VB_LANG_EN, 0};
       const vb_result *r;
