@@ -63,41 +63,42 @@ static size_t number_end(const char *s, size_t n, size_t i) {
   return end;
 }
 
+static bool redactable(const vb__tok *t, unsigned what) {
+  return (t->type == VB_TOK_EMAIL && (what & VB_REDACT_EMAIL)) ||
+         (t->type == VB_TOK_URL && (what & VB_REDACT_URL)) ||
+         (t->type == VB_TOK_MENTION && (what & VB_REDACT_MENTION));
+}
+
 int vb_redact(const char *text, size_t len, unsigned what, char **out, size_t *out_len,
               size_t *n_replaced) {
   if (!out || (!text && len)) return VB_EINVAL;
   *out = NULL;
   if (out_len) *out_len = 0;
   if (n_replaced) *n_replaced = 0;
+  if (!text) text = "";
   vb__toks toks = {0};
-  int rc = vb__tokenize(text ? text : "", len, &toks);
+  int rc = what & (VB_REDACT_EMAIL | VB_REDACT_URL | VB_REDACT_MENTION)
+               ? vb__tokenize(text, len, &toks) : VB_OK;
   vb__buf b = {0};
   size_t replaced = 0, pos = 0, k = 0;
   while (rc == VB_OK && pos < len) {
-    while (k < toks.n && toks.v[k].start < pos) k++;
-    const vb__tok *t = k < toks.n && toks.v[k].start == pos ? &toks.v[k] : NULL;
-    const char *with = NULL;
-    size_t end = pos;
-    if (t && t->type == VB_TOK_EMAIL && (what & VB_REDACT_EMAIL)) with = "[email]";
-    else if (t && t->type == VB_TOK_URL && (what & VB_REDACT_URL)) with = "[url]";
-    else if (t && t->type == VB_TOK_MENTION && (what & VB_REDACT_MENTION)) with = "[@user]";
-    if (with) end = t->end;
-    else if ((what & VB_REDACT_NUMBER) && (end = number_end(text, len, pos)) > pos)
-      with = "[number]";
-    if (with) {
-      rc = vb__buf_append(&b, with, strlen(with));
-      replaced++;
-      pos = end;
-      continue;
-    }
-    /* up to the next place something may begin: a token's start or a digit */
-    size_t next = pos + 1;
-    while (next < len && !digit(text[next]) && text[next] != '+' && text[next] != '(' &&
-           !(k < toks.n && toks.v[k].start == next) &&
-           !(k + 1 < toks.n && toks.v[k + 1].start == next))
-      next++;
-    rc = vb__buf_append(&b, text + pos, next - pos);
-    pos = next;
+    /* the next token to replace, and the next place a number may begin */
+    while (k < toks.n && (toks.v[k].start < pos || !redactable(&toks.v[k], what))) k++;
+    size_t tok_at = k < toks.n ? toks.v[k].start : len, num_at = len, num_end = len;
+    for (size_t q = pos; (what & VB_REDACT_NUMBER) && q < tok_at; q++)
+      if ((num_end = number_end(text, len, q)) > q) {
+        num_at = q;
+        break;
+      }
+    size_t at = tok_at < num_at ? tok_at : num_at;
+    rc = vb__buf_append(&b, text + pos, at - pos); /* the text up to it, as it was */
+    if (rc || at == len) break;
+    const vb__tok *t = tok_at < num_at ? &toks.v[k] : NULL;
+    const char *with = !t ? "[number]" : t->type == VB_TOK_EMAIL ? "[email]"
+                                       : t->type == VB_TOK_URL   ? "[url]" : "[@user]";
+    rc = vb__buf_append(&b, with, strlen(with));
+    replaced++;
+    pos = t ? t->end : num_end;
   }
   vb__free(toks.v);
   if (rc == VB_OK && !b.data) rc = vb__buf_append(&b, "", 0);

@@ -70,7 +70,6 @@ struct vb__tr {
   bool warned_unlabelled, warned_split, split;
   vb__buf pending_time;        /* a timestamp on a line of its own: for the next turn */
   bool vtt, vtt_skip;          /* WebVTT; inside a NOTE, STYLE or REGION block */
-  long first_line;
   /* giving out */
   bool ready;
   bool header_pending;         /* next_id holds the next interview's id */
@@ -347,7 +346,6 @@ int vb__tr_new(const vb__tr_options *o, vb__tr **out) {
     vb__tr_free(tr);
     return VB_ENOMEM;
   }
-  tr->first_line = 1;
   *out = tr;
   return VB_OK;
 }
@@ -512,7 +510,7 @@ static int meta_add(vb__tr *tr, const char *s, size_t n) {
 
 int vb__tr_line(vb__tr *tr, const char *s, size_t n, long lineno, size_t bad, bool too_long) {
   if (tr->ready) return VB_EINVAL; /* (the caller gives out the records first) */
-  if (lineno == tr->first_line && n >= 6 && memcmp(s, "WEBVTT", 6) == 0 &&
+  if (lineno == 1 && n >= 6 && memcmp(s, "WEBVTT", 6) == 0 &&
       (n == 6 || is_space(s[6]) || s[6] == '-')) {
     tr->vtt = true;
     return VB_OK;
