@@ -131,11 +131,16 @@ typedef struct vb_model_options {
    * the library. */
   const char *data_dir;
   /* Extra codebook files, applied in order after the default one (later ones add themes and
-   * override earlier ones with the same id). Our codebook format, a LIWC .dic or a YAML
-   * dictionary (detected from the name or content); "LANG:PATH" puts the words of a LIWC or
+   * override earlier ones with the same id). Our codebook format, a LIWC .dic, a YAML
+   * dictionary or a brand list (.brands) (detected from the name or content); "LANG:PATH" puts the words of a LIWC or
    * YAML file in one language (en, sv, da, he), else they apply to all four. */
   const char *const *codebooks;
   size_t n_codebooks;
+  /* Brand lists (lexicons/README.md, "Brands"), loaded after the codebooks: each brand becomes
+   * the theme brand.ID under the top-level theme "brand", whose themes the tables report as
+   * brands (share of voice, net sentiment), not as topics. "LANG:PATH" as for codebooks. */
+  const char *const *brands;
+  size_t n_brands;
   /* Non-zero: do not load the default codebook (only the files in `codebooks`). */
   int no_default_codebook;
   /* Extra valence files (`term TAB valence`), applied after the built-in lexicons; each
@@ -170,6 +175,9 @@ const char *vb_model_theme_label(const vb_model *model, size_t i);
 long vb_model_theme_parent(const vb_model *model, size_t i);
 /** Index of the theme with this id, or -1. */
 long vb_model_theme_find(const vb_model *model, const char *id);
+/** Non-zero when theme `i` is a tracked brand: the top-level theme "brand" or one under it
+ *  (from a brand list, or written so in a codebook). Tables report brands apart from topics. */
+int vb_model_theme_is_brand(const vb_model *model, size_t i);
 /** The description of theme `i` ("" when the codebook gives none); owned by the model. */
 const char *vb_model_theme_description(const vb_model *model, size_t i);
 
@@ -714,6 +722,18 @@ typedef struct vb_theme_row {
   vb_quote neg_quotes[VB_AGG_QUOTES], pos_quotes[VB_AGG_QUOTES];
 } vb_theme_row;
 
+/** One row of the brand table: a brand (a theme under "brand"; the theme "brand" itself is
+ *  not a row). Computed as a theme's row, with the brand's share of voice and net sentiment. */
+typedef struct vb_brand_row {
+  vb_theme_row row;       /* as for a theme: mentions, prevalence, score, impact, p, q (q across
+                             the brands), quotes */
+  double share;           /* share of voice: row.n / the sum of row.n over the brands */
+  double share_low, share_high; /* Wilson 95% interval */
+  double net;             /* net sentiment (pos - neg) / (pos + neg) of the records with a
+                             positive or negative mention, -1..1; NaN when none */
+  double net_low, net_high; /* 95% interval of net (adjusted Wald, as for NPS) */
+} vb_brand_row;
+
 /** One segment (a value of the --by column). */
 typedef struct vb_segment {
   const char *name;        /* "(none)" for records without a value */
@@ -726,6 +746,8 @@ typedef struct vb_segment {
   int test;
   size_t n_rows;
   vb_theme_row *rows;      /* the theme table within the segment, sorted by impact */
+  size_t n_brands;
+  vb_brand_row *brands;    /* the brands within the segment, most mentioned first */
 } vb_segment;
 
 /** One period of the --date column. */
@@ -745,6 +767,8 @@ typedef struct vb_period_row {
                               themes (kept for the JSON's "exact") */
   size_t n_rows;
   vb_theme_row *rows;      /* per theme: n, prevalence, score, impact in the period */
+  size_t n_brands;
+  vb_brand_row *brands;    /* per brand: share of voice and net sentiment in the period */
 } vb_period_row;
 
 /** A theme whose mentions rose beyond what the trailing periods predict. */
@@ -830,6 +854,10 @@ typedef struct vb_table {
   vb_mismatch mismatch;
   size_t n_testimonials;   /* the most positive, specific texts among top-box records */
   vb_quote testimonials[VB_AGG_QUOTES];
+  /* brands (vb_model_theme_is_brand(); none without a brand list): not in `rows` */
+  size_t n_brands;
+  vb_brand_row *brands;    /* most mentioned first */
+  size_t brand_records;    /* records mentioning any brand */
 } vb_table;
 
 /** Computes the table. `*out` is new; release it with vb_table_free(). */

@@ -167,14 +167,22 @@ static int cmp_rows(const void *a, const void *b) {
 
 static const vb__hist empty_hist;
 
-/* The theme rows of group g for score column sc (type NONE: counts only). */
-static int theme_rows(const vb_agg *a, const agg_group *g, size_t sc, vb_theme_row **out,
-                      size_t *n_out) {
+/* Whether theme i has a row among the brands (brands) or the topics (!brands): the theme
+ * "brand" itself is neither. */
+static bool row_kind(const vb_agg *a, size_t i, bool brands) {
+  const vb__theme *th = &a->model->themes[i];
+  return brands ? th->brand && th->parent >= 0 : !th->brand;
+}
+
+/* The theme rows of group g for score column sc (type NONE: counts only): of the topics, or
+ * of the brands. */
+static int theme_rows(const vb_agg *a, const agg_group *g, size_t sc, bool brands,
+                      vb_theme_row **out, size_t *n_out) {
   vb_score_type type = sc < a->n_scores ? a->type[sc] : VB_SCORE_NONE;
   const vb__hist *all = sc < a->n_scores ? &g->hist[sc] : &empty_hist;
   size_t n = 0;
   for (size_t i = 0; g->cells && i < a->n_themes; i++)
-    if (g->cells[i].n) n++;
+    if (g->cells[i].n && row_kind(a, i, brands)) n++;
   vb_theme_row *rows = vb__calloc(n ? n : 1, sizeof *rows);
   double *p = vb__calloc(n ? n : 1, sizeof *p), *q = vb__calloc(n ? n : 1, sizeof *q);
   vb__hist without = {0};
@@ -185,7 +193,7 @@ static int theme_rows(const vb_agg *a, const agg_group *g, size_t sc, vb_theme_r
   if (!rows || !p || !q) goto oom;
   for (size_t i = 0; g->cells && i < a->n_themes; i++) {
     const agg_cell *c = &g->cells[i];
-    if (!c->n) continue;
+    if (!c->n || !row_kind(a, i, brands)) continue;
     vb_theme_row *r = &rows[k];
     const vb__hist *h = (c->h && sc < a->n_scores) ? &c->h[sc] : &empty_hist;
     r->theme = i;
@@ -222,6 +230,48 @@ oom:
   vb__free(q);
   vb__free(rows);
   return VB_ENOMEM;
+}
+
+static int cmp_brands(const void *a, const void *b) {
+  const vb_brand_row *x = a, *y = b;
+  if (x->row.n != y->row.n) return x->row.n > y->row.n ? -1 : 1;
+  return x->row.theme < y->row.theme ? -1 : (x->row.theme > y->row.theme);
+}
+
+/* The brand rows of group g (first score): each brand's theme row, share of voice (its
+ * records over the sum of every brand's: a record naming two brands counts for both) and net
+ * sentiment over its records with a positive or negative mention (one with both counts on
+ * each side). */
+static int brand_rows(const vb_agg *a, const agg_group *g, vb_brand_row **out, size_t *n_out) {
+  vb_theme_row *rows;
+  size_t n;
+  *out = NULL;
+  *n_out = 0;
+  int rc = theme_rows(a, g, 0, true, &rows, &n);
+  if (rc) return rc;
+  vb_brand_row *b = vb__calloc(n ? n : 1, sizeof *b);
+  if (!b) {
+    vb__free(rows);
+    return VB_ENOMEM;
+  }
+  uint64_t sum = 0;
+  for (size_t i = 0; i < n; i++) sum += rows[i].n;
+  for (size_t i = 0; i < n; i++) {
+    vb_brand_row *r = &b[i];
+    r->row = rows[i];
+    r->share = sum ? (double)r->row.n / (double)sum : NAN;
+    vb__wilson(r->row.n, sum, &r->share_low, &r->share_high);
+    vb__nps(r->row.pos, r->row.neg, r->row.pos + r->row.neg, &r->net, &r->net_low,
+            &r->net_high);
+    r->net /= 100.0;
+    r->net_low /= 100.0;
+    r->net_high /= 100.0;
+  }
+  vb__free(rows);
+  qsort(b, n, sizeof *b, cmp_brands);
+  *out = b;
+  *n_out = n;
+  return VB_OK;
 }
 
 /* ---- quotes ---- */
@@ -361,7 +411,9 @@ static int segments(const vb_agg *a, vb_table *t) {
     summarise(type, &rest, &s->rest);
     s->diff = s->score.value - s->rest.value;
     s->p = p[i] = significance(type, h, &rest, &s->test);
-    if (theme_rows(a, g, 0, &s->rows, &s->n_rows)) goto done;
+    if (theme_rows(a, g, 0, false, &s->rows, &s->n_rows) ||
+        brand_rows(a, g, &s->brands, &s->n_brands))
+      goto done;
   }
   if (vb__bh(p, q, a->n_segs)) goto done;
   for (size_t i = 0; i < a->n_segs; i++) t->segments[i].q = q[i];
@@ -411,7 +463,9 @@ static int periods(const vb_agg *a, vb_table *t) {
     r->change = r->change_p = r->baseline = NAN;
     r->contrib = vb__calloc(a->n_roots ? a->n_roots : 1, sizeof *r->contrib);
     if (!r->contrib) goto done;
-    if (theme_rows(a, g, 0, &r->rows, &r->n_rows)) goto done;
+    if (theme_rows(a, g, 0, false, &r->rows, &r->n_rows) ||
+        brand_rows(a, g, &r->brands, &r->n_brands))
+      goto done;
     if (i == 0) {
       for (size_t k = 0; k < t->n_players; k++) r->contrib[k] = NAN;
       continue;
@@ -450,11 +504,13 @@ static int mismatch(const vb_agg *a, vb_table *t) {
   m->bottom_positive = (size_t)vb__hist_count_range(&a->doc_h[2], blo, bhi);
   size_t n = 0;
   for (size_t i = 0; i < a->n_themes; i++)
-    if (vb__hist_count_range(&a->neg_h[i], tlo, thi) || vb__hist_count_range(&a->pos_h[i], blo, bhi))
+    if (!a->model->themes[i].brand && (vb__hist_count_range(&a->neg_h[i], tlo, thi) ||
+                                       vb__hist_count_range(&a->pos_h[i], blo, bhi)))
       n++;
   m->rows = vb__calloc(n ? n : 1, sizeof *m->rows);
   if (!m->rows) return VB_ENOMEM;
   for (size_t i = 0; i < a->n_themes; i++) {
+    if (a->model->themes[i].brand) continue;
     size_t tn = (size_t)vb__hist_count_range(&a->neg_h[i], tlo, thi);
     size_t bp = (size_t)vb__hist_count_range(&a->pos_h[i], blo, bhi);
     if (!tn && !bp) continue;
@@ -473,10 +529,14 @@ int vb_agg_table(const vb_agg *a, vb_table **out) {
   vb_table *t = vb__calloc(1, sizeof *t);
   if (!t) return VB_ENOMEM;
   fill_score(a, &a->all, 0, t);
-  int rc = theme_rows(a, &a->all, 0, &t->rows, &t->n_rows);
+  int rc = theme_rows(a, &a->all, 0, false, &t->rows, &t->n_rows);
+  if (rc == VB_OK) rc = brand_rows(a, &a->all, &t->brands, &t->n_brands);
+  for (size_t i = 0; i < a->n_themes && a->all.cells; i++)
+    if (a->model->themes[i].brand && a->model->themes[i].parent < 0)
+      t->brand_records = (size_t)a->all.cells[i].n;
   /* quotes of the whole table */
-  for (size_t i = 0; rc == VB_OK && i < t->n_rows; i++) {
-    vb_theme_row *r = &t->rows[i];
+  for (size_t i = 0; rc == VB_OK && i < t->n_rows + t->n_brands; i++) {
+    vb_theme_row *r = i < t->n_rows ? &t->rows[i] : &t->brands[i - t->n_rows].row;
     const agg_qlist *ln = &a->tq[2 * r->theme], *lp = &a->tq[2 * r->theme + 1];
     for (uint32_t k = 0; rc == VB_OK && k < ln->n; k++)
       if ((rc = quote_out(&ln->q[k], &r->neg_quotes[k])) == VB_OK) r->n_neg_quotes++;
@@ -490,7 +550,7 @@ int vb_agg_table(const vb_agg *a, vb_table **out) {
       vb_table *o = &t->other[s - 1];
       fill_score(a, &a->all, s, o);
       t->n_other++;
-      rc = theme_rows(a, &a->all, s, &o->rows, &o->n_rows);
+      rc = theme_rows(a, &a->all, s, false, &o->rows, &o->n_rows);
     }
   }
   if (rc == VB_OK && a->by) rc = segments(a, t);
@@ -505,27 +565,37 @@ int vb_agg_table(const vb_agg *a, vb_table **out) {
   return VB_OK;
 }
 
+static void row_release(vb_theme_row *r) {
+  for (size_t k = 0; k < r->n_neg_quotes; k++) quote_release(&r->neg_quotes[k]);
+  for (size_t k = 0; k < r->n_pos_quotes; k++) quote_release(&r->pos_quotes[k]);
+}
+
 static void rows_free(vb_theme_row *rows, size_t n) {
-  for (size_t i = 0; rows && i < n; i++) {
-    for (size_t k = 0; k < rows[i].n_neg_quotes; k++) quote_release(&rows[i].neg_quotes[k]);
-    for (size_t k = 0; k < rows[i].n_pos_quotes; k++) quote_release(&rows[i].pos_quotes[k]);
-  }
+  for (size_t i = 0; rows && i < n; i++) row_release(&rows[i]);
+  vb__free(rows);
+}
+
+static void brands_free(vb_brand_row *rows, size_t n) {
+  for (size_t i = 0; rows && i < n; i++) row_release(&rows[i].row);
   vb__free(rows);
 }
 
 void vb_table_free(vb_table *t) {
   if (!t) return;
   rows_free(t->rows, t->n_rows);
+  brands_free(t->brands, t->n_brands);
   for (size_t i = 0; t->other && i < t->n_other; i++) rows_free(t->other[i].rows, t->other[i].n_rows);
   vb__free(t->other);
   for (size_t i = 0; t->segments && i < t->n_segments; i++) {
     vb__free((void *)(uintptr_t)t->segments[i].name);
     rows_free(t->segments[i].rows, t->segments[i].n_rows);
+    brands_free(t->segments[i].brands, t->segments[i].n_brands);
   }
   vb__free(t->segments);
   for (size_t i = 0; t->periods && i < t->n_periods; i++) {
     vb__free(t->periods[i].contrib);
     rows_free(t->periods[i].rows, t->periods[i].n_rows);
+    brands_free(t->periods[i].brands, t->periods[i].n_brands);
   }
   vb__free(t->periods);
   vb__free(t->players);

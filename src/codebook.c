@@ -67,6 +67,7 @@ static int get_theme(vb_model *m, const char *id, long *out) {
   }
   th->parent = parent;
   th->depth = parent >= 0 ? m->themes[parent].depth + 1 : 0;
+  th->brand = parent >= 0 ? m->themes[parent].brand : strcmp(id, "brand") == 0;
   if (vb__strmap_put(&m->theme_ids, id, strlen(id), (uint32_t)m->n_themes, NULL, NULL)) {
     vb__free(th->id);
     vb__free(th->label);
@@ -81,6 +82,13 @@ static int get_theme(vb_model *m, const char *id, long *out) {
 static bool exact_form(const char *s) {
   unsigned char c = (unsigned char)s[0] == '=' ? (unsigned char)s[1] : 0;
   return c >= 0x80 || isalpha(c);
+}
+
+/* Whether term text `s` is a handle or a hashtag ("@acme", "#acmefail"): '@' or '#' right
+ * before a letter, digit or '_'. It matches that mention or hashtag token only, by its key. */
+static bool tag_form(const char *s) {
+  unsigned char c = (s[0] == '@' || s[0] == '#') ? (unsigned char)s[1] : 0;
+  return c >= 0x80 || isalnum(c) || c == '_';
 }
 
 /* Files term idx under string s[0..n) of `map`, which holds the last term filed under each
@@ -98,8 +106,8 @@ static int file_under(vb__strmap *map, const char *s, size_t n, uint32_t idx, in
 }
 
 /* Adds a term (`near`: 0, or a part of near term near - 1, side 0 or 1). VB_EPARSE for a '*'
- * that does not end the term; VB_EINVAL for an exact form ("=word") of more than one word or
- * with a '*'. */
+ * that does not end the term; VB_EINVAL for an exact form ("=word") or a tag ("@name",
+ * "#tag") of more than one word or with a '*', or a tag in a near term. */
 static int add_term(vb_model *m, vb_lang lang, uint32_t theme, char *term, int exclude,
                     long lineno, uint32_t near, int side) {
   vb__cblang *cb = &m->cb[lang];
@@ -110,14 +118,18 @@ static int add_term(vb_model *m, vb_lang lang, uint32_t theme, char *term, int e
   t.line = (uint32_t)lineno;
   t.near = near;
   t.side = (uint8_t)side;
-  t.exact = exact_form(term);
+  bool tag = tag_form(term);
+  t.exact = exact_form(term) || tag; /* (a tag is filed as an exact form, under its key) */
   for (const char *p = term + 1; *p; p++) /* "not =sorted": '=' marks a whole term only */
-    if ((p[-1] == ' ' || p[-1] == '\t') && exact_form(p)) return VB_EINVAL;
+    if ((p[-1] == ' ' || p[-1] == '\t') && (exact_form(p) || tag_form(p))) return VB_EINVAL;
   bool star;
-  int rc = vb__model_add_words(m, m->load_cb, lang, term + t.exact, &cb->w, &t.n_words, &star);
+  int rc = vb__model_add_words(m, m->load_cb, lang, term + (t.exact && !tag), &cb->w,
+                               &t.n_words, &star);
   if (rc) return rc;
   t.prefix = star;
   if (t.exact && (t.n_words != 1 || t.prefix)) return VB_EINVAL;
+  if (tag && near) return VB_EINVAL;
+  cb->tags |= tag;
   if (t.n_words == 0) return near ? VB_ENOTFOUND : VB_OK; /* an empty item between two ';' */
   if (vb__grow(&cb->terms, &cb->cap_terms, cb->n_terms + 1, sizeof *cb->terms)) return VB_ENOMEM;
   uint32_t idx = (uint32_t)cb->n_terms;
@@ -297,7 +309,8 @@ static int term_error(cb_ctx *ctx, int rc, const char *t, const char *line, long
                          "bad term '%s' ('*' may only end the last word)", t);
   if (rc == VB_EINVAL)
     return vb__error_set(err, VB_EPARSE, ctx->name, lineno, col,
-                         "bad term '%s' (an exact form '=word' is one word without '*')", t);
+                         "bad term '%s' (an exact form '=word', a handle '@name' or a hashtag "
+                         "'#tag' is one word without '*', and not part of a near term)", t);
   if (rc == VB_ENOTFOUND)
     return vb__error_set(err, VB_EPARSE, ctx->name, lineno, col,
                          "a part of a near term without a word ('A|B ~N C|D')");

@@ -1,6 +1,6 @@
 /*
  * codebook_import.c - dictionaries users already own, as codebooks: LIWC `.dic` files and
- * quanteda-style YAML dictionaries (formats in lexicons/README.md).
+ * quanteda-style YAML dictionaries, and brand lists (formats in lexicons/README.md).
  *
  * Both are rewritten as our own codebook text and handed to the one codebook loader
  * (codebook.c), so that matching, stems, compounds and exclusions behave exactly as for a
@@ -645,6 +645,110 @@ static int yaml_convert(conv *c, const char *data, size_t len) {
   return rc;
 }
 
+/* ---- brand lists ---- */
+
+/* The terms of "LABEL: terms" or "not: terms" (v, inside line `s`), each on a line of its own
+ * under key LANG + `suffix` for every language. The loader checks them. */
+static int brand_terms(conv *c, const char *s, char *v, const char *suffix, long line) {
+  int rc = VB_OK;
+  for (char *item = v; item && rc == VB_OK;) {
+    char *semi = strchr(item, ';');
+    if (semi) *semi = '\0';
+    char *t = item;
+    while (*t == ' ' || *t == '\t') t++;
+    size_t n = strlen(t);
+    while (n && (t[n - 1] == ' ' || t[n - 1] == '\t')) n--;
+    for (size_t k = 0; n && rc == VB_OK && k < 4; k++) {
+      vb_lang l = all_langs[k];
+      if (c->lang != VB_LANG_UND && c->lang != l) continue;
+      if (vb__buf_printf(c->out, "%s%s: %.*s\n", vb_lang_code(l), suffix, (int)n, t))
+        rc = VB_ENOMEM;
+      else rc = note_line(c, line, (long)(t - s) + 1);
+    }
+    item = semi ? semi + 1 : NULL;
+  }
+  return rc;
+}
+
+/* A brand list: "LABEL: term; term ..." per brand, then optionally "not: term; ..." lines with
+ * its exclusions; '#' comments. Each brand becomes theme brand.ID (ID from the label, as for a
+ * LIWC category) under the theme "brand", its terms in every language (or the one of
+ * "LANG:PATH"). */
+static int brands_convert(conv *c, const char *data, size_t len) {
+  line_iter it = {data, len, 0, 0, {0}};
+  if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) it.i = 3;
+  vb__buf id = {0};
+  vb__strmap seen;
+  vb__strmap_init(&seen);
+  bool any = false;
+  int rc;
+  while ((rc = next_line(&it, c)) == 1) {
+    char *s = it.line.data, *k = s;
+    while (*k == ' ' || *k == '\t') k++;
+    if (*k == '\0' || *k == '#') continue;
+    char *colon = strchr(k, ':');
+    if (!colon) {
+      rc = vb__error_set(c->err, VB_EPARSE, c->name, it.lineno, (long)(k - s) + 1,
+                         "expected 'BRAND: terms' (Acme: Acme; @acme; #acme) or 'not: terms'");
+      break;
+    }
+    char *ke = colon;
+    while (ke > k && (ke[-1] == ' ' || ke[-1] == '\t')) ke--;
+    *ke = '\0';
+    char *v = colon + 1;
+    bool terms = false;
+    for (const char *p = v; *p && !terms; p++) terms = *p != ' ' && *p != '\t' && *p != ';';
+    if (strcmp(k, "not") == 0) {
+      if (!any) {
+        rc = vb__error_set(c->err, VB_EPARSE, c->name, it.lineno, (long)(k - s) + 1,
+                           "'not:' lists a brand's exclusions: it comes after the brand's line");
+        break;
+      }
+      if ((rc = brand_terms(c, s, v, ".not", it.lineno))) break;
+      continue;
+    }
+    bool ok;
+    id.len = 0;
+    if ((rc = vb__buf_append(&id, "brand.", 6)) || (rc = id_level(k, strlen(k), &id, &ok))) break;
+    if (!ok || *k == '\0') {
+      rc = vb__error_set(c->err, VB_EPARSE, c->name, it.lineno, (long)(k - s) + 1,
+                         "a brand's name needs a letter or a digit");
+      break;
+    }
+    if (!terms) {
+      rc = vb__error_set(c->err, VB_EPARSE, c->name, it.lineno, (long)(colon - s) + 2,
+                         "brand '%s' has no terms: list the names it goes by after the colon "
+                         "(%s: %s; @handle; #tag)", k, k, k);
+      break;
+    }
+    bool found;
+    uint32_t *first;
+    if ((rc = vb__strmap_put(&seen, id.data, id.len, (uint32_t)it.lineno, &found, &first))) break;
+    if (found) {
+      rc = vb__error_set(c->err, VB_EPARSE, c->name, it.lineno, (long)(k - s) + 1,
+                         "brand '%s' is the same as the brand of line %u (both are %s)", k,
+                         (unsigned)*first, id.data);
+      break;
+    }
+    if (!any && ((rc = emit_section(c, "brand", it.lineno)) ||
+                 (rc = emit_key(c, "label", "Brands", it.lineno, 1)) ||
+                 (rc = emit_key(c, "description", "The brands of the brand list.", it.lineno, 1))))
+      break;
+    any = true;
+    if ((rc = emit_section(c, id.data, it.lineno)) ||
+        (rc = emit_key(c, "label", k, it.lineno, (long)(k - s) + 1)) ||
+        (rc = brand_terms(c, s, v, "", it.lineno)))
+      break;
+  }
+  if (rc == 0 && !any)
+    rc = vb__error_set(c->err, VB_EPARSE, c->name, it.lineno ? it.lineno : 1, 1,
+                       "no brand in the brand list (one per line: Acme: Acme; @acme; #acme)");
+  vb__strmap_free(&seen);
+  vb__buf_free(&id);
+  vb__buf_free(&it.line);
+  return rc;
+}
+
 /* ---- detection and loading ---- */
 
 static bool ends_with(const char *s, const char *suffix) {
@@ -657,6 +761,7 @@ int vb__codebook_detect(const char *name, const char *data, size_t len) {
     if (ends_with(name, ".dic")) return VB_CBFMT_LIWC;
     if (ends_with(name, ".yml") || ends_with(name, ".yaml")) return VB_CBFMT_YAML;
     if (ends_with(name, ".codebook")) return VB_CBFMT_NATIVE;
+    if (ends_with(name, ".brands")) return VB_CBFMT_BRANDS;
   }
   /* the first line that is neither blank nor a comment */
   size_t i = 0;
@@ -684,6 +789,7 @@ int vb__codebook_convert(int format, vb_lang lang, const char *name, const char 
   conv c = {name, lang, out, NULL, 0, 0, err};
   int rc = format == VB_CBFMT_LIWC ? liwc_convert(&c, data, len)
          : format == VB_CBFMT_YAML ? yaml_convert(&c, data, len)
+         : format == VB_CBFMT_BRANDS ? brands_convert(&c, data, len)
                                    : VB_EINVAL;
   if (rc == VB_OK && !out->data) rc = vb__buf_append(out, "", 0);
   if (rc) {
@@ -698,9 +804,9 @@ int vb__codebook_convert(int format, vb_lang lang, const char *name, const char 
   return VB_OK;
 }
 
-int vb__codebook_load_any(vb_model *m, vb_lang lang, const char *name, const char *data,
-                          size_t len, vb_error *err) {
-  int format = vb__codebook_detect(name, data, len);
+int vb__codebook_load_any(vb_model *m, vb_lang lang, int format, const char *name,
+                          const char *data, size_t len, vb_error *err) {
+  if (format < 0) format = vb__codebook_detect(name, data, len);
   if (format == VB_CBFMT_NATIVE) return vb__codebook_load(m, name, data, len, err);
   size_t bad = vb_utf8_check(data, len);
   if (bad != len) {

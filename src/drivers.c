@@ -180,7 +180,8 @@ int vb__drivers_table(const vb_agg *a, vb_drivers **out) {
   int rc = VB_ENOMEM;
   if (!keep || !covered || !var) goto done;
   for (size_t k = 0; k < T; k++)
-    keep[k] = d->tc[k] >= MIN_MENTIONS && d->n - d->tc[k] >= MIN_MENTIONS;
+    keep[k] = d->tc[k] >= MIN_MENTIONS && d->n - d->tc[k] >= MIN_MENTIONS &&
+              !a->model->themes[k].brand; /* (brands are not causes) */
   for (size_t k = 0; k < T; k++)
     if (keep[k])
       for (long par = a->model->themes[k].parent; par >= 0; par = a->model->themes[par].parent)

@@ -278,7 +278,7 @@ typedef struct {
   const char *rel;
   vb_lang lang;
   int kind;   /* 0 valence, 1 modifiers, 2 emoji, 3 codebook, 4 vocabulary only */
-  int format; /* valence files given by the user: VB_LEXFMT_* */
+  int format; /* valence files given by the user: VB_LEXFMT_*; codebooks: 1 a brand list */
 } data_spec;
 
 static const data_spec builtin[] = {
@@ -297,7 +297,9 @@ static int load_one(vb_model *m, const data_spec *s, const char *name, const cha
   case 0: return vb__lexicon_load_valence(m, s->lang, name, data, len, err);
   case 1: return vb__lexicon_load_modifiers(m, s->lang, name, data, len, err);
   case 2: return vb__emoji_load(m, name, data, len, err);
-  case 3: return vb__codebook_load_any(m, s->lang, name, data, len, err); /* any format */
+  case 3: /* any format: detected, or a brand list */
+    return vb__codebook_load_any(m, s->lang, s->format ? VB_CBFMT_BRANDS : -1, name, data, len,
+                                 err);
   default: return VB_OK;
   }
 }
@@ -356,7 +358,8 @@ int vb_model_load(const vb_model_options *opts, vb_model **out, vb_error *err) {
 
   /* All sources, in order: built-in files, then the user's codebooks and lexicons. */
   size_t n_builtin = sizeof builtin / sizeof builtin[0];
-  size_t n_cb = opts ? opts->n_codebooks : 0, n_lex = opts ? opts->n_lexicons : 0;
+  size_t n_cb_files = opts ? opts->n_codebooks : 0, n_lex = opts ? opts->n_lexicons : 0;
+  size_t n_cb = n_cb_files + (opts ? opts->n_brands : 0);
   size_t n_src = n_builtin + n_cb + n_lex;
   struct src *src = vb__calloc(n_src, sizeof *src);
   if (!src) {
@@ -375,9 +378,11 @@ int vb_model_load(const vb_model_options *opts, vb_model **out, vb_error *err) {
         continue;
       }
     } else if (i < n_builtin + n_cb) {
-      const char *path = opts->codebooks[i - n_builtin];
+      bool brands = i - n_builtin >= n_cb_files; /* (the brand lists come last) */
+      const char *path = brands ? opts->brands[i - n_builtin - n_cb_files]
+                                : opts->codebooks[i - n_builtin];
       vb_lang cl = vb__codebook_lang_prefix(&path); /* "LANG:" for LIWC / YAML terms */
-      s->spec = (data_spec){path, cl, 3, 0};
+      s->spec = (data_spec){path, cl, 3, brands};
       snprintf(s->name, sizeof s->name, "%s", path);
       rc = read_file(path, &s->owned, &s->len, err);
       s->data = s->owned;
@@ -502,6 +507,10 @@ const char *vb_model_theme_id(const vb_model *m, size_t i) {
 
 const char *vb_model_theme_label(const vb_model *m, size_t i) {
   return (m && i < m->n_themes) ? m->themes[i].label : NULL;
+}
+
+int vb_model_theme_is_brand(const vb_model *m, size_t i) {
+  return m && i < m->n_themes && m->themes[i].brand;
 }
 
 long vb_model_theme_parent(const vb_model *m, size_t i) {

@@ -815,6 +815,19 @@ int vb__themes_mark_dups(vb_analyzer *an, size_t n_sorted) {
   return VB_OK;
 }
 
+/* The terms filed under s[0..n) among the exact forms, matched at token i: the tag terms
+ * ("@name", "#tag") of a mention or hashtag by the token's whole key, the exact forms ("=word")
+ * of a hashtag by its word. */
+static int exact_at(vb_analyzer *an, const vb__cblang *cb, size_t i, const char *s, size_t n) {
+  uint32_t head;
+  if (!vb__strmap_get_h(&cb->exact, s, n, vb__hash(s, n), &head)) return VB_OK;
+  for (int32_t k = (int32_t)head; k >= 0; k = cb->terms[k].next) {
+    int plain, rc = term_match(an, &cb->terms[k], i, i + 1, &plain);
+    if (rc) return rc;
+  }
+  return VB_OK;
+}
+
 int vb__themes_run(vb_analyzer *an) {
   vb_result *r = &an->res;
   r->n_mentions = 0;
@@ -828,11 +841,15 @@ int vb__themes_run(vb_analyzer *an) {
   int rc;
   for (size_t i = 0; i < r->n_tokens; i++) {
     vb_token *t = &tok[i];
-    if (t->type != VB_TOK_WORD && t->type != VB_TOK_HASHTAG) continue;
+    if (t->type != VB_TOK_WORD && t->type != VB_TOK_HASHTAG && t->type != VB_TOK_MENTION)
+      continue;
     int matched = 0;
-    if (t->type == VB_TOK_HASHTAG) {
+    if (t->type != VB_TOK_WORD) {
+      if (cb->tags && (rc = exact_at(an, cb, i, t->key, t->key_len))) return rc;
+      if (t->type == VB_TOK_MENTION) continue;
       /* #delivery: the tag's word */
-      if ((rc = terms_at(an, cb, i, t->key + 1, t->key_len - 1,
+      if ((rc = exact_at(an, cb, i, t->key + 1, t->key_len - 1)) ||
+          (rc = terms_at(an, cb, i, t->key + 1, t->key_len - 1,
                          vb__hash(t->key + 1, t->key_len - 1), &matched)))
         return rc;
       continue;

@@ -139,6 +139,7 @@ typedef struct vb__theme {
   char *id, *label, *description;
   long parent;
   int depth;
+  bool brand; /* under the top-level theme "brand": a tracked brand, not a topic */
 } vb__theme;
 
 /* One codebook term in one language. Words are stored as keys and stems. */
@@ -327,7 +328,9 @@ typedef struct vb__cblang {
   uint64_t prefix_lens;
   bool prefix_long;
   bool lit_bounded; /* some word literal asks for a word boundary (b_before, b_after) */
-  vb__strmap exact;        /* key of an exact-form term ("=word") -> its first term (by next) */
+  vb__strmap exact;        /* key of an exact-form term ("=word") or of a tag term ("@name",
+                              "#tag") -> its first term (by next) */
+  bool tags;               /* some term is a tag: mentions and hashtags are looked up whole */
   vb__near *nears;         /* near terms, in codebook order */
   size_t n_nears, cap_nears;
   vb__cbregex *regexes;

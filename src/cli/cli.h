@@ -29,6 +29,8 @@ typedef struct opts {
   bool drivers;
   const char *codebooks[OPT_MAX_REPEAT];
   int n_codebooks;
+  const char *brands[OPT_MAX_REPEAT]; /* --brands: brand lists */
+  int n_brands;
   const char *lexicons[OPT_MAX_REPEAT];
   int n_lexicons;
   char delimiter;

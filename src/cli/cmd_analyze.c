@@ -56,7 +56,7 @@ int cmd_analyze(int argc, char **argv) {
   job j;
   int rc = job_setup(&j, "analyze", argc, argv,
                      "text id lang lang-col lang-default input-format delimiter format output "
-                     "score score-type state codebook lexicon data max-field strict quiet jobs "
+                     "score score-type state codebook brands lexicon data max-field strict quiet jobs "
                      "no-default-codebook by date period driver drivers table interviewer unit "
                      "redact");
   if (rc == EXIT_OK && !table_format_ok(j.o.format)) {
@@ -93,7 +93,7 @@ int cmd_analyze(int argc, char **argv) {
 int cmd_merge(int argc, char **argv) {
   opts o;
   int rc = opts_parse("merge", argc, argv,
-                      "format output codebook data no-default-codebook quiet table", &o);
+                      "format output codebook brands data no-default-codebook quiet table", &o);
   if (rc) return rc;
   if (!table_format_ok(o.format)) {
     msg("merge: --format takes table, tsv, csv, json, md or html");

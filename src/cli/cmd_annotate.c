@@ -1047,7 +1047,7 @@ int cmd_annotate(int argc, char **argv) {
   job j;
   int rc = job_setup(&j, "annotate", argc, argv,
                      "text id lang lang-col lang-default input-format delimiter format output "
-                     "score score-type state codebook lexicon data max-field strict quiet jobs "
+                     "score score-type state codebook brands lexicon data max-field strict quiet jobs "
                      "no-default-codebook explain by date period driver drivers interviewer unit "
                      "redact");
   if (rc == EXIT_OK && j.o.explain) j.ro.flags |= VB_RUN_EXPLAIN;

@@ -169,7 +169,7 @@ int cmd_codebook(int argc, char **argv) {
   }
   opts o;
   int rc = opts_parse(is_check ? "codebook check" : "codebook export", argc - 1, argv + 1,
-                      "format output codebook data no-default-codebook quiet", &o);
+                      "format output codebook brands data no-default-codebook quiet", &o);
   if (rc) return rc;
   return is_check ? check(&o) : export(&o);
 }

@@ -631,7 +631,7 @@ int cmd_discover(int argc, char **argv) {
   if (rc == EXIT_OK)
     rc = opts_parse("discover", nargs, args,
                     "text id lang lang-col lang-default input-format delimiter format output "
-                    "score score-type codebook lexicon data max-field quiet no-default-codebook "
+                    "score score-type codebook brands lexicon data max-field quiet no-default-codebook "
                     "interviewer unit redact",
                     &c.o);
   free(args);

@@ -14,7 +14,7 @@ static const optdef defs[] = {
     {"text", 1},        {"id", 1},          {"lang", 1},        {"lang-col", 1},
     {"lang-default", 1}, {"input-format", 1}, {"delimiter", 1},  {"format", 1},
     {"output", 1},      {"score", 1},       {"score-type", 1},  {"state", 1},
-    {"codebook", 1},    {"lexicon", 1},     {"data", 1},        {"max-field", 1},
+    {"codebook", 1},    {"brands", 1},      {"lexicon", 1},     {"data", 1},        {"max-field", 1},
     {"strict", 0},      {"quiet", 0},       {"no-default-codebook", 0}, {"tokens-only", 0}, {"explain", 0},
     {"jobs", 1},
     {"by", 1},          {"date", 1},        {"period", 1},      {"driver", 1},
@@ -114,6 +114,9 @@ static int set(opts *o, const char *name, const char *val, const char *cmd) {
   else if (!strcmp(name, "codebook")) {
     if (o->n_codebooks >= OPT_MAX_REPEAT) { msg("%s: too many --codebook options", cmd); return EXIT_USAGE; }
     o->codebooks[o->n_codebooks++] = val;
+  } else if (!strcmp(name, "brands")) {
+    if (o->n_brands >= OPT_MAX_REPEAT) { msg("%s: too many --brands options", cmd); return EXIT_USAGE; }
+    o->brands[o->n_brands++] = val;
   } else if (!strcmp(name, "lexicon")) {
     if (o->n_lexicons >= OPT_MAX_REPEAT) { msg("%s: too many --lexicon options", cmd); return EXIT_USAGE; }
     o->lexicons[o->n_lexicons++] = val;

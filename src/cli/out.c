@@ -564,6 +564,8 @@ int load_model(const opts *o, vb_model **m) {
   mo.data_dir = o->data_dir;
   mo.codebooks = o->codebooks;
   mo.n_codebooks = (size_t)o->n_codebooks;
+  mo.brands = o->brands;
+  mo.n_brands = (size_t)o->n_brands;
   mo.no_default_codebook = o->no_default_codebook;
   mo.lexicons = o->lexicons;
   mo.n_lexicons = (size_t)o->n_lexicons;

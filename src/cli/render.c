@@ -3,8 +3,8 @@
  * one vb_table, so they cannot disagree.
  *
  * - table: aligned for a terminal, at most 100 columns: the headline, the theme table, quotes
- *   of the most negative and most positive themes, then segments, periods, key drivers and
- *   score-text mismatches when there are any.
+ *   of the most negative and most positive themes, the brands (with a brand list), then
+ *   segments, periods, key drivers and score-text mismatches when there are any.
  * - tsv, csv: one table per output (a spreadsheet reads one), chosen with --table; CSV cells
  *   that a spreadsheet would take for a formula are quoted with a leading apostrophe.
  * - json: everything, with the field names of the contract (CONTRACT.md).
@@ -19,7 +19,16 @@
 
 const char *const render_table_names =
     "themes scores segments segment-themes periods period-themes attribution rising drivers "
-    "mismatch quotes testimonials";
+    "mismatch quotes testimonials brands segment-brands period-brands";
+
+/* Whether the codebook holds brands (a brand list): then every format has its brand part,
+ * even when no record named one. */
+static bool has_brands(const vb_model *m) {
+  size_t n = vb_model_theme_count(m);
+  for (size_t i = 0; i < n; i++)
+    if (vb_model_theme_is_brand(m, i)) return true;
+  return false;
+}
 
 static const char *score_label(vb_score_type t) {
   switch (t) {
@@ -373,6 +382,97 @@ static void term_periods(FILE *fp, const vb_table *t, const vb_model *m) {
   }
 }
 
+/* The brands: share of voice, net sentiment, the score among the records naming them, and per
+ * period the share of voice of the most mentioned ones. */
+static void term_brands(FILE *fp, const vb_table *t, const vb_model *m) {
+  if (!has_brands(m)) return;
+  if (t->n_brands == 0) {
+    fputs("\nBrands: no record names a brand of the brand list.\n", fp);
+    return;
+  }
+  int d = dec_for(t->type);
+  fprintf(fp, "\nBrands: %zu record%s name%s a brand of the brand list\n", t->brand_records,
+          t->brand_records == 1 ? "" : "s", t->brand_records == 1 ? "s" : "");
+  put_col(fp, "brand", 20);
+  fprintf(fp, " %5s %6s %13s %6s %13s %5s %5s", "n", "share", "95% CI", "net", "95% CI", "pos",
+          "neg");
+  if (t->type != VB_SCORE_NONE) fprintf(fp, " %7s %7s %6s", score_label(t->type), "impact", "p");
+  fputc('\n', fp);
+  for (size_t i = 0; i < t->n_brands && i < 20; i++) {
+    const vb_brand_row *b = &t->brands[i];
+    char sci[64], net[16], nci[64];
+    snprintf(sci, sizeof sci, "[%.1f-%.1f]", 100 * b->share_low, 100 * b->share_high);
+    if (isnan(b->net)) {
+      strcpy(net, "-");
+      strcpy(nci, "");
+    } else {
+      snprintf(net, sizeof net, "%+.2f", b->net);
+      snprintf(nci, sizeof nci, "[%+.2f,%+.2f]", b->net_low, b->net_high);
+    }
+    put_col(fp, vb_model_theme_label(m, b->row.theme), 20);
+    fprintf(fp, " %5zu %5.1f%% %13s %6s %13s %5zu %5zu", b->row.n, 100 * b->share, sci, net, nci,
+            b->row.pos, b->row.neg);
+    if (t->type != VB_SCORE_NONE) {
+      char sc[32], im[48], p[16];
+      fmt_num(sc, sizeof sc, b->row.with.value, d);
+      fmt_signed(im, sizeof im, b->row.impact, d);
+      fmt_p(p, sizeof p, b->row.p);
+      if (p[0] == '<') strcpy(p, "<.001");
+      else if (p[0] == '0') memmove(p, p + 1, strlen(p));
+      fprintf(fp, " %7s %7s %6s", sc, im, p);
+    }
+    fputc('\n', fp);
+  }
+  if (t->n_brands > 20)
+    fprintf(fp, "... and %zu more brands (all of them in --format json, tsv, md)\n",
+            t->n_brands - 20);
+  fputs("share: of all brand mentions (a record naming two brands counts for both); net: (pos -\n"
+        "neg) / (pos + neg) over the records with a positive / negative mention of the brand.\n",
+        fp);
+  /* each brand's most negative and most positive mention */
+  size_t shown = 0;
+  for (size_t i = 0; i < t->n_brands && shown < 5; i++) {
+    const vb_brand_row *b = &t->brands[i];
+    if (!b->row.n_neg_quotes && !b->row.n_pos_quotes) continue;
+    if (!shown++) fputs("\nWhat they say about each brand:\n", fp);
+    fprintf(fp, "%s\n", vb_model_theme_label(m, b->row.theme));
+    if (b->row.n_neg_quotes) {
+      fputs("  - \"", fp);
+      put_quote_text(fp, &b->row.neg_quotes[0], "[", "]", 82);
+      fputs("\"\n", fp);
+    }
+    if (b->row.n_pos_quotes) {
+      fputs("  + \"", fp);
+      put_quote_text(fp, &b->row.pos_quotes[0], "[", "]", 82);
+      fputs("\"\n", fp);
+    }
+  }
+  if (t->n_periods < 2) return;
+  /* share of voice per period, the five most mentioned brands */
+  size_t nb = t->n_brands < 5 ? t->n_brands : 5;
+  fprintf(fp, "\nShare of voice by %s (net sentiment)\nperiod    ", vb_period_name(t->period));
+  for (size_t k = 0; k < nb; k++) {
+    fputc(' ', fp);
+    put_col(fp, vb_model_theme_label(m, t->brands[k].row.theme), 13);
+  }
+  fputc('\n', fp);
+  for (size_t i = 0; i < t->n_periods; i++) {
+    const vb_period_row *r = &t->periods[i];
+    fprintf(fp, "%-10s", r->label);
+    for (size_t k = 0; k < nb; k++) {
+      const vb_brand_row *hit = NULL;
+      for (size_t j = 0; j < r->n_brands && !hit; j++)
+        if (r->brands[j].row.theme == t->brands[k].row.theme) hit = &r->brands[j];
+      char c[40] = "-";
+      if (hit && isnan(hit->net)) snprintf(c, sizeof c, "%.0f%%", 100 * hit->share);
+      else if (hit) snprintf(c, sizeof c, "%.0f%% (%+.2f)", 100 * hit->share, hit->net);
+      fputc(' ', fp);
+      put_col(fp, c, 13);
+    }
+    fputc('\n', fp);
+  }
+}
+
 static void term_drivers(FILE *fp, const vb_table *t, const render_info *info) {
   const vb_drivers *d = t->drivers;
   if (!d) return;
@@ -479,6 +579,7 @@ static void term_table(FILE *fp, const vb_table *t, const vb_model *m, const ren
     }
     term_quotes(fp, t, m);
   }
+  term_brands(fp, t, m);
   term_segments(fp, t, m);
   term_periods(fp, t, m);
   term_drivers(fp, t, info);
@@ -737,6 +838,66 @@ static void t_rising_all(sink *s, const vb_table *t, const vb_model *m) {
   }
 }
 
+static void brand_header(sink *s, const char *first) {
+  static const char *const head[] = {"brand", "label", "n", "share", "share_low", "share_high",
+                                     "net", "net_low", "net_high", "pos", "neg", "prevalence",
+                                     "score", "score_without", "impact", "p", "q", "test",
+                                     "n_scored"};
+  size_t nh = sizeof head / sizeof head[0];
+  if (first) {
+    const char *h2[32];
+    h2[0] = first;
+    for (size_t i = 0; i < nh; i++) h2[i + 1] = head[i];
+    header(s, h2, nh + 1, 3);
+  } else {
+    header(s, head, nh, 2);
+  }
+}
+
+static void brand_row(sink *s, const vb_brand_row *b, const vb_model *m, const char *first) {
+  const vb_theme_row *r = &b->row;
+  if (first) cell(s, first);
+  cell(s, vb_model_theme_id(m, r->theme));
+  cell(s, vb_model_theme_label(m, r->theme));
+  cell_size(s, r->n);
+  cell_num(s, b->share, 4);
+  cell_num(s, b->share_low, 4);
+  cell_num(s, b->share_high, 4);
+  cell_num(s, b->net, 4);
+  cell_num(s, b->net_low, 4);
+  cell_num(s, b->net_high, 4);
+  cell_size(s, r->pos);
+  cell_size(s, r->neg);
+  cell_num(s, r->prevalence, 4);
+  cell_num(s, r->with.value, 2);
+  cell_num(s, r->without.value, 2);
+  cell_num(s, r->impact, 2);
+  cell_p(s, r->p);
+  cell_p(s, r->q);
+  cell(s, vb_test_name(r->test));
+  cell_size(s, r->with.n);
+  row_end(s);
+}
+
+static void t_brands(sink *s, const vb_table *t, const vb_model *m) {
+  brand_header(s, NULL);
+  for (size_t i = 0; i < t->n_brands; i++) brand_row(s, &t->brands[i], m, NULL);
+}
+
+static void t_segment_brands(sink *s, const vb_table *t, const vb_model *m) {
+  brand_header(s, "segment");
+  for (size_t i = 0; i < t->n_segments; i++)
+    for (size_t k = 0; k < t->segments[i].n_brands; k++)
+      brand_row(s, &t->segments[i].brands[k], m, t->segments[i].name);
+}
+
+static void t_period_brands(sink *s, const vb_table *t, const vb_model *m) {
+  brand_header(s, "period");
+  for (size_t i = 0; i < t->n_periods; i++)
+    for (size_t k = 0; k < t->periods[i].n_brands; k++)
+      brand_row(s, &t->periods[i].brands[k], m, t->periods[i].label);
+}
+
 static void t_drivers(sink *s, const vb_table *t) {
   static const char *const head[] = {"driver", "kind", "mean", "r", "coef", "se", "t", "p", "q",
                                      "shapley", "share"};
@@ -841,6 +1002,9 @@ static void delimited(FILE *fp, char delim, int kind, const char *which, const v
   else if (!strcmp(which, "mismatch")) t_mismatch(&s, t, m);
   else if (!strcmp(which, "quotes")) t_quotes_all(&s, t, m);
   else if (!strcmp(which, "testimonials")) t_testimonials(&s, t);
+  else if (!strcmp(which, "brands")) t_brands(&s, t, m);
+  else if (!strcmp(which, "segment-brands")) t_segment_brands(&s, t, m);
+  else if (!strcmp(which, "period-brands")) t_period_brands(&s, t, m);
 }
 
 static void md_table(FILE *fp, const vb_table *t, const vb_model *m, const render_info *info) {
@@ -866,11 +1030,20 @@ static void md_table(FILE *fp, const vb_table *t, const vb_model *m, const rende
     fputs("\n## Quotes\n\n", fp);
     t_quotes_all(&s, t, m);
   }
+  if (has_brands(m)) {
+    fprintf(fp, "\n## Brands\n\n%zu records name a brand of the brand list. share: of all brand "
+                "mentions; net: (pos - neg) / (pos + neg).\n\n", t->brand_records);
+    t_brands(&s, t, m);
+  }
   if (t->by) {
     fprintf(fp, "\n## Segments by %s\n\n", t->by);
     t_segments(&s, t);
     fputs("\n### Themes per segment\n\n", fp);
     t_segment_themes(&s, t, m);
+    if (has_brands(m)) {
+      fputs("\n### Brands per segment\n\n", fp);
+      t_segment_brands(&s, t, m);
+    }
   }
   if (t->date) {
     fprintf(fp, "\n## Periods (%s, column %s)\n\n", vb_period_name(t->period), t->date);
@@ -881,6 +1054,10 @@ static void md_table(FILE *fp, const vb_table *t, const vb_model *m, const rende
     }
     fputs("\n### Themes per period\n\n", fp);
     t_period_themes(&s, t, m);
+    if (has_brands(m)) {
+      fputs("\n### Brands per period\n\n", fp);
+      t_period_brands(&s, t, m);
+    }
     fputs("\n### Rising themes\n\n", fp);
     t_rising_all(&s, t, m);
   }
@@ -1001,6 +1178,51 @@ static void json_rows(FILE *fp, const vb_theme_row *rows, size_t n, const vb_mod
   fputc(']', fp);
 }
 
+static void json_brands(FILE *fp, const vb_brand_row *rows, size_t n, const vb_model *m,
+                        const char *indent) {
+  fputc('[', fp);
+  for (size_t i = 0; i < n; i++) {
+    const vb_brand_row *b = &rows[i];
+    const vb_theme_row *r = &b->row;
+    const char *id = vb_model_theme_id(m, r->theme), *label = vb_model_theme_label(m, r->theme);
+    fprintf(fp, "%s\n%s{\"brand\": ", i ? "," : "", indent);
+    json_str(fp, id, strlen(id));
+    fputs(", \"label\": ", fp);
+    json_str(fp, label, strlen(label));
+    fprintf(fp, ", \"n\": %zu", r->n);
+    json_num(fp, "share", b->share, 4);
+    fputs(", \"share_ci\": [", fp);
+    put_num(fp, b->share_low, 4);
+    fputs(", ", fp);
+    put_num(fp, b->share_high, 4);
+    fputc(']', fp);
+    json_num(fp, "net", b->net, 4);
+    fputs(", \"net_ci\": [", fp);
+    put_num(fp, b->net_low, 4);
+    fputs(", ", fp);
+    put_num(fp, b->net_high, 4);
+    fprintf(fp, "], \"pos\": %zu, \"neg\": %zu", r->pos, r->neg);
+    json_num(fp, "prevalence", r->prevalence, 4);
+    json_num(fp, "score", r->with.value, 4);
+    json_num(fp, "score_without", r->without.value, 4);
+    json_num(fp, "impact", r->impact, 4);
+    json_p(fp, "p", r->p);
+    json_p(fp, "q", r->q);
+    fprintf(fp, ", \"test\": \"%s\", \"too_few\": %s", vb_test_name(r->test),
+            r->too_few ? "true" : "false");
+    if (r->n_neg_quotes || r->n_pos_quotes) {
+      fprintf(fp, ",\n%s \"quotes\": {\"negative\": ", indent);
+      json_quotes(fp, r->neg_quotes, r->n_neg_quotes);
+      fputs(", \"positive\": ", fp);
+      json_quotes(fp, r->pos_quotes, r->n_pos_quotes);
+      fputc('}', fp);
+    }
+    fputc('}', fp);
+  }
+  if (n) fprintf(fp, "\n%.*s", (int)(strlen(indent) > 1 ? strlen(indent) - 1 : 0), indent);
+  fputc(']', fp);
+}
+
 static void json_score(FILE *fp, const vb_table *t, const char *name) {
   fprintf(fp, "{\"type\": \"%s\", \"column\": ", vb_score_type_name(t->type));
   if (name) json_str(fp, name, strlen(name));
@@ -1049,6 +1271,12 @@ static void json_table(FILE *fp, const vb_table *t, const vb_model *m, const ren
   json_score(fp, t, name_of(t, info));
   fputs(",\n \"themes\": ", fp);
   json_rows(fp, t->rows, t->n_rows, m, "  ");
+  bool brands = has_brands(m);
+  if (brands) {
+    fprintf(fp, ",\n \"brands\": {\"records\": %zu, \"rows\": ", t->brand_records);
+    json_brands(fp, t->brands, t->n_brands, m, "  ");
+    fputc('}', fp);
+  }
   if (t->n_other) {
     fputs(",\n \"other_scores\": [", fp);
     for (size_t i = 0; i < t->n_other; i++) {
@@ -1080,6 +1308,10 @@ static void json_table(FILE *fp, const vb_table *t, const vb_model *m, const ren
                   "\"negative\": %zu},\n   \"themes\": ", vb_test_name(g->test), g->sent_pos,
               g->sent_neu, g->sent_neg);
       json_rows(fp, g->rows, g->n_rows, m, "    ");
+      if (brands) {
+        fputs(",\n   \"brands\": ", fp);
+        json_brands(fp, g->brands, g->n_brands, m, "    ");
+      }
       fputc('}', fp);
     }
     fputs(t->n_segments ? "\n ]}" : "]}", fp);
@@ -1117,6 +1349,10 @@ static void json_table(FILE *fp, const vb_table *t, const vb_model *m, const ren
       }
       fputs(",\n   \"themes\": ", fp);
       json_rows(fp, r->rows, r->n_rows, m, "    ");
+      if (brands) {
+        fputs(",\n   \"brands\": ", fp);
+        json_brands(fp, r->brands, r->n_brands, m, "    ");
+      }
       fputc('}', fp);
     }
     fputs(t->n_periods ? "\n ],\n \"rising\": [" : "],\n \"rising\": [", fp);
