@@ -322,6 +322,64 @@ static void test_shared_first_word(void **state) {
   remove(cbs[0]);
 }
 
+/* Tag terms ("@name", "#tag") match that mention or hashtag token only, by its key in any
+ * case; a hashtag is also read as its word, exact forms included; a brand list (.brands)
+ * makes themes under "brand", which the model marks as brands. */
+static void test_tag_terms(void **state) {
+  (void)state;
+  static const char list[] = "# brands\n"
+                             "Lumo: @LumoUK; #lumoplus; =lumo; Lumo Plus\n"
+                             "  not: lumo plus size\n"
+                             "Parcelo: parcelo; @parcelo\n";
+  const char *const cbs[] = {VB_TEST_TMP "/test_themes_tags.brands"};
+  vb_model *m = NULL;
+  vb_analyzer *an = NULL;
+  assert_int_equal(vbt_write(cbs[0], list, 0), 0);
+  assert_int_equal(vbt_load_or_say(DATA, cbs, 1, NULL, 0, &m), 0);
+  assert_int_equal(vb_analyzer_new(m, &an), VB_OK);
+  long brand = vb_model_theme_find(m, "brand"), lumo = vb_model_theme_find(m, "brand.lumo"),
+       parcelo = vb_model_theme_find(m, "brand.parcelo");
+  assert_true(brand >= 0 && lumo >= 0 && parcelo >= 0);
+  assert_int_equal(vb_model_theme_parent(m, (size_t)lumo), brand);
+  assert_string_equal(vb_model_theme_label(m, (size_t)lumo), "Lumo");
+  assert_true(vb_model_theme_is_brand(m, (size_t)brand));
+  assert_true(vb_model_theme_is_brand(m, (size_t)parcelo));
+  static const struct {
+    const char *text;
+    const char *expect; /* the mentions' words, '|' after each */
+  } cases[] = {
+      {"@LumoUK lost it again", "@LumoUK|"},
+      {"@lumouk and @LUMOUK", "@lumouk|@LUMOUK|"},  /* any case */
+      {"@lumoukhelp hello", ""},                     /* another handle */
+      {"#LumoPlus renewal", "#LumoPlus|"},           /* the tag term */
+      {"#lumo rocks", "#lumo|"},                     /* a hashtag read as its word: =lumo */
+      {"lumo and Lumo, not Lumos", "lumo|Lumo|"},    /* an exact form: no other inflection */
+      {"@lumo is not a handle of the list", ""},     /* a mention is not read as its word */
+      {"I love Lumo Plus", "Lumo Plus|Lumo|"},
+      {"lumo plus size jeans", ""},                  /* the exclusion holds both matches */
+      {"#parcelo and @Parcelo and parcelo's van", "#parcelo|@Parcelo|parcelo's|"},
+  };
+  for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+    vb_run_options ro = {VB_LANG_EN, VB_LANG_UND, 0};
+    const vb_result *r = NULL;
+    const char *text = cases[c].text;
+    assert_int_equal(vb_analyzer_run(an, text, strlen(text), &ro, &r), VB_OK);
+    const vb_mention *me;
+    size_t n = vb_result_mentions(r, &me);
+    char got[256] = "";
+    size_t len = 0;
+    for (size_t i = 0; i < n; i++)
+      len += (size_t)snprintf(got + len, sizeof got - len, "%.*s|",
+                              (int)(me[i].end - me[i].start), text + me[i].start);
+    if (strcmp(got, cases[c].expect) != 0)
+      print_error("\"%s\": mentions %s, expected %s\n", text, got, cases[c].expect);
+    assert_string_equal(got, cases[c].expect);
+  }
+  vb_analyzer_free(an);
+  vb_model_free(m);
+  remove(cbs[0]);
+}
+
 /* A small generator (xorshift), so that the texts are the same on every run. */
 static uint64_t rng_next(uint64_t *s) {
   *s ^= *s << 13;
@@ -587,8 +645,21 @@ static size_t ref_matches(vb_analyzer *an, const vb__cblang *cb, ref_match *out,
   *n_compound = 0;
   for (size_t i = 0; i < r->n_tokens; i++) {
     const vb_token *t = &r->tokens[i];
-    if (t->type == VB_TOK_HASHTAG) {
-      nm = ref_chain(r, cb, i, ref_head(cb, t->key + 1, t->key_len - 1), out, nm, cap);
+    if (t->type == VB_TOK_HASHTAG || t->type == VB_TOK_MENTION) {
+      /* a tag term ("#sorted", "@name") by the whole key; a hashtag also as its word: the
+       * exact forms of the word, then its chain */
+      for (size_t off = 0; off <= (t->type == VB_TOK_HASHTAG); off++) {
+        uint32_t head;
+        if (!vb__strmap_get(&cb->exact, t->key + off, t->key_len - off, &head)) continue;
+        for (int32_t e = (int32_t)head; e >= 0; e = cb->terms[e].next) {
+          const vb__term *term = &cb->terms[e];
+          if (term->near) continue;
+          assert_true(nm < cap);
+          out[nm++] = (ref_match){term->theme, (uint32_t)i, (uint32_t)i + 1, term->exclude};
+        }
+      }
+      if (t->type == VB_TOK_HASHTAG)
+        nm = ref_chain(r, cb, i, ref_head(cb, t->key + 1, t->key_len - 1), out, nm, cap);
       continue;
     }
     if (t->type != VB_TOK_WORD) continue;
@@ -665,6 +736,7 @@ static size_t gen_terms_text(const vb__cblang *cb, vb_lang lang, uint64_t *seed,
         len = strlen(s);
       }
       if (w == 0 && (q >> 30) % 13 == 0) pre = "#";
+      if (w == 0 && (q >> 30) % 13 == 1) pre = "@"; /* a mention: no match (no tag term) */
       if (lang == VB_LANG_HE && (q >> 34) % 4 == 0) pre = (q >> 36) & 1 ? "ו" : "וה";
       if ((q >> 38) % 7 == 0) post = (q >> 40) & 1 ? "s" : "en";
       bool glue = (lang == VB_LANG_SV || lang == VB_LANG_DA) && (q >> 42) % 6 == 0;
@@ -747,7 +819,7 @@ int main(void) {
       cmocka_unit_test(test_same_theme_twice), cmocka_unit_test(test_hashtags),
       cmocka_unit_test(test_shared_first_word), cmocka_unit_test(test_chain_filter),
       cmocka_unit_test(test_mark_dups),        cmocka_unit_test(test_same_bytes),
-      cmocka_unit_test(test_terms_reference),
+      cmocka_unit_test(test_terms_reference), cmocka_unit_test(test_tag_terms),
   };
   return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

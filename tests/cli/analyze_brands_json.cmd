@@ -1,0 +1,1 @@
+analyze tests/cli/data/mentions.jsonl --lang en --no-default-codebook --brands tests/cli/data/shops.brands --date date --period day --format json

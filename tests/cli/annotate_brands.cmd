@@ -1,0 +1,1 @@
+annotate tests/cli/data/mentions.jsonl --lang en --no-default-codebook --brands tests/cli/data/shops.brands -q
