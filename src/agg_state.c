@@ -458,7 +458,7 @@ static int load_splits(loader *L, agg_group *g) {
     const char *s = L->c.buf + 2;
     uint64_t idx, k, tot;
     if (!parse_u64(&s, &idx) || idx >= a->n_themes || a->model->themes[idx].parent >= 0 ||
-        !parse_u64(&s, &k) || k == 0 || k > nr ||
+        a->model->themes[idx].brand || !parse_u64(&s, &k) || k == 0 || k > nr ||
         (!first && (idx < prev_i || (idx == prev_i && k <= prev_k)))) {
       rc = VB_EPARSE;
       L->why = "bad 'm' line";
@@ -476,13 +476,15 @@ static int load_splits(loader *L, agg_group *g) {
     vb__hist_free(&h);
     if (rc == VB_EPARSE) L->why = "bad 'm' line";
   }
-  /* per top-level theme: its lines add up to its scores */
+  /* per top-level theme: its lines add up to its scores (the brands have none: they are not
+   * in the split) */
   for (size_t i = 0, r = 0; rc == VB_OK && r < nr; r++) {
     vb__hist_free(&mine);
     for (; rc == VB_OK && i < g->n_splits && g->splits[i].root <= r + 1; i++)
       if (g->splits[i].root == r + 1) rc = hist_add_div(&mine, &g->splits[i].h, 1);
     const agg_cell *c = &g->cells[a->root_of[r]];
     static const vb__hist empty;
+    if (a->model->themes[a->root_of[r]].brand) continue;
     if (rc == VB_OK && !hist_equal(&mine, c->h ? &c->h[0] : &empty)) {
       rc = VB_EPARSE;
       L->why = "a theme's 'm' lines do not add up to its scores";

@@ -3,7 +3,7 @@
 # one run over the whole file, for N = 1, 2 and 7, in JSON (everything: themes, quotes,
 # segments, periods, attribution, rising themes, drivers, mismatches, testimonials) and, for
 # the Swedish sample, in every TSV table too; the same with -j 3 (worker threads merge their
-# aggregates as well).
+# aggregates as well); and with a brand list, its brand tables.
 # BINARY SOURCE_DIR WORK_DIR
 bin=$1 src=$2 work=$3
 rm -rf "$work" && mkdir -p "$work" || exit 99
@@ -84,5 +84,20 @@ for other in rating by bydate; do
     echo "ok states made with other options ($other) refused"
   fi
 done
+# with a brand list: the brands' rows per segment and period, and their rising counts
+tables="themes brands segment-brands period-brands rising"
+in="$src/corpora/en/survey.jsonl"
+set -- --score nps --score-type nps --by channel --date date --period week \
+  --brands "$src/corpora/mentions/brands.brands" -q
+whole "$in" "$@" || exit 1
+rm -f "$work"/part.* "$work"/*.vbs
+split -n l/3 -d "$in" "$work/part."
+for p in "$work"/part.*; do
+  mv "$p" "$p.jsonl"
+  "$bin" annotate "$p.jsonl" "$@" --state "$p.vbs" >/dev/null || exit 1
+done
+merged "$work"/part.*.vbs --brands "$src/corpora/mentions/brands.brands"
+compare "en with brands, weeks"
+grep -q '"brand": "brand.lumo"' "$work/merged.json" || { echo "FAIL: no brand rows"; fails=$((fails + 1)); }
 echo "$((n - fails)) passed, $fails failed"
 [ $fails = 0 ]
