@@ -656,6 +656,177 @@ static void theme_table(html *h) {
   fputs("Negative: share of the mentions made in a negative clause.</p>\n</section>\n", fp);
 }
 
+/* ---- brands ---- */
+
+static void quote(html *h, const vb_quote *q, long theme, const char *cls);
+
+/* Net sentiment as a bar from the middle (-1 left, +1 right) with its interval. */
+static void net_bar(html *h, double v, double lo, double hi) {
+  const double w = 90, hh = 14, mid = w / 2;
+  fprintf(h->fp,
+          "<svg class=\"inl chart\" data-chart=\"net-bar\" width=\"%g\" height=\"%g\" "
+          "viewBox=\"0 0 %g %g\" role=\"img\" aria-label=\"net sentiment\">",
+          w, hh, w, hh);
+  fprintf(h->fp, "<line class=\"ax\" x1=\"%g\" y1=\"0\" x2=\"%g\" y2=\"%g\"/>", mid, mid, hh);
+  if (!isnan(v)) {
+    double len = fabs(v) * (mid - 2);
+    if (len < 0.5) len = 0.5;
+    fprintf(h->fp, "<rect x=\"%.1f\" y=\"3\" width=\"%.1f\" height=\"%g\" fill=\"%s\"/>",
+            v < 0 ? mid - len : mid, len, hh - 6, v < 0 ? C_NEG : C_POS);
+    if (!isnan(lo) && !isnan(hi))
+      fprintf(h->fp,
+              "<line x1=\"%.1f\" y1=\"%g\" x2=\"%.1f\" y2=\"%g\" stroke=\"%s\" "
+              "stroke-width=\"1.5\"/>",
+              mid + lo * (mid - 2), hh / 2, mid + hi * (mid - 2), hh / 2, C_INK);
+  }
+  fputs("</svg>", h->fp);
+}
+
+static bool model_has_brands(const vb_model *m) {
+  size_t n = vb_model_theme_count(m);
+  for (size_t i = 0; i < n; i++)
+    if (vb_model_theme_is_brand(m, i)) return true;
+  return false;
+}
+
+/* The brands of a brand list: share of voice, net sentiment and the score among the records
+ * naming each, their share per period, and a negative and a positive mention of each. Absent
+ * without a brand list. */
+static void brands(html *h) {
+  const vb_table *t = h->t;
+  FILE *fp = h->fp;
+  if (!model_has_brands(h->m)) return;
+  fputs("<section id=\"brands\">\n<h2>Brands</h2>\n", fp);
+  if (!t->n_brands) {
+    fputs("<p class=\"empty\">No record names a brand of the brand list.</p>\n</section>\n", fp);
+    return;
+  }
+  fputs("<p>", fp);
+  count(h, "/brands/records", t->brand_records);
+  fputs(" records name a brand of the brand list.</p>\n", fp);
+  double max_share = 0;
+  for (size_t i = 0; i < t->n_brands; i++)
+    if (!isnan(t->brands[i].share_high) && t->brands[i].share_high > max_share)
+      max_share = t->brands[i].share_high;
+  bool scored = t->type != VB_SCORE_NONE;
+  fputs("<div class=\"wide\"><table class=\"themes\"><thead><tr><th>brand</th>"
+        "<th class=\"r\">men&shy;tions</th><th class=\"r\" colspan=\"2\">share of voice<br>"
+        "(95% interval)</th><th class=\"r\" colspan=\"2\">net sentiment<br>(95% interval)"
+        "</th><th class=\"r\">pos&shy;itive</th><th class=\"r\">neg&shy;ative</th>",
+        fp);
+  if (scored)
+    fprintf(fp, "<th class=\"r\">%s of<br>mentioners</th><th class=\"r\">impact</th>"
+                "<th class=\"r\">p</th>",
+            h->sl);
+  fputs("</tr></thead>\n<tbody>\n", fp);
+  for (size_t i = 0; i < t->n_brands; i++) {
+    const vb_brand_row *b = &t->brands[i];
+    fputs("<tr><td>", fp);
+    escs(fp, vb_model_theme_label(h->m, b->row.theme));
+    fprintf(fp, "<span class=\"id\" data-k=\"/brands/rows/%zu/brand\">", i);
+    escs(fp, vb_model_theme_id(h->m, b->row.theme));
+    fputs("</span></td><td class=\"r\">", fp);
+    count(h, keyf(h, "/brands/rows/%zu/n", i), b->row.n);
+    fputs("</td><td class=\"r\">", fp);
+    num(h, keyf(h, "/brands/rows/%zu/share", i), b->share, 1, 100, "%", false);
+    fputs(" <span class=\"id\">", fp);
+    num(h, keyf(h, "/brands/rows/%zu/share_ci/0", i), b->share_low, 1, 100, NULL, false);
+    fputs("\xe2\x80\x93", fp);
+    num(h, keyf(h, "/brands/rows/%zu/share_ci/1", i), b->share_high, 1, 100, "%", false);
+    fputs("</span></td><td>", fp);
+    prev_bar(h, b->share, b->share_low, b->share_high, max_share);
+    fprintf(fp, "</td><td class=\"r %s\">", isnan(b->net) ? "" : b->net < 0 ? "neg" : "pos");
+    num(h, keyf(h, "/brands/rows/%zu/net", i), b->net, 2, 1, NULL, true);
+    fputs(" <span class=\"id\">", fp);
+    num(h, keyf(h, "/brands/rows/%zu/net_ci/0", i), b->net_low, 2, 1, NULL, true);
+    fputs(" to ", fp);
+    num(h, keyf(h, "/brands/rows/%zu/net_ci/1", i), b->net_high, 2, 1, NULL, true);
+    fputs("</span></td><td>", fp);
+    net_bar(h, b->net, b->net_low, b->net_high);
+    fputs("</td><td class=\"r\">", fp);
+    count(h, keyf(h, "/brands/rows/%zu/pos", i), b->row.pos);
+    fputs("</td><td class=\"r\">", fp);
+    count(h, keyf(h, "/brands/rows/%zu/neg", i), b->row.neg);
+    fputs("</td>", fp);
+    if (scored) {
+      fputs("<td class=\"r\">", fp);
+      num(h, keyf(h, "/brands/rows/%zu/score", i), b->row.with.value, h->dec, 1, NULL, false);
+      fprintf(fp, "</td><td class=\"r %s\">",
+              isnan(b->row.impact) ? "" : b->row.impact < 0 ? "neg" : "pos");
+      num(h, keyf(h, "/brands/rows/%zu/impact", i), b->row.impact, h->dec, 1, NULL, true);
+      fputs("</td><td class=\"r\">", fp);
+      pval(h, keyf(h, "/brands/rows/%zu/p", i), b->row.p);
+      fputs("</td>", fp);
+    }
+    fputs("</tr>\n", fp);
+  }
+  fputs("</tbody></table></div>\n<p class=\"legend\">Share of voice: the brand's mentions "
+        "among all brand mentions (a record naming two brands counts for both), with a Wilson "
+        "interval. Net sentiment: (positive &minus; negative) / (positive + negative) over the "
+        "records with a positive or negative mention of the brand, &minus;1 to +1, with an "
+        "adjusted-Wald interval.</p>\n",
+        fp);
+  /* share of voice per period, the most mentioned brands */
+  if (t->n_periods > 1) {
+    size_t nb = t->n_brands < 6 ? t->n_brands : 6;
+    fprintf(fp, "<h3>Share of voice by %s</h3>\n<div class=\"wide\"><table class=\"themes\">"
+                "<thead><tr><th>period</th>",
+            vb_period_name(t->period));
+    for (size_t k = 0; k < nb; k++) {
+      fputs("<th class=\"r\">", fp);
+      escs(fp, vb_model_theme_label(h->m, t->brands[k].row.theme));
+      fputs("</th>", fp);
+    }
+    fputs("</tr></thead>\n<tbody>\n", fp);
+    for (size_t i = 0; i < t->n_periods; i++) {
+      const vb_period_row *r = &t->periods[i];
+      fputs("<tr><td>", fp);
+      escs(fp, r->label);
+      fputs("</td>", fp);
+      for (size_t k = 0; k < nb; k++) {
+        size_t j = 0;
+        while (j < r->n_brands && r->brands[j].row.theme != t->brands[k].row.theme) j++;
+        fputs("<td class=\"r\">", fp);
+        if (j < r->n_brands) {
+          num(h, keyf(h, "/periods/rows/%zu/brands/%zu/share", i, j), r->brands[j].share, 0,
+              100, "%", false);
+          if (!isnan(r->brands[j].net)) {
+            fputs(" <span class=\"id\" style=\"display:inline\">", fp);
+            num(h, keyf(h, "/periods/rows/%zu/brands/%zu/net", i, j), r->brands[j].net, 2, 1,
+                NULL, true);
+            fputs("</span>", fp);
+          }
+        } else {
+          fputs("\xe2\x80\x93", fp);
+        }
+        fputs("</td>", fp);
+      }
+      fputs("</tr>\n", fp);
+    }
+    fputs("</tbody></table></div>\n<p class=\"legend\">Each period's share of voice, and in "
+          "small type its net sentiment. A sudden rise in a brand's mentions is listed among "
+          "the rising themes under Trends.</p>\n",
+          fp);
+  }
+  /* a negative and a positive mention of each brand */
+  fputs("<h3>What they say about each brand</h3>\n", fp);
+  for (size_t i = 0; i < t->n_brands && i < QUOTE_THEMES; i++) {
+    const vb_theme_row *r = &t->brands[i].row;
+    fputs("<div class=\"qt\"><h3>", fp);
+    escs(fp, vb_model_theme_label(h->m, r->theme));
+    fprintf(fp, " <span class=\"id\" style=\"display:inline\">%zu mentions</span></h3>\n"
+                "<div class=\"qcols\"><div>",
+            r->n);
+    if (r->n_neg_quotes) quote(h, &r->neg_quotes[0], (long)r->theme, "qneg");
+    else fputs("<p class=\"empty\">No negative mention.</p>", fp);
+    fputs("</div><div>", fp);
+    if (r->n_pos_quotes) quote(h, &r->pos_quotes[0], (long)r->theme, "qpos");
+    else fputs("<p class=\"empty\">No positive mention.</p>", fp);
+    fputs("</div></div></div>\n", fp);
+  }
+  fputs("</section>\n", fp);
+}
+
 /* ---- prevalence x impact ---- */
 
 static void bubble_chart(html *h) {
@@ -1904,6 +2075,7 @@ int render_html(FILE *fp, const vb_table *t, const vb_model *m, const render_inf
   headline(&h);
   theme_table(&h);
   bubble_chart(&h);
+  brands(&h);
   trends(&h);
   segments(&h);
   drivers(&h);

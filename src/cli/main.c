@@ -38,7 +38,8 @@ static const command commands[] = {
      "  --format F            table | tsv | csv | json | md | html (default: table)\n"
      "  --table T             tsv/csv: themes (default) | scores | segments | segment-themes |\n"
      "                        periods | period-themes | attribution | rising | drivers |\n"
-     "                        mismatch | quotes | testimonials\n"
+     "                        mismatch | quotes | testimonials | brands | segment-brands |\n"
+     "                        period-brands\n"
      "  -o, --output FILE     write there (replaced only when complete) instead of stdout\n"
      "  --state FILE          also write the aggregate state (see 'verbatim merge')\n"
      "COMMON_OPTIONS"},
@@ -85,7 +86,8 @@ static const command commands[] = {
      "  --format F            table | tsv | csv | json | md | html (default: table)\n"
      "  --table T             tsv/csv: which table (see 'verbatim help analyze')\n"
      "  -o, --output FILE     write there instead of stdout\n"
-     "  --codebook FILE, --data DIR, --no-default-codebook: as the runs that made the states\n"},
+     "  --codebook FILE, --brands FILE, --data DIR, --no-default-codebook: as the runs that\n"
+     "                        made the states\n"},
     {"discover", cmd_discover, "recurring phrases the codebook does not cover, ranked by keyness",
      "usage: verbatim discover [FILE...] [options]\n"
      "\n"
@@ -137,13 +139,14 @@ static const command commands[] = {
      "export writes the codebook as a REFI-QDA codebook (.qdc) that QDA programs import: one\n"
      "code per theme, nested like the themes, with stable GUIDs.\n"
      "\n"
-     "FILE... are codebooks used alone: ours (.codebook), LIWC (.dic) or YAML (.yml); LANG:FILE\n"
+     "FILE... are codebooks used alone: ours (.codebook), LIWC (.dic), YAML (.yml) or a brand\n"
+     "list (.brands); LANG:FILE\n"
      "puts the words of a LIWC/YAML file in one language. Without FILE: the default codebook\n"
      "and any --codebook FILE.\n"
      "\n"
      "  --format F            check: tsv (default) | json; export: qdc (default)\n"
      "  -o, --output FILE     write there instead of stdout\n"
-     "  --codebook FILE, --no-default-codebook, --data DIR, -q: as for analyze\n"},
+     "  --codebook FILE, --brands FILE, --no-default-codebook, --data DIR, -q: as for analyze\n"},
     {"tokenize", cmd_tokenize, "split text into tokens",
      "usage: verbatim tokenize [--lang CODE] [FILE] [--format tsv]\n"
      "\n"
@@ -187,6 +190,8 @@ static const char common_options[] =
     "Model:\n"
     "  --codebook FILE       an extra codebook (repeatable; later files add and override)\n"
     "  --no-default-codebook use only the --codebook files\n"
+    "  --brands FILE         a brand list ('Lumo: lumo; @LumoUK; #lumo' per line): brands\n"
+    "                        found like themes, reported apart (share of voice, net sentiment)\n"
     "  --lexicon LANG:FILE   an extra valence list (term TAB valence) for a language\n"
     "  --data DIR            read lexicons/ from DIR instead of the built-in ones\n"
     "Other:\n"
