@@ -841,10 +841,9 @@ int vb__themes_run(vb_analyzer *an) {
   int rc;
   for (size_t i = 0; i < r->n_tokens; i++) {
     vb_token *t = &tok[i];
-    if (t->type != VB_TOK_WORD && t->type != VB_TOK_HASHTAG && t->type != VB_TOK_MENTION)
-      continue;
     int matched = 0;
     if (t->type != VB_TOK_WORD) {
+      if (t->type != VB_TOK_HASHTAG && (t->type != VB_TOK_MENTION || !cb->tags)) continue;
       if (cb->tags && (rc = exact_at(an, cb, i, t->key, t->key_len))) return rc;
       if (t->type == VB_TOK_MENTION) continue;
       /* #delivery: the tag's word */
