@@ -182,7 +182,23 @@ static size_t prefixes_of(const char *key, size_t len, size_t *lens, size_t max)
 }
 
 size_t vb__he_prefixes(const char *key, size_t len, size_t *lens, size_t max) {
-  return hebrew_word(key, len, true, NULL) ? prefixes_of(key, len, lens, max) : 0;
+  if (hebrew_word(key, len, true, NULL)) return prefixes_of(key, len, lens, max);
+  /* proclitics written with a hyphen before a word of another script or a number, as Hebrew
+   * spelling has them (ל-Google, ב-2020, ו-Vexa): the one reading is the word after the
+   * hyphen, when the letters before it are a sequence of proclitics */
+  const char *dash = max ? memchr(key, '-', len) : NULL;
+  size_t p = dash ? (size_t)(dash - key) : 0;
+  if (p == 0 || p > 12 || p + 1 >= len || !hebrew_word(key, p, false, NULL)) return 0;
+  char probe[16]; /* the proclitics before a two-letter word: prefixes_of() finds them */
+  memcpy(probe, key, p);
+  memcpy(probe + p, "\xD7\x90\xD7\x90", 4);
+  size_t found[8], n = prefixes_of(probe, p + 4, found, 8);
+  for (size_t k = 0; k < n; k++)
+    if (found[k] == p) {
+      lens[0] = p + 1;
+      return 1;
+    }
+  return 0;
 }
 
 /* Plurals and construct forms that no suffix rule reaches (keys, finals folded), with the

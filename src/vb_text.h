@@ -98,7 +98,8 @@ bool vb__he_vocab_has(const vb__he_vocab *v, const char *key, size_t len);
 int vb__he_stem(const vb__he_vocab *v, const char *key, size_t len, vb__buf *out);
 /* Fills `lens` (room for `max`) with the byte lengths of the legal proclitic prefixes that
  * `key` starts with, longest first, each leaving at least two letters; returns their count.
- * Lexicon and theme lookups try the rest of the word after each. */
+ * Lexicon and theme lookups try the rest of the word after each. A word of another script
+ * or a number after proclitics and a hyphen (ל-google, ב-2020) has one: through the hyphen. */
 size_t vb__he_prefixes(const char *key, size_t len, size_t *lens, size_t max);
 
 #endif

@@ -448,7 +448,7 @@ static void term_brands(FILE *fp, const vb_table *t, const vb_model *m) {
     }
   }
   if (t->n_periods < 2) return;
-  /* share of voice per period, the five most mentioned brands */
+  /* share of voice per period (the last 14), the five most mentioned brands */
   size_t nb = t->n_brands < 5 ? t->n_brands : 5;
   fprintf(fp, "\nShare of voice by %s (net sentiment)\nperiod    ", vb_period_name(t->period));
   for (size_t k = 0; k < nb; k++) {
@@ -456,7 +456,11 @@ static void term_brands(FILE *fp, const vb_table *t, const vb_model *m) {
     put_col(fp, vb_model_theme_label(m, t->brands[k].row.theme), 13);
   }
   fputc('\n', fp);
-  for (size_t i = 0; i < t->n_periods; i++) {
+  size_t first = t->n_periods > 14 ? t->n_periods - 14 : 0; /* the last 14 */
+  if (first)
+    fprintf(fp, "(the %zu periods before: --format json, md, or tsv --table period-brands)\n",
+            first);
+  for (size_t i = first; i < t->n_periods; i++) {
     const vb_period_row *r = &t->periods[i];
     fprintf(fp, "%-10s", r->label);
     for (size_t k = 0; k < nb; k++) {

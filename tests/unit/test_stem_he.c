@@ -197,6 +197,18 @@ static void test_prefixes(void **state) {
   /* not Hebrew */
   expect_prefixes("www", 16, NULL, 0);
   expect_prefixes("ו\"ח", 16, NULL, 0);
+  /* proclitics and a hyphen before another script or a number: one reading, through the
+   * hyphen (ו- ל- ומה- וכשב-), and none when the letters are no proclitic sequence (ר-, בב-),
+   * when nothing follows, or with no room (max 0) */
+  expect_prefixes("ו-vexa", 16, (const size_t[]){3}, 1);
+  expect_prefixes("ל-google", 16, (const size_t[]){3}, 1);
+  expect_prefixes("ומה-2020", 16, (const size_t[]){7}, 1);
+  expect_prefixes("וכשב-ikea", 16, (const size_t[]){9}, 1);
+  expect_prefixes("ר-vexa", 16, NULL, 0);
+  expect_prefixes("בב-vexa", 16, NULL, 0);
+  expect_prefixes("ל-", 16, NULL, 0);
+  expect_prefixes("ל-vexa", 0, NULL, 0);
+  expect_prefixes("vexa-ל", 16, NULL, 0);
 }
 
 /* vb__he_prefixes() walks the key through the four slots of a proclitic; here the same
