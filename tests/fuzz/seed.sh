@@ -41,6 +41,8 @@ done
 seed codebook mini "" "$d/mini.codebook"; seed codebook evil "" "$d/evil.codebook"
 awk '/^\[/{n++} n>=1 && n<=4' "$src/lexicons/themes/cx.codebook" >"$out/codebook/cx-part"
 printf '[a]\nlabel: A\nen: foo*; bar baz\nen.not: bar baz qux\nsv.re: (?i)\\bx{2,}\\b\n[a.b]\nhe.re: (a+)+$\n' >"$out/codebook/patterns"
+seed codebook liwc 001 "$src/tests/golden/codebooks/cx.dic"; seed codebook yaml 002 "$src/tests/golden/codebooks/cx.yml"
+seed codebook brands 003 "$src/corpora/mentions/brands.brands"; seed codebook brands-fixture 003 "$d/shops.brands"
 mkdir -p "$out/lexicon" "$out/annotate"
 # lexicon selector: low 3 bits kind (0 detected, 1 tsv, 2 vader, 3 afinn, 4 sentida,
 # 5 modifiers, 6 emoji, 7 he vocab), bits 3-4 language (en sv da he)
