@@ -120,8 +120,11 @@ static int add_term(vb_model *m, vb_lang lang, uint32_t theme, char *term, int e
   t.side = (uint8_t)side;
   bool tag = tag_form(term);
   t.exact = exact_form(term) || tag; /* (a tag is filed as an exact form, under its key) */
-  for (const char *p = term + 1; *p; p++) /* "not =sorted": '=' marks a whole term only */
-    if ((p[-1] == ' ' || p[-1] == '\t') && (exact_form(p) || tag_form(p))) return VB_EINVAL;
+  /* "not =sorted": '=' (and '@', '#') mark a whole term only; (an empty term has no second
+   * byte to start from: term + 1 would be past its end) */
+  for (size_t i = 1; term[0] && term[i]; i++)
+    if ((term[i - 1] == ' ' || term[i - 1] == '\t') && (exact_form(term + i) || tag_form(term + i)))
+      return VB_EINVAL;
   bool star;
   int rc = vb__model_add_words(m, m->load_cb, lang, term + (t.exact && !tag), &cb->w,
                                &t.n_words, &star);

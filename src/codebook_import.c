@@ -698,7 +698,7 @@ static int brands_convert(conv *c, const char *data, size_t len) {
     char *v = colon + 1;
     bool terms = false;
     for (const char *p = v; *p && !terms; p++) terms = *p != ' ' && *p != '\t' && *p != ';';
-    if (strcmp(k, "not") == 0) {
+    if (vb__strieq(k, "not")) { /* (any case: "Not:") */
       if (!any) {
         rc = vb__error_set(c->err, VB_EPARSE, c->name, it.lineno, (long)(k - s) + 1,
                            "'not:' lists a brand's exclusions: it comes after the brand's line");
