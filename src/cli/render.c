@@ -663,20 +663,25 @@ static void cell_quote(sink *s, const vb_quote *q) {
   free(buf);
 }
 
+/* The header of a table of rows (themes, brands) whose first two columns are text, with the
+ * column `first` before them when not NULL (segment, period). */
+static void rows_header(sink *s, const char *first, const char *const *head, size_t nh) {
+  if (first) {
+    const char *h2[32];
+    h2[0] = first;
+    for (size_t i = 0; i < nh && i < 31; i++) h2[i + 1] = head[i];
+    header(s, h2, nh + 1, 3);
+  } else {
+    header(s, head, nh, 2);
+  }
+}
+
 static void theme_header(sink *s, const char *first) {
   static const char *const head[] = {"theme", "label", "n", "prevalence", "prevalence_low",
                                      "prevalence_high", "score", "score_without", "impact", "p",
                                      "q", "neg_share", "too_few", "n_scored", "gap", "test",
                                      "verdict", "neg", "pos"};
-  size_t nh = sizeof head / sizeof head[0];
-  if (first) {
-    const char *h2[32];
-    h2[0] = first;
-    for (size_t i = 0; i < nh; i++) h2[i + 1] = head[i];
-    header(s, h2, nh + 1, 3);
-  } else {
-    header(s, head, nh, 2);
-  }
+  rows_header(s, first, head, sizeof head / sizeof head[0]);
 }
 
 static void theme_row(sink *s, const vb_theme_row *r, const vb_model *m, const char *first) {
@@ -847,15 +852,7 @@ static void brand_header(sink *s, const char *first) {
                                      "net", "net_low", "net_high", "pos", "neg", "prevalence",
                                      "score", "score_without", "impact", "p", "q", "test",
                                      "n_scored"};
-  size_t nh = sizeof head / sizeof head[0];
-  if (first) {
-    const char *h2[32];
-    h2[0] = first;
-    for (size_t i = 0; i < nh; i++) h2[i + 1] = head[i];
-    header(s, h2, nh + 1, 3);
-  } else {
-    header(s, head, nh, 2);
-  }
+  rows_header(s, first, head, sizeof head / sizeof head[0]);
 }
 
 static void brand_row(sink *s, const vb_brand_row *b, const vb_model *m, const char *first) {

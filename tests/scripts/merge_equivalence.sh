@@ -30,6 +30,16 @@ compare() { # LABEL (merged.* against whole.*)
   n=$((n + 1))
   if [ $ok = 1 ]; then echo "ok $1"; else fails=$((fails + 1)); fi
 }
+states() { # PARTS INPUT OPTIONS...: the input split into PARTS, a state of each part
+  parts=$1 in=$2
+  shift 2
+  rm -f "$work"/part.* "$work"/*.vbs
+  split -n l/$parts -d "$in" "$work/part."
+  for p in "$work"/part.*; do
+    mv "$p" "$p.jsonl"
+    "$bin" annotate "$p.jsonl" "$@" --state "$p.vbs" >/dev/null || exit 1
+  done
+}
 merged() { # STATES...
   "$bin" merge "$@" --format json | grep -v '^ "command"' >"$work/merged.json"
   for t in $tables; do "$bin" merge "$@" --format tsv --table $t >"$work/merged.$t.tsv"; done
@@ -41,12 +51,7 @@ for lang in en sv da he; do
   set -- --score nps --score-type nps --by channel --date date --period month --drivers -q
   whole "$in" "$@" || exit 1
   for parts in 1 2 7; do
-    rm -f "$work"/part.* "$work"/*.vbs
-    split -n l/$parts -d "$in" "$work/part."
-    for p in "$work"/part.*; do
-      mv "$p" "$p.jsonl"
-      "$bin" annotate "$p.jsonl" "$@" --state "$p.vbs" >/dev/null || exit 1
-    done
+    states $parts "$in" "$@"
     merged "$work"/part.*.vbs
     compare "$lang N=$parts"
   done
@@ -60,12 +65,7 @@ tables=$all_tables
 in="$src/corpora/sv/survey.jsonl"
 set -- --score nps --score-type nps --score nps --score-type rating --by channel --date date --period week -q
 whole "$in" "$@" || exit 1
-rm -f "$work"/part.* "$work"/*.vbs
-split -n l/7 -d "$in" "$work/part."
-for p in "$work"/part.*; do
-  mv "$p" "$p.jsonl"
-  "$bin" annotate "$p.jsonl" "$@" --state "$p.vbs" >/dev/null || exit 1
-done
+states 7 "$in" "$@"
 merged $(ls -r "$work"/part.*.vbs)
 compare "sv two scores, weeks, reverse order"
 # merging states made with different options is an error
@@ -90,12 +90,7 @@ in="$src/corpora/en/survey.jsonl"
 set -- --score nps --score-type nps --by channel --date date --period week \
   --brands "$src/corpora/mentions/brands.brands" -q
 whole "$in" "$@" || exit 1
-rm -f "$work"/part.* "$work"/*.vbs
-split -n l/3 -d "$in" "$work/part."
-for p in "$work"/part.*; do
-  mv "$p" "$p.jsonl"
-  "$bin" annotate "$p.jsonl" "$@" --state "$p.vbs" >/dev/null || exit 1
-done
+states 3 "$in" "$@"
 merged "$work"/part.*.vbs --brands "$src/corpora/mentions/brands.brands"
 compare "en with brands, weeks"
 grep -q '"brand": "brand.lumo"' "$work/merged.json" || { echo "FAIL: no brand rows"; fails=$((fails + 1)); }
