@@ -1129,6 +1129,31 @@ static void json_quotes(FILE *fp, const vb_quote *q, size_t n) {
   fputc(']', fp);
 }
 
+/* A row's quotes, when it has any (themes and brands alike). */
+static void json_row_quotes(FILE *fp, const vb_theme_row *r, const char *indent) {
+  if (!r->n_neg_quotes && !r->n_pos_quotes) return;
+  fprintf(fp, ",\n%s \"quotes\": {\"negative\": ", indent);
+  json_quotes(fp, r->neg_quotes, r->n_neg_quotes);
+  fputs(", \"positive\": ", fp);
+  json_quotes(fp, r->pos_quotes, r->n_pos_quotes);
+  fputc('}', fp);
+}
+
+/* The end of a list of rows written at `indent`. */
+static void json_rows_end(FILE *fp, size_t n, const char *indent) {
+  if (n) fprintf(fp, "\n%.*s", (int)(strlen(indent) > 1 ? strlen(indent) - 1 : 0), indent);
+  fputc(']', fp);
+}
+
+/* ", "key": [lo, hi]" */
+static void json_interval(FILE *fp, const char *key, double lo, double hi) {
+  fprintf(fp, ", \"%s\": [", key);
+  put_num(fp, lo, 4);
+  fputs(", ", fp);
+  put_num(fp, hi, 4);
+  fputc(']', fp);
+}
+
 static void json_rows(FILE *fp, const vb_theme_row *rows, size_t n, const vb_model *m,
                       const char *indent) {
   fputc('[', fp);
@@ -1147,11 +1172,7 @@ static void json_rows(FILE *fp, const vb_theme_row *rows, size_t n, const vb_mod
     }
     fprintf(fp, ", \"n\": %zu", r->n);
     json_num(fp, "prevalence", r->prevalence, 4);
-    fputs(", \"prevalence_ci\": [", fp);
-    put_num(fp, r->prev_low, 4);
-    fputs(", ", fp);
-    put_num(fp, r->prev_high, 4);
-    fputc(']', fp);
+    json_interval(fp, "prevalence_ci", r->prev_low, r->prev_high);
     json_num(fp, "score", r->with.value, 4);
     json_num(fp, "score_without", r->without.value, 4);
     json_num(fp, "impact", r->impact, 4);
@@ -1166,17 +1187,10 @@ static void json_rows(FILE *fp, const vb_theme_row *rows, size_t n, const vb_mod
     json_summary(fp, &r->with);
     fputs(", \"without\": ", fp);
     json_summary(fp, &r->without);
-    if (r->n_neg_quotes || r->n_pos_quotes) {
-      fprintf(fp, ",\n%s \"quotes\": {\"negative\": ", indent);
-      json_quotes(fp, r->neg_quotes, r->n_neg_quotes);
-      fputs(", \"positive\": ", fp);
-      json_quotes(fp, r->pos_quotes, r->n_pos_quotes);
-      fputc('}', fp);
-    }
+    json_row_quotes(fp, r, indent);
     fputc('}', fp);
   }
-  if (n) fprintf(fp, "\n%.*s", (int)(strlen(indent) > 1 ? strlen(indent) - 1 : 0), indent);
-  fputc(']', fp);
+  json_rows_end(fp, n, indent);
 }
 
 static void json_brands(FILE *fp, const vb_brand_row *rows, size_t n, const vb_model *m,
@@ -1192,17 +1206,10 @@ static void json_brands(FILE *fp, const vb_brand_row *rows, size_t n, const vb_m
     json_str(fp, label, strlen(label));
     fprintf(fp, ", \"n\": %zu", r->n);
     json_num(fp, "share", b->share, 4);
-    fputs(", \"share_ci\": [", fp);
-    put_num(fp, b->share_low, 4);
-    fputs(", ", fp);
-    put_num(fp, b->share_high, 4);
-    fputc(']', fp);
+    json_interval(fp, "share_ci", b->share_low, b->share_high);
     json_num(fp, "net", b->net, 4);
-    fputs(", \"net_ci\": [", fp);
-    put_num(fp, b->net_low, 4);
-    fputs(", ", fp);
-    put_num(fp, b->net_high, 4);
-    fprintf(fp, "], \"pos\": %zu, \"neg\": %zu", r->pos, r->neg);
+    json_interval(fp, "net_ci", b->net_low, b->net_high);
+    fprintf(fp, ", \"pos\": %zu, \"neg\": %zu", r->pos, r->neg);
     json_num(fp, "prevalence", r->prevalence, 4);
     json_num(fp, "score", r->with.value, 4);
     json_num(fp, "score_without", r->without.value, 4);
@@ -1211,17 +1218,10 @@ static void json_brands(FILE *fp, const vb_brand_row *rows, size_t n, const vb_m
     json_p(fp, "q", r->q);
     fprintf(fp, ", \"test\": \"%s\", \"too_few\": %s", vb_test_name(r->test),
             r->too_few ? "true" : "false");
-    if (r->n_neg_quotes || r->n_pos_quotes) {
-      fprintf(fp, ",\n%s \"quotes\": {\"negative\": ", indent);
-      json_quotes(fp, r->neg_quotes, r->n_neg_quotes);
-      fputs(", \"positive\": ", fp);
-      json_quotes(fp, r->pos_quotes, r->n_pos_quotes);
-      fputc('}', fp);
-    }
+    json_row_quotes(fp, r, indent);
     fputc('}', fp);
   }
-  if (n) fprintf(fp, "\n%.*s", (int)(strlen(indent) > 1 ? strlen(indent) - 1 : 0), indent);
-  fputc(']', fp);
+  json_rows_end(fp, n, indent);
 }
 
 static void json_score(FILE *fp, const vb_table *t, const char *name) {
