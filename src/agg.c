@@ -744,7 +744,7 @@ static int group_add(vb_agg *a, agg_group *g, const vb_agg_record *rec, const vb
     if (nroots == 0 && vb__agg_split_add(g, 0, 0, y, 1)) return VB_ENOMEM;
     for (size_t k = 0; k < nt; k++) {
       size_t t = a->touched[k];
-      if (a->model->themes[t].parent < 0 && !a->model->themes[t].brand &&
+      if (vb__topic_root(&a->model->themes[t]) &&
           vb__agg_split_add(g, (uint32_t)a->root[t] + 1, nroots, y, 1))
         return VB_ENOMEM;
     }
@@ -820,8 +820,7 @@ static int quotes_add(vb_agg *a, const vb_agg_record *rec, const vb_value *sc, s
     int v = (int)sc[0].v;
     size_t themes = 0;
     for (size_t k = 0; k < nt; k++)
-      if (a->model->themes[a->touched[k]].parent < 0 && !a->model->themes[a->touched[k]].brand)
-        themes++;
+      if (vb__topic_root(&a->model->themes[a->touched[k]])) themes++;
     int64_t q = 2 * milli(fabs(sent->score)) + lb;
     if (sent->label > 0) q += 300 * (int64_t)(themes < 3 ? themes : 3);
     if ((rc = offer_quote(&a->vq[v][sent->label > 0], q, text, len, 0, 0, sent->score, rec,
@@ -875,7 +874,7 @@ int vb_agg_add_record(vb_agg *a, const vb_agg_record *rec) {
           a->flags[t] = 0;
           a->best_neg[t] = a->best_pos[t] = 0;
           a->touched[nt++] = (size_t)t;
-          if (a->model->themes[t].parent < 0 && !a->model->themes[t].brand) nroots++;
+          if (vb__topic_root(&a->model->themes[t])) nroots++;
         }
         double s = m[i].sentiment;
         if (s <= -0.05) {

@@ -457,8 +457,8 @@ static int load_splits(loader *L, agg_group *g) {
     next_line(&L->c);
     const char *s = L->c.buf + 2;
     uint64_t idx, k, tot;
-    if (!parse_u64(&s, &idx) || idx >= a->n_themes || a->model->themes[idx].parent >= 0 ||
-        a->model->themes[idx].brand || !parse_u64(&s, &k) || k == 0 || k > nr ||
+    if (!parse_u64(&s, &idx) || idx >= a->n_themes || !vb__topic_root(&a->model->themes[idx]) ||
+        !parse_u64(&s, &k) || k == 0 || k > nr ||
         (!first && (idx < prev_i || (idx == prev_i && k <= prev_k)))) {
       rc = VB_EPARSE;
       L->why = "bad 'm' line";

@@ -44,6 +44,21 @@ static int emit_key(conv *c, const char *key, const char *value, long line, long
 
 static const vb_lang all_langs[] = {VB_LANG_EN, VB_LANG_SV, VB_LANG_DA, VB_LANG_HE};
 
+/* Term t[0..n) on a line "LANG`suffix`: term" for every language (or the one of "LANG:PATH"),
+ * each line noted as the input's line and column. */
+static int emit_langs(conv *c, const char *suffix, const char *t, size_t n, long line,
+                      long col) {
+  int rc = VB_OK;
+  for (size_t k = 0; rc == VB_OK && k < 4; k++) {
+    vb_lang l = all_langs[k];
+    if (c->lang != VB_LANG_UND && c->lang != l) continue;
+    if (vb__buf_printf(c->out, "%s%s: %.*s\n", vb_lang_code(l), suffix, (int)n, t))
+      rc = VB_ENOMEM;
+    else rc = note_line(c, line, col);
+  }
+  return rc;
+}
+
 /* One term, checked and cleaned: blanks collapsed to single spaces; ';' (our separator) and a
  * '*' that does not end the term are errors at their column. */
 static int emit_term(conv *c, const char *t, size_t n, long line, long col) {
@@ -73,12 +88,7 @@ static int emit_term(conv *c, const char *t, size_t n, long line, long col) {
   }
   if (rc == VB_OK && clean.len == 1 && clean.data[0] == '*')
     rc = vb__error_set(c->err, VB_EPARSE, c->name, line, col, "a term cannot be only '*'");
-  for (size_t k = 0; rc == VB_OK && k < 4; k++) {
-    vb_lang l = all_langs[k];
-    if (c->lang != VB_LANG_UND && c->lang != l) continue;
-    if (vb__buf_printf(c->out, "%s: %s\n", vb_lang_code(l), clean.data)) rc = VB_ENOMEM;
-    else rc = note_line(c, line, col);
-  }
+  if (rc == VB_OK) rc = emit_langs(c, "", clean.data, clean.len, line, col);
   vb__buf_free(&clean);
   return rc;
 }
@@ -658,13 +668,7 @@ static int brand_terms(conv *c, const char *s, char *v, const char *suffix, long
     while (*t == ' ' || *t == '\t') t++;
     size_t n = strlen(t);
     while (n && (t[n - 1] == ' ' || t[n - 1] == '\t')) n--;
-    for (size_t k = 0; n && rc == VB_OK && k < 4; k++) {
-      vb_lang l = all_langs[k];
-      if (c->lang != VB_LANG_UND && c->lang != l) continue;
-      if (vb__buf_printf(c->out, "%s%s: %.*s\n", vb_lang_code(l), suffix, (int)n, t))
-        rc = VB_ENOMEM;
-      else rc = note_line(c, line, (long)(t - s) + 1);
-    }
+    if (n) rc = emit_langs(c, suffix, t, n, line, (long)(t - s) + 1);
     item = semi ? semi + 1 : NULL;
   }
   return rc;

@@ -142,6 +142,10 @@ typedef struct vb__theme {
   bool brand; /* under the top-level theme "brand": a tracked brand, not a topic */
 } vb__theme;
 
+/* A top-level theme that is a topic (not "brand"): the themes the trend split shares a record
+ * among, and the ones a testimonial's specificity counts. */
+static inline bool vb__topic_root(const vb__theme *th) { return th->parent < 0 && !th->brand; }
+
 /* One codebook term in one language. Words are stored as keys and stems. */
 typedef struct vb__term {
   uint32_t theme;

@@ -264,6 +264,9 @@ typedef struct render_info {
 
 /* The names --table takes, space-separated. */
 extern const char *const render_table_names;
+/* Whether the codebook holds brands (a brand list): then every format has its brand part,
+ * even when no record names one. */
+bool model_has_brands(const vb_model *m);
 /* Writes the table in a format: "table", "tsv", "csv", "json", "md". */
 int render_table(FILE *fp, const char *format, const vb_table *t, const vb_model *m,
                  const render_info *info);

@@ -363,6 +363,22 @@ static void prev_bar(html *h, double v, double lo, double hi, double max) {
   fputs("</svg>", h->fp);
 }
 
+/* A share and its 95% interval (cells: the numbers, then a bar of both on a scale up to
+ * `max`), tied to the JSON at ROW/NAME and ROW/NAME_ci (ROW such as "/themes/3"). */
+static void share_cells(html *h, const char *row, const char *name, double v, double lo,
+                        double hi, double max) {
+  FILE *fp = h->fp;
+  fputs("<td class=\"r\">", fp);
+  num(h, keyf(h, "%s/%s", row, name), v, 1, 100, "%", false);
+  fputs(" <span class=\"id\">", fp);
+  num(h, keyf(h, "%s/%s_ci/0", row, name), lo, 1, 100, NULL, false);
+  fputs("\xe2\x80\x93", fp);
+  num(h, keyf(h, "%s/%s_ci/1", row, name), hi, 1, 100, "%", false);
+  fputs("</span></td><td>", fp);
+  prev_bar(h, v, lo, hi, max);
+  fputs("</td>", fp);
+}
+
 /* ---- headline ---- */
 
 static const char *dist_colour(vb_score_type t, double v, double lo, double hi) {
@@ -610,15 +626,10 @@ static void theme_table(html *h) {
     escs(fp, vb_model_theme_id(h->m, r->theme));
     fputs("</span></td><td class=\"r\">", fp);
     count(h, keyf(h, "/themes/%zu/n", i), r->n);
-    fputs("</td><td class=\"r\">", fp);
-    num(h, keyf(h, "/themes/%zu/prevalence", i), r->prevalence, 1, 100, "%", false);
-    fputs(" <span class=\"id\">", fp);
-    num(h, keyf(h, "/themes/%zu/prevalence_ci/0", i), r->prev_low, 1, 100, NULL, false);
-    fputs("\xe2\x80\x93", fp);
-    num(h, keyf(h, "/themes/%zu/prevalence_ci/1", i), r->prev_high, 1, 100, "%", false);
-    fputs("</span></td><td>", fp);
-    prev_bar(h, r->prevalence, r->prev_low, r->prev_high, max_prev);
     fputs("</td>", fp);
+    char row[48];
+    snprintf(row, sizeof row, "/themes/%zu", i);
+    share_cells(h, row, "prevalence", r->prevalence, r->prev_low, r->prev_high, max_prev);
     if (scored) {
       fputs("<td class=\"r\">", fp);
       num(h, keyf(h, "/themes/%zu/score", i), r->with.value, h->dec, 1, NULL, false);
@@ -682,13 +693,6 @@ static void net_bar(html *h, double v, double lo, double hi) {
   fputs("</svg>", h->fp);
 }
 
-static bool model_has_brands(const vb_model *m) {
-  size_t n = vb_model_theme_count(m);
-  for (size_t i = 0; i < n; i++)
-    if (vb_model_theme_is_brand(m, i)) return true;
-  return false;
-}
-
 /* The brands of a brand list: share of voice, net sentiment and the score among the records
  * naming each, their share per period, and a negative and a positive mention of each. Absent
  * without a brand list. */
@@ -727,15 +731,11 @@ static void brands(html *h) {
     escs(fp, vb_model_theme_id(h->m, b->row.theme));
     fputs("</span></td><td class=\"r\">", fp);
     count(h, keyf(h, "/brands/rows/%zu/n", i), b->row.n);
-    fputs("</td><td class=\"r\">", fp);
-    num(h, keyf(h, "/brands/rows/%zu/share", i), b->share, 1, 100, "%", false);
-    fputs(" <span class=\"id\">", fp);
-    num(h, keyf(h, "/brands/rows/%zu/share_ci/0", i), b->share_low, 1, 100, NULL, false);
-    fputs("\xe2\x80\x93", fp);
-    num(h, keyf(h, "/brands/rows/%zu/share_ci/1", i), b->share_high, 1, 100, "%", false);
-    fputs("</span></td><td>", fp);
-    prev_bar(h, b->share, b->share_low, b->share_high, max_share);
-    fprintf(fp, "</td><td class=\"r %s\">", isnan(b->net) ? "" : b->net < 0 ? "neg" : "pos");
+    fputs("</td>", fp);
+    char row[48];
+    snprintf(row, sizeof row, "/brands/rows/%zu", i);
+    share_cells(h, row, "share", b->share, b->share_low, b->share_high, max_share);
+    fprintf(fp, "<td class=\"r %s\">", isnan(b->net) ? "" : b->net < 0 ? "neg" : "pos");
     num(h, keyf(h, "/brands/rows/%zu/net", i), b->net, 2, 1, NULL, true);
     fputs(" <span class=\"id\">", fp);
     num(h, keyf(h, "/brands/rows/%zu/net_ci/0", i), b->net_low, 2, 1, NULL, true);

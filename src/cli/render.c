@@ -21,9 +21,7 @@ const char *const render_table_names =
     "themes scores segments segment-themes periods period-themes attribution rising drivers "
     "mismatch quotes testimonials brands segment-brands period-brands";
 
-/* Whether the codebook holds brands (a brand list): then every format has its brand part,
- * even when no record named one. */
-static bool has_brands(const vb_model *m) {
+bool model_has_brands(const vb_model *m) {
   size_t n = vb_model_theme_count(m);
   for (size_t i = 0; i < n; i++)
     if (vb_model_theme_is_brand(m, i)) return true;
@@ -385,7 +383,7 @@ static void term_periods(FILE *fp, const vb_table *t, const vb_model *m) {
 /* The brands: share of voice, net sentiment, the score among the records naming them, and per
  * period the share of voice of the most mentioned ones. */
 static void term_brands(FILE *fp, const vb_table *t, const vb_model *m) {
-  if (!has_brands(m)) return;
+  if (!model_has_brands(m)) return;
   if (t->n_brands == 0) {
     fputs("\nBrands: no record names a brand of the brand list.\n", fp);
     return;
@@ -1031,7 +1029,7 @@ static void md_table(FILE *fp, const vb_table *t, const vb_model *m, const rende
     fputs("\n## Quotes\n\n", fp);
     t_quotes_all(&s, t, m);
   }
-  if (has_brands(m)) {
+  if (model_has_brands(m)) {
     fprintf(fp, "\n## Brands\n\n%zu records name a brand of the brand list. share: of all brand "
                 "mentions; net: (pos - neg) / (pos + neg).\n\n", t->brand_records);
     t_brands(&s, t, m);
@@ -1041,7 +1039,7 @@ static void md_table(FILE *fp, const vb_table *t, const vb_model *m, const rende
     t_segments(&s, t);
     fputs("\n### Themes per segment\n\n", fp);
     t_segment_themes(&s, t, m);
-    if (has_brands(m)) {
+    if (model_has_brands(m)) {
       fputs("\n### Brands per segment\n\n", fp);
       t_segment_brands(&s, t, m);
     }
@@ -1055,7 +1053,7 @@ static void md_table(FILE *fp, const vb_table *t, const vb_model *m, const rende
     }
     fputs("\n### Themes per period\n\n", fp);
     t_period_themes(&s, t, m);
-    if (has_brands(m)) {
+    if (model_has_brands(m)) {
       fputs("\n### Brands per period\n\n", fp);
       t_period_brands(&s, t, m);
     }
@@ -1272,7 +1270,7 @@ static void json_table(FILE *fp, const vb_table *t, const vb_model *m, const ren
   json_score(fp, t, name_of(t, info));
   fputs(",\n \"themes\": ", fp);
   json_rows(fp, t->rows, t->n_rows, m, "  ");
-  bool brands = has_brands(m);
+  bool brands = model_has_brands(m);
   if (brands) {
     fprintf(fp, ",\n \"brands\": {\"records\": %zu, \"rows\": ", t->brand_records);
     json_brands(fp, t->brands, t->n_brands, m, "  ");
