@@ -326,13 +326,18 @@ static void page_start(html *h) {
 
 /* ---- charts: small pieces ---- */
 
+/* The opening tag of a small chart inside a table cell, `w` x `hh` pixels. */
+static void inline_svg(html *h, const char *chart, const char *label, double w, double hh) {
+  fprintf(h->fp,
+          "<svg class=\"inl chart\" data-chart=\"%s\" width=\"%g\" height=\"%g\" "
+          "viewBox=\"0 0 %g %g\" role=\"img\" aria-label=\"%s\">",
+          chart, w, hh, w, hh, label);
+}
+
 /* A horizontal bar centred on zero: negative red to the left, positive green to the right. */
 static void impact_bar(html *h, double v, double max) {
   const double w = 90, hh = 14, mid = w / 2;
-  fprintf(h->fp,
-          "<svg class=\"inl chart\" data-chart=\"impact-bar\" width=\"%g\" height=\"%g\" "
-          "viewBox=\"0 0 %g %g\" role=\"img\" aria-label=\"impact\">",
-          w, hh, w, hh);
+  inline_svg(h, "impact-bar", "impact", w, hh);
   fprintf(h->fp, "<line class=\"ax\" x1=\"%g\" y1=\"0\" x2=\"%g\" y2=\"%g\"/>", mid, mid, hh);
   if (!isnan(v) && max > 0) {
     double len = fabs(v) / max * (mid - 2);
@@ -346,10 +351,7 @@ static void impact_bar(html *h, double v, double max) {
 /* Prevalence as a bar with its interval as a whisker, on a scale up to `max`. */
 static void prev_bar(html *h, double v, double lo, double hi, double max) {
   const double w = 80, hh = 14;
-  fprintf(h->fp,
-          "<svg class=\"inl chart\" data-chart=\"prevalence-bar\" width=\"%g\" "
-          "height=\"%g\" viewBox=\"0 0 %g %g\" role=\"img\" aria-label=\"prevalence\">",
-          w, hh, w, hh);
+  inline_svg(h, "prevalence-bar", "prevalence", w, hh);
   fprintf(h->fp, "<rect x=\"0\" y=\"3\" width=\"%g\" height=\"%g\" fill=\"#eef0f1\"/>", w, hh - 6);
   if (!isnan(v) && max > 0) {
     fprintf(h->fp, "<rect x=\"0\" y=\"3\" width=\"%.1f\" height=\"%g\" fill=\"#5d6d7e\"/>",
@@ -674,10 +676,7 @@ static void quote(html *h, const vb_quote *q, long theme, const char *cls);
 /* Net sentiment as a bar from the middle (-1 left, +1 right) with its interval. */
 static void net_bar(html *h, double v, double lo, double hi) {
   const double w = 90, hh = 14, mid = w / 2;
-  fprintf(h->fp,
-          "<svg class=\"inl chart\" data-chart=\"net-bar\" width=\"%g\" height=\"%g\" "
-          "viewBox=\"0 0 %g %g\" role=\"img\" aria-label=\"net sentiment\">",
-          w, hh, w, hh);
+  inline_svg(h, "net-bar", "net sentiment", w, hh);
   fprintf(h->fp, "<line class=\"ax\" x1=\"%g\" y1=\"0\" x2=\"%g\" y2=\"%g\"/>", mid, mid, hh);
   if (!isnan(v)) {
     double len = fabs(v) * (mid - 2);
