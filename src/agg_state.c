@@ -753,7 +753,7 @@ static int load_body(loader *L) {
     s = sp + 1;
     what = "bad 'date' line";
     TRY(parse_str(&s, NAME_MAX_BYTES, &a->date, NULL));
-    if (!at_end(s) || a->n_scores == 0) BAD("bad 'date' line");
+    if (!at_end(s)) BAD("bad 'date' line");
   }
   if (!next_line(&L->c) || strncmp(L->c.buf, "drivers ", 8) != 0) BAD("expected 'drivers'");
   s = L->c.buf + 8;

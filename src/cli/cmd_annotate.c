@@ -1070,10 +1070,6 @@ int cmd_annotate(int argc, char **argv) {
     rc = EXIT_USAGE;
   }
   if (want_qdpx && rc == EXIT_OK && qdpx_new(j.m, &j.qdpx)) rc = EXIT_INTERNAL;
-  if (rc == EXIT_OK && j.o.state && !j.o.score) {
-    msg("annotate: --state needs --score NAME (the score column to aggregate)");
-    rc = EXIT_USAGE;
-  }
   if (rc) {
     job_free(&j);
     return rc;

@@ -797,7 +797,7 @@ static void t_periods(sink *s, const vb_table *t) {
     cell_p(s, r->change_p);
     cell(s, vb_test_name(r->change_test));
     cell_num(s, r->baseline, 4);
-    cell(s, i == 0 ? "" : r->exact ? "exact" : "sampled");
+    cell(s, i == 0 || t->type == VB_SCORE_NONE ? "" : r->exact ? "exact" : "sampled");
     row_end(s);
   }
 }

@@ -3,7 +3,7 @@
 # one run over the whole file, for N = 1, 2 and 7, in JSON (everything: themes, quotes,
 # segments, periods, attribution, rising themes, drivers, mismatches, testimonials) and, for
 # the Swedish sample, in every TSV table too; the same with -j 3 (worker threads merge their
-# aggregates as well); and with a brand list, its brand tables.
+# aggregates as well); with a brand list, its brand tables; and mentions without a score, by day.
 # BINARY SOURCE_DIR WORK_DIR
 bin=$1 src=$2 work=$3
 rm -rf "$work" && mkdir -p "$work" || exit 99
@@ -94,5 +94,19 @@ states 3 "$in" "$@"
 merged "$work"/part.*.vbs --brands "$src/corpora/mentions/brands.brands"
 compare "en with brands, weeks"
 grep -q '"brand": "brand.lumo"' "$work/merged.json" || { echo "FAIL: no brand rows"; fails=$((fails + 1)); }
+# mentions have no score: a scoreless run by day, in 5 parts, merges to the same table
+tables="themes brands periods period-brands rising"
+cat "$src"/corpora/mentions/*.jsonl >"$work/mentions.jsonl"
+in="$work/mentions.jsonl"
+set -- --date date --period day --brands "$src/corpora/mentions/brands.brands" -q
+whole "$in" "$@" || exit 1
+states 5 "$in" "$@"
+merged "$work"/part.*.vbs --brands "$src/corpora/mentions/brands.brands"
+compare "mentions without a score, days"
+grep -q '"theme": "brand.parcelo", "count": 69' "$work/merged.json" ||
+  { echo "FAIL: the courier outage is not among the rising themes"; fails=$((fails + 1)); }
+# no score, nothing to attribute: the attribution column stays empty
+[ -z "$(sed 1d "$work/merged.periods.tsv" | cut -f17 | tr -d '\n')" ] ||
+  { echo "FAIL: an attribution without a score"; fails=$((fails + 1)); }
 echo "$((n - fails)) passed, $fails failed"
 [ $fails = 0 ]
