@@ -141,6 +141,10 @@ typedef struct vb_model_options {
    * brands (share of voice, net sentiment), not as topics. "LANG:PATH" as for codebooks. */
   const char *const *brands;
   size_t n_brands;
+  /* Name lists added to the built-in ones (lexicons/README.md, "Names": a staff roster, the
+   * participants of a study), for vb_model_redact. */
+  const char *const *names;
+  size_t n_names;
   /* Non-zero: do not load the default codebook (only the files in `codebooks`). */
   int no_default_codebook;
   /* Extra valence files (`term TAB valence`), applied after the built-in lexicons; each
@@ -383,17 +387,29 @@ enum {
   VB_REDACT_NUMBER = 8,  /* numbers of 7 digits or more, separators inside them included
                           * (phone, personal, card and account numbers) -> "[number]"; dates,
                           * times and year ranges are kept */
-  VB_REDACT_ALL = 15
+  VB_REDACT_ALL = 15,    /* the four kinds above (names need a model) */
+  VB_REDACT_NAME = 16    /* person names -> "[name]": the model's name lists with context
+                          * rules (lexicons/README.md, "Names"); vb_model_redact only */
 };
 
 /**
  * Copies `text` with the personal data of the kinds in `what` replaced by placeholders
- * (above). Names are not found. `*out` is new memory holding `*out_len` bytes and a NUL
- * (release it with vb_free()); `*n_replaced` (may be NULL) gets the number of replacements.
- * The text is UTF-8 (repaired text from vb_reader is). VB_OK, VB_ENOMEM or VB_EINVAL.
+ * (above). `*out` is new memory holding `*out_len` bytes and a NUL (release it with
+ * vb_free()); `*n_replaced` (may be NULL) gets the number of replacements. The text is UTF-8
+ * (repaired text from vb_reader is). VB_OK, VB_ENOMEM or VB_EINVAL (also for VB_REDACT_NAME,
+ * which needs the model: vb_model_redact).
  */
 int vb_redact(const char *text, size_t len, unsigned what, char **out, size_t *out_len,
               size_t *n_replaced);
+/**
+ * The same with the name lists of `model` (the built-in ones and vb_model_options.names), so
+ * that `what` may include VB_REDACT_NAME: VB_REDACT_ALL | VB_REDACT_NAME takes everything
+ * out. Names next to each other become one "[name]"; titles and roles stay ("Mr [name]");
+ * proclitics and possessive endings stay (ל[name], [name]'s). The model is only read: any
+ * number of threads may call this at once.
+ */
+int vb_model_redact(const vb_model *model, const char *text, size_t len, unsigned what,
+                    char **out, size_t *out_len, size_t *n_replaced);
 
 /** Returns the byte offset of the first invalid UTF-8 sequence in `s`, or `len` when all of
  *  it is valid (overlong forms, surrogates and code points above U+10FFFF are invalid). */

@@ -277,7 +277,8 @@ static int vocab_from_file(vb_model *m, const char *data, size_t len, int kind) 
 typedef struct {
   const char *rel;
   vb_lang lang;
-  int kind;   /* 0 valence, 1 modifiers, 2 emoji, 3 codebook, 4 vocabulary only */
+  int kind;   /* 0 valence, 1 modifiers, 2 emoji, 3 codebook, 4 vocabulary only, 5 names,
+               * 6 stopwords (words that are no name: names.c) */
   int format; /* valence files given by the user: VB_LEXFMT_*; codebooks: 1 a brand list */
 } data_spec;
 
@@ -289,6 +290,10 @@ static const data_spec builtin[] = {
     {"lexicons/da/valence.tsv", VB_LANG_DA, 0, 0}, {"lexicons/da/modifiers.tsv", VB_LANG_DA, 1, 0},
     {"lexicons/he/valence.tsv", VB_LANG_HE, 0, 0}, {"lexicons/he/modifiers.tsv", VB_LANG_HE, 1, 0},
     {"lexicons/emoji.tsv", VB_LANG_UND, 2, 0},
+    {"lexicons/en/names.tsv", VB_LANG_EN, 5, 0}, {"lexicons/sv/names.tsv", VB_LANG_SV, 5, 0},
+    {"lexicons/da/names.tsv", VB_LANG_DA, 5, 0}, {"lexicons/he/names.tsv", VB_LANG_HE, 5, 0},
+    {"lexicons/en/stopwords.txt", VB_LANG_EN, 6, 0}, {"lexicons/sv/stopwords.txt", VB_LANG_SV, 6, 0},
+    {"lexicons/da/stopwords.txt", VB_LANG_DA, 6, 0}, {"lexicons/he/stopwords.txt", VB_LANG_HE, 6, 0},
     {"lexicons/themes/cx.codebook", VB_LANG_UND, 3, 0}};
 
 static int load_one(vb_model *m, const data_spec *s, const char *name, const char *data,
@@ -297,6 +302,8 @@ static int load_one(vb_model *m, const data_spec *s, const char *name, const cha
   case 0: return vb__lexicon_load_valence(m, s->lang, name, data, len, err);
   case 1: return vb__lexicon_load_modifiers(m, s->lang, name, data, len, err);
   case 2: return vb__emoji_load(m, name, data, len, err);
+  case 5: return vb__names_load(m, name, data, len, err);
+  case 6: return vb__names_load_stopwords(m, name, data, len, err);
   case 3: /* any format: detected, or a brand list */
     return vb__codebook_load_any(m, s->lang, s->format ? VB_CBFMT_BRANDS : -1, name, data, len,
                                  err);
@@ -360,7 +367,8 @@ int vb_model_load(const vb_model_options *opts, vb_model **out, vb_error *err) {
   size_t n_builtin = sizeof builtin / sizeof builtin[0];
   size_t n_cb_files = opts ? opts->n_codebooks : 0, n_lex = opts ? opts->n_lexicons : 0;
   size_t n_cb = n_cb_files + (opts ? opts->n_brands : 0);
-  size_t n_src = n_builtin + n_cb + n_lex;
+  size_t n_names = opts ? opts->n_names : 0;
+  size_t n_src = n_builtin + n_cb + n_lex + n_names;
   struct src *src = vb__calloc(n_src, sizeof *src);
   if (!src) {
     vb_model_free(m);
@@ -383,6 +391,12 @@ int vb_model_load(const vb_model_options *opts, vb_model **out, vb_error *err) {
                                 : opts->codebooks[i - n_builtin];
       vb_lang cl = vb__codebook_lang_prefix(&path); /* "LANG:" for LIWC / YAML terms */
       s->spec = (data_spec){path, cl, 3, brands};
+      snprintf(s->name, sizeof s->name, "%s", path);
+      rc = read_file(path, &s->owned, &s->len, err);
+      s->data = s->owned;
+    } else if (i >= n_builtin + n_cb + n_lex) {
+      const char *path = opts->names[i - n_builtin - n_cb - n_lex];
+      s->spec = (data_spec){path, VB_LANG_UND, 5, 0};
       snprintf(s->name, sizeof s->name, "%s", path);
       rc = read_file(path, &s->owned, &s->len, err);
       s->data = s->owned;
@@ -493,6 +507,7 @@ void vb_model_free(vb_model *m) {
   vb__free(m->emoji_valence);
   vb__codebook_free(m);
   vb__he_vocab_free(m->he_vocab);
+  vb__strmap_free(&m->names);
   for (size_t i = 0; i < m->n_files; i++) vb__free(m->files[i]);
   vb__free(m->files);
   loadctx_free(&m->load);

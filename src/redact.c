@@ -3,12 +3,11 @@
  * addresses, URLs and @handles as the tokenizer finds them, and numbers of seven digits or
  * more (phone, personal and account numbers: Swedish personnummer, Danish CPR, Israeli
  * teudat zehut, card numbers, IBANs) with the separators people write inside them, dates
- * kept. Names are not found: that needs a model of names in four languages we do not have.
+ * kept; with a model (vb_model_redact), person names from its name lists (names.c).
  */
 #include <stdlib.h>
 
-#include "vb_internal.h"
-#include "vb_text.h"
+#include "vb_model.h"
 
 static bool digit(char c) { return c >= '0' && c <= '9'; }
 
@@ -63,45 +62,68 @@ static size_t number_end(const char *s, size_t n, size_t i) {
   return end;
 }
 
-static bool redactable(const vb__tok *t, unsigned what) {
-  return (t->type == VB_TOK_EMAIL && (what & VB_REDACT_EMAIL)) ||
-         (t->type == VB_TOK_URL && (what & VB_REDACT_URL)) ||
-         (t->type == VB_TOK_MENTION && (what & VB_REDACT_MENTION));
+static int token_span(const vb__tok *t, unsigned what) {
+  if (t->type == VB_TOK_EMAIL && (what & VB_REDACT_EMAIL)) return VB__SPAN_EMAIL;
+  if (t->type == VB_TOK_URL && (what & VB_REDACT_URL)) return VB__SPAN_URL;
+  if (t->type == VB_TOK_MENTION && (what & VB_REDACT_MENTION)) return VB__SPAN_MENTION;
+  return -1;
 }
 
-int vb_redact(const char *text, size_t len, unsigned what, char **out, size_t *out_len,
-              size_t *n_replaced) {
-  if (!out || (!text && len)) return VB_EINVAL;
+static int cmp_span(const void *pa, const void *pb) {
+  const vb__span *a = pa, *b = pb;
+  return a->start < b->start ? -1 : a->start > b->start;
+}
+
+/* The spans to replace: the tokens of the kinds asked for, the long numbers between them,
+ * the names (with a model), in the order of the text and none overlapping the one before. */
+static int find_spans(const vb_model *m, const char *text, size_t len, unsigned what,
+                      vb__toks *toks, vb__spans *sp) {
+  int rc = what & (VB_REDACT_EMAIL | VB_REDACT_URL | VB_REDACT_MENTION | VB_REDACT_NAME)
+               ? vb__tokenize(text, len, toks) : VB_OK;
+  size_t k = 0;
+  for (size_t q = 0; rc == VB_OK && q < len;) {
+    /* the next token to replace, and the numbers before it */
+    while (k < toks->n && (toks->v[k].start < q || token_span(&toks->v[k], what) < 0)) k++;
+    size_t tok_at = k < toks->n ? toks->v[k].start : len;
+    for (; (what & VB_REDACT_NUMBER) && rc == VB_OK && q < tok_at; q++) {
+      size_t e = number_end(text, len, q);
+      if (e > q) {
+        rc = vb__spans_add(sp, q, e, VB__SPAN_NUMBER);
+        q = e - 1;
+      }
+    }
+    if (rc || tok_at == len) break;
+    rc = vb__spans_add(sp, tok_at, toks->v[k].end, token_span(&toks->v[k], what));
+    q = toks->v[k].end;
+  }
+  if (rc == VB_OK && (what & VB_REDACT_NAME)) rc = vb__names_find(m, text, toks->v, toks->n, sp);
+  qsort(sp->v, sp->n, sizeof *sp->v, cmp_span);
+  return rc;
+}
+
+int vb_model_redact(const vb_model *m, const char *text, size_t len, unsigned what, char **out,
+                    size_t *out_len, size_t *n_replaced) {
+  if (!out || (!text && len) || ((what & VB_REDACT_NAME) && !m)) return VB_EINVAL;
   *out = NULL;
   if (out_len) *out_len = 0;
   if (n_replaced) *n_replaced = 0;
   if (!text) text = "";
+  static const char *const with[] = {"[email]", "[url]", "[@user]", "[number]", "[name]"};
   vb__toks toks = {0};
-  int rc = what & (VB_REDACT_EMAIL | VB_REDACT_URL | VB_REDACT_MENTION)
-               ? vb__tokenize(text, len, &toks) : VB_OK;
+  vb__spans sp = {0};
   vb__buf b = {0};
-  size_t replaced = 0, pos = 0, k = 0;
-  while (rc == VB_OK && pos < len) {
-    /* the next token to replace, and the next place a number may begin */
-    while (k < toks.n && (toks.v[k].start < pos || !redactable(&toks.v[k], what))) k++;
-    size_t tok_at = k < toks.n ? toks.v[k].start : len, num_at = len, num_end = len;
-    for (size_t q = pos; (what & VB_REDACT_NUMBER) && q < tok_at; q++)
-      if ((num_end = number_end(text, len, q)) > q) {
-        num_at = q;
-        break;
-      }
-    size_t at = tok_at < num_at ? tok_at : num_at;
-    rc = vb__buf_append(&b, text + pos, at - pos); /* the text up to it, as it was */
-    if (rc || at == len) break;
-    const vb__tok *t = tok_at < num_at ? &toks.v[k] : NULL;
-    const char *with = !t ? "[number]" : t->type == VB_TOK_EMAIL ? "[email]"
-                                       : t->type == VB_TOK_URL   ? "[url]" : "[@user]";
-    rc = vb__buf_append(&b, with, strlen(with));
+  size_t replaced = 0, pos = 0;
+  int rc = find_spans(m, text, len, what, &toks, &sp);
+  for (size_t i = 0; rc == VB_OK && i < sp.n; i++) {
+    if (sp.v[i].start < pos) continue; /* inside the one before */
+    rc = vb__buf_append(&b, text + pos, sp.v[i].start - pos); /* the text up to it, as it was */
+    if (rc == VB_OK) rc = vb__buf_append(&b, with[sp.v[i].kind], strlen(with[sp.v[i].kind]));
     replaced++;
-    pos = t ? t->end : num_end;
+    pos = sp.v[i].end;
   }
+  if (rc == VB_OK) rc = vb__buf_append(&b, text + pos, len - pos);
   vb__free(toks.v);
-  if (rc == VB_OK && !b.data) rc = vb__buf_append(&b, "", 0);
+  vb__free(sp.v);
   if (rc) {
     vb__buf_free(&b);
     return rc;
@@ -110,4 +132,9 @@ int vb_redact(const char *text, size_t len, unsigned what, char **out, size_t *o
   if (out_len) *out_len = b.len;
   if (n_replaced) *n_replaced = replaced;
   return VB_OK;
+}
+
+int vb_redact(const char *text, size_t len, unsigned what, char **out, size_t *out_len,
+              size_t *n_replaced) {
+  return vb_model_redact(NULL, text, len, what, out, out_len, n_replaced);
 }

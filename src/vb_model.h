@@ -495,6 +495,7 @@ struct vb_model {
   vb__strmap theme_ids;      /* id -> theme index */
   vb__cblang cb[VB_LANG_COUNT];
   vb__he_vocab *he_vocab;
+  vb__strmap names;          /* name key -> VB__NAME_* (names.c, --redact) */
   char **files;              /* names of the files loaded, for explanations */
   size_t n_files, cap_files;
   /* while loading */
@@ -599,6 +600,43 @@ static inline size_t vb__common_prefix(const char *a, size_t na, const char *b, 
   while (n < na && n < nb && a[n] == b[n]) n++;
   return n;
 }
+
+/* names.c: person names for vb_model_redact */
+enum {
+  VB__NAME_GIVEN = 1,   /* a given name */
+  VB__NAME_SURNAME = 2, /* a surname */
+  VB__NAME_TITLE = 4,   /* a title: the next word is a name (Mr, herr, מר) */
+  VB__NAME_ROLE = 8,    /* a role: a listed name after it is one even if a word (the driver) */
+  VB__NAME_WORD = 16,   /* the name is also an ordinary word (Bill, Per, אור) */
+  VB__NAME_STOP = 32,   /* a stopword (lexicons/<lang>/stopwords.txt): a word, not a name */
+  VB__NAME_AFTER = 64,  /* a word that says the name before it is one: "Per i kundtjänst" */
+  VB__NAME_PLACE = 128, /* a word before a place: the name after it is none ("San Diego") */
+  VB__NAME_PROPER = 256 /* (with WORD) a month, place or brand too: capitals say nothing */
+};
+/* A span of a text to replace, and what it holds (redact.c). */
+typedef struct vb__span {
+  size_t start, end;
+  int kind;
+} vb__span;
+typedef struct vb__spans {
+  vb__span *v;
+  size_t n, cap;
+} vb__spans;
+static inline int vb__spans_add(vb__spans *s, size_t start, size_t end, int kind) {
+  if (s->n == s->cap && vb__grow(&s->v, &s->cap, s->n + 1, sizeof *s->v)) return VB_ENOMEM;
+  s->v[s->n++] = (vb__span){start, end, kind};
+  return VB_OK;
+}
+enum { VB__SPAN_EMAIL, VB__SPAN_URL, VB__SPAN_MENTION, VB__SPAN_NUMBER, VB__SPAN_NAME };
+/* Adds the lines of a name list (lexicons/README.md, "Names") to m->names. */
+int vb__names_load(vb_model *m, const char *name, const char *data, size_t len,
+                   vb_error *err);
+/* Adds the words of a stopword list to m->names as VB__NAME_STOP. */
+int vb__names_load_stopwords(vb_model *m, const char *name, const char *data, size_t len,
+                             vb_error *err);
+/* Appends the spans of the person names among the tokens `t` of `text` to `out`. */
+int vb__names_find(const vb_model *m, const char *text, const vb__tok *t, size_t n_tok,
+                   vb__spans *out);
 
 /* Splits `line` at TABs into at most `max` fields; returns the count. */
 size_t vb__split_tabs(char *line, char **fields, size_t max);

@@ -31,6 +31,8 @@ typedef struct opts {
   int n_codebooks;
   const char *brands[OPT_MAX_REPEAT]; /* --brands: brand lists */
   int n_brands;
+  const char *names[OPT_MAX_REPEAT]; /* --names: name lists for --redact */
+  int n_names;
   const char *lexicons[OPT_MAX_REPEAT];
   int n_lexicons;
   char delimiter;
@@ -55,7 +57,7 @@ void qdpx_free(qdpx *q);
 /* --redact: `*text` (of `*len` bytes) replaced by a copy without personal data, kept in
  * `*keep` (freed on the next call, and by the caller at the end); `*count` adds the
  * replacements. EXIT_OK or EXIT_INTERNAL. */
-int redact_text(char **keep, const char **text, size_t *len, size_t *count);
+int redact_text(const vb_model *m, char **keep, const char **text, size_t *len, size_t *count);
 
 /* The reader's options for input `path` from the command's options. */
 void reader_options(const opts *o, const char *path, vb_reader_options *ro);
@@ -204,6 +206,8 @@ typedef struct job {
   size_t tr_last_len;
   qdpx *qdpx;        /* annotate --format qdpx */
   size_t redacted;   /* --redact: replacements made */
+  char **speakers;   /* --redact: the speaker labels met, in order ("Speaker N" is the Nth) */
+  size_t n_speakers, cap_speakers;
 } job;
 
 /* Parses options, loads the model, opens the output; then runs every input through. */

@@ -58,7 +58,7 @@ int cmd_analyze(int argc, char **argv) {
                      "text id lang lang-col lang-default input-format delimiter format output "
                      "score score-type state codebook brands lexicon data max-field strict quiet jobs "
                      "no-default-codebook by date period driver drivers table interviewer unit "
-                     "redact");
+                     "redact names");
   if (rc == EXIT_OK && !table_format_ok(j.o.format)) {
     msg("analyze: --format takes table, tsv, csv, json, md or html");
     rc = EXIT_USAGE;

@@ -71,11 +71,36 @@ int job_setup(job *j, const char *cmd, int argc, char **argv, const char *allowe
 }
 
 void job_free(job *j) {
+  for (size_t i = 0; i < j->n_speakers; i++) free(j->speakers[i]);
+  free(j->speakers);
   qdpx_free(j->qdpx);
   agg_input_free(j);
   vb_agg_free(j->agg);
   vb_analyzer_free(j->an);
   vb_model_free(j->m);
+}
+
+/* --redact: the pseudonym of a transcript's speaker label, "Speaker N" for the Nth label the
+ * run meets, into `buf`. Returns its length, or 0 when out of memory. */
+static size_t speaker_alias(job *j, const char *v, size_t n, char *buf, size_t cap) {
+  size_t i = 0;
+  while (i < j->n_speakers && (strlen(j->speakers[i]) != n || memcmp(j->speakers[i], v, n))) i++;
+  if (i == j->n_speakers) {
+    if (j->n_speakers == j->cap_speakers) {
+      size_t nc = j->cap_speakers ? 2 * j->cap_speakers : 16;
+      char **ns = realloc(j->speakers, nc * sizeof *ns);
+      if (!ns) return 0;
+      j->speakers = ns;
+      j->cap_speakers = nc;
+    }
+    char *s = malloc(n + 1);
+    if (!s) return 0;
+    memcpy(s, v, n);
+    s[n] = '\0';
+    j->speakers[j->n_speakers++] = s;
+  }
+  int k = snprintf(buf, cap, "Speaker %zu", i + 1);
+  return k > 0 && (size_t)k < cap ? (size_t)k : 0;
 }
 
 /* The progress line on a terminal: records, input MB read (of the total when the inputs are
@@ -828,7 +853,7 @@ static int run_input(job *j, const char *path) {
     j->records++;
     size_t tlen = 0, idlen = 0;
     const char *text = vb_reader_get(rd, h_text, &tlen);
-    if (o->redact && redact_text(&redacted, &text, &tlen, &j->redacted)) {
+    if (o->redact && redact_text(j->m, &redacted, &text, &tlen, &j->redacted)) {
       msg("out of memory");
       status = EXIT_INTERNAL;
       break;
@@ -888,6 +913,14 @@ static int run_input(job *j, const char *path) {
         j->tr_last_len = n;
         memcpy(j->tr_last, v, keep);
       }
+      /* --redact: speaker labels (names, often) become "Speaker N", in the respondent's id
+       * ("interview/label") too */
+      char alias[64] = "";
+      size_t alias_n = 0, sn = 0, ivn = 0;
+      const char *sp = vb_reader_get(rd, h_tr[TR_SPEAKER], &sn);
+      const char *iv = vb_reader_get(rd, h_tr[TR_INTERVIEW], &ivn);
+      if (o->redact && sp && !(alias_n = speaker_alias(j, sp, sn, alias, sizeof alias)))
+        extra.failed = true;
       for (int k = 0; k < TR_N && j->annotate && !j->tsv; k++) {
         if (k == TR_TURNS && o->unit == VB_UNIT_TURN) continue;
         if (!(v = vb_reader_get(rd, h_tr[k], &n))) continue;
@@ -895,7 +928,15 @@ static int run_input(job *j, const char *path) {
         obuf_str(&extra, tr_names[k]);
         obuf_str(&extra, "\": ");
         if (k == TR_TURN || k == TR_TURNS) obuf_put(&extra, v, n);
-        else obuf_json_str(&extra, v, n);
+        else if (alias_n && k == TR_SPEAKER) obuf_json_str(&extra, alias, alias_n);
+        else if (alias_n && k == TR_RESPONDENT && iv && n == ivn + 1 + sn &&
+                 !memcmp(v, iv, ivn) && v[ivn] == '/' && !memcmp(v + ivn + 1, sp, sn)) {
+          obuf_json_str(&extra, iv, ivn);
+          if (!extra.failed) extra.len--; /* (its closing quote) */
+          obuf_put(&extra, "/", 1);
+          obuf_put(&extra, alias, alias_n);
+          obuf_put(&extra, "\"", 1);
+        } else obuf_json_str(&extra, v, n);
       }
       if (extra.failed) {
         msg("out of memory");
@@ -1005,8 +1046,8 @@ void job_summary(const job *j) {
               j->tr_interviewer == 1 ? "" : "s",
               j->annotate && !j->o.state ? "" : " (left out of the table)");
   }
-  if (j->o.redact) fprintf(stderr, "; redacted: %zu e-mail addresses, URLs, handles and long "
-                              "numbers", j->redacted);
+  if (j->o.redact) fprintf(stderr, "; redacted: %zu e-mail addresses, URLs, handles, long "
+                              "numbers and names", j->redacted);
   agg_input_summary(j);
   if (j->problems) fprintf(stderr, "; %zu problems in all (above)", j->problems);
   fputc('\n', stderr);
@@ -1049,7 +1090,7 @@ int cmd_annotate(int argc, char **argv) {
                      "text id lang lang-col lang-default input-format delimiter format output "
                      "score score-type state codebook brands lexicon data max-field strict quiet jobs "
                      "no-default-codebook explain by date period driver drivers interviewer unit "
-                     "redact");
+                     "redact names");
   if (rc == EXIT_OK && j.o.explain) j.ro.flags |= VB_RUN_EXPLAIN;
   if (rc == EXIT_OK && j.o.explain && j.o.format && strcmp(j.o.format, "jsonl")) {
     msg("annotate: --explain needs the jsonl format");

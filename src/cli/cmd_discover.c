@@ -228,7 +228,8 @@ static int run_input(dctx *c, const char *path) {
     size_t tlen = 0, idlen = 0;
     const char *text = vb_reader_get(rd, h_text, &tlen);
     size_t again = 0; /* (each record is counted once, in the first pass that reads it) */
-    if (o->redact && redact_text(&redacted, &text, &tlen, c->pass == 1 ? &c->redacted : &again)) {
+    if (o->redact &&
+        redact_text(c->m, &redacted, &text, &tlen, c->pass == 1 ? &c->redacted : &again)) {
       msg("out of memory");
       status = EXIT_INTERNAL;
       break;
@@ -632,7 +633,7 @@ int cmd_discover(int argc, char **argv) {
     rc = opts_parse("discover", nargs, args,
                     "text id lang lang-col lang-default input-format delimiter format output "
                     "score score-type codebook brands lexicon data max-field quiet no-default-codebook "
-                    "interviewer unit redact",
+                    "interviewer unit redact names",
                     &c.o);
   free(args);
   if (rc) return rc;
@@ -780,7 +781,7 @@ int cmd_discover(int argc, char **argv) {
       fprintf(stderr, "%s: discover: %zu records read, %zu analysed, %zu not analysable; %zu "
               "phrases reported", progname, c.records, info.records, c.errors, n);
       if (c.o.redact)
-        fprintf(stderr, "; redacted: %zu e-mail addresses, URLs, handles and long numbers",
+        fprintf(stderr, "; redacted: %zu e-mail addresses, URLs, handles, long numbers and names",
                 c.redacted);
       fputc('\n', stderr);
     }

@@ -1764,6 +1764,7 @@ static void quotes(html *h) {
 
 typedef struct disc_ctx {
   const opts *o;
+  const vb_model *m;
   vb_analyzer *an;
   vb_discover *d;
   vb_score_type type;
@@ -1826,7 +1827,7 @@ static int disc_file(disc_ctx *c, const char *path) {
     size_t tlen = 0, idlen = 0, sl = 0;
     const char *text = vb_reader_get(rd, h_text, &tlen);
     size_t ignored = 0;
-    if (o->redact && redact_text(&redacted, &text, &tlen, &ignored)) status = EXIT_INTERNAL;
+    if (o->redact && redact_text(c->m, &redacted, &text, &tlen, &ignored)) status = EXIT_INTERNAL;
     if (!text || status) continue;
     const char *id = h_id >= 0 ? vb_reader_get(rd, h_id, &idlen) : NULL;
     if (!id) {
@@ -1881,7 +1882,7 @@ static void discovered(html *h) {
           fp);
     return;
   }
-  disc_ctx c = {o, NULL, NULL, h->type, 0, 0};
+  disc_ctx c = {o, h->m, NULL, NULL, h->type, 0, 0};
   vb_discover_options dopt = {0};
   dopt.top = 200;
   dopt.examples = 1;

@@ -19,7 +19,7 @@ static const optdef defs[] = {
     {"jobs", 1},
     {"by", 1},          {"date", 1},        {"period", 1},      {"driver", 1},
     {"drivers", 0},     {"table", 1},
-    {"interviewer", 1}, {"unit", 1},       {"redact", 0},
+    {"interviewer", 1}, {"unit", 1},       {"redact", 0}, {"names", 1},
     {NULL, 0}};
 
 /* Edits between a and b (optimal string alignment: each letter edited at most once), or a
@@ -117,6 +117,10 @@ static int set(opts *o, const char *name, const char *val, const char *cmd) {
   } else if (!strcmp(name, "brands")) {
     if (o->n_brands >= OPT_MAX_REPEAT) { msg("%s: too many --brands options", cmd); return EXIT_USAGE; }
     o->brands[o->n_brands++] = val;
+  } else if (!strcmp(name, "names")) {
+    if (o->n_names >= OPT_MAX_REPEAT) { msg("%s: too many --names options", cmd); return EXIT_USAGE; }
+    o->names[o->n_names++] = val;
+    o->redact = true; /* a name list is for --redact */
   } else if (!strcmp(name, "lexicon")) {
     if (o->n_lexicons >= OPT_MAX_REPEAT) { msg("%s: too many --lexicon options", cmd); return EXIT_USAGE; }
     o->lexicons[o->n_lexicons++] = val;

@@ -569,6 +569,8 @@ int load_model(const opts *o, vb_model **m) {
   mo.no_default_codebook = o->no_default_codebook;
   mo.lexicons = o->lexicons;
   mo.n_lexicons = (size_t)o->n_lexicons;
+  mo.names = o->names;
+  mo.n_names = (size_t)o->n_names;
   /* with two or more threads (-j; by default one per core), the lexicons and the codebooks
    * load at the same time */
   long cores = o->jobs ? o->jobs : sysconf(_SC_NPROCESSORS_ONLN);
@@ -600,12 +602,13 @@ bool is_interviewer(const vb_reader *rd, int h_role) {
   return v && n == 11 && !memcmp(v, "interviewer", 11);
 }
 
-int redact_text(char **keep, const char **text, size_t *len, size_t *count) {
+int redact_text(const vb_model *m, char **keep, const char **text, size_t *len, size_t *count) {
   vb_free(*keep);
   *keep = NULL;
   if (!*text) return EXIT_OK;
   size_t n = 0;
-  if (vb_redact(*text, *len, VB_REDACT_ALL, keep, len, &n)) return EXIT_INTERNAL;
+  if (vb_model_redact(m, *text, *len, VB_REDACT_ALL | VB_REDACT_NAME, keep, len, &n))
+    return EXIT_INTERNAL;
   *text = *keep;
   *count += n;
   return EXIT_OK;

@@ -1,15 +1,16 @@
 #!/bin/sh
 # --redact: the personal data of a fixture (phone numbers, e-mail, an IBAN, a handle, a URL,
-# a personnummer) appears in no output of any command that writes text: annotate (JSONL with
+# a personnummer, names) appears in no output of any command that writes text: annotate (JSONL with
 # the redacted text, TSV, a qdpx project), analyze (quotes, testimonials in JSON), report
 # (HTML) and discover (examples). Without --redact the same outputs do hold it (so the check
-# can fail). The date in the fixture is kept.
+# can fail). The date in the fixture is kept. A transcript's speaker labels and the names in
+# its turns are in neither the JSONL nor the qdpx project of annotate --redact.
 # BINARY SOURCE_DIR WORK_DIR
 bin=$1 src=$2 work=$3
 mkdir -p "$work"
 cd "$src" || exit 99
 in=tests/cli/data/pii.csv
-pii='070-123 45 67|anna\.berg@example\.se|5000 0000 0583|@lumo_help|reviews\.example|\+46 70 123|19800101-1234'
+pii='070-123 45 67|anna\.berg@example\.se|5000 0000 0583|@lumo_help|reviews\.example|\+46 70 123|19800101-1234|Sarah|Okonkwo|Mette'
 fail=0
 outputs() { # SUFFIX EXTRA-OPTION...
   s=$1
@@ -41,5 +42,26 @@ done
 grep -q '"text": "The delivery was late again. Call me on \[number\], nobody answers at support."' \
   "$work/annotate.redacted.jsonl" || { echo "FAIL: annotate --redact gives the redacted text"; fail=1; }
 grep -q '2026-10-21' "$work/annotate.redacted.jsonl" || { echo "FAIL: the date was redacted"; fail=1; }
+grep -q '"text": "\[name\] at the front desk was lovely, and Mr \[name\] sorted the refund."' \
+  "$work/annotate.redacted.jsonl" || { echo "FAIL: names and the title kept"; fail=1; }
+# a transcript: speaker labels become Speaker N, in the respondent field too
+vtt=tests/cli/data/call.vtt
+"$bin" annotate $vtt -q >"$work/call.jsonl" || fail=1
+"$bin" annotate $vtt -q --redact >"$work/call.redacted.jsonl" || fail=1
+"$bin" annotate $vtt -q --redact --format qdpx -o "$work/call.qdpx" || fail=1
+python3 -c "import sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+sys.stdout.buffer.write(b''.join(z.read(n) for n in z.namelist()))" "$work/call.qdpx" \
+  >"$work/call.qdpx.txt" || fail=1
+grep -q 'Sara' "$work/call.jsonl" || { echo "FAIL: the transcript holds no name without --redact"; fail=1; }
+for f in call.redacted.jsonl call.qdpx.txt; do
+  grep -q 'Sara' "$work/$f" && { echo "FAIL: $f holds the speaker's name"; fail=1; }
+done
+grep -q '"speaker": "Speaker 2", "role": "respondent", "turn": 2,' "$work/call.redacted.jsonl" ||
+  { echo "FAIL: speaker labels as Speaker N"; fail=1; }
+# (no interviewer among the speakers: each speaker is a respondent, named in the field)
+"$bin" annotate $vtt -q --redact --interviewer Nobody 2>/dev/null >"$work/call.resp.jsonl"
+grep -q '"speaker": "Speaker 2", .*"respondent": "call/Speaker 2"' "$work/call.resp.jsonl" &&
+  ! grep -q 'Sara' "$work/call.resp.jsonl" || { echo "FAIL: the respondent field"; fail=1; }
 [ $fail = 0 ] && echo "no personal data of the fixture in any output with --redact"
 exit $fail
