@@ -62,10 +62,14 @@ static size_t number_end(const char *s, size_t n, size_t i) {
   return end;
 }
 
-static int token_span(const vb__tok *t, unsigned what) {
+static int token_span(const char *text, size_t len, const vb__tok *t, unsigned what) {
   if (t->type == VB_TOK_EMAIL && (what & VB_REDACT_EMAIL)) return VB__SPAN_EMAIL;
   if (t->type == VB_TOK_URL && (what & VB_REDACT_URL)) return VB__SPAN_URL;
-  if (t->type == VB_TOK_MENTION && (what & VB_REDACT_MENTION)) return VB__SPAN_MENTION;
+  /* (not our own placeholder "[@user]": redacting a redacted text changes nothing) */
+  if (t->type == VB_TOK_MENTION && (what & VB_REDACT_MENTION) &&
+      !(t->end - t->start == 5 && !memcmp(text + t->start, "@user", 5) && t->start > 0 &&
+        text[t->start - 1] == '[' && t->end < len && text[t->end] == ']'))
+    return VB__SPAN_MENTION;
   return -1;
 }
 
@@ -83,7 +87,7 @@ static int find_spans(const vb_model *m, const char *text, size_t len, unsigned 
   size_t k = 0;
   for (size_t q = 0; rc == VB_OK && q < len;) {
     /* the next token to replace, and the numbers before it */
-    while (k < toks->n && (toks->v[k].start < q || token_span(&toks->v[k], what) < 0)) k++;
+    while (k < toks->n && (toks->v[k].start < q || token_span(text, len, &toks->v[k], what) < 0)) k++;
     size_t tok_at = k < toks->n ? toks->v[k].start : len;
     for (; (what & VB_REDACT_NUMBER) && rc == VB_OK && q < tok_at; q++) {
       size_t e = number_end(text, len, q);
@@ -93,7 +97,7 @@ static int find_spans(const vb_model *m, const char *text, size_t len, unsigned 
       }
     }
     if (rc || tok_at == len) break;
-    rc = vb__spans_add(sp, tok_at, toks->v[k].end, token_span(&toks->v[k], what));
+    rc = vb__spans_add(sp, tok_at, toks->v[k].end, token_span(text, len, &toks->v[k], what));
     q = toks->v[k].end;
   }
   if (rc == VB_OK && (what & VB_REDACT_NAME)) rc = vb__names_find(m, text, toks->v, toks->n, sp);

@@ -565,10 +565,9 @@ static void term_table(FILE *fp, const vb_table *t, const vb_model *m, const ren
     fputs("No theme of the codebook was mentioned.\n", fp);
   } else {
     term_rows(fp, t, t->rows, t->n_rows, m, (size_t)-1);
-    fputc('\n', fp);
     const char *sl = score_label(t->type);
-    if (t->type != VB_SCORE_NONE)
-      fprintf(fp, "impact = %s of all records minus %s of the records not mentioning the theme;\n"
+    if (t->type != VB_SCORE_NONE) /* (without a score, no legend: the next part's own line) */
+      fprintf(fp, "\nimpact = %s of all records minus %s of the records not mentioning the theme;\n"
                   "themes overlap, so impacts do not add up. p: mentioners vs the rest; q: after\n"
                   "Benjamini-Hochberg. neg: share of mentions in negative clauses. verdict: common\n"
                   "from 10%% prevalence; severe (lifts): a significant gap of a tenth of the scale.\n"

@@ -6,7 +6,8 @@
  * respondents' records hold exactly the turns that are not the interviewer's (their "turns"
  * add up to them), and there are no more of them than of those turns; the read ends cleanly.
  * With the analysed turns, vb_redact too: valid UTF-8 out, the text itself when asked for
- * nothing. */
+ * nothing; and vb_model_redact with names: valid UTF-8 out, and the redacted text redacted
+ * again is itself (no rule fires on what the first pass left, placeholders included). */
 #include "fuzz.h"
 
 static const char *const names[] = {"text", "id", "interview", "speaker", "role", "turn",
@@ -78,6 +79,16 @@ static long read_transcript(const uint8_t *data, size_t size, vb_reader_options 
       vb_free(red);
       if (vb_redact(text, n, 0, &red, &rl, &k) == VB_OK)
         FUZZ_CHECK(rl == n && !memcmp(red, text, n) && k == 0);
+      vb_free(red);
+      unsigned all = VB_REDACT_ALL | VB_REDACT_NAME;
+      if (m && vb_model_redact(m, text, n, all, &red, &rl, &k) == VB_OK) {
+        FUZZ_CHECK(vb_utf8_check(red, rl) == rl && red[rl] == '\0');
+        char *again;
+        size_t al;
+        if (vb_model_redact(m, red, rl, all, &again, &al, &k) == VB_OK)
+          FUZZ_CHECK(al == rl && !memcmp(again, red, rl) && k == 0);
+        vb_free(again);
+      }
       vb_free(red);
     }
     if (an && !rec->error) {
