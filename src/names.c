@@ -260,7 +260,8 @@ static int look_up(finder *F, cand *c, size_t at, const char *s, size_t n) {
         return VB_OK;
       }
     }
-  } else if (!pos && n > 4 && s[n - 1] == 's') { /* a Scandinavian genitive: Annas, Mikaels */
+  } else if (!c->he && !c->known && !pos && n > 4 && s[n - 1] == 's') {
+    /* a Scandinavian genitive (Annas, Mikaels), not of a word (a stopword, a lexicon's) */
     uint32_t f = listed(F, F->key.data, F->key.len - 1);
     if ((f & (VB__NAME_GIVEN | VB__NAME_SURNAME)) && !(f & VB__NAME_WORD)) {
       c->f = f;
@@ -283,8 +284,8 @@ static bool starts_sentence(const char *text, const vb__tok *t, size_t k) {
     if (t[p].type != VB_TOK_PUNCT) return false;
     const char *s = text + t[p].start;
     size_t n = t[p].end - t[p].start;
-    if (strchr(".!?:", s[0]) || punct_is(s, n, "\xE2\x80\xA6")) return true;
-    if (!(strchr("\"'([-*", s[0]) || punct_is(s, n, "\xC2\xAB") || punct_is(s, n, "\xC2\xBB") ||
+    if ((s[0] && strchr(".!?:", s[0])) || punct_is(s, n, "\xE2\x80\xA6")) return true;
+    if (!((s[0] && strchr("\"'([-*", s[0])) || punct_is(s, n, "\xC2\xAB") || punct_is(s, n, "\xC2\xBB") ||
           punct_is(s, n, "\xE2\x80\x9C") || punct_is(s, n, "\xE2\x80\x9D") ||
           punct_is(s, n, "\xE2\x80\x98") || punct_is(s, n, "\xE2\x80\x99") ||
           punct_is(s, n, "\xE2\x80\x93") || punct_is(s, n, "\xE2\x80\x94")))

@@ -101,7 +101,7 @@ static int find_spans(const vb_model *m, const char *text, size_t len, unsigned 
     q = toks->v[k].end;
   }
   if (rc == VB_OK && (what & VB_REDACT_NAME)) rc = vb__names_find(m, text, toks->v, toks->n, sp);
-  qsort(sp->v, sp->n, sizeof *sp->v, cmp_span);
+  if (sp->n > 1) qsort(sp->v, sp->n, sizeof *sp->v, cmp_span);
   return rc;
 }
 
