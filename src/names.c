@@ -135,7 +135,8 @@ typedef struct cand {
   bool line;        /* a line break before it */
   bool mehe;        /* Hebrew, begins with מה ("from the") and two letters more */
   bool conj;        /* and, och, og, & */
-  bool known;       /* a lexicon of any language holds it (no surname by position) */
+  bool stop;        /* a stopword (known() tells whether any word list holds it) */
+  size_t ws, we;    /* the word part's bytes (a trailing dot left out) */
   bool joined;      /* the next part of the same hyphenated word follows */
   bool after_title; /* a title before it: a name whatever it is */
   bool after_role;  /* a role before it: a listed name even if it is a word */
@@ -154,6 +155,19 @@ static int32_t first_cp(const char *s, size_t n, size_t *adv) {
 static void letter_case(cand *c, const char *s, size_t n) {
   size_t adv, i = 0;
   bool first = true, any_lower_after = false, any_upper = false;
+  for (i = 0; i < n && (unsigned char)s[i] < 0x80; i++) { /* ASCII: no utf8proc (most words) */
+    bool up = s[i] >= 'A' && s[i] <= 'Z';
+    if (i == 0) c->upper = up;
+    else if (s[i] >= 'a' && s[i] <= 'z') any_lower_after = true;
+    any_upper |= up;
+  }
+  if (i == n) {
+    c->title = c->upper && any_lower_after;
+    c->lower = !any_upper;
+    return;
+  }
+  i = 0;
+  any_lower_after = any_upper = false;
   while (i < n) {
     int32_t cp = first_cp(s + i, n - i, &adv);
     utf8proc_category_t cat = cp < 0 ? UTF8PROC_CATEGORY_CN : utf8proc_category(cp);
@@ -186,20 +200,21 @@ typedef struct finder {
 
 static int key_of(finder *F, const char *s, size_t n) {
   F->key.len = 0;
-  return vb__normalize(&F->nz, s, n, 0, &F->key);
+  size_t i = 0;
+  while (i < n && (unsigned char)s[i] < 0x80) i++;
+  if (i < n) return vb__normalize(&F->nz, s, n, 0, &F->key);
+  int rc = vb__buf_reserve(&F->key, n + 1); /* ASCII: its key is its lower case */
+  if (rc) return rc;
+  for (i = 0; i < n; i++) F->key.data[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
+  F->key.data[n] = '\0';
+  F->key.len = n;
+  return VB_OK;
 }
 
 static uint32_t listed(const finder *F, const char *k, size_t n) {
   uint32_t f;
   if (!vb__strmap_get(&F->m->names, k, n, &f)) return 0;
   return f & VB__NAME_STOP ? f | VB__NAME_WORD : f;
-}
-
-static bool in_lexicon(const finder *F, const char *k, size_t n) {
-  uint32_t v;
-  for (int l = 0; l < VB_LANG_COUNT; l++)
-    if (vb__strmap_get(&F->m->lex[l].surface, k, n, &v)) return true;
-  return false;
 }
 
 /* The raw bytes of the first `letters` Hebrew letters of s (marks after a letter go with it). */
@@ -221,11 +236,37 @@ static size_t he_letters(const char *s, size_t n, size_t letters) {
   return i;
 }
 
+/* ד"ר (doctor; the tokenizer keeps it one word, and the lists hold no marks) */
+static bool he_doctor(const char *k, size_t n) {
+  return n == 5 && memcmp(k, "\xD7\x93\"\xD7\xA8", 5) == 0;
+}
+
+/* Whether a word list holds the key in F->key: a stopword, a lexicon's word of any language,
+ * a word of the Hebrew vocabulary. */
+static bool key_known(const finder *F, bool he) {
+  const char *k = F->key.data;
+  size_t n = F->key.len;
+  uint32_t v;
+  if (vb__strmap_get(&F->m->names, k, n, &v) && (v & VB__NAME_STOP)) return true;
+  for (int l = 0; l < VB_LANG_COUNT; l++)
+    if (vb__strmap_get(&F->m->lex[l].surface, k, n, &v)) return true;
+  return he && F->m->he_vocab && vb__he_vocab_has(F->m->he_vocab, k, n);
+}
+
+/* The same for a word of the text (its whole token part, found again): asked only of the few
+ * words a rule needs it for, so that the common word costs no lexicon lookups. */
+static bool known(finder *F, const cand *c) {
+  if (c->stop) return true;
+  const char *s = F->text + c->ws;
+  size_t n = c->we - c->ws, pos = c->he ? 0 : possessive(s, n);
+  return key_of(F, s, n - pos) == VB_OK && key_known(F, c->he);
+}
+
 /* Looks one word part s[0..n) up: fills ns, ne and f of `c` (at byte `at` of the text). */
 static int look_up(finder *F, cand *c, size_t at, const char *s, size_t n) {
   if (n > 1 && s[n - 1] == '.') n--; /* "St.", "Dr." */
-  c->ns = at;
-  c->ne = at + n;
+  c->ws = c->ns = at;
+  c->we = c->ne = at + n;
   c->he = n >= 2 && (unsigned char)s[0] == 0xD7;
   c->conj = (n == 3 && !memcmp(s, "and", 3)) || (n == 3 && !memcmp(s, "och", 3)) ||
             (n == 2 && !memcmp(s, "og", 2));
@@ -235,15 +276,13 @@ static int look_up(finder *F, cand *c, size_t at, const char *s, size_t n) {
   int rc = key_of(F, s, n - pos);
   if (rc) return rc;
   c->f = listed(F, F->key.data, F->key.len);
-  if (c->f & VB__NAME_STOP) c->known = true;
+  c->stop = c->f & VB__NAME_STOP;
+  if (c->he && he_doctor(F->key.data, F->key.len)) c->f |= VB__NAME_TITLE;
   if (c->f & ~(uint32_t)(VB__NAME_STOP | VB__NAME_WORD)) {
     c->ne -= pos;
-    c->known = c->known || in_lexicon(F, F->key.data, F->key.len);
     return VB_OK;
   }
-  c->known = c->known || in_lexicon(F, F->key.data, F->key.len) ||
-             (c->he && F->m->he_vocab && vb__he_vocab_has(F->m->he_vocab, F->key.data, F->key.len));
-  if (c->he && !c->known) { /* after proclitics: ליוסי, ומיכל (a known word is itself) */
+  if (c->he) { /* after proclitics: ליוסי, ומיכל */
     size_t lens[4];
     size_t np = vb__he_prefixes(F->key.data, F->key.len, lens, 4);
     for (size_t p = 0; p < np; p++) {
@@ -254,16 +293,21 @@ static int look_up(finder *F, cand *c, size_t at, const char *s, size_t n) {
           !(lens[p] == 2 || (lens[p] == 4 && memcmp(k, "\xD7\x95", 2) == 0)))
         continue;
       uint32_t f = listed(F, F->key.data + lens[p], F->key.len - lens[p]);
-      if (f & (VB__NAME_GIVEN | VB__NAME_SURNAME)) {
+      if ((f & VB__NAME_TITLE) || he_doctor(k + lens[p], F->key.len - lens[p])) {
+        c->f = VB__NAME_TITLE; /* ומר, וד"ר */
+        return VB_OK;
+      }
+      if ((f & (VB__NAME_GIVEN | VB__NAME_SURNAME)) && !key_known(F, true)) {
+        /* (a word the lists know is itself, not proclitics and a name) */
         c->f = f;
         c->ns = at + he_letters(s, n, lens[p] / 2); /* Hebrew letters are two bytes in keys */
         return VB_OK;
       }
     }
-  } else if (!c->he && !c->known && !pos && n > 4 && s[n - 1] == 's') {
+  } else if (!pos && n > 4 && s[n - 1] == 's') {
     /* a Scandinavian genitive (Annas, Mikaels), not of a word (a stopword, a lexicon's) */
     uint32_t f = listed(F, F->key.data, F->key.len - 1);
-    if ((f & (VB__NAME_GIVEN | VB__NAME_SURNAME)) && !(f & VB__NAME_WORD)) {
+    if ((f & (VB__NAME_GIVEN | VB__NAME_SURNAME)) && !(f & VB__NAME_WORD) && !key_known(F, false)) {
       c->f = f;
       c->ne -= 1;
     }
@@ -294,35 +338,6 @@ static bool starts_sentence(const char *text, const vb__tok *t, size_t k) {
   return true; /* the text's first word */
 }
 
-/* A title written with a mark: Hebrew גב' (the tokenizer splits off the geresh) and ד"ר (one
- * token); a Latin title may end in a dot ("Dr.", "Mrs."). */
-static bool title_at(finder *F, const vb__tok *t, size_t n_tok, size_t k, size_t *skip) {
-  const char *s = F->text + t[k].start;
-  size_t n = t[k].end - t[k].start;
-  *skip = 0;
-  if (t[k].type != VB_TOK_WORD) return false;
-  if (n > 1 && s[n - 1] == '.') n--;
-  if (key_of(F, s, n)) return false;
-  size_t lens[4], np = 0;
-  if (F->key.len >= 2 && (unsigned char)F->key.data[0] == 0xD7) /* after proclitics: ומר, וד"ר */
-    np = vb__he_prefixes(F->key.data, F->key.len, lens, 4);
-  for (size_t p = 0; p <= np; p++) {
-    size_t off = p ? lens[p - 1] : 0;
-    const char *key = F->key.data + off;
-    size_t kl = F->key.len - off;
-    if (listed(F, key, kl) & VB__NAME_TITLE) return true;
-    if (punct_is(key, kl, "\xD7\x93\"\xD7\xA8")) return true; /* ד"ר */
-  }
-  if (punct_is(F->key.data, F->key.len, "\xD7\x92\xD7\x91") && k + 1 < n_tok && /* גב' */
-      t[k + 1].type == VB_TOK_PUNCT && t[k + 1].start == t[k].end &&
-      (punct_is(F->text + t[k + 1].start, t[k + 1].end - t[k + 1].start, "'") ||
-       punct_is(F->text + t[k + 1].start, t[k + 1].end - t[k + 1].start, "\xD7\xB3"))) {
-    *skip = 1;
-    return true;
-  }
-  return false;
-}
-
 /* Whether the word after c[i] says that c[i] is a person: a role ("גל הטכנאי"), a word listed
  * as `a` ("Per i kundtjänst", "Frank from support"), or Hebrew "from the" (מה) before a
  * workplace ("אבי מהמוסך", "שחר מהמשלוחים"). */
@@ -338,17 +353,10 @@ int vb__names_find(const vb_model *m, const char *text, const vb__tok *t, size_t
   finder F = {m, text, {0}, {0}};
   cand *c = NULL;
   size_t nc = 0, cap = 0;
-  int rc = VB_OK;
+  int rc = n_tok ? vb__grow(&c, &cap, n_tok + 8, sizeof *c) : VB_OK; /* (a part per word, mostly) */
   /* the word before was a title / a role / a place word */
   bool title_before = false, role_before = false, place_before = false;
   for (size_t k = 0; rc == VB_OK && k < n_tok; k++) {
-    size_t skip;
-    if (title_at(&F, t, n_tok, k, &skip)) {
-      k += skip;
-      title_before = true;
-      role_before = false;
-      continue;
-    }
     if (t[k].type != VB_TOK_WORD) {
       /* a comma may stand between a role and its name ("the driver, Tom,"), a dot after a
        * title ("Mr . Smith" as the tokenizer splits it) */
@@ -375,6 +383,15 @@ int vb__names_find(const vb_model *m, const char *text, const vb__tok *t, size_t
         x->line = first && (t[k].flags & VB__TOKF_LINE);
         if ((rc = look_up(&F, x, at, s, pl))) break;
         if (!first) c[nc - 2].joined = true;
+        /* גב' (Mrs): the tokenizer splits the geresh off */
+        if (x->he && pl == 4 && !memcmp(s, "\xD7\x92\xD7\x91", 4) && !h && k + 1 < n_tok &&
+            t[k + 1].type == VB_TOK_PUNCT && t[k + 1].start == t[k].end &&
+            (punct_is(text + t[k + 1].start, t[k + 1].end - t[k + 1].start, "'") ||
+             punct_is(text + t[k + 1].start, t[k + 1].end - t[k + 1].start, "\xD7\xB3"))) {
+          x->f = VB__NAME_TITLE;
+          k++;
+        }
+        if (x->f & VB__NAME_TITLE) title_before = true;
         if (x->f & VB__NAME_ROLE) role_before = true;
         if (x->f & VB__NAME_PLACE) place_before = true;
         x->after_title = title && first;
@@ -400,7 +417,7 @@ int vb__names_find(const vb_model *m, const char *text, const vb__tok *t, size_t
       x->mark = false;
     else if (x->he) /* after a title, a word no list holds (מר can also mean "bitter") */
       x->mark = (named && (!word || x->after_role || x->after_title || said_after(c, nc, i))) ||
-                (x->after_title && !x->known);
+                (x->after_title && !known(&F, x));
     else if (named && !word) x->mark = !x->lower || len >= 3;
     else if (named)
       x->mark = x->title && ((!x->start && !(x->f & VB__NAME_PROPER)) || x->after_title ||
@@ -428,7 +445,7 @@ int vb__names_find(const vb_model *m, const char *text, const vb__tok *t, size_t
       if (!after && !before) continue;
       if (x->he) x->mark = (x->f & NAME) != 0;
       else /* a surname by position; not in a heading's run of capitals ("Stochastic Processes") */
-        x->mark = x->title && ((x->f & NAME) || (after && !x->start && !x->known &&
+        x->mark = x->title && ((x->f & NAME) || (after && !x->start && !known(&F, x) &&
                                                  !(NEXT_TO(i) && c[i + 1].title)));
       grew |= x->mark;
     }

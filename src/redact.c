@@ -80,8 +80,10 @@ static int cmp_span(const void *pa, const void *pb) {
 
 /* The spans to replace: the tokens of the kinds asked for, the long numbers between them,
  * the names (with a model), in the order of the text and none overlapping the one before. */
-static int find_spans(const vb_model *m, const char *text, size_t len, unsigned what,
-                      vb__toks *toks, vb__spans *sp) {
+/* The spans of the kinds in `what` other than names: the tokens asked for, and the long
+ * numbers between them, in the order of the text. `toks` gets the text's tokens. */
+static int find_spans(const char *text, size_t len, unsigned what, vb__toks *toks,
+                      vb__spans *sp) {
   int rc = what & (VB_REDACT_EMAIL | VB_REDACT_URL | VB_REDACT_MENTION | VB_REDACT_NAME)
                ? vb__tokenize(text, len, toks) : VB_OK;
   size_t k = 0;
@@ -100,11 +102,29 @@ static int find_spans(const vb_model *m, const char *text, size_t len, unsigned 
     rc = vb__spans_add(sp, tok_at, toks->v[k].end, token_span(text, len, &toks->v[k], what));
     q = toks->v[k].end;
   }
-  if (rc == VB_OK && (what & VB_REDACT_NAME)) rc = vb__names_find(m, text, toks->v, toks->n, sp);
-  if (sp->n > 1) qsort(sp->v, sp->n, sizeof *sp->v, cmp_span);
   return rc;
 }
 
+/* Copies text into `b` with the spans (in order) replaced; returns the replacements made. */
+static int replace(const char *text, size_t len, const vb__spans *sp, vb__buf *b,
+                   size_t *replaced) {
+  static const char *const with[] = {"[email]", "[url]", "[@user]", "[number]", "[name]"};
+  size_t pos = 0;
+  int rc = VB_OK;
+  for (size_t i = 0; rc == VB_OK && i < sp->n; i++) {
+    if (sp->v[i].start < pos) continue; /* inside the one before */
+    rc = vb__buf_append(b, text + pos, sp->v[i].start - pos); /* the text up to it, as it was */
+    if (rc == VB_OK) rc = vb__buf_append(b, with[sp->v[i].kind], strlen(with[sp->v[i].kind]));
+    ++*replaced;
+    pos = sp->v[i].end;
+  }
+  return rc ? rc : vb__buf_append(b, text + pos, len - pos);
+}
+
+/* Names are looked for in the text as the other kinds leave it: a number inside a word
+ * ("anna0701234567") leaves the word's letters a word of their own, and the result is the
+ * same however often it is redacted. The tokens are made again only when something was
+ * replaced. */
 int vb_model_redact(const vb_model *m, const char *text, size_t len, unsigned what, char **out,
                     size_t *out_len, size_t *n_replaced) {
   if (!out || (!text && len) || ((what & VB_REDACT_NAME) && !m)) return VB_EINVAL;
@@ -112,20 +132,25 @@ int vb_model_redact(const vb_model *m, const char *text, size_t len, unsigned wh
   if (out_len) *out_len = 0;
   if (n_replaced) *n_replaced = 0;
   if (!text) text = "";
-  static const char *const with[] = {"[email]", "[url]", "[@user]", "[number]", "[name]"};
   vb__toks toks = {0};
   vb__spans sp = {0};
-  vb__buf b = {0};
-  size_t replaced = 0, pos = 0;
-  int rc = find_spans(m, text, len, what, &toks, &sp);
-  for (size_t i = 0; rc == VB_OK && i < sp.n; i++) {
-    if (sp.v[i].start < pos) continue; /* inside the one before */
-    rc = vb__buf_append(&b, text + pos, sp.v[i].start - pos); /* the text up to it, as it was */
-    if (rc == VB_OK) rc = vb__buf_append(&b, with[sp.v[i].kind], strlen(with[sp.v[i].kind]));
-    replaced++;
-    pos = sp.v[i].end;
+  vb__buf b = {0}, b2 = {0};
+  size_t replaced = 0;
+  int rc = find_spans(text, len, what, &toks, &sp);
+  if (rc == VB_OK) rc = replace(text, len, &sp, &b, &replaced);
+  if (rc == VB_OK && (what & VB_REDACT_NAME)) {
+    const char *t1 = b.data;
+    size_t l1 = b.len;
+    sp.n = 0;
+    if (replaced) rc = vb__tokenize(t1, l1, &toks);
+    if (rc == VB_OK) rc = vb__names_find(m, t1, toks.v, toks.n, &sp);
+    if (rc == VB_OK && sp.n) {
+      if (sp.n > 1) qsort(sp.v, sp.n, sizeof *sp.v, cmp_span);
+      rc = replace(t1, l1, &sp, &b2, &replaced);
+      vb__buf_free(&b);
+      b = b2;
+    }
   }
-  if (rc == VB_OK) rc = vb__buf_append(&b, text + pos, len - pos);
   vb__free(toks.v);
   vb__free(sp.v);
   if (rc) {
