@@ -149,18 +149,24 @@ static void test_with_other_kinds(void **state) {
   assert_int_equal(vb_model_redact(NULL, "Anna", 4, VB_REDACT_NAME, &out, NULL, NULL), VB_EINVAL);
 }
 
-/* The caller's list (a staff roster) adds to the built-in ones. */
-static void test_user_list(void **state) {
-  (void)state;
-  assert_int_equal(vbt_write(ROSTER, "Okonkwo\ts\nChidi\tg\n", 0), 0);
+/* Loads the test's data with `text` written to `path` as the caller's name list. */
+static int load_with_list(const char *path, const char *text, vb_model **m, vb_error *e) {
+  assert_int_equal(vbt_write(path, text, 0), 0);
   vb_model_options o = {0};
   o.data_dir = DATA;
   o.no_default_codebook = 1;
-  const char *names[] = {ROSTER};
+  const char *names[] = {path};
   o.names = names;
   o.n_names = 1;
+  *m = NULL;
+  return vb_model_load(&o, m, e);
+}
+
+/* The caller's list (a staff roster) adds to the built-in ones. */
+static void test_user_list(void **state) {
+  (void)state;
   vb_model *m;
-  assert_int_equal(vb_model_load(&o, &m, NULL), VB_OK);
+  assert_int_equal(load_with_list(ROSTER, "Okonkwo\ts\nChidi\tg\n", &m, NULL), VB_OK);
   check_with(m, "Chidi and Okonkwo and Anna", "[name] and [name] and [name]", 3);
   check_with(model, "Chidi and Okonkwo and Anna", "Chidi and Okonkwo and [name]", 1);
   vb_model_free(m);
@@ -168,16 +174,9 @@ static void test_user_list(void **state) {
 }
 
 static void bad_list(const char *text, long line, long col, const char *what) {
-  assert_int_equal(vbt_write(BAD, text, 0), 0);
-  vb_model_options o = {0};
-  o.data_dir = DATA;
-  o.no_default_codebook = 1;
-  const char *names[] = {BAD};
-  o.names = names;
-  o.n_names = 1;
-  vb_model *m = NULL;
+  vb_model *m;
   vb_error e = {0};
-  assert_int_equal(vb_model_load(&o, &m, &e), VB_EPARSE);
+  assert_int_equal(load_with_list(BAD, text, &m, &e), VB_EPARSE);
   assert_null(m);
   if (e.line != line || e.column != col || !strstr(e.message, what) || strcmp(e.file, BAD))
     fail_msg("'%s': %s:%ld:%ld: %s; expected line %ld column %ld '%s'", text, e.file, e.line,
