@@ -426,7 +426,10 @@ int vb__names_find(const vb_model *m, const char *text, const vb__tok *t, size_t
                              ((x->f & VB__NAME_GIVEN) && said_after(c, nc, i)));
     else x->mark = x->after_title && x->upper;
   }
-  for (bool grew = true; grew;) { /* names next to names */
+  /* names next to names; a few rounds (a name has a few words: a long run of capitals must not
+   * cost a round a word) */
+  bool grew = true;
+  for (int round = 0; grew && round < 4; round++) {
     grew = false;
     for (size_t i = 0; i < nc; i++) {
       cand *x = &c[i];
