@@ -124,6 +124,28 @@ static inline void obuf_str(obuf *b, const char *s) { obuf_put(b, s, strlen(s));
 
 /* The same bytes as json_str, put_num and tsv_cell write. */
 void obuf_json_str(obuf *b, const char *s, size_t n);
+
+/* --redact: a transcript's speaker labels become "Speaker N", N in the order a run first meets
+ * each label. */
+typedef struct speakers {
+  char **v;
+  size_t n, cap;
+  int h_speaker, h_interview; /* the reader's fields (set by speakers_fields) */
+} speakers;
+void speakers_fields(speakers *s, vb_reader *rd);
+/* The alias of the current record's speaker into buf (room for 32 bytes); 0 when the record has
+ * no speaker, (size_t)-1 when out of memory. */
+size_t speaker_alias(speakers *s, const vb_reader *rd, char *buf, size_t cap);
+/* Whether v[0..n) is "INTERVIEW/SPEAKER" of the current record (a respondent's id and field
+ * when an interview has several respondents): then `into` gets "INTERVIEW/ALIAS". */
+bool speaker_id(const speakers *s, const vb_reader *rd, const char *v, size_t n,
+                const char *alias, size_t alias_n, obuf *into);
+/* Both for one record: its speaker's alias into alias[32] (*alias_n, 0 without a speaker), and
+ * *id pointed at `idbuf` holding "INTERVIEW/ALIAS" when it was "INTERVIEW/SPEAKER". Returns
+ * EXIT_OK or EXIT_INTERNAL (out of memory, said). */
+int speaker_record(speakers *s, const vb_reader *rd, const char **id, size_t *idlen, obuf *idbuf,
+                   char *alias, size_t *alias_n);
+void speakers_free(speakers *s);
 void obuf_num(obuf *b, double v, int decimals);
 void obuf_tsv_cell(obuf *b, const char *s, size_t n);
 /* Whole numbers in decimal, as printf's %zu and %ld. */
@@ -206,8 +228,7 @@ typedef struct job {
   size_t tr_last_len;
   qdpx *qdpx;        /* annotate --format qdpx */
   size_t redacted;   /* --redact: replacements made */
-  char **speakers;   /* --redact: the speaker labels met, in order ("Speaker N" is the Nth) */
-  size_t n_speakers, cap_speakers;
+  speakers speakers; /* --redact: the speaker labels met */
 } job;
 
 /* Parses options, loads the model, opens the output; then runs every input through. */

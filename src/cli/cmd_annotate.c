@@ -71,36 +71,12 @@ int job_setup(job *j, const char *cmd, int argc, char **argv, const char *allowe
 }
 
 void job_free(job *j) {
-  for (size_t i = 0; i < j->n_speakers; i++) free(j->speakers[i]);
-  free(j->speakers);
+  speakers_free(&j->speakers);
   qdpx_free(j->qdpx);
   agg_input_free(j);
   vb_agg_free(j->agg);
   vb_analyzer_free(j->an);
   vb_model_free(j->m);
-}
-
-/* --redact: the pseudonym of a transcript's speaker label, "Speaker N" for the Nth label the
- * run meets, into `buf`. Returns its length, or 0 when out of memory. */
-static size_t speaker_alias(job *j, const char *v, size_t n, char *buf, size_t cap) {
-  size_t i = 0;
-  while (i < j->n_speakers && (strlen(j->speakers[i]) != n || memcmp(j->speakers[i], v, n))) i++;
-  if (i == j->n_speakers) {
-    if (j->n_speakers == j->cap_speakers) {
-      size_t nc = j->cap_speakers ? 2 * j->cap_speakers : 16;
-      char **ns = realloc(j->speakers, nc * sizeof *ns);
-      if (!ns) return 0;
-      j->speakers = ns;
-      j->cap_speakers = nc;
-    }
-    char *s = malloc(n + 1);
-    if (!s) return 0;
-    memcpy(s, v, n);
-    s[n] = '\0';
-    j->speakers[j->n_speakers++] = s;
-  }
-  int k = snprintf(buf, cap, "Speaker %zu", i + 1);
-  return k > 0 && (size_t)k < cap ? (size_t)k : 0;
 }
 
 /* The progress line on a terminal: records, input MB read (of the total when the inputs are
@@ -829,8 +805,10 @@ static int run_input(job *j, const char *path) {
   int h_tr[TR_N];
   bool transcript = vb_reader_format(rd) == VB_FORMAT_TRANSCRIPT;
   for (int k = 0; k < TR_N; k++) h_tr[k] = transcript ? vb_reader_field(rd, tr_names[k], NULL) : -1;
+  speakers_fields(&j->speakers, rd);
   j->tr_last_len = SIZE_MAX; /* (each file's first interview counts, whatever its id) */
   obuf extra = {0};
+  obuf aliased_id = {0}, aliased_field = {0}; /* --redact: the respondent's id and field */
   char *redacted = NULL; /* --redact: the record's text without personal data */
   agg_fields af; /* scores, segment, date, drivers */
   if ((rc = agg_input_open(j, rd, &af))) {
@@ -864,6 +842,13 @@ static int run_input(job *j, const char *path) {
       id = idbuf;
       idlen = strlen(idbuf);
     }
+    /* --redact: a transcript's speaker labels (names, often) become "Speaker N", in the
+     * respondent's field and id ("interview/label") too */
+    char alias[32] = "";
+    size_t alias_n = 0;
+    if (o->redact &&
+        (status = speaker_record(&j->speakers, rd, &id, &idlen, &aliased_id, alias, &alias_n)))
+      break;
     j->bytes += tlen;
     /* scores, segment, date, drivers: read when there are any, or when the aggregate wants
      * the record's values (all zero without them) */
@@ -913,14 +898,6 @@ static int run_input(job *j, const char *path) {
         j->tr_last_len = n;
         memcpy(j->tr_last, v, keep);
       }
-      /* --redact: speaker labels (names, often) become "Speaker N", in the respondent's id
-       * ("interview/label") too */
-      char alias[64] = "";
-      size_t alias_n = 0, sn = 0, ivn = 0;
-      const char *sp = vb_reader_get(rd, h_tr[TR_SPEAKER], &sn);
-      const char *iv = vb_reader_get(rd, h_tr[TR_INTERVIEW], &ivn);
-      if (o->redact && sp && !(alias_n = speaker_alias(j, sp, sn, alias, sizeof alias)))
-        extra.failed = true;
       for (int k = 0; k < TR_N && j->annotate && !j->tsv; k++) {
         if (k == TR_TURNS && o->unit == VB_UNIT_TURN) continue;
         if (!(v = vb_reader_get(rd, h_tr[k], &n))) continue;
@@ -929,14 +906,10 @@ static int run_input(job *j, const char *path) {
         obuf_str(&extra, "\": ");
         if (k == TR_TURN || k == TR_TURNS) obuf_put(&extra, v, n);
         else if (alias_n && k == TR_SPEAKER) obuf_json_str(&extra, alias, alias_n);
-        else if (alias_n && k == TR_RESPONDENT && iv && n == ivn + 1 + sn &&
-                 !memcmp(v, iv, ivn) && v[ivn] == '/' && !memcmp(v + ivn + 1, sp, sn)) {
-          obuf_json_str(&extra, iv, ivn);
-          if (!extra.failed) extra.len--; /* (its closing quote) */
-          obuf_put(&extra, "/", 1);
-          obuf_put(&extra, alias, alias_n);
-          obuf_put(&extra, "\"", 1);
-        } else obuf_json_str(&extra, v, n);
+        else if (alias_n && k == TR_RESPONDENT &&
+                 speaker_id(&j->speakers, rd, v, n, alias, alias_n, &aliased_field))
+          obuf_json_str(&extra, aliased_field.p, aliased_field.len);
+        else obuf_json_str(&extra, v, n);
       }
       if (extra.failed) {
         msg("out of memory");
@@ -972,6 +945,8 @@ static int run_input(job *j, const char *path) {
     status = EXIT_BADINPUT;
   }
   obuf_free(&extra);
+  obuf_free(&aliased_id);
+  obuf_free(&aliased_field);
   vb_free(redacted);
   vb_reader_free(rd);
   if (!is_stdin) fclose(fp);

@@ -33,6 +33,8 @@ typedef struct dctx {
   int pass; /* 0 scan scores/dates, 1 count, 2 examples */
   size_t records, errors, problems;
   size_t redacted; /* --redact: replacements made (all passes) */
+  speakers speakers; /* --redact: transcripts' speaker labels as "Speaker N" (in ids) */
+  obuf aliased_id;
   FILE *spool; /* standard input, kept for the second pass */
 } dctx;
 
@@ -195,6 +197,7 @@ static int run_input(dctx *c, const char *path) {
     status = EXIT_USAGE;
   }
   int h_role = status == EXIT_OK ? role_field(rd) : -1;
+  speakers_fields(&c->speakers, rd);
   char *redacted = NULL; /* --redact: the record's text without personal data */
   const vb_record *rec = NULL;
   char idbuf[32];
@@ -240,6 +243,11 @@ static int run_input(dctx *c, const char *path) {
       id = idbuf;
       idlen = strlen(idbuf);
     }
+    char alias[32];
+    size_t alias_n;
+    if (o->redact && (status = speaker_record(&c->speakers, rd, &id, &idlen, &c->aliased_id,
+                                              alias, &alias_n)))
+      break;
     if (rec->error || (!text && vb_reader_format(rd) == VB_FORMAT_JSONL)) {
       if (c->pass == 1) c->errors++;
       continue;
@@ -788,6 +796,8 @@ int cmd_discover(int argc, char **argv) {
   }
   if (c.spool) fclose(c.spool);
   vb_discover_free(c.disc);
+  speakers_free(&c.speakers);
+  obuf_free(&c.aliased_id);
   vb_analyzer_free(c.an);
   vb_model_free(c.m);
   if (status == EXIT_OK && c.problems) status = EXIT_BADINPUT;

@@ -1765,6 +1765,8 @@ static void quotes(html *h) {
 typedef struct disc_ctx {
   const opts *o;
   const vb_model *m;
+  speakers speakers; /* --redact: transcripts' speaker labels as "Speaker N" (in ids) */
+  obuf aliased_id;
   vb_analyzer *an;
   vb_discover *d;
   vb_score_type type;
@@ -1817,6 +1819,7 @@ static int disc_file(disc_ctx *c, const char *path) {
   if (o->lang_default) vb_lang_parse(o->lang_default, &ro0.lang_default);
   int status = h_text < 0 ? EXIT_BADINPUT : EXIT_OK;
   int h_role = role_field(rd);
+  speakers_fields(&c->speakers, rd);
   char *redacted = NULL; /* --redact: the record's text without personal data */
   const vb_record *rec;
   size_t index = 0;
@@ -1835,6 +1838,11 @@ static int disc_file(disc_ctx *c, const char *path) {
       id = idbuf;
       idlen = strlen(idbuf);
     }
+    char alias[32];
+    size_t alias_n;
+    if (o->redact && (status = speaker_record(&c->speakers, rd, &id, &idlen, &c->aliased_id,
+                                              alias, &alias_n)))
+      continue;
     vb_run_options ro = ro0;
     if (h_lang >= 0) {
       size_t ll;
@@ -1882,7 +1890,7 @@ static void discovered(html *h) {
           fp);
     return;
   }
-  disc_ctx c = {o, h->m, NULL, NULL, h->type, 0, 0};
+  disc_ctx c = {o, h->m, {0}, {0}, NULL, NULL, h->type, 0, 0};
   vb_discover_options dopt = {0};
   dopt.top = 200;
   dopt.examples = 1;
@@ -1951,6 +1959,8 @@ static void discovered(html *h) {
   }
   vb_discover_free(c.d);
   vb_analyzer_free(c.an);
+  speakers_free(&c.speakers);
+  obuf_free(&c.aliased_id);
   fputs("</section>\n", fp);
 }
 

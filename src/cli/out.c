@@ -613,3 +613,72 @@ int redact_text(const vb_model *m, char **keep, const char **text, size_t *len, 
   *count += n;
   return EXIT_OK;
 }
+
+void speakers_fields(speakers *s, vb_reader *rd) {
+  bool tr = vb_reader_format(rd) == VB_FORMAT_TRANSCRIPT;
+  s->h_speaker = tr ? vb_reader_field(rd, "speaker", NULL) : -1;
+  s->h_interview = tr ? vb_reader_field(rd, "interview", NULL) : -1;
+}
+
+size_t speaker_alias(speakers *s, const vb_reader *rd, char *buf, size_t cap) {
+  size_t n;
+  const char *v = s->h_speaker >= 0 ? vb_reader_get(rd, s->h_speaker, &n) : NULL;
+  if (!v) return 0;
+  size_t i = 0;
+  while (i < s->n && (strlen(s->v[i]) != n || memcmp(s->v[i], v, n))) i++;
+  if (i == s->n) {
+    if (s->n == s->cap) {
+      size_t nc = s->cap ? 2 * s->cap : 16;
+      char **nv = realloc(s->v, nc * sizeof *nv);
+      if (!nv) return (size_t)-1;
+      s->v = nv;
+      s->cap = nc;
+    }
+    char *c = malloc(n + 1);
+    if (!c) return (size_t)-1;
+    memcpy(c, v, n);
+    c[n] = '\0';
+    s->v[s->n++] = c;
+  }
+  int k = snprintf(buf, cap, "Speaker %zu", i + 1);
+  return k > 0 && (size_t)k < cap ? (size_t)k : (size_t)-1;
+}
+
+bool speaker_id(const speakers *s, const vb_reader *rd, const char *v, size_t n,
+                const char *alias, size_t alias_n, obuf *into) {
+  size_t sn, ivn;
+  const char *sp = s->h_speaker >= 0 ? vb_reader_get(rd, s->h_speaker, &sn) : NULL;
+  const char *iv = s->h_interview >= 0 ? vb_reader_get(rd, s->h_interview, &ivn) : NULL;
+  if (!v || !sp || !iv || n != ivn + 1 + sn || memcmp(v, iv, ivn) || v[ivn] != '/' ||
+      memcmp(v + ivn + 1, sp, sn))
+    return false;
+  into->len = 0;
+  obuf_put(into, iv, ivn);
+  obuf_put(into, "/", 1);
+  obuf_put(into, alias, alias_n);
+  return true;
+}
+
+int speaker_record(speakers *s, const vb_reader *rd, const char **id, size_t *idlen, obuf *idbuf,
+                   char *alias, size_t *alias_n) {
+  *alias_n = speaker_alias(s, rd, alias, 32);
+  if (*alias_n == (size_t)-1) {
+    msg("out of memory");
+    return EXIT_INTERNAL;
+  }
+  if (*alias_n && speaker_id(s, rd, *id, *idlen, alias, *alias_n, idbuf)) {
+    if (idbuf->failed) {
+      msg("out of memory");
+      return EXIT_INTERNAL;
+    }
+    *id = idbuf->p;
+    *idlen = idbuf->len;
+  }
+  return EXIT_OK;
+}
+
+void speakers_free(speakers *s) {
+  for (size_t i = 0; i < s->n; i++) free(s->v[i]);
+  free(s->v);
+  memset(s, 0, sizeof *s);
+}

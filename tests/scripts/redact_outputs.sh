@@ -59,9 +59,18 @@ for f in call.redacted.jsonl call.qdpx.txt; do
 done
 grep -q '"speaker": "Speaker 2", "role": "respondent", "turn": 2,' "$work/call.redacted.jsonl" ||
   { echo "FAIL: speaker labels as Speaker N"; fail=1; }
-# (no interviewer among the speakers: each speaker is a respondent, named in the field)
+# (no interviewer among the speakers: each speaker is a respondent, named in the field and,
+# a record per respondent, in the id; discover's examples show the ids)
 "$bin" annotate $vtt -q --redact --interviewer Nobody 2>/dev/null >"$work/call.resp.jsonl"
 grep -q '"speaker": "Speaker 2", .*"respondent": "call/Speaker 2"' "$work/call.resp.jsonl" &&
   ! grep -q 'Sara' "$work/call.resp.jsonl" || { echo "FAIL: the respondent field"; fail=1; }
+"$bin" annotate $vtt -q --redact --interviewer Nobody --unit respondent 2>/dev/null \
+  >"$work/call.unit.jsonl"
+grep -q '"id": "call/Speaker 2"' "$work/call.unit.jsonl" &&
+  ! grep -q 'Sara' "$work/call.unit.jsonl" || { echo "FAIL: a respondent's id"; fail=1; }
+"$bin" discover $vtt -q --interviewer Nobody --min-support 1 >"$work/call.disc.txt" 2>/dev/null
+"$bin" discover $vtt -q --interviewer Nobody --min-support 1 --redact >"$work/call.disc.red.txt" 2>/dev/null
+grep -q 'Sara' "$work/call.disc.txt" && ! grep -q 'Sara' "$work/call.disc.red.txt" &&
+  grep -q 'call/Speaker 2' "$work/call.disc.red.txt" || { echo "FAIL: discover's example ids"; fail=1; }
 [ $fail = 0 ] && echo "no personal data of the fixture in any output with --redact"
 exit $fail
