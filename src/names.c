@@ -44,7 +44,7 @@ int vb__names_load(vb_model *m, const char *name, const char *data, size_t len,
     const char *t1 = memchr(line, '\t', n);
     if (!t1 || t1 == line)
       return vb__error_set(err, VB_EPARSE, name, line_no, 1,
-                           "expected NAME<TAB>KIND (KIND g, s, t, r, a or p)");
+                           "expected NAME<TAB>KIND (KIND g, s, t, r, a, p or c)");
     size_t nl1 = (size_t)(t1 - line);
     for (size_t k = 0; k < nl1; k++)
       if (line[k] == ' ' || line[k] == '-' || line[k] == '.')
@@ -61,10 +61,11 @@ int vb__names_load(vb_model *m, const char *name, const char *data, size_t len,
     else if (kl == 1 && *kind == 'r') f = VB__NAME_ROLE;
     else if (kl == 1 && *kind == 'a') f = VB__NAME_AFTER;
     else if (kl == 1 && *kind == 'p') f = VB__NAME_PLACE;
+    else if (kl == 1 && *kind == 'c') f = VB__NAME_CONJ;
     else
       return vb__error_set(err, VB_EPARSE, name, line_no, kcol,
                            "unknown kind '%.*s' (g given name, s surname, t title, r role, a "
-                           "after a name, p before a place)",
+                           "after a name, p before a place, c conjunction)",
                            (int)(kl > 40 ? 40 : kl), kind);
     if (t2) {
       const char *w = t2 + 1;
@@ -134,7 +135,6 @@ typedef struct cand {
   bool start;       /* first word of a sentence */
   bool line;        /* a line break before it */
   bool mehe;        /* Hebrew, begins with מה ("from the") and two letters more */
-  bool conj;        /* and, och, og, & */
   bool stop;        /* a stopword (known() tells whether any word list holds it) */
   size_t ws, we;    /* the word part's bytes (a trailing dot left out) */
   bool joined;      /* the next part of the same hyphenated word follows */
@@ -268,8 +268,6 @@ static int look_up(finder *F, cand *c, size_t at, const char *s, size_t n) {
   c->ws = c->ns = at;
   c->we = c->ne = at + n;
   c->he = n >= 2 && (unsigned char)s[0] == 0xD7;
-  c->conj = (n == 3 && !memcmp(s, "and", 3)) || (n == 3 && !memcmp(s, "och", 3)) ||
-            (n == 2 && !memcmp(s, "og", 2));
   if (!c->he) letter_case(c, s, n);
   else c->mehe = n >= 8 && memcmp(s, "\xD7\x9E\xD7\x94", 4) == 0;
   size_t pos = c->he ? 0 : possessive(s, n);
@@ -439,7 +437,7 @@ int vb__names_find(const vb_model *m, const char *text, const vb__tok *t, size_t
       bool after = i > 0 && NEXT_TO(i - 1) && c[i - 1].mark;
       bool before = NEXT_TO(i) && c[i + 1].mark;
       /* "Tine og Morten", "Lise and Ahmad": a name is joined to a name */
-      bool joined = NEXT_TO(i) && NEXT_TO(i + 1) && c[i + 1].conj && c[i + 2].mark &&
+      bool joined = NEXT_TO(i) && NEXT_TO(i + 1) && (c[i + 1].f & VB__NAME_CONJ) && c[i + 2].mark &&
                     (c[i].f & NAME) && (x->he || x->title);
       if (joined) {
         x->mark = grew = true;

@@ -611,7 +611,8 @@ enum {
   VB__NAME_STOP = 32,   /* a stopword (lexicons/<lang>/stopwords.txt): a word, not a name */
   VB__NAME_AFTER = 64,  /* a word that says the name before it is one: "Per i kundtjänst" */
   VB__NAME_PLACE = 128, /* a word before a place: the name after it is none ("San Diego") */
-  VB__NAME_PROPER = 256 /* (with WORD) a month, place or brand too: capitals say nothing */
+  VB__NAME_PROPER = 256, /* (with WORD) a month, place or brand too: capitals say nothing */
+  VB__NAME_CONJ = 512    /* a conjunction: a name joined to a name by it is one ("Tine og Morten") */
 };
 /* A span of a text to replace, and what it holds (redact.c). */
 typedef struct vb__span {

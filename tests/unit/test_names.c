@@ -30,6 +30,7 @@ static const vbt_file data_files[] = {
      "mr\tt\n"
      "driver\tr\n"
      "from\ta\n"
+     "and\tc\n"
      "at\ta\n"
      "Chase\tg\tproper\n"
      "san\tp\n", 0},
