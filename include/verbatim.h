@@ -534,6 +534,28 @@ int vb_reader_next(vb_reader *rd, const vb_record **rec);
  *  JSON numbers, booleans are given as their text; JSON null is NULL. */
 const char *vb_reader_get(const vb_reader *rd, int handle, size_t *len);
 
+/** A field of a record: its name and value, UTF-8, each NUL-terminated. */
+typedef struct vb_field {
+  const char *name, *value;
+  size_t name_len, value_len;
+} vb_field;
+
+/**
+ * Every field of the current record, in the input's order, for a caller that does not know
+ * the names beforehand (vb_reader_field() asks for one by name): CSV and TSV, every column of
+ * the header (a value missing from a short row is empty); JSONL, every top-level member whose
+ * value is a string, a number or a boolean (numbers and booleans as their text, as
+ * vb_reader_get() gives them; objects, arrays and null left out); a transcript, the
+ * interview's own fields ("# key: value", the first of a repeated key); plain text, none. An
+ * error record has none. JSONL needs vb_reader_keep_fields() before the record is read (it
+ * gives none without). The array and its strings are owned by the reader, valid until the
+ * next vb_reader_next(). Returns VB_OK, or VB_ENOMEM.
+ */
+int vb_reader_record_fields(vb_reader *rd, const vb_field **fields, size_t *n);
+/** Keeps what vb_reader_record_fields() needs from the next record on: JSONL lines are then
+ *  all read by jansson, not by the reader's faster scan, which writes into the line. */
+void vb_reader_keep_fields(vb_reader *rd);
+
 /** Records read so far and problems reported (warnings, errors). */
 void vb_reader_stats(const vb_reader *rd, size_t *records, size_t *warnings, size_t *errors);
 

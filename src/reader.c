@@ -108,6 +108,12 @@ struct vb_reader {
   bool tr_eof;
   bool tr_again; /* the line read is to be passed again (vb__tr_line: VB__TR_AGAIN) */
 
+  /* vb_reader_record_fields(): the fields, their names and values in rf_vals */
+  bool keep_fields; /* vb_reader_keep_fields(): JSONL lines left as read (not the fast path) */
+  vb_field *rf;
+  size_t cap_rf;
+  vb__buf rf_vals;
+
   size_t records, warnings, errors;
 };
 
@@ -1283,7 +1289,7 @@ static int jsonl_record(vb_reader *rd) {
     while (n && (*s == ' ' || *s == '\t')) { s++; n--; }
     if (n == 0) continue; /* blank line */
     s = rd->line.data + (rd->line.len - n);
-    int fast = rd->jsonl_slow || rd->jsonl_paths ? 0 : jsonl_fast(rd, s, n);
+    int fast = rd->jsonl_slow || rd->jsonl_paths || rd->keep_fields ? 0 : jsonl_fast(rd, s, n);
     if (fast < 0) return fast;
     if (fast) {
       rd->jsonl_fast_lines++;
@@ -1377,6 +1383,8 @@ void vb_reader_free(vb_reader *rd) {
   vb__buf_free(&rd->raw);
   vb__free(rd->raw_lines);
   vb__tr_free(rd->tr);
+  vb__free(rd->rf);
+  vb__buf_free(&rd->rf_vals);
   if (rd->csv_open) csv_free(&rd->csv);
   vb__free(rd);
 }
@@ -1630,6 +1638,108 @@ const char *vb_reader_get(const vb_reader *rd, int handle, size_t *len) {
   }
   if (len) *len = rd->cells[col].len;
   return (rd->cells[col].in_line ? rd->line.data : rd->vals.data) + rd->cells[col].off;
+}
+
+/* Adds a field to rf (its pointers set at the end: rf_vals may move); `name_len` and
+ * `value_len` are kept in the pointers' place until then. */
+static int rf_add(vb_reader *rd, size_t *n, const char *name, size_t nl, const char *v, size_t vl) {
+  if (vb__grow(&rd->rf, &rd->cap_rf, *n + 1, sizeof *rd->rf)) return VB_ENOMEM;
+  vb_field *f = &rd->rf[(*n)++];
+  f->name_len = nl;
+  f->value_len = vl;
+  if (vb__buf_append(&rd->rf_vals, name, nl) || vb__buf_putc(&rd->rf_vals, '\0') ||
+      vb__buf_append(&rd->rf_vals, v, vl) || vb__buf_putc(&rd->rf_vals, '\0'))
+    return VB_ENOMEM;
+  return VB_OK;
+}
+
+/* Where field q's name is in rf_vals, before the pointers are set. */
+static size_t rf_name_off(const vb_reader *rd, size_t q) {
+  size_t off = 0;
+  for (size_t i = 0; i < q; i++) off += rd->rf[i].name_len + rd->rf[i].value_len + 2;
+  return off;
+}
+
+void vb_reader_keep_fields(vb_reader *rd) { rd->keep_fields = true; }
+
+/* The JSONL record's top-level members (the line as read: the fast path, which writes into it,
+ * is not taken when fields are kept) that are strings, numbers or booleans. */
+static int rf_json(vb_reader *rd, size_t *n) {
+  const char *s = rd->line.data;
+  size_t len = rd->line.len;
+  while (len && (*s == ' ' || *s == '\t')) { s++; len--; }
+  json_t *doc = json_loadb(s, len, JSON_ALLOW_NUL, NULL);
+  if (!json_is_object(doc)) {
+    json_decref(doc);
+    return VB_OK;
+  }
+  const char *key;
+  json_t *v;
+  int rc = VB_OK;
+  json_object_foreach(doc, key, v) {
+    char num[64];
+    const char *val = num;
+    size_t vl;
+    if (json_is_string(v)) {
+      val = json_string_value(v);
+      vl = json_string_length(v);
+    } else if (json_is_integer(v)) {
+      snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+      vl = strlen(num);
+    } else if (json_is_real(v)) {
+      real_text(json_real_value(v), num, sizeof num);
+      vl = strlen(num);
+    } else if (json_is_boolean(v)) {
+      val = json_is_true(v) ? "true" : "false";
+      vl = strlen(val);
+    } else {
+      continue; /* object, array, null */
+    }
+    if ((rc = rf_add(rd, n, key, strlen(key), val, vl))) break;
+  }
+  json_decref(doc);
+  return rc;
+}
+
+int vb_reader_record_fields(vb_reader *rd, const vb_field **fields, size_t *n) {
+  *fields = NULL;
+  *n = 0;
+  rd->rf_vals.len = 0;
+  size_t k = 0;
+  int rc = VB_OK;
+  if (rd->rec.error || rd->records == 0) {
+    /* nothing to trust */
+  } else if (rd->fmt == VB_FORMAT_CSV || rd->fmt == VB_FORMAT_TSV) {
+    for (size_t i = 0; i < rd->n_cols && !rc; i++) {
+      const cell *c = i < rd->n_cells && rd->cells[i].present ? &rd->cells[i] : NULL;
+      const char *v = c ? (c->in_line ? rd->line.data : rd->vals.data) + c->off : "";
+      rc = rf_add(rd, &k, rd->cols[i], strlen(rd->cols[i]), v, c ? c->len : 0);
+    }
+  } else if (rd->fmt == VB_FORMAT_JSONL && rd->keep_fields) {
+    rc = rf_json(rd, &k);
+  } else if (rd->fmt == VB_FORMAT_TRANSCRIPT && rd->tr) {
+    size_t len;
+    const char *m = vb__tr_meta(rd->tr, &len);
+    for (size_t i = 0; i < len && !rc;) {
+      const char *key = m + i, *v = key + strlen(key) + 1;
+      bool seen = false;
+      for (size_t q = 0; q < k && !seen; q++) /* (the names so far are in rf_vals, in order) */
+        seen = vb__strieq(rd->rf_vals.data + rf_name_off(rd, q), key);
+      if (!seen) rc = rf_add(rd, &k, key, strlen(key), v, strlen(v));
+      i = (size_t)(v - m) + strlen(v) + 1;
+    }
+  }
+  if (rc) return rc;
+  size_t off = 0;
+  for (size_t q = 0; q < k; q++) { /* the pointers, now that rf_vals has stopped moving */
+    vb_field *f = &rd->rf[q];
+    f->name = rd->rf_vals.data + off;
+    f->value = f->name + f->name_len + 1;
+    off += f->name_len + f->value_len + 2;
+  }
+  *fields = rd->rf;
+  *n = k;
+  return VB_OK;
 }
 
 void vb_reader_stats(const vb_reader *rd, size_t *records, size_t *warnings, size_t *errors) {

@@ -663,6 +663,11 @@ static const char *meta_get(const vb__tr *tr, const char *name, size_t *len) {
   return NULL;
 }
 
+const char *vb__tr_meta(const vb__tr *tr, size_t *len) {
+  *len = tr->meta.len;
+  return tr->meta.data;
+}
+
 int vb__tr_get(vb__tr *tr, const char *name, const char **val, size_t *len) {
   bool turns = tr->o.unit == VB__TR_TURNS;
   const trturn *t = turns ? &tr->turns[tr->cur] : &tr->turns[tr->groups[tr->cur].first];

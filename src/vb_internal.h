@@ -199,6 +199,10 @@ int vb__tr_next(vb__tr *tr, vb__trrec *rec);
  * record has none; valid until the next call. VB_OK or VB_ENOMEM. */
 int vb__tr_get(vb__tr *tr, const char *name, const char **val, size_t *len);
 
+/* The interview's own fields of the current record: "key\0value\0" pairs (*len bytes; a
+ * key may repeat: the first counts). */
+const char *vb__tr_meta(const vb__tr *tr, size_t *len);
+
 /* Reader (reader.c): every JSONL line through jansson, not its fast path (for tests). */
 void vb__reader_jsonl_slow(vb_reader *rd, bool slow);
 size_t vb__reader_jsonl_fast_lines(const vb_reader *rd); /* lines the fast path read */

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -731,6 +732,45 @@ static bool looks_like_transcript(FILE *fp) {
 }
 
 /* One input: a file or standard input. */
+/* annotate --format qdpx: the record's other fields (every column but the text, the id and
+ * the language; a JSONL record's top-level values; a transcript interview's own fields), for
+ * the project's variables, as "fields": [[NAME, VALUE], ...] after the result's own (qdpx.c
+ * reads them; the JSONL of annotate does not have them). With --redact the values are
+ * redacted like the text. */
+static int qdpx_fields(job *j, vb_reader *rd, obuf *extra, char **keep) {
+  const opts *o = &j->o;
+  const vb_field *f;
+  size_t n;
+  if (vb_reader_record_fields(rd, &f, &n)) {
+    msg("out of memory");
+    return EXIT_INTERNAL;
+  }
+  bool any = false;
+  for (size_t i = 0; i < n; i++) {
+    if (!strcasecmp(f[i].name, o->text) || (o->id && !strcasecmp(f[i].name, o->id)) ||
+        (o->lang_col && !strcasecmp(f[i].name, o->lang_col)))
+      continue;
+    const char *v = f[i].value;
+    size_t vl = f[i].value_len;
+    if (o->redact && redact_text(j->m, keep, &v, &vl, &j->redacted)) {
+      msg("out of memory");
+      return EXIT_INTERNAL;
+    }
+    obuf_str(extra, any ? ", [" : ", \"fields\": [[");
+    obuf_json_str(extra, f[i].name, f[i].name_len);
+    obuf_str(extra, ", ");
+    obuf_json_str(extra, v, vl);
+    obuf_str(extra, "]");
+    any = true;
+  }
+  if (any) obuf_str(extra, "]");
+  if (extra->failed) {
+    msg("out of memory");
+    return EXIT_INTERNAL;
+  }
+  return EXIT_OK;
+}
+
 static int run_input(job *j, const char *path) {
   const opts *o = &j->o;
   bool is_stdin = !strcmp(path, "-");
@@ -806,10 +846,12 @@ static int run_input(job *j, const char *path) {
   bool transcript = vb_reader_format(rd) == VB_FORMAT_TRANSCRIPT;
   for (int k = 0; k < TR_N; k++) h_tr[k] = transcript ? vb_reader_field(rd, tr_names[k], NULL) : -1;
   speakers_fields(&j->speakers, rd);
+  if (j->qdpx) vb_reader_keep_fields(rd); /* (qdpx_fields) */
   j->tr_last_len = SIZE_MAX; /* (each file's first interview counts, whatever its id) */
   obuf extra = {0};
   obuf aliased_id = {0}, aliased_field = {0}; /* --redact: the respondent's id and field */
   char *redacted = NULL; /* --redact: the record's text without personal data */
+  char *redacted_field = NULL; /* and a field's, for the qdpx project's variables */
   agg_fields af; /* scores, segment, date, drivers */
   if ((rc = agg_input_open(j, rd, &af))) {
     vb_reader_free(rd);
@@ -917,6 +959,7 @@ static int run_input(job *j, const char *path) {
         break;
       }
     }
+    if (j->qdpx && (status = qdpx_fields(j, rd, &extra, &redacted_field))) break;
     int prc = pool_add(j->pool, id, idlen, text, tlen, err_text, avp, rec->line, name, &ro,
                        &extra, no_agg);
     if (prc) {
@@ -948,6 +991,7 @@ static int run_input(job *j, const char *path) {
   obuf_free(&aliased_id);
   obuf_free(&aliased_field);
   vb_free(redacted);
+  vb_free(redacted_field);
   vb_reader_free(rd);
   if (!is_stdin) fclose(fp);
   return status;

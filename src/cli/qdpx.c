@@ -18,11 +18,14 @@
  * project is built in memory (texts and XML, about three times the input) and written out at
  * the end: it is meant for what a QDA tool opens, not for millions of mentions.
  */
+#define _POSIX_C_SOURCE 200809L
 #include <jansson.h>
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <zip.h>
 
 #include "cli.h"
@@ -42,7 +45,42 @@ struct qdpx {
   size_t n_bufs;
   char user[37];
   bool failed;
+  /* variables: the records' fields (and ours), typed at the end by the values they took */
+  struct var {
+    char *name;
+    unsigned not; /* the types its values rule out (VT_*) */
+    bool any;     /* a value that is not empty */
+  } *vars;
+  size_t n_vars;
+  struct val {
+    size_t var;
+    size_t off, len; /* in vbytes */
+  } *vals;
+  size_t n_vals;
+  obuf vbytes;
+  /* per source written: where its values go in `xml`, and which they are */
+  struct srcvals {
+    size_t xml_at, from, to;
+  } *srcs;
+  size_t n_srcs;
+  size_t open_from;  /* the open source's values begin at vals[open_from] */
+  /* transcripts: the open source's respondent turns (code points), for the cases */
+  struct turn {
+    size_t from, to, resp;
+  } *turns;
+  size_t n_turns;
+  /* cases: a transcript's respondents, across interviews */
+  struct qcase {
+    char *name;
+    size_t from, to; /* its values */
+    obuf sources, selections; /* <SourceRef/> and <SelectionRef/> lines */
+    size_t last_source; /* the source last referred to, + 1 */
+  } *cases;
+  size_t n_cases;
 };
+
+/* What a variable's values rule out, by type; the first type left is the variable's. */
+enum { VT_BOOLEAN = 1, VT_INTEGER = 2, VT_FLOAT = 4, VT_DATE = 8 };
 
 static void guid_of(char guid[37], const char *fmt, ...)
 #if defined(__GNUC__)
@@ -115,7 +153,104 @@ void qdpx_free(qdpx *q) {
   obuf_free(&q->text);
   obuf_free(&q->sel);
   obuf_free(&q->interview);
+  for (size_t i = 0; i < q->n_vars; i++) free(q->vars[i].name);
+  free(q->vars);
+  free(q->vals);
+  obuf_free(&q->vbytes);
+  free(q->srcs);
+  free(q->turns);
+  for (size_t i = 0; i < q->n_cases; i++) {
+    free(q->cases[i].name);
+    obuf_free(&q->cases[i].sources);
+    obuf_free(&q->cases[i].selections);
+  }
+  free(q->cases);
   free(q);
+}
+
+/* Grows *p (of *n elements of `size` bytes) by one, zeroed; NULL when out of memory. */
+static void *grow1(void *p, size_t *n, size_t size) {
+  void **pp = p;
+  char *m = realloc(*pp, (*n + 1) * size);
+  if (!m) return NULL;
+  *pp = m;
+  memset(m + *n * size, 0, size);
+  return m + (*n)++ * size;
+}
+
+static bool is_date(const char *v, size_t n) {
+  if (n != 10 || v[4] != '-' || v[7] != '-') return false;
+  for (size_t k = 0; k < 10; k++)
+    if (k != 4 && k != 7 && (v[k] < '0' || v[k] > '9')) return false;
+  int month = (v[5] - '0') * 10 + (v[6] - '0'), day = (v[8] - '0') * 10 + (v[9] - '0');
+  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+
+/* What the value v[0..n) rules out: a Boolean is true or false, an Integer an optional minus
+ * and up to 18 digits without a leading zero, a Float a decimal number (strtod's, without
+ * hexadecimals, infinities or NaN), a Date YYYY-MM-DD. */
+static unsigned rules_out(const char *v, size_t n) {
+  unsigned not = 0;
+  if (!((n == 4 && !strncasecmp(v, "true", 4)) || (n == 5 && !strncasecmp(v, "false", 5))))
+    not |= VT_BOOLEAN;
+  size_t i = n && v[0] == '-';
+  size_t digits = 0;
+  while (i + digits < n && v[i + digits] >= '0' && v[i + digits] <= '9') digits++;
+  if (!(i + digits == n && digits >= 1 && digits <= 18 && !(digits > 1 && v[i] == '0')))
+    not |= VT_INTEGER;
+  char buf[64];
+  bool num = n > 0 && n < sizeof buf;
+  for (size_t k = 0; k < n && num; k++)
+    num = strchr("0123456789+-.eE", v[k]) != NULL;
+  if (num) {
+    memcpy(buf, v, n);
+    buf[n] = '\0';
+    char *end;
+    (void)strtod(buf, &end);
+    num = end == buf + n;
+  }
+  if (!num) not |= VT_FLOAT;
+  if (!is_date(v, n)) not |= VT_DATE;
+  return not;
+}
+
+/* Adds a value of variable `name` (registered on first sight) to the list; an empty value
+ * is none. False when out of memory. */
+static bool value_add(qdpx *q, const char *name, const char *v, size_t n) {
+  if (!n) return true;
+  size_t k = 0;
+  while (k < q->n_vars && strcmp(q->vars[k].name, name)) k++;
+  if (k == q->n_vars) {
+    char *d = strdup(name);
+    struct var *x = d ? grow1(&q->vars, &q->n_vars, sizeof *q->vars) : NULL;
+    if (!x) {
+      free(d);
+      return false;
+    }
+    x->name = d;
+  }
+  q->vars[k].not |= rules_out(v, n);
+  q->vars[k].any = true;
+  struct val *x = grow1(&q->vals, &q->n_vals, sizeof *q->vals);
+  if (!x) return false;
+  x->var = k;
+  x->off = q->vbytes.len;
+  x->len = n;
+  obuf_put(&q->vbytes, v, n);
+  return !q->vbytes.failed;
+}
+
+/* The values of a result's "fields" ([[NAME, VALUE], ...]). */
+static bool fields_add(qdpx *q, const json_t *fields) {
+  size_t i;
+  const json_t *pair;
+  json_array_foreach(fields, i, pair) {
+    const json_t *k = json_array_get(pair, 0), *v = json_array_get(pair, 1);
+    if (json_is_string(k) && json_is_string(v) &&
+        !value_add(q, json_string_value(k), json_string_value(v), json_string_length(v)))
+      return false;
+  }
+  return true;
 }
 
 /* Adds `len` bytes of `data` (malloc'd; kept in q->bufs, freed with q, since libzip reads
@@ -139,15 +274,80 @@ static bool zip_put(qdpx *q, const char *name, char *data, size_t len) {
   return zip_file_set_mtime(q->za, (zip_uint64_t)k, 315532800 + 12 * 3600, 0) == 0;
 }
 
-/* The open source, written out: its text as sources/GUID.txt, its element in <Sources>. */
+/* A selection [from, to) (code points of the source) coded with the code `code_guid`, or
+ * with none (NULL: a respondent's turn, which their case refers to); its GUID in `sg`. */
+static void selection(qdpx *q, const char *name, size_t from, size_t to, const char *code_guid,
+                      char sg[37]) {
+  char cg[37];
+  guid_of(sg, "qdpx:selection:%zu:%zu", q->n_sources, q->n_sel);
+  guid_of(cg, "qdpx:coding:%zu:%zu", q->n_sources, q->n_sel);
+  q->n_sel++;
+  char num[64];
+  obuf_str(&q->sel, "      <PlainTextSelection guid=\"");
+  obuf_str(&q->sel, sg);
+  obuf_str(&q->sel, "\" name=\"");
+  xml_esc(&q->sel, name, strlen(name));
+  snprintf(num, sizeof num, "\" startPosition=\"%zu\" endPosition=\"%zu\" creatingUser=\"", from,
+           to);
+  obuf_str(&q->sel, num);
+  obuf_str(&q->sel, q->user);
+  if (!code_guid) {
+    obuf_str(&q->sel, "\"/>\n");
+    return;
+  }
+  obuf_str(&q->sel, "\">\n        <Coding guid=\"");
+  obuf_str(&q->sel, cg);
+  obuf_str(&q->sel, "\" creatingUser=\"");
+  obuf_str(&q->sel, q->user);
+  obuf_str(&q->sel, "\"><CodeRef targetGUID=\"");
+  obuf_str(&q->sel, code_guid);
+  obuf_str(&q->sel, "\"/></Coding>\n      </PlainTextSelection>\n");
+}
+
+static void ref_line(obuf *b, const char *element, const char *guid) {
+  obuf_str(b, "      <");
+  obuf_str(b, element);
+  obuf_str(b, " targetGUID=\"");
+  obuf_str(b, guid);
+  obuf_str(b, "\"/>\n");
+}
+
+/* The open source's respondents: each case refers to the source; when it holds several
+ * respondents (a focus group), to each of their turns, as a selection without a code. */
+static void source_cases(qdpx *q, const char *source_guid) {
+  size_t first = SIZE_MAX;
+  bool several = false;
+  for (size_t t = 0; t < q->n_turns; t++) {
+    if (first == SIZE_MAX) first = q->turns[t].resp;
+    else if (q->turns[t].resp != first) several = true;
+  }
+  for (size_t t = 0; t < q->n_turns; t++) {
+    struct qcase *c = &q->cases[q->turns[t].resp];
+    if (c->last_source != q->n_sources + 1) {
+      ref_line(&c->sources, "SourceRef", source_guid);
+      c->last_source = q->n_sources + 1;
+    }
+    if (several) {
+      char sg[37];
+      selection(q, c->name, q->turns[t].from, q->turns[t].to, NULL, sg);
+      ref_line(&c->selections, "SelectionRef", sg);
+    }
+  }
+  q->n_turns = 0;
+}
+
+/* The open source, written out: its text as sources/GUID.txt, its element in <Sources> (its
+ * variable values are put in at the end, when their types are known: srcs). */
 static void source_close(qdpx *q) {
   if (!q->open) return;
   q->open = false;
   char guid[37], path[64];
   guid_of(guid, "qdpx:source:%zu", q->n_sources);
+  source_cases(q, guid);
   snprintf(path, sizeof path, "sources/%s.txt", guid);
   char *data = malloc(q->text.len + 1);
-  if (!data || q->text.failed) {
+  struct srcvals *sv = data ? grow1(&q->srcs, &q->n_srcs, sizeof *q->srcs) : NULL;
+  if (!sv || q->text.failed) {
     free(data);
     q->failed = true;
     return;
@@ -160,6 +360,9 @@ static void source_close(qdpx *q) {
   obuf_str(&q->xml, q->user);
   obuf_str(&q->xml, "\">\n");
   obuf_put(&q->xml, q->sel.p, q->sel.len);
+  sv->xml_at = q->xml.len;
+  sv->from = q->open_from;
+  sv->to = q->n_vals;
   obuf_str(&q->xml, "    </TextSource>\n");
   q->n_sources++;
 }
@@ -176,30 +379,24 @@ static void source_open(qdpx *q, const char *name, size_t n) {
   q->text.len = q->sel.len = 0;
   q->text_cp = 0;
   q->open = true;
+  q->open_from = q->n_vals;
 }
 
-/* A selection [from, to) (code points of the source) coded with the code `code_guid`. */
-static void selection(qdpx *q, const char *name, size_t from, size_t to, const char *code_guid) {
-  char sg[37], cg[37];
-  guid_of(sg, "qdpx:selection:%zu:%zu", q->n_sources, q->n_sel);
-  guid_of(cg, "qdpx:coding:%zu:%zu", q->n_sources, q->n_sel);
-  q->n_sel++;
-  char num[64];
-  obuf_str(&q->sel, "      <PlainTextSelection guid=\"");
-  obuf_str(&q->sel, sg);
-  obuf_str(&q->sel, "\" name=\"");
-  xml_esc(&q->sel, name, strlen(name));
-  snprintf(num, sizeof num, "\" startPosition=\"%zu\" endPosition=\"%zu\" creatingUser=\"", from,
-           to);
-  obuf_str(&q->sel, num);
-  obuf_str(&q->sel, q->user);
-  obuf_str(&q->sel, "\">\n        <Coding guid=\"");
-  obuf_str(&q->sel, cg);
-  obuf_str(&q->sel, "\" creatingUser=\"");
-  obuf_str(&q->sel, q->user);
-  obuf_str(&q->sel, "\"><CodeRef targetGUID=\"");
-  obuf_str(&q->sel, code_guid);
-  obuf_str(&q->sel, "\"/></Coding>\n      </PlainTextSelection>\n");
+/* The case of respondent `name`, made on first sight with the open source's values (the
+ * interview's fields), or SIZE_MAX when out of memory. */
+static size_t case_of(qdpx *q, const char *name) {
+  for (size_t i = 0; i < q->n_cases; i++)
+    if (!strcmp(q->cases[i].name, name)) return i;
+  char *d = strdup(name);
+  struct qcase *c = d ? grow1(&q->cases, &q->n_cases, sizeof *q->cases) : NULL;
+  if (!c) {
+    free(d);
+    return SIZE_MAX;
+  }
+  c->name = d;
+  c->from = q->open_from;
+  c->to = q->n_vals;
+  return q->n_cases - 1;
 }
 
 static const char *str_of(const json_t *o, const char *key, size_t *n) {
@@ -224,14 +421,18 @@ int qdpx_record(qdpx *q, const char *text, size_t tlen, const char *line, size_t
   }
   /* a transcript's turn goes into its interview's source; anything else is a source */
   const char *iv = str_of(o, "interview", &n);
+  bool ok = true;
+  size_t para = 0; /* where a turn's paragraph begins (code points) */
   if (iv) {
     if (!q->open || q->interview.len != n || (n && memcmp(q->interview.p, iv, n))) {
       source_open(q, iv, n);
       q->interview.len = 0;
       obuf_put(&q->interview, iv, n);
+      ok = fields_add(q, json_object_get(o, "fields")); /* the interview's */
     } else {
       text_put(q, "\n\n", 2);
     }
+    para = q->text_cp;
     const char *time = str_of(o, "time", &n);
     if (time) {
       text_put(q, "[", 1);
@@ -246,11 +447,20 @@ int qdpx_record(qdpx *q, const char *text, size_t tlen, const char *line, size_t
   } else {
     source_open(q, id, idn);
     q->interview.len = 0;
+    /* the record's language and sentiment, and its fields */
+    const char *lang = str_of(o, "lang", &n);
+    const json_t *score = json_object_get(json_object_get(o, "sentiment"), "score");
+    char num[32] = "";
+    if (json_is_number(score)) snprintf(num, sizeof num, "%.4f", json_number_value(score));
+    ok = (!lang || value_add(q, "Language (verbatim)", lang, n)) &&
+         value_add(q, "Sentiment score (verbatim)", num, strlen(num)) &&
+         fields_add(q, json_object_get(o, "fields"));
   }
   size_t base = q->text_cp; /* where the record's text begins in the source (code points) */
   text_put(q, text, tlen);
   const char *role = str_of(o, "role", &n);
   if (!(role && n == 11 && !memcmp(role, "interviewer", 11))) {
+    char sg[37];
     const json_t *themes = json_object_get(o, "themes"), *t;
     size_t k;
     json_array_foreach(themes, k, t) {
@@ -265,7 +475,7 @@ int qdpx_record(qdpx *q, const char *text, size_t tlen, const char *line, size_t
         json_int_t e = json_integer_value(json_array_get(sp, 1));
         if (b < 0 || e < b || (size_t)e > tlen) continue;
         size_t from = base + code_points(text, (size_t)b);
-        selection(q, theme, from, from + code_points(text + b, (size_t)(e - b)), guid);
+        selection(q, theme, from, from + code_points(text + b, (size_t)(e - b)), guid, sg);
       }
     }
     const json_t *sent = json_object_get(o, "sentiment");
@@ -273,12 +483,24 @@ int qdpx_record(qdpx *q, const char *text, size_t tlen, const char *line, size_t
     if (label && (!strcmp(label, "positive") || !strcmp(label, "negative"))) {
       char guid[37];
       guid_of(guid, "qdpx:sentiment:%s", label);
-      selection(q, label, base, q->text_cp, guid);
+      selection(q, label, base, q->text_cp, guid, sg);
+    }
+    /* a respondent's turn: their case (source_cases) */
+    const char *resp = iv ? str_of(o, "respondent", &n) : NULL;
+    if (resp && ok) {
+      size_t c = case_of(q, resp);
+      struct turn *tu = c == SIZE_MAX ? NULL : grow1(&q->turns, &q->n_turns, sizeof *q->turns);
+      if (tu) {
+        tu->from = para;
+        tu->to = q->text_cp;
+        tu->resp = c;
+      }
+      ok = tu != NULL;
     }
   }
   json_decref(o);
   if (!iv) source_close(q);
-  return q->failed || q->text.failed || q->sel.failed || q->xml.failed ? EXIT_INTERNAL : EXIT_OK;
+  return !ok || q->failed || q->text.failed || q->sel.failed || q->xml.failed ? EXIT_INTERNAL : EXIT_OK;
 }
 
 /* The codebook: the codes of `codebook export` (the same GUIDs), and Sentiment. */
@@ -311,6 +533,80 @@ static bool codebook(qdpx *q, obuf *x) {
   return true;
 }
 
+/* A variable's type: the first its values do not rule out (Text when all are). */
+static const char *var_type(const struct var *v) {
+  static const char *const names[] = {"Boolean", "Integer", "Float", "Date"};
+  for (unsigned k = 0; k < 4 && v->any; k++)
+    if (!(v->not & (1u << k))) return names[k];
+  return "Text";
+}
+
+static void var_guid(const qdpx *q, size_t k, char guid[37]) {
+  guid_of(guid, "qdpx:variable:%s", q->vars[k].name);
+}
+
+/* <Variables>: one per field seen, and the language and sentiment score of a record. */
+static void variables(qdpx *q, obuf *x) {
+  if (!q->n_vars) return;
+  obuf_str(x, "  <Variables>\n");
+  for (size_t k = 0; k < q->n_vars; k++) {
+    char guid[37];
+    var_guid(q, k, guid);
+    obuf_str(x, "    <Variable guid=\"");
+    obuf_str(x, guid);
+    obuf_str(x, "\" name=\"");
+    xml_esc(x, q->vars[k].name, strlen(q->vars[k].name));
+    obuf_str(x, "\" typeOfVariable=\"");
+    obuf_str(x, var_type(&q->vars[k]));
+    obuf_str(x, "\"/>\n");
+  }
+  obuf_str(x, "  </Variables>\n");
+}
+
+/* The values vals[from..to) as <VariableValue> elements, each indented by `ind`. */
+static void values(qdpx *q, obuf *x, size_t from, size_t to, const char *ind) {
+  for (size_t i = from; i < to; i++) {
+    const struct val *v = &q->vals[i];
+    const char *type = var_type(&q->vars[v->var]), *s = q->vbytes.p + v->off;
+    char guid[37];
+    var_guid(q, v->var, guid);
+    obuf_str(x, ind);
+    obuf_str(x, "<VariableValue><VariableRef targetGUID=\"");
+    obuf_str(x, guid);
+    obuf_str(x, "\"/><");
+    obuf_str(x, type);
+    obuf_str(x, "Value>");
+    if (!strcmp(type, "Boolean")) obuf_str(x, tolower((unsigned char)s[0]) == 't' ? "true" : "false");
+    else xml_esc(x, s, v->len);
+    obuf_str(x, "</");
+    obuf_str(x, type);
+    obuf_str(x, "Value></VariableValue>\n");
+  }
+}
+
+/* <Cases>: a transcript's respondents, with the interview's fields, the interviews they are
+ * in, and their turns there when it has several respondents. */
+static void cases(qdpx *q, obuf *x) {
+  if (!q->n_cases) return;
+  obuf_str(x, "  <Cases>\n");
+  for (size_t i = 0; i < q->n_cases; i++) {
+    const struct qcase *c = &q->cases[i];
+    char guid[37];
+    guid_of(guid, "qdpx:case:%s", c->name);
+    obuf_str(x, "    <Case guid=\"");
+    obuf_str(x, guid);
+    obuf_str(x, "\" name=\"");
+    xml_esc(x, c->name, strlen(c->name));
+    obuf_str(x, "\">\n");
+    values(q, x, c->from, c->to, "      ");
+    obuf_put(x, c->sources.p, c->sources.len);
+    obuf_put(x, c->selections.p, c->selections.len);
+    obuf_str(x, "    </Case>\n");
+    if (c->sources.failed || c->selections.failed) q->failed = true;
+  }
+  obuf_str(x, "  </Cases>\n");
+}
+
 int qdpx_finish(qdpx *q, const char *name, FILE *fp) {
   source_close(q);
   obuf x = {0};
@@ -322,9 +618,17 @@ int qdpx_finish(qdpx *q, const char *name, FILE *fp) {
   obuf_str(&x, q->user);
   obuf_str(&x, "\" name=\"verbatim\"/>\n  </Users>\n");
   bool ok = codebook(q, &x);
+  variables(q, &x);
+  cases(q, &x);
   if (q->n_sources) {
     obuf_str(&x, "  <Sources>\n");
-    obuf_put(&x, q->xml.p, q->xml.len);
+    size_t at = 0;
+    for (size_t i = 0; i < q->n_srcs; i++) { /* each source's values before its end tag */
+      obuf_put(&x, q->xml.p + at, q->srcs[i].xml_at - at);
+      values(q, &x, q->srcs[i].from, q->srcs[i].to, "      ");
+      at = q->srcs[i].xml_at;
+    }
+    obuf_put(&x, q->xml.p + at, q->xml.len - at);
     obuf_str(&x, "  </Sources>\n");
   }
   obuf_str(&x, "</Project>\n");

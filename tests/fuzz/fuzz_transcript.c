@@ -11,6 +11,8 @@
  * a number replaced can leave a URL that was none before; real text has not shown it.) */
 #include "fuzz.h"
 
+#include <strings.h>
+
 static const char *const names[] = {"text", "id", "interview", "speaker", "role", "turn",
                                     "turns", "time", "respondent", "line"};
 enum { F_TEXT, F_ID, F_INTERVIEW, F_SPEAKER, F_ROLE, F_TURN, F_TURNS, F_TIME, F_RESP, F_LINE,
@@ -56,6 +58,16 @@ static long read_transcript(const uint8_t *data, size_t size, vb_reader_options 
         continue;
       }
       FUZZ_CHECK(vb_utf8_check(v, n) == n && v[n] == '\0');
+    }
+    /* the interview's own fields: each name given once (any case), each value as
+     * vb_reader_get() gives it by that name */
+    const vb_field *f;
+    size_t nf;
+    FUZZ_CHECK(vb_reader_record_fields(rd, &f, &nf) == VB_OK);
+    for (size_t i = 0; i < nf; i++) {
+      FUZZ_CHECK(strlen(f[i].name) == f[i].name_len && f[i].value[f[i].value_len] == '\0');
+      FUZZ_CHECK(vb_utf8_check(f[i].value, f[i].value_len) == f[i].value_len);
+      for (size_t q = 0; q < i; q++) FUZZ_CHECK(strcasecmp(f[q].name, f[i].name) != 0);
     }
     size_t n;
     const char *role = vb_reader_get(rd, h[F_ROLE], &n);

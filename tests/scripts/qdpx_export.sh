@@ -6,8 +6,11 @@
 # are the codebook's (the GUIDs of `codebook export`) and Sentiment; and that the codings are
 # exactly annotate's results: one selection per theme span, whose characters (code points)
 # in the source are the span's bytes in the record, and one per positive or negative record.
-# Interviewer turns are in the interview's source but not coded. Two runs give the same bytes;
-# -o is required.
+# Interviewer turns are in the interview's source but not coded. Variables: every source of a
+# record has its language, sentiment score and other fields (CSV columns, JSONL values) as
+# values of typed variables; an interview's source and each respondent's case have the
+# interview's fields; in a focus group each respondent's case refers to their turns (selections
+# without a code). Two runs give the same bytes; -o is required.
 # BINARY SOURCE_DIR WORK_DIR
 bin=$1 src=$2 work=$3
 mkdir -p "$work/again"
@@ -24,6 +27,7 @@ run() { # NAME ARGS...: the project and the JSONL of the same run
   "$bin" annotate "$@" -q --format tsv >/dev/null || fail=1
 }
 for l in en sv da he; do run "$l" "corpora/$l/survey.jsonl"; done
+run csv corpora/en/survey.csv
 run transcript tests/cli/data/interviews.txt --input-format transcript --lang en
 run vtt tests/cli/data/call.vtt --lang en
 "$bin" codebook export -o "$work/codebook.qdc" || fail=1
@@ -44,13 +48,57 @@ failed = []
 def check(cond, what):
     if not cond:
         failed.append(what)
-for name in ['en', 'sv', 'da', 'he', 'transcript', 'vtt']:
+SURVEYS = ('en', 'sv', 'da', 'he', 'csv')
+def survey_file(name):
+    return 'corpora/en/survey.csv' if name == 'csv' else f'corpora/{name}/survey.jsonl'
+def input_records(name):
+    """id -> the record's fields as text, as the input has them"""
+    import csv
+    out = {}
+    if name == 'csv':
+        for row in csv.DictReader(open(survey_file(name), encoding='utf-8', newline='')):
+            out[row['id']] = row
+        return out
+    for l in open(survey_file(name), encoding='utf-8'):
+        o = json.loads(l)
+        out[o['id']] = {k: (v if isinstance(v, str) else json.dumps(v)) for k, v in o.items()
+                        if v is not None and not isinstance(v, (dict, list))}
+    return out
+def typed_ok(t, v):
+    if t == 'Integer': return re.fullmatch(r'-?(0|[1-9][0-9]{0,17})', v) is not None
+    if t == 'Float':
+        try: float(v); return True
+        except ValueError: return False
+    if t == 'Date': return re.fullmatch(r'[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])', v) is not None
+    if t == 'Boolean': return v in ('true', 'false')
+    return t == 'Text'
+def var_values(el, variables, where):
+    """the <VariableValue> children of el: {variable name: text}, each checked against its type"""
+    got = {}
+    for vv in el.findall(NS + 'VariableValue'):
+        ref = vv.find(NS + 'VariableRef').get('targetGUID')
+        check(ref in variables, f'{where}: VariableRef {ref}')
+        if ref not in variables: continue
+        vname, vtype = variables[ref]
+        vals = [c for c in vv if c.tag != NS + 'VariableRef']
+        check(len(vals) == 1 and vals[0].tag == NS + vtype + 'Value', f'{where}: {vname} value element')
+        text = vals[0].text or ''
+        check(typed_ok(vtype, text), f'{where}: {vname}={text!r} is no {vtype}')
+        got[vname] = text
+    return got
+for name in ['en', 'sv', 'da', 'he', 'csv', 'transcript', 'vtt']:
     z = zipfile.ZipFile(f'{work}/{name}.qdpx')
     names = set(z.namelist())
     root = ET.fromstring(z.read('project.qde'))
     check(root.tag == NS + 'Project' and root.get('name') == name, f'{name}: root')
     order = [ch.tag[len(NS):] for ch in root]
-    check(order == ['Users', 'CodeBook', 'Sources'], f'{name}: children {order}')
+    # (the call has no fields: no variables)
+    want_order = (['Users', 'CodeBook'] + (['Variables'] if name != 'vtt' else []) +
+                  (['Cases'] if name in ('transcript', 'vtt') else []) + ['Sources'])
+    check(order == want_order, f'{name}: children {order}')
+    variables = {v.get('guid'): (v.get('name'), v.get('typeOfVariable'))
+                 for v in root.iterfind(NS + 'Variables/' + NS + 'Variable')}
+    check(len({n for n, t in variables.values()}) == len(variables), f'{name}: variable names repeat')
     guids = []
     for el in root.iter():
         if el.get('guid') is not None:
@@ -69,6 +117,9 @@ for name in ['en', 'sv', 'da', 'he', 'transcript', 'vtt']:
     # what the selections code, per source: (code guid, text) pairs
     coded = []
     texts = {}
+    turn_sel = {}  # guid -> (name, text) of the selections without a code
+    src_vars = {}  # source name -> {variable: value}
+    src_guid = {}
     for s in sources:
         path = s.get('plainTextPath')
         check(path.startswith('internal://'), f'{name}: path {path}')
@@ -81,8 +132,16 @@ for name in ['en', 'sv', 'da', 'he', 'transcript', 'vtt']:
             a, b = int(sel.get('startPosition')), int(sel.get('endPosition'))
             check(0 <= a <= b <= len(text), f'{name}: selection {a}-{b} of {len(text)}')
             refs = [c.find(NS + 'CodeRef').get('targetGUID') for c in sel.findall(NS + 'Coding')]
+            if not refs: # a respondent's turn in a focus group, for their case
+                turn_sel[sel.get('guid')] = (sel.get('name'), text[a:b])
+                continue
             check(len(refs) == 1 and refs[0] in codes, f'{name}: coding {refs}')
             got.append((refs[0], text[a:b]))
+        # the element order of the schema: selections, then values
+        kids = [c.tag[len(NS):] for c in s]
+        check(kids == sorted(kids, key=lambda t: t != 'PlainTextSelection'), f'{name}: {kids[:3]}')
+        src_vars[s.get('name')] = var_values(s, variables, f'{name}/{s.get("name")}')
+        src_guid[s.get('guid')] = s.get('name')
         coded.append((s.get('name'), got))
     check(len(names) == len(sources) + 1, f'{name}: {len(names)} zip entries')
     # what annotate reported
@@ -102,14 +161,11 @@ for name in ['en', 'sv', 'da', 'he', 'transcript', 'vtt']:
         want[src_name].append(r)
     check([c[0] for c in coded] == order, f'{name}: sources {[c[0] for c in coded][:5]} vs {order[:5]}')
     # texts of the records, from the input files
-    if name in ('en', 'sv', 'da', 'he'):
-        recs = {}
-        for l in open(f'corpora/{name}/survey.jsonl', encoding='utf-8'):
-            o = json.loads(l)
-            recs[o['id']] = o['text']
+    if name in SURVEYS:
+        recs = {i: r['text'] for i, r in input_records(name).items()}
     # transcripts: each paragraph of an interview's source is a turn, "[time] SPEAKER: text"
     turn_text = {}
-    if name not in ('en', 'sv', 'da', 'he'):
+    if name not in SURVEYS:
         turns = {}
         for r in results:
             turns.setdefault(r['interview'], []).append(r)
@@ -124,7 +180,7 @@ for name in ['en', 'sv', 'da', 'he', 'transcript', 'vtt']:
     for (src_name, got) in coded:
         exp = []
         for r in want[src_name]:
-            if name in ('en', 'sv', 'da', 'he'):
+            if name in SURVEYS:
                 raw = recs[r['id']].encode('utf-8')
                 check(texts[src_name] == recs[r['id']], f'{name}: text of {r["id"]}')
             else:
@@ -145,7 +201,26 @@ for name in ['en', 'sv', 'da', 'he', 'transcript', 'vtt']:
                       f'{name}/{src_name}: code of {theme}')
                 check(seg == want_seg, f'{name}/{src_name}: {seg!r} != {want_seg!r}')
         n_sel += len(got)
-    print(f'{name}: {len(sources)} sources, {n_sel} selections')
+    # the variables: language, sentiment and the input's fields; nps a number, date a date
+    vtypes = dict(variables.values())
+    if name in SURVEYS:
+        inputs = input_records(name)
+        for r in results:
+            if 'error' in r: continue
+            want_v = {k: v for k, v in inputs[r['id']].items() if k not in ('id', 'text') and v != ''}
+            want_v['Language (verbatim)'] = r['lang']
+            want_v['Sentiment score (verbatim)'] = f"{r['sentiment']['score']:.4f}"
+            got_v = src_vars[r['id']]
+            check(set(got_v) == set(want_v), f'{name}/{r["id"]}: variables {sorted(got_v)}')
+            for k in want_v:
+                if k in got_v and vtypes[k] == 'Float':
+                    check(abs(float(got_v[k]) - float(want_v[k])) < 1e-9, f'{name}/{r["id"]}: {k}')
+                elif k in got_v:
+                    check(got_v[k] == want_v[k], f'{name}/{r["id"]}: {k}={got_v[k]!r}')
+        check(vtypes.get('nps') == 'Integer' and vtypes.get('date') == 'Date' and
+              vtypes.get('channel') == 'Text' and vtypes.get('Sentiment score (verbatim)') == 'Float',
+              f'{name}: variable types {vtypes}')
+    print(f'{name}: {len(sources)} sources, {n_sel} selections, {len(variables)} variables')
     if name == 'transcript':
         t = texts['c-1']
         check(t.startswith('I: A lot of customers tell us the deliveries are late.'), 'c-1 text')
@@ -155,6 +230,36 @@ for name in ['en', 'sv', 'da', 'he', 'transcript', 'vtt']:
                 check('A lot of customers' not in seg and 'Some people find' not in seg,
                       f'interviewer coded: {seg!r}')
         check(texts['c-3'].startswith('[00:00:02] Moderator: '), 'c-3 time and speaker')
+        # the interviews' fields on their sources, typed
+        check(src_vars['c-1'] == {'respondent': 'R101', 'nps': '3', 'date': '2026-10-02',
+                                  'channel': 'phone'}, f'c-1 variables {src_vars["c-1"]}')
+        check(src_vars['c-3'] == {'nps': '6', 'date': '2026-10-09', 'channel': 'focus group'},
+              f'c-3 variables {src_vars["c-3"]}')
+        check(vtypes == {'respondent': 'Text', 'nps': 'Integer', 'date': 'Date', 'channel': 'Text'},
+              f'transcript variable types {vtypes}')
+        # the cases: a respondent each, with the interview's fields; the focus group's refer
+        # to their own turns, every turn without a code to one case
+        cases = {c.get('name'): c for c in root.find(NS + 'Cases').findall(NS + 'Case')}
+        check(sorted(cases) == ['R101', 'R102', 'c-3/Anna', 'c-3/Bo'], f'cases {sorted(cases)}')
+        referred = []
+        for cname, c in cases.items():
+            kids = [k.tag[len(NS):] for k in c]
+            order_ok = kids == sorted(kids, key=['VariableValue', 'SourceRef', 'SelectionRef'].index)
+            check(order_ok, f'case {cname}: {kids}')
+            iv = cname.split('/')[0] if '/' in cname else {'R101': 'c-1', 'R102': 'c-2'}[cname]
+            check(var_values(c, variables, cname) == src_vars[iv], f'case {cname} values')
+            srcs = [src_guid.get(k.get('targetGUID')) for k in c.findall(NS + 'SourceRef')]
+            check(srcs == [iv], f'case {cname}: sources {srcs}')
+            sels = [k.get('targetGUID') for k in c.findall(NS + 'SelectionRef')]
+            check(len(sels) == {'c-3/Anna': 1, 'c-3/Bo': 2}.get(cname, 0), f'case {cname}: {len(sels)} turns')
+            for g in sels:
+                check(g in turn_sel, f'case {cname}: selection {g}')
+                if g in turn_sel:
+                    speaker = cname.split('/')[1]
+                    check(re.match(r'\[[0-9:]+\] ' + speaker + ': ', turn_sel[g][1]) is not None,
+                          f'case {cname}: turn {turn_sel[g][1][:30]!r}')
+                    referred.append(g)
+        check(sorted(referred) == sorted(turn_sel), 'turn selections and cases')
 if failed:
     print('FAIL:', *failed[:20], sep='\n  ')
     sys.exit(1)

@@ -44,6 +44,21 @@ grep -q '"text": "The delivery was late again. Call me on \[number\], nobody ans
 grep -q '2026-10-21' "$work/annotate.redacted.jsonl" || { echo "FAIL: the date was redacted"; fail=1; }
 grep -q '"text": "\[name\] at the front desk was lovely, and Mr \[name\] sorted the refund."' \
   "$work/annotate.redacted.jsonl" || { echo "FAIL: names and the title kept"; fail=1; }
+# the qdpx project's variables (the other columns): redacted like the text
+printf 'id,email,contact,nps,text\n1,anna.berg@example.se,Sarah Okonkwo,9,fine service\n' \
+  >"$work/cols.csv"
+for r in "" --redact; do
+  "$bin" annotate "$work/cols.csv" --lang en -q --format qdpx -o "$work/cols$r.qdpx" $r || fail=1
+  python3 -c "import sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+sys.stdout.buffer.write(z.read('project.qde'))" "$work/cols$r.qdpx" >"$work/cols$r.qde" || fail=1
+done
+grep -q 'anna.berg@example.se' "$work/cols.qde" && grep -q 'Sarah Okonkwo' "$work/cols.qde" ||
+  { echo "FAIL: the columns are no variables without --redact"; fail=1; }
+grep -Eq "$pii" "$work/cols--redact.qde" && { echo "FAIL: a variable holds personal data"; fail=1; }
+grep -q '<TextValue>\[email\]</TextValue>' "$work/cols--redact.qde" &&
+  grep -q '<TextValue>\[name\]</TextValue>' "$work/cols--redact.qde" ||
+  { echo "FAIL: redacted variables"; fail=1; }
 # a transcript: speaker labels become Speaker N, in the respondent field too
 vtt=tests/cli/data/call.vtt
 "$bin" annotate $vtt -q >"$work/call.jsonl" || fail=1

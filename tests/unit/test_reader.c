@@ -1365,9 +1365,77 @@ static void test_format_names(void **state) {
   close_reader(&c);
 }
 
+/* vb_reader_record_fields(): every field of a record, in order, whatever was asked for. */
+static void fields_are_(ctx *c, const char *want, const char *file, int line) {
+  const vb_field *f;
+  size_t n;
+  assert_int_equal(vb_reader_record_fields(c->rd, &f, &n), VB_OK);
+  char got[512] = "";
+  for (size_t i = 0; i < n; i++) {
+    size_t at = strlen(got);
+    snprintf(got + at, sizeof got - at, "%s%s=%s", i ? "|" : "", f[i].name, f[i].value);
+    if (strlen(f[i].name) != f[i].name_len || strlen(f[i].value) != f[i].value_len) {
+      print_error("field %zu: lengths differ from the strings'\n", i);
+      _fail(file, line);
+    }
+  }
+  vb_test_span(got, strlen(got), want, "record fields", file, line);
+}
+#define FIELDS(c, want) fields_are_((c), (want), __FILE__, __LINE__)
+
+static void test_record_fields(void **state) {
+  (void)state;
+  ctx c;
+  /* CSV: every column, a short row's missing one empty; the fields asked for do not matter */
+  assert_int_equal(OPEN(&c, "id,nps,text\n1,9,\"a, b\"\n2,3\n", VB_FORMAT_CSV), VB_OK);
+  field(&c, "text");
+  NEXT(&c, 2, 2);
+  FIELDS(&c, "id=1|nps=9|text=a, b");
+  NEXT(&c, 3, 3);
+  FIELDS(&c, "id=2|nps=3|text=");
+  close_reader(&c);
+  /* JSONL: top-level strings, numbers, booleans as text, in order; objects, arrays and null
+   * left out; an error record has none; without vb_reader_keep_fields() none at all */
+  static const char jl[] = "{\"id\":\"a\\\"b\",\"o\":{\"x\":1},\"n\":null,\"s\":8.5,"
+                           "\"ok\":false,\"l\":[1],\"text\":\"hej\"}\n{bad\n{\"text\":\"x\"}\n";
+  assert_int_equal(OPEN(&c, jl, VB_FORMAT_JSONL), VB_OK);
+  int text = field(&c, "text");
+  vb_reader_keep_fields(c.rd);
+  NEXT(&c, 1, 1);
+  FIELDS(&c, "id=a\"b|s=8.5|ok=false|text=hej");
+  VALUE(&c, text, "hej"); /* the fields asked for still read */
+  NEXT(&c, 2, 2);
+  FIELDS(&c, "");
+  NEXT(&c, 3, 3);
+  FIELDS(&c, "text=x");
+  close_reader(&c);
+  assert_int_equal(OPEN(&c, jl, VB_FORMAT_JSONL), VB_OK);
+  field(&c, "text");
+  NEXT(&c, 1, 1);
+  FIELDS(&c, "");
+  close_reader(&c);
+  /* a transcript: the interview's own fields, the first of a repeated key (any case) */
+  assert_int_equal(OPEN(&c, "## a\n# age: 34, segment: plus\nI: hi\nR: fine\n# Age: 35\n",
+                        VB_FORMAT_TRANSCRIPT),
+                   VB_OK);
+  field(&c, "text");
+  NEXT(&c, 3, 3);
+  FIELDS(&c, "age=34|segment=plus");
+  NEXT(&c, 4, 4);
+  FIELDS(&c, "age=34|segment=plus");
+  close_reader(&c);
+  /* plain text: none */
+  assert_int_equal(OPEN(&c, "one\n", VB_FORMAT_TXT), VB_OK);
+  field(&c, "text");
+  NEXT(&c, 1, 1);
+  FIELDS(&c, "");
+  close_reader(&c);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_csv_quoted_newlines_and_doubled_quotes),
+      cmocka_unit_test(test_record_fields),
       cmocka_unit_test(test_csv_bom_and_semicolon),
       cmocka_unit_test(test_csv_tab_detection_and_explicit_delimiter),
       cmocka_unit_test(test_csv_crlf_and_cr),
