@@ -410,6 +410,19 @@ int vb_redact(const char *text, size_t len, unsigned what, char **out, size_t *o
  */
 int vb_model_redact(const vb_model *model, const char *text, size_t len, unsigned what,
                     char **out, size_t *out_len, size_t *n_replaced);
+/**
+ * vb_model_redact() that also takes the words of `labels` (n_labels speaker labels of a
+ * transcript, "Sara Lind", "Wojciech (R)") for names wherever they stand as words of the text,
+ * listed or not: the same letters in the same case, with a possessive or genitive ending, or in
+ * Hebrew after a proclitic (לאורית). A label's words that only say a role (Interviewer,
+ * Respondent, Customer, מראיין: the name lists' titles, roles and stopwords), words with a
+ * digit or of one letter, Latin words in lower case and Hebrew words the lexicons know are not
+ * taken. Without VB_REDACT_NAME the labels do nothing. VB_EINVAL also when n_labels > 0 and
+ * labels is NULL.
+ */
+int vb_model_redact_labels(const vb_model *model, const char *text, size_t len, unsigned what,
+                           const char *const *labels, size_t n_labels, char **out,
+                           size_t *out_len, size_t *n_replaced);
 
 /** Returns the byte offset of the first invalid UTF-8 sequence in `s`, or `len` when all of
  *  it is valid (overlong forms, surrogates and code points above U+10FFFF are invalid). */
@@ -502,7 +515,8 @@ vb_format vb_reader_format(const vb_reader *rd);
  * Declares a field the caller wants (a column name; for JSONL a key or a dotted path such as
  * "answer.text"; for plain text only "text" exists; for a transcript "text", "id",
  * "interview", "speaker", "role" (interviewer, respondent, or unknown before the first
- * label), "turn", "turns", "time", "line", "respondent" and the interview's own fields
+ * label), "turn", "turns", "time", "line", "respondent", "speakers" (the interview's speaker
+ * labels, each once, a line each) and the interview's own fields
  * ("# date: 2026-10-21")). Returns its handle (>= 0), or
  * VB_ENOTFOUND when a CSV/TSV header has no such column (fills `err` with the columns found).
  */

@@ -142,6 +142,7 @@ typedef struct cand {
   bool after_role;  /* a role before it: a listed name even if it is a word */
   bool after_place; /* a place word before it ("San", "St"): no person */
   bool mark;        /* a name */
+  bool label;       /* a word of a speaker's label (vb__names_label_words) */
 } cand;
 
 static int32_t first_cp(const char *s, size_t n, size_t *adv) {
@@ -313,6 +314,71 @@ static int look_up(finder *F, cand *c, size_t at, const char *s, size_t n) {
   return VB_OK;
 }
 
+/* ---- speaker labels ---- */
+
+int vb__names_label_words(const vb_model *m, const char *const *labels, size_t n_labels,
+                          vb__buf *words) {
+  finder F = {m, NULL, {0}, {0}};
+  int rc = VB_OK;
+  words->len = 0;
+  for (size_t l = 0; l < n_labels && rc == VB_OK; l++) {
+    const char *s = labels[l];
+    size_t i = 0, n = strlen(s);
+    while (i < n && rc == VB_OK) {
+      /* a word: up to a space or punctuation (ASCII); bytes above 0x7F are letters' */
+      while (i < n && (unsigned char)s[i] < 0x80 && !vb__ascii_alpha(s[i]) &&
+             !(s[i] >= '0' && s[i] <= '9'))
+        i++;
+      size_t b = i, letters = 0;
+      bool digit = false;
+      while (i < n && ((unsigned char)s[i] >= 0x80 || vb__ascii_alpha(s[i]) ||
+                       (s[i] >= '0' && s[i] <= '9') || s[i] == '\'')) {
+        digit |= s[i] >= '0' && s[i] <= '9';
+        letters += ((unsigned char)s[i] & 0xC0) != 0x80;
+        i++;
+      }
+      if (i == b || digit || letters < 2) continue;
+      bool he = (unsigned char)s[b] == 0xD7;
+      if (!he && (unsigned char)s[b] < 0x80 && !(s[b] >= 'A' && s[b] <= 'Z')) continue;
+      if ((rc = key_of(&F, s + b, i - b))) break;
+      uint32_t f = listed(&F, F.key.data, F.key.len);
+      if (f & ~(uint32_t)(VB__NAME_GIVEN | VB__NAME_SURNAME | VB__NAME_WORD | VB__NAME_PROPER))
+        continue; /* a title, role, place word, conjunction, word after a name, stopword */
+      if (he && (f & VB__NAME_WORD || key_known(&F, true))) continue;
+      if (vb__buf_append(words, s + b, i - b) || vb__buf_putc(words, '\0')) rc = VB_ENOMEM;
+    }
+  }
+  vb__free(F.nz.cps);
+  vb__buf_free(&F.key);
+  return rc;
+}
+
+/* Whether the word part s[0..n) is one of the label words: the same bytes, with a possessive
+ * or (Latin, three letters or more) a genitive s after them, or (Hebrew) after one proclitic
+ * letter other than the article, or ו and one. Sets the name's bytes [*ns, *ne) in s. */
+static bool label_word(const char *s, size_t n, bool he, const char *words, size_t len,
+                       size_t *ns, size_t *ne) {
+  size_t pos = he ? 0 : possessive(s, n);
+  *ns = 0;
+  for (size_t i = 0; i < len;) {
+    const char *w = words + i;
+    size_t wl = strlen(w);
+    i += wl + 1;
+    *ne = wl;
+    if (n - pos == wl && !memcmp(s, w, wl)) return true;
+    if (!he && n == wl + 1 && wl >= 3 && s[wl] == 's' && !memcmp(s, w, wl)) return true;
+    if (he && n > wl && !memcmp(s + n - wl, w, wl)) {
+      size_t p = n - wl; /* the proclitics' bytes: Hebrew letters are two */
+      *ns = p;
+      *ne = n;
+      if ((p == 2 && memcmp(s, "\xD7\x94", 2) != 0) || (p == 4 && !memcmp(s, "\xD7\x95", 2) &&
+                                                       memcmp(s + 2, "\xD7\x94", 2) != 0))
+        return true;
+    }
+  }
+  return false;
+}
+
 static bool punct_is(const char *s, size_t n, const char *what) {
   return n == strlen(what) && memcmp(s, what, n) == 0;
 }
@@ -347,7 +413,7 @@ static bool said_after(const cand *c, size_t nc, size_t i) {
 }
 
 int vb__names_find(const vb_model *m, const char *text, const vb__tok *t, size_t n_tok,
-                   vb__spans *out) {
+                   const char *words, size_t words_len, vb__spans *out) {
   finder F = {m, text, {0}, {0}};
   cand *c = NULL;
   size_t nc = 0, cap = 0;
@@ -380,6 +446,12 @@ int vb__names_find(const vb_model *m, const char *text, const vb__tok *t, size_t
         x->start = start && first;
         x->line = first && (t[k].flags & VB__TOKF_LINE);
         if ((rc = look_up(&F, x, at, s, pl))) break;
+        size_t lns, lne;
+        if (words_len && label_word(s, pl, x->he, words, words_len, &lns, &lne)) {
+          x->label = true;
+          x->ns = at + lns;
+          x->ne = at + lne;
+        }
         if (!first) c[nc - 2].joined = true;
         /* גב' (Mrs): the tokenizer splits the geresh off */
         if (x->he && pl == 4 && !memcmp(s, "\xD7\x92\xD7\x91", 4) && !h && k + 1 < n_tok &&
@@ -411,7 +483,9 @@ int vb__names_find(const vb_model *m, const char *text, const vb__tok *t, size_t
     cand *x = &c[i];
     bool named = x->f & NAME, word = x->f & VB__NAME_WORD;
     size_t len = x->ne - x->ns;
-    if ((x->f & (VB__NAME_TITLE | VB__NAME_ROLE | VB__NAME_PLACE)) || x->after_place)
+    if (x->label)
+      x->mark = true;
+    else if ((x->f & (VB__NAME_TITLE | VB__NAME_ROLE | VB__NAME_PLACE)) || x->after_place)
       x->mark = false;
     else if (x->he) /* after a title, a word no list holds (מר can also mean "bitter") */
       x->mark = (named && (!word || x->after_role || x->after_title || said_after(c, nc, i))) ||

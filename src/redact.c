@@ -127,23 +127,32 @@ static int replace(const char *text, size_t len, const vb__spans *sp, vb__buf *b
  * replaced. */
 int vb_model_redact(const vb_model *m, const char *text, size_t len, unsigned what, char **out,
                     size_t *out_len, size_t *n_replaced) {
-  if (!out || (!text && len) || ((what & VB_REDACT_NAME) && !m)) return VB_EINVAL;
+  return vb_model_redact_labels(m, text, len, what, NULL, 0, out, out_len, n_replaced);
+}
+
+int vb_model_redact_labels(const vb_model *m, const char *text, size_t len, unsigned what,
+                           const char *const *labels, size_t n_labels, char **out,
+                           size_t *out_len, size_t *n_replaced) {
+  if (!out || (!text && len) || ((what & VB_REDACT_NAME) && !m) || (n_labels && !labels))
+    return VB_EINVAL;
   *out = NULL;
   if (out_len) *out_len = 0;
   if (n_replaced) *n_replaced = 0;
   if (!text) text = "";
   vb__toks toks = {0};
   vb__spans sp = {0};
-  vb__buf b = {0}, b2 = {0};
+  vb__buf b = {0}, b2 = {0}, words = {0};
   size_t replaced = 0;
   int rc = find_spans(text, len, what, &toks, &sp);
+  if (rc == VB_OK && (what & VB_REDACT_NAME) && n_labels)
+    rc = vb__names_label_words(m, labels, n_labels, &words);
   if (rc == VB_OK) rc = replace(text, len, &sp, &b, &replaced);
   if (rc == VB_OK && (what & VB_REDACT_NAME)) {
     const char *t1 = b.data;
     size_t l1 = b.len;
     sp.n = 0;
     if (replaced) rc = vb__tokenize(t1, l1, &toks);
-    if (rc == VB_OK) rc = vb__names_find(m, t1, toks.v, toks.n, &sp);
+    if (rc == VB_OK) rc = vb__names_find(m, t1, toks.v, toks.n, words.data, words.len, &sp);
     if (rc == VB_OK && sp.n) {
       if (sp.n > 1) qsort(sp.v, sp.n, sizeof *sp.v, cmp_span);
       rc = replace(t1, l1, &sp, &b2, &replaced);
@@ -153,6 +162,7 @@ int vb_model_redact(const vb_model *m, const char *text, size_t len, unsigned wh
   }
   vb__free(toks.v);
   vb__free(sp.v);
+  vb__buf_free(&words);
   if (rc) {
     vb__buf_free(&b);
     return rc;

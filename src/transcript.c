@@ -77,6 +77,8 @@ struct vb__tr {
   size_t cur;                  /* the current record's turn or group */
   vb__buf joined;              /* a respondent's turns joined */
   vb__buf scratch;             /* the value vb__tr_get() made */
+  vb__buf speakers;            /* the field "speakers" (speakers_list) */
+  bool speakers_set;           /* made for the turns being given out */
   vb__buf next_id;             /* the id of the interview whose header came: after this one */
   size_t turn_base;            /* turns of the parts given out before (a long interview) */
 };
@@ -359,6 +361,7 @@ void vb__tr_free(vb__tr *tr) {
   vb__buf_free(&tr->pending_time);
   vb__buf_free(&tr->joined);
   vb__buf_free(&tr->scratch);
+  vb__buf_free(&tr->speakers);
   vb__buf_free(&tr->next_id);
   vb__free(tr->turns);
   vb__free(tr->groups);
@@ -424,6 +427,7 @@ static int interview_end(vb__tr *tr) {
  * part given out: its id, fields and the number of its turns stay). */
 static void interview_reset(vb__tr *tr, bool keep) {
   tr->bytes.len = 0;
+  tr->speakers_set = false;
   tr->n_turns = 0;
   tr->n_groups = 0;
   tr->ready = false;
@@ -648,6 +652,27 @@ int vb__tr_next(vb__tr *tr, vb__trrec *rec) {
   return 1;
 }
 
+/* The interview's speaker labels (of the part being given out), each once, a line each. */
+static int speakers_list(vb__tr *tr) {
+  vb__buf *b = &tr->speakers;
+  b->len = 0;
+  for (size_t k = 0; k < tr->n_turns; k++) {
+    const trturn *u = &tr->turns[k];
+    const char *lb = tr->bytes.data + u->label_off;
+    bool seen = !u->label_len;
+    for (size_t i = 0; i < b->len && !seen;) { /* (the labels so far: few) */
+      const char *e = memchr(b->data + i, '\n', b->len - i);
+      size_t n = e ? (size_t)(e - (b->data + i)) : b->len - i;
+      seen = n == u->label_len && !memcmp(b->data + i, lb, n);
+      i += n + 1;
+    }
+    if (!seen && ((b->len && vb__buf_putc(b, '\n')) || vb__buf_append(b, lb, u->label_len)))
+      return VB_ENOMEM;
+  }
+  tr->speakers_set = true;
+  return VB_OK;
+}
+
 static const char *meta_get(const vb__tr *tr, const char *name, size_t *len) {
   for (size_t i = 0; i < tr->meta.len;) {
     const char *k = tr->meta.data + i;
@@ -696,6 +721,10 @@ int vb__tr_get(vb__tr *tr, const char *name, const char **val, size_t *len) {
   } else if (!strcmp(name, "time")) {
     *val = t->time_len ? tr->bytes.data + t->time_off : NULL;
     *len = t->time_len;
+  } else if (!strcmp(name, "speakers")) {
+    if (!tr->speakers_set && (rc = speakers_list(tr))) return rc;
+    *val = tr->speakers.len ? tr->speakers.data : NULL;
+    *len = tr->speakers.len;
   } else if (!strcmp(name, "turn")) {
     rc = vb__buf_printf(&tr->scratch, "%zu", number);
   } else if (!strcmp(name, "turns")) {

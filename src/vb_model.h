@@ -635,9 +635,16 @@ int vb__names_load(vb_model *m, const char *name, const char *data, size_t len,
 /* Adds the words of a stopword list to m->names as VB__NAME_STOP. */
 int vb__names_load_stopwords(vb_model *m, const char *name, const char *data, size_t len,
                              vb_error *err);
-/* Appends the spans of the person names among the tokens `t` of `text` to `out`. */
+/* The words of speaker labels that name someone, as "word\0" strings in `words` (vb_model_
+ * redact_labels): not a title, role, place word, conjunction or stopword of the lists, not a
+ * word with a digit or of one letter, not a Latin word in lower case, not a Hebrew word the
+ * lexicons or the vocabulary know. */
+int vb__names_label_words(const vb_model *m, const char *const *labels, size_t n_labels,
+                          vb__buf *words);
+/* Appends the spans of the person names among the tokens `t` of `text` to `out`; the
+ * `words_len` bytes of `words` (vb__names_label_words) are names wherever they stand. */
 int vb__names_find(const vb_model *m, const char *text, const vb__tok *t, size_t n_tok,
-                   vb__spans *out);
+                   const char *words, size_t words_len, vb__spans *out);
 
 /* Splits `line` at TABs into at most `max` fields; returns the count. */
 size_t vb__split_tabs(char *line, char **fields, size_t max);

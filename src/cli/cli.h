@@ -57,7 +57,12 @@ void qdpx_free(qdpx *q);
 /* --redact: `*text` (of `*len` bytes) replaced by a copy without personal data, kept in
  * `*keep` (freed on the next call, and by the caller at the end); `*count` adds the
  * replacements. EXIT_OK or EXIT_INTERNAL. */
-int redact_text(const vb_model *m, char **keep, const char **text, size_t *len, size_t *count);
+struct speakers;
+/* --redact: the text without personal data (in *keep, which *text then points to); with a
+ * transcript's reader and its speakers' fields (sp, rd: may be NULL), the words of the
+ * interview's speaker labels are names in it too. */
+int redact_text(const vb_model *m, const struct speakers *sp, const vb_reader *rd, char **keep,
+                const char **text, size_t *len, size_t *count);
 
 /* The reader's options for input `path` from the command's options. */
 void reader_options(const opts *o, const char *path, vb_reader_options *ro);
@@ -130,7 +135,7 @@ void obuf_json_str(obuf *b, const char *s, size_t n);
 typedef struct speakers {
   char **v;
   size_t n, cap;
-  int h_speaker, h_interview; /* the reader's fields (set by speakers_fields) */
+  int h_speaker, h_interview, h_speakers; /* the reader's fields (set by speakers_fields) */
 } speakers;
 void speakers_fields(speakers *s, vb_reader *rd);
 /* The alias of the current record's speaker into buf (room for 32 bytes); 0 when the record has

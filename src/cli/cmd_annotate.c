@@ -752,7 +752,7 @@ static int qdpx_fields(job *j, vb_reader *rd, obuf *extra, char **keep) {
       continue;
     const char *v = f[i].value;
     size_t vl = f[i].value_len;
-    if (o->redact && redact_text(j->m, keep, &v, &vl, &j->redacted)) {
+    if (o->redact && redact_text(j->m, NULL, NULL, keep, &v, &vl, &j->redacted)) {
       msg("out of memory");
       return EXIT_INTERNAL;
     }
@@ -873,7 +873,7 @@ static int run_input(job *j, const char *path) {
     j->records++;
     size_t tlen = 0, idlen = 0;
     const char *text = vb_reader_get(rd, h_text, &tlen);
-    if (o->redact && redact_text(j->m, &redacted, &text, &tlen, &j->redacted)) {
+    if (o->redact && redact_text(j->m, &j->speakers, rd, &redacted, &text, &tlen, &j->redacted)) {
       msg("out of memory");
       status = EXIT_INTERNAL;
       break;

@@ -602,12 +602,27 @@ bool is_interviewer(const vb_reader *rd, int h_role) {
   return v && n == 11 && !memcmp(v, "interviewer", 11);
 }
 
-int redact_text(const vb_model *m, char **keep, const char **text, size_t *len, size_t *count) {
+int redact_text(const vb_model *m, const speakers *sp, const vb_reader *rd, char **keep,
+                const char **text, size_t *len, size_t *count) {
   vb_free(*keep);
   *keep = NULL;
   if (!*text) return EXIT_OK;
+  /* the interview's speaker labels, one a line */
+  const char *labels[64], *v = NULL;
+  char buf[4096];
+  size_t n_labels = 0, vn = 0;
+  if (sp && rd && sp->h_speakers >= 0) v = vb_reader_get(rd, sp->h_speakers, &vn);
+  if (v && vn < sizeof buf) { /* (an interview with more than 4 kB of labels: its first 64) */
+    memcpy(buf, v, vn);
+    buf[vn] = '\0';
+    for (char *p = buf; p && n_labels < 64;) {
+      labels[n_labels++] = p;
+      if ((p = strchr(p, '\n')) != NULL) *p++ = '\0';
+    }
+  }
   size_t n = 0;
-  if (vb_model_redact(m, *text, *len, VB_REDACT_ALL | VB_REDACT_NAME, keep, len, &n))
+  if (vb_model_redact_labels(m, *text, *len, VB_REDACT_ALL | VB_REDACT_NAME, labels, n_labels,
+                             keep, len, &n))
     return EXIT_INTERNAL;
   *text = *keep;
   *count += n;
@@ -618,6 +633,7 @@ void speakers_fields(speakers *s, vb_reader *rd) {
   bool tr = vb_reader_format(rd) == VB_FORMAT_TRANSCRIPT;
   s->h_speaker = tr ? vb_reader_field(rd, "speaker", NULL) : -1;
   s->h_interview = tr ? vb_reader_field(rd, "interview", NULL) : -1;
+  s->h_speakers = tr ? vb_reader_field(rd, "speakers", NULL) : -1;
 }
 
 size_t speaker_alias(speakers *s, const vb_reader *rd, char *buf, size_t cap) {

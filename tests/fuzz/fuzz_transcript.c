@@ -6,17 +6,17 @@
  * respondents' records hold exactly the turns that are not the interviewer's (their "turns"
  * add up to them), and there are no more of them than of those turns; the read ends cleanly.
  * With the analysed turns, vb_redact too: valid UTF-8 out, the text itself when asked for
- * nothing; and vb_model_redact with names: valid UTF-8 out, and no name is found again in
- * what it left (placeholders included). (Not every kind: in junk such as "WWW.x0701234567T0",
+ * nothing; and vb_model_redact_labels with names and the interview's speaker labels: valid
+ * UTF-8 out, and no name is found again in what it left (placeholders included). (Not every kind: in junk such as "WWW.x0701234567T0",
  * a number replaced can leave a URL that was none before; real text has not shown it.) */
 #include "fuzz.h"
 
 #include <strings.h>
 
 static const char *const names[] = {"text", "id", "interview", "speaker", "role", "turn",
-                                    "turns", "time", "respondent", "line"};
+                                    "turns", "time", "respondent", "line", "speakers"};
 enum { F_TEXT, F_ID, F_INTERVIEW, F_SPEAKER, F_ROLE, F_TURN, F_TURNS, F_TIME, F_RESP, F_LINE,
-       F_N };
+       F_SPEAKERS, F_N };
 
 /* Reads the transcript with `unit`; returns the records, and in *own the turns that are not
  * the interviewer's (unit turn) or the sum of the respondents' "turns" (unit respondent). */
@@ -93,12 +93,26 @@ static long read_transcript(const uint8_t *data, size_t size, vb_reader_options 
       if (vb_redact(text, n, 0, &red, &rl, &k) == VB_OK)
         FUZZ_CHECK(rl == n && !memcmp(red, text, n) && k == 0);
       vb_free(red);
+      /* the interview's speaker labels, a line each */
+      char lbuf[1024];
+      const char *labels[16];
+      size_t n_labels = 0, sn;
+      const char *sv = vb_reader_get(rd, h[F_SPEAKERS], &sn);
+      if (sv && sn < sizeof lbuf) {
+        memcpy(lbuf, sv, sn);
+        lbuf[sn] = '\0';
+        for (char *p = lbuf; p && n_labels < 16;) {
+          labels[n_labels++] = p;
+          if ((p = strchr(p, '\n')) != NULL) *p++ = '\0';
+        }
+      }
       unsigned all = VB_REDACT_ALL | VB_REDACT_NAME;
-      if (m && vb_model_redact(m, text, n, all, &red, &rl, &k) == VB_OK) {
+      if (m && vb_model_redact_labels(m, text, n, all, labels, n_labels, &red, &rl, &k) == VB_OK) {
         FUZZ_CHECK(vb_utf8_check(red, rl) == rl && red[rl] == '\0');
         char *again;
         size_t al;
-        if (vb_model_redact(m, red, rl, VB_REDACT_NAME, &again, &al, &k) == VB_OK)
+        if (vb_model_redact_labels(m, red, rl, VB_REDACT_NAME, labels, n_labels, &again, &al,
+                                   &k) == VB_OK)
           FUZZ_CHECK(al == rl && !memcmp(again, red, rl) && k == 0);
         vb_free(again);
       }

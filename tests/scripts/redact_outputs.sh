@@ -4,7 +4,8 @@
 # the redacted text, TSV, a qdpx project), analyze (quotes, testimonials in JSON), report
 # (HTML) and discover (examples). Without --redact the same outputs do hold it (so the check
 # can fail). The date in the fixture is kept. A transcript's speaker labels and the names in
-# its turns are in neither the JSONL nor the qdpx project of annotate --redact.
+# its turns are in neither the JSONL nor the qdpx project of annotate --redact; the names of
+# the labels (listed or not) are taken out of every turn of their interview.
 # BINARY SOURCE_DIR WORK_DIR
 bin=$1 src=$2 work=$3
 mkdir -p "$work"
@@ -87,5 +88,19 @@ grep -q '"id": "call/Speaker 2"' "$work/call.unit.jsonl" &&
 "$bin" discover $vtt -q --interviewer Nobody --min-support 1 --redact >"$work/call.disc.red.txt" 2>/dev/null
 grep -q 'Sara' "$work/call.disc.txt" && ! grep -q 'Sara' "$work/call.disc.red.txt" &&
   grep -q 'call/Speaker 2' "$work/call.disc.red.txt" || { echo "FAIL: discover's example ids"; fail=1; }
+# the names of a transcript's speaker labels, listed or not, are names in every turn of the
+# interview, also before their speaker first speaks; role labels name nobody
+printf '## w-1\nInterviewer 2: Welcome, Wojciech, and thanks to Amira too.\nWojciech Kowalczyk: Thanks. The Interviewer knows Amira and I both order weekly.\nAmira: Wojciech'"'"'s delivery was late twice.\n' \
+  >"$work/w.txt"
+"$bin" annotate "$work/w.txt" --input-format transcript --lang en -q >"$work/w.jsonl" || fail=1
+"$bin" annotate "$work/w.txt" --input-format transcript --lang en -q --redact \
+  >"$work/w.redacted.jsonl" || fail=1
+grep -q 'Wojciech' "$work/w.jsonl" || { echo "FAIL: the transcript's names without --redact"; fail=1; }
+grep -Eq 'Wojciech|Kowalczyk|Amira' "$work/w.redacted.jsonl" &&
+  { echo "FAIL: a speaker's name in the turns"; fail=1; }
+grep -q '"text": "Welcome, \[name\], and thanks to \[name\] too."' "$work/w.redacted.jsonl" &&
+  grep -q 'The Interviewer knows \[name\]' "$work/w.redacted.jsonl" &&
+  grep -q '"text": "\[name\]'"'"'s delivery was late twice."' "$work/w.redacted.jsonl" ||
+  { echo "FAIL: speaker names in the turns"; cat "$work/w.redacted.jsonl"; fail=1; }
 [ $fail = 0 ] && echo "no personal data of the fixture in any output with --redact"
 exit $fail

@@ -29,6 +29,8 @@ static const vbt_file data_files[] = {
      "Per\tg\n" /* not flagged here: the stopword list makes it a word */
      "mr\tt\n"
      "driver\tr\n"
+     "interviewer\tr\n"
+     "customer\tr\n"
      "from\ta\n"
      "and\tc\n"
      "at\ta\n"
@@ -39,7 +41,8 @@ static const vbt_file data_files[] = {
      "אור\tg\tword\n"
      "כהן\ts\tword\n"
      "מר\tt\n"
-     "הנציגה\tr\n", 0},
+     "הנציגה\tr\n"
+     "מראיין\tr\n", 0},
     {"lexicons/en/valence.tsv", "great\t3\nrude\t-2\n", 0},
     {"lexicons/sv/stopwords.txt", "per\n!inte\n", 0},
     {"lexicons/he/stopwords.txt", "לי\n", 0}};
@@ -141,6 +144,54 @@ static void test_hebrew(void **state) {
   check("הדני", "הדני", 0); /* no article before a name */
 }
 
+/* vb_model_redact_labels: the words of a transcript's speaker labels are names wherever they
+ * stand, listed or not; labels that only say a role name nobody. */
+static void check_labels(const char *const *labels, size_t n_labels, const char *in,
+                         const char *want, size_t want_n) {
+  char *out;
+  size_t len, n;
+  assert_int_equal(vb_model_redact_labels(model, in, strlen(in), VB_REDACT_ALL | VB_REDACT_NAME,
+                                          labels, n_labels, &out, &len, &n),
+                   VB_OK);
+  if (strcmp(out, want) || len != strlen(want) || n != want_n)
+    fail_msg("'%s' -> '%s' (%zu replaced); expected '%s' (%zu)", in, out, n, want, want_n);
+  vb_free(out);
+}
+
+static void test_speaker_labels(void **state) {
+  (void)state;
+  static const char *const lb[] = {"Wojciech Kowalczyk", "Interviewer 2", "R", "P1",
+                                   "Customer", "kim lee", "Mr Amadou", "גרינשטיין", "לי",
+                                   "מראיין"};
+  const size_t n = sizeof lb / sizeof *lb;
+  /* unlisted names from the labels, with a possessive or genitive kept outside */
+  check_labels(lb, n, "Welcome, Wojciech. Wojciech's bag and Kowalczyk.",
+               "Welcome, [name]. [name]'s bag and [name].", 3);
+  check_labels(lb, n, "Wojciechs cykel", "[name]s cykel", 1);
+  check("Welcome, Wojciech.", "Welcome, Wojciech.", 0); /* (unlisted: only from a label) */
+  /* the same case only; role words, letters, digits and lower-case words are no names */
+  check_labels(lb, n, "wojciech wrote", "wojciech wrote", 0);
+  check_labels(lb, n, "The Interviewer asked the Customer, R and P1", "The Interviewer asked "
+               "the Customer, R and P1", 0);
+  check_labels(lb, n, "Lee said kim", "Lee said kim", 0);
+  /* a title in a label is none; its name is, and the rules go on around it */
+  check_labels(lb, n, "Amadou and Mr Smith", "[name] and Mr [name]", 2);
+  /* Hebrew: after one proclitic, not after the article; a known word or a role is none */
+  check_labels(lb, n, "תודה לגרינשטיין והגרינשטיין", "תודה ל[name] והגרינשטיין", 1);
+  check_labels(lb, n, "תן לי את המראיין", "תן לי את המראיין", 0);
+  /* without names asked for, the labels do nothing; labels NULL with a count is an error */
+  char *out;
+  size_t len;
+  assert_int_equal(vb_model_redact_labels(model, "Wojciech", 8, VB_REDACT_ALL, lb, n, &out, &len,
+                                          NULL),
+                   VB_OK);
+  assert_string_equal(out, "Wojciech");
+  vb_free(out);
+  assert_int_equal(vb_model_redact_labels(model, "x", 1, VB_REDACT_NAME, NULL, 1, &out, &len,
+                                          NULL),
+                   VB_EINVAL);
+}
+
 /* The kinds of the other rules still work beside names, and the old call refuses names. */
 static void test_with_other_kinds(void **state) {
   (void)state;
@@ -233,6 +284,7 @@ int main(void) {
       cmocka_unit_test(test_context),      cmocka_unit_test(test_hebrew),
       cmocka_unit_test(test_with_other_kinds), cmocka_unit_test(test_user_list),
       cmocka_unit_test(test_errors),       cmocka_unit_test(test_builtin_lists),
+      cmocka_unit_test(test_speaker_labels),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
