@@ -22,6 +22,7 @@ typedef struct conv {
   long *pos;    /* line, column of the input for each output line */
   size_t n_lines, cap_pos;
   vb_error *err;
+  vb__buf *brand_terms; /* (vb__codebook_convert) */
 } conv;
 
 static int note_line(conv *c, long line, long col) {
@@ -669,6 +670,9 @@ static int brand_terms(conv *c, const char *s, char *v, const char *suffix, long
     size_t n = strlen(t);
     while (n && (t[n - 1] == ' ' || t[n - 1] == '\t')) n--;
     if (n) rc = emit_langs(c, suffix, t, n, line, (long)(t - s) + 1);
+    if (n && rc == VB_OK && !*suffix && c->brand_terms && *t != '@' && *t != '#' &&
+        (vb__buf_append(c->brand_terms, t, n) || vb__buf_putc(c->brand_terms, '\0')))
+      rc = VB_ENOMEM;
     item = semi ? semi + 1 : NULL;
   }
   return rc;
@@ -789,8 +793,9 @@ int vb__codebook_detect(const char *name, const char *data, size_t len) {
 }
 
 int vb__codebook_convert(int format, vb_lang lang, const char *name, const char *data,
-                         size_t len, vb__buf *out, long **pos, size_t *n_lines, vb_error *err) {
-  conv c = {name, lang, out, NULL, 0, 0, err};
+                         size_t len, vb__buf *out, long **pos, size_t *n_lines, vb_error *err,
+                         vb__buf *brand_terms) {
+  conv c = {name, lang, out, NULL, 0, 0, err, brand_terms};
   int rc = format == VB_CBFMT_LIWC ? liwc_convert(&c, data, len)
          : format == VB_CBFMT_YAML ? yaml_convert(&c, data, len)
          : format == VB_CBFMT_BRANDS ? brands_convert(&c, data, len)
@@ -820,10 +825,15 @@ int vb__codebook_load_any(vb_model *m, vb_lang lang, int format, const char *nam
     }
     return vb__error_set(err, VB_EUTF8, name, ln, col, "invalid UTF-8");
   }
-  vb__buf text = {0};
+  vb__buf text = {0}, brand_terms = {0};
   long *pos = NULL;
   size_t n_lines = 0;
-  int rc = vb__codebook_convert(format, lang, name, data, len, &text, &pos, &n_lines, err);
+  int rc = vb__codebook_convert(format, lang, name, data, len, &text, &pos, &n_lines, err,
+                                &brand_terms);
+  /* a brand's names are no person's (--redact: names.c) */
+  for (size_t i = 0; rc == VB_OK && i < brand_terms.len; i += strlen(brand_terms.data + i) + 1)
+    rc = vb__names_brand_term(m, brand_terms.data + i);
+  vb__buf_free(&brand_terms);
   if (rc == VB_OK) {
     rc = vb__codebook_load(m, name, text.data, text.len, err);
     /* the loader counts lines of the rewritten text: name the user's line instead */

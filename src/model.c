@@ -508,6 +508,7 @@ void vb_model_free(vb_model *m) {
   vb__codebook_free(m);
   vb__he_vocab_free(m->he_vocab);
   vb__strmap_free(&m->names);
+  vb__strmap_free(&m->brand_names);
   for (size_t i = 0; i < m->n_files; i++) vb__free(m->files[i]);
   vb__free(m->files);
   loadctx_free(&m->load);

@@ -143,6 +143,7 @@ typedef struct cand {
   bool after_place; /* a place word before it ("San", "St"): no person */
   bool mark;        /* a name */
   bool label;       /* a word of a speaker's label (vb__names_label_words) */
+  bool brand;       /* a word of a brand-list term: no name (brand_words) */
 } cand;
 
 static int32_t first_cp(const char *s, size_t n, size_t *adv) {
@@ -314,6 +315,84 @@ static int look_up(finder *F, cand *c, size_t at, const char *s, size_t n) {
   return VB_OK;
 }
 
+/* ---- brands ---- */
+
+/* The next word of s[*i..n) (ASCII letters, digits and apostrophes; bytes above 0x7F count as
+ * letters), its possessive ending left out, as [*b, *e); false at the end. */
+static bool next_word(const char *s, size_t n, size_t *i, size_t *b, size_t *e) {
+  while (*i < n && (unsigned char)s[*i] < 0x80 && !vb__ascii_alpha(s[*i]) &&
+         !(s[*i] >= '0' && s[*i] <= '9'))
+    (*i)++;
+  *b = *i;
+  while (*i < n && ((unsigned char)s[*i] >= 0x80 || vb__ascii_alpha(s[*i]) ||
+                    (s[*i] >= '0' && s[*i] <= '9') || s[*i] == '\''))
+    (*i)++;
+  *e = *i - possessive(s + *b, *i - *b);
+  return *i > *b;
+}
+
+int vb__names_brand_term(vb_model *m, const char *term) {
+  finder F = {m, NULL, {0}, {0}};
+  vb__buf phrase = {0};
+  size_t i = 0, n = strlen(term), b, e, words = 0, first_len = 0;
+  int rc = VB_OK;
+  while (rc == VB_OK && next_word(term, n, &i, &b, &e)) {
+    if ((rc = key_of(&F, term + b, e - b))) break;
+    if ((words++ && vb__buf_putc(&phrase, ' ')) || vb__buf_append(&phrase, F.key.data, F.key.len))
+      rc = VB_ENOMEM;
+    if (words == 1) first_len = phrase.len;
+  }
+  bool found;
+  uint32_t *v;
+  if (rc == VB_OK && words && words < 64) {
+    /* the term; its first word says where terms start and how many words the longest has */
+    if ((rc = vb__strmap_put(&m->brand_names, phrase.data, phrase.len, 0, &found, &v)) == VB_OK)
+      *v |= VB__BRAND_TERM;
+    if (rc == VB_OK &&
+        (rc = vb__strmap_put(&m->brand_names, phrase.data, first_len, 0, &found, &v)) == VB_OK &&
+        (*v >> 8) < words)
+      *v = (*v & 0xFF) | VB__BRAND_START | (uint32_t)(words << 8);
+    else if (rc == VB_OK)
+      *v |= VB__BRAND_START;
+  }
+  vb__buf_free(&phrase);
+  vb__free(F.nz.cps);
+  vb__buf_free(&F.key);
+  return rc;
+}
+
+/* Marks the candidates that are the words of a brand-list term (c[i].brand): the longest term
+ * starting at each. */
+static int brand_words(finder *F, cand *c, size_t nc) {
+  vb__buf phrase = {0};
+  int rc = VB_OK;
+  for (size_t i = 0; i < nc && rc == VB_OK; i++) {
+    const char *s = F->text + c[i].ws;
+    size_t n = c[i].we - c[i].ws;
+    uint32_t v;
+    if ((rc = key_of(F, s, n - (c[i].he ? 0 : possessive(s, n))))) break;
+    if (!vb__strmap_get(&F->m->brand_names, F->key.data, F->key.len, &v) ||
+        !(v & VB__BRAND_START))
+      continue;
+    size_t longest = v >> 8, found = 0;
+    phrase.len = 0;
+    for (size_t k = 0; k < longest && i + k < nc && rc == VB_OK; k++) {
+      s = F->text + c[i + k].ws;
+      n = c[i + k].we - c[i + k].ws;
+      if ((rc = key_of(F, s, n - (c[i + k].he ? 0 : possessive(s, n))))) break;
+      if ((k && vb__buf_putc(&phrase, ' ')) || vb__buf_append(&phrase, F->key.data, F->key.len))
+        rc = VB_ENOMEM;
+      else if (vb__strmap_get(&F->m->brand_names, phrase.data, phrase.len, &v) &&
+               (v & VB__BRAND_TERM))
+        found = k + 1;
+    }
+    for (size_t k = 0; k < found; k++) c[i + k].brand = true;
+    if (found) i += found - 1;
+  }
+  vb__buf_free(&phrase);
+  return rc;
+}
+
 /* ---- speaker labels ---- */
 
 int vb__names_label_words(const vb_model *m, const char *const *labels, size_t n_labels,
@@ -479,11 +558,14 @@ int vb__names_find(const vb_model *m, const char *text, const vb__tok *t, size_t
 #define NEXT_TO(i) \
   ((i) + 1 < nc && (c[i].joined || (c[(i) + 1].tok == c[i].tok + 1 && !c[(i) + 1].line)))
   const uint32_t NAME = VB__NAME_GIVEN | VB__NAME_SURNAME;
+  if (rc == VB_OK && m->brand_names.n_entries) rc = brand_words(&F, c, nc);
   for (size_t i = 0; rc == VB_OK && i < nc; i++) { /* names by themselves */
     cand *x = &c[i];
     bool named = x->f & NAME, word = x->f & VB__NAME_WORD;
     size_t len = x->ne - x->ns;
-    if (x->label)
+    if (x->brand)
+      x->mark = false;
+    else if (x->label)
       x->mark = true;
     else if ((x->f & (VB__NAME_TITLE | VB__NAME_ROLE | VB__NAME_PLACE)) || x->after_place)
       x->mark = false;
@@ -505,7 +587,7 @@ int vb__names_find(const vb_model *m, const char *text, const vb__tok *t, size_t
     grew = false;
     for (size_t i = 0; i < nc; i++) {
       cand *x = &c[i];
-      if (x->mark || (x->f & (VB__NAME_TITLE | VB__NAME_ROLE | VB__NAME_PLACE)) ||
+      if (x->mark || x->brand || (x->f & (VB__NAME_TITLE | VB__NAME_ROLE | VB__NAME_PLACE)) ||
           x->after_place)
         continue;
       bool after = i > 0 && NEXT_TO(i - 1) && c[i - 1].mark;

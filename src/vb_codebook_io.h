@@ -16,9 +16,12 @@ int vb__codebook_detect(const char *name, const char *data, size_t len);
 
 /* Rewrites a LIWC or YAML dictionary or a brand list as codebook text in `out`. Terms go to `lang`, or to all
  * four languages for VB_LANG_UND. `*pos` (new memory, release with vb__free) gets for each
- * output line the line and column of the input it came from (two longs per line). */
+ * output line the line and column of the input it came from (two longs per line). A brand
+ * list's own terms (not its exclusions, handles or hashtags) go to `brand_terms` too (may be
+ * NULL), each followed by a NUL. */
 int vb__codebook_convert(int format, vb_lang lang, const char *name, const char *data,
-                         size_t len, vb__buf *out, long **pos, size_t *n_lines, vb_error *err);
+                         size_t len, vb__buf *out, long **pos, size_t *n_lines, vb_error *err,
+                         vb__buf *brand_terms);
 
 /* Loads a codebook of any format (`format` VB_CBFMT_*, or -1: detected): converts it when
  * needed and feeds it to vb__codebook_load(); errors name the line and column of the original

@@ -496,6 +496,8 @@ struct vb_model {
   vb__cblang cb[VB_LANG_COUNT];
   vb__he_vocab *he_vocab;
   vb__strmap names;          /* name key -> VB__NAME_* (names.c, --redact) */
+  vb__strmap brand_names;    /* the words of brand-list terms, keys joined by a space ->
+                              * VB__BRAND_* (names.c: a brand's name is no person's) */
   char **files;              /* names of the files loaded, for explanations */
   size_t n_files, cap_files;
   /* while loading */
@@ -641,6 +643,9 @@ int vb__names_load_stopwords(vb_model *m, const char *name, const char *data, si
  * lexicons or the vocabulary know. */
 int vb__names_label_words(const vb_model *m, const char *const *labels, size_t n_labels,
                           vb__buf *words);
+/* Adds a brand-list term (its words) to m->brand_names. */
+int vb__names_brand_term(vb_model *m, const char *term);
+enum { VB__BRAND_TERM = 1, VB__BRAND_START = 2 }; /* a whole term; a term's first word */
 /* Appends the spans of the person names among the tokens `t` of `text` to `out`; the
  * `words_len` bytes of `words` (vb__names_label_words) are names wherever they stand. */
 int vb__names_find(const vb_model *m, const char *text, const vb__tok *t, size_t n_tok,

@@ -4,7 +4,8 @@
  * other data, so the codebook alone is under test. An input whose first byte is 1, 2 or 3 is
  * the rest of it as a LIWC .dic, a YAML dictionary or a brand list (.brands), rewritten as
  * codebook text first; any other input is our format (so the corpus of before keeps its
- * meaning). */
+ * meaning). A brand list is also redacted as a text with the model it made (its terms are no
+ * names): valid UTF-8 out. */
 #include "fuzz_files.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -23,6 +24,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   const char *cb[1] = {path};
   o.codebooks = cb;
   o.n_codebooks = 1;
-  fuzz_load_and_run(&o);
+  fuzz_load_and_run_text(&o, kind == 3 ? data : NULL, size); /* (brand lists: redacted too) */
   return 0;
 }

@@ -60,7 +60,8 @@ static const char *const fuzz_texts[] = {
 
 /* Loads a model from `o`; when it loads, analyses the texts with explanations in each
  * language. A failure must carry its code and a message. */
-static inline void fuzz_load_and_run(const vb_model_options *o) {
+static inline void fuzz_load_and_run_text(const vb_model_options *o, const uint8_t *text,
+                                          size_t text_len) {
   vb_model *m;
   vb_error err;
   memset(&err, 0, sizeof err);
@@ -68,6 +69,16 @@ static inline void fuzz_load_and_run(const vb_model_options *o) {
   if (rc != VB_OK) {
     FUZZ_CHECK(rc < 0 && err.code == rc && err.message[0] != '\0');
     return;
+  }
+  /* the input itself redacted with the model's names (a brand list's terms are none):
+   * valid UTF-8 out */
+  if (text && vb_utf8_check((const char *)text, text_len) == text_len) {
+    char *red;
+    size_t rl;
+    if (vb_model_redact(m, (const char *)text, text_len, VB_REDACT_ALL | VB_REDACT_NAME, &red,
+                        &rl, NULL) == VB_OK)
+      FUZZ_CHECK(vb_utf8_check(red, rl) == rl && red[rl] == '\0');
+    vb_free(red);
   }
   vb_analyzer *an;
   if (vb_analyzer_new(m, &an) == VB_OK) {
@@ -83,5 +94,9 @@ static inline void fuzz_load_and_run(const vb_model_options *o) {
     vb_analyzer_free(an);
   }
   vb_model_free(m);
+}
+
+static inline void fuzz_load_and_run(const vb_model_options *o) {
+  fuzz_load_and_run_text(o, NULL, 0);
 }
 #endif

@@ -88,6 +88,15 @@ grep -q '"id": "call/Speaker 2"' "$work/call.unit.jsonl" &&
 "$bin" discover $vtt -q --interviewer Nobody --min-support 1 --redact >"$work/call.disc.red.txt" 2>/dev/null
 grep -q 'Sara' "$work/call.disc.txt" && ! grep -q 'Sara' "$work/call.disc.red.txt" &&
   grep -q 'call/Speaker 2' "$work/call.disc.red.txt" || { echo "FAIL: discover's example ids"; fail=1; }
+# a brand named after people (a brand list's term) is no name; the person next to it is
+printf 'Marks and Spencer: marks and spencer\n' >"$work/ms.brands"
+printf '{"id":"1","text":"Marks and Spencer had no bread. Spencer Hall at the till was kind."}\n' \
+  >"$work/ms.jsonl"
+"$bin" annotate "$work/ms.jsonl" --lang en -q --brands "$work/ms.brands" --redact >"$work/ms.out" ||
+  fail=1
+grep -q '"text": "Marks and Spencer had no bread. \[name\] at the till was kind."' "$work/ms.out" &&
+  grep -q '"theme": "brand.marks_and_spencer"' "$work/ms.out" ||
+  { echo "FAIL: a brand's name taken for a person's"; cat "$work/ms.out"; fail=1; }
 # the names of a transcript's speaker labels, listed or not, are names in every turn of the
 # interview, also before their speaker first speaks; role labels name nobody
 printf '## w-1\nInterviewer 2: Welcome, Wojciech, and thanks to Amira too.\nWojciech Kowalczyk: Thanks. The Interviewer knows Amira and I both order weekly.\nAmira: Wojciech'"'"'s delivery was late twice.\n' \

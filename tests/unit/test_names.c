@@ -144,6 +144,33 @@ static void test_hebrew(void **state) {
   check("הדני", "הדני", 0); /* no article before a name */
 }
 
+/* With a brand list, a brand's names are no person's (its terms' words, whole terms only);
+ * the same words elsewhere still are. */
+#define BRANDS VB_TEST_TMP "/test_names.brands"
+static void test_brands(void **state) {
+  (void)state;
+  assert_int_equal(vbt_write(BRANDS, "Jensen Shoes: jensen shoes; @jensen\nSarah Bakes: "
+                                     "sarah's bakery\n  not: sarah lee\nUlf: ulf\n", 0),
+                   0);
+  vb_model_options o = {0};
+  o.data_dir = DATA;
+  o.no_default_codebook = 1;
+  const char *brands[] = {BRANDS};
+  o.brands = brands;
+  o.n_brands = 1;
+  vb_model *m;
+  assert_int_equal(vb_model_load(&o, &m, NULL), VB_OK);
+  check_with(m, "I love Jensen Shoes, says Anna Jensen.", "I love Jensen Shoes, says [name].", 1);
+  /* (without the list: "Shoes", a capitalised unknown word after a name, reads as a surname) */
+  check_with(model, "I love Jensen Shoes, says Anna Jensen.", "I love [name], says [name].", 2);
+  check_with(m, "Sarah's Bakery was shut; Sarah was not.", "Sarah's Bakery was shut; [name] was "
+             "not.", 1);
+  check_with(m, "Ulf was great", "Ulf was great", 0); /* a brand of one word: never a name */
+  check_with(m, "Sarah Lee came", "[name] came", 1);  /* (an exclusion is no brand term) */
+  vb_model_free(m);
+  remove(BRANDS);
+}
+
 /* vb_model_redact_labels: the words of a transcript's speaker labels are names wherever they
  * stand, listed or not; labels that only say a role name nobody. */
 static void check_labels(const char *const *labels, size_t n_labels, const char *in,
@@ -284,7 +311,7 @@ int main(void) {
       cmocka_unit_test(test_context),      cmocka_unit_test(test_hebrew),
       cmocka_unit_test(test_with_other_kinds), cmocka_unit_test(test_user_list),
       cmocka_unit_test(test_errors),       cmocka_unit_test(test_builtin_lists),
-      cmocka_unit_test(test_speaker_labels),
+      cmocka_unit_test(test_speaker_labels), cmocka_unit_test(test_brands),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
