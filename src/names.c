@@ -315,7 +315,7 @@ static int look_up(finder *F, cand *c, size_t at, const char *s, size_t n) {
   return VB_OK;
 }
 
-/* ---- brands ---- */
+/* ---- brands and speaker labels ---- */
 
 /* The next word of s[*i..n) (ASCII letters, digits and apostrophes; bytes above 0x7F count as
  * letters), its possessive ending left out, as [*b, *e); false at the end. */
@@ -393,8 +393,6 @@ static int brand_words(finder *F, cand *c, size_t nc) {
   return rc;
 }
 
-/* ---- speaker labels ---- */
-
 int vb__names_label_words(const vb_model *m, const char *const *labels, size_t n_labels,
                           vb__buf *words) {
   finder F = {m, NULL, {0}, {0}};
@@ -402,21 +400,15 @@ int vb__names_label_words(const vb_model *m, const char *const *labels, size_t n
   words->len = 0;
   for (size_t l = 0; l < n_labels && rc == VB_OK; l++) {
     const char *s = labels[l];
-    size_t i = 0, n = strlen(s);
-    while (i < n && rc == VB_OK) {
-      /* a word: up to a space or punctuation (ASCII); bytes above 0x7F are letters' */
-      while (i < n && (unsigned char)s[i] < 0x80 && !vb__ascii_alpha(s[i]) &&
-             !(s[i] >= '0' && s[i] <= '9'))
-        i++;
-      size_t b = i, letters = 0;
+    size_t i = 0, n = strlen(s), b, e;
+    while (rc == VB_OK && next_word(s, n, &i, &b, &e)) {
+      size_t letters = 0;
       bool digit = false;
-      while (i < n && ((unsigned char)s[i] >= 0x80 || vb__ascii_alpha(s[i]) ||
-                       (s[i] >= '0' && s[i] <= '9') || s[i] == '\'')) {
-        digit |= s[i] >= '0' && s[i] <= '9';
-        letters += ((unsigned char)s[i] & 0xC0) != 0x80;
-        i++;
+      for (size_t q = b; q < i; q++) {
+        digit |= s[q] >= '0' && s[q] <= '9';
+        letters += ((unsigned char)s[q] & 0xC0) != 0x80;
       }
-      if (i == b || digit || letters < 2) continue;
+      if (digit || letters < 2) continue;
       bool he = (unsigned char)s[b] == 0xD7;
       if (!he && (unsigned char)s[b] < 0x80 && !(s[b] >= 'A' && s[b] <= 'Z')) continue;
       if ((rc = key_of(&F, s + b, i - b))) break;
@@ -438,11 +430,11 @@ int vb__names_label_words(const vb_model *m, const char *const *labels, size_t n
 static bool label_word(const char *s, size_t n, bool he, const char *words, size_t len,
                        size_t *ns, size_t *ne) {
   size_t pos = he ? 0 : possessive(s, n);
-  *ns = 0;
   for (size_t i = 0; i < len;) {
     const char *w = words + i;
     size_t wl = strlen(w);
     i += wl + 1;
+    *ns = 0;
     *ne = wl;
     if (n - pos == wl && !memcmp(s, w, wl)) return true;
     if (!he && n == wl + 1 && wl >= 3 && s[wl] == 's' && !memcmp(s, w, wl)) return true;

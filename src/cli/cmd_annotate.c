@@ -731,7 +731,6 @@ static bool looks_like_transcript(FILE *fp) {
   return turns >= 4 && (repeated >= 2 || (headers && repeated >= 1));
 }
 
-/* One input: a file or standard input. */
 /* annotate --format qdpx: the record's other fields (every column but the text, the id and
  * the language; a JSONL record's top-level values; a transcript interview's own fields), for
  * the project's variables, as "fields": [[NAME, VALUE], ...] after the result's own (qdpx.c
@@ -771,6 +770,7 @@ static int qdpx_fields(job *j, vb_reader *rd, obuf *extra, char **keep) {
   return EXIT_OK;
 }
 
+/* One input: a file or standard input. */
 static int run_input(job *j, const char *path) {
   const opts *o = &j->o;
   bool is_stdin = !strcmp(path, "-");

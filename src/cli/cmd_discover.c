@@ -232,7 +232,8 @@ static int run_input(dctx *c, const char *path) {
     const char *text = vb_reader_get(rd, h_text, &tlen);
     size_t again = 0; /* (each record is counted once, in the first pass that reads it) */
     if (o->redact &&
-        redact_text(c->m, &c->speakers, rd, &redacted, &text, &tlen, c->pass == 1 ? &c->redacted : &again)) {
+        redact_text(c->m, &c->speakers, rd, &redacted, &text, &tlen,
+                    c->pass == 1 ? &c->redacted : &again)) {
       msg("out of memory");
       status = EXIT_INTERNAL;
       break;

@@ -1830,7 +1830,8 @@ static int disc_file(disc_ctx *c, const char *path) {
     size_t tlen = 0, idlen = 0, sl = 0;
     const char *text = vb_reader_get(rd, h_text, &tlen);
     size_t ignored = 0;
-    if (o->redact && redact_text(c->m, &c->speakers, rd, &redacted, &text, &tlen, &ignored)) status = EXIT_INTERNAL;
+    if (o->redact && redact_text(c->m, &c->speakers, rd, &redacted, &text, &tlen, &ignored))
+      status = EXIT_INTERNAL;
     if (!text || status) continue;
     const char *id = h_id >= 0 ? vb_reader_get(rd, h_id, &idlen) : NULL;
     if (!id) {

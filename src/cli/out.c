@@ -612,10 +612,13 @@ int redact_text(const vb_model *m, const speakers *sp, const vb_reader *rd, char
   char buf[4096];
   size_t n_labels = 0, vn = 0;
   if (sp && rd && sp->h_speakers >= 0) v = vb_reader_get(rd, sp->h_speakers, &vn);
-  if (v && vn < sizeof buf) { /* (an interview with more than 4 kB of labels: its first 64) */
-    memcpy(buf, v, vn);
-    buf[vn] = '\0';
-    for (char *p = buf; p && n_labels < 64;) {
+  if (v) { /* (the labels past the 64th or past 4 kB are left out) */
+    size_t take = vn < sizeof buf ? vn : sizeof buf - 1;
+    if (take < vn)
+      while (take && v[take] != '\n') take--;
+    memcpy(buf, v, take);
+    buf[take] = '\0';
+    for (char *p = take ? buf : NULL; p && n_labels < 64;) {
       labels[n_labels++] = p;
       if ((p = strchr(p, '\n')) != NULL) *p++ = '\0';
     }

@@ -51,24 +51,24 @@ struct qdpx {
     unsigned not; /* the types its values rule out (VT_*) */
     bool any;     /* a value that is not empty */
   } *vars;
-  size_t n_vars;
+  size_t n_vars, cap_vars;
   struct val {
     size_t var;
     size_t off, len; /* in vbytes */
   } *vals;
-  size_t n_vals;
+  size_t n_vals, cap_vals;
   obuf vbytes;
   /* per source written: where its values go in `xml`, and which they are */
   struct srcvals {
     size_t xml_at, from, to;
   } *srcs;
-  size_t n_srcs;
+  size_t n_srcs, cap_srcs;
   size_t open_from;  /* the open source's values begin at vals[open_from] */
   /* transcripts: the open source's respondent turns (code points), for the cases */
   struct turn {
     size_t from, to, resp;
   } *turns;
-  size_t n_turns;
+  size_t n_turns, cap_turns;
   /* cases: a transcript's respondents, across interviews */
   struct qcase {
     char *name;
@@ -76,7 +76,7 @@ struct qdpx {
     obuf sources, selections; /* <SourceRef/> and <SelectionRef/> lines */
     size_t last_source; /* the source last referred to, + 1 */
   } *cases;
-  size_t n_cases;
+  size_t n_cases, cap_cases;
 };
 
 /* What a variable's values rule out, by type; the first type left is the variable's. */
@@ -168,14 +168,20 @@ void qdpx_free(qdpx *q) {
   free(q);
 }
 
-/* Grows *p (of *n elements of `size` bytes) by one, zeroed; NULL when out of memory. */
-static void *grow1(void *p, size_t *n, size_t size) {
+/* Adds an element of `size` bytes, zeroed, to the array *p of *n (room for *cap, doubled
+ * when full); NULL when out of memory. */
+static void *grow1(void *p, size_t *n, size_t *cap, size_t size) {
   void **pp = p;
-  char *m = realloc(*pp, (*n + 1) * size);
-  if (!m) return NULL;
-  *pp = m;
-  memset(m + *n * size, 0, size);
-  return m + (*n)++ * size;
+  if (*n == *cap) {
+    size_t c = *cap ? 2 * *cap : 16;
+    void *m = realloc(*pp, c * size);
+    if (!m) return NULL;
+    *pp = m;
+    *cap = c;
+  }
+  char *e = (char *)*pp + (*n)++ * size;
+  memset(e, 0, size);
+  return e;
 }
 
 static bool is_date(const char *v, size_t n) {
@@ -222,7 +228,7 @@ static bool value_add(qdpx *q, const char *name, const char *v, size_t n) {
   while (k < q->n_vars && strcmp(q->vars[k].name, name)) k++;
   if (k == q->n_vars) {
     char *d = strdup(name);
-    struct var *x = d ? grow1(&q->vars, &q->n_vars, sizeof *q->vars) : NULL;
+    struct var *x = d ? grow1(&q->vars, &q->n_vars, &q->cap_vars, sizeof *q->vars) : NULL;
     if (!x) {
       free(d);
       return false;
@@ -231,7 +237,7 @@ static bool value_add(qdpx *q, const char *name, const char *v, size_t n) {
   }
   q->vars[k].not |= rules_out(v, n);
   q->vars[k].any = true;
-  struct val *x = grow1(&q->vals, &q->n_vals, sizeof *q->vals);
+  struct val *x = grow1(&q->vals, &q->n_vals, &q->cap_vals, sizeof *q->vals);
   if (!x) return false;
   x->var = k;
   x->off = q->vbytes.len;
@@ -346,7 +352,7 @@ static void source_close(qdpx *q) {
   source_cases(q, guid);
   snprintf(path, sizeof path, "sources/%s.txt", guid);
   char *data = malloc(q->text.len + 1);
-  struct srcvals *sv = data ? grow1(&q->srcs, &q->n_srcs, sizeof *q->srcs) : NULL;
+  struct srcvals *sv = data ? grow1(&q->srcs, &q->n_srcs, &q->cap_srcs, sizeof *q->srcs) : NULL;
   if (!sv || q->text.failed) {
     free(data);
     q->failed = true;
@@ -388,7 +394,7 @@ static size_t case_of(qdpx *q, const char *name) {
   for (size_t i = 0; i < q->n_cases; i++)
     if (!strcmp(q->cases[i].name, name)) return i;
   char *d = strdup(name);
-  struct qcase *c = d ? grow1(&q->cases, &q->n_cases, sizeof *q->cases) : NULL;
+  struct qcase *c = d ? grow1(&q->cases, &q->n_cases, &q->cap_cases, sizeof *q->cases) : NULL;
   if (!c) {
     free(d);
     return SIZE_MAX;
@@ -489,7 +495,8 @@ int qdpx_record(qdpx *q, const char *text, size_t tlen, const char *line, size_t
     const char *resp = iv ? str_of(o, "respondent", &n) : NULL;
     if (resp && ok) {
       size_t c = case_of(q, resp);
-      struct turn *tu = c == SIZE_MAX ? NULL : grow1(&q->turns, &q->n_turns, sizeof *q->turns);
+      struct turn *tu =
+          c == SIZE_MAX ? NULL : grow1(&q->turns, &q->n_turns, &q->cap_turns, sizeof *q->turns);
       if (tu) {
         tu->from = para;
         tu->to = q->text_cp;
@@ -500,7 +507,8 @@ int qdpx_record(qdpx *q, const char *text, size_t tlen, const char *line, size_t
   }
   json_decref(o);
   if (!iv) source_close(q);
-  return !ok || q->failed || q->text.failed || q->sel.failed || q->xml.failed ? EXIT_INTERNAL : EXIT_OK;
+  bool failed = !ok || q->failed || q->text.failed || q->sel.failed || q->xml.failed;
+  return failed ? EXIT_INTERNAL : EXIT_OK;
 }
 
 /* The codebook: the codes of `codebook export` (the same GUIDs), and Sentiment. */

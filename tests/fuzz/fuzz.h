@@ -179,7 +179,8 @@ static inline long fuzz_read_all(const uint8_t *data, size_t size, const vb_read
     FUZZ_CHECK(vb_reader_record_fields(rd, &f, &nf) == VB_OK);
     FUZZ_CHECK(!all || rec->error || !n_cols || nf == n_cols); /* CSV, TSV: every column */
     for (size_t i = 0; i < nf; i++) {
-      FUZZ_CHECK(strlen(f[i].name) == f[i].name_len && vb_utf8_check(f[i].name, f[i].name_len) == f[i].name_len);
+      FUZZ_CHECK(strlen(f[i].name) == f[i].name_len);
+      FUZZ_CHECK(vb_utf8_check(f[i].name, f[i].name_len) == f[i].name_len);
       FUZZ_CHECK(f[i].value[f[i].value_len] == '\0');
       FUZZ_CHECK(vb_utf8_check(f[i].value, f[i].value_len) == f[i].value_len);
     }

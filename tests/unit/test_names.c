@@ -144,22 +144,36 @@ static void test_hebrew(void **state) {
   check("הדני", "הדני", 0); /* no article before a name */
 }
 
+/* Loads the test's data with `text` written to `path` as the caller's name list, or as a
+ * brand list when `brands`. */
+static int load_with(const char *path, const char *text, bool brands, vb_model **m,
+                     vb_error *e) {
+  assert_int_equal(vbt_write(path, text, 0), 0);
+  vb_model_options o = {0};
+  o.data_dir = DATA;
+  o.no_default_codebook = 1;
+  const char *files[] = {path};
+  if (brands) {
+    o.brands = files;
+    o.n_brands = 1;
+  } else {
+    o.names = files;
+    o.n_names = 1;
+  }
+  *m = NULL;
+  return vb_model_load(&o, m, e);
+}
+
 /* With a brand list, a brand's names are no person's (its terms' words, whole terms only);
  * the same words elsewhere still are. */
 #define BRANDS VB_TEST_TMP "/test_names.brands"
 static void test_brands(void **state) {
   (void)state;
-  assert_int_equal(vbt_write(BRANDS, "Jensen Shoes: jensen shoes; @jensen\nSarah Bakes: "
-                                     "sarah's bakery\n  not: sarah lee\nUlf: ulf\n", 0),
-                   0);
-  vb_model_options o = {0};
-  o.data_dir = DATA;
-  o.no_default_codebook = 1;
-  const char *brands[] = {BRANDS};
-  o.brands = brands;
-  o.n_brands = 1;
   vb_model *m;
-  assert_int_equal(vb_model_load(&o, &m, NULL), VB_OK);
+  assert_int_equal(load_with(BRANDS, "Jensen Shoes: jensen shoes; @jensen\nSarah Bakes: "
+                                     "sarah's bakery\n  not: sarah lee\nUlf: ulf\n",
+                             true, &m, NULL),
+                   VB_OK);
   check_with(m, "I love Jensen Shoes, says Anna Jensen.", "I love Jensen Shoes, says [name].", 1);
   /* (without the list: "Shoes", a capitalised unknown word after a name, reads as a surname) */
   check_with(model, "I love Jensen Shoes, says Anna Jensen.", "I love [name], says [name].", 2);
@@ -206,6 +220,8 @@ static void test_speaker_labels(void **state) {
   /* Hebrew: after one proclitic, not after the article; a known word or a role is none */
   check_labels(lb, n, "תודה לגרינשטיין והגרינשטיין", "תודה ל[name] והגרינשטיין", 1);
   check_labels(lb, n, "תן לי את המראיין", "תן לי את המראיין", 0);
+  static const char *const lb2[] = {"גרינשטיין", "הגרינשטיין"}; /* (a label may begin with ה) */
+  check_labels(lb2, 2, "הגרינשטיין בא", "[name] בא", 1);
   /* without names asked for, the labels do nothing; labels NULL with a count is an error */
   char *out;
   size_t len;
@@ -228,24 +244,12 @@ static void test_with_other_kinds(void **state) {
   assert_int_equal(vb_model_redact(NULL, "Anna", 4, VB_REDACT_NAME, &out, NULL, NULL), VB_EINVAL);
 }
 
-/* Loads the test's data with `text` written to `path` as the caller's name list. */
-static int load_with_list(const char *path, const char *text, vb_model **m, vb_error *e) {
-  assert_int_equal(vbt_write(path, text, 0), 0);
-  vb_model_options o = {0};
-  o.data_dir = DATA;
-  o.no_default_codebook = 1;
-  const char *names[] = {path};
-  o.names = names;
-  o.n_names = 1;
-  *m = NULL;
-  return vb_model_load(&o, m, e);
-}
 
 /* The caller's list (a staff roster) adds to the built-in ones. */
 static void test_user_list(void **state) {
   (void)state;
   vb_model *m;
-  assert_int_equal(load_with_list(ROSTER, "Okonkwo\ts\nChidi\tg\n", &m, NULL), VB_OK);
+  assert_int_equal(load_with(ROSTER, "Okonkwo\ts\nChidi\tg\n", false, &m, NULL), VB_OK);
   check_with(m, "Chidi and Okonkwo and Anna", "[name] and [name] and [name]", 3);
   check_with(model, "Chidi and Okonkwo and Anna", "Chidi and Okonkwo and [name]", 1);
   vb_model_free(m);
@@ -255,7 +259,7 @@ static void test_user_list(void **state) {
 static void bad_list(const char *text, long line, long col, const char *what) {
   vb_model *m;
   vb_error e = {0};
-  assert_int_equal(load_with_list(BAD, text, &m, &e), VB_EPARSE);
+  assert_int_equal(load_with(BAD, text, false, &m, &e), VB_EPARSE);
   assert_null(m);
   if (e.line != line || e.column != col || !strstr(e.message, what) || strcmp(e.file, BAD))
     fail_msg("'%s': %s:%ld:%ld: %s; expected line %ld column %ld '%s'", text, e.file, e.line,
