@@ -137,7 +137,9 @@ typedef struct speakers {
   size_t n, cap;
   int h_speaker, h_interview, h_speakers; /* the reader's fields (set by speakers_fields) */
 } speakers;
-void speakers_fields(speakers *s, vb_reader *rd);
+/* Declares the reader's fields it needs; the interview's labels (for names in the turns) only
+ * when `redact`. */
+void speakers_fields(speakers *s, vb_reader *rd, bool redact);
 /* The alias of the current record's speaker into buf (room for 32 bytes); 0 when the record has
  * no speaker, (size_t)-1 when out of memory. */
 size_t speaker_alias(speakers *s, const vb_reader *rd, char *buf, size_t cap);

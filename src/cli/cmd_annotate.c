@@ -845,7 +845,7 @@ static int run_input(job *j, const char *path) {
   int h_tr[TR_N];
   bool transcript = vb_reader_format(rd) == VB_FORMAT_TRANSCRIPT;
   for (int k = 0; k < TR_N; k++) h_tr[k] = transcript ? vb_reader_field(rd, tr_names[k], NULL) : -1;
-  speakers_fields(&j->speakers, rd);
+  speakers_fields(&j->speakers, rd, o->redact);
   if (j->qdpx) vb_reader_keep_fields(rd); /* (qdpx_fields) */
   j->tr_last_len = SIZE_MAX; /* (each file's first interview counts, whatever its id) */
   obuf extra = {0};

@@ -197,7 +197,7 @@ static int run_input(dctx *c, const char *path) {
     status = EXIT_USAGE;
   }
   int h_role = status == EXIT_OK ? role_field(rd) : -1;
-  speakers_fields(&c->speakers, rd);
+  speakers_fields(&c->speakers, rd, o->redact);
   char *redacted = NULL; /* --redact: the record's text without personal data */
   const vb_record *rec = NULL;
   char idbuf[32];

@@ -1819,7 +1819,7 @@ static int disc_file(disc_ctx *c, const char *path) {
   if (o->lang_default) vb_lang_parse(o->lang_default, &ro0.lang_default);
   int status = h_text < 0 ? EXIT_BADINPUT : EXIT_OK;
   int h_role = role_field(rd);
-  speakers_fields(&c->speakers, rd);
+  speakers_fields(&c->speakers, rd, o->redact);
   char *redacted = NULL; /* --redact: the record's text without personal data */
   const vb_record *rec;
   size_t index = 0;

@@ -632,11 +632,12 @@ int redact_text(const vb_model *m, const speakers *sp, const vb_reader *rd, char
   return EXIT_OK;
 }
 
-void speakers_fields(speakers *s, vb_reader *rd) {
+void speakers_fields(speakers *s, vb_reader *rd, bool redact) {
   bool tr = vb_reader_format(rd) == VB_FORMAT_TRANSCRIPT;
   s->h_speaker = tr ? vb_reader_field(rd, "speaker", NULL) : -1;
   s->h_interview = tr ? vb_reader_field(rd, "interview", NULL) : -1;
-  s->h_speakers = tr ? vb_reader_field(rd, "speakers", NULL) : -1;
+  /* (the reader makes the field for every record it is declared for) */
+  s->h_speakers = tr && redact ? vb_reader_field(rd, "speakers", NULL) : -1;
 }
 
 size_t speaker_alias(speakers *s, const vb_reader *rd, char *buf, size_t cap) {

@@ -184,12 +184,14 @@ static void *grow1(void *p, size_t *n, size_t *cap, size_t size) {
   return e;
 }
 
+/* A date as the format writes it (YYYY-MM-DD) that is a day of the calendar (vb_date_parse
+ * reads other forms too, and a time after the date). */
 static bool is_date(const char *v, size_t n) {
   if (n != 10 || v[4] != '-' || v[7] != '-') return false;
   for (size_t k = 0; k < 10; k++)
     if (k != 4 && k != 7 && (v[k] < '0' || v[k] > '9')) return false;
-  int month = (v[5] - '0') * 10 + (v[6] - '0'), day = (v[8] - '0') * 10 + (v[9] - '0');
-  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+  long days;
+  return vb_date_parse(v, n, &days) == VB_OK;
 }
 
 /* What the value v[0..n) rules out: a Boolean is true or false, an Integer an optional minus
