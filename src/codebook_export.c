@@ -179,8 +179,9 @@ void vb_theme_guid(const char *id, char out[37]) {
 
 /* ---- XML ---- */
 
-/* Text or attribute value: & < > " ' escaped; control characters XML 1.0 cannot hold are
- * left out (the codebook is valid UTF-8, so nothing else needs care). */
+/* Text or attribute value: & < > " ' escaped; control characters and the noncharacters
+ * U+FFFE and U+FFFF, which XML 1.0 cannot hold, are left out (the codebook is valid UTF-8,
+ * so nothing else needs care). */
 static int xml_text(vb__buf *b, const char *s) {
   for (; *s; s++) {
     unsigned char ch = (unsigned char)*s;
@@ -191,6 +192,14 @@ static int xml_text(vb__buf *b, const char *s) {
     case '>': rc = vb__buf_append(b, "&gt;", 4); break;
     case '"': rc = vb__buf_append(b, "&quot;", 6); break;
     case '\'': rc = vb__buf_append(b, "&apos;", 6); break;
+    case 0xEF: /* U+FFFE and U+FFFF are no XML characters either: left out */
+      if ((unsigned char)s[1] == 0xBF && ((unsigned char)s[2] & 0xFE) == 0xBE) {
+        s += 2;
+        rc = VB_OK;
+        break;
+      }
+      rc = vb__buf_putc(b, (char)ch);
+      break;
     default:
       rc = (ch < 0x20 && ch != '\n' && ch != '\t') ? VB_OK : vb__buf_putc(b, (char)ch);
     }

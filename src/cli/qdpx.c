@@ -101,6 +101,11 @@ static void guid_of(char guid[37], const char *fmt, ...) {
 static void xml_esc(obuf *b, const char *s, size_t n) {
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
+    if (c == 0xEF && i + 2 < n && (unsigned char)s[i + 1] == 0xBF &&
+        ((unsigned char)s[i + 2] & 0xFE) == 0xBE) {
+      i += 2; /* U+FFFE, U+FFFF: no XML character either (the project would not open) */
+      continue;
+    }
     if (c == '&') obuf_str(b, "&amp;");
     else if (c == '<') obuf_str(b, "&lt;");
     else if (c == '>') obuf_str(b, "&gt;");
@@ -195,8 +200,8 @@ static bool is_date(const char *v, size_t n) {
 }
 
 /* What the value v[0..n) rules out: a Boolean is true or false, an Integer an optional minus
- * and up to 18 digits without a leading zero, a Float a decimal number (strtod's, without
- * hexadecimals, infinities or NaN), a Date YYYY-MM-DD. */
+ * and up to 18 digits without a leading zero, a Float a decimal number without exponent (up
+ * to 64 bytes), a Date YYYY-MM-DD. */
 static unsigned rules_out(const char *v, size_t n) {
   unsigned not = 0;
   if (!((n == 4 && !strncasecmp(v, "true", 4)) || (n == 5 && !strncasecmp(v, "false", 5))))
@@ -206,18 +211,13 @@ static unsigned rules_out(const char *v, size_t n) {
   while (i + digits < n && v[i + digits] >= '0' && v[i + digits] <= '9') digits++;
   if (!(i + digits == n && digits >= 1 && digits <= 18 && !(digits > 1 && v[i] == '0')))
     not |= VT_INTEGER;
-  char buf[64];
-  bool num = n > 0 && n < sizeof buf;
-  for (size_t k = 0; k < n && num; k++)
-    num = strchr("0123456789+-.eE", v[k]) != NULL;
-  if (num) {
-    memcpy(buf, v, n);
-    buf[n] = '\0';
-    char *end;
-    (void)strtod(buf, &end);
-    num = end == buf + n;
-  }
-  if (!num) not |= VT_FLOAT;
+  /* xsd:decimal, which FloatValue is: [+-]digits[.digits], a digit on one side of the point
+   * at least, no exponent (1e5 is Text) */
+  size_t k = n && (v[0] == '-' || v[0] == '+'), before = 0, after = 0;
+  while (k < n && v[k] >= '0' && v[k] <= '9') k++, before++;
+  if (k < n && v[k] == '.')
+    for (k++; k < n && v[k] >= '0' && v[k] <= '9'; k++) after++;
+  if (k != n || before + after == 0 || n > 64) not |= VT_FLOAT;
   if (!is_date(v, n)) not |= VT_DATE;
   return not;
 }

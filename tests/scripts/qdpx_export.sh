@@ -31,6 +31,15 @@ run csv corpora/en/survey.csv
 run transcript tests/cli/data/interviews.txt --input-format transcript --lang en
 run vtt tests/cli/data/call.vtt --lang en
 "$bin" codebook export -o "$work/codebook.qdc" || fail=1
+# values XML or the schema's types cannot hold as they are: a number with an exponent is no
+# xsd:decimal (Text); U+FFFE, U+FFFF and control characters are no XML characters (left out,
+# in values and in a codebook's names and descriptions alike)
+printf 'id,text,expo,dec,note,day\n1,The delivery was late,1e5,+5,a\357\277\277b\033c,2026-02-31\n2,Great staff,2.5,.5,ok\357\277\276,2026-02-28\n' \
+  >"$work/edge.csv"
+"$bin" annotate "$work/edge.csv" -q --format qdpx -o "$work/edge.qdpx" || { echo "FAIL: edge: qdpx"; fail=1; }
+printf '[odd]\nlabel: Odd\357\277\277 one\ndescription: a\357\277\276b\nen: delivery\n' >"$work/edge.codebook"
+"$bin" codebook export --no-default-codebook --codebook "$work/edge.codebook" -o "$work/edge.qdc" ||
+  { echo "FAIL: edge: qdc"; fail=1; }
 # -o is required, and --explain refused
 "$bin" annotate corpora/en/survey.jsonl --format qdpx >/dev/null 2>"$work/err"
 [ $? = 1 ] && grep -q "give -o FILE.qdpx" "$work/err" || { echo "FAIL: qdpx without -o"; fail=1; }
@@ -66,9 +75,7 @@ def input_records(name):
     return out
 def typed_ok(t, v):
     if t == 'Integer': return re.fullmatch(r'-?(0|[1-9][0-9]{0,17})', v) is not None
-    if t == 'Float':
-        try: float(v); return True
-        except ValueError: return False
+    if t == 'Float': return re.fullmatch(r'[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)', v) is not None
     if t == 'Date': return re.fullmatch(r'[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])', v) is not None
     if t == 'Boolean': return v in ('true', 'false')
     return t == 'Text'
@@ -260,6 +267,21 @@ for name in ['en', 'sv', 'da', 'he', 'csv', 'transcript', 'vtt']:
                           f'case {cname}: turn {turn_sel[g][1][:30]!r}')
                     referred.append(g)
         check(sorted(referred) == sorted(turn_sel), 'turn selections and cases')
+# the edge values: each parses (expat refuses what XML cannot hold), typed and kept as the
+# schema allows
+z = zipfile.ZipFile(f'{work}/edge.qdpx')
+root = ET.fromstring(z.read('project.qde'))
+variables = {v.get('guid'): (v.get('name'), v.get('typeOfVariable'))
+             for v in root.iterfind(NS + 'Variables/' + NS + 'Variable')}
+vtypes = dict(variables.values())
+check({k: vtypes.get(k) for k in ('expo', 'dec', 'note', 'day')} ==
+      {'expo': 'Text', 'dec': 'Float', 'note': 'Text', 'day': 'Text'}, f'edge: types {vtypes}')
+vals = {s.get('name'): var_values(s, variables, 'edge/' + s.get('name'))
+        for s in root.iterfind(NS + 'Sources/' + NS + 'TextSource')}
+check(vals.get('1', {}).get('note') == 'abc' and vals.get('2', {}).get('note') == 'ok' and
+      vals.get('1', {}).get('expo') == '1e5', f'edge: values {vals}')
+codes = [c.get('name') for c in ET.parse(f'{work}/edge.qdc').getroot().iter('{urn:QDA-XML:codebook:1.0}Code')]
+check('Odd one' in codes, f'edge codebook: {codes}')
 if failed:
     print('FAIL:', *failed[:20], sep='\n  ')
     sys.exit(1)
