@@ -471,16 +471,41 @@ int vb__qlist_insert(agg_qlist *l, const agg_quote *q, int copy) {
 
 static bool cont_byte(const char *t, size_t i) { return ((unsigned char)t[i] & 0xC0) == 0x80; }
 
-/* An excerpt of at most AGG_QUOTE_MAX bytes around [s, e), cut at characters and, where one is
- * near, at blanks. */
+/* Whether a blank line ends at byte k of t: "\n\n" or "\n\r\n" just before it. */
+static bool blank_line_before(const char *t, size_t k) {
+  return k >= 2 && t[k - 1] == '\n' &&
+         (t[k - 2] == '\n' || (k >= 3 && t[k - 2] == '\r' && t[k - 3] == '\n'));
+}
+
+/* An excerpt of at most AGG_QUOTE_MAX bytes around [s, e), within the paragraph that holds it
+ * (a blank line ends one: the answers to a survey's several questions, joined, or a
+ * respondent's turns), cut at characters and, where one is near, at blanks. */
 static void excerpt(const char *t, size_t len, size_t s, size_t e, size_t *from, size_t *to) {
+  if (e > len) e = len;
+  if (s > e) s = e;
+  /* the paragraph, looked for only as far as an excerpt could reach */
+  size_t p0 = 0, p1 = len;
+  for (size_t k = s; k > 0 && k + AGG_QUOTE_MAX > s; k--)
+    if (blank_line_before(t, k)) {
+      p0 = k;
+      break;
+    }
+  for (size_t k = e; k + 1 < len && k < e + AGG_QUOTE_MAX; k++)
+    if (t[k] == '\n' && (t[k + 1] == '\n' || (t[k + 1] == '\r' && k + 2 < len && t[k + 2] == '\n'))) {
+      p1 = k;
+      break;
+    }
+  if (p0 > 0 || p1 < len) {
+    excerpt(t + p0, p1 - p0, s - p0, e - p0, from, to);
+    *from += p0;
+    *to += p0;
+    return;
+  }
   if (len <= AGG_QUOTE_MAX) {
     *from = 0;
     *to = len;
     return;
   }
-  if (e > len) e = len;
-  if (s > e) s = e;
   size_t a = s > 80 ? s - 80 : 0;
   size_t b = a + AGG_QUOTE_MAX < len ? a + AGG_QUOTE_MAX : len;
   if (b < e) {

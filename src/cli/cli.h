@@ -17,6 +17,10 @@ enum { EXIT_OK = 0, EXIT_USAGE = 1, EXIT_BADINPUT = 2, EXIT_INTERNAL = 3 };
 typedef struct opts {
   const char *files[256];
   int n_files;
+  /* --text repeats: several open-ended questions of one record are analysed as one text
+   * (text_src); text is the first */
+  const char *texts[OPT_MAX_REPEAT];
+  int n_texts;
   const char *text, *id, *lang, *lang_col, *lang_default, *input_format, *format, *output;
   const char *score, *score_type, *state, *data_dir;
   /* root-cause tables: --score and --score-type repeat (the i-th type goes with the i-th
@@ -153,6 +157,33 @@ bool speaker_id(const speakers *s, const vb_reader *rd, const char *v, size_t n,
 int speaker_record(speakers *s, const vb_reader *rd, const char **id, size_t *idlen, obuf *idbuf,
                    char *alias, size_t *alias_n);
 void speakers_free(speakers *s);
+
+/* The record's text from its text fields (--text, repeatable). One field is the text as the
+ * reader has it. Several (a survey's open-ended questions) are joined, those present and not
+ * empty, with a blank line between them (a sentence end: nothing reads across it), each
+ * redacted on its own first with --redact, so that each part's place (start, end) holds in
+ * the text the spans point into. */
+typedef struct text_src {
+  int h[OPT_MAX_REPEAT];
+  int n;
+  char *keep; /* --redact: the last part without personal data */
+  obuf joined;
+  /* the current record's parts: field k at [start[k], end[k]) of the text, when present[k] */
+  size_t start[OPT_MAX_REPEAT], end[OPT_MAX_REPEAT];
+  bool present[OPT_MAX_REPEAT];
+} text_src;
+/* Declares the text fields. EXIT_OK, or EXIT_BADINPUT with the reader's message in `e` (a
+ * column the header lacks), or EXIT_USAGE (said) for several on an input that has one text
+ * (plain text, a transcript). */
+int text_src_open(text_src *ts, const opts *o, vb_reader *rd, vb_error *e);
+/* The current record's text in *text (NULL when none of the fields is in it, as in a JSONL
+ * record without them); with a model (--redact), without personal data (sp, count: as for
+ * redact_text()). EXIT_OK or EXIT_INTERNAL. */
+int text_src_get(text_src *ts, const vb_reader *rd, const vb_model *redact,
+                 const speakers *sp, size_t *count, const char **text, size_t *len);
+/* The names of the text fields, "'a'" or "'a', 'b'", for messages. */
+void text_src_names(const opts *o, char *buf, size_t cap);
+void text_src_free(text_src *ts);
 void obuf_num(obuf *b, double v, int decimals);
 void obuf_tsv_cell(obuf *b, const char *s, size_t n);
 /* Whole numbers in decimal, as printf's %zu and %ld. */

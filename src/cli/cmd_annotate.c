@@ -746,7 +746,9 @@ static int qdpx_fields(job *j, vb_reader *rd, obuf *extra, char **keep) {
   }
   bool any = false;
   for (size_t i = 0; i < n; i++) {
-    if (!strcasecmp(f[i].name, o->text) || (o->id && !strcasecmp(f[i].name, o->id)) ||
+    bool is_text = !strcasecmp(f[i].name, o->text);
+    for (int k = 1; k < o->n_texts && !is_text; k++) is_text = !strcasecmp(f[i].name, o->texts[k]);
+    if (is_text || (o->id && !strcasecmp(f[i].name, o->id)) ||
         (o->lang_col && !strcasecmp(f[i].name, o->lang_col)))
       continue;
     const char *v = f[i].value;
@@ -807,13 +809,16 @@ static int run_input(job *j, const char *path) {
     return rc == VB_ENOMEM ? EXIT_INTERNAL : rc == VB_EINVAL ? EXIT_USAGE : EXIT_BADINPUT;
   }
   vb_reader_on_wait(rd, on_wait, j);
-  int h_text = vb_reader_field(rd, o->text, &e);
-  if (h_text < 0) {
-    msg_error(&e);
+  text_src ts;
+  if ((rc = text_src_open(&ts, o, rd, &e))) {
+    if (rc == EXIT_BADINPUT) {
+      msg_error(&e);
+      j->problems++;
+    }
+    text_src_free(&ts);
     vb_reader_free(rd);
     if (!is_stdin) fclose(fp);
-    j->problems++;
-    return EXIT_BADINPUT;
+    return rc;
   }
   int h_id = -1, h_lang = -1;
   if (vb_reader_format(rd) != VB_FORMAT_TXT) {
@@ -850,10 +855,10 @@ static int run_input(job *j, const char *path) {
   j->tr_last_len = SIZE_MAX; /* (each file's first interview counts, whatever its id) */
   obuf extra = {0};
   obuf aliased_id = {0}, aliased_field = {0}; /* --redact: the respondent's id and field */
-  char *redacted = NULL; /* --redact: the record's text without personal data */
   char *redacted_field = NULL; /* and a field's, for the qdpx project's variables */
   agg_fields af; /* scores, segment, date, drivers */
   if ((rc = agg_input_open(j, rd, &af))) {
+    text_src_free(&ts);
     vb_reader_free(rd);
     if (!is_stdin) fclose(fp);
     return rc;
@@ -872,8 +877,9 @@ static int run_input(job *j, const char *path) {
     }
     j->records++;
     size_t tlen = 0, idlen = 0;
-    const char *text = vb_reader_get(rd, h_text, &tlen);
-    if (o->redact && redact_text(j->m, &j->speakers, rd, &redacted, &text, &tlen, &j->redacted)) {
+    const char *text;
+    if (text_src_get(&ts, rd, o->redact ? j->m : NULL, &j->speakers, &j->redacted, &text,
+                     &tlen)) {
       msg("out of memory");
       status = EXIT_INTERNAL;
       break;
@@ -916,7 +922,10 @@ static int run_input(job *j, const char *path) {
     const char *err_text = NULL;
     if (rec->error) err_text = rec->error_msg[0] ? rec->error_msg : vb_strerror(rec->error);
     else if (!text && vb_reader_format(rd) == VB_FORMAT_JSONL) {
-      job_problem(j, name, rec->line, "no field '%s' in this record", o->text);
+      char names[256];
+      text_src_names(o, names, sizeof names);
+      job_problem(j, name, rec->line, o->n_texts > 1 ? "none of the fields %s is in this record"
+                                                   : "no field %s in this record", names);
       err_text = "no text field";
     } else if (o->strict && rec->n_invalid_utf8) {
       err_text = "invalid UTF-8 (--strict)";
@@ -927,6 +936,22 @@ static int run_input(job *j, const char *path) {
       /* the text the spans point into: the redacted one, which the user does not have */
       obuf_str(&extra, ", \"text\": ");
       obuf_json_str(&extra, text, tlen);
+    }
+    if (ts.n > 1 && text && j->annotate && !j->tsv) {
+      /* several questions in one text: where each answer lies in it, for the spans */
+      bool first_part = true;
+      for (int k = 0; k < ts.n; k++) {
+        if (!ts.present[k]) continue;
+        obuf_str(&extra, first_part ? ", \"parts\": [{\"field\": " : ", {\"field\": ");
+        obuf_json_str(&extra, o->texts[k], strlen(o->texts[k]));
+        obuf_str(&extra, ", \"start\": ");
+        obuf_size(&extra, ts.start[k]);
+        obuf_str(&extra, ", \"end\": ");
+        obuf_size(&extra, ts.end[k]);
+        obuf_str(&extra, "}");
+        first_part = false;
+      }
+      if (!first_part) obuf_str(&extra, "]");
     }
     if (transcript) {
       no_agg = is_interviewer(rd, h_tr[TR_ROLE]);
@@ -990,8 +1015,8 @@ static int run_input(job *j, const char *path) {
   obuf_free(&extra);
   obuf_free(&aliased_id);
   obuf_free(&aliased_field);
-  vb_free(redacted);
   vb_free(redacted_field);
+  text_src_free(&ts);
   vb_reader_free(rd);
   if (!is_stdin) fclose(fp);
   return status;

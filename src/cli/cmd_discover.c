@@ -179,8 +179,10 @@ static int run_input(dctx *c, const char *path) {
     if (!is_stdin) fclose(fp);
     return rc == VB_ENOMEM ? EXIT_INTERNAL : EXIT_BADINPUT;
   }
-  int h_text = -1, h_id = -1, h_score = -1, h_group = -1, h_date = -1, h_lang = -1;
-  int status = field(rd, o->text, &h_text);
+  int h_id = -1, h_score = -1, h_group = -1, h_date = -1, h_lang = -1;
+  text_src ts;
+  int status = text_src_open(&ts, o, rd, &e);
+  if (status == EXIT_BADINPUT) msg_error(&e);
   if (status == EXIT_OK && vb_reader_format(rd) != VB_FORMAT_TXT) {
     vb_error ie = {0};
     h_id = vb_reader_field(rd, o->id, &ie);
@@ -198,7 +200,6 @@ static int run_input(dctx *c, const char *path) {
   }
   int h_role = status == EXIT_OK ? role_field(rd) : -1;
   speakers_fields(&c->speakers, rd, o->redact);
-  char *redacted = NULL; /* --redact: the record's text without personal data */
   const vb_record *rec = NULL;
   char idbuf[32];
   size_t index = 0;
@@ -229,11 +230,10 @@ static int run_input(dctx *c, const char *path) {
     }
     if (c->pass == 1) c->records++;
     size_t tlen = 0, idlen = 0;
-    const char *text = vb_reader_get(rd, h_text, &tlen);
+    const char *text;
     size_t again = 0; /* (each record is counted once, in the first pass that reads it) */
-    if (o->redact &&
-        redact_text(c->m, &c->speakers, rd, &redacted, &text, &tlen,
-                    c->pass == 1 ? &c->redacted : &again)) {
+    if (text_src_get(&ts, rd, o->redact ? c->m : NULL, &c->speakers,
+                     c->pass == 1 ? &c->redacted : &again, &text, &tlen)) {
       msg("out of memory");
       status = EXIT_INTERNAL;
       break;
@@ -288,7 +288,7 @@ static int run_input(dctx *c, const char *path) {
     msg("%s: read error after line %ld", path, rec ? rec->line_end : 0L);
     status = EXIT_BADINPUT;
   }
-  vb_free(redacted);
+  text_src_free(&ts);
   vb_reader_free(rd);
   if (!is_stdin) fclose(fp);
   return status;

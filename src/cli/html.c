@@ -1808,7 +1808,8 @@ static int disc_file(disc_ctx *c, const char *path) {
     fclose(fp);
     return EXIT_BADINPUT;
   }
-  int h_text = vb_reader_field(rd, o->text, NULL), h_id = -1, h_score = -1, h_lang = -1;
+  text_src ts;
+  int h_id = -1, h_score = -1, h_lang = -1, tsrc = text_src_open(&ts, o, rd, NULL);
   if (vb_reader_format(rd) != VB_FORMAT_TXT) {
     h_id = vb_reader_field(rd, o->id, NULL);
     if (o->score) h_score = vb_reader_field(rd, o->score, NULL);
@@ -1817,10 +1818,9 @@ static int disc_file(disc_ctx *c, const char *path) {
   vb_run_options ro0 = {VB_LANG_UND, VB_LANG_UND, 0};
   if (o->lang) vb_lang_parse(o->lang, &ro0.lang);
   if (o->lang_default) vb_lang_parse(o->lang_default, &ro0.lang_default);
-  int status = h_text < 0 ? EXIT_BADINPUT : EXIT_OK;
+  int status = tsrc;
   int h_role = role_field(rd);
   speakers_fields(&c->speakers, rd, o->redact);
-  char *redacted = NULL; /* --redact: the record's text without personal data */
   const vb_record *rec;
   size_t index = 0;
   char idbuf[32];
@@ -1828,9 +1828,9 @@ static int disc_file(disc_ctx *c, const char *path) {
     index++;
     if (rec->error || is_interviewer(rd, h_role)) continue;
     size_t tlen = 0, idlen = 0, sl = 0;
-    const char *text = vb_reader_get(rd, h_text, &tlen);
+    const char *text;
     size_t ignored = 0;
-    if (o->redact && redact_text(c->m, &c->speakers, rd, &redacted, &text, &tlen, &ignored))
+    if (text_src_get(&ts, rd, o->redact ? c->m : NULL, &c->speakers, &ignored, &text, &tlen))
       status = EXIT_INTERNAL;
     if (!text || status) continue;
     const char *id = h_id >= 0 ? vb_reader_get(rd, h_id, &idlen) : NULL;
@@ -1865,7 +1865,7 @@ static int disc_file(disc_ctx *c, const char *path) {
     if (arc) status = EXIT_INTERNAL;
     if (c->pass == 1) c->records++;
   }
-  vb_free(redacted);
+  text_src_free(&ts);
   vb_reader_free(rd);
   fclose(fp);
   return status;

@@ -74,7 +74,14 @@ static const char *near_option(const char *allowed, const char *name) {
 
 static int set(opts *o, const char *name, const char *val, const char *cmd) {
   if (!val) val = ""; /* options without a value never read it */
-  if (!strcmp(name, "text")) { o->text = val; o->text_given = true; }
+  if (!strcmp(name, "text")) {
+    if (o->n_texts >= OPT_MAX_REPEAT) { msg("%s: at most %d --text fields", cmd, OPT_MAX_REPEAT); return EXIT_USAGE; }
+    for (int k = 0; k < o->n_texts; k++)
+      if (!strcmp(o->texts[k], val)) { msg("%s: --text %s given twice", cmd, val); return EXIT_USAGE; }
+    o->texts[o->n_texts++] = val;
+    o->text = o->texts[0];
+    o->text_given = true;
+  }
   else if (!strcmp(name, "id")) { o->id = val; o->id_given = true; }
   else if (!strcmp(name, "lang")) o->lang = val;
   else if (!strcmp(name, "lang-col")) o->lang_col = val;

@@ -632,6 +632,71 @@ int redact_text(const vb_model *m, const speakers *sp, const vb_reader *rd, char
   return EXIT_OK;
 }
 
+int text_src_open(text_src *ts, const opts *o, vb_reader *rd, vb_error *e) {
+  memset(ts, 0, sizeof *ts);
+  int n = o->n_texts ? o->n_texts : 1;
+  vb_format f = vb_reader_format(rd);
+  if (n > 1 && (f == VB_FORMAT_TXT || f == VB_FORMAT_TRANSCRIPT)) {
+    msg("several --text fields need CSV, TSV or JSONL input: %s has one text a record",
+        f == VB_FORMAT_TXT ? "plain text" : "a transcript");
+    return EXIT_USAGE;
+  }
+  for (int k = 0; k < n; k++) {
+    ts->h[k] = vb_reader_field(rd, o->n_texts ? o->texts[k] : o->text, e);
+    if (ts->h[k] < 0) return EXIT_BADINPUT;
+  }
+  ts->n = n;
+  return EXIT_OK;
+}
+
+int text_src_get(text_src *ts, const vb_reader *rd, const vb_model *redact,
+                 const speakers *sp, size_t *count, const char **text, size_t *len) {
+  if (ts->n == 1) {
+    *text = vb_reader_get(rd, ts->h[0], len);
+    ts->present[0] = *text != NULL;
+    ts->start[0] = 0;
+    ts->end[0] = *text ? *len : 0;
+    return redact ? redact_text(redact, sp, rd, &ts->keep, text, len, count) : EXIT_OK;
+  }
+  bool any = false;
+  ts->joined.len = 0;
+  for (int k = 0; k < ts->n; k++) {
+    size_t n = 0;
+    const char *v = vb_reader_get(rd, ts->h[k], &n);
+    ts->present[k] = false;
+    if (!v) continue;
+    any = true;
+    if (redact && redact_text(redact, sp, rd, &ts->keep, &v, &n, count)) return EXIT_INTERNAL;
+    if (n == 0) continue;
+    if (ts->joined.len) obuf_put(&ts->joined, "\n\n", 2);
+    ts->present[k] = true;
+    ts->start[k] = ts->joined.len;
+    obuf_put(&ts->joined, v, n);
+    ts->end[k] = ts->joined.len;
+  }
+  if (ts->joined.failed) return EXIT_INTERNAL;
+  *text = any ? (ts->joined.p ? ts->joined.p : "") : NULL;
+  *len = ts->joined.len;
+  return EXIT_OK;
+}
+
+void text_src_names(const opts *o, char *buf, size_t cap) {
+  size_t used = 0;
+  buf[0] = '\0';
+  for (int k = 0; k < (o->n_texts ? o->n_texts : 1) && used < cap; k++) {
+    int w = snprintf(buf + used, cap - used, "%s'%s'", k ? ", " : "",
+                     o->n_texts ? o->texts[k] : o->text);
+    if (w < 0) break;
+    used += (size_t)w;
+  }
+}
+
+void text_src_free(text_src *ts) {
+  vb_free(ts->keep);
+  obuf_free(&ts->joined);
+  ts->keep = NULL;
+}
+
 void speakers_fields(speakers *s, vb_reader *rd, bool redact) {
   bool tr = vb_reader_format(rd) == VB_FORMAT_TRANSCRIPT;
   s->h_speaker = tr ? vb_reader_field(rd, "speaker", NULL) : -1;

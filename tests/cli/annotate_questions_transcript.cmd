@@ -1,0 +1,1 @@
+annotate tests/cli/data/interviews.txt --input-format transcript --text text --text other -q

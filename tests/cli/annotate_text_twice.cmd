@@ -1,0 +1,1 @@
+annotate tests/cli/data/questions.csv --text liked --text liked -q
