@@ -695,6 +695,103 @@ static void net_bar(html *h, double v, double lo, double hi) {
 /* The brands of a brand list: share of voice, net sentiment and the score among the records
  * naming each, their share per period, and a negative and a positive mention of each. Absent
  * without a brand list. */
+/* Whether period i of np gets its label under a chart that labels every `every`-th: those and
+ * the last, which takes the place of the one before it when the two would touch. */
+static bool tick_at(size_t i, size_t np, size_t every) {
+  if (i == np - 1) return true;
+  return i % every == 0 && np - 1 - i >= (every + 1) / 2;
+}
+
+/* Mentions per period of the most mentioned brands (t->brands[0..nb), in that order): a line
+ * each, on one scale, a point per period that names the brand, with its count, share of voice
+ * and net sentiment as its tooltip, and a legend. Counts rather than shares: a day's share of
+ * five mentions swings from 0 to 100% and reads as a trend; the table above has the shares. */
+static void brand_chart(html *h, size_t nb) {
+  const vb_table *t = h->t;
+  FILE *fp = h->fp;
+  static const char *const colour[] = {"#0072b2", "#d55e00", "#009e73",
+                                       "#cc79a7", "#e69f00", "#56b4e9"}; /* Okabe-Ito */
+  size_t np = t->n_periods;
+  double ymax = 0;
+  for (size_t i = 0; i < np; i++)
+    for (size_t j = 0; j < t->periods[i].n_brands; j++)
+      if ((double)t->periods[i].brands[j].row.n > ymax)
+        ymax = (double)t->periods[i].brands[j].row.n;
+  if (ymax <= 0 || nb == 0) return;
+  if (nb > sizeof colour / sizeof colour[0]) nb = sizeof colour / sizeof colour[0];
+  double ys = nice_step(ymax, 5);
+  if (ys < 1) ys = 1; /* (counts) */
+  double hi = ceil(ymax / ys) * ys;
+  const double W = 760, H = 260, L = 44, R = 16, T = 14, B = 40;
+  double pw = W - L - R, ph = H - T - B;
+#define PX(i) (L + (np > 1 ? (double)(i) / (double)(np - 1) * pw : pw / 2))
+#define PY(v) (T + (hi - (v)) / hi * ph)
+  fprintf(fp,
+          "<figure><svg class=\"chart\" data-chart=\"brand-mentions\" width=\"%g\" "
+          "height=\"%g\" viewBox=\"0 0 %g %g\" role=\"img\" aria-label=\"brand mentions per "
+          "period\"><title>Mentions of each brand per %s</title>",
+          W, H, W, H, vb_period_name(t->period));
+  for (int k = 0; k < 1000 && k * ys <= hi + ys / 2; k++) {
+    char b[32];
+    fmtn(b, sizeof b, k * ys, 0, false);
+    fprintf(fp, "<line class=\"grid\" x1=\"%g\" y1=\"%.1f\" x2=\"%g\" y2=\"%.1f\"/>", L,
+            PY(k * ys), W - R, PY(k * ys));
+    fprintf(fp, "<text class=\"tick\" x=\"%g\" y=\"%.1f\" text-anchor=\"end\">%s</text>", L - 6,
+            PY(k * ys) + 4, b);
+  }
+  for (size_t k = 0; k < nb; k++) {
+    size_t theme = t->brands[k].row.theme;
+    fprintf(fp, "<g data-brand=\"%zu\"><path fill=\"none\" stroke=\"%s\" stroke-width=\"2\" d=\"",
+            k, colour[k]);
+    for (size_t i = 0; i < np; i++) {
+      const vb_period_row *r = &t->periods[i];
+      size_t j = 0;
+      while (j < r->n_brands && r->brands[j].row.theme != theme) j++;
+      fprintf(fp, "%c%.1f %.1f ", i ? 'L' : 'M', PX(i),
+              PY(j < r->n_brands ? (double)r->brands[j].row.n : 0));
+    }
+    fputs("\"/>", fp);
+    for (size_t i = 0; i < np; i++) { /* a point where it is named, with its numbers */
+      const vb_period_row *r = &t->periods[i];
+      size_t j = 0;
+      while (j < r->n_brands && r->brands[j].row.theme != theme) j++;
+      if (j == r->n_brands) continue;
+      const vb_brand_row *b = &r->brands[j];
+      char sh[32], net[32];
+      fmtn(sh, sizeof sh, 100 * b->share, 0, false);
+      fmtn(net, sizeof net, b->net, 2, true);
+      fprintf(fp, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\" data-n=\"%zu\"><title>",
+              PX(i), PY((double)b->row.n), colour[k], b->row.n);
+      escs(fp, vb_model_theme_label(h->m, theme));
+      fputs(", ", fp);
+      escs(fp, r->label);
+      fprintf(fp, ": %zu mention%s, %s%% share of voice", b->row.n, b->row.n == 1 ? "" : "s",
+              sh);
+      if (!isnan(b->net)) fprintf(fp, ", net sentiment %s", net);
+      fputs("</title></circle>", fp);
+    }
+    fputs("</g>", fp);
+  }
+  size_t every = np > 12 ? (np + 11) / 12 : 1;
+  for (size_t i = 0; i < np; i++)
+    if (tick_at(i, np, every)) {
+      fprintf(fp, "<text class=\"tick\" x=\"%.1f\" y=\"%g\" text-anchor=\"middle\">", PX(i),
+              H - B + 16);
+      escs(fp, t->periods[i].label);
+      fputs("</text>", fp);
+    }
+#undef PX
+#undef PY
+  fprintf(fp, "</svg><figcaption class=\"legend\">Mentions per %s:", vb_period_name(t->period));
+  for (size_t k = 0; k < nb; k++) {
+    fprintf(fp, " &nbsp;<span style=\"color:%s\">&#9632;</span> ", colour[k]);
+    escs(fp, vb_model_theme_label(h->m, t->brands[k].row.theme));
+  }
+  fputs(". A point's tooltip gives that period's share of voice and net sentiment."
+        "</figcaption></figure>\n",
+        fp);
+}
+
 static void brands(html *h) {
   const vb_table *t = h->t;
   FILE *fp = h->fp;
@@ -806,6 +903,7 @@ static void brands(html *h) {
           "small type its net sentiment. A sudden rise in a brand's mentions is listed among "
           "the rising themes under Trends.</p>\n",
           fp);
+    brand_chart(h, nb);
   }
   /* a negative and a positive mention of each brand */
   fputs("<h3>What they say about each brand</h3>\n", fp);
@@ -1043,7 +1141,7 @@ static void trend_chart(html *h) {
       escs(fp, p->label);
       fprintf(fp, ": %s (n %zu)</title></circle>", b, p->score.n);
     }
-    if (i % every == 0 || i == np - 1) {
+    if (tick_at(i, np, every)) {
       fprintf(fp, "<text class=\"tick\" x=\"%.1f\" y=\"%g\" text-anchor=\"middle\">", PX(i),
               H - B + 16);
       escs(fp, p->label);

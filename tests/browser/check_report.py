@@ -49,6 +49,10 @@ COLLECT = r"""
     const [w, h] = box(s);
     return {chart: s.getAttribute('data-chart') || '', w, h, shapes: s.querySelectorAll('rect,circle,path,line').length};
   });
+  out.brandLines = [...document.querySelectorAll('svg[data-chart="brand-mentions"] g[data-brand]')].map(g => ({
+    brand: +g.getAttribute('data-brand'),
+    counts: [...g.querySelectorAll('circle')].map(c => +c.getAttribute('data-n')),
+    tips: [...g.querySelectorAll('circle title')].map(t => t.textContent)}));
   out.nums = [...document.querySelectorAll('[data-k]')].map(e => ({
     k: e.getAttribute('data-k'), v: e.getAttribute('data-v'), d: e.getAttribute('data-d'),
     x: e.getAttribute('data-x'), text: e.textContent}));
@@ -310,6 +314,15 @@ def main():
     f.check(printed["n"] == 0 and printed["scroll"] <= printed["width"],
             "printed on A4, %d elements stick out of the %d px page: %s" % (
                 printed["n"], printed["width"], printed["wide"]))
+    # the brand chart: each line's points are the brand's mentions in the periods that name
+    # it, as the JSON has them, in period order
+    for line in data["brandLines"]:
+        brand = doc["brands"]["rows"][line["brand"]]["brand"]
+        want = [b["n"] for r in doc["periods"]["rows"] for b in r.get("brands", [])
+                if b["brand"] == brand]
+        f.check(line["counts"] == want, "brand chart %s: %s, JSON %s" % (brand, line["counts"], want))
+        f.check(all(("%d mention" % n) in t for n, t in zip(line["counts"], line["tips"])),
+                "brand chart %s: tooltips %s" % (brand, line["tips"][:3]))
     names = {c["chart"] for c in data["charts"]}
     for want in filter(None, args.charts.split(",")):
         f.check(want in names, "chart %r missing (have %s)" % (want, sorted(names)))
