@@ -491,7 +491,8 @@ static void excerpt(const char *t, size_t len, size_t s, size_t e, size_t *from,
       break;
     }
   for (size_t k = e; k + 1 < len && k < e + AGG_QUOTE_MAX; k++)
-    if (t[k] == '\n' && (t[k + 1] == '\n' || (t[k + 1] == '\r' && k + 2 < len && t[k + 2] == '\n'))) {
+    if (t[k] == '\n' &&
+        (t[k + 1] == '\n' || (t[k + 1] == '\r' && k + 2 < len && t[k + 2] == '\n'))) {
       p1 = k;
       break;
     }

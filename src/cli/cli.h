@@ -17,10 +17,10 @@ enum { EXIT_OK = 0, EXIT_USAGE = 1, EXIT_BADINPUT = 2, EXIT_INTERNAL = 3 };
 typedef struct opts {
   const char *files[256];
   int n_files;
+  int n_texts;
   /* --text repeats: several open-ended questions of one record are analysed as one text
    * (text_src); text is the first */
   const char *texts[OPT_MAX_REPEAT];
-  int n_texts;
   const char *text, *id, *lang, *lang_col, *lang_default, *input_format, *format, *output;
   const char *score, *score_type, *state, *data_dir;
   /* root-cause tables: --score and --score-type repeat (the i-th type goes with the i-th

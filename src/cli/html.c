@@ -692,9 +692,6 @@ static void net_bar(html *h, double v, double lo, double hi) {
   fputs("</svg>", h->fp);
 }
 
-/* The brands of a brand list: share of voice, net sentiment and the score among the records
- * naming each, their share per period, and a negative and a positive mention of each. Absent
- * without a brand list. */
 /* Whether period i of np gets its label under a chart that labels every `every`-th: those and
  * the last, which takes the place of the one before it when the two would touch. */
 static bool tick_at(size_t i, size_t np, size_t every) {
@@ -792,6 +789,9 @@ static void brand_chart(html *h, size_t nb) {
         fp);
 }
 
+/* The brands of a brand list: share of voice, net sentiment and the score among the records
+ * naming each, their share per period (and a chart of their mentions), and a negative and a
+ * positive mention of each. Absent without a brand list. */
 static void brands(html *h) {
   const vb_table *t = h->t;
   FILE *fp = h->fp;
