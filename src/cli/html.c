@@ -692,6 +692,22 @@ static void net_bar(html *h, double v, double lo, double hi) {
   fputs("</svg>", h->fp);
 }
 
+/* The horizontal grid lines of a chart and their labels at the left, every `ys` from lo to hi
+ * (signed: with + before positive values), the chart's area from x0 to x1 and from `top`
+ * down `ph` pixels. */
+static void y_grid(FILE *fp, double lo, double hi, double ys, bool sign, double x0, double x1,
+                   double top, double ph) {
+  for (int k = 0; k < 1000 && lo + k * ys <= hi + ys / 2; k++) {
+    double y = lo + k * ys, py = top + (hi - y) / (hi - lo) * ph;
+    char b[32];
+    fmtn(b, sizeof b, y, ys < 1 ? 1 : 0, sign);
+    fprintf(fp, "<line class=\"grid\" x1=\"%g\" y1=\"%.1f\" x2=\"%g\" y2=\"%.1f\"/>", x0, py, x1,
+            py);
+    fprintf(fp, "<text class=\"tick\" x=\"%g\" y=\"%.1f\" text-anchor=\"end\">%s</text>", x0 - 6,
+            py + 4, b);
+  }
+}
+
 /* Whether period i of np gets its label under a chart that labels every `every`-th: those and
  * the last, which takes the place of the one before it when the two would touch. */
 static bool tick_at(size_t i, size_t np, size_t every) {
@@ -728,14 +744,7 @@ static void brand_chart(html *h, size_t nb) {
           "height=\"%g\" viewBox=\"0 0 %g %g\" role=\"img\" aria-label=\"brand mentions per "
           "period\"><title>Mentions of each brand per %s</title>",
           W, H, W, H, vb_period_name(t->period));
-  for (int k = 0; k < 1000 && k * ys <= hi + ys / 2; k++) {
-    char b[32];
-    fmtn(b, sizeof b, k * ys, 0, false);
-    fprintf(fp, "<line class=\"grid\" x1=\"%g\" y1=\"%.1f\" x2=\"%g\" y2=\"%.1f\"/>", L,
-            PY(k * ys), W - R, PY(k * ys));
-    fprintf(fp, "<text class=\"tick\" x=\"%g\" y=\"%.1f\" text-anchor=\"end\">%s</text>", L - 6,
-            PY(k * ys) + 4, b);
-  }
+  y_grid(fp, 0, hi, ys, false, L, W - R, T, ph);
   for (size_t k = 0; k < nb; k++) {
     size_t theme = t->brands[k].row.theme;
     fprintf(fp, "<g data-brand=\"%zu\"><path fill=\"none\" stroke=\"%s\" stroke-width=\"2\" d=\"",
@@ -983,15 +992,7 @@ static void bubble_chart(html *h) {
     fprintf(fp, "<text class=\"tick\" x=\"%.1f\" y=\"%g\" text-anchor=\"middle\">%.0f%%</text>",
             BX(x), H - B + 16, 100 * x);
   }
-  for (int k = 0; k < 1000 && -ymax + k * ys <= ymax + ys / 2; k++) {
-    double y = -ymax + k * ys;
-    char b[32];
-    fmtn(b, sizeof b, y, ys < 1 ? 1 : 0, true);
-    fprintf(fp, "<line class=\"grid\" x1=\"%g\" y1=\"%.1f\" x2=\"%g\" y2=\"%.1f\"/>", L, BY(y),
-            W - R, BY(y));
-    fprintf(fp, "<text class=\"tick\" x=\"%g\" y=\"%.1f\" text-anchor=\"end\">%s</text>", L - 6,
-            BY(y) + 4, b);
-  }
+  y_grid(fp, -ymax, ymax, ys, true, L, W - R, T, ph);
   fprintf(
       fp,
       "<line class=\"ax\" x1=\"%g\" y1=\"%.1f\" x2=\"%g\" y2=\"%.1f\" style=\"stroke:#5d6d7e\"/>",
@@ -1094,15 +1095,7 @@ static void trend_chart(html *h) {
           "viewBox=\"0 0 %g %g\" role=\"img\" aria-label=\"score per period\">"
           "<title>%s per %s with its 95%% interval</title>",
           W, H, W, H, h->sl, vb_period_name(t->period));
-  for (int k = 0; k < 1000 && lo + k * ys <= hi + ys / 2; k++) {
-    double y = lo + k * ys;
-    char b[32];
-    fmtn(b, sizeof b, y, ys < 1 ? 1 : 0, false);
-    fprintf(fp, "<line class=\"grid\" x1=\"%g\" y1=\"%.1f\" x2=\"%g\" y2=\"%.1f\"/>", L, PY(y),
-            W - R, PY(y));
-    fprintf(fp, "<text class=\"tick\" x=\"%g\" y=\"%.1f\" text-anchor=\"end\">%s</text>", L - 6,
-            PY(y) + 4, b);
-  }
+  y_grid(fp, lo, hi, ys, false, L, W - R, T, ph);
   /* the interval band: upper edge forward, lower edge back, over periods that have one */
   fputs("<path fill=\"#d6eaf8\" stroke=\"none\" d=\"", fp);
   bool first = true;
@@ -1303,15 +1296,7 @@ static void waterfall(html *h) {
   fputs(" to ", fp);
   escs(fp, p->label);
   fputs("</title>", fp);
-  for (int k = 0; k < 1000 && lo + k * ys <= hi + ys / 2; k++) {
-    double y = lo + k * ys;
-    char b[32];
-    fmtn(b, sizeof b, y, ys < 1 ? 1 : 0, true);
-    fprintf(fp, "<line class=\"grid\" x1=\"%g\" y1=\"%.1f\" x2=\"%g\" y2=\"%.1f\"/>", L, WY(y),
-            W - R, WY(y));
-    fprintf(fp, "<text class=\"tick\" x=\"%g\" y=\"%.1f\" text-anchor=\"end\">%s</text>", L - 6,
-            WY(y) + 4, b);
-  }
+  y_grid(fp, lo, hi, ys, true, L, W - R, T, ph);
   fprintf(
       fp,
       "<line class=\"ax\" x1=\"%g\" y1=\"%.1f\" x2=\"%g\" y2=\"%.1f\" style=\"stroke:#5d6d7e\"/>",
