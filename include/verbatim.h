@@ -235,7 +235,9 @@ enum {
   VB_TOKF_CAPS = 1,      /* written in capitals (at least two letters, all upper case) */
   VB_TOKF_ELONGATED = 2, /* a letter or mark repeated three or more times ("sooo", "!!!") */
   VB_TOKF_NEGATED = 4,   /* inside the scope of a negator (sentiment) */
-  VB_TOKF_COMPOUND = 8   /* matched through a compound part (themes, sentiment) */
+  VB_TOKF_COMPOUND = 8,  /* matched through a compound part (themes, sentiment) */
+  VB_TOKF_PHRASE = 16    /* a later word of a multi-word lexicon entry, whose valence is on
+                            its first word (sentiment) */
 };
 
 /** A token: a span of the original text plus its lookup key and stem. The strings are owned
@@ -353,6 +355,12 @@ size_t vb_result_sentences(const vb_result *r, const vb_span **sentences);
 size_t vb_result_clauses(const vb_result *r, const vb_span **clauses);
 size_t vb_result_mentions(const vb_result *r, const vb_mention **mentions);
 const vb_sentiment *vb_result_sentiment(const vb_result *r);
+/** The sentiment of a part of the text: the document's formulas over the sentences, clauses
+ *  and tokens that lie wholly in bytes [start, end) (for a survey's several answers joined
+ *  into one text, each answer's own sentiment). The words' valences are those the whole
+ *  text gave them. The whole text gives what vb_result_sentiment() says. VB_OK, or
+ *  VB_EINVAL when start > end or end is past the text. */
+int vb_result_sentiment_range(const vb_result *r, size_t start, size_t end, vb_sentiment *out);
 /** The explanation of the sentiment (when run with VB_RUN_EXPLAIN, else 0 items), in the
  *  order the rules applied. Owned by the analyzer, valid until its next run. */
 size_t vb_result_explain(const vb_result *r, const vb_explain **items);

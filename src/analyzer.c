@@ -79,6 +79,7 @@ void vb_analyzer_free(vb_analyzer *an) {
   vb__free(an->phcache);
   vb__free(an->shash);
   vb__free(an->res.sentences);
+  vb__free(an->res.sums);
   vb__free(an->res.clauses);
   vb__free(an->res.mentions);
   vb__free(an->res.explain);
@@ -602,7 +603,7 @@ int vb_analyzer_run(vb_analyzer *an, const char *text, size_t len, const vb_run_
   r->text = text;
   r->len = len;
   r->n_tokens = r->n_sentences = r->n_clauses = r->n_mentions = r->n_explain = 0;
-  r->n_limited = 0;
+  r->n_limited = r->n_sums = 0;
   memset(&r->sentiment, 0, sizeof r->sentiment);
   r->sentiment.neu = 1.0;
   vb_lang lang = opts ? opts->lang : VB_LANG_UND;

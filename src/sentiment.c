@@ -768,6 +768,32 @@ static int zero_in_questions(vb_analyzer *an, const size_t *hit, size_t n_hit,
   return VB_OK;
 }
 
+/* The score, shares, label, level and mixed flag of a text or a part of it, from its sums:
+ * the sentences' sums (with punctuation) and how many of them carry sentiment, the positive
+ * and negative weight, the neutral words, and whether a clause is clearly positive or
+ * negative. */
+static void summarise(vb_sentiment *out, double total, size_t bearing, double pos, double neg,
+                      double neu, bool any_pos, bool any_neg) {
+  /* The sentences' sums added and divided by the square root of how many carry
+   * sentiment, then normalised. k sentences that agree score like one sentence sqrt(k) times
+   * as strong: agreement counts, but a long text does not run to +-1 as a plain sum does
+   * (VADER's saturation), and one strong sentence among neutral ones keeps its strength. */
+  out->score = bearing ? normalise(total / sqrt((double)bearing)) : 0.0;
+  double all = pos + neg + neu;
+  if (all > 0) {
+    out->pos = pos / all;
+    out->neg = neg / all;
+    out->neu = neu / all;
+  } else {
+    out->pos = out->neg = 0;
+    out->neu = 1;
+  }
+  out->label = out->score >= 0.05 ? VB_POSITIVE : out->score <= -0.05 ? VB_NEGATIVE : VB_NEUTRAL;
+  out->level = out->score <= -0.6 ? -2 : out->score <= -0.05 ? -1 : out->score < 0.05 ? 0
+               : out->score < 0.6 ? 1 : 2;
+  out->mixed = any_pos && any_neg;
+}
+
 int vb__sentiment_run(vb_analyzer *an) {
   vb_result *r = &an->res;
   const vb_model *m = an->model;
@@ -848,6 +874,7 @@ int vb__sentiment_run(vb_analyzer *an) {
       }
       for (size_t j = 1; j < ph->n_words; j++) {
         kind[i + j] = K_SKIP;
+        tok[i + j].flags |= VB_TOKF_PHRASE;
         if (tok[i + j].flags & VB_TOKF_CAPS) t->flags |= VB_TOKF_CAPS;
       }
       if (t->valence != 0) hit[n_hit++] = i;
@@ -1068,6 +1095,7 @@ int vb__sentiment_run(vb_analyzer *an) {
     if (sp->sentiment <= -0.3) any_neg = true;
   }
   bool any_mark = marks != 0;
+  if (vb__grow(&r->sums, &r->cap_sums, r->n_sentences + 1, sizeof *r->sums)) return VB_ENOMEM;
   double total = 0; /* the sentences' sums (with punctuation) */
   size_t bearing = 0;
   for (size_t s = 0, h = 0; s < r->n_sentences; s++) {
@@ -1093,29 +1121,44 @@ int vb__sentiment_run(vb_analyzer *an) {
       }
     }
     sp->sentiment = normalise(sum);
+    r->sums[s] = sum;
     if (sum != 0) {
       total += sum;
       bearing++;
     }
   }
-  /* The document: the sentences' sums added and divided by the square root of how many carry
-   * sentiment, then normalised. k sentences that agree score like one sentence sqrt(k) times
-   * as strong: agreement counts, but a long text does not run to +-1 as a plain sum does
-   * (VADER's saturation), and one strong sentence among neutral ones keeps its strength. */
-  vb_sentiment *out = &r->sentiment;
-  out->score = bearing ? normalise(total / sqrt((double)bearing)) : 0.0;
-  double all = pos + neg + neu;
-  if (all > 0) {
-    out->pos = pos / all;
-    out->neg = neg / all;
-    out->neu = neu / all;
-  } else {
-    out->pos = out->neg = 0;
-    out->neu = 1;
+  r->n_sums = r->n_sentences;
+  summarise(&r->sentiment, total, bearing, pos, neg, neu, any_pos, any_neg);
+  return VB_OK;
+}
+
+int vb_result_sentiment_range(const vb_result *r, size_t start, size_t end, vb_sentiment *out) {
+  if (!r || !out || start > end || end > r->len) return VB_EINVAL;
+  double pos = 0, neg = 0, neu = 0, total = 0;
+  size_t bearing = 0;
+  bool any_pos = false, any_neg = false;
+  /* as vb__sentiment_run() adds them up: the words with a valence and the emoji and
+   * hashtags with one, each word once (a phrase counts as its first word), in text order */
+  for (size_t i = 0; i < r->n_tokens; i++) {
+    const vb_token *t = &r->tokens[i];
+    if (t->start < start || t->end > end) continue;
+    float v = t->valence;
+    if (v > 0) pos += v + 1;
+    else if (v < 0) neg += -v + 1;
+    if (t->type == VB_TOK_WORD && !(t->flags & VB_TOKF_PHRASE) && v == 0) neu++;
   }
-  out->label = out->score >= 0.05 ? VB_POSITIVE : out->score <= -0.05 ? VB_NEGATIVE : VB_NEUTRAL;
-  out->level = out->score <= -0.6 ? -2 : out->score <= -0.05 ? -1 : out->score < 0.05 ? 0
-               : out->score < 0.6 ? 1 : 2;
-  out->mixed = any_pos && any_neg;
+  for (size_t c = 0; c < r->n_clauses; c++) {
+    const vb_span *sp = &r->clauses[c];
+    if (sp->start < start || sp->end > end) continue;
+    if (sp->sentiment >= 0.3) any_pos = true;
+    if (sp->sentiment <= -0.3) any_neg = true;
+  }
+  for (size_t s = 0; s < r->n_sums; s++) {
+    const vb_span *sp = &r->sentences[s];
+    if (sp->start < start || sp->end > end || r->sums[s] == 0) continue;
+    total += r->sums[s];
+    bearing++;
+  }
+  summarise(out, total, bearing, pos, neg, neu, any_pos, any_neg);
   return VB_OK;
 }

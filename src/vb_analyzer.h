@@ -19,6 +19,8 @@ struct vb_result {
   vb_mention *mentions;
   size_t n_mentions, cap_mentions;
   vb_sentiment sentiment;
+  double *sums;   /* sentiment.c: each sentence's sum of valences with its ! and ? */
+  size_t n_sums, cap_sums; /* n_sums is n_sentences once sentiment has run, else 0 */
   vb_explain *explain;
   size_t n_explain, cap_explain;
   bool explaining;

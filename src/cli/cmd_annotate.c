@@ -233,8 +233,51 @@ static void put_label(obuf *ob, int label) {
   else obuf_str(ob, ", \"label\": \"neutral\", \"pos\": ");
 }
 
+/* A sentiment's score to its mixed flag: "-0.62, "label": ... "mixed": false}" (the record's
+ * lang prefix and a part's "sentiment": {"score": " come before it). */
+static void put_sentiment(obuf *ob, const vb_sentiment *s) {
+  obuf_num(ob, s->score, 4);
+  put_label(ob, s->label);
+  obuf_num(ob, s->pos, 3);
+  obuf_str(ob, ", \"neg\": ");
+  obuf_num(ob, s->neg, 3);
+  obuf_str(ob, ", \"neu\": ");
+  obuf_num(ob, s->neu, 3);
+  obuf_str(ob, ", \"level\": ");
+  obuf_long(ob, s->level);
+  obuf_str(ob, s->mixed ? ", \"mixed\": true}" : ", \"mixed\": false}");
+}
+
+/* A part of a record's text (several --text fields): field k of o.texts at [start, end). */
+typedef struct part {
+  size_t k, start, end;
+} part;
+
+/* "parts": where each answer lies in the text and its own sentiment. `p` holds n parts, not
+ * aligned (a batch's bytes). */
+static void write_parts(const job *j, obuf *ob, const char *p, size_t n, const vb_result *r) {
+  for (size_t i = 0; i < n; i++) {
+    part pt;
+    memcpy(&pt, p + i * sizeof pt, sizeof pt);
+    obuf_str(ob, i ? ", {\"field\": " : ", \"parts\": [{\"field\": ");
+    obuf_json_str(ob, j->o.texts[pt.k], strlen(j->o.texts[pt.k]));
+    obuf_str(ob, ", \"start\": ");
+    obuf_size(ob, pt.start);
+    obuf_str(ob, ", \"end\": ");
+    obuf_size(ob, pt.end);
+    vb_sentiment s;
+    if (vb_result_sentiment_range(r, pt.start, pt.end, &s) == VB_OK) {
+      obuf_str(ob, ", \"sentiment\": {\"score\": ");
+      put_sentiment(ob, &s);
+    }
+    obuf_str(ob, "}");
+  }
+  if (n) obuf_str(ob, "]");
+}
+
 static void write_result(const job *j, const theme_ids *th, obuf *ob, const char *id,
-                         size_t idlen, const char *extra, size_t extra_len, const vb_result *r) {
+                         size_t idlen, const char *extra, size_t extra_len, const char *parts,
+                         size_t n_parts, const vb_result *r) {
   const vb_sentiment *s = vb_result_sentiment(r);
   const vb_mention *me;
   size_t nm = vb_result_mentions(r, &me);
@@ -262,19 +305,11 @@ static void write_result(const job *j, const theme_ids *th, obuf *ob, const char
   obuf_str(ob, "{\"id\": ");
   obuf_json_str(ob, id, idlen);
   obuf_put(ob, extra, extra_len);
+  write_parts(j, ob, parts, n_parts, r);
   vb_lang l = vb_result_lang(r); /* ", "lang": "sv", "sentiment": {"score": " */
   obuf_put(ob, th->lang.p + th->lang_at[l], th->lang_at[l + 1] - th->lang_at[l]);
-  obuf_num(ob, s->score, 4);
-  put_label(ob, s->label);
-  obuf_num(ob, s->pos, 3);
-  obuf_str(ob, ", \"neg\": ");
-  obuf_num(ob, s->neg, 3);
-  obuf_str(ob, ", \"neu\": ");
-  obuf_num(ob, s->neu, 3);
-  obuf_str(ob, ", \"level\": ");
-  obuf_long(ob, s->level);
-  obuf_str(ob, s->mixed ? ", \"mixed\": true}, \"themes\": ["
-                        : ", \"mixed\": false}, \"themes\": [");
+  put_sentiment(ob, s);
+  obuf_str(ob, ", \"themes\": [");
   bool first_theme = true;
   uint64_t listed = 0; /* bit t % 64 for each theme t listed: most themes need no look back */
   for (size_t i = 0; i < nm; i++) {
@@ -333,6 +368,7 @@ enum { BATCH_RECORDS = 256, BATCH_BYTES = 1 << 18 };
 typedef struct item {
   size_t id_off, id_len, text_off, text_len, err_off, err_len;
   size_t extra_off, extra_len; /* transcripts: the turn's fields, as JSON (", "speaker": ...") */
+  size_t parts_off, n_parts;   /* several --text fields: the answers (part), for annotate */
   bool has_err;
   bool no_agg;                 /* an interviewer's turn: not in the aggregate */
   long line;
@@ -429,7 +465,7 @@ static void batch_run(worker *w, batch *b) {
       b->by_lang[vb_result_lang(r)]++;
       if (j->annotate)
         write_result(j, &w->pool->themes, &b->out, id, it->id_len, b->data + it->extra_off,
-                     it->extra_len, r);
+                     it->extra_len, b->data + it->parts_off, it->n_parts, r);
     } else {
       b->errors++;
       if (j->annotate)
@@ -602,7 +638,7 @@ static batch *pool_current(pool *p) { return &p->b[p->filled % p->n_batches]; }
 static int pool_add(pool *p, const char *id, size_t idlen, const char *text, size_t tlen,
                     const char *err_text, const agg_vals *av, long line,
                     const char *file, const vb_run_options *ro, const obuf *extra,
-                    bool no_agg) {
+                    const text_src *ts, bool no_agg) {
   batch *b = pool_current(p);
   if (b->n == b->cap) {
     size_t cap = b->cap ? b->cap * 2 : 64;
@@ -618,6 +654,12 @@ static int pool_add(pool *p, const char *id, size_t idlen, const char *text, siz
   it->text_len = text ? tlen : 0;
   it->extra_len = extra ? extra->len : 0;
   if (batch_put(b, extra ? extra->p : "", it->extra_len, &it->extra_off)) return EXIT_INTERNAL;
+  part parts[OPT_MAX_REPEAT];
+  it->n_parts = 0;
+  for (int k = 0; ts && k < ts->n; k++)
+    if (ts->present[k]) parts[it->n_parts++] = (part){(size_t)k, ts->start[k], ts->end[k]};
+  if (batch_put(b, (const char *)parts, it->n_parts * sizeof *parts, &it->parts_off))
+    return EXIT_INTERNAL;
   it->no_agg = no_agg;
   it->has_err = err_text != NULL;
   it->err_off = it->err_len = 0;
@@ -937,22 +979,6 @@ static int run_input(job *j, const char *path) {
       obuf_str(&extra, ", \"text\": ");
       obuf_json_str(&extra, text, tlen);
     }
-    if (ts.n > 1 && text && j->annotate && !j->tsv) {
-      /* several questions in one text: where each answer lies in it, for the spans */
-      bool first_part = true;
-      for (int k = 0; k < ts.n; k++) {
-        if (!ts.present[k]) continue;
-        obuf_str(&extra, first_part ? ", \"parts\": [{\"field\": " : ", {\"field\": ");
-        obuf_json_str(&extra, o->texts[k], strlen(o->texts[k]));
-        obuf_str(&extra, ", \"start\": ");
-        obuf_size(&extra, ts.start[k]);
-        obuf_str(&extra, ", \"end\": ");
-        obuf_size(&extra, ts.end[k]);
-        obuf_str(&extra, "}");
-        first_part = false;
-      }
-      if (!first_part) obuf_str(&extra, "]");
-    }
     if (transcript) {
       no_agg = is_interviewer(rd, h_tr[TR_ROLE]);
       if (no_agg) j->tr_interviewer++;
@@ -985,8 +1011,10 @@ static int run_input(job *j, const char *path) {
       }
     }
     if (j->qdpx && (status = qdpx_fields(j, rd, &extra, &redacted_field))) break;
+    /* several questions in one text: where each answer lies in it and its sentiment */
+    bool parts = ts.n > 1 && text && j->annotate && !j->tsv;
     int prc = pool_add(j->pool, id, idlen, text, tlen, err_text, avp, rec->line, name, &ro,
-                       &extra, no_agg);
+                       &extra, parts ? &ts : NULL, no_agg);
     if (prc) {
       msg("out of memory");
       status = EXIT_INTERNAL;

@@ -201,6 +201,46 @@ static void test_document_formula(void **state) {
   assert_close(score(r), norm(5.0), 1e-6);
 }
 
+static void test_range(void **state) {
+  fixture *f = *state;
+  /* two answers joined by a blank line, as annotate joins several --text fields */
+  const char *text = "It was good. It was great!\n\nThe app is slow. No problem with staff.";
+  const vb_result *r = run(f, VB_LANG_EN, text);
+  size_t len = strlen(text), cut = strlen("It was good. It was great!");
+  vb_sentiment a, b, all;
+  assert_int_equal(vb_result_sentiment_range(r, 0, cut, &a), VB_OK);
+  assert_int_equal(vb_result_sentiment_range(r, cut + 2, len, &b), VB_OK);
+  assert_int_equal(vb_result_sentiment_range(r, 0, len, &all), VB_OK);
+  /* the first: (2 + (3 + 0.292)) / sqrt(2); 2 positive words (weight v + 1: 3 and 4), 4
+   * neutral */
+  assert_close(a.score, norm((2.0 + 3.292) / sqrt(2.0)), 1e-6);
+  assert_int_equal(a.label, VB_POSITIVE);
+  assert_close(a.pos, 7.0 / 11.0, 1e-6);
+  assert_close(a.neg, 0.0, 0);
+  assert_false(a.mixed);
+  /* the second: (-1.5 + 1.5) / sqrt(2), "no problem" one word (its second word is neither
+   * neutral nor valued), 1 negative (2.5) and 1 positive (2.5) weight, 5 neutral words */
+  assert_close(b.score, norm(0.0), 1e-6);
+  assert_int_equal(b.label, VB_NEUTRAL);
+  assert_close(b.pos, 2.5 / 10.0, 1e-6);
+  assert_close(b.neg, 2.5 / 10.0, 1e-6);
+  assert_close(b.neu, 5.0 / 10.0, 1e-6);
+  assert_true(b.mixed);
+  /* the whole text is the document's sentiment, field by field */
+  const vb_sentiment *d = vb_result_sentiment(r);
+  assert_true(all.score == d->score && all.pos == d->pos && all.neg == d->neg &&
+              all.neu == d->neu && all.label == d->label && all.level == d->level &&
+              all.mixed == d->mixed);
+  /* a sentence that straddles an edge is left out; nothing inside is neutral */
+  assert_int_equal(vb_result_sentiment_range(r, 3, cut, &a), VB_OK);
+  assert_close(a.score, norm(3.292), 1e-6);
+  assert_int_equal(vb_result_sentiment_range(r, 5, 5, &a), VB_OK);
+  assert_close(a.score, 0.0, 0);
+  assert_close(a.neu, 1.0, 0);
+  assert_int_equal(vb_result_sentiment_range(r, 6, 5, &a), VB_EINVAL);
+  assert_int_equal(vb_result_sentiment_range(r, 0, len + 1, &a), VB_EINVAL);
+}
+
 static void test_labels_and_levels(void **state) {
   fixture *f = *state;
   /* normalise(0.2) = 0.0516 >= 0.05; normalise(0.19) = 0.0490 < 0.05 */
@@ -724,6 +764,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_plain_words),
       cmocka_unit_test(test_document_formula),
+      cmocka_unit_test(test_range),
       cmocka_unit_test(test_labels_and_levels),
       cmocka_unit_test(test_negation_english),
       cmocka_unit_test(test_negation_nordic),

@@ -280,6 +280,15 @@ static void run_language(fixture *f, vb_lang lang, const char *code) {
     assert_int_equal(vb_analyzer_run(f->an, buf, len, &o, &r), VB_OK);
     if (digest(r, false) != plain)
       fail_msg("%s text %d differs without --explain: \"%.*s\"", code, t, (int)len, buf);
+    /* the sentiment of the whole text as a range is the document's, to the bit */
+    vb_sentiment whole;
+    const vb_sentiment *d = vb_result_sentiment(r);
+    assert_int_equal(vb_result_sentiment_range(r, 0, len, &whole), VB_OK);
+    if (whole.score != d->score || whole.pos != d->pos || whole.neg != d->neg ||
+        whole.neu != d->neu || whole.label != d->label || whole.level != d->level ||
+        whole.mixed != d->mixed)
+      fail_msg("%s text %d: its range's sentiment is not the document's: \"%.*s\"", code, t,
+               (int)len, buf);
     if (write) {
       fprintf(fp, "%016" PRIx64 "\n", with_x);
       continue;
