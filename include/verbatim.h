@@ -485,9 +485,21 @@ typedef struct vb_reader_options {
    * included (field "role" tells whose); VB_UNIT_RESPONDENT, all the turns of a respondent
    * in one interview, joined by a blank line, the interviewer's left out. */
   int unit;
+  /* The input's encoding: NULL or "utf-8" for UTF-8; "utf-16" (little-endian unless a
+   * byte-order mark says otherwise), "utf-16le", "utf-16be"; or any encoding of one byte a
+   * character that keeps ASCII and that iconv knows ("windows-1252", the CSV that Excel
+   * writes in Sweden and Denmark; "windows-1255" in Israel; "iso-8859-1", "iso-8859-8" ...).
+   * A UTF-16 byte-order mark is followed whatever this says; a UTF-8 one makes it UTF-8 (said
+   * as a warning when another was given). Line numbers count the file's lines; columns are
+   * the file's bytes in a one-byte encoding and UTF-8 bytes in UTF-16. */
+  const char *encoding;
 } vb_reader_options;
 
 enum { VB_UNIT_TURN = 0, VB_UNIT_RESPONDENT = 1 };
+
+/** Whether vb_reader can read input in the encoding `name` (vb_reader_options.encoding):
+ *  VB_OK, or VB_EINVAL with the reason in `err` (may be NULL). */
+int vb_encoding_check(const char *name, vb_error *err);
 
 /** Severity of a problem reported while reading. */
 enum { VB_PROBLEM_WARNING = 1, VB_PROBLEM_ERROR = 2 };
@@ -500,7 +512,8 @@ typedef void (*vb_problem_fn)(void *ctx, int severity, const vb_error *err);
  * Returns a new reader on `fp` (read sequentially; not closed by the reader) in `*out`;
  * release it with vb_reader_free(). Reads the header now (CSV, TSV), so that columns can be
  * looked up; a missing or empty header is an error (VB_EPARSE, VB_EIO for a read error),
- * an empty input gives VB_ENOTFOUND, a UTF-16 input VB_EUTF8.
+ * an empty input gives VB_ENOTFOUND, a UTF-32 input VB_EUTF8, an encoding that cannot be
+ * read (vb_reader_options.encoding) VB_EINVAL.
  */
 int vb_reader_new(FILE *fp, const vb_reader_options *opts, vb_problem_fn problem, void *ctx,
                   vb_reader **out, vb_error *err);

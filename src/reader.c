@@ -61,6 +61,13 @@ struct vb_reader {
   size_t blk_len, blk_pos;
   bool eof, read_error, pending_cr;
   bool stream;                 /* a pipe, socket or terminal: take what has arrived (fill) */
+  /* another encoding than UTF-8 (vb_reader_options.encoding, a UTF-16 byte-order mark) */
+  int enc;                     /* VB__ENC_* */
+  vb__sbcs *sb;                /* VB__ENC_SINGLE: each line converted through it */
+  unsigned char *u16;          /* UTF-16: the bytes read and not yet converted */
+  size_t u16_len;
+  bool u16_end;                /* the input has ended: what is left is converted as it is */
+  bool hinted;                 /* said that the input may be in another encoding */
   void (*on_wait)(void *ctx);  /* vb_reader_on_wait() */
   void *wait_ctx;
   long lineno;       /* number of the line last read */
@@ -159,7 +166,7 @@ static size_t stdio_ahead(FILE *fp) {
 /* From a stream, what has arrived, without waiting for a whole block (fread would wait for
  * VB_BLOCK bytes, and a record that came alone would stay unread until more follow). When
  * nothing has arrived, the caller hears of it first (vb_reader_on_wait). */
-static size_t fill_stream(vb_reader *rd) {
+static size_t fill_stream(vb_reader *rd, char *buf, size_t cap) {
   size_t ahead = stdio_ahead(rd->fp), n = 0;
   if (ahead == 0) {
     if (rd->on_wait) {
@@ -168,11 +175,11 @@ static size_t fill_stream(vb_reader *rd) {
     }
     int c = getc(rd->fp); /* waits for the next bytes, and buffers all that came with it */
     if (c == EOF) return 0;
-    rd->blk[n++] = (char)c;
+    buf[n++] = (char)c;
     ahead = stdio_ahead(rd->fp);
   }
-  if (ahead > VB_BLOCK - n) ahead = VB_BLOCK - n;
-  return n + fread(rd->blk + n, 1, ahead, rd->fp);
+  if (ahead > cap - n) ahead = cap - n;
+  return n + fread(buf + n, 1, ahead, rd->fp);
 }
 
 /* At the start of a stream, whose first fill may hold fewer bytes than the reader looks at
@@ -186,9 +193,28 @@ static void fill_upto(vb_reader *rd, size_t need) {
   }
 }
 
+static size_t fill_raw(vb_reader *rd, char *buf, size_t cap) {
+  return rd->stream ? fill_stream(rd, buf, cap) : fread(buf, 1, cap, rd->fp);
+}
+
+/* UTF-16 input read into the block converted to UTF-8, before lines are cut (encoding.c).
+ * rd->u16 holds VB_BLOCK bytes. */
+static size_t fill_utf16(vb_reader *rd) {
+  for (;;) {
+    size_t used, n = vb__utf16_decode(rd->u16, rd->u16_len, rd->enc == VB__ENC_UTF16BE,
+                                      rd->u16_end, rd->blk, VB_BLOCK, &used);
+    memmove(rd->u16, rd->u16 + used, rd->u16_len - used);
+    rd->u16_len -= used;
+    if (n > 0 || rd->u16_end) return n;
+    size_t got = fill_raw(rd, (char *)rd->u16 + rd->u16_len, VB_BLOCK - rd->u16_len);
+    if (got == 0) rd->u16_end = true; /* the rest (half a character) is converted as it is */
+    rd->u16_len += got;
+  }
+}
+
 static int fill(vb_reader *rd) {
   if (rd->eof) return 0;
-  size_t n = rd->stream ? fill_stream(rd) : fread(rd->blk, 1, VB_BLOCK, rd->fp);
+  size_t n = rd->u16 ? fill_utf16(rd) : fill_raw(rd, rd->blk, VB_BLOCK);
   rd->blk_len = n;
   rd->blk_pos = 0;
   if (n == 0) {
@@ -241,9 +267,78 @@ bool vb__reader_line_clean(const char *s, size_t len) {
 #endif
 }
 
+/* A bad byte at column col of the current line, replaced by U+FFFD: the first three of a line
+ * are reported, then that there are more. */
+static void bad_byte(vb_reader *rd, size_t *reported, size_t col, const char *what) {
+  if (*reported < 3) report(rd, VB_PROBLEM_ERROR, rd->lineno, (long)col, "%s", what);
+  else if (*reported == 3)
+    report(rd, VB_PROBLEM_WARNING, rd->lineno, (long)col,
+           "more invalid bytes on this line (not reported one by one)");
+  ++*reported;
+  rd->line_bad++;
+}
+
+/* Which one-byte code page a line that is not UTF-8 looks like: Hebrew letters in
+ * Windows-1255 and ISO-8859-8 are 0xE0-0xFA, written next to each other; the Nordic letters
+ * of Windows-1252 (å ä æ ö ø) mostly stand alone between ASCII letters. */
+static const char *legacy_guess(const unsigned char *p, size_t len) {
+  size_t high = 0, paired = 0;
+  for (size_t i = 0; i < len; i++) {
+    if (p[i] < 0x80) continue;
+    high++;
+    bool heb = p[i] >= 0xE0 && p[i] <= 0xFA;
+    if (heb && ((i > 0 && p[i - 1] >= 0xE0 && p[i - 1] <= 0xFA) ||
+                (i + 1 < len && p[i + 1] >= 0xE0 && p[i + 1] <= 0xFA)))
+      paired++;
+  }
+  return 2 * paired > high ? "windows-1255" : "windows-1252";
+}
+
+/* A line in a one-byte code page (vb_reader_options.encoding): each byte through the table;
+ * a byte the code page leaves undefined, and a NUL byte, become U+FFFD, each reported at its
+ * column in the file. */
+static int decode_line(vb_reader *rd) {
+  size_t len = rd->line.len, i = 0;
+  const unsigned char *p = (const unsigned char *)rd->line.data;
+  while (i < len && p[i] != 0 && p[i] < 0x80) i++;
+  if (i == len) return line_pad(&rd->line); /* ASCII: as it is */
+  if (!rd->hinted) { /* the first line that is not ASCII: UTF-8 text is seldom anything else */
+    rd->hinted = true;
+    if (line_pad(&rd->line)) return VB_ENOMEM;
+    if (vb__reader_line_clean(rd->line.data, len))
+      report(rd, VB_PROBLEM_WARNING, rd->lineno, (long)i + 1, "this line is valid UTF-8: is the "
+             "input UTF-8 rather than %s? (read as %s)", rd->sb->name, rd->sb->name);
+    p = (const unsigned char *)rd->line.data;
+  }
+  rd->fixbuf.len = 0;
+  if (vb__buf_reserve(&rd->fixbuf, len * 3 + 4)) return VB_ENOMEM;
+  char *out = rd->fixbuf.data;
+  memcpy(out, p, i);
+  size_t o = i, reported = 0;
+  for (; i < len; i++) {
+    unsigned b = p[i];
+    if (b != 0 && rd->sb->len[b]) {
+      memcpy(out + o, rd->sb->to[b], rd->sb->len[b]);
+      o += rd->sb->len[b];
+      continue;
+    }
+    char what[96];
+    if (b == 0) snprintf(what, sizeof what, "NUL byte replaced by U+FFFD");
+    else snprintf(what, sizeof what, "byte 0x%02X is not a character in %s: replaced by U+FFFD",
+                  b, rd->sb->name);
+    bad_byte(rd, &reported, i + 1, what);
+    memcpy(out + o, "\xEF\xBF\xBD", 3);
+    o += 3;
+  }
+  rd->line.len = 0;
+  if (vb__buf_append(&rd->line, out, o)) return VB_ENOMEM;
+  return line_pad(&rd->line);
+}
+
 /* Repairs the current line: invalid UTF-8 and NUL bytes become U+FFFD, each reported. */
 static int repair_line(vb_reader *rd) {
   rd->line_bad = 0;
+  if (rd->sb) return decode_line(rd);
   size_t len = rd->line.len;
   if (line_pad(&rd->line)) return VB_ENOMEM;
   const char *s = rd->line.data;
@@ -252,23 +347,19 @@ static int repair_line(vb_reader *rd) {
   if (vb__buf_reserve(&rd->fixbuf, len * 3 + 4)) return VB_ENOMEM;
   const unsigned char *p = (const unsigned char *)s;
   size_t i = 0, o = 0, reported = 0;
+  bool invalid = false;
   while (i < len) {
     size_t adv;
     int32_t cp = vb__utf8_decode(p + i, len - i, &adv);
     if (cp <= 0) {
-      if (reported < 3) {
-        if (cp == 0)
-          report(rd, VB_PROBLEM_ERROR, rd->lineno, (long)i + 1, "NUL byte replaced by U+FFFD");
-        else
-          report(rd, VB_PROBLEM_ERROR, rd->lineno, (long)i + 1,
-                 "invalid UTF-8 (byte 0x%02X: %s) replaced by U+FFFD", p[i],
+      char what[128];
+      if (cp == 0) snprintf(what, sizeof what, "NUL byte replaced by U+FFFD");
+      else if (rd->u16) snprintf(what, sizeof what, "an unpaired UTF-16 surrogate replaced by U+FFFD");
+      else
+        snprintf(what, sizeof what, "invalid UTF-8 (byte 0x%02X: %s) replaced by U+FFFD", p[i],
                  utf8_fault(p + i, len - i, rd->eof && rd->blk_pos >= rd->blk_len));
-      } else if (reported == 3) {
-        report(rd, VB_PROBLEM_WARNING, rd->lineno, (long)i + 1,
-               "more invalid bytes on this line (not reported one by one)");
-      }
-      reported++;
-      rd->line_bad++;
+      bad_byte(rd, &reported, i + 1, what);
+      invalid |= cp < 0;
       memcpy(rd->fixbuf.data + o, "\xEF\xBF\xBD", 3);
       o += 3;
       i++;
@@ -279,6 +370,15 @@ static int repair_line(vb_reader *rd) {
     memcpy(rd->fixbuf.data + o, s + i, adv);
     o += adv;
     i += adv;
+  }
+  if (invalid && !rd->u16 && !rd->hinted) {
+    /* once: most such files are an Excel export in the system's code page */
+    rd->hinted = true;
+    const char *cp = legacy_guess(p, len);
+    report(rd, VB_PROBLEM_WARNING, rd->lineno, 0,
+           "the input may not be UTF-8 but %s (%s): if so, give its encoding (verbatim "
+           "--encoding %s) and nothing is replaced", cp,
+           cp[9] == '5' ? "a Hebrew Excel export" : "a Swedish or Danish Excel export", cp);
   }
   rd->line.len = 0;
   if (vb__buf_append(&rd->line, rd->fixbuf.data, o)) return VB_ENOMEM;
@@ -1365,6 +1465,8 @@ static void free_header(vb_reader *rd) {
   rd->n_cols = 0;
 }
 
+int vb__reader_encoding(const vb_reader *rd) { return rd->enc; }
+
 void vb_reader_free(vb_reader *rd) {
   if (!rd) return;
   free_header(rd);
@@ -1386,7 +1488,59 @@ void vb_reader_free(vb_reader *rd) {
   vb__free(rd->rf);
   vb__buf_free(&rd->rf_vals);
   if (rd->csv_open) csv_free(&rd->csv);
+  vb__free(rd->sb);
+  vb__free(rd->u16);
   vb__free(rd);
+}
+
+/* The input's encoding, from its byte-order mark and `name` (vb_reader_options.encoding),
+ * with the first block read (raw): UTF-16 is moved to rd->u16 and the block filled again
+ * converted; a UTF-8 mark is skipped. */
+static int start_encoding(vb_reader *rd, const char *name, vb_error *err) {
+  const unsigned char *b = (const unsigned char *)rd->blk;
+  size_t n = rd->blk_len;
+  int kind = vb__encoding_kind(name);
+  bool le = n >= 2 && b[0] == 0xFF && b[1] == 0xFE, be = n >= 2 && b[0] == 0xFE && b[1] == 0xFF;
+  if (le && n >= 4 && b[2] == 0 && b[3] == 0)
+    return vb__error_set(err, VB_EUTF8, rd->name, 1, 1, "the file is UTF-32 (byte-order mark "
+                         "found); convert it to UTF-8, e.g. iconv -f UTF-32 -t UTF-8");
+  if (n >= 3 && memcmp(b, "\xEF\xBB\xBF", 3) == 0) {
+    if (kind != VB__ENC_UTF8)
+      report(rd, VB_PROBLEM_WARNING, 1, 1, "the file begins with a UTF-8 byte-order mark: read "
+             "as UTF-8, not %s", name);
+    rd->blk_pos = 3;
+    return VB_OK;
+  }
+  if (le || be) kind = le ? VB__ENC_UTF16LE : VB__ENC_UTF16BE;
+  else if (!name || !*name) {
+    /* UTF-16 without a mark (written by some tools): zero bytes, nearly all at odd places
+     * (the high bytes of ASCII characters, little-endian) or at even ones (a few the other
+     * way: the low byte of U+DE00, U+0100 ...); UTF-8 text has none */
+    size_t z[2] = {0, 0};
+    for (size_t i = 0; i < n; i++) z[i & 1] += b[i] == 0;
+    if ((z[1] >= 4 && z[0] * 4 < z[1]) || (z[0] >= 4 && z[1] * 4 < z[0])) {
+      kind = z[1] ? VB__ENC_UTF16LE : VB__ENC_UTF16BE;
+      report(rd, VB_PROBLEM_WARNING, 1, 1, "no byte-order mark, but every other byte is zero: "
+             "read as UTF-16%s (give --encoding otherwise)", z[1] ? "LE" : "BE");
+    }
+  }
+  rd->enc = kind;
+  if (kind == VB__ENC_UTF8) return VB_OK;
+  if (kind == VB__ENC_SINGLE) {
+    char msg[256];
+    if (!(rd->sb = vb__malloc(sizeof *rd->sb)))
+      return vb__error_set(err, VB_ENOMEM, rd->name, 0, 0, "out of memory");
+    int rc = vb__sbcs_open(name, rd->sb, msg, sizeof msg);
+    return rc ? vb__error_set(err, rc, rd->name, 0, 0, "%s", msg) : VB_OK;
+  }
+  if (!(rd->u16 = vb__malloc(VB_BLOCK)))
+    return vb__error_set(err, VB_ENOMEM, rd->name, 0, 0, "out of memory");
+  size_t skip = le || be ? 2 : 0; /* the mark itself */
+  memcpy(rd->u16, b + skip, n - skip);
+  rd->u16_len = n - skip;
+  rd->blk_len = rd->blk_pos = 0;
+  fill(rd);
+  return VB_OK;
 }
 
 /* Picks the delimiter that occurs most often outside quotes in the header line. */
@@ -1431,23 +1585,19 @@ int vb_reader_new(FILE *fp, const vb_reader_options *opts, vb_problem_fn problem
   int fd = fileno(fp); /* -1 for a memory stream (fmemopen): read in blocks */
   rd->stream = fd >= 0 && fstat(fd, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode);
 #endif
-  /* Byte-order marks. */
+  /* Byte-order marks (UTF-32's has four bytes), the encoding. */
   fill(rd);
-  fill_upto(rd, 3);
+  fill_upto(rd, 4);
   if (rd->read_error) {
     vb__error_set(err, VB_EIO, name, 1, 1, "cannot read the input: %s", strerror(errno));
     vb_reader_free(rd);
     return VB_EIO;
   }
-  if (rd->blk_len >= 2 && (((unsigned char)rd->blk[0] == 0xFF && (unsigned char)rd->blk[1] == 0xFE) ||
-                           ((unsigned char)rd->blk[0] == 0xFE && (unsigned char)rd->blk[1] == 0xFF))) {
-    vb__error_set(err, VB_EUTF8, name, 1, 1,
-                  "the file is UTF-16 (byte-order mark found); convert it to UTF-8, e.g. "
-                  "iconv -f UTF-16 -t UTF-8");
+  int rc = start_encoding(rd, opts ? opts->encoding : NULL, err);
+  if (rc) {
     vb_reader_free(rd);
-    return VB_EUTF8;
+    return rc;
   }
-  if (rd->blk_len >= 3 && memcmp(rd->blk, "\xEF\xBB\xBF", 3) == 0) rd->blk_pos = 3;
   if (rd->blk_pos >= rd->blk_len && rd->eof) {
     vb__error_set(err, VB_ENOTFOUND, name, 1, 1, "the input is empty");
     vb_reader_free(rd);
@@ -1482,7 +1632,6 @@ int vb_reader_new(FILE *fp, const vb_reader_options *opts, vb_problem_fn problem
   }
   if (rd->fmt == VB_FORMAT_CSV || rd->fmt == VB_FORMAT_TSV) {
     /* The header: the first non-blank line. */
-    int rc;
     do {
       rc = next_line(rd);
     } while (rc == 1 && rd->line.len == 0);

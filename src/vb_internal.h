@@ -203,6 +203,31 @@ int vb__tr_get(vb__tr *tr, const char *name, const char **val, size_t *len);
  * key may repeat: the first counts). */
 const char *vb__tr_meta(const vb__tr *tr, size_t *len);
 
+/* ---- input encodings (encoding.c), for vb_reader_options.encoding ---- */
+enum { VB__ENC_UTF8 = 0, VB__ENC_UTF16LE, VB__ENC_UTF16BE, VB__ENC_SINGLE };
+/* The kind of encoding a name means: UTF-8 (also for NULL or ""), UTF-16 ("utf-16" alone is
+ * little-endian, Windows' order, unless a byte-order mark says otherwise), or another, to be
+ * opened with vb__sbcs_open() (case, '-' and '_' aside). */
+int vb__encoding_kind(const char *name);
+/* One byte a character, ASCII as it is: each byte's UTF-8 (len 0: undefined in it). */
+typedef struct vb__sbcs {
+  char to[256][3];
+  unsigned char len[256];
+  char name[40];
+} vb__sbcs;
+/* Fills `t` for the encoding iconv knows as `name`. VB_EINVAL with a message in msg for a
+ * name iconv does not know, or an encoding that is not one byte a character or changes ASCII. */
+int vb__sbcs_open(const char *name, vb__sbcs *t, char *msg, size_t cap);
+/* UTF-16 (big-endian when `be`) in[0..n) to UTF-8 in out[0..cap); returns the bytes written,
+ * the input taken in *used. Whole characters only: a split one waits for more input, unless
+ * `last` (the input's end), where half of one becomes U+FFFD. A lone surrogate is written in
+ * the three bytes CESU-8 would use, which are not UTF-8, for the reader's line check to
+ * report at its place. */
+size_t vb__utf16_decode(const unsigned char *in, size_t n, bool be, bool last, char *out,
+                        size_t cap, size_t *used);
+
+/* Reader (reader.c): the input's encoding as decided (VB__ENC_*; for tests). */
+int vb__reader_encoding(const vb_reader *rd);
 /* Reader (reader.c): every JSONL line through jansson, not its fast path (for tests). */
 void vb__reader_jsonl_slow(vb_reader *rd, bool slow);
 size_t vb__reader_jsonl_fast_lines(const vb_reader *rd); /* lines the fast path read */

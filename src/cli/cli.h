@@ -22,6 +22,7 @@ typedef struct opts {
    * (text_src); text is the first */
   const char *texts[OPT_MAX_REPEAT];
   const char *text, *id, *lang, *lang_col, *lang_default, *input_format, *format, *output;
+  const char *encoding; /* --encoding: the input's (vb_reader_options.encoding) */
   const char *score, *score_type, *state, *data_dir;
   /* root-cause tables: --score and --score-type repeat (the i-th type goes with the i-th
    * score); score and score_type above are the first ones */

@@ -1159,7 +1159,7 @@ int job_write_state(job *j) {
 int cmd_annotate(int argc, char **argv) {
   job j;
   int rc = job_setup(&j, "annotate", argc, argv,
-                     "text id lang lang-col lang-default input-format delimiter format output "
+                     "text id lang lang-col lang-default input-format encoding delimiter format output "
                      "score score-type state codebook brands lexicon data max-field strict quiet jobs "
                      "no-default-codebook explain by date period driver drivers interviewer unit "
                      "redact names");

@@ -45,6 +45,7 @@ static int lines_open(lines *l, const opts *o) {
   ro.format = VB_FORMAT_TXT;
   ro.name = path;
   ro.max_field = o->max_field;
+  ro.encoding = o->encoding;
   vb_error e = {0};
   int rc = vb_reader_new(l->fp, &ro, on_problem, l, &l->rd, &e);
   if (rc == VB_ENOTFOUND) return EXIT_OK; /* an empty input: no lines, no output */
@@ -128,7 +129,7 @@ int cmd_tokenize(int argc, char **argv) {
   vb_model *m = NULL;
   vb_analyzer *an = NULL;
   lines l = {0};
-  int rc = setup("tokenize", argc, argv, "lang lang-default format data strict max-field", &o, &m, &an, &l);
+  int rc = setup("tokenize", argc, argv, "lang lang-default format data strict max-field encoding", &o, &m, &an, &l);
   vb_run_options ro = {VB_LANG_UND, VB_LANG_UND, VB_RUN_TOKENS_ONLY};
   if (!rc) rc = parse_lang("tokenize", o.lang, &ro.lang);
   if (!rc) rc = parse_lang("tokenize", o.lang_default, &ro.lang_default);
@@ -164,7 +165,7 @@ int cmd_stem(int argc, char **argv) {
   vb_model *m = NULL;
   vb_analyzer *an = NULL;
   lines l = {0};
-  int rc = setup("stem", argc, argv, "lang data strict max-field", &o, &m, &an, &l);
+  int rc = setup("stem", argc, argv, "lang data strict max-field encoding", &o, &m, &an, &l);
   vb_lang lang = VB_LANG_UND;
   if (!rc) rc = parse_lang("stem", o.lang, &lang);
   if (!rc && lang == VB_LANG_UND) {

@@ -173,6 +173,8 @@ static const char common_options[] =
     "  --input-format F      csv | tsv | jsonl | txt | transcript (needed on stdin unless it\n"
     "                        is JSONL)\n"
     "  --delimiter C         CSV delimiter: , ; tab | (default: detected from the header)\n"
+    "  --encoding NAME       the input's: utf-8 (default), utf-16, windows-1252 (Swedish and\n"
+    "                        Danish Excel CSV), windows-1255 (Hebrew), iso-8859-1 ...\n"
     "  --text NAME           the text column or JSON field (dotted path) (default: text);\n"
     "                        repeat it for a survey's several open-ended questions: their\n"
     "                        answers are one text, a blank line apart (annotate gives each\n"

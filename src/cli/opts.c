@@ -20,6 +20,7 @@ static const optdef defs[] = {
     {"by", 1},          {"date", 1},        {"period", 1},      {"driver", 1},
     {"drivers", 0},     {"table", 1},
     {"interviewer", 1}, {"unit", 1},       {"redact", 0}, {"names", 1},
+    {"encoding", 1},
     {NULL, 0}};
 
 /* Edits between a and b (optimal string alignment: each letter edited at most once), or a
@@ -87,6 +88,14 @@ static int set(opts *o, const char *name, const char *val, const char *cmd) {
   else if (!strcmp(name, "lang-col")) o->lang_col = val;
   else if (!strcmp(name, "lang-default")) o->lang_default = val;
   else if (!strcmp(name, "input-format")) o->input_format = val;
+  else if (!strcmp(name, "encoding")) {
+    vb_error e = {0};
+    if (vb_encoding_check(val, &e)) {
+      msg("%s: --encoding: %s", cmd, e.message);
+      return EXIT_USAGE;
+    }
+    o->encoding = val;
+  }
   else if (!strcmp(name, "format")) o->format = val;
   else if (!strcmp(name, "output")) o->output = val;
   else if (!strcmp(name, "score")) {

@@ -589,6 +589,7 @@ void reader_options(const opts *o, const char *path, vb_reader_options *ro) {
   ro->max_field = o->max_field;
   ro->interviewers = o->interviewers;
   ro->unit = o->unit;
+  ro->encoding = o->encoding;
   if (o->input_format) vb_format_parse(o->input_format, &ro->format);
 }
 

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "verbatim.h"
+#include "vb_internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -160,6 +161,18 @@ static inline long fuzz_read_all(const uint8_t *data, size_t size, const vb_read
   if (all) vb_reader_keep_fields(rd);
   const char *const *cols;
   size_t n_cols = vb_reader_columns(rd, &cols);
+  /* UTF-16 is converted before lines are cut: the lines to account for are the UTF-8's */
+  unsigned char *u8 = NULL;
+  int enc = vb__reader_encoding(rd);
+  if (enc == VB__ENC_UTF16LE || enc == VB__ENC_UTF16BE) {
+    size_t skip = size >= 2 && ((data[0] == 0xFF && data[1] == 0xFE) ||
+                                (data[0] == 0xFE && data[1] == 0xFF)) ? 2 : 0, used;
+    u8 = malloc(size * 2 + 8);
+    if (!u8) abort();
+    size = vb__utf16_decode(data + skip, size - skip, enc == VB__ENC_UTF16BE, true, (char *)u8,
+                            size * 2 + 8, &used);
+    data = u8;
+  }
   fuzz_account a;
   fuzz_account_begin(&a, data, size, vb_reader_format(rd));
   const vb_record *rec;
@@ -192,6 +205,7 @@ static inline long fuzz_read_all(const uint8_t *data, size_t size, const vb_read
   fuzz_account_end(&a);
   vb_reader_free(rd);
   fclose(fp);
+  free(u8);
   return (long)a.records;
 }
 #endif

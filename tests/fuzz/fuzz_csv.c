@@ -1,6 +1,6 @@
 /* fuzz_csv.c - CSV ingest on arbitrary bytes. The first byte picks the delimiter (detected,
- * comma, semicolon, TAB) and the limits (small ones reach the field-size and field-count
- * paths); the rest is the file. Checks: no record lost (fuzz.h's accounting), every field
+ * comma, semicolon, TAB), the limits (small ones reach the field-size and field-count
+ * paths) and the encoding (UTF-8, UTF-16, Windows-1255, Windows-1252); the rest is the file. Checks: no record lost (fuzz.h's accounting), every field
  * valid UTF-8, the read ends cleanly. */
 #include "fuzz.h"
 
@@ -18,6 +18,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     o.max_field = 4096;
     o.max_fields = 64;
   }
+  static const char *const encodings[] = {NULL, "utf-16", "windows-1255", "windows-1252"};
+  o.encoding = encodings[(data[0] >> 3) & 3];
   static const char *const names[] = {"text", "id", "nps", "Text", "missing"};
   fuzz_read_all(data + 1, size - 1, &o, names, sizeof names / sizeof names[0]);
   return 0;

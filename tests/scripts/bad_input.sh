@@ -63,13 +63,24 @@ check utf8_truncated_eof 2 2 "trunc.csv:3:8: invalid UTF-8 (byte 0xE2: a sequenc
 printf 'id,text\n1,caf\351 ok\n2,caf\351\n3,fine\n' >latin1.csv
 check utf8_latin1 2 3 "latin1.csv:2:6: invalid UTF-8 (byte 0xE9: an incomplete sequence" -- $A latin1.csv
 more utf8_latin1_eol grep -qF "latin1.csv:3:6: invalid UTF-8 (byte 0xE9: a sequence cut off by the end of the line)" err.txt
+more utf8_latin1_hint grep -qF "latin1.csv:2:1: warning: the input may not be UTF-8 but windows-1252" err.txt
 check utf8_strict 2 3 "latin1.csv:2:6: invalid UTF-8" -- $A latin1.csv --strict
 more utf8_strict_records [ "$(grep -c '"error": "invalid UTF-8 (--strict)"' out.txt)" = 2 ]
+# read as what it is: nothing to report, the letters kept
+check latin1_encoding 0 3 "" -- $A latin1.csv --encoding windows-1252
+more latin1_encoding_text grep -qF '"id": "2", "lang"' out.txt
+printf 'id,text\n1,caf\201\n' >cp1252.csv
+check cp1252_undefined 2 1 "cp1252.csv:2:6: byte 0x81 is not a character in cp1252: replaced by U+FFFD" -- $A cp1252.csv --encoding cp1252
+check encoding_unknown 1 0 "annotate: --encoding: unknown encoding 'klingon'" -- $A latin1.csv --encoding klingon
+check encoding_multibyte 1 0 "annotate: --encoding: the encoding 'UTF-32' is not one byte a character" -- $A latin1.csv --encoding UTF-32
 
-printf '\377\376i\000d\000,\000t\000' >utf16le.csv
-check utf16_le_bom 2 0 "utf16le.csv:1:1: the file is UTF-16 (byte-order mark found); convert it to UTF-8" -- $A utf16le.csv
-printf '\376\377\000i\000d' >utf16be.jsonl
-check utf16_be_bom 2 0 "utf16be.jsonl:1:1: the file is UTF-16" -- $A utf16be.jsonl
+# UTF-16 (Excel's "Unicode text") is read as what it is; UTF-32 is refused
+printf '\377\376i\000d\000,\000t\000e\000x\000t\000\n\0001\000,\000\345\000\n\000' >utf16le.csv
+check utf16_le_bom 0 1 "" -- $A utf16le.csv
+printf '\376\377\000{\000"\000t\000e\000x\000t\000"\000:\000"\330\075\336\000\000"\000}' >utf16be.jsonl
+check utf16_be_bom 0 1 "" -- $A utf16be.jsonl
+printf '\377\376\000\000i\000\000\000' >utf32.csv
+check utf32_bom 2 0 "utf32.csv:1:1: the file is UTF-32 (byte-order mark found); convert it to UTF-8" -- $A utf32.csv
 
 printf 'id,text\n1,nul\000byte\n2,ok\n' >nul.csv
 check nul_byte 2 2 "nul.csv:2:6: NUL byte replaced by U+FFFD" -- $A nul.csv

@@ -8,6 +8,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "vb_test.h"
 
+#include <iconv.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -467,21 +468,6 @@ static void test_empty_and_header_only(void **state) {
   close_reader(&c);
 }
 
-static void test_utf16_is_refused(void **state) {
-  (void)state;
-  ctx c;
-  assert_int_equal(OPEN(&c, "\xFF\xFEi\0d\0\n\0", VB_FORMAT_CSV), VB_EUTF8);
-  assert_null(c.rd);
-  assert_int_equal(c.err.code, VB_EUTF8);
-  assert_contains(c.err.message, "UTF-16");
-  assert_int_equal(c.err.line, 1);
-  fclose(c.fp);
-  assert_int_equal(OPEN(&c, "\xFE\xFF\0i\0d", VB_FORMAT_TSV), VB_EUTF8);
-  fclose(c.fp);
-  assert_int_equal(OPEN(&c, "\xFF\xFE{\0", VB_FORMAT_JSONL), VB_EUTF8);
-  fclose(c.fp);
-}
-
 static void test_invalid_utf8_reported_and_replaced(void **state) {
   (void)state;
   ctx c;
@@ -511,11 +497,14 @@ static void test_invalid_utf8_reported_and_replaced(void **state) {
   assert_int_equal(PROBLEM(&c, 4, "0xFE")->column, 4);
   p = PROBLEM(&c, 4, "more invalid bytes");
   assert_int_equal(p->severity, VB_PROBLEM_WARNING);
-  assert_int_equal(c.n_probs, 5);
+  /* and once, at the first such line, what the file may be */
+  assert_int_equal(PROBLEM(&c, 2, "may not be UTF-8 but windows-1252")->severity,
+                   VB_PROBLEM_WARNING);
+  assert_int_equal(c.n_probs, 6);
   expect_end(&c);
   size_t n, w, e;
   vb_reader_stats(c.rd, &n, &w, &e);
-  assert_int_equal(w, 1);
+  assert_int_equal(w, 2);
   assert_int_equal(e, 4);
   close_reader(&c);
 }
@@ -724,6 +713,7 @@ static void on_problem_dump(void *p, int severity, const vb_error *e) {
 }
 
 static const char *const fast_fields[] = {"text", "nps", "id", "missing", "x"};
+static const char *dump_encoding; /* read_dump_fp's vb_reader_options.encoding */
 
 /* Reads fp as JSONL through the fast path or through jansson alone, with `wait` as the
  * reader's on_wait (or none); closes fp. */
@@ -734,6 +724,7 @@ static void read_dump_fp(FILE *fp, const char *const *fields, size_t n_fields, s
   o.format = VB_FORMAT_JSONL;
   o.name = "test.in";
   o.max_field = max_field;
+  o.encoding = dump_encoding;
   vb_reader *rd = NULL;
   vb_error err = {0};
   int rc = vb_reader_new(fp, &o, on_problem_dump, d, &rd, &err);
@@ -1107,6 +1098,238 @@ static void test_stream_reads_what_has_arrived(void **state) {
   free(got.text);
 }
 
+/* ---- other encodings ---- */
+
+/* `in` converted by iconv from UTF-8 to `to` (with "UTF-16LE" and a mark before it when
+ * `mark`), in a malloc'd buffer of *len bytes. */
+static char *iconv_to(const char *in, size_t n, const char *to, bool mark, size_t *len) {
+  iconv_t cd = iconv_open(to, "UTF-8");
+  assert_true(cd != (iconv_t)-1);
+  char *out = malloc(n * 4 + 4), *op = out;
+  size_t ol = n * 4 + 2;
+  if (mark) {
+    bool be = strstr(to, "BE") != NULL;
+    memcpy(op, be ? "\xFE\xFF" : "\xFF\xFE", 2);
+    op += 2;
+  }
+  char *ip = (char *)(uintptr_t)in;
+  size_t il = n;
+  assert_int_not_equal(iconv(cd, &ip, &il, &op, &ol), (size_t)-1);
+  iconv_close(cd);
+  *len = (size_t)(op - out);
+  return out;
+}
+
+/* JSONL of many lines with the letters of the four languages, a euro sign, a tab and long
+ * lines that cross the reader's 64 KB blocks; `wide` adds what only UTF-8 and UTF-16 hold
+ * (Hebrew with Nordic, emoji: surrogate pairs in UTF-16). */
+static void encoded_sample(dump *d, bool wide, bool hebrew) {
+  static const char *const latin[] = {"bra", "l\xc3\xa5ng", "v\xc3\xa6rd", "s\xc3\xb8""d",
+                                      "\xc3\xa4ter", "\xc3\xb6l", "\xe2\x82\xac" "12", "caf\xc3\xa9",
+                                      "\\t", "\\\"q\\\""};
+  static const char *const heb[] = {"\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d", "\xd7\x90", "12",
+                                    "\xd7\xaa\xd7\x95\xd7\x93\xd7\x94", "ok"};
+  uint64_t seed = 5;
+  for (int i = 0; i < 3000; i++) {
+    dump_printf(d, "{\"id\": %d, \"text\": \"", i);
+    int words = 1 + (int)rnd(&seed, i % 97 == 0 ? 4000 : 12);
+    for (int w = 0; w < words; w++) {
+      const char *s = hebrew ? heb[rnd(&seed, 5)] : latin[rnd(&seed, 10)];
+      if (wide && rnd(&seed, 6) == 0) s = rnd(&seed, 2) ? "\xf0\x9f\x98\x80" : "\xd7\x90\xc3\xa5";
+      dump_printf(d, "%s%s", w ? " " : "", s);
+    }
+    dump_add(d, i % 50 == 0 ? "\"}\r\n" : "\"}\n", i % 50 == 0 ? 4 : 3);
+  }
+}
+
+static void dump_encoded(const char *data, size_t len, const char *encoding, dump *d) {
+  size_t fast = 0;
+  dump_encoding = encoding;
+  read_dump(data, len, fast_fields, 5, 0, false, d, &fast);
+  dump_encoding = NULL;
+}
+
+static void same_dumps(const dump *a, const dump *b, const char *what) {
+  if (a->len != b->len || memcmp(a->text, b->text, a->len) != 0) {
+    size_t k = 0;
+    while (k < a->len && k < b->len && a->text[k] == b->text[k]) k++;
+    size_t from = k > 200 ? k - 200 : 0;
+    fail_msg("%s differs at byte %zu:\nUTF-8: %.400s\nthis: %.400s", what, k, a->text + from,
+             b->text + from);
+  }
+}
+
+static void test_utf16_read(void **state) {
+  (void)state;
+  dump text = {0}, want = {0};
+  encoded_sample(&text, true, false);
+  dump_encoded(text.text, text.len, NULL, &want);
+  struct { const char *to; bool mark; const char *encoding; } cases[] = {
+      {"UTF-16LE", true, NULL}, {"UTF-16BE", true, NULL}, {"UTF-16LE", true, "utf-16"},
+      {"UTF-16LE", false, "UTF-16"}, {"UTF-16LE", false, "utf16le"}, {"UTF-16BE", false, "utf_16BE"},
+      {"UTF-16BE", true, "windows-1252"}, /* a mark is followed whatever is given */
+  };
+  for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+    size_t n;
+    char *in = iconv_to(text.text, text.len, cases[k].to, cases[k].mark, &n);
+    dump got = {0};
+    dump_encoded(in, n, cases[k].encoding, &got);
+    same_dumps(&want, &got, cases[k].to);
+    free(got.text);
+    got = (dump){0};
+    /* without a mark or a name: the zero bytes tell, and that is said */
+    if (!cases[k].mark && k == 3) {
+      dump_encoded(in, n, NULL, &got);
+      assert_non_null(strstr(got.text, "every other byte is zero: read as UTF-16LE"));
+      free(got.text);
+    }
+    free(in);
+  }
+  /* through a pipe in pieces: a character, a surrogate pair and a CR LF split anywhere */
+  size_t n;
+  char *in = iconv_to(text.text, text.len, "UTF-16LE", true, &n);
+  int fds[2];
+  assert_int_equal(pipe(fds), 0);
+  piper w = {fds[1], in, n, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0};
+  pthread_t t;
+  assert_int_equal(pthread_create(&t, NULL, piper_main, &w), 0);
+  FILE *fp = fdopen(fds[0], "r");
+  assert_non_null(fp);
+  dump got = {0};
+  size_t fast = 0;
+  read_dump_fp(fp, fast_fields, 5, 0, false, &got, &fast, piper_wait, &w);
+  pthread_join(t, NULL);
+  same_dumps(&want, &got, "UTF-16LE from a pipe");
+  free(got.text);
+  free(in);
+  free(text.text);
+  free(want.text);
+}
+
+static void test_utf16_faults(void **state) {
+  (void)state;
+  /* a lone low surrogate, a high one before a letter, half a character at the end */
+  static const char in[] = "\xFF\xFE{\0\"\0t\0\"\0:\0\"\0a\0\x00\xDC" "b\0\x3D\xD8" "c\0\"\0}\0\n\0"
+                           "{\0}\0\n\0x";
+  ctx c;
+  assert_int_equal(open_reader(&c, in, sizeof in - 1, VB_FORMAT_JSONL, 0), VB_OK);
+  int h = field(&c, "t");
+  const vb_record *r = NEXT(&c, 1, 1);
+  assert_int_equal(r->n_invalid_utf8, 2);
+  VALUE(&c, h, "a\xEF\xBF\xBD" "b\xEF\xBF\xBD" "c");
+  /* columns count the UTF-8 bytes: {"t":"a is seven */
+  assert_int_equal(PROBLEM(&c, 1, "an unpaired UTF-16 surrogate")->column, 8);
+  NEXT(&c, 2, 2);
+  r = NEXT(&c, 3, 3); /* "\xEF\xBF\xBD": not JSON */
+  assert_int_not_equal(r->error, 0);
+  expect_end(&c);
+  close_reader(&c);
+  /* UTF-32 is refused */
+  assert_int_equal(OPEN(&c, "\xFF\xFE\0\0i\0\0\0", VB_FORMAT_CSV), VB_EUTF8);
+  assert_null(c.rd);
+  assert_contains(c.err.message, "UTF-32");
+  fclose(c.fp);
+}
+
+static void test_code_pages(void **state) {
+  (void)state;
+  struct { const char *name; bool hebrew; } pages[] = {
+      {"windows-1252", false}, {"ISO-8859-15", false}, {"cp1252", false},
+      {"windows-1255", true}, {"iso-8859-8", true}};
+  for (size_t k = 0; k < sizeof pages / sizeof pages[0]; k++) {
+    dump text = {0}, want = {0}, got = {0};
+    encoded_sample(&text, false, pages[k].hebrew);
+    dump_encoded(text.text, text.len, NULL, &want);
+    size_t n;
+    char *in = iconv_to(text.text, text.len, pages[k].name, false, &n);
+    assert_true(n < text.len); /* one byte a letter */
+    dump_encoded(in, n, pages[k].name, &got);
+    same_dumps(&want, &got, pages[k].name);
+    free(in);
+    free(text.text);
+    free(want.text);
+    free(got.text);
+  }
+  /* undefined bytes and NUL at their columns; a UTF-8 byte-order mark wins, said */
+  ctx c;
+  static const char in[] = "id,text\n1,caf\xE9 \x81x\x80\n2,a\0b\n";
+  memset(&c, 0, sizeof c);
+  c.fp = fmemopen((void *)(uintptr_t)in, sizeof in - 1, "r");
+  vb_reader_options o = {0};
+  o.format = VB_FORMAT_CSV;
+  o.name = "test.in";
+  o.encoding = "windows-1252";
+  assert_int_equal(vb_reader_new(c.fp, &o, on_problem, &c, &c.rd, &c.err), VB_OK);
+  int h = field(&c, "text");
+  const vb_record *r = NEXT(&c, 2, 2);
+  VALUE(&c, h, "caf\xC3\xA9 \xEF\xBF\xBDx\xE2\x82\xAC");
+  assert_int_equal(r->n_invalid_utf8, 1);
+  assert_int_equal(PROBLEM(&c, 2, "byte 0x81 is not a character in windows-1252")->column, 8);
+  NEXT(&c, 3, 3);
+  VALUE(&c, h, "a\xEF\xBF\xBD" "b");
+  assert_int_equal(PROBLEM(&c, 3, "NUL byte")->column, 4);
+  expect_end(&c);
+  close_reader(&c);
+  static const char utf8[] = "\xEF\xBB\xBFid,text\n1,\xC3\xA5r\n";
+  memset(&c, 0, sizeof c);
+  c.fp = fmemopen((void *)(uintptr_t)utf8, sizeof utf8 - 1, "r");
+  assert_int_equal(vb_reader_new(c.fp, &o, on_problem, &c, &c.rd, &c.err), VB_OK);
+  h = field(&c, "text");
+  NEXT(&c, 2, 2);
+  VALUE(&c, h, "\xC3\xA5r");
+  PROBLEM(&c, 1, "UTF-8 byte-order mark: read as UTF-8, not windows-1252");
+  close_reader(&c);
+  /* UTF-8 without a mark but read as a code page: said once, at the first such line */
+  static const char mixed[] = "id,text\n1,ok\n2,\xC3\xA5r\n3,\xC3\xB6l\n";
+  memset(&c, 0, sizeof c);
+  c.fp = fmemopen((void *)(uintptr_t)mixed, sizeof mixed - 1, "r");
+  assert_int_equal(vb_reader_new(c.fp, &o, on_problem, &c, &c.rd, &c.err), VB_OK);
+  h = field(&c, "text");
+  NEXT(&c, 2, 2);
+  NEXT(&c, 3, 3);
+  VALUE(&c, h, "\xC3\x83\xC2\xA5r"); /* as asked: each byte a windows-1252 letter */
+  NEXT(&c, 4, 4);
+  assert_int_equal(c.n_probs, 1);
+  PROBLEM(&c, 3, "this line is valid UTF-8");
+  close_reader(&c);
+  /* names that cannot be read */
+  vb_error e = {0};
+  assert_int_equal(vb_encoding_check("utf-8", &e), VB_OK);
+  assert_int_equal(vb_encoding_check("UTF-16BE", &e), VB_OK);
+  assert_int_equal(vb_encoding_check("latin1", &e), VB_OK);
+  assert_int_equal(vb_encoding_check("no-such-code", &e), VB_EINVAL);
+  assert_contains(e.message, "unknown encoding 'no-such-code'");
+  assert_int_equal(vb_encoding_check("UTF-32", &e), VB_EINVAL);
+  assert_contains(e.message, "not one byte a character");
+  assert_int_equal(vb_encoding_check("EBCDIC-US", &e), VB_EINVAL);
+  assert_contains(e.message, "does not keep ASCII");
+  /* the reader refuses them too */
+  o.encoding = "no-such-code";
+  c.fp = fmemopen((void *)(uintptr_t)in, sizeof in - 1, "r");
+  assert_int_equal(vb_reader_new(c.fp, &o, on_problem, &c, &c.rd, &c.err), VB_EINVAL);
+  assert_null(c.rd);
+  fclose(c.fp);
+}
+
+static void test_legacy_hint(void **state) {
+  (void)state;
+  /* a Danish Windows-1252 line, then a Hebrew Windows-1255 one: the hint once, as guessed */
+  ctx c;
+  assert_int_equal(OPEN(&c, "id,text\n1,s\xF8""d og v\xE6rd\n2,\xF8l\n", VB_FORMAT_CSV), VB_OK);
+  NEXT(&c, 2, 2);
+  NEXT(&c, 3, 3);
+  PROBLEM(&c, 2, "may not be UTF-8 but windows-1252");
+  size_t hints = 0;
+  for (size_t i = 0; i < c.n_probs; i++) hints += strstr(c.probs[i].message, "may not be") != NULL;
+  assert_int_equal(hints, 1);
+  close_reader(&c);
+  assert_int_equal(OPEN(&c, "id,text\n1,\xF9\xEC\xE5\xED \xF2\xEC\xE9\xEA\xED\n", VB_FORMAT_CSV),
+                   VB_OK);
+  NEXT(&c, 2, 2);
+  PROBLEM(&c, 2, "may not be UTF-8 but windows-1255");
+  close_reader(&c);
+}
+
 /* Random strings of every length up to 48 bytes as keys and values, built from fragments that
  * end or interrupt a plain run (quotes, backslashes and their escapes, control bytes, DEL,
  * multi-byte UTF-8) at every position of the eight-byte words the fast path tests at once,
@@ -1447,7 +1670,6 @@ int main(void) {
       cmocka_unit_test(test_csv_field_count_mismatch),
       cmocka_unit_test(test_csv_header_names),
       cmocka_unit_test(test_empty_and_header_only),
-      cmocka_unit_test(test_utf16_is_refused),
       cmocka_unit_test(test_invalid_utf8_reported_and_replaced),
       cmocka_unit_test(test_csv_field_longer_than_max),
       cmocka_unit_test(test_tsv),
@@ -1457,6 +1679,10 @@ int main(void) {
       cmocka_unit_test(test_jsonl_fast_path_same_as_jansson),
       cmocka_unit_test(test_jsonl_fast_path_random_lines),
       cmocka_unit_test(test_stream_reads_what_has_arrived),
+      cmocka_unit_test(test_utf16_read),
+      cmocka_unit_test(test_utf16_faults),
+      cmocka_unit_test(test_code_pages),
+      cmocka_unit_test(test_legacy_hint),
       cmocka_unit_test(test_jsonl_fast_path_random_strings),
       cmocka_unit_test(test_jsonl_fast_path_key_places),
       cmocka_unit_test(test_jsonl_fast_path_late_field),
