@@ -94,9 +94,16 @@ static int emit_term(conv *c, const char *t, size_t n, long line, long col) {
   return rc;
 }
 
+/* Hebrew letters U+05D0..U+05EA in ASCII for ids (finals as their letters; ק q, כ k, so that
+ * fewer names meet): a Hebrew brand or category name gets an id like the others. */
+static const char *const he_ascii[27] = {
+    "a", "b", "g", "d", "h", "v", "z", "ch", "t", "y", "k", "k", "l", "m", "m",
+    "n", "n", "s", "e", "p", "p", "ts", "ts", "q", "r", "sh", "t"};
+
 /* A theme id level from a category name or YAML key: ASCII letters lower-cased, digits, '_'
- * and '-' kept, common Nordic and accented letters spelled in ASCII, anything else '_' (runs
- * collapsed, none at the ends). Appends to `id`; false when nothing usable remains. */
+ * and '-' kept, common Nordic and accented letters and Hebrew letters spelled in ASCII
+ * (Hebrew points left out), anything else '_' (runs collapsed, none at the ends). Appends to
+ * `id`; false when nothing usable remains. */
 static int id_level(const char *s, size_t n, vb__buf *id, bool *ok) {
   static const struct { const char *utf8, *ascii; } fold[] = {
       {"\xC3\xA5", "a"}, {"\xC3\x85", "a"}, {"\xC3\xA4", "a"}, {"\xC3\x84", "a"},
@@ -123,7 +130,19 @@ static int id_level(const char *s, size_t n, vb__buf *id, bool *ok) {
           put = fold[k].ascii;
           adv = 2;
         }
-      if (!put) { /* skip the whole UTF-8 sequence */
+      if (!put && ch == 0xD7 && i + 1 < n) { /* Hebrew: U+05C0..U+05FF */
+        unsigned c2 = (unsigned char)s[i + 1];
+        adv = 2;
+        if (c2 >= 0x90 && c2 <= 0xAA) put = he_ascii[c2 - 0x90];
+        else if (c2 <= 0x87 || c2 >= 0xB3) { /* points, geresh, gershayim: nothing */
+          i += adv;
+          continue;
+        }
+      } else if (!put && ch == 0xD6 && i + 1 < n && (unsigned char)s[i + 1] >= 0x91) {
+        i += 2; /* points U+0591..U+05BF */
+        continue;
+      }
+      if (!put && adv == 1) { /* skip the whole UTF-8 sequence */
         adv = ch >= 0xF0 ? 4 : ch >= 0xE0 ? 3 : ch >= 0xC0 ? 2 : 1;
         if (adv > n - i) adv = n - i;
       }

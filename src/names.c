@@ -362,13 +362,16 @@ int vb__names_brand_term(vb_model *m, const char *term) {
 }
 
 /* Marks the candidates that are the words of a brand-list term (c[i].brand): the longest term
- * starting at each. */
+ * starting at each. A Hebrew term's first word may carry proclitics (באורי, ולאורי): it is
+ * looked up from where the name would begin (c[i].ns, moved past them when the rest is a
+ * listed name, as only then is there a name to keep it from). */
 static int brand_words(finder *F, cand *c, size_t nc) {
   vb__buf phrase = {0};
   int rc = VB_OK;
   for (size_t i = 0; i < nc && rc == VB_OK; i++) {
-    const char *s = F->text + c[i].ws;
-    size_t n = c[i].we - c[i].ws;
+    size_t from = c[i].he ? c[i].ns : c[i].ws;
+    const char *s = F->text + from;
+    size_t n = c[i].we - from;
     uint32_t v;
     if ((rc = key_of(F, s, n - (c[i].he ? 0 : possessive(s, n))))) break;
     if (!vb__strmap_get(&F->m->brand_names, F->key.data, F->key.len, &v) ||
@@ -377,8 +380,9 @@ static int brand_words(finder *F, cand *c, size_t nc) {
     size_t longest = v >> 8, found = 0;
     phrase.len = 0;
     for (size_t k = 0; k < longest && i + k < nc && rc == VB_OK; k++) {
-      s = F->text + c[i + k].ws;
-      n = c[i + k].we - c[i + k].ws;
+      size_t at = k ? c[i + k].ws : from;
+      s = F->text + at;
+      n = c[i + k].we - at;
       if ((rc = key_of(F, s, n - (c[i + k].he ? 0 : possessive(s, n))))) break;
       if ((k && vb__buf_putc(&phrase, ' ')) || vb__buf_append(&phrase, F->key.data, F->key.len))
         rc = VB_ENOMEM;

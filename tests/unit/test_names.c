@@ -182,6 +182,16 @@ static void test_brands(void **state) {
   check_with(m, "Ulf was great", "Ulf was great", 0); /* a brand of one word: never a name */
   check_with(m, "Sarah Lee came", "[name] came", 1);  /* (an exclusion is no brand term) */
   vb_model_free(m);
+  /* a Hebrew brand (its id spelled in ASCII), also after proclitics; a name elsewhere */
+  assert_int_equal(load_with(BRANDS, "\xD7\x99\xD7\x95\xD7\xA1\xD7\x99: "
+                                     "\xD7\x99\xD7\x95\xD7\xA1\xD7\x99\n", true, &m, NULL),
+                   VB_OK); /* יוסי: יוסי */
+  const char *at = "\xD7\xA7\xD7\xA0\xD7\x99\xD7\xAA\xD7\x99 "
+                   "\xD7\x91\xD7\x99\xD7\x95\xD7\xA1\xD7\x99"; /* קניתי ביוסי */
+  check_with(m, at, at, 0);
+  check_with(model, at, "\xD7\xA7\xD7\xA0\xD7\x99\xD7\xAA\xD7\x99 \xD7\x91[name]", 1);
+  assert_true(vb_model_theme_find(m, "brand.yvsy") >= 0);
+  vb_model_free(m);
   remove(BRANDS);
 }
 

@@ -1,0 +1,1 @@
+codebook check tests/cli/data/he.brands -q
