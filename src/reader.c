@@ -302,7 +302,8 @@ static int decode_line(vb_reader *rd) {
   const unsigned char *p = (const unsigned char *)rd->line.data;
   while (i < len && p[i] != 0 && p[i] < 0x80) i++;
   if (i == len) return line_pad(&rd->line); /* ASCII: as it is */
-  if (!rd->hinted) { /* the first line that is not ASCII: UTF-8 text is seldom anything else */
+  if (!rd->hinted) { /* the first line that is not ASCII: code-page text is seldom valid UTF-8
+                        by chance, so such a line says the file may be UTF-8 */
     rd->hinted = true;
     if (line_pad(&rd->line)) return VB_ENOMEM;
     if (vb__reader_line_clean(rd->line.data, len))

@@ -46,16 +46,23 @@ static void on_problem(void *p, int severity, const vb_error *e) {
   assert_string_equal(e->file, "test.in");
 }
 
-/* Opens a reader on `len` bytes of `data`. Returns vb_reader_new's code. */
-static int open_reader(ctx *c, const char *data, size_t len, vb_format fmt, size_t max_field) {
+/* Opens a reader on `len` bytes of `data` with the options `o` (named "test.in"). Returns
+ * vb_reader_new's code. */
+static int open_with(ctx *c, const char *data, size_t len, const vb_reader_options *o) {
   memset(c, 0, sizeof *c);
   c->fp = fmemopen((void *)(uintptr_t)data, len, "r");
   assert_non_null(c->fp);
+  return vb_reader_new(c->fp, o, on_problem, c, &c->rd, &c->err);
+}
+#define OPEN_WITH(c, lit, o) open_with((c), (lit), sizeof(lit) - 1, (o))
+
+/* The same with a format and a field limit. */
+static int open_reader(ctx *c, const char *data, size_t len, vb_format fmt, size_t max_field) {
   vb_reader_options o = {0};
   o.format = fmt;
   o.name = "test.in";
   o.max_field = max_field;
-  return vb_reader_new(c->fp, &o, on_problem, c, &c->rd, &c->err);
+  return open_with(c, data, len, &o);
 }
 #define OPEN(c, lit, fmt) open_reader((c), (lit), sizeof(lit) - 1, (fmt), 0)
 
@@ -1253,13 +1260,11 @@ static void test_code_pages(void **state) {
   /* undefined bytes and NUL at their columns; a UTF-8 byte-order mark wins, said */
   ctx c;
   static const char in[] = "id,text\n1,caf\xE9 \x81x\x80\n2,a\0b\n";
-  memset(&c, 0, sizeof c);
-  c.fp = fmemopen((void *)(uintptr_t)in, sizeof in - 1, "r");
   vb_reader_options o = {0};
   o.format = VB_FORMAT_CSV;
   o.name = "test.in";
   o.encoding = "windows-1252";
-  assert_int_equal(vb_reader_new(c.fp, &o, on_problem, &c, &c.rd, &c.err), VB_OK);
+  assert_int_equal(OPEN_WITH(&c, in, &o), VB_OK);
   int h = field(&c, "text");
   const vb_record *r = NEXT(&c, 2, 2);
   VALUE(&c, h, "caf\xC3\xA9 \xEF\xBF\xBDx\xE2\x82\xAC");
@@ -1271,9 +1276,7 @@ static void test_code_pages(void **state) {
   expect_end(&c);
   close_reader(&c);
   static const char utf8[] = "\xEF\xBB\xBFid,text\n1,\xC3\xA5r\n";
-  memset(&c, 0, sizeof c);
-  c.fp = fmemopen((void *)(uintptr_t)utf8, sizeof utf8 - 1, "r");
-  assert_int_equal(vb_reader_new(c.fp, &o, on_problem, &c, &c.rd, &c.err), VB_OK);
+  assert_int_equal(OPEN_WITH(&c, utf8, &o), VB_OK);
   h = field(&c, "text");
   NEXT(&c, 2, 2);
   VALUE(&c, h, "\xC3\xA5r");
@@ -1281,9 +1284,7 @@ static void test_code_pages(void **state) {
   close_reader(&c);
   /* UTF-8 without a mark but read as a code page: said once, at the first such line */
   static const char mixed[] = "id,text\n1,ok\n2,\xC3\xA5r\n3,\xC3\xB6l\n";
-  memset(&c, 0, sizeof c);
-  c.fp = fmemopen((void *)(uintptr_t)mixed, sizeof mixed - 1, "r");
-  assert_int_equal(vb_reader_new(c.fp, &o, on_problem, &c, &c.rd, &c.err), VB_OK);
+  assert_int_equal(OPEN_WITH(&c, mixed, &o), VB_OK);
   h = field(&c, "text");
   NEXT(&c, 2, 2);
   NEXT(&c, 3, 3);
@@ -1305,8 +1306,7 @@ static void test_code_pages(void **state) {
   assert_contains(e.message, "does not keep ASCII");
   /* the reader refuses them too */
   o.encoding = "no-such-code";
-  c.fp = fmemopen((void *)(uintptr_t)in, sizeof in - 1, "r");
-  assert_int_equal(vb_reader_new(c.fp, &o, on_problem, &c, &c.rd, &c.err), VB_EINVAL);
+  assert_int_equal(OPEN_WITH(&c, in, &o), VB_EINVAL);
   assert_null(c.rd);
   fclose(c.fp);
 }
