@@ -317,6 +317,11 @@ static int decode_line(vb_reader *rd) {
   memcpy(out, p, i);
   size_t o = i, reported = 0;
   for (; i < len; i++) {
+    size_t run = i; /* ASCII as it is, a run at a time */
+    while (run < len && p[run] != 0 && p[run] < 0x80) run++;
+    memcpy(out + o, p + i, run - i);
+    o += run - i;
+    if ((i = run) == len) break;
     unsigned b = p[i];
     if (b != 0 && rd->sb->len[b]) {
       memcpy(out + o, rd->sb->to[b], rd->sb->len[b]);
