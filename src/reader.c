@@ -1465,7 +1465,9 @@ vb_format vb_format_from_name(const char *path) {
 }
 
 static void free_header(vb_reader *rd) {
-  for (size_t i = 0; i < rd->n_cols; i++) vb__free(rd->cols[i]);
+  /* (cols is tested too: clang's analyser lets a problem callback, which vb_reader_new may
+   * call before the header is read, change n_cols) */
+  for (size_t i = 0; rd->cols && i < rd->n_cols; i++) vb__free(rd->cols[i]);
   vb__free(rd->cols);
   rd->cols = NULL;
   rd->n_cols = 0;
