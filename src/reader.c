@@ -353,10 +353,12 @@ static int repair_line(vb_reader *rd) {
   if (vb__buf_reserve(&rd->fixbuf, len * 3 + 4)) return VB_ENOMEM;
   const unsigned char *p = (const unsigned char *)s;
   size_t i = 0, o = 0, reported = 0;
-  bool invalid = false;
+  int first_bad = -1;      /* the first invalid byte */
+  bool valid_wide = false; /* a character of two bytes or more decoded well */
   while (i < len) {
     size_t adv;
     int32_t cp = vb__utf8_decode(p + i, len - i, &adv);
+    if (cp > 0x7F) valid_wide = true;
     if (cp <= 0) {
       char what[128];
       if (cp == 0) snprintf(what, sizeof what, "NUL byte replaced by U+FFFD");
@@ -365,7 +367,7 @@ static int repair_line(vb_reader *rd) {
         snprintf(what, sizeof what, "invalid UTF-8 (byte 0x%02X: %s) replaced by U+FFFD", p[i],
                  utf8_fault(p + i, len - i, rd->eof && rd->blk_pos >= rd->blk_len));
       bad_byte(rd, &reported, i + 1, what);
-      invalid |= cp < 0;
+      if (cp < 0 && first_bad < 0) first_bad = p[i];
       memcpy(rd->fixbuf.data + o, "\xEF\xBF\xBD", 3);
       o += 3;
       i++;
@@ -377,8 +379,10 @@ static int repair_line(vb_reader *rd) {
     o += adv;
     i += adv;
   }
-  if (invalid && !rd->u16 && !rd->hinted) {
-    /* once: most such files are an Excel export in the system's code page */
+  if (first_bad >= 0xC0 && first_bad <= 0xFE && !valid_wide && !rd->u16 && !rd->hinted) {
+    /* once: most such files are an Excel export in the system's code page, whose letters are
+     * 0xC0-0xFE; not for a stray byte in a line of good UTF-8, nor for 0x80-0xBF (a cut UTF-8
+     * sequence more often than a code page's punctuation) */
     rd->hinted = true;
     const char *cp = legacy_guess(p, len);
     report(rd, VB_PROBLEM_WARNING, rd->lineno, 0,

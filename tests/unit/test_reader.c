@@ -1328,6 +1328,15 @@ static void test_legacy_hint(void **state) {
   NEXT(&c, 2, 2);
   PROBLEM(&c, 2, "may not be UTF-8 but windows-1255");
   close_reader(&c);
+  /* no hint for damaged UTF-8: a stray byte beside good UTF-8, a byte no code page's letter */
+  assert_int_equal(OPEN(&c, "id,text\n1,caf\xC3\xA9 \xE9t\xC3\xA9\n2,ok \xFF\n3,\x80x\n",
+                        VB_FORMAT_CSV), VB_OK);
+  NEXT(&c, 2, 2);
+  NEXT(&c, 3, 3);
+  NEXT(&c, 4, 4);
+  assert_int_equal(c.n_probs, 3);
+  for (size_t i = 0; i < c.n_probs; i++) assert_null(strstr(c.probs[i].message, "may not be"));
+  close_reader(&c);
 }
 
 /* Random strings of every length up to 48 bytes as keys and values, built from fragments that
