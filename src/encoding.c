@@ -16,7 +16,7 @@
 
 #include "vb_internal.h"
 
-/* The name as iconv knows it, and whether it means UTF-8 or UTF-16 (case and '-', '_' aside). */
+/* Whether `name` is `want` (lower case, no '-' or '_'), case and '-', '_' aside. */
 static bool name_is(const char *name, const char *want) {
   for (;; name++, want++) {
     while (*name == '-' || *name == '_') name++;
@@ -56,7 +56,8 @@ int vb__sbcs_open(const char *name, vb__sbcs *t, char *msg, size_t cap) {
       rc = VB_EINVAL;
     } else if (r == (size_t)-1 || op == out) {
       t->len[b] = 0; /* undefined in this code page */
-    } else if ((size_t)(op - out) > sizeof t->to[b] || (b < 0x80 && (op - out != 1 || out[0] != b))) {
+    } else if ((size_t)(op - out) > sizeof t->to[b] ||
+               (b < 0x80 && (op - out != 1 || out[0] != b))) {
       snprintf(msg, cap, "the encoding '%s' does not keep ASCII as it is: convert the input to "
                "UTF-8 first (iconv -f %s -t UTF-8)", name, name);
       rc = VB_EINVAL;

@@ -362,7 +362,8 @@ static int repair_line(vb_reader *rd) {
     if (cp <= 0) {
       char what[128];
       if (cp == 0) snprintf(what, sizeof what, "NUL byte replaced by U+FFFD");
-      else if (rd->u16) snprintf(what, sizeof what, "an unpaired UTF-16 surrogate replaced by U+FFFD");
+      else if (rd->u16)
+        snprintf(what, sizeof what, "an unpaired UTF-16 surrogate replaced by U+FFFD");
       else
         snprintf(what, sizeof what, "invalid UTF-8 (byte 0x%02X: %s) replaced by U+FFFD", p[i],
                  utf8_fault(p + i, len - i, rd->eof && rd->blk_pos >= rd->blk_len));

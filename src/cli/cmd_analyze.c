@@ -55,10 +55,10 @@ static int print_table(const vb_agg *agg, const vb_model *m, const opts *o, cons
 int cmd_analyze(int argc, char **argv) {
   job j;
   int rc = job_setup(&j, "analyze", argc, argv,
-                     "text id lang lang-col lang-default input-format encoding delimiter format output "
-                     "score score-type state codebook brands lexicon data max-field strict quiet jobs "
-                     "no-default-codebook by date period driver drivers table interviewer unit "
-                     "redact names");
+                     "text id lang lang-col lang-default input-format encoding delimiter format "
+                     "output score score-type state codebook brands lexicon data max-field strict "
+                     "quiet jobs no-default-codebook by date period driver drivers table "
+                     "interviewer unit redact names");
   if (rc == EXIT_OK && !table_format_ok(j.o.format)) {
     msg("analyze: --format takes table, tsv, csv, json, md or html");
     rc = EXIT_USAGE;

@@ -1159,10 +1159,10 @@ int job_write_state(job *j) {
 int cmd_annotate(int argc, char **argv) {
   job j;
   int rc = job_setup(&j, "annotate", argc, argv,
-                     "text id lang lang-col lang-default input-format encoding delimiter format output "
-                     "score score-type state codebook brands lexicon data max-field strict quiet jobs "
-                     "no-default-codebook explain by date period driver drivers interviewer unit "
-                     "redact names");
+                     "text id lang lang-col lang-default input-format encoding delimiter format "
+                     "output score score-type state codebook brands lexicon data max-field strict "
+                     "quiet jobs no-default-codebook explain by date period driver drivers "
+                     "interviewer unit redact names");
   if (rc == EXIT_OK && j.o.explain) j.ro.flags |= VB_RUN_EXPLAIN;
   if (rc == EXIT_OK && j.o.explain && j.o.format && strcmp(j.o.format, "jsonl")) {
     msg("annotate: --explain needs the jsonl format");

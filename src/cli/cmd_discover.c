@@ -640,9 +640,9 @@ int cmd_discover(int argc, char **argv) {
   int rc = take_opts(&nargs, args, &c.x);
   if (rc == EXIT_OK)
     rc = opts_parse("discover", nargs, args,
-                    "text id lang lang-col lang-default input-format encoding delimiter format output "
-                    "score score-type codebook brands lexicon data max-field quiet no-default-codebook "
-                    "interviewer unit redact names",
+                    "text id lang lang-col lang-default input-format encoding delimiter format "
+                    "output score score-type codebook brands lexicon data max-field quiet "
+                    "no-default-codebook interviewer unit redact names",
                     &c.o);
   free(args);
   if (rc) return rc;

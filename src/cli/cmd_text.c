@@ -129,7 +129,8 @@ int cmd_tokenize(int argc, char **argv) {
   vb_model *m = NULL;
   vb_analyzer *an = NULL;
   lines l = {0};
-  int rc = setup("tokenize", argc, argv, "lang lang-default format data strict max-field encoding", &o, &m, &an, &l);
+  int rc = setup("tokenize", argc, argv, "lang lang-default format data strict max-field encoding",
+                 &o, &m, &an, &l);
   vb_run_options ro = {VB_LANG_UND, VB_LANG_UND, VB_RUN_TOKENS_ONLY};
   if (!rc) rc = parse_lang("tokenize", o.lang, &ro.lang);
   if (!rc) rc = parse_lang("tokenize", o.lang_default, &ro.lang_default);

@@ -1,7 +1,7 @@
 /* fuzz_csv.c - CSV ingest on arbitrary bytes. The first byte picks the delimiter (detected,
- * comma, semicolon, TAB), the limits (small ones reach the field-size and field-count
- * paths) and the encoding (UTF-8, UTF-16, Windows-1255, Windows-1252); the rest is the file. Checks: no record lost (fuzz.h's accounting), every field
- * valid UTF-8, the read ends cleanly. */
+ * comma, semicolon, TAB), the limits (small ones reach the field-size and field-count paths)
+ * and the encoding (UTF-8, UTF-16, Windows-1255, Windows-1252); the rest is the file. Checks:
+ * no record lost (fuzz.h's accounting), every field valid UTF-8, the read ends cleanly. */
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {

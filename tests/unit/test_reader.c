@@ -1173,7 +1173,8 @@ static void test_utf16_read(void **state) {
   dump_encoded(text.text, text.len, NULL, &want);
   struct { const char *to; bool mark; const char *encoding; } cases[] = {
       {"UTF-16LE", true, NULL}, {"UTF-16BE", true, NULL}, {"UTF-16LE", true, "utf-16"},
-      {"UTF-16LE", false, "UTF-16"}, {"UTF-16LE", false, "utf16le"}, {"UTF-16BE", false, "utf_16BE"},
+      {"UTF-16LE", false, "UTF-16"}, {"UTF-16LE", false, "utf16le"},
+      {"UTF-16BE", false, "utf_16BE"},
       {"UTF-16BE", true, "windows-1252"}, /* a mark is followed whatever is given */
   };
   for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
