@@ -654,12 +654,14 @@ static int pool_add(pool *p, const char *id, size_t idlen, const char *text, siz
   it->text_len = text ? tlen : 0;
   it->extra_len = extra ? extra->len : 0;
   if (batch_put(b, extra ? extra->p : "", it->extra_len, &it->extra_off)) return EXIT_INTERNAL;
-  part parts[OPT_MAX_REPEAT];
-  it->n_parts = 0;
-  for (int k = 0; ts && k < ts->n; k++)
-    if (ts->present[k]) parts[it->n_parts++] = (part){(size_t)k, ts->start[k], ts->end[k]};
-  if (batch_put(b, (const char *)parts, it->n_parts * sizeof *parts, &it->parts_off))
-    return EXIT_INTERNAL;
+  it->n_parts = it->parts_off = 0;
+  if (ts) { /* several --text fields (most records have one: nothing to keep) */
+    part parts[OPT_MAX_REPEAT];
+    for (int k = 0; k < ts->n; k++)
+      if (ts->present[k]) parts[it->n_parts++] = (part){(size_t)k, ts->start[k], ts->end[k]};
+    if (batch_put(b, (const char *)parts, it->n_parts * sizeof *parts, &it->parts_off))
+      return EXIT_INTERNAL;
+  }
   it->no_agg = no_agg;
   it->has_err = err_text != NULL;
   it->err_off = it->err_len = 0;
