@@ -652,6 +652,7 @@ int vb_agg_load(const vb_model *model, const char *buf, size_t len, vb_agg **out
 #define VB_AGG_MAX_SEGMENTS 1000 /* distinct values of the segment column */
 #define VB_AGG_MAX_PERIODS 2000  /* distinct periods of the date column */
 #define VB_AGG_QUOTES 3          /* quotes kept per theme and kind */
+#define VB_AGG_MAX_QUESTIONS 32  /* questions whose answers are joined into one text */
 
 typedef enum vb_period {
   VB_PERIOD_NONE = 0,
@@ -686,6 +687,10 @@ typedef struct vb_agg_options {
   int drivers;                     /* non-zero: key-driver statistics of the first score */
   size_t n_drivers;                /* numeric driver columns, 0..VB_AGG_MAX_DRIVERS */
   const char *const *driver_names;
+  /* A survey's several open-ended questions whose answers are joined into one text a record
+   * (vb_agg_record.answers): a table per question as well. 0 or 2..VB_AGG_MAX_QUESTIONS. */
+  size_t n_questions;
+  const char *const *question_names;
 } vb_agg_options;
 
 /**
@@ -703,6 +708,12 @@ typedef struct vb_value {
                  outside the score's scale: counted and reported as such) */
 } vb_value;
 
+/** Where the answer to one question lies in a record's text (questions: vb_agg_options). */
+typedef struct vb_agg_answer {
+  size_t question;         /* index into vb_agg_options.question_names */
+  size_t start, end;       /* the answer's bytes in the result's text */
+} vb_agg_answer;
+
 /** One record for vb_agg_add_record(). */
 typedef struct vb_agg_record {
   const vb_result *result;    /* NULL: the record could not be analysed */
@@ -714,11 +725,14 @@ typedef struct vb_agg_record {
   long date;
   const char *id;             /* the record's id (kept with its quotes), may be NULL */
   size_t id_len;
+  const vb_agg_answer *answers; /* the questions the record answered, each at most once, in */
+  size_t n_answers;             /* the order of the text, not overlapping; may be none */
 } vb_agg_record;
 
 /**
  * Adds one record. A VB_VALUE_OK score outside its column's scale gives VB_EINVAL and adds
- * nothing. VB_ELIMIT when the record would be the (VB_AGG_MAX_SEGMENTS + 1)th segment or the
+ * nothing; so do answers to an unknown question, to one question twice, out of order,
+ * overlapping or past the text. VB_ELIMIT when the record would be the (VB_AGG_MAX_SEGMENTS + 1)th segment or the
  * (VB_AGG_MAX_PERIODS + 1)th period (nothing is added), VB_ENOMEM.
  */
 int vb_agg_add_record(vb_agg *agg, const vb_agg_record *rec);
@@ -931,6 +945,12 @@ typedef struct vb_table {
   size_t n_brands;
   vb_brand_row *brands;    /* most mentioned first */
   size_t brand_records;    /* records mentioning any brand */
+  /* questions (vb_agg_options.question_names), in their order: each row holds the analysed
+   * records that answered the question. Its sentiment counts and theme rows are the answers'
+   * own (the themes mentioned within the answer, in clauses of the answer); its score is that
+   * of those records, and `rest` that of all other records. */
+  size_t n_questions;
+  vb_segment *questions;
 } vb_table;
 
 /** Computes the table. `*out` is new; release it with vb_table_free(). */

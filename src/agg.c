@@ -296,6 +296,33 @@ int vb__agg_group_merge(const vb_agg *a, agg_group *into, const agg_group *from)
   return VB_OK;
 }
 
+bool vb__agg_questions_ok(size_t n, const char *const *names) {
+  if (n == 0) return true;
+  if (n == 1 || n > VB_AGG_MAX_QUESTIONS || !names) return false;
+  for (size_t i = 0; i < n; i++) {
+    if (!names[i] || !names[i][0]) return false;
+    for (size_t k = 0; k < i; k++)
+      if (strcmp(names[k], names[i]) == 0) return false;
+  }
+  return true;
+}
+
+int vb__agg_questions(vb_agg *a, size_t n, const char *const *names) {
+  if (n == 0) return VB_OK;
+  if (!vb__agg_questions_ok(n, names)) return VB_EINVAL;
+  a->ques = vb__calloc(n, sizeof *a->ques);
+  if (!a->ques) return VB_ENOMEM;
+  a->n_ques = n;
+  for (size_t i = 0; i < n; i++) {
+    agg_group *g = &a->ques[i];
+    vb__agg_group_init(a, g);
+    g->name_len = strlen(names[i]);
+    g->name = vb__strndup(names[i], g->name_len);
+    if (!g->name) return VB_ENOMEM;
+  }
+  return VB_OK;
+}
+
 agg_group *vb__agg_segment(vb_agg *a, const char *name, size_t len, int create) {
   uint32_t idx;
   if (vb__strmap_get(&a->seg_index, name, len, &idx)) return &a->segs[idx];
@@ -603,7 +630,8 @@ int vb_agg_new_with(const vb_model *model, const vb_agg_options *o, vb_agg **out
   if (o->n_scores > VB_AGG_MAX_SCORES || o->n_drivers > VB_AGG_MAX_DRIVERS ||
       (o->n_scores && !o->score_types) || (o->n_drivers && !o->driver_names) ||
       (o->period != VB_PERIOD_NONE) != (o->date != NULL) || o->period < VB_PERIOD_NONE ||
-      o->period > VB_PERIOD_QUARTER || ((o->drivers || o->n_drivers) && o->n_scores == 0))
+      o->period > VB_PERIOD_QUARTER || ((o->drivers || o->n_drivers) && o->n_scores == 0) ||
+      !vb__agg_questions_ok(o->n_questions, o->question_names))
     return VB_EINVAL;
   for (size_t s = 0; s < o->n_scores; s++)
     if (o->score_types[s] <= VB_SCORE_NONE || o->score_types[s] > VB_SCORE_RATING)
@@ -627,6 +655,7 @@ int vb_agg_new_with(const vb_model *model, const vb_agg_options *o, vb_agg **out
     a->driver_name[d] = dup_or_null(o->driver_names[d], &fail);
     if (!o->driver_names[d]) fail = 1;
   }
+  if (!fail && vb__agg_questions(a, o->n_questions, o->question_names) == VB_ENOMEM) fail = 1;
   vb__agg_group_init(a, &a->all);
   vb__strmap_init(&a->seg_index);
   vb__strmap_init(&a->per_index);
@@ -686,6 +715,8 @@ void vb_agg_free(vb_agg *a) {
   vb__agg_group_free(a, &a->all);
   for (size_t i = 0; i < a->n_segs; i++) vb__agg_group_free(a, &a->segs[i]);
   for (size_t i = 0; i < a->n_pers; i++) vb__agg_group_free(a, &a->pers[i]);
+  for (size_t i = 0; i < a->n_ques; i++) vb__agg_group_free(a, &a->ques[i]);
+  vb__free(a->ques);
   vb__free(a->segs);
   vb__free(a->pers);
   vb__strmap_free(&a->seg_index);
@@ -732,9 +763,9 @@ void vb_agg_free(vb_agg *a) {
 /* ---- adding records ---- */
 
 /* Adds the record to one group; `nt` themes of the record are in a->touched, `nroots` of them
- * top-level. */
+ * top-level; `label` is the sentiment of the record (of the answer, for a question). */
 static int group_add(vb_agg *a, agg_group *g, const vb_agg_record *rec, const vb_value *sc,
-                     size_t nt, uint32_t nroots, bool is_period) {
+                     size_t nt, uint32_t nroots, bool is_period, int label) {
   g->records++;
   if (!rec->result) {
     g->errors++;
@@ -743,7 +774,6 @@ static int group_add(vb_agg *a, agg_group *g, const vb_agg_record *rec, const vb
   g->analysed++;
   vb_lang lang = vb_result_lang(rec->result);
   g->by_lang[(lang >= 0 && lang < VB_LANG_COUNT) ? lang : 0]++;
-  int label = vb_result_sentiment(rec->result)->label;
   g->sent[label < 0 ? 0 : label > 0 ? 2 : 1]++;
   for (size_t s = 0; s < a->n_scores; s++) {
     if (sc[s].status == VB_VALUE_OK) {
@@ -856,6 +886,78 @@ static int quotes_add(vb_agg *a, const vb_agg_record *rec, const vb_value *sc, s
   return VB_OK;
 }
 
+/* The themes mentioned in bytes [from, to) of the result's text, each once, with their
+ * parents, into a->touched (returns how many; *nroots of them top-level), with a->flags
+ * (1: a mention in a negative clause, 2: in a positive one) and the strongest mention of each
+ * sign. */
+static size_t touch_themes(vb_agg *a, const vb_result *r, size_t from, size_t to,
+                           uint32_t *nroots) {
+  if (++a->cur == 0) {
+    memset(a->stamp, 0, a->n_themes * sizeof *a->stamp);
+    a->cur = 1;
+  }
+  size_t nt = 0;
+  *nroots = 0;
+  const vb_mention *m;
+  size_t nm = vb_result_mentions(r, &m);
+  for (size_t i = 0; i < nm; i++) {
+    if (m[i].start < from || m[i].end > to) continue;
+    for (long t = (long)m[i].theme; t >= 0 && (size_t)t < a->n_themes;
+         t = a->model->themes[t].parent) {
+      if (a->stamp[t] != a->cur) {
+        a->stamp[t] = a->cur;
+        a->flags[t] = 0;
+        a->best_neg[t] = a->best_pos[t] = 0;
+        a->touched[nt++] = (size_t)t;
+        if (vb__topic_root(&a->model->themes[t])) (*nroots)++;
+      }
+      double s = m[i].sentiment;
+      if (s <= -0.05) {
+        a->flags[t] |= 1;
+        if (s < a->best_neg[t]) a->best_neg[t] = s, a->best_neg_m[t] = i;
+      }
+      if (s >= 0.05) {
+        a->flags[t] |= 2;
+        if (s > a->best_pos[t]) a->best_pos[t] = s, a->best_pos_m[t] = i;
+      }
+    }
+  }
+  return nt;
+}
+
+/* The answers must name known questions, each once, in the order of the text, within it. */
+static bool answers_ok(const vb_agg *a, const vb_agg_record *rec) {
+  if (rec->n_answers && (!rec->answers || rec->n_answers > a->n_ques)) return false;
+  size_t len = 0;
+  if (rec->result) vb_result_text(rec->result, &len);
+  _Static_assert(VB_AGG_MAX_QUESTIONS <= 64, "a bit a question");
+  uint64_t seen = 0;
+  for (size_t i = 0; i < rec->n_answers; i++) {
+    const vb_agg_answer *an = &rec->answers[i];
+    if (an->question >= a->n_ques || (seen >> an->question & 1) || an->start > an->end ||
+        (rec->result && an->end > len) || (i && an->start < rec->answers[i - 1].end))
+      return false;
+    seen |= (uint64_t)1 << an->question;
+  }
+  return true;
+}
+
+/* Each answer to its question's group, with the themes mentioned within it and its own
+ * sentiment (the record's language and scores). */
+static int answers_add(vb_agg *a, const vb_agg_record *rec, const vb_value *sc) {
+  for (size_t i = 0; i < rec->n_answers; i++) {
+    const vb_agg_answer *an = &rec->answers[i];
+    vb_sentiment s;
+    int rc = vb_result_sentiment_range(rec->result, an->start, an->end, &s);
+    if (rc) return rc;
+    uint32_t nroots;
+    size_t nt = touch_themes(a, rec->result, an->start, an->end, &nroots);
+    if ((rc = group_add(a, &a->ques[an->question], rec, sc, nt, nroots, false, s.label)))
+      return rc;
+  }
+  return VB_OK;
+}
+
 int vb_agg_add_record(vb_agg *a, const vb_agg_record *rec) {
   if (!a || !rec) return VB_EINVAL;
   vb_value none[VB_AGG_MAX_SCORES];
@@ -866,6 +968,7 @@ int vb_agg_add_record(vb_agg *a, const vb_agg_record *rec) {
   }
   for (size_t s = 0; s < a->n_scores; s++)
     if (sc[s].status == VB_VALUE_OK && !vb_score_valid(a->type[s], sc[s].v)) return VB_EINVAL;
+  if (!answers_ok(a, rec)) return VB_EINVAL;
   /* find or make the groups first: a record beyond a limit adds nothing */
   agg_group *seg = NULL, *per = NULL;
   if (a->by) {
@@ -882,47 +985,21 @@ int vb_agg_add_record(vb_agg *a, const vb_agg_record *rec) {
     per = vb__agg_period(a, vb_period_key(a->period, rec->date), 1);
     if (!per) return a->n_pers >= VB_AGG_MAX_PERIODS ? VB_ELIMIT : VB_ENOMEM;
   }
-  /* the record's themes, each once, with their parents */
+  int label = 0;
   size_t nt = 0;
   uint32_t nroots = 0;
   if (rec->result) {
-    if (++a->cur == 0) {
-      memset(a->stamp, 0, a->n_themes * sizeof *a->stamp);
-      a->cur = 1;
-    }
-    const vb_mention *m;
-    size_t nm = vb_result_mentions(rec->result, &m);
-    for (size_t i = 0; i < nm; i++) {
-      for (long t = (long)m[i].theme; t >= 0 && (size_t)t < a->n_themes;
-           t = a->model->themes[t].parent) {
-        if (a->stamp[t] != a->cur) {
-          a->stamp[t] = a->cur;
-          a->flags[t] = 0;
-          a->best_neg[t] = a->best_pos[t] = 0;
-          a->touched[nt++] = (size_t)t;
-          if (vb__topic_root(&a->model->themes[t])) nroots++;
-        }
-        double s = m[i].sentiment;
-        if (s <= -0.05) {
-          a->flags[t] |= 1;
-          if (s < a->best_neg[t]) a->best_neg[t] = s, a->best_neg_m[t] = i;
-        }
-        if (s >= 0.05) {
-          a->flags[t] |= 2;
-          if (s > a->best_pos[t]) a->best_pos[t] = s, a->best_pos_m[t] = i;
-        }
-      }
-    }
+    label = vb_result_sentiment(rec->result)->label;
+    nt = touch_themes(a, rec->result, 0, SIZE_MAX, &nroots);
   }
   int rc;
-  if ((rc = group_add(a, &a->all, rec, sc, nt, nroots, false))) return rc;
-  if (seg && (rc = group_add(a, seg, rec, sc, nt, nroots, false))) return rc;
-  if (per && (rc = group_add(a, per, rec, sc, nt, nroots, true))) return rc;
+  if ((rc = group_add(a, &a->all, rec, sc, nt, nroots, false, label))) return rc;
+  if (seg && (rc = group_add(a, seg, rec, sc, nt, nroots, false, label))) return rc;
+  if (per && (rc = group_add(a, per, rec, sc, nt, nroots, true, label))) return rc;
   if (a->period != VB_PERIOD_NONE && !rec->has_date) a->undated++;
   if (!rec->result) return VB_OK;
   if (a->n_scores && sc[0].status == VB_VALUE_OK) {
     int64_t y = milli(sc[0].v);
-    int label = vb_result_sentiment(rec->result)->label;
     if (vb__hist_add(&a->doc_h[label < 0 ? 0 : label > 0 ? 2 : 1], y, 1)) return VB_ENOMEM;
     for (size_t k = 0; k < nt; k++) {
       size_t t = a->touched[k];
@@ -931,7 +1008,9 @@ int vb_agg_add_record(vb_agg *a, const vb_agg_record *rec) {
     }
   }
   if (a->drv && (rc = drivers_add(a, rec, sc, nt))) return rc;
-  return quotes_add(a, rec, sc, nt);
+  if ((rc = quotes_add(a, rec, sc, nt))) return rc;
+  /* last: it reuses the scratch of the record's themes */
+  return answers_add(a, rec, sc);
 }
 
 int vb_agg_add(vb_agg *a, const vb_result *r, int has_score, double score) {
@@ -991,6 +1070,9 @@ static int same_shape(const vb_agg *a, const vb_agg *b) {
     return 0;
   for (size_t d = 0; d < a->n_drivers; d++)
     if (!same_str(a->driver_name[d], b->driver_name[d])) return 0;
+  if (a->n_ques != b->n_ques) return 0;
+  for (size_t q = 0; q < a->n_ques; q++)
+    if (!same_str(a->ques[q].name, b->ques[q].name)) return 0;
   return 1;
 }
 
@@ -1017,6 +1099,8 @@ int vb_agg_merge(vb_agg *into, const vb_agg *from) {
     agg_group *g = vb__agg_period(into, from->pers[i].key, 1);
     if (!g || vb__agg_group_merge(into, g, &from->pers[i])) return VB_ENOMEM;
   }
+  for (size_t i = 0; i < from->n_ques; i++)
+    if (vb__agg_group_merge(into, &into->ques[i], &from->ques[i])) return VB_ENOMEM;
   into->undated += from->undated;
   for (size_t t = 0; t < into->n_themes; t++) {
     if (vb__hist_merge(&into->neg_h[t], &from->neg_h[t]) ||

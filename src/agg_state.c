@@ -15,7 +15,8 @@
 
 #include "vb_agg.h"
 
-#define STATE_HEADER "verbatim-state 3"
+#define STATE_HEADER "verbatim-state 4"
+#define STATE_HEADER_3 "verbatim-state 3" /* read too: the same without questions */
 #define NAME_MAX_BYTES 256
 
 /* ---- writing ---- */
@@ -134,6 +135,14 @@ int vb_agg_save(const vb_agg *a, char **out, size_t *len) {
   } else if (rc == VB_OK) {
     rc = vb__buf_printf(&b, " -");
   }
+  if (rc == VB_OK) rc = vb__buf_printf(&b, "\nquestions");
+  if (rc == VB_OK && a->n_ques) {
+    rc = vb__buf_printf(&b, " %zu", a->n_ques);
+    for (size_t q = 0; rc == VB_OK && q < a->n_ques; q++)
+      rc = put_str(&b, a->ques[q].name, a->ques[q].name_len);
+  } else if (rc == VB_OK) {
+    rc = vb__buf_printf(&b, " -");
+  }
   if (rc == VB_OK) rc = vb__buf_printf(&b, "\ngroup all\n");
   if (rc == VB_OK) rc = put_group(&b, a, &a->all, false);
   size_t no = a->n_segs > a->n_pers ? a->n_segs : a->n_pers;
@@ -160,6 +169,10 @@ int vb_agg_save(const vb_agg *a, char **out, size_t *len) {
     }
   }
   vb__free(order);
+  for (size_t q = 0; rc == VB_OK && q < a->n_ques; q++) {
+    rc = vb__buf_printf(&b, "group question %zu\n", q);
+    if (rc == VB_OK) rc = put_group(&b, a, &a->ques[q], false);
+  }
   if (rc == VB_OK && a->date) rc = vb__buf_printf(&b, "undated %" PRIu64 "\n", a->undated);
   for (size_t t = 0; rc == VB_OK && t < a->n_themes; t++) {
     if (a->neg_h[t].n) {
@@ -593,13 +606,16 @@ static int load_group(loader *L, agg_group *g, bool period) {
 }
 
 /* `sum` of groups within `all`; equal when `equal`. Masks are not compared. */
-static bool group_within(const vb_agg *a, const agg_group *sum, const agg_group *all, bool equal) {
+/* `sum` holds the same records as `all` (equal) or some of them; `sentiment`: with the
+ * records' sentiment (a question's group has its answers'). */
+static bool group_within(const vb_agg *a, const agg_group *sum, const agg_group *all, bool equal,
+                         bool sentiment) {
 #define CHK(x, y) do { if (equal ? (x) != (y) : (x) > (y)) return false; } while (0)
   CHK(sum->records, all->records);
   CHK(sum->analysed, all->analysed);
   CHK(sum->errors, all->errors);
   for (int l = 0; l < VB_LANG_COUNT; l++) CHK(sum->by_lang[l], all->by_lang[l]);
-  for (int k = 0; k < 3; k++) CHK(sum->sent[k], all->sent[k]);
+  for (int k = 0; sentiment && k < 3; k++) CHK(sum->sent[k], all->sent[k]);
   for (size_t s = 0; s < a->n_scores; s++) {
     CHK(sum->missing[s], all->missing[s]);
     CHK(sum->bad[s], all->bad[s]);
@@ -689,14 +705,17 @@ static int load_body(loader *L) {
   const char *s, *what = "bad line";
   uint64_t n;
   /* header */
-  if (!next_line(&L->c) || strcmp(L->c.buf, STATE_HEADER) != 0) {
+  bool v3 = false;
+  if (!next_line(&L->c) || (strcmp(L->c.buf, STATE_HEADER) != 0 &&
+                            !(v3 = strcmp(L->c.buf, STATE_HEADER_3) == 0))) {
     const char *h = L->c.buf ? L->c.buf : "";
     if (strcmp(h, "verbatim-state 1") == 0 || strcmp(h, "verbatim-state 2") == 0)
-      BAD("a state file of an older verbatim (format version 1 or 2; this one reads version 3): "
-          "make it again with this verbatim");
+      BAD("a state file of an older verbatim (format version 1 or 2; this one reads versions 3 "
+          "and 4): make it again with this verbatim");
     if (strncmp(h, "verbatim-state ", 15) == 0)
-      BAD("a state of another version of verbatim (this one reads version 3): make it again");
-    BAD("not a verbatim state file (version 3)");
+      BAD("a state of another version of verbatim (this one reads versions 3 and 4): make it "
+          "again");
+    BAD("not a verbatim state file (version 3 or 4)");
   }
   if (!next_line(&L->c) || strncmp(L->c.buf, "themes ", 7) != 0 ||
       !(s = L->c.buf + 7, parse_u64(&s, &n)) || !at_end(s))
@@ -775,14 +794,30 @@ static int load_body(loader *L) {
     a->drv->sxt = vb__calloc(nt * (a->n_drivers ? a->n_drivers : 1), sizeof *a->drv->sxt);
     if (!a->drv->tc || !a->drv->ty || !a->drv->tt || !a->drv->sxt) return VB_ENOMEM;
   }
+  if (!v3) {
+    if (!next_line(&L->c) || strncmp(L->c.buf, "questions ", 10) != 0) BAD("expected 'questions'");
+    s = L->c.buf + 10;
+    if (strcmp(s, "-") != 0) {
+      char *names[VB_AGG_MAX_QUESTIONS] = {0};
+      int rc = VB_OK;
+      if (!parse_u64(&s, &n) || n < 2 || n > VB_AGG_MAX_QUESTIONS) BAD("bad 'questions' line");
+      for (size_t q = 0; rc == VB_OK && q < n; q++) rc = parse_str(&s, NAME_MAX_BYTES, &names[q], NULL);
+      if (rc == VB_OK && !at_end(s)) rc = VB_EPARSE;
+      if (rc == VB_OK) rc = vb__agg_questions(a, (size_t)n, (const char *const *)names);
+      for (size_t q = 0; q < n; q++) vb__free(names[q]);
+      if (rc == VB_ENOMEM) return rc;
+      if (rc) BAD("bad 'questions' line");
+    }
+  }
   /* groups */
   if (!next_line(&L->c) || strcmp(L->c.buf, "group all") != 0) BAD("expected 'group all'");
   int rc = load_group(L, &a->all, false);
   if (rc) return rc;
+  size_t n_ques_read = 0;
   while (peek_is(&L->c, "group")) {
     next_line(&L->c);
     if (strncmp(L->c.buf, "group seg ", 10) == 0) {
-      if (!a->by || a->n_pers) BAD("a segment where the state has none");
+      if (!a->by || a->n_pers || n_ques_read) BAD("a segment where the state has none");
       s = L->c.buf + 10;
       char *name;
       size_t len;
@@ -804,7 +839,7 @@ static int load_body(loader *L) {
       if (a->n_segs == before) BAD("segments out of order");
       if ((rc = load_group(L, g, false))) return rc;
     } else if (strncmp(L->c.buf, "group period ", 13) == 0) {
-      if (!a->date) BAD("a period where the state has none");
+      if (!a->date || n_ques_read) BAD("a period where the state has none");
       s = L->c.buf + 13;
       int64_t key;
       if (!parse_i64(&s, &key) || !at_end(s) || key < -100000000 || key > 100000000 ||
@@ -818,10 +853,20 @@ static int load_body(loader *L) {
       agg_group *g = vb__agg_period(a, (long)key, 1);
       if (!g) return a->n_pers >= VB_AGG_MAX_PERIODS ? (L->why = "too many periods", VB_EPARSE) : VB_ENOMEM;
       if ((rc = load_group(L, g, true))) return rc;
+    } else if (strncmp(L->c.buf, "group question ", 15) == 0) {
+      s = L->c.buf + 15;
+      if (!parse_u64(&s, &n) || !at_end(s) || n != n_ques_read || n >= a->n_ques)
+        BAD("bad question line");
+      if ((rc = load_group(L, &a->ques[n_ques_read++], false))) return rc;
     } else {
       BAD("bad 'group' line");
     }
   }
+  if (n_ques_read != a->n_ques) BAD("a question without its group");
+  /* an answer's themes are among its record's (its sentiment is its own) */
+  for (size_t q = 0; q < a->n_ques; q++)
+    if (!group_within(a, &a->ques[q], &a->all, false, false) || a->ques[q].errors)
+      BAD("a question's answers are not among the records");
   /* groups must add up */
   if (a->by || a->date) {
     agg_group sum;
@@ -830,21 +875,21 @@ static int load_body(loader *L) {
     if (a->by) {
       for (size_t i = 0; ok && i < a->n_segs; i++)
         if (vb__agg_group_merge(a, &sum, &a->segs[i])) ok = false, rc = VB_ENOMEM;
-      if (ok && !group_within(a, &sum, &a->all, true)) ok = false, L->why = "segments do not add up to all records";
+      if (ok && !group_within(a, &sum, &a->all, true, true)) ok = false, L->why = "segments do not add up to all records";
     }
     vb__agg_group_free(a, &sum);
     vb__agg_group_init(a, &sum);
     if (ok && a->date) {
       for (size_t i = 0; ok && i < a->n_pers; i++)
         if (vb__agg_group_merge(a, &sum, &a->pers[i])) ok = false, rc = VB_ENOMEM;
-      if (ok && !group_within(a, &sum, &a->all, false)) ok = false, L->why = "periods hold more than all records";
+      if (ok && !group_within(a, &sum, &a->all, false, true)) ok = false, L->why = "periods hold more than all records";
     }
     if (ok && a->date) {
       if (!next_line(&L->c) || strncmp(L->c.buf, "undated ", 8) != 0 ||
           !(s = L->c.buf + 8, parse_u64(&s, &a->undated)) || !at_end(s) ||
           a->undated > a->all.records || sum.records + a->undated != a->all.records)
         ok = false, L->why = "bad 'undated' line";
-      else if (a->undated == 0 && !group_within(a, &sum, &a->all, true))
+      else if (a->undated == 0 && !group_within(a, &sum, &a->all, true, true))
         ok = false, L->why = "periods do not add up to all records";
     }
     vb__agg_group_free(a, &sum);

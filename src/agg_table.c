@@ -380,25 +380,23 @@ static int cmp_group_key(const void *x, const void *y) {
   return a->key < b->key ? -1 : a->key > b->key;
 }
 
-static int segments(const vb_agg *a, vb_table *t) {
-  t->by = a->by;
-  if (!a->n_segs) return VB_OK;
-  const agg_group **order = vb__calloc(a->n_segs, sizeof *order);
-  double *p = vb__calloc(a->n_segs, sizeof *p), *q = vb__calloc(a->n_segs, sizeof *q);
-  t->segments = vb__calloc(a->n_segs, sizeof *t->segments);
+/* One row per group (segments, questions) in the order given: its counts, its score against
+ * that of all other records, its theme and brand tables; q across the groups. */
+static int group_table(const vb_agg *a, const agg_group *const *order, size_t n,
+                       vb_segment **out, size_t *n_out) {
+  double *p = vb__calloc(n, sizeof *p), *q = vb__calloc(n, sizeof *q);
+  vb_segment *rows = *out = vb__calloc(n, sizeof *rows);
   vb__hist rest = {0};
   int rc = VB_ENOMEM;
-  if (!order || !p || !q || !t->segments) goto done;
-  for (size_t i = 0; i < a->n_segs; i++) order[i] = &a->segs[i];
-  qsort(order, a->n_segs, sizeof *order, cmp_group_name);
+  if (!p || !q || !rows) goto done;
   vb_score_type type = a->n_scores ? a->type[0] : VB_SCORE_NONE;
-  for (size_t i = 0; i < a->n_segs; i++) {
+  for (size_t i = 0; i < n; i++) {
     const agg_group *g = order[i];
-    vb_segment *s = &t->segments[i];
+    vb_segment *s = &rows[i];
     char *name = vb__strndup(g->name, g->name_len);
     if (!name) goto done;
     s->name = name;
-    t->n_segments++;
+    (*n_out)++;
     s->records = (size_t)g->records;
     s->analysed = (size_t)g->analysed;
     s->missing_score = a->n_scores ? (size_t)g->missing[0] : (size_t)g->analysed;
@@ -415,15 +413,32 @@ static int segments(const vb_agg *a, vb_table *t) {
         brand_rows(a, g, &s->brands, &s->n_brands))
       goto done;
   }
-  if (vb__bh(p, q, a->n_segs)) goto done;
-  for (size_t i = 0; i < a->n_segs; i++) t->segments[i].q = q[i];
+  if (vb__bh(p, q, n)) goto done;
+  for (size_t i = 0; i < n; i++) rows[i].q = q[i];
   rc = VB_OK;
 done:
   vb__hist_free(&rest);
-  vb__free(order);
   vb__free(p);
   vb__free(q);
   return rc;
+}
+
+static int segments(const vb_agg *a, vb_table *t) {
+  t->by = a->by;
+  if (!a->n_segs) return VB_OK;
+  const agg_group **order = vb__calloc(a->n_segs, sizeof *order);
+  if (!order) return VB_ENOMEM;
+  for (size_t i = 0; i < a->n_segs; i++) order[i] = &a->segs[i];
+  qsort(order, a->n_segs, sizeof *order, cmp_group_name);
+  int rc = group_table(a, order, a->n_segs, &t->segments, &t->n_segments);
+  vb__free(order);
+  return rc;
+}
+
+static int questions(const vb_agg *a, vb_table *t) {
+  const agg_group *order[VB_AGG_MAX_QUESTIONS];
+  for (size_t i = 0; i < a->n_ques; i++) order[i] = &a->ques[i];
+  return group_table(a, order, a->n_ques, &t->questions, &t->n_questions);
 }
 
 static int periods(const vb_agg *a, vb_table *t) {
@@ -555,6 +570,7 @@ int vb_agg_table(const vb_agg *a, vb_table **out) {
   }
   if (rc == VB_OK && a->by) rc = segments(a, t);
   if (rc == VB_OK && a->date) rc = periods(a, t);
+  if (rc == VB_OK && a->n_ques) rc = questions(a, t);
   if (rc == VB_OK && a->drv) rc = vb__drivers_table(a, &t->drivers);
   if (rc == VB_OK) rc = mismatch(a, t);
   if (rc) {
@@ -592,6 +608,12 @@ void vb_table_free(vb_table *t) {
     brands_free(t->segments[i].brands, t->segments[i].n_brands);
   }
   vb__free(t->segments);
+  for (size_t i = 0; t->questions && i < t->n_questions; i++) {
+    vb__free((void *)(uintptr_t)t->questions[i].name);
+    rows_free(t->questions[i].rows, t->questions[i].n_rows);
+    brands_free(t->questions[i].brands, t->questions[i].n_brands);
+  }
+  vb__free(t->questions);
   for (size_t i = 0; t->periods && i < t->n_periods; i++) {
     vb__free(t->periods[i].contrib);
     rows_free(t->periods[i].rows, t->periods[i].n_rows);

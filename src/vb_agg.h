@@ -99,6 +99,8 @@ struct vb_agg {
   size_t n_pers, cap_pers;
   vb__strmap per_index;
   uint64_t undated; /* records without a usable date (when periods are kept) */
+  size_t n_ques;
+  agg_group *ques;  /* [n_ques] the records that answered each question (name: the question) */
 
   /* first score, all records: */
   vb__hist *neg_h, *pos_h; /* [n_themes] records with a negative / positive mention */
@@ -130,6 +132,10 @@ int vb__agg_group_cells(const vb_agg *a, agg_group *g);
 int vb__agg_group_merge(const vb_agg *a, agg_group *into, const agg_group *from);
 int vb__agg_split_add(agg_group *g, uint32_t root, uint32_t k, int64_t value, uint64_t count);
 agg_group *vb__agg_segment(vb_agg *a, const char *name, size_t len, int create);
+/* Questions: names valid (none, or 2..VB_AGG_MAX_QUESTIONS distinct non-empty names); the
+ * groups made, each named (VB_OK, VB_EINVAL, VB_ENOMEM). */
+bool vb__agg_questions_ok(size_t n, const char *const *names);
+int vb__agg_questions(vb_agg *a, size_t n, const char *const *names);
 agg_group *vb__agg_period(vb_agg *a, long key, int create);
 int vb__qlist_insert(agg_qlist *l, const agg_quote *q, int copy);
 void vb__qlist_free(agg_qlist *l);

@@ -147,6 +147,10 @@ int agg_input_setup(job *j) {
   j->ao.drivers = o->drivers;
   j->ao.n_drivers = (size_t)o->n_driver_cols;
   j->ao.driver_names = o->driver_cols;
+  if (o->n_texts > 1) { /* a survey's questions: a table per question as well */
+    j->ao.n_questions = (size_t)o->n_texts;
+    j->ao.question_names = o->texts;
+  }
   j->seen = calloc(1, sizeof *j->seen);
   if (!j->seen) {
     msg("out of memory");

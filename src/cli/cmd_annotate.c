@@ -248,10 +248,9 @@ static void put_sentiment(obuf *ob, const vb_sentiment *s) {
   obuf_str(ob, s->mixed ? ", \"mixed\": true}" : ", \"mixed\": false}");
 }
 
-/* A part of a record's text (several --text fields): field k of o.texts at [start, end). */
-typedef struct part {
-  size_t k, start, end;
-} part;
+/* A part of a record's text (several --text fields): field `question` of o.texts at
+ * [start, end), as the aggregate takes it. */
+typedef vb_agg_answer part;
 
 /* "parts": where each answer lies in the text and its own sentiment. `p` holds n parts, not
  * aligned (a batch's bytes). */
@@ -260,7 +259,7 @@ static void write_parts(const job *j, obuf *ob, const char *p, size_t n, const v
     part pt;
     memcpy(&pt, p + i * sizeof pt, sizeof pt);
     obuf_str(ob, i ? ", {\"field\": " : ", \"parts\": [{\"field\": ");
-    obuf_json_str(ob, j->o.texts[pt.k], strlen(j->o.texts[pt.k]));
+    obuf_json_str(ob, j->o.texts[pt.question], strlen(j->o.texts[pt.question]));
     obuf_str(ob, ", \"start\": ");
     obuf_size(ob, pt.start);
     obuf_str(ob, ", \"end\": ");
@@ -482,6 +481,10 @@ static void batch_run(worker *w, batch *b) {
     ar.result = r;
     ar.id = id;
     ar.id_len = it->id_len;
+    part answers[OPT_MAX_REPEAT]; /* aligned: the batch's copy is not */
+    memcpy(answers, b->data + it->parts_off, it->n_parts * sizeof *answers);
+    ar.answers = answers;
+    ar.n_answers = it->n_parts;
     if (vb_agg_add_record(w->agg, &ar)) b->status = EXIT_INTERNAL;
   }
   if (b->out.failed) b->status = EXIT_INTERNAL; /* out of memory */
@@ -1013,8 +1016,9 @@ static int run_input(job *j, const char *path) {
       }
     }
     if (j->qdpx && (status = qdpx_fields(j, rd, &extra, &redacted_field))) break;
-    /* several questions in one text: where each answer lies in it and its sentiment */
-    bool parts = ts.n > 1 && text && j->annotate && !j->tsv;
+    /* several questions in one text: where each answer lies in it (its sentiment in JSONL,
+     * the table per question of an aggregate) */
+    bool parts = ts.n > 1 && text && ((j->annotate && !j->tsv) || j->pool->keep_agg);
     int prc = pool_add(j->pool, id, idlen, text, tlen, err_text, avp, rec->line, name, &ro,
                        &extra, parts ? &ts : NULL, no_agg);
     if (prc) {

@@ -449,6 +449,7 @@ static void headline(html *h) {
   fputs("<nav><a href=\"#themes\">Themes</a><a href=\"#map\">What to fix first</a>", fp);
   if (t->n_periods) fputs("<a href=\"#trends\">Trends</a>", fp);
   if (t->n_segments) fputs("<a href=\"#segments\">Segments</a>", fp);
+  if (t->n_questions) fputs("<a href=\"#questions\">Questions</a>", fp);
   if (t->drivers) fputs("<a href=\"#drivers\">Drivers</a>", fp);
   fputs("<a href=\"#quotes\">Quotes</a><a href=\"#discovered\">New phrases</a>"
         "<a href=\"#mismatch\">Score vs text</a><a href=\"#howto\">How to read this</a></nav>\n",
@@ -1463,15 +1464,22 @@ static void trends(html *h) {
 
 /* ---- segments ---- */
 
-/* One heat map: themes (rows) by segments (columns); `impact` picks the value. */
-static void heat_map(html *h, const size_t *themes, size_t nt, const size_t *segs, size_t ns,
-                     bool impact) {
-  const vb_table *t = h->t;
+/* Segments or questions: what their section shows. */
+typedef struct groups {
+  const vb_segment *rows;
+  size_t n;
+  const char *key;  /* of the JSON: "segments/rows" or "questions" */
+  const char *kind; /* "segment", "question" */
+} groups;
+
+/* One heat map: themes (rows) by groups (columns); `impact` picks the value. */
+static void heat_map(html *h, const groups *gs, const size_t *themes, size_t nt,
+                     const size_t *segs, size_t ns, bool impact) {
   FILE *fp = h->fp;
   double vmax = 0;
   for (size_t a = 0; a < nt; a++)
     for (size_t b = 0; b < ns; b++) {
-      const vb_segment *s = &t->segments[segs[b]];
+      const vb_segment *s = &gs->rows[segs[b]];
       const vb_theme_row *r = row_of(s->rows, s->n_rows, themes[a]);
       if (!r) continue;
       double v = impact ? (r->too_few ? NAN : r->impact) : r->prevalence;
@@ -1482,14 +1490,14 @@ static void heat_map(html *h, const size_t *themes, size_t nt, const size_t *seg
   double W = L + cw * (double)ns + 4, H = T + ch * (double)nt + 4;
   fprintf(fp,
           "<figure><svg class=\"chart\" data-chart=\"heat-%s\" width=\"%g\" height=\"%g\" "
-          "viewBox=\"0 0 %g %g\" role=\"img\" aria-label=\"%s by segment\"><title>%s of the "
-          "themes by segment</title>",
+          "viewBox=\"0 0 %g %g\" role=\"img\" aria-label=\"%s by %s\"><title>%s of the "
+          "themes by %s</title>",
           impact ? "impact" : "prevalence", W, H, W, H, impact ? "impact" : "prevalence",
-          impact ? "Impact" : "Prevalence");
+          gs->kind, impact ? "Impact" : "Prevalence", gs->kind);
   for (size_t b = 0; b < ns; b++) {
     fprintf(fp, "<text class=\"tick\" transform=\"translate(%.1f %g) rotate(-40)\">",
             L + cw * (double)b + cw / 2, T - 6);
-    const char *name = t->segments[segs[b]].name;
+    const char *name = gs->rows[segs[b]].name;
     size_t len = strlen(name);
     if (len > 22) {
       /* shorten at a character boundary */
@@ -1510,7 +1518,7 @@ static void heat_map(html *h, const size_t *themes, size_t nt, const size_t *seg
     escs(fp, vb_model_theme_id(h->m, themes[a]));
     fputs("</text>", fp);
     for (size_t b = 0; b < ns; b++) {
-      const vb_segment *s = &t->segments[segs[b]];
+      const vb_segment *s = &gs->rows[segs[b]];
       const vb_theme_row *r = row_of(s->rows, s->n_rows, themes[a]);
       double v = !r ? (impact ? NAN : 0) : impact ? r->impact : r->prevalence;
       bool few = impact && r && r->too_few;
@@ -1546,7 +1554,7 @@ static void heat_map(html *h, const size_t *themes, size_t nt, const size_t *seg
                                                   : "");
       if (r && !isnan(v))
         kattr(h,
-              keyf(h, "/segments/rows/%zu/themes/%zu/%s", segs[b], (size_t)(r - s->rows),
+              keyf(h, "/%s/%zu/themes/%zu/%s", gs->key, segs[b], (size_t)(r - s->rows),
                    impact ? "impact" : "prevalence"),
               v, dec, impact ? 1 : 100);
       fprintf(fp, ">%s%s</text>", txt, !isnan(v) && !impact ? "%" : "");
@@ -1555,13 +1563,95 @@ static void heat_map(html *h, const size_t *themes, size_t nt, const size_t *seg
   fputs("</svg><figcaption>", fp);
   if (impact)
     fprintf(fp,
-            "Impact of each theme on the segment's own %s (points; red lowers it, green "
-            "raises it); grey: too few scored mentions in the segment to conclude; a dot: "
+            "Impact of each theme on the %s's own %s (points; red lowers it, green "
+            "raises it); grey: too few scored mentions in the %s to conclude; a dot: "
             "not mentioned.",
-            h->sl);
+            gs->kind, h->sl, gs->kind);
+  else if (!strcmp(gs->kind, "question"))
+    fputs("Share of each question's answers that mention each theme; darker is more common.", fp);
   else
     fputs("Share of the segment's records that mention each theme; darker is more common.", fp);
   fputs("</figcaption></figure>\n", fp);
+}
+
+/* The table of the groups (name, records, score against the rest) and the heat maps of the
+ * most mentioned themes by the largest groups. */
+static void group_body(html *h, const groups *gs) {
+  const vb_table *t = h->t;
+  FILE *fp = h->fp;
+  fprintf(fp, "<table><thead><tr><th>%s</th><th class=\"r\">records</th>", gs->kind);
+  if (t->type != VB_SCORE_NONE)
+    fprintf(fp,
+            "<th class=\"r\">%s</th><th class=\"r\">95%% interval</th><th class=\"r\">vs the "
+            "rest</th><th class=\"r\">p</th><th class=\"r\">q</th>",
+            h->sl);
+  fputs("<th class=\"r\">positive</th><th class=\"r\">negative</th></tr></thead><tbody>\n", fp);
+  for (size_t i = 0; i < gs->n; i++) {
+    const vb_segment *s = &gs->rows[i];
+    fprintf(fp, "<tr><td><bdi data-k=\"/%s/%zu/%s\">", gs->key, i, gs->kind);
+    escs(fp, s->name);
+    fputs("</bdi></td><td class=\"r\">", fp);
+    count(h, keyf(h, "/%s/%zu/records", gs->key, i), s->records);
+    fputs("</td>", fp);
+    if (t->type != VB_SCORE_NONE) {
+      fputs("<td class=\"r\">", fp);
+      num(h, keyf(h, "/%s/%zu/score/value", gs->key, i), s->score.value, h->dec, 1, NULL, false);
+      fputs("</td><td class=\"r\">", fp);
+      num(h, keyf(h, "/%s/%zu/score/ci/0", gs->key, i), s->score.ci_low, h->dec, 1, NULL, false);
+      fputs(" to ", fp);
+      num(h, keyf(h, "/%s/%zu/score/ci/1", gs->key, i), s->score.ci_high, h->dec, 1, NULL, false);
+      fprintf(fp, "</td><td class=\"r %s\">", isnan(s->diff) ? "" : s->diff < 0 ? "neg" : "pos");
+      num(h, keyf(h, "/%s/%zu/diff", gs->key, i), s->diff, h->dec, 1, NULL, true);
+      fputs("</td><td class=\"r\">", fp);
+      pval(h, keyf(h, "/%s/%zu/p", gs->key, i), s->p);
+      fputs("</td><td class=\"r\">", fp);
+      pval(h, keyf(h, "/%s/%zu/q", gs->key, i), s->q);
+      fputs("</td>", fp);
+    }
+    fputs("<td class=\"r\">", fp);
+    count(h, keyf(h, "/%s/%zu/sentiment/positive", gs->key, i), s->sent_pos);
+    fputs("</td><td class=\"r\">", fp);
+    count(h, keyf(h, "/%s/%zu/sentiment/negative", gs->key, i), s->sent_neg);
+    fputs("</td></tr>\n", fp);
+  }
+  fputs("</tbody></table>\n", fp);
+  /* the heat maps: the most mentioned themes by the largest groups */
+  size_t themes[HEAT_THEMES], nt = 0, segs[HEAT_SEGMENTS], ns = 0;
+  bool *used = calloc((t->n_rows > gs->n ? t->n_rows : gs->n) + 1, sizeof *used);
+  if (!used) return;
+  while (nt < HEAT_THEMES) {
+    long best = -1;
+    for (size_t i = 0; i < t->n_rows; i++)
+      if (!used[i] && (best < 0 || t->rows[i].n > t->rows[best].n)) best = (long)i;
+    if (best < 0) break;
+    used[best] = true;
+    themes[nt++] = t->rows[best].theme;
+  }
+  memset(used, 0, (t->n_rows > gs->n ? t->n_rows : gs->n) * sizeof *used);
+  while (ns < HEAT_SEGMENTS) {
+    long best = -1;
+    for (size_t i = 0; i < gs->n; i++)
+      if (!used[i] && (best < 0 || gs->rows[i].records > gs->rows[best].records))
+        best = (long)i;
+    if (best < 0) break;
+    used[best] = true;
+    segs[ns++] = (size_t)best;
+  }
+  free(used);
+  /* columns in the table's order */
+  for (size_t a = 1; a < ns; a++)
+    for (size_t b = a; b > 0 && segs[b - 1] > segs[b]; b--) {
+      size_t x = segs[b];
+      segs[b] = segs[b - 1];
+      segs[b - 1] = x;
+    }
+  if (nt && ns) {
+    fprintf(fp, "<h3>Themes by %s</h3>\n", gs->kind);
+    if (ns < gs->n)
+      fprintf(fp, "<p class=\"legend\">The %zu largest of %zu %ss.</p>\n", ns, gs->n, gs->kind);
+    heat_map(h, gs, themes, nt, segs, ns, false);
+    if (t->type != VB_SCORE_NONE) heat_map(h, gs, themes, nt, segs, ns, true);
+  }
 }
 
 static void segments(html *h) {
@@ -1581,78 +1671,26 @@ static void segments(html *h) {
   }
   fputs("<p>Segments of column <bdi>", fp);
   escs(fp, t->by);
-  fputs("</bdi>.</p>\n<table><thead><tr><th>segment</th><th class=\"r\">records</th>", fp);
+  fputs("</bdi>.</p>\n", fp);
+  groups gs = {t->segments, t->n_segments, "segments/rows", "segment"};
+  group_body(h, &gs);
+  fputs("</section>\n", fp);
+}
+
+/* A survey's several open-ended questions: each one's answers (only with several --text). */
+static void questions(html *h) {
+  const vb_table *t = h->t;
+  FILE *fp = h->fp;
+  if (!t->n_questions) return;
+  fputs("<section id=\"questions\" class=\"pb\">\n<h2>Questions</h2>\n<p>Each open-ended "
+        "question on its own: the records that answered it, the sentiment of their answers and "
+        "the themes mentioned in the answers.", fp);
   if (t->type != VB_SCORE_NONE)
-    fprintf(fp,
-            "<th class=\"r\">%s</th><th class=\"r\">95%% interval</th><th class=\"r\">vs the "
-            "rest</th><th class=\"r\">p</th><th class=\"r\">q</th>",
-            h->sl);
-  fputs("</tr></thead><tbody>\n", fp);
-  for (size_t i = 0; i < t->n_segments; i++) {
-    const vb_segment *s = &t->segments[i];
-    fprintf(fp, "<tr><td><bdi data-k=\"/segments/rows/%zu/segment\">", i);
-    escs(fp, s->name);
-    fputs("</bdi></td><td class=\"r\">", fp);
-    count(h, keyf(h, "/segments/rows/%zu/records", i), s->records);
-    fputs("</td>", fp);
-    if (t->type != VB_SCORE_NONE) {
-      fputs("<td class=\"r\">", fp);
-      num(h, keyf(h, "/segments/rows/%zu/score/value", i), s->score.value, h->dec, 1, NULL, false);
-      fputs("</td><td class=\"r\">", fp);
-      num(h, keyf(h, "/segments/rows/%zu/score/ci/0", i), s->score.ci_low, h->dec, 1, NULL, false);
-      fputs(" to ", fp);
-      num(h, keyf(h, "/segments/rows/%zu/score/ci/1", i), s->score.ci_high, h->dec, 1, NULL, false);
-      fprintf(fp, "</td><td class=\"r %s\">", isnan(s->diff) ? "" : s->diff < 0 ? "neg" : "pos");
-      num(h, keyf(h, "/segments/rows/%zu/diff", i), s->diff, h->dec, 1, NULL, true);
-      fputs("</td><td class=\"r\">", fp);
-      pval(h, keyf(h, "/segments/rows/%zu/p", i), s->p);
-      fputs("</td><td class=\"r\">", fp);
-      pval(h, keyf(h, "/segments/rows/%zu/q", i), s->q);
-      fputs("</td>", fp);
-    }
-    fputs("</tr>\n", fp);
-  }
-  fputs("</tbody></table>\n", fp);
-  /* the heat maps: the most mentioned themes by the largest segments */
-  size_t themes[HEAT_THEMES], nt = 0, segs[HEAT_SEGMENTS], ns = 0;
-  bool *used = calloc((t->n_rows > t->n_segments ? t->n_rows : t->n_segments) + 1, sizeof *used);
-  if (!used) {
-    fputs("</section>\n", fp);
-    return;
-  }
-  while (nt < HEAT_THEMES) {
-    long best = -1;
-    for (size_t i = 0; i < t->n_rows; i++)
-      if (!used[i] && (best < 0 || t->rows[i].n > t->rows[best].n)) best = (long)i;
-    if (best < 0) break;
-    used[best] = true;
-    themes[nt++] = t->rows[best].theme;
-  }
-  memset(used, 0, (t->n_rows > t->n_segments ? t->n_rows : t->n_segments) * sizeof *used);
-  while (ns < HEAT_SEGMENTS) {
-    long best = -1;
-    for (size_t i = 0; i < t->n_segments; i++)
-      if (!used[i] && (best < 0 || t->segments[i].records > t->segments[best].records))
-        best = (long)i;
-    if (best < 0) break;
-    used[best] = true;
-    segs[ns++] = (size_t)best;
-  }
-  free(used);
-  /* columns in the table's order (by name) */
-  for (size_t a = 1; a < ns; a++)
-    for (size_t b = a; b > 0 && segs[b - 1] > segs[b]; b--) {
-      size_t x = segs[b];
-      segs[b] = segs[b - 1];
-      segs[b - 1] = x;
-    }
-  if (nt && ns) {
-    fputs("<h3>Themes by segment</h3>\n", fp);
-    if (ns < t->n_segments)
-      fprintf(fp, "<p class=\"legend\">The %zu largest of %zu segments.</p>\n", ns, t->n_segments);
-    heat_map(h, themes, nt, segs, ns, false);
-    if (t->type != VB_SCORE_NONE) heat_map(h, themes, nt, segs, ns, true);
-  }
+    fprintf(fp, " The %s is that of the records that answered, against the records that did "
+                "not.", h->sl);
+  fputs("</p>\n", fp);
+  groups gs = {t->questions, t->n_questions, "questions", "question"};
+  group_body(h, &gs);
   fputs("</section>\n", fp);
 }
 
@@ -2172,6 +2210,7 @@ int render_html(FILE *fp, const vb_table *t, const vb_model *m, const render_inf
   brands(&h);
   trends(&h);
   segments(&h);
+  questions(&h);
   drivers(&h);
   quotes(&h);
   discovered(&h);

@@ -4,7 +4,8 @@
  *
  * - table: aligned for a terminal, at most 100 columns: the headline, the theme table, quotes
  *   of the most negative and most positive themes, the brands (with a brand list), then
- *   segments, periods, key drivers and score-text mismatches when there are any.
+ *   segments, periods, questions (several --text fields), key drivers and score-text
+ *   mismatches when there are any.
  * - tsv, csv: one table per output (a spreadsheet reads one), chosen with --table; CSV cells
  *   that a spreadsheet would take for a formula are quoted with a leading apostrophe.
  * - json: everything, with the field names of the contract (CONTRACT.md).
@@ -19,7 +20,8 @@
 
 const char *const render_table_names =
     "themes scores segments segment-themes periods period-themes attribution rising drivers "
-    "mismatch quotes testimonials brands segment-brands period-brands";
+    "mismatch quotes testimonials brands segment-brands period-brands questions "
+    "question-themes question-brands";
 
 bool model_has_brands(const vb_model *m) {
   size_t n = vb_model_theme_count(m);
@@ -263,12 +265,16 @@ static const vb_theme_row *top_negative(const vb_theme_row *rows, size_t n) {
   return NULL;
 }
 
-static void term_segments(FILE *fp, const vb_table *t, const vb_model *m) {
-  if (!t->by) return;
+/* Segments or questions: each group's sentiment and most mentioned theme (no score), or its
+ * score against that of all other records and the theme that costs it most. `title` heads
+ * the first, `head` the second. */
+static void term_groups(FILE *fp, const vb_table *t, const vb_model *m, const vb_segment *rows,
+                        size_t n, const char *kind, const char *title, const char *head) {
   if (t->type == VB_SCORE_NONE) { /* no score: sentiment and the most mentioned theme */
-    fprintf(fp, "\nBy %s\nsegment              records positive negative  most mentioned (prevalence)\n", t->by);
-    for (size_t i = 0; i < t->n_segments; i++) {
-      const vb_segment *g = &t->segments[i];
+    fprintf(fp, "\n%s\n%-20s records positive negative  most mentioned (prevalence)\n", title,
+            kind);
+    for (size_t i = 0; i < n; i++) {
+      const vb_segment *g = &rows[i];
       const vb_theme_row *top = NULL;
       for (size_t k = 0; k < g->n_rows; k++)
         if (!top || g->rows[k].n > top->n) top = &g->rows[k];
@@ -284,12 +290,11 @@ static void term_segments(FILE *fp, const vb_table *t, const vb_model *m) {
     return;
   }
   int d = dec_for(t->type);
-  fprintf(fp, "\nBy %s: each segment's %s against all other records\n",
-          strcmp(t->by, ":lang") ? t->by : "language", score_label(t->type));
-  fprintf(fp, "segment              records %7s      95%% CI    rest    diff      p      q  "
-              "costs most (impact)\n", score_label(t->type));
-  for (size_t i = 0; i < t->n_segments; i++) {
-    const vb_segment *s = &t->segments[i];
+  fprintf(fp, "\n%s\n", head);
+  fprintf(fp, "%-20s records %7s      95%% CI    rest    diff      p      q  "
+              "costs most (impact)\n", kind, score_label(t->type));
+  for (size_t i = 0; i < n; i++) {
+    const vb_segment *s = &rows[i];
     char v[32], lo[32], hi[32], ci[80], rest[32], diff[48], p[16], q[16], top[128] = "";
     fmt_num(v, sizeof v, s->score.value, d);
     fmt_num(lo, sizeof lo, s->score.ci_low, d);
@@ -310,6 +315,26 @@ static void term_segments(FILE *fp, const vb_table *t, const vb_model *m) {
     put_last(fp, top, 18);
     fputc('\n', fp);
   }
+}
+
+static void term_segments(FILE *fp, const vb_table *t, const vb_model *m) {
+  if (!t->by) return;
+  const char *by = strcmp(t->by, ":lang") ? t->by : "language";
+  char title[300], head[400];
+  snprintf(title, sizeof title, "By %.200s", by);
+  snprintf(head, sizeof head, "By %.200s: each segment's %s against all other records", by,
+           score_label(t->type));
+  term_groups(fp, t, m, t->segments, t->n_segments, "segment", title, head);
+}
+
+/* Each question's answers: their own sentiment and themes; the score of those who answered. */
+static void term_questions(FILE *fp, const vb_table *t, const vb_model *m) {
+  if (!t->n_questions) return;
+  char head[200];
+  snprintf(head, sizeof head, "By question: the %s of those who answered against the others; "
+           "themes in the answer", score_label(t->type));
+  term_groups(fp, t, m, t->questions, t->n_questions, "question",
+              "By question: those who answered, their answers' sentiment and themes", head);
 }
 
 static void term_periods(FILE *fp, const vb_table *t, const vb_model *m) {
@@ -583,6 +608,7 @@ static void term_table(FILE *fp, const vb_table *t, const vb_model *m, const ren
   term_brands(fp, t, m);
   term_segments(fp, t, m);
   term_periods(fp, t, m);
+  term_questions(fp, t, m);
   term_drivers(fp, t, info);
   term_mismatch(fp, t, m);
 }
@@ -747,14 +773,17 @@ static void t_scores_all(sink *s, const vb_table *t, const render_info *info) {
   for (size_t i = 0; i < t->n_other; i++) score_line(s, &t->other[i], t->other[i].score_name);
 }
 
-static void t_segments(sink *s, const vb_table *t) {
-  static const char *const head[] = {"segment", "records", "analysed", "missing_score", "n",
+static void t_groups(sink *s, const vb_segment *rows, size_t n, const char *kind) {
+  static const char *const head[] = {"", "records", "analysed", "missing_score", "n",
                                      "score", "ci_low", "ci_high", "mean", "top", "middle",
                                      "bottom", "rest", "diff", "p", "q", "test", "positive",
                                      "neutral", "negative"};
-  header(s, head, sizeof head / sizeof head[0], 1);
-  for (size_t i = 0; i < t->n_segments; i++) {
-    const vb_segment *g = &t->segments[i];
+  const char *h[sizeof head / sizeof head[0]];
+  memcpy(h, head, sizeof head);
+  h[0] = kind;
+  header(s, h, sizeof head / sizeof head[0], 1);
+  for (size_t i = 0; i < n; i++) {
+    const vb_segment *g = &rows[i];
     cell(s, g->name);
     cell_size(s, g->records);
     cell_size(s, g->analysed);
@@ -772,11 +801,11 @@ static void t_segments(sink *s, const vb_table *t) {
   }
 }
 
-static void t_segment_themes(sink *s, const vb_table *t, const vb_model *m) {
-  theme_header(s, "segment");
-  for (size_t i = 0; i < t->n_segments; i++)
-    for (size_t k = 0; k < t->segments[i].n_rows; k++)
-      theme_row(s, &t->segments[i].rows[k], m, t->segments[i].name);
+static void t_group_themes(sink *s, const vb_segment *rows, size_t n, const char *kind,
+                           const vb_model *m) {
+  theme_header(s, kind);
+  for (size_t i = 0; i < n; i++)
+    for (size_t k = 0; k < rows[i].n_rows; k++) theme_row(s, &rows[i].rows[k], m, rows[i].name);
 }
 
 static void t_periods(sink *s, const vb_table *t) {
@@ -882,11 +911,11 @@ static void t_brands(sink *s, const vb_table *t, const vb_model *m) {
   for (size_t i = 0; i < t->n_brands; i++) brand_row(s, &t->brands[i], m, NULL);
 }
 
-static void t_segment_brands(sink *s, const vb_table *t, const vb_model *m) {
-  brand_header(s, "segment");
-  for (size_t i = 0; i < t->n_segments; i++)
-    for (size_t k = 0; k < t->segments[i].n_brands; k++)
-      brand_row(s, &t->segments[i].brands[k], m, t->segments[i].name);
+static void t_group_brands(sink *s, const vb_segment *rows, size_t n, const char *kind,
+                           const vb_model *m) {
+  brand_header(s, kind);
+  for (size_t i = 0; i < n; i++)
+    for (size_t k = 0; k < rows[i].n_brands; k++) brand_row(s, &rows[i].brands[k], m, rows[i].name);
 }
 
 static void t_period_brands(sink *s, const vb_table *t, const vb_model *m) {
@@ -990,8 +1019,9 @@ static void delimited(FILE *fp, char delim, int kind, const char *which, const v
   sink s = {fp, delim, kind, 0};
   if (!which || !strcmp(which, "themes")) t_themes(&s, t, m);
   else if (!strcmp(which, "scores")) t_scores_all(&s, t, info);
-  else if (!strcmp(which, "segments")) t_segments(&s, t);
-  else if (!strcmp(which, "segment-themes")) t_segment_themes(&s, t, m);
+  else if (!strcmp(which, "segments")) t_groups(&s, t->segments, t->n_segments, "segment");
+  else if (!strcmp(which, "segment-themes"))
+    t_group_themes(&s, t->segments, t->n_segments, "segment", m);
   else if (!strcmp(which, "periods")) t_periods(&s, t);
   else if (!strcmp(which, "period-themes")) t_period_themes(&s, t, m);
   else if (!strcmp(which, "attribution")) t_attribution(&s, t, m);
@@ -1001,8 +1031,14 @@ static void delimited(FILE *fp, char delim, int kind, const char *which, const v
   else if (!strcmp(which, "quotes")) t_quotes_all(&s, t, m);
   else if (!strcmp(which, "testimonials")) t_testimonials(&s, t);
   else if (!strcmp(which, "brands")) t_brands(&s, t, m);
-  else if (!strcmp(which, "segment-brands")) t_segment_brands(&s, t, m);
+  else if (!strcmp(which, "segment-brands"))
+    t_group_brands(&s, t->segments, t->n_segments, "segment", m);
   else if (!strcmp(which, "period-brands")) t_period_brands(&s, t, m);
+  else if (!strcmp(which, "questions")) t_groups(&s, t->questions, t->n_questions, "question");
+  else if (!strcmp(which, "question-themes"))
+    t_group_themes(&s, t->questions, t->n_questions, "question", m);
+  else if (!strcmp(which, "question-brands"))
+    t_group_brands(&s, t->questions, t->n_questions, "question", m);
 }
 
 static void md_table(FILE *fp, const vb_table *t, const vb_model *m, const render_info *info) {
@@ -1035,12 +1071,12 @@ static void md_table(FILE *fp, const vb_table *t, const vb_model *m, const rende
   }
   if (t->by) {
     fprintf(fp, "\n## Segments by %s\n\n", t->by);
-    t_segments(&s, t);
+    t_groups(&s, t->segments, t->n_segments, "segment");
     fputs("\n### Themes per segment\n\n", fp);
-    t_segment_themes(&s, t, m);
+    t_group_themes(&s, t->segments, t->n_segments, "segment", m);
     if (model_has_brands(m)) {
       fputs("\n### Brands per segment\n\n", fp);
-      t_segment_brands(&s, t, m);
+      t_group_brands(&s, t->segments, t->n_segments, "segment", m);
     }
   }
   if (t->date) {
@@ -1058,6 +1094,17 @@ static void md_table(FILE *fp, const vb_table *t, const vb_model *m, const rende
     }
     fputs("\n### Rising themes\n\n", fp);
     t_rising_all(&s, t, m);
+  }
+  if (t->n_questions) {
+    fputs("\n## Questions\n\nrecords: those who answered the question; sentiment and themes: "
+          "those of the answer; rest: the score of the records without an answer.\n\n", fp);
+    t_groups(&s, t->questions, t->n_questions, "question");
+    fputs("\n### Themes per question\n\n", fp);
+    t_group_themes(&s, t->questions, t->n_questions, "question", m);
+    if (model_has_brands(m)) {
+      fputs("\n### Brands per question\n\n", fp);
+      t_group_brands(&s, t->questions, t->n_questions, "question", m);
+    }
   }
   if (t->drivers) {
     const vb_drivers *d = t->drivers;
@@ -1247,6 +1294,35 @@ static void json_score(FILE *fp, const vb_table *t, const char *name) {
   fputs("]}", fp);
 }
 
+/* Segments or questions: one object per group, its name under `kind`. */
+static void json_groups(FILE *fp, const vb_segment *rows, size_t n, const char *kind,
+                        const vb_model *m, bool brands) {
+  fputc('[', fp);
+  for (size_t i = 0; i < n; i++) {
+    const vb_segment *g = &rows[i];
+    fprintf(fp, "%s{\"%s\": ", i ? ",\n  " : "\n  ", kind);
+    json_str(fp, g->name, strlen(g->name));
+    fprintf(fp, ", \"records\": %zu, \"n\": %zu, \"missing_score\": %zu, \"score\": ", g->records,
+            g->analysed, g->missing_score);
+    json_summary(fp, &g->score);
+    fputs(", \"rest\": ", fp);
+    json_summary(fp, &g->rest);
+    json_num(fp, "diff", g->diff, 4);
+    json_p(fp, "p", g->p);
+    json_p(fp, "q", g->q);
+    fprintf(fp, ", \"test\": \"%s\", \"sentiment\": {\"positive\": %zu, \"neutral\": %zu, "
+                "\"negative\": %zu},\n   \"themes\": ", vb_test_name(g->test), g->sent_pos,
+            g->sent_neu, g->sent_neg);
+    json_rows(fp, g->rows, g->n_rows, m, "    ");
+    if (brands) {
+      fputs(",\n   \"brands\": ", fp);
+      json_brands(fp, g->brands, g->n_brands, m, "    ");
+    }
+    fputc('}', fp);
+  }
+  fputs(n ? "\n ]" : "]", fp);
+}
+
 static void json_table(FILE *fp, const vb_table *t, const vb_model *m, const render_info *info) {
   fprintf(fp, "{\"n\": %zu, \"records\": %zu, \"errors\": %zu, \"missing_score\": %zu,\n",
           t->analysed, t->records, t->errors, t->missing_score);
@@ -1289,30 +1365,9 @@ static void json_table(FILE *fp, const vb_table *t, const vb_model *m, const ren
   if (t->by) {
     fputs(",\n \"segments\": {\"by\": ", fp);
     json_str(fp, t->by, strlen(t->by));
-    fputs(", \"rows\": [", fp);
-    for (size_t i = 0; i < t->n_segments; i++) {
-      const vb_segment *g = &t->segments[i];
-      fputs(i ? ",\n  {\"segment\": " : "\n  {\"segment\": ", fp);
-      json_str(fp, g->name, strlen(g->name));
-      fprintf(fp, ", \"records\": %zu, \"n\": %zu, \"missing_score\": %zu, \"score\": ", g->records,
-              g->analysed, g->missing_score);
-      json_summary(fp, &g->score);
-      fputs(", \"rest\": ", fp);
-      json_summary(fp, &g->rest);
-      json_num(fp, "diff", g->diff, 4);
-      json_p(fp, "p", g->p);
-      json_p(fp, "q", g->q);
-      fprintf(fp, ", \"test\": \"%s\", \"sentiment\": {\"positive\": %zu, \"neutral\": %zu, "
-                  "\"negative\": %zu},\n   \"themes\": ", vb_test_name(g->test), g->sent_pos,
-              g->sent_neu, g->sent_neg);
-      json_rows(fp, g->rows, g->n_rows, m, "    ");
-      if (brands) {
-        fputs(",\n   \"brands\": ", fp);
-        json_brands(fp, g->brands, g->n_brands, m, "    ");
-      }
-      fputc('}', fp);
-    }
-    fputs(t->n_segments ? "\n ]}" : "]}", fp);
+    fputs(", \"rows\": ", fp);
+    json_groups(fp, t->segments, t->n_segments, "segment", m, brands);
+    fputc('}', fp);
   }
   if (t->date) {
     fputs(",\n \"periods\": {\"date\": ", fp);
@@ -1367,6 +1422,10 @@ static void json_table(FILE *fp, const vb_table *t, const vb_model *m, const ren
       fprintf(fp, ", \"emerging\": %s}", r->emerging ? "true" : "false");
     }
     fputs(t->n_rising ? "\n ]}" : "]}", fp);
+  }
+  if (t->n_questions) {
+    fputs(",\n \"questions\": ", fp);
+    json_groups(fp, t->questions, t->n_questions, "question", m, brands);
   }
   if (t->drivers) {
     const vb_drivers *d = t->drivers;

@@ -191,16 +191,18 @@ def number_checks(nums, doc, f):
     return checked
 
 
-def input_texts(path, text_field="text"):
+def input_texts(path, fields=("text",)):
+    """Each record's text: its text fields (--text, repeated) present and not empty, joined
+    with a blank line as verbatim joins a survey's several answers."""
+    def join(values):
+        return "\n\n".join(v for v in values if isinstance(v, str) and v)
     texts = []
     if path.endswith((".jsonl", ".ndjson")):
         with open(path, encoding="utf-8") as fh:
             for line in fh:
                 if line.strip():
                     obj = json.loads(line)
-                    t = obj.get(text_field)
-                    if isinstance(t, str):
-                        texts.append(t)
+                    texts.append(join(obj.get(f) for f in fields))
         return texts
     with open(path, encoding="utf-8-sig", newline="") as fh:
         data = fh.read()
@@ -210,8 +212,8 @@ def input_texts(path, text_field="text"):
         head = data.split("\n", 1)[0]
         delim = max(",;\t", key=head.count)
         rows = list(csv.reader(io.StringIO(data), delimiter=delim))
-    col = rows[0].index(text_field)
-    return [r[col] for r in rows[1:] if len(r) > col]
+    cols = [rows[0].index(f) for f in fields]
+    return [join(r[c] if len(r) > c else "" for c in cols) for r in rows[1:]]
 
 
 def first_strong(text):
@@ -333,9 +335,12 @@ def main():
     for sec in ("headline", "themes", "map", "trends", "segments", "quotes", "discovered",
                 "mismatch", "howto"):
         f.check(sec in data["sections"], "section %s missing" % sec)
+    fields = [rest[i + 1] for i in range(len(rest) - 1) if rest[i] == "--text"] or ["text"]
+    if len(fields) > 1:
+        f.check("questions" in data["sections"], "section questions missing")
     n_rtl = 0
     if args.input:
-        n_rtl = quote_checks(data["quotes"], input_texts(args.input), args, f)
+        n_rtl = quote_checks(data["quotes"], input_texts(args.input, fields), args, f)
     if args.escape:
         # texts, labels and segment names of tests/browser/data/escape.* shown as text
         for needle in ("<script>alert(1)</script>", "</textarea>", '" onload="alert(3)',

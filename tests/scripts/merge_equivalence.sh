@@ -3,7 +3,8 @@
 # one run over the whole file, for N = 1, 2 and 7, in JSON (everything: themes, quotes,
 # segments, periods, attribution, rising themes, drivers, mismatches, testimonials) and, for
 # the Swedish sample, in every TSV table too; the same with -j 3 (worker threads merge their
-# aggregates as well); with a brand list, its brand tables; and mentions without a score, by day.
+# aggregates as well); with a brand list, its brand tables; a survey's two questions; and
+# mentions without a score, by day.
 # BINARY SOURCE_DIR WORK_DIR
 bin=$1 src=$2 work=$3
 rm -rf "$work" && mkdir -p "$work" || exit 99
@@ -68,6 +69,18 @@ whole "$in" "$@" || exit 1
 states 7 "$in" "$@"
 merged $(ls -r "$work"/part.*.vbs)
 compare "sv two scores, weeks, reverse order"
+# a survey's two questions: the tables per question merge too, and -j 3 gives the same
+tables="themes segments questions question-themes"
+in="$src/tests/browser/data/questions.jsonl"
+set -- --text liked --text improve --score nps --score-type nps --by channel --lang en -q
+whole "$in" "$@" || exit 1
+grep -q '"question": "improve"' "$work/whole.json" || { echo "FAIL: no question rows"; fails=$((fails + 1)); }
+states 4 "$in" "$@"
+merged "$work"/part.*.vbs
+compare "questions, 4 parts"
+"$bin" analyze "$in" "$@" -j 3 --format json | grep -v '^ "command"' >"$work/merged.json"
+for t in $tables; do "$bin" analyze "$in" "$@" -j 3 --format tsv --table $t >"$work/merged.$t.tsv"; done
+compare "questions -j 3"
 # merging states made with different options is an error
 "$bin" annotate "$src/corpora/en/survey.jsonl" --score nps --score-type rating -q --state "$work/rating.vbs" >/dev/null
 "$bin" annotate "$src/corpora/en/survey.jsonl" --score nps --score-type nps --by channel -q --state "$work/by.vbs" >/dev/null

@@ -373,7 +373,7 @@ static void test_merge_mismatch(void **state) {
  * scores 0, 9 and 10; the record scored 0 is negative and mentions delivery in a negative
  * clause, the one scored 10 is positive and mentions staff in a positive clause, the one
  * scored 9 is neutral and mentions staff. */
-static const char good_state[] = "verbatim-state 3\n"
+static const char good_state[] = "verbatim-state 4\n"
                                  "themes 5\n"
                                  "theme delivery\n"
                                  "theme delivery.late\n"
@@ -385,6 +385,7 @@ static const char good_state[] = "verbatim-state 3\n"
                                  "by -\n"
                                  "date -\n"
                                  "drivers -\n"
+                                 "questions -\n"
                                  "group all\n"
                                  "counts 3 3 0\n"
                                  "langs 0 3 0 0 0\n"
@@ -459,12 +460,36 @@ static void test_load_rejects_corrupted_states(void **state) {
   fixture *f = *state;
   const vb_model *m = f->model;
   /* header */
-  load_fails_with(m, "verbatim-state 3", "verbatim-state 2", VB_EPARSE); /* an older format */
-  load_fails_with(m, "verbatim-state 3", "verbatim-state 1", VB_EPARSE);
-  load_fails_with(m, "verbatim-state 3", "verbatim-state 4", VB_EPARSE);
+  load_fails_with(m, "verbatim-state 4", "verbatim-state 2", VB_EPARSE); /* an older format */
+  load_fails_with(m, "verbatim-state 4", "verbatim-state 1", VB_EPARSE);
+  load_fails_with(m, "verbatim-state 4", "verbatim-state 5", VB_EPARSE);
+  load_fails_with(m, "verbatim-state 4", "verbatim-state 3", VB_EPARSE); /* 3 has no questions */
+  load_fails_with(m, "questions -\n", "", VB_EPARSE);
+  load_fails_with(m, "questions -", "questions 0", VB_EPARSE);
+  load_fails_with(m, "questions -", "questions 1 =a", VB_EPARSE);      /* one is not several */
+  load_fails_with(m, "questions -", "questions 2 =a =a", VB_EPARSE);   /* the same twice */
+  load_fails_with(m, "questions -", "questions 2 =a =b", VB_EPARSE);   /* no groups */
+  load_fails_with(m, "questions -", "questions 2 =a", VB_EPARSE);
+  {
+    /* version 3, the same without the questions line, still loads, and saves as version 4 */
+    char *v3 = mutate("verbatim-state 4", "verbatim-state 3");
+    char *p = strstr(v3, "questions -\n");
+    assert_non_null(p);
+    memmove(p, p + strlen("questions -\n"), strlen(p + strlen("questions -\n")) + 1);
+    vb_agg *a = NULL;
+    vb_error e = {0};
+    assert_int_equal(vb_agg_load(m, v3, strlen(v3), &a, &e), VB_OK);
+    size_t len;
+    char *s = save(a, &len);
+    assert_int_equal(len, sizeof good_state - 1);
+    assert_memory_equal(s, good_state, len);
+    vb_free(s);
+    vb_agg_free(a);
+    free(v3);
+  }
   {
     /* an older verbatim's state is named as such, with what to do */
-    char *old = mutate("verbatim-state 3", "verbatim-state 2");
+    char *old = mutate("verbatim-state 4", "verbatim-state 2");
     vb_agg *a = NULL;
     vb_error e = {0};
     assert_int_equal(vb_agg_load(m, old, strlen(old), &a, &e), VB_EPARSE);
@@ -551,7 +576,7 @@ static void test_load_rejects_corrupted_states(void **state) {
   load_fails_with(m, "counts 3 3 0", "counts 3\0013 0", VB_EPARSE);
   {
     char *s = mutate("sentiment 1 1 1", "sentiment 1 1 1");
-    s[strlen("verbatim-state 3\nthemes 5\nth")] = '\0'; /* a NUL inside a line */
+    s[strlen("verbatim-state 4\nthemes 5\nth")] = '\0'; /* a NUL inside a line */
     LOAD_FAILS(m, s, sizeof good_state - 1, VB_EPARSE);
     free(s);
   }
@@ -563,7 +588,7 @@ static void test_load_rejects_corrupted_states(void **state) {
     size_t n = 200000;
     char *big = malloc(n);
     assert_non_null(big);
-    memcpy(big, "verbatim-state 3\nthemes ", 24);
+    memcpy(big, "verbatim-state 4\nthemes ", 24);
     memset(big + 24, '5', n - 24);
     LOAD_FAILS(m, big, n, VB_EPARSE);
     free(big);
@@ -576,7 +601,7 @@ static void test_load_rejects_corrupted_states(void **state) {
 
 /* A dated state by hand: January 2026 (key 24312), three records scored 0, one without a
  * theme and two mentioning delivery and price (two top-level themes each). */
-static const char dated_state[] = "verbatim-state 3\n"
+static const char dated_state[] = "verbatim-state 4\n"
                                   "themes 5\n"
                                   "theme delivery\n"
                                   "theme delivery.late\n"
@@ -588,6 +613,7 @@ static const char dated_state[] = "verbatim-state 3\n"
                                   "by -\n"
                                   "date month =date\n"
                                   "drivers -\n"
+                                  "questions -\n"
                                   "group all\n"
                                   "counts 3 3 0\n"
                                   "langs 0 3 0 0 0\n"

@@ -3,7 +3,8 @@
  * (agg.c, agg_state.c, agg_table.c): a split run merges to exactly the state and the table of
  * one run, states round-trip and corrupted ones are refused, segment significance matches
  * values worked out by hand, the z and exact tests are chosen by the expected counts, quotes
- * are the best distinct texts with the theme span marked, and limits refuse cleanly.
+ * are the best distinct texts with the theme span marked, a survey's questions get their
+ * answers' own sentiment and themes, and limits refuse cleanly.
  */
 #include "vb_test.h"
 
@@ -513,6 +514,188 @@ static void test_state_corruption(void **state) {
   vb_free(good);
 }
 
+/* ---- a survey's several questions ---- */
+
+static const char *const question_names[3] = {"liked", "improve", "other"};
+
+typedef struct {
+  const char *ans[3]; /* NULL: not answered */
+  int nps;
+} survey;
+
+static const survey surveys[] = {
+    {{"Great staff", "The delivery was late, terrible", NULL}, 6},
+    {{NULL, "Price is too high", "Love the app"}, 3},
+    {{"Friendly staff", NULL, NULL}, 10},
+    {{"The app", "Slow delivery", "Great price"}, 8},
+    {{NULL, NULL, NULL}, 5}, /* not analysed (an error record): in no question */
+};
+#define N_SURVEYS (sizeof surveys / sizeof surveys[0])
+
+static vb_agg_options question_options(void) {
+  static const vb_score_type nps = VB_SCORE_NPS;
+  vb_agg_options o = {0};
+  o.n_scores = 1;
+  o.score_types = &nps;
+  o.n_questions = 3;
+  o.question_names = question_names;
+  return o;
+}
+
+/* The answers joined with a blank line between them, as the CLI joins them. */
+static void add_survey(fixture *f, const survey *s, vb_agg *const *aggs, size_t n) {
+  char text[256] = "";
+  vb_agg_answer ans[3];
+  size_t na = 0, len = 0;
+  for (size_t q = 0; q < 3; q++) {
+    if (!s->ans[q]) continue;
+    if (len) len += (size_t)snprintf(text + len, sizeof text - len, "\n\n");
+    ans[na].question = q;
+    ans[na].start = len;
+    len += (size_t)snprintf(text + len, sizeof text - len, "%s", s->ans[q]);
+    ans[na++].end = len;
+  }
+  vb_value sc = {s->nps, VB_VALUE_OK};
+  vb_agg_record ar = {0};
+  ar.result = na ? run(f, text) : NULL;
+  ar.scores = &sc;
+  ar.answers = ans;
+  ar.n_answers = na;
+  for (size_t i = 0; i < n; i++) assert_int_equal(vb_agg_add_record(aggs[i], &ar), VB_OK);
+}
+
+static const vb_theme_row *row_for(const vb_segment *g, size_t theme) {
+  for (size_t i = 0; i < g->n_rows; i++)
+    if (g->rows[i].theme == theme) return &g->rows[i];
+  return NULL;
+}
+
+static void test_questions(void **state) {
+  fixture *f = *state;
+  vb_agg_options o = question_options();
+  vb_agg *whole, *part[2];
+  assert_int_equal(vb_agg_new_with(f->model, &o, &whole), VB_OK);
+  for (int i = 0; i < 2; i++) assert_int_equal(vb_agg_new_with(f->model, &o, &part[i]), VB_OK);
+  for (size_t i = 0; i < N_SURVEYS; i++) {
+    vb_agg *aggs[2] = {whole, part[i % 2]};
+    add_survey(f, &surveys[i], aggs, 2);
+  }
+  vb_table *t;
+  assert_int_equal(vb_agg_table(whole, &t), VB_OK);
+  assert_int_equal(t->records, 5);
+  assert_int_equal(t->n_questions, 3);
+  const vb_segment *liked = &t->questions[0], *improve = &t->questions[1];
+  assert_string_equal(liked->name, "liked");
+  assert_string_equal(t->questions[2].name, "other");
+  /* liked: the records that answered it and their answers' own sentiment and themes */
+  assert_int_equal(liked->records, 3);
+  assert_int_equal(liked->sent_pos, 2); /* "Great staff", "Friendly staff" */
+  assert_int_equal(liked->sent_neu, 1); /* "The app" */
+  assert_int_equal(liked->sent_neg, 0);
+  assert_int_equal(row_for(liked, T_STAFF)->n, 2);
+  assert_int_equal(row_for(liked, T_APP)->n, 1);
+  assert_null(row_for(liked, T_DELIVERY)); /* the first record's delivery is in 'improve' */
+  /* improve */
+  assert_int_equal(improve->records, 3);
+  assert_int_equal(improve->sent_neg, 2); /* "... late, terrible", "Slow delivery" */
+  assert_int_equal(row_for(improve, T_DELIVERY)->n, 2);
+  assert_int_equal(row_for(improve, T_DELIVERY)->neg, 2);
+  assert_int_equal(row_for(improve, T_LATE)->n, 1);
+  assert_int_equal(row_for(improve, T_PRICE)->n, 1);
+  assert_null(row_for(improve, T_STAFF));
+  /* scores: liked's {6, 10, 8} give NPS 0; the rest, the one analysed record without an
+   * answer to it, {3}, -100 */
+  assert_same_double(liked->score.value, 0);
+  assert_same_double(liked->rest.value, -100);
+  assert_same_double(liked->diff, 100);
+  vb_table_free(t);
+  /* a split run merges to the same state; the state round-trips */
+  vb_agg *m;
+  assert_int_equal(vb_agg_new_with(f->model, &o, &m), VB_OK);
+  assert_int_equal(vb_agg_merge(m, part[1]), VB_OK);
+  assert_int_equal(vb_agg_merge(m, part[0]), VB_OK);
+  assert_same_state(m, whole);
+  size_t len;
+  char *s = save(whole, &len);
+  assert_non_null(strstr(s, "\nquestions 3 =liked =improve =other\n"));
+  assert_non_null(strstr(s, "\ngroup question 2\ncounts 2 2 0\n"));
+  vb_agg *back;
+  assert_int_equal(vb_agg_load(f->model, s, len, &back, NULL), VB_OK);
+  assert_same_state(back, whole);
+  vb_agg_free(back);
+  /* states that must be refused */
+  const struct { const char *from, *to; } muts[] = {
+      {"group question 1\ncounts 3 3 0", "group question 1\ncounts 5 5 0"}, /* more than all */
+      {"group question 1\n", "group question 2\n"},                       /* order */
+      {"group question 2\n", "group question 1\n"},
+      {"questions 3 =liked =improve =other", "questions 4 =liked =improve =other =x"},
+      {"questions 3 =liked =improve =other", "questions 3 =liked =liked =other"},
+      {"questions 3 =liked =improve =other", "questions -"},
+  };
+  for (size_t k = 0; k < sizeof muts / sizeof muts[0]; k++) {
+    const char *at = strstr(s, muts[k].from);
+    if (!at) fail_msg("'%s' not in the state:\n%s", muts[k].from, s);
+    size_t pre = (size_t)(at - s), fl = strlen(muts[k].from), tl = strlen(muts[k].to);
+    char *bad = malloc(len - fl + tl + 1);
+    assert_non_null(bad);
+    memcpy(bad, s, pre);
+    memcpy(bad + pre, muts[k].to, tl);
+    memcpy(bad + pre + tl, at + fl, len - pre - fl);
+    bad[len - fl + tl] = '\0';
+    vb_agg *b = NULL;
+    if (vb_agg_load(f->model, bad, strlen(bad), &b, NULL) != VB_EPARSE)
+      fail_msg("mutation %zu (%s -> %s) was not refused", k, muts[k].from, muts[k].to);
+    assert_null(b);
+    free(bad);
+  }
+  vb_free(s);
+  /* answers that do not fit are refused and add nothing */
+  const vb_result *r = run(f, "Great staff\n\nSlow delivery");
+  const vb_agg_answer bad[][2] = {
+      {{3, 0, 11}, {1, 13, 26}},  /* no question 3 */
+      {{0, 0, 11}, {0, 13, 26}},  /* question 0 twice */
+      {{0, 0, 14}, {1, 13, 26}},  /* overlapping */
+      {{1, 13, 26}, {0, 0, 11}},  /* out of order */
+      {{0, 0, 11}, {1, 13, 27}},  /* past the text */
+      {{0, 5, 4}, {1, 13, 26}},   /* start after end */
+  };
+  for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+    vb_agg_record ar = {0};
+    ar.result = r;
+    ar.answers = bad[k];
+    ar.n_answers = 2;
+    assert_int_equal(vb_agg_add_record(m, &ar), VB_EINVAL);
+  }
+  assert_same_state(m, whole);
+  /* aggregates of other questions do not merge; bad question lists are refused */
+  vb_agg *other;
+  vb_agg_options o2 = question_options();
+  o2.n_questions = 2;
+  assert_int_equal(vb_agg_new_with(f->model, &o2, &other), VB_OK);
+  assert_int_equal(vb_agg_merge(m, other), VB_EMISMATCH);
+  vb_agg_free(other);
+  o2.n_questions = 0;
+  assert_int_equal(vb_agg_new_with(f->model, &o2, &other), VB_OK);
+  assert_int_equal(vb_agg_merge(m, other), VB_EMISMATCH);
+  vb_agg_free(other);
+  o2.n_questions = 1;
+  assert_int_equal(vb_agg_new_with(f->model, &o2, &other), VB_EINVAL);
+  const char *const twice[2] = {"a", "a"}, *const empty[2] = {"a", ""};
+  o2.n_questions = 2;
+  o2.question_names = twice;
+  assert_int_equal(vb_agg_new_with(f->model, &o2, &other), VB_EINVAL);
+  o2.question_names = empty;
+  assert_int_equal(vb_agg_new_with(f->model, &o2, &other), VB_EINVAL);
+  o2.question_names = NULL;
+  assert_int_equal(vb_agg_new_with(f->model, &o2, &other), VB_EINVAL);
+  o2 = question_options();
+  o2.n_questions = VB_AGG_MAX_QUESTIONS + 1;
+  assert_int_equal(vb_agg_new_with(f->model, &o2, &other), VB_EINVAL);
+  vb_agg_free(m);
+  vb_agg_free(whole);
+  for (int i = 0; i < 2; i++) vb_agg_free(part[i]);
+}
+
 static void test_limits(void **state) {
   fixture *f = *state;
   vb_score_type type = VB_SCORE_NPS;
@@ -560,6 +743,7 @@ int main(void) {
       cmocka_unit_test(test_segments_by_hand),
       cmocka_unit_test(test_csat_tests),
       cmocka_unit_test(test_state_corruption),
+      cmocka_unit_test(test_questions),
       cmocka_unit_test(test_limits),
   };
   return cmocka_run_group_tests(tests, group_setup, group_teardown);
