@@ -108,7 +108,9 @@ static void write_error_record(const job *j, obuf *ob, const char *id, size_t id
                                const char *what) {
   if (j->tsv) {
     obuf_tsv_cell(ob, id, idlen);
-    obuf_str(ob, "\t\t\terror\t\n");
+    obuf_str(ob, "\t\t\terror\t");
+    for (int k = 0; j->o.n_texts > 1 && k < j->o.n_texts; k++) obuf_str(ob, "\t\t");
+    obuf_putc(ob, '\n');
     return;
   }
   obuf_str(ob, "{\"id\": ");
@@ -274,6 +276,29 @@ static void write_parts(const job *j, obuf *ob, const char *p, size_t n, const v
   if (n) obuf_str(ob, "]");
 }
 
+/* --format tsv with several --text fields: each answer's score and label, in the order of the
+ * fields (empty cells for a question not answered). */
+static void tsv_parts(const job *j, obuf *ob, const char *p, size_t n, const vb_result *r) {
+  for (int k = 0; j->o.n_texts > 1 && k < j->o.n_texts; k++) {
+    vb_sentiment s;
+    bool found = false;
+    for (size_t i = 0; i < n && !found; i++) {
+      part pt;
+      memcpy(&pt, p + i * sizeof pt, sizeof pt);
+      found = pt.question == (size_t)k &&
+              vb_result_sentiment_range(r, pt.start, pt.end, &s) == VB_OK;
+    }
+    if (!found) {
+      obuf_str(ob, "\t\t");
+      continue;
+    }
+    obuf_putc(ob, '\t');
+    obuf_num(ob, s.score, 4);
+    obuf_putc(ob, '\t');
+    obuf_str(ob, label_name(s.label));
+  }
+}
+
 static void write_result(const job *j, const theme_ids *th, obuf *ob, const char *id,
                          size_t idlen, const char *extra, size_t extra_len, const char *parts,
                          size_t n_parts, const vb_result *r) {
@@ -298,6 +323,7 @@ static void write_result(const job *j, const theme_ids *th, obuf *ob, const char
       if (printed++) obuf_putc(ob, '|');
       obuf_str(ob, vb_model_theme_id(j->m, me[i].theme));
     }
+    tsv_parts(j, ob, parts, n_parts, r);
     obuf_putc(ob, '\n');
     return;
   }
@@ -1018,7 +1044,7 @@ static int run_input(job *j, const char *path) {
     if (j->qdpx && (status = qdpx_fields(j, rd, &extra, &redacted_field))) break;
     /* several questions in one text: where each answer lies in it (its sentiment in JSONL,
      * the table per question of an aggregate) */
-    bool parts = ts.n > 1 && text && ((j->annotate && !j->tsv) || j->pool->keep_agg);
+    bool parts = ts.n > 1 && text && (j->annotate || j->pool->keep_agg);
     int prc = pool_add(j->pool, id, idlen, text, tlen, err_text, avp, rec->line, name, &ro,
                        &extra, parts ? &ts : NULL, no_agg);
     if (prc) {
@@ -1199,7 +1225,18 @@ int cmd_annotate(int argc, char **argv) {
     job_free(&j);
     return rc;
   }
-  if (j.tsv) fputs("id\tlang\tscore\tlabel\tthemes\n", j.out.fp);
+  if (j.tsv) { /* the contract's five columns; each answer's score and label after them */
+    fputs("id\tlang\tscore\tlabel\tthemes", j.out.fp);
+    for (int k = 0; j.o.n_texts > 1 && k < j.o.n_texts; k++) {
+      for (int c = 0; c < 2; c++) {
+        fputc('\t', j.out.fp);
+        for (const char *q = j.o.texts[k]; *q; q++) /* a header cell holds no TAB or newline */
+          fputc(*q == '\t' || *q == '\n' || *q == '\r' ? ' ' : *q, j.out.fp);
+        fputs(c ? "_label" : "_score", j.out.fp);
+      }
+    }
+    fputc('\n', j.out.fp);
+  }
   int status = job_run(&j);
   if (j.qdpx && (status == EXIT_OK || status == EXIT_BADINPUT)) {
     const char *slash = strrchr(j.o.output, '/'), *base = slash ? slash + 1 : j.o.output;
