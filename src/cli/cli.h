@@ -51,7 +51,8 @@ typedef struct opts {
 
 /* ---- annotate --format qdpx (qdpx.c): a REFI-QDA project ---- */
 typedef struct qdpx qdpx;
-int qdpx_new(const vb_model *m, qdpx **made);
+/* `questions`: the names of several --text fields (kept, not copied), or none. */
+int qdpx_new(const vb_model *m, const char *const *questions, size_t n_questions, qdpx **made);
 /* One record: its text and annotate's JSONL result for it (a transcript's turns go into
  * their interview's source). EXIT_OK or EXIT_INTERNAL. */
 int qdpx_record(qdpx *q, const char *text, size_t tlen, const char *line, size_t len);

@@ -1214,7 +1214,9 @@ int cmd_annotate(int argc, char **argv) {
     msg("annotate: --explain needs the jsonl format");
     rc = EXIT_USAGE;
   }
-  if (want_qdpx && rc == EXIT_OK && qdpx_new(j.m, &j.qdpx)) rc = EXIT_INTERNAL;
+  if (want_qdpx && rc == EXIT_OK &&
+      qdpx_new(j.m, j.o.texts, j.o.n_texts > 1 ? (size_t)j.o.n_texts : 0, &j.qdpx))
+    rc = EXIT_INTERNAL;
   if (rc) {
     job_free(&j);
     return rc;

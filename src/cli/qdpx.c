@@ -9,7 +9,10 @@
  * per record, or per interview of a transcript (its turns as "SPEAKER: text" paragraphs, the
  * interviewer's included but not coded). Each theme mention is a PlainTextSelection coded
  * with its theme; each record (turn) whose sentiment is positive or negative is a selection
- * coded with that. Positions are in characters (code points), as the format counts them.
+ * coded with that. A survey's several questions (--text repeated) add a "Questions" code with
+ * a code per question: each answer is a selection coded with its question, and the sentiment
+ * is coded per answer, with the answer's own. Positions are in characters (code points), as
+ * the format counts them.
  *
  * It reads what annotate writes: each record's JSONL result (jansson) beside its text, so it
  * codes exactly what `annotate --format jsonl` reports. GUIDs are name-based (vb_theme_guid of
@@ -32,6 +35,8 @@
 
 struct qdpx {
   const vb_model *m;
+  const char *const *questions; /* several --text fields (their names), or none */
+  size_t n_questions;
   zip_source_t *mem; /* the archive, in memory */
   zip_t *za;
   obuf xml;          /* <Sources> ... so far */
@@ -126,10 +131,12 @@ static void text_put(qdpx *q, const char *s, size_t n) {
   q->text_cp += code_points(s, n);
 }
 
-int qdpx_new(const vb_model *m, qdpx **made) {
+int qdpx_new(const vb_model *m, const char *const *questions, size_t n_questions, qdpx **made) {
   qdpx *q = calloc(1, sizeof *q);
   if (!q) return EXIT_INTERNAL;
   q->m = m;
+  q->questions = questions;
+  q->n_questions = n_questions > 1 ? n_questions : 0;
   zip_error_t ze;
   zip_error_init(&ze);
   q->mem = zip_source_buffer_create(NULL, 0, 0, &ze);
@@ -414,6 +421,37 @@ static const char *str_of(const json_t *o, const char *key, size_t *n) {
   return json_string_value(v);
 }
 
+/* A selection coded Positive or Negative when `sent` (a result's sentiment) says so. */
+static void sentiment_selection(qdpx *q, const json_t *sent, size_t from, size_t to) {
+  size_t n;
+  const char *label = str_of(sent, "label", &n);
+  if (label && (!strcmp(label, "positive") || !strcmp(label, "negative"))) {
+    char guid[37], sg[37];
+    guid_of(guid, "qdpx:sentiment:%s", label);
+    selection(q, label, from, to, guid, sg);
+  }
+}
+
+/* A survey's answers (annotate's "parts"): each a selection coded with its question, and its
+ * own sentiment. The record's text begins at `base` (code points) in the source. */
+static void answers(qdpx *q, const json_t *parts, const char *text, size_t tlen, size_t base) {
+  const json_t *p;
+  size_t i;
+  json_array_foreach(parts, i, p) {
+    size_t n;
+    const char *field = str_of(p, "field", &n);
+    json_int_t b = json_integer_value(json_object_get(p, "start"));
+    json_int_t e = json_integer_value(json_object_get(p, "end"));
+    if (!field || b < 0 || e < b || (size_t)e > tlen) continue;
+    size_t from = base + code_points(text, (size_t)b);
+    size_t to = from + code_points(text + b, (size_t)(e - b));
+    char guid[37], sg[37];
+    guid_of(guid, "qdpx:question:%s", field);
+    selection(q, field, from, to, guid, sg);
+    sentiment_selection(q, json_object_get(p, "sentiment"), from, to);
+  }
+}
+
 int qdpx_record(qdpx *q, const char *text, size_t tlen, const char *line, size_t len) {
   json_error_t je;
   json_t *o = json_loadb(line, len, 0, &je);
@@ -486,13 +524,11 @@ int qdpx_record(qdpx *q, const char *text, size_t tlen, const char *line, size_t
         selection(q, theme, from, from + code_points(text + b, (size_t)(e - b)), guid, sg);
       }
     }
-    const json_t *sent = json_object_get(o, "sentiment");
-    const char *label = str_of(sent, "label", &n);
-    if (label && (!strcmp(label, "positive") || !strcmp(label, "negative"))) {
-      char guid[37];
-      guid_of(guid, "qdpx:sentiment:%s", label);
-      selection(q, label, base, q->text_cp, guid, sg);
-    }
+    const json_t *parts = json_object_get(o, "parts");
+    if (json_array_size(parts) && q->n_questions)
+      answers(q, parts, text, tlen, base);
+    else
+      sentiment_selection(q, json_object_get(o, "sentiment"), base, q->text_cp);
     /* a respondent's turn: their case (source_cases) */
     const char *resp = iv ? str_of(o, "respondent", &n) : NULL;
     if (resp && ok) {
@@ -527,8 +563,9 @@ static bool codebook(qdpx *q, obuf *x) {
   obuf_str(x, "    <Code guid=\"");
   obuf_str(x, g);
   obuf_str(x, "\" name=\"Sentiment\" isCodable=\"false\">\n      <Description>verbatim: "
-              "records (transcripts: turns) whose sentiment score is positive (&gt;= 0.05) or "
-              "negative (&lt;= -0.05)</Description>\n");
+              "records (transcripts: turns; a survey's several questions: answers) whose "
+              "sentiment score is positive (&gt;= 0.05) or negative (&lt;= -0.05)"
+              "</Description>\n");
   static const char *const labels[] = {"positive", "negative"};
   static const char *const names[] = {"Positive", "Negative"};
   for (int k = 0; k < 2; k++) {
@@ -539,7 +576,29 @@ static bool codebook(qdpx *q, obuf *x) {
     obuf_str(x, names[k]);
     obuf_str(x, "\" isCodable=\"true\"/>\n");
   }
-  obuf_str(x, "    </Code>\n    </Codes>\n  </CodeBook>\n");
+  obuf_str(x, "    </Code>\n");
+  if (q->n_questions) {
+    guid_of(g, "qdpx:questions");
+    obuf_str(x, "    <Code guid=\"");
+    obuf_str(x, g);
+    obuf_str(x, "\" name=\"Questions\" isCodable=\"false\">\n      <Description>verbatim: the "
+                "survey's open-ended questions; each answer is coded with its question"
+                "</Description>\n");
+    for (size_t k = 0; k < q->n_questions; k++) {
+      const char *name = q->questions[k];
+      guid_of(g, "qdpx:question:%s", name);
+      obuf_str(x, "      <Code guid=\"");
+      obuf_str(x, g);
+      obuf_str(x, "\" name=\"");
+      xml_esc(x, name, strlen(name));
+      obuf_str(x, "\" isCodable=\"true\">\n        <Description>verbatim: the answers in the "
+                  "column or field ");
+      xml_esc(x, name, strlen(name));
+      obuf_str(x, "</Description>\n      </Code>\n");
+    }
+    obuf_str(x, "    </Code>\n");
+  }
+  obuf_str(x, "    </Codes>\n  </CodeBook>\n");
   return true;
 }
 

@@ -10,7 +10,9 @@
 # record has its language, sentiment score and other fields (CSV columns, JSONL values) as
 # values of typed variables; an interview's source and each respondent's case have the
 # interview's fields; in a focus group each respondent's case refers to their turns (selections
-# without a code). Two runs give the same bytes; -o is required.
+# without a code). A survey's two questions (--text twice): a code per question, each answer
+# a selection with its question's code, the sentiment coded per answer. Two runs give the
+# same bytes; -o is required.
 # BINARY SOURCE_DIR WORK_DIR
 bin=$1 src=$2 work=$3
 mkdir -p "$work/again"
@@ -30,6 +32,7 @@ for l in en sv da he; do run "$l" "corpora/$l/survey.jsonl"; done
 run csv corpora/en/survey.csv
 run transcript tests/cli/data/interviews.txt --input-format transcript --lang en
 run vtt tests/cli/data/call.vtt --lang en
+run questions tests/browser/data/questions.jsonl --text liked --text improve --lang en
 "$bin" codebook export -o "$work/codebook.qdc" || fail=1
 # values XML or the schema's types cannot hold as they are: a number with an exponent is no
 # xsd:decimal (Text); U+FFFE, U+FFFF and control characters are no XML characters (left out,
@@ -267,6 +270,37 @@ for name in ['en', 'sv', 'da', 'he', 'csv', 'transcript', 'vtt']:
                           f'case {cname}: turn {turn_sel[g][1][:30]!r}')
                     referred.append(g)
         check(sorted(referred) == sorted(turn_sel), 'turn selections and cases')
+# a survey's two questions: the Questions code with a code per question; in each source, the
+# record's answers joined with a blank line, each a selection coded with its question, and
+# the sentiment coded per answer (the answer's own), none for the whole record
+z = zipfile.ZipFile(f'{work}/questions.qdpx')
+root = ET.fromstring(z.read('project.qde'))
+codes = {c.get('guid'): c.get('name') for c in root.find(NS + 'CodeBook').iter(NS + 'Code')}
+qcodes = {g for g, n in codes.items() if n in ('liked', 'improve')}
+scodes = {g for g, n in codes.items() if n in ('Positive', 'Negative')}
+check(len(codes) == len(theme_guid) + 6 and 'Questions' in codes.values() and len(qcodes) == 2,
+      f'questions: codes {len(codes)}')
+results = {r['id']: r for r in map(json.loads, open(f'{work}/questions.jsonl', encoding='utf-8'))}
+inputs = {o['id']: o for o in map(json.loads, open('tests/browser/data/questions.jsonl', encoding='utf-8'))}
+n_answers = n_sent = 0
+for s in root.iterfind(NS + 'Sources/' + NS + 'TextSource'):
+    sid = s.get('name')
+    text = z.read('sources/' + s.get('plainTextPath')[len('internal://'):]).decode('utf-8')
+    answers = [(f, inputs[sid][f]) for f in ('liked', 'improve') if inputs[sid].get(f)]
+    check(text == '\n\n'.join(a for f, a in answers), f'questions/{sid}: text')
+    sels = [(c.find(NS + 'CodeRef').get('targetGUID'),
+             text[int(sel.get('startPosition')):int(sel.get('endPosition'))])
+            for sel in s.findall(NS + 'PlainTextSelection') for c in sel.findall(NS + 'Coding')]
+    got = [(codes[g], t) for g, t in sels if g in qcodes]
+    check(got == answers, f'questions/{sid}: answers {got}')
+    got = [(codes[g], t) for g, t in sels if g in scodes]
+    want = [(p['sentiment']['label'].capitalize(), inputs[sid][p['field']])
+            for p in results[sid]['parts'] if p['sentiment']['label'] != 'neutral']
+    check(got == want, f'questions/{sid}: sentiment {got} != {want}')
+    n_answers += len(answers)
+    n_sent += len(want)
+check(n_answers == 51 and n_sent > 30, f'questions: {n_answers} answers, {n_sent} with a sentiment')
+print(f'questions: {n_answers} answers coded with their question, {n_sent} with their sentiment')
 # the edge values: each parses (expat refuses what XML cannot hold), typed and kept as the
 # schema allows
 z = zipfile.ZipFile(f'{work}/edge.qdpx')
