@@ -1041,6 +1041,18 @@ static void delimited(FILE *fp, char delim, int kind, const char *which, const v
     t_group_brands(&s, t->questions, t->n_questions, "question", m);
 }
 
+/* Segments or questions in Markdown: their table, then their themes and brands. */
+static void md_groups(sink *s, const vb_segment *rows, size_t n, const char *kind,
+                      const vb_model *m) {
+  t_groups(s, rows, n, kind);
+  fprintf(s->fp, "\n### Themes per %s\n\n", kind);
+  t_group_themes(s, rows, n, kind, m);
+  if (model_has_brands(m)) {
+    fprintf(s->fp, "\n### Brands per %s\n\n", kind);
+    t_group_brands(s, rows, n, kind, m);
+  }
+}
+
 static void md_table(FILE *fp, const vb_table *t, const vb_model *m, const render_info *info) {
   sink s = {fp, '|', 2, 0};
   fputs("## Root-cause table\n\n", fp);
@@ -1071,13 +1083,7 @@ static void md_table(FILE *fp, const vb_table *t, const vb_model *m, const rende
   }
   if (t->by) {
     fprintf(fp, "\n## Segments by %s\n\n", t->by);
-    t_groups(&s, t->segments, t->n_segments, "segment");
-    fputs("\n### Themes per segment\n\n", fp);
-    t_group_themes(&s, t->segments, t->n_segments, "segment", m);
-    if (model_has_brands(m)) {
-      fputs("\n### Brands per segment\n\n", fp);
-      t_group_brands(&s, t->segments, t->n_segments, "segment", m);
-    }
+    md_groups(&s, t->segments, t->n_segments, "segment", m);
   }
   if (t->date) {
     fprintf(fp, "\n## Periods (%s, column %s)\n\n", vb_period_name(t->period), t->date);
@@ -1098,13 +1104,7 @@ static void md_table(FILE *fp, const vb_table *t, const vb_model *m, const rende
   if (t->n_questions) {
     fputs("\n## Questions\n\nrecords: those who answered the question; sentiment and themes: "
           "those of the answer; rest: the score of the records without an answer.\n\n", fp);
-    t_groups(&s, t->questions, t->n_questions, "question");
-    fputs("\n### Themes per question\n\n", fp);
-    t_group_themes(&s, t->questions, t->n_questions, "question", m);
-    if (model_has_brands(m)) {
-      fputs("\n### Brands per question\n\n", fp);
-      t_group_brands(&s, t->questions, t->n_questions, "question", m);
-    }
+    md_groups(&s, t->questions, t->n_questions, "question", m);
   }
   if (t->drivers) {
     const vb_drivers *d = t->drivers;

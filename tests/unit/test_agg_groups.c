@@ -161,6 +161,36 @@ static char *save(const vb_agg *a, size_t *len) {
   return buf[0];
 }
 
+/* A change to a state: the first `from` becomes `to`. */
+typedef struct mutation {
+  const char *from, *to;
+} mutation;
+
+/* Each mutation of state `s` (len bytes) must be refused (VB_EPARSE, with a message), without a
+ * crash or a leak. */
+static void assert_refused(const vb_model *model, const char *s, size_t len,
+                           const mutation *muts, size_t n) {
+  for (size_t k = 0; k < n; k++) {
+    const char *at = strstr(s, muts[k].from);
+    if (!at) fail_msg("'%s' not in the state:\n%s", muts[k].from, s);
+    size_t pre = (size_t)(at - s), fl = strlen(muts[k].from), tl = strlen(muts[k].to);
+    char *m = malloc(len - fl + tl + 1);
+    assert_non_null(m);
+    memcpy(m, s, pre);
+    memcpy(m + pre, muts[k].to, tl);
+    memcpy(m + pre + tl, at + fl, len - pre - fl);
+    m[len - fl + tl] = '\0';
+    vb_agg *b = NULL;
+    vb_error e = {0};
+    int rc = vb_agg_load(model, m, strlen(m), &b, &e);
+    if (rc == VB_OK) fail_msg("mutation %zu (%s -> %s) loaded", k, muts[k].from, muts[k].to);
+    assert_int_equal(rc, VB_EPARSE);
+    assert_true(e.message[0] != '\0');
+    assert_null(b);
+    free(m);
+  }
+}
+
 static void assert_same_state(const vb_agg *x, const vb_agg *y) {
   size_t lx, ly;
   char *sx = save(x, &lx), *sy = save(y, &ly);
@@ -459,8 +489,8 @@ static void test_state_corruption(void **state) {
   size_t len;
   char *good = save(a, &len);
   vb_agg_free(a);
-  /* every mutation below must be refused (VB_EPARSE) without a crash or a leak */
-  const struct { const char *from, *to; } muts[] = {
+  /* every mutation below must be refused */
+  const mutation muts[] = {
       {"group seg =app\ncounts ", "group seg =zzz\ncounts "},  /* out of order */
       {"group seg =email\ncounts 8", "group seg =email\ncounts 9"}, /* segments do not add up */
       {"undated 2", "undated 3"},
@@ -485,25 +515,7 @@ static void test_state_corruption(void **state) {
       {"score csat =csat", "score csat =csat =x"},
       {"drivers 1 =effort", "drivers 1 =effort =more"},
   };
-  for (size_t k = 0; k < sizeof muts / sizeof muts[0]; k++) {
-    const char *at = strstr(good, muts[k].from);
-    if (!at) fail_msg("'%s' not in the state:\n%s", muts[k].from, good);
-    size_t pre = (size_t)(at - good), fl = strlen(muts[k].from), tl = strlen(muts[k].to);
-    char *s = malloc(len - fl + tl + 1);
-    assert_non_null(s);
-    memcpy(s, good, pre);
-    memcpy(s + pre, muts[k].to, tl);
-    memcpy(s + pre + tl, at + fl, len - pre - fl);
-    s[len - fl + tl] = '\0';
-    vb_agg *b = NULL;
-    vb_error e = {0};
-    int rc = vb_agg_load(f->model, s, strlen(s), &b, &e);
-    if (rc == VB_OK) fail_msg("mutation %zu (%s -> %s) loaded", k, muts[k].from, muts[k].to);
-    assert_int_equal(rc, VB_EPARSE);
-    assert_true(e.message[0] != '\0');
-    assert_null(b);
-    free(s);
-  }
+  assert_refused(f->model, good, len, muts, sizeof muts / sizeof muts[0]);
   /* every truncation fails cleanly */
   for (size_t cut = 0; cut + 1 < len; cut += 7) {
     vb_agg *b = NULL;
@@ -624,7 +636,7 @@ static void test_questions(void **state) {
   assert_same_state(back, whole);
   vb_agg_free(back);
   /* states that must be refused */
-  const struct { const char *from, *to; } muts[] = {
+  const mutation muts[] = {
       {"group question 1\ncounts 3 3 0", "group question 1\ncounts 5 5 0"}, /* more than all */
       {"group question 1\n", "group question 2\n"},                       /* order */
       {"group question 2\n", "group question 1\n"},
@@ -632,22 +644,7 @@ static void test_questions(void **state) {
       {"questions 3 =liked =improve =other", "questions 3 =liked =liked =other"},
       {"questions 3 =liked =improve =other", "questions -"},
   };
-  for (size_t k = 0; k < sizeof muts / sizeof muts[0]; k++) {
-    const char *at = strstr(s, muts[k].from);
-    if (!at) fail_msg("'%s' not in the state:\n%s", muts[k].from, s);
-    size_t pre = (size_t)(at - s), fl = strlen(muts[k].from), tl = strlen(muts[k].to);
-    char *bad = malloc(len - fl + tl + 1);
-    assert_non_null(bad);
-    memcpy(bad, s, pre);
-    memcpy(bad + pre, muts[k].to, tl);
-    memcpy(bad + pre + tl, at + fl, len - pre - fl);
-    bad[len - fl + tl] = '\0';
-    vb_agg *b = NULL;
-    if (vb_agg_load(f->model, bad, strlen(bad), &b, NULL) != VB_EPARSE)
-      fail_msg("mutation %zu (%s -> %s) was not refused", k, muts[k].from, muts[k].to);
-    assert_null(b);
-    free(bad);
-  }
+  assert_refused(f->model, s, len, muts, sizeof muts / sizeof muts[0]);
   vb_free(s);
   /* answers that do not fit are refused and add nothing */
   const vb_result *r = run(f, "Great staff\n\nSlow delivery");
