@@ -732,8 +732,9 @@ typedef struct vb_agg_record {
 /**
  * Adds one record. A VB_VALUE_OK score outside its column's scale gives VB_EINVAL and adds
  * nothing; so do answers to an unknown question, to one question twice, out of order,
- * overlapping or past the text. VB_ELIMIT when the record would be the (VB_AGG_MAX_SEGMENTS + 1)th segment or the
- * (VB_AGG_MAX_PERIODS + 1)th period (nothing is added), VB_ENOMEM.
+ * overlapping or past the text. VB_ELIMIT when the record would be the
+ * (VB_AGG_MAX_SEGMENTS + 1)th segment or the (VB_AGG_MAX_PERIODS + 1)th period (nothing is
+ * added), VB_ENOMEM.
  */
 int vb_agg_add_record(vb_agg *agg, const vb_agg_record *rec);
 /** vb_agg_set_score_type() for score column `i`. */

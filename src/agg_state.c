@@ -605,9 +605,8 @@ static int load_group(loader *L, agg_group *g, bool period) {
   return VB_OK;
 }
 
-/* `sum` of groups within `all`; equal when `equal`. Masks are not compared. */
-/* `sum` holds the same records as `all` (equal) or some of them; `sentiment`: with the
- * records' sentiment (a question's group has its answers'). */
+/* `sum` (of groups) holds the same records as `all` (equal) or some of them; `sentiment`:
+ * its sentiment counts too (a question's group has its answers', not its records'). */
 static bool group_within(const vb_agg *a, const agg_group *sum, const agg_group *all, bool equal,
                          bool sentiment) {
 #define CHK(x, y) do { if (equal ? (x) != (y) : (x) > (y)) return false; } while (0)
@@ -795,13 +794,15 @@ static int load_body(loader *L) {
     if (!a->drv->tc || !a->drv->ty || !a->drv->tt || !a->drv->sxt) return VB_ENOMEM;
   }
   if (!v3) {
-    if (!next_line(&L->c) || strncmp(L->c.buf, "questions ", 10) != 0) BAD("expected 'questions'");
+    if (!next_line(&L->c) || strncmp(L->c.buf, "questions ", 10) != 0)
+      BAD("expected 'questions'");
     s = L->c.buf + 10;
     if (strcmp(s, "-") != 0) {
       char *names[VB_AGG_MAX_QUESTIONS] = {0};
       int rc = VB_OK;
       if (!parse_u64(&s, &n) || n < 2 || n > VB_AGG_MAX_QUESTIONS) BAD("bad 'questions' line");
-      for (size_t q = 0; rc == VB_OK && q < n; q++) rc = parse_str(&s, NAME_MAX_BYTES, &names[q], NULL);
+      for (size_t q = 0; rc == VB_OK && q < n; q++)
+        rc = parse_str(&s, NAME_MAX_BYTES, &names[q], NULL);
       if (rc == VB_OK && !at_end(s)) rc = VB_EPARSE;
       if (rc == VB_OK) rc = vb__agg_questions(a, (size_t)n, (const char *const *)names);
       for (size_t q = 0; q < n; q++) vb__free(names[q]);
@@ -875,14 +876,16 @@ static int load_body(loader *L) {
     if (a->by) {
       for (size_t i = 0; ok && i < a->n_segs; i++)
         if (vb__agg_group_merge(a, &sum, &a->segs[i])) ok = false, rc = VB_ENOMEM;
-      if (ok && !group_within(a, &sum, &a->all, true, true)) ok = false, L->why = "segments do not add up to all records";
+      if (ok && !group_within(a, &sum, &a->all, true, true))
+        ok = false, L->why = "segments do not add up to all records";
     }
     vb__agg_group_free(a, &sum);
     vb__agg_group_init(a, &sum);
     if (ok && a->date) {
       for (size_t i = 0; ok && i < a->n_pers; i++)
         if (vb__agg_group_merge(a, &sum, &a->pers[i])) ok = false, rc = VB_ENOMEM;
-      if (ok && !group_within(a, &sum, &a->all, false, true)) ok = false, L->why = "periods hold more than all records";
+      if (ok && !group_within(a, &sum, &a->all, false, true))
+        ok = false, L->why = "periods hold more than all records";
     }
     if (ok && a->date) {
       if (!next_line(&L->c) || strncmp(L->c.buf, "undated ", 8) != 0 ||
