@@ -452,14 +452,7 @@ int vb__codebook_load(vb_model *m, const char *name, const char *data, size_t le
   size_t i = 0;
   int rc = VB_OK;
   if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) i = 3;
-  if (vb_utf8_check(data, len) != len) {
-    size_t bad = vb_utf8_check(data, len);
-    long ln = 1, col = 1;
-    for (size_t k = 0; k < bad; k++) {
-      if (data[k] == '\n') { ln++; col = 1; } else col++;
-    }
-    return vb__error_set(err, VB_EUTF8, name, ln, col, "invalid UTF-8");
-  }
+  if ((rc = vb__file_utf8(name, data, len, err))) return rc;
   while (i < len && rc == VB_OK) {
     size_t j = i;
     while (j < len && data[j] != '\n') j++;

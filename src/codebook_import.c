@@ -836,14 +836,8 @@ int vb__codebook_load_any(vb_model *m, vb_lang lang, int format, const char *nam
                           const char *data, size_t len, vb_error *err) {
   if (format < 0) format = vb__codebook_detect(name, data, len);
   if (format == VB_CBFMT_NATIVE) return vb__codebook_load(m, name, data, len, err);
-  size_t bad = vb_utf8_check(data, len);
-  if (bad != len) {
-    long ln = 1, col = 1;
-    for (size_t k = 0; k < bad; k++) {
-      if (data[k] == '\n') { ln++; col = 1; } else col++;
-    }
-    return vb__error_set(err, VB_EUTF8, name, ln, col, "invalid UTF-8");
-  }
+  int urc = vb__file_utf8(name, data, len, err);
+  if (urc) return urc;
   vb__buf text = {0}, brand_terms = {0};
   long *pos = NULL;
   size_t n_lines = 0;

@@ -298,6 +298,12 @@ static const data_spec builtin[] = {
 
 static int load_one(vb_model *m, const data_spec *s, const char *name, const char *data,
                     size_t len, vb_error *err) {
+  /* a word in another encoding would load and never match: said instead (codebooks say it
+   * themselves) */
+  if (s->kind != 3) {
+    int rc = vb__file_utf8(name, data, len, err);
+    if (rc) return rc;
+  }
   switch (s->kind) {
   case 0: return vb__lexicon_load_valence(m, s->lang, name, data, len, err);
   case 1: return vb__lexicon_load_modifiers(m, s->lang, name, data, len, err);

@@ -278,21 +278,6 @@ static void bad_byte(vb_reader *rd, size_t *reported, size_t col, const char *wh
   rd->line_bad++;
 }
 
-/* Which one-byte code page a line that is not UTF-8 looks like: Hebrew letters in
- * Windows-1255 and ISO-8859-8 are 0xE0-0xFA, written next to each other; the Nordic letters
- * of Windows-1252 (å ä æ ö ø) mostly stand alone between ASCII letters. */
-static const char *legacy_guess(const unsigned char *p, size_t len) {
-  size_t high = 0, paired = 0;
-  for (size_t i = 0; i < len; i++) {
-    if (p[i] < 0x80) continue;
-    high++;
-    bool heb = p[i] >= 0xE0 && p[i] <= 0xFA;
-    if (heb && ((i > 0 && p[i - 1] >= 0xE0 && p[i - 1] <= 0xFA) ||
-                (i + 1 < len && p[i + 1] >= 0xE0 && p[i + 1] <= 0xFA)))
-      paired++;
-  }
-  return 2 * paired > high ? "windows-1255" : "windows-1252";
-}
 
 /* A line in a one-byte code page (vb_reader_options.encoding): each byte through the table;
  * a byte the code page leaves undefined, and a NUL byte, become U+FFFD, each reported at its
@@ -385,11 +370,12 @@ static int repair_line(vb_reader *rd) {
      * 0xC0-0xFE; not for a stray byte in a line of good UTF-8, nor for 0x80-0xBF (a cut UTF-8
      * sequence more often than a code page's punctuation) */
     rd->hinted = true;
-    const char *cp = legacy_guess(p, len);
+    const char *cp = vb__legacy_guess(p, len);
     report(rd, VB_PROBLEM_WARNING, rd->lineno, 0,
            "the input may not be UTF-8 but %s (%s): if so, give its encoding (verbatim "
            "--encoding %s) and nothing is replaced", cp,
-           cp[9] == '5' ? "a Hebrew Excel export" : "a Swedish or Danish Excel export", cp);
+           !strcmp(cp, "windows-1255") ? "a Hebrew Excel export"
+                                        : "a Swedish or Danish Excel export", cp);
   }
   rd->line.len = 0;
   if (vb__buf_append(&rd->line, rd->fixbuf.data, o)) return VB_ENOMEM;

@@ -111,3 +111,54 @@ size_t vb_utf8_repair(const char *s, size_t len, char *out, size_t cap, size_t *
   if (n_bad) *n_bad = bad;
   return o;
 }
+
+/* Which one-byte code page a line that is not UTF-8 looks like: Hebrew letters in
+ * Windows-1255 and ISO-8859-8 are 0xE0-0xFA, written next to each other; the Nordic letters
+ * of Windows-1252 (å ä æ ö ø) mostly stand alone between ASCII letters. */
+const char *vb__legacy_guess(const unsigned char *p, size_t len) {
+  size_t high = 0, paired = 0;
+  for (size_t i = 0; i < len; i++) {
+    if (p[i] < 0x80) continue;
+    high++;
+    bool heb = p[i] >= 0xE0 && p[i] <= 0xFA;
+    if (heb && ((i > 0 && p[i - 1] >= 0xE0 && p[i - 1] <= 0xFA) ||
+                (i + 1 < len && p[i + 1] >= 0xE0 && p[i + 1] <= 0xFA)))
+      paired++;
+  }
+  return 2 * paired > high ? "windows-1255" : "windows-1252";
+}
+
+int vb__file_utf8(const char *name, const char *data, size_t len, vb_error *err) {
+  size_t bad = vb_utf8_check(data, len);
+  if (bad == len) return VB_OK;
+  const unsigned char *p = (const unsigned char *)data;
+  long ln = 1, col = 1;
+  size_t from = 0; /* the line of the bad byte: [from, to) */
+  for (size_t k = 0; k < bad; k++) {
+    if (p[k] == '\n') {
+      ln++;
+      col = 1;
+      from = k + 1;
+    } else {
+      col++;
+    }
+  }
+  const char *nl = memchr(data + bad, '\n', len - bad);
+  size_t to = nl ? (size_t)(nl - data) : len;
+  /* as the reader's hint: a code page's letter (0xC0-0xFE) first, and no valid character of
+   * two or more bytes on the line (a stray byte in UTF-8 text is no code page) */
+  bool wide = false;
+  for (size_t k = from; k < to && !wide; k++) {
+    size_t adv;
+    wide = p[k] >= 0x80 && vb__utf8_decode(p + k, to - k, &adv) >= 0;
+  }
+  unsigned b = p[bad];
+  if (b >= 0xC0 && b <= 0xFE && !wide) {
+    const char *cp = vb__legacy_guess(p + from, to - from);
+    return vb__error_set(err, VB_EUTF8, name, ln, col,
+                         "invalid UTF-8 (byte 0x%02X): the file looks like %s, what Windows "
+                         "programs such as Notepad save as \"ANSI\" %s; save it as UTF-8", b,
+                         cp, !strcmp(cp, "windows-1255") ? "on a Hebrew system" : "in Sweden and Denmark");
+  }
+  return vb__error_set(err, VB_EUTF8, name, ln, col, "invalid UTF-8 (byte 0x%02X)", b);
+}

@@ -271,6 +271,13 @@ static inline uint64_t vb__load_le64(const unsigned char *p) {
 }
 /* Encodes `cp` into `out` (4 bytes room); returns the byte length. */
 size_t vb__utf8_encode(int32_t cp, char *out);
+/* Which one-byte code page p[0..len), a line that is not UTF-8, looks like: "windows-1255"
+ * (Hebrew) or "windows-1252" (Nordic and other Latin letters). */
+const char *vb__legacy_guess(const unsigned char *p, size_t len);
+/* A file of ours read whole (a codebook, a lexicon, a name list): VB_OK when it is valid UTF-8,
+ * else VB_EUTF8 in `err` at the first bad byte's line and column, saying when the file looks
+ * like a Windows code page (saved as "ANSI"). */
+int vb__file_utf8(const char *name, const char *data, size_t len, vb_error *err);
 #if VB_SSE2
 /* Sixteen bytes x from a character boundary, `odd` the bits of those the caller does not take
  * as they are (bytes 0x80 and up; NUL too for a caller that refuses it): whether every one of

@@ -1319,7 +1319,7 @@ static void test_legacy_hint(void **state) {
   assert_int_equal(OPEN(&c, "id,text\n1,s\xF8""d og v\xE6rd\n2,\xF8l\n", VB_FORMAT_CSV), VB_OK);
   NEXT(&c, 2, 2);
   NEXT(&c, 3, 3);
-  PROBLEM(&c, 2, "may not be UTF-8 but windows-1252");
+  PROBLEM(&c, 2, "may not be UTF-8 but windows-1252 (a Swedish or Danish Excel export)");
   size_t hints = 0;
   for (size_t i = 0; i < c.n_probs; i++) hints += strstr(c.probs[i].message, "may not be") != NULL;
   assert_int_equal(hints, 1);
@@ -1327,7 +1327,7 @@ static void test_legacy_hint(void **state) {
   assert_int_equal(OPEN(&c, "id,text\n1,\xF9\xEC\xE5\xED \xF2\xEC\xE9\xEA\xED\n", VB_FORMAT_CSV),
                    VB_OK);
   NEXT(&c, 2, 2);
-  PROBLEM(&c, 2, "may not be UTF-8 but windows-1255");
+  PROBLEM(&c, 2, "may not be UTF-8 but windows-1255 (a Hebrew Excel export)");
   close_reader(&c);
   /* no hint for damaged UTF-8: a stray byte beside good UTF-8, a byte no code page's letter */
   assert_int_equal(OPEN(&c, "id,text\n1,caf\xC3\xA9 \xE9t\xC3\xA9\n2,ok \xFF\n3,\x80x\n",

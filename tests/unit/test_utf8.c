@@ -1,5 +1,6 @@
 /*
- * test_utf8.c - vb_utf8_check, vb_utf8_repair, vb__utf8_decode and vb__utf8_encode.
+ * test_utf8.c - vb_utf8_check, vb_utf8_repair, vb__utf8_decode, vb__utf8_encode and
+ * vb__file_utf8.
  *
  * RFC 3629 is the reference: overlong forms (C0 80, E0 80 80, F0 80 80 80), UTF-16 surrogates
  * (ED A0 80 .. ED BF BF) and code points above U+10FFFF (F4 90 80 80 and lead bytes F5..FF)
@@ -309,6 +310,35 @@ static void test_repair_null_count_and_capacity(void **state) {
   assert_int_equal(small[7], 'Z');
 }
 
+/* Our own files (codebooks, lexicons, name lists): the first bad byte's line and column,
+ * and the code page named only when the line looks like one. */
+static void test_file_utf8(void **state) {
+  (void)state;
+  vb_error e = {0};
+  assert_int_equal(vb__file_utf8("ok.tsv", S("gr\xC3\xB6n\t1\n\xD7\xA9\xD7\x9C\t2\n"), &e),
+                   VB_OK);
+  /* Swedish in Windows-1252, on line 2 */
+  assert_int_equal(vb__file_utf8("sv.tsv", S("ok\t1\nf\xF6rsenad\t-2\n"), &e), VB_EUTF8);
+  assert_int_equal(e.line, 2);
+  assert_int_equal(e.column, 2);
+  assert_string_equal(e.file, "sv.tsv");
+  assert_non_null(strstr(e.message, "(byte 0xF6): the file looks like windows-1252"));
+  assert_non_null(strstr(e.message, "in Sweden and Denmark; save it as UTF-8"));
+  /* Hebrew in Windows-1255: letters side by side */
+  memset(&e, 0, sizeof e);
+  assert_int_equal(vb__file_utf8("he.tsv", S("\xF9\xEC\xE5\xED\t2\n"), &e), VB_EUTF8);
+  assert_non_null(strstr(e.message, "looks like windows-1255"));
+  assert_non_null(strstr(e.message, "on a Hebrew system"));
+  /* no code page named: a byte no letter of one, or a stray byte beside good UTF-8 */
+  const char *const plain[] = {"ok\xFF\t1\n", "gr\xC3\xB6n bl\xE4\t1\n", "\x80x\n"};
+  for (size_t i = 0; i < 3; i++) {
+    memset(&e, 0, sizeof e);
+    assert_int_equal(vb__file_utf8("x", plain[i], strlen(plain[i]), &e), VB_EUTF8);
+    assert_non_null(strstr(e.message, "invalid UTF-8 (byte 0x"));
+    assert_null(strstr(e.message, "looks like"));
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_decode_valid),
@@ -320,6 +350,7 @@ int main(void) {
       cmocka_unit_test(test_repair_valid_unchanged),
       cmocka_unit_test(test_repair_counts),
       cmocka_unit_test(test_repair_null_count_and_capacity),
+      cmocka_unit_test(test_file_utf8),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
