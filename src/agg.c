@@ -927,7 +927,8 @@ static size_t touch_themes(vb_agg *a, const vb_result *r, size_t from, size_t to
 
 /* The answers must name known questions, each once, in the order of the text, within it. */
 static bool answers_ok(const vb_agg *a, const vb_agg_record *rec) {
-  if (rec->n_answers && (!rec->answers || rec->n_answers > a->n_ques)) return false;
+  if (!rec->n_answers) return true; /* every record of a single-text run */
+  if (!rec->answers || rec->n_answers > a->n_ques) return false;
   size_t len = 0;
   if (rec->result) vb_result_text(rec->result, &len);
   _Static_assert(VB_AGG_MAX_QUESTIONS <= 64, "a bit a question");
