@@ -1051,6 +1051,70 @@ size_t vb_discover_phrases(vb_discover *d, const vb_phrase **out);
 /** Counts about the run. */
 void vb_discover_stats(const vb_discover *d, vb_discover_info *info);
 
+/* ---------------------------------------------------------------------------------------- */
+/* Agreement with a hand coding                                                             */
+/* ---------------------------------------------------------------------------------------- */
+
+/* How far verbatim's coding agrees with a person's coding of the same records (the check a
+ * researcher makes before trusting automatic codes): per hand code, records coded so by hand,
+ * by verbatim and by both, the share of records the two agree on, Cohen's kappa with its 95%
+ * interval, and verbatim's precision, recall and F1 against the hand coding; over hand
+ * sentiment labels, the confusion matrix, accuracy, macro-F1 and kappa. The formulas are in
+ * src/agree.c. Declare the codes with vb_agree_code(), then add each record. */
+
+typedef struct vb_agree vb_agree;
+
+/* A hand sentiment label: a vb_label, VB_AGREE_MIXED, or VB_AGREE_NO_LABEL (not labelled). */
+enum { VB_AGREE_NO_LABEL = -2, VB_AGREE_MIXED = 2 };
+
+typedef struct vb_agree_row {
+  const char *code;        /* the hand code */
+  const size_t *themes;    /* the themes it stands for */
+  size_t n_themes;
+  size_t records;          /* records compared (those coded by hand) */
+  size_t hand, machine, both; /* records coded so by hand, by verbatim, by both */
+  double agreement;        /* share of the records on which the two agree */
+  double kappa, kappa_lo, kappa_hi; /* Cohen's kappa and its 95% interval; NaN when nobody
+                                       gave the code */
+  double precision, recall, f1; /* verbatim's against the hand coding; NaN when 0/0 */
+} vb_agree_row;
+
+typedef struct vb_agree_info {
+  size_t records;          /* records compared on codes */
+  size_t hand, machine, both; /* summed over the codes */
+  double precision, recall, f1; /* micro averages */
+  double macro_f1;         /* mean F1 of the codes given by either coder */
+  double mean_kappa;       /* mean kappa of the codes where it is defined */
+  size_t labelled;         /* records compared on sentiment */
+  size_t classes;          /* 3 (negative, neutral, positive), or 4 with mixed: when a hand
+                              label is mixed, verbatim's mixed records count as mixed */
+  size_t confusion[4][4];  /* [hand][verbatim], classes in that order */
+  double accuracy, sentiment_f1; /* sentiment_f1: macro-F1 over the classes */
+  double kappa, kappa_lo, kappa_hi;
+} vb_agree_info;
+
+/** Returns a new comparison for the themes of `model` (which must outlive it) in `*out`;
+ *  release it with vb_agree_free(). */
+int vb_agree_new(const vb_model *model, vb_agree **out);
+void vb_agree_free(vb_agree *ag);
+/** Declares a hand code standing for themes[0..n_themes): verbatim gives it to a record that
+ *  mentions one of them or a theme under one. Only before the first record (VB_EINVAL after,
+ *  and for a theme out of range). Codes are numbered from 0 in the order declared. */
+int vb_agree_code(vb_agree *ag, const char *name, const size_t *themes, size_t n_themes);
+size_t vb_agree_code_count(const vb_agree *ag);
+/** One analysed record. `hand` (vb_agree_code_count() bytes, or NULL when the record was not
+ *  coded by hand): non-zero for each code the person gave it; a code whose themes lie under
+ *  those of a code given counts as given too (a record coded "delivery.late" is coded
+ *  "delivery"). `label`: the hand sentiment
+ *  label or VB_AGREE_NO_LABEL. `got` (may be NULL) receives for each code 1 when verbatim
+ *  gives it to the record, 2 when the hand coding does (with the rule above), 3 for both. */
+int vb_agree_add(vb_agree *ag, const vb_result *r, const unsigned char *hand, int label,
+                 unsigned char *got);
+/** The codes with their figures, in the order declared; the array is owned by `ag`. */
+size_t vb_agree_rows(vb_agree *ag, const vb_agree_row **rows);
+/** The averages over the codes and the sentiment comparison. */
+void vb_agree_stats(vb_agree *ag, vb_agree_info *info);
+
 #ifdef __cplusplus
 }
 #endif

@@ -56,6 +56,9 @@ int vb__bh(const double *p, double *q, size_t n);
  * probabilities of all tables with the same margins that are no more likely than this one
  * (with R's relative tolerance of 1e-7). */
 double vb__fisher_2x2(uint64_t a, uint64_t b, uint64_t c, uint64_t d);
+/* Cohen's kappa of a k x k table m (row-major, rows the first coder, k <= 4) and its 95%
+ * interval (Fleiss, Cohen and Everitt's standard error; agree.c); NaN when undefined. */
+void vb__kappa(const size_t *m, size_t k, double *kappa, double *lo, double *hi);
 /* The Fisher-Freeman-Halton exact test on a 2 x 3 table (rows x[0..2], y[0..2]), two-sided in
  * the same sense. NaN when the enumeration would exceed about 10^7 tables. */
 double vb__fisher_2x3(const uint64_t x[3], const uint64_t y[3]);

@@ -80,6 +80,13 @@ bool is_interviewer(const vb_reader *rd, int h_role);
 /* Parses argv for `cmd`; prints a message and returns EXIT_USAGE on a bad option. `allowed`
  * is a space-separated list of the long options the command takes. */
 int opts_parse(const char *cmd, int argc, char **argv, const char *allowed, opts *o);
+/* Takes a command's own options out of argv before opts_parse: those of `with_arg` ("--NAME V"
+ * or "--NAME=V") and of `flags` ("--NAME"), calling fn(ctx, NAME, V) (V NULL for a flag); the
+ * others stay in argv, *argc updated. Everything after "--" stays. Returns fn's first non-zero
+ * result, or EXIT_USAGE (said) for a missing value. */
+int opts_take(const char *cmd, int *argc, char **argv, const char *const *with_arg,
+              const char *const *flags, int (*fn)(void *ctx, const char *name, const char *val),
+              void *ctx);
 
 /* ---- output (out.c) ---- */
 typedef struct out {
@@ -95,6 +102,10 @@ int out_open(out *o, const char *path);
 int out_close(out *o);
 void out_abort(out *o);
 
+/* Standard input for a command that reads it more than once: the first call copies it into a
+ * temporary file (*spool, closed by the caller), every call rewinds that. NULL (said) when it
+ * could not be written. */
+FILE *stdin_spool(FILE **spool);
 /* JSON string with escapes. */
 void json_str(FILE *fp, const char *s, size_t n);
 /* A number for JSON/TSV: fixed decimals, no "-0", "null" for NaN. */
@@ -223,6 +234,7 @@ int cmd_stem(int argc, char **argv);
 int cmd_langid(int argc, char **argv);
 int cmd_codebook(int argc, char **argv);
 int cmd_discover(int argc, char **argv);
+int cmd_agree(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_report(int argc, char **argv); /* analyze --format html (html.c) */
 void usage_of(const char *cmd, FILE *fp);

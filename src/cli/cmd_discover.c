@@ -138,23 +138,7 @@ static int run_input(dctx *c, const char *path) {
   bool is_stdin = !strcmp(path, "-");
   FILE *fp;
   if (is_stdin) {
-    if (!c->spool) {
-      /* two passes over standard input: keep a copy */
-      c->spool = tmpfile();
-      if (!c->spool) {
-        msg("cannot make a temporary file: %s", strerror(errno));
-        return EXIT_INTERNAL;
-      }
-      char buf[65536];
-      size_t n;
-      while ((n = fread(buf, 1, sizeof buf, stdin)) > 0) fwrite(buf, 1, n, c->spool);
-      if (ferror(c->spool)) {
-        msg("cannot write a temporary file");
-        return EXIT_INTERNAL;
-      }
-    }
-    rewind(c->spool);
-    fp = c->spool;
+    if (!(fp = stdin_spool(&c->spool))) return EXIT_INTERNAL;
   } else {
     fp = fopen(path, "rb");
     if (!fp) {

@@ -247,3 +247,42 @@ int opts_parse(const char *cmd, int argc, char **argv, const char *allowed, opts
   }
   return EXIT_OK;
 }
+
+int opts_take(const char *cmd, int *argc, char **argv, const char *const *with_arg,
+              const char *const *flags, int (*fn)(void *ctx, const char *name, const char *val),
+              void *ctx) {
+  int w = 0;
+  for (int i = 0; i < *argc; i++) {
+    const char *a = argv[i];
+    if (!strcmp(a, "--")) { /* the rest are files */
+      while (i < *argc) argv[w++] = argv[i++];
+      break;
+    }
+    const char *name = NULL, *val = NULL;
+    for (int k = 0; flags && flags[k] && !name; k++)
+      if (!strncmp(a, "--", 2) && !strcmp(a + 2, flags[k])) name = flags[k];
+    for (int k = 0; with_arg && with_arg[k] && !name; k++) {
+      size_t l = strlen(with_arg[k]);
+      if (strncmp(a, "--", 2) || strncmp(a + 2, with_arg[k], l)) continue;
+      if (a[2 + l] == '=') {
+        name = with_arg[k];
+        val = a + 3 + l;
+      } else if (a[2 + l] == '\0') {
+        name = with_arg[k];
+        if (i + 1 >= *argc) {
+          msg("%s: option '--%s' needs a value", cmd, name);
+          return EXIT_USAGE;
+        }
+        val = argv[++i];
+      }
+    }
+    if (!name) {
+      argv[w++] = argv[i];
+      continue;
+    }
+    int rc = fn(ctx, name, val);
+    if (rc) return rc;
+  }
+  *argc = w;
+  return EXIT_OK;
+}

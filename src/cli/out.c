@@ -768,3 +768,22 @@ void speakers_free(speakers *s) {
   free(s->v);
   memset(s, 0, sizeof *s);
 }
+
+FILE *stdin_spool(FILE **spool) {
+  if (!*spool) {
+    *spool = tmpfile();
+    if (!*spool) {
+      msg("cannot make a temporary file: %s", strerror(errno));
+      return NULL;
+    }
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, stdin)) > 0) fwrite(buf, 1, n, *spool);
+    if (ferror(*spool) || fflush(*spool)) {
+      msg("cannot write a temporary file");
+      return NULL;
+    }
+  }
+  rewind(*spool);
+  return *spool;
+}

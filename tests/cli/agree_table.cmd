@@ -1,0 +1,1 @@
+agree tests/cli/data/agree.jsonl --codes codes --sentiment sentiment -q
