@@ -532,86 +532,54 @@ static int num_opt(const char *name, const char *v, size_t lo, size_t hi, size_t
   return EXIT_OK;
 }
 
-/* Takes the options only discover has out of argv (the rest go to opts_parse). */
-static int take_opts(int *argc, char **argv, dopts *x) {
-  int w = 0;
-  static const char *const with_arg[] = {"group", "focus", "reference", "date", "period", "top",
-                                         "min-support", "max-words", "max-ngrams", "examples",
-                                         "merge", "min-ratio", "sort", "snippet", NULL};
-  for (int i = 0; i < *argc; i++) {
-    const char *a = argv[i];
-    if (!strcmp(a, "--")) { /* the rest are files */
-      while (i < *argc) argv[w++] = argv[i++];
-      break;
-    }
-    if (!strcmp(a, "--by-sentiment")) {
-      x->kind = GROUP_SENTIMENT;
-      continue;
-    }
-    if (!strcmp(a, "--no-variants") || !strcmp(a, "--no-fold")) {
-      x->d.flags |= a[5] == 'v' ? VB_DISCOVER_NO_VARIANTS : VB_DISCOVER_NO_FOLD;
-      continue;
-    }
-    const char *name = NULL, *val = NULL;
-    for (int k = 0; with_arg[k] && !name; k++) {
-      size_t l = strlen(with_arg[k]);
-      if (strncmp(a, "--", 2) || strncmp(a + 2, with_arg[k], l)) continue;
-      if (a[2 + l] == '=') {
-        name = with_arg[k];
-        val = a + 3 + l;
-      } else if (a[2 + l] == '\0') {
-        name = with_arg[k];
-        if (i + 1 >= *argc) {
-          msg("discover: option '--%s' needs a value", name);
-          return EXIT_USAGE;
-        }
-        val = argv[++i];
-      }
-    }
-    if (!name) {
-      argv[w++] = argv[i];
-      continue;
-    }
-    int rc = EXIT_OK;
-    if (!strcmp(name, "group")) { x->group_col = val; x->kind = GROUP_COLUMN; }
-    else if (!strcmp(name, "focus")) x->focus = val;
-    else if (!strcmp(name, "reference")) x->reference = val;
-    else if (!strcmp(name, "date")) { x->date_col = val; x->kind = GROUP_PERIOD; }
-    else if (!strcmp(name, "period")) x->period = val;
-    else if (!strcmp(name, "top")) rc = num_opt(name, val, 1, 100000, &x->d.top);
-    else if (!strcmp(name, "min-support")) rc = num_opt(name, val, 1, 1000000000, &x->d.min_support);
-    else if (!strcmp(name, "max-words")) rc = num_opt(name, val, 1, 4, &x->d.max_words);
-    else if (!strcmp(name, "max-ngrams")) rc = num_opt(name, val, 16, 100000000, &x->d.max_entries);
-    else if (!strcmp(name, "examples")) rc = num_opt(name, val, 1, 16, &x->d.examples);
-    else if (!strcmp(name, "snippet")) x->snippet = val;
-    else if (!strcmp(name, "sort")) {
-      if (!strcmp(val, "support")) x->d.sort = VB_DISCOVER_BY_SUPPORT;
-      else if (!strcmp(val, "keyness")) x->d.sort = VB_DISCOVER_BY_KEYNESS;
-      else { msg("discover: --sort takes support or keyness"); rc = EXIT_USAGE; }
-    } else if (!strcmp(name, "min-ratio")) {
-      char *end;
-      double r = strtod(val, &end);
-      if (end == val || *end || !(r >= 0 && r <= 20)) {
-        msg("discover: --min-ratio takes a log2 ratio from 0 to 20 (e.g. 1: twice the rate; "
-            "0: no minimum)");
-        rc = EXIT_USAGE;
-      } else {
-        x->d.min_log_ratio = r > 0 ? r : -1;
-      }
-    } else if (!strcmp(name, "merge")) {
-      char *end;
-      double r = strtod(val, &end);
-      if (*end || !(r > 0 && r <= 1)) {
-        msg("discover: --merge takes a share above 0 and at most 1 (e.g. 0.9)");
-        rc = EXIT_USAGE;
-      } else {
-        x->d.merge_ratio = r;
-      }
-    }
-    if (rc) return rc;
+/* One of the options only discover has (opts_take; the rest go to opts_parse). */
+static int take_opt(void *ctx, const char *name, const char *val) {
+  dopts *x = ctx;
+  if (!strcmp(name, "by-sentiment")) {
+    x->kind = GROUP_SENTIMENT;
+    return EXIT_OK;
   }
-  *argc = w;
-  return EXIT_OK;
+  if (!strcmp(name, "no-variants") || !strcmp(name, "no-fold")) {
+    x->d.flags |= name[3] == 'v' ? VB_DISCOVER_NO_VARIANTS : VB_DISCOVER_NO_FOLD;
+    return EXIT_OK;
+  }
+  int rc = EXIT_OK;
+  if (!strcmp(name, "group")) { x->group_col = val; x->kind = GROUP_COLUMN; }
+  else if (!strcmp(name, "focus")) x->focus = val;
+  else if (!strcmp(name, "reference")) x->reference = val;
+  else if (!strcmp(name, "date")) { x->date_col = val; x->kind = GROUP_PERIOD; }
+  else if (!strcmp(name, "period")) x->period = val;
+  else if (!strcmp(name, "top")) rc = num_opt(name, val, 1, 100000, &x->d.top);
+  else if (!strcmp(name, "min-support")) rc = num_opt(name, val, 1, 1000000000, &x->d.min_support);
+  else if (!strcmp(name, "max-words")) rc = num_opt(name, val, 1, 4, &x->d.max_words);
+  else if (!strcmp(name, "max-ngrams")) rc = num_opt(name, val, 16, 100000000, &x->d.max_entries);
+  else if (!strcmp(name, "examples")) rc = num_opt(name, val, 1, 16, &x->d.examples);
+  else if (!strcmp(name, "snippet")) x->snippet = val;
+  else if (!strcmp(name, "sort")) {
+    if (!strcmp(val, "support")) x->d.sort = VB_DISCOVER_BY_SUPPORT;
+    else if (!strcmp(val, "keyness")) x->d.sort = VB_DISCOVER_BY_KEYNESS;
+    else { msg("discover: --sort takes support or keyness"); rc = EXIT_USAGE; }
+  } else if (!strcmp(name, "min-ratio")) {
+    char *end;
+    double r = strtod(val, &end);
+    if (end == val || *end || !(r >= 0 && r <= 20)) {
+      msg("discover: --min-ratio takes a log2 ratio from 0 to 20 (e.g. 1: twice the rate; "
+          "0: no minimum)");
+      rc = EXIT_USAGE;
+    } else {
+      x->d.min_log_ratio = r > 0 ? r : -1;
+    }
+  } else if (!strcmp(name, "merge")) {
+    char *end;
+    double r = strtod(val, &end);
+    if (*end || !(r > 0 && r <= 1)) {
+      msg("discover: --merge takes a share above 0 and at most 1 (e.g. 0.9)");
+      rc = EXIT_USAGE;
+    } else {
+      x->d.merge_ratio = r;
+    }
+  }
+  return rc;
 }
 
 int cmd_discover(int argc, char **argv) {
@@ -621,7 +589,11 @@ int cmd_discover(int argc, char **argv) {
   if (!args) return EXIT_INTERNAL;
   memcpy(args, argv, (size_t)argc * sizeof *args);
   int nargs = argc;
-  int rc = take_opts(&nargs, args, &c.x);
+  static const char *const with_arg[] = {"group", "focus", "reference", "date", "period", "top",
+                                         "min-support", "max-words", "max-ngrams", "examples",
+                                         "merge", "min-ratio", "sort", "snippet", NULL};
+  static const char *const flags[] = {"by-sentiment", "no-variants", "no-fold", NULL};
+  int rc = opts_take("discover", &nargs, args, with_arg, flags, take_opt, &c.x);
   if (rc == EXIT_OK)
     rc = opts_parse("discover", nargs, args,
                     "text id lang lang-col lang-default input-format encoding delimiter format "
