@@ -264,7 +264,7 @@ static bool parse_label(const char *v, size_t n, int *label) {
 
 /* ---- disagreements ---- */
 
-static int keep_example(actx *c, example *slot, const char *id, size_t idlen, const char *text,
+static int keep_example(example *slot, const char *id, size_t idlen, const char *text,
                         size_t tlen) {
   char buf[EXCERPT + 8];
   size_t o = 0, i = 0;
@@ -279,15 +279,16 @@ static int keep_example(actx *c, example *slot, const char *id, size_t idlen, co
     space = false;
     if (o < EXCERPT) buf[o++] = ch;
   }
-  while (o > 0 && ((unsigned char)buf[o - 1] & 0xC0) == 0x80) o--; /* a whole character */
-  if (o > 0 && (unsigned char)buf[o - 1] >= 0xC0) o--;
+  if (i < tlen && ((unsigned char)text[i] & 0xC0) == 0x80) { /* a character cut: drop it */
+    while (o > 0 && ((unsigned char)buf[o - 1] & 0xC0) == 0x80) o--;
+    if (o > 0) o--;
+  }
   if (i < tlen) {
     memcpy(buf + o, "...", 3);
     o += 3;
   }
   slot->id = strndup(id, idlen);
   slot->text = strndup(buf, o);
-  (void)c;
   return slot->id && slot->text ? EXIT_OK : EXIT_INTERNAL;
 }
 
@@ -387,7 +388,7 @@ static int record(actx *c, vb_reader *rd, text_src *ts, const char *path, long l
     size_t *n = hand_only ? &c->n_missed[k] : &c->n_extra[k];
     if (*n >= c->show) continue;
     example *slot = &(hand_only ? c->missed : c->extra)[k * c->show + *n];
-    if (keep_example(c, slot, id, idlen, text ? text : "", tlen)) {
+    if (keep_example(slot, id, idlen, text ? text : "", tlen)) {
       msg("out of memory");
       return EXIT_INTERNAL;
     }
@@ -492,7 +493,7 @@ static int settle_codes(actx *c) {
     for (size_t t = 0; t < nt; t++) code_of[t] = -1;
     for (size_t i = 0; i < c->n_hc; i++) {
       long t = theme_named(c->m, c->hc[i].name);
-      if (t >= 0) code_of[t] = 0;
+      if (t >= 0 && (size_t)t < nt) code_of[t] = 0;
       else c->hc[i].code = -2;
     }
     for (size_t t = 0; t < nt; t++) {
@@ -505,7 +506,7 @@ static int settle_codes(actx *c) {
     }
     for (size_t i = 0; i < c->n_hc; i++) {
       long t = c->hc[i].code == -2 ? -1 : theme_named(c->m, c->hc[i].name);
-      if (t >= 0) c->hc[i].code = code_of[t];
+      if (t >= 0 && (size_t)t < nt) c->hc[i].code = code_of[t];
     }
     free(code_of);
   }
