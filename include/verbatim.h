@@ -867,6 +867,8 @@ typedef struct vb_rising {
   double expected;         /* lambda: the trailing rate times the period's records */
   double z, p, q;          /* Poisson z, one-sided Poisson p, q across all tests */
   int emerging;            /* no mention at all in the trailing window */
+  int negative;            /* the count is of records whose mention of the theme sits in a
+                              negative clause (a rise in complaints), not of all mentioners */
 } vb_rising;
 
 /** One driver of the key-driver analysis. */

@@ -58,6 +58,12 @@
  * times the period's N records, so that volume and weekday effects cancel. p = P(Poisson(lambda)
  * >= x), one-sided; themes with x >= 5 are tested; q by Benjamini-Hochberg across every test of
  * the table; q < 0.05 is a rise, and "emerging" when the window held no mention at all.
+ *
+ * The same test on the records whose mention of the theme sits in a negative clause finds a
+ * rise in complaints that the volume hides (a theme talked about as often as before, but now
+ * in anger: the sentiment spike social-listening tools alert on). Those tests are a family of
+ * their own for Benjamini-Hochberg, so adding them leaves the volume results as they were;
+ * each family keeps its false discovery rate at 5%, the two together at most 10%.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -142,14 +148,15 @@ int vb__trend_attribute(vb_score_type t, const agg_group *a, const agg_group *b,
 typedef struct test {
   size_t theme, period, count;
   double expected, z, p, q;
-  int emerging;
+  int emerging, negative;
 } test;
 
 static int cmp_rising(const void *x, const void *y) {
   const vb_rising *a = x, *b = y;
   if (a->q != b->q) return a->q < b->q ? -1 : 1;
   if (a->period != b->period) return a->period < b->period ? -1 : 1;
-  return a->theme < b->theme ? -1 : (a->theme > b->theme);
+  if (a->theme != b->theme) return a->theme < b->theme ? -1 : 1;
+  return a->negative - b->negative;
 }
 
 int vb__trend_rising(const vb_agg *a, const agg_group *const *pg, size_t n, vb_table *t) {
@@ -170,19 +177,21 @@ int vb__trend_rising(const vb_agg *a, const agg_group *const *pg, size_t n, vb_t
     while (j0 > 0 && pg[j0 - 1]->key >= g->key - window) j0--;
     for (size_t j = j0; j < i; j++) nw += pg[j]->analysed;
     if (nw == 0) continue;
-    for (size_t k = 0; k < a->n_themes; k++) {
-      uint64_t x = g->cells[k].n;
-      if (x < RISE_MIN_COUNT) continue;
-      uint64_t xw = 0;
-      for (size_t j = j0; j < i; j++) xw += pg[j]->cells ? pg[j]->cells[k].n : 0;
-      double lambda = (double)g->analysed * ((double)xw + 0.5) / (double)nw;
-      if (vb__grow(&tests, &cap, m + 1, sizeof *tests)) {
-        vb__free(tests);
-        return VB_ENOMEM;
+    for (size_t k = 0; k < a->n_themes; k++)
+      for (int neg = 0; neg <= 1; neg++) {
+        uint64_t x = neg ? g->cells[k].neg : g->cells[k].n;
+        if (x < RISE_MIN_COUNT) continue;
+        uint64_t xw = 0;
+        for (size_t j = j0; j < i; j++)
+          xw += pg[j]->cells ? (neg ? pg[j]->cells[k].neg : pg[j]->cells[k].n) : 0;
+        double lambda = (double)g->analysed * ((double)xw + 0.5) / (double)nw;
+        if (vb__grow(&tests, &cap, m + 1, sizeof *tests)) {
+          vb__free(tests);
+          return VB_ENOMEM;
+        }
+        tests[m++] = (test){k, i, (size_t)x, lambda, ((double)x - lambda) / sqrt(lambda),
+                            vb__poisson_upper(x, lambda), NAN, xw == 0, neg};
       }
-      tests[m++] = (test){k, i, (size_t)x, lambda, ((double)x - lambda) / sqrt(lambda),
-                          vb__poisson_upper(x, lambda), NAN, xw == 0};
-    }
   }
   double *p = vb__calloc(m ? m : 1, sizeof *p), *q = vb__calloc(m ? m : 1, sizeof *q);
   if (!p || !q || (t->rising = vb__calloc(m ? m : 1, sizeof *t->rising)) == NULL) {
@@ -191,10 +200,20 @@ int vb__trend_rising(const vb_agg *a, const agg_group *const *pg, size_t n, vb_t
     vb__free(tests);
     return VB_ENOMEM;
   }
-  for (size_t i = 0; i < m; i++) p[i] = tests[i].p;
-  int rc = vb__bh(p, q, m);
-  for (size_t i = 0; rc == VB_OK && i < m; i++) {
-    if (!(q[i] < 0.05) || !((double)tests[i].count > tests[i].expected)) continue;
+  /* two families (above): the volume tests, then the negative ones, each corrected alone */
+  int rc = VB_OK;
+  size_t n_fam[2] = {0, 0};
+  for (int neg = 0; neg <= 1 && rc == VB_OK; neg++) {
+    size_t f = 0;
+    for (size_t i = 0; i < m; i++)
+      if (tests[i].negative == neg) p[f++] = tests[i].p;
+    rc = vb__bh(p, q + (neg ? n_fam[0] : 0), f);
+    n_fam[neg] = f;
+  }
+  /* q[] holds the volume family's q values, then the negative family's, each in test order */
+  for (size_t i = 0, at[2] = {0, n_fam[0]}; rc == VB_OK && i < m; i++) {
+    double qi = q[at[tests[i].negative]++];
+    if (!(qi < 0.05) || !((double)tests[i].count > tests[i].expected)) continue;
     vb_rising *r = &t->rising[t->n_rising++];
     r->theme = tests[i].theme;
     r->period = tests[i].period;
@@ -202,8 +221,9 @@ int vb__trend_rising(const vb_agg *a, const agg_group *const *pg, size_t n, vb_t
     r->expected = tests[i].expected;
     r->z = tests[i].z;
     r->p = tests[i].p;
-    r->q = q[i];
+    r->q = qi;
     r->emerging = tests[i].emerging;
+    r->negative = tests[i].negative;
   }
   qsort(t->rising, t->n_rising, sizeof *t->rising, cmp_rising);
   vb__free(p);

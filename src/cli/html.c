@@ -1433,7 +1433,7 @@ static void trends(html *h) {
   if (t->type != VB_SCORE_NONE) waterfall(h);
   if (t->n_rising) {
     fputs("<h3>Rising and emerging themes</h3>\n<table><thead><tr><th>theme</th><th>period</th>"
-          "<th class=\"r\">records</th><th class=\"r\">expected</th><th class=\"r\">p</th>"
+          "<th>mentions</th><th class=\"r\">records</th><th class=\"r\">expected</th><th class=\"r\">p</th>"
           "<th class=\"r\">q</th><th></th></tr></thead><tbody>\n",
           fp);
     for (size_t i = 0; i < t->n_rising; i++) {
@@ -1444,7 +1444,8 @@ static void trends(html *h) {
       escs(fp, vb_model_theme_id(h->m, r->theme));
       fprintf(fp, "</span></td><td><bdi data-k=\"/periods/rising/%zu/period\">", i);
       if (r->period < t->n_periods) escs(fp, t->periods[r->period].label);
-      fputs("</bdi></td><td class=\"r\">", fp);
+      fprintf(fp, "</bdi></td><td data-k=\"/periods/rising/%zu/mentions\">%s</td><td class=\"r\">",
+              i, r->negative ? "negative" : "all");
       count(h, keyf(h, "/periods/rising/%zu/count", i), r->count);
       fputs("</td><td class=\"r\">", fp);
       num(h, keyf(h, "/periods/rising/%zu/expected", i), r->expected, 1, 1, NULL, false);
@@ -1456,7 +1457,9 @@ static void trends(html *h) {
     }
     fputs("</tbody></table>\n<p class=\"legend\">A theme is rising when its records in a period "
           "exceed what its rate in the trailing periods predicts (Poisson test, q after "
-          "Benjamini-Hochberg); emerging when it was not mentioned at all before.</p>\n",
+          "Benjamini-Hochberg); emerging when it was not mentioned at all before. Mentions "
+          "\"negative\": the records whose mention sits in a negative clause, tested apart (a "
+          "rise in complaints the volume may hide).</p>\n",
           fp);
   }
   fputs("</section>\n", fp);

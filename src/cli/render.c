@@ -389,8 +389,10 @@ static void term_periods(FILE *fp, const vb_table *t, const vb_model *m) {
           "of the themes (a record with several themes shared equally among them), which add up\n"
           "exactly (all of them in --table attribution).\n", fp);
   if (t->n_rising) {
-    fputs("\nRising themes (Poisson count against the trailing periods' rate, q < 0.05):\n", fp);
-    fputs("period     theme                    count  expected      z        p        q\n", fp);
+    fputs("\nRising themes (Poisson count against the trailing periods' rate, q < 0.05; "
+          "mentions: all, or\nthose in negative clauses):\n", fp);
+    fputs("period     theme                    mentions count  expected      z        p        q\n",
+          fp);
     for (size_t i = 0; i < t->n_rising && i < 15; i++) {
       const vb_rising *r = &t->rising[i];
       char p[16], q[16], name[96];
@@ -399,7 +401,8 @@ static void term_periods(FILE *fp, const vb_table *t, const vb_model *m) {
       snprintf(name, sizeof name, "%s%s", vb_model_theme_id(m, r->theme), r->emerging ? " (new)" : "");
       fprintf(fp, "%-10s ", t->periods[r->period].label);
       put_col(fp, name, 24);
-      fprintf(fp, " %5zu %9.1f %6.1f %8s %8s\n", r->count, r->expected, r->z, p, q);
+      fprintf(fp, " %-8s %5zu %9.1f %6.1f %8s %8s\n", r->negative ? "negative" : "all", r->count,
+              r->expected, r->z, p, q);
     }
     if (t->n_rising > 15) fprintf(fp, "... and %zu more (--table rising)\n", t->n_rising - 15);
   }
@@ -856,13 +859,14 @@ static void t_attribution(sink *s, const vb_table *t, const vb_model *m) {
 }
 
 static void t_rising_all(sink *s, const vb_table *t, const vb_model *m) {
-  static const char *const head[] = {"period", "theme", "count", "expected", "z", "p", "q",
-                                     "emerging"};
+  static const char *const head[] = {"period", "theme", "mentions", "count", "expected", "z",
+                                     "p", "q", "emerging"};
   header(s, head, sizeof head / sizeof head[0], 2);
   for (size_t i = 0; i < t->n_rising; i++) {
     const vb_rising *r = &t->rising[i];
     cell(s, t->periods[r->period].label);
     cell(s, vb_model_theme_id(m, r->theme));
+    cell(s, r->negative ? "negative" : "all");
     cell_size(s, r->count);
     cell_num(s, r->expected, 3);
     cell_num(s, r->z, 3);
@@ -1414,7 +1418,8 @@ static void json_table(FILE *fp, const vb_table *t, const vb_model *m, const ren
       const char *id = vb_model_theme_id(m, r->theme);
       fprintf(fp, "%s\n  {\"period\": \"%s\", \"theme\": ", i ? "," : "", t->periods[r->period].label);
       json_str(fp, id, strlen(id));
-      fprintf(fp, ", \"count\": %zu", r->count);
+      fprintf(fp, ", \"mentions\": \"%s\", \"count\": %zu", r->negative ? "negative" : "all",
+              r->count);
       json_num(fp, "expected", r->expected, 4);
       json_num(fp, "z", r->z, 4);
       json_p(fp, "p", r->p);

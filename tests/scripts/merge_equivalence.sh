@@ -116,7 +116,7 @@ whole "$in" "$@" || exit 1
 states 5 "$in" "$@"
 merged "$work"/part.*.vbs --brands "$src/corpora/mentions/brands.brands"
 compare "mentions without a score, days"
-grep -q '"theme": "brand.parcelo", "count": 69' "$work/merged.json" ||
+grep -q '"theme": "brand.parcelo", "mentions": "all", "count": 69' "$work/merged.json" ||
   { echo "FAIL: the courier outage is not among the rising themes"; fails=$((fails + 1)); }
 # no score, nothing to attribute: the attribution column stays empty
 [ -z "$(sed 1d "$work/merged.periods.tsv" | cut -f17 | tr -d '\n')" ] ||
