@@ -10,8 +10,9 @@
  * one of them or a theme under one, so a hand code "delivery" agrees with verbatim's
  * "delivery.late". The same holds for the hand coding: a record coded "delivery.late" by hand
  * has the code "delivery" too, as a child code lies within its parent in a QDA codebook (and
- * as verbatim's tables count a theme's mentions under its parent). The codes are fixed before the first record (every record must be counted
- * against every code: a code declared late would miss the records verbatim gave it before).
+ * as verbatim's tables count a theme's mentions under its parent). The codes are fixed before
+ * the first record (every record must be counted against every code: a code declared late
+ * would miss the records verbatim gave it before).
  *
  * Kappa. kappa = (po - pe) / (1 - pe), po the observed share of agreement and pe the share
  * expected from the two coders' margins. Its standard error is the large-sample one of Fleiss,
@@ -110,7 +111,8 @@ size_t vb_agree_code_count(const vb_agree *ag) { return ag ? ag->n_rows : 0; }
 
 /* Marks `bit` on theme t and every theme above it. */
 static void mark(vb_agree *ag, size_t t, unsigned char bit) {
-  for (long u = (long)t; u >= 0 && !(ag->has[u] & bit); u = vb_model_theme_parent(ag->model, (size_t)u))
+  for (long u = (long)t; u >= 0 && !(ag->has[u] & bit);
+       u = vb_model_theme_parent(ag->model, (size_t)u))
     ag->has[u] |= bit;
 }
 
@@ -126,7 +128,8 @@ int vb_agree_add(vb_agree *ag, const vb_result *r, const unsigned char *hand, in
     size_t n = vb_result_mentions(r, &mt);
     for (size_t i = 0; i < n; i++) mark(ag, mt[i].theme, 1);
     for (size_t k = 0; hand && k < ag->n_rows; k++)
-      for (size_t i = 0; hand[k] && i < ag->rows[k].n_themes; i++) mark(ag, ag->rows[k].themes[i], 2);
+      for (size_t i = 0; hand[k] && i < ag->rows[k].n_themes; i++)
+        mark(ag, ag->rows[k].themes[i], 2);
     for (size_t k = 0; k < ag->n_rows; k++) {
       unsigned v = 0;
       for (size_t i = 0; i < ag->rows[k].n_themes; i++) v |= ag->has[ag->rows[k].themes[i]];

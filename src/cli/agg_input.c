@@ -159,14 +159,6 @@ int agg_input_setup(job *j) {
   return EXIT_OK;
 }
 
-static int field(vb_reader *rd, const char *name, int *h) {
-  vb_error e = {0};
-  *h = vb_reader_field(rd, name, &e);
-  if (*h >= 0) return EXIT_OK;
-  msg_error(&e);
-  return EXIT_BADINPUT;
-}
-
 int agg_input_open(job *j, vb_reader *rd, agg_fields *f) {
   const opts *o = &j->o;
   f->by = f->date = -1;
@@ -180,11 +172,13 @@ int agg_input_open(job *j, vb_reader *rd, agg_fields *f) {
     return EXIT_USAGE;
   }
   int rc = EXIT_OK;
-  for (size_t i = 0; rc == EXIT_OK && i < j->n_sc; i++) rc = field(rd, j->sc[i].name, &f->score[i]);
-  if (rc == EXIT_OK && o->by && strcmp(o->by, ":lang") != 0) rc = field(rd, o->by, &f->by);
-  if (rc == EXIT_OK && o->date) rc = field(rd, o->date, &f->date);
+  for (size_t i = 0; rc == EXIT_OK && i < j->n_sc; i++)
+    rc = reader_field_or_say(rd, j->sc[i].name, &f->score[i]);
+  if (rc == EXIT_OK && o->by && strcmp(o->by, ":lang") != 0)
+    rc = reader_field_or_say(rd, o->by, &f->by);
+  if (rc == EXIT_OK && o->date) rc = reader_field_or_say(rd, o->date, &f->date);
   for (int i = 0; rc == EXIT_OK && i < o->n_driver_cols; i++)
-    rc = field(rd, o->driver_cols[i], &f->driver[i]);
+    rc = reader_field_or_say(rd, o->driver_cols[i], &f->driver[i]);
   if (rc) j->problems++;
   return rc;
 }

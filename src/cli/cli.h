@@ -102,6 +102,21 @@ int out_open(out *o, const char *path);
 int out_close(out *o);
 void out_abort(out *o);
 
+/* The handle of column `name` in *h; EXIT_OK, or EXIT_BADINPUT with the reader's message
+ * said (a column the header lacks). */
+int reader_field_or_say(vb_reader *rd, const char *name, int *h);
+/* The current record's language from its --lang-col column (h_lang; -1: none) into *lang, the
+ * code as written into code[8]; false for a code that is not a language (*lang unchanged). */
+bool record_lang(const vb_reader *rd, int h_lang, vb_lang *lang, char code[8]);
+/* fn(ctx, path) for each input file of the options (standard input, "-", without any): the
+ * first usage or internal error stops; else the first other failure is returned at the end. */
+int each_input(const opts *o, int (*fn)(void *ctx, const char *path), void *ctx);
+/* Opens input `path` for a command that reads its inputs more than once ("-": standard
+ * input, copied into *spool by stdin_spool()) and a reader on it. EXIT_OK, or the exit status
+ * with the message said (a file that cannot be opened also counts in *problems). The caller
+ * frees the reader and closes *fp unless it is *spool. */
+int open_input(const opts *o, const char *path, FILE **spool, vb_problem_fn problem, void *ctx,
+               size_t *problems, FILE **fp, vb_reader **rd);
 /* Standard input for a command that reads it more than once: the first call copies it into a
  * temporary file (*spool, closed by the caller), every call rewinds that. NULL (said) when it
  * could not be written. */

@@ -174,11 +174,13 @@ static int read_map(actx *c) {
   while (status == EXIT_OK && (len = getline(&line, &cap, fp)) >= 0) {
     ln++;
     while (len && (line[len - 1] == '\n' || line[len - 1] == '\r')) line[--len] = '\0';
-    if (ln == 1 && len >= 3 && !memcmp(line, "\xEF\xBB\xBF", 3)) memmove(line, line + 3, (size_t)(len -= 3) + 1);
+    if (ln == 1 && len >= 3 && !memcmp(line, "\xEF\xBB\xBF", 3)) /* a byte-order mark */
+      memmove(line, line + 3, (size_t)(len -= 3) + 1);
     if (!len || line[0] == '#') continue;
     char *tab = strchr(line, '\t');
     if (!tab || tab == line) {
-      msg("%s:%ld:1: a line is a hand code, a TAB, and the theme ids it stands for", c->map_path, ln);
+      msg("%s:%ld:1: a line is a hand code, a TAB, and the theme ids it stands for", c->map_path,
+          ln);
       status = EXIT_BADINPUT;
       break;
     }
@@ -294,16 +296,6 @@ static int keep_example(example *slot, const char *id, size_t idlen, const char 
 
 /* ---- one input, one pass ---- */
 
-static int field(vb_reader *rd, const char *name, int *h) {
-  vb_error e = {0};
-  *h = vb_reader_field(rd, name, &e);
-  if (*h < 0) {
-    msg_error(&e);
-    return EXIT_BADINPUT;
-  }
-  return EXIT_OK;
-}
-
 static int record(actx *c, vb_reader *rd, text_src *ts, const char *path, long line, int h_id,
                   int h_codes, int h_sent, int h_lang, size_t index) {
   size_t cn = 0, sn = 0;
@@ -353,17 +345,8 @@ static int record(actx *c, vb_reader *rd, text_src *ts, const char *path, long l
       (rc = speaker_record(&c->speakers, rd, &id, &idlen, &c->aliased_id, alias, &alias_n)))
     return rc;
   vb_run_options ro = c->ro;
-  if (h_lang >= 0) {
-    size_t ll;
-    const char *lv = vb_reader_get(rd, h_lang, &ll);
-    char code[8];
-    vb_lang l;
-    if (lv && ll > 0 && ll < sizeof code) {
-      memcpy(code, lv, ll);
-      code[ll] = '\0';
-      if (vb_lang_parse(code, &l) == VB_OK) ro.lang = l;
-    }
-  }
+  char code[8];
+  record_lang(rd, h_lang, &ro.lang, code);
   const vb_result *r;
   int arc = vb_analyzer_run(c->an, text ? text : "", tlen, &ro, &r);
   if (arc == VB_ENOMEM) {
@@ -397,33 +380,15 @@ static int record(actx *c, vb_reader *rd, text_src *ts, const char *path, long l
   return EXIT_OK;
 }
 
-static int run_input(actx *c, const char *path) {
+static int run_input(void *ctx, const char *path) {
+  actx *c = ctx;
   const opts *o = &c->o;
   bool is_stdin = !strcmp(path, "-");
   FILE *fp;
-  if (is_stdin) {
-    if (!(fp = stdin_spool(&c->spool))) return EXIT_INTERNAL;
-  } else if (!(fp = fopen(path, "rb"))) {
-    msg("cannot open '%s'", path);
-    c->problems++;
-    return EXIT_BADINPUT;
-  }
-  vb_reader_options ropt;
-  reader_options(o, path, &ropt);
-  if (!o->input_format && !is_stdin && vb_format_from_name(path) == VB_FORMAT_AUTO) {
-    msg("%s: cannot tell the format from the name; give --input-format "
-        "csv|tsv|jsonl|transcript", path);
-    fclose(fp);
-    return EXIT_USAGE;
-  }
   vb_reader *rd;
+  int rc = open_input(o, path, &c->spool, on_problem, c, &c->problems, &fp, &rd);
+  if (rc) return rc;
   vb_error e = {0};
-  int rc = vb_reader_new(fp, &ropt, on_problem, c, &rd, &e);
-  if (rc) {
-    msg_error(&e);
-    if (!is_stdin) fclose(fp);
-    return rc == VB_ENOMEM ? EXIT_INTERNAL : EXIT_BADINPUT;
-  }
   int h_id = -1, h_codes = -1, h_sent = -1, h_lang = -1;
   text_src ts;
   int status = text_src_open(&ts, o, rd, &e);
@@ -440,9 +405,9 @@ static int run_input(actx *c, const char *path) {
       msg_error(&ie);
       status = EXIT_BADINPUT;
     }
-    if (status == EXIT_OK && c->codes_col) status = field(rd, c->codes_col, &h_codes);
-    if (status == EXIT_OK && c->sent_col) status = field(rd, c->sent_col, &h_sent);
-    if (status == EXIT_OK && o->lang_col) status = field(rd, o->lang_col, &h_lang);
+    if (status == EXIT_OK && c->codes_col) status = reader_field_or_say(rd, c->codes_col, &h_codes);
+    if (status == EXIT_OK && c->sent_col) status = reader_field_or_say(rd, c->sent_col, &h_sent);
+    if (status == EXIT_OK && o->lang_col) status = reader_field_or_say(rd, o->lang_col, &h_lang);
   }
   int h_role = status == EXIT_OK ? role_field(rd) : -1;
   speakers_fields(&c->speakers, rd, o->redact);
@@ -469,16 +434,7 @@ static int run_input(actx *c, const char *path) {
 
 static int run_pass(actx *c, int pass) {
   c->pass = pass;
-  const char *stdin_only[] = {"-"};
-  const char *const *files = c->o.n_files ? c->o.files : stdin_only;
-  int n = c->o.n_files ? c->o.n_files : 1;
-  int status = EXIT_OK;
-  for (int i = 0; i < n; i++) {
-    int rc = run_input(c, files[i]);
-    if (rc == EXIT_INTERNAL || rc == EXIT_USAGE) return rc;
-    if (rc && !status) status = rc;
-  }
-  return status;
+  return each_input(&c->o, run_input, c);
 }
 
 /* After the first pass: the codes of the hand coding (without a map, one per theme named,
@@ -743,6 +699,15 @@ static void json_kv(FILE *fp, const char *key, double v, int dec) {
   put_num(fp, v, dec);
 }
 
+static void json_kappa(FILE *fp, double kappa, double lo, double hi) {
+  json_kv(fp, "kappa", kappa, 4);
+  fputs(", \"kappa_ci\": [", fp);
+  put_num(fp, lo, 4);
+  fputs(", ", fp);
+  put_num(fp, hi, 4);
+  fputc(']', fp);
+}
+
 static void write_json(FILE *fp, const actx *c, const vb_agree_row *rows, const size_t *order,
                        size_t n, const vb_agree_info *in) {
   fprintf(fp, "{\"records\": %zu", c->records);
@@ -762,12 +727,7 @@ static void write_json(FILE *fp, const actx *c, const vb_agree_row *rows, const 
       fprintf(fp, "], \"hand\": %zu, \"verbatim\": %zu, \"both\": %zu", r->hand, r->machine,
               r->both);
       json_kv(fp, "agreement", r->agreement, 4);
-      json_kv(fp, "kappa", r->kappa, 4);
-      fputs(", \"kappa_ci\": [", fp);
-      put_num(fp, r->kappa_lo, 4);
-      fputs(", ", fp);
-      put_num(fp, r->kappa_hi, 4);
-      fputc(']', fp);
+      json_kappa(fp, r->kappa, r->kappa_lo, r->kappa_hi);
       json_kv(fp, "precision", r->precision, 4);
       json_kv(fp, "recall", r->recall, 4);
       json_kv(fp, "f1", r->f1, 4);
@@ -792,18 +752,15 @@ static void write_json(FILE *fp, const actx *c, const vb_agree_row *rows, const 
     fputs("], \"confusion\": [", fp);
     for (size_t i = 0; i < in->classes; i++) {
       fputs(i ? ", [" : "[", fp);
-      for (size_t j = 0; j < in->classes; j++) fprintf(fp, "%s%zu", j ? ", " : "", in->confusion[i][j]);
+      for (size_t j = 0; j < in->classes; j++)
+        fprintf(fp, "%s%zu", j ? ", " : "", in->confusion[i][j]);
       fputc(']', fp);
     }
     fputc(']', fp);
     json_kv(fp, "accuracy", in->accuracy, 4);
     json_kv(fp, "macro_f1", in->sentiment_f1, 4);
-    json_kv(fp, "kappa", in->kappa, 4);
-    fputs(", \"kappa_ci\": [", fp);
-    put_num(fp, in->kappa_lo, 4);
-    fputs(", ", fp);
-    put_num(fp, in->kappa_hi, 4);
-    fputs("]}", fp);
+    json_kappa(fp, in->kappa, in->kappa_lo, in->kappa_hi);
+    fputc('}', fp);
   }
   fputs("}\n", fp);
 }

@@ -980,18 +980,9 @@ static int run_input(job *j, const char *path) {
     }
     /* the record's language */
     vb_run_options ro = j->ro;
-    if (h_lang >= 0) {
-      size_t ll;
-      const char *lv = vb_reader_get(rd, h_lang, &ll);
-      char code[8];
-      if (lv && ll > 0 && ll < sizeof code) {
-        memcpy(code, lv, ll);
-        code[ll] = '\0';
-        vb_lang l;
-        if (vb_lang_parse(code, &l) == VB_OK) ro.lang = l;
-        else job_problem(j, name, rec->line, "unknown language code '%s'; identified instead", code);
-      }
-    }
+    char code[8];
+    if (!record_lang(rd, h_lang, &ro.lang, code))
+      job_problem(j, name, rec->line, "unknown language code '%s'; identified instead", code);
     const char *err_text = NULL;
     if (rec->error) err_text = rec->error_msg[0] ? rec->error_msg : vb_strerror(rec->error);
     else if (!text && vb_reader_format(rd) == VB_FORMAT_JSONL) {

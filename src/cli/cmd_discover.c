@@ -3,7 +3,6 @@
  * value vs the rest, the last period vs the one before), with quotes, the codebook's coverage
  * and a codebook snippet for the phrases it does not cover. */
 #define _POSIX_C_SOURCE 200809L
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,46 +122,15 @@ static int group_of(dctx *c, const vb_reader *rd, int h_score, int h_group, int 
   }
 }
 
-static int field(vb_reader *rd, const char *name, int *h) {
-  vb_error e = {0};
-  *h = vb_reader_field(rd, name, &e);
-  if (*h < 0) {
-    msg_error(&e);
-    return EXIT_BADINPUT;
-  }
-  return EXIT_OK;
-}
-
-static int run_input(dctx *c, const char *path) {
+static int run_input(void *ctx, const char *path) {
+  dctx *c = ctx;
   const opts *o = &c->o;
   bool is_stdin = !strcmp(path, "-");
   FILE *fp;
-  if (is_stdin) {
-    if (!(fp = stdin_spool(&c->spool))) return EXIT_INTERNAL;
-  } else {
-    fp = fopen(path, "rb");
-    if (!fp) {
-      msg("cannot open '%s': %s", path, strerror(errno));
-      c->problems++;
-      return EXIT_BADINPUT;
-    }
-  }
-  vb_reader_options ropt;
-  reader_options(o, path, &ropt);
-  if (!o->input_format && !is_stdin && vb_format_from_name(path) == VB_FORMAT_AUTO) {
-    msg("%s: cannot tell the format from the name; give --input-format "
-        "csv|tsv|jsonl|txt|transcript", path);
-    fclose(fp);
-    return EXIT_USAGE;
-  }
   vb_reader *rd;
+  int rc = open_input(o, path, &c->spool, on_problem, c, &c->problems, &fp, &rd);
+  if (rc) return rc;
   vb_error e = {0};
-  int rc = vb_reader_new(fp, &ropt, on_problem, c, &rd, &e);
-  if (rc) {
-    msg_error(&e);
-    if (!is_stdin) fclose(fp);
-    return rc == VB_ENOMEM ? EXIT_INTERNAL : EXIT_BADINPUT;
-  }
   int h_id = -1, h_score = -1, h_group = -1, h_date = -1, h_lang = -1;
   text_src ts;
   int status = text_src_open(&ts, o, rd, &e);
@@ -174,10 +142,10 @@ static int run_input(dctx *c, const char *path) {
       msg_error(&ie);
       status = EXIT_BADINPUT;
     }
-    if (status == EXIT_OK && c->x.kind == GROUP_SCORE) status = field(rd, o->score, &h_score);
-    if (status == EXIT_OK && c->x.kind == GROUP_COLUMN) status = field(rd, c->x.group_col, &h_group);
-    if (status == EXIT_OK && c->x.kind == GROUP_PERIOD) status = field(rd, c->x.date_col, &h_date);
-    if (status == EXIT_OK && o->lang_col) status = field(rd, o->lang_col, &h_lang);
+    if (status == EXIT_OK && c->x.kind == GROUP_SCORE) status = reader_field_or_say(rd, o->score, &h_score);
+    if (status == EXIT_OK && c->x.kind == GROUP_COLUMN) status = reader_field_or_say(rd, c->x.group_col, &h_group);
+    if (status == EXIT_OK && c->x.kind == GROUP_PERIOD) status = reader_field_or_say(rd, c->x.date_col, &h_date);
+    if (status == EXIT_OK && o->lang_col) status = reader_field_or_say(rd, o->lang_col, &h_lang);
   } else if (status == EXIT_OK && c->x.kind != GROUP_NONE && c->x.kind != GROUP_SENTIMENT) {
     msg("%s: plain text has no columns to group by", path);
     status = EXIT_USAGE;
@@ -238,17 +206,8 @@ static int run_input(dctx *c, const char *path) {
       continue;
     }
     vb_run_options ro = c->ro;
-    if (h_lang >= 0) {
-      size_t ll;
-      const char *lv = vb_reader_get(rd, h_lang, &ll);
-      char code[8];
-      vb_lang l;
-      if (lv && ll > 0 && ll < sizeof code) {
-        memcpy(code, lv, ll);
-        code[ll] = '\0';
-        if (vb_lang_parse(code, &l) == VB_OK) ro.lang = l;
-      }
-    }
+    char code[8];
+    record_lang(rd, h_lang, &ro.lang, code);
     const vb_result *r;
     int arc = vb_analyzer_run(c->an, text ? text : "", tlen, &ro, &r);
     if (arc == VB_ENOMEM) {
@@ -280,16 +239,7 @@ static int run_input(dctx *c, const char *path) {
 
 static int run_pass(dctx *c, int pass) {
   c->pass = pass;
-  const char *stdin_only[] = {"-"};
-  const char *const *files = c->o.n_files ? c->o.files : stdin_only;
-  int n = c->o.n_files ? c->o.n_files : 1;
-  int status = EXIT_OK;
-  for (int i = 0; i < n; i++) {
-    int rc = run_input(c, files[i]);
-    if (rc == EXIT_INTERNAL || rc == EXIT_USAGE) return rc;
-    if (rc && !status) status = rc;
-  }
-  return status;
+  return each_input(&c->o, run_input, c);
 }
 
 /* ---- output ---- */

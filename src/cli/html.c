@@ -1969,17 +1969,8 @@ static int disc_file(disc_ctx *c, const char *path) {
                                               alias, &alias_n)))
       continue;
     vb_run_options ro = ro0;
-    if (h_lang >= 0) {
-      size_t ll;
-      const char *lv = vb_reader_get(rd, h_lang, &ll);
-      char code[8];
-      vb_lang l;
-      if (lv && ll > 0 && ll < sizeof code) {
-        memcpy(code, lv, ll);
-        code[ll] = '\0';
-        if (vb_lang_parse(code, &l) == VB_OK) ro.lang = l;
-      }
-    }
+    char code[8];
+    record_lang(rd, h_lang, &ro.lang, code);
     const vb_result *r;
     if (vb_analyzer_run(c->an, text, tlen, &ro, &r) != VB_OK) continue;
     const char *sv = h_score >= 0 ? vb_reader_get(rd, h_score, &sl) : NULL;

@@ -787,3 +787,66 @@ FILE *stdin_spool(FILE **spool) {
   rewind(*spool);
   return *spool;
 }
+
+int reader_field_or_say(vb_reader *rd, const char *name, int *h) {
+  vb_error e = {0};
+  *h = vb_reader_field(rd, name, &e);
+  if (*h >= 0) return EXIT_OK;
+  msg_error(&e);
+  return EXIT_BADINPUT;
+}
+
+bool record_lang(const vb_reader *rd, int h_lang, vb_lang *lang, char code[8]) {
+  code[0] = '\0';
+  size_t ll;
+  const char *lv = h_lang >= 0 ? vb_reader_get(rd, h_lang, &ll) : NULL;
+  if (!lv || ll == 0 || ll >= 8) return true;
+  memcpy(code, lv, ll);
+  code[ll] = '\0';
+  vb_lang l;
+  if (vb_lang_parse(code, &l) != VB_OK) return false;
+  *lang = l;
+  return true;
+}
+
+int each_input(const opts *o, int (*fn)(void *ctx, const char *path), void *ctx) {
+  const char *stdin_only[] = {"-"};
+  const char *const *files = o->n_files ? o->files : stdin_only;
+  int n = o->n_files ? o->n_files : 1;
+  int status = EXIT_OK;
+  for (int i = 0; i < n; i++) {
+    int rc = fn(ctx, files[i]);
+    if (rc == EXIT_INTERNAL || rc == EXIT_USAGE) return rc;
+    if (rc && !status) status = rc;
+  }
+  return status;
+}
+
+int open_input(const opts *o, const char *path, FILE **spool, vb_problem_fn problem, void *ctx,
+               size_t *problems, FILE **fp, vb_reader **rd) {
+  bool is_stdin = !strcmp(path, "-");
+  *rd = NULL;
+  if (is_stdin) {
+    if (!(*fp = stdin_spool(spool))) return EXIT_INTERNAL;
+  } else if (!(*fp = fopen(path, "rb"))) {
+    msg("cannot open '%s': %s", path, strerror(errno));
+    ++*problems;
+    return EXIT_BADINPUT;
+  }
+  vb_reader_options ropt;
+  reader_options(o, path, &ropt);
+  if (!o->input_format && !is_stdin && vb_format_from_name(path) == VB_FORMAT_AUTO) {
+    msg("%s: cannot tell the format from the name; give --input-format "
+        "csv|tsv|jsonl|txt|transcript", path);
+    fclose(*fp);
+    return EXIT_USAGE;
+  }
+  vb_error e = {0};
+  int rc = vb_reader_new(*fp, &ropt, problem, ctx, rd, &e);
+  if (rc) {
+    msg_error(&e);
+    if (!is_stdin) fclose(*fp);
+    return rc == VB_ENOMEM ? EXIT_INTERNAL : EXIT_BADINPUT;
+  }
+  return EXIT_OK;
+}
