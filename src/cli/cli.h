@@ -102,6 +102,9 @@ int out_open(out *o, const char *path);
 int out_close(out *o);
 void out_abort(out *o);
 
+/* Checks --lang, --lang-default and --input-format and sets ro's languages from them; EXIT_OK
+ * or EXIT_USAGE (said). */
+int input_lang_opts(const char *cmd, const opts *o, vb_run_options *ro);
 /* The handle of column `name` in *h; EXIT_OK, or EXIT_BADINPUT with the reader's message
  * said (a column the header lacks). */
 int reader_field_or_say(vb_reader *rd, const char *name, int *h);

@@ -838,21 +838,7 @@ int cmd_agree(int argc, char **argv) {
         "show the sentiment)");
     return EXIT_USAGE;
   }
-  c.ro.lang = c.ro.lang_default = VB_LANG_UND;
-  if (o->lang && vb_lang_parse(o->lang, &c.ro.lang)) {
-    msg("agree: unknown language '%s' (sv, da, he, en or auto)", o->lang);
-    return EXIT_USAGE;
-  }
-  if (o->lang_default && (vb_lang_parse(o->lang_default, &c.ro.lang_default) ||
-                          c.ro.lang_default == VB_LANG_UND)) {
-    msg("agree: --lang-default takes sv, da, he or en");
-    return EXIT_USAGE;
-  }
-  vb_format f;
-  if (o->input_format && vb_format_parse(o->input_format, &f)) {
-    msg("agree: --input-format takes csv, tsv, jsonl or transcript");
-    return EXIT_USAGE;
-  }
+  if ((rc = input_lang_opts("agree", o, &c.ro))) return rc;
   if ((rc = load_model(o, &c.m))) return rc;
   int status = EXIT_OK;
   if (vb_analyzer_new(c.m, &c.an) || vb_agree_new(c.m, &c.ag)) {

@@ -587,21 +587,7 @@ int cmd_discover(int argc, char **argv) {
     msg("discover: --format takes table, tsv or json");
     return EXIT_USAGE;
   }
-  c.ro.lang = c.ro.lang_default = VB_LANG_UND;
-  if (o->lang && vb_lang_parse(o->lang, &c.ro.lang)) {
-    msg("discover: unknown language '%s' (sv, da, he, en or auto)", o->lang);
-    return EXIT_USAGE;
-  }
-  if (o->lang_default && (vb_lang_parse(o->lang_default, &c.ro.lang_default) ||
-                          c.ro.lang_default == VB_LANG_UND)) {
-    msg("discover: --lang-default takes sv, da, he or en");
-    return EXIT_USAGE;
-  }
-  vb_format f;
-  if (o->input_format && vb_format_parse(o->input_format, &f)) {
-    msg("discover: --input-format takes csv, tsv, jsonl, txt or transcript");
-    return EXIT_USAGE;
-  }
+  if ((rc = input_lang_opts("discover", o, &c.ro))) return rc;
   if (o->score_type) {
     if (vb_score_type_parse(o->score_type, &c.type) || c.type == VB_SCORE_NONE) {
       msg("discover: --score-type takes nps, csat, ces or rating");

@@ -850,3 +850,22 @@ int open_input(const opts *o, const char *path, FILE **spool, vb_problem_fn prob
   }
   return EXIT_OK;
 }
+
+int input_lang_opts(const char *cmd, const opts *o, vb_run_options *ro) {
+  ro->lang = ro->lang_default = VB_LANG_UND;
+  if (o->lang && vb_lang_parse(o->lang, &ro->lang)) {
+    msg("%s: unknown language '%s' (sv, da, he, en or auto)", cmd, o->lang);
+    return EXIT_USAGE;
+  }
+  if (o->lang_default &&
+      (vb_lang_parse(o->lang_default, &ro->lang_default) || ro->lang_default == VB_LANG_UND)) {
+    msg("%s: --lang-default takes sv, da, he or en", cmd);
+    return EXIT_USAGE;
+  }
+  vb_format f;
+  if (o->input_format && vb_format_parse(o->input_format, &f)) {
+    msg("%s: --input-format takes csv, tsv, jsonl, txt or transcript", cmd);
+    return EXIT_USAGE;
+  }
+  return EXIT_OK;
+}
