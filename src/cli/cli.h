@@ -120,6 +120,12 @@ int each_input(const opts *o, int (*fn)(void *ctx, const char *path), void *ctx)
  * frees the reader and closes *fp unless it is *spool. */
 int open_input(const opts *o, const char *path, FILE **spool, vb_problem_fn problem, void *ctx,
                size_t *problems, FILE **fp, vb_reader **rd);
+struct text_src;
+/* The end of an input opened with open_input(): a read error (vb_reader_next's rc < 0) said
+ * and turned into EXIT_BADINPUT unless `status` is already a failure; the text fields, the
+ * reader and the file released. Returns the status. */
+int close_input(const char *path, int rc, const vb_record *rec, int status, struct text_src *ts,
+                vb_reader *rd, FILE *fp);
 /* Standard input for a command that reads it more than once: the first call copies it into a
  * temporary file (*spool, closed by the caller), every call rewinds that. NULL (said) when it
  * could not be written. */

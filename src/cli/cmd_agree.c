@@ -158,6 +158,20 @@ static int code_mark(actx *c, const char *s, size_t n, void *unused) {
   return EXIT_OK;
 }
 
+/* The theme id (or with `labels` also label) nearest to `name` by nearest_name(), or NULL. */
+static const char *nearest_theme(const vb_model *m, const char *name, bool labels) {
+  size_t nt = vb_model_theme_count(m), n = 0;
+  const char **names = malloc((2 * nt + 1) * sizeof *names);
+  if (!names) return NULL;
+  for (size_t t = 0; t < nt; t++) {
+    names[n++] = vb_model_theme_id(m, t);
+    if (labels && vb_model_theme_label(m, t)) names[n++] = vb_model_theme_label(m, t);
+  }
+  const char *near = nearest_name(name, names, n);
+  free(names);
+  return near;
+}
+
 /* --map FILE: "HAND CODE<TAB>THEME[, THEME...]" a line; # comments. Each line is a code. */
 static int read_map(actx *c) {
   FILE *fp = fopen(c->map_path, "rb");
@@ -201,14 +215,10 @@ static int read_map(actx *c) {
       if (*s) {
         long t = vb_model_theme_find(c->m, s);
         if (t < 0) {
-          size_t n = vb_model_theme_count(c->m);
-          const char **ids = malloc((n ? n : 1) * sizeof *ids);
-          for (size_t i = 0; ids && i < n; i++) ids[i] = vb_model_theme_id(c->m, i);
-          const char *near = ids ? nearest_name(s, ids, n) : NULL;
+          const char *near = nearest_theme(c->m, s, false);
           msg("%s:%ld:%ld: no theme '%s' in the codebook%s%s%s", c->map_path, ln,
               (long)(s - line) + 1, s, near ? "; did you mean '" : "", near ? near : "",
               near ? "'?" : " ('verbatim codebook check' lists the themes)");
-          free(ids);
           status = EXIT_BADINPUT;
         } else if (nt < sizeof themes / sizeof themes[0]) {
           themes[nt++] = (size_t)t;
@@ -383,7 +393,6 @@ static int record(actx *c, vb_reader *rd, text_src *ts, const char *path, long l
 static int run_input(void *ctx, const char *path) {
   actx *c = ctx;
   const opts *o = &c->o;
-  bool is_stdin = !strcmp(path, "-");
   FILE *fp;
   vb_reader *rd;
   int rc = open_input(o, path, &c->spool, on_problem, c, &c->problems, &fp, &rd);
@@ -422,14 +431,7 @@ static int run_input(void *ctx, const char *path) {
     }
     status = record(c, rd, &ts, path, rec->line, h_id, h_codes, h_sent, h_lang, index);
   }
-  if (rc < 0 && status == EXIT_OK) {
-    msg("%s: read error after line %ld", path, rec ? rec->line_end : 0L);
-    status = EXIT_BADINPUT;
-  }
-  text_src_free(&ts);
-  vb_reader_free(rd);
-  if (!is_stdin) fclose(fp);
-  return status;
+  return close_input(path, rc, rec, status, &ts, rd, fp);
 }
 
 static int run_pass(actx *c, int pass) {
@@ -447,10 +449,10 @@ static int settle_codes(actx *c) {
     long *code_of = malloc((nt ? nt : 1) * sizeof *code_of);
     if (!code_of) return EXIT_INTERNAL;
     for (size_t t = 0; t < nt; t++) code_of[t] = -1;
-    for (size_t i = 0; i < c->n_hc; i++) {
+    for (size_t i = 0; i < c->n_hc; i++) { /* code: the theme named, for now */
       long t = theme_named(c->m, c->hc[i].name);
       if (t >= 0 && (size_t)t < nt) code_of[t] = 0;
-      else c->hc[i].code = -2;
+      c->hc[i].code = t >= 0 && (size_t)t < nt ? t : -2;
     }
     for (size_t t = 0; t < nt; t++) {
       if (code_of[t] < 0) continue;
@@ -460,10 +462,8 @@ static int settle_codes(actx *c) {
         return EXIT_INTERNAL;
       }
     }
-    for (size_t i = 0; i < c->n_hc; i++) {
-      long t = c->hc[i].code == -2 ? -1 : theme_named(c->m, c->hc[i].name);
-      if (t >= 0 && (size_t)t < nt) c->hc[i].code = code_of[t];
-    }
+    for (size_t i = 0; i < c->n_hc; i++)
+      if (c->hc[i].code >= 0) c->hc[i].code = code_of[c->hc[i].code];
     free(code_of);
   }
   for (size_t i = 0; i < c->n_hc; i++) {
@@ -472,18 +472,10 @@ static int settle_codes(actx *c) {
       msg("agree: hand codes the %s does not know (%s):", c->mapped ? "map" : "codebook",
           c->mapped ? "add a line for each to the map"
                     : "use the themes' ids or labels, or give --map FILE");
-    size_t nt = vb_model_theme_count(c->m);
-    const char **ids = malloc((2 * nt + 1) * sizeof *ids);
-    size_t ni = 0;
-    for (size_t t = 0; ids && t < nt; t++) {
-      ids[ni++] = vb_model_theme_id(c->m, t);
-      if (vb_model_theme_label(c->m, t)) ids[ni++] = vb_model_theme_label(c->m, t);
-    }
-    const char *near = ids && !c->mapped ? nearest_name(c->hc[i].name, ids, ni) : NULL;
+    const char *near = c->mapped ? NULL : nearest_theme(c->m, c->hc[i].name, true);
     fprintf(stderr, "%s: '%s' in %zu record%s%s%s%s\n", c->hc[i].where, c->hc[i].name,
             c->hc[i].records, c->hc[i].records == 1 ? "" : "s", near ? " (did you mean '" : "",
             near ? near : "", near ? "'?)" : "");
-    free(ids);
   }
   if (unknown) return EXIT_BADINPUT;
   size_t n = c->n_codes ? c->n_codes : 1, s = c->show ? c->show : 1;

@@ -125,7 +125,6 @@ static int group_of(dctx *c, const vb_reader *rd, int h_score, int h_group, int 
 static int run_input(void *ctx, const char *path) {
   dctx *c = ctx;
   const opts *o = &c->o;
-  bool is_stdin = !strcmp(path, "-");
   FILE *fp;
   vb_reader *rd;
   int rc = open_input(o, path, &c->spool, on_problem, c, &c->problems, &fp, &rd);
@@ -227,14 +226,7 @@ static int run_input(void *ctx, const char *path) {
       status = EXIT_INTERNAL;
     }
   }
-  if (rc < 0 && status == EXIT_OK) {
-    msg("%s: read error after line %ld", path, rec ? rec->line_end : 0L);
-    status = EXIT_BADINPUT;
-  }
-  text_src_free(&ts);
-  vb_reader_free(rd);
-  if (!is_stdin) fclose(fp);
-  return status;
+  return close_input(path, rc, rec, status, &ts, rd, fp);
 }
 
 static int run_pass(dctx *c, int pass) {

@@ -809,6 +809,18 @@ bool record_lang(const vb_reader *rd, int h_lang, vb_lang *lang, char code[8]) {
   return true;
 }
 
+int close_input(const char *path, int rc, const vb_record *rec, int status, struct text_src *ts,
+                vb_reader *rd, FILE *fp) {
+  if (rc < 0 && status == EXIT_OK) {
+    msg("%s: read error after line %ld", path, rec ? rec->line_end : 0L);
+    status = EXIT_BADINPUT;
+  }
+  text_src_free(ts);
+  vb_reader_free(rd);
+  if (strcmp(path, "-") != 0) fclose(fp);
+  return status;
+}
+
 int each_input(const opts *o, int (*fn)(void *ctx, const char *path), void *ctx) {
   const char *stdin_only[] = {"-"};
   const char *const *files = o->n_files ? o->files : stdin_only;
@@ -829,7 +841,7 @@ int open_input(const opts *o, const char *path, FILE **spool, vb_problem_fn prob
   if (is_stdin) {
     if (!(*fp = stdin_spool(spool))) return EXIT_INTERNAL;
   } else if (!(*fp = fopen(path, "rb"))) {
-    msg("cannot open '%s': %s", path, strerror(errno));
+    fprintf(stderr, "%s:1:1: cannot open the file: %s\n", path, strerror(errno));
     ++*problems;
     return EXIT_BADINPUT;
   }

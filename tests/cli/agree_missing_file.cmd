@@ -1,0 +1,1 @@
+agree tests/cli/data/nope.csv --codes codes -q
