@@ -1044,6 +1044,33 @@ int vb__sentiment_run(vb_analyzer *an) {
     t->valence = v;
   }
 
+  /* A question asserts nothing: the positive words it holds are not the writer's opinion
+   * ("Any good films on?", "Can you help me?", "Where is the great service you promised?").
+   * Its negative words stay: a question that holds them complains ("Why is it always late?"),
+   * and a negated positive word is negative by now ("Why doesn't it work?"). Both kinds of
+   * question end in a '?', and most texts ask nothing (both rules look for it in punctuation
+   * tokens only). */
+  bool any_q = marks & 2;
+  if (any_q &&
+      ((rc = zero_in_questions(an, hit, n_hit, true, asks)) ||
+       (rc = zero_in_questions(an, hit, n_hit, false, choice_question))))
+    return rc;
+
+  /* Clauses: each clause's own sentiment, before the contrast weights below. A clause
+   * begins at a contrast word, so the weights only scale a clause as a whole: they say how
+   * much it counts in its sentence, not what it says about its aspect. "The delivery was
+   * late but the staff were great about it" is positive as a whole, and its first clause
+   * is as negative about the delivery as it would be alone, which makes the text mixed. */
+  bool any_pos = false, any_neg = false;
+  for (size_t c = 0, h = 0; c < r->n_clauses; c++) {
+    vb_span *sp = &r->clauses[c];
+    double sum = 0;
+    for (; h < n_hit && hit[h] < sp->tok_end; h++)
+      if (hit[h] >= sp->tok_begin) sum += tok[hit[h]].valence;
+    sp->sentiment = normalise(sum);
+    if (sp->sentiment >= 0.3) any_pos = true;
+    if (sp->sentiment <= -0.3) any_neg = true;
+  }
   /* Contrast: within a sentence, words before the last contrast word weigh half, words
    * after it one and a half. */
   for (size_t h = 0, k = 0; n_con > 0 && h < n_hit; h++) {
@@ -1059,19 +1086,7 @@ int vb__sentiment_run(vb_analyzer *an) {
     if ((rc = explain(an, VB_EXPLAIN_CONTRAST, i, i + 1, c, mult, NULL, 0, 0))) return rc;
   }
 
-  /* A question asserts nothing: the positive words it holds are not the writer's opinion
-   * ("Any good films on?", "Can you help me?", "Where is the great service you promised?").
-   * Its negative words stay: a question that holds them complains ("Why is it always late?"),
-   * and a negated positive word is negative by now ("Why doesn't it work?"). Both kinds of
-   * question end in a '?', and most texts ask nothing (both rules look for it in punctuation
-   * tokens only). */
-  bool any_q = marks & 2;
-  if (any_q &&
-      ((rc = zero_in_questions(an, hit, n_hit, true, asks)) ||
-       (rc = zero_in_questions(an, hit, n_hit, false, choice_question))))
-    return rc;
-
-  /* Scores: clauses, sentences (with ! and ?), document. A token without valence adds
+  /* Scores: sentences (with ! and ?) and the document. A token without valence adds
    * nothing to a sum (a sum that starts at +0 never becomes -0), so the sums run over the
    * tokens with one, in the text's order. */
   double pos = 0, neg = 0;
@@ -1084,16 +1099,6 @@ int vb__sentiment_run(vb_analyzer *an) {
     if (v != 0 && t->type == VB_TOK_WORD) n_valued++;
   }
   double neu = (double)(n_words - n_valued); /* each neutral word counts one */
-  bool any_pos = false, any_neg = false;
-  for (size_t c = 0, h = 0; c < r->n_clauses; c++) {
-    vb_span *sp = &r->clauses[c];
-    double sum = 0;
-    for (; h < n_hit && hit[h] < sp->tok_end; h++)
-      if (hit[h] >= sp->tok_begin) sum += tok[hit[h]].valence;
-    sp->sentiment = normalise(sum);
-    if (sp->sentiment >= 0.3) any_pos = true;
-    if (sp->sentiment <= -0.3) any_neg = true;
-  }
   bool any_mark = marks != 0;
   if (vb__grow(&r->sums, &r->cap_sums, r->n_sentences + 1, sizeof *r->sums)) return VB_ENOMEM;
   double total = 0; /* the sentences' sums (with punctuation) */

@@ -499,11 +499,17 @@ static void test_contrast(void **state) {
   expect_val(r, "good", 2.0 * 0.5);
   expect_val(r, "slow", -1.5 * 1.5);
   assert_close(score(r), norm(1.0 - 2.25), 1e-6);
-  /* the contrast word starts a clause */
+  /* the contrast word starts a clause; a clause's score is its own, before the weights */
   const vb_span *c;
   assert_int_equal(vb_result_clauses(r, &c), 2);
-  assert_close(c[0].sentiment, norm(1.0), 1e-6);
-  assert_close(c[1].sentiment, norm(-2.25), 1e-6);
+  assert_close(c[0].sentiment, norm(2.0), 1e-6);
+  assert_close(c[1].sentiment, norm(-1.5), 1e-6);
+  /* so a weak clause before "but" still makes the text mixed: norm(1.5 * 0.5) = 0.19 would
+   * not reach the 0.3 a clause needs, norm(1.5) = 0.36 does */
+  r = run(f, VB_LANG_EN, "slow but great");
+  expect_val(r, "slow", -1.5 * 0.5);
+  assert_true(score(r) > 0);
+  assert_true(vb_result_sentiment(r)->mixed);
   /* the last contrast word counts */
   r = run(f, VB_LANG_EN, "good but bad but great");
   expect_val(r, "good", 1.0);
