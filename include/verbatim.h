@@ -822,6 +822,19 @@ typedef struct vb_brand_row {
   double net_low, net_high; /* 95% interval of net (adjusted Wald, as for NPS) */
 } vb_brand_row;
 
+/** Two themes mentioned in the same records (ATLAS.ti's code co-occurrence, METRICS.md).
+ *  Topic themes only (no brand), never a theme with its ancestor. */
+typedef struct vb_pair_row {
+  size_t a, b;            /* theme indices, a < b */
+  size_t n;               /* records mentioning both */
+  size_t n_a, n_b;        /* records mentioning each */
+  double c;               /* n / (n_a + n_b - n), 0..1: ATLAS.ti's c-coefficient */
+  double lift;            /* n / (n_a n_b / analysed): 1 = as often as chance would have it */
+  double p, q;            /* one-sided: P(at least n together by chance), hypergeometric; q after
+                             Benjamini-Hochberg across every pair of themes both mentioned */
+  vb_score_summary score; /* the score of the records mentioning both */
+} vb_pair_row;
+
 /** One segment (a value of the --by column). */
 typedef struct vb_segment {
   const char *name;        /* "(none)" for records without a value */
@@ -954,7 +967,15 @@ typedef struct vb_table {
    * of those records, and `rest` that of all other records. */
   size_t n_questions;
   vb_segment *questions;
+  /* themes mentioned together: the pairs with at least VB_PAIR_MIN records, by c (largest
+   * first), then by n; pairs_unknown: the table is of a merge with a state of an older
+   * verbatim, which did not count them (no pairs then) */
+  size_t n_pairs;
+  vb_pair_row *pairs;
+  int pairs_unknown;
 } vb_table;
+
+#define VB_PAIR_MIN 3 /* records two themes need together to be a row of vb_table.pairs */
 
 /** Computes the table. `*out` is new; release it with vb_table_free(). */
 int vb_agg_table(const vb_agg *agg, vb_table **out);

@@ -615,6 +615,97 @@ static int offer_quote(agg_qlist *l, int64_t quality, const char *text, size_t l
   return vb__qlist_insert(l, &q, 1);
 }
 
+/* ---- themes mentioned together ---- */
+
+bool vb__agg_pairable(const vb_agg *a, size_t t, size_t u) {
+  const vb__theme *th = a->model->themes;
+  if (t == u || th[t].brand || th[u].brand) return false;
+  for (long p = th[t].parent; p >= 0; p = th[p].parent)
+    if ((size_t)p == u) return false;
+  for (long p = th[u].parent; p >= 0; p = th[p].parent)
+    if ((size_t)p == t) return false;
+  return true;
+}
+
+static size_t pair_home(uint32_t a, uint32_t b, size_t cap) {
+  uint64_t k = ((uint64_t)a << 32 | b) * 0x9E3779B97F4A7C15ull;
+  return (size_t)(k >> 32) & (cap - 1);
+}
+
+agg_pair *vb__agg_pair(agg_pairs *p, uint32_t a, uint32_t b) {
+  if (p->cap) {
+    for (size_t i = pair_home(a, b, p->cap);; i = (i + 1) & (p->cap - 1)) {
+      agg_pair *e = &p->slot[i];
+      if (e->n == 0) break;
+      if (e->a == a && e->b == b) return e;
+    }
+  }
+  if (2 * (p->used + 1) > p->cap) { /* at most half full */
+    size_t cap = p->cap ? 2 * p->cap : 64;
+    agg_pair *slot = vb__calloc(cap, sizeof *slot);
+    if (!slot) return NULL;
+    for (size_t j = 0; j < p->cap; j++) {
+      if (!p->slot[j].n) continue;
+      size_t i = pair_home(p->slot[j].a, p->slot[j].b, cap);
+      while (slot[i].n) i = (i + 1) & (cap - 1);
+      slot[i] = p->slot[j];
+    }
+    vb__free(p->slot);
+    p->slot = slot;
+    p->cap = cap;
+  }
+  size_t i = pair_home(a, b, p->cap);
+  while (p->slot[i].n) i = (i + 1) & (p->cap - 1);
+  /* the caller counts at once: n > 0 is what marks a slot taken */
+  agg_pair *e = &p->slot[i];
+  memset(e, 0, sizeof *e);
+  e->a = a;
+  e->b = b;
+  p->used++;
+  return e;
+}
+
+static int cmp_pair(const void *x, const void *y) {
+  const agg_pair *p = *(const agg_pair *const *)x, *q = *(const agg_pair *const *)y;
+  if (p->a != q->a) return p->a < q->a ? -1 : 1;
+  return p->b < q->b ? -1 : p->b > q->b;
+}
+
+int vb__agg_pairs_sorted(const agg_pairs *p, const agg_pair ***out) {
+  *out = NULL;
+  if (!p->used) return VB_OK;
+  const agg_pair **v = vb__calloc(p->used, sizeof *v);
+  if (!v) return VB_ENOMEM;
+  size_t k = 0;
+  for (size_t i = 0; i < p->cap; i++)
+    if (p->slot[i].n) v[k++] = &p->slot[i];
+  qsort(v, k, sizeof *v, cmp_pair);
+  *out = v;
+  return VB_OK;
+}
+
+static void pairs_free(agg_pairs *p) {
+  for (size_t i = 0; i < p->cap; i++) vb__hist_free(&p->slot[i].h);
+  vb__free(p->slot);
+  memset(p, 0, sizeof *p);
+}
+
+/* Counts the pairs among the record's themes (a->touched). */
+static int pairs_add(vb_agg *a, const vb_value *sc, size_t nt) {
+  for (size_t k = 0; k < nt; k++)
+    for (size_t l = k + 1; l < nt; l++) {
+      size_t t = a->touched[k], u = a->touched[l];
+      if (!vb__agg_pairable(a, t, u)) continue;
+      uint32_t x = (uint32_t)(t < u ? t : u), y = (uint32_t)(t < u ? u : t);
+      agg_pair *e = vb__agg_pair(&a->pairs, x, y);
+      if (!e) return VB_ENOMEM;
+      e->n++;
+      if (a->n_scores && sc[0].status == VB_VALUE_OK && vb__hist_add(&e->h, milli(sc[0].v), 1))
+        return VB_ENOMEM;
+    }
+  return VB_OK;
+}
+
 /* ---- new / free ---- */
 
 static char *dup_or_null(const char *s, int *fail) {
@@ -741,6 +832,7 @@ void vb_agg_free(vb_agg *a) {
   vb__free(a->neg_h);
   vb__free(a->pos_h);
   vb__free(a->tq);
+  pairs_free(&a->pairs);
   if (a->drv) {
     vb__free(a->drv->tc);
     vb__free(a->drv->ty);
@@ -1009,6 +1101,7 @@ int vb_agg_add_record(vb_agg *a, const vb_agg_record *rec) {
     }
   }
   if (a->drv && (rc = drivers_add(a, rec, sc, nt))) return rc;
+  if ((rc = pairs_add(a, sc, nt))) return rc;
   if ((rc = quotes_add(a, rec, sc, nt))) return rc;
   /* last: it reuses the scratch of the record's themes */
   return answers_add(a, rec, sc);
@@ -1117,6 +1210,15 @@ int vb_agg_merge(vb_agg *into, const vb_agg *from) {
     for (int k = 0; k < 2; k++)
       for (uint32_t i = 0; i < from->vq[v][k].n; i++)
         if (vb__qlist_insert(&into->vq[v][k], &from->vq[v][k].q[i], 1)) return VB_ENOMEM;
+  into->pairs.unknown = into->pairs.unknown || from->pairs.unknown;
+  for (size_t i = 0; i < from->pairs.cap; i++) {
+    const agg_pair *f = &from->pairs.slot[i];
+    if (!f->n) continue;
+    agg_pair *e = vb__agg_pair(&into->pairs, f->a, f->b);
+    if (!e) return VB_ENOMEM;
+    e->n += f->n;
+    if (vb__hist_merge(&e->h, &f->h)) return VB_ENOMEM;
+  }
   if (into->drv && from->drv) {
     agg_drv *d = into->drv;
     const agg_drv *f = from->drv;

@@ -15,8 +15,9 @@
 
 #include "vb_agg.h"
 
-#define STATE_HEADER "verbatim-state 4"
-#define STATE_HEADER_3 "verbatim-state 3" /* read too: the same without questions */
+#define STATE_HEADER "verbatim-state 5"
+#define STATE_HEADER_4 "verbatim-state 4" /* read too: the same without pairs */
+#define STATE_HEADER_3 "verbatim-state 3" /* read too: without questions and pairs */
 #define NAME_MAX_BYTES 256
 
 /* ---- writing ---- */
@@ -231,6 +232,17 @@ int vb_agg_save(const vb_agg *a, char **out, size_t *len) {
       }
     }
   }
+  const agg_pair **pv = NULL;
+  if (rc == VB_OK) rc = vb__agg_pairs_sorted(&a->pairs, &pv);
+  /* after a merge with a state that did not count them, the pairs are only some records' */
+  for (size_t i = 0; rc == VB_OK && !a->pairs.unknown && i < a->pairs.used; i++) {
+    if (!pv[i]) break;
+    rc = vb__buf_printf(&b, "pair %" PRIu32 " %" PRIu32 " %" PRIu64, pv[i]->a, pv[i]->b, pv[i]->n);
+    if (rc == VB_OK) rc = put_hist(&b, &pv[i]->h);
+    if (rc == VB_OK) rc = vb__buf_putc(&b, '\n');
+  }
+  vb__free(pv);
+  if (rc == VB_OK && a->pairs.unknown) rc = vb__buf_printf(&b, "pairs unknown\n");
   if (rc == VB_OK) rc = vb__buf_printf(&b, "end\n");
   if (rc) {
     vb__buf_free(&b);
@@ -698,24 +710,65 @@ static int load_quote(loader *L, const char *s, agg_qlist *lists, size_t stride,
   return VB_OK;
 }
 
+/* The "pair" lines, in (a, b) order, and "pairs unknown" (a merge with an older state). A pair
+ * is two themes that can pair, mentioned together by no more records than either alone, with
+ * scores among each one's scores. */
+static int load_pairs(loader *L, bool old) {
+  vb_agg *a = L->a;
+  const char *s, *what = "bad 'pair' line";
+  uint64_t last = 0;
+  bool first = true;
+  while (!old && peek_is(&L->c, "pair")) {
+    next_line(&L->c);
+    s = L->c.buf + 5;
+    uint64_t x, y, n, tot;
+    if (!parse_u64(&s, &x) || !parse_u64(&s, &y) || !parse_u64(&s, &n) || x >= y ||
+        y >= a->n_themes || n == 0 || !vb__agg_pairable(a, (size_t)x, (size_t)y) ||
+        (!first && x * a->n_themes + y <= last))
+      BAD("bad 'pair' line");
+    first = false;
+    last = x * a->n_themes + y;
+    agg_pair *e = vb__agg_pair(&a->pairs, (uint32_t)x, (uint32_t)y);
+    if (!e) return VB_ENOMEM;
+    e->n = n;
+    TRY(parse_hist(&s, &e->h, &tot));
+    if (!at_end(s) || tot > n || (a->n_scores == 0 && tot)) BAD("bad 'pair' line");
+    for (int k = 0; k < 2; k++) {
+      const agg_cell *c = &a->all.cells[k ? y : x];
+      uint64_t scored = c->h && a->n_scores ? vb__hist_n(&c->h[0]) : 0;
+      if (n > c->n || n - tot > c->n - scored || (tot && !hist_within(&e->h, &c->h[0])))
+        BAD("a pair counts more than one of its themes");
+    }
+  }
+  if (peek_is(&L->c, "pairs")) {
+    next_line(&L->c);
+    if (strcmp(L->c.buf, "pairs unknown") != 0 || old || a->pairs.used) BAD("bad 'pairs' line");
+    a->pairs.unknown = true;
+  }
+  return VB_OK;
+}
+
 static int load_body(loader *L) {
   vb_agg *a = L->a;
   const vb_model *model = a->model;
   const char *s, *what = "bad line";
   uint64_t n;
   /* header */
-  bool v3 = false;
+  bool v3 = false, v4 = false;
   if (!next_line(&L->c) || (strcmp(L->c.buf, STATE_HEADER) != 0 &&
+                            !(v4 = strcmp(L->c.buf, STATE_HEADER_4) == 0) &&
                             !(v3 = strcmp(L->c.buf, STATE_HEADER_3) == 0))) {
     const char *h = L->c.buf ? L->c.buf : "";
     if (strcmp(h, "verbatim-state 1") == 0 || strcmp(h, "verbatim-state 2") == 0)
       BAD("a state file of an older verbatim (format version 1 or 2; this one reads versions 3 "
-          "and 4): make it again with this verbatim");
+          "to 5): make it again with this verbatim");
     if (strncmp(h, "verbatim-state ", 15) == 0)
-      BAD("a state of another version of verbatim (this one reads versions 3 and 4): make it "
+      BAD("a state of another version of verbatim (this one reads versions 3 to 5): make it "
           "again");
-    BAD("not a verbatim state file (version 3 or 4)");
+    BAD("not a verbatim state file (version 3 to 5)");
   }
+  /* states before version 5 did not count the themes mentioned together */
+  a->pairs.unknown = v3 || v4;
   if (!next_line(&L->c) || strncmp(L->c.buf, "themes ", 7) != 0 ||
       !(s = L->c.buf + 7, parse_u64(&s, &n)) || !at_end(s))
     BAD("expected 'themes N'");
@@ -1014,6 +1067,7 @@ static int load_body(loader *L) {
         if (vb__i128_cmp(d->sxx[i * VB_AGG_MAX_DRIVERS + j], d->sxx[j * VB_AGG_MAX_DRIVERS + i]))
           BAD("bad 'dx' lines: not symmetric");
   }
+  if ((rc = load_pairs(L, v3 || v4))) return rc;
   if (!next_line(&L->c) || strcmp(L->c.buf, "end") != 0) BAD("expected 'end'");
   if (L->c.p < L->c.end) BAD("text after 'end'");
   return VB_OK;

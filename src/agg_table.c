@@ -538,6 +538,63 @@ static int mismatch(const vb_agg *a, vb_table *t) {
   return rc;
 }
 
+/* ---- themes mentioned together ---- */
+
+static int cmp_pair_row(const void *x, const void *y) {
+  const vb_pair_row *p = x, *q = y;
+  if (p->c != q->c) return p->c > q->c ? -1 : 1;
+  if (p->n != q->n) return p->n > q->n ? -1 : 1;
+  if (p->a != q->a) return p->a < q->a ? -1 : 1;
+  return p->b < q->b ? -1 : p->b > q->b;
+}
+
+/* The pairs of at least VB_PAIR_MIN records, with c, lift, the one-sided p of meeting that
+ * often by chance and q across the family of every pair whose two themes were mentioned (a
+ * pair never mentioned together has p = 1). */
+static int pair_rows(const vb_agg *a, vb_table *t) {
+  t->pairs_unknown = a->pairs.unknown;
+  if (a->pairs.unknown || !a->pairs.used || !a->all.cells) return VB_OK;
+  const agg_pair **pv;
+  int rc = vb__agg_pairs_sorted(&a->pairs, &pv);
+  if (rc) return rc;
+  size_t np = a->pairs.used, family = 0;
+  for (size_t x = 0; x < a->n_themes; x++)
+    for (size_t y = x + 1; a->all.cells[x].n && y < a->n_themes; y++)
+      if (a->all.cells[y].n && vb__agg_pairable(a, x, y)) family++;
+  double *p = vb__calloc(2 * np, sizeof *p), *q = p ? p + np : NULL;
+  uint64_t N = a->all.analysed;
+  rc = p ? VB_OK : VB_ENOMEM;
+  for (size_t i = 0; rc == VB_OK && i < np; i++)
+    p[i] = vb__hyper_upper(pv[i]->n, a->all.cells[pv[i]->a].n, a->all.cells[pv[i]->b].n, N);
+  if (rc == VB_OK) rc = vb__bh_family(p, q, np, family);
+  size_t nr = 0;
+  for (size_t i = 0; rc == VB_OK && i < np; i++) nr += pv[i]->n >= VB_PAIR_MIN;
+  if (rc == VB_OK && nr) {
+    t->pairs = vb__calloc(nr, sizeof *t->pairs);
+    if (!t->pairs) rc = VB_ENOMEM;
+  }
+  vb_score_type type = a->n_scores ? a->type[0] : VB_SCORE_NONE;
+  for (size_t i = 0; rc == VB_OK && i < np; i++) {
+    const agg_pair *e = pv[i];
+    if (e->n < VB_PAIR_MIN) continue;
+    vb_pair_row *r = &t->pairs[t->n_pairs++];
+    r->a = e->a;
+    r->b = e->b;
+    r->n = (size_t)e->n;
+    r->n_a = (size_t)a->all.cells[e->a].n;
+    r->n_b = (size_t)a->all.cells[e->b].n;
+    r->c = (double)r->n / (double)(r->n_a + r->n_b - r->n);
+    r->lift = (double)r->n * (double)N / ((double)r->n_a * (double)r->n_b);
+    r->p = p[i];
+    r->q = q[i];
+    summarise(type, &e->h, &r->score);
+  }
+  if (rc == VB_OK && t->n_pairs > 1) qsort(t->pairs, t->n_pairs, sizeof *t->pairs, cmp_pair_row);
+  vb__free(p);
+  vb__free(pv);
+  return rc;
+}
+
 int vb_agg_table(const vb_agg *a, vb_table **out) {
   if (!a || !out) return VB_EINVAL;
   *out = NULL;
@@ -573,6 +630,7 @@ int vb_agg_table(const vb_agg *a, vb_table **out) {
   if (rc == VB_OK && a->n_ques) rc = questions(a, t);
   if (rc == VB_OK && a->drv) rc = vb__drivers_table(a, &t->drivers);
   if (rc == VB_OK) rc = mismatch(a, t);
+  if (rc == VB_OK) rc = pair_rows(a, t);
   if (rc) {
     vb_table_free(t);
     return rc;
@@ -614,6 +672,7 @@ void vb_table_free(vb_table *t) {
     brands_free(t->questions[i].brands, t->questions[i].n_brands);
   }
   vb__free(t->questions);
+  vb__free(t->pairs);
   for (size_t i = 0; t->periods && i < t->n_periods; i++) {
     vb__free(t->periods[i].contrib);
     rows_free(t->periods[i].rows, t->periods[i].n_rows);

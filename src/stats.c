@@ -205,7 +205,9 @@ static int cmp_p(const void *a, const void *b) {
   return x->i < y->i ? -1 : (x->i > y->i);
 }
 
-int vb__bh(const double *p, double *q, size_t n) {
+int vb__bh(const double *p, double *q, size_t n) { return vb__bh_family(p, q, n, 0); }
+
+int vb__bh_family(const double *p, double *q, size_t n, size_t family) {
   pidx *v = vb__calloc(n ? n : 1, sizeof *v);
   if (!v) return VB_ENOMEM;
   size_t m = 0;
@@ -214,9 +216,11 @@ int vb__bh(const double *p, double *q, size_t n) {
     if (!isnan(p[i])) v[m++] = (pidx){p[i], i};
   }
   qsort(v, m, sizeof *v, cmp_p);
+  /* the tests not given have p = 1: they rank after these and only raise m */
+  double fam = (double)(family > m ? family : m);
   double run = 1.0;
   for (size_t k = m; k-- > 0;) {
-    double val = v[k].p * (double)m / (double)(k + 1);
+    double val = v[k].p * fam / (double)(k + 1);
     if (val < run) run = val;
     q[v[k].i] = run > 1 ? 1 : run;
   }
@@ -314,6 +318,36 @@ double vb__poisson_upper(uint64_t k, double lambda) {
   if (lambda == 0) return 0;
   /* P(X >= k) = P(k, lambda), the regularised lower incomplete gamma */
   return vb__gamma_p((double)k, lambda);
+}
+
+double vb__hyper_upper(uint64_t k, uint64_t n1, uint64_t n2, uint64_t n) {
+  if (n1 > n || n2 > n) return NAN;
+  uint64_t lo = n1 + n2 > n ? n1 + n2 - n : 0, hi = n1 < n2 ? n1 : n2;
+  if (k <= lo) return 1;
+  if (k > hi) return 0;
+  /* P(X = x) = C(n1, x) C(n - n1, n2 - x) / C(n, n2); from one term to the next by their
+   * ratio, away from the mode, where the terms only fall: stop when they no longer count */
+  uint64_t rest = n - n1 - n2; /* rest + x: records with neither (rest wraps when n1 + n2 > n;
+                                  rest + x, with x >= lo, does not) */
+  double konst = lfact(n1) + lfact(n - n1) + lfact(n2) + lfact(n - n2) - lfact(n);
+  double mode = floor(((double)n1 + 1) * ((double)n2 + 1) / ((double)n + 2));
+  bool upper = (double)k > mode;
+  uint64_t x = upper ? k : k - 1;
+  double term = exp(konst - lfact(x) - lfact(n1 - x) - lfact(n2 - x) - lfact(rest + x)), sum = 0;
+  for (;;) {
+    sum += term;
+    if (upper ? x == hi : x == lo) break;
+    if (upper) {
+      term *= (double)(n1 - x) * (double)(n2 - x) / ((double)(x + 1) * (double)(rest + x + 1));
+      x++;
+    } else {
+      term *= (double)x * (double)(rest + x) / ((double)(n1 - x + 1) * (double)(n2 - x + 1));
+      x--;
+    }
+    if (term < sum * 1e-17) break;
+  }
+  double p = upper ? sum : 1 - sum;
+  return p < 0 ? 0 : p > 1 ? 1 : p;
 }
 
 double vb__p_f(double f, double d1, double d2) {

@@ -79,6 +79,22 @@ typedef struct agg_drv {
   vb__i128 *sxt;    /* [D * T] sum of driver d over the records mentioning theme k */
 } agg_drv;
 
+/* Two themes mentioned in the same record, over all records (the co-occurrence table,
+ * agg_table.c). Only topic themes pair (no brand), and never a theme with its ancestor: a
+ * record mentioning delivery.late mentions delivery by definition. An open-addressing table
+ * keyed by the pair: its size is bounded by the pairs of the codebook, not by the records. */
+typedef struct agg_pair {
+  uint32_t a, b; /* theme indices, a < b */
+  uint64_t n;    /* records mentioning both; 0: an empty slot */
+  vb__hist h;    /* the first score of those records */
+} agg_pair;
+
+typedef struct agg_pairs {
+  agg_pair *slot; /* [cap], cap 0 or a power of two */
+  size_t cap, used;
+  bool unknown;   /* read from a state of version 3 or 4, which did not keep pairs */
+} agg_pairs;
+
 struct vb_agg {
   const vb_model *model;
   size_t n_themes;
@@ -108,6 +124,7 @@ struct vb_agg {
   agg_qlist *tq;           /* [n_themes * 2]: negative, positive mentions */
   agg_qlist vq[11][2];     /* per whole first score 0..10: negative, positive texts */
   agg_drv *drv;            /* NULL unless drivers */
+  agg_pairs pairs;         /* themes mentioned together */
 
   size_t *root;            /* [n_themes]: index of the theme's top-level ancestor among roots */
   size_t n_roots;          /* top-level themes */
@@ -137,6 +154,12 @@ agg_group *vb__agg_segment(vb_agg *a, const char *name, size_t len, int create);
 bool vb__agg_questions_ok(size_t n, const char *const *names);
 int vb__agg_questions(vb_agg *a, size_t n, const char *const *names);
 agg_group *vb__agg_period(vb_agg *a, long key, int create);
+/* Whether themes t and u can form a pair (both topics, neither the other's ancestor). */
+bool vb__agg_pairable(const vb_agg *a, size_t t, size_t u);
+/* The entry of the pair a < b, made (n 0) when absent; NULL when out of memory. */
+agg_pair *vb__agg_pair(agg_pairs *p, uint32_t a, uint32_t b);
+/* The pairs in (a, b) order, into new memory (*out, NULL when none); VB_OK or VB_ENOMEM. */
+int vb__agg_pairs_sorted(const agg_pairs *p, const agg_pair ***out);
 int vb__qlist_insert(agg_qlist *l, const agg_quote *q, int copy);
 void vb__qlist_free(agg_qlist *l);
 int vb__quote_cmp(const agg_quote *x, const agg_quote *y); /* < 0: x goes first */

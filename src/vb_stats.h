@@ -51,6 +51,8 @@ double vb__two_prop_p(uint64_t k1, uint64_t n1, uint64_t k2, uint64_t n2);
 double vb__ibeta(double a, double b, double x);
 /* Benjamini-Hochberg: q values for p[0..n) (NaN entries are skipped and left NaN). */
 int vb__bh(const double *p, double *q, size_t n);
+/* The same for p[0..n) among `family` tests, the others with p = 1 (family <= n: n). */
+int vb__bh_family(const double *p, double *q, size_t n, size_t family);
 
 /* Fisher's exact test on the 2 x 2 table [[a, b], [c, d]], two-sided: the sum of the
  * probabilities of all tables with the same margins that are no more likely than this one
@@ -66,6 +68,9 @@ double vb__fisher_2x3(const uint64_t x[3], const uint64_t y[3]);
 double vb__gamma_p(double a, double x);
 /* P(X >= k) for X ~ Poisson(lambda): the one-sided p of a count k. */
 double vb__poisson_upper(uint64_t k, double lambda);
+/* P(X >= k) for X the overlap of two sets of n1 and n2 among n (hypergeometric): the
+ * one-sided p of k records mentioning both of two themes mentioned by n1 and n2 of n. */
+double vb__hyper_upper(uint64_t k, uint64_t n1, uint64_t n2, uint64_t n);
 /* Upper tail of the F distribution with (d1, d2) degrees of freedom. */
 double vb__p_f(double f, double d1, double d2);
 

@@ -1768,6 +1768,66 @@ static void drivers(html *h) {
   fputs("</tbody></table>\n</section>\n", fp);
 }
 
+/* ---- themes mentioned together ---- */
+
+/* The pairs of the JSON output (those more often together than chance, by c), the first 20;
+ * the JSON index of each is its rank among them. */
+static void pairs(html *h) {
+  const vb_table *t = h->t;
+  FILE *fp = h->fp;
+  if (t->pairs_unknown) {
+    fputs("<section id=\"pairs\">\n<h2>Themes mentioned together</h2>\n<p class=\"empty\">Not "
+          "counted: a state of an older verbatim, which did not count them, is in the merge. "
+          "Make it again to see them.</p>\n</section>\n", fp);
+    return;
+  }
+  size_t shown = 0;
+  for (size_t i = 0; i < t->n_pairs; i++) shown += t->pairs[i].q < 0.05;
+  if (!shown) return;
+  bool scored = t->type != VB_SCORE_NONE;
+  fputs("<section id=\"pairs\">\n<h2>Themes mentioned together</h2>\n", fp);
+  fprintf(fp, "<p>%zu pairs of themes are mentioned in the same records more often than chance "
+              "would have it%s.</p>\n", shown, shown > 20 ? "; the 20 most closely tied" : "");
+  fputs("<table><thead><tr><th>theme</th><th>with</th><th class=\"r\">both</th>"
+        "<th class=\"r\">c</th><th class=\"r\">lift</th><th class=\"r\">q</th>", fp);
+  if (scored) fprintf(fp, "<th class=\"r\">%s of both</th>", h->sl);
+  fputs("</tr></thead><tbody>\n", fp);
+  for (size_t i = 0, k = 0; i < t->n_pairs && k < 20; i++) {
+    const vb_pair_row *r = &t->pairs[i];
+    if (!(r->q < 0.05)) continue;
+    fputs("<tr><td>", fp);
+    theme_name(h, r->a);
+    fprintf(fp, "<span class=\"id\" data-k=\"/pairs/%zu/theme\">", k);
+    escs(fp, vb_model_theme_id(h->m, r->a));
+    fputs("</span></td><td>", fp);
+    theme_name(h, r->b);
+    fprintf(fp, "<span class=\"id\" data-k=\"/pairs/%zu/with\">", k);
+    escs(fp, vb_model_theme_id(h->m, r->b));
+    fputs("</span></td><td class=\"r\">", fp);
+    count(h, keyf(h, "/pairs/%zu/both", k), r->n);
+    fputs("</td><td class=\"r\">", fp);
+    num(h, keyf(h, "/pairs/%zu/c", k), r->c, 2, 1, NULL, false);
+    fputs("</td><td class=\"r\">", fp);
+    num(h, keyf(h, "/pairs/%zu/lift", k), r->lift, 1, 1, NULL, false);
+    fputs("&times;</td><td class=\"r\">", fp);
+    pval(h, keyf(h, "/pairs/%zu/q", k), r->q);
+    fputs("</td>", fp);
+    if (scored) {
+      fputs("<td class=\"r\">", fp);
+      num(h, keyf(h, "/pairs/%zu/score/value", k), r->score.value, h->dec, 1, NULL, false);
+      fputs("</td>", fp);
+    }
+    fputs("</tr>\n", fp);
+    k++;
+  }
+  fputs("</tbody></table>\n<p class=\"legend\">c = records with both / records with either "
+        "(ATLAS.ti's co-occurrence coefficient, 0 to 1); lift = records with both / the number "
+        "chance would give; q: the one-sided p of meeting that often by chance (hypergeometric), "
+        "after Benjamini-Hochberg across every pair of mentioned themes. A theme is never paired "
+        "with its own parent. The full table (every pair of 3 or more records) is "
+        "<code>verbatim analyze --format tsv --table pairs</code>.</p>\n</section>\n", fp);
+}
+
 /* ---- quotes ---- */
 
 enum { HL_THEME = 1, HL_POS = 2, HL_NEG = 4 };
@@ -2206,6 +2266,7 @@ int render_html(FILE *fp, const vb_table *t, const vb_model *m, const render_inf
   segments(&h);
   questions(&h);
   drivers(&h);
+  pairs(&h);
   quotes(&h);
   discovered(&h);
   mismatch(&h);

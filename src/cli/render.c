@@ -21,7 +21,7 @@
 const char *const render_table_names =
     "themes scores segments segment-themes periods period-themes attribution rising drivers "
     "mismatch quotes testimonials brands segment-brands period-brands questions "
-    "question-themes question-brands";
+    "question-themes question-brands pairs";
 
 bool model_has_brands(const vb_model *m) {
   size_t n = vb_model_theme_count(m);
@@ -533,6 +533,51 @@ static void term_drivers(FILE *fp, const vb_table *t, const render_info *info) {
         "drivers held fixed; the shares of R^2 add up to R^2.\n", fp);
 }
 
+/* The pairs of themes met together more often than chance (q < 0.05) are in JSON; the
+ * terminal and Markdown show the first PAIRS_SHOWN of them by c. TSV and CSV (--table pairs)
+ * have every pair of VB_PAIR_MIN records: the whole co-occurrence table, which on a large
+ * file runs to thousands of rows. */
+#define PAIRS_SHOWN 10
+
+static bool pair_shown(const vb_pair_row *r) { return r->q < 0.05; }
+
+static void term_pairs(FILE *fp, const vb_table *t, const vb_model *m) {
+  if (t->pairs_unknown) {
+    fputs("\nThemes mentioned together: not counted (a state of an older verbatim, which did "
+          "not\ncount them, is in the merge; make it again to see them).\n", fp);
+    return;
+  }
+  size_t shown = 0;
+  for (size_t i = 0; i < t->n_pairs; i++) shown += pair_shown(&t->pairs[i]);
+  if (!shown) return;
+  const char *sl = score_label(t->type);
+  fprintf(fp, "\nThemes mentioned together more often than chance (%zu pairs, the first %zu by c):\n",
+          shown, shown < PAIRS_SHOWN ? shown : (size_t)PAIRS_SHOWN);
+  fprintf(fp, "theme                      with                        both      c    lift        q");
+  if (t->type != VB_SCORE_NONE) fprintf(fp, " %10s", sl);
+  fputc('\n', fp);
+  int dec = dec_for(t->type);
+  for (size_t i = 0, k = 0; i < t->n_pairs && k < PAIRS_SHOWN; i++) {
+    const vb_pair_row *r = &t->pairs[i];
+    if (!pair_shown(r)) continue;
+    k++;
+    char q[16], sc[32];
+    fmt_p(q, sizeof q, r->q);
+    put_col(fp, vb_model_theme_id(m, r->a), 26);
+    fputc(' ', fp);
+    put_col(fp, vb_model_theme_id(m, r->b), 26);
+    fprintf(fp, " %6zu %6.2f %6.1fx %8s", r->n, r->c, r->lift, q);
+    if (t->type != VB_SCORE_NONE) {
+      fmt_num(sc, sizeof sc, r->score.value, dec);
+      fprintf(fp, " %10s", sc);
+    }
+    fputc('\n', fp);
+  }
+  fprintf(fp, "c = both / either (ATLAS.ti's coefficient); lift = both / what chance gives; q: "
+              "after\nBenjamini-Hochberg over every pair of mentioned themes.%s\n",
+          t->type != VB_SCORE_NONE ? " The score is that of the records\nmentioning both." : "");
+}
+
 static void range_names(vb_score_type t, const char **top, const char **bottom) {
   switch (t) {
   case VB_SCORE_NPS: *top = "promoters (9-10)", *bottom = "detractors (0-6)"; return;
@@ -607,6 +652,7 @@ static void term_table(FILE *fp, const vb_table *t, const vb_model *m, const ren
       term_rows(fp, o, o->rows, o->n_rows, m, 15);
     }
     term_quotes(fp, t, m);
+    term_pairs(fp, t, m);
   }
   term_brands(fp, t, m);
   term_segments(fp, t, m);
@@ -951,6 +997,32 @@ static void t_drivers(sink *s, const vb_table *t) {
   }
 }
 
+/* Themes mentioned together: every pair with VB_PAIR_MIN records, or only those `pair_shown`
+ * (Markdown). */
+static void t_pairs(sink *s, const vb_table *t, const vb_model *m, bool shown_only) {
+  static const char *const head[] = {"theme", "with", "both", "n_theme", "n_with", "c", "lift",
+                                     "p", "q", "n_scored", "score", "score_low", "score_high"};
+  header(s, head, sizeof head / sizeof head[0], 2);
+  for (size_t i = 0, k = 0; i < t->n_pairs; i++) {
+    const vb_pair_row *r = &t->pairs[i];
+    if (shown_only && (!pair_shown(r) || k++ >= PAIRS_SHOWN)) continue;
+    cell(s, vb_model_theme_id(m, r->a));
+    cell(s, vb_model_theme_id(m, r->b));
+    cell_size(s, r->n);
+    cell_size(s, r->n_a);
+    cell_size(s, r->n_b);
+    cell_num(s, r->c, 4);
+    cell_num(s, r->lift, 4);
+    cell_p(s, r->p);
+    cell_p(s, r->q);
+    cell_size(s, r->score.n);
+    cell_num(s, r->score.value, 2);
+    cell_num(s, r->score.ci_low, 2);
+    cell_num(s, r->score.ci_high, 2);
+    row_end(s);
+  }
+}
+
 static void t_mismatch(sink *s, const vb_table *t, const vb_model *m) {
   static const char *const head[] = {"theme", "top_box_negative", "bottom_box_positive"};
   header(s, head, 3, 1);
@@ -1032,6 +1104,7 @@ static void delimited(FILE *fp, char delim, int kind, const char *which, const v
   else if (!strcmp(which, "rising")) t_rising_all(&s, t, m);
   else if (!strcmp(which, "drivers")) t_drivers(&s, t);
   else if (!strcmp(which, "mismatch")) t_mismatch(&s, t, m);
+  else if (!strcmp(which, "pairs")) t_pairs(&s, t, m, false);
   else if (!strcmp(which, "quotes")) t_quotes_all(&s, t, m);
   else if (!strcmp(which, "testimonials")) t_testimonials(&s, t);
   else if (!strcmp(which, "brands")) t_brands(&s, t, m);
@@ -1079,6 +1152,20 @@ static void md_table(FILE *fp, const vb_table *t, const vb_model *m, const rende
   if (any_quotes) {
     fputs("\n## Quotes\n\n", fp);
     t_quotes_all(&s, t, m);
+  }
+  if (t->pairs_unknown) {
+    fputs("\n## Themes mentioned together\n\nNot counted: a state of an older verbatim, which "
+          "did not count them, is in the merge.\n", fp);
+  } else {
+    size_t shown = 0;
+    for (size_t i = 0; i < t->n_pairs; i++) shown += pair_shown(&t->pairs[i]);
+    if (shown) {
+      fprintf(fp, "\n## Themes mentioned together\n\nMore often than chance (q < 0.05): %zu "
+                  "pairs, the first %zu by c. c = both / either (ATLAS.ti's coefficient); lift = "
+                  "both / what chance gives; score: of the records mentioning both.\n\n", shown,
+              shown < PAIRS_SHOWN ? shown : (size_t)PAIRS_SHOWN);
+      t_pairs(&s, t, m, true);
+    }
   }
   if (model_has_brands(m)) {
     fprintf(fp, "\n## Brands\n\n%zu records name a brand of the brand list. share: of all brand "
@@ -1457,6 +1544,30 @@ static void json_table(FILE *fp, const vb_table *t, const vb_model *m, const ren
       fputc('}', fp);
     }
     fputs(d->n_rows ? "\n ]}" : "]}", fp);
+  }
+  if (t->pairs_unknown) {
+    fputs(",\n \"pairs\": null", fp);
+  } else {
+    fputs(",\n \"pairs\": [", fp);
+    size_t k = 0;
+    for (size_t i = 0; i < t->n_pairs; i++) {
+      const vb_pair_row *r = &t->pairs[i];
+      if (!pair_shown(r)) continue;
+      const char *x = vb_model_theme_id(m, r->a), *y = vb_model_theme_id(m, r->b);
+      fputs(k++ ? ",\n  {\"theme\": " : "\n  {\"theme\": ", fp);
+      json_str(fp, x, strlen(x));
+      fputs(", \"with\": ", fp);
+      json_str(fp, y, strlen(y));
+      fprintf(fp, ", \"both\": %zu, \"n_theme\": %zu, \"n_with\": %zu", r->n, r->n_a, r->n_b);
+      json_num(fp, "c", r->c, 4);
+      json_num(fp, "lift", r->lift, 4);
+      json_p(fp, "p", r->p);
+      json_p(fp, "q", r->q);
+      fputs(", \"score\": ", fp);
+      json_summary(fp, &r->score);
+      fputc('}', fp);
+    }
+    fputs(k ? "\n ]" : "]", fp);
   }
   if (t->mismatch.available) {
     const vb_mismatch *x = &t->mismatch;

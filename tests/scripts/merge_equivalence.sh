@@ -9,7 +9,7 @@
 bin=$1 src=$2 work=$3
 rm -rf "$work" && mkdir -p "$work" || exit 99
 fails=0 n=0
-tables="themes scores segments segment-themes periods period-themes attribution rising drivers mismatch quotes testimonials"
+tables="themes scores segments segment-themes periods period-themes attribution rising drivers mismatch quotes testimonials pairs"
 # the whole run: JSON and each TSV table
 whole() { # INPUT OPTIONS...
   in=$1

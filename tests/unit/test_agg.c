@@ -369,11 +369,30 @@ static void test_merge_mismatch(void **state) {
 
 /* ---- corrupted states ---- */
 
+/* `s` with every `from` replaced by `to` (new memory). */
+static char *replace_all(const char *s, const char *from, const char *to) {
+  size_t fl = strlen(from), tl = strlen(to), n = 0;
+  for (const char *p = strstr(s, from); p; p = strstr(p + fl, from)) n++;
+  assert_true(n > 0);
+  char *out = malloc(strlen(s) + n * tl + 1), *o = out;
+  assert_non_null(out);
+  for (const char *p = s, *q; (q = strstr(p, from)) != NULL; p = q + fl) {
+    memcpy(o, p, (size_t)(q - p));
+    o += q - p;
+    memcpy(o, to, tl);
+    o += tl;
+    s = q + fl;
+  }
+  strcpy(o, s);
+  return out;
+}
+
+
 /* A valid state for the test codebook, written by hand: 3 records, all English and analysed,
- * scores 0, 9 and 10; the record scored 0 is negative and mentions delivery in a negative
- * clause, the one scored 10 is positive and mentions staff in a positive clause, the one
- * scored 9 is neutral and mentions staff. */
-static const char good_state[] = "verbatim-state 4\n"
+ * scores 0, 9 and 10; the record scored 0 is negative and mentions delivery and app in
+ * negative clauses (a pair), the one scored 10 is positive and mentions staff in a positive
+ * clause, the one scored 9 is neutral and mentions staff. */
+static const char good_state[] = "verbatim-state 5\n"
                                  "themes 5\n"
                                  "theme delivery\n"
                                  "theme delivery.late\n"
@@ -393,11 +412,14 @@ static const char good_state[] = "verbatim-state 4\n"
                                  "s 0 0 0 3 0:1 9000:1 10000:1\n"
                                  "t 0 1 1 0 1 0:1\n"
                                  "t 3 2 0 1 2 9000:1 10000:1\n"
+                                 "t 4 1 1 0 1 0:1\n"
                                  "tn 0 1 0:1\n"
                                  "tp 3 1 10000:1\n"
+                                 "tn 4 1 0:1\n"
                                  "doc 0 1 0:1\n"
                                  "doc 1 1 9000:1\n"
                                  "doc 2 1 10000:1\n"
+                                 "pair 0 4 1 1 0:1\n"
                                  "end\n";
 
 /* good_state with the first occurrence of `from` replaced by `to`. */
@@ -447,11 +469,14 @@ static void test_load_good_state(void **state) {
   assert_int_equal(len, sizeof good_state - 1);
   assert_memory_equal(s, good_state, len);
   vb_free(s);
-  /* and its table: NPS of {0, 9, 10} = 100 (2 - 1) / 3 = 33.33; staff: n 2, NPS 100 */
+  /* and its table: NPS of {0, 9, 10} = 100 (2 - 1) / 3 = 33.33; staff: n 2, NPS 100; the pair
+   * of one record is below VB_PAIR_MIN */
   vb_table *t;
   assert_int_equal(vb_agg_table(a, &t), VB_OK);
   assert_close(t->score.value, 100.0 / 3, 1e-12);
-  assert_int_equal(t->n_rows, 2);
+  assert_int_equal(t->n_rows, 3);
+  assert_int_equal(t->n_pairs, 0);
+  assert_int_equal(t->pairs_unknown, 0);
   vb_table_free(t);
   vb_agg_free(a);
 }
@@ -460,10 +485,11 @@ static void test_load_rejects_corrupted_states(void **state) {
   fixture *f = *state;
   const vb_model *m = f->model;
   /* header */
-  load_fails_with(m, "verbatim-state 4", "verbatim-state 2", VB_EPARSE); /* an older format */
-  load_fails_with(m, "verbatim-state 4", "verbatim-state 1", VB_EPARSE);
-  load_fails_with(m, "verbatim-state 4", "verbatim-state 5", VB_EPARSE);
-  load_fails_with(m, "verbatim-state 4", "verbatim-state 3", VB_EPARSE); /* 3 has no questions */
+  load_fails_with(m, "verbatim-state 5", "verbatim-state 2", VB_EPARSE); /* an older format */
+  load_fails_with(m, "verbatim-state 5", "verbatim-state 1", VB_EPARSE);
+  load_fails_with(m, "verbatim-state 5", "verbatim-state 6", VB_EPARSE);
+  load_fails_with(m, "verbatim-state 5", "verbatim-state 3", VB_EPARSE); /* 3 has no questions */
+  load_fails_with(m, "verbatim-state 5", "verbatim-state 4", VB_EPARSE); /* 4 has no pairs */
   load_fails_with(m, "questions -\n", "", VB_EPARSE);
   load_fails_with(m, "questions -", "questions 0", VB_EPARSE);
   load_fails_with(m, "questions -", "questions 1 =a", VB_EPARSE);      /* one is not several */
@@ -471,25 +497,75 @@ static void test_load_rejects_corrupted_states(void **state) {
   load_fails_with(m, "questions -", "questions 2 =a =b", VB_EPARSE);   /* no groups */
   load_fails_with(m, "questions -", "questions 2 =a", VB_EPARSE);
   {
-    /* version 3, the same without the questions line, still loads, and saves as version 4 */
-    char *v3 = mutate("verbatim-state 4", "verbatim-state 3");
-    char *p = strstr(v3, "questions -\n");
-    assert_non_null(p);
-    memmove(p, p + strlen("questions -\n"), strlen(p + strlen("questions -\n")) + 1);
-    vb_agg *a = NULL;
-    vb_error e = {0};
-    assert_int_equal(vb_agg_load(m, v3, strlen(v3), &a, &e), VB_OK);
-    size_t len;
-    char *s = save(a, &len);
-    assert_int_equal(len, sizeof good_state - 1);
-    assert_memory_equal(s, good_state, len);
-    vb_free(s);
-    vb_agg_free(a);
+    /* versions 3 (without the questions line) and 4 (without pairs) still load; they did not
+     * count pairs, so they save as version 5 that says so, and their table has none */
+    char *v4 = mutate("pair 0 4 1 1 0:1\n", "");
+    memcpy(v4, "verbatim-state 4", 16);
+    char *v3 = replace_all(v4, "questions -\n", "");
+    memcpy(v3, "verbatim-state 3", 16);
+    char *want = mutate("pair 0 4 1 1 0:1\n", "pairs unknown\n");
+    for (int k = 0; k < 2; k++) {
+      const char *old = k ? v3 : v4;
+      vb_agg *a = NULL;
+      vb_error e = {0};
+      assert_int_equal(vb_agg_load(m, old, strlen(old), &a, &e), VB_OK);
+      size_t len;
+      char *s = save(a, &len);
+      assert_int_equal(len, strlen(want));
+      assert_memory_equal(s, want, len);
+      vb_free(s);
+      vb_table *t;
+      assert_int_equal(vb_agg_table(a, &t), VB_OK);
+      assert_int_equal(t->pairs_unknown, 1);
+      assert_int_equal(t->n_pairs, 0);
+      vb_table_free(t);
+      /* merged with a state that counted them, the pairs are still unknown, either way */
+      for (int way = 0; way < 2; way++) {
+        vb_agg *b = NULL;
+        assert_int_equal(vb_agg_load(m, good_state, sizeof good_state - 1, &b, &e), VB_OK);
+        vb_agg *c = way ? a : b;
+        assert_int_equal(vb_agg_merge(c, way ? b : a), VB_OK);
+        assert_int_equal(vb_agg_table(c, &t), VB_OK);
+        assert_int_equal(t->pairs_unknown, 1);
+        vb_table_free(t);
+        s = save(c, &len);
+        assert_null(strstr(s, "\npair "));
+        assert_non_null(strstr(s, "\npairs unknown\nend\n"));
+        vb_free(s);
+        vb_agg_free(b);
+      }
+      vb_agg_free(a);
+      a = NULL;
+      assert_int_equal(vb_agg_load(m, old, strlen(old), &a, &e), VB_OK);
+      /* and what it saved loads back as itself */
+      vb_agg_free(a);
+      assert_int_equal(vb_agg_load(m, want, strlen(want), &a, &e), VB_OK);
+      s = save(a, &len);
+      assert_memory_equal(s, want, len);
+      vb_free(s);
+      vb_agg_free(a);
+    }
     free(v3);
+    free(v4);
+    free(want);
   }
+  /* pair lines */
+  load_fails_with(m, "pair 0 4 1 1 0:1", "pair 4 0 1 1 0:1", VB_EPARSE);  /* not a < b */
+  load_fails_with(m, "pair 0 4 1 1 0:1", "pair 0 5 1 1 0:1", VB_EPARSE);  /* no theme 5 */
+  load_fails_with(m, "pair 0 4 1 1 0:1", "pair 0 1 1 1 0:1", VB_EPARSE);  /* with its child */
+  load_fails_with(m, "pair 0 4 1 1 0:1", "pair 0 4 0 0", VB_EPARSE);      /* n = 0 */
+  load_fails_with(m, "pair 0 4 1 1 0:1", "pair 0 4 2 1 0:1", VB_EPARSE);  /* more than app */
+  load_fails_with(m, "pair 0 4 1 1 0:1", "pair 0 4 1 1 9000:1", VB_EPARSE); /* not its score */
+  load_fails_with(m, "pair 0 4 1 1 0:1", "pair 0 4 1 0", VB_EPARSE);      /* unscored, but both are */
+  load_fails_with(m, "pair 0 4 1 1 0:1", "pair 0 4 1 2 0:1 9000:1", VB_EPARSE);
+  load_fails_with(m, "pair 0 4 1 1 0:1", "pair 0 4 1 1 0:1 x", VB_EPARSE);
+  load_fails_with(m, "pair 0 4 1 1 0:1", "pair 3 4 1 1 0:1\npair 0 4 1 1 0:1", VB_EPARSE);
+  load_fails_with(m, "pair 0 4 1 1 0:1", "pair 0 4 1 1 0:1\npairs unknown", VB_EPARSE);
+  load_fails_with(m, "pair 0 4 1 1 0:1", "pairs unknown\npair 0 4 1 1 0:1", VB_EPARSE);
+  load_fails_with(m, "pair 0 4 1 1 0:1", "pairs maybe", VB_EPARSE);
   {
     /* an older verbatim's state is named as such, with what to do */
-    char *old = mutate("verbatim-state 4", "verbatim-state 2");
+    char *old = mutate("verbatim-state 5", "verbatim-state 2");
     vb_agg *a = NULL;
     vb_error e = {0};
     assert_int_equal(vb_agg_load(m, old, strlen(old), &a, &e), VB_EPARSE);
@@ -601,7 +677,7 @@ static void test_load_rejects_corrupted_states(void **state) {
 
 /* A dated state by hand: January 2026 (key 24312), three records scored 0, one without a
  * theme and two mentioning delivery and price (two top-level themes each). */
-static const char dated_state[] = "verbatim-state 4\n"
+static const char dated_state[] = "verbatim-state 5\n"
                                   "themes 5\n"
                                   "theme delivery\n"
                                   "theme delivery.late\n"
@@ -635,25 +711,8 @@ static const char dated_state[] = "verbatim-state 4\n"
                                   "doc 0 0\n"
                                   "doc 1 1 0:3\n"
                                   "doc 2 0\n"
+                                  "pair 0 2 2 1 0:2\n"
                                   "end\n";
-
-/* `s` with every `from` replaced by `to` (new memory). */
-static char *replace_all(const char *s, const char *from, const char *to) {
-  size_t fl = strlen(from), tl = strlen(to), n = 0;
-  for (const char *p = strstr(s, from); p; p = strstr(p + fl, from)) n++;
-  assert_true(n > 0);
-  char *out = malloc(strlen(s) + n * tl + 1), *o = out;
-  assert_non_null(out);
-  for (const char *p = s, *q; (q = strstr(p, from)) != NULL; p = q + fl) {
-    memcpy(o, p, (size_t)(q - p));
-    o += q - p;
-    memcpy(o, to, tl);
-    o += tl;
-    s = q + fl;
-  }
-  strcpy(o, s);
-  return out;
-}
 
 static void test_load_dated_state(void **state) {
   fixture *f = *state;
@@ -783,6 +842,71 @@ static const vb_theme_row *row_of(const vb_table *t, size_t theme) {
     if (t->rows[i].theme == theme) return &t->rows[i];
   fail_msg("no row for theme %zu", theme);
   return NULL;
+}
+
+/* Themes mentioned together, worked out by hand on six records. */
+static void test_pairs_by_hand(void **state) {
+  fixture *f = *state;
+  static const struct {
+    const char *text;
+    double score;
+  } recs[] = {
+      {"The delivery was late and the app was down", 0}, /* delivery, delivery.late, app */
+      {"delivery and app", 2},                            /* delivery, app */
+      {"shipping through the app", 10},                   /* delivery, app */
+      {"the price", 9},
+      {"the staff", 9},
+      {"staff and price", 8},                             /* price, staff */
+  };
+  vb_agg *a;
+  assert_int_equal(vb_agg_new(f->model, VB_SCORE_NPS, &a), VB_OK);
+  for (size_t i = 0; i < sizeof recs / sizeof recs[0]; i++)
+    assert_int_equal(vb_agg_add(a, run(f, recs[i].text, VB_LANG_EN), 1, recs[i].score), VB_OK);
+  vb_table *t;
+  assert_int_equal(vb_agg_table(a, &t), VB_OK);
+  /*
+   * Pairs: delivery-app 3, delivery.late-app 1, price-staff 1; delivery with delivery.late is
+   * no pair (a parent). Only delivery-app has VB_PAIR_MIN (3) records.
+   * c = 3 / (3 + 3 - 3) = 1; lift = 3 x 6 / (3 x 3) = 2; p = P(X >= 3), N 6, 3 and 3:
+   * C(3,3) C(3,0) / C(6,3) = 1/20. The family: the pairs of the 5 themes mentioned, 10, less
+   * delivery with delivery.late, = 9; the other two p are P(X >= 1 | 6, 1, 3) = 1/2 and
+   * P(X >= 1 | 6, 2, 2) = 1 - C(4,2)/C(6,2) = 3/5; q = min(0.05 x 9 / 1, 0.5 x 9 / 2 ...) = 0.45.
+   * Score of the three: 0, 2 and 10: NPS 100 (1 - 2) / 3 = -33.3.
+   */
+  assert_int_equal(t->pairs_unknown, 0);
+  assert_int_equal(t->n_pairs, 1);
+  const vb_pair_row *r = &t->pairs[0];
+  assert_int_equal(r->a, T_DELIVERY);
+  assert_int_equal(r->b, T_APP);
+  assert_int_equal(r->n, 3);
+  assert_int_equal(r->n_a, 3);
+  assert_int_equal(r->n_b, 3);
+  assert_close(r->c, 1.0, 1e-12);
+  assert_close(r->lift, 2.0, 1e-12);
+  assert_close(r->p, 0.05, 1e-12);
+  assert_close(r->q, 0.45, 1e-12);
+  assert_int_equal(r->score.n, 3);
+  assert_close(r->score.value, -100.0 / 3, 1e-9);
+  vb_table_free(t);
+  /* the state keeps every pair, and the merge of two halves equals the whole */
+  size_t len;
+  char *s = save(a, &len);
+  assert_non_null(strstr(s, "\npair 0 4 3 3 0:1 2000:1 10000:1\npair 1 4 1 1 0:1\n"
+                            "pair 2 3 1 1 8000:1\nend\n"));
+  vb_agg *h1, *h2;
+  assert_int_equal(vb_agg_new(f->model, VB_SCORE_NPS, &h1), VB_OK);
+  assert_int_equal(vb_agg_new(f->model, VB_SCORE_NPS, &h2), VB_OK);
+  for (size_t i = 0; i < sizeof recs / sizeof recs[0]; i++)
+    assert_int_equal(vb_agg_add(i % 2 ? h1 : h2, run(f, recs[i].text, VB_LANG_EN), 1,
+                                recs[i].score), VB_OK);
+  assert_int_equal(vb_agg_merge(h2, h1), VB_OK);
+  char *s2 = save(h2, &len);
+  assert_string_equal(s, s2);
+  vb_free(s);
+  vb_free(s2);
+  vb_agg_free(h1);
+  vb_agg_free(h2);
+  vb_agg_free(a);
 }
 
 static void test_nps_table_by_hand(void **state) {
@@ -1046,6 +1170,7 @@ int main(void) {
       cmocka_unit_test(test_load_dated_state),
       cmocka_unit_test(test_load_child_without_parent),
       cmocka_unit_test(test_load_truncated_and_mutated_never_crash),
+      cmocka_unit_test(test_pairs_by_hand),
       cmocka_unit_test(test_nps_table_by_hand),
       cmocka_unit_test(test_missing_scores_and_errors),
       cmocka_unit_test(test_other_score_types),

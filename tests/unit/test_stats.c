@@ -509,6 +509,46 @@ static void test_fisher_2x3(void **state) {
   assert_nan(vb__fisher_2x3(x9, y9));
 }
 
+/* The hypergeometric upper tail, from sums of binomial coefficients worked out by hand (small)
+ * or with exact rational arithmetic (Python's math.comb and fractions; large). */
+static void test_hyper_upper(void **state) {
+  (void)state;
+  /* 10 records, themes of 4 and 5: P(X >= 3) = (C(4,3) C(6,2) + C(4,4) C(6,1)) / C(10,5) */
+  assert_close(vb__hyper_upper(3, 4, 5, 10), 66.0 / 252, 1e-12);
+  /* below the mode (2): 1 - P(X = 0) = 1 - C(6,5) / C(10,5) */
+  assert_close(vb__hyper_upper(1, 4, 5, 10), 246.0 / 252, 1e-12);
+  /* at the mode: 1 - P(X = 0) - P(X = 1) = 1 - (C(6,5) + C(4,1) C(6,4)) / C(10,5) */
+  assert_close(vb__hyper_upper(2, 4, 5, 10), 1 - (6.0 + 60.0) / 252, 1e-12);
+  assert_close(vb__hyper_upper(0, 4, 5, 10), 1.0, 0);
+  assert_close(vb__hyper_upper(5, 4, 5, 10), 0.0, 0); /* more than the smaller set */
+  assert_close(vb__hyper_upper(4, 4, 5, 10), 6.0 / 252, 1e-12); /* C(4,4) C(6,1) / C(10,5) */
+  /* 7 and 6 of 10 overlap in at least 3: that is certain; all 6 in the 7: C(7,6) / C(10,6) */
+  assert_close(vb__hyper_upper(3, 7, 6, 10), 1.0, 0);
+  assert_close(vb__hyper_upper(6, 7, 6, 10), 7.0 / 210, 1e-12);
+  assert_close(vb__hyper_upper(6, 6, 7, 10), 7.0 / 210, 1e-12); /* symmetric */
+  /* large: expected 1 together, 10 seen; expected 24, 40 and 20 seen */
+  assert_close(vb__hyper_upper(10, 1000, 1000, 1000000), 1.0357074276483974e-07, 1e-14);
+  assert_close(vb__hyper_upper(40, 300, 400, 5000), 0.0007396210976164405, 1e-12);
+  assert_close(vb__hyper_upper(20, 300, 400, 5000), 0.8384446845576276, 1e-10);
+  assert_true(isnan(vb__hyper_upper(1, 11, 5, 10)));
+}
+
+static void test_bh_family(void **state) {
+  (void)state;
+  /* two p among ten tests: q = p m / rank, then the running minimum from the top */
+  double p[2] = {0.04, 0.01}, q[2];
+  assert_int_equal(vb__bh_family(p, q, 2, 10), VB_OK);
+  assert_close(q[1], 0.1, 1e-12);
+  assert_close(q[0], 0.2, 1e-12);
+  /* a family smaller than the tests given is the tests given: vb__bh */
+  double q2[2];
+  assert_int_equal(vb__bh_family(p, q, 2, 1), VB_OK);
+  assert_int_equal(vb__bh(p, q2, 2), VB_OK);
+  assert_close(q[0], q2[0], 0);
+  assert_close(q[1], q2[1], 0);
+  assert_close(q[0], 0.04, 1e-12);
+}
+
 static void test_gamma_and_poisson(void **state) {
   (void)state;
   /* closed forms: P(1, x) = 1 - e^-x; P(1/2, x) = erf(sqrt x) */
@@ -623,6 +663,8 @@ int main(void) {
       cmocka_unit_test(test_hist_merge_and_sub),
       cmocka_unit_test(test_fisher_2x2),
       cmocka_unit_test(test_fisher_2x3),
+      cmocka_unit_test(test_hyper_upper),
+      cmocka_unit_test(test_bh_family),
       cmocka_unit_test(test_gamma_and_poisson),
       cmocka_unit_test(test_f_distribution),
       cmocka_unit_test(test_i128),

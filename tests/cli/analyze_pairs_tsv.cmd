@@ -1,0 +1,1 @@
+analyze tests/cli/data/pairs.csv --score nps --score-type nps --lang en --format tsv --table pairs -q
