@@ -736,7 +736,8 @@ static int load_pairs(loader *L, bool old) {
     for (int k = 0; k < 2; k++) {
       const agg_cell *c = &a->all.cells[k ? y : x];
       uint64_t scored = c->h && a->n_scores ? vb__hist_n(&c->h[0]) : 0;
-      if (n > c->n || n - tot > c->n - scored || (tot && !hist_within(&e->h, &c->h[0])))
+      if (n > c->n || n - tot > c->n - scored ||
+          (tot && (!c->h || !hist_within(&e->h, &c->h[0]))))
         BAD("a pair counts more than one of its themes");
     }
   }

@@ -551,9 +551,10 @@ static void term_pairs(FILE *fp, const vb_table *t, const vb_model *m) {
   for (size_t i = 0; i < t->n_pairs; i++) shown += pair_shown(&t->pairs[i]);
   if (!shown) return;
   const char *sl = score_label(t->type);
-  fprintf(fp, "\nThemes mentioned together more often than chance (%zu pairs, the first %zu by c):\n",
+  fprintf(fp,
+          "\nThemes mentioned together more often than chance (%zu pairs, the first %zu by c):\n",
           shown, shown < PAIRS_SHOWN ? shown : (size_t)PAIRS_SHOWN);
-  fprintf(fp, "theme                      with                        both      c    lift        q");
+  fputs("theme                      with                        both      c    lift        q", fp);
   if (t->type != VB_SCORE_NONE) fprintf(fp, " %10s", sl);
   fputc('\n', fp);
   int dec = dec_for(t->type);

@@ -556,7 +556,7 @@ static void test_load_rejects_corrupted_states(void **state) {
   load_fails_with(m, "pair 0 4 1 1 0:1", "pair 0 4 0 0", VB_EPARSE);      /* n = 0 */
   load_fails_with(m, "pair 0 4 1 1 0:1", "pair 0 4 2 1 0:1", VB_EPARSE);  /* more than app */
   load_fails_with(m, "pair 0 4 1 1 0:1", "pair 0 4 1 1 9000:1", VB_EPARSE); /* not its score */
-  load_fails_with(m, "pair 0 4 1 1 0:1", "pair 0 4 1 0", VB_EPARSE);      /* unscored, but both are */
+  load_fails_with(m, "pair 0 4 1 1 0:1", "pair 0 4 1 0", VB_EPARSE); /* unscored; both are scored */
   load_fails_with(m, "pair 0 4 1 1 0:1", "pair 0 4 1 2 0:1 9000:1", VB_EPARSE);
   load_fails_with(m, "pair 0 4 1 1 0:1", "pair 0 4 1 1 0:1 x", VB_EPARSE);
   load_fails_with(m, "pair 0 4 1 1 0:1", "pair 3 4 1 1 0:1\npair 0 4 1 1 0:1", VB_EPARSE);
