@@ -336,7 +336,8 @@ double vb__hyper_upper(uint64_t k, uint64_t n1, uint64_t n2, uint64_t n) {
   double term = exp(konst - lfact(x) - lfact(n1 - x) - lfact(n2 - x) - lfact(rest + x)), sum = 0;
   for (;;) {
     sum += term;
-    if (upper ? x == hi : x == lo) break;
+    /* the rest only falls: a first term below the smallest double leaves a tail of 0 */
+    if (term == 0 || (upper ? x == hi : x == lo)) break;
     if (upper) {
       term *= (double)(n1 - x) * (double)(n2 - x) / ((double)(x + 1) * (double)(rest + x + 1));
       x++;

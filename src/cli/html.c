@@ -236,6 +236,13 @@ static void theme_name(html *h, size_t theme) {
   fputs("</bdi>", h->fp);
 }
 
+/* A theme's id, tied to the JSON string at `key` (a pointer of our own: ASCII, no quote). */
+static void theme_id(html *h, size_t theme, const char *key) {
+  fprintf(h->fp, "<span class=\"id\" data-k=\"%s\">", key);
+  escs(h->fp, vb_model_theme_id(h->m, theme));
+  fputs("</span>", h->fp);
+}
+
 /* Colours: negative red, positive green, neutral grey. */
 #define C_NEG "#c0392b"
 #define C_POS "#1e8449"
@@ -625,9 +632,8 @@ static void theme_table(html *h) {
             r->too_few ? " class=\"few\"" : "", 7 + 14 * theme_depth(h->m, r->theme));
     theme_name(h, r->theme);
     fputs(r->too_few && scored ? " *" : "", fp);
-    fprintf(fp, "<span class=\"id\" data-k=\"/themes/%zu/theme\">", i);
-    escs(fp, vb_model_theme_id(h->m, r->theme));
-    fputs("</span></td><td class=\"r\">", fp);
+    theme_id(h, r->theme, keyf(h, "/themes/%zu/theme", i));
+    fputs("</td><td class=\"r\">", fp);
     count(h, keyf(h, "/themes/%zu/n", i), r->n);
     fputs("</td>", fp);
     char row[48];
@@ -833,9 +839,8 @@ static void brands(html *h) {
     const vb_brand_row *b = &t->brands[i];
     fputs("<tr><td>", fp);
     escs(fp, vb_model_theme_label(h->m, b->row.theme));
-    fprintf(fp, "<span class=\"id\" data-k=\"/brands/rows/%zu/brand\">", i);
-    escs(fp, vb_model_theme_id(h->m, b->row.theme));
-    fputs("</span></td><td class=\"r\">", fp);
+    theme_id(h, b->row.theme, keyf(h, "/brands/rows/%zu/brand", i));
+    fputs("</td><td class=\"r\">", fp);
     count(h, keyf(h, "/brands/rows/%zu/n", i), b->row.n);
     fputs("</td>", fp);
     char row[48];
@@ -1440,9 +1445,8 @@ static void trends(html *h) {
       const vb_rising *r = &t->rising[i];
       fputs("<tr><td>", fp);
       theme_name(h, r->theme);
-      fprintf(fp, "<span class=\"id\" data-k=\"/periods/rising/%zu/theme\">", i);
-      escs(fp, vb_model_theme_id(h->m, r->theme));
-      fprintf(fp, "</span></td><td><bdi data-k=\"/periods/rising/%zu/period\">", i);
+      theme_id(h, r->theme, keyf(h, "/periods/rising/%zu/theme", i));
+      fprintf(fp, "</td><td><bdi data-k=\"/periods/rising/%zu/period\">", i);
       if (r->period < t->n_periods) escs(fp, t->periods[r->period].label);
       fprintf(fp, "</bdi></td><td data-k=\"/periods/rising/%zu/mentions\">%s</td><td class=\"r\">",
               i, r->negative ? "negative" : "all");
@@ -1797,13 +1801,11 @@ static void pairs(html *h) {
     if (!(r->q < 0.05)) continue;
     fputs("<tr><td>", fp);
     theme_name(h, r->a);
-    fprintf(fp, "<span class=\"id\" data-k=\"/pairs/%zu/theme\">", k);
-    escs(fp, vb_model_theme_id(h->m, r->a));
-    fputs("</span></td><td>", fp);
+    theme_id(h, r->a, keyf(h, "/pairs/%zu/theme", k));
+    fputs("</td><td>", fp);
     theme_name(h, r->b);
-    fprintf(fp, "<span class=\"id\" data-k=\"/pairs/%zu/with\">", k);
-    escs(fp, vb_model_theme_id(h->m, r->b));
-    fputs("</span></td><td class=\"r\">", fp);
+    theme_id(h, r->b, keyf(h, "/pairs/%zu/with", k));
+    fputs("</td><td class=\"r\">", fp);
     count(h, keyf(h, "/pairs/%zu/both", k), r->n);
     fputs("</td><td class=\"r\">", fp);
     num(h, keyf(h, "/pairs/%zu/c", k), r->c, 2, 1, NULL, false);
@@ -2173,9 +2175,8 @@ static void mismatch(html *h) {
       const vb_mismatch_row *r = &mm->rows[i];
       fputs("<tr><td>", fp);
       theme_name(h, r->theme);
-      fprintf(fp, "<span class=\"id\" data-k=\"/mismatch/themes/%zu/theme\">", i);
-      escs(fp, vb_model_theme_id(h->m, r->theme));
-      fputs("</span></td><td class=\"r\">", fp);
+      theme_id(h, r->theme, keyf(h, "/mismatch/themes/%zu/theme", i));
+      fputs("</td><td class=\"r\">", fp);
       count(h, keyf(h, "/mismatch/themes/%zu/top_negative", i), r->top_neg);
       fputs("</td><td class=\"r\">", fp);
       count(h, keyf(h, "/mismatch/themes/%zu/bottom_positive", i), r->bottom_pos);

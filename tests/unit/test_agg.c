@@ -652,7 +652,7 @@ static void test_load_rejects_corrupted_states(void **state) {
   load_fails_with(m, "counts 3 3 0", "counts 3\0013 0", VB_EPARSE);
   {
     char *s = mutate("sentiment 1 1 1", "sentiment 1 1 1");
-    s[strlen("verbatim-state 4\nthemes 5\nth")] = '\0'; /* a NUL inside a line */
+    s[strlen("verbatim-state 5\nthemes 5\nth")] = '\0'; /* a NUL inside a line */
     LOAD_FAILS(m, s, sizeof good_state - 1, VB_EPARSE);
     free(s);
   }

@@ -531,6 +531,8 @@ static void test_hyper_upper(void **state) {
   assert_close(vb__hyper_upper(40, 300, 400, 5000), 0.0007396210976164405, 1e-12);
   assert_close(vb__hyper_upper(20, 300, 400, 5000), 0.8384446845576276, 1e-10);
   assert_true(isnan(vb__hyper_upper(1, 11, 5, 10)));
+  /* a tail below the smallest double is 0 */
+  assert_close(vb__hyper_upper(2000000, 2000000, 2000000, 100000000), 0.0, 0);
 }
 
 static void test_bh_family(void **state) {
