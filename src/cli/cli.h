@@ -80,13 +80,14 @@ bool is_interviewer(const vb_reader *rd, int h_role);
 /* Parses argv for `cmd`; prints a message and returns EXIT_USAGE on a bad option. `allowed`
  * is a space-separated list of the long options the command takes. */
 int opts_parse(const char *cmd, int argc, char **argv, const char *allowed, opts *o);
-/* Takes a command's own options out of argv before opts_parse: those of `with_arg` ("--NAME V"
- * or "--NAME=V") and of `flags` ("--NAME"), calling fn(ctx, NAME, V) (V NULL for a flag); the
- * others stay in argv, *argc updated. Everything after "--" stays. Returns fn's first non-zero
- * result, or EXIT_USAGE (said) for a missing value. */
-int opts_take(const char *cmd, int *argc, char **argv, const char *const *with_arg,
-              const char *const *flags, int (*fn)(void *ctx, const char *name, const char *val),
-              void *ctx);
+/* opts_parse for a command with options of its own: those of `with_arg` ("--NAME V" or
+ * "--NAME=V") and of `flags` ("--NAME") go to fn(ctx, NAME, V) (V NULL for a flag), the others
+ * (and everything after "--") to opts_parse with `allowed`; argv is not changed. Returns fn's
+ * first non-zero result, EXIT_USAGE (said) for a missing value, or opts_parse's result. */
+int opts_parse_own(const char *cmd, int argc, char **argv, const char *const *with_arg,
+                   const char *const *flags,
+                   int (*fn)(void *ctx, const char *name, const char *val), void *ctx,
+                   const char *allowed, opts *o);
 
 /* ---- output (out.c) ---- */
 typedef struct out {
@@ -111,6 +112,9 @@ int reader_field_or_say(vb_reader *rd, const char *name, int *h);
 /* The current record's language from its --lang-col column (h_lang; -1: none) into *lang, the
  * code as written into code[8]; false for a code that is not a language (*lang unchanged). */
 bool record_lang(const vb_reader *rd, int h_lang, vb_lang *lang, char code[8]);
+/* The current record's id from column h_id (-1: none), or when it has none its number
+ * written into buf (32 bytes); its length in *len. */
+const char *record_id(const vb_reader *rd, int h_id, size_t number, char buf[32], size_t *len);
 /* fn(ctx, path) for each input file of the options (standard input, "-", without any): the
  * first usage or internal error stops; else the first other failure is returned at the end. */
 int each_input(const opts *o, int (*fn)(void *ctx, const char *path), void *ctx);

@@ -342,12 +342,7 @@ static int record(actx *c, vb_reader *rd, text_src *ts, const char *path, long l
     return EXIT_INTERNAL;
   }
   char idbuf[32];
-  const char *id = h_id >= 0 ? vb_reader_get(rd, h_id, &idlen) : NULL;
-  if (!id) {
-    snprintf(idbuf, sizeof idbuf, "%zu", index);
-    id = idbuf;
-    idlen = strlen(idbuf);
-  }
+  const char *id = record_id(rd, h_id, index, idbuf, &idlen);
   char alias[32];
   size_t alias_n;
   int rc;
@@ -795,20 +790,13 @@ int cmd_agree(int argc, char **argv) {
   memset(&c, 0, sizeof c);
   c.sep = ";,|";
   c.show = 3;
-  char **args = malloc(((size_t)argc + 1) * sizeof *args);
-  if (!args) return EXIT_INTERNAL;
-  memcpy(args, argv, (size_t)argc * sizeof *args);
-  int nargs = argc;
   static const char *const with_arg[] = {"codes", "sentiment", "map", "code-sep",
                                          "disagreements", NULL};
-  int rc = opts_take("agree", &nargs, args, with_arg, NULL, take, &c);
-  if (rc == EXIT_OK)
-    rc = opts_parse("agree", nargs, args,
-                    "text id lang lang-col lang-default input-format encoding delimiter format "
-                    "output codebook brands lexicon data max-field quiet no-default-codebook "
-                    "interviewer unit redact names strict",
-                    &c.o);
-  free(args);
+  int rc = opts_parse_own("agree", argc, argv, with_arg, NULL, take, &c,
+                          "text id lang lang-col lang-default input-format encoding delimiter "
+                          "format output codebook brands lexicon data max-field quiet "
+                          "no-default-codebook interviewer unit redact names strict",
+                          &c.o);
   if (rc) return rc;
   opts *o = &c.o;
   if (!c.codes_col && !c.sent_col) {

@@ -957,12 +957,7 @@ static int run_input(job *j, const char *path) {
       status = EXIT_INTERNAL;
       break;
     }
-    const char *id = h_id >= 0 ? vb_reader_get(rd, h_id, &idlen) : NULL;
-    if (!id || (idlen == 0 && h_id < 0)) {
-      snprintf(idbuf, sizeof idbuf, "%zu", j->records);
-      id = idbuf;
-      idlen = strlen(idbuf);
-    }
+    const char *id = record_id(rd, h_id, j->records, idbuf, &idlen);
     /* --redact: a transcript's speaker labels (names, often) become "Speaker N", in the
      * respondent's field and id ("interview/label") too */
     char alias[32] = "";

@@ -189,12 +189,7 @@ static int run_input(void *ctx, const char *path) {
       status = EXIT_INTERNAL;
       break;
     }
-    const char *id = h_id >= 0 ? vb_reader_get(rd, h_id, &idlen) : NULL;
-    if (!id) {
-      snprintf(idbuf, sizeof idbuf, "%zu", index);
-      id = idbuf;
-      idlen = strlen(idbuf);
-    }
+    const char *id = record_id(rd, h_id, index, idbuf, &idlen);
     char alias[32];
     size_t alias_n;
     if (o->redact && (status = speaker_record(&c->speakers, rd, &id, &idlen, &c->aliased_id,
@@ -474,7 +469,7 @@ static int num_opt(const char *name, const char *v, size_t lo, size_t hi, size_t
   return EXIT_OK;
 }
 
-/* One of the options only discover has (opts_take; the rest go to opts_parse). */
+/* One of the options only discover has (opts_parse_own gives the rest to opts_parse). */
 static int take_opt(void *ctx, const char *name, const char *val) {
   dopts *x = ctx;
   if (!strcmp(name, "by-sentiment")) {
@@ -527,22 +522,15 @@ static int take_opt(void *ctx, const char *name, const char *val) {
 int cmd_discover(int argc, char **argv) {
   dctx c;
   memset(&c, 0, sizeof c);
-  char **args = malloc(((size_t)argc + 1) * sizeof *args);
-  if (!args) return EXIT_INTERNAL;
-  memcpy(args, argv, (size_t)argc * sizeof *args);
-  int nargs = argc;
   static const char *const with_arg[] = {"group", "focus", "reference", "date", "period", "top",
                                          "min-support", "max-words", "max-ngrams", "examples",
                                          "merge", "min-ratio", "sort", "snippet", NULL};
   static const char *const flags[] = {"by-sentiment", "no-variants", "no-fold", NULL};
-  int rc = opts_take("discover", &nargs, args, with_arg, flags, take_opt, &c.x);
-  if (rc == EXIT_OK)
-    rc = opts_parse("discover", nargs, args,
-                    "text id lang lang-col lang-default input-format encoding delimiter format "
-                    "output score score-type codebook brands lexicon data max-field quiet "
-                    "no-default-codebook interviewer unit redact names",
-                    &c.o);
-  free(args);
+  int rc = opts_parse_own("discover", argc, argv, with_arg, flags, take_opt, &c.x,
+                          "text id lang lang-col lang-default input-format encoding delimiter "
+                          "format output score score-type codebook brands lexicon data "
+                          "max-field quiet no-default-codebook interviewer unit redact names",
+                          &c.o);
   if (rc) return rc;
   opts *o = &c.o;
   if (o->score) {

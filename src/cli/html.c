@@ -2019,12 +2019,7 @@ static int disc_file(disc_ctx *c, const char *path) {
     if (text_src_get(&ts, rd, o->redact ? c->m : NULL, &c->speakers, &ignored, &text, &tlen))
       status = EXIT_INTERNAL;
     if (!text || status) continue;
-    const char *id = h_id >= 0 ? vb_reader_get(rd, h_id, &idlen) : NULL;
-    if (!id) {
-      snprintf(idbuf, sizeof idbuf, "%zu", index);
-      id = idbuf;
-      idlen = strlen(idbuf);
-    }
+    const char *id = record_id(rd, h_id, index, idbuf, &idlen);
     char alias[32];
     size_t alias_n;
     if (o->redact && (status = speaker_record(&c->speakers, rd, &id, &idlen, &c->aliased_id,

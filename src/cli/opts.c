@@ -248,9 +248,11 @@ int opts_parse(const char *cmd, int argc, char **argv, const char *allowed, opts
   return EXIT_OK;
 }
 
-int opts_take(const char *cmd, int *argc, char **argv, const char *const *with_arg,
-              const char *const *flags, int (*fn)(void *ctx, const char *name, const char *val),
-              void *ctx) {
+/* Moves the command's own options out of argv (to fn), the others to its front; *argc: how many
+ * stay. */
+static int take_own(const char *cmd, int *argc, char **argv, const char *const *with_arg,
+                    const char *const *flags,
+                    int (*fn)(void *ctx, const char *name, const char *val), void *ctx) {
   int w = 0;
   for (int i = 0; i < *argc; i++) {
     const char *a = argv[i];
@@ -285,4 +287,21 @@ int opts_take(const char *cmd, int *argc, char **argv, const char *const *with_a
   }
   *argc = w;
   return EXIT_OK;
+}
+
+int opts_parse_own(const char *cmd, int argc, char **argv, const char *const *with_arg,
+                   const char *const *flags,
+                   int (*fn)(void *ctx, const char *name, const char *val), void *ctx,
+                   const char *allowed, opts *o) {
+  char **args = malloc(((size_t)argc + 1) * sizeof *args);
+  if (!args) {
+    msg("out of memory");
+    return EXIT_INTERNAL;
+  }
+  memcpy(args, argv, (size_t)argc * sizeof *args);
+  int n = argc;
+  int rc = take_own(cmd, &n, args, with_arg, flags, fn, ctx);
+  if (rc == EXIT_OK) rc = opts_parse(cmd, n, args, allowed, o);
+  free(args);
+  return rc;
 }

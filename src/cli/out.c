@@ -788,6 +788,14 @@ FILE *stdin_spool(FILE **spool) {
   return *spool;
 }
 
+const char *record_id(const vb_reader *rd, int h_id, size_t number, char buf[32], size_t *len) {
+  const char *id = h_id >= 0 ? vb_reader_get(rd, h_id, len) : NULL;
+  if (id) return id;
+  snprintf(buf, 32, "%zu", number);
+  *len = strlen(buf);
+  return buf;
+}
+
 int reader_field_or_say(vb_reader *rd, const char *name, int *h) {
   vb_error e = {0};
   *h = vb_reader_field(rd, name, &e);
