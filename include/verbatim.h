@@ -182,6 +182,10 @@ long vb_model_theme_find(const vb_model *model, const char *id);
 /** Non-zero when theme `i` is a tracked brand: the top-level theme "brand" or one under it
  *  (from a brand list, or written so in a codebook). Tables report brands apart from topics. */
 int vb_model_theme_is_brand(const vb_model *model, size_t i);
+/** Non-zero when theme `i` is a fallback ("fallback: yes" in the codebook, or inherited from
+ *  its parent): its mentions count only where no mention of another theme, not a fallback,
+ *  shares a byte with them ("fast" in "It was fast", not in "fast delivery"). */
+int vb_model_theme_is_fallback(const vb_model *model, size_t i);
 /** The description of theme `i` ("" when the codebook gives none); owned by the model. */
 const char *vb_model_theme_description(const vb_model *model, size_t i);
 

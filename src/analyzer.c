@@ -75,6 +75,7 @@ void vb_analyzer_free(vb_analyzer *an) {
   vb__strmap_free(&an->belief);
   vb__free(an->excl);
   vb__free(an->dup_slots);
+  vb__free(an->held);
   for (int l = 0; l < VB_LANG_COUNT; l++) vb__free(an->tcache[l]);
   vb__free(an->phcache);
   vb__free(an->shash);

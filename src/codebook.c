@@ -416,6 +416,13 @@ static int cb_line(vb_model *m, cb_ctx *ctx, char *line, long lineno, vb_error *
   vb__theme *th = &m->themes[ctx->theme];
   if (strcmp(key, "label") == 0) return replace_str(&th->label, value);
   if (strcmp(key, "description") == 0) return replace_str(&th->description, value);
+  if (strcmp(key, "fallback") == 0) {
+    if (strcmp(value, "yes") && strcmp(value, "no"))
+      return vb__error_set(err, VB_EPARSE, ctx->name, lineno, vcol,
+                           "fallback must be 'yes' or 'no', not '%s'", value);
+    th->fallback_own = value[0] == 'y' ? 1 : -1;
+    return VB_OK;
+  }
   char code[8];
   const char *sub = strchr(key, '.');
   size_t cl = sub ? (size_t)(sub - key) : strlen(key);
@@ -427,8 +434,8 @@ static int cb_line(vb_model *m, cb_ctx *ctx, char *line, long lineno, vb_error *
   }
   if (lang == VB_LANG_UND || (sub && strcmp(sub, ".not") && strcmp(sub, ".re")))
     return vb__error_set(err, VB_EPARSE, ctx->name, lineno, 1,
-                         "unknown key '%s' (label, description, en, sv, da, he, "
-                         "LANG.not, LANG.re)", key);
+                         "unknown key '%s' (label, description, fallback, en, sv, da, "
+                         "he, LANG.not, LANG.re)", key);
   if (sub && strcmp(sub, ".re") == 0)
     return add_regex(m, lang, (uint32_t)ctx->theme, value, ctx->name, lineno, vcol, err);
   int exclude = sub != NULL;
@@ -589,6 +596,14 @@ static bool joinable(const vb__cbregex *re) {
 }
 
 int vb__codebook_finish(vb_model *m) {
+  /* A theme's parent comes before it (get_theme() makes the ancestors first) */
+  m->any_fallback = false;
+  for (size_t t = 0; t < m->n_themes; t++) {
+    vb__theme *th = &m->themes[t];
+    th->fallback = th->fallback_own ? th->fallback_own > 0
+                                    : th->parent >= 0 && m->themes[th->parent].fallback;
+    m->any_fallback |= th->fallback;
+  }
   for (int l = 0; l < VB_LANG_COUNT; l++) {
     vb__cblang *cb = &m->cb[l];
     int rc = index_literals(cb);

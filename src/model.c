@@ -535,6 +535,10 @@ int vb_model_theme_is_brand(const vb_model *m, size_t i) {
   return m && i < m->n_themes && m->themes[i].brand;
 }
 
+int vb_model_theme_is_fallback(const vb_model *m, size_t i) {
+  return m && i < m->n_themes && m->themes[i].fallback;
+}
+
 long vb_model_theme_parent(const vb_model *m, size_t i) {
   return (m && i < m->n_themes) ? m->themes[i].parent : -1;
 }

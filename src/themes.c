@@ -828,6 +828,47 @@ static int exact_at(vb_analyzer *an, const vb__cblang *cb, size_t i, const char 
   return VB_OK;
 }
 
+static int cmp_span(const void *pa, const void *pb) {
+  const vb__span *a = pa, *b = pb;
+  return (a->start > b->start) - (a->start < b->start);
+}
+
+/* Removes the mentions of fallback themes that share a byte with a mention of a theme that is
+ * not one ("fast" in "fast delivery"); the others keep their order. The other mentions' spans
+ * are sorted by start, each holding the furthest end so far, so a fallback mention looks up
+ * the last one starting before its end and asks whether that reach passes its start. */
+static int drop_fallbacks(vb_analyzer *an) {
+  vb_result *r = &an->res;
+  const vb__theme *th = an->model->themes;
+  size_t n = r->n_mentions, nh = 0;
+  for (size_t a = 0; a < n; a++) nh += !th[r->mentions[a].theme].fallback;
+  if (nh == 0 || nh == n) return VB_OK;
+  if (vb__grow(&an->held, &an->cap_held, nh, sizeof *an->held)) return VB_ENOMEM;
+  vb__span *h = an->held;
+  for (size_t a = 0, k = 0; a < n; a++)
+    if (!th[r->mentions[a].theme].fallback)
+      h[k++] = (vb__span){r->mentions[a].start, r->mentions[a].end, 0};
+  if (nh > 1) qsort(h, nh, sizeof *h, cmp_span);
+  for (size_t k = 1; k < nh; k++)
+    if (h[k].end < h[k - 1].end) h[k].end = h[k - 1].end;
+  size_t kept = 0;
+  for (size_t a = 0; a < n; a++) {
+    const vb_mention *me = &r->mentions[a];
+    if (th[me->theme].fallback) {
+      size_t lo = 0, hi = nh; /* the spans starting before me->end: h[0..lo) */
+      while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (h[mid].start < me->end) lo = mid + 1;
+        else hi = mid;
+      }
+      if (lo > 0 && h[lo - 1].end > me->start) continue;
+    }
+    r->mentions[kept++] = *me;
+  }
+  r->n_mentions = kept;
+  return VB_OK;
+}
+
 int vb__themes_run(vb_analyzer *an) {
   vb_result *r = &an->res;
   r->n_mentions = 0;
@@ -950,5 +991,5 @@ int vb__themes_run(vb_analyzer *an) {
     me->clause = clause_near(r, mt->start, &clause);
     me->sentiment = r->n_clauses ? r->clauses[me->clause].sentiment : 0.0;
   }
-  return VB_OK;
+  return an->model->any_fallback ? drop_fallbacks(an) : VB_OK;
 }

@@ -174,6 +174,8 @@ struct vb_analyzer {
   size_t n_excl;           /* themes.c: how many of the matches are exclusions (add_match()) */
   uint32_t *dup_slots;     /* themes.c, vb__themes_mark_dups(): the matches by theme and span */
   size_t cap_dup_slots;
+  vb__span *held;          /* themes.c, drop_fallbacks(): the spans of the other mentions */
+  size_t cap_held;
   size_t cap_sent_lists;
   vb_result res;
 };

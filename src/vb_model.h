@@ -140,6 +140,9 @@ typedef struct vb__theme {
   long parent;
   int depth;
   bool brand; /* under the top-level theme "brand": a tracked brand, not a topic */
+  int8_t fallback_own; /* "fallback:" as written: 0 not written, 1 yes, -1 no */
+  bool fallback;       /* its own or, unwritten, its parent's: its mentions count only where
+                        * no mention of a theme that is not a fallback shares a byte */
 } vb__theme;
 
 /* A top-level theme that is a topic (not "brand"): the themes the trend split shares a record
@@ -492,6 +495,7 @@ struct vb_model {
   size_t n_emoji, cap_emoji;
   vb__theme *themes;
   size_t n_themes, cap_themes;
+  bool any_fallback;         /* some theme is a fallback (vb__codebook_finish()) */
   vb__strmap theme_ids;      /* id -> theme index */
   vb__cblang cb[VB_LANG_COUNT];
   vb__he_vocab *he_vocab;

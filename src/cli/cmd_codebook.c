@@ -49,7 +49,8 @@ static int check(opts *o) {
   for (size_t i = 0; i < n; i++)
     for (size_t l = 0; l < 4; l++)
       for (int k = 0; k < 3; k++) total[l][k] += count_terms(m, i, langs[l], k);
-  if (!json) fputs("theme\tlabel\tparent\ten\tsv\tda\the\texclusions\tpatterns\n", w.fp);
+  if (!json)
+    fputs("theme\tlabel\tparent\ten\tsv\tda\the\texclusions\tpatterns\tfallback\n", w.fp);
   else fputs("{\"themes\": [", w.fp);
   size_t warnings = 0;
   for (size_t i = 0; i < n; i++) {
@@ -62,10 +63,11 @@ static int check(opts *o) {
       tsv_cell(w.fp, id, strlen(id));
       fputc('\t', w.fp);
       tsv_cell(w.fp, vb_model_theme_label(m, i), strlen(vb_model_theme_label(m, i)));
-      fprintf(w.fp, "\t%s\t%zu\t%zu\t%zu\t%zu\t%zu\t%zu\n",
+      fprintf(w.fp, "\t%s\t%zu\t%zu\t%zu\t%zu\t%zu\t%zu\t%s\n",
               parent >= 0 ? vb_model_theme_id(m, (size_t)parent) : "-", c[0][0], c[1][0],
               c[2][0], c[3][0], c[0][1] + c[1][1] + c[2][1] + c[3][1],
-              c[0][2] + c[1][2] + c[2][2] + c[3][2]);
+              c[0][2] + c[1][2] + c[2][2] + c[3][2],
+              vb_model_theme_is_fallback(m, i) ? "yes" : "no");
     } else {
       fputs(i ? ",\n  {\"theme\": " : "\n  {\"theme\": ", w.fp);
       json_str(w.fp, id, strlen(id));
@@ -80,6 +82,7 @@ static int check(opts *o) {
       } else {
         fputs("null", w.fp);
       }
+      fprintf(w.fp, ", \"fallback\": %s", vb_model_theme_is_fallback(m, i) ? "true" : "false");
       char guid[37];
       vb_theme_guid(id, guid);
       fprintf(w.fp, ", \"guid\": \"%s\"", guid);

@@ -189,12 +189,25 @@ static void test_bad_keys(void **state) {
     assert_int_equal(e.column, 1);
     assert_contains(e.message, "unknown key");
   }
+  /* fallback takes yes or no; the column is the value's */
+  const char *const bad_fb[] = {"maybe", "Yes", "yes please", "1"};
+  for (size_t i = 0; i < sizeof bad_fb / sizeof bad_fb[0]; i++) {
+    char text[64];
+    snprintf(text, sizeof text, "[a]\nen: x\nfallback: %s\n", bad_fb[i]);
+    assert_int_equal(load_bad(text, 0, &e), VB_EPARSE);
+    assert_int_equal(e.line, 3);
+    assert_int_equal(e.column, 11);
+    assert_contains(e.message, "'yes' or 'no'");
+  }
+  assert_int_equal(load_bad("[a]\nfallback:\n", 0, &e), VB_EPARSE);
+  assert_int_equal(e.line, 2);
+  assert_int_equal(e.column, 10); /* (nothing after the colon) */
   /* no colon */
   assert_int_equal(load_bad("[a]\nlabel x\n", 0, &e), VB_EPARSE);
   assert_int_equal(e.line, 2);
   /* every key that exists, in any case of language code */
   assert_int_equal(load_bad("[a]\nlabel: A\ndescription: d\nen: x\nSV: y\nda.not: z\n"
-                            "he.re: w+\n",
+                            "he.re: w+\nfallback: yes\nfallback: no\n",
                             0, &e),
                    VB_OK);
 }

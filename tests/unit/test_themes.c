@@ -200,6 +200,109 @@ static void test_aspect_sentiment(void **state) {
   assert_close(s[0]->sentiment, norm(-2.0), 1e-6);
 }
 
+/* Fallback themes: a mention of one counts only where no mention of a theme that is not a
+ * fallback shares a byte with it. The flag is inherited (speed.fast), a child may say no
+ * (speed.slow.app), a later file may change it (staff in the second file). Patterns' mentions
+ * come after the terms' ones, out of order of start: the span check sorts them and carries
+ * the furthest end, so a short span starting inside a long one does not hide the long one. */
+#define FB_CB1 VB_TEST_TMP "/test_themes_fb1.codebook"
+#define FB_CB2 VB_TEST_TMP "/test_themes_fb2.codebook"
+
+static const char *names_of(const vb_model *m, const vb_result *r, char *buf, size_t size) {
+  const vb_mention *me;
+  size_t n = vb_result_mentions(r, &me), used = 0;
+  buf[0] = '\0';
+  for (size_t i = 0; i < n && used < size; i++)
+    used += (size_t)snprintf(buf + used, size - used, "%s%s@%zu", i ? " " : "",
+                             vb_model_theme_id(m, me[i].theme), me[i].start);
+  return buf;
+}
+
+static void test_fallback(void **state) {
+  (void)state;
+  const char *cb1 = "[speed]\n"
+                    "fallback: yes\n"
+                    "en: speed\n"
+                    "[speed.fast]\n"
+                    "en: fast; quick\n"
+                    "[speed.slow]\n"
+                    "en: slow\n"
+                    "[speed.slow.app]\n"
+                    "fallback: no\n"
+                    "en: slow app\n"
+                    "[delivery]\n"
+                    "en: delivery; fast delivery\n"
+                    "en.re: \\bdelivery by\\b[^.]*\\bhome\\b\n"
+                    "[staff]\n"
+                    "en: staff; rude\n";
+  const char *cb2 = "[staff]\nfallback: yes\n[staff.rude]\nfallback: no\nen: rude\n";
+  const char *const cbs[] = {FB_CB1, FB_CB2};
+  void *st = NULL;
+  assert_int_equal(vbt_write(FB_CB1, cb1, 0), 0);
+  assert_int_equal(vbt_write(FB_CB2, cb2, 0), 0);
+  assert_int_equal(vbt_fixture_new(&st, DATA, cbs, 2), 0);
+  fixture *f = st;
+  const vb_model *m = f->m;
+  const char *want_fb[] = {"speed", "speed.fast", "speed.slow", "staff"};
+  const char *want_not[] = {"speed.slow.app", "delivery", "staff.rude"};
+  for (size_t i = 0; i < sizeof want_fb / sizeof *want_fb; i++)
+    assert_true(vb_model_theme_is_fallback(m, (size_t)vb_model_theme_find(m, want_fb[i])));
+  for (size_t i = 0; i < sizeof want_not / sizeof *want_not; i++)
+    assert_false(vb_model_theme_is_fallback(m, (size_t)vb_model_theme_find(m, want_not[i])));
+  assert_false(vb_model_theme_is_fallback(m, 999));
+  char buf[512];
+  struct {
+    const char *text, *want;
+  } cases[] = {
+      /* the example of issue #5: nothing shares a byte with "fast"; "rude" is staff.rude's
+       * and staff's, a fallback since the second file: staff.rude alone */
+      {"It was fast but the rude staff", "speed.fast@7 staff.rude@20 staff@25"},
+      /* "fast delivery" (and "delivery" in it) holds "fast": delivery alone */
+      {"fast delivery", "delivery@0 delivery@5"},
+      {"The delivery was fast", "delivery@4 speed.fast@17"},
+      /* a child that is not a fallback keeps its own mention; its parent's goes */
+      {"a slow app", "speed.slow.app@2"},
+      {"slow, then a slow app", "speed.slow@0 speed.slow.app@13"},
+      /* only fallbacks: all count (staff is one since the second file) */
+      {"quick staff", "speed.fast@0 staff@6"},
+      /* the pattern's long span [0, 37) holds "fast" after the short "staff" span inside it:
+       * without the furthest end carried, "fast" would look free */
+      {"delivery by rude staff was fast to my home. fast",
+       "delivery@0 staff.rude@12 speed.fast@44 delivery@0"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    const vb_result *r = run(f, VB_LANG_EN, cases[i].text);
+    names_of(m, r, buf, sizeof buf);
+    if (strcmp(buf, cases[i].want))
+      print_error("\"%s\": got \"%s\", want \"%s\"\n", cases[i].text, buf, cases[i].want);
+    assert_string_equal(buf, cases[i].want);
+  }
+  /* many mentions: every other "fast" is inside "fast delivery" */
+  char text[4096];
+  size_t used = 0;
+  for (int k = 0; k < 60; k++)
+    used += (size_t)snprintf(text + used, sizeof text - used, "%s. ",
+                             k % 2 ? "fast delivery" : "fast");
+  const vb_result *r = run(f, VB_LANG_EN, text);
+  const vb_mention *me;
+  size_t n = vb_result_mentions(r, &me), fast = 0, deliv = 0;
+  for (size_t i = 0; i < n; i++) {
+    const char *id = vb_model_theme_id(m, me[i].theme);
+    if (strcmp(id, "speed.fast") == 0) {
+      fast++;
+      assert_memory_equal(text + me[i].start, "fast. ", 6);
+    } else {
+      assert_string_equal(id, "delivery");
+      deliv++;
+    }
+  }
+  assert_int_equal(fast, 30);
+  assert_int_equal(deliv, 60); /* "fast delivery" and "delivery" */
+  vbt_fixture_free(&st);
+  remove(FB_CB1);
+  remove(FB_CB2);
+}
+
 static void test_several_themes(void **state) {
   fixture *f = *state;
   const char *text = "The app is expensive and the employee did not help with the delivery.";
@@ -818,6 +921,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_spans_english),    cmocka_unit_test(test_spans_hebrew),
       cmocka_unit_test(test_aspect_sentiment), cmocka_unit_test(test_several_themes),
+      cmocka_unit_test(test_fallback),
       cmocka_unit_test(test_same_theme_twice), cmocka_unit_test(test_hashtags),
       cmocka_unit_test(test_shared_first_word), cmocka_unit_test(test_chain_filter),
       cmocka_unit_test(test_mark_dups),        cmocka_unit_test(test_same_bytes),

@@ -1,0 +1,1 @@
+annotate tests/cli/data/speed.tsv --lang-col lang -q
