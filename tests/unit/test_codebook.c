@@ -170,6 +170,21 @@ static void test_bad_ids(void **state) {
   assert_int_equal(load_bad("[a\n", 0, &e), VB_EPARSE);
 }
 
+/* Each of `items` put in `fmt` (a codebook whose third line holds it) is refused at line 3,
+ * `column`, with a message holding `msg`. */
+static void refused_lines(const char *fmt, const char *const *items, size_t n, long column,
+                          const char *msg) {
+  vb_error e;
+  for (size_t i = 0; i < n; i++) {
+    char text[64];
+    snprintf(text, sizeof text, fmt, items[i]);
+    assert_int_equal(load_bad(text, 0, &e), VB_EPARSE);
+    assert_int_equal(e.line, 3);
+    assert_int_equal(e.column, column);
+    assert_contains(e.message, msg);
+  }
+}
+
 static void test_bad_keys(void **state) {
   (void)state;
   vb_error e;
@@ -181,24 +196,11 @@ static void test_bad_keys(void **state) {
   assert_contains(e.message, "en");
   /* unknown keys */
   const char *const bad[] = {"fr: x", "en.foo: x", "und: x", "labels: x", "en.not.re: x"};
-  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-    char text[64];
-    snprintf(text, sizeof text, "[a]\nlabel: A\n%s\n", bad[i]);
-    assert_int_equal(load_bad(text, 0, &e), VB_EPARSE);
-    assert_int_equal(e.line, 3);
-    assert_int_equal(e.column, 1);
-    assert_contains(e.message, "unknown key");
-  }
+  refused_lines("[a]\nlabel: A\n%s\n", bad, sizeof bad / sizeof bad[0], 1, "unknown key");
   /* fallback takes yes or no; the column is the value's */
   const char *const bad_fb[] = {"maybe", "Yes", "yes please", "1"};
-  for (size_t i = 0; i < sizeof bad_fb / sizeof bad_fb[0]; i++) {
-    char text[64];
-    snprintf(text, sizeof text, "[a]\nen: x\nfallback: %s\n", bad_fb[i]);
-    assert_int_equal(load_bad(text, 0, &e), VB_EPARSE);
-    assert_int_equal(e.line, 3);
-    assert_int_equal(e.column, 11);
-    assert_contains(e.message, "'yes' or 'no'");
-  }
+  refused_lines("[a]\nen: x\nfallback: %s\n", bad_fb, sizeof bad_fb / sizeof bad_fb[0], 11,
+                "'yes' or 'no'");
   assert_int_equal(load_bad("[a]\nfallback:\n", 0, &e), VB_EPARSE);
   assert_int_equal(e.line, 2);
   assert_int_equal(e.column, 10); /* (nothing after the colon) */
