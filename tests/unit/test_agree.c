@@ -26,19 +26,11 @@ static const char cb_text[] = "[delivery]\nen: parcel\n[delivery.late]\nen: late
                               "[staff]\nen: staff\n";
 
 static int group_setup(void **state) {
-  const char *const cbs[] = {CB};
-  if (vbt_data_dir(DATA, data_files, sizeof data_files / sizeof data_files[0]) ||
-      vbt_write(CB, cb_text, 0))
-    return -1;
-  return vbt_fixture_new(state, DATA, cbs, 1);
+  return vbt_fixture_files(state, DATA, data_files, sizeof data_files / sizeof data_files[0],
+                           CB, cb_text);
 }
 
-static int group_teardown(void **state) {
-  vbt_fixture_free(state);
-  vbt_remove_tree(DATA);
-  remove(CB);
-  return 0;
-}
+static int group_teardown(void **state) { return vbt_fixture_files_free(state, DATA, CB); }
 
 /* 2x2: both 10, first only 2, second only 1, neither 27 (n 40). po = 37/40 = 0.925; the
  * margins 12/40, 11/40 give pe = 0.3 x 0.275 + 0.7 x 0.725 = 0.59; kappa = 0.335 / 0.41 =

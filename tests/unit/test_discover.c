@@ -31,19 +31,11 @@ static const char cb_text[] = "[wait]\nen: hours\n";
 typedef vbt_fixture fixture;
 
 static int group_setup(void **state) {
-  const char *const cbs[] = {CB};
-  if (vbt_data_dir(DATA, data_files, sizeof data_files / sizeof data_files[0]) ||
-      vbt_write(CB, cb_text, 0))
-    return -1;
-  return vbt_fixture_new(state, DATA, cbs, 1);
+  return vbt_fixture_files(state, DATA, data_files, sizeof data_files / sizeof data_files[0],
+                           CB, cb_text);
 }
 
-static int group_teardown(void **state) {
-  vbt_fixture_free(state);
-  vbt_remove_tree(DATA);
-  remove(CB);
-  return 0;
-}
+static int group_teardown(void **state) { return vbt_fixture_files_free(state, DATA, CB); }
 
 typedef struct rec {
   const char *text;

@@ -47,19 +47,11 @@ enum { T_DELIVERY = 0, T_STAFF, T_PRICE, T_APP, N_THEMES };
 typedef vbt_fixture fixture;
 
 static int group_setup(void **state) {
-  const char *const cbs[] = {CODEBOOK};
-  if (vbt_data_dir(DATA, data_files, sizeof data_files / sizeof data_files[0]) ||
-      vbt_write(CODEBOOK, codebook_text, 0))
-    return -1;
-  return vbt_fixture_new(state, DATA, cbs, 1);
+  return vbt_fixture_files(state, DATA, data_files, sizeof data_files / sizeof data_files[0],
+                           CODEBOOK, codebook_text);
 }
 
-static int group_teardown(void **state) {
-  vbt_fixture_free(state);
-  vbt_remove_tree(DATA);
-  remove(CODEBOOK);
-  return 0;
-}
+static int group_teardown(void **state) { return vbt_fixture_files_free(state, DATA, CODEBOOK); }
 
 static double norm(double s) { return s / sqrt(s * s + 15.0); }
 

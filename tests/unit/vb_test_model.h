@@ -139,6 +139,23 @@ static inline void vbt_fixture_free(void **state) {
   *state = NULL;
 }
 
+/* A test group's setup of a fixture on its own data folder (`files`) and one codebook
+ * (`cb_text` written to `cb_path`), and its teardown, which also removes both. */
+static inline int vbt_fixture_files(void **state, const char *data_dir, const vbt_file *files,
+                                    size_t n_files, const char *cb_path, const char *cb_text) {
+  const char *const cbs[] = {cb_path};
+  if (vbt_data_dir(data_dir, files, n_files) || vbt_write(cb_path, cb_text, 0)) return -1;
+  return vbt_fixture_new(state, data_dir, cbs, 1);
+}
+
+static inline int vbt_fixture_files_free(void **state, const char *data_dir,
+                                         const char *cb_path) {
+  vbt_fixture_free(state);
+  vbt_remove_tree(data_dir);
+  remove(cb_path);
+  return 0;
+}
+
 /* Index of the first token whose text is `word`, or (size_t)-1. */
 static inline size_t vbt_token_at(const char *text, const vb_token *tok, size_t n,
                                   const char *word) {
