@@ -839,6 +839,24 @@ typedef struct vb_pair_row {
   vb_score_summary score; /* the score of the records mentioning both */
 } vb_pair_row;
 
+/** A topic theme mentioned in the records that name a brand: what the brand is talked about
+ *  with (METRICS.md's co-occurrence, with the brand as one side). Every topic theme, parents
+ *  included; never another brand. */
+typedef struct vb_brand_theme_row {
+  size_t brand, theme;    /* theme indices: the brand (vb_model_theme_is_brand()), the topic */
+  size_t n;               /* records naming the brand and mentioning the theme */
+  size_t n_brand, n_theme; /* records naming the brand; records mentioning the theme */
+  double share;           /* n / n_brand: the theme's share of the brand's records */
+  double share_rest;      /* (n_theme - n) / (analysed - n_brand): its share of the other
+                             records (NaN when every record names the brand) */
+  double lift;            /* n / (n_brand n_theme / analysed): 1 = as often as chance */
+  double p, q;            /* one-sided: P(at least n together by chance), hypergeometric; q after
+                             Benjamini-Hochberg across every brand with every mentioned topic */
+  size_t neg, pos;        /* of the n records, those where the theme is mentioned in a negative /
+                             positive clause (a record can count for both) */
+  vb_score_summary score; /* the score of the n records */
+} vb_brand_theme_row;
+
 /** One segment (a value of the --by column). */
 typedef struct vb_segment {
   const char *name;        /* "(none)" for records without a value */
@@ -977,9 +995,17 @@ typedef struct vb_table {
   size_t n_pairs;
   vb_pair_row *pairs;
   int pairs_unknown;
+  /* the topics each brand is mentioned with: the brand-theme pairs with at least VB_PAIR_MIN
+   * records, grouped by brand (the brand named by most records first), within a brand by n
+   * (largest first); brand_themes_unknown: the table is of a merge with a state of an older
+   * verbatim, which did not count them */
+  size_t n_brand_themes;
+  vb_brand_theme_row *brand_themes;
+  int brand_themes_unknown;
 } vb_table;
 
-#define VB_PAIR_MIN 3 /* records two themes need together to be a row of vb_table.pairs */
+#define VB_PAIR_MIN 3 /* records two themes need together to be a row of vb_table.pairs (and
+                       * a brand and a theme, of vb_table.brand_themes) */
 
 /** Computes the table. `*out` is new; release it with vb_table_free(). */
 int vb_agg_table(const vb_agg *agg, vb_table **out);

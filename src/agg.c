@@ -627,6 +627,11 @@ bool vb__agg_pairable(const vb_agg *a, size_t t, size_t u) {
   return true;
 }
 
+bool vb__agg_brand_pairable(const vb_agg *a, size_t b, size_t t) {
+  const vb__theme *th = a->model->themes;
+  return th[b].brand && th[b].parent >= 0 && !th[t].brand;
+}
+
 static size_t pair_home(uint32_t a, uint32_t b, size_t cap) {
   uint64_t k = ((uint64_t)a << 32 | b) * 0x9E3779B97F4A7C15ull;
   return (size_t)(k >> 32) & (cap - 1);
@@ -690,14 +695,44 @@ static void pairs_free(agg_pairs *p) {
   memset(p, 0, sizeof *p);
 }
 
-/* Counts the pairs among the record's themes (a->touched). */
+static int pairs_merge(agg_pairs *into, const agg_pairs *from) {
+  into->unknown = into->unknown || from->unknown;
+  for (size_t i = 0; i < from->cap; i++) {
+    const agg_pair *f = &from->slot[i];
+    if (!f->n) continue;
+    agg_pair *e = vb__agg_pair(into, f->a, f->b);
+    if (!e) return VB_ENOMEM;
+    e->n += f->n;
+    e->neg += f->neg;
+    e->pos += f->pos;
+    if (vb__hist_merge(&e->h, &f->h)) return VB_ENOMEM;
+  }
+  return VB_OK;
+}
+
+/* Counts the pairs among the record's themes (a->touched, with a->flags): two topics, or a
+ * brand and a topic (whose flags say how the topic was mentioned). */
 static int pairs_add(vb_agg *a, const vb_value *sc, size_t nt) {
   for (size_t k = 0; k < nt; k++)
     for (size_t l = k + 1; l < nt; l++) {
       size_t t = a->touched[k], u = a->touched[l];
-      if (!vb__agg_pairable(a, t, u)) continue;
-      uint32_t x = (uint32_t)(t < u ? t : u), y = (uint32_t)(t < u ? u : t);
-      agg_pair *e = vb__agg_pair(&a->pairs, x, y);
+      agg_pair *e;
+      if (vb__agg_pairable(a, t, u)) {
+        e = vb__agg_pair(&a->pairs, (uint32_t)(t < u ? t : u), (uint32_t)(t < u ? u : t));
+      } else {
+        if (vb__agg_brand_pairable(a, u, t)) {
+          size_t x = t;
+          t = u; /* the brand first */
+          u = x;
+        } else if (!vb__agg_brand_pairable(a, t, u)) {
+          continue;
+        }
+        e = vb__agg_pair(&a->bpairs, (uint32_t)t, (uint32_t)u);
+        if (e) {
+          e->neg += (a->flags[u] & 1) != 0;
+          e->pos += (a->flags[u] & 2) != 0;
+        }
+      }
       if (!e) return VB_ENOMEM;
       e->n++;
       if (a->n_scores && sc[0].status == VB_VALUE_OK && vb__hist_add(&e->h, milli(sc[0].v), 1))
@@ -833,6 +868,7 @@ void vb_agg_free(vb_agg *a) {
   vb__free(a->pos_h);
   vb__free(a->tq);
   pairs_free(&a->pairs);
+  pairs_free(&a->bpairs);
   if (a->drv) {
     vb__free(a->drv->tc);
     vb__free(a->drv->ty);
@@ -1210,15 +1246,8 @@ int vb_agg_merge(vb_agg *into, const vb_agg *from) {
     for (int k = 0; k < 2; k++)
       for (uint32_t i = 0; i < from->vq[v][k].n; i++)
         if (vb__qlist_insert(&into->vq[v][k], &from->vq[v][k].q[i], 1)) return VB_ENOMEM;
-  into->pairs.unknown = into->pairs.unknown || from->pairs.unknown;
-  for (size_t i = 0; i < from->pairs.cap; i++) {
-    const agg_pair *f = &from->pairs.slot[i];
-    if (!f->n) continue;
-    agg_pair *e = vb__agg_pair(&into->pairs, f->a, f->b);
-    if (!e) return VB_ENOMEM;
-    e->n += f->n;
-    if (vb__hist_merge(&e->h, &f->h)) return VB_ENOMEM;
-  }
+  if (pairs_merge(&into->pairs, &from->pairs) || pairs_merge(&into->bpairs, &from->bpairs))
+    return VB_ENOMEM;
   if (into->drv && from->drv) {
     agg_drv *d = into->drv;
     const agg_drv *f = from->drv;

@@ -15,8 +15,9 @@
 
 #include "vb_agg.h"
 
-#define STATE_HEADER "verbatim-state 5"
-#define STATE_HEADER_4 "verbatim-state 4" /* read too: the same without pairs */
+#define STATE_HEADER "verbatim-state 6"
+#define STATE_HEADER_5 "verbatim-state 5" /* read too: the same without brand pairs */
+#define STATE_HEADER_4 "verbatim-state 4" /* read too: without pairs */
 #define STATE_HEADER_3 "verbatim-state 3" /* read too: without questions and pairs */
 #define NAME_MAX_BYTES 256
 
@@ -103,6 +104,26 @@ static int cmp_seg(const void *x, const void *y) {
 static int cmp_per(const void *x, const void *y) {
   const agg_group *a = *(const agg_group *const *)x, *b = *(const agg_group *const *)y;
   return a->key < b->key ? -1 : a->key > b->key;
+}
+
+/* The lines of a pair table, in (a, b) order: "pair A B N hist" (two topics) or "bpair A B N
+ * NEG POS hist" (a brand, a topic); "pairs unknown" / "bpairs unknown" instead after a merge
+ * with a state that did not count them, whose pairs would be only some records'. */
+static int put_pairs(vb__buf *b, const agg_pairs *p, const char *name) {
+  if (p->unknown) return vb__buf_printf(b, "%ss unknown\n", name);
+  const agg_pair **pv = NULL;
+  int rc = vb__agg_pairs_sorted(p, &pv);
+  bool brand = name[0] == 'b';
+  for (size_t i = 0; rc == VB_OK && i < p->used; i++) {
+    rc = vb__buf_printf(b, "%s %" PRIu32 " %" PRIu32 " %" PRIu64, name, pv[i]->a, pv[i]->b,
+                        pv[i]->n);
+    if (rc == VB_OK && brand)
+      rc = vb__buf_printf(b, " %" PRIu64 " %" PRIu64, pv[i]->neg, pv[i]->pos);
+    if (rc == VB_OK) rc = put_hist(b, &pv[i]->h);
+    if (rc == VB_OK) rc = vb__buf_putc(b, '\n');
+  }
+  vb__free(pv);
+  return rc;
 }
 
 int vb_agg_save(const vb_agg *a, char **out, size_t *len) {
@@ -232,17 +253,8 @@ int vb_agg_save(const vb_agg *a, char **out, size_t *len) {
       }
     }
   }
-  const agg_pair **pv = NULL;
-  if (rc == VB_OK) rc = vb__agg_pairs_sorted(&a->pairs, &pv);
-  /* after a merge with a state that did not count them, the pairs are only some records' */
-  for (size_t i = 0; rc == VB_OK && !a->pairs.unknown && i < a->pairs.used; i++) {
-    if (!pv[i]) break;
-    rc = vb__buf_printf(&b, "pair %" PRIu32 " %" PRIu32 " %" PRIu64, pv[i]->a, pv[i]->b, pv[i]->n);
-    if (rc == VB_OK) rc = put_hist(&b, &pv[i]->h);
-    if (rc == VB_OK) rc = vb__buf_putc(&b, '\n');
-  }
-  vb__free(pv);
-  if (rc == VB_OK && a->pairs.unknown) rc = vb__buf_printf(&b, "pairs unknown\n");
+  if (rc == VB_OK) rc = put_pairs(&b, &a->pairs, "pair");
+  if (rc == VB_OK) rc = put_pairs(&b, &a->bpairs, "bpair");
   if (rc == VB_OK) rc = vb__buf_printf(&b, "end\n");
   if (rc) {
     vb__buf_free(&b);
@@ -710,29 +722,37 @@ static int load_quote(loader *L, const char *s, agg_qlist *lists, size_t stride,
   return VB_OK;
 }
 
-/* The "pair" lines, in (a, b) order, and "pairs unknown" (a merge with an older state). A pair
- * is two themes that can pair, mentioned together by no more records than either alone, with
- * scores among each one's scores. */
-static int load_pairs(loader *L, bool old) {
+/* The "pair" lines (two topics, a < b) or "bpair" lines (a brand, a topic) in (a, b) order,
+ * and "pairs unknown" / "bpairs unknown" (a merge with an older state). A pair is two themes
+ * that can pair, mentioned together by no more records than either alone (nor more unscored
+ * ones), with scores among each one's scores; a brand pair's negative and positive mentions
+ * of its topic are no more than the topic's own. */
+static int load_pairs(loader *L, agg_pairs *p, const char *name, bool old) {
   vb_agg *a = L->a;
-  const char *s, *what = "bad 'pair' line";
+  bool brand = name[0] == 'b';
+  const char *s, *what = brand ? "bad 'bpair' line" : "bad 'pair' line";
   uint64_t last = 0;
   bool first = true;
-  while (!old && peek_is(&L->c, "pair")) {
+  while (!old && peek_is(&L->c, name)) {
     next_line(&L->c);
-    s = L->c.buf + 5;
-    uint64_t x, y, n, tot;
-    if (!parse_u64(&s, &x) || !parse_u64(&s, &y) || !parse_u64(&s, &n) || x >= y ||
-        y >= a->n_themes || n == 0 || !vb__agg_pairable(a, (size_t)x, (size_t)y) ||
+    s = L->c.buf + strlen(name);
+    uint64_t x, y, n, neg = 0, pos = 0, tot;
+    if (!parse_u64(&s, &x) || !parse_u64(&s, &y) || !parse_u64(&s, &n) ||
+        (brand && (!parse_u64(&s, &neg) || !parse_u64(&s, &pos))) || x >= a->n_themes ||
+        y >= a->n_themes || n == 0 || neg > n || pos > n ||
+        !(brand ? vb__agg_brand_pairable(a, (size_t)x, (size_t)y)
+                : x < y && vb__agg_pairable(a, (size_t)x, (size_t)y)) ||
         (!first && x * a->n_themes + y <= last))
-      BAD("bad 'pair' line");
+      BAD(what);
     first = false;
     last = x * a->n_themes + y;
-    agg_pair *e = vb__agg_pair(&a->pairs, (uint32_t)x, (uint32_t)y);
+    agg_pair *e = vb__agg_pair(p, (uint32_t)x, (uint32_t)y);
     if (!e) return VB_ENOMEM;
     e->n = n;
+    e->neg = neg;
+    e->pos = pos;
     TRY(parse_hist(&s, &e->h, &tot));
-    if (!at_end(s) || tot > n || (a->n_scores == 0 && tot)) BAD("bad 'pair' line");
+    if (!at_end(s) || tot > n || (a->n_scores == 0 && tot)) BAD(what);
     for (int k = 0; k < 2; k++) {
       const agg_cell *c = &a->all.cells[k ? y : x];
       uint64_t scored = c->h && a->n_scores ? vb__hist_n(&c->h[0]) : 0;
@@ -740,11 +760,14 @@ static int load_pairs(loader *L, bool old) {
           (tot && (!c->h || !hist_within(&e->h, &c->h[0]))))
         BAD("a pair counts more than one of its themes");
     }
+    if (neg > a->all.cells[y].neg || pos > a->all.cells[y].pos)
+      BAD("a brand pair counts more mentions than its theme");
   }
-  if (peek_is(&L->c, "pairs")) {
+  if (peek_is(&L->c, brand ? "bpairs" : "pairs")) {
     next_line(&L->c);
-    if (strcmp(L->c.buf, "pairs unknown") != 0 || old || a->pairs.used) BAD("bad 'pairs' line");
-    a->pairs.unknown = true;
+    if (strcmp(L->c.buf + (brand ? 6 : 5), " unknown") != 0 || old || p->used)
+      BAD(brand ? "bad 'bpairs' line" : "bad 'pairs' line");
+    p->unknown = true;
   }
   return VB_OK;
 }
@@ -755,21 +778,26 @@ static int load_body(loader *L) {
   const char *s, *what = "bad line";
   uint64_t n;
   /* header */
-  bool v3 = false, v4 = false;
+  bool v3 = false, v4 = false, v5 = false;
   if (!next_line(&L->c) || (strcmp(L->c.buf, STATE_HEADER) != 0 &&
+                            !(v5 = strcmp(L->c.buf, STATE_HEADER_5) == 0) &&
                             !(v4 = strcmp(L->c.buf, STATE_HEADER_4) == 0) &&
                             !(v3 = strcmp(L->c.buf, STATE_HEADER_3) == 0))) {
     const char *h = L->c.buf ? L->c.buf : "";
     if (strcmp(h, "verbatim-state 1") == 0 || strcmp(h, "verbatim-state 2") == 0)
       BAD("a state file of an older verbatim (format version 1 or 2; this one reads versions 3 "
-          "to 5): make it again with this verbatim");
+          "to 6): make it again with this verbatim");
     if (strncmp(h, "verbatim-state ", 15) == 0)
-      BAD("a state of another version of verbatim (this one reads versions 3 to 5): make it "
+      BAD("a state of another version of verbatim (this one reads versions 3 to 6): make it "
           "again");
-    BAD("not a verbatim state file (version 3 to 5)");
+    BAD("not a verbatim state file (version 3 to 6)");
   }
-  /* states before version 5 did not count the themes mentioned together */
+  /* states before version 5 did not count the themes mentioned together, before version 6
+   * the themes mentioned with each brand */
   a->pairs.unknown = v3 || v4;
+  bool brands = false;
+  for (size_t i = 0; i < model->n_themes && !brands; i++) brands = model->themes[i].brand;
+  a->bpairs.unknown = (v3 || v4 || v5) && brands;
   if (!next_line(&L->c) || strncmp(L->c.buf, "themes ", 7) != 0 ||
       !(s = L->c.buf + 7, parse_u64(&s, &n)) || !at_end(s))
     BAD("expected 'themes N'");
@@ -1068,7 +1096,9 @@ static int load_body(loader *L) {
         if (vb__i128_cmp(d->sxx[i * VB_AGG_MAX_DRIVERS + j], d->sxx[j * VB_AGG_MAX_DRIVERS + i]))
           BAD("bad 'dx' lines: not symmetric");
   }
-  if ((rc = load_pairs(L, v3 || v4))) return rc;
+  if ((rc = load_pairs(L, &a->pairs, "pair", v3 || v4)) ||
+      (rc = load_pairs(L, &a->bpairs, "bpair", v3 || v4 || v5)))
+    return rc;
   if (!next_line(&L->c) || strcmp(L->c.buf, "end") != 0) BAD("expected 'end'");
   if (L->c.p < L->c.end) BAD("text after 'end'");
   return VB_OK;

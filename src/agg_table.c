@@ -595,6 +595,70 @@ static int pair_rows(const vb_agg *a, vb_table *t) {
   return rc;
 }
 
+/* ---- the topics each brand is mentioned with ---- */
+
+static int cmp_brand_theme(const void *x, const void *y) {
+  const vb_brand_theme_row *p = x, *q = y;
+  if (p->n_brand != q->n_brand) return p->n_brand > q->n_brand ? -1 : 1;
+  if (p->brand != q->brand) return p->brand < q->brand ? -1 : 1;
+  if (p->n != q->n) return p->n > q->n ? -1 : 1;
+  return p->theme < q->theme ? -1 : p->theme > q->theme;
+}
+
+/* The brand-topic pairs of at least VB_PAIR_MIN records, with the topic's share of the brand's
+ * records and of the others, lift, the one-sided p of meeting that often by chance and q across
+ * the family of every named brand with every mentioned topic. */
+static int brand_theme_rows(const vb_agg *a, vb_table *t) {
+  t->brand_themes_unknown = a->bpairs.unknown;
+  if (a->bpairs.unknown || !a->bpairs.used || !a->all.cells) return VB_OK;
+  const agg_pair **pv;
+  int rc = vb__agg_pairs_sorted(&a->bpairs, &pv);
+  if (rc) return rc;
+  size_t np = a->bpairs.used, n_brands = 0, n_topics = 0;
+  for (size_t x = 0; x < a->n_themes; x++) {
+    const vb__theme *th = &a->model->themes[x];
+    if (!a->all.cells[x].n) continue;
+    if (th->brand && th->parent >= 0) n_brands++;
+    else if (!th->brand) n_topics++;
+  }
+  double *p = vb__calloc(2 * np, sizeof *p), *q = p ? p + np : NULL;
+  uint64_t N = a->all.analysed;
+  rc = p ? VB_OK : VB_ENOMEM;
+  for (size_t i = 0; rc == VB_OK && i < np; i++)
+    p[i] = vb__hyper_upper(pv[i]->n, a->all.cells[pv[i]->a].n, a->all.cells[pv[i]->b].n, N);
+  if (rc == VB_OK) rc = vb__bh_family(p, q, np, n_brands * n_topics);
+  size_t nr = 0;
+  for (size_t i = 0; rc == VB_OK && i < np; i++) nr += pv[i]->n >= VB_PAIR_MIN;
+  if (rc == VB_OK && nr) {
+    t->brand_themes = vb__calloc(nr, sizeof *t->brand_themes);
+    if (!t->brand_themes) rc = VB_ENOMEM;
+  }
+  vb_score_type type = a->n_scores ? a->type[0] : VB_SCORE_NONE;
+  for (size_t i = 0; rc == VB_OK && i < np; i++) {
+    const agg_pair *e = pv[i];
+    if (e->n < VB_PAIR_MIN) continue;
+    vb_brand_theme_row *r = &t->brand_themes[t->n_brand_themes++];
+    r->brand = e->a;
+    r->theme = e->b;
+    r->n = (size_t)e->n;
+    r->n_brand = (size_t)a->all.cells[e->a].n;
+    r->n_theme = (size_t)a->all.cells[e->b].n;
+    r->share = (double)r->n / (double)r->n_brand;
+    r->share_rest = N > r->n_brand ? (double)(r->n_theme - r->n) / (double)(N - r->n_brand) : NAN;
+    r->lift = (double)r->n * (double)N / ((double)r->n_brand * (double)r->n_theme);
+    r->p = p[i];
+    r->q = q[i];
+    r->neg = (size_t)e->neg;
+    r->pos = (size_t)e->pos;
+    summarise(type, &e->h, &r->score);
+  }
+  if (rc == VB_OK && t->n_brand_themes > 1)
+    qsort(t->brand_themes, t->n_brand_themes, sizeof *t->brand_themes, cmp_brand_theme);
+  vb__free(p);
+  vb__free(pv);
+  return rc;
+}
+
 int vb_agg_table(const vb_agg *a, vb_table **out) {
   if (!a || !out) return VB_EINVAL;
   *out = NULL;
@@ -631,6 +695,7 @@ int vb_agg_table(const vb_agg *a, vb_table **out) {
   if (rc == VB_OK && a->drv) rc = vb__drivers_table(a, &t->drivers);
   if (rc == VB_OK) rc = mismatch(a, t);
   if (rc == VB_OK) rc = pair_rows(a, t);
+  if (rc == VB_OK) rc = brand_theme_rows(a, t);
   if (rc) {
     vb_table_free(t);
     return rc;
@@ -673,6 +738,7 @@ void vb_table_free(vb_table *t) {
   }
   vb__free(t->questions);
   vb__free(t->pairs);
+  vb__free(t->brand_themes);
   for (size_t i = 0; t->periods && i < t->n_periods; i++) {
     vb__free(t->periods[i].contrib);
     rows_free(t->periods[i].rows, t->periods[i].n_rows);

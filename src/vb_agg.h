@@ -84,15 +84,17 @@ typedef struct agg_drv {
  * record mentioning delivery.late mentions delivery by definition. An open-addressing table
  * keyed by the pair: its size is bounded by the pairs of the codebook, not by the records. */
 typedef struct agg_pair {
-  uint32_t a, b; /* theme indices, a < b */
+  uint32_t a, b; /* theme indices, a < b; of a brand pair: the brand, the topic theme */
   uint64_t n;    /* records mentioning both; 0: an empty slot */
+  uint64_t neg, pos; /* brand pairs only: of those, the records with the topic in a negative /
+                        positive clause */
   vb__hist h;    /* the first score of those records */
 } agg_pair;
 
 typedef struct agg_pairs {
   agg_pair *slot; /* [cap], cap 0 or a power of two */
   size_t cap, used;
-  bool unknown;   /* read from a state of version 3 or 4, which did not keep pairs */
+  bool unknown;   /* read from a state of an older version, which did not keep these pairs */
 } agg_pairs;
 
 struct vb_agg {
@@ -125,6 +127,7 @@ struct vb_agg {
   agg_qlist vq[11][2];     /* per whole first score 0..10: negative, positive texts */
   agg_drv *drv;            /* NULL unless drivers */
   agg_pairs pairs;         /* themes mentioned together */
+  agg_pairs bpairs;        /* a brand with the topic themes of the records naming it */
 
   size_t *root;            /* [n_themes]: index of the theme's top-level ancestor among roots */
   size_t n_roots;          /* top-level themes */
@@ -156,7 +159,9 @@ int vb__agg_questions(vb_agg *a, size_t n, const char *const *names);
 agg_group *vb__agg_period(vb_agg *a, long key, int create);
 /* Whether themes t and u can form a pair (both topics, neither the other's ancestor). */
 bool vb__agg_pairable(const vb_agg *a, size_t t, size_t u);
-/* The entry of the pair a < b, made (n 0) when absent; NULL when out of memory. */
+/* Whether theme b is a brand (a row of the brand table) and t a topic theme. */
+bool vb__agg_brand_pairable(const vb_agg *a, size_t b, size_t t);
+/* The entry of the pair (a, b), made (n 0) when absent; NULL when out of memory. */
 agg_pair *vb__agg_pair(agg_pairs *p, uint32_t a, uint32_t b);
 /* The pairs in (a, b) order, into new memory (*out, NULL when none); VB_OK or VB_ENOMEM. */
 int vb__agg_pairs_sorted(const agg_pairs *p, const agg_pair ***out);

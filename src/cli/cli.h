@@ -372,6 +372,9 @@ extern const char *const render_table_names;
 /* Whether the codebook holds brands (a brand list): then every format has its brand part,
  * even when no record names one. */
 bool model_has_brands(const vb_model *m);
+/* Whether row i of t->brand_themes is one the terminal, Markdown and HTML show: among the
+ * first few of its brand, whose brand is among the first few. */
+bool brand_theme_shown(const vb_table *t, size_t i);
 /* Writes the table in a format: "table", "tsv", "csv", "json", "md". */
 int render_table(FILE *fp, const char *format, const vb_table *t, const vb_model *m,
                  const render_info *info);

@@ -808,6 +808,69 @@ static void brand_chart(html *h, size_t nb) {
 /* The brands of a brand list: share of voice, net sentiment and the score among the records
  * naming each, their share per period (and a chart of their mentions), and a negative and a
  * positive mention of each. Absent without a brand list. */
+/* The topics each brand is mentioned with (the rows brand_theme_shown() picks); the JSON
+ * index of each is its place among all of "/brands/themes". */
+static void brand_themes(html *h) {
+  const vb_table *t = h->t;
+  FILE *fp = h->fp;
+  fputs("<h3>What each brand is mentioned with</h3>\n", fp);
+  if (t->brand_themes_unknown) {
+    fputs("<p class=\"empty\">Not counted: a state of an older verbatim, which did not count "
+          "them, is in the merge. Make it again to see them.</p>\n", fp);
+    return;
+  }
+  if (!t->n_brand_themes) {
+    fputs("<p class=\"empty\">No brand is named with a theme in 3 or more records.</p>\n", fp);
+    return;
+  }
+  bool scored = t->type != VB_SCORE_NONE;
+  fputs("<div class=\"wide\"><table><thead><tr><th>brand</th><th>theme</th>"
+        "<th class=\"r\">both</th><th class=\"r\">share of the<br>brand's records</th>"
+        "<th class=\"r\">share of<br>the others</th><th class=\"r\">lift</th>"
+        "<th class=\"r\">q</th><th class=\"r\">neg&shy;ative</th><th class=\"r\">pos&shy;itive"
+        "</th>", fp);
+  if (scored) fprintf(fp, "<th class=\"r\">%s of both</th>", h->sl);
+  fputs("</tr></thead>\n<tbody>\n", fp);
+  for (size_t i = 0; i < t->n_brand_themes; i++) {
+    if (!brand_theme_shown(t, i)) continue;
+    const vb_brand_theme_row *r = &t->brand_themes[i];
+    bool first = i == 0 || r->brand != t->brand_themes[i - 1].brand;
+    fputs("<tr><td>", fp);
+    if (first) escs(fp, vb_model_theme_label(h->m, r->brand));
+    fputs("</td><td>", fp);
+    theme_name(h, r->theme);
+    theme_id(h, r->theme, keyf(h, "/brands/themes/%zu/theme", i));
+    fputs("</td><td class=\"r\">", fp);
+    count(h, keyf(h, "/brands/themes/%zu/both", i), r->n);
+    fputs("</td><td class=\"r\">", fp);
+    num(h, keyf(h, "/brands/themes/%zu/share", i), r->share, 1, 100, "%", false);
+    fputs("</td><td class=\"r\">", fp);
+    num(h, keyf(h, "/brands/themes/%zu/share_others", i), r->share_rest, 1, 100, "%", false);
+    fputs("</td><td class=\"r\">", fp);
+    num(h, keyf(h, "/brands/themes/%zu/lift", i), r->lift, 1, 1, NULL, false);
+    fputs("&times;</td><td class=\"r\">", fp);
+    pval(h, keyf(h, "/brands/themes/%zu/q", i), r->q);
+    fputs("</td><td class=\"r\">", fp);
+    count(h, keyf(h, "/brands/themes/%zu/neg", i), r->neg);
+    fputs("</td><td class=\"r\">", fp);
+    count(h, keyf(h, "/brands/themes/%zu/pos", i), r->pos);
+    fputs("</td>", fp);
+    if (scored) {
+      fputs("<td class=\"r\">", fp);
+      num(h, keyf(h, "/brands/themes/%zu/score/value", i), r->score.value, h->dec, 1, NULL,
+          false);
+      fputs("</td>", fp);
+    }
+    fputs("</tr>\n", fp);
+  }
+  fputs("</tbody></table></div>\n<p class=\"legend\">The most frequent themes of the records "
+        "naming each brand. Lift: the records with both / the number chance would give; q: the "
+        "one-sided p of meeting that often by chance (hypergeometric), after Benjamini-Hochberg "
+        "across every brand with every mentioned theme; negative, positive: the records where "
+        "the theme is mentioned in a negative / positive clause. Every row: "
+        "<code>verbatim analyze --format tsv --table brand-themes</code>.</p>\n", fp);
+}
+
 static void brands(html *h) {
   const vb_table *t = h->t;
   FILE *fp = h->fp;
@@ -936,6 +999,7 @@ static void brands(html *h) {
     else fputs("<p class=\"empty\">No positive mention.</p>", fp);
     fputs("</div></div></div>\n", fp);
   }
+  brand_themes(h);
   fputs("</section>\n", fp);
 }
 

@@ -39,7 +39,8 @@ static const command commands[] = {
      "  --table T             tsv/csv: themes (default) | scores | segments | segment-themes |\n"
      "                        periods | period-themes | attribution | rising | drivers |\n"
      "                        mismatch | quotes | testimonials | brands | segment-brands |\n"
-     "                        period-brands | questions | question-themes | question-brands\n"
+     "                        period-brands | questions | question-themes | question-brands |\n"
+     "                        pairs | brand-themes\n"
      "  -o, --output FILE     write there (replaced only when complete) instead of stdout\n"
      "  --state FILE          also write the aggregate state (see 'verbatim merge')\n"
      "COMMON_OPTIONS"},

@@ -21,7 +21,7 @@
 const char *const render_table_names =
     "themes scores segments segment-themes periods period-themes attribution rising drivers "
     "mismatch quotes testimonials brands segment-brands period-brands questions "
-    "question-themes question-brands pairs";
+    "question-themes question-brands pairs brand-themes";
 
 bool model_has_brands(const vb_model *m) {
   size_t n = vb_model_theme_count(m);
@@ -410,6 +410,66 @@ static void term_periods(FILE *fp, const vb_table *t, const vb_model *m) {
 
 /* The brands: share of voice, net sentiment, the score among the records naming them, and per
  * period the share of voice of the most mentioned ones. */
+/* The topics each brand is mentioned with: the terminal, Markdown and HTML show the
+ * BT_SHOWN most frequent topics of each of the first BT_BRANDS brands; JSON and TSV/CSV
+ * (--table brand-themes) have every row of VB_PAIR_MIN records. */
+#define BT_SHOWN 5
+#define BT_BRANDS 5
+
+/* Whether row i of the brand topics is shown: among the first BT_SHOWN of its brand, whose
+ * brand is among the first BT_BRANDS of the brand table (the order the rows' brands follow:
+ * named by most records first). */
+bool brand_theme_shown(const vb_table *t, size_t i) {
+  size_t brand = t->brand_themes[i].brand, rank = 0;
+  while (rank < i && t->brand_themes[i - rank - 1].brand == brand)
+    if (++rank >= BT_SHOWN) return false;
+  for (size_t k = 0; k < t->n_brands && k < BT_BRANDS; k++)
+    if (t->brands[k].row.theme == brand) return true;
+  return false;
+}
+
+static void term_brand_themes(FILE *fp, const vb_table *t, const vb_model *m) {
+  if (t->brand_themes_unknown) {
+    fputs("\nThemes mentioned with each brand: not counted (a state of an older verbatim, which "
+          "did\nnot count them, is in the merge; make it again to see them).\n", fp);
+    return;
+  }
+  if (!t->n_brand_themes) return;
+  fprintf(fp, "\nWhat each brand is mentioned with (its %d most frequent themes):\n", BT_SHOWN);
+  fputs("brand                theme                      both  share others   lift        q   neg"
+        "   pos", fp);
+  if (t->type != VB_SCORE_NONE) fprintf(fp, " %7s", score_label(t->type));
+  fputc('\n', fp);
+  int dec = dec_for(t->type);
+  for (size_t i = 0; i < t->n_brand_themes; i++) {
+    if (!brand_theme_shown(t, i)) continue;
+    const vb_brand_theme_row *r = &t->brand_themes[i];
+    bool first = i == 0 || r->brand != t->brand_themes[i - 1].brand;
+    char q[16], rest[16];
+    fmt_p(q, sizeof q, r->q);
+    if (isnan(r->share_rest)) strcpy(rest, "-");
+    else snprintf(rest, sizeof rest, "%.1f%%", 100 * r->share_rest);
+    put_col(fp, first ? vb_model_theme_label(m, r->brand) : "", 20);
+    fputc(' ', fp);
+    put_col(fp, vb_model_theme_id(m, r->theme), 26);
+    fprintf(fp, " %4zu %5.1f%% %6s %5.1fx %8s %5zu %5zu", r->n, 100 * r->share, rest, r->lift, q,
+            r->neg, r->pos);
+    if (t->type != VB_SCORE_NONE) {
+      char sc[32];
+      fmt_num(sc, sizeof sc, r->score.value, dec);
+      fprintf(fp, " %7s", sc);
+    }
+    fputc('\n', fp);
+  }
+  fputs("share: of the records naming the brand; others: of the records that do not; lift = "
+        "both /\nwhat chance gives; q: more often than chance (hypergeometric, Benjamini-Hochberg "
+        "over\nevery brand and theme); neg, pos: the theme's mention in a negative / positive "
+        "clause.\n", fp);
+  if (t->type != VB_SCORE_NONE)
+    fputs("The score is that of the records naming the brand and mentioning the theme.\n", fp);
+  fputs("Every row: --format tsv --table brand-themes.\n", fp);
+}
+
 static void term_brands(FILE *fp, const vb_table *t, const vb_model *m) {
   if (!model_has_brands(m)) return;
   if (t->n_brands == 0) {
@@ -473,6 +533,7 @@ static void term_brands(FILE *fp, const vb_table *t, const vb_model *m) {
       fputs("\"\n", fp);
     }
   }
+  term_brand_themes(fp, t, m);
   if (t->n_periods < 2) return;
   /* share of voice per period (the last 14), the five most mentioned brands */
   size_t nb = t->n_brands < 5 ? t->n_brands : 5;
@@ -1024,6 +1085,36 @@ static void t_pairs(sink *s, const vb_table *t, const vb_model *m, bool shown_on
   }
 }
 
+/* The topics each brand is mentioned with: every row, or only those `brand_theme_shown`
+ * (Markdown). */
+static void t_brand_themes(sink *s, const vb_table *t, const vb_model *m, bool shown_only) {
+  static const char *const head[] = {"brand", "theme", "both", "n_brand", "n_theme", "share",
+                                     "share_others", "lift", "p", "q", "neg", "pos", "n_scored",
+                                     "score", "score_low", "score_high"};
+  header(s, head, sizeof head / sizeof head[0], 2);
+  for (size_t i = 0; i < t->n_brand_themes; i++) {
+    const vb_brand_theme_row *r = &t->brand_themes[i];
+    if (shown_only && !brand_theme_shown(t, i)) continue;
+    cell(s, vb_model_theme_id(m, r->brand));
+    cell(s, vb_model_theme_id(m, r->theme));
+    cell_size(s, r->n);
+    cell_size(s, r->n_brand);
+    cell_size(s, r->n_theme);
+    cell_num(s, r->share, 4);
+    cell_num(s, r->share_rest, 4);
+    cell_num(s, r->lift, 4);
+    cell_p(s, r->p);
+    cell_p(s, r->q);
+    cell_size(s, r->neg);
+    cell_size(s, r->pos);
+    cell_size(s, r->score.n);
+    cell_num(s, r->score.value, 2);
+    cell_num(s, r->score.ci_low, 2);
+    cell_num(s, r->score.ci_high, 2);
+    row_end(s);
+  }
+}
+
 static void t_mismatch(sink *s, const vb_table *t, const vb_model *m) {
   static const char *const head[] = {"theme", "top_box_negative", "bottom_box_positive"};
   header(s, head, 3, 1);
@@ -1106,6 +1197,7 @@ static void delimited(FILE *fp, char delim, int kind, const char *which, const v
   else if (!strcmp(which, "drivers")) t_drivers(&s, t);
   else if (!strcmp(which, "mismatch")) t_mismatch(&s, t, m);
   else if (!strcmp(which, "pairs")) t_pairs(&s, t, m, false);
+  else if (!strcmp(which, "brand-themes")) t_brand_themes(&s, t, m, false);
   else if (!strcmp(which, "quotes")) t_quotes_all(&s, t, m);
   else if (!strcmp(which, "testimonials")) t_testimonials(&s, t);
   else if (!strcmp(which, "brands")) t_brands(&s, t, m);
@@ -1172,6 +1264,17 @@ static void md_table(FILE *fp, const vb_table *t, const vb_model *m, const rende
     fprintf(fp, "\n## Brands\n\n%zu records name a brand of the brand list. share: of all brand "
                 "mentions; net: (pos - neg) / (pos + neg).\n\n", t->brand_records);
     t_brands(&s, t, m);
+    if (t->brand_themes_unknown) {
+      fputs("\n### Themes mentioned with each brand\n\nNot counted: a state of an older "
+            "verbatim, which did not count them, is in the merge.\n", fp);
+    } else if (t->n_brand_themes) {
+      fprintf(fp, "\n### Themes mentioned with each brand\n\nThe %d most frequent themes of "
+                  "each brand's records. share: of the records naming the brand; share_others: "
+                  "of the records that do not; lift: both / what chance gives; q: more often "
+                  "than chance; neg, pos: the theme's mention in a negative / positive clause."
+                  "\n\n", BT_SHOWN);
+      t_brand_themes(&s, t, m, true);
+    }
   }
   if (t->by) {
     fprintf(fp, "\n## Segments by %s\n\n", t->by);
@@ -1242,6 +1345,35 @@ static void json_summary(FILE *fp, const vb_score_summary *s) {
   json_num(fp, "middle", s->middle, 4);
   json_num(fp, "bottom", s->bottom, 4);
   fputc('}', fp);
+}
+
+/* ", "themes": [...]" inside "brands": every brand-theme row, or null after a merge with a
+ * state that did not count them. */
+static void json_brand_themes(FILE *fp, const vb_table *t, const vb_model *m) {
+  if (t->brand_themes_unknown) {
+    fputs(",\n  \"themes\": null", fp);
+    return;
+  }
+  fputs(",\n  \"themes\": [", fp);
+  for (size_t i = 0; i < t->n_brand_themes; i++) {
+    const vb_brand_theme_row *r = &t->brand_themes[i];
+    const char *b = vb_model_theme_id(m, r->brand), *x = vb_model_theme_id(m, r->theme);
+    fputs(i ? ",\n   {\"brand\": " : "\n   {\"brand\": ", fp);
+    json_str(fp, b, strlen(b));
+    fputs(", \"theme\": ", fp);
+    json_str(fp, x, strlen(x));
+    fprintf(fp, ", \"both\": %zu, \"n_brand\": %zu, \"n_theme\": %zu", r->n, r->n_brand,
+            r->n_theme);
+    json_num(fp, "share", r->share, 4);
+    json_num(fp, "share_others", r->share_rest, 4);
+    json_num(fp, "lift", r->lift, 4);
+    json_p(fp, "p", r->p);
+    json_p(fp, "q", r->q);
+    fprintf(fp, ", \"neg\": %zu, \"pos\": %zu, \"score\": ", r->neg, r->pos);
+    json_summary(fp, &r->score);
+    fputc('}', fp);
+  }
+  fputs(t->n_brand_themes ? "\n  ]" : "]", fp);
 }
 
 static void json_quote(FILE *fp, const vb_quote *q) {
@@ -1441,6 +1573,7 @@ static void json_table(FILE *fp, const vb_table *t, const vb_model *m, const ren
   if (brands) {
     fprintf(fp, ",\n \"brands\": {\"records\": %zu, \"rows\": ", t->brand_records);
     json_brands(fp, t->brands, t->n_brands, m, "  ");
+    json_brand_themes(fp, t, m);
     fputc('}', fp);
   }
   if (t->n_other) {

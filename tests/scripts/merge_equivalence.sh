@@ -98,7 +98,7 @@ for other in rating by bydate; do
   fi
 done
 # with a brand list: the brands' rows per segment and period, and their rising counts
-tables="themes brands segment-brands period-brands rising"
+tables="themes brands segment-brands period-brands rising brand-themes"
 in="$src/corpora/en/survey.jsonl"
 set -- --score nps --score-type nps --by channel --date date --period week \
   --brands "$src/corpora/mentions/brands.brands" -q
@@ -107,8 +107,10 @@ states 3 "$in" "$@"
 merged "$work"/part.*.vbs --brands "$src/corpora/mentions/brands.brands"
 compare "en with brands, weeks"
 grep -q '"brand": "brand.lumo"' "$work/merged.json" || { echo "FAIL: no brand rows"; fails=$((fails + 1)); }
+grep -q '"brand": "brand.lumo", "theme": ' "$work/merged.json" ||
+  { echo "FAIL: no themes mentioned with a brand"; fails=$((fails + 1)); }
 # mentions have no score: a scoreless run by day, in 5 parts, merges to the same table
-tables="themes brands periods period-brands rising"
+tables="themes brands periods period-brands rising brand-themes"
 cat "$src"/corpora/mentions/*.jsonl >"$work/mentions.jsonl"
 in="$work/mentions.jsonl"
 set -- --date date --period day --brands "$src/corpora/mentions/brands.brands" -q

@@ -18,6 +18,7 @@
 #define CODEBOOK VB_TEST_TMP "/test_agg.codebook"
 #define CODEBOOK2 VB_TEST_TMP "/test_agg_other.codebook"
 #define VALENCE VB_TEST_TMP "/test_agg_valence.tsv"
+#define BRANDS VB_TEST_TMP "/test_agg.brands"
 
 static const char codebook_text[] = "# test_agg codebook: five themes, one of them a child\n"
                                     "[delivery]\n"
@@ -392,7 +393,7 @@ static char *replace_all(const char *s, const char *from, const char *to) {
  * scores 0, 9 and 10; the record scored 0 is negative and mentions delivery and app in
  * negative clauses (a pair), the one scored 10 is positive and mentions staff in a positive
  * clause, the one scored 9 is neutral and mentions staff. */
-static const char good_state[] = "verbatim-state 5\n"
+static const char good_state[] = "verbatim-state 6\n"
                                  "themes 5\n"
                                  "theme delivery\n"
                                  "theme delivery.late\n"
@@ -485,11 +486,11 @@ static void test_load_rejects_corrupted_states(void **state) {
   fixture *f = *state;
   const vb_model *m = f->model;
   /* header */
-  load_fails_with(m, "verbatim-state 5", "verbatim-state 2", VB_EPARSE); /* an older format */
-  load_fails_with(m, "verbatim-state 5", "verbatim-state 1", VB_EPARSE);
-  load_fails_with(m, "verbatim-state 5", "verbatim-state 6", VB_EPARSE);
-  load_fails_with(m, "verbatim-state 5", "verbatim-state 3", VB_EPARSE); /* 3 has no questions */
-  load_fails_with(m, "verbatim-state 5", "verbatim-state 4", VB_EPARSE); /* 4 has no pairs */
+  load_fails_with(m, "verbatim-state 6", "verbatim-state 2", VB_EPARSE); /* an older format */
+  load_fails_with(m, "verbatim-state 6", "verbatim-state 1", VB_EPARSE);
+  load_fails_with(m, "verbatim-state 6", "verbatim-state 7", VB_EPARSE);
+  load_fails_with(m, "verbatim-state 6", "verbatim-state 3", VB_EPARSE); /* 3 has no questions */
+  load_fails_with(m, "verbatim-state 6", "verbatim-state 4", VB_EPARSE); /* 4 has no pairs */
   load_fails_with(m, "questions -\n", "", VB_EPARSE);
   load_fails_with(m, "questions -", "questions 0", VB_EPARSE);
   load_fails_with(m, "questions -", "questions 1 =a", VB_EPARSE);      /* one is not several */
@@ -498,7 +499,7 @@ static void test_load_rejects_corrupted_states(void **state) {
   load_fails_with(m, "questions -", "questions 2 =a", VB_EPARSE);
   {
     /* versions 3 (without the questions line) and 4 (without pairs) still load; they did not
-     * count pairs, so they save as version 5 that says so, and their table has none */
+     * count pairs, so they save as version 6 that says so, and their table has none */
     char *v4 = mutate("pair 0 4 1 1 0:1\n", "");
     memcpy(v4, "verbatim-state 4", 16);
     char *v3 = replace_all(v4, "questions -\n", "");
@@ -565,7 +566,7 @@ static void test_load_rejects_corrupted_states(void **state) {
   load_fails_with(m, "pair 0 4 1 1 0:1", "pairs maybe", VB_EPARSE);
   {
     /* an older verbatim's state is named as such, with what to do */
-    char *old = mutate("verbatim-state 5", "verbatim-state 2");
+    char *old = mutate("verbatim-state 6", "verbatim-state 2");
     vb_agg *a = NULL;
     vb_error e = {0};
     assert_int_equal(vb_agg_load(m, old, strlen(old), &a, &e), VB_EPARSE);
@@ -652,7 +653,7 @@ static void test_load_rejects_corrupted_states(void **state) {
   load_fails_with(m, "counts 3 3 0", "counts 3\0013 0", VB_EPARSE);
   {
     char *s = mutate("sentiment 1 1 1", "sentiment 1 1 1");
-    s[strlen("verbatim-state 5\nthemes 5\nth")] = '\0'; /* a NUL inside a line */
+    s[strlen("verbatim-state 6\nthemes 5\nth")] = '\0'; /* a NUL inside a line */
     LOAD_FAILS(m, s, sizeof good_state - 1, VB_EPARSE);
     free(s);
   }
@@ -677,7 +678,7 @@ static void test_load_rejects_corrupted_states(void **state) {
 
 /* A dated state by hand: January 2026 (key 24312), three records scored 0, one without a
  * theme and two mentioning delivery and price (two top-level themes each). */
-static const char dated_state[] = "verbatim-state 5\n"
+static const char dated_state[] = "verbatim-state 6\n"
                                   "themes 5\n"
                                   "theme delivery\n"
                                   "theme delivery.late\n"
@@ -907,6 +908,174 @@ static void test_pairs_by_hand(void **state) {
   vb_agg_free(h1);
   vb_agg_free(h2);
   vb_agg_free(a);
+}
+
+/* The themes mentioned with each brand, worked out by hand on seven records, with a model of
+ * the test codebook and a brand list of two brands. */
+static void test_brand_themes_by_hand(void **state) {
+  (void)state;
+  static const char brands_text[] = "Acme: acme\nZento: zento\n";
+  assert_int_equal(write_file(BRANDS, brands_text), 0);
+  const char *cbs[1] = {CODEBOOK}, *brs[1] = {BRANDS}, *lex[1] = {"en:" VALENCE};
+  vb_model_options o = {0};
+  o.codebooks = cbs;
+  o.n_codebooks = 1;
+  o.brands = brs;
+  o.n_brands = 1;
+  o.no_default_codebook = 1;
+  o.lexicons = lex;
+  o.n_lexicons = 1;
+  vb_model *m;
+  vb_error e = {0};
+  assert_int_equal(vb_model_load(&o, &m, &e), VB_OK);
+  remove(BRANDS);
+  vb_analyzer *an;
+  assert_int_equal(vb_analyzer_new(m, &an), VB_OK);
+  size_t acme = SIZE_MAX, zento = SIZE_MAX;
+  for (size_t i = 0; i < vb_model_theme_count(m); i++) {
+    if (!strcmp(vb_model_theme_id(m, i), "brand.acme")) acme = i;
+    if (!strcmp(vb_model_theme_id(m, i), "brand.zento")) zento = i;
+  }
+  assert_true(acme < SIZE_MAX && zento < SIZE_MAX);
+  static const struct {
+    const char *text;
+    double score;
+  } recs[] = {
+      {"Acme delivery was terrible", 0},  /* acme, delivery (negative) */
+      {"acme shipping late", 2},          /* acme, delivery (negative), delivery.late */
+      {"Acme delivery was great", 10},    /* acme, delivery (positive) */
+      {"Zento price", 9},                 /* zento, price */
+      {"the staff", 8},                   /* staff */
+      {"acme and zento and the app", 5},  /* acme, zento, app */
+      {"delivery", 7},                    /* delivery */
+  };
+  vb_agg *a, *h[2];
+  assert_int_equal(vb_agg_new(m, VB_SCORE_NPS, &a), VB_OK);
+  assert_int_equal(vb_agg_new(m, VB_SCORE_NPS, &h[0]), VB_OK);
+  assert_int_equal(vb_agg_new(m, VB_SCORE_NPS, &h[1]), VB_OK);
+  vb_run_options ro = {VB_LANG_EN, VB_LANG_EN, 0};
+  for (size_t i = 0; i < sizeof recs / sizeof recs[0]; i++) {
+    const vb_result *r;
+    assert_int_equal(vb_analyzer_run(an, recs[i].text, strlen(recs[i].text), &ro, &r), VB_OK);
+    assert_int_equal(vb_agg_add(a, r, 1, recs[i].score), VB_OK);
+    assert_int_equal(vb_agg_add(h[i % 2], r, 1, recs[i].score), VB_OK);
+  }
+  vb_table *t;
+  assert_int_equal(vb_agg_table(a, &t), VB_OK);
+  /*
+   * Brand pairs: acme-delivery 3 (records 1-3), acme-delivery.late 1, acme-app 1,
+   * zento-price 1, zento-app 1; never a brand with a brand (acme and zento in record 6).
+   * Only acme-delivery has VB_PAIR_MIN records. N 7, acme 4 records, delivery 4:
+   * share 3/4; others (4 - 3) / (7 - 4) = 1/3; lift 3 x 7 / (4 x 4) = 21/16;
+   * p = P(X >= 3 | 7, 4, 4) = (C(4,3) C(3,1) + C(4,4) C(3,0)) / C(7,4) = 13/35.
+   * The family: 2 brands named x 5 topics mentioned = 10; the five p sorted: 2/7 (zento-price,
+   * zento: 2 records, price 1), 2/7 (zento-app), 13/35, 4/7 (acme-late: 4 and 1), 4/7
+   * (acme-app); q of the third = min(13/35 x 10 / 3, 4/7 x 10 / 4, 4/7 x 10 / 5) = 8/7 -> 1.
+   * delivery is negative in records 1 and 2 ("late" is negative in the built-in lexicon) and
+   * positive in record 3. Scores 0, 2 and 10: NPS
+   * 100 (1 - 2) / 3.
+   */
+  assert_int_equal(t->brand_themes_unknown, 0);
+  assert_int_equal(t->n_brand_themes, 1);
+  const vb_brand_theme_row *r = &t->brand_themes[0];
+  assert_int_equal(r->brand, acme);
+  assert_int_equal(r->theme, T_DELIVERY);
+  assert_int_equal(r->n, 3);
+  assert_int_equal(r->n_brand, 4);
+  assert_int_equal(r->n_theme, 4);
+  assert_close(r->share, 0.75, 1e-12);
+  assert_close(r->share_rest, 1.0 / 3, 1e-12);
+  assert_close(r->lift, 21.0 / 16, 1e-12);
+  assert_close(r->p, 13.0 / 35, 1e-12);
+  assert_close(r->q, 1.0, 1e-12);
+  assert_int_equal(r->neg, 2);
+  assert_int_equal(r->pos, 1);
+  assert_int_equal(r->score.n, 3);
+  assert_close(r->score.value, -100.0 / 3, 1e-9);
+  /* and the topic pairs do not take brands */
+  for (size_t i = 0; i < t->n_pairs; i++)
+    assert_false(vb_model_theme_is_brand(m, t->pairs[i].a) ||
+                 vb_model_theme_is_brand(m, t->pairs[i].b));
+  vb_table_free(t);
+  /* the state keeps every brand pair; the merge of two halves equals the whole */
+  size_t len;
+  char *s = save(a, &len);
+  char want[160];
+  snprintf(want, sizeof want, "\nbpair %zu %d 3 2 1 3 0:1 2000:1 10000:1\nbpair %zu %d 1 1 0 1 2000:1\n",
+           acme, T_DELIVERY, acme, T_LATE);
+  assert_non_null(strstr(s, want));
+  assert_int_equal(vb_agg_merge(h[0], h[1]), VB_OK);
+  char *s2 = save(h[0], &len);
+  assert_string_equal(s, s2);
+  vb_free(s2);
+  /* it loads back as itself */
+  vb_agg *b;
+  assert_int_equal(vb_agg_load(m, s, strlen(s), &b, &e), VB_OK);
+  s2 = save(b, &len);
+  assert_string_equal(s, s2);
+  vb_free(s2);
+  vb_agg_free(b);
+  /* a version 5 state has no brand pairs: it loads, and its table says they are unknown */
+  char *v5 = replace_all(s, "verbatim-state 6", "verbatim-state 5");
+  char *cut = strstr(v5, "\nbpair ");
+  assert_non_null(cut);
+  strcpy(cut + 1, "end\n");
+  assert_int_equal(vb_agg_load(m, v5, strlen(v5), &b, &e), VB_OK);
+  assert_int_equal(vb_agg_table(b, &t), VB_OK);
+  assert_int_equal(t->brand_themes_unknown, 1);
+  assert_int_equal(t->n_brand_themes, 0);
+  vb_table_free(t);
+  s2 = save(b, &len);
+  assert_non_null(strstr(s2, "\nbpairs unknown\nend\n"));
+  vb_free(s2);
+  vb_agg_free(b);
+  free(v5);
+  /* ... but not with brand pair lines in it */
+  v5 = replace_all(s, "verbatim-state 6", "verbatim-state 5");
+  LOAD_FAILS(m, v5, strlen(v5), VB_EPARSE);
+  free(v5);
+  /* corrupted brand pair lines */
+  char from[128], to[128];
+  snprintf(from, sizeof from, "bpair %zu %d 3 2 1 3 0:1 ", acme, T_DELIVERY);
+  const char *bad[] = {
+      "bpair %zu %d 3 4 1 3 0:1 ",   /* more negative records than the pair */
+      "bpair %zu %d 3 2 2 3 0:1 ",   /* more positive ones than delivery has */
+      "bpair %zu %d 3 2 3 0:1 ",     /* no positive count */
+      "bpair %zu %d 5 2 1 3 0:1 ",   /* more records than acme */
+      "bpair %zu %d 3 2 1 3 9000:1 ", /* a score that is not delivery's */
+  };
+  for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+    snprintf(to, sizeof to, bad[k], acme, T_DELIVERY);
+    char *x = replace_all(s, from, to);
+    LOAD_FAILS(m, x, strlen(x), VB_EPARSE);
+    free(x);
+  }
+  snprintf(to, sizeof to, "bpair %zu %zu 3 2 1 3 0:1 ", acme, zento); /* a brand with a brand */
+  char *x = replace_all(s, from, to);
+  LOAD_FAILS(m, x, strlen(x), VB_EPARSE);
+  free(x);
+  snprintf(to, sizeof to, "bpair %d %zu 3 2 1 3 0:1 ", T_DELIVERY, acme); /* the topic first */
+  x = replace_all(s, from, to);
+  LOAD_FAILS(m, x, strlen(x), VB_EPARSE);
+  free(x);
+  char late[48], app[48];
+  snprintf(late, sizeof late, "bpair %zu %d 1 1 0 1 2000:1\n", acme, T_LATE);
+  snprintf(app, sizeof app, "bpair %zu %d 1 0 0 1 5000:1\n", acme, T_APP);
+  snprintf(from, sizeof from, "%s%s", late, app);
+  snprintf(to, sizeof to, "%s%s", app, late); /* out of order */
+  assert_non_null(strstr(s, from));
+  x = replace_all(s, from, to);
+  LOAD_FAILS(m, x, strlen(x), VB_EPARSE);
+  free(x);
+  x = replace_all(s, "\nend\n", "\nbpairs unknown\nend\n"); /* both counted and unknown */
+  LOAD_FAILS(m, x, strlen(x), VB_EPARSE);
+  free(x);
+  vb_free(s);
+  vb_agg_free(h[0]);
+  vb_agg_free(h[1]);
+  vb_agg_free(a);
+  vb_analyzer_free(an);
+  vb_model_free(m);
 }
 
 static void test_nps_table_by_hand(void **state) {
@@ -1171,6 +1340,7 @@ int main(void) {
       cmocka_unit_test(test_load_child_without_parent),
       cmocka_unit_test(test_load_truncated_and_mutated_never_crash),
       cmocka_unit_test(test_pairs_by_hand),
+      cmocka_unit_test(test_brand_themes_by_hand),
       cmocka_unit_test(test_nps_table_by_hand),
       cmocka_unit_test(test_missing_scores_and_errors),
       cmocka_unit_test(test_other_score_types),
