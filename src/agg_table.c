@@ -548,31 +548,46 @@ static int cmp_pair_row(const void *x, const void *y) {
   return p->b < q->b ? -1 : p->b > q->b;
 }
 
+/* The pairs of a table in (a, b) order (*pv), the one-sided p of each meeting that often by
+ * chance (hypergeometric, from the records of each side) and q across `family` tests, the
+ * others with p = 1 (*pq: p[0..np), then q[0..np); np = pairs->used), and how many pairs have
+ * VB_PAIR_MIN records (*n_rows). Both are new memory; VB_OK or VB_ENOMEM. */
+static int pair_tests(const vb_agg *a, const agg_pairs *pairs, size_t family,
+                      const agg_pair ***pv, double **pq, size_t *n_rows) {
+  size_t np = pairs->used;
+  *pq = NULL;
+  *n_rows = 0;
+  int rc = vb__agg_pairs_sorted(pairs, pv);
+  if (rc) return rc;
+  double *p = vb__calloc(2 * np, sizeof *p);
+  if (!p) return VB_ENOMEM;
+  for (size_t i = 0; i < np; i++) {
+    const agg_pair *e = (*pv)[i];
+    p[i] = vb__hyper_upper(e->n, a->all.cells[e->a].n, a->all.cells[e->b].n, a->all.analysed);
+    *n_rows += e->n >= VB_PAIR_MIN;
+  }
+  *pq = p;
+  return vb__bh_family(p, p + np, np, family);
+}
+
 /* The pairs of at least VB_PAIR_MIN records, with c, lift, the one-sided p of meeting that
  * often by chance and q across the family of every pair whose two themes were mentioned (a
  * pair never mentioned together has p = 1). */
 static int pair_rows(const vb_agg *a, vb_table *t) {
   t->pairs_unknown = a->pairs.unknown;
   if (a->pairs.unknown || !a->pairs.used || !a->all.cells) return VB_OK;
-  const agg_pair **pv;
-  int rc = vb__agg_pairs_sorted(&a->pairs, &pv);
-  if (rc) return rc;
-  size_t np = a->pairs.used, family = 0;
+  size_t np = a->pairs.used, family = 0, nr;
   for (size_t x = 0; x < a->n_themes; x++)
     for (size_t y = x + 1; a->all.cells[x].n && y < a->n_themes; y++)
       if (a->all.cells[y].n && vb__agg_pairable(a, x, y)) family++;
-  double *p = vb__calloc(2 * np, sizeof *p), *q = p ? p + np : NULL;
-  uint64_t N = a->all.analysed;
-  rc = p ? VB_OK : VB_ENOMEM;
-  for (size_t i = 0; rc == VB_OK && i < np; i++)
-    p[i] = vb__hyper_upper(pv[i]->n, a->all.cells[pv[i]->a].n, a->all.cells[pv[i]->b].n, N);
-  if (rc == VB_OK) rc = vb__bh_family(p, q, np, family);
-  size_t nr = 0;
-  for (size_t i = 0; rc == VB_OK && i < np; i++) nr += pv[i]->n >= VB_PAIR_MIN;
+  const agg_pair **pv = NULL;
+  double *p;
+  int rc = pair_tests(a, &a->pairs, family, &pv, &p, &nr);
   if (rc == VB_OK && nr) {
     t->pairs = vb__calloc(nr, sizeof *t->pairs);
     if (!t->pairs) rc = VB_ENOMEM;
   }
+  uint64_t N = a->all.analysed;
   vb_score_type type = a->n_scores ? a->type[0] : VB_SCORE_NONE;
   for (size_t i = 0; rc == VB_OK && i < np; i++) {
     const agg_pair *e = pv[i];
@@ -586,7 +601,7 @@ static int pair_rows(const vb_agg *a, vb_table *t) {
     r->c = (double)r->n / (double)(r->n_a + r->n_b - r->n);
     r->lift = (double)r->n * (double)N / ((double)r->n_a * (double)r->n_b);
     r->p = p[i];
-    r->q = q[i];
+    r->q = p[np + i];
     summarise(type, &e->h, &r->score);
   }
   if (rc == VB_OK && t->n_pairs > 1) qsort(t->pairs, t->n_pairs, sizeof *t->pairs, cmp_pair_row);
@@ -611,28 +626,21 @@ static int cmp_brand_theme(const void *x, const void *y) {
 static int brand_theme_rows(const vb_agg *a, vb_table *t) {
   t->brand_themes_unknown = a->bpairs.unknown;
   if (a->bpairs.unknown || !a->bpairs.used || !a->all.cells) return VB_OK;
-  const agg_pair **pv;
-  int rc = vb__agg_pairs_sorted(&a->bpairs, &pv);
-  if (rc) return rc;
-  size_t np = a->bpairs.used, n_brands = 0, n_topics = 0;
+  size_t np = a->bpairs.used, n_brands = 0, n_topics = 0, nr;
   for (size_t x = 0; x < a->n_themes; x++) {
     const vb__theme *th = &a->model->themes[x];
     if (!a->all.cells[x].n) continue;
     if (th->brand && th->parent >= 0) n_brands++;
     else if (!th->brand) n_topics++;
   }
-  double *p = vb__calloc(2 * np, sizeof *p), *q = p ? p + np : NULL;
-  uint64_t N = a->all.analysed;
-  rc = p ? VB_OK : VB_ENOMEM;
-  for (size_t i = 0; rc == VB_OK && i < np; i++)
-    p[i] = vb__hyper_upper(pv[i]->n, a->all.cells[pv[i]->a].n, a->all.cells[pv[i]->b].n, N);
-  if (rc == VB_OK) rc = vb__bh_family(p, q, np, n_brands * n_topics);
-  size_t nr = 0;
-  for (size_t i = 0; rc == VB_OK && i < np; i++) nr += pv[i]->n >= VB_PAIR_MIN;
+  const agg_pair **pv = NULL;
+  double *p;
+  int rc = pair_tests(a, &a->bpairs, n_brands * n_topics, &pv, &p, &nr);
   if (rc == VB_OK && nr) {
     t->brand_themes = vb__calloc(nr, sizeof *t->brand_themes);
     if (!t->brand_themes) rc = VB_ENOMEM;
   }
+  uint64_t N = a->all.analysed;
   vb_score_type type = a->n_scores ? a->type[0] : VB_SCORE_NONE;
   for (size_t i = 0; rc == VB_OK && i < np; i++) {
     const agg_pair *e = pv[i];
@@ -647,7 +655,7 @@ static int brand_theme_rows(const vb_agg *a, vb_table *t) {
     r->share_rest = N > r->n_brand ? (double)(r->n_theme - r->n) / (double)(N - r->n_brand) : NAN;
     r->lift = (double)r->n * (double)N / ((double)r->n_brand * (double)r->n_theme);
     r->p = p[i];
-    r->q = q[i];
+    r->q = p[np + i];
     r->neg = (size_t)e->neg;
     r->pos = (size_t)e->pos;
     summarise(type, &e->h, &r->score);

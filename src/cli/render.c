@@ -1059,6 +1059,14 @@ static void t_drivers(sink *s, const vb_table *t) {
   }
 }
 
+/* The cells n_scored, score, score_low, score_high of a group of records. */
+static void cell_summary(sink *s, const vb_score_summary *sc) {
+  cell_size(s, sc->n);
+  cell_num(s, sc->value, 2);
+  cell_num(s, sc->ci_low, 2);
+  cell_num(s, sc->ci_high, 2);
+}
+
 /* Themes mentioned together: every pair with VB_PAIR_MIN records, or only those `pair_shown`
  * (Markdown). */
 static void t_pairs(sink *s, const vb_table *t, const vb_model *m, bool shown_only) {
@@ -1077,10 +1085,7 @@ static void t_pairs(sink *s, const vb_table *t, const vb_model *m, bool shown_on
     cell_num(s, r->lift, 4);
     cell_p(s, r->p);
     cell_p(s, r->q);
-    cell_size(s, r->score.n);
-    cell_num(s, r->score.value, 2);
-    cell_num(s, r->score.ci_low, 2);
-    cell_num(s, r->score.ci_high, 2);
+    cell_summary(s, &r->score);
     row_end(s);
   }
 }
@@ -1107,10 +1112,7 @@ static void t_brand_themes(sink *s, const vb_table *t, const vb_model *m, bool s
     cell_p(s, r->q);
     cell_size(s, r->neg);
     cell_size(s, r->pos);
-    cell_size(s, r->score.n);
-    cell_num(s, r->score.value, 2);
-    cell_num(s, r->score.ci_low, 2);
-    cell_num(s, r->score.ci_high, 2);
+    cell_summary(s, &r->score);
     row_end(s);
   }
 }
