@@ -857,6 +857,25 @@ typedef struct vb_brand_theme_row {
   vb_score_summary score; /* the score of the n records */
 } vb_brand_theme_row;
 
+/** Two brands named in the same records (competitor co-mentions, METRICS.md's co-occurrence
+ *  with a brand on each side), and how each fares there. */
+typedef struct vb_brand_pair_row {
+  size_t a, b;            /* theme indices of the two brands, a < b */
+  size_t n;               /* records naming both */
+  size_t n_a, n_b;        /* records naming each */
+  double lift;            /* n / (n_a n_b / analysed): 1 = as often as chance */
+  double p, q;            /* one-sided: P(at least n together by chance), hypergeometric; q after
+                             Benjamini-Hochberg across every pair of named brands */
+  size_t a_neg, a_pos;    /* of the n records, those where a is named in a negative / positive
+                             clause (a record can count for both) */
+  size_t b_neg, b_pos;    /* the same for b */
+  double a_net, a_net_low, a_net_high; /* a's net sentiment in those records, (pos - neg) /
+                             (pos + neg), -1..1, with its 95% interval (as vb_brand_row.net);
+                             NaN when a has no positive or negative mention there */
+  double b_net, b_net_low, b_net_high; /* the same for b */
+  vb_score_summary score; /* the score of the n records */
+} vb_brand_pair_row;
+
 /** One segment (a value of the --by column). */
 typedef struct vb_segment {
   const char *name;        /* "(none)" for records without a value */
@@ -1002,10 +1021,16 @@ typedef struct vb_table {
   size_t n_brand_themes;
   vb_brand_theme_row *brand_themes;
   int brand_themes_unknown;
+  /* brands named together: the pairs of brands with at least VB_PAIR_MIN records, by n
+   * (largest first), then by lift; brand_pairs_unknown: as brand_themes_unknown */
+  size_t n_brand_pairs;
+  vb_brand_pair_row *brand_pairs;
+  int brand_pairs_unknown;
 } vb_table;
 
 #define VB_PAIR_MIN 3 /* records two themes need together to be a row of vb_table.pairs (and
-                       * a brand and a theme, of vb_table.brand_themes) */
+                       * a brand and a theme, of vb_table.brand_themes; two brands, of
+                       * vb_table.brand_pairs) */
 
 /** Computes the table. `*out` is new; release it with vb_table_free(). */
 int vb_agg_table(const vb_agg *agg, vb_table **out);

@@ -632,6 +632,17 @@ bool vb__agg_brand_pairable(const vb_agg *a, size_t b, size_t t) {
   return th[b].brand && th[b].parent >= 0 && !th[t].brand;
 }
 
+bool vb__agg_brands_pairable(const vb_agg *a, size_t b, size_t c) {
+  const vb__theme *th = a->model->themes;
+  if (b == c || !th[b].brand || !th[c].brand || th[b].parent < 0 || th[c].parent < 0)
+    return false;
+  for (long p = th[b].parent; p >= 0; p = th[p].parent)
+    if ((size_t)p == c) return false;
+  for (long p = th[c].parent; p >= 0; p = th[p].parent)
+    if ((size_t)p == b) return false;
+  return true;
+}
+
 static size_t pair_home(uint32_t a, uint32_t b, size_t cap) {
   uint64_t k = ((uint64_t)a << 32 | b) * 0x9E3779B97F4A7C15ull;
   return (size_t)(k >> 32) & (cap - 1);
@@ -705,13 +716,16 @@ static int pairs_merge(agg_pairs *into, const agg_pairs *from) {
     e->n += f->n;
     e->neg += f->neg;
     e->pos += f->pos;
+    e->aneg += f->aneg;
+    e->apos += f->apos;
     if (vb__hist_merge(&e->h, &f->h)) return VB_ENOMEM;
   }
   return VB_OK;
 }
 
-/* Counts the pairs among the record's themes (a->touched, with a->flags): two topics, or a
- * brand and a topic (whose flags say how the topic was mentioned). */
+/* Counts the pairs among the record's themes (a->touched, with a->flags): two topics, a
+ * brand and a topic (whose flags say how the topic was mentioned), or two brands (both sides'
+ * flags). */
 static int pairs_add(vb_agg *a, const vb_value *sc, size_t nt) {
   for (size_t k = 0; k < nt; k++)
     for (size_t l = k + 1; l < nt; l++) {
@@ -719,6 +733,19 @@ static int pairs_add(vb_agg *a, const vb_value *sc, size_t nt) {
       agg_pair *e;
       if (vb__agg_pairable(a, t, u)) {
         e = vb__agg_pair(&a->pairs, (uint32_t)(t < u ? t : u), (uint32_t)(t < u ? u : t));
+      } else if (vb__agg_brands_pairable(a, t, u)) {
+        if (t > u) {
+          size_t x = t;
+          t = u;
+          u = x;
+        }
+        e = vb__agg_pair(&a->bbpairs, (uint32_t)t, (uint32_t)u);
+        if (e) {
+          e->aneg += (a->flags[t] & 1) != 0;
+          e->apos += (a->flags[t] & 2) != 0;
+          e->neg += (a->flags[u] & 1) != 0;
+          e->pos += (a->flags[u] & 2) != 0;
+        }
       } else {
         if (vb__agg_brand_pairable(a, u, t)) {
           size_t x = t;
@@ -869,6 +896,7 @@ void vb_agg_free(vb_agg *a) {
   vb__free(a->tq);
   pairs_free(&a->pairs);
   pairs_free(&a->bpairs);
+  pairs_free(&a->bbpairs);
   if (a->drv) {
     vb__free(a->drv->tc);
     vb__free(a->drv->ty);
@@ -1246,7 +1274,8 @@ int vb_agg_merge(vb_agg *into, const vb_agg *from) {
     for (int k = 0; k < 2; k++)
       for (uint32_t i = 0; i < from->vq[v][k].n; i++)
         if (vb__qlist_insert(&into->vq[v][k], &from->vq[v][k].q[i], 1)) return VB_ENOMEM;
-  if (pairs_merge(&into->pairs, &from->pairs) || pairs_merge(&into->bpairs, &from->bpairs))
+  if (pairs_merge(&into->pairs, &from->pairs) || pairs_merge(&into->bpairs, &from->bpairs) ||
+      pairs_merge(&into->bbpairs, &from->bbpairs))
     return VB_ENOMEM;
   if (into->drv && from->drv) {
     agg_drv *d = into->drv;

@@ -15,8 +15,9 @@
 
 #include "vb_agg.h"
 
-#define STATE_HEADER "verbatim-state 6"
-#define STATE_HEADER_5 "verbatim-state 5" /* read too: the same without brand pairs */
+#define STATE_HEADER "verbatim-state 7"
+#define STATE_HEADER_6 "verbatim-state 6" /* read too: the same without two brands' pairs */
+#define STATE_HEADER_5 "verbatim-state 5" /* read too: without brand pairs */
 #define STATE_HEADER_4 "verbatim-state 4" /* read too: without pairs */
 #define STATE_HEADER_3 "verbatim-state 3" /* read too: without questions and pairs */
 #define NAME_MAX_BYTES 256
@@ -106,17 +107,20 @@ static int cmp_per(const void *x, const void *y) {
   return a->key < b->key ? -1 : a->key > b->key;
 }
 
-/* The lines of a pair table, in (a, b) order: "pair A B N hist" (two topics) or "bpair A B N
- * NEG POS hist" (a brand, a topic); "pairs unknown" / "bpairs unknown" instead after a merge
- * with a state that did not count them, whose pairs would be only some records'. */
+/* The lines of a pair table, in (a, b) order: "pair A B N hist" (two topics), "bpair A B N
+ * NEG POS hist" (a brand, a topic) or "bbpair A B N ANEG APOS NEG POS hist" (two brands);
+ * "pairs unknown" (or "bpairs", "bbpairs") instead after a merge with a state that did not
+ * count them, whose pairs would be only some records'. */
 static int put_pairs(vb__buf *b, const agg_pairs *p, const char *name) {
   if (p->unknown) return vb__buf_printf(b, "%ss unknown\n", name);
   const agg_pair **pv = NULL;
   int rc = vb__agg_pairs_sorted(p, &pv);
-  bool brand = name[0] == 'b';
+  bool brand = name[0] == 'b', two = name[1] == 'b';
   for (size_t i = 0; rc == VB_OK && i < p->used; i++) {
     rc = vb__buf_printf(b, "%s %" PRIu32 " %" PRIu32 " %" PRIu64, name, pv[i]->a, pv[i]->b,
                         pv[i]->n);
+    if (rc == VB_OK && two)
+      rc = vb__buf_printf(b, " %" PRIu64 " %" PRIu64, pv[i]->aneg, pv[i]->apos);
     if (rc == VB_OK && brand)
       rc = vb__buf_printf(b, " %" PRIu64 " %" PRIu64, pv[i]->neg, pv[i]->pos);
     if (rc == VB_OK) rc = put_hist(b, &pv[i]->h);
@@ -255,6 +259,7 @@ int vb_agg_save(const vb_agg *a, char **out, size_t *len) {
   }
   if (rc == VB_OK) rc = put_pairs(&b, &a->pairs, "pair");
   if (rc == VB_OK) rc = put_pairs(&b, &a->bpairs, "bpair");
+  if (rc == VB_OK) rc = put_pairs(&b, &a->bbpairs, "bbpair");
   if (rc == VB_OK) rc = vb__buf_printf(&b, "end\n");
   if (rc) {
     vb__buf_free(&b);
@@ -722,26 +727,30 @@ static int load_quote(loader *L, const char *s, agg_qlist *lists, size_t stride,
   return VB_OK;
 }
 
-/* The "pair" lines (two topics, a < b) or "bpair" lines (a brand, a topic) in (a, b) order,
- * and "pairs unknown" / "bpairs unknown" (a merge with an older state). A pair is two themes
- * that can pair, mentioned together by no more records than either alone (nor more unscored
- * ones), with scores among each one's scores; a brand pair's negative and positive mentions
- * of its topic are no more than the topic's own. */
+/* The "pair" lines (two topics, a < b), "bpair" lines (a brand, a topic) or "bbpair" lines
+ * (two brands, a < b) in (a, b) order, and "pairs unknown" (or "bpairs", "bbpairs": a merge
+ * with an older state). A pair is two themes that can pair, mentioned together by no more
+ * records than either alone (nor more unscored ones), with scores among each one's scores; the
+ * negative and positive mentions of a brand pair's side are no more than that theme's own. */
 static int load_pairs(loader *L, agg_pairs *p, const char *name, bool old) {
   vb_agg *a = L->a;
-  bool brand = name[0] == 'b';
-  const char *s, *what = brand ? "bad 'bpair' line" : "bad 'pair' line";
+  bool brand = name[0] == 'b', two = name[1] == 'b';
+  /* L->why keeps the message: literals only */
+  const char *what = two ? "bad 'bbpair' line" : brand ? "bad 'bpair' line" : "bad 'pair' line";
+  const char *plural = two ? "bbpairs" : brand ? "bpairs" : "pairs", *s;
   uint64_t last = 0;
   bool first = true;
   while (!old && peek_is(&L->c, name)) {
     next_line(&L->c);
     s = L->c.buf + strlen(name);
-    uint64_t x, y, n, neg = 0, pos = 0, tot;
+    uint64_t x, y, n, neg = 0, pos = 0, aneg = 0, apos = 0, tot;
     if (!parse_u64(&s, &x) || !parse_u64(&s, &y) || !parse_u64(&s, &n) ||
+        (two && (!parse_u64(&s, &aneg) || !parse_u64(&s, &apos))) ||
         (brand && (!parse_u64(&s, &neg) || !parse_u64(&s, &pos))) || x >= a->n_themes ||
-        y >= a->n_themes || n == 0 || neg > n || pos > n ||
-        !(brand ? vb__agg_brand_pairable(a, (size_t)x, (size_t)y)
-                : x < y && vb__agg_pairable(a, (size_t)x, (size_t)y)) ||
+        y >= a->n_themes || n == 0 || neg > n || pos > n || aneg > n || apos > n ||
+        !(two     ? x < y && vb__agg_brands_pairable(a, (size_t)x, (size_t)y)
+          : brand ? vb__agg_brand_pairable(a, (size_t)x, (size_t)y)
+                  : x < y && vb__agg_pairable(a, (size_t)x, (size_t)y)) ||
         (!first && x * a->n_themes + y <= last))
       BAD(what);
     first = false;
@@ -751,6 +760,8 @@ static int load_pairs(loader *L, agg_pairs *p, const char *name, bool old) {
     e->n = n;
     e->neg = neg;
     e->pos = pos;
+    e->aneg = aneg;
+    e->apos = apos;
     TRY(parse_hist(&s, &e->h, &tot));
     if (!at_end(s) || tot > n || (a->n_scores == 0 && tot)) BAD(what);
     for (int k = 0; k < 2; k++) {
@@ -760,13 +771,14 @@ static int load_pairs(loader *L, agg_pairs *p, const char *name, bool old) {
           (tot && (!c->h || !hist_within(&e->h, &c->h[0]))))
         BAD("a pair counts more than one of its themes");
     }
-    if (neg > a->all.cells[y].neg || pos > a->all.cells[y].pos)
+    if (neg > a->all.cells[y].neg || pos > a->all.cells[y].pos || aneg > a->all.cells[x].neg ||
+        apos > a->all.cells[x].pos)
       BAD("a brand pair counts more mentions than its theme");
   }
-  if (peek_is(&L->c, brand ? "bpairs" : "pairs")) {
+  if (peek_is(&L->c, plural)) {
     next_line(&L->c);
-    if (strcmp(L->c.buf + (brand ? 6 : 5), " unknown") != 0 || old || p->used)
-      BAD(brand ? "bad 'bpairs' line" : "bad 'pairs' line");
+    if (strcmp(L->c.buf + strlen(plural), " unknown") != 0 || old || p->used)
+      BAD(two ? "bad 'bbpairs' line" : brand ? "bad 'bpairs' line" : "bad 'pairs' line");
     p->unknown = true;
   }
   return VB_OK;
@@ -778,26 +790,28 @@ static int load_body(loader *L) {
   const char *s, *what = "bad line";
   uint64_t n;
   /* header */
-  bool v3 = false, v4 = false, v5 = false;
+  bool v3 = false, v4 = false, v5 = false, v6 = false;
   if (!next_line(&L->c) || (strcmp(L->c.buf, STATE_HEADER) != 0 &&
+                            !(v6 = strcmp(L->c.buf, STATE_HEADER_6) == 0) &&
                             !(v5 = strcmp(L->c.buf, STATE_HEADER_5) == 0) &&
                             !(v4 = strcmp(L->c.buf, STATE_HEADER_4) == 0) &&
                             !(v3 = strcmp(L->c.buf, STATE_HEADER_3) == 0))) {
     const char *h = L->c.buf ? L->c.buf : "";
     if (strcmp(h, "verbatim-state 1") == 0 || strcmp(h, "verbatim-state 2") == 0)
       BAD("a state file of an older verbatim (format version 1 or 2; this one reads versions 3 "
-          "to 6): make it again with this verbatim");
+          "to 7): make it again with this verbatim");
     if (strncmp(h, "verbatim-state ", 15) == 0)
-      BAD("a state of another version of verbatim (this one reads versions 3 to 6): make it "
+      BAD("a state of another version of verbatim (this one reads versions 3 to 7): make it "
           "again");
-    BAD("not a verbatim state file (version 3 to 6)");
+    BAD("not a verbatim state file (version 3 to 7)");
   }
   /* states before version 5 did not count the themes mentioned together, before version 6
-   * the themes mentioned with each brand */
+   * the themes mentioned with each brand, before version 7 the brands named together */
   a->pairs.unknown = v3 || v4;
   bool brands = false;
   for (size_t i = 0; i < model->n_themes && !brands; i++) brands = model->themes[i].brand;
   a->bpairs.unknown = (v3 || v4 || v5) && brands;
+  a->bbpairs.unknown = (v3 || v4 || v5 || v6) && brands;
   if (!next_line(&L->c) || strncmp(L->c.buf, "themes ", 7) != 0 ||
       !(s = L->c.buf + 7, parse_u64(&s, &n)) || !at_end(s))
     BAD("expected 'themes N'");
@@ -1097,7 +1111,8 @@ static int load_body(loader *L) {
           BAD("bad 'dx' lines: not symmetric");
   }
   if ((rc = load_pairs(L, &a->pairs, "pair", v3 || v4)) ||
-      (rc = load_pairs(L, &a->bpairs, "bpair", v3 || v4 || v5)))
+      (rc = load_pairs(L, &a->bpairs, "bpair", v3 || v4 || v5)) ||
+      (rc = load_pairs(L, &a->bbpairs, "bbpair", v3 || v4 || v5 || v6)))
     return rc;
   if (!next_line(&L->c) || strcmp(L->c.buf, "end") != 0) BAD("expected 'end'");
   if (L->c.p < L->c.end) BAD("text after 'end'");

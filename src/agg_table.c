@@ -238,6 +238,14 @@ static int cmp_brands(const void *a, const void *b) {
   return x->row.theme < y->row.theme ? -1 : (x->row.theme > y->row.theme);
 }
 
+/* Net sentiment (pos - neg) / (pos + neg) with its interval, -1..1; NaN when neither. */
+static void net_of(size_t pos, size_t neg, double *net, double *lo, double *hi) {
+  vb__nps(pos, neg, pos + neg, net, lo, hi);
+  *net /= 100.0;
+  *lo /= 100.0;
+  *hi /= 100.0;
+}
+
 /* The brand rows of group g (first score): each brand's theme row, share of voice (its
  * records over the sum of every brand's: a record naming two brands counts for both) and net
  * sentiment over its records with a positive or negative mention (one with both counts on
@@ -261,11 +269,7 @@ static int brand_rows(const vb_agg *a, const agg_group *g, vb_brand_row **out, s
     r->row = rows[i];
     r->share = sum ? (double)r->row.n / (double)sum : NAN;
     vb__wilson(r->row.n, sum, &r->share_low, &r->share_high);
-    vb__nps(r->row.pos, r->row.neg, r->row.pos + r->row.neg, &r->net, &r->net_low,
-            &r->net_high);
-    r->net /= 100.0;
-    r->net_low /= 100.0;
-    r->net_high /= 100.0;
+    net_of(r->row.pos, r->row.neg, &r->net, &r->net_low, &r->net_high);
   }
   vb__free(rows);
   qsort(b, n, sizeof *b, cmp_brands);
@@ -667,6 +671,62 @@ static int brand_theme_rows(const vb_agg *a, vb_table *t) {
   return rc;
 }
 
+/* ---- brands named together ---- */
+
+static int cmp_brand_pair(const void *x, const void *y) {
+  const vb_brand_pair_row *p = x, *q = y;
+  if (p->n != q->n) return p->n > q->n ? -1 : 1;
+  if (p->lift != q->lift) return p->lift > q->lift ? -1 : 1;
+  if (p->a != q->a) return p->a < q->a ? -1 : 1;
+  return p->b < q->b ? -1 : p->b > q->b;
+}
+
+/* The pairs of brands named by at least VB_PAIR_MIN records together, with lift, the one-sided
+ * p of meeting that often by chance, q across the family of every pair of named brands, and
+ * each brand's net sentiment in those records. */
+static int brand_pair_rows(const vb_agg *a, vb_table *t) {
+  t->brand_pairs_unknown = a->bbpairs.unknown;
+  if (a->bbpairs.unknown || !a->bbpairs.used || !a->all.cells) return VB_OK;
+  size_t np = a->bbpairs.used, family = 0, nr;
+  for (size_t x = 0; x < a->n_themes; x++)
+    for (size_t y = x + 1; a->all.cells[x].n && y < a->n_themes; y++)
+      if (a->all.cells[y].n && vb__agg_brands_pairable(a, x, y)) family++;
+  const agg_pair **pv = NULL;
+  double *p;
+  int rc = pair_tests(a, &a->bbpairs, family, &pv, &p, &nr);
+  if (rc == VB_OK && nr) {
+    t->brand_pairs = vb__calloc(nr, sizeof *t->brand_pairs);
+    if (!t->brand_pairs) rc = VB_ENOMEM;
+  }
+  uint64_t N = a->all.analysed;
+  vb_score_type type = a->n_scores ? a->type[0] : VB_SCORE_NONE;
+  for (size_t i = 0; rc == VB_OK && i < np; i++) {
+    const agg_pair *e = pv[i];
+    if (e->n < VB_PAIR_MIN) continue;
+    vb_brand_pair_row *r = &t->brand_pairs[t->n_brand_pairs++];
+    r->a = e->a;
+    r->b = e->b;
+    r->n = (size_t)e->n;
+    r->n_a = (size_t)a->all.cells[e->a].n;
+    r->n_b = (size_t)a->all.cells[e->b].n;
+    r->lift = (double)r->n * (double)N / ((double)r->n_a * (double)r->n_b);
+    r->p = p[i];
+    r->q = p[np + i];
+    r->a_neg = (size_t)e->aneg;
+    r->a_pos = (size_t)e->apos;
+    r->b_neg = (size_t)e->neg;
+    r->b_pos = (size_t)e->pos;
+    net_of(r->a_pos, r->a_neg, &r->a_net, &r->a_net_low, &r->a_net_high);
+    net_of(r->b_pos, r->b_neg, &r->b_net, &r->b_net_low, &r->b_net_high);
+    summarise(type, &e->h, &r->score);
+  }
+  if (rc == VB_OK && t->n_brand_pairs > 1)
+    qsort(t->brand_pairs, t->n_brand_pairs, sizeof *t->brand_pairs, cmp_brand_pair);
+  vb__free(p);
+  vb__free(pv);
+  return rc;
+}
+
 int vb_agg_table(const vb_agg *a, vb_table **out) {
   if (!a || !out) return VB_EINVAL;
   *out = NULL;
@@ -704,6 +764,7 @@ int vb_agg_table(const vb_agg *a, vb_table **out) {
   if (rc == VB_OK) rc = mismatch(a, t);
   if (rc == VB_OK) rc = pair_rows(a, t);
   if (rc == VB_OK) rc = brand_theme_rows(a, t);
+  if (rc == VB_OK) rc = brand_pair_rows(a, t);
   if (rc) {
     vb_table_free(t);
     return rc;
@@ -747,6 +808,7 @@ void vb_table_free(vb_table *t) {
   vb__free(t->questions);
   vb__free(t->pairs);
   vb__free(t->brand_themes);
+  vb__free(t->brand_pairs);
   for (size_t i = 0; t->periods && i < t->n_periods; i++) {
     vb__free(t->periods[i].contrib);
     rows_free(t->periods[i].rows, t->periods[i].n_rows);

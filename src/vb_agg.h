@@ -79,15 +79,17 @@ typedef struct agg_drv {
   vb__i128 *sxt;    /* [D * T] sum of driver d over the records mentioning theme k */
 } agg_drv;
 
-/* Two themes mentioned in the same record, over all records (the co-occurrence table,
- * agg_table.c). Only topic themes pair (no brand), and never a theme with its ancestor: a
- * record mentioning delivery.late mentions delivery by definition. An open-addressing table
- * keyed by the pair: its size is bounded by the pairs of the codebook, not by the records. */
+/* Two themes mentioned in the same record, over all records (the co-occurrence tables,
+ * agg_table.c): two topic themes, a brand with a topic, or two brands, each kind in its own
+ * table; never a theme with its ancestor: a record mentioning delivery.late mentions delivery
+ * by definition. An open-addressing table keyed by the pair: its size is bounded by the pairs
+ * of the codebook, not by the records. */
 typedef struct agg_pair {
-  uint32_t a, b; /* theme indices, a < b; of a brand pair: the brand, the topic theme */
+  uint32_t a, b; /* theme indices, a < b; of a brand and a topic: the brand, the topic */
   uint64_t n;    /* records mentioning both; 0: an empty slot */
-  uint64_t neg, pos; /* brand pairs only: of those, the records with the topic in a negative /
-                        positive clause */
+  uint64_t neg, pos; /* brand pairs only: of those, the records with b (the topic, or the
+                        second brand) in a negative / positive clause */
+  uint64_t aneg, apos; /* two brands only: the same for a */
   vb__hist h;    /* the first score of those records */
 } agg_pair;
 
@@ -128,6 +130,7 @@ struct vb_agg {
   agg_drv *drv;            /* NULL unless drivers */
   agg_pairs pairs;         /* themes mentioned together */
   agg_pairs bpairs;        /* a brand with the topic themes of the records naming it */
+  agg_pairs bbpairs;       /* two brands named in the same record (a < b) */
 
   size_t *root;            /* [n_themes]: index of the theme's top-level ancestor among roots */
   size_t n_roots;          /* top-level themes */
@@ -161,6 +164,8 @@ agg_group *vb__agg_period(vb_agg *a, long key, int create);
 bool vb__agg_pairable(const vb_agg *a, size_t t, size_t u);
 /* Whether theme b is a brand (a row of the brand table) and t a topic theme. */
 bool vb__agg_brand_pairable(const vb_agg *a, size_t b, size_t t);
+/* Whether themes b and c are two brands (rows of the brand table), neither under the other. */
+bool vb__agg_brands_pairable(const vb_agg *a, size_t b, size_t c);
 /* The entry of the pair (a, b), made (n 0) when absent; NULL when out of memory. */
 agg_pair *vb__agg_pair(agg_pairs *p, uint32_t a, uint32_t b);
 /* The pairs in (a, b) order, into new memory (*out, NULL when none); VB_OK or VB_ENOMEM. */

@@ -375,6 +375,10 @@ bool model_has_brands(const vb_model *m);
 /* Whether row i of t->brand_themes is one the terminal, Markdown and HTML show: among the
  * first few of its brand, whose brand is among the first few. */
 bool brand_theme_shown(const vb_table *t, size_t i);
+/* Brands named together: the terminal, Markdown and HTML show the first BP_SHOWN pairs (named
+ * together by most records); JSON and TSV/CSV (--table brand-pairs) every pair of VB_PAIR_MIN
+ * records. */
+#define BP_SHOWN 10
 /* Writes the table in a format: "table", "tsv", "csv", "json", "md". */
 int render_table(FILE *fp, const char *format, const vb_table *t, const vb_model *m,
                  const render_info *info);

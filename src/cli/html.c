@@ -805,9 +805,6 @@ static void brand_chart(html *h, size_t nb) {
         fp);
 }
 
-/* The brands of a brand list: share of voice, net sentiment and the score among the records
- * naming each, their share per period (and a chart of their mentions), and a negative and a
- * positive mention of each. Absent without a brand list. */
 /* The topics each brand is mentioned with (the rows brand_theme_shown() picks); the JSON
  * index of each is its place among all of "/brands/themes". */
 static void brand_themes(html *h) {
@@ -871,6 +868,86 @@ static void brand_themes(html *h) {
         "<code>verbatim analyze --format tsv --table brand-themes</code>.</p>\n", fp);
 }
 
+/* One brand of a pair of brands named together: its name, its net sentiment in the records
+ * naming both with the interval, and the net bar (JSON "/brands/pairs/I/a" or ".../b"). */
+static void pair_side(html *h, size_t i, char side, size_t brand, double net, double lo,
+                      double hi) {
+  FILE *fp = h->fp;
+  fputs("<td>", fp);
+  escs(fp, vb_model_theme_label(h->m, brand));
+  theme_id(h, brand, keyf(h, "/brands/pairs/%zu/%c/brand", i, side));
+  fprintf(fp, "</td><td class=\"r %s\">", isnan(net) || net == 0 ? "" : net < 0 ? "neg" : "pos");
+  num(h, keyf(h, "/brands/pairs/%zu/%c/net", i, side), net, 2, 1, NULL, true);
+  if (!isnan(net)) {
+    fputs(" <span class=\"id\">", fp);
+    num(h, keyf(h, "/brands/pairs/%zu/%c/net_ci/0", i, side), lo, 2, 1, NULL, true);
+    fputs(" to ", fp);
+    num(h, keyf(h, "/brands/pairs/%zu/%c/net_ci/1", i, side), hi, 2, 1, NULL, true);
+    fputs("</span>", fp);
+  }
+  fputs("</td><td>", fp);
+  net_bar(h, net, lo, hi);
+  fputs("</td>", fp);
+}
+
+/* Brands named together: the first BP_SHOWN pairs (as the terminal shows), each brand's net
+ * sentiment in the records naming both; the JSON index of each is its place in
+ * "/brands/pairs". */
+static void brand_pairs(html *h) {
+  const vb_table *t = h->t;
+  FILE *fp = h->fp;
+  fputs("<h3>Brands named together</h3>\n", fp);
+  if (t->brand_pairs_unknown) {
+    fputs("<p class=\"empty\">Not counted: a state of an older verbatim, which did not count "
+          "them, is in the merge. Make it again to see them.</p>\n", fp);
+    return;
+  }
+  if (!t->n_brand_pairs) {
+    fputs("<p class=\"empty\">No two brands are named together in 3 or more records.</p>\n",
+          fp);
+    return;
+  }
+  bool scored = t->type != VB_SCORE_NONE;
+  fputs("<div class=\"wide\"><table><thead><tr><th>brand</th><th class=\"r\">net there</th>"
+        "<th></th><th>with</th><th class=\"r\">net there</th><th></th>"
+        "<th class=\"r\">both</th><th class=\"r\">lift</th><th class=\"r\">q</th>", fp);
+  if (scored) fprintf(fp, "<th class=\"r\">%s of both</th>", h->sl);
+  fputs("</tr></thead>\n<tbody>\n", fp);
+  for (size_t i = 0; i < t->n_brand_pairs && i < BP_SHOWN; i++) {
+    const vb_brand_pair_row *r = &t->brand_pairs[i];
+    fputs("<tr>", fp);
+    pair_side(h, i, 'a', r->a, r->a_net, r->a_net_low, r->a_net_high);
+    pair_side(h, i, 'b', r->b, r->b_net, r->b_net_low, r->b_net_high);
+    fputs("<td class=\"r\">", fp);
+    count(h, keyf(h, "/brands/pairs/%zu/both", i), r->n);
+    fputs("</td><td class=\"r\">", fp);
+    num(h, keyf(h, "/brands/pairs/%zu/lift", i), r->lift, 1, 1, NULL, false);
+    fputs("&times;</td><td class=\"r\">", fp);
+    pval(h, keyf(h, "/brands/pairs/%zu/q", i), r->q);
+    fputs("</td>", fp);
+    if (scored) {
+      fputs("<td class=\"r\">", fp);
+      num(h, keyf(h, "/brands/pairs/%zu/score/value", i), r->score.value, h->dec, 1, NULL,
+          false);
+      fputs("</td>", fp);
+    }
+    fputs("</tr>\n", fp);
+  }
+  fputs("</tbody></table></div>\n<p class=\"legend\">", fp);
+  if (t->n_brand_pairs > BP_SHOWN)
+    fprintf(fp, "The %d pairs named together most often. ", BP_SHOWN);
+  fputs("Net there: each brand's net sentiment (positive minus negative mentions over both) "
+        "in the records naming the two, with its 95% interval; compare it with the brand's own "
+        "net above. Lift: the records with both / the number chance would give; q: the "
+        "one-sided p of meeting that often by chance (hypergeometric), after "
+        "Benjamini-Hochberg across every pair of named brands. Every row: <code>verbatim "
+        "analyze --format tsv --table brand-pairs</code>.</p>\n", fp);
+}
+
+/* The brands of a brand list: share of voice, net sentiment and the score among the records
+ * naming each, their share per period (and a chart of their mentions), and a negative and a
+ * positive mention of each, what each is mentioned with, and which are named together. Absent
+ * without a brand list. */
 static void brands(html *h) {
   const vb_table *t = h->t;
   FILE *fp = h->fp;
@@ -1000,6 +1077,7 @@ static void brands(html *h) {
     fputs("</div></div></div>\n", fp);
   }
   brand_themes(h);
+  brand_pairs(h);
   fputs("</section>\n", fp);
 }
 

@@ -21,7 +21,7 @@
 const char *const render_table_names =
     "themes scores segments segment-themes periods period-themes attribution rising drivers "
     "mismatch quotes testimonials brands segment-brands period-brands questions "
-    "question-themes question-brands pairs brand-themes";
+    "question-themes question-brands pairs brand-themes brand-pairs";
 
 bool model_has_brands(const vb_model *m) {
   size_t n = vb_model_theme_count(m);
@@ -470,6 +470,60 @@ static void term_brand_themes(FILE *fp, const vb_table *t, const vb_model *m) {
   fputs("Every row: --format tsv --table brand-themes.\n", fp);
 }
 
+/* The net sentiment of a brand in the records naming both ("-" when none), and in all of the
+ * records naming it. */
+static void fmt_nets(char *buf, size_t size, double there, const vb_table *t, size_t brand) {
+  char a[16] = "-", b[16] = "-";
+  if (!isnan(there)) snprintf(a, sizeof a, "%+.2f", there);
+  for (size_t k = 0; k < t->n_brands; k++)
+    if (t->brands[k].row.theme == brand && !isnan(t->brands[k].net))
+      snprintf(b, sizeof b, "%+.2f", t->brands[k].net);
+  snprintf(buf, size, "%5s (%s)", a, b);
+}
+
+static void term_brand_pairs(FILE *fp, const vb_table *t, const vb_model *m) {
+  if (t->brand_pairs_unknown) {
+    fputs("\nBrands named together: not counted (a state of an older verbatim, which did not "
+          "count\nthem, is in the merge; make it again to see them).\n", fp);
+    return;
+  }
+  if (!t->n_brand_pairs) return;
+  fprintf(fp, "\nBrands named together (%zu pair%s of 3 or more records", t->n_brand_pairs,
+          t->n_brand_pairs == 1 ? "" : "s");
+  if (t->n_brand_pairs > BP_SHOWN) fprintf(fp, ", the first %d", BP_SHOWN);
+  fputs("):\n", fp);
+  fputs("brand            with              both   lift        q  net there (all)  net there "
+        "(all)", fp);
+  if (t->type != VB_SCORE_NONE) fprintf(fp, " %7s", score_label(t->type));
+  fputc('\n', fp);
+  int dec = dec_for(t->type);
+  for (size_t i = 0; i < t->n_brand_pairs && i < BP_SHOWN; i++) {
+    const vb_brand_pair_row *r = &t->brand_pairs[i];
+    char q[16], na[40], nb[40];
+    fmt_p(q, sizeof q, r->q);
+    fmt_nets(na, sizeof na, r->a_net, t, r->a);
+    fmt_nets(nb, sizeof nb, r->b_net, t, r->b);
+    put_col(fp, vb_model_theme_label(m, r->a), 16);
+    fputc(' ', fp);
+    put_col(fp, vb_model_theme_label(m, r->b), 16);
+    fprintf(fp, " %5zu %5.1fx %8s  %-15s  ", r->n, r->lift, q, na);
+    if (t->type != VB_SCORE_NONE) {
+      char sc[32];
+      fmt_num(sc, sizeof sc, r->score.value, dec);
+      fprintf(fp, "%-15s %7s", nb, sc);
+    } else {
+      fputs(nb, fp);
+    }
+    fputc('\n', fp);
+  }
+  fputs("both: records naming the two; lift = both / what chance gives; q: more often than "
+        "chance\n(hypergeometric, Benjamini-Hochberg over every pair of named brands); net "
+        "there: each\nbrand's net sentiment in the records naming both, (all): in all of its "
+        "records.\n", fp);
+  if (t->type != VB_SCORE_NONE) fputs("The score is that of the records naming both.\n", fp);
+  fputs("Every row: --format tsv --table brand-pairs.\n", fp);
+}
+
 static void term_brands(FILE *fp, const vb_table *t, const vb_model *m) {
   if (!model_has_brands(m)) return;
   if (t->n_brands == 0) {
@@ -534,6 +588,7 @@ static void term_brands(FILE *fp, const vb_table *t, const vb_model *m) {
     }
   }
   term_brand_themes(fp, t, m);
+  term_brand_pairs(fp, t, m);
   if (t->n_periods < 2) return;
   /* share of voice per period (the last 14), the five most mentioned brands */
   size_t nb = t->n_brands < 5 ? t->n_brands : 5;
@@ -1117,6 +1172,41 @@ static void t_brand_themes(sink *s, const vb_table *t, const vb_model *m, bool s
   }
 }
 
+/* The net sentiment cells neg, pos, net, net_low, net_high of one side of a brand pair. */
+static void cell_net(sink *s, size_t neg, size_t pos, double net, double lo, double hi) {
+  cell_size(s, neg);
+  cell_size(s, pos);
+  cell_num(s, net, 4);
+  cell_num(s, lo, 4);
+  cell_num(s, hi, 4);
+}
+
+/* Brands named together: every pair with VB_PAIR_MIN records, or the first BP_SHOWN
+ * (Markdown). */
+static void t_brand_pairs(sink *s, const vb_table *t, const vb_model *m, bool shown_only) {
+  static const char *const head[] = {
+      "brand",     "with",         "both",          "n_brand", "n_with",   "lift",
+      "p",         "q",            "brand_neg",     "brand_pos", "brand_net", "brand_net_low",
+      "brand_net_high", "with_neg", "with_pos",     "with_net", "with_net_low", "with_net_high",
+      "n_scored",  "score",        "score_low",     "score_high"};
+  header(s, head, sizeof head / sizeof head[0], 2);
+  for (size_t i = 0; i < t->n_brand_pairs && (!shown_only || i < BP_SHOWN); i++) {
+    const vb_brand_pair_row *r = &t->brand_pairs[i];
+    cell(s, vb_model_theme_id(m, r->a));
+    cell(s, vb_model_theme_id(m, r->b));
+    cell_size(s, r->n);
+    cell_size(s, r->n_a);
+    cell_size(s, r->n_b);
+    cell_num(s, r->lift, 4);
+    cell_p(s, r->p);
+    cell_p(s, r->q);
+    cell_net(s, r->a_neg, r->a_pos, r->a_net, r->a_net_low, r->a_net_high);
+    cell_net(s, r->b_neg, r->b_pos, r->b_net, r->b_net_low, r->b_net_high);
+    cell_summary(s, &r->score);
+    row_end(s);
+  }
+}
+
 static void t_mismatch(sink *s, const vb_table *t, const vb_model *m) {
   static const char *const head[] = {"theme", "top_box_negative", "bottom_box_positive"};
   header(s, head, 3, 1);
@@ -1200,6 +1290,7 @@ static void delimited(FILE *fp, char delim, int kind, const char *which, const v
   else if (!strcmp(which, "mismatch")) t_mismatch(&s, t, m);
   else if (!strcmp(which, "pairs")) t_pairs(&s, t, m, false);
   else if (!strcmp(which, "brand-themes")) t_brand_themes(&s, t, m, false);
+  else if (!strcmp(which, "brand-pairs")) t_brand_pairs(&s, t, m, false);
   else if (!strcmp(which, "quotes")) t_quotes_all(&s, t, m);
   else if (!strcmp(which, "testimonials")) t_testimonials(&s, t);
   else if (!strcmp(which, "brands")) t_brands(&s, t, m);
@@ -1277,6 +1368,17 @@ static void md_table(FILE *fp, const vb_table *t, const vb_model *m, const rende
                   "\n\n", BT_SHOWN);
       t_brand_themes(&s, t, m, true);
     }
+    if (t->brand_pairs_unknown) {
+      fputs("\n### Brands named together\n\nNot counted: a state of an older verbatim, which "
+            "did not count them, is in the merge.\n", fp);
+    } else if (t->n_brand_pairs) {
+      fprintf(fp, "\n### Brands named together\n\n%zu pairs of brands named together by 3 or "
+                  "more records", t->n_brand_pairs);
+      if (t->n_brand_pairs > BP_SHOWN) fprintf(fp, ", the first %d", BP_SHOWN);
+      fputs(". lift: both / what chance gives; q: more often than chance; neg, pos, net: each "
+            "brand's mentions in the records naming both.\n\n", fp);
+      t_brand_pairs(&s, t, m, true);
+    }
   }
   if (t->by) {
     fprintf(fp, "\n## Segments by %s\n\n", t->by);
@@ -1326,6 +1428,15 @@ static void md_table(FILE *fp, const vb_table *t, const vb_model *m, const rende
 static void json_num(FILE *fp, const char *key, double v, int dec) {
   fprintf(fp, ", \"%s\": ", key);
   put_num(fp, v, dec);
+}
+
+/* ", "key": [lo, hi]" */
+static void json_interval(FILE *fp, const char *key, double lo, double hi) {
+  fprintf(fp, ", \"%s\": [", key);
+  put_num(fp, lo, 4);
+  fputs(", ", fp);
+  put_num(fp, hi, 4);
+  fputc(']', fp);
 }
 
 static void json_p(FILE *fp, const char *key, double v) {
@@ -1378,6 +1489,43 @@ static void json_brand_themes(FILE *fp, const vb_table *t, const vb_model *m) {
   fputs(t->n_brand_themes ? "\n  ]" : "]", fp);
 }
 
+/* One side of a brand pair: {"brand": ID, "n": N, "neg": .., "pos": .., "net": .., "net_ci": []} */
+static void json_side(FILE *fp, const vb_model *m, size_t brand, size_t n, size_t neg,
+                      size_t pos, double net, double lo, double hi) {
+  const char *id = vb_model_theme_id(m, brand);
+  fputs("{\"brand\": ", fp);
+  json_str(fp, id, strlen(id));
+  fprintf(fp, ", \"n\": %zu, \"neg\": %zu, \"pos\": %zu", n, neg, pos);
+  json_num(fp, "net", net, 4);
+  json_interval(fp, "net_ci", lo, hi);
+  fputc('}', fp);
+}
+
+/* ", "pairs": [...]" inside "brands": every pair of brands named together by VB_PAIR_MIN
+ * records, or null after a merge with a state that did not count them. */
+static void json_brand_pairs(FILE *fp, const vb_table *t, const vb_model *m) {
+  if (t->brand_pairs_unknown) {
+    fputs(",\n  \"pairs\": null", fp);
+    return;
+  }
+  fputs(",\n  \"pairs\": [", fp);
+  for (size_t i = 0; i < t->n_brand_pairs; i++) {
+    const vb_brand_pair_row *r = &t->brand_pairs[i];
+    fputs(i ? ",\n   {\"a\": " : "\n   {\"a\": ", fp);
+    json_side(fp, m, r->a, r->n_a, r->a_neg, r->a_pos, r->a_net, r->a_net_low, r->a_net_high);
+    fputs(", \"b\": ", fp);
+    json_side(fp, m, r->b, r->n_b, r->b_neg, r->b_pos, r->b_net, r->b_net_low, r->b_net_high);
+    fprintf(fp, ", \"both\": %zu", r->n);
+    json_num(fp, "lift", r->lift, 4);
+    json_p(fp, "p", r->p);
+    json_p(fp, "q", r->q);
+    fputs(", \"score\": ", fp);
+    json_summary(fp, &r->score);
+    fputc('}', fp);
+  }
+  fputs(t->n_brand_pairs ? "\n  ]" : "]", fp);
+}
+
 static void json_quote(FILE *fp, const vb_quote *q) {
   fputs("{\"id\": ", fp);
   json_str(fp, q->id, strlen(q->id));
@@ -1412,15 +1560,6 @@ static void json_row_quotes(FILE *fp, const vb_theme_row *r, const char *indent)
 /* The end of a list of rows written at `indent`. */
 static void json_rows_end(FILE *fp, size_t n, const char *indent) {
   if (n) fprintf(fp, "\n%.*s", (int)(strlen(indent) > 1 ? strlen(indent) - 1 : 0), indent);
-  fputc(']', fp);
-}
-
-/* ", "key": [lo, hi]" */
-static void json_interval(FILE *fp, const char *key, double lo, double hi) {
-  fprintf(fp, ", \"%s\": [", key);
-  put_num(fp, lo, 4);
-  fputs(", ", fp);
-  put_num(fp, hi, 4);
   fputc(']', fp);
 }
 
@@ -1576,6 +1715,7 @@ static void json_table(FILE *fp, const vb_table *t, const vb_model *m, const ren
     fprintf(fp, ",\n \"brands\": {\"records\": %zu, \"rows\": ", t->brand_records);
     json_brands(fp, t->brands, t->n_brands, m, "  ");
     json_brand_themes(fp, t, m);
+    json_brand_pairs(fp, t, m);
     fputc('}', fp);
   }
   if (t->n_other) {

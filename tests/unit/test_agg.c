@@ -63,19 +63,31 @@ static int write_file(const char *path, const char *text) {
   return (fclose(fp) != 0 || bad) ? -1 : 0;
 }
 
-static int load_model(const char *codebook, vb_model **out) {
-  const char *cbs[1] = {codebook};
+/* The model of a codebook, the test valence lexicon and, unless NULL, a brand list (given as
+ * its text). */
+static int load_model_brands(const char *codebook, const char *brands_text, vb_model **out) {
+  const char *cbs[1] = {codebook}, *brs[1] = {BRANDS};
   const char *lex[1] = {"en:" VALENCE};
   vb_model_options o = {0};
   o.codebooks = cbs;
   o.n_codebooks = 1;
+  if (brands_text) {
+    if (write_file(BRANDS, brands_text)) return -1;
+    o.brands = brs;
+    o.n_brands = 1;
+  }
   o.no_default_codebook = 1;
   o.lexicons = lex;
   o.n_lexicons = 1;
   vb_error e = {0};
   int rc = vb_model_load(&o, out, &e);
   if (rc) print_error("vb_model_load: %s:%ld: %s\n", e.file, e.line, e.message);
+  if (brands_text) remove(BRANDS);
   return rc;
+}
+
+static int load_model(const char *codebook, vb_model **out) {
+  return load_model_brands(codebook, NULL, out);
 }
 
 static int group_setup(void **state) {
@@ -393,7 +405,7 @@ static char *replace_all(const char *s, const char *from, const char *to) {
  * scores 0, 9 and 10; the record scored 0 is negative and mentions delivery and app in
  * negative clauses (a pair), the one scored 10 is positive and mentions staff in a positive
  * clause, the one scored 9 is neutral and mentions staff. */
-static const char good_state[] = "verbatim-state 6\n"
+static const char good_state[] = "verbatim-state 7\n"
                                  "themes 5\n"
                                  "theme delivery\n"
                                  "theme delivery.late\n"
@@ -486,11 +498,11 @@ static void test_load_rejects_corrupted_states(void **state) {
   fixture *f = *state;
   const vb_model *m = f->model;
   /* header */
-  load_fails_with(m, "verbatim-state 6", "verbatim-state 2", VB_EPARSE); /* an older format */
-  load_fails_with(m, "verbatim-state 6", "verbatim-state 1", VB_EPARSE);
-  load_fails_with(m, "verbatim-state 6", "verbatim-state 7", VB_EPARSE);
-  load_fails_with(m, "verbatim-state 6", "verbatim-state 3", VB_EPARSE); /* 3 has no questions */
-  load_fails_with(m, "verbatim-state 6", "verbatim-state 4", VB_EPARSE); /* 4 has no pairs */
+  load_fails_with(m, "verbatim-state 7", "verbatim-state 2", VB_EPARSE); /* an older format */
+  load_fails_with(m, "verbatim-state 7", "verbatim-state 1", VB_EPARSE);
+  load_fails_with(m, "verbatim-state 7", "verbatim-state 8", VB_EPARSE);
+  load_fails_with(m, "verbatim-state 7", "verbatim-state 3", VB_EPARSE); /* 3 has no questions */
+  load_fails_with(m, "verbatim-state 7", "verbatim-state 4", VB_EPARSE); /* 4 has no pairs */
   load_fails_with(m, "questions -\n", "", VB_EPARSE);
   load_fails_with(m, "questions -", "questions 0", VB_EPARSE);
   load_fails_with(m, "questions -", "questions 1 =a", VB_EPARSE);      /* one is not several */
@@ -499,7 +511,7 @@ static void test_load_rejects_corrupted_states(void **state) {
   load_fails_with(m, "questions -", "questions 2 =a", VB_EPARSE);
   {
     /* versions 3 (without the questions line) and 4 (without pairs) still load; they did not
-     * count pairs, so they save as version 6 that says so, and their table has none */
+     * count pairs, so they save as version 7 that says so, and their table has none */
     char *v4 = mutate("pair 0 4 1 1 0:1\n", "");
     memcpy(v4, "verbatim-state 4", 16);
     char *v3 = replace_all(v4, "questions -\n", "");
@@ -566,7 +578,7 @@ static void test_load_rejects_corrupted_states(void **state) {
   load_fails_with(m, "pair 0 4 1 1 0:1", "pairs maybe", VB_EPARSE);
   {
     /* an older verbatim's state is named as such, with what to do */
-    char *old = mutate("verbatim-state 6", "verbatim-state 2");
+    char *old = mutate("verbatim-state 7", "verbatim-state 2");
     vb_agg *a = NULL;
     vb_error e = {0};
     assert_int_equal(vb_agg_load(m, old, strlen(old), &a, &e), VB_EPARSE);
@@ -653,7 +665,7 @@ static void test_load_rejects_corrupted_states(void **state) {
   load_fails_with(m, "counts 3 3 0", "counts 3\0013 0", VB_EPARSE);
   {
     char *s = mutate("sentiment 1 1 1", "sentiment 1 1 1");
-    s[strlen("verbatim-state 6\nthemes 5\nth")] = '\0'; /* a NUL inside a line */
+    s[strlen("verbatim-state 7\nthemes 5\nth")] = '\0'; /* a NUL inside a line */
     LOAD_FAILS(m, s, sizeof good_state - 1, VB_EPARSE);
     free(s);
   }
@@ -678,7 +690,7 @@ static void test_load_rejects_corrupted_states(void **state) {
 
 /* A dated state by hand: January 2026 (key 24312), three records scored 0, one without a
  * theme and two mentioning delivery and price (two top-level themes each). */
-static const char dated_state[] = "verbatim-state 6\n"
+static const char dated_state[] = "verbatim-state 7\n"
                                   "themes 5\n"
                                   "theme delivery\n"
                                   "theme delivery.late\n"
@@ -914,21 +926,9 @@ static void test_pairs_by_hand(void **state) {
  * the test codebook and a brand list of two brands. */
 static void test_brand_themes_by_hand(void **state) {
   (void)state;
-  static const char brands_text[] = "Acme: acme\nZento: zento\n";
-  assert_int_equal(write_file(BRANDS, brands_text), 0);
-  const char *cbs[1] = {CODEBOOK}, *brs[1] = {BRANDS}, *lex[1] = {"en:" VALENCE};
-  vb_model_options o = {0};
-  o.codebooks = cbs;
-  o.n_codebooks = 1;
-  o.brands = brs;
-  o.n_brands = 1;
-  o.no_default_codebook = 1;
-  o.lexicons = lex;
-  o.n_lexicons = 1;
   vb_model *m;
   vb_error e = {0};
-  assert_int_equal(vb_model_load(&o, &m, &e), VB_OK);
-  remove(BRANDS);
+  assert_int_equal(load_model_brands(CODEBOOK, "Acme: acme\nZento: zento\n", &m), VB_OK);
   vb_analyzer *an;
   assert_int_equal(vb_analyzer_new(m, &an), VB_OK);
   size_t acme = SIZE_MAX, zento = SIZE_MAX;
@@ -1016,7 +1016,7 @@ static void test_brand_themes_by_hand(void **state) {
   vb_free(s2);
   vb_agg_free(b);
   /* a version 5 state has no brand pairs: it loads, and its table says they are unknown */
-  char *v5 = replace_all(s, "verbatim-state 6", "verbatim-state 5");
+  char *v5 = replace_all(s, "verbatim-state 7", "verbatim-state 5");
   char *cut = strstr(v5, "\nbpair ");
   assert_non_null(cut);
   strcpy(cut + 1, "end\n");
@@ -1026,12 +1026,12 @@ static void test_brand_themes_by_hand(void **state) {
   assert_int_equal(t->n_brand_themes, 0);
   vb_table_free(t);
   s2 = save(b, &len);
-  assert_non_null(strstr(s2, "\nbpairs unknown\nend\n"));
+  assert_non_null(strstr(s2, "\nbpairs unknown\nbbpairs unknown\nend\n"));
   vb_free(s2);
   vb_agg_free(b);
   free(v5);
   /* ... but not with brand pair lines in it */
-  v5 = replace_all(s, "verbatim-state 6", "verbatim-state 5");
+  v5 = replace_all(s, "verbatim-state 7", "verbatim-state 5");
   LOAD_FAILS(m, v5, strlen(v5), VB_EPARSE);
   free(v5);
   /* corrupted brand pair lines */
@@ -1068,6 +1068,160 @@ static void test_brand_themes_by_hand(void **state) {
   LOAD_FAILS(m, x, strlen(x), VB_EPARSE);
   free(x);
   x = replace_all(s, "\nend\n", "\nbpairs unknown\nend\n"); /* both counted and unknown */
+  LOAD_FAILS(m, x, strlen(x), VB_EPARSE);
+  free(x);
+  vb_free(s);
+  vb_agg_free(h[0]);
+  vb_agg_free(h[1]);
+  vb_agg_free(a);
+  vb_analyzer_free(an);
+  vb_model_free(m);
+}
+
+static void test_brand_pairs_by_hand(void **state) {
+  (void)state;
+  vb_model *m;
+  vb_error e = {0};
+  assert_int_equal(load_model_brands(CODEBOOK, "Acme: acme\nZento: zento\nBolt: bolt\n", &m),
+                   VB_OK);
+  vb_analyzer *an;
+  assert_int_equal(vb_analyzer_new(m, &an), VB_OK);
+  size_t acme = SIZE_MAX, zento = SIZE_MAX, bolt = SIZE_MAX;
+  for (size_t i = 0; i < vb_model_theme_count(m); i++) {
+    if (!strcmp(vb_model_theme_id(m, i), "brand.acme")) acme = i;
+    if (!strcmp(vb_model_theme_id(m, i), "brand.zento")) zento = i;
+    if (!strcmp(vb_model_theme_id(m, i), "brand.bolt")) bolt = i;
+  }
+  assert_true(acme < zento && zento < bolt && bolt < SIZE_MAX);
+  static const struct {
+    const char *text;
+    double score;
+  } recs[] = {
+      {"Acme was great, but Zento was terrible", 9}, /* acme positive, zento negative */
+      {"Acme and Zento were terrible", 0},           /* both negative */
+      {"Acme and Zento were great", 10},             /* both positive */
+      {"Zento or Bolt", 5},                          /* neither */
+      {"Bolt", 7},
+      {"the staff", 8},
+      {"delivery", 3},
+      {"price", 6},
+  };
+  vb_agg *a, *h[2];
+  assert_int_equal(vb_agg_new(m, VB_SCORE_NPS, &a), VB_OK);
+  assert_int_equal(vb_agg_new(m, VB_SCORE_NPS, &h[0]), VB_OK);
+  assert_int_equal(vb_agg_new(m, VB_SCORE_NPS, &h[1]), VB_OK);
+  vb_run_options ro = {VB_LANG_EN, VB_LANG_EN, 0};
+  for (size_t i = 0; i < sizeof recs / sizeof recs[0]; i++) {
+    const vb_result *r;
+    assert_int_equal(vb_analyzer_run(an, recs[i].text, strlen(recs[i].text), &ro, &r), VB_OK);
+    assert_int_equal(vb_agg_add(a, r, 1, recs[i].score), VB_OK);
+    assert_int_equal(vb_agg_add(h[i % 2], r, 1, recs[i].score), VB_OK);
+  }
+  vb_table *t;
+  assert_int_equal(vb_agg_table(a, &t), VB_OK);
+  /*
+   * N 8; acme 3 records (1-3), zento 4 (1-4), bolt 2 (4, 5). Pairs: acme-zento 3, zento-bolt 1;
+   * only acme-zento has VB_PAIR_MIN records. Lift 3 x 8 / (3 x 4) = 2;
+   * p = P(X >= 3 | N 8, acme 3, zento 4) = C(3,3) C(5,1) / C(8,4) = 5/70 = 1/14.
+   * zento-bolt: P(X >= 1 | 8, 4, 2) = 1 - C(6,4) / C(8,4) = 55/70 = 11/14; acme-bolt, never
+   * together: 1. The family: the 3 pairs of the 3 named brands; q of 1/14 = min(1/14 x 3,
+   * 11/14 x 3/2, 1 x 3/3) = 3/14.
+   * acme: positive in 1 and 3, negative in 2: net (2 - 1) / 3 = 1/3; zento: negative in 1 and
+   * 2, positive in 3: -1/3. Adjusted Wald, as vb__nps: p' = 2.75 / 6, d' = 1.75 / 6, centre
+   * 1/6, SE sqrt((p' + d' - (p' - d')^2) / 6). Scores 9, 0, 10: NPS 100 (2 - 1) / 3.
+   */
+  assert_int_equal(t->brand_pairs_unknown, 0);
+  assert_int_equal(t->n_brand_pairs, 1);
+  const vb_brand_pair_row *r = &t->brand_pairs[0];
+  assert_int_equal(r->a, acme);
+  assert_int_equal(r->b, zento);
+  assert_int_equal(r->n, 3);
+  assert_int_equal(r->n_a, 3);
+  assert_int_equal(r->n_b, 4);
+  assert_close(r->lift, 2.0, 1e-12);
+  assert_close(r->p, 1.0 / 14, 1e-12);
+  assert_close(r->q, 3.0 / 14, 1e-12);
+  assert_int_equal(r->a_neg, 1);
+  assert_int_equal(r->a_pos, 2);
+  assert_int_equal(r->b_neg, 2);
+  assert_int_equal(r->b_pos, 1);
+  assert_close(r->a_net, 1.0 / 3, 1e-12);
+  assert_close(r->b_net, -1.0 / 3, 1e-12);
+  double pp = 2.75 / 6, dd = 1.75 / 6, se = sqrt((pp + dd - (pp - dd) * (pp - dd)) / 6);
+  assert_close(r->a_net_low, 1.0 / 6 - 1.959963984540054 * se, 1e-9);
+  assert_close(r->a_net_high, 1.0 / 6 + 1.959963984540054 * se, 1e-9);
+  assert_close(r->b_net_low, -1.0 / 6 - 1.959963984540054 * se, 1e-9);
+  assert_close(r->b_net_high, -1.0 / 6 + 1.959963984540054 * se, 1e-9);
+  assert_int_equal(r->score.n, 3);
+  assert_close(r->score.value, 100.0 / 3, 1e-9);
+  /* two brands are no brand-theme row */
+  for (size_t i = 0; i < t->n_brand_themes; i++)
+    assert_false(vb_model_theme_is_brand(m, t->brand_themes[i].theme));
+  vb_table_free(t);
+  /* the state keeps every pair of brands; the merge of two halves equals the whole */
+  size_t len;
+  char *s = save(a, &len);
+  char want[160];
+  snprintf(want, sizeof want, "\nbbpair %zu %zu 3 1 2 2 1 3 0:1 9000:1 10000:1\n"
+           "bbpair %zu %zu 1 0 0 0 0 1 5000:1\nend\n", acme, zento, zento, bolt);
+  assert_non_null(strstr(s, want));
+  assert_int_equal(vb_agg_merge(h[0], h[1]), VB_OK);
+  char *s2 = save(h[0], &len);
+  assert_string_equal(s, s2);
+  vb_free(s2);
+  vb_agg *b;
+  assert_int_equal(vb_agg_load(m, s, strlen(s), &b, &e), VB_OK);
+  s2 = save(b, &len);
+  assert_string_equal(s, s2);
+  vb_free(s2);
+  vb_agg_free(b);
+  /* a version 6 state has none: it loads, says they are unknown, and a merge keeps that */
+  char *v6 = replace_all(s, "verbatim-state 7", "verbatim-state 6");
+  char *cut = strstr(v6, "\nbbpair ");
+  assert_non_null(cut);
+  strcpy(cut + 1, "end\n");
+  assert_int_equal(vb_agg_load(m, v6, strlen(v6), &b, &e), VB_OK);
+  assert_int_equal(vb_agg_table(b, &t), VB_OK);
+  assert_int_equal(t->brand_pairs_unknown, 1);
+  assert_int_equal(t->brand_themes_unknown, 0);
+  assert_int_equal(t->n_brand_pairs, 0);
+  vb_table_free(t);
+  assert_int_equal(vb_agg_merge(b, a), VB_OK);
+  s2 = save(b, &len);
+  assert_non_null(strstr(s2, "\nbbpairs unknown\nend\n"));
+  vb_free(s2);
+  vb_agg_free(b);
+  free(v6);
+  v6 = replace_all(s, "verbatim-state 7", "verbatim-state 6"); /* with bbpair lines */
+  LOAD_FAILS(m, v6, strlen(v6), VB_EPARSE);
+  free(v6);
+  /* corrupted lines */
+  char from[128], to[128];
+  snprintf(from, sizeof from, "bbpair %zu %zu 3 1 2 2 1 3 0:1 ", acme, zento);
+  static const char *const bad[] = {
+      "bbpair %zu %zu 3 2 2 2 1 3 0:1 ",  /* more negative mentions of acme than it has */
+      "bbpair %zu %zu 3 1 3 2 1 3 0:1 ",  /* more positive ones of acme */
+      "bbpair %zu %zu 3 1 2 3 1 3 0:1 ",  /* more negative ones of zento */
+      "bbpair %zu %zu 3 1 2 4 1 3 0:1 ",  /* more than the pair's records */
+      "bbpair %zu %zu 3 1 2 2 3 0:1 ",    /* a count missing */
+      "bbpair %zu %zu 4 1 2 2 1 3 0:1 ",  /* more records than acme */
+      "bbpair %zu %zu 3 1 2 2 1 3 1000:1 ", /* a score that is not acme's */
+  };
+  for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+    snprintf(to, sizeof to, bad[k], acme, zento);
+    char *x = replace_all(s, from, to);
+    LOAD_FAILS(m, x, strlen(x), VB_EPARSE);
+    free(x);
+  }
+  snprintf(to, sizeof to, "bbpair %zu %zu 3 1 2 2 1 3 0:1 ", zento, acme); /* b before a */
+  char *x = replace_all(s, from, to);
+  LOAD_FAILS(m, x, strlen(x), VB_EPARSE);
+  free(x);
+  snprintf(to, sizeof to, "bbpair %zu %d 3 1 2 2 1 3 0:1 ", acme, T_DELIVERY); /* not a brand */
+  x = replace_all(s, from, to);
+  LOAD_FAILS(m, x, strlen(x), VB_EPARSE);
+  free(x);
+  x = replace_all(s, "\nend\n", "\nbbpairs unknown\nend\n"); /* both counted and unknown */
   LOAD_FAILS(m, x, strlen(x), VB_EPARSE);
   free(x);
   vb_free(s);
@@ -1341,6 +1495,7 @@ int main(void) {
       cmocka_unit_test(test_load_truncated_and_mutated_never_crash),
       cmocka_unit_test(test_pairs_by_hand),
       cmocka_unit_test(test_brand_themes_by_hand),
+      cmocka_unit_test(test_brand_pairs_by_hand),
       cmocka_unit_test(test_nps_table_by_hand),
       cmocka_unit_test(test_missing_scores_and_errors),
       cmocka_unit_test(test_other_score_types),

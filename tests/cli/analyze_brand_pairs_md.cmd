@@ -1,0 +1,1 @@
+analyze tests/cli/data/brand_pairs.csv --score nps --score-type nps --lang en --brands tests/cli/data/shops.brands --format md -q
