@@ -281,7 +281,8 @@ typedef struct vb_mention {
   size_t theme;      /* index into the model's themes */
   size_t start, end; /* byte span of the matched words */
   size_t clause;     /* index of the clause holding it */
-  double sentiment;  /* sentiment of that clause (aspect sentiment) */
+  double sentiment;  /* sentiment of that clause (aspect sentiment); of a brand that loses a
+                        comparison ("better than Vexa", "switched from Vexa"), that turned */
 } vb_mention;
 
 typedef struct vb_analyzer vb_analyzer;

@@ -597,12 +597,13 @@ static bool joinable(const vb__cbregex *re) {
 
 int vb__codebook_finish(vb_model *m) {
   /* A theme's parent comes before it (get_theme() makes the ancestors first) */
-  m->any_fallback = false;
+  m->any_fallback = m->any_brand = false;
   for (size_t t = 0; t < m->n_themes; t++) {
     vb__theme *th = &m->themes[t];
     th->fallback = th->fallback_own ? th->fallback_own > 0
                                     : th->parent >= 0 && m->themes[th->parent].fallback;
     m->any_fallback |= th->fallback;
+    m->any_brand |= th->brand && th->parent >= 0;
   }
   for (int l = 0; l < VB_LANG_COUNT; l++) {
     vb__cblang *cb = &m->cb[l];

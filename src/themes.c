@@ -14,7 +14,8 @@
  * (near_pairs()): a first part, then a second within N words in the same sentence. Patterns
  * run on the original text under PCRE2's match limits. Matches inside an exclusion phrase are
  * dropped.
- * Every mention carries the sentiment of its clause (aspect sentiment).
+ * Every mention carries the sentiment of its clause (aspect sentiment); a brand on the losing
+ * side of a comparison, that sentiment turned (compare.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -991,5 +992,6 @@ int vb__themes_run(vb_analyzer *an) {
     me->clause = clause_near(r, mt->start, &clause);
     me->sentiment = r->n_clauses ? r->clauses[me->clause].sentiment : 0.0;
   }
+  if (an->model->any_brand) vb__compare_brands(an);
   return an->model->any_fallback ? drop_fallbacks(an) : VB_OK;
 }

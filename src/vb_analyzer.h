@@ -195,6 +195,9 @@ int vb__sentiment_init(vb_analyzer *an);
 int vb__sentiment_run(vb_analyzer *an);
 /* themes.c: fills res.mentions. */
 int vb__themes_run(vb_analyzer *an);
+/* compare.c: turns the sentiment of the brand mentions that are the object of a comparison
+ * ("better than Vexa") or what someone switched away from ("switched from Vexa"). */
+void vb__compare_brands(vb_analyzer *an);
 /* themes.c: marks each match (an->matches) whose theme and span an earlier one has (dup); the
  * first n_sorted matches are in order of start (any number is right; 0 says nothing). */
 int vb__themes_mark_dups(vb_analyzer *an, size_t n_sorted);

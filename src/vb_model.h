@@ -496,6 +496,7 @@ struct vb_model {
   vb__theme *themes;
   size_t n_themes, cap_themes;
   bool any_fallback;         /* some theme is a fallback (vb__codebook_finish()) */
+  bool any_brand;            /* some theme is a brand (vb__codebook_finish()) */
   vb__strmap theme_ids;      /* id -> theme index */
   vb__cblang cb[VB_LANG_COUNT];
   vb__he_vocab *he_vocab;

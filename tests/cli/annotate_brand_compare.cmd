@@ -1,0 +1,1 @@
+annotate tests/cli/data/brand_compare.jsonl --brands corpora/mentions/brands.brands -q
