@@ -857,13 +857,16 @@ static const vb_theme_row *row_of(const vb_table *t, size_t theme) {
   return NULL;
 }
 
+/* A text and its score. */
+typedef struct {
+  const char *text;
+  double score;
+} scored;
+
 /* Themes mentioned together, worked out by hand on six records. */
 static void test_pairs_by_hand(void **state) {
   fixture *f = *state;
-  static const struct {
-    const char *text;
-    double score;
-  } recs[] = {
+  static const scored recs[] = {
       {"The delivery was late and the app was down", 0}, /* delivery, delivery.late, app */
       {"delivery and app", 2},                            /* delivery, app */
       {"shipping through the app", 10},                   /* delivery, app */
@@ -924,6 +927,38 @@ static void test_pairs_by_hand(void **state) {
 
 /* The themes mentioned with each brand, worked out by hand on seven records, with a model of
  * the test codebook and a brand list of two brands. */
+/* Adds the records to a new aggregate *a, and alternately to two new halves h[0], h[1]. */
+static void add_scored(const vb_model *m, vb_analyzer *an, const scored *recs, size_t n,
+                       vb_agg **a, vb_agg **h) {
+  assert_int_equal(vb_agg_new(m, VB_SCORE_NPS, a), VB_OK);
+  assert_int_equal(vb_agg_new(m, VB_SCORE_NPS, &h[0]), VB_OK);
+  assert_int_equal(vb_agg_new(m, VB_SCORE_NPS, &h[1]), VB_OK);
+  vb_run_options ro = {VB_LANG_EN, VB_LANG_EN, 0};
+  for (size_t i = 0; i < n; i++) {
+    const vb_result *r;
+    assert_int_equal(vb_analyzer_run(an, recs[i].text, strlen(recs[i].text), &ro, &r), VB_OK);
+    assert_int_equal(vb_agg_add(*a, r, 1, recs[i].score), VB_OK);
+    assert_int_equal(vb_agg_add(h[i % 2], r, 1, recs[i].score), VB_OK);
+  }
+}
+
+/* The halves h merged save as the whole's state s, and s loads back as itself (h[0] keeps the
+ * merge). */
+static void same_when_merged_and_loaded(const vb_model *m, const char *s, vb_agg **h) {
+  size_t len;
+  vb_error e = {0};
+  assert_int_equal(vb_agg_merge(h[0], h[1]), VB_OK);
+  char *s2 = save(h[0], &len);
+  assert_string_equal(s, s2);
+  vb_free(s2);
+  vb_agg *b;
+  assert_int_equal(vb_agg_load(m, s, strlen(s), &b, &e), VB_OK);
+  s2 = save(b, &len);
+  assert_string_equal(s, s2);
+  vb_free(s2);
+  vb_agg_free(b);
+}
+
 static void test_brand_themes_by_hand(void **state) {
   (void)state;
   vb_model *m;
@@ -937,10 +972,7 @@ static void test_brand_themes_by_hand(void **state) {
     if (!strcmp(vb_model_theme_id(m, i), "brand.zento")) zento = i;
   }
   assert_true(acme < SIZE_MAX && zento < SIZE_MAX);
-  static const struct {
-    const char *text;
-    double score;
-  } recs[] = {
+  static const scored recs[] = {
       {"Acme delivery was terrible", 0},  /* acme, delivery (negative) */
       {"acme shipping late", 2},          /* acme, delivery (negative), delivery.late */
       {"Acme delivery was great", 10},    /* acme, delivery (positive) */
@@ -950,16 +982,7 @@ static void test_brand_themes_by_hand(void **state) {
       {"delivery", 7},                    /* delivery */
   };
   vb_agg *a, *h[2];
-  assert_int_equal(vb_agg_new(m, VB_SCORE_NPS, &a), VB_OK);
-  assert_int_equal(vb_agg_new(m, VB_SCORE_NPS, &h[0]), VB_OK);
-  assert_int_equal(vb_agg_new(m, VB_SCORE_NPS, &h[1]), VB_OK);
-  vb_run_options ro = {VB_LANG_EN, VB_LANG_EN, 0};
-  for (size_t i = 0; i < sizeof recs / sizeof recs[0]; i++) {
-    const vb_result *r;
-    assert_int_equal(vb_analyzer_run(an, recs[i].text, strlen(recs[i].text), &ro, &r), VB_OK);
-    assert_int_equal(vb_agg_add(a, r, 1, recs[i].score), VB_OK);
-    assert_int_equal(vb_agg_add(h[i % 2], r, 1, recs[i].score), VB_OK);
-  }
+  add_scored(m, an, recs, sizeof recs / sizeof recs[0], &a, h);
   vb_table *t;
   assert_int_equal(vb_agg_table(a, &t), VB_OK);
   /*
@@ -1004,17 +1027,9 @@ static void test_brand_themes_by_hand(void **state) {
   snprintf(want, sizeof want, "\nbpair %zu %d 3 2 1 3 0:1 2000:1 10000:1\nbpair %zu %d 1 1 0 1 2000:1\n",
            acme, T_DELIVERY, acme, T_LATE);
   assert_non_null(strstr(s, want));
-  assert_int_equal(vb_agg_merge(h[0], h[1]), VB_OK);
-  char *s2 = save(h[0], &len);
-  assert_string_equal(s, s2);
-  vb_free(s2);
-  /* it loads back as itself */
+  same_when_merged_and_loaded(m, s, h);
+  char *s2;
   vb_agg *b;
-  assert_int_equal(vb_agg_load(m, s, strlen(s), &b, &e), VB_OK);
-  s2 = save(b, &len);
-  assert_string_equal(s, s2);
-  vb_free(s2);
-  vb_agg_free(b);
   /* a version 5 state has no brand pairs: it loads, and its table says they are unknown */
   char *v5 = replace_all(s, "verbatim-state 7", "verbatim-state 5");
   char *cut = strstr(v5, "\nbpair ");
@@ -1093,10 +1108,7 @@ static void test_brand_pairs_by_hand(void **state) {
     if (!strcmp(vb_model_theme_id(m, i), "brand.bolt")) bolt = i;
   }
   assert_true(acme < zento && zento < bolt && bolt < SIZE_MAX);
-  static const struct {
-    const char *text;
-    double score;
-  } recs[] = {
+  static const scored recs[] = {
       {"Acme was great, but Zento was terrible", 9}, /* acme positive, zento negative */
       {"Acme and Zento were terrible", 0},           /* both negative */
       {"Acme and Zento were great", 10},             /* both positive */
@@ -1107,16 +1119,7 @@ static void test_brand_pairs_by_hand(void **state) {
       {"price", 6},
   };
   vb_agg *a, *h[2];
-  assert_int_equal(vb_agg_new(m, VB_SCORE_NPS, &a), VB_OK);
-  assert_int_equal(vb_agg_new(m, VB_SCORE_NPS, &h[0]), VB_OK);
-  assert_int_equal(vb_agg_new(m, VB_SCORE_NPS, &h[1]), VB_OK);
-  vb_run_options ro = {VB_LANG_EN, VB_LANG_EN, 0};
-  for (size_t i = 0; i < sizeof recs / sizeof recs[0]; i++) {
-    const vb_result *r;
-    assert_int_equal(vb_analyzer_run(an, recs[i].text, strlen(recs[i].text), &ro, &r), VB_OK);
-    assert_int_equal(vb_agg_add(a, r, 1, recs[i].score), VB_OK);
-    assert_int_equal(vb_agg_add(h[i % 2], r, 1, recs[i].score), VB_OK);
-  }
+  add_scored(m, an, recs, sizeof recs / sizeof recs[0], &a, h);
   vb_table *t;
   assert_int_equal(vb_agg_table(a, &t), VB_OK);
   /*
@@ -1165,16 +1168,9 @@ static void test_brand_pairs_by_hand(void **state) {
   snprintf(want, sizeof want, "\nbbpair %zu %zu 3 1 2 2 1 3 0:1 9000:1 10000:1\n"
            "bbpair %zu %zu 1 0 0 0 0 1 5000:1\nend\n", acme, zento, zento, bolt);
   assert_non_null(strstr(s, want));
-  assert_int_equal(vb_agg_merge(h[0], h[1]), VB_OK);
-  char *s2 = save(h[0], &len);
-  assert_string_equal(s, s2);
-  vb_free(s2);
+  same_when_merged_and_loaded(m, s, h);
+  char *s2;
   vb_agg *b;
-  assert_int_equal(vb_agg_load(m, s, strlen(s), &b, &e), VB_OK);
-  s2 = save(b, &len);
-  assert_string_equal(s, s2);
-  vb_free(s2);
-  vb_agg_free(b);
   /* a version 6 state has none: it loads, says they are unknown, and a merge keeps that */
   char *v6 = replace_all(s, "verbatim-state 7", "verbatim-state 6");
   char *cut = strstr(v6, "\nbbpair ");
