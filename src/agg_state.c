@@ -107,15 +107,28 @@ static int cmp_per(const void *x, const void *y) {
   return a->key < b->key ? -1 : a->key > b->key;
 }
 
+typedef enum { PAIR_TOPICS, PAIR_BRAND_TOPIC, PAIR_BRANDS } pair_kind;
+
+/* Per kind of pair: its line's first word, the word of "... unknown", and the messages of a bad
+ * line of each (literals: L->why keeps them). */
+static const struct {
+  const char *line, *lines, *bad_line, *bad_lines;
+} pair_words[] = {
+    [PAIR_TOPICS] = {"pair", "pairs", "bad 'pair' line", "bad 'pairs' line"},
+    [PAIR_BRAND_TOPIC] = {"bpair", "bpairs", "bad 'bpair' line", "bad 'bpairs' line"},
+    [PAIR_BRANDS] = {"bbpair", "bbpairs", "bad 'bbpair' line", "bad 'bbpairs' line"},
+};
+
 /* The lines of a pair table, in (a, b) order: "pair A B N hist" (two topics), "bpair A B N
  * NEG POS hist" (a brand, a topic) or "bbpair A B N ANEG APOS NEG POS hist" (two brands);
  * "pairs unknown" (or "bpairs", "bbpairs") instead after a merge with a state that did not
  * count them, whose pairs would be only some records'. */
-static int put_pairs(vb__buf *b, const agg_pairs *p, const char *name) {
-  if (p->unknown) return vb__buf_printf(b, "%ss unknown\n", name);
+static int put_pairs(vb__buf *b, const agg_pairs *p, pair_kind kind) {
+  const char *name = pair_words[kind].line;
+  if (p->unknown) return vb__buf_printf(b, "%s unknown\n", pair_words[kind].lines);
   const agg_pair **pv = NULL;
   int rc = vb__agg_pairs_sorted(p, &pv);
-  bool brand = name[0] == 'b', two = name[1] == 'b';
+  bool brand = kind != PAIR_TOPICS, two = kind == PAIR_BRANDS;
   for (size_t i = 0; rc == VB_OK && i < p->used; i++) {
     rc = vb__buf_printf(b, "%s %" PRIu32 " %" PRIu32 " %" PRIu64, name, pv[i]->a, pv[i]->b,
                         pv[i]->n);
@@ -257,9 +270,9 @@ int vb_agg_save(const vb_agg *a, char **out, size_t *len) {
       }
     }
   }
-  if (rc == VB_OK) rc = put_pairs(&b, &a->pairs, "pair");
-  if (rc == VB_OK) rc = put_pairs(&b, &a->bpairs, "bpair");
-  if (rc == VB_OK) rc = put_pairs(&b, &a->bbpairs, "bbpair");
+  if (rc == VB_OK) rc = put_pairs(&b, &a->pairs, PAIR_TOPICS);
+  if (rc == VB_OK) rc = put_pairs(&b, &a->bpairs, PAIR_BRAND_TOPIC);
+  if (rc == VB_OK) rc = put_pairs(&b, &a->bbpairs, PAIR_BRANDS);
   if (rc == VB_OK) rc = vb__buf_printf(&b, "end\n");
   if (rc) {
     vb__buf_free(&b);
@@ -732,12 +745,11 @@ static int load_quote(loader *L, const char *s, agg_qlist *lists, size_t stride,
  * with an older state). A pair is two themes that can pair, mentioned together by no more
  * records than either alone (nor more unscored ones), with scores among each one's scores; the
  * negative and positive mentions of a brand pair's side are no more than that theme's own. */
-static int load_pairs(loader *L, agg_pairs *p, const char *name, bool old) {
+static int load_pairs(loader *L, agg_pairs *p, pair_kind kind, bool old) {
   vb_agg *a = L->a;
-  bool brand = name[0] == 'b', two = name[1] == 'b';
-  /* L->why keeps the message: literals only */
-  const char *what = two ? "bad 'bbpair' line" : brand ? "bad 'bpair' line" : "bad 'pair' line";
-  const char *plural = two ? "bbpairs" : brand ? "bpairs" : "pairs", *s;
+  bool brand = kind != PAIR_TOPICS, two = kind == PAIR_BRANDS;
+  const char *name = pair_words[kind].line, *plural = pair_words[kind].lines;
+  const char *what = pair_words[kind].bad_line, *s;
   uint64_t last = 0;
   bool first = true;
   while (!old && peek_is(&L->c, name)) {
@@ -778,7 +790,7 @@ static int load_pairs(loader *L, agg_pairs *p, const char *name, bool old) {
   if (peek_is(&L->c, plural)) {
     next_line(&L->c);
     if (strcmp(L->c.buf + strlen(plural), " unknown") != 0 || old || p->used)
-      BAD(two ? "bad 'bbpairs' line" : brand ? "bad 'bpairs' line" : "bad 'pairs' line");
+      BAD(pair_words[kind].bad_lines);
     p->unknown = true;
   }
   return VB_OK;
@@ -1110,9 +1122,9 @@ static int load_body(loader *L) {
         if (vb__i128_cmp(d->sxx[i * VB_AGG_MAX_DRIVERS + j], d->sxx[j * VB_AGG_MAX_DRIVERS + i]))
           BAD("bad 'dx' lines: not symmetric");
   }
-  if ((rc = load_pairs(L, &a->pairs, "pair", v3 || v4)) ||
-      (rc = load_pairs(L, &a->bpairs, "bpair", v3 || v4 || v5)) ||
-      (rc = load_pairs(L, &a->bbpairs, "bbpair", v3 || v4 || v5 || v6)))
+  if ((rc = load_pairs(L, &a->pairs, PAIR_TOPICS, v3 || v4)) ||
+      (rc = load_pairs(L, &a->bpairs, PAIR_BRAND_TOPIC, v3 || v4 || v5)) ||
+      (rc = load_pairs(L, &a->bbpairs, PAIR_BRANDS, v3 || v4 || v5 || v6)))
     return rc;
   if (!next_line(&L->c) || strcmp(L->c.buf, "end") != 0) BAD("expected 'end'");
   if (L->c.p < L->c.end) BAD("text after 'end'");

@@ -699,6 +699,28 @@ static void net_bar(html *h, double v, double lo, double hi) {
   fputs("</svg>", h->fp);
 }
 
+/* The cells of a net sentiment: the number (coloured by its sign) with its 95% interval, tied
+ * to the JSON values ROW/net and ROW/net_ci, and its bar; no interval without a net. */
+static void net_cells(html *h, const char *row, double net, double lo, double hi) {
+  FILE *fp = h->fp;
+  char key[96];
+  fprintf(fp, "<td class=\"r %s\">", isnan(net) || net == 0 ? "" : net < 0 ? "neg" : "pos");
+  snprintf(key, sizeof key, "%s/net", row);
+  num(h, key, net, 2, 1, NULL, true);
+  if (!isnan(net)) {
+    fputs(" <span class=\"id\">", fp);
+    snprintf(key, sizeof key, "%s/net_ci/0", row);
+    num(h, key, lo, 2, 1, NULL, true);
+    fputs(" to ", fp);
+    snprintf(key, sizeof key, "%s/net_ci/1", row);
+    num(h, key, hi, 2, 1, NULL, true);
+    fputs("</span>", fp);
+  }
+  fputs("</td><td>", fp);
+  net_bar(h, net, lo, hi);
+  fputs("</td>", fp);
+}
+
 /* The horizontal grid lines of a chart and their labels at the left, every `ys` from lo to hi
  * (signed: with + before positive values), the chart's area from x0 to x1 and from `top`
  * down `ph` pixels. */
@@ -876,18 +898,10 @@ static void pair_side(html *h, size_t i, char side, size_t brand, double net, do
   fputs("<td>", fp);
   escs(fp, vb_model_theme_label(h->m, brand));
   theme_id(h, brand, keyf(h, "/brands/pairs/%zu/%c/brand", i, side));
-  fprintf(fp, "</td><td class=\"r %s\">", isnan(net) || net == 0 ? "" : net < 0 ? "neg" : "pos");
-  num(h, keyf(h, "/brands/pairs/%zu/%c/net", i, side), net, 2, 1, NULL, true);
-  if (!isnan(net)) {
-    fputs(" <span class=\"id\">", fp);
-    num(h, keyf(h, "/brands/pairs/%zu/%c/net_ci/0", i, side), lo, 2, 1, NULL, true);
-    fputs(" to ", fp);
-    num(h, keyf(h, "/brands/pairs/%zu/%c/net_ci/1", i, side), hi, 2, 1, NULL, true);
-    fputs("</span>", fp);
-  }
-  fputs("</td><td>", fp);
-  net_bar(h, net, lo, hi);
   fputs("</td>", fp);
+  char row[48];
+  snprintf(row, sizeof row, "/brands/pairs/%zu/%c", i, side);
+  net_cells(h, row, net, lo, hi);
 }
 
 /* Brands named together: the first BP_SHOWN pairs (as the terminal shows), each brand's net
@@ -986,15 +1000,8 @@ static void brands(html *h) {
     char row[48];
     snprintf(row, sizeof row, "/brands/rows/%zu", i);
     share_cells(h, row, "share", b->share, b->share_low, b->share_high, max_share);
-    fprintf(fp, "<td class=\"r %s\">", isnan(b->net) ? "" : b->net < 0 ? "neg" : "pos");
-    num(h, keyf(h, "/brands/rows/%zu/net", i), b->net, 2, 1, NULL, true);
-    fputs(" <span class=\"id\">", fp);
-    num(h, keyf(h, "/brands/rows/%zu/net_ci/0", i), b->net_low, 2, 1, NULL, true);
-    fputs(" to ", fp);
-    num(h, keyf(h, "/brands/rows/%zu/net_ci/1", i), b->net_high, 2, 1, NULL, true);
-    fputs("</span></td><td>", fp);
-    net_bar(h, b->net, b->net_low, b->net_high);
-    fputs("</td><td class=\"r\">", fp);
+    net_cells(h, row, b->net, b->net_low, b->net_high);
+    fputs("<td class=\"r\">", fp);
     count(h, keyf(h, "/brands/rows/%zu/pos", i), b->row.pos);
     fputs("</td><td class=\"r\">", fp);
     count(h, keyf(h, "/brands/rows/%zu/neg", i), b->row.neg);
