@@ -285,6 +285,16 @@ typedef struct vb_mention {
                         comparison ("better than Vexa", "switched from Vexa"), that turned */
 } vb_mention;
 
+/** A switch between brands said in the text: "switched from Vexa to Lumo", "moved over to
+ *  Lumo", "ditched Vexa", "bytte från Vexa till Lumo", "skiftede til Lumo", "עברתי מוקסה
+ *  ללומו". Found only when a brand list is loaded (HACKING.md, "Brand switching"); a negated
+ *  verb ("would never switch to Vexa") is no switch. */
+typedef struct vb_switch {
+  size_t from, to;   /* theme indices of the brand left and the brand taken up; SIZE_MAX:
+                        not named ("moved to Lumo" has no from, "ditched Vexa" no to) */
+  size_t start, end; /* byte span from the verb to the last brand named */
+} vb_switch;
+
 typedef struct vb_analyzer vb_analyzer;
 typedef struct vb_result vb_result;
 
@@ -359,6 +369,8 @@ size_t vb_result_tokens(const vb_result *r, const vb_token **tokens);
 size_t vb_result_sentences(const vb_result *r, const vb_span **sentences);
 size_t vb_result_clauses(const vb_result *r, const vb_span **clauses);
 size_t vb_result_mentions(const vb_result *r, const vb_mention **mentions);
+/** The switches between brands in the text, in the order of the text (none without brands). */
+size_t vb_result_switches(const vb_result *r, const vb_switch **switches);
 const vb_sentiment *vb_result_sentiment(const vb_result *r);
 /** The sentiment of a part of the text: the document's formulas over the sentences, clauses
  *  and tokens that lie wholly in bytes [start, end) (for a survey's several answers joined

@@ -83,6 +83,7 @@ void vb_analyzer_free(vb_analyzer *an) {
   vb__free(an->res.sums);
   vb__free(an->res.clauses);
   vb__free(an->res.mentions);
+  vb__free(an->res.switches);
   vb__free(an->res.explain);
   vb__free(an);
 }
@@ -604,6 +605,7 @@ int vb_analyzer_run(vb_analyzer *an, const char *text, size_t len, const vb_run_
   r->text = text;
   r->len = len;
   r->n_tokens = r->n_sentences = r->n_clauses = r->n_mentions = r->n_explain = 0;
+  r->n_switches = 0;
   r->n_limited = r->n_sums = 0;
   memset(&r->sentiment, 0, sizeof r->sentiment);
   r->sentiment.neu = 1.0;
@@ -668,6 +670,10 @@ size_t vb_result_clauses(const vb_result *r, const vb_span **s) {
 size_t vb_result_mentions(const vb_result *r, const vb_mention **m) {
   *m = r->mentions;
   return r->n_mentions;
+}
+size_t vb_result_switches(const vb_result *r, const vb_switch **s) {
+  *s = r->switches;
+  return r->n_switches;
 }
 const vb_sentiment *vb_result_sentiment(const vb_result *r) { return &r->sentiment; }
 size_t vb_result_explain(const vb_result *r, const vb_explain **items) {

@@ -19,6 +19,14 @@
  * come between), in the brand's clause: anything wider would take "than expected" and "from
  * home" for comparisons. A "than" turns the sentiment only when the clause's sentiment words
  * come before the marker, not after the brand (where they are the brand's own).
+ *
+ * The same words give the switches between brands (vb_switch, res.switches), whatever the
+ * clause's sentiment: "switched from Vexa [to Lumo]", "switched [over|back] to Lumo [from
+ * Vexa]", "ditched Vexa [for Lumo]", "left Vexa for Lumo" (a bare "left Vexa" is too often
+ * "left Vexa a message"); "went over to Lumo" but not "went to Lumo". A brand left in any of
+ * these takes minus the size of its clause's sentiment, as for "switched from". A negator up to
+ * three words before the verb ("would never switch to Vexa", "won't leave Lumo for Vexa")
+ * makes it no switch.
  */
 #include <math.h>
 #include <string.h>
@@ -31,6 +39,16 @@ typedef struct {
   const char *const *filler;   /* a word that may stand between the marker and the brand */
   const char *from;            /* "from" */
   const char *const *switched; /* a verb of switching, up to two words before "from" */
+  /* switches (not Hebrew, which has its own rules below) */
+  const char *to;              /* "to" after a verb of switching */
+  const char *const *for_;     /* "for", "in favour of" after a verb of leaving: phrases, the
+                                  words parted by a space */
+  const char *const *over;     /* "over", "back": between the verb and "to" */
+  const char *const *go;       /* "went": a switch only with an `over` word ("went over to") */
+  const char *const *ditch;    /* a verb of leaving just before the brand ("ditched Vexa") */
+  const char *const *leave;    /* the same, a switch only with "for" and a brand after it */
+  const char *const *neg;      /* negators */
+  const char *const *my;       /* "my", "our": "moved my weekly shop to Lumo" */
 } lang_words;
 
 static const char *const en_than[] = {"than", "unlike", NULL};
@@ -53,23 +71,56 @@ static const char *const da_switched[] = {"skiftede", "skifter", "skiftet", "ski
 static const char *const he_than[] = {"מאשר", "במקום", NULL};
 static const char *const none[] = {NULL};
 
+static const char *const en_over[] = {"over", "back", NULL};
+static const char *const en_go[] = {"went", "gone", "going", "go", "goes", NULL};
+static const char *const en_ditch[] = {"ditched", "ditching", "ditch",   "dumped",    "dumping",
+                                       "quit",    "quitting", "cancelled", "canceled", NULL};
+static const char *const en_leave[] = {"left", "leaving", "leave", "dropped", "dropping", NULL};
+static const char *const en_for[] = {"for", "in favour of", "in favor of", NULL};
+static const char *const en_neg[] = {"not", "never", "no", "cannot", "wont", "dont", NULL};
+static const char *const en_my[] = {"my", "our", NULL};
+static const char *const sv_over[] = {"över", "tillbaka", NULL};
+static const char *const sv_go[] = {"gick", "gått", "går", "gå", NULL};
+static const char *const sv_ditch[] = {"dumpade", "dumpat", NULL};
+static const char *const sv_leave[] = {"lämnade", "lämnat", "lämnar", "lämna", NULL};
+static const char *const sv_for[] = {"för", "till förmån för", NULL};
+static const char *const sv_neg[] = {"inte", "aldrig", "ej", "icke", "inga", NULL};
+static const char *const sv_my[] = {"min", "mitt", "mina", "vår", "vårt", "våra", NULL};
+static const char *const da_over[] = {"over", "tilbage", NULL};
+static const char *const da_go[] = {"gik", "gået", "går", "gå", NULL};
+static const char *const da_ditch[] = {"droppede", "droppet", "dumpede", NULL};
+static const char *const da_leave[] = {"forlod", "forladt", "forlader", "forlade", NULL};
+static const char *const da_for[] = {"for", "til fordel for", NULL};
+static const char *const da_neg[] = {"ikke", "aldrig", "ej", "ingen", NULL};
+static const char *const da_my[] = {"min", "mit", "mine", "vores", NULL};
+
 static const lang_words words[VB_LANG_COUNT] = {
-    [VB_LANG_EN] = {en_than, en_than2, en_filler, "from", en_switched},
-    [VB_LANG_SV] = {sv_than, sv_than2, sv_filler, "från", sv_switched},
-    [VB_LANG_DA] = {da_than, da_than2, da_filler, "fra", da_switched},
-    [VB_LANG_HE] = {he_than, none, none, NULL, none},
+    [VB_LANG_EN] = {en_than, en_than2, en_filler, "from", en_switched, "to", en_for, en_over,
+                    en_go, en_ditch, en_leave, en_neg, en_my},
+    [VB_LANG_SV] = {sv_than, sv_than2, sv_filler, "från", sv_switched, "till", sv_for, sv_over,
+                    sv_go, sv_ditch, sv_leave, sv_neg, sv_my},
+    [VB_LANG_DA] = {da_than, da_than2, da_filler, "fra", da_switched, "til", da_for, da_over,
+                    da_go, da_ditch, da_leave, da_neg, da_my},
+    [VB_LANG_HE] = {he_than, none, none, NULL, none, NULL, NULL, none, none, none, none, none, none},
 };
 
 /* Hebrew: a comparative just before a brand written with the proclitic מ ("יותר מוקסה", "פחות
  * מ-Vexa"), or a verb of switching ("עברתי מוקסה ללומו"). */
 static const char *const he_more[] = {"יותר", "פחות", NULL};
-static const char *const he_switched[] = {"עברתי", "עברנו", "עבר", "עברה", "עברו", NULL};
-#define HE_MEM "\xd7\x9e" /* מ */
+static const char *const he_switched[] = {"עברתי", "עברנו", "עבר",  "עברה", "עברו",
+                                          "לעבור", "עוברים", "עוברת", NULL};
+/* Hebrew switches: "עזבתי (את) וקסה", a brand with the proclitic ל after the brand left or
+ * after a verb of switching ("עברתי ללומו"), or after לטובת ("in favour of") */
+static const char *const he_leave[] = {"עזבתי", "עזבנו", "עזב", "עזבה", "עזבו", NULL};
+static const char *const he_neg[] = {"לא", "אל", "לעולם", "אף", "בחיים", NULL};
+#define HE_MEM "\xd7\x9e"    /* מ */
+#define HE_LAMED "\xd7\x9c"  /* ל */
 
-static bool is(const vb_token *t, const char *w) {
-  size_t n = strlen(w);
+static bool is_n(const vb_token *t, const char *w, size_t n) {
   return t->type == VB_TOK_WORD && t->key_len == n && memcmp(t->key, w, n) == 0;
 }
+
+static bool is(const vb_token *t, const char *w) { return is_n(t, w, strlen(w)); }
 
 static bool in(const vb_token *t, const char *const *list) {
   for (; *list; list++)
@@ -130,28 +181,182 @@ static bool said_before(const vb_result *r, const vb_span *c, size_t mark, doubl
   return before * s > 0 && fabs(before) >= fabs(after);
 }
 
-void vb__compare_brands(vb_analyzer *an) {
-  vb_result *r = &an->res;
+/* A negator up to three words before the verb at v, in its clause. */
+static bool negated(const vb_token *tok, size_t first, size_t v, vb_lang lang) {
+  const char *const *neg = lang == VB_LANG_HE ? he_neg : words[lang].neg;
+  for (size_t j = v; j > first && j + 3 >= v; j--) {
+    const vb_token *t = &tok[j - 1];
+    if (in(t, neg)) return true;
+    /* don't, won't, can't, with either apostrophe */
+    if (t->key_len >= 3 && memcmp(t->key + t->key_len - 3, "n't", 3) == 0) return true;
+    if (t->key_len >= 5 && memcmp(t->key + t->key_len - 5, "n\xe2\x80\x99t", 5) == 0) return true;
+  }
+  return false;
+}
+
+/* The brand mention starting at token j, in the sentence of token k, of another theme than
+ * `not`; SIZE_MAX when none. */
+static size_t brand_at(const vb_analyzer *an, size_t j, size_t k, size_t not) {
+  const vb_result *r = &an->res;
+  if (j >= r->n_tokens || r->tokens[j].sentence != r->tokens[k].sentence) return SIZE_MAX;
   const vb__theme *th = an->model->themes;
-  if (r->lang >= VB_LANG_COUNT || !r->n_clauses) return;
   for (size_t i = 0; i < r->n_mentions; i++) {
-    vb_mention *m = &r->mentions[i];
-    if (!th[m->theme].brand || th[m->theme].parent < 0 || m->sentiment == 0) continue;
-    size_t k = token_at(r, m->start);
-    if (k >= r->n_tokens || r->tokens[k].start != m->start) continue;
-    const vb_span *c = &r->clauses[m->clause];
-    size_t mark = 0;
-    switch (compared(r->tokens, c->tok_begin, k, r->lang, &mark)) {
-    case THAN:
-      /* only when what the brand is compared in comes before the marker: in "which is more
-       * than Parcelo have bothered to do" the clause's sentiment is Parcelo's own */
-      if (said_before(r, c, mark, m->sentiment)) m->sentiment = -m->sentiment;
-      break;
-    case SWITCHED_FROM:
-      m->sentiment = -fabs(m->sentiment);
-      break;
-    default:
-      break;
+    const vb_mention *m = &r->mentions[i];
+    if (m->start == r->tokens[j].start && th[m->theme].brand && th[m->theme].parent >= 0 &&
+        m->theme != not)
+      return i;
+  }
+  return SIZE_MAX;
+}
+
+/* The tokens from e that spell one of the phrases (words parted by a space); 0 when none. */
+static size_t phrase_at(const vb_result *r, size_t e, const char *const *list) {
+  for (; *list; list++) {
+    const char *w = *list;
+    size_t j = e;
+    for (;;) {
+      size_t n = strcspn(w, " ");
+      if (j >= r->n_tokens || !is_n(&r->tokens[j], w, n)) break;
+      j++;
+      if (!w[n]) return j - e;
+      w += n + 1;
     }
   }
+  return 0;
+}
+
+static bool he_with(const vb_token *t, const char *proclitic) {
+  return t->key_len > 2 && memcmp(t->key, proclitic, 2) == 0;
+}
+
+/* Records a switch from mention `from` to mention `to` (either SIZE_MAX) said from token v;
+ * the brand left takes minus the size of its clause's sentiment, the brand taken up none of
+ * the clause's negative sentiment. One switch per verb. */
+static int add_switch(vb_analyzer *an, size_t v, size_t from, size_t to) {
+  vb_result *r = &an->res;
+  size_t start = r->tokens[v].start;
+  for (size_t i = 0; i < r->n_switches; i++)
+    if (r->switches[i].start == start) return VB_OK;
+  if (vb__grow(&r->switches, &r->cap_switches, r->n_switches + 1, sizeof *r->switches))
+    return VB_ENOMEM;
+  vb_switch *w = &r->switches[r->n_switches++];
+  w->from = from == SIZE_MAX ? SIZE_MAX : r->mentions[from].theme;
+  w->to = to == SIZE_MAX ? SIZE_MAX : r->mentions[to].theme;
+  w->start = start;
+  w->end = r->mentions[to == SIZE_MAX ? from : from == SIZE_MAX ? to
+                       : r->mentions[to].end > r->mentions[from].end ? to : from].end;
+  if (from != SIZE_MAX) r->mentions[from].sentiment = -fabs(r->mentions[from].sentiment);
+  /* the complaint of the clause that says the switch is about the brand left, not the brand
+   * taken up ("left Vexa for Lumo after the third late delivery") */
+  vb_mention *m = to == SIZE_MAX ? NULL : &r->mentions[to];
+  if (m && m->sentiment < 0 && m->clause == r->tokens[v].clause) m->sentiment = 0;
+  return VB_OK;
+}
+
+/* A switch away from the brand mention i at token k (clause from token `first`): after a verb
+ * of switching and "from" (v: the verb, found by compared()), or a verb of leaving just before
+ * it; the brand taken up follows it: "to"/"for" and a brand, or in Hebrew a brand with ל. */
+static int switch_from(vb_analyzer *an, size_t i, size_t k, size_t first, size_t v) {
+  const vb_result *r = &an->res;
+  const vb_token *tok = r->tokens;
+  const vb_mention *m = &r->mentions[i];
+  vb_lang lang = r->lang;
+  const lang_words *w = &words[lang];
+  bool need_to = false; /* "left Vexa" alone is no switch */
+  bool leaving = false;  /* "for" rather than "to" */
+  if (v == SIZE_MAX && k > first) {
+    const vb_token *before = &tok[k - 1];
+    if (lang == VB_LANG_HE) {
+      if (in(before, he_leave)) v = k - 1;
+      else if (k > first + 1 && is(before, "את") && in(&tok[k - 2], he_leave)) v = k - 2;
+    } else if (in(before, w->ditch) || in(before, w->leave)) {
+      v = k - 1;
+      need_to = in(before, w->leave);
+      leaving = true;
+    }
+  }
+  if (v == SIZE_MAX || negated(tok, first, v, lang)) return VB_OK;
+  size_t e = token_at(r, m->end), to = SIZE_MAX;
+  if (lang == VB_LANG_HE) {
+    to = brand_at(an, e, k, m->theme);
+    if (to != SIZE_MAX && !he_with(&tok[e], HE_LAMED)) to = SIZE_MAX;
+    if (to == SIZE_MAX && e < r->n_tokens && is(&tok[e], "לטובת"))
+      to = brand_at(an, e + 1, k, m->theme);
+  } else if (e < r->n_tokens) {
+    size_t n = !leaving && is(&tok[e], w->to) ? 1 : phrase_at(r, e, w->for_);
+    if (n) to = brand_at(an, e + n, k, m->theme);
+  }
+  if (need_to && to == SIZE_MAX) return VB_OK;
+  return add_switch(an, v, i, to);
+}
+
+/* A switch to the brand mention i at token k: a verb of switching, an optional "over" or
+ * "back" or what was moved ("my weekly shop"), "to", the brand ("went" only with "over"); in Hebrew the verb and the brand with ל.
+ * The brand left may follow: "from" and a brand, in Hebrew a brand with מ. */
+static int switch_to(vb_analyzer *an, size_t i, size_t k, size_t first) {
+  const vb_result *r = &an->res;
+  const vb_token *tok = r->tokens;
+  const vb_mention *m = &r->mentions[i];
+  vb_lang lang = r->lang;
+  const lang_words *w = &words[lang];
+  size_t v = SIZE_MAX;
+  if (lang == VB_LANG_HE) {
+    if (k > first && he_with(&tok[k], HE_LAMED) && in(&tok[k - 1], he_switched)) v = k - 1;
+  } else if (k > first + 1 && is(&tok[k - 1], w->to)) {
+    size_t j = k - 2;
+    bool over = in(&tok[j], w->over) && j > first; /* "switched over to", "gick över till" */
+    if (over) j--;
+    /* "moved my (weekly) shop to": a possessive two or three words before "to" */
+    for (size_t d = 2; !over && d <= 3 && k >= first + d + 2; d++)
+      if (in(&tok[k - 1 - d], w->my)) j = k - 2 - d;
+    /* "gick till Lumo", "went to Lumo" are visits */
+    if (in(&tok[j], w->go) ? over : in(&tok[j], w->switched) && !in(&tok[j], w->over))
+      v = j;
+  }
+  if (v == SIZE_MAX || negated(tok, first, v, lang)) return VB_OK;
+  for (size_t s = 0; s < r->n_switches; s++) /* "switched from Vexa to Lumo": said */
+    if (r->switches[s].to == m->theme && r->switches[s].end == m->end) return VB_OK;
+  size_t e = token_at(r, m->end), from = SIZE_MAX;
+  if (lang == VB_LANG_HE) {
+    from = brand_at(an, e, k, m->theme);
+    if (from != SIZE_MAX && !he_with(&tok[e], HE_MEM)) from = SIZE_MAX;
+  } else if (e < r->n_tokens && is(&tok[e], w->from)) {
+    from = brand_at(an, e + 1, k, m->theme);
+  }
+  return add_switch(an, v, from, i);
+}
+
+static int cmp_switch(const void *x, const void *y) {
+  const vb_switch *a = x, *b = y;
+  return a->start < b->start ? -1 : a->start > b->start;
+}
+
+int vb__compare_brands(vb_analyzer *an) {
+  vb_result *r = &an->res;
+  const vb__theme *th = an->model->themes;
+  r->n_switches = 0;
+  if (r->lang <= VB_LANG_UND || r->lang >= VB_LANG_COUNT || !r->n_clauses) return VB_OK;
+  int rc;
+  for (int pass = 0; pass < 2; pass++) /* switches away first: they name the brand taken up */
+    for (size_t i = 0; i < r->n_mentions; i++) {
+      vb_mention *m = &r->mentions[i];
+      if (!th[m->theme].brand || th[m->theme].parent < 0) continue;
+      size_t k = token_at(r, m->start);
+      if (k >= r->n_tokens || r->tokens[k].start != m->start) continue;
+      size_t first = r->clauses[m->clause].tok_begin;
+      if (pass == 1) {
+        if ((rc = switch_to(an, i, k, first))) return rc;
+        continue;
+      }
+      size_t mark = 0;
+      int how = compared(r->tokens, first, k, r->lang, &mark);
+      /* a "than" turns the sentiment only when what the brand is compared in comes before the
+       * marker: in "which is more than Parcelo have bothered to do" it is Parcelo's own */
+      if (how == THAN && m->sentiment != 0 && said_before(r, &r->clauses[m->clause], mark,
+                                                          m->sentiment))
+        m->sentiment = -m->sentiment;
+      if ((rc = switch_from(an, i, k, first, how == SWITCHED_FROM ? mark : SIZE_MAX))) return rc;
+    }
+  if (r->n_switches > 1) qsort(r->switches, r->n_switches, sizeof *r->switches, cmp_switch);
+  return VB_OK;
 }

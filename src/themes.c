@@ -872,7 +872,7 @@ static int drop_fallbacks(vb_analyzer *an) {
 
 int vb__themes_run(vb_analyzer *an) {
   vb_result *r = &an->res;
-  r->n_mentions = 0;
+  r->n_mentions = r->n_switches = 0;
   an->n_matches = 0;
   an->n_excl = 0;
   an->n_near = an->n_near_first = 0;
@@ -992,6 +992,6 @@ int vb__themes_run(vb_analyzer *an) {
     me->clause = clause_near(r, mt->start, &clause);
     me->sentiment = r->n_clauses ? r->clauses[me->clause].sentiment : 0.0;
   }
-  if (an->model->any_brand) vb__compare_brands(an);
+  if (an->model->any_brand && (rc = vb__compare_brands(an))) return rc;
   return an->model->any_fallback ? drop_fallbacks(an) : VB_OK;
 }

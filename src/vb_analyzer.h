@@ -18,6 +18,8 @@ struct vb_result {
   size_t n_clauses, cap_clauses;
   vb_mention *mentions;
   size_t n_mentions, cap_mentions;
+  vb_switch *switches;   /* compare.c: switches between brands */
+  size_t n_switches, cap_switches;
   vb_sentiment sentiment;
   double *sums;   /* sentiment.c: each sentence's sum of valences with its ! and ? */
   size_t n_sums, cap_sums; /* n_sums is n_sentences once sentiment has run, else 0 */
@@ -196,8 +198,9 @@ int vb__sentiment_run(vb_analyzer *an);
 /* themes.c: fills res.mentions. */
 int vb__themes_run(vb_analyzer *an);
 /* compare.c: turns the sentiment of the brand mentions that are the object of a comparison
- * ("better than Vexa") or what someone switched away from ("switched from Vexa"). */
-void vb__compare_brands(vb_analyzer *an);
+ * ("better than Vexa") or what someone switched away from ("switched from Vexa"), and fills
+ * res.switches. VB_OK or VB_ENOMEM. */
+int vb__compare_brands(vb_analyzer *an);
 /* themes.c: marks each match (an->matches) whose theme and span an earlier one has (dup); the
  * first n_sorted matches are in order of start (any number is right; 0 says nothing). */
 int vb__themes_mark_dups(vb_analyzer *an, size_t n_sorted);

@@ -225,6 +225,7 @@ typedef struct theme_ids {
   size_t *at;
   obuf lang;
   size_t lang_at[VB_LANG_COUNT + 1];
+  bool brands; /* a brand list is loaded: every line says its "switches" */
 } theme_ids;
 
 /* The piece of a result line from the label to the positive share, whole, so that its length
@@ -299,6 +300,30 @@ static void tsv_parts(const job *j, obuf *ob, const char *p, size_t n, const vb_
   }
 }
 
+/* "switches": the switches between brands (vb_switch), in the order of the text. */
+static void write_switches(const job *j, obuf *ob, const vb_result *r) {
+  const vb_switch *sw;
+  size_t n = vb_result_switches(r, &sw);
+  obuf_str(ob, ", \"switches\": [");
+  for (size_t i = 0; i < n; i++) {
+    obuf_str(ob, i ? ", {\"from\": " : "{\"from\": ");
+    for (int side = 0; side < 2; side++) {
+      size_t t = side ? sw[i].to : sw[i].from;
+      if (side) obuf_str(ob, ", \"to\": ");
+      if (t == SIZE_MAX) {
+        obuf_str(ob, "null");
+      } else {
+        const char *id = vb_model_theme_id(j->m, t);
+        obuf_json_str(ob, id, strlen(id));
+      }
+    }
+    obuf_str(ob, ", \"span\": ");
+    obuf_span(ob, sw[i].start, sw[i].end, true);
+    obuf_putc(ob, '}');
+  }
+  obuf_putc(ob, ']');
+}
+
 static void write_result(const job *j, const theme_ids *th, obuf *ob, const char *id,
                          size_t idlen, const char *extra, size_t extra_len, const char *parts,
                          size_t n_parts, const vb_result *r) {
@@ -368,6 +393,7 @@ static void write_result(const job *j, const theme_ids *th, obuf *ob, const char
     obuf_str(ob, "]}");
   }
   obuf_putc(ob, ']');
+  if (th->brands) write_switches(j, ob, r);
   if (j->o.explain) write_explain(ob, r);
   obuf_str(ob, "}\n");
 }
@@ -565,6 +591,7 @@ static int pool_start(job *j) {
     obuf_str(&th->json, ", \"sentiment\": ");
   }
   th->at[n_themes] = th->json.len;
+  th->brands = model_has_brands(j->m);
   for (int l = 0; l < VB_LANG_COUNT; l++) {
     th->lang_at[l] = th->lang.len;
     obuf_str(&th->lang, ", \"lang\": \"");

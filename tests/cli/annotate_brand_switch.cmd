@@ -1,0 +1,1 @@
+annotate tests/cli/data/brand_switch.jsonl --brands corpora/mentions/brands.brands -q
