@@ -889,6 +889,23 @@ typedef struct vb_brand_pair_row {
   vb_score_summary score; /* the score of the n records */
 } vb_brand_pair_row;
 
+/** A switch between brands said in the records (vb_switch): "switched from Vexa to Lumo". */
+typedef struct vb_switch_row {
+  size_t from, to;        /* theme indices of the brand left and the brand taken up; SIZE_MAX:
+                             not named ("moved to Lumo", "ditched Vexa") */
+  size_t n;               /* records saying it (a record counts once per switch) */
+  vb_score_summary score; /* the score of those records */
+} vb_switch_row;
+
+/** A brand's switches: what it loses and wins, and what those who leave or come say. */
+typedef struct vb_switch_brand_row {
+  size_t brand;           /* theme index */
+  size_t lost, won;       /* switches away from the brand and to it, as vb_switch_row.n adds
+                             them up: a record counts once per switch */
+  size_t n_lost_quotes, n_won_quotes; /* the most telling records of each, the switch marked */
+  vb_quote lost_quotes[VB_AGG_QUOTES], won_quotes[VB_AGG_QUOTES];
+} vb_switch_brand_row;
+
 /** One segment (a value of the --by column). */
 typedef struct vb_segment {
   const char *name;        /* "(none)" for records without a value */
@@ -1039,6 +1056,14 @@ typedef struct vb_table {
   size_t n_brand_pairs;
   vb_brand_pair_row *brand_pairs;
   int brand_pairs_unknown;
+  /* switches between brands (vb_switch): every switch said (no minimum), by n (largest first),
+   * then in theme order with the unnamed side last; per brand with any, lost + won (largest
+   * first); switches_unknown: as brand_themes_unknown (no rows then) */
+  size_t n_switches;
+  vb_switch_row *switches;
+  size_t n_switch_brands;
+  vb_switch_brand_row *switch_brands;
+  int switches_unknown;
 } vb_table;
 
 #define VB_PAIR_MIN 3 /* records two themes need together to be a row of vb_table.pairs (and

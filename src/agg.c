@@ -816,6 +816,7 @@ int vb_agg_new_with(const vb_model *model, const vb_agg_options *o, vb_agg **out
   a->neg_h = vb__calloc(nt, sizeof *a->neg_h);
   a->pos_h = vb__calloc(nt, sizeof *a->pos_h);
   a->tq = vb__calloc(2 * nt, sizeof *a->tq);
+  a->sq = vb__calloc(2 * nt, sizeof *a->sq);
   a->root = vb__calloc(nt, sizeof *a->root);
   a->root_of = vb__calloc(nt, sizeof *a->root_of);
   a->stamp = vb__calloc(nt, sizeof *a->stamp);
@@ -825,7 +826,7 @@ int vb_agg_new_with(const vb_model *model, const vb_agg_options *o, vb_agg **out
   a->best_pos = vb__calloc(nt, sizeof *a->best_pos);
   a->best_neg_m = vb__calloc(nt, sizeof *a->best_neg_m);
   a->best_pos_m = vb__calloc(nt, sizeof *a->best_pos_m);
-  if (fail || !a->neg_h || !a->pos_h || !a->tq || !a->root || !a->root_of || !a->stamp ||
+  if (fail || !a->neg_h || !a->pos_h || !a->tq || !a->sq || !a->root || !a->root_of || !a->stamp ||
       !a->flags || !a->touched || !a->best_neg || !a->best_pos || !a->best_neg_m ||
       !a->best_pos_m || vb__agg_group_cells(a, &a->all))
     goto oom;
@@ -885,6 +886,10 @@ void vb_agg_free(vb_agg *a) {
       vb__qlist_free(&a->tq[2 * i]);
       vb__qlist_free(&a->tq[2 * i + 1]);
     }
+    if (a->sq) {
+      vb__qlist_free(&a->sq[2 * i]);
+      vb__qlist_free(&a->sq[2 * i + 1]);
+    }
   }
   for (int k = 0; k < 3; k++) vb__hist_free(&a->doc_h[k]);
   for (int v = 0; v <= 10; v++) {
@@ -894,7 +899,9 @@ void vb_agg_free(vb_agg *a) {
   vb__free(a->neg_h);
   vb__free(a->pos_h);
   vb__free(a->tq);
+  vb__free(a->sq);
   pairs_free(&a->pairs);
+  pairs_free(&a->sw);
   pairs_free(&a->bpairs);
   pairs_free(&a->bbpairs);
   if (a->drv) {
@@ -1042,6 +1049,45 @@ static int quotes_add(vb_agg *a, const vb_agg_record *rec, const vb_value *sc, s
   return VB_OK;
 }
 
+/* The switches between brands the record says (vb_switch), each (from, to) once, and the
+ * record as a quote of each brand left or taken up (once per brand and side), the switch
+ * marked: longer, more opinionated texts first, as for the themes' quotes. */
+static int switches_add(vb_agg *a, const vb_agg_record *rec, const vb_value *sc) {
+  const vb_result *r = rec->result;
+  const vb_switch *w;
+  size_t n = vb_result_switches(r, &w), len;
+  if (n == 0) return VB_OK;
+  const char *text = vb_result_text(r, &len);
+  int64_t q = length_bonus(count_words(text, len)) +
+              2 * milli(fabs(vb_result_sentiment(r)->score));
+  int rc;
+  for (size_t i = 0; i < n; i++) {
+    bool seen = false, from_seen = false, to_seen = false;
+    for (size_t k = 0; k < i; k++) {
+      seen |= w[k].from == w[i].from && w[k].to == w[i].to;
+      from_seen |= w[k].from == w[i].from;
+      to_seen |= w[k].to == w[i].to;
+    }
+    if (seen) continue;
+    uint32_t f = w[i].from == SIZE_MAX ? AGG_NO_BRAND : (uint32_t)w[i].from;
+    uint32_t t = w[i].to == SIZE_MAX ? AGG_NO_BRAND : (uint32_t)w[i].to;
+    agg_pair *e = vb__agg_pair(&a->sw, f, t);
+    if (!e) return VB_ENOMEM;
+    e->n++;
+    if (a->n_scores && sc[0].status == VB_VALUE_OK && vb__hist_add(&e->h, milli(sc[0].v), 1))
+      return VB_ENOMEM;
+    const vb_value *s0 = a->n_scores ? &sc[0] : NULL;
+    double sent = vb_result_sentiment(r)->score;
+    if (f != AGG_NO_BRAND && !from_seen &&
+        (rc = offer_quote(&a->sq[2 * f], q, text, len, w[i].start, w[i].end, sent, rec, s0)))
+      return rc;
+    if (t != AGG_NO_BRAND && !to_seen &&
+        (rc = offer_quote(&a->sq[2 * t + 1], q, text, len, w[i].start, w[i].end, sent, rec, s0)))
+      return rc;
+  }
+  return VB_OK;
+}
+
 /* The themes mentioned in bytes [from, to) of the result's text, each once, with their
  * parents, into a->touched (returns how many; *nroots of them top-level), with a->flags
  * (1: a mention in a negative clause, 2: in a positive one) and the strongest mention of each
@@ -1167,6 +1213,7 @@ int vb_agg_add_record(vb_agg *a, const vb_agg_record *rec) {
   if (a->drv && (rc = drivers_add(a, rec, sc, nt))) return rc;
   if ((rc = pairs_add(a, sc, nt))) return rc;
   if ((rc = quotes_add(a, rec, sc, nt))) return rc;
+  if (a->model->any_brand && (rc = switches_add(a, rec, sc))) return rc;
   /* last: it reuses the scratch of the record's themes */
   return answers_add(a, rec, sc);
 }
@@ -1264,9 +1311,12 @@ int vb_agg_merge(vb_agg *into, const vb_agg *from) {
     if (vb__hist_merge(&into->neg_h[t], &from->neg_h[t]) ||
         vb__hist_merge(&into->pos_h[t], &from->pos_h[t]))
       return VB_ENOMEM;
-    for (int k = 0; k < 2; k++)
+    for (int k = 0; k < 2; k++) {
       for (uint32_t i = 0; i < from->tq[2 * t + k].n; i++)
         if (vb__qlist_insert(&into->tq[2 * t + k], &from->tq[2 * t + k].q[i], 1)) return VB_ENOMEM;
+      for (uint32_t i = 0; i < from->sq[2 * t + k].n; i++)
+        if (vb__qlist_insert(&into->sq[2 * t + k], &from->sq[2 * t + k].q[i], 1)) return VB_ENOMEM;
+    }
   }
   for (int k = 0; k < 3; k++)
     if (vb__hist_merge(&into->doc_h[k], &from->doc_h[k])) return VB_ENOMEM;
@@ -1275,7 +1325,7 @@ int vb_agg_merge(vb_agg *into, const vb_agg *from) {
       for (uint32_t i = 0; i < from->vq[v][k].n; i++)
         if (vb__qlist_insert(&into->vq[v][k], &from->vq[v][k].q[i], 1)) return VB_ENOMEM;
   if (pairs_merge(&into->pairs, &from->pairs) || pairs_merge(&into->bpairs, &from->bpairs) ||
-      pairs_merge(&into->bbpairs, &from->bbpairs))
+      pairs_merge(&into->bbpairs, &from->bbpairs) || pairs_merge(&into->sw, &from->sw))
     return VB_ENOMEM;
   if (into->drv && from->drv) {
     agg_drv *d = into->drv;

@@ -15,7 +15,8 @@
 
 #include "vb_agg.h"
 
-#define STATE_HEADER "verbatim-state 7"
+#define STATE_HEADER "verbatim-state 8"
+#define STATE_HEADER_7 "verbatim-state 7" /* read too: the same without switches of brands */
 #define STATE_HEADER_6 "verbatim-state 6" /* read too: the same without two brands' pairs */
 #define STATE_HEADER_5 "verbatim-state 5" /* read too: without brand pairs */
 #define STATE_HEADER_4 "verbatim-state 4" /* read too: without pairs */
@@ -140,6 +141,32 @@ static int put_pairs(vb__buf *b, const agg_pairs *p, pair_kind kind) {
     if (rc == VB_OK) rc = vb__buf_putc(b, '\n');
   }
   vb__free(pv);
+  return rc;
+}
+
+/* The switches between brands: "switch F T N hist" in (F, T) order, F the brand left and T
+ * the brand taken up (theme indices, "-" for one not named, which sorts last), then the
+ * quotes of each brand's switches away (K 0) and to it (K 1), "wq B K ..."; or "switches
+ * unknown" after a merge with a state that did not count them. */
+static int put_switches(vb__buf *b, const vb_agg *a) {
+  if (a->sw.unknown) return vb__buf_printf(b, "switches unknown\n");
+  const agg_pair **pv = NULL;
+  int rc = vb__agg_pairs_sorted(&a->sw, &pv);
+  for (size_t i = 0; rc == VB_OK && i < a->sw.used; i++) {
+    rc = vb__buf_printf(b, "switch");
+    for (int side = 0; rc == VB_OK && side < 2; side++) {
+      uint32_t t = side ? pv[i]->b : pv[i]->a;
+      rc = t == AGG_NO_BRAND ? vb__buf_printf(b, " -") : vb__buf_printf(b, " %" PRIu32, t);
+    }
+    if (rc == VB_OK) rc = vb__buf_printf(b, " %" PRIu64, pv[i]->n);
+    if (rc == VB_OK) rc = put_hist(b, &pv[i]->h);
+    if (rc == VB_OK) rc = vb__buf_putc(b, '\n');
+  }
+  vb__free(pv);
+  for (size_t t = 0; rc == VB_OK && t < a->n_themes; t++)
+    for (int k = 0; rc == VB_OK && k < 2; k++)
+      for (uint32_t i = 0; rc == VB_OK && i < a->sq[2 * t + k].n; i++)
+        rc = put_quote(b, "wq", t, k, &a->sq[2 * t + k].q[i]);
   return rc;
 }
 
@@ -273,6 +300,7 @@ int vb_agg_save(const vb_agg *a, char **out, size_t *len) {
   if (rc == VB_OK) rc = put_pairs(&b, &a->pairs, PAIR_TOPICS);
   if (rc == VB_OK) rc = put_pairs(&b, &a->bpairs, PAIR_BRAND_TOPIC);
   if (rc == VB_OK) rc = put_pairs(&b, &a->bbpairs, PAIR_BRANDS);
+  if (rc == VB_OK) rc = put_switches(&b, a);
   if (rc == VB_OK) rc = vb__buf_printf(&b, "end\n");
   if (rc) {
     vb__buf_free(&b);
@@ -796,14 +824,92 @@ static int load_pairs(loader *L, agg_pairs *p, pair_kind kind, bool old) {
   return VB_OK;
 }
 
+/* A side of a "switch" line: a brand's theme index, or "-" (AGG_NO_BRAND). */
+static bool parse_side(const vb_agg *a, const char **s, uint32_t *out) {
+  const char *p = *s;
+  while (*p == ' ') p++;
+  if (*p == '-' && (p[1] == ' ' || !p[1])) {
+    *s = p + 1;
+    *out = AGG_NO_BRAND;
+    return true;
+  }
+  uint64_t t;
+  const vb__theme *th = a->model->themes;
+  if (!parse_u64(s, &t) || t >= a->n_themes || !th[t].brand || th[t].parent < 0) return false;
+  *out = (uint32_t)t;
+  return true;
+}
+
+/* The "switch" and "wq" lines of put_switches(), or "switches unknown". A switch names a brand
+ * on at least one side and two different ones, is said by no more records than name each brand
+ * (nor more unscored ones), with scores among theirs; a brand has quotes of a side exactly when
+ * it has switches of that side. */
+static int load_switches(loader *L, bool old) {
+  vb_agg *a = L->a;
+  const char *what = "bad 'switch' line", *s;
+  uint64_t last = 0, key;
+  bool first = true;
+  while (!old && peek_is(&L->c, "switch")) {
+    next_line(&L->c);
+    s = L->c.buf + 6;
+    uint32_t f, t;
+    uint64_t n, tot;
+    if (!parse_side(a, &s, &f) || !parse_side(a, &s, &t) || !parse_u64(&s, &n) || n == 0 ||
+        f == t)
+      BAD(what);
+    key = (uint64_t)(f == AGG_NO_BRAND ? a->n_themes : f) * (a->n_themes + 1) +
+          (t == AGG_NO_BRAND ? a->n_themes : t);
+    if (!first && key <= last) BAD(what);
+    first = false;
+    last = key;
+    agg_pair *e = vb__agg_pair(&a->sw, f, t);
+    if (!e) return VB_ENOMEM;
+    e->n = n;
+    TRY(parse_hist(&s, &e->h, &tot));
+    if (!at_end(s) || tot > n || (a->n_scores == 0 && tot)) BAD(what);
+    for (int side = 0; side < 2; side++) {
+      uint32_t b = side ? t : f;
+      if (b == AGG_NO_BRAND) continue;
+      const agg_cell *c = &a->all.cells[b];
+      uint64_t scored = c->h && a->n_scores ? vb__hist_n(&c->h[0]) : 0;
+      if (n > c->n || n - tot > c->n - scored ||
+          (tot && (!c->h || !hist_within(&e->h, &c->h[0]))))
+        BAD("a switch counts more records than name its brand");
+    }
+  }
+  if (peek_is(&L->c, "switches")) {
+    next_line(&L->c);
+    if (strcmp(L->c.buf + 8, " unknown") != 0 || old || a->sw.used) BAD("bad 'switches' line");
+    a->sw.unknown = true;
+  }
+  int rc;
+  while (peek_is(&L->c, "wq")) {
+    next_line(&L->c);
+    if (a->sw.unknown || a->n_themes == 0) BAD("a quote of switches not counted");
+    if ((rc = load_quote(L, L->c.buf + 3, a->sq, 2, a->n_themes - 1, false))) return rc;
+  }
+  for (size_t b = 0; !a->sw.unknown && b < a->n_themes; b++) {
+    bool side[2] = {false, false};
+    for (size_t i = 0; i < a->sw.cap; i++) {
+      const agg_pair *e = &a->sw.slot[i];
+      side[0] |= e->n && e->a == b;
+      side[1] |= e->n && e->b == b;
+    }
+    if (side[0] != (a->sq[2 * b].n > 0) || side[1] != (a->sq[2 * b + 1].n > 0))
+      BAD("the quotes of a brand's switches do not match its switches");
+  }
+  return VB_OK;
+}
+
 static int load_body(loader *L) {
   vb_agg *a = L->a;
   const vb_model *model = a->model;
   const char *s, *what = "bad line";
   uint64_t n;
   /* header */
-  bool v3 = false, v4 = false, v5 = false, v6 = false;
+  bool v3 = false, v4 = false, v5 = false, v6 = false, v7 = false;
   if (!next_line(&L->c) || (strcmp(L->c.buf, STATE_HEADER) != 0 &&
+                            !(v7 = strcmp(L->c.buf, STATE_HEADER_7) == 0) &&
                             !(v6 = strcmp(L->c.buf, STATE_HEADER_6) == 0) &&
                             !(v5 = strcmp(L->c.buf, STATE_HEADER_5) == 0) &&
                             !(v4 = strcmp(L->c.buf, STATE_HEADER_4) == 0) &&
@@ -811,19 +917,21 @@ static int load_body(loader *L) {
     const char *h = L->c.buf ? L->c.buf : "";
     if (strcmp(h, "verbatim-state 1") == 0 || strcmp(h, "verbatim-state 2") == 0)
       BAD("a state file of an older verbatim (format version 1 or 2; this one reads versions 3 "
-          "to 7): make it again with this verbatim");
+          "to 8): make it again with this verbatim");
     if (strncmp(h, "verbatim-state ", 15) == 0)
-      BAD("a state of another version of verbatim (this one reads versions 3 to 7): make it "
+      BAD("a state of another version of verbatim (this one reads versions 3 to 8): make it "
           "again");
-    BAD("not a verbatim state file (version 3 to 7)");
+    BAD("not a verbatim state file (version 3 to 8)");
   }
   /* states before version 5 did not count the themes mentioned together, before version 6
-   * the themes mentioned with each brand, before version 7 the brands named together */
+   * the themes mentioned with each brand, before version 7 the brands named together, before
+   * version 8 the switches between brands */
   a->pairs.unknown = v3 || v4;
   bool brands = false;
   for (size_t i = 0; i < model->n_themes && !brands; i++) brands = model->themes[i].brand;
   a->bpairs.unknown = (v3 || v4 || v5) && brands;
   a->bbpairs.unknown = (v3 || v4 || v5 || v6) && brands;
+  a->sw.unknown = (v3 || v4 || v5 || v6 || v7) && brands;
   if (!next_line(&L->c) || strncmp(L->c.buf, "themes ", 7) != 0 ||
       !(s = L->c.buf + 7, parse_u64(&s, &n)) || !at_end(s))
     BAD("expected 'themes N'");
@@ -1124,7 +1232,8 @@ static int load_body(loader *L) {
   }
   if ((rc = load_pairs(L, &a->pairs, PAIR_TOPICS, v3 || v4)) ||
       (rc = load_pairs(L, &a->bpairs, PAIR_BRAND_TOPIC, v3 || v4 || v5)) ||
-      (rc = load_pairs(L, &a->bbpairs, PAIR_BRANDS, v3 || v4 || v5 || v6)))
+      (rc = load_pairs(L, &a->bbpairs, PAIR_BRANDS, v3 || v4 || v5 || v6)) ||
+      (rc = load_switches(L, v3 || v4 || v5 || v6 || v7)))
     return rc;
   if (!next_line(&L->c) || strcmp(L->c.buf, "end") != 0) BAD("expected 'end'");
   if (L->c.p < L->c.end) BAD("text after 'end'");

@@ -727,6 +727,73 @@ static int brand_pair_rows(const vb_agg *a, vb_table *t) {
   return rc;
 }
 
+/* ---- switches between brands ---- */
+
+static int cmp_switch_row(const void *x, const void *y) {
+  const vb_switch_row *p = x, *q = y;
+  if (p->n != q->n) return p->n > q->n ? -1 : 1;
+  if (p->from != q->from) return p->from < q->from ? -1 : 1; /* SIZE_MAX: after every brand */
+  return p->to < q->to ? -1 : p->to > q->to;
+}
+
+static int cmp_switch_brand(const void *x, const void *y) {
+  const vb_switch_brand_row *p = x, *q = y;
+  size_t a = p->lost + p->won, b = q->lost + q->won;
+  if (a != b) return a > b ? -1 : 1;
+  return p->brand < q->brand ? -1 : p->brand > q->brand;
+}
+
+/* Every switch said, and per brand what it loses and wins, with the quotes of each side. */
+static int switch_rows(const vb_agg *a, vb_table *t) {
+  t->switches_unknown = a->sw.unknown;
+  if (a->sw.unknown || !a->sw.used) return VB_OK;
+  t->switches = vb__calloc(a->sw.used, sizeof *t->switches);
+  size_t nb = 0;
+  for (size_t b = 0; b < a->n_themes; b++) nb += a->sq[2 * b].n || a->sq[2 * b + 1].n;
+  size_t *row_of = vb__calloc(a->n_themes, sizeof *row_of); /* brand -> row + 1 */
+  t->switch_brands = vb__calloc(nb ? nb : 1, sizeof *t->switch_brands);
+  int rc = t->switches && row_of && t->switch_brands ? VB_OK : VB_ENOMEM;
+  vb_score_type type = a->n_scores ? a->type[0] : VB_SCORE_NONE;
+  for (size_t i = 0; rc == VB_OK && i < a->sw.cap; i++) {
+    const agg_pair *e = &a->sw.slot[i];
+    if (!e->n) continue;
+    vb_switch_row *r = &t->switches[t->n_switches++];
+    r->from = e->a == AGG_NO_BRAND ? SIZE_MAX : e->a;
+    r->to = e->b == AGG_NO_BRAND ? SIZE_MAX : e->b;
+    r->n = (size_t)e->n;
+    summarise(type, &e->h, &r->score);
+    for (int side = 0; side < 2; side++) {
+      size_t b = side ? r->to : r->from;
+      if (b == SIZE_MAX) continue;
+      if (!row_of[b]) {
+        /* (a state's loader checks that a brand switched from or to has quotes of that side) */
+        if (t->n_switch_brands == nb) {
+          rc = VB_EINVAL;
+          break;
+        }
+        row_of[b] = ++t->n_switch_brands;
+        t->switch_brands[row_of[b] - 1].brand = b;
+      }
+      vb_switch_brand_row *br = &t->switch_brands[row_of[b] - 1];
+      *(side ? &br->won : &br->lost) += r->n;
+    }
+  }
+  for (size_t i = 0; rc == VB_OK && i < t->n_switch_brands; i++) {
+    vb_switch_brand_row *br = &t->switch_brands[i];
+    const agg_qlist *ll = &a->sq[2 * br->brand], *lw = &a->sq[2 * br->brand + 1];
+    for (uint32_t k = 0; rc == VB_OK && k < ll->n; k++)
+      if ((rc = quote_out(&ll->q[k], &br->lost_quotes[k])) == VB_OK) br->n_lost_quotes++;
+    for (uint32_t k = 0; rc == VB_OK && k < lw->n; k++)
+      if ((rc = quote_out(&lw->q[k], &br->won_quotes[k])) == VB_OK) br->n_won_quotes++;
+  }
+  vb__free(row_of);
+  if (rc == VB_OK && t->n_switches > 1)
+    qsort(t->switches, t->n_switches, sizeof *t->switches, cmp_switch_row);
+  if (rc == VB_OK && t->n_switch_brands > 1)
+    qsort(t->switch_brands, t->n_switch_brands, sizeof *t->switch_brands, cmp_switch_brand);
+  return rc;
+}
+
 int vb_agg_table(const vb_agg *a, vb_table **out) {
   if (!a || !out) return VB_EINVAL;
   *out = NULL;
@@ -765,6 +832,7 @@ int vb_agg_table(const vb_agg *a, vb_table **out) {
   if (rc == VB_OK) rc = pair_rows(a, t);
   if (rc == VB_OK) rc = brand_theme_rows(a, t);
   if (rc == VB_OK) rc = brand_pair_rows(a, t);
+  if (rc == VB_OK) rc = switch_rows(a, t);
   if (rc) {
     vb_table_free(t);
     return rc;
@@ -809,6 +877,13 @@ void vb_table_free(vb_table *t) {
   vb__free(t->pairs);
   vb__free(t->brand_themes);
   vb__free(t->brand_pairs);
+  vb__free(t->switches);
+  for (size_t i = 0; t->switch_brands && i < t->n_switch_brands; i++) {
+    vb_switch_brand_row *br = &t->switch_brands[i];
+    for (size_t k = 0; k < br->n_lost_quotes; k++) quote_release(&br->lost_quotes[k]);
+    for (size_t k = 0; k < br->n_won_quotes; k++) quote_release(&br->won_quotes[k]);
+  }
+  vb__free(t->switch_brands);
   for (size_t i = 0; t->periods && i < t->n_periods; i++) {
     vb__free(t->periods[i].contrib);
     rows_free(t->periods[i].rows, t->periods[i].n_rows);

@@ -120,7 +120,10 @@ static bool is_n(const vb_token *t, const char *w, size_t n) {
   return t->type == VB_TOK_WORD && t->key_len == n && memcmp(t->key, w, n) == 0;
 }
 
-static bool is(const vb_token *t, const char *w) { return is_n(t, w, strlen(w)); }
+/* (the first byte first: most tokens are no marker, and this runs at every brand mention) */
+static bool is(const vb_token *t, const char *w) {
+  return t->key_len && t->key[0] == w[0] && is_n(t, w, strlen(w));
+}
 
 static bool in(const vb_token *t, const char *const *list) {
   for (; *list; list++)
@@ -337,26 +340,24 @@ int vb__compare_brands(vb_analyzer *an) {
   r->n_switches = 0;
   if (r->lang <= VB_LANG_UND || r->lang >= VB_LANG_COUNT || !r->n_clauses) return VB_OK;
   int rc;
-  for (int pass = 0; pass < 2; pass++) /* switches away first: they name the brand taken up */
-    for (size_t i = 0; i < r->n_mentions; i++) {
-      vb_mention *m = &r->mentions[i];
-      if (!th[m->theme].brand || th[m->theme].parent < 0) continue;
-      size_t k = token_at(r, m->start);
-      if (k >= r->n_tokens || r->tokens[k].start != m->start) continue;
-      size_t first = r->clauses[m->clause].tok_begin;
-      if (pass == 1) {
-        if ((rc = switch_to(an, i, k, first))) return rc;
-        continue;
-      }
-      size_t mark = 0;
-      int how = compared(r->tokens, first, k, r->lang, &mark);
-      /* a "than" turns the sentiment only when what the brand is compared in comes before the
-       * marker: in "which is more than Parcelo have bothered to do" it is Parcelo's own */
-      if (how == THAN && m->sentiment != 0 && said_before(r, &r->clauses[m->clause], mark,
-                                                          m->sentiment))
-        m->sentiment = -m->sentiment;
-      if ((rc = switch_from(an, i, k, first, how == SWITCHED_FROM ? mark : SIZE_MAX))) return rc;
-    }
+  for (size_t i = 0; i < r->n_mentions; i++) {
+    vb_mention *m = &r->mentions[i];
+    if (!th[m->theme].brand || th[m->theme].parent < 0) continue;
+    size_t k = token_at(r, m->start);
+    if (k >= r->n_tokens || r->tokens[k].start != m->start) continue;
+    size_t first = r->clauses[m->clause].tok_begin, mark = 0;
+    int how = compared(r->tokens, first, k, r->lang, &mark);
+    /* a "than" turns the sentiment only when what the brand is compared in comes before the
+     * marker: in "which is more than Parcelo have bothered to do" it is Parcelo's own */
+    if (how == THAN && m->sentiment != 0 &&
+        said_before(r, &r->clauses[m->clause], mark, m->sentiment))
+      m->sentiment = -m->sentiment;
+    /* (a switch away names the brand taken up after it, and a switch to one the brand left:
+     * "switched from Vexa to Lumo" is found at Vexa, and at Lumo "to" follows no verb) */
+    if ((rc = switch_from(an, i, k, first, how == SWITCHED_FROM ? mark : SIZE_MAX)) ||
+        (rc = switch_to(an, i, k, first)))
+      return rc;
+  }
   if (r->n_switches > 1) qsort(r->switches, r->n_switches, sizeof *r->switches, cmp_switch);
   return VB_OK;
 }

@@ -131,6 +131,9 @@ struct vb_agg {
   agg_pairs pairs;         /* themes mentioned together */
   agg_pairs bpairs;        /* a brand with the topic themes of the records naming it */
   agg_pairs bbpairs;       /* two brands named in the same record (a < b) */
+  agg_pairs sw;            /* switches between brands (vb_switch): a the brand left, b the
+                              brand taken up, AGG_NO_BRAND for one not named; n the records */
+  agg_qlist *sq;           /* [n_themes * 2]: records switching away from / to each brand */
 
   size_t *root;            /* [n_themes]: index of the theme's top-level ancestor among roots */
   size_t n_roots;          /* top-level themes */
@@ -146,6 +149,7 @@ struct vb_agg {
 };
 
 #define AGG_QUOTE_MAX 240 /* bytes of an excerpt */
+#define AGG_NO_BRAND UINT32_MAX /* agg.sw: the side of a switch no brand is named on */
 #define AGG_ID_MAX 64
 
 /* agg.c */

@@ -379,6 +379,11 @@ bool brand_theme_shown(const vb_table *t, size_t i);
  * together by most records); JSON and TSV/CSV (--table brand-pairs) every pair of VB_PAIR_MIN
  * records. */
 #define BP_SHOWN 10
+/* Switches between brands: the terminal, Markdown and HTML show the first SW_SHOWN switches
+ * (said by most records) and brands; JSON and TSV/CSV (--table brand-switches) every one. */
+#define SW_SHOWN 10
+/* The label of side `t` of a switch: the brand's, or "(not named)" for SIZE_MAX. */
+const char *switch_side_label(const vb_model *m, size_t t);
 /* Writes the table in a format: "table", "tsv", "csv", "json", "md". */
 int render_table(FILE *fp, const char *format, const vb_table *t, const vb_model *m,
                  const render_info *info);

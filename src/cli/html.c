@@ -958,6 +958,87 @@ static void brand_pairs(html *h) {
         "analyze --format tsv --table brand-pairs</code>.</p>\n", fp);
 }
 
+/* Switches between brands: per brand what it loses and wins, the switches said most (the first
+ * SW_SHOWN of each, as the terminal shows; JSON indices in "/brands/switches"), and what a
+ * leaver and a newcomer of the first brands wrote. */
+static void brand_switches(html *h) {
+  const vb_table *t = h->t;
+  FILE *fp = h->fp;
+  fputs("<h3>Switching between brands</h3>\n", fp);
+  if (t->switches_unknown) {
+    fputs("<p class=\"empty\">Not counted: a state of an older verbatim, which did not count "
+          "it, is in the merge. Make it again to see it.</p>\n", fp);
+    return;
+  }
+  if (!t->n_switches) {
+    fputs("<p class=\"empty\">No record says it switched from or to a brand.</p>\n", fp);
+    return;
+  }
+  fputs("<div class=\"wide\"><table><thead><tr><th>brand</th><th class=\"r\">lost</th>"
+        "<th class=\"r\">won</th><th class=\"r\">net</th></tr></thead>\n<tbody>\n", fp);
+  for (size_t i = 0; i < t->n_switch_brands && i < SW_SHOWN; i++) {
+    const vb_switch_brand_row *b = &t->switch_brands[i];
+    fputs("<tr><td>", fp);
+    escs(fp, vb_model_theme_label(h->m, b->brand));
+    theme_id(h, b->brand, keyf(h, "/brands/switches/by_brand/%zu/brand", i));
+    fputs("</td><td class=\"r\">", fp);
+    count(h, keyf(h, "/brands/switches/by_brand/%zu/lost", i), b->lost);
+    fputs("</td><td class=\"r\">", fp);
+    count(h, keyf(h, "/brands/switches/by_brand/%zu/won", i), b->won);
+    fprintf(fp, "</td><td class=\"r\">%+ld</td></tr>\n", (long)b->won - (long)b->lost);
+  }
+  bool scored = t->type != VB_SCORE_NONE;
+  fputs("</tbody></table></div>\n<div class=\"wide\"><table><thead><tr><th>from</th><th>to</th>"
+        "<th class=\"r\">records</th>", fp);
+  if (scored) fprintf(fp, "<th class=\"r\">%s</th>", h->sl);
+  fputs("</tr></thead>\n<tbody>\n", fp);
+  for (size_t i = 0; i < t->n_switches && i < SW_SHOWN; i++) {
+    const vb_switch_row *r = &t->switches[i];
+    fputs("<tr>", fp);
+    for (int side = 0; side < 2; side++) {
+      size_t b = side ? r->to : r->from;
+      fputs("<td>", fp);
+      if (b == SIZE_MAX) {
+        fputs("<span class=\"id\" style=\"display:inline\">(not named)</span>", fp);
+      } else {
+        escs(fp, vb_model_theme_label(h->m, b));
+        theme_id(h, b, keyf(h, "/brands/switches/flows/%zu/%s", i, side ? "to" : "from"));
+      }
+      fputs("</td>", fp);
+    }
+    fputs("<td class=\"r\">", fp);
+    count(h, keyf(h, "/brands/switches/flows/%zu/records", i), r->n);
+    fputs("</td>", fp);
+    if (scored) {
+      fputs("<td class=\"r\">", fp);
+      num(h, keyf(h, "/brands/switches/flows/%zu/score/value", i), r->score.value, h->dec, 1,
+          NULL, false);
+      fputs("</td>", fp);
+    }
+    fputs("</tr>\n", fp);
+  }
+  fputs("</tbody></table></div>\n<p class=\"legend\">", fp);
+  if (t->n_switches > SW_SHOWN) fprintf(fp, "The %d switches said most often. ", SW_SHOWN);
+  fputs("Lost: switches away from the brand said in the text (&ldquo;switched from&rdquo;, "
+        "&ldquo;left &hellip; for&rdquo;, &ldquo;ditched&rdquo;); won: switches to it "
+        "(&ldquo;switched to&rdquo;, &ldquo;moved my shop to&rdquo;); a record counts once per "
+        "switch. (not named): the other brand is not said. A negated verb (&ldquo;would never "
+        "switch to&rdquo;) is no switch. Every switch: <code>verbatim analyze --format tsv "
+        "--table brand-switches</code>.</p>\n", fp);
+  for (size_t i = 0; i < t->n_switch_brands && i < QUOTE_THEMES; i++) {
+    const vb_switch_brand_row *b = &t->switch_brands[i];
+    fputs("<div class=\"qt\"><h3>", fp);
+    escs(fp, vb_model_theme_label(h->m, b->brand));
+    fputs(": why they leave, why they come</h3>\n<div class=\"qcols\"><div>", fp);
+    if (b->n_lost_quotes) quote(h, &b->lost_quotes[0], (long)b->brand, "qneg");
+    else fputs("<p class=\"empty\">No one says they left.</p>", fp);
+    fputs("</div><div>", fp);
+    if (b->n_won_quotes) quote(h, &b->won_quotes[0], (long)b->brand, "qpos");
+    else fputs("<p class=\"empty\">No one says they came.</p>", fp);
+    fputs("</div></div></div>\n", fp);
+  }
+}
+
 /* The brands of a brand list: share of voice, net sentiment and the score among the records
  * naming each, their share per period (and a chart of their mentions), and a negative and a
  * positive mention of each, what each is mentioned with, and which are named together. Absent
@@ -1085,6 +1166,7 @@ static void brands(html *h) {
   }
   brand_themes(h);
   brand_pairs(h);
+  brand_switches(h);
   fputs("</section>\n", fp);
 }
 

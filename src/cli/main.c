@@ -40,7 +40,7 @@ static const command commands[] = {
      "                        periods | period-themes | attribution | rising | drivers |\n"
      "                        mismatch | quotes | testimonials | brands | segment-brands |\n"
      "                        period-brands | questions | question-themes | question-brands |\n"
-     "                        pairs | brand-themes | brand-pairs\n"
+     "                        pairs | brand-themes | brand-pairs | brand-switches\n"
      "  -o, --output FILE     write there (replaced only when complete) instead of stdout\n"
      "  --state FILE          also write the aggregate state (see 'verbatim merge')\n"
      "COMMON_OPTIONS"},

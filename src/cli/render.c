@@ -21,7 +21,7 @@
 const char *const render_table_names =
     "themes scores segments segment-themes periods period-themes attribution rising drivers "
     "mismatch quotes testimonials brands segment-brands period-brands questions "
-    "question-themes question-brands pairs brand-themes brand-pairs";
+    "question-themes question-brands pairs brand-themes brand-pairs brand-switches";
 
 bool model_has_brands(const vb_model *m) {
   size_t n = vb_model_theme_count(m);
@@ -524,6 +524,68 @@ static void term_brand_pairs(FILE *fp, const vb_table *t, const vb_model *m) {
   fputs("Every row: --format tsv --table brand-pairs.\n", fp);
 }
 
+const char *switch_side_label(const vb_model *m, size_t t) {
+  return t == SIZE_MAX ? "(not named)" : vb_model_theme_label(m, t);
+}
+
+/* Switches between brands said in the records: what each brand loses and wins, the switches
+ * said most, and what a leaver and a newcomer of each brand wrote. */
+static void term_switches(FILE *fp, const vb_table *t, const vb_model *m) {
+  if (t->switches_unknown) {
+    fputs("\nSwitching between brands: not counted (a state of an older verbatim, which did "
+          "not\ncount it, is in the merge; make it again to see it).\n", fp);
+    return;
+  }
+  if (!t->n_switches) return;
+  fprintf(fp, "\nSwitching between brands (%zu brand%s", t->n_switch_brands,
+          t->n_switch_brands == 1 ? "" : "s");
+  if (t->n_switch_brands > SW_SHOWN) fprintf(fp, ", the first %d", SW_SHOWN);
+  fputs("):\nbrand                 lost   won   net\n", fp);
+  for (size_t i = 0; i < t->n_switch_brands && i < SW_SHOWN; i++) {
+    const vb_switch_brand_row *b = &t->switch_brands[i];
+    put_col(fp, vb_model_theme_label(m, b->brand), 20);
+    fprintf(fp, " %5zu %5zu %+5ld\n", b->lost, b->won, (long)b->won - (long)b->lost);
+  }
+  fputs("from                  to                   records", fp);
+  if (t->type != VB_SCORE_NONE) fprintf(fp, " %7s", score_label(t->type));
+  fputc('\n', fp);
+  int dec = dec_for(t->type);
+  for (size_t i = 0; i < t->n_switches && i < SW_SHOWN; i++) {
+    const vb_switch_row *r = &t->switches[i];
+    put_col(fp, switch_side_label(m, r->from), 20);
+    fputs("  ", fp);
+    put_col(fp, switch_side_label(m, r->to), 20);
+    fprintf(fp, " %7zu", r->n);
+    if (t->type != VB_SCORE_NONE) {
+      char sc[32];
+      fmt_num(sc, sizeof sc, r->score.value, dec);
+      fprintf(fp, " %7s", sc);
+    }
+    fputc('\n', fp);
+  }
+  if (t->n_switches > SW_SHOWN)
+    fprintf(fp, "... and %zu more (every one: --format tsv --table brand-switches)\n",
+            t->n_switches - SW_SHOWN);
+  fputs("lost: switches away from the brand said in the text (\"switched from\", \"left ... "
+        "for\",\n\"ditched\"); won: switches to it (\"switched to\", \"moved my shop to\"); a "
+        "record counts\nonce per switch; (not named): the other brand is not said.\n", fp);
+  for (size_t i = 0; i < t->n_switch_brands && i < 5; i++) {
+    const vb_switch_brand_row *b = &t->switch_brands[i];
+    fprintf(fp, "%s%s\n", i ? "" : "\nWhy they leave, why they come:\n",
+            vb_model_theme_label(m, b->brand));
+    if (b->n_lost_quotes) {
+      fputs("  left: \"", fp);
+      put_quote_text(fp, &b->lost_quotes[0], "[", "]", 78);
+      fputs("\"\n", fp);
+    }
+    if (b->n_won_quotes) {
+      fputs("  came: \"", fp);
+      put_quote_text(fp, &b->won_quotes[0], "[", "]", 78);
+      fputs("\"\n", fp);
+    }
+  }
+}
+
 static void term_brands(FILE *fp, const vb_table *t, const vb_model *m) {
   if (!model_has_brands(m)) return;
   if (t->n_brands == 0) {
@@ -589,6 +651,7 @@ static void term_brands(FILE *fp, const vb_table *t, const vb_model *m) {
   }
   term_brand_themes(fp, t, m);
   term_brand_pairs(fp, t, m);
+  term_switches(fp, t, m);
   if (t->n_periods < 2) return;
   /* share of voice per period (the last 14), the five most mentioned brands */
   size_t nb = t->n_brands < 5 ? t->n_brands : 5;
@@ -1207,6 +1270,21 @@ static void t_brand_pairs(sink *s, const vb_table *t, const vb_model *m, bool sh
   }
 }
 
+/* Switches between brands: every switch said, or the first SW_SHOWN (Markdown). */
+static void t_switches(sink *s, const vb_table *t, const vb_model *m, bool shown_only) {
+  static const char *const head[] = {"from", "to", "records", "n_scored", "score", "score_low",
+                                     "score_high"};
+  header(s, head, sizeof head / sizeof head[0], 2);
+  for (size_t i = 0; i < t->n_switches && (!shown_only || i < SW_SHOWN); i++) {
+    const vb_switch_row *r = &t->switches[i];
+    cell(s, r->from == SIZE_MAX ? "" : vb_model_theme_id(m, r->from));
+    cell(s, r->to == SIZE_MAX ? "" : vb_model_theme_id(m, r->to));
+    cell_size(s, r->n);
+    cell_summary(s, &r->score);
+    row_end(s);
+  }
+}
+
 static void t_mismatch(sink *s, const vb_table *t, const vb_model *m) {
   static const char *const head[] = {"theme", "top_box_negative", "bottom_box_positive"};
   header(s, head, 3, 1);
@@ -1291,6 +1369,7 @@ static void delimited(FILE *fp, char delim, int kind, const char *which, const v
   else if (!strcmp(which, "pairs")) t_pairs(&s, t, m, false);
   else if (!strcmp(which, "brand-themes")) t_brand_themes(&s, t, m, false);
   else if (!strcmp(which, "brand-pairs")) t_brand_pairs(&s, t, m, false);
+  else if (!strcmp(which, "brand-switches")) t_switches(&s, t, m, false);
   else if (!strcmp(which, "quotes")) t_quotes_all(&s, t, m);
   else if (!strcmp(which, "testimonials")) t_testimonials(&s, t);
   else if (!strcmp(which, "brands")) t_brands(&s, t, m);
@@ -1378,6 +1457,17 @@ static void md_table(FILE *fp, const vb_table *t, const vb_model *m, const rende
       fputs(". lift: both / what chance gives; q: more often than chance; neg, pos, net: each "
             "brand's mentions in the records naming both.\n\n", fp);
       t_brand_pairs(&s, t, m, true);
+    }
+    if (t->switches_unknown) {
+      fputs("\n### Switching between brands\n\nNot counted: a state of an older verbatim, "
+            "which did not count it, is in the merge.\n", fp);
+    } else if (t->n_switches) {
+      fprintf(fp, "\n### Switching between brands\n\n%zu switches said in the text "
+                  "(\"switched from\", \"left ... for\", \"moved to\")", t->n_switches);
+      if (t->n_switches > SW_SHOWN) fprintf(fp, ", the first %d", SW_SHOWN);
+      fputs(". An empty side: the other brand is not named. records: a record counts once per "
+            "switch.\n\n", fp);
+      t_switches(&s, t, m, true);
     }
   }
   if (t->by) {
@@ -1545,6 +1635,46 @@ static void json_quotes(FILE *fp, const vb_quote *q, size_t n) {
     json_quote(fp, &q[i]);
   }
   fputc(']', fp);
+}
+
+/* ", "switches": {...}" inside "brands": every switch said and per brand what it loses and
+ * wins with the quotes of each, or null after a merge with a state that did not count them. */
+static void json_switches(FILE *fp, const vb_table *t, const vb_model *m) {
+  if (t->switches_unknown) {
+    fputs(",\n  \"switches\": null", fp);
+    return;
+  }
+  fputs(",\n  \"switches\": {\"flows\": [", fp);
+  for (size_t i = 0; i < t->n_switches; i++) {
+    const vb_switch_row *r = &t->switches[i];
+    fputs(i ? ",\n    {\"from\": " : "\n    {\"from\": ", fp);
+    for (int side = 0; side < 2; side++) {
+      size_t b = side ? r->to : r->from;
+      if (side) fputs(", \"to\": ", fp);
+      if (b == SIZE_MAX) {
+        fputs("null", fp);
+      } else {
+        const char *id = vb_model_theme_id(m, b);
+        json_str(fp, id, strlen(id));
+      }
+    }
+    fprintf(fp, ", \"records\": %zu, \"score\": ", r->n);
+    json_summary(fp, &r->score);
+    fputc('}', fp);
+  }
+  fputs(t->n_switches ? "\n   ],\n   \"by_brand\": [" : "], \"by_brand\": [", fp);
+  for (size_t i = 0; i < t->n_switch_brands; i++) {
+    const vb_switch_brand_row *b = &t->switch_brands[i];
+    const char *id = vb_model_theme_id(m, b->brand);
+    fputs(i ? ",\n    {\"brand\": " : "\n    {\"brand\": ", fp);
+    json_str(fp, id, strlen(id));
+    fprintf(fp, ", \"lost\": %zu, \"won\": %zu, \"lost_quotes\": ", b->lost, b->won);
+    json_quotes(fp, b->lost_quotes, b->n_lost_quotes);
+    fputs(", \"won_quotes\": ", fp);
+    json_quotes(fp, b->won_quotes, b->n_won_quotes);
+    fputc('}', fp);
+  }
+  fputs(t->n_switch_brands ? "\n   ]}" : "]}", fp);
 }
 
 /* A row's quotes, when it has any (themes and brands alike). */
@@ -1716,6 +1846,7 @@ static void json_table(FILE *fp, const vb_table *t, const vb_model *m, const ren
     json_brands(fp, t->brands, t->n_brands, m, "  ");
     json_brand_themes(fp, t, m);
     json_brand_pairs(fp, t, m);
+    json_switches(fp, t, m);
     fputc('}', fp);
   }
   if (t->n_other) {

@@ -36,6 +36,32 @@ static inline const vb_model *fuzz_model(void) {
   return m;
 }
 
+/* The built-in model with a brand list of three brands in the four languages, as the sample
+ * mentions use it: brand mentions, comparisons and switches between brands (compare.c), and
+ * the brand tables of the aggregate. NULL when it cannot be made. */
+static inline const vb_model *fuzz_model_brands(void) {
+  static vb_model *m;
+  static bool tried;
+  if (m || tried) return m;
+  tried = true;
+  static const char list[] = "Lumo: lumo; Lumo Plus; \xd7\x9c\xd7\x95\xd7\x9e\xd7\x95; @LumoUK\n"
+                             "Vexa: vexa; \xd7\x95\xd7\xa7\xd7\xa1\xd7\x94; #vexa\n"
+                             "Parcelo: parcelo; @Parcelo\n";
+  char path[] = "/tmp/vb-fuzz-brands-XXXXXX";
+  int fd = mkstemp(path);
+  if (fd < 0) return NULL;
+  FILE *fp = fdopen(fd, "w");
+  bool ok = fp && fwrite(list, 1, sizeof list - 1, fp) == sizeof list - 1;
+  if (fp && fclose(fp) != 0) ok = false;
+  const char *brands[1] = {path};
+  vb_model_options o = {0};
+  o.brands = brands;
+  o.n_brands = 1;
+  if (!ok || vb_model_load(&o, &m, NULL) != VB_OK) m = NULL;
+  remove(path);
+  return m;
+}
+
 /* A read-only stream over the bytes (fmemopen refuses a zero-length buffer: give it one byte
  * and move to its end). */
 static inline FILE *fuzz_stream(const uint8_t *data, size_t size) {

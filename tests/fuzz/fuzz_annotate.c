@@ -3,7 +3,8 @@
  * takes it: records read, the text analysed with explanations, the score parsed, everything
  * aggregated, the table computed, the state saved and read back. Otherwise the whole input is
  * one document: repaired to UTF-8 as the reader does, analysed in each language and with
- * identification, with explanations, and aggregated.
+ * identification, with explanations, and aggregated; and the same again with a brand list
+ * (brands in comparisons, switches between brands, the brand tables and their state lines).
  * Checks: scores in [-1, 1]; token, sentence and mention spans inside the text; a record
  * analysed or counted as an error, none lost; the saved state reads back and makes the same
  * table. */
@@ -27,6 +28,23 @@ static void check_result(const vb_result *r, size_t n) {
   size_t nx = vb_result_explain(r, &x);
   for (size_t i = 0; i < nx; i++)
     FUZZ_CHECK(x[i].kind == VB_EXPLAIN_PUNCT ? x[i].token < ns : x[i].token < nt);
+}
+
+/* Switches name a brand on one side at least, two different ones, and lie in the text, in
+ * its order. */
+static void check_switches(const vb_model *m, const vb_result *r, size_t n) {
+  const vb_switch *w;
+  size_t ns = vb_result_switches(r, &w);
+  for (size_t i = 0; i < ns; i++) {
+    FUZZ_CHECK(w[i].start < w[i].end && w[i].end <= n);
+    FUZZ_CHECK(i == 0 || w[i - 1].start < w[i].start);
+    FUZZ_CHECK(w[i].from != w[i].to);
+    FUZZ_CHECK(w[i].from == SIZE_MAX || vb_model_theme_is_brand(m, w[i].from));
+    FUZZ_CHECK(w[i].to == SIZE_MAX || vb_model_theme_is_brand(m, w[i].to));
+  }
+  const vb_mention *me;
+  size_t nm = vb_result_mentions(r, &me);
+  for (size_t i = 0; i < nm; i++) FUZZ_CHECK(me[i].sentiment >= -1 && me[i].sentiment <= 1);
 }
 
 /* The state of `agg` reads back, and the table made from it equals the table of `agg`. */
@@ -110,16 +128,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   char *text = malloc(size * 3 + 1);
   if (!text) return 0;
   size_t n = vb_utf8_repair((const char *)data, size, text, size * 3 + 1, NULL);
-  vb_agg *agg;
-  if (vb_agg_new(m, VB_SCORE_NPS, &agg) == VB_OK) {
+  const vb_model *mb = fuzz_model_brands();
+  static vb_analyzer *anb;
+  if (mb && !anb && vb_analyzer_new(mb, &anb) != VB_OK) anb = NULL;
+  for (int brands = 0; brands < 2; brands++) {
+    const vb_model *mm = brands ? mb : m;
+    vb_analyzer *aa = brands ? anb : an;
+    vb_agg *agg;
+    if (!mm || !aa || vb_agg_new(mm, VB_SCORE_NPS, &agg) != VB_OK) continue;
     for (int l = VB_LANG_UND; l < VB_LANG_COUNT; l++) {
       vb_run_options ro = {(vb_lang)l, VB_LANG_UND, VB_RUN_EXPLAIN};
       const vb_result *r;
-      if (vb_analyzer_run(an, text, n, &ro, &r) != VB_OK) continue;
+      if (vb_analyzer_run(aa, text, n, &ro, &r) != VB_OK) continue;
       check_result(r, n);
+      if (brands) check_switches(mm, r, n);
       vb_agg_add(agg, r, 1, (double)(size % 11));
     }
-    check_state(m, agg);
+    check_state(mm, agg);
     vb_agg_free(agg);
   }
   free(text);

@@ -110,7 +110,7 @@ grep -q '"brand": "brand.lumo"' "$work/merged.json" || { echo "FAIL: no brand ro
 grep -q '"brand": "brand.lumo", "theme": ' "$work/merged.json" ||
   { echo "FAIL: no themes mentioned with a brand"; fails=$((fails + 1)); }
 # mentions have no score: a scoreless run by day, in 5 parts, merges to the same table
-tables="themes brands periods period-brands rising brand-themes brand-pairs"
+tables="themes brands periods period-brands rising brand-themes brand-pairs brand-switches"
 cat "$src"/corpora/mentions/*.jsonl >"$work/mentions.jsonl"
 in="$work/mentions.jsonl"
 set -- --date date --period day --brands "$src/corpora/mentions/brands.brands" -q
@@ -122,6 +122,8 @@ grep -q '"theme": "brand.parcelo", "mentions": "all", "count": 69' "$work/merged
   { echo "FAIL: the courier outage is not among the rising themes"; fails=$((fails + 1)); }
 grep -q '"pairs": \[$' "$work/merged.json" && grep -q '{"a": {"brand": "brand.lumo", "n": ' "$work/merged.json" ||
   { echo "FAIL: no brands named together"; fails=$((fails + 1)); }
+grep -q '"switches": {"flows": \[$' "$work/merged.json" ||
+  { echo "FAIL: no switches between brands"; fails=$((fails + 1)); }
 # no score, nothing to attribute: the attribution column stays empty
 [ -z "$(sed 1d "$work/merged.periods.tsv" | cut -f17 | tr -d '\n')" ] ||
   { echo "FAIL: an attribution without a score"; fails=$((fails + 1)); }

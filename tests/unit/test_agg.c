@@ -405,7 +405,7 @@ static char *replace_all(const char *s, const char *from, const char *to) {
  * scores 0, 9 and 10; the record scored 0 is negative and mentions delivery and app in
  * negative clauses (a pair), the one scored 10 is positive and mentions staff in a positive
  * clause, the one scored 9 is neutral and mentions staff. */
-static const char good_state[] = "verbatim-state 7\n"
+static const char good_state[] = "verbatim-state 8\n"
                                  "themes 5\n"
                                  "theme delivery\n"
                                  "theme delivery.late\n"
@@ -498,11 +498,11 @@ static void test_load_rejects_corrupted_states(void **state) {
   fixture *f = *state;
   const vb_model *m = f->model;
   /* header */
-  load_fails_with(m, "verbatim-state 7", "verbatim-state 2", VB_EPARSE); /* an older format */
-  load_fails_with(m, "verbatim-state 7", "verbatim-state 1", VB_EPARSE);
-  load_fails_with(m, "verbatim-state 7", "verbatim-state 8", VB_EPARSE);
-  load_fails_with(m, "verbatim-state 7", "verbatim-state 3", VB_EPARSE); /* 3 has no questions */
-  load_fails_with(m, "verbatim-state 7", "verbatim-state 4", VB_EPARSE); /* 4 has no pairs */
+  load_fails_with(m, "verbatim-state 8", "verbatim-state 2", VB_EPARSE); /* an older format */
+  load_fails_with(m, "verbatim-state 8", "verbatim-state 1", VB_EPARSE);
+  load_fails_with(m, "verbatim-state 8", "verbatim-state 9", VB_EPARSE);
+  load_fails_with(m, "verbatim-state 8", "verbatim-state 3", VB_EPARSE); /* 3 has no questions */
+  load_fails_with(m, "verbatim-state 8", "verbatim-state 4", VB_EPARSE); /* 4 has no pairs */
   load_fails_with(m, "questions -\n", "", VB_EPARSE);
   load_fails_with(m, "questions -", "questions 0", VB_EPARSE);
   load_fails_with(m, "questions -", "questions 1 =a", VB_EPARSE);      /* one is not several */
@@ -578,7 +578,7 @@ static void test_load_rejects_corrupted_states(void **state) {
   load_fails_with(m, "pair 0 4 1 1 0:1", "pairs maybe", VB_EPARSE);
   {
     /* an older verbatim's state is named as such, with what to do */
-    char *old = mutate("verbatim-state 7", "verbatim-state 2");
+    char *old = mutate("verbatim-state 8", "verbatim-state 2");
     vb_agg *a = NULL;
     vb_error e = {0};
     assert_int_equal(vb_agg_load(m, old, strlen(old), &a, &e), VB_EPARSE);
@@ -665,7 +665,7 @@ static void test_load_rejects_corrupted_states(void **state) {
   load_fails_with(m, "counts 3 3 0", "counts 3\0013 0", VB_EPARSE);
   {
     char *s = mutate("sentiment 1 1 1", "sentiment 1 1 1");
-    s[strlen("verbatim-state 7\nthemes 5\nth")] = '\0'; /* a NUL inside a line */
+    s[strlen("verbatim-state 8\nthemes 5\nth")] = '\0'; /* a NUL inside a line */
     LOAD_FAILS(m, s, sizeof good_state - 1, VB_EPARSE);
     free(s);
   }
@@ -690,7 +690,7 @@ static void test_load_rejects_corrupted_states(void **state) {
 
 /* A dated state by hand: January 2026 (key 24312), three records scored 0, one without a
  * theme and two mentioning delivery and price (two top-level themes each). */
-static const char dated_state[] = "verbatim-state 7\n"
+static const char dated_state[] = "verbatim-state 8\n"
                                   "themes 5\n"
                                   "theme delivery\n"
                                   "theme delivery.late\n"
@@ -1031,7 +1031,7 @@ static void test_brand_themes_by_hand(void **state) {
   char *s2;
   vb_agg *b;
   /* a version 5 state has no brand pairs: it loads, and its table says they are unknown */
-  char *v5 = replace_all(s, "verbatim-state 7", "verbatim-state 5");
+  char *v5 = replace_all(s, "verbatim-state 8", "verbatim-state 5");
   char *cut = strstr(v5, "\nbpair ");
   assert_non_null(cut);
   strcpy(cut + 1, "end\n");
@@ -1041,12 +1041,12 @@ static void test_brand_themes_by_hand(void **state) {
   assert_int_equal(t->n_brand_themes, 0);
   vb_table_free(t);
   s2 = save(b, &len);
-  assert_non_null(strstr(s2, "\nbpairs unknown\nbbpairs unknown\nend\n"));
+  assert_non_null(strstr(s2, "\nbpairs unknown\nbbpairs unknown\nswitches unknown\nend\n"));
   vb_free(s2);
   vb_agg_free(b);
   free(v5);
   /* ... but not with brand pair lines in it */
-  v5 = replace_all(s, "verbatim-state 7", "verbatim-state 5");
+  v5 = replace_all(s, "verbatim-state 8", "verbatim-state 5");
   LOAD_FAILS(m, v5, strlen(v5), VB_EPARSE);
   free(v5);
   /* corrupted brand pair lines */
@@ -1172,7 +1172,7 @@ static void test_brand_pairs_by_hand(void **state) {
   char *s2;
   vb_agg *b;
   /* a version 6 state has none: it loads, says they are unknown, and a merge keeps that */
-  char *v6 = replace_all(s, "verbatim-state 7", "verbatim-state 6");
+  char *v6 = replace_all(s, "verbatim-state 8", "verbatim-state 6");
   char *cut = strstr(v6, "\nbbpair ");
   assert_non_null(cut);
   strcpy(cut + 1, "end\n");
@@ -1184,11 +1184,11 @@ static void test_brand_pairs_by_hand(void **state) {
   vb_table_free(t);
   assert_int_equal(vb_agg_merge(b, a), VB_OK);
   s2 = save(b, &len);
-  assert_non_null(strstr(s2, "\nbbpairs unknown\nend\n"));
+  assert_non_null(strstr(s2, "\nbbpairs unknown\nswitches unknown\nend\n"));
   vb_free(s2);
   vb_agg_free(b);
   free(v6);
-  v6 = replace_all(s, "verbatim-state 7", "verbatim-state 6"); /* with bbpair lines */
+  v6 = replace_all(s, "verbatim-state 8", "verbatim-state 6"); /* with bbpair lines */
   LOAD_FAILS(m, v6, strlen(v6), VB_EPARSE);
   free(v6);
   /* corrupted lines */
@@ -1218,6 +1218,178 @@ static void test_brand_pairs_by_hand(void **state) {
   LOAD_FAILS(m, x, strlen(x), VB_EPARSE);
   free(x);
   x = replace_all(s, "\nend\n", "\nbbpairs unknown\nend\n"); /* both counted and unknown */
+  LOAD_FAILS(m, x, strlen(x), VB_EPARSE);
+  free(x);
+  vb_free(s);
+  vb_agg_free(h[0]);
+  vb_agg_free(h[1]);
+  vb_agg_free(a);
+  vb_analyzer_free(an);
+  vb_model_free(m);
+}
+
+/* Switches between brands, worked out by hand on seven records. */
+static void test_switches_by_hand(void **state) {
+  (void)state;
+  vb_model *m;
+  vb_error e = {0};
+  assert_int_equal(load_model_brands(CODEBOOK, "Acme: acme\nZento: zento\nBolt: bolt\n", &m),
+                   VB_OK);
+  vb_analyzer *an;
+  assert_int_equal(vb_analyzer_new(m, &an), VB_OK);
+  size_t acme = SIZE_MAX, zento = SIZE_MAX, bolt = SIZE_MAX;
+  for (size_t i = 0; i < vb_model_theme_count(m); i++) {
+    if (!strcmp(vb_model_theme_id(m, i), "brand.acme")) acme = i;
+    if (!strcmp(vb_model_theme_id(m, i), "brand.zento")) zento = i;
+    if (!strcmp(vb_model_theme_id(m, i), "brand.bolt")) bolt = i;
+  }
+  assert_true(acme < zento && zento < bolt && bolt < SIZE_MAX);
+  static const scored recs[] = {
+      {"Switched from Acme to Zento", 9},                        /* acme -> zento */
+      {"switched from acme to zento last week", 10},             /* acme -> zento */
+      {"Ditched Acme", 2},                                        /* acme -> (none) */
+      {"Moved over to Bolt from Zento", 5},                       /* zento -> bolt */
+      {"I would never switch to Bolt", 6},                        /* none: negated */
+      {"Left Acme for Zento, then left Acme for Zento again", 8}, /* acme -> zento, once */
+      {"the staff", 7},
+  };
+  vb_run_options ro = {VB_LANG_EN, VB_LANG_EN, 0};
+  const vb_result *res;
+  const vb_switch *w;
+  assert_int_equal(vb_analyzer_run(an, recs[3].text, strlen(recs[3].text), &ro, &res), VB_OK);
+  assert_int_equal(vb_result_switches(res, &w), 1);
+  assert_int_equal(w[0].from, zento);
+  assert_int_equal(w[0].to, bolt);
+  assert_int_equal(w[0].start, 0);
+  assert_int_equal(w[0].end, strlen(recs[3].text));
+  assert_int_equal(vb_analyzer_run(an, recs[4].text, strlen(recs[4].text), &ro, &res), VB_OK);
+  assert_int_equal(vb_result_switches(res, &w), 0);
+  assert_int_equal(vb_analyzer_run(an, recs[5].text, strlen(recs[5].text), &ro, &res), VB_OK);
+  assert_int_equal(vb_result_switches(res, &w), 2);
+  vb_agg *a, *h[2];
+  add_scored(m, an, recs, sizeof recs / sizeof recs[0], &a, h);
+  vb_table *t;
+  assert_int_equal(vb_agg_table(a, &t), VB_OK);
+  /*
+   * Switches: acme -> zento in records 1, 2 and 6 (twice in 6, counted once): 3, scores 9, 10
+   * and 8, NPS 100 (2 - 0) / 3; acme -> (none) 1 (record 3); zento -> bolt 1 (record 4).
+   * Ordered by n, then by the brand left (acme before zento), the unnamed side last.
+   * Per brand: acme lost 4, won 0; zento lost 1, won 3; bolt won 1. acme and zento tie at 4:
+   * theme order. Quotes: acme's switches away are in 4 records, of which VB_AGG_QUOTES (3)
+   * are kept; zento's away: record 4 only, its switch marked from the verb to the last brand.
+   */
+  assert_int_equal(t->switches_unknown, 0);
+  assert_int_equal(t->n_switches, 3);
+  const vb_switch_row *r = t->switches;
+  assert_int_equal(r[0].from, acme);
+  assert_int_equal(r[0].to, zento);
+  assert_int_equal(r[0].n, 3);
+  assert_int_equal(r[0].score.n, 3);
+  assert_close(r[0].score.value, 200.0 / 3, 1e-9);
+  assert_int_equal(r[1].from, acme);
+  assert_int_equal(r[1].to, SIZE_MAX);
+  assert_int_equal(r[1].n, 1);
+  assert_int_equal(r[2].from, zento);
+  assert_int_equal(r[2].to, bolt);
+  assert_int_equal(r[2].n, 1);
+  assert_int_equal(t->n_switch_brands, 3);
+  const vb_switch_brand_row *b = t->switch_brands;
+  assert_int_equal(b[0].brand, acme);
+  assert_int_equal(b[0].lost, 4);
+  assert_int_equal(b[0].won, 0);
+  assert_int_equal(b[0].n_lost_quotes, VB_AGG_QUOTES);
+  assert_int_equal(b[0].n_won_quotes, 0);
+  assert_int_equal(b[1].brand, zento);
+  assert_int_equal(b[1].lost, 1);
+  assert_int_equal(b[1].won, 3);
+  assert_int_equal(b[1].n_lost_quotes, 1);
+  assert_string_equal(b[1].lost_quotes[0].text, recs[3].text);
+  assert_int_equal(b[1].lost_quotes[0].span_start, 0);
+  assert_int_equal(b[1].lost_quotes[0].span_end, strlen(recs[3].text));
+  assert_int_equal(b[1].n_won_quotes, 3);
+  assert_int_equal(b[2].brand, bolt);
+  assert_int_equal(b[2].lost, 0);
+  assert_int_equal(b[2].won, 1);
+  vb_table_free(t);
+  /* the state keeps them; the merge of two halves equals the whole */
+  size_t len;
+  char *s = save(a, &len);
+  char want[160];
+  snprintf(want, sizeof want, "\nswitch %zu %zu 3 3 8000:1 9000:1 10000:1\nswitch %zu - 1 1 "
+           "2000:1\nswitch %zu %zu 1 1 5000:1\nwq ", acme, zento, acme, zento, bolt);
+  assert_non_null(strstr(s, want));
+  same_when_merged_and_loaded(m, s, h);
+  /* a version 7 state has none: it loads, says they are unknown, and a merge keeps that */
+  char *v7 = replace_all(s, "verbatim-state 8", "verbatim-state 7");
+  char *cut = strstr(v7, "\nswitch ");
+  assert_non_null(cut);
+  strcpy(cut + 1, "end\n");
+  vb_agg *c;
+  assert_int_equal(vb_agg_load(m, v7, strlen(v7), &c, &e), VB_OK);
+  assert_int_equal(vb_agg_table(c, &t), VB_OK);
+  assert_int_equal(t->switches_unknown, 1);
+  assert_int_equal(t->n_switches, 0);
+  assert_int_equal(t->n_switch_brands, 0);
+  vb_table_free(t);
+  assert_int_equal(vb_agg_merge(c, a), VB_OK);
+  char *s2 = save(c, &len);
+  assert_non_null(strstr(s2, "\nswitches unknown\nend\n"));
+  assert_null(strstr(s2, "\nwq "));
+  vb_free(s2);
+  vb_agg_free(c);
+  free(v7);
+  v7 = replace_all(s, "verbatim-state 8", "verbatim-state 7"); /* with switch lines */
+  LOAD_FAILS(m, v7, strlen(v7), VB_EPARSE);
+  free(v7);
+  /* corrupted lines */
+  char from[160], to[64];
+  snprintf(from, sizeof from, "switch %zu %zu 3 3 8000:1 ", acme, zento);
+  const char *bad[] = {
+      "switch %zu %zu 4 3 8000:1 ",  /* more records than zento has (3 and 4: 4 > 4 unscored) */
+      "switch %zu %zu 0 3 8000:1 ",  /* none */
+      "switch %zu %zu 3 3 7000:1 ",  /* a score that is not acme's */
+      "switch %zu %zu 3 ",           /* no histogram */
+  };
+  for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+    snprintf(to, sizeof to, bad[k], acme, zento);
+    char *x = replace_all(s, from, to);
+    LOAD_FAILS(m, x, strlen(x), VB_EPARSE);
+    free(x);
+  }
+  snprintf(to, sizeof to, "switch %zu %zu 3 3 8000:1 ", acme, acme); /* a brand to itself */
+  char *x = replace_all(s, from, to);
+  LOAD_FAILS(m, x, strlen(x), VB_EPARSE);
+  free(x);
+  snprintf(to, sizeof to, "switch %zu %d 3 3 8000:1 ", acme, T_DELIVERY); /* not a brand */
+  x = replace_all(s, from, to);
+  LOAD_FAILS(m, x, strlen(x), VB_EPARSE);
+  free(x);
+  snprintf(to, sizeof to, "switch - - 3 3 8000:1 "); /* no brand named */
+  x = replace_all(s, from, to);
+  LOAD_FAILS(m, x, strlen(x), VB_EPARSE);
+  free(x);
+  char sw1[64], sw2[64], swap[160]; /* out of order */
+  snprintf(sw1, sizeof sw1, "\nswitch %zu %zu 3 3 8000:1 9000:1 10000:1", acme, zento);
+  snprintf(sw2, sizeof sw2, "\nswitch %zu - 1 1 2000:1", acme);
+  snprintf(from, sizeof from, "%s%s", sw1, sw2);
+  snprintf(swap, sizeof swap, "%s%s", sw2, sw1);
+  x = replace_all(s, from, swap);
+  assert_string_not_equal(x, s);
+  LOAD_FAILS(m, x, strlen(x), VB_EPARSE);
+  free(x);
+  x = replace_all(s, "\nend\n", "\nswitches unknown\nend\n"); /* both counted and unknown */
+  LOAD_FAILS(m, x, strlen(x), VB_EPARSE);
+  free(x);
+  /* the quotes must match the switches: bolt's switch to it without its quote */
+  char *q = strstr(s, "\nwq ");
+  char *last = NULL;
+  for (char *p = q; p; p = strstr(p + 1, "\nwq ")) last = p;
+  assert_non_null(last);
+  char *end = strchr(last + 1, '\n');
+  x = malloc(strlen(s) + 1);
+  assert_non_null(x);
+  memcpy(x, s, (size_t)(last - s));
+  strcpy(x + (last - s), end);
   LOAD_FAILS(m, x, strlen(x), VB_EPARSE);
   free(x);
   vb_free(s);
@@ -1492,6 +1664,7 @@ int main(void) {
       cmocka_unit_test(test_pairs_by_hand),
       cmocka_unit_test(test_brand_themes_by_hand),
       cmocka_unit_test(test_brand_pairs_by_hand),
+      cmocka_unit_test(test_switches_by_hand),
       cmocka_unit_test(test_nps_table_by_hand),
       cmocka_unit_test(test_missing_scores_and_errors),
       cmocka_unit_test(test_other_score_types),
