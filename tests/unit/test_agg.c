@@ -511,7 +511,7 @@ static void test_load_rejects_corrupted_states(void **state) {
   load_fails_with(m, "questions -", "questions 2 =a", VB_EPARSE);
   {
     /* versions 3 (without the questions line) and 4 (without pairs) still load; they did not
-     * count pairs, so they save as version 7 that says so, and their table has none */
+     * count pairs, so they save as version 8 that says so, and their table has none */
     char *v4 = mutate("pair 0 4 1 1 0:1\n", "");
     memcpy(v4, "verbatim-state 4", 16);
     char *v3 = replace_all(v4, "questions -\n", "");
