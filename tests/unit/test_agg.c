@@ -959,10 +959,47 @@ static void same_when_merged_and_loaded(const vb_model *m, const char *s, vb_agg
   vb_agg_free(b);
 }
 
+/* The state s as a state of an older version (its header `header`, everything from `first` on
+ * cut): it loads, and saves with `unknown` (the lines that say what it did not count) before
+ * its end; with those lines left in, the older state is refused. The loaded aggregate, for the
+ * caller's checks of its table and merges. */
+static vb_agg *older_state(const vb_model *m, const char *s, const char *header,
+                           const char *first, const char *unknown) {
+  char *old = replace_all(s, "verbatim-state 8", header);
+  LOAD_FAILS(m, old, strlen(old), VB_EPARSE);
+  char *cut = strstr(old, first);
+  assert_non_null(cut);
+  strcpy(cut + 1, "end\n");
+  vb_agg *b;
+  vb_error e = {0};
+  assert_int_equal(vb_agg_load(m, old, strlen(old), &b, &e), VB_OK);
+  free(old);
+  size_t len;
+  char *again = save(b, &len);
+  assert_non_null(strstr(again, unknown));
+  vb_free(again);
+  return b;
+}
+
+/* A model of the test codebook with the brands Acme, Zento and Bolt, an analyzer, and the
+ * three brands' theme indices (in that order). */
+static void three_brands(vb_model **m, vb_analyzer **an, size_t *acme, size_t *zento,
+                         size_t *bolt) {
+  assert_int_equal(load_model_brands(CODEBOOK, "Acme: acme\nZento: zento\nBolt: bolt\n", m),
+                   VB_OK);
+  assert_int_equal(vb_analyzer_new(*m, an), VB_OK);
+  *acme = *zento = *bolt = SIZE_MAX;
+  for (size_t i = 0; i < vb_model_theme_count(*m); i++) {
+    if (!strcmp(vb_model_theme_id(*m, i), "brand.acme")) *acme = i;
+    if (!strcmp(vb_model_theme_id(*m, i), "brand.zento")) *zento = i;
+    if (!strcmp(vb_model_theme_id(*m, i), "brand.bolt")) *bolt = i;
+  }
+  assert_true(*acme < *zento && *zento < *bolt && *bolt < SIZE_MAX);
+}
+
 static void test_brand_themes_by_hand(void **state) {
   (void)state;
   vb_model *m;
-  vb_error e = {0};
   assert_int_equal(load_model_brands(CODEBOOK, "Acme: acme\nZento: zento\n", &m), VB_OK);
   vb_analyzer *an;
   assert_int_equal(vb_analyzer_new(m, &an), VB_OK);
@@ -1028,27 +1065,14 @@ static void test_brand_themes_by_hand(void **state) {
            acme, T_DELIVERY, acme, T_LATE);
   assert_non_null(strstr(s, want));
   same_when_merged_and_loaded(m, s, h);
-  char *s2;
-  vb_agg *b;
   /* a version 5 state has no brand pairs: it loads, and its table says they are unknown */
-  char *v5 = replace_all(s, "verbatim-state 8", "verbatim-state 5");
-  char *cut = strstr(v5, "\nbpair ");
-  assert_non_null(cut);
-  strcpy(cut + 1, "end\n");
-  assert_int_equal(vb_agg_load(m, v5, strlen(v5), &b, &e), VB_OK);
+  vb_agg *b = older_state(m, s, "verbatim-state 5", "\nbpair ",
+                          "\nbpairs unknown\nbbpairs unknown\nswitches unknown\nend\n");
   assert_int_equal(vb_agg_table(b, &t), VB_OK);
   assert_int_equal(t->brand_themes_unknown, 1);
   assert_int_equal(t->n_brand_themes, 0);
   vb_table_free(t);
-  s2 = save(b, &len);
-  assert_non_null(strstr(s2, "\nbpairs unknown\nbbpairs unknown\nswitches unknown\nend\n"));
-  vb_free(s2);
   vb_agg_free(b);
-  free(v5);
-  /* ... but not with brand pair lines in it */
-  v5 = replace_all(s, "verbatim-state 8", "verbatim-state 5");
-  LOAD_FAILS(m, v5, strlen(v5), VB_EPARSE);
-  free(v5);
   /* corrupted brand pair lines */
   char from[128], to[128];
   snprintf(from, sizeof from, "bpair %zu %d 3 2 1 3 0:1 ", acme, T_DELIVERY);
@@ -1096,18 +1120,9 @@ static void test_brand_themes_by_hand(void **state) {
 static void test_brand_pairs_by_hand(void **state) {
   (void)state;
   vb_model *m;
-  vb_error e = {0};
-  assert_int_equal(load_model_brands(CODEBOOK, "Acme: acme\nZento: zento\nBolt: bolt\n", &m),
-                   VB_OK);
   vb_analyzer *an;
-  assert_int_equal(vb_analyzer_new(m, &an), VB_OK);
-  size_t acme = SIZE_MAX, zento = SIZE_MAX, bolt = SIZE_MAX;
-  for (size_t i = 0; i < vb_model_theme_count(m); i++) {
-    if (!strcmp(vb_model_theme_id(m, i), "brand.acme")) acme = i;
-    if (!strcmp(vb_model_theme_id(m, i), "brand.zento")) zento = i;
-    if (!strcmp(vb_model_theme_id(m, i), "brand.bolt")) bolt = i;
-  }
-  assert_true(acme < zento && zento < bolt && bolt < SIZE_MAX);
+  size_t acme, zento, bolt;
+  three_brands(&m, &an, &acme, &zento, &bolt);
   static const scored recs[] = {
       {"Acme was great, but Zento was terrible", 9}, /* acme positive, zento negative */
       {"Acme and Zento were terrible", 0},           /* both negative */
@@ -1169,28 +1184,19 @@ static void test_brand_pairs_by_hand(void **state) {
            "bbpair %zu %zu 1 0 0 0 0 1 5000:1\nend\n", acme, zento, zento, bolt);
   assert_non_null(strstr(s, want));
   same_when_merged_and_loaded(m, s, h);
-  char *s2;
-  vb_agg *b;
   /* a version 6 state has none: it loads, says they are unknown, and a merge keeps that */
-  char *v6 = replace_all(s, "verbatim-state 8", "verbatim-state 6");
-  char *cut = strstr(v6, "\nbbpair ");
-  assert_non_null(cut);
-  strcpy(cut + 1, "end\n");
-  assert_int_equal(vb_agg_load(m, v6, strlen(v6), &b, &e), VB_OK);
+  vb_agg *b = older_state(m, s, "verbatim-state 6", "\nbbpair ",
+                          "\nbbpairs unknown\nswitches unknown\nend\n");
   assert_int_equal(vb_agg_table(b, &t), VB_OK);
   assert_int_equal(t->brand_pairs_unknown, 1);
   assert_int_equal(t->brand_themes_unknown, 0);
   assert_int_equal(t->n_brand_pairs, 0);
   vb_table_free(t);
   assert_int_equal(vb_agg_merge(b, a), VB_OK);
-  s2 = save(b, &len);
+  char *s2 = save(b, &len);
   assert_non_null(strstr(s2, "\nbbpairs unknown\nswitches unknown\nend\n"));
   vb_free(s2);
   vb_agg_free(b);
-  free(v6);
-  v6 = replace_all(s, "verbatim-state 8", "verbatim-state 6"); /* with bbpair lines */
-  LOAD_FAILS(m, v6, strlen(v6), VB_EPARSE);
-  free(v6);
   /* corrupted lines */
   char from[128], to[128];
   snprintf(from, sizeof from, "bbpair %zu %zu 3 1 2 2 1 3 0:1 ", acme, zento);
@@ -1232,18 +1238,9 @@ static void test_brand_pairs_by_hand(void **state) {
 static void test_switches_by_hand(void **state) {
   (void)state;
   vb_model *m;
-  vb_error e = {0};
-  assert_int_equal(load_model_brands(CODEBOOK, "Acme: acme\nZento: zento\nBolt: bolt\n", &m),
-                   VB_OK);
   vb_analyzer *an;
-  assert_int_equal(vb_analyzer_new(m, &an), VB_OK);
-  size_t acme = SIZE_MAX, zento = SIZE_MAX, bolt = SIZE_MAX;
-  for (size_t i = 0; i < vb_model_theme_count(m); i++) {
-    if (!strcmp(vb_model_theme_id(m, i), "brand.acme")) acme = i;
-    if (!strcmp(vb_model_theme_id(m, i), "brand.zento")) zento = i;
-    if (!strcmp(vb_model_theme_id(m, i), "brand.bolt")) bolt = i;
-  }
-  assert_true(acme < zento && zento < bolt && bolt < SIZE_MAX);
+  size_t acme, zento, bolt;
+  three_brands(&m, &an, &acme, &zento, &bolt);
   static const scored recs[] = {
       {"Switched from Acme to Zento", 9},                        /* acme -> zento */
       {"switched from acme to zento last week", 10},             /* acme -> zento */
@@ -1320,12 +1317,7 @@ static void test_switches_by_hand(void **state) {
   assert_non_null(strstr(s, want));
   same_when_merged_and_loaded(m, s, h);
   /* a version 7 state has none: it loads, says they are unknown, and a merge keeps that */
-  char *v7 = replace_all(s, "verbatim-state 8", "verbatim-state 7");
-  char *cut = strstr(v7, "\nswitch ");
-  assert_non_null(cut);
-  strcpy(cut + 1, "end\n");
-  vb_agg *c;
-  assert_int_equal(vb_agg_load(m, v7, strlen(v7), &c, &e), VB_OK);
+  vb_agg *c = older_state(m, s, "verbatim-state 7", "\nswitch ", "\nswitches unknown\nend\n");
   assert_int_equal(vb_agg_table(c, &t), VB_OK);
   assert_int_equal(t->switches_unknown, 1);
   assert_int_equal(t->n_switches, 0);
@@ -1337,10 +1329,6 @@ static void test_switches_by_hand(void **state) {
   assert_null(strstr(s2, "\nwq "));
   vb_free(s2);
   vb_agg_free(c);
-  free(v7);
-  v7 = replace_all(s, "verbatim-state 8", "verbatim-state 7"); /* with switch lines */
-  LOAD_FAILS(m, v7, strlen(v7), VB_EPARSE);
-  free(v7);
   /* corrupted lines */
   char from[160], to[64];
   snprintf(from, sizeof from, "switch %zu %zu 3 3 8000:1 ", acme, zento);
