@@ -827,21 +827,28 @@ static void brand_chart(html *h, size_t nb) {
         fp);
 }
 
+/* The heading of a table of the brand section and, instead of the table, why it is not there:
+ * not counted (a merge with a state of an older verbatim) or `none`, with `why_none`. True when
+ * the table follows. */
+static bool brand_table_head(html *h, const char *title, bool unknown, bool none,
+                             const char *why_none) {
+  fprintf(h->fp, "<h3>%s</h3>\n", title);
+  if (unknown)
+    fputs("<p class=\"empty\">Not counted: a state of an older verbatim, which did not count "
+          "them, is in the merge. Make it again to see them.</p>\n", h->fp);
+  else if (none)
+    fprintf(h->fp, "<p class=\"empty\">%s</p>\n", why_none);
+  return !unknown && !none;
+}
+
 /* The topics each brand is mentioned with (the rows brand_theme_shown() picks); the JSON
  * index of each is its place among all of "/brands/themes". */
 static void brand_themes(html *h) {
   const vb_table *t = h->t;
   FILE *fp = h->fp;
-  fputs("<h3>What each brand is mentioned with</h3>\n", fp);
-  if (t->brand_themes_unknown) {
-    fputs("<p class=\"empty\">Not counted: a state of an older verbatim, which did not count "
-          "them, is in the merge. Make it again to see them.</p>\n", fp);
+  if (!brand_table_head(h, "What each brand is mentioned with", t->brand_themes_unknown,
+                        !t->n_brand_themes, "No brand is named with a theme in 3 or more records."))
     return;
-  }
-  if (!t->n_brand_themes) {
-    fputs("<p class=\"empty\">No brand is named with a theme in 3 or more records.</p>\n", fp);
-    return;
-  }
   bool scored = t->type != VB_SCORE_NONE;
   fputs("<div class=\"wide\"><table><thead><tr><th>brand</th><th>theme</th>"
         "<th class=\"r\">both</th><th class=\"r\">share of the<br>brand's records</th>"
@@ -910,17 +917,9 @@ static void pair_side(html *h, size_t i, char side, size_t brand, double net, do
 static void brand_pairs(html *h) {
   const vb_table *t = h->t;
   FILE *fp = h->fp;
-  fputs("<h3>Brands named together</h3>\n", fp);
-  if (t->brand_pairs_unknown) {
-    fputs("<p class=\"empty\">Not counted: a state of an older verbatim, which did not count "
-          "them, is in the merge. Make it again to see them.</p>\n", fp);
+  if (!brand_table_head(h, "Brands named together", t->brand_pairs_unknown, !t->n_brand_pairs,
+                        "No two brands are named together in 3 or more records."))
     return;
-  }
-  if (!t->n_brand_pairs) {
-    fputs("<p class=\"empty\">No two brands are named together in 3 or more records.</p>\n",
-          fp);
-    return;
-  }
   bool scored = t->type != VB_SCORE_NONE;
   fputs("<div class=\"wide\"><table><thead><tr><th>brand</th><th class=\"r\">net there</th>"
         "<th></th><th>with</th><th class=\"r\">net there</th><th></th>"
@@ -964,16 +963,9 @@ static void brand_pairs(html *h) {
 static void brand_switches(html *h) {
   const vb_table *t = h->t;
   FILE *fp = h->fp;
-  fputs("<h3>Switching between brands</h3>\n", fp);
-  if (t->switches_unknown) {
-    fputs("<p class=\"empty\">Not counted: a state of an older verbatim, which did not count "
-          "it, is in the merge. Make it again to see it.</p>\n", fp);
+  if (!brand_table_head(h, "Switching between brands", t->switches_unknown, !t->n_switches,
+                        "No record says it switched from or to a brand."))
     return;
-  }
-  if (!t->n_switches) {
-    fputs("<p class=\"empty\">No record says it switched from or to a brand.</p>\n", fp);
-    return;
-  }
   fputs("<div class=\"wide\"><table><thead><tr><th>brand</th><th class=\"r\">lost</th>"
         "<th class=\"r\">won</th><th class=\"r\">net</th></tr></thead>\n<tbody>\n", fp);
   for (size_t i = 0; i < t->n_switch_brands && i < SW_SHOWN; i++) {

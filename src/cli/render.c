@@ -428,12 +428,17 @@ bool brand_theme_shown(const vb_table *t, size_t i) {
   return false;
 }
 
+/* Instead of a table a merge did not count (a state of an older verbatim in it): says so under
+ * the table's name. True when it did. */
+static bool term_not_counted(FILE *fp, const char *what, bool unknown) {
+  if (unknown)
+    fprintf(fp, "\n%s: not counted.\nA state of an older verbatim, which did not count them, is "
+                "in the merge; make it\nagain to see them.\n", what);
+  return unknown;
+}
+
 static void term_brand_themes(FILE *fp, const vb_table *t, const vb_model *m) {
-  if (t->brand_themes_unknown) {
-    fputs("\nThemes mentioned with each brand: not counted (a state of an older verbatim, which "
-          "did\nnot count them, is in the merge; make it again to see them).\n", fp);
-    return;
-  }
+  if (term_not_counted(fp, "Themes mentioned with each brand", t->brand_themes_unknown)) return;
   if (!t->n_brand_themes) return;
   fprintf(fp, "\nWhat each brand is mentioned with (its %d most frequent themes):\n", BT_SHOWN);
   fputs("brand                theme                      both  share others   lift        q   neg"
@@ -482,11 +487,7 @@ static void fmt_nets(char *buf, size_t size, double there, const vb_table *t, si
 }
 
 static void term_brand_pairs(FILE *fp, const vb_table *t, const vb_model *m) {
-  if (t->brand_pairs_unknown) {
-    fputs("\nBrands named together: not counted (a state of an older verbatim, which did not "
-          "count\nthem, is in the merge; make it again to see them).\n", fp);
-    return;
-  }
+  if (term_not_counted(fp, "Brands named together", t->brand_pairs_unknown)) return;
   if (!t->n_brand_pairs) return;
   fprintf(fp, "\nBrands named together (%zu pair%s of 3 or more records", t->n_brand_pairs,
           t->n_brand_pairs == 1 ? "" : "s");
@@ -531,11 +532,7 @@ const char *switch_side_label(const vb_model *m, size_t t) {
 /* Switches between brands said in the records: what each brand loses and wins, the switches
  * said most, and what a leaver and a newcomer of each brand wrote. */
 static void term_switches(FILE *fp, const vb_table *t, const vb_model *m) {
-  if (t->switches_unknown) {
-    fputs("\nSwitching between brands: not counted (a state of an older verbatim, which did "
-          "not\ncount it, is in the merge; make it again to see it).\n", fp);
-    return;
-  }
+  if (term_not_counted(fp, "Switching between brands", t->switches_unknown)) return;
   if (!t->n_switches) return;
   fprintf(fp, "\nSwitching between brands (%zu brand%s", t->n_switch_brands,
           t->n_switch_brands == 1 ? "" : "s");
@@ -721,11 +718,7 @@ static void term_drivers(FILE *fp, const vb_table *t, const render_info *info) {
 static bool pair_shown(const vb_pair_row *r) { return r->q < 0.05; }
 
 static void term_pairs(FILE *fp, const vb_table *t, const vb_model *m) {
-  if (t->pairs_unknown) {
-    fputs("\nThemes mentioned together: not counted (a state of an older verbatim, which did "
-          "not\ncount them, is in the merge; make it again to see them).\n", fp);
-    return;
-  }
+  if (term_not_counted(fp, "Themes mentioned together", t->pairs_unknown)) return;
   size_t shown = 0;
   for (size_t i = 0; i < t->n_pairs; i++) shown += pair_shown(&t->pairs[i]);
   if (!shown) return;
@@ -1395,6 +1388,15 @@ static void md_groups(sink *s, const vb_segment *rows, size_t n, const char *kin
   }
 }
 
+/* Instead of a table a merge did not count: its heading and why it is not there. True when it
+ * did. */
+static bool md_not_counted(FILE *fp, const char *heading, bool unknown) {
+  if (unknown)
+    fprintf(fp, "\n%s\n\nNot counted: a state of an older verbatim, which did not count them, "
+                "is in the merge.\n", heading);
+  return unknown;
+}
+
 static void md_table(FILE *fp, const vb_table *t, const vb_model *m, const render_info *info) {
   sink s = {fp, '|', 2, 0};
   fputs("## Root-cause table\n\n", fp);
@@ -1418,10 +1420,7 @@ static void md_table(FILE *fp, const vb_table *t, const vb_model *m, const rende
     fputs("\n## Quotes\n\n", fp);
     t_quotes_all(&s, t, m);
   }
-  if (t->pairs_unknown) {
-    fputs("\n## Themes mentioned together\n\nNot counted: a state of an older verbatim, which "
-          "did not count them, is in the merge.\n", fp);
-  } else {
+  if (!md_not_counted(fp, "## Themes mentioned together", t->pairs_unknown)) {
     size_t shown = 0;
     for (size_t i = 0; i < t->n_pairs; i++) shown += pair_shown(&t->pairs[i]);
     if (shown) {
@@ -1436,10 +1435,7 @@ static void md_table(FILE *fp, const vb_table *t, const vb_model *m, const rende
     fprintf(fp, "\n## Brands\n\n%zu records name a brand of the brand list. share: of all brand "
                 "mentions; net: (pos - neg) / (pos + neg).\n\n", t->brand_records);
     t_brands(&s, t, m);
-    if (t->brand_themes_unknown) {
-      fputs("\n### Themes mentioned with each brand\n\nNot counted: a state of an older "
-            "verbatim, which did not count them, is in the merge.\n", fp);
-    } else if (t->n_brand_themes) {
+    if (!md_not_counted(fp, "### Themes mentioned with each brand", t->brand_themes_unknown) && t->n_brand_themes) {
       fprintf(fp, "\n### Themes mentioned with each brand\n\nThe %d most frequent themes of "
                   "each brand's records. share: of the records naming the brand; share_others: "
                   "of the records that do not; lift: both / what chance gives; q: more often "
@@ -1447,10 +1443,7 @@ static void md_table(FILE *fp, const vb_table *t, const vb_model *m, const rende
                   "\n\n", BT_SHOWN);
       t_brand_themes(&s, t, m, true);
     }
-    if (t->brand_pairs_unknown) {
-      fputs("\n### Brands named together\n\nNot counted: a state of an older verbatim, which "
-            "did not count them, is in the merge.\n", fp);
-    } else if (t->n_brand_pairs) {
+    if (!md_not_counted(fp, "### Brands named together", t->brand_pairs_unknown) && t->n_brand_pairs) {
       fprintf(fp, "\n### Brands named together\n\n%zu pairs of brands named together by 3 or "
                   "more records", t->n_brand_pairs);
       if (t->n_brand_pairs > BP_SHOWN) fprintf(fp, ", the first %d", BP_SHOWN);
@@ -1458,10 +1451,7 @@ static void md_table(FILE *fp, const vb_table *t, const vb_model *m, const rende
             "brand's mentions in the records naming both.\n\n", fp);
       t_brand_pairs(&s, t, m, true);
     }
-    if (t->switches_unknown) {
-      fputs("\n### Switching between brands\n\nNot counted: a state of an older verbatim, "
-            "which did not count it, is in the merge.\n", fp);
-    } else if (t->n_switches) {
+    if (!md_not_counted(fp, "### Switching between brands", t->switches_unknown) && t->n_switches) {
       fprintf(fp, "\n### Switching between brands\n\n%zu switches said in the text "
                   "(\"switched from\", \"left ... for\", \"moved to\")", t->n_switches);
       if (t->n_switches > SW_SHOWN) fprintf(fp, ", the first %d", SW_SHOWN);
