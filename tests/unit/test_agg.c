@@ -1369,15 +1369,15 @@ static void test_switches_by_hand(void **state) {
   LOAD_FAILS(m, x, strlen(x), VB_EPARSE);
   free(x);
   /* the quotes must match the switches: bolt's switch to it without its quote */
-  char *q = strstr(s, "\nwq ");
-  char *last = NULL;
-  for (char *p = q; p; p = strstr(p + 1, "\nwq ")) last = p;
-  assert_non_null(last);
-  char *end = strchr(last + 1, '\n');
+  char bq[32];
+  snprintf(bq, sizeof bq, "\nwq %zu 1 ", bolt);
   x = malloc(strlen(s) + 1);
   assert_non_null(x);
-  memcpy(x, s, (size_t)(last - s));
-  strcpy(x + (last - s), end);
+  strcpy(x, s);
+  char *line = strstr(x, bq);
+  assert_non_null(line);
+  char *next = strchr(line + 1, '\n');
+  memmove(line, next, strlen(next) + 1);
   LOAD_FAILS(m, x, strlen(x), VB_EPARSE);
   free(x);
   vb_free(s);
