@@ -69,6 +69,7 @@ static const char *const da_filler[] = {"hos", "på", "med", "fra", "i", "via", 
 static const char *const da_switched[] = {"skiftede", "skifter", "skiftet", "skifte",
                                           "flyttede", "gik",     "over",    NULL};
 static const char *const he_than[] = {"מאשר", "במקום", NULL};
+static const char *const he_neg[] = {"לא", "אל", "לעולם", "אף", "בחיים", NULL};
 static const char *const none[] = {NULL};
 
 static const char *const en_over[] = {"over", "back", NULL};
@@ -101,7 +102,10 @@ static const lang_words words[VB_LANG_COUNT] = {
                     sv_go, sv_ditch, sv_leave, sv_neg, sv_my},
     [VB_LANG_DA] = {da_than, da_than2, da_filler, "fra", da_switched, "til", da_for, da_over,
                     da_go, da_ditch, da_leave, da_neg, da_my},
-    [VB_LANG_HE] = {he_than, none, none, NULL, none, NULL, NULL, none, none, none, none, none, none},
+    /* Hebrew's switches have their own rules (he_switched, he_leave below): no "to", "for" */
+    [VB_LANG_HE] = {.than = he_than, .than2 = none, .filler = none, .switched = none,
+                    .over = none, .go = none, .ditch = none, .leave = none, .neg = he_neg,
+                    .my = none},
 };
 
 /* Hebrew: a comparative just before a brand written with the proclitic מ ("יותר מוקסה", "פחות
@@ -112,7 +116,6 @@ static const char *const he_switched[] = {"עברתי", "עברנו", "עבר", 
 /* Hebrew switches: "עזבתי (את) וקסה", a brand with the proclitic ל after the brand left or
  * after a verb of switching ("עברתי ללומו"), or after לטובת ("in favour of") */
 static const char *const he_leave[] = {"עזבתי", "עזבנו", "עזב", "עזבה", "עזבו", NULL};
-static const char *const he_neg[] = {"לא", "אל", "לעולם", "אף", "בחיים", NULL};
 #define HE_MEM "\xd7\x9e"    /* מ */
 #define HE_LAMED "\xd7\x9c"  /* ל */
 
@@ -186,7 +189,7 @@ static bool said_before(const vb_result *r, const vb_span *c, size_t mark, doubl
 
 /* A negator up to three words before the verb at v, in its clause. */
 static bool negated(const vb_token *tok, size_t first, size_t v, vb_lang lang) {
-  const char *const *neg = lang == VB_LANG_HE ? he_neg : words[lang].neg;
+  const char *const *neg = words[lang].neg;
   for (size_t j = v; j > first && j + 3 >= v; j--) {
     const vb_token *t = &tok[j - 1];
     if (in(t, neg)) return true;
@@ -294,8 +297,9 @@ static int switch_from(vb_analyzer *an, size_t i, size_t k, size_t first, size_t
 }
 
 /* A switch to the brand mention i at token k: a verb of switching, an optional "over" or
- * "back" or what was moved ("my weekly shop"), "to", the brand ("went" only with "over"); in Hebrew the verb and the brand with ל.
- * The brand left may follow: "from" and a brand, in Hebrew a brand with מ. */
+ * "back" or what was moved ("my weekly shop"), "to", the brand ("went" only with "over"); in
+ * Hebrew the verb and the brand with ל. The brand left may follow: "from" and a brand, in
+ * Hebrew a brand with מ. */
 static int switch_to(vb_analyzer *an, size_t i, size_t k, size_t first) {
   const vb_result *r = &an->res;
   const vb_token *tok = r->tokens;

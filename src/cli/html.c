@@ -699,6 +699,13 @@ static void net_bar(html *h, double v, double lo, double hi) {
   fputs("</svg>", h->fp);
 }
 
+/* A cell with a score, keyed into the JSON at `key`. */
+static void score_cell(html *h, const char *key, double value) {
+  fputs("<td class=\"r\">", h->fp);
+  num(h, key, value, h->dec, 1, NULL, false);
+  fputs("</td>", h->fp);
+}
+
 /* The cells of a net sentiment: the number (coloured by its sign) with its 95% interval, tied
  * to the JSON values ROW/net and ROW/net_ci, and its bar; no interval without a net. */
 static void net_cells(html *h, const char *row, double net, double lo, double hi) {
@@ -881,12 +888,7 @@ static void brand_themes(html *h) {
     fputs("</td><td class=\"r\">", fp);
     count(h, keyf(h, "/brands/themes/%zu/pos", i), r->pos);
     fputs("</td>", fp);
-    if (scored) {
-      fputs("<td class=\"r\">", fp);
-      num(h, keyf(h, "/brands/themes/%zu/score/value", i), r->score.value, h->dec, 1, NULL,
-          false);
-      fputs("</td>", fp);
-    }
+    if (scored) score_cell(h, keyf(h, "/brands/themes/%zu/score/value", i), r->score.value);
     fputs("</tr>\n", fp);
   }
   fputs("</tbody></table></div>\n<p class=\"legend\">The most frequent themes of the records "
@@ -938,12 +940,7 @@ static void brand_pairs(html *h) {
     fputs("&times;</td><td class=\"r\">", fp);
     pval(h, keyf(h, "/brands/pairs/%zu/q", i), r->q);
     fputs("</td>", fp);
-    if (scored) {
-      fputs("<td class=\"r\">", fp);
-      num(h, keyf(h, "/brands/pairs/%zu/score/value", i), r->score.value, h->dec, 1, NULL,
-          false);
-      fputs("</td>", fp);
-    }
+    if (scored) score_cell(h, keyf(h, "/brands/pairs/%zu/score/value", i), r->score.value);
     fputs("</tr>\n", fp);
   }
   fputs("</tbody></table></div>\n<p class=\"legend\">", fp);
@@ -955,6 +952,20 @@ static void brand_pairs(html *h) {
         "one-sided p of meeting that often by chance (hypergeometric), after "
         "Benjamini-Hochberg across every pair of named brands. Every row: <code>verbatim "
         "analyze --format tsv --table brand-pairs</code>.</p>\n", fp);
+}
+
+/* The two columns of a block of quotes of `theme` (its words marked): a negative quote and a
+ * positive one, each or the message when NULL; then the end of the block. */
+static void quote_cols(html *h, size_t theme, const vb_quote *neg, const char *no_neg,
+                       const vb_quote *pos, const char *no_pos) {
+  FILE *fp = h->fp;
+  fputs("<div class=\"qcols\"><div>", fp);
+  if (neg) quote(h, neg, (long)theme, "qneg");
+  else fprintf(fp, "<p class=\"empty\">%s</p>", no_neg);
+  fputs("</div><div>", fp);
+  if (pos) quote(h, pos, (long)theme, "qpos");
+  else fprintf(fp, "<p class=\"empty\">%s</p>", no_pos);
+  fputs("</div></div></div>\n", fp);
 }
 
 /* Switches between brands: per brand what it loses and wins, the switches said most (the first
@@ -1001,12 +1012,8 @@ static void brand_switches(html *h) {
     fputs("<td class=\"r\">", fp);
     count(h, keyf(h, "/brands/switches/flows/%zu/records", i), r->n);
     fputs("</td>", fp);
-    if (scored) {
-      fputs("<td class=\"r\">", fp);
-      num(h, keyf(h, "/brands/switches/flows/%zu/score/value", i), r->score.value, h->dec, 1,
-          NULL, false);
-      fputs("</td>", fp);
-    }
+    if (scored)
+      score_cell(h, keyf(h, "/brands/switches/flows/%zu/score/value", i), r->score.value);
     fputs("</tr>\n", fp);
   }
   fputs("</tbody></table></div>\n<p class=\"legend\">", fp);
@@ -1021,13 +1028,10 @@ static void brand_switches(html *h) {
     const vb_switch_brand_row *b = &t->switch_brands[i];
     fputs("<div class=\"qt\"><h3>", fp);
     escs(fp, vb_model_theme_label(h->m, b->brand));
-    fputs(": why they leave, why they come</h3>\n<div class=\"qcols\"><div>", fp);
-    if (b->n_lost_quotes) quote(h, &b->lost_quotes[0], (long)b->brand, "qneg");
-    else fputs("<p class=\"empty\">No one says they left.</p>", fp);
-    fputs("</div><div>", fp);
-    if (b->n_won_quotes) quote(h, &b->won_quotes[0], (long)b->brand, "qpos");
-    else fputs("<p class=\"empty\">No one says they came.</p>", fp);
-    fputs("</div></div></div>\n", fp);
+    fputs(": why they leave, why they come</h3>\n", fp);
+    quote_cols(h, b->brand, b->n_lost_quotes ? &b->lost_quotes[0] : NULL,
+               "No one says they left.", b->n_won_quotes ? &b->won_quotes[0] : NULL,
+               "No one says they came.");
   }
 }
 
@@ -1146,15 +1150,10 @@ static void brands(html *h) {
     const vb_theme_row *r = &t->brands[i].row;
     fputs("<div class=\"qt\"><h3>", fp);
     escs(fp, vb_model_theme_label(h->m, r->theme));
-    fprintf(fp, " <span class=\"id\" style=\"display:inline\">%zu mentions</span></h3>\n"
-                "<div class=\"qcols\"><div>",
+    fprintf(fp, " <span class=\"id\" style=\"display:inline\">%zu mentions</span></h3>\n",
             r->n);
-    if (r->n_neg_quotes) quote(h, &r->neg_quotes[0], (long)r->theme, "qneg");
-    else fputs("<p class=\"empty\">No negative mention.</p>", fp);
-    fputs("</div><div>", fp);
-    if (r->n_pos_quotes) quote(h, &r->pos_quotes[0], (long)r->theme, "qpos");
-    else fputs("<p class=\"empty\">No positive mention.</p>", fp);
-    fputs("</div></div></div>\n", fp);
+    quote_cols(h, r->theme, r->n_neg_quotes ? &r->neg_quotes[0] : NULL, "No negative mention.",
+               r->n_pos_quotes ? &r->pos_quotes[0] : NULL, "No positive mention.");
   }
   brand_themes(h);
   brand_pairs(h);

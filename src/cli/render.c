@@ -1388,13 +1388,14 @@ static void md_groups(sink *s, const vb_segment *rows, size_t n, const char *kin
   }
 }
 
-/* Instead of a table a merge did not count: its heading and why it is not there. True when it
- * did. */
-static bool md_not_counted(FILE *fp, const char *heading, bool unknown) {
+/* The heading of a section when it has rows (`any`) or a merge did not count them, and then
+ * why they are not there. True when the rows follow. */
+static bool md_section(FILE *fp, const char *heading, bool unknown, bool any) {
+  if (unknown || any) fprintf(fp, "\n%s\n\n", heading);
   if (unknown)
-    fprintf(fp, "\n%s\n\nNot counted: a state of an older verbatim, which did not count them, "
-                "is in the merge.\n", heading);
-  return unknown;
+    fputs("Not counted: a state of an older verbatim, which did not count them, is in the "
+          "merge.\n", fp);
+  return !unknown && any;
 }
 
 static void md_table(FILE *fp, const vb_table *t, const vb_model *m, const render_info *info) {
@@ -1420,40 +1421,37 @@ static void md_table(FILE *fp, const vb_table *t, const vb_model *m, const rende
     fputs("\n## Quotes\n\n", fp);
     t_quotes_all(&s, t, m);
   }
-  if (!md_not_counted(fp, "## Themes mentioned together", t->pairs_unknown)) {
-    size_t shown = 0;
-    for (size_t i = 0; i < t->n_pairs; i++) shown += pair_shown(&t->pairs[i]);
-    if (shown) {
-      fprintf(fp, "\n## Themes mentioned together\n\nMore often than chance (q < 0.05): %zu "
-                  "pairs, the first %zu by c. c = both / either (ATLAS.ti's coefficient); lift = "
-                  "both / what chance gives; score: of the records mentioning both.\n\n", shown,
-              shown < PAIRS_SHOWN ? shown : (size_t)PAIRS_SHOWN);
-      t_pairs(&s, t, m, true);
-    }
+  size_t shown = 0; /* (no pairs when not counted) */
+  for (size_t i = 0; i < t->n_pairs; i++) shown += pair_shown(&t->pairs[i]);
+  if (md_section(fp, "## Themes mentioned together", t->pairs_unknown, shown)) {
+    fprintf(fp, "More often than chance (q < 0.05): %zu pairs, the first %zu by c. c = both / "
+                "either (ATLAS.ti's coefficient); lift = both / what chance gives; score: of the "
+                "records mentioning both.\n\n", shown,
+            shown < PAIRS_SHOWN ? shown : (size_t)PAIRS_SHOWN);
+    t_pairs(&s, t, m, true);
   }
   if (model_has_brands(m)) {
     fprintf(fp, "\n## Brands\n\n%zu records name a brand of the brand list. share: of all brand "
                 "mentions; net: (pos - neg) / (pos + neg).\n\n", t->brand_records);
     t_brands(&s, t, m);
-    if (!md_not_counted(fp, "### Themes mentioned with each brand", t->brand_themes_unknown) && t->n_brand_themes) {
-      fprintf(fp, "\n### Themes mentioned with each brand\n\nThe %d most frequent themes of "
-                  "each brand's records. share: of the records naming the brand; share_others: "
-                  "of the records that do not; lift: both / what chance gives; q: more often "
-                  "than chance; neg, pos: the theme's mention in a negative / positive clause."
-                  "\n\n", BT_SHOWN);
+    if (md_section(fp, "### Themes mentioned with each brand", t->brand_themes_unknown,
+                   t->n_brand_themes)) {
+      fprintf(fp, "The %d most frequent themes of each brand's records. share: of the records "
+                  "naming the brand; share_others: of the records that do not; lift: both / "
+                  "what chance gives; q: more often than chance; neg, pos: the theme's mention "
+                  "in a negative / positive clause.\n\n", BT_SHOWN);
       t_brand_themes(&s, t, m, true);
     }
-    if (!md_not_counted(fp, "### Brands named together", t->brand_pairs_unknown) && t->n_brand_pairs) {
-      fprintf(fp, "\n### Brands named together\n\n%zu pairs of brands named together by 3 or "
-                  "more records", t->n_brand_pairs);
+    if (md_section(fp, "### Brands named together", t->brand_pairs_unknown, t->n_brand_pairs)) {
+      fprintf(fp, "%zu pairs of brands named together by 3 or more records", t->n_brand_pairs);
       if (t->n_brand_pairs > BP_SHOWN) fprintf(fp, ", the first %d", BP_SHOWN);
       fputs(". lift: both / what chance gives; q: more often than chance; neg, pos, net: each "
             "brand's mentions in the records naming both.\n\n", fp);
       t_brand_pairs(&s, t, m, true);
     }
-    if (!md_not_counted(fp, "### Switching between brands", t->switches_unknown) && t->n_switches) {
-      fprintf(fp, "\n### Switching between brands\n\n%zu switches said in the text "
-                  "(\"switched from\", \"left ... for\", \"moved to\")", t->n_switches);
+    if (md_section(fp, "### Switching between brands", t->switches_unknown, t->n_switches)) {
+      fprintf(fp, "%zu switches said in the text (\"switched from\", \"left ... for\", \"moved "
+                  "to\")", t->n_switches);
       if (t->n_switches > SW_SHOWN) fprintf(fp, ", the first %d", SW_SHOWN);
       fputs(". An empty side: the other brand is not named. records: a record counts once per "
             "switch.\n\n", fp);
@@ -1540,14 +1538,18 @@ static void json_summary(FILE *fp, const vb_score_summary *s) {
   fputc('}', fp);
 }
 
+/* ", KEY: " (`key` with its line break, indent and quotes) and, when a merge did not count the
+ * table (a state of an older verbatim in it), null. True when the value is to follow. */
+static bool json_counted(FILE *fp, const char *key, bool unknown) {
+  fprintf(fp, ",%s: %s", key, unknown ? "null" : "");
+  return !unknown;
+}
+
 /* ", "themes": [...]" inside "brands": every brand-theme row, or null after a merge with a
  * state that did not count them. */
 static void json_brand_themes(FILE *fp, const vb_table *t, const vb_model *m) {
-  if (t->brand_themes_unknown) {
-    fputs(",\n  \"themes\": null", fp);
-    return;
-  }
-  fputs(",\n  \"themes\": [", fp);
+  if (!json_counted(fp, "\n  \"themes\"", t->brand_themes_unknown)) return;
+  fputc('[', fp);
   for (size_t i = 0; i < t->n_brand_themes; i++) {
     const vb_brand_theme_row *r = &t->brand_themes[i];
     const char *b = vb_model_theme_id(m, r->brand), *x = vb_model_theme_id(m, r->theme);
@@ -1584,11 +1586,8 @@ static void json_side(FILE *fp, const vb_model *m, size_t brand, size_t n, size_
 /* ", "pairs": [...]" inside "brands": every pair of brands named together by VB_PAIR_MIN
  * records, or null after a merge with a state that did not count them. */
 static void json_brand_pairs(FILE *fp, const vb_table *t, const vb_model *m) {
-  if (t->brand_pairs_unknown) {
-    fputs(",\n  \"pairs\": null", fp);
-    return;
-  }
-  fputs(",\n  \"pairs\": [", fp);
+  if (!json_counted(fp, "\n  \"pairs\"", t->brand_pairs_unknown)) return;
+  fputc('[', fp);
   for (size_t i = 0; i < t->n_brand_pairs; i++) {
     const vb_brand_pair_row *r = &t->brand_pairs[i];
     fputs(i ? ",\n   {\"a\": " : "\n   {\"a\": ", fp);
@@ -1630,11 +1629,8 @@ static void json_quotes(FILE *fp, const vb_quote *q, size_t n) {
 /* ", "switches": {...}" inside "brands": every switch said and per brand what it loses and
  * wins with the quotes of each, or null after a merge with a state that did not count them. */
 static void json_switches(FILE *fp, const vb_table *t, const vb_model *m) {
-  if (t->switches_unknown) {
-    fputs(",\n  \"switches\": null", fp);
-    return;
-  }
-  fputs(",\n  \"switches\": {\"flows\": [", fp);
+  if (!json_counted(fp, "\n  \"switches\"", t->switches_unknown)) return;
+  fputs("{\"flows\": [", fp);
   for (size_t i = 0; i < t->n_switches; i++) {
     const vb_switch_row *r = &t->switches[i];
     fputs(i ? ",\n    {\"from\": " : "\n    {\"from\": ", fp);
@@ -1942,10 +1938,8 @@ static void json_table(FILE *fp, const vb_table *t, const vb_model *m, const ren
     }
     fputs(d->n_rows ? "\n ]}" : "]}", fp);
   }
-  if (t->pairs_unknown) {
-    fputs(",\n \"pairs\": null", fp);
-  } else {
-    fputs(",\n \"pairs\": [", fp);
+  if (json_counted(fp, "\n \"pairs\"", t->pairs_unknown)) {
+    fputc('[', fp);
     size_t k = 0;
     for (size_t i = 0; i < t->n_pairs; i++) {
       const vb_pair_row *r = &t->pairs[i];
